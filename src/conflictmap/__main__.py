@@ -1,0 +1,3 @@
+from conflictmap.cli import main
+
+raise SystemExit(main())

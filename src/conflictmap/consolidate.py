@@ -1,0 +1,104 @@
+"""Merge reports of one control change across articles; derive each place's control timeline."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+
+from conflictmap.model import Change, ControlSpan, Event, Interval, Status
+
+log = logging.getLogger(__name__)
+
+_STATUS_RANK = {Status.REPORTED: 0, Status.CLAIMED: 1, Status.DISPUTED: 2}
+
+
+def _same_change(a: Event, b: Event) -> bool:
+    """Two reports describe one change: same place, compatible change, sides, and dates."""
+    if a.place.id != b.place.id or not a.period.overlaps(b.period):
+        return False
+    if a.change is not b.change and Change.CONTESTED in (a.change, b.change):
+        return False
+    if a.actor and b.actor and a.actor.side != b.actor.side:
+        return False
+    return not (
+        a.losing_actor and b.losing_actor and a.losing_actor.side != b.losing_actor.side
+    )
+
+
+def _merge(a: Event, b: Event) -> Event:
+    period = a.period.intersect(b.period) or a.period
+    # A precise change type wins over a vaguer one (capture over withdrawal).
+    change = a.change if a.change is not Change.WITHDRAWAL else b.change
+    status = min(a.status, b.status, key=_STATUS_RANK.__getitem__)
+    seen = {(s.article, s.start, s.end) for s in a.sources}
+    sources = a.sources + tuple(s for s in b.sources if (s.article, s.start, s.end) not in seen)
+    return replace(
+        a,
+        change=change,
+        status=status,
+        period=period,
+        actor=a.actor or b.actor,
+        losing_actor=a.losing_actor or b.losing_actor,
+        sources=sources,
+        confidence=max(a.confidence, b.confidence),
+    )
+
+
+def consolidate(events: Iterable[Event]) -> list[Event]:
+    """One event per control change, keeping every source.
+
+    Reports are grouped by place and merged greedily in date order when their
+    intervals overlap and their changes and sides agree; the merged interval is
+    the intersection of the reports' intervals. Output order is stable: by date,
+    then place id, then event id.
+    """
+    by_place: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        by_place[event.place.id].append(event)
+    merged: list[Event] = []
+    for reports in by_place.values():
+        reports.sort(key=lambda e: (e.period.start, e.period.end, e.id))
+        groups: list[Event] = []
+        for report in reports:
+            for i, group in enumerate(groups):
+                if _same_change(group, report):
+                    groups[i] = _merge(group, report)
+                    break
+            else:
+                groups.append(report)
+        merged.extend(groups)
+    merged.sort(key=lambda e: (e.period.start, e.place.id, e.id))
+    return merged
+
+
+def control_timeline(events: Sequence[Event]) -> Mapping[str, list[ControlSpan]]:
+    """Who held each place from when, as the events say.
+
+    A span starts at the end of the event's interval (the date by which the
+    change had surely happened). Captures and recaptures give the place to the
+    gaining actor; a withdrawal without a named gainer marks it "lost" by the
+    withdrawing side; contested events mark it contested. Disputed events do
+    not change control.
+    """
+    spans: dict[str, list[ControlSpan]] = defaultdict(list)
+    for event in sorted(events, key=lambda e: (e.period.end, e.period.start, e.id)):
+        if event.status is Status.DISPUTED:
+            continue
+        if event.change is Change.CONTESTED:
+            state, holder = "contested", None
+        elif event.actor is not None:
+            state, holder = "held", event.actor
+        else:
+            state, holder = "lost", event.losing_actor
+        spans[event.place.id].append(
+            ControlSpan(place=event.place, start=event.period.end, state=state,
+                        holder=holder, event_id=event.id)
+        )
+    return dict(spans)
+
+
+def in_range(events: Iterable[Event], window: Interval | None) -> list[Event]:
+    """The events whose interval overlaps the window (all when window is None)."""
+    return [e for e in events if window is None or e.period.overlaps(window)]

@@ -1,0 +1,219 @@
+"""The records every stage passes on: frozen dataclasses and the enums they use.
+
+Coordinates are named fields (``lat``, ``lon``) everywhere; the one place that turns
+them into GeoJSON/shapely order (lon, lat) is :func:`lonlat`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+
+class Change(str, Enum):
+    """What happened to the control of a place."""
+
+    CAPTURE = "capture"
+    RECAPTURE = "recapture"
+    WITHDRAWAL = "withdrawal"
+    CONTESTED = "contested"
+
+
+class Status(str, Enum):
+    """How firmly the text states the change."""
+
+    REPORTED = "reported"
+    CLAIMED = "claimed"
+    DISPUTED = "disputed"
+
+
+class PlaceKind(str, Enum):
+    TOWN = "town"
+    REGION = "region"
+    COUNTRY = "country"
+    SITE = "site"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """An inclusive date interval and its ACLED-style time precision.
+
+    precision: 1 a day, 2 up to about a week, 3 about a month, 4 a year or more.
+    """
+
+    start: date
+    end: date
+    precision: int
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"interval ends ({self.end}) before it starts ({self.start})")
+
+    @property
+    def days(self) -> int:
+        """Width in days, counting both ends (a single day is 1)."""
+        return (self.end - self.start).days + 1
+
+    def overlaps(self, other: Interval) -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+    def intersect(self, other: Interval) -> Interval | None:
+        if not self.overlaps(other):
+            return None
+        start, end = max(self.start, other.start), min(self.end, other.end)
+        return Interval(start, end, precision_for_days((end - start).days + 1))
+
+
+def precision_for_days(days: int) -> int:
+    """The time precision code for an interval of this many days."""
+    if days <= 1:
+        return 1
+    if days <= 8:
+        return 2
+    if days <= 62:
+        return 3
+    return 4
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article as read from disk.
+
+    ``id`` is unique in a run (the file name, or ``file.jsonl#N`` for line N of a
+    JSON Lines file, or the id the file gives). ``published`` keeps the date as
+    written ("2024-12" or "2024-12-06"); ``period`` is the interval it allows.
+    """
+
+    id: str
+    text: str
+    published: str
+    period: Interval
+    lang: str
+    title: str = ""
+    url: str = ""
+    source: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A gazetteer place. ``id`` is stable ("geonames:170063")."""
+
+    id: str
+    name: str
+    kind: PlaceKind
+    lat: float
+    lon: float
+    country: str = ""
+    admin1: str = ""
+    population: int = 0
+
+    @property
+    def geo_precision(self) -> int:
+        """1 a town or site pinpoint, 3 a region or country drawn at its centroid."""
+        return 3 if self.kind in (PlaceKind.REGION, PlaceKind.COUNTRY) else 1
+
+
+def lonlat(lat: float, lon: float) -> tuple[float, float]:
+    """The one conversion from (lat, lon) to GeoJSON/shapely order (lon, lat)."""
+    return (lon, lat)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A place named in an article: ``text[start:end] == as_written``."""
+
+    place: Place
+    as_written: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A canonical actor from the lexicon. ``side`` groups actors for colouring."""
+
+    id: str
+    name: str
+    side: str
+    kind: str = "non_state"  # "state" or "non_state"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One article's report of an event, with the sentence that says it."""
+
+    article: str
+    published: str
+    quote: str
+    start: int
+    end: int
+    url: str = ""
+    title: str = ""
+    rule: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One change of (or fight over) control of one place, with all its sources."""
+
+    change: Change
+    status: Status
+    place: Place
+    period: Interval
+    actor: Actor | None
+    losing_actor: Actor | None
+    sources: tuple[Source, ...]
+    confidence: float = 0.5
+    geo_precision: int = 1
+
+    @property
+    def id(self) -> str:
+        """A stable content hash: the same input gives the same id."""
+        parts = [
+            self.change.value,
+            self.place.id,
+            self.period.start.isoformat(),
+            self.period.end.isoformat(),
+            self.actor.id if self.actor else "",
+            self.losing_actor.id if self.losing_actor else "",
+        ]
+        parts += sorted(f"{s.article}:{s.start}:{s.end}" for s in self.sources)
+        return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def acled_event_type(self) -> str:
+        return acled_types(self)[0]
+
+    @property
+    def acled_sub_event_type(self) -> str:
+        return acled_types(self)[1]
+
+
+def acled_types(event: Event) -> tuple[str, str]:
+    """ACLED event type and sub-event type for a control change (see EVENTS.md)."""
+    if event.change is Change.CONTESTED:
+        return ("Battles", "Armed clash")
+    if event.change is Change.WITHDRAWAL:
+        return ("Strategic developments", "Non-violent transfer of territory")
+    if event.actor is not None and event.actor.kind == "state":
+        return ("Battles", "Government regains territory")
+    return ("Battles", "Non-state actor overtakes territory")
+
+
+@dataclass(frozen=True, slots=True)
+class ControlSpan:
+    """Who held a place from ``start`` until the next span (or forever).
+
+    ``state`` is "held" (by ``holder``/``side``), "contested", or "lost" (the
+    text says who left but not who took over).
+    """
+
+    place: Place
+    start: date
+    state: str
+    holder: Actor | None
+    event_id: str
