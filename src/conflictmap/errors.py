@@ -29,7 +29,12 @@ class InputError(ConflictmapError, ValueError):
 
 
 class ArticleError(InputError):
-    """An article file cannot be used."""
+    """An article file cannot be used. ``reason`` is a short category for run summaries."""
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None,
+                 reason: str = "invalid"):
+        super().__init__(message, path, line)
+        self.reason = reason
 
 
 class GazetteerError(InputError):

@@ -1,0 +1,258 @@
+"""The command line: a few lines per command over the library.
+
+Exit codes: 0 success, 1 nothing usable was read, 2 a user error (bad option, bad file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from conflictmap import __version__
+from conflictmap.errors import ConflictmapError
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("build", "extract", "render", "eval", "places", "gazetteer")
+EXTRACT_FORMATS = ("jsonl", "geojson", "csv")
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def _lang(value: str) -> str:
+    from conflictmap.articles import supported_languages
+
+    if value not in supported_languages():
+        raise argparse.ArgumentTypeError(
+            f"unknown language {value!r}; valid: {', '.join(supported_languages())}")
+    return value
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = -1
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {value!r}")
+    return jobs
+
+
+def _add_range(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="date_from", type=_date, metavar="YYYY-MM-DD",
+                        help="show events from this date on (default: the earliest event)")
+    parser.add_argument("--to", dest="date_to", type=_date, metavar="YYYY-MM-DD",
+                        help="show events up to this date (default: the latest event)")
+    parser.add_argument("--lang", type=_lang, metavar="nl|en",
+                        help="language of the map page (default: most articles' language)")
+    parser.add_argument("--offline", action="store_true",
+                        help="one self-contained HTML file: Leaflet inlined, a country-outline "
+                             "basemap instead of web tiles")
+
+
+def _add_reading(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--overrides", type=Path, metavar="FILE",
+                        help="a gazetteer overrides file (see gazetteer/README.md)")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N",
+                        help="worker processes for extraction (0 = all cores; default 1)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="conflictmap",
+        description="Turn news articles about wars into a dated, sourced map of territorial "
+                    "control changes. Without a command, runs 'build'.")
+    parser.add_argument("--version", action="version", version=f"conflictmap {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print debugging detail")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = sub.add_parser("build", help="articles in, map.html and event files out")
+    build.add_argument("articles", nargs="*", default=["articles"], metavar="ARTICLES",
+                       help="article files or folders (default: articles/)")
+    build.add_argument("--out", "-o", type=Path, default=Path("output"), metavar="DIR",
+                       help="output folder (default: output/)")
+    _add_range(build)
+    _add_reading(build)
+
+    extract = sub.add_parser("extract", help="print the events found in articles")
+    extract.add_argument("articles", nargs="+", metavar="ARTICLES",
+                         help="article files or folders")
+    extract.add_argument("--format", "-f", choices=EXTRACT_FORMATS, default="jsonl",
+                         help="output format (default: jsonl, one event per line)")
+    extract.add_argument("--output", "-o", type=Path, metavar="FILE",
+                         help="write to this file (atomically) instead of standard output")
+    _add_reading(extract)
+
+    render = sub.add_parser("render", help="re-render the map from an events file")
+    render.add_argument("events_file", type=Path, metavar="EVENTS_FILE",
+                        help="events.geojson, events.jsonl or events.gpkg from conflictmap")
+    render.add_argument("--output", "-o", type=Path, default=Path("output/map.html"),
+                        metavar="FILE", help="the map page to write (default: output/map.html)")
+    _add_range(render)
+
+    evaluate = sub.add_parser("eval", help="score extraction against gold annotations")
+    evaluate.add_argument("--gold", type=Path, required=True, metavar="FILE",
+                          help="gold events, JSON Lines (format in EVENTS.md)")
+    evaluate.add_argument("articles", nargs="+", metavar="ARTICLES",
+                          help="the annotated article files or folders")
+    _add_reading(evaluate)
+
+    places = sub.add_parser("places", help="print the place mentions found in articles")
+    places.add_argument("articles", nargs="+", metavar="ARTICLES",
+                        help="article files or folders")
+    places.add_argument("--format", "-f", choices=("jsonl",), default="jsonl",
+                        help="output format (default: jsonl)")
+    places.add_argument("--overrides", type=Path, metavar="FILE",
+                        help="a gazetteer overrides file (see gazetteer/README.md)")
+
+    gazetteer = sub.add_parser("gazetteer", help="query the gazetteer")
+    gaz_sub = gazetteer.add_subparsers(dest="gazetteer_command", metavar="ACTION", required=True)
+    lookup = gaz_sub.add_parser("lookup", help="candidates for a name and why one wins")
+    lookup.add_argument("name", metavar="NAME", help="a place name as written in news")
+    lookup.add_argument("--context", default="", metavar="TEXT",
+                        help="a sentence or article text to disambiguate with")
+    lookup.add_argument("--overrides", type=Path, metavar="FILE",
+                        help="a gazetteer overrides file (see gazetteer/README.md)")
+    return parser
+
+
+def _setup_logging(quiet: bool, verbose: bool) -> None:
+    level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("conflictmap: %(levelname)s: %(message)s"))
+    root = logging.getLogger("conflictmap")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def _say(text: str, quiet: bool) -> None:
+    if not quiet:
+        print(text)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from conflictmap.pipeline import build
+
+    summary = build(args.articles, args.out, date_from=args.date_from, date_to=args.date_to,
+                    lang=args.lang, offline=args.offline, overrides=args.overrides,
+                    jobs=args.jobs)
+    for line in summary.lines():
+        _say(line, args.quiet)
+    if summary.articles == 0:
+        log.error("no usable article was read from %s", ", ".join(map(str, args.articles)))
+        return 1
+    return 0
+
+
+def _collect(args: argparse.Namespace):
+    from conflictmap.pipeline import RunLog, collect_events
+
+    runlog = RunLog()
+    _, events = collect_events(args.articles, runlog, overrides=args.overrides, jobs=args.jobs)
+    return runlog, events
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from conflictmap import store
+
+    runlog, events = _collect(args)
+    dump = {"jsonl": store.dump_jsonl, "geojson": store.dump_geojson, "csv": store.dump_csv}
+    if args.output:
+        with store.atomic_write(args.output) as handle:
+            dump[args.format](events, handle)
+    else:
+        dump[args.format](events, sys.stdout)
+    return 0 if runlog.articles else 1
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from conflictmap.pipeline import render_map, window_for
+    from conflictmap.store import atomic_write, read_events
+
+    events = read_events(args.events_file)
+    window = window_for(events, args.date_from, args.date_to)
+    html = render_map(events, window=window, lang=args.lang or "en", offline=args.offline)
+    with atomic_write(args.output) as handle:
+        handle.write(html)
+    _say(f"wrote {args.output} ({len(events)} events in the file)", args.quiet)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from conflictmap.evaluate import evaluate, format_score
+
+    runlog, events = _collect(args)
+    print(format_score(evaluate(events, args.gold)))
+    return 0 if runlog.articles else 1
+
+
+def cmd_places(args: argparse.Namespace) -> int:
+    import json
+
+    from conflictmap.articles import read_articles
+    from conflictmap.gazetteer import Gazetteer, default_gazetteer
+    from conflictmap.pipeline import RunLog
+    from conflictmap.toponyms import find_places, place_records
+
+    gazetteer = Gazetteer.load(overrides=args.overrides) if args.overrides else default_gazetteer()
+    runlog = RunLog()
+    for article in runlog.count(read_articles(args.articles, on_skip=runlog.skip)):
+        mentions = find_places(article.text, gazetteer, article.lang)
+        for record in place_records(article, mentions):
+            print(json.dumps(record, ensure_ascii=False))
+    return 0 if runlog.articles else 1
+
+
+def cmd_gazetteer(args: argparse.Namespace) -> int:
+    from conflictmap.gazetteer import Gazetteer, default_gazetteer
+
+    gazetteer = Gazetteer.load(overrides=args.overrides) if args.overrides else default_gazetteer()
+    print(gazetteer.explain(args.name, args.context))
+    return 0
+
+
+HANDLERS = {"build": cmd_build, "extract": cmd_extract, "render": cmd_render, "eval": cmd_eval,
+            "places": cmd_places, "gazetteer": cmd_gazetteer}
+
+
+def _with_default_command(argv: list[str]) -> list[str]:
+    """`conflictmap` and `conflictmap --from ...` mean `conflictmap build ...`."""
+    global_flags = {"-q", "--quiet", "-v", "--verbose"}
+    i = 0
+    while i < len(argv) and argv[i] in global_flags:
+        i += 1
+    rest = argv[i:]
+    if rest and (rest[0] in COMMANDS or rest[0] in ("-h", "--help", "--version")):
+        return argv
+    return [*argv[:i], "build", *rest]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(_with_default_command(list(sys.argv[1:] if argv is None
+                                                                else argv)))
+    _setup_logging(args.quiet, args.verbose)
+    try:
+        return HANDLERS[args.command](args)
+    except ConflictmapError as exc:
+        log.error("%s", exc)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        log.error("interrupted; earlier outputs are left as they were")
+        return 130
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        log.error("%s%s", where, exc.strerror or exc)
+        return 2

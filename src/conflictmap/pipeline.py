@@ -1,0 +1,204 @@
+"""The one loop that composes the stages: read -> extract -> consolidate -> store -> render."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from conflictmap.articles import Skip, read_articles
+from conflictmap.consolidate import consolidate, control_timeline, in_range
+from conflictmap.model import Article, Event, Interval, precision_for_days
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunLog:
+    """What a run read and skipped (filled in as the article stream is consumed)."""
+
+    articles: int = 0
+    languages: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    failed: list[str] = field(default_factory=list)
+
+    def skip(self, skip: Skip) -> None:
+        self.skipped[skip.reason] += 1
+        log.warning("%s", skip)
+
+    def count(self, articles: Iterable[Article]) -> Iterator[Article]:
+        for article in articles:
+            self.articles += 1
+            self.languages[article.lang] += 1
+            yield article
+
+    @property
+    def lang(self) -> str:
+        return self.languages.most_common(1)[0][0] if self.languages else "en"
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    articles: int
+    skipped: dict[str, int]
+    reports: int
+    events: int
+    events_in_range: int
+    places: int
+    window: Interval | None
+    outputs: tuple[Path, ...]
+
+    def lines(self) -> list[str]:
+        skipped = sum(self.skipped.values())
+        why = ", ".join(f"{n} {reason}" for reason, n in sorted(self.skipped.items()))
+        span = (f"{self.window.start} to {self.window.end}" if self.window else "no dated events")
+        return [
+            f"articles read: {self.articles}" + (f" (skipped {skipped}: {why})" if skipped else ""),
+            f"events found: {self.events} (from {self.reports} reports); "
+            f"{self.events_in_range} in range",
+            f"places: {self.places}",
+            f"date range: {span}",
+            *(f"wrote {p}" for p in self.outputs),
+        ]
+
+
+def _extractor(overrides: Path | None = None, geocoder: object | None = None):
+    from conflictmap.events import Extractor
+    from conflictmap.gazetteer import Gazetteer, default_gazetteer
+
+    gazetteer = Gazetteer.load(overrides=overrides) if overrides else default_gazetteer()
+    return Extractor(gazetteer)
+
+
+def extract_reports(
+    articles: Iterable[Article], extractor: object, runlog: RunLog | None = None
+) -> Iterator[Event]:
+    """Every article's reports; one article that fails does not stop the run."""
+    for article in articles:
+        try:
+            yield from extractor.extract(article)  # type: ignore[attr-defined]
+        except Exception as exc:  # a bug on one article must not sink a run of a thousand
+            log.error("%s: extraction failed (%s: %s); article skipped", article.id,
+                      type(exc).__name__, exc)
+            log.debug("extraction failure", exc_info=True)
+            if runlog is not None:
+                runlog.failed.append(article.id)
+
+
+def progress(items: Iterable[Article], label: str) -> Iterator[Article]:
+    """A progress bar on a terminal; silent in CI and when stderr is not a terminal."""
+    if os.environ.get("CI") or not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description} {task.completed}"),
+               TimeElapsedColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        for item in items:
+            yield item
+            bar.advance(task)
+
+
+def collect_events(
+    paths: Sequence[str | Path], runlog: RunLog, *, overrides: Path | None = None,
+    jobs: int = 1,
+) -> tuple[int, list[Event]]:
+    """Read and extract every article; return (number of reports, consolidated events)."""
+    extractor = _extractor(overrides)
+    articles = runlog.count(progress(read_articles(paths, on_skip=runlog.skip), "articles"))
+    reports = list(extract_reports(articles, extractor, runlog))
+    return len(reports), consolidate(reports)
+
+
+def data_window(events: Sequence[Event]) -> Interval | None:
+    if not events:
+        return None
+    start = min(e.period.start for e in events)
+    end = max(e.period.end for e in events)
+    return Interval(start, end, precision_for_days((end - start).days + 1))
+
+
+def window_for(events: Sequence[Event], date_from: date | None, date_to: date | None,
+               ) -> Interval | None:
+    """The range to show: the options, filled in from the data where not given."""
+    data = data_window(events)
+    start = date_from or (data.start if data else None)
+    end = date_to or (data.end if data else None)
+    if start is None or end is None:
+        return None
+    if end < start:
+        start, end = end, start
+    return Interval(start, end, precision_for_days((end - start).days + 1))
+
+
+def map_title(window: Interval | None, lang: str) -> str:
+    base = {"nl": "Verschuivingen in gebiedscontrole", "en": "Territorial control changes"}
+    text = base.get(lang, base["en"])
+    if window is None:
+        return text
+    joiner = " t/m " if lang == "nl" else " to "
+    return f"{text}: {window.start.isoformat()}{joiner}{window.end.isoformat()}"
+
+
+def render_map(events: Sequence[Event], *, window: Interval | None, lang: str,
+               offline: bool) -> str:
+    """The map page for the events whose interval overlaps ``window``.
+
+    Control as of a date is taken from every event up to the end of the window, so a
+    town taken before the window still shows its holder.
+    """
+    from conflictmap.actors import side_labels
+    from conflictmap.render import render_html
+
+    shown = in_range(events, window)
+    history = [e for e in events if window is None or e.period.start <= window.end]
+    return render_html(
+        shown, timeline=control_timeline(history), title=map_title(window, lang), lang=lang,
+        offline=offline, date_from=window.start if window else None,
+        date_to=window.end if window else None, side_labels=side_labels(lang),
+    )
+
+
+def write_outputs(events: Sequence[Event], out_dir: Path, html: str) -> tuple[Path, ...]:
+    from conflictmap.store import atomic_write, write_csv, write_geojson, write_gpkg
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    writers: list[tuple[str, Callable[[Sequence[Event], Path], None]]] = [
+        ("events.geojson", write_geojson), ("events.csv", write_csv),
+        ("events.gpkg", write_gpkg),
+    ]
+    written = []
+    for name, writer in writers:
+        writer(events, out_dir / name)
+        written.append(out_dir / name)
+    with atomic_write(out_dir / "map.html") as handle:
+        handle.write(html)
+    written.append(out_dir / "map.html")
+    return tuple(written)
+
+
+def build(
+    paths: Sequence[str | Path], out_dir: Path, *, date_from: date | None = None,
+    date_to: date | None = None, lang: str | None = None, offline: bool = False,
+    overrides: Path | None = None, jobs: int = 1,
+) -> BuildSummary:
+    """articles/ in, the map and the event files out. The event files hold the events in range."""
+    runlog = RunLog()
+    n_reports, events = collect_events(paths, runlog, overrides=overrides, jobs=jobs)
+    window = window_for(events, date_from, date_to)
+    shown = in_range(events, window) if (date_from or date_to) else events
+    page_lang = lang or runlog.lang
+    html = render_map(events, window=window, lang=page_lang, offline=offline)
+    outputs = write_outputs(shown, out_dir, html) if runlog.articles else ()
+    return BuildSummary(
+        articles=runlog.articles, skipped=dict(runlog.skipped), reports=n_reports,
+        events=len(events), events_in_range=len(shown),
+        places=len({e.place.id for e in shown}), window=window, outputs=outputs,
+    )

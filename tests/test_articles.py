@@ -1,0 +1,147 @@
+"""Reading articles: formats, dates and their precision, language, and what gets skipped."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conflictmap.articles import Skip, decode, detect_language, parse_date, read_articles
+from conflictmap.model import Interval
+
+
+def _read(paths: list[Path]) -> tuple[list, list[Skip]]:
+    skips: list[Skip] = []
+    return list(read_articles(paths, on_skip=skips.append)), skips
+
+
+@pytest.mark.parametrize(
+    ("value", "written", "start", "end", "precision"),
+    [
+        ("2024-12", "2024-12", date(2024, 12, 1), date(2024, 12, 31), 3),
+        ("2024-02", "2024-02", date(2024, 2, 1), date(2024, 2, 29), 3),
+        ("2024-12-06", "2024-12-06", date(2024, 12, 6), date(2024, 12, 6), 1),
+        ("2022-3-5", "2022-03-05", date(2022, 3, 5), date(2022, 3, 5), 1),
+        ("2023-10-07T06:30:00Z", "2023-10-07", date(2023, 10, 7), date(2023, 10, 7), 1),
+    ],
+)
+def test_articles_parse_date_keeps_precision(value, written, start, end, precision):
+    assert parse_date(value) == (written, Interval(start, end, precision))
+
+
+@pytest.mark.parametrize(
+    "value", ["2024-13", "2024-02-30", "1850-01-01", "2999-01-01", "yesterday", "12/06/2024", ""]
+)
+def test_articles_parse_date_rejects(value):
+    with pytest.raises(ValueError):
+        parse_date(value)
+
+
+def test_articles_sample_header_format(articles_dir):
+    articles, skips = _read([articles_dir])
+    assert skips == []
+    assert [a.id for a in articles] == sorted(p.name for p in articles_dir.glob("*.txt"))
+    first = articles[0]
+    assert first.published == "2024-12" and first.period.precision == 3
+    assert first.lang == "nl"
+    assert not first.text.startswith(" date")
+
+
+def test_articles_front_matter_markdown(tmp_path):
+    (tmp_path / "a.md").write_text(
+        "---\ndate: 2022-05-20\ntitle: \"Fall of a city\"\nurl: https://example.org/x\n"
+        "source: Example Wire\nlang: en\n---\nTroops took the town of Kremenets on Friday.\n",
+        encoding="utf-8")
+    (article,), skips = _read([tmp_path])
+    assert skips == []
+    assert (article.title, article.url, article.source, article.lang) == (
+        "Fall of a city", "https://example.org/x", "Example Wire", "en")
+    assert article.period == Interval(date(2022, 5, 20), date(2022, 5, 20), 1)
+    assert article.text.startswith("Troops took")
+
+
+def test_articles_json_lines_one_per_line_with_bad_lines(tmp_path):
+    lines = [
+        json.dumps({"id": "a1", "date": "2023-11", "text": "Het leger nam de stad in."}),
+        "{not json",
+        json.dumps({"date": "2023-11-02", "text": "The rebels seized the airport."}),
+        json.dumps({"text": "no date here"}),
+        json.dumps(["a", "list"]),
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    articles, skips = _read([tmp_path / "feed.jsonl"])
+    assert [a.id for a in articles] == ["a1", "feed.jsonl#3"]
+    assert [a.lang for a in articles] == ["nl", "en"]
+    assert [(s.line, s.reason) for s in skips] == [(2, "json"), (4, "date"), (5, "invalid")]
+    assert all("feed.jsonl" in str(s) for s in skips)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("nodate.txt", b"Just some text without a header.\n", "header"),
+        ("baddate.txt", b" date 2024-99 text\n", "date"),
+        ("future.txt", b" date 2999-01-01 text\n", "date"),
+        ("old.txt", b" date 1850-01 text\n", "date"),
+        ("binary.txt", bytes(range(256)) * 20, "binary"),
+        ("onlyheader.txt", b" date 2024-12\n", "empty"),
+    ],
+)
+def test_articles_bad_file_is_skipped_with_reason(tmp_path, name, content, reason):
+    (tmp_path / name).write_bytes(content)
+    (tmp_path / "good.txt").write_text(" date 2024-12 Goed artikel.\n", encoding="utf-8")
+    articles, skips = _read([tmp_path])
+    assert [a.id for a in articles] == ["good.txt"]
+    assert [(s.path, s.reason) for s in skips] == [(name, reason)]
+    assert "\n" not in str(skips[0])
+
+
+@pytest.mark.parametrize(
+    ("encoded", "expected"),
+    [
+        (" date 2024-12 Kämpfe in Gaza-Stad, één dag.".encode("cp1252"), "één"),
+        (" date 2024-12 Kämpfe in Gaza-Stad, één dag.".encode("latin-1"), "één"),
+        (codecs.BOM_UTF16_LE + " date 2024-12 Soedzja, één".encode("utf-16-le"), "één"),
+        (codecs.BOM_UTF8 + " date 2024-12 Soedzja, één".encode(), "één"),
+    ],
+)
+def test_articles_encodings(tmp_path, encoded, expected):
+    (tmp_path / "x.txt").write_bytes(encoded)
+    (article,), skips = _read([tmp_path])
+    assert skips == [] and expected in article.text
+
+
+def test_articles_duplicate_ids_kept_once(tmp_path):
+    row = json.dumps({"id": "same", "date": "2024-01", "text": "De stad viel."})
+    (tmp_path / "a.jsonl").write_text(row + "\n" + row + "\n", encoding="utf-8")
+    articles, skips = _read([tmp_path])
+    assert [a.id for a in articles] == ["same"]
+    assert [s.reason for s in skips] == ["duplicate"]
+
+
+def test_articles_missing_path_and_directory_named_like_file(tmp_path):
+    (tmp_path / "looks.txt").mkdir()
+    (tmp_path / "looks.txt" / "inner.txt").write_text(" date 2024-01 Tekst.", encoding="utf-8")
+    articles, skips = _read([tmp_path, tmp_path / "missing.txt"])
+    assert [a.id for a in articles] == ["looks.txt/inner.txt"]
+    assert [s.reason for s in skips] == ["missing"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("De rebellen hebben de stad ingenomen, zegt het leger.", "nl"),
+        ("The army said it had withdrawn from the city after heavy fighting.", "en"),
+    ],
+)
+def test_articles_detect_language(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_articles_decode_rejects_nul_bytes():
+    with pytest.raises(ValueError):
+        decode(b"abc\x00def")
