@@ -1,0 +1,410 @@
+/* conflictmap page script: decodes the columnar data blob and draws every symbol on one
+ * canvas. Data never reaches innerHTML: every text node is set with textContent and links
+ * get an href only after their protocol is checked (http/https). */
+(function () {
+  "use strict";
+
+  var DAY_MS = 86400000;
+  var GREY = "#8a8a8a", AMBER = "#f2a900";
+  var CHANGES = ["capture", "recapture", "withdrawal", "contested"];
+  var STATUSES = ["reported", "claimed", "disputed"];
+  var CLUSTER_CELL = 56, CLUSTER_MIN = 10, CLUSTER_MAX_ZOOM = 10, PAD = 0.25;
+
+  /* ---------- decoding ---------- */
+
+  function cumsum(a) {
+    var out = new Int32Array(a.length), s = 0;
+    for (var i = 0; i < a.length; i++) { s += a[i]; out[i] = s; }
+    return out;
+  }
+
+  function mercX(lon) { return 256 * (lon / 360 + 0.5); }
+  function mercY(lat) {
+    var s = Math.max(Math.min(Math.sin(lat * Math.PI / 180), 0.9999), -0.9999);
+    return 256 * (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI));
+  }
+
+  function decodePlaces(D, pl) {
+    var np = pl.n.length, lat = cumsum(pl.y), lon = cumsum(pl.x);
+    D.np = np; D.pname = pl.n;
+    D.plat = new Float64Array(np); D.plon = new Float64Array(np);
+    D.px = new Float64Array(np); D.py = new Float64Array(np);
+    D.pregion = new Uint8Array(np);
+    for (var i = 0; i < np; i++) {
+      D.plat[i] = lat[i] / 1e4; D.plon[i] = lon[i] / 1e4;
+      D.px[i] = mercX(D.plon[i]); D.py[i] = mercY(D.plat[i]);
+    }
+    pl.r.forEach(function (i) { D.pregion[i] = 1; });
+  }
+
+  function decodeEvents(D, raw) {
+    var ev = raw.ev, n = ev.p.length, ns = raw.sides.id.length;
+    var actorSide = raw.actors.s;
+    D.n = n; D.ep = Int32Array.from(ev.p); D.eend = cumsum(ev.e);
+    D.estart = new Int32Array(n); D.echange = new Uint8Array(n); D.estatus = new Uint8Array(n);
+    D.eprec = new Uint8Array(n); D.eregion = new Uint8Array(n);
+    D.ea = Int32Array.from(ev.a); D.el = Int32Array.from(ev.l);
+    D.eside = new Int32Array(n); D.soff = new Int32Array(n + 1);
+    for (var i = 0; i < n; i++) {
+      var c = ev.c[i];
+      D.estart[i] = D.eend[i] - ev.w[i];
+      D.echange[i] = c % 4; D.estatus[i] = Math.floor(c / 4) % 3;
+      D.eprec[i] = Math.floor(c / 12) % 4 + 1; D.eregion[i] = c >= 48 ? 1 : 0;
+      D.eside[i] = D.ea[i] ? actorSide[D.ea[i] - 1] : ns;
+      D.soff[i + 1] = D.soff[i] + ev.n[i];
+    }
+    D.srcArt = cumsum(raw.src.a); D.srcQuote = cumsum(raw.src.q);
+    D.byPlace = groupBy(D.np, D.ep, n);
+  }
+
+  /* CSR index: for each key, the item indices in item order. */
+  function groupBy(nkeys, keys, n) {
+    var start = new Int32Array(nkeys + 1), fill, idx = new Int32Array(n), i;
+    for (i = 0; i < n; i++) start[keys[i] + 1]++;
+    for (i = 0; i < nkeys; i++) start[i + 1] += start[i];
+    fill = start.slice(0, nkeys);
+    for (i = 0; i < n; i++) idx[fill[keys[i]]++] = i;
+    return { start: start, idx: idx };
+  }
+
+  function decodeSpans(D, raw) {
+    var rows = [], i, k, ev = raw.ev;
+    for (i = 0; i < D.n; i++) {
+      k = ev.k[i];
+      if (!k) continue;
+      rows.push([D.ep[i], D.eend[i], k, k === 1 ? D.ea[i] : (k === 3 ? D.el[i] : 0), i + 1, i]);
+    }
+    raw.xs.forEach(function (r, j) { rows.push([r[0], r[1], r[2], r[3], r[4], j - raw.xs.length]); });
+    rows.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[5] - b[5]; });
+    var m = rows.length, ns = raw.sides.id.length;
+    D.ns = m; D.sPlace = new Int32Array(m); D.sStart = new Int32Array(m);
+    D.sState = new Uint8Array(m); D.sHolder = new Int32Array(m); D.sEv = new Int32Array(m);
+    D.sSide = new Int32Array(m);
+    for (i = 0; i < m; i++) {
+      var r = rows[i];
+      D.sPlace[i] = r[0]; D.sStart[i] = r[1]; D.sState[i] = r[2]; D.sHolder[i] = r[3];
+      D.sEv[i] = r[4]; D.sSide[i] = r[3] ? raw.actors.s[r[3] - 1] : ns;
+    }
+    D.spansOf = groupBy(D.np, D.sPlace, m);
+    D.spanPlaces = [];
+    for (i = 0; i < D.np; i++) if (D.spansOf.start[i + 1] > D.spansOf.start[i]) D.spanPlaces.push(i);
+  }
+
+  function decode(raw) {
+    var D = { raw: raw, ui: raw.ui, str: raw.str, d0: raw.d0, d1: raw.d1 };
+    D.sideLabel = raw.sides.label.concat([raw.ui.no_side]);
+    D.sideColor = raw.sides.color.concat([GREY]);
+    decodePlaces(D, raw.places);
+    decodeEvents(D, raw);
+    decodeSpans(D, raw);
+    return D;
+  }
+
+  /* ---------- small helpers ---------- */
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+
+  function safeUrl(u) {
+    if (typeof u !== "string" || !/^https?:\/\//i.test(u)) return null;
+    try {
+      var x = new URL(u);
+      return (x.protocol === "http:" || x.protocol === "https:") ? x.href : null;
+    } catch (e) { return null; }
+  }
+
+  function isoDay(d) { return new Date(d * DAY_MS).toISOString().slice(0, 10); }
+
+  function makeDateFormats(lang) {
+    var loc = lang === "nl" ? "nl-NL" : "en-GB";
+    var opts = { timeZone: "UTC", day: "numeric", year: "numeric" };
+    var long = new Intl.DateTimeFormat(loc, Object.assign({ month: "long" }, opts));
+    var short = new Intl.DateTimeFormat(loc, Object.assign({ month: "short" }, opts));
+    return {
+      long: function (d) { return long.format(new Date(d * DAY_MS)); },
+      short: function (d) { return short.format(new Date(d * DAY_MS)); }
+    };
+  }
+
+  function fold(s) {
+    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+  }
+
+  /* ---------- glyphs ---------- */
+
+  function path(ctx, change, x, y, r) {
+    ctx.beginPath();
+    if (change === 0) { // capture: triangle up
+      ctx.moveTo(x, y - r * 1.15); ctx.lineTo(x + r, y + r * 0.75); ctx.lineTo(x - r, y + r * 0.75);
+    } else if (change === 1) { // recapture: diamond
+      ctx.moveTo(x, y - r * 1.2); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r * 1.2); ctx.lineTo(x - r, y);
+    } else if (change === 2) { // withdrawal: triangle down
+      ctx.moveTo(x, y + r * 1.15); ctx.lineTo(x + r, y - r * 0.75); ctx.lineTo(x - r, y - r * 0.75);
+    } else { // contested: four-point star
+      var a = r * 1.25, b = r * 0.4;
+      ctx.moveTo(x, y - a); ctx.lineTo(x + b, y - b); ctx.lineTo(x + a, y); ctx.lineTo(x + b, y + b);
+      ctx.lineTo(x, y + a); ctx.lineTo(x - b, y + b); ctx.lineTo(x - a, y); ctx.lineTo(x - b, y - b);
+    }
+    ctx.closePath();
+  }
+
+  function glyph(ctx, change, status, color, x, y, r) {
+    path(ctx, change, x, y, r);
+    if (status === 0) {
+      ctx.setLineDash([]); ctx.globalAlpha = 1;
+      ctx.fillStyle = color; ctx.fill();
+      ctx.lineWidth = 1; ctx.strokeStyle = "#1d1d1d"; ctx.stroke();
+    } else {
+      ctx.globalAlpha = status === 2 ? 0.55 : 1;
+      ctx.fillStyle = "rgba(255,255,255,0.85)"; ctx.fill();
+      ctx.setLineDash([3, 2]); ctx.lineWidth = 2; ctx.strokeStyle = color; ctx.stroke();
+      ctx.setLineDash([]); ctx.globalAlpha = 1;
+    }
+  }
+
+  function regionRing(ctx, color, status, x, y, r) {
+    ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
+    ctx.globalAlpha = status === 2 ? 0.5 : 1;
+    ctx.fillStyle = color; ctx.globalAlpha *= 0.12; ctx.fill();
+    ctx.globalAlpha = status === 2 ? 0.5 : 1;
+    ctx.setLineDash(status === 0 ? [6, 4] : [2, 4]);
+    ctx.lineWidth = 2; ctx.strokeStyle = color; ctx.stroke();
+    ctx.setLineDash([]); ctx.globalAlpha = 1;
+  }
+
+  function townDot(ctx, state, color, x, y, r) {
+    ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
+    if (state === 1) {
+      ctx.fillStyle = color; ctx.fill(); ctx.lineWidth = 1.2; ctx.strokeStyle = "#1d1d1d"; ctx.stroke();
+    } else if (state === 2) {
+      ctx.fillStyle = AMBER; ctx.fill(); ctx.lineWidth = 1.2; ctx.strokeStyle = "#1d1d1d"; ctx.stroke();
+      ctx.beginPath(); ctx.moveTo(x - r * 0.6, y - r * 0.6); ctx.lineTo(x + r * 0.6, y + r * 0.6);
+      ctx.moveTo(x + r * 0.6, y - r * 0.6); ctx.lineTo(x - r * 0.6, y + r * 0.6); ctx.stroke();
+    } else {
+      ctx.fillStyle = "#fff"; ctx.fill(); ctx.setLineDash([2, 2]); ctx.lineWidth = 2;
+      ctx.strokeStyle = color; ctx.stroke(); ctx.setLineDash([]);
+    }
+  }
+
+  function halo(ctx, x, y, r) {
+    ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
+    ctx.fillStyle = "rgba(255,214,0,0.55)"; ctx.fill();
+    ctx.lineWidth = 2; ctx.strokeStyle = "#111"; ctx.stroke();
+  }
+
+  function swatch(drawFn) {
+    var c = el("canvas", "cm-swatch"), ratio = window.devicePixelRatio || 1;
+    c.width = 22 * ratio; c.height = 22 * ratio;
+    var ctx = c.getContext("2d"); ctx.scale(ratio, ratio); drawFn(ctx, 11, 11);
+    return c;
+  }
+
+  /* ---------- the page ---------- */
+
+  function ConflictPage(map, D, opts) {
+    this.map = map; this.D = D; this.ui = D.ui; this.fmt = makeDateFormats(D.raw.lang);
+    this.day = D.d1; this.prevDay = D.d1; this.mode = "events"; this.win = 0;
+    this.sideOn = new Uint8Array(D.sideLabel.length).fill(1);
+    this.changeOn = [1, 1, 1, 1]; this.statusOn = [1, 1, 1];
+    this.cluster = true; this.items = new Int32Array(0); this.haloOf = new Uint8Array(0);
+    this.hits = null; this.container = map.getContainer();
+    this.container.dataset.eventsTotal = String(D.n);
+  }
+
+  var P = ConflictPage.prototype;
+
+  /* Index of the span in force for place p on day d, skipping filtered-out reports; -1 if none. */
+  P.spanAt = function (p, d) {
+    var D = this.D, s = D.spansOf.start, idx = D.spansOf.idx, lo = s[p], hi = s[p + 1] - 1, k = -1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (D.sStart[idx[mid]] <= d) { k = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    for (; k >= s[p]; k--) {
+      var sp = idx[k], e = D.sEv[sp] - 1;
+      if (e < 0 || this.statusOn[D.estatus[e]]) return sp;
+    }
+    return -1;
+  };
+
+  P.spanVisible = function (sp) {
+    var st = this.D.sState[sp];
+    return st === 2 ? this.changeOn[3] === 1 : this.sideOn[this.D.sSide[sp]] === 1;
+  };
+
+  P.eventVisible = function (i, lo, hi) {
+    var D = this.D;
+    return D.estart[i] <= hi && D.eend[i] >= lo && this.changeOn[D.echange[i]] === 1 &&
+      this.statusOn[D.estatus[i]] === 1 && this.sideOn[D.eside[i]] === 1;
+  };
+
+  P.windowStart = function () { return this.win ? this.day - this.win + 1 : -2147483647; };
+
+  P.recompute = function () {
+    var D = this.D, out = [], halos = [], i;
+    if (this.mode === "events") {
+      var lo = this.windowStart(), hi = this.day;
+      for (i = 0; i < D.n; i++) if (this.eventVisible(i, lo, hi)) out.push(i);
+    } else {
+      for (var j = 0; j < D.spanPlaces.length; j++) {
+        var p = D.spanPlaces[j], sp = this.spanAt(p, this.day);
+        if (sp < 0 || !this.spanVisible(sp)) continue;
+        var prev = this.prevDay === this.day ? sp : this.spanAt(p, this.prevDay);
+        out.push(sp);
+        halos.push(prev !== sp && (prev < 0 || D.sState[prev] !== D.sState[sp] ||
+          D.sSide[prev] !== D.sSide[sp]) ? 1 : 0);
+      }
+    }
+    this.items = Int32Array.from(out); this.haloOf = Uint8Array.from(halos);
+    this.updateStatus();
+    if (this.layer) this.layer.redraw();
+  };
+
+  P.updateStatus = function () {
+    var c = this.container, n = this.items.length, ui = this.ui, events = this.mode === "events";
+    c.dataset.eventsDrawn = String(events ? n : 0);
+    c.dataset.placesDrawn = String(events ? 0 : n);
+    c.dataset.currentDate = isoDay(this.day);
+    c.dataset.mode = this.mode;
+    if (this.dateLabel) this.dateLabel.textContent = this.fmt.long(this.day);
+    if (this.countLabel) {
+      this.countLabel.textContent = events
+        ? n + " " + ui.of + " " + this.D.n + " " + ui.events_shown
+        : n + " " + ui.places_shown;
+    }
+  };
+
+  /* What one drawn item looks like: place, colour, and a key that merges identical symbols. */
+  P.itemStyle = function (k) {
+    var D = this.D, i = this.items[k];
+    if (this.mode === "events") {
+      return { place: D.ep[i], side: D.eside[i], region: D.eregion[i] || D.pregion[D.ep[i]],
+        key: D.echange[i] * 3 + D.estatus[i] + 12 * D.eside[i] };
+    }
+    var st = D.sState[i], p = D.sPlace[i];
+    return { place: p, side: st === 2 ? -1 : D.sSide[i], region: D.pregion[p],
+      key: st * 1000 + D.sSide[i] + 4000 * this.haloOf[k] };
+  };
+
+  P.drawItem = function (ctx, k, s, x, y) {
+    var D = this.D, i = this.items[k];
+    var color = s.side < 0 ? AMBER : D.sideColor[s.side];
+    if (this.mode === "events") {
+      if (s.region) {
+        regionRing(ctx, color, D.estatus[i], x, y, 16);
+        glyph(ctx, D.echange[i], D.estatus[i], color, x, y - 16, 4.5);
+      } else glyph(ctx, D.echange[i], D.estatus[i], color, x, y, 6);
+      return;
+    }
+    if (this.haloOf[k]) halo(ctx, x, y, s.region ? 21 : 11);
+    if (s.region) regionRing(ctx, color, 0, x, y, 16);
+    else townDot(ctx, D.sState[i], color, x, y, 5.5);
+  };
+
+  P.drawCluster = function (ctx, c) {
+    var r = 13 + 3 * Math.log10(c.n), total = c.n, a0 = -Math.PI / 2, D = this.D;
+    Object.keys(c.sides).forEach(function (side) {
+      var a1 = a0 + 2 * Math.PI * c.sides[side] / total, s = Number(side);
+      ctx.beginPath(); ctx.moveTo(c.x, c.y); ctx.arc(c.x, c.y, r, a0, a1); ctx.closePath();
+      ctx.fillStyle = s < 0 ? AMBER : D.sideColor[s]; ctx.fill(); a0 = a1;
+    });
+    ctx.beginPath(); ctx.arc(c.x, c.y, r * 0.62, 0, 2 * Math.PI);
+    ctx.fillStyle = "#fff"; ctx.fill(); ctx.lineWidth = 1; ctx.strokeStyle = "#333"; ctx.stroke();
+    ctx.fillStyle = "#111"; ctx.font = "bold 11px sans-serif"; ctx.textAlign = "center";
+    ctx.textBaseline = "middle"; ctx.fillText(c.n > 9999 ? Math.round(c.n / 1000) + "k" : String(c.n), c.x, c.y);
+  };
+
+  /* Draw everything into ctx; origin maps zoom-0 mercator pixels to canvas pixels. */
+  P.draw = function (ctx, w, h, scale, ox, oy) {
+    var D = this.D, n = this.items.length, k, m = 24;
+    var xs = new Float64Array(n), ys = new Float64Array(n), styles = new Array(n), inView = new Uint8Array(n);
+    for (k = 0; k < n; k++) {
+      var s = this.itemStyle(k);
+      styles[k] = s; xs[k] = D.px[s.place] * scale - ox; ys[k] = D.py[s.place] * scale - oy;
+      inView[k] = xs[k] > -m && ys[k] > -m && xs[k] < w + m && ys[k] < h + m ? 1 : 0;
+    }
+    var clusters = this.clusterize(xs, ys, styles, inView, n);
+    var seen = new Set(), hx = [], hy = [], hk = [];
+    for (k = 0; k < n; k++) {
+      if (!inView[k] || (clusters && clusters.of[k] >= 0)) continue;
+      var key = styles[k].place * 100000 + styles[k].key;
+      hx.push(xs[k]); hy.push(ys[k]); hk.push(k);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      this.drawItem(ctx, k, styles[k], xs[k], ys[k]);
+    }
+    var cl = clusters ? clusters.list : [];
+    for (k = 0; k < cl.length; k++) this.drawCluster(ctx, cl[k]);
+    this.hits = { x: hx, y: hy, k: hk, clusters: cl, styles: styles };
+  };
+
+  P.clusterize = function (xs, ys, styles, inView, n) {
+    if (!this.cluster || this.map.getZoom() > CLUSTER_MAX_ZOOM) return null;
+    var cells = new Map(), k, key;
+    for (k = 0; k < n; k++) {
+      if (!inView[k]) continue;
+      key = Math.floor(xs[k] / CLUSTER_CELL) * 65536 + Math.floor(ys[k] / CLUSTER_CELL);
+      var c = cells.get(key);
+      if (!c) { c = { n: 0, sx: 0, sy: 0, sides: {}, members: [] }; cells.set(key, c); }
+      c.n++; c.sx += xs[k]; c.sy += ys[k]; c.members.push(k);
+      c.sides[styles[k].side] = (c.sides[styles[k].side] || 0) + 1;
+    }
+    var of = new Int32Array(n).fill(-1), list = [];
+    cells.forEach(function (c) {
+      if (c.n < CLUSTER_MIN) return;
+      c.x = c.sx / c.n; c.y = c.sy / c.n;
+      for (var j = 0; j < c.members.length; j++) of[c.members[j]] = list.length;
+      list.push(c);
+    });
+    return { of: of, list: list };
+  };
+
+  /* The drawn item or cluster nearest a canvas point (within a few pixels). */
+  P.hitTest = function (x, y) {
+    var h = this.hits, best = -1, bestD = 100, j, d;
+    if (!h) return null;
+    for (j = 0; j < h.clusters.length; j++) {
+      var c = h.clusters[j], r = 13 + 3 * Math.log10(c.n);
+      if ((c.x - x) * (c.x - x) + (c.y - y) * (c.y - y) <= r * r) return { cluster: c };
+    }
+    for (j = 0; j < h.x.length; j++) {
+      d = (h.x[j] - x) * (h.x[j] - x) + (h.y[j] - y) * (h.y[j] - y);
+      if (d < bestD) { bestD = d; best = j; }
+    }
+    if (best >= 0) return { place: h.styles[h.k[best]].place };
+    for (j = 0; j < h.x.length; j++) { // region rings answer anywhere inside
+      if (h.styles[h.k[j]].region && (h.x[j] - x) * (h.x[j] - x) + (h.y[j] - y) * (h.y[j] - y) < 324) {
+        return { place: h.styles[h.k[j]].place };
+      }
+    }
+    return null;
+  };
+
+  P.latLng = function (p) { return L.latLng(this.D.plat[p], this.D.plon[p]); };
+
+  P.fitView = function () {
+    var D = this.D, b = L.latLngBounds([]);
+    for (var i = 0; i < D.n; i++) b.extend(this.latLng(D.ep[i]));
+    for (var j = 0; j < D.spanPlaces.length; j++) b.extend(this.latLng(D.spanPlaces[j]));
+    var c = this.container, size = this.map.getSize();
+    var right = c.querySelector(".leaflet-top.leaflet-right");
+    var bottom = c.querySelector(".leaflet-bottom.leaflet-left");
+    var pr = Math.min(right ? right.offsetWidth + 30 : 40, size.x * 0.45);
+    var pb = Math.min(bottom ? bottom.offsetHeight + 30 : 40, size.y * 0.45);
+    if (b.isValid()) {
+      this.map.fitBounds(b, { paddingTopLeft: [50, 40], paddingBottomRight: [pr, pb],
+        maxZoom: 9, animate: false });
+    }
+    else this.map.setView([30, 20], 3, { animate: false });
+  };
+
+  window.ConflictPage = ConflictPage;
+  window.conflictmapDecode = decode;
+  window.conflictmapGlyphs = { glyph: glyph, regionRing: regionRing, townDot: townDot, halo: halo,
+    swatch: swatch, el: el, safeUrl: safeUrl, fold: fold, isoDay: isoDay, GREY: GREY, AMBER: AMBER,
+    CHANGES: CHANGES, STATUSES: STATUSES, PAD: PAD };
+})();

@@ -1,0 +1,123 @@
+/* conflictmap popups (built with createElement/textContent only) and page start-up. */
+(function () {
+  "use strict";
+
+  var G = window.conflictmapGlyphs, el = G.el, P = window.ConflictPage.prototype;
+
+  P.openPopup = function (p) {
+    var D = this.D, ui = this.ui, box = el("div", "cm-popup");
+    box.appendChild(el("h3", null, D.pname[p]));
+    if (D.pregion[p]) box.appendChild(el("div", "cm-note", ui.region));
+    var sp = this.spanAt(p, this.day);
+    box.appendChild(el("div", "cm-state", (sp >= 0 ? this.stateText(sp) : ui.no_state) +
+      " (" + this.fmt.short(this.day) + ")"));
+    if (this.mode === "control") this.appendHistory(box, p);
+    var list = this.placeEvents(p);
+    for (var j = list.length - 1; j >= 0; j--) box.appendChild(this.eventBlock(list[j]));
+    L.popup({ maxWidth: 420, minWidth: 260, maxHeight: 380, className: "cm-popupwrap" })
+      .setLatLng(this.latLng(p)).setContent(box).openOn(this.map);
+  };
+
+  /* The events at place p that the current view shows (control mode: all up to the date). */
+  P.placeEvents = function (p) {
+    var D = this.D, s = D.byPlace.start, out = [];
+    var lo = this.mode === "events" ? this.windowStart() : -2147483647;
+    for (var k = s[p]; k < s[p + 1]; k++) {
+      var i = D.byPlace.idx[k];
+      if (this.eventVisible(i, lo, this.day)) out.push(i);
+    }
+    return out;
+  };
+
+  P.appendHistory = function (box, p) {
+    var D = this.D, s = D.spansOf.start, ol = el("ol", "cm-history");
+    box.appendChild(el("h4", null, this.ui.history));
+    for (var k = s[p]; k < s[p + 1]; k++) {
+      var sp = D.spansOf.idx[k];
+      if (D.sStart[sp] > this.day) break;
+      ol.appendChild(el("li", null, this.stateText(sp)));
+    }
+    box.appendChild(ol);
+  };
+
+  P.intervalText = function (i) {
+    var D = this.D, ui = this.ui, a = D.estart[i], b = D.eend[i];
+    var when = a === b ? this.fmt.long(a) : this.fmt.short(a) + " – " + this.fmt.short(b);
+    return ui.interval + ": " + when + " (" + ui.precision + ": " + ui["prec_" + D.eprec[i]] + ")";
+  };
+
+  P.eventBlock = function (i) {
+    var D = this.D, ui = this.ui, b = el("div", "cm-event"), head = el("div", "cm-evhead");
+    var color = D.sideColor[D.eside[i]], ch = D.echange[i], st = D.estatus[i];
+    head.appendChild(G.swatch(function (c, x, y) { G.glyph(c, ch, st, color, x, y, 6); }));
+    head.appendChild(el("strong", null, ui[G.CHANGES[ch]]));
+    if (st) head.appendChild(el("span", "cm-badge cm-" + G.STATUSES[st], ui[G.STATUSES[st]]));
+    b.appendChild(head);
+    b.appendChild(el("div", "cm-when", this.intervalText(i)));
+    var gain = this.actorText(D.ea[i]), loss = this.actorText(D.el[i]);
+    if (gain) b.appendChild(el("div", null, ui.gained_by + ": " + gain));
+    if (loss) b.appendChild(el("div", null, ui.lost_by + ": " + loss));
+    b.appendChild(this.sourceList(i));
+    return b;
+  };
+
+  P.sourceList = function (i) {
+    var D = this.D, ul = el("ul", "cm-sources");
+    for (var s = D.soff[i]; s < D.soff[i + 1]; s++) ul.appendChild(this.sourceItem(s));
+    return ul;
+  };
+
+  P.sourceItem = function (s) {
+    var D = this.D, art = D.raw.art, a = D.srcArt[s], li = el("li");
+    li.appendChild(el("q", "cm-quote", D.str[D.srcQuote[s]]));
+    var name = D.str[art.n[a]], title = D.str[art.t[a]], url = G.safeUrl(D.str[art.u[a]]);
+    var cite = el("div", "cm-cite"), label = title || name, link;
+    if (url) {
+      link = el("a", null, label);
+      link.href = url; link.target = "_blank"; link.rel = "noopener noreferrer";
+    } else link = el("span", null, label);
+    cite.appendChild(document.createTextNode("— ")); cite.appendChild(link);
+    if (title && name) cite.appendChild(el("span", "cm-artname", " · " + name));
+    var pub = D.str[art.p[a]];
+    if (pub) cite.appendChild(el("span", "cm-pub", " · " + this.ui.published + " " + pub));
+    li.appendChild(cite);
+    return li;
+  };
+
+  /* ---------- start-up ---------- */
+
+  function readJson(id) {
+    var node = id && document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function addBasemap(map, base, ui) {
+    var paint = window.conflictmapBasemap(base);
+    map.createPane("cm-base").style.zIndex = 150;
+    new window.CanvasLayer(function (ctx, w, h, s, ox, oy) {
+      paint(ctx, w, h, s, ox, oy, map.getZoom());
+    }, "cm-base").addTo(map);
+    map.getContainer().classList.add("cm-offline");
+    map.attributionControl.addAttribution(ui.basemap.replace(/[<>&"]/g, ""));
+    if (!isFinite(map.getMaxZoom())) map.setMaxZoom(13);
+  }
+
+  window.conflictmapInit = function (map, opts) {
+    var D = window.conflictmapDecode(readJson(opts.dataId)), base = readJson(opts.basemapId);
+    var page = new window.ConflictPage(map, D, opts), ctl = window.conflictmapControl;
+    if (base) addBasemap(map, base, D.ui);
+    map.setMinZoom(1);
+    ctl("topright", function (div) { page.buildTitlePanel(div); }).addTo(map);
+    ctl("topright", function (div) { page.buildLegend(div); }).addTo(map);
+    ctl("bottomleft", function (div) { page.buildTimePanel(div); }).addTo(map);
+    page.fitView();
+    page.recompute();
+    map.createPane("cm-symbols").style.zIndex = 450;
+    page.layer = new window.CanvasLayer(function (ctx, w, h, s, ox, oy) {
+      page.draw(ctx, w, h, s, ox, oy);
+    }, "cm-symbols").addTo(map);
+    page.bindPointer();
+    map.getContainer().dataset.ready = "1";
+    window.conflictmap = page;
+  };
+})();
