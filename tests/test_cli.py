@@ -1,0 +1,86 @@
+"""The command line: every command and option has help; the default command is build."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conflictmap.cli import COMMANDS, _with_default_command, main, make_parser
+
+
+def _subparsers(parser: argparse.ArgumentParser):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield name, sub
+                yield from _subparsers(sub)
+
+
+def test_cli_every_command_and_option_has_help():
+    parser = make_parser()
+    commands = dict(_subparsers(parser))
+    assert set(COMMANDS) <= set(commands)
+    for name, sub in [("conflictmap", parser), *commands.items()]:
+        for action in sub._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                continue
+            assert action.help, f"{name}: option {action.option_strings or action.dest} has no help"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], ["build"]),
+        (["--from", "2024-01-01"], ["build", "--from", "2024-01-01"]),
+        (["-q"], ["-q", "build"]),
+        (["-q", "extract", "a"], ["-q", "extract", "a"]),
+        (["articles"], ["build", "articles"]),
+        (["--help"], ["--help"]),
+    ],
+)
+def test_cli_default_command_is_build(argv, expected):
+    assert _with_default_command(argv) == expected
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["build", "--from", "2024-13-01"], ["build", "--lang", "xx"], ["extract", "a", "-f", "kml"],
+     ["build", "--jobs", "-3"]],
+)
+def test_cli_bad_option_is_a_usage_error(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "error:" in err
+
+
+def test_cli_python_dash_m_runs(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "conflictmap", "--version"],
+                            capture_output=True, text=True, check=True)
+    assert result.stdout.startswith("conflictmap ")
+
+
+def test_cli_build_then_render_a_range(articles_dir, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["-q", "build", str(articles_dir), "--out", str(out)]) == 0
+    for name in ("map.html", "events.geojson", "events.csv", "events.gpkg"):
+        assert (out / name).stat().st_size > 0
+    events = json.loads((out / "events.geojson").read_text())["features"]
+    assert events
+    page = tmp_path / "range.html"
+    assert main(["-q", "render", str(out / "events.geojson"), "-o", str(page),
+                 "--from", "2024-12-01", "--to", "2024-12-31", "--lang", "nl"]) == 0
+    assert "2024-12-01" in page.read_text(encoding="utf-8")
+
+
+def test_cli_build_with_nothing_readable_exits_1(tmp_path, capsys):
+    (tmp_path / "bad.txt").write_text("no header here", encoding="utf-8")
+    assert main(["build", str(tmp_path), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "bad.txt" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "map.html").exists()
