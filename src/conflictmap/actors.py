@@ -1,0 +1,240 @@
+"""Actor mentions: canonical actors (``rules/actors.toml``) and per-language aliases.
+
+Named aliases ("Hayat Tahrir al-Sham", "leger van Assad", "Russian troops") map straight to
+an actor. Generic nouns ("de rebellen", "the army", "regeringstroepen") are resolved with
+:meth:`ActorLexicon.resolve`: a demonym before the noun ("Syrische rebellen") gives the
+country; otherwise the country of the place the sentence is about, and the actors the
+article has named, decide. Nothing is invented: an unresolvable army stays ``None``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomllib
+
+from conflictmap.errors import RulesError
+from conflictmap.model import Actor
+from conflictmap.rules import RULES_DIR, LanguageRules, language_files, load_language
+
+log = logging.getLogger(__name__)
+
+_KINDS = ("state", "non_state")
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """An actor named in a text; ``generic`` is the class of a generic noun, else ""."""
+
+    actor: Actor | None
+    start: int
+    end: int
+    text: str
+    generic: str = ""
+    country: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _ActorEntry:
+    actor: Actor
+    country: str
+    classes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _LanguageIndex:
+    pattern: re.Pattern[str]
+    aliases: dict[str, str]  # lower-cased alias -> actor id
+    exact: dict[str, str]  # case-sensitive alias -> actor id
+    generic: dict[str, str]  # lower-cased noun -> class
+    demonyms: dict[str, str]  # lower-cased demonym -> country
+    labels: dict[str, str]
+
+
+def _case_sensitive(alias: str) -> bool:
+    """Acronyms ("IS", "HTS", "FAMa") must match their case: "is" is a Dutch verb."""
+    return sum(c.isupper() for c in alias) >= 2 and len(alias) <= 6 and " " not in alias
+
+
+def _alternation(words: Iterable[str]) -> str:
+    ordered = sorted(set(words), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
+def _alias_pattern(aliases: Iterable[str]) -> str:
+    parts = []
+    for alias in sorted(set(aliases), key=len, reverse=True):
+        body = re.escape(alias).replace(r"\ ", r"\s+")
+        parts.append(body if _case_sensitive(alias) else f"(?i:{body})")
+    return "|".join(parts)
+
+
+def _build_index(rules: LanguageRules, known: set[str]) -> _LanguageIndex:
+    aliases: dict[str, str] = {}
+    exact: dict[str, str] = {}
+    for actor_id, names in rules.actor_aliases:
+        if actor_id not in known:
+            raise RulesError(f"[actors] names unknown actor {actor_id!r}; "
+                             f"expected one of the ids in actors.toml", rules.path)
+        for name in names:
+            (exact if _case_sensitive(name) else aliases)[
+                name if _case_sensitive(name) else name.lower()] = actor_id
+    generic = {noun.lower(): cls for cls, nouns in rules.generic for noun in nouns}
+    demonyms = {d.lower(): country for country, words in rules.demonyms for d in words}
+    named = _alias_pattern(list(aliases) + list(exact)) if aliases or exact else "(?!x)x"
+    pattern = re.compile(
+        rf"(?<![\w-])(?:(?P<named>{named})|(?i:(?:(?P<dem>{_alternation(demonyms)})\s+)?"
+        rf"(?P<gen>{_alternation(generic)})))(?![\w-])"
+    )
+    return _LanguageIndex(pattern, aliases, exact, generic, demonyms, dict(rules.sides))
+
+
+def _read_actors(path: Path) -> tuple[dict[str, _ActorEntry], dict[str, dict[str, str]]]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        raise RulesError(f"cannot read actors file: {exc}", path,
+                         int(found.group(1)) if found else None) from exc
+    entries: dict[str, _ActorEntry] = {}
+    for n, item in enumerate(data.get("actor", []), 1):
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str)
+                                                 for k in ("id", "name", "side", "kind")):
+            raise RulesError(f"[[actor]] number {n}: expected string id, name, side, kind", path)
+        if item["kind"] not in _KINDS:
+            raise RulesError(f"actor {item['id']!r}: kind must be one of {_KINDS}", path)
+        actor = Actor(item["id"], item["name"], item["side"], item["kind"])
+        entries[actor.id] = _ActorEntry(actor, item.get("country", ""),
+                                        tuple(item.get("classes", ())))
+    countries = data.get("countries", {})
+    for country, table in countries.items():
+        for cls, actor_id in table.items():
+            if actor_id not in entries:
+                raise RulesError(f"[countries.{country}] {cls} = {actor_id!r}: unknown actor", path)
+    return entries, countries
+
+
+class ActorLexicon:
+    """Canonical actors and the aliases every language gives them."""
+
+    def __init__(self, entries: dict[str, _ActorEntry], countries: dict[str, dict[str, str]],
+                 rules_dir: Path | None = None) -> None:
+        self._entries = entries
+        self._countries = countries
+        self._rules_dir = rules_dir
+        self._indexes: dict[str, _LanguageIndex] = {}
+
+    @classmethod
+    def load(cls, rules_dir: Path | str | None = None) -> ActorLexicon:
+        directory = Path(rules_dir) if rules_dir else RULES_DIR
+        entries, countries = _read_actors(directory / "actors.toml")
+        return cls(entries, countries, directory)
+
+    def _index(self, lang: str) -> _LanguageIndex:
+        index = self._indexes.get(lang)
+        if index is None:
+            rules = load_language(lang, self._rules_dir)
+            index = self._indexes[lang] = _build_index(rules, set(self._entries))
+        return index
+
+    @property
+    def actors(self) -> dict[str, Actor]:
+        return {k: e.actor for k, e in self._entries.items()}
+
+    def get(self, actor_id: str) -> Actor | None:
+        entry = self._entries.get(actor_id)
+        return entry.actor if entry else None
+
+    def languages(self) -> list[str]:
+        return sorted(language_files(self._rules_dir))
+
+    def side_labels(self, lang: str) -> dict[str, str]:
+        """Side id -> display label in ``lang`` (sides without a label show their id)."""
+        labels = self._index(lang).labels
+        sides = {e.actor.side for e in self._entries.values()}
+        return {side: labels.get(side, side) for side in sorted(sides)}
+
+    def find(self, text: str, lang: str, offset: int = 0) -> list[ActorMention]:
+        """Every actor mention in ``text``; offsets are shifted by ``offset``."""
+        index = self._index(lang)
+        mentions = []
+        for match in index.pattern.finditer(text):
+            mentions.append(self._mention(index, match, offset))
+        return mentions
+
+    def _mention(self, index: _LanguageIndex, match: re.Match[str], offset: int) -> ActorMention:
+        start, end = match.start() + offset, match.end() + offset
+        named = match.group("named")
+        if named:
+            key = re.sub(r"\s+", " ", named)
+            actor_id = index.exact.get(key) or index.aliases.get(key.lower())
+            return ActorMention(self.get(actor_id) if actor_id else None, start, end, named)
+        noun = re.sub(r"\s+", " ", match.group("gen").lower())
+        demonym = (match.group("dem") or "").lower()
+        country = index.demonyms.get(re.sub(r"\s+", " ", demonym), "")
+        cls = index.generic.get(noun, "")
+        actor = self._default(country, cls) if country else None
+        return ActorMention(actor, start, end, match.group(), generic=cls, country=country)
+
+    def _default(self, country: str, cls: str) -> Actor | None:
+        actor_id = self._countries.get(country, {}).get(cls)
+        if actor_id is None and cls in ("army", "government"):
+            # "Russische troepen": a country's own forces even without a class entry.
+            actor_id = self._countries.get(country, {}).get("army" if cls == "government"
+                                                           else "government")
+        if actor_id is None and cls in ("rebels", "jihadists"):
+            actor_id = cls
+        return self.get(actor_id) if actor_id else None
+
+    def resolve(self, mention: ActorMention, country: str,
+                named: Iterable[Actor] = ()) -> Actor | None:
+        """The actor a mention stands for, given the place's country and the article's actors.
+
+        A named or demonym-qualified mention is already resolved. A generic "rebels" is the
+        one named non-state actor of that country's war the article mentions, else the
+        country's default; "the army" is the most recently named armed state actor, else
+        the country's own forces; "the government"/"regeringstroepen" is the place's country.
+        """
+        if mention.actor is not None or not mention.generic:
+            return mention.actor
+        cls = mention.generic
+        named = list(named)
+        if cls in ("rebels", "jihadists"):
+            sides = {a.side: a for a in named if self._serves(a, cls, country)}
+            if len(sides) == 1:
+                return next(iter(sides.values()))
+        if cls == "army":
+            for actor in reversed(named):
+                entry = self._entries.get(actor.id)
+                if entry and "army" in entry.classes:
+                    return actor
+        return self._default(country, cls) if country else self._default("", cls)
+
+    def _serves(self, actor: Actor, cls: str, country: str) -> bool:
+        entry = self._entries.get(actor.id)
+        return bool(entry and cls in entry.classes and entry.country in (country, ""))
+
+
+_DEFAULT: ActorLexicon | None = None
+
+
+def default_lexicon() -> ActorLexicon:
+    """The lexicon of the packaged rules (loaded once)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = ActorLexicon.load()
+    return _DEFAULT
+
+
+def find_actors(text: str, lang: str) -> list[ActorMention]:
+    """Actor mentions in ``text`` with the packaged lexicon."""
+    return default_lexicon().find(text, lang)
+
+
+def side_labels(lang: str) -> dict[str, str]:
+    """Side id -> label in ``lang`` with the packaged lexicon."""
+    return default_lexicon().side_labels(lang)

@@ -1,0 +1,270 @@
+"""Resolve the date interval of a reported change from the article's period and time words.
+
+The article's ``period`` is one day (the header gives a day) or a whole month (only
+YYYY-MM). Every relative expression is applied to both ends of that period, so a
+month-only article keeps an honest, wide interval ("gisteren" in a December article is
+[30 Nov, 30 Dec]). The time words of each language are data (``[dates]`` in the rules
+file); this module only does the arithmetic.
+
+Rules, with P = [s, e] the article's period:
+
+* today / "op dit moment": P; yesterday: P - 1 day; the day before: P - 2; last night: [s-1, e]
+* a weekday: its last occurrence on or before the publication date (for a month-only
+  period, every such weekday from s-6 to e); "sinds woensdag": from that day to e
+* last week: [Monday before s's week, e-1] for a day, [s-14, e] for a month;
+  this week: [Monday of s's week, e]; a week ago: [s-9, e-5]; N days/weeks ago likewise
+* "afgelopen dagen"/recently: [s-10, e]; past weeks: [s-28, e]
+* this month / earlier this month: [first of s's month, e]; last month / last year: that span
+* explicit dates: "6 december 2024", "on December 6" (year from P), "december 2023",
+  "in 2016", "eind 2016" (Sep-Dec), "begin 2016" (Jan-Apr), "medio 2016" (May-Aug)
+* "toen"/"then": the interval of the previous dated sentence, when given
+* nothing: [s-7, e] -- a report in the perfect or past tense tells of the last week
+
+When a sentence has several expressions the one nearest the trigger wins.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from conflictmap.model import Interval, precision_for_days
+from conflictmap.rules import DateWords, load_language
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LOOKBACK_DAYS = 7
+_YEAR = r"(?:19|20)\d{2}"
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A time expression in a sentence and the interval it allows."""
+
+    start: int
+    end: int
+    interval: Interval
+    explicit: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    words: DateWords
+    weekday: re.Pattern[str]
+    full_date: re.Pattern[str]
+    month_year: re.Pattern[str]
+    bare_month: re.Pattern[str]
+    year: re.Pattern[str]
+    qualifiers: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
+
+
+def _span(start: date, end: date) -> Interval:
+    return Interval(start, end, precision_for_days((end - start).days + 1))
+
+
+def _month_span(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+@lru_cache(maxsize=16)
+def _compiled(lang: str, rules_dir: Path | None = None) -> _Compiled:
+    words = load_language(lang, rules_dir).dates
+    month_names = "|".join(sorted(set(words.months + words.month_abbreviations), key=len,
+                                  reverse=True))
+    months = rf"(?P<m>{month_names})\.?"
+    days = "|".join(words.weekdays)
+    since = words.get("since").pattern
+    suffix = words.get("weekday_suffix").pattern
+    begin, end, mid = (words.get(k).pattern for k in ("year_begin", "year_end", "year_mid"))
+    qualifier = rf"(?:(?P<qb>{begin})|(?P<qe>{end})|(?P<qm>{mid}))"
+    flags = re.IGNORECASE
+    return _Compiled(
+        words=words,
+        weekday=re.compile(rf"(?:(?P<since>{since})\s+)?\b(?P<wd>{days}){suffix}\b", flags),
+        full_date=re.compile(
+            rf"\b(?P<d>\d{{1,2}})(?:e|ste|de|st|nd|rd|th)?\s+{months}(?:\s+(?P<y>{_YEAR}))?\b|"
+            rf"\b(?P<m2>{month_names})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b"
+            rf"(?:,?\s+(?P<y2>{_YEAR}))?", flags),
+        month_year=re.compile(rf"(?:{qualifier}\s*)?\b{months}\s+(?P<y>{_YEAR})\b", flags),
+        bare_month=re.compile(rf"(?:{qualifier}|\b(?:in|on)\b)\s*\b{months}\b(?!\s*\d)", flags),
+        year=re.compile(rf"(?:{qualifier}|(?P<qi>{words.get('year_in').pattern}))\s*"
+                        rf"(?:van\s+|of\s+)?(?P<y>{_YEAR})\b", flags),
+        qualifiers=tuple(re.compile(p, flags) for p in (begin, end, mid)),  # type: ignore[arg-type]
+    )
+
+
+def _month_number(words: DateWords, name: str) -> int:
+    name = name.lower().rstrip(".")
+    if name in words.months:
+        return words.months.index(name) + 1
+    return words.month_abbreviations.index(name) + 1
+
+
+def _qualified(match: re.Match[str], start: date, end: date) -> tuple[date, date]:
+    """Narrow [start, end] by begin/end/mid qualifiers: a third of the span each."""
+    third = max(1, ((end - start).days + 1) // 3)
+    if match.groupdict().get("qb"):
+        return start, start + timedelta(days=third)
+    if match.groupdict().get("qe"):
+        return end - timedelta(days=third), end
+    if match.groupdict().get("qm"):
+        return start + timedelta(days=third - 1), end - timedelta(days=third - 1)
+    return start, end
+
+
+def _guess_year(month: int, day: int, period: Interval) -> int:
+    year = period.end.year
+    try:
+        if date(year, month, day) > period.end:
+            year -= 1
+    except ValueError:
+        year -= 1
+    return year
+
+
+def _weekday_span(weekday: int, period: Interval) -> tuple[date, date]:
+    last = period.end - timedelta(days=(period.end.weekday() - weekday) % 7)
+    if period.start == period.end:
+        return last, last
+    first_possible = period.start - timedelta(days=6)
+    first = first_possible + timedelta(days=(weekday - first_possible.weekday()) % 7)
+    return first, last
+
+
+def _number(words: DateWords, text: str) -> int | None:
+    text = text.lower()
+    if text.isdigit():
+        return int(text)
+    return words.numbers.index(text) + 1 if text in words.numbers else None
+
+
+def _relative(key: str, match: re.Match[str], words: DateWords,
+              period: Interval) -> Interval | None:
+    s, e = period.start, period.end
+    day = timedelta(days=1)
+    single = s == e
+    monday = s - timedelta(days=s.weekday())
+    spans = {
+        "today": (s, e), "yesterday": (s - day, e - day),
+        "day_before_yesterday": (s - 2 * day, e - 2 * day), "last_night": (s - day, e),
+        "this_week": (monday if single else s - 6 * day, e),
+        "last_week": (monday - 7 * day, e - day) if single else (s - 14 * day, e),
+        "week_ago": (s - 9 * day, e - 5 * day), "past_days": (s - 10 * day, e),
+        "past_weeks": (s - 28 * day, e), "month_start": (s.replace(day=1), e),
+        "month_end": (max(s, _month_span(e.year, e.month)[1] - 10 * day), e),
+    }
+    if key in spans:
+        return _span(*spans[key])
+    if key in ("days_ago", "weeks_ago"):
+        n = _number(words, match.group(1))
+        if n is None:
+            return None
+        back = timedelta(days=n if key == "days_ago" else 7 * n)
+        slack = day if key == "days_ago" else 4 * day
+        return _span(s - back - slack, e - back + slack)
+    if key == "last_month":
+        previous = s.replace(day=1) - day
+        return _span(*_month_span(previous.year, previous.month))
+    if key == "last_year":
+        return _span(date(s.year - 1, 1, 1), date(s.year - 1, 12, 31))
+    return None
+
+
+_RELATIVE_KEYS = ("today", "yesterday", "day_before_yesterday", "last_night", "this_week",
+                  "last_week", "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks",
+                  "month_start", "month_end", "last_month", "last_year")
+
+
+def _explicit(compiled: _Compiled, sentence: str, period: Interval) -> list[DateMention]:
+    words = compiled.words
+    found: list[DateMention] = []
+    for m in compiled.full_date.finditer(sentence):
+        month = _month_number(words, m.group("m") or m.group("m2"))
+        day = int(m.group("d") or m.group("d2"))
+        year_text = m.group("y") or m.group("y2")
+        year = int(year_text) if year_text else _guess_year(month, day, period)
+        try:
+            d = date(year, month, day)
+        except ValueError:
+            continue
+        found.append(DateMention(m.start(), m.end(), _span(d, d), True))
+    for m in compiled.month_year.finditer(sentence):
+        start, end = _month_span(int(m.group("y")), _month_number(words, m.group("m")))
+        found.append(DateMention(m.start(), m.end(), _span(*_qualified(m, start, end)), True))
+    for m in compiled.bare_month.finditer(sentence):
+        month = _month_number(words, m.group("m"))
+        start, end = _month_span(_guess_year(month, 1, period), month)
+        found.append(DateMention(m.start(), m.end(), _span(*_qualified(m, start, end)), True))
+    for m in compiled.year.finditer(sentence):
+        year = int(m.group("y"))
+        start, end = _qualified(m, date(year, 1, 1), date(year, 12, 31))
+        found.append(DateMention(m.start(), m.end(), _span(start, end), True))
+    return found
+
+
+def _relatives(compiled: _Compiled, sentence: str, period: Interval,
+               previous: Interval | None) -> list[DateMention]:
+    words = compiled.words
+    found: list[DateMention] = []
+    for key in _RELATIVE_KEYS:
+        for m in words.get(key).finditer(sentence):
+            interval = _relative(key, m, words, period)
+            if interval is not None:
+                found.append(DateMention(m.start(), m.end(), interval, False))
+    for m in compiled.weekday.finditer(sentence):
+        start, end = _weekday_span(words.weekdays.index(m.group("wd").lower()), period)
+        if m.group("since"):
+            end = period.end
+        found.append(DateMention(m.start(), m.end(), _span(start, end), False))
+    if previous is not None:
+        for m in words.get("then").finditer(sentence):
+            found.append(DateMention(m.start(), m.end(), previous, True))
+    return found
+
+
+def _drop_overlaps(mentions: list[DateMention]) -> list[DateMention]:
+    kept: list[DateMention] = []
+    for mention in sorted(mentions, key=lambda d: (d.start - d.end, d.start)):
+        if all(mention.end <= k.start or mention.start >= k.end for k in kept):
+            kept.append(mention)
+    return sorted(kept, key=lambda d: d.start)
+
+
+def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval | None = None,
+               rules_dir: Path | None = None) -> list[DateMention]:
+    """Every time expression in ``sentence`` with the interval it allows."""
+    compiled = _compiled(lang, rules_dir)
+    mentions = _explicit(compiled, sentence, period)
+    mentions += _relatives(compiled, sentence, period, previous)
+    return _drop_overlaps(mentions)
+
+
+def default_interval(period: Interval, lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> Interval:
+    """The interval of a report without time words: the week before publication."""
+    return _span(period.start - timedelta(days=lookback_days), period.end)
+
+
+def resolve_interval(sentence: str, period: Interval, lang: str, *,
+                     anchor: tuple[int, int] | None = None, previous: Interval | None = None,
+                     rules_dir: Path | None = None) -> Interval:
+    """The interval of the change a sentence reports.
+
+    ``anchor`` is the (start, end) of the trigger in the sentence: the expression nearest to
+    it wins. ``previous`` is the interval "toen"/"then" refers to.
+    """
+    mentions = find_dates(sentence, period, lang, previous=previous, rules_dir=rules_dir)
+    if not mentions:
+        return default_interval(period)
+    if anchor is None:
+        return mentions[0].interval
+    a_start, a_end = anchor
+
+    def distance(d: DateMention) -> tuple[int, bool]:
+        return (max(0, d.start - a_end, a_start - d.end), not d.explicit)
+
+    return min(mentions, key=distance).interval

@@ -1,0 +1,452 @@
+"""Extract control-change reports from an article: trigger patterns -> Events with evidence.
+
+For speed, one combined trigger regex per language runs over every sentence first; places
+(``toponyms.find_places``, once per article), actors and dates are worked out only when a
+sentence triggers. For each trigger match the sentence is read the way the rules file says:
+
+1. the match is dropped when a veto, a negation, a hypothetical, a future/plan, or an
+   infinitive surrounds it, or when the sentence is a question;
+2. its places are the places of its clause that are not countries, not part of an actor's
+   name, not locators ("ten noorden van X", "near X", "in de provincie X" after a town),
+   not destinations or origins ("naar X", "from X", unless the trigger is a withdrawal or
+   expulsion), not speakers ("Moskou zegt ..."); "de stad"/"the city" stands for the last
+   town named; each place goes to the nearest trigger in its clause;
+3. partial control ("delen van", "parts of") makes a capture contested, a majority ("het
+   grootste deel van", "most of") keeps it a capture; both give geo_precision 2;
+4. the gaining and losing actors come from the syntax: an agent ("door X", "by X"), a holder
+   ("in handen van X", "fell to X"), a source ("veroverd op X", "from X") or the subject,
+   whose role the trigger states (active or passive);
+5. the status is claimed when the sentence attributes it ("volgens", "claimed"), disputed
+   (and the change contested) when it or the next sentence denies it;
+6. the interval comes from ``dates.resolve_interval``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+from conflictmap.actors import ActorLexicon, ActorMention
+from conflictmap.dates import find_dates, resolve_interval
+from conflictmap.errors import RulesError
+from conflictmap.model import (
+    Actor,
+    Article,
+    Change,
+    Event,
+    Interval,
+    Mention,
+    PlaceKind,
+    Source,
+    Status,
+)
+from conflictmap.rules import LanguageRules, Trigger, load_language, rules_digest
+from conflictmap.text import sentence_spans
+
+log = logging.getLogger(__name__)
+
+_PLACE_KINDS = (PlaceKind.TOWN, PlaceKind.REGION, PlaceKind.SITE)
+_MAX_GAP = 160  # characters between a trigger and a place of its clause
+_NEXT_GAP = 45  # characters between a "next"-target trigger and its place
+_COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:(?:en|and|of|or|&)\s+)?(?:de\s+|het\s+|the\s+)?$",
+                           re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """One trigger match that survived the checks."""
+
+    trigger: Trigger
+    start: int
+    end: int
+    passive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the whole article contributes to reading one sentence."""
+
+    article: Article
+    rules: LanguageRules
+    places: tuple[Mention, ...]
+    actors: tuple[ActorMention, ...]
+    spans: tuple[tuple[int, int], ...]
+    lexicon: ActorLexicon
+
+
+class Extractor:
+    """Turn articles into unconsolidated control-change reports (one Source each)."""
+
+    def __init__(self, gazetteer: object | None = None, rules_dir: Path | str | None = None):
+        self._gazetteer = gazetteer
+        self._rules_dir = Path(rules_dir) if rules_dir else None
+        self.lexicon = ActorLexicon.load(self._rules_dir)
+        self.version: str = rules_digest(self._rules_dir)
+
+    @property
+    def gazetteer(self) -> object:
+        if self._gazetteer is None:
+            from conflictmap.gazetteer import default_gazetteer
+
+            self._gazetteer = default_gazetteer()
+        return self._gazetteer
+
+    def _rules(self, lang: str) -> LanguageRules | None:
+        try:
+            return load_language(lang, self._rules_dir)
+        except RulesError as exc:
+            if "no rules for language" in str(exc):
+                log.warning("no extraction rules for language %r; article skipped", lang)
+                return None
+            raise
+
+    def extract(self, article: Article) -> list[Event]:
+        """Every control-change report in ``article``, in text order."""
+        rules = self._rules(article.lang)
+        if rules is None:
+            return []
+        text = article.text
+        spans = sentence_spans(text)
+        hot = [i for i, (s, e) in enumerate(spans) if rules.any_trigger.search(text, s, e)]
+        if not hot:
+            return []
+        ctx = self._context(article, rules, spans)
+        events: list[Event] = []
+        for i in hot:
+            events.extend(self._sentence(ctx, i))
+        return events
+
+    def _context(self, article: Article, rules: LanguageRules,
+                 spans: list[tuple[int, int]]) -> _Context:
+        from conflictmap.toponyms import find_places
+
+        mentions = find_places(article.text, self.gazetteer, article.lang)
+        actors = tuple(self.lexicon.find(article.text, article.lang))
+        places = _plausible_places(mentions, actors)
+        return _Context(article, rules, tuple(places), actors, tuple(spans), self.lexicon)
+
+    def _sentence(self, ctx: _Context, index: int) -> list[Event]:
+        text = ctx.article.text
+        s, e = ctx.spans[index]
+        if text[s:e].rstrip("'\"”’» ").endswith("?"):
+            return []
+        events: list[Event] = []
+        seen: set[tuple[str, Change]] = set()
+        for seg_start, seg_end in _segments(ctx.rules, text, s, e):
+            hits = _hits(ctx.rules, text, seg_start, seg_end)
+            if not hits:
+                continue
+            for hit, mention, partial in _targets(ctx, hits, seg_start, seg_end):
+                event = self._event(ctx, index, hit, mention, partial, (seg_start, seg_end))
+                key = (event.place.id, event.change)
+                if key not in seen:
+                    seen.add(key)
+                    events.append(event)
+        return events
+
+    def _event(self, ctx: _Context, index: int, hit: _Hit, mention: Mention, partial: str,
+               segment: tuple[int, int]) -> Event:
+        text = ctx.article.text
+        s, e = ctx.spans[index]
+        change = hit.trigger.change
+        if partial == "contested" and change in (Change.CAPTURE, Change.RECAPTURE):
+            change = Change.CONTESTED
+        gainer, loser = _actors(ctx, hit, mention, segment)
+        status = _status(ctx, index, change)
+        if status is Status.DISPUTED:
+            change = Change.CONTESTED
+        previous = _previous_interval(ctx, index)
+        period = resolve_interval(text[s:e], ctx.article.period, ctx.rules.lang,
+                                  anchor=(hit.start - s, hit.end - s), previous=previous,
+                                  rules_dir=None)
+        place = mention.place
+        geo = 3 if place.kind is PlaceKind.REGION else (2 if partial else 1)
+        source = Source(article=ctx.article.id, published=ctx.article.published,
+                        quote=text[s:e], start=s, end=e, url=ctx.article.url,
+                        title=ctx.article.title, rule=hit.trigger.id)
+        confidence = hit.trigger.confidence - (0.1 if status is not Status.REPORTED else 0.0)
+        return Event(change=change, status=status, place=place, period=period, actor=gainer,
+                     losing_actor=loser, sources=(source,), confidence=round(confidence, 2),
+                     geo_precision=geo)
+
+
+# --- places ---------------------------------------------------------------------------
+
+
+def _plausible_places(mentions: Sequence[Mention], actors: Sequence[ActorMention]) -> list[Mention]:
+    """Drop countries, places inside actor names, and stray places of uninvolved countries."""
+    named = {m.place.country for m in mentions if m.place.kind is PlaceKind.COUNTRY}
+    counts = Counter(m.place.country for m in mentions if m.place.kind in _PLACE_KINDS)
+    allowed = set(named)
+    if counts:
+        top = counts.most_common(1)[0][1]
+        allowed |= {c for c, n in counts.items() if n >= 2 or n == top}
+    kept = []
+    for m in mentions:
+        if m.place.kind not in _PLACE_KINDS or m.place.country not in allowed:
+            continue
+        if any(a.start <= m.start < a.end or m.start <= a.start < m.end for a in actors):
+            continue
+        kept.append(m)
+    return kept
+
+
+def _segments(rules: LanguageRules, text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The clauses of a sentence, split at the rules' clause breaks."""
+    cuts = [s] + [m.end() for m in rules.markers.clause_break.finditer(text, s, e)] + [e]
+    return [(a, b) for a, b in pairwise(cuts) if b > a]
+
+
+def _anaphora(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
+    """"de stad"/"the city" read as the last town (or region) named before it."""
+    text = ctx.article.text
+    found = []
+    for pattern, kinds in ((ctx.rules.markers.anaphora_town, (PlaceKind.TOWN,)),
+                           (ctx.rules.markers.anaphora_region, (PlaceKind.REGION,))):
+        for m in pattern.finditer(text, seg_start, seg_end):
+            if _titled(ctx, m.end()):
+                continue
+            before = [p for p in ctx.places if p.end <= m.start() and p.place.kind in kinds]
+            if before:
+                found.append(Mention(before[-1].place, m.group(), m.start(), m.end()))
+    return found
+
+
+def _titled(ctx: _Context, end: int) -> bool:
+    """True when a place name follows right away ("de stad Hama", "the city of Kherson")."""
+    for p in ctx.places:
+        if end <= p.start <= end + 6:
+            return bool(ctx.rules.markers.title_after.search(ctx.article.text[end:p.start]))
+    return False
+
+
+def _excluded(ctx: _Context, hit: _Hit, mention: Mention, seg_start: int) -> bool:
+    """A place that is a locator, destination, origin or speaker, not the changed place."""
+    markers = ctx.rules.markers
+    text = ctx.article.text
+    before = text[max(seg_start, mention.start - 60):mention.start]
+    if hit.start <= mention.start < hit.end:
+        before = text[max(hit.start, mention.start - 60):mention.start]
+    if markers.near.search(before) or markers.locative.search(before):
+        return not (hit.trigger.change is Change.CONTESTED and hit.end <= mention.start)
+    if markers.source.search(before):
+        return not hit.trigger.source_ok
+    return bool(markers.speaker_after.search(text[mention.end:mention.end + 30]))
+
+
+def _candidates(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
+    places = [p for p in ctx.places if seg_start <= p.start and p.end <= seg_end]
+    places += _anaphora(ctx, seg_start, seg_end)
+    return sorted(places, key=lambda p: p.start)
+
+
+def _distance(hit: _Hit, mention: Mention) -> int:
+    return max(0, mention.start - hit.end, hit.start - mention.end)
+
+
+def _next_targets(ctx: _Context, hit: _Hit, places: list[Mention]) -> list[Mention]:
+    """The place right after the trigger and any coordinated with it ("om X en Y")."""
+    text = ctx.article.text
+    chosen: list[Mention] = []
+    for p in places:
+        if p.start < hit.end:
+            continue
+        gap = text[(chosen[-1].end if chosen else hit.end):p.start]
+        if (not chosen and p.start - hit.end <= _NEXT_GAP and "," not in gap) or (chosen and _COORDINATION.match(gap)):
+            chosen.append(p)
+        else:
+            break
+    return chosen
+
+
+def _partial(ctx: _Context, hit: _Hit, mention: Mention, seg_start: int) -> str:
+    markers = ctx.rules.markers
+    text = ctx.article.text
+    before = text[max(seg_start, mention.start - 60):mention.start]
+    if markers.partial_capture.search(before):
+        return "capture"
+    if markers.partial_contested.search(before):
+        return "contested"
+    window = text[max(seg_start, min(hit.start, mention.start) - 30):max(hit.end, mention.end) + 5]
+    if markers.partial_adverb_capture.search(window):
+        return "capture"
+    if markers.partial_adverb_contested.search(window):
+        return "contested"
+    return ""
+
+
+def _targets(ctx: _Context, hits: list[_Hit], seg_start: int,
+             seg_end: int) -> list[tuple[_Hit, Mention, str]]:
+    places = _candidates(ctx, seg_start, seg_end)
+    out: list[tuple[_Hit, Mention, str]] = []
+    taken: set[int] = set()
+    for hit in hits:
+        if hit.trigger.target != "next":
+            continue
+        for p in _next_targets(ctx, hit, places):
+            if hit.trigger.town_only and p.place.kind is not PlaceKind.TOWN:
+                continue
+            taken.add(p.start)
+            out.append((hit, p, _partial(ctx, hit, p, seg_start)))
+    clause_hits = [h for h in hits if h.trigger.target == "clause"]
+    for p in places:
+        if p.start in taken or not clause_hits:
+            continue
+        hit = min(clause_hits, key=lambda h: _distance(h, p))
+        if _distance(hit, p) > _MAX_GAP or _excluded(ctx, hit, p, seg_start):
+            continue
+        if hit.trigger.town_only and p.place.kind is not PlaceKind.TOWN:
+            continue
+        out.append((hit, p, _partial(ctx, hit, p, seg_start)))
+    return [(h, p, part) for h, p, part in out if _actor_ok(ctx, h, seg_start, seg_end)]
+
+
+def _actor_ok(ctx: _Context, hit: _Hit, seg_start: int, seg_end: int) -> bool:
+    if not hit.trigger.needs_actor:
+        return True
+    return any(seg_start <= a.start and a.end <= seg_end for a in ctx.actors)
+
+
+# --- trigger checks -------------------------------------------------------------------
+
+
+def _hits(rules: LanguageRules, text: str, seg_start: int, seg_end: int) -> list[_Hit]:
+    """Trigger matches in a clause that survive the checks, overlaps resolved by priority."""
+    if not rules.any_trigger.search(text, seg_start, seg_end):
+        return []
+    found: list[tuple[int, int, Trigger]] = []
+    for trigger in rules.triggers:
+        for m in trigger.pattern.finditer(text, seg_start, seg_end):
+            if all(m.end() <= a or m.start() >= b for a, b, _ in found):
+                found.append((m.start(), m.end(), trigger))
+    hits = []
+    for start, end, trigger in sorted(found, key=lambda f: f[0]):
+        if _blocked(rules, trigger, text, start, end, seg_start, seg_end):
+            continue
+        hits.append(_Hit(trigger, start, end, _passive(rules, text, seg_start, start)))
+    return hits
+
+
+def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end: int,
+             seg_start: int, seg_end: int) -> bool:
+    markers = rules.markers
+    near = text[max(seg_start, start - 60):min(seg_end, end + 60)]
+    if trigger.veto is not None and trigger.veto.search(near):
+        return True
+    if trigger.territory_veto and markers.territory.search(
+            text[max(seg_start, start - 30):min(seg_end, end + 30)]):
+        return True
+    if markers.negation.search(text[max(seg_start, start - 40):min(seg_end, end + 25)]):
+        return True
+    before = text[seg_start:start]
+    if markers.hypothetical.search(before) or markers.infinitive.search(before):
+        return True
+    return bool(markers.future.search(text[max(seg_start, start - 50):start]))
+
+
+def _passive(rules: LanguageRules, text: str, seg_start: int, start: int) -> bool:
+    before = text[max(seg_start, start - 80):start]
+    aux = list(rules.markers.passive_aux.finditer(before))
+    if not aux:
+        return False
+    return not rules.markers.active_aux.search(before[aux[-1].start():])
+
+
+# --- actors, status, dates ------------------------------------------------------------
+
+
+def _merged_actors(mentions: list[ActorMention]) -> list[ActorMention]:
+    """Adjacent mentions ("rebellen van HTS", "Russian troops") keep the most specific."""
+    out: list[ActorMention] = []
+    for m in mentions:
+        if out and m.start - out[-1].end <= 5 and (out[-1].generic and not m.generic):
+            out[-1] = ActorMention(m.actor, out[-1].start, m.end, m.text)
+            continue
+        out.append(m)
+    return out
+
+
+def _actors(ctx: _Context, hit: _Hit, mention: Mention,
+            segment: tuple[int, int]) -> tuple[Actor | None, Actor | None]:
+    text = ctx.article.text
+    markers = ctx.rules.markers
+    seg_start, seg_end = segment
+    named = [a.actor for a in ctx.actors if a.actor is not None and a.end <= seg_end]
+    country = mention.place.country
+    in_seg = _merged_actors([a for a in ctx.actors if seg_start <= a.start and a.end <= seg_end])
+    roles: dict[str, Actor | None] = {"gainer": None, "loser": None}
+    bare_before: list[ActorMention] = []
+    bare_after: list[ActorMention] = []
+    for a in in_seg:
+        actor = _resolve(ctx, a, country, named)
+        prefix = text[max(seg_start, a.start - 12):a.start]
+        if markers.agent.search(prefix):
+            roles["gainer"] = roles["gainer"] or actor
+        elif markers.loser.search(prefix) and hit.trigger.change is not Change.WITHDRAWAL:
+            roles["loser"] = roles["loser"] or actor
+        elif a.end <= hit.start:
+            bare_before.append(a)
+        elif a.start >= hit.start:
+            bare_after.append(a)
+    _assign_roles(ctx, hit, roles, bare_before, bare_after, country, named)
+    gainer, loser = roles["gainer"], roles["loser"]
+    if gainer is not None and loser is not None and gainer.side == loser.side:
+        loser = None
+    return gainer, loser
+
+
+def _resolve(ctx: _Context, mention: ActorMention, country: str,
+             named: list[Actor]) -> Actor | None:
+    return ctx.lexicon.resolve(mention, country, named)
+
+
+def _assign_roles(ctx: _Context, hit: _Hit, roles: dict[str, Actor | None],
+                  before: list[ActorMention], after: list[ActorMention], country: str,
+                  named: list[Actor]) -> None:
+    trigger = hit.trigger
+    before_role = trigger.passive_before if hit.passive else trigger.before
+    first_after = after[0] if after else None
+    immediate = first_after is not None and first_after.start - hit.end <= 30
+    picks: list[tuple[str, ActorMention]] = []
+    if trigger.after and first_after is not None and (immediate or trigger.prefer_after):
+        picks.append((trigger.after, first_after))
+    if before_role and before:
+        picks.append((before_role, before[-1]))
+    if trigger.after and first_after is not None and not (immediate or trigger.prefer_after):
+        picks.append((trigger.after, first_after))
+    for role, mention in picks:
+        if roles[role] is None:
+            roles[role] = _resolve(ctx, mention, country, named)
+
+
+def _status(ctx: _Context, index: int, change: Change) -> Status:
+    text = ctx.article.text
+    markers = ctx.rules.markers
+    s, e = ctx.spans[index]
+    sentence = text[s:e]
+    if markers.denial.search(sentence):
+        return Status.DISPUTED
+    if index + 1 < len(ctx.spans):
+        ns, ne = ctx.spans[index + 1]
+        following = text[ns:ne]
+        if markers.denial.search(following) and not ctx.rules.any_trigger.search(following):
+            return Status.DISPUTED
+    if change is Change.WITHDRAWAL or markers.confirm.search(sentence):
+        return Status.REPORTED
+    return Status.CLAIMED if markers.claim.search(sentence) else Status.REPORTED
+
+
+def _previous_interval(ctx: _Context, index: int) -> Interval | None:
+    """The explicit date of the sentence before, which "toen"/"then" points back to."""
+    if index == 0:
+        return None
+    s, e = ctx.spans[index - 1]
+    dates = [d for d in find_dates(ctx.article.text[s:e], ctx.article.period, ctx.rules.lang)
+             if d.explicit]
+    return dates[-1].interval if dates else None
+

@@ -1,0 +1,315 @@
+"""Load the per-language rules files (``<lang>.toml``) into frozen records.
+
+Every language file has the same keys (see ``nl.toml``); adding a language means adding
+a file. Malformed files raise :class:`~conflictmap.errors.RulesError` naming the file, the
+line and what was expected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import tomllib
+
+from conflictmap.errors import RulesError
+from conflictmap.model import Change
+
+log = logging.getLogger(__name__)
+
+RULES_DIR = Path(__file__).parent
+ROLES = ("gainer", "loser", "")
+TARGETS = ("clause", "next")
+MARKER_KEYS = (
+    "claim", "confirm", "denial", "negation", "hypothetical", "future", "infinitive", "static",
+    "durative", "territory", "partial_contested", "partial_capture", "partial_adverb_capture",
+    "partial_adverb_contested", "near", "locative", "source", "agent", "loser", "speaker_after",
+    "anaphora_town", "anaphora_region", "title_after", "clause_break", "passive_aux", "active_aux",
+)
+DATE_KEYS = (
+    "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
+    "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks", "month_start", "month_end",
+    "last_month", "since", "then", "last_year", "weekday_suffix", "year_begin", "year_end",
+    "year_mid", "year_in",
+)
+_FLAGS = re.IGNORECASE
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """One trigger pattern and how to read the sentence around it."""
+
+    id: str
+    change: Change
+    pattern: re.Pattern[str]
+    before: str
+    after: str
+    passive_before: str
+    target: str = "clause"
+    source_ok: bool = False
+    needs_actor: bool = False
+    town_only: bool = False
+    territory_veto: bool = False
+    prefer_after: bool = False
+    veto: re.Pattern[str] | None = None
+    confidence: float = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Markers:
+    """Compiled marker patterns, one attribute per key of ``[markers]``."""
+
+    claim: re.Pattern[str]
+    confirm: re.Pattern[str]
+    denial: re.Pattern[str]
+    negation: re.Pattern[str]
+    hypothetical: re.Pattern[str]
+    future: re.Pattern[str]
+    infinitive: re.Pattern[str]
+    static: re.Pattern[str]
+    durative: re.Pattern[str]
+    territory: re.Pattern[str]
+    partial_contested: re.Pattern[str]
+    partial_capture: re.Pattern[str]
+    partial_adverb_capture: re.Pattern[str]
+    partial_adverb_contested: re.Pattern[str]
+    near: re.Pattern[str]
+    locative: re.Pattern[str]
+    source: re.Pattern[str]
+    agent: re.Pattern[str]
+    loser: re.Pattern[str]
+    speaker_after: re.Pattern[str]
+    anaphora_town: re.Pattern[str]
+    anaphora_region: re.Pattern[str]
+    title_after: re.Pattern[str]
+    clause_break: re.Pattern[str]
+    passive_aux: re.Pattern[str]
+    active_aux: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class DateWords:
+    """The time expressions of one language (``[dates]``), compiled."""
+
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    weekdays: tuple[str, ...]
+    months: tuple[str, ...]
+    month_abbreviations: tuple[str, ...]
+    numbers: tuple[str, ...]
+
+    def get(self, key: str) -> re.Pattern[str]:
+        for name, pattern in self.patterns:
+            if name == key:
+                return pattern
+        raise KeyError(key)
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageRules:
+    """Everything one language file says."""
+
+    lang: str
+    path: str
+    triggers: tuple[Trigger, ...]
+    any_trigger: re.Pattern[str]
+    markers: Markers
+    dates: DateWords
+    sides: tuple[tuple[str, str], ...]
+    actor_aliases: tuple[tuple[str, tuple[str, ...]], ...]
+    generic: tuple[tuple[str, tuple[str, ...]], ...]
+    demonyms: tuple[tuple[str, tuple[str, ...]], ...]
+    digest: str
+
+
+class _Source:
+    """A rules file's raw text, to point errors at a line."""
+
+    def __init__(self, path: Path, raw: str) -> None:
+        self.path = path
+        self.raw = raw
+
+    def line_of(self, needle: str) -> int | None:
+        index = self.raw.find(needle)
+        return None if index < 0 else self.raw.count("\n", 0, index) + 1
+
+    def error(self, message: str, needle: str = "") -> RulesError:
+        return RulesError(message, self.path, self.line_of(needle) if needle else None)
+
+
+def _parse(path: Path) -> tuple[_Source, dict]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RulesError(f"cannot read rules file: {exc}", path) from exc
+    source = _Source(path, raw)
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        raise RulesError(f"not valid TOML: {exc}", path,
+                         int(found.group(1)) if found else None) from exc
+    return source, data
+
+
+def _table(source: _Source, data: dict, key: str) -> dict:
+    value = data.get(key)
+    if not isinstance(value, dict):
+        raise source.error(f"expected a table [{key}]", f"[{key}")
+    return value
+
+
+def _string(source: _Source, table: dict, key: str, where: str) -> str:
+    value = table.get(key)
+    if not isinstance(value, str):
+        raise source.error(f"expected a string {key!r} in {where}", key)
+    return value
+
+
+def _strings(source: _Source, value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise source.error(f"expected a list of strings for {where}", where.split(".")[-1])
+    return tuple(value)
+
+
+def _compile(source: _Source, text: str, where: str, subst: dict[str, str]) -> re.Pattern[str]:
+    for name, value in subst.items():
+        text = text.replace(f"%{name}%", value)
+    try:
+        return re.compile(text, _FLAGS)
+    except re.error as exc:
+        raise source.error(f"{where}: not a valid regular expression ({exc})",
+                           where.split(".")[-1]) from exc
+
+
+def _markers(source: _Source, data: dict, subst: dict[str, str]) -> Markers:
+    table = _table(source, data, "markers")
+    values = {}
+    for key in MARKER_KEYS:
+        raw = _string(source, table, key, "[markers]")
+        subst[key.upper()] = raw
+        values[key] = _compile(source, raw, f"markers.{key}", subst)
+    return Markers(**values)
+
+
+def _dates(source: _Source, data: dict, subst: dict[str, str]) -> DateWords:
+    table = _table(source, data, "dates")
+    patterns = tuple(
+        (key, _compile(source, _string(source, table, key, "[dates]"), f"dates.{key}", subst))
+        for key in DATE_KEYS
+    )
+    weekdays = _strings(source, table.get("weekdays"), "dates.weekdays")
+    months = _strings(source, table.get("months"), "dates.months")
+    abbreviations = _strings(source, table.get("month_abbreviations"), "dates.month_abbreviations")
+    numbers = _strings(source, table.get("numbers"), "dates.numbers")
+    if len(weekdays) != 7 or len(months) != 12 or len(abbreviations) != 12:
+        raise source.error("expected 7 weekdays (Monday first), 12 months and 12 abbreviations",
+                           "weekdays")
+    return DateWords(patterns, tuple(w.lower() for w in weekdays),
+                     tuple(m.lower() for m in months), tuple(a.lower() for a in abbreviations),
+                     tuple(n.lower() for n in numbers))
+
+
+def _role(source: _Source, entry: dict, key: str, where: str) -> str:
+    value = entry.get(key, "")
+    if value not in ROLES:
+        raise source.error(f"{where}: {key} must be one of {ROLES}, not {value!r}", where)
+    return value
+
+
+def _trigger(source: _Source, entry: object, subst: dict[str, str]) -> Trigger:
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+        raise source.error("each [[trigger]] needs a string id", "[[trigger]]")
+    tid = entry["id"]
+    try:
+        change = Change(entry.get("change"))
+    except ValueError:
+        raise source.error(f"{tid}: change must be one of {[c.value for c in Change]}",
+                           tid) from None
+    target = entry.get("target", "clause")
+    if target not in TARGETS:
+        raise source.error(f"{tid}: target must be one of {TARGETS}", tid)
+    veto = entry.get("veto")
+    return Trigger(
+        id=tid, change=change,
+        pattern=_compile(source, _string(source, entry, "pattern", tid), tid, subst),
+        before=_role(source, entry, "before", tid), after=_role(source, entry, "after", tid),
+        passive_before=_role(source, entry, "passive_before", tid), target=target,
+        source_ok=bool(entry.get("source_ok", False)),
+        needs_actor=bool(entry.get("needs_actor", False)),
+        town_only=bool(entry.get("town_only", False)),
+        territory_veto=bool(entry.get("territory_veto", False)),
+        prefer_after=bool(entry.get("prefer_after", False)),
+        veto=_compile(source, veto, f"{tid}.veto", subst) if isinstance(veto, str) else None,
+        confidence=float(entry.get("confidence", 0.6)),
+    )
+
+
+def _string_lists(source: _Source, data: dict, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    table = _table(source, data, key)
+    return tuple((name, _strings(source, value, f"{key}.{name}")) for name, value in table.items())
+
+
+def _labels(source: _Source, data: dict) -> tuple[tuple[str, str], ...]:
+    table = _table(source, data, "sides")
+    if not all(isinstance(v, str) for v in table.values()):
+        raise source.error("expected side = \"label\" strings in [sides]", "[sides]")
+    return tuple(table.items())
+
+
+def load_file(path: Path) -> LanguageRules:
+    """Read and compile one language rules file."""
+    source, data = _parse(path)
+    lang = data.get("lang")
+    if not isinstance(lang, str) or not lang:
+        raise source.error("expected lang = \"<code>\" at the top", "lang")
+    subst = {k: v for k, v in data.get("define", {}).items() if isinstance(v, str)}
+    markers = _markers(source, data, subst)
+    entries = data.get("trigger")
+    if not isinstance(entries, list) or not entries:
+        raise source.error("expected at least one [[trigger]]", "trigger")
+    triggers = tuple(_trigger(source, entry, subst) for entry in entries)
+    any_trigger = re.compile("|".join(f"(?:{t.pattern.pattern})" for t in triggers), _FLAGS)
+    return LanguageRules(
+        lang=lang, path=str(path), triggers=triggers, any_trigger=any_trigger, markers=markers,
+        dates=_dates(source, data, subst), sides=_labels(source, data),
+        actor_aliases=_string_lists(source, data, "actors"),
+        generic=_string_lists(source, data, "generic"),
+        demonyms=_string_lists(source, data, "demonyms"),
+        digest=hashlib.sha1(source.raw.encode("utf-8")).hexdigest(),
+    )
+
+
+def language_files(rules_dir: Path | None = None) -> dict[str, Path]:
+    """Every ``<lang>.toml`` in the rules directory (``actors.toml`` is not a language)."""
+    directory = Path(rules_dir) if rules_dir else RULES_DIR
+    return {p.stem: p for p in sorted(directory.glob("*.toml")) if p.stem != "actors"}
+
+
+@lru_cache(maxsize=16)
+def _load_cached(path: str, mtime: float) -> LanguageRules:
+    del mtime  # part of the cache key only
+    return load_file(Path(path))
+
+
+def load_language(lang: str, rules_dir: Path | None = None) -> LanguageRules:
+    """The rules of one language; RulesError lists the languages there are."""
+    files = language_files(rules_dir)
+    if lang not in files:
+        raise RulesError(f"no rules for language {lang!r}; expected one of {sorted(files)}",
+                         Path(rules_dir) if rules_dir else RULES_DIR)
+    path = files[lang]
+    return _load_cached(str(path), path.stat().st_mtime)
+
+
+def rules_digest(rules_dir: Path | None = None) -> str:
+    """A short hash of every rules file (language files and actors), for cache keys."""
+    directory = Path(rules_dir) if rules_dir else RULES_DIR
+    digest = hashlib.sha1()
+    for path in sorted(directory.glob("*.toml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

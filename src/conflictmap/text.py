@@ -1,0 +1,78 @@
+"""Sentence spans with character offsets.
+
+A sentence ends at ``.``, ``!``, ``?`` or ``…`` (plus any closing quotes or brackets)
+when the next word starts a new sentence (a capital, a digit or an opening quote),
+unless the word before the stop is a known abbreviation or a single initial. A line
+break always ends a sentence, so headlines and captions without a final stop stand
+alone. Spans exclude surrounding whitespace.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+log = logging.getLogger(__name__)
+
+# Abbreviations common in Dutch and English news that end with a period.
+_ABBREVIATION_WORDS = """
+    dr drs mr mrs ms mw mevr dhr st sr jr prof ir ing gen lt col sgt capt cpt maj adm brig gov
+    pres rep sen rev fr no nr nrs vs ca cf etc al approx dept est fig inc ltd co corp
+    jan feb mar apr jun jul aug sep sept okt oct nov dec
+    bv bijv zgn resp mln mld mrd ong evt incl excl max min blz pag vol ed eds e.g i.e
+    o.a d.w.z m.a.w t.o.v a.s z.g.a.n u.s u.k u.n e.u v.s
+"""
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+
+_STOP = re.compile(r"[.!?…]+[\"'”’»)\]]*|\n")
+_NEXT_START = re.compile(r"\s*[\"'“‘„«(\[¡¿-]?\s*[A-ZÀ-ÖØ-Þ0-9]")
+_WORD_BEFORE = re.compile(r"([\w.]+)\.$")
+
+
+def _is_abbreviation(text: str, stop: int) -> bool:
+    """True when the period at ``stop`` closes an abbreviation or an initial."""
+    match = _WORD_BEFORE.search(text, max(0, stop - 20), stop + 1)
+    if match is None:
+        return False
+    word = match.group(1)
+    if len(word) == 1 and word.isalpha() and word.isupper():
+        return True  # an initial: "A. Jansen"
+    return word.lower() in _ABBREVIATIONS
+
+
+def _ends_sentence(text: str, match: re.Match[str]) -> bool:
+    if match.group() == "\n":
+        return True
+    after = match.end()
+    if after < len(text) and not text[after].isspace():
+        return False  # "3.5", "U.S.A", "www.nos.nl"
+    if not _NEXT_START.match(text, after):
+        return after >= len(text.rstrip())
+    return not (match.group().startswith(".") and len(match.group()) == 1
+                and _is_abbreviation(text, match.start()))
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of every sentence in ``text``, in order."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _STOP.finditer(text):
+        if not _ends_sentence(text, match):
+            continue
+        end = match.start() if match.group() == "\n" else match.end()
+        span = _trimmed(text, start, end)
+        if span:
+            spans.append(span)
+        start = match.end()
+    tail = _trimmed(text, start, len(text))
+    if tail:
+        spans.append(tail)
+    return spans
