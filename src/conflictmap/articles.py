@@ -11,6 +11,7 @@ import codecs
 import json
 import logging
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -33,6 +34,24 @@ _HEADER = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(?P<date>\S+)[ \t]?")
 _DATE = re.compile(r"\A(?P<y>\d{4})-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?(?:[T ][0-9:.+\-Z]*)?\Z")
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _WORD = re.compile(r"[^\W\d_]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SAFE_URL = re.compile(r"\Ahttps?://[^\s/?#]+", re.I)
+_CHUNK = 1 << 16
+
+
+def _one_line(value: str) -> str:
+    """Printable on one terminal line: control characters (escape sequences, newlines) shown
+    as \\x.. escapes, lone surrogates (undecodable file names) as U+FFFD."""
+    value = _SURROGATE.sub("\ufffd", value)
+    return _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), value)
+
+
+def _clean_field(value: str, limit: int) -> str:
+    """A metadata value (title, source, id): valid Unicode, one line, no control characters."""
+    value = _SURROGATE.sub("\ufffd", value)
+    return " ".join(_CONTROL.sub(" ", value).split())[:limit]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +65,7 @@ class Skip:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
-        return f"{where}: skipped: {self.message}"
+        return _one_line(f"{where}: skipped: {self.message}")
 
 
 SkipHandler = Callable[[Skip], None]
@@ -108,15 +127,37 @@ def detect_language(text: str, default: str = "nl") -> str:
     return best
 
 
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when NUL bytes sit at every other position (ASCII-range text
+    saved as UTF-16 without a byte order mark), else None."""
+    sample = raw[:8192]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    nul_even, nul_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if nul_odd >= 0.4 and nul_even < 0.05:
+        return "utf-16-le"
+    if nul_even >= 0.4 and nul_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def decode(raw: bytes) -> str:
-    """Decode bytes: BOM first (UTF-8, UTF-16), then UTF-8, then cp1252, then latin-1."""
+    """Decode bytes: BOM first (UTF-8, UTF-16), then UTF-8, then cp1252, then latin-1.
+
+    Never raises UnicodeDecodeError: broken bytes after a BOM become U+FFFD. Raises
+    ArticleError (a ValueError) for binary data (NUL bytes that are not UTF-16 text).
+    """
     for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                        (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):
-            return raw.decode(codec)
+            return raw.decode(codec, errors="replace")
     if b"\x00" in raw[:8192]:
-        raise ArticleError("looks like a binary file (NUL bytes); expected UTF-8 text",
-                           reason="binary")
+        codec = _utf16_without_bom(raw)
+        if codec is None:
+            raise ArticleError("looks like a binary file (NUL bytes); expected UTF-8 text",
+                               reason="binary")
+        return raw.decode(codec, errors="replace")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -136,7 +177,19 @@ def _looks_binary(text: str) -> bool:
 
 
 def _clean_text(text: str) -> str:
+    text = _SURROGATE.sub("\ufffd", text)
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
+def _clean_url(url: str, path: str) -> str:
+    """Only an http(s) URL is kept: a javascript:, data: or file: URL is dropped here already
+    (the map checks again)."""
+    url = _clean_field(url, 2000)
+    if url and not _SAFE_URL.match(url):
+        log.info("%s: url %s dropped: expected an http(s) URL", _one_line(path),
+                 _one_line(repr(url[:60])))
+        return ""
+    return url
 
 
 def _front_matter(body: str) -> dict[str, str]:
@@ -167,13 +220,15 @@ def _make(article_id: str, text: str, meta: dict[str, str], path: str) -> Articl
     lang = (meta.get("lang") or meta.get("language") or "").strip().lower()[:2]
     if lang not in _language_profiles():
         if lang:
-            log.info("%s: language %r has no rules (valid: %s); detecting it", path, lang,
+            log.info("%s: language %r has no rules (valid: %s); detecting it", _one_line(path),
+                     lang,
                      ", ".join(supported_languages()))
         lang = detect_language(text)
-    return Article(id=article_id, text=text, published=written, period=period, lang=lang,
-                   title=meta.get("title", "").strip()[:500],
-                   url=meta.get("url", "").strip()[:2000],
-                   source=meta.get("source", "").strip()[:200], path=path)
+    return Article(id=_clean_field(article_id, 300) or "?", text=text, published=written,
+                   period=period, lang=lang, title=_clean_field(meta.get("title", ""), 500),
+                   url=_clean_url(meta.get("url", ""), path),
+                   source=_clean_field(meta.get("source", ""), 200),
+                   path=_SURROGATE.sub("\ufffd", path))
 
 
 def parse_text(article_id: str, text: str, path: str) -> Article:
@@ -204,70 +259,128 @@ def _from_json(obj: object, fallback_id: str, path: str) -> Article:
     return _make(article_id, text, meta, path)
 
 
-def _read_json_lines(path: Path, name: str, on_skip: SkipHandler) -> Iterator[Article]:
+def _json(text: str) -> object:
+    """json.loads, with every way it can fail on hostile input as one JSONDecodeError-like
+    ValueError (deep nesting, 5000-digit numbers)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def _lines(handle, limit: int) -> Iterator[tuple[int, bytes | None, int]]:
+    """(line number, bytes or None when longer than ``limit``, length) without ever holding
+    more than ``limit`` bytes of one line in memory."""
+    number = 0
+    while True:
+        raw = handle.readline(limit + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) <= limit or raw.endswith(b"\n"):
+            yield number, raw, len(raw)
+            continue
+        size = len(raw)
+        while True:  # skip the rest of an over-long line in chunks
+            chunk = handle.readline(_CHUNK)
+            size += len(chunk)
+            if not chunk or chunk.endswith(b"\n"):
+                break
+        yield number, None, size
+
+
+def _read_json_lines(path: Path, name: str, on_skip: SkipHandler
+                     ) -> Iterator[tuple[Article, int | None]]:
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            if len(raw) > MAX_ARTICLE_BYTES:
-                on_skip(Skip(name, "size", f"line is {len(raw):,} bytes, over the "
+        for number, raw, size in _lines(handle, MAX_ARTICLE_BYTES):
+            if raw is None or size > MAX_ARTICLE_BYTES:
+                on_skip(Skip(name, "size", f"line is {size:,} bytes, over the "
                              f"{MAX_ARTICLE_BYTES:,}-byte article limit", number))
                 continue
+            if not raw.strip():
+                continue
             try:
-                obj = json.loads(decode(raw))
-                yield _from_json(obj, f"{name}#{number}", name)
-            except json.JSONDecodeError as exc:
-                on_skip(Skip(name, "json", f"expected one JSON object per line ({exc.msg})",
-                             number))
+                obj = _json(decode(raw))
+                yield _from_json(obj, f"{name}#{number}", name), number
             except ArticleError as exc:
                 on_skip(Skip(name, exc.reason, exc.detail, number))
+            except ValueError as exc:
+                msg = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)[:80]
+                on_skip(Skip(name, "json", f"expected one JSON object per line ({msg})",
+                             number))
 
 
-def _read_file(path: Path, name: str, on_skip: SkipHandler) -> Iterator[Article]:
-    size = path.stat().st_size
+def _read_file(path: Path, name: str, on_skip: SkipHandler
+               ) -> Iterator[tuple[Article, int | None]]:
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        # A FIFO, socket or device would block or never end: never opened.
+        on_skip(Skip(name, "special", "not a regular file (a pipe, socket or device), "
+                     "expected an article file"))
+        return
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         yield from _read_json_lines(path, name, on_skip)
         return
-    if size == 0:
+    if info.st_size == 0:
         on_skip(Skip(name, "empty", "empty file, expected a dated article"))
         return
-    if size > MAX_ARTICLE_BYTES:
-        on_skip(Skip(name, "size", f"{size:,} bytes is over the {MAX_ARTICLE_BYTES:,}-byte "
-                     "limit for one article (use JSON Lines for many articles)"))
+    if info.st_size > MAX_ARTICLE_BYTES:
+        on_skip(Skip(name, "size", f"{info.st_size:,} bytes is over the {MAX_ARTICLE_BYTES:,}"
+                     "-byte limit for one article (use JSON Lines for many articles)"))
         return
-    text = decode(path.read_bytes())
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_ARTICLE_BYTES + 1)  # the file may have grown since stat()
+    if len(raw) > MAX_ARTICLE_BYTES:
+        on_skip(Skip(name, "size", f"over the {MAX_ARTICLE_BYTES:,}-byte limit for one "
+                     "article (use JSON Lines for many articles)"))
+        return
+    if not raw:
+        on_skip(Skip(name, "empty", "empty file, expected a dated article"))
+        return
+    text = decode(raw)
     if path.suffix.lower() == ".json":
         try:
-            data = json.loads(text)
+            data = _json(text)
         except json.JSONDecodeError as exc:
             raise ArticleError(f"invalid JSON at line {exc.lineno}: {exc.msg}",
                                reason="json") from None
+        except ValueError as exc:
+            raise ArticleError(f"invalid JSON ({str(exc)[:80]})", reason="json") from None
         items = data if isinstance(data, list) else [data]
         for i, obj in enumerate(items, start=1):
             try:
-                yield _from_json(obj, name if len(items) == 1 else f"{name}#{i}", name)
+                yield _from_json(obj, name if len(items) == 1 else f"{name}#{i}", name), None
             except ArticleError as exc:
                 on_skip(Skip(name, exc.reason, f"item {i}: {exc.detail}"))
         return
-    yield parse_text(name, text, name)
+    yield parse_text(name, text, name), None
+
+
+def _listing(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if not any(
+        part.startswith(".") for part in p.relative_to(root).parts))
 
 
 def _expand(paths: Iterable[str | Path], on_skip: SkipHandler) -> Iterator[tuple[Path, str]]:
     for given in paths:
         root = Path(given)
         if root.is_dir():
-            found = sorted(p for p in root.rglob("*") if not any(
-                part.startswith(".") for part in p.relative_to(root).parts))
+            try:
+                found = _listing(root)
+            except OSError as exc:
+                on_skip(Skip(str(root), "unreadable",
+                             f"cannot list the folder ({exc.strerror or exc})"))
+                continue
             for path in found:
                 if path.is_dir():
                     continue
                 if path.suffix.lower() in TEXT_SUFFIXES | JSON_SUFFIXES:
-                    yield path, path.relative_to(root).as_posix()
+                    yield path, _SURROGATE.sub("\ufffd", path.relative_to(root).as_posix())
                 else:
-                    log.debug("%s: not an article file (expected %s)", path,
+                    log.debug("%s: not an article file (expected %s)", _one_line(str(path)),
                               ", ".join(sorted(TEXT_SUFFIXES | JSON_SUFFIXES)))
         elif root.exists() or root.is_symlink():
-            yield root, root.name
+            yield root, _SURROGATE.sub("\ufffd", root.name)
         else:
             on_skip(Skip(str(root), "missing", "no such file or directory"))
 
@@ -284,12 +397,12 @@ def read_articles(
     seen: dict[str, str] = {}
     for path, name in _expand(paths, handler):
         try:
-            for article in _read_file(path, name, handler):
+            for article, line in _read_file(path, name, handler):
                 if article.id in seen:
                     handler(Skip(name, "duplicate", f"duplicate article id {article.id!r} "
-                                 f"(first read from {seen[article.id]})"))
+                                 f"(first read from {seen[article.id]})", line))
                     continue
-                seen[article.id] = name
+                seen[article.id] = name if line is None else f"{name}:{line}"
                 yield article
         except ArticleError as exc:
             handler(Skip(name, exc.reason, exc.detail))
@@ -297,6 +410,8 @@ def read_articles(
             handler(Skip(name, "directory", "is a directory, expected an article file"))
         except PermissionError:
             handler(Skip(name, "unreadable", "permission denied, expected a readable file"))
+        except FileNotFoundError:
+            handler(Skip(name, "missing", "vanished before it could be read "
+                         "(or a broken symlink), expected an article file"))
         except OSError as exc:
             handler(Skip(name, "unreadable", f"cannot read ({exc.strerror or exc})"))
-

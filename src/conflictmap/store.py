@@ -11,9 +11,11 @@ import csv
 import io
 import json
 import logging
+import math
 import os
+import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -40,17 +42,61 @@ CSV_COLUMNS = (
     "place_id", "latitude", "longitude", "geo_precision", "source", "source_urls", "notes",
     "confidence",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet takes as the start of a formula (also in full width, which some
+# locales' spreadsheets convert), after any leading blanks.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d",
+                  "\uff20")
+_BLANKS = " \u00a0\u3000\f\v"
+
+
+def _file_mode() -> int:
+    """0o666 minus the umask: what a plain open() would have created."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _fsync_directory(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _resolve_target(path: str | os.PathLike[str]) -> Path:
+    """The file to replace: a symlink is followed (the file it points to is updated, the
+    link stays a link), as a plain open() for writing would."""
+    target = Path(path)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+    return target
 
 
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[Any]:
-    """Open a temporary file beside ``path``; on success rename it over ``path``."""
-    target = Path(path)
+    """Open a temporary file beside ``path``; on success rename it over ``path``.
+
+    The new file gets the old file's permissions (or the umask's default, never mkstemp's
+    0600). A target that exists and is not a regular file (``/dev/stdout``, a named pipe)
+    is written directly: there is nothing to keep, and renaming over it would replace the
+    device node.
+    """
+    target = _resolve_target(path)
+    kwargs: dict[str, Any] = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        with open(target, mode, **kwargs) as handle:
+            yield handle
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        kwargs = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
+        os.fchmod(fd, stat.S_IMODE(info.st_mode) if info is not None else _file_mode())
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
             handle.flush()
@@ -60,6 +106,55 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[Any]
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    _fsync_directory(target.parent)
+
+
+@contextlib.contextmanager
+def atomic_files(directory: str | os.PathLike[str]) -> Iterator[Callable[[str], Path]]:
+    """Write several files as one step: all of them replace the old ones, or none does.
+
+    ``stage(name)`` gives a temporary path in ``directory`` to write ``name`` to (with any
+    writer, atomic or not); when the block ends without an exception every staged file is
+    renamed over its target, otherwise every staged file is removed and the old outputs
+    stay as they were::
+
+        with atomic_files(out_dir) as stage:
+            write_geojson(events, stage("events.geojson"))
+            write_csv(events, stage("events.csv"))
+    """
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+
+    def stage(name: str) -> Path:
+        target = _resolve_target(folder / name)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".staged{target.suffix}",
+                                   dir=target.parent)
+        os.close(fd)
+        os.unlink(tmp)  # writers (GDAL) may refuse an existing file; the name is ours
+        staged.append((Path(tmp), target))
+        return Path(tmp)
+
+    try:
+        yield stage
+        for tmp, target in staged:
+            if not tmp.exists():
+                raise FileNotFoundError(f"staged output {target.name} was never written")
+            mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else _file_mode()
+            os.chmod(tmp, mode)
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in staged:
+            for leftover in (tmp, *_sidecars(tmp)):
+                with contextlib.suppress(OSError):
+                    os.unlink(leftover)
+    _fsync_directory(folder)
+
+
+def _sidecars(path: Path) -> list[Path]:
+    """SQLite's journal files that GDAL may leave beside a GeoPackage."""
+    return [path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm")]
 
 
 def _actor_fields(prefix: str, actor: Actor | None) -> dict[str, Any]:
@@ -113,12 +208,21 @@ def _actor(record: dict[str, Any], prefix: str) -> Actor | None:
                  kind=str(record.get(f"{prefix}_kind") or "non_state"))
 
 
+def _number(record: dict[str, Any], key: str, low: float, high: float) -> float:
+    value = float(record[key])
+    if not (math.isfinite(value) and low <= value <= high):
+        raise ValueError(f"{key} {value!r} is not a number in [{low}, {high}]")
+    return value
+
+
 def record_to_event(record: dict[str, Any]) -> Event:
     """Rebuild an Event from :func:`event_to_record` output; KeyError/ValueError if malformed."""
+    if not isinstance(record, dict):
+        raise TypeError(f"expected a JSON object, found {type(record).__name__}")
     place = Place(
         id=str(record["place_id"]), name=str(record["place"]),
         kind=PlaceKind(record.get("place_kind") or "town"),
-        lat=float(record["lat"]), lon=float(record["lon"]),
+        lat=_number(record, "lat", -90, 90), lon=_number(record, "lon", -180, 180),
         country=str(record.get("country") or ""), admin1=str(record.get("admin1") or ""),
         population=int(record.get("population") or 0),
     )
@@ -138,7 +242,8 @@ def record_to_event(record: dict[str, Any]) -> Event:
         period=Interval(date.fromisoformat(record["date_start"]),
                         date.fromisoformat(record["date_end"]), int(record["time_precision"])),
         actor=_actor(record, "actor"), losing_actor=_actor(record, "losing_actor"),
-        sources=sources, confidence=float(record.get("confidence") or 0.5),
+        sources=sources,
+        confidence=_number({"confidence": record.get("confidence") or 0.5}, "confidence", 0, 1),
         geo_precision=int(record.get("geo_precision") or place.geo_precision),
     )
 
@@ -165,8 +270,12 @@ def dump_geojson(events: Iterable[Event], handle: TextIO) -> None:
 
 
 def neutralise_cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe.
+
+    A formula start after leading blanks counts too (" =1+1"), as do the full-width signs.
+    """
+    if isinstance(value, str) and (value.startswith(_FORMULA_START)
+                                   or value.lstrip(_BLANKS).startswith(_FORMULA_START)):
         return "'" + value
     return value
 
@@ -235,17 +344,14 @@ def write_gpkg(events: Sequence[Event], path: str | os.PathLike[str]) -> None:
         rows.append(record)
     geometry = [Point(*lonlat(e.place.lat, e.place.lon)) for e in events]
     frame = gpd.GeoDataFrame(rows, geometry=geometry, crs="EPSG:4326")
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".gpkg", dir=target.parent)
-    os.close(fd)
-    os.unlink(tmp)
-    try:
+    with atomic_files(Path(path).parent) as stage:
+        tmp = stage(Path(path).name)
         frame.to_file(tmp, layer="events", driver="GPKG", engine="pyogrio")
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def read_events(path: str | os.PathLike[str]) -> list[Event]:
@@ -258,14 +364,28 @@ def read_events(path: str | os.PathLike[str]) -> list[Event]:
         text = source.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError("no such events file", source) from None
+    except InputError:
+        raise
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the events file ({exc})", source) from None
+        raise InputError(f"cannot read the events file ({_short(exc)})", source) from None
     if suffix in (".geojson", ".json"):
         return _read_geojson(text, source)
     if suffix in (".jsonl", ".ndjson"):
         return _read_jsonl(text, source)
     raise InputError(f"unknown events file type {suffix!r}; expected .geojson, .jsonl or .gpkg",
                      source)
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(getattr(exc, "strerror", None) or exc).split())
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _loads(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def _read_jsonl(text: str, source: Path) -> list[Event]:
@@ -278,19 +398,24 @@ def _read_jsonl(text: str, source: Path) -> list[Event]:
 
 def _parse_record(line: str, source: Path, number: int) -> Event:
     try:
-        return record_to_event(json.loads(line))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"expected one JSON event per line ({exc.msg})", source, number) from None
-    except (KeyError, ValueError, TypeError) as exc:
-        raise InputError(f"not a conflictmap event record ({exc!s} missing or invalid)",
+        record = _loads(line)
+    except ValueError as exc:
+        msg = exc.msg if isinstance(exc, json.JSONDecodeError) else _short(exc)
+        raise InputError(f"expected one JSON event per line ({msg})", source, number) from None
+    try:
+        return record_to_event(record)
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise InputError(f"not a conflictmap event record ({_short(exc)} missing or invalid)",
                          source, number) from None
 
 
 def _read_geojson(text: str, source: Path) -> list[Event]:
     try:
-        data = json.loads(text)
+        data = _loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid GeoJSON ({exc.msg})", source, exc.lineno) from None
+    except ValueError as exc:
+        raise InputError(f"invalid GeoJSON ({_short(exc)})", source) from None
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):
         raise InputError("expected a GeoJSON FeatureCollection with 'features'", source)
@@ -298,8 +423,9 @@ def _read_geojson(text: str, source: Path) -> list[Event]:
     for i, feature in enumerate(features, start=1):
         try:
             events.append(record_to_event(feature["properties"]))
-        except (KeyError, ValueError, TypeError) as exc:
-            raise InputError(f"feature {i} is not a conflictmap event ({exc!s})", source) from None
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise InputError(f"feature {i} is not a conflictmap event ({_short(exc)})",
+                             source) from None
     return events
 
 
@@ -308,7 +434,18 @@ def _read_gpkg(source: Path) -> list[Event]:
 
     if not source.exists():
         raise InputError("no such events file", source)
-    frame = pyogrio.read_dataframe(source, layer="events", read_geometry=False)
+    try:
+        frame = pyogrio.read_dataframe(source, layer="events", read_geometry=False)
+    except Exception as exc:  # pyogrio's DataSourceError etc.: not a GeoPackage we wrote
+        raise InputError(f"not a conflictmap GeoPackage with a layer 'events' ({_short(exc)})",
+                         source) from None
     frame = frame.astype(object)
     records = frame.where(frame.notna(), None).to_dict(orient="records")
-    return [record_to_event(r) for r in records]
+    events = []
+    for i, record in enumerate(records, start=1):
+        try:
+            events.append(record_to_event(record))
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise InputError(f"feature {i} is not a conflictmap event ({_short(exc)})",
+                             source) from None
+    return events
