@@ -13,11 +13,13 @@ Earth country outline instead of web tiles, so the file works with no network.
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import logging
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -46,6 +48,8 @@ _STATES = {"held": 1, "contested": 2, "lost": 3}
 _PALETTE = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
             "#7f7f00")
 _MAP_ID = "conflictmap"
+# CartoDB now needs an API key in xyzservices; OpenStreetMap does not (greyed by our CSS).
+_TILES = xyz.OpenStreetMap.Mapnik
 _JS_FILES = ("conflictmap.js", "conflictmap_ui.js", "conflictmap_popup.js")
 
 _UI: dict[str, dict[str, str]] = {
@@ -59,7 +63,8 @@ _UI: dict[str, dict[str, str]] = {
         "contested": "Contested", "reported": "Reported", "claimed": "Claimed (not confirmed)",
         "disputed": "Disputed (denied)", "no_side": "Not stated",
         "state_contested": "Contested", "state_lost": "Abandoned by",
-        "region": "Region-level report (approximate area)", "changed": "Changed hands since last step",
+        "region": "Region-level report (approximate area)",
+        "changed": "Changed hands since last step",
         "search": "Find a town…", "cluster": "Group crowded areas", "legend": "Legend & filters",
         "events_shown": "events shown", "places_shown": "places shown", "of": "of",
         "held_by": "Held by", "since": "since", "gained_by": "Gained by", "lost_by": "Lost by",
@@ -139,7 +144,7 @@ class _Blob:
     """Builds the columnar page data."""
 
     side_labels: Mapping[str, str]
-    strings: _Table = field(default_factory=_Table)
+    quotes: _Table = field(default_factory=_Table)
     places: _Table = field(default_factory=_Table)
     actors: _Table = field(default_factory=_Table)
     sides: _Table = field(default_factory=_Table)
@@ -155,8 +160,18 @@ class _Blob:
         return self.actors.add(a.id, a) + 1
 
     def article(self, s: Source) -> int:
-        key = (s.article, s.url, s.title, s.published)
-        return self.articles.add(key)
+        return self.articles.add((s.article, s.url, s.title, s.published))
+
+    def quote(self, s: Source, e: Event) -> int:
+        """Index of the quote with the event's place and actor names factored out."""
+        q = s.quote
+        if "\x01" not in q and "\x02" not in q and "\x03" not in q:
+            for name, mark in ((e.place.name, "\x01"),
+                               (e.actor.name if e.actor else "", "\x02"),
+                               (e.losing_actor.name if e.losing_actor else "", "\x03")):
+                if len(name) > 1:
+                    q = q.replace(name, mark)
+        return self.quotes.add(q)
 
     def encode_actors(self) -> dict:
         names, sides = [], []
@@ -176,13 +191,18 @@ class _Blob:
         }
 
     def encode_articles(self) -> dict:
-        add = self.strings.add
-        cols: dict[str, list[int]] = {"n": [], "t": [], "u": [], "p": []}
-        for name, url, title, published in self.articles.items:
-            cols["n"].append(add(name))
-            cols["u"].append(add(url))
-            cols["t"].append(add(title))
-            cols["p"].append(add(published))
+        """Article columns; URLs split at their last '/' with the prefixes in a table."""
+        prefixes, published = _Table(), _Table()
+        cols: dict[str, list] = {"n": [], "t": [], "ui": [], "u": [], "pi": []}
+        for name, url, title, pub in self.articles.items:
+            cut = url.rfind("/") + 1
+            cols["n"].append(name)
+            cols["t"].append(title)
+            cols["ui"].append(prefixes.add(url[:cut]))
+            cols["u"].append(url[cut:])
+            cols["pi"].append(published.add(pub))
+        cols["up"] = prefixes.items
+        cols["p"] = published.items
         return cols
 
     def encode_sides(self) -> dict:
@@ -194,54 +214,103 @@ class _Blob:
         }
 
 
+_CHANGE_CODE = {c: i for i, c in enumerate(_CHANGES)}
+_STATUS_CODE = {st: 4 * i for i, st in enumerate(_STATUSES)}
+_AREAS = (PlaceKind.REGION, PlaceKind.COUNTRY)
+
+
 def _event_code(e: Event) -> int:
-    region = e.geo_precision >= 3 or e.place.kind in (PlaceKind.REGION, PlaceKind.COUNTRY)
-    return (_CHANGES.index(e.change) + 4 * _STATUSES.index(e.status)
-            + 12 * (min(max(e.period.precision, 1), 4) - 1) + 48 * int(region))
+    """change + 4 * status + 12 * (time precision - 1) + 48 if region-level.
+
+    The page adds 96 * the code of the control span the event starts (0 none, 1 held,
+    2 contested, 3 lost).
+    """
+    region = e.geo_precision >= 3 or e.place.kind in _AREAS
+    return (_CHANGE_CODE[e.change] + _STATUS_CODE[e.status]
+            + 12 * (min(max(e.period.precision, 1), 4) - 1) + (48 if region else 0))
 
 
 def _span_code(span: ControlSpan, e: Event) -> int:
     """1-3 when the span is exactly what control_timeline derives from ``e``, else 0."""
-    if span.place.id != e.place.id or span.start != e.period.end:
+    if span.state not in _STATES or span.place.id != e.place.id or span.start != e.period.end:
         return 0
-    expected = {"held": e.actor, "lost": e.losing_actor, "contested": None}.get(span.state)
-    if span.state not in _STATES:
+    if e.status is Status.DISPUTED or (span.state == "contested") != (e.change is Change.CONTESTED):
+        return 0
+    expected = {"held": e.actor, "lost": e.losing_actor}.get(span.state)
+    if span.state == "lost" and e.actor is not None:
         return 0
     same = (expected.id if expected else None) == (span.holder.id if span.holder else None)
     return _STATES[span.state] if same else 0
 
 
+def _order_events(blob: _Blob, events: list[Event]) -> list[Event]:
+    """Places numbered in date order, then events sorted by (end, place) for small deltas."""
+    ends = [e.period.end.toordinal() for e in events]
+    by_end = sorted(range(len(events)), key=ends.__getitem__)
+    places = blob.places
+    for i in by_end:
+        places.add(events[i].place.id, events[i].place)
+    index = places.index
+    keys = [ends[i] * 10_000_000 + index[e.place.id] for i, e in enumerate(events)]
+    return [events[i] for i in sorted(range(len(events)), key=keys.__getitem__)]
+
+
 def _encode_events(blob: _Blob, events: Sequence[Event]) -> tuple[dict, dict]:
-    cols: dict[str, list[int]] = {k: [] for k in "pewcalns"}
-    src: dict[str, list[int]] = {"a": [], "q": []}
+    place_index, article, quote, actor = blob.places.index, blob.article, blob.quote, blob.actor
+    src_a: list[int] = []
+    src_q: list[int] = []
     for e in events:
-        cols["p"].append(blob.place(e.place))
-        cols["e"].append(_day(e.period.end))
-        cols["w"].append(e.period.days - 1)
-        cols["c"].append(_event_code(e))
-        cols["a"].append(blob.actor(e.actor))
-        cols["l"].append(blob.actor(e.losing_actor))
-        cols["n"].append(len(e.sources))
         for s in e.sources:
-            src["a"].append(blob.article(s))
-            src["q"].append(blob.strings.add(s.quote))
-    cols["e"] = _delta(cols["e"])
-    src["a"] = _delta(src["a"])
-    src["q"] = _delta(src["q"])
-    return cols, src
+            src_a.append(article(s))
+            src_q.append(quote(s, e))
+    cols = {
+        "p": _delta([place_index[e.place.id] for e in events]),
+        "e": _delta([e.period.end.toordinal() - _EPOCH for e in events]),
+        "w": [(e.period.end - e.period.start).days for e in events],
+        "c": [_event_code(e) for e in events],
+        "a": [actor(e.actor) for e in events],
+        "l": [actor(e.losing_actor) for e in events],
+        "n": [len(e.sources) for e in events],
+    }
+    return cols, {"a": _delta(src_a), "q": _delta(src_q)}
+
+
+def _span_matcher(events: Sequence[Event],
+                  trusted: bool) -> Callable[[ControlSpan], int | None]:
+    """A function span -> index of the shown event it comes from, or None.
+
+    ``trusted``: the timeline was derived from these very events, so a span whose place
+    and start day single out one shown event comes from it (no content hashes needed).
+    """
+    by_key: dict[tuple[str, date], list[int]] = {}
+    for i, e in enumerate(events):
+        by_key.setdefault((e.place.id, e.period.end), []).append(i)
+    ids: dict[int, str] = {}
+
+    def match(span: ControlSpan) -> int | None:
+        candidates = by_key.get((span.place.id, span.start), [])
+        if trusted and len(candidates) == 1:
+            return candidates[0]
+        for i in candidates:
+            if ids.setdefault(i, events[i].id) == span.event_id:
+                return i
+        return None
+
+    return match
 
 
 def _encode_spans(blob: _Blob, events: Sequence[Event],
-                  timeline: Mapping[str, Sequence[ControlSpan]], last: date) -> tuple[list, list]:
+                  timeline: Mapping[str, Sequence[ControlSpan]], last: date,
+                  trusted: bool) -> tuple[list, list]:
     """Per-event span codes plus the spans that do not follow from an event drawn here."""
-    by_id = {e.id: i for i, e in enumerate(events)}
+    match = _span_matcher(events, trusted)
     codes = [0] * len(events)
     extra: list[list[int]] = []
     for spans in timeline.values():
         for span in spans:
             if span.start > last or span.state not in _STATES:
                 continue
-            i = by_id.get(span.event_id)
+            i = match(span)
             code = _span_code(span, events[i]) if i is not None else 0
             if code and not codes[i]:
                 codes[i] = code
@@ -287,18 +356,16 @@ def _in_range(e: Event, first: date | None, last: date | None) -> bool:
 
 def _build_data(events: Sequence[Event], timeline: Mapping[str, Sequence[ControlSpan]],
                 title: str, lang: str, side_labels: Mapping[str, str],
-                first: date | None, last: date | None) -> dict:
-    shown = sorted((e for e in events if _in_range(e, first, last)),
-                   key=lambda e: (e.period.end, e.period.start, e.place.id))
-    days = [d for e in shown for d in (e.period.start, e.period.end)]
-    first = first or (min(days) if days else None)
-    last = last or (max(days) if days else None)
+                first: date | None, last: date | None, trusted: bool = False) -> dict:
     blob = _Blob(side_labels=side_labels)
+    shown = _order_events(blob, [e for e in events if _in_range(e, first, last)])
+    first = first or min((e.period.start for e in shown), default=None)
+    last = last or max((e.period.end for e in shown), default=None)
     for side in _side_order(shown, timeline):
         blob.sides.add(side)
     ev, src = _encode_events(blob, shown)
-    codes, extra = _encode_spans(blob, shown, timeline, last or date.max)
-    ev["k"] = codes
+    codes, extra = _encode_spans(blob, shown, timeline, last or date.max, trusted)
+    ev["c"] = [c + 96 * k for c, k in zip(ev["c"], codes, strict=True)]
     actors = blob.encode_actors()  # before sides: actors may add sides
     return {
         "v": 1, "lang": lang, "title": _page_title(title, lang, first, last),
@@ -306,7 +373,7 @@ def _build_data(events: Sequence[Event], timeline: Mapping[str, Sequence[Control
         "d0": _day(first) if first else 0, "d1": _day(last) if last else 0,
         "sides": blob.encode_sides(), "actors": actors, "places": blob.encode_places(),
         "ev": ev, "src": src, "art": blob.encode_articles(), "xs": extra,
-        "str": blob.strings.items,
+        "q": blob.quotes.items,
     }
 
 
@@ -342,6 +409,16 @@ def _leaflet_inline() -> tuple[str, str]:
     return js, css
 
 
+class _Raw(Element):
+    """Text put into the page as is (no Jinja parsing of large inlined libraries)."""
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class ConflictLayer(MacroElement):
     """The folium plugin: data blob + canvas drawing + slider, filters, legend, search."""
 
@@ -351,7 +428,9 @@ class ConflictLayer(MacroElement):
 {% endmacro %}
 {% macro html(this, kwargs) %}
 <script type="application/json" id="cm-data">{{ this.data_json }}</script>
-{% if this.basemap_json %}<script type="application/json" id="cm-basemap">{{ this.basemap_json }}</script>{% endif %}
+{% if this.basemap_json -%}
+<script type="application/json" id="cm-basemap">{{ this.basemap_json }}</script>
+{%- endif %}
 {% endmacro %}
 {% macro script(this, kwargs) %}
 {{ this.js }}
@@ -368,6 +447,20 @@ conflictmapInit({{ this._parent.get_name() }}, {{ this.options|tojson }});
         self.js = "\n".join(_static(f) for f in _JS_FILES)
         self.options = {"dataId": "cm-data", "basemapId": "cm-basemap" if offline else None}
 
+    def render(self, **kwargs: object) -> None:
+        """Like MacroElement.render, but the macros' output is never parsed as Jinja again.
+
+        MacroElement wraps each macro's output in ``Element(text)``, which compiles the text
+        as a template: article text containing ``{{ ... }}`` would be evaluated, and a large
+        blob costs seconds of lexing. ``_Raw`` puts the text in as it is.
+        """
+        figure = self.get_root()
+        module = self._template.module
+        name = self.get_name()
+        figure.header.add_child(_Raw(module.header(self, kwargs)), name=name)
+        figure.html.add_child(_Raw(module.html(self, kwargs)), name=name)
+        figure.script.add_child(_Raw(module.script(self, kwargs)), name=name)
+
 
 def _make_map(offline: bool, lang: str) -> folium.Map:
     m = folium.Map(location=None, tiles=None, zoom_control=True, prefer_canvas=True)
@@ -377,10 +470,10 @@ def _make_map(offline: bool, lang: str) -> folium.Map:
     if offline:
         js, css = _leaflet_inline()
         header = m.get_root().header
-        header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css")
-        header.add_child(Element(f"<script>{js}</script>"), name="leaflet")
+        header.add_child(_Raw(f"<style>{css}</style>"), name="leaflet_css")
+        header.add_child(_Raw(f"<script>{js}</script>"), name="leaflet")
     else:
-        folium.TileLayer(xyz.CartoDB.Positron, name="CartoDB Positron").add_to(m)
+        folium.TileLayer(_TILES, name=_TILES.name).add_to(m)
     return m
 
 
@@ -388,6 +481,18 @@ def _finish(page: str, title: str, lang: str) -> str:
     safe_lang = lang if lang.isalpha() and len(lang) <= 8 else "en"
     head = f'<html lang="{safe_lang}">\n<head>\n<title>{html.escape(title)}</title>'
     return page.replace("<html>\n<head>", head, 1)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC: building the blob allocates millions of acyclic objects."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def render_html(
@@ -407,11 +512,14 @@ def render_html(
     that start before date_from still set the state at the start of the range. The title
     states the range shown. ``side_labels`` maps Actor.side ids to display names.
     """
-    if timeline is None:
-        timeline = control_timeline(events)
-    data = _build_data(events, timeline, title, lang, side_labels or {}, date_from, date_to)
-    m = _make_map(offline, lang)
-    ConflictLayer(data, offline=offline).add_to(m)
-    page = m.get_root().render()
+    trusted = timeline is None
+    with _gc_paused():
+        if timeline is None:
+            timeline = control_timeline(events)
+        data = _build_data(events, timeline, title, lang, side_labels or {}, date_from,
+                           date_to, trusted)
+        m = _make_map(offline, lang)
+        ConflictLayer(data, offline=offline).add_to(m)
+        page = m.get_root().render()
     log.debug("rendered %d events into %d characters", len(data["ev"]["p"]), len(page))
     return _finish(page, data["title"], lang)

@@ -8,7 +8,7 @@
   var GREY = "#8a8a8a", AMBER = "#f2a900";
   var CHANGES = ["capture", "recapture", "withdrawal", "contested"];
   var STATUSES = ["reported", "claimed", "disputed"];
-  var CLUSTER_CELL = 56, CLUSTER_MIN = 10, CLUSTER_MAX_ZOOM = 10, PAD = 0.25;
+  var CLUSTER_CELL = 56, CLUSTER_MIN = 10, CLUSTER_MAX_ZOOM = 10, PAD = 0.15;
 
   /* ---------- decoding ---------- */
 
@@ -40,13 +40,13 @@
   function decodeEvents(D, raw) {
     var ev = raw.ev, n = ev.p.length, ns = raw.sides.id.length;
     var actorSide = raw.actors.s;
-    D.n = n; D.ep = Int32Array.from(ev.p); D.eend = cumsum(ev.e);
+    D.n = n; D.ep = cumsum(ev.p); D.eend = cumsum(ev.e);
     D.estart = new Int32Array(n); D.echange = new Uint8Array(n); D.estatus = new Uint8Array(n);
     D.eprec = new Uint8Array(n); D.eregion = new Uint8Array(n);
     D.ea = Int32Array.from(ev.a); D.el = Int32Array.from(ev.l);
     D.eside = new Int32Array(n); D.soff = new Int32Array(n + 1);
     for (var i = 0; i < n; i++) {
-      var c = ev.c[i];
+      var c = ev.c[i] % 96;
       D.estart[i] = D.eend[i] - ev.w[i];
       D.echange[i] = c % 4; D.estatus[i] = Math.floor(c / 4) % 3;
       D.eprec[i] = Math.floor(c / 12) % 4 + 1; D.eregion[i] = c >= 48 ? 1 : 0;
@@ -70,7 +70,7 @@
   function decodeSpans(D, raw) {
     var rows = [], i, k, ev = raw.ev;
     for (i = 0; i < D.n; i++) {
-      k = ev.k[i];
+      k = Math.floor(ev.c[i] / 96);
       if (!k) continue;
       rows.push([D.ep[i], D.eend[i], k, k === 1 ? D.ea[i] : (k === 3 ? D.el[i] : 0), i + 1, i]);
     }
@@ -91,7 +91,7 @@
   }
 
   function decode(raw) {
-    var D = { raw: raw, ui: raw.ui, str: raw.str, d0: raw.d0, d1: raw.d1 };
+    var D = { raw: raw, ui: raw.ui, d0: raw.d0, d1: raw.d1 };
     D.sideLabel = raw.sides.label.concat([raw.ui.no_side]);
     D.sideColor = raw.sides.color.concat([GREY]);
     decodePlaces(D, raw.places);
@@ -260,8 +260,31 @@
       }
     }
     this.items = Int32Array.from(out); this.haloOf = Uint8Array.from(halos);
+    this.computeStyles();
     this.updateStatus();
     if (this.layer) this.layer.redraw();
+  };
+
+  /* Per drawn item: its place, colour (side index; -1 amber), region flag, and a key that
+   * merges identical symbols at one place. */
+  P.computeStyles = function () {
+    var D = this.D, n = this.items.length, k, i;
+    var place = new Int32Array(n), side = new Int32Array(n), key = new Int32Array(n);
+    var region = new Uint8Array(n);
+    if (this.mode === "events") {
+      for (k = 0; k < n; k++) {
+        i = this.items[k]; place[k] = D.ep[i]; side[k] = D.eside[i];
+        region[k] = D.eregion[i] || D.pregion[D.ep[i]];
+        key[k] = D.echange[i] * 3 + D.estatus[i] + 12 * D.eside[i];
+      }
+    } else {
+      for (k = 0; k < n; k++) {
+        i = this.items[k]; place[k] = D.sPlace[i]; region[k] = D.pregion[place[k]];
+        side[k] = D.sState[i] === 2 ? -1 : D.sSide[i];
+        key[k] = D.sState[i] * 1000 + D.sSide[i] + 4000 * this.haloOf[k];
+      }
+    }
+    this.iPlace = place; this.iSide = side; this.iKey = key; this.iRegion = region;
   };
 
   P.updateStatus = function () {
@@ -278,30 +301,18 @@
     }
   };
 
-  /* What one drawn item looks like: place, colour, and a key that merges identical symbols. */
-  P.itemStyle = function (k) {
-    var D = this.D, i = this.items[k];
+  P.drawItem = function (ctx, k, x, y) {
+    var D = this.D, i = this.items[k], side = this.iSide[k], region = this.iRegion[k];
+    var color = side < 0 ? AMBER : D.sideColor[side];
     if (this.mode === "events") {
-      return { place: D.ep[i], side: D.eside[i], region: D.eregion[i] || D.pregion[D.ep[i]],
-        key: D.echange[i] * 3 + D.estatus[i] + 12 * D.eside[i] };
-    }
-    var st = D.sState[i], p = D.sPlace[i];
-    return { place: p, side: st === 2 ? -1 : D.sSide[i], region: D.pregion[p],
-      key: st * 1000 + D.sSide[i] + 4000 * this.haloOf[k] };
-  };
-
-  P.drawItem = function (ctx, k, s, x, y) {
-    var D = this.D, i = this.items[k];
-    var color = s.side < 0 ? AMBER : D.sideColor[s.side];
-    if (this.mode === "events") {
-      if (s.region) {
+      if (region) {
         regionRing(ctx, color, D.estatus[i], x, y, 16);
         glyph(ctx, D.echange[i], D.estatus[i], color, x, y - 16, 4.5);
       } else glyph(ctx, D.echange[i], D.estatus[i], color, x, y, 6);
       return;
     }
-    if (this.haloOf[k]) halo(ctx, x, y, s.region ? 21 : 11);
-    if (s.region) regionRing(ctx, color, 0, x, y, 16);
+    if (this.haloOf[k]) halo(ctx, x, y, region ? 21 : 11);
+    if (region) regionRing(ctx, color, 0, x, y, 16);
     else townDot(ctx, D.sState[i], color, x, y, 5.5);
   };
 
@@ -318,40 +329,40 @@
     ctx.textBaseline = "middle"; ctx.fillText(c.n > 9999 ? Math.round(c.n / 1000) + "k" : String(c.n), c.x, c.y);
   };
 
-  /* Draw everything into ctx; origin maps zoom-0 mercator pixels to canvas pixels. */
+  /* Draw everything into ctx; (ox, oy) maps scaled zoom-0 mercator pixels to canvas pixels. */
   P.draw = function (ctx, w, h, scale, ox, oy) {
-    var D = this.D, n = this.items.length, k, m = 24;
-    var xs = new Float64Array(n), ys = new Float64Array(n), styles = new Array(n), inView = new Uint8Array(n);
+    var D = this.D, n = this.items.length, k, m = 24, place = this.iPlace;
+    var xs = new Float64Array(n), ys = new Float64Array(n), inView = new Uint8Array(n);
     for (k = 0; k < n; k++) {
-      var s = this.itemStyle(k);
-      styles[k] = s; xs[k] = D.px[s.place] * scale - ox; ys[k] = D.py[s.place] * scale - oy;
-      inView[k] = xs[k] > -m && ys[k] > -m && xs[k] < w + m && ys[k] < h + m ? 1 : 0;
+      var x = D.px[place[k]] * scale - ox, y = D.py[place[k]] * scale - oy;
+      xs[k] = x; ys[k] = y;
+      inView[k] = x > -m && y > -m && x < w + m && y < h + m ? 1 : 0;
     }
-    var clusters = this.clusterize(xs, ys, styles, inView, n);
+    var clusters = this.clusterize(xs, ys, inView, n);
     var seen = new Set(), hx = [], hy = [], hk = [];
     for (k = 0; k < n; k++) {
       if (!inView[k] || (clusters && clusters.of[k] >= 0)) continue;
-      var key = styles[k].place * 100000 + styles[k].key;
+      var key = place[k] * 100000 + this.iKey[k];
       hx.push(xs[k]); hy.push(ys[k]); hk.push(k);
       if (seen.has(key)) continue;
       seen.add(key);
-      this.drawItem(ctx, k, styles[k], xs[k], ys[k]);
+      this.drawItem(ctx, k, xs[k], ys[k]);
     }
     var cl = clusters ? clusters.list : [];
     for (k = 0; k < cl.length; k++) this.drawCluster(ctx, cl[k]);
-    this.hits = { x: hx, y: hy, k: hk, clusters: cl, styles: styles };
+    this.hits = { x: hx, y: hy, k: hk, clusters: cl };
   };
 
-  P.clusterize = function (xs, ys, styles, inView, n) {
+  P.clusterize = function (xs, ys, inView, n) {
     if (!this.cluster || this.map.getZoom() > CLUSTER_MAX_ZOOM) return null;
-    var cells = new Map(), k, key;
+    var cells = new Map(), k, key, side = this.iSide;
     for (k = 0; k < n; k++) {
       if (!inView[k]) continue;
       key = Math.floor(xs[k] / CLUSTER_CELL) * 65536 + Math.floor(ys[k] / CLUSTER_CELL);
       var c = cells.get(key);
       if (!c) { c = { n: 0, sx: 0, sy: 0, sides: {}, members: [] }; cells.set(key, c); }
       c.n++; c.sx += xs[k]; c.sy += ys[k]; c.members.push(k);
-      c.sides[styles[k].side] = (c.sides[styles[k].side] || 0) + 1;
+      c.sides[side[k]] = (c.sides[side[k]] || 0) + 1;
     }
     var of = new Int32Array(n).fill(-1), list = [];
     cells.forEach(function (c) {
@@ -375,11 +386,10 @@
       d = (h.x[j] - x) * (h.x[j] - x) + (h.y[j] - y) * (h.y[j] - y);
       if (d < bestD) { bestD = d; best = j; }
     }
-    if (best >= 0) return { place: h.styles[h.k[best]].place };
+    if (best >= 0) return { place: this.iPlace[h.k[best]] };
     for (j = 0; j < h.x.length; j++) { // region rings answer anywhere inside
-      if (h.styles[h.k[j]].region && (h.x[j] - x) * (h.x[j] - x) + (h.y[j] - y) * (h.y[j] - y) < 324) {
-        return { place: h.styles[h.k[j]].place };
-      }
+      d = (h.x[j] - x) * (h.x[j] - x) + (h.y[j] - y) * (h.y[j] - y);
+      if (this.iRegion[h.k[j]] && d < 324) return { place: this.iPlace[h.k[j]] };
     }
     return null;
   };

@@ -63,14 +63,23 @@
 
   P.sourceList = function (i) {
     var D = this.D, ul = el("ul", "cm-sources");
-    for (var s = D.soff[i]; s < D.soff[i + 1]; s++) ul.appendChild(this.sourceItem(s));
+    for (var s = D.soff[i]; s < D.soff[i + 1]; s++) ul.appendChild(this.sourceItem(s, i));
     return ul;
   };
 
-  P.sourceItem = function (s) {
+  /* The quote of source s of event i, with the factored-out names put back. */
+  P.quoteText = function (s, i) {
+    var D = this.D, actors = D.raw.actors.n, q = D.raw.q[D.srcQuote[s]];
+    q = q.split("\x01").join(D.pname[D.ep[i]]);
+    if (D.ea[i]) q = q.split("\x02").join(actors[D.ea[i] - 1]);
+    if (D.el[i]) q = q.split("\x03").join(actors[D.el[i] - 1]);
+    return q;
+  };
+
+  P.sourceItem = function (s, i) {
     var D = this.D, art = D.raw.art, a = D.srcArt[s], li = el("li");
-    li.appendChild(el("q", "cm-quote", D.str[D.srcQuote[s]]));
-    var name = D.str[art.n[a]], title = D.str[art.t[a]], url = G.safeUrl(D.str[art.u[a]]);
+    li.appendChild(el("q", "cm-quote", this.quoteText(s, i)));
+    var name = art.n[a], title = art.t[a], url = G.safeUrl(art.up[art.ui[a]] + art.u[a]);
     var cite = el("div", "cm-cite"), label = title || name, link;
     if (url) {
       link = el("a", null, label);
@@ -78,7 +87,7 @@
     } else link = el("span", null, label);
     cite.appendChild(document.createTextNode("— ")); cite.appendChild(link);
     if (title && name) cite.appendChild(el("span", "cm-artname", " · " + name));
-    var pub = D.str[art.p[a]];
+    var pub = art.p[art.pi[a]];
     if (pub) cite.appendChild(el("span", "cm-pub", " · " + this.ui.published + " " + pub));
     li.appendChild(cite);
     return li;
@@ -99,23 +108,31 @@
     }, "cm-base").addTo(map);
     map.getContainer().classList.add("cm-offline");
     map.attributionControl.addAttribution(ui.basemap.replace(/[<>&"]/g, ""));
-    if (!isFinite(map.getMaxZoom())) map.setMaxZoom(13);
   }
 
+  function mark(name) { if (window.performance && performance.mark) performance.mark(name); }
+
   window.conflictmapInit = function (map, opts) {
+    mark("cm-start");
     var D = window.conflictmapDecode(readJson(opts.dataId)), base = readJson(opts.basemapId);
+    mark("cm-decoded");
     var page = new window.ConflictPage(map, D, opts), ctl = window.conflictmapControl;
-    if (base) addBasemap(map, base, D.ui);
     map.setMinZoom(1);
+    if (base && !isFinite(map.getMaxZoom())) map.setMaxZoom(13);
     ctl("topright", function (div) { page.buildTitlePanel(div); }).addTo(map);
     ctl("topright", function (div) { page.buildLegend(div); }).addTo(map);
     ctl("bottomleft", function (div) { page.buildTimePanel(div); }).addTo(map);
+    mark("cm-controls");
     page.fitView();
+    if (base) addBasemap(map, base, D.ui);
+    mark("cm-basemap");
     page.recompute();
+    mark("cm-filtered");
     map.createPane("cm-symbols").style.zIndex = 450;
     page.layer = new window.CanvasLayer(function (ctx, w, h, s, ox, oy) {
       page.draw(ctx, w, h, s, ox, oy);
     }, "cm-symbols").addTo(map);
+    mark("cm-drawn");
     page.bindPointer();
     map.getContainer().dataset.ready = "1";
     window.conflictmap = page;

@@ -141,8 +141,12 @@
     var input = el("input", "cm-search"), list = el("datalist");
     input.type = "search"; input.placeholder = ui.search; input.setAttribute("aria-label", ui.search);
     list.id = "cm-places"; input.setAttribute("list", "cm-places");
-    var names = Array.from(new Set(this.D.pname)).sort();
-    names.forEach(function (n) { var o = el("option"); o.value = n; list.appendChild(o); });
+    input.addEventListener("focus", function () { // fill the suggestions on first use
+      if (list.childNodes.length) return;
+      Array.from(new Set(self.D.pname)).sort().forEach(function (n) {
+        var o = el("option"); o.value = n; list.appendChild(o);
+      });
+    });
     var msg = el("div", "cm-msg");
     var go = function () { msg.textContent = self.search(input.value) ? "" : ui.not_found; };
     input.addEventListener("change", go);
@@ -289,8 +293,8 @@
   };
 
   P.zoomToCluster = function (c) {
-    var h = this.hits, b = L.latLngBounds([]), self = this;
-    c.members.forEach(function (k) { b.extend(self.latLng(h.styles[k].place)); });
+    var b = L.latLngBounds([]), self = this;
+    c.members.forEach(function (k) { b.extend(self.latLng(self.iPlace[k])); });
     var z = Math.min(this.map.getBoundsZoom(b, false, [40, 40]), this.map.getZoom() + 3);
     this.map.setView(b.getCenter(), Math.max(z, this.map.getZoom() + 1));
   };
