@@ -86,8 +86,9 @@ def _build_index(rules: LanguageRules, known: set[str]) -> _LanguageIndex:
     generic = {noun.lower(): cls for cls, nouns in rules.generic for noun in nouns}
     demonyms = {d.lower(): country for country, words in rules.demonyms for d in words}
     named = _alias_pattern(list(aliases) + list(exact)) if aliases or exact else "(?!x)x"
+    suffix = rules.markers.actor_suffix.pattern
     pattern = re.compile(
-        rf"(?<![\w-])(?:(?P<named>{named})|(?i:(?:(?P<dem>{_alternation(demonyms)})\s+)?"
+        rf"(?<![\w-])(?:(?P<named>{named})(?i:{suffix})?|(?i:(?:(?P<dem>{_alternation(demonyms)})\s+)?"
         rf"(?P<gen>{_alternation(generic)})))(?![\w-])"
     )
     return _LanguageIndex(pattern, aliases, exact, generic, demonyms, dict(rules.sides))

@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 _PLACE_KINDS = (PlaceKind.TOWN, PlaceKind.REGION, PlaceKind.SITE)
 _MAX_GAP = 160  # characters between a trigger and a place of its clause
 _NEXT_GAP = 45  # characters between a "next"-target trigger and its place
+_ADJACENT = re.compile(r"^\s*(?:(?:de|het|een|the|a|an|van|of|to|door|by)\s+)*$", re.IGNORECASE)
 _COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:(?:en|and|of|or|&)\s+)?(?:de\s+|het\s+|the\s+)?$",
                            re.IGNORECASE)
 
@@ -232,8 +233,10 @@ def _excluded(ctx: _Context, hit: _Hit, mention: Mention, seg_start: int) -> boo
     before = text[max(seg_start, mention.start - 60):mention.start]
     if hit.start <= mention.start < hit.end:
         before = text[max(hit.start, mention.start - 60):mention.start]
-    if markers.near.search(before) or markers.locative.search(before):
+    if markers.near.search(before):
         return not (hit.trigger.change is Change.CONTESTED and hit.end <= mention.start)
+    if markers.locative.search(before):
+        return not (hit.trigger.locative_ok or hit.trigger.change is Change.CONTESTED)
     if markers.source.search(before):
         return not hit.trigger.source_ok
     return bool(markers.speaker_after.search(text[mention.end:mention.end + 30]))
@@ -257,7 +260,8 @@ def _next_targets(ctx: _Context, hit: _Hit, places: list[Mention]) -> list[Menti
         if p.start < hit.end:
             continue
         gap = text[(chosen[-1].end if chosen else hit.end):p.start]
-        if (not chosen and p.start - hit.end <= _NEXT_GAP and "," not in gap) or (chosen and _COORDINATION.match(gap)):
+        first = not chosen and p.start - hit.end <= _NEXT_GAP and "," not in gap
+        if first or (chosen and _COORDINATION.match(gap)):
             chosen.append(p)
         else:
             break
@@ -411,17 +415,27 @@ def _assign_roles(ctx: _Context, hit: _Hit, roles: dict[str, Actor | None],
     trigger = hit.trigger
     before_role = trigger.passive_before if hit.passive else trigger.before
     first_after = after[0] if after else None
-    immediate = first_after is not None and first_after.start - hit.end <= 30
+    immediate = first_after is not None and (
+        first_after.start < hit.end
+        or _ADJACENT.match(ctx.article.text[hit.end:first_after.start]) is not None)
     picks: list[tuple[str, ActorMention]] = []
     if trigger.after and first_after is not None and (immediate or trigger.prefer_after):
         picks.append((trigger.after, first_after))
     if before_role and before:
-        picks.append((before_role, before[-1]))
+        picks.append((before_role, _subject(ctx, before)))
     if trigger.after and first_after is not None and not (immediate or trigger.prefer_after):
         picks.append((trigger.after, first_after))
     for role, mention in picks:
         if roles[role] is None:
             roles[role] = _resolve(ctx, mention, country, named)
+
+
+def _subject(ctx: _Context, before: list[ActorMention]) -> ActorMention:
+    """The first of the coordinated actors right before the trigger ("X en Y namen ...")."""
+    k = len(before) - 1
+    while k > 0 and _COORDINATION.match(ctx.article.text[before[k - 1].end:before[k].start]):
+        k -= 1
+    return before[k]
 
 
 def _status(ctx: _Context, index: int, change: Change) -> Status:

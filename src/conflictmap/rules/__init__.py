@@ -29,6 +29,7 @@ MARKER_KEYS = (
     "durative", "territory", "partial_contested", "partial_capture", "partial_adverb_capture",
     "partial_adverb_contested", "near", "locative", "source", "agent", "loser", "speaker_after",
     "anaphora_town", "anaphora_region", "title_after", "clause_break", "passive_aux", "active_aux",
+    "actor_suffix",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -55,6 +56,7 @@ class Trigger:
     town_only: bool = False
     territory_veto: bool = False
     prefer_after: bool = False
+    locative_ok: bool = False
     veto: re.Pattern[str] | None = None
     confidence: float = 0.6
 
@@ -89,6 +91,7 @@ class Markers:
     clause_break: re.Pattern[str]
     passive_aux: re.Pattern[str]
     active_aux: re.Pattern[str]
+    actor_suffix: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +246,7 @@ def _trigger(source: _Source, entry: object, subst: dict[str, str]) -> Trigger:
         town_only=bool(entry.get("town_only", False)),
         territory_veto=bool(entry.get("territory_veto", False)),
         prefer_after=bool(entry.get("prefer_after", False)),
+        locative_ok=bool(entry.get("locative_ok", False)),
         veto=_compile(source, veto, f"{tid}.veto", subst) if isinstance(veto, str) else None,
         confidence=float(entry.get("confidence", 0.6)),
     )
