@@ -9,13 +9,26 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 from conflictmap.articles import Skip, read_articles
+from conflictmap.cache import ReportCache, article_key, decode_events
+from conflictmap.cache import default_path as cache_default_path
 from conflictmap.consolidate import consolidate, control_timeline, in_range
+from conflictmap.engines import (
+    ExtractorSpec,
+    Outcome,
+    Spec,
+    make_engine,
+    ordered_map,
+    worker_extractor,
+)
 from conflictmap.model import Article, Event, Interval, precision_for_days
 
 log = logging.getLogger(__name__)
+
+BATCH = 64  # articles per task: enough to amortise IPC, small enough to keep workers busy
 
 
 @dataclass
@@ -67,27 +80,21 @@ class BuildSummary:
         ]
 
 
-def _extractor(overrides: Path | None = None, geocoder: object | None = None):
-    from conflictmap.events import Extractor
-    from conflictmap.gazetteer import Gazetteer, default_gazetteer
-
-    gazetteer = Gazetteer.load(overrides=overrides) if overrides else default_gazetteer()
-    return Extractor(gazetteer)
-
-
 def extract_reports(
     articles: Iterable[Article], extractor: object, runlog: RunLog | None = None
 ) -> Iterator[Event]:
-    """Every article's reports; one article that fails does not stop the run."""
+    """Every article's reports, in this process, uncached (the simplest form of the loop)."""
     for article in articles:
         try:
             yield from extractor.extract(article)  # type: ignore[attr-defined]
         except Exception as exc:  # a bug on one article must not sink a run of a thousand
-            log.error("%s: extraction failed (%s: %s); article skipped", article.id,
-                      type(exc).__name__, exc)
-            log.debug("extraction failure", exc_info=True)
-            if runlog is not None:
-                runlog.failed.append(article.id)
+            _failed(article.id, f"{type(exc).__name__}: {exc}", runlog)
+
+
+def _failed(article_id: str, error: str, runlog: RunLog | None) -> None:
+    log.error("%s: extraction failed (%s); article skipped", article_id, error)
+    if runlog is not None:
+        runlog.failed.append(article_id)
 
 
 def progress(items: Iterable[Article], label: str) -> Iterator[Article]:
@@ -106,14 +113,107 @@ def progress(items: Iterable[Article], label: str) -> Iterator[Article]:
             bar.advance(task)
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run extraction: where, on how many processes, and with which cache.
+
+    ``cache``: a path, True for the default (.cache/conflictmap.sqlite in the working
+    folder, or $CONFLICTMAP_CACHE), or False/None for no cache.
+    """
+
+    jobs: int | None = None
+    cache: Path | bool | None = True
+    engine: str = "local"
+    scheduler: str | None = None
+    batch: int = BATCH
+
+
+def _cache_path(cache: Path | bool | None, beside: Path | None = None) -> Path | None:
+    if cache is True:
+        return cache_default_path(beside)
+    return Path(cache) if cache else None
+
+
+def stream_reports(
+    articles: Iterable[Article], spec: Spec, *, options: RunOptions = RunOptions(),
+    runlog: RunLog | None = None, cache_path: Path | None = None,
+) -> Iterator[tuple[Article, list[Event]]]:
+    """(article, its reports) in reading order, read, extracted and cached as a stream.
+
+    Articles go to the engine in batches; at most ``engine.window`` batches are in flight,
+    so memory does not grow with the corpus. Cached articles are not extracted again.
+    """
+    engine = make_engine(spec, jobs=options.jobs, engine=options.engine,
+                         scheduler=options.scheduler)
+    version = worker_extractor(spec)[1]
+    cache = ReportCache(cache_path) if cache_path else None
+    try:
+        tagged = _lookups(_batched(articles, options.batch), cache, version)
+        for (batch, keys, hits), outcomes in ordered_map(engine, tagged):
+            yield from _merge(batch, keys, hits, iter(outcomes), cache, runlog)
+    finally:
+        engine.close()
+        if cache is not None:
+            log.info("cache %s: %d hits, %d extracted", cache.path, cache.hits, cache.misses)
+            cache.close()
+
+
+Tag = tuple[list[Article], list[bytes], dict[bytes, bytes]]
+
+
+def _batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    iterator = iter(articles)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _lookups(batches: Iterable[list[Article]], cache: ReportCache | None, version: str,
+             ) -> Iterator[tuple[Tag, list[Article]]]:
+    """Each batch with its keys and cache hits, and the articles still to extract."""
+    for batch in batches:
+        keys = [article_key(a, version) for a in batch] if cache is not None else []
+        hits = cache.get_many(keys) if cache is not None else {}
+        todo = batch if cache is None else [
+            a for a, k in zip(batch, keys, strict=True) if k not in hits]
+        yield (batch, keys, hits), todo
+
+
+def _merge(batch: list[Article], keys: list[bytes], hits: dict[bytes, bytes],
+           outcomes: Iterator[Outcome], cache: ReportCache | None, runlog: RunLog | None,
+           ) -> Iterator[tuple[Article, list[Event]]]:
+    """Cached and fresh results back in reading order; fresh ones are stored in the cache."""
+    fresh: list[tuple[bytes, bytes]] = []
+    results = []
+    for i, article in enumerate(batch):
+        key = keys[i] if cache is not None else b""
+        if key in hits:
+            results.append((article, decode_events(hits[key])))
+            continue
+        outcome = next(outcomes)
+        if outcome.error:
+            _failed(article.id, outcome.error, runlog)
+            continue
+        if cache is not None:
+            fresh.append((key, outcome.blob))
+        results.append((article, decode_events(outcome.blob)))
+    if cache is not None:
+        cache.put_many(fresh)
+    yield from results
+
+
 def collect_events(
     paths: Sequence[str | Path], runlog: RunLog, *, overrides: Path | None = None,
-    jobs: int = 1,
+    jobs: int | None = None, cache: Path | bool | None = True, engine: str = "local",
+    scheduler: str | None = None, spec: Spec | None = None, cache_beside: Path | None = None,
 ) -> tuple[int, list[Event]]:
     """Read and extract every article; return (number of reports, consolidated events)."""
-    extractor = _extractor(overrides)
+    spec = spec or ExtractorSpec(str(overrides) if overrides else None)
+    options = RunOptions(jobs=jobs, cache=cache, engine=engine, scheduler=scheduler)
     articles = runlog.count(progress(read_articles(paths, on_skip=runlog.skip), "articles"))
-    reports = list(extract_reports(articles, extractor, runlog))
+    reports: list[Event] = []
+    for _, events in stream_reports(articles, spec, options=options, runlog=runlog,
+                                    cache_path=_cache_path(cache, cache_beside)):
+        reports.extend(events)
     return len(reports), consolidate(reports)
 
 
@@ -187,11 +287,17 @@ def write_outputs(events: Sequence[Event], out_dir: Path, html: str) -> tuple[Pa
 def build(
     paths: Sequence[str | Path], out_dir: Path, *, date_from: date | None = None,
     date_to: date | None = None, lang: str | None = None, offline: bool = False,
-    overrides: Path | None = None, jobs: int = 1,
+    overrides: Path | None = None, jobs: int | None = None, cache: Path | bool | None = True,
+    engine: str = "local", scheduler: str | None = None, spec: Spec | None = None,
 ) -> BuildSummary:
-    """articles/ in, the map and the event files out. The event files hold the events in range."""
+    """articles/ in, the map and the event files out. The event files hold the events in range.
+
+    The default cache is .cache/conflictmap.sqlite beside ``out_dir``.
+    """
     runlog = RunLog()
-    n_reports, events = collect_events(paths, runlog, overrides=overrides, jobs=jobs)
+    n_reports, events = collect_events(
+        paths, runlog, overrides=overrides, jobs=jobs, cache=cache, engine=engine,
+        scheduler=scheduler, spec=spec, cache_beside=Path(out_dir))
     window = window_for(events, date_from, date_to)
     shown = in_range(events, window) if (date_from or date_to) else events
     page_lang = lang or runlog.lang

@@ -1,0 +1,232 @@
+"""Where extraction runs: in this process, in a pool of local processes, or on a Dask cluster.
+
+Every engine takes batches of articles and gives back, in submission order, one
+:class:`Outcome` per article: its reports encoded by :func:`conflictmap.cache.encode_events`
+(or the error that stopped it). The caller keeps at most ``window`` batches in flight, so
+memory stays flat however large the corpus is.
+
+Workers build the extractor once per process from an :class:`ExtractorSpec` (a small,
+picklable recipe) rather than receiving it.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from conflictmap.cache import encode_events
+from conflictmap.errors import ConfigurationError
+from conflictmap.model import Article, Event
+
+log = logging.getLogger(__name__)
+
+CODEC = "reports-1"  # bump when the encoded form of reports changes
+ENGINES = ("local", "dask")
+T = TypeVar("T")
+
+
+class Extractor(Protocol):
+    version: str
+
+    def extract(self, article: Article) -> list[Event]: ...
+
+
+@dataclass(frozen=True)
+class ExtractorSpec:
+    """How to build the project's extractor: the default gazetteer plus optional overrides."""
+
+    overrides: str | None = None
+
+    def build(self) -> tuple[Extractor, str]:
+        """(extractor, version): the version names the gazetteer and the rules it uses."""
+        from conflictmap.events import Extractor as RuleExtractor
+        from conflictmap.gazetteer import Gazetteer, default_gazetteer
+
+        gazetteer = (Gazetteer.load(overrides=self.overrides) if self.overrides
+                     else default_gazetteer())
+        extractor = RuleExtractor(gazetteer)
+        return extractor, f"{CODEC}|gazetteer:{gazetteer.version}|rules:{extractor.version}"
+
+
+class Spec(Protocol):
+    def build(self) -> tuple[Extractor, str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One article's result: encoded reports, or why extraction failed."""
+
+    blob: bytes = b""
+    error: str = ""
+
+
+# -- the worker side ------------------------------------------------------------------------
+_BUILT: dict[Any, tuple[Extractor, str]] = {}
+_BUILD_LOCK = threading.Lock()
+_POOL_SPEC: list[Spec] = []  # the one spec a pool worker serves
+
+
+def worker_extractor(spec: Spec) -> tuple[Extractor, str]:
+    """The extractor for ``spec`` in this process, built on first use."""
+    with _BUILD_LOCK:
+        if spec not in _BUILT:
+            _BUILT[spec] = spec.build()
+        return _BUILT[spec]
+
+
+def extract_one(extractor: Extractor, article: Article) -> Outcome:
+    try:
+        return Outcome(encode_events(extractor.extract(article)))
+    except Exception as exc:  # one bad article must not sink a run of a thousand
+        log.debug("%s: extraction failed", article.id, exc_info=True)
+        return Outcome(error=f"{type(exc).__name__}: {exc}")
+
+
+def extract_batch(spec: Spec, articles: Sequence[Article]) -> list[Outcome]:
+    """The task every engine runs: one batch of articles -> one Outcome each, in order."""
+    extractor = worker_extractor(spec)[0]
+    return [extract_one(extractor, a) for a in articles]
+
+
+def _pool_init(spec: Spec) -> None:
+    _POOL_SPEC[:] = [spec]
+    worker_extractor(spec)  # forked workers inherit the parent's; spawned ones build it here
+
+
+def _pool_task(articles: Sequence[Article]) -> list[Outcome]:
+    return extract_batch(_POOL_SPEC[0], articles)
+
+
+# -- the engines ----------------------------------------------------------------------------
+Pending = Callable[[], list[Outcome]]
+
+
+class Engine(Protocol):
+    window: int
+
+    def submit(self, articles: Sequence[Article]) -> Pending: ...
+
+    def close(self) -> None: ...
+
+
+class SerialEngine:
+    """Extraction in this process: the reference every other engine must equal."""
+
+    window = 1
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        worker_extractor(spec)
+
+    def submit(self, articles: Sequence[Article]) -> Pending:
+        outcomes = extract_batch(self.spec, articles)
+        return lambda: outcomes
+
+    def close(self) -> None:
+        return None
+
+
+class PoolEngine:
+    """``jobs`` forked worker processes, each with its own extractor (built once)."""
+
+    def __init__(self, spec: Spec, jobs: int) -> None:
+        worker_extractor(spec)  # build before forking: children inherit it copy-on-write
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        context = multiprocessing.get_context(method)
+        self._pool = context.Pool(jobs, initializer=_pool_init, initargs=(spec,))
+        self.window = 3 * jobs
+
+    def submit(self, articles: Sequence[Article]) -> Pending:
+        result = self._pool.apply_async(_pool_task, (list(articles),))
+        return result.get
+
+    def close(self) -> None:
+        self._pool.close()
+        self._pool.join()
+
+    def terminate(self) -> None:
+        self._pool.terminate()
+        self._pool.join()
+
+
+class DaskEngine:
+    """Batches as tasks on a Dask cluster (``scheduler`` address, or a LocalCluster)."""
+
+    def __init__(self, spec: Spec, jobs: int, scheduler: str | None = None) -> None:
+        distributed = import_distributed()
+        self.spec = spec
+        self._cluster = None
+        if scheduler:
+            self._client = distributed.Client(scheduler, set_as_default=False)
+        else:
+            self._cluster = distributed.LocalCluster(
+                n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
+                host="127.0.0.1")
+            self._client = distributed.Client(self._cluster, set_as_default=False)
+        workers = len(self._client.scheduler_info().get("workers", {})) or jobs
+        self.window = 3 * max(workers, 1)
+        log.info("dask: %s with %d workers", self._client.scheduler.address, workers)
+
+    def submit(self, articles: Sequence[Article]) -> Pending:
+        future = self._client.submit(extract_batch, self.spec, list(articles), pure=False)
+        return future.result
+
+    def close(self) -> None:
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def import_distributed():  # type: ignore[no-untyped-def]
+    try:
+        import distributed
+    except ImportError:
+        raise ConfigurationError(
+            "--engine dask needs Dask: pip install 'conflictmap[dask]'") from None
+    return distributed
+
+
+def make_engine(spec: Spec, *, jobs: int | None = None, engine: str = "local",
+                scheduler: str | None = None) -> Engine:
+    """The engine to run: 'local' (serial for one job, else a process pool) or 'dask'."""
+    jobs = resolve_jobs(jobs)
+    if engine == "dask":
+        return DaskEngine(spec, jobs, scheduler)
+    if engine != "local":
+        raise ConfigurationError(f"unknown engine {engine!r}; valid: {', '.join(ENGINES)}")
+    if scheduler:
+        raise ConfigurationError("--scheduler needs --engine dask")
+    return SerialEngine(spec) if jobs == 1 else PoolEngine(spec, jobs)
+
+
+def resolve_jobs(jobs: int | None) -> int:
+    """None or 0 means every core."""
+    return jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
+
+
+def ordered_map(engine: Engine, items: Iterable[tuple[T, Sequence[Article]]],
+                ) -> Iterator[tuple[T, list[Outcome]]]:
+    """Submit each (tag, batch) and yield (tag, outcomes) in order, ``engine.window`` ahead.
+
+    The window is the back-pressure: the reader is not asked for the next batch until a
+    slot is free, so a fast reader never piles the corpus into memory (Pool.imap's feeder
+    thread would drain the reader without bound).
+    """
+    pending: deque[tuple[T, Pending | None]] = deque()
+    for tag, batch in items:
+        pending.append((tag, engine.submit(batch) if batch else None))
+        while len(pending) > engine.window:
+            yield _resolve(pending.popleft())
+    while pending:
+        yield _resolve(pending.popleft())
+
+
+def _resolve(item: tuple[T, Pending | None]) -> tuple[T, list[Outcome]]:
+    tag, wait = item
+    return tag, (wait() if wait is not None else [])
