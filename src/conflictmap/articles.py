@@ -211,10 +211,12 @@ def _make(article_id: str, text: str, meta: dict[str, str], path: str) -> Articl
     try:
         written, period = parse_date(str(date_value))
     except ValueError as exc:
-        raise ArticleError(str(exc), reason="date") from None
+        raise ArticleError(f"{exc}; expected a date YYYY-MM or YYYY-MM-DD from {EARLIEST_YEAR} "
+                           "up to today", reason="date") from None
     text = _clean_text(text)
     if not text.strip():
-        raise ArticleError("the article has a date but no text", reason="empty")
+        raise ArticleError("the article has a date but no text; expected the article text "
+                           "after the date", reason="empty")
     if _looks_binary(text):
         raise ArticleError("looks like binary data, expected text", reason="binary")
     lang = (meta.get("lang") or meta.get("language") or "").strip().lower()[:2]
@@ -253,9 +255,12 @@ def _from_json(obj: object, fallback_id: str, path: str) -> Article:
                            f"found {type(obj).__name__}")
     text = obj.get("text") or obj.get("body") or obj.get("content") or ""
     if not isinstance(text, str):
-        raise ArticleError("'text' must be a string", reason="invalid")
+        raise ArticleError(f"expected 'text' to be a string, found {type(text).__name__}",
+                           reason="invalid")
     meta = {k: str(v) for k, v in obj.items() if isinstance(v, (str, int, float)) and k != "text"}
-    article_id = str(obj.get("id") or fallback_id)[:300]
+    given = obj.get("id")
+    usable = isinstance(given, (str, int)) and not isinstance(given, bool)
+    article_id = (_clean_field(str(given), 300) if usable else "") or fallback_id
     return _make(article_id, text, meta, path)
 
 
@@ -342,10 +347,12 @@ def _read_file(path: Path, name: str, on_skip: SkipHandler
         try:
             data = _json(text)
         except json.JSONDecodeError as exc:
-            raise ArticleError(f"invalid JSON at line {exc.lineno}: {exc.msg}",
+            raise ArticleError(f"invalid JSON at line {exc.lineno}: {exc.msg}; expected a JSON "
+                               "object (or a list of them) with 'date' and 'text'",
                                reason="json") from None
         except ValueError as exc:
-            raise ArticleError(f"invalid JSON ({str(exc)[:80]})", reason="json") from None
+            raise ArticleError(f"invalid JSON ({str(exc)[:80]}); expected a JSON object (or a "
+                               "list of them) with 'date' and 'text'", reason="json") from None
         items = data if isinstance(data, list) else [data]
         for i, obj in enumerate(items, start=1):
             try:
@@ -369,7 +376,8 @@ def _expand(paths: Iterable[str | Path], on_skip: SkipHandler) -> Iterator[tuple
                 found = _listing(root)
             except OSError as exc:
                 on_skip(Skip(str(root), "unreadable",
-                             f"cannot list the folder ({exc.strerror or exc})"))
+                             f"cannot list the folder ({exc.strerror or exc}), expected a "
+                             "readable folder of articles"))
                 continue
             for path in found:
                 if path.is_dir():
@@ -414,4 +422,5 @@ def read_articles(
             handler(Skip(name, "missing", "vanished before it could be read "
                          "(or a broken symlink), expected an article file"))
         except OSError as exc:
-            handler(Skip(name, "unreadable", f"cannot read ({exc.strerror or exc})"))
+            handler(Skip(name, "unreadable", f"cannot read ({exc.strerror or exc}), expected a "
+                         "readable article file"))
