@@ -62,8 +62,21 @@ def _add_range(parser: argparse.ArgumentParser) -> None:
 def _add_reading(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overrides", type=Path, metavar="FILE",
                         help="a gazetteer overrides file (see gazetteer/README.md)")
-    parser.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N",
-                        help="worker processes for extraction (0 = all cores; default 1)")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
+                        help="worker processes (or Dask workers) for extraction "
+                             "(default 0 = all cores)")
+    parser.add_argument("--cache", type=Path, default=True, metavar="FILE",
+                        help="the report cache, so a re-run extracts only new or changed "
+                             "articles (default: .cache/conflictmap.sqlite beside the output "
+                             "folder, or in the working folder; $CONFLICTMAP_CACHE)")
+    parser.add_argument("--no-cache", dest="cache", action="store_false",
+                        help="neither read nor write the report cache")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="where extraction runs: local processes, or a Dask cluster "
+                             "(needs conflictmap[dask]; default local)")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                        help="the Dask scheduler to use with --engine dask (default: start "
+                             "a local cluster of --jobs workers)")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -146,7 +159,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     summary = build(args.articles, args.out, date_from=args.date_from, date_to=args.date_to,
                     lang=args.lang, offline=args.offline, overrides=args.overrides,
-                    jobs=args.jobs)
+                    jobs=args.jobs, cache=args.cache, engine=args.engine,
+                    scheduler=args.scheduler)
     for line in summary.lines():
         _say(line, args.quiet)
     if summary.articles == 0:
@@ -159,7 +173,8 @@ def _collect(args: argparse.Namespace):
     from conflictmap.pipeline import RunLog, collect_events
 
     runlog = RunLog()
-    _, events = collect_events(args.articles, runlog, overrides=args.overrides, jobs=args.jobs)
+    _, events = collect_events(args.articles, runlog, overrides=args.overrides, jobs=args.jobs,
+                               cache=args.cache, engine=args.engine, scheduler=args.scheduler)
     return runlog, events
 
 
