@@ -116,6 +116,11 @@ def _readable_side(side: str) -> str:
     return text[:1].upper() + text[1:] if text else side
 
 
+def _side_label(labels: Mapping[str, str], side: str) -> str:
+    label = labels.get(side)
+    return label if label and label != side else _readable_side(side)
+
+
 def _delta(values: Sequence[int]) -> list[int]:
     out, prev = [], 0
     for v in values:
@@ -165,12 +170,13 @@ class _Blob:
     def quote(self, s: Source, e: Event) -> int:
         """Index of the quote with the event's place and actor names factored out."""
         q = s.quote
-        if "\x01" not in q and "\x02" not in q and "\x03" not in q:
-            for name, mark in ((e.place.name, "\x01"),
-                               (e.actor.name if e.actor else "", "\x02"),
-                               (e.losing_actor.name if e.losing_actor else "", "\x03")):
-                if len(name) > 1:
-                    q = q.replace(name, mark)
+        if "\x00" in q or "\x01" in q or "\x02" in q or "\x03" in q:
+            return self.quotes.add("\x00" + q)  # kept literally
+        for name, mark in ((e.place.name, "\x01"),
+                           (e.actor.name if e.actor else "", "\x02"),
+                           (e.losing_actor.name if e.losing_actor else "", "\x03")):
+            if len(name) > 1:
+                q = q.replace(name, mark)
         return self.quotes.add(q)
 
     def encode_actors(self) -> dict:
@@ -209,7 +215,7 @@ class _Blob:
         ids = list(self.sides.items)
         return {
             "id": ids,
-            "label": [self.side_labels.get(s) or _readable_side(s) for s in ids],
+            "label": [_side_label(self.side_labels, s) for s in ids],
             "color": [_PALETTE[i % len(_PALETTE)] for i in range(len(ids))],
         }
 
@@ -345,8 +351,10 @@ def _format_day(d: date, lang: str) -> str:
 
 def _page_title(title: str, lang: str, first: date | None, last: date | None) -> str:
     base = title or ui_strings(lang)["title"]
-    if first is None or last is None:
-        return base
+    if first is None or last is None or (first.isoformat() in base and last.isoformat() in base):
+        return base  # no range, or the caller's title states it already
+    if first == last:
+        return f"{base} · {_format_day(first, lang)}"
     return f"{base} · {_format_day(first, lang)} – {_format_day(last, lang)}"
 
 

@@ -1,0 +1,351 @@
+"""The map page in headless Chromium: loads clean, counts, slider, filters, popups, offline.
+
+One browser per module; each test opens its own page. No network: the offline page must
+request nothing but file: and data: URLs, and the online page's CDN and tile requests
+are answered from the installed xstatic-leaflet files and a blank tile.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from conflictmap.consolidate import control_timeline
+from conflictmap.model import (
+    Actor,
+    Change,
+    Event,
+    Interval,
+    Place,
+    PlaceKind,
+    Source,
+    Status,
+    precision_for_days,
+)
+from conflictmap.render import render_html
+
+if TYPE_CHECKING:
+    pass
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+READY = ("() => { const m = document.querySelector('.folium-map');"
+         " return m && m.dataset.ready === '1'; }")
+BLANK_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+
+SAA = Actor("saa", "Syrian Arab Army", "syrian_government", "state")
+HTS = Actor("hts", "Hay'at Tahrir al-Sham", "syrian_rebels")
+UA = Actor("ua_army", "Armed Forces of Ukraine", "ukraine", "state")
+RU = Actor("ru_army", "Russian Armed Forces", "russia", "state")
+ALEPPO = Place("geonames:170063", "Aleppo", PlaceKind.TOWN, 36.2021, 37.1343, "SY")
+HAMA = Place("geonames:170017", "Hama", PlaceKind.TOWN, 35.1318, 36.7578, "SY")
+IDLIB = Place("region:idlib", "Idlib Governorate", PlaceKind.REGION, 35.83, 36.63, "SY")
+BAKHMUT = Place("geonames:712423", "Bakhmut", PlaceKind.TOWN, 48.5956, 38.0003, "UA")
+KUPIANSK = Place("geonames:704202", "Kupiansk", PlaceKind.TOWN, 49.7106, 37.6156, "UA")
+D0 = date(2024, 11, 27)
+
+
+def event(change: Change, place: Place, start: date, end: date | None = None, *,
+          actor: Actor | None = None, loser: Actor | None = None,
+          status: Status = Status.REPORTED, quotes: tuple[str, ...] = ("It happened.",),
+          url: str = "https://news.example.org/2024/a1", title: str = "A title") -> Event:
+    end = end or start
+    sources = tuple(Source(f"art{i}.txt", start.isoformat(), q, 0, len(q), url, title)
+                    for i, q in enumerate(quotes))
+    return Event(change, status, place,
+                 Interval(start, end, precision_for_days((end - start).days + 1)),
+                 actor, loser, sources,
+                 geo_precision=3 if place.kind is PlaceKind.REGION else 1)
+
+
+def two_wars() -> list[Event]:
+    return [
+        event(Change.CONTESTED, IDLIB, D0, D0 + timedelta(days=1),
+              quotes=("Er wordt gevochten in de provincie Idlib.",)),
+        event(Change.CAPTURE, ALEPPO, D0 + timedelta(days=2), D0 + timedelta(days=3),
+              actor=HTS, loser=SAA,
+              quotes=("Rebellen van HTS namen Aleppo in.", "Rebels took Aleppo on Saturday.")),
+        event(Change.CAPTURE, HAMA, D0 + timedelta(days=8), actor=HTS, loser=SAA,
+              status=Status.CLAIMED, quotes=("HTS zegt Hama te hebben veroverd.",)),
+        event(Change.WITHDRAWAL, HAMA, D0 + timedelta(days=9), loser=SAA,
+              status=Status.DISPUTED, quotes=("Het leger ontkent de terugtrekking.",)),
+        event(Change.RECAPTURE, ALEPPO, D0 + timedelta(days=12), actor=SAA, loser=HTS,
+              quotes=("The army retook Aleppo.",)),
+        event(Change.CAPTURE, BAKHMUT, D0 + timedelta(days=4), actor=RU, loser=UA,
+              quotes=("Russian forces took Bakhmut.",), url="http://example.com/b"),
+        event(Change.RECAPTURE, KUPIANSK, D0 + timedelta(days=5), actor=UA, loser=RU,
+              quotes=("Ukraine retook Kupiansk.",), url="javascript:alert(1)"),
+    ]
+
+
+@dataclass
+class Opened:
+    page: object
+    errors: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+
+    def data(self, name: str) -> str:
+        return self.page.evaluate(
+            f"() => document.querySelector('.folium-map').dataset.{name}")
+
+    def drawn(self) -> int:
+        return int(self.data("eventsDrawn"))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _serve_offline(opened: Opened):
+    def handle(route) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            opened.external.append(url)
+            route.abort()
+    return handle
+
+
+def _serve_online(opened: Opened):
+    import xstatic.pkg.leaflet as xleaflet
+
+    base = Path(xleaflet.BASE_DIR)
+
+    def handle(route) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:")):
+            route.continue_()
+        elif url.startswith("https://cdn.jsdelivr.net/npm/leaflet@"):
+            name = url.rsplit("/", 1)[1]
+            kind = "text/css" if name.endswith(".css") else "application/javascript"
+            route.fulfill(status=200, content_type=kind, body=(base / name).read_bytes())
+        elif url.startswith("https://tile.openstreetmap.org/"):
+            route.fulfill(status=200, content_type="image/png", body=BLANK_PNG)
+        else:
+            opened.external.append(url)
+            route.abort()
+    return handle
+
+
+def open_map(browser: object, html: str, tmp_path: Path, *, online: bool = False) -> Opened:
+    path = tmp_path / "map.html"
+    path.write_text(html, "utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    opened = Opened(page)
+    page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: opened.errors.append(f"pageerror: {e}"))
+    page.on("dialog", lambda d: (opened.errors.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("request", lambda r: None if r.url.startswith(("file:", "data:"))
+            or online else opened.external.append(r.url))
+    page.route("**/*", _serve_online(opened) if online else _serve_offline(opened))
+    page.goto(path.as_uri())
+    page.wait_for_function(READY, timeout=15000)
+    return opened
+
+
+def screen_point(opened: Opened, place: Place, zoom: int | None = None) -> tuple[float, float]:
+    return tuple(opened.page.evaluate(
+        """([lat, lon, zoom]) => {
+             const m = window.conflictmap.map;
+             if (zoom !== null) m.setView([lat, lon], zoom, {animate: false});
+             const p = m.latLngToContainerPoint([lat, lon]);
+             const r = m.getContainer().getBoundingClientRect();
+             return [r.left + p.x, r.top + p.y];
+           }""", [place.lat, place.lon, zoom]))
+
+
+def set_day(opened: Opened, day: date) -> None:
+    opened.page.evaluate(
+        """(d) => { const s = document.querySelector('.cm-slider');
+                    s.value = String(d); s.dispatchEvent(new Event('input')); }""",
+        (day - date(1970, 1, 1)).days)
+
+
+def popup_text(opened: Opened) -> str:
+    opened.page.wait_for_selector(".leaflet-popup-content", timeout=5000)
+    return opened.page.inner_text(".leaflet-popup-content")
+
+
+@pytest.fixture
+def offline(browser: object, tmp_path: Path) -> Iterator[Opened]:
+    opened = open_map(browser, render_html(two_wars(), title="Two wars", offline=True),
+                      tmp_path)
+    yield opened
+    opened.page.close()
+
+
+def test_browser_offline_loads_clean_and_draws_every_event(offline: Opened) -> None:
+    assert offline.errors == []
+    assert offline.external == []
+    assert offline.drawn() == int(offline.data("eventsTotal")) == len(two_wars())
+    assert offline.data("currentDate") == "2024-12-09"
+    assert offline.data("mode") == "events"
+
+
+def test_browser_drawn_count_follows_date_range(browser: object, tmp_path: Path) -> None:
+    events = two_wars()
+    html = render_html(events, offline=True, date_from=D0 + timedelta(days=2),
+                       date_to=D0 + timedelta(days=5))
+    opened = open_map(browser, html, tmp_path)
+    in_range = [e for e in events if e.period.end >= D0 + timedelta(days=2)
+                and e.period.start <= D0 + timedelta(days=5)]
+    assert opened.drawn() == int(opened.data("eventsTotal")) == len(in_range) == 3
+    assert opened.errors == [] and opened.external == []
+    opened.page.close()
+
+
+def _expected_places(events: list[Event], day: date) -> int:
+    spans = control_timeline(events)
+    return sum(1 for s in spans.values() if any(span.start <= day for span in s))
+
+
+def test_browser_slider_moves_control_as_timeline_says(offline: Opened) -> None:
+    page = offline.page
+    page.check("input[name=cm-mode][value=control]")
+    assert offline.data("mode") == "control" and offline.drawn() == 0
+    for day in (D0 + timedelta(days=1), D0 + timedelta(days=3), D0 + timedelta(days=12)):
+        set_day(offline, day)
+        assert offline.data("currentDate") == day.isoformat()
+        assert int(offline.data("placesDrawn")) == _expected_places(two_wars(), day)
+    set_day(offline, D0 + timedelta(days=2))
+    x, y = screen_point(offline, ALEPPO)
+    assert page.evaluate("() => Array.from(window.conflictmap.haloOf).some(Boolean)") is False
+    set_day(offline, D0 + timedelta(days=3))  # Aleppo taken on day 3: a halo marks it
+    assert page.evaluate("() => Array.from(window.conflictmap.haloOf).filter(Boolean).length") == 1
+    page.mouse.move(x, y)
+    tip = page.wait_for_selector(".leaflet-tooltip", timeout=5000).inner_text()
+    assert "Aleppo" in tip and "Hay'at Tahrir al-Sham" in tip
+    set_day(offline, D0 + timedelta(days=12))  # retaken by the army
+    page.mouse.move(x + 40, y + 40)
+    page.mouse.move(x, y)
+    page.wait_for_function(
+        "() => document.querySelector('.leaflet-tooltip').innerText.includes('Syrian Arab Army')")
+
+
+def test_browser_popup_has_every_quote_and_safe_links(offline: Opened) -> None:
+    page = offline.page
+    x, y = screen_point(offline, ALEPPO, zoom=9)
+    page.mouse.click(x, y)
+    text = popup_text(offline)
+    for quote in ("Rebellen van HTS namen Aleppo in.", "Rebels took Aleppo on Saturday.",
+                  "The army retook Aleppo."):
+        assert quote in text
+    assert "30 Nov 2024" in text and "precision" in text
+    links = page.eval_on_selector_all(".leaflet-popup-content a",
+                                      "as => as.map(a => [a.href, a.rel])")
+    assert links and all(h.startswith("https://") and r == "noopener noreferrer"
+                         for h, r in links)
+    x, y = screen_point(offline, KUPIANSK, zoom=9)  # a javascript: URL is no link
+    page.mouse.click(x, y)
+    page.wait_for_function("() => document.querySelector('.leaflet-popup-content')"
+                           ".innerText.includes('Kupiansk')")
+    assert page.eval_on_selector_all(".leaflet-popup-content a", "as => as.length") == 0
+    assert offline.errors == []
+
+
+def test_browser_region_popup_says_approximate(offline: Opened) -> None:
+    x, y = screen_point(offline, IDLIB, zoom=9)
+    offline.page.mouse.click(x + 8, y + 8)  # anywhere inside the ring
+    text = popup_text(offline)
+    assert "Idlib Governorate" in text and "approximate" in text
+
+
+@pytest.mark.parametrize(("selector", "removed"), [
+    ('[data-filter="side:syrian_rebels"]', 2),
+    ('[data-filter="change:capture"]', 3),
+    ('[data-filter="status:claimed"]', 1),
+    ('[data-filter="side:"]', 2),  # events with no gaining side
+])
+def test_browser_filters_change_drawn_count(offline: Opened, selector: str,
+                                            removed: int) -> None:
+    offline.page.uncheck(selector)
+    assert offline.drawn() == len(two_wars()) - removed
+    offline.page.check(selector)
+    assert offline.drawn() == len(two_wars())
+
+
+def test_browser_window_mode_counts_events_in_window(offline: Opened) -> None:
+    set_day(offline, D0 + timedelta(days=5))
+    assert offline.drawn() == 4  # everything up to the date
+    offline.page.select_option(".cm-window", "1")
+    assert offline.drawn() == 1  # only Kupiansk on that day
+
+
+def test_browser_search_opens_town(offline: Opened) -> None:
+    offline.page.fill(".cm-search", "bakh")
+    offline.page.press(".cm-search", "Enter")
+    assert "Russian forces took Bakhmut." in popup_text(offline)
+
+
+def test_browser_play_advances_the_date(offline: Opened) -> None:
+    set_day(offline, D0)
+    offline.page.click(".cm-play")
+    offline.page.wait_for_function(
+        "() => document.querySelector('.folium-map').dataset.currentDate > '2024-11-28'")
+    offline.page.click(".cm-play")
+    assert "Play" in offline.page.inner_text(".cm-play")
+
+
+def test_browser_dutch_page(browser: object, tmp_path: Path) -> None:
+    opened = open_map(browser, render_html(two_wars(), lang="nl", offline=True), tmp_path)
+    assert "Afspelen" in opened.page.inner_text(".cm-play")
+    assert "december 2024" in opened.page.inner_text(".cm-date")
+    assert "Legenda" in opened.page.inner_text(".cm-legend summary")
+    assert opened.errors == []
+    opened.page.close()
+
+
+PAYLOADS = ("<img src=x onerror=alert(1)>", "</script><script>alert(2)</script>",
+            "<svg onload=alert(3)>", "{{ 7*7 }}", "javascript:alert(4)")
+
+
+def test_browser_hostile_text_stays_text(browser: object, tmp_path: Path) -> None:
+    events = []
+    for i, payload in enumerate(PAYLOADS):
+        place = Place(f"x:{i}", f"Town {payload}", PlaceKind.TOWN, 35.0 + i, 36.0, "SY")
+        actor = Actor(f"a{i}", f"Actor {payload}", f"side {payload}")
+        events.append(event(Change.CAPTURE, place, D0, actor=actor, quotes=(payload,),
+                            url=payload, title=payload))
+    opened = open_map(browser, render_html(events, title=PAYLOADS[0], offline=True), tmp_path)
+    page = opened.page
+    for i in range(len(PAYLOADS)):
+        page.evaluate(f"() => window.conflictmap.openPopup({i})")
+        text = popup_text(opened)
+        assert any(p in text for p in PAYLOADS)
+    page.fill(".cm-search", "town")
+    page.press(".cm-search", "Enter")
+    page.wait_for_timeout(100)
+    assert page.evaluate("() => document.querySelectorAll('[onerror],[onload]').length") == 0
+    assert page.eval_on_selector_all("a[href^='javascript']", "as => as.length") == 0
+    assert page.title() == f"{PAYLOADS[0]} · 27 November 2024"
+    assert opened.errors == [] and opened.external == []
+    page.close()
+
+
+def test_browser_online_page_with_intercepted_cdn(browser: object, tmp_path: Path) -> None:
+    opened = open_map(browser, render_html(two_wars()), tmp_path, online=True)
+    opened.page.wait_for_selector(".leaflet-tile-loaded", timeout=10000)
+    assert opened.errors == []
+    assert opened.external == []
+    assert opened.drawn() == len(two_wars())
+    assert "OpenStreetMap" in opened.page.inner_text(".leaflet-control-attribution")
+    opened.page.close()

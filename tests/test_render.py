@@ -1,0 +1,286 @@
+"""render.render_html: the page's structure, its data blob, escaping, offline/online assets."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+from itertools import accumulate
+
+import pytest
+
+from conflictmap.consolidate import control_timeline
+from conflictmap.model import (
+    Actor,
+    Change,
+    Event,
+    Interval,
+    Place,
+    PlaceKind,
+    Source,
+    Status,
+    precision_for_days,
+)
+from conflictmap.render import LEAFLET_VERSION, render_html, ui_strings
+
+SAA = Actor("saa", "Syrian Arab Army", "syrian_government", "state")
+HTS = Actor("hts", "Hay'at Tahrir al-Sham", "syrian_rebels")
+UA = Actor("ua_army", "Armed Forces of Ukraine", "ukraine", "state")
+RU = Actor("ru_army", "Russian Armed Forces", "russia", "state")
+ALEPPO = Place("geonames:170063", "Aleppo", PlaceKind.TOWN, 36.2021, 37.1343, "SY")
+HAMA = Place("geonames:170017", "Hama", PlaceKind.TOWN, 35.1318, 36.7578, "SY")
+IDLIB = Place("region:idlib", "Idlib Governorate", PlaceKind.REGION, 35.83, 36.63, "SY")
+BAKHMUT = Place("geonames:712423", "Bakhmut", PlaceKind.TOWN, 48.5956, 38.0003, "UA")
+KUPIANSK = Place("geonames:704202", "Kupiansk", PlaceKind.TOWN, 49.7106, 37.6156, "UA")
+
+
+def make_event(change: Change, place: Place, start: date, end: date | None = None, *,
+               actor: Actor | None = None, loser: Actor | None = None,
+               status: Status = Status.REPORTED, quotes: tuple[str, ...] = ("It happened.",),
+               url: str = "https://news.example.org/2024/a1", title: str = "A title",
+               article: str = "a1.txt") -> Event:
+    end = end or start
+    sources = tuple(Source(f"{article}#{i}" if i else article, start.isoformat(), q, 0, len(q),
+                           url, title) for i, q in enumerate(quotes))
+    return Event(change, status, place, Interval(start, end, precision_for_days(
+        (end - start).days + 1)), actor, loser, sources,
+        geo_precision=3 if place.kind is PlaceKind.REGION else 1)
+
+
+def sample_events() -> list[Event]:
+    """Two wars, Dutch and English quotes, every change, status and a region-level report."""
+    d = date(2024, 11, 27)
+    return [
+        make_event(Change.CONTESTED, IDLIB, d, d + timedelta(days=1),
+                   quotes=("Er wordt gevochten in de provincie Idlib.",)),
+        make_event(Change.CAPTURE, ALEPPO, d + timedelta(days=2), d + timedelta(days=3),
+                   actor=HTS, loser=SAA,
+                   quotes=("Rebellen van HTS namen Aleppo in.", "Rebels took Aleppo.")),
+        make_event(Change.CAPTURE, HAMA, d + timedelta(days=8), actor=HTS, loser=SAA,
+                   status=Status.CLAIMED, quotes=("HTS zegt Hama te hebben veroverd.",)),
+        make_event(Change.WITHDRAWAL, HAMA, d + timedelta(days=9), loser=SAA,
+                   status=Status.DISPUTED, quotes=("Het leger ontkent de terugtrekking.",)),
+        make_event(Change.CAPTURE, BAKHMUT, date(2023, 5, 20), actor=RU, loser=UA,
+                   quotes=("Russian forces took Bakhmut.",), url="http://example.com/b"),
+        make_event(Change.RECAPTURE, KUPIANSK, date(2022, 9, 10), actor=UA, loser=RU,
+                   quotes=("Ukraine retook Kupiansk.",), url="ftp://example.com/k"),
+    ]
+
+
+def page_data(page: str) -> dict:
+    match = re.search(r'<script type="application/json" id="cm-data">(.*?)</script>', page, re.S)
+    assert match, "the page has no data blob"
+    return json.loads(match.group(1))
+
+
+def decode_events(data: dict) -> list[dict]:
+    """The events as the page's script reads them (a Python mirror of decodeEvents)."""
+    ev, places, actors = data["ev"], data["places"], data["actors"]
+    place_idx, ends = list(accumulate(ev["p"])), list(accumulate(ev["e"]))
+    arts, quotes = list(accumulate(data["src"]["a"])), list(accumulate(data["src"]["q"]))
+    art, out, s = data["art"], [], 0
+    for i, p in enumerate(place_idx):
+        code = ev["c"][i] % 96
+        names = {"\x01": places["n"][p],
+                 "\x02": actors["n"][ev["a"][i] - 1] if ev["a"][i] else "\x02",
+                 "\x03": actors["n"][ev["l"][i] - 1] if ev["l"][i] else "\x03"}
+        sources = []
+        for _ in range(ev["n"][i]):
+            quote = data["q"][quotes[s]]
+            if quote.startswith("\x00"):
+                quote = quote[1:]
+            else:
+                for mark, name in names.items():
+                    quote = quote.replace(mark, name)
+            a = arts[s]
+            sources.append({"quote": quote, "article": art["n"][a], "title": art["t"][a],
+                            "url": art["up"][art["ui"][a]] + art["u"][a]})
+            s += 1
+        out.append({
+            "place": places["n"][p], "end": date(1970, 1, 1) + timedelta(days=ends[i]),
+            "days": ev["w"][i] + 1, "change": ("capture", "recapture", "withdrawal",
+                                               "contested")[code % 4],
+            "status": ("reported", "claimed", "disputed")[code // 4 % 3],
+            "precision": code // 12 % 4 + 1, "region": code >= 48,
+            "actor": actors["n"][ev["a"][i] - 1] if ev["a"][i] else None,
+            "sources": sources,
+        })
+    return out
+
+
+@pytest.fixture(scope="module")
+def offline_page() -> str:
+    return render_html(sample_events(), title="Syria and Ukraine", offline=True)
+
+
+def test_render_returns_whole_page(offline_page: str) -> None:
+    assert offline_page.startswith("<!DOCTYPE html>")
+    assert '<html lang="en">' in offline_page
+    assert offline_page.rstrip().endswith("</html>")
+    assert 'class="folium-map"' in offline_page
+
+
+def test_render_title_states_range(offline_page: str) -> None:
+    title = re.search(r"<title>(.*?)</title>", offline_page).group(1)
+    assert title == "Syria and Ukraine · 10 September 2022 – 6 December 2024"
+    assert page_data(offline_page)["title"] == title
+
+
+@pytest.mark.parametrize(("lang", "word"), [("nl", "Afspelen"), ("en", "Play")])
+def test_render_language(lang: str, word: str) -> None:
+    page = render_html(sample_events(), lang=lang, offline=True)
+    data = page_data(page)
+    assert f'<html lang="{lang}">' in page
+    assert data["ui"]["play"] == word
+    assert data["lang"] == lang
+
+
+def test_ui_strings_same_keys_in_every_language() -> None:
+    assert set(ui_strings("nl")) == set(ui_strings("en"))
+    assert ui_strings("xx") == ui_strings("en")
+
+
+def test_render_blob_round_trips_events(offline_page: str) -> None:
+    decoded = decode_events(page_data(offline_page))
+    by_place = {(e["place"], e["change"]): e for e in decoded}
+    assert len(decoded) == len(sample_events())
+    aleppo = by_place[("Aleppo", "capture")]
+    assert aleppo["end"] == date(2024, 11, 30) and aleppo["days"] == 2
+    assert aleppo["precision"] == 2 and aleppo["actor"] == "Hay'at Tahrir al-Sham"
+    assert [s["quote"] for s in aleppo["sources"]] == [
+        "Rebellen van HTS namen Aleppo in.", "Rebels took Aleppo."]
+    assert by_place[("Idlib Governorate", "contested")]["region"] is True
+    assert by_place[("Hama", "capture")]["status"] == "claimed"
+    assert by_place[("Hama", "withdrawal")]["status"] == "disputed"
+
+
+def test_render_events_sorted_by_date(offline_page: str) -> None:
+    ends = [e["end"] for e in decode_events(page_data(offline_page))]
+    assert ends == sorted(ends)
+
+
+@pytest.mark.parametrize(("date_from", "date_to", "places"), [
+    (date(2024, 11, 1), None, {"Aleppo", "Hama", "Idlib Governorate"}),
+    (None, date(2023, 12, 31), {"Bakhmut", "Kupiansk"}),
+    (date(2024, 11, 29), date(2024, 11, 29), {"Aleppo"}),
+])
+def test_render_date_range_filters_events(date_from: date | None, date_to: date | None,
+                                          places: set[str]) -> None:
+    page = render_html(sample_events(), offline=True, date_from=date_from, date_to=date_to)
+    data = page_data(page)
+    assert {e["place"] for e in decode_events(data)} == places
+    if date_from:
+        assert data["d0"] == (date_from - date(1970, 1, 1)).days
+
+
+def test_render_control_before_range_is_kept() -> None:
+    """A town taken before date_from still shows its holder in the range."""
+    events = sample_events()
+    page = render_html(events, offline=True, date_from=date(2024, 1, 1))
+    spans = page_data(page)["xs"]
+    bakhmut = [s for s in spans if s[1] == (date(2023, 5, 20) - date(1970, 1, 1)).days]
+    assert len(bakhmut) == 1 and bakhmut[0][2] == 1  # held, by an event not drawn
+
+
+def test_render_given_timeline_equals_computed() -> None:
+    events = sample_events()
+    computed = page_data(render_html(events, offline=True))
+    given = page_data(render_html(events, offline=True, timeline=control_timeline(events)))
+    assert computed == given
+
+
+def test_render_span_codes_follow_timeline(offline_page: str) -> None:
+    data = page_data(offline_page)
+    states = [c // 96 for c in data["ev"]["c"]]
+    decoded = decode_events(data)
+    expected = {"contested": 2, "capture": 1, "recapture": 1}
+    for event, state in zip(decoded, states, strict=True):
+        if event["status"] == "disputed":
+            assert state == 0
+        else:
+            assert state == expected[event["change"]]
+
+
+def test_render_side_labels_and_fallback() -> None:
+    page = render_html(sample_events(), offline=True,
+                       side_labels={"syrian_rebels": "Rebellen", "russia": "russia"})
+    sides = page_data(page)["sides"]
+    labels = dict(zip(sides["id"], sides["label"], strict=True))
+    assert labels["syrian_rebels"] == "Rebellen"
+    assert labels["syrian_government"] == "Syrian government"
+    assert labels["russia"] == "Russia"
+    assert len(set(sides["color"])) == len(sides["color"])
+
+
+def test_render_deterministic() -> None:
+    assert render_html(sample_events(), offline=True) == render_html(sample_events(),
+                                                                     offline=True)
+
+
+def test_render_empty() -> None:
+    page = render_html([], offline=True)
+    assert page_data(page)["ev"]["p"] == []
+    assert "<title>Territorial control changes</title>" in page
+
+
+PAYLOADS = [
+    "</script><script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "{{ 7*7 }} {% raw %}",
+    "\u2028\u2029 & &amp; <!-- -->",
+    "\x01\x02 control",
+    "\"'><svg/onload=alert(1)>",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_render_escapes_article_text(payload: str) -> None:
+    place = Place("x:1", f"Town {payload}", PlaceKind.TOWN, 35.0, 36.0, "SY")
+    actor = Actor("a", f"Actor {payload}", f"side {payload}")
+    event = make_event(Change.CAPTURE, place, date(2024, 1, 1), actor=actor,
+                       quotes=(f"Quote {payload}",), title=f"Title {payload}",
+                       url=f"https://x.org/{payload}", article=f"art {payload}")
+    page = render_html([event], title=f"T {payload}", offline=True)
+    body = page.split('id="cm-data">', 1)[1].split("</script>", 1)[0]
+    for bad in ("<", ">", "\u2028", "\u2029"):
+        assert bad not in body
+    decoded = decode_events(page_data(page))[0]
+    assert decoded["place"] == place.name
+    assert decoded["sources"][0]["title"] == f"Title {payload}"
+    assert decoded["sources"][0]["article"] == f"art {payload}"
+    assert decoded["sources"][0]["quote"] == f"Quote {payload}"
+    assert "<svg/onload" not in page and "<img src=x" not in page
+    assert page.count("<script>alert") == 0
+
+
+def test_render_offline_is_self_contained(offline_page: str) -> None:
+    assert not re.search(r'<script[^>]+src=', offline_page)
+    assert not re.search(r'<link[^>]+href=', offline_page)
+    assert "cdn.jsdelivr" not in offline_page and "tile.openstreetmap" not in offline_page
+    assert 'id="cm-basemap"' in offline_page
+    assert "Natural Earth" in offline_page
+
+
+def test_render_online_uses_cdn_and_tiles() -> None:
+    page = render_html(sample_events())
+    assert f"leaflet@{LEAFLET_VERSION}/dist/leaflet.js" in page
+    assert "tile.openstreetmap.org" in page and "OpenStreetMap" in page
+    assert 'id="cm-basemap"' not in page
+    assert "jquery" not in page and "bootstrap" not in page
+
+
+def test_basemap_records_are_valid() -> None:
+    from importlib import resources
+
+    base = json.loads(resources.files("conflictmap").joinpath("data", "countries.json")
+                      .read_text("utf-8"))
+    assert "Natural Earth" in base["credit"]
+    assert len(base["countries"]) > 150
+    for country in base["countries"]:
+        assert country["n"] and len(country["c"]) == 2
+        for ring in country["r"]:
+            assert len(ring) % 2 == 0 and len(ring) >= 6
+            lons = list(accumulate(ring[0::2]))
+            lats = list(accumulate(ring[1::2]))
+            assert all(-18000 <= x <= 18000 for x in lons)
+            assert all(-9000 <= y <= 9000 for y in lats)
