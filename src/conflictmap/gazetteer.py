@@ -63,6 +63,11 @@ class _Index:
         self.vals.frombytes(packed["vals"])
         self.multi: list[tuple[int, ...]] = packed["multi"]
 
+    def has_prefix(self, prefix: str) -> bool:
+        """True when some key starts with ``prefix``."""
+        i = bisect_left(self.keys, prefix)
+        return i < len(self.keys) and self.keys[i].startswith(prefix)
+
     def get(self, key: str) -> tuple[int, ...]:
         i = bisect_left(self.keys, key)
         if i == len(self.keys) or self.keys[i] != key:
@@ -121,6 +126,9 @@ class Gazetteer:
         self._pins: dict[str, list[int]] = {}
         self._by_id: dict[str, int] | None = None
         self._regions: dict[tuple[str, str], int] | None = None
+        self._exact_cache: dict[str, tuple[int, ...]] = {}
+        self._pin_prefixes: set[str] = set()
+        self._demonym_cache: dict[str, str] = {}
         self._cache: dict[int, Place] = {}
         self.stopwords: frozenset[str] = frozenset()
         self.demonyms: dict[str, str] = {}
@@ -166,8 +174,11 @@ class Gazetteer:
 
     def pin(self, name: str, index: int) -> None:
         """Make place ``index`` the first candidate for ``name``."""
+        self._exact_cache.clear()
         key = name_key(name)
         if key:
+            words = key.split()
+            self._pin_prefixes.update(" ".join(words[:n]) + " " for n in range(1, len(words)))
             pinned = self._pins.setdefault(key, [])
             if index in pinned:
                 pinned.remove(index)
@@ -246,6 +257,18 @@ class Gazetteer:
         i = self._regions.get((place.country, place.admin1))
         return None if i is None else self.place(i)
 
+    def continues(self, key: str) -> bool:
+        """True when some name is longer than ``key`` by one or more words."""
+        prefix = key + " "
+        return prefix in self._pin_prefixes or self._index.has_prefix(prefix)
+
+    def demonym(self, word: str) -> str:
+        """Country code of a nationality word as written ("Syrische" -> "SY"), or ""."""
+        cc = self._demonym_cache.get(word)
+        if cc is None:
+            cc = self._demonym_cache[word] = self.demonyms.get(name_key(word), "")
+        return cc
+
     def pinned(self, key: str) -> tuple[int, ...]:
         """Indices pinned to a key by extra places, aliases or overrides."""
         return tuple(self._pins.get(key, ()))
@@ -266,12 +289,20 @@ class Gazetteer:
 
     def resolve_key(self, key: str, fuzzy: bool = True) -> tuple[int, ...]:
         """Exact key, then without "-Stad"/"City", then (if ``fuzzy``) by skeleton."""
+        if not fuzzy:
+            found = self._exact_cache.get(key)
+            if found is None:
+                if len(self._exact_cache) > 100_000:
+                    self._exact_cache.clear()
+                found = self._exact_cache[key] = self._resolve_exact(key)
+            return found
+        return self._resolve_exact(key) or self.fuzzy_indices(key)
+
+    def _resolve_exact(self, key: str) -> tuple[int, ...]:
         found = self.indices(key)
         if not found:
             bare = without_city_suffix(key)
             found = self.indices(bare) if bare else ()
-        if not found and fuzzy:
-            found = self.fuzzy_indices(key)
         return found
 
     def lookup(self, name: str) -> list[Place]:

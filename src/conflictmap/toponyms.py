@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate, chain
 
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.model import Article, Mention, Place, PlaceKind
@@ -25,7 +26,7 @@ from conflictmap.names import key_from_parts, name_key, possessive_base, word_pa
 
 log = logging.getLogger(__name__)
 
-_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_GAP_WORD = re.compile(r"([\W\d_]*)([^\W\d_]+(?:[-'’][^\W\d_]+)*)")
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 MAX_TOKENS = 6
 
@@ -60,18 +61,37 @@ DIRECTIONS = _words(
     "central east eastern north northeast northeastern northern northwest northwestern "
     "south southeast southeastern southern southwest southwestern west western"
 )
-SENTENCE_END = frozenset('.!?:;\n"“”„«»()[]•|–—-')
+_BOUNDARY = re.compile(r'[.!?:;\n"“”„«»()\[\]•|–—]|\s-\s')
 STRONG_POPULATION = 100_000
 FUZZY_POPULATION = 20_000
 
 
-@dataclass(slots=True)
-class _Token:
-    start: int
-    end: int
-    text: str
-    cap: bool
-    initial: bool
+class _Toks:
+    """The words of a text as parallel lists: offsets, text, capitalised, sentence-initial."""
+
+    __slots__ = ("caps", "ends", "initials", "starts", "text", "words")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        pairs = _GAP_WORD.findall(text)
+        ends = list(accumulate(map(len, chain.from_iterable(pairs))))
+        self.starts = ends[0::2]
+        self.ends = ends[1::2]
+        self.words = [w for _, w in pairs]
+        self.caps = [w[0].isupper() or ("-" in w and _is_cap(w)) for w in self.words]
+        boundary = _BOUNDARY.search
+        self.initials = [g != " " and boundary(g) is not None for g, _ in pairs]
+        if self.initials:
+            self.initials[0] = True
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def joined(self, i: int) -> bool:
+        """True when word i and word i+1 are separated by one space or hyphen only."""
+        return self.starts[i + 1] - self.ends[i] <= 1 and self.text[
+            self.ends[i] : self.starts[i + 1]
+        ] in ("", " ", "-", "\u00a0")
 
 
 @dataclass(slots=True)
@@ -93,147 +113,138 @@ def _is_cap(word: str) -> bool:
     return bool(sep and tail and tail[0].isupper() and head.lower() in CONNECTORS)
 
 
-def tokenize(text: str) -> list[_Token]:
+def tokenize(text: str) -> _Toks:
     """Words with offsets, capitalisation and whether they start a sentence or line."""
-    out = []
-    prev_end = 0
-    for m in _WORD.finditer(text):
-        s, e = m.span()
-        gap = text[prev_end:s].strip(" \t\u00a0")
-        initial = not out or any(ch in SENTENCE_END for ch in gap) or "\n" in text[prev_end:s]
-        w = m.group()
-        out.append(_Token(s, e, w, _is_cap(w), initial))
-        prev_end = e
-    return out
+    return _Toks(text)
 
 
-def _joined(text: str, a: _Token, b: _Token) -> bool:
-    """True when two tokens are separated by one space or hyphen only (same name)."""
-    return b.start - a.end <= 1 and text[a.end : b.start] in ("", " ", "-", "\u00a0")
-
-
-def _match_at(text: str, toks: list[_Token], i: int, gaz: Gazetteer) -> _Span | None:
-    """The longest gazetteer name starting at token i."""
+def _match_at(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
+    """The longest gazetteer name starting at word i (stops when no longer name exists)."""
     parts: list[str] = []
     best: _Span | None = None
-    for j in range(i, min(len(toks), i + MAX_TOKENS)):
-        t = toks[j]
+    words, caps = toks.words, toks.caps
+    for j in range(i, min(len(words), i + MAX_TOKENS)):
         if j > i and (
-            not _joined(text, toks[j - 1], t) or (not t.cap and t.text.lower() not in CONNECTORS)
+            not toks.joined(j - 1)
+            or (not caps[j] and words[j].lower() not in CONNECTORS)
+            or not gaz.continues(key_from_parts(parts))
         ):
             break
-        parts.extend(word_parts(t.text))
-        if not t.cap:
+        parts.extend(word_parts(words[j]))
+        if not caps[j]:
             continue
         key = key_from_parts(parts)
         cands = gaz.resolve_key(key, fuzzy=False)
         if cands:
-            best = _Span(i, j, toks[i].start, t.end, key, cands)
-    return best or _fallback_match(toks[i], i, gaz)
+            best = _Span(i, j, toks.starts[i], toks.ends[j], key, cands)
+    return best or _fallback_match(toks, i, gaz)
 
 
-def _fallback_match(t: _Token, i: int, gaz: Gazetteer) -> _Span | None:
+def _fallback_match(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     """A possessive ("Aleppo's", "Assads") or a transliteration ("Bachmoet") of one word.
 
     A bare genitive -s is not tried at a sentence start ("Sinds", "Opmars" are words).
     """
-    base = possessive_base(t.text)
-    if base and (not t.initial or not t.text.endswith("s") or t.text[-2] in "'’"):
-        key = key_from_parts(list(word_parts(base)))
+    word, start = toks.words[i], toks.starts[i]
+    base = possessive_base(word)
+    if base and (not toks.initials[i] or not word.endswith("s") or word[-2] in "'’"):
+        key = key_from_parts(word_parts(base))
         cands = gaz.resolve_key(key, fuzzy=False)
         if cands:
-            return _Span(i, i, t.start, t.start + len(base), key, cands)
-    key = key_from_parts(list(word_parts(t.text)))
+            return _Span(i, i, start, start + len(base), key, cands)
+    key = key_from_parts(word_parts(word))
     if len(key) < 4 or key in gaz.stopwords:
         return None
     cands = gaz.fuzzy_indices(key)
-    return _Span(i, i, t.start, t.end, key, cands, fuzzy=True) if cands else None
+    return _Span(i, i, start, toks.ends[i], key, cands, fuzzy=True) if cands else None
 
 
-def _spans(text: str, toks: list[_Token], gaz: Gazetteer) -> list[_Span]:
+def _spans(toks: _Toks, gaz: Gazetteer) -> list[_Span]:
     spans = []
     i = 0
-    while i < len(toks):
-        if not toks[i].cap:
+    caps = toks.caps
+    while i < len(caps):
+        if not caps[i]:
             i += 1
             continue
-        span = _match_at(text, toks, i, gaz)
+        span = _match_at(toks, i, gaz)
         if span is None:
             i += 1
             continue
-        _extend_direction(text, toks, span, gaz)
+        _extend_direction(toks, span, gaz)
         spans.append(span)
         i = span.last + 1
     return spans
 
 
-def _extend_direction(text: str, toks: list[_Token], span: _Span, gaz: Gazetteer) -> None:
+def _extend_direction(toks: _Toks, span: _Span, gaz: Gazetteer) -> None:
     """'northern Syria': take the direction word into the span when the region exists."""
     i = span.first
-    if i == 0 or not _joined(text, toks[i - 1], toks[i]):
+    if i == 0 or not toks.joined(i - 1):
         return
-    word = toks[i - 1].text.lower()
+    word = toks.words[i - 1].lower()
     if word not in DIRECTIONS:
         return
     key = key_from_parts([*word_parts(word), span.key])
     cands = gaz.indices(key)
     if cands:
-        span.first, span.start, span.key, span.cands = i - 1, toks[i - 1].start, key, cands
+        span.first, span.start, span.key, span.cands = i - 1, toks.starts[i - 1], key, cands
 
 
-def _title_case(text: str, pos: int) -> bool:
+def _title_case(text: str, pos: int, cache: dict[int, bool]) -> bool:
     """True when the line around ``pos`` is mostly capitalised words (an English headline)."""
     lo = text.rfind("\n", 0, pos) + 1
-    hi = text.find("\n", pos)
-    words = _LONG_WORD.findall(text, lo, hi if hi >= 0 else len(text))
-    return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.6
+    found = cache.get(lo)
+    if found is None:
+        hi = text.find("\n", pos)
+        words = _LONG_WORD.findall(text, lo, hi if hi >= 0 else len(text))
+        found = len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.6
+        cache[lo] = found
+    return found
 
 
-def _neighbour(toks: list[_Token], i: int, step: int, text: str) -> int | None:
-    """Index of a capitalised word glued to token i (across "al", "bin"...), if any.
+def _neighbour(toks: _Toks, i: int, step: int) -> int | None:
+    """Index of a capitalised word glued to word i (across "al", "bin"...), if any.
 
     A sentence-initial word before the span is no evidence: it is capitalised anyway.
     """
     j = i + step
     while 0 <= j < len(toks):
-        a, b = (toks[j - step], toks[j]) if step > 0 else (toks[j], toks[j - step])
-        if not _joined(text, a, b) or b.initial:
+        later = max(j, j - step)
+        if not toks.joined(later - 1) or toks.initials[later]:
             return None
-        t = toks[j]
-        if t.cap:
-            if t.text.isupper() or t.text.lower() in REGION_AFTER or (step < 0 and t.initial):
+        word = toks.words[j]
+        if toks.caps[j]:
+            if word.isupper() or word.lower() in REGION_AFTER or (step < 0 and toks.initials[j]):
                 return None
             return j
-        if t.text.lower() not in NAME_PARTICLES:
+        if word.lower() not in NAME_PARTICLES:
             return None
         j += step
     return None
 
 
-def _keep(text: str, toks: list[_Token], span: _Span, gaz: Gazetteer) -> bool:
+def _keep(toks: _Toks, span: _Span, gaz: Gazetteer, lines: dict[int, bool]) -> bool:
     """Reject common words at a sentence start, names after a title, parts of longer names."""
-    first = toks[span.first]
     if span.first == span.last and span.key in gaz.stopwords:
-        if first.initial:
+        if toks.initials[span.first]:
             return False
         span.stop = True
-    if span.first > 0 and toks[span.first - 1].text.lower() in TITLES:
+    if span.first > 0 and toks.words[span.first - 1].lower() in TITLES:
         return False
-    if _title_case(text, span.start):
+    if _title_case(toks.text, span.start, lines):
         return not span.fuzzy
-    return _neighbour(toks, span.last, 1, text) is None and (
-        _neighbour(toks, span.first, -1, text) is None
-    )
+    return _neighbour(toks, span.last, 1) is None and _neighbour(toks, span.first, -1) is None
 
 
-def _region_cue(toks: list[_Token], spans: list[_Span], k: int, text: str) -> bool:
+def _region_cue(toks: _Toks, spans: list[_Span], k: int) -> bool:
     """True for 'provincie Hama', 'provincies Daraa en Sweida', 'Idlib province',
     'Hama and Homs provinces': a region word before or after the name (across a list)."""
     by_first = {s.first: s for s in spans}
     by_last = {s.last: s for s in spans}
     i = spans[k].first - 1
     while i >= 0:
-        w = toks[i].text.lower()
+        w = toks.words[i].lower()
         if w in REGION_BEFORE:
             return True
         if i in by_last:
@@ -244,7 +255,7 @@ def _region_cue(toks: list[_Token], spans: list[_Span], k: int, text: str) -> bo
             break
     j = spans[k].last + 1
     while j < len(toks):
-        w = toks[j].text.lower()
+        w = toks.words[j].lower()
         if w in REGION_AFTER:
             return True
         if j in by_first:
@@ -283,14 +294,14 @@ class _Context:
         return out
 
 
-def _context(text: str, toks: list[_Token], spans: list[_Span], gaz: Gazetteer) -> _Context:
+def _context(toks: _Toks, spans: list[_Span], gaz: Gazetteer) -> _Context:
     named: Counter = Counter()
     keys: dict[str, set[str]] = {}
     anchors: list[Place] = []
     regions: set[str] = set()
-    for t in toks:
-        if t.cap:
-            cc = gaz.demonyms.get(key_from_parts(list(word_parts(t.text))))
+    for word, cap in zip(toks.words, toks.caps, strict=True):
+        if cap:
+            cc = gaz.demonym(word)
             if cc:
                 named[cc] += 2
     for s in spans:
@@ -346,6 +357,8 @@ def choose(
 
     Candidates in a country the article gives signs of (or with no country) shut out the others.
     """
+    if len(places) == 1:
+        return places[0], [0.0]
     named = [p for p in places if not p.country or ctx.support(p.country, key) > 0]
     pool = named or places
     scores = [
@@ -372,13 +385,13 @@ def _accept(span: _Span, place: Place, ctx: _Context) -> bool:
 def find_places(text: str, gazetteer: Gazetteer, lang: str) -> list[Mention]:
     """Every place named in ``text``, resolved with the whole text as context, sorted by start."""
     toks = tokenize(text)
-    spans = _spans(text, toks, gazetteer)
-    spans = [s for s in spans if _keep(text, toks, s, gazetteer)]
-    ctx = _context(text, toks, spans, gazetteer)
+    lines: dict[int, bool] = {}
+    spans = [s for s in _spans(toks, gazetteer) if _keep(toks, s, gazetteer, lines)]
+    ctx = _context(toks, spans, gazetteer)
     out = []
     for k, span in enumerate(spans):
         places = [gazetteer.place(i) for i in span.cands[:25]]
-        cue = _region_cue(toks, spans, k, text)
+        cue = _region_cue(toks, spans, k)
         pinned = frozenset(gazetteer.place(i).id for i in gazetteer.pinned(span.key))
         place, _ = choose(places, ctx, cue, pinned, span.key)
         if cue and place.kind is PlaceKind.TOWN:
@@ -414,9 +427,9 @@ def explain_choice(gaz: Gazetteer, name: str, context_text: str = "") -> str:
         return f"{name!r}: no place of that name in the gazetteer (version {gaz.version})"
     text = context_text or name
     toks = tokenize(text)
-    spans = _spans(text, toks, gaz)
-    ctx = _context(text, toks, spans, gaz)
-    cue = any(_region_cue(toks, spans, k, text) for k in range(len(spans)))
+    spans = _spans(toks, gaz)
+    ctx = _context(toks, spans, gaz)
+    cue = any(_region_cue(toks, spans, k) for k in range(len(spans)))
     key = name_key(name)
     pinned = frozenset(gaz.place(i).id for i in gaz.pinned(key))
     best, scores = choose(places[:25], ctx, cue, pinned, key)
