@@ -1,0 +1,165 @@
+"""The report cache: hits skip extraction, changes miss, damage is survived."""
+
+from __future__ import annotations
+
+import io
+import logging
+import signal
+import subprocess
+import sys
+import textwrap
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from conflictmap.articles import parse_text, read_articles
+from conflictmap.cache import ReportCache, article_key, decode_events, encode_events
+from conflictmap.engines import worker_extractor
+from conflictmap.pipeline import RunLog, collect_events
+from conflictmap.store import dump_jsonl
+from conflictmap.synthetic import TemplateSpec, make_article, write_folder
+
+
+def _calls(spec: TemplateSpec) -> int:
+    return worker_extractor(spec)[0].calls
+
+
+def _run(corpus: Path, cache: Path, spec: TemplateSpec) -> tuple[int, str]:
+    """(articles extracted by this run, the events as JSON Lines); in this process."""
+    before = _calls(spec)
+    _, events = collect_events([corpus], RunLog(), jobs=1, cache=cache, spec=spec)
+    out = io.StringIO()
+    dump_jsonl(events, out)
+    return _calls(spec) - before, out.getvalue()
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    write_folder(tmp_path / "articles", 120, seed=11)
+    return tmp_path / "articles"
+
+
+def test_cache_hit_skips_extraction(tmp_path: Path, corpus: Path) -> None:
+    spec = TemplateSpec(version="hit")
+    first = _run(corpus, tmp_path / "c.sqlite", spec)
+    second = _run(corpus, tmp_path / "c.sqlite", spec)
+    assert first[0] == 120
+    assert second == (0, first[1])
+
+
+def test_cache_adding_an_article_extracts_only_it(tmp_path: Path, corpus: Path) -> None:
+    spec = TemplateSpec(version="add")
+    _run(corpus, tmp_path / "c.sqlite", spec)
+    extra = make_article(5000, seed=11)
+    (corpus / "new.txt").write_text(extra.text_file(), encoding="utf-8")
+    extracted, out = _run(corpus, tmp_path / "c.sqlite", spec)
+    assert extracted == 1
+    assert out == _run(corpus, tmp_path / "fresh.sqlite", spec)[1]
+
+
+def test_cache_changed_article_is_extracted_again(tmp_path: Path, corpus: Path) -> None:
+    spec = TemplateSpec(version="edit")
+    _run(corpus, tmp_path / "c.sqlite", spec)
+    victim = sorted(corpus.rglob("*.txt"))[3]
+    victim.write_text(victim.read_text(encoding="utf-8") + "\nKidal fell to Tuareg rebels.\n",
+                      encoding="utf-8")
+    assert _run(corpus, tmp_path / "c.sqlite", spec)[0] == 1
+
+
+def test_cache_new_rules_version_invalidates(tmp_path: Path, corpus: Path) -> None:
+    _run(corpus, tmp_path / "c.sqlite", TemplateSpec(version="rules-a"))
+    assert _run(corpus, tmp_path / "c.sqlite", TemplateSpec(version="rules-b"))[0] == 120
+    assert _run(corpus, tmp_path / "c.sqlite", TemplateSpec(version="rules-a"))[0] == 0
+
+
+def test_cache_key_covers_content_and_version() -> None:
+    synthetic = make_article(1)
+    article = parse_text(synthetic.id, synthetic.text_file(), synthetic.id)
+    key = article_key(article, "v1")
+    assert key == article_key(article, "v1")
+    assert key != article_key(article, "v2")
+    assert key != article_key(replace(article, text=article.text + " "), "v1")
+    assert key != article_key(replace(article, id="other"), "v1")
+
+
+def test_cache_codec_round_trips_events(articles_dir: Path) -> None:
+    from conflictmap.engines import ExtractorSpec
+
+    extractor = ExtractorSpec().build()[0]
+    for article in read_articles([articles_dir]):
+        events = extractor.extract(article)
+        again = decode_events(encode_events(events))
+        assert [e.id for e in again] == [e.id for e in events]
+        assert encode_events(again) == encode_events(events)
+
+
+def _filled_cache(path: Path, rows: int = 2000) -> None:
+    with ReportCache(path) as cache:
+        cache.put_many((i.to_bytes(20, "big"), b"[]" * 50) for i in range(rows))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "pages"])
+def test_cache_corrupt_file_is_rebuilt_with_a_warning(tmp_path: Path, damage: str,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "c.sqlite"
+    if damage == "garbage":
+        path.write_bytes(b"this is not a database\n" * 400)
+    else:
+        _filled_cache(path)
+        data = bytearray(path.read_bytes())
+        data[8192:40960] = b"\xa5" * (40960 - 8192)
+        path.write_bytes(bytes(data))
+    with caplog.at_level(logging.WARNING, logger="conflictmap.cache"), ReportCache(path) as cache:
+        assert len(cache) == 0
+        cache.put_many([(b"k" * 20, b"[]")])
+        assert cache.get_many([b"k" * 20]) == {b"k" * 20: b"[]"}
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "rebuilding it" in warnings[0].getMessage()
+    assert "\n" not in warnings[0].getMessage()
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from conflictmap.cache import ReportCache
+    cache = ReportCache(sys.argv[1])
+    n = 0
+    while True:
+        rows = [((n * 1000 + i).to_bytes(20, "big"), b"x" * 300) for i in range(1000)]
+        cache.put_many(rows)
+        n += 1
+        print(n, flush=True)
+""")
+
+
+def test_cache_killed_mid_write_is_still_usable(tmp_path: Path,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "c.sqlite"
+    with subprocess.Popen([sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE,
+                          text=True) as writer:
+        try:
+            assert writer.stdout is not None
+            committed = 0
+            while committed < 5:
+                committed = int(writer.stdout.readline())
+        finally:
+            writer.send_signal(signal.SIGKILL)
+            writer.wait()
+    assert writer.returncode == -signal.SIGKILL
+    with caplog.at_level(logging.WARNING), ReportCache(path) as cache:
+        assert len(cache) >= committed * 1000
+        assert len(cache) % 1000 == 0  # whole transactions only
+        last = (committed * 1000 - 1).to_bytes(20, "big")
+        assert cache.get_many([last]) == {last: b"x" * 300}
+        cache.put_many([(b"after" * 4, b"[]")])
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_cache_batched_lookup_beyond_one_query(tmp_path: Path) -> None:
+    _filled_cache(tmp_path / "c.sqlite", rows=1500)
+    with ReportCache(tmp_path / "c.sqlite") as cache:
+        keys = [i.to_bytes(20, "big") for i in range(0, 3000, 2)]
+        found = cache.get_many(keys)
+    assert len(found) == 750
+    assert (cache.hits, cache.misses) == (750, 750)
