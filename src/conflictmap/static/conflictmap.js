@@ -9,6 +9,7 @@
   var CHANGES = ["capture", "recapture", "withdrawal", "contested"];
   var STATUSES = ["reported", "claimed", "disputed"];
   var CLUSTER_CELL = 56, CLUSTER_MIN = 10, CLUSTER_MAX_ZOOM = 10, PAD = 0.15;
+  var MAX_LABELS = 250;
 
   /* ---------- decoding ---------- */
 
@@ -350,7 +351,29 @@
     }
     var cl = clusters ? clusters.list : [];
     for (k = 0; k < cl.length; k++) this.drawCluster(ctx, cl[k]);
+    this.drawLabels(ctx, hx, hy, hk);
     this.hits = { x: hx, y: hy, k: hk, clusters: cl };
+  };
+
+  /* Town names beside their symbols when few enough are in view, skipping overlaps. */
+  P.drawLabels = function (ctx, hx, hy, hk) {
+    var D = this.D, done = new Set(), boxes = [], j, p;
+    for (j = 0; j < hk.length; j++) done.add(this.iPlace[hk[j]]);
+    if (done.size > MAX_LABELS) return;
+    done.clear();
+    ctx.font = "600 12px system-ui, sans-serif"; ctx.textAlign = "left";
+    ctx.textBaseline = "middle"; ctx.lineJoin = "round";
+    for (j = 0; j < hk.length; j++) {
+      p = this.iPlace[hk[j]];
+      if (done.has(p)) continue;
+      done.add(p);
+      var off = this.iRegion[hk[j]] ? 19 : 9, x = hx[j] + off, y = hy[j];
+      var w = ctx.measureText(D.pname[p]).width, box = [x, y - 7, x + w, y + 7];
+      if (boxes.some(function (b) { return b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3]; })) continue;
+      boxes.push(box);
+      ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.strokeText(D.pname[p], x, y);
+      ctx.fillStyle = "#222"; ctx.fillText(D.pname[p], x, y);
+    }
   };
 
   P.clusterize = function (xs, ys, inView, n) {

@@ -222,7 +222,11 @@
     this.recompute();
   };
 
-  P.setMode = function (mode) { this.mode = mode; this.prevDay = this.day; this.recompute(); };
+  P.setMode = function (mode) {
+    this.mode = mode; this.prevDay = this.day;
+    if (this.winSelect) this.winSelect.hidden = mode !== "events";
+    this.recompute();
+  };
 
   P.togglePlay = function () {
     var self = this, D = this.D, step = Math.max(1, Math.round((D.d1 - D.d0) / 120));
