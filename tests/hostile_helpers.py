@@ -13,7 +13,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
 # A sentence the extractor turns into an event, so hostile articles get a popup.
-CAPTURE_NL = "Russische troepen hebben Avdiivka ingenomen."
+CAPTURE_NL = "Russische troepen hebben de Oekraïense stad Avdiivka ingenomen."
 _ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 

@@ -22,6 +22,12 @@ GOOD = " date 2024-12 Goed artikel over de stad.\n"
 MB = 1 << 20
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report cache goes to this test's folder, never the working directory."""
+    monkeypatch.setenv("CONFLICTMAP_CACHE", str(tmp_path / "cache" / "reports.sqlite"))
+
+
 def _read(*paths: Path) -> tuple[list[Article], list[Skip]]:
     skips: list[Skip] = []
     return list(read_articles(list(paths), on_skip=skips.append)), skips
