@@ -165,9 +165,7 @@ class DaskEngine:
         if scheduler:
             self._client = distributed.Client(scheduler, set_as_default=False)
         else:
-            self._cluster = distributed.LocalCluster(
-                n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
-                host="127.0.0.1")
+            self._cluster = local_cluster(jobs)
             self._client = distributed.Client(self._cluster, set_as_default=False)
         workers = len(self._client.scheduler_info().get("workers", {})) or jobs
         self.window = 3 * max(workers, 1)
@@ -181,6 +179,18 @@ class DaskEngine:
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def local_cluster(workers: int):  # type: ignore[no-untyped-def]
+    """A LocalCluster of worker processes on loopback, one thread each, no dashboard.
+
+    The scheduler's HTTP server (health routes) gets a free port, so two clusters can run
+    side by side instead of both wanting 8787.
+    """
+    distributed = import_distributed()
+    return distributed.LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+        host="127.0.0.1", scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
 
 
 def import_distributed():  # type: ignore[no-untyped-def]

@@ -1,0 +1,113 @@
+"""Engines: ordered, bounded, and the Dask engine gives exactly the local engine's events."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from conflictmap.engines import Outcome, local_cluster, make_engine, ordered_map, resolve_jobs
+from conflictmap.errors import ConfigurationError
+from conflictmap.model import Article
+from conflictmap.pipeline import RunLog, collect_events
+from conflictmap.store import dump_jsonl
+from conflictmap.synthetic import TemplateSpec, write_jsonl
+
+
+class RecordingEngine:
+    """Completes tasks only when asked for their result; records how many were in flight."""
+
+    window = 3
+
+    def __init__(self) -> None:
+        self.in_flight = 0
+        self.most = 0
+
+    def submit(self, articles: Sequence[Article]):  # type: ignore[no-untyped-def]
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+
+        def wait() -> list[Outcome]:
+            self.in_flight -= 1
+            return [Outcome(a.id.encode()) for a in articles]
+        return wait
+
+    def close(self) -> None:
+        return None
+
+
+def _batches(n: int) -> Iterator[tuple[int, list[Article]]]:
+    from conflictmap.articles import parse_text
+
+    for i in range(n):
+        article = parse_text(f"a{i}", f" date 2024-01-0{1 + i % 9}\n\ntext {i}", f"a{i}")
+        yield i, [article] if i % 4 else []  # every fourth batch is fully cached
+
+
+def test_engines_ordered_map_keeps_order_and_bounds_in_flight() -> None:
+    engine = RecordingEngine()
+    results = list(ordered_map(engine, _batches(40)))
+    assert [tag for tag, _ in results] == list(range(40))
+    assert [o.blob for _, outs in results for o in outs] == [
+        f"a{i}".encode() for i in range(40) if i % 4]
+    assert engine.most <= engine.window
+
+
+def test_engines_errors_list_valid_choices() -> None:
+    with pytest.raises(ConfigurationError, match="valid: local, dask"):
+        make_engine(TemplateSpec(), engine="spark")
+    with pytest.raises(ConfigurationError, match="--engine dask"):
+        make_engine(TemplateSpec(), engine="local", scheduler="tcp://127.0.0.1:1")
+
+
+def test_engines_dask_missing_gives_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ConfigurationError, match=r"pip install 'conflictmap\[dask\]'"):
+        make_engine(TemplateSpec(), engine="dask")
+
+
+def test_engines_jobs_default_is_every_core() -> None:
+    assert resolve_jobs(None) == resolve_jobs(0) >= 1
+    assert resolve_jobs(3) == 3
+
+
+@pytest.fixture(scope="module")
+def cluster():  # type: ignore[no-untyped-def]
+    pytest.importorskip("distributed")
+    with local_cluster(2) as local:  # n_workers=2, processes, loopback, no dashboard
+        yield local
+
+
+def _events(paths: list[Path], **kwargs: object) -> str:
+    _, events = collect_events(paths, RunLog(), cache=False, **kwargs)  # type: ignore[arg-type]
+    out = io.StringIO()
+    dump_jsonl(events, out)
+    return out.getvalue()
+
+
+@pytest.mark.timeout(120)
+def test_engines_dask_equals_local_on_synthetic_corpus(cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    write_jsonl(tmp_path / "a.jsonl", 400, seed=5)
+    local = _events([tmp_path], jobs=1, spec=TemplateSpec())
+    dask = _events([tmp_path], engine="dask", scheduler=cluster.scheduler_address,
+                   spec=TemplateSpec())
+    assert local.count("\n") > 100
+    assert dask == local
+
+
+@pytest.mark.timeout(120)
+def test_engines_dask_equals_local_with_rule_extractor(cluster, articles_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    local = _events([articles_dir], jobs=1)
+    dask = _events([articles_dir], engine="dask", scheduler=cluster.scheduler_address)
+    assert dask == local
+
+
+@pytest.mark.timeout(120)
+def test_engines_dask_without_scheduler_starts_a_local_cluster(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    write_jsonl(tmp_path / "a.jsonl", 50, seed=6)
+    local = _events([tmp_path], jobs=1, spec=TemplateSpec())
+    assert _events([tmp_path], engine="dask", jobs=2, spec=TemplateSpec()) == local
