@@ -53,7 +53,10 @@ log = logging.getLogger(__name__)
 _PLACE_KINDS = (PlaceKind.TOWN, PlaceKind.REGION, PlaceKind.SITE)
 _MAX_GAP = 160  # characters between a trigger and a place of its clause
 _NEXT_GAP = 45  # characters between a "next"-target trigger and its place
-_ADJACENT = re.compile(r"^\s*(?:(?:de|het|een|the|a|an|van|of|to|door|by)\s+)*$", re.IGNORECASE)
+_ADJACENT = re.compile(r"^\s*(?:(?:de|het|een|the|a|an|van|of|to|aan|door|by)\s+)*$",
+                       re.IGNORECASE)
+_SUBJECTS = re.compile(r"^\s*,?\s*(?:en|and|&|samen met|together with|with)\s+(?:[\w-]+\s+)?$",
+                       re.IGNORECASE)
 _COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:(?:en|and|of|or|&)\s+)?(?:de\s+|het\s+|the\s+)?$",
                            re.IGNORECASE)
 
@@ -239,7 +242,8 @@ def _excluded(ctx: _Context, hit: _Hit, mention: Mention, seg_start: int) -> boo
         return not (hit.trigger.locative_ok or hit.trigger.change is Change.CONTESTED)
     if markers.source.search(before):
         return not hit.trigger.source_ok
-    return bool(markers.speaker_after.search(text[mention.end:mention.end + 30]))
+    after = text[mention.end:mention.end + 30]
+    return bool(markers.speaker_after.search(after) or markers.feature_after.search(after))
 
 
 def _candidates(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
@@ -326,14 +330,12 @@ def _hits(rules: LanguageRules, text: str, seg_start: int, seg_end: int) -> list
     found: list[tuple[int, int, Trigger]] = []
     for trigger in rules.triggers:
         for m in trigger.pattern.finditer(text, seg_start, seg_end):
-            if all(m.end() <= a or m.start() >= b for a, b, _ in found):
+            if any(m.end() > a and m.start() < b for a, b, _ in found):
+                continue
+            if not _blocked(rules, trigger, text, m.start(), m.end(), seg_start, seg_end):
                 found.append((m.start(), m.end(), trigger))
-    hits = []
-    for start, end, trigger in sorted(found, key=lambda f: f[0]):
-        if _blocked(rules, trigger, text, start, end, seg_start, seg_end):
-            continue
-        hits.append(_Hit(trigger, start, end, _passive(rules, text, seg_start, start)))
-    return hits
+    return [_Hit(trigger, start, end, _passive(rules, text, seg_start, start))
+            for start, end, trigger in sorted(found, key=lambda f: f[0])]
 
 
 def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end: int,
@@ -388,7 +390,7 @@ def _actors(ctx: _Context, hit: _Hit, mention: Mention,
     bare_after: list[ActorMention] = []
     for a in in_seg:
         actor = _resolve(ctx, a, country, named)
-        prefix = text[max(seg_start, a.start - 12):a.start]
+        prefix = text[max(seg_start, a.start - 30):a.start]
         if markers.agent.search(prefix):
             roles["gainer"] = roles["gainer"] or actor
         elif markers.loser.search(prefix) and hit.trigger.change is not Change.WITHDRAWAL:
@@ -433,7 +435,7 @@ def _assign_roles(ctx: _Context, hit: _Hit, roles: dict[str, Actor | None],
 def _subject(ctx: _Context, before: list[ActorMention]) -> ActorMention:
     """The first of the coordinated actors right before the trigger ("X en Y namen ...")."""
     k = len(before) - 1
-    while k > 0 and _COORDINATION.match(ctx.article.text[before[k - 1].end:before[k].start]):
+    while k > 0 and _SUBJECTS.match(ctx.article.text[before[k - 1].end:before[k].start]):
         k -= 1
     return before[k]
 
