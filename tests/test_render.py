@@ -284,3 +284,12 @@ def test_basemap_records_are_valid() -> None:
             lats = list(accumulate(ring[1::2]))
             assert all(-18000 <= x <= 18000 for x in lons)
             assert all(-9000 <= y <= 9000 for y in lats)
+
+
+def test_render_skips_places_without_coordinates(caplog: pytest.LogCaptureFixture) -> None:
+    nowhere = Place("x:nan", "Nowhere", PlaceKind.TOWN, float("nan"), 36.0, "SY")
+    events = [*sample_events(), make_event(Change.CAPTURE, nowhere, date(2024, 12, 1),
+                                           actor=HTS)]
+    page = render_html(events, offline=True)
+    assert "Nowhere" not in {e["place"] for e in decode_events(page_data(page))}
+    assert "x:nan" in caplog.text

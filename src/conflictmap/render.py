@@ -17,6 +17,7 @@ import gc
 import html
 import json
 import logging
+import math
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -281,43 +282,44 @@ def _encode_events(blob: _Blob, events: Sequence[Event]) -> tuple[dict, dict]:
     return cols, {"a": _delta(src_a), "q": _delta(src_q)}
 
 
-def _span_matcher(events: Sequence[Event],
-                  trusted: bool) -> Callable[[ControlSpan], int | None]:
-    """A function span -> index of the shown event it comes from, or None.
+def _span_matcher(events: Sequence[Event]) -> Callable[[ControlSpan], tuple[int | None, int]]:
+    """A function span -> (index of the shown event it comes from or None, span code).
 
-    ``trusted``: the timeline was derived from these very events, so a span whose place
-    and start day single out one shown event comes from it (no content hashes needed).
+    A span whose place and start day single out one shown event, and which is exactly the
+    span control_timeline derives from that event, comes from it; content hashes
+    (Event.id, a SHA-1 each) are computed only to tell several candidates apart.
     """
     by_key: dict[tuple[str, date], list[int]] = {}
     for i, e in enumerate(events):
         by_key.setdefault((e.place.id, e.period.end), []).append(i)
     ids: dict[int, str] = {}
 
-    def match(span: ControlSpan) -> int | None:
-        candidates = by_key.get((span.place.id, span.start), [])
-        if trusted and len(candidates) == 1:
-            return candidates[0]
+    def match(span: ControlSpan) -> tuple[int | None, int]:
+        candidates = by_key.get((span.place.id, span.start), ())
+        if len(candidates) == 1:
+            code = _span_code(span, events[candidates[0]])
+            if code:
+                return candidates[0], code
         for i in candidates:
             if ids.setdefault(i, events[i].id) == span.event_id:
-                return i
-        return None
+                return i, _span_code(span, events[i])
+        return None, 0
 
     return match
 
 
 def _encode_spans(blob: _Blob, events: Sequence[Event],
-                  timeline: Mapping[str, Sequence[ControlSpan]], last: date,
-                  trusted: bool) -> tuple[list, list]:
+                  timeline: Mapping[str, Sequence[ControlSpan]],
+                  last: date) -> tuple[list, list]:
     """Per-event span codes plus the spans that do not follow from an event drawn here."""
-    match = _span_matcher(events, trusted)
+    match = _span_matcher(events)
     codes = [0] * len(events)
     extra: list[list[int]] = []
     for spans in timeline.values():
         for span in spans:
-            if span.start > last or span.state not in _STATES:
+            if span.start > last or span.state not in _STATES or not _located(span.place):
                 continue
-            i = match(span)
-            code = _span_code(span, events[i]) if i is not None else 0
+            i, code = match(span)
             if code and not codes[i]:
                 codes[i] = code
                 continue
@@ -362,17 +364,34 @@ def _in_range(e: Event, first: date | None, last: date | None) -> bool:
     return (first is None or e.period.end >= first) and (last is None or e.period.start <= last)
 
 
+def _located(p: Place) -> bool:
+    return math.isfinite(p.lat) and math.isfinite(p.lon)
+
+
+def _drawable(events: Sequence[Event], first: date | None, last: date | None) -> list[Event]:
+    """The events in [first, last] that have a place on the map (finite coordinates)."""
+    out = []
+    for e in events:
+        if not _in_range(e, first, last):
+            continue
+        if _located(e.place):
+            out.append(e)
+        else:
+            log.warning("not drawn: %s has no usable coordinates", e.place.id)
+    return out
+
+
 def _build_data(events: Sequence[Event], timeline: Mapping[str, Sequence[ControlSpan]],
                 title: str, lang: str, side_labels: Mapping[str, str],
-                first: date | None, last: date | None, trusted: bool = False) -> dict:
+                first: date | None, last: date | None) -> dict:
     blob = _Blob(side_labels=side_labels)
-    shown = _order_events(blob, [e for e in events if _in_range(e, first, last)])
+    shown = _order_events(blob, _drawable(events, first, last))
     first = first or min((e.period.start for e in shown), default=None)
     last = last or max((e.period.end for e in shown), default=None)
     for side in _side_order(shown, timeline):
         blob.sides.add(side)
     ev, src = _encode_events(blob, shown)
-    codes, extra = _encode_spans(blob, shown, timeline, last or date.max, trusted)
+    codes, extra = _encode_spans(blob, shown, timeline, last or date.max)
     ev["c"] = [c + 96 * k for c, k in zip(ev["c"], codes, strict=True)]
     actors = blob.encode_actors()  # before sides: actors may add sides
     return {
@@ -520,12 +539,11 @@ def render_html(
     that start before date_from still set the state at the start of the range. The title
     states the range shown. ``side_labels`` maps Actor.side ids to display names.
     """
-    trusted = timeline is None
     with _gc_paused():
         if timeline is None:
             timeline = control_timeline(events)
         data = _build_data(events, timeline, title, lang, side_labels or {}, date_from,
-                           date_to, trusted)
+                           date_to)
         m = _make_map(offline, lang)
         ConflictLayer(data, offline=offline).add_to(m)
         page = m.get_root().render()

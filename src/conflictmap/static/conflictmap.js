@@ -357,15 +357,16 @@
 
   /* Town names beside their symbols when few enough are in view, skipping overlaps. */
   P.drawLabels = function (ctx, hx, hy, hk) {
-    var D = this.D, done = new Set(), boxes = [], j, p;
+    var D = this.D, done = new Set(), boxes = [], j, p, halos = this.haloOf, onlyChanged;
     for (j = 0; j < hk.length; j++) done.add(this.iPlace[hk[j]]);
-    if (done.size > MAX_LABELS) return;
+    onlyChanged = done.size > MAX_LABELS; // too many: name only the towns that changed hands
+    if (onlyChanged && (this.mode !== "control" || !halos.some(Boolean))) return;
     done.clear();
     ctx.font = "600 12px system-ui, sans-serif"; ctx.textAlign = "left";
     ctx.textBaseline = "middle"; ctx.lineJoin = "round";
     for (j = 0; j < hk.length; j++) {
       p = this.iPlace[hk[j]];
-      if (done.has(p)) continue;
+      if (done.has(p) || (onlyChanged && !halos[hk[j]])) continue;
       done.add(p);
       var off = this.iRegion[hk[j]] ? 19 : 9, x = hx[j] + off, y = hy[j];
       var w = ctx.measureText(D.pname[p]).width, box = [x, y - 7, x + w, y + 7];

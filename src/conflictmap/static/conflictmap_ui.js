@@ -222,14 +222,17 @@
     this.recompute();
   };
 
+  P.playStep = function () { return Math.max(1, Math.round((this.D.d1 - this.D.d0) / 120)); };
+
+  /* Entering control mode marks what changed over the last play step. */
   P.setMode = function (mode) {
-    this.mode = mode; this.prevDay = this.day;
+    this.mode = mode; this.prevDay = Math.max(this.D.d0, this.day - this.playStep());
     if (this.winSelect) this.winSelect.hidden = mode !== "events";
     this.recompute();
   };
 
   P.togglePlay = function () {
-    var self = this, D = this.D, step = Math.max(1, Math.round((D.d1 - D.d0) / 120));
+    var self = this, D = this.D, step = this.playStep();
     if (this.timer) {
       clearInterval(this.timer); this.timer = null;
       this.playBtn.textContent = "▶ " + this.ui.play; return;
