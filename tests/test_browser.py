@@ -349,3 +349,21 @@ def test_browser_online_page_with_intercepted_cdn(browser: object, tmp_path: Pat
     assert opened.drawn() == len(two_wars())
     assert "OpenStreetMap" in opened.page.inner_text(".leaflet-control-attribution")
     opened.page.close()
+
+
+def test_browser_hash_keeps_date_and_mode(browser: object, tmp_path: Path) -> None:
+    opened = open_map(browser, render_html(two_wars(), offline=True), tmp_path)
+    set_day(opened, D0 + timedelta(days=3))
+    assert opened.page.evaluate("() => location.hash") == "#date=2024-11-30&mode=events"
+    opened.page.check("input[name=cm-mode][value=control]")
+    url = opened.page.url
+    opened.page.close()
+    page = browser.new_page()
+    page.goto(url)
+    page.wait_for_function(READY)
+    assert page.evaluate("() => document.querySelector('.folium-map').dataset.currentDate") \
+        == "2024-11-30"
+    assert page.is_checked("input[name=cm-mode][value=control]")
+    assert page.evaluate("() => document.querySelector('.folium-map').dataset.placesDrawn") \
+        == "2"  # Idlib (contested) and Aleppo (taken on the 30th)
+    page.close()

@@ -388,6 +388,7 @@ def _build_data(events: Sequence[Event], timeline: Mapping[str, Sequence[Control
     shown = _order_events(blob, _drawable(events, first, last))
     first = first or min((e.period.start for e in shown), default=None)
     last = last or max((e.period.end for e in shown), default=None)
+    first, last = first or last, last or first
     for side in _side_order(shown, timeline):
         blob.sides.add(side)
     ev, src = _encode_events(blob, shown)
@@ -397,7 +398,7 @@ def _build_data(events: Sequence[Event], timeline: Mapping[str, Sequence[Control
     return {
         "v": 1, "lang": lang, "title": _page_title(title, lang, first, last),
         "ui": ui_strings(lang),
-        "d0": _day(first) if first else 0, "d1": _day(last) if last else 0,
+        "d0": _day(first or date.today()), "d1": _day(last or date.today()),
         "sides": blob.encode_sides(), "actors": actors, "places": blob.encode_places(),
         "ev": ev, "src": src, "art": blob.encode_articles(), "xs": extra,
         "q": blob.quotes.items,

@@ -295,11 +295,31 @@
     c.dataset.currentDate = isoDay(this.day);
     c.dataset.mode = this.mode;
     if (this.dateLabel) this.dateLabel.textContent = this.fmt.long(this.day);
+    this.saveHash();
     if (this.countLabel) {
       this.countLabel.textContent = events
         ? n + " " + ui.of + " " + this.D.n + " " + ui.events_shown
         : n + " " + ui.places_shown;
     }
+  };
+
+  /* The view's date and mode live in the URL hash (#date=2024-12-01&mode=control), so a
+   * link or a second tab can show another date. */
+  P.saveHash = function () {
+    if (!this.hashReady) return;
+    try {
+      history.replaceState(null, "", "#date=" + isoDay(this.day) + "&mode=" + this.mode);
+    } catch (e) { /* sandboxed frames may refuse */ }
+  };
+
+  P.loadHash = function () {
+    var m = /date=(\d{4}-\d{2}-\d{2})/.exec(location.hash), mode = /mode=(events|control)/.exec(location.hash);
+    if (m) {
+      var d = Math.round(Date.parse(m[1] + "T00:00:00Z") / DAY_MS);
+      if (isFinite(d)) this.day = this.prevDay = Math.max(this.D.d0, Math.min(this.D.d1, d));
+    }
+    if (mode) this.mode = mode[1];
+    this.hashReady = true;
   };
 
   P.drawItem = function (ctx, k, x, y) {

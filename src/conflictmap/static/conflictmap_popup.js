@@ -118,6 +118,7 @@
     var D = window.conflictmapDecode(readJson(opts.dataId)), base = readJson(opts.basemapId);
     mark("cm-decoded");
     var page = new window.ConflictPage(map, D, opts), ctl = window.conflictmapControl;
+    page.loadHash();
     map.setMinZoom(1);
     if (base && !isFinite(map.getMaxZoom())) map.setMaxZoom(13);
     ctl("topright", function (div) { page.buildTitlePanel(div); }).addTo(map);

@@ -129,6 +129,7 @@
     sel.setAttribute("aria-label", ui.window);
     [[0, ui.win_all], [1, ui.win_1], [7, ui.win_7], [30, ui.win_30], [90, ui.win_90]].forEach(
       function (o) { option(sel, o[0], o[1], o[0] === self.win); });
+    sel.hidden = this.mode !== "events";
     sel.addEventListener("change", function () { self.win = Number(sel.value); self.recompute(); });
     row.appendChild(sel);
     return row;
