@@ -1,0 +1,282 @@
+"""Scale benchmark: extraction throughput and memory, cache, map build, re-render, geotext.
+
+For each corpus size (default 1,000, 10,000 and 100,000 synthetic articles from
+benchmarks/corpus.py, written under --dir, never in the repo) it runs, each in a fresh
+process so peak memory is per run:
+
+- ``full``: read + extract + consolidate with ``--jobs`` processes and no cache;
+- ``cold``: the same, writing a fresh report cache;
+- ``warm``: again on the full cache (nothing to extract);
+- ``+1``: one new article added to the corpus, on that cache (extracts only it);
+- ``build``: the warm run plus the map and event files (map build time);
+- ``geotext``: the same corpus scanned by geotext, a plain dictionary geoparser (speed
+  reference).
+
+Then it writes a store of --events synthetic events (events.geojson) and times
+``conflictmap render events.geojson --from --to`` end to end, and its stages.
+
+Figures: wall seconds, articles/s over read+extract (the stream), CPU seconds of the main
+process and of its worker processes, and peak RSS (VmHWM) of the main process and of the
+largest worker. Forked workers share the gazetteer pages with the main process, so the
+sum over-counts. The machine's load average is printed: other work on it slows every
+figure.
+
+Usage: python benchmarks/bench_scale.py [--sizes 1000 10000 100000] [--jobs 2]
+       [--dir /tmp/conflictmap-bench] [--extractor rules|template] [--events 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve()
+RUNS = ("full", "cold", "warm", "+1", "build")
+
+
+def _rusage() -> dict[str, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"cpu_main": me.ru_utime + me.ru_stime, "cpu_workers": kids.ru_utime + kids.ru_stime,
+            "rss_main_mb": me.ru_maxrss / 1024, "rss_worker_mb": kids.ru_maxrss / 1024}
+
+
+# -- child processes -----------------------------------------------------------------------
+def child_extract(args: argparse.Namespace) -> dict[str, Any]:
+    from conflictmap.articles import read_articles
+    from conflictmap.consolidate import consolidate
+    from conflictmap.engines import ExtractorSpec
+    from conflictmap.pipeline import (
+        RunLog,
+        RunOptions,
+        progress,
+        render_map,
+        stream_reports,
+        write_outputs,
+    )
+    from conflictmap.synthetic import TemplateSpec
+
+    spec = TemplateSpec() if args.extractor == "template" else ExtractorSpec()
+    cache = Path(args.cache) if args.cache != "-" else None
+    runlog = RunLog()
+    started = time.perf_counter()
+    articles = runlog.count(progress(read_articles(args.paths, on_skip=runlog.skip), "articles"))
+    reports, found = [], set()
+    options = RunOptions(jobs=args.jobs, cache=cache is not None)
+    for _, events in stream_reports(articles, spec, options=options, runlog=runlog,
+                                    cache_path=cache):
+        reports.extend(events)
+        found.update((s.article, e.place.name) for e in events for s in e.sources)
+    streamed = time.perf_counter()
+    events = consolidate(reports)
+    done = time.perf_counter()
+    result = {"articles": runlog.articles, "reports": len(reports), "events": len(events),
+              "stream_s": streamed - started, "consolidate_s": done - streamed,
+              "total_s": done - started, "recall": _recall(args.expected, found)}
+    if args.out:
+        html = render_map(events, window=None, lang="en", offline=False)
+        write_outputs(events, Path(args.out), html)
+        result["map_build_s"] = time.perf_counter() - done
+        result["total_s"] = time.perf_counter() - started
+    return result
+
+
+def _recall(expected: str | None, found: set[tuple[str, str]]) -> float | None:
+    """Share of expected (article, place) pairs some report names (template corpus only)."""
+    if not expected or not Path(expected).exists():
+        return None
+    pairs = set()
+    with open(expected, encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            pairs.add((record["article"], record["place"]))
+    return len(pairs & found) / len(pairs) if pairs else None
+
+
+def child_geotext(args: argparse.Namespace) -> dict[str, Any]:
+    started = time.perf_counter()
+    from geotext import GeoText
+
+    GeoText("warm up the index in Amsterdam")
+    loaded = time.perf_counter()
+    from conflictmap.articles import read_articles
+
+    n = cities = 0
+    for article in read_articles(args.paths):
+        n += 1
+        cities += len(GeoText(article.text).cities)
+    done = time.perf_counter()
+    return {"articles": n, "cities": cities, "load_s": loaded - started,
+            "stream_s": done - loaded, "total_s": done - started}
+
+
+def child_render(args: argparse.Namespace) -> dict[str, Any]:
+    """The stages of `conflictmap render STORE --from --to`, timed in one process."""
+    from datetime import date
+
+    from conflictmap.pipeline import render_map, window_for
+    from conflictmap.store import atomic_write, read_events
+
+    started = time.perf_counter()
+    events = read_events(args.paths[0])
+    read = time.perf_counter()
+    window = window_for(events, date.fromisoformat(args.date_from),
+                        date.fromisoformat(args.date_to))
+    html = render_map(events, window=window, lang="en", offline=False)
+    rendered = time.perf_counter()
+    with atomic_write(Path(args.out)) as handle:
+        handle.write(html)
+    done = time.perf_counter()
+    return {"events": len(events), "read_s": read - started, "render_s": rendered - read,
+            "write_s": done - rendered, "total_s": done - started,
+            "html_mb": len(html.encode()) / 1e6}
+
+
+CHILDREN = {"extract": child_extract, "geotext": child_geotext, "render": child_render}
+
+
+def run_child(kind: str, paths: list[Path], **options: Any) -> dict[str, Any]:
+    command = [sys.executable, str(HERE), "--child", kind, "--paths", *map(str, paths)]
+    for key, value in options.items():
+        if value is not None:
+            command += [f"--{key.replace('_', '-')}", str(value)]
+    env = dict(os.environ, CI="1")  # no progress bar in the figures
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{kind} failed:\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall_s"] = wall
+    return result
+
+
+# -- the parent ------------------------------------------------------------------------------
+def ensure_corpus(directory: Path, size: int) -> tuple[Path, Path]:
+    from conflictmap.synthetic import write_jsonl
+
+    corpus = directory / f"corpus-{size}.jsonl"
+    expected = directory / f"corpus-{size}.expected.jsonl"
+    if not corpus.exists() or not expected.exists():
+        started = time.perf_counter()
+        write_jsonl(corpus.with_suffix(".tmp"), size, expected=expected)
+        corpus.with_suffix(".tmp").replace(corpus)
+        print(f"  wrote {corpus} ({corpus.stat().st_size / 1e6:.0f} MB) in "
+              f"{time.perf_counter() - started:.1f} s")
+    return corpus, expected
+
+
+def one_more(directory: Path, size: int) -> Path:
+    from conflictmap.synthetic import make_article
+
+    extra = directory / f"extra-{size}.jsonl"
+    extra.write_text(make_article(10_000_000 + size, seed=99).json_line() + "\n",
+                     encoding="utf-8")
+    return extra
+
+
+def bench_size(args: argparse.Namespace, size: int) -> None:
+    directory = args.dir
+    corpus, expected = ensure_corpus(directory, size)
+    cache = directory / f"cache-{size}.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{cache}{suffix}").unlink(missing_ok=True)
+    common = {"jobs": args.jobs, "extractor": args.extractor, "expected": expected}
+    plans = {
+        "full": ([corpus], {"cache": "-"}),
+        "cold": ([corpus], {"cache": cache}),
+        "warm": ([corpus], {"cache": cache}),
+        "+1": ([corpus, one_more(directory, size)], {"cache": cache}),
+        "build": ([corpus], {"cache": cache, "out": directory / f"out-{size}"}),
+    }
+    results = {}
+    for name in args.runs:
+        paths, extra = plans[name]
+        results[name] = result = run_child("extract", paths, **common, **extra)
+        print(_extract_line(size, name, result), flush=True)
+    if "full" in results and "+1" in results:
+        share = results["+1"]["wall_s"] / results["full"]["wall_s"]
+        print(f"  {size:>7,} +1 article costs {share:.1%} of the full run "
+              f"({results['+1']['wall_s']:.2f} s vs {results['full']['wall_s']:.2f} s)")
+    if not args.skip_geotext:
+        geo = run_child("geotext", [corpus])
+        print(f"  {size:>7,} geotext  {geo['stream_s']:7.2f} s  "
+              f"{geo['articles'] / geo['stream_s']:8,.0f} art/s (one process; index load "
+              f"{geo['load_s']:.2f} s)  rss {geo['rss_main_mb']:.0f} MB  "
+              f"cities found {geo['cities']:,}", flush=True)
+
+
+def _extract_line(size: int, name: str, r: dict[str, Any]) -> str:
+    rate = r["articles"] / r["stream_s"] if r["stream_s"] else 0.0
+    recall = f" recall {r['recall']:.2f}" if r.get("recall") is not None else ""
+    build = f" map+files {r['map_build_s']:.2f} s" if "map_build_s" in r else ""
+    return (f"  {size:>7,} {name:<5} wall {r['wall_s']:7.2f} s  read+extract "
+            f"{r['stream_s']:7.2f} s = {rate:7,.0f} art/s  consolidate {r['consolidate_s']:6.2f} s"
+            f"{build}  cpu main {r['cpu_main']:6.1f} s workers {r['cpu_workers']:6.1f} s  "
+            f"rss main {r['rss_main_mb']:5.0f} MB worker {r['rss_worker_mb']:5.0f} MB  "
+            f"reports {r['reports']:,} events {r['events']:,}{recall}")
+
+
+def bench_render(args: argparse.Namespace) -> None:
+    from conflictmap.synthetic import write_event_store
+
+    store = args.dir / f"events-{args.events}.geojson"
+    if not store.exists():
+        write_event_store(store, args.events)
+    date_from, date_to = "2023-01-01", "2023-06-30"
+    out = args.dir / "render.html"
+    command = ["conflictmap", "render", str(store), "--from", date_from, "--to", date_to,
+               "-o", str(out)]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    wall = time.perf_counter() - started
+    stages = run_child("render", [store], date_from=date_from, date_to=date_to, out=out)
+    print(f"  render {args.events:,}-event store {date_from}..{date_to}: "
+          f"`{' '.join(command)}` {wall:.2f} s; stages: read {stages['read_s']:.2f} s, "
+          f"render {stages['render_s']:.2f} s, write {stages['write_s']:.2f} s "
+          f"({stages['html_mb']:.1f} MB page), rss {stages['rss_main_mb']:.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/conflictmap-bench"))
+    parser.add_argument("--extractor", choices=("rules", "template"), default="rules",
+                        help="the project's rule extractor, or the corpus's template "
+                             "extractor (measures the pipeline's own overhead)")
+    parser.add_argument("--runs", nargs="+", choices=RUNS, default=list(RUNS))
+    parser.add_argument("--events", type=int, default=100_000,
+                        help="size of the event store to re-render (0: skip)")
+    parser.add_argument("--skip-geotext", action="store_true")
+    parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
+    parser.add_argument("--paths", nargs="+", default=[], help=argparse.SUPPRESS)
+    for hidden in ("cache", "out", "expected", "date-from", "date-to"):
+        parser.add_argument(f"--{hidden}", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        result = CHILDREN[args.child](args)
+        print(json.dumps(result | _rusage()))
+        return
+    args.dir.mkdir(parents=True, exist_ok=True)
+    print(f"bench_scale: jobs {args.jobs}, extractor {args.extractor}, cpus {os.cpu_count()}, "
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, dir {args.dir}")
+    for size in args.sizes:
+        bench_size(args, size)
+    if args.events:
+        bench_render(args)
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if shutil.which("conflictmap") is None:
+        print("note: the conflictmap command is not on PATH; install the package")
+
+
+if __name__ == "__main__":
+    main()
