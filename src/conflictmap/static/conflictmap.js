@@ -338,7 +338,7 @@
   };
 
   P.drawCluster = function (ctx, c) {
-    var r = 13 + 3 * Math.log10(c.n), total = c.n, a0 = -Math.PI / 2, D = this.D;
+    var r = clusterRadius(c.n), total = c.n, a0 = -Math.PI / 2, D = this.D;
     Object.keys(c.sides).forEach(function (side) {
       var a1 = a0 + 2 * Math.PI * c.sides[side] / total, s = Number(side);
       ctx.beginPath(); ctx.moveTo(c.x, c.y); ctx.arc(c.x, c.y, r, a0, a1); ctx.closePath();
@@ -408,22 +408,43 @@
       c.n++; c.sx += xs[k]; c.sy += ys[k]; c.members.push(k);
       c.sides[side[k]] = (c.sides[side[k]] || 0) + 1;
     }
-    var of = new Int32Array(n).fill(-1), list = [];
-    cells.forEach(function (c) {
-      if (c.n < CLUSTER_MIN) return;
-      c.x = c.sx / c.n; c.y = c.sy / c.n;
-      for (var j = 0; j < c.members.length; j++) of[c.members[j]] = list.length;
-      list.push(c);
+    var of = new Int32Array(n).fill(-1), list = mergeOverlaps(cells);
+    list.forEach(function (c, i) {
+      for (var j = 0; j < c.members.length; j++) of[c.members[j]] = i;
     });
     return { of: of, list: list };
   };
+
+  function clusterRadius(n) { return 13 + 3 * Math.log10(n); }
+
+  /* Crowded cells become clusters; a cluster that would overlap a bigger one joins it. */
+  function mergeOverlaps(cells) {
+    var big = [], out = [];
+    cells.forEach(function (c) {
+      if (c.n >= CLUSTER_MIN) { c.x = c.sx / c.n; c.y = c.sy / c.n; big.push(c); }
+    });
+    big.sort(function (a, b) { return b.n - a.n; });
+    big.forEach(function (c) {
+      for (var i = 0; i < out.length; i++) {
+        var o = out[i], r = clusterRadius(o.n) + clusterRadius(c.n);
+        if ((o.x - c.x) * (o.x - c.x) + (o.y - c.y) * (o.y - c.y) < r * r) {
+          o.sx += c.sx; o.sy += c.sy; o.n += c.n; o.members = o.members.concat(c.members);
+          Object.keys(c.sides).forEach(function (s) { o.sides[s] = (o.sides[s] || 0) + c.sides[s]; });
+          o.x = o.sx / o.n; o.y = o.sy / o.n;
+          return;
+        }
+      }
+      out.push(c);
+    });
+    return out;
+  }
 
   /* The drawn item or cluster nearest a canvas point (within a few pixels). */
   P.hitTest = function (x, y) {
     var h = this.hits, best = -1, bestD = 100, j, d;
     if (!h) return null;
     for (j = 0; j < h.clusters.length; j++) {
-      var c = h.clusters[j], r = 13 + 3 * Math.log10(c.n);
+      var c = h.clusters[j], r = clusterRadius(c.n);
       if ((c.x - x) * (c.x - x) + (c.y - y) * (c.y - y) <= r * r) return { cluster: c };
     }
     for (j = 0; j < h.x.length; j++) {
