@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
+import subprocess
+import sys
+import threading
 from datetime import date
+from pathlib import Path
 
 import pyogrio
 import pytest
@@ -12,14 +18,18 @@ import pytest
 from conflictmap.errors import InputError
 from conflictmap.model import Actor, Change, Event, Interval, Place, PlaceKind, Source, Status
 from conflictmap.store import (
+    atomic_files,
     atomic_write,
+    event_to_record,
     neutralise_cell,
     read_events,
+    record_to_event,
     write_csv,
     write_geojson,
     write_gpkg,
     write_jsonl,
 )
+from hostile_helpers import formula_payloads
 
 KHERSON = Place("geonames:706448", "Kherson", PlaceKind.TOWN, 46.6354, 32.6169, "UA",
                 "Kherson Oblast", 279131)
@@ -105,3 +115,154 @@ def test_store_read_events_errors_name_file(tmp_path, name, content, line):
     with pytest.raises(InputError) as info:
         read_events(tmp_path / name)
     assert info.value.path.endswith(name) and info.value.line == line
+
+
+# ---- events.csv: every text column neutralised, payloads from every article field ----
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+TEXT_COLUMNS = ("event_id", "event_type", "sub_event_type", "change", "status", "actor1",
+                "actor2", "country", "admin1", "location", "place_id", "source", "source_urls",
+                "notes")
+
+
+def _hostile_event(payload: str) -> Event:
+    place = Place(payload, payload, PlaceKind.TOWN, 46.6, 32.6, payload, payload)
+    actor = Actor(payload, payload, payload, "state")
+    quote = payload + " Ukrainian troops retook Kherson."
+    return Event(Change.RECAPTURE, Status.REPORTED, place,
+                 Interval(date(2022, 11, 9), date(2022, 11, 11), 2), actor, actor,
+                 (Source(payload, "2022-11-11", quote, 0, len(quote), payload, payload),
+                  Source(payload + "2", "2022-11-11", quote, 0, len(quote), payload, "")))
+
+
+@pytest.mark.parametrize("payload", formula_payloads())
+def test_store_csv_every_text_column_neutralised(tmp_path, payload):
+    write_csv([_hostile_event(payload)], tmp_path / "e.csv")
+    with (tmp_path / "e.csv").open(encoding="utf-8", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    for column in TEXT_COLUMNS:
+        cell = row[column]
+        assert not cell.lstrip(" \u00a0\u3000").startswith(FORMULA_STARTS), (column, cell)
+    for column in ("actor1", "actor2", "location", "country", "admin1", "place_id", "source",
+                   "source_urls"):
+        assert row[column].lstrip("'").startswith(payload), column  # kept, only prefixed
+    assert payload in row["notes"]
+
+
+@pytest.mark.parametrize("value", ["=1", "+1", "-1", "@a", "\t=1", "\r=1", " =1", "\u00a0+1",
+                                   "\uff1d1", "\n=1"])
+def test_store_neutralise_formula_starts(value):
+    assert neutralise_cell(value) == "'" + value
+
+
+# ---- atomic writes: modes, symlinks, devices, stale temp files ----
+
+def test_store_atomic_write_keeps_mode_and_follows_symlinks(tmp_path):
+    real = tmp_path / "real.html"
+    real.write_text("old")
+    real.chmod(0o640)
+    link = tmp_path / "map.html"
+    link.symlink_to(real)
+    with atomic_write(link) as handle:
+        handle.write("new")
+    assert link.is_symlink() and real.read_text() == "new"
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    with atomic_write(tmp_path / "fresh.html") as handle:
+        handle.write("x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "fresh.html").stat().st_mode) == 0o666 & ~umask
+
+
+def test_store_atomic_write_to_a_pipe_does_not_replace_it(tmp_path):
+    fifo = tmp_path / "out.csv"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_csv([_event()], fifo)
+    reader.join(10)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert got and got[0].startswith(b"event_id,")
+
+
+def test_store_atomic_write_onto_a_directory_fails_cleanly(tmp_path):
+    (tmp_path / "map.html").mkdir()
+    with pytest.raises(IsADirectoryError), atomic_write(tmp_path / "map.html") as handle:
+        handle.write("x")
+    assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
+
+
+def test_store_stale_temp_files_of_a_killed_run_are_removed(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    pid = int(dead.stdout)
+    stale = tmp_path / f".events.csv.{pid}.abc123.tmp"
+    staged = tmp_path / f".events.gpkg.{pid}.x1.staged.gpkg-journal"
+    mine = tmp_path / f".events.csv.{os.getpid()}.zzz.tmp"  # a live writer's: kept
+    other = tmp_path / ".events.csv.notes.tmp"  # not ours: kept
+    for path in (stale, staged, mine, other):
+        path.write_text("partial")
+        os.utime(path, (1, 1))
+    write_csv([_event()], tmp_path / "events.csv")
+    write_gpkg([_event()], tmp_path / "events.gpkg")
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted([mine.name, other.name, "events.csv", "events.gpkg"])
+
+
+def test_store_atomic_files_all_or_nothing(tmp_path):
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("old " + name)
+    with pytest.raises(OSError), atomic_files(tmp_path) as stage:
+        stage("a.txt").write_text("new a")
+        stage("b.txt").write_text("new b")
+        raise OSError(28, "No space left on device")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+    assert (tmp_path / "a.txt").read_text() == "old a.txt"
+    with atomic_files(tmp_path) as stage:
+        stage("a.txt").write_text("new a")
+        write_gpkg([_event()], stage("c.gpkg"))
+    assert (tmp_path / "a.txt").read_text() == "new a"
+    assert read_events(tmp_path / "c.gpkg") == [_event()]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.gpkg"]
+
+
+def test_store_gpkg_failure_keeps_old_file_and_leaves_nothing(tmp_path, monkeypatch):
+    target = tmp_path / "events.gpkg"
+    write_gpkg([_event()], target)
+    before = target.read_bytes()
+    import geopandas
+
+    def broken(self, path, *args, **kwargs):
+        Path(path).write_bytes(b"SQLite format 3\x00 half")
+        Path(str(path) + "-journal").write_bytes(b"j")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(geopandas.GeoDataFrame, "to_file", broken)
+    with pytest.raises(OSError):
+        write_gpkg([_event(), _event(Change.CONTESTED, "Fighting.", None)], target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["events.gpkg"]
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("nan.jsonl", '{"lat": NaN}'), ("deep.geojson", "[" * 100_000), ("deep.jsonl", "[" * 10**5),
+    ("big.geojson", "9" * 5000), ("garbage.gpkg", "not sqlite"), ("dir.gpkg", None),
+])
+def test_store_read_events_hostile_files(tmp_path, name, content):
+    if content is None:
+        (tmp_path / name).mkdir()
+    else:
+        (tmp_path / name).write_text(content)
+    with pytest.raises(InputError) as info:
+        read_events(tmp_path / name)
+    assert info.value.path.endswith(name) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(("key", "value"), [("lat", float("nan")), ("lon", float("inf")),
+                                            ("lat", 91), ("lon", -181), ("confidence", "nan"),
+                                            ("lat", "x"), ("sources", 5), ("place_kind", "moon")])
+def test_store_record_to_event_rejects_bad_values(key, value):
+    record = event_to_record(_event()) | {key: value}
+    with pytest.raises((ValueError, TypeError)):
+        record_to_event(record)

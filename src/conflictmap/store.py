@@ -65,6 +65,53 @@ def _fsync_directory(directory: Path) -> None:
             os.close(fd)
 
 
+STALE_SECONDS = 5.0  # a temp file untouched this long whose writer process is gone
+
+
+def _temp_prefix(target: Path) -> str:
+    """Temp files are named .<target>.<pid>.<random>: a later run can tell which ones a
+    killed run (SIGKILL, power loss) left behind and remove them."""
+    return f".{target.name}.{os.getpid()}."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True
+    return True
+
+
+def remove_stale_temps(target: str | os.PathLike[str]) -> list[Path]:
+    """Remove the temp files of ``target`` that a killed run left (its process is gone and
+    the file has not changed for STALE_SECONDS). Returns what was removed."""
+    import time
+
+    path = Path(target)
+    removed = []
+    with contextlib.suppress(OSError):
+        for leftover in path.parent.glob(f".{glob_escape(path.name)}.*"):
+            parts = leftover.name[len(path.name) + 2:].split(".", 1)
+            if len(parts) != 2 or not parts[0].isdigit() or not (
+                    parts[1].endswith(".tmp") or ".staged" in parts[1]):
+                continue
+            pid = int(parts[0])
+            with contextlib.suppress(OSError):
+                fresh = time.time() - leftover.stat().st_mtime < STALE_SECONDS
+                if pid != os.getpid() and not fresh and not _alive(pid):
+                    leftover.unlink()
+                    removed.append(leftover)
+    for leftover in removed:
+        log.info("%s: removed a temp file left by an interrupted run", leftover)
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
 def _resolve_target(path: str | os.PathLike[str]) -> Path:
     """The file to replace: a symlink is followed (the file it points to is updated, the
     link stays a link), as a plain open() for writing would."""
@@ -94,7 +141,8 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[Any]
             yield handle
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    remove_stale_temps(target)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".tmp", dir=target.parent)
     try:
         os.fchmod(fd, stat.S_IMODE(info.st_mode) if info is not None else _file_mode())
         with os.fdopen(fd, mode, **kwargs) as handle:
@@ -128,8 +176,9 @@ def atomic_files(directory: str | os.PathLike[str]) -> Iterator[Callable[[str], 
 
     def stage(name: str) -> Path:
         target = _resolve_target(folder / name)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".staged{target.suffix}",
-                                   dir=target.parent)
+        remove_stale_temps(target)
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target),
+                                   suffix=f".staged{target.suffix}", dir=target.parent)
         os.close(fd)
         os.unlink(tmp)  # writers (GDAL) may refuse an existing file; the name is ours
         staged.append((Path(tmp), target))
@@ -302,7 +351,10 @@ def csv_row(event: Event) -> dict[str, Any]:
         "source_urls": " ".join(dict.fromkeys(s.url for s in event.sources if s.url)),
         "notes": notes,
     }
-    row: dict[str, Any] = {key: neutralise_cell(value) for key, value in text.items()}
+    # A lone CR is not quoted by the csv module (the line ends in LF) but ends a row in
+    # spreadsheets and other readers: every line break becomes LF, which is quoted.
+    row: dict[str, Any] = {key: neutralise_cell(value.replace("\r\n", "\n").replace("\r", "\n"))
+                           for key, value in text.items()}
     row |= {"time_precision": event.period.precision, "latitude": event.place.lat,
             "longitude": event.place.lon, "geo_precision": event.geo_precision,
             "confidence": round(event.confidence, 3)}
