@@ -53,59 +53,20 @@ _MAP_ID = "conflictmap"
 _TILES = xyz.OpenStreetMap.Mapnik
 _JS_FILES = ("conflictmap.js", "conflictmap_ui.js", "conflictmap_popup.js")
 
-_UI: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Territorial control changes", "date": "Date", "play": "Play",
-        "pause": "Pause", "mode": "Show", "mode_control": "Control as of this date",
-        "mode_events": "Events in window", "window": "Window", "win_all": "All up to date",
-        "win_1": "1 day", "win_7": "7 days", "win_30": "30 days", "win_90": "90 days",
-        "sides": "Sides", "changes": "Change", "status": "Reporting",
-        "capture": "Capture", "recapture": "Recapture", "withdrawal": "Withdrawal",
-        "contested": "Contested", "reported": "Reported", "claimed": "Claimed (not confirmed)",
-        "disputed": "Disputed (denied)", "no_side": "Not stated",
-        "state_contested": "Contested", "state_lost": "Abandoned by",
-        "region": "Region-level report (approximate area)",
-        "changed": "Changed hands since last step",
-        "search": "Find a town…", "cluster": "Group crowded areas", "legend": "Legend & filters",
-        "events_shown": "events shown", "places_shown": "places shown", "of": "of",
-        "held_by": "Held by", "since": "since", "gained_by": "Gained by", "lost_by": "Lost by",
-        "interval": "Date", "precision": "precision", "prec_1": "day", "prec_2": "about a week",
-        "prec_3": "about a month", "prec_4": "a year or more", "sources": "Sources",
-        "history": "Control history", "no_state": "No report of control yet",
-        "published": "published", "not_found": "No town by that name",
-        "range": "Showing", "basemap": "Country outlines: Natural Earth (public domain)",
-        "more": "more", "cluster_hint": "Click to zoom in",
-    },
-    "nl": {
-        "title": "Wisselingen van controle over gebied", "date": "Datum", "play": "Afspelen",
-        "pause": "Pauze", "mode": "Toon", "mode_control": "Controle op deze datum",
-        "mode_events": "Gebeurtenissen in periode", "window": "Periode",
-        "win_all": "Alles tot deze datum", "win_1": "1 dag", "win_7": "7 dagen",
-        "win_30": "30 dagen", "win_90": "90 dagen", "sides": "Partijen",
-        "changes": "Verandering", "status": "Berichtgeving", "capture": "Verovering",
-        "recapture": "Herovering", "withdrawal": "Terugtrekking", "contested": "Omstreden",
-        "reported": "Gemeld", "claimed": "Geclaimd (niet bevestigd)",
-        "disputed": "Betwist (ontkend)", "no_side": "Niet vermeld",
-        "state_contested": "Omstreden", "state_lost": "Verlaten door",
-        "region": "Melding op regioniveau (gebied bij benadering)",
-        "changed": "Van hand gewisseld sinds vorige stap", "search": "Zoek een plaats…",
-        "cluster": "Drukke gebieden groeperen", "legend": "Legenda & filters",
-        "events_shown": "gebeurtenissen getoond", "places_shown": "plaatsen getoond",
-        "of": "van", "held_by": "In handen van", "since": "sinds",
-        "gained_by": "Gewonnen door", "lost_by": "Verloren door", "interval": "Datum",
-        "precision": "precisie", "prec_1": "dag", "prec_2": "ongeveer een week",
-        "prec_3": "ongeveer een maand", "prec_4": "een jaar of langer", "sources": "Bronnen",
-        "history": "Geschiedenis van controle", "no_state": "Nog geen melding over controle",
-        "published": "gepubliceerd", "not_found": "Geen plaats met die naam",
-        "range": "Periode", "basemap": "Landsgrenzen: Natural Earth (publiek domein)",
-        "more": "meer", "cluster_hint": "Klik om in te zoomen",
-    },
-}
+
+@cache
+def _ui_tables() -> dict[str, dict[str, str]]:
+    text = resources.files("conflictmap").joinpath("data", "ui_strings.json").read_text("utf-8")
+    return json.loads(text)
 
 
 def ui_strings(lang: str) -> dict[str, str]:
-    """The page's UI strings for a language (English when the language is unknown)."""
-    return _UI.get(lang, _UI["en"])
+    """The page's UI strings for a language (English when the language is unknown).
+
+    They live in ``data/ui_strings.json``, one same-shaped table per language.
+    """
+    tables = _ui_tables()
+    return dict(tables.get(lang, tables["en"]))
 
 
 def _day(d: date) -> int:
@@ -384,6 +345,23 @@ def _drawable(events: Sequence[Event], first: date | None, last: date | None) ->
 def _build_data(events: Sequence[Event], timeline: Mapping[str, Sequence[ControlSpan]],
                 title: str, lang: str, side_labels: Mapping[str, str],
                 first: date | None, last: date | None) -> dict:
+    """The page's data blob. Days are days since 1970-01-01; "delta" columns store
+    differences from the previous row (the page takes running sums).
+
+    places  n names, y/x lat/lon * 1e4 (delta), r indices of region-level places
+    ev      one row per drawn event, sorted by (end day, place):
+            p place index (delta), e end day (delta), w end - start in days,
+            c change + 4*status + 12*(time precision - 1) + 48*region + 96*span code,
+            a/l gaining/losing actor index + 1 (0 none), n number of sources
+    src     one row per source, in event order: a article index (delta), q quote index (delta)
+    q       quotes with the event's place / gainer / loser names as \x01 / \x02 / \x03
+            ("\x00" + text when the quote itself holds such bytes)
+    art     n names, t titles, ui/u URL prefix index and rest (prefixes in up),
+            pi published index (values in p)
+    xs      control spans not derived from a drawn event: [place, day, state, holder + 1,
+            event + 1 or 0]
+    sides   id, label, color; actors n names, s side index
+    """
     blob = _Blob(side_labels=side_labels)
     shown = _order_events(blob, _drawable(events, first, last))
     first = first or min((e.period.start for e in shown), default=None)
