@@ -367,3 +367,13 @@ def test_browser_hash_keeps_date_and_mode(browser: object, tmp_path: Path) -> No
     assert page.evaluate("() => document.querySelector('.folium-map').dataset.placesDrawn") \
         == "2"  # Idlib (contested) and Aleppo (taken on the 30th)
     page.close()
+
+
+def test_browser_claims_off_shows_assessed_control(offline: Opened) -> None:
+    """Unchecking 'claimed' recomputes control from confirmed reports only (Hama drops)."""
+    page = offline.page
+    page.check("input[name=cm-mode][value=control]")
+    set_day(offline, D0 + timedelta(days=9))
+    before = int(offline.data("placesDrawn"))
+    page.uncheck('[data-filter="status:claimed"]')
+    assert int(offline.data("placesDrawn")) == before - 1

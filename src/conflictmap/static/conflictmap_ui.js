@@ -292,11 +292,13 @@
     this.map.openTooltip(this.tip);
   };
 
+  /* Tooltip: the town's name, then its state (control mode) or its events shown. */
   P.tooltipContent = function (p) {
-    var span = el("span", "cm-tipname", this.D.pname[p]), sp = this.spanAt(p, this.day);
-    if (this.mode !== "control" || sp < 0) return span;
-    var wrap = el("span"); wrap.appendChild(span);
-    wrap.appendChild(el("span", "cm-tipstate", " · " + this.stateText(sp)));
+    var wrap = el("span"), sp = this.spanAt(p, this.day), extra;
+    wrap.appendChild(el("span", "cm-tipname", this.D.pname[p]));
+    if (this.mode === "control") extra = sp >= 0 ? this.stateText(sp) : null;
+    else extra = this.placeEvents(p).length + " " + this.ui.events_shown;
+    if (extra) wrap.appendChild(el("span", "cm-tipstate", " · " + extra));
     return wrap;
   };
 
