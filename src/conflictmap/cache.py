@@ -3,7 +3,8 @@
 A row is keyed by a hash of the whole article (id, date, language, title, url, source, path,
 text) and of the version string of the extraction (codec + gazetteer + rules versions): a
 changed article, gazetteer or rules file simply misses. The value is the article's reports
-as compact JSON of :func:`conflictmap.store.event_to_record` (empty for none).
+as compact JSON arrays of their fields (empty for none): lossless, so an event read back from
+the cache is equal to the one extracted, and places and actors are shared between events.
 
 The database runs in WAL mode and every batch is one transaction, so a run killed at any
 moment leaves a usable cache holding every batch it committed. A file that is not a sound
@@ -17,12 +18,25 @@ import hashlib
 import logging
 import os
 import sqlite3
+import sys
 from collections.abc import Iterable, Sequence
+from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
-from conflictmap.model import Article, Event
-from conflictmap.store import event_to_record, record_to_event
+from conflictmap.model import (
+    Actor,
+    Article,
+    Change,
+    Event,
+    Interval,
+    Place,
+    PlaceKind,
+    Source,
+    Status,
+)
 
 try:  # orjson is optional: 3-5x faster on the hot path, same JSON
     import orjson
@@ -41,7 +55,7 @@ except ImportError:  # pragma: no cover - exercised where orjson is absent
 
 log = logging.getLogger(__name__)
 
-SCHEMA = "1"
+SCHEMA = "2"
 ENV_VAR = "CONFLICTMAP_CACHE"
 DEFAULT_NAME = Path(".cache") / "conflictmap.sqlite"
 QUERY_KEYS = 500  # host parameters per SELECT (SQLite allows 999 on old builds)
@@ -68,12 +82,67 @@ def article_key(article: Article, version: str) -> bytes:
 
 
 def encode_events(events: Sequence[Event]) -> bytes:
-    """One article's reports as compact JSON (b"" when it has none)."""
-    return _dumps([event_to_record(e) for e in events]) if events else b""
+    """One article's reports as compact JSON (b"" when it has none); see :func:`decode_events`."""
+    return _dumps([_event_row(e) for e in events]) if events else b""
+
+
+def _event_row(e: Event) -> list[Any]:
+    p = e.place
+    return [e.change.value, e.status.value,
+            [p.id, p.name, p.kind.value, p.lat, p.lon, p.country, p.admin1, p.population],
+            e.period.start.isoformat(), e.period.end.isoformat(), e.period.precision,
+            _actor_row(e.actor), _actor_row(e.losing_actor),
+            [[s.article, s.published, s.quote, s.start, s.end, s.url, s.title, s.rule]
+             for s in e.sources],
+            e.confidence, e.geo_precision]
+
+
+def _actor_row(actor: Actor | None) -> list[str] | None:
+    return None if actor is None else [actor.id, actor.name, actor.side, actor.kind]
 
 
 def decode_events(blob: bytes) -> list[Event]:
-    return [record_to_event(r) for r in _loads(blob)] if blob else []
+    """The events :func:`encode_events` encoded, equal field for field; ValueError if garbled."""
+    if not blob:
+        return []
+    try:
+        rows = _loads(blob)
+        if not isinstance(rows, list):
+            raise TypeError(f"expected a list, found {type(rows).__name__}")
+        return [_event(row) for row in rows]
+    except (TypeError, KeyError, IndexError, ValueError) as exc:
+        raise ValueError(f"not an encoded report ({exc})") from None
+
+
+def _event(row: list[Any]) -> Event:
+    change, status, place, start, end, precision, actor, losing, sources, conf, geo = row
+    return Event(
+        change=Change(change), status=Status(status), place=_place(tuple(place)),
+        period=_interval(start, end, precision), actor=_actor(actor),
+        losing_actor=_actor(losing),
+        sources=tuple(Source(sys.intern(a), sys.intern(pub), q, st, en, u, t, sys.intern(r))
+                      for a, pub, q, st, en, u, t, r in sources),
+        confidence=conf, geo_precision=geo)
+
+
+@lru_cache(maxsize=65536)
+def _place(fields: tuple[Any, ...]) -> Place:
+    pid, name, kind, lat, lon, country, admin1, population = fields
+    return Place(pid, name, PlaceKind(kind), lat, lon, country, admin1, population)
+
+
+@lru_cache(maxsize=65536)
+def _interval(start: str, end: str, precision: int) -> Interval:
+    return Interval(date.fromisoformat(start), date.fromisoformat(end), precision)
+
+
+def _actor(fields: list[str] | None) -> Actor | None:
+    return None if fields is None else _actor_of(*fields)
+
+
+@lru_cache(maxsize=4096)
+def _actor_of(actor_id: str, name: str, side: str, kind: str) -> Actor:
+    return Actor(actor_id, name, side, kind)
 
 
 class ReportCache:

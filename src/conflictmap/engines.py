@@ -26,7 +26,7 @@ from conflictmap.model import Article, Event
 
 log = logging.getLogger(__name__)
 
-CODEC = "reports-1"  # bump when the encoded form of reports changes
+CODEC = "reports-2"  # bump when the encoded form of reports changes
 ENGINES = ("local", "dask")
 T = TypeVar("T")
 

@@ -158,7 +158,7 @@ def stream_reports(
             cache.close()
 
 
-Tag = tuple[list[Article], list[bytes], dict[bytes, bytes]]
+Tag = tuple[list[Article], list[bytes], dict[bytes, list[Event]]]
 
 
 def _batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -169,16 +169,28 @@ def _batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 def _lookups(batches: Iterable[list[Article]], cache: ReportCache | None, version: str,
              ) -> Iterator[tuple[Tag, list[Article]]]:
-    """Each batch with its keys and cache hits, and the articles still to extract."""
+    """Each batch with its keys and cached reports, and the articles still to extract."""
     for batch in batches:
-        keys = [article_key(a, version) for a in batch] if cache is not None else []
-        hits = cache.get_many(keys) if cache is not None else {}
-        todo = batch if cache is None else [
-            a for a, k in zip(batch, keys, strict=True) if k not in hits]
-        yield (batch, keys, hits), todo
+        if cache is None:
+            yield (batch, [], {}), batch
+            continue
+        keys = [article_key(a, version) for a in batch]
+        hits = _decoded(cache.get_many(keys))
+        yield (batch, keys, hits), [a for a, k in zip(batch, keys, strict=True) if k not in hits]
 
 
-def _merge(batch: list[Article], keys: list[bytes], hits: dict[bytes, bytes],
+def _decoded(blobs: dict[bytes, bytes]) -> dict[bytes, list[Event]]:
+    """Decode cached reports; a row that does not decode is dropped (extracted again)."""
+    hits = {}
+    for key, blob in blobs.items():
+        try:
+            hits[key] = decode_events(blob)
+        except ValueError as exc:
+            log.debug("cache row %s: %s; extracting again", key.hex(), exc)
+    return hits
+
+
+def _merge(batch: list[Article], keys: list[bytes], hits: dict[bytes, list[Event]],
            outcomes: Iterator[Outcome], cache: ReportCache | None, runlog: RunLog | None,
            ) -> Iterator[tuple[Article, list[Event]]]:
     """Cached and fresh results back in reading order; fresh ones are stored in the cache."""
@@ -187,7 +199,7 @@ def _merge(batch: list[Article], keys: list[bytes], hits: dict[bytes, bytes],
     for i, article in enumerate(batch):
         key = keys[i] if cache is not None else b""
         if key in hits:
-            results.append((article, decode_events(hits[key])))
+            results.append((article, hits[key]))
             continue
         outcome = next(outcomes)
         if outcome.error:
