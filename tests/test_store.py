@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -15,6 +17,7 @@ from pathlib import Path
 import pyogrio
 import pytest
 
+from conflictmap.cli import main
 from conflictmap.errors import InputError
 from conflictmap.model import Actor, Change, Event, Interval, Place, PlaceKind, Source, Status
 from conflictmap.store import (
@@ -29,7 +32,7 @@ from conflictmap.store import (
     write_gpkg,
     write_jsonl,
 )
-from hostile_helpers import formula_payloads
+from hostile_helpers import CAPTURE_NL, formula_payloads
 
 KHERSON = Place("geonames:706448", "Kherson", PlaceKind.TOWN, 46.6354, 32.6169, "UA",
                 "Kherson Oblast", 279131)
@@ -267,3 +270,128 @@ def test_store_record_to_event_rejects_bad_values(key, value):
     record = event_to_record(_event()) | {key: value}
     with pytest.raises((ValueError, TypeError)):
         record_to_event(record)
+
+
+# ---- nothing lost: an interrupted build leaves the previous outputs as they were ----
+
+OUTPUTS = ("events.csv", "events.geojson", "events.gpkg", "map.html")
+
+
+def _articles(folder: Path, day: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "a.txt").write_text(f" date {day} {CAPTURE_NL}\n", encoding="utf-8")
+    return folder
+
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+@pytest.fixture
+def previous(tmp_path, monkeypatch) -> tuple[Path, dict[str, bytes]]:
+    """A finished build in tmp_path/out and the bytes of its outputs."""
+    monkeypatch.setenv("CONFLICTMAP_CACHE", str(tmp_path / "cache.sqlite"))
+    out = tmp_path / "out"
+    assert main(["-q", "build", str(_articles(tmp_path / "one", "2024-02-17")), "--out",
+                 str(out), "-j", "1"]) == 0
+    snapshot = _snapshot(out)
+    assert sorted(snapshot) == list(OUTPUTS)
+    return out, snapshot
+
+
+def _half_then(exc: BaseException):
+    def dump(events, handle) -> None:
+        handle.write("half a file")
+        raise exc
+    return dump
+
+
+def _interrupt(point: str, exc: BaseException, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conflictmap import pipeline, store
+
+    if point == "render":
+        monkeypatch.setattr(pipeline, "render_map", lambda *a, **k: (_ for _ in ()).throw(exc))
+    elif point in ("geojson", "csv"):
+        monkeypatch.setattr(store, f"dump_{point}", _half_then(exc))
+    elif point == "gpkg":
+        import geopandas
+
+        def to_file(self, path, *args, **kwargs):
+            Path(path).write_bytes(b"SQLite format 3\x00half")
+            raise exc
+
+        monkeypatch.setattr(geopandas.GeoDataFrame, "to_file", to_file)
+    else:
+        real = store.atomic_write
+
+        @contextlib.contextmanager
+        def atomic_write(path, mode="w"):
+            with real(path, mode) as handle:
+                if "map.html" in Path(path).name:  # the target or a staged copy
+                    handle.write("<html>half")
+                    raise exc
+                yield handle
+
+        monkeypatch.setattr(store, "atomic_write", atomic_write)
+
+
+_NOT_ALL_OR_NOTHING = pytest.mark.xfail(
+    strict=True, reason="pipeline.write_outputs renames each output as soon as it is written: "
+    "a failure after the first leaves new events.* beside old ones (fix: store.atomic_files)")
+
+
+@pytest.mark.parametrize("exc", [OSError(28, "No space left on device"), KeyboardInterrupt()],
+                         ids=["disk-full", "ctrl-c"])
+@pytest.mark.parametrize("point", [
+    "render", "geojson",
+    pytest.param("csv", marks=_NOT_ALL_OR_NOTHING),
+    pytest.param("gpkg", marks=_NOT_ALL_OR_NOTHING),
+    pytest.param("map", marks=_NOT_ALL_OR_NOTHING),
+])
+def test_store_interrupted_build_keeps_previous_outputs(previous, tmp_path, monkeypatch, capsys,
+                                                        point, exc):
+    out, before = previous
+    _interrupt(point, exc, monkeypatch)
+    capsys.readouterr()
+    code = main(["build", str(_articles(tmp_path / "two", "2024-03-01")), "--out", str(out),
+                 "-j", "1"])
+    _, err = capsys.readouterr()
+    assert code == (130 if isinstance(exc, KeyboardInterrupt) else 2)
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert _snapshot(out) == before  # byte-identical, and no temp file left
+
+
+_KILL_SCRIPT = """
+import os, signal, sys
+from conflictmap import store
+point = sys.argv[1]
+
+def killed(events, handle):
+    handle.write("half a file")
+    handle.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+setattr(store, "dump_" + point, killed)
+from conflictmap.cli import main
+main(sys.argv[2:])
+"""
+
+
+@pytest.mark.parametrize("point", ["geojson", pytest.param("csv", marks=_NOT_ALL_OR_NOTHING)])
+def test_store_killed_build_keeps_previous_outputs(previous, tmp_path, point):
+    out, before = previous
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src"), "CI": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", _KILL_SCRIPT, point, "-q", "build",
+         str(_articles(tmp_path / "two", "2024-03-01")), "--out", str(out), "-j", "1"],
+        env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    visible = {name: data for name, data in _snapshot(out).items() if not name.startswith(".")}
+    assert visible == before
+    leftovers = [p for p in out.iterdir() if p.name.startswith(".")]
+    assert leftovers, "the kill came while a temp file was open"
+    for path in leftovers:  # some time later, the next build removes them
+        os.utime(path, (1, 1))
+    assert main(["-q", "build", str(tmp_path / "two"), "--out", str(out), "-j", "1"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == list(OUTPUTS)
+    assert _snapshot(out) != before
