@@ -19,7 +19,7 @@ import tomllib
 
 from conflictmap.errors import RulesError
 from conflictmap.model import Actor
-from conflictmap.rules import RULES_DIR, LanguageRules, language_files, load_language
+from conflictmap.rules import RULES_DIR, LanguageRules, language_files, load_language, trie_pattern
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,7 @@ class _ActorEntry:
 @dataclass(frozen=True, slots=True)
 class _LanguageIndex:
     pattern: re.Pattern[str]
-    aliases: dict[str, str]  # lower-cased alias -> actor id
-    exact: dict[str, str]  # case-sensitive alias -> actor id
+    aliases: dict[str, tuple[str, str]]  # lower-cased alias -> (actor id, alias as written)
     generic: dict[str, str]  # lower-cased noun -> class
     demonyms: dict[str, str]  # lower-cased demonym -> country
     labels: dict[str, str]
@@ -60,38 +59,27 @@ def _case_sensitive(alias: str) -> bool:
     return sum(c.isupper() for c in alias) >= 2 and len(alias) <= 6 and " " not in alias
 
 
-def _alternation(words: Iterable[str]) -> str:
-    ordered = sorted(set(words), key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
-
-
-def _alias_pattern(aliases: Iterable[str]) -> str:
-    parts = []
-    for alias in sorted(set(aliases), key=len, reverse=True):
-        body = re.escape(alias).replace(r"\ ", r"\s+")
-        parts.append(body if _case_sensitive(alias) else f"(?i:{body})")
-    return "|".join(parts)
+def _normal(text: str) -> str:
+    return " ".join(text.split()).lower()
 
 
 def _build_index(rules: LanguageRules, known: set[str]) -> _LanguageIndex:
-    aliases: dict[str, str] = {}
-    exact: dict[str, str] = {}
+    aliases: dict[str, tuple[str, str]] = {}
     for actor_id, names in rules.actor_aliases:
         if actor_id not in known:
             raise RulesError(f"[actors] names unknown actor {actor_id!r}; "
                              f"expected one of the ids in actors.toml", rules.path)
         for name in names:
-            (exact if _case_sensitive(name) else aliases)[
-                name if _case_sensitive(name) else name.lower()] = actor_id
+            aliases[name.lower()] = (actor_id, name)
     generic = {noun.lower(): cls for cls, nouns in rules.generic for noun in nouns}
     demonyms = {d.lower(): country for country, words in rules.demonyms for d in words}
-    named = _alias_pattern(list(aliases) + list(exact)) if aliases or exact else "(?!x)x"
     suffix = rules.markers.actor_suffix.pattern
     pattern = re.compile(
-        rf"(?<![\w-])(?:(?P<named>{named})(?i:{suffix})?|(?i:(?:(?P<dem>{_alternation(demonyms)})\s+)?"
-        rf"(?P<gen>{_alternation(generic)})))(?![\w-])"
+        rf"(?<![\w-])(?:(?P<named>{trie_pattern(aliases)})(?:{suffix})?|"
+        rf"(?:(?P<dem>{trie_pattern(demonyms)})\s+)?(?P<gen>{trie_pattern(generic)}))(?![\w-])",
+        re.IGNORECASE,
     )
-    return _LanguageIndex(pattern, aliases, exact, generic, demonyms, dict(rules.sides))
+    return _LanguageIndex(pattern, aliases, generic, demonyms, dict(rules.sides))
 
 
 def _read_actors(path: Path) -> tuple[dict[str, _ActorEntry], dict[str, dict[str, str]]]:
@@ -164,19 +152,22 @@ class ActorLexicon:
         index = self._index(lang)
         mentions = []
         for match in index.pattern.finditer(text):
-            mentions.append(self._mention(index, match, offset))
+            mention = self._mention(index, match, offset)
+            if mention is not None:
+                mentions.append(mention)
         return mentions
 
-    def _mention(self, index: _LanguageIndex, match: re.Match[str], offset: int) -> ActorMention:
+    def _mention(self, index: _LanguageIndex, match: re.Match[str],
+                 offset: int) -> ActorMention | None:
         start, end = match.start() + offset, match.end() + offset
         named = match.group("named")
         if named:
-            key = re.sub(r"\s+", " ", named)
-            actor_id = index.exact.get(key) or index.aliases.get(key.lower())
-            return ActorMention(self.get(actor_id) if actor_id else None, start, end, named)
-        noun = re.sub(r"\s+", " ", match.group("gen").lower())
-        demonym = (match.group("dem") or "").lower()
-        country = index.demonyms.get(re.sub(r"\s+", " ", demonym), "")
+            actor_id, written = index.aliases[_normal(named)]
+            if _case_sensitive(written) and " ".join(named.split()) != written:
+                return None  # "is" is not "IS"
+            return ActorMention(self.get(actor_id), start, end, match.group())
+        noun = _normal(match.group("gen"))
+        country = index.demonyms.get(_normal(match.group("dem") or ""), "")
         cls = index.generic.get(noun, "")
         actor = self._default(country, cls) if country else None
         return ActorMention(actor, start, end, match.group(), generic=cls, country=country)

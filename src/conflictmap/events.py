@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -89,6 +90,7 @@ class Extractor:
     def __init__(self, gazetteer: object | None = None, rules_dir: Path | str | None = None):
         self._gazetteer = gazetteer
         self._rules_dir = Path(rules_dir) if rules_dir else None
+        self._rules_cache: dict[str, LanguageRules | None] = {}
         self.lexicon = ActorLexicon.load(self._rules_dir)
         self.version: str = rules_digest(self._rules_dir)
 
@@ -101,13 +103,15 @@ class Extractor:
         return self._gazetteer
 
     def _rules(self, lang: str) -> LanguageRules | None:
-        try:
-            return load_language(lang, self._rules_dir)
-        except RulesError as exc:
-            if "no rules for language" in str(exc):
-                log.warning("no extraction rules for language %r; article skipped", lang)
-                return None
-            raise
+        if lang not in self._rules_cache:
+            try:
+                self._rules_cache[lang] = load_language(lang, self._rules_dir)
+            except RulesError as exc:
+                if "no rules for language" not in str(exc):
+                    raise
+                log.warning("no extraction rules for language %r; its articles are skipped", lang)
+                self._rules_cache[lang] = None
+        return self._rules_cache[lang]
 
     def extract(self, article: Article) -> list[Event]:
         """Every control-change report in ``article``, in text order."""
@@ -115,22 +119,28 @@ class Extractor:
         if rules is None:
             return []
         text = article.text
+        hot_words = [m.start() for m in rules.keywords.finditer(text.lower())]
+        if not hot_words:
+            return []
         spans = sentence_spans(text)
-        hot = [i for i, (s, e) in enumerate(spans) if rules.any_trigger.search(text, s, e)]
+        starts = [s for s, _ in spans]
+        candidates = sorted({bisect_right(starts, p) - 1 for p in hot_words} - {-1})
+        hot = [i for i in candidates if rules.any_trigger.search(text, *spans[i])]
         if not hot:
             return []
-        ctx = self._context(article, rules, spans)
+        ctx = self._context(article, rules, spans, spans[hot[-1]][1])
         events: list[Event] = []
         for i in hot:
             events.extend(self._sentence(ctx, i))
         return events
 
-    def _context(self, article: Article, rules: LanguageRules,
-                 spans: list[tuple[int, int]]) -> _Context:
+    def _context(self, article: Article, rules: LanguageRules, spans: list[tuple[int, int]],
+                 last_end: int) -> _Context:
         from conflictmap.toponyms import find_places
 
         mentions = find_places(article.text, self.gazetteer, article.lang)
-        actors = tuple(self.lexicon.find(article.text, article.lang))
+        # Actors after the last triggered sentence can play no role: do not look for them.
+        actors = tuple(self.lexicon.find(article.text[:last_end], article.lang))
         places = _plausible_places(mentions, actors)
         return _Context(article, rules, tuple(places), actors, tuple(spans), self.lexicon)
 
@@ -460,6 +470,9 @@ def _status(ctx: _Context, index: int, change: Change) -> Status:
 def _previous_interval(ctx: _Context, index: int) -> Interval | None:
     """The explicit date of the sentence before, which "toen"/"then" points back to."""
     if index == 0:
+        return None
+    s, e = ctx.spans[index]
+    if not ctx.rules.dates.get("then").search(ctx.article.text, s, e):
         return None
     s, e = ctx.spans[index - 1]
     dates = [d for d in find_dates(ctx.article.text[s:e], ctx.article.period, ctx.rules.lang)

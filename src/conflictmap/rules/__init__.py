@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -120,6 +121,7 @@ class LanguageRules:
     path: str
     triggers: tuple[Trigger, ...]
     any_trigger: re.Pattern[str]
+    keywords: re.Pattern[str]  # searched in lower-cased text
     markers: Markers
     dates: DateWords
     sides: tuple[tuple[str, str], ...]
@@ -127,6 +129,28 @@ class LanguageRules:
     generic: tuple[tuple[str, tuple[str, ...]], ...]
     demonyms: tuple[tuple[str, tuple[str, ...]], ...]
     digest: str
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """One regex for many words, factored by common prefixes (far faster than a flat
+    alternation); greedy, so the longest word wins. Spaces match any whitespace. The words
+    are lower-cased: compile with IGNORECASE or search lower-cased text."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word.lower():
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_body(root) or "(?!x)x"
+
+
+def _trie_body(node: dict) -> str:
+    branches = [(r"\s+" if ch == " " else re.escape(ch)) + _trie_body(child)
+                for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 class _Source:
@@ -278,8 +302,11 @@ def load_file(path: Path) -> LanguageRules:
         raise source.error("expected at least one [[trigger]]", "trigger")
     triggers = tuple(_trigger(source, entry, subst) for entry in entries)
     any_trigger = re.compile("|".join(f"(?:{t.pattern.pattern})" for t in triggers), _FLAGS)
+    keywords = _strings(source, data.get("keywords"), "keywords")
+    keyword_re = re.compile(trie_pattern(keywords))  # searched in lower-cased text
     return LanguageRules(
-        lang=lang, path=str(path), triggers=triggers, any_trigger=any_trigger, markers=markers,
+        lang=lang, path=str(path), triggers=triggers, any_trigger=any_trigger,
+        keywords=keyword_re, markers=markers,
         dates=_dates(source, data, subst), sides=_labels(source, data),
         actor_aliases=_string_lists(source, data, "actors"),
         generic=_string_lists(source, data, "generic"),

@@ -1,0 +1,100 @@
+"""Actor lexicon: aliases, generic nouns resolved by context, side labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conflictmap.actors import ActorLexicon
+from conflictmap.errors import RulesError
+from conflictmap.rules import RULES_DIR
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> ActorLexicon:
+    return ActorLexicon.load()
+
+
+@pytest.mark.parametrize(("lang", "text", "actor_id"), [
+    ("nl", "Russische troepen rukken op", "russia"),
+    ("nl", "het Oekraïense leger", "ukraine"),
+    ("nl", "het leger van Assad", "syria_gov"),
+    ("nl", "Assads troepen", "syria_gov"),
+    ("nl", "Hayat Tahrir al-Sham", "hts"),
+    ("nl", "de M23-rebellen", "m23"),
+    ("nl", "JNIM-strijders", "jnim"),
+    ("nl", "de Houthi's", "houthis"),
+    ("nl", "Tigrayaanse troepen", "tplf"),
+    ("nl", "het Malinese leger", "fama"),
+    ("nl", "Israëlische troepen", "israel"),
+    ("nl", "de Broederschapsalliantie", "three_brotherhood"),
+    ("en", "the Syrian army", "syria_gov"),
+    ("en", "Assad's forces", "syria_gov"),
+    ("en", "the Rapid Support Forces", "rsf"),
+    ("en", "the Sudanese army", "saf"),
+    ("en", "Azerbaijani troops", "azerbaijan"),
+    ("en", "the Arakan Army", "arakan_army"),
+    ("en", "Forces loyal to Haftar", "lna"),
+    ("en", "al-Shabaab militants", "al_shabaab"),
+    ("en", "Islamic State", "islamic_state"),
+    ("en", "Wagner mercenaries", "wagner"),
+])
+def test_actors_aliases(lexicon: ActorLexicon, lang: str, text: str, actor_id: str) -> None:
+    found = [m for m in lexicon.find(text, lang) if m.actor is not None]
+    assert [m.actor.id for m in found] == [actor_id]
+
+
+def test_actors_acronyms_match_case(lexicon: ActorLexicon) -> None:
+    assert [m.actor.id for m in lexicon.find("IS nam Mosul in", "nl") if m.actor] == \
+        ["islamic_state"]
+    assert not [m for m in lexicon.find("Hama is gevallen", "nl") if m.actor]
+
+
+@pytest.mark.parametrize(("lang", "text", "country", "actor_id"), [
+    ("nl", "de rebellen", "SY", "syria_opposition"),
+    ("nl", "regeringstroepen", "SY", "syria_gov"),
+    ("nl", "het leger", "MM", "tatmadaw"),
+    ("en", "the army", "SD", "saf"),
+    ("en", "government forces", "YE", "yemen_gov"),
+    ("en", "the rebels", "CD", "rebels"),
+    ("en", "the army", "", None),
+])
+def test_actors_generic_resolved_by_place_country(lexicon: ActorLexicon, lang: str, text: str,
+                                                  country: str, actor_id: str | None) -> None:
+    (mention,) = lexicon.find(text, lang)
+    actor = lexicon.resolve(mention, country)
+    assert (actor.id if actor else None) == actor_id
+
+
+def test_actors_generic_rebels_take_the_named_group(lexicon: ActorLexicon) -> None:
+    (mention,) = lexicon.find("de rebellen", "nl")
+    hts = lexicon.get("hts")
+    assert lexicon.resolve(mention, "SY", [hts]) == hts
+
+
+def test_actors_demonym_wins_over_place_country(lexicon: ActorLexicon) -> None:
+    (mention,) = lexicon.find("Russische troepen", "nl")
+    assert lexicon.resolve(mention, "UA").id == "russia"
+
+
+@pytest.mark.parametrize(("lang", "label"), [("nl", "Syrische regering"),
+                                             ("en", "Syrian government")])
+def test_actors_side_labels(lexicon: ActorLexicon, lang: str, label: str) -> None:
+    labels = lexicon.side_labels(lang)
+    assert labels["syria_gov"] == label
+    assert set(labels) == {a.side for a in lexicon.actors.values()}
+
+
+def test_actors_kinds_are_state_or_non_state(lexicon: ActorLexicon) -> None:
+    assert {a.kind for a in lexicon.actors.values()} == {"state", "non_state"}
+
+
+def test_actors_unknown_id_in_language_file_is_an_error(tmp_path: Path) -> None:
+    for path in RULES_DIR.glob("*.toml"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    nl = tmp_path / "nl.toml"
+    nl.write_text(nl.read_text(encoding="utf-8").replace("hts = [", "nobody = ["),
+                  encoding="utf-8")
+    with pytest.raises(RulesError, match="nobody"):
+        ActorLexicon.load(tmp_path).find("HTS", "nl")

@@ -1,0 +1,56 @@
+"""Merging reports across articles and the control timeline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conflictmap.consolidate import consolidate, control_timeline, in_range
+from conflictmap.model import Actor, Change, Event, Interval, Place, PlaceKind, Source, Status
+
+HAMA = Place("geonames:170017", "Hama", PlaceKind.TOWN, 35.13, 36.75, "SY")
+REBELS = Actor("hts", "HTS", "syria_opposition")
+ARMY = Actor("syria_gov", "Syrian government forces", "syria_gov", "state")
+
+
+def _event(change: Change, start: str, end: str, article: str, actor: Actor | None = None,
+           loser: Actor | None = None, status: Status = Status.REPORTED) -> Event:
+    a, b = date.fromisoformat(start), date.fromisoformat(end)
+    return Event(change, status, HAMA, Interval(a, b, 2), actor, loser,
+                 (Source(article, start, "q", 0, 1),))
+
+
+def test_consolidate_merges_reports_of_one_change() -> None:
+    merged = consolidate([
+        _event(Change.WITHDRAWAL, "2024-12-01", "2024-12-06", "a", loser=ARMY),
+        _event(Change.CAPTURE, "2024-12-04", "2024-12-10", "b", actor=REBELS),
+    ])
+    assert len(merged) == 1
+    (event,) = merged
+    assert event.change is Change.CAPTURE
+    assert (event.period.start, event.period.end) == (date(2024, 12, 4), date(2024, 12, 6))
+    assert {s.article for s in event.sources} == {"a", "b"}
+    assert (event.actor, event.losing_actor) == (REBELS, ARMY)
+
+
+def test_consolidate_keeps_contested_and_other_dates_apart() -> None:
+    merged = consolidate([
+        _event(Change.CAPTURE, "2024-12-01", "2024-12-06", "a"),
+        _event(Change.CONTESTED, "2024-12-01", "2024-12-06", "b"),
+        _event(Change.CAPTURE, "2016-01-01", "2016-12-31", "c"),
+    ])
+    assert len(merged) == 3
+
+
+def test_consolidate_timeline_and_range() -> None:
+    events = consolidate([
+        _event(Change.CAPTURE, "2016-01-01", "2016-12-31", "a", actor=ARMY),
+        _event(Change.CAPTURE, "2024-12-01", "2024-12-06", "b", actor=REBELS),
+        _event(Change.CAPTURE, "2024-12-20", "2024-12-21", "c", actor=ARMY,
+               status=Status.DISPUTED),
+    ])
+    spans = control_timeline(events)[HAMA.id]
+    assert [(s.start, s.holder) for s in spans] == [(date(2016, 12, 31), ARMY),
+                                                   (date(2024, 12, 6), REBELS)]
+    window = Interval(date(2024, 1, 1), date(2024, 12, 31), 4)
+    assert len(in_range(events, window)) == 2
+    assert len(in_range(events, None)) == 3

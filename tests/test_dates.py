@@ -1,0 +1,85 @@
+"""Date intervals from the article's period and the sentence's time words."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conflictmap.dates import resolve_interval
+from conflictmap.model import Interval
+
+DAY = Interval(date(2024, 2, 20), date(2024, 2, 20), 1)  # a Tuesday
+MONTH = Interval(date(2024, 2, 1), date(2024, 2, 29), 3)
+
+
+def _d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+@pytest.mark.parametrize(("lang", "sentence", "start", "end"), [
+    ("nl", "Vandaag viel de stad.", "2024-02-20", "2024-02-20"),
+    ("nl", "Gisteren namen ze de stad in.", "2024-02-19", "2024-02-19"),
+    ("nl", "Eergisteren namen ze de stad in.", "2024-02-18", "2024-02-18"),
+    ("nl", "Afgelopen nacht viel de stad.", "2024-02-19", "2024-02-20"),
+    ("nl", "Vannacht viel de stad.", "2024-02-19", "2024-02-20"),
+    ("nl", "Donderdag trok het leger zich terug.", "2024-02-15", "2024-02-15"),
+    ("nl", "Op zaterdag trok het leger zich terug.", "2024-02-17", "2024-02-17"),
+    ("nl", "Vorige week nam HTS de stad in.", "2024-02-12", "2024-02-19"),
+    ("nl", "Een week geleden nam HTS de stad in.", "2024-02-11", "2024-02-15"),
+    ("nl", "De afgelopen dagen vielen steden.", "2024-02-10", "2024-02-20"),
+    ("nl", "Sinds woensdag is de stad in handen.", "2024-02-14", "2024-02-20"),
+    ("nl", "Begin deze maand viel de stad.", "2024-02-01", "2024-02-20"),
+    ("nl", "Op 6 december viel de stad.", "2023-12-06", "2023-12-06"),
+    ("nl", "Op 6 december 2024 viel de stad.", "2024-12-06", "2024-12-06"),
+    ("nl", "In december 2023 viel de stad.", "2023-12-01", "2023-12-31"),
+    ("nl", "In 2016 werden de rebellen verdreven.", "2016-01-01", "2016-12-31"),
+    ("nl", "Eind 2016 werden de rebellen verdreven.", "2016-08-31", "2016-12-31"),
+    ("nl", "Vorige maand viel de stad.", "2024-01-01", "2024-01-31"),
+    ("nl", "De stad viel.", "2024-02-13", "2024-02-20"),
+    ("en", "Yesterday the town fell.", "2024-02-19", "2024-02-19"),
+    ("en", "On Tuesday the town fell.", "2024-02-20", "2024-02-20"),
+    ("en", "Last week the army retook it.", "2024-02-12", "2024-02-19"),
+    ("en", "Earlier this month the army retook it.", "2024-02-01", "2024-02-20"),
+    ("en", "They took it on December 6.", "2023-12-06", "2023-12-06"),
+    ("en", "They took it in 2014.", "2014-01-01", "2014-12-31"),
+    ("en", "Three days ago they took it.", "2024-02-16", "2024-02-18"),
+    ("en", "They may take it.", "2024-02-13", "2024-02-20"),
+])
+def test_dates_day_article(lang: str, sentence: str, start: str, end: str) -> None:
+    interval = resolve_interval(sentence, DAY, lang)
+    assert (interval.start, interval.end) == (_d(start), _d(end))
+
+
+@pytest.mark.parametrize(("sentence", "start", "end"), [
+    ("Gisteren namen ze de stad in.", "2024-01-31", "2024-02-28"),
+    ("Vorige week nam HTS de stad in.", "2024-01-18", "2024-02-29"),
+    ("Donderdag trok het leger zich terug.", "2024-02-01", "2024-02-29"),
+    ("De stad viel.", "2024-01-25", "2024-02-29"),
+    ("In 2016 viel de stad.", "2016-01-01", "2016-12-31"),
+])
+def test_dates_month_article_stays_wide(sentence: str, start: str, end: str) -> None:
+    interval = resolve_interval(sentence, MONTH, "nl")
+    assert (interval.start, interval.end) == (_d(start), _d(end))
+    assert interval.start <= MONTH.end
+
+
+@pytest.mark.parametrize(("text", "precision"), [
+    ("In 2016 viel de stad.", 4), ("In maart 2016 viel de stad.", 3),
+    ("Gisteren viel de stad.", 1), ("De stad viel.", 2),
+])
+def test_dates_precision(text: str, precision: int) -> None:
+    assert resolve_interval(text, DAY, "nl").precision == precision
+
+
+def test_dates_nearest_expression_to_the_trigger_wins() -> None:
+    sentence = "Vorige week nam HTS Aleppo in, dat in 2016 door het regime werd heroverd."
+    anchor = (sentence.index("heroverd"), sentence.index("heroverd") + 8)
+    assert resolve_interval(sentence, DAY, "nl", anchor=anchor).start == date(2016, 1, 1)
+    assert resolve_interval(sentence, DAY, "nl", anchor=(16, 19)).start == date(2024, 2, 12)
+
+
+def test_dates_then_refers_to_the_previous_date() -> None:
+    previous = Interval(date(2016, 1, 1), date(2016, 12, 31), 4)
+    assert resolve_interval("Toen kwam de stad in handen van de regering.", DAY, "nl",
+                            previous=previous) == previous

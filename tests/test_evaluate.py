@@ -1,0 +1,100 @@
+"""Scoring against a gold file (EVENTS.md, "Scoring")."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conflictmap.errors import InputError
+from conflictmap.evaluate import evaluate, format_score, haversine_km, read_gold
+from conflictmap.model import Change, Event, Interval, Place, PlaceKind, Source, Status
+
+ALEPPO = Place("geonames:170063", "Aleppo", PlaceKind.TOWN, 36.2, 37.16, "SY")
+HOMS = Place("geonames:169577", "Homs", PlaceKind.TOWN, 34.73, 36.71, "SY")
+PERIOD = Interval(date(2024, 11, 25), date(2024, 12, 2), 2)
+
+
+def _gold(tmp_path: Path, *rows: dict) -> Path:
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _row(place: str = "Aleppo", lat: float = 36.2, lon: float = 37.16, **extra: object) -> dict:
+    row = {"file": "a.txt", "place": place, "lat": lat, "lon": lon, "event_type": "capture",
+           "acceptable_types": ["capture", "contested"], "date_earliest": "2024-11-28",
+           "date_latest": "2024-11-30", "place_kind": "town"}
+    row.update(extra)
+    return row
+
+
+def _event(place: Place = ALEPPO, change: Change = Change.CAPTURE,
+           articles: tuple[str, ...] = ("a.txt",)) -> Event:
+    sources = tuple(Source(a, "2024-12", "q", 0, 1) for a in articles)
+    return Event(change, Status.REPORTED, place, PERIOD, None, None, sources)
+
+
+def test_evaluate_perfect_match(tmp_path: Path) -> None:
+    score = evaluate([_event()], _gold(tmp_path, _row()))
+    assert (score.precision, score.recall, score.f1) == (1.0, 1.0, 1.0)
+    assert score.strict_type_agreement == 1.0 and score.date_overlap == 1.0
+    assert score.median_width_days == PERIOD.days
+
+
+def test_evaluate_each_gold_matched_once_and_pairs_counted(tmp_path: Path) -> None:
+    score = evaluate([_event(), _event(), _event(HOMS)], _gold(tmp_path, _row()))
+    assert score.recall == 1.0
+    assert score.precision == pytest.approx(1 / 3)
+    assert len(score.false_positives) == 2
+
+
+def test_evaluate_precision_counts_event_article_pairs(tmp_path: Path) -> None:
+    score = evaluate([_event(articles=("a.txt", "b.txt"))], _gold(tmp_path, _row()))
+    assert score.n_predicted == 2 and score.precision == 0.5
+
+
+@pytest.mark.parametrize(("event", "row"), [
+    (_event(change=Change.WITHDRAWAL), _row()),
+    (_event(articles=("b.txt",)), _row()),
+    (_event(), _row(lat=36.35)),  # about 17 km off
+])
+def test_evaluate_no_match(tmp_path: Path, event: Event, row: dict) -> None:
+    assert evaluate([event], _gold(tmp_path, row)).recall == 0.0
+
+
+def test_evaluate_regions_get_60_km(tmp_path: Path) -> None:
+    row = _row(lat=36.6, place_kind="region")
+    assert haversine_km(36.2, 37.16, 36.6, 37.16) > 10
+    assert evaluate([_event()], _gold(tmp_path, row)).recall == 1.0
+
+
+def test_evaluate_type_and_date_agreement(tmp_path: Path) -> None:
+    row = _row(date_earliest="2016-01-01", date_latest="2016-12-31")
+    score = evaluate([_event(change=Change.CONTESTED)], _gold(tmp_path, row))
+    assert score.recall == 1.0
+    assert score.strict_type_agreement == 0.0 and score.date_overlap == 0.0
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("{not json", "not valid JSON"),
+    ('{"file": "a.txt"}', "missing field"),
+    (json.dumps(_row(event_type="annexed")), "bad value"),
+    ("[1, 2]", "expected a JSON object"),
+])
+def test_evaluate_malformed_gold_names_file_and_line(tmp_path: Path, line: str,
+                                                     message: str) -> None:
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(_row()) + "\n\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=message) as info:
+        read_gold(path)
+    assert (info.value.path, info.value.line) == (str(path), 3)
+
+
+def test_evaluate_format_lists_errors(tmp_path: Path) -> None:
+    text = format_score(evaluate([_event(HOMS)], _gold(tmp_path, _row())))
+    for word in ("precision", "recall", "F1", "strict type agreement", "date overlap",
+                 "median width", "false positives (1)", "Homs", "false negatives (1)", "Aleppo"):
+        assert word in text

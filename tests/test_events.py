@@ -1,0 +1,115 @@
+"""The extractor on the sample articles (golden test) and its contract."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conflictmap.articles import read_articles
+from conflictmap.consolidate import consolidate
+from conflictmap.evaluate import evaluate, format_score
+from conflictmap.events import Extractor
+from conflictmap.model import Article, Change, Event, Interval, Status
+from conflictmap.rules import RULES_DIR
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+@pytest.fixture(scope="module")
+def samples(articles_dir: Path) -> list[Article]:
+    return list(read_articles([articles_dir]))
+
+
+@pytest.fixture(scope="module")
+def reports(extractor: Extractor, samples: list[Article]) -> list[Event]:
+    return [e for a in samples for e in extractor.extract(a)]
+
+
+def _article(text: str, lang: str = "nl", day: date = date(2024, 12, 6)) -> Article:
+    return Article(id="a.txt", text=text, published=day.isoformat(),
+                   period=Interval(day, day, 1), lang=lang)
+
+
+def test_events_golden_samples_precision_and_recall(reports: list[Event], gold_path: Path) -> None:
+    score = evaluate(consolidate(reports), gold_path)
+    report = format_score(score)
+    assert score.precision >= 0.9, report
+    assert score.recall >= 0.9, report
+    assert all(m.date_overlap for m in score.matches), report
+
+
+@pytest.mark.parametrize(("article_prefix", "place", "change"), [
+    ("000", "Aleppo", Change.CAPTURE),
+    ("002", "Aleppo", Change.CAPTURE),
+    ("001", "Hama", Change.WITHDRAWAL),
+    ("003", "Homs", Change.CONTESTED),
+])
+def test_events_golden_samples_key_reports(reports: list[Event], article_prefix: str, place: str,
+                                           change: Change) -> None:
+    found = [e for e in reports if e.sources[0].article.startswith(article_prefix)
+             and place.lower() in e.place.name.lower() + e.sources[0].quote.lower()
+             and e.change is change]
+    assert found
+
+
+def test_events_history_in_article_gets_its_own_year(reports: list[Event]) -> None:
+    old = [e for e in reports if e.period.start.year == 2016]
+    assert old and all(e.period == Interval(date(2016, 1, 1), date(2016, 12, 31), 4) for e in old)
+    assert old[0].actor is not None and old[0].actor.id == "syria_gov"
+
+
+def test_events_sources_point_at_their_sentence(reports: list[Event],
+                                                 samples: list[Article]) -> None:
+    texts = {a.id: a.text for a in samples}
+    for event in reports:
+        (source,) = event.sources
+        assert texts[source.article][source.start:source.end] == source.quote
+        assert source.rule.startswith(("nl.", "en."))
+
+
+def test_events_regions_have_geo_precision_3(reports: list[Event]) -> None:
+    regions = [e for e in reports if e.place.kind.value == "region"]
+    assert regions and all(e.geo_precision == 3 for e in regions)
+
+
+def test_events_version_is_a_hash_of_the_rules(tmp_path: Path, extractor: Extractor) -> None:
+    copy = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    assert Extractor(rules_dir=copy).version == extractor.version
+    (copy / "nl.toml").write_text((copy / "nl.toml").read_text() + "\n# changed\n")
+    assert Extractor(rules_dir=copy).version != extractor.version
+
+
+def test_events_unknown_language_gives_nothing(extractor: Extractor) -> None:
+    assert extractor.extract(_article("Rebellen namen Aleppo in.", lang="xx")) == []
+
+
+def test_events_quiet_article_skips_toponyms(monkeypatch: pytest.MonkeyPatch) -> None:
+    import conflictmap.toponyms as toponyms
+
+    def boom(*args: object) -> list:
+        raise AssertionError("find_places called for an article without triggers")
+
+    monkeypatch.setattr(toponyms, "find_places", boom)
+    assert Extractor(gazetteer=object()).extract(_article("Het regent in Aleppo.")) == []
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("Rebellen namen Aleppo in, zeggen de rebellen.", Status.CLAIMED),
+    ("Rebellen namen Aleppo in. Het leger ontkent dat.", Status.DISPUTED),
+    ("Rebellen namen Aleppo in.", Status.REPORTED),
+])
+def test_events_status(extractor: Extractor, text: str, status: Status) -> None:
+    (event,) = extractor.extract(_article(text + "\n\nSyrië"))
+    assert event.status is status
+
+
+def test_events_partial_control_is_part_of_town(extractor: Extractor) -> None:
+    (event,) = extractor.extract(_article("Rebellen hebben delen van Homs ingenomen.\n\nSyrië"))
+    assert (event.change, event.geo_precision) == (Change.CONTESTED, 2)

@@ -1,0 +1,81 @@
+"""The rules files: same shape in every language, valid patterns, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import tomllib
+
+from conflictmap.actors import ActorLexicon
+from conflictmap.errors import RulesError
+from conflictmap.rules import RULES_DIR, language_files, load_file, load_language
+
+LANGS = sorted(language_files())
+
+
+def _keys(data: dict, prefix: str = "") -> set[str]:
+    keys = set()
+    for key, value in data.items():
+        if key in ("trigger", "actors", "sides", "demonyms", "define"):
+            keys.add(prefix + key)
+        elif isinstance(value, dict):
+            keys |= _keys(value, f"{prefix}{key}.")
+        else:
+            keys.add(prefix + key)
+    return keys
+
+
+def test_rules_languages_present() -> None:
+    assert {"nl", "en"} <= set(LANGS)
+
+
+def test_rules_every_language_has_the_same_keys() -> None:
+    shapes = {lang: _keys(tomllib.loads(path.read_text(encoding="utf-8")))
+              for lang, path in language_files().items()}
+    first = shapes[LANGS[0]]
+    for lang, keys in shapes.items():
+        assert keys == first, f"{lang}: {sorted(keys ^ first)}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_rules_compile_and_name_known_actors_and_sides(lang: str) -> None:
+    rules = load_language(lang)
+    lexicon = ActorLexicon.load()
+    known = set(lexicon.actors)
+    assert {actor_id for actor_id, _ in rules.actor_aliases} <= known
+    sides = {a.side for a in lexicon.actors.values()}
+    assert sides <= {side for side, _ in rules.sides}, sides - {s for s, _ in rules.sides}
+    assert len({t.id for t in rules.triggers}) == len(rules.triggers)
+    assert all(t.id.startswith(f"{lang}.") for t in rules.triggers)
+
+
+def _copy_with(tmp_path: Path, old: str, new: str) -> Path:
+    text = (RULES_DIR / "nl.toml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "nl.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ('change = "recapture"', 'change = "annexation"', "change must be one of"),
+    ("target = \"next\"", "target = \"far\"", "target must be one of"),
+    ('before = "gainer"', 'before = "winner"', "before must be one of"),
+    ("pattern = '''\\bherover", "pattern = '''(\\bherover", "not a valid regular expression"),
+    ("[markers]", "[markerz]", r"expected a table \[markers\]"),
+    ('lang = "nl"', 'lang = "nl', "not valid TOML"),
+])
+def test_rules_malformed_file_names_file_and_line(tmp_path: Path, old: str, new: str,
+                                                  message: str) -> None:
+    path = _copy_with(tmp_path, old, new)
+    with pytest.raises(RulesError, match=message) as info:
+        load_file(path)
+    assert info.value.path == str(path)
+    if "markers" not in message:  # a missing table has no line to point at
+        assert info.value.line is not None and info.value.line > 0
+
+
+def test_rules_unknown_language_lists_the_known_ones() -> None:
+    with pytest.raises(RulesError, match="expected one of"):
+        load_language("xx")

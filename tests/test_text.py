@@ -1,0 +1,40 @@
+"""Sentence spans."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conflictmap.text import sentence_spans
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in sentence_spans(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Rebellen namen Hama in. Het leger trok zich terug.",
+     ["Rebellen namen Hama in.", "Het leger trok zich terug."]),
+    ("Gen. Smith said the U.S. troops left. They did.",
+     ["Gen. Smith said the U.S. troops left.", "They did."]),
+    ("Volgens o.a. de VN is dat zo. Klopt.", ["Volgens o.a. de VN is dat zo.", "Klopt."]),
+    ('"We took Bakhmut." Then A. Jansen spoke!', ['"We took Bakhmut."', "Then A. Jansen spoke!"]),
+    ("Aleppo in handen van rebellen\n\nVorige week nam HTS Aleppo in.",
+     ["Aleppo in handen van rebellen", "Vorige week nam HTS Aleppo in."]),
+    ("Is Bakhmut gevallen? Ja.", ["Is Bakhmut gevallen?", "Ja."]),
+    ("Het is 3.5 km van Homs. Echt.", ["Het is 3.5 km van Homs.", "Echt."]),
+    ("Op 6 dec. 2024 viel Homs.", ["Op 6 dec. 2024 viel Homs."]),
+    ("   ", []),
+])
+def test_text_sentence_spans(text: str, expected: list[str]) -> None:
+    assert _sentences(text) == expected
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .?!\n\"'AB1")), max_size=60))
+def test_text_spans_are_ordered_trimmed_and_inside(text: str) -> None:
+    previous_end = 0
+    for start, end in sentence_spans(text):
+        assert previous_end <= start < end <= len(text)
+        assert not text[start].isspace() and not text[end - 1].isspace()
+        previous_end = end
