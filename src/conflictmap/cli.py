@@ -79,17 +79,27 @@ def _add_reading(parser: argparse.ArgumentParser) -> None:
                              "a local cluster of --jobs workers)")
 
 
+def _add_verbosity(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("-q", "--quiet", action="store_true", default=default,
+                        help="print errors only")
+    parser.add_argument("-v", "--verbose", action="store_true", default=default,
+                        help="print debugging detail")
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conflictmap",
         description="Turn news articles about wars into a dated, sourced map of territorial "
                     "control changes. Without a command, runs 'build'.")
     parser.add_argument("--version", action="version", version=f"conflictmap {__version__}")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    parser.add_argument("-v", "--verbose", action="store_true", help="print debugging detail")
+    _add_verbosity(parser, default=False)
+    parser.set_defaults(quiet=False, verbose=False)
+    common = argparse.ArgumentParser(add_help=False)
+    _add_verbosity(common, default=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = sub.add_parser("build", help="articles in, map.html and event files out")
+    build = sub.add_parser(
+        "build", parents=[common], help="articles in, map.html and event files out")
     build.add_argument("articles", nargs="*", default=["articles"], metavar="ARTICLES",
                        help="article files or folders (default: articles/)")
     build.add_argument("--out", "-o", type=Path, default=Path("output"), metavar="DIR",
@@ -97,7 +107,8 @@ def make_parser() -> argparse.ArgumentParser:
     _add_range(build)
     _add_reading(build)
 
-    extract = sub.add_parser("extract", help="print the events found in articles")
+    extract = sub.add_parser(
+        "extract", parents=[common], help="print the events found in articles")
     extract.add_argument("articles", nargs="+", metavar="ARTICLES",
                          help="article files or folders")
     extract.add_argument("--format", "-f", choices=EXTRACT_FORMATS, default="jsonl",
@@ -106,21 +117,24 @@ def make_parser() -> argparse.ArgumentParser:
                          help="write to this file (atomically) instead of standard output")
     _add_reading(extract)
 
-    render = sub.add_parser("render", help="re-render the map from an events file")
+    render = sub.add_parser(
+        "render", parents=[common], help="re-render the map from an events file")
     render.add_argument("events_file", type=Path, metavar="EVENTS_FILE",
                         help="events.geojson, events.jsonl or events.gpkg from conflictmap")
     render.add_argument("--output", "-o", type=Path, default=Path("output/map.html"),
                         metavar="FILE", help="the map page to write (default: output/map.html)")
     _add_range(render)
 
-    evaluate = sub.add_parser("eval", help="score extraction against gold annotations")
+    evaluate = sub.add_parser(
+        "eval", parents=[common], help="score extraction against gold annotations")
     evaluate.add_argument("--gold", type=Path, required=True, metavar="FILE",
                           help="gold events, JSON Lines (format in EVENTS.md)")
     evaluate.add_argument("articles", nargs="+", metavar="ARTICLES",
                           help="the annotated article files or folders")
     _add_reading(evaluate)
 
-    places = sub.add_parser("places", help="print the place mentions found in articles")
+    places = sub.add_parser(
+        "places", parents=[common], help="print the place mentions found in articles")
     places.add_argument("articles", nargs="+", metavar="ARTICLES",
                         help="article files or folders")
     places.add_argument("--format", "-f", choices=("jsonl",), default="jsonl",
@@ -128,9 +142,11 @@ def make_parser() -> argparse.ArgumentParser:
     places.add_argument("--overrides", type=Path, metavar="FILE",
                         help="a gazetteer overrides file (see gazetteer/README.md)")
 
-    gazetteer = sub.add_parser("gazetteer", help="query the gazetteer")
+    gazetteer = sub.add_parser(
+        "gazetteer", parents=[common], help="query the gazetteer")
     gaz_sub = gazetteer.add_subparsers(dest="gazetteer_command", metavar="ACTION", required=True)
-    lookup = gaz_sub.add_parser("lookup", help="candidates for a name and why one wins")
+    lookup = gaz_sub.add_parser(
+        "lookup", parents=[common], help="candidates for a name and why one wins")
     lookup.add_argument("name", metavar="NAME", help="a place name as written in news")
     lookup.add_argument("--context", default="", metavar="TEXT",
                         help="a sentence or article text to disambiguate with")
