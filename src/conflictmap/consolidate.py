@@ -43,6 +43,7 @@ def _merge(a: Event, b: Event) -> Event:
         losing_actor=a.losing_actor or b.losing_actor,
         sources=sources,
         confidence=max(a.confidence, b.confidence),
+        geo_precision=min(a.geo_precision, b.geo_precision),
     )
 
 
