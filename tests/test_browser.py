@@ -377,3 +377,57 @@ def test_browser_claims_off_shows_assessed_control(offline: Opened) -> None:
     before = int(offline.data("placesDrawn"))
     page.uncheck('[data-filter="status:claimed"]')
     assert int(offline.data("placesDrawn")) == before - 1
+
+
+def random_events(n: int, seed: int = 3) -> list[Event]:
+    """n events over 25 places and 120 days, never two ending on one day at one place."""
+    import random
+
+    rng = random.Random(seed)
+    places = [Place(f"t:{i}", f"Town {i}", PlaceKind.TOWN, 35 + i % 5 * 0.3, 36 + i // 5 * 0.3,
+                    "SY") for i in range(25)]
+    used, out = set(), []
+    while len(out) < n:
+        place, end = rng.choice(places), D0 + timedelta(days=rng.randrange(120))
+        if (place.id, end) in used:
+            continue
+        used.add((place.id, end))
+        change = rng.choice(list(Change))
+        gain, lose = rng.sample([SAA, HTS, RU], 2)
+        out.append(event(change, place, end - timedelta(days=rng.choice((0, 1, 6))), end,
+                         actor=None if change is Change.CONTESTED or rng.random() < .2 else gain,
+                         loser=lose if rng.random() < .7 else None,
+                         status=rng.choice(list(Status))))
+    return out
+
+
+STATES_AT = """(day) => {
+  const page = window.conflictmap, D = page.D, out = {};
+  for (let p = 0; p < D.np; p++) {
+    const sp = page.spanAt(p, day);
+    if (sp >= 0) out[D.pname[p]] = [D.sState[sp], D.sHolder[sp]
+      ? D.raw.actors.n[D.sHolder[sp] - 1] : null];
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("date_from", [None, D0 + timedelta(days=40)])
+def test_browser_control_matches_timeline_every_week(browser: object, tmp_path: Path,
+                                                     date_from: date | None) -> None:
+    events = random_events(150)
+    opened = open_map(browser, render_html(events, offline=True, date_from=date_from),
+                      tmp_path)
+    spans = control_timeline(events)
+    codes = {"held": 1, "contested": 2, "lost": 3}
+    for offset in range(40 if date_from else 0, 125, 7):
+        day = D0 + timedelta(days=offset)
+        expected = {}
+        for place_spans in spans.values():
+            current = [s for s in place_spans if s.start <= day]
+            if current:
+                s = current[-1]
+                expected[s.place.name] = [codes[s.state], s.holder.name if s.holder else None]
+        got = opened.page.evaluate(STATES_AT, (day - date(1970, 1, 1)).days)
+        assert got == expected, day
+    opened.page.close()

@@ -68,27 +68,40 @@
     return { start: start, idx: idx };
   }
 
+  /* Control spans: the extra ones (xs) first, then one per event that starts a span,
+   * grouped by place in date order (events come sorted by date; only places with extra
+   * spans need sorting). */
   function decodeSpans(D, raw) {
-    var rows = [], i, k, ev = raw.ev;
-    for (i = 0; i < D.n; i++) {
+    var ev = raw.ev, xs = raw.xs, nx = xs.length, m = nx, i, j, k, ns = raw.sides.id.length;
+    for (i = 0; i < D.n; i++) if (ev.c[i] >= 96) m++;
+    var place = new Int32Array(m), start = new Int32Array(m), state = new Uint8Array(m);
+    var holder = new Int32Array(m), evi = new Int32Array(m), hasX = new Uint8Array(D.np);
+    for (j = 0; j < nx; j++) {
+      place[j] = xs[j][0]; start[j] = xs[j][1]; state[j] = xs[j][2];
+      holder[j] = xs[j][3]; evi[j] = xs[j][4]; hasX[xs[j][0]] = 1;
+    }
+    for (i = 0, j = nx; i < D.n; i++) {
       k = Math.floor(ev.c[i] / 96);
       if (!k) continue;
-      rows.push([D.ep[i], D.eend[i], k, k === 1 ? D.ea[i] : (k === 3 ? D.el[i] : 0), i + 1, i]);
+      place[j] = D.ep[i]; start[j] = D.eend[i]; state[j] = k;
+      holder[j] = k === 1 ? D.ea[i] : (k === 3 ? D.el[i] : 0); evi[j] = i + 1; j++;
     }
-    raw.xs.forEach(function (r, j) { rows.push([r[0], r[1], r[2], r[3], r[4], j - raw.xs.length]); });
-    rows.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[5] - b[5]; });
-    var m = rows.length, ns = raw.sides.id.length;
-    D.ns = m; D.sPlace = new Int32Array(m); D.sStart = new Int32Array(m);
-    D.sState = new Uint8Array(m); D.sHolder = new Int32Array(m); D.sEv = new Int32Array(m);
+    D.sPlace = place; D.sStart = start; D.sState = state; D.sHolder = holder; D.sEv = evi;
     D.sSide = new Int32Array(m);
-    for (i = 0; i < m; i++) {
-      var r = rows[i];
-      D.sPlace[i] = r[0]; D.sStart[i] = r[1]; D.sState[i] = r[2]; D.sHolder[i] = r[3];
-      D.sEv[i] = r[4]; D.sSide[i] = r[3] ? raw.actors.s[r[3] - 1] : ns;
-    }
-    D.spansOf = groupBy(D.np, D.sPlace, m);
+    for (j = 0; j < m; j++) D.sSide[j] = holder[j] ? raw.actors.s[holder[j] - 1] : ns;
+    D.spansOf = groupBy(D.np, place, m);
     D.spanPlaces = [];
-    for (i = 0; i < D.np; i++) if (D.spansOf.start[i + 1] > D.spansOf.start[i]) D.spanPlaces.push(i);
+    for (i = 0; i < D.np; i++) {
+      var a = D.spansOf.start[i], b = D.spansOf.start[i + 1];
+      if (b > a) D.spanPlaces.push(i);
+      if (hasX[i] && b - a > 1) sortSegment(D.spansOf.idx, a, b, start);
+    }
+  }
+
+  function sortSegment(idx, a, b, start) {
+    var seg = Array.from(idx.subarray(a, b));
+    seg.sort(function (x, y) { return start[x] - start[y] || x - y; });
+    idx.set(seg, a);
   }
 
   function decode(raw) {
