@@ -60,7 +60,8 @@ FILLER = {
            "Volgens waarnemers is de situatie in het land zeer onzeker.",
            "Diplomaten proberen al maanden een staakt-het-vuren te bereiken.",
            "Het parlement debatteert volgende week over nieuwe sancties.",
-           "Journalisten hebben geen toegang tot het gebied, waardoor berichten moeilijk te controleren zijn.",
+           "Journalisten hebben geen toegang tot het gebied, waardoor berichten moeilijk "
+           "te controleren zijn.",
            "De oorlog heeft volgens schattingen aan tienduizenden mensen het leven gekost.",
            "Buurlanden vrezen een nieuwe vluchtelingenstroom."],
     "en": ["The United Nations called on all parties to show restraint.",

@@ -79,3 +79,22 @@ def test_rules_malformed_file_names_file_and_line(tmp_path: Path, old: str, new:
 def test_rules_unknown_language_lists_the_known_ones() -> None:
     with pytest.raises(RulesError, match="expected one of"):
         load_language("xx")
+
+
+def _table_sentences() -> list[tuple[str, str]]:
+    path = Path(__file__).parent / "data" / "sentences.tsv"
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith(("#", "lang\t"))]
+    return [(row[0], row[2]) for row in rows]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_rules_keywords_cover_every_trigger_match(lang: str) -> None:
+    """The keyword pre-filter must never hide a sentence a trigger would match."""
+    rules = load_language(lang)
+    for row_lang, text in _table_sentences():
+        if row_lang != lang:
+            continue
+        for trigger in rules.triggers:
+            for match in trigger.pattern.finditer(text):
+                assert rules.keywords.search(match.group().lower()), (trigger.id, match.group())

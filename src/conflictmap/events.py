@@ -161,7 +161,9 @@ class Extractor:
                 if key not in seen:
                     seen.add(key)
                     events.append(event)
-        return events
+        changed = {e.place.id for e in events if e.change is not Change.CONTESTED}
+        return [e for e in events if e.change is not Change.CONTESTED
+                or e.place.id not in changed or e.status is Status.DISPUTED]
 
     def _event(self, ctx: _Context, index: int, hit: _Hit, mention: Mention, partial: str,
                segment: tuple[int, int]) -> Event:
@@ -354,6 +356,9 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     near = text[max(seg_start, start - 60):min(seg_end, end + 60)]
     if trigger.veto is not None and trigger.veto.search(near):
         return True
+    if trigger.static_veto and markers.static.search(
+            text[max(seg_start, start - 40):min(seg_end, end + 15)]):
+        return True
     if trigger.territory_veto and markers.territory.search(
             text[max(seg_start, start - 30):min(seg_end, end + 30)]):
         return True
@@ -383,6 +388,9 @@ def _merged_actors(mentions: list[ActorMention]) -> list[ActorMention]:
         if out and m.start - out[-1].end <= 5 and (out[-1].generic and not m.generic):
             out[-1] = ActorMention(m.actor, out[-1].start, m.end, m.text)
             continue
+        if out and m.generic and not out[-1].generic and m.start - out[-1].end <= 3:
+            out[-1] = ActorMention(out[-1].actor, out[-1].start, m.end, out[-1].text)
+            continue  # "Russia's army": the named actor's own forces
         out.append(m)
     return out
 
@@ -392,13 +400,13 @@ def _actors(ctx: _Context, hit: _Hit, mention: Mention,
     text = ctx.article.text
     markers = ctx.rules.markers
     seg_start, seg_end = segment
-    named = [a.actor for a in ctx.actors if a.actor is not None and a.end <= seg_end]
     country = mention.place.country
     in_seg = _merged_actors([a for a in ctx.actors if seg_start <= a.start and a.end <= seg_end])
     roles: dict[str, Actor | None] = {"gainer": None, "loser": None}
     bare_before: list[ActorMention] = []
     bare_after: list[ActorMention] = []
     for a in in_seg:
+        named = [n.actor for n in ctx.actors if n.actor is not None and n.end <= a.start]
         actor = _resolve(ctx, a, country, named)
         prefix = text[max(seg_start, a.start - 30):a.start]
         if markers.agent.search(prefix):
@@ -409,7 +417,7 @@ def _actors(ctx: _Context, hit: _Hit, mention: Mention,
             bare_before.append(a)
         elif a.start >= hit.start:
             bare_after.append(a)
-    _assign_roles(ctx, hit, roles, bare_before, bare_after, country, named)
+    _assign_roles(ctx, hit, roles, bare_before, bare_after, country)
     gainer, loser = roles["gainer"], roles["loser"]
     if gainer is not None and loser is not None and gainer.side == loser.side:
         loser = None
@@ -422,8 +430,7 @@ def _resolve(ctx: _Context, mention: ActorMention, country: str,
 
 
 def _assign_roles(ctx: _Context, hit: _Hit, roles: dict[str, Actor | None],
-                  before: list[ActorMention], after: list[ActorMention], country: str,
-                  named: list[Actor]) -> None:
+                  before: list[ActorMention], after: list[ActorMention], country: str) -> None:
     trigger = hit.trigger
     before_role = trigger.passive_before if hit.passive else trigger.before
     first_after = after[0] if after else None
@@ -439,6 +446,7 @@ def _assign_roles(ctx: _Context, hit: _Hit, roles: dict[str, Actor | None],
         picks.append((trigger.after, first_after))
     for role, mention in picks:
         if roles[role] is None:
+            named = [n.actor for n in ctx.actors if n.actor is not None and n.end <= mention.start]
             roles[role] = _resolve(ctx, mention, country, named)
 
 

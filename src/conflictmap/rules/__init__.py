@@ -58,6 +58,7 @@ class Trigger:
     territory_veto: bool = False
     prefer_after: bool = False
     locative_ok: bool = False
+    static_veto: bool = False
     veto: re.Pattern[str] | None = None
     confidence: float = 0.6
 
@@ -272,6 +273,7 @@ def _trigger(source: _Source, entry: object, subst: dict[str, str]) -> Trigger:
         territory_veto=bool(entry.get("territory_veto", False)),
         prefer_after=bool(entry.get("prefer_after", False)),
         locative_ok=bool(entry.get("locative_ok", False)),
+        static_veto=bool(entry.get("static_veto", False)),
         veto=_compile(source, veto, f"{tid}.veto", subst) if isinstance(veto, str) else None,
         confidence=float(entry.get("confidence", 0.6)),
     )
