@@ -212,9 +212,15 @@ def test_render_side_labels_and_fallback() -> None:
     assert len(set(sides["color"])) == len(sides["color"])
 
 
-def test_render_deterministic() -> None:
-    assert render_html(sample_events(), offline=True) == render_html(sample_events(),
-                                                                     offline=True)
+@pytest.mark.parametrize("offline", [True, False])
+def test_render_deterministic(offline: bool) -> None:
+    assert render_html(sample_events(), offline=offline) == render_html(sample_events(),
+                                                                        offline=offline)
+
+
+def test_render_accepts_any_iterable() -> None:
+    events = sample_events()
+    assert render_html(iter(events), offline=True) == render_html(events, offline=True)
 
 
 def test_render_empty() -> None:

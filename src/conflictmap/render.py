@@ -479,7 +479,9 @@ def _make_map(offline: bool, lang: str) -> folium.Map:
         header.add_child(_Raw(f"<style>{css}</style>"), name="leaflet_css")
         header.add_child(_Raw(f"<script>{js}</script>"), name="leaflet")
     else:
-        folium.TileLayer(_TILES, name=_TILES.name).add_to(m)
+        tiles = folium.TileLayer(_TILES, name=_TILES.name)
+        tiles._id = "base"  # stable names: the same input gives the same page
+        tiles.add_to(m)
     return m
 
 
@@ -518,6 +520,7 @@ def render_html(
     that start before date_from still set the state at the start of the range. The title
     states the range shown. ``side_labels`` maps Actor.side ids to display names.
     """
+    events = list(events)
     with _gc_paused():
         if timeline is None:
             timeline = control_timeline(events)
