@@ -258,6 +258,16 @@ def _town_matches(cc: str, names: set[str], town_keys: dict, skel_keys: dict) ->
     return found
 
 
+def _weighted_centre(members: list[Rec]) -> tuple[float, float, int]:
+    """Population-weighted mean of towns (plain mean when no town has a population)."""
+    total = sum(t.population for t in members)
+    weights = [t.population for t in members] if total else [1] * len(members)
+    norm = sum(weights)
+    lat = sum(t.lat * w for t, w in zip(members, weights, strict=True)) / norm
+    lon = sum(t.lon * w for t, w in zip(members, weights, strict=True)) / norm
+    return round(lat, 4), round(lon, 4), total
+
+
 def _curated_region(sub: object, names: set[str], row: tuple[float, float, str]) -> Rec:
     lat, lon, name = row
     code, cc = sub.code, sub.country_code  # type: ignore[attr-defined]
@@ -306,15 +316,15 @@ def build_regions(
         # "Mykolajiv, Provincie": the Dutch name of an oblast is its capital's Dutch name.
         capital.names |= {n for n in dutch if n != sub.name and " " not in n}
         members = by_admin[(capital.country, capital.admin1)]
-        weight = sum(t.population for t in members) or 1
+        lat, lon, weight = _weighted_centre(members)
         town = ascii_fold(capital.name)
         names |= {town} | {f"{town} {w}" for w in (*REGION_WORDS, sub.type.lower())}
         rec = Rec(
             id=f"iso3166-2:{sub.code}",
             name=f"{town} {sub.type}",
             kind=KIND_REGION,
-            lat=round(sum(t.lat * t.population for t in members) / weight, 4),
-            lon=round(sum(t.lon * t.population for t in members) / weight, 4),
+            lat=lat,
+            lon=lon,
             country=sub.country_code,
             admin1=capital.admin1,
             population=weight,

@@ -19,6 +19,7 @@ import hashlib
 import logging
 import marshal
 import os
+import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
@@ -43,6 +44,7 @@ DATA_FILES = (
     "aliases.tsv",
     "demonyms.tsv",
     "stopwords.txt",
+    "geocoded.json",
 )
 ENV_VAR = "CONFLICTMAP_GAZETTEER"
 MIN_SKELETON_POPULATION = 1000
@@ -148,6 +150,7 @@ class Gazetteer:
         gaz._load_aliases(directory / "aliases.tsv")
         gaz._load_demonyms(directory / "demonyms.tsv")
         gaz._load_stopwords(directory / "stopwords.txt")
+        gaz._load_geocoded(directory / "geocoded.json")
         overrides = Path(overrides) if overrides else directory / "overrides.toml"
         if overrides.exists():
             gaz._load_overrides(overrides)
@@ -212,6 +215,18 @@ class Gazetteer:
             lines = path.read_text(encoding="utf-8").splitlines()
             self.stopwords = frozenset(w.strip() for w in lines if w and not w.startswith("#"))
 
+    def _load_geocoded(self, path: Path) -> None:
+        """Places an earlier --geocode run found (see conflictmap.geocode), under their query."""
+        from conflictmap.geocode import place_from_record, read_cache
+
+        for key, record in read_cache(path).items():
+            if record:
+                try:
+                    place = place_from_record(record)
+                except (KeyError, TypeError, ValueError):
+                    raise GazetteerError(f"expected id, name, lat, lon for {key!r}", path) from None
+                self.add_place(place, [key.partition("|")[2]])
+
     def _load_overrides(self, path: Path) -> None:
         apply_overrides(self, path)
 
@@ -272,6 +287,10 @@ class Gazetteer:
         if cc is None:
             cc = self._demonym_cache[word] = self.demonyms.get(name_key(word), "")
         return cc
+
+    def get_country(self, country: str) -> Place | None:
+        """The country record for an ISO 3166-1 alpha-2 code ("SY"), or None."""
+        return self.country_place(country)
 
     def country_place(self, country: str) -> Place | None:
         """The country record for an ISO 3166-1 alpha-2 code."""
@@ -373,7 +392,9 @@ def apply_overrides(gaz: Gazetteer, path: Path) -> None:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise GazetteerError(f"not valid TOML: {exc}", path, getattr(exc, "lineno", None)) from None
+        where = re.search(r"at line (\d+)", str(exc))
+        line = int(where.group(1)) if where else getattr(exc, "lineno", None)
+        raise GazetteerError(f"not valid TOML: {exc}", path, line) from None
     unknown = set(data) - {"place", "pin"}
     if unknown:
         raise GazetteerError(

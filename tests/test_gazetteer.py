@@ -1,0 +1,230 @@
+"""gazetteer.py: loading, lookup, every committed record, overrides and their errors."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conflictmap import gazetteer as gazmod
+from conflictmap.errors import GazetteerError
+from conflictmap.gazetteer import Gazetteer, default_directory, default_gazetteer, tsv_rows
+from conflictmap.model import PlaceKind
+
+DATA = Path(__file__).parent / "data"
+ID_PATTERN = re.compile(r"^(geonames:\d+|iso3166-2:[A-Z]{2}-[A-Z0-9]{1,3}|direction:[A-Z]{2}-[a-z]+|cm:[a-z0-9-]+)$")
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return default_gazetteer()
+
+
+@pytest.mark.parametrize(
+    ("name", "first_id"),
+    [
+        ("Aleppo", "geonames:170063"),
+        ("Halab", "geonames:170063"),
+        ("Syrië", "geonames:163843"),
+        ("Syria", "geonames:163843"),
+        ("Oekraïne", "geonames:690791"),
+        ("VS", "geonames:6252001"),
+        ("Verenigde Staten", "geonames:6252001"),
+        ("Bachmoet", "geonames:713174"),
+        ("Bakhmut", "geonames:713174"),
+        ("Deir al-Zor", "geonames:170794"),
+        ("Idleb", "geonames:169389"),
+        ("Marioepol", "geonames:701822"),
+        ("Khartoem", "geonames:379252"),
+        ("Sjoesja", "geonames:147105"),
+        ("Gaza-Stad", "geonames:281133"),
+        ("Noord-Syrië", "direction:SY-north"),
+        ("northern Syria", "direction:SY-north"),
+        ("Gazastrook", "cm:gaza-strip"),
+        ("Midden-Oosten", "cm:middle-east"),
+        ("Krim", "iso3166-2:UA-43"),
+        ("Kharkiv Oblast", "iso3166-2:UA-63"),
+        ("Noord-Darfoer", "iso3166-2:SD-DN"),
+        ("Engeland", "iso3166-2:GB-ENG"),
+    ],
+)
+def test_gazetteer_lookup_first_candidate(gaz: Gazetteer, name: str, first_id: str) -> None:
+    assert gaz.lookup(name)[0].id == first_id
+
+
+@pytest.mark.parametrize(
+    ("name", "ids"),
+    [
+        ("Hama", {"geonames:170017", "iso3166-2:SY-HM"}),
+        ("Tripoli", {"geonames:2210247", "geonames:266826"}),
+        ("Pokrovsk", {"geonames:704422", "geonames:2017824"}),
+        ("Homs", {"geonames:169577", "geonames:2219905"}),
+    ],
+)
+def test_gazetteer_lookup_keeps_every_candidate(gaz: Gazetteer, name: str, ids: set[str]) -> None:
+    assert ids <= {p.id for p in gaz.lookup(name)}
+
+
+@pytest.mark.parametrize("name", ["Xyzzyvillë", "", "   "])
+def test_gazetteer_lookup_unknown_is_empty(gaz: Gazetteer, name: str) -> None:
+    assert gaz.lookup(name) == []
+
+
+def test_gazetteer_get_and_kinds(gaz: Gazetteer) -> None:
+    aleppo = gaz.get("geonames:170063")
+    assert aleppo is not None and aleppo.kind is PlaceKind.TOWN and aleppo.country == "SY"
+    assert abs(aleppo.lat - 36.2) < 0.1 and abs(aleppo.lon - 37.16) < 0.1
+    assert aleppo.admin1 == "Aleppo Province"
+    assert gaz.get("iso3166-2:SY-HM").geo_precision == 3
+    assert gaz.get("geonames:163843").kind is PlaceKind.COUNTRY
+    assert gaz.get("geonames:0") is None
+
+
+def test_gazetteer_version_is_a_stable_content_hash(gaz: Gazetteer) -> None:
+    assert re.fullmatch(r"[0-9a-f]{16}", gaz.version)
+    assert Gazetteer.load().version == gaz.version
+
+
+def test_gazetteer_explain_names_candidates_and_choice(gaz: Gazetteer) -> None:
+    text = gaz.explain("Tripoli", "Israëlische vliegtuigen bombardeerden Tripoli in Libanon.")
+    assert "geonames:266826" in text and "geonames:2210247" in text
+    assert "chosen: geonames:266826" in text
+    assert "no place" in gaz.explain("Xyzzyvillë")
+
+
+def test_gazetteer_every_record_is_valid(gaz: Gazetteer) -> None:
+    """Walk every committed place: id, coordinates, kind, country, admin1."""
+    kinds = set(PlaceKind)
+    bad = []
+    for i in range(len(gaz)):
+        p = gaz.place(i)
+        ok = (
+            (ID_PATTERN.match(p.id) or p.id.startswith("local:"))
+            and -90 <= p.lat <= 90 and -180 <= p.lon <= 180
+            and not (p.lat == 0 and p.lon == 0)
+            and p.kind in kinds and p.name
+            and (p.country == "" or re.fullmatch(r"[A-Z]{2}", p.country))
+            and p.population >= 0
+        )
+        if not ok:
+            bad.append(p)
+    assert not bad[:5] and len(gaz) > 230_000
+    gaz._cache.clear()
+
+
+def test_gazetteer_ids_are_unique(gaz: Gazetteer) -> None:
+    ids = [gaz.place(i).id for i in range(len(gaz))]
+    assert len(ids) == len(set(ids))
+    gaz._cache.clear()
+
+
+def test_gazetteer_curated_files_resolve(gaz: Gazetteer) -> None:
+    directory = default_directory()
+    for _, fields in tsv_rows(directory / "aliases.tsv", 2):
+        assert gaz.lookup(fields[0])[0].id == fields[1], fields
+    for _, fields in tsv_rows(directory / "demonyms.tsv", 2):
+        assert gaz.get_country(fields[1]) is not None, fields
+
+
+def test_gazetteer_regions_sit_among_their_towns(gaz: Gazetteer) -> None:
+    for region_id, town_id, max_km in [
+        ("iso3166-2:SY-HM", "geonames:170017", 60),
+        ("iso3166-2:SY-ID", "geonames:169389", 60),
+        ("iso3166-2:UA-14", "geonames:709717", 120),
+    ]:
+        r, t = gaz.get(region_id), gaz.get(town_id)
+        d = 111 * math.hypot(r.lat - t.lat, (r.lon - t.lon) * math.cos(math.radians(r.lat)))
+        assert d < max_km, (region_id, d)
+
+
+def test_gazetteer_overrides_add_places_and_pins() -> None:
+    gaz = Gazetteer.load(overrides=DATA / "gaz_overrides.toml")
+    village = gaz.lookup("Tell Tamer")[0]
+    assert village.id == "local:tal-tamr" and village.country == "SY"
+    assert gaz.lookup("Tripoli")[0].id == "geonames:266826"
+    assert gaz.get("local:kherson-bridgehead").kind is PlaceKind.SITE
+    assert gaz.version != default_gazetteer().version
+
+
+@pytest.mark.parametrize(
+    ("toml", "line", "fragment"),
+    [
+        ('[[place]]\nname = "X"\nlat = 1.0\n', 1, "expected [[place]] with name, lat, lon"),
+        ('\n[[place]]\nname = "X"\nlat = 91\nlon = 1\n', 2, "out of range"),
+        ('[[place]]\nname = "X"\nlat = 1\nlon = 1\nkind = "city"\n', 1, "kind one of"),
+        ('[[place]]\nname = "X"\nlat = 1\nlon = 1\ncountry = "Syria"\n', 1, "2-letter"),
+        ('[[pin]]\nname = "Homs"\nplace = "geonames:1"\n', 1, "unknown place id"),
+        ('[[pin]]\nname = "Homs"\n', 1, "expected [[pin]]"),
+        ('[[plaec]]\nname = "X"\n', 1, "unknown table"),
+        ('[[place]\nname = "X"\n', 1, "not valid TOML"),
+    ],
+)
+def test_gazetteer_bad_overrides_name_file_and_line(
+    tmp_path: Path, toml: str, line: int, fragment: str
+) -> None:
+    path = tmp_path / "overrides.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(GazetteerError) as err:
+        Gazetteer.load(overrides=path)
+    assert err.value.path == str(path) and err.value.line == line
+    assert fragment in str(err.value) and str(path) in str(err.value)
+
+
+@pytest.fixture()
+def gaz_copy(tmp_path: Path) -> Path:
+    """A copy of the gazetteer directory that a test may spoil."""
+    target = tmp_path / "gazetteer"
+    target.mkdir()
+    for f in default_directory().iterdir():
+        if f.is_file() and f.name != "overrides.toml":
+            (target / f.name).symlink_to(f) if f.suffix == ".gz" else shutil.copy(f, target)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("file", "row", "fragment"),
+    [
+        ("aliases.tsv", "Bachmoet", "expected 2 tab-separated fields"),
+        ("aliases.tsv", "Bachmoet\tgeonames:999999999", "unknown place id"),
+        ("extra_places.tsv", "cm:x\tvillage\tX\t1\t2\tSY", "expected id, kind"),
+        ("extra_places.tsv", "cm:x\ttown\tX\t100\t2\tSY", "out of range"),
+        ("extra_places.tsv", "x\ttown\tX\t10\t2\tSY", "expected an id like"),
+        ("demonyms.tsv", "Syrische\tSYR", "2-letter country code"),
+    ],
+)
+def test_gazetteer_bad_rows_name_file_and_line(
+    gaz_copy: Path, file: str, row: str, fragment: str
+) -> None:
+    path = gaz_copy / file
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, row]) + "\n", encoding="utf-8")
+    with pytest.raises(GazetteerError) as err:
+        Gazetteer.load(gaz_copy)
+    assert err.value.path == str(path) and err.value.line == len(lines) + 1
+    assert fragment in str(err.value)
+
+
+def test_gazetteer_missing_or_corrupt_index(gaz_copy: Path) -> None:
+    (gaz_copy / "places.bin.gz").unlink()
+    with pytest.raises(GazetteerError, match="run scripts/build_gazetteer.py"):
+        Gazetteer.load(gaz_copy)
+    (gaz_copy / "places.bin.gz").write_bytes(b"not gzip")
+    with pytest.raises(GazetteerError, match="rebuild"):
+        Gazetteer.load(gaz_copy)
+
+
+def test_gazetteer_env_var_selects_directory(monkeypatch: pytest.MonkeyPatch, gaz_copy: Path) -> None:
+    monkeypatch.setenv(gazmod.ENV_VAR, str(gaz_copy))
+    assert default_directory() == gaz_copy
+
+
+def test_gazetteer_reads_geocoder_cache(gaz_copy: Path) -> None:
+    (gaz_copy / "geocoded.json").write_text(
+        '{"SY|Kafr Nubl": {"id": "nominatim:n123", "name": "Kafr Nubl", "lat": 35.61, '
+        '"lon": 36.56, "country": "SY"}, "|Nowhere": null}', encoding="utf-8"
+    )
+    gaz = Gazetteer.load(gaz_copy)
+    assert gaz.lookup("Kafr Nubl")[0].id == "nominatim:n123"
