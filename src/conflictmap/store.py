@@ -252,9 +252,12 @@ def _actor(record: dict[str, Any], prefix: str) -> Actor | None:
     actor_id = record.get(prefix)
     if not actor_id:
         return None
-    return Actor(id=str(actor_id), name=str(record.get(f"{prefix}_name") or actor_id),
-                 side=str(record.get(f"{prefix}_side") or actor_id),
-                 kind=str(record.get(f"{prefix}_kind") or "non_state"))
+    def field(key: str, default: object) -> str:
+        value = record.get(f"{prefix}_{key}")
+        return str(default if value is None else value)
+
+    return Actor(id=str(actor_id), name=field("name", actor_id), side=field("side", actor_id),
+                 kind=field("kind", "non_state") or "non_state")
 
 
 def _number(record: dict[str, Any], key: str, low: float, high: float) -> float:
@@ -292,7 +295,8 @@ def record_to_event(record: dict[str, Any]) -> Event:
                         date.fromisoformat(record["date_end"]), int(record["time_precision"])),
         actor=_actor(record, "actor"), losing_actor=_actor(record, "losing_actor"),
         sources=sources,
-        confidence=_number({"confidence": record.get("confidence") or 0.5}, "confidence", 0, 1),
+        confidence=_number({"confidence": 0.5 if record.get("confidence") in (None, "")
+                            else record["confidence"]}, "confidence", 0, 1),
         geo_precision=int(record.get("geo_precision") or place.geo_precision),
     )
 
