@@ -170,6 +170,9 @@ class Extractor:
         text = ctx.article.text
         s, e = ctx.spans[index]
         change = hit.trigger.change
+        if change is Change.CAPTURE and ctx.rules.markers.again.search(
+                text[max(segment[0], hit.start - 30):min(segment[1], hit.end + 10)]):
+            change = Change.RECAPTURE  # "weer in handen van", "back under the control of"
         if partial == "contested" and change in (Change.CAPTURE, Change.RECAPTURE):
             change = Change.CONTESTED
         gainer, loser = _actors(ctx, hit, mention, segment)
@@ -442,8 +445,6 @@ def _assign_roles(ctx: _Context, hit: _Hit, roles: dict[str, Actor | None],
         picks.append((trigger.after, first_after))
     if before_role and before:
         picks.append((before_role, _subject(ctx, before)))
-    if trigger.after and first_after is not None and not (immediate or trigger.prefer_after):
-        picks.append((trigger.after, first_after))
     for role, mention in picks:
         if roles[role] is None:
             named = [n.actor for n in ctx.actors if n.actor is not None and n.end <= mention.start]
