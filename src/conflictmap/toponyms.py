@@ -71,6 +71,10 @@ PLACE_NOUNS = _words(
     "stad steden dorp dorpen regio provincie hoofdstad grensstad havenstad grens gebied "
     "town towns city cities village villages region province capital border oblast"
 )
+ACTOR_AFTER = ARMY_NOUNS | _words(
+    "leaders leader leiders leider group groep groepering militia militie regime bewind clan "
+    "familie family aanhangers supporters spokesman woordvoerder commander commandant chief"
+)
 APPOSITION_NOUNS = _words("gebied regio provincie streek area region province governorate")
 ARTICLE_WORDS = _words("het de een the a an")
 LIST_WORDS = _words("& , and en of or")
@@ -448,16 +452,22 @@ def choose(
     return places[best], scores
 
 
-def _accept(span: _Span, place: Place, ctx: _Context, gaz: Gazetteer) -> bool:
+def _accept(span: _Span, place: Place, ctx: _Context, gaz: Gazetteer, toks: _Toks) -> bool:
     """Weak matches need the article's support: common words mid-sentence, transliterations,
-    and small towns far from every country and place the article names."""
+    names used for an actor ("Wagner mercenaries", "Assads regime"), and small towns far
+    from every country and place the article names."""
     if not place.country:
         return True
     in_ctx = ctx.support(place.country, span.key) >= 1
     if place.kind is not PlaceKind.TOWN:
         return not span.stop or place.kind is PlaceKind.COUNTRY or in_ctx
-    if in_ctx or not ctx.has_evidence(span.key):
+    if in_ctx:
         return True
+    nxt = span.last + 1
+    if nxt < len(toks) and toks.words[nxt].lower() in ACTOR_AFTER:
+        return False
+    if not ctx.has_evidence(span.key):
+        return not span.stop and (not span.fuzzy or place.population >= STRONG_POPULATION)
     near = _near_context(place, ctx, gaz, span.key)
     if span.stop or span.fuzzy:
         return near
@@ -489,7 +499,7 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str) -> list[Mention]:
         place, _ = choose(places, ctx, cue, pinned, span.key)
         if cue and place.kind is PlaceKind.TOWN:
             place = gazetteer.region_of(place) or place
-        if _accept(span, place, ctx, gazetteer):
+        if _accept(span, place, ctx, gazetteer, toks):
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
     return out
 
