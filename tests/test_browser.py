@@ -431,3 +431,14 @@ def test_browser_control_matches_timeline_every_week(browser: object, tmp_path: 
         got = opened.page.evaluate(STATES_AT, (day - date(1970, 1, 1)).days)
         assert got == expected, day
     opened.page.close()
+
+
+def test_browser_marks_changes_since_chosen_days(offline: Opened) -> None:
+    page = offline.page
+    page.check("input[name=cm-mode][value=control]")
+    set_day(offline, D0 + timedelta(days=12))
+    halos = "() => Array.from(window.conflictmap.haloOf).filter(Boolean).length"
+    page.select_option(".cm-since", "7")  # Hama (day 8) and Aleppo (day 12)
+    assert page.evaluate(halos) == 2
+    page.select_option(".cm-since", "-1")  # every town with a state changed since the start
+    assert page.evaluate(halos) == int(offline.data("placesDrawn"))

@@ -222,6 +222,7 @@
   function ConflictPage(map, D, opts) {
     this.map = map; this.D = D; this.ui = D.ui; this.fmt = makeDateFormats(D.raw.lang);
     this.day = D.d1; this.prevDay = D.d1; this.mode = "events"; this.win = 0;
+    this.since = 0; // control mode marks changes since: 0 the previous step, else N days
     this.sideOn = new Uint8Array(D.sideLabel.length).fill(1);
     this.changeOn = [1, 1, 1, 1]; this.statusOn = [1, 1, 1];
     this.cluster = true; this.items = new Int32Array(0); this.haloOf = new Uint8Array(0);
@@ -256,6 +257,11 @@
       this.statusOn[D.estatus[i]] === 1 && this.sideOn[D.eside[i]] === 1;
   };
 
+  /* The day control is compared with to mark towns that changed hands. */
+  P.compareDay = function () {
+    return this.since ? Math.max(this.D.d0 - 1, this.day - this.since) : this.prevDay;
+  };
+
   P.windowStart = function () { return this.win ? this.day - this.win + 1 : -2147483647; };
 
   P.recompute = function () {
@@ -267,7 +273,7 @@
       for (var j = 0; j < D.spanPlaces.length; j++) {
         var p = D.spanPlaces[j], sp = this.spanAt(p, this.day);
         if (sp < 0 || !this.spanVisible(sp)) continue;
-        var prev = this.prevDay === this.day ? sp : this.spanAt(p, this.prevDay);
+        var prev = this.compareDay() === this.day ? sp : this.spanAt(p, this.compareDay());
         out.push(sp);
         halos.push(prev !== sp && (prev < 0 || D.sState[prev] !== D.sState[sp] ||
           D.sSide[prev] !== D.sSide[sp]) ? 1 : 0);

@@ -132,7 +132,24 @@
     sel.hidden = this.mode !== "events";
     sel.addEventListener("change", function () { self.win = Number(sel.value); self.recompute(); });
     row.appendChild(sel);
+    row.appendChild(this.buildSinceSelect());
     return row;
+  };
+
+  /* Control mode: mark the towns that changed hands since the previous step or N days. */
+  P.buildSinceSelect = function () {
+    var ui = this.ui, self = this, sel = this.sinceSelect = el("select", "cm-since");
+    sel.setAttribute("aria-label", ui.changed);
+    sel.title = ui.changed;
+    [[0, ui.since_step], [7, ui.since_7], [30, ui.since_30], [90, ui.since_90],
+     [-1, ui.since_start]].forEach(function (o) { option(sel, o[0], o[1], o[0] === 0); });
+    sel.hidden = this.mode !== "control";
+    sel.addEventListener("change", function () {
+      var v = Number(sel.value);
+      self.since = v < 0 ? self.D.d1 - self.D.d0 + 1 : v;
+      self.recompute();
+    });
+    return sel;
   };
 
   P.buildTitlePanel = function (div) {
@@ -229,6 +246,7 @@
   P.setMode = function (mode) {
     this.mode = mode; this.prevDay = Math.max(this.D.d0, this.day - this.playStep());
     if (this.winSelect) this.winSelect.hidden = mode !== "events";
+    if (this.sinceSelect) this.sinceSelect.hidden = mode !== "control";
     this.recompute();
   };
 
