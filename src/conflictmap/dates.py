@@ -170,6 +170,8 @@ def _relative(key: str, match: re.Match[str], words: DateWords,
     if key == "last_month":
         previous = s.replace(day=1) - day
         return _span(*_month_span(previous.year, previous.month))
+    if key == "this_year":
+        return _span(date(s.year, 1, 1), e)
     if key == "last_year":
         return _span(date(s.year - 1, 1, 1), date(s.year - 1, 12, 31))
     return None
@@ -177,7 +179,7 @@ def _relative(key: str, match: re.Match[str], words: DateWords,
 
 _RELATIVE_KEYS = ("today", "yesterday", "day_before_yesterday", "last_night", "this_week",
                   "last_week", "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks",
-                  "month_start", "month_end", "last_month", "last_year")
+                  "month_start", "month_end", "last_month", "last_year", "this_year")
 
 
 def _explicit(compiled: _Compiled, sentence: str, period: Interval) -> list[DateMention]:

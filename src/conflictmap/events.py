@@ -28,7 +28,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -132,7 +132,7 @@ class Extractor:
         events: list[Event] = []
         for i in hot:
             events.extend(self._sentence(ctx, i))
-        return events
+        return _propagate_denials(events)
 
     def _context(self, article: Article, rules: LanguageRules, spans: list[tuple[int, int]],
                  last_end: int) -> _Context:
@@ -192,6 +192,20 @@ class Extractor:
         return Event(change=change, status=status, place=place, period=period, actor=gainer,
                      losing_actor=loser, sources=(source,), confidence=round(confidence, 2),
                      geo_precision=geo)
+
+
+def _propagate_denials(events: list[Event]) -> list[Event]:
+    """A claim the same article denies elsewhere is disputed too (so the reports merge)."""
+    denied = [e for e in events if e.status is Status.DISPUTED]
+    if not denied:
+        return events
+    out = []
+    for e in events:
+        if e.status is Status.CLAIMED and e.change is not Change.WITHDRAWAL and any(
+                d.place.id == e.place.id and d.period.overlaps(e.period) for d in denied):
+            e = replace(e, status=Status.DISPUTED, change=Change.CONTESTED)
+        out.append(e)
+    return out
 
 
 # --- places ---------------------------------------------------------------------------
@@ -321,12 +335,36 @@ def _targets(ctx: _Context, hits: list[_Hit], seg_start: int,
         if p.start in taken or not clause_hits:
             continue
         hit = min(clause_hits, key=lambda h: _distance(h, p))
-        if _distance(hit, p) > _MAX_GAP or _excluded(ctx, hit, p, seg_start):
+        if _distance(hit, p) > _MAX_GAP or _outside_relative(ctx, hit, p, places):
+            continue
+        if _excluded(ctx, hit, p, seg_start) and not _antecedent(ctx, hit, p, places):
             continue
         if hit.trigger.town_only and p.place.kind is not PlaceKind.TOWN:
             continue
         out.append((hit, p, _partial(ctx, hit, p, seg_start)))
     return [(h, p, part) for h, p, part in out if _actor_ok(ctx, h, seg_start, seg_end)]
+
+
+def _relative_between(ctx: _Context, start: int, end: int) -> re.Match[str] | None:
+    found = None
+    for found in ctx.rules.markers.relative.finditer(ctx.article.text, start, end):
+        pass
+    return found
+
+
+def _antecedent(ctx: _Context, hit: _Hit, place: Mention, places: list[Mention]) -> bool:
+    """The place a relative clause with the trigger refers to ("Donetsk, die sinds ...")."""
+    rel = _relative_between(ctx, place.end, hit.start)
+    if rel is None or ctx.article.text[place.end:rel.start()].strip():
+        return False
+    return not any(place.end <= p.start < hit.start for p in places if p is not place)
+
+
+def _outside_relative(ctx: _Context, hit: _Hit, place: Mention, places: list[Mention]) -> bool:
+    """A place before a relative clause holding the trigger is no target, but its antecedent."""
+    if place.end > hit.start or _relative_between(ctx, place.end, hit.start) is None:
+        return False
+    return not _antecedent(ctx, hit, place, places)
 
 
 def _actor_ok(ctx: _Context, hit: _Hit, seg_start: int, seg_end: int) -> bool:

@@ -30,12 +30,12 @@ MARKER_KEYS = (
     "durative", "territory", "partial_contested", "partial_capture", "partial_adverb_capture",
     "partial_adverb_contested", "near", "locative", "source", "agent", "loser", "speaker_after",
     "anaphora_town", "anaphora_region", "title_after", "clause_break", "passive_aux", "active_aux",
-    "actor_suffix", "feature_after", "again",
+    "actor_suffix", "feature_after", "again", "relative",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
     "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks", "month_start", "month_end",
-    "last_month", "since", "then", "last_year", "weekday_suffix", "year_begin", "year_end",
+    "last_month", "since", "then", "last_year", "this_year", "weekday_suffix", "year_begin", "year_end",
     "year_mid", "year_in",
 )
 _FLAGS = re.IGNORECASE
@@ -96,6 +96,7 @@ class Markers:
     actor_suffix: re.Pattern[str]
     feature_after: re.Pattern[str]
     again: re.Pattern[str]
+    relative: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
