@@ -15,7 +15,9 @@ from conflictmap.gazetteer import Gazetteer, default_directory, default_gazettee
 from conflictmap.model import PlaceKind
 
 DATA = Path(__file__).parent / "data"
-ID_PATTERN = re.compile(r"^(geonames:\d+|iso3166-2:[A-Z]{2}-[A-Z0-9]{1,3}|direction:[A-Z]{2}-[a-z]+|cm:[a-z0-9-]+)$")
+ID_PATTERN = re.compile(
+    r"^(geonames:\d+|iso3166-2:[A-Z]{2}-[A-Z0-9]{1,3}|direction:[A-Z]{2}-[a-z]+|cm:[a-z0-9-]+)$"
+)
 
 
 @pytest.fixture(scope="module")
@@ -103,9 +105,11 @@ def test_gazetteer_every_record_is_valid(gaz: Gazetteer) -> None:
         p = gaz.place(i)
         ok = (
             (ID_PATTERN.match(p.id) or p.id.startswith("local:"))
-            and -90 <= p.lat <= 90 and -180 <= p.lon <= 180
+            and -90 <= p.lat <= 90
+            and -180 <= p.lon <= 180
             and not (p.lat == 0 and p.lon == 0)
-            and p.kind in kinds and p.name
+            and p.kind in kinds
+            and p.name
             and (p.country == "" or re.fullmatch(r"[A-Z]{2}", p.country))
             and p.population >= 0
         )
@@ -209,14 +213,16 @@ def test_gazetteer_bad_rows_name_file_and_line(
 
 def test_gazetteer_missing_or_corrupt_index(gaz_copy: Path) -> None:
     (gaz_copy / "places.bin.gz").unlink()
-    with pytest.raises(GazetteerError, match="run scripts/build_gazetteer.py"):
+    with pytest.raises(GazetteerError, match=r"run scripts/build_gazetteer\.py"):
         Gazetteer.load(gaz_copy)
     (gaz_copy / "places.bin.gz").write_bytes(b"not gzip")
     with pytest.raises(GazetteerError, match="rebuild"):
         Gazetteer.load(gaz_copy)
 
 
-def test_gazetteer_env_var_selects_directory(monkeypatch: pytest.MonkeyPatch, gaz_copy: Path) -> None:
+def test_gazetteer_env_var_selects_directory(
+    monkeypatch: pytest.MonkeyPatch, gaz_copy: Path
+) -> None:
     monkeypatch.setenv(gazmod.ENV_VAR, str(gaz_copy))
     assert default_directory() == gaz_copy
 
@@ -224,7 +230,8 @@ def test_gazetteer_env_var_selects_directory(monkeypatch: pytest.MonkeyPatch, ga
 def test_gazetteer_reads_geocoder_cache(gaz_copy: Path) -> None:
     (gaz_copy / "geocoded.json").write_text(
         '{"SY|Kafr Nubl": {"id": "nominatim:n123", "name": "Kafr Nubl", "lat": 35.61, '
-        '"lon": 36.56, "country": "SY"}, "|Nowhere": null}', encoding="utf-8"
+        '"lon": 36.56, "country": "SY"}, "|Nowhere": null}',
+        encoding="utf-8",
     )
     gaz = Gazetteer.load(gaz_copy)
     assert gaz.lookup("Kafr Nubl")[0].id == "nominatim:n123"

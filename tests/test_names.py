@@ -67,7 +67,13 @@ def test_names_skeleton_keeps_different_names_apart(a: str, b: str) -> None:
 
 @pytest.mark.parametrize(
     ("word", "base"),
-    [("Aleppo's", "Aleppo"), ("Assads", "Assad"), ("Gaza’s", "Gaza"), ("Homs", None), ("Kyiv'", "Kyiv")],
+    [
+        ("Aleppo's", "Aleppo"),
+        ("Assads", "Assad"),
+        ("Gaza’s", "Gaza"),
+        ("Homs", None),
+        ("Kyiv'", "Kyiv"),
+    ],
 )
 def test_names_possessive_base(word: str, base: str | None) -> None:
     assert possessive_base(word) == base

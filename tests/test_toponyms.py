@@ -24,33 +24,135 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 # lang, sentence, as written, expected id
 FOUND = [
-    ("nl", "Russische troepen namen Bachmoet in na maanden van strijd.", "Bachmoet", "geonames:713174"),
-    ("en", "Russian troops said they had taken Pokrovsk, a Ukrainian logistics hub.", "Pokrovsk", "geonames:704422"),
-    ("nl", "Oekraïense drones troffen een olieopslag bij Soedzja in de regio Koersk.", "Soedzja", "geonames:486816"),
-    ("nl", "In Libanon werd Tripoli opnieuw getroffen door luchtaanvallen.", "Tripoli", "geonames:266826"),
-    ("en", "Forces loyal to the Libyan government held Tripoli after weeks of clashes.", "Tripoli", "geonames:2210247"),
-    ("nl", "Syrische rebellen rukten op naar Homs, de derde stad van het land.", "Homs", "geonames:169577"),
-    ("en", "The Syrian army shelled rebel positions around Deir ez-Zor.", "Deir ez-Zor", "geonames:170794"),
-    ("nl", "Koerdische strijders verdreven IS uit Kobani, vlak bij de Turkse grens in Syrië.", "Kobani", "geonames:172256"),
+    (
+        "nl",
+        "Russische troepen namen Bachmoet in na maanden van strijd.",
+        "Bachmoet",
+        "geonames:713174",
+    ),
+    (
+        "en",
+        "Russian troops said they had taken Pokrovsk, a Ukrainian logistics hub.",
+        "Pokrovsk",
+        "geonames:704422",
+    ),
+    (
+        "nl",
+        "Oekraïense drones troffen een olieopslag bij Soedzja in de regio Koersk.",
+        "Soedzja",
+        "geonames:486816",
+    ),
+    (
+        "nl",
+        "In Libanon werd Tripoli opnieuw getroffen door luchtaanvallen.",
+        "Tripoli",
+        "geonames:266826",
+    ),
+    (
+        "en",
+        "Forces loyal to the Libyan government held Tripoli after weeks of clashes.",
+        "Tripoli",
+        "geonames:2210247",
+    ),
+    (
+        "nl",
+        "Syrische rebellen rukten op naar Homs, de derde stad van het land.",
+        "Homs",
+        "geonames:169577",
+    ),
+    (
+        "en",
+        "The Syrian army shelled rebel positions around Deir ez-Zor.",
+        "Deir ez-Zor",
+        "geonames:170794",
+    ),
+    (
+        "nl",
+        "Koerdische strijders verdreven IS uit Kobani, vlak bij de Turkse grens in Syrië.",
+        "Kobani",
+        "geonames:172256",
+    ),
     ("nl", "Het Iraakse leger heroverde Mosoel in 2017.", "Mosoel", "geonames:99072"),
-    ("en", "The RSF overran El Fasher, the last army stronghold in Darfur, Sudanese officials said.", "El Fasher", "geonames:379555"),
-    ("nl", "Bij gevechten rond Khartoem kwamen volgens Soedanese artsen tientallen mensen om.", "Khartoem", "geonames:379252"),
-    ("nl", "M23-rebellen trokken Goma binnen, de grootste stad van Oost-Congo.", "Goma", "geonames:216281"),
-    ("nl", "Jihadisten vielen een konvooi aan bij Timboektoe in het noorden van Mali.", "Timboektoe", "geonames:2449067"),
-    ("en", "Ethnic armed groups captured Lashio, the largest town in northern Shan State in Myanmar.", "Lashio", "geonames:1314759"),
-    ("nl", "Azerbeidzjaanse troepen namen in 2020 de stad Sjoesja in.", "Sjoesja", "geonames:147105"),
-    ("en", "Houthi fighters pushed toward Marib, the government's last northern stronghold in Yemen.", "Marib", "geonames:72968"),
-    ("en", "Tigrayan forces withdrew from Mekelle as federal troops approached.", "Mekelle", "geonames:331180"),
-    ("nl", "Het Israëlische leger trok verder op in Khan Younis in het zuiden van de Gazastrook.", "Khan Younis", "geonames:281124"),
-    ("nl", "Rebellen namen Maarat al-Numan in, een stad aan de snelweg in Syrië.", "Maarat al-Numan", "geonames:167611"),
-    ("en", "Turkish-backed fighters entered Tal Rifaat north of Aleppo.", "Tal Rifaat", "geonames:163476"),
+    (
+        "en",
+        "The RSF overran El Fasher, the last army stronghold in Darfur, Sudanese officials said.",
+        "El Fasher",
+        "geonames:379555",
+    ),
+    (
+        "nl",
+        "Bij gevechten rond Khartoem kwamen volgens Soedanese artsen tientallen mensen om.",
+        "Khartoem",
+        "geonames:379252",
+    ),
+    (
+        "nl",
+        "M23-rebellen trokken Goma binnen, de grootste stad van Oost-Congo.",
+        "Goma",
+        "geonames:216281",
+    ),
+    (
+        "nl",
+        "Jihadisten vielen een konvooi aan bij Timboektoe in het noorden van Mali.",
+        "Timboektoe",
+        "geonames:2449067",
+    ),
+    (
+        "en",
+        "Ethnic armed groups captured Lashio, the largest town in northern Shan State in Myanmar.",
+        "Lashio",
+        "geonames:1314759",
+    ),
+    (
+        "nl",
+        "Azerbeidzjaanse troepen namen in 2020 de stad Sjoesja in.",
+        "Sjoesja",
+        "geonames:147105",
+    ),
+    (
+        "en",
+        "Houthi fighters pushed toward Marib, the government's last northern stronghold in Yemen.",
+        "Marib",
+        "geonames:72968",
+    ),
+    (
+        "en",
+        "Tigrayan forces withdrew from Mekelle as federal troops approached.",
+        "Mekelle",
+        "geonames:331180",
+    ),
+    (
+        "nl",
+        "Het Israëlische leger trok verder op in Khan Younis in het zuiden van de Gazastrook.",
+        "Khan Younis",
+        "geonames:281124",
+    ),
+    (
+        "nl",
+        "Rebellen namen Maarat al-Numan in, een stad aan de snelweg in Syrië.",
+        "Maarat al-Numan",
+        "geonames:167611",
+    ),
+    (
+        "en",
+        "Turkish-backed fighters entered Tal Rifaat north of Aleppo.",
+        "Tal Rifaat",
+        "geonames:163476",
+    ),
     ("nl", "De verdediging van Aleppo's oude stad stortte in.", "Aleppo", "geonames:170063"),
-    ("en", "REBELS SEIZE KEY TOWN: Fighting In Idlib Spreads To Saraqib", "Saraqib", "geonames:164816"),
+    (
+        "en",
+        "REBELS SEIZE KEY TOWN: Fighting In Idlib Spreads To Saraqib",
+        "Saraqib",
+        "geonames:164816",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("lang", "text", "written", "place_id"), FOUND)
-def test_toponyms_find_and_resolve(gaz: Gazetteer, lang: str, text: str, written: str, place_id: str) -> None:
+def test_toponyms_find_and_resolve(
+    gaz: Gazetteer, lang: str, text: str, written: str, place_id: str
+) -> None:
     mentions = {m.as_written: m for m in find_places(text, gaz, lang)}
     assert written in mentions, sorted(mentions)
     assert mentions[written].place.id == place_id
@@ -59,19 +161,51 @@ def test_toponyms_find_and_resolve(gaz: Gazetteer, lang: str, text: str, written
 # lang, sentence, as written, expected region id
 REGIONS = [
     ("nl", "Het leger bombardeerde dorpen in de provincie Hama.", "Hama", "iso3166-2:SY-HM"),
-    ("nl", "Daardoor kwamen de provincies Daraa en Sweida onder controle van rebellen.", "Daraa", "iso3166-2:SY-DR"),
-    ("nl", "Daardoor kwamen de provincies Daraa en Sweida onder controle van rebellen.", "Sweida", "iso3166-2:SY-SU"),
-    ("en", "Air strikes hit several villages in Idlib province overnight.", "Idlib", "iso3166-2:SY-ID"),
-    ("en", "Government troops regained ground in Hama and Homs provinces.", "Homs", "iso3166-2:SY-HI"),
-    ("en", "Shelling continued across the Kharkiv region on Tuesday.", "Kharkiv", "iso3166-2:UA-63"),
+    (
+        "nl",
+        "Daardoor kwamen de provincies Daraa en Sweida onder controle van rebellen.",
+        "Daraa",
+        "iso3166-2:SY-DR",
+    ),
+    (
+        "nl",
+        "Daardoor kwamen de provincies Daraa en Sweida onder controle van rebellen.",
+        "Sweida",
+        "iso3166-2:SY-SU",
+    ),
+    (
+        "en",
+        "Air strikes hit several villages in Idlib province overnight.",
+        "Idlib",
+        "iso3166-2:SY-ID",
+    ),
+    (
+        "en",
+        "Government troops regained ground in Hama and Homs provinces.",
+        "Homs",
+        "iso3166-2:SY-HI",
+    ),
+    (
+        "en",
+        "Shelling continued across the Kharkiv region on Tuesday.",
+        "Kharkiv",
+        "iso3166-2:UA-63",
+    ),
     ("nl", "Rebellen rukten op in Noord-Syrië.", "Noord-Syrië", "direction:SY-north"),
-    ("en", "Kurdish-led forces control much of northern Syria.", "northern Syria", "direction:SY-north"),
+    (
+        "en",
+        "Kurdish-led forces control much of northern Syria.",
+        "northern Syria",
+        "direction:SY-north",
+    ),
     ("nl", "Hulpkonvooien bereikten de Gazastrook niet.", "Gazastrook", "cm:gaza-strip"),
 ]
 
 
 @pytest.mark.parametrize(("lang", "text", "written", "place_id"), REGIONS)
-def test_toponyms_region_cues(gaz: Gazetteer, lang: str, text: str, written: str, place_id: str) -> None:
+def test_toponyms_region_cues(
+    gaz: Gazetteer, lang: str, text: str, written: str, place_id: str
+) -> None:
     mentions = {m.as_written: m for m in find_places(text, gaz, lang)}
     assert mentions[written].place.id == place_id
     assert mentions[written].place.kind is PlaceKind.REGION
@@ -107,7 +241,9 @@ def test_toponyms_rejects_words_and_people(gaz: Gazetteer, lang: str, text: str)
         ("M23 nam Bunagana in Congo in.", "Bunagana", -1.29, 29.60),
     ],
 )
-def test_toponyms_coordinates(gaz: Gazetteer, text: str, written: str, lat: float, lon: float) -> None:
+def test_toponyms_coordinates(
+    gaz: Gazetteer, text: str, written: str, lat: float, lon: float
+) -> None:
     m = next(m for m in find_places(text, gaz, "nl") if m.as_written == written)
     assert km(lat, lon, m.place.lat, m.place.lon) < 10
 
@@ -131,13 +267,24 @@ def test_toponyms_place_records_contract(gaz: Gazetteer) -> None:
     records = list(place_records(article, find_places(text, gaz, "nl")))
     assert [r["as_written"] for r in records] == ["Hama", "Syrië"]
     assert set(records[0]) == {
-        "article", "as_written", "start", "end", "place_id", "name", "kind", "country", "lat", "lon"
+        "article",
+        "as_written",
+        "start",
+        "end",
+        "place_id",
+        "name",
+        "kind",
+        "country",
+        "lat",
+        "lon",
     }
     assert records[0]["kind"] == "town" and records[1]["kind"] == "country"
     assert records[0]["place_id"] == "geonames:170017" and records[0]["article"] == "a.txt"
 
 
-def test_toponyms_sample_articles_towns_within_10_km(gaz: Gazetteer, articles_dir, repo_root) -> None:
+def test_toponyms_sample_articles_towns_within_10_km(
+    gaz: Gazetteer, articles_dir, repo_root
+) -> None:
     import json
 
     gold_path = repo_root.parent / "shared" / "eval" / "seed_toponyms.jsonl"

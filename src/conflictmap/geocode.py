@@ -63,6 +63,7 @@ class OnlineGeocoder:
         cache_path: Path | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
         min_delay_seconds: float = 1.0,
+        error_wait_seconds: float = 5.0,
         timeout: float = 10.0,
         **options: Any,
     ) -> None:

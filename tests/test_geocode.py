@@ -1,0 +1,126 @@
+"""geocode.py against a real HTTP server on 127.0.0.1 answering like Nominatim."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from conflictmap.errors import ConfigurationError, GeocoderError
+from conflictmap.geocode import GEOCODERS, OnlineGeocoder, geocoder_class, read_cache
+
+# Nominatim /search?format=json answers, keyed by query
+ANSWERS = {
+    "Kafr Nabudah": [
+        {
+            "place_id": 1,
+            "osm_type": "node",
+            "osm_id": 2750012345,
+            "lat": "35.4253",
+            "lon": "36.4581",
+            "display_name": "Kafr Nabudah, Hama, Syria",
+            "address": {"village": "Kafr Nabudah", "country_code": "sy"},
+        }
+    ],
+    "Nowhere Village": [],
+}
+
+
+class NominatimLike(BaseHTTPRequestHandler):
+    requests: ClassVar[list[dict]] = []
+
+    def do_GET(self) -> None:
+        url = urlparse(self.path)
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        NominatimLike.requests.append({"path": url.path, **query})
+        if query.get("q") == "Broken":
+            self.send_response(403)
+            self.end_headers()
+            return
+        body = json.dumps(ANSWERS.get(query.get("q", ""), [])).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture()
+def server() -> Iterator[str]:
+    NominatimLike.requests = []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), NominatimLike)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()
+
+
+def make(server: str, tmp_path: Path) -> OnlineGeocoder:
+    return OnlineGeocoder(
+        "nominatim",
+        domain=server,
+        scheme="http",
+        cache_path=tmp_path / "geocoded.json",
+        min_delay_seconds=0,
+        error_wait_seconds=0,
+        timeout=5,
+    )
+
+
+def test_geocode_finds_and_caches(server: str, tmp_path: Path) -> None:
+    geo = make(server, tmp_path)
+    place = geo.geocode("Kafr Nabudah", "SY")
+    assert place is not None and place.id == "nominatim:n2750012345"
+    assert (place.lat, place.lon, place.country) == (35.4253, 36.4581, "SY")
+    assert NominatimLike.requests[0]["path"] == "/search"
+    assert NominatimLike.requests[0]["countrycodes"] == "sy"
+    assert geo.geocode("Kafr Nabudah", "SY") == place  # from the cache
+    assert len(NominatimLike.requests) == 1
+    assert read_cache(tmp_path / "geocoded.json")["SY|Kafr Nabudah"]["id"] == place.id
+
+
+def test_geocode_next_run_is_offline(server: str, tmp_path: Path) -> None:
+    make(server, tmp_path).geocode("Kafr Nabudah", "SY")
+    again = OnlineGeocoder(
+        "nominatim",
+        domain="127.0.0.1:9",
+        scheme="http",
+        cache_path=tmp_path / "geocoded.json",
+    )
+    assert again.geocode("Kafr Nabudah", "SY").id == "nominatim:n2750012345"
+    assert again.requests == 0
+
+
+def test_geocode_caches_misses(server: str, tmp_path: Path) -> None:
+    geo = make(server, tmp_path)
+    assert geo.geocode("Nowhere Village") is None
+    assert geo.geocode("Nowhere Village") is None
+    assert len(NominatimLike.requests) == 1
+
+
+def test_geocode_server_error_is_geocoder_error(server: str, tmp_path: Path) -> None:
+    with pytest.raises(GeocoderError, match="nominatim geocoder failed for 'Broken'"):
+        make(server, tmp_path).geocode("Broken")
+
+
+@pytest.mark.parametrize("name", ["google-earth", "", "Nominatimm"])
+def test_geocode_unknown_service_lists_valid_names(name: str) -> None:
+    with pytest.raises(ConfigurationError) as err:
+        geocoder_class(name)
+    assert all(valid in str(err.value) for valid in GEOCODERS)
+
+
+@pytest.mark.parametrize("name", sorted(GEOCODERS))
+def test_geocode_every_listed_service_exists_in_geopy(name: str) -> None:
+    assert geocoder_class(name).__name__ == GEOCODERS[name]
