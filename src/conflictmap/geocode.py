@@ -78,6 +78,7 @@ class OnlineGeocoder:
             self._geocoder.geocode,
             min_delay_seconds=min_delay_seconds,
             max_retries=1,
+            error_wait_seconds=error_wait_seconds,
             swallow_exceptions=False,
         )
         self.cache_path = Path(cache_path) if cache_path else default_directory() / CACHE_NAME
