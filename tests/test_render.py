@@ -299,3 +299,10 @@ def test_render_skips_places_without_coordinates(caplog: pytest.LogCaptureFixtur
     page = render_html(events, offline=True)
     assert "Nowhere" not in {e["place"] for e in decode_events(page_data(page))}
     assert "x:nan" in caplog.text
+
+
+@pytest.mark.parametrize(("lang", "attr"), [("pt-BR", "pt-BR"), ('en"><script>', "en")])
+def test_render_lang_attribute_is_a_language_tag(lang: str, attr: str) -> None:
+    page = render_html(sample_events(), lang=lang, offline=True)
+    assert f'<html lang="{attr}">' in page
+    assert "<script>alert" not in page

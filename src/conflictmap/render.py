@@ -18,6 +18,7 @@ import html
 import json
 import logging
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -49,6 +50,7 @@ _STATES = {"held": 1, "contested": 2, "lost": 3}
 _PALETTE = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
             "#7f7f00")
 _MAP_ID = "conflictmap"
+_LANG_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 # CartoDB now needs an API key in xyzservices; OpenStreetMap does not (greyed by our CSS).
 _TILES = xyz.OpenStreetMap.Mapnik
 _JS_FILES = ("conflictmap.js", "conflictmap_ui.js", "conflictmap_popup.js")
@@ -468,7 +470,7 @@ conflictmapInit({{ this._parent.get_name() }}, {{ this.options|tojson }});
         figure.script.add_child(_Raw(module.script(self, kwargs)), name=name)
 
 
-def _make_map(offline: bool, lang: str) -> folium.Map:
+def _make_map(offline: bool) -> folium.Map:
     m = folium.Map(location=None, tiles=None, zoom_control=True, prefer_canvas=True)
     m._id = _MAP_ID
     m.default_js = [] if offline else [("leaflet", f"{_LEAFLET_CDN}/leaflet.js")]
@@ -486,7 +488,7 @@ def _make_map(offline: bool, lang: str) -> folium.Map:
 
 
 def _finish(page: str, title: str, lang: str) -> str:
-    safe_lang = lang if lang.isalpha() and len(lang) <= 8 else "en"
+    safe_lang = lang if _LANG_TAG.fullmatch(lang) else "en"
     head = f'<html lang="{safe_lang}">\n<head>\n<title>{html.escape(title)}</title>'
     return page.replace("<html>\n<head>", head, 1)
 
@@ -526,7 +528,7 @@ def render_html(
             timeline = control_timeline(events)
         data = _build_data(events, timeline, title, lang, side_labels or {}, date_from,
                            date_to)
-        m = _make_map(offline, lang)
+        m = _make_map(offline)
         ConflictLayer(data, offline=offline).add_to(m)
         page = m.get_root().render()
     log.debug("rendered %d events into %d characters", len(data["ev"]["p"]), len(page))
