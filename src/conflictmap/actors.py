@@ -195,7 +195,7 @@ class ActorLexicon:
             return mention.actor
         cls = mention.generic
         named = list(named)
-        if cls in ("rebels", "jihadists"):
+        if cls in ("rebels", "jihadists", "paramilitary"):
             sides = {a.side: a for a in named if self._serves(a, cls, country)}
             if len(sides) == 1:
                 return next(iter(sides.values()))

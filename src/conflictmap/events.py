@@ -458,11 +458,27 @@ def _actors(ctx: _Context, hit: _Hit, mention: Mention,
             bare_before.append(a)
         elif a.start >= hit.start:
             bare_after.append(a)
+    if not bare_before:
+        bare_before = _shared_subject(ctx, seg_start)
     _assign_roles(ctx, hit, roles, bare_before, bare_after, country)
     gainer, loser = roles["gainer"], roles["loser"]
     if gainer is not None and loser is not None and gainer.side == loser.side:
         loser = None
     return gainer, loser
+
+
+_AND_BEFORE = re.compile(r"\b(?:en|and)\s+$", re.IGNORECASE)
+
+
+def _shared_subject(ctx: _Context, seg_start: int) -> list[ActorMention]:
+    """"X zijn ... binnengevallen en hebben Y ingenomen": the second verb shares X."""
+    text = ctx.article.text
+    if not _AND_BEFORE.search(text[max(0, seg_start - 6):seg_start]):
+        return []
+    index = bisect_right([s for s, _ in ctx.spans], seg_start) - 1
+    sentence_start = ctx.spans[index][0] if index >= 0 else 0
+    earlier = [a for a in ctx.actors if sentence_start <= a.start and a.end <= seg_start]
+    return earlier[:1]
 
 
 def _resolve(ctx: _Context, mention: ActorMention, country: str,
