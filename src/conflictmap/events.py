@@ -346,10 +346,8 @@ def _targets(ctx: _Context, hits: list[_Hit], seg_start: int,
 
 
 def _relative_between(ctx: _Context, start: int, end: int) -> re.Match[str] | None:
-    found = None
-    for found in ctx.rules.markers.relative.finditer(ctx.article.text, start, end):
-        pass
-    return found
+    matches = list(ctx.rules.markers.relative.finditer(ctx.article.text, start, end))
+    return matches[-1] if matches else None
 
 
 def _antecedent(ctx: _Context, hit: _Hit, place: Mention, places: list[Mention]) -> bool:
