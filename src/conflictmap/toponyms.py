@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate, chain
 
 from conflictmap.gazetteer import Gazetteer
@@ -145,31 +146,34 @@ def _match_at(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     A capitalised run of several words with no exact entry ("Tal Rifaat") is tried by
     transliteration skeleton before its first word alone.
     """
-    parts: list[str] = []
-    best: _Span | None = None
     words, caps = toks.words, toks.caps
-    run_end, gated = i, False
-    for j in range(i, min(len(words), i + MAX_TOKENS)):
-        if j > i and (
-            not toks.joined(j - 1) or (not caps[j] and words[j].lower() not in CONNECTORS)
-        ):
-            break
-        key = key_from_parts(parts)
-        if j > i and not gated and key not in ARABIC_ARTICLES and not gaz.continues(key):
-            gated = True  # no longer exact name; keep reading the run for the fuzzy step
-        parts.extend(word_parts(words[j]))
-        if not caps[j]:
-            continue
-        run_end = j
-        if gated:
-            continue
-        key = key_from_parts(parts)
-        if j == i and len(words[i]) <= 4 and words[i].isupper():
+    if i + 1 == len(words) or not _may_continue(toks, i + 1):
+        key = _word_key(words[i])  # the common case: a single capitalised word
+        if len(words[i]) <= 4 and words[i].isupper():
             cands = gaz.pinned(key)  # acronyms ("VS", "DRC") only by curated alias
         else:
             cands = gaz.resolve_key(key, fuzzy=False)
         if cands:
-            best = _Span(i, j, toks.starts[i], toks.ends[j], key, cands)
+            return _Span(i, i, toks.starts[i], toks.ends[i], key, cands)
+        return None if words[i].isupper() else _fallback_match(toks, i, gaz)
+    parts: list[str] = []
+    best: _Span | None = None
+    key, run_end, gated = "", i, False
+    for j in range(i, min(len(words), i + MAX_TOKENS)):
+        if j > i:
+            if not _may_continue(toks, j):
+                break
+            if not gated and key not in ARABIC_ARTICLES and not gaz.continues(key):
+                gated = True  # no longer exact name; keep reading the run for the fuzzy step
+        parts.extend(word_parts(words[j]))
+        if not caps[j]:
+            continue
+        run_end = j
+        key = key_from_parts(parts)
+        if not gated:
+            cands = gaz.resolve_key(key, fuzzy=False)
+            if cands:
+                best = _Span(i, j, toks.starts[i], toks.ends[j], key, cands)
     for last in range(run_end, best.last if best else i, -1):
         run = _fuzzy_run(toks, i, last, gaz) if caps[last] else None
         if run is not None:
@@ -177,6 +181,16 @@ def _match_at(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     if best is None and words[i].isupper():
         return None
     return best or _fallback_match(toks, i, gaz)
+
+
+def _may_continue(toks: _Toks, j: int) -> bool:
+    """True when word j may continue the name before it (glued, capitalised or a particle)."""
+    return toks.joined(j - 1) and (toks.caps[j] or toks.words[j].lower() in CONNECTORS)
+
+
+@lru_cache(maxsize=65536)
+def _word_key(word: str) -> str:
+    return key_from_parts(word_parts(word))
 
 
 def _fuzzy_run(toks: _Toks, i: int, last: int, gaz: Gazetteer) -> _Span | None:
@@ -282,16 +296,21 @@ def _keep(toks: _Toks, span: _Span, gaz: Gazetteer, lines: dict[int, bool]) -> b
         span.stop = True
     if span.first > 0 and toks.words[span.first - 1].lower() in TITLES:
         return False
-    if _title_case(toks.text, span.start, lines):
-        return not span.fuzzy
-    return _neighbour(toks, span.last, 1) is None and _neighbour(toks, span.first, -1) is None
+    glued = (
+        _neighbour(toks, span.last, 1) is not None or _neighbour(toks, span.first, -1) is not None
+    )
+    if not glued and not span.fuzzy:
+        return True
+    title = _title_case(toks.text, span.start, lines)  # headlines capitalise every word
+    return title and not span.fuzzy if glued else not title
 
 
-def _region_cue(toks: _Toks, spans: list[_Span], k: int) -> bool:
+def _region_cue(
+    toks: _Toks, spans: list[_Span], k: int, by_first: dict[int, _Span], by_last: dict[int, _Span]
+) -> bool:
     """True for 'provincie Hama', 'provincies Daraa en Sweida', 'Idlib province',
-    'Hama and Homs provinces': a region word before or after the name (across a list)."""
-    by_first = {s.first: s for s in spans}
-    by_last = {s.last: s for s in spans}
+    'Hama and Homs provinces': a region word before or after the name (across a list).
+    ``by_first``/``by_last``: the spans by their first and last word."""
     i = spans[k].first - 1
     while i >= 0:
         w = toks.words[i].lower()
@@ -398,7 +417,7 @@ def _context(toks: _Toks, spans: list[_Span], gaz: Gazetteer) -> _Context:
         ccs = {p.country for p in places if p.country}
         if len(ccs) == 1:
             keys.setdefault(next(iter(ccs)), set()).add(s.key)
-            if len(places) == 1:
+            if len(places) == 1 and top not in anchors:
                 anchors.append(top)
     return _Context(+named, keys, anchors, regions, frozenset(area))
 
@@ -478,8 +497,10 @@ def _near_context(place: Place, ctx: _Context, gaz: Gazetteer, key: str) -> bool
     """True when the place lies in or next to a country the article names, or within
     NEAR_KM of a place it names (other than by the name ``key`` itself)."""
     countries = {*ctx.named, *(cc for cc, keys in ctx.keys.items() if keys - {key})}
-    if place.country in countries or place.country in ctx.area or any(
-        place.country in gaz.neighbours.get(cc, ()) for cc in countries
+    if (
+        place.country in countries
+        or place.country in ctx.area
+        or any(place.country in gaz.neighbours.get(cc, ()) for cc in countries)
     ):
         return True
     return any(_distance_km(place, p) <= NEAR_KM for p in ctx.anchors if p.id != place.id)
@@ -491,10 +512,11 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str) -> list[Mention]:
     lines: dict[int, bool] = {}
     spans = [s for s in _spans(toks, gazetteer) if _keep(toks, s, gazetteer, lines)]
     ctx = _context(toks, spans, gazetteer)
+    by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
     out = []
     for k, span in enumerate(spans):
         places = [gazetteer.place(i) for i in span.cands[:25]]
-        cue = _region_cue(toks, spans, k)
+        cue = _region_cue(toks, spans, k, by_first, by_last)
         pinned = frozenset(gazetteer.place(i).id for i in gazetteer.pinned(span.key))
         place, _ = choose(places, ctx, cue, pinned, span.key)
         if cue and place.kind is PlaceKind.TOWN:
@@ -532,7 +554,8 @@ def explain_choice(gaz: Gazetteer, name: str, context_text: str = "") -> str:
     toks = tokenize(text)
     spans = _spans(toks, gaz)
     ctx = _context(toks, spans, gaz)
-    cue = any(_region_cue(toks, spans, k) for k in range(len(spans)))
+    by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
+    cue = any(_region_cue(toks, spans, k, by_first, by_last) for k in range(len(spans)))
     key = name_key(name)
     pinned = frozenset(gaz.place(i).id for i in gaz.pinned(key))
     best, scores = choose(places[:25], ctx, cue, pinned, key)
