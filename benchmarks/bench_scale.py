@@ -245,6 +245,14 @@ def bench_render(args: argparse.Namespace) -> None:
           f"({stages['html_mb']:.1f} MB page), rss {stages['rss_main_mb']:.0f} MB")
 
 
+def calibration() -> str:
+    """A fixed CPU task: how slow this machine is right now (about 10 us on an idle core)."""
+    import timeit
+
+    per_call = min(timeit.repeat(lambda: sum(range(1000)), number=200, repeat=5)) / 200
+    return f"sum(range(1000)) takes {per_call * 1e6:.0f} us"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
@@ -268,12 +276,14 @@ def main() -> None:
         return
     args.dir.mkdir(parents=True, exist_ok=True)
     print(f"bench_scale: jobs {args.jobs}, extractor {args.extractor}, cpus {os.cpu_count()}, "
-          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, dir {args.dir}")
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, dir {args.dir}, "
+          f"{calibration()}")
     for size in args.sizes:
         bench_size(args, size)
     if args.events:
         bench_render(args)
-    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
+          f"{calibration()}")
     if shutil.which("conflictmap") is None:
         print("note: the conflictmap command is not on PATH; install the package")
 

@@ -71,14 +71,11 @@ def default_path(beside: Path | None = None) -> Path:
 
 def article_key(article: Article, version: str) -> bytes:
     """A 20-byte hash of everything extraction reads from the article, and of ``version``."""
-    digest = hashlib.blake2b(digest_size=20)
     parts = (version, article.id, article.published, str(article.period.start),
              str(article.period.end), article.lang, article.title, article.url,
              article.source, article.path, article.text)
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")
-    return digest.digest()
+    data = "\x00".join(parts).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=20).digest()
 
 
 def encode_events(events: Sequence[Event]) -> bytes:
