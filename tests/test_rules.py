@@ -82,8 +82,9 @@ def test_rules_unknown_language_lists_the_known_ones() -> None:
 
 
 def _table_sentences() -> list[tuple[str, str]]:
-    path = Path(__file__).parent / "data" / "sentences.tsv"
-    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t")
+            for path in sorted((Path(__file__).parent / "data").glob("sentences*.tsv"))
+            for line in path.read_text(encoding="utf-8").splitlines()
             if line and not line.startswith(("#", "lang\t"))]
     return [(row[0], row[2]) for row in rows]
 
