@@ -34,7 +34,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from conflictmap.consolidate import control_timeline
-from conflictmap.model import Actor, Change, ControlSpan, Event, Place, PlaceKind, Source, Status
+from conflictmap.model import Actor, Change, ControlSpan, Event, Place, PlaceKind, Status
 
 log = logging.getLogger(__name__)
 
@@ -128,21 +128,6 @@ class _Blob:
             return 0
         return self.actors.add(a.id, a) + 1
 
-    def article(self, s: Source) -> int:
-        return self.articles.add((s.article, s.url, s.title, s.published))
-
-    def quote(self, s: Source, e: Event) -> int:
-        """Index of the quote with the event's place and actor names factored out."""
-        q = s.quote
-        if "\x00" in q or "\x01" in q or "\x02" in q or "\x03" in q:
-            return self.quotes.add("\x00" + q)  # kept literally
-        for name, mark in ((e.place.name, "\x01"),
-                           (e.actor.name if e.actor else "", "\x02"),
-                           (e.losing_actor.name if e.losing_actor else "", "\x03")):
-            if len(name) > 1:
-                q = q.replace(name, mark)
-        return self.quotes.add(q)
-
     def encode_actors(self) -> dict:
         names, sides = [], []
         for a in self.actors.items:
@@ -226,13 +211,8 @@ def _order_events(blob: _Blob, events: list[Event]) -> list[Event]:
 
 
 def _encode_events(blob: _Blob, events: Sequence[Event]) -> tuple[dict, dict]:
-    place_index, article, quote, actor = blob.places.index, blob.article, blob.quote, blob.actor
-    src_a: list[int] = []
-    src_q: list[int] = []
-    for e in events:
-        for s in e.sources:
-            src_a.append(article(s))
-            src_q.append(quote(s, e))
+    place_index, actor = blob.places.index, blob.actor
+    src_a, src_q = _encode_sources(blob, events)
     cols = {
         "p": _delta([place_index[e.place.id] for e in events]),
         "e": _delta([e.period.end.toordinal() - _EPOCH for e in events]),
@@ -243,6 +223,45 @@ def _encode_events(blob: _Blob, events: Sequence[Event]) -> tuple[dict, dict]:
         "n": [len(e.sources) for e in events],
     }
     return cols, {"a": _delta(src_a), "q": _delta(src_q)}
+
+
+def _encode_sources(blob: _Blob, events: Sequence[Event]) -> tuple[list[int], list[int]]:
+    """Article and quote indices of every source (the hot loop, so written out flat)."""
+    arts, art_index = blob.articles.items, blob.articles.index
+    quotes, quote_index = blob.quotes.items, blob.quotes.index
+    src_a: list[int] = []
+    src_q: list[int] = []
+    for e in events:
+        names = _quote_names(e)
+        for s in e.sources:
+            key = (s.article, s.url, s.title, s.published)
+            a = art_index.get(key)
+            if a is None:
+                a = art_index[key] = len(arts)
+                arts.append(key)
+            src_a.append(a)
+            q = _factor_quote(s.quote, names)
+            i = quote_index.get(q)
+            if i is None:
+                i = quote_index[q] = len(quotes)
+                quotes.append(q)
+            src_q.append(i)
+    return src_a, src_q
+
+
+def _quote_names(e: Event) -> tuple[tuple[str, str], ...]:
+    pairs = ((e.place.name, "\x01"), (e.actor.name if e.actor else "", "\x02"),
+             (e.losing_actor.name if e.losing_actor else "", "\x03"))
+    return tuple(p for p in pairs if len(p[0]) > 1)
+
+
+def _factor_quote(q: str, names: tuple[tuple[str, str], ...]) -> str:
+    """The quote with the event's place and actor names as \x01-\x03 (see _build_data)."""
+    if "\x00" in q or "\x01" in q or "\x02" in q or "\x03" in q:
+        return "\x00" + q  # kept literally
+    for name, mark in names:
+        q = q.replace(name, mark)
+    return q
 
 
 def _span_matcher(events: Sequence[Event]) -> Callable[[ControlSpan], tuple[int | None, int]]:
@@ -280,11 +299,13 @@ def _encode_spans(blob: _Blob, events: Sequence[Event],
     extra: list[list[int]] = []
     for spans in timeline.values():
         for span in spans:
-            if span.start > last or span.state not in _STATES or not _located(span.place):
+            if span.start > last or span.state not in _STATES:
                 continue
             i, code = match(span)
             if code and not codes[i]:
                 codes[i] = code
+                continue
+            if not _located(span.place):
                 continue
             extra.append([blob.place(span.place), _day(span.start), _STATES[span.state],
                           blob.actor(span.holder), 0 if i is None else i + 1])
