@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -295,3 +296,249 @@ def test_cli_errors_subprocess(tmp_path):
     done = _cli("build", "nowhere", "--out", "out", cwd=tmp_path)
     assert done.returncode == 1
     assert_clean_stderr(done.stderr, "nowhere")
+
+
+# ---- bad data files: gazetteer overrides, gazetteer TSV rows, rules, actors ----
+
+_PLACE = '[[place]]\nname = "X"\nlat = 1.0\nlon = 1.0\ncountry = "SY"\n'
+# (file name, content, line the error must name or None)
+OVERRIDES: list[tuple[str, str | bytes, int | None]] = [
+    ("syntax.toml", '[[place]]\nname = "x\nlat = 1\n', 2),
+    ("unknown_table.toml", '[[foo]]\nname = "x"\n', 1),
+    ("no_lat.toml", '[[place]]\nname = "X"\nlon = 1.0\n', 1),
+    ("lat_str.toml", _PLACE.replace("lat = 1.0", 'lat = "north"'), 1),
+    ("lat_far.toml", _PLACE.replace("lat = 1.0", "lat = 200.0"), 1),
+    ("lat_nan.toml", _PLACE.replace("lat = 1.0", "lat = nan"), 1),
+    ("lon_inf.toml", _PLACE.replace("lon = 1.0", "lon = -inf"), 1),
+    ("country.toml", _PLACE.replace('"SY"', '"XYZ"'), 1),
+    ("names_str.toml", _PLACE + 'names = "Y"\n', 1),
+    ("names_int.toml", _PLACE + "names = [1, 2]\n", 1),
+    ("pin_unknown.toml", '[[pin]]\nname = "Homs"\nplace = "geonames:0"\n', 1),
+    ("pin_noname.toml", '[[pin]]\nplace = "geonames:169577"\n', 1),
+    ("bad_id.toml", '[[place]]\nid = "bad id <script>"\n' + _PLACE.split("\n", 1)[1], 1),
+    ("kind.toml", _PLACE + 'kind = "planet"\n', 1),
+    ("pop_str.toml", _PLACE + 'population = "many"\n', 1),
+    ("second_entry.toml", _PLACE + "\n" + _PLACE.replace("lat = 1.0", "lat = 100.0"), 7),
+    ("place_table.toml", _PLACE.replace("[[place]]", "[place]"), None),
+]
+# Gazetteer.load lets these escape as TypeError / UnicodeDecodeError / RecursionError /
+# OverflowError (see the report).
+OVERRIDES_CRASH: list[tuple[str, str | bytes]] = [
+    ("pin_int.toml", "pin = 5\n"),
+    ("latin1.toml", _PLACE.replace('"X"', '"Café"').encode("latin-1")),
+    ("binary.toml", bytes(range(256))),
+    ("deep.toml", "a = " + "[" * 100_000),
+    ("pop_huge.toml", _PLACE + "population = 99999999999999999999\n"),
+]
+
+
+def _write(path: Path, content: str | bytes) -> Path:
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("name", "content", "line"), OVERRIDES, ids=[c[0] for c in OVERRIDES])
+def test_cli_errors_bad_overrides(tmp_path, capsys, name, content, line):
+    from conflictmap.errors import GazetteerError
+    from conflictmap.gazetteer import Gazetteer
+
+    path = _write(tmp_path / name, content)
+    with pytest.raises(GazetteerError) as info:
+        Gazetteer.load(overrides=path)
+    assert info.value.path == str(path) and "\n" not in str(info.value)
+    if line is not None:
+        assert info.value.line == line
+    if name in ("syntax.toml", "lat_str.toml", "second_entry.toml"):  # and through the CLI
+        code, _, err = _run(["gazetteer", "lookup", "Homs", "--overrides", str(path)], capsys)
+        assert code == 2
+        assert_clean_stderr(err, name)
+
+
+@pytest.mark.xfail(strict=True, reason="gazetteer.apply_overrides: reads with read_text/tomllib "
+                   "and iterates tables unchecked; only TOMLDecodeError and shape errors of "
+                   "[[place]] are turned into GazetteerError")
+@pytest.mark.parametrize(("name", "content"), OVERRIDES_CRASH, ids=[c[0] for c in OVERRIDES_CRASH])
+def test_cli_errors_hostile_overrides(tmp_path, capsys, name, content):
+    from conflictmap.errors import GazetteerError
+    from conflictmap.gazetteer import Gazetteer
+
+    path = _write(tmp_path / name, content)
+    with pytest.raises(GazetteerError):
+        Gazetteer.load(overrides=path)
+
+
+@pytest.mark.xfail(strict=True, reason="a --overrides path that does not exist is ignored "
+                   "silently (a typo loses the analyst's pins); expected a GazetteerError")
+def test_cli_errors_missing_overrides_file(tmp_path, capsys):
+    code, _, err = _run(["gazetteer", "lookup", "Homs", "--overrides",
+                         str(tmp_path / "typo.toml")], capsys)
+    assert code == 2
+    assert_clean_stderr(err, "typo.toml")
+
+
+def test_cli_errors_overrides_is_a_folder(tmp_path, capsys):
+    code, _, err = _run(["gazetteer", "lookup", "Homs", "--overrides", str(tmp_path)], capsys)
+    assert code == 2
+    assert_clean_stderr(err, str(tmp_path))
+
+
+@pytest.fixture(scope="module")
+def gazetteer_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from conflictmap.gazetteer import default_directory
+
+    folder = tmp_path_factory.mktemp("gazetteer") / "gaz"
+    shutil.copytree(default_directory(), folder, ignore=shutil.ignore_patterns("*.json"))
+    return folder
+
+
+# (file, row appended, or the whole file when bytes replace it)
+GAZETTEER_ROWS: list[tuple[str, str | bytes]] = [
+    ("aliases.tsv", "onlyonefield\n"),
+    ("aliases.tsv", "Name\tnot:an-id\n"),
+    ("aliases.tsv", "\x00\x01\n"),
+    ("extra_places.tsv", "cm:x\ttown\tX\tnorth\t1.0\tSY\n"),
+    ("extra_places.tsv", "cm:x\ttown\tX\t1.0\t1.0\n"),
+    ("extra_places.tsv", "cm:x\tplanet\tX\t1.0\t1.0\tSY\n"),
+    ("extra_places.tsv", "cm:x\ttown\tX\t95\t1.0\tSY\n"),
+    ("extra_places.tsv", "cm:x\ttown\tX\tnan\t1.0\tSY\n"),
+    ("extra_places.tsv", "cm:x\ttown\tX\t1.0\t1.0\tSYR\n"),
+    ("demonyms.tsv", "Syrisch\tSYR\n"),
+    ("demonyms.tsv", "Syrisch\n"),
+    ("places.bin.gz", b"not gzip"),
+    ("places.bin.gz", b""),
+]
+GAZETTEER_CRASH: list[tuple[str, str | bytes]] = [
+    ("aliases.tsv", "Caf\xe9\tgeonames:170063\n".encode("latin-1")),
+    ("stopwords.txt", b"\xff\xfe\x00"),
+]
+
+
+def _damage(source: Path, folder: Path, name: str, content: str | bytes) -> Path:
+    shutil.copytree(source, folder)
+    target = folder / name
+    if isinstance(content, bytes) and not name.endswith((".tsv",)):
+        target.write_bytes(content)
+    else:
+        extra = content if isinstance(content, bytes) else content.encode("utf-8")
+        target.write_bytes(target.read_bytes() + extra)
+    return target
+
+
+@pytest.mark.parametrize(("name", "content"), GAZETTEER_ROWS,
+                         ids=[f"{n}-{i}" for i, (n, _) in enumerate(GAZETTEER_ROWS)])
+def test_cli_errors_bad_gazetteer_rows(gazetteer_copy, tmp_path, name, content):
+    from conflictmap.errors import GazetteerError
+    from conflictmap.gazetteer import Gazetteer
+
+    target = _damage(gazetteer_copy, tmp_path / "gaz", name, content)
+    with pytest.raises(GazetteerError) as info:
+        Gazetteer.load(directory=tmp_path / "gaz").lookup("Aleppo")
+    assert info.value.path == str(target) and "\n" not in str(info.value)
+    if name.endswith(".tsv"):
+        lines = target.read_text(encoding="utf-8").splitlines()
+        assert info.value.line == len(lines)
+
+
+@pytest.mark.xfail(strict=True, raises=UnicodeDecodeError,
+                   reason="gazetteer.tsv_rows and the stopwords reader do not catch "
+                   "UnicodeDecodeError")
+@pytest.mark.parametrize(("name", "content"), GAZETTEER_CRASH, ids=[n for n, _ in GAZETTEER_CRASH])
+def test_cli_errors_gazetteer_not_utf8(gazetteer_copy, tmp_path, name, content):
+    from conflictmap.errors import GazetteerError
+    from conflictmap.gazetteer import Gazetteer
+
+    _damage(gazetteer_copy, tmp_path / "gaz", name, content)
+    with pytest.raises(GazetteerError):
+        Gazetteer.load(directory=tmp_path / "gaz").lookup("Aleppo")
+
+
+def _rules_variants() -> dict[str, tuple[str, str]]:
+    from conflictmap.rules import RULES_DIR
+
+    nl = (RULES_DIR / "nl.toml").read_text(encoding="utf-8")
+    head = nl.split("[[trigger]]")[0]
+    return {
+        "syntax": ("nl.toml", nl.replace('lang = "nl"', 'lang = "nl', 1)),
+        "nolang": ("nl.toml", nl.replace('lang = "nl"\n', "", 1)),
+        "badregex": ("nl.toml", nl.replace("[define]\n", "[define]\nBROKEN = '(open'\n", 1)
+                     .replace("%END%", "%BROKEN%", 1)),
+        "trigger_int": ("nl.toml", head + "trigger = 5\n"),
+        "keywords_str": ("nl.toml", nl.replace("keywords = [", 'keywords = "x"\nold = [', 1)),
+        "sides_int": ("nl.toml", nl.replace("[sides]\n", "[sides]\nbroken = 5\n", 1)),
+    }
+
+
+@pytest.mark.parametrize("case", list(_rules_variants()))
+def test_cli_errors_bad_rules_file(tmp_path, case):
+    from conflictmap.errors import RulesError
+    from conflictmap.rules import load_file
+
+    name, text = _rules_variants()[case]
+    path = _write(tmp_path / name, text)
+    with pytest.raises(RulesError) as info:
+        load_file(path)
+    assert info.value.path == str(path) and info.value.line is not None
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.xfail(strict=True, raises=(RecursionError, UnicodeDecodeError),
+                   reason="rules.load_file catches OSError and TOMLDecodeError only")
+@pytest.mark.parametrize("content", [b'lang = "nl"\nx = "\xe9"\n', b"x = " + b"[" * 100_000],
+                         ids=["latin1", "deep"])
+def test_cli_errors_hostile_rules_file(tmp_path, content):
+    from conflictmap.errors import RulesError
+    from conflictmap.rules import load_file
+
+    with pytest.raises(RulesError):
+        load_file(_write(tmp_path / "nl.toml", content))
+
+
+def _actors_dir(tmp_path: Path, text: str | bytes) -> Path:
+    from conflictmap.rules import RULES_DIR
+
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    _write(folder / "actors.toml", text)
+    return folder
+
+
+def _actor_variants() -> dict[str, str | bytes]:
+    from conflictmap.rules import RULES_DIR
+
+    act = (RULES_DIR / "actors.toml").read_text(encoding="utf-8")
+    return {
+        "syntax": act.replace('id = "syria_gov"', 'id = "syria_gov', 1),
+        "kind": act.replace('kind = "state"', 'kind = "empire"', 1),
+        "noid": act.replace('id = "syria_gov"\n', "", 1),
+        "unknown_country_actor": act + '\n[countries.ZZ]\narmy = "nobody"\n',
+    }
+
+
+@pytest.mark.parametrize("case", list(_actor_variants()))
+def test_cli_errors_bad_actors_file(tmp_path, case):
+    from conflictmap.actors import ActorLexicon
+    from conflictmap.errors import RulesError
+
+    folder = _actors_dir(tmp_path, _actor_variants()[case])
+    with pytest.raises(RulesError) as info:
+        ActorLexicon.load(folder)
+    assert info.value.path == str(folder / "actors.toml") and "\n" not in str(info.value)
+
+
+@pytest.mark.xfail(strict=True, raises=(TypeError, UnicodeDecodeError, RecursionError),
+                   reason="actors._read_actors: 'actor = 5', 'classes = 5', non-UTF-8 and deep "
+                   "nesting escape as TypeError/UnicodeDecodeError/RecursionError")
+@pytest.mark.parametrize("content", ["actor = 5\n", b'[[actor]]\nid = "x\xe9"\n',
+                                     "x = " + "[" * 100_000,
+                                     '[[actor]]\nid = "a"\nname = "A"\nside = "a"\n'
+                                     'kind = "state"\nclasses = 5\n'],
+                         ids=["actor_int", "latin1", "deep", "classes_int"])
+def test_cli_errors_hostile_actors_file(tmp_path, content):
+    from conflictmap.actors import ActorLexicon
+    from conflictmap.errors import RulesError
+
+    with pytest.raises(RulesError):
+        ActorLexicon.load(_actors_dir(tmp_path, content)).find("Russische troepen", "nl")
