@@ -178,16 +178,24 @@ def test_store_atomic_write_keeps_mode_and_follows_symlinks(tmp_path):
     assert stat.S_IMODE((tmp_path / "fresh.html").stat().st_mode) == 0o666 & ~umask
 
 
-def test_store_atomic_write_to_a_pipe_does_not_replace_it(tmp_path):
+@pytest.mark.parametrize("via_symlink", [False, True], ids=["pipe", "symlink-to-pipe"])
+def test_store_atomic_write_to_a_pipe_does_not_replace_it(tmp_path, via_symlink):
+    """Like `-o /dev/stdout`: write into the pipe, never rename over the device node."""
     fifo = tmp_path / "out.csv"
     os.mkfifo(fifo)
+    given = fifo
+    if via_symlink:
+        given = tmp_path / "stdout"
+        given.symlink_to(fifo)
     got: list[bytes] = []
     reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
     reader.start()
-    write_csv([_event()], fifo)
+    write_csv([_event()], given)
     reader.join(10)
-    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and given.exists()
+    assert given.is_symlink() == via_symlink
     assert got and got[0].startswith(b"event_id,")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"out.csv", given.name})
 
 
 def test_store_atomic_write_onto_a_directory_fails_cleanly(tmp_path):

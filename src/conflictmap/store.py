@@ -130,16 +130,16 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[Any]
     is written directly: there is nothing to keep, and renaming over it would replace the
     device node.
     """
-    target = _resolve_target(path)
     kwargs: dict[str, Any] = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
     try:
-        info = target.stat()
-    except FileNotFoundError:
+        info = os.stat(path)  # follows symlinks: /dev/stdout -> /proc/self/fd/1 -> a pipe
+    except (FileNotFoundError, NotADirectoryError):
         info = None
     if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
-        with open(target, mode, **kwargs) as handle:
+        with open(path, mode, **kwargs) as handle:
             yield handle
         return
+    target = _resolve_target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(target)
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".tmp", dir=target.parent)
