@@ -21,6 +21,15 @@ from conflictmap.store import dump_jsonl
 from conflictmap.synthetic import TemplateSpec, make_article, write_folder
 
 
+@pytest.fixture(autouse=True)
+def _plain_logging(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Undo the CLI's logging setup (other tests run main()) so caplog sees our records."""
+    logger = logging.getLogger("conflictmap")
+    monkeypatch.setattr(logger, "handlers", [])
+    monkeypatch.setattr(logger, "propagate", True)
+    monkeypatch.setattr(logger, "level", logging.NOTSET)
+
+
 def _calls(spec: TemplateSpec) -> int:
     return worker_extractor(spec)[0].calls
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,15 @@ from conflictmap.pipeline import (
 )
 from conflictmap.store import dump_jsonl
 from conflictmap.synthetic import TemplateSpec, write_jsonl
+
+
+@pytest.fixture(autouse=True)
+def _plain_logging(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Undo the CLI's logging setup (other tests run main()) so caplog sees our records."""
+    logger = logging.getLogger("conflictmap")
+    monkeypatch.setattr(logger, "handlers", [])
+    monkeypatch.setattr(logger, "propagate", True)
+    monkeypatch.setattr(logger, "level", logging.NOTSET)
 
 
 @pytest.fixture(scope="module")
