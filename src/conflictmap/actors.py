@@ -47,7 +47,8 @@ class _ActorEntry:
 
 @dataclass(frozen=True, slots=True)
 class _LanguageIndex:
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str]  # lower-case: searched in lower-cased text (much faster)
+    folded: re.Pattern[str]  # the same, ignoring case, for texts whose length lower() changes
     aliases: dict[str, tuple[str, str]]  # lower-cased alias -> (actor id, alias as written)
     generic: dict[str, str]  # lower-cased noun -> class
     demonyms: dict[str, str]  # lower-cased demonym -> country
@@ -74,12 +75,10 @@ def _build_index(rules: LanguageRules, known: set[str]) -> _LanguageIndex:
     generic = {noun.lower(): cls for cls, nouns in rules.generic for noun in nouns}
     demonyms = {d.lower(): country for country, words in rules.demonyms for d in words}
     suffix = rules.markers.actor_suffix.pattern
-    pattern = re.compile(
-        rf"(?<![\w-])(?:(?P<named>{trie_pattern(aliases)})(?:{suffix})?|"
-        rf"(?:(?P<dem>{trie_pattern(demonyms)})\s+)?(?P<gen>{trie_pattern(generic)}))(?![\w-])",
-        re.IGNORECASE,
-    )
-    return _LanguageIndex(pattern, aliases, generic, demonyms, dict(rules.sides))
+    body = (rf"(?<![\w-])(?:(?P<named>{trie_pattern(aliases)})(?:{suffix.lower()})?|"
+            rf"(?:(?P<dem>{trie_pattern(demonyms)})\s+)?(?P<gen>{trie_pattern(generic)}))(?![\w-])")
+    return _LanguageIndex(re.compile(body), re.compile(body, re.IGNORECASE), aliases, generic,
+                          demonyms, dict(rules.sides))
 
 
 def _read_actors(path: Path) -> tuple[dict[str, _ActorEntry], dict[str, dict[str, str]]]:
@@ -150,27 +149,33 @@ class ActorLexicon:
     def find(self, text: str, lang: str, offset: int = 0) -> list[ActorMention]:
         """Every actor mention in ``text``; offsets are shifted by ``offset``."""
         index = self._index(lang)
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            matches = index.pattern.finditer(lowered)
+        else:
+            matches = index.folded.finditer(text)
         mentions = []
-        for match in index.pattern.finditer(text):
-            mention = self._mention(index, match, offset)
+        for match in matches:
+            mention = self._mention(index, match, text, offset)
             if mention is not None:
                 mentions.append(mention)
         return mentions
 
-    def _mention(self, index: _LanguageIndex, match: re.Match[str],
+    def _mention(self, index: _LanguageIndex, match: re.Match[str], text: str,
                  offset: int) -> ActorMention | None:
         start, end = match.start() + offset, match.end() + offset
-        named = match.group("named")
-        if named:
+        written_here = text[match.start():match.end()]
+        if match.group("named"):
+            named = text[match.start("named"):match.end("named")]
             actor_id, written = index.aliases[_normal(named)]
             if _case_sensitive(written) and " ".join(named.split()) != written:
                 return None  # "is" is not "IS"
-            return ActorMention(self.get(actor_id), start, end, match.group())
+            return ActorMention(self.get(actor_id), start, end, written_here)
         noun = _normal(match.group("gen"))
         country = index.demonyms.get(_normal(match.group("dem") or ""), "")
         cls = index.generic.get(noun, "")
         actor = self._default(country, cls) if country else None
-        return ActorMention(actor, start, end, match.group(), generic=cls, country=country)
+        return ActorMention(actor, start, end, written_here, generic=cls, country=country)
 
     def _default(self, country: str, cls: str) -> Actor | None:
         actor_id = self._countries.get(country, {}).get(cls)

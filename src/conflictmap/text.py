@@ -24,8 +24,11 @@ _ABBREVIATION_WORDS = """
 """
 _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 
-_STOP = re.compile(r"[.!?…]+[\"'”’»)\]]*|\n")
-_NEXT_START = re.compile(r"\s*[\"'“‘„«(\[¡¿-]?\s*[A-ZÀ-ÖØ-Þ0-9]")
+# A stop followed by whitespace and a sentence start (or the end), or a line break: the
+# regex does the scanning, Python only checks abbreviations.
+_STOP = re.compile(
+    r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘„«(\[¡¿-]?\s*[A-ZÀ-ÖØ-Þ0-9]|\s*$)|\n"
+)
 _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
 
 
@@ -41,15 +44,8 @@ def _is_abbreviation(text: str, stop: int) -> bool:
 
 
 def _ends_sentence(text: str, match: re.Match[str]) -> bool:
-    if match.group() == "\n":
-        return True
-    after = match.end()
-    if after < len(text) and not text[after].isspace():
-        return False  # "3.5", "U.S.A", "www.nos.nl"
-    if not _NEXT_START.match(text, after):
-        return after >= len(text.rstrip())
-    return not (match.group().startswith(".") and len(match.group()) == 1
-                and _is_abbreviation(text, match.start()))
+    stop = match.group()
+    return stop != "." or not _is_abbreviation(text, match.start())
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -307,7 +307,11 @@ def load_file(path: Path) -> LanguageRules:
     triggers = tuple(_trigger(source, entry, subst) for entry in entries)
     any_trigger = re.compile("|".join(f"(?:{t.pattern.pattern})" for t in triggers), _FLAGS)
     keywords = _strings(source, data.get("keywords"), "keywords")
-    keyword_re = re.compile(trie_pattern(keywords))  # searched in lower-cased text
+    # Keywords match at the start of a word; "-handen" matches inside one ("rebellenhanden").
+    starts = [k for k in keywords if not k.startswith("-")]
+    inside = [k[1:] for k in keywords if k.startswith("-")]
+    keyword_re = re.compile(rf"\b{trie_pattern(starts)}" + (f"|{trie_pattern(inside)}" if inside
+                                                            else ""))
     return LanguageRules(
         lang=lang, path=str(path), triggers=triggers, any_trigger=any_trigger,
         keywords=keyword_re, markers=markers,
