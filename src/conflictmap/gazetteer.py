@@ -94,7 +94,7 @@ def tsv_rows(path: Path, min_fields: int) -> Iterator[tuple[int, list[str]]]:
     """(line number, fields) of a tab-separated file, skipping blank and # lines."""
     if not path.exists():
         return
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(read_text(path).splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         fields = [f.strip() for f in line.split("\t")]
@@ -151,9 +151,11 @@ class Gazetteer:
         gaz._load_demonyms(directory / "demonyms.tsv")
         gaz._load_stopwords(directory / "stopwords.txt")
         gaz._load_geocoded(directory / "geocoded.json")
+        if overrides:  # a path the user gave must exist
+            gaz._load_overrides(Path(overrides))
+        elif (directory / "overrides.toml").exists():
+            gaz._load_overrides(directory / "overrides.toml")
         overrides = Path(overrides) if overrides else directory / "overrides.toml"
-        if overrides.exists():
-            gaz._load_overrides(overrides)
         gaz.version = _content_hash([directory / f for f in DATA_FILES] + [overrides])
         log.debug("gazetteer %s: %d places, version %s", directory, len(gaz), gaz.version)
         return gaz
@@ -212,7 +214,7 @@ class Gazetteer:
 
     def _load_stopwords(self, path: Path) -> None:
         if path.exists():
-            lines = path.read_text(encoding="utf-8").splitlines()
+            lines = read_text(path).splitlines()
             self.stopwords = frozenset(w.strip() for w in lines if w and not w.startswith("#"))
 
     def _load_geocoded(self, path: Path) -> None:
@@ -388,13 +390,15 @@ OVERRIDE_PLACE_KEYS = {"id", "name", "lat", "lon", "country", "kind", "names", "
 
 def apply_overrides(gaz: Gazetteer, path: Path) -> None:
     """Add the ``[[place]]`` entries and apply the ``[[pin]]`` entries of an overrides file."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"at line (\d+)", str(exc))
         line = int(where.group(1)) if where else getattr(exc, "lineno", None)
         raise GazetteerError(f"not valid TOML: {exc}", path, line) from None
+    except RecursionError:
+        raise GazetteerError("not valid TOML: nested too deeply", path) from None
     unknown = set(data) - {"place", "pin"}
     if unknown:
         raise GazetteerError(
@@ -402,9 +406,16 @@ def apply_overrides(gaz: Gazetteer, path: Path) -> None:
             path,
             _header_line(text, sorted(unknown)[0], 0),
         )
+    for table in ("place", "pin"):
+        entries = data.get(table, [])
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise GazetteerError(
+                f"expected [[{table}]] tables, got {table} = {type(entries).__name__}",
+                path,
+                _header_line(text, table, 0),
+            )
     for n, entry in enumerate(data.get("place", [])):
-        line = _header_line(text, "place", n)
-        place, names = _override_place(entry, path, line)
+        place, names = _override_place(entry, path, _header_line(text, "place", n))
         gaz.add_place(place, names)
     for n, entry in enumerate(data.get("pin", [])):
         line = _header_line(text, "pin", n)
@@ -418,6 +429,19 @@ def apply_overrides(gaz: Gazetteer, path: Path) -> None:
         gaz.pin(entry["name"], i)
 
 
+def read_text(path: Path) -> str:
+    """A data file's UTF-8 text; GazetteerError (with the line) when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise GazetteerError(f"not UTF-8 text ({exc.reason})", path, line) from None
+    except FileNotFoundError:
+        raise GazetteerError("file not found", path) from None
+    except OSError as exc:
+        raise GazetteerError(f"cannot read ({exc.strerror or exc})", path) from None
+
+
 def _override_place(entry: dict, path: Path, line: int) -> tuple[Place, list[str]]:
     expected = "expected [[place]] with name, lat, lon, country (and optional id, kind, names)"
     if not {"name", "lat", "lon"} <= set(entry) or set(entry) - OVERRIDE_PLACE_KEYS:
@@ -426,6 +450,8 @@ def _override_place(entry: dict, path: Path, line: int) -> tuple[Place, list[str
         kind = PlaceKind(entry.get("kind", "town"))
         lat, lon = float(entry["lat"]), float(entry["lon"])
         population = int(entry.get("population", 0))
+        if not 0 <= population < 2**62:
+            raise ValueError(population)
     except (TypeError, ValueError):
         raise GazetteerError(
             f"{expected}; kind one of {[k.value for k in KINDS]}, lat/lon numbers", path, line

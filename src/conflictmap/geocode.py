@@ -148,7 +148,7 @@ def read_cache(path: Path) -> dict[str, dict | None]:
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # unreadable, not UTF-8, not JSON
         from conflictmap.errors import GazetteerError
 
         raise GazetteerError(f"geocoder cache is not valid JSON ({exc})", path) from None
