@@ -132,7 +132,7 @@ class Extractor:
         events: list[Event] = []
         for i in hot:
             events.extend(self._sentence(ctx, i))
-        return _propagate_denials(events)
+        return _drop_fighting_before_change(_propagate_denials(events))
 
     def _context(self, article: Article, rules: LanguageRules, spans: list[tuple[int, int]],
                  last_end: int) -> _Context:
@@ -206,6 +206,16 @@ def _propagate_denials(events: list[Event]) -> list[Event]:
             e = replace(e, status=Status.DISPUTED, change=Change.CONTESTED)
         out.append(e)
     return out
+
+
+def _drop_fighting_before_change(events: list[Event]) -> list[Event]:
+    """Fighting for a place the same article says changed hands in that window is part of
+    that change, not a second event (undisputed contested reports only)."""
+    changes = [e for e in events if e.change is not Change.CONTESTED]
+    return [e for e in events
+            if e.change is not Change.CONTESTED or e.status is Status.DISPUTED
+            or not any(c.place.id == e.place.id and c.period.overlaps(e.period)
+                       for c in changes)]
 
 
 # --- places ---------------------------------------------------------------------------

@@ -29,15 +29,14 @@ _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _STOP = re.compile(
     r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘„«(\[¡¿-]?\s*[A-ZÀ-ÖØ-Þ0-9]|\s*$)|\n"
 )
-_WORD_BEFORE = re.compile(r"([\w.]+)\.$")
 
 
 def _is_abbreviation(text: str, stop: int) -> bool:
     """True when the period at ``stop`` closes an abbreviation or an initial."""
-    match = _WORD_BEFORE.search(text, max(0, stop - 20), stop + 1)
-    if match is None:
+    chunk = text[max(0, stop - 12):stop].rsplit(None, 1)
+    word = chunk[-1].lstrip("\"'“‘„«([") if chunk else ""
+    if not word:
         return False
-    word = match.group(1)
     if len(word) == 1 and word.isalpha() and word.isupper():
         return True  # an initial: "A. Jansen"
     return word.lower() in _ABBREVIATIONS
