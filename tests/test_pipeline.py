@@ -118,3 +118,14 @@ def test_build_puts_the_cache_beside_the_output(tmp_path: Path, corpus: Path) ->
     assert summary.articles == 300
     assert (tmp_path / ".cache" / "conflictmap.sqlite").exists()
     assert (tmp_path / "out" / "events.geojson").exists()
+
+
+def test_pipeline_abandoned_stream_stops_its_workers(corpus: Path) -> None:
+    import multiprocessing
+
+    stream = stream_reports(read_articles([corpus]), TemplateSpec(),
+                            options=RunOptions(jobs=2, cache=False, batch=4))
+    next(stream)
+    assert multiprocessing.active_children()
+    stream.close()
+    assert not multiprocessing.active_children()

@@ -151,8 +151,12 @@ def stream_reports(
         tagged = _lookups(_batched(articles, options.batch), cache, version)
         for (batch, keys, hits), outcomes in ordered_map(engine, tagged):
             yield from _merge(batch, keys, hits, iter(outcomes), cache, runlog)
-    finally:
+    except BaseException:  # interrupted or abandoned: do not wait for work in flight
+        getattr(engine, "terminate", engine.close)()
+        raise
+    else:
         engine.close()
+    finally:
         if cache is not None:
             log.info("cache %s: %d hits, %d extracted", cache.path, cache.hits, cache.misses)
             cache.close()
