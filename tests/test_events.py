@@ -113,3 +113,23 @@ def test_events_status(extractor: Extractor, text: str, status: Status) -> None:
 def test_events_partial_control_is_part_of_town(extractor: Extractor) -> None:
     (event,) = extractor.extract(_article("Rebellen hebben delen van Homs ingenomen.\n\nSyrië"))
     assert (event.change, event.geo_precision) == (Change.CONTESTED, 2)
+
+
+def test_events_denial_elsewhere_disputes_the_claims(extractor: Extractor) -> None:
+    text = ("Volgens Moskou is Pokrovsk gisteren ingenomen. Russische troepen zeggen dat de stad "
+            "volledig in handen is. Kyiv ontkent dat.\n\nOekraïne")
+    events = consolidate(extractor.extract(_article(text)))
+    assert [(e.change, e.status) for e in events] == [(Change.CONTESTED, Status.DISPUTED)]
+
+
+def test_events_fighting_before_a_change_is_part_of_it(extractor: Extractor) -> None:
+    text = ("Er wordt hevig gevochten om Bakhmut. Gisteren hebben Russische troepen Bakhmut "
+            "ingenomen.\n\nOekraïne")
+    assert [e.change for e in extractor.extract(_article(text))] == [Change.CAPTURE]
+
+
+def test_events_relative_clause_points_at_its_antecedent(extractor: Extractor) -> None:
+    text = ("Pokrovsk ligt ten noordwesten van Donetsk, dat in 2014 door separatisten werd "
+            "ingenomen.\n\nOekraïne")
+    (event,) = extractor.extract(_article(text))
+    assert "Donetsk" in event.place.name and event.period.start.year == 2014
