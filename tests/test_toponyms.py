@@ -248,6 +248,25 @@ def test_toponyms_coordinates(
     assert km(lat, lon, m.place.lat, m.place.lon) < 10
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Bovendien stuurt Iran Syrië wapens via Irak.",
+            ["Iran:country", "Syrië:country", "Irak:country"],
+        ),
+        ("Een Oekraïne-kenner legde het uit.", ["Oekraïne:country"]),
+        ("Sinds de Gaza-oorlog is de regio onrustig.", ["Gaza:region"]),  # never the town
+        ("Het Assad-regime viel in december.", []),
+    ],
+)
+def test_toponyms_adjacent_countries_and_compounds(
+    gaz: Gazetteer, text: str, expected: list[str]
+) -> None:
+    found = [f"{m.as_written}:{m.place.kind.value}" for m in find_places(text, gaz, "nl")]
+    assert found == expected
+
+
 def test_toponyms_offsets_are_absolute_and_sorted(gaz: Gazetteer) -> None:
     text = "Aleppo viel.\n\nDaarna Hama, en later Homs en Damascus in Syrië."
     mentions = find_places(text, gaz, "nl")

@@ -126,6 +126,7 @@ class _Span:
     cands: tuple[int, ...]
     fuzzy: bool = False
     stop: bool = False
+    after: str = ""  # the rest of a compound ("Syrië-kenner" -> "kenner")
 
 
 def _is_cap(word: str) -> bool:
@@ -210,6 +211,16 @@ def _fallback_match(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     A bare genitive -s is not tried at a sentence start ("Sinds", "Opmars" are words).
     """
     word, start = toks.words[i], toks.starts[i]
+    head, _, tail = word.partition("-")
+    if tail and tail[0].islower() and not tail.startswith(head.lower()):
+        # "Syrië-kenner": a country or region in a compound; not towns ("Gaza-oorlog")
+        cands = tuple(
+            c
+            for c in gaz.resolve_key(_word_key(head), fuzzy=False)
+            if gaz.place(c).kind in (PlaceKind.COUNTRY, PlaceKind.REGION)
+        )
+        if cands:
+            return _Span(i, i, start, start + len(head), _word_key(head), cands, after=tail)
     base = possessive_base(word)
     if base and (not toks.initials[i] or not word.endswith("s") or word[-2] in "'’"):
         key = key_from_parts(word_parts(base))
@@ -241,6 +252,16 @@ def _spans(toks: _Toks, gaz: Gazetteer) -> list[_Span]:
     return spans
 
 
+def _country_words(spans: list[_Span], gaz: Gazetteer) -> set[int]:
+    """Indices of the words of spans whose best candidate is a country."""
+    return {
+        k
+        for s in spans
+        if not s.fuzzy and gaz.place(s.cands[0]).kind is PlaceKind.COUNTRY
+        for k in range(s.first, s.last + 1)
+    }
+
+
 def _extend_direction(toks: _Toks, span: _Span, gaz: Gazetteer) -> None:
     """'northern Syria': take the direction word into the span when the region exists."""
     i = span.first
@@ -267,10 +288,11 @@ def _title_case(text: str, pos: int, cache: dict[int, bool]) -> bool:
     return found
 
 
-def _neighbour(toks: _Toks, i: int, step: int) -> int | None:
+def _neighbour(toks: _Toks, i: int, step: int, countries: set[int]) -> int | None:
     """Index of a capitalised word glued to word i (across "al", "bin"...), if any.
 
-    A sentence-initial word before the span is no evidence: it is capitalised anyway.
+    A sentence-initial word before the span is no evidence: it is capitalised anyway;
+    nor is a country name ("gebruikt Iran Syrië als route").
     """
     j = i + step
     while 0 <= j < len(toks):
@@ -281,6 +303,8 @@ def _neighbour(toks: _Toks, i: int, step: int) -> int | None:
         if toks.caps[j]:
             if word.isupper() or word.lower() in REGION_AFTER or (step < 0 and toks.initials[j]):
                 return None
+            if j in countries:
+                return None
             return j
         if word.lower() not in NAME_PARTICLES:
             return None
@@ -288,8 +312,11 @@ def _neighbour(toks: _Toks, i: int, step: int) -> int | None:
     return None
 
 
-def _keep(toks: _Toks, span: _Span, gaz: Gazetteer, lines: dict[int, bool]) -> bool:
-    """Reject common words at a sentence start, names after a title, parts of longer names."""
+def _keep(
+    toks: _Toks, span: _Span, gaz: Gazetteer, lines: dict[int, bool], countries: set[int]
+) -> bool:
+    """Reject common words at a sentence start, names after a title, parts of longer names.
+    ``countries``: indices of words inside country names."""
     if span.first == span.last and span.key in gaz.stopwords:
         if toks.initials[span.first]:
             return False
@@ -297,7 +324,8 @@ def _keep(toks: _Toks, span: _Span, gaz: Gazetteer, lines: dict[int, bool]) -> b
     if span.first > 0 and toks.words[span.first - 1].lower() in TITLES:
         return False
     glued = (
-        _neighbour(toks, span.last, 1) is not None or _neighbour(toks, span.first, -1) is not None
+        _neighbour(toks, span.last, 1, countries) is not None
+        or _neighbour(toks, span.first, -1, countries) is not None
     )
     if not glued and not span.fuzzy:
         return True
@@ -483,7 +511,8 @@ def _accept(span: _Span, place: Place, ctx: _Context, gaz: Gazetteer, toks: _Tok
     if in_ctx:
         return True
     nxt = span.last + 1
-    if nxt < len(toks) and toks.words[nxt].lower() in ACTOR_AFTER:
+    after = span.after or (toks.words[nxt] if nxt < len(toks) else "")
+    if after.lower() in ACTOR_AFTER:
         return False
     if not ctx.has_evidence(span.key):
         return not span.stop and (not span.fuzzy or place.population >= STRONG_POPULATION)
@@ -510,7 +539,9 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str) -> list[Mention]:
     """Every place named in ``text``, resolved with the whole text as context, sorted by start."""
     toks = tokenize(text)
     lines: dict[int, bool] = {}
-    spans = [s for s in _spans(toks, gazetteer) if _keep(toks, s, gazetteer, lines)]
+    spans = _spans(toks, gazetteer)
+    countries = _country_words(spans, gazetteer)
+    spans = [s for s in spans if _keep(toks, s, gazetteer, lines, countries)]
     ctx = _context(toks, spans, gazetteer)
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
     out = []
