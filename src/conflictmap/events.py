@@ -56,6 +56,7 @@ _MAX_GAP = 160  # characters between a trigger and a place of its clause
 _NEXT_GAP = 45  # characters between a "next"-target trigger and its place
 _ADJACENT = re.compile(r"^\s*(?:(?:de|het|een|the|a|an|van|of|to|aan|door|by)\s+)*$",
                        re.IGNORECASE)
+_PARTICIPLE = re.compile(r"\w{3,}(?:d|de|te|en|ed|n|t)$")  # verb forms that can be adjectives
 _SUBJECTS = re.compile(r"^\s*,?\s*(?:en|and|&|samen met|together with|with)\s+(?:[\w-]+\s+)?$",
                        re.IGNORECASE)
 _COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:(?:en|and|of|or|&)\s+)?(?:de\s+|het\s+|the\s+)?$",
@@ -416,7 +417,15 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     before = text[seg_start:start]
     if markers.hypothetical.search(before) or markers.infinitive.search(before):
         return True
+    if _participle(text[start:end]) and markers.attributive.search(before[-30:]):
+        return True  # "het heroverde Cherson", "the newly captured town": no report
     return bool(markers.future.search(text[max(seg_start, start - 50):start]))
+
+
+def _participle(matched: str) -> bool:
+    """True when the trigger ends in a verb form that can stand before a noun."""
+    words = matched.split()
+    return bool(words) and _PARTICIPLE.search(words[-1]) is not None
 
 
 def _passive(rules: LanguageRules, text: str, seg_start: int, start: int) -> bool:

@@ -30,7 +30,7 @@ MARKER_KEYS = (
     "durative", "territory", "partial_contested", "partial_capture", "partial_adverb_capture",
     "partial_adverb_contested", "near", "locative", "source", "agent", "loser", "speaker_after",
     "anaphora_town", "anaphora_region", "title_after", "clause_break", "passive_aux", "active_aux",
-    "actor_suffix", "feature_after", "again", "relative",
+    "actor_suffix", "feature_after", "again", "relative", "attributive",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -97,6 +97,7 @@ class Markers:
     feature_after: re.Pattern[str]
     again: re.Pattern[str]
     relative: re.Pattern[str]
+    attributive: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
