@@ -142,7 +142,7 @@ class Extractor:
         mentions = find_places(article.text, self.gazetteer, article.lang)
         # Actors after the last triggered sentence can play no role: do not look for them.
         actors = tuple(self.lexicon.find(article.text[:last_end], article.lang))
-        places = _plausible_places(mentions, actors)
+        places = _plausible_places(mentions, actors, article.text, rules)
         return _Context(article, rules, tuple(places), actors, tuple(spans), self.lexicon)
 
     def _sentence(self, ctx: _Context, index: int) -> list[Event]:
@@ -222,8 +222,13 @@ def _drop_fighting_before_change(events: list[Event]) -> list[Event]:
 # --- places ---------------------------------------------------------------------------
 
 
-def _plausible_places(mentions: Sequence[Mention], actors: Sequence[ActorMention]) -> list[Mention]:
-    """Drop countries, places inside actor names, and stray places of uninvolved countries."""
+def _plausible_places(mentions: Sequence[Mention], actors: Sequence[ActorMention], text: str,
+                      rules: LanguageRules) -> list[Mention]:
+    """Drop countries, places inside actor names, and stray places of uninvolved countries.
+
+    A capital that is also an actor ("Kyiv", "Moskou") is a place after a preposition
+    ("uit Kyiv", "from Moscow") and an actor otherwise ("Kyiv ontkent", "volgens Moskou").
+    """
     named = {m.place.country for m in mentions if m.place.kind is PlaceKind.COUNTRY}
     counts = Counter(m.place.country for m in mentions if m.place.kind in _PLACE_KINDS)
     allowed = set(named)
@@ -234,10 +239,18 @@ def _plausible_places(mentions: Sequence[Mention], actors: Sequence[ActorMention
     for m in mentions:
         if m.place.kind not in _PLACE_KINDS or m.place.country not in allowed:
             continue
-        if any(a.start <= m.start < a.end or m.start <= a.start < m.end for a in actors):
+        if any(a.start <= m.start < a.end or m.start <= a.start < m.end for a in actors) \
+                and not _after_preposition(rules, text, m):
             continue
         kept.append(m)
     return kept
+
+
+def _after_preposition(rules: LanguageRules, text: str, mention: Mention) -> bool:
+    before = text[max(0, mention.start - 40):mention.start]
+    markers = rules.markers
+    return bool(markers.source.search(before) or markers.locative.search(before)
+                or markers.near.search(before))
 
 
 def _segments(rules: LanguageRules, text: str, s: int, e: int) -> list[tuple[int, int]]:
