@@ -70,7 +70,7 @@ def child_extract(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     articles = runlog.count(progress(read_articles(args.paths, on_skip=runlog.skip), "articles"))
     reports, found = [], set()
-    options = RunOptions(jobs=args.jobs, cache=cache is not None)
+    options = RunOptions(jobs=args.jobs, cache=cache is not None, engine=args.engine)
     for _, events in stream_reports(articles, spec, options=options, runlog=runlog,
                                     cache_path=cache):
         reports.extend(events)
@@ -189,7 +189,8 @@ def bench_size(args: argparse.Namespace, size: int) -> None:
     cache = directory / f"cache-{size}.sqlite"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{cache}{suffix}").unlink(missing_ok=True)
-    common = {"jobs": args.jobs, "extractor": args.extractor, "expected": expected}
+    common = {"jobs": args.jobs, "extractor": args.extractor, "expected": expected,
+              "engine": args.engine}
     plans = {
         "full": ([corpus], {"cache": "-"}),
         "cold": ([corpus], {"cache": cache}),
@@ -263,6 +264,8 @@ def main() -> None:
                         help="the project's rule extractor, or the corpus's template "
                              "extractor (measures the pipeline's own overhead)")
     parser.add_argument("--runs", nargs="+", choices=RUNS, default=list(RUNS))
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="local processes, or a Dask LocalCluster of --jobs workers")
     parser.add_argument("--events", type=int, default=100_000,
                         help="size of the event store to re-render (0: skip)")
     parser.add_argument("--skip-geotext", action="store_true")
@@ -276,7 +279,8 @@ def main() -> None:
         print(json.dumps(result | _rusage()))
         return
     args.dir.mkdir(parents=True, exist_ok=True)
-    print(f"bench_scale: jobs {args.jobs}, extractor {args.extractor}, cpus {os.cpu_count()}, "
+    print(f"bench_scale: engine {args.engine}, jobs {args.jobs}, extractor {args.extractor}, "
+          f"cpus {os.cpu_count()}, "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, dir {args.dir}, "
           f"{calibration()}")
     for size in args.sizes:

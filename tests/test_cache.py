@@ -177,3 +177,20 @@ def test_cache_batched_lookup_beyond_one_query(tmp_path: Path) -> None:
         found = cache.get_many(keys)
     assert len(found) == 750
     assert (cache.hits, cache.misses) == (750, 750)
+
+
+def test_cache_fully_cached_run_starts_no_workers(tmp_path: Path, corpus: Path) -> None:
+    import multiprocessing
+
+    from conflictmap.pipeline import RunOptions, stream_reports
+
+    spec = TemplateSpec(version="no-workers")
+    _run(corpus, tmp_path / "c.sqlite", spec)
+    options = RunOptions(jobs=2, cache=True)
+    stream = stream_reports(read_articles([corpus]), spec, options=options,
+                            cache_path=tmp_path / "c.sqlite")
+    seen = 0
+    for _ in stream:
+        seen += 1
+        assert not multiprocessing.active_children()
+    assert seen == 120

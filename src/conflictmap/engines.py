@@ -193,6 +193,36 @@ def local_cluster(workers: int):  # type: ignore[no-untyped-def]
         host="127.0.0.1", scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
 
 
+class LazyEngine:
+    """Starts its engine on the first batch that needs extracting, so a fully cached run
+    forks no workers and starts no cluster."""
+
+    def __init__(self, start: Callable[[], Engine]) -> None:
+        self._start = start
+        self._engine: Engine | None = None
+
+    @property
+    def window(self) -> int:
+        return self._engine.window if self._engine is not None else 1
+
+    @property
+    def started(self) -> bool:
+        return self._engine is not None
+
+    def submit(self, articles: Sequence[Article]) -> Pending:
+        if self._engine is None:
+            self._engine = self._start()
+        return self._engine.submit(articles)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+
+    def terminate(self) -> None:
+        if self._engine is not None:
+            getattr(self._engine, "terminate", self._engine.close)()
+
+
 def import_distributed():  # type: ignore[no-untyped-def]
     try:
         import distributed
@@ -203,16 +233,20 @@ def import_distributed():  # type: ignore[no-untyped-def]
 
 
 def make_engine(spec: Spec, *, jobs: int | None = None, engine: str = "local",
-                scheduler: str | None = None) -> Engine:
-    """The engine to run: 'local' (serial for one job, else a process pool) or 'dask'."""
+                scheduler: str | None = None) -> LazyEngine:
+    """The engine to run, started on first use: 'local' (serial for one job, else a process
+    pool) or 'dask' (the cluster at ``scheduler``, else a LocalCluster of ``jobs`` workers)."""
     jobs = resolve_jobs(jobs)
-    if engine == "dask":
-        return DaskEngine(spec, jobs, scheduler)
-    if engine != "local":
+    if engine not in ENGINES:
         raise ConfigurationError(f"unknown engine {engine!r}; valid: {', '.join(ENGINES)}")
+    if engine == "dask":
+        import_distributed()  # fail now, with the install hint, not at the first batch
+        return LazyEngine(lambda: DaskEngine(spec, jobs, scheduler))
     if scheduler:
         raise ConfigurationError("--scheduler needs --engine dask")
-    return SerialEngine(spec) if jobs == 1 else PoolEngine(spec, jobs)
+    if jobs == 1:
+        return LazyEngine(lambda: SerialEngine(spec))
+    return LazyEngine(lambda: PoolEngine(spec, jobs))
 
 
 def resolve_jobs(jobs: int | None) -> int:

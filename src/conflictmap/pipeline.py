@@ -152,7 +152,7 @@ def stream_reports(
         for (batch, keys, hits), outcomes in ordered_map(engine, tagged):
             yield from _merge(batch, keys, hits, iter(outcomes), cache, runlog)
     except BaseException:  # interrupted or abandoned: do not wait for work in flight
-        getattr(engine, "terminate", engine.close)()
+        engine.terminate()
         raise
     else:
         engine.close()
