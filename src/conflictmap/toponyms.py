@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain
+from weakref import WeakKeyDictionary
 
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.model import Article, Mention, Place, PlaceKind
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 _GAP_WORD = re.compile(r"([\W\d_]*)([^\W\d_]+(?:[-'’][^\W\d_]+)*)")
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 MAX_TOKENS = 6
+_MISSES: WeakKeyDictionary[Gazetteer, set[tuple[str, bool]]] = WeakKeyDictionary()
 
 
 def _words(text: str) -> frozenset[str]:
@@ -91,7 +93,7 @@ NEAR_KM = 1000.0
 class _Toks:
     """The words of a text as parallel lists: offsets, text, capitalised, sentence-initial."""
 
-    __slots__ = ("caps", "ends", "initials", "starts", "text", "words")
+    __slots__ = ("cap_idx", "caps", "ends", "initials", "n", "starts", "text", "words")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -105,9 +107,11 @@ class _Toks:
         self.initials = [g != " " and boundary(g) is not None for g, _ in pairs]
         if self.initials:
             self.initials[0] = True
+        self.n = len(self.words)
+        self.cap_idx = [i for i, cap in enumerate(self.caps) if cap]
 
     def __len__(self) -> int:
-        return len(self.words)
+        return self.n
 
     def joined(self, i: int) -> bool:
         """True when word i and word i+1 are separated by one space or hyphen only."""
@@ -209,7 +213,21 @@ def _fallback_match(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     """A possessive ("Aleppo's", "Assads") or a transliteration ("Bachmoet") of one word.
 
     A bare genitive -s is not tried at a sentence start ("Sinds", "Opmars" are words).
+    Words that matched nothing are remembered per gazetteer.
     """
+    misses = _MISSES.setdefault(gaz, set())
+    probe = (toks.words[i], toks.initials[i])
+    if probe in misses:
+        return None
+    span = _fallback_span(toks, i, gaz)
+    if span is None:
+        if len(misses) > 200_000:
+            misses.clear()
+        misses.add(probe)
+    return span
+
+
+def _fallback_span(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     word, start = toks.words[i], toks.starts[i]
     head, _, tail = word.partition("-")
     if tail and tail[0].islower() and not tail.startswith(head.lower()):
@@ -235,20 +253,16 @@ def _fallback_match(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
 
 
 def _spans(toks: _Toks, gaz: Gazetteer) -> list[_Span]:
-    spans = []
-    i = 0
-    caps = toks.caps
-    while i < len(caps):
-        if not caps[i]:
-            i += 1
+    spans: list[_Span] = []
+    covered = -1
+    for i in toks.cap_idx:
+        if i <= covered:
             continue
         span = _match_at(toks, i, gaz)
-        if span is None:
-            i += 1
-            continue
-        _extend_direction(toks, span, gaz)
-        spans.append(span)
-        i = span.last + 1
+        if span is not None:
+            _extend_direction(toks, span, gaz)
+            spans.append(span)
+            covered = span.last
     return spans
 
 
@@ -295,7 +309,7 @@ def _neighbour(toks: _Toks, i: int, step: int, countries: set[int]) -> int | Non
     nor is a country name ("gebruikt Iran Syrië als route").
     """
     j = i + step
-    while 0 <= j < len(toks):
+    while 0 <= j < toks.n:
         later = max(j, j - step)
         if not toks.joined(later - 1) or toks.initials[later]:
             return None
@@ -425,14 +439,13 @@ def _context(toks: _Toks, spans: list[_Span], gaz: Gazetteer) -> _Context:
     anchors: list[Place] = []
     regions: set[str] = set()
     area: set[str] = set()
-    for i, (word, cap) in enumerate(zip(toks.words, toks.caps, strict=True)):
-        if cap:
-            cc = gaz.demonym(word)
-            if cc:
-                weight = _demonym_weight(toks, i)
-                named[cc] += weight
-                if not weight:
-                    area.update({cc, *gaz.neighbours.get(cc, ())})
+    for i in toks.cap_idx:
+        cc = gaz.demonym(toks.words[i])
+        if cc:
+            weight = _demonym_weight(toks, i)
+            named[cc] += weight
+            if not weight:
+                area.update({cc, *gaz.neighbours.get(cc, ())})
     for s in spans:
         if s.fuzzy or s.stop:
             continue
