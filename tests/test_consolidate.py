@@ -27,7 +27,8 @@ def test_consolidate_merges_reports_of_one_change() -> None:
     assert len(merged) == 1
     (event,) = merged
     assert event.change is Change.CAPTURE
-    assert (event.period.start, event.period.end) == (date(2024, 12, 4), date(2024, 12, 6))
+    # The taking dates the change; the withdrawal report does not narrow it.
+    assert (event.period.start, event.period.end) == (date(2024, 12, 4), date(2024, 12, 10))
     assert {s.article for s in event.sources} == {"a", "b"}
     assert (event.actor, event.losing_actor) == (REBELS, ARMY)
 
@@ -54,3 +55,21 @@ def test_consolidate_timeline_and_range() -> None:
     window = Interval(date(2024, 1, 1), date(2024, 12, 31), 4)
     assert len(in_range(events, window)) == 2
     assert len(in_range(events, None)) == 3
+
+
+def test_consolidate_withdrawal_just_before_a_capture_is_one_change() -> None:
+    merged = consolidate([
+        _event(Change.WITHDRAWAL, "2025-02-15", "2025-02-15", "a", loser=ARMY),
+        _event(Change.CAPTURE, "2025-02-16", "2025-02-16", "a", actor=REBELS),
+    ])
+    assert len(merged) == 1
+    assert merged[0].change is Change.CAPTURE
+    assert merged[0].period.start == date(2025, 2, 16)
+
+
+def test_consolidate_withdrawal_long_before_a_capture_stays_apart() -> None:
+    merged = consolidate([
+        _event(Change.WITHDRAWAL, "2025-01-01", "2025-01-02", "a", loser=ARMY),
+        _event(Change.CAPTURE, "2025-02-16", "2025-02-16", "a", actor=REBELS),
+    ])
+    assert len(merged) == 2

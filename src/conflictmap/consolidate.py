@@ -12,11 +12,25 @@ from conflictmap.model import Change, ControlSpan, Event, Interval, Status
 log = logging.getLogger(__name__)
 
 _STATUS_RANK = {Status.REPORTED: 0, Status.CLAIMED: 1, Status.DISPUTED: 2}
+# A withdrawal this many days before a capture of the same place is part of that capture
+# ("the army left on Saturday; the rebels entered on Sunday").
+WITHDRAWAL_LEAD_DAYS = 3
+
+
+def _close_in_time(a: Event, b: Event) -> bool:
+    if a.period.overlaps(b.period):
+        return True
+    kinds = {a.change, b.change}
+    if Change.WITHDRAWAL not in kinds or kinds & {Change.CONTESTED} or len(kinds) == 1:
+        return False
+    withdrawal, taking = (a, b) if a.change is Change.WITHDRAWAL else (b, a)
+    gap = (taking.period.start - withdrawal.period.end).days
+    return 0 < gap <= WITHDRAWAL_LEAD_DAYS
 
 
 def _same_change(a: Event, b: Event) -> bool:
     """Two reports describe one change: same place, compatible change, sides, and dates."""
-    if a.place.id != b.place.id or not a.period.overlaps(b.period):
+    if a.place.id != b.place.id or not _close_in_time(a, b):
         return False
     if a.change is not b.change and Change.CONTESTED in (a.change, b.change):
         return False
@@ -28,7 +42,11 @@ def _same_change(a: Event, b: Event) -> bool:
 
 
 def _merge(a: Event, b: Event) -> Event:
-    period = a.period.intersect(b.period) or a.period
+    if (a.change is Change.WITHDRAWAL) != (b.change is Change.WITHDRAWAL):
+        # The taking completes the change: a withdrawal report does not date it.
+        period = b.period if a.change is Change.WITHDRAWAL else a.period
+    else:
+        period = a.period.intersect(b.period) or a.period
     # A precise change type wins over a vaguer one (capture over withdrawal).
     change = a.change if a.change is not Change.WITHDRAWAL else b.change
     status = min(a.status, b.status, key=_STATUS_RANK.__getitem__)
@@ -51,8 +69,10 @@ def consolidate(events: Iterable[Event]) -> list[Event]:
     """One event per control change, keeping every source.
 
     Reports are grouped by place and merged greedily in date order when their
-    intervals overlap and their changes and sides agree; the merged interval is
-    the intersection of the reports' intervals. Output order is stable: by date,
+    intervals overlap (or a withdrawal ends at most WITHDRAWAL_LEAD_DAYS before a
+    capture) and their changes and sides agree; the merged interval is the
+    intersection of the reports' intervals, except that a withdrawal report does
+    not narrow the interval of the capture it merges into. Output order is stable: by date,
     then place id, then event id.
     """
     by_place: dict[str, list[Event]] = defaultdict(list)
