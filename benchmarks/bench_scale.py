@@ -70,7 +70,7 @@ def child_extract(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     articles = runlog.count(progress(read_articles(args.paths, on_skip=runlog.skip), "articles"))
     reports, found = [], set()
-    options = RunOptions(jobs=args.jobs, cache=cache is not None, engine=args.engine)
+    options = RunOptions(jobs=args.jobs, engine=args.engine)
     for _, events in stream_reports(articles, spec, options=options, runlog=runlog,
                                     cache_path=cache):
         reports.extend(events)

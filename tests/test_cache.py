@@ -186,7 +186,7 @@ def test_cache_fully_cached_run_starts_no_workers(tmp_path: Path, corpus: Path) 
 
     spec = TemplateSpec(version="no-workers")
     _run(corpus, tmp_path / "c.sqlite", spec)
-    options = RunOptions(jobs=2, cache=True)
+    options = RunOptions(jobs=2)
     stream = stream_reports(read_articles([corpus]), spec, options=options,
                             cache_path=tmp_path / "c.sqlite")
     seen = 0

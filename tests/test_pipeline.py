@@ -90,7 +90,7 @@ def test_pipeline_extracts_while_reading(corpus: Path) -> None:
     extractor = worker_extractor(spec)[0]
     seen: list[str] = []
     stream = stream_reports(_breaking_reader(corpus, after=100), spec,
-                            options=RunOptions(jobs=1, cache=False, batch=8))
+                            options=RunOptions(jobs=1, batch=8))
     with pytest.raises(ReaderBroke):
         for article, _ in stream:
             seen.append(article.id)
@@ -124,7 +124,7 @@ def test_pipeline_abandoned_stream_stops_its_workers(corpus: Path) -> None:
     import multiprocessing
 
     stream = stream_reports(read_articles([corpus]), TemplateSpec(),
-                            options=RunOptions(jobs=2, cache=False, batch=4))
+                            options=RunOptions(jobs=2, batch=4))
     next(stream)
     assert multiprocessing.active_children()
     stream.close()

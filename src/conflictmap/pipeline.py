@@ -115,14 +115,10 @@ def progress(items: Iterable[Article], label: str) -> Iterator[Article]:
 
 @dataclass(frozen=True)
 class RunOptions:
-    """How to run extraction: where, on how many processes, and with which cache.
-
-    ``cache``: a path, True for the default (.cache/conflictmap.sqlite in the working
-    folder, or $CONFLICTMAP_CACHE), or False/None for no cache.
-    """
+    """How to run extraction: where, on how many processes (None: every core), in what
+    batches."""
 
     jobs: int | None = None
-    cache: Path | bool | None = True
     engine: str = "local"
     scheduler: str | None = None
     batch: int = BATCH
@@ -222,9 +218,13 @@ def collect_events(
     jobs: int | None = None, cache: Path | bool | None = True, engine: str = "local",
     scheduler: str | None = None, spec: Spec | None = None, cache_beside: Path | None = None,
 ) -> tuple[int, list[Event]]:
-    """Read and extract every article; return (number of reports, consolidated events)."""
+    """Read and extract every article; return (number of reports, consolidated events).
+
+    ``cache``: a path, True for the default (.cache/conflictmap.sqlite beside
+    ``cache_beside`` or in the working folder, or $CONFLICTMAP_CACHE), False for none.
+    """
     spec = spec or ExtractorSpec(str(overrides) if overrides else None)
-    options = RunOptions(jobs=jobs, cache=cache, engine=engine, scheduler=scheduler)
+    options = RunOptions(jobs=jobs, engine=engine, scheduler=scheduler)
     articles = runlog.count(progress(read_articles(paths, on_skip=runlog.skip), "articles"))
     reports: list[Event] = []
     for _, events in stream_reports(articles, spec, options=options, runlog=runlog,
