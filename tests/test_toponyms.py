@@ -26,6 +26,24 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 FOUND = [
     (
         "nl",
+        "In Libië vielen milities Homs aan, ten oosten van Tripoli.",
+        "Homs",
+        "geonames:2219905",
+    ),
+    (
+        "en",
+        "Libyan militias attacked Homs, east of Misrata, on Friday.",
+        "Homs",
+        "geonames:2219905",
+    ),
+    (
+        "en",
+        "Russian troops pushed on towards Pokrovsk and Myrnohrad.",
+        "Pokrovsk",
+        "geonames:704422",
+    ),
+    (
+        "nl",
         "Russische troepen namen Bachmoet in na maanden van strijd.",
         "Bachmoet",
         "geonames:713174",

@@ -520,6 +520,8 @@ def _accept(span: _Span, place: Place, ctx: _Context, gaz: Gazetteer, toks: _Tok
         return True
     in_ctx = ctx.support(place.country, span.key) >= 1
     if place.kind is not PlaceKind.TOWN:
+        if span.fuzzy:
+            return in_ctx or _near_context(place, ctx, gaz, span.key)
         return not span.stop or place.kind is PlaceKind.COUNTRY or in_ctx
     if in_ctx:
         return True
