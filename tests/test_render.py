@@ -79,6 +79,7 @@ def decode_events(data: dict) -> list[dict]:
     place_idx, ends = list(accumulate(ev["p"])), list(accumulate(ev["e"]))
     arts, quotes = list(accumulate(data["src"]["a"])), list(accumulate(data["src"]["q"]))
     art, out, s = data["art"], [], 0
+    prefixes = list(accumulate(art["ui"]))
     for i, p in enumerate(place_idx):
         code = ev["c"][i] % 96
         names = {"\x01": places["n"][p],
@@ -94,7 +95,7 @@ def decode_events(data: dict) -> list[dict]:
                     quote = quote.replace(mark, name)
             a = arts[s]
             sources.append({"quote": quote, "article": art["n"][a], "title": art["t"][a],
-                            "url": art["up"][art["ui"][a]] + art["u"][a]})
+                            "url": art["up"][prefixes[a]] + art["u"][a]})
             s += 1
         out.append({
             "place": places["n"][p], "end": date(1970, 1, 1) + timedelta(days=ends[i]),

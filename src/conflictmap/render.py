@@ -156,6 +156,8 @@ class _Blob:
             cols["ui"].append(prefixes.add(url[:cut]))
             cols["u"].append(url[cut:])
             cols["pi"].append(published.add(pub))
+        cols["ui"] = _delta(cols["ui"])
+        cols["pi"] = _delta(cols["pi"])
         cols["up"] = prefixes.items
         cols["p"] = published.items
         return cols
@@ -379,8 +381,8 @@ def _build_data(events: Sequence[Event], timeline: Mapping[str, Sequence[Control
     src     one row per source, in event order: a article index (delta), q quote index (delta)
     q       quotes with the event's place / gainer / loser names as \x01 / \x02 / \x03
             ("\x00" + text when the quote itself holds such bytes)
-    art     n names, t titles, ui/u URL prefix index and rest (prefixes in up),
-            pi published index (values in p)
+    art     n names, t titles, ui/u URL prefix index (delta) and rest (prefixes in up),
+            pi published index (delta; values in p)
     xs      control spans not derived from a drawn event: [place, day, state, holder + 1,
             event + 1 or 0]
     sides   id, label, color; actors n names, s side index

@@ -55,6 +55,7 @@
       D.soff[i + 1] = D.soff[i] + ev.n[i];
     }
     D.srcArt = cumsum(raw.src.a); D.srcQuote = cumsum(raw.src.q);
+    D.artPrefix = cumsum(raw.art.ui); D.artPublished = cumsum(raw.art.pi);
     D.byPlace = groupBy(D.np, D.ep, n);
   }
 

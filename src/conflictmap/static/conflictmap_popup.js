@@ -80,7 +80,7 @@
   P.sourceItem = function (s, i) {
     var D = this.D, art = D.raw.art, a = D.srcArt[s], li = el("li");
     li.appendChild(el("q", "cm-quote", this.quoteText(s, i)));
-    var name = art.n[a], title = art.t[a], url = G.safeUrl(art.up[art.ui[a]] + art.u[a]);
+    var name = art.n[a], title = art.t[a], url = G.safeUrl(art.up[D.artPrefix[a]] + art.u[a]);
     var cite = el("div", "cm-cite"), label = title || name, link;
     if (url) {
       link = el("a", null, label);
@@ -88,7 +88,7 @@
     } else link = el("span", null, label);
     cite.appendChild(document.createTextNode("— ")); cite.appendChild(link);
     if (title && name) cite.appendChild(el("span", "cm-artname", " · " + name));
-    var pub = art.p[art.pi[a]];
+    var pub = art.p[D.artPublished[a]];
     if (pub) cite.appendChild(el("span", "cm-pub", " · " + this.ui.published + " " + pub));
     li.appendChild(cite);
     return li;
