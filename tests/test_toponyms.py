@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conflictmap.gazetteer import Gazetteer, default_gazetteer
 from conflictmap.model import Article, Interval, PlaceKind
@@ -332,3 +334,37 @@ def test_toponyms_sample_articles_towns_within_10_km(
         text = (articles_dir / g["file"]).read_text(encoding="utf-8")
         hits = [m for m in find_places(text, gaz, "nl") if m.as_written == g["as_written"]]
         assert any(km(g["lat"], g["lon"], m.place.lat, m.place.lon) <= 10 for m in hits), g
+
+
+_WORDS = [
+    "Aleppo",
+    "Homs",
+    "Aleppo's",
+    "al-Sham",
+    "Deir",
+    "ez-Zor",
+    "Syrië",
+    "de",
+    "provincie",
+    "Noord-Syrië",
+    "Van",
+    "Mark",
+    "VS",
+    "Gaza-Stad",
+    "northern",
+    "Syria",
+    "Al-",
+    "Bachmoet",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(_WORDS) | st.text(max_size=8), max_size=20),
+    st.sampled_from([" ", "\n", ", ", ". ", "-", "\u00a0"]),
+)
+def test_toponyms_offsets_hold_for_any_text(words: list[str], sep: str) -> None:
+    text = sep.join(words)
+    mentions = find_places(text, default_gazetteer(), "nl")
+    assert all(text[m.start : m.end] == m.as_written for m in mentions)
+    assert [m.start for m in mentions] == sorted(m.start for m in mentions)
