@@ -98,3 +98,18 @@ def test_evaluate_format_lists_errors(tmp_path: Path) -> None:
     for word in ("precision", "recall", "F1", "strict type agreement", "date overlap",
                  "median width", "false positives (1)", "Homs", "false negatives (1)", "Aleppo"):
         assert word in text
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"[" * 100_000 + b"\n", "nested too deeply"),
+    ('{"file": "caf\xe9.txt"}\n'.encode("latin-1"), "not UTF-8"),
+    (b'{"lat": ' + b"1" * 5000 + b"}\n", "not usable JSON"),
+    (json.dumps(_row(lat=123.0)).encode(), "out of range"),
+])
+def test_evaluate_hostile_gold_is_an_input_error(tmp_path: Path, content: bytes,
+                                                 message: str) -> None:
+    path = tmp_path / "gold.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message) as info:
+        read_gold(path)
+    assert info.value.line == 1

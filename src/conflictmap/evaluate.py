@@ -126,7 +126,9 @@ def _gold_event(obj: object, path: Path, line: int) -> GoldEvent:
         interval = Interval(date.fromisoformat(obj["date_earliest"]),
                             date.fromisoformat(obj["date_latest"]), 1)
         lat, lon = float(obj["lat"]), float(obj["lon"])
-    except (ValueError, TypeError) as exc:
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError(f"lat/lon {lat}, {lon} out of range")
+    except (ValueError, TypeError, OverflowError) as exc:
         raise InputError(f"bad value ({exc}); expected event types {[c.value for c in Change]}, "
                          "ISO dates and numeric lat/lon", path, line) from exc
     return GoldEvent(line=line, file=str(obj["file"]), place=str(obj["place"]),
@@ -139,20 +141,32 @@ def read_gold(path: str | Path) -> list[GoldEvent]:
     """Every gold event of a JSON Lines file; InputError names the file and line if malformed."""
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read gold file: {exc}", path) from exc
     gold = []
-    for n, raw in enumerate(lines, 1):
+    for n, line in enumerate(data.splitlines(), 1):
+        try:
+            raw = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 ({exc.reason}); expected UTF-8 JSON Lines",
+                             path, n) from None
         if not raw.strip():
             continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON ({exc.msg}); expected one object per line",
-                             path, n) from exc
-        gold.append(_gold_event(obj, path, n))
+        gold.append(_gold_event(_json_line(raw, path, n), path, n))
     return gold
+
+
+def _json_line(raw: str, path: Path, line: int) -> object:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON ({exc.msg}); expected one object per line",
+                         path, line) from None
+    except (RecursionError, ValueError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:80]
+        raise InputError(f"not usable JSON ({reason}); expected one flat object per line",
+                         path, line) from None
 
 
 def _pairs(events: Iterable[Event]) -> list[Pair]:
