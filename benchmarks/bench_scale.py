@@ -16,9 +16,10 @@ Then it writes a store of --events synthetic events (events.geojson) and times
 ``conflictmap render events.geojson --from --to`` end to end, and its stages.
 
 Figures: wall seconds, articles/s over read+extract (the stream), CPU seconds of the main
-process and of its worker processes, and peak RSS (VmHWM) of the main process and of the
-largest worker. Forked workers share the gazetteer pages with the main process, so the
-sum over-counts. The machine's load average is printed: other work on it slows every
+process and of its worker processes, peak RSS (VmHWM) of the main process and of the
+largest worker, and the peak PSS of the main process plus its workers sampled every 0.25 s
+(forked workers share the gazetteer pages with the main process: RSS counts them in each
+process, PSS once). The machine's load average is printed: other work on it slows every
 figure.
 
 Usage: python benchmarks/bench_scale.py [--sizes 1000 10000 100000] [--jobs 2]
@@ -40,6 +41,48 @@ from typing import Any
 
 HERE = Path(__file__).resolve()
 RUNS = ("full", "cold", "warm", "+1", "build")
+
+
+class PssSampler:
+    """The peak, over the run, of the proportional set size (PSS) of this process plus its
+    children: shared pages (the gazetteer forked workers inherit) are counted once."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        import threading
+
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._every = every
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._every):
+            self.peak_kb = max(self.peak_kb, _pss_kb(os.getpid()) + sum(
+                _pss_kb(pid) for pid in _children(os.getpid())))
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_kb / 1024
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(c) for t in tasks for c in (t / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def _rusage() -> dict[str, float]:
@@ -223,7 +266,8 @@ def _extract_line(size: int, name: str, r: dict[str, Any]) -> str:
     return (f"  {size:>7,} {name:<5} wall {r['wall_s']:7.2f} s  read+extract "
             f"{r['stream_s']:7.2f} s = {rate:7,.0f} art/s  consolidate {r['consolidate_s']:6.2f} s"
             f"{build}  cpu main {r['cpu_main']:6.1f} s workers {r['cpu_workers']:6.1f} s  "
-            f"rss main {r['rss_main_mb']:5.0f} MB worker {r['rss_worker_mb']:5.0f} MB  "
+            f"rss main {r['rss_main_mb']:5.0f} MB worker {r['rss_worker_mb']:5.0f} MB "
+            f"pss all {r['pss_total_mb']:5.0f} MB  "
             f"reports {r['reports']:,} events {r['events']:,}{recall}")
 
 
@@ -275,8 +319,9 @@ def main() -> None:
         parser.add_argument(f"--{hidden}", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
+        sampler = PssSampler()
         result = CHILDREN[args.child](args)
-        print(json.dumps(result | _rusage()))
+        print(json.dumps(result | _rusage() | {"pss_total_mb": sampler.stop()}))
         return
     args.dir.mkdir(parents=True, exist_ok=True)
     print(f"bench_scale: engine {args.engine}, jobs {args.jobs}, extractor {args.extractor}, "
