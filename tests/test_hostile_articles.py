@@ -15,7 +15,7 @@ import pytest
 
 from conflictmap.articles import MAX_ARTICLE_BYTES, Skip, decode, read_articles
 from conflictmap.cli import main
-from conflictmap.model import Article
+from conflictmap.model import Article, Interval
 from hostile_helpers import CAPTURE_NL, assert_clean_stderr, markup_payloads
 
 GOOD = " date 2024-12 Goed artikel over de stad.\n"
@@ -409,3 +409,34 @@ def test_hostile_build_on_missing_paths(tmp_path, capsys, args):
     assert_clean_stderr(err, *args)
     assert not (tmp_path / "o").exists()
 
+
+
+class _TooSlow(BaseException):
+    """Raised by the timer: a BaseException, so no `except Exception` swallows it."""
+
+
+@pytest.mark.xfail(strict=True, raises=_TooSlow, reason="events.Extractor re-scans the whole "
+                   "sentence for dates and actors at every trigger: O(triggers x sentence "
+                   "length); a 60 kB article without full stops takes minutes")
+def test_hostile_long_sentence_extracts_quickly():
+    import signal
+
+    from conflictmap.events import Extractor
+    from conflictmap.gazetteer import default_gazetteer
+
+    extractor = Extractor(default_gazetteer())
+    unit = "Russische troepen hebben de Oekraïense stad Avdiivka ingenomen en "
+    text = (unit * 1000)[:60_000]  # one sentence, as a scraped page without full stops
+    day = date(2024, 2, 17)
+    article = Article("long.txt", text, day.isoformat(), Interval(day, day, 1), "nl")
+
+    def stop(*_: object) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, 5.0)
+    try:
+        extractor.extract(article)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
