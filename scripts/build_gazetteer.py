@@ -428,7 +428,7 @@ def build_index(recs: list[Rec], min_skeleton_population: int) -> tuple[dict, di
     def pack(d: dict[str, list[int]]) -> dict[str, object]:
         out: dict[str, object] = {}
         for k, idx in d.items():
-            idx.sort(key=lambda i: -rank(recs[i]))
+            idx.sort(key=lambda i: (-rank(recs[i]), i))
             out[k] = idx[0] if len(idx) == 1 else tuple(idx)
         return out
 
