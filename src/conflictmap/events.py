@@ -1,8 +1,9 @@
 """Extract control-change reports from an article: trigger patterns -> Events with evidence.
 
-For speed, one combined trigger regex per language runs over every sentence first; places
-(``toponyms.find_places``, once per article), actors and dates are worked out only when a
-sentence triggers. For each trigger match the sentence is read the way the rules file says:
+For speed, a keyword pre-filter and then one combined trigger regex per language pick the
+sentences worth reading; places (``toponyms.find_places``, once per article), actors and
+dates are worked out only when a sentence triggers. For each trigger match the sentence is
+read the way the rules file says:
 
 1. the match is dropped when a veto, a negation, a hypothetical, a future/plan, or an
    infinitive surrounds it, or when the sentence is a question;
@@ -17,8 +18,15 @@ sentence triggers. For each trigger match the sentence is read the way the rules
    ("in handen van X", "fell to X"), a source ("veroverd op X", "from X") or the subject,
    whose role the trigger states (active or passive);
 5. the status is claimed when the sentence attributes it ("volgens", "claimed"), disputed
-   (and the change contested) when it or the next sentence denies it;
+   (and the change contested) when it or the next sentence denies it; a denial anywhere in
+   the article disputes that article's claims about the same place;
 6. the interval comes from ``dates.resolve_interval``.
+
+Not reports: triggers under a negation, condition, plan or question, in an infinitive
+("om Homs te veroveren"), used as an adjective ("het heroverde Cherson"), or about a
+state ("nog in handen van", "remains under"); a place in a relative clause's
+antecedent is the target ("Donetsk, die in 2014 werd ingenomen"); fighting for a place
+the same article says changed hands in that window is part of that change.
 """
 
 from __future__ import annotations
