@@ -560,16 +560,28 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str) -> list[Mention]:
     ctx = _context(toks, spans, gazetteer)
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
     out = []
+    chosen: dict[tuple, Place] = {}  # one choice per name, cue and candidate list
     for k, span in enumerate(spans):
-        places = [gazetteer.place(i) for i in span.cands[:25]]
         cue = _region_cue(toks, spans, k, by_first, by_last)
-        pinned = frozenset(gazetteer.place(i).id for i in gazetteer.pinned(span.key))
-        place, _ = choose(places, ctx, cue, pinned, span.key)
-        if cue and place.kind is PlaceKind.TOWN:
-            place = gazetteer.region_of(place) or place
+        memo = (span.key, cue, span.cands)
+        place = chosen.get(memo)
+        if place is None:
+            place = chosen[memo] = _resolve(span, ctx, cue, gazetteer)
         if _accept(span, place, ctx, gazetteer, toks):
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
     return out
+
+
+def _resolve(span: _Span, ctx: _Context, cue: bool, gaz: Gazetteer) -> Place:
+    """The place a span names, given the article's context and a region cue."""
+    places = [gaz.place(i) for i in span.cands[:25]]
+    pinned = (
+        frozenset(gaz.place(i).id for i in gaz.pinned(span.key)) if len(places) > 1 else frozenset()
+    )
+    place, _ = choose(places, ctx, cue, pinned, span.key)
+    if cue and place.kind is PlaceKind.TOWN:
+        place = gaz.region_of(place) or place
+    return place
 
 
 def place_records(article: Article, mentions: list[Mention]) -> Iterator[dict]:
