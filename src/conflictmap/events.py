@@ -489,7 +489,9 @@ def _actors(ctx: _Context, hit: _Hit, mention: Mention,
         actor = _resolve(ctx, a, country, named)
         prefix = text[max(seg_start, a.start - 30):a.start]
         if markers.agent.search(prefix):
-            roles["gainer"] = roles["gainer"] or actor
+            # "opgegeven door X", "abandoned by X": the agent of a withdrawal is the loser.
+            role = "loser" if hit.trigger.change is Change.WITHDRAWAL else "gainer"
+            roles[role] = roles[role] or actor
         elif markers.loser.search(prefix) and hit.trigger.change is not Change.WITHDRAWAL:
             roles["loser"] = roles["loser"] or actor
         elif a.end <= hit.start:
