@@ -309,9 +309,9 @@ OVERRIDES: list[tuple[str, str | bytes, int | None]] = [
     ("second_entry.toml", _PLACE + "\n" + _PLACE.replace("lat = 1.0", "lat = 100.0"), 7),
     ("place_table.toml", _PLACE.replace("[[place]]", "[place]"), None),
 ]
-# Gazetteer.load lets these escape as TypeError / UnicodeDecodeError / RecursionError /
-# OverflowError (see the report).
-OVERRIDES_CRASH: list[tuple[str, str | bytes]] = [
+# Hostile ones: these escaped as TypeError / UnicodeDecodeError / RecursionError /
+# OverflowError before gazetteer.apply_overrides was fixed.
+OVERRIDES_HOSTILE: list[tuple[str, str | bytes]] = [
     ("pin_int.toml", "pin = 5\n"),
     ("latin1.toml", _PLACE.replace('"X"', '"Café"').encode("latin-1")),
     ("binary.toml", bytes(range(256))),
@@ -345,21 +345,18 @@ def test_cli_errors_bad_overrides(tmp_path, capsys, name, content, line):
         assert_clean_stderr(err, name)
 
 
-@pytest.mark.xfail(strict=True, reason="gazetteer.apply_overrides: reads with read_text/tomllib "
-                   "and iterates tables unchecked; only TOMLDecodeError and shape errors of "
-                   "[[place]] are turned into GazetteerError")
-@pytest.mark.parametrize(("name", "content"), OVERRIDES_CRASH, ids=[c[0] for c in OVERRIDES_CRASH])
+@pytest.mark.parametrize(("name", "content"), OVERRIDES_HOSTILE,
+                         ids=[c[0] for c in OVERRIDES_HOSTILE])
 def test_cli_errors_hostile_overrides(tmp_path, capsys, name, content):
     from conflictmap.errors import GazetteerError
     from conflictmap.gazetteer import Gazetteer
 
     path = _write(tmp_path / name, content)
-    with pytest.raises(GazetteerError):
+    with pytest.raises(GazetteerError) as info:
         Gazetteer.load(overrides=path)
+    assert info.value.path == str(path) and "\n" not in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason="a --overrides path that does not exist is ignored "
-                   "silently (a typo loses the analyst's pins); expected a GazetteerError")
 def test_cli_errors_missing_overrides_file(tmp_path, capsys):
     code, _, err = _run(["gazetteer", "lookup", "Homs", "--overrides",
                          str(tmp_path / "typo.toml")], capsys)
@@ -398,7 +395,7 @@ GAZETTEER_ROWS: list[tuple[str, str | bytes]] = [
     ("places.bin.gz", b"not gzip"),
     ("places.bin.gz", b""),
 ]
-GAZETTEER_CRASH: list[tuple[str, str | bytes]] = [
+GAZETTEER_NOT_UTF8: list[tuple[str, str | bytes]] = [
     ("aliases.tsv", "Caf\xe9\tgeonames:170063\n".encode("latin-1")),
     ("stopwords.txt", b"\xff\xfe\x00"),
 ]
@@ -430,17 +427,16 @@ def test_cli_errors_bad_gazetteer_rows(gazetteer_copy, tmp_path, name, content):
         assert info.value.line == len(lines)
 
 
-@pytest.mark.xfail(strict=True, raises=UnicodeDecodeError,
-                   reason="gazetteer.tsv_rows and the stopwords reader do not catch "
-                   "UnicodeDecodeError")
-@pytest.mark.parametrize(("name", "content"), GAZETTEER_CRASH, ids=[n for n, _ in GAZETTEER_CRASH])
+@pytest.mark.parametrize(("name", "content"), GAZETTEER_NOT_UTF8,
+                         ids=[n for n, _ in GAZETTEER_NOT_UTF8])
 def test_cli_errors_gazetteer_not_utf8(gazetteer_copy, tmp_path, name, content):
     from conflictmap.errors import GazetteerError
     from conflictmap.gazetteer import Gazetteer
 
-    _damage(gazetteer_copy, tmp_path / "gaz", name, content)
-    with pytest.raises(GazetteerError):
+    target = _damage(gazetteer_copy, tmp_path / "gaz", name, content)
+    with pytest.raises(GazetteerError) as info:
         Gazetteer.load(directory=tmp_path / "gaz").lookup("Aleppo")
+    assert info.value.path == str(target)
 
 
 def _rules_variants() -> dict[str, tuple[str, str]]:
