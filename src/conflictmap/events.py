@@ -304,6 +304,8 @@ def _excluded(ctx: _Context, hit: _Hit, mention: Mention, seg_start: int) -> boo
     if markers.source.search(before):
         return not hit.trigger.source_ok
     after = text[mention.end:mention.end + 30]
+    if mention.start >= hit.end and markers.verb_after.search(after):
+        return True  # "captured Hama and Homs is next": Homs begins another clause
     return bool(markers.speaker_after.search(after) or markers.feature_after.search(after))
 
 

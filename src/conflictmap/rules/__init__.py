@@ -30,7 +30,7 @@ MARKER_KEYS = (
     "durative", "territory", "partial_contested", "partial_capture", "partial_adverb_capture",
     "partial_adverb_contested", "near", "locative", "source", "agent", "loser", "speaker_after",
     "anaphora_town", "anaphora_region", "title_after", "clause_break", "passive_aux", "active_aux",
-    "actor_suffix", "feature_after", "again", "relative", "attributive",
+    "actor_suffix", "feature_after", "again", "relative", "attributive", "verb_after",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -98,6 +98,7 @@ class Markers:
     again: re.Pattern[str]
     relative: re.Pattern[str]
     attributive: re.Pattern[str]
+    verb_after: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
