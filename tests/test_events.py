@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conflictmap.articles import read_articles
 from conflictmap.consolidate import consolidate
@@ -133,3 +135,21 @@ def test_events_relative_clause_points_at_its_antecedent(extractor: Extractor) -
             "ingenomen.\n\nOekraïne")
     (event,) = extractor.extract(_article(text))
     assert "Donetsk" in event.place.name and event.period.start.year == 2014
+
+
+WORDS = ["Hama", "Homs", "Aleppo", "de", "stad", "rebellen", "namen", "in", "het", "leger",
+         "trok", "zich", "terug", "uit", ",", ".", "?", "\n", "gisteren", "2016", "die",
+         "werd", "ingenomen", "door", "niet", "in handen van", "Syrië", "HTS", "captured",
+         "the", "city", "fell", "to", "'", '"', "delen van", "ontkent", "zeggen"]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(WORDS), max_size=40), st.sampled_from(["nl", "en"]))
+def test_events_never_crash_and_point_inside(extractor: Extractor, words: list[str],
+                                             lang: str) -> None:
+    text = " ".join(words)
+    for event in extractor.extract(_article(text, lang=lang)):
+        (source,) = event.sources
+        assert text[source.start:source.end] == source.quote
+        assert event.period.start <= event.period.end
