@@ -188,10 +188,7 @@ class Extractor:
         status = _status(ctx, index, change)
         if status is Status.DISPUTED:
             change = Change.CONTESTED
-        previous = _previous_interval(ctx, index)
-        period = resolve_interval(text[s:e], ctx.article.period, ctx.rules.lang,
-                                  anchor=(hit.start - s, hit.end - s), previous=previous,
-                                  rules_dir=None)
+        period = _interval(ctx, index, hit, segment)
         place = mention.place
         geo = 3 if place.kind is PlaceKind.REGION else (2 if partial else 1)
         source = Source(article=ctx.article.id, published=ctx.article.published,
@@ -274,12 +271,19 @@ def _anaphora(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
     for pattern, kinds in ((ctx.rules.markers.anaphora_town, (PlaceKind.TOWN,)),
                            (ctx.rules.markers.anaphora_region, (PlaceKind.REGION,))):
         for m in pattern.finditer(text, seg_start, seg_end):
-            if _titled(ctx, m.end()):
+            if _titled(ctx, m.end()) or _apposition(ctx, m.start()):
                 continue
             before = [p for p in ctx.places if p.end <= m.start() and p.place.kind in kinds]
             if before:
                 found.append(Mention(before[-1].place, m.group(), m.start(), m.end()))
     return found
+
+
+def _apposition(ctx: _Context, start: int) -> bool:
+    """"Hama, de vierde stad van het land": a description of the place just named."""
+    before = ctx.article.text[max(0, start - 3):start]
+    return before.rstrip().endswith(",") and any(
+        0 <= start - p.end <= 3 for p in ctx.places)
 
 
 def _titled(ctx: _Context, end: int) -> bool:
@@ -570,6 +574,20 @@ def _status(ctx: _Context, index: int, change: Change) -> Status:
     if change is Change.WITHDRAWAL or markers.confirm.search(sentence):
         return Status.REPORTED
     return Status.CLAIMED if markers.claim.search(sentence) else Status.REPORTED
+
+
+def _interval(ctx: _Context, index: int, hit: _Hit, segment: tuple[int, int]) -> Interval:
+    """The dates of the trigger's clause if it has any, else of its sentence."""
+    text = ctx.article.text
+    previous = _previous_interval(ctx, index)
+    a, b = segment
+    lang, period = ctx.rules.lang, ctx.article.period
+    if find_dates(text[a:b], period, lang, previous=previous):
+        return resolve_interval(text[a:b], period, lang, anchor=(hit.start - a, hit.end - a),
+                                previous=previous)
+    s, e = ctx.spans[index]
+    return resolve_interval(text[s:e], period, lang, anchor=(hit.start - s, hit.end - s),
+                            previous=previous)
 
 
 def _previous_interval(ctx: _Context, index: int) -> Interval | None:
