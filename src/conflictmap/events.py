@@ -304,13 +304,22 @@ def _excluded(ctx: _Context, hit: _Hit, mention: Mention, seg_start: int) -> boo
     if markers.near.search(before):
         return not (hit.trigger.change is Change.CONTESTED and hit.end <= mention.start)
     if markers.locative.search(before):
-        return not (hit.trigger.locative_ok or hit.trigger.change is Change.CONTESTED)
+        return not (hit.trigger.locative_ok or hit.trigger.change is Change.CONTESTED
+                    or _site_in_town(ctx, hit, mention))
     if markers.source.search(before):
         return not hit.trigger.source_ok
     after = text[mention.end:mention.end + 30]
     if mention.start >= hit.end and markers.verb_after.search(after):
         return True  # "captured Hama and Homs is next": Homs begins another clause
     return bool(markers.speaker_after.search(after) or markers.feature_after.search(after))
+
+
+def _site_in_town(ctx: _Context, hit: _Hit, mention: Mention) -> bool:
+    """"heroverde het paleis in Khartoum": a site taken inside the town (geo_precision 2)."""
+    if hit.trigger.change not in (Change.CAPTURE, Change.RECAPTURE) or mention.start < hit.end:
+        return False
+    between = ctx.article.text[hit.end:mention.start]
+    return len(between) <= 80 and ctx.rules.markers.site_object.search(between) is not None
 
 
 def _candidates(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
@@ -343,6 +352,8 @@ def _partial(ctx: _Context, hit: _Hit, mention: Mention, seg_start: int) -> str:
     markers = ctx.rules.markers
     text = ctx.article.text
     before = text[max(seg_start, mention.start - 60):mention.start]
+    if markers.locative.search(before) and _site_in_town(ctx, hit, mention):
+        return "site"
     if markers.partial_capture.search(before):
         return "capture"
     if markers.partial_contested.search(before):

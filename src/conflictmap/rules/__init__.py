@@ -31,6 +31,7 @@ MARKER_KEYS = (
     "partial_adverb_contested", "near", "locative", "source", "agent", "loser", "speaker_after",
     "anaphora_town", "anaphora_region", "title_after", "clause_break", "passive_aux", "active_aux",
     "actor_suffix", "feature_after", "again", "relative", "attributive", "verb_after",
+    "site_object",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -99,6 +100,7 @@ class Markers:
     relative: re.Pattern[str]
     attributive: re.Pattern[str]
     verb_after: re.Pattern[str]
+    site_object: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
