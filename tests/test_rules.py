@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 
 from conflictmap.actors import ActorLexicon
 from conflictmap.errors import RulesError

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import logging
 import re
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-import tomllib
 
 from conflictmap.errors import RulesError
 from conflictmap.model import Actor

@@ -10,12 +10,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import tomllib
 
 from conflictmap.errors import RulesError
 from conflictmap.model import Change
