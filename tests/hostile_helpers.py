@@ -85,12 +85,13 @@ def inventory() -> dict[str, int]:
         "CSV formula payloads x text columns": len(formula_payloads()) * len(store.TEXT_COLUMNS),
         "store: hostile events files, record values, atomic-write targets": 6 + 8 + 10,
         "interrupted builds (disk full, Ctrl-C, SIGKILL)": 12,
-        "HTML/JS payloads x fields x (online, offline)": len(markup_payloads())
-        * fields_per_payload * 2,
+        "HTML/JS payloads x fields x (online, offline, render command)": len(markup_payloads())
+        * fields_per_payload * 3,
         "hostile URL fragments": 5,
         "hostile articles through the whole pipeline": len(markup_payloads())
         + len(formula_payloads()) + 20,
         "long sentence (extraction time)": 1,
+        "damaged report caches": 5,
     }
     assert page.POPUP_TAGS
     return counts

@@ -3,6 +3,7 @@ exit code 2 (or 1 when nothing usable was read)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -526,3 +527,37 @@ def test_cli_errors_hostile_actors_file(tmp_path, content):
 
     with pytest.raises(RulesError):
         ActorLexicon.load(_actors_dir(tmp_path, content)).find("Russische troepen", "nl")
+
+
+# ---- the report cache: a damaged cache is rebuilt, never trusted ----
+
+def _poison(path: Path, blob: bytes) -> int:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        return db.execute("UPDATE reports SET blob = ?", (blob,)).rowcount
+
+
+@pytest.mark.parametrize("damage", ["garbage", "folder", "bad-record", "not-json", "not-list"])
+def test_cli_errors_damaged_report_cache(tmp_path, capsys, monkeypatch, damage):
+    cache = tmp_path / "cache.sqlite"
+    monkeypatch.setenv("CONFLICTMAP_CACHE", str(cache))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(f" date 2024-02-17 {CAPTURE_NL}\n")
+    build = ["build", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-j", "1"]
+    assert _run(build, capsys)[0] == 0
+    if damage == "garbage":
+        cache.write_bytes(b"garbage" * 100)
+    elif damage == "folder":
+        cache.unlink()
+        cache.mkdir()
+    else:
+        blob = {"bad-record": b'[{"lat": "nan"}]', "not-json": b"\x00{", "not-list": b"5"}
+        assert _poison(cache, blob[damage]) == 1
+    code, out, err = _run(build, capsys)
+    assert_clean_stderr(err)
+    assert code in (0, 2)
+    if code == 0:
+        assert "events found: 1 " in out, out  # the article was extracted again
+    else:
+        assert len(err.strip().splitlines()) <= 2 and "cache" in err

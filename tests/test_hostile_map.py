@@ -274,6 +274,26 @@ def test_hostile_map_url_fragment(browser, tmp_path, fragment):
         page.close()
 
 
+def test_hostile_map_render_command_on_hostile_events_file(browser, tmp_path):
+    """`conflictmap render` takes every field from the file: ids, sides, places, sources."""
+    from conflictmap.store import write_jsonl
+
+    events, _ = hostile_events()
+    write_jsonl(events, tmp_path / "events.jsonl")
+    assert main(["-q", "render", str(tmp_path / "events.jsonl"), "-o",
+                 str(tmp_path / "map.html"), "--offline", "--lang", "nl"]) == 0
+    html = (tmp_path / "map.html").read_text(encoding="utf-8")
+    page, watch = open_page(browser, html, tmp_path / "opened.html", online=False)
+    try:
+        page_title = page.title()
+        popups = exercise(page)
+        assert_popups_inert(popups)
+        assert len({p["name"] for p in popups}) == len(events)
+        assert_nothing_ran(page, watch, page_title)
+    finally:
+        page.close()
+
+
 # ---- the whole pipeline on a hostile article corpus ----
 
 def hostile_corpus(folder: Path) -> int:
