@@ -440,3 +440,28 @@ def test_hostile_long_sentence_extracts_quickly():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("size", [60, 99, 100, 101, 102, 250, 100_000])
+@pytest.mark.parametrize("newline", [True, False], ids=["newline", "last-line"])
+def test_hostile_json_lines_length_limit_boundaries(tmp_path, monkeypatch, size, newline):
+    from conflictmap import articles
+
+    monkeypatch.setattr(articles, "MAX_ARTICLE_BYTES", 100)
+    head = b'{"id": "big", "date": "2024-12", "text": "'
+    line = head + b"a" * (size - len(head) - 2 - int(newline)) + b'"}'
+    line += b"\n" if newline else b""
+    assert len(line) == size
+    first = json.dumps({"id": "ok", **OK_ROW}).encode() + b"\n"
+    after = json.dumps({"id": "ok2", **OK_ROW}).encode() + b"\n" if newline else b""
+    (tmp_path / "feed.jsonl").write_bytes(first + line + after)
+    articles_read, skips = _read(tmp_path)
+    ids = [a.id for a in articles_read]
+    assert ids[0] == "ok"
+    if size <= 100:
+        assert "big" in ids and skips == []
+    else:
+        assert "big" not in ids
+        assert [(s.line, s.reason) for s in skips] == [(2, "size")]
+    if newline:
+        assert ids[-1] == "ok2"  # the line after an over-long one is read
