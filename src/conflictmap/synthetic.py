@@ -16,9 +16,12 @@ import logging
 import random
 import re
 from collections.abc import Iterator
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TextIO
 
 log = logging.getLogger(__name__)
 
@@ -332,19 +335,11 @@ def write_folder(directory: Path, n: int, seed: int = 0, expected: Path | None =
     return count
 
 
-class _Null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+def _maybe_open(path: Path | None) -> ContextManager[TextIO | None]:
+    return path.open("w", encoding="utf-8") if path else nullcontext()
 
 
-def _maybe_open(path: Path | None):  # type: ignore[no-untyped-def]
-    return path.open("w", encoding="utf-8") if path else _Null()
-
-
-def _write_expected(handle, article: SyntheticArticle) -> int:  # type: ignore[no-untyped-def]
+def _write_expected(handle: TextIO | None, article: SyntheticArticle) -> int:
     if handle is not None:
         for event in article.expected:
             handle.write(json.dumps(event.__dict__, ensure_ascii=False) + "\n")
