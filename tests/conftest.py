@@ -23,3 +23,15 @@ def articles_dir() -> Path:
 def gold_path() -> Path:
     """The public gold annotations of the sample articles (copied from shared/eval)."""
     return ROOT / "tests" / "data" / "seed_gold.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def _restore_cli_logging():
+    """The CLI configures the 'conflictmap' logger for a terminal; undo it after each test
+    so that caplog sees records in any test order."""
+    import logging
+
+    logger = logging.getLogger("conflictmap")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    yield
+    logger.handlers[:], logger.level, logger.propagate = saved

@@ -7,7 +7,7 @@ them into GeoJSON/shapely order (lon, lat) is :func:`lonlat`.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 
@@ -170,19 +170,10 @@ class Event:
     confidence: float = 0.5
     geo_precision: int = 1
 
-    @property
-    def id(self) -> str:
-        """A stable content hash: the same input gives the same id."""
-        parts = [
-            self.change.value,
-            self.place.id,
-            self.period.start.isoformat(),
-            self.period.end.isoformat(),
-            self.actor.id if self.actor else "",
-            self.losing_actor.id if self.losing_actor else "",
-        ]
-        parts += sorted(f"{s.article}:{s.start}:{s.end}" for s in self.sources)
-        return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:16]
+    id: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", _event_id(self))
 
     @property
     def acled_event_type(self) -> str:
@@ -191,6 +182,20 @@ class Event:
     @property
     def acled_sub_event_type(self) -> str:
         return acled_types(self)[1]
+
+
+def _event_id(event: Event) -> str:
+    """A stable content hash: the same input gives the same id."""
+    parts = [
+        event.change.value,
+        event.place.id,
+        event.period.start.isoformat(),
+        event.period.end.isoformat(),
+        event.actor.id if event.actor else "",
+        event.losing_actor.id if event.losing_actor else "",
+    ]
+    parts += sorted(f"{s.article}:{s.start}:{s.end}" for s in event.sources)
+    return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def acled_types(event: Event) -> tuple[str, str]:
