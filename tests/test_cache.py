@@ -194,3 +194,44 @@ def test_cache_fully_cached_run_starts_no_workers(tmp_path: Path, corpus: Path) 
         seen += 1
         assert not multiprocessing.active_children()
     assert seen == 120
+
+
+def _events_text(corpus: Path, cache: Path | bool) -> str:
+    _, events = collect_events([corpus], RunLog(), jobs=1, cache=cache,
+                               spec=TemplateSpec(version="unusable"))
+    out = io.StringIO()
+    dump_jsonl(events, out)
+    return out.getvalue()
+
+
+def test_cache_unopenable_path_runs_without_cache(tmp_path: Path, corpus: Path,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "dir.sqlite").mkdir()
+    with caplog.at_level(logging.WARNING):
+        assert _events_text(corpus, tmp_path / "dir.sqlite") == _events_text(corpus, False)
+    assert "cannot use the cache" in caplog.text
+    assert (tmp_path / "dir.sqlite").is_dir()
+
+
+def test_cache_locked_by_another_writer_is_kept(tmp_path: Path, corpus: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    import sqlite3
+
+    import conflictmap.cache
+
+    path = tmp_path / "c.sqlite"
+    _filled_cache(path, rows=10)
+    monkeypatch.setattr(conflictmap.cache, "BUSY_TIMEOUT", 0.05)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another run holds the write lock
+        with caplog.at_level(logging.WARNING):
+            assert _events_text(corpus, path) == _events_text(corpus, False)
+        other.execute("COMMIT")
+    finally:
+        other.close()
+    assert "cannot write the cache" in caplog.text
+    assert "rebuilding" not in caplog.text
+    with ReportCache(path) as cache:
+        assert len(cache) == 10

@@ -59,6 +59,7 @@ SCHEMA = "2"
 ENV_VAR = "CONFLICTMAP_CACHE"
 DEFAULT_NAME = Path(".cache") / "conflictmap.sqlite"
 QUERY_KEYS = 500  # host parameters per SELECT (SQLite allows 999 on old builds)
+BUSY_TIMEOUT = 30.0  # seconds to wait for another process's write lock
 
 
 def default_path(beside: Path | None = None) -> Path:
@@ -143,7 +144,11 @@ def _actor_of(actor_id: str, name: str, side: str, kind: str) -> Actor:
 
 
 class ReportCache:
-    """Reports by article key. Use as a context manager; one writer process at a time."""
+    """Reports by article key. Use as a context manager.
+
+    Raises sqlite3.OperationalError (or OSError) when the file cannot be used as it is
+    (locked, unopenable, read-only); a file that is not a sound database is rebuilt.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -152,6 +157,8 @@ class ReportCache:
         self.misses = 0
         try:
             self._db = _connect(self.path)
+        except sqlite3.OperationalError:
+            raise  # locked, unopenable, read-only: the file may be sound, so keep it
         except sqlite3.DatabaseError as exc:
             log.warning("%s: the cache is unreadable (%s); rebuilding it", self.path, exc)
             _remove(self.path)
@@ -194,7 +201,7 @@ class ReportCache:
 
 def _connect(path: Path) -> sqlite3.Connection:
     """Open (or create) the cache; sqlite3.DatabaseError if the file is not sound."""
-    db = sqlite3.connect(path, timeout=30)
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
     try:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -142,11 +143,15 @@ def stream_reports(
     engine = make_engine(spec, jobs=options.jobs, engine=options.engine,
                          scheduler=options.scheduler)
     version = worker_extractor(spec)[1]
-    cache = ReportCache(cache_path) if cache_path else None
+    cache = _open_cache(cache_path) if cache_path else None
     try:
         tagged = _lookups(_batched(articles, options.batch), cache, version)
+        writing = cache is not None
         for (batch, keys, hits), outcomes in ordered_map(engine, tagged):
-            yield from _merge(batch, keys, hits, iter(outcomes), cache, runlog)
+            results, fresh = _merge(batch, keys, hits, iter(outcomes), runlog)
+            if writing and fresh and cache is not None:
+                writing = _store(cache, fresh)
+            yield from results
     except BaseException:  # interrupted or abandoned: do not wait for work in flight
         engine.terminate()
         raise
@@ -156,6 +161,25 @@ def stream_reports(
         if cache is not None:
             log.info("cache %s: %d hits, %d extracted", cache.path, cache.hits, cache.misses)
             cache.close()
+
+
+def _open_cache(path: Path) -> ReportCache | None:
+    try:
+        return ReportCache(path)
+    except (sqlite3.OperationalError, OSError) as exc:
+        log.warning("%s: cannot use the cache (%s); extracting every article", path, exc)
+        return None
+
+
+def _store(cache: ReportCache, rows: list[tuple[bytes, bytes]]) -> bool:
+    """Write fresh reports; False after a write error (disk full, read-only): stop writing."""
+    try:
+        cache.put_many(rows)
+    except sqlite3.OperationalError as exc:
+        log.warning("%s: cannot write the cache (%s); not caching the rest of this run",
+                    cache.path, exc)
+        return False
+    return True
 
 
 Tag = tuple[list[Article], list[bytes], dict[bytes, list[Event]]]
@@ -191,13 +215,13 @@ def _decoded(blobs: dict[bytes, bytes]) -> dict[bytes, list[Event]]:
 
 
 def _merge(batch: list[Article], keys: list[bytes], hits: dict[bytes, list[Event]],
-           outcomes: Iterator[Outcome], cache: ReportCache | None, runlog: RunLog | None,
-           ) -> Iterator[tuple[Article, list[Event]]]:
-    """Cached and fresh results back in reading order; fresh ones are stored in the cache."""
+           outcomes: Iterator[Outcome], runlog: RunLog | None,
+           ) -> tuple[list[tuple[Article, list[Event]]], list[tuple[bytes, bytes]]]:
+    """Cached and fresh results back in reading order, and the fresh (key, blob) rows."""
     fresh: list[tuple[bytes, bytes]] = []
     results = []
     for i, article in enumerate(batch):
-        key = keys[i] if cache is not None else b""
+        key = keys[i] if keys else b""
         if key in hits:
             results.append((article, hits[key]))
             continue
@@ -205,12 +229,10 @@ def _merge(batch: list[Article], keys: list[bytes], hits: dict[bytes, list[Event
         if outcome.error:
             _failed(article.id, outcome.error, runlog)
             continue
-        if cache is not None:
+        if keys:
             fresh.append((key, outcome.blob))
         results.append((article, decode_events(outcome.blob)))
-    if cache is not None:
-        cache.put_many(fresh)
-    yield from results
+    return results, fresh
 
 
 def collect_events(
