@@ -73,3 +73,47 @@ def test_consolidate_withdrawal_long_before_a_capture_stays_apart() -> None:
         _event(Change.CAPTURE, "2025-02-16", "2025-02-16", "a", actor=REBELS),
     ])
     assert len(merged) == 2
+
+
+def _naive_merge(reports: list[Event]) -> list[Event]:
+    """The reference: scan every group for every report."""
+    from conflictmap.consolidate import _merge, _same_change
+
+    groups: list[Event] = []
+    for report in sorted(reports, key=lambda e: (e.period.start, e.period.end, e.id)):
+        for i, group in enumerate(groups):
+            if _same_change(group, report):
+                groups[i] = _merge(group, report)
+                break
+        else:
+            groups.append(report)
+    return groups
+
+
+def _report_strategy():
+    from datetime import timedelta
+
+    from hypothesis import strategies as st
+
+    day = st.integers(min_value=0, max_value=60)
+    width = st.integers(min_value=0, max_value=10)
+    return st.builds(
+        lambda change, start, wide, actor, n: _event(
+            change, (date(2024, 1, 1) + timedelta(days=start)).isoformat(),
+            (date(2024, 1, 1) + timedelta(days=start + wide)).isoformat(), f"a{n}.txt", actor),
+        st.sampled_from(list(Change)), day, width, st.sampled_from([None, REBELS, ARMY]),
+        st.integers(min_value=0, max_value=30))
+
+
+def test_consolidate_linear_merge_equals_naive_scan() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from conflictmap.consolidate import _merge_place
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(_report_strategy(), max_size=25))
+    def check(reports: list[Event]) -> None:
+        assert _merge_place(list(reports)) == _naive_merge(list(reports))
+
+    check()

@@ -6,6 +6,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from datetime import timedelta
 
 from conflictmap.model import Change, ControlSpan, Event, Interval, Status
 
@@ -65,6 +66,29 @@ def _merge(a: Event, b: Event) -> Event:
     )
 
 
+def _merge_place(reports: list[Event]) -> list[Event]:
+    """Greedy merge of one place's reports in start order.
+
+    A group can only take a report that starts at most WITHDRAWAL_LEAD_DAYS after the
+    group ends, and later reports start later still, so groups that ended before that
+    are dropped from the scan: linear in the reports rather than quadratic.
+    """
+    reports.sort(key=lambda e: (e.period.start, e.period.end, e.id))
+    lead = timedelta(days=WITHDRAWAL_LEAD_DAYS)
+    groups: list[Event] = []
+    live: list[int] = []
+    for report in reports:
+        live = [i for i in live if groups[i].period.end + lead >= report.period.start]
+        for i in live:
+            if _same_change(groups[i], report):
+                groups[i] = _merge(groups[i], report)
+                break
+        else:
+            live.append(len(groups))
+            groups.append(report)
+    return groups
+
+
 def consolidate(events: Iterable[Event]) -> list[Event]:
     """One event per control change, keeping every source.
 
@@ -80,16 +104,7 @@ def consolidate(events: Iterable[Event]) -> list[Event]:
         by_place[event.place.id].append(event)
     merged: list[Event] = []
     for reports in by_place.values():
-        reports.sort(key=lambda e: (e.period.start, e.period.end, e.id))
-        groups: list[Event] = []
-        for report in reports:
-            for i, group in enumerate(groups):
-                if _same_change(group, report):
-                    groups[i] = _merge(group, report)
-                    break
-            else:
-                groups.append(report)
-        merged.extend(groups)
+        merged.extend(_merge_place(reports))
     merged.sort(key=lambda e: (e.period.start, e.place.id, e.id))
     return merged
 
