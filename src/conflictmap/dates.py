@@ -61,6 +61,8 @@ class _Compiled:
     bare_month: re.Pattern[str]
     year: re.Pattern[str]
     qualifiers: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
+    relatives: tuple[tuple[str, re.Pattern[str]], ...]
+    any_relative: re.Pattern[str]  # one search tells whether any relative word is there
 
 
 def _span(start: date, end: date) -> Interval:
@@ -69,6 +71,11 @@ def _span(start: date, end: date) -> Interval:
 
 def _month_span(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+_RELATIVE_KEYS = ("today", "yesterday", "day_before_yesterday", "last_night", "this_week",
+                  "last_week", "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks",
+                  "month_start", "month_end", "last_month", "last_year", "this_year")
 
 
 @lru_cache(maxsize=16)
@@ -95,6 +102,9 @@ def _compiled(lang: str, rules_dir: Path | None = None) -> _Compiled:
         year=re.compile(rf"(?:{qualifier}|(?P<qi>{words.get('year_in').pattern}))\s*"
                         rf"(?:van\s+|of\s+)?(?P<y>{_YEAR})\b", flags),
         qualifiers=tuple(re.compile(p, flags) for p in (begin, end, mid)),  # type: ignore[arg-type]
+        relatives=tuple((key, words.get(key)) for key in _RELATIVE_KEYS),
+        any_relative=re.compile("|".join(f"(?:{words.get(k).pattern})" for k in _RELATIVE_KEYS),
+                                flags),
     )
 
 
@@ -177,11 +187,6 @@ def _relative(key: str, match: re.Match[str], words: DateWords,
     return None
 
 
-_RELATIVE_KEYS = ("today", "yesterday", "day_before_yesterday", "last_night", "this_week",
-                  "last_week", "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks",
-                  "month_start", "month_end", "last_month", "last_year", "this_year")
-
-
 def _explicit(compiled: _Compiled, sentence: str, period: Interval) -> list[DateMention]:
     words = compiled.words
     found: list[DateMention] = []
@@ -213,11 +218,12 @@ def _relatives(compiled: _Compiled, sentence: str, period: Interval,
                previous: Interval | None) -> list[DateMention]:
     words = compiled.words
     found: list[DateMention] = []
-    for key in _RELATIVE_KEYS:
-        for m in words.get(key).finditer(sentence):
-            interval = _relative(key, m, words, period)
-            if interval is not None:
-                found.append(DateMention(m.start(), m.end(), interval, False))
+    if compiled.any_relative.search(sentence):
+        for key, pattern in compiled.relatives:
+            for m in pattern.finditer(sentence):
+                interval = _relative(key, m, words, period)
+                if interval is not None:
+                    found.append(DateMention(m.start(), m.end(), interval, False))
     for m in compiled.weekday.finditer(sentence):
         start, end = _weekday_span(words.weekdays.index(m.group("wd").lower()), period)
         if m.group("since"):
@@ -260,6 +266,13 @@ def resolve_interval(sentence: str, period: Interval, lang: str, *,
     it wins. ``previous`` is the interval "toen"/"then" refers to.
     """
     mentions = find_dates(sentence, period, lang, previous=previous, rules_dir=rules_dir)
+    return choose_interval(mentions, period, anchor)
+
+
+def choose_interval(mentions: list[DateMention], period: Interval,
+                    anchor: tuple[int, int] | None = None) -> Interval:
+    """The interval of the expression nearest ``anchor`` (the first one without an anchor);
+    the default interval when there is none. ``mentions`` come from :func:`find_dates`."""
     if not mentions:
         return default_interval(period)
     if anchor is None:

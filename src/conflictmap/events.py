@@ -41,7 +41,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from conflictmap.actors import ActorLexicon, ActorMention
-from conflictmap.dates import find_dates, resolve_interval
+from conflictmap.dates import choose_interval, find_dates, resolve_interval
 from conflictmap.errors import RulesError
 from conflictmap.model import (
     Actor,
@@ -55,7 +55,7 @@ from conflictmap.model import (
     Status,
 )
 from conflictmap.rules import LanguageRules, Trigger, load_language, rules_digest
-from conflictmap.text import sentence_spans
+from conflictmap.text import line_bounds, sentence_spans
 
 log = logging.getLogger(__name__)
 
@@ -128,19 +128,25 @@ class Extractor:
         if rules is None:
             return []
         text = article.text
-        hot_words = [m.start() for m in rules.keywords.finditer(text.lower())]
+        lowered = text.lower()
+        hot_words = [m.start() for m in rules.keywords.finditer(lowered)]
         if not hot_words:
             return []
+        if len(lowered) == len(text) and not _any_hot_line(rules, text, hot_words):
+            return []  # most articles: only the lines with a keyword were split
         spans = sentence_spans(text)
         starts = [s for s, _ in spans]
         candidates = sorted({bisect_right(starts, p) - 1 for p in hot_words} - {-1})
         hot = [i for i in candidates if rules.any_trigger.search(text, *spans[i])]
+        # Trigger checks need no places: find places and actors only when a hit survives.
+        clauses = {i: _clause_hits(rules, text, *spans[i]) for i in hot}
+        hot = [i for i in hot if clauses[i]]
         if not hot:
             return []
         ctx = self._context(article, rules, spans, spans[hot[-1]][1])
         events: list[Event] = []
         for i in hot:
-            events.extend(self._sentence(ctx, i))
+            events.extend(self._sentence(ctx, i, clauses[i]))
         return _drop_fighting_before_change(_propagate_denials(events))
 
     def _context(self, article: Article, rules: LanguageRules, spans: list[tuple[int, int]],
@@ -153,17 +159,10 @@ class Extractor:
         places = _plausible_places(mentions, actors, article.text, rules)
         return _Context(article, rules, tuple(places), actors, tuple(spans), self.lexicon)
 
-    def _sentence(self, ctx: _Context, index: int) -> list[Event]:
-        text = ctx.article.text
-        s, e = ctx.spans[index]
-        if text[s:e].rstrip("'\"”’» ").endswith("?"):
-            return []
+    def _sentence(self, ctx: _Context, index: int, clauses: list[_Clause]) -> list[Event]:
         events: list[Event] = []
         seen: set[tuple[str, Change]] = set()
-        for seg_start, seg_end in _segments(ctx.rules, text, s, e):
-            hits = _hits(ctx.rules, text, seg_start, seg_end)
-            if not hits:
-                continue
+        for seg_start, seg_end, hits in clauses:
             for hit, mention, partial in _targets(ctx, hits, seg_start, seg_end):
                 event = self._event(ctx, index, hit, mention, partial, (seg_start, seg_end))
                 key = (event.place.id, event.change)
@@ -198,6 +197,42 @@ class Extractor:
         return Event(change=change, status=status, place=place, period=period, actor=gainer,
                      losing_actor=loser, sources=(source,), confidence=round(confidence, 2),
                      geo_precision=geo)
+
+
+_Clause = tuple[int, int, list[_Hit]]
+
+
+def _clause_hits(rules: LanguageRules, text: str, s: int, e: int) -> list[_Clause]:
+    """The clauses of a sentence with their surviving trigger hits (none for a question)."""
+    if text[s:e].rstrip("'\"”’» ").endswith("?"):
+        return []
+    out = []
+    for seg_start, seg_end in _segments(rules, text, s, e):
+        hits = _hits(rules, text, seg_start, seg_end, (seg_start, seg_end) == (s, e))
+        if hits:
+            out.append((seg_start, seg_end, hits))
+    return out
+
+
+def _any_hot_line(rules: LanguageRules, text: str, hot_words: list[int]) -> bool:
+    """True when a sentence holding a keyword has a trigger; only those lines are split."""
+    line_end = -1
+    starts: list[int] = []
+    spans: list[tuple[int, int]] = []
+    tried: set[int] = set()
+    for p in hot_words:
+        if p > line_end:
+            line_start, line_end = line_bounds(text, p)
+            spans = sentence_spans(text, line_start, line_end)
+            starts = [s for s, _ in spans]
+            tried.clear()
+        i = bisect_right(starts, p) - 1
+        if i < 0 or i in tried:
+            continue
+        tried.add(i)
+        if rules.any_trigger.search(text, *spans[i]):
+            return True
+    return False
 
 
 def _propagate_denials(events: list[Event]) -> list[Event]:
@@ -423,9 +458,11 @@ def _actor_ok(ctx: _Context, hit: _Hit, seg_start: int, seg_end: int) -> bool:
 # --- trigger checks -------------------------------------------------------------------
 
 
-def _hits(rules: LanguageRules, text: str, seg_start: int, seg_end: int) -> list[_Hit]:
-    """Trigger matches in a clause that survive the checks, overlaps resolved by priority."""
-    if not rules.any_trigger.search(text, seg_start, seg_end):
+def _hits(rules: LanguageRules, text: str, seg_start: int, seg_end: int,
+          known_hot: bool = False) -> list[_Hit]:
+    """Trigger matches in a clause that survive the checks, overlaps resolved by priority.
+    ``known_hot``: the clause is a whole sentence already known to hold a trigger."""
+    if not known_hot and not rules.any_trigger.search(text, seg_start, seg_end):
         return []
     found: list[tuple[int, int, Trigger]] = []
     for trigger in rules.triggers:
@@ -593,10 +630,12 @@ def _interval(ctx: _Context, index: int, hit: _Hit, segment: tuple[int, int]) ->
     previous = _previous_interval(ctx, index)
     a, b = segment
     lang, period = ctx.rules.lang, ctx.article.period
-    if find_dates(text[a:b], period, lang, previous=previous):
-        return resolve_interval(text[a:b], period, lang, anchor=(hit.start - a, hit.end - a),
-                                previous=previous)
+    mentions = find_dates(text[a:b], period, lang, previous=previous)
+    if mentions:
+        return choose_interval(mentions, period, (hit.start - a, hit.end - a))
     s, e = ctx.spans[index]
+    if (a, b) == (s, e):
+        return choose_interval(mentions, period, (hit.start - s, hit.end - s))
     return resolve_interval(text[s:e], period, lang, anchor=(hit.start - s, hit.end - s),
                             previous=previous)
 

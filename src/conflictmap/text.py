@@ -55,19 +55,31 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """The (start, end) offsets of every sentence in ``text``, in order."""
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The (start, end) offsets of every sentence in ``text``, in order.
+
+    ``start`` and ``end`` limit the work to a block of whole lines (``start`` at 0 or just
+    after a line break, ``end`` at a line break or the end): since a line break always ends
+    a sentence, the spans of a block are exactly the whole text's spans inside it.
+    """
+    end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _STOP.finditer(text):
+    for match in _STOP.finditer(text, start, end):
         if not _ends_sentence(text, match):
             continue
-        end = match.start() if match.group() == "\n" else match.end()
-        span = _trimmed(text, start, end)
+        stop = match.start() if match.group() == "\n" else match.end()
+        span = _trimmed(text, start, stop)
         if span:
             spans.append(span)
         start = match.end()
-    tail = _trimmed(text, start, len(text))
+    tail = _trimmed(text, start, end)
     if tail:
         spans.append(tail)
     return spans
+
+
+def line_bounds(text: str, position: int) -> tuple[int, int]:
+    """The (start, end) of the line holding ``position`` (without its line break)."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return start, len(text) if end < 0 else end
