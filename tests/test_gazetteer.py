@@ -79,7 +79,7 @@ def test_gazetteer_get_and_kinds(gaz: Gazetteer) -> None:
     aleppo = gaz.get("geonames:170063")
     assert aleppo is not None and aleppo.kind is PlaceKind.TOWN and aleppo.country == "SY"
     assert abs(aleppo.lat - 36.2) < 0.1 and abs(aleppo.lon - 37.16) < 0.1
-    assert aleppo.admin1 == "Aleppo Province"
+    assert aleppo.admin1 == "Aleppo Governorate"
     assert gaz.get("iso3166-2:SY-HM").geo_precision == 3
     assert gaz.get("geonames:163843").kind is PlaceKind.COUNTRY
     assert gaz.get("geonames:0") is None

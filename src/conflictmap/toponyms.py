@@ -78,6 +78,30 @@ ACTOR_AFTER = ARMY_NOUNS | _words(
     "leaders leader leiders leider group groep groepering militia militie regime bewind clan "
     "familie family aanhangers supporters spokesman woordvoerder commander commandant chief"
 )
+CONTROL_BEFORE = _words(
+    "captured capture captures seized seize seizes took take takes retook retake retakes "
+    "recaptured recapture overran overrun entered enter enters stormed liberated liberate "
+    "besieged besiege surrounded encircled shelled attacked bombed "
+    "veroverden veroverde heroverden heroverde namen nam bestormden omsingelden belegerden "
+    "bevrijdden beschoten aangevallen"
+)
+"""Words before a name that make it the object of a control or attack phrase: evidence that a
+capitalised common word ("Sake", "Mark") or a small town the article places nowhere is a
+place ("M23 rebels seized Sake")."""
+CONTROL_AFTER = _words(
+    "ingenomen veroverd heroverd bevrijd omsingeld belegerd binnengetrokken binnen fell "
+    "falls"
+)
+ORG_WORDS = _words(
+    "hayat tahrir jabhat jaish jaysh harakat liwa ansar ahrar front brigade brigades army "
+    "liberation movement organisation organization party islamic islamitische islamitisch "
+    "staat state council committee union alliance coalition forces battalion battalions "
+    "division corps regiment militia group groep beweging partij leger bevrijdingsleger "
+    "brigade fronts"
+)
+"""Words of organisation names: a place name glued to them ("Hayat Tahrir al-Sham",
+"Islamic State of Iraq and the Levant", "Arakan Army") names the organisation, not a place,
+unless it is a country ("Sudanese Armed Forces" has no place; "Arakan" is no country)."""
 APPOSITION_NOUNS = _words("gebied regio provincie streek area region province governorate")
 ARTICLE_WORDS = _words("het de een the a an")
 LIST_WORDS = _words("& , and en of or")
@@ -327,24 +351,79 @@ def _neighbour(toks: _Toks, i: int, step: int, countries: set[int]) -> int | Non
 
 
 def _keep(
-    toks: _Toks, span: _Span, gaz: Gazetteer, lines: dict[int, bool], countries: set[int]
+    toks: _Toks,
+    span: _Span,
+    gaz: Gazetteer,
+    lines: dict[int, bool],
+    countries: set[int],
+    persons: frozenset[str] = frozenset(),
 ) -> bool:
-    """Reject common words at a sentence start, names after a title, parts of longer names.
-    ``countries``: indices of words inside country names."""
+    """Reject common words at a sentence start, names after a title, parts of longer names
+    and of organisation names. ``countries``: indices of words inside country names;
+    ``persons``: words the article uses for a person ("president Assad")."""
     if span.first == span.last and span.key in gaz.stopwords:
-        if toks.initials[span.first]:
-            return False
+        if toks.initials[span.first] or _title_case(toks.text, span.start, lines):
+            return False  # a sentence start, or a headline that capitalises every word ("In")
         span.stop = True
     if span.first > 0 and toks.words[span.first - 1].lower() in TITLES:
         return False
-    glued = (
-        _neighbour(toks, span.last, 1, countries) is not None
-        or _neighbour(toks, span.first, -1, countries) is not None
-    )
+    title = None
+    if span.first not in countries:
+        title = _title_case(toks.text, span.start, lines)
+        if _in_organisation(toks, span, title):
+            return False
+    after = _neighbour(toks, span.last, 1, countries)
+    before = _neighbour(toks, span.first, -1, countries)
+    if before is not None and toks.words[before] in persons and after is None:
+        before = None  # "Assad Aleppo": a person the article names, then a place
+    glued = after is not None or before is not None
     if not glued and not span.fuzzy:
         return True
-    title = _title_case(toks.text, span.start, lines)  # headlines capitalise every word
+    if title is None:
+        title = _title_case(toks.text, span.start, lines)  # headlines capitalise every word
     return title and not span.fuzzy if glued else not title
+
+
+_ORG_LINKS = frozenset({"of", "and", "the", "for", "van", "de", "het", "en", "voor", "der"})
+
+
+def _in_organisation(toks: _Toks, span: _Span, title: bool) -> bool:
+    """True when the span is part of an organisation's name: a capitalised run (across
+    "of", "and the", "al-") with an organisation word before or right after it ("Hayat
+    Tahrir al-Sham", "Islamic State of Iraq and the Levant", "Arakan Army"). In a Title Case
+    headline only organisation words themselves are walked ("Russian Army Retakes Kherson")."""
+    words, caps = toks.words, toks.caps
+    j, steps = span.first - 1, 0
+    while j >= 0 and steps < 6 and toks.joined(j) and not toks.initials[j + 1]:
+        low = words[j].lower()
+        if caps[j]:
+            if low in ORG_WORDS:
+                return True
+            if title or words[j].isupper():
+                break
+        elif low not in _ORG_LINKS and low not in NAME_PARTICLES:
+            break
+        j -= 1
+        steps += 1
+    j = span.last + 1
+    for _ in range(3):
+        if j >= toks.n or not caps[j] or not toks.joined(j - 1) or toks.initials[j]:
+            return False
+        low = words[j].lower()
+        if low in ORG_WORDS and low not in REGION_AFTER:
+            return True
+        j += 1
+    return False
+
+
+def _persons(toks: _Toks) -> frozenset[str]:
+    """Capitalised words the article uses for a person: after a title ("president Assad")."""
+    words = toks.words
+    return frozenset(
+        words[i + 1]
+        for i in range(toks.n - 1)
+        if toks.caps[i + 1] and words[i].lower() in TITLES
+    )
 
 
 def _region_cue(
@@ -529,12 +608,35 @@ def _accept(span: _Span, place: Place, ctx: _Context, gaz: Gazetteer, toks: _Tok
     after = span.after or (toks.words[nxt] if nxt < len(toks) else "")
     if after.lower() in ACTOR_AFTER:
         return False
+    if _control_object(toks, span) and (not span.fuzzy or place.population >= 1000):
+        return True  # "M23 rebels seized Sake", "hebben Novomykhailivka ingenomen"
     if not ctx.has_evidence(span.key):
         return not span.stop and (not span.fuzzy or place.population >= STRONG_POPULATION)
     near = _near_context(place, ctx, gaz, span.key)
     if span.stop or span.fuzzy:
         return near
     return near or place.population >= STRONG_POPULATION
+
+
+def _control_object(toks: _Toks, span: _Span) -> bool:
+    """True when the name is the object of a control or attack verb: "seized Sake",
+    "captured the town of Paletwa", "Rubaya ingenomen", "Sake fell"."""
+    i = span.first - 1
+    words = toks.words
+    skipped = 0
+    while i >= 0 and skipped < 4 and words[i].lower() in _OBJECT_FILLERS:
+        i -= 1
+        skipped += 1
+    if i >= 0 and words[i].lower() in CONTROL_BEFORE:
+        return True
+    j = span.last + 1
+    return j < toks.n and words[j].lower() in CONTROL_AFTER
+
+
+_OBJECT_FILLERS = frozenset(
+    {"the", "town", "city", "village", "of", "control", "over", "de", "het", "stad", "dorp",
+     "plaats", "strategic", "strategische", "key", "eastern", "oostelijke"}
+)
 
 
 def _near_context(place: Place, ctx: _Context, gaz: Gazetteer, key: str) -> bool:
@@ -556,7 +658,8 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str) -> list[Mention]:
     lines: dict[int, bool] = {}
     spans = _spans(toks, gazetteer)
     countries = _country_words(spans, gazetteer)
-    spans = [s for s in spans if _keep(toks, s, gazetteer, lines, countries)]
+    persons = _persons(toks)
+    spans = [s for s in spans if _keep(toks, s, gazetteer, lines, countries, persons)]
     ctx = _context(toks, spans, gazetteer)
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
     out = []
