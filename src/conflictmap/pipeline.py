@@ -7,7 +7,7 @@ import os
 import sqlite3
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -305,21 +305,17 @@ def render_map(events: Sequence[Event], *, window: Interval | None, lang: str,
 
 
 def write_outputs(events: Sequence[Event], out_dir: Path, html: str) -> tuple[Path, ...]:
-    from conflictmap.store import atomic_write, write_csv, write_geojson, write_gpkg
+    """The event files and the map, replaced together: all of them or, on failure, none."""
+    from conflictmap.store import atomic_files, dump_csv, dump_geojson, dump_gpkg
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    writers: list[tuple[str, Callable[[Sequence[Event], Path], None]]] = [
-        ("events.geojson", write_geojson), ("events.csv", write_csv),
-        ("events.gpkg", write_gpkg),
-    ]
-    written = []
-    for name, writer in writers:
-        writer(events, out_dir / name)
-        written.append(out_dir / name)
-    with atomic_write(out_dir / "map.html") as handle:
-        handle.write(html)
-    written.append(out_dir / "map.html")
-    return tuple(written)
+    names = ("events.geojson", "events.csv", "events.gpkg", "map.html")
+    with atomic_files(out_dir) as stage:
+        for name, dump in (("events.geojson", dump_geojson), ("events.csv", dump_csv)):
+            with stage(name).open("w", encoding="utf-8", newline="") as handle:
+                dump(events, handle)
+        dump_gpkg(events, stage("events.gpkg"))
+        stage("map.html").write_text(html, encoding="utf-8")
+    return tuple(out_dir / name for name in names)
 
 
 def build(

@@ -387,8 +387,8 @@ def write_csv(events: Iterable[Event], path: str | os.PathLike[str]) -> None:
         dump_csv(events, handle)
 
 
-def write_gpkg(events: Sequence[Event], path: str | os.PathLike[str]) -> None:
-    """A GeoPackage layer 'events' (EPSG:4326) that QGIS and ogr2ogr open."""
+def dump_gpkg(events: Sequence[Event], path: str | os.PathLike[str]) -> None:
+    """Write a GeoPackage layer 'events' (EPSG:4326) at ``path`` (not atomic by itself)."""
     import geopandas as gpd
     from shapely.geometry import Point
 
@@ -400,14 +400,18 @@ def write_gpkg(events: Sequence[Event], path: str | os.PathLike[str]) -> None:
         rows.append(record)
     geometry = [Point(*lonlat(e.place.lat, e.place.lon)) for e in events]
     frame = gpd.GeoDataFrame(rows, geometry=geometry, crs="EPSG:4326")
+    frame.to_file(path, layer="events", driver="GPKG", engine="pyogrio")
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_gpkg(events: Sequence[Event], path: str | os.PathLike[str]) -> None:
+    """A GeoPackage layer 'events' (EPSG:4326) that QGIS and ogr2ogr open, atomically."""
     with atomic_files(Path(path).parent) as stage:
-        tmp = stage(Path(path).name)
-        frame.to_file(tmp, layer="events", driver="GPKG", engine="pyogrio")
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        dump_gpkg(events, stage(Path(path).name))
 
 
 def read_events(path: str | os.PathLike[str]) -> list[Event]:
