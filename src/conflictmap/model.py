@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 
-class Change(str, Enum):
+class Change(StrEnum):
     """What happened to the control of a place."""
 
     CAPTURE = "capture"
@@ -21,7 +21,7 @@ class Change(str, Enum):
     CONTESTED = "contested"
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """How firmly the text states the change."""
 
     REPORTED = "reported"
@@ -29,7 +29,7 @@ class Status(str, Enum):
     DISPUTED = "disputed"
 
 
-class PlaceKind(str, Enum):
+class PlaceKind(StrEnum):
     TOWN = "town"
     REGION = "region"
     COUNTRY = "country"
