@@ -43,6 +43,7 @@ from pathlib import Path
 from conflictmap.actors import ActorLexicon, ActorMention
 from conflictmap.dates import choose_interval, find_dates, resolve_interval
 from conflictmap.errors import RulesError
+from conflictmap.geotargets import Geocoder, country_hint, geocoded_mention, unknown_target
 from conflictmap.model import (
     Actor,
     Article,
@@ -50,6 +51,7 @@ from conflictmap.model import (
     Event,
     Interval,
     Mention,
+    Place,
     PlaceKind,
     Source,
     Status,
@@ -91,13 +93,19 @@ class _Context:
     actors: tuple[ActorMention, ...]
     spans: tuple[tuple[int, int], ...]
     lexicon: ActorLexicon
+    mentions: tuple[Mention, ...] = ()  # every place find_places saw, countries included
 
 
 class Extractor:
     """Turn articles into unconsolidated control-change reports (one Source each)."""
 
-    def __init__(self, gazetteer: object | None = None, rules_dir: Path | str | None = None):
+    def __init__(self, gazetteer: object | None = None, rules_dir: Path | str | None = None,
+                 geocoder: Geocoder | None = None):
+        """``geocoder`` (optional, e.g. ``geocode.OnlineGeocoder``) is asked, once per name
+        and country, for a trigger's object that the gazetteer does not know."""
         self._gazetteer = gazetteer
+        self.geocoder = geocoder
+        self._geocoded: dict[tuple[str, str], Place | None] = {}
         self._rules_dir = Path(rules_dir) if rules_dir else None
         self._rules_cache: dict[str, LanguageRules | None] = {}
         self.lexicon = ActorLexicon.load(self._rules_dir)
@@ -144,6 +152,8 @@ class Extractor:
         if not hot:
             return []
         ctx = self._context(article, rules, spans, spans[hot[-1]][1])
+        if self.geocoder is not None:
+            ctx = self._geocode_targets(ctx, [c for i in hot for c in clauses[i]])
         events: list[Event] = []
         for i in hot:
             events.extend(self._sentence(ctx, i, clauses[i]))
@@ -157,7 +167,35 @@ class Extractor:
         # Actors after the last triggered sentence can play no role: do not look for them.
         actors = tuple(self.lexicon.find(article.text[:last_end], article.lang))
         places = _plausible_places(mentions, actors, article.text, rules)
-        return _Context(article, rules, tuple(places), actors, tuple(spans), self.lexicon)
+        return _Context(article, rules, tuple(places), actors, tuple(spans), self.lexicon,
+                        tuple(mentions))
+
+    def _geocode_targets(self, ctx: _Context, clauses: list[_Clause]) -> _Context:
+        """Add the geocoder's place for each trigger object the gazetteer does not know."""
+        text = ctx.article.text
+        country = country_hint(ctx.mentions)
+        added: list[Mention] = []
+        for seg_start, seg_end, hits in clauses:
+            for hit in hits:
+                span = unknown_target(text, (seg_start, seg_end), (hit.start, hit.end),
+                                      ctx.rules, ctx.mentions, ctx.actors)
+                if span is None:
+                    continue
+                place = self._geocode(text[span[0]:span[1]], country)
+                if place is not None:
+                    added.append(geocoded_mention(place, text[span[0]:span[1]], *span))
+        if not added:
+            return ctx
+        places = tuple(sorted(ctx.places + tuple(added), key=lambda m: m.start))
+        return replace(ctx, places=places)
+
+    def _geocode(self, name: str, country: str) -> Place | None:
+        key = (name, country)
+        if key not in self._geocoded:
+            assert self.geocoder is not None
+            self._geocoded[key] = self.geocoder.geocode(name, country)
+            log.info("geocoded %r (%s): %s", name, country or "?", self._geocoded[key])
+        return self._geocoded[key]
 
     def _sentence(self, ctx: _Context, index: int, clauses: list[_Clause]) -> list[Event]:
         events: list[Event] = []
