@@ -26,12 +26,11 @@ def gold_path() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _restore_cli_logging():
-    """The CLI configures the 'conflictmap' logger for a terminal; undo it after each test
-    so that caplog sees records in any test order."""
+def _plain_logging():
+    """The CLI configures the 'conflictmap' logger for a terminal (also from module-scoped
+    fixtures); every test starts from a plain, propagating logger so caplog sees records."""
     import logging
 
     logger = logging.getLogger("conflictmap")
-    saved = (logger.handlers[:], logger.level, logger.propagate)
+    logger.handlers[:], logger.level, logger.propagate = [], logging.NOTSET, True
     yield
-    logger.handlers[:], logger.level, logger.propagate = saved
