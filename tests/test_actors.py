@@ -67,10 +67,20 @@ def test_actors_generic_resolved_by_place_country(lexicon: ActorLexicon, lang: s
     assert (actor.id if actor else None) == actor_id
 
 
-def test_actors_generic_rebels_take_the_named_group(lexicon: ActorLexicon) -> None:
+def test_actors_generic_rebels_are_the_wars_opposition(lexicon: ActorLexicon) -> None:
+    """A war with a generic opposition actor: "rebellen" is that, not the group named."""
     (mention,) = lexicon.find("de rebellen", "nl")
     hts = lexicon.get("hts")
-    assert lexicon.resolve(mention, "SY", [hts]) == hts
+    assert lexicon.resolve(mention, "SY", [hts]).id == "syria_opposition"
+
+
+def test_actors_generic_rebels_take_the_one_named_group_without_opposition(
+        lexicon: ActorLexicon) -> None:
+    """No generic opposition for the war: the one named rebel group, else unspecified."""
+    (mention,) = lexicon.find("de rebellen", "nl")
+    m23 = lexicon.get("m23")
+    assert lexicon.resolve(mention, "CD", [m23]) == m23
+    assert lexicon.resolve(mention, "CD").id == "rebels"
 
 
 def test_actors_demonym_wins_over_place_country(lexicon: ActorLexicon) -> None:

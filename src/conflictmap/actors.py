@@ -191,14 +191,21 @@ class ActorLexicon:
         """The actor a mention stands for, given the place's country and the article's actors.
 
         A named or demonym-qualified mention is already resolved. A generic "rebels" is the
-        one named non-state actor of that country's war the article mentions, else the
-        country's default; "the army" is the most recently named armed state actor, else
-        the country's own forces; "the government"/"regeringstroepen" is the place's country.
+        generic opposition of that country's war where the war has one (``rebels`` in
+        ``[countries.XX]``); elsewhere, and for "jihadists" and "paramilitaries", the one
+        named non-state actor of that war the article mentions, else the country's default;
+        "the army" is the most recently named armed state actor, else the country's own forces;
+        "the government"/"regeringstroepen" is the place's country.
         """
         if mention.actor is not None or not mention.generic:
             return mention.actor
         cls = mention.generic
         named = list(named)
+        opposition = self._countries.get(country, {}).get("rebels") if cls == "rebels" else None
+        if opposition is not None:
+            # "de rebellen" is the war's generic opposition, not the group named most:
+            # only words that tie them ("rebellen van HTS", "HTS-rebellen") name a group.
+            return self.get(opposition)
         if cls in ("rebels", "jihadists", "paramilitary"):
             sides = {a.side: a for a in named if self._serves(a, cls, country)}
             if len(sides) == 1:

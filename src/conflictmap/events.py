@@ -56,7 +56,7 @@ from conflictmap.model import (
     Source,
     Status,
 )
-from conflictmap.rules import LanguageRules, Trigger, load_language, rules_digest
+from conflictmap.rules import LanguageRules, Markers, Trigger, load_language, rules_digest
 from conflictmap.text import line_bounds, sentence_spans
 
 log = logging.getLogger(__name__)
@@ -519,8 +519,8 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     near = text[max(seg_start, start - 60):min(seg_end, end + 60)]
     if trigger.veto is not None and trigger.veto.search(near):
         return True
-    if trigger.static_veto and markers.static.search(
-            text[max(seg_start, start - 40):min(seg_end, end + 15)]):
+    if trigger.static_veto and _static(markers, text[max(seg_start, start - 40):
+                                                 min(seg_end, end + 15)]):
         return True
     if trigger.territory_veto and markers.territory.search(
             text[max(seg_start, start - 30):min(seg_end, end + 30)]):
@@ -533,6 +533,14 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     if _participle(text[start:end]) and markers.attributive.search(before[-30:]):
         return True  # "het heroverde Cherson", "the newly captured town": no report
     return bool(markers.future.search(text[max(seg_start, start - 50):start]))
+
+
+def _static(markers: Markers, window: str) -> bool:
+    """A state, not a change ("staat nog onder controle van"); a mark of a new state
+    ("staat inmiddels onder controle van", "is now under") makes it a change."""
+    if not markers.static.search(window):
+        return False
+    return not markers.state_change.search(window) or bool(markers.still.search(window))
 
 
 def _participle(matched: str) -> bool:
@@ -591,7 +599,7 @@ def _actors(ctx: _Context, hit: _Hit, mention: Mention,
         elif a.start >= hit.start:
             bare_after.append(a)
     if not bare_before:
-        bare_before = _shared_subject(ctx, seg_start)
+        bare_before = _shared_subject(ctx, seg_start) or _pronoun_subject(ctx, hit, seg_start)
     _assign_roles(ctx, hit, roles, bare_before, bare_after, country)
     gainer, loser = roles["gainer"], roles["loser"]
     if gainer is not None and loser is not None and gainer.side == loser.side:
@@ -611,6 +619,24 @@ def _shared_subject(ctx: _Context, seg_start: int) -> list[ActorMention]:
     sentence_start = ctx.spans[index][0] if index >= 0 else 0
     earlier = [a for a in ctx.actors if sentence_start <= a.start and a.end <= seg_start]
     return earlier[:1]
+
+
+def _pronoun_subject(ctx: _Context, hit: _Hit, seg_start: int) -> list[ActorMention]:
+    """"Russische troepen vielen aan. Zij namen ... in": a pronoun subject stands for the
+    actor of the sentence before, when that sentence names exactly one."""
+    if not ctx.rules.markers.pronoun_subject.search(ctx.article.text, seg_start, hit.start):
+        return []
+    index = bisect_right([s for s, _ in ctx.spans], seg_start) - 1
+    if index < 1:
+        return []
+    s, e = ctx.spans[index - 1]
+    before = _merged_actors([a for a in ctx.actors if s <= a.start and a.end <= e])
+    named = {a.actor.id for a in before if a.actor is not None}
+    if len(before) != 1 or len(named) != 1:
+        return []
+    if _AND_BEFORE.search(ctx.article.text[max(s, before[0].start - 6):before[0].start]):
+        return []  # "Russian and Ukrainian troops clashed": two sides, no antecedent
+    return before
 
 
 def _resolve(ctx: _Context, mention: ActorMention, country: str,

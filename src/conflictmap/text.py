@@ -42,19 +42,6 @@ def _is_abbreviation(text: str, stop: int) -> bool:
     return word.lower() in _ABBREVIATIONS
 
 
-def _ends_sentence(text: str, match: re.Match[str]) -> bool:
-    stop = match.group()
-    return stop != "." or not _is_abbreviation(text, match.start())
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end) if end > start else None
-
-
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """The (start, end) offsets of every sentence in ``text``, in order.
 
@@ -65,17 +52,26 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     for match in _STOP.finditer(text, start, end):
-        if not _ends_sentence(text, match):
+        stop_text = match.group()
+        if stop_text == "\n":
+            stop = match.start()
+        elif stop_text == "." and _is_abbreviation(text, match.start()):
             continue
-        stop = match.start() if match.group() == "\n" else match.end()
-        span = _trimmed(text, start, stop)
-        if span:
-            spans.append(span)
+        else:
+            stop = match.end()
+        _append_trimmed(spans, text, start, stop)
         start = match.end()
-    tail = _trimmed(text, start, end)
-    if tail:
-        spans.append(tail)
+    _append_trimmed(spans, text, start, end)
     return spans
+
+
+def _append_trimmed(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    """Append (start, end) without surrounding whitespace, unless nothing is left."""
+    chunk = text[start:end]
+    left = chunk.lstrip()
+    if left:
+        first = start + len(chunk) - len(left)
+        spans.append((first, first + len(left.rstrip())))
 
 
 def line_bounds(text: str, position: int) -> tuple[int, int]:
