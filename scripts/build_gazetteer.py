@@ -170,7 +170,11 @@ def load_towns(min_population: int, curated: dict[str, str]) -> list[Rec]:
             admin1=city["admin1code"],
             population=int(city["population"]),
         )
-        rec.names = {city["name"], rec.name, *(n for n in city["alternatenames"] if keep_alt_name(n))}
+        rec.names = {
+            city["name"],
+            rec.name,
+            *(n for n in city["alternatenames"] if keep_alt_name(n)),
+        }
         out.append(rec)
     log.info("%d towns", len(out))
     return out

@@ -20,13 +20,12 @@ import logging
 import marshal
 import os
 import re
+import tomllib
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-
-import tomllib
 
 from conflictmap.errors import GazetteerError
 from conflictmap.model import Place, PlaceKind

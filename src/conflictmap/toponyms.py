@@ -15,11 +15,13 @@ from __future__ import annotations
 import logging
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate, chain, compress
+from operator import itemgetter
 from weakref import WeakKeyDictionary
 
 from conflictmap.gazetteer import Gazetteer
@@ -89,8 +91,7 @@ CONTROL_BEFORE = _words(
 capitalised common word ("Sake", "Mark") or a small town the article places nowhere is a
 place ("M23 rebels seized Sake")."""
 CONTROL_AFTER = _words(
-    "ingenomen veroverd heroverd bevrijd omsingeld belegerd binnengetrokken binnen fell "
-    "falls"
+    "ingenomen veroverd heroverd bevrijd omsingeld belegerd binnengetrokken binnen fell falls"
 )
 ORG_WORDS = _words(
     "hayat tahrir jabhat jaish jaysh harakat liwa ansar ahrar front brigade brigades army "
@@ -114,6 +115,14 @@ STRONG_POPULATION = 100_000
 NEAR_KM = 1000.0
 
 
+_first = itemgetter(0)
+_second = itemgetter(1)
+_LOWER_HYPHEN_CAP = re.compile(r"[a-z]-[A-ZÀ-Þ]")
+
+
+_GLUE = ("", " ", "-", "\u00a0")
+
+
 class _Toks:
     """The words of a text as parallel lists: offsets, text, capitalised, sentence-initial."""
 
@@ -125,23 +134,30 @@ class _Toks:
         ends = list(accumulate(map(len, chain.from_iterable(pairs))))
         self.starts = ends[0::2]
         self.ends = ends[1::2]
-        self.words = [w for _, w in pairs]
-        self.caps = [w[0].isupper() or ("-" in w and _is_cap(w)) for w in self.words]
+        self.words = words = list(map(_second, pairs))
+        # C-level maps instead of per-word Python code: first letter upper, gap has a boundary
+        self.caps = caps = list(map(str.isupper, map(_first, words)))
+        if "-" in text:
+            for m in _LOWER_HYPHEN_CAP.finditer(text):  # "al-Sham", "ad-Dana": rare
+                k = bisect_right(self.starts, m.start()) - 1
+                if k >= 0 and not caps[k] and _is_cap(words[k]):
+                    caps[k] = True
         boundary = _BOUNDARY.search
         self.initials = [g != " " and boundary(g) is not None for g, _ in pairs]
         if self.initials:
             self.initials[0] = True
-        self.n = len(self.words)
-        self.cap_idx = [i for i, cap in enumerate(self.caps) if cap]
+        self.n = len(words)
+        self.cap_idx = list(compress(range(self.n), caps))
 
     def __len__(self) -> int:
         return self.n
 
     def joined(self, i: int) -> bool:
         """True when word i and word i+1 are separated by one space or hyphen only."""
-        return self.starts[i + 1] - self.ends[i] <= 1 and self.text[
-            self.ends[i] : self.starts[i + 1]
-        ] in ("", " ", "-", "\u00a0")
+        return (
+            self.starts[i + 1] - self.ends[i] <= 1
+            and self.text[self.ends[i] : self.starts[i + 1]] in _GLUE
+        )
 
 
 @dataclass(slots=True)
@@ -276,17 +292,61 @@ def _fallback_span(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     return _Span(i, i, start, toks.ends[i], key, cands, fuzzy=True) if cands else None
 
 
+_MATCHES: WeakKeyDictionary[Gazetteer, dict[tuple, tuple | None]] = WeakKeyDictionary()
+
+
 def _spans(toks: _Toks, gaz: Gazetteer) -> list[_Span]:
+    """The longest gazetteer names at capitalised words, left to right, not overlapping.
+
+    ``_match_at`` depends only on the run of glued words from i (and whether word i starts a
+    sentence), so its result is remembered per gazetteer by that run: names repeat within
+    and across articles, and most capitalised words are the same few common words.
+    """
     spans: list[_Span] = []
     covered = -1
+    memo = _MATCHES.get(gaz)
+    if memo is None:
+        memo = _MATCHES[gaz] = {}
+    words, n, starts, ends = toks.words, toks.n, toks.starts, toks.ends
+    caps, text = toks.caps, toks.text
     for i in toks.cap_idx:
         if i <= covered:
             continue
-        span = _match_at(toks, i, gaz)
-        if span is not None:
-            _extend_direction(toks, span, gaz)
-            spans.append(span)
-            covered = span.last
+        j = i + 1  # the glued run from i (_may_continue, inlined: this loop is hot)
+        while (
+            j < n
+            and j - i < MAX_TOKENS
+            and (caps[j] or words[j].lower() in CONNECTORS)
+            and starts[j] - ends[j - 1] <= 1
+            and text[ends[j - 1] : starts[j]] in _GLUE
+        ):
+            j += 1
+        probe = (toks.initials[i], *words[i:j])
+        found = memo.get(probe, False)
+        if found is False:
+            span = _match_at(toks, i, gaz)
+            if len(memo) > 200_000:
+                memo.clear()
+            memo[probe] = found = (
+                None
+                if span is None
+                else (
+                    span.last - i,
+                    span.end - ends[span.last],
+                    span.key,
+                    span.cands,
+                    span.fuzzy,
+                    span.after,
+                )
+            )
+        if found is None:
+            continue
+        rel, end_delta, key, cands, fuzzy, after = found
+        last = i + rel
+        span = _Span(i, last, starts[i], ends[last] + end_delta, key, cands, fuzzy, False, after)
+        _extend_direction(toks, span, gaz)
+        spans.append(span)
+        covered = last
     return spans
 
 
@@ -367,11 +427,8 @@ def _keep(
         span.stop = True
     if span.first > 0 and toks.words[span.first - 1].lower() in TITLES:
         return False
-    title = None
-    if span.first not in countries:
-        title = _title_case(toks.text, span.start, lines)
-        if _in_organisation(toks, span, title):
-            return False
+    if span.first not in countries and _in_organisation(toks, span, lines):
+        return False
     after = _neighbour(toks, span.last, 1, countries)
     before = _neighbour(toks, span.first, -1, countries)
     if before is not None and toks.words[before] in persons and after is None:
@@ -379,15 +436,14 @@ def _keep(
     glued = after is not None or before is not None
     if not glued and not span.fuzzy:
         return True
-    if title is None:
-        title = _title_case(toks.text, span.start, lines)  # headlines capitalise every word
+    title = _title_case(toks.text, span.start, lines)  # headlines capitalise every word
     return title and not span.fuzzy if glued else not title
 
 
 _ORG_LINKS = frozenset({"of", "and", "the", "for", "van", "de", "het", "en", "voor", "der"})
 
 
-def _in_organisation(toks: _Toks, span: _Span, title: bool) -> bool:
+def _in_organisation(toks: _Toks, span: _Span, lines: dict[int, bool]) -> bool:
     """True when the span is part of an organisation's name: a capitalised run (across
     "of", "and the", "al-") with an organisation word before or right after it ("Hayat
     Tahrir al-Sham", "Islamic State of Iraq and the Levant", "Arakan Army"). In a Title Case
@@ -399,7 +455,7 @@ def _in_organisation(toks: _Toks, span: _Span, title: bool) -> bool:
         if caps[j]:
             if low in ORG_WORDS:
                 return True
-            if title or words[j].isupper():
+            if words[j].isupper() or _title_case(toks.text, span.start, lines):
                 break
         elif low not in _ORG_LINKS and low not in NAME_PARTICLES:
             break
@@ -419,11 +475,7 @@ def _in_organisation(toks: _Toks, span: _Span, title: bool) -> bool:
 def _persons(toks: _Toks) -> frozenset[str]:
     """Capitalised words the article uses for a person: after a title ("president Assad")."""
     words = toks.words
-    return frozenset(
-        words[i + 1]
-        for i in range(toks.n - 1)
-        if toks.caps[i + 1] and words[i].lower() in TITLES
-    )
+    return frozenset(words[i] for i in toks.cap_idx if i and words[i - 1].lower() in TITLES)
 
 
 def _region_cue(
@@ -584,8 +636,10 @@ def choose(
         return places[0], [0.0]
     named = [p for p in places if not p.country or ctx.support(p.country, key) >= 1]
     pool = named or [p for p in places if p.country in ctx.area] or places
+    in_pool = {id(p) for p in pool}
     scores = [
-        score(p, ctx, region_cue, p.id in pinned, key) if p in pool else -99.0 for p in places
+        score(p, ctx, region_cue, p.id in pinned, key) if id(p) in in_pool else -99.0
+        for p in places
     ]
     best = max(range(len(places)), key=lambda i: (scores[i], -i))
     return places[best], scores
@@ -633,9 +687,8 @@ def _control_object(toks: _Toks, span: _Span) -> bool:
     return j < toks.n and words[j].lower() in CONTROL_AFTER
 
 
-_OBJECT_FILLERS = frozenset(
-    {"the", "town", "city", "village", "of", "control", "over", "de", "het", "stad", "dorp",
-     "plaats", "strategic", "strategische", "key", "eastern", "oostelijke"}
+_OBJECT_FILLERS = _words(
+    "the town city village of control over de het stad dorp plaats strategic strategische key"
 )
 
 
