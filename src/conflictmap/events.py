@@ -140,15 +140,19 @@ class Extractor:
         hot_words = [m.start() for m in rules.keywords.finditer(lowered)]
         if not hot_words:
             return []
-        if len(lowered) == len(text) and not _any_hot_line(rules, text, hot_words):
-            return []  # most articles: only the lines with a keyword were split
-        spans = sentence_spans(text)
-        starts = [s for s, _ in spans]
-        candidates = sorted({bisect_right(starts, p) - 1 for p in hot_words} - {-1})
-        hot = [i for i in candidates if rules.any_trigger.search(text, *spans[i])]
-        # Trigger checks need no places: find places and actors only when a hit survives.
-        clauses = {i: _clause_hits(rules, text, *spans[i]) for i in hot}
-        hot = [i for i in hot if clauses[i]]
+        if len(lowered) == len(text):
+            # Most articles: only the lines with a keyword are split, and the whole text
+            # only when a trigger survives its checks (a line break always ends a sentence).
+            found = _hot_in_lines(rules, text, hot_words)
+            if not found:
+                return []
+            spans = sentence_spans(text)
+            number = {span: i for i, span in enumerate(spans)}
+            clauses = {number[span]: found_clauses for span, found_clauses in found}
+        else:  # offsets in the lower-cased text are not the text's: split it all
+            spans = sentence_spans(text)
+            clauses = _hot_sentences(rules, text, spans, hot_words)
+        hot = sorted(clauses)
         if not hot:
             return []
         ctx = self._context(article, rules, spans, spans[hot[-1]][1])
@@ -252,25 +256,31 @@ def _clause_hits(rules: LanguageRules, text: str, s: int, e: int) -> list[_Claus
     return out
 
 
-def _any_hot_line(rules: LanguageRules, text: str, hot_words: list[int]) -> bool:
-    """True when a sentence holding a keyword has a trigger; only those lines are split."""
+def _hot_sentences(rules: LanguageRules, text: str, spans: list[tuple[int, int]],
+                   hot_words: list[int]) -> dict[int, list[_Clause]]:
+    """Sentence number -> clauses with surviving hits, for the sentences holding a keyword."""
+    starts = [s for s, _ in spans]
+    candidates = sorted({bisect_right(starts, p) - 1 for p in hot_words} - {-1})
+    hot = [i for i in candidates if rules.any_trigger.search(text, *spans[i])]
+    clauses = {i: _clause_hits(rules, text, *spans[i]) for i in hot}
+    return {i: c for i, c in clauses.items() if c}
+
+
+def _hot_in_lines(rules: LanguageRules, text: str,
+                  hot_words: list[int]) -> list[tuple[tuple[int, int], list[_Clause]]]:
+    """Like :func:`_hot_sentences`, splitting only the lines that hold a keyword: each
+    sentence span with its clauses, in text order."""
+    out: list[tuple[tuple[int, int], list[_Clause]]] = []
     line_end = -1
-    starts: list[int] = []
-    spans: list[tuple[int, int]] = []
-    tried: set[int] = set()
     for p in hot_words:
-        if p > line_end:
-            line_start, line_end = line_bounds(text, p)
-            spans = sentence_spans(text, line_start, line_end)
-            starts = [s for s, _ in spans]
-            tried.clear()
-        i = bisect_right(starts, p) - 1
-        if i < 0 or i in tried:
+        if p <= line_end:
             continue
-        tried.add(i)
-        if rules.any_trigger.search(text, *spans[i]):
-            return True
-    return False
+        line_start, line_end = line_bounds(text, p)
+        line_words = [w for w in hot_words if line_start <= w <= line_end]
+        spans = sentence_spans(text, line_start, line_end)
+        for i in sorted(_hot_sentences(rules, text, spans, line_words).items()):
+            out.append((spans[i[0]], i[1]))
+    return out
 
 
 def _propagate_denials(events: list[Event]) -> list[Event]:
