@@ -427,7 +427,7 @@ def _keep(
         span.stop = True
     if span.first > 0 and toks.words[span.first - 1].lower() in TITLES:
         return False
-    if span.first not in countries and _in_organisation(toks, span, lines):
+    if span.first not in countries and _in_organisation(toks, span, lines, gaz):
         return False
     after = _neighbour(toks, span.last, 1, countries)
     before = _neighbour(toks, span.first, -1, countries)
@@ -443,12 +443,17 @@ def _keep(
 _ORG_LINKS = frozenset({"of", "and", "the", "for", "van", "de", "het", "en", "voor", "der"})
 
 
-def _in_organisation(toks: _Toks, span: _Span, lines: dict[int, bool]) -> bool:
+def _in_organisation(toks: _Toks, span: _Span, lines: dict[int, bool], gaz: Gazetteer) -> bool:
     """True when the span is part of an organisation's name: a capitalised run (across
     "of", "and the", "al-") with an organisation word before or right after it ("Hayat
     Tahrir al-Sham", "Islamic State of Iraq and the Levant", "Arakan Army"). In a Title Case
-    headline only organisation words themselves are walked ("Russian Army Retakes Kherson")."""
+    headline only organisation words themselves are walked ("Russian Army Retakes Kherson").
+    "in" links only to a region ("Islamitische Staat in de Levant"), never to a town ("the
+    Islamic State in Raqqa" is about Raqqa)."""
     words, caps = toks.words, toks.caps
+    links = _ORG_LINKS
+    if gaz.place(span.cands[0]).kind is not PlaceKind.TOWN:
+        links = _ORG_LINKS | {"in"}
     j, steps = span.first - 1, 0
     while j >= 0 and steps < 6 and toks.joined(j) and not toks.initials[j + 1]:
         low = words[j].lower()
@@ -457,7 +462,7 @@ def _in_organisation(toks: _Toks, span: _Span, lines: dict[int, bool]) -> bool:
                 return True
             if words[j].isupper() or _title_case(toks.text, span.start, lines):
                 break
-        elif low not in _ORG_LINKS and low not in NAME_PARTICLES:
+        elif low not in links and low not in NAME_PARTICLES:
             break
         j -= 1
         steps += 1
