@@ -84,3 +84,22 @@ def test_cli_build_with_nothing_readable_exits_1(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "bad.txt" in err and "Traceback" not in err
     assert not (tmp_path / "out" / "map.html").exists()
+
+
+def test_cli_reversed_range_is_a_user_error(tmp_path, capsys):
+    code = main(["build", "--from", "2024-12-31", "--to", "2024-01-01", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "--from 2024-12-31 is after --to 2024-01-01" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_cli_internal_error_is_one_line_without_traceback(monkeypatch, capsys):
+    import conflictmap.cli as cli
+
+    def broken(args):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setitem(cli.HANDLERS, "places", broken)
+    assert main(["places", "articles"]) == 3
+    err = capsys.readouterr().err
+    assert "internal error (ZeroDivisionError" in err and "Traceback" not in err

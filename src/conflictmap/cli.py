@@ -1,6 +1,7 @@
 """The command line: a few lines per command over the library.
 
-Exit codes: 0 success, 1 nothing usable was read, 2 a user error (bad option, bad file).
+Exit codes: 0 success, 1 nothing usable was read, 2 a user error (bad option, bad file),
+3 an internal error (reported in one line; -v shows the traceback).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from conflictmap import __version__
-from conflictmap.errors import ConflictmapError
+from conflictmap.errors import ConfigurationError, ConflictmapError
 
 log = logging.getLogger(__name__)
 
@@ -269,11 +270,18 @@ def _with_default_command(argv: list[str]) -> list[str]:
     return [*argv[:i], "build", *rest]
 
 
+def _check_range(args: argparse.Namespace) -> None:
+    start, end = getattr(args, "date_from", None), getattr(args, "date_to", None)
+    if start and end and start > end:
+        raise ConfigurationError(f"--from {start} is after --to {end}; expected --from <= --to")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(_with_default_command(list(sys.argv[1:] if argv is None
                                                                 else argv)))
     _setup_logging(args.quiet, args.verbose)
     try:
+        _check_range(args)
         return HANDLERS[args.command](args)
     except ConflictmapError as exc:
         log.error("%s", exc)
@@ -287,3 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         log.error("%s%s", where, exc.strerror or exc)
         return 2
+    except Exception as exc:  # a bug of ours: one line, the traceback only with -v
+        log.error("internal error (%s: %s); run with -v for the details and report it",
+                  type(exc).__name__, exc)
+        log.debug("internal error", exc_info=True)
+        return 3
