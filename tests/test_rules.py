@@ -96,3 +96,46 @@ def test_rules_keywords_cover_every_trigger_match(lang: str) -> None:
     for row_lang, text in _table_sentences():
         if row_lang == lang and rules.any_trigger.search(text):
             assert rules.keywords.search(text.lower()), text
+
+
+# --- required literals: an exact pre-check before each trigger search ----------------
+
+
+def _table_texts() -> list[str]:
+    data = Path(__file__).parent / "data"
+    texts = []
+    for path in sorted(data.glob("sentences*.tsv")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith(("#", "lang\t")):
+                texts.append(line.split("\t")[2])
+    return texts
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_rules_required_literals_never_skip_a_match(lang: str) -> None:
+    from conflictmap.rules.literals import may_match
+
+    rules = load_language(lang)
+    texts = [*_table_texts(), "ſeized Hama", "İngenomen", "TOOK CONTROL OF", "ſtrijd om"]
+    for text in texts:
+        lowered = text.lower()
+        for trigger in rules.triggers:
+            if trigger.pattern.search(text):
+                assert may_match(trigger.required, lowered), (trigger.id, text)
+        if rules.any_trigger.search(text):
+            assert may_match(rules.any_required, lowered), text
+
+
+def test_rules_required_literals_examples() -> None:
+    import re
+
+    from conflictmap.rules.literals import may_match, required
+
+    needed = required(re.compile(r"\b(?:took|seized)\s+control\s+of\b", re.IGNORECASE))
+    assert needed is not None and "control" in needed.words
+    assert not may_match(needed, "the army advanced")
+    seized = required(re.compile(r"\bseized\b", re.IGNORECASE))
+    assert re.search(r"\bseized\b", "ſeized", re.IGNORECASE)
+    assert may_match(seized, "ſeized")  # the engine folds "ſ" to "s", str.lower does not
+    assert required(re.compile(r"\w+")) is None
+    assert required(re.compile(r"(?:a|\d)b?")) is None

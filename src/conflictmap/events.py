@@ -57,6 +57,7 @@ from conflictmap.model import (
     Status,
 )
 from conflictmap.rules import LanguageRules, Markers, Trigger, load_language, rules_digest
+from conflictmap.rules.literals import may_match
 from conflictmap.text import line_bounds, sentence_spans
 
 log = logging.getLogger(__name__)
@@ -261,7 +262,8 @@ def _hot_sentences(rules: LanguageRules, text: str, spans: list[tuple[int, int]]
     """Sentence number -> clauses with surviving hits, for the sentences holding a keyword."""
     starts = [s for s, _ in spans]
     candidates = sorted({bisect_right(starts, p) - 1 for p in hot_words} - {-1})
-    hot = [i for i in candidates if rules.any_trigger.search(text, *spans[i])]
+    hot = [i for i in candidates if may_match(rules.any_required, text[slice(*spans[i])].lower())
+           and rules.any_trigger.search(text, *spans[i])]
     clauses = {i: _clause_hits(rules, text, *spans[i]) for i in hot}
     return {i: c for i, c in clauses.items() if c}
 
@@ -510,10 +512,14 @@ def _hits(rules: LanguageRules, text: str, seg_start: int, seg_end: int,
           known_hot: bool = False) -> list[_Hit]:
     """Trigger matches in a clause that survive the checks, overlaps resolved by priority.
     ``known_hot``: the clause is a whole sentence already known to hold a trigger."""
-    if not known_hot and not rules.any_trigger.search(text, seg_start, seg_end):
+    lowered = text[seg_start:seg_end].lower()
+    if not known_hot and not (may_match(rules.any_required, lowered)
+                              and rules.any_trigger.search(text, seg_start, seg_end)):
         return []
     found: list[tuple[int, int, Trigger]] = []
     for trigger in rules.triggers:
+        if not may_match(trigger.required, lowered):
+            continue  # none of the words every match holds: no need to search
         for m in trigger.pattern.finditer(text, seg_start, seg_end):
             if any(m.end() > a and m.start() < b for a, b, _ in found):
                 continue

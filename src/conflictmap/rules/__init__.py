@@ -18,6 +18,7 @@ from pathlib import Path
 
 from conflictmap.errors import RulesError
 from conflictmap.model import Change
+from conflictmap.rules.literals import Literals, required, union
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class Trigger:
     static_veto: bool = False
     veto: re.Pattern[str] | None = None
     confidence: float = 0.6
+    required: Literals | None = None  # one of these is in every match (a pre-check)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +140,7 @@ class LanguageRules:
     generic: tuple[tuple[str, tuple[str, ...]], ...]
     demonyms: tuple[tuple[str, tuple[str, ...]], ...]
     digest: str
+    any_required: Literals | None = None  # one of these is in every trigger match
 
 
 def trie_pattern(words: Iterable[str]) -> str:
@@ -270,9 +273,10 @@ def _trigger(source: _Source, entry: object, subst: dict[str, str]) -> Trigger:
     if target not in TARGETS:
         raise source.error(f"{tid}: target must be one of {TARGETS}", tid)
     veto = entry.get("veto")
+    pattern = _compile(source, _string(source, entry, "pattern", tid), tid, subst)
     return Trigger(
         id=tid, change=change,
-        pattern=_compile(source, _string(source, entry, "pattern", tid), tid, subst),
+        pattern=pattern, required=required(pattern),
         before=_role(source, entry, "before", tid), after=_role(source, entry, "after", tid),
         passive_before=_role(source, entry, "passive_before", tid), target=target,
         source_ok=bool(entry.get("source_ok", False)),
@@ -326,6 +330,7 @@ def load_file(path: Path) -> LanguageRules:
         generic=_string_lists(source, data, "generic"),
         demonyms=_string_lists(source, data, "demonyms"),
         digest=hashlib.sha1(source.raw.encode("utf-8")).hexdigest(),
+        any_required=union([t.required for t in triggers]),
     )
 
 

@@ -1,0 +1,102 @@
+"""Required literals of a regular expression: a cheap, exact pre-check before a search.
+
+``required(pattern)`` gives a set of lower-case strings such that every match of the
+pattern contains at least one of them (or None when no such set is known). A text whose
+lower-cased form holds none of them cannot match, so the search can be skipped. Only
+consumed literal characters count (lookarounds, classes and optional parts are ignored),
+so the test is a necessary condition, never a guess. Texts holding a character that the
+regex engine folds differently from ``str.lower`` ("ſ", "K", ...) are always searched.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from re import _casefix as casefix  # type: ignore[attr-defined]
+from re import _constants as c  # type: ignore[attr-defined]
+from re import _parser as parser  # type: ignore[attr-defined]
+
+log = logging.getLogger(__name__)
+
+_REPEATS = (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT))
+_MULTI_LOWER = "\u0130"  # the one character whose str.lower() is two characters ("İ")
+
+
+@dataclass(frozen=True, slots=True)
+class Literals:
+    """Every match contains one of ``words``; a text holding one of ``unsafe`` (characters
+    the engine matches to a letter of a word though str.lower() does not give it: "ſ" for
+    "s") or "İ" is always searched."""
+
+    words: tuple[str, ...]
+    unsafe: frozenset[str]
+
+
+Required = Literals | None
+
+
+def required(pattern: re.Pattern[str]) -> Required:
+    """Strings one of which every match of ``pattern`` contains (lower-cased), or None."""
+    try:
+        tree = parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
+    except (re.error, TypeError, ValueError):
+        return None
+    return _literals(_sequence(list(tree)))
+
+
+def union(sets: list[Required]) -> Required:
+    """The requirement of an alternation of patterns."""
+    if not sets or any(s is None for s in sets):
+        return None
+    return _literals(frozenset(w for s in sets if s is not None for w in s.words))
+
+
+def may_match(needed: Required, lowered: str) -> bool:
+    """False only when ``lowered`` (a lower-cased text) cannot hold a match."""
+    if needed is None or any(word in lowered for word in needed.words):
+        return True
+    return not needed.unsafe.isdisjoint(lowered)
+
+
+def _literals(words: frozenset[str] | None) -> Required:
+    if not words:
+        return None
+    unsafe = {chr(other) for word in words for ch in set(word)
+              for other in casefix._EXTRA_CASES.get(ord(ch), ())}
+    unsafe.add(_MULTI_LOWER.lower()[1])  # "i̇": the combining dot left by lower("İ")
+    return Literals(tuple(sorted(words)), frozenset(unsafe))
+
+
+def _sequence(items: list) -> Required:
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is c.LITERAL:
+            run.append(chr(av).lower())
+            continue
+        if run:
+            candidates.append(frozenset(["".join(run)]))
+            run = []
+        found = _item(op, av)
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append(frozenset(["".join(run)]))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda s: (min(len(w) for w in s), -len(s)))
+
+
+def _item(op: object, av: object) -> Required:
+    if op is c.SUBPATTERN:
+        return _sequence(list(av[-1]))  # type: ignore[index]
+    if op is c.BRANCH:
+        alternatives = [_sequence(list(alt)) for alt in av[1]]  # type: ignore[index]
+        if any(a is None for a in alternatives):
+            return None
+        return frozenset().union(*alternatives)  # type: ignore[arg-type]
+    if op in _REPEATS:
+        low, _, body = av  # type: ignore[misc]
+        return _sequence(list(body)) if low >= 1 else None
+    return None
