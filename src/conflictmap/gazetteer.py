@@ -33,7 +33,8 @@ from conflictmap.names import name_key, skeleton, without_city_suffix
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+COORD_SCALE = 100_000  # places.bin.gz stores coordinates as integers of 1e-5 degree
 KINDS = (PlaceKind.TOWN, PlaceKind.REGION, PlaceKind.COUNTRY, PlaceKind.SITE, PlaceKind.OTHER)
 KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 DATA_FILES = (
@@ -77,6 +78,12 @@ class _Index:
         return (v,) if v >= 0 else self.multi[-v - 1]
 
 
+def _column(typecode: str, data: bytes) -> array:
+    out = array(typecode)
+    out.frombytes(data)
+    return out
+
+
 def _read_packed(path: Path) -> dict:
     try:
         data = marshal.loads(gzip.decompress(path.read_bytes()))
@@ -109,13 +116,19 @@ class Gazetteer:
 
     def __init__(self, directory: Path, packed: dict) -> None:
         self.directory = directory
-        self._ids: list[str] = packed["id"]
+        # ids: "geonames:<n>" from a 32-bit column (0: the id is in _other_ids), made on demand
+        self._gn = _column("i", packed["geonames_id"])
+        self._other_ids: dict[int, str] = dict(packed["other_id"])
+        self._by_other_id = {pid: i for i, pid in self._other_ids.items()}
+        self._by_gn: dict[int, int] | None = None
         self._names: list[str] = packed["name"]
         self._kind = bytearray(packed["kind"])
-        self._lat, self._lon, self._pop = array("d"), array("d"), array("q")
-        self._lat.frombytes(packed["lat"])
-        self._lon.frombytes(packed["lon"])
-        self._pop.frombytes(packed["population"])
+        # built places: integer columns read as they are (coordinates in 1e-5 degree);
+        # places added at load time (curated, overrides): exact values in _extra
+        self._lat = _column("i", packed["lat"])
+        self._lon = _column("i", packed["lon"])
+        self._pop = _column("I", packed["population"])
+        self._extra: dict[int, tuple[float, float, int]] = {}
         self._country_str: str = packed["country"]
         self._n_base = len(self._country_str) // 2
         self._country_extra: list[str] = []
@@ -128,7 +141,6 @@ class Gazetteer:
         }
         self._skeleton: _Index | None = None
         self._pins: dict[str, list[int]] = {}
-        self._by_id: dict[str, int] | None = None
         self._regions: dict[tuple[str, str], int] | None = None
         self._exact_cache: dict[str, tuple[int, ...]] = {}
         self._pin_prefixes: set[str] = set()
@@ -160,22 +172,20 @@ class Gazetteer:
         return gaz
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._gn)
 
     def add_place(self, place: Place, names: list[str] | tuple[str, ...] = ()) -> int:
         """Add a place (curated or override) under its name and ``names``; returns its index."""
-        i = len(self._ids)
-        self._ids.append(place.id)
+        i = len(self._gn)
+        self._gn.append(0)
+        self._other_ids[i] = place.id
         self._names.append(place.name)
         self._kind.append(KIND_CODE[place.kind])
-        self._lat.append(place.lat)
-        self._lon.append(place.lon)
-        self._pop.append(place.population)
+        self._extra[i] = (place.lat, place.lon, place.population)
         self._country_extra.append(place.country or "--")
         self._admin1_names.append(place.admin1)
         self._admin1.append(len(self._admin1_names) - 1)
-        if self._by_id is not None:
-            self._by_id[place.id] = i
+        self._by_other_id[place.id] = i
         for n in {place.name, *names}:
             self.pin(n, i)
         return i
@@ -233,9 +243,20 @@ class Gazetteer:
 
     # -- access ----------------------------------------------------------------------
     def index_of(self, place_id: str) -> int | None:
-        if self._by_id is None:
-            self._by_id = dict(zip(self._ids, range(len(self._ids)), strict=True))
-        return self._by_id.get(place_id)
+        i = self._by_other_id.get(place_id)
+        if i is not None:
+            return i
+        head, _, number = place_id.partition(":")
+        if head != "geonames" or not number.isdigit() or int(number) == 0:
+            return None  # 0 marks a place whose id is in _other_ids
+        if self._by_gn is None:  # _gn is longer than _n_base once places are added
+            self._by_gn = dict(zip(self._gn, range(self._n_base), strict=False))
+        return self._by_gn.get(int(number))
+
+    def place_id(self, i: int) -> str:
+        """The id of place i."""
+        n = self._gn[i]
+        return f"geonames:{n}" if n else self._other_ids[i]
 
     def get(self, place_id: str) -> Place | None:
         """The place with this id, or None."""
@@ -252,15 +273,20 @@ class Gazetteer:
         p = self._cache.get(i)
         if p is None:
             country = self.country_of(i)
+            if i < self._n_base:
+                lat, lon = self._lat[i] / COORD_SCALE, self._lon[i] / COORD_SCALE
+                pop = self._pop[i]
+            else:
+                lat, lon, pop = self._extra[i]
             p = Place(
-                id=self._ids[i],
+                id=self.place_id(i),
                 name=self._names[i],
                 kind=KINDS[self._kind[i]],
-                lat=self._lat[i],
-                lon=self._lon[i],
+                lat=lat,
+                lon=lon,
                 country="" if country == "--" else country,
                 admin1=self._admin1_names[self._admin1[i]],
-                population=self._pop[i],
+                population=pop,
             )
             self._cache[i] = p
         return p
@@ -271,8 +297,8 @@ class Gazetteer:
             code = KIND_CODE[PlaceKind.REGION]
             self._regions = {
                 (self.country_of(i), self._admin1_names[self._admin1[i]]): i
-                for i in range(len(self._ids))
-                if self._kind[i] == code and self._ids[i].startswith("iso3166-2:")
+                for i in range(len(self._gn))
+                if self._kind[i] == code and self.place_id(i).startswith("iso3166-2:")
             }
         i = self._regions.get((place.country, place.admin1))
         return None if i is None else self.place(i)
@@ -298,7 +324,7 @@ class Gazetteer:
         if self._countries is None:
             code = KIND_CODE[PlaceKind.COUNTRY]
             self._countries = {
-                self.country_of(i): i for i in range(len(self._ids)) if self._kind[i] == code
+                self.country_of(i): i for i in range(len(self._gn)) if self._kind[i] == code
             }
         i = self._countries.get(country)
         return None if i is None else self.place(i)
