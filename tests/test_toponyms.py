@@ -507,3 +507,29 @@ def test_toponyms_display_names_are_news_spellings(
 ) -> None:
     place = gaz.get(place_id)
     assert place is not None and place.name == name
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "written", "expected"),
+    [
+        # one dominant town of that name: taken without a country in the text
+        ("en", "Fighting raged in Pokrovsk on Monday.", "Pokrovsk", "geonames:704422"),
+        ("en", "Israeli troops advanced into Rafah.", "Rafah", "geonames:281102"),
+        ("en", "Rebels took Kherson.", "Kherson", "geonames:706448"),
+        # many villages of that name and nothing to choose by: not taken
+        ("en", "Fighting continued in Zelene.", "Zelene", None),
+        ("en", "Troops captured Zelene.", "Zelene", None),
+        # the article names the country: its village wins, however small
+        ("nl", "In Oekraïne namen Russische troepen Zelene in.", "Zelene", "UA"),
+    ],
+)
+def test_toponyms_ambiguous_names_without_context(
+    gaz: Gazetteer, lang: str, text: str, written: str, expected: str | None
+) -> None:
+    found = {m.as_written: m.place for m in find_places(text, gaz, lang)}
+    if expected is None:
+        assert written not in found
+    elif ":" in expected:
+        assert found[written].id == expected
+    else:
+        assert found[written].country == expected

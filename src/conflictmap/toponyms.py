@@ -113,6 +113,7 @@ DIRECTIONS = _words(
 _BOUNDARY = re.compile(r'[.!?:;\n"“”„«»()\[\]•|–—]|\s-\s')
 STRONG_POPULATION = 100_000
 NEAR_KM = 1000.0
+DOMINANT_KM = 30.0
 
 
 _first = itemgetter(0)
@@ -667,14 +668,40 @@ def _accept(span: _Span, place: Place, ctx: _Context, gaz: Gazetteer, toks: _Tok
     after = span.after or (toks.words[nxt] if nxt < len(toks) else "")
     if after.lower() in ACTOR_AFTER:
         return False
-    if _control_object(toks, span) and (not span.fuzzy or place.population >= 1000):
-        return True  # "M23 rebels seized Sake", "hebben Novomykhailivka ingenomen"
-    if not ctx.has_evidence(span.key):
+    if not ctx.has_evidence(span.key) or _control_object(toks, span):
+        # no country signal, or "M23 rebels seized Sake": the name alone must point at one
+        # place; a common word needs the control verb, a transliteration a large town
+        if not _dominant(span, place, gaz):
+            return False
+        if _control_object(toks, span):
+            return not span.fuzzy or place.population >= 1000
         return not span.stop and (not span.fuzzy or place.population >= STRONG_POPULATION)
     near = _near_context(place, ctx, gaz, span.key)
     if span.stop or span.fuzzy:
         return near
     return near or place.population >= STRONG_POPULATION
+
+
+def _dominant(span: _Span, place: Place, gaz: Gazetteer) -> bool:
+    """True when the name means this town alone: no other town of that name more than
+    DOMINANT_KM away has half its population (a town known by this name only as an old or
+    foreign alternate does not compete with one whose own name it is), or curation (a
+    curated place, alias or pin) chose it. Twin entries of one town and border twins
+    (Rafah) do not compete."""
+    if gaz.pinned(span.key)[:1] == span.cands[:1]:
+        return True
+    own = name_key(place.name) == span.key  # "Pokrovsk" is Engels' old name only
+    for c in span.cands[:25]:
+        other = gaz.place(c)
+        if (
+            other is not place
+            and other.kind is PlaceKind.TOWN
+            and other.population * 2 > place.population
+            and _distance_km(place, other) > DOMINANT_KM
+            and not (own and name_key(other.name) != span.key)
+        ):
+            return False
+    return True
 
 
 def _control_object(toks: _Toks, span: _Span) -> bool:
