@@ -266,7 +266,7 @@ def data_window(events: Sequence[Event]) -> Interval | None:
 def window_for(events: Sequence[Event], date_from: date | None, date_to: date | None,
                ) -> Interval | None:
     """The range to show: the options, filled in from the data where not given."""
-    data = data_window(events)
+    data = data_window(events) if date_from is None or date_to is None else None
     start = date_from or (data.start if data else None)
     end = date_to or (data.end if data else None)
     if start is None or end is None:
