@@ -78,6 +78,15 @@ def _add_reading(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                         help="the Dask scheduler to use with --engine dask (default: start "
                              "a local cluster of --jobs workers)")
+    parser.add_argument("--geocode", action="store_true",
+                        help="ask an online geocoder for towns the gazetteer lacks (off by "
+                             "default; rate-limited, one process; answers are cached in "
+                             "gazetteer/geocoded.json so the next run is offline)")
+    parser.add_argument("--geocoder", default="nominatim", type=str.lower, metavar="NAME",
+                        help="the geocoder for --geocode (default nominatim; also photon, "
+                             "arcgis, pelias, ...: see geopy)")
+    parser.add_argument("--geocoder-url", metavar="URL",
+                        help="base URL of a self-hosted geocoder, e.g. http://127.0.0.1:8080")
 
 
 def _add_verbosity(parser: argparse.ArgumentParser, default: object) -> None:
@@ -171,13 +180,27 @@ def _say(text: str, quiet: bool) -> None:
         print(text)
 
 
+def _reading(args: argparse.Namespace) -> dict[str, object]:
+    """The extraction options shared by build, extract and eval."""
+    options: dict[str, object] = {
+        "overrides": args.overrides, "jobs": args.jobs, "cache": args.cache,
+        "engine": args.engine, "scheduler": args.scheduler}
+    if args.geocode:
+        from conflictmap.engines import ExtractorSpec
+        from conflictmap.geocode import geocoder_class
+
+        geocoder_class(args.geocoder)  # an unknown name fails here, listing the valid ones
+        options["spec"] = ExtractorSpec(str(args.overrides) if args.overrides else None,
+                                        geocoder=args.geocoder, geocoder_url=args.geocoder_url)
+        options["jobs"] = 1  # the geocoder's rate limit holds per process
+    return options
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from conflictmap.pipeline import build
 
     summary = build(args.articles, args.out, date_from=args.date_from, date_to=args.date_to,
-                    lang=args.lang, offline=args.offline, overrides=args.overrides,
-                    jobs=args.jobs, cache=args.cache, engine=args.engine,
-                    scheduler=args.scheduler)
+                    lang=args.lang, offline=args.offline, **_reading(args))
     for line in summary.lines():
         _say(line, args.quiet)
     if summary.articles == 0:
@@ -190,8 +213,7 @@ def _collect(args: argparse.Namespace):
     from conflictmap.pipeline import RunLog, collect_events
 
     runlog = RunLog()
-    _, events = collect_events(args.articles, runlog, overrides=args.overrides, jobs=args.jobs,
-                               cache=args.cache, engine=args.engine, scheduler=args.scheduler)
+    _, events = collect_events(args.articles, runlog, **_reading(args))
     return runlog, events
 
 

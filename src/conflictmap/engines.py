@@ -42,16 +42,37 @@ class ExtractorSpec:
     """How to build the project's extractor: the default gazetteer plus optional overrides."""
 
     overrides: str | None = None
+    geocoder: str | None = None  # an online geocoder's name (geocode.GEOCODERS), or None
+    geocoder_url: str | None = None  # its base URL, for a self-hosted service
 
     def build(self) -> tuple[Extractor, str]:
-        """(extractor, version): the version names the gazetteer and the rules it uses."""
+        """(extractor, version): the version names the gazetteer, the rules and any geocoder."""
         from conflictmap.events import Extractor as RuleExtractor
         from conflictmap.gazetteer import Gazetteer, default_gazetteer
 
         gazetteer = (Gazetteer.load(overrides=self.overrides) if self.overrides
                      else default_gazetteer())
-        extractor = RuleExtractor(gazetteer)
-        return extractor, f"{CODEC}|gazetteer:{gazetteer.version}|rules:{extractor.version}"
+        extractor = RuleExtractor(gazetteer, geocoder=self._online_geocoder())
+        version = f"{CODEC}|gazetteer:{gazetteer.version}|rules:{extractor.version}"
+        if self.geocoder:
+            version += f"|geocoder:{self.geocoder}:{self.geocoder_url or ''}"
+        return extractor, version
+
+    def _online_geocoder(self) -> Any:
+        if not self.geocoder:
+            return None
+        from urllib.parse import urlsplit
+
+        from conflictmap.geocode import OnlineGeocoder
+
+        options: dict[str, str] = {}
+        if self.geocoder_url:
+            url = urlsplit(self.geocoder_url)
+            if url.scheme not in ("http", "https") or not url.netloc:
+                raise ConfigurationError(f"--geocoder-url {self.geocoder_url!r}: expected "
+                                         "http(s)://HOST[:PORT]")
+            options = {"domain": url.netloc + url.path.rstrip("/"), "scheme": url.scheme}
+        return OnlineGeocoder(self.geocoder, **options)
 
 
 class Spec(Protocol):
