@@ -595,9 +595,15 @@ def _context(toks: _Toks, spans: list[_Span], gaz: Gazetteer) -> _Context:
         ccs = {p.country for p in places if p.country}
         if len(ccs) == 1:
             keys.setdefault(next(iter(ccs)), set()).add(s.key)
-            if len(places) == 1 and top not in anchors:
+            if len(places) == 1 and all(a is not top for a in anchors):
                 anchors.append(top)
     return _Context(+named, keys, anchors, regions, frozenset(area))
+
+
+@lru_cache(maxsize=65536)
+def _own_key(name: str) -> str:
+    """names.name_key of a place's own name (cached: scoring asks for it per candidate)."""
+    return name_key(name)
 
 
 def _distance_km(a: Place, b: Place) -> float:
@@ -612,7 +618,7 @@ def score(
     """Higher is likelier: population, the article's countries, nearby anchors, region cues,
     and curation (a curated name or an analyst's pin)."""
     s = math.log10(place.population + 10) + (5.0 if pinned else 0.0)
-    if key and name_key(place.name) == key:
+    if key and _own_key(place.name) == key:
         s += 2.0  # the place's own name, not an old or foreign alternate
     support = ctx.support(place.country, key) if place.country else 3.0
     s += 6.0 * support / (support + 2.0)
@@ -690,7 +696,7 @@ def _dominant(span: _Span, place: Place, gaz: Gazetteer) -> bool:
     (Rafah) do not compete."""
     if gaz.pinned(span.key)[:1] == span.cands[:1]:
         return True
-    own = name_key(place.name) == span.key  # "Pokrovsk" is Engels' old name only
+    own = _own_key(place.name) == span.key  # "Pokrovsk" is Engels' old name only
     for c in span.cands[:25]:
         other = gaz.place(c)
         if (
@@ -698,7 +704,7 @@ def _dominant(span: _Span, place: Place, gaz: Gazetteer) -> bool:
             and other.kind is PlaceKind.TOWN
             and other.population * 2 > place.population
             and _distance_km(place, other) > DOMINANT_KM
-            and not (own and name_key(other.name) != span.key)
+            and not (own and _own_key(other.name) != span.key)
         ):
             return False
     return True
