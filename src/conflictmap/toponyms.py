@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -116,9 +115,7 @@ NEAR_KM = 1000.0
 DOMINANT_KM = 30.0
 
 
-_first = itemgetter(0)
 _second = itemgetter(1)
-_LOWER_HYPHEN_CAP = re.compile(r"[a-z]-[A-ZÀ-Þ]")
 
 
 _GLUE = ("", " ", "-", "\u00a0")
@@ -136,13 +133,7 @@ class _Toks:
         self.starts = ends[0::2]
         self.ends = ends[1::2]
         self.words = words = list(map(_second, pairs))
-        # C-level maps instead of per-word Python code: first letter upper, gap has a boundary
-        self.caps = caps = list(map(str.isupper, map(_first, words)))
-        if "-" in text:
-            for m in _LOWER_HYPHEN_CAP.finditer(text):  # "al-Sham", "ad-Dana": rare
-                k = bisect_right(self.starts, m.start()) - 1
-                if k >= 0 and not caps[k] and _is_cap(words[k]):
-                    caps[k] = True
+        self.caps = caps = [w[0].isupper() or ("-" in w and _is_cap(w)) for w in words]
         boundary = _BOUNDARY.search
         self.initials = [g != " " and boundary(g) is not None for g, _ in pairs]
         if self.initials:
