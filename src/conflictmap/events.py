@@ -1,8 +1,9 @@
 """Extract control-change reports from an article: trigger patterns -> Events with evidence.
 
 For speed, a keyword pre-filter and then one combined trigger regex per language pick the
-sentences worth reading; places (``toponyms.find_places``, once per article), actors and
-dates are worked out only when a sentence triggers. For each trigger match the sentence is
+sentences worth reading, and the trigger checks run before anything else
+(``triggers.py``); places (``toponyms.find_places``, once per article), actors and dates
+are worked out only when a trigger survives them. For each trigger match the sentence is
 read the way the rules file says:
 
 1. the match is dropped when a veto, a negation, a hypothetical, a future/plan, or an
@@ -16,15 +17,22 @@ read the way the rules file says:
    grootste deel van", "most of") keeps it a capture; both give geo_precision 2;
 4. the gaining and losing actors come from the syntax: an agent ("door X", "by X"), a holder
    ("in handen van X", "fell to X"), a source ("veroverd op X", "from X") or the subject,
-   whose role the trigger states (active or passive);
+   whose role the trigger states (active or passive); a pronoun subject ("zij", "they")
+   stands for the one actor of the sentence before; a generic "rebellen"/"rebels" is the
+   war's generic opposition (``actors.ActorLexicon.resolve``), not a group named elsewhere;
 5. the status is claimed when the sentence attributes it ("volgens", "claimed"), disputed
    (and the change contested) when it or the next sentence denies it; a denial anywhere in
    the article disputes that article's claims about the same place;
-6. the interval comes from ``dates.resolve_interval``.
+6. the interval comes from ``dates.find_dates``/``dates.choose_interval``.
+
+With an optional ``geocoder`` (anything with ``geocode(name, country) -> Place | None``), a
+trigger's object that the gazetteer does not know is asked of it once per name and
+country (``geotargets.py``) and read as a town.
 
 Not reports: triggers under a negation, condition, plan or question, in an infinitive
 ("om Homs te veroveren"), used as an adjective ("het heroverde Cherson"), or about a
-state ("nog in handen van", "remains under"); a place in a relative clause's
+state ("nog in handen van", "remains under"; but "staat inmiddels onder controle van"
+marks a new state: a capture); a place in a relative clause's
 antecedent is the target ("Donetsk, die in 2014 werd ingenomen"); fighting for a place
 the same article says changed hands in that window is part of that change.
 """
@@ -37,7 +45,6 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
 from pathlib import Path
 
 from conflictmap.actors import ActorLexicon, ActorMention
@@ -56,9 +63,9 @@ from conflictmap.model import (
     Source,
     Status,
 )
-from conflictmap.rules import LanguageRules, Markers, Trigger, load_language, rules_digest
-from conflictmap.rules.literals import may_match
-from conflictmap.text import line_bounds, sentence_spans
+from conflictmap.rules import LanguageRules, load_language, rules_digest
+from conflictmap.text import sentence_spans
+from conflictmap.triggers import Clause, Hit, hot_in_lines, hot_sentences
 
 log = logging.getLogger(__name__)
 
@@ -67,21 +74,10 @@ _MAX_GAP = 160  # characters between a trigger and a place of its clause
 _NEXT_GAP = 45  # characters between a "next"-target trigger and its place
 _ADJACENT = re.compile(r"^\s*(?:(?:de|het|een|the|a|an|van|of|to|aan|door|by)\s+)*$",
                        re.IGNORECASE)
-_PARTICIPLE = re.compile(r"\w{3,}(?:d|de|te|en|ed|n|t)$")  # verb forms that can be adjectives
 _SUBJECTS = re.compile(r"^\s*,?\s*(?:en|and|&|samen met|together with|with)\s+(?:[\w-]+\s+)?$",
                        re.IGNORECASE)
 _COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:(?:en|and|of|or|&)\s+)?(?:de\s+|het\s+|the\s+)?$",
                            re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    """One trigger match that survived the checks."""
-
-    trigger: Trigger
-    start: int
-    end: int
-    passive: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +140,7 @@ class Extractor:
         if len(lowered) == len(text):
             # Most articles: only the lines with a keyword are split, and the whole text
             # only when a trigger survives its checks (a line break always ends a sentence).
-            found = _hot_in_lines(rules, text, hot_words)
+            found = hot_in_lines(rules, text, hot_words)
             if not found:
                 return []
             spans = sentence_spans(text)
@@ -152,7 +148,7 @@ class Extractor:
             clauses = {number[span]: found_clauses for span, found_clauses in found}
         else:  # offsets in the lower-cased text are not the text's: split it all
             spans = sentence_spans(text)
-            clauses = _hot_sentences(rules, text, spans, hot_words)
+            clauses = hot_sentences(rules, text, spans, hot_words)
         hot = sorted(clauses)
         if not hot:
             return []
@@ -175,7 +171,7 @@ class Extractor:
         return _Context(article, rules, tuple(places), actors, tuple(spans), self.lexicon,
                         tuple(mentions))
 
-    def _geocode_targets(self, ctx: _Context, clauses: list[_Clause]) -> _Context:
+    def _geocode_targets(self, ctx: _Context, clauses: list[Clause]) -> _Context:
         """Add the geocoder's place for each trigger object the gazetteer does not know."""
         text = ctx.article.text
         country = country_hint(ctx.mentions)
@@ -202,7 +198,7 @@ class Extractor:
             log.info("geocoded %r (%s): %s", name, country or "?", self._geocoded[key])
         return self._geocoded[key]
 
-    def _sentence(self, ctx: _Context, index: int, clauses: list[_Clause]) -> list[Event]:
+    def _sentence(self, ctx: _Context, index: int, clauses: list[Clause]) -> list[Event]:
         events: list[Event] = []
         seen: set[tuple[str, Change]] = set()
         for seg_start, seg_end, hits in clauses:
@@ -216,7 +212,7 @@ class Extractor:
         return [e for e in events if e.change is not Change.CONTESTED
                 or e.place.id not in changed or e.status is Status.DISPUTED]
 
-    def _event(self, ctx: _Context, index: int, hit: _Hit, mention: Mention, partial: str,
+    def _event(self, ctx: _Context, index: int, hit: Hit, mention: Mention, partial: str,
                segment: tuple[int, int]) -> Event:
         text = ctx.article.text
         s, e = ctx.spans[index]
@@ -240,49 +236,6 @@ class Extractor:
         return Event(change=change, status=status, place=place, period=period, actor=gainer,
                      losing_actor=loser, sources=(source,), confidence=round(confidence, 2),
                      geo_precision=geo)
-
-
-_Clause = tuple[int, int, list[_Hit]]
-
-
-def _clause_hits(rules: LanguageRules, text: str, s: int, e: int) -> list[_Clause]:
-    """The clauses of a sentence with their surviving trigger hits (none for a question)."""
-    if text[s:e].rstrip("'\"”’» ").endswith("?"):
-        return []
-    out = []
-    for seg_start, seg_end in _segments(rules, text, s, e):
-        hits = _hits(rules, text, seg_start, seg_end, (seg_start, seg_end) == (s, e))
-        if hits:
-            out.append((seg_start, seg_end, hits))
-    return out
-
-
-def _hot_sentences(rules: LanguageRules, text: str, spans: list[tuple[int, int]],
-                   hot_words: list[int]) -> dict[int, list[_Clause]]:
-    """Sentence number -> clauses with surviving hits, for the sentences holding a keyword."""
-    starts = [s for s, _ in spans]
-    candidates = sorted({bisect_right(starts, p) - 1 for p in hot_words} - {-1})
-    hot = [i for i in candidates if may_match(rules.any_required, text[slice(*spans[i])].lower())
-           and rules.any_trigger.search(text, *spans[i])]
-    clauses = {i: _clause_hits(rules, text, *spans[i]) for i in hot}
-    return {i: c for i, c in clauses.items() if c}
-
-
-def _hot_in_lines(rules: LanguageRules, text: str,
-                  hot_words: list[int]) -> list[tuple[tuple[int, int], list[_Clause]]]:
-    """Like :func:`_hot_sentences`, splitting only the lines that hold a keyword: each
-    sentence span with its clauses, in text order."""
-    out: list[tuple[tuple[int, int], list[_Clause]]] = []
-    line_end = -1
-    for p in hot_words:
-        if p <= line_end:
-            continue
-        line_start, line_end = line_bounds(text, p)
-        line_words = [w for w in hot_words if line_start <= w <= line_end]
-        spans = sentence_spans(text, line_start, line_end)
-        for i in sorted(_hot_sentences(rules, text, spans, line_words).items()):
-            out.append((spans[i[0]], i[1]))
-    return out
 
 
 def _propagate_denials(events: list[Event]) -> list[Event]:
@@ -343,12 +296,6 @@ def _after_preposition(rules: LanguageRules, text: str, mention: Mention) -> boo
                 or markers.near.search(before))
 
 
-def _segments(rules: LanguageRules, text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """The clauses of a sentence, split at the rules' clause breaks."""
-    cuts = [s] + [m.end() for m in rules.markers.clause_break.finditer(text, s, e)] + [e]
-    return [(a, b) for a, b in pairwise(cuts) if b > a]
-
-
 def _anaphora(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
     """"de stad"/"the city" read as the last town (or region) named before it."""
     text = ctx.article.text
@@ -379,7 +326,7 @@ def _titled(ctx: _Context, end: int) -> bool:
     return False
 
 
-def _excluded(ctx: _Context, hit: _Hit, mention: Mention, seg_start: int) -> bool:
+def _excluded(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> bool:
     """A place that is a locator, destination, origin or speaker, not the changed place."""
     markers = ctx.rules.markers
     text = ctx.article.text
@@ -399,7 +346,7 @@ def _excluded(ctx: _Context, hit: _Hit, mention: Mention, seg_start: int) -> boo
     return bool(markers.speaker_after.search(after) or markers.feature_after.search(after))
 
 
-def _site_in_town(ctx: _Context, hit: _Hit, mention: Mention) -> bool:
+def _site_in_town(ctx: _Context, hit: Hit, mention: Mention) -> bool:
     """"heroverde het paleis in Khartoum": a site taken inside the town (geo_precision 2)."""
     if hit.trigger.change not in (Change.CAPTURE, Change.RECAPTURE) or mention.start < hit.end:
         return False
@@ -413,11 +360,11 @@ def _candidates(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
     return sorted(places, key=lambda p: p.start)
 
 
-def _distance(hit: _Hit, mention: Mention) -> int:
+def _distance(hit: Hit, mention: Mention) -> int:
     return max(0, mention.start - hit.end, hit.start - mention.end)
 
 
-def _next_targets(ctx: _Context, hit: _Hit, places: list[Mention]) -> list[Mention]:
+def _next_targets(ctx: _Context, hit: Hit, places: list[Mention]) -> list[Mention]:
     """The place right after the trigger and any coordinated with it ("om X en Y")."""
     text = ctx.article.text
     chosen: list[Mention] = []
@@ -433,7 +380,7 @@ def _next_targets(ctx: _Context, hit: _Hit, places: list[Mention]) -> list[Menti
     return chosen
 
 
-def _partial(ctx: _Context, hit: _Hit, mention: Mention, seg_start: int) -> str:
+def _partial(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> str:
     markers = ctx.rules.markers
     text = ctx.article.text
     before = text[max(seg_start, mention.start - 60):mention.start]
@@ -451,10 +398,10 @@ def _partial(ctx: _Context, hit: _Hit, mention: Mention, seg_start: int) -> str:
     return ""
 
 
-def _targets(ctx: _Context, hits: list[_Hit], seg_start: int,
-             seg_end: int) -> list[tuple[_Hit, Mention, str]]:
+def _targets(ctx: _Context, hits: list[Hit], seg_start: int,
+             seg_end: int) -> list[tuple[Hit, Mention, str]]:
     places = _candidates(ctx, seg_start, seg_end)
-    out: list[tuple[_Hit, Mention, str]] = []
+    out: list[tuple[Hit, Mention, str]] = []
     taken: set[int] = set()
     for hit in hits:
         if hit.trigger.target != "next":
@@ -484,7 +431,7 @@ def _relative_between(ctx: _Context, start: int, end: int) -> re.Match[str] | No
     return matches[-1] if matches else None
 
 
-def _antecedent(ctx: _Context, hit: _Hit, place: Mention, places: list[Mention]) -> bool:
+def _antecedent(ctx: _Context, hit: Hit, place: Mention, places: list[Mention]) -> bool:
     """The place a relative clause with the trigger refers to ("Donetsk, die sinds ...")."""
     rel = _relative_between(ctx, place.end, hit.start)
     if rel is None or ctx.article.text[place.end:rel.start()].strip():
@@ -492,85 +439,17 @@ def _antecedent(ctx: _Context, hit: _Hit, place: Mention, places: list[Mention])
     return not any(place.end <= p.start < hit.start for p in places if p is not place)
 
 
-def _outside_relative(ctx: _Context, hit: _Hit, place: Mention, places: list[Mention]) -> bool:
+def _outside_relative(ctx: _Context, hit: Hit, place: Mention, places: list[Mention]) -> bool:
     """A place before a relative clause holding the trigger is no target, but its antecedent."""
     if place.end > hit.start or _relative_between(ctx, place.end, hit.start) is None:
         return False
     return not _antecedent(ctx, hit, place, places)
 
 
-def _actor_ok(ctx: _Context, hit: _Hit, seg_start: int, seg_end: int) -> bool:
+def _actor_ok(ctx: _Context, hit: Hit, seg_start: int, seg_end: int) -> bool:
     if not hit.trigger.needs_actor:
         return True
     return any(seg_start <= a.start and a.end <= seg_end for a in ctx.actors)
-
-
-# --- trigger checks -------------------------------------------------------------------
-
-
-def _hits(rules: LanguageRules, text: str, seg_start: int, seg_end: int,
-          known_hot: bool = False) -> list[_Hit]:
-    """Trigger matches in a clause that survive the checks, overlaps resolved by priority.
-    ``known_hot``: the clause is a whole sentence already known to hold a trigger."""
-    lowered = text[seg_start:seg_end].lower()
-    if not known_hot and not (may_match(rules.any_required, lowered)
-                              and rules.any_trigger.search(text, seg_start, seg_end)):
-        return []
-    found: list[tuple[int, int, Trigger]] = []
-    for trigger in rules.triggers:
-        if not may_match(trigger.required, lowered):
-            continue  # none of the words every match holds: no need to search
-        for m in trigger.pattern.finditer(text, seg_start, seg_end):
-            if any(m.end() > a and m.start() < b for a, b, _ in found):
-                continue
-            if not _blocked(rules, trigger, text, m.start(), m.end(), seg_start, seg_end):
-                found.append((m.start(), m.end(), trigger))
-    return [_Hit(trigger, start, end, _passive(rules, text, seg_start, start))
-            for start, end, trigger in sorted(found, key=lambda f: f[0])]
-
-
-def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end: int,
-             seg_start: int, seg_end: int) -> bool:
-    markers = rules.markers
-    near = text[max(seg_start, start - 60):min(seg_end, end + 60)]
-    if trigger.veto is not None and trigger.veto.search(near):
-        return True
-    if trigger.static_veto and _static(markers, text[max(seg_start, start - 40):
-                                                 min(seg_end, end + 15)]):
-        return True
-    if trigger.territory_veto and markers.territory.search(
-            text[max(seg_start, start - 30):min(seg_end, end + 30)]):
-        return True
-    if markers.negation.search(text[max(seg_start, start - 40):min(seg_end, end + 25)]):
-        return True
-    before = text[seg_start:start]
-    if markers.hypothetical.search(before) or markers.infinitive.search(before):
-        return True
-    if _participle(text[start:end]) and markers.attributive.search(before[-30:]):
-        return True  # "het heroverde Cherson", "the newly captured town": no report
-    return bool(markers.future.search(text[max(seg_start, start - 50):start]))
-
-
-def _static(markers: Markers, window: str) -> bool:
-    """A state, not a change ("staat nog onder controle van"); a mark of a new state
-    ("staat inmiddels onder controle van", "is now under") makes it a change."""
-    if not markers.static.search(window):
-        return False
-    return not markers.state_change.search(window) or bool(markers.still.search(window))
-
-
-def _participle(matched: str) -> bool:
-    """True when the trigger ends in a verb form that can stand before a noun."""
-    words = matched.split()
-    return bool(words) and _PARTICIPLE.search(words[-1]) is not None
-
-
-def _passive(rules: LanguageRules, text: str, seg_start: int, start: int) -> bool:
-    before = text[max(seg_start, start - 80):start]
-    aux = list(rules.markers.passive_aux.finditer(before))
-    if not aux:
-        return False
-    return not rules.markers.active_aux.search(before[aux[-1].start():])
 
 
 # --- actors, status, dates ------------------------------------------------------------
@@ -590,7 +469,7 @@ def _merged_actors(mentions: list[ActorMention]) -> list[ActorMention]:
     return out
 
 
-def _actors(ctx: _Context, hit: _Hit, mention: Mention,
+def _actors(ctx: _Context, hit: Hit, mention: Mention,
             segment: tuple[int, int]) -> tuple[Actor | None, Actor | None]:
     text = ctx.article.text
     markers = ctx.rules.markers
@@ -637,7 +516,7 @@ def _shared_subject(ctx: _Context, seg_start: int) -> list[ActorMention]:
     return earlier[:1]
 
 
-def _pronoun_subject(ctx: _Context, hit: _Hit, seg_start: int) -> list[ActorMention]:
+def _pronoun_subject(ctx: _Context, hit: Hit, seg_start: int) -> list[ActorMention]:
     """"Russische troepen vielen aan. Zij namen ... in": a pronoun subject stands for the
     actor of the sentence before, when that sentence names exactly one."""
     if not ctx.rules.markers.pronoun_subject.search(ctx.article.text, seg_start, hit.start):
@@ -660,7 +539,7 @@ def _resolve(ctx: _Context, mention: ActorMention, country: str,
     return ctx.lexicon.resolve(mention, country, named)
 
 
-def _assign_roles(ctx: _Context, hit: _Hit, roles: dict[str, Actor | None],
+def _assign_roles(ctx: _Context, hit: Hit, roles: dict[str, Actor | None],
                   before: list[ActorMention], after: list[ActorMention], country: str) -> None:
     trigger = hit.trigger
     before_role = trigger.passive_before if hit.passive else trigger.before
@@ -704,7 +583,7 @@ def _status(ctx: _Context, index: int, change: Change) -> Status:
     return Status.CLAIMED if markers.claim.search(sentence) else Status.REPORTED
 
 
-def _interval(ctx: _Context, index: int, hit: _Hit, segment: tuple[int, int]) -> Interval:
+def _interval(ctx: _Context, index: int, hit: Hit, segment: tuple[int, int]) -> Interval:
     """The dates of the trigger's clause if it has any, else of its sentence."""
     text = ctx.article.text
     previous = _previous_interval(ctx, index)

@@ -1,0 +1,150 @@
+"""Trigger matches: which sentences of an article fire a control trigger, and which of
+their matches survive the checks (veto, negation, hypothetical, future, infinitive,
+attributive participle, a state rather than a change).
+
+Nothing here needs places or actors, so the extractor runs it before ``find_places``: an
+article whose triggers are all blocked costs only this. Only the lines holding a keyword
+are split into sentences (a line break always ends a sentence, so their spans are the
+whole text's), and each trigger is searched only in clauses holding one of the literals
+every match of it contains (``rules.literals``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import pairwise
+
+from conflictmap.rules import LanguageRules, Markers, Trigger
+from conflictmap.rules.literals import may_match
+from conflictmap.text import line_bounds, sentence_spans
+
+log = logging.getLogger(__name__)
+
+_PARTICIPLE = re.compile(r"\w{3,}(?:d|de|te|en|ed|n|t)$")  # verb forms that can be adjectives
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One trigger match that survived the checks."""
+
+    trigger: Trigger
+    start: int
+    end: int
+    passive: bool
+
+
+Clause = tuple[int, int, list[Hit]]
+
+
+def clause_hits(rules: LanguageRules, text: str, s: int, e: int) -> list[Clause]:
+    """The clauses of a sentence with their surviving trigger hits (none for a question)."""
+    if text[s:e].rstrip("'\"”’» ").endswith("?"):
+        return []
+    out = []
+    for seg_start, seg_end in segments(rules, text, s, e):
+        hits = surviving_hits(rules, text, seg_start, seg_end, (seg_start, seg_end) == (s, e))
+        if hits:
+            out.append((seg_start, seg_end, hits))
+    return out
+
+
+def hot_sentences(rules: LanguageRules, text: str, spans: list[tuple[int, int]],
+                  hot_words: list[int]) -> dict[int, list[Clause]]:
+    """Sentence number -> clauses with surviving hits, for the sentences holding a keyword."""
+    starts = [s for s, _ in spans]
+    candidates = sorted({bisect_right(starts, p) - 1 for p in hot_words} - {-1})
+    hot = [i for i in candidates if may_match(rules.any_required, text[slice(*spans[i])].lower())
+           and rules.any_trigger.search(text, *spans[i])]
+    clauses = {i: clause_hits(rules, text, *spans[i]) for i in hot}
+    return {i: c for i, c in clauses.items() if c}
+
+
+def hot_in_lines(rules: LanguageRules, text: str,
+                 hot_words: list[int]) -> list[tuple[tuple[int, int], list[Clause]]]:
+    """Like :func:`hot_sentences`, splitting only the lines that hold a keyword: each
+    sentence span with its clauses, in text order."""
+    out: list[tuple[tuple[int, int], list[Clause]]] = []
+    line_end = -1
+    for p in hot_words:
+        if p <= line_end:
+            continue
+        line_start, line_end = line_bounds(text, p)
+        line_words = [w for w in hot_words if line_start <= w <= line_end]
+        spans = sentence_spans(text, line_start, line_end)
+        for i in sorted(hot_sentences(rules, text, spans, line_words).items()):
+            out.append((spans[i[0]], i[1]))
+    return out
+
+
+def segments(rules: LanguageRules, text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The clauses of a sentence, split at the rules' clause breaks."""
+    cuts = [s] + [m.end() for m in rules.markers.clause_break.finditer(text, s, e)] + [e]
+    return [(a, b) for a, b in pairwise(cuts) if b > a]
+
+
+def surviving_hits(rules: LanguageRules, text: str, seg_start: int, seg_end: int,
+          known_hot: bool = False) -> list[Hit]:
+    """Trigger matches in a clause that survive the checks, overlaps resolved by priority.
+    ``known_hot``: the clause is a whole sentence already known to hold a trigger."""
+    lowered = text[seg_start:seg_end].lower()
+    if not known_hot and not (may_match(rules.any_required, lowered)
+                              and rules.any_trigger.search(text, seg_start, seg_end)):
+        return []
+    found: list[tuple[int, int, Trigger]] = []
+    for trigger in rules.triggers:
+        if not may_match(trigger.required, lowered):
+            continue  # none of the words every match holds: no need to search
+        for m in trigger.pattern.finditer(text, seg_start, seg_end):
+            if any(m.end() > a and m.start() < b for a, b, _ in found):
+                continue
+            if not _blocked(rules, trigger, text, m.start(), m.end(), seg_start, seg_end):
+                found.append((m.start(), m.end(), trigger))
+    return [Hit(trigger, start, end, _passive(rules, text, seg_start, start))
+            for start, end, trigger in sorted(found, key=lambda f: f[0])]
+
+
+def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end: int,
+             seg_start: int, seg_end: int) -> bool:
+    markers = rules.markers
+    near = text[max(seg_start, start - 60):min(seg_end, end + 60)]
+    if trigger.veto is not None and trigger.veto.search(near):
+        return True
+    if trigger.static_veto and _static(markers, text[max(seg_start, start - 40):
+                                                 min(seg_end, end + 15)]):
+        return True
+    if trigger.territory_veto and markers.territory.search(
+            text[max(seg_start, start - 30):min(seg_end, end + 30)]):
+        return True
+    if markers.negation.search(text[max(seg_start, start - 40):min(seg_end, end + 25)]):
+        return True
+    before = text[seg_start:start]
+    if markers.hypothetical.search(before) or markers.infinitive.search(before):
+        return True
+    if _participle(text[start:end]) and markers.attributive.search(before[-30:]):
+        return True  # "het heroverde Cherson", "the newly captured town": no report
+    return bool(markers.future.search(text[max(seg_start, start - 50):start]))
+
+
+def _static(markers: Markers, window: str) -> bool:
+    """A state, not a change ("staat nog onder controle van"); a mark of a new state
+    ("staat inmiddels onder controle van", "is now under") makes it a change."""
+    if not markers.static.search(window):
+        return False
+    return not markers.state_change.search(window) or bool(markers.still.search(window))
+
+
+def _participle(matched: str) -> bool:
+    """True when the trigger ends in a verb form that can stand before a noun."""
+    words = matched.split()
+    return bool(words) and _PARTICIPLE.search(words[-1]) is not None
+
+
+def _passive(rules: LanguageRules, text: str, seg_start: int, start: int) -> bool:
+    before = text[max(seg_start, start - 80):start]
+    aux = list(rules.markers.passive_aux.finditer(before))
+    if not aux:
+        return False
+    return not rules.markers.active_aux.search(before[aux[-1].start():])
