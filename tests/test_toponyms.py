@@ -476,6 +476,7 @@ def test_toponyms_person_named_elsewhere_does_not_glue_to_a_place(gaz: Gazetteer
         ("en", "He said it was for the sake of the children."),
         ("en", "The commander said May was the hardest month."),
         ("nl", "Hij zei dat Mark Rutte de stad bezocht."),
+        ("en", "Police took Mark to the station."),
     ],
 )
 def test_toponyms_headline_and_common_words_are_no_towns(
@@ -533,3 +534,19 @@ def test_toponyms_ambiguous_names_without_context(
         assert found[written].id == expected
     else:
         assert found[written].country == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "written"),
+    [
+        # objects of attack verbs are as often groups and people as places
+        ("en", "Israeli jets attacked Hamas positions overnight.", "Hamas"),
+        ("en", "The RSF attacked Jamal and his men.", "Jamal"),
+        # a capture verb says "a place", not "anywhere": the article is about Ukraine
+        ("en", "In Ukraine, the army says it attacked Wagner.", "Wagner"),
+    ],
+)
+def test_toponyms_verb_objects_that_are_no_places(
+    gaz: Gazetteer, lang: str, text: str, written: str
+) -> None:
+    assert written not in [m.as_written for m in find_places(text, gaz, lang)]
