@@ -38,3 +38,27 @@ def test_text_spans_are_ordered_trimmed_and_inside(text: str) -> None:
         assert previous_end <= start < end <= len(text)
         assert not text[start].isspace() and not text[end - 1].isspace()
         previous_end = end
+
+
+@pytest.mark.parametrize("text", [
+    "Het einde. -\nVolgende zin.", "Zin een. (\n\nD. Jansen zei.", "Mr. (\n\nD.AaMr. B(\xa0 ",
+    "Dr.\nX. Hallo.\n\nfoo... Bar!\nbaz.\n", "a. b\n\n\nC", "\n", "",
+])
+def test_text_lines_split_alone_give_the_whole_texts_spans(text: str) -> None:
+    from conflictmap.text import line_bounds, sentence_spans_by_line
+
+    pieces, position = [], 0
+    while position <= len(text):
+        start, end = line_bounds(text, position)
+        pieces += sentence_spans(text, start, end)
+        position = end + 1
+    assert pieces == sentence_spans(text)
+    assert sentence_spans_by_line(text, {}) == sentence_spans(text)
+
+
+_PIECES = [*"aB. !?…\n\t\"'”)(“-[Dr.A1", "Mr. ", ". -\n", ". (\n\nX"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=60).map("".join))
+def test_text_line_split_property(text: str) -> None:
+    test_text_lines_split_alone_give_the_whole_texts_spans(text)

@@ -64,7 +64,7 @@ from conflictmap.model import (
     Status,
 )
 from conflictmap.rules import LanguageRules, load_language, rules_digest
-from conflictmap.text import sentence_spans
+from conflictmap.text import sentence_spans, sentence_spans_by_line
 from conflictmap.triggers import Clause, Hit, hot_in_lines, hot_sentences
 
 log = logging.getLogger(__name__)
@@ -140,10 +140,11 @@ class Extractor:
         if len(lowered) == len(text):
             # Most articles: only the lines with a keyword are split, and the whole text
             # only when a trigger survives its checks (a line break always ends a sentence).
-            found = hot_in_lines(rules, text, hot_words)
+            split: dict[int, list[tuple[int, int]]] = {}
+            found = hot_in_lines(rules, text, hot_words, split)
             if not found:
                 return []
-            spans = sentence_spans(text)
+            spans = sentence_spans_by_line(text, split)
             number = {span: i for i, span in enumerate(spans)}
             clauses = {number[span]: found_clauses for span, found_clauses in found}
         else:  # offsets in the lower-cased text are not the text's: split it all

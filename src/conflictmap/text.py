@@ -51,7 +51,11 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     """
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
-    for match in _STOP.finditer(text, start, end):
+    # No endpos: a stop's look-ahead may read past the line ("end. -\nNext") as it does
+    # when the whole text is split.
+    for match in _STOP.finditer(text, start):
+        if match.start() >= end:
+            break
         stop_text = match.group()
         if stop_text == "\n":
             stop = match.start()
@@ -79,3 +83,17 @@ def line_bounds(text: str, position: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, position) + 1
     end = text.find("\n", position)
     return start, len(text) if end < 0 else end
+
+
+def sentence_spans_by_line(text: str,
+                           split: dict[int, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """``sentence_spans(text)``, reusing the lines already split (line start -> spans)."""
+    spans: list[tuple[int, int]] = []
+    start, size = 0, len(text)
+    while start <= size:
+        end = text.find("\n", start)
+        end = size if end < 0 else end
+        done = split.get(start)
+        spans.extend(done if done is not None else sentence_spans(text, start, end))
+        start = end + 1
+    return spans

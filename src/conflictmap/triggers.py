@@ -62,10 +62,12 @@ def hot_sentences(rules: LanguageRules, text: str, spans: list[tuple[int, int]],
     return {i: c for i, c in clauses.items() if c}
 
 
-def hot_in_lines(rules: LanguageRules, text: str,
-                 hot_words: list[int]) -> list[tuple[tuple[int, int], list[Clause]]]:
+def hot_in_lines(rules: LanguageRules, text: str, hot_words: list[int],
+                 split: dict[int, list[tuple[int, int]]]
+                 ) -> list[tuple[tuple[int, int], list[Clause]]]:
     """Like :func:`hot_sentences`, splitting only the lines that hold a keyword: each
-    sentence span with its clauses, in text order."""
+    sentence span with its clauses, in text order. ``split`` receives line start -> the
+    line's sentence spans, for :func:`conflictmap.text.sentence_spans_by_line`."""
     out: list[tuple[tuple[int, int], list[Clause]]] = []
     line_end = -1
     for p in hot_words:
@@ -73,7 +75,7 @@ def hot_in_lines(rules: LanguageRules, text: str,
             continue
         line_start, line_end = line_bounds(text, p)
         line_words = [w for w in hot_words if line_start <= w <= line_end]
-        spans = sentence_spans(text, line_start, line_end)
+        spans = split[line_start] = sentence_spans(text, line_start, line_end)
         for i in sorted(hot_sentences(rules, text, spans, line_words).items()):
             out.append((spans[i[0]], i[1]))
     return out
