@@ -153,3 +153,15 @@ def test_events_never_crash_and_point_inside(extractor: Extractor, words: list[s
         (source,) = event.sources
         assert text[source.start:source.end] == source.quote
         assert event.period.start <= event.period.end
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Syrië\nRebellen namen Hama in. -\nDe president sprak.", "nl"),
+    ("Syria\nRebels captured Hama. (\n\nDamascus said nothing.", "en"),
+])
+def test_events_line_ending_in_a_dash_or_bracket(extractor: Extractor, text: str,
+                                                 lang: str) -> None:
+    """A stop before " -" at a line's end: the line-by-line split agrees with the whole."""
+    events = extractor.extract(_article(text, lang))
+    assert [(e.change, e.place.name) for e in events] == [(Change.CAPTURE, "Hama")]
+    assert events[0].sources[0].quote.endswith("in." if lang == "nl" else "Hama.")
