@@ -5,7 +5,10 @@
 Articles are built from templates in Dutch and English (filler sentences about
 politics, humanitarian news and background, plus zero to three control-change sentences
 about towns of several wars), so the trigger pre-filter, toponyms, actors and dates all do
-their real work. Loading the gazetteer and rules is not timed; times are CPU time of this process
+their real work. By default 88% of the articles have event sentences (the worst case);
+``--trigger-share 0.3`` gives a realistic mix where 30% have one to three and the rest none
+(their English filler "had fled their homes" still fires a trigger that the checks drop).
+Loading the gazetteer and rules is not timed; times are CPU time of this process
 (time.process_time), so other load on the machine does not count.
 """
 
