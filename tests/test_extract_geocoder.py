@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from conflictmap.errors import GeocoderError
 from conflictmap.events import Extractor
 from conflictmap.geocode import OnlineGeocoder
 from conflictmap.model import Article, Change, Interval, Place, PlaceKind
@@ -68,6 +69,27 @@ def test_each_name_is_asked_once(plain: Extractor) -> None:
     extractor.extract(_article(text, "nl"))
     extractor.extract(_article(text, "nl"))
     assert fake.asked == [(UNKNOWN, "SY")]
+
+
+class FailingGeocoder:
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def geocode(self, name: str, country: str = "") -> Place | None:
+        self.asked += 1
+        raise GeocoderError(f"service down for {name!r}")
+
+
+def test_failing_geocoder_is_logged_and_asked_once(plain: Extractor,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    failing = FailingGeocoder()
+    extractor = Extractor(plain.gazetteer, geocoder=failing)
+    text = f"Rebels captured {UNKNOWN} and Hama on Thursday.\nSyria"
+    for _ in range(2):
+        events = extractor.extract(_article(text))
+        assert len(events) == 1 and events[0].place.name != UNKNOWN  # Hama alone
+    assert failing.asked == 1
+    assert "geocoder failed" in caplog.text
 
 
 @pytest.mark.parametrize("text", [

@@ -49,7 +49,7 @@ from pathlib import Path
 
 from conflictmap.actors import ActorLexicon, ActorMention
 from conflictmap.dates import choose_interval, find_dates, resolve_interval
-from conflictmap.errors import RulesError
+from conflictmap.errors import GeocoderError, RulesError
 from conflictmap.geotargets import Geocoder, country_hint, geocoded_mention, unknown_target
 from conflictmap.model import (
     Actor,
@@ -192,10 +192,16 @@ class Extractor:
         return replace(ctx, places=places)
 
     def _geocode(self, name: str, country: str) -> Place | None:
+        """The geocoder's place for a name, asked once per run; a failing service is
+        logged and the name read as unknown (the article's other events still count)."""
         key = (name, country)
         if key not in self._geocoded:
             assert self.geocoder is not None
-            self._geocoded[key] = self.geocoder.geocode(name, country)
+            try:
+                self._geocoded[key] = self.geocoder.geocode(name, country)
+            except GeocoderError as exc:
+                log.warning("geocoder failed for %r: %s", name, exc)
+                self._geocoded[key] = None
             log.info("geocoded %r (%s): %s", name, country or "?", self._geocoded[key])
         return self._geocoded[key]
 
