@@ -333,6 +333,23 @@ def _curated_region(sub: object, names: set[str], row: tuple[float, float, str])
     )
 
 
+def _coded_region(sub: object, names: set[str], members: list[Rec]) -> Rec:
+    """A subdivision whose GeoNames admin1 code is its ISO 3166-2 suffix, named as ISO does."""
+    lat, lon, weight = _weighted_centre(members)
+    name = ascii_fold(sub.name).split(" [")[0]  # type: ignore[attr-defined]
+    return Rec(
+        id=f"iso3166-2:{sub.code}",  # type: ignore[attr-defined]
+        name=name,
+        kind=KIND_REGION,
+        lat=lat,
+        lon=lon,
+        country=sub.country_code,  # type: ignore[attr-defined]
+        admin1=members[0].admin1,
+        population=weight,
+        names=names | {name},
+    )
+
+
 def build_regions(
     towns: list[Rec], centroids: dict[str, tuple[float, float, str]]
 ) -> tuple[list[Rec], dict[tuple[str, str], str]]:
@@ -355,6 +372,16 @@ def build_regions(
         dutch = dutch_names(nl2.gettext(sub.name))
         names = _region_name_forms(sub, dutch)
         matches = _town_matches(sub.country_code, names, town_keys, skel_keys)
+        suffix = sub.code.partition("-")[2]
+        direct = by_admin.get((sub.country_code, suffix)) if suffix.isalpha() else None
+        if direct and matches and not any(t.admin1 == suffix for t in matches):
+            # The towns sharing the name lie elsewhere ("Maine" is also a name of Des Plaines,
+            # Illinois) while GeoNames' admin1 code is the ISO code ("US-ME": admin1 "ME"):
+            # the code is the tie. (Subdivisions no town names stay out, as before: ISO
+            # names such as Uganda's "Northern" or "Central" would be taken for places.)
+            out.append(_coded_region(sub, names, direct))
+            by_code[(sub.country_code, suffix)] = (10**12, out[-1])
+            continue
         if not matches:
             if sub.code in centroids:
                 out.append(_curated_region(sub, names, centroids[sub.code]))

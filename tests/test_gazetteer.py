@@ -235,3 +235,23 @@ def test_gazetteer_reads_geocoder_cache(gaz_copy: Path) -> None:
     )
     gaz = Gazetteer.load(gaz_copy)
     assert gaz.lookup("Kafr Nubl")[0].id == "nominatim:n123"
+
+
+@pytest.mark.parametrize(
+    ("place_id", "name", "lat", "lon"),
+    [
+        # tied by GeoNames' admin1 code, not by a town that shares the name elsewhere
+        ("iso3166-2:US-ME", "Maine", 45.0, -69.5),
+        ("iso3166-2:US-WA", "Washington", 47.4, -121.0),
+        ("iso3166-2:US-FL", "Florida", 28.0, -81.5),
+        # tied by the capital, labelled as news labels them
+        ("iso3166-2:SY-DR", "Daraa Governorate", 32.8, 36.2),
+        ("iso3166-2:UA-14", "Donetsk Oblast", 48.0, 37.8),
+    ],
+)
+def test_gazetteer_regions_lie_in_their_territory(
+    gaz: Gazetteer, place_id: str, name: str, lat: float, lon: float
+) -> None:
+    place = gaz.get(place_id)
+    assert place is not None and place.name == name
+    assert abs(place.lat - lat) < 2.5 and abs(place.lon - lon) < 3.5
