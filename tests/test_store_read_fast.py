@@ -154,3 +154,17 @@ def test_cli_render_range_page_unchanged_by_skipping(tmp_path, events, monkeypat
     monkeypatch.setattr(store, "scan_events", lambda p, until=None: every(p))
     assert main(["-q", "render", str(path), "-o", str(tmp_path / "all.html"), *args]) == 0
     assert (tmp_path / "fast.html").read_bytes() == (tmp_path / "all.html").read_bytes()
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    (b"\xef\xbb\xbf{}", "invalid GeoJSON"), (b'{"features": ["\xe9"]}', "cannot read"),
+    (b'{"features": ["\xed\xa0\x80"]}', "cannot read"), (b'{"a": "x\ry"}', "invalid GeoJSON"),
+    (b'{"type": "FeatureCollection", "features": [{"properties": {"lat": NaN}}]}',
+     "feature 1"),
+])
+def test_geojson_bytes_orjson_refuses_get_the_plain_errors(tmp_path, content, says):
+    path = tmp_path / "odd.geojson"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        read_events(path)
+    assert says in str(info.value) and info.value.path.endswith("odd.geojson")

@@ -450,16 +450,25 @@ def _gc_paused() -> Iterator[None]:
 def _scan(source: Path, until: date | None) -> tuple[list[Event], int]:
     suffix = source.suffix.lower()
     decoder = _Decoder(until)
+    data = None
     try:
         if suffix == ".gpkg":
             return _read_gpkg(source, decoder), decoder.records
-        text = source.read_text(encoding="utf-8")
+        if suffix in (".geojson", ".json"):
+            data = _orjson_loads(source.read_bytes())
+        text = source.read_text(encoding="utf-8") if data is None else ""
     except FileNotFoundError:
         raise InputError("no such events file", source) from None
     except InputError:
         raise
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the events file ({_short(exc)})", source) from None
+    if data is not None:
+        try:
+            return _geojson_events(data.pop(), source, decoder), decoder.records
+        except _Reparse:
+            decoder = _Decoder(until)
+            text = source.read_text(encoding="utf-8")
     if suffix in (".geojson", ".json"):
         return _read_geojson(text, source, decoder), decoder.records
     if suffix in (".jsonl", ".ndjson"):
@@ -487,6 +496,19 @@ def _orjson() -> Any:
     except ImportError:  # pragma: no cover - orjson is a dependency
         return None
     return orjson
+
+
+def _orjson_loads(raw: bytes) -> list[Any] | None:
+    """[the document] as orjson reads it, or None where json must read it (no orjson, or
+    orjson refuses it: json then says what is wrong, or reads NaN and such). orjson
+    checks UTF-8 as strictly as Python's codec, so it reads only what read_text would."""
+    orjson = _orjson()
+    if orjson is None:
+        return None
+    try:
+        return [orjson.loads(raw)]
+    except orjson.JSONDecodeError:
+        return None
 
 
 class _Reparse(Exception):
@@ -732,6 +754,7 @@ def _geojson_events(data: Any, source: Path, decoder: _Decoder) -> list[Event]:
     events = []
     event = decoder.event
     for i, feature in enumerate(features, start=1):
+        features[i - 1] = None  # each record is freed once read: a lower peak of memory
         try:
             found = event(feature["properties"])
         except _Reparse:
