@@ -550,3 +550,14 @@ def test_toponyms_verb_objects_that_are_no_places(
     gaz: Gazetteer, lang: str, text: str, written: str
 ) -> None:
     assert written not in [m.as_written for m in find_places(text, gaz, lang)]
+
+
+def test_toponyms_places_added_after_use_are_found() -> None:
+    """Name matches are remembered per gazetteer; adding a place or pin empties that memory."""
+    from conflictmap.model import Place
+
+    gaz = Gazetteer.load()
+    text = "Rebels seized Qaryat Zubayda on Monday."
+    assert [m.as_written for m in find_places(text, gaz, "en")] == []
+    gaz.add_place(Place("local:qz", "Qaryat Zubayda", PlaceKind.TOWN, 35.0, 38.0, "SY"))
+    assert [m.place.id for m in find_places(text, gaz, "en")] == ["local:qz"]

@@ -143,6 +143,7 @@ class Gazetteer:
         self._pins: dict[str, list[int]] = {}
         self._regions: dict[tuple[str, str], int] | None = None
         self._exact_cache: dict[str, tuple[int, ...]] = {}
+        self.generation = 0
         self._pin_prefixes: set[str] = set()
         self._countries: dict[str, int] | None = None
         self._demonym_cache: dict[str, str] = {}
@@ -193,6 +194,7 @@ class Gazetteer:
     def pin(self, name: str, index: int) -> None:
         """Make place ``index`` the first candidate for ``name``."""
         self._exact_cache.clear()
+        self.generation += 1  # callers' caches of name matches (toponyms) are stale now
         key = name_key(name)
         if key:
             words = key.split()

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 _GAP_WORD = re.compile(r"([\W\d_]*)([^\W\d_]+(?:[-'’][^\W\d_]+)*)")
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 MAX_TOKENS = 6
-_MISSES: WeakKeyDictionary[Gazetteer, set[tuple[str, bool]]] = WeakKeyDictionary()
+_MISSES: WeakKeyDictionary[Gazetteer, tuple[int, dict]] = WeakKeyDictionary()
 
 
 def _words(text: str) -> frozenset[str]:
@@ -242,7 +242,7 @@ def _fallback_match(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     A bare genitive -s is not tried at a sentence start ("Sinds", "Opmars" are words).
     Words that matched nothing are remembered per gazetteer.
     """
-    misses = _MISSES.setdefault(gaz, set())
+    misses = _memo(_MISSES, gaz)
     probe = (toks.words[i], toks.initials[i])
     if probe in misses:
         return None
@@ -250,7 +250,7 @@ def _fallback_match(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     if span is None:
         if len(misses) > 200_000:
             misses.clear()
-        misses.add(probe)
+        misses[probe] = True
     return span
 
 
@@ -279,7 +279,15 @@ def _fallback_span(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     return _Span(i, i, start, toks.ends[i], key, cands, fuzzy=True) if cands else None
 
 
-_MATCHES: WeakKeyDictionary[Gazetteer, dict[tuple, tuple | None]] = WeakKeyDictionary()
+_MATCHES: WeakKeyDictionary[Gazetteer, tuple[int, dict]] = WeakKeyDictionary()
+
+
+def _memo(store: WeakKeyDictionary[Gazetteer, tuple[int, dict]], gaz: Gazetteer) -> dict:
+    """A per-gazetteer cache, emptied when a place or pin was added since it was filled."""
+    entry = store.get(gaz)
+    if entry is None or entry[0] != gaz.generation:
+        entry = store[gaz] = (gaz.generation, {})
+    return entry[1]
 
 
 def _spans(toks: _Toks, gaz: Gazetteer) -> list[_Span]:
@@ -291,9 +299,7 @@ def _spans(toks: _Toks, gaz: Gazetteer) -> list[_Span]:
     """
     spans: list[_Span] = []
     covered = -1
-    memo = _MATCHES.get(gaz)
-    if memo is None:
-        memo = _MATCHES[gaz] = {}
+    memo = _memo(_MATCHES, gaz)
     words, n, starts, ends = toks.words, toks.n, toks.starts, toks.ends
     caps, text = toks.caps, toks.text
     for i in toks.cap_idx:
