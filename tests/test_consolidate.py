@@ -117,3 +117,13 @@ def test_consolidate_linear_merge_equals_naive_scan() -> None:
         assert _merge_place(list(reports)) == _naive_merge(list(reports))
 
     check()
+
+
+def test_consolidate_named_group_wins_over_its_sides_umbrella_actor() -> None:
+    rebels = Actor("syria_opposition", "Syrian opposition", "syria_opposition")
+    generic = _event(Change.CAPTURE, "2024-11-28", "2024-12-06", "a.txt", rebels)
+    named = _event(Change.CAPTURE, "2024-11-25", "2024-12-02", "b.txt", REBELS)
+    other_side = _event(Change.CAPTURE, "2024-11-26", "2024-12-03", "c.txt", ARMY)
+    (merged,) = consolidate([generic, named])
+    assert merged.actor == REBELS
+    assert {e.actor for e in consolidate([generic, other_side])} == {rebels, ARMY}

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
 
-from conflictmap.model import Change, ControlSpan, Event, Interval, Status
+from conflictmap.model import Actor, Change, ControlSpan, Event, Interval, Status
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,17 @@ def _same_change(a: Event, b: Event) -> bool:
     )
 
 
+def _named(a: Actor | None, b: Actor | None) -> Actor | None:
+    """The more specific of two reports' actors: a named group ("HTS") over its side's
+    umbrella actor ("Syrian opposition", whose id is the side's id) when both are on
+    one side; otherwise the first report's."""
+    if a is None or b is None:
+        return a or b
+    if a.side == b.side and a.id == a.side and b.id != b.side:
+        return b
+    return a
+
+
 def _merge(a: Event, b: Event) -> Event:
     if (a.change is Change.WITHDRAWAL) != (b.change is Change.WITHDRAWAL):
         # The taking completes the change: a withdrawal report does not date it.
@@ -58,8 +69,8 @@ def _merge(a: Event, b: Event) -> Event:
         change=change,
         status=status,
         period=period,
-        actor=a.actor or b.actor,
-        losing_actor=a.losing_actor or b.losing_actor,
+        actor=_named(a.actor, b.actor),
+        losing_actor=_named(a.losing_actor, b.losing_actor),
         sources=sources,
         confidence=max(a.confidence, b.confidence),
         geo_precision=min(a.geo_precision, b.geo_precision),
