@@ -17,6 +17,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -543,7 +544,15 @@ def _has_big_float(value: Any) -> bool:
 _CHANGE = {c.value: c for c in Change}
 _STATUS = {s.value: s for s in Status}
 _KIND = {k.value: k for k in PlaceKind}
-_ACTOR_KEYS = {p: (p, f"{p}_name", f"{p}_side", f"{p}_kind") for p in ("actor", "losing_actor")}
+_FIELDS = itemgetter(
+    "date_start", "date_end", "time_precision",
+    "place_id", "place", "place_kind", "lat", "lon", "country", "admin1", "population",
+    "change", "status",
+    "actor", "actor_name", "actor_side", "actor_kind",
+    "losing_actor", "losing_actor_name", "losing_actor_side", "losing_actor_kind",
+    "confidence", "geo_precision", "sources")
+_SOURCE_FIELDS = itemgetter("article", "published", "quote", "start", "end", "url", "title",
+                            "rule")
 
 
 class _Decoder:
@@ -562,7 +571,7 @@ class _Decoder:
         # checked: the values come from json (no orjson big-integer floats to look for)
         self.checked = checked
         self._places: dict[tuple, Place] = {}
-        self._actors: dict[tuple, Actor | None] = {}
+        self._actors: dict[tuple, Actor] = {}
         self._intervals: dict[tuple, Interval] = {}
         self._until_iso = until.isoformat() if until is not None else None
 
@@ -585,69 +594,57 @@ class _Decoder:
         return event
 
     def _fast(self, r: dict[str, Any]) -> Event | None:
-        get = r.get
-        period = self._interval(r["date_start"], r["date_end"], r["time_precision"])
-        until = self.until
-        place = self._place(r)
-        change = _CHANGE[r["change"]]
-        status = _STATUS[get("status") or "reported"]
-        actor = self._actor(r, "actor")
-        losing = self._actor(r, "losing_actor")
-        confidence = get("confidence")
+        # Every field in one call; a record without one of them is not of the plain shape
+        # (KeyError: record_to_event, which knows the defaults, reads it).
+        f = _FIELDS(r)
+        period = self._interval(f[0:3])
+        place = self._place(f[3:11])
+        change = _CHANGE[f[11]]
+        status = _STATUS[f[12] or "reported"]
+        actor = self._actor(f[13:17]) if f[13] else None
+        losing = self._actor(f[17:21]) if f[17] else None
+        confidence = f[21]
         if confidence is None or confidence == "":
             confidence = 0.5
         elif type(confidence) is not float or not 0 <= confidence <= 1:
             raise ValueError("not a plain confidence")
-        geo = get("geo_precision") or place.geo_precision
+        geo = f[22] or place.geo_precision
         if type(geo) is not int:
             raise ValueError("not a plain geo_precision")
-        raw = get("sources") or []
+        raw = f[23] or []
         if type(raw) is str:  # a GeoPackage column
             raw = json.loads(raw)
         if type(raw) is not list:
             raise ValueError("not a plain source list")
+        until = self.until
         if until is not None and period.start > until:
             for s in raw:  # checked as if built
-                self._check_source(s)
+                self._source_fields(s)
             return None
-        sources = tuple([self._source(s) for s in raw])
+        sources = tuple([Source(*self._source_fields(s)) for s in raw])
         return Event(change, status, place, period, actor, losing, sources, confidence, geo)
 
     @staticmethod
-    def _source(s: Any) -> Source:
-        get = s.get
-        article, published, quote = s["article"], get("published", ""), get("quote", "")
-        start, end = get("start", 0), get("end", 0)
-        url, title, rule = get("url") or "", get("title") or "", get("rule") or ""
+    def _source_fields(s: Any) -> tuple[Any, ...]:
+        article, published, quote, start, end, url, title, rule = _SOURCE_FIELDS(s)
+        url, title, rule = url or "", title or "", rule or ""
         if (type(article) is not str or type(published) is not str or type(quote) is not str
                 or type(start) is not int or type(end) is not int or type(url) is not str
                 or type(title) is not str or type(rule) is not str):
             raise ValueError("not a plain source")
-        return Source(article, published, quote, start, end, url, title, rule)
+        return article, published, quote, start, end, url, title, rule
 
-    @staticmethod
-    def _check_source(s: Any) -> None:
-        get = s.get
-        if (type(s["article"]) is not str or type(get("published", "")) is not str
-                or type(get("quote", "")) is not str or type(get("start", 0)) is not int
-                or type(get("end", 0)) is not int or type(get("url") or "") is not str
-                or type(get("title") or "") is not str or type(get("rule") or "") is not str):
-            raise ValueError("not a plain source")
-
-    def _interval(self, start: Any, end: Any, precision: Any) -> Interval:
-        key = (start, end, precision)
+    def _interval(self, key: tuple[Any, ...]) -> Interval:
         interval = self._intervals.get(key)
         if interval is None:
+            start, end, precision = key
             if type(start) is not str or type(end) is not str or type(precision) is not int:
                 raise ValueError("not a plain interval")
             interval = self._intervals[key] = Interval(
                 date.fromisoformat(start), date.fromisoformat(end), precision)
         return interval
 
-    def _place(self, r: dict[str, Any]) -> Place:
-        get = r.get
-        key = (r["place_id"], r["place"], get("place_kind"), r["lat"], r["lon"],
-               get("country"), get("admin1"), get("population"))
+    def _place(self, key: tuple[Any, ...]) -> Place:
         place = self._places.get(key)
         if place is None:
             pid, name, kind, lat, lon, country, admin1, population = key
@@ -663,20 +660,16 @@ class _Decoder:
                 population or 0)
         return place
 
-    def _actor(self, r: dict[str, Any], prefix: str) -> Actor | None:
-        id_key, name_key, side_key, kind_key = _ACTOR_KEYS[prefix]
-        actor_id = r.get(id_key)
-        if not actor_id:
-            return None
-        key = (actor_id, r.get(name_key), r.get(side_key), r.get(kind_key))
-        try:
-            return self._actors[key]
-        except KeyError:
-            pass
-        for value in key:
-            if value is not None and type(value) is not str:
-                raise ValueError("not a plain actor")
-        actor = self._actors[key] = _actor(r, prefix)
+    def _actor(self, key: tuple[Any, ...]) -> Actor:
+        """(id, name, side, kind) as written, the id not empty."""
+        actor = self._actors.get(key)
+        if actor is None:
+            for value in key:
+                if value is not None and type(value) is not str:
+                    raise ValueError("not a plain actor")
+            actor_id, name, side, kind = key
+            actor = self._actors[key] = _actor(
+                {"a": actor_id, "a_name": name, "a_side": side, "a_kind": kind}, "a")
         return actor
 
 
