@@ -469,8 +469,6 @@ def test_cli_errors_bad_rules_file(tmp_path, case):
     assert "\n" not in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, raises=(RecursionError, UnicodeDecodeError),
-                   reason="rules.load_file catches OSError and TOMLDecodeError only")
 @pytest.mark.parametrize("content", [b'lang = "nl"\nx = "\xe9"\n', b"x = " + b"[" * 100_000],
                          ids=["latin1", "deep"])
 def test_cli_errors_hostile_rules_file(tmp_path, content):
@@ -513,9 +511,6 @@ def test_cli_errors_bad_actors_file(tmp_path, case):
     assert info.value.path == str(folder / "actors.toml") and "\n" not in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, raises=(TypeError, UnicodeDecodeError, RecursionError),
-                   reason="actors._read_actors: 'actor = 5', 'classes = 5', non-UTF-8 and deep "
-                   "nesting escape as TypeError/UnicodeDecodeError/RecursionError")
 @pytest.mark.parametrize("content", ["actor = 5\n", b'[[actor]]\nid = "x\xe9"\n',
                                      "x = " + "[" * 100_000,
                                      '[[actor]]\nid = "a"\nname = "A"\nside = "a"\n'

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import logging
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from conflictmap.errors import RulesError
 from conflictmap.model import Actor
-from conflictmap.rules import RULES_DIR, LanguageRules, language_files, load_language, trie_pattern
+from conflictmap.rules import (
+    RULES_DIR,
+    LanguageRules,
+    language_files,
+    load_language,
+    parse_toml,
+    read_toml_text,
+    trie_pattern,
+)
 
 log = logging.getLogger(__name__)
 
@@ -80,29 +87,49 @@ def _build_index(rules: LanguageRules, known: set[str]) -> _LanguageIndex:
                           demonyms, dict(rules.sides))
 
 
+def _line_of(raw: str, needle: str) -> int | None:
+    at = raw.find(needle)
+    return raw.count("\n", 0, at) + 1 if at >= 0 else None
+
+
 def _read_actors(path: Path) -> tuple[dict[str, _ActorEntry], dict[str, dict[str, str]]]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        found = re.search(r"line (\d+)", str(exc))
-        raise RulesError(f"cannot read actors file: {exc}", path,
-                         int(found.group(1)) if found else None) from exc
+    raw = read_toml_text(path, "actors file")
+    data = parse_toml(raw, path)
+    items = data.get("actor", [])
+    if not isinstance(items, list):
+        raise RulesError("expected [[actor]] tables", path, _line_of(raw, "actor"))
     entries: dict[str, _ActorEntry] = {}
-    for n, item in enumerate(data.get("actor", []), 1):
-        if not isinstance(item, dict) or not all(isinstance(item.get(k), str)
-                                                 for k in ("id", "name", "side", "kind")):
-            raise RulesError(f"[[actor]] number {n}: expected string id, name, side, kind", path)
-        if item["kind"] not in _KINDS:
-            raise RulesError(f"actor {item['id']!r}: kind must be one of {_KINDS}", path)
-        actor = Actor(item["id"], item["name"], item["side"], item["kind"])
-        entries[actor.id] = _ActorEntry(actor, item.get("country", ""),
-                                        tuple(item.get("classes", ())))
+    for n, item in enumerate(items, 1):
+        entry = _actor_entry(item, n, path, raw)
+        entries[entry.actor.id] = entry
     countries = data.get("countries", {})
+    if not isinstance(countries, dict) or not all(isinstance(t, dict)
+                                                  for t in countries.values()):
+        raise RulesError("expected [countries.XX] tables of class = \"actor id\"", path,
+                         _line_of(raw, "[countries"))
     for country, table in countries.items():
         for cls, actor_id in table.items():
             if actor_id not in entries:
-                raise RulesError(f"[countries.{country}] {cls} = {actor_id!r}: unknown actor", path)
+                raise RulesError(f"[countries.{country}] {cls} = {actor_id!r}: unknown actor",
+                                 path, _line_of(raw, f"[countries.{country}]"))
     return entries, countries
+
+
+def _actor_entry(item: object, n: int, path: Path, raw: str) -> _ActorEntry:
+    if not isinstance(item, dict) or not all(isinstance(item.get(k), str)
+                                             for k in ("id", "name", "side", "kind")):
+        raise RulesError(f"[[actor]] number {n}: expected string id, name, side, kind", path)
+    line = _line_of(raw, f'"{item["id"]}"')
+    if item["kind"] not in _KINDS:
+        raise RulesError(f"actor {item['id']!r}: kind must be one of {_KINDS}", path, line)
+    classes = item.get("classes", [])
+    if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
+        raise RulesError(f"actor {item['id']!r}: classes must be a list of strings", path, line)
+    country = item.get("country", "")
+    if not isinstance(country, str):
+        raise RulesError(f"actor {item['id']!r}: country must be a string", path, line)
+    actor = Actor(item["id"], item["name"], item["side"], item["kind"])
+    return _ActorEntry(actor, country, tuple(classes))
 
 
 class ActorLexicon:

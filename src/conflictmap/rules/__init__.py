@@ -181,18 +181,33 @@ class _Source:
 
 
 def _parse(path: Path) -> tuple[_Source, dict]:
+    raw = read_toml_text(path, "rules file")
+    return _Source(path, raw), parse_toml(raw, path)
+
+
+def read_toml_text(path: Path, what: str) -> str:
+    """A data file's text, or a RulesError saying what was expected."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise RulesError(f"{what} is not UTF-8 text (byte {exc.start}); expected UTF-8 TOML",
+                         path, line) from None
     except OSError as exc:
-        raise RulesError(f"cannot read rules file: {exc}", path) from exc
-    source = _Source(path, raw)
+        raise RulesError(f"cannot read {what}: {exc.strerror or exc}", path) from None
+
+
+def parse_toml(raw: str, path: Path) -> dict:
+    """Parse TOML; a syntax error or absurd nesting is a RulesError naming file and line."""
     try:
-        data = tomllib.loads(raw)
+        return tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+)", str(exc))
         raise RulesError(f"not valid TOML: {exc}", path,
-                         int(found.group(1)) if found else None) from exc
-    return source, data
+                         int(found.group(1)) if found else None) from None
+    except RecursionError:
+        raise RulesError("nesting too deep; expected plain TOML tables and arrays",
+                         path) from None
 
 
 def _table(source: _Source, data: dict, key: str) -> dict:
