@@ -31,7 +31,7 @@ def _d(text: str) -> date:
     ("nl", "Sinds woensdag is de stad in handen.", "2024-02-14", "2024-02-20"),
     ("nl", "Begin deze maand viel de stad.", "2024-02-01", "2024-02-20"),
     ("nl", "Op 6 december viel de stad.", "2023-12-06", "2023-12-06"),
-    ("nl", "Op 6 december 2024 viel de stad.", "2024-12-06", "2024-12-06"),
+    ("nl", "Op 6 december 2023 viel de stad.", "2023-12-06", "2023-12-06"),
     ("nl", "In december 2023 viel de stad.", "2023-12-01", "2023-12-31"),
     ("nl", "In 2016 werden de rebellen verdreven.", "2016-01-01", "2016-12-31"),
     ("nl", "Eind 2016 werden de rebellen verdreven.", "2016-08-31", "2016-12-31"),
@@ -83,3 +83,14 @@ def test_dates_then_refers_to_the_previous_date() -> None:
     previous = Interval(date(2016, 1, 1), date(2016, 12, 31), 4)
     assert resolve_interval("Toen kwam de stad in handen van de regering.", DAY, "nl",
                             previous=previous) == previous
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang"),
+    [("De stad werd in 2031 ingenomen.", "nl"), ("The town was taken in March 2030.", "en")],
+)
+def test_dates_expression_after_the_article_is_not_the_event_date(sentence, lang):
+    from conflictmap.dates import default_interval
+
+    period = Interval(date(2024, 5, 1), date(2024, 5, 31), 3)
+    assert resolve_interval(sentence, period, lang) == default_interval(period)

@@ -272,7 +272,12 @@ def resolve_interval(sentence: str, period: Interval, lang: str, *,
 def choose_interval(mentions: list[DateMention], period: Interval,
                     anchor: tuple[int, int] | None = None) -> Interval:
     """The interval of the expression nearest ``anchor`` (the first one without an anchor);
-    the default interval when there is none. ``mentions`` come from :func:`find_dates`."""
+    the default interval when there is none. ``mentions`` come from :func:`find_dates`.
+
+    An expression that starts after the article's own period cannot date what the article
+    reports (a plan, or a typo): it is left out.
+    """
+    mentions = [m for m in mentions if m.interval.start <= period.end]
     if not mentions:
         return default_interval(period)
     if anchor is None:
