@@ -62,3 +62,15 @@ _PIECES = [*"aB. !?…\n\t\"'”)(“-[Dr.A1", "Mr. ", ". -\n", ". (\n\nX"]
 @given(st.lists(st.sampled_from(_PIECES), max_size=60).map("".join))
 def test_text_line_split_property(text: str) -> None:
     test_text_lines_split_alone_give_the_whole_texts_spans(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["woord " * 2000, "x" * 5000, ("lange zin zonder punt " * 300) + "."])
+def test_text_overlong_sentences_are_cut_at_whitespace(text):
+    from conflictmap.text import MAX_SENTENCE_CHARS
+
+    spans = sentence_spans(text)
+    assert all(0 < end - start <= MAX_SENTENCE_CHARS for start, end in spans)
+    assert all(text[start:end] == text[start:end].strip() for start, end in spans)
+    covered = sum(end - start for start, end in spans)
+    assert covered >= len(text.strip()) - len(spans)  # only the cut spaces are left out

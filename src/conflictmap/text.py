@@ -69,13 +69,25 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return spans
 
 
+MAX_SENTENCE_CHARS = 800
+"""A longer "sentence" is a page without full stops (a scrape, a list): it is cut at
+whitespace into pieces of at most this size, so the work on it stays linear."""
+
+
 def _append_trimmed(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
     """Append (start, end) without surrounding whitespace, unless nothing is left."""
     chunk = text[start:end]
     left = chunk.lstrip()
-    if left:
-        first = start + len(chunk) - len(left)
-        spans.append((first, first + len(left.rstrip())))
+    if not left:
+        return
+    first = start + len(chunk) - len(left)
+    last = first + len(left.rstrip())
+    while last - first > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", first + MAX_SENTENCE_CHARS // 2, first + MAX_SENTENCE_CHARS)
+        cut = cut if cut > first else first + MAX_SENTENCE_CHARS
+        spans.append((first, len(text[first:cut].rstrip()) + first))
+        first = cut + len(text[cut:last]) - len(text[cut:last].lstrip())
+    spans.append((first, last))
 
 
 def line_bounds(text: str, position: int) -> tuple[int, int]:
