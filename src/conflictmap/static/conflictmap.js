@@ -481,15 +481,28 @@
 
   P.latLng = function (p) { return L.latLng(this.D.plat[p], this.D.plon[p]); };
 
+  function cornerExtent(corner) {
+    var width = 0, height = 0;
+    if (!corner) return { width: 10, height: 10 };
+    for (var i = 0; i < corner.children.length; i++) {
+      var box = corner.children[i].getBoundingClientRect();
+      width = Math.max(width, box.width);
+      height += box.height;
+    }
+    return { width: width, height: height };
+  }
+
   P.fitView = function () {
     var D = this.D, b = L.latLngBounds([]);
     for (var i = 0; i < D.n; i++) b.extend(this.latLng(D.ep[i]));
     for (var j = 0; j < D.spanPlaces.length; j++) b.extend(this.latLng(D.spanPlaces[j]));
     var c = this.container, size = this.map.getSize();
-    var right = c.querySelector(".leaflet-top.leaflet-right");
-    var bottom = c.querySelector(".leaflet-bottom.leaflet-left");
-    var pr = Math.min(right ? right.offsetWidth + 30 : 40, size.x * 0.45);
-    var pb = Math.min(bottom ? bottom.offsetHeight + 30 : 40, size.y * 0.45);
+    // Controls float inside Leaflet's corners, so a corner's own box is empty: measure
+    // the controls, and keep the data clear of the panels that sit over the map.
+    var right = cornerExtent(c.querySelector(".leaflet-top.leaflet-right"));
+    var bottom = cornerExtent(c.querySelector(".leaflet-bottom.leaflet-left"));
+    var pr = Math.min(right.width + 30, size.x * 0.45);
+    var pb = Math.min(bottom.height + 30, size.y * 0.45);
     if (b.isValid()) {
       this.map.fitBounds(b, { paddingTopLeft: [50, 40], paddingBottomRight: [pr, pb],
         maxZoom: 9, animate: false });
