@@ -19,7 +19,6 @@ import json
 import logging
 import math
 import re
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -28,8 +27,8 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from types import ModuleType
 
+import folium
 import xyzservices.providers as xyz
 from branca.element import Element, MacroElement
 from jinja2 import Template
@@ -38,43 +37,6 @@ from conflictmap.consolidate import control_timeline
 from conflictmap.model import Actor, Change, ControlSpan, Event, Place, PlaceKind, Status
 
 log = logging.getLogger(__name__)
-
-
-class _LazyPandas:
-    """pandas for folium.utilities, imported when folium first looks into it.
-
-    folium imports pandas only to recognise DataFrames (``pd is not None and
-    isinstance(x, pd.DataFrame)``); the map page never passes one, and importing pandas
-    costs more CPU than rendering a page of 20,000 events.
-    """
-
-    def __getattr__(self, name: str) -> object:
-        import folium.utilities
-        import pandas
-
-        folium.utilities.pd = pandas  # type: ignore[attr-defined]
-        return getattr(pandas, name)
-
-
-def _import_folium() -> ModuleType:
-    """folium without importing pandas (when nothing has yet); folium sees pandas lazily."""
-    if "folium" in sys.modules or "pandas" in sys.modules:
-        import folium
-
-        return folium
-    sys.modules["pandas"] = None  # type: ignore[assignment]  # folium: `try: import pandas`
-    try:
-        import folium
-        import folium.utilities
-    finally:
-        if sys.modules.get("pandas", False) is None:
-            del sys.modules["pandas"]
-    if folium.utilities.pd is None:  # type: ignore[attr-defined]
-        folium.utilities.pd = _LazyPandas()  # type: ignore[attr-defined]
-    return folium
-
-
-folium = _import_folium()
 
 __all__ = ["LEAFLET_VERSION", "render_html", "ui_strings"]
 
