@@ -105,57 +105,27 @@ def test_cli_internal_error_is_one_line_without_traceback(monkeypatch, capsys):
     assert "internal error (ZeroDivisionError" in err and "Traceback" not in err
 
 
-class _NominatimLike(__import__("http.server").server.BaseHTTPRequestHandler):
-    """Answers /search like Nominatim for one invented village."""
-
-    asked: list[str] = []  # noqa: RUF012
-
-    def do_GET(self) -> None:
-        from urllib.parse import parse_qs, urlparse
-
-        query = parse_qs(urlparse(self.path).query).get("q", [""])[0]
-        _NominatimLike.asked.append(query)
-        found = [{"place_id": 7, "osm_type": "node", "osm_id": 7, "lat": "36.01",
-                  "lon": "36.52", "display_name": "Zarbakhiyya, Idlib, Syria",
-                  "address": {"village": "Zarbakhiyya", "country_code": "sy"}}]
-        body = json.dumps(found if "Zarbakhiyya" in query else []).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 def test_cli_geocode_asks_a_local_nominatim_once_then_works_offline(tmp_path, monkeypatch,
-                                                                    capsys):
-    import threading
-    from http.server import ThreadingHTTPServer
-
+                                                                    nominatim, capsys):
     import conflictmap.geocode as geocode
 
     monkeypatch.setattr(geocode, "CACHE_NAME", str(tmp_path / "geocoded.json"))
+    nominatim.answers["Zarbakhiyya"] = [
+        {"place_id": 7, "osm_type": "node", "osm_id": 7, "lat": "36.01", "lon": "36.52",
+         "display_name": "Zarbakhiyya, Idlib, Syria",
+         "address": {"village": "Zarbakhiyya", "country_code": "sy"}}]
     (tmp_path / "a.txt").write_text(
         " date 2024-03-12 Syrian rebels captured the village of Zarbakhiyya on Tuesday, "
         "the Syrian army said.\n", encoding="utf-8")
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _NominatimLike)
-    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    argv = ["extract", str(tmp_path / "a.txt"), "--no-cache", "--geocode", "--geocoder-url", url]
-    try:
-        assert main(argv) == 0
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    argv = ["extract", str(tmp_path / "a.txt"), "--no-cache", "--geocode",
+            "--geocoder-url", nominatim.url]
+    assert main(argv) == 0
     (event,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert (event["place"], event["lat"], event["lon"]) == ("Zarbakhiyya", 36.01, 36.52)
-    assert any("Zarbakhiyya" in q for q in _NominatimLike.asked)
-    asked = len(_NominatimLike.asked)
+    assert [r["q"] for r in nominatim.requests] == ["Zarbakhiyya"]
+    nominatim.close()
     assert main(argv) == 0  # the server is gone: the cached answer is used
     assert json.loads(capsys.readouterr().out)["place"] == "Zarbakhiyya"
-    assert len(_NominatimLike.asked) == asked
     assert main(["extract", str(tmp_path / "a.txt"), "--no-cache"]) == 0  # off by default
     assert capsys.readouterr().out == ""
 

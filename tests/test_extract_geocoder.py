@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -117,42 +112,14 @@ def test_without_geocoder_output_is_unchanged(plain: Extractor, articles_dir: Pa
 # --- the real OnlineGeocoder against a local Nominatim-like server ----------------------
 
 
-class NominatimLike(BaseHTTPRequestHandler):
-    requests: ClassVar[list[dict]] = []
-    answers: ClassVar[dict[str, list[dict]]] = {
-        UNKNOWN: [{"place_id": 7, "osm_type": "node", "osm_id": 42, "lat": "35.30",
-                   "lon": "36.40", "display_name": f"{UNKNOWN}, Hama, Syria",
-                   "address": {"village": UNKNOWN, "country_code": "sy"}}],
-    }
-
-    def do_GET(self) -> None:
-        query = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
-        NominatimLike.requests.append(query)
-        body = json.dumps(self.answers.get(query.get("q", ""), [])).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+ANSWERS = {UNKNOWN: [{"place_id": 7, "osm_type": "node", "osm_id": 42, "lat": "35.30",
+                       "lon": "36.40", "display_name": f"{UNKNOWN}, Hama, Syria",
+                       "address": {"village": UNKNOWN, "country_code": "sy"}}]}
 
 
-@pytest.fixture()
-def server() -> Iterator[str]:
-    NominatimLike.requests = []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), NominatimLike)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
-
-
-def test_online_geocoder_over_http(plain: Extractor, server: str, tmp_path: Path) -> None:
-    geocoder = OnlineGeocoder("nominatim", domain=server, scheme="http",
+def test_online_geocoder_over_http(plain: Extractor, nominatim, tmp_path: Path) -> None:
+    nominatim.answers.update(ANSWERS)
+    geocoder = OnlineGeocoder("nominatim", domain=nominatim.address, scheme="http",
                               cache_path=tmp_path / "geocoded.json", min_delay_seconds=0,
                               error_wait_seconds=0, timeout=5)
     extractor = Extractor(plain.gazetteer, geocoder=geocoder)
@@ -161,6 +128,6 @@ def test_online_geocoder_over_http(plain: Extractor, server: str, tmp_path: Path
     found = [e for e in events if e.place.id == "nominatim:n42"]
     assert len(found) == 1 and found[0].change is Change.CAPTURE
     assert (found[0].place.lat, found[0].place.lon, found[0].geo_precision) == (35.3, 36.4, 1)
-    assert NominatimLike.requests[0]["q"] == UNKNOWN
-    assert NominatimLike.requests[0]["countrycodes"] == "sy"
+    assert nominatim.requests[0]["q"] == UNKNOWN
+    assert nominatim.requests[0]["countrycodes"] == "sy"
     assert json.loads((tmp_path / "geocoded.json").read_text())[f"SY|{UNKNOWN}"]["lat"] == 35.3

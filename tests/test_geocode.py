@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -32,38 +26,11 @@ ANSWERS = {
 }
 
 
-class NominatimLike(BaseHTTPRequestHandler):
-    requests: ClassVar[list[dict]] = []
-
-    def do_GET(self) -> None:
-        url = urlparse(self.path)
-        query = {k: v[0] for k, v in parse_qs(url.query).items()}
-        NominatimLike.requests.append({"path": url.path, **query})
-        if query.get("q") == "Broken":
-            self.send_response(403)
-            self.end_headers()
-            return
-        body = json.dumps(ANSWERS.get(query.get("q", ""), [])).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture()
-def server() -> Iterator[str]:
-    NominatimLike.requests = []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), NominatimLike)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+def server(nominatim) -> str:
+    nominatim.answers.update(ANSWERS)
+    nominatim.fail.add("Broken")
+    return nominatim.address
 
 
 def make(server: str, tmp_path: Path) -> OnlineGeocoder:
@@ -78,15 +45,15 @@ def make(server: str, tmp_path: Path) -> OnlineGeocoder:
     )
 
 
-def test_geocode_finds_and_caches(server: str, tmp_path: Path) -> None:
+def test_geocode_finds_and_caches(server: str, nominatim, tmp_path: Path) -> None:
     geo = make(server, tmp_path)
     place = geo.geocode("Kafr Nabudah", "SY")
     assert place is not None and place.id == "nominatim:n2750012345"
     assert (place.lat, place.lon, place.country) == (35.4253, 36.4581, "SY")
-    assert NominatimLike.requests[0]["path"] == "/search"
-    assert NominatimLike.requests[0]["countrycodes"] == "sy"
+    assert nominatim.requests[0]["path"] == "/search"
+    assert nominatim.requests[0]["countrycodes"] == "sy"
     assert geo.geocode("Kafr Nabudah", "SY") == place  # from the cache
-    assert len(NominatimLike.requests) == 1
+    assert len(nominatim.requests) == 1
     assert read_cache(tmp_path / "geocoded.json")["SY|Kafr Nabudah"]["id"] == place.id
 
 
@@ -102,11 +69,11 @@ def test_geocode_next_run_is_offline(server: str, tmp_path: Path) -> None:
     assert again.requests == 0
 
 
-def test_geocode_caches_misses(server: str, tmp_path: Path) -> None:
+def test_geocode_caches_misses(server: str, nominatim, tmp_path: Path) -> None:
     geo = make(server, tmp_path)
     assert geo.geocode("Nowhere Village") is None
     assert geo.geocode("Nowhere Village") is None
-    assert len(NominatimLike.requests) == 1
+    assert len(nominatim.requests) == 1
 
 
 def test_geocode_server_error_is_geocoder_error(server: str, tmp_path: Path) -> None:
