@@ -26,7 +26,6 @@ from conflictmap.model import (
     PlaceKind,
     Source,
     Status,
-    precision_for_days,
 )
 from conflictmap.render import render_html
 
@@ -64,7 +63,7 @@ def event(change: Change, place: Place, start: date, end: date | None = None, *,
     sources = tuple(Source(f"art{i}.txt", start.isoformat(), q, 0, len(q), url, title)
                     for i, q in enumerate(quotes))
     return Event(change, status, place,
-                 Interval(start, end, precision_for_days((end - start).days + 1)),
+                 Interval.spanning(start, end),
                  actor, loser, sources,
                  geo_precision=3 if place.kind is PlaceKind.REGION else 1)
 

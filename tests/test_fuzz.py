@@ -31,7 +31,6 @@ from conflictmap.model import (
     PlaceKind,
     Source,
     Status,
-    precision_for_days,
 )
 from conflictmap.store import dump_csv, read_events, write_geojson, write_jsonl
 from hostile_helpers import CAPTURE_NL, markup_payloads
@@ -239,7 +238,7 @@ def events(draw: st.DrawFn) -> Event:
     sources = tuple(Source(draw(texts), draw(texts), draw(texts), i, i + 1, draw(texts),
                            draw(texts), draw(texts)) for i in range(n))
     return Event(draw(st.sampled_from(list(Change))), draw(st.sampled_from(list(Status))),
-                 place, Interval(start, end, precision_for_days((end - start).days + 1)),
+                 place, Interval.spanning(start, end),
                  draw(actors), draw(actors), sources,
                  confidence=draw(st.floats(0, 1)), geo_precision=draw(st.integers(1, 3)))
 

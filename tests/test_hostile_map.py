@@ -32,7 +32,6 @@ from conflictmap.model import (
     PlaceKind,
     Source,
     Status,
-    precision_for_days,
 )
 from conflictmap.render import render_html
 from hostile_helpers import (
@@ -223,7 +222,7 @@ def hostile_events() -> tuple[list[Event], dict[str, str]]:
                    url="https://news.example.org/q?a=1&b=<i>", title=f"T {text}"),
         )
         events.append(Event(changes[i % 4], statuses[i % 3], place,
-                            Interval(start, end, precision_for_days((end - start).days + 1)),
+                            Interval.spanning(start, end),
                             gainer if i % 7 else None, loser, sources,
                             confidence=0.5, geo_precision=3 if i % 5 == 0 else 1))
         if i % 2:

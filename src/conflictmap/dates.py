@@ -33,7 +33,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from conflictmap.model import Interval, precision_for_days
+from conflictmap.model import Interval
 from conflictmap.rules import DateWords, load_language
 
 log = logging.getLogger(__name__)
@@ -63,10 +63,6 @@ class _Compiled:
     qualifiers: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
     relatives: tuple[tuple[str, re.Pattern[str]], ...]
     any_relative: re.Pattern[str]  # one search tells whether any relative word is there
-
-
-def _span(start: date, end: date) -> Interval:
-    return Interval(start, end, precision_for_days((end - start).days + 1))
 
 
 def _month_span(year: int, month: int) -> tuple[date, date]:
@@ -169,21 +165,21 @@ def _relative(key: str, match: re.Match[str], words: DateWords,
         "month_end": (max(s, _month_span(e.year, e.month)[1] - 10 * day), e),
     }
     if key in spans:
-        return _span(*spans[key])
+        return Interval.spanning(*spans[key])
     if key in ("days_ago", "weeks_ago"):
         n = _number(words, match.group(1))
         if n is None:
             return None
         back = timedelta(days=n if key == "days_ago" else 7 * n)
         slack = day if key == "days_ago" else 4 * day
-        return _span(s - back - slack, e - back + slack)
+        return Interval.spanning(s - back - slack, e - back + slack)
     if key == "last_month":
         previous = s.replace(day=1) - day
-        return _span(*_month_span(previous.year, previous.month))
+        return Interval.spanning(*_month_span(previous.year, previous.month))
     if key == "this_year":
-        return _span(date(s.year, 1, 1), e)
+        return Interval.spanning(date(s.year, 1, 1), e)
     if key == "last_year":
-        return _span(date(s.year - 1, 1, 1), date(s.year - 1, 12, 31))
+        return Interval.spanning(date(s.year - 1, 1, 1), date(s.year - 1, 12, 31))
     return None
 
 
@@ -199,18 +195,20 @@ def _explicit(compiled: _Compiled, sentence: str, period: Interval) -> list[Date
             d = date(year, month, day)
         except ValueError:
             continue
-        found.append(DateMention(m.start(), m.end(), _span(d, d), True))
+        found.append(DateMention(m.start(), m.end(), Interval.spanning(d, d), True))
     for m in compiled.month_year.finditer(sentence):
         start, end = _month_span(int(m.group("y")), _month_number(words, m.group("m")))
-        found.append(DateMention(m.start(), m.end(), _span(*_qualified(m, start, end)), True))
+        interval = Interval.spanning(*_qualified(m, start, end))
+        found.append(DateMention(m.start(), m.end(), interval, True))
     for m in compiled.bare_month.finditer(sentence):
         month = _month_number(words, m.group("m"))
         start, end = _month_span(_guess_year(month, 1, period), month)
-        found.append(DateMention(m.start(), m.end(), _span(*_qualified(m, start, end)), True))
+        interval = Interval.spanning(*_qualified(m, start, end))
+        found.append(DateMention(m.start(), m.end(), interval, True))
     for m in compiled.year.finditer(sentence):
         year = int(m.group("y"))
         start, end = _qualified(m, date(year, 1, 1), date(year, 12, 31))
-        found.append(DateMention(m.start(), m.end(), _span(start, end), True))
+        found.append(DateMention(m.start(), m.end(), Interval.spanning(start, end), True))
     return found
 
 
@@ -228,7 +226,7 @@ def _relatives(compiled: _Compiled, sentence: str, period: Interval,
         start, end = _weekday_span(words.weekdays.index(m.group("wd").lower()), period)
         if m.group("since"):
             end = period.end
-        found.append(DateMention(m.start(), m.end(), _span(start, end), False))
+        found.append(DateMention(m.start(), m.end(), Interval.spanning(start, end), False))
     if previous is not None:
         for m in words.get("then").finditer(sentence):
             found.append(DateMention(m.start(), m.end(), previous, True))
@@ -254,7 +252,7 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
 
 def default_interval(period: Interval, lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> Interval:
     """The interval of a report without time words: the week before publication."""
-    return _span(period.start - timedelta(days=lookback_days), period.end)
+    return Interval.spanning(period.start - timedelta(days=lookback_days), period.end)
 
 
 def resolve_interval(sentence: str, period: Interval, lang: str, *,

@@ -52,6 +52,11 @@ class Interval:
         if self.end < self.start:
             raise ValueError(f"interval ends ({self.end}) before it starts ({self.start})")
 
+    @classmethod
+    def spanning(cls, start: date, end: date) -> Interval:
+        """The interval from ``start`` to ``end``, its precision set by its width."""
+        return cls(start, end, precision_for_days((end - start).days + 1))
+
     @property
     def days(self) -> int:
         """Width in days, counting both ends (a single day is 1)."""
@@ -64,7 +69,7 @@ class Interval:
         if not self.overlaps(other):
             return None
         start, end = max(self.start, other.start), min(self.end, other.end)
-        return Interval(start, end, precision_for_days((end - start).days + 1))
+        return Interval.spanning(start, end)
 
 
 def precision_for_days(days: int) -> int:

@@ -25,7 +25,7 @@ from conflictmap.engines import (
     ordered_map,
     worker_extractor,
 )
-from conflictmap.model import Article, Event, Interval, precision_for_days
+from conflictmap.model import Article, Event, Interval
 
 log = logging.getLogger(__name__)
 
@@ -260,7 +260,7 @@ def data_window(events: Sequence[Event]) -> Interval | None:
         return None
     start = min(e.period.start for e in events)
     end = max(e.period.end for e in events)
-    return Interval(start, end, precision_for_days((end - start).days + 1))
+    return Interval.spanning(start, end)
 
 
 def window_for(events: Sequence[Event], date_from: date | None, date_to: date | None,
@@ -273,7 +273,7 @@ def window_for(events: Sequence[Event], date_from: date | None, date_to: date | 
         return None
     if end < start:
         start, end = end, start
-    return Interval(start, end, precision_for_days((end - start).days + 1))
+    return Interval.spanning(start, end)
 
 
 def map_title(window: Interval | None, lang: str) -> str:
