@@ -8,10 +8,6 @@ from functools import cache
 from pathlib import Path
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
 # A sentence the extractor turns into an event, so hostile articles get a popup.
 CAPTURE_NL = "Russische troepen hebben de Oekraïense stad Avdiivka ingenomen."
 _ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")

@@ -7,12 +7,10 @@ are answered from the installed xstatic-leaflet files and a blank tile.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
@@ -21,69 +19,48 @@ from conflictmap.model import (
     Actor,
     Change,
     Event,
-    Interval,
     Place,
     PlaceKind,
-    Source,
     Status,
 )
 from conflictmap.render import render_html
-
-if TYPE_CHECKING:
-    pass
+from map_fixtures import (
+    ALEPPO,
+    BAKHMUT,
+    HAMA,
+    HTS,
+    IDLIB,
+    KUPIANSK,
+    READY,
+    RU,
+    SAA,
+    UA,
+    launch_browser,
+    local_asset,
+    make_event,
+)
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
-READY = ("() => { const m = document.querySelector('.folium-map');"
-         " return m && m.dataset.ready === '1'; }")
-BLANK_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
-
-SAA = Actor("saa", "Syrian Arab Army", "syrian_government", "state")
-HTS = Actor("hts", "Hay'at Tahrir al-Sham", "syrian_rebels")
-UA = Actor("ua_army", "Armed Forces of Ukraine", "ukraine", "state")
-RU = Actor("ru_army", "Russian Armed Forces", "russia", "state")
-ALEPPO = Place("geonames:170063", "Aleppo", PlaceKind.TOWN, 36.2021, 37.1343, "SY")
-HAMA = Place("geonames:170017", "Hama", PlaceKind.TOWN, 35.1318, 36.7578, "SY")
-IDLIB = Place("region:idlib", "Idlib Governorate", PlaceKind.REGION, 35.83, 36.63, "SY")
-BAKHMUT = Place("geonames:712423", "Bakhmut", PlaceKind.TOWN, 48.5956, 38.0003, "UA")
-KUPIANSK = Place("geonames:704202", "Kupiansk", PlaceKind.TOWN, 49.7106, 37.6156, "UA")
 D0 = date(2024, 11, 27)
-
-
-def event(change: Change, place: Place, start: date, end: date | None = None, *,
-          actor: Actor | None = None, loser: Actor | None = None,
-          status: Status = Status.REPORTED, quotes: tuple[str, ...] = ("It happened.",),
-          url: str = "https://news.example.org/2024/a1", title: str = "A title") -> Event:
-    end = end or start
-    sources = tuple(Source(f"art{i}.txt", start.isoformat(), q, 0, len(q), url, title)
-                    for i, q in enumerate(quotes))
-    return Event(change, status, place,
-                 Interval.spanning(start, end),
-                 actor, loser, sources,
-                 geo_precision=3 if place.kind is PlaceKind.REGION else 1)
 
 
 def two_wars() -> list[Event]:
     return [
-        event(Change.CONTESTED, IDLIB, D0, D0 + timedelta(days=1),
+        make_event(Change.CONTESTED, IDLIB, D0, D0 + timedelta(days=1),
               quotes=("Er wordt gevochten in de provincie Idlib.",)),
-        event(Change.CAPTURE, ALEPPO, D0 + timedelta(days=2), D0 + timedelta(days=3),
+        make_event(Change.CAPTURE, ALEPPO, D0 + timedelta(days=2), D0 + timedelta(days=3),
               actor=HTS, loser=SAA,
               quotes=("Rebellen van HTS namen Aleppo in.", "Rebels took Aleppo on Saturday.")),
-        event(Change.CAPTURE, HAMA, D0 + timedelta(days=8), actor=HTS, loser=SAA,
+        make_event(Change.CAPTURE, HAMA, D0 + timedelta(days=8), actor=HTS, loser=SAA,
               status=Status.CLAIMED, quotes=("HTS zegt Hama te hebben veroverd.",)),
-        event(Change.WITHDRAWAL, HAMA, D0 + timedelta(days=9), loser=SAA,
+        make_event(Change.WITHDRAWAL, HAMA, D0 + timedelta(days=9), loser=SAA,
               status=Status.DISPUTED, quotes=("Het leger ontkent de terugtrekking.",)),
-        event(Change.RECAPTURE, ALEPPO, D0 + timedelta(days=12), actor=SAA, loser=HTS,
+        make_event(Change.RECAPTURE, ALEPPO, D0 + timedelta(days=12), actor=SAA, loser=HTS,
               quotes=("The army retook Aleppo.",)),
-        event(Change.CAPTURE, BAKHMUT, D0 + timedelta(days=4), actor=RU, loser=UA,
+        make_event(Change.CAPTURE, BAKHMUT, D0 + timedelta(days=4), actor=RU, loser=UA,
               quotes=("Russian forces took Bakhmut.",), url="http://example.com/b"),
-        event(Change.RECAPTURE, KUPIANSK, D0 + timedelta(days=5), actor=UA, loser=RU,
+        make_event(Change.RECAPTURE, KUPIANSK, D0 + timedelta(days=5), actor=UA, loser=RU,
               quotes=("Ukraine retook Kupiansk.",), url="javascript:alert(1)"),
     ]
 
@@ -104,13 +81,7 @@ class Opened:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    yield from launch_browser()
 
 
 def _serve_offline(opened: Opened):
@@ -125,20 +96,13 @@ def _serve_offline(opened: Opened):
 
 
 def _serve_online(opened: Opened):
-    import xstatic.pkg.leaflet as xleaflet
-
-    base = Path(xleaflet.BASE_DIR)
-
     def handle(route) -> None:
         url = route.request.url
+        asset = local_asset(url)
         if url.startswith(("file:", "data:")):
             route.continue_()
-        elif url.startswith("https://cdn.jsdelivr.net/npm/leaflet@"):
-            name = url.rsplit("/", 1)[1]
-            kind = "text/css" if name.endswith(".css") else "application/javascript"
-            route.fulfill(status=200, content_type=kind, body=(base / name).read_bytes())
-        elif url.startswith("https://tile.openstreetmap.org/"):
-            route.fulfill(status=200, content_type="image/png", body=BLANK_PNG)
+        elif asset is not None:
+            route.fulfill(status=200, content_type=asset[0], body=asset[1])
         else:
             opened.external.append(url)
             route.abort()
@@ -322,7 +286,7 @@ def test_browser_hostile_text_stays_text(browser: object, tmp_path: Path) -> Non
     for i, payload in enumerate(PAYLOADS):
         place = Place(f"x:{i}", f"Town {payload}", PlaceKind.TOWN, 35.0 + i, 36.0, "SY")
         actor = Actor(f"a{i}", f"Actor {payload}", f"side {payload}")
-        events.append(event(Change.CAPTURE, place, D0, actor=actor, quotes=(payload,),
+        events.append(make_event(Change.CAPTURE, place, D0, actor=actor, quotes=(payload,),
                             url=payload, title=payload))
     opened = open_map(browser, render_html(events, title=PAYLOADS[0], offline=True), tmp_path)
     page = opened.page
@@ -393,7 +357,7 @@ def random_events(n: int, seed: int = 3) -> list[Event]:
         used.add((place.id, end))
         change = rng.choice(list(Change))
         gain, lose = rng.sample([SAA, HTS, RU], 2)
-        out.append(event(change, place, end - timedelta(days=rng.choice((0, 1, 6))), end,
+        out.append(make_event(change, place, end - timedelta(days=rng.choice((0, 1, 6))), end,
                          actor=None if change is Change.CONTESTED or rng.random() < .2 else gain,
                          loser=lose if rng.random() < .7 else None,
                          status=rng.choice(list(Status))))

@@ -10,10 +10,8 @@ script error, links only http(s), popups made of the page's own elements only.
 
 from __future__ import annotations
 
-import base64
 import csv
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -36,22 +34,16 @@ from conflictmap.model import (
 from conflictmap.render import render_html
 from hostile_helpers import (
     CAPTURE_NL,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     formula_payloads,
     markup_payloads,
     tagged,
 )
+from map_fixtures import READY, launch_browser, local_asset
 
 pytestmark = pytest.mark.browser
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-READY = ("() => { const m = document.querySelector('.folium-map');"
-         " return !!(m && m.dataset.ready === '1'); }")
-BLANK_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
-TILE = re.compile(r"https://([a-c]\.)?tile\.openstreetmap\.org/\d+/\d+/\d+\.png\Z")
 # The elements the page itself builds popups from (createElement + textContent only).
 POPUP_TAGS = {"DIV", "H3", "H4", "OL", "UL", "LI", "STRONG", "SPAN", "CANVAS", "Q", "A"}
 D0 = date(2024, 2, 1)
@@ -107,29 +99,17 @@ class Watch:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from launch_browser()
 
 
 def _router(watch: Watch, online: bool):
-    import xstatic.pkg.leaflet as xleaflet
-
-    base = Path(xleaflet.BASE_DIR)
-
     def handle(route: Any) -> None:
         url = route.request.url
+        asset = local_asset(url) if online else None
         if url.split("#")[0] == watch.url.split("#")[0]:
             route.continue_()
-        elif online and url.startswith("https://cdn.jsdelivr.net/npm/leaflet@"):
-            name = url.rsplit("/", 1)[-1]
-            kind = "text/css" if name.endswith(".css") else "application/javascript"
-            route.fulfill(status=200, content_type=kind, body=(base / name).read_bytes())
-        elif online and TILE.match(url):
-            route.fulfill(status=200, content_type="image/png", body=BLANK_PNG)
+        elif asset is not None:
+            route.fulfill(status=200, content_type=asset[0], body=asset[1])
         else:
             watch.requests.append(url)
             route.abort()

@@ -14,37 +14,12 @@ from conflictmap.model import (
     Actor,
     Change,
     Event,
-    Interval,
     Place,
     PlaceKind,
-    Source,
     Status,
-    precision_for_days,
 )
 from conflictmap.render import LEAFLET_VERSION, render_html, ui_strings
-
-SAA = Actor("saa", "Syrian Arab Army", "syrian_government", "state")
-HTS = Actor("hts", "Hay'at Tahrir al-Sham", "syrian_rebels")
-UA = Actor("ua_army", "Armed Forces of Ukraine", "ukraine", "state")
-RU = Actor("ru_army", "Russian Armed Forces", "russia", "state")
-ALEPPO = Place("geonames:170063", "Aleppo", PlaceKind.TOWN, 36.2021, 37.1343, "SY")
-HAMA = Place("geonames:170017", "Hama", PlaceKind.TOWN, 35.1318, 36.7578, "SY")
-IDLIB = Place("region:idlib", "Idlib Governorate", PlaceKind.REGION, 35.83, 36.63, "SY")
-BAKHMUT = Place("geonames:712423", "Bakhmut", PlaceKind.TOWN, 48.5956, 38.0003, "UA")
-KUPIANSK = Place("geonames:704202", "Kupiansk", PlaceKind.TOWN, 49.7106, 37.6156, "UA")
-
-
-def make_event(change: Change, place: Place, start: date, end: date | None = None, *,
-               actor: Actor | None = None, loser: Actor | None = None,
-               status: Status = Status.REPORTED, quotes: tuple[str, ...] = ("It happened.",),
-               url: str = "https://news.example.org/2024/a1", title: str = "A title",
-               article: str = "a1.txt") -> Event:
-    end = end or start
-    sources = tuple(Source(f"{article}#{i}" if i else article, start.isoformat(), q, 0, len(q),
-                           url, title) for i, q in enumerate(quotes))
-    return Event(change, status, place, Interval(start, end, precision_for_days(
-        (end - start).days + 1)), actor, loser, sources,
-        geo_precision=3 if place.kind is PlaceKind.REGION else 1)
+from map_fixtures import ALEPPO, BAKHMUT, HAMA, HTS, IDLIB, KUPIANSK, RU, SAA, UA, make_event
 
 
 def sample_events() -> list[Event]:
