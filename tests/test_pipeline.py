@@ -108,6 +108,7 @@ def test_pipeline_failed_article_is_logged_and_skipped(tmp_path: Path,
         caplog.clear()
         n_reports, _, runlog = _run([tmp_path], jobs=2, cache=cache, spec=TemplateSpec())
         assert runlog.failed == ["bad.txt"]
+        assert runlog.skipped["extraction error"] == 1  # the build summary counts it
         assert "bad.txt: extraction failed (RuntimeError: asked to fail)" in caplog.text
         assert runlog.articles == 21
         assert n_reports > 0

@@ -96,6 +96,7 @@ def _failed(article_id: str, error: str, runlog: RunLog | None) -> None:
     log.error("%s: extraction failed (%s); article skipped", article_id, error)
     if runlog is not None:
         runlog.failed.append(article_id)
+        runlog.skipped["extraction error"] += 1
 
 
 def progress(items: Iterable[Article], label: str) -> Iterator[Article]:
