@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conflictmap.articles import Skip, decode, detect_language, parse_date, read_articles
 from conflictmap.model import Interval
@@ -145,3 +147,21 @@ def test_articles_detect_language(text, lang):
 def test_articles_decode_rejects_nul_bytes():
     with pytest.raises(ValueError):
         decode(b"abc\x00def")
+
+
+def _binary_reference(text: str) -> bool:
+    """The plain definition: NUL, or over 5% control characters (not tab, newline, form
+    feed, carriage return) in the first 4096 characters."""
+    sample = text[:4096]
+    if not sample:
+        return False
+    control = sum(1 for c in sample if (c < " " and c not in "\n\r\t\f") or c == "\x7f")
+    return "\x00" in sample or control / len(sample) > 0.05
+
+
+@given(st.text(alphabet=st.sampled_from("ab \n\t\r\f\x00\x01\x0b\x1f\x7f\x80é"), max_size=300)
+       | st.text(max_size=5000))
+def test_articles_looks_binary_matches_the_plain_definition(text: str) -> None:
+    from conflictmap.articles import _looks_binary
+
+    assert _looks_binary(text) is _binary_reference(text)

@@ -169,10 +169,11 @@ def decode(raw: bytes) -> str:
 
 
 def _looks_binary(text: str) -> bool:
+    """NUL, or more than 5% control characters in the first 4096 characters."""
     sample = text[:4096]
     if not sample:
         return False
-    control = sum(1 for c in sample if (c < " " and c not in "\n\r\t\f") or c == "\x7f")
+    control = len(_CONTROL_TEXT.findall(sample))  # not \t \n \f \r
     return "\x00" in sample or control / len(sample) > 0.05
 
 
