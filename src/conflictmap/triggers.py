@@ -56,8 +56,7 @@ def hot_sentences(rules: LanguageRules, text: str, spans: list[tuple[int, int]],
     """Sentence number -> clauses with surviving hits, for the sentences holding a keyword."""
     starts = [s for s, _ in spans]
     candidates = sorted({bisect_right(starts, p) - 1 for p in hot_words} - {-1})
-    hot = [i for i in candidates if may_match(rules.any_required, text[slice(*spans[i])].lower())
-           and rules.any_trigger.search(text, *spans[i])]
+    hot = [i for i in candidates if fires(rules, text, *spans[i])]
     clauses = {i: clause_hits(rules, text, *spans[i]) for i in hot}
     return {i: c for i, c in clauses.items() if c}
 
@@ -81,6 +80,20 @@ def hot_in_lines(rules: LanguageRules, text: str, hot_words: list[int],
     return out
 
 
+def fires(rules: LanguageRules, text: str, s: int, e: int) -> bool:
+    """True when some trigger matches in text[s:e] (before the checks).
+
+    Each trigger is searched only where one of its required literals occurs: cheaper than
+    the union of every trigger (``rules.any_trigger``), which tries each alternative at
+    each position, and the same answer.
+    """
+    lowered = text[s:e].lower()
+    if not may_match(rules.any_required, lowered):
+        return False
+    return any(t.pattern.search(text, s, e) is not None
+               for t in rules.triggers if may_match(t.required, lowered))
+
+
 def segments(rules: LanguageRules, text: str, s: int, e: int) -> list[tuple[int, int]]:
     """The clauses of a sentence, split at the rules' clause breaks."""
     cuts = [s] + [m.end() for m in rules.markers.clause_break.finditer(text, s, e)] + [e]
@@ -92,9 +105,8 @@ def surviving_hits(rules: LanguageRules, text: str, seg_start: int, seg_end: int
     """Trigger matches in a clause that survive the checks, overlaps resolved by priority.
     ``known_hot``: the clause is a whole sentence already known to hold a trigger."""
     lowered = text[seg_start:seg_end].lower()
-    if not known_hot and not (may_match(rules.any_required, lowered)
-                              and rules.any_trigger.search(text, seg_start, seg_end)):
-        return []
+    if not known_hot and not may_match(rules.any_required, lowered):
+        return []  # the per-trigger checks below would find nothing either
     found: list[tuple[int, int, Trigger]] = []
     for trigger in rules.triggers:
         if not may_match(trigger.required, lowered):
