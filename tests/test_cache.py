@@ -235,3 +235,21 @@ def test_cache_locked_by_another_writer_is_kept(tmp_path: Path, corpus: Path,
     assert "rebuilding" not in caplog.text
     with ReportCache(path) as cache:
         assert len(cache) == 10
+
+
+def test_cache_decoded_events_have_every_field_and_the_same_id(articles_dir: Path) -> None:
+    """Decoding restores the stored id instead of hashing again: it must be the id the
+    fields give, and Event.restore must set every field the dataclass has."""
+    from dataclasses import fields
+
+    from conflictmap.engines import ExtractorSpec
+    from conflictmap.model import Event
+
+    extractor = ExtractorSpec().build()[0]
+    events = [e for a in read_articles([articles_dir]) for e in extractor.extract(a)]
+    assert events
+    decoded = decode_events(encode_events(events))
+    for event, back in zip(events, decoded, strict=True):
+        for f in fields(Event):
+            assert getattr(back, f.name) == getattr(event, f.name), f.name
+        assert back.id == replace(back).id  # the id of its fields, computed afresh

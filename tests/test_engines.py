@@ -111,3 +111,14 @@ def test_engines_dask_without_scheduler_starts_a_local_cluster(tmp_path: Path) -
     write_jsonl(tmp_path / "a.jsonl", 50, seed=6)
     local = _events([tmp_path], jobs=1, spec=TemplateSpec())
     assert _events([tmp_path], engine="dask", jobs=2, spec=TemplateSpec()) == local
+
+
+@pytest.mark.parametrize("overrides", [None, "tests/data/gaz_overrides.toml"])
+def test_engines_cache_version_is_the_built_version(overrides: str | None) -> None:
+    """A fully cached run takes the version from the data files without building the
+    extractor; it must be the version the built extractor has."""
+    from conflictmap.engines import ExtractorSpec
+
+    root = Path(__file__).resolve().parents[1]
+    spec = ExtractorSpec(str(root / overrides) if overrides else None)
+    assert spec.cache_version() == spec.build()[1]

@@ -62,6 +62,7 @@ class Skip:
     reason: str  # a short category: "empty", "binary", "date", "encoding", "size", ...
     message: str
     line: int | None = None
+    article_id: str = ""  # the id, for a duplicate
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
@@ -402,17 +403,41 @@ def read_articles(
     Unusable files and lines are reported to ``on_skip`` (default: a warning) and skipped.
     An article id seen twice is kept once.
     """
-    handler = on_skip or _warn
-    seen: dict[str, str] = {}
-    for path, name in _expand(paths, handler):
+    reader = ArticleReader(on_skip)
+    for path, name in reader.files(paths):
+        yield from reader.read(path, name)
+
+
+class ArticleReader:
+    """Reads article files one at a time, remembering the article ids seen across files
+    (the second article with an id is skipped as a duplicate)."""
+
+    def __init__(self, on_skip: SkipHandler | None = None) -> None:
+        self.on_skip = on_skip or _warn
+        self.seen: dict[str, str] = {}  # article id -> where it was first read
+
+    def files(self, paths: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
+        """(path, name) of every article file, in reading order; ``name`` is the path
+        relative to the folder given (the article's ``path``)."""
+        return _expand(paths, self.on_skip)
+
+    def duplicate(self, article_id: str, name: str, line: int | None) -> bool:
+        """True (and reported) when ``article_id`` was read before; else it is remembered."""
+        first = self.seen.get(article_id)
+        if first is not None:
+            self.on_skip(Skip(name, "duplicate", f"duplicate article id {article_id!r} "
+                              f"(first read from {first})", line, article_id))
+            return True
+        self.seen[article_id] = name if line is None else f"{name}:{line}"
+        return False
+
+    def read(self, path: Path, name: str) -> Iterator[Article]:
+        """The usable articles of one file; everything else goes to ``on_skip``."""
+        handler = self.on_skip
         try:
             for article, line in _read_file(path, name, handler):
-                if article.id in seen:
-                    handler(Skip(name, "duplicate", f"duplicate article id {article.id!r} "
-                                 f"(first read from {seen[article.id]})", line))
-                    continue
-                seen[article.id] = name if line is None else f"{name}:{line}"
-                yield article
+                if not self.duplicate(article.id, name, line):
+                    yield article
         except ArticleError as exc:
             handler(Skip(name, exc.reason, exc.detail))
         except IsADirectoryError:

@@ -92,7 +92,7 @@ def _event_row(e: Event) -> list[Any]:
             _actor_row(e.actor), _actor_row(e.losing_actor),
             [[s.article, s.published, s.quote, s.start, s.end, s.url, s.title, s.rule]
              for s in e.sources],
-            e.confidence, e.geo_precision]
+            e.confidence, e.geo_precision, e.id]
 
 
 def _actor_row(actor: Actor | None) -> list[str] | None:
@@ -113,14 +113,19 @@ def decode_events(blob: bytes) -> list[Event]:
 
 
 def _event(row: list[Any]) -> Event:
-    change, status, place, start, end, precision, actor, losing, sources, conf, geo = row
-    return Event(
-        change=Change(change), status=Status(status), place=_place(tuple(place)),
-        period=_interval(start, end, precision), actor=_actor(actor),
-        losing_actor=_actor(losing),
-        sources=tuple(Source(sys.intern(a), sys.intern(pub), q, st, en, u, t, sys.intern(r))
-                      for a, pub, q, st, en, u, t, r in sources),
-        confidence=conf, geo_precision=geo)
+    change, status, place, start, end, precision, actor, losing, sources, conf, geo, eid = row
+    if not isinstance(eid, str):
+        raise TypeError(f"expected an event id, found {type(eid).__name__}")
+    return Event.restore(
+        eid, _CHANGES[change], _STATUSES[status], _place(tuple(place)),
+        _interval(start, end, precision), _actor(actor), _actor(losing),
+        tuple(Source(sys.intern(a), sys.intern(pub), q, st, en, u, t, sys.intern(r))
+              for a, pub, q, st, en, u, t, r in sources),
+        conf, geo)
+
+
+_CHANGES = {c.value: c for c in Change}
+_STATUSES = {s.value: s for s in Status}
 
 
 @lru_cache(maxsize=65536)
@@ -185,6 +190,21 @@ class ReportCache:
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO reports (key, blob) VALUES (?, ?)", rows)
 
+    def get_file(self, path: str, stamp: bytes) -> bytes | None:
+        """The manifest stored for the file at ``path`` if its stamp is still ``stamp``."""
+        row = self._db.execute("SELECT stamp, manifest FROM files WHERE path = ?",
+                               (path,)).fetchone()
+        return bytes(row[1]) if row is not None and bytes(row[0]) == stamp else None
+
+    def put_files(self, rows: Iterable[tuple[str, bytes, bytes]]) -> None:
+        """Store (path, stamp, manifest) rows in one transaction; one row per path."""
+        rows = list(rows)
+        if not rows:
+            return
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO files (path, stamp, manifest) "
+                                 "VALUES (?, ?, ?)", rows)
+
     def __len__(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM reports").fetchone()[0])
 
@@ -212,6 +232,8 @@ def _connect(path: Path) -> sqlite3.Connection:
             db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
             db.execute("CREATE TABLE IF NOT EXISTS reports (key BLOB PRIMARY KEY, blob BLOB "
                        "NOT NULL) WITHOUT ROWID")
+            db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp BLOB "
+                       "NOT NULL, manifest BLOB NOT NULL)")
             _check_schema(db)
     except BaseException:
         db.close()
@@ -225,6 +247,7 @@ def _check_schema(db: sqlite3.Connection) -> None:
         if row is not None:
             log.info("cache schema %s is not %s; emptying the cache", row[0], SCHEMA)
         db.execute("DELETE FROM reports")
+        db.execute("DELETE FROM files")
         db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('schema', ?)", (SCHEMA,))
 
 

@@ -26,7 +26,7 @@ from conflictmap.model import Article, Event
 
 log = logging.getLogger(__name__)
 
-CODEC = "reports-2"  # bump when the encoded form of reports changes
+CODEC = "reports-3"  # bump when the encoded form of reports changes
 ENGINES = ("local", "dask")
 T = TypeVar("T")
 
@@ -53,10 +53,21 @@ class ExtractorSpec:
         gazetteer = (Gazetteer.load(overrides=self.overrides) if self.overrides
                      else default_gazetteer())
         extractor = RuleExtractor(gazetteer, geocoder=self._online_geocoder())
-        version = f"{CODEC}|gazetteer:{gazetteer.version}|rules:{extractor.version}"
+        return extractor, self._version(gazetteer.version, extractor.version)
+
+    def cache_version(self) -> str:
+        """The version :meth:`build` gives, from the data files' hashes alone (a run whose
+        articles are all cached never loads the gazetteer)."""
+        from conflictmap.gazetteer import data_version
+        from conflictmap.rules import rules_digest
+
+        return self._version(data_version(overrides=self.overrides), rules_digest())
+
+    def _version(self, gazetteer: str, rules: str) -> str:
+        version = f"{CODEC}|gazetteer:{gazetteer}|rules:{rules}"
         if self.geocoder:
             version += f"|geocoder:{self.geocoder}:{self.geocoder_url or ''}"
-        return extractor, version
+        return version
 
     def _online_geocoder(self) -> Any:
         if not self.geocoder:
@@ -99,6 +110,12 @@ def worker_extractor(spec: Spec) -> tuple[Extractor, str]:
         if spec not in _BUILT:
             _BUILT[spec] = spec.build()
         return _BUILT[spec]
+
+
+def spec_version(spec: Spec) -> str:
+    """The cache version of what ``spec`` builds, without building it where it can say."""
+    known = getattr(spec, "cache_version", None)
+    return known() if callable(known) else worker_extractor(spec)[1]
 
 
 def extract_one(extractor: Extractor, article: Article) -> Outcome:

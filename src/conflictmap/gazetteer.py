@@ -167,8 +167,7 @@ class Gazetteer:
             gaz._load_overrides(Path(overrides))
         elif (directory / "overrides.toml").exists():
             gaz._load_overrides(directory / "overrides.toml")
-        overrides = Path(overrides) if overrides else directory / "overrides.toml"
-        gaz.version = _content_hash([directory / f for f in DATA_FILES] + [overrides])
+        gaz.version = data_version(directory, overrides)
         log.debug("gazetteer %s: %d places, version %s", directory, len(gaz), gaz.version)
         return gaz
 
@@ -511,6 +510,14 @@ def _header_line(text: str, table: str, n: int) -> int | None:
                 return lineno
             seen += 1
     return None
+
+
+def data_version(directory: Path | None = None, overrides: Path | str | None = None) -> str:
+    """The version of the gazetteer that ``Gazetteer.load(directory, overrides)`` gives (a
+    hash of its data files and overrides), without loading it."""
+    directory = Path(directory) if directory else default_directory()
+    overrides = Path(overrides) if overrides else directory / "overrides.toml"
+    return _content_hash([directory / f for f in DATA_FILES] + [overrides])
 
 
 def _content_hash(paths: list[Path]) -> str:

@@ -180,6 +180,21 @@ class Event:
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", _event_id(self))
 
+    @classmethod
+    def restore(cls, event_id: str, change: Change, status: Status, place: Place,
+                period: Interval, actor: Actor | None, losing_actor: Actor | None,
+                sources: tuple[Source, ...], confidence: float, geo_precision: int) -> Event:
+        """The event with these fields and the id computed for them before (no re-hashing):
+        only for records this program wrote itself (the report cache)."""
+        event = object.__new__(cls)
+        for name, value in (("change", change), ("status", status), ("place", place),
+                            ("period", period), ("actor", actor),
+                            ("losing_actor", losing_actor), ("sources", sources),
+                            ("confidence", confidence), ("geo_precision", geo_precision),
+                            ("id", event_id)):
+            object.__setattr__(event, name, value)
+        return event
+
     @property
     def acled_event_type(self) -> str:
         return acled_types(self)[0]

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
-from conflictmap.articles import Skip, read_articles
+from conflictmap import incremental
+from conflictmap.articles import ArticleReader, Skip
 from conflictmap.cache import ReportCache, article_key, decode_events
 from conflictmap.cache import default_path as cache_default_path
 from conflictmap.consolidate import consolidate, control_timeline, in_range
@@ -23,12 +25,14 @@ from conflictmap.engines import (
     Spec,
     make_engine,
     ordered_map,
-    worker_extractor,
+    spec_version,
 )
+from conflictmap.incremental import KnownArticle
 from conflictmap.model import Article, Event, Interval
 
 log = logging.getLogger(__name__)
 
+A = TypeVar("A", Article, KnownArticle)
 BATCH = 64  # articles per task: enough to amortise IPC, small enough to keep workers busy
 
 
@@ -45,7 +49,7 @@ class RunLog:
         self.skipped[skip.reason] += 1
         log.warning("%s", skip)
 
-    def count(self, articles: Iterable[Article]) -> Iterator[Article]:
+    def count(self, articles: Iterable[A]) -> Iterator[A]:
         for article in articles:
             self.articles += 1
             self.languages[article.lang] += 1
@@ -99,7 +103,7 @@ def _failed(article_id: str, error: str, runlog: RunLog | None) -> None:
         runlog.skipped["extraction error"] += 1
 
 
-def progress(items: Iterable[Article], label: str) -> Iterator[Article]:
+def progress(items: Iterable[A], label: str) -> Iterator[A]:
     """A progress bar on a terminal; silent in CI and when stderr is not a terminal."""
     if os.environ.get("CI") or not sys.stderr.isatty():
         yield from items
@@ -133,18 +137,31 @@ def _cache_path(cache: Path | bool | None, beside: Path | None = None) -> Path |
 
 
 def stream_reports(
-    articles: Iterable[Article], spec: Spec, *, options: RunOptions = RunOptions(),
-    runlog: RunLog | None = None, cache_path: Path | None = None,
-) -> Iterator[tuple[Article, list[Event]]]:
+    articles: Iterable[Article | KnownArticle], spec: Spec, *,
+    options: RunOptions = RunOptions(), runlog: RunLog | None = None,
+    cache_path: Path | None = None,
+) -> Iterator[tuple[Article | KnownArticle, list[Event]]]:
     """(article, its reports) in reading order, read, extracted and cached as a stream.
 
     Articles go to the engine in batches; at most ``engine.window`` batches are in flight,
-    so memory does not grow with the corpus. Cached articles are not extracted again.
+    so memory does not grow with the corpus. Cached articles are not extracted again
+    (a :class:`~conflictmap.incremental.KnownArticle` is only looked up).
     """
+    cache = _open_cache(cache_path) if cache_path else None
+    try:
+        yield from _stream(articles, spec, options, runlog, cache)
+    finally:
+        if cache is not None:
+            log.info("cache %s: %d hits, %d extracted", cache.path, cache.hits, cache.misses)
+            cache.close()
+
+
+def _stream(articles: Iterable[Article | KnownArticle], spec: Spec, options: RunOptions,
+            runlog: RunLog | None, cache: ReportCache | None,
+            ) -> Iterator[tuple[Article | KnownArticle, list[Event]]]:
     engine = make_engine(spec, jobs=options.jobs, engine=options.engine,
                          scheduler=options.scheduler)
-    version = worker_extractor(spec)[1]
-    cache = _open_cache(cache_path) if cache_path else None
+    version = spec_version(spec)
     try:
         tagged = _lookups(_batched(articles, options.batch), cache, version)
         writing = cache is not None
@@ -158,10 +175,6 @@ def stream_reports(
         raise
     else:
         engine.close()
-    finally:
-        if cache is not None:
-            log.info("cache %s: %d hits, %d extracted", cache.path, cache.hits, cache.misses)
-            cache.close()
 
 
 def _open_cache(path: Path) -> ReportCache | None:
@@ -183,25 +196,33 @@ def _store(cache: ReportCache, rows: list[tuple[bytes, bytes]]) -> bool:
     return True
 
 
-Tag = tuple[list[Article], list[bytes], dict[bytes, list[Event]]]
+Item = Article | KnownArticle
+Tag = tuple[list[Item], list[bytes], dict[bytes, list[Event]]]
 
 
-def _batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+def _batched(articles: Iterable[Item], size: int) -> Iterator[list[Item]]:
     iterator = iter(articles)
     while batch := list(islice(iterator, size)):
         yield batch
 
 
-def _lookups(batches: Iterable[list[Article]], cache: ReportCache | None, version: str,
+def _lookups(batches: Iterable[list[Item]], cache: ReportCache | None, version: str,
              ) -> Iterator[tuple[Tag, list[Article]]]:
     """Each batch with its keys and cached reports, and the articles still to extract."""
     for batch in batches:
         if cache is None:
-            yield (batch, [], {}), batch
+            yield (batch, [], {}), _readable(batch)
             continue
-        keys = [article_key(a, version) for a in batch]
-        hits = _decoded(cache.get_many(keys))
-        yield (batch, keys, hits), [a for a, k in zip(batch, keys, strict=True) if k not in hits]
+        known = {a.key: list(a.reports) for a in batch if isinstance(a, KnownArticle)}
+        keys = [a.key if isinstance(a, KnownArticle) else article_key(a, version)
+                for a in batch]
+        hits = _decoded(cache.get_many([k for k in keys if k not in known])) | known
+        yield (batch, keys, hits), _readable(
+            [a for a, k in zip(batch, keys, strict=True) if k not in hits])
+
+
+def _readable(items: list[Item]) -> list[Article]:
+    return [a for a in items if isinstance(a, Article)]
 
 
 def _decoded(blobs: dict[bytes, bytes]) -> dict[bytes, list[Event]]:
@@ -215,12 +236,12 @@ def _decoded(blobs: dict[bytes, bytes]) -> dict[bytes, list[Event]]:
     return hits
 
 
-def _merge(batch: list[Article], keys: list[bytes], hits: dict[bytes, list[Event]],
+def _merge(batch: list[Item], keys: list[bytes], hits: dict[bytes, list[Event]],
            outcomes: Iterator[Outcome], runlog: RunLog | None,
-           ) -> tuple[list[tuple[Article, list[Event]]], list[tuple[bytes, bytes]]]:
+           ) -> tuple[list[tuple[Item, list[Event]]], list[tuple[bytes, bytes]]]:
     """Cached and fresh results back in reading order, and the fresh (key, blob) rows."""
     fresh: list[tuple[bytes, bytes]] = []
-    results = []
+    results: list[tuple[Item, list[Event]]] = []
     for i, article in enumerate(batch):
         key = keys[i] if keys else b""
         if key in hits:
@@ -248,11 +269,23 @@ def collect_events(
     """
     spec = spec or ExtractorSpec(str(overrides) if overrides else None)
     options = RunOptions(jobs=jobs, engine=engine, scheduler=scheduler)
-    articles = runlog.count(progress(read_articles(paths, on_skip=runlog.skip), "articles"))
+    path = _cache_path(cache, cache_beside)
+    store = _open_cache(path) if path else None
     reports: list[Event] = []
-    for _, events in stream_reports(articles, spec, options=options, runlog=runlog,
-                                    cache_path=_cache_path(cache, cache_beside)):
-        reports.extend(events)
+    try:
+        reader = ArticleReader(runlog.skip)
+        if store is not None:  # unchanged files are not read again
+            source: Iterable[Item] = incremental.articles(paths, reader, store,
+                                                          spec_version(spec))
+        else:
+            source = (a for p, name in reader.files(paths) for a in reader.read(p, name))
+        articles = runlog.count(progress(source, "articles"))
+        for _, events in _stream(articles, spec, options, runlog, store):
+            reports.extend(events)
+    finally:
+        if store is not None:
+            log.info("cache %s: %d hits, %d extracted", store.path, store.hits, store.misses)
+            store.close()
     return len(reports), consolidate(reports)
 
 

@@ -1,0 +1,165 @@
+"""Unchanged article files are not read again: their manifests stand in for them, and a run
+gives exactly what reading every file gives (events, skips, duplicates)."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conflictmap.articles import ArticleReader
+from conflictmap.pipeline import RunLog, collect_events
+from conflictmap.store import dump_jsonl
+from conflictmap.synthetic import TemplateSpec, make_article, write_folder
+
+
+@pytest.fixture(autouse=True)
+def _plain_logging(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Undo the CLI's logging setup (other tests run main()) so caplog sees our records."""
+    logger = logging.getLogger("conflictmap")
+    monkeypatch.setattr(logger, "handlers", [])
+    monkeypatch.setattr(logger, "propagate", True)
+    monkeypatch.setattr(logger, "level", logging.NOTSET)
+
+
+@pytest.fixture()
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files a run opens (ArticleReader.read), in order."""
+    names: list[str] = []
+    real = ArticleReader.read
+
+    def spy(self: ArticleReader, path: Path, name: str):  # type: ignore[no-untyped-def]
+        names.append(name)
+        return real(self, path, name)
+
+    monkeypatch.setattr(ArticleReader, "read", spy)
+    return names
+
+
+def _run(paths: list[Path], cache: Path | bool, spec: TemplateSpec,
+         ) -> tuple[str, dict[str, int], int]:
+    """(events as JSON Lines, skipped by reason, articles counted) of one run."""
+    runlog = RunLog()
+    _, events = collect_events(paths, runlog, jobs=1, cache=cache, spec=spec)
+    out = io.StringIO()
+    dump_jsonl(events, out)
+    return out.getvalue(), dict(runlog.skipped), runlog.articles
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    write_folder(folder, 40, seed=5)
+    lines = [make_article(900 + i, seed=5).json_line() for i in range(30)]
+    lines.insert(7, "{not json")
+    lines.insert(12, '{"text": "no date here"}')
+    (folder / "batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_incremental_unchanged_files_are_not_read_again(tmp_path: Path, corpus: Path,
+                                                         opened: list[str]) -> None:
+    spec = TemplateSpec(version="unchanged")
+    first = _run([corpus], tmp_path / "c.sqlite", spec)
+    assert len(opened) == 41
+    opened.clear()
+    assert _run([corpus], tmp_path / "c.sqlite", spec) == first
+    assert opened == []
+    assert first == _run([corpus], False, spec)
+
+
+def test_incremental_a_new_file_is_the_only_one_read(tmp_path: Path, corpus: Path,
+                                                      opened: list[str]) -> None:
+    spec = TemplateSpec(version="new")
+    _run([corpus], tmp_path / "c.sqlite", spec)
+    (corpus / "zz-new.txt").write_text(make_article(7000, seed=5).text_file(), encoding="utf-8")
+    opened.clear()
+    result = _run([corpus], tmp_path / "c.sqlite", spec)
+    assert opened == ["zz-new.txt"]
+    assert result == _run([corpus], False, spec)
+
+
+def test_incremental_a_changed_file_is_read_again(tmp_path: Path, corpus: Path,
+                                                   opened: list[str]) -> None:
+    spec = TemplateSpec(version="changed")
+    _run([corpus], tmp_path / "c.sqlite", spec)
+    batch = corpus / "batch.jsonl"
+    with batch.open("a", encoding="utf-8") as handle:
+        handle.write(make_article(8000, seed=5).json_line() + "\n")
+    opened.clear()
+    result = _run([corpus], tmp_path / "c.sqlite", spec)
+    assert opened == ["batch.jsonl"]
+    assert result == _run([corpus], False, spec)
+    assert result[2] == 71
+
+
+def test_incremental_skips_are_reported_again(tmp_path: Path, corpus: Path,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    spec = TemplateSpec(version="skips")
+    with caplog.at_level(logging.WARNING, logger="conflictmap"):
+        first = _run([corpus], tmp_path / "c.sqlite", spec)
+        warned = [r.getMessage() for r in caplog.records]
+        caplog.clear()
+        assert _run([corpus], tmp_path / "c.sqlite", spec) == first
+        assert [r.getMessage() for r in caplog.records] == warned
+    assert first[1] == {"json": 1, "date": 1}
+    assert any("batch.jsonl:8" in w for w in warned)
+
+
+def _write(path: Path, article_id: str, text: str) -> None:
+    path.write_text(f'{{"id": "{article_id}", "date": "2024-03-02", "lang": "en", '
+                    f'"text": "{text}"}}\n', encoding="utf-8")
+
+
+def test_incremental_duplicates_follow_the_files_that_are_there(
+        tmp_path: Path, opened: list[str]) -> None:
+    """An id that is a duplicate only because of another file: removing (or adding) that
+    file changes what the unchanged file gives, as reading it would."""
+    folder = tmp_path / "dup"
+    folder.mkdir()
+    _write(folder / "a.jsonl", "same", "Kidal fell to Tuareg rebels.")
+    _write(folder / "b.jsonl", "same", "Rebels captured Gao.")
+    _write(folder / "c.jsonl", "other", "Rebels captured Timbuktu.")
+    spec = TemplateSpec(version="dup")
+    cache = tmp_path / "c.sqlite"
+    first = _run([folder], cache, spec)
+    assert first[1] == {"duplicate": 1}
+    (folder / "a.jsonl").unlink()
+    opened.clear()
+    second = _run([folder], cache, spec)
+    assert opened == ["b.jsonl"]
+    assert second == _run([folder], False, spec)
+    assert second[1] == {}
+    _write(folder / "a.jsonl", "same", "Kidal fell to Tuareg rebels.")
+    assert _run([folder], cache, spec) == first
+
+
+def test_incremental_missing_reports_or_a_bad_manifest_mean_reading(
+        tmp_path: Path, corpus: Path, opened: list[str]) -> None:
+    spec = TemplateSpec(version="damage")
+    cache = tmp_path / "c.sqlite"
+    first = _run([corpus], cache, spec)
+    with sqlite3.connect(cache) as db:
+        db.execute("DELETE FROM reports WHERE key = (SELECT key FROM reports LIMIT 1)")
+        db.execute("UPDATE files SET manifest = X'5B5B2261225D5D' WHERE path = "
+                   "(SELECT path FROM files ORDER BY path LIMIT 1)")
+    opened.clear()
+    assert _run([corpus], cache, spec) == first
+    assert 1 <= len(opened) <= 2
+
+
+def test_incremental_touched_file_is_read_again(tmp_path: Path, corpus: Path,
+                                                opened: list[str]) -> None:
+    spec = TemplateSpec(version="touch")
+    cache = tmp_path / "c.sqlite"
+    first = _run([corpus], cache, spec)
+    victim = sorted(corpus.rglob("*.txt"))[0]
+    info = victim.stat()
+    os.utime(victim, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+    opened.clear()
+    assert _run([corpus], cache, spec) == first
+    assert opened == [victim.relative_to(corpus).as_posix()]
