@@ -281,7 +281,7 @@ def test_store_record_to_event_rejects_bad_values(key, value):
 
 # ---- nothing lost: an interrupted build leaves the previous outputs as they were ----
 
-OUTPUTS = ("events.csv", "events.geojson", "events.gpkg", "map.html")
+OUTPUTS = ("events.csv", "events.geojson", "events.gpkg", "events.render.json", "map.html")
 
 
 def _articles(folder: Path, day: str) -> Path:
@@ -318,6 +318,12 @@ def _interrupt(point: str, exc: BaseException, monkeypatch: pytest.MonkeyPatch) 
 
     if point == "render":
         monkeypatch.setattr(pipeline, "render_map", lambda *a, **k: (_ for _ in ()).throw(exc))
+    elif point == "index":
+        def write_index(events, geojson, path) -> None:
+            Path(path).write_bytes(b"half an index")
+            raise exc
+
+        monkeypatch.setattr(store, "write_render_index", write_index)
     elif point in ("geojson", "csv"):
         monkeypatch.setattr(store, f"dump_{point}", _half_then(exc))
     elif point == "gpkg":
@@ -344,7 +350,7 @@ def _interrupt(point: str, exc: BaseException, monkeypatch: pytest.MonkeyPatch) 
 @pytest.mark.parametrize("exc", [OSError(28, "No space left on device"), KeyboardInterrupt()],
                          ids=["disk-full", "ctrl-c"])
 @pytest.mark.parametrize("point", [
-    "render", "geojson", "csv", "gpkg", "map"])
+    "render", "geojson", "csv", "gpkg", "index", "map"])
 def test_store_interrupted_build_keeps_previous_outputs(previous, tmp_path, monkeypatch, capsys,
                                                         point, exc):
     out, before = previous

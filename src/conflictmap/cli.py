@@ -231,8 +231,23 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from conflictmap.store import atomic_write, read_render_index
+
+    # events.geojson from `conflictmap build` has a render index beside it: the events as
+    # columns, the page frame and the side labels, so no Event is built and folium is not
+    # imported. Without one (or with one that does not match the file), read the file.
+    payload = read_render_index(args.events_file)
+    fast = _render_indexed(payload, args) if payload is not None else None
+    html, count = fast if fast is not None else _render_read(args)
+    with atomic_write(args.output) as handle:
+        handle.write(html)
+    _say(f"wrote {args.output} ({count} events in the file)", args.quiet)
+    return 0
+
+
+def _render_read(args: argparse.Namespace) -> tuple[str, int]:
     from conflictmap.pipeline import render_map, window_for
-    from conflictmap.store import atomic_write, scan_events
+    from conflictmap.store import scan_events
 
     # With both ends given, the window does not depend on the data, and no event that
     # starts after it is drawn or shapes the control history: those are checked, not built.
@@ -241,10 +256,47 @@ def cmd_render(args: argparse.Namespace) -> int:
     events, count = scan_events(args.events_file, until)
     window = window_for(events, args.date_from, args.date_to)
     html = render_map(events, window=window, lang=args.lang or "en", offline=args.offline)
-    with atomic_write(args.output) as handle:
-        handle.write(html)
-    _say(f"wrote {args.output} ({count} events in the file)", args.quiet)
-    return 0
+    return html, count
+
+
+def _render_indexed(payload: dict, args: argparse.Namespace) -> tuple[str, int] | None:
+    """What _render_read gives, from a render index; None (one warning) when it is not
+    usable after all."""
+    from conflictmap.model import Interval
+    from conflictmap.pipeline import map_title
+    from conflictmap.render import (
+        EventColumns,
+        columns_span,
+        indexed_frame,
+        indexed_labels,
+        render_columns,
+    )
+
+    lang = args.lang or "en"
+    try:
+        columns = EventColumns.from_json(payload["columns"])
+        frame = indexed_frame(payload, args.offline)
+        labels = indexed_labels(payload, lang)
+        if labels is None:
+            from conflictmap.actors import side_labels
+
+            labels = side_labels(lang)
+        # pipeline.window_for: the options, filled in from the data where not given
+        data = columns_span(columns)
+        start = args.date_from or (data[0] if data else None)
+        end = args.date_to or (data[1] if data else None)
+        window = None
+        if start is not None and end is not None:
+            window = Interval.spanning(min(start, end), max(start, end))
+        html = render_columns(columns, window=window, title=map_title(window, lang),
+                              lang=lang, offline=args.offline, side_labels=labels,
+                              frame=frame)
+    except Exception as exc:  # a damaged index is only a slower render
+        log.warning("%s: the render index is not usable (%s: %s); reading the file",
+                    args.events_file, type(exc).__name__, exc)
+        log.debug("render index", exc_info=True)
+        return None
+    return html, len(columns)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

@@ -340,14 +340,22 @@ def render_map(events: Sequence[Event], *, window: Interval | None, lang: str,
 
 def write_outputs(events: Sequence[Event], out_dir: Path, html: str) -> tuple[Path, ...]:
     """The event files and the map, replaced together: all of them or, on failure, none."""
-    from conflictmap.store import atomic_files, dump_csv, dump_geojson, dump_gpkg
+    from conflictmap.store import (
+        atomic_files,
+        dump_csv,
+        dump_geojson,
+        dump_gpkg,
+        write_render_index,
+    )
 
-    names = ("events.geojson", "events.csv", "events.gpkg", "map.html")
+    names = ("events.geojson", "events.csv", "events.gpkg", "events.render.json", "map.html")
     with atomic_files(out_dir) as stage:
+        staged = {name: stage(name) for name in ("events.geojson", "events.csv")}
         for name, dump in (("events.geojson", dump_geojson), ("events.csv", dump_csv)):
-            with stage(name).open("w", encoding="utf-8", newline="") as handle:
+            with staged[name].open("w", encoding="utf-8", newline="") as handle:
                 dump(events, handle)
         dump_gpkg(events, stage("events.gpkg"))
+        write_render_index(events, staged["events.geojson"], stage("events.render.json"))
         stage("map.html").write_text(html, encoding="utf-8")
     return tuple(out_dir / name for name in names)
 
