@@ -94,15 +94,13 @@ def _rusage() -> dict[str, float]:
 
 # -- child processes -----------------------------------------------------------------------
 def child_extract(args: argparse.Namespace) -> dict[str, Any]:
-    from conflictmap.articles import read_articles
     from conflictmap.consolidate import consolidate
     from conflictmap.engines import ExtractorSpec
     from conflictmap.pipeline import (
         RunLog,
         RunOptions,
-        progress,
+        corpus_reports,
         render_map,
-        stream_reports,
         write_outputs,
     )
     from conflictmap.synthetic import TemplateSpec
@@ -111,10 +109,9 @@ def child_extract(args: argparse.Namespace) -> dict[str, Any]:
     cache = Path(args.cache) if args.cache != "-" else None
     runlog = RunLog()
     started = time.perf_counter()
-    articles = runlog.count(progress(read_articles(args.paths, on_skip=runlog.skip), "articles"))
     reports, found = [], set()
     options = RunOptions(jobs=args.jobs, engine=args.engine)
-    for _, events in stream_reports(articles, spec, options=options, runlog=runlog,
+    for _, events in corpus_reports(args.paths, spec, options=options, runlog=runlog,
                                     cache_path=cache):
         reports.extend(events)
         found.update((s.article, e.place.name) for e in events for s in e.sources)

@@ -269,24 +269,36 @@ def collect_events(
     """
     spec = spec or ExtractorSpec(str(overrides) if overrides else None)
     options = RunOptions(jobs=jobs, engine=engine, scheduler=scheduler)
-    path = _cache_path(cache, cache_beside)
-    store = _open_cache(path) if path else None
     reports: list[Event] = []
+    for _, events in corpus_reports(paths, spec, options=options, runlog=runlog,
+                                    cache_path=_cache_path(cache, cache_beside)):
+        reports.extend(events)
+    return len(reports), consolidate(reports)
+
+
+def corpus_reports(
+    paths: Sequence[str | Path], spec: Spec, *, options: RunOptions = RunOptions(),
+    runlog: RunLog | None = None, cache_path: Path | None = None,
+) -> Iterator[tuple[Item, list[Event]]]:
+    """(article, its reports) for every article in these files and folders, in reading
+    order, read, extracted and cached as a stream (:func:`stream_reports`). With a cache,
+    a file unchanged since the last run is not read again (``incremental``): its
+    articles come back as :class:`~conflictmap.incremental.KnownArticle`."""
+    runlog = runlog if runlog is not None else RunLog()
+    store = _open_cache(cache_path) if cache_path else None
     try:
         reader = ArticleReader(runlog.skip)
-        if store is not None:  # unchanged files are not read again
+        if store is not None:
             source: Iterable[Item] = incremental.articles(paths, reader, store,
                                                           spec_version(spec))
         else:
             source = (a for p, name in reader.files(paths) for a in reader.read(p, name))
         articles = runlog.count(progress(source, "articles"))
-        for _, events in _stream(articles, spec, options, runlog, store):
-            reports.extend(events)
+        yield from _stream(articles, spec, options, runlog, store)
     finally:
         if store is not None:
             log.info("cache %s: %d hits, %d extracted", store.path, store.hits, store.misses)
             store.close()
-    return len(reports), consolidate(reports)
 
 
 def data_window(events: Sequence[Event]) -> Interval | None:
