@@ -849,6 +849,16 @@ def write_render_index(events: Sequence[Event], geojson: str | os.PathLike[str],
         os.fsync(handle.fileno())
 
 
+def write_indexed_geojson(events: Sequence[Event], path: str | os.PathLike[str]) -> None:
+    """``path`` (a .geojson) and its render index beside it, replaced together, as
+    ``conflictmap build`` writes them."""
+    target = Path(path)
+    with atomic_files(target.parent) as stage:
+        geojson = stage(target.name)
+        write_geojson(events, geojson)
+        write_render_index(events, geojson, stage(render_index_path(target).name))
+
+
 def _sha1(data: bytes) -> str:
     import hashlib
 
