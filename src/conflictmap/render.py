@@ -35,6 +35,7 @@ from datetime import date
 from functools import cache
 from importlib import metadata, resources
 from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -304,18 +305,21 @@ def _timeline(c: EventColumns, last: int | None) -> list[_Span]:
         order = [j for j in c.order if status[j] != _DISPUTED]
     else:
         order = [j for j in c.order if start[j] <= last and status[j] != _DISPUTED]
-    by_place: dict[str, list[_Span]] = {}
+    # places with one id are one place: number them by id once, group by that number
+    numbers: dict[str, int] = {}
+    number = [numbers.setdefault(pid, len(numbers)) for pid in place_id]
+    by_place: dict[int, list[_Span]] = {}
     for j in order:
+        p = place[j]
         if change[j] == _CONTESTED:
-            state, holder = _CONTESTED_STATE, 0
+            span = (p, end[j], _CONTESTED_STATE, 0, ident[j])
         elif actor[j]:
-            state, holder = _HELD, actor[j]
+            span = (p, end[j], _HELD, actor[j], ident[j])
         else:
-            state, holder = _LOST, losing[j]
-        span = (place[j], end[j], state, holder, ident[j])
-        spans = by_place.get(place_id[place[j]])
+            span = (p, end[j], _LOST, losing[j], ident[j])
+        spans = by_place.get(number[p])
         if spans is None:
-            by_place[place_id[place[j]]] = [span]
+            by_place[number[p]] = [span]
         else:
             spans.append(span)
     return [span for spans in by_place.values() for span in spans]
@@ -443,18 +447,31 @@ def _order_events(blob: _Blob, shown: list[int]) -> list[int]:
 
 def _encode_events(blob: _Blob, shown: Sequence[int]) -> tuple[dict, dict]:
     c = blob.c
-    place_index, place_id, place, actor = blob.places.index, c.place_id, c.place, blob.actor
+    place_index, place_id, place = blob.places.index, c.place_id, c.place
     src_a, src_q = _encode_sources(blob, shown)
     cols = {
         "p": _delta([place_index[place_id[place[i]]] for i in shown]),
         "e": _delta([c.end[i] for i in shown]),
         "w": [c.end[i] - c.start[i] for i in shown],
         "c": [_event_code(c, i) for i in shown],
-        "a": [actor(c.actor[i]) for i in shown],
-        "l": [actor(c.losing[i]) for i in shown],
+        "a": _actor_column(blob, [c.actor[i] for i in shown]),
+        "l": _actor_column(blob, [c.losing[i] for i in shown]),
         "n": [c.nsrc[i] for i in shown],
     }
     return cols, {"a": _delta(src_a), "q": _delta(src_q)}
+
+
+def _actor_column(blob: _Blob, actors: list[int]) -> list[int]:
+    """[blob.actor(a) for a in actors], written out flat."""
+    index, ids, add = blob.actors.index, blob.c.actor_id, blob.actor
+    out = []
+    for a in actors:
+        if not a:
+            out.append(0)
+            continue
+        i = index.get(ids[a - 1])
+        out.append(add(a) if i is None else i + 1)
+    return out
 
 
 def _encode_sources(blob: _Blob, shown: Sequence[int]) -> tuple[list[int], list[int]]:
@@ -561,7 +578,7 @@ def _encode_spans(blob: _Blob, shown: Sequence[int], spans: Sequence[_Span],
         if holder:
             a = blob.actors.index.get(actor_ids[holder - 1], -1) + 1 or actor(holder)
         extra.append([q, start, state, a, 0 if k is None else k + 1])
-    extra.sort(key=lambda r: (r[1], r[0]))
+    extra.sort(key=itemgetter(1, 0))
     return codes, extra
 
 
