@@ -18,7 +18,7 @@ _STATUS_RANK = {Status.REPORTED: 0, Status.CLAIMED: 1, Status.DISPUTED: 2}
 WITHDRAWAL_LEAD_DAYS = 3
 
 
-def _close_in_time(a: Event, b: Event) -> bool:
+def _close_in_time(a: Event | _Group, b: Event) -> bool:
     if a.period.overlaps(b.period):
         return True
     kinds = {a.change, b.change}
@@ -29,7 +29,7 @@ def _close_in_time(a: Event, b: Event) -> bool:
     return 0 < gap <= WITHDRAWAL_LEAD_DAYS
 
 
-def _same_change(a: Event, b: Event) -> bool:
+def _same_change(a: Event | _Group, b: Event) -> bool:
     """Two reports describe one change: same place, compatible change, sides, and dates."""
     if a.place.id != b.place.id or not _close_in_time(a, b):
         return False
@@ -53,28 +53,64 @@ def _named(a: Actor | None, b: Actor | None) -> Actor | None:
     return a
 
 
+class _Group:
+    """Reports of one change being merged: the merged fields so far, without building an
+    Event (and hashing its id) at every merge; :meth:`event` builds it once."""
+
+    __slots__ = ("actor", "change", "confidence", "first", "geo_precision", "losing_actor",
+                 "merged", "period", "place", "seen", "sources", "status")
+
+    def __init__(self, first: Event) -> None:
+        self.first = first
+        self.merged = False
+        self.place = first.place
+        self.change = first.change
+        self.status = first.status
+        self.period = first.period
+        self.actor = first.actor
+        self.losing_actor = first.losing_actor
+        self.sources = list(first.sources)
+        self.seen = {(s.article, s.start, s.end) for s in first.sources}
+        self.confidence = first.confidence
+        self.geo_precision = first.geo_precision
+
+    def add(self, b: Event) -> None:
+        """Merge report ``b`` in (the first report's fields win where they tie)."""
+        if (self.change is Change.WITHDRAWAL) != (b.change is Change.WITHDRAWAL):
+            # The taking completes the change: a withdrawal report does not date it.
+            period = b.period if self.change is Change.WITHDRAWAL else self.period
+        else:
+            period = self.period.intersect(b.period) or self.period
+        self.period = period
+        # A precise change type wins over a vaguer one (capture over withdrawal).
+        if self.change is Change.WITHDRAWAL:
+            self.change = b.change
+        self.status = min(self.status, b.status, key=_STATUS_RANK.__getitem__)
+        self.actor = _named(self.actor, b.actor)
+        self.losing_actor = _named(self.losing_actor, b.losing_actor)
+        for source in b.sources:
+            where = (source.article, source.start, source.end)
+            if where not in self.seen:
+                self.seen.add(where)
+                self.sources.append(source)
+        self.confidence = max(self.confidence, b.confidence)
+        self.geo_precision = min(self.geo_precision, b.geo_precision)
+        self.merged = True
+
+    def event(self) -> Event:
+        if not self.merged:
+            return self.first
+        return replace(self.first, change=self.change, status=self.status, period=self.period,
+                       actor=self.actor, losing_actor=self.losing_actor,
+                       sources=tuple(self.sources), confidence=self.confidence,
+                       geo_precision=self.geo_precision)
+
+
 def _merge(a: Event, b: Event) -> Event:
-    if (a.change is Change.WITHDRAWAL) != (b.change is Change.WITHDRAWAL):
-        # The taking completes the change: a withdrawal report does not date it.
-        period = b.period if a.change is Change.WITHDRAWAL else a.period
-    else:
-        period = a.period.intersect(b.period) or a.period
-    # A precise change type wins over a vaguer one (capture over withdrawal).
-    change = a.change if a.change is not Change.WITHDRAWAL else b.change
-    status = min(a.status, b.status, key=_STATUS_RANK.__getitem__)
-    seen = {(s.article, s.start, s.end) for s in a.sources}
-    sources = a.sources + tuple(s for s in b.sources if (s.article, s.start, s.end) not in seen)
-    return replace(
-        a,
-        change=change,
-        status=status,
-        period=period,
-        actor=_named(a.actor, b.actor),
-        losing_actor=_named(a.losing_actor, b.losing_actor),
-        sources=sources,
-        confidence=max(a.confidence, b.confidence),
-        geo_precision=min(a.geo_precision, b.geo_precision),
-    )
+    """Two reports of one change as one event."""
+    group = _Group(a)
+    group.add(b)
+    return group.event()
 
 
 def _merge_place(reports: list[Event]) -> list[Event]:
@@ -86,18 +122,18 @@ def _merge_place(reports: list[Event]) -> list[Event]:
     """
     reports.sort(key=lambda e: (e.period.start, e.period.end, e.id))
     lead = timedelta(days=WITHDRAWAL_LEAD_DAYS)
-    groups: list[Event] = []
+    groups: list[_Group] = []
     live: list[int] = []
     for report in reports:
         live = [i for i in live if groups[i].period.end + lead >= report.period.start]
         for i in live:
             if _same_change(groups[i], report):
-                groups[i] = _merge(groups[i], report)
+                groups[i].add(report)
                 break
         else:
             live.append(len(groups))
-            groups.append(report)
-    return groups
+            groups.append(_Group(report))
+    return [g.event() for g in groups]
 
 
 def consolidate(events: Iterable[Event]) -> list[Event]:
