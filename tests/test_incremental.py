@@ -10,7 +10,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from conflictmap import incremental
 from conflictmap.articles import ArticleReader
 from conflictmap.pipeline import RunLog, collect_events
 from conflictmap.store import dump_jsonl
@@ -24,6 +27,13 @@ def _plain_logging(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(logger, "handlers", [])
     monkeypatch.setattr(logger, "propagate", True)
     monkeypatch.setattr(logger, "level", logging.NOTSET)
+
+
+@pytest.fixture(autouse=True)
+def _no_racy_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trust a file's stamp at once (a real run waits until the file is 2 s old); tests that
+    rewrite a file also move its modification time, so no two states share a stamp."""
+    monkeypatch.setattr(incremental, "RACY_NS", 0)
 
 
 @pytest.fixture()
@@ -163,3 +173,72 @@ def test_incremental_touched_file_is_read_again(tmp_path: Path, corpus: Path,
     opened.clear()
     assert _run([corpus], cache, spec) == first
     assert opened == [victim.relative_to(corpus).as_posix()]
+
+
+def test_incremental_a_duplicate_within_one_file_is_replayed(tmp_path: Path,
+                                                             opened: list[str]) -> None:
+    folder = tmp_path / "twice"
+    folder.mkdir()
+    line = '{"id": "x", "date": "2024-03-02", "lang": "en", "text": "Rebels captured Gao."}'
+    (folder / "a.jsonl").write_text(f"{line}\n{line}\n", encoding="utf-8")
+    spec = TemplateSpec(version="twice")
+    first = _run([folder], tmp_path / "c.sqlite", spec)
+    assert first[1] == {"duplicate": 1} and first[2] == 1
+    opened.clear()
+    assert _run([folder], tmp_path / "c.sqlite", spec) == first
+    assert opened == []
+
+
+_LINES = [
+    '{"id": "%s", "date": "2024-03-02", "lang": "en", "text": "Rebels captured Gao."}',
+    '{"id": "%s", "date": "2024-03-05", "lang": "en", "text": "Kidal fell to the army."}',
+    '{"id": "%s", "date": "2024-03-09", "text": "Het leger heroverde Menaka."}',
+    "{broken %s",
+]
+
+
+@st.composite
+def _corpus_steps(draw: st.DrawFn) -> list[dict[str, list[str]]]:
+    """A few states of a small folder: file name -> its lines (ids drawn from a small
+    pool, so that duplicates within and across files come and go)."""
+    line = st.builds(lambda t, i: t % i, st.sampled_from(_LINES), st.sampled_from("abcd"))
+    files = st.dictionaries(st.sampled_from(["1.jsonl", "2.jsonl", "3.jsonl"]),
+                            st.lists(line, min_size=1, max_size=3), max_size=3)
+    return draw(st.lists(files, min_size=2, max_size=4))
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=_corpus_steps())
+def test_incremental_cached_runs_equal_uncached_runs(tmp_path_factory: pytest.TempPathFactory,
+                                                     steps: list[dict[str, list[str]]]) -> None:
+    """Whatever files come, go or change between runs, a cached run gives what reading
+    every file gives: the same events, skips and article count."""
+    root = tmp_path_factory.mktemp("steps")
+    folder, cache = root / "articles", root / "c.sqlite"
+    folder.mkdir()
+    spec = TemplateSpec(version="steps")
+    for state in steps:
+        for old in folder.iterdir():
+            if old.name not in state:
+                old.unlink()
+        for name, lines in state.items():
+            path = folder / name
+            text = "\n".join(lines) + "\n"
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+                info = path.stat()  # a rewrite within one clock tick still changes the stamp
+                os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1000))
+        assert _run([folder], cache, spec) == _run([folder], False, spec)
+
+
+def test_incremental_a_file_changed_just_now_is_read_again(
+        tmp_path: Path, corpus: Path, opened: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file changed within RACY_NS of the run gets no manifest: two writes of the same
+    size within one tick of the file clock could otherwise look unchanged."""
+    monkeypatch.setattr(incremental, "RACY_NS", 3600 * 10**9)
+    spec = TemplateSpec(version="racy")
+    first = _run([corpus], tmp_path / "c.sqlite", spec)
+    opened.clear()
+    assert _run([corpus], tmp_path / "c.sqlite", spec) == first
+    assert len(opened) == 41

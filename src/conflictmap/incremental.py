@@ -11,9 +11,9 @@ again, and the ids count for duplicate detection exactly as if the file had been
 A manifest is only trusted when replaying it gives what reading would: every article's
 reports are still cached, and no id became, or stopped being, a duplicate of another file
 (a file added or removed before it). Otherwise the file is read as usual. A file that
-changes while it is read gets no manifest. So adding one article file to a corpus of a
-hundred thousand reads that one file, and changing a rules or gazetteer file (a new
-version) reads everything again.
+changes while it is read, or changed less than ``RACY_NS`` ago, gets no manifest. So
+adding one article file to a corpus of a hundred thousand reads that one file, and
+changing a rules or gazetteer file (a new version) reads everything again.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,11 @@ from conflictmap.model import Article, Event
 
 log = logging.getLogger(__name__)
 
-MANIFEST = 1  # bump when the manifest's form changes
+MANIFEST = 2  # bump when the manifest's form changes
+RACY_NS = 2_000_000_000
+"""A file changed less than this long ago gets no manifest yet: file times come from a
+coarse clock (a few ms), so two writes of the same size within one tick could share a
+stamp (git's "racy clean" problem, solved the same way)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +51,14 @@ class KnownArticle:
 
 
 def stamp(path: Path, version: str) -> bytes | None:
-    """What identifies this state of the file (None when it cannot be stat'ed)."""
+    """What identifies this state of the file (None when it cannot be stat'ed, or when it
+    changed so recently that a change within the same clock tick could keep its stamp)."""
     try:
         info = path.stat()
     except OSError:
         return None
+    if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) < RACY_NS:
+        return None  # "racy": read it this time, trust its stamp from the next run on
     parts = (MANIFEST, version, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
              info.st_dev, info.st_mode)
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"),
@@ -63,26 +71,37 @@ def file_id(path: Path, name: str) -> str:
 
 
 class _Recorder:
-    """What one file gave, in order: ["a", id, lang, key hex, where] for an article,
-    ["s", reason, message, line] for a skip, ["d", id, line] for a duplicate."""
+    """What one file gave, in order, as columns: each article's id, language, key and
+    where it was read; and each skip (``["s", position, reason, message, line]``) or
+    duplicate (``["d", position, id, line]``), ``position`` being the number of articles
+    before it."""
 
     def __init__(self, reader: ArticleReader, version: str) -> None:
-        self.items: list[list[Any]] = []
+        self.ids: list[str] = []
+        self.langs: list[str] = []
+        self.where: list[str] = []
+        self.keys = bytearray()
+        self.other: list[list[Any]] = []
         self._reader = reader
         self._version = version
-        self._forward = reader.on_skip
+        self.forward = reader.on_skip
 
     def skip(self, skip: Skip) -> None:
         if skip.reason == "duplicate" and skip.article_id:
-            self.items.append(["d", skip.article_id, skip.line])
+            self.other.append(["d", len(self.ids), skip.article_id, skip.line])
         else:
-            self.items.append(["s", skip.reason, skip.message, skip.line])
-        self._forward(skip)
+            self.other.append(["s", len(self.ids), skip.reason, skip.message, skip.line])
+        self.forward(skip)
 
     def article(self, article: Article) -> None:
-        key = article_key(article, self._version)
-        self.items.append(["a", article.id, article.lang, key.hex(),
-                           self._reader.seen[article.id]])
+        self.ids.append(article.id)
+        self.langs.append(article.lang)
+        self.where.append(self._reader.seen[article.id])
+        self.keys += article_key(article, self._version)
+
+    def manifest(self) -> bytes:
+        return _dumps({"ids": self.ids, "langs": self.langs, "where": self.where,
+                       "keys": self.keys.hex(), "other": self.other})
 
 
 def articles(paths: Iterable[str | Path], reader: ArticleReader, cache: ReportCache,
@@ -109,9 +128,9 @@ def articles(paths: Iterable[str | Path], reader: ArticleReader, cache: ReportCa
                 recorder.article(article)
                 yield article
         finally:
-            reader.on_skip = recorder._forward
+            reader.on_skip = recorder.forward
         if before is not None and stamp(path, version) == before:
-            fresh.append((row, before, _dumps(recorder.items)))
+            fresh.append((row, before, recorder.manifest()))
     log.info("files: %d read, %d unchanged and not read again", read, replayed)
     try:
         cache.put_files(fresh)
@@ -120,32 +139,74 @@ def articles(paths: Iterable[str | Path], reader: ArticleReader, cache: ReportCa
                     cache.path, exc)
 
 
+@dataclass(frozen=True, slots=True)
+class _Manifest:
+    """A stored manifest, checked: the article columns and the other entries."""
+
+    ids: list[str]
+    langs: list[str]
+    where: list[str]
+    keys: list[bytes]
+    # ("s", position, reason, message, line) or ("d", position, id, line)
+    other: list[tuple[Any, ...]]
+
+
+def _parse(manifest: bytes) -> _Manifest:
+    """The manifest's columns (ValueError, TypeError or KeyError when it is not one)."""
+    data = _loads(manifest)
+    ids, langs, where = data["ids"], data["langs"], data["where"]
+    raw = bytes.fromhex(data["keys"])
+    n = len(ids)
+    if not (type(ids) is type(langs) is type(where) is list and len(langs) == len(where) == n
+            and len(raw) == 20 * n):
+        raise ValueError("columns of different lengths")
+    if not all(type(x) is str for column in (ids, langs, where) for x in column):
+        raise TypeError("expected strings")
+    other = [_entry(item, n) for item in data["other"]]
+    return _Manifest(ids, langs, where, [raw[i:i + 20] for i in range(0, len(raw), 20)], other)
+
+
+def _entry(item: Any, articles: int) -> tuple[Any, ...]:
+    kind, position, line = item[0], item[1], item[-1]
+    if type(position) is not int or not 0 <= position <= articles:
+        raise ValueError("position")
+    if line is not None and type(line) is not int:
+        raise TypeError("line")
+    if kind == "d" and len(item) == 4 and type(item[2]) is str:
+        return ("d", position, item[2], line)
+    if kind == "s" and len(item) == 5 and type(item[2]) is str and type(item[3]) is str:
+        return ("s", position, item[2], item[3], line)
+    raise ValueError(f"not a manifest entry: {str(item)[:60]}")
+
+
 def _replay(manifest: bytes, name: str, reader: ArticleReader, cache: ReportCache,
             ) -> list[KnownArticle] | None:
     """The file's articles from its manifest, with its skips reported and its ids taken;
     None (and nothing done) when the manifest cannot stand for reading the file."""
     try:
-        items = [_item(item) for item in _loads(manifest)]
-    except (ValueError, TypeError, IndexError):
+        parsed = _parse(manifest)
+    except (ValueError, TypeError, KeyError, IndexError):
         log.debug("%s: unreadable manifest; reading the file", name)
         return None
-    if not _same_duplicates(items, reader.seen):
+    if not _same_duplicates(parsed, reader.seen):
         return None
-    reports = _cached_reports([item[3] for item in items if item[0] == "a"], cache)
+    reports = _cached_reports(parsed.keys, cache)
     if reports is None:
         log.debug("%s: reports missing from the cache; reading the file", name)
         return None
-    known: list[KnownArticle] = []
-    for item in items:
-        if item[0] == "a":
-            _, article_id, lang, key, where = item
-            reader.seen[article_id] = where
-            known.append(KnownArticle(article_id, lang, key, reports[key]))
-        elif item[0] == "d":
-            reader.duplicate(item[1], name, item[2])
+    done = 0
+    for entry in parsed.other:  # in order, so a duplicate names where its id was first read
+        position = entry[1]
+        reader.seen.update(zip(parsed.ids[done:position], parsed.where[done:position],
+                               strict=True))
+        done = position
+        if entry[0] == "d":
+            reader.duplicate(entry[2], name, entry[3])
         else:
-            reader.on_skip(Skip(name, item[1], item[2], item[3]))
-    return known
+            reader.on_skip(Skip(name, entry[2], entry[3], entry[4]))
+    reader.seen.update(zip(parsed.ids[done:], parsed.where[done:], strict=True))
+    return [KnownArticle(i, lang, key, reports[key])
+            for i, lang, key in zip(parsed.ids, parsed.langs, parsed.keys, strict=True)]
 
 
 def _cached_reports(keys: list[bytes], cache: ReportCache,
@@ -164,29 +225,11 @@ def _cached_reports(keys: list[bytes], cache: ReportCache,
         return None
 
 
-def _item(item: Any) -> tuple[Any, ...]:
-    """One manifest entry, checked (TypeError or ValueError when it is not one)."""
-    kind = item[0]
-    if kind == "a" and len(item) == 5 and all(isinstance(x, str) for x in item):
-        return ("a", item[1], item[2], bytes.fromhex(item[3]), item[4])
-    line = item[-1]
-    if line is not None and not isinstance(line, int):
-        raise TypeError("line")
-    if kind == "d" and len(item) == 3 and isinstance(item[1], str):
-        return ("d", item[1], line)
-    if kind == "s" and len(item) == 4 and isinstance(item[1], str) and isinstance(item[2], str):
-        return ("s", item[1], item[2], line)
-    raise ValueError(f"not a manifest entry: {str(item)[:60]}")
-
-
-def _same_duplicates(items: list[tuple[Any, ...]], seen: dict[str, str]) -> bool:
+def _same_duplicates(manifest: _Manifest, seen: dict[str, str]) -> bool:
     """True when each id of the manifest is new, or a duplicate, now as it was then."""
-    mine: set[str] = set()
-    for item in items:
-        if item[0] == "a":
-            if item[1] in seen or item[1] in mine:
-                return False
-            mine.add(item[1])
-        elif item[0] == "d" and item[1] not in seen and item[1] not in mine:
-            return False
-    return True
+    ids = manifest.ids
+    if len(set(ids)) != len(ids) or not seen.keys().isdisjoint(ids):
+        return False  # an article of the file would now be a duplicate
+    index = {article_id: i for i, article_id in enumerate(ids)}
+    return all(entry[2] in seen or index.get(entry[2], len(ids)) < entry[1]
+               for entry in manifest.other if entry[0] == "d")
