@@ -293,7 +293,7 @@ def _render_indexed(payload: dict, args: argparse.Namespace) -> tuple[str, int] 
                               frame=frame)
     except Exception as exc:  # a damaged index is only a slower render
         log.warning("%s: the render index is not usable (%s: %s); reading the file",
-                    args.events_file, type(exc).__name__, exc)
+                    args.events_file, type(exc).__name__, " ".join(str(exc).split())[:160])
         log.debug("render index", exc_info=True)
         return None
     return html, len(columns)

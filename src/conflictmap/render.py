@@ -220,10 +220,16 @@ class _ColumnsBuilder:
         self._actors: dict[tuple[str, str, str], int] = {}
         self._articles: dict[tuple[str, str, str, str], int] = {}
         self._quotes: dict[str, int] = {}
+        # Places and actors already seen, by identity (events share them): id -> (the object,
+        # kept alive so that its id is not reused, its index)
+        self._seen: dict[int, tuple[object, int]] = {}
         self._change = {c: i for i, c in enumerate(_CHANGES)}
         self._status = {s: i for i, s in enumerate(_STATUSES)}
 
     def place(self, p: Place) -> int:
+        seen = self._seen.get(id(p))
+        if seen is not None:
+            return seen[1]
         key = (p.id, p.name, p.kind.value, p.lat, p.lon)
         i = self._places.get(key)
         if i is None:
@@ -231,18 +237,23 @@ class _ColumnsBuilder:
             for name, value in zip(("place_id", "place_name", "place_kind", "place_lat",
                                     "place_lon"), key, strict=True):
                 self.cols[name].append(value)
+        self._seen[id(p)] = (p, i)
         return i
 
     def actor(self, a: Actor | None) -> int:
         """Actor index + 1 (0: none)."""
         if a is None:
             return 0
+        seen = self._seen.get(id(a))
+        if seen is not None:
+            return seen[1]
         key = (a.id, a.name, a.side)
         i = self._actors.get(key)
         if i is None:
             i = self._actors[key] = len(self.cols["actor_id"])
             for name, value in zip(("actor_id", "actor_name", "actor_side"), key, strict=True):
                 self.cols[name].append(value)
+        self._seen[id(a)] = (a, i + 1)
         return i + 1
 
     def add_events(self, events: Iterable[Event]) -> None:
