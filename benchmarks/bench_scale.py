@@ -223,7 +223,7 @@ def one_more(directory: Path, size: int) -> Path:
     return extra
 
 
-def bench_size(args: argparse.Namespace, size: int) -> None:
+def bench_size(args: argparse.Namespace, size: int) -> dict[str, dict[str, Any]]:
     directory = args.dir
     corpus, expected = ensure_corpus(directory, size)
     cache = directory / f"cache-{size}.sqlite"
@@ -249,11 +249,12 @@ def bench_size(args: argparse.Namespace, size: int) -> None:
         print(f"  {size:>7,} +1 article costs {share:.1%} of the {base} run "
               f"({results['+1']['wall_s']:.2f} s vs {results[base]['wall_s']:.2f} s)")
     if not args.skip_geotext:
-        geo = run_child("geotext", [corpus])
+        results["geotext"] = geo = run_child("geotext", [corpus])
         print(f"  {size:>7,} geotext  {geo['stream_s']:7.2f} s  "
               f"{geo['articles'] / geo['stream_s']:8,.0f} art/s (one process; index load "
               f"{geo['load_s']:.2f} s)  rss {geo['rss_main_mb']:.0f} MB  "
               f"cities found {geo['cities']:,}", flush=True)
+    return results
 
 
 def _extract_line(size: int, name: str, r: dict[str, Any]) -> str:
@@ -268,7 +269,7 @@ def _extract_line(size: int, name: str, r: dict[str, Any]) -> str:
             f"reports {r['reports']:,} events {r['events']:,}{recall}")
 
 
-def bench_render(args: argparse.Namespace) -> None:
+def bench_render(args: argparse.Namespace) -> float:
     from conflictmap.synthetic import write_event_store
 
     store = args.dir / f"events-{args.events}.geojson"
@@ -286,6 +287,43 @@ def bench_render(args: argparse.Namespace) -> None:
           f"`{' '.join(command)}` {wall:.2f} s; stages: read {stages['read_s']:.2f} s, "
           f"render {stages['render_s']:.2f} s, write {stages['write_s']:.2f} s "
           f"({stages['html_mb']:.1f} MB page), rss {stages['rss_main_mb']:.0f} MB")
+    return wall
+
+
+def targets(by_size: dict[int, dict[str, dict[str, Any]]], render_s: float | None) -> None:
+    """Issue 5's targets next to what this run measured (only those it measured)."""
+    rows: list[tuple[str, str, bool]] = []
+    big = max(by_size, default=0)
+    runs = by_size.get(big, {})
+    base = runs.get("full") or runs.get("cold")
+    if base:
+        rate = base["articles"] / base["stream_s"]
+        rows.append((f"extraction >= 5,000 art/s ({big:,} articles, "
+                     f"{'full' if 'full' in runs else 'cold'} run)", f"{rate:,.0f} art/s",
+                     rate >= 5000))
+        rows.append((f"peak memory (PSS) <= 500 MB at {big:,}", f"{base['pss_total_mb']:.0f} MB",
+                     base["pss_total_mb"] <= 500))
+        small = [n for n in by_size if n < big and (by_size[n].get("full")
+                                                   or by_size[n].get("cold"))]
+        if small:
+            n = max(small)
+            low = (by_size[n].get("full") or by_size[n]["cold"])["pss_total_mb"]
+            rows.append((f"memory flat from {n:,} to {big:,} (PSS within +25%)",
+                         f"{low:.0f} -> {base['pss_total_mb']:.0f} MB "
+                         f"({base['pss_total_mb'] / low - 1:+.0%})",
+                         base["pss_total_mb"] <= 1.25 * low))
+    if base and "+1" in runs:
+        share = runs["+1"]["wall_s"] / base["wall_s"]
+        rows.append((f"+1 article <= 5% of the full run at {big:,}",
+                     f"{share:.1%} ({runs['+1']['wall_s']:.2f} s)", share <= 0.05))
+    if render_s is not None:
+        rows.append(("re-render a date range from 100,000 events <= 2 s", f"{render_s:.2f} s",
+                     render_s <= 2.0))
+    if not rows:
+        return
+    print("targets (issue 5; wall-clock figures, so a loaded machine misses them):")
+    for what, got, ok in rows:
+        print(f"  {'met   ' if ok else 'MISSED'} {what}: {got}")
 
 
 def calibration() -> str:
@@ -325,10 +363,11 @@ def main() -> None:
           f"cpus {os.cpu_count()}, "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, dir {args.dir}, "
           f"{calibration()}")
-    for size in args.sizes:
-        bench_size(args, size)
-    if args.events:
-        bench_render(args)
+    by_size = {size: bench_size(args, size) for size in args.sizes}
+    render_s = bench_render(args) if args.events else None
+    if args.events != 100_000:
+        render_s = None  # the target is for a store of 100,000 events
+    targets(by_size, render_s)
     print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
           f"{calibration()}")
     if shutil.which("conflictmap") is None:
