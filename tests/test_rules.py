@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conflictmap.actors import ActorLexicon
 from conflictmap.errors import RulesError
@@ -139,3 +142,37 @@ def test_rules_required_literals_examples() -> None:
     assert may_match(seized, "ſeized")  # the engine folds "ſ" to "s", str.lower does not
     assert required(re.compile(r"\w+")) is None
     assert required(re.compile(r"(?:a|\d)b?")) is None
+
+
+def _scanner_texts(lang: str) -> list[str]:
+    rules = load_language(lang)
+    words = sorted({w for t in rules.triggers if t.required for w in t.required.words})
+    return [*_table_texts(), "ſeized Hama", "İngenomen", "", " ".join(words),
+            "".join(words), "namen namen", "tooktook control"]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_rules_scanner_equals_may_match_per_trigger(lang: str) -> None:
+    """One regex pass gives exactly the triggers whose literals a text holds."""
+    from conflictmap.rules.literals import may_match
+
+    rules = load_language(lang)
+    assert rules.scanner is not None
+    for text in _scanner_texts(lang):
+        lowered = text.lower()
+        expected = {i for i, t in enumerate(rules.triggers) if may_match(t.required, lowered)}
+        assert rules.scanner.candidates(lowered) == expected, text
+
+
+@given(words=st.lists(st.text(alphabet="abnmſ ", min_size=1, max_size=4), max_size=6),
+       text=st.text(alphabet="abnmſs İ", max_size=40))
+def test_rules_scanner_property(words: list[str], text: str) -> None:
+    """Requirements whose words overlap and nest ("a", "ab", "bab"), and the characters
+    the engine folds differently from str.lower: the scanner agrees with may_match."""
+    from conflictmap.rules.literals import Scanner, may_match, required
+
+    patterns = [re.compile(re.escape(w), re.IGNORECASE) for w in words]
+    requirements = [required(p) for p in patterns] + [None]
+    lowered = text.lower()
+    expected = {i for i, r in enumerate(requirements) if may_match(r, lowered)}
+    assert Scanner(requirements).candidates(lowered) == expected

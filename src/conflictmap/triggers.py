@@ -39,13 +39,16 @@ class Hit:
 Clause = tuple[int, int, list[Hit]]
 
 
-def clause_hits(rules: LanguageRules, text: str, s: int, e: int) -> list[Clause]:
-    """The clauses of a sentence with their surviving trigger hits (none for a question)."""
+def clause_hits(rules: LanguageRules, text: str, s: int, e: int,
+                candidates: frozenset[int] | None = None) -> list[Clause]:
+    """The clauses of a sentence with their surviving trigger hits (none for a question).
+    ``candidates``: the triggers whose literals the sentence holds, if known."""
     if text[s:e].rstrip("'\"”’» ").endswith("?"):
         return []
     out = []
     for seg_start, seg_end in segments(rules, text, s, e):
-        hits = surviving_hits(rules, text, seg_start, seg_end, (seg_start, seg_end) == (s, e))
+        hits = surviving_hits(rules, text, seg_start, seg_end, (seg_start, seg_end) == (s, e),
+                              candidates)
         if hits:
             out.append((seg_start, seg_end, hits))
     return out
@@ -56,9 +59,15 @@ def hot_sentences(rules: LanguageRules, text: str, spans: list[tuple[int, int]],
     """Sentence number -> clauses with surviving hits, for the sentences holding a keyword."""
     starts = [s for s, _ in spans]
     candidates = sorted({bisect_right(starts, p) - 1 for p in hot_words} - {-1})
-    hot = [i for i in candidates if fires(rules, text, *spans[i])]
-    clauses = {i: clause_hits(rules, text, *spans[i]) for i in hot}
-    return {i: c for i, c in clauses.items() if c}
+    out: dict[int, list[Clause]] = {}
+    for i in candidates:
+        s, e = spans[i]
+        triggers = literal_candidates(rules, text[s:e].lower())
+        if triggers and fires(rules, text, s, e, triggers):
+            found = clause_hits(rules, text, s, e, triggers)
+            if found:
+                out[i] = found
+    return out
 
 
 def hot_in_lines(rules: LanguageRules, text: str, hot_words: list[int],
@@ -80,18 +89,26 @@ def hot_in_lines(rules: LanguageRules, text: str, hot_words: list[int],
     return out
 
 
-def fires(rules: LanguageRules, text: str, s: int, e: int) -> bool:
+def literal_candidates(rules: LanguageRules, lowered: str) -> frozenset[int]:
+    """The indices of the triggers whose required literals ``lowered`` holds (only they
+    can match in it)."""
+    if rules.scanner is not None:
+        return rules.scanner.candidates(lowered)
+    return frozenset(i for i, t in enumerate(rules.triggers) if may_match(t.required, lowered))
+
+
+def fires(rules: LanguageRules, text: str, s: int, e: int,
+          candidates: frozenset[int] | None = None) -> bool:
     """True when some trigger matches in text[s:e] (before the checks).
 
     Each trigger is searched only where one of its required literals occurs: cheaper than
     the union of every trigger (``rules.any_trigger``), which tries each alternative at
     each position, and the same answer.
     """
-    lowered = text[s:e].lower()
-    if not may_match(rules.any_required, lowered):
-        return False
-    return any(t.pattern.search(text, s, e) is not None
-               for t in rules.triggers if may_match(t.required, lowered))
+    if candidates is None:
+        candidates = literal_candidates(rules, text[s:e].lower())
+    triggers = rules.triggers
+    return any(triggers[i].pattern.search(text, s, e) is not None for i in sorted(candidates))
 
 
 def segments(rules: LanguageRules, text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -101,15 +118,20 @@ def segments(rules: LanguageRules, text: str, s: int, e: int) -> list[tuple[int,
 
 
 def surviving_hits(rules: LanguageRules, text: str, seg_start: int, seg_end: int,
-          known_hot: bool = False) -> list[Hit]:
+                   known_hot: bool = False, candidates: frozenset[int] | None = None,
+                   ) -> list[Hit]:
     """Trigger matches in a clause that survive the checks, overlaps resolved by priority.
-    ``known_hot``: the clause is a whole sentence already known to hold a trigger."""
-    lowered = text[seg_start:seg_end].lower()
-    if not known_hot and not may_match(rules.any_required, lowered):
-        return []  # the per-trigger checks below would find nothing either
+    ``known_hot``: the clause is a whole sentence already known to hold a trigger;
+    ``candidates``: the triggers whose literals its sentence holds (a superset of the
+    clause's: a trigger searched in vain finds nothing)."""
+    if candidates is None:
+        lowered = text[seg_start:seg_end].lower()
+        if not known_hot and not may_match(rules.any_required, lowered):
+            return []  # the per-trigger checks below would find nothing either
+        candidates = literal_candidates(rules, lowered)
     found: list[tuple[int, int, Trigger]] = []
-    for trigger in rules.triggers:
-        if not may_match(trigger.required, lowered):
+    for number, trigger in enumerate(rules.triggers):
+        if number not in candidates:
             continue  # none of the words every match holds: no need to search
         for m in trigger.pattern.finditer(text, seg_start, seg_end):
             if any(m.end() > a and m.start() < b for a, b, _ in found):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from conflictmap.errors import RulesError
 from conflictmap.model import Change
-from conflictmap.rules.literals import Literals, required, union
+from conflictmap.rules.literals import Literals, Scanner, required, union
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +141,7 @@ class LanguageRules:
     demonyms: tuple[tuple[str, tuple[str, ...]], ...]
     digest: str
     any_required: Literals | None = None  # one of these is in every trigger match
+    scanner: Scanner | None = None  # which triggers' literals a sentence holds
 
 
 def trie_pattern(words: Iterable[str]) -> str:
@@ -346,6 +347,7 @@ def load_file(path: Path) -> LanguageRules:
         demonyms=_string_lists(source, data, "demonyms"),
         digest=hashlib.sha1(source.raw.encode("utf-8")).hexdigest(),
         any_required=union([t.required for t in triggers]),
+        scanner=Scanner([t.required for t in triggers]),
     )
 
 

@@ -100,3 +100,37 @@ def _item(op: object, av: object) -> Required:
         low, _, body = av  # type: ignore[misc]
         return _sequence(list(body)) if low >= 1 else None
     return None
+
+
+class Scanner:
+    """Which of several requirements a lower-cased text may meet, in one regex pass.
+
+    ``candidates(lowered)`` is exactly ``{i for i, r in enumerate(requirements) if
+    may_match(r, lowered)}``: a zero-width look-ahead tries every position and reports the
+    longest required word starting there; every shorter word starting there is a prefix of
+    it, so the words a found word contains (precomputed) complete the set.
+    """
+
+    __slots__ = ("_always", "_closure", "_pattern", "_unsafe", "_unsafe_any")
+
+    def __init__(self, requirements: list[Required]) -> None:
+        words = sorted({w for r in requirements if r is not None for w in r.words},
+                       key=lambda w: (-len(w), w))
+        self._pattern = (re.compile("(?=(" + "|".join(map(re.escape, words)) + "))")
+                         if words else None)
+        self._closure = {w: frozenset(i for i, r in enumerate(requirements)
+                                      if r is not None and any(x in w for x in r.words))
+                         for w in words}
+        self._always = frozenset(i for i, r in enumerate(requirements) if r is None)
+        self._unsafe = [(i, r.unsafe) for i, r in enumerate(requirements) if r is not None]
+        self._unsafe_any = frozenset().union(*(u for _, u in self._unsafe))
+
+    def candidates(self, lowered: str) -> frozenset[int]:
+        """The indices of the requirements ``lowered`` may meet."""
+        found = set(self._always)
+        if self._pattern is not None:
+            for word in set(self._pattern.findall(lowered)):
+                found |= self._closure[word]
+        if not self._unsafe_any.isdisjoint(lowered):
+            found.update(i for i, unsafe in self._unsafe if not unsafe.isdisjoint(lowered))
+        return frozenset(found)
