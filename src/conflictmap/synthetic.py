@@ -463,8 +463,9 @@ def synthetic_events(n: int, seed: int = 0, places: int = 2000):  # type: ignore
 
 
 def write_event_store(path: Path, n: int, seed: int = 0) -> None:
-    """events.geojson (or .jsonl) of ``n`` synthetic events, as conflictmap writes it."""
-    from conflictmap.store import write_geojson, write_jsonl
+    """events.geojson (with its render index, as ``conflictmap build`` writes them) or a
+    .jsonl of ``n`` synthetic events."""
+    from conflictmap.store import write_indexed_geojson, write_jsonl
 
-    writer = write_jsonl if path.suffix == ".jsonl" else write_geojson
+    writer = write_jsonl if path.suffix == ".jsonl" else write_indexed_geojson
     writer(list(synthetic_events(n, seed)), path)
