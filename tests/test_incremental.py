@@ -38,13 +38,15 @@ def _no_racy_wait(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture()
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the files a run opens (ArticleReader.read), in order."""
+    """The names of the files a run reads (ArticleReader.read), in order; "name@N" for a
+    JSON Lines file read from after its line N."""
     names: list[str] = []
     real = ArticleReader.read
 
-    def spy(self: ArticleReader, path: Path, name: str):  # type: ignore[no-untyped-def]
-        names.append(name)
-        return real(self, path, name)
+    def spy(self: ArticleReader, path: Path, name: str,  # type: ignore[no-untyped-def]
+            after: tuple[int, int] = (0, 0)):
+        names.append(name if after == (0, 0) else f"{name}@{after[1]}")
+        return real(self, path, name, after)
 
     monkeypatch.setattr(ArticleReader, "read", spy)
     return names
@@ -93,18 +95,66 @@ def test_incremental_a_new_file_is_the_only_one_read(tmp_path: Path, corpus: Pat
     assert result == _run([corpus], False, spec)
 
 
-def test_incremental_a_changed_file_is_read_again(tmp_path: Path, corpus: Path,
-                                                   opened: list[str]) -> None:
-    spec = TemplateSpec(version="changed")
+def _move_time(path: Path, seconds: int = 1) -> None:
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + seconds * 10**9))
+
+
+def test_incremental_lines_appended_are_the_only_ones_read(tmp_path: Path, corpus: Path,
+                                                          opened: list[str]) -> None:
+    spec = TemplateSpec(version="append")
     _run([corpus], tmp_path / "c.sqlite", spec)
     batch = corpus / "batch.jsonl"
     with batch.open("a", encoding="utf-8") as handle:
-        handle.write(make_article(8000, seed=5).json_line() + "\n")
+        handle.write(make_article(8000, seed=5).json_line() + "\n{broken\n")
     opened.clear()
     result = _run([corpus], tmp_path / "c.sqlite", spec)
-    assert opened == ["batch.jsonl"]
+    assert opened == ["batch.jsonl@32"]  # its 32 lines replayed, the two new ones read
     assert result == _run([corpus], False, spec)
-    assert result[2] == 71
+    assert result[2] == 71 and result[1] == {"json": 2, "date": 1}
+    opened.clear()
+    assert _run([corpus], tmp_path / "c.sqlite", spec) == result
+    assert opened == []
+
+
+@pytest.mark.parametrize("edit", ["earlier line", "no final newline", "shrunk", "same size"])
+def test_incremental_a_file_changed_otherwise_is_read_whole(
+        tmp_path: Path, corpus: Path, opened: list[str], edit: str) -> None:
+    spec = TemplateSpec(version=f"edit-{edit}")
+    batch = corpus / "batch.jsonl"
+    if edit == "no final newline":
+        batch.write_bytes(batch.read_bytes().rstrip(b"\n"))
+        _move_time(batch, -10)
+    _run([corpus], tmp_path / "c.sqlite", spec)
+    data = batch.read_bytes()
+    if edit == "earlier line":
+        data = data.replace(b'"syn5-0000900"', b'"syn5-0000999"') + b"\n"
+    elif edit == "no final newline":
+        data += b'"tail of the last line"}\n'
+    elif edit == "shrunk":
+        data = data[: data.rindex(b"\n", 0, len(data) - 1) + 1]
+    else:
+        data = data.replace(b'"syn5-0000900"', b'"syn5-0000999"')
+    batch.write_bytes(data)
+    _move_time(batch)
+    opened.clear()
+    assert _run([corpus], tmp_path / "c.sqlite", spec) == _run([corpus], False, spec)
+    assert opened[0] == "batch.jsonl"
+
+
+def test_incremental_an_appended_duplicate_is_skipped(tmp_path: Path,
+                                                      opened: list[str]) -> None:
+    folder = tmp_path / "dups"
+    folder.mkdir()
+    _write(folder / "a.jsonl", "first", "Kidal fell to Tuareg rebels.")
+    spec = TemplateSpec(version="append-dup")
+    _run([folder], tmp_path / "c.sqlite", spec)
+    with (folder / "a.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write('{"id": "first", "date": "2024-03-03", "text": "Rebels took Gao."}\n')
+    result = _run([folder], tmp_path / "c.sqlite", spec)
+    assert result == _run([folder], False, spec)
+    assert result[1] == {"duplicate": 1}
+    assert opened[-2] == "a.jsonl@1"
 
 
 def test_incremental_skips_are_reported_again(tmp_path: Path, corpus: Path,
@@ -242,3 +292,26 @@ def test_incremental_a_file_changed_just_now_is_read_again(
     opened.clear()
     assert _run([corpus], tmp_path / "c.sqlite", spec) == first
     assert len(opened) == 41
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(chunks=st.lists(st.lists(st.builds(lambda t, i: t % i, st.sampled_from(_LINES),
+                                          st.sampled_from("abcdef")), max_size=3),
+                       min_size=1, max_size=4))
+def test_incremental_appending_runs_equal_uncached_runs(
+        tmp_path_factory: pytest.TempPathFactory, chunks: list[list[str]]) -> None:
+    """A JSON Lines file that grows run after run (duplicates and bad lines included):
+    replaying its start and reading only its end gives what reading it whole gives."""
+    root = tmp_path_factory.mktemp("append")
+    folder, cache = root / "articles", root / "c.sqlite"
+    folder.mkdir()
+    path = folder / "feed.jsonl"
+    path.write_text(_LINES[0] % "start" + "\n", encoding="utf-8")
+    spec = TemplateSpec(version="append-steps")
+    assert _run([folder], cache, spec) == _run([folder], False, spec)
+    for chunk in chunks:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("".join(line + "\n" for line in chunk))
+        _move_time(path)
+        assert _run([folder], cache, spec) == _run([folder], False, spec)

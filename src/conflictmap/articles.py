@@ -275,10 +275,9 @@ def _json(text: str) -> object:
         raise ValueError("nested too deeply") from None
 
 
-def _lines(handle, limit: int) -> Iterator[tuple[int, bytes | None, int]]:
+def _lines(handle, limit: int, number: int = 0) -> Iterator[tuple[int, bytes | None, int]]:
     """(line number, bytes or None when longer than ``limit``, length) without ever holding
-    more than ``limit`` bytes of one line in memory."""
-    number = 0
+    more than ``limit`` bytes of one line in memory; ``number`` lines came before."""
     while True:
         raw = handle.readline(limit + 1)
         if not raw:
@@ -296,10 +295,11 @@ def _lines(handle, limit: int) -> Iterator[tuple[int, bytes | None, int]]:
         yield number, None, size
 
 
-def _read_json_lines(path: Path, name: str, on_skip: SkipHandler
+def _read_json_lines(path: Path, name: str, on_skip: SkipHandler, after: Resume = (0, 0),
                      ) -> Iterator[tuple[Article, int | None]]:
     with path.open("rb") as handle:
-        for number, raw, size in _lines(handle, MAX_ARTICLE_BYTES):
+        handle.seek(after[0])
+        for number, raw, size in _lines(handle, MAX_ARTICLE_BYTES, after[1]):
             if raw is None or size > MAX_ARTICLE_BYTES:
                 on_skip(Skip(name, "size", f"line is {size:,} bytes, over the "
                              f"{MAX_ARTICLE_BYTES:,}-byte article limit", number))
@@ -317,7 +317,11 @@ def _read_json_lines(path: Path, name: str, on_skip: SkipHandler
                              number))
 
 
-def _read_file(path: Path, name: str, on_skip: SkipHandler
+Resume = tuple[int, int]
+"""Where to go on reading a JSON Lines file: (byte offset, lines before it)."""
+
+
+def _read_file(path: Path, name: str, on_skip: SkipHandler, after: Resume = (0, 0),
                ) -> Iterator[tuple[Article, int | None]]:
     info = path.stat()
     if not stat.S_ISREG(info.st_mode):
@@ -325,9 +329,11 @@ def _read_file(path: Path, name: str, on_skip: SkipHandler
         on_skip(Skip(name, "special", "not a regular file (a pipe, socket or device), "
                      "expected an article file"))
         return
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        yield from _read_json_lines(path, name, on_skip)
+    if is_json_lines(path):
+        yield from _read_json_lines(path, name, on_skip, after)
         return
+    if after != (0, 0):
+        raise ValueError(f"{name}: only a JSON Lines file is read from an offset")
     if info.st_size == 0:
         on_skip(Skip(name, "empty", "empty file, expected a dated article"))
         return
@@ -368,6 +374,11 @@ def _read_file(path: Path, name: str, on_skip: SkipHandler
 def _listing(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if not any(
         part.startswith(".") for part in p.relative_to(root).parts))
+
+
+def is_json_lines(path: Path) -> bool:
+    """True for a JSON Lines file (one article per line)."""
+    return path.suffix.lower() in (".jsonl", ".ndjson")
 
 
 def _expand(paths: Iterable[str | Path], on_skip: SkipHandler) -> Iterator[tuple[Path, str]]:
@@ -431,11 +442,12 @@ class ArticleReader:
         self.seen[article_id] = name if line is None else f"{name}:{line}"
         return False
 
-    def read(self, path: Path, name: str) -> Iterator[Article]:
-        """The usable articles of one file; everything else goes to ``on_skip``."""
+    def read(self, path: Path, name: str, after: Resume = (0, 0)) -> Iterator[Article]:
+        """The usable articles of one file; everything else goes to ``on_skip``.
+        ``after``: for a JSON Lines file, the (byte offset, line number) to go on from."""
         handler = self.on_skip
         try:
-            for article, line in _read_file(path, name, handler):
+            for article, line in _read_file(path, name, handler, after):
                 if not self.duplicate(article.id, name, line):
                     yield article
         except ArticleError as exc:

@@ -190,11 +190,11 @@ class ReportCache:
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO reports (key, blob) VALUES (?, ?)", rows)
 
-    def get_file(self, path: str, stamp: bytes) -> bytes | None:
-        """The manifest stored for the file at ``path`` if its stamp is still ``stamp``."""
+    def get_file(self, path: str) -> tuple[bytes, bytes] | None:
+        """(stamp, manifest) stored for the file at ``path``, if any."""
         row = self._db.execute("SELECT stamp, manifest FROM files WHERE path = ?",
                                (path,)).fetchone()
-        return bytes(row[1]) if row is not None and bytes(row[0]) == stamp else None
+        return (bytes(row[0]), bytes(row[1])) if row is not None else None
 
     def put_files(self, rows: Iterable[tuple[str, bytes, bytes]]) -> None:
         """Store (path, stamp, manifest) rows in one transaction; one row per path."""

@@ -13,7 +13,9 @@ reports are still cached, and no id became, or stopped being, a duplicate of ano
 (a file added or removed before it). Otherwise the file is read as usual. A file that
 changes while it is read, or changed less than ``RACY_NS`` ago, gets no manifest. So
 adding one article file to a corpus of a hundred thousand reads that one file, and
-changing a rules or gazetteer file (a new version) reads everything again.
+changing a rules or gazetteer file (a new version) reads everything again. A JSON Lines file that only grew (the bytes it had are
+the same, by their hash, and ended with a line break) is replayed up to where it ended
+and read from there, so appending one article to a feed of a hundred thousand reads it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conflictmap.articles import ArticleReader, Skip
+from conflictmap.articles import ArticleReader, Skip, is_json_lines
 from conflictmap.cache import ReportCache, _dumps, _loads, article_key, decode_events
 from conflictmap.model import Article, Event
 
@@ -50,19 +52,61 @@ class KnownArticle:
     reports: tuple[Event, ...]
 
 
-def stamp(path: Path, version: str) -> bytes | None:
-    """What identifies this state of the file (None when it cannot be stat'ed, or when it
-    changed so recently that a change within the same clock tick could keep its stamp)."""
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """A file as stat() sees it: its stamp, size, and whether it is settled (unchanged for
+    RACY_NS, so that a later change moves its stamp)."""
+
+    stamp: bytes
+    size: int
+    settled: bool
+
+
+def file_state(path: Path, version: str) -> FileState | None:
+    """The file's state now (None when it cannot be stat'ed)."""
     try:
         info = path.stat()
     except OSError:
         return None
-    if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) < RACY_NS:
-        return None  # "racy": read it this time, trust its stamp from the next run on
     parts = (MANIFEST, version, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
              info.st_dev, info.st_mode)
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"),
-                           digest_size=16).digest()
+    digest = hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"),
+                             digest_size=16).digest()
+    settled = time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) >= RACY_NS
+    return FileState(digest, info.st_size, settled)
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """What the first ``size`` bytes of a JSON Lines file hold: their hash, their number
+    of lines, and whether they end with a line break (so that lines appended after them
+    are new lines)."""
+
+    size: int
+    digest: str
+    lines: int
+    complete: bool
+
+
+def content(path: Path, size: int, upto: int | None = None,
+            ) -> tuple[Content | None, Content | None]:
+    """(the file's first ``upto`` bytes, its first ``size`` bytes), hashed in one pass; None
+    for a part the file no longer holds."""
+    digest = hashlib.blake2b(digest_size=20)
+    lines, last, done = 0, b"", 0
+    found: dict[int, Content] = {}
+    with path.open("rb") as handle:
+        for mark in sorted({size} | ({upto} if upto is not None else set())):
+            while done < mark:
+                chunk = handle.read(min(1 << 20, mark - done))
+                if not chunk:
+                    return found.get(upto) if upto is not None else None, None
+                digest.update(chunk)
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+                done += len(chunk)
+            found[mark] = Content(mark, digest.hexdigest(), lines, last in (b"", b"\n"))
+    return (found.get(upto) if upto is not None else None), found.get(size)
 
 
 def file_id(path: Path, name: str) -> str:
@@ -76,12 +120,14 @@ class _Recorder:
     duplicate (``["d", position, id, line]``), ``position`` being the number of articles
     before it."""
 
-    def __init__(self, reader: ArticleReader, version: str) -> None:
-        self.ids: list[str] = []
-        self.langs: list[str] = []
-        self.where: list[str] = []
-        self.keys = bytearray()
-        self.other: list[list[Any]] = []
+    def __init__(self, reader: ArticleReader, version: str,
+                 before: _Manifest | None = None) -> None:
+        """``before``: the manifest of the file's first part, which reading goes on from."""
+        self.ids: list[str] = list(before.ids) if before else []
+        self.langs: list[str] = list(before.langs) if before else []
+        self.where: list[str] = list(before.where) if before else []
+        self.keys = bytearray(b"".join(before.keys)) if before else bytearray()
+        self.other: list[list[Any]] = [list(e) for e in before.other] if before else []
         self._reader = reader
         self._version = version
         self.forward = reader.on_skip
@@ -99,44 +145,76 @@ class _Recorder:
         self.where.append(self._reader.seen[article.id])
         self.keys += article_key(article, self._version)
 
-    def manifest(self) -> bytes:
-        return _dumps({"ids": self.ids, "langs": self.langs, "where": self.where,
-                       "keys": self.keys.hex(), "other": self.other})
+    def manifest(self, whole: Content | None = None) -> bytes:
+        """The manifest; ``whole``: for a JSON Lines file, what it held when read."""
+        data: dict[str, Any] = {"ids": self.ids, "langs": self.langs, "where": self.where,
+                                "keys": self.keys.hex(), "other": self.other}
+        if whole is not None:
+            data["content"] = [whole.size, whole.digest, whole.lines, whole.complete]
+        return _dumps(data)
 
 
 def articles(paths: Iterable[str | Path], reader: ArticleReader, cache: ReportCache,
              version: str) -> Iterator[Article | KnownArticle]:
     """Every article of ``paths`` in reading order: read from the files that changed since
-    the last run, replayed from their manifests for the rest. Manifests of the files read
+    the last run, replayed from their manifests for the rest; a JSON Lines file that only
+    grew is replayed up to where it ended and read from there. Manifests of the files read
     are stored when the stream is exhausted."""
     fresh: list[tuple[str, bytes, bytes]] = []
-    replayed = read = 0
+    counts = {"read": 0, "unchanged": 0, "appended to": 0}
     for path, name in reader.files(paths):
         row = file_id(path, name)
-        before = stamp(path, version)
-        manifest = cache.get_file(row, before) if before is not None else None
-        known = _replay(manifest, name, reader, cache) if manifest is not None else None
-        if known is not None:
-            replayed += 1
-            yield from known
-            continue
-        read += 1
+        state = file_state(path, version)
+        stored = cache.get_file(row) if state is not None else None
+        before = _parse(stored[1], name) if stored is not None else None
+        whole: Content | None = None
+        after = (0, 0)
         recorder = _Recorder(reader, version)
+        if state is not None and stored is not None and before is not None:
+            if stored[0] == state.stamp:
+                known = _replay(before, name, reader, cache)
+                if known is not None:
+                    counts["unchanged"] += 1
+                    yield from known
+                    continue
+            elif (grown := _grown(path, state, before)) is not None:
+                known = _replay(before, name, reader, cache)
+                if known is not None:
+                    yield from known
+                    counts["appended to"] += 1
+                    whole, after = grown, (before.content.size, before.content.lines)
+                    recorder = _Recorder(reader, version, before)
+        if after == (0, 0):
+            counts["read"] += 1
         reader.on_skip = recorder.skip
         try:
-            for article in reader.read(path, name):
+            for article in reader.read(path, name, after):
                 recorder.article(article)
                 yield article
         finally:
             reader.on_skip = recorder.forward
-        if before is not None and stamp(path, version) == before:
-            fresh.append((row, before, recorder.manifest()))
-    log.info("files: %d read, %d unchanged and not read again", read, replayed)
+        if state is not None and state.settled and file_state(path, version) == state:
+            if whole is None and is_json_lines(path):
+                whole = content(path, state.size)[1]
+            fresh.append((row, state.stamp, recorder.manifest(whole)))
+    log.info("files: %s", ", ".join(f"{n} {what}" for what, n in counts.items()))
     try:
         cache.put_files(fresh)
     except Exception as exc:  # a full disk or a locked file costs only the next run's speed
         log.warning("%s: cannot store file manifests (%s); the next run reads every file",
                     cache.path, exc)
+
+
+def _grown(path: Path, state: FileState, before: _Manifest) -> Content | None:
+    """What the JSON Lines file holds now, when it is what it was plus lines appended."""
+    old = before.content
+    if old is None or not old.complete or state.size <= old.size or not is_json_lines(path):
+        return None
+    try:
+        head, whole = content(path, state.size, old.size)
+    except OSError:
+        return None
+    return whole if head is not None and head.digest == old.digest else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,11 +227,20 @@ class _Manifest:
     keys: list[bytes]
     # ("s", position, reason, message, line) or ("d", position, id, line)
     other: list[tuple[Any, ...]]
+    content: Content | None  # what a JSON Lines file held
 
 
-def _parse(manifest: bytes) -> _Manifest:
+def _parse(manifest: bytes, name: str) -> _Manifest | None:
+    """The manifest's columns, or None when it is not one."""
+    try:
+        return _columns(_loads(manifest))
+    except (ValueError, TypeError, KeyError, IndexError):
+        log.debug("%s: unreadable manifest; reading the file", name)
+        return None
+
+
+def _columns(data: Any) -> _Manifest:
     """The manifest's columns (ValueError, TypeError or KeyError when it is not one)."""
-    data = _loads(manifest)
     ids, langs, where = data["ids"], data["langs"], data["where"]
     raw = bytes.fromhex(data["keys"])
     n = len(ids)
@@ -163,7 +250,15 @@ def _parse(manifest: bytes) -> _Manifest:
     if not all(type(x) is str for column in (ids, langs, where) for x in column):
         raise TypeError("expected strings")
     other = [_entry(item, n) for item in data["other"]]
-    return _Manifest(ids, langs, where, [raw[i:i + 20] for i in range(0, len(raw), 20)], other)
+    known = data.get("content")
+    if known is not None:
+        size, digest, lines, complete = known
+        if not (type(size) is int and type(digest) is str and type(lines) is int
+                and type(complete) is bool):
+            raise TypeError("content")
+        known = Content(size, digest, lines, complete)
+    return _Manifest(ids, langs, where, [raw[i:i + 20] for i in range(0, len(raw), 20)], other,
+                     known)
 
 
 def _entry(item: Any, articles: int) -> tuple[Any, ...]:
@@ -179,15 +274,10 @@ def _entry(item: Any, articles: int) -> tuple[Any, ...]:
     raise ValueError(f"not a manifest entry: {str(item)[:60]}")
 
 
-def _replay(manifest: bytes, name: str, reader: ArticleReader, cache: ReportCache,
+def _replay(parsed: _Manifest, name: str, reader: ArticleReader, cache: ReportCache,
             ) -> list[KnownArticle] | None:
     """The file's articles from its manifest, with its skips reported and its ids taken;
     None (and nothing done) when the manifest cannot stand for reading the file."""
-    try:
-        parsed = _parse(manifest)
-    except (ValueError, TypeError, KeyError, IndexError):
-        log.debug("%s: unreadable manifest; reading the file", name)
-        return None
     if not _same_duplicates(parsed, reader.seen):
         return None
     reports = _cached_reports(parsed.keys, cache)
