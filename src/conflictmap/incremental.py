@@ -13,9 +13,10 @@ reports are still cached, and no id became, or stopped being, a duplicate of ano
 (a file added or removed before it). Otherwise the file is read as usual. A file that
 changes while it is read, or changed less than ``RACY_NS`` ago, gets no manifest. So
 adding one article file to a corpus of a hundred thousand reads that one file, and
-changing a rules or gazetteer file (a new version) reads everything again. A JSON Lines file that only grew (the bytes it had are
-the same, by their hash, and ended with a line break) is replayed up to where it ended
-and read from there, so appending one article to a feed of a hundred thousand reads it.
+changing a rules or gazetteer file (a new version) reads everything again. A JSON Lines
+file that only grew (the bytes it had are the same, by their hash, and ended with a line
+break) is replayed up to where it ended and read from there, so appending one article to
+a feed of a hundred thousand reads that one line.
 """
 
 from __future__ import annotations
