@@ -307,13 +307,20 @@ def _cached_reports(keys: list[bytes], cache: ReportCache,
     The reports are decoded now rather than as they stream: a run keeps every report
     until consolidation anyway, so this costs no memory at the peak.
     """
-    blobs = cache.get_many(keys)
-    if len(blobs) != len(set(keys)):
-        return None
-    try:
-        return {key: tuple(decode_events(blob)) for key, blob in blobs.items()}
-    except ValueError:
-        return None
+    reports: dict[bytes, tuple[Event, ...]] = {}
+    for i in range(0, len(keys), _CHUNK):  # a chunk's blobs at a time, not the file's
+        chunk = keys[i:i + _CHUNK]
+        blobs = cache.get_many(chunk)
+        if len(blobs) != len(set(chunk)):
+            return None
+        try:
+            reports.update((key, tuple(decode_events(blob))) for key, blob in blobs.items())
+        except ValueError:
+            return None
+    return reports
+
+
+_CHUNK = 2000
 
 
 def _same_duplicates(manifest: _Manifest, seen: dict[str, str]) -> bool:
