@@ -108,7 +108,8 @@ class Scanner:
     ``candidates(lowered)`` is exactly ``{i for i, r in enumerate(requirements) if
     may_match(r, lowered)}``: a zero-width look-ahead tries every position and reports the
     longest required word starting there; every shorter word starting there is a prefix of
-    it, so the words a found word contains (precomputed) complete the set.
+    it, so the words a found word contains (precomputed) complete the set. The words are
+    one regex factored by common prefixes, so each position tries one branch per letter.
     """
 
     __slots__ = ("_always", "_closure", "_pattern", "_unsafe", "_unsafe_any")
@@ -116,8 +117,7 @@ class Scanner:
     def __init__(self, requirements: list[Required]) -> None:
         words = sorted({w for r in requirements if r is not None for w in r.words},
                        key=lambda w: (-len(w), w))
-        self._pattern = (re.compile("(?=(" + "|".join(map(re.escape, words)) + "))")
-                         if words else None)
+        self._pattern = re.compile(f"(?=({_trie(words)}))") if words else None
         self._closure = {w: frozenset(i for i, r in enumerate(requirements)
                                       if r is not None and any(x in w for x in r.words))
                          for w in words}
@@ -134,3 +134,23 @@ class Scanner:
         if not self._unsafe_any.isdisjoint(lowered):
             found.update(i for i, unsafe in self._unsafe if not unsafe.isdisjoint(lowered))
         return frozenset(found)
+
+
+def _trie(words: list[str]) -> str:
+    """A regex matching exactly these strings, factored by common prefixes; greedy, so at a
+    position it matches the longest of them that starts there."""
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_body(root)
+
+
+def _trie_body(node: dict[str, dict]) -> str:
+    branches = [re.escape(ch) + _trie_body(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
