@@ -54,6 +54,10 @@ def test_text_lines_split_alone_give_the_whole_texts_spans(text: str) -> None:
         position = end + 1
     assert pieces == sentence_spans(text)
     assert sentence_spans_by_line(text, {}) == sentence_spans(text)
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    for chosen in (starts[::2], starts[1::2], starts[-1:], starts):
+        split = {a: sentence_spans(text, *line_bounds(text, a)) for a in chosen}
+        assert sentence_spans_by_line(text, split) == sentence_spans(text), chosen
 
 
 _PIECES = [*"aB. !?…\n\t\"'”)(“-[Dr.A1", "Mr. ", ". -\n", ". (\n\nX"]

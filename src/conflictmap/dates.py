@@ -186,6 +186,8 @@ def _relative(key: str, match: re.Match[str], words: DateWords,
 def _explicit(compiled: _Compiled, sentence: str, period: Interval) -> list[DateMention]:
     words = compiled.words
     found: list[DateMention] = []
+    if _DIGIT.search(sentence) is None:  # every pattern but a bare month needs a digit
+        return _bare_months(compiled, sentence, period, found)
     for m in compiled.full_date.finditer(sentence):
         month = _month_number(words, m.group("m") or m.group("m2"))
         day = int(m.group("d") or m.group("d2"))
@@ -200,15 +202,25 @@ def _explicit(compiled: _Compiled, sentence: str, period: Interval) -> list[Date
         start, end = _month_span(int(m.group("y")), _month_number(words, m.group("m")))
         interval = Interval.spanning(*_qualified(m, start, end))
         found.append(DateMention(m.start(), m.end(), interval, True))
-    for m in compiled.bare_month.finditer(sentence):
-        month = _month_number(words, m.group("m"))
-        start, end = _month_span(_guess_year(month, 1, period), month)
-        interval = Interval.spanning(*_qualified(m, start, end))
-        found.append(DateMention(m.start(), m.end(), interval, True))
+    _bare_months(compiled, sentence, period, found)
     for m in compiled.year.finditer(sentence):
         year = int(m.group("y"))
         start, end = _qualified(m, date(year, 1, 1), date(year, 12, 31))
         found.append(DateMention(m.start(), m.end(), Interval.spanning(start, end), True))
+    return found
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _bare_months(compiled: _Compiled, sentence: str, period: Interval,
+                 found: list[DateMention]) -> list[DateMention]:
+    """Append the months named without a day or year ("in maart", "begin december")."""
+    for m in compiled.bare_month.finditer(sentence):
+        month = _month_number(compiled.words, m.group("m"))
+        start, end = _month_span(_guess_year(month, 1, period), month)
+        interval = Interval.spanning(*_qualified(m, start, end))
+        found.append(DateMention(m.start(), m.end(), interval, True))
     return found
 
 

@@ -101,11 +101,14 @@ def sentence_spans_by_line(text: str,
                            split: dict[int, list[tuple[int, int]]]) -> list[tuple[int, int]]:
     """``sentence_spans(text)``, reusing the lines already split (line start -> spans)."""
     spans: list[tuple[int, int]] = []
-    start, size = 0, len(text)
-    while start <= size:
+    size = len(text)
+    block = 0  # the start of the lines not split yet, split together as one block
+    for start in sorted(split):
+        if start > block:
+            spans.extend(sentence_spans(text, block, start - 1))
+        spans.extend(split[start])
         end = text.find("\n", start)
-        end = size if end < 0 else end
-        done = split.get(start)
-        spans.extend(done if done is not None else sentence_spans(text, start, end))
-        start = end + 1
+        block = size + 1 if end < 0 else end + 1
+    if block <= size:
+        spans.extend(sentence_spans(text, block, size))
     return spans
