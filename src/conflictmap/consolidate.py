@@ -16,6 +16,7 @@ _STATUS_RANK = {Status.REPORTED: 0, Status.CLAIMED: 1, Status.DISPUTED: 2}
 # A withdrawal this many days before a capture of the same place is part of that capture
 # ("the army left on Saturday; the rebels entered on Sunday").
 WITHDRAWAL_LEAD_DAYS = 3
+_LEAD = timedelta(days=WITHDRAWAL_LEAD_DAYS)
 
 
 def _close_in_time(a: Event | _Group, b: Event) -> bool:
@@ -57,8 +58,8 @@ class _Group:
     """Reports of one change being merged: the merged fields so far, without building an
     Event (and hashing its id) at every merge; :meth:`event` builds it once."""
 
-    __slots__ = ("actor", "change", "confidence", "first", "geo_precision", "losing_actor",
-                 "merged", "period", "place", "seen", "sources", "status")
+    __slots__ = ("actor", "change", "confidence", "first", "geo_precision", "horizon",
+                 "losing_actor", "merged", "period", "place", "seen", "sources", "status")
 
     def __init__(self, first: Event) -> None:
         self.first = first
@@ -70,9 +71,10 @@ class _Group:
         self.actor = first.actor
         self.losing_actor = first.losing_actor
         self.sources = list(first.sources)
-        self.seen = {(s.article, s.start, s.end) for s in first.sources}
+        self.seen: set[tuple[str, int, int]] | None = None  # made at the first merge
         self.confidence = first.confidence
         self.geo_precision = first.geo_precision
+        self.horizon = first.period.end + _LEAD  # the last start a report may have to join
 
     def add(self, b: Event) -> None:
         """Merge report ``b`` in (the first report's fields win where they tie)."""
@@ -82,12 +84,15 @@ class _Group:
         else:
             period = self.period.intersect(b.period) or self.period
         self.period = period
+        self.horizon = period.end + _LEAD
         # A precise change type wins over a vaguer one (capture over withdrawal).
         if self.change is Change.WITHDRAWAL:
             self.change = b.change
         self.status = min(self.status, b.status, key=_STATUS_RANK.__getitem__)
         self.actor = _named(self.actor, b.actor)
         self.losing_actor = _named(self.losing_actor, b.losing_actor)
+        if self.seen is None:
+            self.seen = {(s.article, s.start, s.end) for s in self.sources}
         for source in b.sources:
             where = (source.article, source.start, source.end)
             if where not in self.seen:
@@ -121,11 +126,11 @@ def _merge_place(reports: list[Event]) -> list[Event]:
     are dropped from the scan: linear in the reports rather than quadratic.
     """
     reports.sort(key=lambda e: (e.period.start, e.period.end, e.id))
-    lead = timedelta(days=WITHDRAWAL_LEAD_DAYS)
     groups: list[_Group] = []
     live: list[int] = []
     for report in reports:
-        live = [i for i in live if groups[i].period.end + lead >= report.period.start]
+        start = report.period.start
+        live = [i for i in live if groups[i].horizon >= start]
         for i in live:
             if _same_change(groups[i], report):
                 groups[i].add(report)
