@@ -122,3 +122,30 @@ def test_engines_cache_version_is_the_built_version(overrides: str | None) -> No
     root = Path(__file__).resolve().parents[1]
     spec = ExtractorSpec(str(root / overrides) if overrides else None)
     assert spec.cache_version() == spec.build()[1]
+
+
+def test_engines_a_pool_starts_only_for_a_second_batch() -> None:
+    """The first batch to extract runs in this process: a run that adds a few articles to
+    a cached corpus forks no workers; the second batch starts the pool. Same outcomes."""
+    from conflictmap.synthetic import make_article
+
+    spec = TemplateSpec(version="first-serial")
+    articles = [_article(make_article(i, seed=3)) for i in range(6)]
+    serial = make_engine(spec, jobs=1)
+    expected = [serial.submit(articles[:3])(), serial.submit(articles[3:])()]
+    serial.close()
+    engine = make_engine(spec, jobs=2)
+    try:
+        first = engine.submit(articles[:3])
+        assert not engine.started
+        second = engine.submit(articles[3:])
+        assert engine.started
+        assert [first(), second()] == expected
+    finally:
+        engine.close()
+
+
+def _article(synthetic):  # type: ignore[no-untyped-def]
+    from conflictmap.articles import parse_text
+
+    return parse_text(synthetic.id, synthetic.text_file(), synthetic.id)

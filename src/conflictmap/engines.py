@@ -233,11 +233,16 @@ def local_cluster(workers: int):  # type: ignore[no-untyped-def]
 
 class LazyEngine:
     """Starts its engine on the first batch that needs extracting, so a fully cached run
-    forks no workers and starts no cluster."""
+    forks no workers and starts no cluster. With ``first``, the first such batch goes to
+    that engine (the serial one) and the pool starts only at the second: a run that adds
+    a few articles to a cached corpus forks nothing (every engine gives the same events)."""
 
-    def __init__(self, start: Callable[[], Engine]) -> None:
+    def __init__(self, start: Callable[[], Engine],
+                 first: Callable[[], Engine] | None = None) -> None:
         self._start = start
+        self._first = first
         self._engine: Engine | None = None
+        self._serial: Engine | None = None
 
     @property
     def window(self) -> int:
@@ -248,13 +253,17 @@ class LazyEngine:
         return self._engine is not None
 
     def submit(self, articles: Sequence[Article]) -> Pending:
+        if self._engine is None and self._first is not None and self._serial is None:
+            self._serial = self._first()
+            return self._serial.submit(articles)
         if self._engine is None:
             self._engine = self._start()
         return self._engine.submit(articles)
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.close()
+        for engine in (self._serial, self._engine):
+            if engine is not None:
+                engine.close()
 
     def terminate(self) -> None:
         if self._engine is not None:
@@ -284,7 +293,7 @@ def make_engine(spec: Spec, *, jobs: int | None = None, engine: str = "local",
         raise ConfigurationError("--scheduler needs --engine dask")
     if jobs == 1:
         return LazyEngine(lambda: SerialEngine(spec))
-    return LazyEngine(lambda: PoolEngine(spec, jobs))
+    return LazyEngine(lambda: PoolEngine(spec, jobs), first=lambda: SerialEngine(spec))
 
 
 def resolve_jobs(jobs: int | None) -> int:
