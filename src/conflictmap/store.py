@@ -319,7 +319,9 @@ def dump_jsonl(events: Iterable[Event], handle: TextIO) -> int:
 
 def dump_geojson(events: Iterable[Event], handle: TextIO) -> None:
     collection = {"type": "FeatureCollection", "features": [_feature(e) for e in events]}
-    json.dump(collection, handle, ensure_ascii=False)
+    # dumps, not dump: json.dump streams through the pure-Python encoder (same text, ~5x
+    # slower); the C encoder makes the whole text at once.
+    handle.write(json.dumps(collection, ensure_ascii=False))
     handle.write("\n")
 
 
