@@ -21,15 +21,6 @@ from conflictmap.synthetic import TemplateSpec, make_article, write_folder
 
 
 @pytest.fixture(autouse=True)
-def _plain_logging(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Undo the CLI's logging setup (other tests run main()) so caplog sees our records."""
-    logger = logging.getLogger("conflictmap")
-    monkeypatch.setattr(logger, "handlers", [])
-    monkeypatch.setattr(logger, "propagate", True)
-    monkeypatch.setattr(logger, "level", logging.NOTSET)
-
-
-@pytest.fixture(autouse=True)
 def _no_racy_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     """Trust a file's stamp at once (a real run waits until the file is 2 s old); tests that
     rewrite a file also move its modification time, so no two states share a stamp."""
