@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from conflictmap import incremental
 from conflictmap.articles import ArticleReader
+from conflictmap.engines import worker_extractor
 from conflictmap.pipeline import RunLog, collect_events
 from conflictmap.store import dump_jsonl
 from conflictmap.synthetic import TemplateSpec, make_article, write_folder
@@ -306,3 +307,27 @@ def test_incremental_appending_runs_equal_uncached_runs(
             handle.write("".join(line + "\n" for line in chunk))
         _move_time(path)
         assert _run([folder], cache, spec) == _run([folder], False, spec)
+
+
+def test_incremental_an_appended_file_under_new_rules_is_read_whole(
+        tmp_path: Path, corpus: Path, opened: list[str]) -> None:
+    """Lines appended after the rules changed: the old lines' cached reports are of the old
+    rules, so the file is read (and extracted) whole, not replayed."""
+    _run([corpus], tmp_path / "c.sqlite", TemplateSpec(version="rules-1"))
+    batch = corpus / "batch.jsonl"
+    with batch.open("a", encoding="utf-8") as handle:
+        handle.write(make_article(8100, seed=5).json_line() + "\n")
+    _move_time(batch)
+    spec = TemplateSpec(version="rules-2")
+    opened.clear()
+    before = worker_extractor(spec)[0].calls if spec in _built() else 0
+    result = _run([corpus], tmp_path / "c.sqlite", spec)
+    assert "batch.jsonl" in opened and not any("@" in name for name in opened)
+    assert worker_extractor(spec)[0].calls - before == 71
+    assert result == _run([corpus], False, spec)
+
+
+def _built() -> dict:  # type: ignore[type-arg]
+    from conflictmap.engines import _BUILT
+
+    return _BUILT

@@ -36,7 +36,7 @@ from conflictmap.model import Article, Event
 
 log = logging.getLogger(__name__)
 
-MANIFEST = 2  # bump when the manifest's form changes
+MANIFEST = 3  # bump when the manifest's form changes
 RACY_NS = 2_000_000_000
 """A file changed less than this long ago gets no manifest yet: file times come from a
 coarse clock (a few ms), so two writes of the same size within one tick could share a
@@ -148,7 +148,8 @@ class _Recorder:
 
     def manifest(self, whole: Content | None = None) -> bytes:
         """The manifest; ``whole``: for a JSON Lines file, what it held when read."""
-        data: dict[str, Any] = {"ids": self.ids, "langs": self.langs, "where": self.where,
+        data: dict[str, Any] = {"version": self._version, "ids": self.ids,
+                                "langs": self.langs, "where": self.where,
                                 "keys": self.keys.hex(), "other": self.other}
         if whole is not None:
             data["content"] = [whole.size, whole.digest, whole.lines, whole.complete]
@@ -178,7 +179,7 @@ def articles(paths: Iterable[str | Path], reader: ArticleReader, cache: ReportCa
                     counts["unchanged"] += 1
                     yield from known
                     continue
-            elif (grown := _grown(path, state, before)) is not None:
+            elif (grown := _grown(path, state, before, version)) is not None:
                 known = _replay(before, name, reader, cache)
                 if known is not None:
                     yield from known
@@ -206,10 +207,12 @@ def articles(paths: Iterable[str | Path], reader: ArticleReader, cache: ReportCa
                     cache.path, exc)
 
 
-def _grown(path: Path, state: FileState, before: _Manifest) -> Content | None:
-    """What the JSON Lines file holds now, when it is what it was plus lines appended."""
+def _grown(path: Path, state: FileState, before: _Manifest, version: str) -> Content | None:
+    """What the JSON Lines file holds now, when it is what it was plus lines appended (and
+    the manifest's keys are of this extraction version)."""
     old = before.content
-    if old is None or not old.complete or state.size <= old.size or not is_json_lines(path):
+    if (old is None or not old.complete or state.size <= old.size or not is_json_lines(path)
+            or before.version != version):
         return None
     try:
         head, whole = content(path, state.size, old.size)
@@ -229,6 +232,7 @@ class _Manifest:
     # ("s", position, reason, message, line) or ("d", position, id, line)
     other: list[tuple[Any, ...]]
     content: Content | None  # what a JSON Lines file held
+    version: str | None  # the extraction version its keys are of
 
 
 def _parse(manifest: bytes, name: str) -> _Manifest | None:
@@ -258,8 +262,11 @@ def _columns(data: Any) -> _Manifest:
                 and type(complete) is bool):
             raise TypeError("content")
         known = Content(size, digest, lines, complete)
+    version = data.get("version")
+    if version is not None and type(version) is not str:
+        raise TypeError("version")
     return _Manifest(ids, langs, where, [raw[i:i + 20] for i in range(0, len(raw), 20)], other,
-                     known)
+                     known, version)
 
 
 def _entry(item: Any, articles: int) -> tuple[Any, ...]:
