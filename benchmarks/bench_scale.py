@@ -219,10 +219,12 @@ def ensure_corpus(directory: Path, size: int) -> tuple[Path, Path]:
 
 
 def one_more(directory: Path, size: int) -> Path:
+    """A file with one article the cache has not seen (a new one at every call)."""
     from conflictmap.synthetic import make_article
 
     extra = directory / f"extra-{size}.jsonl"
-    extra.write_text(make_article(10_000_000 + size, seed=99).json_line() + "\n",
+    fresh = time.time_ns() % 1_000_000_007
+    extra.write_text(make_article(10_000_000 + size, seed=fresh).json_line() + "\n",
                      encoding="utf-8")
     return extra
 
@@ -233,8 +235,9 @@ def appended(corpus: Path, size: int) -> Iterator[None]:
     from conflictmap.synthetic import make_article
 
     before = corpus.stat().st_size
+    fresh = time.time_ns() % 1_000_000_007  # a new article at every call
     with corpus.open("ab") as handle:
-        handle.write((make_article(20_000_000 + size, seed=98).json_line() + "\n").encode())
+        handle.write((make_article(20_000_000 + size, seed=fresh).json_line() + "\n").encode())
     try:
         yield
     finally:
@@ -246,7 +249,7 @@ def bench_size(args: argparse.Namespace, size: int) -> dict[str, dict[str, Any]]
     directory = args.dir
     corpus, expected = ensure_corpus(directory, size)
     cache = directory / f"cache-{size}.sqlite"
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm") if not args.reuse_cache else ():
         Path(f"{cache}{suffix}").unlink(missing_ok=True)
     common = {"jobs": args.jobs, "extractor": args.extractor, "expected": expected,
               "engine": args.engine}
@@ -374,6 +377,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000,
                         help="size of the event store to re-render (0: skip)")
     parser.add_argument("--skip-geotext", action="store_true")
+    parser.add_argument("--reuse-cache", action="store_true",
+                        help="keep the cache of an earlier run (e.g. --runs warm +1 after a "
+                             "run with cold); the +1 articles are new each run")
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--paths", nargs="+", default=[], help=argparse.SUPPRESS)
     for hidden in ("cache", "out", "expected", "date-from", "date-to"):
