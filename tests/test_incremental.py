@@ -290,11 +290,14 @@ def test_incremental_a_file_changed_just_now_is_read_again(
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(chunks=st.lists(st.lists(st.builds(lambda t, i: t % i, st.sampled_from(_LINES),
                                           st.sampled_from("abcdef")), max_size=3),
-                       min_size=1, max_size=4))
+                       min_size=1, max_size=4),
+       versions=st.lists(st.sampled_from(["v1", "v2"]), min_size=5, max_size=5))
 def test_incremental_appending_runs_equal_uncached_runs(
-        tmp_path_factory: pytest.TempPathFactory, chunks: list[list[str]]) -> None:
-    """A JSON Lines file that grows run after run (duplicates and bad lines included):
-    replaying its start and reading only its end gives what reading it whole gives."""
+        tmp_path_factory: pytest.TempPathFactory, chunks: list[list[str]],
+        versions: list[str]) -> None:
+    """A JSON Lines file that grows run after run (duplicates and bad lines included, the
+    rules version switching now and then): replaying its start and reading only its end
+    gives what reading it whole gives."""
     root = tmp_path_factory.mktemp("append")
     folder, cache = root / "articles", root / "c.sqlite"
     folder.mkdir()
@@ -302,10 +305,11 @@ def test_incremental_appending_runs_equal_uncached_runs(
     path.write_text(_LINES[0] % "start" + "\n", encoding="utf-8")
     spec = TemplateSpec(version="append-steps")
     assert _run([folder], cache, spec) == _run([folder], False, spec)
-    for chunk in chunks:
+    for chunk, version in zip(chunks, versions, strict=False):
         with path.open("a", encoding="utf-8") as handle:
             handle.write("".join(line + "\n" for line in chunk))
         _move_time(path)
+        spec = TemplateSpec(version=f"append-{version}")
         assert _run([folder], cache, spec) == _run([folder], False, spec)
 
 
