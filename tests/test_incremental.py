@@ -335,3 +335,27 @@ def _built() -> dict:  # type: ignore[type-arg]
     from conflictmap.engines import _BUILT
 
     return _BUILT
+
+
+def test_incremental_a_read_error_is_not_remembered(tmp_path: Path, corpus: Path,
+                                                    opened: list[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that could not be read (permissions, a passing I/O error) gets no manifest:
+    the next run tries it again instead of repeating the error."""
+    import conflictmap.articles as articles
+
+    spec = TemplateSpec(version="read-error")
+    real = articles._read_file
+
+    def failing(path, name, on_skip, after=(0, 0)):  # type: ignore[no-untyped-def]
+        if name == "batch.jsonl":
+            raise PermissionError(13, "Permission denied")
+        return real(path, name, on_skip, after)
+
+    monkeypatch.setattr(articles, "_read_file", failing)
+    assert _run([corpus], tmp_path / "c.sqlite", spec)[1]["unreadable"] == 1
+    monkeypatch.setattr(articles, "_read_file", real)
+    opened.clear()
+    result = _run([corpus], tmp_path / "c.sqlite", spec)
+    assert opened == ["batch.jsonl"]
+    assert result == _run([corpus], False, spec)

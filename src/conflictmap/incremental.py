@@ -43,6 +43,11 @@ coarse clock (a few ms), so two writes of the same size within one tick could sh
 stamp (git's "racy clean" problem, solved the same way)."""
 
 
+_PASSING = frozenset({"unreadable", "missing", "directory", "special"})
+"""Skips of a whole file that say nothing lasting about its content (permissions, a file
+that vanished or was swapped): a file that gave one is not given a manifest."""
+
+
 @dataclass(frozen=True, slots=True)
 class KnownArticle:
     """An article of an unchanged file: its reports are in the cache under ``key``."""
@@ -132,8 +137,11 @@ class _Recorder:
         self._reader = reader
         self._version = version
         self.forward = reader.on_skip
+        self.passing = False
 
     def skip(self, skip: Skip) -> None:
+        if skip.reason in _PASSING and skip.line is None:
+            self.passing = True  # a read error may pass: read the file again next time
         if skip.reason == "duplicate" and skip.article_id:
             self.other.append(["d", len(self.ids), skip.article_id, skip.line])
         else:
@@ -195,7 +203,8 @@ def articles(paths: Iterable[str | Path], reader: ArticleReader, cache: ReportCa
                 yield article
         finally:
             reader.on_skip = recorder.forward
-        if state is not None and state.settled and file_state(path, version) == state:
+        if (state is not None and state.settled and not recorder.passing
+                and file_state(path, version) == state):
             if whole is None and is_json_lines(path):
                 whole = content(path, state.size)[1]
             fresh.append((row, state.stamp, recorder.manifest(whole)))
