@@ -359,3 +359,22 @@ def test_incremental_a_read_error_is_not_remembered(tmp_path: Path, corpus: Path
     result = _run([corpus], tmp_path / "c.sqlite", spec)
     assert opened == ["batch.jsonl"]
     assert result == _run([corpus], False, spec)
+
+
+def test_incremental_a_feed_that_cannot_be_hashed_gets_no_manifest(
+        tmp_path: Path, corpus: Path, opened: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The JSON Lines file vanishes (or turns unreadable) between reading and hashing it:
+    the run ends normally, and the next run reads the file again."""
+    spec = TemplateSpec(version="no-hash")
+
+    def vanished(path: Path, size: int, upto: int | None = None):  # type: ignore[no-untyped-def]
+        raise FileNotFoundError(2, "No such file or directory")
+
+    real = incremental.content
+    monkeypatch.setattr(incremental, "content", vanished)
+    first = _run([corpus], tmp_path / "c.sqlite", spec)
+    monkeypatch.setattr(incremental, "content", real)
+    opened.clear()
+    assert _run([corpus], tmp_path / "c.sqlite", spec) == first
+    assert opened == ["batch.jsonl"]

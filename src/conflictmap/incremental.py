@@ -206,14 +206,24 @@ def articles(paths: Iterable[str | Path], reader: ArticleReader, cache: ReportCa
         if (state is not None and state.settled and not recorder.passing
                 and file_state(path, version) == state):
             if whole is None and is_json_lines(path):
-                whole = content(path, state.size)[1]
-            fresh.append((row, state.stamp, recorder.manifest(whole)))
+                whole = _whole(path, state.size)
+            if whole is not None or not is_json_lines(path):
+                fresh.append((row, state.stamp, recorder.manifest(whole)))
     log.info("files: %s", ", ".join(f"{n} {what}" for what, n in counts.items()))
     try:
         cache.put_files(fresh)
     except Exception as exc:  # a full disk or a locked file costs only the next run's speed
         log.warning("%s: cannot store file manifests (%s); the next run reads every file",
                     cache.path, exc)
+
+
+def _whole(path: Path, size: int) -> Content | None:
+    """What the JSON Lines file holds, or None when it can no longer be read whole."""
+    try:
+        return content(path, size)[1]
+    except OSError as exc:
+        log.debug("%s: cannot hash it (%s); no manifest", path, exc)
+        return None
 
 
 def _grown(path: Path, state: FileState, before: _Manifest, version: str) -> Content | None:
