@@ -4,9 +4,11 @@ gives exactly what reading every file gives (events, skips, duplicates)."""
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -87,9 +89,15 @@ def test_incremental_a_new_file_is_the_only_one_read(tmp_path: Path, corpus: Pat
     assert result == _run([corpus], False, spec)
 
 
+_TICKS = itertools.count()
+
+
 def _move_time(path: Path, seconds: int = 1) -> None:
-    info = path.stat()
-    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + seconds * 10**9))
+    """Give the file a modification time of its own, an hour in the past (so it is
+    settled, and no two states of a file share one): as if written one clock tick apart."""
+    del seconds
+    past = time.time_ns() - 3600 * 10**9 + next(_TICKS) * 10**6
+    os.utime(path, ns=(past, past))
 
 
 def test_incremental_lines_appended_are_the_only_ones_read(tmp_path: Path, corpus: Path,
