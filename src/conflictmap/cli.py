@@ -262,8 +262,7 @@ def _render_read(args: argparse.Namespace) -> tuple[str, int]:
 def _render_indexed(payload: dict, args: argparse.Namespace) -> tuple[str, int] | None:
     """What _render_read gives, from a render index; None (one warning) when it is not
     usable after all."""
-    from conflictmap.model import Interval
-    from conflictmap.pipeline import map_title
+    from conflictmap.pipeline import map_title, window_from
     from conflictmap.render import (
         EventColumns,
         columns_span,
@@ -281,13 +280,7 @@ def _render_indexed(payload: dict, args: argparse.Namespace) -> tuple[str, int] 
             from conflictmap.actors import side_labels
 
             labels = side_labels(lang)
-        # pipeline.window_for: the options, filled in from the data where not given
-        data = columns_span(columns)
-        start = args.date_from or (data[0] if data else None)
-        end = args.date_to or (data[1] if data else None)
-        window = None
-        if start is not None and end is not None:
-            window = Interval.spanning(min(start, end), max(start, end))
+        window = window_from(columns_span(columns), args.date_from, args.date_to)
         html = render_columns(columns, window=window, title=map_title(window, lang),
                               lang=lang, offline=args.offline, side_labels=labels,
                               frame=frame)

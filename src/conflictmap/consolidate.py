@@ -59,11 +59,10 @@ class _Group:
     Event (and hashing its id) at every merge; :meth:`event` builds it once."""
 
     __slots__ = ("actor", "change", "confidence", "first", "geo_precision", "horizon",
-                 "losing_actor", "merged", "period", "place", "seen", "sources", "status")
+                 "losing_actor", "period", "place", "seen", "sources", "status")
 
     def __init__(self, first: Event) -> None:
         self.first = first
-        self.merged = False
         self.place = first.place
         self.change = first.change
         self.status = first.status
@@ -100,10 +99,9 @@ class _Group:
                 self.sources.append(source)
         self.confidence = max(self.confidence, b.confidence)
         self.geo_precision = min(self.geo_precision, b.geo_precision)
-        self.merged = True
 
     def event(self) -> Event:
-        if not self.merged:
+        if self.seen is None:  # nothing was merged in: the report as it came
             return self.first
         return replace(self.first, change=self.change, status=self.status, period=self.period,
                        actor=self.actor, losing_actor=self.losing_actor,

@@ -8,6 +8,7 @@ import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -147,21 +148,15 @@ def stream_reports(
     so memory does not grow with the corpus. Cached articles are not extracted again
     (a :class:`~conflictmap.incremental.KnownArticle` is only looked up).
     """
-    cache = _open_cache(cache_path) if cache_path else None
-    try:
-        yield from _stream(articles, spec, options, runlog, cache)
-    finally:
-        if cache is not None:
-            log.info("cache %s: %d hits, %d extracted", cache.path, cache.hits, cache.misses)
-            cache.close()
+    with _cache(cache_path) as cache:
+        yield from _stream(articles, spec, options, runlog, cache, spec_version(spec))
 
 
 def _stream(articles: Iterable[Article | KnownArticle], spec: Spec, options: RunOptions,
-            runlog: RunLog | None, cache: ReportCache | None,
+            runlog: RunLog | None, cache: ReportCache | None, version: str,
             ) -> Iterator[tuple[Article | KnownArticle, list[Event]]]:
     engine = make_engine(spec, jobs=options.jobs, engine=options.engine,
                          scheduler=options.scheduler)
-    version = spec_version(spec)
     try:
         tagged = _lookups(_batched(articles, options.batch), cache, version)
         writing = cache is not None
@@ -175,6 +170,19 @@ def _stream(articles: Iterable[Article | KnownArticle], spec: Spec, options: Run
         raise
     else:
         engine.close()
+
+
+@contextmanager
+def _cache(path: Path | None) -> Iterator[ReportCache | None]:
+    """The report cache at ``path`` (None: no cache, or one that cannot be used), closed
+    with a line on its hits at the end."""
+    cache = _open_cache(path) if path else None
+    try:
+        yield cache
+    finally:
+        if cache is not None:
+            log.info("cache %s: %d hits, %d extracted", cache.path, cache.hits, cache.misses)
+            cache.close()
 
 
 def _open_cache(path: Path) -> ReportCache | None:
@@ -285,20 +293,15 @@ def corpus_reports(
     a file unchanged since the last run is not read again (``incremental``): its
     articles come back as :class:`~conflictmap.incremental.KnownArticle`."""
     runlog = runlog if runlog is not None else RunLog()
-    store = _open_cache(cache_path) if cache_path else None
-    try:
+    version = spec_version(spec)
+    with _cache(cache_path) as store:
         reader = ArticleReader(runlog.skip)
         if store is not None:
-            source: Iterable[Item] = incremental.articles(paths, reader, store,
-                                                          spec_version(spec))
+            source: Iterable[Item] = incremental.articles(paths, reader, store, version)
         else:
             source = (a for p, name in reader.files(paths) for a in reader.read(p, name))
         articles = runlog.count(progress(source, "articles"))
-        yield from _stream(articles, spec, options, runlog, store)
-    finally:
-        if store is not None:
-            log.info("cache %s: %d hits, %d extracted", store.path, store.hits, store.misses)
-            store.close()
+        yield from _stream(articles, spec, options, runlog, store, version)
 
 
 def data_window(events: Sequence[Event]) -> Interval | None:
@@ -313,8 +316,14 @@ def window_for(events: Sequence[Event], date_from: date | None, date_to: date | 
                ) -> Interval | None:
     """The range to show: the options, filled in from the data where not given."""
     data = data_window(events) if date_from is None or date_to is None else None
-    start = date_from or (data.start if data else None)
-    end = date_to or (data.end if data else None)
+    return window_from((data.start, data.end) if data else None, date_from, date_to)
+
+
+def window_from(data: tuple[date, date] | None, date_from: date | None,
+                date_to: date | None) -> Interval | None:
+    """:func:`window_for` given the data's (first, last) day rather than its events."""
+    start = date_from or (data[0] if data else None)
+    end = date_to or (data[1] if data else None)
     if start is None or end is None:
         return None
     if end < start:

@@ -5,8 +5,8 @@ attributive participle, a state rather than a change).
 Nothing here needs places or actors, so the extractor runs it before ``find_places``: an
 article whose triggers are all blocked costs only this. Only the lines holding a keyword
 are split into sentences (a line break always ends a sentence, so their spans are the
-whole text's), and each trigger is searched only in clauses holding one of the literals
-every match of it contains (``rules.literals``).
+whole text's), and each trigger is searched only in sentences holding one of the literals
+every match of it contains (``rules.literals.Scanner``, one regex pass per sentence).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from conflictmap.rules import LanguageRules, Markers, Trigger
-from conflictmap.rules.literals import may_match
 from conflictmap.text import line_bounds, sentence_spans
 
 log = logging.getLogger(__name__)
@@ -40,15 +39,14 @@ Clause = tuple[int, int, list[Hit]]
 
 
 def clause_hits(rules: LanguageRules, text: str, s: int, e: int,
-                candidates: frozenset[int] | None = None) -> list[Clause]:
+                candidates: frozenset[int]) -> list[Clause]:
     """The clauses of a sentence with their surviving trigger hits (none for a question).
-    ``candidates``: the triggers whose literals the sentence holds, if known."""
+    ``candidates``: the triggers whose literals the sentence holds."""
     if text[s:e].rstrip("'\"”’» ").endswith("?"):
         return []
     out = []
     for seg_start, seg_end in segments(rules, text, s, e):
-        hits = surviving_hits(rules, text, seg_start, seg_end, (seg_start, seg_end) == (s, e),
-                              candidates)
+        hits = surviving_hits(rules, text, seg_start, seg_end, candidates)
         if hits:
             out.append((seg_start, seg_end, hits))
     return out
@@ -62,7 +60,7 @@ def hot_sentences(rules: LanguageRules, text: str, spans: list[tuple[int, int]],
     out: dict[int, list[Clause]] = {}
     for i in candidates:
         s, e = spans[i]
-        triggers = literal_candidates(rules, text[s:e].lower())
+        triggers = rules.scanner.candidates(text[s:e].lower())
         if triggers and fires(rules, text, s, e, triggers):
             found = clause_hits(rules, text, s, e, triggers)
             if found:
@@ -89,24 +87,13 @@ def hot_in_lines(rules: LanguageRules, text: str, hot_words: list[int],
     return out
 
 
-def literal_candidates(rules: LanguageRules, lowered: str) -> frozenset[int]:
-    """The indices of the triggers whose required literals ``lowered`` holds (only they
-    can match in it)."""
-    if rules.scanner is not None:
-        return rules.scanner.candidates(lowered)
-    return frozenset(i for i, t in enumerate(rules.triggers) if may_match(t.required, lowered))
-
-
-def fires(rules: LanguageRules, text: str, s: int, e: int,
-          candidates: frozenset[int] | None = None) -> bool:
+def fires(rules: LanguageRules, text: str, s: int, e: int, candidates: frozenset[int]) -> bool:
     """True when some trigger matches in text[s:e] (before the checks).
 
-    Each trigger is searched only where one of its required literals occurs: cheaper than
-    the union of every trigger (``rules.any_trigger``), which tries each alternative at
-    each position, and the same answer.
+    Only the ``candidates`` (the triggers whose required literals the sentence holds) are
+    searched: cheaper than the union of every trigger (``rules.any_trigger``), which tries
+    each alternative at each position, and the same answer.
     """
-    if candidates is None:
-        candidates = literal_candidates(rules, text[s:e].lower())
     triggers = rules.triggers
     return any(triggers[i].pattern.search(text, s, e) is not None for i in sorted(candidates))
 
@@ -118,17 +105,10 @@ def segments(rules: LanguageRules, text: str, s: int, e: int) -> list[tuple[int,
 
 
 def surviving_hits(rules: LanguageRules, text: str, seg_start: int, seg_end: int,
-                   known_hot: bool = False, candidates: frozenset[int] | None = None,
-                   ) -> list[Hit]:
+                   candidates: frozenset[int]) -> list[Hit]:
     """Trigger matches in a clause that survive the checks, overlaps resolved by priority.
-    ``known_hot``: the clause is a whole sentence already known to hold a trigger;
     ``candidates``: the triggers whose literals its sentence holds (a superset of the
     clause's: a trigger searched in vain finds nothing)."""
-    if candidates is None:
-        lowered = text[seg_start:seg_end].lower()
-        if not known_hot and not may_match(rules.any_required, lowered):
-            return []  # the per-trigger checks below would find nothing either
-        candidates = literal_candidates(rules, lowered)
     found: list[tuple[int, int, Trigger]] = []
     for number, trigger in enumerate(rules.triggers):
         if number not in candidates:

@@ -11,14 +11,13 @@ import hashlib
 import logging
 import re
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from conflictmap.errors import RulesError
 from conflictmap.model import Change
-from conflictmap.rules.literals import Literals, Scanner, required, union
+from conflictmap.rules.literals import Literals, Scanner, required, trie_pattern, union
 
 log = logging.getLogger(__name__)
 
@@ -140,30 +139,8 @@ class LanguageRules:
     generic: tuple[tuple[str, tuple[str, ...]], ...]
     demonyms: tuple[tuple[str, tuple[str, ...]], ...]
     digest: str
+    scanner: Scanner  # which triggers' literals a sentence holds
     any_required: Literals | None = None  # one of these is in every trigger match
-    scanner: Scanner | None = None  # which triggers' literals a sentence holds
-
-
-def trie_pattern(words: Iterable[str]) -> str:
-    """One regex for many words, factored by common prefixes (far faster than a flat
-    alternation); greedy, so the longest word wins. Spaces match any whitespace. The words
-    are lower-cased: compile with IGNORECASE or search lower-cased text."""
-    root: dict = {}
-    for word in words:
-        node = root
-        for ch in word.lower():
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    return _trie_body(root) or "(?!x)x"
-
-
-def _trie_body(node: dict) -> str:
-    branches = [(r"\s+" if ch == " " else re.escape(ch)) + _trie_body(child)
-                for ch, child in sorted(node.items()) if ch]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body
 
 
 class _Source:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from re import _casefix as casefix  # type: ignore[attr-defined]
 from re import _constants as c  # type: ignore[attr-defined]
@@ -117,7 +118,8 @@ class Scanner:
     def __init__(self, requirements: list[Required]) -> None:
         words = sorted({w for r in requirements if r is not None for w in r.words},
                        key=lambda w: (-len(w), w))
-        self._pattern = re.compile(f"(?=({_trie(words)}))") if words else None
+        self._pattern = (re.compile(f"(?=({trie_pattern(words, space=None)}))")
+                         if words else None)
         self._closure = {w: frozenset(i for i, r in enumerate(requirements)
                                       if r is not None and any(x in w for x in r.words))
                          for w in words}
@@ -136,20 +138,23 @@ class Scanner:
         return frozenset(found)
 
 
-def _trie(words: list[str]) -> str:
-    """A regex matching exactly these strings, factored by common prefixes; greedy, so at a
-    position it matches the longest of them that starts there."""
+def trie_pattern(words: Iterable[str], space: str | None = r"\s+") -> str:
+    """One regex for many words, factored by common prefixes (far faster than a flat
+    alternation); greedy, so at a position the longest word starting there wins. A space
+    in a word matches ``space`` (None: a space only). The words are lower-cased: compile
+    with IGNORECASE or search lower-cased text."""
     root: dict[str, dict] = {}
     for word in words:
         node = root
-        for ch in word:
+        for ch in word.lower():
             node = node.setdefault(ch, {})
         node[""] = {}
-    return _trie_body(root)
+    return _trie_body(root, space) or "(?!x)x"
 
 
-def _trie_body(node: dict[str, dict]) -> str:
-    branches = [re.escape(ch) + _trie_body(child) for ch, child in sorted(node.items()) if ch]
+def _trie_body(node: dict[str, dict], space: str | None) -> str:
+    branches = [(space if ch == " " and space is not None else re.escape(ch))
+                + _trie_body(child, space) for ch, child in sorted(node.items()) if ch]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
