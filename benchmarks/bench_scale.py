@@ -389,6 +389,9 @@ def main() -> None:
         sampler = PssSampler()
         result = CHILDREN[args.child](args)
         print(json.dumps(result | _rusage() | {"pss_total_mb": sampler.stop()}))
+        from conflictmap import gctools
+
+        gctools.skip_exit_collection()  # as the conflictmap command ends (cli.run)
         return
     args.dir.mkdir(parents=True, exist_ok=True)
     print(f"bench_scale: engine {args.engine}, jobs {args.jobs}, extractor {args.extractor}, "

@@ -1,3 +1,3 @@
-from conflictmap.cli import main
+from conflictmap.cli import run
 
-raise SystemExit(main())
+run()

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from conflictmap import __version__
+from conflictmap import __version__, gctools
 from conflictmap.errors import ConfigurationError, ConflictmapError
 
 log = logging.getLogger(__name__)
@@ -345,6 +345,14 @@ def _check_range(args: argparse.Namespace) -> None:
     start, end = getattr(args, "date_from", None), getattr(args, "date_to", None)
     if start and end and start > end:
         raise ConfigurationError(f"--from {start} is after --to {end}; expected --from <= --to")
+
+
+def run() -> None:
+    """The ``conflictmap`` command: :func:`main`, then exit without the interpreter's final
+    walk over every object the run kept (``main`` itself can be called again)."""
+    code = main()
+    gctools.skip_exit_collection()
+    raise SystemExit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

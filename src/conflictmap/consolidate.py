@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
 
+from conflictmap import gctools
 from conflictmap.model import Actor, Change, ControlSpan, Event, Interval, Status
 
 log = logging.getLogger(__name__)
@@ -149,13 +150,14 @@ def consolidate(events: Iterable[Event]) -> list[Event]:
     not narrow the interval of the capture it merges into. Output order is stable: by date,
     then place id, then event id.
     """
-    by_place: dict[str, list[Event]] = defaultdict(list)
-    for event in events:
-        by_place[event.place.id].append(event)
-    merged: list[Event] = []
-    for reports in by_place.values():
-        merged.extend(_merge_place(reports))
-    merged.sort(key=lambda e: (e.period.start, e.place.id, e.id))
+    with gctools.paused():
+        by_place: dict[str, list[Event]] = defaultdict(list)
+        for event in events:
+            by_place[event.place.id].append(event)
+        merged: list[Event] = []
+        for reports in by_place.values():
+            merged.extend(_merge_place(reports))
+        merged.sort(key=lambda e: (e.period.start, e.place.id, e.id))
     return merged
 
 

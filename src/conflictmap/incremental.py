@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from conflictmap import gctools
 from conflictmap.articles import ArticleReader, Skip, is_json_lines
 from conflictmap.cache import ReportCache, _dumps, _loads, article_key, decode_events
 from conflictmap.model import Article, Event
@@ -340,7 +341,8 @@ def _cached_reports(keys: list[bytes], cache: ReportCache,
         if len(blobs) != len(set(chunk)):
             return None
         try:
-            reports.update((key, tuple(decode_events(blob))) for key, blob in blobs.items())
+            with gctools.paused():
+                reports.update((key, tuple(decode_events(blob))) for key, blob in blobs.items())
         except ValueError:
             return None
     return reports

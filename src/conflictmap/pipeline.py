@@ -15,7 +15,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
-from conflictmap import incremental
+from conflictmap import gctools, incremental
 from conflictmap.articles import ArticleReader, Skip
 from conflictmap.cache import ReportCache, article_key, decode_events
 from conflictmap.cache import default_path as cache_default_path
@@ -236,11 +236,12 @@ def _readable(items: list[Item]) -> list[Article]:
 def _decoded(blobs: dict[bytes, bytes]) -> dict[bytes, list[Event]]:
     """Decode cached reports; a row that does not decode is dropped (extracted again)."""
     hits = {}
-    for key, blob in blobs.items():
-        try:
-            hits[key] = decode_events(blob)
-        except ValueError as exc:
-            log.debug("cache row %s: %s; extracting again", key.hex(), exc)
+    with gctools.paused():
+        for key, blob in blobs.items():
+            try:
+                hits[key] = decode_events(blob)
+            except ValueError as exc:
+                log.debug("cache row %s: %s; extracting again", key.hex(), exc)
     return hits
 
 

@@ -20,7 +20,6 @@ copy of it, so a re-render need not import folium (and pandas) at all.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import html
 import json
@@ -28,8 +27,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import cache
@@ -39,6 +37,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from conflictmap import gctools
 from conflictmap.consolidate import control_timeline
 from conflictmap.model import Actor, Change, ControlSpan, Event, Interval, Place, PlaceKind, Status
 
@@ -887,18 +886,6 @@ def _page(data: dict, offline: bool, frame: Sequence[str] | None) -> str:
     return page.replace("<html>\n<head>", head, 1)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC: building the blob allocates millions of acyclic objects."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def render_html(
     events: Iterable[Event],
     *,
@@ -917,7 +904,7 @@ def render_html(
     states the range shown. ``side_labels`` maps Actor.side ids to display names.
     """
     events = list(events)
-    with _gc_paused():
+    with gctools.paused():
         if timeline is None:
             timeline = control_timeline(events)
         builder = _ColumnsBuilder()
@@ -943,7 +930,7 @@ def render_columns(
     """pipeline.render_map for a store read as columns: the events that overlap ``window``
     drawn, control taken from every event up to its end. ``frame``: page_frame(offline),
     as the render index keeps it (None: ask folium)."""
-    with _gc_paused():
+    with gctools.paused():
         c = columns
         spans = _timeline(c, None if window is None else _day(window.end))
         data = _build_data(c, spans, title, lang, side_labels,
