@@ -9,16 +9,29 @@ import subprocess
 import sys
 import textwrap
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conflictmap.articles import parse_text, read_articles
-from conflictmap.cache import ReportCache, article_key, decode_events, encode_events
+from conflictmap.cache import (
+    ReportCache,
+    article_key,
+    decode_events,
+    decode_pack,
+    encode_events,
+    encode_pack,
+)
 from conflictmap.engines import worker_extractor
+from conflictmap.model import Change, Event
 from conflictmap.pipeline import RunLog, collect_events
 from conflictmap.store import dump_jsonl
 from conflictmap.synthetic import TemplateSpec, make_article, write_folder
+from map_fixtures import ALEPPO, HTS, SAA, make_event
+from test_fuzz import events as fuzz_events
 
 
 @pytest.fixture(autouse=True)
@@ -253,3 +266,52 @@ def test_cache_decoded_events_have_every_field_and_the_same_id(articles_dir: Pat
         for f in fields(Event):
             assert getattr(back, f.name) == getattr(event, f.name), f.name
         assert back.id == replace(back).id  # the id of its fields, computed afresh
+
+
+# ---- packs: many articles' reports in one blob (incremental.py replays files from them) ----
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(fuzz_events(), max_size=3), max_size=5))
+def test_cache_pack_round_trips_articles(articles: list[list[Event]]) -> None:
+    back = decode_pack(encode_pack(articles))
+    assert back == [tuple(reports) for reports in articles]
+    assert [e.id for a in back for e in a] == [e.id for a in articles for e in a]
+    assert all(type(a) is tuple for a in back)
+
+
+def test_cache_pack_equals_the_rows_of_real_reports(articles_dir: Path) -> None:
+    from conflictmap.engines import ExtractorSpec
+
+    extractor = ExtractorSpec().build()[0]
+    articles = [extractor.extract(a) for a in read_articles([articles_dir])]
+    assert any(articles)
+    assert decode_pack(encode_pack(articles)) == [
+        tuple(decode_events(encode_events(reports))) for reports in articles]
+
+
+@pytest.mark.parametrize("damage", ["not json", "a list", "other version", "short column",
+                                    "bad index", "bad code", "counts"])
+def test_cache_garbled_pack_is_a_value_error(damage: str) -> None:
+    import json
+
+    event = make_event(Change.CAPTURE, ALEPPO, date(2024, 11, 29), actor=HTS, loser=SAA,
+                       quotes=("HTS took Aleppo.", "Aleppo fell."))
+    data = json.loads(encode_pack([[event], [], [event, event]]))
+    if damage == "not json":
+        blob = b"\x00pack"
+    elif damage == "a list":
+        blob = b"[1, 2]"
+    else:
+        if damage == "other version":
+            data["pack"] = 999
+        elif damage == "short column":
+            data["rows"]["quote"].pop()
+        elif damage == "bad index":
+            data["rows"]["place"][0] = 7
+        elif damage == "bad code":
+            data["codes"] = ["nonsense"] * len(data["codes"])
+        else:
+            data["counts"] = [1, 1]
+        blob = json.dumps(data).encode()
+    with pytest.raises(ValueError, match="not a pack of reports"):
+        decode_pack(blob)

@@ -386,3 +386,107 @@ def test_incremental_a_feed_that_cannot_be_hashed_gets_no_manifest(
     opened.clear()
     assert _run([corpus], tmp_path / "c.sqlite", spec) == first
     assert opened == ["batch.jsonl"]
+
+
+# ---- packs: a replayed file's reports in one blob ----
+
+def _packs(cache: Path) -> dict[str, list[tuple[int, int]]]:
+    """File name -> (first article, count) of each of its packs."""
+    with sqlite3.connect(cache) as db:
+        rows = db.execute("SELECT path, first, count FROM packs ORDER BY path, first").fetchall()
+    found: dict[str, list[tuple[int, int]]] = {}
+    for path, first, count in rows:
+        found.setdefault(path.split("\x00")[1], []).append((first, count))
+    return found
+
+
+@pytest.fixture()
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many keys each ReportCache.get_many call asks for."""
+    from conflictmap.cache import ReportCache
+
+    sizes: list[int] = []
+    real = ReportCache.get_many
+
+    def spy(self: ReportCache, keys):  # type: ignore[no-untyped-def]
+        sizes.append(len(keys))
+        return real(self, keys)
+
+    monkeypatch.setattr(ReportCache, "get_many", spy)
+    return sizes
+
+
+def test_incremental_a_replayed_file_is_packed_then_read_from_its_pack(
+        tmp_path: Path, corpus: Path, asked: list[int]) -> None:
+    spec = TemplateSpec(version="packs")
+    cache = tmp_path / "c.sqlite"
+    first = _run([corpus], cache, spec)
+    assert _packs(cache) == {}  # reading a file packs nothing: its reports are not known yet
+    assert _run([corpus], cache, spec) == first  # replayed by key, and packed
+    packs = _packs(cache)
+    assert packs["batch.jsonl"] == [(0, 30)] and len(packs) == 41
+    asked.clear()
+    assert _run([corpus], cache, spec) == first
+    assert sum(asked) == 0  # every report came from a pack
+    assert first == _run([corpus], False, spec)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "other keys", "gap", "rows gone"])
+def test_incremental_a_pack_that_does_not_fit_is_replaced(
+        tmp_path: Path, corpus: Path, opened: list[str], damage: str) -> None:
+    spec = TemplateSpec(version=f"pack-{damage}")
+    cache = tmp_path / "c.sqlite"
+    first = _run([corpus], cache, spec)
+    _run([corpus], cache, spec)
+    with sqlite3.connect(cache) as db:
+        where = "path LIKE '%batch.jsonl'"
+        if damage == "garbage":
+            db.execute(f"UPDATE packs SET pack = X'7B7D' WHERE {where}")
+        elif damage == "other keys":
+            db.execute(f"UPDATE packs SET keys = zeroblob(16) WHERE {where}")
+        elif damage == "gap":
+            db.execute(f"UPDATE packs SET first = 1 WHERE {where}")
+        else:  # the pack stands in for rows the reports table no longer has
+            db.execute("DELETE FROM reports")
+    opened.clear()
+    assert _run([corpus], cache, spec) == first
+    assert opened == []
+    assert _packs(cache)["batch.jsonl"] == [(0, 30)]
+
+
+def test_incremental_a_grown_feed_keeps_its_pack_and_packs_the_new_part(
+        tmp_path: Path, corpus: Path, asked: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = TemplateSpec(version="pack-append")
+    cache = tmp_path / "c.sqlite"
+    batch = corpus / "batch.jsonl"
+    _run([corpus], cache, spec)
+    _run([corpus], cache, spec)
+    monkeypatch.setattr(incremental, "MAX_PACKS", 3)
+    expected = [(0, 30)]
+    for n in range(4):
+        with batch.open("a", encoding="utf-8") as handle:
+            handle.write(make_article(8100 + n, seed=5).json_line() + "\n")
+        _move_time(batch)
+        result = _run([corpus], cache, spec)  # the start from its packs, the new line read
+        assert result == _run([corpus], False, spec)
+        asked.clear()
+        assert _run([corpus], cache, spec) == result  # the new article by key, then packed
+        assert sum(asked) == 1
+        expected = [(0, 31 + n)] if len(expected) == 3 else [*expected, (30 + n, 1)]
+        assert _packs(cache)["batch.jsonl"] == expected
+
+
+def test_incremental_a_cache_that_cannot_take_packs_still_replays(
+        tmp_path: Path, corpus: Path, opened: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from conflictmap.cache import ReportCache
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(ReportCache, "put_pack", refuse)
+    spec = TemplateSpec(version="pack-readonly")
+    cache = tmp_path / "c.sqlite"
+    first = _run([corpus], cache, spec)
+    opened.clear()
+    assert _run([corpus], cache, spec) == first
+    assert opened == [] and _packs(cache) == {}

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -32,7 +33,15 @@ from typing import Any
 
 from conflictmap import gctools
 from conflictmap.articles import ArticleReader, Skip, is_json_lines
-from conflictmap.cache import ReportCache, _dumps, _loads, article_key, decode_events
+from conflictmap.cache import (
+    ReportCache,
+    _dumps,
+    _loads,
+    article_key,
+    decode_events,
+    decode_pack,
+    encode_pack,
+)
 from conflictmap.model import Article, Event
 
 log = logging.getLogger(__name__)
@@ -183,13 +192,13 @@ def articles(paths: Iterable[str | Path], reader: ArticleReader, cache: ReportCa
         recorder = _Recorder(reader, version)
         if state is not None and stored is not None and before is not None:
             if stored[0] == state.stamp:
-                known = _replay(before, name, reader, cache)
+                known = _replay(before, row, name, reader, cache)
                 if known is not None:
                     counts["unchanged"] += 1
                     yield from known
                     continue
             elif (grown := _grown(path, state, before, version)) is not None:
-                known = _replay(before, name, reader, cache)
+                known = _replay(before, row, name, reader, cache)
                 if known is not None:
                     yield from known
                     counts["appended to"] += 1
@@ -302,13 +311,13 @@ def _entry(item: Any, articles: int) -> tuple[Any, ...]:
     raise ValueError(f"not a manifest entry: {str(item)[:60]}")
 
 
-def _replay(parsed: _Manifest, name: str, reader: ArticleReader, cache: ReportCache,
+def _replay(parsed: _Manifest, row: str, name: str, reader: ArticleReader, cache: ReportCache,
             ) -> list[KnownArticle] | None:
     """The file's articles from its manifest, with its skips reported and its ids taken;
     None (and nothing done) when the manifest cannot stand for reading the file."""
     if not _same_duplicates(parsed, reader.seen):
         return None
-    reports = _cached_reports(parsed.keys, cache)
+    reports = _file_reports(row, parsed.keys, cache)
     if reports is None:
         log.debug("%s: reports missing from the cache; reading the file", name)
         return None
@@ -323,8 +332,73 @@ def _replay(parsed: _Manifest, name: str, reader: ArticleReader, cache: ReportCa
         else:
             reader.on_skip(Skip(name, entry[2], entry[3], entry[4]))
     reader.seen.update(zip(parsed.ids[done:], parsed.where[done:], strict=True))
-    return [KnownArticle(i, lang, key, reports[key])
-            for i, lang, key in zip(parsed.ids, parsed.langs, parsed.keys, strict=True)]
+    return [KnownArticle(i, lang, key, found) for i, lang, key, found
+            in zip(parsed.ids, parsed.langs, parsed.keys, reports, strict=True)]
+
+
+def _file_reports(row: str, keys: list[bytes], cache: ReportCache,
+                  ) -> list[tuple[Event, ...]] | None:
+    """The reports of the file's articles, in order; None when one is not cached.
+
+    They come from the file's packs (``cache.encode_pack``: one blob for many articles)
+    as far as those hold the articles the manifest names, by the digest of their keys, and
+    from the reports table for the rest; those are then packed, so the next run reads them
+    in one piece. A pack that does not hold what the manifest names is replaced.
+    """
+    found: list[tuple[Event, ...]] = []
+    packs = _stored_packs(cache, row)
+    with gctools.paused():
+        for first, count, digest, blob in packs:
+            if first != len(found) or _keys_digest(keys[first:first + count]) != digest:
+                break
+            try:
+                decoded = decode_pack(blob)
+            except ValueError as exc:
+                log.debug("%s: pack of articles %d+: %s", row, first, exc)
+                break
+            if len(decoded) != count:
+                break
+            found.extend(decoded)
+            if len(found) == len(keys):
+                return found
+    covered, segments = len(found), sum(1 for p in packs if p[0] < len(found))
+    rest = _cached_reports(keys[covered:], cache)
+    if rest is None:
+        return None
+    found.extend(rest[key] for key in keys[covered:])
+    if segments >= MAX_PACKS:  # a feed appended to many times: one pack again
+        covered = 0
+    _store_pack(cache, row, covered, keys[covered:], found[covered:])
+    return found
+
+
+MAX_PACKS = 8
+"""A file's packs are merged into one when it would get more (each run that finds articles
+after its last pack adds one, so a feed appended to at every run would collect many)."""
+
+
+def _keys_digest(keys: list[bytes]) -> bytes:
+    return hashlib.blake2b(b"".join(keys), digest_size=16).digest()
+
+
+def _stored_packs(cache: ReportCache, row: str) -> list[tuple[int, int, bytes, bytes]]:
+    try:
+        return cache.get_packs(row)
+    except sqlite3.Error as exc:
+        log.debug("%s: packs unreadable (%s)", row, exc)
+        return []
+
+
+def _store_pack(cache: ReportCache, row: str, first: int, keys: list[bytes],
+                reports: list[tuple[Event, ...]]) -> None:
+    """Pack those articles' reports (an accelerator: a cache that cannot take it is left)."""
+    if not keys:
+        return
+    try:
+        cache.put_pack(row, first, len(keys), _keys_digest(keys), encode_pack(reports),
+                       replace_from=first)
+    except sqlite3.Error as exc:
+        log.debug("%s: cannot store its pack (%s)", row, exc)
 
 
 def _cached_reports(keys: list[bytes], cache: ReportCache,

@@ -187,12 +187,17 @@ class Event:
         """The event with these fields and the id computed for them before (no re-hashing):
         only for records this program wrote itself (the report cache)."""
         event = object.__new__(cls)
-        for name, value in (("change", change), ("status", status), ("place", place),
-                            ("period", period), ("actor", actor),
-                            ("losing_actor", losing_actor), ("sources", sources),
-                            ("confidence", confidence), ("geo_precision", geo_precision),
-                            ("id", event_id)):
-            object.__setattr__(event, name, value)
+        put = object.__setattr__  # one call per field: this runs for every cached report
+        put(event, "change", change)
+        put(event, "status", status)
+        put(event, "place", place)
+        put(event, "period", period)
+        put(event, "actor", actor)
+        put(event, "losing_actor", losing_actor)
+        put(event, "sources", sources)
+        put(event, "confidence", confidence)
+        put(event, "geo_precision", geo_precision)
+        put(event, "id", event_id)
         return event
 
     @property
