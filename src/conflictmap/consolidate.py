@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import timedelta
 
 from conflictmap import gctools
@@ -21,7 +20,8 @@ _LEAD = timedelta(days=WITHDRAWAL_LEAD_DAYS)
 
 
 def _close_in_time(a: Event | _Group, b: Event) -> bool:
-    if a.period.overlaps(b.period):
+    p, q = a.period, b.period
+    if p.start <= q.end and q.start <= p.end:  # Interval.overlaps, inline: the hot path
         return True
     kinds = {a.change, b.change}
     if Change.WITHDRAWAL not in kinds or kinds & {Change.CONTESTED} or len(kinds) == 1:
@@ -33,7 +33,12 @@ def _close_in_time(a: Event | _Group, b: Event) -> bool:
 
 def _same_change(a: Event | _Group, b: Event) -> bool:
     """Two reports describe one change: same place, compatible change, sides, and dates."""
-    if a.place.id != b.place.id or not _close_in_time(a, b):
+    return a.place.id == b.place.id and _joins(a, b)
+
+
+def _joins(a: Event | _Group, b: Event) -> bool:
+    """:func:`_same_change` for two reports of one place."""
+    if not _close_in_time(a, b):
         return False
     if a.change is not b.change and Change.CONTESTED in (a.change, b.change):
         return False
@@ -104,10 +109,9 @@ class _Group:
     def event(self) -> Event:
         if self.seen is None:  # nothing was merged in: the report as it came
             return self.first
-        return replace(self.first, change=self.change, status=self.status, period=self.period,
-                       actor=self.actor, losing_actor=self.losing_actor,
-                       sources=tuple(self.sources), confidence=self.confidence,
-                       geo_precision=self.geo_precision)
+        return Event(self.change, self.status, self.place, self.period, self.actor,
+                     self.losing_actor, tuple(self.sources), self.confidence,
+                     self.geo_precision)
 
 
 def _merge(a: Event, b: Event) -> Event:
@@ -126,17 +130,18 @@ def _merge_place(reports: list[Event]) -> list[Event]:
     """
     reports.sort(key=lambda e: (e.period.start, e.period.end, e.id))
     groups: list[_Group] = []
-    live: list[int] = []
+    live: list[_Group] = []
     for report in reports:
         start = report.period.start
-        live = [i for i in live if groups[i].horizon >= start]
-        for i in live:
-            if _same_change(groups[i], report):
-                groups[i].add(report)
+        live = [g for g in live if g.horizon >= start]
+        for group in live:
+            if _joins(group, report):
+                group.add(report)
                 break
         else:
-            live.append(len(groups))
-            groups.append(_Group(report))
+            group = _Group(report)
+            live.append(group)
+            groups.append(group)
     return [g.event() for g in groups]
 
 
