@@ -149,3 +149,60 @@ def _article(synthetic):  # type: ignore[no-untyped-def]
     from conflictmap.articles import parse_text
 
     return parse_text(synthetic.id, synthetic.text_file(), synthetic.id)
+
+
+def test_engines_a_prewarmed_first_batch_runs_in_a_worker_loaded_ahead() -> None:
+    """With ``prewarm`` (a cached run), the first batch goes to a worker that started
+    loading at once, not to this process; the second batch starts the pool. Same outcomes."""
+    import multiprocessing
+
+    from conflictmap import engines
+    from conflictmap.synthetic import make_article
+
+    spec = TemplateSpec(version="prewarm")
+    articles = [_article(make_article(i, seed=4)) for i in range(6)]
+    serial = make_engine(TemplateSpec(version="prewarm-serial"), jobs=1)
+    expected = [serial.submit(articles[:3])(), serial.submit(articles[3:])()]
+    serial.close()
+    before = set(multiprocessing.active_children())  # other tests' processes may linger
+    engine = make_engine(spec, jobs=2, prewarm=True)
+    try:
+        assert len(set(multiprocessing.active_children()) - before) == 1  # loading already
+        first = engine.submit(articles[:3])
+        assert first() == expected[0]
+        assert spec not in engines._BUILT  # this process built no extractor
+        second = engine.submit(articles[3:])
+        assert engine.started
+        assert second() == expected[1]
+    finally:
+        engine.close()
+    assert set(multiprocessing.active_children()) <= before
+
+
+def test_engines_an_unused_prewarmed_worker_is_stopped_at_once() -> None:
+    import multiprocessing
+    import time
+
+    before = set(multiprocessing.active_children())
+    engine = make_engine(TemplateSpec(version="prewarm-unused"), jobs=2, prewarm=True)
+    started = time.perf_counter()
+    engine.close()
+    assert time.perf_counter() - started < 5
+    assert set(multiprocessing.active_children()) <= before
+    engine = make_engine(TemplateSpec(version="prewarm-terminated"), jobs=2, prewarm=True)
+    engine.submit([])
+    engine.terminate()
+    assert set(multiprocessing.active_children()) <= before
+
+
+def test_engines_prepare_loads_what_the_first_article_would() -> None:
+    from conflictmap.engines import ExtractorSpec
+    from conflictmap.rules import language_files
+    from conflictmap.synthetic import make_article
+
+    articles = [_article(make_article(i, seed=8)) for i in range(4)]
+    fresh = ExtractorSpec().build()[0]
+    prepared = ExtractorSpec().build()[0]
+    prepared.prepare()
+    assert set(prepared._rules_cache) == set(language_files())
+    assert [prepared.extract(a) for a in articles] == [fresh.extract(a) for a in articles]

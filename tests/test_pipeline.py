@@ -130,3 +130,26 @@ def test_pipeline_abandoned_stream_stops_its_workers(corpus: Path) -> None:
     assert multiprocessing.active_children()
     stream.close()
     assert not multiprocessing.active_children()
+
+
+def test_pipeline_a_cached_run_extracts_a_new_article_in_the_worker_loaded_ahead(
+        tmp_path: Path, corpus: Path) -> None:
+    """A re-run with a cache and two jobs: the new article is extracted by the worker that
+    started loading when the run began (not in this process), and the events are those
+    of a run without a cache."""
+    from conflictmap import engines, incremental
+    from conflictmap.synthetic import make_article
+
+    spec = TemplateSpec(version="warm-new-article")
+    cache = tmp_path / "c.sqlite"
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(make_article(5000, seed=7).json_line() + "\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(incremental, "RACY_NS", 0)
+        collect_events([corpus], RunLog(), jobs=1, cache=cache,
+                       spec=TemplateSpec(version="warm-new-article"))
+        engines._BUILT.pop(spec, None)
+        cached = collect_events([corpus, extra], RunLog(), jobs=2, cache=cache, spec=spec)
+    assert worker_extractor(spec)[0].calls == 0  # this process extracted nothing
+    assert cached == collect_events([corpus, extra], RunLog(), jobs=1, cache=False,
+                                    spec=TemplateSpec(version="warm-new-article-2"))

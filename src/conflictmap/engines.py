@@ -137,6 +137,13 @@ def _pool_init(spec: Spec) -> None:
     worker_extractor(spec)  # forked workers inherit the parent's; spawned ones build it here
 
 
+def _warm_init(spec: Spec) -> None:
+    _pool_init(spec)
+    prepare = getattr(worker_extractor(spec)[0], "prepare", None)
+    if prepare is not None:
+        prepare()
+
+
 def _pool_task(articles: Sequence[Article]) -> list[Outcome]:
     return extract_batch(_POOL_SPEC[0], articles)
 
@@ -193,6 +200,43 @@ class PoolEngine:
         self._pool.join()
 
 
+class WarmEngine:
+    """One worker process that starts building its extractor at once, while the main
+    process is still replaying cached files, so that a run which finds a few new articles
+    late extracts them without waiting for the gazetteer and the rules to load (0.6 s)."""
+
+    window = 1
+
+    def __init__(self, spec: Spec) -> None:
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        # Forked before this process has built an extractor: the worker builds its own.
+        self._pool = multiprocessing.get_context(method).Pool(
+            1, initializer=_warm_init, initargs=(spec,))
+        self._used = False
+        self._released = False
+
+    def submit(self, articles: Sequence[Article]) -> Pending:
+        self._used = True
+        return self._pool.apply_async(_pool_task, (list(articles),)).get
+
+    def release(self) -> None:
+        """No more work is coming: the worker ends once what it was given is done."""
+        if not self._released:
+            self._released = True
+            self._pool.close()
+
+    def close(self) -> None:
+        if not self._used:  # never given work: do not wait for it to finish loading
+            self.terminate()
+            return
+        self.release()
+        self._pool.join()
+
+    def terminate(self) -> None:
+        self._pool.terminate()
+        self._pool.join()
+
+
 class DaskEngine:
     """Batches as tasks on a Dask cluster (``scheduler`` address, or a LocalCluster)."""
 
@@ -238,11 +282,14 @@ class LazyEngine:
     a few articles to a cached corpus forks nothing (every engine gives the same events)."""
 
     def __init__(self, start: Callable[[], Engine],
-                 first: Callable[[], Engine] | None = None) -> None:
+                 first: Callable[[], Engine] | None = None,
+                 warm: Engine | None = None) -> None:
+        """``warm``: an engine already started, that takes the first batch instead."""
         self._start = start
-        self._first = first
+        self._first = first if warm is None else (lambda: warm)
         self._engine: Engine | None = None
-        self._serial: Engine | None = None
+        self._serial: Engine | None = warm
+        self._first_used = False
 
     @property
     def window(self) -> int:
@@ -253,11 +300,16 @@ class LazyEngine:
         return self._engine is not None
 
     def submit(self, articles: Sequence[Article]) -> Pending:
-        if self._engine is None and self._first is not None and self._serial is None:
-            self._serial = self._first()
+        if self._engine is None and self._first is not None and not self._first_used:
+            self._first_used = True
+            if self._serial is None:
+                self._serial = self._first()
             return self._serial.submit(articles)
         if self._engine is None:
             self._engine = self._start()
+            release = getattr(self._serial, "release", None)
+            if release is not None:
+                release()  # the first engine gets no more work
         return self._engine.submit(articles)
 
     def close(self) -> None:
@@ -266,8 +318,9 @@ class LazyEngine:
                 engine.close()
 
     def terminate(self) -> None:
-        if self._engine is not None:
-            getattr(self._engine, "terminate", self._engine.close)()
+        for engine in (self._serial, self._engine):
+            if engine is not None:
+                getattr(engine, "terminate", engine.close)()
 
 
 def import_distributed():  # type: ignore[no-untyped-def]
@@ -280,9 +333,13 @@ def import_distributed():  # type: ignore[no-untyped-def]
 
 
 def make_engine(spec: Spec, *, jobs: int | None = None, engine: str = "local",
-                scheduler: str | None = None) -> LazyEngine:
+                scheduler: str | None = None, prewarm: bool = False) -> LazyEngine:
     """The engine to run, started on first use: 'local' (serial for one job, else a process
-    pool) or 'dask' (the cluster at ``scheduler``, else a LocalCluster of ``jobs`` workers)."""
+    pool) or 'dask' (the cluster at ``scheduler``, else a LocalCluster of ``jobs`` workers).
+
+    The first batch of a local pool runs in this process (a run that adds a few articles
+    forks nothing), or, with ``prewarm`` (a run that will mostly replay its cache), in a
+    :class:`WarmEngine` started now, so its extractor loads on another core meanwhile."""
     jobs = resolve_jobs(jobs)
     if engine not in ENGINES:
         raise ConfigurationError(f"unknown engine {engine!r}; valid: {', '.join(ENGINES)}")
@@ -293,6 +350,8 @@ def make_engine(spec: Spec, *, jobs: int | None = None, engine: str = "local",
         raise ConfigurationError("--scheduler needs --engine dask")
     if jobs == 1:
         return LazyEngine(lambda: SerialEngine(spec))
+    if prewarm:
+        return LazyEngine(lambda: PoolEngine(spec, jobs), warm=WarmEngine(spec))
     return LazyEngine(lambda: PoolEngine(spec, jobs), first=lambda: SerialEngine(spec))
 
 

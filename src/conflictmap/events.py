@@ -63,7 +63,7 @@ from conflictmap.model import (
     Source,
     Status,
 )
-from conflictmap.rules import LanguageRules, load_language, rules_digest
+from conflictmap.rules import LanguageRules, language_files, load_language, rules_digest
 from conflictmap.text import sentence_spans, sentence_spans_by_line
 from conflictmap.triggers import Clause, Hit, hot_in_lines, hot_sentences
 
@@ -115,6 +115,17 @@ class Extractor:
 
             self._gazetteer = default_gazetteer()
         return self._gazetteer
+
+    def prepare(self) -> None:
+        """Load now what extraction otherwise loads at its first article of each language
+        (the rules, the actor index, the gazetteer's fuzzy index): for a worker started
+        ahead of its work."""
+        for lang in language_files(self._rules_dir):
+            if self._rules(lang) is not None:
+                self.lexicon.find("", lang)
+        fuzzy = getattr(self.gazetteer, "fuzzy_indices", None)
+        if fuzzy is not None:
+            fuzzy("")
 
     def _rules(self, lang: str) -> LanguageRules | None:
         if lang not in self._rules_cache:

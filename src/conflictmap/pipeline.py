@@ -155,8 +155,10 @@ def stream_reports(
 def _stream(articles: Iterable[Article | KnownArticle], spec: Spec, options: RunOptions,
             runlog: RunLog | None, cache: ReportCache | None, version: str,
             ) -> Iterator[tuple[Article | KnownArticle, list[Event]]]:
+    # With a cache, most of a run is usually replayed: the first extraction's worker loads
+    # meanwhile (make_engine's prewarm).
     engine = make_engine(spec, jobs=options.jobs, engine=options.engine,
-                         scheduler=options.scheduler)
+                         scheduler=options.scheduler, prewarm=cache is not None)
     try:
         tagged = _lookups(_batched(articles, options.batch), cache, version)
         writing = cache is not None
