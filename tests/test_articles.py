@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conflictmap.articles import Skip, decode, detect_language, parse_date, read_articles
@@ -165,3 +165,47 @@ def test_articles_looks_binary_matches_the_plain_definition(text: str) -> None:
     from conflictmap.articles import _looks_binary
 
     assert _looks_binary(text) is _binary_reference(text)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_JSON_VALUES, st.sampled_from([True, False]))
+def test_articles_json_line_parsing_is_the_json_module(value, ascii_only):
+    """articles._json reads a line with orjson where it can: the same values, of the same
+    types (an int of any size stays an int), as json.loads, or the same refusal."""
+    import math
+
+    from conflictmap.articles import _json
+
+    text = json.dumps(value, ensure_ascii=ascii_only)
+
+    def same(a, b):  # NaN != NaN; 1 == 1.0 == True: compare types as well
+        if isinstance(a, float) and isinstance(b, float) and math.isnan(a):
+            return math.isnan(b)
+        if type(a) is not type(b):
+            return False
+        if isinstance(a, list):
+            return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+        if isinstance(a, dict):
+            return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+        return a == b
+
+    assert same(_json(text), json.loads(text))
+
+
+_FIELD_CHARS = st.characters(blacklist_categories=()) | st.sampled_from(
+    [" ", "\t", "\n", "\x1b", "\x85", "\u00a0", "\u2028", "\ud800", "\u200b", "é"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_FIELD_CHARS, max_size=40), st.integers(0, 50))
+def test_articles_clean_field_fast_path_gives_what_cleaning_gives(value, limit):
+    from conflictmap.articles import _CONTROL, _SURROGATE, _clean_field
+
+    cleaned = " ".join(_CONTROL.sub(" ", _SURROGATE.sub("\ufffd", value)).split())[:limit]
+    assert _clean_field(value, limit) == cleaned

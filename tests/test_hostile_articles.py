@@ -163,6 +163,12 @@ JSONL: list[tuple[str, bytes, list[str], list[tuple[int, str]]]] = [
      [(1, "date"), (2, "date")]),
     ("ids_odd", _jsonl({"id": 7, **OK_ROW}, {"id": {"a": 1}, **OK_ROW}, {"id": "", **OK_ROW}),
      ["7", "feed.jsonl#2", "feed.jsonl#3"], []),
+    ("ids_beyond_64_bits", _jsonl({"id": 123456789012345678901234567890, **OK_ROW},
+                                  {"id": -9223372036854775809, **OK_ROW},
+                                  {"id": 18446744073709551615, **OK_ROW}),
+     ["123456789012345678901234567890", "-9223372036854775809", "18446744073709551615"], []),
+    ("nan_and_infinity", _jsonl(b'{"date":"2024-12","text":"x","a":NaN,"b":-Infinity}'),
+     ["feed.jsonl#1"], []),
 ]
 
 

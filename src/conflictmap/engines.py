@@ -213,26 +213,25 @@ class WarmEngine:
         self._pool = multiprocessing.get_context(method).Pool(
             1, initializer=_warm_init, initargs=(spec,))
         self._used = False
-        self._released = False
+        self._closed = False
 
     def submit(self, articles: Sequence[Article]) -> Pending:
         self._used = True
         return self._pool.apply_async(_pool_task, (list(articles),)).get
 
-    def release(self) -> None:
-        """No more work is coming: the worker ends once what it was given is done."""
-        if not self._released:
-            self._released = True
-            self._pool.close()
-
     def close(self) -> None:
-        if not self._used:  # never given work: do not wait for it to finish loading
-            self.terminate()
+        """End the worker once what it was given is done (its results stay readable)."""
+        if self._closed:
             return
-        self.release()
+        self._closed = True
+        if not self._used:  # never given work: do not wait for it to finish loading
+            self._pool.terminate()
+        else:
+            self._pool.close()
         self._pool.join()
 
     def terminate(self) -> None:
+        self._closed = True
         self._pool.terminate()
         self._pool.join()
 
@@ -306,10 +305,11 @@ class LazyEngine:
                 self._serial = self._first()
             return self._serial.submit(articles)
         if self._engine is None:
+            if isinstance(self._serial, WarmEngine):
+                # It gets no more work: let it finish its batch and end before the pool
+                # forks, so its extractor and the pool's are never in memory together.
+                self._serial.close()
             self._engine = self._start()
-            release = getattr(self._serial, "release", None)
-            if release is not None:
-                release()  # the first engine gets no more work
         return self._engine.submit(articles)
 
     def close(self) -> None:
