@@ -369,16 +369,20 @@ def write_outputs(events: Sequence[Event], out_dir: Path, html: str) -> tuple[Pa
         dump_csv,
         dump_geojson,
         dump_gpkg,
+        event_to_record,
         write_render_index,
     )
 
     names = ("events.geojson", "events.csv", "events.gpkg", "events.render.json", "map.html")
+    records = [event_to_record(e) for e in events]  # once, for the GeoJSON and the GeoPackage
     with atomic_files(out_dir) as stage:
         staged = {name: stage(name) for name in ("events.geojson", "events.csv")}
-        for name, dump in (("events.geojson", dump_geojson), ("events.csv", dump_csv)):
-            with staged[name].open("w", encoding="utf-8", newline="") as handle:
-                dump(events, handle)
-        dump_gpkg(events, stage("events.gpkg"))
+        with staged["events.geojson"].open("w", encoding="utf-8", newline="") as handle:
+            dump_geojson(events, handle, records)
+        with staged["events.csv"].open("w", encoding="utf-8", newline="") as handle:
+            dump_csv(events, handle)
+        dump_gpkg(events, stage("events.gpkg"), records)
+        del records
         write_render_index(events, staged["events.geojson"], stage("events.render.json"))
         stage("map.html").write_text(html, encoding="utf-8")
     return tuple(out_dir / name for name in names)

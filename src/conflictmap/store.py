@@ -303,11 +303,11 @@ def record_to_event(record: dict[str, Any]) -> Event:
     )
 
 
-def _feature(event: Event) -> dict[str, Any]:
+def _feature(event: Event, record: dict[str, Any] | None = None) -> dict[str, Any]:
     lon, lat = lonlat(event.place.lat, event.place.lon)
     return {"type": "Feature", "id": event.id,
             "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": event_to_record(event)}
+            "properties": event_to_record(event) if record is None else record}
 
 
 def dump_jsonl(events: Iterable[Event], handle: TextIO) -> int:
@@ -318,8 +318,13 @@ def dump_jsonl(events: Iterable[Event], handle: TextIO) -> int:
     return count
 
 
-def dump_geojson(events: Iterable[Event], handle: TextIO) -> None:
-    collection = {"type": "FeatureCollection", "features": [_feature(e) for e in events]}
+def dump_geojson(events: Iterable[Event], handle: TextIO,
+                 records: Sequence[dict[str, Any]] | None = None) -> None:
+    """``records``: the events' :func:`event_to_record` dicts, when the caller has them."""
+    events = list(events)
+    rows = records if records is not None else [None] * len(events)
+    collection = {"type": "FeatureCollection",
+                  "features": [_feature(e, r) for e, r in zip(events, rows, strict=True)]}
     # dumps, not dump: json.dump streams through the pure-Python encoder (same text, ~5x
     # slower); the C encoder makes the whole text at once.
     handle.write(json.dumps(collection, ensure_ascii=False))
@@ -391,16 +396,20 @@ def write_csv(events: Iterable[Event], path: str | os.PathLike[str]) -> None:
         dump_csv(events, handle)
 
 
-def dump_gpkg(events: Sequence[Event], path: str | os.PathLike[str]) -> None:
-    """Write a GeoPackage layer 'events' (EPSG:4326) at ``path`` (not atomic by itself)."""
+def dump_gpkg(events: Sequence[Event], path: str | os.PathLike[str],
+              records: Sequence[dict[str, Any]] | None = None) -> None:
+    """Write a GeoPackage layer 'events' (EPSG:4326) at ``path`` (not atomic by itself).
+    ``records``: the events' :func:`event_to_record` dicts, when the caller has them."""
     import geopandas as gpd
 
+    orjson = _orjson()
     # Columns built directly (no list of row dicts) and points made in one go: the same
     # frame for about half the peak memory.
     columns: dict[str, list[Any]] = {}
-    for event in events:
-        record = event_to_record(event)
-        record["sources"] = json.dumps(record["sources"], ensure_ascii=False)
+    for i, event in enumerate(events):
+        record = dict(records[i]) if records is not None else event_to_record(event)
+        record["sources"] = (orjson.dumps(record["sources"]).decode("utf-8") if orjson
+                             else json.dumps(record["sources"], ensure_ascii=False))
         record["quotes"] = " | ".join(s.quote for s in event.sources)
         if not columns:
             columns = {key: [] for key in record}
