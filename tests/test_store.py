@@ -307,7 +307,7 @@ def previous(tmp_path, monkeypatch) -> tuple[Path, dict[str, bytes]]:
 
 
 def _half_then(exc: BaseException):
-    def dump(events, handle) -> None:
+    def dump(events, handle, *records) -> None:
         handle.write("half a file")
         raise exc
     return dump
@@ -369,7 +369,7 @@ import os, signal, sys
 from conflictmap import store
 point = sys.argv[1]
 
-def killed(events, handle):
+def killed(events, handle, *records):
     handle.write("half a file")
     handle.flush()
     os.kill(os.getpid(), signal.SIGKILL)
