@@ -294,7 +294,8 @@ def test_cache_pack_equals_the_rows_of_real_reports(articles_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", ["not json", "a list", "other version", "short column",
-                                    "bad index", "bad code", "counts"])
+                                    "bad index", "bad code", "counts",
+                                    "negative count"])
 def test_cache_garbled_pack_is_a_value_error(damage: str) -> None:
     import json
 
@@ -314,8 +315,10 @@ def test_cache_garbled_pack_is_a_value_error(damage: str) -> None:
             data["rows"]["place"][0] = 7
         elif damage == "bad code":
             data["codes"] = ["nonsense"] * len(data["codes"])
-        else:
+        elif damage == "counts":
             data["counts"] = [1, 1]
+        else:
+            data["counts"] = [4, -1, 0]
         blob = json.dumps(data).encode()
     with pytest.raises(ValueError, match="not a pack of reports"):
         decode_pack(blob)

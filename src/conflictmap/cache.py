@@ -242,11 +242,12 @@ def _unpack(data: dict[str, Any]) -> list[tuple[Event, ...]]:
         events.append(restore(eid, change, status, places[pl], periods[pe], actors[a],
                               actors[lo], tuple(sources[taken:taken + n]), conf, geo))
         taken += n
-    if taken != len(sources) or sum(data["counts"]) != len(events):
+    counts = data["counts"]
+    if taken != len(sources) or sum(counts) != len(events) or min(counts, default=0) < 0:
         raise ValueError("columns of different lengths")
     out: list[tuple[Event, ...]] = []
     taken = 0
-    for n in data["counts"]:
+    for n in counts:
         out.append(tuple(events[taken:taken + n]))
         taken += n
     return out
