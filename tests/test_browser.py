@@ -162,6 +162,7 @@ def test_browser_offline_loads_clean_and_draws_every_event(offline: Opened) -> N
     assert offline.drawn() == int(offline.data("eventsTotal")) == len(two_wars())
     assert offline.data("currentDate") == "2024-12-09"
     assert offline.data("mode") == "events"
+    assert offline.page.query_selector("#cm-needs-network") is None  # Leaflet is inline
 
 
 def test_browser_drawn_count_follows_date_range(browser: object, tmp_path: Path) -> None:
@@ -311,7 +312,27 @@ def test_browser_online_page_with_intercepted_cdn(browser: object, tmp_path: Pat
     assert opened.external == []
     assert opened.drawn() == len(two_wars())
     assert "OpenStreetMap" in opened.page.inner_text(".leaflet-control-attribution")
+    assert opened.page.is_hidden("#cm-needs-network")
     opened.page.close()
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "build a map that works offline"),
+                                             ("nl", "zonder internet werkt")])
+def test_browser_online_page_without_network_says_why_it_is_empty(
+        browser: object, tmp_path: Path, lang: str, words: str) -> None:
+    """An online map opened without a connection (Leaflet's CDN unreachable) is not a blank
+    page: it says what failed and how to make a map that works offline."""
+    path = tmp_path / "map.html"
+    path.write_text(render_html(two_wars(), lang=lang), "utf-8")
+    page = browser.new_page()
+    blocked: list[str] = []
+    page.route("**/*", _serve_offline(Opened(page, external=blocked)))
+    page.goto(path.as_uri())
+    page.wait_for_selector("#cm-needs-network:not([hidden])", timeout=15000)
+    hint = page.inner_text("#cm-needs-network")
+    assert words in hint and "conflictmap build --offline" in hint
+    assert any("cdn.jsdelivr.net" in url for url in blocked)
+    page.close()
 
 
 def test_browser_hash_keeps_date_and_mode(browser: object, tmp_path: Path) -> None:

@@ -681,7 +681,7 @@ def _build_data(c: EventColumns, spans: Sequence[_Span], title: str, lang: str,
         "v": 1, "lang": lang,
         "title": _page_title(title, lang, None if first is None else _date(first),
                              None if last is None else _date(last)),
-        "ui": ui_strings(lang),
+        "ui": {k: v for k, v in ui_strings(lang).items() if k not in _PAGE_STRINGS},
         "d0": today if first is None else first, "d1": today if last is None else last,
         "sides": blob.encode_sides(), "actors": actors, "places": blob.encode_places(),
         "ev": ev, "src": src, "art": blob.encode_articles(), "xs": extra,
@@ -760,6 +760,7 @@ def frame_key() -> str:
     """What the page frame depends on: this file and the versions of folium and the
     packages it renders with. A frame made under another key is not used."""
     digest = hashlib.sha1(Path(__file__).read_bytes())
+    digest.update(json.dumps(_ui_tables(), sort_keys=True).encode())  # the frame's hint
     for name in _FRAME_PACKAGES:
         try:
             version = metadata.version(name)
@@ -826,6 +827,10 @@ def _folium_page(marks: Mapping[str, str], offline: bool) -> str:
 <style>{{ this.css }}</style>
 {% endmacro %}
 {% macro html(this, kwargs) %}
+{% if this.network_check -%}
+<div id="cm-needs-network" class="cm-needs-network" role="alert" hidden></div>
+<script>{{ this.network_check }}</script>
+{%- endif %}
 <script type="application/json" id="cm-data">{{ this.data_json }}</script>
 {% if this.basemap_json -%}
 <script type="application/json" id="cm-basemap">{{ this.basemap_json }}</script>
@@ -845,6 +850,7 @@ conflictmapInit({{ this._parent.get_name() }}, {{ this.options|tojson }});
             self.css = marks["css"]
             self.js = marks["js"]
             self.options = {"dataId": "cm-data", "basemapId": "cm-basemap" if offline else None}
+            self.network_check = "" if offline else _network_check()  # Leaflet inline
 
         def render(self, **kwargs: object) -> None:
             """Like MacroElement.render, but the macros' output is never parsed as Jinja
@@ -875,6 +881,23 @@ conflictmapInit({{ this._parent.get_name() }}, {{ this.options|tojson }});
         tiles.add_to(m)
     ConflictLayer().add_to(m)
     return m.get_root().render()
+
+
+_PAGE_STRINGS = frozenset({"needs_network"})  # used by the page itself, not the map's UI
+
+
+def _network_check() -> str:
+    """The page's own script, apart from the map's: when Leaflet did not load (an online
+    page opened without a connection), say so and how to make an offline map, instead of
+    showing a blank page. In the page's language (``<html lang>``), English otherwise."""
+    hints = _script_json({lang: table["needs_network"] for lang, table in _ui_tables().items()})
+    return ('window.addEventListener("load", function () {\n'
+            '  if (window.L) return;\n'
+            f'  var hints = {hints};\n'
+            '  var box = document.getElementById("cm-needs-network");\n'
+            '  box.textContent = hints[document.documentElement.lang] || hints.en;\n'
+            '  box.hidden = false;\n'
+            '});')
 
 
 def _page(data: dict, offline: bool, frame: Sequence[str] | None) -> str:
