@@ -454,15 +454,18 @@ def test_incremental_a_pack_that_does_not_fit_is_replaced(
     assert _packs(cache)["batch.jsonl"] == [(0, 30)]
 
 
-def test_incremental_a_grown_feed_keeps_its_pack_and_packs_the_new_part(
+def test_incremental_a_grown_feed_keeps_its_full_packs_and_repacks_its_tail(
         tmp_path: Path, corpus: Path, asked: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Packs hold PACK_ARTICLES articles at most; a feed that grows at every run keeps its
+    full packs and one small last pack, packed again with the articles after it."""
+    monkeypatch.setattr(incremental, "PACK_ARTICLES", 31)
     spec = TemplateSpec(version="pack-append")
     cache = tmp_path / "c.sqlite"
     batch = corpus / "batch.jsonl"
     _run([corpus], cache, spec)
     _run([corpus], cache, spec)
-    monkeypatch.setattr(incremental, "MAX_PACKS", 3)
-    expected = [(0, 30)]
+    assert _packs(cache)["batch.jsonl"] == [(0, 30)]  # not full
+    expected = [[(0, 31)], [(0, 31), (31, 1)], [(0, 31), (31, 2)], [(0, 31), (31, 3)]]
     for n in range(4):
         with batch.open("a", encoding="utf-8") as handle:
             handle.write(make_article(8100 + n, seed=5).json_line() + "\n")
@@ -472,8 +475,21 @@ def test_incremental_a_grown_feed_keeps_its_pack_and_packs_the_new_part(
         asked.clear()
         assert _run([corpus], cache, spec) == result  # the new article by key, then packed
         assert sum(asked) == 1
-        expected = [(0, 31 + n)] if len(expected) == 3 else [*expected, (30 + n, 1)]
-        assert _packs(cache)["batch.jsonl"] == expected
+        assert _packs(cache)["batch.jsonl"] == expected[n]
+        assert _run([corpus], cache, spec) == result  # and now from the packs alone
+
+
+def test_incremental_a_large_file_gets_several_packs(
+        tmp_path: Path, corpus: Path, asked: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(incremental, "PACK_ARTICLES", 7)
+    spec = TemplateSpec(version="pack-split")
+    cache = tmp_path / "c.sqlite"
+    first = _run([corpus], cache, spec)
+    _run([corpus], cache, spec)
+    assert _packs(cache)["batch.jsonl"] == [(0, 7), (7, 7), (14, 7), (21, 7), (28, 2)]
+    asked.clear()
+    assert _run([corpus], cache, spec) == first
+    assert sum(asked) == 0
 
 
 def test_incremental_a_cache_that_cannot_take_packs_still_replays(

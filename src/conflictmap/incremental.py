@@ -340,13 +340,15 @@ def _file_reports(row: str, keys: list[bytes], cache: ReportCache,
                   ) -> list[tuple[Event, ...]] | None:
     """The reports of the file's articles, in order; None when one is not cached.
 
-    They come from the file's packs (``cache.encode_pack``: one blob for many articles)
-    as far as those hold the articles the manifest names, by the digest of their keys, and
-    from the reports table for the rest; those are then packed, so the next run reads them
-    in one piece. A pack that does not hold what the manifest names is replaced.
+    They come from the file's packs (``cache.encode_pack``: one blob for up to
+    PACK_ARTICLES articles) as far as those hold the articles the manifest names, by the
+    digest of their keys, and from the reports table for the rest; those are then packed,
+    so the next run reads them in one piece. A pack that does not hold what the manifest
+    names is replaced.
     """
     found: list[tuple[Event, ...]] = []
     packs = _stored_packs(cache, row)
+    last_first, last_count = 0, PACK_ARTICLES  # the last pack used: where a repack starts
     with gctools.paused():
         for first, count, digest, blob in packs:
             if first != len(found) or _keys_digest(keys[first:first + count]) != digest:
@@ -359,22 +361,28 @@ def _file_reports(row: str, keys: list[bytes], cache: ReportCache,
             if len(decoded) != count:
                 break
             found.extend(decoded)
+            last_first, last_count = first, count
             if len(found) == len(keys):
                 return found
-    covered, segments = len(found), sum(1 for p in packs if p[0] < len(found))
+    covered = len(found)
     rest = _cached_reports(keys[covered:], cache)
     if rest is None:
         return None
     found.extend(rest[key] for key in keys[covered:])
-    if segments >= MAX_PACKS:  # a feed appended to many times: one pack again
-        covered = 0
-    _store_pack(cache, row, covered, keys[covered:], found[covered:])
+    # Full packs stay; a last one that is not full is packed again with what follows it,
+    # so a feed that grows at every run keeps at most one small pack at its end.
+    start = last_first if covered and last_count < PACK_ARTICLES else covered
+    for first in range(start, len(keys), PACK_ARTICLES):
+        end = min(first + PACK_ARTICLES, len(keys))
+        if not _store_pack(cache, row, first, keys[first:end], found[first:end],
+                           replace_from=first if first == start else None):
+            break
     return found
 
 
-MAX_PACKS = 8
-"""A file's packs are merged into one when it would get more (each run that finds articles
-after its last pack adds one, so a feed appended to at every run would collect many)."""
+PACK_ARTICLES = 25_000
+"""Articles per pack at most: packing a file of a million articles holds the columns of
+25,000 at a time, and each pack stays far below SQLite's blob limit."""
 
 
 def _keys_digest(keys: list[bytes]) -> bytes:
@@ -390,15 +398,16 @@ def _stored_packs(cache: ReportCache, row: str) -> list[tuple[int, int, bytes, b
 
 
 def _store_pack(cache: ReportCache, row: str, first: int, keys: list[bytes],
-                reports: list[tuple[Event, ...]]) -> None:
-    """Pack those articles' reports (an accelerator: a cache that cannot take it is left)."""
-    if not keys:
-        return
+                reports: list[tuple[Event, ...]], *, replace_from: int | None) -> bool:
+    """Pack those articles' reports; False when the cache cannot take it (an accelerator:
+    the run goes on without)."""
     try:
         cache.put_pack(row, first, len(keys), _keys_digest(keys), encode_pack(reports),
-                       replace_from=first)
+                       replace_from=replace_from)
     except sqlite3.Error as exc:
         log.debug("%s: cannot store its pack (%s)", row, exc)
+        return False
+    return True
 
 
 def _cached_reports(keys: list[bytes], cache: ReportCache,
