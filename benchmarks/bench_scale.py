@@ -11,6 +11,8 @@ process so peak memory is per run:
 - ``build``: the warm run plus the map and event files (map build time);
 - ``+1line``: one article line appended to the corpus file itself, on that cache (reads
   and extracts only that line; the file is cut back afterwards);
+- ``+1build``: ``build`` with one new article file (what re-running ``conflictmap build``
+  after adding an article costs: the map and the four event files are written again);
 - ``geotext``: the same corpus scanned by geotext, a plain dictionary geoparser (speed
   reference).
 
@@ -44,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve()
-RUNS = ("full", "cold", "warm", "+1", "build", "+1line")
+RUNS = ("full", "cold", "warm", "+1", "build", "+1line", "+1build")
 
 
 class PssSampler:
@@ -219,11 +221,11 @@ def ensure_corpus(directory: Path, size: int) -> tuple[Path, Path]:
     return corpus, expected
 
 
-def one_more(directory: Path, size: int) -> Path:
+def one_more(directory: Path, size: int, tag: str = "") -> Path:
     """A file with one article the cache has not seen (a new one at every call)."""
     from conflictmap.synthetic import make_article
 
-    extra = directory / f"extra-{size}.jsonl"
+    extra = directory / f"extra{tag}-{size}.jsonl"
     fresh = time.time_ns() % 1_000_000_007
     extra.write_text(make_article(10_000_000 + size, seed=fresh).json_line() + "\n",
                      encoding="utf-8")
@@ -263,6 +265,8 @@ def bench_size(args: argparse.Namespace, size: int) -> dict[str, dict[str, Any]]
         "build": ([corpus], {"cache": cache, "out": directory / f"out-{size}"}),
     }
     plans["+1line"] = ([corpus], {"cache": cache})
+    plans["+1build"] = ([corpus, one_more(directory, size, "-build")],
+                        {"cache": cache, "out": directory / f"out-{size}"})
     results = {}
     for name in args.runs:
         paths, extra = plans[name]
