@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -197,7 +198,7 @@ def _keep_size_and_mtime(source: Path, edit) -> None:  # type: ignore[no-untyped
 
 def _swap_two_bytes(source: Path) -> None:
     raw = bytearray(source.read_bytes())
-    i = raw.index(b'"place": "') + len(b'"place": "')
+    i = re.search(rb'"place":\s*"', raw).end()  # whatever the writer's spacing
     raw[i], raw[i + 1] = raw[i + 1], raw[i]
     source.write_bytes(bytes(raw))
 

@@ -61,6 +61,16 @@ def test_store_round_trip(tmp_path, writer):
     assert [e.id for e in read_events(path)] == [e.id for e in events]
 
 
+def test_store_geojson_keeps_an_integer_beyond_64_bits(tmp_path):
+    """orjson cannot write such an integer: the GeoJSON is written by json instead."""
+    from dataclasses import replace
+
+    event = replace(_event(), place=replace(KHERSON, population=2**70))
+    write_geojson([event], tmp_path / "e.geojson")
+    assert read_events(tmp_path / "e.geojson") == [event]
+    assert str(2**70) in (tmp_path / "e.geojson").read_text()
+
+
 def test_store_geojson_is_lon_lat(tmp_path):
     write_geojson([_event()], tmp_path / "e.geojson")
     feature = json.loads((tmp_path / "e.geojson").read_text())["features"][0]
