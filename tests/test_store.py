@@ -61,6 +61,21 @@ def test_store_round_trip(tmp_path, writer):
     assert [e.id for e in read_events(path)] == [e.id for e in events]
 
 
+@pytest.mark.parametrize("arrow", [True, False])
+def test_store_gpkg_is_the_same_layer_with_or_without_arrow(tmp_path, monkeypatch, arrow):
+    from conflictmap import store
+
+    if arrow:
+        pytest.importorskip("pyarrow")
+    monkeypatch.setattr(store, "_arrow_writes", lambda: arrow)
+    events = [_event(), _event(Change.CONTESTED, "Fighting raged in Kherson.", None)]
+    write_gpkg(events, tmp_path / "e.gpkg")
+    assert read_events(tmp_path / "e.gpkg") == events
+    info = pyogrio.read_info(tmp_path / "e.gpkg", layer="events")
+    assert info["crs"] == "EPSG:4326" and info["geometry_type"] == "Point"
+    assert info["features"] == 2
+
+
 def test_store_geojson_keeps_an_integer_beyond_64_bits(tmp_path):
     """orjson cannot write such an integer: the GeoJSON is written by json instead."""
     from dataclasses import replace
