@@ -209,3 +209,44 @@ def test_articles_clean_field_fast_path_gives_what_cleaning_gives(value, limit):
 
     cleaned = " ".join(_CONTROL.sub(" ", _SURROGATE.sub("\ufffd", value)).split())[:limit]
     assert _clean_field(value, limit) == cleaned
+
+
+def _rglob_listing(root: Path) -> list[tuple[str, bool]]:
+    """What the folder listing was before os.scandir: sorted rglob, hidden parts dropped."""
+    found = sorted(p for p in root.rglob("*")
+                   if not any(part.startswith(".") for part in p.relative_to(root).parts))
+    return [(p.relative_to(root).as_posix(), p.is_dir()) for p in found]
+
+
+_TREE_NAMES = st.sampled_from(["a.txt", "B.txt", "b.md", ".hidden.txt", "c.jsonl", "d",
+                               ".git", "Z", "e.TXT", "f.json", "g.", "sub", "ä.txt"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.lists(_TREE_NAMES, min_size=1, max_size=3),
+                          st.sampled_from(["file", "dir", "link-dir", "link-file", "broken"])),
+                max_size=12))
+def test_articles_folder_listing_is_sorted_rglob_without_hidden(tmp_path_factory, tree):
+    from conflictmap.articles import _listing
+
+    root = tmp_path_factory.mktemp("tree")
+    for parts, kind in tree:
+        path = root.joinpath(*parts)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists() or path.is_symlink():
+                continue
+            if kind == "file":
+                path.write_text("x", encoding="utf-8")
+            elif kind == "dir":
+                path.mkdir()
+            elif kind == "link-dir":
+                path.symlink_to(root, target_is_directory=True)  # a loop rglob must not follow
+            elif kind == "link-file":
+                path.symlink_to(root / "a.txt")
+            else:
+                path.symlink_to(root / "nowhere")
+        except (FileExistsError, NotADirectoryError):
+            continue  # a file where a folder was wanted: not this tree
+    assert [("/".join(parts), is_dir) for parts, _, is_dir in _listing(root)] == \
+        _rglob_listing(root)

@@ -458,3 +458,28 @@ def test_hostile_json_lines_length_limit_boundaries(tmp_path, monkeypatch, size,
         assert [(s.line, s.reason) for s in skips] == [(2, "size")]
     if newline:
         assert ids[-1] == "ok2"  # the line after an over-long one is read
+
+
+def test_hostile_unlistable_folders(tmp_path, monkeypatch):
+    """A folder given that cannot be listed is one skip line; a subfolder that cannot be
+    listed is passed over and the rest is read (root reads everything, so os.scandir is
+    made to refuse)."""
+    import os
+
+    (tmp_path / "given").mkdir()
+    (tmp_path / "tree" / "locked").mkdir(parents=True)
+    (tmp_path / "tree" / "ok.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "tree" / "locked" / "inside.txt").write_text(GOOD, encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path):  # type: ignore[no-untyped-def]
+        if str(path).endswith(("given", "locked")):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    articles, skips = _read(tmp_path / "given", tmp_path / "tree")
+    assert [a.id for a in articles] == ["ok.txt"]
+    assert [(s.reason, "cannot list the folder" in s.message) for s in skips] == \
+        [("unreadable", True)]
+    _assert_one_line(skips[0], "given")

@@ -26,8 +26,11 @@ from conflictmap.synthetic import TemplateSpec, make_article, write_folder
 @pytest.fixture(autouse=True)
 def _no_racy_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     """Trust a file's stamp at once (a real run waits until the file is 2 s old); tests that
-    rewrite a file also move its modification time, so no two states share a stamp."""
+    rewrite a file also move its modification time, so no two states share a stamp. And
+    pack files of any size (a real run packs only files of PACK_MIN_ARTICLES or more), so
+    every test here, the properties too, goes through packs."""
     monkeypatch.setattr(incremental, "RACY_NS", 0)
+    monkeypatch.setattr(incremental, "PACK_MIN_ARTICLES", 1)
 
 
 @pytest.fixture()
@@ -506,3 +509,18 @@ def test_incremental_a_cache_that_cannot_take_packs_still_replays(
     opened.clear()
     assert _run([corpus], cache, spec) == first
     assert opened == [] and _packs(cache) == {}
+
+
+def test_incremental_files_of_a_few_articles_are_not_packed(
+        tmp_path: Path, corpus: Path, asked: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder of one article per file: its rows are fetched as they are (a pack's tables
+    cost more than they save for so few); the feed of 30 is packed."""
+    monkeypatch.setattr(incremental, "PACK_MIN_ARTICLES", 30)
+    spec = TemplateSpec(version="pack-min")
+    cache = tmp_path / "c.sqlite"
+    first = _run([corpus], cache, spec)
+    _run([corpus], cache, spec)
+    assert _packs(cache) == {"batch.jsonl": [(0, 30)]}
+    asked.clear()
+    assert _run([corpus], cache, spec) == first
+    assert sum(asked) == 40  # one key for each text file, none for the feed

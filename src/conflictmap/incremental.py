@@ -346,6 +346,9 @@ def _file_reports(row: str, keys: list[bytes], cache: ReportCache,
     so the next run reads them in one piece. A pack that does not hold what the manifest
     names is replaced.
     """
+    if len(keys) < PACK_MIN_ARTICLES:  # a pack of a few articles costs more than it saves
+        rows = _cached_reports(keys, cache)
+        return None if rows is None else [rows[key] for key in keys]
     found: list[tuple[Event, ...]] = []
     packs = _stored_packs(cache, row)
     last_first, last_count = 0, PACK_ARTICLES  # the last pack used: where a repack starts
@@ -383,6 +386,9 @@ def _file_reports(row: str, keys: list[bytes], cache: ReportCache,
 PACK_ARTICLES = 25_000
 """Articles per pack at most: packing a file of a million articles holds the columns of
 25,000 at a time, and each pack stays far below SQLite's blob limit."""
+PACK_MIN_ARTICLES = 64
+"""Files of fewer articles (a folder of one article per file) are not packed: their rows
+are fetched as they are, which is cheaper than a pack's tables for so few."""
 
 
 def _keys_digest(keys: list[bytes]) -> bytes:
