@@ -274,8 +274,9 @@ class ReportCache:
             _remove(self.path)
             self._db = _connect(self.path)
 
-    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, bytes]:
-        """The cached blobs of those keys that are cached (many keys per query)."""
+    def get_many(self, keys: Sequence[bytes], *, count: bool = True) -> dict[bytes, bytes]:
+        """The cached blobs of those keys that are cached (many keys per query).
+        ``count``: add them to ``hits`` and ``misses`` (not for a look-ahead)."""
         found: dict[bytes, bytes] = {}
         for i in range(0, len(keys), QUERY_KEYS):
             chunk = keys[i : i + QUERY_KEYS]
@@ -283,8 +284,9 @@ class ReportCache:
             rows = self._db.execute(f"SELECT key, blob FROM reports WHERE key IN ({marks})",
                                     chunk)
             found.update(rows)
-        self.hits += len(found)
-        self.misses += len(keys) - len(found)
+        if count:
+            self.hits += len(found)
+            self.misses += len(keys) - len(found)
         return found
 
     def put_many(self, rows: Iterable[tuple[bytes, bytes]]) -> None:
@@ -300,6 +302,17 @@ class ReportCache:
         row = self._db.execute("SELECT stamp, manifest FROM files WHERE path = ?",
                                (path,)).fetchone()
         return (bytes(row[0]), bytes(row[1])) if row is not None else None
+
+    def get_files(self, paths: Sequence[str]) -> dict[str, tuple[bytes, bytes]]:
+        """:meth:`get_file` for many files, many per query: path -> (stamp, manifest)."""
+        found: dict[str, tuple[bytes, bytes]] = {}
+        for i in range(0, len(paths), QUERY_KEYS):
+            chunk = paths[i : i + QUERY_KEYS]
+            marks = ",".join("?" * len(chunk))
+            for path, stamp, manifest in self._db.execute(
+                    f"SELECT path, stamp, manifest FROM files WHERE path IN ({marks})", chunk):
+                found[path] = (bytes(stamp), bytes(manifest))
+        return found
 
     def put_files(self, rows: Iterable[tuple[str, bytes, bytes]]) -> None:
         """Store (path, stamp, manifest) rows in one transaction; one row per path."""

@@ -28,6 +28,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -182,17 +183,14 @@ def articles(paths: Iterable[str | Path], reader: ArticleReader, cache: ReportCa
     are stored when the stream is exhausted."""
     fresh: list[tuple[str, bytes, bytes]] = []
     counts = {"read": 0, "unchanged": 0, "appended to": 0}
-    for path, name in reader.files(paths):
-        row = file_id(path, name)
-        state = file_state(path, version)
-        stored = cache.get_file(row) if state is not None else None
-        before = _parse(stored[1], name) if stored is not None else None
+    for path, name, row, state, stored, before, blobs in _looked_up(reader.files(paths),
+                                                                    cache, version):
         whole: Content | None = None
         after = (0, 0)
         recorder = _Recorder(reader, version)
         if state is not None and stored is not None and before is not None:
             if stored[0] == state.stamp:
-                known = _replay(before, row, name, reader, cache)
+                known = _replay(before, row, name, reader, cache, blobs)
                 if known is not None:
                     counts["unchanged"] += 1
                     yield from known
@@ -225,6 +223,44 @@ def articles(paths: Iterable[str | Path], reader: ArticleReader, cache: ReportCa
     except Exception as exc:  # a full disk or a locked file costs only the next run's speed
         log.warning("%s: cannot store file manifests (%s); the next run reads every file",
                     cache.path, exc)
+
+
+LOOK_AHEAD = 256
+"""Files whose stored manifests (and, for small unchanged files, cached reports) are
+fetched together, a query for many rather than two for each file: a folder of one
+article per file spends most of a cached run on such lookups."""
+
+
+def _looked_up(files: Iterable[tuple[Path, str]], cache: ReportCache, version: str,
+               ) -> Iterator[tuple[Path, str, str, FileState | None, tuple[bytes, bytes] | None,
+                               _Manifest | None, dict[bytes, bytes]]]:
+    """Each file with its row, state, stored manifest (raw and parsed) and the report blobs
+    of a small file whose stamp is unchanged, looked up LOOK_AHEAD files at a time."""
+    iterator = iter(files)
+    while chunk := list(islice(iterator, LOOK_AHEAD)):
+        rows = [file_id(path, name) for path, name in chunk]
+        states = [file_state(path, version) for path, _ in chunk]
+        stored = _stored_files(cache, [r for r, st in zip(rows, states, strict=True)
+                                       if st is not None])
+        items, wanted = [], []
+        for (path, name), row, state in zip(chunk, rows, states, strict=True):
+            found = stored.get(row) if state is not None else None
+            before = _parse(found[1], name) if found is not None else None
+            if (state is not None and found is not None and before is not None
+                    and found[0] == state.stamp and len(before.keys) < PACK_MIN_ARTICLES):
+                wanted.extend(before.keys)
+            items.append((path, name, row, state, found, before))
+        blobs = cache.get_many(wanted, count=False) if wanted else {}
+        for item in items:
+            yield (*item, blobs)
+
+
+def _stored_files(cache: ReportCache, rows: list[str]) -> dict[str, tuple[bytes, bytes]]:
+    try:
+        return cache.get_files(rows)
+    except sqlite3.Error as exc:
+        log.debug("manifests unreadable (%s); reading the files", exc)
+        return {}
 
 
 def _whole(path: Path, size: int) -> Content | None:
@@ -312,12 +348,12 @@ def _entry(item: Any, articles: int) -> tuple[Any, ...]:
 
 
 def _replay(parsed: _Manifest, row: str, name: str, reader: ArticleReader, cache: ReportCache,
-            ) -> list[KnownArticle] | None:
+            blobs: dict[bytes, bytes] | None = None) -> list[KnownArticle] | None:
     """The file's articles from its manifest, with its skips reported and its ids taken;
     None (and nothing done) when the manifest cannot stand for reading the file."""
     if not _same_duplicates(parsed, reader.seen):
         return None
-    reports = _file_reports(row, parsed.keys, cache)
+    reports = _file_reports(row, parsed.keys, cache, blobs)
     if reports is None:
         log.debug("%s: reports missing from the cache; reading the file", name)
         return None
@@ -337,7 +373,7 @@ def _replay(parsed: _Manifest, row: str, name: str, reader: ArticleReader, cache
 
 
 def _file_reports(row: str, keys: list[bytes], cache: ReportCache,
-                  ) -> list[tuple[Event, ...]] | None:
+                  blobs: dict[bytes, bytes] | None = None) -> list[tuple[Event, ...]] | None:
     """The reports of the file's articles, in order; None when one is not cached.
 
     They come from the file's packs (``cache.encode_pack``: one blob for up to
@@ -347,7 +383,7 @@ def _file_reports(row: str, keys: list[bytes], cache: ReportCache,
     names is replaced.
     """
     if len(keys) < PACK_MIN_ARTICLES:  # a pack of a few articles costs more than it saves
-        rows = _cached_reports(keys, cache)
+        rows = _cached_reports(keys, cache, blobs)
         return None if rows is None else [rows[key] for key in keys]
     found: list[tuple[Event, ...]] = []
     packs = _stored_packs(cache, row)
@@ -417,21 +453,27 @@ def _store_pack(cache: ReportCache, row: str, first: int, keys: list[bytes],
 
 
 def _cached_reports(keys: list[bytes], cache: ReportCache,
+                    looked_up: dict[bytes, bytes] | None = None,
                     ) -> dict[bytes, tuple[Event, ...]] | None:
     """Every key's decoded reports, or None when one is missing or does not decode.
 
     The reports are decoded now rather than as they stream: a run keeps every report
-    until consolidation anyway, so this costs no memory at the peak.
+    until consolidation anyway, so this costs no memory at the peak. ``looked_up``: blobs
+    fetched ahead (:func:`_looked_up`); a key they lack is asked of the cache.
     """
     reports: dict[bytes, tuple[Event, ...]] = {}
     for i in range(0, len(keys), _CHUNK):  # a chunk's blobs at a time, not the file's
         chunk = keys[i:i + _CHUNK]
-        blobs = cache.get_many(chunk)
-        if len(blobs) != len(set(chunk)):
+        found = {k: looked_up[k] for k in chunk if k in looked_up} if looked_up else {}
+        cache.hits += len(found)
+        missing = [k for k in chunk if k not in found]
+        if missing:
+            found |= cache.get_many(missing)
+        if len(found) != len(set(chunk)):
             return None
         try:
             with gctools.paused():
-                reports.update((key, tuple(decode_events(blob))) for key, blob in blobs.items())
+                reports.update((key, tuple(decode_events(blob))) for key, blob in found.items())
         except ValueError:
             return None
     return reports
