@@ -523,4 +523,5 @@ def test_incremental_files_of_a_few_articles_are_not_packed(
     assert _packs(cache) == {"batch.jsonl": [(0, 30)]}
     asked.clear()
     assert _run([corpus], cache, spec) == first
-    assert [n for n in asked if n] == [40]  # the text files' keys in one look-ahead query, none for the feed
+    # the text files' keys in one look-ahead query, none for the feed
+    assert [n for n in asked if n] == [40]
