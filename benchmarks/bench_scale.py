@@ -430,7 +430,7 @@ def main() -> None:
     targets(by_size, render_s)
     print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
           f"{calibration()}")
-    if not Path(_conflictmap_command()).exists() and shutil.which("conflictmap") is None:
+    if not Path(_conflictmap_command()).exists():
         print("note: the conflictmap command is not installed; install the package")
 
 

@@ -297,14 +297,8 @@ class ReportCache:
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO reports (key, blob) VALUES (?, ?)", rows)
 
-    def get_file(self, path: str) -> tuple[bytes, bytes] | None:
-        """(stamp, manifest) stored for the file at ``path``, if any."""
-        row = self._db.execute("SELECT stamp, manifest FROM files WHERE path = ?",
-                               (path,)).fetchone()
-        return (bytes(row[0]), bytes(row[1])) if row is not None else None
-
     def get_files(self, paths: Sequence[str]) -> dict[str, tuple[bytes, bytes]]:
-        """:meth:`get_file` for many files, many per query: path -> (stamp, manifest)."""
+        """(stamp, manifest) stored for each of these files that has them, many per query."""
         found: dict[str, tuple[bytes, bytes]] = {}
         for i in range(0, len(paths), QUERY_KEYS):
             chunk = paths[i : i + QUERY_KEYS]

@@ -285,7 +285,7 @@ class LazyEngine:
                  warm: Engine | None = None) -> None:
         """``warm``: an engine already started, that takes the first batch instead."""
         self._start = start
-        self._first = first if warm is None else (lambda: warm)
+        self._first = first
         self._engine: Engine | None = None
         self._serial: Engine | None = warm
         self._first_used = False
@@ -299,15 +299,16 @@ class LazyEngine:
         return self._engine is not None
 
     def submit(self, articles: Sequence[Article]) -> Pending:
-        if self._engine is None and self._first is not None and not self._first_used:
+        if self._engine is None and not self._first_used and (
+                self._serial is not None or self._first is not None):
             self._first_used = True
             if self._serial is None:
                 self._serial = self._first()
             return self._serial.submit(articles)
         if self._engine is None:
-            if isinstance(self._serial, WarmEngine):
-                # It gets no more work: let it finish its batch and end before the pool
-                # forks, so its extractor and the pool's are never in memory together.
+            if self._serial is not None:
+                # It gets no more work: a warm worker finishes its batch and ends before the
+                # pool forks, so its extractor and the pool's are never in memory together.
                 self._serial.close()
             self._engine = self._start()
         return self._engine.submit(articles)

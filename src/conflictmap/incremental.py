@@ -348,12 +348,12 @@ def _entry(item: Any, articles: int) -> tuple[Any, ...]:
 
 
 def _replay(parsed: _Manifest, row: str, name: str, reader: ArticleReader, cache: ReportCache,
-            blobs: dict[bytes, bytes] | None = None) -> list[KnownArticle] | None:
+            looked_up: dict[bytes, bytes] | None = None) -> list[KnownArticle] | None:
     """The file's articles from its manifest, with its skips reported and its ids taken;
     None (and nothing done) when the manifest cannot stand for reading the file."""
     if not _same_duplicates(parsed, reader.seen):
         return None
-    reports = _file_reports(row, parsed.keys, cache, blobs)
+    reports = _file_reports(row, parsed.keys, cache, looked_up)
     if reports is None:
         log.debug("%s: reports missing from the cache; reading the file", name)
         return None
@@ -373,7 +373,8 @@ def _replay(parsed: _Manifest, row: str, name: str, reader: ArticleReader, cache
 
 
 def _file_reports(row: str, keys: list[bytes], cache: ReportCache,
-                  blobs: dict[bytes, bytes] | None = None) -> list[tuple[Event, ...]] | None:
+                  looked_up: dict[bytes, bytes] | None = None,
+                  ) -> list[tuple[Event, ...]] | None:
     """The reports of the file's articles, in order; None when one is not cached.
 
     They come from the file's packs (``cache.encode_pack``: one blob for up to
@@ -383,7 +384,7 @@ def _file_reports(row: str, keys: list[bytes], cache: ReportCache,
     names is replaced.
     """
     if len(keys) < PACK_MIN_ARTICLES:  # a pack of a few articles costs more than it saves
-        rows = _cached_reports(keys, cache, blobs)
+        rows = _cached_reports(keys, cache, looked_up)
         return None if rows is None else [rows[key] for key in keys]
     found: list[tuple[Event, ...]] = []
     packs = _stored_packs(cache, row)

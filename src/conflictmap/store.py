@@ -326,21 +326,10 @@ def dump_geojson(events: Iterable[Event], handle: TextIO,
     rows = records if records is not None else [None] * len(events)
     collection = {"type": "FeatureCollection",
                   "features": [_feature(e, r) for e, r in zip(events, rows, strict=True)]}
-    handle.write(_json_text(collection))
+    # orjson, or json where orjson cannot write a value (store._dumps); not json.dump, which
+    # streams through the pure-Python encoder.
+    handle.write(_dumps(collection).decode("utf-8"))
     handle.write("\n")
-
-
-def _json_text(value: object) -> str:
-    """``value`` as compact JSON text: orjson (4x faster than json's C encoder on a large
-    store), or json where orjson cannot write it (an integer beyond 64 bits). Not
-    json.dump, which streams through the pure-Python encoder."""
-    orjson = _orjson()
-    if orjson is not None:
-        try:
-            return orjson.dumps(value).decode("utf-8")
-        except TypeError:  # orjson.JSONEncodeError
-            pass
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def neutralise_cell(value: Any) -> Any:
@@ -419,14 +408,12 @@ def dump_gpkg(events: Sequence[Event], path: str | os.PathLike[str],
     ``records``: the events' :func:`event_to_record` dicts, when the caller has them."""
     import geopandas as gpd
 
-    orjson = _orjson()
     # Columns built directly (no list of row dicts) and points made in one go: the same
     # frame for about half the peak memory.
     columns: dict[str, list[Any]] = {}
     for i, event in enumerate(events):
         record = dict(records[i]) if records is not None else event_to_record(event)
-        record["sources"] = (orjson.dumps(record["sources"]).decode("utf-8") if orjson
-                             else json.dumps(record["sources"], ensure_ascii=False))
+        record["sources"] = _dumps(record["sources"]).decode("utf-8")
         record["quotes"] = " | ".join(s.quote for s in event.sources)
         if not columns:
             columns = {key: [] for key in record}
