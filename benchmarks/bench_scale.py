@@ -16,6 +16,11 @@ process so peak memory is per run:
 - ``geotext``: the same corpus scanned by geotext, a plain dictionary geoparser (speed
   reference).
 
+With ``--layout folder`` the corpus is a folder of one .txt file per article (1,000 per
+subfolder, as synthetic.write_folder writes them) instead of one JSON Lines file; ``+1``
+and ``+1build`` then add a new file in one of its subfolders (removed afterwards), and
+``+1line`` is not run.
+
 Then it writes a store of --events synthetic events (events.geojson) and times
 ``conflictmap render events.geojson --from --to`` end to end, and its stages.
 
@@ -28,6 +33,7 @@ figure.
 
 Usage: python benchmarks/bench_scale.py [--sizes 1000 10000 100000] [--jobs 2]
        [--dir /tmp/conflictmap-bench] [--extractor rules|template] [--events 100000]
+       [--layout jsonl|folder]
 """
 
 from __future__ import annotations
@@ -207,8 +213,19 @@ def run_child(kind: str, paths: list[Path], **options: Any) -> dict[str, Any]:
 
 
 # -- the parent ------------------------------------------------------------------------------
-def ensure_corpus(directory: Path, size: int) -> tuple[Path, Path]:
-    from conflictmap.synthetic import write_jsonl
+def ensure_corpus(directory: Path, size: int, layout: str = "jsonl") -> tuple[Path, Path]:
+    from conflictmap.synthetic import write_folder, write_jsonl
+
+    if layout == "folder":
+        folder = directory / f"folder-{size}"
+        expected = directory / f"folder-{size}.expected.jsonl"
+        if not folder.is_dir() or not expected.exists():
+            started = time.perf_counter()
+            shutil.rmtree(folder, ignore_errors=True)
+            write_folder(folder, size, expected=expected)
+            print(f"  wrote {size:,} files under {folder} in "
+                  f"{time.perf_counter() - started:.1f} s")
+        return folder, expected
 
     corpus = directory / f"corpus-{size}.jsonl"
     expected = directory / f"corpus-{size}.expected.jsonl"
@@ -233,6 +250,22 @@ def one_more(directory: Path, size: int, tag: str = "") -> Path:
 
 
 @contextlib.contextmanager
+def added_file(folder: Path, size: int) -> Iterator[None]:
+    """One new article file in the middle subfolder of a folder corpus, then removed."""
+    from conflictmap.synthetic import make_article
+
+    subfolders = sorted(p for p in folder.iterdir() if p.is_dir()) or [folder]
+    fresh = time.time_ns() % 1_000_000_007  # a new article at every call
+    article = make_article(30_000_000 + size, seed=fresh)
+    path = subfolders[len(subfolders) // 2] / f"{article.id}-{fresh}.txt"
+    path.write_text(article.text_file(), encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.unlink()
+
+
+@contextlib.contextmanager
 def appended(corpus: Path, size: int) -> Iterator[None]:
     """The corpus file with one more article line, then cut back to what it was."""
     from conflictmap.synthetic import make_article
@@ -250,8 +283,9 @@ def appended(corpus: Path, size: int) -> Iterator[None]:
 
 def bench_size(args: argparse.Namespace, size: int) -> dict[str, dict[str, Any]]:
     directory = args.dir
-    corpus, expected = ensure_corpus(directory, size)
-    cache = directory / f"cache-{size}.sqlite"
+    folder = args.layout == "folder"
+    corpus, expected = ensure_corpus(directory, size, args.layout)
+    cache = directory / f"cache-{size}{'-folder' if folder else ''}.sqlite"
     for suffix in ("", "-wal", "-shm") if not args.reuse_cache else ():
         Path(f"{cache}{suffix}").unlink(missing_ok=True)
     common = {"jobs": args.jobs, "extractor": args.extractor, "engine": args.engine}
@@ -261,23 +295,32 @@ def bench_size(args: argparse.Namespace, size: int) -> dict[str, dict[str, Any]]
         "full": ([corpus], {"cache": "-", "expected": expected}),
         "cold": ([corpus], {"cache": cache, "expected": expected}),
         "warm": ([corpus], {"cache": cache}),
-        "+1": ([corpus, one_more(directory, size)], {"cache": cache}),
+        "+1": ([corpus] if folder else [corpus, one_more(directory, size)], {"cache": cache}),
         "build": ([corpus], {"cache": cache, "out": directory / f"out-{size}"}),
     }
     plans["+1line"] = ([corpus], {"cache": cache})
-    plans["+1build"] = ([corpus, one_more(directory, size, "-build")],
+    plans["+1build"] = ([corpus] if folder else [corpus, one_more(directory, size, "-build")],
                         {"cache": cache, "out": directory / f"out-{size}"})
     results = {}
     for name in args.runs:
+        if folder and name == "+1line":
+            continue  # no corpus file to append to
         paths, extra = plans[name]
-        with appended(corpus, size) if name == "+1line" else contextlib.nullcontext():
+        if name == "+1line":
+            change: contextlib.AbstractContextManager[None] = appended(corpus, size)
+        elif folder and name.startswith("+1"):
+            change = added_file(corpus, size)
+        else:
+            change = contextlib.nullcontext()
+        with change:
             results[name] = result = run_child("extract", paths, **common, **extra)
         print(_extract_line(size, name, result), flush=True)
     base = "full" if "full" in results else "cold"
     for one in ("+1", "+1line"):
         if base in results and one in results:
             share = results[one]["wall_s"] / results[base]["wall_s"]
-            what = "a new file" if one == "+1" else "a line appended to the corpus file"
+            what = ("a new file in the folder" if folder else "a new file") if one == "+1" \
+                else "a line appended to the corpus file"
             print(f"  {size:>7,} +1 article ({what}) costs {share:.1%} of the {base} run "
                   f"({results[one]['wall_s']:.2f} s vs {results[base]['wall_s']:.2f} s)")
     if not args.skip_geotext:
@@ -343,7 +386,8 @@ def bench_render(args: argparse.Namespace) -> float:
     return wall
 
 
-def targets(by_size: dict[int, dict[str, dict[str, Any]]], render_s: float | None) -> None:
+def targets(by_size: dict[int, dict[str, dict[str, Any]]], render_s: float | None,
+            layout: str = "jsonl") -> None:
     """Issue 5's targets next to what this run measured (only those it measured)."""
     rows: list[tuple[str, str, bool]] = []
     big = max(by_size, default=0)
@@ -365,7 +409,8 @@ def targets(by_size: dict[int, dict[str, dict[str, Any]]], render_s: float | Non
                          f"{low:.0f} -> {base['pss_total_mb']:.0f} MB "
                          f"({base['pss_total_mb'] / low - 1:+.0%})",
                          base["pss_total_mb"] <= 1.25 * low))
-    for one, what in (("+1", "a new file"), ("+1line", "a line appended")):
+    new_file = "a new file in the folder" if layout == "folder" else "a new file"
+    for one, what in (("+1", new_file), ("+1line", "a line appended")):
         if base and one in runs:
             share = runs[one]["wall_s"] / base["wall_s"]
             rows.append((f"+1 article ({what}) <= 5% of the full run at {big:,}",
@@ -402,6 +447,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000,
                         help="size of the event store to re-render (0: skip)")
     parser.add_argument("--skip-geotext", action="store_true")
+    parser.add_argument("--layout", choices=("jsonl", "folder"), default="jsonl",
+                        help="the corpus as one JSON Lines file, or as a folder of one "
+                             "article per file")
     parser.add_argument("--reuse-cache", action="store_true",
                         help="keep the cache of an earlier run (e.g. --runs warm +1 after a "
                              "run with cold); the +1 articles are new each run")
@@ -419,7 +467,8 @@ def main() -> None:
         gctools.skip_exit_collection()  # as the conflictmap command ends (cli.run)
         return
     args.dir.mkdir(parents=True, exist_ok=True)
-    print(f"bench_scale: engine {args.engine}, jobs {args.jobs}, extractor {args.extractor}, "
+    print(f"bench_scale: layout {args.layout}, engine {args.engine}, jobs {args.jobs}, "
+          f"extractor {args.extractor}, "
           f"cpus {os.cpu_count()}, "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, dir {args.dir}, "
           f"{calibration()}")
@@ -427,7 +476,7 @@ def main() -> None:
     render_s = bench_render(args) if args.events else None
     if args.events != 100_000:
         render_s = None  # the target is for a store of 100,000 events
-    targets(by_size, render_s)
+    targets(by_size, render_s, args.layout)
     print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
           f"{calibration()}")
     if not Path(_conflictmap_command()).exists():

@@ -394,12 +394,15 @@ def test_incremental_a_feed_that_cannot_be_hashed_gets_no_manifest(
 # ---- packs: a replayed file's reports in one blob ----
 
 def _packs(cache: Path) -> dict[str, list[tuple[int, int]]]:
-    """File name -> (first article, count) of each of its packs."""
+    """File name (for a folder part: "folder/first file", "folder/" when it starts the
+    folder) -> (first article, count) of each of its packs."""
     with sqlite3.connect(cache) as db:
         rows = db.execute("SELECT path, first, count FROM packs ORDER BY path, first").fetchall()
     found: dict[str, list[tuple[int, int]]] = {}
     for path, first, count in rows:
-        found.setdefault(path.split("\x00")[1], []).append((first, count))
+        parts = path.split("\x00")
+        name = "/".join(parts[2:]) if parts[0] == "folder" else parts[1]
+        found.setdefault(name, []).append((first, count))
     return found
 
 
@@ -426,8 +429,8 @@ def test_incremental_a_replayed_file_is_packed_then_read_from_its_pack(
     first = _run([corpus], cache, spec)
     assert _packs(cache) == {}  # reading a file packs nothing: its reports are not known yet
     assert _run([corpus], cache, spec) == first  # replayed by key, and packed
-    packs = _packs(cache)
-    assert packs["batch.jsonl"] == [(0, 30)] and len(packs) == 41
+    # the feed's pack, and one for the folder of 40 one-article files
+    assert _packs(cache) == {"batch.jsonl": [(0, 30)], "0000/": [(0, 40)]}
     asked.clear()
     assert _run([corpus], cache, spec) == first
     assert sum(asked) == 0  # every report came from a pack
@@ -513,15 +516,275 @@ def test_incremental_a_cache_that_cannot_take_packs_still_replays(
 
 def test_incremental_files_of_a_few_articles_are_not_packed(
         tmp_path: Path, corpus: Path, asked: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
-    """A folder of one article per file: its rows are fetched as they are (a pack's tables
-    cost more than they save for so few); the feed of 30 is packed."""
-    monkeypatch.setattr(incremental, "PACK_MIN_ARTICLES", 30)
+    """A feed (or a folder part) of fewer than PACK_MIN_ARTICLES articles: its rows are
+    fetched as they are (a pack's tables cost more than they save for so few); the folder
+    of 40 is packed."""
+    monkeypatch.setattr(incremental, "PACK_MIN_ARTICLES", 35)
     spec = TemplateSpec(version="pack-min")
     cache = tmp_path / "c.sqlite"
     first = _run([corpus], cache, spec)
     _run([corpus], cache, spec)
-    assert _packs(cache) == {"batch.jsonl": [(0, 30)]}
+    assert _packs(cache) == {"0000/": [(0, 40)]}
     asked.clear()
     assert _run([corpus], cache, spec) == first
-    # the text files' keys in one look-ahead query, none for the feed
-    assert [n for n in asked if n] == [40]
+    assert [n for n in asked if n] == [30]  # the feed's keys in one look-ahead query
+
+
+# ---- folders: one manifest (and pack) per part of a folder, not per file ----
+
+def _rows(cache: Path) -> dict[str, bytes]:
+    """Row of the files table -> its manifest."""
+    with sqlite3.connect(cache) as db:
+        return {path: bytes(m) for path, m in db.execute("SELECT path, manifest FROM files")}
+
+
+@pytest.fixture()
+def lookups(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many rows each ReportCache.get_files call asks for."""
+    from conflictmap.cache import ReportCache
+
+    sizes: list[int] = []
+    real = ReportCache.get_files
+
+    def spy(self: ReportCache, paths):  # type: ignore[no-untyped-def]
+        sizes.append(len(paths))
+        return real(self, paths)
+
+    monkeypatch.setattr(ReportCache, "get_files", spy)
+    return sizes
+
+
+def test_incremental_a_folder_is_remembered_in_parts(
+        tmp_path: Path, corpus: Path, opened: list[str], lookups: list[int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """40 one-article files in a subfolder, split in parts by their names' hashes (1 in 4
+    here): a row per part, none per file; a cached run looks each part up once."""
+    monkeypatch.setattr(incremental, "FOLDER_SPLIT", 4)
+    spec = TemplateSpec(version="parts")
+    cache = tmp_path / "c.sqlite"
+    first = _run([corpus], cache, spec)
+    rows = _rows(cache)
+    parts = [r for r in rows if r.startswith("folder\x00")]
+    assert len(rows) == len(parts) + 1  # and the feed's own row
+    names = sorted(p.relative_to(corpus).name for p in (corpus / "0000").iterdir())
+    expected = 1 + sum(incremental._splits(n) for n in names[1:])
+    assert len(parts) == expected > 3
+    opened.clear()
+    lookups.clear()
+    assert _run([corpus], cache, spec) == first
+    assert opened == []
+    assert lookups == [1] * expected + [1]  # each part, then the feed
+    assert _rows(cache) == rows  # nothing changed, nothing written
+
+
+def _new_name(names: list[str], splits: bool) -> str:
+    """A new file name that sorts in the middle of ``names`` and does (or does not) start
+    a part of its own."""
+    middle = names[len(names) // 2][:-4]
+    return next(n for n in (f"{middle}-{i}.txt" for i in range(10_000))
+                if incremental._splits(n) == splits)
+
+
+@pytest.mark.parametrize("splits", [False, True])
+def test_incremental_a_new_file_rewrites_only_its_part(
+        tmp_path: Path, corpus: Path, opened: list[str], monkeypatch: pytest.MonkeyPatch,
+        splits: bool) -> None:
+    """Adding a file rewrites the manifest of the part it falls in. When its name starts
+    a part, the files after it in the old part make the new part with it: they are read
+    again (their reports are cached: only the new article is extracted)."""
+    monkeypatch.setattr(incremental, "FOLDER_SPLIT", 4)
+    spec = TemplateSpec(version=f"parts-new-{splits}")
+    cache = tmp_path / "c.sqlite"
+    _run([corpus], cache, spec)
+    _run([corpus], cache, spec)
+    before = _rows(cache)
+    names = sorted(p.name for p in (corpus / "0000").iterdir())
+    new = corpus / "0000" / _new_name(names, splits)
+    new.write_text(make_article(7100, seed=5).text_file(), encoding="utf-8")
+    opened.clear()
+    calls = worker_extractor(spec)[0].calls
+    result = _run([corpus], cache, spec)
+    assert worker_extractor(spec)[0].calls - calls == 1
+    assert opened[0] == f"0000/{new.name}"
+    later = [f"0000/{n}" for n in names if n > new.name]
+    assert opened[1:] == ([] if not splits else later[:len(opened) - 1])
+    assert result == _run([corpus], False, spec)
+    after = _rows(cache)
+    changed = {r for r in after if before.get(r) != after[r]} | (before.keys() - after.keys())
+    assert len(changed) == 1 + splits  # its part (and the part it split off)
+    opened.clear()
+    assert _run([corpus], cache, spec) == result
+    assert opened == []
+
+
+def test_incremental_a_removed_file_leaves_its_part(tmp_path: Path, corpus: Path,
+                                                    opened: list[str]) -> None:
+    spec = TemplateSpec(version="parts-removed")
+    cache = tmp_path / "c.sqlite"
+    _run([corpus], cache, spec)
+    _run([corpus], cache, spec)
+    sorted((corpus / "0000").iterdir())[3].unlink()
+    opened.clear()
+    result = _run([corpus], cache, spec)
+    assert opened == [] and result == _run([corpus], False, spec)
+    assert result[2] == 69
+
+
+def test_incremental_a_folder_part_with_a_report_missing_reads_that_file(
+        tmp_path: Path, corpus: Path, opened: list[str]) -> None:
+    """The part is not packed yet and one article's reports are gone from the cache: that
+    file alone is read; a garbled part manifest reads the part's files."""
+    spec = TemplateSpec(version="parts-missing")
+    cache = tmp_path / "c.sqlite"
+    first = _run([corpus], cache, spec)
+    victim = sorted((corpus / "0000").iterdir())[5]
+    row = next(r for r in _rows(cache) if r.startswith("folder\x00"))
+    part = incremental._parse_folder(_rows(cache)[row], row)
+    assert part is not None
+    key = part.keys[part.files[victim.name][1]]
+    with sqlite3.connect(cache) as db:
+        db.execute("DELETE FROM reports WHERE key = ?", (key,))
+    opened.clear()
+    assert _run([corpus], cache, spec) == first
+    assert opened == [f"0000/{victim.name}"]
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE files SET manifest = X'7B7D' WHERE path = ?", (row,))
+    opened.clear()
+    assert _run([corpus], cache, spec) == first
+    assert len(opened) == 40
+
+
+def test_incremental_a_folder_under_new_rules_is_read_again(tmp_path: Path, corpus: Path,
+                                                            opened: list[str]) -> None:
+    cache = tmp_path / "c.sqlite"
+    _run([corpus], cache, TemplateSpec(version="parts-rules-1"))
+    opened.clear()
+    spec = TemplateSpec(version="parts-rules-2")
+    result = _run([corpus], cache, spec)
+    assert len(opened) == 41
+    assert result == _run([corpus], False, spec)
+
+
+@pytest.mark.parametrize(("names", "parts"), [
+    (["a.txt", "b.md", "c.txt"], [("", ["a.txt", "b.md", "c.txt"])]),
+    # a JSON Lines file between a folder's files: the files after it are a part of their own
+    (["a.txt", "b.jsonl", "c.txt"], [("", ["a.txt"]), (None, ["b.jsonl"]), ("c.txt", ["c.txt"])]),
+    # a subfolder listed between them: the same, and the subfolder has a first part
+    (["a.txt", "m/x.txt", "m/y.txt", "z.txt"],
+     [("", ["a.txt"]), ("", ["m/x.txt", "m/y.txt"]), ("z.txt", ["z.txt"])]),
+    (["f.jsonl", "g.ndjson"], [(None, ["f.jsonl", "g.ndjson"])]),
+])
+def test_incremental_units(tmp_path: Path, names: list[str],
+                           parts: list[tuple[str | None, list[str]]]) -> None:
+    files = [(str(tmp_path / n), n) for n in names]
+    assert [(label, [n for _, n in run]) for label, run in incremental._units(files)] == parts
+
+
+def test_incremental_a_folder_given_twice_gets_parts_of_its_own(tmp_path: Path) -> None:
+    files = [(str(tmp_path / n), n) for n in ("a.txt", "b.txt")]
+    labels = [label for label, _ in incremental._units(files + files)]
+    assert len(set(labels)) == 2 and labels[0] == ""
+
+
+@settings(max_examples=60, deadline=None)
+@given(names=st.sets(st.from_regex(r"[a-z0-9]{1,6}\.txt", fullmatch=True), max_size=40),
+       new=st.from_regex(r"[a-z0-9]{1,6}\.txt", fullmatch=True))
+def test_incremental_a_new_name_moves_one_part_boundary_at_most(names: set[str],
+                                                                new: str) -> None:
+    """Parts end where the names say (a hash of each name), not at a count: adding a file
+    changes the part it falls in (or splits it in two), and no other."""
+    def parts(listing: set[str]) -> list[tuple[str | None, list[str]]]:
+        files = [(f"/f/{n}", n) for n in sorted(listing)]
+        return [(label, [n for _, n in run]) for label, run in incremental._units(files)]
+
+    old_split = incremental.FOLDER_SPLIT
+    incremental.FOLDER_SPLIT = 3
+    try:
+        before, after = parts(names), parts(names | {new})
+    finally:
+        incremental.FOLDER_SPLIT = old_split
+    assert [part for part in after if part not in before] != [] or new in names
+    assert len([part for part in after if part not in before]) <= 2
+    assert len([part for part in before if part not in after]) <= 1
+
+
+def test_incremental_stamps_of_fields_beyond_64_bits(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file system's 128-bit file id still gives a stamp of the fixed size, the same for
+    the same file and another when it changes."""
+    path = tmp_path / "a.txt"
+    path.write_text("x", encoding="utf-8")
+    real = os.stat
+
+    class Big:
+        def __init__(self, info: os.stat_result, ino: int) -> None:
+            self.st_size, self.st_mtime_ns = info.st_size, info.st_mtime_ns
+            self.st_ctime_ns, self.st_dev = info.st_ctime_ns, info.st_dev
+            self.st_mode = info.st_mode
+            self.st_ino = ino
+
+    monkeypatch.setattr(incremental.os, "stat", lambda p: Big(real(p), 2**100))
+    one, two = incremental.folder_state(path), incremental.folder_state(path)
+    monkeypatch.setattr(incremental.os, "stat", lambda p: Big(real(p), 2**100 + 1))
+    three = incremental.folder_state(path)
+    assert one is not None and two is not None and three is not None
+    assert len(one.stamp) == incremental.STAMP_BYTES
+    assert one == two and one.stamp != three.stamp
+
+
+_TEXTS = [
+    " date 2024-03-02\n\nRebels captured Gao on Monday.\n",
+    " date 2024-03-05\n\nHet leger heroverde Menaka.\n",
+    "no date in this one\n",
+    "",
+]
+_JSONS = [
+    '{"id": "%s", "date": "2024-03-02", "lang": "en", "text": "Rebels captured Gao."}',
+    '[{"id": "%s", "date": "2024-03-05", "lang": "en", "text": "Kidal fell to the army."},'
+    ' {"id": "z", "date": "2024-03-06", "lang": "en", "text": "Rebels took Timbuktu."}]',
+    "{broken %s",
+]
+
+
+@st.composite
+def _folder_steps(draw: st.DrawFn) -> list[dict[str, str]]:
+    """A few states of a folder with a subfolder: file name -> its content (text files,
+    JSON files with ids drawn from a small pool so that duplicates come and go across
+    files, a feed between them, files that are skipped)."""
+    text = st.sampled_from(_TEXTS)
+    json_file = st.builds(lambda t, i: t % i if "%s" in t else t, st.sampled_from(_JSONS),
+                          st.sampled_from("abc"))
+    names = ["a.txt", "b.json", "c.md", "d.json", "m/e.txt", "m/f.json", "n.jsonl", "z.txt"]
+    files = st.fixed_dictionaries({}, optional={
+        name: (json_file if name.endswith((".json", ".jsonl")) else text) for name in names})
+    return draw(st.lists(files, min_size=2, max_size=4))
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=_folder_steps())
+def test_incremental_cached_folder_runs_equal_uncached_runs(
+        tmp_path_factory: pytest.TempPathFactory, steps: list[dict[str, str]]) -> None:
+    """Whatever files come, go or change in a folder split in small parts, a cached run
+    gives what reading every file gives: the same events, skips and article count."""
+    root = tmp_path_factory.mktemp("folder-steps")
+    folder, cache = root / "articles", root / "c.sqlite"
+    (folder / "m").mkdir(parents=True)
+    spec = TemplateSpec(version="folder-steps")
+    old_split = incremental.FOLDER_SPLIT
+    incremental.FOLDER_SPLIT = 2
+    try:
+        for state in steps:
+            for old in [p for p in folder.rglob("*") if p.is_file()]:
+                if old.relative_to(folder).as_posix() not in state:
+                    old.unlink()
+            for name, text in state.items():
+                path = folder / name
+                if not path.exists() or path.read_text(encoding="utf-8") != text:
+                    path.write_text(text, encoding="utf-8")
+                    info = path.stat()  # a rewrite within one clock tick changes the stamp
+                    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1000))
+            assert _run([folder], cache, spec) == _run([folder], False, spec)
+            assert _run([folder], cache, spec) == _run([folder], False, spec)
+    finally:
+        incremental.FOLDER_SPLIT = old_split

@@ -17,6 +17,14 @@ changing a rules or gazetteer file (a new version) reads everything again. A JSO
 file that only grew (the bytes it had are the same, by their hash, and ended with a line
 break) is replayed up to where it ended and read from there, so appending one article to
 a feed of a hundred thousand reads that one line.
+
+The other article files of a folder (one article per file, as a newsroom export or a
+scraper writes them) are remembered together, in *parts* of about FOLDER_SPLIT files: one
+manifest holds each file's name, stamp and what it gave, and one pack all their reports.
+A part ends before a file whose name hashes to a multiple of FOLDER_SPLIT, so adding or
+removing a file rewrites the manifest of its own part only, wherever it sorts. A cached
+run then costs a folder a stat per file and a lookup per part, and a run of unchanged
+files is replayed in one step.
 """
 
 from __future__ import annotations
@@ -25,15 +33,17 @@ import hashlib
 import logging
 import os
 import sqlite3
+import struct
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from conflictmap import gctools
-from conflictmap.articles import ArticleReader, Skip, is_json_lines
+from conflictmap.articles import LINES_SUFFIXES, ArticleReader, Skip, is_json_lines, name_suffix
 from conflictmap.cache import (
     ReportCache,
     _dumps,
@@ -46,6 +56,8 @@ from conflictmap.cache import (
 from conflictmap.model import Article, Event
 
 log = logging.getLogger(__name__)
+
+StrPath = str | os.PathLike[str]
 
 MANIFEST = 3  # bump when the manifest's form changes
 RACY_NS = 2_000_000_000
@@ -69,20 +81,20 @@ class KnownArticle:
     reports: tuple[Event, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class FileState:
+class FileState(NamedTuple):
     """A file as stat() sees it: its stamp, size, and whether it is settled (unchanged for
-    RACY_NS, so that a later change moves its stamp)."""
+    RACY_NS, so that a later change moves its stamp). A named tuple: a folder part makes
+    one per file, and a frozen dataclass costs three times as much to make."""
 
     stamp: bytes
     size: int
     settled: bool
 
 
-def file_state(path: Path, version: str) -> FileState | None:
+def file_state(path: StrPath, version: str) -> FileState | None:
     """The file's state now (None when it cannot be stat'ed)."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return None
     parts = (MANIFEST, version, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
@@ -105,14 +117,14 @@ class Content:
     complete: bool
 
 
-def content(path: Path, size: int, upto: int | None = None,
+def content(path: StrPath, size: int, upto: int | None = None,
             ) -> tuple[Content | None, Content | None]:
     """(the file's first ``upto`` bytes, its first ``size`` bytes), hashed in one pass; None
     for a part the file no longer holds."""
     digest = hashlib.blake2b(digest_size=20)
     lines, last, done = 0, b"", 0
     found: dict[int, Content] = {}
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:
         for mark in sorted({size} | ({upto} if upto is not None else set())):
             while done < mark:
                 chunk = handle.read(min(1 << 20, mark - done))
@@ -126,7 +138,7 @@ def content(path: Path, size: int, upto: int | None = None,
     return (found.get(upto) if upto is not None else None), found.get(size)
 
 
-def file_id(path: Path, name: str) -> str:
+def file_id(path: StrPath, name: str) -> str:
     """The manifest's row: the file's absolute path and the name articles carry."""
     return f"{os.path.abspath(path)}\x00{name}"
 
@@ -165,6 +177,13 @@ class _Recorder:
         self.where.append(self._reader.seen[article.id])
         self.keys += article_key(article, self._version)
 
+    def columns(self) -> _Manifest:
+        """What the file gave, as a manifest's columns (for a folder part's manifest)."""
+        keys = bytes(self.keys)
+        return _Manifest(self.ids, self.langs, self.where,
+                         [keys[i:i + 20] for i in range(0, len(keys), 20)],
+                         [tuple(entry) for entry in self.other], None, self._version)
+
     def manifest(self, whole: Content | None = None) -> bytes:
         """The manifest; ``whole``: for a JSON Lines file, what it held when read."""
         data: dict[str, Any] = {"version": self._version, "ids": self.ids,
@@ -183,8 +202,24 @@ def articles(paths: Iterable[str | Path], reader: ArticleReader, cache: ReportCa
     are stored when the stream is exhausted."""
     fresh: list[tuple[str, bytes, bytes]] = []
     counts = {"read": 0, "unchanged": 0, "appended to": 0}
-    for path, name, row, state, stored, before, blobs in _looked_up(reader.files(paths),
-                                                                    cache, version):
+    for label, files in _units(reader.files(paths)):
+        if label is None:
+            yield from _feeds(files, reader, cache, version, fresh, counts)
+        else:
+            yield from _folder(files, label, reader, cache, version, fresh, counts)
+    log.info("files: %s", ", ".join(f"{n} {what}" for what, n in counts.items()))
+    try:
+        cache.put_files(fresh)
+    except Exception as exc:  # a full disk or a locked file costs only the next run's speed
+        log.warning("%s: cannot store file manifests (%s); the next run reads every file",
+                    cache.path, exc)
+
+
+def _feeds(files: Files, reader: ArticleReader, cache: ReportCache,
+           version: str, fresh: list[tuple[str, bytes, bytes]], counts: dict[str, int],
+           ) -> Iterator[Article | KnownArticle]:
+    """JSON Lines files, each with a manifest of its own (and packs of its reports)."""
+    for path, name, row, state, stored, before, blobs in _looked_up(files, cache, version):
         whole: Content | None = None
         after = (0, 0)
         recorder = _Recorder(reader, version)
@@ -204,25 +239,291 @@ def articles(paths: Iterable[str | Path], reader: ArticleReader, cache: ReportCa
                     recorder = _Recorder(reader, version, before)
         if after == (0, 0):
             counts["read"] += 1
-        reader.on_skip = recorder.skip
-        try:
-            for article in reader.read(path, name, after):
-                recorder.article(article)
-                yield article
-        finally:
-            reader.on_skip = recorder.forward
+        yield from _recorded(path, name, reader, recorder, after)
         if (state is not None and state.settled and not recorder.passing
                 and file_state(path, version) == state):
-            if whole is None and is_json_lines(path):
+            if whole is None:
                 whole = _whole(path, state.size)
-            if whole is not None or not is_json_lines(path):
+            if whole is not None:
                 fresh.append((row, state.stamp, recorder.manifest(whole)))
-    log.info("files: %s", ", ".join(f"{n} {what}" for what, n in counts.items()))
+
+
+def _recorded(path: StrPath, name: str, reader: ArticleReader, recorder: _Recorder,
+              after: tuple[int, int] = (0, 0)) -> Iterator[Article]:
+    """The file's articles, read, with what it gives recorded."""
+    reader.on_skip = recorder.skip
     try:
-        cache.put_files(fresh)
-    except Exception as exc:  # a full disk or a locked file costs only the next run's speed
-        log.warning("%s: cannot store file manifests (%s); the next run reads every file",
-                    cache.path, exc)
+        for article in reader.read(path, name, after):
+            recorder.article(article)
+            yield article
+    finally:
+        reader.on_skip = recorder.forward
+
+
+FOLDER_SPLIT = 1024
+"""A folder's files are remembered in parts of about this many files: a part ends before
+a file whose name hashes to a multiple of it, so that adding or removing a file changes
+one part's manifest, wherever the file sorts."""
+FOLDER_MAX = 8192
+"""Files in one part at most (a run of names that do not split)."""
+FOLDER_FORM = 1  # bump when a folder manifest's form changes
+
+Files = list[tuple[StrPath, str]]
+
+
+def _units(files: Iterable[tuple[StrPath, str]]) -> Iterator[tuple[str | None, Files]]:
+    """The files in reading order, in runs: (None, JSON Lines files, remembered one by
+    one), or (label, a part of one folder's other files, remembered together). The label
+    names the part within its folder: "" for the folder's first part, else the name of the
+    file it starts with (a part starts after a split, or where a subfolder or a JSON Lines
+    file came between the folder's files), made unique within the run."""
+    run: Files = []
+    label: str | None = None
+    folder: tuple[str, str] | None = None  # (directory, name's directory) of the run
+    labels: set[tuple[str, str, str]] = set()  # the parts named so far
+    last = ""  # the name of the run's last file
+
+    def start(base: str) -> str:
+        assert folder is not None
+        name = base if (*folder, "") in labels else ""
+        while (*folder, name) in labels:  # a folder given twice
+            name += "\x00+"
+        labels.add((*folder, name))
+        return name
+
+    for path, name in files:
+        head, _, base = name.rpartition("/")
+        if name_suffix(base) in LINES_SUFFIXES:  # is_json_lines, from the name at hand
+            if label is not None or len(run) >= LOOK_AHEAD:
+                if run:
+                    yield label, run
+                run, label, folder = [], None, None
+            run.append((path, name))
+            continue
+        here = (os.fspath(path).rpartition(os.sep)[0], head)
+        if here != folder:
+            if run:
+                yield label, run
+            run, folder = [], here
+            label = start(base)
+        elif len(run) >= FOLDER_MAX or _splits(base) or base <= last:
+            # (a name that does not sort after the last: the folder is listed again, or
+            # files were given in another order)
+            yield label, run
+            run, label = [], start(base)
+        run.append((path, name))
+        last = base
+    if run:
+        yield label, run
+
+
+def _splits(base: str) -> bool:
+    """True when a folder's part starts at the file of this name (by a hash of the name)."""
+    return zlib.crc32(base.encode("utf-8", "surrogatepass")) % FOLDER_SPLIT == 0
+
+
+def _folder_row(path: StrPath, name: str, label: str) -> str:
+    """The row of the folder part that starts with this file: the folder's absolute path,
+    the name's directory, and the part's label (:func:`_units`; the folder's first part
+    keeps its row when a file sorts before its first)."""
+    head = name.rpartition("/")[0]
+    return f"folder\x00{os.path.abspath(os.path.dirname(path))}\x00{head}\x00{label}"
+
+
+_STAMP = struct.Struct("<QqqQQQ")
+_pack_stamp = _STAMP.pack
+STAMP_BYTES = _STAMP.size
+
+
+def folder_state(path: StrPath, now: int | None = None) -> FileState | None:
+    """A file's state for a folder part's manifest (None when it cannot be stat'ed): its
+    size, modification and change times, inode, device and mode as they are (the part's
+    manifest holds the extraction version once, for all its files). ``now``: the clock
+    (time.time_ns), when the caller has read it for many files."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    size, mtime, ctime = info.st_size, info.st_mtime_ns, info.st_ctime_ns
+    try:
+        stamp = _pack_stamp(size, mtime, ctime, info.st_ino, info.st_dev, info.st_mode)
+    except struct.error:  # a field beyond 64 bits (a file system's 128-bit file ids)
+        parts = (size, mtime, ctime, info.st_ino, info.st_dev, info.st_mode)
+        stamp = hashlib.blake2b(repr(parts).encode(), digest_size=STAMP_BYTES).digest()
+    newest = mtime if mtime > ctime else ctime
+    return FileState(stamp, size, (now or time.time_ns()) - newest >= RACY_NS)
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """A stored folder part's manifest, checked: per file its stamp, where its articles
+    are in the columns, and its skips and duplicates; and the columns of all articles."""
+
+    version: str
+    names: list[str]
+    files: dict[str, tuple[bytes, int, int]]  # file -> (stamp, first article, count)
+    other: dict[str, list[tuple[Any, ...]]]
+    ids: list[str]
+    langs: list[str]
+    where: list[str]
+    keys: list[bytes]
+
+    def manifest(self, base: str) -> _Manifest:
+        """The file's own manifest."""
+        _, first, count = self.files[base]
+        end = first + count
+        return _Manifest(self.ids[first:end], self.langs[first:end], self.where[first:end],
+                         self.keys[first:end], self.other.get(base, []), None, self.version)
+
+
+# what a folder part's new manifest takes for a file: the old part's entry for it
+# (stamp, first article, count), or the manifest of what reading it gave
+_Kept = tuple[str, bytes, "tuple[int, int] | _Manifest"]
+
+
+def _folder(files: Files, label: str, reader: ArticleReader, cache: ReportCache,
+            version: str, fresh: list[tuple[str, bytes, bytes]], counts: dict[str, int],
+            ) -> Iterator[Article | KnownArticle]:
+    """The articles of a part of a folder (its files that are not JSON Lines), remembered
+    in one manifest with the reports of all its articles packed together: a folder of one
+    article per file costs a cached run a lookup per part rather than per file, and a run
+    of unchanged files is replayed in one step."""
+    row = _folder_row(*files[0], label)
+    now = time.time_ns()
+    with gctools.paused():  # many small objects, no cycles (gctools)
+        states = [folder_state(path, now) for path, _ in files]
+        stored = _stored_files(cache, [row]).get(row)
+        part = _parse_folder(stored[1], row) if stored is not None else None
+        if part is not None and part.version != version:
+            part = None  # its keys are of other rules: nothing in it can be replayed
+        bases = [name.rpartition("/")[2] for _, name in files]
+        same: list[tuple[int, int] | None] = []  # per file: its articles in the part, if same
+        for base, state in zip(bases, states, strict=True):
+            entry = part.files.get(base) if part is not None and state is not None else None
+            same.append(entry[1:] if entry is not None and entry[0] == state.stamp else None)
+    reports = _file_reports(row, part.keys, cache) if part is not None and any(same) else None
+    kept: list[_Kept] = []
+    changed = part is None or len(part.names) != len(files)
+    i = 0
+    while i < len(files):
+        # a run of unchanged files, none with a skip or duplicate, whose articles follow
+        # each other in the part: replayed at once when its ids are all new
+        j, end = i, same[i][0] if same[i] is not None else -1
+        while (reports is not None and j < len(files) and same[j] is not None
+               and same[j][0] == end and bases[j] not in part.other):
+            end += same[j][1]
+            j += 1
+        if j > i:
+            first = same[i][0]
+            with gctools.paused():
+                known = _known_run(part, first, end, reader, reports)
+            if known is not None:
+                yield from known
+                counts["unchanged"] += j - i
+                kept.extend((bases[k], states[k].stamp, same[k]) for k in range(i, j))
+                i = j
+                continue
+        (path, name), state, base, unchanged = files[i], states[i], bases[i], same[i]
+        i += 1
+        if unchanged is not None:
+            first, count = unchanged
+            manifest = part.manifest(base)
+            if _same_duplicates(manifest, reader.seen):
+                found = (reports[first:first + count] if reports is not None
+                         else _reports_of(manifest.keys, cache))
+                if found is not None:
+                    counts["unchanged"] += 1
+                    yield from _replayed(manifest, name, reader, found)
+                    kept.append((base, state.stamp, unchanged))
+                    continue
+        changed = True
+        counts["read"] += 1
+        recorder = _Recorder(reader, version)
+        yield from _recorded(path, name, reader, recorder)
+        if (state is not None and state.settled and not recorder.passing
+                and folder_state(path) == state):
+            kept.append((base, state.stamp, recorder.columns()))
+    if changed or len(kept) != len(part.names):
+        fresh.append((row, b"", _folder_manifest(version, part, kept)))
+
+
+def _known_run(part: _Part, first: int, end: int, reader: ArticleReader,
+               reports: list[tuple[Event, ...]]) -> list[KnownArticle] | None:
+    """The part's articles ``first:end`` (of files without skips or duplicates), with their
+    ids taken; None when an id is not new (the files are then replayed one by one)."""
+    ids = part.ids[first:end]
+    seen = reader.seen
+    if len(set(ids)) != len(ids) or not seen.keys().isdisjoint(ids):
+        return None
+    seen.update(zip(ids, part.where[first:end], strict=True))
+    return [KnownArticle(*article) for article in zip(
+        ids, part.langs[first:end], part.keys[first:end], reports[first:end], strict=True)]
+
+
+def _reports_of(keys: list[bytes], cache: ReportCache) -> list[tuple[Event, ...]] | None:
+    """The reports of these keys, in order (None when one is not cached)."""
+    rows = _cached_reports(keys, cache)
+    return None if rows is None else [rows[key] for key in keys]
+
+
+def _folder_manifest(version: str, part: _Part | None, files: list[_Kept]) -> bytes:
+    """The manifest of a folder part: per file its name, stamp and number of articles, its
+    skips and duplicates (``[file, entry...]``), and the article columns of all files.
+    ``part``: the part's old manifest, which kept files' entries point into."""
+    names, stamps, counts, other = [], [], [], []
+    ids: list[str] = []
+    langs: list[str] = []
+    where: list[str] = []
+    keys: list[bytes] = []
+    for index, (base, stamp, source) in enumerate(files):
+        if isinstance(source, _Manifest):
+            manifest = source
+        else:
+            assert part is not None
+            manifest = part.manifest(base)
+        names.append(base)
+        stamps.append(stamp)
+        counts.append(len(manifest.ids))
+        other.extend([index, *entry] for entry in manifest.other)
+        ids += manifest.ids
+        langs += manifest.langs
+        where += manifest.where
+        keys += manifest.keys
+    return _dumps({"version": version, "folder": FOLDER_FORM, "names": names,
+                   "stamps": b"".join(stamps).hex(), "counts": counts, "other": other,
+                   "ids": ids, "langs": langs, "where": where, "keys": b"".join(keys).hex()})
+
+
+def _parse_folder(manifest: bytes, row: str) -> _Part | None:
+    """The folder part's manifest, or None when it is not one."""
+    try:
+        data = _loads(manifest)
+        if data.get("folder") != FOLDER_FORM:
+            raise ValueError("not a folder manifest of this form")
+        columns = _columns(data)
+        names, counts, stamps = data["names"], data["counts"], bytes.fromhex(data["stamps"])
+        if not (type(names) is type(counts) is list and len(names) == len(counts)
+                and len(stamps) == STAMP_BYTES * len(names) and len(set(names)) == len(names)
+                and all(type(n) is str for n in names)
+                and all(type(c) is int and c >= 0 for c in counts)
+                and sum(counts) == len(columns.ids) and type(columns.version) is str):
+            raise ValueError("files and articles do not agree")
+        files: dict[str, tuple[bytes, int, int]] = {}
+        first = 0
+        for index, (base, count) in enumerate(zip(names, counts, strict=True)):
+            files[base] = (stamps[STAMP_BYTES * index:STAMP_BYTES * (index + 1)], first, count)
+            first += count
+        other: dict[str, list[tuple[Any, ...]]] = {}
+        for item in data["other"]:
+            index = item[0]
+            if type(index) is not int or not 0 <= index < len(names):
+                raise ValueError("file index")
+            other.setdefault(names[index], []).append(_entry(item[1:], counts[index]))
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        log.debug("%s: unreadable folder manifest; reading its files", row)
+        return None
+    return _Part(columns.version, names, files, other, columns.ids, columns.langs,
+                 columns.where, columns.keys)
 
 
 LOOK_AHEAD = 256
@@ -231,8 +532,8 @@ fetched together, a query for many rather than two for each file: a folder of on
 article per file spends most of a cached run on such lookups."""
 
 
-def _looked_up(files: Iterable[tuple[Path, str]], cache: ReportCache, version: str,
-               ) -> Iterator[tuple[Path, str, str, FileState | None, tuple[bytes, bytes] | None,
+def _looked_up(files: Iterable[tuple[StrPath, str]], cache: ReportCache, version: str,
+               ) -> Iterator[tuple[StrPath, str, str, FileState | None, tuple[bytes, bytes] | None,
                                _Manifest | None, dict[bytes, bytes]]]:
     """Each file with its row, state, stored manifest (raw and parsed) and the report blobs
     of a small file whose stamp is unchanged, looked up LOOK_AHEAD files at a time."""
@@ -263,7 +564,7 @@ def _stored_files(cache: ReportCache, rows: list[str]) -> dict[str, tuple[bytes,
         return {}
 
 
-def _whole(path: Path, size: int) -> Content | None:
+def _whole(path: StrPath, size: int) -> Content | None:
     """What the JSON Lines file holds, or None when it can no longer be read whole."""
     try:
         return content(path, size)[1]
@@ -272,7 +573,7 @@ def _whole(path: Path, size: int) -> Content | None:
         return None
 
 
-def _grown(path: Path, state: FileState, before: _Manifest, version: str) -> Content | None:
+def _grown(path: StrPath, state: FileState, before: _Manifest, version: str) -> Content | None:
     """What the JSON Lines file holds now, when it is what it was plus lines appended (and
     the manifest's keys are of this extraction version)."""
     old = before.content
@@ -357,6 +658,13 @@ def _replay(parsed: _Manifest, row: str, name: str, reader: ArticleReader, cache
     if reports is None:
         log.debug("%s: reports missing from the cache; reading the file", name)
         return None
+    return _replayed(parsed, name, reader, reports)
+
+
+def _replayed(parsed: _Manifest, name: str, reader: ArticleReader,
+              reports: list[tuple[Event, ...]]) -> list[KnownArticle]:
+    """The file's articles from its manifest and their reports, with its skips reported
+    and its ids taken."""
     done = 0
     for entry in parsed.other:  # in order, so a duplicate names where its id was first read
         position = entry[1]

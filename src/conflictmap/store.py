@@ -312,10 +312,18 @@ def _feature(event: Event, record: dict[str, Any] | None = None) -> dict[str, An
 
 
 def dump_jsonl(events: Iterable[Event], handle: TextIO) -> int:
+    """One event per line, as compact JSON (orjson, or json where orjson refuses a value:
+    store._dumps); the number of events."""
     count = 0
+    lines: list[str] = []
     for event in events:
-        handle.write(json.dumps(event_to_record(event), ensure_ascii=False) + "\n")
+        lines.append(_dumps(event_to_record(event)).decode("utf-8"))
         count += 1
+        if len(lines) >= 1024:  # written in blocks: one write per line costs more
+            handle.write("\n".join(lines) + "\n")
+            lines.clear()
+    if lines:
+        handle.write("\n".join(lines) + "\n")
     return count
 
 
