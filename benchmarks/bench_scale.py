@@ -106,32 +106,26 @@ def _rusage() -> dict[str, float]:
 
 # -- child processes -----------------------------------------------------------------------
 def child_extract(args: argparse.Namespace) -> dict[str, Any]:
-    from conflictmap.consolidate import consolidate
     from conflictmap.engines import ExtractorSpec
-    from conflictmap.pipeline import (
-        RunLog,
-        RunOptions,
-        corpus_reports,
-        render_map,
-        write_outputs,
-    )
+    from conflictmap.pipeline import RunLog, collect_events, render_map, write_outputs
     from conflictmap.synthetic import TemplateSpec
 
     spec = TemplateSpec() if args.extractor == "template" else ExtractorSpec()
-    cache = Path(args.cache) if args.cache != "-" else None
+    cache = Path(args.cache) if args.cache != "-" else False
     runlog = RunLog()
+    marks: list[float] = []
     started = time.perf_counter()
-    reports, found = [], set()
-    options = RunOptions(jobs=args.jobs, engine=args.engine)
-    for _, events in corpus_reports(args.paths, spec, options=options, runlog=runlog,
-                                    cache_path=cache):
-        reports.extend(events)
-        if args.expected:
-            found.update((s.article, e.place.name) for e in events for s in e.sources)
-    streamed = time.perf_counter()
-    events = consolidate(reports)
+    # as `conflictmap extract` runs: read, extract, then consolidate (with a cache, only
+    # the places whose reports changed are merged again)
+    n_reports, events = collect_events(args.paths, runlog, jobs=args.jobs, cache=cache,
+                                       engine=args.engine, spec=spec,
+                                       streamed=lambda: marks.append(time.perf_counter()))
     done = time.perf_counter()
-    result = {"articles": runlog.articles, "reports": len(reports), "events": len(events),
+    streamed = marks[0]
+    # every report's (article, place) is among the merged events' sources and places
+    found = ({(s.article, e.place.name) for e in events for s in e.sources}
+             if args.expected else set())
+    result = {"articles": runlog.articles, "reports": n_reports, "events": len(events),
               "stream_s": streamed - started, "consolidate_s": done - streamed,
               "total_s": done - started, "recall": _recall(args.expected, found)}
     if args.out:

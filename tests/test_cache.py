@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -322,3 +323,92 @@ def test_cache_garbled_pack_is_a_value_error(damage: str) -> None:
         blob = json.dumps(data).encode()
     with pytest.raises(ValueError, match="not a pack of reports"):
         decode_pack(blob)
+
+
+# ---- merged events remembered per place (MergedCache) ----
+
+def _places_of(reports: list[Event], n: int) -> list[Event]:
+    """The reports spread over ``n`` places (same names, other ids)."""
+    return [replace(e, place=replace(e.place, id=f"{e.place.id}#{i % n}"))
+            for i, e in enumerate(reports)]
+
+
+def _consolidated(cache: Path, reports: list[Event], keys: list[bytes],
+                  ) -> tuple[list[Event], int, int]:
+    """consolidate(reports) with a MergedCache on ``cache``: (events, merged, replayed)."""
+    from conflictmap.cache import MergedCache
+    from conflictmap.consolidate import consolidate
+
+    with ReportCache(cache) as store:
+        memo = MergedCache(store)
+        for key, report in zip(keys, reports, strict=True):
+            memo.note(key, [report])
+        events = consolidate(reports, memo)
+        memo.flush()
+    return events, memo.merged, memo.replayed
+
+
+@settings(max_examples=60, deadline=None)
+@given(reports=st.lists(fuzz_events(), max_size=12), places=st.integers(1, 3),
+       changed=st.integers(0, 20))
+def test_cache_merged_events_are_those_of_a_fresh_merge(reports: list[Event], places: int,
+                                                        changed: int) -> None:
+    """Remembered merges give what merging gives: the same run again replays every place;
+    a report from a changed article merges its own place again, and only it."""
+    import tempfile
+
+    from conflictmap.consolidate import consolidate
+
+    reports = _places_of(reports, places)
+    keys = [i.to_bytes(20, "big") for i in range(len(reports))]
+    expected = consolidate(list(reports))
+    with tempfile.TemporaryDirectory() as folder:
+        cache = Path(folder) / "c.sqlite"
+        first = _consolidated(cache, reports, keys)
+        assert first[0] == expected
+        n_places = len({e.place.id for e in reports})
+        assert first[1:] == (n_places, 0)
+        copies = [decode_events(encode_events([e]))[0] for e in reports]  # as a new run has them
+        again = _consolidated(cache, copies, keys)
+        assert again == (expected, 0, n_places)
+        if reports:
+            k = changed % len(reports)
+            keys[k] = b"\xff" * 20
+            third = _consolidated(cache, copies, keys)
+            assert third == (expected, 1, n_places - 1)
+
+
+@pytest.mark.parametrize("damage", [b"garbage", b"{}", b"[[99]]", b"[[0, 1]]",
+                                    b'[["id", "capture", "reported", "2024-01-01", '
+                                    b'"2024-01-02", 2, 7, -1, 0.5, 1, [0, 5]]]'])
+def test_cache_merged_events_that_do_not_fit_are_merged_again(tmp_path: Path,
+                                                               damage: bytes) -> None:
+    from conflictmap.consolidate import consolidate
+
+    reports = [make_event(Change.CAPTURE, ALEPPO, date(2024, 11, 27 + i), date(2024, 11, 30),
+                          actor=HTS, loser=SAA, article=f"a{i}.txt") for i in range(3)]
+    keys = [bytes([i]) * 20 for i in range(3)]
+    cache = tmp_path / "c.sqlite"
+    _consolidated(cache, reports, keys)
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE merged SET pack = ?", (damage,))
+    assert _consolidated(cache, reports, keys) == (consolidate(list(reports)), 1, 0)
+
+
+def test_cache_a_run_merges_again_only_the_places_it_changed(
+        tmp_path: Path, corpus: Path, caplog: pytest.LogCaptureFixture) -> None:
+    spec = TemplateSpec(version="merged")
+    cache = tmp_path / "c.sqlite"
+    first = _run(corpus, cache, spec)
+    with caplog.at_level(logging.INFO, logger="conflictmap.pipeline"):
+        assert _run(corpus, cache, spec) == (0, first[1])
+    assert "consolidated: 0 places merged" in caplog.text
+    caplog.clear()
+    article = next(a for a in map(make_article, range(7300, 7400)) if a.expected)
+    (corpus / "zz-new.txt").write_text(article.text_file(), encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="conflictmap.pipeline"):
+        extracted, text = _run(corpus, cache, spec)
+    assert extracted == 1
+    line = next(r.getMessage() for r in caplog.records if "consolidated" in r.getMessage())
+    assert int(line.split()[1]) == len({e.place for e in article.expected})  # its places
+    assert text == _run(corpus, False, spec)[1]

@@ -498,7 +498,8 @@ def _expand(paths: Iterable[str | Path], on_skip: SkipHandler) -> Iterator[tuple
                 if is_dir:
                     continue
                 if name_suffix(parts[-1]) in _ARTICLE_SUFFIXES:
-                    yield where, _SURROGATE.sub("\ufffd", "/".join(parts))
+                    name = "/".join(parts)
+                    yield where, name if name.isascii() else _SURROGATE.sub("\ufffd", name)
                 else:
                     log.debug("%s: not an article file (expected %s)", _one_line(where),
                               ", ".join(sorted(_ARTICLE_SUFFIXES)))

@@ -336,6 +336,26 @@ class ReportCache:
             self._db.execute("INSERT OR REPLACE INTO packs (path, first, count, keys, pack) "
                              "VALUES (?, ?, ?, ?, ?)", (path, first, count, keys, pack))
 
+    def get_merged(self, places: Sequence[str]) -> dict[str, tuple[bytes, bytes]]:
+        """(digest, pack) of the merged events stored for each of these places."""
+        found: dict[str, tuple[bytes, bytes]] = {}
+        for i in range(0, len(places), QUERY_KEYS):
+            chunk = places[i : i + QUERY_KEYS]
+            marks = ",".join("?" * len(chunk))
+            for place, digest, pack in self._db.execute(
+                    f"SELECT place, digest, pack FROM merged WHERE place IN ({marks})", chunk):
+                found[place] = (bytes(digest), bytes(pack))
+        return found
+
+    def put_merged(self, rows: Iterable[tuple[str, bytes, bytes]]) -> None:
+        """Store (place, digest, pack) rows in one transaction; one row per place."""
+        rows = list(rows)
+        if not rows:
+            return
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO merged (place, digest, pack) "
+                                 "VALUES (?, ?, ?)", rows)
+
     def __len__(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM reports").fetchone()[0])
 
@@ -348,6 +368,170 @@ class ReportCache:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+class MergedCache:
+    """Each place's consolidated events, remembered by what its reports are: the cache
+    keys of the articles they came from, in reading order, with their places in those
+    articles' reports (a key says what an article's reports are: it hashes the article and
+    the extraction version), and the code that merges them. A run that changed a few
+    articles merges again only the places their reports are at.
+
+    What is stored for a place is how its events were made from its reports: per event,
+    the reports whose sources it holds, which report's actor and losing actor it took, and
+    its merged fields and id. Rebuilding the events from the reports at hand makes no new
+    source, place or actor and hashes nothing. Use as ``consolidate(reports, memo)`` after
+    :meth:`note` for each article, then :meth:`flush`."""
+
+    def __init__(self, cache: ReportCache) -> None:
+        self._cache = cache
+        self._version = _merge_version()
+        self._digests: dict[str, Any] = {}
+        self._stored: dict[str, tuple[bytes, bytes]] | None = None
+        self._fresh: list[tuple[str, bytes, bytes]] = []
+        self.merged = 0  # places merged in this run
+        self.replayed = 0  # places whose events were rebuilt as the last run made them
+
+    def note(self, key: bytes, reports: Sequence[Event]) -> None:
+        """The article with this cache key gave these reports (call in reading order)."""
+        digests = self._digests
+        for i, event in enumerate(reports):
+            place = event.place.id
+            digest = digests.get(place)
+            if digest is None:
+                digest = digests[place] = hashlib.blake2b(self._version, digest_size=16)
+            digest.update(key)
+            digest.update(i.to_bytes(4, "little"))
+
+    def get(self, place: str, reports: Sequence[Event]) -> list[Event] | None:
+        """The place's events as the last run merged them from these same reports (the
+        place's reports in reading order), or None."""
+        if self._stored is None:
+            try:
+                self._stored = self._cache.get_merged(list(self._digests))
+            except sqlite3.Error as exc:
+                log.debug("merged events unreadable (%s); merging every place", exc)
+                self._stored = {}
+        found = self._stored.get(place)
+        digest = self._digests.get(place)
+        if found is None or digest is None or found[0] != digest.digest():
+            return None
+        try:
+            events = _rebuilt(_loads(found[1]), reports)
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
+            log.debug("%s: merged events do not fit its reports (%s)", place, exc)
+            return None
+        self.replayed += 1
+        return events
+
+    def put(self, place: str, reports: Sequence[Event], events: Sequence[Event]) -> None:
+        """Remember how the place's events were made from its reports."""
+        digest = self._digests.get(place)
+        if digest is None:
+            return
+        self.merged += 1
+        recipe = _recipe(reports, events)
+        if recipe is not None:
+            self._fresh.append((place, digest.digest(), _dumps(recipe)))
+
+    def flush(self) -> None:
+        """Store what this run merged (an accelerator: a cache that cannot take it is
+        logged, and the next run merges again)."""
+        try:
+            self._cache.put_merged(self._fresh)
+        except sqlite3.Error as exc:
+            log.debug("cannot store merged events (%s)", exc)
+        self._fresh = []
+
+
+def _recipe(reports: Sequence[Event], events: Sequence[Event]) -> list[list[Any]] | None:
+    """How ``events`` were made from ``reports``: per event, ``[k]`` for report k as it is,
+    or ``[id, change, status, start, end, precision, actor, losing actor, confidence,
+    geo precision, sources]``: an actor as 2k (report k's actor) or 2k + 1 (its losing
+    actor), -1 for none; the sources as (report, source) index pairs, the first being the
+    report whose place the event has. None when an event holds a source or an actor that
+    no report has (nothing is remembered then)."""
+    as_is = {id(e): k for k, e in enumerate(reports)}
+    sources = {id(s): (k, j) for k, e in enumerate(reports) for j, s in enumerate(e.sources)}
+    actors: dict[int, int] = {}
+    for k, e in enumerate(reports):
+        if e.actor is not None:
+            actors.setdefault(id(e.actor), 2 * k)
+        if e.losing_actor is not None:
+            actors.setdefault(id(e.losing_actor), 2 * k + 1)
+    out: list[list[Any]] = []
+    for e in events:
+        if id(e) in as_is:
+            out.append([as_is[id(e)]])
+            continue
+        try:
+            held = [sources[id(s)] for s in e.sources]
+            actor = -1 if e.actor is None else actors[id(e.actor)]
+            loser = -1 if e.losing_actor is None else actors[id(e.losing_actor)]
+        except KeyError:
+            return None
+        if not held or reports[held[0][0]].place != e.place:
+            return None
+        p = e.period
+        out.append([e.id, e.change.value, e.status.value, p.start.isoformat(),
+                    p.end.isoformat(), p.precision, actor, loser, e.confidence,
+                    e.geo_precision, [x for pair in held for x in pair]])
+    return out
+
+
+def _rebuilt(recipe: Any, reports: Sequence[Event]) -> list[Event]:
+    """The events a :func:`_recipe` says, from the same reports (ValueError, TypeError,
+    KeyError or IndexError when it does not fit them: every report's sources must be among
+    the events', as merging keeps them)."""
+    if type(recipe) is not list or not all(type(row) is list for row in recipe):
+        raise TypeError("not a list of merged events")
+    out: list[Event] = []
+    restore = Event.restore
+    for row in recipe:
+        if len(row) == 1:
+            out.append(reports[_index(row[0], len(reports))])
+            continue
+        eid, change, status, start, end, precision, actor, loser, conf, geo, held = row
+        if not (type(eid) is str and type(geo) is int and type(conf) in (int, float)
+                and type(held) is list and held and len(held) % 2 == 0):
+            raise TypeError("a merged event's fields")
+        sources = tuple(reports[_index(held[i], len(reports))].sources[_index(held[i + 1])]
+                        for i in range(0, len(held), 2))
+        out.append(restore(eid, _CHANGES[change], _STATUSES[status], reports[held[0]].place,
+                           _interval(start, end, precision), _actor_at(reports, actor),
+                           _actor_at(reports, loser), sources, conf, geo))
+    covered = {(s.article, s.start, s.end) for e in out for s in e.sources}
+    if any((s.article, s.start, s.end) not in covered for e in reports for s in e.sources):
+        raise ValueError("a report is in no merged event")
+    return out
+
+
+def _index(value: Any, size: int | None = None) -> int:
+    if type(value) is not int or value < 0 or (size is not None and value >= size):
+        raise IndexError(f"not an index: {value!r}")
+    return value
+
+
+def _actor_at(reports: Sequence[Event], ref: Any) -> Actor | None:
+    if ref == -1:
+        return None
+    report = reports[_index(ref, 2 * len(reports)) >> 1]
+    actor = report.losing_actor if ref & 1 else report.actor
+    if actor is None:
+        raise ValueError("no actor there")
+    return actor
+
+
+@lru_cache(maxsize=1)
+def _merge_version() -> bytes:
+    """What merged events depend on besides their reports: the merging code, the event
+    model (ids) and this module (the recipes' form)."""
+    from conflictmap import consolidate, model
+
+    digest = hashlib.blake2b(b"merged", digest_size=16)
+    for path in (consolidate.__file__, model.__file__, __file__):
+        digest.update(Path(str(path)).read_bytes())
+    return digest.digest()
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -368,6 +552,8 @@ def _connect(path: Path) -> sqlite3.Connection:
             db.execute("CREATE TABLE IF NOT EXISTS packs (path TEXT NOT NULL, first INTEGER "
                        "NOT NULL, count INTEGER NOT NULL, keys BLOB NOT NULL, pack BLOB NOT "
                        "NULL, PRIMARY KEY (path, first))")
+            db.execute("CREATE TABLE IF NOT EXISTS merged (place TEXT PRIMARY KEY, digest "
+                       "BLOB NOT NULL, pack BLOB NOT NULL)")
             _check_schema(db)
     except BaseException:
         db.close()
@@ -383,6 +569,7 @@ def _check_schema(db: sqlite3.Connection) -> None:
         db.execute("DELETE FROM reports")
         db.execute("DELETE FROM files")
         db.execute("DELETE FROM packs")
+        db.execute("DELETE FROM merged")
         db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('schema', ?)", (SCHEMA,))
 
 

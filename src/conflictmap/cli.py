@@ -350,6 +350,7 @@ def _check_range(args: argparse.Namespace) -> None:
 def run() -> None:
     """The ``conflictmap`` command: :func:`main`, then exit without the interpreter's final
     walk over every object the run kept (``main`` itself can be called again)."""
+    gctools.one_command()
     code = main()
     gctools.skip_exit_collection()
     raise SystemExit(code)

@@ -6,6 +6,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
+from typing import Protocol
 
 from conflictmap import gctools
 from conflictmap.model import Actor, Change, ControlSpan, Event, Interval, Status
@@ -145,7 +146,17 @@ def _merge_place(reports: list[Event]) -> list[Event]:
     return [g.event() for g in groups]
 
 
-def consolidate(events: Iterable[Event]) -> list[Event]:
+class PlaceMemo(Protocol):
+    """Merged events remembered per place (``cache.MergedCache``): ``get`` gives a place's
+    events when its reports (in reading order) are those they were merged from, else
+    None; ``put`` keeps how they were merged."""
+
+    def get(self, place: str, reports: Sequence[Event]) -> list[Event] | None: ...
+
+    def put(self, place: str, reports: Sequence[Event], events: Sequence[Event]) -> None: ...
+
+
+def consolidate(events: Iterable[Event], memo: PlaceMemo | None = None) -> list[Event]:
     """One event per control change, keeping every source.
 
     Reports are grouped by place and merged greedily in date order when their
@@ -153,15 +164,21 @@ def consolidate(events: Iterable[Event]) -> list[Event]:
     capture) and their changes and sides agree; the merged interval is the
     intersection of the reports' intervals, except that a withdrawal report does
     not narrow the interval of the capture it merges into. Output order is stable: by date,
-    then place id, then event id.
+    then place id, then event id. Each place is merged on its own, so ``memo`` may give a
+    place's events merged before from the same reports.
     """
     with gctools.paused():
         by_place: dict[str, list[Event]] = defaultdict(list)
         for event in events:
             by_place[event.place.id].append(event)
         merged: list[Event] = []
-        for reports in by_place.values():
-            merged.extend(_merge_place(reports))
+        for place, reports in by_place.items():
+            found = memo.get(place, reports) if memo is not None else None
+            if found is None:
+                found = _merge_place(list(reports) if memo is not None else reports)
+                if memo is not None:
+                    memo.put(place, reports, found)
+            merged.extend(found)
         merged.sort(key=lambda e: (e.period.start, e.place.id, e.id))
     return merged
 

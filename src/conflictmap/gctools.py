@@ -14,6 +14,17 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+_ONE_COMMAND = False
+
+
+def one_command() -> None:
+    """This process runs one command and ends (the ``conflictmap`` command): what a
+    :func:`paused` block allocated is kept out of the collector's reach after it (gc.freeze)
+    instead of being walked by the next collection, only to be found live. Not for a
+    library call: a long-lived process would never collect cycles frozen with it."""
+    global _ONE_COMMAND
+    _ONE_COMMAND = True
+
 
 @contextmanager
 def paused() -> Iterator[None]:
@@ -24,6 +35,8 @@ def paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            if _ONE_COMMAND:
+                gc.freeze()
             gc.enable()
 
 

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from conflictmap import gctools, incremental
 from conflictmap.articles import ArticleReader, Skip
-from conflictmap.cache import ReportCache, article_key, decode_events
+from conflictmap.cache import MergedCache, ReportCache, article_key, decode_events
 from conflictmap.cache import default_path as cache_default_path
 from conflictmap.consolidate import consolidate, control_timeline, in_range
 from conflictmap.engines import (
@@ -149,12 +149,15 @@ def stream_reports(
     (a :class:`~conflictmap.incremental.KnownArticle` is only looked up).
     """
     with _cache(cache_path) as cache:
-        yield from _stream(articles, spec, options, runlog, cache, spec_version(spec))
+        for item, events, _ in _stream(articles, spec, options, runlog, cache,
+                                       spec_version(spec)):
+            yield item, events
 
 
 def _stream(articles: Iterable[Article | KnownArticle], spec: Spec, options: RunOptions,
             runlog: RunLog | None, cache: ReportCache | None, version: str,
-            ) -> Iterator[tuple[Article | KnownArticle, list[Event]]]:
+            ) -> Iterator[tuple[Article | KnownArticle, list[Event], bytes]]:
+    """(article, its reports, its cache key: b"" without a cache) in reading order."""
     # With a cache, most of a run is usually replayed: the first extraction's worker loads
     # meanwhile (make_engine's prewarm).
     engine = make_engine(spec, jobs=options.jobs, engine=options.engine,
@@ -249,14 +252,15 @@ def _decoded(blobs: dict[bytes, bytes]) -> dict[bytes, list[Event]]:
 
 def _merge(batch: list[Item], keys: list[bytes], hits: dict[bytes, list[Event]],
            outcomes: Iterator[Outcome], runlog: RunLog | None,
-           ) -> tuple[list[tuple[Item, list[Event]]], list[tuple[bytes, bytes]]]:
-    """Cached and fresh results back in reading order, and the fresh (key, blob) rows."""
+           ) -> tuple[list[tuple[Item, list[Event], bytes]], list[tuple[bytes, bytes]]]:
+    """Cached and fresh results (with their keys) back in reading order, and the fresh
+    (key, blob) rows."""
     fresh: list[tuple[bytes, bytes]] = []
-    results: list[tuple[Item, list[Event]]] = []
+    results: list[tuple[Item, list[Event], bytes]] = []
     for i, article in enumerate(batch):
         key = keys[i] if keys else b""
         if key in hits:
-            results.append((article, hits[key]))
+            results.append((article, hits[key], key))
             continue
         outcome = next(outcomes)
         if outcome.error:
@@ -264,7 +268,7 @@ def _merge(batch: list[Item], keys: list[bytes], hits: dict[bytes, list[Event]],
             continue
         if keys:
             fresh.append((key, outcome.blob))
-        results.append((article, decode_events(outcome.blob)))
+        results.append((article, decode_events(outcome.blob), key))
     return results, fresh
 
 
@@ -272,19 +276,33 @@ def collect_events(
     paths: Sequence[str | Path], runlog: RunLog, *, overrides: Path | None = None,
     jobs: int | None = None, cache: Path | bool | None = True, engine: str = "local",
     scheduler: str | None = None, spec: Spec | None = None, cache_beside: Path | None = None,
+    streamed: Callable[[], None] | None = None,
 ) -> tuple[int, list[Event]]:
     """Read and extract every article; return (number of reports, consolidated events).
 
     ``cache``: a path, True for the default (.cache/conflictmap.sqlite beside
     ``cache_beside`` or in the working folder, or $CONFLICTMAP_CACHE), False for none.
+    ``streamed``: called when every article is read and extracted, before consolidation.
+    With a cache, a place whose reports are those of the last run is not merged again
+    (``cache.MergedCache``).
     """
     spec = spec or ExtractorSpec(str(overrides) if overrides else None)
     options = RunOptions(jobs=jobs, engine=engine, scheduler=scheduler)
     reports: list[Event] = []
-    for _, events in corpus_reports(paths, spec, options=options, runlog=runlog,
-                                    cache_path=_cache_path(cache, cache_beside)):
-        reports.extend(events)
-    return len(reports), consolidate(reports)
+    with _cache(_cache_path(cache, cache_beside)) as store:
+        memo = MergedCache(store) if store is not None else None
+        for _, events, key in _corpus(paths, spec, options, runlog, store):
+            reports.extend(events)
+            if memo is not None:
+                memo.note(key, events)
+        if streamed is not None:
+            streamed()
+        merged = consolidate(reports, memo)
+        if memo is not None:
+            memo.flush()
+            log.info("consolidated: %d places merged, %d as the last run merged them",
+                     memo.merged, memo.replayed)
+    return len(reports), merged
 
 
 def corpus_reports(
@@ -295,16 +313,24 @@ def corpus_reports(
     order, read, extracted and cached as a stream (:func:`stream_reports`). With a cache,
     a file unchanged since the last run is not read again (``incremental``): its
     articles come back as :class:`~conflictmap.incremental.KnownArticle`."""
+    with _cache(cache_path) as store:
+        for item, events, _ in _corpus(paths, spec, options, runlog, store):
+            yield item, events
+
+
+def _corpus(paths: Sequence[str | Path], spec: Spec, options: RunOptions,
+            runlog: RunLog | None, store: ReportCache | None,
+            ) -> Iterator[tuple[Item, list[Event], bytes]]:
+    """:func:`corpus_reports` on an open cache, with each article's cache key."""
     runlog = runlog if runlog is not None else RunLog()
     version = spec_version(spec)
-    with _cache(cache_path) as store:
-        reader = ArticleReader(runlog.skip)
-        if store is not None:
-            source: Iterable[Item] = incremental.articles(paths, reader, store, version)
-        else:
-            source = (a for p, name in reader.files(paths) for a in reader.read(p, name))
-        articles = runlog.count(progress(source, "articles"))
-        yield from _stream(articles, spec, options, runlog, store, version)
+    reader = ArticleReader(runlog.skip)
+    if store is not None:
+        source: Iterable[Item] = incremental.articles(paths, reader, store, version)
+    else:
+        source = (a for p, name in reader.files(paths) for a in reader.read(p, name))
+    articles = runlog.count(progress(source, "articles"))
+    yield from _stream(articles, spec, options, runlog, store, version)
 
 
 def data_window(events: Sequence[Event]) -> Interval | None:
