@@ -391,7 +391,7 @@ def test_cache_merged_events_that_do_not_fit_are_merged_again(tmp_path: Path,
     cache = tmp_path / "c.sqlite"
     _consolidated(cache, reports, keys)
     with sqlite3.connect(cache) as db:
-        db.execute("UPDATE merged SET pack = ?", (damage,))
+        db.execute("UPDATE merges SET recipe = ?", (damage,))
     assert _consolidated(cache, reports, keys) == (consolidate(list(reports)), 1, 0)
 
 

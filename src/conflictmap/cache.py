@@ -299,23 +299,34 @@ class ReportCache:
 
     def get_files(self, paths: Sequence[str]) -> dict[str, tuple[bytes, bytes]]:
         """(stamp, manifest) stored for each of these files that has them, many per query."""
-        found: dict[str, tuple[bytes, bytes]] = {}
-        for i in range(0, len(paths), QUERY_KEYS):
-            chunk = paths[i : i + QUERY_KEYS]
-            marks = ",".join("?" * len(chunk))
-            for path, stamp, manifest in self._db.execute(
-                    f"SELECT path, stamp, manifest FROM files WHERE path IN ({marks})", chunk):
-                found[path] = (bytes(stamp), bytes(manifest))
-        return found
+        return self._pairs("files", "path", "stamp", "manifest", paths)
 
     def put_files(self, rows: Iterable[tuple[str, bytes, bytes]]) -> None:
         """Store (path, stamp, manifest) rows in one transaction; one row per path."""
+        self._put("files", ("path", "stamp", "manifest"), rows)
+
+    def _pairs(self, table: str, key: str, first: str, second: str,
+               wanted: Sequence[str]) -> dict[str, tuple[bytes, bytes]]:
+        """key -> (first, second) of the table's rows with those keys, many per query."""
+        found: dict[str, tuple[bytes, bytes]] = {}
+        for i in range(0, len(wanted), QUERY_KEYS):
+            chunk = wanted[i : i + QUERY_KEYS]
+            marks = ",".join("?" * len(chunk))
+            for name, a, b in self._db.execute(
+                    f"SELECT {key}, {first}, {second} FROM {table} WHERE {key} IN ({marks})",
+                    chunk):
+                found[name] = (bytes(a), bytes(b))
+        return found
+
+    def _put(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]],
+             ) -> None:
+        """Insert or replace rows in one transaction."""
         rows = list(rows)
         if not rows:
             return
         with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO files (path, stamp, manifest) "
-                                 "VALUES (?, ?, ?)", rows)
+            self._db.executemany(f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) "
+                                 f"VALUES ({', '.join('?' * len(columns))})", rows)
 
     def get_packs(self, path: str) -> list[tuple[int, int, bytes, bytes]]:
         """(first, count, keys digest, pack) of each pack stored for the file at ``path``,
@@ -337,24 +348,13 @@ class ReportCache:
                              "VALUES (?, ?, ?, ?, ?)", (path, first, count, keys, pack))
 
     def get_merged(self, places: Sequence[str]) -> dict[str, tuple[bytes, bytes]]:
-        """(digest, pack) of the merged events stored for each of these places."""
-        found: dict[str, tuple[bytes, bytes]] = {}
-        for i in range(0, len(places), QUERY_KEYS):
-            chunk = places[i : i + QUERY_KEYS]
-            marks = ",".join("?" * len(chunk))
-            for place, digest, pack in self._db.execute(
-                    f"SELECT place, digest, pack FROM merged WHERE place IN ({marks})", chunk):
-                found[place] = (bytes(digest), bytes(pack))
-        return found
+        """(digest, recipe) of the merged events stored for each of these places
+        (:class:`MergedCache`)."""
+        return self._pairs("merges", "place", "digest", "recipe", places)
 
     def put_merged(self, rows: Iterable[tuple[str, bytes, bytes]]) -> None:
-        """Store (place, digest, pack) rows in one transaction; one row per place."""
-        rows = list(rows)
-        if not rows:
-            return
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO merged (place, digest, pack) "
-                                 "VALUES (?, ?, ?)", rows)
+        """Store (place, digest, recipe) rows in one transaction; one row per place."""
+        self._put("merges", ("place", "digest", "recipe"), rows)
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM reports").fetchone()[0])
@@ -552,8 +552,8 @@ def _connect(path: Path) -> sqlite3.Connection:
             db.execute("CREATE TABLE IF NOT EXISTS packs (path TEXT NOT NULL, first INTEGER "
                        "NOT NULL, count INTEGER NOT NULL, keys BLOB NOT NULL, pack BLOB NOT "
                        "NULL, PRIMARY KEY (path, first))")
-            db.execute("CREATE TABLE IF NOT EXISTS merged (place TEXT PRIMARY KEY, digest "
-                       "BLOB NOT NULL, pack BLOB NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS merges (place TEXT PRIMARY KEY, digest "
+                       "BLOB NOT NULL, recipe BLOB NOT NULL)")
             _check_schema(db)
     except BaseException:
         db.close()
@@ -569,7 +569,7 @@ def _check_schema(db: sqlite3.Connection) -> None:
         db.execute("DELETE FROM reports")
         db.execute("DELETE FROM files")
         db.execute("DELETE FROM packs")
-        db.execute("DELETE FROM merged")
+        db.execute("DELETE FROM merges")
         db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('schema', ?)", (SCHEMA,))
 
 
