@@ -278,6 +278,34 @@ def test_browser_dutch_page(browser: object, tmp_path: Path) -> None:
     opened.page.close()
 
 
+def test_browser_title_keeps_its_dates_on_one_line(browser: object, tmp_path: Path) -> None:
+    """Whatever the window's width, the title wraps between words, never inside a date
+    (Chromium would break "2016-01-01" after "2016-")."""
+    from conflictmap.model import Interval
+    from conflictmap.pipeline import map_title
+
+    title = map_title(Interval(D0, D0 + timedelta(days=400), 4), "nl")
+    opened = open_map(browser, render_html(two_wars(), title=title, lang="nl", offline=True),
+                      tmp_path)
+    page = opened.page
+    heading = page.query_selector(".cm-title h1")
+    assert heading is not None
+    assert heading.inner_text().startswith(title)  # then the data's days
+    wrapped = 0
+    for width in range(300, 1300, 20):
+        page.set_viewport_size({"width": width, "height": 640})
+        dates = page.evaluate("""() => Array.from(
+            document.querySelectorAll('.cm-title h1 .cm-nowrap'),
+            s => [s.textContent, s.getClientRects().length])""")
+        assert [text for text, _ in dates] == [D0.isoformat(),
+                                              (D0 + timedelta(days=400)).isoformat()]
+        assert all(n == 1 for _, n in dates), (width, dates)  # each date on one line
+        wrapped += page.evaluate("document.querySelector('.cm-title h1').offsetHeight") > 30
+    assert wrapped  # the title did wrap at some widths (between words)
+    assert opened.errors == []
+    page.close()
+
+
 PAYLOADS = ("<img src=x onerror=alert(1)>", "</script><script>alert(2)</script>",
             "<svg onload=alert(3)>", "{{ 7*7 }}", "javascript:alert(4)")
 

@@ -155,7 +155,7 @@
   P.buildTitlePanel = function (div) {
     var ui = this.ui, self = this;
     div.classList.add("cm-title");
-    div.appendChild(el("h1", null, this.D.raw.title));
+    div.appendChild(titleHeading(this.D.raw.title));
     var input = el("input", "cm-search"), list = el("datalist");
     input.type = "search"; input.placeholder = ui.search; input.setAttribute("aria-label", ui.search);
     list.id = "cm-places"; input.setAttribute("list", "cm-places");
@@ -171,6 +171,20 @@
     input.addEventListener("keydown", function (e) { if (e.key === "Enter") go(); });
     div.appendChild(input); div.appendChild(list); div.appendChild(msg);
   };
+
+  // The title, its dates ("2024-11-27") kept on one line: a narrow panel would break
+  // them at a hyphen.
+  function titleHeading(text) {
+    var h = el("h1"), re = /\d{4}-\d{2}(?:-\d{2})?/g, last = 0, m;
+    text = String(text || "");
+    while ((m = re.exec(text)) !== null) {
+      if (m.index > last) h.appendChild(document.createTextNode(text.slice(last, m.index)));
+      h.appendChild(el("span", "cm-nowrap", m[0]));
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) h.appendChild(document.createTextNode(text.slice(last)));
+    return h;
+  }
 
   function checkRow(label, icon, on, filterId, onChange) {
     var lab = el("label", "cm-check"), box = el("input");
