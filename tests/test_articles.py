@@ -250,3 +250,13 @@ def test_articles_folder_listing_is_sorted_rglob_without_hidden(tmp_path_factory
             continue  # a file or a link where a folder was wanted: not this tree
     assert [("/".join(parts), is_dir) for parts, _, is_dir in _listing(root)] == \
         _rglob_listing(root)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200) | st.text(alphabet="ab1_ -,.\u00e9\u0130\u00bd\u0660\u2028\u1680",
+                                        max_size=60))
+def test_articles_word_runs_equal_the_pattern(text: str) -> None:
+    """Language detection's fast word split gives exactly the pattern's runs of letters."""
+    from conflictmap.articles import _WORD, _words
+
+    assert _words(text) == _WORD.findall(text)
