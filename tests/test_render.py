@@ -268,6 +268,44 @@ def test_basemap_records_are_valid() -> None:
             assert all(-9000 <= y <= 9000 for y in lats)
 
 
+def _basemap_names(page: str) -> list[str]:
+    """The country labels of an offline page's basemap, in order."""
+    found = re.search(r'<script type="application/json" id="cm-basemap">(.*?)</script>', page,
+                      re.S)
+    assert found is not None
+    return [country["n"] for country in json.loads(found.group(1))["countries"]]
+
+
+def test_basemap_country_names_cover_every_country() -> None:
+    """Each countries.<lang>.tsv names every country of the basemap, and nothing else."""
+    from importlib import resources
+
+    from conflictmap.render import country_names
+
+    base = json.loads(resources.files("conflictmap").joinpath("data", "countries.json")
+                      .read_text("utf-8"))
+    english = {country["n"] for country in base["countries"]}
+    files = [e.name for e in resources.files("conflictmap").joinpath("data").iterdir()
+             if e.name.startswith("countries.") and e.name.endswith(".tsv")]
+    assert files  # at least Dutch
+    for name in files:
+        names = country_names(name.split(".")[1])
+        assert set(names) == english, name
+        assert all(value.strip() == value and value for value in names.values())
+
+
+@pytest.mark.parametrize(("lang", "syria", "lebanon"), [("nl", "Syrië", "Libanon"),
+                                                         ("en", "Syria", "Lebanon"),
+                                                         ("fr", "Syria", "Lebanon")])
+def test_render_offline_basemap_labels_in_the_pages_language(lang: str, syria: str,
+                                                              lebanon: str) -> None:
+    """A Dutch page labels its countries in Dutch; a language without a names file keeps
+    the English names."""
+    names = _basemap_names(render_html(sample_events(), lang=lang, offline=True))
+    assert syria in names and lebanon in names
+    assert len(names) == len(set(names)) > 150
+
+
 def test_render_skips_places_without_coordinates(caplog: pytest.LogCaptureFixture) -> None:
     nowhere = Place("x:nan", "Nowhere", PlaceKind.TOWN, float("nan"), 36.0, "SY")
     events = [*sample_events(), make_event(Change.CAPTURE, nowhere, date(2024, 12, 1),

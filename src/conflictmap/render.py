@@ -721,9 +721,36 @@ def _static(name: str) -> str:
 
 
 @cache
-def _basemap_json() -> str:
+def _basemap_json(lang: str = "en") -> str:
+    """The offline basemap (countries.json), its country labels in the page's language
+    where ``data/countries.<lang>.tsv`` names them."""
     text = resources.files("conflictmap").joinpath("data", "countries.json").read_text("utf-8")
-    return _script_json(json.loads(text))
+    base = json.loads(text)
+    names = country_names(lang)
+    for country in base["countries"]:
+        country["n"] = names.get(country["n"], country["n"])
+    return _script_json(base)
+
+
+@cache
+def country_names(lang: str) -> dict[str, str]:
+    """Natural Earth country name -> its name in ``lang`` (empty when no file names them):
+    ``data/countries.<lang>.tsv``, lines of ``English<TAB>name``, ``#`` for comments."""
+    if not _LANG_TAG.fullmatch(lang):
+        return {}
+    entry = resources.files("conflictmap").joinpath("data", f"countries.{lang}.tsv")
+    if not entry.is_file():
+        return {}
+    names: dict[str, str] = {}
+    for number, line in enumerate(entry.read_text("utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        english, sep, local = line.partition("\t")
+        if not sep or not english.strip() or not local.strip():
+            raise ValueError(f"countries.{lang}.tsv:{number}: expected 'English name<TAB>"
+                             f"name in {lang}', found {line[:60]!r}")
+        names[english.strip()] = local.strip()
+    return names
 
 
 @cache
@@ -751,7 +778,7 @@ def _slots(data: dict, offline: bool) -> dict[str, str]:
              "js": "\n".join(_static(f) for f in _JS_FILES), "basemap": "",
              "leaflet_css": "", "leaflet_js": ""}
     if offline:
-        slots["basemap"] = _basemap_json()
+        slots["basemap"] = _basemap_json(str(data.get("lang") or "en"))
         slots["leaflet_js"], slots["leaflet_css"] = _leaflet_inline()
     return slots
 
