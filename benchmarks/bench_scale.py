@@ -131,6 +131,11 @@ def child_extract(args: argparse.Namespace) -> dict[str, Any]:
               "stream_s": streamed - started, "consolidate_s": done - streamed,
               "total_s": done - started, "recall": _recall(args.expected, found)}
     if args.out:
+        from conflictmap.render import adopt_frames
+        from conflictmap.store import render_index_path
+
+        # as `conflictmap build` does: the last build's page frames, when there is one
+        adopt_frames(render_index_path(Path(args.out) / "events.geojson"))
         html = render_map(events, window=None, lang="en", offline=False)
         write_outputs(events, Path(args.out), html)
         result["map_build_s"] = time.perf_counter() - done

@@ -286,6 +286,36 @@ def test_index_render_needs_no_folium_in_a_fresh_process(stores, tmp_path):
     assert done.stdout.split() == ["0", "[]"], done.stdout + done.stderr
 
 
+@pytest.mark.parametrize("index", ["as built", "other code", "garbled", "none"])
+def test_index_a_build_takes_the_last_builds_page_frames(articles_dir, tmp_path, monkeypatch,
+                                                          index):
+    """A build after the first takes the page frames from the render index the last one
+    wrote (no folium); one of other code, a garbled one or none is made again. The map is
+    the same either way."""
+    out = tmp_path / "out"
+    args = ["-q", "build", str(articles_dir), "--out", str(out), "--no-cache"]
+    assert main(args) == 0
+    first = (out / "map.html").read_bytes()
+    path = out / "events.render.json"
+    if index == "other code":
+        header, payload = path.read_bytes().split(b"\n", 1)
+        data = json.loads(payload)
+        data["frames"]["key"] = "other folium"
+        path.write_bytes(header + b"\n" + json.dumps(data).encode())
+    elif index == "garbled":
+        path.write_bytes(b'{"format": 1}\n{"frames": [1, 2]}')
+    elif index == "none":
+        path.unlink()
+    made: list[bool] = []
+    real = render._made_frame
+    monkeypatch.setattr(render, "_FRAMES", {})  # as in a new process
+    monkeypatch.setattr(render, "_made_frame", lambda offline: made.append(offline)
+                        or real(offline))
+    assert main(args) == 0
+    assert (out / "map.html").read_bytes() == first
+    assert (made == []) == (index == "as built")
+
+
 def test_columns_check_rejects_what_does_not_fit():
     columns = EventColumns.from_events(mixed_events(40, 6)).with_order()
     data = columns.to_json()

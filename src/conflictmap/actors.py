@@ -167,8 +167,10 @@ class ActorLexicon:
         return sorted(language_files(self._rules_dir))
 
     def side_labels(self, lang: str) -> dict[str, str]:
-        """Side id -> display label in ``lang`` (sides without a label show their id)."""
-        labels = self._index(lang).labels
+        """Side id -> display label in ``lang`` (sides without a label show their id).
+        From the language's rules alone: the actor index (two large patterns) is not built
+        for it, since a run that extracts nothing needs only the labels."""
+        labels = dict(load_language(lang, self._rules_dir).sides)
         sides = {e.actor.side for e in self._entries.values()}
         return {side: labels.get(side, side) for side in sorted(sides)}
 

@@ -424,6 +424,9 @@ def build(
 
     The default cache is .cache/conflictmap.sqlite beside ``out_dir``.
     """
+    from conflictmap.render import adopt_frames  # not at import: extract needs no render
+    from conflictmap.store import render_index_path
+
     runlog = RunLog()
     n_reports, events = collect_events(
         paths, runlog, overrides=overrides, jobs=jobs, cache=cache, engine=engine,
@@ -431,6 +434,7 @@ def build(
     window = window_for(events, date_from, date_to)
     shown = in_range(events, window) if (date_from or date_to) else events
     page_lang = lang or runlog.lang
+    adopt_frames(render_index_path(Path(out_dir) / "events.geojson"))  # the last build's
     html = render_map(events, window=window, lang=page_lang, offline=offline)
     outputs = write_outputs(shown, out_dir, html) if runlog.articles else ()
     return BuildSummary(

@@ -25,6 +25,7 @@ import html
 import json
 import logging
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -797,10 +798,39 @@ def frame_key() -> str:
     return digest.hexdigest()
 
 
-@cache
+_FRAMES: dict[bool, tuple[str, ...]] = {}  # page_frame's, made here or adopted
+
+
 def page_frame(offline: bool) -> tuple[str, ...]:
     """The page folium renders for this map, split at the slots: literal text at even
-    positions, slot names (_SLOTS) at odd ones."""
+    positions, slot names (_SLOTS) at odd ones. Made once per process, or taken from a
+    render index written by this code (:func:`adopt_frames`)."""
+    found = _FRAMES.get(offline)
+    if found is None:
+        found = _FRAMES[offline] = _made_frame(offline)
+    return found
+
+
+def adopt_frames(index_file: str | os.PathLike[str]) -> bool:
+    """Take the page frames stored in a render index (``events.render.json``) when this
+    code and these packages made them, so that a build after the first need not import
+    folium (about a second) to make the same frames again. False (and nothing taken) when
+    the file is missing, damaged or of other code."""
+    try:
+        raw = Path(index_file).read_bytes()
+        payload = json.loads(raw.partition(b"\n")[2])
+        frames = payload["frames"]
+        if frames.get("key") != frame_key():
+            return False
+        taken = {offline: check_frame(frames["offline" if offline else "online"], offline)
+                 for offline in (False, True)}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return False
+    _FRAMES.update(taken)
+    return True
+
+
+def _made_frame(offline: bool) -> tuple[str, ...]:
     marks = {name: _SLOT_MARK.format(name) for name in _SLOTS}
     page = _folium_page(marks, offline)
     pieces: list[str] = []
