@@ -788,3 +788,26 @@ def test_incremental_cached_folder_runs_equal_uncached_runs(
             assert _run([folder], cache, spec) == _run([folder], False, spec)
     finally:
         incremental.FOLDER_SPLIT = old_split
+
+
+def test_incremental_a_folder_file_that_became_a_duplicate_is_read(
+        tmp_path: Path, opened: list[str]) -> None:
+    """A feed added before a folder's files holds one of their ids: the run of unchanged
+    files cannot be replayed at once; that file is read (a duplicate now), the rest are
+    replayed one by one, and the result is what reading every file gives."""
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for i, article_id in enumerate(["p", "q", "r", "s"]):
+        (folder / f"b{i}.json").write_text(
+            f'{{"id": "{article_id}", "date": "2024-03-0{i + 1}", "lang": "en", '
+            f'"text": "Rebels captured Gao."}}', encoding="utf-8")
+    spec = TemplateSpec(version="folder-dup")
+    cache = tmp_path / "c.sqlite"
+    _run([folder], cache, spec)
+    _run([folder], cache, spec)
+    _write(folder / "a.jsonl", "r", "Kidal fell to Tuareg rebels.")
+    opened.clear()
+    result = _run([folder], cache, spec)
+    assert opened == ["a.jsonl", "b2.json"]
+    assert result == _run([folder], False, spec)
+    assert result[1] == {"duplicate": 1}

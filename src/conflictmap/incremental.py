@@ -404,13 +404,13 @@ def _folder(files: Files, label: str, reader: ArticleReader, cache: ReportCache,
     reports = _file_reports(row, part.keys, cache) if part is not None and any(same) else None
     kept: list[_Kept] = []
     changed = part is None or len(part.names) != len(files)
-    i = 0
+    i = one_by_one = 0  # files before one_by_one are not tried as a run again
     while i < len(files):
         # a run of unchanged files, none with a skip or duplicate, whose articles follow
         # each other in the part: replayed at once when its ids are all new
         j, end = i, same[i][0] if same[i] is not None else -1
-        while (reports is not None and j < len(files) and same[j] is not None
-               and same[j][0] == end and bases[j] not in part.other):
+        while (i >= one_by_one and reports is not None and j < len(files)
+               and same[j] is not None and same[j][0] == end and bases[j] not in part.other):
             end += same[j][1]
             j += 1
         if j > i:
@@ -423,6 +423,7 @@ def _folder(files: Files, label: str, reader: ArticleReader, cache: ReportCache,
                 kept.extend((bases[k], states[k].stamp, same[k]) for k in range(i, j))
                 i = j
                 continue
+            one_by_one = j  # an id is not new: these files go one by one, as files do
         (path, name), state, base, unchanged = files[i], states[i], bases[i], same[i]
         i += 1
         if unchanged is not None:
