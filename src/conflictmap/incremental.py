@@ -92,17 +92,15 @@ class FileState(NamedTuple):
 
 
 def file_state(path: StrPath, version: str) -> FileState | None:
-    """The file's state now (None when it cannot be stat'ed)."""
-    try:
-        info = os.stat(path)
-    except OSError:
+    """The file's state now (None when it cannot be stat'ed): :func:`folder_state` with
+    the manifest's form and the extraction version hashed into the stamp (a JSON Lines
+    file's manifest is a row of its own)."""
+    state = folder_state(path)
+    if state is None:
         return None
-    parts = (MANIFEST, version, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
-             info.st_dev, info.st_mode)
-    digest = hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"),
-                             digest_size=16).digest()
-    settled = time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) >= RACY_NS
-    return FileState(digest, info.st_size, settled)
+    stamp = hashlib.blake2b(f"{MANIFEST}|{version}|".encode("utf-8", "surrogatepass")
+                            + state.stamp, digest_size=16).digest()
+    return state._replace(stamp=stamp)
 
 
 @dataclass(frozen=True, slots=True)

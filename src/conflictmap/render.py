@@ -817,16 +817,19 @@ def adopt_frames(index_file: str | os.PathLike[str]) -> bool:
     folium (about a second) to make the same frames again. False (and nothing taken) when
     the file is missing, damaged or of other code."""
     try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a dependency
+        orjson = json
+    try:
         raw = Path(index_file).read_bytes()
-        payload = json.loads(raw.partition(b"\n")[2])
-        frames = payload["frames"]
-        if frames.get("key") != frame_key():
-            return False
-        taken = {offline: check_frame(frames["offline" if offline else "online"], offline)
-                 for offline in (False, True)}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        with gctools.paused():
+            payload = orjson.loads(raw.partition(b"\n")[2])
+        online, offline = indexed_frame(payload, False), indexed_frame(payload, True)
+    except (OSError, ValueError, TypeError, AttributeError):
         return False
-    _FRAMES.update(taken)
+    if online is None or offline is None:
+        return False
+    _FRAMES.update({False: online, True: offline})
     return True
 
 
