@@ -4,11 +4,14 @@ For each corpus size (default 1,000, 10,000 and 100,000 synthetic articles from
 benchmarks/corpus.py, written under --dir, never in the repo) it runs, each in a fresh
 process so peak memory is per run:
 
-- ``full``: read + extract + consolidate with ``--jobs`` processes and no cache;
+- ``full``: read + extract + consolidate + write the events, as ``conflictmap extract -o
+  events.jsonl`` runs it (the reports spill to disk by place: pipeline.stream_events),
+  with ``--jobs`` processes and no cache;
 - ``cold``: the same, writing a fresh report cache;
 - ``warm``: again on the full cache (nothing to extract);
 - ``+1``: one new article added to the corpus, on that cache (extracts only it);
-- ``build``: the warm run plus the map and event files (map build time);
+- ``build``: the warm run as ``conflictmap build`` runs it (the events in memory: the map
+  embeds them all) plus the map and event files (map build time);
 - ``+1build``: ``build`` with one new article file (what re-running ``conflictmap build``
   after adding an article costs: the map and the four event files are written again);
 - ``+1line``: one article line appended to the corpus file itself, on that cache (reads
@@ -108,7 +111,14 @@ def _rusage() -> dict[str, float]:
 # -- child processes -----------------------------------------------------------------------
 def child_extract(args: argparse.Namespace) -> dict[str, Any]:
     from conflictmap.engines import ExtractorSpec
-    from conflictmap.pipeline import RunLog, collect_events, render_map, write_outputs
+    from conflictmap.pipeline import (
+        RunLog,
+        collect_events,
+        render_map,
+        stream_events,
+        write_outputs,
+    )
+    from conflictmap.store import atomic_write, dump_jsonl
     from conflictmap.synthetic import TemplateSpec
 
     spec = TemplateSpec() if args.extractor == "template" else ExtractorSpec()
@@ -116,31 +126,32 @@ def child_extract(args: argparse.Namespace) -> dict[str, Any]:
     runlog = RunLog()
     marks: list[float] = []
     started = time.perf_counter()
-    # as `conflictmap extract` runs: read, extract, then consolidate (with a cache, only
-    # the places whose reports changed are merged again)
-    n_reports, events = collect_events(args.paths, runlog, jobs=args.jobs, cache=cache,
-                                       engine=args.engine, spec=spec,
-                                       streamed=lambda: marks.append(time.perf_counter()))
+    options = {"jobs": args.jobs, "cache": cache, "engine": args.engine, "spec": spec,
+               "streamed": lambda: marks.append(time.perf_counter())}
+    if not args.out:
+        # as `conflictmap extract -o events.jsonl` runs: read, extract and spill the reports
+        # by place, merge place by place (with a cache, only the places whose reports
+        # changed), write the events as they come back sorted
+        with atomic_write(args.events_out) as handle:
+            n_events = dump_jsonl(stream_events(args.paths, runlog, **options), handle)
+        done = time.perf_counter()
+        return {"articles": runlog.articles, "reports": runlog.reports, "events": n_events,
+                "stream_s": marks[0] - started, "consolidate_s": done - marks[0],
+                "total_s": done - started}
+    # as `conflictmap build` runs: the events in memory, then the map and the event files
+    n_reports, events = collect_events(args.paths, runlog, **options)
     done = time.perf_counter()
-    streamed = marks[0]
-    # every report's (article, place) is among the merged events' sources and places; an
-    # article read from a folder has its file's path as id ("0003/syn0-0003141.txt")
-    found = ({(_article_id(s.article), e.place.name) for e in events for s in e.sources}
-             if args.expected else set())
-    result = {"articles": runlog.articles, "reports": n_reports, "events": len(events),
-              "stream_s": streamed - started, "consolidate_s": done - streamed,
-              "total_s": done - started, "recall": _recall(args.expected, found)}
-    if args.out:
-        from conflictmap.render import adopt_frames
-        from conflictmap.store import render_index_path
+    from conflictmap.render import adopt_frames
+    from conflictmap.store import render_index_path
 
-        # as `conflictmap build` does: the last build's page frames, when there is one
-        adopt_frames(render_index_path(Path(args.out) / "events.geojson"))
-        html = render_map(events, window=None, lang="en", offline=False)
-        write_outputs(events, Path(args.out), html)
-        result["map_build_s"] = time.perf_counter() - done
-        result["total_s"] = time.perf_counter() - started
-    return result
+    # the last build's page frames, when there is one
+    adopt_frames(render_index_path(Path(args.out) / "events.geojson"))
+    html = render_map(events, window=None, lang="en", offline=False)
+    write_outputs(events, Path(args.out), html)
+    end = time.perf_counter()
+    return {"articles": runlog.articles, "reports": n_reports, "events": len(events),
+            "stream_s": marks[0] - started, "consolidate_s": done - marks[0],
+            "map_build_s": end - done, "total_s": end - started}
 
 
 def _article_id(name: str) -> str:
@@ -149,12 +160,21 @@ def _article_id(name: str) -> str:
     return base[:-4] if base.endswith(".txt") else base
 
 
-def _recall(expected: str | None, found: set[tuple[str, str]]) -> float | None:
-    """Share of expected (article, place) pairs some report names (template corpus only)."""
-    if not expected or not Path(expected).exists():
+def _recall(expected: Path, events_file: Path) -> float | None:
+    """Share of expected (article, place) pairs some extracted event names among its
+    sources (template corpus only); read in the parent, so not in the run's memory: every
+    report's (article, place) is among the merged events' sources and places; an article
+    read from a folder has its file's path as id ("0003/syn0-0003141.txt")."""
+    if not expected.exists() or not events_file.exists():
         return None
+    found = set()
+    with events_file.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            found.update((_article_id(s["article"]), record["place"])
+                         for s in record["sources"])
     pairs = set()
-    with open(expected, encoding="utf-8") as handle:
+    with expected.open(encoding="utf-8") as handle:
         for line in handle:
             record = json.loads(line)
             pairs.add((record["article"], record["place"]))
@@ -295,12 +315,15 @@ def bench_size(args: argparse.Namespace, size: int) -> dict[str, dict[str, Any]]
     cache = directory / f"cache-{size}{'-folder' if folder else ''}.sqlite"
     for suffix in ("", "-wal", "-shm") if not args.reuse_cache else ():
         Path(f"{cache}{suffix}").unlink(missing_ok=True)
-    common = {"jobs": args.jobs, "extractor": args.extractor, "engine": args.engine}
-    # Recall is checked where extraction runs (0.5 s at 100,000 articles, not a user's cost);
-    # the cached runs give the same reports (tests/test_incremental.py).
+    events_out = directory / f"events-{size}{'-folder' if folder else ''}.jsonl"
+    common = {"jobs": args.jobs, "extractor": args.extractor, "engine": args.engine,
+              "events_out": events_out}
+    # Recall is checked on the events the full and cold runs wrote (in this process, not
+    # in the run's time or memory); the cached runs give the same reports
+    # (tests/test_incremental.py).
     plans = {
-        "full": ([corpus], {"cache": "-", "expected": expected}),
-        "cold": ([corpus], {"cache": cache, "expected": expected}),
+        "full": ([corpus], {"cache": "-"}),
+        "cold": ([corpus], {"cache": cache}),
         "warm": ([corpus], {"cache": cache}),
         "+1": ([corpus] if folder else [corpus, one_more(directory, size)], {"cache": cache}),
         "build": ([corpus], {"cache": cache, "out": directory / f"out-{size}"}),
@@ -321,6 +344,8 @@ def bench_size(args: argparse.Namespace, size: int) -> dict[str, dict[str, Any]]
             change = contextlib.nullcontext()
         with change:
             results[name] = result = run_child("extract", paths, **common, **extra)
+        if name in ("full", "cold"):
+            result["recall"] = _recall(expected, events_out)
         print(_extract_line(size, name, result), flush=True)
     base = "full" if "full" in results else "cold"
     for one in ("+1", "+1line"):
@@ -462,7 +487,7 @@ def main() -> None:
                              "run with cold); the +1 articles are new each run")
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--paths", nargs="+", default=[], help=argparse.SUPPRESS)
-    for hidden in ("cache", "out", "expected", "date-from", "date-to"):
+    for hidden in ("cache", "out", "events-out", "date-from", "date-to"):
         parser.add_argument(f"--{hidden}", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -387,7 +387,7 @@ class MergedCache:
         self._cache = cache
         self._version = _merge_version()
         self._digests: dict[str, Any] = {}
-        self._stored: dict[str, tuple[bytes, bytes]] | None = None
+        self._readable = True
         self._fresh: list[tuple[str, bytes, bytes]] = []
         self.merged = 0  # places merged in this run
         self.replayed = 0  # places whose events were rebuilt as the last run made them
@@ -406,15 +406,16 @@ class MergedCache:
     def get(self, place: str, reports: Sequence[Event]) -> list[Event] | None:
         """The place's events as the last run merged them from these same reports (the
         place's reports in reading order), or None."""
-        if self._stored is None:
-            try:
-                self._stored = self._cache.get_merged(list(self._digests))
-            except sqlite3.Error as exc:
-                log.debug("merged events unreadable (%s); merging every place", exc)
-                self._stored = {}
-        found = self._stored.get(place)
         digest = self._digests.get(place)
-        if found is None or digest is None or found[0] != digest.digest():
+        if digest is None or not self._readable:
+            return None
+        try:  # one place at a time: what is held does not grow with the places
+            found = self._cache.get_merged([place]).get(place)
+        except sqlite3.Error as exc:
+            log.debug("merged events unreadable (%s); merging every place", exc)
+            self._readable = False
+            return None
+        if found is None or found[0] != digest.digest():
             return None
         try:
             events = _rebuilt(_loads(found[1]), reports)
@@ -433,6 +434,8 @@ class MergedCache:
         recipe = _recipe(reports, events)
         if recipe is not None:
             self._fresh.append((place, digest.digest(), _dumps(recipe)))
+            if len(self._fresh) >= FLUSH_PLACES:
+                self.flush()
 
     def flush(self) -> None:
         """Store what this run merged (an accelerator: a cache that cannot take it is
@@ -442,6 +445,9 @@ class MergedCache:
         except sqlite3.Error as exc:
             log.debug("cannot store merged events (%s)", exc)
         self._fresh = []
+
+
+FLUSH_PLACES = 256  # merged places held before they are written
 
 
 def _recipe(reports: Sequence[Event], events: Sequence[Event]) -> list[list[Any]] | None:

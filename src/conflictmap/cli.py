@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
+from itertools import chain, islice
 from pathlib import Path
 
 from conflictmap import __version__, gctools
@@ -219,8 +220,16 @@ def _collect(args: argparse.Namespace):
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from conflictmap import store
+    from conflictmap.pipeline import RunLog, stream_events
 
-    runlog, events = _collect(args)
+    # a stream: reports spill to disk by place and the events are written as they come
+    # back sorted, so memory does not grow with the corpus (pipeline.stream_events)
+    runlog = RunLog()
+    stream = stream_events(args.articles, runlog, **_reading(args))
+    # the first event comes once every article is read and merged: nothing is written
+    # before then, so a run that stops (an error, Ctrl-C) leaves no half a header
+    first = list(islice(stream, 1))
+    events = chain(first, stream)
     dump = {"jsonl": store.dump_jsonl, "geojson": store.dump_geojson, "csv": store.dump_csv}
     if args.output:
         with store.atomic_write(args.output) as handle:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import timedelta
 from typing import Protocol
 
@@ -171,16 +171,24 @@ def consolidate(events: Iterable[Event], memo: PlaceMemo | None = None) -> list[
         by_place: dict[str, list[Event]] = defaultdict(list)
         for event in events:
             by_place[event.place.id].append(event)
-        merged: list[Event] = []
-        for place, reports in by_place.items():
-            found = memo.get(place, reports) if memo is not None else None
-            if found is None:
-                found = _merge_place(list(reports) if memo is not None else reports)
-                if memo is not None:
-                    memo.put(place, reports, found)
-            merged.extend(found)
+        merged = list(merge_places(by_place.items(), memo))
         merged.sort(key=lambda e: (e.period.start, e.place.id, e.id))
     return merged
+
+
+def merge_places(places: Iterable[tuple[str, list[Event]]], memo: PlaceMemo | None = None,
+                 ) -> Iterator[Event]:
+    """The merged events of each (place id, its reports in reading order), place after
+    place, unsorted: :func:`consolidate` without the grouping and the final sort (which
+    ``spill.Spill`` does on disk)."""
+    for place, reports in places:
+        found = memo.get(place, reports) if memo is not None else None
+        if found is None:
+            # _merge_place sorts its list: the memo keeps the reading order
+            found = _merge_place(list(reports) if memo is not None else reports)
+            if memo is not None:
+                memo.put(place, reports, found)
+        yield from found
 
 
 def control_timeline(events: Sequence[Event]) -> Mapping[str, list[ControlSpan]]:

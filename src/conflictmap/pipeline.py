@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
@@ -19,7 +20,7 @@ from conflictmap import gctools, incremental
 from conflictmap.articles import ArticleReader, Skip
 from conflictmap.cache import MergedCache, ReportCache, article_key, decode_events
 from conflictmap.cache import default_path as cache_default_path
-from conflictmap.consolidate import consolidate, control_timeline, in_range
+from conflictmap.consolidate import consolidate, control_timeline, in_range, merge_places
 from conflictmap.engines import (
     ExtractorSpec,
     Outcome,
@@ -30,6 +31,7 @@ from conflictmap.engines import (
 )
 from conflictmap.incremental import KnownArticle
 from conflictmap.model import Article, Event, Interval
+from conflictmap.spill import Spill
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ class RunLog:
     """What a run read and skipped (filled in as the article stream is consumed)."""
 
     articles: int = 0
+    reports: int = 0
     languages: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
     failed: list[str] = field(default_factory=list)
@@ -298,11 +301,79 @@ def collect_events(
         if streamed is not None:
             streamed()
         merged = consolidate(reports, memo)
+        runlog.reports = len(reports)
         if memo is not None:
             memo.flush()
             log.info("consolidated: %d places merged, %d as the last run merged them",
                      memo.merged, memo.replayed)
     return len(reports), merged
+
+
+SPILL_AFTER = 20_000  # reports held in memory before they go to disk (about 1 KB each)
+
+
+def stream_events(
+    paths: Sequence[str | Path], runlog: RunLog, *, overrides: Path | None = None,
+    jobs: int | None = None, cache: Path | bool | None = True, engine: str = "local",
+    scheduler: str | None = None, spec: Spec | None = None, cache_beside: Path | None = None,
+    streamed: Callable[[], None] | None = None, spill_dir: str | Path | None = None,
+    spill_after: int | None = None,
+) -> Iterator[Event]:
+    """:func:`collect_events` as a stream: the consolidated events in the same order, with
+    memory that does not grow with the corpus.
+
+    The first ``spill_after`` (default SPILL_AFTER) reports are held; past them every
+    report goes to disk by place as it is extracted (``spill.Spill``, in ``spill_dir`` or
+    $TMPDIR), is merged one place at a time and comes back sorted: what is held at once
+    is then one place's reports and a block of rows. A corpus with fewer reports is
+    consolidated in memory (no disk, no encoding). ``runlog.reports`` counts the reports;
+    ``streamed`` is called when every article is read and extracted.
+    """
+    spec = spec or ExtractorSpec(str(overrides) if overrides else None)
+    options = RunOptions(jobs=jobs, engine=engine, scheduler=scheduler)
+    budget = SPILL_AFTER if spill_after is None else spill_after
+    held: list[Event] = []
+    with contextlib.ExitStack() as cleanup:
+        spill: Spill | None = None
+        with _cache(_cache_path(cache, cache_beside)) as store:
+            memo = MergedCache(store) if store is not None else None
+            for _, events, key in _corpus(paths, spec, options, runlog, store):
+                if spill is not None:
+                    spill.add(events)
+                elif len(held) + len(events) <= budget:
+                    held.extend(events)
+                else:  # past the budget: what is held goes first, in reading order
+                    spill = cleanup.enter_context(Spill(spill_dir))
+                    log.info("%d reports: consolidating on disk in %s", len(held), spill.folder)
+                    _spill_held(spill, held, events)
+                if memo is not None:
+                    memo.note(key, events)
+            if streamed is not None:
+                streamed()
+            if spill is None:
+                runlog.reports = len(held)
+                merged = consolidate(held, memo)
+            else:
+                with gctools.paused():
+                    spill.keep(merge_places(spill.places(), memo))
+                runlog.reports = spill.reported
+            if memo is not None:
+                memo.flush()
+                log.info("consolidated: %d places merged, %d as the last run merged them",
+                         memo.merged, memo.replayed)
+        if spill is None:
+            yield from merged
+        else:
+            yield from spill.events()
+
+
+def _spill_held(spill: Spill, held: list[Event], events: list[Event]) -> None:
+    """The held reports into the spill in blocks (it groups each block by place, keeping
+    the reading order), then this article's."""
+    for i in range(0, len(held), 256):
+        spill.add(held[i:i + 256])
+    held.clear()
+    spill.add(events)
 
 
 def corpus_reports(

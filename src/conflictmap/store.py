@@ -329,15 +329,25 @@ def dump_jsonl(events: Iterable[Event], handle: TextIO) -> int:
 
 def dump_geojson(events: Iterable[Event], handle: TextIO,
                  records: Sequence[dict[str, Any]] | None = None) -> None:
-    """``records``: the events' :func:`event_to_record` dicts, when the caller has them."""
-    events = list(events)
-    rows = records if records is not None else [None] * len(events)
-    collection = {"type": "FeatureCollection",
-                  "features": [_feature(e, r) for e, r in zip(events, rows, strict=True)]}
-    # orjson, or json where orjson cannot write a value (store._dumps); not json.dump, which
-    # streams through the pure-Python encoder.
-    handle.write(_dumps(collection).decode("utf-8"))
-    handle.write("\n")
+    """One FeatureCollection, written as the events come (a stream holds a block of
+    features, not the collection); ``records``: the events' :func:`event_to_record` dicts,
+    when the caller has them."""
+    # orjson, or json where orjson cannot write a value (store._dumps), feature by feature:
+    # the bytes of dumping the whole collection at once, not json.dump's pure-Python encoder.
+    pairs: Iterable[tuple[Event, dict[str, Any] | None]] = (
+        zip(events, records, strict=True) if records is not None
+        else ((e, None) for e in events))
+    handle.write('{"type":"FeatureCollection","features":[')
+    block: list[str] = []
+    joiner = ""
+    for event, record in pairs:
+        block.append(_dumps(_feature(event, record)).decode("utf-8"))
+        if len(block) >= 1024:
+            handle.write(joiner + ",".join(block))
+            joiner, block = ",", []
+    if block:
+        handle.write(joiner + ",".join(block))
+    handle.write("]}\n")
 
 
 def neutralise_cell(value: Any) -> Any:

@@ -1,0 +1,165 @@
+"""Consolidation on disk: reports spilled by place, merged one place at a time, and the
+merged events read back in output order.
+
+``conflictmap extract`` writes its events as a stream: with a :class:`Spill` it holds one
+place's reports at a time, not the corpus's, so its memory does not grow with the corpus.
+The spill is a temporary SQLite database (journal off, a small page cache, sorts in
+temporary files) in $TMPDIR, removed when the run ends: table ``reports`` holds each
+article's reports of one place as one encoded blob (``cache.encode_events``), in reading
+order; table ``merged`` holds the merged events with their sort key. SQLite sorts both
+(``ORDER BY``) in bounded memory, spilling sorted runs to temporary files.
+
+The order is that of :func:`conflictmap.consolidate.consolidate`: places as their ids
+sort, each place's reports in reading order, and events by (start, place id, event id),
+ties in merge order. Keys are compared as UTF-8 bytes, which sort as the code points do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from conflictmap.cache import decode_events, encode_events
+from conflictmap.errors import ConflictmapError
+from conflictmap.model import Event
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+ROWS = 2048  # rows written per executemany
+CACHE_KB = 16 * 1024  # SQLite page cache and sorter memory, per spill
+
+
+class SpillError(ConflictmapError, OSError):
+    """The temporary consolidation database cannot be written (a full or read-only disk)."""
+
+
+def _key(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+class Spill:
+    """Reports by place, then merged events by output order, in a temporary database.
+
+    Use: :meth:`add` each article's reports in reading order; :meth:`places` gives
+    (place id, its reports in reading order) place by place; :meth:`keep` takes merged
+    events; :meth:`events` gives them back sorted. ``folder``: where the temporary
+    database goes (default: $TMPDIR)."""
+
+    def __init__(self, folder: str | os.PathLike[str] | None = None) -> None:
+        try:
+            self.folder = Path(tempfile.mkdtemp(prefix="conflictmap-spill-", dir=folder))
+        except OSError as exc:
+            where = folder or tempfile.gettempdir()
+            raise SpillError(f"{where}: cannot make a temporary folder for consolidation "
+                             f"({exc.strerror or exc}); expected a writable folder: set "
+                             f"TMPDIR to one") from None
+        self._db = sqlite3.connect(self.folder / "spill.sqlite", isolation_level=None)
+        self._guard(self._setup)
+        self._rows: list[tuple[bytes, bytes]] = []
+        self._merged: list[tuple[str, bytes, str, bytes]] = []
+        self.reported = 0  # reports added
+        self.kept = 0  # merged events kept
+
+    def _setup(self) -> None:
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=FILE",
+                       f"cache_size=-{CACHE_KB}", "locking_mode=EXCLUSIVE"):
+            self._db.execute(f"PRAGMA {pragma}")
+        self._db.execute("CREATE TABLE reports(place BLOB NOT NULL, blob BLOB NOT NULL)")
+        self._db.execute("CREATE TABLE merged(start TEXT NOT NULL, place BLOB NOT NULL, "
+                         "id TEXT NOT NULL, blob BLOB NOT NULL)")
+
+    def _guard(self, action: Callable[..., T], *args: Any) -> T:
+        """Run ``action``; a database error becomes one SpillError line naming the folder."""
+        try:
+            return action(*args)
+        except sqlite3.Error as exc:
+            raise SpillError(f"{self.folder}: cannot write the temporary consolidation "
+                             f"database ({exc}); expected room on that disk: free some, or "
+                             f"set TMPDIR to a folder with more") from None
+
+    def add(self, reports: Sequence[Event]) -> None:
+        """One article's reports (call in reading order)."""
+        if not reports:
+            return
+        self.reported += len(reports)
+        first = reports[0].place.id
+        if all(e.place.id == first for e in reports):
+            self._rows.append((_key(first), encode_events(reports)))
+        else:
+            by_place: dict[str, list[Event]] = {}
+            for event in reports:
+                by_place.setdefault(event.place.id, []).append(event)
+            self._rows.extend((_key(p), encode_events(es)) for p, es in by_place.items())
+        if len(self._rows) >= ROWS:
+            self._write_reports()
+
+    def _write_reports(self) -> None:
+        self._guard(self._db.executemany, "INSERT INTO reports VALUES (?, ?)", self._rows)
+        self._rows.clear()
+
+    def places(self) -> Iterator[tuple[str, list[Event]]]:
+        """(place id, its reports in reading order), place after place as the ids sort."""
+        if self._rows:
+            self._write_reports()
+        place = b""
+        reports: list[Event] = []
+        for key, blob in self._select("SELECT place, blob FROM reports ORDER BY place, rowid"):
+            if key != place:
+                if reports:
+                    yield place.decode("utf-8", "surrogatepass"), reports
+                place, reports = key, []
+            reports.extend(decode_events(blob))
+        if reports:
+            yield place.decode("utf-8", "surrogatepass"), reports
+
+    def keep(self, events: Iterable[Event]) -> None:
+        """Merged events, to come back from :meth:`events` in output order."""
+        merged = self._merged
+        for event in events:
+            merged.append((event.period.start.isoformat(), _key(event.place.id), event.id,
+                           encode_events((event,))))
+            self.kept += 1
+            if len(merged) >= ROWS:
+                self._write_merged()
+        if merged:
+            self._write_merged()
+
+    def _write_merged(self) -> None:
+        self._guard(self._db.executemany, "INSERT INTO merged VALUES (?, ?, ?, ?)",
+                    self._merged)
+        self._merged.clear()
+
+    def events(self) -> Iterator[Event]:
+        """The kept events by (start, place id, event id), ties in the order kept."""
+        if self._merged:
+            self._write_merged()
+        for (blob,) in self._select("SELECT blob FROM merged ORDER BY start, place, id, rowid"):
+            yield from decode_events(blob)
+
+    def _select(self, sql: str) -> Iterator[tuple[bytes, ...]]:
+        """The rows of a query, fetched in blocks (the sort it needs may fill the disk)."""
+        cursor = self._guard(self._db.execute, sql)
+        while rows := self._guard(cursor.fetchmany, 256):
+            yield from rows
+
+    def close(self) -> None:
+        """Remove the temporary database (also when the run was interrupted)."""
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> Spill:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()

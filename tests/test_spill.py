@@ -1,0 +1,173 @@
+"""Consolidation on disk (spill.Spill, pipeline.stream_events): the events of in-memory
+consolidation, in the same order, holding one place's reports at a time."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from conflictmap import spill as spill_module
+from conflictmap.consolidate import consolidate, merge_places
+from conflictmap.model import Actor, Change, Event, Interval, Place, PlaceKind, Source, Status
+from conflictmap.pipeline import RunLog, collect_events, stream_events
+from conflictmap.spill import Spill, SpillError
+from conflictmap.store import dump_jsonl
+from conflictmap.synthetic import TemplateSpec, synthetic_events, write_jsonl
+
+# Place ids of several scripts and forms: ordering is by code point, as Python's sort.
+PLACES = [Place(pid, name, PlaceKind.TOWN, 10.0 + i, 20.0 + i, "XX") for i, (pid, name) in
+          enumerate([("geonames:100", "Avdiivka"), ("geonames:99", "Bakhmut"),
+                     ("local:Ḩamāh", "Hama"), ("local:Ärbil", "Erbil"),
+                     ("local:هرات", "Herat"), ("zz:1", "Gao"), ("local:Z", "Goma")])]
+SIDES = [Actor("m23", "M23", "m23"), Actor("fardc", "FARDC", "drc_gov", "state"), None]
+
+
+def _spilled(articles: list[list[Event]]) -> list[Event]:
+    with Spill() as spill:
+        for reports in articles:
+            spill.add(reports)
+        spill.keep(merge_places(spill.places()))
+        return list(spill.events())
+
+
+def _report(place: int, change: Change, day: int, wide: int, side: int, article: str,
+            ) -> Event:
+    start = date(2023, 3, 1) + timedelta(days=day)
+    return Event(change, Status.REPORTED, PLACES[place], Interval(start, start + timedelta(
+        days=wide), 2), SIDES[side], None, (Source(article, start.isoformat(), "q", 0, 1),))
+
+
+def test_spill_equals_in_memory_consolidation() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    report = st.tuples(st.integers(0, len(PLACES) - 1), st.sampled_from(list(Change)),
+                       st.integers(0, 40), st.integers(0, 8), st.integers(0, 2))
+    corpus = st.lists(st.lists(report, max_size=4), max_size=30)
+
+    @settings(max_examples=60, deadline=None)
+    @given(corpus)
+    def check(rows: list[list[tuple[int, Change, int, int, int]]]) -> None:
+        articles = [[_report(*r, article=f"art-{i}") for r in rows_]
+                    for i, rows_ in enumerate(rows)]
+        flat = [e for reports in articles for e in reports]
+        assert _spilled(articles) == consolidate(flat)
+
+    check()
+
+
+def test_spill_writes_in_blocks_and_keeps_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spill_module, "ROWS", 3)  # many blocks, each a separate write
+    events = list(synthetic_events(400, seed=3, places=40))
+    articles = [events[i:i + 2] for i in range(0, len(events), 2)]
+    assert _spilled(articles) == consolidate(events)
+
+
+def test_spill_places_come_sorted_with_reports_in_reading_order() -> None:
+    a = _report(2, Change.CAPTURE, 5, 1, 0, "first")
+    b = _report(0, Change.CAPTURE, 1, 1, 1, "second")
+    c = _report(2, Change.WITHDRAWAL, 0, 1, 2, "third")
+    with Spill() as spill:
+        spill.add([a, b])
+        spill.add([c])
+        got = [(place, [e.sources[0].article for e in reports])
+               for place, reports in spill.places()]
+        assert spill.reported == 3
+    assert got == [("geonames:100", ["second"]), ("local:Ḩamāh", ["first", "third"])]
+
+
+def test_spill_removes_its_folder_also_when_abandoned(tmp_path: Path) -> None:
+    spill = Spill(tmp_path)
+    (folder,) = tmp_path.iterdir()
+    spill.add(list(synthetic_events(10, places=5)))
+    spill.keep(merge_places(spill.places()))
+    next(iter(spill.events()))
+    spill.close()
+    assert not folder.exists()
+
+    corpus = tmp_path / "a.jsonl"
+    write_jsonl(corpus, 20, seed=2)
+    stream = stream_events([corpus], RunLog(), cache=False, jobs=1, spec=TemplateSpec(),
+                           spill_dir=tmp_path, spill_after=0)
+    next(stream)
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir()]  # the run's spill
+    stream.close()  # a consumer that stops early (a closed pipe)
+    assert not [p for p in tmp_path.iterdir() if p.is_dir()]
+
+
+def test_spill_in_a_folder_it_cannot_write_is_one_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(SpillError) as caught:
+        Spill(blocker)
+    message = str(caught.value)
+    assert str(blocker) in message and "TMPDIR" in message and "\n" not in message
+
+
+def test_spill_database_error_names_the_folder(tmp_path: Path) -> None:
+    with Spill(tmp_path) as spill:
+        spill._db.execute("PRAGMA max_page_count = 3")  # as a full disk: SQLITE_FULL
+        with pytest.raises(SpillError, match="cannot write the temporary consolidation") as caught:
+            for event in synthetic_events(3 * spill_module.ROWS):
+                spill.add([event])
+    assert str(spill.folder) in str(caught.value) and "full" in str(caught.value)
+
+
+def _jsonl(events: object) -> str:
+    out = io.StringIO()
+    dump_jsonl(events, out)  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("spill_after", [0, 50, 10**6])  # at once, part way, never
+@pytest.mark.parametrize("cache", [False, True])
+def test_stream_events_equals_collect_events(tmp_path: Path, cache: bool,
+                                             spill_after: int) -> None:
+    corpus = tmp_path / "a.jsonl"
+    write_jsonl(corpus, 300, seed=11)
+    store = tmp_path / "cache.sqlite" if cache else False
+    options = {"cache": store, "jobs": 1, "spec": TemplateSpec()}
+    runlog = RunLog()
+    n_reports, events = collect_events([corpus], RunLog(), **options)  # type: ignore[arg-type]
+    expected = _jsonl(events)
+    for _ in range(2 if cache else 1):  # cold, then warm: merged places replayed
+        runlog = RunLog()
+        streamed = _jsonl(stream_events([corpus], runlog, spill_after=spill_after,
+                                        **options))  # type: ignore[arg-type]
+        assert streamed == expected
+        assert runlog.reports == n_reports > 100 and runlog.articles == 300
+
+
+def test_stream_events_of_the_sample_articles(articles_dir: Path) -> None:
+    runlog = RunLog()
+    _, events = collect_events([articles_dir], RunLog(), cache=False, jobs=1)
+    assert list(stream_events([articles_dir], runlog, cache=False, jobs=1)) == events
+    assert events and runlog.articles >= 5
+
+
+def test_stream_events_spills_under_tmpdir_by_default(monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with Spill() as spill:
+        assert spill.folder.parent == tmp_path
+
+
+def test_extract_with_an_unwritable_tmpdir_is_one_line_and_exit_2(
+        tmp_path: Path, articles_dir: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from conflictmap.cli import main
+
+    blocker = tmp_path / "tmp-is-a-file"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setattr(tempfile, "tempdir", str(blocker))  # what gettempdir() answers
+    out = tmp_path / "events.jsonl"
+    monkeypatch.setattr("conflictmap.pipeline.SPILL_AFTER", 0)
+    code = main(["extract", str(articles_dir), "--no-cache", "-o", str(out)])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(lines) == 1 and str(blocker) in lines[0] and "TMPDIR" in lines[0]
+    assert not out.exists()  # nothing half written
