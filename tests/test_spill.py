@@ -171,3 +171,16 @@ def test_extract_with_an_unwritable_tmpdir_is_one_line_and_exit_2(
     assert code == 2
     assert len(lines) == 1 and str(blocker) in lines[0] and "TMPDIR" in lines[0]
     assert not out.exists()  # nothing half written
+
+
+def test_spill_that_cannot_set_up_leaves_no_folder(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    def refuse(self: Spill) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Spill, "_setup", refuse)
+    with pytest.raises(SpillError, match="disk is full"):
+        Spill(tmp_path)
+    assert list(tmp_path.iterdir()) == []

@@ -289,24 +289,11 @@ def collect_events(
     With a cache, a place whose reports are those of the last run is not merged again
     (``cache.MergedCache``).
     """
-    spec = spec or ExtractorSpec(str(overrides) if overrides else None)
-    options = RunOptions(jobs=jobs, engine=engine, scheduler=scheduler)
-    reports: list[Event] = []
-    with _cache(_cache_path(cache, cache_beside)) as store:
-        memo = MergedCache(store) if store is not None else None
-        for _, events, key in _corpus(paths, spec, options, runlog, store):
-            reports.extend(events)
-            if memo is not None:
-                memo.note(key, events)
-        if streamed is not None:
-            streamed()
-        merged = consolidate(reports, memo)
-        runlog.reports = len(reports)
-        if memo is not None:
-            memo.flush()
-            log.info("consolidated: %d places merged, %d as the last run merged them",
-                     memo.merged, memo.replayed)
-    return len(reports), merged
+    events = list(stream_events(
+        paths, runlog, overrides=overrides, jobs=jobs, cache=cache, engine=engine,
+        scheduler=scheduler, spec=spec, cache_beside=cache_beside, streamed=streamed,
+        spill_after=sys.maxsize))  # in memory: build embeds every event in the map
+    return runlog.reports, events
 
 
 SPILL_AFTER = 20_000  # reports held in memory before they go to disk (about 1 KB each)
@@ -319,8 +306,8 @@ def stream_events(
     streamed: Callable[[], None] | None = None, spill_dir: str | Path | None = None,
     spill_after: int | None = None,
 ) -> Iterator[Event]:
-    """:func:`collect_events` as a stream: the consolidated events in the same order, with
-    memory that does not grow with the corpus.
+    """Read and extract every article; the consolidated events as a stream, with memory
+    that does not grow with the corpus (:func:`collect_events` holds them in a list).
 
     The first ``spill_after`` (default SPILL_AFTER) reports are held; past them every
     report goes to disk by place as it is extracted (``spill.Spill``, in ``spill_dir`` or

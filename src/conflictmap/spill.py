@@ -63,11 +63,14 @@ class Spill:
                              f"({exc.strerror or exc}); expected a writable folder: set "
                              f"TMPDIR to one") from None
         self._db = sqlite3.connect(self.folder / "spill.sqlite", isolation_level=None)
-        self._guard(self._setup)
+        try:
+            self._guard(self._setup)
+        except SpillError:
+            self.close()
+            raise
         self._rows: list[tuple[bytes, bytes]] = []
         self._merged: list[tuple[str, bytes, str, bytes]] = []
         self.reported = 0  # reports added
-        self.kept = 0  # merged events kept
 
     def _setup(self) -> None:
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=FILE",
@@ -127,7 +130,6 @@ class Spill:
         for event in events:
             merged.append((event.period.start.isoformat(), _key(event.place.id), event.id,
                            encode_events((event,))))
-            self.kept += 1
             if len(merged) >= ROWS:
                 self._write_merged()
         if merged:
