@@ -184,3 +184,109 @@ def test_spill_that_cannot_set_up_leaves_no_folder(tmp_path: Path,
     with pytest.raises(SpillError, match="disk is full"):
         Spill(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def _logged_merges(caplog: pytest.LogCaptureFixture) -> tuple[int, int]:
+    """(places merged, places as the last run merged them) from the run's log line."""
+    line = next(r.getMessage() for r in reversed(caplog.records)
+                if r.getMessage().startswith("consolidated:"))
+    words = line.split()
+    return int(words[1]), int(words[4])
+
+
+def test_spilled_warm_run_takes_stored_events_and_a_new_article_merges_only_its_places(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """On disk, a place whose reports are the last run's takes the events stored for it
+    (its reports are not decoded); adding an article merges again only its places; the
+    events are those of a run without a cache."""
+    import logging
+
+    from conflictmap.synthetic import make_article
+
+    corpus = tmp_path / "a.jsonl"
+    write_jsonl(corpus, 200, seed=5)
+    options = {"cache": tmp_path / "cache.sqlite", "jobs": 1, "spec": TemplateSpec(),
+               "spill_after": 0}
+
+    def run(paths: list[Path]) -> tuple[str, tuple[int, int]]:
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="conflictmap.pipeline"):
+            text = _jsonl(stream_events(paths, RunLog(), **options))  # type: ignore[arg-type]
+        return text, _logged_merges(caplog)
+
+    cold, (merged, replayed) = run([corpus])
+    assert merged > 10 and replayed == 0
+    warm, counts = run([corpus])
+    assert warm == cold and counts == (0, merged)
+    article = next(a for a in map(make_article, range(9100, 9200)) if a.expected)
+    extra = tmp_path / "new.jsonl"
+    extra.write_text(article.json_line() + "\n", encoding="utf-8")
+    uncached = _jsonl(stream_events([corpus, extra], RunLog(), cache=False, jobs=1,
+                                    spec=TemplateSpec(), spill_after=0))
+    more, (again, kept) = run([corpus, extra])
+    assert more == uncached
+    new_places = len({e.place for e in article.expected})
+    assert 1 <= again <= new_places and again + kept >= merged
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", b"\x00" * 16 + b"[]",
+                                    "sealed-garbage", "sealed-wrong-form"])
+def test_spilled_run_merges_again_a_place_whose_stored_events_are_damaged(
+        tmp_path: Path, damage: bytes | str) -> None:
+    import hashlib
+    import sqlite3
+
+    corpus = tmp_path / "a.jsonl"
+    write_jsonl(corpus, 60, seed=3)
+    options = {"cache": tmp_path / "cache.sqlite", "jobs": 1, "spec": TemplateSpec(),
+               "spill_after": 0}
+    expected = _jsonl(stream_events([corpus], RunLog(), **options))  # type: ignore[arg-type]
+    if isinstance(damage, str):  # a good checksum over what is not events
+        body = b"not json" if damage == "sealed-garbage" else b'[["2024-01-01", "x", 5]]'
+        damage = hashlib.blake2b(body, digest_size=16).digest() + body
+    with sqlite3.connect(tmp_path / "cache.sqlite") as db:
+        db.execute("UPDATE merged_rows SET events = ?", (damage,))
+    again = _jsonl(stream_events([corpus], RunLog(), **options))  # type: ignore[arg-type]
+    assert again == expected
+
+
+def test_spill_reads_back_cached_reports_by_key_only_for_the_places_it_merges(
+        tmp_path: Path) -> None:
+    """Reports the cache holds are spilled as their article's key and read back (only
+    the place's own) when the place is merged; the result is that of encoded reports."""
+    from conflictmap.cache import ReportCache, encode_events
+    from conflictmap.pipeline import _fetcher
+
+    articles = [[_report(i % 3, Change.CAPTURE, i, 2, i % 2, f"a{i}"),
+                 _report((i + 1) % 3, Change.WITHDRAWAL, i, 3, 0, f"a{i}")] for i in range(9)]
+    keys = [bytes([i]) * 20 for i in range(len(articles))]
+    with ReportCache(tmp_path / "c.sqlite") as store:
+        store.put_many((k, encode_events(a)) for k, a in zip(keys, articles, strict=True))
+        asked: list[list[bytes]] = []
+        fetch = _fetcher(store)
+        assert fetch is not None
+
+        def counted(wanted: list[bytes]) -> dict[bytes, list[Event]]:
+            asked.append(wanted)
+            return fetch(wanted)
+
+        with Spill(fetch=counted) as spill:
+            for i, (key, reports) in enumerate(zip(keys, articles, strict=True)):
+                spill.add(reports, key if i % 2 else b"")  # by key and encoded, mixed
+            spill.keep(merge_places(spill.places()))
+            events = list(spill.events())
+    assert events == consolidate([e for a in articles for e in a])
+    assert [len(k) for k in asked] == [2, 3, 3]  # once per place, its own articles only
+
+
+def test_spill_whose_cached_reports_left_the_cache_is_one_clear_error(tmp_path: Path) -> None:
+    from conflictmap.cache import ReportCache
+    from conflictmap.pipeline import _fetcher
+
+    with ReportCache(tmp_path / "c.sqlite") as store:
+        fetch = _fetcher(store)
+        assert fetch is not None
+        with pytest.raises(SpillError, match="left the cache") as caught:
+            fetch([b"\x01" * 20])
+    assert str(tmp_path / "c.sqlite") in str(caught.value)
+    assert "\n" not in str(caught.value)

@@ -19,7 +19,7 @@ import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -356,6 +356,14 @@ class ReportCache:
         """Store (place, digest, recipe) rows in one transaction; one row per place."""
         self._put("merges", ("place", "digest", "recipe"), rows)
 
+    def get_merged_rows(self, places: Sequence[str]) -> dict[str, tuple[bytes, bytes]]:
+        """(digest, encoded events) stored for each of these places (:class:`MergedCache`)."""
+        return self._pairs("merged_rows", "place", "digest", "events", places)
+
+    def put_merged_rows(self, rows: Iterable[tuple[str, bytes, bytes]]) -> None:
+        """Store (place, digest, encoded events) rows in one transaction."""
+        self._put("merged_rows", ("place", "digest", "events"), rows)
+
     def __len__(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM reports").fetchone()[0])
 
@@ -381,7 +389,11 @@ class MergedCache:
     the reports whose sources it holds, which report's actor and losing actor it took, and
     its merged fields and id. Rebuilding the events from the reports at hand makes no new
     source, place or actor and hashes nothing. Use as ``consolidate(reports, memo)`` after
-    :meth:`note` for each article, then :meth:`flush`."""
+    :meth:`note` for each article, then :meth:`flush`.
+
+    The events themselves are stored too, encoded, for consolidation on disk
+    (``spill.Spill``): :meth:`encoded` gives them without the place's reports, which then
+    need not be decoded at all."""
 
     def __init__(self, cache: ReportCache) -> None:
         self._cache = cache
@@ -389,6 +401,7 @@ class MergedCache:
         self._digests: dict[str, Any] = {}
         self._readable = True
         self._fresh: list[tuple[str, bytes, bytes]] = []
+        self._fresh_rows: list[tuple[str, bytes, bytes]] = []
         self.merged = 0  # places merged in this run
         self.replayed = 0  # places whose events were rebuilt as the last run made them
 
@@ -406,24 +419,30 @@ class MergedCache:
     def get(self, place: str, reports: Sequence[Event]) -> list[Event] | None:
         """The place's events as the last run merged them from these same reports (the
         place's reports in reading order), or None."""
-        digest = self._digests.get(place)
-        if digest is None or not self._readable:
-            return None
-        try:  # one place at a time: what is held does not grow with the places
-            found = self._cache.get_merged([place]).get(place)
-        except sqlite3.Error as exc:
-            log.debug("merged events unreadable (%s); merging every place", exc)
-            self._readable = False
-            return None
-        if found is None or found[0] != digest.digest():
+        found = self._stored(place, self._cache.get_merged)
+        if found is None:
             return None
         try:
-            events = _rebuilt(_loads(found[1]), reports)
+            events = _rebuilt(_loads(found), reports)
         except (ValueError, TypeError, KeyError, IndexError) as exc:
             log.debug("%s: merged events do not fit its reports (%s)", place, exc)
             return None
         self.replayed += 1
         return events
+
+    def _stored(self, place: str, lookup: Callable[[Sequence[str]], dict[str, tuple[
+            bytes, bytes]]]) -> bytes | None:
+        """What ``lookup`` stored for the place when its reports were these, or None."""
+        digest = self._digests.get(place)
+        if digest is None or not self._readable:
+            return None
+        try:  # one place at a time: what is held does not grow with the places
+            found = lookup([place]).get(place)
+        except sqlite3.Error as exc:
+            log.debug("merged events unreadable (%s); merging every place", exc)
+            self._readable = False
+            return None
+        return found[1] if found is not None and found[0] == digest.digest() else None
 
     def put(self, place: str, reports: Sequence[Event], events: Sequence[Event]) -> None:
         """Remember how the place's events were made from its reports."""
@@ -434,20 +453,61 @@ class MergedCache:
         recipe = _recipe(reports, events)
         if recipe is not None:
             self._fresh.append((place, digest.digest(), _dumps(recipe)))
-            if len(self._fresh) >= FLUSH_PLACES:
-                self.flush()
+        self._fresh_rows.append((place, digest.digest(), _sealed(events)))
+        if len(self._fresh_rows) >= FLUSH_PLACES:
+            self.flush()
+
+    def encoded(self, place: str) -> list[tuple[str, str, bytes]] | None:
+        """The place's events as the last run merged them from the same reports, each as
+        (start date, id, ``encode_events((event,))``), without its reports; or None."""
+        found = self._stored(place, self._cache.get_merged_rows)
+        if found is None:
+            return None
+        try:
+            events = _unsealed(found)
+        except (ValueError, TypeError) as exc:
+            log.debug("%s: stored merged events unreadable (%s)", place, exc)
+            return None
+        self.replayed += 1
+        return events
 
     def flush(self) -> None:
         """Store what this run merged (an accelerator: a cache that cannot take it is
         logged, and the next run merges again)."""
         try:
             self._cache.put_merged(self._fresh)
+            self._cache.put_merged_rows(self._fresh_rows)
         except sqlite3.Error as exc:
             log.debug("cannot store merged events (%s)", exc)
         self._fresh = []
+        self._fresh_rows = []
 
 
 FLUSH_PLACES = 256  # merged places held before they are written
+
+
+def _sealed(events: Sequence[Event]) -> bytes:
+    """A place's merged events as one blob: a checksum, then [start, id, event row] each."""
+    body = _dumps([[e.period.start.isoformat(), e.id, _event_row(e)] for e in events])
+    return hashlib.blake2b(body, digest_size=16).digest() + body
+
+
+def _unsealed(blob: bytes) -> list[tuple[str, str, bytes]]:
+    """(start, id, encoded event) of each event :func:`_sealed` sealed; ValueError when the
+    checksum does not hold, TypeError when the form is not that."""
+    body = blob[16:]
+    if hashlib.blake2b(body, digest_size=16).digest() != blob[:16]:
+        raise ValueError("checksum")
+    rows = _loads(body)
+    if type(rows) is not list:
+        raise TypeError("not a list of merged events")
+    out = []
+    for row in rows:
+        if not (type(row) is list and len(row) == 3 and type(row[0]) is str
+                and type(row[1]) is str and type(row[2]) is list):
+            raise TypeError("a merged event's fields")
+        out.append((row[0], row[1], _dumps([row[2]])))
+    return out
 
 
 def _recipe(reports: Sequence[Event], events: Sequence[Event]) -> list[list[Any]] | None:
@@ -560,6 +620,8 @@ def _connect(path: Path) -> sqlite3.Connection:
                        "NULL, PRIMARY KEY (path, first))")
             db.execute("CREATE TABLE IF NOT EXISTS merges (place TEXT PRIMARY KEY, digest "
                        "BLOB NOT NULL, recipe BLOB NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS merged_rows (place TEXT PRIMARY KEY, "
+                       "digest BLOB NOT NULL, events BLOB NOT NULL)")
             _check_schema(db)
     except BaseException:
         db.close()
@@ -576,6 +638,7 @@ def _check_schema(db: sqlite3.Connection) -> None:
         db.execute("DELETE FROM files")
         db.execute("DELETE FROM packs")
         db.execute("DELETE FROM merges")
+        db.execute("DELETE FROM merged_rows")
         db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('schema', ?)", (SCHEMA,))
 
 

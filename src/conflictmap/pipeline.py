@@ -31,7 +31,7 @@ from conflictmap.engines import (
 )
 from conflictmap.incremental import KnownArticle
 from conflictmap.model import Article, Event, Interval
-from conflictmap.spill import Spill
+from conflictmap.spill import Spill, SpillError
 
 log = logging.getLogger(__name__)
 
@@ -152,15 +152,16 @@ def stream_reports(
     (a :class:`~conflictmap.incremental.KnownArticle` is only looked up).
     """
     with _cache(cache_path) as cache:
-        for item, events, _ in _stream(articles, spec, options, runlog, cache,
-                                       spec_version(spec)):
+        for item, events, _, _ in _stream(articles, spec, options, runlog, cache,
+                                          spec_version(spec)):
             yield item, events
 
 
 def _stream(articles: Iterable[Article | KnownArticle], spec: Spec, options: RunOptions,
             runlog: RunLog | None, cache: ReportCache | None, version: str,
-            ) -> Iterator[tuple[Article | KnownArticle, list[Event], bytes]]:
-    """(article, its reports, its cache key: b"" without a cache) in reading order."""
+            ) -> Iterator[tuple[Article | KnownArticle, list[Event], bytes, bool]]:
+    """(article, its reports, its cache key: b"" without a cache, whether its reports came
+    from the cache) in reading order."""
     # With a cache, most of a run is usually replayed: the first extraction's worker loads
     # meanwhile (make_engine's prewarm).
     engine = make_engine(spec, jobs=options.jobs, engine=options.engine,
@@ -255,15 +256,15 @@ def _decoded(blobs: dict[bytes, bytes]) -> dict[bytes, list[Event]]:
 
 def _merge(batch: list[Item], keys: list[bytes], hits: dict[bytes, list[Event]],
            outcomes: Iterator[Outcome], runlog: RunLog | None,
-           ) -> tuple[list[tuple[Item, list[Event], bytes]], list[tuple[bytes, bytes]]]:
-    """Cached and fresh results (with their keys) back in reading order, and the fresh
-    (key, blob) rows."""
+           ) -> tuple[list[tuple[Item, list[Event], bytes, bool]], list[tuple[bytes, bytes]]]:
+    """Cached and fresh results (with their keys, and True for the cached) back in reading
+    order, and the fresh (key, blob) rows."""
     fresh: list[tuple[bytes, bytes]] = []
-    results: list[tuple[Item, list[Event], bytes]] = []
+    results: list[tuple[Item, list[Event], bytes, bool]] = []
     for i, article in enumerate(batch):
         key = keys[i] if keys else b""
         if key in hits:
-            results.append((article, hits[key], key))
+            results.append((article, hits[key], key, True))
             continue
         outcome = next(outcomes)
         if outcome.error:
@@ -271,7 +272,7 @@ def _merge(batch: list[Item], keys: list[bytes], hits: dict[bytes, list[Event]],
             continue
         if keys:
             fresh.append((key, outcome.blob))
-        results.append((article, decode_events(outcome.blob), key))
+        results.append((article, decode_events(outcome.blob), key, False))
     return results, fresh
 
 
@@ -319,30 +320,38 @@ def stream_events(
     spec = spec or ExtractorSpec(str(overrides) if overrides else None)
     options = RunOptions(jobs=jobs, engine=engine, scheduler=scheduler)
     budget = SPILL_AFTER if spill_after is None else spill_after
-    held: list[Event] = []
+    held: list[tuple[list[Event], bytes]] = []  # (an article's reports, its ref)
+    n_held = 0
     with contextlib.ExitStack() as cleanup:
         spill: Spill | None = None
         with _cache(_cache_path(cache, cache_beside)) as store:
             memo = MergedCache(store) if store is not None else None
-            for _, events, key in _corpus(paths, spec, options, runlog, store):
+            for _, events, key, cached in _corpus(paths, spec, options, runlog, store):
+                # reports the cache holds go to disk as their article's key, not encoded
+                ref = key if cached else b""
                 if spill is not None:
-                    spill.add(events)
-                elif len(held) + len(events) <= budget:
-                    held.extend(events)
+                    spill.add(events, ref)
+                elif n_held + len(events) <= budget:
+                    if events:
+                        held.append((events, ref))
+                        n_held += len(events)
                 else:  # past the budget: what is held goes first, in reading order
-                    spill = cleanup.enter_context(Spill(spill_dir))
-                    log.info("%d reports: consolidating on disk in %s", len(held), spill.folder)
-                    _spill_held(spill, held, events)
+                    spill = cleanup.enter_context(Spill(spill_dir, fetch=_fetcher(store)))
+                    log.info("%d reports: consolidating on disk in %s", n_held, spill.folder)
+                    for reports, held_ref in held:
+                        spill.add(reports, held_ref)
+                    held.clear()
+                    spill.add(events, ref)
                 if memo is not None:
                     memo.note(key, events)
             if streamed is not None:
                 streamed()
             if spill is None:
-                runlog.reports = len(held)
-                merged = consolidate(held, memo)
+                runlog.reports = n_held
+                merged = consolidate((e for reports, _ in held for e in reports), memo)
             else:
                 with gctools.paused():
-                    spill.keep(merge_places(spill.places(), memo))
+                    _merge_spilled(spill, memo)
                 runlog.reports = spill.reported
             if memo is not None:
                 memo.flush()
@@ -354,13 +363,40 @@ def stream_events(
             yield from spill.events()
 
 
-def _spill_held(spill: Spill, held: list[Event], events: list[Event]) -> None:
-    """The held reports into the spill in blocks (it groups each block by place, keeping
-    the reading order), then this article's."""
-    for i in range(0, len(held), 256):
-        spill.add(held[i:i + 256])
-    held.clear()
-    spill.add(events)
+def _merge_spilled(spill: Spill, memo: MergedCache | None) -> None:
+    """Merge the spilled reports place by place into the spill's merged events. A place
+    whose reports are those the last run merged takes its stored events as they are
+    (``MergedCache.encoded``): its reports are not read back, nor its events built."""
+    for place, rows in spill.place_rows():
+        stored = memo.encoded(place) if memo is not None else None
+        if stored is not None:
+            spill.keep_encoded((start, place, event_id, blob) for start, event_id, blob in stored)
+        else:
+            spill.keep(merge_places([(place, spill.reports(place, rows))], memo))
+
+
+def _fetcher(store: ReportCache | None,
+             ) -> Callable[[list[bytes]], dict[bytes, list[Event]]] | None:
+    """Cached articles' reports by key, for a spill to read back the reports it holds as
+    keys; SpillError when the cache no longer has them (another run emptied it)."""
+    if store is None:
+        return None
+
+    def fetch(keys: list[bytes]) -> dict[bytes, list[Event]]:
+        try:
+            found = {key: decode_events(blob)
+                     for key, blob in store.get_many(keys, count=False).items()}
+        except (sqlite3.Error, ValueError) as exc:
+            raise SpillError(f"{store.path}: cannot read back cached reports to consolidate "
+                             f"them ({exc}); expected a readable cache: run again, or with "
+                             f"--no-cache") from None
+        if len(found) < len(set(keys)):
+            raise SpillError(f"{store.path}: the reports of {len(set(keys)) - len(found)} "
+                             f"articles left the cache during the run (another run emptied "
+                             f"it?); expected them there: run again") from None
+        return found
+
+    return fetch
 
 
 def corpus_reports(
@@ -372,14 +408,15 @@ def corpus_reports(
     a file unchanged since the last run is not read again (``incremental``): its
     articles come back as :class:`~conflictmap.incremental.KnownArticle`."""
     with _cache(cache_path) as store:
-        for item, events, _ in _corpus(paths, spec, options, runlog, store):
+        for item, events, _, _ in _corpus(paths, spec, options, runlog, store):
             yield item, events
 
 
 def _corpus(paths: Sequence[str | Path], spec: Spec, options: RunOptions,
             runlog: RunLog | None, store: ReportCache | None,
-            ) -> Iterator[tuple[Item, list[Event], bytes]]:
-    """:func:`corpus_reports` on an open cache, with each article's cache key."""
+            ) -> Iterator[tuple[Item, list[Event], bytes, bool]]:
+    """:func:`corpus_reports` on an open cache, with each article's cache key and whether
+    its reports came from the cache."""
     runlog = runlog if runlog is not None else RunLog()
     version = spec_version(spec)
     reader = ArticleReader(runlog.skip)

@@ -54,7 +54,8 @@ class Spill:
     events; :meth:`events` gives them back sorted. ``folder``: where the temporary
     database goes (default: $TMPDIR)."""
 
-    def __init__(self, folder: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, folder: str | os.PathLike[str] | None = None, *,
+                 fetch: Callable[[list[bytes]], dict[bytes, list[Event]]] | None = None) -> None:
         try:
             self.folder = Path(tempfile.mkdtemp(prefix="conflictmap-spill-", dir=folder))
         except OSError as exc:
@@ -68,7 +69,8 @@ class Spill:
         except SpillError:
             self.close()
             raise
-        self._rows: list[tuple[bytes, bytes]] = []
+        self._fetch = fetch
+        self._rows: list[tuple[bytes, bytes | None, bytes | None]] = []
         self._merged: list[tuple[str, bytes, str, bytes]] = []
         self.reported = 0  # reports added
 
@@ -76,7 +78,7 @@ class Spill:
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=FILE",
                        f"cache_size=-{CACHE_KB}", "locking_mode=EXCLUSIVE"):
             self._db.execute(f"PRAGMA {pragma}")
-        self._db.execute("CREATE TABLE reports(place BLOB NOT NULL, blob BLOB NOT NULL)")
+        self._db.execute("CREATE TABLE reports(place BLOB NOT NULL, blob BLOB, ref BLOB)")
         self._db.execute("CREATE TABLE merged(start TEXT NOT NULL, place BLOB NOT NULL, "
                          "id TEXT NOT NULL, blob BLOB NOT NULL)")
 
@@ -89,47 +91,83 @@ class Spill:
                              f"database ({exc}); expected room on that disk: free some, or "
                              f"set TMPDIR to a folder with more") from None
 
-    def add(self, reports: Sequence[Event]) -> None:
-        """One article's reports (call in reading order)."""
+    def add(self, reports: Sequence[Event], ref: bytes = b"") -> None:
+        """One article's reports (call in reading order). ``ref``: the article's key in the
+        cache that ``fetch`` reads (keys -> each article's reports), when the cache holds
+        these reports: only the key is written, and the reports are read back from the
+        cache if they are needed."""
         if not reports:
             return
         self.reported += len(reports)
         first = reports[0].place.id
         if all(e.place.id == first for e in reports):
-            self._rows.append((_key(first), encode_events(reports)))
+            self._rows.append((_key(first), None, ref) if ref else
+                              (_key(first), encode_events(reports), None))
+        elif ref:
+            self._rows.extend((_key(p), None, ref) for p in dict.fromkeys(
+                e.place.id for e in reports))
         else:
             by_place: dict[str, list[Event]] = {}
             for event in reports:
                 by_place.setdefault(event.place.id, []).append(event)
-            self._rows.extend((_key(p), encode_events(es)) for p, es in by_place.items())
+            self._rows.extend((_key(p), encode_events(es), None) for p, es in by_place.items())
         if len(self._rows) >= ROWS:
             self._write_reports()
 
     def _write_reports(self) -> None:
-        self._guard(self._db.executemany, "INSERT INTO reports VALUES (?, ?)", self._rows)
+        self._guard(self._db.executemany, "INSERT INTO reports VALUES (?, ?, ?)", self._rows)
         self._rows.clear()
 
     def places(self) -> Iterator[tuple[str, list[Event]]]:
         """(place id, its reports in reading order), place after place as the ids sort."""
+        for place, rows in self.place_rows():
+            yield place, self.reports(place, rows)
+
+    def place_rows(self) -> Iterator[tuple[str, list[tuple[bytes | None, bytes | None]]]]:
+        """(place id, its rows as stored: (encoded reports, None) or (None, the article's
+        cache key), in reading order), place after place as the ids sort; nothing is decoded
+        (:meth:`reports` does it)."""
         if self._rows:
             self._write_reports()
         place = b""
-        reports: list[Event] = []
-        for key, blob in self._select("SELECT place, blob FROM reports ORDER BY place, rowid"):
+        rows: list[tuple[bytes | None, bytes | None]] = []
+        for key, blob, ref in self._select(
+                "SELECT place, blob, ref FROM reports ORDER BY place, rowid"):
             if key != place:
-                if reports:
-                    yield place.decode("utf-8", "surrogatepass"), reports
-                place, reports = key, []
-            reports.extend(decode_events(blob))
-        if reports:
-            yield place.decode("utf-8", "surrogatepass"), reports
+                if rows:
+                    yield place.decode("utf-8", "surrogatepass"), rows
+                place, rows = key, []
+            rows.append((blob, ref))
+        if rows:
+            yield place.decode("utf-8", "surrogatepass"), rows
+
+    def reports(self, place: str, rows: list[tuple[bytes | None, bytes | None]]) -> list[Event]:
+        """The place's reports in reading order, from its :meth:`place_rows`."""
+        keys = [ref for blob, ref in rows if blob is None and ref is not None]
+        articles = {}
+        if keys:
+            if self._fetch is None:
+                raise ValueError("a spill with article keys needs a fetch")
+            articles = self._fetch(keys)
+        out: list[Event] = []
+        for blob, ref in rows:
+            if blob is not None:
+                out.extend(decode_events(blob))
+            else:
+                out.extend(e for e in articles[ref] if e.place.id == place)
+        return out
 
     def keep(self, events: Iterable[Event]) -> None:
         """Merged events, to come back from :meth:`events` in output order."""
+        self.keep_encoded((event.period.start.isoformat(), event.place.id, event.id,
+                           encode_events((event,))) for event in events)
+
+    def keep_encoded(self, events: Iterable[tuple[str, str, str, bytes]]) -> None:
+        """Merged events already encoded: (start date, place id, event id,
+        ``encode_events((event,))``) each, as :meth:`keep` takes them."""
         merged = self._merged
-        for event in events:
-            merged.append((event.period.start.isoformat(), _key(event.place.id), event.id,
-                           encode_events((event,))))
+        for start, place, event_id, blob in events:
+            merged.append((start, _key(place), event_id, blob))
             if len(merged) >= ROWS:
                 self._write_merged()
         if merged:
