@@ -71,6 +71,9 @@ class Spill:
             raise
         self._fetch = fetch
         self._rows: list[tuple[bytes, bytes | None, bytes | None]] = []
+        self._refs: dict[str, list[bytes]] = {}  # place -> keys not yet written
+        self._ref_size = 0
+        self._pending = 0  # articles in _refs
         self._merged: list[tuple[str, bytes, str, bytes]] = []
         self.reported = 0  # reports added
 
@@ -94,27 +97,35 @@ class Spill:
     def add(self, reports: Sequence[Event], ref: bytes = b"") -> None:
         """One article's reports (call in reading order). ``ref``: the article's key in the
         cache that ``fetch`` reads (keys -> each article's reports), when the cache holds
-        these reports: only the key is written, and the reports are read back from the
-        cache if they are needed."""
+        these reports: only the key is written (a place's keys in a row together), and the
+        reports are read back from the cache if they are needed. Every ref has one length."""
         if not reports:
             return
         self.reported += len(reports)
-        first = reports[0].place.id
-        if all(e.place.id == first for e in reports):
-            self._rows.append((_key(first), None, ref) if ref else
-                              (_key(first), encode_events(reports), None))
-        elif ref:
-            self._rows.extend((_key(p), None, ref) for p in dict.fromkeys(
-                e.place.id for e in reports))
+        if ref:
+            if len(ref) != self._ref_size:
+                if self._ref_size:
+                    raise ValueError(f"refs of {len(ref)} bytes, not {self._ref_size}")
+                self._ref_size = len(ref)
+            refs = self._refs
+            for place in {e.place.id: None for e in reports}:
+                refs.setdefault(place, []).append(ref)
+            self._pending += 1
         else:
             by_place: dict[str, list[Event]] = {}
             for event in reports:
                 by_place.setdefault(event.place.id, []).append(event)
-            self._rows.extend((_key(p), encode_events(es), None) for p, es in by_place.items())
-        if len(self._rows) >= ROWS:
+            for place, events in by_place.items():
+                if place in self._refs:  # the place's earlier keys go first: reading order
+                    self._rows.append((_key(place), None, b"".join(self._refs.pop(place))))
+                self._rows.append((_key(place), encode_events(events), None))
+        if len(self._rows) + self._pending >= ROWS:
             self._write_reports()
 
     def _write_reports(self) -> None:
+        self._rows.extend((_key(p), None, b"".join(keys)) for p, keys in self._refs.items())
+        self._refs.clear()
+        self._pending = 0
         self._guard(self._db.executemany, "INSERT INTO reports VALUES (?, ?, ?)", self._rows)
         self._rows.clear()
 
@@ -124,10 +135,10 @@ class Spill:
             yield place, self.reports(place, rows)
 
     def place_rows(self) -> Iterator[tuple[str, list[tuple[bytes | None, bytes | None]]]]:
-        """(place id, its rows as stored: (encoded reports, None) or (None, the article's
-        cache key), in reading order), place after place as the ids sort; nothing is decoded
-        (:meth:`reports` does it)."""
-        if self._rows:
+        """(place id, its rows as stored: (encoded reports, None) or (None, articles' cache
+        keys end to end), in reading order), place after place as the ids sort; nothing is
+        decoded (:meth:`reports` does it)."""
+        if self._rows or self._refs:
             self._write_reports()
         place = b""
         rows: list[tuple[bytes | None, bytes | None]] = []
@@ -143,18 +154,20 @@ class Spill:
 
     def reports(self, place: str, rows: list[tuple[bytes | None, bytes | None]]) -> list[Event]:
         """The place's reports in reading order, from its :meth:`place_rows`."""
-        keys = [ref for blob, ref in rows if blob is None and ref is not None]
+        size = self._ref_size
+        runs = [[ref[i:i + size] for i in range(0, len(ref), size)] if blob is None and ref
+                else [] for blob, ref in rows]
         articles = {}
-        if keys:
+        if any(runs):
             if self._fetch is None:
                 raise ValueError("a spill with article keys needs a fetch")
-            articles = self._fetch(keys)
+            articles = self._fetch([key for run in runs for key in run])
         out: list[Event] = []
-        for blob, ref in rows:
+        for (blob, _), run in zip(rows, runs, strict=True):
             if blob is not None:
                 out.extend(decode_events(blob))
-            else:
-                out.extend(e for e in articles[ref] if e.place.id == place)
+            for key in run:
+                out.extend(e for e in articles[key] if e.place.id == place)
         return out
 
     def keep(self, events: Iterable[Event]) -> None:
