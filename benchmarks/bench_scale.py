@@ -491,11 +491,12 @@ def main() -> None:
         parser.add_argument(f"--{hidden}", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
+        from conflictmap import gctools
+
+        gctools.one_command()  # as the conflictmap command runs (cli.run)
         sampler = PssSampler()
         result = CHILDREN[args.child](args)
         print(json.dumps(result | _rusage() | {"pss_total_mb": sampler.stop()}))
-        from conflictmap import gctools
-
         gctools.skip_exit_collection()  # as the conflictmap command ends (cli.run)
         return
     args.dir.mkdir(parents=True, exist_ok=True)
