@@ -393,7 +393,7 @@ def _fetcher(store: ReportCache | None,
         if len(found) < len(set(keys)):
             raise SpillError(f"{store.path}: the reports of {len(set(keys)) - len(found)} "
                              f"articles left the cache during the run (another run emptied "
-                             f"it?); expected them there: run again") from None
+                             f"it?); expected them there: run again")
         return found
 
     return fetch

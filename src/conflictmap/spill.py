@@ -5,9 +5,11 @@ merged events read back in output order.
 place's reports at a time, not the corpus's, so its memory does not grow with the corpus.
 The spill is a temporary SQLite database (journal off, a small page cache, sorts in
 temporary files) in $TMPDIR, removed when the run ends: table ``reports`` holds each
-article's reports of one place as one encoded blob (``cache.encode_events``), in reading
-order; table ``merged`` holds the merged events with their sort key. SQLite sorts both
-(``ORDER BY``) in bounded memory, spilling sorted runs to temporary files.
+article's reports of one place as one encoded blob (``cache.encode_events``), or, for
+reports the cache holds, only their articles' cache keys (read back through ``fetch`` if
+the place is merged again), in reading order; table ``merged`` holds the merged events with
+their sort key. SQLite sorts both (``ORDER BY``) in bounded memory, spilling sorted runs to
+temporary files.
 
 The order is that of :func:`conflictmap.consolidate.consolidate`: places as their ids
 sort, each place's reports in reading order, and events by (start, place id, event id),
@@ -50,9 +52,11 @@ class Spill:
     """Reports by place, then merged events by output order, in a temporary database.
 
     Use: :meth:`add` each article's reports in reading order; :meth:`places` gives
-    (place id, its reports in reading order) place by place; :meth:`keep` takes merged
-    events; :meth:`events` gives them back sorted. ``folder``: where the temporary
-    database goes (default: $TMPDIR)."""
+    (place id, its reports in reading order) place by place (:meth:`place_rows` gives the
+    rows undecoded, :meth:`reports` decodes one place's); :meth:`keep` (or
+    :meth:`keep_encoded`) takes merged events; :meth:`events` gives them back sorted.
+    ``folder``: where the temporary database goes (default: $TMPDIR); ``fetch``: cached
+    articles' reports by key, for reports added with a ``ref``."""
 
     def __init__(self, folder: str | os.PathLike[str] | None = None, *,
                  fetch: Callable[[list[bytes]], dict[bytes, list[Event]]] | None = None) -> None:
@@ -183,8 +187,6 @@ class Spill:
             merged.append((start, _key(place), event_id, blob))
             if len(merged) >= ROWS:
                 self._write_merged()
-        if merged:
-            self._write_merged()
 
     def _write_merged(self) -> None:
         self._guard(self._db.executemany, "INSERT INTO merged VALUES (?, ?, ?, ?)",
