@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,8 @@ from conflictmap.cache import (
     decode_pack,
     encode_events,
     encode_pack,
+    open_pack,
+    report_places,
 )
 from conflictmap.engines import worker_extractor
 from conflictmap.model import Change, Event
@@ -294,10 +297,14 @@ def test_cache_pack_equals_the_rows_of_real_reports(articles_dir: Path) -> None:
         tuple(decode_events(encode_events(reports))) for reports in articles]
 
 
+@pytest.mark.parametrize("read", [decode_pack, open_pack])
 @pytest.mark.parametrize("damage", ["not json", "a list", "other version", "short column",
                                     "bad index", "bad code", "counts",
-                                    "negative count"])
-def test_cache_garbled_pack_is_a_value_error(damage: str) -> None:
+                                    "negative count", "negative index", "float index",
+                                    "id not a string", "no sources", "string not a string"])
+def test_cache_garbled_pack_is_a_value_error(damage: str, read: Callable[[bytes], object],
+                                             ) -> None:
+    """open_pack checks every column at once: reading its reports later cannot fail."""
     import json
 
     event = make_event(Change.CAPTURE, ALEPPO, date(2024, 11, 29), actor=HTS, loser=SAA,
@@ -318,11 +325,45 @@ def test_cache_garbled_pack_is_a_value_error(damage: str) -> None:
             data["codes"] = ["nonsense"] * len(data["codes"])
         elif damage == "counts":
             data["counts"] = [1, 1]
+        elif damage == "negative index":
+            data["rows"]["period"][1] = -1
+        elif damage == "float index":
+            data["rows"]["art"][0] = 0.0
+        elif damage == "id not a string":
+            data["rows"]["id"][2] = 12
+        elif damage == "no sources":
+            data["rows"]["nsrc"][0] = 0
+        elif damage == "string not a string":
+            data["strings"][0] = ["a"]
         else:
             data["counts"] = [4, -1, 0]
         blob = json.dumps(data).encode()
     with pytest.raises(ValueError, match="not a pack of reports"):
-        decode_pack(blob)
+        read(blob)
+
+
+def test_cache_open_pack_knows_places_and_counts_and_builds_reports_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from conflictmap import cache as cache_module
+
+    built: list[int] = []
+    real = cache_module._built
+    monkeypatch.setattr(cache_module, "_built",
+                        lambda data, tables: built.append(1) or real(data, tables))
+    first = make_event(Change.CAPTURE, ALEPPO, date(2024, 11, 29), actor=HTS, loser=SAA)
+    other = replace(first, place=replace(ALEPPO, id="local:other", name="Other"))
+    articles = [[first, other], [], [other]]
+    packed = open_pack(encode_pack(articles))
+    assert [p.places for p in packed] == [(ALEPPO.id, "local:other"), (), ("local:other",)]
+    assert [len(p) for p in packed] == [2, 0, 1] and not packed[1]
+    assert [list(report_places(p)) for p in packed] == [report_places(a) for a in articles] \
+        == [[ALEPPO.id, "local:other"], [], ["local:other"]]
+    assert built == []  # nothing built for places and counts
+    assert packed[2][0] == other and list(packed[0]) == [first, other]
+    assert packed == [tuple(a) for a in articles] and packed[0] == packed[0]
+    assert hash(packed[0]) == hash((first, other)) and packed[0] != [first, other]
+    assert built == [1]  # the whole pack at the first read, once
+    assert "2 reports" in repr(packed[0])
 
 
 # ---- merged events remembered per place (MergedCache) ----

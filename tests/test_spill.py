@@ -4,6 +4,7 @@ consolidation, in the same order, holding one place's reports at a time."""
 from __future__ import annotations
 
 import io
+import sqlite3
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -227,6 +228,37 @@ def test_spilled_warm_run_takes_stored_events_and_a_new_article_merges_only_its_
     assert more == uncached
     new_places = len({e.place for e in article.expected})
     assert 1 <= again <= new_places and again + kept >= merged
+
+
+def test_spilled_warm_run_builds_no_packed_reports(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unchanged file's articles come from its packs with their places and counts
+    only: on disk their reports are never built (the spill keeps their keys); in memory
+    they are, and both give the events of a run without a cache."""
+    from conflictmap import cache as cache_module
+    from conflictmap import incremental
+
+    monkeypatch.setattr(incremental, "RACY_NS", 0)  # files just written count as settled
+    built: list[int] = []
+    real = cache_module._built
+    monkeypatch.setattr(cache_module, "_built",
+                        lambda data, tables: built.append(1) or real(data, tables))
+    corpus = tmp_path / "a.jsonl"
+    write_jsonl(corpus, 150, seed=11)
+    common = {"jobs": 1, "spec": TemplateSpec()}
+    cache = tmp_path / "cache.sqlite"
+    uncached = _jsonl(stream_events([corpus], RunLog(), cache=False, spill_after=0, **common))
+    for _ in range(2):  # cold, then warm from the reports table (which packs them)
+        assert _jsonl(stream_events([corpus], RunLog(), cache=cache, spill_after=0,
+                                    **common)) == uncached
+    with sqlite3.connect(cache) as db:
+        assert db.execute("SELECT count(*) FROM packs").fetchone()[0] == 1
+    runlog = RunLog()
+    assert _jsonl(stream_events([corpus], runlog, cache=cache, spill_after=0, **common)) \
+        == uncached
+    assert built == [] and runlog.reports > 50  # from the pack, nothing built
+    n, events = collect_events([corpus], RunLog(), cache=cache, **common)
+    assert _jsonl(events) == uncached and n == runlog.reports and built == [1]
 
 
 @pytest.mark.parametrize("damage", [b"", b"garbage", b"\x00" * 16 + b"[]",

@@ -19,13 +19,14 @@ import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
+from conflictmap import gctools
 from conflictmap.model import (
     Actor,
     Article,
@@ -208,23 +209,156 @@ def encode_pack(articles: Sequence[Sequence[Event]]) -> bytes:
 def decode_pack(blob: bytes) -> list[tuple[Event, ...]]:
     """Each article's reports as :func:`encode_pack` packed them, equal field for field;
     ValueError if the blob is not a pack of this form."""
+    return [tuple(reports) for reports in open_pack(blob)]
+
+
+def open_pack(blob: bytes) -> list[PackedReports]:
+    """Each article's reports in a pack, checked now and built when first read.
+
+    Every column is checked here (lengths, indices, codes, ids: what :func:`decode_pack`
+    would find wrong), so reading the reports later cannot fail; their places and how many
+    there are need nothing built. A run that consolidates on disk reads only those for
+    the articles of unchanged files (``spill.Spill`` keeps their keys), so their reports
+    are never built. ValueError if the blob is not a pack of this form."""
     try:
         data = _loads(blob)
         if not isinstance(data, dict) or data.get("pack") != PACK:
             raise ValueError("not a pack of this version")
-        return _unpack(data)
+        tables = _checked(data)
     except (TypeError, KeyError, IndexError, ValueError, AttributeError) as exc:
         raise ValueError(f"not a pack of reports ({exc})") from None
+    pack = _Pack(data, tables)
+    ids = [place.id for place in tables.places]
+    places = list(map(ids.__getitem__, data["rows"]["place"]))  # each report's place id
+    out: list[PackedReports] = []
+    taken = 0
+    for index, n in enumerate(data["counts"]):
+        out.append(PackedReports(pack, index, tuple(places[taken:taken + n])))
+        taken += n
+    return out
 
 
-def _unpack(data: dict[str, Any]) -> list[tuple[Event, ...]]:
+class PackedReports(Sequence[Event]):
+    """One article's reports from a pack (:func:`open_pack`): ``places`` (each report's
+    place id) and the count are known at once; the reports themselves are built at the
+    first read of any of the pack's, all together. Equal to the tuple of its reports."""
+
+    __slots__ = ("_index", "_pack", "places")
+
+    def __init__(self, pack: _Pack, index: int, places: tuple[str, ...]) -> None:
+        self._pack = pack
+        self._index = index
+        self.places = places
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def __getitem__(self, item: Any) -> Any:
+        return self._pack.article(self._index)[item]
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._pack.article(self._index))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PackedReports):
+            other = tuple(other)
+        return tuple(self) == other if isinstance(other, tuple) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"PackedReports({len(self)} reports at {', '.join(self.places) or 'no place'})"
+
+
+def report_places(reports: Sequence[Event]) -> Sequence[str]:
+    """Each report's place id, without building packed reports."""
+    if isinstance(reports, PackedReports):
+        return reports.places
+    return [event.place.id for event in reports]
+
+
+class _Pack:
+    """A checked pack's columns, built into reports at the first read (then dropped)."""
+
+    __slots__ = ("_articles", "_data", "_tables")
+
+    def __init__(self, data: dict[str, Any], tables: _Tables) -> None:
+        self._data: dict[str, Any] | None = data
+        self._tables = tables
+        self._articles: list[tuple[Event, ...]] = []
+
+    def article(self, index: int) -> tuple[Event, ...]:
+        if self._data is not None:
+            with gctools.paused():
+                self._articles = _built(self._data, self._tables)
+            self._data = None
+        return self._articles[index]
+
+
+class _Tables(NamedTuple):
+    changes: list[Change]
+    statuses: list[Status]
+    places: list[Place]
+    periods: list[Interval]
+    actors: list[Actor | None]
+    strings: list[str]
+
+
+_REPORT_COLUMNS = ("change", "status", "place", "period", "actor", "loser", "conf", "geo",
+                   "id", "nsrc")
+_SOURCE_COLUMNS = ("art", "pub", "quote", "start", "end", "url", "title", "rule")
+
+
+def _checked(data: dict[str, Any]) -> _Tables:
+    """The pack's tables, once every column is seen to fit them (ValueError, TypeError,
+    KeyError otherwise): then :func:`_built` cannot fail."""
     codes = data["codes"]
-    changes = [_CHANGES.get(c) for c in codes]
-    statuses = [_STATUSES.get(c) for c in codes]
     places = [_place(tuple(row)) for row in data["places"]]
     periods = [_interval(*row) for row in data["periods"]]
     actors: list[Actor | None] = [None, *(_actor_of(*row) for row in data["actors"])]
     strings = [sys.intern(s) for s in data["strings"]]
+    if strings and set(map(type, strings)) != {str}:
+        raise TypeError("strings")
+    r = data["rows"]
+    counts = data["counts"]
+    n = _ints(counts, "counts", 0, None)
+    _same_length(r, _REPORT_COLUMNS, n)
+    sources = _ints(r["nsrc"], "nsrc", 1, None)
+    _same_length(r, _SOURCE_COLUMNS, sources)
+    for column, size in (("change", len(codes)), ("status", len(codes)),
+                         ("place", len(places)), ("period", len(periods)),
+                         ("actor", len(actors)), ("loser", len(actors)),
+                         ("art", len(strings)), ("pub", len(strings)), ("url", len(strings)),
+                         ("title", len(strings)), ("rule", len(strings))):
+        _ints(r[column], column, 0, size)
+    changes = [_CHANGES.get(c) for c in codes]
+    statuses = [_STATUSES.get(c) for c in codes]
+    if (any(changes[c] is None for c in set(r["change"]))
+            or any(statuses[c] is None for c in set(r["status"]))):
+        raise ValueError("a report's change or status")
+    if r["id"] and set(map(type, r["id"])) != {str}:
+        raise TypeError("a report's id")
+    return _Tables(changes, statuses, places, periods, actors, strings)  # type: ignore[arg-type]
+
+
+def _ints(column: list[Any], name: str, low: int, high: int | None) -> int:
+    """The sum of a column of ints in [low, high) (ValueError if one is not)."""
+    if not isinstance(column, list) or (column and set(map(type, column)) != {int}):
+        raise ValueError(f"column {name}: expected integers")
+    if column and (min(column) < low or (high is not None and max(column) >= high)):
+        raise ValueError(f"column {name}: a value out of range")
+    return sum(column)
+
+
+def _same_length(rows: dict[str, Any], columns: tuple[str, ...], n: int) -> None:
+    if any(not isinstance(rows[c], list) or len(rows[c]) != n for c in columns):
+        raise ValueError("columns of different lengths")
+
+
+def _built(data: dict[str, Any], tables: _Tables) -> list[tuple[Event, ...]]:
+    """The reports of a pack that :func:`_checked` passed, as tuples per article."""
+    changes, statuses, places, periods, actors, strings = tables
     r = data["rows"]
     sources = [Source(strings[a], strings[p], q, st, en, strings[u], strings[t], strings[rl])
                for a, p, q, st, en, u, t, rl in zip(r["art"], r["pub"], r["quote"], r["start"],
@@ -236,18 +370,13 @@ def _unpack(data: dict[str, Any]) -> list[tuple[Event, ...]]:
     for c, s, pl, pe, a, lo, conf, geo, eid, n in zip(
             r["change"], r["status"], r["place"], r["period"], r["actor"], r["loser"],
             r["conf"], r["geo"], r["id"], r["nsrc"], strict=True):
-        change, status = changes[c], statuses[s]
-        if change is None or status is None or type(eid) is not str or n < 1:
-            raise ValueError("a report's change, status, id or sources")
-        events.append(restore(eid, change, status, places[pl], periods[pe], actors[a],
-                              actors[lo], tuple(sources[taken:taken + n]), conf, geo))
+        events.append(restore(eid, changes[c], statuses[s], places[pl], periods[pe],
+                              actors[a], actors[lo], tuple(sources[taken:taken + n]), conf,
+                              geo))
         taken += n
-    counts = data["counts"]
-    if taken != len(sources) or sum(counts) != len(events) or min(counts, default=0) < 0:
-        raise ValueError("columns of different lengths")
     out: list[tuple[Event, ...]] = []
     taken = 0
-    for n in counts:
+    for n in data["counts"]:
         out.append(tuple(events[taken:taken + n]))
         taken += n
     return out
@@ -408,8 +537,7 @@ class MergedCache:
     def note(self, key: bytes, reports: Sequence[Event]) -> None:
         """The article with this cache key gave these reports (call in reading order)."""
         digests = self._digests
-        for i, event in enumerate(reports):
-            place = event.place.id
+        for i, place in enumerate(report_places(reports)):
             digest = digests.get(place)
             if digest is None:
                 digest = digests[place] = hashlib.blake2b(self._version, digest_size=16)

@@ -36,7 +36,7 @@ import sqlite3
 import struct
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -50,8 +50,8 @@ from conflictmap.cache import (
     _loads,
     article_key,
     decode_events,
-    decode_pack,
     encode_pack,
+    open_pack,
 )
 from conflictmap.model import Article, Event
 
@@ -73,12 +73,13 @@ that vanished or was swapped): a file that gave one is not given a manifest."""
 
 @dataclass(frozen=True, slots=True)
 class KnownArticle:
-    """An article of an unchanged file: its reports are in the cache under ``key``."""
+    """An article of an unchanged file: its reports are in the cache under ``key``
+    (a tuple, or ``cache.PackedReports``: built when first read)."""
 
     id: str
     lang: str
     key: bytes
-    reports: tuple[Event, ...]
+    reports: Sequence[Event]
 
 
 class FileState(NamedTuple):
@@ -447,7 +448,7 @@ def _folder(files: Files, label: str, reader: ArticleReader, cache: ReportCache,
 
 
 def _known_run(part: _Part, first: int, end: int, reader: ArticleReader,
-               reports: list[tuple[Event, ...]]) -> list[KnownArticle] | None:
+               reports: list[Sequence[Event]]) -> list[KnownArticle] | None:
     """The part's articles ``first:end`` (of files without skips or duplicates), with their
     ids taken; None when an id is not new (the files are then replayed one by one)."""
     ids = part.ids[first:end]
@@ -661,7 +662,7 @@ def _replay(parsed: _Manifest, row: str, name: str, reader: ArticleReader, cache
 
 
 def _replayed(parsed: _Manifest, name: str, reader: ArticleReader,
-              reports: list[tuple[Event, ...]]) -> list[KnownArticle]:
+              reports: list[Sequence[Event]]) -> list[KnownArticle]:
     """The file's articles from its manifest and their reports, with its skips reported
     and its ids taken."""
     done = 0
@@ -681,7 +682,7 @@ def _replayed(parsed: _Manifest, name: str, reader: ArticleReader,
 
 def _file_reports(row: str, keys: list[bytes], cache: ReportCache,
                   looked_up: dict[bytes, bytes] | None = None,
-                  ) -> list[tuple[Event, ...]] | None:
+                  ) -> list[Sequence[Event]] | None:
     """The reports of the file's articles, in order; None when one is not cached.
 
     They come from the file's packs (``cache.encode_pack``: one blob for up to
@@ -693,7 +694,7 @@ def _file_reports(row: str, keys: list[bytes], cache: ReportCache,
     if len(keys) < PACK_MIN_ARTICLES:  # a pack of a few articles costs more than it saves
         rows = _cached_reports(keys, cache, looked_up)
         return None if rows is None else [rows[key] for key in keys]
-    found: list[tuple[Event, ...]] = []
+    found: list[Sequence[Event]] = []
     packs = _stored_packs(cache, row)
     last_first, last_count = 0, PACK_ARTICLES  # the last pack used: where a repack starts
     with gctools.paused():
@@ -701,7 +702,7 @@ def _file_reports(row: str, keys: list[bytes], cache: ReportCache,
             if first != len(found) or _keys_digest(keys[first:first + count]) != digest:
                 break
             try:
-                decoded = decode_pack(blob)
+                decoded = open_pack(blob)
             except ValueError as exc:
                 log.debug("%s: pack of articles %d+: %s", row, first, exc)
                 break
@@ -748,7 +749,7 @@ def _stored_packs(cache: ReportCache, row: str) -> list[tuple[int, int, bytes, b
 
 
 def _store_pack(cache: ReportCache, row: str, first: int, keys: list[bytes],
-                reports: list[tuple[Event, ...]], *, replace_from: int | None) -> bool:
+                reports: list[Sequence[Event]], *, replace_from: int | None) -> bool:
     """Pack those articles' reports; False when the cache cannot take it (an accelerator:
     the run goes on without)."""
     try:

@@ -144,7 +144,7 @@ def stream_reports(
     articles: Iterable[Article | KnownArticle], spec: Spec, *,
     options: RunOptions = RunOptions(), runlog: RunLog | None = None,
     cache_path: Path | None = None,
-) -> Iterator[tuple[Article | KnownArticle, list[Event]]]:
+) -> Iterator[tuple[Article | KnownArticle, Sequence[Event]]]:
     """(article, its reports) in reading order, read, extracted and cached as a stream.
 
     Articles go to the engine in batches; at most ``engine.window`` batches are in flight,
@@ -159,7 +159,7 @@ def stream_reports(
 
 def _stream(articles: Iterable[Article | KnownArticle], spec: Spec, options: RunOptions,
             runlog: RunLog | None, cache: ReportCache | None, version: str,
-            ) -> Iterator[tuple[Article | KnownArticle, list[Event], bytes, bool]]:
+            ) -> Iterator[tuple[Article | KnownArticle, Sequence[Event], bytes, bool]]:
     """(article, its reports, its cache key: b"" without a cache, whether its reports came
     from the cache) in reading order."""
     # With a cache, most of a run is usually replayed: the first extraction's worker loads
@@ -214,7 +214,7 @@ def _store(cache: ReportCache, rows: list[tuple[bytes, bytes]]) -> bool:
 
 
 Item = Article | KnownArticle
-Tag = tuple[list[Item], list[bytes], dict[bytes, list[Event]]]
+Tag = tuple[list[Item], list[bytes], dict[bytes, Sequence[Event]]]
 
 
 def _batched(articles: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -230,7 +230,7 @@ def _lookups(batches: Iterable[list[Item]], cache: ReportCache | None, version: 
         if cache is None:
             yield (batch, [], {}), _readable(batch)
             continue
-        known = {a.key: list(a.reports) for a in batch if isinstance(a, KnownArticle)}
+        known = {a.key: a.reports for a in batch if isinstance(a, KnownArticle)}
         keys = [a.key if isinstance(a, KnownArticle) else article_key(a, version)
                 for a in batch]
         hits = _decoded(cache.get_many([k for k in keys if k not in known])) | known
@@ -254,13 +254,13 @@ def _decoded(blobs: dict[bytes, bytes]) -> dict[bytes, list[Event]]:
     return hits
 
 
-def _merge(batch: list[Item], keys: list[bytes], hits: dict[bytes, list[Event]],
+def _merge(batch: list[Item], keys: list[bytes], hits: dict[bytes, Sequence[Event]],
            outcomes: Iterator[Outcome], runlog: RunLog | None,
-           ) -> tuple[list[tuple[Item, list[Event], bytes, bool]], list[tuple[bytes, bytes]]]:
+           ) -> tuple[list[tuple[Item, Sequence[Event], bytes, bool]], list[tuple[bytes, bytes]]]:
     """Cached and fresh results (with their keys, and True for the cached) back in reading
     order, and the fresh (key, blob) rows."""
     fresh: list[tuple[bytes, bytes]] = []
-    results: list[tuple[Item, list[Event], bytes, bool]] = []
+    results: list[tuple[Item, Sequence[Event], bytes, bool]] = []
     for i, article in enumerate(batch):
         key = keys[i] if keys else b""
         if key in hits:
@@ -320,7 +320,7 @@ def stream_events(
     spec = spec or ExtractorSpec(str(overrides) if overrides else None)
     options = RunOptions(jobs=jobs, engine=engine, scheduler=scheduler)
     budget = SPILL_AFTER if spill_after is None else spill_after
-    held: list[tuple[list[Event], bytes]] = []  # (an article's reports, its ref)
+    held: list[tuple[Sequence[Event], bytes]] = []  # (an article's reports, its ref)
     n_held = 0
     with contextlib.ExitStack() as cleanup:
         spill: Spill | None = None
@@ -402,7 +402,7 @@ def _fetcher(store: ReportCache | None,
 def corpus_reports(
     paths: Sequence[str | Path], spec: Spec, *, options: RunOptions = RunOptions(),
     runlog: RunLog | None = None, cache_path: Path | None = None,
-) -> Iterator[tuple[Item, list[Event]]]:
+) -> Iterator[tuple[Item, Sequence[Event]]]:
     """(article, its reports) for every article in these files and folders, in reading
     order, read, extracted and cached as a stream (:func:`stream_reports`). With a cache,
     a file unchanged since the last run is not read again (``incremental``): its
@@ -414,7 +414,7 @@ def corpus_reports(
 
 def _corpus(paths: Sequence[str | Path], spec: Spec, options: RunOptions,
             runlog: RunLog | None, store: ReportCache | None,
-            ) -> Iterator[tuple[Item, list[Event], bytes, bool]]:
+            ) -> Iterator[tuple[Item, Sequence[Event], bytes, bool]]:
     """:func:`corpus_reports` on an open cache, with each article's cache key and whether
     its reports came from the cache."""
     runlog = runlog if runlog is not None else RunLog()

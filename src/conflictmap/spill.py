@@ -29,7 +29,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from conflictmap.cache import decode_events, encode_events
+from conflictmap.cache import decode_events, encode_events, report_places
 from conflictmap.errors import ConflictmapError
 from conflictmap.model import Event
 
@@ -112,7 +112,7 @@ class Spill:
                     raise ValueError(f"refs of {len(ref)} bytes, not {self._ref_size}")
                 self._ref_size = len(ref)
             refs = self._refs
-            for place in {e.place.id: None for e in reports}:
+            for place in dict.fromkeys(report_places(reports)):
                 refs.setdefault(place, []).append(ref)
             self._pending += 1
         else:
