@@ -429,7 +429,7 @@ def _targets(ctx: _Context, hits: list[Hit], seg_start: int,
                 continue
             taken.add(p.start)
             out.append((hit, p, _partial(ctx, hit, p, seg_start)))
-    clause_hits = [h for h in hits if h.trigger.target == "clause"]
+    clause_hits = [h for h in hits if h.trigger.target != "next"]
     for p in places:
         if p.start in taken or not clause_hits:
             continue
@@ -441,7 +441,29 @@ def _targets(ctx: _Context, hits: list[Hit], seg_start: int,
         if hit.trigger.town_only and p.place.kind is not PlaceKind.TOWN:
             continue
         out.append((hit, p, _partial(ctx, hit, p, seg_start)))
+    if any(h.trigger.target == "nearest" for h in hits):
+        out = _nearest(ctx, out)
     return [(h, p, part) for h, p, part in out if _actor_ok(ctx, h, seg_start, seg_end)]
+
+
+def _nearest(ctx: _Context, out: list[tuple[Hit, Mention, str]],
+             ) -> list[tuple[Hit, Mention, str]]:
+    """For a "nearest"-target trigger, only its place nearest to it and the places
+    coordinated with that one ("in Marioepol en Bachmoet woeden gevechten"): a place
+    further on in the clause is somewhere else ("..., vluchten burgers naar Zaporizja")."""
+    text = ctx.article.text
+    kept: list[tuple[Hit, Mention, str]] = []
+    for hit in {id(h): h for h, _, _ in out if h.trigger.target == "nearest"}.values():
+        mine = sorted((t for t in out if t[0] is hit), key=lambda t: t[1].start)
+        best = min(range(len(mine)), key=lambda k: _distance(hit, mine[k][1]))
+        low = high = best
+        while low > 0 and _COORDINATION.match(text[mine[low - 1][1].end:mine[low][1].start]):
+            low -= 1
+        while (high + 1 < len(mine)
+               and _COORDINATION.match(text[mine[high][1].end:mine[high + 1][1].start])):
+            high += 1
+        kept.extend(mine[low:high + 1])
+    return [t for t in out if t[0].trigger.target != "nearest" or t in kept]
 
 
 def _relative_between(ctx: _Context, start: int, end: int) -> re.Match[str] | None:

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 RULES_DIR = Path(__file__).parent
 ROLES = ("gainer", "loser", "")
-TARGETS = ("clause", "next")
+TARGETS = ("clause", "next", "nearest")
 MARKER_KEYS = (
     "claim", "confirm", "denial", "negation", "hypothetical", "future", "infinitive", "static",
     "durative", "territory", "partial_contested", "partial_capture", "partial_adverb_capture",
