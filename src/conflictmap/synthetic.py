@@ -53,6 +53,7 @@ class Expected:
     change: str
     actor: str
     sentence: str
+    country: str = ""  # the war's ISO 3166 code: the place is the town of that name there
 
 
 @dataclass(frozen=True)
@@ -274,7 +275,7 @@ def _change_sentence(rng: random.Random, lang: str, war: War, article: str,
     a, b = rng.choice(_names(gainer, lang)), rng.choice(_names(other, lang))
     sentence = _fill(rng.choice(CHANGES[lang][change]), rng, lang, war, a, b, town)
     actor = "" if change == "contested" else gainer.actor
-    return sentence, Expected(article, town, change, actor, sentence)
+    return sentence, Expected(article, town, change, actor, sentence, war.country)
 
 
 def _negative_sentence(rng: random.Random, lang: str, war: War) -> str:
