@@ -351,6 +351,8 @@ def _excluded(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> bool
     before = text[max(seg_start, mention.start - 60):mention.start]
     if hit.start <= mention.start < hit.end:
         before = text[max(hit.start, mention.start - 60):mention.start]
+    elif hit.end <= mention.start:  # the trigger's own words are no marker ("swept into")
+        before = text[max(hit.end, mention.start - 60):mention.start]
     if markers.near.search(before):
         return not (hit.trigger.change is Change.CONTESTED and hit.end <= mention.start)
     if markers.locative.search(before):

@@ -383,7 +383,8 @@ def _neighbour(toks: _Toks, i: int, step: int, countries: set[int]) -> int | Non
     """Index of a capitalised word glued to word i (across "al", "bin"...), if any.
 
     A sentence-initial word before the span is no evidence: it is capitalised anyway;
-    nor is a country name ("gebruikt Iran Syrië als route").
+    nor is a country name ("gebruikt Iran Syrië als route"), nor a compound that ends in a
+    lower-case noun ("HTS-strijders", "Kremlin-backed").
     """
     j = i + step
     while 0 <= j < toks.n:
@@ -394,6 +395,8 @@ def _neighbour(toks: _Toks, i: int, step: int, countries: set[int]) -> int | Non
         if toks.caps[j]:
             if word.isupper() or word.lower() in REGION_AFTER or (step < 0 and toks.initials[j]):
                 return None
+            if "-" in word and word.rpartition("-")[2][:1].islower():
+                return None  # a noun compound: "HTS-strijders Idlib", "Hamas-run Gaza"
             if j in countries:
                 return None
             return j
