@@ -178,6 +178,24 @@ def test_toponyms_find_and_resolve(
     assert mentions[written].place.id == place_id
 
 
+# A common word the article writes as a name mid-sentence is that name at a sentence start
+# too; a short word or particle opening a sentence stays itself.
+SENTENCE_START = [
+    ("nl", "Sake werd zondag ingenomen.\n\nM23 rukt op naar Goma, ten westen van Sake.\n\nCongo",
+     ["Sake", "Goma", "Sake", "Congo"]),
+    ("en", "Sake fell on Sunday.\n\nThe rebels are advancing from Sake towards Goma.\n\nCongo",
+     ["Sake", "Sake", "Goma", "Congo"]),
+    ("nl", "Sake werd zondag ingenomen.\n\nCongo", ["Congo"]),
+    ("nl", "Van daar gingen ze naar Van, in het oosten van Turkije.", ["Van", "Turkije"]),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "written"), SENTENCE_START)
+def test_toponyms_common_word_at_a_sentence_start_named_elsewhere(
+        gaz: Gazetteer, lang: str, text: str, written: list[str]) -> None:
+    assert [m.as_written for m in find_places(text, gaz, lang)] == written
+
+
 # lang, sentence, as written, expected region id
 REGIONS = [
     ("nl", "Het leger bombardeerde dorpen in de provincie Hama.", "Hama", "iso3166-2:SY-HM"),

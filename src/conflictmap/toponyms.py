@@ -413,12 +413,16 @@ def _keep(
     lines: dict[int, bool],
     countries: set[int],
     persons: frozenset[str] = frozenset(),
+    initial_ok: bool = False,
 ) -> bool:
     """Reject common words at a sentence start, names after a title, parts of longer names
     and of organisation names. ``countries``: indices of words inside country names;
-    ``persons``: words the article uses for a person ("president Assad")."""
+    ``persons``: words the article uses for a person ("president Assad"); ``initial_ok``:
+    the article also writes this common word as a name mid-sentence, so at a sentence start
+    it is that name too (a weak match, as mid-sentence)."""
     if span.first == span.last and span.key in gaz.stopwords:
-        if toks.initials[span.first] or _title_case(toks.text, span.start, lines):
+        if not initial_ok and (toks.initials[span.first]
+                               or _title_case(toks.text, span.start, lines)):
             return False  # a sentence start, or a headline that capitalises every word ("In")
         span.stop = True
     if span.first > 0 and toks.words[span.first - 1].lower() in TITLES:
@@ -746,7 +750,16 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str) -> list[Mention]:
     spans = _spans(toks, gazetteer)
     countries = _country_words(spans, gazetteer)
     persons = _persons(toks)
-    spans = [s for s in spans if _keep(toks, s, gazetteer, lines, countries, persons)]
+    kept = {id(s) for s in spans if _keep(toks, s, gazetteer, lines, countries, persons)}
+    # Common words the article uses as names mid-sentence are that name at a sentence start
+    # too ("Sake werd ingenomen. ... ten oosten van Sake"); not short words and particles,
+    # which open sentences as themselves ("Van daar ... naar Van").
+    weak = {s.key for s in spans if id(s) in kept and s.stop and len(s.key) >= 4
+            and s.key not in CONNECTORS and s.key not in NAME_PARTICLES}
+    if weak:
+        kept |= {id(s) for s in spans if id(s) not in kept and s.key in weak
+                 and _keep(toks, s, gazetteer, lines, countries, persons, initial_ok=True)}
+    spans = [s for s in spans if id(s) in kept]
     ctx = _context(toks, spans, gazetteer)
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
     out = []
