@@ -233,6 +233,50 @@ def test_browser_region_popup_says_approximate(offline: Opened) -> None:
     assert "Idlib Governorate" in text and "approximate" in text
 
 
+LABELS = """() => {
+  const page = window.conflictmap, D = page.D, h = page.hits, out = {labels: [], problems: []};
+  const own = {}, symbols = h.k.map((k, j) => {
+    const r = page.iRegion[k] ? 16 : 6, p = page.iPlace[k];
+    own[D.pname[p]] = [h.x[j], h.y[j]];
+    return [h.x[j] - r, h.y[j] - r, h.x[j] + r, h.y[j] + r, D.pname[p]];
+  });
+  const meet = (a, b) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+  const boxes = page.labels.map(l => [l.x, l.y - 6, l.x + l.w, l.y + 6, l.name]);
+  boxes.forEach((b, i) => {
+    out.labels.push(b[4]);
+    symbols.forEach(s => {
+      if (s[4] !== b[4] && meet(b, s)) out.problems.push(b[4] + " covers " + s[4]);
+    });
+    boxes.forEach((o, j) => {
+      if (j > i && meet(b, o)) out.problems.push(b[4] + " covers label " + o[4]);
+    });
+    const [x, y] = own[b[4]], gap = Math.min(Math.abs(b[0] - x), Math.abs(b[2] - x));
+    if (Math.abs(b[1] + 6 - y) > 1 || gap > 25) out.problems.push(b[4] + " far from its symbol");
+  });
+  return out;
+}"""
+
+
+def test_browser_names_sit_beside_their_own_symbols(browser: object, tmp_path: Path) -> None:
+    """Two neighbouring governorates and a town between them at a zoom where their symbols
+    almost touch: each name is drawn beside its own symbol (right, else left), over no other
+    place's symbol and no other name; a name with room on neither side is left out."""
+    west = Place("region:west", "Western Governorate", PlaceKind.REGION, 32.81, 36.13, "SY")
+    east = Place("region:east", "Eastern Governorate", PlaceKind.REGION, 32.73, 36.60, "SY")
+    town = Place("local:mid", "Midtown", PlaceKind.TOWN, 33.30, 36.36, "SY")
+    events = [make_event(Change.CAPTURE, p, D0, actor=HTS, loser=SAA) for p in (west, east, town)]
+    opened = open_map(browser, render_html(events, offline=True), tmp_path)
+    found = {}
+    for zoom in (8, 7, 6):
+        screen_point(opened, town, zoom=zoom)
+        opened.page.wait_for_timeout(300)
+        found[zoom] = opened.page.evaluate(LABELS)
+        assert found[zoom]["problems"] == [], (zoom, found[zoom])
+    assert set(found[8]["labels"]) == {"Western Governorate", "Eastern Governorate", "Midtown"}
+    assert opened.errors == []
+    opened.page.close()
+
+
 @pytest.mark.parametrize(("selector", "removed"), [
     ('[data-filter="side:syrian_rebels"]', 2),
     ('[data-filter="change:capture"]', 3),

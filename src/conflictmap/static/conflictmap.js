@@ -391,27 +391,48 @@
     }
     var cl = clusters ? clusters.list : [];
     for (k = 0; k < cl.length; k++) this.drawCluster(ctx, cl[k]);
-    this.drawLabels(ctx, hx, hy, hk);
+    this.drawLabels(ctx, hx, hy, hk, cl);
     this.hits = { x: hx, y: hy, k: hk, clusters: cl };
   };
 
-  /* Town names beside their symbols when few enough are in view, skipping overlaps. */
-  P.drawLabels = function (ctx, hx, hy, hk) {
-    var D = this.D, done = new Set(), boxes = [], j, p, halos = this.haloOf, onlyChanged;
+  /* Town names beside their symbols when few enough are in view: right of the symbol, else
+     left of it, never over another label or another place's symbol or cluster (a name that
+     fits neither side is left out: the symbol's tooltip names it). this.labels lists what
+     was drawn. */
+  P.drawLabels = function (ctx, hx, hy, hk, clusters) {
+    var D = this.D, done = new Set(), boxes = [], blocks = [], j, p, r, halos = this.haloOf, onlyChanged;
+    this.labels = [];
     for (j = 0; j < hk.length; j++) done.add(this.iPlace[hk[j]]);
     onlyChanged = done.size > MAX_LABELS; // too many: name only the towns that changed hands
     if (onlyChanged && (this.mode !== "control" || !halos.some(Boolean))) return;
     done.clear();
+    for (j = 0; j < hk.length; j++) {
+      r = this.iRegion[hk[j]] ? 17 : 7;
+      blocks.push([hx[j] - r, hy[j] - r - (this.iRegion[hk[j]] ? 5 : 0), hx[j] + r, hy[j] + r,
+                   this.iPlace[hk[j]]]);
+    }
+    (clusters || []).forEach(function (c) {
+      r = clusterRadius(c.n); blocks.push([c.x - r, c.y - r, c.x + r, c.y + r, -1]);
+    });
+    function hits(box, list, own) {
+      return list.some(function (b) {
+        return b[4] !== own && b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3];
+      });
+    }
     ctx.font = "600 12px system-ui, sans-serif"; ctx.textAlign = "left";
     ctx.textBaseline = "middle"; ctx.lineJoin = "round";
     for (j = 0; j < hk.length; j++) {
       p = this.iPlace[hk[j]];
       if (done.has(p) || (onlyChanged && !halos[hk[j]])) continue;
       done.add(p);
-      var off = this.iRegion[hk[j]] ? 19 : 9, x = hx[j] + off, y = hy[j];
-      var w = ctx.measureText(D.pname[p]).width, box = [x, y - 7, x + w, y + 7];
-      if (boxes.some(function (b) { return b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3]; })) continue;
-      boxes.push(box);
+      var off = this.iRegion[hk[j]] ? 19 : 9, y = hy[j], w = ctx.measureText(D.pname[p]).width;
+      var x = [hx[j] + off, hx[j] - off - w].find(function (left) {
+        var box = [left, y - 7, left + w, y + 7, p];
+        return !hits(box, boxes, undefined) && !hits(box, blocks, p);
+      });
+      if (x === undefined) continue;
+      boxes.push([x, y - 7, x + w, y + 7, p]);
+      this.labels.push({ name: D.pname[p], x: x, y: y, w: w, left: x < hx[j] });
       ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.strokeText(D.pname[p], x, y);
       ctx.fillStyle = "#222"; ctx.fillText(D.pname[p], x, y);
     }
