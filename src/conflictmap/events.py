@@ -545,6 +545,7 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
 
 
 _AND_BEFORE = re.compile(r"\b(?:en|and)\s+$", re.IGNORECASE)
+_FIRST_WORD = re.compile(r"\S+\s+")
 
 
 def _shared_subject(ctx: _Context, seg_start: int) -> list[ActorMention]:
@@ -560,8 +561,13 @@ def _shared_subject(ctx: _Context, seg_start: int) -> list[ActorMention]:
 
 def _pronoun_subject(ctx: _Context, hit: Hit, seg_start: int) -> list[ActorMention]:
     """"Russische troepen vielen aan. Zij namen ... in": a pronoun subject stands for the
-    actor of the sentence before, when that sentence names exactly one."""
-    if not ctx.rules.markers.pronoun_subject.search(ctx.article.text, seg_start, hit.start):
+    actor of the sentence before, when that sentence names exactly one. The pronoun may
+    also follow the trigger's first word, where the verb comes first ("Maandag namen ze de
+    stad in")."""
+    pronoun, text = ctx.rules.markers.pronoun_subject, ctx.article.text
+    first = _FIRST_WORD.match(text, hit.start)
+    if not (pronoun.search(text, seg_start, hit.start)
+            or (first is not None and pronoun.match(text, first.end()))):
         return []
     index = bisect_right([s for s, _ in ctx.spans], seg_start) - 1
     if index < 1:
