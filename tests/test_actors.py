@@ -88,6 +88,21 @@ def test_actors_demonym_wins_over_place_country(lexicon: ActorLexicon) -> None:
     assert lexicon.resolve(mention, "UA").id == "russia"
 
 
+@pytest.mark.parametrize(("lang", "words", "actor_id"), [
+    ("nl", "in Russische handen", "russia"),
+    ("nl", "Oekraïense terugtrekking uit", "ukraine"),
+    ("en", "under Israeli control", "israel"),
+    ("en", "Sudanese withdrawal from", "saf"),
+    ("en", "in the hands of", None),
+    ("nl", "onder internationale controle", None),
+])
+def test_actors_demonym_actor_names_the_countrys_forces(lexicon: ActorLexicon, lang: str,
+                                                         words: str,
+                                                         actor_id: str | None) -> None:
+    actor = lexicon.demonym_actor(words, lang)
+    assert (actor.id if actor else None) == actor_id
+
+
 @pytest.mark.parametrize(("lang", "label"), [("nl", "Syrische regering"),
                                              ("en", "Syrian government")])
 def test_actors_side_labels(lexicon: ActorLexicon, lang: str, label: str) -> None:

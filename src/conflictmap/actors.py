@@ -61,6 +61,9 @@ class _LanguageIndex:
     labels: dict[str, str]
 
 
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
 def _case_sensitive(alias: str) -> bool:
     """Acronyms ("IS", "HTS", "FAMa") must match their case: "is" is a Dutch verb."""
     return sum(c.isupper() for c in alias) >= 2 and len(alias) <= 6 and " " not in alias
@@ -173,6 +176,16 @@ class ActorLexicon:
         labels = dict(load_language(lang, self._rules_dir).sides)
         sides = {e.actor.side for e in self._entries.values()}
         return {side: labels.get(side, side) for side in sorted(sides)}
+
+    def demonym_actor(self, words: str, lang: str) -> Actor | None:
+        """The forces of the country whose demonym is one of ``words`` ("in Russische
+        handen", "under Ukrainian control", "de Russische terugtocht"), else None."""
+        demonyms = self._index(lang).demonyms
+        for word in _WORD.findall(words):
+            country = demonyms.get(word.lower())
+            if country:
+                return self._default(country, "army")
+        return None
 
     def find(self, text: str, lang: str, offset: int = 0) -> list[ActorMention]:
         """Every actor mention in ``text``; offsets are shifted by ``offset``."""

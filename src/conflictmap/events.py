@@ -361,8 +361,12 @@ def _excluded(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> bool
     if markers.source.search(before):
         return not hit.trigger.source_ok
     after = text[mention.end:mention.end + 30]
-    if mention.start >= hit.end and markers.verb_after.search(after):
-        return True  # "captured Hama and Homs is next": Homs begins another clause
+    if (mention.start >= hit.end and markers.verb_after.search(after)
+            and text[hit.end:mention.start].strip()):
+        # "captured Hama and Homs is next": Homs begins another clause. Not the trigger's
+        # own object right after it ("de terugtrekking uit Cherson is ...", "the troops
+        # that took Bakhmut are ...").
+        return True
     return bool(markers.speaker_after.search(after) or markers.feature_after.search(after))
 
 
@@ -538,12 +542,25 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
     if not bare_before:
         bare_before = _shared_subject(ctx, seg_start) or _pronoun_subject(ctx, hit, seg_start)
     _assign_roles(ctx, hit, roles, bare_before, bare_after, country)
+    role = "loser" if hit.trigger.change is Change.WITHDRAWAL else "gainer"
+    if roles[role] is None:
+        roles[role] = _demonym_actor(ctx, hit, seg_start)
     gainer, loser = roles["gainer"], roles["loser"]
     if gainer is not None and loser is not None and gainer.side == loser.side:
         loser = None
     return gainer, loser
 
 
+def _demonym_actor(ctx: _Context, hit: Hit, seg_start: int) -> Actor | None:
+    """A demonym in the trigger or as the word right before it names its side ("in
+    Russische handen", "under Ukrainian control", "the Russian withdrawal from")."""
+    text = ctx.article.text
+    before = _LAST_WORD.search(text, max(seg_start, hit.start - 30), hit.start)
+    words = text[hit.start:hit.end] + (" " + before.group(1) if before else "")
+    return ctx.lexicon.demonym_actor(words, ctx.rules.lang)
+
+
+_LAST_WORD = re.compile(r"([^\W\d_]+)\s+$")
 _AND_BEFORE = re.compile(r"\b(?:en|and)\s+$", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"\S+\s+")
 

@@ -17,6 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 
+from conflictmap.model import Change
 from conflictmap.rules import LanguageRules, Markers, Trigger
 from conflictmap.text import line_bounds, sentence_spans
 
@@ -134,7 +135,8 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     if trigger.territory_veto and markers.territory.search(
             text[max(seg_start, start - 30):min(seg_end, end + 30)]):
         return True
-    if markers.negation.search(text[max(seg_start, start - 40):min(seg_end, end + 25)]):
+    if _negated(markers, trigger, text, max(seg_start, start - 40), min(seg_end, end + 25),
+                seg_end):
         return True
     before = text[seg_start:start]
     if markers.hypothetical.search(before) or markers.infinitive.search(before):
@@ -142,6 +144,20 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     if _participle(text[start:end]) and markers.attributive.search(before[-30:]):
         return True  # "het heroverde Cherson", "the newly captured town": no report
     return bool(markers.future.search(text[max(seg_start, start - 50):start]))
+
+
+def _negated(markers: Markers, trigger: Trigger, text: str, a: int, b: int,
+             seg_end: int) -> bool:
+    """A negation in text[a:b] blocks the trigger, except, for fighting, one that says the
+    fighting goes on ("de strijd om X is nog niet beslist", "the battle is not over"),
+    read to the clause's end."""
+    window = text[a:b]
+    if trigger.change is not Change.CONTESTED:
+        return markers.negation.search(window) is not None
+    goes_on = [(m.start(), m.end())
+               for m in markers.unsettled.finditer(text[a:min(seg_end, b + 40)])]
+    return any(not any(s <= n.start() < e for s, e in goes_on)
+               for n in markers.negation.finditer(window))
 
 
 def _static(markers: Markers, window: str) -> bool:

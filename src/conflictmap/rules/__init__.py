@@ -30,7 +30,7 @@ MARKER_KEYS = (
     "partial_adverb_contested", "near", "locative", "source", "agent", "loser", "speaker_after",
     "anaphora_town", "anaphora_region", "title_after", "clause_break", "passive_aux", "active_aux",
     "actor_suffix", "feature_after", "again", "relative", "attributive", "verb_after",
-    "site_object", "state_change", "still", "pronoun_subject",
+    "site_object", "state_change", "still", "pronoun_subject", "unsettled",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -104,6 +104,7 @@ class Markers:
     state_change: re.Pattern[str]
     still: re.Pattern[str]
     pronoun_subject: re.Pattern[str]
+    unsettled: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
