@@ -65,7 +65,7 @@ from conflictmap.model import (
 )
 from conflictmap.rules import LanguageRules, language_files, load_language, rules_digest
 from conflictmap.text import sentence_spans, sentence_spans_by_line
-from conflictmap.triggers import Clause, Hit, hot_in_lines, hot_sentences
+from conflictmap.triggers import Clause, Hit, hot_in_lines, hot_sentences, segments
 
 log = logging.getLogger(__name__)
 
@@ -241,7 +241,7 @@ class Extractor:
         if partial == "contested" and change in (Change.CAPTURE, Change.RECAPTURE):
             change = Change.CONTESTED
         gainer, loser = _actors(ctx, hit, mention, segment)
-        status = _status(ctx, index, change)
+        status = _status(ctx, index, change, segment)
         if status is Status.DISPUTED:
             change = Change.CONTESTED
         period = _interval(ctx, index, hit, segment)
@@ -631,7 +631,8 @@ def _subject(ctx: _Context, before: list[ActorMention]) -> ActorMention:
     return before[k]
 
 
-def _status(ctx: _Context, index: int, change: Change) -> Status:
+def _status(ctx: _Context, index: int, change: Change,
+            segment: tuple[int, int]) -> Status:
     text = ctx.article.text
     markers = ctx.rules.markers
     s, e = ctx.spans[index]
@@ -645,7 +646,27 @@ def _status(ctx: _Context, index: int, change: Change) -> Status:
             return Status.DISPUTED
     if change is Change.WITHDRAWAL or markers.confirm.search(sentence):
         return Status.REPORTED
-    return Status.CLAIMED if markers.claim.search(sentence) else Status.REPORTED
+    return Status.CLAIMED if _claimed(ctx, s, e, segment) else Status.REPORTED
+
+
+_ATTRIBUTION_WORDS = 6  # a later clause this short is an attribution ("– the ministry said")
+
+
+def _claimed(ctx: _Context, s: int, e: int, segment: tuple[int, int]) -> bool:
+    """A claim marker governs the trigger's clause: in that clause, in an earlier clause of
+    the sentence not cut off by a semicolon ("Residents said the rebels took X after ..."),
+    or in a later clause that is only an attribution ("..., dat meldt het ministerie").
+    A claim in a later clause of its own ("..., while the government said it was sending
+    reinforcements") is about something else."""
+    text, markers = ctx.article.text, ctx.rules.markers
+    seg_start, seg_end = segment
+    start = text.rfind(";", s, seg_start) + 1 or s
+    if markers.claim.search(text, start, seg_end):
+        return True
+    for a, b in segments(ctx.rules, text, seg_end, e):
+        if len(text[a:b].split()) <= _ATTRIBUTION_WORDS and markers.claim.search(text, a, b):
+            return True
+    return False
 
 
 def _interval(ctx: _Context, index: int, hit: Hit, segment: tuple[int, int]) -> Interval:
