@@ -321,7 +321,7 @@ def _anaphora(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
     for pattern, kinds in ((ctx.rules.markers.anaphora_town, (PlaceKind.TOWN,)),
                            (ctx.rules.markers.anaphora_region, (PlaceKind.REGION,))):
         for m in pattern.finditer(text, seg_start, seg_end):
-            if _titled(ctx, m.end()) or _apposition(ctx, m.start()):
+            if _titled(ctx, m.end()) or _named(ctx, m.end()) or _apposition(ctx, m.start()):
                 continue
             before = [p for p in ctx.places if p.end <= m.start() and p.place.kind in kinds]
             if before:
@@ -334,6 +334,22 @@ def _apposition(ctx: _Context, start: int) -> bool:
     before = ctx.article.text[max(0, start - 3):start]
     return before.rstrip().endswith(",") and any(
         0 <= start - p.end <= 3 for p in ctx.places)
+
+
+_NAME_AFTER = re.compile(r"(\s*(?:\w+\s+)?)([^\W\d_][\w'’-]*)")
+
+
+def _named(ctx: _Context, end: int) -> bool:
+    """True when a name the gazetteer may not know follows the title ("the village of
+    Krasnooktyabrskoye", "het dorp Strilets"): that place, not the last one named. A
+    weekday or a month is no name ("took the town Monday")."""
+    m = _NAME_AFTER.match(ctx.article.text, end)
+    if m is None or not m.group(2)[0].isupper():
+        return False
+    if not ctx.rules.markers.title_after.search(m.group(1)):
+        return False
+    word = m.group(2).lower()
+    return word not in ctx.rules.dates.weekdays and word not in ctx.rules.dates.months
 
 
 def _titled(ctx: _Context, end: int) -> bool:
@@ -495,7 +511,10 @@ def _outside_relative(ctx: _Context, hit: Hit, place: Mention, places: list[Ment
 def _actor_ok(ctx: _Context, hit: Hit, seg_start: int, seg_end: int) -> bool:
     if not hit.trigger.needs_actor:
         return True
-    return any(seg_start <= a.start and a.end <= seg_end for a in ctx.actors)
+    if any(seg_start <= a.start and a.end <= seg_end for a in ctx.actors):
+        return True
+    # "Junta troops retreated. They abandoned Lashio": the pronoun's antecedent acts.
+    return bool(_shared_subject(ctx, seg_start) or _pronoun_subject(ctx, hit, seg_start))
 
 
 # --- actors, status, dates ------------------------------------------------------------
@@ -578,9 +597,9 @@ def _shared_subject(ctx: _Context, seg_start: int) -> list[ActorMention]:
 
 def _pronoun_subject(ctx: _Context, hit: Hit, seg_start: int) -> list[ActorMention]:
     """"Russische troepen vielen aan. Zij namen ... in": a pronoun subject stands for the
-    actor of the sentence before, when that sentence names exactly one. The pronoun may
-    also follow the trigger's first word, where the verb comes first ("Maandag namen ze de
-    stad in")."""
+    actor of the sentence before, when that sentence names exactly one (a named actor or a
+    generic noun such as "de rebellen"). The pronoun may also follow the trigger's first
+    word, where the verb comes first ("Maandag namen ze de stad in")."""
     pronoun, text = ctx.rules.markers.pronoun_subject, ctx.article.text
     first = _FIRST_WORD.match(text, hit.start)
     if not (pronoun.search(text, seg_start, hit.start)
@@ -591,9 +610,8 @@ def _pronoun_subject(ctx: _Context, hit: Hit, seg_start: int) -> list[ActorMenti
         return []
     s, e = ctx.spans[index - 1]
     before = _merged_actors([a for a in ctx.actors if s <= a.start and a.end <= e])
-    named = {a.actor.id for a in before if a.actor is not None}
-    if len(before) != 1 or len(named) != 1:
-        return []
+    if len(before) != 1 or (before[0].actor is None and not before[0].generic):
+        return []  # a generic noun ("de rebellen") is resolved as if it stood here
     if _AND_BEFORE.search(ctx.article.text[max(s, before[0].start - 6):before[0].start]):
         return []  # "Russian and Ukrainian troops clashed": two sides, no antecedent
     return before
