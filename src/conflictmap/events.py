@@ -370,7 +370,14 @@ def _excluded(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> bool
     elif hit.end <= mention.start:  # the trigger's own words are no marker ("swept into")
         before = text[max(hit.end, mention.start - 60):mention.start]
     if markers.near.search(before):
-        return not (hit.trigger.change is Change.CONTESTED and hit.end <= mention.start)
+        # Fighting near a place is fighting for it: "fierce fighting near X", and "Bij X
+        # braken gevechten uit" where the phrase opens the clause ("The hill outside X
+        # changed hands" is about the hill).
+        head = text[seg_start:mention.start]
+        near = markers.proximity.search(head)
+        opens = near is not None and not head[:near.start()].strip(" \"'“‘„«(")
+        return not (hit.trigger.change is Change.CONTESTED
+                    and (hit.end <= mention.start or opens))
     if markers.locative.search(before):
         return not (hit.trigger.locative_ok or hit.trigger.change is Change.CONTESTED
                     or _site_in_town(ctx, hit, mention))
@@ -430,6 +437,8 @@ def _partial(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> str:
         return "capture"
     if markers.partial_contested.search(before):
         return "contested"
+    if hit.trigger.change is Change.CONTESTED and markers.proximity.search(before):
+        return "contested"  # fighting near the place: geo_precision 2
     window = text[max(seg_start, min(hit.start, mention.start) - 30):max(hit.end, mention.end) + 5]
     if markers.partial_adverb_capture.search(window):
         return "capture"

@@ -30,7 +30,7 @@ MARKER_KEYS = (
     "partial_adverb_contested", "near", "locative", "source", "agent", "loser", "speaker_after",
     "anaphora_town", "anaphora_region", "title_after", "clause_break", "passive_aux", "active_aux",
     "actor_suffix", "feature_after", "again", "relative", "attributive", "verb_after",
-    "site_object", "state_change", "still", "pronoun_subject", "unsettled",
+    "site_object", "state_change", "still", "pronoun_subject", "unsettled", "proximity",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -105,6 +105,7 @@ class Markers:
     still: re.Pattern[str]
     pronoun_subject: re.Pattern[str]
     unsettled: re.Pattern[str]
+    proximity: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
