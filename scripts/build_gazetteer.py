@@ -441,7 +441,7 @@ def build_directions(countries: list[Rec], towns: list[Rec]) -> list[Rec]:
             out.append(
                 Rec(
                     id=f"direction:{c.country}-{direction}",
-                    name=f"{en_forms[0]} {c.name}".capitalize(),
+                    name=f"{en_forms[0].capitalize()} {c.name}",
                     kind=KIND_REGION,
                     lat=_trimmed_mid([t.lat for t in band]),
                     lon=_trimmed_mid([t.lon for t in band]),

@@ -119,6 +119,18 @@ def test_gazetteer_every_record_is_valid(gaz: Gazetteer) -> None:
     gaz._cache.clear()
 
 
+def test_gazetteer_direction_regions_keep_the_country_name_as_written(gaz: Gazetteer) -> None:
+    """"Noord-Syrië" is shown as "Northern Syria", not "Northern syria"."""
+    assert gaz.lookup("Noord-Syrië")[0].name == "Northern Syria"
+    assert gaz.lookup("eastern Ukraine")[0].name == "Eastern Ukraine"
+    directions = [gaz.place(i) for i in range(len(gaz))
+                  if gaz.place(i).id.startswith("direction:")]
+    assert len(directions) > 500
+    assert not [p.name for p in directions
+                if not all(w[0].isupper() for w in p.name.split()[:2])][:5]
+    gaz._cache.clear()
+
+
 def test_gazetteer_ids_are_unique(gaz: Gazetteer) -> None:
     ids = [gaz.place(i).id for i in range(len(gaz))]
     assert len(ids) == len(set(ids))
