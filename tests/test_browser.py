@@ -322,6 +322,34 @@ def test_browser_dutch_page(browser: object, tmp_path: Path) -> None:
     opened.page.close()
 
 
+def test_browser_dutch_page_writes_place_names_in_dutch(browser: object, tmp_path: Path) -> None:
+    """A Dutch page shows "Bachmoet" and "provincie Idlib" (data/places.nl.tsv) in its
+    popups, tooltips and labels, quotes the article as written ("took Bakhmut"), and finds
+    a town by either name."""
+    opened = open_map(browser, render_html(two_wars(), lang="nl", offline=True), tmp_path)
+    page = opened.page
+    shown = page.evaluate("() => window.conflictmap.D.pname")
+    assert {"Bachmoet", "Koepjansk", "provincie Idlib", "Aleppo"} <= set(shown)
+    x, y = screen_point(opened, BAKHMUT, zoom=9)
+    page.mouse.click(x, y)
+    text = popup_text(opened)
+    assert text.startswith("Bachmoet") and "Russian forces took Bakhmut." in text
+    labels = page.evaluate("() => window.conflictmap.labels.map(l => l.name)")
+    assert "Bachmoet" in labels and "Bakhmut" not in labels
+    x, y = screen_point(opened, IDLIB, zoom=9)
+    page.mouse.click(x + 8, y + 8)
+    page.wait_for_function("() => document.querySelector('.leaflet-popup-content')"
+                           ".innerText.includes('provincie Idlib')")
+    for query in ("Kupiansk", "koepj"):
+        page.fill(".cm-search", query)
+        page.press(".cm-search", "Enter")
+        page.wait_for_function("() => document.querySelector('.leaflet-popup-content')"
+                               ".innerText.includes('Ukraine retook Kupiansk.')")
+        assert popup_text(opened).startswith("Koepjansk")
+    assert opened.errors == []
+    opened.page.close()
+
+
 def test_browser_title_keeps_its_dates_on_one_line(browser: object, tmp_path: Path) -> None:
     """Whatever the window's width, the title wraps between words, never inside a date
     (Chromium would break "2016-01-01" after "2016-")."""

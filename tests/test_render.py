@@ -6,6 +6,7 @@ import json
 import re
 from datetime import date, timedelta
 from itertools import accumulate
+from pathlib import Path
 
 import pytest
 
@@ -304,6 +305,77 @@ def test_render_offline_basemap_labels_in_the_pages_language(lang: str, syria: s
     names = _basemap_names(render_html(sample_events(), lang=lang, offline=True))
     assert syria in names and lebanon in names
     assert len(names) == len(set(names)) > 150
+
+
+def _place_name_files() -> list[str]:
+    from importlib import resources
+
+    return sorted(e.name.split(".")[1] for e in
+                  resources.files("conflictmap").joinpath("data").iterdir()
+                  if e.name.startswith("places.") and e.name.endswith(".tsv"))
+
+
+@pytest.mark.parametrize("lang", _place_name_files())
+def test_place_names_file_names_real_places(lang: str) -> None:
+    """Every whole name of places.<lang>.tsv is a place the gazetteer shows by that name,
+    and the gazetteer reads the translated name as that place (a typo on either side
+    fails)."""
+    from conflictmap.gazetteer import default_gazetteer
+    from conflictmap.render import place_names
+
+    gazetteer = default_gazetteer()
+    names = place_names(lang)
+    assert names is not None and names.whole and names.patterns
+    for english, local in names.whole.items():
+        assert english in {p.name for p in gazetteer.lookup(english)}, english
+        assert english in {p.name for p in gazetteer.lookup(local)}, local
+
+
+@pytest.mark.parametrize(("name", "area", "shown"), [
+    ("Kherson", False, "Cherson"), ("Aleppo", False, "Aleppo"),
+    ("Kharkiv Oblast", True, "regio Charkiv"), ("Daraa Governorate", True, "provincie Daraa"),
+    ("Shan State", True, "deelstaat Shan"), ("Northern Syria", True, "Noord-Syrië"),
+    ("North Kivu", True, "Noord-Kivu"), ("South Lebanon", True, "Zuid-Libanon"),
+    ("South Africa", True, "Zuid-Afrika"), ("West Bank", True, "Westelijke Jordaanoever"),
+    ("Eastern Democratic Republic of the Congo", True, "Oost-Congo"),
+    ("North Las Vegas", False, "North Las Vegas"),  # patterns are for regions only
+])
+def test_place_names_dutch(name: str, area: bool, shown: str) -> None:
+    from conflictmap.render import place_names
+
+    names = place_names("nl")
+    assert names is not None and names.show(name, area) == shown
+
+
+def test_render_page_carries_names_in_the_pages_language() -> None:
+    """places.d holds [index, name] where the page's language writes a place otherwise;
+    places.n keeps the gazetteer's names (the quotes hold them); English pages have none."""
+    dutch = page_data(render_html(sample_events(), lang="nl", offline=True))["places"]
+    shown = {dutch["n"][i]: name for i, name in dutch["d"]}
+    assert shown["Idlib Governorate"] == "provincie Idlib"
+    assert "Aleppo" not in shown and "Idlib Governorate" in dutch["n"]
+    english = page_data(render_html(sample_events(), lang="en", offline=True))["places"]
+    assert "d" not in english
+
+
+def test_place_names_file_errors_name_the_line(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from conflictmap import render
+
+    data = tmp_path / "conflictmap" / "data"
+    data.mkdir(parents=True)
+    (data / "places.xx.tsv").write_text("# c\nKherson Cherson\n", "utf-8")
+    monkeypatch.setattr(render.resources, "files", lambda _package: tmp_path / "conflictmap")
+    render.place_names.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"places\.xx\.tsv:2: expected 'English name"):
+            render.place_names("xx")
+        (data / "places.xx.tsv").write_text("{} Oblast\tregio\n", "utf-8")
+        render.place_names.cache_clear()
+        with pytest.raises(ValueError, match=r"places\.xx\.tsv:1: expected one \{\}"):
+            render.place_names("xx")
+    finally:
+        render.place_names.cache_clear()
 
 
 def test_render_skips_places_without_coordinates(caplog: pytest.LogCaptureFixture) -> None:

@@ -365,6 +365,7 @@ class _Blob:
     actors: _Table = field(default_factory=_Table)
     sides: _Table = field(default_factory=_Table)
     articles: _Table = field(default_factory=_Table)
+    names: PlaceNames | None = None
 
     def place(self, p: int) -> int:
         return self.places.add(self.c.place_id[p], p)
@@ -384,12 +385,20 @@ class _Blob:
 
     def encode_places(self) -> dict:
         items, c = self.places.items, self.c
-        return {
+        out = {
             "n": [c.place_name[p] for p in items],
             "y": _delta([round(c.place_lat[p] * 1e4) for p in items]),
             "x": _delta([round(c.place_lon[p] * 1e4) for p in items]),
             "r": [i for i, p in enumerate(items) if c.place_kind[p] in _AREA_KINDS],
         }
+        if self.names is not None:
+            # "d": [index, name as the page's language writes it] where that differs ("n"
+            # stays the gazetteer's name: the quotes hold it, and search finds both).
+            shown = (self.names.show(c.place_name[p], c.place_kind[p] in _AREA_KINDS)
+                     for p in items)
+            out["d"] = [[i, d] for i, (n, d) in enumerate(zip(out["n"], shown, strict=True))
+                        if d != n]
+        return out
 
     def encode_articles(self) -> dict:
         """Article columns; URLs split at their last '/' with the prefixes in a table."""
@@ -662,7 +671,7 @@ def _build_data(c: EventColumns, spans: Sequence[_Span], title: str, lang: str,
             event + 1 or 0]
     sides   id, label, color; actors n names, s side index
     """
-    blob = _Blob(c, side_labels)
+    blob = _Blob(c, side_labels, names=place_names(lang))
     first = _day(date_from) if date_from else None
     last = _day(date_to) if date_to else None
     shown = _order_events(blob, _drawable(c, first, last))
@@ -752,6 +761,59 @@ def country_names(lang: str) -> dict[str, str]:
                              f"name in {lang}', found {line[:60]!r}")
         names[english.strip()] = local.strip()
     return names
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceNames:
+    """How a page in one language writes place names (``data/places.<lang>.tsv``)."""
+
+    whole: Mapping[str, str]
+    patterns: tuple[tuple[str, str, str], ...]  # (English prefix, English suffix, form)
+    countries: Mapping[str, str]
+
+    def show(self, name: str, area: bool) -> str:
+        """``name`` as the page writes it; patterns apply to regions and countries only."""
+        found = self.whole.get(name) or (self.countries.get(name) if area else None)
+        if found:
+            return found
+        if area:
+            for prefix, suffix, form in self.patterns:
+                if (len(name) > len(prefix) + len(suffix) and name.startswith(prefix)
+                        and name.endswith(suffix)):
+                    part = name[len(prefix):len(name) - len(suffix)]
+                    return form.replace("{}", self.whole.get(part)
+                                        or self.countries.get(part, part))
+        return name
+
+
+@cache
+def place_names(lang: str) -> PlaceNames | None:
+    """The page's place names in ``lang`` (None when no ``data/places.<lang>.tsv``)."""
+    if not _LANG_TAG.fullmatch(lang):
+        return None
+    entry = resources.files("conflictmap").joinpath("data", f"places.{lang}.tsv")
+    if not entry.is_file():
+        return None
+    whole: dict[str, str] = {}
+    patterns: list[tuple[str, str, str]] = []
+    for number, line in enumerate(entry.read_text("utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        english, sep, local = line.partition("\t")
+        english, local = english.strip(), local.strip()
+        where = f"places.{lang}.tsv:{number}"
+        if not sep or not english or not local:
+            raise ValueError(f"{where}: expected 'English name<TAB>name in {lang}', "
+                             f"found {line[:60]!r}")
+        if english.count("{}") != local.count("{}") or english.count("{}") > 1:
+            raise ValueError(f"{where}: expected one {{}} on both sides of a pattern or "
+                             f"none, found {line[:60]!r}")
+        if "{}" in english:
+            prefix, _, suffix = english.partition("{}")
+            patterns.append((prefix, suffix, local))
+        else:
+            whole[english] = local
+    return PlaceNames(whole, tuple(patterns), country_names(lang))
 
 
 @cache

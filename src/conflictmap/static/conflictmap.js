@@ -27,7 +27,10 @@
 
   function decodePlaces(D, pl) {
     var np = pl.n.length, lat = cumsum(pl.y), lon = cumsum(pl.x);
-    D.np = np; D.pname = pl.n;
+    // pname: the names the page shows (pl.d: those the page's language writes otherwise);
+    // pquote: the gazetteer's names, which the quotes hold
+    D.np = np; D.pquote = pl.n; D.pname = pl.n.slice();
+    (pl.d || []).forEach(function (e) { D.pname[e[0]] = e[1]; });
     D.plat = new Float64Array(np); D.plon = new Float64Array(np);
     D.px = new Float64Array(np); D.py = new Float64Array(np);
     D.pregion = new Uint8Array(np);

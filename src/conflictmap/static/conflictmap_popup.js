@@ -71,7 +71,7 @@
   P.quoteText = function (s, i) {
     var D = this.D, actors = D.raw.actors.n, q = D.raw.q[D.srcQuote[s]];
     if (q.charAt(0) === "\x00") return q.slice(1); // stored literally
-    q = q.split("\x01").join(D.pname[D.ep[i]]);
+    q = q.split("\x01").join(D.pquote[D.ep[i]]);
     if (D.ea[i]) q = q.split("\x02").join(actors[D.ea[i] - 1]);
     if (D.el[i]) q = q.split("\x03").join(actors[D.el[i] - 1]);
     return q;

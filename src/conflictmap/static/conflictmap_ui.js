@@ -281,11 +281,17 @@
   /* ---------- search, tooltip, popup ---------- */
 
   P.search = function (text) {
-    var q = G.fold(text || ""), names = this.D.pname, best = -1, i;
+    // The shown name or the gazetteer's ("Cherson" or "Kherson"): exact, then a prefix,
+    // then anywhere in the name.
+    var q = G.fold(text || ""), D = this.D, best = -1, i, k;
     if (!q) return true;
-    for (i = 0; i < names.length && best < 0; i++) if (G.fold(names[i]) === q) best = i;
-    for (i = 0; i < names.length && best < 0; i++) if (G.fold(names[i]).indexOf(q) === 0) best = i;
-    for (i = 0; i < names.length && best < 0; i++) if (G.fold(names[i]).indexOf(q) >= 0) best = i;
+    var tests = [function (n) { return n === q; }, function (n) { return n.indexOf(q) === 0; },
+                 function (n) { return n.indexOf(q) >= 0; }];
+    for (k = 0; k < tests.length && best < 0; k++) {
+      for (i = 0; i < D.np && best < 0; i++) {
+        if (tests[k](G.fold(D.pname[i])) || tests[k](G.fold(D.pquote[i]))) best = i;
+      }
+    }
     if (best < 0) return false;
     this.map.setView(this.latLng(best), Math.max(this.map.getZoom(), 9), { animate: false });
     this.openPopup(best);
