@@ -642,6 +642,12 @@ def _assign_roles(ctx: _Context, hit: Hit, roles: dict[str, Actor | None],
     picks: list[tuple[str, ActorMention]] = []
     if trigger.after and first_after is not None and (immediate or trigger.prefer_after):
         picks.append((trigger.after, first_after))
+    if (trigger.object_before and not hit.passive and len(before) >= 2
+            and not _SUBJECTS.match(ctx.article.text[before[-2].end:before[-1].start])):
+        # Dutch verb-final order: "dat Oekraïne de Russen uit Robotyne heeft verdreven" (the
+        # subject first, then the object, then the verb).
+        picks.append((trigger.object_before, before[-1]))
+        before = before[:-1]
     if before_role and before:
         picks.append((before_role, _subject(ctx, before)))
     for role, mention in picks:
