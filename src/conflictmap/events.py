@@ -48,7 +48,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from conflictmap.actors import ActorLexicon, ActorMention
-from conflictmap.dates import choose_interval, find_dates, resolve_interval
+from conflictmap.dates import DateMention, choose_interval, find_dates, resolve_interval
 from conflictmap.errors import GeocoderError, RulesError
 from conflictmap.geotargets import Geocoder, country_hint, geocoded_mention, unknown_target
 from conflictmap.model import (
@@ -220,8 +220,11 @@ class Extractor:
         events: list[Event] = []
         seen: set[tuple[str, Change]] = set()
         for seg_start, seg_end, hits in clauses:
-            for hit, mention, partial in _targets(ctx, hits, seg_start, seg_end):
-                event = self._event(ctx, index, hit, mention, partial, (seg_start, seg_end))
+            targets = _targets(ctx, hits, seg_start, seg_end)
+            placed = list({id(h): h for h, _, _ in targets}.values())  # hits with a place
+            for hit, mention, partial in targets:
+                event = self._event(ctx, index, hit, mention, partial, (seg_start, seg_end),
+                                    placed)
                 key = (event.place.id, event.change)
                 if key not in seen:
                     seen.add(key)
@@ -231,7 +234,7 @@ class Extractor:
                 or e.place.id not in changed or e.status is Status.DISPUTED]
 
     def _event(self, ctx: _Context, index: int, hit: Hit, mention: Mention, partial: str,
-               segment: tuple[int, int]) -> Event:
+               segment: tuple[int, int], hits: Sequence[Hit] = ()) -> Event:
         text = ctx.article.text
         s, e = ctx.spans[index]
         change = hit.trigger.change
@@ -244,7 +247,7 @@ class Extractor:
         status = _status(ctx, index, change, segment)
         if status is Status.DISPUTED:
             change = Change.CONTESTED
-        period = _interval(ctx, index, hit, segment)
+        period = _interval(ctx, index, hit, segment, hits)
         place = mention.place
         geo = 3 if place.kind is PlaceKind.REGION else (2 if partial else 1)
         source = Source(article=ctx.article.id, published=ctx.article.published,
@@ -702,13 +705,26 @@ def _claimed(ctx: _Context, s: int, e: int, segment: tuple[int, int]) -> bool:
     return False
 
 
-def _interval(ctx: _Context, index: int, hit: Hit, segment: tuple[int, int]) -> Interval:
-    """The dates of the trigger's clause if it has any, else of its sentence."""
+def _interval(ctx: _Context, index: int, hit: Hit, segment: tuple[int, int],
+              hits: Sequence[Hit] = ()) -> Interval:
+    """The dates of the trigger's clause if it has any, else of its sentence. A date nearer
+    another of ``hits`` (the clause's triggers that have a place) is that one's
+    ("withdrawing from Avdiivka, ... since Bakhmut fell in May": May dates the fall, not
+    the withdrawal)."""
     text = ctx.article.text
     previous = _previous_interval(ctx, index)
     a, b = segment
     lang, period = ctx.rules.lang, ctx.article.period
     mentions = find_dates(text[a:b], period, lang, previous=previous)
+    others = [h for h in hits if h is not hit]
+    if mentions and others:
+        def gap(m: DateMention, h: Hit) -> int:
+            return max(0, m.start + a - h.end, h.start - (m.end + a))
+
+        mine = [m for m in mentions if all(gap(m, hit) <= gap(m, h) for h in others)]
+        if not mine:
+            return choose_interval([], period)
+        mentions = mine
     if mentions:
         return choose_interval(mentions, period, (hit.start - a, hit.end - a))
     s, e = ctx.spans[index]
