@@ -285,16 +285,24 @@ def choose_interval(mentions: list[DateMention], period: Interval,
     the default interval when there is none. ``mentions`` come from :func:`find_dates`.
 
     An expression that starts after the article's own period cannot date what the article
-    reports (a plan, or a typo): it is left out.
+    reports (a plan, or a typo): it is left out; one that ends after it is cut off there.
     """
     mentions = [m for m in mentions if m.interval.start <= period.end]
     if not mentions:
         return default_interval(period)
     if anchor is None:
-        return mentions[0].interval
+        return _until(mentions[0].interval, period)
     a_start, a_end = anchor
 
     def distance(d: DateMention) -> tuple[int, bool]:
         return (max(0, d.start - a_end, a_start - d.end), not d.explicit)
 
-    return min(mentions, key=distance).interval
+    return _until(min(mentions, key=distance).interval, period)
+
+
+def _until(interval: Interval, period: Interval) -> Interval:
+    """``interval`` cut off at the article's date: what it reports happened by then ("begin
+    december" in an article of 10 December is 1-10 December)."""
+    if interval.end <= period.end:
+        return interval
+    return Interval.spanning(interval.start, period.end)
