@@ -571,7 +571,8 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
         elif a.start >= hit.start:
             bare_after.append(a)
     if not bare_before:
-        bare_before = _shared_subject(ctx, seg_start) or _pronoun_subject(ctx, hit, seg_start)
+        bare_before = (_shared_subject(ctx, seg_start) or _pronoun_subject(ctx, hit, seg_start)
+                       or _adjunct_subject(ctx, hit, seg_start))
     _assign_roles(ctx, hit, roles, bare_before, bare_after, country)
     role = "loser" if hit.trigger.change is Change.WITHDRAWAL else "gainer"
     if roles[role] is None:
@@ -607,20 +608,52 @@ def _shared_subject(ctx: _Context, seg_start: int) -> list[ActorMention]:
     return earlier[:1]
 
 
+def _adjunct_subject(ctx: _Context, hit: Hit, seg_start: int) -> list[ActorMention]:
+    """A trigger in a participle phrase ("... after taking Vuhledar", "After losing
+    Avdiivka, Ukrainian forces fell back", "Having captured X, the rebels ...") has the
+    main clause's subject: the first actor of the sentence before the phrase, or, when
+    the phrase opens the sentence, the first one after the comma that ends it (after the
+    trigger where no comma does)."""
+    text = ctx.article.text
+    if not ctx.rules.markers.adjunct.search(text[seg_start:hit.start]):
+        return []
+    index = bisect_right([s for s, _ in ctx.spans], seg_start) - 1
+    if index < 0:
+        return []
+    s, e = ctx.spans[index]
+    if seg_start > s:
+        earlier = [a for a in ctx.actors if s <= a.start and a.end <= seg_start]
+        return _merged_actors(earlier)[:1]
+    comma = text.find(",", hit.end, e)
+    after = comma if comma >= 0 else hit.end  # "Na de verovering van Goma rukte M23 op"
+    return _merged_actors([a for a in ctx.actors if after < a.start and a.end <= e])[:1]
+
+
 def _pronoun_subject(ctx: _Context, hit: Hit, seg_start: int) -> list[ActorMention]:
     """"Russische troepen vielen aan. Zij namen ... in": a pronoun subject stands for the
     actor of the sentence before, when that sentence names exactly one (a named actor or a
-    generic noun such as "de rebellen"). The pronoun may also follow the trigger's first
-    word, where the verb comes first ("Maandag namen ze de stad in")."""
+    generic noun such as "de rebellen"), or, in a clause after the main one, for the main
+    clause's actor ("Russische troepen rukken op, nadat ze Voehledar hebben ingenomen").
+    The pronoun may also follow the trigger's first word, where the verb comes first
+    ("Maandag namen ze de stad in")."""
     pronoun, text = ctx.rules.markers.pronoun_subject, ctx.article.text
     first = _FIRST_WORD.match(text, hit.start)
     if not (pronoun.search(text, seg_start, hit.start)
             or (first is not None and pronoun.match(text, first.end()))):
         return []
     index = bisect_right([s for s, _ in ctx.spans], seg_start) - 1
-    if index < 1:
+    if index < 0:
         return []
-    s, e = ctx.spans[index - 1]
+    # A clause after the main one ("..., nadat ze Voehledar hebben ingenomen") refers to
+    # the main clause's actor; a clause that opens its sentence, to the sentence before.
+    sentence_start = ctx.spans[index][0]
+    if seg_start > sentence_start and any(sentence_start <= a.start and a.end <= seg_start
+                                          for a in ctx.actors):
+        s, e = sentence_start, seg_start
+    elif index >= 1:
+        s, e = ctx.spans[index - 1]
+    else:
+        return []
     before = _merged_actors([a for a in ctx.actors if s <= a.start and a.end <= e])
     if len(before) != 1 or (before[0].actor is None and not before[0].generic):
         return []  # a generic noun ("de rebellen") is resolved as if it stood here

@@ -126,11 +126,13 @@ def surviving_hits(rules: LanguageRules, text: str, seg_start: int, seg_end: int
 def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end: int,
              seg_start: int, seg_end: int) -> bool:
     markers = rules.markers
-    # A purpose clause after the trigger ("... om burgers te beschermen", "to protect
-    # civilians", "so as not to be encircled") is about something else: cut it off.
-    purpose = markers.purpose.search(text, end, min(seg_end, end + 60))
-    if purpose is not None:
-        seg_end = purpose.start()
+    # A purpose clause or a relative clause after the trigger ("... om burgers te
+    # beschermen", "to protect civilians", "..., wat Oekraïne niet bevestigde") is about
+    # something else: its words neither veto nor negate the trigger.
+    for marker in (markers.purpose, markers.relative):
+        after = marker.search(text, end, min(seg_end, end + 60))
+        if after is not None:
+            seg_end = after.start()
     near = text[max(seg_start, start - 60):min(seg_end, end + 60)]
     if trigger.veto is not None and trigger.veto.search(near):
         return True
