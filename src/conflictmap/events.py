@@ -729,7 +729,8 @@ def _claimed(ctx: _Context, s: int, e: int, segment: tuple[int, int]) -> bool:
     reinforcements") is about something else."""
     text, markers = ctx.article.text, ctx.rules.markers
     seg_start, seg_end = segment
-    start = text.rfind(";", s, seg_start) + 1 or s
+    semicolon = text.rfind(";", s, seg_start)
+    start = s if semicolon < 0 else semicolon + 1
     if markers.claim.search(text, start, seg_end):
         return True
     for a, b in segments(ctx.rules, text, seg_end, e):
@@ -751,10 +752,8 @@ def _interval(ctx: _Context, index: int, hit: Hit, segment: tuple[int, int],
     mentions = find_dates(text[a:b], period, lang, previous=previous)
     others = [h for h in hits if h is not hit]
     if mentions and others:
-        def gap(m: DateMention, h: Hit) -> int:
-            return max(0, m.start + a - h.end, h.start - (m.end + a))
-
-        mine = [m for m in mentions if all(gap(m, hit) <= gap(m, h) for h in others)]
+        mine = [m for m in mentions
+                if all(_gap(m, a, hit) <= _gap(m, a, h) for h in others)]
         if not mine:
             return choose_interval([], period)
         mentions = mine
@@ -765,6 +764,11 @@ def _interval(ctx: _Context, index: int, hit: Hit, segment: tuple[int, int],
         return choose_interval(mentions, period, (hit.start - s, hit.end - s))
     return resolve_interval(text[s:e], period, lang, anchor=(hit.start - s, hit.end - s),
                             previous=previous)
+
+
+def _gap(mention: DateMention, offset: int, hit: Hit) -> int:
+    """Characters between a date (offsets from ``offset``) and a trigger hit."""
+    return max(0, mention.start + offset - hit.end, hit.start - (mention.end + offset))
 
 
 def _previous_interval(ctx: _Context, index: int) -> Interval | None:
