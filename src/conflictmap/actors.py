@@ -166,6 +166,11 @@ class ActorLexicon:
         entry = self._entries.get(actor_id)
         return entry.actor if entry else None
 
+    def home_country(self, actor: Actor) -> str:
+        """The country whose forces a state actor is ("" for others and unknown ids)."""
+        entry = self._entries.get(actor.id)
+        return entry.country if entry and actor.kind == "state" else ""
+
     def languages(self) -> list[str]:
         return sorted(language_files(self._rules_dir))
 

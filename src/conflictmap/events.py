@@ -244,6 +244,12 @@ class Extractor:
         if partial == "contested" and change in (Change.CAPTURE, Change.RECAPTURE):
             change = Change.CONTESTED
         gainer, loser = _actors(ctx, hit, mention, segment)
+        if (change is Change.CAPTURE and gainer is not None
+                and ctx.lexicon.home_country(gainer) == mention.place.country != ""):
+            # A state's forces taking a town of their own country take it back ("Government
+            # regains territory"): "Het Malinese leger nam Kidal in", "Ukrainian troops
+            # entered Kherson".
+            change = Change.RECAPTURE
         status = _status(ctx, index, change, segment)
         if status is Status.DISPUTED:
             change = Change.CONTESTED
