@@ -250,7 +250,7 @@ class Extractor:
             # regains territory"): "Het Malinese leger nam Kidal in", "Ukrainian troops
             # entered Kherson".
             change = Change.RECAPTURE
-        status = _status(ctx, index, change, segment)
+        status = _status(ctx, index, change, segment, loser, mention.place.country)
         if status is Status.DISPUTED:
             change = Change.CONTESTED
         period = _interval(ctx, index, hit, segment, hits)
@@ -706,8 +706,12 @@ def _subject(ctx: _Context, before: list[ActorMention]) -> ActorMention:
     return before[k]
 
 
-def _status(ctx: _Context, index: int, change: Change,
-            segment: tuple[int, int]) -> Status:
+def _status(ctx: _Context, index: int, change: Change, segment: tuple[int, int],
+            loser: Actor | None = None, country: str = "") -> Status:
+    """Disputed when denied; for a withdrawal, reported unless the other side says it
+    ("Hamas has lost control of Gaza City, the Israeli military said" is Israel's claim;
+    "het leger zei zich te hebben teruggetrokken" is an admission); otherwise claimed when
+    a claim marker governs the clause and nothing confirms it."""
     text = ctx.article.text
     markers = ctx.rules.markers
     s, e = ctx.spans[index]
@@ -719,9 +723,36 @@ def _status(ctx: _Context, index: int, change: Change,
         following = text[ns:ne]
         if markers.denial.search(following) and not ctx.rules.any_trigger.search(following):
             return Status.DISPUTED
-    if change is Change.WITHDRAWAL or markers.confirm.search(sentence):
+    if markers.confirm.search(sentence) or not _claimed(ctx, s, e, segment):
         return Status.REPORTED
-    return Status.CLAIMED if _claimed(ctx, s, e, segment) else Status.REPORTED
+    if change is Change.WITHDRAWAL and not _other_side_says(ctx, s, e, loser, country):
+        return Status.REPORTED
+    return Status.CLAIMED
+
+
+_SPEAKER_GAP = 40  # characters between a speech verb and the actor that speaks
+
+
+def _other_side_says(ctx: _Context, s: int, e: int, loser: Actor | None,
+                     country: str) -> bool:
+    """True when the speaker of a claim in text[s:e] (the actor nearest a speech verb:
+    "the Israeli military said", "zegt het leger", "volgens Kyiv") is not the losing side."""
+    if loser is None:
+        return False
+    mentions = _merged_actors([a for a in ctx.actors if s <= a.start and a.end <= e])
+    for claim in ctx.rules.markers.claim.finditer(ctx.article.text, s, e):
+        # The subject before the verb speaks ("the Israeli military said its troops ..."),
+        # else the one right after it ("..., zegt het Israëlische leger", "volgens Kyiv").
+        before = [m for m in mentions if -1 <= claim.start() - m.end <= _SPEAKER_GAP]
+        after = [m for m in mentions if -1 <= m.start - claim.end() <= _SPEAKER_GAP]
+        if not (before or after):
+            continue
+        mention = before[-1] if before else after[0]
+        named = [a.actor for a in ctx.actors if a.actor is not None and a.end <= mention.start]
+        speaker = _resolve(ctx, mention, country, named)
+        if speaker is not None and speaker.side != loser.side:
+            return True
+    return False
 
 
 _ATTRIBUTION_WORDS = 6  # a later clause this short is an attribution ("– the ministry said")
