@@ -111,6 +111,29 @@ def test_actors_side_labels(lexicon: ActorLexicon, lang: str, label: str) -> Non
     assert set(labels) == {a.side for a in lexicon.actors.values()}
 
 
+def test_actors_page_labels_name_actors_in_the_pages_language(lexicon: ActorLexicon) -> None:
+    """A Dutch page calls the Syrian army "Syrische regeringstroepen"; an English page
+    keeps actors.toml's names (no "@" labels), and both keep every side label."""
+    dutch = lexicon.page_labels("nl")
+    assert dutch["@syria_gov"] == "Syrische regeringstroepen"
+    assert dutch["syria_gov"] == "Syrische regering"
+    assert {k[1:] for k in dutch if k.startswith("@")} <= set(lexicon.actors)
+    english = lexicon.page_labels("en")
+    assert not [k for k in english if k.startswith("@")]
+    assert set(english) == set(lexicon.side_labels("en"))
+
+
+def test_actors_unknown_id_in_actor_names_is_an_error(tmp_path: Path) -> None:
+    for path in RULES_DIR.glob("*.toml"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    nl = tmp_path / "nl.toml"
+    nl.write_text(nl.read_text(encoding="utf-8").replace("[actor_names]\n",
+                                                         "[actor_names]\nnobody = \"X\"\n"),
+                  encoding="utf-8")
+    with pytest.raises(RulesError, match=r"\[actor_names\] names unknown actor 'nobody'"):
+        ActorLexicon.load(tmp_path).page_labels("nl")
+
+
 def test_actors_kinds_are_state_or_non_state(lexicon: ActorLexicon) -> None:
     assert {a.kind for a in lexicon.actors.values()} == {"state", "non_state"}
 

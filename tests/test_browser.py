@@ -324,9 +324,15 @@ def test_browser_dutch_page(browser: object, tmp_path: Path) -> None:
 
 def test_browser_dutch_page_writes_place_names_in_dutch(browser: object, tmp_path: Path) -> None:
     """A Dutch page shows "Bachmoet" and "provincie Idlib" (data/places.nl.tsv) in its
-    popups, tooltips and labels, quotes the article as written ("took Bakhmut"), and finds
-    a town by either name."""
-    opened = open_map(browser, render_html(two_wars(), lang="nl", offline=True), tmp_path)
+    popups, tooltips and labels, and the actors' Dutch names ("@" labels), quotes the
+    article as written ("took Bakhmut"), and finds a town by either name."""
+    labels = {"@ru_army": "Russische strijdkrachten"}
+    events = [e if e.place != BAKHMUT else make_event(
+        Change.CAPTURE, BAKHMUT, D0 + timedelta(days=4), actor=RU, loser=UA,
+        quotes=("Russian forces took Bakhmut.", f"The {RU.name} took Bakhmut."))
+        for e in two_wars()]
+    opened = open_map(browser, render_html(events, lang="nl", offline=True,
+                                           side_labels=labels), tmp_path)
     page = opened.page
     shown = page.evaluate("() => window.conflictmap.D.pname")
     assert {"Bachmoet", "Koepjansk", "provincie Idlib", "Aleppo"} <= set(shown)
@@ -334,6 +340,8 @@ def test_browser_dutch_page_writes_place_names_in_dutch(browser: object, tmp_pat
     page.mouse.click(x, y)
     text = popup_text(opened)
     assert text.startswith("Bachmoet") and "Russian forces took Bakhmut." in text
+    assert "Gewonnen door: Russische strijdkrachten" in text
+    assert f"The {RU.name} took Bakhmut." in text  # the quote as written
     labels = page.evaluate("() => window.conflictmap.labels.map(l => l.name)")
     assert "Bachmoet" in labels and "Bakhmut" not in labels
     x, y = screen_point(opened, IDLIB, zoom=9)

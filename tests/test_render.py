@@ -358,6 +358,17 @@ def test_render_page_carries_names_in_the_pages_language() -> None:
     assert "d" not in english
 
 
+def test_render_actor_names_follow_the_labels() -> None:
+    """An "@" + actor id label names that actor on the page (actors.page_labels) in
+    actors.d; actors.n keeps the names the quotes hold."""
+    labels = {"@hts": "HTS-rebellen"}
+    actors = page_data(render_html(sample_events(), lang="nl", offline=True,
+                                   side_labels=labels))["actors"]
+    assert [actors["n"][i] for i, name in actors["d"] if name == "HTS-rebellen"] == [HTS.name]
+    actors = page_data(render_html(sample_events(), lang="nl", offline=True))["actors"]
+    assert HTS.name in actors["n"] and "d" not in actors
+
+
 def test_place_names_file_errors_name_the_line(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from conflictmap import render

@@ -20,7 +20,7 @@ LANGS = sorted(language_files())
 def _keys(data: dict, prefix: str = "") -> set[str]:
     keys = set()
     for key, value in data.items():
-        if key in ("trigger", "actors", "sides", "demonyms", "define"):
+        if key in ("trigger", "actors", "actor_names", "sides", "demonyms", "define"):
             keys.add(prefix + key)
         elif isinstance(value, dict):
             keys |= _keys(value, f"{prefix}{key}.")

@@ -182,6 +182,19 @@ class ActorLexicon:
         sides = {e.actor.side for e in self._entries.values()}
         return {side: labels.get(side, side) for side in sorted(sides)}
 
+    def page_labels(self, lang: str) -> dict[str, str]:
+        """What a map page in ``lang`` calls sides and actors: :meth:`side_labels`, plus
+        "@" + actor id -> the actor's name in ``lang`` where ``[actor_names]`` gives one
+        ("@syria_gov" -> "Syrische regeringstroepen"; other actors keep their name)."""
+        rules = load_language(lang, self._rules_dir)
+        for actor_id, _name in rules.actor_names:
+            if actor_id not in self._entries:
+                raise RulesError(f"[actor_names] names unknown actor {actor_id!r}; "
+                                 f"expected one of the ids in actors.toml", rules.path)
+        labels = self.side_labels(lang)
+        labels.update({f"@{actor_id}": name for actor_id, name in rules.actor_names})
+        return labels
+
     def demonym_actor(self, words: str, lang: str) -> Actor | None:
         """The forces of the country whose demonym is one of ``words`` ("in Russische
         handen", "under Ukrainian control", "de Russische terugtocht"), else None."""
@@ -288,3 +301,8 @@ def find_actors(text: str, lang: str) -> list[ActorMention]:
 def side_labels(lang: str) -> dict[str, str]:
     """Side id -> label in ``lang`` with the packaged lexicon."""
     return default_lexicon().side_labels(lang)
+
+
+def page_labels(lang: str) -> dict[str, str]:
+    """Side and actor labels of a map page in ``lang`` with the packaged lexicon."""
+    return default_lexicon().page_labels(lang)

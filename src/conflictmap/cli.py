@@ -286,9 +286,9 @@ def _render_indexed(payload: dict, args: argparse.Namespace) -> tuple[str, int] 
         frame = indexed_frame(payload, args.offline)
         labels = indexed_labels(payload, lang)
         if labels is None:
-            from conflictmap.actors import side_labels
+            from conflictmap.actors import page_labels
 
-            labels = side_labels(lang)
+            labels = page_labels(lang)
         window = window_from(columns_span(columns), args.date_from, args.date_to)
         html = render_columns(columns, window=window, title=map_title(window, lang),
                               lang=lang, offline=args.offline, side_labels=labels,

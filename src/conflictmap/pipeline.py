@@ -471,7 +471,7 @@ def render_map(events: Sequence[Event], *, window: Interval | None, lang: str,
     Control as of a date is taken from every event up to the end of the window, so a
     town taken before the window still shows its holder.
     """
-    from conflictmap.actors import side_labels
+    from conflictmap.actors import page_labels
     from conflictmap.render import render_html
 
     shown = in_range(events, window)
@@ -479,7 +479,7 @@ def render_map(events: Sequence[Event], *, window: Interval | None, lang: str,
     return render_html(
         shown, timeline=control_timeline(history), title=map_title(window, lang), lang=lang,
         offline=offline, date_from=window.start if window else None,
-        date_to=window.end if window else None, side_labels=side_labels(lang),
+        date_to=window.end if window else None, side_labels=page_labels(lang),
     )
 
 

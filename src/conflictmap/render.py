@@ -377,11 +377,20 @@ class _Blob:
         return self.actors.add(self.c.actor_id[a - 1], a - 1) + 1
 
     def encode_actors(self) -> dict:
-        names, sides = [], []
-        for a in self.actors.items:
+        """n names (as the quotes hold them), s side indices, d [index, name] where the
+        page's language names the actor otherwise ("@" + actor id in the labels, from
+        actors.page_labels)."""
+        names, sides, shown = [], [], []
+        for i, a in enumerate(self.actors.items):
             names.append(self.c.actor_name[a])
             sides.append(self.sides.add(self.c.actor_side[a]))
-        return {"n": names, "s": sides}
+            label = self.side_labels.get(f"@{self.c.actor_id[a]}")
+            if label and label != names[-1]:
+                shown.append([i, label])
+        out: dict = {"n": names, "s": sides}
+        if shown:
+            out["d"] = shown
+        return out
 
     def encode_places(self) -> dict:
         items, c = self.places.items, self.c
@@ -1046,7 +1055,8 @@ def render_html(
 
     Events whose interval lies outside [date_from, date_to] are not drawn; control spans
     that start before date_from still set the state at the start of the range. The title
-    states the range shown. ``side_labels`` maps Actor.side ids to display names.
+    states the range shown. ``side_labels`` maps Actor.side ids to display names, and
+    "@" + Actor.id to an actor's name in the page's language (actors.page_labels).
     """
     events = list(events)
     with gctools.paused():
@@ -1088,7 +1098,7 @@ def render_columns(
 # ---- what the store's render index keeps (store.write_render_index) ----
 
 def labels_key() -> str:
-    """What actors.side_labels reads: the actor and language rules and the code that reads
+    """What actors.page_labels reads: the actor and language rules and the code that reads
     them. Labels stored under another key are not used."""
     package = resources.files("conflictmap")
     digest = hashlib.sha1()
@@ -1104,7 +1114,7 @@ def labels_key() -> str:
 def index_payload(events: Sequence[Event]) -> dict[str, Any]:
     """Everything a re-render needs of ``events`` besides the options: the columns, the
     page frames (online and offline) and the side labels of every language."""
-    from conflictmap.actors import side_labels
+    from conflictmap.actors import page_labels
     from conflictmap.articles import supported_languages
 
     return {
@@ -1112,7 +1122,7 @@ def index_payload(events: Sequence[Event]) -> dict[str, Any]:
         "frames": {"key": frame_key(), "online": list(page_frame(False)),
                    "offline": list(page_frame(True))},
         "labels": {"key": labels_key(),
-                   "langs": {lang: side_labels(lang) for lang in supported_languages()}},
+                   "langs": {lang: page_labels(lang) for lang in supported_languages()}},
     }
 
 

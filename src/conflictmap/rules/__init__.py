@@ -141,6 +141,7 @@ class LanguageRules:
     markers: Markers
     dates: DateWords
     sides: tuple[tuple[str, str], ...]
+    actor_names: tuple[tuple[str, str], ...]  # actor id -> name on a page in this language
     actor_aliases: tuple[tuple[str, tuple[str, ...]], ...]
     generic: tuple[tuple[str, tuple[str, ...]], ...]
     demonyms: tuple[tuple[str, tuple[str, ...]], ...]
@@ -296,10 +297,11 @@ def _string_lists(source: _Source, data: dict, key: str) -> tuple[tuple[str, tup
     return tuple((name, _strings(source, value, f"{key}.{name}")) for name, value in table.items())
 
 
-def _labels(source: _Source, data: dict) -> tuple[tuple[str, str], ...]:
-    table = _table(source, data, "sides")
+def _labels(source: _Source, data: dict, key: str = "sides",
+            item: str = "side") -> tuple[tuple[str, str], ...]:
+    table = _table(source, data, key)
     if not all(isinstance(v, str) for v in table.values()):
-        raise source.error("expected side = \"label\" strings in [sides]", "[sides]")
+        raise source.error(f"expected {item} = \"label\" strings in [{key}]", f"[{key}]")
     return tuple(table.items())
 
 
@@ -326,6 +328,7 @@ def load_file(path: Path) -> LanguageRules:
         lang=lang, path=str(path), triggers=triggers, any_trigger=any_trigger,
         keywords=keyword_re, markers=markers,
         dates=_dates(source, data, subst), sides=_labels(source, data),
+        actor_names=_labels(source, data, "actor_names", "actor"),
         actor_aliases=_string_lists(source, data, "actors"),
         generic=_string_lists(source, data, "generic"),
         demonyms=_string_lists(source, data, "demonyms"),

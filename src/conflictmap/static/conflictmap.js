@@ -113,6 +113,9 @@
     D.sideLabel = raw.sides.label.concat([raw.ui.no_side]);
     D.sideColor = raw.sides.color.concat([GREY]);
     decodePlaces(D, raw.places);
+    // aname: the actor names the page shows (actors.d: those its language writes otherwise)
+    D.aname = raw.actors.n.slice();
+    (raw.actors.d || []).forEach(function (e) { D.aname[e[0]] = e[1]; });
     decodeEvents(D, raw);
     decodeSpans(D, raw);
     return D;

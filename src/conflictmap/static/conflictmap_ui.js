@@ -349,8 +349,8 @@
 
   P.actorText = function (a) {
     if (!a) return null;
-    var raw = this.D.raw, s = raw.actors.s[a - 1];
-    return raw.actors.n[a - 1] + " (" + raw.sides.label[s] + ")";
+    var D = this.D, s = D.raw.actors.s[a - 1];
+    return D.aname[a - 1] + " (" + D.raw.sides.label[s] + ")";
   };
 
   P.stateText = function (sp) {
