@@ -369,6 +369,22 @@ def _titled(ctx: _Context, end: int) -> bool:
     return False
 
 
+_LAST_TWO_WORDS = re.compile(r"(\S+)\s+(\S+)\s*$")
+
+
+def _without_day(ctx: _Context, before: str) -> str:
+    """``before`` without a trailing "On Sunday" / "op zondag": a day before a place is no
+    locator ("On Sunday the town was retaken" is not "on the town")."""
+    m = _LAST_TWO_WORDS.search(before)
+    if m is None:
+        return before
+    dates = ctx.rules.dates
+    day = m.group(2).strip(",").lower()
+    if day in dates.weekdays or day in dates.months:
+        return before[:m.start()]
+    return before
+
+
 def _excluded(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> bool:
     """A place that is a locator, destination, origin or speaker, not the changed place."""
     markers = ctx.rules.markers
@@ -378,6 +394,7 @@ def _excluded(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> bool
         before = text[max(hit.start, mention.start - 60):mention.start]
     elif hit.end <= mention.start:  # the trigger's own words are no marker ("swept into")
         before = text[max(hit.end, mention.start - 60):mention.start]
+    before = _without_day(ctx, before)
     if markers.near.search(before):
         # Fighting near a place is fighting for it: "fierce fighting near X", and "Bij X
         # braken gevechten uit" where the phrase opens the clause ("The hill outside X
