@@ -62,6 +62,7 @@ class _Compiled:
     year: re.Pattern[str]
     qualifiers: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
     relatives: tuple[tuple[str, re.Pattern[str]], ...]
+    qualifier_before: re.Pattern[str]  # begin/end/mid right before a relative expression
     any_relative: re.Pattern[str]  # one search tells whether any relative word is there
 
 
@@ -69,9 +70,11 @@ def _month_span(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
+_QUALIFIABLE = frozenset(("last_month", "last_year", "this_year"))
 _RELATIVE_KEYS = ("today", "yesterday", "day_before_yesterday", "last_night", "this_week",
-                  "last_week", "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks",
-                  "month_start", "month_end", "last_month", "last_year", "this_year")
+                  "weekend", "last_week", "week_ago", "weeks_ago", "days_ago", "past_days",
+                  "past_weeks", "month_start", "month_end", "last_month", "last_year",
+                  "this_year")
 
 
 @lru_cache(maxsize=16)
@@ -94,10 +97,12 @@ def _compiled(lang: str, rules_dir: Path | None = None) -> _Compiled:
             rf"\b(?P<m2>{month_names})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b"
             rf"(?:,?\s+(?P<y2>{_YEAR}))?", flags),
         month_year=re.compile(rf"(?:{qualifier}\s*)?\b{months}\s+(?P<y>{_YEAR})\b", flags),
-        bare_month=re.compile(rf"(?:{qualifier}|\b(?:in|on)\b)\s*\b{months}\b(?!\s*\d)", flags),
+        bare_month=re.compile(rf"(?:{qualifier}|\b(?:in|on)\b)\s*\b(?P<m>{month_names})\b"
+                              rf"(?!\.?\s*\d)\.?", flags),  # not "Dec. 8"
         year=re.compile(rf"(?:{qualifier}|(?P<qi>{words.get('year_in').pattern}))\s*"
                         rf"(?:van\s+|of\s+)?(?P<y>{_YEAR})\b", flags),
         qualifiers=tuple(re.compile(p, flags) for p in (begin, end, mid)),  # type: ignore[arg-type]
+        qualifier_before=re.compile(rf"{qualifier}\s*$", flags),
         relatives=tuple((key, words.get(key)) for key in _RELATIVE_KEYS),
         any_relative=re.compile("|".join(f"(?:{words.get(k).pattern})" for k in _RELATIVE_KEYS),
                                 flags),
@@ -166,6 +171,11 @@ def _relative(key: str, match: re.Match[str], words: DateWords,
     }
     if key in spans:
         return Interval.spanning(*spans[key])
+    if key == "weekend":  # the last Saturday and Sunday up to the article's date
+        if not single:
+            return Interval.spanning(s, e)
+        saturday = s - timedelta(days=(s.weekday() - 5) % 7)
+        return Interval.spanning(saturday, min(saturday + day, e))
     if key in ("days_ago", "weeks_ago"):
         n = _number(words, match.group(1))
         if n is None:
@@ -232,8 +242,16 @@ def _relatives(compiled: _Compiled, sentence: str, period: Interval,
         for key, pattern in compiled.relatives:
             for m in pattern.finditer(sentence):
                 interval = _relative(key, m, words, period)
-                if interval is not None:
-                    found.append(DateMention(m.start(), m.end(), interval, False))
+                if interval is None:
+                    continue
+                start = m.start()
+                if key in _QUALIFIABLE:  # "late last month", "begin vorig jaar"
+                    q = compiled.qualifier_before.search(sentence, max(0, start - 30), start)
+                    if q is not None:
+                        start = q.start()
+                        interval = Interval.spanning(
+                            *_qualified(q, interval.start, interval.end))
+                found.append(DateMention(start, m.end(), interval, False))
     for m in compiled.weekday.finditer(sentence):
         start, end = _weekday_span(words.weekdays.index(m.group("wd").lower()), period)
         if m.group("since"):

@@ -369,20 +369,22 @@ def _titled(ctx: _Context, end: int) -> bool:
     return False
 
 
-_LAST_TWO_WORDS = re.compile(r"(\S+)\s+(\S+)\s*$")
+_DAY_TAILS: dict[str, re.Pattern[str]] = {}
 
 
 def _without_day(ctx: _Context, before: str) -> str:
-    """``before`` without a trailing "On Sunday" / "op zondag": a day before a place is no
-    locator ("On Sunday the town was retaken" is not "on the town")."""
-    m = _LAST_TWO_WORDS.search(before)
-    if m is None:
-        return before
+    """``before`` without a trailing day ("On Sunday", "op 8 december", "in May"): a day
+    before a place is no locator ("On Sunday the town was retaken" is not "on the town").
+    The short word before the day (a preposition) goes with it."""
     dates = ctx.rules.dates
-    day = m.group(2).strip(",").lower()
-    if day in dates.weekdays or day in dates.months:
-        return before[:m.start()]
-    return before
+    tail = _DAY_TAILS.get(ctx.rules.lang)
+    if tail is None:
+        words = "|".join(re.escape(w) for w in (*dates.weekdays, *dates.months))
+        tail = _DAY_TAILS[ctx.rules.lang] = re.compile(
+            rf"(?:\b[^\W\d_]{{1,4}}\s+)?(?:\d{{1,2}}\s+)?\b(?:{words})\b\.?"
+            rf"(?:\s+\d{{1,4}})?\s*,?\s*$", re.IGNORECASE)
+    m = tail.search(before)
+    return before[:m.start()] if m else before
 
 
 def _excluded(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> bool:

@@ -35,9 +35,9 @@ MARKER_KEYS = (
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
-    "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks", "month_start", "month_end",
-    "last_month", "since", "then", "last_year", "this_year", "weekday_suffix", "year_begin",
-    "year_end", "year_mid", "year_in",
+    "weekend", "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks", "month_start",
+    "month_end", "last_month", "since", "then", "last_year", "this_year", "weekday_suffix",
+    "year_begin", "year_end", "year_mid", "year_in",
 )
 _FLAGS = re.IGNORECASE
 
