@@ -219,8 +219,13 @@ class Extractor:
     def _sentence(self, ctx: _Context, index: int, clauses: list[Clause]) -> list[Event]:
         events: list[Event] = []
         seen: set[tuple[str, Change]] = set()
+        carried: list[Mention] = []  # the places of the sentence's previous placed clause
         for seg_start, seg_end, hits in clauses:
             targets = _targets(ctx, hits, seg_start, seg_end)
+            if not targets and carried:
+                targets = _carried_targets(ctx, hits, seg_start, seg_end, carried)
+            if targets:
+                carried = [m for _, m, _ in targets]
             placed = list({id(h): h for h, _, _ in targets}.values())  # hits with a place
             for hit, mention, partial in targets:
                 event = self._event(ctx, index, hit, mention, partial, (seg_start, seg_end),
@@ -633,6 +638,28 @@ def _shared_subject(ctx: _Context, seg_start: int) -> list[ActorMention]:
     return earlier[:1]
 
 
+def _continues(ctx: _Context, hit: Hit, seg_start: int) -> bool:
+    """True when the trigger's clause goes on from the main clause without a subject of its
+    own: a participle phrase ("before being pushed out", "after taking") or a coordinated
+    verb ("maar werd later verdreven", "but was later driven out")."""
+    lead = ctx.article.text[seg_start:hit.start]
+    markers = ctx.rules.markers
+    return bool(markers.adjunct.search(lead) or markers.continuation.search(lead))
+
+
+def _carried_targets(ctx: _Context, hits: list[Hit], seg_start: int, seg_end: int,
+                     carried: list[Mention]) -> list[tuple[Hit, Mention, str]]:
+    """A clause that goes on from the one before and names no place of its own is about
+    that clause's place: "Al-Shabaab took over Mahas before being pushed out by Somali
+    forces", "heeft Mahas ingenomen, maar werd later door Somalische troepen verdreven"."""
+    for hit in hits:
+        if not _continues(ctx, hit, seg_start) or not _actor_ok(ctx, hit, seg_start, seg_end):
+            continue
+        return [(hit, m, "") for m in carried
+                if not hit.trigger.town_only or m.place.kind is PlaceKind.TOWN]
+    return []
+
+
 def _adjunct_subject(ctx: _Context, hit: Hit, seg_start: int) -> list[ActorMention]:
     """A trigger in a participle phrase ("... after taking Vuhledar", "After losing
     Avdiivka, Ukrainian forces fell back", "Having captured X, the rebels ...") has the
@@ -640,7 +667,7 @@ def _adjunct_subject(ctx: _Context, hit: Hit, seg_start: int) -> list[ActorMenti
     the phrase opens the sentence, the first one after the comma that ends it (after the
     trigger where no comma does)."""
     text = ctx.article.text
-    if not ctx.rules.markers.adjunct.search(text[seg_start:hit.start]):
+    if not _continues(ctx, hit, seg_start):
         return []
     index = bisect_right([s for s, _ in ctx.spans], seg_start) - 1
     if index < 0:
