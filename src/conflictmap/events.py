@@ -494,13 +494,18 @@ def _targets(ctx: _Context, hits: list[Hit], seg_start: int,
             taken.add(p.start)
             out.append((hit, p, _partial(ctx, hit, p, seg_start)))
     clause_hits = [h for h in hits if h.trigger.target != "next"]
+    excluded: Mention | None = None  # the last place a marker excluded
     for p in places:
         if p.start in taken or not clause_hits:
             continue
         hit = min(clause_hits, key=lambda h: _distance(h, p))
         if _distance(hit, p) > _MAX_GAP or _outside_relative(ctx, hit, p, places):
             continue
+        if excluded is not None and _listed(ctx.article.text, excluded, p, places):
+            excluded = p  # "After Aleppo and Hama, Homs fell": Hama is listed with Aleppo
+            continue
         if _excluded(ctx, hit, p, seg_start) and not _antecedent(ctx, hit, p, places):
+            excluded = p
             continue
         if hit.trigger.town_only and p.place.kind is not PlaceKind.TOWN:
             continue
@@ -508,6 +513,26 @@ def _targets(ctx: _Context, hits: list[Hit], seg_start: int,
     if any(h.trigger.target == "nearest" for h in hits):
         out = _nearest(ctx, out)
     return [(h, p, part) for h, p, part in out if _actor_ok(ctx, h, seg_start, seg_end)]
+
+
+_AND = re.compile(r"^\s+(?:and|en|or|of|&)\s+(?:de\s+|het\s+|the\s+)?$", re.IGNORECASE)
+_LIST_COMMA = re.compile(r"^\s*,\s*(?:de\s+|het\s+|the\s+)?$", re.IGNORECASE)
+
+
+def _listed(text: str, first: Mention, place: Mention, places: list[Mention]) -> bool:
+    """True when ``place`` is listed with ``first`` right before it: "Aleppo and Hama", or
+    "Aleppo, Hama and Homs" (a comma inside a list that an "and" closes). A comma before
+    "and" ends an apposition ("Hama, north of Damascus, and Deir ez-Zor")."""
+    if first.end > place.start:
+        return False
+    gap = text[first.end:place.start]
+    if _AND.match(gap):
+        return True
+    if not _LIST_COMMA.match(gap):
+        return False
+    later = [p for p in places if p.start >= place.end]
+    return bool(later) and bool(_AND.match(text[place.end:later[0].start])
+                                or _LIST_COMMA.match(text[place.end:later[0].start]))
 
 
 def _nearest(ctx: _Context, out: list[tuple[Hit, Mention, str]],
