@@ -561,11 +561,32 @@ def _relative_between(ctx: _Context, start: int, end: int) -> re.Match[str] | No
 
 
 def _antecedent(ctx: _Context, hit: Hit, place: Mention, places: list[Mention]) -> bool:
-    """The place a relative clause with the trigger refers to ("Donetsk, die sinds ...")."""
+    """The place a relative clause with the trigger refers to ("Donetsk, die sinds ...").
+    A locator set off by commas between them is no antecedent: in "the town of Bara, in
+    North Kordofan, which the RSF claimed to have captured" the relative is about Bara."""
+    text = ctx.article.text
     rel = _relative_between(ctx, place.end, hit.start)
-    if rel is None or ctx.article.text[place.end:rel.start()].strip():
+    if rel is None:
         return False
-    return not any(place.end <= p.start < hit.start for p in places if p is not place)
+    between = [p for p in places if place.end <= p.start and p.end <= rel.start()]
+    if text[place.end:rel.start()].strip():
+        if len(between) != 1 or text[between[0].end:rel.start()].strip():
+            return False
+        if not _parenthetical(ctx, text[place.end:between[0].start]):
+            return False
+    elif _parenthetical(ctx, text[max(0, place.start - 40):place.start]) and any(
+            place.start - p.end <= 40 for p in places if p.end <= place.start):
+        return False  # the locator itself ("..., in North Kordofan, which ...")
+    return not any(place.end <= p.start < hit.start for p in places
+                   if p is not place and p not in between)
+
+
+def _parenthetical(ctx: _Context, gap: str) -> bool:
+    """True for ", in" / ", near" right before a place: a locator set off by a comma."""
+    markers = ctx.rules.markers
+    comma = gap.rfind(",")
+    tail = gap[comma + 1:] if comma >= 0 else ""
+    return comma >= 0 and bool(markers.locative.search(tail) or markers.near.search(tail))
 
 
 def _outside_relative(ctx: _Context, hit: Hit, place: Mention, places: list[Mention]) -> bool:
