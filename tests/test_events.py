@@ -117,6 +117,23 @@ def test_events_partial_control_is_part_of_town(extractor: Extractor) -> None:
     assert (event.change, event.geo_precision) == (Change.CONTESTED, 2)
 
 
+@pytest.mark.parametrize(("lang", "text", "geo"), [
+    ("en", "M23 rebels have taken over Goma airport.", 2),
+    ("en", "Rebels seized Goma's airport on Monday.", 2),
+    ("en", "Rebels seized the airport in Goma.", 2),
+    ("en", "Fighting raged near Goma.", 2),
+    ("nl", "Bij Goma zijn zware gevechten uitgebroken.", 2),
+    ("en", "Rebels seized Goma on Monday.", 1),
+    ("en", "Fighting raged in Goma.", 1),
+])
+def test_events_sites_and_fighting_nearby_are_part_of_or_near_a_town(
+        extractor: Extractor, lang: str, text: str, geo: int) -> None:
+    """geo_precision 2 ("part of or near a town", EVENTS.md) for a site taken and for
+    fighting near the town; 1 for the town itself."""
+    events = extractor.extract(_article(f"{text}\n\nCongo", lang=lang))
+    assert [e.geo_precision for e in events] == [geo]
+
+
 def test_events_denial_elsewhere_disputes_the_claims(extractor: Extractor) -> None:
     text = ("Volgens Moskou is Pokrovsk gisteren ingenomen. Russische troepen zeggen dat de stad "
             "volledig in handen is. Kyiv ontkent dat.\n\nOekraïne")

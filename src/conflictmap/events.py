@@ -423,7 +423,21 @@ def _excluded(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> bool
         # own object right after it ("de terugtrekking uit Cherson is ...", "the troops
         # that took Bakhmut are ...").
         return True
-    return bool(markers.speaker_after.search(after) or markers.feature_after.search(after))
+    if markers.speaker_after.search(after):
+        return True
+    return bool(markers.feature_after.search(after)) and not _site_after(ctx, hit, mention)
+
+
+_SITE_GAP = 3  # characters between a town and the site named after it ("Goma airport")
+
+
+def _site_after(ctx: _Context, hit: Hit, mention: Mention) -> bool:
+    """"have taken over Goma airport": a site of the town taken (geo_precision 2)."""
+    if hit.trigger.change not in (Change.CAPTURE, Change.RECAPTURE) or mention.start < hit.end:
+        return False
+    site = ctx.rules.markers.site_object.search(ctx.article.text, mention.end,
+                                                mention.end + 30)
+    return site is not None and site.start() - mention.end <= _SITE_GAP  # "Goma's airport"
 
 
 def _site_in_town(ctx: _Context, hit: Hit, mention: Mention) -> bool:
@@ -464,7 +478,8 @@ def _partial(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> str:
     markers = ctx.rules.markers
     text = ctx.article.text
     before = text[max(seg_start, mention.start - 60):mention.start]
-    if markers.locative.search(before) and _site_in_town(ctx, hit, mention):
+    if (markers.locative.search(before) and _site_in_town(ctx, hit, mention)) or _site_after(
+            ctx, hit, mention):
         return "site"
     if markers.partial_capture.search(before):
         return "capture"
