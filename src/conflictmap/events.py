@@ -303,7 +303,10 @@ def _plausible_places(mentions: Sequence[Mention], actors: Sequence[ActorMention
 
     A capital that is also an actor ("Kyiv", "Moskou") is a place after a preposition
     ("uit Kyiv", "from Moscow") and an actor otherwise ("Kyiv ontkent", "volgens Moskou").
+    A place name inside an adjective ("Moscow-backed separatists") is no place at all.
     """
+    compound = rules.markers.compound_after
+    mentions = [m for m in mentions if not compound.match(text, m.end)]
     named = {m.place.country for m in mentions if m.place.kind is PlaceKind.COUNTRY}
     counts = Counter(m.place.country for m in mentions if m.place.kind in _PLACE_KINDS)
     allowed = set(named)

@@ -31,7 +31,7 @@ MARKER_KEYS = (
     "anaphora_town", "anaphora_region", "title_after", "clause_break", "passive_aux", "active_aux",
     "actor_suffix", "feature_after", "again", "relative", "attributive", "verb_after",
     "site_object", "state_change", "still", "pronoun_subject", "unsettled", "proximity",
-    "purpose", "adjunct", "continuation",
+    "purpose", "adjunct", "continuation", "compound_after",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -111,6 +111,7 @@ class Markers:
     purpose: re.Pattern[str]
     adjunct: re.Pattern[str]
     continuation: re.Pattern[str]
+    compound_after: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
