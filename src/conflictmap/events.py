@@ -665,8 +665,16 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
         elif a.start >= hit.start:
             bare_after.append(a)
     if not bare_before:
-        bare_before = (_shared_subject(ctx, seg_start) or _pronoun_subject(ctx, hit, seg_start)
-                       or _adjunct_subject(ctx, hit, seg_start))
+        bare_before = _shared_subject(ctx, seg_start) or _pronoun_subject(ctx, hit, seg_start)
+        if not bare_before:
+            bare_before = _adjunct_subject(ctx, hit, seg_start)
+            if bare_before and hit.trigger.adjunct and not hit.trigger.before:
+                # "Na de verovering van Goma rukte M23 op": the main clause's subject took
+                # it ("after the fall of X" names the side that lost it)
+                actor = _resolve(ctx, bare_before[0], country,
+                                 [a.actor for a in ctx.actors if a.actor is not None
+                                  and a.end <= bare_before[0].start])
+                roles[hit.trigger.adjunct] = roles[hit.trigger.adjunct] or actor
     _assign_roles(ctx, hit, roles, bare_before, bare_after, country)
     role = "loser" if hit.trigger.change is Change.WITHDRAWAL else "gainer"
     if roles[role] is None:

@@ -53,6 +53,7 @@ class Trigger:
     after: str
     passive_before: str
     object_before: str = ""  # the role of a second unmarked actor before the trigger
+    adjunct: str = ""  # the role of the main clause's subject when the trigger opens a phrase
     target: str = "clause"
     source_ok: bool = False
     needs_actor: bool = False
@@ -282,6 +283,7 @@ def _trigger(source: _Source, entry: object, subst: dict[str, str]) -> Trigger:
         before=_role(source, entry, "before", tid), after=_role(source, entry, "after", tid),
         passive_before=_role(source, entry, "passive_before", tid), target=target,
         object_before=_role(source, entry, "object_before", tid),
+        adjunct=_role(source, entry, "adjunct", tid),
         source_ok=bool(entry.get("source_ok", False)),
         needs_actor=bool(entry.get("needs_actor", False)),
         town_only=bool(entry.get("town_only", False)),
