@@ -26,6 +26,11 @@ def _sentences(text: str) -> list[str]:
     ("Het is 3.5 km van Homs. Echt.", ["Het is 3.5 km van Homs.", "Echt."]),
     ("Op 6 dec. 2024 viel Homs.", ["Op 6 dec. 2024 viel Homs."]),
     ("   ", []),
+    ("NOS Nieuws • vandaag, 11:51 • Rebellen nemen Aleppo in",
+     ["NOS Nieuws", "vandaag, 11:51", "Rebellen nemen Aleppo in"]),
+    ("BBC News · 2 hours ago · Rebels enter Homs",
+     ["BBC News", "2 hours ago", "Rebels enter Homs"]),
+    ("Hama•Homs", ["Hama•Homs"]),
 ])
 def test_text_sentence_spans(text: str, expected: list[str]) -> None:
     assert _sentences(text) == expected

@@ -4,7 +4,9 @@ A sentence ends at ``.``, ``!``, ``?`` or ``…`` (plus any closing quotes or br
 when the next word starts a new sentence (a capital, a digit or an opening quote),
 unless the word before the stop is a known abbreviation or a single initial. A line
 break always ends a sentence, so headlines and captions without a final stop stand
-alone. Spans exclude surrounding whitespace.
+alone; so does a bullet between spaces (a page's "NOS Nieuws • vandaag, 11:51 • ..."
+line; a time stamp right before the headline stays with it, since "vandaag" dates it).
+Spans exclude surrounding whitespace.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 # A stop followed by whitespace and a sentence start (or the end), or a line break: the
 # regex does the scanning, Python only checks abbreviations.
 _STOP = re.compile(
-    r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘„«(\[¡¿-]?\s*[A-ZÀ-ÖØ-Þ0-9]|\s*$)|\n"
+    r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘„«(\[¡¿-]?\s*[A-ZÀ-ÖØ-Þ0-9]|\s*$)|\n|[ \t][•·][ \t]"
 )
 
 
@@ -57,8 +59,9 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         if match.start() >= end:
             break
         stop_text = match.group()
-        if stop_text == "\n":
-            stop = match.start()
+        bullet = stop_text.strip() in ("•", "·")
+        if stop_text == "\n" or bullet:
+            stop = match.start()  # a line break or a bullet ("NOS Nieuws • vandaag")
         elif stop_text == "." and _is_abbreviation(text, match.start()):
             continue
         else:
