@@ -298,13 +298,16 @@ def ascii_fold(name: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch not in "ʿʾ‘’")
 
 
-def _town_matches(cc: str, names: set[str], town_keys: dict, skel_keys: dict) -> list[Rec]:
+def _town_matches(cc: str, names: set[str], town_keys: dict,
+                  skel_keys: dict) -> tuple[list[Rec], bool]:
+    """Towns that share a subdivision's name, and whether the names matched exactly (not
+    by transliteration skeleton, which can tie "Shan" to a town "San" near Yangon)."""
     keys = {name_key(n) for n in names}
     found = [t for k in keys for t in town_keys.get((cc, k), [])]
-    if not found:
-        guesses = {skeleton(name_key(n)) for n in names | _capital_guesses(names)}
-        found = [t for k in guesses for t in skel_keys.get((cc, k), [])]
-    return found
+    if found:
+        return found, True
+    guesses = {skeleton(name_key(n)) for n in names | _capital_guesses(names)}
+    return [t for k in guesses for t in skel_keys.get((cc, k), [])], False
 
 
 def _weighted_centre(members: list[Rec]) -> tuple[float, float, int]:
@@ -371,7 +374,9 @@ def build_regions(
             continue
         dutch = dutch_names(nl2.gettext(sub.name))
         names = _region_name_forms(sub, dutch)
-        matches = _town_matches(sub.country_code, names, town_keys, skel_keys)
+        matches, exact = _town_matches(sub.country_code, names, town_keys, skel_keys)
+        if not exact and sub.code in centroids:
+            matches = []  # a curated centroid beats a guessed capital
         suffix = sub.code.partition("-")[2]
         direct = by_admin.get((sub.country_code, suffix)) if suffix.isalpha() else None
         if direct and matches and not any(t.admin1 == suffix for t in matches):

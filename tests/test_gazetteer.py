@@ -131,6 +131,18 @@ def test_gazetteer_direction_regions_keep_the_country_name_as_written(gaz: Gazet
     gaz._cache.clear()
 
 
+def test_gazetteer_curated_centroid_beats_a_guessed_capital(gaz: Gazetteer) -> None:
+    """Shan State lies in eastern Myanmar, not at a town "San" near Yangon (a capital guessed
+    by transliteration skeleton); "San" is no name of the state; the states' English names
+    resolve."""
+    (shan,) = [p for p in gaz.lookup("Shan State") if p.country == "MM"]
+    assert shan.name == "Shan State" and abs(shan.lat - 21.5) < 1 and abs(shan.lon - 97.9) < 1
+    assert shan.id not in {p.id for p in gaz.lookup("San")}
+    for name, code in (("Rakhine State", "MM-16"), ("Kachin State", "MM-11"),
+                       ("Karen State", "MM-13")):
+        assert gaz.lookup(name)[0].id == f"iso3166-2:{code}", name
+
+
 def test_gazetteer_ids_are_unique(gaz: Gazetteer) -> None:
     ids = [gaz.place(i).id for i in range(len(gaz))]
     assert len(ids) == len(set(ids))

@@ -246,8 +246,9 @@ class Extractor:
         if change is Change.CAPTURE and ctx.rules.markers.again.search(
                 text[max(segment[0], hit.start - 30):min(segment[1], hit.end + 10)]):
             change = Change.RECAPTURE  # "weer in handen van", "back under the control of"
-        if partial == "contested" and change in (Change.CAPTURE, Change.RECAPTURE):
-            change = Change.CONTESTED
+        if partial == "contested" and change in (Change.CAPTURE, Change.RECAPTURE,
+                                                 Change.WITHDRAWAL):
+            change = Change.CONTESTED  # "delen van Homs ingenomen", "lost parts of Shan State"
         gainer, loser = _actors(ctx, hit, mention, segment)
         if (change is Change.CAPTURE and gainer is not None
                 and ctx.lexicon.home_country(gainer) == mention.place.country != ""):
