@@ -292,22 +292,27 @@ def load_centroids(path: Path) -> dict[str, tuple[float, float, str]]:
     return out
 
 
+def load_overrides(path: Path) -> set[str]:
+    """The codes whose curated row wins even where towns share the subdivision's name (a
+    fifth column "override")."""
+    return {line.split("\t")[0] for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+            and line.split("\t")[4:5] == ["override"]}
+
+
 def ascii_fold(name: str) -> str:
     """'Ḩamāh' -> 'Hamah': drop accents and marks, keep letters, spaces and hyphens."""
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch not in "ʿʾ‘’")
 
 
-def _town_matches(cc: str, names: set[str], town_keys: dict,
-                  skel_keys: dict) -> tuple[list[Rec], bool]:
-    """Towns that share a subdivision's name, and whether the names matched exactly (not
-    by transliteration skeleton, which can tie "Shan" to a town "San" near Yangon)."""
+def _town_matches(cc: str, names: set[str], town_keys: dict, skel_keys: dict) -> list[Rec]:
     keys = {name_key(n) for n in names}
     found = [t for k in keys for t in town_keys.get((cc, k), [])]
-    if found:
-        return found, True
-    guesses = {skeleton(name_key(n)) for n in names | _capital_guesses(names)}
-    return [t for k in guesses for t in skel_keys.get((cc, k), [])], False
+    if not found:
+        guesses = {skeleton(name_key(n)) for n in names | _capital_guesses(names)}
+        found = [t for k in guesses for t in skel_keys.get((cc, k), [])]
+    return found
 
 
 def _weighted_centre(members: list[Rec]) -> tuple[float, float, int]:
@@ -354,7 +359,8 @@ def _coded_region(sub: object, names: set[str], members: list[Rec]) -> Rec:
 
 
 def build_regions(
-    towns: list[Rec], centroids: dict[str, tuple[float, float, str]]
+    towns: list[Rec], centroids: dict[str, tuple[float, float, str]],
+    overrides: frozenset[str] = frozenset(),
 ) -> tuple[list[Rec], dict[tuple[str, str], str]]:
     """First-level ISO 3166-2 subdivisions, tied to GeoNames admin1 codes through their towns."""
     _, nl2 = _translators()
@@ -374,9 +380,13 @@ def build_regions(
             continue
         dutch = dutch_names(nl2.gettext(sub.name))
         names = _region_name_forms(sub, dutch)
-        matches, exact = _town_matches(sub.country_code, names, town_keys, skel_keys)
-        if not exact and sub.code in centroids:
-            matches = []  # a curated centroid beats a guessed capital
+        if sub.code in overrides:
+            # The curated row beats the towns: a capital guessed by skeleton ("Shan" is not
+            # the town San near Yangon) or tied to another subdivision (every West Bank
+            # town has one GeoNames admin1; "Stavropol" is also Tolyatti's old name).
+            out.append(_curated_region(sub, names, centroids[sub.code]))
+            continue
+        matches = _town_matches(sub.country_code, names, town_keys, skel_keys)
         suffix = sub.code.partition("-")[2]
         direct = by_admin.get((sub.country_code, suffix)) if suffix.isalpha() else None
         if direct and matches and not any(t.admin1 == suffix for t in matches):
@@ -567,7 +577,8 @@ def main(argv: list[str] | None = None) -> int:
     towns = load_towns(args.min_population, load_display_names(here / "display_names.tsv"))
     centroids = load_centroids(args.centroids)
     countries = build_countries(towns, centroids)
-    regions, names_by_admin = build_regions(towns, centroids)
+    regions, names_by_admin = build_regions(towns, centroids,
+                                            frozenset(load_overrides(args.centroids)))
     directions = build_directions(countries, towns)
     for t in towns:
         t.admin1 = names_by_admin.get((t.country, t.admin1), "")

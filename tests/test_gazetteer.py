@@ -143,6 +143,24 @@ def test_gazetteer_curated_centroid_beats_a_guessed_capital(gaz: Gazetteer) -> N
         assert gaz.lookup(name)[0].id == f"iso3166-2:{code}", name
 
 
+@pytest.mark.parametrize(("region", "lat", "lon"), [
+    ("iso3166-2:PS-JEN", 32.46, 35.30),  # Jenin
+    ("iso3166-2:PS-NBS", 32.22, 35.26),  # Nablus
+    ("iso3166-2:PS-TKM", 32.31, 35.03),  # Tulkarm
+    ("iso3166-2:PS-HBN", 31.53, 35.09),  # Hebron
+    ("iso3166-2:PS-BTH", 31.70, 35.20),  # Bethlehem
+    ("iso3166-2:RU-STA", 45.0, 43.3),  # Stavropol Krai, North Caucasus
+    ("iso3166-2:MM-17", 21.5, 97.9),  # Shan State
+])
+def test_gazetteer_override_regions_lie_where_they_are(gaz: Gazetteer, region: str,
+                                                       lat: float, lon: float) -> None:
+    """Every West Bank town shares one GeoNames admin1, so its governorates all sat near
+    Ramallah; "Stavropol" is also Tolyatti's old name, and Stavropol Krai sat on the Volga
+    (region_centroids.tsv "override")."""
+    place = gaz.get(region)
+    assert math.dist((place.lat, place.lon), (lat, lon)) < 0.2, place
+
+
 def test_gazetteer_ids_are_unique(gaz: Gazetteer) -> None:
     ids = [gaz.place(i).id for i in range(len(gaz))]
     assert len(ids) == len(set(ids))
