@@ -133,24 +133,38 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
         after = marker.search(text, end, min(seg_end, end + 60))
         if after is not None:
             seg_end = after.start()
-    near = text[max(seg_start, start - 60):min(seg_end, end + 60)]
-    if trigger.veto is not None and trigger.veto.search(near):
+    def around(left: int, right: int) -> tuple[int, int]:
+        return _whole_words(text, max(seg_start, start - left), min(seg_end, end + right),
+                            seg_start, seg_end)
+
+    a, b = around(60, 60)
+    if trigger.veto is not None and trigger.veto.search(text[a:b]):
         return True
-    if trigger.static_veto and _static(markers, text[max(seg_start, start - 40):
-                                                 min(seg_end, end + 15)]):
+    a, b = around(40, 15)
+    if trigger.static_veto and _static(markers, text[a:b]):
         return True
-    if trigger.territory_veto and markers.territory.search(
-            text[max(seg_start, start - 30):min(seg_end, end + 30)]):
+    a, b = around(30, 30)
+    if trigger.territory_veto and markers.territory.search(text[a:b]):
         return True
-    if _negated(markers, trigger, text, max(seg_start, start - 40), min(seg_end, end + 25),
-                seg_end):
+    if _negated(markers, trigger, text, *around(40, 25), seg_end):
         return True
     before = text[seg_start:start]
     if markers.hypothetical.search(before) or markers.infinitive.search(before):
         return True
     if _participle(text[start:end]) and markers.attributive.search(before[-30:]):
         return True  # "het heroverde Cherson", "the newly captured town": no report
-    return bool(markers.future.search(text[max(seg_start, start - 50):start]))
+    a, _ = around(50, 0)
+    return bool(markers.future.search(text[a:start]))
+
+
+def _whole_words(text: str, a: int, b: int, low: int, high: int) -> tuple[int, int]:
+    """(a, b) widened to whole words within [low, high]: a window that cuts "northern" to
+    "nor" or "cannot" to "not" reads a negation that is not there."""
+    while a > low and text[a - 1].isalnum():
+        a -= 1
+    while b < high and text[b].isalnum():
+        b += 1
+    return a, b
 
 
 def _negated(markers: Markers, trigger: Trigger, text: str, a: int, b: int,
