@@ -134,6 +134,21 @@ def test_events_sites_and_fighting_nearby_are_part_of_or_near_a_town(
     assert [e.geo_precision for e in events] == [geo]
 
 
+def test_events_windows_do_not_read_cut_words(extractor: Extractor) -> None:
+    """A check window that starts inside "crisis" reads no "is" (a passive that took the
+    subject's role away), and one that ends inside "northern" no "nor"."""
+    tail = " Russian troops and Wagner units under a new commander finally captured Bakhmut."
+    start = len("Amid the crisis,") - len("is,")
+    text = "Amid the crisis," + " " * (80 - (len("Amid the crisis,") - start)
+                                      - tail.index("captured")) + tail
+    assert text[text.index("captured") - 80:].startswith("is,")
+    (event,) = extractor.extract(_article(f"{text}\n\nUkraine", lang="en"))
+    assert event.actor is not None and event.actor.id == "russia"
+    (event,) = extractor.extract(_article(
+        "Jihadists seized the town of Djibo in northern Burkina Faso.", lang="en"))
+    assert event.place.name == "Djibo"
+
+
 def test_events_denial_elsewhere_disputes_the_claims(extractor: Extractor) -> None:
     text = ("Volgens Moskou is Pokrovsk gisteren ingenomen. Russische troepen zeggen dat de stad "
             "volledig in handen is. Kyiv ontkent dat.\n\nOekraïne")

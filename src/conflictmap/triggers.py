@@ -196,7 +196,8 @@ def _participle(matched: str) -> bool:
 
 
 def _passive(rules: LanguageRules, text: str, seg_start: int, start: int) -> bool:
-    before = text[max(seg_start, start - 80):start]
+    a, _ = _whole_words(text, max(seg_start, start - 80), start, seg_start, start)
+    before = text[a:start]  # whole words: "crisis" cut to "is" is no auxiliary
     aux = list(rules.markers.passive_aux.finditer(before))
     if not aux:
         return False
