@@ -83,3 +83,13 @@ def test_text_overlong_sentences_are_cut_at_whitespace(text):
     assert all(text[start:end] == text[start:end].strip() for start, end in spans)
     covered = sum(end - start for start, end in spans)
     assert covered >= len(text.strip()) - len(spans)  # only the cut spaces are left out
+
+
+def test_text_whole_words_widens_a_window_to_word_boundaries() -> None:
+    from conflictmap.text import whole_words
+
+    text = "seized Djibo in northern Burkina Faso"
+    a, b = whole_words(text, 2, text.index("northern") + 3, 0, len(text))
+    assert text[a:b] == "seized Djibo in northern"
+    assert whole_words(text, 2, 20, 1, 18) == (1, 18)  # never past the bounds
+

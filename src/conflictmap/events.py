@@ -64,7 +64,7 @@ from conflictmap.model import (
     Status,
 )
 from conflictmap.rules import LanguageRules, language_files, load_language, rules_digest
-from conflictmap.text import sentence_spans, sentence_spans_by_line
+from conflictmap.text import sentence_spans, sentence_spans_by_line, whole_words
 from conflictmap.triggers import Clause, Hit, hot_in_lines, hot_sentences, segments
 
 log = logging.getLogger(__name__)
@@ -654,7 +654,8 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
     for a in in_seg:
         named = [n.actor for n in ctx.actors if n.actor is not None and n.end <= a.start]
         actor = _resolve(ctx, a, country, named)
-        prefix = text[max(seg_start, a.start - 30):a.start]
+        prefix = text[whole_words(text, max(seg_start, a.start - 30), a.start, seg_start,
+                                  a.start)[0]:a.start]
         if markers.agent.search(prefix):
             # "opgegeven door X", "abandoned by X": the agent of a withdrawal is the loser.
             role = "loser" if hit.trigger.change is Change.WITHDRAWAL else "gainer"

@@ -115,3 +115,13 @@ def sentence_spans_by_line(text: str,
     if block <= size:
         spans.extend(sentence_spans(text, block, size))
     return spans
+
+
+def whole_words(text: str, a: int, b: int, low: int, high: int) -> tuple[int, int]:
+    """(a, b) widened to whole words within [low, high]: a check window that cuts
+    "northern" to "nor" or "crisis" to "is" reads words that are not there."""
+    while a > low and text[a - 1].isalnum():
+        a -= 1
+    while b < high and text[b].isalnum():
+        b += 1
+    return a, b

@@ -19,7 +19,7 @@ from itertools import pairwise
 
 from conflictmap.model import Change
 from conflictmap.rules import LanguageRules, Markers, Trigger
-from conflictmap.text import line_bounds, sentence_spans
+from conflictmap.text import line_bounds, sentence_spans, whole_words
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
         if after is not None:
             seg_end = after.start()
     def around(left: int, right: int) -> tuple[int, int]:
-        return _whole_words(text, max(seg_start, start - left), min(seg_end, end + right),
+        return whole_words(text, max(seg_start, start - left), min(seg_end, end + right),
                             seg_start, seg_end)
 
     a, b = around(60, 60)
@@ -155,16 +155,6 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
         return True  # "het heroverde Cherson", "the newly captured town": no report
     a, _ = around(50, 0)
     return bool(markers.future.search(text[a:start]))
-
-
-def _whole_words(text: str, a: int, b: int, low: int, high: int) -> tuple[int, int]:
-    """(a, b) widened to whole words within [low, high]: a window that cuts "northern" to
-    "nor" or "cannot" to "not" reads a negation that is not there."""
-    while a > low and text[a - 1].isalnum():
-        a -= 1
-    while b < high and text[b].isalnum():
-        b += 1
-    return a, b
 
 
 def _negated(markers: Markers, trigger: Trigger, text: str, a: int, b: int,
@@ -196,7 +186,7 @@ def _participle(matched: str) -> bool:
 
 
 def _passive(rules: LanguageRules, text: str, seg_start: int, start: int) -> bool:
-    a, _ = _whole_words(text, max(seg_start, start - 80), start, seg_start, start)
+    a, _ = whole_words(text, max(seg_start, start - 80), start, seg_start, start)
     before = text[a:start]  # whole words: "crisis" cut to "is" is no auxiliary
     aux = list(rules.markers.passive_aux.finditer(before))
     if not aux:
