@@ -378,7 +378,7 @@ def _titled(ctx: _Context, end: int) -> bool:
     return False
 
 
-_DAY_TAILS: dict[str, re.Pattern[str]] = {}
+_DAY_TAILS: dict[str, re.Pattern[str]] = {}  # rules file path -> its trailing-day pattern
 
 
 def _without_day(ctx: _Context, before: str) -> str:
@@ -386,10 +386,10 @@ def _without_day(ctx: _Context, before: str) -> str:
     before a place is no locator ("On Sunday the town was retaken" is not "on the town").
     The short word before the day (a preposition) goes with it."""
     dates = ctx.rules.dates
-    tail = _DAY_TAILS.get(ctx.rules.lang)
+    tail = _DAY_TAILS.get(ctx.rules.path)
     if tail is None:
         words = "|".join(re.escape(w) for w in (*dates.weekdays, *dates.months))
-        tail = _DAY_TAILS[ctx.rules.lang] = re.compile(
+        tail = _DAY_TAILS[ctx.rules.path] = re.compile(
             rf"(?:\b[^\W\d_]{{1,4}}\s+)?(?:\d{{1,2}}\s+)?\b(?:{words})\b\.?"
             rf"(?:\s+\d{{1,4}})?\s*,?\s*$", re.IGNORECASE)
     m = tail.search(before)
