@@ -137,15 +137,18 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
         return whole_words(text, max(seg_start, start - left), min(seg_end, end + right),
                             seg_start, seg_end)
 
-    a, b = around(60, 60)
-    if trigger.veto is not None and trigger.veto.search(text[a:b]):
-        return True
-    a, b = around(40, 15)
-    if trigger.static_veto and _static(markers, text[a:b]):
-        return True
-    a, b = around(30, 30)
-    if trigger.territory_veto and markers.territory.search(text[a:b]):
-        return True
+    if trigger.veto is not None:
+        a, b = around(60, 60)
+        if trigger.veto.search(text, a, b):
+            return True
+    if trigger.static_veto:
+        a, b = around(40, 15)
+        if _static(markers, text[a:b]):
+            return True
+    if trigger.territory_veto:
+        a, b = around(30, 30)
+        if markers.territory.search(text, a, b):
+            return True
     if _negated(markers, trigger, text, *around(40, 25), seg_end):
         return True
     before = text[seg_start:start]
