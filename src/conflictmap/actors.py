@@ -298,11 +298,6 @@ def find_actors(text: str, lang: str) -> list[ActorMention]:
     return default_lexicon().find(text, lang)
 
 
-def side_labels(lang: str) -> dict[str, str]:
-    """Side id -> label in ``lang`` with the packaged lexicon."""
-    return default_lexicon().side_labels(lang)
-
-
 def page_labels(lang: str) -> dict[str, str]:
     """Side and actor labels of a map page in ``lang`` with the packaged lexicon."""
     return default_lexicon().page_labels(lang)

@@ -652,8 +652,7 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
     bare_before: list[ActorMention] = []
     bare_after: list[ActorMention] = []
     for a in in_seg:
-        named = [n.actor for n in ctx.actors if n.actor is not None and n.end <= a.start]
-        actor = _resolve(ctx, a, country, named)
+        actor = _resolve(ctx, a, country)
         prefix = text[whole_words(text, max(seg_start, a.start - 30), a.start, seg_start,
                                   a.start)[0]:a.start]
         if markers.agent.search(prefix):
@@ -673,9 +672,7 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
             if bare_before and hit.trigger.adjunct and not hit.trigger.before:
                 # "Na de verovering van Goma rukte M23 op": the main clause's subject took
                 # it ("after the fall of X" names the side that lost it)
-                actor = _resolve(ctx, bare_before[0], country,
-                                 [a.actor for a in ctx.actors if a.actor is not None
-                                  and a.end <= bare_before[0].start])
+                actor = _resolve(ctx, bare_before[0], country)
                 roles[hit.trigger.adjunct] = roles[hit.trigger.adjunct] or actor
     _assign_roles(ctx, hit, roles, bare_before, bare_after, country)
     role = "loser" if hit.trigger.change is Change.WITHDRAWAL else "gainer"
@@ -788,8 +785,10 @@ def _pronoun_subject(ctx: _Context, hit: Hit, seg_start: int) -> list[ActorMenti
     return before
 
 
-def _resolve(ctx: _Context, mention: ActorMention, country: str,
-             named: list[Actor]) -> Actor | None:
+def _resolve(ctx: _Context, mention: ActorMention, country: str) -> Actor | None:
+    """The actor a mention stands for, given the place's country and the actors the
+    article named before it."""
+    named = [n.actor for n in ctx.actors if n.actor is not None and n.end <= mention.start]
     return ctx.lexicon.resolve(mention, country, named)
 
 
@@ -814,8 +813,7 @@ def _assign_roles(ctx: _Context, hit: Hit, roles: dict[str, Actor | None],
         picks.append((before_role, _subject(ctx, before)))
     for role, mention in picks:
         if roles[role] is None:
-            named = [n.actor for n in ctx.actors if n.actor is not None and n.end <= mention.start]
-            roles[role] = _resolve(ctx, mention, country, named)
+            roles[role] = _resolve(ctx, mention, country)
 
 
 def _subject(ctx: _Context, before: list[ActorMention]) -> ActorMention:
@@ -868,8 +866,7 @@ def _other_side_says(ctx: _Context, s: int, e: int, loser: Actor | None,
         if not (before or after):
             continue
         mention = before[-1] if before else after[0]
-        named = [a.actor for a in ctx.actors if a.actor is not None and a.end <= mention.start]
-        speaker = _resolve(ctx, mention, country, named)
+        speaker = _resolve(ctx, mention, country)
         if speaker is not None and speaker.side != loser.side:
             return True
     return False

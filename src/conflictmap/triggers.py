@@ -133,6 +133,7 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
         after = marker.search(text, end, min(seg_end, end + 60))
         if after is not None:
             seg_end = after.start()
+
     def around(left: int, right: int) -> tuple[int, int]:
         return whole_words(text, max(seg_start, start - left), min(seg_end, end + right),
                             seg_start, seg_end)
