@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from conflictmap import native
 from conflictmap.errors import RulesError
 from conflictmap.model import Actor
 from conflictmap.rules import (
@@ -24,8 +26,8 @@ from conflictmap.rules import (
     load_language,
     parse_toml,
     read_toml_text,
-    trie_pattern,
 )
+from conflictmap.rules.literals import trie_pattern
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,7 @@ class _ActorEntry:
 class _LanguageIndex:
     pattern: re.Pattern[str]  # lower-case: searched in lower-cased text (much faster)
     folded: re.Pattern[str]  # the same, ignoring case, for texts whose length lower() changes
+    starts: Any  # compiled trie of every alias, demonym and noun (native.trie), or None
     aliases: dict[str, tuple[str, str]]  # lower-cased alias -> (actor id, alias as written)
     generic: dict[str, str]  # lower-cased noun -> class
     demonyms: dict[str, str]  # lower-cased demonym -> country
@@ -86,8 +89,25 @@ def _build_index(rules: LanguageRules, known: set[str]) -> _LanguageIndex:
     suffix = rules.markers.actor_suffix.pattern
     body = (rf"(?<![\w-])(?:(?P<named>{trie_pattern(aliases)})(?:{suffix.lower()})?|"
             rf"(?:(?P<dem>{trie_pattern(demonyms)})\s+)?(?P<gen>{trie_pattern(generic)}))(?![\w-])")
-    return _LanguageIndex(re.compile(body), re.compile(body, re.IGNORECASE), aliases, generic,
-                          demonyms, dict(rules.sides))
+    starts = native.trie([*aliases, *demonyms, *generic], spaces=True)
+    return _LanguageIndex(re.compile(body), re.compile(body, re.IGNORECASE), starts, aliases,
+                          generic, demonyms, dict(rules.sides))
+
+
+def _matches_at(pattern: re.Pattern[str], text: str,
+                positions: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, trying only ``positions`` (ascending): every place a
+    match can start (an actor index's pattern opens with a word of its trie after no word
+    character or hyphen: ``Trie.at``). The first match at or after the last one's end is
+    the one finditer finds, since it tries the positions in between in vain."""
+    end = 0
+    for position in positions:
+        if position < end:
+            continue
+        match = pattern.match(text, position)
+        if match is not None:
+            yield match
+            end = max(match.end(), position + 1)
 
 
 def _line_of(raw: str, needle: str) -> int | None:
@@ -210,7 +230,8 @@ class ActorLexicon:
         index = self._index(lang)
         lowered = text.lower()
         if len(lowered) == len(text):
-            matches = index.pattern.finditer(lowered)
+            matches = (_matches_at(index.pattern, lowered, index.starts.at(lowered))
+                       if index.starts is not None else index.pattern.finditer(lowered))
         else:
             matches = index.folded.finditer(text)
         mentions = []

@@ -145,7 +145,7 @@ class Extractor:
             return []
         text = article.text
         lowered = text.lower()
-        hot_words = [m.start() for m in rules.keywords.finditer(lowered)]
+        hot_words = rules.hot_words.starts(lowered)
         if not hot_words:
             return []
         if len(lowered) == len(text):

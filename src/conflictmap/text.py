@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 import re
 
+from conflictmap.native import speedups
+
 log = logging.getLogger(__name__)
 
 # Abbreviations common in Dutch and English news that end with a period.
@@ -52,6 +54,14 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     a sentence, the spans of a block are exactly the whole text's spans inside it.
     """
     end = len(text) if end is None else end
+    if speedups is not None and start >= 0 and end >= 0:
+        return speedups.sentence_spans(  # type: ignore[no-any-return]
+            text, start, end, _ABBREVIATIONS, MAX_SENTENCE_CHARS)
+    return sentence_spans_py(text, start, end)
+
+
+def sentence_spans_py(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """:func:`sentence_spans` in Python: the specification of the compiled scan."""
     spans: list[tuple[int, int]] = []
     # No endpos: a stop's look-ahead may read past the line ("end. -\nNext") as it does
     # when the whole text is split.

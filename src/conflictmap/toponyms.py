@@ -32,6 +32,7 @@ from conflictmap.names import (
     possessive_base,
     word_parts,
 )
+from conflictmap.native import speedups
 
 log = logging.getLogger(__name__)
 
@@ -123,18 +124,13 @@ class _Toks:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        pairs = _GAP_WORD.findall(text)
-        ends = list(accumulate(map(len, chain.from_iterable(pairs))))
-        self.starts = ends[0::2]
-        self.ends = ends[1::2]
-        self.words = words = list(map(_second, pairs))
-        self.caps = caps = [w[0].isupper() or ("-" in w and _is_cap(w)) for w in words]
-        boundary = _BOUNDARY.search
-        self.initials = [g != " " and boundary(g) is not None for g, _ in pairs]
-        if self.initials:
-            self.initials[0] = True
-        self.n = len(words)
-        self.cap_idx = list(compress(range(self.n), caps))
+        if speedups is not None:
+            self.starts, self.ends, self.words, self.caps, self.initials = speedups.tokenize(
+                text, CONNECTORS)
+        else:
+            self.starts, self.ends, self.words, self.caps, self.initials = word_lists(text)
+        self.n = len(self.words)
+        self.cap_idx = list(compress(range(self.n), self.caps))
 
     def __len__(self) -> int:
         return self.n
@@ -145,6 +141,20 @@ class _Toks:
             self.starts[i + 1] - self.ends[i] <= 1
             and self.text[self.ends[i] : self.starts[i + 1]] in _GLUE
         )
+
+
+def word_lists(text: str) -> tuple[list[int], list[int], list[str], list[bool], list[bool]]:
+    """The words of ``text`` (``_GAP_WORD``) as (starts, ends, words, capitalised, after a
+    boundary): the specification of the compiled ``tokenize``."""
+    pairs = _GAP_WORD.findall(text)
+    ends = list(accumulate(map(len, chain.from_iterable(pairs))))
+    words = list(map(_second, pairs))
+    caps = [w[0].isupper() or ("-" in w and _is_cap(w)) for w in words]
+    boundary = _BOUNDARY.search
+    initials = [g != " " and boundary(g) is not None for g, _ in pairs]
+    if initials:
+        initials[0] = True
+    return ends[0::2], ends[1::2], words, caps, initials
 
 
 @dataclass(slots=True)

@@ -17,7 +17,14 @@ from pathlib import Path
 
 from conflictmap.errors import RulesError
 from conflictmap.model import Change
-from conflictmap.rules.literals import Literals, Scanner, required, trie_pattern, union
+from conflictmap.rules.literals import (
+    Guarded,
+    Literals,
+    Scanner,
+    WordStarts,
+    required,
+    union,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +55,7 @@ class Trigger:
 
     id: str
     change: Change
-    pattern: re.Pattern[str]
+    pattern: Guarded
     before: str
     after: str
     passive_before: str
@@ -62,7 +69,7 @@ class Trigger:
     prefer_after: bool = False
     locative_ok: bool = False
     static_veto: bool = False
-    veto: re.Pattern[str] | None = None
+    veto: Guarded | None = None
     confidence: float = 0.6
     required: Literals | None = None  # one of these is in every match (a pre-check)
 
@@ -71,61 +78,61 @@ class Trigger:
 class Markers:
     """Compiled marker patterns, one attribute per key of ``[markers]``."""
 
-    claim: re.Pattern[str]
-    confirm: re.Pattern[str]
-    denial: re.Pattern[str]
-    negation: re.Pattern[str]
-    hypothetical: re.Pattern[str]
-    future: re.Pattern[str]
-    infinitive: re.Pattern[str]
-    static: re.Pattern[str]
-    durative: re.Pattern[str]
-    territory: re.Pattern[str]
-    partial_contested: re.Pattern[str]
-    partial_capture: re.Pattern[str]
-    partial_adverb_capture: re.Pattern[str]
-    partial_adverb_contested: re.Pattern[str]
-    near: re.Pattern[str]
-    locative: re.Pattern[str]
-    source: re.Pattern[str]
-    agent: re.Pattern[str]
-    loser: re.Pattern[str]
-    speaker_after: re.Pattern[str]
-    anaphora_town: re.Pattern[str]
-    anaphora_region: re.Pattern[str]
-    title_after: re.Pattern[str]
-    clause_break: re.Pattern[str]
-    passive_aux: re.Pattern[str]
-    active_aux: re.Pattern[str]
-    actor_suffix: re.Pattern[str]
-    feature_after: re.Pattern[str]
-    again: re.Pattern[str]
-    relative: re.Pattern[str]
-    attributive: re.Pattern[str]
-    verb_after: re.Pattern[str]
-    site_object: re.Pattern[str]
-    state_change: re.Pattern[str]
-    still: re.Pattern[str]
-    pronoun_subject: re.Pattern[str]
-    unsettled: re.Pattern[str]
-    proximity: re.Pattern[str]
-    purpose: re.Pattern[str]
-    adjunct: re.Pattern[str]
-    continuation: re.Pattern[str]
-    compound_after: re.Pattern[str]
+    claim: Guarded
+    confirm: Guarded
+    denial: Guarded
+    negation: Guarded
+    hypothetical: Guarded
+    future: Guarded
+    infinitive: Guarded
+    static: Guarded
+    durative: Guarded
+    territory: Guarded
+    partial_contested: Guarded
+    partial_capture: Guarded
+    partial_adverb_capture: Guarded
+    partial_adverb_contested: Guarded
+    near: Guarded
+    locative: Guarded
+    source: Guarded
+    agent: Guarded
+    loser: Guarded
+    speaker_after: Guarded
+    anaphora_town: Guarded
+    anaphora_region: Guarded
+    title_after: Guarded
+    clause_break: Guarded
+    passive_aux: Guarded
+    active_aux: Guarded
+    actor_suffix: Guarded
+    feature_after: Guarded
+    again: Guarded
+    relative: Guarded
+    attributive: Guarded
+    verb_after: Guarded
+    site_object: Guarded
+    state_change: Guarded
+    still: Guarded
+    pronoun_subject: Guarded
+    unsettled: Guarded
+    proximity: Guarded
+    purpose: Guarded
+    adjunct: Guarded
+    continuation: Guarded
+    compound_after: Guarded
 
 
 @dataclass(frozen=True, slots=True)
 class DateWords:
     """The time expressions of one language (``[dates]``), compiled."""
 
-    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    patterns: tuple[tuple[str, Guarded], ...]
     weekdays: tuple[str, ...]
     months: tuple[str, ...]
     month_abbreviations: tuple[str, ...]
     numbers: tuple[str, ...]
 
-    def get(self, key: str) -> re.Pattern[str]:
+    def get(self, key: str) -> Guarded:
         for name, pattern in self.patterns:
             if name == key:
                 return pattern
@@ -141,6 +148,7 @@ class LanguageRules:
     triggers: tuple[Trigger, ...]
     any_trigger: re.Pattern[str]
     keywords: re.Pattern[str]  # searched in lower-cased text
+    hot_words: WordStarts  # where ``keywords`` matches, compiled where built
     markers: Markers
     dates: DateWords
     sides: tuple[tuple[str, str], ...]
@@ -218,11 +226,11 @@ def _strings(source: _Source, value: object, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _compile(source: _Source, text: str, where: str, subst: dict[str, str]) -> re.Pattern[str]:
+def _compile(source: _Source, text: str, where: str, subst: dict[str, str]) -> Guarded:
     for name, value in subst.items():
         text = text.replace(f"%{name}%", value)
     try:
-        return re.compile(text, _FLAGS)
+        return Guarded(re.compile(text, _FLAGS))
     except re.error as exc:
         raise source.error(f"{where}: not a valid regular expression ({exc})",
                            where.split(".")[-1]) from exc
@@ -279,7 +287,7 @@ def _trigger(source: _Source, entry: object, subst: dict[str, str]) -> Trigger:
     pattern = _compile(source, _string(source, entry, "pattern", tid), tid, subst)
     return Trigger(
         id=tid, change=change,
-        pattern=pattern, required=required(pattern),
+        pattern=pattern, required=required(pattern.regex),
         before=_role(source, entry, "before", tid), after=_role(source, entry, "after", tid),
         passive_before=_role(source, entry, "passive_before", tid), target=target,
         object_before=_role(source, entry, "object_before", tid),
@@ -326,11 +334,10 @@ def load_file(path: Path) -> LanguageRules:
     # Keywords match at the start of a word; "-handen" matches inside one ("rebellenhanden").
     starts = [k for k in keywords if not k.startswith("-")]
     inside = [k[1:] for k in keywords if k.startswith("-")]
-    keyword_re = re.compile(rf"\b{trie_pattern(starts)}" + (f"|{trie_pattern(inside)}" if inside
-                                                            else ""))
+    hot_words = WordStarts(starts, inside)
     return LanguageRules(
         lang=lang, path=str(path), triggers=triggers, any_trigger=any_trigger,
-        keywords=keyword_re, markers=markers,
+        keywords=hot_words.pattern, hot_words=hot_words, markers=markers,
         dates=_dates(source, data, subst), sides=_labels(source, data),
         actor_names=_labels(source, data, "actor_names", "actor"),
         actor_aliases=_string_lists(source, data, "actors"),

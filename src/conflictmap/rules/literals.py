@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from re import _casefix as casefix  # type: ignore[attr-defined]
 from re import _constants as c  # type: ignore[attr-defined]
 from re import _parser as parser  # type: ignore[attr-defined]
+from typing import Any
+
+from conflictmap import native
 
 log = logging.getLogger(__name__)
 
@@ -113,13 +117,14 @@ class Scanner:
     one regex factored by common prefixes, so each position tries one branch per letter.
     """
 
-    __slots__ = ("_always", "_closure", "_pattern", "_unsafe", "_unsafe_any")
+    __slots__ = ("_always", "_closure", "_pattern", "_trie", "_unsafe", "_unsafe_any")
 
     def __init__(self, requirements: list[Required]) -> None:
         words = sorted({w for r in requirements if r is not None for w in r.words},
                        key=lambda w: (-len(w), w))
         self._pattern = (re.compile(f"(?=({trie_pattern(words, space=None)}))")
                          if words else None)
+        self._trie = native.trie(words, spaces=False) if words else None
         self._closure = {w: frozenset(i for i, r in enumerate(requirements)
                                       if r is not None and any(x in w for x in r.words))
                          for w in words}
@@ -131,11 +136,117 @@ class Scanner:
         """The indices of the requirements ``lowered`` may meet."""
         found = set(self._always)
         if self._pattern is not None:
-            for word in set(self._pattern.findall(lowered)):
+            words = (self._trie.found(lowered) if self._trie is not None
+                     else set(self._pattern.findall(lowered)))
+            for word in words:
                 found |= self._closure[word]
         if not self._unsafe_any.isdisjoint(lowered):
             found.update(i for i, unsafe in self._unsafe if not unsafe.isdisjoint(lowered))
         return frozenset(found)
+
+
+def _fold_pairs() -> list[tuple[int, int]]:
+    """(code point, representative) for every character re.IGNORECASE takes for another
+    one beyond their lower case ("ſ" for "s": re._casefix), as the compiled Trie reads them."""
+    pairs = []
+    for char, others in casefix._EXTRA_CASES.items():
+        rep = min(char, *others)
+        if char != rep:
+            pairs.append((char, rep))
+    return sorted(pairs)
+
+
+_FOLD = _fold_pairs()
+
+
+class Guarded:
+    """A compiled pattern that first checks, in compiled code, that the text holds one of
+    the literals every match contains (``required``), and answers "no match" at once when
+    it does not: the same answers as the pattern, most of them without running it.
+
+    Texts are compared as re.IGNORECASE does (each character's simple lower case, and the
+    characters it takes for one another), so the check never misses a match whatever the
+    pattern's flags. Patterns without such literals, and builds without the compiled scans,
+    search as the plain pattern does."""
+
+    __slots__ = ("_check", "pattern", "regex")
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex = regex
+        self.pattern = regex.pattern
+        needed = required(regex)
+        words = needed.words if needed is not None else ()
+        self._check: Any = None
+        if words and not any("\u0307" in w for w in words):  # "İ" lower-cased: no simple fold
+            self._check = native.guard(words, _FOLD)
+
+    @property
+    def flags(self) -> int:
+        return self.regex.flags
+
+    @property
+    def groups(self) -> int:
+        return self.regex.groups
+
+    @property
+    def groupindex(self) -> Any:
+        return self.regex.groupindex
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if self._check is not None and not self._check.any(text, pos, endpos):
+            return None
+        return self.regex.search(text, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if self._check is not None and not self._check.any(text, pos, endpos):
+            return None
+        return self.regex.match(text, pos, endpos)
+
+    def fullmatch(self, text: str, pos: int = 0,
+                  endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if self._check is not None and not self._check.any(text, pos, endpos):
+            return None
+        return self.regex.fullmatch(text, pos, endpos)
+
+    def finditer(self, text: str, pos: int = 0,
+                 endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        if self._check is not None and not self._check.any(text, pos, endpos):
+            return iter(())
+        return self.regex.finditer(text, pos, endpos)
+
+    def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
+        if self._check is not None and not self._check.any(text, pos, endpos):
+            return []
+        return self.regex.findall(text, pos, endpos)
+
+    def sub(self, repl: Any, text: str, count: int = 0) -> str:
+        return self.regex.sub(repl, text, count)
+
+    def __repr__(self) -> str:
+        return f"Guarded({self.regex!r})"
+
+
+class WordStarts:
+    """Where words start in a lower-cased text: the start of every match of ``pattern``,
+    ``\\b`` + the trie of ``words`` (at a word boundary) or the trie of ``inside`` (anywhere),
+    as ``pattern.finditer`` finds them (longest first, not overlapping; a space in a word
+    matches a run of whitespace). The compiled tries give the same list when built."""
+
+    __slots__ = ("_inside", "_trie", "pattern")
+
+    def __init__(self, words: list[str], inside: list[str] | None = None) -> None:
+        body = rf"\b{trie_pattern(words)}"
+        self.pattern = re.compile(body + (f"|{trie_pattern(inside)}" if inside else ""))
+        self._trie: Any = native.trie(words, spaces=True)
+        self._inside: Any = native.trie(inside, spaces=True) if inside else None
+        if self._trie is None or (inside and self._inside is None):
+            self._trie = self._inside = None
+
+    def starts(self, lowered: str) -> list[int]:
+        """The start of every match in ``lowered``, in order."""
+        if self._trie is not None:
+            return self._trie.starts(lowered, self._inside)  # type: ignore[no-any-return]
+        return [m.start() for m in self.pattern.finditer(lowered)]
 
 
 def trie_pattern(words: Iterable[str], space: str | None = r"\s+") -> str:

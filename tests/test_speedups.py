@@ -1,0 +1,302 @@
+"""The compiled text scans (``_speedups.c``) equal their pure-Python twins.
+
+Each compiled scan is checked against the Python (or regex) it replaces: on generated texts
+over alphabets chosen to reach the edge cases (accented and Greek letters, digits that are
+and are not decimal, the characters re.IGNORECASE takes for others, whitespace of every
+kind, quotes, bullets), and on the sample articles and every sentence of the phrasing
+tables. A last test extracts the tables and the sample articles in a process without the
+compiled scans and compares every event.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conflictmap import native, text, toponyms
+from conflictmap.actors import ActorLexicon, _matches_at
+from conflictmap.rules import load_language
+from conflictmap.rules.literals import Guarded, trie_pattern
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data"
+
+pytestmark = pytest.mark.skipif(
+    native.speedups is None and os.environ.get(native.PURE_ENV, "") not in ("", "0"),
+    reason=f"{native.PURE_ENV} is set: the compiled scans are switched off")
+
+LETTERS = list("abcdeklmnosxzABCKLMSZ") + list("éëïÉÖçñßſıİKµΣσςΑαβϐ")
+DIGITS = [*"0159", "²", "½", "٣", "Ⅻ"]  # decimal, a digit, numeric, Arabic, Roman
+SPACES = [" ", " ", "  ", "\n", "\t", "\u00a0", "\u2009", "\u3000", "\r"]
+PUNCT = [*".,!?…:;-'’\"“”„«»()[]•·|–—_/&", "\u0307", "\u0301"]
+ALPHABET = LETTERS + DIGITS + SPACES + PUNCT
+
+
+def _sample_texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "articles").glob("*.txt"))]
+    for path in sorted(DATA.glob("sentences*.tsv")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#") and not line.startswith("lang\t"):
+                texts.append(line.split("\t")[2])
+    return texts
+
+
+SAMPLES = _sample_texts()
+texts = st.lists(st.sampled_from(ALPHABET), max_size=100).map("".join)
+words_text = st.lists(st.sampled_from(["Hama", "al-Sham", "Deir ez-Zor", "van", "De", "de",
+                                       "Oekraïne", "z'n", "T.", "St.", "jan.", "2024", "U.S.",
+                                       "rock-'n'-roll", "Kyiv’s", "HTS-strijders"]),
+                      max_size=20).map(" ".join)
+
+
+def test_speedups_compiled_module_is_built() -> None:
+    """`make test` installs with a C compiler: the compiled scans must be there."""
+    assert native.speedups is not None, (
+        "conflictmap._speedups is not built; reinstall with a C compiler (pip install -e .)")
+
+
+# -- toponyms.tokenize ------------------------------------------------------------------------
+def _tokens(value: str) -> tuple:
+    assert native.speedups is not None
+    return native.speedups.tokenize(value, toponyms.CONNECTORS)
+
+
+@given(st.one_of(texts, words_text))
+@settings(max_examples=400)
+def test_speedups_tokenize_equals_python(value: str) -> None:
+    assert _tokens(value) == toponyms.word_lists(value)
+
+
+def test_speedups_tokenize_equals_python_on_samples() -> None:
+    for value in SAMPLES:
+        assert _tokens(value) == toponyms.word_lists(value), value[:80]
+
+
+def test_speedups_tokenize_every_character_between_words() -> None:
+    """Each character of the alphabet alone, and set off by spaces, between two words."""
+    for ch in ALPHABET:
+        for value in (f"Ab{ch}Cd", f"Ab {ch} Cd", f"{ch}Ab", f"ab{ch}", f"ab-{ch}d"):
+            assert _tokens(value) == toponyms.word_lists(value), repr(value)
+
+
+@pytest.mark.parametrize("value", ["", " ", "...", "a", "Ab-Cd", "al-Sham", "el-Fasher",
+                                   "x-Y", "Bergen op Zoom", "123 abc", "_a_", "²a", "a\u0301b"])
+def test_speedups_tokenize_edges(value: str) -> None:
+    assert _tokens(value) == toponyms.word_lists(value)
+
+
+# -- text.sentence_spans ----------------------------------------------------------------------
+sentence_text = st.lists(st.sampled_from(
+    ["Hama fell.", "Gen.", "Dr.", "A.", "a.", "e.g.", "dec.", " ", "  ", "\n", "\n\n", "!", "?",
+     "…", "...", '"', "'", "”", "»", ")", "(", "“", "‘", "«", "¡", "¿", "-", "•", "·", " • ",
+     "\t·\t", "Zo", "zo", "1", "É", "ß", "Ø", "×", "Þ", "\u00a0", "ab", "U.S."]),
+    max_size=30).map("".join)
+
+
+@given(st.one_of(texts, sentence_text), st.data())
+@settings(max_examples=400)
+def test_speedups_sentence_spans_equal_python(value: str, data: st.DataObject) -> None:
+    assert native.speedups is not None
+    assert text.sentence_spans(value) == text.sentence_spans_py(value, 0, len(value))
+    start = data.draw(st.integers(0, len(value) + 2))
+    end = data.draw(st.integers(0, len(value) + 2))
+    limit = data.draw(st.integers(2, 30))
+    got = native.speedups.sentence_spans(value, start, end, text._ABBREVIATIONS, limit)
+    old = text.MAX_SENTENCE_CHARS
+    try:
+        text.MAX_SENTENCE_CHARS = limit
+        want = text.sentence_spans_py(value, start, end)
+    finally:
+        text.MAX_SENTENCE_CHARS = old
+    assert got == want
+
+
+def test_speedups_sentence_spans_every_stop_context() -> None:
+    """Every stop, closer, gap, opener and next character in turn."""
+    for stop in (".", "!", "?", "…", "..", ".”", ".)", "?!'", " •", " · "):
+        for gap in ("", " ", "\n", "  ", "\u00a0", "\t"):
+            for opener in ["", *ALPHABET]:
+                for first in ("B", "b", "1", "É", "×", "ß", ""):
+                    value = f"Zo{stop}{gap}{opener}{first}x"
+                    assert text.sentence_spans(value) == text.sentence_spans_py(
+                        value, 0, len(value)), repr(value)
+
+
+def test_speedups_sentence_spans_equal_python_on_samples() -> None:
+    for value in SAMPLES:
+        assert text.sentence_spans(value) == text.sentence_spans_py(value, 0, len(value))
+
+
+def test_speedups_sentence_spans_long_runs() -> None:
+    value = ("woord " * 500) + "\n" + ("x" * 2000) + ". Volgende zin."
+    assert text.sentence_spans(value) == text.sentence_spans_py(value, 0, len(value))
+
+
+# -- tries: keyword starts, scanner words, actor positions -----------------------------------
+word_lists = st.lists(st.text(alphabet=st.sampled_from(list("abkcs -'ſıé")), min_size=1,
+                              max_size=6), min_size=1, max_size=8)
+lower_texts = st.lists(st.sampled_from([*"abkcs -'ſıé\n\t_0.", "  "]),
+                       max_size=60).map("".join)
+
+
+@given(word_lists, word_lists, lower_texts)
+@settings(max_examples=400)
+def test_speedups_trie_starts_equal_keyword_regex(starts: list[str], inside: list[str],
+                                                  value: str) -> None:
+    assert native.speedups is not None
+    pattern = re.compile(rf"\b{trie_pattern(starts)}|{trie_pattern(inside)}")
+    first = native.trie(starts, spaces=True)
+    second = native.trie(inside, spaces=True)
+    if first is None or second is None:
+        return  # words the compiled trie declines (double spaces, odd whitespace)
+    assert first.starts(value, second) == [m.start() for m in pattern.finditer(value)]
+    only = re.compile(rf"\b{trie_pattern(starts)}")
+    assert first.starts(value) == [m.start() for m in only.finditer(value)]
+
+
+@given(word_lists, lower_texts)
+@settings(max_examples=300)
+def test_speedups_trie_found_equals_lookahead_findall(words: list[str], value: str) -> None:
+    trie = native.trie(words, spaces=False)
+    assert trie is not None
+    pattern = re.compile(f"(?=({trie_pattern(words, space=None)}))")
+    assert trie.found(value) == set(pattern.findall(value))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_speedups_rules_keywords_and_scanner_on_samples(lang: str) -> None:
+    rules = load_language(lang)
+    for value in SAMPLES:
+        lowered = value.lower()
+        assert rules.hot_words.starts(lowered) == [
+            m.start() for m in rules.keywords.finditer(lowered)]
+        scanner = rules.scanner
+        assert scanner._trie.found(lowered) == set(scanner._pattern.findall(lowered))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_speedups_actor_positions_give_finditer(lang: str) -> None:
+    lexicon = ActorLexicon.load()
+    index = lexicon._index(lang)
+    assert index.starts is not None
+    extra = ["the Russian army", "Russische troepen", "de rebellen van HTS", "pro-Assad forces",
+             "Turkish-backed rebels", "anti-junta forces", "IS", "is", "the  army", "x-M23"]
+    for value in [*SAMPLES, *extra]:
+        lowered = value.lower()
+        got = [m.span() for m in _matches_at(index.pattern, lowered, index.starts.at(lowered))]
+        assert got == [m.span() for m in index.pattern.finditer(lowered)], value[:80]
+
+
+@given(st.lists(st.sampled_from(["de", "rebellen", "russische", "troepen", "the", "army",
+                                 "hts", "-", " ", "  ", "\n", "x", "pro-assad", "forces", ","]),
+                max_size=25).map("".join))
+@settings(max_examples=300)
+def test_speedups_actor_positions_property(value: str) -> None:
+    index = ActorLexicon.load()._index("en")
+    got = [m.span() for m in _matches_at(index.pattern, value, index.starts.at(value))]
+    assert got == [m.span() for m in index.pattern.finditer(value)]
+
+
+# -- Guarded patterns -------------------------------------------------------------------------
+GUARD_PATTERNS = [
+    r"\bclaim\w*|\bsaid\b|\baccording to\b",
+    r"\bnot\b(?!\s+only)|n't\b|\bfailed to\b",
+    r"(?-i:\bmay\b)|\bkill\w*",
+    r"\bsince\s+(?:\w+\s+)?\d{4}\b",
+    r"(?<!not )\bconfirm\w*|\badmit\w*",
+    r"(?:\b(?:most|much)\s+of)\s+(?:the\s+)?$",
+    r"\bstraße\b|\bİstanbul\b|\bstrasse\b",
+    r"\bkelvin\b|\bσας\b",
+    r"Hama|Homs",
+]
+guard_texts = st.lists(st.sampled_from(
+    ["claim", "CLAIMS", "said", "ſaid", "SAİD", "according to", "According  to", "not", "NOT",
+     "n't", "failed to", "may", "May", "MAY", "kill", "KİLL", "since", "2024", "most of", "of",
+     "the", "confirm", "not confirm", "admit", "straße", "STRASSE", "İstanbul", "istanbul",
+     "ıstanbul", "Kelvin", "KELVIN", "σας", "ΣΑΣ", "hama", "HOMS", " ", ",", ".", "\n", "x"]),
+    max_size=14).map(" ".join)
+
+
+@given(st.sampled_from(GUARD_PATTERNS), st.booleans(), guard_texts, st.data())
+@settings(max_examples=500)
+def test_speedups_guarded_equals_pattern(source: str, ignore: bool, value: str,
+                                         data: st.DataObject) -> None:
+    regex = re.compile(source, re.IGNORECASE if ignore else 0)
+    guarded = Guarded(regex)
+    pos = data.draw(st.integers(-2, len(value) + 2))
+    endpos = data.draw(st.integers(-2, len(value) + 2))
+    assert _span(guarded.search(value, pos, endpos)) == _span(regex.search(value, pos, endpos))
+    assert _span(guarded.match(value, pos, endpos)) == _span(regex.match(value, pos, endpos))
+    assert ([m.span() for m in guarded.finditer(value, pos, endpos)]
+            == [m.span() for m in regex.finditer(value, pos, endpos)])
+    assert guarded.findall(value) == regex.findall(value)
+    assert _span(guarded.search(value)) == _span(regex.search(value))
+
+
+def _span(match: re.Match[str] | None) -> tuple[int, int] | None:
+    return None if match is None else match.span()
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_speedups_every_rules_pattern_guards_the_samples_exactly(lang: str) -> None:
+    rules = load_language(lang)
+    patterns = [getattr(rules.markers, k) for k in rules.markers.__slots__]
+    patterns += [t.pattern for t in rules.triggers] + [t.veto for t in rules.triggers if t.veto]
+    patterns += [p for _, p in rules.dates.patterns]
+    guarded = [p for p in patterns if p._check is not None]
+    assert len(guarded) > len(patterns) // 2  # most rules have literals to check
+    for value in SAMPLES:
+        for pattern in guarded:
+            assert ([m.span() for m in pattern.finditer(value)]
+                    == [m.span() for m in pattern.regex.finditer(value)]), pattern.pattern
+
+
+# -- whole extraction, with and without the compiled scans -----------------------------------
+_DUMP = """
+import json, sys
+from pathlib import Path
+from conflictmap.events import Extractor
+from conflictmap.model import Article, Interval
+from conflictmap.articles import read_articles
+from conflictmap.store import event_to_record
+from datetime import date
+rows = json.loads(sys.stdin.read())
+ex = Extractor()
+out = []
+for lang, published, text in rows:
+    day = date.fromisoformat(published if len(published) == 10 else published + "-01")
+    article = Article(id="row", text=text, published=published, period=Interval(day, day, 1),
+                      lang=lang)
+    out.append([event_to_record(e) for e in ex.extract(article)])
+for article in read_articles([Path(sys.argv[1])]):
+    out.append([event_to_record(e) for e in ex.extract(article)])
+print(json.dumps(out, sort_keys=True))
+"""
+
+
+@pytest.mark.slow
+def test_speedups_extraction_equals_pure_python() -> None:
+    rows = []
+    for path in sorted(DATA.glob("sentences*.tsv")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#") and not line.startswith("lang\t"):
+                lang, published, value, _expected, *context = line.split("\t")
+                rows.append([lang, published, f"{value}\n\n{context[0]}" if context and context[0]
+                             else value])
+    results = {}
+    for pure in ("1", "0"):
+        env = {**os.environ, native.PURE_ENV: pure}
+        done = subprocess.run([sys.executable, "-c", _DUMP, str(ROOT / "articles")],
+                              input=json.dumps(rows), capture_output=True, text=True, env=env,
+                              check=True)
+        results[pure] = json.loads(done.stdout)
+    assert results["0"] == results["1"]
+    assert sum(len(events) for events in results["0"]) > 500  # the tables do extract
