@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conflictmap import native, text, toponyms
+from conflictmap import articles, native, text, toponyms
 from conflictmap.actors import ActorLexicon, _matches_at
 from conflictmap.rules import load_language
 from conflictmap.rules.literals import Guarded, trie_pattern
@@ -138,6 +138,18 @@ def test_speedups_sentence_spans_equal_python_on_samples() -> None:
 def test_speedups_sentence_spans_long_runs() -> None:
     value = ("woord " * 500) + "\n" + ("x" * 2000) + ". Volgende zin."
     assert text.sentence_spans(value) == text.sentence_spans_py(value, 0, len(value))
+
+
+# -- article text checks ----------------------------------------------------------------------
+@given(st.one_of(texts, st.lists(st.sampled_from(["\ud800", "\udfff", "\x00", "\x07", "\x0b",
+                                                  "\x0c", "\x1f", "\x7f", "\x80", "\t", "a",
+                                                  "é", "€", "😀"]), max_size=40).map("".join)),
+       st.integers(0, 50))
+def test_speedups_article_checks_equal_regexes(value: str, limit: int) -> None:
+    assert native.speedups is not None
+    assert native.speedups.has_surrogates(value) == bool(articles._SURROGATE.search(value))
+    assert native.speedups.count_controls(value, limit) == len(
+        articles._CONTROL_TEXT.findall(value[:limit]))
 
 
 # -- tries: keyword starts, scanner words, actor positions -----------------------------------

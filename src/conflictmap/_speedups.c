@@ -926,7 +926,55 @@ static PyTypeObject TrieType = {
     .tp_methods = trie_methods,
 };
 
+/* -- article text checks ------------------------------------------------------------------ */
+
+PyDoc_STRVAR(has_surrogates_doc,
+"has_surrogates(text) -> bool\n\n"
+"True when text holds a lone surrogate (articles._SURROGATE.search(text) is not None).");
+
+static PyObject *
+sp_has_surrogates(PyObject *self, PyObject *arg)
+{
+    Text t;
+    if (text_of(arg, &t) < 0)
+        return NULL;
+    if (t.kind == PyUnicode_1BYTE_KIND)
+        Py_RETURN_FALSE; /* nothing above U+00FF */
+    for (Py_ssize_t i = 0; i < t.len; i++) {
+        Py_UCS4 c = CH(&t, i);
+        if (c >= 0xD800 && c <= 0xDFFF)
+            Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
+}
+
+PyDoc_STRVAR(count_controls_doc,
+"count_controls(text, limit) -> int\n\n"
+"len(articles._CONTROL_TEXT.findall(text[:limit])): the control characters other than\n"
+"tab, line feed, form feed and carriage return in the first limit characters.");
+
+static PyObject *
+sp_count_controls(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    Py_ssize_t limit;
+    if (!PyArg_ParseTuple(args, "Un:count_controls", &text, &limit))
+        return NULL;
+    Text t;
+    if (text_of(text, &t) < 0)
+        return NULL;
+    Py_ssize_t n = limit < t.len ? limit : t.len, count = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = CH(&t, i);
+        if (c <= 0x08 || c == 0x0B || (c >= 0x0E && c <= 0x1F) || c == 0x7F)
+            count++;
+    }
+    return PyLong_FromSsize_t(count);
+}
+
 static PyMethodDef module_methods[] = {
+    {"has_surrogates", sp_has_surrogates, METH_O, has_surrogates_doc},
+    {"count_controls", sp_count_controls, METH_VARARGS, count_controls_doc},
     {"tokenize", sp_tokenize, METH_VARARGS, tokenize_doc},
     {"sentence_spans", sp_sentence_spans, METH_VARARGS, sentence_spans_doc},
     {NULL, NULL, 0, NULL},

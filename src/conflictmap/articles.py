@@ -24,6 +24,7 @@ from pathlib import Path
 
 from conflictmap.errors import ArticleError
 from conflictmap.model import Article, Interval
+from conflictmap.native import speedups
 
 try:
     from orjson import loads as _orjson_loads
@@ -212,17 +213,24 @@ def decode(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
+_SAMPLE = 4096
+
+
 def _looks_binary(text: str) -> bool:
     """NUL, or more than 5% control characters in the first 4096 characters."""
-    sample = text[:4096]
-    if not sample:
+    size = min(len(text), _SAMPLE)
+    if not size:
         return False
-    control = len(_CONTROL_TEXT.findall(sample))  # not \t \n \f \r
-    return "\x00" in sample or control / len(sample) > 0.05
+    if speedups is not None:
+        control = speedups.count_controls(text, _SAMPLE)
+    else:
+        control = len(_CONTROL_TEXT.findall(text, 0, _SAMPLE))  # not \t \n \f \r
+    return text.find("\x00", 0, _SAMPLE) >= 0 or control / size > 0.05
 
 
 def _clean_text(text: str) -> str:
-    text = _SURROGATE.sub("\ufffd", text)
+    if speedups is None or speedups.has_surrogates(text):
+        text = _SURROGATE.sub("\ufffd", text)
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
 

@@ -111,9 +111,9 @@ def surviving_hits(rules: LanguageRules, text: str, seg_start: int, seg_end: int
     ``candidates``: the triggers whose literals its sentence holds (a superset of the
     clause's: a trigger searched in vain finds nothing)."""
     found: list[tuple[int, int, Trigger]] = []
-    for number, trigger in enumerate(rules.triggers):
-        if number not in candidates:
-            continue  # none of the words every match holds: no need to search
+    triggers = rules.triggers
+    for number in sorted(candidates):  # in the rules' order: earlier triggers win overlaps
+        trigger = triggers[number]
         for m in trigger.pattern.finditer(text, seg_start, seg_end):
             if any(m.end() > a and m.start() < b for a, b, _ in found):
                 continue
