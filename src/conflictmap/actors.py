@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,7 @@ class _LanguageIndex:
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
+@lru_cache(maxsize=4096)
 def _case_sensitive(alias: str) -> bool:
     """Acronyms ("IS", "HTS", "FAMa") must match their case: "is" is a Dutch verb."""
     return sum(c.isupper() for c in alias) >= 2 and len(alias) <= 6 and " " not in alias

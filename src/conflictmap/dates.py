@@ -35,6 +35,7 @@ from pathlib import Path
 
 from conflictmap.model import Interval
 from conflictmap.rules import DateWords, load_language
+from conflictmap.rules.literals import Guarded
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +56,15 @@ class DateMention:
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     words: DateWords
-    weekday: re.Pattern[str]
-    full_date: re.Pattern[str]
-    month_year: re.Pattern[str]
-    bare_month: re.Pattern[str]
-    year: re.Pattern[str]
-    qualifiers: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
-    relatives: tuple[tuple[str, re.Pattern[str]], ...]
-    qualifier_before: re.Pattern[str]  # begin/end/mid right before a relative expression
-    any_relative: re.Pattern[str]  # one search tells whether any relative word is there
+    weekday: Guarded
+    full_date: Guarded
+    month_year: Guarded
+    bare_month: Guarded
+    year: Guarded
+    qualifiers: tuple[Guarded, Guarded, Guarded]
+    relatives: tuple[tuple[str, Guarded], ...]
+    qualifier_before: Guarded  # begin/end/mid right before a relative expression
+    any_relative: Guarded  # one search tells whether any relative word is there
 
 
 def _month_span(year: int, month: int) -> tuple[date, date]:
@@ -91,22 +92,27 @@ def _compiled(lang: str, rules_dir: Path | None = None) -> _Compiled:
     flags = re.IGNORECASE
     return _Compiled(
         words=words,
-        weekday=re.compile(rf"(?:(?P<since>{since})\s+)?\b(?P<wd>{days}){suffix}\b", flags),
-        full_date=re.compile(
+        weekday=_guarded(rf"(?:(?P<since>{since})\s+)?\b(?P<wd>{days}){suffix}\b", flags),
+        full_date=_guarded(
             rf"\b(?P<d>\d{{1,2}})(?:e|ste|de|st|nd|rd|th)?\s+{months}(?:\s+(?P<y>{_YEAR}))?\b|"
             rf"\b(?P<m2>{month_names})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b"
             rf"(?:,?\s+(?P<y2>{_YEAR}))?", flags),
-        month_year=re.compile(rf"(?:{qualifier}\s*)?\b{months}\s+(?P<y>{_YEAR})\b", flags),
-        bare_month=re.compile(rf"(?:{qualifier}|\b(?:in|on)\b)\s*\b(?P<m>{month_names})\b"
-                              rf"(?!\.?\s*\d)\.?", flags),  # not "Dec. 8"
-        year=re.compile(rf"(?:{qualifier}|(?P<qi>{words.get('year_in').pattern}))\s*"
-                        rf"(?:van\s+|of\s+)?(?P<y>{_YEAR})\b", flags),
-        qualifiers=tuple(re.compile(p, flags) for p in (begin, end, mid)),  # type: ignore[arg-type]
-        qualifier_before=re.compile(rf"{qualifier}\s*$", flags),
+        month_year=_guarded(rf"(?:{qualifier}\s*)?\b{months}\s+(?P<y>{_YEAR})\b", flags),
+        bare_month=_guarded(rf"(?:{qualifier}|\b(?:in|on)\b)\s*\b(?P<m>{month_names})\b"
+                            rf"(?!\.?\s*\d)\.?", flags),  # not "Dec. 8"
+        year=_guarded(rf"(?:{qualifier}|(?P<qi>{words.get('year_in').pattern}))\s*"
+                      rf"(?:van\s+|of\s+)?(?P<y>{_YEAR})\b", flags),
+        qualifiers=(_guarded(begin, flags), _guarded(end, flags), _guarded(mid, flags)),
+        qualifier_before=_guarded(rf"{qualifier}\s*$", flags),
         relatives=tuple((key, words.get(key)) for key in _RELATIVE_KEYS),
-        any_relative=re.compile("|".join(f"(?:{words.get(k).pattern})" for k in _RELATIVE_KEYS),
-                                flags),
+        any_relative=_guarded("|".join(f"(?:{words.get(k).pattern})" for k in _RELATIVE_KEYS),
+                              flags),
     )
+
+
+def _guarded(pattern: str, flags: int) -> Guarded:
+    """Compiled, and checked for its literals before each search (rules.literals.Guarded)."""
+    return Guarded(re.compile(pattern, flags))
 
 
 def _month_number(words: DateWords, name: str) -> int:
