@@ -115,10 +115,10 @@ def child_extract(args: argparse.Namespace) -> dict[str, Any]:
         RunLog,
         collect_events,
         render_map,
-        stream_events,
+        stream_lines,
         write_outputs,
     )
-    from conflictmap.store import atomic_write, dump_jsonl
+    from conflictmap.store import atomic_write, write_lines
     from conflictmap.synthetic import TemplateSpec
 
     spec = TemplateSpec() if args.extractor == "template" else ExtractorSpec()
@@ -131,9 +131,9 @@ def child_extract(args: argparse.Namespace) -> dict[str, Any]:
     if not args.out:
         # as `conflictmap extract -o events.jsonl` runs: read, extract and spill the reports
         # by place, merge place by place (with a cache, only the places whose reports
-        # changed), write the events as they come back sorted
+        # changed), write the events' JSON lines as they come back sorted
         with atomic_write(args.events_out) as handle:
-            n_events = dump_jsonl(stream_events(args.paths, runlog, **options), handle)
+            n_events = write_lines(stream_lines(args.paths, runlog, **options), handle)
         done = time.perf_counter()
         return {"articles": runlog.articles, "reports": runlog.reports, "events": n_events,
                 "stream_s": marks[0] - started, "consolidate_s": done - marks[0],

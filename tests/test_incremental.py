@@ -811,3 +811,38 @@ def test_incremental_a_folder_file_that_became_a_duplicate_is_read(
     assert opened == ["a.jsonl", "b2.json"]
     assert result == _run([folder], False, spec)
     assert result[1] == {"duplicate": 1}
+
+
+def test_incremental_runs_stand_for_the_articles_they_replay(tmp_path: Path,
+                                                              corpus: Path) -> None:
+    """With runs=True, what a file (or a run of a folder part's files) replays comes as one
+    KnownRun: the same articles, in the same order, as the stream without runs gives one
+    by one, and the same skips reported."""
+    from conflictmap.cache import ReportCache
+
+    spec = TemplateSpec(version="runs")
+    store = tmp_path / "c.sqlite"
+    _run([corpus], store, spec)  # the cache holds every file now
+    (corpus / "zz-new.txt").write_text(make_article(5000, seed=9).text_file(),
+                                       encoding="utf-8")
+    version = spec.build()[1]
+    streams = {}
+    for runs in (False, True):
+        skips: list[str] = []
+        with ReportCache(store) as cache:
+            items = list(incremental.articles([corpus], ArticleReader(skips.append), cache,
+                                              version, runs=runs))
+        streams[runs] = (items, skips)
+    plain, grouped = streams[False][0], streams[True][0]
+    runs = [item for item in grouped if isinstance(item, incremental.KnownRun)]
+    assert runs and all(len(run) > 0 for run in runs)
+    assert not any(isinstance(item, incremental.KnownRun) for item in plain)
+    expanded = [a for item in grouped for a in (item if isinstance(item, incremental.KnownRun)
+                                                else [item])]
+    assert [(a.id, getattr(a, "key", None)) for a in expanded] == [
+        (a.id, getattr(a, "key", None)) for a in plain]
+    assert [tuple(a.reports) for a in expanded if isinstance(a, incremental.KnownArticle)] == [
+        tuple(a.reports) for a in plain if isinstance(a, incremental.KnownArticle)]
+    assert streams[False][1] == streams[True][1]
+    run = runs[0]
+    assert run[0] == next(iter(run)) and run[-1] == list(run)[-1] and run[:2] == list(run)[:2]

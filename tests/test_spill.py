@@ -14,9 +14,9 @@ import pytest
 from conflictmap import spill as spill_module
 from conflictmap.consolidate import consolidate, merge_places
 from conflictmap.model import Actor, Change, Event, Interval, Place, PlaceKind, Source, Status
-from conflictmap.pipeline import RunLog, collect_events, stream_events
+from conflictmap.pipeline import RunLog, collect_events, stream_events, stream_lines
 from conflictmap.spill import Spill, SpillError
-from conflictmap.store import dump_jsonl
+from conflictmap.store import dump_jsonl, write_lines
 from conflictmap.synthetic import TemplateSpec, synthetic_events, write_jsonl
 
 # Place ids of several scripts and forms: ordering is by code point, as Python's sort.
@@ -141,6 +141,34 @@ def test_stream_events_equals_collect_events(tmp_path: Path, cache: bool,
                                         **options))  # type: ignore[arg-type]
         assert streamed == expected
         assert runlog.reports == n_reports > 100 and runlog.articles == 300
+    for _ in range(2 if cache else 1):  # the JSON lines `extract` writes: the same bytes
+        runlog = RunLog()
+        out = io.StringIO()
+        write_lines(stream_lines([corpus], runlog, spill_after=spill_after,
+                                 **options), out)  # type: ignore[arg-type]
+        assert out.getvalue() == expected
+        assert runlog.reports == n_reports and runlog.articles == 300
+
+
+@pytest.mark.parametrize("spill_after", [0, 10**6])
+def test_stream_lines_after_one_more_article(tmp_path: Path, spill_after: int) -> None:
+    """A cached run with one new file takes the other places' lines as the last run stored
+    them and merges again the places the new article names: the bytes of a run without a
+    cache."""
+    corpus, extra = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    write_jsonl(corpus, 200, seed=5)
+    write_jsonl(extra, 3, seed=6)
+    options = {"cache": tmp_path / "cache.sqlite", "jobs": 1, "spec": TemplateSpec(),
+               "spill_after": spill_after}
+
+    def lines(paths: list[Path], **extra_options: object) -> str:
+        out = io.StringIO()
+        write_lines(stream_lines(paths, RunLog(), **{**options, **extra_options}), out)  # type: ignore[arg-type]
+        return out.getvalue()
+
+    lines([corpus])  # the cache holds the corpus and its merged places
+    assert lines([corpus, extra]) == lines([corpus, extra], cache=False)
+    assert lines([corpus]) == lines([corpus], cache=False)
 
 
 def test_stream_events_of_the_sample_articles(articles_dir: Path) -> None:

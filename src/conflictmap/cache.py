@@ -572,8 +572,10 @@ class MergedCache:
             return None
         return found[1] if found is not None and found[0] == digest.digest() else None
 
-    def put(self, place: str, reports: Sequence[Event], events: Sequence[Event]) -> None:
-        """Remember how the place's events were made from its reports."""
+    def put(self, place: str, reports: Sequence[Event], events: Sequence[Event],
+            lines: Sequence[bytes] | None = None) -> None:
+        """Remember how the place's events were made from its reports; ``lines``: the
+        events' JSON lines (``store.event_line``), when the caller has them already."""
         digest = self._digests.get(place)
         if digest is None:
             return
@@ -581,18 +583,20 @@ class MergedCache:
         recipe = _recipe(reports, events)
         if recipe is not None:
             self._fresh.append((place, digest.digest(), _dumps(recipe)))
-        self._fresh_rows.append((place, digest.digest(), _sealed(events)))
+        self._fresh_rows.append((place, digest.digest(), _sealed(events, lines)))
         if len(self._fresh_rows) >= FLUSH_PLACES:
             self.flush()
 
-    def encoded(self, place: str) -> list[tuple[str, str, bytes]] | None:
+    def encoded(self, place: str, rows: bool = True,
+                ) -> list[tuple[str, str, bytes, bytes]] | None:
         """The place's events as the last run merged them from the same reports, each as
-        (start date, id, ``encode_events((event,))``), without its reports; or None."""
+        (start date, id, ``encode_events((event,))``, its JSON line), without its reports;
+        or None. Without ``rows``, the encoded events are b"" (only the lines are read)."""
         found = self._stored(place, self._cache.get_merged_rows)
         if found is None:
             return None
         try:
-            events = _unsealed(found)
+            events = _unsealed(found, rows)
         except (ValueError, TypeError) as exc:
             log.debug("%s: stored merged events unreadable (%s)", place, exc)
             return None
@@ -614,27 +618,57 @@ class MergedCache:
 FLUSH_PLACES = 256  # merged places held before they are written
 
 
-def _sealed(events: Sequence[Event]) -> bytes:
-    """A place's merged events as one blob: a checksum, then [start, id, event row] each."""
-    body = _dumps([[e.period.start.isoformat(), e.id, _event_row(e)] for e in events])
-    return hashlib.blake2b(body, digest_size=16).digest() + body
+def _sealed(events: Sequence[Event], lines: Sequence[bytes] | None = None) -> bytes:
+    """A place's merged events as one blob: two checksums, then [start, id] of each event,
+    a NUL, their JSON lines (``store.event_line``) one per line break, a NUL, and their
+    rows. JSON holds neither a raw NUL nor a raw line break, so the parts split where
+    they were joined; the first checksum covers the keys and the lines, the second the
+    rows, so the lines are read (and checked) without the rows."""
+    from conflictmap.store import event_line
+
+    if lines is None:
+        lines = [event_line(e) for e in events]
+    head = (_dumps([[e.period.start.isoformat(), e.id] for e in events]) + b"\0"
+            + b"\n".join(lines))
+    rows = _dumps([_event_row(e) for e in events])
+    return _check(head) + _check(rows) + head + b"\0" + rows
 
 
-def _unsealed(blob: bytes) -> list[tuple[str, str, bytes]]:
-    """(start, id, encoded event) of each event :func:`_sealed` sealed; ValueError when the
-    checksum does not hold, TypeError when the form is not that."""
-    body = blob[16:]
-    if hashlib.blake2b(body, digest_size=16).digest() != blob[:16]:
+def _check(data: bytes) -> bytes:
+    """A 16-byte checksum (SHA-256: hardware on most CPUs, unlike BLAKE2b)."""
+    return hashlib.sha256(data).digest()[:16]
+
+
+def _unsealed(blob: bytes, rows: bool = True) -> list[tuple[str, str, bytes, bytes]]:
+    """(start, id, encoded event, JSON line) of each event :func:`_sealed` sealed, the
+    encoded event b"" unless ``rows``; ValueError when a checksum does not hold,
+    TypeError when the form is not that."""
+    body = blob[32:]
+    keys_part, nul, rest = body.partition(b"\0")
+    lines_part, nul2, rows_part = rest.partition(b"\0")
+    if not (nul and nul2):
+        raise TypeError("not the three parts of merged events")
+    if _check(body[:len(keys_part) + 1 + len(lines_part)]) != blob[:16]:
         raise ValueError("checksum")
-    rows = _loads(body)
-    if type(rows) is not list:
-        raise TypeError("not a list of merged events")
+    keys = _loads(keys_part)
+    lines = lines_part.split(b"\n") if keys else []
+    if type(keys) is not list or len(lines) != len(keys):
+        raise TypeError("not a list of merged events with their lines")
+    encoded: list[bytes] = [b""] * len(keys)
+    if rows:
+        if _check(rows_part) != blob[16:32]:
+            raise ValueError("checksum")
+        found = _loads(rows_part)
+        if type(found) is not list or len(found) != len(keys) or not all(
+                type(row) is list for row in found):
+            raise TypeError("not a list of merged events' rows")
+        encoded = [_dumps([row]) for row in found]
     out = []
-    for row in rows:
-        if not (type(row) is list and len(row) == 3 and type(row[0]) is str
-                and type(row[1]) is str and type(row[2]) is list):
+    for key, event, line in zip(keys, encoded, lines, strict=True):
+        if not (type(key) is list and len(key) == 2 and type(key[0]) is str
+                and type(key[1]) is str and line):
             raise TypeError("a merged event's fields")
-        out.append((row[0], row[1], _dumps([row[2]])))
+        out.append((key[0], key[1], event, line))
     return out
 
 
@@ -719,11 +753,11 @@ def _actor_at(reports: Sequence[Event], ref: Any) -> Actor | None:
 @lru_cache(maxsize=1)
 def _merge_version() -> bytes:
     """What merged events depend on besides their reports: the merging code, the event
-    model (ids) and this module (the recipes' form)."""
-    from conflictmap import consolidate, model
+    model (ids), this module (the recipes' form) and the store (their JSON lines)."""
+    from conflictmap import consolidate, model, store
 
     digest = hashlib.blake2b(b"merged", digest_size=16)
-    for path in (consolidate.__file__, model.__file__, __file__):
+    for path in (consolidate.__file__, model.__file__, __file__, store.__file__):
         digest.update(Path(str(path)).read_bytes())
     return digest.digest()
 

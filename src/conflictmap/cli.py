@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from itertools import chain, islice
 from pathlib import Path
+from typing import Any
 
 from conflictmap import __version__, gctools
 from conflictmap.errors import ConfigurationError, ConflictmapError
@@ -220,22 +221,25 @@ def _collect(args: argparse.Namespace):
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from conflictmap import store
-    from conflictmap.pipeline import RunLog, stream_events
+    from conflictmap.pipeline import RunLog, stream_events, stream_lines
 
     # a stream: reports spill to disk by place and the events are written as they come
-    # back sorted, so memory does not grow with the corpus (pipeline.stream_events)
+    # back sorted, so memory does not grow with the corpus (pipeline.stream_events); JSON
+    # Lines are written as the lines come, no event built for them (pipeline.stream_lines)
     runlog = RunLog()
-    stream = stream_events(args.articles, runlog, **_reading(args))
+    jsonl = args.format == "jsonl"
+    stream: Iterator[Any] = (stream_lines if jsonl else stream_events)(
+        args.articles, runlog, **_reading(args))
     # the first event comes once every article is read and merged: nothing is written
     # before then, so a run that stops (an error, Ctrl-C) leaves no half a header
     first = list(islice(stream, 1))
-    events = chain(first, stream)
-    dump = {"jsonl": store.dump_jsonl, "geojson": store.dump_geojson, "csv": store.dump_csv}
+    items = chain(first, stream)
+    dump = {"jsonl": store.write_lines, "geojson": store.dump_geojson, "csv": store.dump_csv}
     if args.output:
         with store.atomic_write(args.output) as handle:
-            dump[args.format](events, handle)
+            dump[args.format](items, handle)
     else:
-        dump[args.format](events, sys.stdout)
+        dump[args.format](items, sys.stdout)
     return 0 if runlog.articles else 1
 
 

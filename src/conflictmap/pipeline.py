@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from conflictmap import gctools, incremental
 from conflictmap.articles import ArticleReader, Skip
@@ -29,13 +28,14 @@ from conflictmap.engines import (
     ordered_map,
     spec_version,
 )
-from conflictmap.incremental import KnownArticle
+from conflictmap.incremental import KnownArticle, KnownRun
 from conflictmap.model import Article, Event, Interval
 from conflictmap.spill import Spill, SpillError
+from conflictmap.store import event_line
 
 log = logging.getLogger(__name__)
 
-A = TypeVar("A", Article, KnownArticle)
+A = TypeVar("A", Article, KnownArticle, KnownRun)
 BATCH = 64  # articles per task: enough to amortise IPC, small enough to keep workers busy
 
 
@@ -55,8 +55,12 @@ class RunLog:
 
     def count(self, articles: Iterable[A]) -> Iterator[A]:
         for article in articles:
-            self.articles += 1
-            self.languages[article.lang] += 1
+            if isinstance(article, KnownRun):
+                self.articles += len(article)
+                self.languages.update(article.langs)
+            else:
+                self.articles += 1
+                self.languages[article.lang] += 1
             yield article
 
     @property
@@ -120,7 +124,7 @@ def progress(items: Iterable[A], label: str) -> Iterator[A]:
         task = bar.add_task(label, total=None)
         for item in items:
             yield item
-            bar.advance(task)
+            bar.advance(task, len(item) if isinstance(item, KnownRun) else 1)
 
 
 @dataclass(frozen=True)
@@ -213,13 +217,25 @@ def _store(cache: ReportCache, rows: list[tuple[bytes, bytes]]) -> bool:
     return True
 
 
-Item = Article | KnownArticle
+Item = Article | KnownArticle | KnownRun
 Tag = tuple[list[Item], list[bytes], dict[bytes, Sequence[Event]]]
 
 
 def _batched(articles: Iterable[Item], size: int) -> Iterator[list[Item]]:
-    iterator = iter(articles)
-    while batch := list(islice(iterator, size)):
+    """Batches of ``size`` articles; a :class:`KnownRun` is a batch of its own."""
+    batch: list[Item] = []
+    for item in articles:
+        if isinstance(item, KnownRun):
+            if batch:
+                yield batch
+                batch = []
+            yield [item]
+            continue
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
         yield batch
 
 
@@ -227,7 +243,7 @@ def _lookups(batches: Iterable[list[Item]], cache: ReportCache | None, version: 
              ) -> Iterator[tuple[Tag, list[Article]]]:
     """Each batch with its keys and cached reports, and the articles still to extract."""
     for batch in batches:
-        if cache is None:
+        if cache is None or isinstance(batch[0], KnownRun):  # a run is known: nothing to do
             yield (batch, [], {}), _readable(batch)
             continue
         known = {a.key: a.reports for a in batch if isinstance(a, KnownArticle)}
@@ -261,6 +277,8 @@ def _merge(batch: list[Item], keys: list[bytes], hits: dict[bytes, Sequence[Even
     order, and the fresh (key, blob) rows."""
     fresh: list[tuple[bytes, bytes]] = []
     results: list[tuple[Item, Sequence[Event], bytes, bool]] = []
+    if batch and isinstance(batch[0], KnownRun):  # its reports are the run's own
+        return [(batch[0], (), b"", True)], fresh
     for i, article in enumerate(batch):
         key = keys[i] if keys else b""
         if key in hits:
@@ -317,6 +335,36 @@ def stream_events(
     consolidated in memory (no disk, no encoding). ``runlog.reports`` counts the reports;
     ``streamed`` is called when every article is read and extracted.
     """
+    yield from _consolidated(paths, runlog, False, overrides=overrides, jobs=jobs, cache=cache,
+                             engine=engine, scheduler=scheduler, spec=spec,
+                             cache_beside=cache_beside, streamed=streamed, spill_dir=spill_dir,
+                             spill_after=spill_after)
+
+
+def stream_lines(
+    paths: Sequence[str | Path], runlog: RunLog, *, overrides: Path | None = None,
+    jobs: int | None = None, cache: Path | bool | None = True, engine: str = "local",
+    scheduler: str | None = None, spec: Spec | None = None, cache_beside: Path | None = None,
+    streamed: Callable[[], None] | None = None, spill_dir: str | Path | None = None,
+    spill_after: int | None = None,
+) -> Iterator[bytes]:
+    """:func:`stream_events` as the events' JSON lines (``store.event_line``), what
+    ``conflictmap extract --format jsonl`` writes. Past the spill, no event is built for
+    them: each place's merged events come with their lines, and a place whose reports are
+    those of the last run takes its lines from the cache (``cache.MergedCache``)."""
+    yield from _consolidated(paths, runlog, True, overrides=overrides, jobs=jobs, cache=cache,
+                             engine=engine, scheduler=scheduler, spec=spec,
+                             cache_beside=cache_beside, streamed=streamed, spill_dir=spill_dir,
+                             spill_after=spill_after)
+
+
+def _consolidated(
+    paths: Sequence[str | Path], runlog: RunLog, lines: bool, *, overrides: Path | None,
+    jobs: int | None, cache: Path | bool | None, engine: str, scheduler: str | None,
+    spec: Spec | None, cache_beside: Path | None, streamed: Callable[[], None] | None,
+    spill_dir: str | Path | None, spill_after: int | None,
+) -> Iterator[Any]:
+    """The body of :func:`stream_events` (events) and :func:`stream_lines` (``lines``)."""
     spec = spec or ExtractorSpec(str(overrides) if overrides else None)
     options = RunOptions(jobs=jobs, engine=engine, scheduler=scheduler)
     budget = SPILL_AFTER if spill_after is None else spill_after
@@ -326,7 +374,10 @@ def stream_events(
         spill: Spill | None = None
         with _cache(_cache_path(cache, cache_beside)) as store:
             memo = MergedCache(store) if store is not None else None
-            for _, events, key, cached in _corpus(paths, spec, options, runlog, store):
+
+            def take(events: Sequence[Event], key: bytes, cached: bool) -> None:
+                """One article's reports, in reading order."""
+                nonlocal spill, n_held
                 # reports the cache holds go to disk as their article's key, not encoded
                 ref = key if cached else b""
                 if spill is not None:
@@ -336,7 +387,8 @@ def stream_events(
                         held.append((events, ref))
                         n_held += len(events)
                 else:  # past the budget: what is held goes first, in reading order
-                    spill = cleanup.enter_context(Spill(spill_dir, fetch=_fetcher(store)))
+                    spill = cleanup.enter_context(Spill(spill_dir, fetch=_fetcher(store),
+                                                        events=not lines))
                     log.info("%d reports: consolidating on disk in %s", n_held, spill.folder)
                     for reports, held_ref in held:
                         spill.add(reports, held_ref)
@@ -344,6 +396,13 @@ def stream_events(
                     spill.add(events, ref)
                 if memo is not None:
                     memo.note(key, events)
+
+            for item, events, key, cached in _corpus(paths, spec, options, runlog, store):
+                if isinstance(item, KnownRun):  # an unchanged file's articles, in one go
+                    for known_key, reports in zip(item.keys, item.reports, strict=True):
+                        take(reports, known_key, True)
+                else:
+                    take(events, key, cached)
             if streamed is not None:
                 streamed()
             if spill is None:
@@ -358,21 +417,31 @@ def stream_events(
                 log.info("consolidated: %d places merged, %d as the last run merged them",
                          memo.merged, memo.replayed)
         if spill is None:
-            yield from merged
+            yield from map(event_line, merged) if lines else merged
         else:
-            yield from spill.events()
+            yield from spill.lines() if lines else spill.events()
 
 
 def _merge_spilled(spill: Spill, memo: MergedCache | None) -> None:
     """Merge the spilled reports place by place into the spill's merged events. A place
-    whose reports are those the last run merged takes its stored events as they are
-    (``MergedCache.encoded``): its reports are not read back, nor its events built."""
+    whose reports are those the last run merged takes its stored events (and their JSON
+    lines) as they are (``MergedCache.encoded``): its reports are not read back, nor its
+    events built."""
     for place, rows in spill.place_rows():
-        stored = memo.encoded(place) if memo is not None else None
+        stored = memo.encoded(place, spill.keeps_events) if memo is not None else None
         if stored is not None:
-            spill.keep_encoded((start, place, event_id, blob) for start, event_id, blob in stored)
-        else:
-            spill.keep(merge_places([(place, spill.reports(place, rows))], memo))
+            spill.keep_encoded((start, place, event_id, blob, line)
+                               for start, event_id, blob, line in stored)
+            continue
+        reports = spill.reports(place, rows)
+        events = memo.get(place, reports) if memo is not None else None
+        fresh = events is None
+        if events is None:  # merging sorts its list: the memo keeps the reading order
+            events = list(merge_places([(place, list(reports))]))
+        lines = [event_line(e) for e in events]
+        if fresh and memo is not None:
+            memo.put(place, reports, events, lines)
+        spill.keep(events, lines)
 
 
 def _fetcher(store: ReportCache | None,
@@ -409,7 +478,11 @@ def corpus_reports(
     articles come back as :class:`~conflictmap.incremental.KnownArticle`."""
     with _cache(cache_path) as store:
         for item, events, _, _ in _corpus(paths, spec, options, runlog, store):
-            yield item, events
+            if isinstance(item, KnownRun):
+                for known in item:
+                    yield known, known.reports
+            else:
+                yield item, events
 
 
 def _corpus(paths: Sequence[str | Path], spec: Spec, options: RunOptions,
@@ -421,7 +494,7 @@ def _corpus(paths: Sequence[str | Path], spec: Spec, options: RunOptions,
     version = spec_version(spec)
     reader = ArticleReader(runlog.skip)
     if store is not None:
-        source: Iterable[Item] = incremental.articles(paths, reader, store, version)
+        source: Iterable[Item] = incremental.articles(paths, reader, store, version, runs=True)
     else:
         source = (a for p, name in reader.files(paths) for a in reader.read(p, name))
     articles = runlog.count(progress(source, "articles"))

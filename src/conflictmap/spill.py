@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 from conflictmap.cache import decode_events, encode_events, report_places
 from conflictmap.errors import ConflictmapError
 from conflictmap.model import Event
+from conflictmap.store import event_line
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,10 +57,12 @@ class Spill:
     rows undecoded, :meth:`reports` decodes one place's); :meth:`keep` (or
     :meth:`keep_encoded`) takes merged events; :meth:`events` gives them back sorted.
     ``folder``: where the temporary database goes (default: $TMPDIR); ``fetch``: cached
-    articles' reports by key, for reports added with a ``ref``."""
+    articles' reports by key, for reports added with a ``ref``; ``events``: False when
+    only the merged events' JSON lines (:meth:`lines`) will be read back."""
 
     def __init__(self, folder: str | os.PathLike[str] | None = None, *,
-                 fetch: Callable[[list[bytes]], dict[bytes, list[Event]]] | None = None) -> None:
+                 fetch: Callable[[list[bytes]], dict[bytes, list[Event]]] | None = None,
+                 events: bool = True) -> None:
         try:
             self.folder = Path(tempfile.mkdtemp(prefix="conflictmap-spill-", dir=folder))
         except OSError as exc:
@@ -74,11 +77,12 @@ class Spill:
             self.close()
             raise
         self._fetch = fetch
+        self.keeps_events = events  # False: kept events come back as lines only
         self._rows: list[tuple[bytes, bytes | None, bytes | None]] = []
         self._refs: dict[str, list[bytes]] = {}  # place -> keys not yet written
         self._ref_size = 0
         self._pending = 0  # articles in _refs
-        self._merged: list[tuple[str, bytes, str, bytes]] = []
+        self._merged: list[tuple[str, bytes, str, bytes, bytes]] = []
         self.reported = 0  # reports added
 
     def _setup(self) -> None:
@@ -87,7 +91,7 @@ class Spill:
             self._db.execute(f"PRAGMA {pragma}")
         self._db.execute("CREATE TABLE reports(place BLOB NOT NULL, blob BLOB, ref BLOB)")
         self._db.execute("CREATE TABLE merged(start TEXT NOT NULL, place BLOB NOT NULL, "
-                         "id TEXT NOT NULL, blob BLOB NOT NULL)")
+                         "id TEXT NOT NULL, blob BLOB NOT NULL, line BLOB NOT NULL)")
 
     def _guard(self, action: Callable[..., T], *args: Any) -> T:
         """Run ``action``; a database error becomes one SpillError line naming the folder."""
@@ -174,31 +178,49 @@ class Spill:
                 out.extend(e for e in articles[key] if e.place.id == place)
         return out
 
-    def keep(self, events: Iterable[Event]) -> None:
-        """Merged events, to come back from :meth:`events` in output order."""
+    def keep(self, events: Iterable[Event], lines: Iterable[bytes] | None = None) -> None:
+        """Merged events, to come back from :meth:`events` (or as their JSON lines from
+        :meth:`lines`) in output order. ``lines``: their ``store.event_line``, when the
+        caller has them already."""
+        events = list(events)
+        lines = [event_line(e) for e in events] if lines is None else lines
         self.keep_encoded((event.period.start.isoformat(), event.place.id, event.id,
-                           encode_events((event,))) for event in events)
+                           encode_events((event,)) if self.keeps_events else b"", line)
+                          for event, line in zip(events, lines, strict=True))
 
-    def keep_encoded(self, events: Iterable[tuple[str, str, str, bytes]]) -> None:
+    def keep_encoded(self, events: Iterable[tuple[str, str, str, bytes, bytes]]) -> None:
         """Merged events already encoded: (start date, place id, event id,
-        ``encode_events((event,))``) each, as :meth:`keep` takes them."""
+        ``encode_events((event,))``, ``store.event_line(event)``) each, as :meth:`keep`
+        takes them."""
         merged = self._merged
-        for start, place, event_id, blob in events:
-            merged.append((start, _key(place), event_id, blob))
+        for start, place, event_id, blob, line in events:
+            merged.append((start, _key(place), event_id, blob, line))
             if len(merged) >= ROWS:
                 self._write_merged()
 
     def _write_merged(self) -> None:
-        self._guard(self._db.executemany, "INSERT INTO merged VALUES (?, ?, ?, ?)",
+        self._guard(self._db.executemany, "INSERT INTO merged VALUES (?, ?, ?, ?, ?)",
                     self._merged)
         self._merged.clear()
 
     def events(self) -> Iterator[Event]:
-        """The kept events by (start, place id, event id), ties in the order kept."""
+        """The kept events by (start, place id, event id), ties in the order kept (a spill
+        made with ``events=False`` keeps their lines only)."""
+        if not self.keeps_events:
+            raise ValueError("this spill keeps the events' lines only")
+        for (blob,) in self._sorted("blob"):
+            yield from decode_events(blob)
+
+    def lines(self) -> Iterator[bytes]:
+        """The kept events' JSON lines (``store.event_line``), in :meth:`events`' order:
+        what a JSON Lines store holds, without decoding an event."""
+        for (line,) in self._sorted("line"):
+            yield line
+
+    def _sorted(self, column: str) -> Iterator[tuple[bytes, ...]]:
         if self._merged:
             self._write_merged()
-        for (blob,) in self._select("SELECT blob FROM merged ORDER BY start, place, id, rowid"):
-            yield from decode_events(blob)
+        yield from self._select(f"SELECT {column} FROM merged ORDER BY start, place, id, rowid")
 
     def _select(self, sql: str) -> Iterator[tuple[bytes, ...]]:
         """The rows of a query, fetched in blocks (the sort it needs may fill the disk)."""

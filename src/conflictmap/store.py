@@ -311,19 +311,30 @@ def _feature(event: Event, record: dict[str, Any] | None = None) -> dict[str, An
             "properties": event_to_record(event) if record is None else record}
 
 
+def event_line(event: Event) -> bytes:
+    """The event's line in a JSON Lines store: its record (:func:`event_to_record`) as
+    compact JSON (orjson, or json where orjson refuses a value: store._dumps)."""
+    return _dumps(event_to_record(event))
+
+
 def dump_jsonl(events: Iterable[Event], handle: TextIO) -> int:
-    """One event per line, as compact JSON (orjson, or json where orjson refuses a value:
-    store._dumps); the number of events."""
+    """One event per line (:func:`event_line`); the number of events."""
+    return write_lines(map(event_line, events), handle)
+
+
+def write_lines(lines: Iterable[bytes], handle: TextIO) -> int:
+    """Lines :func:`event_line` made (without their line breaks), one per line, as
+    :func:`dump_jsonl` writes them; the number of lines."""
     count = 0
-    lines: list[str] = []
-    for event in events:
-        lines.append(_dumps(event_to_record(event)).decode("utf-8"))
+    block: list[bytes] = []
+    for line in lines:
+        block.append(line)
         count += 1
-        if len(lines) >= 1024:  # written in blocks: one write per line costs more
-            handle.write("\n".join(lines) + "\n")
-            lines.clear()
-    if lines:
-        handle.write("\n".join(lines) + "\n")
+        if len(block) >= 1024:  # written in blocks: one write per line costs more
+            handle.write(b"\n".join(block).decode("utf-8") + "\n")
+            block.clear()
+    if block:
+        handle.write(b"\n".join(block).decode("utf-8") + "\n")
     return count
 
 
