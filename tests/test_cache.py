@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -297,49 +296,83 @@ def test_cache_pack_equals_the_rows_of_real_reports(articles_dir: Path) -> None:
         tuple(decode_events(encode_events(reports))) for reports in articles]
 
 
-@pytest.mark.parametrize("read", [decode_pack, open_pack])
-@pytest.mark.parametrize("damage", ["not json", "a list", "other version", "short column",
-                                    "bad index", "bad code", "counts",
-                                    "negative count", "negative index", "float index",
-                                    "id not a string", "no sources", "string not a string"])
-def test_cache_garbled_pack_is_a_value_error(damage: str, read: Callable[[bytes], object],
-                                             ) -> None:
-    """open_pack checks every column at once: reading its reports later cannot fail."""
+def _reframed(index: dict, columns: dict) -> bytes:
+    """A pack of this index and these columns, checksummed as encode_pack does."""
     import json
 
+    from conflictmap.cache import _check
+
+    body = json.dumps(index).encode() + b"\0" + json.dumps(columns).encode()
+    return _check(body) + body
+
+
+def _parts(blob: bytes) -> tuple[dict, dict]:
+    import json
+
+    index, _, columns = blob[16:].partition(b"\0")
+    return json.loads(index), json.loads(columns)
+
+
+@pytest.mark.parametrize("damage", ["other version", "short column", "bad index", "bad code",
+                                    "counts", "negative count", "negative index",
+                                    "float index", "id not a string", "no sources",
+                                    "string not a string", "index not the columns"])
+def test_cache_garbled_pack_is_a_value_error(damage: str) -> None:
+    """A pack whose columns do not fit (as only a faulty writer could make: its checksum
+    holds) is a ValueError: decode_pack at once, open_pack at the first read of a report;
+    its index (places, counts) is checked by open_pack at once."""
     event = make_event(Change.CAPTURE, ALEPPO, date(2024, 11, 29), actor=HTS, loser=SAA,
                        quotes=("HTS took Aleppo.", "Aleppo fell."))
-    data = json.loads(encode_pack([[event], [], [event, event]]))
-    if damage == "not json":
-        blob = b"\x00pack"
-    elif damage == "a list":
-        blob = b"[1, 2]"
+    index, data = _parts(encode_pack([[event], [], [event, event]]))
+    at_open = damage in ("other version", "counts", "negative count")
+    if damage == "other version":
+        index["pack"] = 999
+    elif damage == "short column":
+        data["rows"]["quote"].pop()
+    elif damage == "bad index":
+        data["rows"]["place"][0] = 7
+    elif damage == "bad code":
+        data["codes"] = ["nonsense"] * len(data["codes"])
+    elif damage == "counts":
+        index["counts"] = [1, 1]
+    elif damage == "negative index":
+        data["rows"]["period"][1] = -1
+    elif damage == "float index":
+        data["rows"]["art"][0] = 0.0
+    elif damage == "id not a string":
+        data["rows"]["id"][2] = 12
+    elif damage == "no sources":
+        data["rows"]["nsrc"][0] = 0
+    elif damage == "string not a string":
+        data["strings"][0] = ["a"]
+    elif damage == "index not the columns":
+        data["counts"] = [2, 0, 1]
     else:
-        if damage == "other version":
-            data["pack"] = 999
-        elif damage == "short column":
-            data["rows"]["quote"].pop()
-        elif damage == "bad index":
-            data["rows"]["place"][0] = 7
-        elif damage == "bad code":
-            data["codes"] = ["nonsense"] * len(data["codes"])
-        elif damage == "counts":
-            data["counts"] = [1, 1]
-        elif damage == "negative index":
-            data["rows"]["period"][1] = -1
-        elif damage == "float index":
-            data["rows"]["art"][0] = 0.0
-        elif damage == "id not a string":
-            data["rows"]["id"][2] = 12
-        elif damage == "no sources":
-            data["rows"]["nsrc"][0] = 0
-        elif damage == "string not a string":
-            data["strings"][0] = ["a"]
-        else:
-            data["counts"] = [4, -1, 0]
-        blob = json.dumps(data).encode()
+        index["counts"] = [4, -1, 0]
+    blob = _reframed(index, data)
     with pytest.raises(ValueError, match="not a pack of reports"):
-        read(blob)
+        decode_pack(blob)
+    if at_open:
+        with pytest.raises(ValueError, match="not a pack of reports"):
+            open_pack(blob)
+        return
+    packed = open_pack(blob)  # the index is sound: places and counts are known
+    assert [len(p) for p in packed] == [1, 0, 2]
+    with pytest.raises(ValueError, match="not a pack of reports"):
+        list(packed[0])
+
+
+@pytest.mark.parametrize("form", ["not json", "a list", "too short", "a byte changed",
+                                  "cut short"])
+def test_cache_damaged_pack_is_found_at_open(form: str) -> None:
+    """Any change to a pack's bytes breaks its checksum: open_pack raises at once."""
+    blob = encode_pack([[make_event(Change.CAPTURE, ALEPPO, date(2024, 11, 29))], []])
+    damaged = {"not json": b"\x00pack", "a list": b"[1, 2]", "too short": blob[:10],
+               "a byte changed": blob[:40] + bytes([blob[40] ^ 1]) + blob[41:],
+               "cut short": blob[:-5]}[form]
+    for read in (open_pack, decode_pack):
+        with pytest.raises(ValueError, match="not a pack of reports"):
+            read(damaged)
 
 
 def test_cache_open_pack_knows_places_and_counts_and_builds_reports_once(
@@ -350,6 +383,10 @@ def test_cache_open_pack_knows_places_and_counts_and_builds_reports_once(
     real = cache_module._built
     monkeypatch.setattr(cache_module, "_built",
                         lambda data, tables: built.append(1) or real(data, tables))
+    parsed: list[int] = []
+    real_checked = cache_module._checked
+    monkeypatch.setattr(cache_module, "_checked",
+                        lambda data: parsed.append(1) or real_checked(data))
     first = make_event(Change.CAPTURE, ALEPPO, date(2024, 11, 29), actor=HTS, loser=SAA)
     other = replace(first, place=replace(ALEPPO, id="local:other", name="Other"))
     articles = [[first, other], [], [other]]
@@ -358,11 +395,11 @@ def test_cache_open_pack_knows_places_and_counts_and_builds_reports_once(
     assert [len(p) for p in packed] == [2, 0, 1] and not packed[1]
     assert [list(report_places(p)) for p in packed] == [report_places(a) for a in articles] \
         == [[ALEPPO.id, "local:other"], [], ["local:other"]]
-    assert built == []  # nothing built for places and counts
+    assert built == [] and parsed == []  # nothing parsed for places and counts
     assert packed[2][0] == other and list(packed[0]) == [first, other]
     assert packed == [tuple(a) for a in articles] and packed[0] == packed[0]
     assert hash(packed[0]) == hash((first, other)) and packed[0] != [first, other]
-    assert built == [1]  # the whole pack at the first read, once
+    assert built == [1] and parsed == [1]  # the whole pack at the first read, once
     assert "2 reports" in repr(packed[0])
 
 

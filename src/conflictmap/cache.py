@@ -149,7 +149,7 @@ def _actor_of(actor_id: str, name: str, side: str, kind: str) -> Actor:
     return Actor(actor_id, name, side, kind)
 
 
-PACK = 1  # bump when the form of a pack changes
+PACK = 2  # bump when the form of a pack changes
 
 
 def encode_pack(articles: Sequence[Sequence[Event]]) -> bytes:
@@ -202,38 +202,57 @@ def encode_pack(articles: Sequence[Sequence[Event]]) -> bytes:
                 rows["quote"].append(src.quote)
                 rows["start"].append(src.start)
                 rows["end"].append(src.end)
-    return _dumps({"pack": PACK, "counts": counts, "rows": rows,
-                   **{name: list(index) for name, index in tables.items()}})
+    place_ids = [row[0] for row in tables["places"]]
+    index = _dumps({"pack": PACK, "counts": counts, "places": place_ids, "at": rows["place"]})
+    body = index + b"\0" + _dumps({"counts": counts, "rows": rows,
+                                   **{name: list(found) for name, found in tables.items()}})
+    return _check(body) + body
 
 
 def decode_pack(blob: bytes) -> list[tuple[Event, ...]]:
-    """Each article's reports as :func:`encode_pack` packed them, equal field for field;
-    ValueError if the blob is not a pack of this form."""
-    return [tuple(reports) for reports in open_pack(blob)]
+    """Each article's reports as :func:`encode_pack` packed them, equal field for field,
+    built now; ValueError if the blob is not a pack of this form."""
+    packed = open_pack(blob)
+    if packed:
+        packed[0]._pack.article(0)  # build (and check) the columns now
+    return [tuple(reports) for reports in packed]
 
 
 def open_pack(blob: bytes) -> list[PackedReports]:
-    """Each article's reports in a pack, checked now and built when first read.
+    """Each article's reports in a pack: their places and counts now, the reports built
+    when first read.
 
-    Every column is checked here (lengths, indices, codes, ids: what :func:`decode_pack`
-    would find wrong), so reading the reports later cannot fail; their places and how many
-    there are need nothing built. A run that consolidates on disk reads only those for
-    the articles of unchanged files (``spill.Spill`` keeps their keys), so their reports
-    are never built. ValueError if the blob is not a pack of this form."""
+    A pack is a checksum (SHA-256), a small index (each article's count of reports and
+    each report's place) and the columns of the reports. The checksum over both is
+    checked here, so a damaged pack is found (and replaced) at once; the index gives
+    every article's places and count without parsing the columns. A run that
+    consolidates on disk reads only those for the articles of unchanged files
+    (``spill.Spill`` keeps their keys), so their columns are never parsed. The columns
+    are parsed and checked (lengths, indices, codes, ids, and that they say what the
+    index says) at the first read of a report, all of the pack's together. ValueError if
+    the blob is not a pack of this form, there or then."""
     try:
-        data = _loads(blob)
-        if not isinstance(data, dict) or data.get("pack") != PACK:
+        body = blob[16:]
+        if len(blob) < 16 or _check(body) != blob[:16]:
+            raise ValueError("checksum")
+        head, nul, columns = body.partition(b"\0")
+        index = _loads(head)
+        if not nul or not isinstance(index, dict) or index.get("pack") != PACK:
             raise ValueError("not a pack of this version")
-        tables = _checked(data)
+        counts, ids, at = index["counts"], index["places"], index["at"]
+        if not isinstance(ids, list) or (ids and set(map(type, ids)) != {str}):
+            raise TypeError("place ids")
+        if _ints(counts, "counts", 0, None) != len(at):
+            raise ValueError("counts and places differ")
+        _ints(at, "at", 0, len(ids))
     except (TypeError, KeyError, IndexError, ValueError, AttributeError) as exc:
         raise ValueError(f"not a pack of reports ({exc})") from None
-    pack = _Pack(data, tables)
-    ids = [place.id for place in tables.places]
-    places = list(map(ids.__getitem__, data["rows"]["place"]))  # each report's place id
+    pack = _Pack(columns, counts, ids, at)
+    places = list(map(ids.__getitem__, at))  # each report's place id
     out: list[PackedReports] = []
     taken = 0
-    for index, n in enumerate(data["counts"]):
-        out.append(PackedReports(pack, index, tuple(places[taken:taken + n])))
+    for number, n in enumerate(counts):
+        out.append(PackedReports(pack, number, tuple(places[taken:taken + n])))
         taken += n
     return out
 
@@ -279,21 +298,37 @@ def report_places(reports: Sequence[Event]) -> Sequence[str]:
 
 
 class _Pack:
-    """A checked pack's columns, built into reports at the first read (then dropped)."""
+    """A pack's columns (checksummed, not parsed yet), built into reports at the first
+    read, then dropped; ValueError then if they are not what the index says."""
 
-    __slots__ = ("_articles", "_data", "_tables")
+    __slots__ = ("_articles", "_at", "_columns", "_counts", "_ids")
 
-    def __init__(self, data: dict[str, Any], tables: _Tables) -> None:
-        self._data: dict[str, Any] | None = data
-        self._tables = tables
+    def __init__(self, columns: bytes, counts: list[int], ids: list[str], at: list[int]) -> None:
+        self._columns: bytes | None = columns
+        self._counts = counts
+        self._ids = ids
+        self._at = at
         self._articles: list[tuple[Event, ...]] = []
 
     def article(self, index: int) -> tuple[Event, ...]:
-        if self._data is not None:
+        if self._columns is not None:
             with gctools.paused():
-                self._articles = _built(self._data, self._tables)
-            self._data = None
+                self._articles = self._build(self._columns)
+            self._columns = None
         return self._articles[index]
+
+    def _build(self, columns: bytes) -> list[tuple[Event, ...]]:
+        try:
+            data = _loads(columns)
+            if not isinstance(data, dict):
+                raise TypeError("not a pack's columns")
+            tables = _checked(data)
+            if (data["counts"] != self._counts or data["rows"]["place"] != self._at
+                    or [place.id for place in tables.places] != self._ids):
+                raise ValueError("the columns are not what the index says")
+            return _built(data, tables)
+        except (TypeError, KeyError, IndexError, ValueError, AttributeError) as exc:
+            raise ValueError(f"not a pack of reports ({exc})") from None
 
 
 class _Tables(NamedTuple):
@@ -543,6 +578,19 @@ class MergedCache:
                 digest = digests[place] = hashlib.blake2b(self._version, digest_size=16)
             digest.update(key)
             digest.update(i.to_bytes(4, "little"))
+
+    def note_all(self, keys: Sequence[bytes], articles: Sequence[Sequence[Event]]) -> None:
+        """:meth:`note` for many articles in reading order (one loop, no call per
+        article): ``keys[i]`` gave ``articles[i]``."""
+        digests = self._digests
+        version = self._version
+        for key, reports in zip(keys, articles, strict=True):
+            for i, place in enumerate(report_places(reports)):
+                digest = digests.get(place)
+                if digest is None:
+                    digest = digests[place] = hashlib.blake2b(version, digest_size=16)
+                digest.update(key)
+                digest.update(i.to_bytes(4, "little"))
 
     def get(self, place: str, reports: Sequence[Event]) -> list[Event] | None:
         """The place's events as the last run merged them from these same reports (the

@@ -398,11 +398,21 @@ def _consolidated(
                     memo.note(key, events)
 
             for item, events, key, cached in _corpus(paths, spec, options, runlog, store):
-                if isinstance(item, KnownRun):  # an unchanged file's articles, in one go
-                    for known_key, reports in zip(item.keys, item.reports, strict=True):
-                        take(reports, known_key, True)
-                else:
+                if not isinstance(item, KnownRun):
                     take(events, key, cached)
+                    continue
+                # an unchanged file's articles: held one by one until the spill starts,
+                # then spilled (as their keys) and noted in one loop each
+                keys, known = item.keys, item.reports
+                done = 0
+                while spill is None and done < len(keys):
+                    take(known[done], keys[done], True)
+                    done += 1
+                if done < len(keys):
+                    rest_keys, rest = keys[done:], known[done:]
+                    spill.add_known(rest_keys, rest)
+                    if memo is not None:
+                        memo.note_all(rest_keys, rest)
             if streamed is not None:
                 streamed()
             if spill is None:

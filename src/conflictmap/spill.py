@@ -130,6 +130,29 @@ class Spill:
         if len(self._rows) + self._pending >= ROWS:
             self._write_reports()
 
+    def add_known(self, refs: Sequence[bytes], articles: Sequence[Sequence[Event]]) -> None:
+        """:meth:`add` for many cached articles in reading order: ``refs[i]`` is the
+        cache key of ``articles[i]``'s reports (one loop, no call per article)."""
+        size = self._ref_size or (len(refs[0]) if refs else 0)
+        pending = self._refs
+        for ref, reports in zip(refs, articles, strict=True):
+            places = report_places(reports)
+            if not places:
+                continue
+            if len(ref) != size:
+                raise ValueError(f"refs of {len(ref)} bytes, not {size}")
+            self._ref_size = size
+            self.reported += len(places)
+            for place in dict.fromkeys(places) if len(places) > 1 else places:
+                found = pending.get(place)
+                if found is None:
+                    pending[place] = [ref]
+                else:
+                    found.append(ref)
+            self._pending += 1
+            if len(self._rows) + self._pending >= ROWS:
+                self._write_reports()
+
     def _write_reports(self) -> None:
         self._rows.extend((_key(p), None, b"".join(keys)) for p, keys in self._refs.items())
         self._refs.clear()
