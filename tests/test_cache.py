@@ -490,3 +490,26 @@ def test_cache_a_run_merges_again_only_the_places_it_changed(
     line = next(r.getMessage() for r in caplog.records if "consolidated" in r.getMessage())
     assert int(line.split()[1]) == len({e.place for e in article.expected})  # its places
     assert text == _run(corpus, False, spec)[1]
+
+
+def test_cache_encoded_reports_decode_at_the_first_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's reports reach the main process encoded, with their places: they are
+    decoded at the first read, once, and equal the reports."""
+    from conflictmap import cache as cache_module
+    from conflictmap.cache import EncodedReports
+
+    first = make_event(Change.CAPTURE, ALEPPO, date(2024, 11, 29), actor=HTS, loser=SAA)
+    other = replace(first, place=replace(ALEPPO, id="local:other", name="Other"))
+    decoded: list[int] = []
+    real = cache_module.decode_events
+    monkeypatch.setattr(cache_module, "decode_events",
+                        lambda blob: decoded.append(1) or real(blob))
+    reports = EncodedReports(encode_events([first, other]), (ALEPPO.id, "local:other"))
+    assert len(reports) == 2 and list(report_places(reports)) == [ALEPPO.id, "local:other"]
+    assert decoded == []
+    assert reports == (first, other) and reports == [first, other] and reports[1] == other
+    assert list(reports) == [first, other] and hash(reports) == hash((first, other))
+    assert decoded == [1] and "2 reports" in repr(reports)
+    wrong = EncodedReports(encode_events([first]), ("local:other",))
+    with pytest.raises(ValueError, match="not at the places"):
+        list(wrong)

@@ -61,6 +61,25 @@ def test_spill_equals_in_memory_consolidation() -> None:
     check()
 
 
+def test_spill_takes_encoded_reports_as_they_are() -> None:
+    """Reports a worker encoded (cache.EncodedReports) go to disk undecoded when they are
+    all at one place, split by place otherwise: the same events as in memory."""
+    from conflictmap.cache import EncodedReports, encode_events
+
+    events = list(synthetic_events(300, seed=4, places=12))
+    articles: list[list[Event]] = [events[i:i + 3] for i in range(0, len(events), 3)]
+    articles += [[e] for e in events[:40]]  # one place each: undecoded
+    encoded = [EncodedReports(encode_events(a), tuple(e.place.id for e in a))
+               for a in articles]
+    with Spill() as spill:
+        for reports in encoded:
+            spill.add(reports)
+        spill.keep(merge_places(spill.places()))
+        got = list(spill.events())
+    assert got == consolidate([e for a in articles for e in a])
+    assert sum(r._events is None for r in encoded) >= 40  # those were never decoded
+
+
 def test_spill_writes_in_blocks_and_keeps_order(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(spill_module, "ROWS", 3)  # many blocks, each a separate write
     events = list(synthetic_events(400, seed=3, places=40))

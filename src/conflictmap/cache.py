@@ -290,9 +290,50 @@ class PackedReports(Sequence[Event]):
         return f"PackedReports({len(self)} reports at {', '.join(self.places) or 'no place'})"
 
 
+class EncodedReports(Sequence[Event]):
+    """One article's reports as a worker encoded them (:func:`encode_events`), with each
+    report's place id: decoded at the first read, so that reports which only go to disk
+    by place (``spill.Spill``) are never decoded. Equal to the tuple of its reports."""
+
+    __slots__ = ("_events", "blob", "places")
+
+    def __init__(self, blob: bytes, places: tuple[str, ...]) -> None:
+        self.blob = blob
+        self.places = places
+        self._events: list[Event] | None = None
+
+    def _decoded(self) -> list[Event]:
+        if self._events is None:
+            events = decode_events(self.blob)
+            if [e.place.id for e in events] != list(self.places):
+                raise ValueError("encoded reports are not at the places given with them")
+            self._events = events
+        return self._events
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def __getitem__(self, item: Any) -> Any:
+        return self._decoded()[item]
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._decoded())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"EncodedReports({len(self)} reports at {', '.join(self.places) or 'no place'})"
+
+
 def report_places(reports: Sequence[Event]) -> Sequence[str]:
-    """Each report's place id, without building packed reports."""
-    if isinstance(reports, PackedReports):
+    """Each report's place id, without building packed or decoding encoded reports."""
+    if isinstance(reports, (PackedReports, EncodedReports)):
         return reports.places
     return [event.place.id for event in reports]
 

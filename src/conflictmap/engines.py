@@ -92,10 +92,12 @@ class Spec(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """One article's result: encoded reports, or why extraction failed."""
+    """One article's result: encoded reports and each report's place (so the main process
+    can spill them by place without decoding them), or why extraction failed."""
 
     blob: bytes = b""
     error: str = ""
+    places: tuple[str, ...] = ()
 
 
 # -- the worker side ------------------------------------------------------------------------
@@ -120,7 +122,8 @@ def spec_version(spec: Spec) -> str:
 
 def extract_one(extractor: Extractor, article: Article) -> Outcome:
     try:
-        return Outcome(encode_events(extractor.extract(article)))
+        events = extractor.extract(article)
+        return Outcome(encode_events(events), places=tuple(e.place.id for e in events))
     except Exception as exc:  # one bad article must not sink a run of a thousand
         log.debug("%s: extraction failed", article.id, exc_info=True)
         return Outcome(error=f"{type(exc).__name__}: {exc}")

@@ -17,7 +17,13 @@ from typing import Any, TypeVar
 
 from conflictmap import gctools, incremental
 from conflictmap.articles import ArticleReader, Skip
-from conflictmap.cache import MergedCache, ReportCache, article_key, decode_events
+from conflictmap.cache import (
+    EncodedReports,
+    MergedCache,
+    ReportCache,
+    article_key,
+    decode_events,
+)
 from conflictmap.cache import default_path as cache_default_path
 from conflictmap.consolidate import consolidate, control_timeline, in_range, merge_places
 from conflictmap.engines import (
@@ -290,8 +296,19 @@ def _merge(batch: list[Item], keys: list[bytes], hits: dict[bytes, Sequence[Even
             continue
         if keys:
             fresh.append((key, outcome.blob))
-        results.append((article, decode_events(outcome.blob), key, False))
+        results.append((article, _reports(outcome), key, False))
     return results, fresh
+
+
+def _reports(outcome: Outcome) -> Sequence[Event]:
+    """An extracted article's reports, decoded only when read (``EncodedReports``): a run
+    that spills them by place needs their places alone. An outcome without places (from
+    a worker of an older version) is decoded now."""
+    if not outcome.blob:
+        return []
+    if len(outcome.places) == 0:
+        return decode_events(outcome.blob)
+    return EncodedReports(outcome.blob, outcome.places)
 
 
 def collect_events(

@@ -29,7 +29,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from conflictmap.cache import decode_events, encode_events, report_places
+from conflictmap.cache import EncodedReports, decode_events, encode_events, report_places
 from conflictmap.errors import ConflictmapError
 from conflictmap.model import Event
 from conflictmap.store import event_line
@@ -119,16 +119,24 @@ class Spill:
             for place in dict.fromkeys(report_places(reports)):
                 refs.setdefault(place, []).append(ref)
             self._pending += 1
+        elif isinstance(reports, EncodedReports) and len(set(reports.places)) == 1:
+            # all at one place, as the worker encoded them: they go to disk as they are
+            self._row(reports.places[0], reports.blob)
         else:
             by_place: dict[str, list[Event]] = {}
             for event in reports:
                 by_place.setdefault(event.place.id, []).append(event)
             for place, events in by_place.items():
-                if place in self._refs:  # the place's earlier keys go first: reading order
-                    self._rows.append((_key(place), None, b"".join(self._refs.pop(place))))
-                self._rows.append((_key(place), encode_events(events), None))
+                self._row(place, encode_events(events))
         if len(self._rows) + self._pending >= ROWS:
             self._write_reports()
+
+    def _row(self, place: str, blob: bytes) -> None:
+        """An article's encoded reports at one place; the place's earlier keys go first
+        (reading order)."""
+        if place in self._refs:
+            self._rows.append((_key(place), None, b"".join(self._refs.pop(place))))
+        self._rows.append((_key(place), blob, None))
 
     def add_known(self, refs: Sequence[bytes], articles: Sequence[Sequence[Event]]) -> None:
         """:meth:`add` for many cached articles in reading order: ``refs[i]`` is the
