@@ -123,6 +123,22 @@ is_joiner(Py_UCS4 c)
     return c == '-' || c == '\'' || c == 0x2019;
 }
 
+/* text[a:b].lower() in words (1 or 0; -1 with an exception set) */
+static int
+lower_in(PyObject *text, Py_ssize_t a, Py_ssize_t b, PyObject *words)
+{
+    PyObject *part = PyUnicode_Substring(text, a, b);
+    if (part == NULL)
+        return -1;
+    PyObject *lower = PyObject_CallMethod(part, "lower", NULL);
+    Py_DECREF(part);
+    if (lower == NULL)
+        return -1;
+    int found = PySet_Contains(words, lower);
+    Py_DECREF(lower);
+    return found;
+}
+
 /* toponyms._is_cap(word) for a word whose first letter is not upper case */
 static int
 hyphen_cap(PyObject *word, Text *w, PyObject *connectors)
@@ -136,16 +152,7 @@ hyphen_cap(PyObject *word, Text *w, PyObject *connectors)
     }
     if (dash < 0 || dash + 1 >= w->len || !Py_UNICODE_ISUPPER(CH(w, dash + 1)))
         return 0;
-    PyObject *head = PyUnicode_Substring(word, 0, dash);
-    if (head == NULL)
-        return -1;
-    PyObject *lower = PyObject_CallMethod(head, "lower", NULL);
-    Py_DECREF(head);
-    if (lower == NULL)
-        return -1;
-    int found = PySet_Contains(connectors, lower);
-    Py_DECREF(lower);
-    return found;
+    return lower_in(word, 0, dash, connectors);
 }
 
 static int
@@ -343,16 +350,7 @@ is_abbreviation(PyObject *text, Text *t, Py_ssize_t stop, PyObject *abbreviation
         if (Py_UNICODE_ISALPHA(c) && Py_UNICODE_ISUPPER(c))
             return 1; /* an initial */
     }
-    PyObject *word = PyUnicode_Substring(text, a, b);
-    if (word == NULL)
-        return -1;
-    PyObject *lower = PyObject_CallMethod(word, "lower", NULL);
-    Py_DECREF(word);
-    if (lower == NULL)
-        return -1;
-    int found = PySet_Contains(abbreviations, lower);
-    Py_DECREF(lower);
-    return found;
+    return lower_in(text, a, b, abbreviations);
 }
 
 static int
@@ -516,19 +514,29 @@ trie_dealloc(TrieObject *tr)
     Py_TYPE(tr)->tp_free((PyObject *)tr);
 }
 
+/* Room in a PyMem array of *cap items (``size`` bytes each) for item n: doubled, from
+ * ``first``, when full. -1 with MemoryError set. */
+static int
+grow(void **items, int *cap, int n, size_t size, int first)
+{
+    if (n < *cap)
+        return 0;
+    int more = *cap ? *cap * 2 : first;
+    void *moved = PyMem_Realloc(*items, size * more);
+    if (moved == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *items = moved;
+    *cap = more;
+    return 0;
+}
+
 static int
 trie_new_node(TrieObject *tr)
 {
-    if (tr->n_nodes == tr->cap_nodes) {
-        int cap = tr->cap_nodes ? tr->cap_nodes * 2 : 64;
-        Node *nodes = PyMem_Realloc(tr->nodes, sizeof(Node) * cap);
-        if (nodes == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        tr->nodes = nodes;
-        tr->cap_nodes = cap;
-    }
+    if (grow((void **)&tr->nodes, &tr->cap_nodes, tr->n_nodes, sizeof(Node), 64) < 0)
+        return -1;
     Node *n = &tr->nodes[tr->n_nodes];
     n->edges = NULL;
     n->n_edges = n->cap_edges = 0;
@@ -608,16 +616,8 @@ trie_child(TrieObject *tr, int at, Py_UCS4 c)
     if (child < 0)
         return -1;
     Node *node = &tr->nodes[at]; /* the node array may have moved */
-    if (node->n_edges == node->cap_edges) {
-        int cap = node->cap_edges ? node->cap_edges * 2 : 4;
-        Edge *edges = PyMem_Realloc(node->edges, sizeof(Edge) * cap);
-        if (edges == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        node->edges = edges;
-        node->cap_edges = cap;
-    }
+    if (grow((void **)&node->edges, &node->cap_edges, node->n_edges, sizeof(Edge), 4) < 0)
+        return -1;
     node->edges[node->n_edges].ch = c;
     node->edges[node->n_edges].child = child;
     node->n_edges++;
@@ -814,11 +814,8 @@ PyDoc_STRVAR(trie_found_doc,
 "starting at each position, as written in text.");
 
 static PyObject *
-trie_found(TrieObject *tr, PyObject *args)
+trie_found(TrieObject *tr, PyObject *text)
 {
-    PyObject *text;
-    if (!PyArg_ParseTuple(args, "U:found", &text))
-        return NULL;
     Text t;
     if (text_of(text, &t) < 0)
         return NULL;
@@ -843,17 +840,14 @@ trie_found(TrieObject *tr, PyObject *args)
 }
 
 PyDoc_STRVAR(trie_at_doc,
-"at(text, positions) -> list[int]\n\n"
+"at(text) -> list[int]\n\n"
 "The positions (ascending) where a word of the trie starts, not preceded by a word\n"
 "character or a hyphen: the only places a pattern opening with (?<![\\w-]) and one of\n"
 "these words can match.");
 
 static PyObject *
-trie_at(TrieObject *tr, PyObject *args)
+trie_at(TrieObject *tr, PyObject *text)
 {
-    PyObject *text;
-    if (!PyArg_ParseTuple(args, "U:at", &text))
-        return NULL;
     Text t;
     if (text_of(text, &t) < 0)
         return NULL;
@@ -905,8 +899,8 @@ trie_any(TrieObject *tr, PyObject *args)
 static PyMethodDef trie_methods[] = {
     {"any", (PyCFunction)trie_any, METH_VARARGS, trie_any_doc},
     {"starts", (PyCFunction)trie_starts, METH_VARARGS, trie_starts_doc},
-    {"found", (PyCFunction)trie_found, METH_VARARGS, trie_found_doc},
-    {"at", (PyCFunction)trie_at, METH_VARARGS, trie_at_doc},
+    {"found", (PyCFunction)trie_found, METH_O, trie_found_doc},
+    {"at", (PyCFunction)trie_at, METH_O, trie_at_doc},
     {NULL, NULL, 0, NULL},
 };
 
