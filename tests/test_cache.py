@@ -510,6 +510,7 @@ def test_cache_encoded_reports_decode_at_the_first_read(monkeypatch: pytest.Monk
     assert reports == (first, other) and reports == [first, other] and reports[1] == other
     assert list(reports) == [first, other] and hash(reports) == hash((first, other))
     assert decoded == [1] and "2 reports" in repr(reports)
+    assert reports.decoded and reports.blob == b""  # the events hold it now
     wrong = EncodedReports(encode_events([first]), ("local:other",))
     with pytest.raises(ValueError, match="not at the places"):
         list(wrong)

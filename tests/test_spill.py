@@ -71,13 +71,14 @@ def test_spill_takes_encoded_reports_as_they_are() -> None:
     articles += [[e] for e in events[:40]]  # one place each: undecoded
     encoded = [EncodedReports(encode_events(a), tuple(e.place.id for e in a))
                for a in articles]
+    list(encoded[-1])  # one read already: its blob is gone, so it goes by its events
     with Spill() as spill:
         for reports in encoded:
             spill.add(reports)
         spill.keep(merge_places(spill.places()))
         got = list(spill.events())
     assert got == consolidate([e for a in articles for e in a])
-    assert sum(r._events is None for r in encoded) >= 40  # those were never decoded
+    assert sum(not r.decoded for r in encoded) >= 39  # those were never decoded
 
 
 def test_spill_writes_in_blocks_and_keeps_order(monkeypatch: pytest.MonkeyPatch) -> None:

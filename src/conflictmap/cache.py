@@ -302,12 +302,18 @@ class EncodedReports(Sequence[Event]):
         self.places = places
         self._events: list[Event] | None = None
 
+    @property
+    def decoded(self) -> bool:
+        """True once read: the blob is dropped then (the events hold what it held)."""
+        return self._events is not None
+
     def _decoded(self) -> list[Event]:
         if self._events is None:
             events = decode_events(self.blob)
             if [e.place.id for e in events] != list(self.places):
                 raise ValueError("encoded reports are not at the places given with them")
             self._events = events
+            self.blob = b""
         return self._events
 
     def __len__(self) -> int:

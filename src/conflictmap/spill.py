@@ -119,7 +119,8 @@ class Spill:
             for place in dict.fromkeys(report_places(reports)):
                 refs.setdefault(place, []).append(ref)
             self._pending += 1
-        elif isinstance(reports, EncodedReports) and len(set(reports.places)) == 1:
+        elif (isinstance(reports, EncodedReports) and not reports.decoded
+              and len(set(reports.places)) == 1):
             # all at one place, as the worker encoded them: they go to disk as they are
             self._row(reports.places[0], reports.blob)
         else:
