@@ -228,12 +228,21 @@ GUARD_PATTERNS = [
     r"\bstraße\b|\bİstanbul\b|\bstrasse\b",
     r"\bkelvin\b|\bσας\b",
     r"Hama|Homs",
+    r"(?<!x)\b(?:ab|a)\w*",
+    r"(?:the\s+)?town",
+    r"[–—-]\s*a",
+    r"(?:ab)+c|\bs\b",
+    r"(?=a)a\w|(?<=\s)b",
+    r"a\b",
+    r"(?-i:A)b|k",
 ]
 guard_texts = st.lists(st.sampled_from(
     ["claim", "CLAIMS", "said", "ſaid", "SAİD", "according to", "According  to", "not", "NOT",
      "n't", "failed to", "may", "May", "MAY", "kill", "KİLL", "since", "2024", "most of", "of",
      "the", "confirm", "not confirm", "admit", "straße", "STRASSE", "İstanbul", "istanbul",
-     "ıstanbul", "Kelvin", "KELVIN", "σας", "ΣΑΣ", "hama", "HOMS", " ", ",", ".", "\n", "x"]),
+     "ıstanbul", "Kelvin", "KELVIN", "σας", "ΣΑΣ", "hama", "HOMS", " ", ",", ".", "\n", "x",
+     "a", "ab", "abab", "ababc", "A", "Ab", "b", "k", "K", "s", "ſ", "–", "-a", "town",
+     "the town", "xab", "ba"]),
     max_size=14).map(" ".join)
 
 
@@ -251,6 +260,35 @@ def test_speedups_guarded_equals_pattern(source: str, ignore: bool, value: str,
             == [m.span() for m in regex.finditer(value, pos, endpos)])
     assert guarded.findall(value) == regex.findall(value)
     assert _span(guarded.search(value)) == _span(regex.search(value))
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    (r"\bclaim\w*|\bsaid\b|\baccording to\b", ("according to", "claim", "said")),
+    (r"(?<!not )\bconfirm\w*|\badmit\w*", ("admit", "confirm")),
+    (r"(?:the\s+)?town", None),  # may start with "town" or "the": not known
+    (r"[–—-]\s*a", ("-", "–", "—")),
+    (r"(?:ab)+c", ("ab",)),
+    (r"\w+ed", None),
+    (r"(?-i:May)|\bKill", ("kill", "may")),
+])
+def test_speedups_first_words(source: str, expected: tuple[str, ...] | None) -> None:
+    from conflictmap.rules.literals import first_words
+
+    assert first_words(re.compile(source, re.IGNORECASE)) == expected
+
+
+def test_speedups_guarded_tries_many_spots_by_searching(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past a few places to try, the pattern searches from the first of them."""
+    from conflictmap.rules import literals
+
+    regex = re.compile(r"\bab\w*c")
+    guarded = Guarded(regex)
+    value = "ab " * 20 + "abxc ab"
+    for spots in (1, 3, 100):
+        monkeypatch.setattr(literals, "_SPOTS", spots)
+        assert _span(guarded.search(value)) == _span(regex.search(value))
+        assert [m.span() for m in guarded.finditer(value, 5, 70)] == [
+            m.span() for m in regex.finditer(value, 5, 70)]
 
 
 def _span(match: re.Match[str] | None) -> tuple[int, int] | None:

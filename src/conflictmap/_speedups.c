@@ -896,8 +896,45 @@ trie_any(TrieObject *tr, PyObject *args)
     Py_RETURN_FALSE;
 }
 
+PyDoc_STRVAR(trie_where_doc,
+"where(text, pos=0, endpos=sys.maxsize, limit=sys.maxsize, before=sys.maxsize)\n"
+"    -> list[int]\n\n"
+"The positions in text[pos:endpos] (and before ``before``), ascending, where a word of\n"
+"the trie starts and ends by endpos (at most ``limit`` of them): the only places a match\n"
+"of a pattern that opens with one of these words can start.");
+
+static PyObject *
+trie_where(TrieObject *tr, PyObject *args)
+{
+    PyObject *text;
+    Py_ssize_t pos = 0, endpos = PY_SSIZE_T_MAX, limit = PY_SSIZE_T_MAX;
+    Py_ssize_t before = PY_SSIZE_T_MAX;
+    if (!PyArg_ParseTuple(args, "U|nnnn:where", &text, &pos, &endpos, &limit, &before))
+        return NULL;
+    Text t;
+    if (text_of(text, &t) < 0)
+        return NULL;
+    if (pos < 0)
+        pos = 0;
+    if (endpos > t.len)
+        endpos = t.len;
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t p = pos; p < endpos && p < before && PyList_GET_SIZE(out) < limit; p++) {
+        if (!may_start(tr, read_char(tr, &t, p)) || trie_longest(tr, &t, p, endpos) < 0)
+            continue;
+        if (append_new(out, PyLong_FromSsize_t(p)) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
 static PyMethodDef trie_methods[] = {
     {"any", (PyCFunction)trie_any, METH_VARARGS, trie_any_doc},
+    {"where", (PyCFunction)trie_where, METH_VARARGS, trie_where_doc},
     {"starts", (PyCFunction)trie_starts, METH_VARARGS, trie_starts_doc},
     {"found", (PyCFunction)trie_found, METH_O, trie_found_doc},
     {"at", (PyCFunction)trie_at, METH_O, trie_at_doc},

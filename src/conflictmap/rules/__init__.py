@@ -22,7 +22,6 @@ from conflictmap.rules.literals import (
     Literals,
     Scanner,
     WordStarts,
-    required,
     union,
 )
 
@@ -287,7 +286,7 @@ def _trigger(source: _Source, entry: object, subst: dict[str, str]) -> Trigger:
     pattern = _compile(source, _string(source, entry, "pattern", tid), tid, subst)
     return Trigger(
         id=tid, change=change,
-        pattern=pattern, required=required(pattern.regex),
+        pattern=pattern, required=pattern.required,
         before=_role(source, entry, "before", tid), after=_role(source, entry, "after", tid),
         passive_before=_role(source, entry, "passive_before", tid), target=target,
         object_before=_role(source, entry, "object_before", tid),

@@ -43,11 +43,55 @@ Required = Literals | None
 
 def required(pattern: re.Pattern[str]) -> Required:
     """Strings one of which every match of ``pattern`` contains (lower-cased), or None."""
+    tree = _tree(pattern)
+    return None if tree is None else _literals(_sequence(tree))
+
+
+def first_words(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Strings (lower-cased) one of which every match of ``pattern`` starts with, after
+    what matches no character (``\\b``, look-arounds), or None when that is not known."""
+    tree = _tree(pattern)
+    found = None if tree is None else _first(tree)
+    return tuple(sorted(found)) if found else None
+
+
+def _tree(pattern: re.Pattern[str]) -> list | None:
     try:
-        tree = parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
+        return list(parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE))
     except (re.error, TypeError, ValueError):
         return None
-    return _literals(_sequence(list(tree)))
+
+
+_ZERO_WIDTH = (c.AT, c.ASSERT, c.ASSERT_NOT)
+
+
+def _first(items: list) -> frozenset[str] | None:
+    """The words a sequence of parsed items starts with (see :func:`first_words`)."""
+    i = 0
+    while i < len(items) and items[i][0] in _ZERO_WIDTH:
+        i += 1
+    if i == len(items):
+        return None
+    op, av = items[i]
+    if op is c.LITERAL:
+        run = []
+        while i < len(items) and items[i][0] is c.LITERAL:
+            run.append(chr(items[i][1]).lower())
+            i += 1
+        return frozenset(["".join(run)])
+    if op is c.SUBPATTERN:
+        return _first(list(av[-1]))
+    if op is c.BRANCH:
+        alternatives = [_first(list(alt)) for alt in av[1]]
+        if any(a is None for a in alternatives):
+            return None
+        return frozenset().union(*alternatives)  # type: ignore[arg-type]
+    if op in _REPEATS:
+        low, _, body = av
+        return _first(list(body)) if low >= 1 else None
+    if op is c.IN and av and all(o is c.LITERAL for o, _ in av):
+        return frozenset(chr(v).lower() for _, v in av)
+    return None
 
 
 def union(sets: list[Required]) -> Required:
@@ -159,6 +203,15 @@ def _fold_pairs() -> list[tuple[int, int]]:
 _FOLD = _fold_pairs()
 
 
+_SPOTS = 6  # places to try one by one; from this many on, the pattern searches from the first
+
+
+def _foldable(words: Iterable[str]) -> bool:
+    """False for a word with the combining dot that lower-casing "İ" leaves: the engine
+    folds "İ" to a plain "i", which the compiled trie would not take for it."""
+    return not any("\u0307" in w for w in words)
+
+
 class Guarded:
     """A compiled pattern that first checks, in compiled code, that the text holds one of
     the literals every match contains (``required``), and answers "no match" at once when
@@ -169,16 +222,20 @@ class Guarded:
     pattern's flags. Patterns without such literals, and builds without the compiled scans,
     search as the plain pattern does."""
 
-    __slots__ = ("_check", "pattern", "regex")
+    __slots__ = ("_check", "_starts", "pattern", "regex", "required")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
         self.pattern = regex.pattern
-        needed = required(regex)
-        words = needed.words if needed is not None else ()
+        tree = _tree(regex)
+        self.required: Required = None if tree is None else _literals(_sequence(tree))
+        first = None if tree is None else _first(tree)
         self._check: Any = None
-        if words and not any("\u0307" in w for w in words):  # "İ" lower-cased: no simple fold
-            self._check = native.guard(words, _FOLD)
+        self._starts: Any = None
+        if self.required is not None and _foldable(self.required.words):
+            self._check = native.guard(self.required.words, _FOLD)
+        if first and _foldable(first):
+            self._starts = native.guard(sorted(first), _FOLD)
 
     @property
     def flags(self) -> int:
@@ -193,26 +250,60 @@ class Guarded:
         return self.regex.groupindex
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if self._starts is not None:
+            # a match starts where one of its first words does: try those places only, or,
+            # when there are many, search from the first of them
+            spots = self._starts.where(text, pos, endpos, _SPOTS)
+            if len(spots) >= _SPOTS:
+                return self.regex.search(text, spots[0], endpos)
+            for spot in spots:
+                found = self.regex.match(text, spot, endpos)
+                if found is not None:
+                    return found
+            return None
         if self._check is not None and not self._check.any(text, pos, endpos):
             return None
         return self.regex.search(text, pos, endpos)
 
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        if self._check is not None and not self._check.any(text, pos, endpos):
+        if not self._may_start(text, pos, endpos):
             return None
         return self.regex.match(text, pos, endpos)
 
     def fullmatch(self, text: str, pos: int = 0,
                   endpos: int = sys.maxsize) -> re.Match[str] | None:
-        if self._check is not None and not self._check.any(text, pos, endpos):
+        if not self._may_start(text, pos, endpos):
             return None
         return self.regex.fullmatch(text, pos, endpos)
 
+    def _may_start(self, text: str, pos: int, endpos: int) -> bool:
+        """False when no match can start at ``pos`` (before ``endpos``)."""
+        if self._starts is not None:
+            return bool(self._starts.where(text, pos, endpos, 1, max(pos, 0) + 1))
+        return self._check is None or self._check.any(text, pos, endpos)
+
     def finditer(self, text: str, pos: int = 0,
                  endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        if self._starts is not None:
+            spots = self._starts.where(text, pos, endpos, _SPOTS)
+            if len(spots) >= _SPOTS:
+                return self.regex.finditer(text, spots[0], endpos)
+            return self._matches_at(text, spots, endpos)
         if self._check is not None and not self._check.any(text, pos, endpos):
             return iter(())
         return self.regex.finditer(text, pos, endpos)
+
+    def _matches_at(self, text: str, spots: list[int], endpos: int) -> Iterator[re.Match[str]]:
+        """``finditer``, trying only ``spots`` (every place a match can start, ascending): the
+        first match at or after the last one's end is the one finditer finds."""
+        end = 0
+        for spot in spots:
+            if spot < end:
+                continue
+            found = self.regex.match(text, spot, endpos)
+            if found is not None:
+                yield found
+                end = max(found.end(), spot + 1)
 
     def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
         if self._check is not None and not self._check.any(text, pos, endpos):
