@@ -22,9 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conflictmap import articles, native, text, toponyms
-from conflictmap.actors import ActorLexicon, _matches_at
+from conflictmap.actors import ActorLexicon
 from conflictmap.rules import load_language
-from conflictmap.rules.literals import Guarded, trie_pattern
+from conflictmap.rules.literals import Guarded, matches_at, trie_pattern
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -203,7 +203,7 @@ def test_speedups_actor_positions_give_finditer(lang: str) -> None:
              "Turkish-backed rebels", "anti-junta forces", "IS", "is", "the  army", "x-M23"]
     for value in [*SAMPLES, *extra]:
         lowered = value.lower()
-        got = [m.span() for m in _matches_at(index.pattern, lowered, index.starts.at(lowered))]
+        got = [m.span() for m in matches_at(index.pattern, lowered, index.starts.at(lowered))]
         assert got == [m.span() for m in index.pattern.finditer(lowered)], value[:80]
 
 
@@ -213,7 +213,7 @@ def test_speedups_actor_positions_give_finditer(lang: str) -> None:
 @settings(max_examples=300)
 def test_speedups_actor_positions_property(value: str) -> None:
     index = ActorLexicon.load()._index("en")
-    got = [m.span() for m in _matches_at(index.pattern, value, index.starts.at(value))]
+    got = [m.span() for m in matches_at(index.pattern, value, index.starts.at(value))]
     assert got == [m.span() for m in index.pattern.finditer(value)]
 
 
@@ -301,7 +301,7 @@ def test_speedups_every_rules_pattern_guards_the_samples_exactly(lang: str) -> N
     patterns = [getattr(rules.markers, k) for k in rules.markers.__slots__]
     patterns += [t.pattern for t in rules.triggers] + [t.veto for t in rules.triggers if t.veto]
     patterns += [p for _, p in rules.dates.patterns]
-    guarded = [p for p in patterns if p._check is not None]
+    guarded = [p for p in patterns if p.checked]
     assert len(guarded) > len(patterns) // 2  # most rules have literals to check
     for value in SAMPLES:
         for pattern in guarded:

@@ -370,3 +370,25 @@ def test_spill_whose_cached_reports_left_the_cache_is_one_clear_error(tmp_path: 
             fetch([b"\x01" * 20])
     assert str(tmp_path / "c.sqlite") in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_spill_keeps_one_form_of_the_merged_events() -> None:
+    """A spill keeps the merged events encoded, or (events=False) their JSON lines only, and
+    gives back only the form it kept."""
+    from conflictmap.store import event_line
+
+    events = list(synthetic_events(30, seed=8, places=4))
+    merged = consolidate(events)
+    for keeps_events in (True, False):
+        with Spill(events=keeps_events) as spill:
+            for event in events:
+                spill.add([event])
+            spill.keep(merge_places(spill.places()))
+            if keeps_events:
+                assert list(spill.events()) == merged
+                with pytest.raises(ValueError, match="not their lines"):
+                    next(spill.lines())
+            else:
+                assert list(spill.lines()) == [event_line(e) for e in merged]
+                with pytest.raises(ValueError, match="lines only"):
+                    next(spill.events())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +28,7 @@ from conflictmap.rules import (
     parse_toml,
     read_toml_text,
 )
-from conflictmap.rules.literals import trie_pattern
+from conflictmap.rules.literals import matches_at, trie_pattern
 
 log = logging.getLogger(__name__)
 
@@ -94,22 +94,6 @@ def _build_index(rules: LanguageRules, known: set[str]) -> _LanguageIndex:
     starts = native.trie([*aliases, *demonyms, *generic], spaces=True)
     return _LanguageIndex(re.compile(body), re.compile(body, re.IGNORECASE), starts, aliases,
                           generic, demonyms, dict(rules.sides))
-
-
-def _matches_at(pattern: re.Pattern[str], text: str,
-                positions: list[int]) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)``, trying only ``positions`` (ascending): every place a
-    match can start (an actor index's pattern opens with a word of its trie after no word
-    character or hyphen: ``Trie.at``). The first match at or after the last one's end is
-    the one finditer finds, since it tries the positions in between in vain."""
-    end = 0
-    for position in positions:
-        if position < end:
-            continue
-        match = pattern.match(text, position)
-        if match is not None:
-            yield match
-            end = max(match.end(), position + 1)
 
 
 def _line_of(raw: str, needle: str) -> int | None:
@@ -232,7 +216,7 @@ class ActorLexicon:
         index = self._index(lang)
         lowered = text.lower()
         if len(lowered) == len(text):
-            matches = (_matches_at(index.pattern, lowered, index.starts.at(lowered))
+            matches = (matches_at(index.pattern, lowered, index.starts.at(lowered))
                        if index.starts is not None else index.pattern.finditer(lowered))
         else:
             matches = index.folded.finditer(text)

@@ -618,13 +618,7 @@ class MergedCache:
 
     def note(self, key: bytes, reports: Sequence[Event]) -> None:
         """The article with this cache key gave these reports (call in reading order)."""
-        digests = self._digests
-        for i, place in enumerate(report_places(reports)):
-            digest = digests.get(place)
-            if digest is None:
-                digest = digests[place] = hashlib.blake2b(self._version, digest_size=16)
-            digest.update(key)
-            digest.update(i.to_bytes(4, "little"))
+        self.note_all((key,), (reports,))
 
     def note_all(self, keys: Sequence[bytes], articles: Sequence[Sequence[Event]]) -> None:
         """:meth:`note` for many articles in reading order (one loop, no call per

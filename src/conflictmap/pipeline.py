@@ -465,7 +465,9 @@ def _merge_spilled(spill: Spill, memo: MergedCache | None) -> None:
         fresh = events is None
         if events is None:  # merging sorts its list: the memo keeps the reading order
             events = list(merge_places([(place, list(reports))]))
-        lines = [event_line(e) for e in events]
+        # the lines go to the cache's merged places and to a spill of lines
+        lines = ([event_line(e) for e in events] if memo is not None or not spill.keeps_events
+                 else None)
         if fresh and memo is not None:
             memo.put(place, reports, events, lines)
         spill.keep(events, lines)

@@ -77,12 +77,12 @@ class Spill:
             self.close()
             raise
         self._fetch = fetch
-        self.keeps_events = events  # False: kept events come back as lines only
+        self.keeps_events = events  # False: merged events are kept as their JSON lines only
         self._rows: list[tuple[bytes, bytes | None, bytes | None]] = []
         self._refs: dict[str, list[bytes]] = {}  # place -> keys not yet written
         self._ref_size = 0
         self._pending = 0  # articles in _refs
-        self._merged: list[tuple[str, bytes, str, bytes, bytes]] = []
+        self._merged: list[tuple[str, bytes, str, bytes]] = []
         self.reported = 0  # reports added
 
     def _setup(self) -> None:
@@ -90,8 +90,9 @@ class Spill:
                        f"cache_size=-{CACHE_KB}", "locking_mode=EXCLUSIVE"):
             self._db.execute(f"PRAGMA {pragma}")
         self._db.execute("CREATE TABLE reports(place BLOB NOT NULL, blob BLOB, ref BLOB)")
+        # kept: each merged event encoded, or its JSON line for a spill of lines only
         self._db.execute("CREATE TABLE merged(start TEXT NOT NULL, place BLOB NOT NULL, "
-                         "id TEXT NOT NULL, blob BLOB NOT NULL, line BLOB NOT NULL)")
+                         "id TEXT NOT NULL, kept BLOB NOT NULL)")
 
     def _guard(self, action: Callable[..., T], *args: Any) -> T:
         """Run ``action``; a database error becomes one SpillError line naming the folder."""
@@ -109,17 +110,11 @@ class Spill:
         reports are read back from the cache if they are needed. Every ref has one length."""
         if not reports:
             return
-        self.reported += len(reports)
         if ref:
-            if len(ref) != self._ref_size:
-                if self._ref_size:
-                    raise ValueError(f"refs of {len(ref)} bytes, not {self._ref_size}")
-                self._ref_size = len(ref)
-            refs = self._refs
-            for place in dict.fromkeys(report_places(reports)):
-                refs.setdefault(place, []).append(ref)
-            self._pending += 1
-        elif (isinstance(reports, EncodedReports) and not reports.decoded
+            self.add_known((ref,), (reports,))
+            return
+        self.reported += len(reports)
+        if (isinstance(reports, EncodedReports) and not reports.decoded
               and len(set(reports.places)) == 1):
             # all at one place, as the worker encoded them: they go to disk as they are
             self._row(reports.places[0], reports.blob)
@@ -211,48 +206,59 @@ class Spill:
         return out
 
     def keep(self, events: Iterable[Event], lines: Iterable[bytes] | None = None) -> None:
-        """Merged events, to come back from :meth:`events` (or as their JSON lines from
-        :meth:`lines`) in output order. ``lines``: their ``store.event_line``, when the
-        caller has them already."""
+        """Merged events, to come back from :meth:`events` (or, for a spill made with
+        ``events=False``, as their JSON lines from :meth:`lines`) in output order.
+        ``lines``: their ``store.event_line``, when the caller has them already."""
         events = list(events)
-        lines = [event_line(e) for e in events] if lines is None else lines
-        self.keep_encoded((event.period.start.isoformat(), event.place.id, event.id,
-                           encode_events((event,)) if self.keeps_events else b"", line)
-                          for event, line in zip(events, lines, strict=True))
+        if self.keeps_events:
+            kept = [encode_events((event,)) for event in events]
+        else:
+            kept = [event_line(e) for e in events] if lines is None else list(lines)
+        self._keep((event.period.start.isoformat(), event.place.id, event.id, form)
+                   for event, form in zip(events, kept, strict=True))
 
     def keep_encoded(self, events: Iterable[tuple[str, str, str, bytes, bytes]]) -> None:
         """Merged events already encoded: (start date, place id, event id,
         ``encode_events((event,))``, ``store.event_line(event)``) each, as :meth:`keep`
-        takes them."""
+        takes them (only the form this spill keeps is read)."""
+        if self.keeps_events:
+            self._keep((start, place, eid, blob) for start, place, eid, blob, _ in events)
+        else:
+            self._keep((start, place, eid, line) for start, place, eid, _, line in events)
+
+    def _keep(self, events: Iterable[tuple[str, str, str, bytes]]) -> None:
         merged = self._merged
-        for start, place, event_id, blob, line in events:
-            merged.append((start, _key(place), event_id, blob, line))
+        for start, place, event_id, kept in events:
+            merged.append((start, _key(place), event_id, kept))
             if len(merged) >= ROWS:
                 self._write_merged()
 
     def _write_merged(self) -> None:
-        self._guard(self._db.executemany, "INSERT INTO merged VALUES (?, ?, ?, ?, ?)",
+        self._guard(self._db.executemany, "INSERT INTO merged VALUES (?, ?, ?, ?)",
                     self._merged)
         self._merged.clear()
 
     def events(self) -> Iterator[Event]:
-        """The kept events by (start, place id, event id), ties in the order kept (a spill
-        made with ``events=False`` keeps their lines only)."""
+        """The kept events by (start, place id, event id), ties in the order kept (not for
+        a spill made with ``events=False``, which keeps their lines only)."""
         if not self.keeps_events:
             raise ValueError("this spill keeps the events' lines only")
-        for (blob,) in self._sorted("blob"):
+        for (blob,) in self._sorted():
             yield from decode_events(blob)
 
     def lines(self) -> Iterator[bytes]:
-        """The kept events' JSON lines (``store.event_line``), in :meth:`events`' order:
-        what a JSON Lines store holds, without decoding an event."""
-        for (line,) in self._sorted("line"):
+        """The kept events' JSON lines (``store.event_line``), in :meth:`events`' order,
+        for a spill made with ``events=False``: what a JSON Lines store holds, without
+        decoding an event."""
+        if self.keeps_events:
+            raise ValueError("this spill keeps the events, not their lines")
+        for (line,) in self._sorted():
             yield line
 
-    def _sorted(self, column: str) -> Iterator[tuple[bytes, ...]]:
+    def _sorted(self) -> Iterator[tuple[bytes, ...]]:
         if self._merged:
             self._write_merged()
-        yield from self._select(f"SELECT {column} FROM merged ORDER BY start, place, id, rowid")
+        yield from self._select("SELECT kept FROM merged ORDER BY start, place, id, rowid")
 
     def _select(self, sql: str) -> Iterator[tuple[bytes, ...]]:
         """The rows of a query, fetched in blocks (the sort it needs may fill the disk)."""

@@ -213,9 +213,11 @@ def _foldable(words: Iterable[str]) -> bool:
 
 
 class Guarded:
-    """A compiled pattern that first checks, in compiled code, that the text holds one of
-    the literals every match contains (``required``), and answers "no match" at once when
-    it does not: the same answers as the pattern, most of them without running it.
+    """A compiled pattern that first checks, in compiled code, where a match can start (the
+    places of the words every match opens with: ``first_words``) or, failing that, that the
+    text holds one of the literals every match contains (``required``), and answers "no
+    match" at once when it cannot: the same answers as the pattern, most of them without
+    running it.
 
     Texts are compared as re.IGNORECASE does (each character's simple lower case, and the
     characters it takes for one another), so the check never misses a match whatever the
@@ -232,10 +234,16 @@ class Guarded:
         first = None if tree is None else _first(tree)
         self._check: Any = None
         self._starts: Any = None
-        if self.required is not None and _foldable(self.required.words):
-            self._check = native.guard(self.required.words, _FOLD)
         if first and _foldable(first):
             self._starts = native.guard(sorted(first), _FOLD)
+        if (self._starts is None and self.required is not None
+                and _foldable(self.required.words)):
+            self._check = native.guard(self.required.words, _FOLD)
+
+    @property
+    def checked(self) -> bool:
+        """True when the compiled checks run before the pattern (first words, or literals)."""
+        return self._starts is not None or self._check is not None
 
     @property
     def flags(self) -> int:
@@ -288,25 +296,16 @@ class Guarded:
             spots = self._starts.where(text, pos, endpos, _SPOTS)
             if len(spots) >= _SPOTS:
                 return self.regex.finditer(text, spots[0], endpos)
-            return self._matches_at(text, spots, endpos)
+            return matches_at(self.regex, text, spots, endpos)
         if self._check is not None and not self._check.any(text, pos, endpos):
             return iter(())
         return self.regex.finditer(text, pos, endpos)
 
-    def _matches_at(self, text: str, spots: list[int], endpos: int) -> Iterator[re.Match[str]]:
-        """``finditer``, trying only ``spots`` (every place a match can start, ascending): the
-        first match at or after the last one's end is the one finditer finds."""
-        end = 0
-        for spot in spots:
-            if spot < end:
-                continue
-            found = self.regex.match(text, spot, endpos)
-            if found is not None:
-                yield found
-                end = max(found.end(), spot + 1)
-
     def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
-        if self._check is not None and not self._check.any(text, pos, endpos):
+        if self._starts is not None:
+            if not self._starts.where(text, pos, endpos, 1):
+                return []
+        elif self._check is not None and not self._check.any(text, pos, endpos):
             return []
         return self.regex.findall(text, pos, endpos)
 
@@ -315,6 +314,21 @@ class Guarded:
 
     def __repr__(self) -> str:
         return f"Guarded({self.regex!r})"
+
+
+def matches_at(regex: re.Pattern[str], text: str, spots: Iterable[int],
+               endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+    """``regex.finditer(text, ..., endpos)``, trying only ``spots`` (ascending: every place
+    a match can start): the first match at or after the last one's end is the one finditer
+    finds, since it tries the places in between in vain."""
+    end = 0
+    for spot in spots:
+        if spot < end:
+            continue
+        found = regex.match(text, spot, endpos)
+        if found is not None:
+            yield found
+            end = max(found.end(), spot + 1)
 
 
 class WordStarts:
