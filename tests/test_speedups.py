@@ -183,6 +183,41 @@ def test_speedups_trie_found_equals_lookahead_findall(words: list[str], value: s
     assert trie.found(value) == set(pattern.findall(value))
 
 
+# Texts of one byte a character (Latin-1) take their own path through the tries (tables made
+# at build); the same text with one wider character after it takes the general path.
+LATIN1_WORDS = st.lists(st.text(alphabet=st.sampled_from([*"abks -éÉßÿµ", "ſ", "K", "μ", "Ÿ"]),
+                                min_size=1, max_size=5), min_size=1, max_size=8)
+LATIN1_TEXTS = st.lists(st.sampled_from([chr(c) for c in range(256)] + ["ab", "ks", "  "]),
+                        max_size=40).map("".join)
+
+
+@given(LATIN1_WORDS, LATIN1_TEXTS, st.sampled_from(["plain", "spaces", "fold"]), st.data())
+@settings(max_examples=500)
+def test_speedups_trie_one_byte_texts_equal_the_general_path(
+        words: list[str], value: str, kind: str, data: st.DataObject) -> None:
+    from conflictmap.rules.literals import _FOLD
+
+    trie = (native.guard(words, _FOLD) if kind == "fold"
+            else native.trie(words, spaces=kind == "spaces"))
+    if trie is None:
+        return  # words the compiled trie declines
+    # the words themselves in other cases, among any Latin-1 characters
+    cased = st.tuples(st.sampled_from(words), st.sampled_from(
+        [str.upper, str.lower, str.title, str.swapcase])).map(lambda wc: wc[1](wc[0]))
+    value += "".join(data.draw(st.lists(st.one_of(cased, LATIN1_TEXTS), max_size=6)))
+    wide = value + "\u0101"  # no word holds it: answers within ``value`` are the same
+    n = len(value)
+    pos = data.draw(st.integers(0, n))
+    end = data.draw(st.integers(pos, n))
+    assert trie.where(value, pos, end) == trie.where(wide, pos, end)
+    assert trie.where(value, pos, end, 2, end) == trie.where(wide, pos, end, 2, end)
+    assert trie.any(value, pos, end) == trie.any(wide, pos, end)
+    assert trie.at(value) == trie.at(wide)
+    assert trie.found(value) == trie.found(wide)
+    assert trie.starts(value) == trie.starts(wide)
+    assert trie.starts(value, trie) == [p for p in trie.starts(wide, trie) if p < n]
+
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_speedups_rules_keywords_and_scanner_on_samples(lang: str) -> None:
     rules = load_language(lang)

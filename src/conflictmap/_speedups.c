@@ -492,6 +492,11 @@ typedef struct {
     Py_ssize_t n_canon;
     unsigned char first[128];   /* ASCII characters that start a word */
     int first_wide;             /* some word starts with a non-ASCII character */
+    /* For texts of one byte a character (most texts): each character as the trie compares
+     * it, the root's child for it (or -1), and whether a word can start with it. */
+    Py_UCS4 fold1[256];
+    int root1[256];
+    unsigned char start1[256];
 } TrieObject;
 
 static void
@@ -716,7 +721,47 @@ trie_init(TrieObject *tr, PyObject *args, PyObject *kwds)
         Py_DECREF(lower);
     }
     Py_DECREF(iter);
-    return PyErr_Occurred() ? -1 : 0;
+    if (PyErr_Occurred())
+        return -1;
+    Node *root = &tr->nodes[0];
+    for (Py_UCS4 c = 0; c < 256; c++) {
+        Py_UCS4 f = tr->fold ? fold_char(tr, c) : c;
+        tr->fold1[c] = f;
+        tr->root1[c] = (root->space >= 0 && is_space(f)) ? -1 : trie_find(root, f);
+        tr->start1[c] = tr->root1[c] >= 0 || (root->space >= 0 && is_space(f));
+    }
+    return 0;
+}
+
+/* trie_longest for a text of one byte a character, by the tables trie_init made */
+static Py_ssize_t
+trie_longest1(TrieObject *tr, const Py_UCS1 *s, Py_ssize_t p, Py_ssize_t end)
+{
+    if (!tr->start1[s[p]])
+        return -1;
+    int at = 0;
+    Py_ssize_t best = -1;
+    Py_ssize_t q = p;
+    for (;;) {
+        Node *node = &tr->nodes[at];
+        if (node->terminal)
+            best = q;
+        if (q >= end)
+            break;
+        Py_UCS4 c = tr->fold1[s[q]];
+        if (node->space >= 0 && is_space(c)) {
+            while (q < end && is_space(s[q]))
+                q++;
+            at = node->space;
+            continue;
+        }
+        int next = at == 0 ? tr->root1[s[q]] : trie_find(node, c);
+        if (next < 0)
+            break;
+        at = next;
+        q++;
+    }
+    return best;
 }
 
 /* The end of the longest word starting at p, or -1: trie_pattern's greedy regex, where the
@@ -726,6 +771,8 @@ trie_longest(TrieObject *tr, Text *t, Py_ssize_t p, Py_ssize_t end)
 {
     if (p >= end)
         return -1;
+    if (t->kind == PyUnicode_1BYTE_KIND)
+        return trie_longest1(tr, (const Py_UCS1 *)t->data, p, end);
     Py_UCS4 c = read_char(tr, t, p);
     if (!may_start(tr, c))
         return -1;
@@ -752,6 +799,15 @@ trie_longest(TrieObject *tr, Text *t, Py_ssize_t p, Py_ssize_t end)
         q++;
     }
     return best;
+}
+
+/* False when no word can start at character p of the text */
+static inline int
+may_start_at(TrieObject *tr, Text *t, Py_ssize_t p)
+{
+    if (t->kind == PyUnicode_1BYTE_KIND)
+        return tr->start1[((const Py_UCS1 *)t->data)[p]];
+    return may_start(tr, read_char(tr, t, p));
 }
 
 static int
@@ -791,9 +847,9 @@ trie_starts(TrieObject *tr, PyObject *args)
     Py_ssize_t p = 0;
     while (p < t.len) {
         Py_ssize_t e = -1;
-        if (may_start(tr, read_char(tr, &t, p)) && boundary_at(&t, p))
+        if (may_start_at(tr, &t, p) && boundary_at(&t, p))
             e = trie_longest(tr, &t, p, t.len);
-        if (e < 0 && inside != NULL && may_start(inside, read_char(inside, &t, p)))
+        if (e < 0 && inside != NULL && may_start_at(inside, &t, p))
             e = trie_longest(inside, &t, p, t.len);
         if (e < 0) {
             p++;
@@ -823,7 +879,7 @@ trie_found(TrieObject *tr, PyObject *text)
     if (out == NULL)
         return NULL;
     for (Py_ssize_t p = 0; p < t.len; p++) {
-        if (!may_start(tr, read_char(tr, &t, p)))
+        if (!may_start_at(tr, &t, p))
             continue;
         Py_ssize_t e = trie_longest(tr, &t, p, t.len);
         if (e <= p)
@@ -860,7 +916,7 @@ trie_at(TrieObject *tr, PyObject *text)
             if (IS_WORD(b) || b == '-')
                 continue;
         }
-        if (!may_start(tr, read_char(tr, &t, p)) || trie_longest(tr, &t, p, t.len) < 0)
+        if (!may_start_at(tr, &t, p) || trie_longest(tr, &t, p, t.len) < 0)
             continue;
         if (append_new(out, PyLong_FromSsize_t(p)) < 0) {
             Py_DECREF(out);
@@ -890,7 +946,7 @@ trie_any(TrieObject *tr, PyObject *args)
     if (endpos > t.len)
         endpos = t.len;
     for (Py_ssize_t p = pos; p < endpos; p++) {
-        if (may_start(tr, read_char(tr, &t, p)) && trie_longest(tr, &t, p, endpos) >= 0)
+        if (may_start_at(tr, &t, p) && trie_longest(tr, &t, p, endpos) >= 0)
             Py_RETURN_TRUE;
     }
     Py_RETURN_FALSE;
@@ -922,7 +978,7 @@ trie_where(TrieObject *tr, PyObject *args)
     if (out == NULL)
         return NULL;
     for (Py_ssize_t p = pos; p < endpos && p < before && PyList_GET_SIZE(out) < limit; p++) {
-        if (!may_start(tr, read_char(tr, &t, p)) || trie_longest(tr, &t, p, endpos) < 0)
+        if (!may_start_at(tr, &t, p) || trie_longest(tr, &t, p, endpos) < 0)
             continue;
         if (append_new(out, PyLong_FromSsize_t(p)) < 0) {
             Py_DECREF(out);
