@@ -326,6 +326,23 @@ def test_speedups_guarded_tries_many_spots_by_searching(monkeypatch: pytest.Monk
             m.span() for m in regex.finditer(value, 5, 70)]
 
 
+def test_speedups_trie_search_and_matches_arguments() -> None:
+    """Trie.search and Trie.matches, the compiled loops of Guarded.search and finditer."""
+    from conflictmap.rules.literals import _FOLD
+
+    trie = native.guard(["ab"], _FOLD)
+    regex = re.compile(r"ab\w*", re.IGNORECASE)
+    value = "xx AB abc ab"
+    assert _span(trie.search(regex, value, 0, len(value), 6)) == (3, 5)
+    assert _span(trie.search(regex, value, 4, 100, 1)) == (6, 9)  # from the first place
+    assert [m.span() for m in trie.matches(regex, value, 0, 12, 6)] == [(3, 5), (6, 9), (10, 12)]
+    assert [m.span() for m in trie.matches(regex, value, 0, 12, 2)] == [(3, 5), (6, 9), (10, 12)]
+    with pytest.raises(ValueError, match="limit must be at least 1"):
+        trie.search(regex, value, 0, 12, 0)
+    with pytest.raises(TypeError, match="takes 5 arguments"):
+        trie.matches(regex, value)
+
+
 def _span(match: re.Match[str] | None) -> tuple[int, int] | None:
     return None if match is None else match.span()
 

@@ -988,12 +988,157 @@ trie_where(TrieObject *tr, PyObject *args)
     return out;
 }
 
+/* -- guarded patterns: a regex tried only where the trie's words start ---------------------- */
+
+static PyObject *str_match, *str_search, *str_finditer, *str_end;
+
+#define MAX_SPOTS 64
+
+/* The places in text[pos:endpos] where a word starts and ends by endpos, at most ``limit``
+ * (trie_where without the list) */
+static Py_ssize_t
+collect_spots(TrieObject *tr, Text *t, Py_ssize_t pos, Py_ssize_t endpos, Py_ssize_t limit,
+              Py_ssize_t *spots)
+{
+    if (pos < 0)
+        pos = 0;
+    if (endpos > t->len)
+        endpos = t->len;
+    Py_ssize_t n = 0;
+    for (Py_ssize_t p = pos; p < endpos && n < limit; p++) {
+        if (may_start_at(tr, t, p) && trie_longest(tr, t, p, endpos) >= 0)
+            spots[n++] = p;
+    }
+    return n;
+}
+
+/* regex.<name>(text, at, endpos) */
+static PyObject *
+call_at(PyObject *name, PyObject *regex, PyObject *text, Py_ssize_t at, PyObject *endpos)
+{
+    PyObject *where = PyLong_FromSsize_t(at);
+    if (where == NULL)
+        return NULL;
+    PyObject *args[4] = {regex, text, where, endpos};
+    PyObject *out = PyObject_VectorcallMethod(name, args, 4 | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                                              NULL);
+    Py_DECREF(where);
+    return out;
+}
+
+/* The number of places from which the regex searches instead (at most MAX_SPOTS: the
+ * answer is the same whichever it is) */
+static Py_ssize_t
+guarded_limit(PyObject *limit)
+{
+    Py_ssize_t n = PyLong_AsSsize_t(limit);
+    return n < MAX_SPOTS ? n : MAX_SPOTS;
+}
+
+/* (regex, text, pos, endpos, limit) -> (spots, n), or -1 with an exception set */
+static Py_ssize_t
+guarded_args(TrieObject *tr, PyObject *const *args, Py_ssize_t nargs, const char *name,
+             Text *t, Py_ssize_t *spots)
+{
+    if (nargs != 5) {
+        PyErr_Format(PyExc_TypeError, "%s() takes 5 arguments (%zd given)", name, nargs);
+        return -1;
+    }
+    if (text_of(args[1], t) < 0)
+        return -1;
+    Py_ssize_t pos = PyLong_AsSsize_t(args[2]);
+    Py_ssize_t endpos = PyLong_AsSsize_t(args[3]);
+    Py_ssize_t limit = PyLong_AsSsize_t(args[4]);
+    if ((pos == -1 || endpos == -1 || limit == -1) && PyErr_Occurred())
+        return -1;
+    if (limit < 1) {
+        PyErr_Format(PyExc_ValueError, "%s(): limit must be at least 1", name);
+        return -1;
+    }
+    return collect_spots(tr, t, pos, endpos, limit < MAX_SPOTS ? limit : MAX_SPOTS, spots);
+}
+
+PyDoc_STRVAR(trie_search_doc,
+"search(regex, text, pos, endpos, limit) -> re.Match | None\n\n"
+"regex.search(text, pos, endpos) for a regex whose every match starts with a word of the\n"
+"trie: regex.match at each place such a word starts, or, from ``limit`` places on (64 at\n"
+"most), regex.search from the first of them (rules.literals.Guarded.search).");
+
+static PyObject *
+trie_search(TrieObject *tr, PyObject *const *args, Py_ssize_t nargs)
+{
+    Text t;
+    Py_ssize_t spots[MAX_SPOTS];
+    Py_ssize_t n = guarded_args(tr, args, nargs, "search", &t, spots);
+    if (n < 0)
+        return NULL;
+    if (n >= guarded_limit(args[4]))
+        return call_at(str_search, args[0], args[1], spots[0], args[3]);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *found = call_at(str_match, args[0], args[1], spots[i], args[3]);
+        if (found != Py_None)
+            return found; /* a match, or NULL with the regex's error */
+        Py_DECREF(found);
+    }
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(trie_matches_doc,
+"matches(regex, text, pos, endpos, limit) -> list[re.Match] | Iterator[re.Match]\n\n"
+"regex.finditer(text, pos, endpos) for a regex whose every match starts with a word of the\n"
+"trie: the matches at the places such a word starts (rules.literals.matches_at), or, from\n"
+"``limit`` places on, regex.finditer from the first of them.");
+
+static PyObject *
+trie_matches(TrieObject *tr, PyObject *const *args, Py_ssize_t nargs)
+{
+    Text t;
+    Py_ssize_t spots[MAX_SPOTS];
+    Py_ssize_t n = guarded_args(tr, args, nargs, "matches", &t, spots);
+    if (n < 0)
+        return NULL;
+    if (n >= guarded_limit(args[4]))
+        return call_at(str_finditer, args[0], args[1], spots[0], args[3]);
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    Py_ssize_t end = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (spots[i] < end)
+            continue;
+        PyObject *found = call_at(str_match, args[0], args[1], spots[i], args[3]);
+        if (found == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        if (found == Py_None) {
+            Py_DECREF(found);
+            continue;
+        }
+        PyObject *self[1] = {found};
+        PyObject *e = PyObject_VectorcallMethod(str_end, self,
+                                                1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        Py_ssize_t stop = e == NULL ? -1 : PyLong_AsSsize_t(e);
+        Py_XDECREF(e);
+        if ((stop == -1 && PyErr_Occurred()) || PyList_Append(out, found) < 0) {
+            Py_DECREF(found);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(found);
+        end = stop > spots[i] + 1 ? stop : spots[i] + 1;
+    }
+    return out;
+}
+
 static PyMethodDef trie_methods[] = {
     {"any", (PyCFunction)trie_any, METH_VARARGS, trie_any_doc},
     {"where", (PyCFunction)trie_where, METH_VARARGS, trie_where_doc},
     {"starts", (PyCFunction)trie_starts, METH_VARARGS, trie_starts_doc},
     {"found", (PyCFunction)trie_found, METH_O, trie_found_doc},
     {"at", (PyCFunction)trie_at, METH_O, trie_at_doc},
+    {"search", (PyCFunction)(void (*)(void))trie_search, METH_FASTCALL, trie_search_doc},
+    {"matches", (PyCFunction)(void (*)(void))trie_matches, METH_FASTCALL, trie_matches_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1079,6 +1224,12 @@ PyMODINIT_FUNC
 PyInit__speedups(void)
 {
     init_ascii_class();
+    str_match = PyUnicode_InternFromString("match");
+    str_search = PyUnicode_InternFromString("search");
+    str_finditer = PyUnicode_InternFromString("finditer");
+    str_end = PyUnicode_InternFromString("end");
+    if (str_match == NULL || str_search == NULL || str_finditer == NULL || str_end == NULL)
+        return NULL;
     if (PyType_Ready(&TrieType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&module);

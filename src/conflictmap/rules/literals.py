@@ -260,15 +260,9 @@ class Guarded:
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         if self._starts is not None:
             # a match starts where one of its first words does: try those places only, or,
-            # when there are many, search from the first of them
-            spots = self._starts.where(text, pos, endpos, _SPOTS)
-            if len(spots) >= _SPOTS:
-                return self.regex.search(text, spots[0], endpos)
-            for spot in spots:
-                found = self.regex.match(text, spot, endpos)
-                if found is not None:
-                    return found
-            return None
+            # when there are many, search from the first of them (Trie.search)
+            return self._starts.search(self.regex, text, pos, endpos,  # type: ignore[no-any-return]
+                                       _SPOTS)
         if self._check is not None and not self._check.any(text, pos, endpos):
             return None
         return self.regex.search(text, pos, endpos)
@@ -292,11 +286,8 @@ class Guarded:
 
     def finditer(self, text: str, pos: int = 0,
                  endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        if self._starts is not None:
-            spots = self._starts.where(text, pos, endpos, _SPOTS)
-            if len(spots) >= _SPOTS:
-                return self.regex.finditer(text, spots[0], endpos)
-            return matches_at(self.regex, text, spots, endpos)
+        if self._starts is not None:  # matches_at the first words' places (Trie.matches)
+            return iter(self._starts.matches(self.regex, text, pos, endpos, _SPOTS))
         if self._check is not None and not self._check.any(text, pos, endpos):
             return iter(())
         return self.regex.finditer(text, pos, endpos)
