@@ -343,6 +343,18 @@ def test_speedups_trie_search_and_matches_arguments() -> None:
         trie.matches(regex, value)
 
 
+def test_speedups_trie_unbuilt_or_failed_build_finds_nothing() -> None:
+    """A Trie never built, or whose building failed half-way, answers "nothing" (its
+    one-byte tables are only made once the words are all in)."""
+    assert native.speedups is not None
+    trie = native.speedups.Trie(["abc", "abd"])
+    with pytest.raises(TypeError, match="must be str"):
+        trie.__init__(["xy", 5])
+    unbuilt = native.speedups.Trie.__new__(native.speedups.Trie)
+    for t in (trie, unbuilt):
+        assert t.where("abc xy") == [] and t.starts("abc") == [] and not t.any("abc")
+
+
 def _span(match: re.Match[str] | None) -> tuple[int, int] | None:
     return None if match is None else match.span()
 

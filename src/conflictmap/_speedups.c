@@ -642,6 +642,7 @@ trie_init(TrieObject *tr, PyObject *args, PyObject *kwds)
     tr->canon = NULL;
     tr->n_canon = 0;
     memset(tr->first, 0, sizeof(tr->first));
+    memset(tr->start1, 0, sizeof(tr->start1)); /* no word starts until the tables are made */
     tr->first_wide = 0;
     tr->spaces = spaces;
     tr->fold = fold != Py_None;
