@@ -240,6 +240,8 @@ def test_speedups_actor_positions_give_finditer(lang: str) -> None:
         lowered = value.lower()
         got = [m.span() for m in matches_at(index.pattern, lowered, index.starts.at(lowered))]
         assert got == [m.span() for m in index.pattern.finditer(lowered)], value[:80]
+        compiled = [m.span() for m in index.starts.matches_at(index.pattern, lowered)]
+        assert compiled == got, value[:80]
 
 
 @given(st.lists(st.sampled_from(["de", "rebellen", "russische", "troepen", "the", "army",
@@ -250,6 +252,7 @@ def test_speedups_actor_positions_property(value: str) -> None:
     index = ActorLexicon.load()._index("en")
     got = [m.span() for m in matches_at(index.pattern, value, index.starts.at(value))]
     assert got == [m.span() for m in index.pattern.finditer(value)]
+    assert [m.span() for m in index.starts.matches_at(index.pattern, value)] == got
 
 
 # -- Guarded patterns -------------------------------------------------------------------------
@@ -270,6 +273,7 @@ GUARD_PATTERNS = [
     r"(?=a)a\w|(?<=\s)b",
     r"a\b",
     r"(?-i:A)b|k",
+    r"\bthe\s+(?:\w+\s+)?town\b|\ba\s+ab\b",  # first words and a literal after them
 ]
 guard_texts = st.lists(st.sampled_from(
     ["claim", "CLAIMS", "said", "ſaid", "SAİD", "according to", "According  to", "not", "NOT",
@@ -324,6 +328,17 @@ def test_speedups_guarded_tries_many_spots_by_searching(monkeypatch: pytest.Monk
         assert _span(guarded.search(value)) == _span(regex.search(value))
         assert [m.span() for m in guarded.finditer(value, 5, 70)] == [
             m.span() for m in regex.finditer(value, 5, 70)]
+    # first words ("the") and a literal every match holds after them ("town"): with many
+    # places, the literal is looked for first
+    regex = re.compile(r"\bthe\s+(?:\w+\s+)?town\b", re.IGNORECASE)
+    guarded = Guarded(regex)
+    assert guarded._starts is not None and guarded._check is not None
+    for value in ("the " * 10 + "the old TOWN", "the " * 10 + "the old city", "the town"):
+        for spots in (1, 3, 100):
+            monkeypatch.setattr(literals, "_SPOTS", spots)
+            assert _span(guarded.search(value)) == _span(regex.search(value))
+            assert [m.span() for m in guarded.finditer(value, 2)] == [
+                m.span() for m in regex.finditer(value, 2)]
 
 
 def test_speedups_trie_search_and_matches_arguments() -> None:
@@ -339,8 +354,18 @@ def test_speedups_trie_search_and_matches_arguments() -> None:
     assert [m.span() for m in trie.matches(regex, value, 0, 12, 2)] == [(3, 5), (6, 9), (10, 12)]
     with pytest.raises(ValueError, match="limit must be at least 1"):
         trie.search(regex, value, 0, 12, 0)
-    with pytest.raises(TypeError, match="takes 5 arguments"):
+    with pytest.raises(TypeError, match="takes 5 or 6 arguments"):
         trie.matches(regex, value)
+    with pytest.raises(TypeError, match=r"matches_at\(\) takes 2 arguments"):
+        trie.matches_at(regex)
+    with pytest.raises(TypeError, match="check must be a Trie or None"):
+        trie.search(regex, value, 0, 12, 1, "ab")
+    # past the limit, a check whose words the window lacks answers "no match" at once
+    check = native.guard(["abc"], _FOLD)
+    assert _span(trie.search(regex, value, 0, 12, 1, check)) == (3, 5)
+    assert trie.search(regex, value, 0, 8, 1, check) is None
+    assert list(trie.matches(regex, value, 0, 8, 1, check)) == []
+    assert _span(trie.search(regex, value, 0, 8, 6, check)) == (3, 5)  # under the limit
 
 
 def test_speedups_trie_unbuilt_or_failed_build_finds_nothing() -> None:

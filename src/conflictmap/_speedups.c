@@ -902,6 +902,18 @@ PyDoc_STRVAR(trie_at_doc,
 "character or a hyphen: the only places a pattern opening with (?<![\\w-]) and one of\n"
 "these words can match.");
 
+/* True when a word starts at p, not after a word character or a hyphen (Trie.at) */
+static int
+at_spot(TrieObject *tr, Text *t, Py_ssize_t p)
+{
+    if (p > 0) {
+        Py_UCS4 b = CH(t, p - 1);
+        if (IS_WORD(b) || b == '-')
+            return 0;
+    }
+    return may_start_at(tr, t, p) && trie_longest(tr, t, p, t->len) >= 0;
+}
+
 static PyObject *
 trie_at(TrieObject *tr, PyObject *text)
 {
@@ -912,12 +924,7 @@ trie_at(TrieObject *tr, PyObject *text)
     if (out == NULL)
         return NULL;
     for (Py_ssize_t p = 0; p < t.len; p++) {
-        if (p > 0) {
-            Py_UCS4 b = CH(&t, p - 1);
-            if (IS_WORD(b) || b == '-')
-                continue;
-        }
-        if (!may_start_at(tr, &t, p) || trie_longest(tr, &t, p, t.len) < 0)
+        if (!at_spot(tr, &t, p))
             continue;
         if (append_new(out, PyLong_FromSsize_t(p)) < 0) {
             Py_DECREF(out);
@@ -932,6 +939,21 @@ PyDoc_STRVAR(trie_any_doc,
 "True when a word of the trie lies wholly inside text[pos:endpos] (a regex whose every\n"
 "match holds one of the words cannot match there otherwise).");
 
+/* True when a word of the trie lies wholly inside text[pos:endpos] */
+static int
+holds_word(TrieObject *tr, Text *t, Py_ssize_t pos, Py_ssize_t endpos)
+{
+    if (pos < 0)
+        pos = 0;
+    if (endpos > t->len)
+        endpos = t->len;
+    for (Py_ssize_t p = pos; p < endpos; p++) {
+        if (may_start_at(tr, t, p) && trie_longest(tr, t, p, endpos) >= 0)
+            return 1;
+    }
+    return 0;
+}
+
 static PyObject *
 trie_any(TrieObject *tr, PyObject *args)
 {
@@ -942,15 +964,7 @@ trie_any(TrieObject *tr, PyObject *args)
     Text t;
     if (text_of(text, &t) < 0)
         return NULL;
-    if (pos < 0)
-        pos = 0;
-    if (endpos > t.len)
-        endpos = t.len;
-    for (Py_ssize_t p = pos; p < endpos; p++) {
-        if (may_start_at(tr, &t, p) && trie_longest(tr, &t, p, endpos) >= 0)
-            Py_RETURN_TRUE;
-    }
-    Py_RETURN_FALSE;
+    return PyBool_FromLong(holds_word(tr, &t, pos, endpos));
 }
 
 PyDoc_STRVAR(trie_where_doc,
@@ -992,6 +1006,7 @@ trie_where(TrieObject *tr, PyObject *args)
 /* -- guarded patterns: a regex tried only where the trie's words start ---------------------- */
 
 static PyObject *str_match, *str_search, *str_finditer, *str_end;
+static PyObject *max_index; /* sys.maxsize: endpos for "the whole text" */
 
 #define MAX_SPOTS 64
 
@@ -1036,13 +1051,17 @@ guarded_limit(PyObject *limit)
     return n < MAX_SPOTS ? n : MAX_SPOTS;
 }
 
-/* (regex, text, pos, endpos, limit) -> (spots, n), or -1 with an exception set */
+/* (regex, text, pos, endpos, limit[, check]) -> (spots, n), or -1 with an exception set */
 static Py_ssize_t
 guarded_args(TrieObject *tr, PyObject *const *args, Py_ssize_t nargs, const char *name,
              Text *t, Py_ssize_t *spots)
 {
-    if (nargs != 5) {
-        PyErr_Format(PyExc_TypeError, "%s() takes 5 arguments (%zd given)", name, nargs);
+    if (nargs != 5 && nargs != 6) {
+        PyErr_Format(PyExc_TypeError, "%s() takes 5 or 6 arguments (%zd given)", name, nargs);
+        return -1;
+    }
+    if (nargs == 6 && args[5] != Py_None && Py_TYPE(args[5]) != Py_TYPE(tr)) {
+        PyErr_Format(PyExc_TypeError, "%s(): check must be a Trie or None", name);
         return -1;
     }
     if (text_of(args[1], t) < 0)
@@ -1059,11 +1078,50 @@ guarded_args(TrieObject *tr, PyObject *const *args, Py_ssize_t nargs, const char
     return collect_spots(tr, t, pos, endpos, limit < MAX_SPOTS ? limit : MAX_SPOTS, spots);
 }
 
+/* With many places to try, the check's words (one of which every match holds) decide
+ * first: 1 when the window holds none of them (no match), 0 otherwise. */
+static int
+fails_check(PyObject *const *args, Py_ssize_t nargs, Text *t)
+{
+    if (nargs < 6 || args[5] == Py_None)
+        return 0;
+    Py_ssize_t pos = PyLong_AsSsize_t(args[2]);
+    Py_ssize_t endpos = PyLong_AsSsize_t(args[3]);
+    return !holds_word((TrieObject *)args[5], t, pos, endpos);
+}
+
+/* regex.match(text, spot, endpos) appended to ``out`` when it matches, and *end moved past
+ * it (as rules.literals.matches_at does); -1 with an exception set */
+static int
+match_into(PyObject *out, PyObject *regex, PyObject *text, Py_ssize_t spot,
+           PyObject *endpos, Py_ssize_t *end)
+{
+    PyObject *found = call_at(str_match, regex, text, spot, endpos);
+    if (found == NULL)
+        return -1;
+    if (found == Py_None) {
+        Py_DECREF(found);
+        return 0;
+    }
+    PyObject *self[1] = {found};
+    PyObject *e = PyObject_VectorcallMethod(str_end, self, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                                            NULL);
+    Py_ssize_t stop = e == NULL ? -1 : PyLong_AsSsize_t(e);
+    Py_XDECREF(e);
+    int failed = (stop == -1 && PyErr_Occurred()) || PyList_Append(out, found) < 0;
+    Py_DECREF(found);
+    if (failed)
+        return -1;
+    *end = stop > spot + 1 ? stop : spot + 1;
+    return 0;
+}
+
 PyDoc_STRVAR(trie_search_doc,
-"search(regex, text, pos, endpos, limit) -> re.Match | None\n\n"
+"search(regex, text, pos, endpos, limit, check=None) -> re.Match | None\n\n"
 "regex.search(text, pos, endpos) for a regex whose every match starts with a word of the\n"
 "trie: regex.match at each place such a word starts, or, from ``limit`` places on (64 at\n"
-"most), regex.search from the first of them (rules.literals.Guarded.search).");
+"most), regex.search from the first of them, unless ``check`` (a Trie of words one of\n"
+"which every match holds) finds none of its words in the window (rules.literals.Guarded).");
 
 static PyObject *
 trie_search(TrieObject *tr, PyObject *const *args, Py_ssize_t nargs)
@@ -1073,8 +1131,11 @@ trie_search(TrieObject *tr, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t n = guarded_args(tr, args, nargs, "search", &t, spots);
     if (n < 0)
         return NULL;
-    if (n >= guarded_limit(args[4]))
+    if (n >= guarded_limit(args[4])) {
+        if (fails_check(args, nargs, &t))
+            Py_RETURN_NONE;
         return call_at(str_search, args[0], args[1], spots[0], args[3]);
+    }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *found = call_at(str_match, args[0], args[1], spots[i], args[3]);
         if (found != Py_None)
@@ -1085,10 +1146,11 @@ trie_search(TrieObject *tr, PyObject *const *args, Py_ssize_t nargs)
 }
 
 PyDoc_STRVAR(trie_matches_doc,
-"matches(regex, text, pos, endpos, limit) -> list[re.Match] | Iterator[re.Match]\n\n"
+"matches(regex, text, pos, endpos, limit, check=None) -> list[re.Match] | Iterator[re.Match]\n\n"
 "regex.finditer(text, pos, endpos) for a regex whose every match starts with a word of the\n"
 "trie: the matches at the places such a word starts (rules.literals.matches_at), or, from\n"
-"``limit`` places on, regex.finditer from the first of them.");
+"``limit`` places on, regex.finditer from the first of them unless ``check`` finds none of\n"
+"its words in the window.");
 
 static PyObject *
 trie_matches(TrieObject *tr, PyObject *const *args, Py_ssize_t nargs)
@@ -1098,36 +1160,49 @@ trie_matches(TrieObject *tr, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t n = guarded_args(tr, args, nargs, "matches", &t, spots);
     if (n < 0)
         return NULL;
-    if (n >= guarded_limit(args[4]))
+    if (n >= guarded_limit(args[4])) {
+        if (fails_check(args, nargs, &t))
+            return PyList_New(0);
         return call_at(str_finditer, args[0], args[1], spots[0], args[3]);
+    }
     PyObject *out = PyList_New(0);
     if (out == NULL)
         return NULL;
     Py_ssize_t end = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (spots[i] < end)
-            continue;
-        PyObject *found = call_at(str_match, args[0], args[1], spots[i], args[3]);
-        if (found == NULL) {
+        if (spots[i] >= end && match_into(out, args[0], args[1], spots[i], args[3], &end) < 0) {
             Py_DECREF(out);
             return NULL;
         }
-        if (found == Py_None) {
-            Py_DECREF(found);
-            continue;
-        }
-        PyObject *self[1] = {found};
-        PyObject *e = PyObject_VectorcallMethod(str_end, self,
-                                                1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
-        Py_ssize_t stop = e == NULL ? -1 : PyLong_AsSsize_t(e);
-        Py_XDECREF(e);
-        if ((stop == -1 && PyErr_Occurred()) || PyList_Append(out, found) < 0) {
-            Py_DECREF(found);
+    }
+    return out;
+}
+
+PyDoc_STRVAR(trie_matches_at_doc,
+"matches_at(regex, text) -> list[re.Match]\n\n"
+"rules.literals.matches_at(regex, text, self.at(text)): the matches of a regex whose every\n"
+"match starts at one of the places ``at`` gives, as regex.finditer(text) finds them.");
+
+static PyObject *
+trie_matches_at(TrieObject *tr, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_Format(PyExc_TypeError, "matches_at() takes 2 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    Text t;
+    if (text_of(args[1], &t) < 0)
+        return NULL;
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    Py_ssize_t end = 0;
+    for (Py_ssize_t p = 0; p < t.len; p++) {
+        if (p >= end && at_spot(tr, &t, p)
+                && match_into(out, args[0], args[1], p, max_index, &end) < 0) {
             Py_DECREF(out);
             return NULL;
         }
-        Py_DECREF(found);
-        end = stop > spots[i] + 1 ? stop : spots[i] + 1;
     }
     return out;
 }
@@ -1140,6 +1215,8 @@ static PyMethodDef trie_methods[] = {
     {"at", (PyCFunction)trie_at, METH_O, trie_at_doc},
     {"search", (PyCFunction)(void (*)(void))trie_search, METH_FASTCALL, trie_search_doc},
     {"matches", (PyCFunction)(void (*)(void))trie_matches, METH_FASTCALL, trie_matches_doc},
+    {"matches_at", (PyCFunction)(void (*)(void))trie_matches_at, METH_FASTCALL,
+     trie_matches_at_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1229,7 +1306,9 @@ PyInit__speedups(void)
     str_search = PyUnicode_InternFromString("search");
     str_finditer = PyUnicode_InternFromString("finditer");
     str_end = PyUnicode_InternFromString("end");
-    if (str_match == NULL || str_search == NULL || str_finditer == NULL || str_end == NULL)
+    max_index = PyLong_FromSsize_t(PY_SSIZE_T_MAX);
+    if (str_match == NULL || str_search == NULL || str_finditer == NULL || str_end == NULL
+            || max_index == NULL)
         return NULL;
     if (PyType_Ready(&TrieType) < 0)
         return NULL;

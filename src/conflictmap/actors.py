@@ -28,7 +28,7 @@ from conflictmap.rules import (
     parse_toml,
     read_toml_text,
 )
-from conflictmap.rules.literals import matches_at, trie_pattern
+from conflictmap.rules.literals import trie_pattern
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +216,9 @@ class ActorLexicon:
         index = self._index(lang)
         lowered = text.lower()
         if len(lowered) == len(text):
-            matches = (matches_at(index.pattern, lowered, index.starts.at(lowered))
+            # where an actor name can start, then the pattern there (compiled: Trie.matches_at
+            # is rules.literals.matches_at over Trie.at)
+            matches = (index.starts.matches_at(index.pattern, lowered)
                        if index.starts is not None else index.pattern.finditer(lowered))
         else:
             matches = index.folded.finditer(text)

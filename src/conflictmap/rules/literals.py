@@ -236,8 +236,9 @@ class Guarded:
         self._starts: Any = None
         if first and _foldable(first):
             self._starts = native.guard(sorted(first), _FOLD)
-        if (self._starts is None and self.required is not None
-                and _foldable(self.required.words)):
+        if self.required is not None and _foldable(self.required.words):
+            # with first words, the literals decide only where those words are many
+            # ("the", "de"): one scan of the window instead of the pattern's search
             self._check = native.guard(self.required.words, _FOLD)
 
     @property
@@ -262,7 +263,7 @@ class Guarded:
             # a match starts where one of its first words does: try those places only, or,
             # when there are many, search from the first of them (Trie.search)
             return self._starts.search(self.regex, text, pos, endpos,  # type: ignore[no-any-return]
-                                       _SPOTS)
+                                       _SPOTS, self._check)
         if self._check is not None and not self._check.any(text, pos, endpos):
             return None
         return self.regex.search(text, pos, endpos)
@@ -287,7 +288,8 @@ class Guarded:
     def finditer(self, text: str, pos: int = 0,
                  endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         if self._starts is not None:  # matches_at the first words' places (Trie.matches)
-            return iter(self._starts.matches(self.regex, text, pos, endpos, _SPOTS))
+            return iter(self._starts.matches(self.regex, text, pos, endpos, _SPOTS,
+                                             self._check))
         if self._check is not None and not self._check.any(text, pos, endpos):
             return iter(())
         return self.regex.finditer(text, pos, endpos)
