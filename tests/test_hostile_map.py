@@ -72,16 +72,17 @@ OPEN_ALL_POPUPS = """() => {
   return out;
 }"""
 
-# Clicks and hovers the symbol of every place that is drawn on screen.
-CLICK_POINTS = """() => {
-  const page = window.conflictmap, D = page.D, pts = [];
-  page.setMode("control"); page.setDay(D.d1);
-  for (let p = 0; p < D.pname.length; p++) {
-    const c = page.map.latLngToContainerPoint(page.latLng(p));
-    const r = page.map.getContainer().getBoundingClientRect();
-    pts.push([r.left + c.x, r.top + c.y]);
-  }
-  return pts;
+# Where place p's symbol is on screen now, with no popup open: a popup opened by the last
+# click may have panned the map (Leaflet's autoPan) or may cover the symbol, and a click on
+# its source link would open that link (a new tab), not the symbol.
+CLICK_POINT = """(p) => {
+  const page = window.conflictmap, D = page.D;
+  if (p === 0) { page.setMode("control"); page.setDay(D.d1); }
+  page.map.closePopup();
+  if (p >= D.pname.length) return null;
+  const c = page.map.latLngToContainerPoint(page.latLng(p));
+  const r = page.map.getContainer().getBoundingClientRect();
+  return [r.left + c.x, r.top + c.y];
 }"""
 
 
@@ -135,9 +136,12 @@ def open_page(browser: Any, html: str, path: Path, *, online: bool,
 def exercise(page: Any) -> list[dict[str, Any]]:
     """Open every popup, click and hover every symbol, search, play."""
     popups = page.evaluate(OPEN_ALL_POPUPS)
-    for x, y in page.evaluate(CLICK_POINTS)[:40]:
-        page.mouse.move(x, y)
-        page.mouse.click(x, y)
+    for p in range(40):
+        point = page.evaluate(CLICK_POINT, p)
+        if point is None:
+            break
+        page.mouse.move(*point)
+        page.mouse.click(*point)
     search = page.locator("input.cm-search")
     for text in markup_payloads()[:12]:
         search.fill(text)
