@@ -1007,6 +1007,7 @@ trie_where(TrieObject *tr, PyObject *args)
 
 static PyObject *str_match, *str_search, *str_finditer, *str_end;
 static PyObject *max_index; /* sys.maxsize: endpos for "the whole text" */
+static PyObject *empty_tuple; /* no matches */
 
 #define MAX_SPOTS 64
 
@@ -1042,25 +1043,24 @@ call_at(PyObject *name, PyObject *regex, PyObject *text, Py_ssize_t at, PyObject
     return out;
 }
 
-/* The number of places from which the regex searches instead (at most MAX_SPOTS: the
- * answer is the same whichever it is) */
+/* Reads (regex, text, pos, endpos, limit[, check]) and collects in ``spots`` the places a
+ * match can start. From ``limit`` places on (MAX_SPOTS at most: the answer is the same
+ * whichever it is), *decided is the answer instead: ``none`` (a new reference) when
+ * ``check``, a Trie of words one of which every match holds, finds none of them in the
+ * window, else regex.<fallback>(text, first place, endpos). The number of places, or -1
+ * with an exception set. */
 static Py_ssize_t
-guarded_limit(PyObject *limit)
+guarded_places(TrieObject *tr, PyObject *const *args, Py_ssize_t nargs, const char *name,
+               PyObject *fallback, PyObject *none, Text *t, Py_ssize_t *spots,
+               PyObject **decided)
 {
-    Py_ssize_t n = PyLong_AsSsize_t(limit);
-    return n < MAX_SPOTS ? n : MAX_SPOTS;
-}
-
-/* (regex, text, pos, endpos, limit[, check]) -> (spots, n), or -1 with an exception set */
-static Py_ssize_t
-guarded_args(TrieObject *tr, PyObject *const *args, Py_ssize_t nargs, const char *name,
-             Text *t, Py_ssize_t *spots)
-{
+    *decided = NULL;
     if (nargs != 5 && nargs != 6) {
         PyErr_Format(PyExc_TypeError, "%s() takes 5 or 6 arguments (%zd given)", name, nargs);
         return -1;
     }
-    if (nargs == 6 && args[5] != Py_None && Py_TYPE(args[5]) != Py_TYPE(tr)) {
+    PyObject *check = nargs == 6 ? args[5] : Py_None;
+    if (check != Py_None && Py_TYPE(check) != Py_TYPE(tr)) {
         PyErr_Format(PyExc_TypeError, "%s(): check must be a Trie or None", name);
         return -1;
     }
@@ -1075,19 +1075,20 @@ guarded_args(TrieObject *tr, PyObject *const *args, Py_ssize_t nargs, const char
         PyErr_Format(PyExc_ValueError, "%s(): limit must be at least 1", name);
         return -1;
     }
-    return collect_spots(tr, t, pos, endpos, limit < MAX_SPOTS ? limit : MAX_SPOTS, spots);
-}
-
-/* With many places to try, the check's words (one of which every match holds) decide
- * first: 1 when the window holds none of them (no match), 0 otherwise. */
-static int
-fails_check(PyObject *const *args, Py_ssize_t nargs, Text *t)
-{
-    if (nargs < 6 || args[5] == Py_None)
-        return 0;
-    Py_ssize_t pos = PyLong_AsSsize_t(args[2]);
-    Py_ssize_t endpos = PyLong_AsSsize_t(args[3]);
-    return !holds_word((TrieObject *)args[5], t, pos, endpos);
+    if (limit > MAX_SPOTS)
+        limit = MAX_SPOTS;
+    Py_ssize_t n = collect_spots(tr, t, pos, endpos, limit, spots);
+    if (n < limit)
+        return n;
+    if (check != Py_None && !holds_word((TrieObject *)check, t, pos, endpos))
+        *decided = none;
+    else
+        *decided = call_at(fallback, args[0], args[1], spots[0], args[3]);
+    if (*decided == NULL)
+        return -1;
+    if (*decided == none)
+        Py_INCREF(none);
+    return n;
 }
 
 /* regex.match(text, spot, endpos) appended to ``out`` when it matches, and *end moved past
@@ -1128,14 +1129,11 @@ trie_search(TrieObject *tr, PyObject *const *args, Py_ssize_t nargs)
 {
     Text t;
     Py_ssize_t spots[MAX_SPOTS];
-    Py_ssize_t n = guarded_args(tr, args, nargs, "search", &t, spots);
-    if (n < 0)
-        return NULL;
-    if (n >= guarded_limit(args[4])) {
-        if (fails_check(args, nargs, &t))
-            Py_RETURN_NONE;
-        return call_at(str_search, args[0], args[1], spots[0], args[3]);
-    }
+    PyObject *decided;
+    Py_ssize_t n = guarded_places(tr, args, nargs, "search", str_search, Py_None, &t, spots,
+                                  &decided);
+    if (n < 0 || decided != NULL)
+        return decided;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *found = call_at(str_match, args[0], args[1], spots[i], args[3]);
         if (found != Py_None)
@@ -1146,7 +1144,7 @@ trie_search(TrieObject *tr, PyObject *const *args, Py_ssize_t nargs)
 }
 
 PyDoc_STRVAR(trie_matches_doc,
-"matches(regex, text, pos, endpos, limit, check=None) -> list[re.Match] | Iterator[re.Match]\n\n"
+"matches(regex, text, pos, endpos, limit, check=None) -> Iterable[re.Match]\n\n"
 "regex.finditer(text, pos, endpos) for a regex whose every match starts with a word of the\n"
 "trie: the matches at the places such a word starts (rules.literals.matches_at), or, from\n"
 "``limit`` places on, regex.finditer from the first of them unless ``check`` finds none of\n"
@@ -1157,14 +1155,11 @@ trie_matches(TrieObject *tr, PyObject *const *args, Py_ssize_t nargs)
 {
     Text t;
     Py_ssize_t spots[MAX_SPOTS];
-    Py_ssize_t n = guarded_args(tr, args, nargs, "matches", &t, spots);
-    if (n < 0)
-        return NULL;
-    if (n >= guarded_limit(args[4])) {
-        if (fails_check(args, nargs, &t))
-            return PyList_New(0);
-        return call_at(str_finditer, args[0], args[1], spots[0], args[3]);
-    }
+    PyObject *decided;
+    Py_ssize_t n = guarded_places(tr, args, nargs, "matches", str_finditer, empty_tuple, &t,
+                                  spots, &decided);
+    if (n < 0 || decided != NULL)
+        return decided;
     PyObject *out = PyList_New(0);
     if (out == NULL)
         return NULL;
@@ -1307,7 +1302,8 @@ PyInit__speedups(void)
     str_finditer = PyUnicode_InternFromString("finditer");
     str_end = PyUnicode_InternFromString("end");
     max_index = PyLong_FromSsize_t(PY_SSIZE_T_MAX);
-    if (str_match == NULL || str_search == NULL || str_finditer == NULL || str_end == NULL
+    empty_tuple = PyTuple_New(0);
+    if (empty_tuple == NULL || str_match == NULL || str_search == NULL || str_finditer == NULL || str_end == NULL
             || max_index == NULL)
         return NULL;
     if (PyType_Ready(&TrieType) < 0)
