@@ -570,6 +570,54 @@ def test_toponyms_verb_objects_that_are_no_places(
     assert written not in [m.as_written for m in find_places(text, gaz, lang)]
 
 
+# lang, sentence, as written, the country it must lie in (None: no place at all)
+WITHIN = [
+    # the article's other country (Libyan, Benghazi) would pick Tripoli, Libya
+    ("en", "Libyan officials met in Benghazi on Monday. Clashes broke out in Tripoli in "
+     "northern Lebanon.", "Tripoli", "LB"),
+    ("nl", "Libische functionarissen spraken in Benghazi. In Tripoli in het noorden van "
+     "Libanon werd gevochten.", "Tripoli", "LB"),
+    ("en", "Libya's rivals met in Benghazi. Later that day Tripoli, in Lebanon, saw "
+     "protests.", "Tripoli", "LB"),
+    ("en", "Ukrainian forces left Lyman in the Donetsk region.", "Lyman", "UA"),
+    ("nl", "Het leger heroverde Cherson in het zuiden van Oekraïne.", "Cherson", "UA"),
+    # a big town of that name elsewhere is not the one meant, however big
+    ("en", "Insurgents seized the coastal town of Palma in northern Mozambique.", "Palma",
+     "MZ"),
+    ("en", "Soldiers patrolled Palma in the far north of Mozambique.", "Palma", "MZ"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "written", "country"), WITHIN)
+def test_toponyms_a_place_said_to_lie_in_a_country_lies_there(
+    gaz: Gazetteer, lang: str, text: str, written: str, country: str
+) -> None:
+    found = {m.as_written: m.place for m in find_places(text, gaz, lang)}
+    if written in found:
+        assert found[written].country == country
+    else:  # the gazetteer has no place of that name there: none rather than a wrong one
+        assert not [p for p in gaz.lookup(written) if p.country == country]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "written", "country"),
+    [
+        # "in" after a place that is not about where it lies changes nothing
+        ("en", "Talks in Tripoli in January failed; Libya's factions walked out.", "Tripoli",
+         "LY"),
+        ("en", "The Syrian army shelled Homs in the night.", "Homs", "SY"),
+        # a sentence break ends the qualifier
+        ("en", "Libya's factions met in Tripoli. In Lebanon, protests went on.", "Tripoli",
+         "LY"),
+    ],
+)
+def test_toponyms_in_without_a_country_after_it(
+    gaz: Gazetteer, lang: str, text: str, written: str, country: str
+) -> None:
+    found = {m.as_written: m.place for m in find_places(text, gaz, lang)}
+    assert found[written].country == country
+
+
 def test_toponyms_places_added_after_use_are_found() -> None:
     """Name matches are remembered per gazetteer; adding a place or pin empties that memory."""
     from conflictmap.model import Place

@@ -428,7 +428,11 @@ def _excluded(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> bool
         # that took Bakhmut are ...").
         return True
     if markers.speaker_after.search(after):
-        return True
+        # "Kyiv heeft bevestigd ..." speaks; "... dat het Kidal heeft heroverd" is the object
+        # of a verb-final clause: the trigger follows the auxiliary straight away.
+        gap = text[mention.end:hit.start] if hit.start >= mention.end else ""
+        aux = markers.speaker_after.match(gap)
+        return aux is None or bool(gap[aux.end():].strip())
     return bool(markers.feature_after.search(after)) and not _site_after(ctx, hit, mention)
 
 

@@ -17,7 +17,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate, chain, compress
 from operator import itemgetter
@@ -773,16 +773,68 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str) -> list[Mention]:
     ctx = _context(toks, spans, gazetteer)
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
     out = []
-    chosen: dict[tuple, Place] = {}  # one choice per name, cue and candidate list
+    chosen: dict[tuple, Place | None] = {}  # one choice per name, cue, country, candidates
     for k, span in enumerate(spans):
         cue = _region_cue(toks, spans, k, by_first, by_last)
-        memo = (span.key, cue, span.cands)
-        place = chosen.get(memo)
-        if place is None:
-            place = chosen[memo] = _resolve(span, ctx, cue, gazetteer)
-        if _accept(span, place, ctx, gazetteer, toks):
+        within = _qualifying_country(toks, span, by_first, gazetteer)
+        memo = (span.key, cue, within, span.cands)
+        if memo in chosen:
+            place = chosen[memo]
+        else:
+            place = chosen[memo] = _resolve_within(span, ctx, cue, within, gazetteer)
+        if place is not None and _accept(span, place, ctx, gazetteer, toks):
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
     return out
+
+
+QUALIFIER_FILLERS = _words(
+    "the het de far uiterste of van part deel " + " ".join(DIRECTIONS)
+    + " north south east west northeast northwest southeast southwest noord zuid oost west "
+    "noorden zuiden oosten westen noordoosten noordwesten zuidoosten zuidwesten "
+    "noordelijk zuidelijk oostelijk westelijk"
+)
+"""Words between "in" and the country that says where a place lies: "in northern Mali",
+"in the far north of Cameroon", "in het noorden van Burkina Faso"."""
+
+
+def _qualifying_country(toks: _Toks, span: _Span, by_first: dict[int, _Span],
+                        gaz: Gazetteer) -> str:
+    """The country a place name is said to lie in, right after it: "Palma in northern
+    Mozambique", "Tripoli, in Lebanon", "Djibo in het noorden van Burkina Faso", "Lyman in
+    the Donetsk region" ("" when none). Only a country or a region (its country) counts,
+    and only a town or region is qualified."""
+    if span.fuzzy or gaz.place(span.cands[0]).kind is PlaceKind.COUNTRY:
+        return ""
+    j = span.last + 1
+    if j >= toks.n or toks.words[j].lower() != "in" or toks.initials[j]:
+        return ""
+    if toks.text[toks.ends[span.last]:toks.starts[j]].strip(" ,\u00a0"):
+        return ""
+    j += 1
+    for _ in range(5):
+        area = by_first.get(j)
+        if area is not None:
+            top = gaz.place(area.cands[0])
+            named = not area.fuzzy and top.kind in (PlaceKind.COUNTRY, PlaceKind.REGION)
+            return top.country if named else ""
+        if j >= toks.n or toks.initials[j] or toks.words[j].lower() not in QUALIFIER_FILLERS:
+            return ""
+        j += 1
+    return ""
+
+
+def _resolve_within(span: _Span, ctx: _Context, cue: bool, within: str,
+                    gaz: Gazetteer) -> Place | None:
+    """:func:`_resolve`, among the candidates in the country ``within`` the text says the
+    place lies in, when it says one: None when the gazetteer has no such place there (a
+    town of that name elsewhere is not the one meant)."""
+    if within:
+        cands = tuple(c for c in span.cands if gaz.place(c).country == within)
+        if not cands:
+            return None
+        if cands != span.cands:
+            span = replace(span, cands=cands)
+    return _resolve(span, ctx, cue, gaz)
 
 
 def _resolve(span: _Span, ctx: _Context, cue: bool, gaz: Gazetteer) -> Place:
