@@ -651,7 +651,8 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
     markers = ctx.rules.markers
     seg_start, seg_end = segment
     country = mention.place.country
-    in_seg = _merged_actors([a for a in ctx.actors if seg_start <= a.start and a.end <= seg_end])
+    in_seg = _merged_actors([a for a in ctx.actors if seg_start <= a.start and a.end <= seg_end
+                             and not _owner_of_place(ctx, a)])
     roles: dict[str, Actor | None] = {"gainer": None, "loser": None}
     bare_before: list[ActorMention] = []
     bare_after: list[ActorMention] = []
@@ -678,14 +679,36 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
                 # it ("after the fall of X" names the side that lost it)
                 actor = _resolve(ctx, bare_before[0], country)
                 roles[hit.trigger.adjunct] = roles[hit.trigger.adjunct] or actor
-    _assign_roles(ctx, hit, roles, bare_before, bare_after, country)
     role = "loser" if hit.trigger.change is Change.WITHDRAWAL else "gainer"
+    if role == "gainer" and roles["gainer"] is None and hit.trigger.after == "gainer":
+        # A side named inside a trigger whose later words name the gainer ("under Russian
+        # control", "in Oekraïense handen") outranks an actor around it: "X is now under
+        # Russian control, the Ukrainian general staff said" is Russia's gain, whoever says
+        # it. Not in "pushed Russian troops out of X": those words name the loser.
+        roles["gainer"] = ctx.lexicon.demonym_actor(text[hit.start:hit.end], ctx.rules.lang)
+    _assign_roles(ctx, hit, roles, bare_before, bare_after, country)
     if roles[role] is None:
         roles[role] = _demonym_actor(ctx, hit, seg_start)
     gainer, loser = roles["gainer"], roles["loser"]
     if gainer is not None and loser is not None and gainer.side == loser.side:
         loser = None
     return gainer, loser
+
+
+_POSSESSIVE = re.compile(r"['’]s?\s+")
+_ONE_WORD = re.compile(r"[^\W\d_]+\s+")
+
+
+def _owner_of_place(ctx: _Context, mention: ActorMention) -> bool:
+    """A possessive country before a place names whose place it is, not who acts:
+    "crossed into Russia's Kursk region", "Ukraine's eastern Donbas"."""
+    text = ctx.article.text
+    gap = _POSSESSIVE.match(text, mention.end)
+    if gap is None:
+        return False
+    word = _ONE_WORD.match(text, gap.end())
+    at = {gap.end(), word.end() if word else -1}
+    return any(p.start in at for p in ctx.places)
 
 
 def _demonym_actor(ctx: _Context, hit: Hit, seg_start: int) -> Actor | None:
