@@ -10,6 +10,7 @@ from conflictmap.model import Actor, Change, Event, Interval, Place, PlaceKind, 
 HAMA = Place("geonames:170017", "Hama", PlaceKind.TOWN, 35.13, 36.75, "SY")
 REBELS = Actor("hts", "HTS", "syria_opposition")
 ARMY = Actor("syria_gov", "Syrian government forces", "syria_gov", "state")
+PLACEHOLDER = Actor("rebels", "rebels (unspecified)", "rebels")
 
 
 def _event(change: Change, start: str, end: str, article: str, actor: Actor | None = None,
@@ -101,7 +102,7 @@ def _report_strategy():
         lambda change, start, wide, actor, n: _event(
             change, (date(2024, 1, 1) + timedelta(days=start)).isoformat(),
             (date(2024, 1, 1) + timedelta(days=start + wide)).isoformat(), f"a{n}.txt", actor),
-        st.sampled_from(list(Change)), day, width, st.sampled_from([None, REBELS, ARMY]),
+        st.sampled_from(list(Change)), day, width, st.sampled_from([None, REBELS, ARMY, PLACEHOLDER]),
         st.integers(min_value=0, max_value=30))
 
 
@@ -127,3 +128,34 @@ def test_consolidate_named_group_wins_over_its_sides_umbrella_actor() -> None:
     (merged,) = consolidate([generic, named])
     assert merged.actor == REBELS
     assert {e.actor for e in consolidate([generic, other_side])} == {rebels, ARMY}
+
+
+def test_consolidate_unspecified_rebels_are_any_non_state_side() -> None:
+    """ "The insurgents took X" (no group named, no default for the war's country) and "HTS
+    took X" the same week are one change, credited to the named group; a state's report
+    of taking it is another."""
+    unnamed = _event(Change.CAPTURE, "2024-11-28", "2024-12-06", "a.txt", PLACEHOLDER)
+    jihadists = Actor("jihadists", "jihadists (unspecified)", "jihadists")
+    also_unnamed = _event(Change.CAPTURE, "2024-11-27", "2024-12-04", "b.txt", jihadists)
+    named = _event(Change.CAPTURE, "2024-11-25", "2024-12-02", "c.txt", REBELS)
+    state = _event(Change.CAPTURE, "2024-11-26", "2024-12-03", "d.txt", ARMY)
+    (merged,) = consolidate([unnamed, also_unnamed, named])
+    assert merged.actor == REBELS
+    assert {s.article for s in merged.sources} == {"a.txt", "b.txt", "c.txt"}
+    assert {e.actor for e in consolidate([unnamed, state])} == {PLACEHOLDER, ARMY}
+    # the losing side too: "driven out by unnamed rebels" and "lost to HTS"
+    lost = _event(Change.WITHDRAWAL, "2024-11-28", "2024-12-06", "e.txt", loser=PLACEHOLDER)
+    lost_named = _event(Change.WITHDRAWAL, "2024-11-28", "2024-12-06", "f.txt", loser=REBELS)
+    (merged,) = consolidate([lost, lost_named])
+    assert merged.losing_actor == REBELS
+
+
+def test_consolidate_placeholder_sides_are_the_lexicons() -> None:
+    from conflictmap.actors import default_lexicon
+    from conflictmap.consolidate import UNSPECIFIED_SIDES
+
+    lexicon = default_lexicon()
+    for side in UNSPECIFIED_SIDES:
+        actor = lexicon.get(side)
+        assert actor is not None and actor.side == side and actor.kind == "non_state"
+        assert "unspecified" in actor.name

@@ -37,26 +37,43 @@ def _same_change(a: Event | _Group, b: Event) -> bool:
     return a.place.id == b.place.id and _joins(a, b)
 
 
+UNSPECIFIED_SIDES = frozenset({"rebels", "jihadists"})
+"""The sides of the actors lexicon's placeholders ("rebels (unspecified)", "jihadists
+(unspecified)", rules/actors.toml): what a report says when it names no group and the war's
+country has no default for the word. Such a side agrees with any non-state side: "the
+insurgents took X" and "jihadist fighters took X" in one week are one change, and so are
+"rebels took X" and "HTS took X"."""
+
+
 def _joins(a: Event | _Group, b: Event) -> bool:
     """:func:`_same_change` for two reports of one place."""
     if not _close_in_time(a, b):
         return False
     if a.change is not b.change and Change.CONTESTED in (a.change, b.change):
         return False
-    if a.actor and b.actor and a.actor.side != b.actor.side:
-        return False
-    return not (
-        a.losing_actor and b.losing_actor and a.losing_actor.side != b.losing_actor.side
-    )
+    return _agree(a.actor, b.actor) and _agree(a.losing_actor, b.losing_actor)
+
+
+def _agree(a: Actor | None, b: Actor | None) -> bool:
+    """Two reports' actors may be one side: the same side, either unnamed, or a placeholder
+    side (UNSPECIFIED_SIDES) with a non-state one."""
+    if a is None or b is None or a.side == b.side:
+        return True
+    if a.side in UNSPECIFIED_SIDES:
+        return b.kind == "non_state"
+    return b.side in UNSPECIFIED_SIDES and a.kind == "non_state"
 
 
 def _named(a: Actor | None, b: Actor | None) -> Actor | None:
     """The more specific of two reports' actors: a named group ("HTS") over its side's
     umbrella actor ("Syrian opposition", whose id is the side's id) when both are on
-    one side; otherwise the first report's."""
+    one side, and any actor over a placeholder (UNSPECIFIED_SIDES); otherwise the first
+    report's."""
     if a is None or b is None:
         return a or b
     if a.side == b.side and a.id == a.side and b.id != b.side:
+        return b
+    if a.side in UNSPECIFIED_SIDES and b.side not in UNSPECIFIED_SIDES:
         return b
     return a
 
