@@ -102,7 +102,8 @@ def _report_strategy():
         lambda change, start, wide, actor, n: _event(
             change, (date(2024, 1, 1) + timedelta(days=start)).isoformat(),
             (date(2024, 1, 1) + timedelta(days=start + wide)).isoformat(), f"a{n}.txt", actor),
-        st.sampled_from(list(Change)), day, width, st.sampled_from([None, REBELS, ARMY, PLACEHOLDER]),
+        st.sampled_from(list(Change)), day, width,
+        st.sampled_from([None, REBELS, ARMY, PLACEHOLDER]),
         st.integers(min_value=0, max_value=30))
 
 
