@@ -943,8 +943,27 @@ def _interval(ctx: _Context, index: int, hit: Hit, segment: tuple[int, int],
     s, e = ctx.spans[index]
     if (a, b) == (s, e):
         return choose_interval(mentions, period, (hit.start - s, hit.end - s))
-    return resolve_interval(text[s:e], period, lang, anchor=(hit.start - s, hit.end - s),
+    end = _dated_until(ctx, b, e)
+    return resolve_interval(text[s:end], period, lang, anchor=(hit.start - s, hit.end - s),
                             previous=previous)
+
+
+def _dated_until(ctx: _Context, seg_end: int, e: int) -> int:
+    """Where the dates that may date a clause without its own end: the sentence's end,
+    or the start of a later clause with a subject of its own ("had taken Aleppo, and by
+    Thursday they were at the gates of Hama": Thursday is not when Aleppo fell). Other
+    later clauses bound it ("captured Robotyne before withdrawing in August") or say who
+    says it ("..., the ministry said on Tuesday")."""
+    text = ctx.article.text
+    pronoun = ctx.rules.markers.pronoun_subject
+    for a, b in segments(ctx.rules, text, seg_end, e):
+        head = " ".join(text[a:b].split()[:_HEAD_WORDS])
+        if pronoun.search(head):
+            return a
+    return e
+
+
+_HEAD_WORDS = 5  # a clause whose first words hold a subject pronoun has its own subject
 
 
 def _gap(mention: DateMention, offset: int, hit: Hit) -> int:
