@@ -652,7 +652,7 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
     seg_start, seg_end = segment
     country = mention.place.country
     in_seg = _merged_actors([a for a in ctx.actors if seg_start <= a.start and a.end <= seg_end
-                             and not _owner_of_place(ctx, a)])
+                             and not _owner_of_place(ctx, a) and not _proxy(ctx, a)])
     roles: dict[str, Actor | None] = {"gainer": None, "loser": None}
     bare_before: list[ActorMention] = []
     bare_after: list[ActorMention] = []
@@ -697,6 +697,15 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
 
 _POSSESSIVE = re.compile(r"['’]s?\s+")
 _ONE_WORD = re.compile(r"[^\W\d_]+\s+")
+
+
+def _proxy(ctx: _Context, mention: ActorMention) -> bool:
+    """An army noun named as someone's proxy ("US-backed forces", "door de VS gesteunde
+    troepen") is no side: not the place's own army, nor the backer. ("Moscow-backed
+    separatists" are still separatists: rebels of that war.)"""
+    return mention.generic == "army" and mention.actor is None and bool(
+        ctx.rules.markers.proxy_before.search(ctx.article.text, max(0, mention.start - 30),
+                                              mention.start))
 
 
 def _owner_of_place(ctx: _Context, mention: ActorMention) -> bool:

@@ -37,7 +37,7 @@ MARKER_KEYS = (
     "anaphora_town", "anaphora_region", "title_after", "clause_break", "passive_aux", "active_aux",
     "actor_suffix", "feature_after", "again", "relative", "attributive", "verb_after",
     "site_object", "state_change", "still", "pronoun_subject", "unsettled", "proximity",
-    "purpose", "adjunct", "continuation", "compound_after",
+    "purpose", "adjunct", "continuation", "compound_after", "proxy_before",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -119,6 +119,7 @@ class Markers:
     adjunct: Guarded
     continuation: Guarded
     compound_after: Guarded
+    proxy_before: Guarded
 
 
 @dataclass(frozen=True, slots=True)
