@@ -686,6 +686,11 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
         # Russian control, the Ukrainian general staff said" is Russia's gain, whoever says
         # it. Not in "pushed Russian troops out of X": those words name the loser.
         roles["gainer"] = ctx.lexicon.demonym_actor(text[hit.start:hit.end], ctx.rules.lang)
+    if bare_before and not hit.trigger.before and roles[role] is None:
+        # "Russia's capture of X", "the rebels' takeover of X": the owner of the deed
+        last = bare_before[-1]
+        if _OWNER.fullmatch(text, last.end, hit.start):
+            roles[role] = _resolve(ctx, last, country)
     _assign_roles(ctx, hit, roles, bare_before, bare_after, country)
     if roles[role] is None:
         roles[role] = _demonym_actor(ctx, hit, seg_start)
@@ -730,6 +735,7 @@ def _demonym_actor(ctx: _Context, hit: Hit, seg_start: int) -> Actor | None:
 
 
 _LAST_WORD = re.compile(r"([^\W\d_]+)\s+$")
+_OWNER = re.compile(r"['’]s?\s+(?:[^\W\d_]+\s+)?")  # "Russia's (swift) capture of"
 _AND_BEFORE = re.compile(r"\b(?:en|and)\s+$", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"\S+\s+")
 
