@@ -588,6 +588,13 @@ WITHIN = [
 ]
 
 
+def test_toponyms_region_word_after_a_comma_is_no_cue(gaz: Gazetteer) -> None:
+    """"Palmyra, state television reported": the town, not its governorate."""
+    found = {m.as_written: m.place for m in find_places(
+        "Troops entered Palmyra, state television reported.", gaz, "en")}
+    assert found["Palmyra"].kind is PlaceKind.TOWN
+
+
 @pytest.mark.parametrize(("lang", "text", "written", "country"), WITHIN)
 def test_toponyms_a_place_said_to_lie_in_a_country_lies_there(
     gaz: Gazetteer, lang: str, text: str, written: str, country: str

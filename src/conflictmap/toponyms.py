@@ -516,7 +516,8 @@ def _region_cue(
     while j < len(toks):
         w = toks.words[j].lower()
         if w in REGION_AFTER:
-            return True
+            # "Idlib province", not "Palmyra, state television reported"
+            return toks.joined(j - 1)
         if j in by_first:
             j = by_first[j].last + 1
         elif w in LIST_WORDS:
