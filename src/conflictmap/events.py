@@ -246,6 +246,9 @@ class Extractor:
         if change is Change.CAPTURE and ctx.rules.markers.again.search(
                 text[max(segment[0], hit.start - 30):min(segment[1], hit.end + 10)]):
             change = Change.RECAPTURE  # "weer in handen van", "back under the control of"
+        quoted = _scare_quoted(text, hit)
+        if change is Change.RECAPTURE and quoted:
+            change = Change.CAPTURE  # "liberated", 'bevrijd' in quotes: the speaker's word
         if partial == "contested" and change in (Change.CAPTURE, Change.RECAPTURE,
                                                  Change.WITHDRAWAL):
             change = Change.CONTESTED  # "delen van Homs ingenomen", "lost parts of Shan State"
@@ -257,6 +260,8 @@ class Extractor:
             # entered Kherson".
             change = Change.RECAPTURE
         status = _status(ctx, index, change, segment, loser, mention.place.country)
+        if quoted and status is Status.REPORTED:
+            status = Status.CLAIMED  # the paper keeps its distance from the word
         if status is Status.DISPUTED:
             change = Change.CONTESTED
         period = _interval(ctx, index, hit, segment, hits)
@@ -269,6 +274,17 @@ class Extractor:
         return Event(change=change, status=status, place=place, period=period, actor=gainer,
                      losing_actor=loser, sources=(source,), confidence=round(confidence, 2),
                      geo_precision=geo)
+
+
+_SCARE_QUOTES = re.compile(r"[\"'“‘„«‹]([^\W\d_][\w-]*)[\"'”’»›]")
+
+
+def _scare_quoted(text: str, hit: Hit) -> bool:
+    """True when a word of the trigger stands in quotes of its own ('"liberated"')."""
+    for m in _SCARE_QUOTES.finditer(text, max(0, hit.start - 1), min(len(text), hit.end + 1)):
+        if m.start(1) < hit.end and hit.start < m.end(1):
+            return True
+    return False
 
 
 def _propagate_denials(events: list[Event]) -> list[Event]:
