@@ -135,3 +135,31 @@ def test_cli_unknown_geocoder_lists_valid_names(tmp_path, capsys):
     assert main(["extract", str(tmp_path), "--geocode", "--geocoder", "bing2"]) == 2
     err = capsys.readouterr().err
     assert "unknown geocoder 'bing2'" in err and "nominatim" in err
+
+
+@pytest.mark.parametrize(("name", "fmt", "first"), [
+    ("events.geojson", None, '{"type":"FeatureCollection"'),
+    ("events.GeoJSON", None, '{"type":"FeatureCollection"'),
+    ("events.csv", None, "event_id,"),
+    ("events.jsonl", None, '{"id":'),
+    ("events.txt", None, '{"id":'),  # no format in the name: JSON Lines
+    ("events.txt", "geojson", '{"type":"FeatureCollection"'),
+])
+def test_cli_extract_output_format_follows_the_file_name(tmp_path, name, fmt, first):
+    (tmp_path / "a.txt").write_text(
+        " date 2024-03-12 Syrian rebels captured Saraqeb on Tuesday.\n", encoding="utf-8")
+    out = tmp_path / name
+    argv = ["extract", str(tmp_path / "a.txt"), "--no-cache", "-o", str(out)]
+    assert main(argv + (["-f", fmt] if fmt else [])) == 0
+    assert out.read_text(encoding="utf-8").startswith(first)
+
+
+def test_cli_extract_format_that_contradicts_the_file_name_is_refused(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text(
+        " date 2024-03-12 Syrian rebels captured Saraqeb on Tuesday.\n", encoding="utf-8")
+    out = tmp_path / "events.geojson"
+    assert main(["extract", str(tmp_path / "a.txt"), "--no-cache", "-f", "csv", "-o",
+                 str(out)]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "--format csv" in line and "events.geojson" in line and ".csv" in line
+    assert not out.exists()

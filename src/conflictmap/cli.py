@@ -123,8 +123,9 @@ def make_parser() -> argparse.ArgumentParser:
         "extract", parents=[common], help="print the events found in articles")
     extract.add_argument("articles", nargs="+", metavar="ARTICLES",
                          help="article files or folders")
-    extract.add_argument("--format", "-f", choices=EXTRACT_FORMATS, default="jsonl",
-                         help="output format (default: jsonl, one event per line)")
+    extract.add_argument("--format", "-f", choices=EXTRACT_FORMATS, default=None,
+                         help="output format (default: from the --output file's extension "
+                              "(.geojson, .csv, .jsonl), else jsonl, one event per line)")
     extract.add_argument("--output", "-o", type=Path, metavar="FILE",
                          help="write to this file (atomically) instead of standard output")
     _add_reading(extract)
@@ -227,7 +228,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     # back sorted, so memory does not grow with the corpus (pipeline.stream_events); JSON
     # Lines are written as the lines come, no event built for them (pipeline.stream_lines)
     runlog = RunLog()
-    jsonl = args.format == "jsonl"
+    fmt = _output_format(args.format, args.output)
+    jsonl = fmt == "jsonl"
     stream: Iterator[Any] = (stream_lines if jsonl else stream_events)(
         args.articles, runlog, **_reading(args))
     # the first event comes once every article is read and merged: nothing is written
@@ -237,10 +239,28 @@ def cmd_extract(args: argparse.Namespace) -> int:
     dump = {"jsonl": store.write_lines, "geojson": store.dump_geojson, "csv": store.dump_csv}
     if args.output:
         with store.atomic_write(args.output) as handle:
-            dump[args.format](items, handle)
+            dump[fmt](items, handle)
     else:
-        dump[args.format](items, sys.stdout)
+        dump[fmt](items, sys.stdout)
     return 0 if runlog.articles else 1
+
+
+_SUFFIX_FORMATS = {".geojson": "geojson", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+def _output_format(given: str | None, output: Path | None) -> str:
+    """The format to write: --format, else the one the output file's extension names
+    ("events.geojson" is GeoJSON), else JSON Lines. A --format that contradicts the
+    extension is a mistake ("-f csv -o events.geojson"): ConfigurationError."""
+    implied = _SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if given is None:
+        return implied or "jsonl"
+    if implied is not None and implied != given:
+        raise ConfigurationError(
+            f"--format {given} does not match the output file {output} (a {implied} "
+            f"name); expected a file name ending in one of "
+            f"{', '.join(k for k, v in _SUFFIX_FORMATS.items() if v == given)}, or no --format")
+    return given
 
 
 def cmd_render(args: argparse.Namespace) -> int:
