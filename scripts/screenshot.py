@@ -44,14 +44,11 @@ def build_sample(out_dir: Path, lang: str) -> Path:
 
 
 def render_events_file(events_file: Path, out_dir: Path, lang: str) -> Path:
+    from conflictmap.actors import page_labels
     from conflictmap.render import render_html
     from conflictmap.store import read_events
 
-    try:
-        from conflictmap.actors import side_labels
-        labels = side_labels(lang)
-    except ImportError:
-        labels = {}
+    labels = page_labels(lang)  # what `conflictmap render` gives the page
     page = out_dir / "map.html"
     html = render_html(read_events(events_file), lang=lang, offline=True, side_labels=labels)
     page.write_text(html, "utf-8")

@@ -189,6 +189,19 @@ def test_render_side_labels_and_fallback() -> None:
     assert len(set(sides["color"])) == len(sides["color"])
 
 
+def test_render_a_map_of_many_wars_keeps_eleven_sides_apart() -> None:
+    """A year of several wars names many sides: the first eleven get colours of their own,
+    none of them the reserved grey (no gainer) or amber (contested)."""
+    from conflictmap.model import Actor
+
+    actors = [Actor(f"a{i}", f"Side {i}", f"side_{i}") for i in range(13)]
+    events = [make_event(Change.CAPTURE, ALEPPO, date(2024, 1, 1) + timedelta(days=i),
+                         actor=a, article=f"a{i}.txt") for i, a in enumerate(actors)]
+    colors = page_data(render_html(events, offline=True))["sides"]["color"]
+    assert len(colors) == 13 and len(set(colors[:11])) == 11
+    assert not {c.lower() for c in colors} & {"#8a8a8a", "#f2a900"}  # conflictmap.js GREY, AMBER
+
+
 @pytest.mark.parametrize("offline", [True, False])
 def test_render_deterministic(offline: bool) -> None:
     assert render_html(sample_events(), offline=offline) == render_html(sample_events(),

@@ -56,9 +56,11 @@ _CONTESTED = _CHANGES.index(Change.CONTESTED)
 _DISPUTED = _STATUSES.index(Status.DISPUTED)
 _STATES = {"held": 1, "contested": 2, "lost": 3}
 _HELD, _CONTESTED_STATE, _LOST = 1, 2, 3
-# Few, distinguishable side colours; grey (no gainer) and amber (contested) are reserved.
+# Distinguishable side colours, dark enough for a light basemap; grey (no gainer) and amber
+# (contested) are reserved. A map of several wars has many sides: colours repeat only past
+# eleven (the legend's names and filters tell them apart).
 _PALETTE = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-            "#7f7f00")
+            "#7f7f00", "#000075", "#469990", "#800000")
 _MAP_ID = "conflictmap"
 _LANG_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _JS_FILES = ("conflictmap.js", "conflictmap_ui.js", "conflictmap_popup.js")
