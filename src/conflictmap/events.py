@@ -449,6 +449,8 @@ def _excluded(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> bool
         gap = text[mention.end:hit.start] if hit.start >= mention.end else ""
         aux = markers.speaker_after.match(gap)
         return aux is None or bool(gap[aux.end():].strip())
+    if markers.owner_after.search(after):
+        return True  # "two of Donetsk's last towns": the towns are taken, not Donetsk
     return bool(markers.feature_after.search(after)) and not _site_after(ctx, hit, mention)
 
 
@@ -507,7 +509,8 @@ def _partial(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> str:
         return "site"
     if markers.partial_capture.search(before):
         return "capture"
-    if markers.partial_contested.search(before):
+    if markers.partial_contested.search(before) or markers.partial_after.search(
+            text[mention.end:mention.end + 40]):
         return "contested"
     if hit.trigger.change is Change.CONTESTED and markers.proximity.search(before):
         return "contested"  # fighting near the place: geo_precision 2

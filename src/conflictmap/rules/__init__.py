@@ -38,6 +38,7 @@ MARKER_KEYS = (
     "actor_suffix", "feature_after", "again", "relative", "attributive", "verb_after",
     "site_object", "state_change", "still", "pronoun_subject", "unsettled", "proximity",
     "purpose", "adjunct", "continuation", "compound_after", "proxy_before",
+    "owner_after", "partial_after",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -120,6 +121,8 @@ class Markers:
     continuation: Guarded
     compound_after: Guarded
     proxy_before: Guarded
+    owner_after: Guarded
+    partial_after: Guarded
 
 
 @dataclass(frozen=True, slots=True)
