@@ -671,7 +671,8 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
     seg_start, seg_end = segment
     country = mention.place.country
     in_seg = _merged_actors([a for a in ctx.actors if seg_start <= a.start and a.end <= seg_end
-                             and not _owner_of_place(ctx, a) and not _proxy(ctx, a)])
+                             and not _owner_of_place(ctx, a) and not _proxy(ctx, a)
+                             and not _a_location(ctx, a, seg_start)])
     roles: dict[str, Actor | None] = {"gainer": None, "loser": None}
     bare_before: list[ActorMention] = []
     bare_after: list[ActorMention] = []
@@ -721,6 +722,17 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
 
 _POSSESSIVE = re.compile(r"['’]s?\s+")
 _ONE_WORD = re.compile(r"[^\W\d_]+\s+")
+
+
+def _a_location(ctx: _Context, mention: ActorMention, seg_start: int) -> bool:
+    """A country named as where things happen ("rukken op in het oosten van Oekraïne",
+    "fighting in eastern Ukraine") does not act there, though its name stands for its
+    forces elsewhere ("Oekraïne heroverde X")."""
+    if mention.generic:
+        return False
+    text, markers = ctx.article.text, ctx.rules.markers
+    before = text[max(seg_start, mention.start - 40):mention.start]
+    return bool(markers.locative.search(before) or markers.partial_contested.search(before))
 
 
 def _proxy(ctx: _Context, mention: ActorMention) -> bool:
