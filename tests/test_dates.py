@@ -53,6 +53,18 @@ def _d(text: str) -> date:
     ("en", "They took it in 2014.", "2014-01-01", "2014-12-31"),
     ("en", "Three days ago they took it.", "2024-02-16", "2024-02-18"),
     ("en", "They may take it.", "2024-02-13", "2024-02-20"),
+    # ordinals with "of", and dates in figures (day first, as Dutch and British news write
+    # them; a second number over 12 is read month first; ISO)
+    ("en", "They took it on the 12th of February.", "2024-02-12", "2024-02-12"),
+    ("en", "They took it on 12/02/2024.", "2024-02-12", "2024-02-12"),
+    ("en", "They took it on 02/01/2024.", "2024-01-02", "2024-01-02"),
+    ("en", "They took it on 2/13/2024.", "2024-02-13", "2024-02-13"),
+    ("en", "They took it on 2024-02-12.", "2024-02-12", "2024-02-12"),
+    ("nl", "Op 12-2-2024 namen ze de stad in.", "2024-02-12", "2024-02-12"),
+    ("nl", "Op 12.02.2024 namen ze de stad in.", "2024-02-12", "2024-02-12"),
+    # not dates: a version number, an impossible date
+    ("en", "Version 1.2.2024.5 of the app was released.", "2024-02-13", "2024-02-20"),
+    ("en", "They took it on 13/13/2024.", "2024-02-13", "2024-02-20"),
 ])
 def test_dates_day_article(lang: str, sentence: str, start: str, end: str) -> None:
     interval = resolve_interval(sentence, DAY, lang)

@@ -58,6 +58,7 @@ class _Compiled:
     words: DateWords
     weekday: Guarded
     full_date: Guarded
+    numeric_date: Guarded  # 8/12/2024, 8-12-2024, 2024-12-08
     month_year: Guarded
     bare_month: Guarded
     year: Guarded
@@ -94,9 +95,10 @@ def _compiled(lang: str, rules_dir: Path | None = None) -> _Compiled:
         words=words,
         weekday=_guarded(rf"(?:(?P<since>{since})\s+)?\b(?P<wd>{days}){suffix}\b", flags),
         full_date=_guarded(
-            rf"\b(?P<d>\d{{1,2}})(?:e|ste|de|st|nd|rd|th)?\s+{months}(?:\s+(?P<y>{_YEAR}))?\b|"
+            rf"\b(?P<d>\d{{1,2}})(?:e|ste|de|st|nd|rd|th)?\s+(?:of\s+)?{months}(?:\s+(?P<y>{_YEAR}))?\b|"
             rf"\b(?P<m2>{month_names})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b"
             rf"(?:,?\s+(?P<y2>{_YEAR}))?", flags),
+        numeric_date=_NUMERIC_DATE,
         month_year=_guarded(rf"(?:{qualifier}\s*)?\b{months}\s+(?P<y>{_YEAR})\b", flags),
         bare_month=_guarded(rf"(?:{qualifier}|\b(?:in|on)\b)\s*\b(?P<m>{month_names})\b"
                             rf"(?!\.?\s*\d)\.?", flags),  # not "Dec. 8"
@@ -214,6 +216,18 @@ def _explicit(compiled: _Compiled, sentence: str, period: Interval) -> list[Date
         except ValueError:
             continue
         found.append(DateMention(m.start(), m.end(), Interval.spanning(d, d), True))
+    for m in compiled.numeric_date.finditer(sentence):
+        if m.group("iy"):
+            year, month, day = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
+        else:
+            day, month, year = int(m.group("a")), int(m.group("b")), int(m.group("y"))
+            if month > 12 >= day:
+                day, month = month, day
+        try:
+            d = date(year, month, day)
+        except ValueError:
+            continue
+        found.append(DateMention(m.start(), m.end(), Interval.spanning(d, d), True))
     for m in compiled.month_year.finditer(sentence):
         start, end = _month_span(int(m.group("y")), _month_number(words, m.group("m")))
         interval = Interval.spanning(*_qualified(m, start, end))
@@ -227,6 +241,12 @@ def _explicit(compiled: _Compiled, sentence: str, period: Interval) -> list[Date
 
 
 _DIGIT = re.compile(r"\d")
+_NUMERIC_DATE = Guarded(re.compile(
+    rf"(?<![\d/.-])(?:(?P<iy>{_YEAR})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})|"
+    rf"(?P<a>\d{{1,2}})(?P<sep>[/.-])(?P<b>\d{{1,2}})(?P=sep)(?P<y>{_YEAR}))(?![\d/.-]*\d)"))
+"""A date in figures: ISO (2024-12-08), or day first (8/12/2024, 08-12-2024, 8.12.2024: the
+order of Dutch and British news; a first number over 12 is a day either way, and one
+whose second number is over 12 is read month first, as American news writes it)."""
 
 
 def _bare_months(compiled: _Compiled, sentence: str, period: Interval,
