@@ -634,3 +634,14 @@ def test_toponyms_places_added_after_use_are_found() -> None:
     assert [m.as_written for m in find_places(text, gaz, "en")] == []
     gaz.add_place(Place("local:qz", "Qaryat Zubayda", PlaceKind.TOWN, 35.0, 38.0, "SY"))
     assert [m.place.id for m in find_places(text, gaz, "en")] == ["local:qz"]
+
+
+def test_toponyms_a_tiny_namesake_does_not_hide_a_names_country(gaz: Gazetteer) -> None:
+    """"Gaza" is Gaza City (410,000) or a village of 548 in Bhutan: the article points at
+    Palestine; a name shared by towns of similar size ("Tripoli") points nowhere."""
+    from conflictmap.toponyms import _context, _spans, tokenize
+
+    toks = tokenize("The Gaza health ministry said 20 people were killed in Tripoli.")
+    ctx = _context(toks, _spans(toks, gaz), gaz)
+    assert "gaza" in ctx.keys.get("PS", set())
+    assert not any("tripoli" in keys for keys in ctx.keys.values())

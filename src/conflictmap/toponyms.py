@@ -602,12 +602,22 @@ def _context(toks: _Toks, spans: list[_Span], gaz: Gazetteer) -> _Context:
             named[top.country] += 3 if top.kind is PlaceKind.COUNTRY else 2
             regions.add(top.admin1)
             continue
-        ccs = {p.country for p in places if p.country}
+        ccs = {p.country for p in places if p.country and not _negligible(p, top)}
         if len(ccs) == 1:
             keys.setdefault(next(iter(ccs)), set()).add(s.key)
             if len(places) == 1 and all(a is not top for a in anchors):
                 anchors.append(top)
     return _Context(+named, keys, anchors, regions, frozenset(area))
+
+
+NEGLIGIBLE_SHARE = 0.01
+
+
+def _negligible(place: Place, top: Place) -> bool:
+    """A namesake town of under 1 % of the first candidate's population ("Gasa", Bhutan, pop.
+    548, beside Gaza City's 410,000): no reason to doubt which country the name points at."""
+    return (place.kind is PlaceKind.TOWN and top.kind is PlaceKind.TOWN
+            and place.population < top.population * NEGLIGIBLE_SHARE)
 
 
 @lru_cache(maxsize=65536)
