@@ -791,13 +791,22 @@ def _continues(ctx: _Context, hit: Hit, seg_start: int) -> bool:
     return bool(markers.adjunct.search(lead) or markers.continuation.search(lead))
 
 
+def _points_back(ctx: _Context, hit: Hit, seg_start: int, seg_end: int) -> bool:
+    """True when the trigger's object is a pronoun ("before Somali forces drove them out",
+    "voordat Somalische troepen hen verdreven", "the army retook it"): the clause is about
+    the place of the clause before."""
+    return bool(ctx.rules.markers.pronoun_object.search(
+        ctx.article.text, seg_start, min(seg_end, hit.end + 8)))
+
+
 def _carried_targets(ctx: _Context, hits: list[Hit], seg_start: int, seg_end: int,
                      carried: list[Mention]) -> list[tuple[Hit, Mention, str]]:
     """A clause that goes on from the one before and names no place of its own is about
     that clause's place: "Al-Shabaab took over Mahas before being pushed out by Somali
     forces", "heeft Mahas ingenomen, maar werd later door Somalische troepen verdreven"."""
     for hit in hits:
-        if not _continues(ctx, hit, seg_start) or not _actor_ok(ctx, hit, seg_start, seg_end):
+        if not (_continues(ctx, hit, seg_start) or _points_back(ctx, hit, seg_start, seg_end)
+                ) or not _actor_ok(ctx, hit, seg_start, seg_end):
             continue
         return [(hit, m, "") for m in carried
                 if not hit.trigger.town_only or m.place.kind is PlaceKind.TOWN]

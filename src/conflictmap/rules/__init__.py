@@ -38,7 +38,7 @@ MARKER_KEYS = (
     "actor_suffix", "feature_after", "again", "relative", "attributive", "verb_after",
     "site_object", "state_change", "still", "pronoun_subject", "unsettled", "proximity",
     "purpose", "adjunct", "continuation", "compound_after", "proxy_before",
-    "owner_after", "partial_after",
+    "owner_after", "partial_after", "pronoun_object",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -123,6 +123,7 @@ class Markers:
     proxy_before: Guarded
     owner_after: Guarded
     partial_after: Guarded
+    pronoun_object: Guarded
 
 
 @dataclass(frozen=True, slots=True)
