@@ -335,10 +335,21 @@ def _plausible_places(mentions: Sequence[Mention], actors: Sequence[ActorMention
         if m.place.kind not in _PLACE_KINDS or m.place.country not in allowed:
             continue
         if any(a.start <= m.start < a.end or m.start <= a.start < m.end for a in actors) \
-                and not _after_preposition(rules, text, m):
+                and not _after_preposition(rules, text, m) and not _region_named(text, m):
             continue
         kept.append(m)
     return kept
+
+
+def _region_named(text: str, mention: Mention) -> bool:
+    """A capital's name with a region word next to it is the region, not the government:
+    "the Kyiv region", "de regio Kyiv"."""
+    from conflictmap.toponyms import REGION_AFTER, REGION_BEFORE
+
+    after = _FIRST_NAME_WORD.match(text, mention.end)
+    before = _LAST_WORD.search(text, max(0, mention.start - 24), mention.start)
+    return bool((after is not None and after.group(1).lower() in REGION_AFTER)
+                or (before is not None and before.group(1).lower() in REGION_BEFORE))
 
 
 def _after_preposition(rules: LanguageRules, text: str, mention: Mention) -> bool:
@@ -766,6 +777,7 @@ def _demonym_actor(ctx: _Context, hit: Hit, seg_start: int) -> Actor | None:
 
 
 _LAST_WORD = re.compile(r"([^\W\d_]+)\s+$")
+_FIRST_NAME_WORD = re.compile(r"[ \u00a0]+([^\W\d_]+)")
 _OWNER = re.compile(r"['’]s?\s+(?:[^\W\d_]+\s+)?")  # "Russia's (swift) capture of"
 _AND_BEFORE = re.compile(r"\b(?:en|and)\s+$", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"\S+\s+")
