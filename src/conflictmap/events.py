@@ -683,7 +683,7 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
     country = mention.place.country
     in_seg = _merged_actors([a for a in ctx.actors if seg_start <= a.start and a.end <= seg_end
                              and not _owner_of_place(ctx, a) and not _proxy(ctx, a)
-                             and not _a_location(ctx, a, seg_start)])
+                             and not _a_location(ctx, a, seg_start) and not _backer(ctx, a)])
     roles: dict[str, Actor | None] = {"gainer": None, "loser": None}
     bare_before: list[ActorMention] = []
     bare_after: list[ActorMention] = []
@@ -746,6 +746,15 @@ def _a_location(ctx: _Context, mention: ActorMention, seg_start: int) -> bool:
     return bool(markers.locative.search(before) or markers.partial_contested.search(before))
 
 
+def _backer(ctx: _Context, mention: ActorMention) -> bool:
+    """The side that backs the actor ("de door Turkije gesteunde SNA", "Russia-backed
+    separatists") is not the one that acts."""
+    text = ctx.article.text
+    nxt = _NEXT_WORD.match(text, mention.end)
+    return nxt is not None and bool(ctx.rules.markers.proxy_before.search(
+        text[mention.end:nxt.end()]))
+
+
 def _proxy(ctx: _Context, mention: ActorMention) -> bool:
     """An army noun named as someone's proxy ("US-backed forces", "door de VS gesteunde
     troepen") is no side: not the place's own army, nor the backer. ("Moscow-backed
@@ -777,6 +786,7 @@ def _demonym_actor(ctx: _Context, hit: Hit, seg_start: int) -> Actor | None:
 
 
 _LAST_WORD = re.compile(r"([^\W\d_]+)\s+$")
+_NEXT_WORD = re.compile(r"(?:-\w+|\s+\S+)\s")  # "-backed ", " gesteunde "
 _FIRST_NAME_WORD = re.compile(r"[ \u00a0]+([^\W\d_]+)")
 _OWNER = re.compile(r"['’]s?\s+(?:[^\W\d_]+\s+)?")  # "Russia's (swift) capture of"
 _AND_BEFORE = re.compile(r"\b(?:en|and)\s+$", re.IGNORECASE)
