@@ -652,8 +652,10 @@ def _outside_relative(ctx: _Context, hit: Hit, place: Mention, places: list[Ment
 def _actor_ok(ctx: _Context, hit: Hit, seg_start: int, seg_end: int) -> bool:
     if not hit.trigger.needs_actor:
         return True
-    if any(seg_start <= a.start and a.end <= seg_end for a in ctx.actors):
-        return True
+    if any(seg_start <= a.start and a.end <= seg_end
+           and not any(p.start < a.end and a.start < p.end for p in ctx.places)
+           for a in ctx.actors):
+        return True  # a capital read as a place ("in Yerevan") is no actor here
     # "Junta troops retreated. They abandoned Lashio": the pronoun's antecedent acts.
     return bool(_shared_subject(ctx, seg_start) or _pronoun_subject(ctx, hit, seg_start))
 
