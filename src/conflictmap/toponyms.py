@@ -837,12 +837,16 @@ def _qualifying_country(toks: _Toks, span: _Span, by_first: dict[int, _Span],
 def _resolve_within(span: _Span, ctx: _Context, cue: bool, within: str,
                     gaz: Gazetteer) -> Place | None:
     """:func:`_resolve`, among the candidates in the country ``within`` the text says the
-    place lies in, when it says one: None when the gazetteer has no such place there (a
-    town of that name elsewhere is not the one meant)."""
+    place lies in, when it says one. When the gazetteer has no such place there, a town of
+    that name in a neighbouring country is still meant (a border or an annexation:
+    "Sevastopol in Russia"), one farther away is not (None: "Palma in Mozambique" is not
+    Palma de Mallorca)."""
     if within:
         cands = tuple(c for c in span.cands if gaz.place(c).country == within)
         if not cands:
-            return None
+            place = _resolve(span, ctx, cue, gaz)
+            near = place.country == within or place.country in gaz.neighbours.get(within, ())
+            return place if near else None
         if cands != span.cands:
             span = replace(span, cands=cands)
     return _resolve(span, ctx, cue, gaz)
