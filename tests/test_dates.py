@@ -114,3 +114,19 @@ def test_dates_expression_after_the_article_is_not_the_event_date(sentence, lang
 
     period = Interval(date(2024, 5, 1), date(2024, 5, 31), 3)
     assert resolve_interval(sentence, period, lang) == default_interval(period)
+
+
+FRIDAY = Interval(date(2024, 5, 10), date(2024, 5, 10), 1)
+
+
+@pytest.mark.parametrize(("lang", "sentence", "start", "end"), [
+    # a weekday of last week, not of this one ("donderdag" alone is yesterday)
+    ("nl", "Vorige week donderdag viel de stad.", "2024-05-02", "2024-05-02"),
+    ("nl", "Afgelopen week maandag viel de stad.", "2024-04-29", "2024-04-29"),
+    ("en", "Last week Thursday the town fell.", "2024-05-02", "2024-05-02"),
+    ("nl", "Donderdag viel de stad.", "2024-05-09", "2024-05-09"),
+    ("nl", "Vorige week viel de stad.", "2024-04-29", "2024-05-09"),  # as before
+])
+def test_dates_weekday_of_last_week(lang: str, sentence: str, start: str, end: str) -> None:
+    interval = resolve_interval(sentence, FRIDAY, lang)
+    assert (interval.start, interval.end) == (_d(start), _d(end))

@@ -155,6 +155,13 @@ def _weekday_span(weekday: int, period: Interval) -> tuple[date, date]:
     return first, last
 
 
+def _days_before(period: Interval, weekday: int) -> tuple[date, date]:
+    """That weekday in the calendar week before the one the article appeared in."""
+    monday_start = period.start - timedelta(days=period.start.weekday() + 7)
+    monday_end = period.end - timedelta(days=period.end.weekday() + 7)
+    return monday_start + timedelta(days=weekday), monday_end + timedelta(days=weekday)
+
+
 def _number(words: DateWords, text: str) -> int | None:
     text = text.lower()
     if text.isdigit():
@@ -278,10 +285,18 @@ def _relatives(compiled: _Compiled, sentence: str, period: Interval,
                         interval = Interval.spanning(
                             *_qualified(q, interval.start, interval.end))
                 found.append(DateMention(start, m.end(), interval, False))
+    last_week = words.get("last_week")
     for m in compiled.weekday.finditer(sentence):
         start, end = _weekday_span(words.weekdays.index(m.group("wd").lower()), period)
         if m.group("since"):
             end = period.end
+        week = last_week.search(sentence, max(0, m.start() - 20), m.start())
+        if week is not None and not sentence[week.end():m.start()].strip():
+            # "vorige week donderdag", "last week Thursday": that day of the week before
+            start, end = _days_before(period, words.weekdays.index(m.group("wd").lower()))
+            found.append(DateMention(week.start(), m.end(), Interval.spanning(start, end),
+                                     False))
+            continue
         found.append(DateMention(m.start(), m.end(), Interval.spanning(start, end), False))
     if previous is not None:
         for m in words.get("then").finditer(sentence):

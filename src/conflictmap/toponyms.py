@@ -443,6 +443,8 @@ def _keep(
     before = _neighbour(toks, span.first, -1, countries)
     if before is not None and toks.words[before] in persons and after is None:
         before = None  # "Assad Aleppo": a person the article names, then a place
+    if before is not None and gaz.demonym(toks.words[before]):
+        before = None  # "namen de Russen Strilecha in", "het Oekraïense Charkiv": a people
     glued = after is not None or before is not None
     if not glued and not span.fuzzy:
         return True
