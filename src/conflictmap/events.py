@@ -176,9 +176,11 @@ class Extractor:
                  last_end: int) -> _Context:
         from conflictmap.toponyms import find_places
 
-        mentions = find_places(article.text, self.gazetteer, article.lang)
         # Actors after the last triggered sentence can play no role: do not look for them.
         actors = tuple(self.lexicon.find(article.text[:last_end], article.lang))
+        named = frozenset(w for a in actors if a.actor is not None and not a.generic
+                          for w in a.text.split() if w[:1].isupper())
+        mentions = find_places(article.text, self.gazetteer, article.lang, named)
         places = _plausible_places(mentions, actors, article.text, rules)
         return _Context(article, rules, tuple(places), actors, tuple(spans), self.lexicon,
                         tuple(mentions))

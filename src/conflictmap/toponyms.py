@@ -424,6 +424,7 @@ def _keep(
     countries: set[int],
     persons: frozenset[str] = frozenset(),
     initial_ok: bool = False,
+    actor_words: frozenset[str] = frozenset(),
 ) -> bool:
     """Reject common words at a sentence start, names after a title, parts of longer names
     and of organisation names. ``countries``: indices of words inside country names;
@@ -443,8 +444,11 @@ def _keep(
     before = _neighbour(toks, span.first, -1, countries)
     if before is not None and toks.words[before] in persons and after is None:
         before = None  # "Assad Aleppo": a person the article names, then a place
-    if before is not None and gaz.demonym(toks.words[before]):
-        before = None  # "namen de Russen Strilecha in", "het Oekraïense Charkiv": a people
+    if before is not None and (gaz.demonym(toks.words[before])
+                               or toks.words[before] in actor_words):
+        # "namen de Russen Strilecha in", "het Oekraïense Charkiv": a people; "nam Hamas
+        # Rafah in" (Dutch puts the subject after the verb): an actor
+        before = None
     glued = after is not None or before is not None
     if not glued and not span.fuzzy:
         return True
@@ -766,14 +770,18 @@ def _near_context(place: Place, ctx: _Context, gaz: Gazetteer, key: str) -> bool
     return any(_distance_km(place, p) <= NEAR_KM for p in ctx.anchors if p.id != place.id)
 
 
-def find_places(text: str, gazetteer: Gazetteer, lang: str) -> list[Mention]:
-    """Every place named in ``text``, resolved with the whole text as context, sorted by start."""
+def find_places(text: str, gazetteer: Gazetteer, lang: str,
+                actor_words: frozenset[str] = frozenset()) -> list[Mention]:
+    """Every place named in ``text``, resolved with the whole text as context, sorted by start.
+    ``actor_words``: the words of the actors the text names ("Hamas", "Taliban"), which do
+    not make a longer name with a place right after them."""
     toks = tokenize(text)
     lines: dict[int, bool] = {}
     spans = _spans(toks, gazetteer)
     countries = _country_words(spans, gazetteer)
     persons = _persons(toks)
-    kept = {id(s) for s in spans if _keep(toks, s, gazetteer, lines, countries, persons)}
+    kept = {id(s) for s in spans
+            if _keep(toks, s, gazetteer, lines, countries, persons, actor_words=actor_words)}
     # Common words the article uses as names mid-sentence are that name at a sentence start
     # too ("Sake werd ingenomen. ... ten oosten van Sake"); not short words and particles,
     # which open sentences as themselves ("Van daar ... naar Van").
@@ -781,7 +789,8 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str) -> list[Mention]:
             and s.key not in CONNECTORS and s.key not in NAME_PARTICLES}
     if weak:
         kept |= {id(s) for s in spans if id(s) not in kept and s.key in weak
-                 and _keep(toks, s, gazetteer, lines, countries, persons, initial_ok=True)}
+                 and _keep(toks, s, gazetteer, lines, countries, persons, initial_ok=True,
+                           actor_words=actor_words)}
     spans = [s for s in spans if id(s) in kept]
     ctx = _context(toks, spans, gazetteer)
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
