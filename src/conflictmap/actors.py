@@ -307,6 +307,13 @@ def find_actors(text: str, lang: str) -> list[ActorMention]:
     return default_lexicon().find(text, lang)
 
 
+def name_words(mentions: Iterable[ActorMention]) -> frozenset[str]:
+    """The capitalised words of the named actors among ``mentions`` ("Hamas", "Taliban",
+    "Houthi's"): what toponyms.find_places must not glue to a place name after them."""
+    return frozenset(w for m in mentions if m.actor is not None and not m.generic
+                     for w in m.text.split() if w[:1].isupper())
+
+
 def page_labels(lang: str) -> dict[str, str]:
     """Side and actor labels of a map page in ``lang`` with the packaged lexicon."""
     return default_lexicon().page_labels(lang)

@@ -336,6 +336,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_places(args: argparse.Namespace) -> int:
     import json
 
+    from conflictmap.actors import default_lexicon, name_words
     from conflictmap.articles import read_articles
     from conflictmap.gazetteer import Gazetteer, default_gazetteer
     from conflictmap.pipeline import RunLog
@@ -343,8 +344,12 @@ def cmd_places(args: argparse.Namespace) -> int:
 
     gazetteer = Gazetteer.load(overrides=args.overrides) if args.overrides else default_gazetteer()
     runlog = RunLog()
+    lexicon = default_lexicon()
     for article in runlog.count(read_articles(args.articles, on_skip=runlog.skip)):
-        mentions = find_places(article.text, gazetteer, article.lang)
+        # as extraction finds them: actors' names do not glue to the place after them
+        actors = (lexicon.find(article.text, article.lang)
+                  if article.lang in lexicon.languages() else [])
+        mentions = find_places(article.text, gazetteer, article.lang, name_words(actors))
         for record in place_records(article, mentions):
             print(json.dumps(record, ensure_ascii=False))
     return 0 if runlog.articles else 1

@@ -47,7 +47,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from conflictmap.actors import ActorLexicon, ActorMention
+from conflictmap.actors import ActorLexicon, ActorMention, name_words
 from conflictmap.dates import DateMention, choose_interval, find_dates, resolve_interval
 from conflictmap.errors import GeocoderError, RulesError
 from conflictmap.geotargets import Geocoder, country_hint, geocoded_mention, unknown_target
@@ -178,9 +178,7 @@ class Extractor:
 
         # Actors after the last triggered sentence can play no role: do not look for them.
         actors = tuple(self.lexicon.find(article.text[:last_end], article.lang))
-        named = frozenset(w for a in actors if a.actor is not None and not a.generic
-                          for w in a.text.split() if w[:1].isupper())
-        mentions = find_places(article.text, self.gazetteer, article.lang, named)
+        mentions = find_places(article.text, self.gazetteer, article.lang, name_words(actors))
         places = _plausible_places(mentions, actors, article.text, rules)
         return _Context(article, rules, tuple(places), actors, tuple(spans), self.lexicon,
                         tuple(mentions))
