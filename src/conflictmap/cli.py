@@ -345,10 +345,10 @@ def cmd_places(args: argparse.Namespace) -> int:
     gazetteer = Gazetteer.load(overrides=args.overrides) if args.overrides else default_gazetteer()
     runlog = RunLog()
     lexicon = default_lexicon()
+    languages = set(lexicon.languages())
     for article in runlog.count(read_articles(args.articles, on_skip=runlog.skip)):
         # as extraction finds them: actors' names do not glue to the place after them
-        actors = (lexicon.find(article.text, article.lang)
-                  if article.lang in lexicon.languages() else [])
+        actors = lexicon.find(article.text, article.lang) if article.lang in languages else []
         mentions = find_places(article.text, gazetteer, article.lang, name_words(actors))
         for record in place_records(article, mentions):
             print(json.dumps(record, ensure_ascii=False))
