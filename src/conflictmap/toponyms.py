@@ -809,11 +809,9 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
     return out
 
 
-QUALIFIER_FILLERS = _words(
-    "the het de far uiterste of van part deel " + " ".join(DIRECTIONS)
-    + " north south east west northeast northwest southeast southwest noord zuid oost west "
-    "noorden zuiden oosten westen noordoosten noordwesten zuidoosten zuidwesten "
-    "noordelijk zuidelijk oostelijk westelijk"
+QUALIFIER_FILLERS = DIRECTIONS | _words(
+    "the het de far uiterste of van part deel noord zuid oost noorden zuiden oosten westen "
+    "noordoosten noordwesten zuidoosten zuidwesten noordelijk zuidelijk oostelijk westelijk"
 )
 """Words between "in" and the country that says where a place lies: "in northern Mali",
 "in the far north of Cameroon", "in het noorden van Burkina Faso"."""
