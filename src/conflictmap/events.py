@@ -48,6 +48,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from conflictmap.actors import ActorLexicon, ActorMention, name_words
+from conflictmap.confidence import calibrate, load_model
 from conflictmap.dates import DateMention, choose_interval, find_dates, resolve_interval
 from conflictmap.errors import GeocoderError, RulesError
 from conflictmap.geotargets import Geocoder, country_hint, geocoded_mention, unknown_target
@@ -63,7 +64,13 @@ from conflictmap.model import (
     Source,
     Status,
 )
-from conflictmap.rules import LanguageRules, language_files, load_language, rules_digest
+from conflictmap.rules import (
+    RULES_DIR,
+    LanguageRules,
+    language_files,
+    load_language,
+    rules_digest,
+)
 from conflictmap.text import sentence_spans, sentence_spans_by_line, whole_words
 from conflictmap.triggers import Clause, Hit, hot_in_lines, hot_sentences, segments
 
@@ -97,9 +104,11 @@ class Extractor:
     """Turn articles into unconsolidated control-change reports (one Source each)."""
 
     def __init__(self, gazetteer: object | None = None, rules_dir: Path | str | None = None,
-                 geocoder: Geocoder | None = None):
+                 geocoder: Geocoder | None = None, calibrated: bool = True):
         """``geocoder`` (optional, e.g. ``geocode.OnlineGeocoder``) is asked, once per name
-        and country, for a trigger's object that the gazetteer does not know."""
+        and country, for a trigger's object that the gazetteer does not know.
+        ``calibrated``: confidence from the calibrated model (``confidence.py``), else the
+        trigger's own (for fitting that model)."""
         self._gazetteer = gazetteer
         self.geocoder = geocoder
         self._geocoded: dict[tuple[str, str], Place | None] = {}
@@ -107,6 +116,7 @@ class Extractor:
         self._rules_cache: dict[str, LanguageRules | None] = {}
         self.lexicon = ActorLexicon.load(self._rules_dir)
         self.version: str = rules_digest(self._rules_dir)
+        self._confidence = load_model(self._rules_dir or RULES_DIR) if calibrated else None
 
     @property
     def gazetteer(self) -> object:
@@ -170,7 +180,8 @@ class Extractor:
         events: list[Event] = []
         for i in hot:
             events.extend(self._sentence(ctx, i, clauses[i]))
-        return _drop_fighting_before_change(_propagate_denials(events))
+        return calibrate(self._confidence, article,
+                         _drop_fighting_before_change(_propagate_denials(events)))
 
     def _context(self, article: Article, rules: LanguageRules, spans: list[tuple[int, int]],
                  last_end: int) -> _Context:
