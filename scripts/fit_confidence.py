@@ -23,7 +23,7 @@ import numpy as np
 
 from conflictmap import accuracy
 from conflictmap.articles import read_articles
-from conflictmap.confidence import FEATURES, FILE_NAME, features
+from conflictmap.confidence import FEATURES, FILE_NAME, features, main_country
 from conflictmap.evaluate import match, read_gold
 from conflictmap.events import Extractor
 from conflictmap.rules import RULES_DIR
@@ -43,8 +43,9 @@ def samples(dev: Path, half: str) -> tuple[np.ndarray, np.ndarray]:
         counts: dict[str, int] = {}
         for report in reports:
             counts[report.place.id] = counts.get(report.place.id, 0) + 1
+        country = main_country(reports)
         for report in reports:
-            x = features(report, article, counts[report.place.id])
+            x = features(report, article, counts[report.place.id], country)
             rows.append([x[name] for name in FEATURES])
             labels.append(1.0 if id(report) in right else 0.0)
     return np.array(rows), np.array(labels)

@@ -39,12 +39,13 @@ FEATURES = (
     "region", "site",
     "gainer", "loser",
     "week", "month", "year",
-    "news", "lead", "repeated", "population",
+    "news", "lead", "repeated", "abroad", "population",
 )
 
 
-def features(event: Event, article: Article, repeats: int) -> dict[str, float]:
-    """The model's inputs for one report of ``article`` (``repeats``: its place's reports)."""
+def features(event: Event, article: Article, repeats: int, country: str = "") -> dict[str, float]:
+    """The model's inputs for one report of ``article`` (``repeats``: its place's reports;
+    ``country``: the country most of the article's reports are in)."""
     source = event.sources[0]
     kind = event.place.kind
     precision = event.period.precision
@@ -66,6 +67,7 @@ def features(event: Event, article: Article, repeats: int) -> dict[str, float]:
         "news": float(news),
         "lead": float(source.start < LEAD_CHARS),
         "repeated": float(repeats > 1),
+        "abroad": float(bool(country) and event.place.country != country),
         "population": min(math.log10(event.place.population + 1), 7.0) / 7.0,
     }
 
@@ -118,5 +120,13 @@ def calibrate(model: Model | None, article: Article, events: Sequence[Event]) ->
     if model is None or not events:
         return list(events)
     repeats = Counter(e.place.id for e in events)
+    country = main_country(events)
     return [replace(e, confidence=round(
-        model.probability(features(e, article, repeats[e.place.id])), 3)) for e in events]
+        model.probability(features(e, article, repeats[e.place.id], country)), 3))
+        for e in events]
+
+
+def main_country(events: Sequence[Event]) -> str:
+    """The country most of an article's reports are in ("" when none has one)."""
+    counts = Counter(e.place.country for e in events if e.place.country)
+    return counts.most_common(1)[0][0] if counts else ""
