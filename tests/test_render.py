@@ -384,7 +384,7 @@ def test_render_actor_names_follow_the_labels() -> None:
 
 def test_place_names_file_errors_name_the_line(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from conflictmap import render
+    from conflictmap import maplabels as render
 
     data = tmp_path / "conflictmap" / "data"
     data.mkdir(parents=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conflictmap import render, store
+from conflictmap import mapdata, mapframe, render, store
 from conflictmap.cli import main
 from conflictmap.model import Actor, Change, Event, Interval, Place, PlaceKind, Source, Status
 from conflictmap.render import EventColumns, render_html
@@ -105,7 +105,7 @@ def _no_reading(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the events file was read")
 
     monkeypatch.setattr(store, "scan_events", fail)
-    monkeypatch.setattr(render, "_folium_page", fail)
+    monkeypatch.setattr(mapframe, "_folium_page", fail)
 
 
 OPTIONS = [
@@ -169,7 +169,7 @@ def test_index_frame_and_labels_of_other_code_are_made_again(stores, tmp_path, m
     indexed, plain = stores["mixed"]
     options = ["--from", "2023-01-01", "--to", "2023-06-30", "--lang", "nl"]
     expected = _render(plain, tmp_path / "plain.html", options)
-    monkeypatch.setattr(render, "frame_key", lambda: "other folium")
+    monkeypatch.setattr(mapframe, "frame_key", lambda: "other folium")
     monkeypatch.setattr(render, "labels_key", lambda: "other rules")
     monkeypatch.setattr(store, "scan_events", lambda *a, **k: pytest.fail("file read"))
     assert _render(indexed, tmp_path / "fast.html", options) == expected
@@ -307,9 +307,9 @@ def test_index_a_build_takes_the_last_builds_page_frames(articles_dir, tmp_path,
     elif index == "none":
         path.unlink()
     made: list[bool] = []
-    real = render._made_frame
-    monkeypatch.setattr(render, "_FRAMES", {})  # as in a new process
-    monkeypatch.setattr(render, "_made_frame", lambda offline: made.append(offline)
+    real = mapframe._made_frame
+    monkeypatch.setattr(mapframe, "_FRAMES", {})  # as in a new process
+    monkeypatch.setattr(mapframe, "_made_frame", lambda offline: made.append(offline)
                         or real(offline))
     assert main(args) == 0
     assert (out / "map.html").read_bytes() == first
@@ -338,8 +338,8 @@ def test_blob_json_equals_json_dumps(seed):
     text = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(30))) for _ in range(300)]
     data = {"t": text, "n": [rng.randrange(-2**63, 2**63) for _ in range(50)],
             "nested": [[1, "a", None, True, False], {}, [], {"k\x00": text[:3]}]}
-    assert render._blob_json(data) == render._script_json(data)
-    assert render._blob_json({"s": "\ud800", "n": [2**70]}) == render._script_json(
+    assert mapdata._blob_json(data) == mapdata._script_json(data)
+    assert mapdata._blob_json({"s": "\ud800", "n": [2**70]}) == mapdata._script_json(
         {"s": "\ud800", "n": [2**70]})
 
 
