@@ -27,11 +27,11 @@ from conflictmap.mapcolumns import (
 )
 from conflictmap.maplabels import (
     _PAGE_STRINGS,
-    _PALETTE,
     PlaceNames,
     _page_title,
     _side_label,
     place_names,
+    side_colors,
     ui_strings,
 )
 
@@ -143,7 +143,7 @@ class _Blob:
         return {
             "id": ids,
             "label": [_side_label(self.side_labels, s) for s in ids],
-            "color": [_PALETTE[i % len(_PALETTE)] for i in range(len(ids))],
+            "color": side_colors(ids),
         }
 
 

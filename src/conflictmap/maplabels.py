@@ -3,10 +3,13 @@ page's language, side labels and side colours."""
 
 from __future__ import annotations
 
+import colorsys
 import json
 import logging
 import re
-from collections.abc import Mapping
+import tomllib
+import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -14,11 +17,14 @@ from importlib import resources
 
 log = logging.getLogger(__name__)
 
-# Distinguishable side colours, dark enough for a light basemap; grey (no gainer) and amber
-# (contested) are reserved. A map of several wars has many sides: colours repeat only past
-# eleven (the legend's names and filters tell them apart).
-_PALETTE = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-            "#7f7f00", "#000075", "#469990", "#800000")
+# Colours for sides that [side_colors] in rules/actors.toml does not name (chosen by a hash
+# of the side's id), dark enough for a light basemap. Grey (no gainer) and amber (contested)
+# are the page's own (conflictmap.js GREY, AMBER).
+_FALLBACK = ("#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#a65628", "#f781bf", "#17becf",
+             "#7f7f00", "#000075", "#469990", "#800000", "#e6550d", "#6a3d9a", "#1b9e77",
+             "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#a6761d", "#525252")
+_RESERVED = frozenset(("#8a8a8a", "#f2a900"))
+_COLOR = re.compile(r"#[0-9a-f]{6}")
 _LANG_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _PAGE_STRINGS = frozenset({"needs_network"})  # used by the page itself, not the map's UI
 
@@ -143,3 +149,57 @@ def place_names(lang: str) -> PlaceNames | None:
     return PlaceNames(whole, tuple(patterns), country_names(lang))
 
 
+
+
+@cache
+def fixed_side_colors() -> dict[str, str]:
+    """Side id -> colour, from ``[side_colors]`` in rules/actors.toml."""
+    text = resources.files("conflictmap").joinpath("rules", "actors.toml").read_text("utf-8")
+    table = tomllib.loads(text).get("side_colors", {})
+    if not isinstance(table, dict):
+        raise ValueError("actors.toml: [side_colors] must be a table of side = \"#rrggbb\"")
+    out: dict[str, str] = {}
+    for side, colour in table.items():
+        if not isinstance(colour, str) or not _COLOR.fullmatch(colour.lower()):
+            raise ValueError(f"actors.toml: [side_colors] {side} = {colour!r}: expected "
+                             f"\"#rrggbb\"")
+        if colour.lower() in _RESERVED:
+            raise ValueError(f"actors.toml: [side_colors] {side} = {colour!r}: grey and "
+                             f"amber are the map's own (no gainer, contested)")
+        out[side] = colour.lower()
+    return out
+
+
+def _spare_colour(side: str, used: set[str]) -> str:
+    """The first colour not in ``used``: from the fallback list, starting where the side's
+    hash points, else made from the hash (hue steps by the golden ratio)."""
+    start = zlib.crc32(side.encode("utf-8"))
+    for k in range(len(_FALLBACK)):
+        colour = _FALLBACK[(start + k) % len(_FALLBACK)]
+        if colour not in used:
+            return colour
+    hue = (start % 1000) / 1000
+    while True:
+        hue = (hue + 0.618034) % 1
+        r, g, b = colorsys.hls_to_rgb(hue, 0.38, 0.7)
+        colour = f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+        if colour not in used and colour not in _RESERVED:
+            return colour
+
+
+def side_colors(sides: Sequence[str]) -> list[str]:
+    """A colour for each of the sides on one map, the same on every map: the side's own
+    (``[side_colors]``), else the one its id's hash picks. Sides on one map never share a
+    colour: sides with an own colour come first, then the others, each in id order, and a
+    side whose colour is taken gets the next free one."""
+    fixed = fixed_side_colors()
+    chosen: dict[str, str] = {}
+    used: set[str] = set()
+    for side in sorted(set(sides), key=lambda s: (s not in fixed, s)):
+        colour = fixed.get(side) or _FALLBACK[zlib.crc32(side.encode("utf-8"))
+                                              % len(_FALLBACK)]
+        if colour in used:
+            colour = _spare_colour(side, used)
+        chosen[side] = colour
+        used.add(colour)
+    return [chosen[s] for s in sides]
