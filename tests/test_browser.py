@@ -534,3 +534,31 @@ def test_browser_marks_changes_since_chosen_days(offline: Opened) -> None:
     assert page.evaluate(halos) == 2
     page.select_option(".cm-since", "-1")  # every town with a state changed since the start
     assert page.evaluate(halos) == int(offline.data("placesDrawn"))
+
+
+@pytest.mark.parametrize(("lang", "events_text", "places_text", "tip_text"), [
+    ("nl", "1 van 1 gebeurtenis getoond", "1 plaats getoond", "1 gebeurtenis getoond"),
+    ("en", "1 of 1 event shown", "1 place shown", "1 event shown"),
+])
+def test_browser_one_event_map_is_framed_with_context_and_speaks_in_the_singular(
+        browser: object, tmp_path: Path, lang: str, events_text: str, places_text: str,
+        tip_text: str) -> None:
+    event = make_event(Change.CAPTURE, HAMA, D0, actor=HTS, loser=SAA)
+    opened = open_map(browser, render_html([event], offline=True, lang=lang), tmp_path)
+    page = opened.page
+    zoom = page.evaluate("() => window.conflictmap.map.getZoom()")
+    assert 4 <= zoom <= 7, zoom  # the town and its surroundings, not a zoom into nothing
+    inside = page.evaluate("""([lat, lon]) => {
+        const m = window.conflictmap.map, p = m.latLngToContainerPoint([lat, lon]),
+              s = m.getSize();
+        return p.x > 40 && p.y > 40 && p.x < s.x - 40 && p.y < s.y - 40; }""",
+                           [HAMA.lat, HAMA.lon])
+    assert inside
+    assert page.inner_text(".cm-count") == events_text
+    x, y = screen_point(opened, HAMA)
+    page.mouse.move(x, y)
+    assert tip_text in page.wait_for_selector(".leaflet-tooltip", timeout=5000).inner_text()
+    page.check("input[name=cm-mode][value=control]")
+    assert page.inner_text(".cm-count") == places_text
+    assert opened.errors == []
+    page.close()

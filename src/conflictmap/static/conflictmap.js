@@ -10,6 +10,7 @@
   var STATUSES = ["reported", "claimed", "disputed"];
   var CLUSTER_CELL = 56, CLUSTER_MIN = 10, CLUSTER_MAX_ZOOM = 10, PAD = 0.15;
   var MAX_LABELS = 250;
+  var MIN_FRAME = 2.8; // degrees of latitude a fitted view shows at least
 
   /* ---------- decoding ---------- */
 
@@ -150,6 +151,9 @@
       short: function (d) { return short.format(new Date(d * DAY_MS)); }
     };
   }
+
+  /* "1 place shown", "2 places shown": n and the noun that agrees with it. */
+  function count(n, one, many) { return n + " " + (n === 1 ? one : many); }
 
   function fold(s) {
     return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
@@ -324,8 +328,8 @@
     this.saveHash();
     if (this.countLabel) {
       this.countLabel.textContent = events
-        ? n + " " + ui.of + " " + this.D.n + " " + ui.events_shown
-        : n + " " + ui.places_shown;
+        ? n + " " + ui.of + " " + count(this.D.n, ui.event_shown, ui.events_shown)
+        : count(n, ui.place_shown, ui.places_shown);
     }
   };
 
@@ -531,6 +535,11 @@
     var pr = Math.min(right.width + 30, size.x * 0.45);
     var pb = Math.min(bottom.height + 30, size.y * 0.45);
     if (b.isValid()) {
+      // A single town (or a few close together) is framed with its surroundings, about
+      // 300 km across, not zoomed into empty space.
+      var mid = b.getCenter(), dlat = MIN_FRAME / 2, dlon = MIN_FRAME / 2 /
+        Math.max(Math.cos(mid.lat * Math.PI / 180), 0.2);
+      b.extend([mid.lat - dlat, mid.lng - dlon]); b.extend([mid.lat + dlat, mid.lng + dlon]);
       this.map.fitBounds(b, { paddingTopLeft: [50, 40], paddingBottomRight: [pr, pb],
         maxZoom: 9, animate: false });
     }
@@ -540,6 +549,6 @@
   window.ConflictPage = ConflictPage;
   window.conflictmapDecode = decode;
   window.conflictmapGlyphs = { glyph: glyph, regionRing: regionRing, townDot: townDot, halo: halo,
-    swatch: swatch, el: el, safeUrl: safeUrl, fold: fold, isoDay: isoDay, GREY: GREY, AMBER: AMBER,
+    swatch: swatch, el: el, safeUrl: safeUrl, fold: fold, count: count, isoDay: isoDay, GREY: GREY, AMBER: AMBER,
     CHANGES: CHANGES, STATUSES: STATUSES, PAD: PAD };
 })();

@@ -335,7 +335,7 @@
     var wrap = el("span"), sp = this.spanAt(p, this.day), extra;
     wrap.appendChild(el("span", "cm-tipname", this.D.pname[p]));
     if (this.mode === "control") extra = sp >= 0 ? this.stateText(sp) : null;
-    else extra = this.placeEvents(p).length + " " + this.ui.events_shown;
+    else extra = G.count(this.placeEvents(p).length, this.ui.event_shown, this.ui.events_shown);
     if (extra) wrap.appendChild(el("span", "cm-tipstate", " · " + extra));
     return wrap;
   };
