@@ -562,3 +562,34 @@ def test_browser_one_event_map_is_framed_with_context_and_speaks_in_the_singular
     assert page.inner_text(".cm-count") == places_text
     assert opened.errors == []
     page.close()
+
+
+def test_browser_popup_shows_a_repeated_quote_once_with_its_articles_behind_a_toggle(
+        browser: object, tmp_path: Path) -> None:
+    """The same wire text in many articles is one quote with a count; its articles open on
+    a click."""
+    from dataclasses import replace
+
+    from conflictmap.model import Source
+
+    wire = "Rebels said they had taken full control of the town of Hama."
+    base = make_event(Change.CAPTURE, HAMA, D0, actor=HTS, loser=SAA)
+    sources = tuple(Source(f"wire{i}.txt", "2024-12-05", wire, 0, len(wire),
+                           f"https://paper{i}.example.org/a", f"Paper {i}") for i in range(6))
+    sources += (Source("own.txt", "2024-12-05", "Our reporter saw rebel flags in Hama.", 0, 37,
+                       "https://own.example.org/a", "Own report"),)
+    opened = open_map(browser, render_html([replace(base, sources=sources)], offline=True),
+                      tmp_path)
+    page = opened.page
+    x, y = screen_point(opened, HAMA, zoom=9)
+    page.mouse.click(x, y)
+    text = popup_text(opened)
+    assert text.count(wire) == 1 and "Our reporter saw rebel flags" in text
+    assert "the same text in 6 articles" in text
+    assert "Paper 3" not in text  # behind the toggle
+    page.click(".cm-same summary")
+    text = popup_text(opened)
+    assert all(f"Paper {i}" in text for i in range(6)) and text.count(wire) == 1
+    assert page.eval_on_selector_all(".cm-same a", "as => as.length") == 6
+    assert opened.errors == []
+    page.close()

@@ -46,9 +46,11 @@
     return ui.interval + ": " + when + " (" + ui.precision + ": " + ui["prec_" + D.eprec[i]] + ")";
   };
 
+  /* One event in a popup: head (symbol, change, status), date, actors, sources, then the
+   * parts that P.eventParts adds (each function(page, i, block) appends to the block). */
   P.eventBlock = function (i) {
     var D = this.D, ui = this.ui, b = el("div", "cm-event"), head = el("div", "cm-evhead");
-    var color = D.sideColor[D.eside[i]], ch = D.echange[i], st = D.estatus[i];
+    var color = D.sideColor[D.eside[i]], ch = D.echange[i], st = D.estatus[i], self = this;
     head.appendChild(G.swatch(function (c, x, y) { G.glyph(c, ch, st, color, x, y, 6); }));
     head.appendChild(el("strong", null, ui[G.CHANGES[ch]]));
     if (st) head.appendChild(el("span", "cm-badge cm-" + G.STATUSES[st], ui[G.STATUSES[st]]));
@@ -58,12 +60,31 @@
     if (gain) b.appendChild(el("div", null, ui.gained_by + ": " + gain));
     if (loss) b.appendChild(el("div", null, ui.lost_by + ": " + loss));
     b.appendChild(this.sourceList(i));
+    P.eventParts.forEach(function (part) { part(self, i, b); });
     return b;
   };
 
+  P.eventParts = [];
+
+  /* The sources of event i, one item per distinct quote: a text that many articles carry
+   * (the same wire copy) is shown once, with the count and its articles behind a toggle. */
   P.sourceList = function (i) {
-    var D = this.D, ul = el("ul", "cm-sources");
-    for (var s = D.soff[i]; s < D.soff[i + 1]; s++) ul.appendChild(this.sourceItem(s, i));
+    var D = this.D, ul = el("ul", "cm-sources"), groups = new Map(), s;
+    for (s = D.soff[i]; s < D.soff[i + 1]; s++) {
+      var q = D.srcQuote[s], g = groups.get(q);
+      if (g) g.push(s); else groups.set(q, [s]);
+    }
+    var self = this;
+    groups.forEach(function (sources) {
+      if (sources.length === 1) { ul.appendChild(self.sourceItem(sources[0], i)); return; }
+      var li = el("li"), det = el("details", "cm-same");
+      li.appendChild(el("q", "cm-quote", self.quoteText(sources[0], i)));
+      det.appendChild(el("summary", "cm-quote-count",
+        self.ui.same_text.replace("{n}", String(sources.length))));
+      sources.forEach(function (src) { det.appendChild(self.citation(src)); });
+      li.appendChild(det);
+      ul.appendChild(li);
+    });
     return ul;
   };
 
@@ -78,8 +99,15 @@
   };
 
   P.sourceItem = function (s, i) {
-    var D = this.D, art = D.raw.art, a = D.srcArt[s], li = el("li");
+    var li = el("li");
     li.appendChild(el("q", "cm-quote", this.quoteText(s, i)));
+    li.appendChild(this.citation(s));
+    return li;
+  };
+
+  /* "— title · name · published ..." of source s, its link checked (http/https only). */
+  P.citation = function (s) {
+    var D = this.D, art = D.raw.art, a = D.srcArt[s];
     var name = art.n[a], title = art.t[a], url = G.safeUrl(art.up[D.artPrefix[a]] + art.u[a]);
     var cite = el("div", "cm-cite"), label = title || name, link;
     if (url) {
@@ -90,8 +118,7 @@
     if (title && name) cite.appendChild(el("span", "cm-artname", " · " + name));
     var pub = art.p[D.artPublished[a]];
     if (pub) cite.appendChild(el("span", "cm-pub", " · " + this.ui.published + " " + pub));
-    li.appendChild(cite);
-    return li;
+    return cite;
   };
 
   /* ---------- start-up ---------- */
