@@ -593,3 +593,46 @@ def test_browser_popup_shows_a_repeated_quote_once_with_its_articles_behind_a_to
     assert page.eval_on_selector_all(".cm-same a", "as => as.length") == 6
     assert opened.errors == []
     page.close()
+
+
+def _state_line(opened: Opened, place: Place) -> str:
+    x, y = screen_point(opened, place, zoom=8)
+    opened.page.mouse.click(x, y)
+    opened.page.wait_for_function(
+        f"() => (document.querySelector('.leaflet-popup-content h3') || {{}}).textContent"
+        f" === {place.name!r}")
+    return opened.page.inner_text(".leaflet-popup-content .cm-state")
+
+
+@pytest.mark.parametrize(("lang", "between", "since"), [
+    ("en", "between 1 and 31 Dec 2024", "since December 2024"),
+    ("nl", "tussen 1 en 31 dec 2024", "sinds december 2024"),
+])
+def test_browser_control_shows_a_change_under_way_as_uncertain(
+        browser: object, tmp_path: Path, lang: str, between: str, since: str) -> None:
+    """A month-dated capture of Hama counts from the first day of its month, as uncertain,
+    and its date is written as a month, never as the month's last day."""
+    events = [make_event(Change.CAPTURE, HAMA, date(2024, 12, 1), date(2024, 12, 31),
+                         actor=HTS, loser=SAA, article="month.txt"),
+              make_event(Change.CAPTURE, ALEPPO, date(2024, 11, 30), actor=HTS, loser=SAA)]
+    html = render_html(events, offline=True, lang=lang, date_from=date(2024, 11, 27),
+                       date_to=date(2024, 12, 8))
+    opened = open_map(browser, html, tmp_path)
+    page = opened.page
+    page.check("input[name=cm-mode][value=control]")
+    set_day(opened, date(2024, 12, 8))
+    assert int(opened.data("placesDrawn")) == 2  # Hama too, not only Aleppo
+    assert page.evaluate("() => Array.from(window.conflictmap.uncertainOf)") .count(1) == 1
+    state = _state_line(opened, HAMA)
+    assert between in state and "31 Dec 2024" not in state.replace(between, "")
+    assert "No report" not in state and "Nog geen" not in state
+    set_day(opened, date(2024, 11, 29))  # before December: nothing at Hama yet
+    assert int(opened.data("placesDrawn")) == 0
+    page.close()
+    later = open_map(browser, render_html(events, offline=True, lang=lang), tmp_path)
+    later.page.check("input[name=cm-mode][value=control]")
+    state = _state_line(later, HAMA)
+    held = state.rsplit(" (", 1)[0]  # the last bracket is the map's day
+    assert since in held and "31 dec" not in held.lower()
+    assert later.errors == []
+    later.page.close()

@@ -210,7 +210,7 @@ class ColumnsBuilder:
 
     def spans(self, timeline: Mapping[str, Sequence[ControlSpan]]) -> list[_Span]:
         return [(self.place(s.place), _day(s.start), _STATES.get(s.state, 0),
-                 self.actor(s.holder), s.event_id)
+                 self.actor(s.holder), s.event_id, _day(s.since or s.start))
                 for spans in timeline.values() for s in spans]
 
     def columns(self) -> EventColumns:
@@ -218,8 +218,10 @@ class ColumnsBuilder:
 
 
 # A control span: (place index, start day, state code (0: not drawn), holder index + 1,
-# event id), as consolidate.ControlSpan.
-_Span = tuple[int, int, int, int, str]
+# event id, first day of the event's interval), as consolidate.ControlSpan: the span
+# starts when its event's interval ends; from the interval's first day the change may
+# have happened (the page shows it as uncertain until the span starts).
+_Span = tuple[int, int, int, int, str, int]
 
 
 def timeline_spans(c: EventColumns, last: int | None) -> list[_Span]:
@@ -244,11 +246,11 @@ def timeline_spans(c: EventColumns, last: int | None) -> list[_Span]:
     for j in order:
         p = place[j]
         if change[j] == _CONTESTED:
-            span = (p, end[j], _CONTESTED_STATE, 0, ident[j])
+            span = (p, end[j], _CONTESTED_STATE, 0, ident[j], start[j])
         elif actor[j]:
-            span = (p, end[j], _HELD, actor[j], ident[j])
+            span = (p, end[j], _HELD, actor[j], ident[j], start[j])
         else:
-            span = (p, end[j], _LOST, losing[j], ident[j])
+            span = (p, end[j], _LOST, losing[j], ident[j], start[j])
         spans = by_place.get(number[p])
         if spans is None:
             by_place[number[p]] = [span]

@@ -160,7 +160,7 @@ def _event_code(c: EventColumns, i: int) -> int:
 
 def _span_code(c: EventColumns, span: _Span, i: int) -> int:
     """1-3 when the span is exactly what control_timeline derives from event ``i``, else 0."""
-    place, start, state, holder, _ = span
+    place, start, state, holder, _, _ = span
     if not state or c.place_id[place] != c.place_id[c.place[i]] or start != c.end[i]:
         return 0
     if c.status[i] == _DISPUTED or (state == _CONTESTED_STATE) != (c.change[i] == _CONTESTED):
@@ -290,8 +290,8 @@ def _encode_spans(blob: _Blob, shown: Sequence[int], spans: Sequence[_Span],
     codes = [0] * len(shown)
     extra: list[list[int]] = []
     for span in spans:
-        p, start, state, holder, event_id = span
-        if (last is not None and start > last) or not state:
+        p, start, state, holder, event_id, since = span
+        if (last is not None and since > last) or not state:
             continue
         k, code = None, 0
         candidates = by_key.get((place_id[p], start))
@@ -316,7 +316,7 @@ def _encode_spans(blob: _Blob, shown: Sequence[int], spans: Sequence[_Span],
         a = 0
         if holder:
             a = blob.actors.index.get(actor_ids[holder - 1], -1) + 1 or actor(holder)
-        extra.append([q, start, state, a, 0 if k is None else k + 1])
+        extra.append([q, start, state, a, 0 if k is None else k + 1, start - since])
     extra.sort(key=itemgetter(1, 0))
     return codes, extra
 
@@ -367,7 +367,7 @@ def build_data(c: EventColumns, spans: Sequence[_Span], title: str, lang: str,
     art     n names, t titles, ui/u URL prefix index (delta) and rest (prefixes in up),
             pi published index (delta; values in p)
     xs      control spans not derived from a drawn event: [place, day, state, holder + 1,
-            event + 1 or 0]
+            event + 1 or 0, days from its event's first possible day to the span's start]
     sides   id, label, color; actors n names, s side index
     """
     blob = _Blob(c, side_labels, names=place_names(lang))

@@ -81,17 +81,21 @@
     for (i = 0; i < D.n; i++) if (ev.c[i] >= 96) m++;
     var place = new Int32Array(m), start = new Int32Array(m), state = new Uint8Array(m);
     var holder = new Int32Array(m), evi = new Int32Array(m), hasX = new Uint8Array(D.np);
+    var from = new Int32Array(m); // the first day the span's change may have happened
     for (j = 0; j < nx; j++) {
       place[j] = xs[j][0]; start[j] = xs[j][1]; state[j] = xs[j][2];
       holder[j] = xs[j][3]; evi[j] = xs[j][4]; hasX[xs[j][0]] = 1;
+      from[j] = xs[j][1] - (xs[j][5] || 0);
     }
     for (i = 0, j = nx; i < D.n; i++) {
       k = Math.floor(ev.c[i] / 96);
       if (!k) continue;
-      place[j] = D.ep[i]; start[j] = D.eend[i]; state[j] = k;
+      place[j] = D.ep[i]; start[j] = D.eend[i]; state[j] = k; from[j] = D.estart[i];
       holder[j] = k === 1 ? D.ea[i] : (k === 3 ? D.el[i] : 0); evi[j] = i + 1; j++;
     }
     D.sPlace = place; D.sStart = start; D.sState = state; D.sHolder = holder; D.sEv = evi;
+    D.sFrom = from; D.maxWait = 0;
+    for (j = 0; j < m; j++) D.maxWait = Math.max(D.maxWait, start[j] - from[j]);
     D.sSide = new Int32Array(m);
     for (j = 0; j < m; j++) D.sSide[j] = holder[j] ? raw.actors.s[holder[j] - 1] : ns;
     D.spansOf = groupBy(D.np, place, m);
@@ -146,10 +150,28 @@
     var opts = { timeZone: "UTC", day: "numeric", year: "numeric" };
     var long = new Intl.DateTimeFormat(loc, Object.assign({ month: "long" }, opts));
     var short = new Intl.DateTimeFormat(loc, Object.assign({ month: "short" }, opts));
-    return {
-      long: function (d) { return long.format(new Date(d * DAY_MS)); },
-      short: function (d) { return short.format(new Date(d * DAY_MS)); }
-    };
+    var month = new Intl.DateTimeFormat(loc, { timeZone: "UTC", month: "long", year: "numeric" });
+    var dayMonth = new Intl.DateTimeFormat(loc, { timeZone: "UTC", day: "numeric", month: "short" });
+    var f = function (fmt) { return function (d) { return fmt.format(new Date(d * DAY_MS)); }; };
+    return { long: f(long), short: f(short), month: f(month), dayMonth: f(dayMonth) };
+  }
+
+  /* Days a..b written with the precision they have: "5 Dec 2024", "December 2024", "2024",
+   * else "1–7 Dec 2024"; with ``between`` (a "{a}"/"{b}" pattern) always the first and last
+   * day ("between 1 and 31 Dec 2024"). */
+  function period(fmt, a, b, between) {
+    if (a === b) return fmt.short(a);
+    var x = new Date(a * DAY_MS), y = new Date((b + 1) * DAY_MS);
+    var whole = !between && x.getUTCDate() === 1 && y.getUTCDate() === 1;
+    var months = (y.getUTCFullYear() - x.getUTCFullYear()) * 12 + y.getUTCMonth() - x.getUTCMonth();
+    if (whole && months === 1) return fmt.month(a);
+    if (whole && months === 12 && x.getUTCMonth() === 0) return String(x.getUTCFullYear());
+    var last = new Date(b * DAY_MS), first;
+    if (x.getUTCFullYear() !== last.getUTCFullYear()) first = fmt.short(a);
+    else if (x.getUTCMonth() !== last.getUTCMonth()) first = fmt.dayMonth(a);
+    else first = String(x.getUTCDate());
+    return between ? between.replace("{a}", first).replace("{b}", fmt.short(b))
+      : first + "\u2013" + fmt.short(b);
   }
 
   /* "1 place shown", "2 places shown": n and the noun that agrees with it. */
@@ -215,6 +237,22 @@
     }
   }
 
+  /* A change under way (its interval has begun, not ended): hatched in the new holder's
+   * colour, dashed rim. */
+  function uncertainDot(ctx, color, x, y, r) {
+    ctx.save();
+    ctx.beginPath(); ctx.arc(x, y, r + 1, 0, 2 * Math.PI);
+    ctx.fillStyle = "rgba(255,255,255,0.9)"; ctx.fill(); ctx.clip();
+    ctx.strokeStyle = color; ctx.lineWidth = 1.6; ctx.beginPath();
+    for (var o = -2 * r; o <= 2 * r; o += 3.2) {
+      ctx.moveTo(x + o - r - 2, y + r + 2); ctx.lineTo(x + o + r + 2, y - r - 2);
+    }
+    ctx.stroke(); ctx.restore();
+    ctx.beginPath(); ctx.arc(x, y, r + 1, 0, 2 * Math.PI);
+    ctx.setLineDash([2, 2]); ctx.lineWidth = 1.5; ctx.strokeStyle = color; ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
   function halo(ctx, x, y, r) {
     ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
     ctx.fillStyle = "rgba(255,214,0,0.55)"; ctx.fill();
@@ -250,11 +288,38 @@
       var mid = (lo + hi) >> 1;
       if (D.sStart[idx[mid]] <= d) { k = mid; lo = mid + 1; } else hi = mid - 1;
     }
-    for (; k >= s[p]; k--) {
-      var sp = idx[k], e = D.sEv[sp] - 1;
-      if (e < 0 || this.statusOn[D.estatus[e]]) return sp;
+    for (; k >= s[p]; k--) if (this.spanReported(idx[k])) return idx[k];
+    return -1;
+  };
+
+  /* Whether span sp's report passes the reporting filters (spans of no drawn event do). */
+  P.spanReported = function (sp) {
+    var e = this.D.sEv[sp] - 1;
+    return e < 0 || this.statusOn[this.D.estatus[e]] === 1;
+  };
+
+  /* A change at place p whose interval has begun by day d but not ended: the first such
+   * span, or -1. */
+  P.pendingAt = function (p, d) {
+    var D = this.D, s = D.spansOf.start, idx = D.spansOf.idx, lo = s[p], hi = s[p + 1] - 1;
+    var k = s[p + 1];
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (D.sStart[idx[mid]] > d) { k = mid; hi = mid - 1; } else lo = mid + 1;
+    }
+    for (; k < s[p + 1]; k++) {
+      var sp = idx[k];
+      if (D.sStart[sp] - D.maxWait > d) break;
+      if (D.sFrom[sp] <= d && this.spanReported(sp)) return sp;
     }
     return -1;
+  };
+
+  /* What the map shows at place p on day d: [span, 1] for a change under way (its date
+   * uncertain), else [the span in force, 0]; [-1, 0] when nothing is known. */
+  P.shownAt = function (p, d) {
+    var pending = this.pendingAt(p, d);
+    return pending >= 0 ? [pending, 1] : [this.spanAt(p, d), 0];
   };
 
   P.spanVisible = function (sp) {
@@ -276,21 +341,24 @@
   P.windowStart = function () { return this.win ? this.day - this.win + 1 : -2147483647; };
 
   P.recompute = function () {
-    var D = this.D, out = [], halos = [], i;
+    var D = this.D, out = [], halos = [], unsure = [], i;
     if (this.mode === "events") {
       var lo = this.windowStart(), hi = this.day;
       for (i = 0; i < D.n; i++) if (this.eventVisible(i, lo, hi)) out.push(i);
     } else {
       for (var j = 0; j < D.spanPlaces.length; j++) {
-        var p = D.spanPlaces[j], sp = this.spanAt(p, this.day);
+        var p = D.spanPlaces[j], shown = this.shownAt(p, this.day), sp = shown[0];
         if (sp < 0 || !this.spanVisible(sp)) continue;
-        var prev = this.compareDay() === this.day ? sp : this.spanAt(p, this.compareDay());
-        out.push(sp);
-        halos.push(prev !== sp && (prev < 0 || D.sState[prev] !== D.sState[sp] ||
+        // the halo marks a settled change of hands, not one under way
+        var now = shown[1] ? this.spanAt(p, this.day) : sp;
+        var prev = this.compareDay() === this.day ? now : this.spanAt(p, this.compareDay());
+        out.push(sp); unsure.push(shown[1]);
+        halos.push(!shown[1] && prev !== sp && (prev < 0 || D.sState[prev] !== D.sState[sp] ||
           D.sSide[prev] !== D.sSide[sp]) ? 1 : 0);
       }
     }
     this.items = Int32Array.from(out); this.haloOf = Uint8Array.from(halos);
+    this.uncertainOf = Uint8Array.from(unsure);
     this.computeStyles();
     this.updateStatus();
     if (this.layer) this.layer.redraw();
@@ -312,7 +380,8 @@
       for (k = 0; k < n; k++) {
         i = this.items[k]; place[k] = D.sPlace[i]; region[k] = D.pregion[place[k]];
         side[k] = D.sState[i] === 2 ? -1 : D.sSide[i];
-        key[k] = D.sState[i] * 1000 + D.sSide[i] + 4000 * this.haloOf[k];
+        key[k] = D.sState[i] * 1000 + D.sSide[i] + 4000 * this.haloOf[k] +
+          8000 * this.uncertainOf[k];
       }
     }
     this.iPlace = place; this.iSide = side; this.iKey = key; this.iRegion = region;
@@ -363,7 +432,10 @@
       return;
     }
     if (this.haloOf[k]) halo(ctx, x, y, region ? 21 : 11);
-    if (region) regionRing(ctx, color, 0, x, y, 16);
+    if (this.uncertainOf[k]) {
+      if (region) regionRing(ctx, color, 2, x, y, 16);
+      else uncertainDot(ctx, color, x, y, 5.5);
+    } else if (region) regionRing(ctx, color, 0, x, y, 16);
     else townDot(ctx, D.sState[i], color, x, y, 5.5);
   };
 
@@ -549,6 +621,7 @@
   window.ConflictPage = ConflictPage;
   window.conflictmapDecode = decode;
   window.conflictmapGlyphs = { glyph: glyph, regionRing: regionRing, townDot: townDot, halo: halo,
-    swatch: swatch, el: el, safeUrl: safeUrl, fold: fold, count: count, isoDay: isoDay, GREY: GREY, AMBER: AMBER,
+    swatch: swatch, el: el, safeUrl: safeUrl, fold: fold, count: count, isoDay: isoDay, period: period,
+    uncertainDot: uncertainDot, GREY: GREY, AMBER: AMBER,
     CHANGES: CHANGES, STATUSES: STATUSES, PAD: PAD };
 })();

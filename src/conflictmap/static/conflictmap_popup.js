@@ -8,8 +8,8 @@
     var D = this.D, ui = this.ui, box = el("div", "cm-popup");
     box.appendChild(el("h3", null, D.pname[p]));
     if (D.pregion[p]) box.appendChild(el("div", "cm-note", ui.region));
-    var sp = this.spanAt(p, this.day);
-    box.appendChild(el("div", "cm-state", (sp >= 0 ? this.stateText(sp) : ui.no_state) +
+    var shown = this.shownAt(p, this.day), sp = shown[0];
+    box.appendChild(el("div", "cm-state", (sp >= 0 ? this.stateText(sp, shown[1]) : ui.no_state) +
       " (" + this.fmt.short(this.day) + ")"));
     if (this.mode === "control") this.appendHistory(box, p);
     var list = this.placeEvents(p);
@@ -34,15 +34,18 @@
     box.appendChild(el("h4", null, this.ui.history));
     for (var k = s[p]; k < s[p + 1]; k++) {
       var sp = D.spansOf.idx[k];
-      if (D.sStart[sp] > this.day) break;
-      ol.appendChild(el("li", null, this.stateText(sp)));
+      if (D.sStart[sp] - D.maxWait > this.day) break;
+      if (D.sStart[sp] <= this.day) ol.appendChild(el("li", null, this.stateText(sp)));
+      else if (D.sFrom[sp] <= this.day) {
+        ol.appendChild(el("li", "cm-uncertain", this.stateText(sp, 1)));
+      }
     }
     box.appendChild(ol);
   };
 
   P.intervalText = function (i) {
     var D = this.D, ui = this.ui, a = D.estart[i], b = D.eend[i];
-    var when = a === b ? this.fmt.long(a) : this.fmt.short(a) + " – " + this.fmt.short(b);
+    var when = a === b ? this.fmt.long(a) : G.period(this.fmt, a, b);
     return ui.interval + ": " + when + " (" + ui.precision + ": " + ui["prec_" + D.eprec[i]] + ")";
   };
 
