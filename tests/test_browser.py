@@ -596,6 +596,8 @@ def test_browser_popup_shows_a_repeated_quote_once_with_its_articles_behind_a_to
 
 
 def _state_line(opened: Opened, place: Place) -> str:
+    opened.page.evaluate("() => window.conflictmap.map.closePopup()")
+    opened.page.wait_for_function("() => !document.querySelector('.leaflet-popup')")  # faded
     x, y = screen_point(opened, place, zoom=8)
     opened.page.mouse.click(x, y)
     opened.page.wait_for_function(
@@ -636,3 +638,35 @@ def test_browser_control_shows_a_change_under_way_as_uncertain(
     assert since in held and "31 dec" not in held.lower()
     assert later.errors == []
     later.page.close()
+
+
+def test_browser_an_older_change_is_not_hidden_under_a_newer_one(browser: object,
+                                                                  tmp_path: Path) -> None:
+    """Aleppo retaken by the army in 2016 and taken by rebels in 2024: both symbols are seen
+    side by side, the popup and the control history list both, and control at a date is the
+    state at that date."""
+    events = [make_event(Change.RECAPTURE, ALEPPO, date(2016, 12, 22), actor=SAA, loser=HTS,
+                         quotes=("The army retook all of Aleppo.",), article="old.txt"),
+              make_event(Change.CAPTURE, ALEPPO, date(2024, 11, 30), actor=HTS, loser=SAA,
+                         quotes=("Rebels took Aleppo.",), article="new.txt")]
+    opened = open_map(browser, render_html(events, offline=True), tmp_path)
+    page = opened.page
+    screen_point(opened, ALEPPO, zoom=8)
+    page.wait_for_timeout(200)
+    xs = page.evaluate("() => window.conflictmap.hits.x")
+    assert len(xs) == 2 and abs(xs[0] - xs[1]) >= 10, xs  # not one on top of the other
+    assert page.evaluate("() => window.conflictmap.hits.k.map(k => window.conflictmap.D"
+                         ".echange[window.conflictmap.items[k]])") == [1, 0]  # older left
+    x, y = screen_point(opened, ALEPPO)
+    page.mouse.click(x, y)
+    text = popup_text(opened)
+    assert "The army retook all of Aleppo." in text and "Rebels took Aleppo." in text
+    page.check("input[name=cm-mode][value=control]")
+    set_day(opened, date(2020, 6, 1))
+    assert _state_line(opened, ALEPPO).startswith("Held by Syrian Arab Army")
+    set_day(opened, date(2024, 12, 1))
+    assert _state_line(opened, ALEPPO).startswith("Held by Hay'at Tahrir al-Sham")
+    history = page.inner_text(".cm-history")
+    assert "Syrian Arab Army" in history and "Hay'at Tahrir al-Sham" in history
+    assert opened.errors == []
+    page.close()

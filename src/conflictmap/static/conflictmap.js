@@ -421,14 +421,17 @@
     this.hashReady = true;
   };
 
-  P.drawItem = function (ctx, k, x, y) {
+  /* Item k at (x, y); dx moves its symbol aside from others at the same place (a region's
+   * ring stays, its glyph moves). */
+  P.drawItem = function (ctx, k, x, y, dx) {
     var D = this.D, i = this.items[k], side = this.iSide[k], region = this.iRegion[k];
     var color = side < 0 ? AMBER : D.sideColor[side];
+    dx = dx || 0;
     if (this.mode === "events") {
       if (region) {
         regionRing(ctx, color, D.estatus[i], x, y, 16);
-        glyph(ctx, D.echange[i], D.estatus[i], color, x, y - 16, 4.5);
-      } else glyph(ctx, D.echange[i], D.estatus[i], color, x, y, 6);
+        glyph(ctx, D.echange[i], D.estatus[i], color, x + dx, y - 16, 4.5);
+      } else glyph(ctx, D.echange[i], D.estatus[i], color, x + dx, y, 6);
       return;
     }
     if (this.haloOf[k]) halo(ctx, x, y, region ? 21 : 11);
@@ -462,18 +465,31 @@
       inView[k] = x > -m && y > -m && x < w + m && y < h + m ? 1 : 0;
     }
     var clusters = this.clusterize(xs, ys, inView, n);
-    var seen = new Set(), hx = [], hy = [], hk = [];
+    // Different symbols at one place (a 2016 change and a 2024 change at one town) stand
+    // side by side, older to the left (items come in date order), none hidden under another.
+    var slot = new Int32Array(n), keysAt = new Map(), key, keys;
     for (k = 0; k < n; k++) {
       if (!inView[k] || (clusters && clusters.of[k] >= 0)) continue;
-      var key = place[k] * 100000 + this.iKey[k];
-      hx.push(xs[k]); hy.push(ys[k]); hk.push(k);
+      key = place[k] * 100000 + this.iKey[k]; keys = keysAt.get(place[k]);
+      if (!keys) { keys = []; keysAt.set(place[k], keys); }
+      slot[k] = keys.indexOf(key);
+      if (slot[k] < 0) { slot[k] = keys.length; keys.push(key); }
+    }
+    var seen = new Set(), hx = [], hy = [], hk = [], hc = [], hf = [];
+    for (k = 0; k < n; k++) {
+      if (!inView[k] || (clusters && clusters.of[k] >= 0)) continue;
+      key = place[k] * 100000 + this.iKey[k];
+      var count = keysAt.get(place[k]).length, gap = this.iRegion[k] ? 11 : 14;
+      var dx = (slot[k] - (count - 1) / 2) * gap;
+      hx.push(this.iRegion[k] ? xs[k] : xs[k] + dx); hy.push(ys[k]); hk.push(k);
+      hc.push(xs[k]); hf.push(this.iRegion[k] ? 0 : (count - 1) / 2 * gap);
       if (seen.has(key)) continue;
       seen.add(key);
-      this.drawItem(ctx, k, xs[k], ys[k]);
+      this.drawItem(ctx, k, xs[k], ys[k], dx);
     }
     var cl = clusters ? clusters.list : [];
     for (k = 0; k < cl.length; k++) this.drawCluster(ctx, cl[k]);
-    this.drawLabels(ctx, hx, hy, hk, cl);
+    this.drawLabels(ctx, hc, hy, hk, cl, hf);
     this.hits = { x: hx, y: hy, k: hk, clusters: cl };
   };
 
@@ -481,7 +497,7 @@
      left of it, never over another label or another place's symbol or cluster (a name that
      fits neither side is left out: the symbol's tooltip names it). this.labels lists what
      was drawn. */
-  P.drawLabels = function (ctx, hx, hy, hk, clusters) {
+  P.drawLabels = function (ctx, hx, hy, hk, clusters, fan) {
     var D = this.D, done = new Set(), boxes = [], blocks = [], j, p, r, halos = this.haloOf, onlyChanged;
     this.labels = [];
     for (j = 0; j < hk.length; j++) done.add(this.iPlace[hk[j]]);
@@ -490,8 +506,8 @@
     done.clear();
     for (j = 0; j < hk.length; j++) {
       r = this.iRegion[hk[j]] ? 17 : 7;
-      blocks.push([hx[j] - r, hy[j] - r - (this.iRegion[hk[j]] ? 5 : 0), hx[j] + r, hy[j] + r,
-                   this.iPlace[hk[j]]]);
+      blocks.push([hx[j] - r - fan[j], hy[j] - r - (this.iRegion[hk[j]] ? 5 : 0),
+                   hx[j] + r + fan[j], hy[j] + r, this.iPlace[hk[j]]]);
     }
     (clusters || []).forEach(function (c) {
       r = clusterRadius(c.n); blocks.push([c.x - r, c.y - r, c.x + r, c.y + r, -1]);
@@ -507,7 +523,8 @@
       p = this.iPlace[hk[j]];
       if (done.has(p) || (onlyChanged && !halos[hk[j]])) continue;
       done.add(p);
-      var off = this.iRegion[hk[j]] ? 19 : 9, y = hy[j], w = ctx.measureText(D.pname[p]).width;
+      var off = (this.iRegion[hk[j]] ? 19 : 9) + fan[j], y = hy[j];
+      var w = ctx.measureText(D.pname[p]).width;
       var x = [hx[j] + off, hx[j] - off - w].find(function (left) {
         var box = [left, y - 7, left + w, y + 7, p];
         return !hits(box, boxes, undefined) && !hits(box, blocks, p);
