@@ -670,3 +670,49 @@ def test_browser_an_older_change_is_not_hidden_under_a_newer_one(browser: object
     assert "Syrian Arab Army" in history and "Hay'at Tahrir al-Sham" in history
     assert opened.errors == []
     page.close()
+
+
+PIXEL_ALPHA = """(name) => {
+  const page = window.conflictmap, h = page.hits, D = page.D;
+  const j = h.k.findIndex(k => D.pname[page.iPlace[k]] === name);
+  const canvas = document.querySelector('.leaflet-cm-symbols-pane canvas')
+    || page.layer._canvas, ratio = window.devicePixelRatio || 1;
+  return canvas.getContext('2d').getImageData(Math.round(h.x[j] * ratio),
+                                              Math.round((h.y[j] + 2) * ratio), 1, 1).data[3];
+}"""
+
+
+def test_browser_confidence_control_hides_less_sure_events_and_they_look_uncertain(
+        browser: object, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    events = [replace(make_event(Change.CAPTURE, HAMA, D0, actor=HTS, loser=SAA,
+                                 article="h.txt"), confidence=0.9),
+              replace(make_event(Change.CAPTURE, ALEPPO, D0, actor=HTS, loser=SAA,
+                                 article="a.txt"), confidence=0.3),
+              replace(make_event(Change.CAPTURE, BAKHMUT, D0, actor=RU, loser=UA,
+                                 article="b.txt"), confidence=0.6)]
+    opened = open_map(browser, render_html(events, offline=True), tmp_path)
+    page = opened.page
+    assert opened.drawn() == 3
+    screen_point(opened, ALEPPO, zoom=7)
+    page.wait_for_timeout(200)
+    faint, solid = page.evaluate(PIXEL_ALPHA, "Aleppo"), page.evaluate(PIXEL_ALPHA, "Hama")
+    assert solid > 200 and faint < 150, (faint, solid)  # the unsure report is see-through
+    x, y = screen_point(opened, ALEPPO)
+    page.mouse.click(x, y)
+    assert "Confidence: 30% (uncertain)" in popup_text(opened)
+    page.select_option('[data-filter="confidence"]', "50")
+    assert opened.drawn() == 2
+    page.check("input[name=cm-mode][value=control]")
+    assert int(opened.data("placesDrawn")) == 2  # Aleppo's state is not taken from it
+    page.select_option('[data-filter="confidence"]', "80")
+    assert int(opened.data("placesDrawn")) == 1
+    assert opened.errors == []
+    page.close()
+    floor = open_map(browser, render_html(events, offline=True, min_confidence=0.5), tmp_path)
+    assert floor.drawn() == 2
+    assert floor.page.eval_on_selector_all('[data-filter="confidence"] option',
+                                           "os => os.map(o => o.value)") == ["50", "60", "70",
+                                                                              "80", "90"]
+    floor.page.close()

@@ -115,6 +115,8 @@ OPTIONS = [
     ["--from", "2023-01-01", "--to", "2023-06-30", "--offline"],
     ["--lang", "nl", "--offline"], ["--from", "2023-03-01", "--to", "2023-03-01"],
     ["--from", "2030-01-01", "--to", "2030-02-01"], ["--from", "2021-01-01"],
+    ["--min-confidence", "0.5"],
+    ["--from", "2023-02-01", "--min-confidence", "0.8", "--lang", "nl"],
 ]
 
 
@@ -139,6 +141,23 @@ def test_index_page_equals_geojson_page(stores, tmp_path, monkeypatch, name, opt
     with monkeypatch.context() as patch:
         _no_reading(patch)
         assert _render(indexed, tmp_path / "fast.html", options) == expected
+
+
+@pytest.mark.parametrize("indexed", [True, False])
+def test_render_min_confidence_leaves_out_the_less_sure_events(stores, tmp_path, indexed):
+    """render --min-confidence 0.8 draws only events at 80 % or more, and the page's
+    confidence control starts there."""
+    import re
+
+    source = stores["mixed"][0 if indexed else 1]
+    page = _render(source, tmp_path / "map.html", ["--min-confidence", "0.8"]).decode()
+    data = json.loads(re.search(r'id="cm-data">(.*?)</script>', page, re.S).group(1))
+    expected = sum(1 for e in read_events(source) if round(e.confidence * 100) >= 80)
+    assert data["mc"] == 80 and len(data["ev"]["k"]) == expected > 0
+    assert min(data["ev"]["k"]) >= 80
+    everything = _render(source, tmp_path / "all.html", []).decode()
+    assert len(json.loads(re.search(r'id="cm-data">(.*?)</script>', everything, re.S)
+                          .group(1))["ev"]["k"]) > expected
 
 
 def test_index_from_a_build_equals_geojson_page(articles_dir, tmp_path, monkeypatch, capsys):

@@ -67,6 +67,9 @@ class EventColumns:
     nsrc: list[int]
     src_article: list[int]
     src_quote: list[int]
+    # Each event's confidence in percent (0-100); None in a render index written before it:
+    # read as 50 each (the store's default).
+    confidence: list[int] | None = None
     # The events sorted as control_timeline sorts them, (end, start, id), ties in row
     # order; None: sorted when needed.
     order: list[int] | None = None
@@ -92,7 +95,10 @@ class EventColumns:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> EventColumns:
         """The columns of :meth:`to_json`; ValueError when they do not fit together."""
-        columns = cls(**{f.name: data[f.name] for f in fields(cls)})
+        columns = cls(**{f.name: data[f.name] for f in fields(cls)
+                         if f.name not in ("confidence", "order") or f.name in data})
+        if columns.confidence is None:
+            columns = replace(columns, confidence=[50] * len(columns.id))
         columns.check()
         return columns
 
@@ -104,7 +110,7 @@ class EventColumns:
             ("actor_id", "actor_name", "actor_side"),
             ("article_name", "article_url", "article_title", "article_published"),
             ("id", "start", "end", "precision", "geo", "place", "change", "status", "actor",
-             "losing", "nsrc"),
+             "losing", "nsrc", "confidence"),
             ("src_article", "src_quote"),
         )
         for names in groups:
@@ -115,7 +121,8 @@ class EventColumns:
         bounds = (("place", len(self.place_id)), ("actor", len(self.actor_id) + 1),
                   ("losing", len(self.actor_id) + 1), ("change", len(_CHANGES)),
                   ("status", len(_STATUSES)), ("src_article", len(self.article_name)),
-                  ("src_quote", len(self.quote)), ("nsrc", len(self.src_article) + 1))
+                  ("src_quote", len(self.quote)), ("nsrc", len(self.src_article) + 1),
+                  ("confidence", 101))
         for name, bound in bounds:
             values = getattr(self, name)
             if values and not (min(values) >= 0 and max(values) < bound):
@@ -193,6 +200,7 @@ class ColumnsBuilder:
             c["actor"].append(self.actor(e.actor))
             c["losing"].append(self.actor(e.losing_actor))
             c["nsrc"].append(len(e.sources))
+            c["confidence"].append(percent(e.confidence))
             for s in e.sources:
                 key = (s.article, s.url, s.title, s.published)
                 a = articles.get(key)
@@ -224,10 +232,16 @@ class ColumnsBuilder:
 _Span = tuple[int, int, int, int, str, int]
 
 
-def timeline_spans(c: EventColumns, last: int | None) -> list[_Span]:
+def percent(confidence: float) -> int:
+    """A confidence (0-1) as a whole percentage, as the page and --min-confidence see it."""
+    return min(max(round(confidence * 100), 0), 100)
+
+
+def timeline_spans(c: EventColumns, last: int | None, min_confidence: int = 0) -> list[_Span]:
     """consolidate.control_timeline(events) for the events of ``c`` that start by day
-    ``last`` (all when None): every span of the first place, then every span of the next,
-    places in order of their first span."""
+    ``last`` (all when None) and have a confidence of at least ``min_confidence`` percent:
+    every span of the first place, then every span of the next, places in order of their
+    first span."""
     end, start, ident = c.end, c.start, c.id
     status, change, actor, losing, place, place_id = (c.status, c.change, c.actor, c.losing,
                                                       c.place, c.place_id)
@@ -239,6 +253,9 @@ def timeline_spans(c: EventColumns, last: int | None) -> list[_Span]:
         order = [j for j in c.order if status[j] != _DISPUTED]
     else:
         order = [j for j in c.order if start[j] <= last and status[j] != _DISPUTED]
+    if min_confidence:
+        confidence = c.confidence or [50] * len(c)
+        order = [j for j in order if confidence[j] >= min_confidence]
     # places with one id are one place: number them by id once, group by that number
     numbers: dict[str, int] = {}
     number = [numbers.setdefault(pid, len(numbers)) for pid in place_id]

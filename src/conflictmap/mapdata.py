@@ -188,6 +188,7 @@ def _encode_events(blob: _Blob, shown: Sequence[int]) -> tuple[dict, dict]:
     c = blob.c
     place_index, place_id, place = blob.places.index, c.place_id, c.place
     src_a, src_q = _encode_sources(blob, shown)
+    confidence = c.confidence or [50] * len(c)
     cols = {
         "p": _delta([place_index[place_id[place[i]]] for i in shown]),
         "e": _delta([c.end[i] for i in shown]),
@@ -196,6 +197,7 @@ def _encode_events(blob: _Blob, shown: Sequence[int]) -> tuple[dict, dict]:
         "a": _actor_column(blob, [c.actor[i] for i in shown]),
         "l": _actor_column(blob, [c.losing[i] for i in shown]),
         "n": [c.nsrc[i] for i in shown],
+        "k": [confidence[i] for i in shown],
     }
     return cols, {"a": _delta(src_a), "q": _delta(src_q)}
 
@@ -336,12 +338,17 @@ def _located(c: EventColumns, p: int) -> bool:
     return math.isfinite(c.place_lat[p]) and math.isfinite(c.place_lon[p])
 
 
-def _drawable(c: EventColumns, first: int | None, last: int | None) -> list[int]:
-    """The events in [first, last] that have a place on the map (finite coordinates)."""
+def _drawable(c: EventColumns, first: int | None, last: int | None,
+              min_confidence: int = 0) -> list[int]:
+    """The events in [first, last] with a confidence of at least ``min_confidence`` percent
+    that have a place on the map (finite coordinates)."""
     out = []
     start, end, place = c.start, c.end, c.place
+    confidence = c.confidence or [50] * len(c)
     for i in range(len(c)):
         if (first is not None and end[i] < first) or (last is not None and start[i] > last):
+            continue
+        if confidence[i] < min_confidence:
             continue
         if _located(c, place[i]):
             out.append(i)
@@ -351,8 +358,8 @@ def _drawable(c: EventColumns, first: int | None, last: int | None) -> list[int]
 
 
 def build_data(c: EventColumns, spans: Sequence[_Span], title: str, lang: str,
-                side_labels: Mapping[str, str], date_from: date | None,
-                date_to: date | None) -> dict:
+               side_labels: Mapping[str, str], date_from: date | None,
+               date_to: date | None, min_confidence: int = 0) -> dict:
     """The page's data blob. Days are days since 1970-01-01; "delta" columns store
     differences from the previous row (the page takes running sums).
 
@@ -360,7 +367,9 @@ def build_data(c: EventColumns, spans: Sequence[_Span], title: str, lang: str,
     ev      one row per drawn event, sorted by (end day, place):
             p place index (delta), e end day (delta), w end - start in days,
             c change + 4*status + 12*(time precision - 1) + 48*region + 96*span code,
-            a/l gaining/losing actor index + 1 (0 none), n number of sources
+            a/l gaining/losing actor index + 1 (0 none), n number of sources,
+            k confidence in percent
+    mc      the lowest confidence (percent) drawn: the page's confidence control starts here
     src     one row per source, in event order: a article index (delta), q quote index (delta)
     q       quotes with the event's place / gainer / loser names as \x01 / \x02 / \x03
             ("\x00" + text when the quote itself holds such bytes)
@@ -373,7 +382,7 @@ def build_data(c: EventColumns, spans: Sequence[_Span], title: str, lang: str,
     blob = _Blob(c, side_labels, names=place_names(lang))
     first = _day(date_from) if date_from else None
     last = _day(date_to) if date_to else None
-    shown = _order_events(blob, _drawable(c, first, last))
+    shown = _order_events(blob, _drawable(c, first, last, min_confidence))
     if first is None:
         first = min((c.start[i] for i in shown), default=None)
     if last is None:
@@ -392,6 +401,7 @@ def build_data(c: EventColumns, spans: Sequence[_Span], title: str, lang: str,
                              None if last is None else _date(last)),
         "ui": {k: v for k, v in ui_strings(lang).items() if k not in _PAGE_STRINGS},
         "d0": today if first is None else first, "d1": today if last is None else last,
+        "mc": min_confidence,
         "sides": blob.encode_sides(), "actors": actors, "places": blob.encode_places(),
         "ev": ev, "src": src, "art": blob.encode_articles(), "xs": extra,
         "q": blob.quotes.items,

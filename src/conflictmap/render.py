@@ -34,6 +34,7 @@ from conflictmap.mapcolumns import (
     EventColumns,
     _day,
     columns_span,
+    percent,
     timeline_spans,
 )
 from conflictmap.mapdata import build_data
@@ -68,6 +69,7 @@ def render_html(
     date_from: date | None = None,
     date_to: date | None = None,
     side_labels: Mapping[str, str] | None = None,
+    min_confidence: float = 0.0,
 ) -> str:
     """The whole map page as HTML.
 
@@ -75,8 +77,16 @@ def render_html(
     that start before date_from still set the state at the start of the range. The title
     states the range shown. ``side_labels`` maps Actor.side ids to display names, and
     "@" + Actor.id to an actor's name in the page's language (actors.page_labels).
+    Events with a confidence below ``min_confidence`` are left out (of control too).
     """
+    floor = percent(min_confidence)
     events = list(events)
+    unsure = {e.id for e in events if percent(e.confidence) < floor}
+    if unsure:
+        events = [e for e in events if e.id not in unsure]
+        if timeline is not None:
+            timeline = {k: [s for s in spans if s.event_id not in unsure]
+                        for k, spans in timeline.items()}
     with gctools.paused():
         if timeline is None:
             timeline = control_timeline(events)
@@ -84,7 +94,7 @@ def render_html(
         builder.add_events(events)
         spans = builder.spans(timeline)
         data = build_data(builder.columns(), spans, title, lang, side_labels or {},
-                           date_from, date_to)
+                          date_from, date_to, floor)
         page = page_html(data, offline, None)
     log.debug("rendered %d events into %d characters", len(data["ev"]["p"]), len(page))
     return page
@@ -99,15 +109,18 @@ def render_columns(
     offline: bool,
     side_labels: Mapping[str, str],
     frame: Sequence[str] | None = None,
+    min_confidence: float = 0.0,
 ) -> str:
     """pipeline.render_map for a store read as columns: the events that overlap ``window``
     drawn, control taken from every event up to its end. ``frame``: page_frame(offline),
     as the render index keeps it (None: ask folium)."""
     with gctools.paused():
         c = columns
-        spans = timeline_spans(c, None if window is None else _day(window.end))
+        floor = percent(min_confidence)
+        spans = timeline_spans(c, None if window is None else _day(window.end), floor)
         data = build_data(c, spans, title, lang, side_labels,
-                           window.start if window else None, window.end if window else None)
+                          window.start if window else None, window.end if window else None,
+                          floor)
         page = page_html(data, offline, frame)
     log.debug("rendered %d events into %d characters", len(data["ev"]["p"]), len(page))
     return page

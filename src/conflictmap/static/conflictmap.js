@@ -10,6 +10,7 @@
   var STATUSES = ["reported", "claimed", "disputed"];
   var CLUSTER_CELL = 56, CLUSTER_MIN = 10, CLUSTER_MAX_ZOOM = 10, PAD = 0.15;
   var MAX_LABELS = 250;
+  var UNSURE = 50; // events below this confidence (percent) are drawn faint
   var MIN_FRAME = 2.8; // degrees of latitude a fitted view shows at least
 
   /* ---------- decoding ---------- */
@@ -49,6 +50,7 @@
     D.estart = new Int32Array(n); D.echange = new Uint8Array(n); D.estatus = new Uint8Array(n);
     D.eprec = new Uint8Array(n); D.eregion = new Uint8Array(n);
     D.ea = Int32Array.from(ev.a); D.el = Int32Array.from(ev.l);
+    D.econf = ev.k ? Uint8Array.from(ev.k) : new Uint8Array(n).fill(50);
     D.eside = new Int32Array(n); D.soff = new Int32Array(n + 1);
     for (var i = 0; i < n; i++) {
       var c = ev.c[i] % 96;
@@ -199,14 +201,17 @@
     ctx.closePath();
   }
 
-  function glyph(ctx, change, status, color, x, y, r) {
+  /* A change's symbol; ``faint``: an uncertain report (low confidence), drawn see-through. */
+  function glyph(ctx, change, status, color, x, y, r, faint) {
+    var alpha = faint ? 0.4 : 1;
     path(ctx, change, x, y, r);
     if (status === 0) {
-      ctx.setLineDash([]); ctx.globalAlpha = 1;
+      ctx.setLineDash([]); ctx.globalAlpha = alpha;
       ctx.fillStyle = color; ctx.fill();
       ctx.lineWidth = 1; ctx.strokeStyle = "#1d1d1d"; ctx.stroke();
+      ctx.globalAlpha = 1;
     } else {
-      ctx.globalAlpha = status === 2 ? 0.55 : 1;
+      ctx.globalAlpha = (status === 2 ? 0.55 : 1) * alpha;
       ctx.fillStyle = "rgba(255,255,255,0.85)"; ctx.fill();
       ctx.setLineDash([3, 2]); ctx.lineWidth = 2; ctx.strokeStyle = color; ctx.stroke();
       ctx.setLineDash([]); ctx.globalAlpha = 1;
@@ -274,6 +279,7 @@
     this.since = 0; // control mode marks changes since: 0 the previous step, else N days
     this.sideOn = new Uint8Array(D.sideLabel.length).fill(1);
     this.changeOn = [1, 1, 1, 1]; this.statusOn = [1, 1, 1];
+    this.minConf = D.raw.mc || 0; // percent: events below it are hidden (the page's control)
     this.cluster = true; this.items = new Int32Array(0); this.haloOf = new Uint8Array(0);
     this.hits = null; this.container = map.getContainer();
     this.container.dataset.eventsTotal = String(D.n);
@@ -295,7 +301,7 @@
   /* Whether span sp's report passes the reporting filters (spans of no drawn event do). */
   P.spanReported = function (sp) {
     var e = this.D.sEv[sp] - 1;
-    return e < 0 || this.statusOn[this.D.estatus[e]] === 1;
+    return e < 0 || (this.statusOn[this.D.estatus[e]] === 1 && this.D.econf[e] >= this.minConf);
   };
 
   /* A change at place p whose interval has begun by day d but not ended: the first such
@@ -330,7 +336,8 @@
   P.eventVisible = function (i, lo, hi) {
     var D = this.D;
     return D.estart[i] <= hi && D.eend[i] >= lo && this.changeOn[D.echange[i]] === 1 &&
-      this.statusOn[D.estatus[i]] === 1 && this.sideOn[D.eside[i]] === 1;
+      this.statusOn[D.estatus[i]] === 1 && this.sideOn[D.eside[i]] === 1 &&
+      D.econf[i] >= this.minConf;
   };
 
   /* The day control is compared with to mark towns that changed hands. */
@@ -374,7 +381,8 @@
       for (k = 0; k < n; k++) {
         i = this.items[k]; place[k] = D.ep[i]; side[k] = D.eside[i];
         region[k] = D.eregion[i] || D.pregion[D.ep[i]];
-        key[k] = D.echange[i] * 3 + D.estatus[i] + 12 * D.eside[i];
+        key[k] = D.echange[i] * 3 + D.estatus[i] + 12 * D.eside[i] +
+          (D.econf[i] < UNSURE ? 6 : 0);
       }
     } else {
       for (k = 0; k < n; k++) {
@@ -428,10 +436,11 @@
     var color = side < 0 ? AMBER : D.sideColor[side];
     dx = dx || 0;
     if (this.mode === "events") {
+      var faint = D.econf[i] < UNSURE;
       if (region) {
         regionRing(ctx, color, D.estatus[i], x, y, 16);
-        glyph(ctx, D.echange[i], D.estatus[i], color, x + dx, y - 16, 4.5);
-      } else glyph(ctx, D.echange[i], D.estatus[i], color, x + dx, y, 6);
+        glyph(ctx, D.echange[i], D.estatus[i], color, x + dx, y - 16, 4.5, faint);
+      } else glyph(ctx, D.echange[i], D.estatus[i], color, x + dx, y, 6, faint);
       return;
     }
     if (this.haloOf[k]) halo(ctx, x, y, region ? 21 : 11);
@@ -439,7 +448,12 @@
       if (region) regionRing(ctx, color, 2, x, y, 16);
       else uncertainDot(ctx, color, x, y, 5.5);
     } else if (region) regionRing(ctx, color, 0, x, y, 16);
-    else townDot(ctx, D.sState[i], color, x, y, 5.5);
+    else {
+      var e = D.sEv[i] - 1; // a state that an uncertain report gives is drawn faint
+      ctx.globalAlpha = e >= 0 && D.econf[e] < UNSURE ? 0.4 : 1;
+      townDot(ctx, D.sState[i], color, x, y, 5.5);
+      ctx.globalAlpha = 1;
+    }
   };
 
   P.drawCluster = function (ctx, c) {
@@ -640,5 +654,5 @@
   window.conflictmapGlyphs = { glyph: glyph, regionRing: regionRing, townDot: townDot, halo: halo,
     swatch: swatch, el: el, safeUrl: safeUrl, fold: fold, count: count, isoDay: isoDay, period: period,
     uncertainDot: uncertainDot, GREY: GREY, AMBER: AMBER,
-    CHANGES: CHANGES, STATUSES: STATUSES, PAD: PAD };
+    CHANGES: CHANGES, STATUSES: STATUSES, PAD: PAD, UNSURE: UNSURE };
 })();

@@ -54,11 +54,14 @@
   P.eventBlock = function (i) {
     var D = this.D, ui = this.ui, b = el("div", "cm-event"), head = el("div", "cm-evhead");
     var color = D.sideColor[D.eside[i]], ch = D.echange[i], st = D.estatus[i], self = this;
-    head.appendChild(G.swatch(function (c, x, y) { G.glyph(c, ch, st, color, x, y, 6); }));
+    var faint = D.econf[i] < G.UNSURE;
+    head.appendChild(G.swatch(function (c, x, y) { G.glyph(c, ch, st, color, x, y, 6, faint); }));
     head.appendChild(el("strong", null, ui[G.CHANGES[ch]]));
     if (st) head.appendChild(el("span", "cm-badge cm-" + G.STATUSES[st], ui[G.STATUSES[st]]));
     b.appendChild(head);
     b.appendChild(el("div", "cm-when", this.intervalText(i)));
+    b.appendChild(el("div", "cm-conf" + (faint ? " cm-unsure" : ""), ui.confidence_of + ": " +
+      D.econf[i] + "%" + (faint ? " (" + ui.unsure_short + ")" : "")));
     var gain = this.actorText(D.ea[i]), loss = this.actorText(D.el[i]);
     if (gain) b.appendChild(el("div", null, ui.gained_by + ": " + gain));
     if (loss) b.appendChild(el("div", null, ui.lost_by + ": " + loss));

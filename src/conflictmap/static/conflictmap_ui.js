@@ -225,10 +225,29 @@
         self.statusOn[i] = v; self.recompute();
       }));
     });
+    this.buildConfidence(section(det, ui.confidence));
     this.buildStateLegend(section(det, ui.mode_control));
     det.appendChild(checkRow(ui.cluster, null, true, "cluster", function (v) {
       self.cluster = !!v; self.layer.redraw();
     }));
+  };
+
+  /* The confidence control: hide events below a chosen confidence (the lowest choice is
+   * the --min-confidence the page was made with); uncertain reports are drawn faint. */
+  P.buildConfidence = function (sec) {
+    var ui = this.ui, self = this, sel = this.confSelect = el("select", "cm-confidence");
+    sel.setAttribute("aria-label", ui.confidence); sel.dataset.filter = "confidence";
+    var floor = this.minConf, seen = {};
+    [floor, 50, 60, 70, 80, 90].forEach(function (v) {
+      if (v < floor || seen[v]) return;
+      seen[v] = 1;
+      option(sel, v, v ? "\u2265 " + v + "%" : ui.conf_all, v === floor);
+    });
+    sel.addEventListener("change", function () { self.minConf = Number(sel.value); self.recompute(); });
+    sec.appendChild(sel);
+    var c0 = this.D.sideColor[0] || G.GREY, row = el("div", "cm-key");
+    row.appendChild(G.swatch(function (c, x, y) { G.glyph(c, 0, 0, c0, x, y, 6, true); }));
+    row.appendChild(el("span", null, ui.unsure)); sec.appendChild(row);
   };
 
   P.buildStateLegend = function (sec) {
