@@ -670,6 +670,17 @@ def test_browser_an_older_change_is_not_hidden_under_a_newer_one(browser: object
     assert "Syrian Arab Army" in history and "Hay'at Tahrir al-Sham" in history
     assert opened.errors == []
     page.close()
+    # a 2024 map: the 2016 change is outside the range, and the popup still lists it
+    recent = open_map(browser, render_html(events, offline=True, date_from=date(2024, 1, 1)),
+                      tmp_path)
+    assert recent.drawn() == 1
+    x, y = screen_point(recent, ALEPPO, zoom=8)
+    recent.page.mouse.click(x, y)
+    popup_text(recent)
+    history = recent.page.inner_text(".cm-history")
+    assert "Syrian Arab Army" in history and "22 Dec 2016" in history
+    assert "Hay'at Tahrir al-Sham" in history
+    recent.page.close()
 
 
 PIXEL_ALPHA = """(name) => {

@@ -11,7 +11,7 @@
     var shown = this.shownAt(p, this.day), sp = shown[0];
     box.appendChild(el("div", "cm-state", (sp >= 0 ? this.stateText(sp, shown[1]) : ui.no_state) +
       " (" + this.fmt.short(this.day) + ")"));
-    if (this.mode === "control") this.appendHistory(box, p);
+    this.appendHistory(box, p, this.mode === "control" ? 1 : 2);
     var list = this.placeEvents(p);
     for (var j = list.length - 1; j >= 0; j--) box.appendChild(this.eventBlock(list[j]));
     L.popup({ maxWidth: 420, minWidth: 260, maxHeight: 380, className: "cm-popupwrap" })
@@ -29,9 +29,11 @@
     return out;
   };
 
-  P.appendHistory = function (box, p) {
+  /* The place's control history up to the day (changes under way marked uncertain), when it
+   * has at least ``least`` entries: in the events view an older change outside the date
+   * range (Aleppo 2016 on a 2024 map) is still listed beside the newer one. */
+  P.appendHistory = function (box, p, least) {
     var D = this.D, s = D.spansOf.start, ol = el("ol", "cm-history");
-    box.appendChild(el("h4", null, this.ui.history));
     for (var k = s[p]; k < s[p + 1]; k++) {
       var sp = D.spansOf.idx[k];
       if (D.sStart[sp] - D.maxWait > this.day) break;
@@ -40,6 +42,8 @@
         ol.appendChild(el("li", "cm-uncertain", this.stateText(sp, 1)));
       }
     }
+    if (ol.childNodes.length < least) return;
+    box.appendChild(el("h4", null, this.ui.history));
     box.appendChild(ol);
   };
 
