@@ -91,6 +91,22 @@ def _add_reading(parser: argparse.ArgumentParser) -> None:
                         help="base URL of a self-hosted geocoder, e.g. http://127.0.0.1:8080")
 
 
+def _confidence(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, found {value!r}")
+    return number
+
+
+def _add_confidence(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--min-confidence", type=_confidence, default=0.0, metavar="0-1",
+                        help="leave out events whose confidence is below this (0.8: only "
+                             "the surer events); the map's confidence control starts here")
+
+
 def _add_verbosity(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", default=default,
                         help="print errors only")
@@ -118,6 +134,7 @@ def make_parser() -> argparse.ArgumentParser:
                        help="output folder (default: output/)")
     _add_range(build)
     _add_reading(build)
+    _add_confidence(build)
 
     extract = sub.add_parser(
         "extract", parents=[common], help="print the events found in articles")
@@ -129,6 +146,7 @@ def make_parser() -> argparse.ArgumentParser:
     extract.add_argument("--output", "-o", type=Path, metavar="FILE",
                          help="write to this file (atomically) instead of standard output")
     _add_reading(extract)
+    _add_confidence(extract)
 
     render = sub.add_parser(
         "render", parents=[common], help="re-render the map from an events file")
@@ -137,6 +155,7 @@ def make_parser() -> argparse.ArgumentParser:
     render.add_argument("--output", "-o", type=Path, default=Path("output/map.html"),
                         metavar="FILE", help="the map page to write (default: output/map.html)")
     _add_range(render)
+    _add_confidence(render)
 
     evaluate = sub.add_parser(
         "eval", parents=[common], help="score extraction against gold annotations")
@@ -203,7 +222,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from conflictmap.pipeline import build
 
     summary = build(args.articles, args.out, date_from=args.date_from, date_to=args.date_to,
-                    lang=args.lang, offline=args.offline, **_reading(args))
+                    lang=args.lang, offline=args.offline, min_confidence=args.min_confidence,
+                    **_reading(args))
     for line in summary.lines():
         _say(line, args.quiet)
     if summary.articles == 0:
@@ -234,6 +254,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         args.articles, runlog, **_reading(args))
     # the first event comes once every article is read and merged: nothing is written
     # before then, so a run that stops (an error, Ctrl-C) leaves no half a header
+    if args.min_confidence:
+        stream = _confident_items(stream, args.min_confidence, jsonl)
     first = list(islice(stream, 1))
     items = chain(first, stream)
     dump = {"jsonl": store.write_lines, "geojson": store.dump_geojson, "csv": store.dump_csv}
@@ -243,6 +265,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
     else:
         dump[fmt](items, sys.stdout)
     return 0 if runlog.articles else 1
+
+
+def _confident_items(items: Iterator[Any], min_confidence: float,
+                     lines: bool) -> Iterator[Any]:
+    """The events (or JSON lines of events) with a confidence of at least min_confidence."""
+    import orjson
+
+    from conflictmap.mapcolumns import percent
+
+    floor = percent(min_confidence)
+    for item in items:
+        value = orjson.loads(item).get("confidence", 0.5) if lines else item.confidence
+        if percent(value if isinstance(value, (int, float)) else 0.5) >= floor:
+            yield item
 
 
 _SUFFIX_FORMATS = {".geojson": "geojson", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -288,7 +324,8 @@ def _render_read(args: argparse.Namespace) -> tuple[str, int]:
              else None)
     events, count = scan_events(args.events_file, until)
     window = window_for(events, args.date_from, args.date_to)
-    html = render_map(events, window=window, lang=args.lang or "en", offline=args.offline)
+    html = render_map(events, window=window, lang=args.lang or "en", offline=args.offline,
+                      min_confidence=args.min_confidence)
     return html, count
 
 
@@ -316,7 +353,7 @@ def _render_indexed(payload: dict, args: argparse.Namespace) -> tuple[str, int] 
         window = window_from(columns_span(columns), args.date_from, args.date_to)
         html = render_columns(columns, window=window, title=map_title(window, lang),
                               lang=lang, offline=args.offline, side_labels=labels,
-                              frame=frame)
+                              frame=frame, min_confidence=args.min_confidence)
     except Exception as exc:  # a damaged index is only a slower render
         log.warning("%s: the render index is not usable (%s: %s); reading the file",
                     args.events_file, type(exc).__name__, " ".join(str(exc).split())[:160])

@@ -84,6 +84,7 @@ class BuildSummary:
     places: int
     window: Interval | None
     outputs: tuple[Path, ...]
+    unconfident: int = 0  # events below --min-confidence, left out
 
     def lines(self) -> list[str]:
         skipped = sum(self.skipped.values())
@@ -92,7 +93,9 @@ class BuildSummary:
         return [
             f"articles read: {self.articles}" + (f" (skipped {skipped}: {why})" if skipped else ""),
             f"events found: {self.events} (from {self.reports} reports); "
-            f"{self.events_in_range} in range",
+            f"{self.events_in_range} in range"
+            + (f" ({self.unconfident} below the minimum confidence left out)"
+               if self.unconfident else ""),
             f"places: {self.places}",
             f"date range: {span}",
             *(f"wrote {p}" for p in self.outputs),
@@ -567,22 +570,35 @@ def map_title(window: Interval | None, lang: str) -> str:
 
 
 def render_map(events: Sequence[Event], *, window: Interval | None, lang: str,
-               offline: bool) -> str:
+               offline: bool, min_confidence: float = 0.0) -> str:
     """The map page for the events whose interval overlaps ``window``.
 
     Control as of a date is taken from every event up to the end of the window, so a
-    town taken before the window still shows its holder.
+    town taken before the window still shows its holder. Events with a confidence below
+    ``min_confidence`` are left out of both.
     """
     from conflictmap.actors import page_labels
     from conflictmap.render import render_html
 
+    if min_confidence:
+        events = confident(events, min_confidence)
     shown = in_range(events, window)
     history = [e for e in events if window is None or e.period.start <= window.end]
     return render_html(
         shown, timeline=control_timeline(history), title=map_title(window, lang), lang=lang,
         offline=offline, date_from=window.start if window else None,
         date_to=window.end if window else None, side_labels=page_labels(lang),
+        min_confidence=min_confidence,
     )
+
+
+def confident(events: Iterable[Event], min_confidence: float) -> list[Event]:
+    """The events with a confidence of at least ``min_confidence`` (0-1), compared in whole
+    percent as the map page compares them."""
+    from conflictmap.mapcolumns import percent
+
+    floor = percent(min_confidence)
+    return [e for e in events if percent(e.confidence) >= floor]
 
 
 def write_outputs(events: Sequence[Event], out_dir: Path, html: str) -> tuple[Path, ...]:
@@ -616,8 +632,10 @@ def build(
     date_to: date | None = None, lang: str | None = None, offline: bool = False,
     overrides: Path | None = None, jobs: int | None = None, cache: Path | bool | None = True,
     engine: str = "local", scheduler: str | None = None, spec: Spec | None = None,
+    min_confidence: float = 0.0,
 ) -> BuildSummary:
-    """articles/ in, the map and the event files out. The event files hold the events in range.
+    """articles/ in, the map and the event files out. The event files hold the events in range
+    with a confidence of at least ``min_confidence``.
 
     The default cache is .cache/conflictmap.sqlite beside ``out_dir``.
     """
@@ -628,6 +646,9 @@ def build(
     n_reports, events = collect_events(
         paths, runlog, overrides=overrides, jobs=jobs, cache=cache, engine=engine,
         scheduler=scheduler, spec=spec, cache_beside=Path(out_dir))
+    found = len(events)
+    if min_confidence:
+        events = confident(events, min_confidence)
     window = window_for(events, date_from, date_to)
     shown = in_range(events, window) if (date_from or date_to) else events
     page_lang = lang or runlog.lang
@@ -636,6 +657,6 @@ def build(
     outputs = write_outputs(shown, out_dir, html) if runlog.articles else ()
     return BuildSummary(
         articles=runlog.articles, skipped=dict(runlog.skipped), reports=n_reports,
-        events=len(events), events_in_range=len(shown),
+        events=found, events_in_range=len(shown), unconfident=found - len(events),
         places=len({e.place.id for e in shown}), window=window, outputs=outputs,
     )
