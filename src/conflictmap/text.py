@@ -5,8 +5,15 @@ when the next word starts a new sentence (a capital, a digit or an opening quote
 unless the word before the stop is a known abbreviation or a single initial. A line
 break always ends a sentence, so headlines and captions without a final stop stand
 alone; so does a bullet between spaces (a page's "NOS Nieuws • vandaag, 11:51 • ..."
-line; a time stamp right before the headline stays with it, since "vandaag" dates it).
+line).
 Spans exclude surrounding whitespace.
+
+Page furniture (:func:`page_furniture`, applied to the compiled and the Python scan alike)
+is cut off the sentence it is glued to: a dateline at a line's start ("KARSK, Dec 5
+(Reuters) - Forces took ...", "GOMA - De rebellen ...") and a time stamp before a headline
+("Aangepast vandaag, 13:25 Rebellen nemen ..."); a related-links line ("Related: ...",
+"Lees ook: ...") is no sentence of the article at all. So none of it hides a change or ends
+up in a quote.
 """
 
 from __future__ import annotations
@@ -55,9 +62,11 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     """
     end = len(text) if end is None else end
     if speedups is not None and start >= 0 and end >= 0:
-        return speedups.sentence_spans(  # type: ignore[no-any-return]
+        spans: list[tuple[int, int]] = speedups.sentence_spans(
             text, start, end, _ABBREVIATIONS, MAX_SENTENCE_CHARS)
-    return sentence_spans_py(text, start, end)
+    else:
+        spans = sentence_spans_py(text, start, end)
+    return page_furniture(text, spans)
 
 
 def sentence_spans_py(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -80,6 +89,65 @@ def sentence_spans_py(text: str, start: int, end: int) -> list[tuple[int, int]]:
         start = match.end()
     _append_trimmed(spans, text, start, end)
     return spans
+
+
+# -- page furniture -----------------------------------------------------------------------
+_MONTHS = ("jan(?:uary|uari)?|feb(?:ruary|ruari)?|mar(?:ch)?|maart|apr(?:il)?|may|mei|"
+           "june?|juni|july?|juli|aug(?:ust|ustus)?|sept?(?:ember)?|oct(?:ober)?|okt(?:ober)?|"
+           "nov(?:ember)?|dec(?:ember)?")
+_DAYS = ("mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|"
+         "sun(?:day)?|ma(?:andag)?|di(?:nsdag)?|wo(?:ensdag)?|do(?:nderdag)?|vr(?:ijdag)?|"
+         "za(?:terdag)?|zo(?:ndag)?")
+_CAPS = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.\-]+"
+# A dateline: a place in capitals ("ABUJA", "KYIV/HIROSHIMA", "ADDIS ABEBA"), or in title
+# case before an agency ("Kabul (AFP)"), an optional country and date ("KARSK, Country Dec
+# 5", "BANGKOK, April 8"), an optional agency in brackets, then a dash.
+_DATELINE = re.compile(
+    rf"(?:{_CAPS}(?:[ /]{_CAPS})*|[A-Z][\w'’.\-]+(?:[ /][A-Z][\w'’.\-]+)*(?=\s*\())"
+    r"(?:,\s+[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+)?)?"
+    rf"(?:,?\s+(?i:(?:{_MONTHS})\.?\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTHS})\.?))?"
+    r"(?:\s*\([^()\n]{1,40}\))?"
+    r"(?:\s*[–—]\s*|\s+-\s+)(?=[\"'“‘„«]?[A-ZÀ-ÖØ-Þ0-9])")
+# A time stamp before a headline: "Aangepast vandaag, 13:25", "maandag 28 sep 2015, 16:40",
+# "Updated 2 March 2024 at 10:15", then a capital.
+_TOKEN = rf"(?:vandaag|gisteren|today|yesterday|om|at|{_DAYS}|{_MONTHS}|\d{{1,4}})[\s,.]*"
+_DATE_WORD = rf"(?:vandaag|gisteren|today|yesterday|{_DAYS}|{_MONTHS})[\s,.]*"
+_STAMP = re.compile(
+    r"(?i:(?:(?:aangepast|bijgewerkt|laatst\s+gewijzigd|gewijzigd|gepubliceerd|updated|"
+    rf"last\s+updated|published|posted)\s*:?\s+(?:{_TOKEN}){{0,6}}"
+    rf"|(?:\d{{1,4}}[\s,.]*){{0,2}}{_DATE_WORD}(?:{_TOKEN}){{0,5}})"
+    r"\d{1,2}[:.]\d{2}(?:\s*(?:uur|u|am|pm|cet|cest|gmt|utc)\b)?)"
+    r"(?=\s+[\"'“‘„«]?[A-ZÀ-ÖØ-Þ])")
+# A related-links line: a headline of another article, no sentence of this one.
+_RELATED = re.compile(
+    r"(?i:related|read\s+(?:more|also)|see\s+also|more\s+on\s+this|lees\s+(?:ook|meer|verder)|"
+    r"zie\s+ook|meer\s+over\s+dit\s+onderwerp|ook\s+interessant)\s*:")
+
+
+def page_furniture(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with a dateline or a time stamp cut off the sentence it opens (as a
+    sentence of its own), and the sentences of a related-links line left out."""
+    out: list[tuple[int, int]] = []
+    skip_to = -1
+    for s, e in spans:
+        if s < skip_to:
+            continue
+        line_start = not text[text.rfind("\n", 0, s) + 1:s].strip()
+        if line_start and _RELATED.match(text, s, e):
+            end = text.find("\n", e)
+            skip_to = len(text) if end < 0 else end
+            continue
+        while s < e and text[s].isalnum():
+            cut = _DATELINE.match(text, s, e) if line_start else None
+            cut = cut or _STAMP.match(text, s, e)
+            if cut is None:
+                break
+            _append_trimmed(out, text, s, cut.end())
+            s = cut.end() + len(text[cut.end():e]) - len(text[cut.end():e].lstrip())
+            line_start = False
+        if s < e:
+            out.append((s, e))
+    return out
 
 
 MAX_SENTENCE_CHARS = 800
