@@ -46,10 +46,16 @@ def _sentences(text: str) -> list[str]:
      ["Radio Een", "zaterdag 4 mei 2024, 21:05", "Rebels enter Dovra"]),
     ("Related: Karsk falls to rebels\nThe army held Dovra.", ["The army held Dovra."]),
     ("Lees ook: Dovra gevallen. Sarn ook.\n\nHet leger hield Karsk.", ["Het leger hield Karsk."]),
+    ("Foto: ANP - Soldaten in Dovra, zondag.", ["Foto: ANP -", "Soldaten in Dovra, zondag."]),
+    ("@karsk_news: De vlag wappert op het stadhuis.",
+     ["@karsk_news:", "De vlag wappert op het stadhuis."]),
+    ("Flag up over Sarn. — Jan Peters (@jpeters) May 2, 2024",
+     ["Flag up over Sarn.", "— Jan Peters (@jpeters) May 2, 2024"]),
     # ... but not an acronym in running text, a bare clock time or a dash inside a sentence
     ("The UN - and the AU - said so.", ["The UN - and the AU - said so."]),
     ("At 10:30 Russian troops entered Kherson.", ["At 10:30 Russian troops entered Kherson."]),
     ("He said: Related: no.", ["He said: Related: no."]),
+    ("The army - which (@x) said - left.", ["The army - which (@x) said - left."]),
 ])
 def test_text_sentence_spans(text: str, expected: list[str]) -> None:
     assert _sentences(text) == expected

@@ -11,7 +11,9 @@ Spans exclude surrounding whitespace.
 Page furniture (:func:`page_furniture`, applied to the compiled and the Python scan alike)
 is cut off the sentence it is glued to: a dateline at a line's start ("KARSK, Dec 5
 (Reuters) - Forces took ...", "GOMA - De rebellen ...") and a time stamp before a headline
-("Aangepast vandaag, 13:25 Rebellen nemen ..."); a related-links line ("Related: ...",
+("Aangepast vandaag, 13:25 Rebellen nemen ..."), a photo credit ("Foto: AFP - ..."), an
+embedded post's author or signature ("@handle: ...", "... — Name (@handle) May 2, 2022");
+a related-links line ("Related: ...",
 "Lees ook: ...") is no sentence of the article at all. So none of it hides a change or ends
 up in a quote.
 """
@@ -118,6 +120,14 @@ _STAMP = re.compile(
     rf"|(?:\d{{1,4}}[\s,.]*){{0,2}}{_DATE_WORD}(?:{_TOKEN}){{0,5}})"
     r"\d{1,2}[:.]\d{2}(?:\s*(?:uur|u|am|pm|cet|cest|gmt|utc)\b)?)"
     r"(?=\s+[\"'“‘„«]?[A-ZÀ-ÖØ-Þ])")
+# A photo credit or an embedded post's author before its text: "Foto: AFP - ...", "Photo:",
+# "@handle: ...", "Name (@handle) 27 januari 2025: ...".
+_CREDIT = re.compile(
+    r"(?:(?i:foto|photo|beeld|image|video)\s*:\s*(?:(?:AFP|AP|ANP|EPA|Reuters|Belga|Getty\s+Images|"
+    r"[A-Z]{2,}(?:/[A-Z]{2,})*)\b(?:\s*[-–—|]\s*|\s+(?=[\"'“‘„«]?[A-ZÀ-ÖØ-Þ]))?)?"
+    r"|@\w{1,30}\s*:|[^\s()@][^()\n@]{0,60}?\s\(@\w{1,30}\)[^:\n()]{0,40}:)\s*")
+# An embedded post's signature after its text: "... — Name (@handle) April 2, 2022".
+_SIGNATURE = re.compile(r"\s[—–-]{1,2}\s*[^\s()@][^()\n@]{0,60}?\s\(@\w{1,30}\)[\w\s,.]{0,40}$")
 # A related-links line: a headline of another article, no sentence of this one.
 _RELATED = re.compile(
     r"(?i:related|read\s+(?:more|also)|see\s+also|more\s+on\s+this|lees\s+(?:ook|meer|verder)|"
@@ -125,8 +135,9 @@ _RELATED = re.compile(
 
 
 def page_furniture(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``spans`` with a dateline or a time stamp cut off the sentence it opens (as a
-    sentence of its own), and the sentences of a related-links line left out."""
+    """``spans`` with a dateline, a time stamp, a photo credit or an embedded post's author
+    cut off the sentence it opens, and an embedded post's signature off the sentence it
+    closes (each as a sentence of its own); the sentences of a related-links line left out."""
     out: list[tuple[int, int]] = []
     skip_to = -1
     for s, e in spans:
@@ -137,16 +148,20 @@ def page_furniture(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
             end = text.find("\n", e)
             skip_to = len(text) if end < 0 else end
             continue
-        while s < e and text[s].isalnum():
+        while s < e and (text[s].isalnum() or text[s] == "@"):
             cut = _DATELINE.match(text, s, e) if line_start else None
-            cut = cut or _STAMP.match(text, s, e)
-            if cut is None:
+            cut = cut or _STAMP.match(text, s, e) or _CREDIT.match(text, s, e)
+            if cut is None or cut.end() >= e:
                 break
             _append_trimmed(out, text, s, cut.end())
             s = cut.end() + len(text[cut.end():e]) - len(text[cut.end():e].lstrip())
             line_start = False
+        signature = _SIGNATURE.search(text, s, e) if "(@" in text[s:e] else None
+        if signature is not None and signature.start() > s:
+            _append_trimmed(out, text, s, signature.start())
+            s = signature.start()
         if s < e:
-            out.append((s, e))
+            _append_trimmed(out, text, s, e)
     return out
 
 
