@@ -143,26 +143,51 @@ def page_furniture(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
     for s, e in spans:
         if s < skip_to:
             continue
-        line_start = not text[text.rfind("\n", 0, s) + 1:s].strip()
-        if line_start and _RELATED.match(text, s, e):
+        # Cheap tests first: furniture needs a colon, a dash, a handle or "uur" near the
+        # start, or a handle in brackets at the end; most sentences have none of these.
+        head = text[s:min(e, s + 120)]
+        colon = ":" in head
+        dateline = ("-" in head or "–" in head or "—" in head) and (
+            head[:2].isupper() or "(" in head)
+        credit = "@" in head or (colon and head[:5].lower() in _CREDIT_WORDS)
+        signature = text.find("(@", s, e) >= 0
+        if not (colon or dateline or credit or signature or " uur" in head):
+            out.append((s, e))
+            continue
+        line_start = _line_start(text, s)
+        if line_start and colon and _RELATED.match(text, s, e):
             end = text.find("\n", e)
             skip_to = len(text) if end < 0 else end
             continue
+        start = s
         while s < e and (text[s].isalnum() or text[s] == "@"):
-            cut = _DATELINE.match(text, s, e) if line_start else None
-            cut = cut or _STAMP.match(text, s, e) or _CREDIT.match(text, s, e)
+            cut = _DATELINE.match(text, s, e) if line_start and dateline else None
+            cut = cut or _STAMP.match(text, s, e) or (_CREDIT.match(text, s, e) if credit
+                                                       else None)
             if cut is None or cut.end() >= e:
                 break
             _append_trimmed(out, text, s, cut.end())
             s = cut.end() + len(text[cut.end():e]) - len(text[cut.end():e].lstrip())
             line_start = False
-        signature = _SIGNATURE.search(text, s, e) if "(@" in text[s:e] else None
-        if signature is not None and signature.start() > s:
-            _append_trimmed(out, text, s, signature.start())
-            s = signature.start()
-        if s < e:
+        sign = _SIGNATURE.search(text, s, e) if signature else None
+        if sign is not None and sign.start() > s:
+            _append_trimmed(out, text, s, sign.start())
+            s = sign.start()
+        if s == start:
+            out.append((s, e))
+        elif s < e:
             _append_trimmed(out, text, s, e)
     return out
+
+
+_CREDIT_WORDS = frozenset({"foto:", "foto ", "photo", "beeld", "image", "video"})
+
+
+def _line_start(text: str, position: int) -> bool:
+    """True when only whitespace stands between the line's start and ``position`` (a line
+    of more than 300 characters before it is no page's furniture line)."""
+    k = text.rfind("\n", max(0, position - 300), position)
+    return (k >= 0 or position <= 300) and not text[k + 1:position].strip()
 
 
 MAX_SENTENCE_CHARS = 800
