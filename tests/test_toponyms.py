@@ -658,6 +658,10 @@ def test_toponyms_a_tiny_namesake_does_not_hide_a_names_country(gaz: Gazetteer) 
      "Somalia said.", ["United States", "Somalia"]),
     ("en", "In May the army of Mali retook Kidal; in March it lost Tessalit.",
      ["Mali", "Kidal", "Tessalit"]),
+    ("en", "On Nov. 12 the rebels seized Khorog in Tajikistan.", ["Khorog", "Tajikistan"]),
+    # a dictionary word in capitals is a heading's word ("Battle": a town in England)
+    ("en", "BLOODY BATTLE\nTroops trained in the United Kingdom retook Robotyne in Ukraine.",
+     ["United Kingdom", "Robotyne", "Ukraine"]),
     # a unit's name after "troepengroep", "operation" ("Tavria": villages in Ukraine)
     ("nl", "Een woordvoerder van de troepengroep Tavria zei dat de eenheden zich uit Avdiivka in "
      "Oekraïne hebben teruggetrokken.", ["Avdiivka", "Oekraïne"]),

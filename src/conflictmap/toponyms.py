@@ -89,7 +89,8 @@ GROUP_AFTER = ACTOR_AFTER | _words(
 resistance", "Kachin rebels", "Karen fighters"): no place of the article."""
 MONTHS = _words(
     "january february march april may june july august september october november december "
-    "januari februari maart mei juni juli augustus oktober"
+    "januari februari maart mei juni juli augustus oktober "
+    "jan feb mar apr jun jul aug sep sept oct okt nov dec"
 )
 """Month names are dates, not the small towns abroad that share them ("from August")."""
 CONTROL_BEFORE = _words(
@@ -444,9 +445,10 @@ def _keep(
     the article also writes this common word as a name mid-sentence, so at a sentence start
     it is that name too (a weak match, as mid-sentence)."""
     if span.first == span.last and span.key in gaz.stopwords:
-        if not initial_ok and (toks.initials[span.first]
+        if not initial_ok and (toks.initials[span.first] or toks.words[span.first].isupper()
                                or _title_case(toks.text, span.start, lines)):
-            return False  # a sentence start, or a headline that capitalises every word ("In")
+            return False  # a sentence start, a headline that capitalises every word ("In")
+            # or a word in capitals ("BLOODIEST BATTLE")
         span.stop = True
     if span.first > 0 and toks.words[span.first - 1].lower() in TITLES:
         return False
