@@ -47,6 +47,8 @@ def _sentences(text: str) -> list[str]:
     ("Related: Karsk falls to rebels\nThe army held Dovra.", ["The army held Dovra."]),
     ("Lees ook: Dovra gevallen. Sarn ook.\n\nHet leger hield Karsk.", ["Het leger hield Karsk."]),
     ("Foto: ANP - Soldaten in Dovra, zondag.", ["Foto: ANP -", "Soldaten in Dovra, zondag."]),
+    ("Liveblog\n16:32 Vliegveld Karsk in handen van rebellen",
+     ["Liveblog", "16:32", "Vliegveld Karsk in handen van rebellen"]),
     ("@karsk_news: De vlag wappert op het stadhuis.",
      ["@karsk_news:", "De vlag wappert op het stadhuis."]),
     ("Flag up over Sarn. — Jan Peters (@jpeters) May 2, 2024",

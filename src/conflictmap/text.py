@@ -11,7 +11,8 @@ Spans exclude surrounding whitespace.
 Page furniture (:func:`page_furniture`, applied to the compiled and the Python scan alike)
 is cut off the sentence it is glued to: a dateline at a line's start ("KARSK, Dec 5
 (Reuters) - Forces took ...", "GOMA - De rebellen ...") and a time stamp before a headline
-("Aangepast vandaag, 13:25 Rebellen nemen ..."), a photo credit ("Foto: AFP - ..."), an
+("Aangepast vandaag, 13:25 Rebellen nemen ...") or a liveblog entry ("16:32 Rebellen
+nemen ..."), a photo credit ("Foto: AFP - ..."), an
 embedded post's author or signature ("@handle: ...", "... — Name (@handle) May 2, 2022");
 a related-links line ("Related: ...",
 "Lees ook: ...") is no sentence of the article at all. So none of it hides a change or ends
@@ -128,6 +129,8 @@ _CREDIT = re.compile(
     r"|@\w{1,30}\s*:|[^\s()@][^()\n@]{0,60}?\s\(@\w{1,30}\)[^:\n()]{0,40}:)\s*")
 # An embedded post's signature after its text: "... — Name (@handle) April 2, 2022".
 _SIGNATURE = re.compile(r"\s[—–-]{1,2}\s*[^\s()@][^()\n@]{0,60}?\s\(@\w{1,30}\)[\w\s,.]{0,40}$")
+# A liveblog entry's clock time at a line's start: "16:32 Luchthaven in handen van M23".
+_CLOCK = re.compile(r"\d{1,2}:\d{2}(?=\s+[\"'“‘„«]?[A-ZÀ-ÖØ-Þ])")
 # A related-links line: a headline of another article, no sentence of this one.
 _RELATED = re.compile(
     r"(?i:related|read\s+(?:more|also)|see\s+also|more\s+on\s+this|lees\s+(?:ook|meer|verder)|"
@@ -162,6 +165,7 @@ def page_furniture(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
         start = s
         while s < e and (text[s].isalnum() or text[s] == "@"):
             cut = _DATELINE.match(text, s, e) if line_start and dateline else None
+            cut = cut or (_CLOCK.match(text, s, e) if line_start and colon else None)
             cut = cut or _STAMP.match(text, s, e) or (_CREDIT.match(text, s, e) if credit
                                                        else None)
             if cut is None or cut.end() >= e:
