@@ -45,6 +45,8 @@ def _sentences(text: str) -> list[str]:
     ("Radio Een • zaterdag 4 mei 2024, 21:05 • Rebels enter Dovra",
      ["Radio Een", "zaterdag 4 mei 2024, 21:05", "Rebels enter Dovra"]),
     ("Related: Karsk falls to rebels\nThe army held Dovra.", ["The army held Dovra."]),
+    ("WATCH: Rebels enter Sarn\nBekijk ook: Leger verlaat Sarn\nThe army held Dovra.",
+     ["The army held Dovra."]),
     ("Lees ook: Dovra gevallen. Sarn ook.\n\nHet leger hield Karsk.", ["Het leger hield Karsk."]),
     ("Foto: ANP - Soldaten in Dovra, zondag.", ["Foto: ANP -", "Soldaten in Dovra, zondag."]),
     ("Liveblog\n16:32 Vliegveld Karsk in handen van rebellen",

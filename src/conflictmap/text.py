@@ -133,8 +133,9 @@ _SIGNATURE = re.compile(r"\s[—–-]{1,2}\s*[^\s()@][^()\n@]{0,60}?\s\(@\w{1,30
 _CLOCK = re.compile(r"\d{1,2}:\d{2}(?=\s+[\"'“‘„«]?[A-ZÀ-ÖØ-Þ])")
 # A related-links line: a headline of another article, no sentence of this one.
 _RELATED = re.compile(
-    r"(?i:related|read\s+(?:more|also)|see\s+also|more\s+on\s+this|lees\s+(?:ook|meer|verder)|"
-    r"zie\s+ook|meer\s+over\s+dit\s+onderwerp|ook\s+interessant)\s*:")
+    r"(?i:related|read\s+(?:more|also|next)|also\s+read|see\s+also|watch|more\s+on\s+this|"
+    r"lees\s+(?:ook|meer|verder)|bekijk\s+ook|zie\s+ook|meer\s+over\s+dit\s+onderwerp|"
+    r"ook\s+interessant)\s*:")
 
 
 def page_furniture(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
