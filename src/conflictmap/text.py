@@ -69,6 +69,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             text, start, end, _ABBREVIATIONS, MAX_SENTENCE_CHARS)
     else:
         spans = sentence_spans_py(text, start, end)
+    if not any(text.find(mark, start, end) >= 0 for mark in _FURNITURE_MARKS):
+        return spans  # most blocks: nothing that furniture needs
     return page_furniture(text, spans)
 
 
@@ -185,6 +187,8 @@ def page_furniture(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
     return out
 
 
+_FURNITURE_MARKS = (":", "@", " -", "—", "–", " uur")
+"""What every piece of furniture holds (a colon, a handle, a spaced dash, "uur")."""
 _CREDIT_WORDS = frozenset({"foto:", "foto ", "photo", "beeld", "image", "video"})
 
 

@@ -455,8 +455,8 @@ def _keep(
     if span.first == span.last and toks.words[span.first].lower() in MONTHS:
         return False
     nxt = span.last + 1
-    if (span.first not in countries and nxt < toks.n and toks.joined(span.last)
-            and toks.words[nxt].lower() in GROUP_AFTER):
+    if (nxt < toks.n and toks.words[nxt].lower() in GROUP_AFTER
+            and span.first not in countries and toks.joined(span.last)):
         return False  # "Chin resistance", "Kachin rebels": a group's name
     if span.first not in countries and _in_organisation(toks, span, lines, gaz):
         return False
