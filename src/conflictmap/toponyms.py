@@ -55,7 +55,8 @@ TITLES = _words(
     "commander dr emir familie family generaal general gouverneur governor heer imam "
     "kalief kapitein king kolonel koning koningin leader leider luitenant maarschalk "
     "marshal mayor meneer mevrouw minister mr mrs ms paus pope premier president prince "
-    "prins queen senator sheik sheikh sjeik spokesman spokeswoman sultan woordvoerder"
+    "prins queen senator sheik sheikh sjeik spokesman spokeswoman sultan woordvoerder "
+    "operation operatie codename codenaam troepengroep taskforce"
 )
 REGION_BEFORE = _words(
     "deelstaat deelstaten district gouvernement gouvernementen governorate governorates "
@@ -80,6 +81,18 @@ ACTOR_AFTER = ARMY_NOUNS | _words(
     "leaders leader leiders leider group groep groepering militia militie regime bewind clan "
     "familie family aanhangers supporters spokesman woordvoerder commander commandant chief"
 )
+GROUP_AFTER = ACTOR_AFTER | _words(
+    "resistance verzet verzetsstrijders rebels rebellen fighters strijders insurgents "
+    "opstandelingen militants militanten guerrillas guerrilla's separatists separatisten"
+)
+"""Words after a people's or a region's name that make it the name of an armed group ("Chin
+resistance", "Kachin rebels", "Karen fighters"): no place of the article."""
+MONTHS = _words(
+    "january february march april may june july august september october november december "
+    "januari februari maart mei juni juli augustus oktober "
+    "jan feb mar apr jun jul aug sep sept oct okt nov dec"
+)
+"""Month names are dates, not the small towns abroad that share them ("from August")."""
 CONTROL_BEFORE = _words(
     "captured seized overran overrun recaptured retook stormed liberated veroverden veroverde "
     "heroverden heroverde bestormden bevrijdden"
@@ -432,18 +445,27 @@ def _keep(
     the article also writes this common word as a name mid-sentence, so at a sentence start
     it is that name too (a weak match, as mid-sentence)."""
     if span.first == span.last and span.key in gaz.stopwords:
-        if not initial_ok and (toks.initials[span.first]
+        if not initial_ok and (toks.initials[span.first] or toks.words[span.first].isupper()
                                or _title_case(toks.text, span.start, lines)):
-            return False  # a sentence start, or a headline that capitalises every word ("In")
+            return False  # a sentence start, a headline that capitalises every word ("In")
+            # or a word in capitals ("BLOODIEST BATTLE")
         span.stop = True
     if span.first > 0 and toks.words[span.first - 1].lower() in TITLES:
         return False
+    if span.first == span.last and toks.words[span.first].lower() in MONTHS:
+        return False
+    nxt = span.last + 1
+    if (nxt < toks.n and toks.words[nxt].lower() in GROUP_AFTER
+            and span.first not in countries and toks.joined(span.last)):
+        return False  # "Chin resistance", "Kachin rebels": a group's name
     if span.first not in countries and _in_organisation(toks, span, lines, gaz):
         return False
     after = _neighbour(toks, span.last, 1, countries)
     before = _neighbour(toks, span.first, -1, countries)
-    if before is not None and toks.words[before] in persons and after is None:
-        before = None  # "Assad Aleppo": a person the article names, then a place
+    if (before is not None and toks.words[before] in persons and after is None
+            and not (before > 0 and toks.words[before - 1].lower() in TITLES)):
+        before = None  # "Assad Aleppo": a person the article names, then a place (not
+        # "Minister Gideon Saar": a first name after a title, then the surname)
     if before is not None and (gaz.demonym(toks.words[before])
                                or toks.words[before] in actor_words):
         # "namen de Russen Strilecha in", "het Oekraïense Charkiv": a people; "nam Hamas
