@@ -222,7 +222,7 @@ def _collect(args: argparse.Namespace):
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from conflictmap import store
-    from conflictmap.pipeline import RunLog, stream_events, stream_lines
+    from conflictmap.pipeline import RunLog, not_read_lines, stream_events, stream_lines
 
     # a stream: reports spill to disk by place and the events are written as they come
     # back sorted, so memory does not grow with the corpus (pipeline.stream_events); JSON
@@ -242,6 +242,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             dump[fmt](items, handle)
     else:
         dump[fmt](items, sys.stdout)
+    for line in not_read_lines(dict(runlog.not_read)):
+        log.warning("%s", line)
     return 0 if runlog.articles else 1
 
 

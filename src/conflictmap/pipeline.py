@@ -53,9 +53,14 @@ class RunLog:
     reports: int = 0
     languages: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
+    not_read: Counter[str] = field(default_factory=Counter)
     failed: list[str] = field(default_factory=list)
 
     def skip(self, skip: Skip) -> None:
+        if skip.not_read:  # left alone by design: counted, listed with -v
+            self.not_read[skip.reason] += 1
+            log.debug("%s", skip)
+            return
         self.skipped[skip.reason] += 1
         log.warning("%s", skip)
 
@@ -84,6 +89,7 @@ class BuildSummary:
     places: int
     window: Interval | None
     outputs: tuple[Path, ...]
+    not_read: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         skipped = sum(self.skipped.values())
@@ -91,12 +97,21 @@ class BuildSummary:
         span = (f"{self.window.start} to {self.window.end}" if self.window else "no dated events")
         return [
             f"articles read: {self.articles}" + (f" (skipped {skipped}: {why})" if skipped else ""),
+            *not_read_lines(self.not_read),
             f"events found: {self.events} (from {self.reports} reports); "
             f"{self.events_in_range} in range",
             f"places: {self.places}",
             f"date range: {span}",
             *(f"wrote {p}" for p in self.outputs),
         ]
+
+
+def not_read_lines(not_read: dict[str, int]) -> list[str]:
+    """The summary's line on the files the walk left alone, and why (none when none)."""
+    if not not_read:
+        return []
+    why = ", ".join(f"{n} {reason}" for reason, n in sorted(not_read.items()))
+    return [f"files not read: {sum(not_read.values())} ({why}); -v lists them"]
 
 
 def extract_reports(
@@ -638,4 +653,5 @@ def build(
         articles=runlog.articles, skipped=dict(runlog.skipped), reports=n_reports,
         events=len(events), events_in_range=len(shown),
         places=len({e.place.id for e in shown}), window=window, outputs=outputs,
+        not_read=dict(runlog.not_read),
     )
