@@ -19,6 +19,7 @@ from functools import lru_cache
 from conflictmap.errors import ArticleError
 from conflictmap.model import Article, Interval
 from conflictmap.native import speedups
+from conflictmap.sources.furniture import strip_stamps
 from conflictmap.sources.language import (
     SHORT,
     decide_language,
@@ -241,7 +242,7 @@ def make_article(article_id: str, text: str, meta: dict[str, str], path: str) ->
     except ValueError as exc:
         raise ArticleError(f"{exc}; expected a date YYYY-MM or YYYY-MM-DD from {EARLIEST_YEAR} "
                            "up to today", reason="date") from None
-    text = _clean_text(text)
+    text = strip_stamps(_clean_text(text))
     if not text.strip():
         raise ArticleError("the article has a date but no text; expected the article text "
                            "after the date", reason="empty")

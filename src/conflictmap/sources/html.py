@@ -20,6 +20,12 @@ from conflictmap.model import Article
 from conflictmap.sources.common import SkipHandler, _one_line, decode, make_article
 
 log = logging.getLogger(__name__)
+for _name in ("trafilatura", "htmldate", "courlan"):
+    # their notes ("discarding data: None") are not the user's business: our own one-line
+    # skips say what went wrong (a handler here keeps Python's last-resort one from printing)
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+MIN_WORDS = 5
+"""A main text of fewer words and no sentence is page furniture (a menu's links)."""
 
 SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 STREAMED = False
@@ -133,9 +139,15 @@ def _url_date(url: str) -> str:
     return f"{match[1]}-{int(match[2]):02d}" if match else ""
 
 
+def has_text(text: str) -> bool:
+    """True when a main text is an article's: MIN_WORDS words, or a sentence."""
+    return len(text.split()) >= MIN_WORDS or any(
+        line.rstrip().endswith((".", "!", "?")) for line in text.splitlines())
+
+
 def article_of(page: Page, article_id: str, path: str, url: str = "") -> Article:
     """The page as an article; ArticleError (one line) when it has no main text or date."""
-    if not page.text.strip():
+    if not has_text(page.text):
         raise ArticleError("no main text found in the page (expected an article's "
                            "paragraphs, found only page furniture or nothing)", reason="no text")
     if not page.date:

@@ -118,22 +118,25 @@ def _text_lines(handle, codec: str, limit: int) -> Iterator[tuple[int, str | Non
     """:func:`_lines` for a UTF-16 file: (line number, text or None when longer than
     ``limit`` characters, length), decoded as it streams."""
     text = io.TextIOWrapper(handle, encoding=codec, errors="replace", newline="\n")
-    number = 0
-    while True:
-        line = text.readline(limit + 1)
-        if not line:
-            return
-        number += 1
-        if len(line) <= limit or line.endswith("\n"):
-            yield number, line.lstrip("\ufeff") if number == 1 else line, len(line)
-            continue
-        size = len(line)
+    try:
+        number = 0
         while True:
-            chunk = text.readline(_CHUNK)
-            size += len(chunk)
-            if not chunk or chunk.endswith("\n"):
-                break
-        yield number, None, size
+            line = text.readline(limit + 1)
+            if not line:
+                return
+            number += 1
+            if len(line) <= limit or line.endswith("\n"):
+                yield number, line.lstrip("\ufeff") if number == 1 else line, len(line)
+                continue
+            size = len(line)
+            while True:
+                chunk = text.readline(_CHUNK)
+                size += len(chunk)
+                if not chunk or chunk.endswith("\n"):
+                    break
+            yield number, None, size
+    finally:
+        text.detach()  # the caller closes the file
 
 
 def wide(path: str | Path) -> str | None:
