@@ -273,3 +273,25 @@ def test_fetch_then_build_gives_the_events_of_the_same_articles_as_text(
     assert urls and urls <= {f"{site.base}{s.path}" for s in STORIES}
     html = (tmp_path / "out-fetched" / "map.html").read_text(encoding="utf-8")
     assert f"{site.base}".replace("/", "\\/") in html or site.base in html
+
+
+def test_fetch_build_feed_fetches_then_builds(tmp_path: Path, site: NewsSite, monkeypatch,
+                                              capsys):
+    from conflictmap import cli
+
+    monkeypatch.setattr(cli, "_fetch", lambda urls, into, feeds, *a: fetch(
+        urls, into, feeds=feeds, client=_client()))
+    articles, out = tmp_path / "articles", tmp_path / "out"
+    assert main(["build", str(articles), "--feed", f"{site.base}/feed.xml", "--out", str(out),
+                 "--no-cache"]) == 0
+    printed = capsys.readouterr().out
+    assert f"articles fetched: {len(STORIES)}" in printed
+    assert f"articles read: {len(STORIES)}" in printed
+    assert (out / "events.geojson").exists()
+
+
+@pytest.mark.parametrize("delay", ["0.2", "0", "-1", "soon"])
+def test_fetch_delay_below_one_second_is_refused(delay: str, capsys):
+    with pytest.raises(SystemExit):
+        main(["fetch", "--delay", delay, "http://127.0.0.1:9/x"])
+    assert "at least 1" in capsys.readouterr().err

@@ -185,3 +185,27 @@ def test_sources_a_glued_stamp_never_reaches_a_quote(tmp_path: Path, capsys):
     events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert events and all("11:51" not in s["quote"] and "Aangepast" not in s["quote"]
                           for e in events for s in e["sources"])
+
+
+def test_sources_saved_pages_read_ahead_by_workers_give_what_reading_gives(tmp_path: Path):
+    """Saved pages are read ahead in worker processes (sources.prefetch) in a build with
+    and without a cache: the same articles, skips and order as reading them one by one."""
+    from conflictmap.engines import ExtractorSpec
+    from conflictmap.pipeline import RunLog, corpus_reports
+    from news_site import ENGLISH, NOS, english_page, nos_page
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i in range(40):
+        story, make = (NOS, nos_page) if i % 2 else (ENGLISH, english_page)
+        page = make().replace(story.paragraphs[0], f"{story.paragraphs[0]} ({i})")
+        (pages / f"{i:03d}.html").write_text(page if i != 7 else "<html></html>",
+                                             encoding="utf-8")
+    expected, skips = _read(pages)
+    assert len(expected) == 39 and [s.path for s in skips] == ["007.html"]
+    for cache in (None, tmp_path / "c.sqlite", tmp_path / "c.sqlite"):
+        runlog = RunLog()
+        got = [item for item, _ in corpus_reports([pages], ExtractorSpec(), runlog=runlog,
+                                                  cache_path=cache)]
+        assert [a.id for a in got] == [a.id for a in expected]
+        assert dict(runlog.skipped) == {"no text": 1}

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from conflictmap.errors import ArticleError
 from conflictmap.model import Article
@@ -92,6 +93,7 @@ class ArticleReader:
         self.seen: dict[str, str] = {}
         self.folder_langs: dict[str, Counter[str]] = {}
         self.renamed = 0  # articles kept under a new id (id~2)
+        self._prefetcher: Any = None  # sources.prefetch.Prefetcher, made when first asked
 
     def files(self, paths: Iterable[str | Path]) -> Iterator[tuple[str, str]]:
         """(path, name) of every article file, in reading order; ``name`` is the path
@@ -148,24 +150,44 @@ class ArticleReader:
         counts[article.lang] += 1
         return article
 
+    def prefetch(self, files: Iterable[tuple[str | os.PathLike[str], str]]) -> None:
+        """Read these files ahead in worker processes when their format is costly (saved
+        pages); :meth:`read` then takes what was read. Files not read after all cost only
+        the work."""
+        if self._prefetcher is None:
+            from conflictmap.sources.prefetch import Prefetcher
+
+            self._prefetcher = Prefetcher()
+        self._prefetcher.submit(files)
+
+    def close(self) -> None:
+        """Stop the workers reading ahead (if any)."""
+        if self._prefetcher is not None:
+            self._prefetcher.close()
+            self._prefetcher = None
+
     def read(self, path: str | Path, name: str, after: Resume = (0, 0)) -> Iterator[Article]:
         """The usable articles of one file; everything else goes to ``on_skip``.
         ``after``: for a JSON Lines file, the (byte offset, line number) to go on from."""
+        from conflictmap.sources.prefetch import file_skip, parse_file
+
         handler = self.on_skip
+        if not is_json_lines(path):  # read whole (by a worker, when read ahead)
+            found = self._prefetcher.take(path, name) if self._prefetcher else None
+            for kind, item, line in found if found is not None else parse_file(str(path), name):
+                if kind == "s":
+                    handler(item)  # type: ignore[arg-type]
+                    continue
+                kept = self._unique(self._language(item, name), name, line)  # type: ignore[arg-type]
+                if kept is not None:
+                    yield kept
+            return
         try:
             for article, line in read_file(Path(path), name, handler, after):
                 kept = self._unique(self._language(article, name), name, line)
                 if kept is not None:
                     yield kept
-        except ArticleError as exc:
-            handler(Skip(name, exc.reason, exc.detail))
-        except IsADirectoryError:
-            handler(Skip(name, "directory", "is a directory, expected an article file"))
-        except PermissionError:
-            handler(Skip(name, "unreadable", "permission denied, expected a readable file"))
-        except FileNotFoundError:
-            handler(Skip(name, "missing", "vanished before it could be read "
-                         "(or a broken symlink), expected an article file"))
-        except OSError as exc:
-            handler(Skip(name, "unreadable", f"cannot read ({exc.strerror or exc}), expected a "
-                         "readable article file"))
+        except (ArticleError, OSError) as exc:
+            skip = file_skip(exc, name)
+            assert skip is not None
+            handler(skip)

@@ -438,6 +438,7 @@ def _folder(files: Files, label: str, reader: ArticleReader, cache: ReportCache,
         for base, state in zip(bases, states, strict=True):
             entry = part.files.get(base) if part is not None and state is not None else None
             same.append(entry[1:] if entry is not None and entry[0] == state.stamp else None)
+    reader.prefetch(file for file, unchanged in zip(files, same, strict=True) if unchanged is None)
     reports = _file_reports(row, part.keys, cache) if part is not None and any(same) else None
     kept: list[_Kept] = []
     changed = part is None or len(part.names) != len(files)

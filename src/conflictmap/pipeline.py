@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -540,9 +541,25 @@ def _corpus(paths: Sequence[str | Path], spec: Spec, options: RunOptions,
     if store is not None:
         source: Iterable[Item] = incremental.articles(paths, reader, store, version, runs=True)
     else:
-        source = (a for p, name in reader.files(paths) for a in reader.read(p, name))
+        source = _read_ahead(reader, paths)
     articles = runlog.count(progress(source, "articles"))
-    yield from _stream(articles, spec, options, runlog, store, version)
+    try:
+        yield from _stream(articles, spec, options, runlog, store, version)
+    finally:
+        reader.close()
+
+
+READ_AHEAD = 256  # files listed ahead, so that costly ones are read by worker processes
+
+
+def _read_ahead(reader: ArticleReader, paths: Sequence[str | Path]) -> Iterator[Article]:
+    """Every file's articles, in order, the costly files of each window of READ_AHEAD read
+    ahead by workers (``ArticleReader.prefetch``)."""
+    files = reader.files(paths)
+    while window := list(islice(files, READ_AHEAD)):
+        reader.prefetch(window)
+        for path, name in window:
+            yield from reader.read(path, name)
 
 
 def data_window(events: Sequence[Event]) -> Interval | None:
