@@ -20,7 +20,7 @@ from conflictmap.errors import ConfigurationError, ConflictmapError
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("build", "extract", "render", "eval", "places", "gazetteer")
+COMMANDS = ("build", "fetch", "extract", "render", "eval", "places", "gazetteer")
 EXTRACT_FORMATS = ("jsonl", "geojson", "csv")
 
 
@@ -48,6 +48,17 @@ def _jobs(value: str) -> int:
     if jobs < 0:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {value!r}")
     return jobs
+
+
+def _delay(value: str) -> float:
+    try:
+        delay = float(value)
+    except ValueError:
+        delay = -1.0
+    if delay < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds of at least 1 (one "
+                                         f"request a second per site at most), found {value!r}")
+    return delay
 
 
 def _add_range(parser: argparse.ArgumentParser) -> None:
@@ -135,6 +146,24 @@ def make_parser() -> argparse.ArgumentParser:
     _add_range(build)
     _add_reading(build)
     _add_confidence(build)
+    build.add_argument("--feed", action="append", default=[], metavar="FEED_URL",
+                       help="fetch this RSS/Atom feed's new items into the first ARTICLES "
+                            "folder first (as 'conflictmap fetch --feed'); may be repeated")
+
+    fetch = sub.add_parser(
+        "fetch", parents=[common],
+        help="download articles (pages, or a feed's items) into articles/ for build")
+    fetch.add_argument("urls", nargs="+", metavar="URL",
+                       help="article page URLs (with --feed: RSS or Atom feed URLs)")
+    fetch.add_argument("--feed", action="store_true",
+                       help="the URLs are feeds: fetch the items not fetched before")
+    fetch.add_argument("--into", type=Path, default=Path("articles"), metavar="DIR",
+                       help="folder the articles go to (default: articles/)")
+    fetch.add_argument("--delay", type=_delay, default=1.0, metavar="SECONDS",
+                       help="seconds between two requests to one site (at least 1; default 1)")
+    fetch.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
+                       help="seconds a server may stall before the page is given up "
+                            "(default 20)")
 
     extract = sub.add_parser(
         "extract", parents=[common], help="print the events found in articles")
@@ -218,9 +247,28 @@ def _reading(args: argparse.Namespace) -> dict[str, object]:
     return options
 
 
+def _fetch(urls: list[str], into: Path, feeds: bool, delay: float = 1.0,
+           timeout: float = 20.0) -> Any:
+    from conflictmap.fetching import FetchOptions, PoliteClient, fetch
+
+    client = PoliteClient(FetchOptions(delay=delay, timeout=timeout))
+    return fetch(urls, into, feeds=feeds, client=client)
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    summary = _fetch(args.urls, args.into, args.feed, args.delay, args.timeout)
+    for line in summary.lines():
+        _say(line, args.quiet)
+    return 1 if summary.failed and not summary.saved and not summary.already else 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from conflictmap.pipeline import build
 
+    if args.feed:
+        folder = Path(args.articles[0]) if args.articles else Path("articles")
+        for line in _fetch(args.feed, folder, True).lines():
+            _say(line, args.quiet)
     summary = build(args.articles, args.out, date_from=args.date_from, date_to=args.date_to,
                     lang=args.lang, offline=args.offline, min_confidence=args.min_confidence,
                     **_reading(args))
@@ -242,7 +290,7 @@ def _collect(args: argparse.Namespace):
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from conflictmap import store
-    from conflictmap.pipeline import RunLog, stream_events, stream_lines
+    from conflictmap.pipeline import RunLog, not_read_lines, stream_events, stream_lines
 
     # a stream: reports spill to disk by place and the events are written as they come
     # back sorted, so memory does not grow with the corpus (pipeline.stream_events); JSON
@@ -264,6 +312,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             dump[fmt](items, handle)
     else:
         dump[fmt](items, sys.stdout)
+    for line in not_read_lines(dict(runlog.not_read)):
+        log.warning("%s", line)
     return 0 if runlog.articles else 1
 
 
@@ -400,7 +450,8 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
     return 0
 
 
-HANDLERS = {"build": cmd_build, "extract": cmd_extract, "render": cmd_render, "eval": cmd_eval,
+HANDLERS = {"build": cmd_build, "fetch": cmd_fetch, "extract": cmd_extract, "render": cmd_render,
+            "eval": cmd_eval,
             "places": cmd_places, "gazetteer": cmd_gazetteer}
 
 

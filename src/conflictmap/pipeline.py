@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -53,9 +54,14 @@ class RunLog:
     reports: int = 0
     languages: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
+    not_read: Counter[str] = field(default_factory=Counter)
     failed: list[str] = field(default_factory=list)
 
     def skip(self, skip: Skip) -> None:
+        if skip.not_read:  # left alone by design: counted, listed with -v
+            self.not_read[skip.reason] += 1
+            log.debug("%s", skip)
+            return
         self.skipped[skip.reason] += 1
         log.warning("%s", skip)
 
@@ -85,6 +91,7 @@ class BuildSummary:
     window: Interval | None
     outputs: tuple[Path, ...]
     unconfident: int = 0  # events below --min-confidence, left out
+    not_read: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         skipped = sum(self.skipped.values())
@@ -92,6 +99,7 @@ class BuildSummary:
         span = (f"{self.window.start} to {self.window.end}" if self.window else "no dated events")
         return [
             f"articles read: {self.articles}" + (f" (skipped {skipped}: {why})" if skipped else ""),
+            *not_read_lines(self.not_read),
             f"events found: {self.events} (from {self.reports} reports); "
             f"{self.events_in_range} in range"
             + (f" ({self.unconfident} below the minimum confidence left out)"
@@ -100,6 +108,14 @@ class BuildSummary:
             f"date range: {span}",
             *(f"wrote {p}" for p in self.outputs),
         ]
+
+
+def not_read_lines(not_read: dict[str, int]) -> list[str]:
+    """The summary's line on the files the walk left alone, and why (none when none)."""
+    if not not_read:
+        return []
+    why = ", ".join(f"{n} {reason}" for reason, n in sorted(not_read.items()))
+    return [f"files not read: {sum(not_read.values())} ({why}); -v lists them"]
 
 
 def extract_reports(
@@ -528,9 +544,25 @@ def _corpus(paths: Sequence[str | Path], spec: Spec, options: RunOptions,
     if store is not None:
         source: Iterable[Item] = incremental.articles(paths, reader, store, version, runs=True)
     else:
-        source = (a for p, name in reader.files(paths) for a in reader.read(p, name))
+        source = _read_ahead(reader, paths)
     articles = runlog.count(progress(source, "articles"))
-    yield from _stream(articles, spec, options, runlog, store, version)
+    try:
+        yield from _stream(articles, spec, options, runlog, store, version)
+    finally:
+        reader.close()
+
+
+READ_AHEAD = 256  # files listed ahead, so that costly ones are read by worker processes
+
+
+def _read_ahead(reader: ArticleReader, paths: Sequence[str | Path]) -> Iterator[Article]:
+    """Every file's articles, in order, the costly files of each window of READ_AHEAD read
+    ahead by workers (``ArticleReader.prefetch``)."""
+    files = reader.files(paths)
+    while window := list(islice(files, READ_AHEAD)):
+        reader.prefetch(window)
+        for path, name in window:
+            yield from reader.read(path, name)
 
 
 def data_window(events: Sequence[Event]) -> Interval | None:
@@ -659,4 +691,5 @@ def build(
         articles=runlog.articles, skipped=dict(runlog.skipped), reports=n_reports,
         events=found, events_in_range=len(shown), unconfident=found - len(events),
         places=len({e.place.id for e in shown}), window=window, outputs=outputs,
+        not_read=dict(runlog.not_read),
     )
