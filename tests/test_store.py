@@ -63,11 +63,11 @@ def test_store_round_trip(tmp_path, writer):
 
 @pytest.mark.parametrize("arrow", [True, False])
 def test_store_gpkg_is_the_same_layer_with_or_without_arrow(tmp_path, monkeypatch, arrow):
-    from conflictmap import store
+    from conflictmap import writers
 
     if arrow:
         pytest.importorskip("pyarrow")
-    monkeypatch.setattr(store, "_arrow_writes", lambda: arrow)
+    monkeypatch.setattr(writers, "_arrow_writes", lambda: arrow)
     events = [_event(), _event(Change.CONTESTED, "Fighting raged in Kherson.", None)]
     write_gpkg(events, tmp_path / "e.gpkg")
     assert read_events(tmp_path / "e.gpkg") == events

@@ -842,11 +842,11 @@ def _actor_at(reports: Sequence[Event], ref: Any) -> Actor | None:
 @lru_cache(maxsize=1)
 def _merge_version() -> bytes:
     """What merged events depend on besides their reports: the merging code, the event
-    model (ids), this module (the recipes' form) and the store (their JSON lines)."""
-    from conflictmap import consolidate, model, store
+    model (ids), this module (the recipes' form) and the records (their JSON lines)."""
+    from conflictmap import consolidate, model, records
 
     digest = hashlib.blake2b(b"merged", digest_size=16)
-    for path in (consolidate.__file__, model.__file__, __file__, store.__file__):
+    for path in (consolidate.__file__, model.__file__, __file__, records.__file__):
         digest.update(Path(str(path)).read_bytes())
     return digest.digest()
 
