@@ -316,7 +316,9 @@ def _articles(folder: Path, day: str) -> Path:
 
 
 def _snapshot(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    """Every file's bytes; a folder (a staged set) as b"<folder>"."""
+    return {p.name: b"<folder>" if p.is_dir() else p.read_bytes()
+            for p in sorted(out.iterdir())}
 
 
 @pytest.fixture

@@ -585,8 +585,13 @@ def render_map(events: Sequence[Event], *, window: Interval | None, lang: str,
     )
 
 
+OUTPUT_NAMES = ("events.geojson", "events.csv", "events.gpkg", "events.render.json",
+                "map.html")
+
+
 def write_outputs(events: Sequence[Event], out_dir: Path, html: str) -> tuple[Path, ...]:
-    """The event files and the map, replaced together: all of them or, on failure, none."""
+    """The event files and the map, replaced together: all of them or, on failure, none
+    (``outputset.atomic_files``). An error names the output it was writing."""
     from conflictmap.store import (
         atomic_files,
         dump_csv,
@@ -596,19 +601,34 @@ def write_outputs(events: Sequence[Event], out_dir: Path, html: str) -> tuple[Pa
         write_render_index,
     )
 
-    names = ("events.geojson", "events.csv", "events.gpkg", "events.render.json", "map.html")
     records = [event_to_record(e) for e in events]  # once, for the GeoJSON and the GeoPackage
     with atomic_files(out_dir) as stage:
         staged = {name: stage(name) for name in ("events.geojson", "events.csv")}
-        with staged["events.geojson"].open("w", encoding="utf-8", newline="") as handle:
+        with _writing(out_dir / "events.geojson"), staged["events.geojson"].open(
+                "w", encoding="utf-8", newline="") as handle:
             dump_geojson(events, handle, records)
-        with staged["events.csv"].open("w", encoding="utf-8", newline="") as handle:
+        with _writing(out_dir / "events.csv"), staged["events.csv"].open(
+                "w", encoding="utf-8", newline="") as handle:
             dump_csv(events, handle)
-        dump_gpkg(events, stage("events.gpkg"), records)
+        with _writing(out_dir / "events.gpkg"):
+            dump_gpkg(events, stage("events.gpkg"), records)
         del records
-        write_render_index(events, staged["events.geojson"], stage("events.render.json"))
-        stage("map.html").write_text(html, encoding="utf-8")
-    return tuple(out_dir / name for name in names)
+        with _writing(out_dir / "events.render.json"):
+            write_render_index(events, staged["events.geojson"], stage("events.render.json"))
+        with _writing(out_dir / "map.html"):
+            stage("map.html").write_text(html, encoding="utf-8")
+    return tuple(out_dir / name for name in OUTPUT_NAMES)
+
+
+@contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """An OSError that names no file (a full disk while writing) names ``target``."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(target)
+        raise
 
 
 def build(

@@ -23,6 +23,7 @@ from conflictmap.model import (
     Source,
     Status,
 )
+from conflictmap.outputset import finish_pending
 from conflictmap.records import _actor, _loads, _orjson, _short, record_to_event
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ def scan_events(path: str | os.PathLike[str], until: date | None = None,
 
 
 def _scan(source: Path, until: date | None) -> tuple[list[Event], int]:
+    finish_pending(source.parent)  # a set an interrupted build left half replaced
     suffix = source.suffix.lower()
     decoder = _Decoder(until)
     data = None

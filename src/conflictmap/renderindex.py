@@ -13,7 +13,7 @@ from conflictmap import gctools
 from conflictmap.model import (
     Event,
 )
-from conflictmap.outputset import atomic_files
+from conflictmap.outputset import atomic_files, finish_pending
 from conflictmap.records import _dumps, _orjson, _short
 from conflictmap.writers import write_geojson
 
@@ -87,6 +87,7 @@ def read_render_index(events_file: str | os.PathLike[str]) -> dict[str, Any] | N
     source = Path(events_file)
     if source.suffix.lower() != ".geojson":
         return None
+    finish_pending(source.parent)  # a set an interrupted build left half replaced
     path = render_index_path(source)
     try:
         raw = path.read_bytes()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import logging
 import os
 from collections.abc import Iterable, Sequence
@@ -172,13 +173,41 @@ def dump_gpkg(events: Sequence[Event], path: str | os.PathLike[str],
     else:
         frame = gpd.GeoDataFrame([], geometry=[], crs="EPSG:4326")
     del columns
-    frame.to_file(path, layer="events", driver="GPKG", engine="pyogrio",
-                  use_arrow=_arrow_writes())
+    try:
+        frame.to_file(path, layer="events", driver="GPKG", engine="pyogrio",
+                      use_arrow=_arrow_writes())
+    except RuntimeError as exc:  # GDAL's errors (pyogrio.errors.*): a full disk among them
+        raise _gdal_error(exc, path) from exc
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _gdal_error(exc: RuntimeError, path: str | os.PathLike[str]) -> OSError:
+    """The GeoPackage writer's error as an OSError naming ``path``: a full disk as
+    ENOSPC, anything else as EIO with GDAL's words."""
+    text = " ".join(str(exc).split())
+    log.debug("GeoPackage writer: %s", text)
+    if "disk is full" in text or "No space left" in text or _disk_full(Path(path).parent):
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+    return OSError(errno.EIO, f"cannot write the GeoPackage ({text[:200]})", str(path))
+
+
+def _disk_full(folder: Path) -> bool:
+    """Whether a 1 MB write to ``folder`` fails for want of space (GDAL reports a full disk
+    as whatever SQLite statement failed first)."""
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=folder) as probe:
+            probe.write(b"\0" * (1 << 20))
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as exc:
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return False
 
 
 def _arrow_writes() -> bool:
