@@ -30,7 +30,11 @@ CSV_COLUMNS = (
 # locales' spreadsheets convert), after any leading blanks.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d",
                   "\uff20")
-_BLANKS = " \u00a0\u3000\f\v"
+# Blanks, and the invisible characters a spreadsheet skips too (zero-width space and
+# joiners, word joiner, byte-order mark, soft hyphen): "\u200b=1+1" is a formula.
+_BLANKS = " \u00a0\u3000\f\v\u200b\u200c\u200d\u2060\ufeff\u00ad"
+CELL_LIMIT = 32_767  # characters a spreadsheet cell holds (Excel; LibreOffice likewise)
+NOTES_LIMIT = 32_000  # the notes cell's cap, in UTF-16 units, with room for its note
 _RISKY_FIRST = frozenset("".join(_FORMULA_START) + _BLANKS)  # a cell can only start so
 
 
@@ -90,9 +94,42 @@ def neutralise_cell(value: Any) -> Any:
     return value
 
 
+def _utf16_length(text: str) -> int:
+    """Length as a spreadsheet counts it (UTF-16 units: an emoji is two)."""
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF) if not text.isascii() else len(
+        text)
+
+
+def _notes(event: Event) -> str:
+    """The sources' "article: quote" joined, capped under a spreadsheet's cell limit: a
+    cell longer than that breaks the file in Excel. The cell then says how many sources it
+    leaves out; the GeoJSON and the GeoPackage keep them all."""
+    parts = [f"{s.article}: {s.quote}" for s in event.sources]
+    notes = " | ".join(parts)
+    if _utf16_length(notes) <= NOTES_LIMIT:
+        return notes
+    kept: list[str] = []
+    used = 0
+    for part in parts:
+        size = _utf16_length(part) + 3
+        if used + size > NOTES_LIMIT:
+            break
+        kept.append(part)
+        used += size
+    if not kept:  # the first quote alone is longer than a cell: cut it
+        head = parts[0][:NOTES_LIMIT]
+        while _utf16_length(head) > NOTES_LIMIT:
+            head = head[:-(_utf16_length(head) - NOTES_LIMIT)]
+        kept = [head + " [...]"]
+    left = len(parts) - len(kept)
+    what = f"{left} more of {len(parts)} sources not shown" if left else "a quote cut"
+    return (" | ".join(kept) + f" | [{what}: a spreadsheet cell holds {CELL_LIMIT:,} "
+            f"characters; events.geojson has every source in full]")
+
+
 def csv_row(event: Event) -> dict[str, Any]:
     """One ACLED-style row (actor1 gains, actor2 loses)."""
-    notes = " | ".join(f"{s.article}: {s.quote}" for s in event.sources)
+    notes = _notes(event)
     text = {
         "event_id": event.id,
         "event_date": event.period.end.isoformat(),
