@@ -27,9 +27,11 @@ from conflictmap.cache import (
 from conflictmap.cache import default_path as cache_default_path
 from conflictmap.consolidate import consolidate, control_timeline, in_range, merge_places
 from conflictmap.engines import (
+    TIME_LIMIT,
     ExtractorSpec,
     Outcome,
     Spec,
+    article_seconds,
     make_engine,
     ordered_map,
     spec_version,
@@ -111,10 +113,17 @@ def extract_reports(
 
 
 def _failed(article_id: str, error: str, runlog: RunLog | None) -> None:
-    log.error("%s: extraction failed (%s); article skipped", article_id, error)
+    if error.startswith(TIME_LIMIT):  # engines.ARTICLE_SECONDS: one warning, the run goes on
+        log.warning("%s: skipped: %s; expected at most %s s an article "
+                    "($CONFLICTMAP_ARTICLE_SECONDS)", article_id,
+                    error.partition(": ")[2], f"{article_seconds():g}")
+        reason = "over the time limit"
+    else:
+        log.error("%s: extraction failed (%s); article skipped", article_id, error)
+        reason = "extraction error"
     if runlog is not None:
         runlog.failed.append(article_id)
-        runlog.skipped["extraction error"] += 1
+        runlog.skipped[reason] += 1
 
 
 def progress(items: Iterable[A], label: str) -> Iterator[A]:
