@@ -324,7 +324,7 @@ def collect_events(
     paths: Sequence[str | Path], runlog: RunLog, *, overrides: Path | None = None,
     jobs: int | None = None, cache: Path | bool | None = True, engine: str = "local",
     scheduler: str | None = None, spec: Spec | None = None, cache_beside: Path | None = None,
-    streamed: Callable[[], None] | None = None,
+    streamed: Callable[[], None] | None = None, spill_after: int | None = sys.maxsize,
 ) -> tuple[int, list[Event]]:
     """Read and extract every article; return (number of reports, consolidated events).
 
@@ -332,12 +332,14 @@ def collect_events(
     ``cache_beside`` or in the working folder, or $CONFLICTMAP_CACHE), False for none.
     ``streamed``: called when every article is read and extracted, before consolidation.
     With a cache, a place whose reports are those of the last run is not merged again
-    (``cache.MergedCache``).
+    (``cache.MergedCache``). ``spill_after``: the reports held in memory before they are
+    consolidated on disk (:func:`stream_events`; the default holds them all, None: its
+    default): the events come in the same order either way.
     """
     events = list(stream_events(
         paths, runlog, overrides=overrides, jobs=jobs, cache=cache, engine=engine,
         scheduler=scheduler, spec=spec, cache_beside=cache_beside, streamed=streamed,
-        spill_after=sys.maxsize))  # in memory: build embeds every event in the map
+        spill_after=spill_after))
     return runlog.reports, events
 
 
@@ -598,34 +600,39 @@ OUTPUT_NAMES = ("events.geojson", "events.csv", "events.gpkg", "events.render.js
                 "map.html")
 
 
-def write_outputs(events: Sequence[Event], out_dir: Path, html: str) -> tuple[Path, ...]:
+def write_outputs(events: Sequence[Event], out_dir: Path,
+                  html: str | Callable[[], str]) -> tuple[Path, ...]:
     """The event files and the map, replaced together: all of them or, on failure, none
-    (``outputset.atomic_files``). An error names the output it was writing."""
+    (``outputset.atomic_files``). An error names the output it was writing.
+
+    ``html``: the page, or what makes it, called once the event files are written: then
+    the page is never held beside the GeoPackage's columns, which keeps the peak of memory
+    at the events plus the largest one output, not their sum. Each event's record is made
+    as each file is written, not kept for all the events."""
     from conflictmap.store import (
         atomic_files,
         dump_csv,
         dump_geojson,
         dump_gpkg,
-        event_to_record,
         write_render_index,
     )
 
-    records = [event_to_record(e) for e in events]  # once, for the GeoJSON and the GeoPackage
     with atomic_files(out_dir) as stage:
         staged = {name: stage(name) for name in ("events.geojson", "events.csv")}
         with _writing(out_dir / "events.geojson"), staged["events.geojson"].open(
                 "w", encoding="utf-8", newline="") as handle:
-            dump_geojson(events, handle, records)
+            dump_geojson(events, handle)
         with _writing(out_dir / "events.csv"), staged["events.csv"].open(
                 "w", encoding="utf-8", newline="") as handle:
             dump_csv(events, handle)
         with _writing(out_dir / "events.gpkg"):
-            dump_gpkg(events, stage("events.gpkg"), records)
-        del records
+            dump_gpkg(events, stage("events.gpkg"))
         with _writing(out_dir / "events.render.json"):
             write_render_index(events, staged["events.geojson"], stage("events.render.json"))
+        page = html if isinstance(html, str) else html()
         with _writing(out_dir / "map.html"):
-            stage("map.html").write_text(html, encoding="utf-8")
+            stage("map.html").write_text(page, encoding="utf-8")
+        del page
     return tuple(out_dir / name for name in OUTPUT_NAMES)
 
 
@@ -654,15 +661,21 @@ def build(
     from conflictmap.store import render_index_path
 
     runlog = RunLog()
+    # The page embeds every event, so they are held; their reports are not: past
+    # SPILL_AFTER they are consolidated on disk, a place at a time (a corpus has several
+    # reports an event: holding them all was most of build's memory)
     n_reports, events = collect_events(
         paths, runlog, overrides=overrides, jobs=jobs, cache=cache, engine=engine,
-        scheduler=scheduler, spec=spec, cache_beside=Path(out_dir))
+        scheduler=scheduler, spec=spec, cache_beside=Path(out_dir), spill_after=None)
     window = window_for(events, date_from, date_to)
     shown = in_range(events, window) if (date_from or date_to) else events
     page_lang = lang or runlog.lang
     adopt_frames(render_index_path(Path(out_dir) / "events.geojson"))  # the last build's
-    html = render_map(events, window=window, lang=page_lang, offline=offline)
-    outputs = write_outputs(shown, out_dir, html) if runlog.articles else ()
+
+    def page() -> str:  # made once the event files are written (write_outputs)
+        return render_map(events, window=window, lang=page_lang, offline=offline)
+
+    outputs = write_outputs(shown, out_dir, page) if runlog.articles else ()
     return BuildSummary(
         articles=runlog.articles, skipped=dict(runlog.skipped), reports=n_reports,
         events=len(events), events_in_range=len(shown),
