@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -315,4 +314,38 @@ def test_outputset_lock_is_reentrant_in_one_process(tmp_path):
 
         write_csv([], tmp_path / "b.csv")  # the same folder, inside the set's lock
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.csv"]
-    time.sleep(0)
+
+
+def test_outputset_single_file_errors_name_the_target(tmpfs, tmp_path, capsys):
+    """`render -o` and `extract -o` into a read-only folder: the error names the file asked
+    for, not the hidden temp file beside it."""
+    from conflictmap.store import write_geojson
+    from conflictmap.synthetic import synthetic_events
+
+    events = tmp_path / "events.geojson"
+    write_geojson(list(synthetic_events(5)), events)
+    (tmpfs / "out").mkdir()
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
+    target = tmpfs / "out" / "map.html"
+    capsys.readouterr()
+    assert main(["render", str(events), "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{target}: Read-only file system" in err, err
+    assert ".tmp" not in err
+
+
+def test_outputset_gdal_errors_are_named_os_errors(tmp_path, monkeypatch):
+    import geopandas
+    import pyogrio.errors
+
+    from conflictmap.synthetic import synthetic_events
+    from conflictmap.writers import dump_gpkg
+
+    def broken(self, path, *args, **kwargs):
+        raise pyogrio.errors.DataSourceError("something GDAL did not like")
+
+    monkeypatch.setattr(geopandas.GeoDataFrame, "to_file", broken)
+    with pytest.raises(OSError) as info:
+        dump_gpkg(list(synthetic_events(3)), tmp_path / "e.gpkg")
+    assert info.value.filename == str(tmp_path / "e.gpkg") and info.value.errno == 5
+    assert "something GDAL did not like" in info.value.strerror
