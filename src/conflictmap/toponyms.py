@@ -522,37 +522,60 @@ def _persons(toks: _Toks) -> frozenset[str]:
 
 
 def _region_cue(
-    toks: _Toks, spans: list[_Span], k: int, by_first: dict[int, _Span], by_last: dict[int, _Span]
+    toks: _Toks, spans: list[_Span], k: int, by_first: dict[int, _Span], by_last: dict[int, _Span],
+    memo: dict[int, bool] | None = None,
 ) -> bool:
     """True for 'provincie Hama', 'provincies Daraa en Sweida', 'Idlib province',
     'Hama and Homs provinces': a region word before or after the name (across a list).
-    ``by_first``/``by_last``: the spans by their first and last word."""
+    ``by_first``/``by_last``: the spans by their first and last word. ``memo``: where the
+    walks of the article's other spans ended, by word (-1 - i for the walk back from word
+    i): a walk that reaches a word already walked from ends as that walk did, so a list
+    of n names costs n steps, not n squared."""
+    memo = {} if memo is None else memo
+    walked: list[int] = []
     i = spans[k].first - 1
+    back = False
     while i >= 0:
+        if -1 - i in memo:
+            back = memo[-1 - i]
+            break
+        walked.append(-1 - i)
         w = toks.words[i].lower()
         if w in REGION_BEFORE:
-            return True
+            back = True
+            break
         if i in by_last:
             i = by_last[i].first - 1
         elif w in LIST_WORDS or w in ("de", "the", "of", "van"):
             i -= 1
         else:
             break
+    memo.update(dict.fromkeys(walked, back))
+    if back:
+        return True
     j = spans[k].last + 1
     if _apposition(toks, j):
         return True
+    walked.clear()
+    after = False
     while j < len(toks):
+        if j in memo:
+            after = memo[j]
+            break
+        walked.append(j)
         w = toks.words[j].lower()
         if w in REGION_AFTER:
             # "Idlib province", not "Palmyra, state television reported"
-            return toks.joined(j - 1)
+            after = toks.joined(j - 1)
+            break
         if j in by_first:
             j = by_first[j].last + 1
         elif w in LIST_WORDS:
             j += 1
         else:
             break
-    return False
+    memo.update(dict.fromkeys(walked, after))
+    return after
 
 
 def _apposition(toks: _Toks, j: int) -> bool:
@@ -818,8 +841,9 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
     out = []
     chosen: dict[tuple, Place | None] = {}  # one choice per name, cue, country, candidates
+    walks: dict[int, bool] = {}  # _region_cue's walks through lists of names, shared
     for k, span in enumerate(spans):
-        cue = _region_cue(toks, spans, k, by_first, by_last)
+        cue = _region_cue(toks, spans, k, by_first, by_last, walks)
         within = _qualifying_country(toks, span, by_first, gazetteer)
         memo = (span.key, cue, within, span.cands)
         if memo in chosen:
