@@ -69,6 +69,10 @@ def test_browser_sources_link_opens_the_article_url_and_hostile_urls_are_no_link
              return [r.left + p.x, r.top + p.y];
            }""")
     page.mouse.click(*hama)
+    page.wait_for_selector(".leaflet-popup-content", timeout=5000)
+    # a quote that several articles carry lists them behind a toggle: open every one
+    page.eval_on_selector_all(".leaflet-popup-content details",
+                              "ds => ds.forEach(d => { d.open = true; })")
     page.wait_for_selector(".leaflet-popup-content a", timeout=5000)
     hrefs = page.eval_on_selector_all(".leaflet-popup-content a",
                                       "as => as.map(a => a.getAttribute('href'))")
