@@ -218,7 +218,7 @@ class Extractor:
 
     def _sentence(self, ctx: _Context, index: int, clauses: list[Clause]) -> list[Event]:
         events: list[Event] = []
-        seen: set[tuple[str, Change]] = set()
+        seen: set[tuple[str, Change, str]] = set()
         carried: list[Mention] = []  # the places of the sentence's previous placed clause
         for seg_start, seg_end, hits in clauses:
             targets = _targets(ctx, hits, seg_start, seg_end)
@@ -230,7 +230,9 @@ class Extractor:
             for hit, mention, partial in targets:
                 event = self._event(ctx, index, hit, mention, partial, (seg_start, seg_end),
                                     placed)
-                key = (event.place.id, event.change)
+                # One change per place, type and gaining side: "X took Mahas before Y drove
+                # them out" is two captures of Mahas.
+                key = (event.place.id, event.change, event.actor.side if event.actor else "")
                 if key not in seen:
                     seen.add(key)
                     events.append(event)
@@ -252,13 +254,9 @@ class Extractor:
         if partial == "contested" and change in (Change.CAPTURE, Change.RECAPTURE,
                                                  Change.WITHDRAWAL):
             change = Change.CONTESTED  # "delen van Homs ingenomen", "lost parts of Shan State"
+        # A state's forces taking a town of their own country is a capture unless the text
+        # says they held it before (CODEBOOK.md): no recapture from the actor alone.
         gainer, loser = _actors(ctx, hit, mention, segment)
-        if (change is Change.CAPTURE and gainer is not None
-                and ctx.lexicon.home_country(gainer) == mention.place.country != ""):
-            # A state's forces taking a town of their own country take it back ("Government
-            # regains territory"): "Het Malinese leger nam Kidal in", "Ukrainian troops
-            # entered Kherson".
-            change = Change.RECAPTURE
         status = _status(ctx, index, change, segment, loser, mention.place.country)
         if quoted and status is Status.REPORTED:
             status = Status.CLAIMED  # the paper keeps its distance from the word
