@@ -48,7 +48,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from conflictmap.actors import ActorLexicon, ActorMention, name_words
-from conflictmap.dates import DateMention, choose_interval, find_dates, resolve_interval
+from conflictmap.dates import DateMention, choose_interval, find_dates
 from conflictmap.errors import GeocoderError, RulesError
 from conflictmap.geotargets import Geocoder, country_hint, geocoded_mention, unknown_target
 from conflictmap.model import (
@@ -742,8 +742,14 @@ def _a_location(ctx: _Context, mention: ActorMention, seg_start: int) -> bool:
     if mention.generic:
         return False
     text, markers = ctx.article.text, ctx.rules.markers
-    before = text[max(seg_start, mention.start - 40):mention.start]
-    return bool(markers.locative.search(before) or markers.partial_contested.search(before))
+    before = _without_day(ctx, text[max(seg_start, mention.start - 40):mention.start])
+    where = markers.locative.search(before)
+    if where is not None and _NUMBER_TAIL.search(where.group()):
+        where = None  # a time, not a place: "In 2019 Haftar's forces ..."
+    return bool(where or markers.partial_contested.search(before))
+
+
+_NUMBER_TAIL = re.compile(r"\d\s*,?\s*$")
 
 
 def _backer(ctx: _Context, mention: ActorMention) -> bool:
@@ -1007,7 +1013,7 @@ def _interval(ctx: _Context, index: int, hit: Hit, segment: tuple[int, int],
     previous = _previous_interval(ctx, index)
     a, b = segment
     lang, period = ctx.rules.lang, ctx.article.period
-    mentions = find_dates(text[a:b], period, lang, previous=previous)
+    mentions = _change_dates(hit, find_dates(text[a:b], period, lang, previous=previous))
     others = [h for h in hits if h is not hit]
     if mentions and others:
         mine = [m for m in mentions
@@ -1021,8 +1027,18 @@ def _interval(ctx: _Context, index: int, hit: Hit, segment: tuple[int, int],
     if (a, b) == (s, e):
         return choose_interval(mentions, period, (hit.start - s, hit.end - s))
     end = _dated_until(ctx, b, e)
-    return resolve_interval(text[s:end], period, lang, anchor=(hit.start - s, hit.end - s),
-                            previous=previous)
+    mentions = _change_dates(hit, find_dates(text[s:end], period, lang, previous=previous))
+    return choose_interval(mentions, period, (hit.start - s, hit.end - s))
+
+
+def _change_dates(hit: Hit, mentions: list[DateMention]) -> list[DateMention]:
+    """The time expressions that may date a change: "sinds 2016"/"since September" says
+    when a state began, so it dates only a trigger that can state who holds a place
+    ("sinds april in handen van AQAP": taken in April), not a change ("de eerste
+    provinciehoofdstad sinds 2001", "die de stad sinds 2016 bestuurden, gaven ... op")."""
+    if hit.trigger.static_veto:
+        return mentions
+    return [m for m in mentions if not m.since]
 
 
 def _dated_until(ctx: _Context, seg_end: int, e: int) -> int:

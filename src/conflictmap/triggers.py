@@ -15,9 +15,10 @@ import logging
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from datetime import date
 from itertools import pairwise
 
-from conflictmap.model import Change
+from conflictmap.model import Change, Interval
 from conflictmap.rules import LanguageRules, Markers, Trigger
 from conflictmap.text import line_bounds, sentence_spans, whole_words
 
@@ -144,7 +145,7 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
             return True
     if trigger.static_veto:
         a, b = around(40, 15)
-        if _static(markers, text[a:b]):
+        if _static(markers, text[a:b]) and not _since_dated(rules, text, seg_start, seg_end):
             return True
     if trigger.territory_veto:
         a, b = around(30, 30)
@@ -181,6 +182,18 @@ def _static(markers: Markers, window: str) -> bool:
     if not markers.static.search(window):
         return False
     return not markers.state_change.search(window) or bool(markers.still.search(window))
+
+
+_ANY_PERIOD = Interval.spanning(date(2000, 1, 1), date(2000, 1, 1))
+
+
+def _since_dated(rules: LanguageRules, text: str, seg_start: int, seg_end: int) -> bool:
+    """True when the clause dates the state it describes ("sinds april vorig jaar in
+    handen van AQAP", "under IS control since February 2015"): the start of that state is a
+    dated change (CODEBOOK.md, History), not a state without a date."""
+    from conflictmap.dates import find_dates
+
+    return any(m.since for m in find_dates(text[seg_start:seg_end], _ANY_PERIOD, rules.lang))
 
 
 def _participle(matched: str) -> bool:
