@@ -45,13 +45,26 @@ insurgents took X" and "jihadist fighters took X" in one week are one change, an
 "rebels took X" and "HTS took X"."""
 
 
-def _joins(a: Event | _Group, b: Event) -> bool:
-    """:func:`_same_change` for two reports of one place."""
+def _joins(a: Event | _Group, b: Event, across: bool = False) -> bool:
+    """:func:`_same_change` for two reports of one place. ``across``: they are two
+    articles' readings, which join only when they read the change alike (one article's type
+    is never imposed on another's source)."""
     if not _close_in_time(a, b):
         return False
-    if a.change is not b.change and Change.CONTESTED in (a.change, b.change):
+    if a.change is not b.change and (across or Change.CONTESTED in (a.change, b.change)):
         return False
     return _agree(a.actor, b.actor) and _agree(a.losing_actor, b.losing_actor)
+
+
+def _article_change(a: Change, a_at: int, b: Change, b_at: int) -> Change:
+    """The type of one change that one article reports twice (CODEBOOK.md): a recapture
+    when either report says the place was taken back, else the framing the article gives it
+    first (its headline or lead); capture over withdrawal where the text order ties."""
+    if {a, b} == {Change.CAPTURE, Change.RECAPTURE}:
+        return Change.RECAPTURE
+    if a_at != b_at:
+        return a if a_at < b_at else b
+    return b if a is Change.WITHDRAWAL else a
 
 
 def _agree(a: Actor | None, b: Actor | None) -> bool:
@@ -82,13 +95,14 @@ class _Group:
     """Reports of one change being merged: the merged fields so far, without building an
     Event (and hashing its id) at every merge; :meth:`event` builds it once."""
 
-    __slots__ = ("actor", "change", "confidence", "first", "geo_precision", "horizon",
+    __slots__ = ("actor", "at", "change", "confidence", "first", "geo_precision", "horizon",
                  "losing_actor", "period", "place", "seen", "sources", "status")
 
     def __init__(self, first: Event) -> None:
         self.first = first
         self.place = first.place
         self.change = first.change
+        self.at = _text_position(first)  # where the report that sets the type stands
         self.status = first.status
         self.period = first.period
         self.actor = first.actor
@@ -108,9 +122,11 @@ class _Group:
             period = self.period.intersect(b.period) or self.period
         self.period = period
         self.horizon = period.end + _LEAD
-        # A precise change type wins over a vaguer one (capture over withdrawal).
-        if self.change is Change.WITHDRAWAL:
-            self.change = b.change
+        if b.change is not self.change:  # only within one article (_joins)
+            at = _text_position(b)
+            change = _article_change(self.change, self.at, b.change, at)
+            if change is not self.change:
+                self.change, self.at = change, at
         self.status = min(self.status, b.status, key=_STATUS_RANK.__getitem__)
         self.actor = _named(self.actor, b.actor)
         self.losing_actor = _named(self.losing_actor, b.losing_actor)
@@ -132,6 +148,10 @@ class _Group:
                      self.geo_precision)
 
 
+def _text_position(event: Event) -> int:
+    return event.sources[0].start if event.sources else 0
+
+
 def _merge(a: Event, b: Event) -> Event:
     """Two reports of one change as one event."""
     group = _Group(a)
@@ -140,7 +160,20 @@ def _merge(a: Event, b: Event) -> Event:
 
 
 def _merge_place(reports: list[Event]) -> list[Event]:
-    """Greedy merge of one place's reports in start order.
+    """Merge one place's reports: each article's reports first (its reading of each change:
+    type and sides decided within the article), then the articles' readings that agree.
+    Merging adds sources; it never changes the type an article gave a change."""
+    by_article: dict[str, list[Event]] = defaultdict(list)
+    for report in reports:
+        by_article[report.sources[0].article if report.sources else ""].append(report)
+    if len(by_article) == 1:
+        return _greedy(reports, across=False)
+    readings = [e for mine in by_article.values() for e in _greedy(mine, across=False)]
+    return _greedy(readings, across=True)
+
+
+def _greedy(reports: list[Event], across: bool) -> list[Event]:
+    """Greedy merge of reports in start order.
 
     A group can only take a report that starts at most WITHDRAWAL_LEAD_DAYS after the
     group ends, and later reports start later still, so groups that ended before that
@@ -153,7 +186,7 @@ def _merge_place(reports: list[Event]) -> list[Event]:
         start = report.period.start
         live = [g for g in live if g.horizon >= start]
         for group in live:
-            if _joins(group, report):
+            if _joins(group, report, across):
                 group.add(report)
                 break
         else:
