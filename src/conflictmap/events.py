@@ -50,6 +50,13 @@ from pathlib import Path
 from conflictmap.actors import ActorLexicon, ActorMention, name_words
 from conflictmap.dates import DateMention, choose_interval, find_dates
 from conflictmap.errors import GeocoderError, RulesError
+from conflictmap.factuality import (
+    furniture_line,
+    holding_statement,
+    is_mention,
+    join_later_mentions,
+    undated_background,
+)
 from conflictmap.geotargets import Geocoder, country_hint, geocoded_mention, unknown_target
 from conflictmap.model import (
     Actor,
@@ -161,15 +168,17 @@ class Extractor:
         else:  # offsets in the lower-cased text are not the text's: split it all
             spans = sentence_spans(text)
             clauses = hot_sentences(rules, text, spans, hot_words)
-        hot = sorted(clauses)
+        hot = [i for i in sorted(clauses) if not furniture_line(rules, text, spans[i][0])]
         if not hot:
             return []
         ctx = self._context(article, rules, spans, spans[hot[-1]][1])
         if self.geocoder is not None:
             ctx = self._geocode_targets(ctx, [c for i in hot for c in clauses[i]])
         events: list[Event] = []
+        mentions: set[int] = set()  # id() of the events a trigger only mentions
         for i in hot:
-            events.extend(self._sentence(ctx, i, clauses[i]))
+            events.extend(self._sentence(ctx, i, clauses[i], mentions))
+        events = join_later_mentions(events, mentions)
         return _drop_fighting_before_change(_propagate_denials(events))
 
     def _context(self, article: Article, rules: LanguageRules, spans: list[tuple[int, int]],
@@ -216,7 +225,8 @@ class Extractor:
             log.info("geocoded %r (%s): %s", name, country or "?", self._geocoded[key])
         return self._geocoded[key]
 
-    def _sentence(self, ctx: _Context, index: int, clauses: list[Clause]) -> list[Event]:
+    def _sentence(self, ctx: _Context, index: int, clauses: list[Clause],
+                  mentions: set[int]) -> list[Event]:
         events: list[Event] = []
         seen: set[tuple[str, Change, str]] = set()
         carried: list[Mention] = []  # the places of the sentence's previous placed clause
@@ -228,8 +238,12 @@ class Extractor:
                 carried = [m for _, m, _ in targets]
             placed = list({id(h): h for h, _, _ in targets}.values())  # hits with a place
             for hit, mention, partial in targets:
+                if not _factual(ctx, hit, (seg_start, seg_end), partial):
+                    continue
                 event = self._event(ctx, index, hit, mention, partial, (seg_start, seg_end),
                                     placed)
+                if is_mention(ctx.rules, ctx.article.text, hit):
+                    mentions.add(id(event))
                 # One change per place, type and gaining side: "X took Mahas before Y drove
                 # them out" is two captures of Mahas.
                 key = (event.place.id, event.change, event.actor.side if event.actor else "")
@@ -272,6 +286,13 @@ class Extractor:
         return Event(change=change, status=status, place=place, period=period, actor=gainer,
                      losing_actor=loser, sources=(source,), confidence=round(confidence, 2),
                      geo_precision=geo)
+
+
+def _factual(ctx: _Context, hit: Hit, segment: tuple[int, int], partial: str) -> bool:
+    """False for undated background and a statement of who holds a place (factuality.py)."""
+    text, period = ctx.article.text, ctx.article.period
+    return not (undated_background(ctx.rules, text, hit, segment, period)
+                or holding_statement(ctx.rules, text, hit, segment, partial, period))
 
 
 _SCARE_QUOTES = re.compile(r"[\"'“‘„«‹]([^\W\d_][\w-]*)[\"'”’»›]")
@@ -1013,7 +1034,8 @@ def _interval(ctx: _Context, index: int, hit: Hit, segment: tuple[int, int],
     previous = _previous_interval(ctx, index)
     a, b = segment
     lang, period = ctx.rules.lang, ctx.article.period
-    mentions = _change_dates(hit, find_dates(text[a:b], period, lang, previous=previous))
+    mentions = _change_dates(ctx, hit, find_dates(text[a:b], period, lang, previous=previous),
+                             a)
     others = [h for h in hits if h is not hit]
     if mentions and others:
         mine = [m for m in mentions
@@ -1027,18 +1049,28 @@ def _interval(ctx: _Context, index: int, hit: Hit, segment: tuple[int, int],
     if (a, b) == (s, e):
         return choose_interval(mentions, period, (hit.start - s, hit.end - s))
     end = _dated_until(ctx, b, e)
-    mentions = _change_dates(hit, find_dates(text[s:end], period, lang, previous=previous))
+    mentions = _change_dates(ctx, hit, find_dates(text[s:end], period, lang,
+                                                  previous=previous), s)
     return choose_interval(mentions, period, (hit.start - s, hit.end - s))
 
 
-def _change_dates(hit: Hit, mentions: list[DateMention]) -> list[DateMention]:
-    """The time expressions that may date a change: "sinds 2016"/"since September" says
-    when a state began, so it dates only a trigger that can state who holds a place
-    ("sinds april in handen van AQAP": taken in April), not a change ("de eerste
-    provinciehoofdstad sinds 2001", "die de stad sinds 2016 bestuurden, gaven ... op")."""
-    if hit.trigger.static_veto:
-        return mentions
-    return [m for m in mentions if not m.since]
+def _change_dates(ctx: _Context, hit: Hit, mentions: list[DateMention],
+                  offset: int) -> list[DateMention]:
+    """The time expressions (offsets from ``offset``) that may date a change: "sinds
+    2016"/"since September" says when a state began, so it dates only a trigger that can
+    state who holds a place ("sinds april in handen van AQAP": taken in April), not a
+    change ("de eerste provinciehoofdstad sinds 2001", "die de stad sinds 2016 bestuurden,
+    gaven ... op"). A trigger that only mentions a change ("de val van X") is dated by its
+    own phrase, not by what the sentence says after a comma ("The capture of X is the
+    biggest prize for the alliance, which launched its offensive on Oct. 27")."""
+    if not hit.trigger.static_veto:
+        mentions = [m for m in mentions if not m.since]
+    text = ctx.article.text
+    if mentions and is_mention(ctx.rules, text, hit):
+        comma = text.find(",", hit.end)
+        if comma >= 0:
+            mentions = [m for m in mentions if m.start + offset < comma]
+    return mentions
 
 
 def _dated_until(ctx: _Context, seg_end: int, e: int) -> int:

@@ -154,7 +154,8 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     if _negated(markers, trigger, text, *around(40, 25), seg_end):
         return True
     before = text[seg_start:start]
-    if markers.hypothetical.search(before) or markers.infinitive.search(before):
+    if (markers.hypothetical.search(before) or markers.infinitive.search(before)
+            or markers.wish.search(before)):
         return True
     if _participle(text[start:end]) and markers.attributive.search(before[-30:]):
         return True  # "het heroverde Cherson", "the newly captured town": no report

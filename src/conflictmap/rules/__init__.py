@@ -39,6 +39,8 @@ MARKER_KEYS = (
     "site_object", "state_change", "still", "pronoun_subject", "unsettled", "proximity",
     "purpose", "adjunct", "continuation", "compound_after", "proxy_before",
     "owner_after", "partial_after", "pronoun_object",
+    # factuality and time per clause (factuality.py)
+    "related_line", "earlier", "holding", "mention", "wish",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -124,6 +126,11 @@ class Markers:
     owner_after: Guarded
     partial_after: Guarded
     pronoun_object: Guarded
+    related_line: Guarded
+    earlier: Guarded
+    holding: Guarded
+    mention: Guarded
+    wish: Guarded
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,113 @@
+"""Factuality and time per clause: which trigger matches report a change of their own.
+
+The extractor (``events.py``) asks these questions of each trigger match once its place is
+known; the words are data (``[markers]`` of the language's rules file):
+
+* a line of page furniture that links to another article ("Related: ...", "Lees ook: ...",
+  ``related_line``) reports nothing;
+* "earlier"/"eerder" with no date in its clause is undated background (CODEBOOK.md), no
+  event (``earlier``);
+* a present copula before a state trigger says who holds a place, not that it changed
+  hands ("X is largely in rebel hands", ``holding``), unless the clause marks a new state
+  ("now", "inmiddels", "since Sunday": ``state_change``, or a date after "since");
+* a trigger that only mentions a change (a noun: "the fall of X", "de val van X"; a flag
+  raised over it: ``mention``) joins the article's report of that change made with a verb
+  instead of making a second event with its own, often wrong, date
+  (:func:`join_later_mentions`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from conflictmap.dates import find_dates
+from conflictmap.model import Change, Event, Interval
+from conflictmap.rules import LanguageRules
+from conflictmap.triggers import Hit
+
+log = logging.getLogger(__name__)
+
+_TAKING = frozenset((Change.CAPTURE, Change.RECAPTURE, Change.WITHDRAWAL))
+
+
+def furniture_line(rules: LanguageRules, text: str, start: int) -> bool:
+    """True when the sentence at ``start`` stands on a related-links line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return rules.markers.related_line.match(text, line_start) is not None
+
+
+def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],
+                       period: Interval) -> bool:
+    """True for "Eerder vielen al X en Y in Russische handen", "Earlier, the rebels had
+    taken X": a change told as background with no date of its own."""
+    seg_start, seg_end = segment
+    if rules.markers.earlier.search(text, seg_start, hit.start) is None:
+        return False
+    return not find_dates(text[seg_start:seg_end], period, rules.lang)
+
+
+def holding_statement(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],
+                      partial: str, period: Interval) -> bool:
+    """True for "Dovra is (largely) in rebel hands": a state trigger right after a present
+    copula, with nothing in the clause that marks the state as new and no partial control
+    (which makes the place contested)."""
+    if not hit.trigger.static_veto or partial == "contested":
+        return False
+    seg_start, seg_end = segment
+    markers = rules.markers
+    if markers.holding.search(text, max(seg_start, hit.start - 40), hit.start) is None:
+        return False
+    if markers.state_change.search(text, seg_start, seg_end):
+        return False  # "is nu in handen van"
+    if any(m.span() != (hit.start, hit.end) and m.end() > hit.start
+           for m in rules.any_trigger.finditer(text, seg_start, seg_end)):
+        return False  # another reading of the words says it changed: "is ... gevallen"
+    return not any(m.since for m in find_dates(text[seg_start:seg_end], period, rules.lang))
+
+
+def is_mention(rules: LanguageRules, text: str, hit: Hit) -> bool:
+    """True when the trigger only mentions a change ("de val van", "raised the flag")."""
+    return rules.markers.mention.search(text, hit.start, hit.end) is not None
+
+
+def join_later_mentions(events: Sequence[Event], mentions: set[int]) -> list[Event]:
+    """Drop the events (``mentions``: their ``id()``) that only mention a change when the
+    article reports a change of that place with a verb (a capture, recapture or withdrawal
+    by a side that agrees): "Rebels took Kidal on Monday. The fall of Kidal ..." is one
+    event, dated by the verb's clause; "raised the flag over X a month later" too."""
+    if not mentions:
+        return list(events)
+    told = [e for e in events if id(e) not in mentions and e.change in _TAKING]
+    out = []
+    for e in events:
+        if id(e) in mentions and e.change in _TAKING and any(
+                t.place.id == e.place.id and _sides_agree(t, e) and _after(t, e)
+                for t in told):
+            log.debug("%s: a mention of the change at %s joins the verb's report",
+                      e.sources[0].article, e.place.name)
+            continue
+        out.append(e)
+    return out
+
+
+MENTION_LAG_DAYS = 62
+"""How long after a change a mention of it may come ("raised the flag a month later")."""
+
+
+def _after(told: Event, mention: Event) -> bool:
+    """The mention's interval is on or after the told change's, by at most
+    MENTION_LAG_DAYS: "de val van Sjoesja" this week is not the capture of 1992."""
+    return (told.period.start <= mention.period.end
+            and (mention.period.start - told.period.end).days <= MENTION_LAG_DAYS)
+
+
+def _sides_agree(told: Event, mention: Event) -> bool:
+    """The mention names no side, or the told change's gaining side (or, for a
+    withdrawal, its losing side)."""
+    if mention.actor is None:
+        return True
+    side = told.actor.side if told.actor is not None else None
+    if told.change is Change.WITHDRAWAL and told.losing_actor is not None:
+        return told.losing_actor.side != mention.actor.side
+    return side is None or side == mention.actor.side
