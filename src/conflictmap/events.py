@@ -276,7 +276,7 @@ class Extractor:
             status = Status.CLAIMED  # the paper keeps its distance from the word
         if status is Status.DISPUTED:
             change = Change.CONTESTED
-        period = _interval(ctx, index, hit, segment, hits)
+        period = _interval(ctx, index, hit, segment, hits, mention)
         place = mention.place
         geo = 3 if place.kind is PlaceKind.REGION else (2 if partial else 1)
         source = Source(article=ctx.article.id, published=ctx.article.published,
@@ -1025,7 +1025,7 @@ def _claimed(ctx: _Context, s: int, e: int, segment: tuple[int, int]) -> bool:
 
 
 def _interval(ctx: _Context, index: int, hit: Hit, segment: tuple[int, int],
-              hits: Sequence[Hit] = ()) -> Interval:
+              hits: Sequence[Hit] = (), place: Mention | None = None) -> Interval:
     """The dates of the trigger's clause if it has any, else of its sentence. A date nearer
     another of ``hits`` (the clause's triggers that have a place) is that one's
     ("withdrawing from Avdiivka, ... since Bakhmut fell in May": May dates the fall, not
@@ -1044,6 +1044,7 @@ def _interval(ctx: _Context, index: int, hit: Hit, segment: tuple[int, int],
             return choose_interval([], period)
         mentions = mine
     if mentions:
+        mentions = _own_stretch(text, a, mentions, hit, place)
         return choose_interval(mentions, period, (hit.start - a, hit.end - a))
     s, e = ctx.spans[index]
     if (a, b) == (s, e):
@@ -1051,7 +1052,31 @@ def _interval(ctx: _Context, index: int, hit: Hit, segment: tuple[int, int],
     end = _dated_until(ctx, b, e)
     mentions = _change_dates(ctx, hit, find_dates(text[s:end], period, lang,
                                                   previous=previous), s)
+    mentions = _own_stretch(text, s, mentions, hit, place)
     return choose_interval(mentions, period, (hit.start - s, hit.end - s))
+
+
+_STRETCH_COMMA = re.compile(r",(?!\d)")
+
+
+def _own_stretch(text: str, offset: int, mentions: list[DateMention], hit: Hit,
+                 place: Mention | None) -> list[DateMention]:
+    """Of several dates, those between the same commas as the place, else as the trigger:
+    each place takes the date of its own part of the sentence ("Eind juli werd X heroverd,
+    half augustus volgde Y": July for X, August for Y)."""
+    if len(mentions) < 2:
+        return mentions
+    end = max(m.end for m in mentions) + offset
+    commas = [c.start() for c in _STRETCH_COMMA.finditer(text, offset, max(end, hit.end))]
+
+    def stretch(pos: int) -> int:
+        return bisect_right(commas, pos)
+
+    for anchor in ([place.start] if place is not None else []) + [hit.start]:
+        mine = [m for m in mentions if stretch(m.start + offset) == stretch(anchor)]
+        if mine:
+            return mine
+    return mentions
 
 
 def _change_dates(ctx: _Context, hit: Hit, mentions: list[DateMention],
