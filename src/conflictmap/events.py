@@ -710,9 +710,13 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
     bare_after: list[ActorMention] = []
     for a in in_seg:
         actor = _resolve(ctx, a, country)
-        prefix = text[whole_words(text, max(seg_start, a.start - 30), a.start, seg_start,
-                                  a.start)[0]:a.start]
-        if markers.agent.search(prefix):
+        p0 = whole_words(text, max(seg_start, a.start - 30), a.start, seg_start, a.start)[0]
+        prefix = text[p0:a.start]
+        agent = markers.agent.search(prefix)
+        if agent is not None and markers.backer_by.search(
+                text, max(seg_start, p0 + agent.start() - 30), p0 + agent.start()):
+            continue  # "supported by the Turkish military": the backer, not the agent
+        if agent is not None:
             # "opgegeven door X", "abandoned by X": the agent of a withdrawal is the loser.
             role = "loser" if hit.trigger.change is Change.WITHDRAWAL else "gainer"
             roles[role] = roles[role] or actor
@@ -748,8 +752,22 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
         roles[role] = _demonym_actor(ctx, hit, seg_start)
     gainer, loser = roles["gainer"], roles["loser"]
     if gainer is not None and loser is not None and gainer.side == loser.side:
-        loser = None
+        own = _own_army(ctx, in_seg, gainer, country)
+        if own is not None and own.side != loser.side:
+            gainer = own  # "het leger heroverde X op de separatisten": not Russia's army
+        else:
+            loser = None
     return gainer, loser
+
+
+def _own_army(ctx: _Context, mentions: list[ActorMention], gainer: Actor,
+              country: str) -> Actor | None:
+    """The place's own army, when ``gainer`` came from a bare "the army" (resolved to the
+    army named last) and so may be read against the side it took the place from."""
+    if not any(m.generic == "army" and m.actor is None and _resolve(ctx, m, country) == gainer
+               for m in mentions):
+        return None
+    return ctx.lexicon.resolve(ActorMention(None, 0, 0, "", "army"), country)
 
 
 _POSSESSIVE = re.compile(r"['’]s?\s+")
@@ -949,10 +967,20 @@ def _assign_roles(ctx: _Context, hit: Hit, roles: dict[str, Actor | None],
 
 def _subject(ctx: _Context, before: list[ActorMention]) -> ActorMention:
     """The first of the coordinated actors right before the trigger ("X en Y namen ...")."""
+    text = ctx.article.text
     k = len(before) - 1
-    while k > 0 and _SUBJECTS.match(ctx.article.text[before[k - 1].end:before[k].start]):
+    while k > 0 and _SUBJECTS.match(text[before[k - 1].end:before[k].start]):
+        k -= 1
+    if (k > 0 and before[k].actor is None and before[k - 1].actor is not None
+            and _APPOSITION.match(text, before[k - 1].end, before[k].start)
+            and text.startswith(",", before[k].end)):
+        # "Strijders van het SNA, een verzameling door Turkije gesteunde rebellengroepen,
+        # namen ...": a generic noun in an apposition describes the named actor.
         k -= 1
     return before[k]
+
+
+_APPOSITION = re.compile(r"\s*\)?\s*(?:\([^)]*\)\s*)?,\s*[^,.;:]*$")
 
 
 def _status(ctx: _Context, index: int, change: Change, segment: tuple[int, int],

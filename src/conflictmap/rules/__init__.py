@@ -40,7 +40,7 @@ MARKER_KEYS = (
     "purpose", "adjunct", "continuation", "compound_after", "proxy_before",
     "owner_after", "partial_after", "pronoun_object",
     # factuality and time per clause (factuality.py)
-    "related_line", "earlier", "holding", "mention", "wish",
+    "related_line", "earlier", "holding", "mention", "wish", "backer_by",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -131,6 +131,7 @@ class Markers:
     holding: Guarded
     mention: Guarded
     wish: Guarded
+    backer_by: Guarded
 
 
 @dataclass(frozen=True, slots=True)
