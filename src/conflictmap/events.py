@@ -751,6 +751,10 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
     if roles[role] is None:
         roles[role] = _demonym_actor(ctx, hit, seg_start)
     gainer, loser = roles["gainer"], roles["loser"]
+    if hit.trigger.static_veto and markers.no_longer.search(
+            text, max(seg_start, hit.start - 40), hit.start):
+        # "no longer in the hands of the insurgents": they lost it; the gainer is unnamed.
+        gainer, loser = None, loser or gainer
     if gainer is not None and loser is not None and gainer.side == loser.side:
         own = _own_army(ctx, in_seg, gainer, country)
         if own is not None and own.side != loser.side:

@@ -151,7 +151,8 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
         a, b = around(30, 30)
         if markers.territory.search(text, a, b):
             return True
-    if _negated(markers, trigger, text, *around(40, 25), seg_end):
+    if _negated(markers, trigger, text, *around(40, 25), seg_end) and not (
+            trigger.static_veto and _no_longer(markers, text, seg_start, start)):
         return True
     before = text[seg_start:start]
     if (markers.hypothetical.search(before) or markers.infinitive.search(before)
@@ -175,6 +176,12 @@ def _negated(markers: Markers, trigger: Trigger, text: str, a: int, b: int,
                for m in markers.unsettled.finditer(text[a:min(seg_end, b + 40)])]
     return any(not any(s <= n.start() < e for s, e in goes_on)
                for n in markers.negation.finditer(window))
+
+
+def _no_longer(markers: Markers, text: str, seg_start: int, start: int) -> bool:
+    """"niet langer in handen van", "no longer under the control of": a loss, not a
+    negated state (the actors are turned round in events.py)."""
+    return markers.no_longer.search(text, max(seg_start, start - 40), start) is not None
 
 
 def _static(markers: Markers, window: str) -> bool:

@@ -40,7 +40,7 @@ MARKER_KEYS = (
     "purpose", "adjunct", "continuation", "compound_after", "proxy_before",
     "owner_after", "partial_after", "pronoun_object",
     # factuality and time per clause (factuality.py)
-    "related_line", "earlier", "holding", "mention", "wish", "backer_by",
+    "related_line", "earlier", "holding", "mention", "wish", "backer_by", "no_longer",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -132,6 +132,7 @@ class Markers:
     mention: Guarded
     wish: Guarded
     backer_by: Guarded
+    no_longer: Guarded
 
 
 @dataclass(frozen=True, slots=True)
