@@ -55,6 +55,7 @@ from conflictmap.factuality import (
     holding_statement,
     is_mention,
     join_later_mentions,
+    taken_back,
     undated_background,
 )
 from conflictmap.geotargets import Geocoder, country_hint, geocoded_mention, unknown_target
@@ -178,7 +179,7 @@ class Extractor:
         mentions: set[int] = set()  # id() of the events a trigger only mentions
         for i in hot:
             events.extend(self._sentence(ctx, i, clauses[i], mentions))
-        events = join_later_mentions(events, mentions)
+        events = taken_back(join_later_mentions(events, mentions))
         return _drop_fighting_before_change(_propagate_denials(events))
 
     def _context(self, article: Article, rules: LanguageRules, spans: list[tuple[int, int]],

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from conflictmap.dates import find_dates
 from conflictmap.model import Change, Event, Interval
@@ -111,3 +112,31 @@ def _sides_agree(told: Event, mention: Event) -> bool:
     if told.change is Change.WITHDRAWAL and told.losing_actor is not None:
         return told.losing_actor.side != mention.actor.side
     return side is None or side == mention.actor.side
+
+
+RETURN_WITHIN_DAYS = 366
+"""How far back an earlier hold makes a capture a return: "took it three weeks ago, lost
+it, retook it on Thursday"; a side that comes back after years captures the place anew."""
+
+
+def taken_back(events: Sequence[Event]) -> list[Event]:
+    """A capture is a recapture when the same article reports that the gaining side held
+    the place before: an earlier capture of it by that side, or an earlier loss of it
+    by that side (CODEBOOK.md: "the same text reports that side's earlier loss of it")."""
+    out = []
+    for e in events:
+        if e.change is Change.CAPTURE and e.actor is not None and any(
+                _held_before(e.actor.side, earlier, e) for earlier in events):
+            e = replace(e, change=Change.RECAPTURE)
+        out.append(e)
+    return out
+
+
+def _held_before(side: str, earlier: Event, event: Event) -> bool:
+    if earlier is event or earlier.place.id != event.place.id:
+        return False
+    if not 0 < (event.period.start - earlier.period.end).days <= RETURN_WITHIN_DAYS:
+        return False
+    if earlier.change in (Change.CAPTURE, Change.RECAPTURE) and earlier.actor is not None:
+        return earlier.actor.side == side
+    return earlier.losing_actor is not None and earlier.losing_actor.side == side
