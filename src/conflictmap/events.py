@@ -51,6 +51,7 @@ from conflictmap.actors import ActorLexicon, ActorMention, name_words
 from conflictmap.dates import DateMention, choose_interval, find_dates
 from conflictmap.errors import GeocoderError, RulesError
 from conflictmap.factuality import (
+    dateline_end,
     furniture_line,
     holding_statement,
     is_mention,
@@ -1124,6 +1125,9 @@ def _change_dates(ctx: _Context, hit: Hit, mentions: list[DateMention],
     if not hit.trigger.static_veto:
         mentions = [m for m in mentions if not m.since]
     text = ctx.article.text
+    filed = dateline_end(text, hit.start)
+    if filed >= 0:
+        mentions = [m for m in mentions if m.start + offset >= filed]
     if mentions and is_mention(ctx.rules, text, hit):
         comma = text.find(",", hit.end)
         if comma >= 0:

@@ -19,6 +19,7 @@ known; the words are data (``[markers]`` of the language's rules file):
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -140,3 +141,17 @@ def _held_before(side: str, earlier: Event, event: Event) -> bool:
     if earlier.change in (Change.CAPTURE, Change.RECAPTURE) and earlier.actor is not None:
         return earlier.actor.side == side
     return earlier.losing_actor is not None and earlier.losing_actor.side == side
+
+
+_DATELINE = re.compile(
+    r"\W*(?:[A-ZÀ-Þ][A-ZÀ-Þ'’.-]+(?:[ /][A-ZÀ-Þ][A-ZÀ-Þ'’.-]+)*)\s*,[^\n]{0,60}?"
+    r"(?:\([^)\n]{1,40}\)\s*)?[-–—]+\s")
+
+
+def dateline_end(text: str, start: int) -> int:
+    """Where a wire dateline ("ABUJA, March 28 (Reuters) - ") ends on the line at
+    ``start``, else -1: its date is when the story was filed, not when the change happened
+    (a report in the perfect tense with no time word of its own covers the week before)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    m = _DATELINE.match(text, line_start)
+    return m.end() if m is not None else -1
