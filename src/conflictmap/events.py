@@ -983,7 +983,17 @@ def _subject(ctx: _Context, before: list[ActorMention]) -> ActorMention:
         # "Strijders van het SNA, een verzameling door Turkije gesteunde rebellengroepen,
         # namen ...": a generic noun in an apposition describes the named actor.
         k -= 1
+    first = _DEMONYM_AND.search(text, max(0, before[k].start - 30), before[k].start)
+    if first is not None and before[k].actor is not None:
+        # "Jemenitische en Emiraatse militairen": the first of the coordinated demonyms.
+        actor = ctx.lexicon.demonym_actor(first.group(1), ctx.rules.lang)
+        if actor is not None:
+            return ActorMention(actor, first.start(), before[k].end, text[first.start():
+                                                                         before[k].end])
     return before[k]
+
+
+_DEMONYM_AND = re.compile(r"\b([^\W\d_]+)\s+(?:en|and)\s+$", re.IGNORECASE)
 
 
 _APPOSITION = re.compile(r"\s*\)?\s*(?:\([^)]*\)\s*)?,\s*[^,.;:]*$")
