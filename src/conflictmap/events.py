@@ -23,7 +23,9 @@ read the way the rules file says:
 5. the status is claimed when the sentence attributes it ("volgens", "claimed"), disputed
    (and the change contested) when it or the next sentence denies it; a denial anywhere in
    the article disputes that article's claims about the same place;
-6. the interval comes from ``dates.find_dates``/``dates.choose_interval``.
+6. the interval comes from ``clause_dates.clause_interval`` (the trigger's own clause);
+7. what only mentions a change, states who holds a place or tells undated background is
+   no event of its own (``factuality.py``).
 
 With an optional ``geocoder`` (anything with ``geocode(name, country) -> Place | None``), a
 trigger's object that the gazetteer does not know is asked of it once per name and
@@ -48,10 +50,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from conflictmap.actors import ActorLexicon, ActorMention, name_words
-from conflictmap.dates import DateMention, choose_interval, find_dates
+from conflictmap.clause_dates import clause_interval
 from conflictmap.errors import GeocoderError, RulesError
 from conflictmap.factuality import (
-    dateline_end,
     furniture_line,
     holding_statement,
     is_mention,
@@ -65,7 +66,6 @@ from conflictmap.model import (
     Article,
     Change,
     Event,
-    Interval,
     Mention,
     Place,
     PlaceKind,
@@ -278,7 +278,8 @@ class Extractor:
             status = Status.CLAIMED  # the paper keeps its distance from the word
         if status is Status.DISPUTED:
             change = Change.CONTESTED
-        period = _interval(ctx, index, hit, segment, hits, mention)
+        period = clause_interval(ctx.article, ctx.rules, ctx.spans, index, hit, segment, hits,
+                                 mention)
         place = mention.place
         geo = 3 if place.kind is PlaceKind.REGION else (2 if partial else 1)
         source = Source(article=ctx.article.id, published=ctx.article.published,
@@ -1066,117 +1067,3 @@ def _claimed(ctx: _Context, s: int, e: int, segment: tuple[int, int]) -> bool:
         if len(text[a:b].split()) <= _ATTRIBUTION_WORDS and markers.claim.search(text, a, b):
             return True
     return False
-
-
-def _interval(ctx: _Context, index: int, hit: Hit, segment: tuple[int, int],
-              hits: Sequence[Hit] = (), place: Mention | None = None) -> Interval:
-    """The dates of the trigger's clause if it has any, else of its sentence. A date nearer
-    another of ``hits`` (the clause's triggers that have a place) is that one's
-    ("withdrawing from Avdiivka, ... since Bakhmut fell in May": May dates the fall, not
-    the withdrawal)."""
-    text = ctx.article.text
-    previous = _previous_interval(ctx, index)
-    a, b = segment
-    lang, period = ctx.rules.lang, ctx.article.period
-    mentions = _change_dates(ctx, hit, find_dates(text[a:b], period, lang, previous=previous),
-                             a)
-    others = [h for h in hits if h is not hit]
-    if mentions and others:
-        mine = [m for m in mentions
-                if all(_gap(m, a, hit) <= _gap(m, a, h) for h in others)]
-        if not mine:
-            return choose_interval([], period)
-        mentions = mine
-    if mentions:
-        mentions = _own_stretch(text, a, mentions, hit, place)
-        return choose_interval(mentions, period, (hit.start - a, hit.end - a))
-    s, e = ctx.spans[index]
-    if (a, b) == (s, e):
-        return choose_interval(mentions, period, (hit.start - s, hit.end - s))
-    end = _dated_until(ctx, b, e)
-    mentions = _change_dates(ctx, hit, find_dates(text[s:end], period, lang,
-                                                  previous=previous), s)
-    mentions = _own_stretch(text, s, mentions, hit, place)
-    return choose_interval(mentions, period, (hit.start - s, hit.end - s))
-
-
-_STRETCH_COMMA = re.compile(r",(?!\d)")
-
-
-def _own_stretch(text: str, offset: int, mentions: list[DateMention], hit: Hit,
-                 place: Mention | None) -> list[DateMention]:
-    """Of several dates, those between the same commas as the place, else as the trigger:
-    each place takes the date of its own part of the sentence ("Eind juli werd X heroverd,
-    half augustus volgde Y": July for X, August for Y)."""
-    if len(mentions) < 2:
-        return mentions
-    end = max(m.end for m in mentions) + offset
-    commas = [c.start() for c in _STRETCH_COMMA.finditer(text, offset, max(end, hit.end))]
-
-    def stretch(pos: int) -> int:
-        return bisect_right(commas, pos)
-
-    for anchor in ([place.start] if place is not None else []) + [hit.start]:
-        mine = [m for m in mentions if stretch(m.start + offset) == stretch(anchor)]
-        if mine:
-            return mine
-    return mentions
-
-
-def _change_dates(ctx: _Context, hit: Hit, mentions: list[DateMention],
-                  offset: int) -> list[DateMention]:
-    """The time expressions (offsets from ``offset``) that may date a change: "sinds
-    2016"/"since September" says when a state began, so it dates only a trigger that can
-    state who holds a place ("sinds april in handen van AQAP": taken in April), not a
-    change ("de eerste provinciehoofdstad sinds 2001", "die de stad sinds 2016 bestuurden,
-    gaven ... op"). A trigger that only mentions a change ("de val van X") is dated by its
-    own phrase, not by what the sentence says after a comma ("The capture of X is the
-    biggest prize for the alliance, which launched its offensive on Oct. 27")."""
-    if not hit.trigger.static_veto:
-        mentions = [m for m in mentions if not m.since]
-    text = ctx.article.text
-    filed = dateline_end(text, hit.start)
-    if filed >= 0:
-        mentions = [m for m in mentions if m.start + offset >= filed]
-    if mentions and is_mention(ctx.rules, text, hit):
-        comma = text.find(",", hit.end)
-        if comma >= 0:
-            mentions = [m for m in mentions if m.start + offset < comma]
-    return mentions
-
-
-def _dated_until(ctx: _Context, seg_end: int, e: int) -> int:
-    """Where the dates that may date a clause without its own end: the sentence's end,
-    or the start of a later clause with a subject of its own ("had taken Aleppo, and by
-    Thursday they were at the gates of Hama": Thursday is not when Aleppo fell). Other
-    later clauses bound it ("captured Robotyne before withdrawing in August") or say who
-    says it ("..., the ministry said on Tuesday")."""
-    text = ctx.article.text
-    pronoun = ctx.rules.markers.pronoun_subject
-    for a, b in segments(ctx.rules, text, seg_end, e):
-        head = " ".join(text[a:b].split()[:_HEAD_WORDS])
-        if pronoun.search(head):
-            return a
-    return e
-
-
-_HEAD_WORDS = 5  # a clause whose first words hold a subject pronoun has its own subject
-
-
-def _gap(mention: DateMention, offset: int, hit: Hit) -> int:
-    """Characters between a date (offsets from ``offset``) and a trigger hit."""
-    return max(0, mention.start + offset - hit.end, hit.start - (mention.end + offset))
-
-
-def _previous_interval(ctx: _Context, index: int) -> Interval | None:
-    """The explicit date of the sentence before, which "toen"/"then" points back to."""
-    if index == 0:
-        return None
-    s, e = ctx.spans[index]
-    if not ctx.rules.dates.get("then").search(ctx.article.text, s, e):
-        return None
-    s, e = ctx.spans[index - 1]
-    dates = [d for d in find_dates(ctx.article.text[s:e], ctx.article.period, ctx.rules.lang)
-             if d.explicit]
-    return dates[-1].interval if dates else None
-
