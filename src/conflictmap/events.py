@@ -644,7 +644,8 @@ def _antecedent(ctx: _Context, hit: Hit, place: Mention, places: list[Mention]) 
     if rel is None:
         return False
     between = [p for p in places if place.end <= p.start and p.end <= rel.start()]
-    if text[place.end:rel.start()].strip():
+    gap = text[place.end:rel.start()]
+    if gap.strip() and not _VERB_FINAL.fullmatch(gap):
         if len(between) != 1 or text[between[0].end:rel.start()].strip():
             return False
         if not _parenthetical(ctx, text[place.end:between[0].start]):
@@ -654,6 +655,9 @@ def _antecedent(ctx: _Context, hit: Hit, place: Mention, places: list[Mention]) 
         return False  # the locator itself ("..., in North Kordofan, which ...")
     return not any(place.end <= p.start < hit.start for p in places
                    if p is not place and p not in between)
+
+
+_VERB_FINAL = re.compile(r"\s+[^\W\d_]+")  # "Mosoel bevrijden, dat ...": one verb between
 
 
 def _parenthetical(ctx: _Context, gap: str) -> bool:
