@@ -90,6 +90,9 @@ def _change_dates(rules: LanguageRules, text: str, hit: Hit, mentions: list[Date
     biggest prize for the alliance, which launched its offensive on Oct. 27")."""
     if not hit.trigger.static_veto:
         mentions = [m for m in mentions if not m.since]
+    if any(m.anaphoric for m in mentions) and not all(m.anaphoric for m in mentions):
+        # "then entered Fallujah itself in early June": a date of its own outranks "then"
+        mentions = [m for m in mentions if not m.anaphoric]
     filed = dateline_end(text, hit.start)
     if filed >= 0:
         mentions = [m for m in mentions if m.start + offset >= filed]

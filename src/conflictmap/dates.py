@@ -52,6 +52,7 @@ class DateMention:
     interval: Interval
     explicit: bool
     since: bool = False  # after "sinds"/"since": when a state began, not a change's date
+    anaphoric: bool = False  # "toen"/"then": the date of the sentence before
     year_guessed: bool = False  # a month named without its year ("in maart")
 
 
@@ -307,7 +308,7 @@ def _relatives(compiled: _Compiled, sentence: str, period: Interval,
         found.append(DateMention(m.start(), m.end(), Interval.spanning(start, end), False))
     if previous is not None:
         for m in words.get("then").finditer(sentence):
-            found.append(DateMention(m.start(), m.end(), previous, True))
+            found.append(DateMention(m.start(), m.end(), previous, True, anaphoric=True))
     return found
 
 
