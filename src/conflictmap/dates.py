@@ -230,7 +230,8 @@ def _explicit(compiled: _Compiled, sentence: str, period: Interval) -> list[Date
             d = date(year, month, day)
         except ValueError:
             continue
-        found.append(DateMention(m.start(), m.end(), Interval.spanning(d, d), True))
+        found.append(DateMention(m.start(), m.end(), Interval.spanning(d, d), True,
+                                 year_guessed=not year_text))
     for m in compiled.numeric_date.finditer(sentence):
         if m.group("iy"):
             year, month, day = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
@@ -349,9 +350,10 @@ def _in_year(interval: Interval, year: int) -> Interval:
 
 
 def _years_for_months(sentence: str, mentions: list[DateMention]) -> list[DateMention]:
-    """A month named without its year takes the year that the sentence gives it: the year
-    right after it ("in augustus vorig jaar", "in March last year") or, else, a year named
-    before it ("In 2018 ... and in June of that year")."""
+    """A month or day named without its year takes the year that the sentence gives it:
+    the year right after it ("in augustus vorig jaar", "in March last year") or, else, the
+    year of a date named before it ("In 2018 ... and in June of that year", "het akkoord
+    van november 2020 ... op 1 december van dat jaar")."""
     out: list[DateMention] = []
     skip = -1
     for k, m in enumerate(mentions):
@@ -368,8 +370,8 @@ def _years_for_months(sentence: str, mentions: list[DateMention]) -> list[DateMe
                                year_guessed=False))
             skip = k + 1
             continue
-        years = [p for p in mentions[:k] if p.explicit and _whole_year(p.interval)
-                 and p.interval.end.month == 12 and p.interval.end.day == 31]
+        years = [p for p in mentions[:k] if p.explicit and not p.year_guessed
+                 and not p.anaphoric and p.interval.start.year == p.interval.end.year]
         if years:
             m = replace(m, interval=_in_year(m.interval, years[-1].interval.start.year),
                         year_guessed=False)
