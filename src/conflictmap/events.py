@@ -72,7 +72,7 @@ from conflictmap.model import (
     Source,
     Status,
 )
-from conflictmap.rules import LanguageRules, language_files, load_language, rules_digest
+from conflictmap.rules import LanguageRules, Markers, language_files, load_language, rules_digest
 from conflictmap.text import sentence_spans, sentence_spans_by_line, whole_words
 from conflictmap.triggers import Clause, Hit, hot_in_lines, hot_sentences, segments
 
@@ -1014,18 +1014,25 @@ def _status(ctx: _Context, index: int, change: Change, segment: tuple[int, int],
     markers = ctx.rules.markers
     s, e = ctx.spans[index]
     sentence = text[s:e]
-    if markers.denial.search(sentence):
+    if _denied(markers, sentence):
         return Status.DISPUTED
     if index + 1 < len(ctx.spans):
         ns, ne = ctx.spans[index + 1]
         following = text[ns:ne]
-        if markers.denial.search(following) and not ctx.rules.any_trigger.search(following):
+        if _denied(markers, following) and not ctx.rules.any_trigger.search(following):
             return Status.DISPUTED
     if markers.confirm.search(sentence) or not _claimed(ctx, s, e, segment):
         return Status.REPORTED
     if change is Change.WITHDRAWAL and not _other_side_says(ctx, s, e, loser, country):
         return Status.REPORTED
     return Status.CLAIMED
+
+
+def _denied(markers: Markers, sentence: str) -> bool:
+    """A denial that the sentence does not take back: "ontkende dat aanvankelijk, maar
+    erkende maandag ...", "initially denied the claim but conceded" is a concession."""
+    denial = markers.denial.search(sentence)
+    return denial is not None and markers.confirm.search(sentence, denial.end()) is None
 
 
 _SPEAKER_GAP = 40  # characters between a speech verb and the actor that speaks
