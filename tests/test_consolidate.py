@@ -205,3 +205,13 @@ def test_consolidate_placeholder_sides_are_the_lexicons() -> None:
         actor = lexicon.get(side)
         assert actor is not None and actor.side == side and actor.kind == "non_state"
         assert "unspecified" in actor.name
+
+
+def test_consolidate_a_side_that_gains_and_a_side_that_loses_are_two_changes() -> None:
+    # "The rebels occupied the town for ten days before they withdrew": the rebels gain it
+    # and lose it in one month; merging would leave one capture and hide the withdrawal.
+    merged = consolidate([
+        _event(Change.CAPTURE, "2012-11-01", "2012-11-30", "a", actor=REBELS),
+        _event(Change.WITHDRAWAL, "2012-11-01", "2012-11-30", "a", loser=REBELS),
+    ])
+    assert sorted(e.change.value for e in merged) == ["capture", "withdrawal"]

@@ -53,7 +53,13 @@ def _joins(a: Event | _Group, b: Event, across: bool = False) -> bool:
         return False
     if a.change is not b.change and (across or Change.CONTESTED in (a.change, b.change)):
         return False
+    if _same_side(a.actor, b.losing_actor) or _same_side(b.actor, a.losing_actor):
+        return False  # "occupied the town for ten days before they withdrew": two changes
     return _agree(a.actor, b.actor) and _agree(a.losing_actor, b.losing_actor)
+
+
+def _same_side(a: Actor | None, b: Actor | None) -> bool:
+    return a is not None and b is not None and a.side == b.side
 
 
 def _article_change(a: Change, b: Change) -> Change:

@@ -696,6 +696,10 @@ def _merged_actors(mentions: list[ActorMention]) -> list[ActorMention]:
         if out and m.start - out[-1].end <= 5 and (out[-1].generic and not m.generic):
             out[-1] = ActorMention(m.actor, out[-1].start, m.end, m.text)
             continue
+        if out and m.actor is not None and m.actor == out[-1].actor and not m.generic \
+                and 0 <= m.start - out[-1].end <= 3:
+            out[-1] = ActorMention(out[-1].actor, out[-1].start, m.end, out[-1].text)
+            continue  # "Islamitische Staat (IS)": a name and its abbreviation are one
         if out and m.generic and not out[-1].generic and m.start - out[-1].end <= 3:
             out[-1] = ActorMention(out[-1].actor, out[-1].start, m.end, out[-1].text)
             continue  # "Russia's army": the named actor's own forces
