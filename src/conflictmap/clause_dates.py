@@ -13,6 +13,7 @@ import logging
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from datetime import timedelta
 
 from conflictmap.dates import DateMention, choose_interval, find_dates
 from conflictmap.factuality import dateline_end, is_mention
@@ -36,6 +37,10 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     lang, period = rules.lang, article.period
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[a:b], period, lang, previous=previous), a)
+    if not mentions:
+        before = _time_before(article, rules, spans, index, segment)
+        if before is not None:
+            return before
     others = [h for h in hits if h is not hit]
     if mentions and others:
         mine = [m for m in mentions
@@ -138,3 +143,36 @@ def _previous_interval(article: Article, rules: LanguageRules,
              if d.explicit]
     return dates[-1].interval if dates else None
 
+
+
+def _time_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+                 index: int, segment: tuple[int, int]) -> Interval | None:
+    """The date of a clause that opens with "N days/weeks after" ("..., state TV said on
+    Monday, four days after rebels seized it"; "een dag nadat Rusland het dorp opeiste"):
+    the main clause's date, N days earlier."""
+    a, b = segment
+    s, e = spans[index]
+    text, words = article.text, rules.dates
+    for key, unit in (("days_after", 1), ("weeks_after", 7)):
+        for m in words.get(key).finditer(text, max(s, a - 30), min(b, a + 12)):
+            if not m.start() < a <= m.end():
+                continue
+            n = _count(words.numbers, m.group(1))
+            if n is None:
+                continue
+            main = [d for d in find_dates(text[s:e], article.period, rules.lang)
+                    if not (a <= d.start + s < b) and not d.since]
+            when = choose_interval(main, article.period, (a - s, a - s))
+            back = timedelta(days=n * unit)
+            return Interval.spanning(when.start - back, when.end - back)
+    return None
+
+
+def _count(numbers: Sequence[str], word: str | None) -> int | None:
+    """1 for "a day after" (no number word), else the number written."""
+    if word is None:
+        return 1
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return numbers.index(word) + 1 if word in numbers else None
