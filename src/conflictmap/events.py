@@ -752,7 +752,11 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
         # control", "in Oekraïense handen") outranks an actor around it: "X is now under
         # Russian control, the Ukrainian general staff said" is Russia's gain, whoever says
         # it. Not in "pushed Russian troops out of X": those words name the loser.
-        roles["gainer"] = ctx.lexicon.demonym_actor(text[hit.start:hit.end], ctx.rules.lang)
+        # A place inside the trigger (a separable verb: "nemen Iraakse miljoenenstad
+        # Mosoel in") is its object: a demonym before it describes the place, not its holder.
+        inside = [p.end for p in ctx.places if hit.start <= p.start and p.end <= hit.end]
+        roles["gainer"] = ctx.lexicon.demonym_actor(text[max(inside, default=hit.start):
+                                                         hit.end], ctx.rules.lang)
     if bare_before and not hit.trigger.before and roles[role] is None:
         # "Russia's capture of X", "the rebels' takeover of X": the owner of the deed
         last = bare_before[-1]
