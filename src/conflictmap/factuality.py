@@ -46,7 +46,12 @@ def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple
     seg_start, seg_end = segment
     if rules.markers.earlier.search(text, seg_start, hit.start) is None:
         return False
-    return not find_dates(text[seg_start:seg_end], period, rules.lang)
+    # The trigger's own part of the clause (between commas) has no date: "Eerder vielen
+    # al X en Y in Russische handen, en eind vorig jaar ging ook Z verloren" dates only Z.
+    a = max(seg_start, text.rfind(",", seg_start, hit.start) + 1)
+    comma = text.find(",", hit.end, seg_end)
+    b = seg_end if comma < 0 else comma
+    return not find_dates(text[a:b], period, rules.lang)
 
 
 def holding_statement(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],
