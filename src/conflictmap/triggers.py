@@ -134,6 +134,13 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
         after = marker.search(text, end, min(seg_end, end + 60))
         if after is not None:
             seg_end = after.start()
+    # A trigger inside a relative clause: the clause ends at the next comma, and the main
+    # clause that goes on after it ("Bachmoet, dat in mei 2023 in Russische handen viel,
+    # ligt op nog geen tien kilometer") neither negates nor vetoes it.
+    if markers.relative.search(text, max(seg_start, start - 120), start) is not None:
+        comma = text.find(",", end, seg_end)
+        if comma >= 0:
+            seg_end = comma
 
     def around(left: int, right: int) -> tuple[int, int]:
         return whole_words(text, max(seg_start, start - left), min(seg_end, end + right),
