@@ -57,6 +57,7 @@ from conflictmap.factuality import (
     holding_statement,
     is_mention,
     join_later_mentions,
+    since_reference,
     taken_back,
     undated_background,
 )
@@ -295,7 +296,8 @@ def _factual(ctx: _Context, hit: Hit, segment: tuple[int, int], partial: str) ->
     """False for undated background and a statement of who holds a place (factuality.py)."""
     text, period = ctx.article.text, ctx.article.period
     return not (undated_background(ctx.rules, text, hit, segment, period)
-                or holding_statement(ctx.rules, text, hit, segment, partial, period))
+                or holding_statement(ctx.rules, text, hit, segment, partial, period)
+                or since_reference(ctx.rules, text, hit, segment, period))
 
 
 _SCARE_QUOTES = re.compile(r"[\"'“‘„«‹]([^\W\d_][\w-]*)[\"'”’»›]")

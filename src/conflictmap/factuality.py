@@ -54,6 +54,22 @@ def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple
     return not find_dates(text[a:b], period, rules.lang)
 
 
+def since_reference(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],
+                    period: Interval) -> bool:
+    """True for an undated mention after "sinds"/"since" ("zijn grootste succes sinds de
+    verovering van X", "the worst defeat since the fall of X"): a point of reference,
+    undated background, not a report ("since the fall of Kabul in August 2021" is dated)."""
+    if not is_mention(rules, text, hit):
+        return False
+    window = text[max(0, hit.start - 16):hit.start]
+    found = list(rules.dates.get("since").finditer(window))
+    if not found or len(window[found[-1].end():].split()) > 1:
+        return False
+    comma = text.find(",", hit.end, segment[1])
+    own = text[hit.end:segment[1] if comma < 0 else comma]
+    return not find_dates(own, period, rules.lang)
+
+
 def holding_statement(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],
                       partial: str, period: Interval) -> bool:
     """True for "Dovra is (largely) in rebel hands": a state trigger right after a present
