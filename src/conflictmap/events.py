@@ -274,7 +274,8 @@ class Extractor:
         # A state's forces taking a town of their own country is a capture unless the text
         # says they held it before (CODEBOOK.md): no recapture from the actor alone.
         gainer, loser = _actors(ctx, hit, mention, segment)
-        status = _status(ctx, index, change, segment, loser, mention.place.country)
+        status = _status(ctx, index, change, segment, loser, mention.place.country,
+                         mention.place.id)
         if quoted and status is Status.REPORTED:
             status = Status.CLAIMED  # the paper keeps its distance from the word
         if status is Status.DISPUTED:
@@ -1015,7 +1016,7 @@ _APPOSITION = re.compile(r"\s*\)?\s*(?:\([^)]*\)\s*)?,\s*[^,.;:]*$")
 
 
 def _status(ctx: _Context, index: int, change: Change, segment: tuple[int, int],
-            loser: Actor | None = None, country: str = "") -> Status:
+            loser: Actor | None = None, country: str = "", place_id: str = "") -> Status:
     """Disputed when denied; for a withdrawal, reported unless the other side says it
     ("Hamas has lost control of Gaza City, the Israeli military said" is Israel's claim;
     "het leger zei zich te hebben teruggetrokken" is an admission); otherwise claimed when
@@ -1029,13 +1030,28 @@ def _status(ctx: _Context, index: int, change: Change, segment: tuple[int, int],
     if index + 1 < len(ctx.spans):
         ns, ne = ctx.spans[index + 1]
         following = text[ns:ne]
-        if _denied(markers, following) and not ctx.rules.any_trigger.search(following):
+        if (_denied(markers, following) and not ctx.rules.any_trigger.search(following)
+                and _names_or_points_back(ctx, ns, ne, place_id)):
             return Status.DISPUTED
     if markers.confirm.search(sentence) or not _claimed(ctx, s, e, segment):
         return Status.REPORTED
     if change is Change.WITHDRAWAL and not _other_side_says(ctx, s, e, loser, country):
         return Status.REPORTED
     return Status.CLAIMED
+
+
+def _names_or_points_back(ctx: _Context, s: int, e: int, place_id: str) -> bool:
+    """A denial in the next sentence answers the claim when it names the claimed place (or
+    stands for it: "de stad", "the town") or points back at the claim ("ontkende dat",
+    "denied it", "the claim"); one that names other places denies something else."""
+    denial = ctx.rules.markers.denial
+    named = [p for p in ctx.places if s <= p.start and p.end <= e
+             and not denial.match(ctx.article.text, p.end + 1)]  # "Kyiv ontkent": a speaker
+    if any(p.place.id == place_id for p in named):
+        return True
+    markers, text = ctx.rules.markers, ctx.article.text
+    return not named and bool(markers.anaphora_town.search(text, s, e)
+                              or markers.denial_back.search(text, s, e))
 
 
 def _denied(markers: Markers, sentence: str) -> bool:

@@ -41,6 +41,7 @@ MARKER_KEYS = (
     "owner_after", "partial_after", "pronoun_object",
     # factuality and time per clause (factuality.py)
     "related_line", "earlier", "holding", "mention", "wish", "backer_by", "no_longer",
+    "denial_back",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -134,6 +135,7 @@ class Markers:
     wish: Guarded
     backer_by: Guarded
     no_longer: Guarded
+    denial_back: Guarded
 
 
 @dataclass(frozen=True, slots=True)
