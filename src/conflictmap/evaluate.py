@@ -1,11 +1,15 @@
 """Score extracted events against a gold file (EVENTS.md, "Scoring").
 
-A predicted event matches a gold event when one of its sources is the gold's file, its
-place lies within 10 km of the gold point (60 km when either is a region or a site), and
-its change is among the gold's ``acceptable_types``. Each gold event is matched at most
-once. Precision counts predicted (event, source article) pairs; recall counts gold events.
-Matching is greedy over all candidate pairs, best first: strict type agreement, then date
-overlap, then distance.
+The rules are those of the project's reference scorer (``shared/eval/score.py``), so that
+``conflictmap eval`` and the scorer give the same figures. A predicted (event, source article)
+pair matches a gold event when the article is the gold's file (by base name); the place is the
+gold's by name (its canonical or written name), or lies within 10 km of a gold town, 25 km of a
+gold site, or 60 km of a gold region's centroid when the prediction is a region too (a gold
+event without coordinates matches by name only); the change is among the gold's
+``acceptable_types``; and the date intervals overlap. Each gold event is matched at most once
+and each pair at most once, by a maximum matching in which a strict type agreement is tried
+first. Precision counts every predicted pair (negative articles included); recall counts gold
+events.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import json
 import logging
 import math
 import statistics
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,9 +30,9 @@ from conflictmap.model import Change, Event, Interval
 log = logging.getLogger(__name__)
 
 TOWN_RADIUS_KM = 10.0
-AREA_RADIUS_KM = 60.0
-_AREA_KINDS = ("region", "site")
-_REQUIRED = ("file", "place", "lat", "lon", "event_type", "date_earliest", "date_latest")
+SITE_RADIUS_KM = 25.0
+REGION_RADIUS_KM = 60.0
+_REQUIRED = ("file", "place", "event_type", "date_earliest", "date_latest")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +43,19 @@ class GoldEvent:
     file: str
     place: str
     place_kind: str
-    lat: float
-    lon: float
+    lat: float | None
+    lon: float | None
     event_type: Change
     acceptable: tuple[Change, ...]
     interval: Interval
     evidence: str = ""
+    place_as_written: str = ""
+    certainty: str = "high"
+
+    @property
+    def names(self) -> frozenset[str]:
+        """The gold place's names, folded as the scorer folds them."""
+        return frozenset(n for n in (fold_name(self.place), fold_name(self.place_as_written)) if n)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +70,7 @@ class Pair:
 class Match:
     pair: Pair
     gold: GoldEvent
-    distance_km: float
+    distance_km: float | None
     strict: bool
     date_overlap: bool
 
@@ -125,16 +137,32 @@ def _gold_event(obj: object, path: Path, line: int) -> GoldEvent:
         acceptable = tuple(Change(t) for t in obj.get("acceptable_types") or [obj["event_type"]])
         interval = Interval(date.fromisoformat(obj["date_earliest"]),
                             date.fromisoformat(obj["date_latest"]), 1)
-        lat, lon = float(obj["lat"]), float(obj["lon"])
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise ValueError(f"lat/lon {lat}, {lon} out of range")
+        lat, lon = _coordinates(obj.get("lat"), obj.get("lon"))
     except (ValueError, TypeError, OverflowError) as exc:
         raise InputError(f"bad value ({exc}); expected event types {[c.value for c in Change]}, "
-                         "ISO dates and numeric lat/lon", path, line) from exc
+                         "ISO dates and numeric (or null) lat/lon", path, line) from exc
     return GoldEvent(line=line, file=str(obj["file"]), place=str(obj["place"]),
                      place_kind=str(obj.get("place_kind", "town")), lat=lat, lon=lon,
                      event_type=change, acceptable=acceptable, interval=interval,
-                     evidence=str(obj.get("evidence", "")))
+                     evidence=str(obj.get("evidence", "")),
+                     place_as_written=str(obj.get("place_as_written") or ""),
+                     certainty=str(obj.get("certainty") or "high"))
+
+
+def _coordinates(lat: object, lon: object) -> tuple[float | None, float | None]:
+    """A gold point, or (None, None) where the annotator could not place it (scored by name)."""
+    if lat is None or lon is None:
+        return None, None
+    flat, flon = float(lat), float(lon)  # type: ignore[arg-type]
+    if not (-90 <= flat <= 90 and -180 <= flon <= 180):
+        raise ValueError(f"lat/lon {flat}, {flon} out of range")
+    return flat, flon
+
+
+def fold_name(name: str) -> str:
+    """A place name without accents, case, spaces or punctuation (the scorer's ``norm``)."""
+    ascii_ = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
+    return "".join(ch for ch in ascii_ if ch.isalnum())
 
 
 def read_gold(path: str | Path) -> list[GoldEvent]:
@@ -181,35 +209,71 @@ def _same_file(article: str, gold_file: str) -> bool:
     return article == gold_file or Path(article).name == Path(gold_file).name
 
 
+def _distance(pair: Pair, gold: GoldEvent) -> float | None:
+    """How far the prediction lies from the gold point, or None when the gold has none."""
+    if gold.lat is None or gold.lon is None:
+        return None
+    place = pair.event.place
+    return haversine_km(place.lat, place.lon, gold.lat, gold.lon)
+
+
+def _place_ok(pair: Pair, gold: GoldEvent, distance: float | None) -> bool:
+    if fold_name(pair.event.place.name) in gold.names:
+        return True
+    if distance is None:
+        return False
+    if gold.place_kind == "town":
+        return distance <= TOWN_RADIUS_KM
+    if gold.place_kind == "site":
+        return distance <= SITE_RADIUS_KM
+    return pair.event.place.kind.value == "region" and distance <= REGION_RADIUS_KM
+
+
 def _candidate(pair: Pair, gold: GoldEvent) -> Match | None:
     if not _same_file(pair.article, gold.file) or pair.event.change not in gold.acceptable:
         return None
-    place = pair.event.place
-    distance = haversine_km(place.lat, place.lon, gold.lat, gold.lon)
-    area = gold.place_kind in _AREA_KINDS or place.kind.value in _AREA_KINDS
-    if distance > (AREA_RADIUS_KM if area else TOWN_RADIUS_KM):
+    if not pair.event.period.overlaps(gold.interval):
         return None
-    return Match(pair, gold, distance, pair.event.change is gold.event_type,
-                 pair.event.period.overlaps(gold.interval))
+    distance = _distance(pair, gold)
+    if not _place_ok(pair, gold, distance):
+        return None
+    return Match(pair, gold, distance, pair.event.change is gold.event_type, True)
 
 
 def match(events: Iterable[Event], gold: Sequence[GoldEvent]) -> Score:
-    """Match predicted events to gold events (each at most once, greedily, best first)."""
+    """Match predicted pairs to gold events: a maximum matching, strict types tried first."""
     pairs = _pairs(events)
-    candidates = [c for p in pairs for g in gold if (c := _candidate(p, g)) is not None]
-    candidates.sort(key=lambda c: (not c.strict, not c.date_overlap, c.distance_km))
-    used_pairs: set[int] = set()
-    used_gold: set[int] = set()
-    matches = []
-    for c in candidates:
-        if id(c.pair) in used_pairs or c.gold.line in used_gold:
-            continue
-        used_pairs.add(id(c.pair))
-        used_gold.add(c.gold.line)
-        matches.append(c)
-    fps = tuple(p for p in pairs if id(p) not in used_pairs)
-    fns = tuple(g for g in gold if g.line not in used_gold)
-    return Score(tuple(matches), fps, fns, len(pairs), len(gold))
+    by_file: dict[str, list[int]] = {}
+    for i, pair in enumerate(pairs):
+        by_file.setdefault(Path(pair.article).name, []).append(i)
+    options: list[list[Match]] = []
+    for g in gold:
+        row = [c for i in by_file.get(Path(g.file).name, ())
+               if (c := _candidate(pairs[i], g)) is not None]
+        row.sort(key=lambda c: not c.strict)  # stable: the pairs' own order breaks ties
+        options.append(row)
+    owner: dict[int, int] = {}  # id(pair) -> gold index (Kuhn's augmenting paths)
+    chosen: dict[int, Match] = {}
+
+    def augment(gi: int, seen: set[int]) -> bool:
+        for c in options[gi]:
+            key = id(c.pair)
+            if key in seen:
+                continue
+            seen.add(key)
+            if key not in owner or augment(owner[key], seen):
+                owner[key] = gi
+                chosen[gi] = c
+                return True
+        return False
+
+    for gi in range(len(gold)):
+        augment(gi, set())
+    matched = set(owner.values())  # a gold once matched stays matched: only its pair may change
+    matches = tuple(chosen[gi] for gi in sorted(matched))
+    fps = tuple(p for p in pairs if id(p) not in owner)
+    fns = tuple(g for gi, g in enumerate(gold) if gi not in matched)
+    return Score(matches, fps, fns, len(pairs), len(gold))
 
 
 def evaluate(events: Iterable[Event], gold_path: str | Path) -> Score:

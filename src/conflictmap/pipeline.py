@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,9 +28,11 @@ from conflictmap.cache import (
 from conflictmap.cache import default_path as cache_default_path
 from conflictmap.consolidate import consolidate, control_timeline, in_range, merge_places
 from conflictmap.engines import (
+    TIME_LIMIT,
     ExtractorSpec,
     Outcome,
     Spec,
+    article_seconds,
     make_engine,
     ordered_map,
     spec_version,
@@ -53,9 +56,14 @@ class RunLog:
     reports: int = 0
     languages: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
+    not_read: Counter[str] = field(default_factory=Counter)
     failed: list[str] = field(default_factory=list)
 
     def skip(self, skip: Skip) -> None:
+        if skip.not_read:  # left alone by design: counted, listed with -v
+            self.not_read[skip.reason] += 1
+            log.debug("%s", skip)
+            return
         self.skipped[skip.reason] += 1
         log.warning("%s", skip)
 
@@ -84,6 +92,8 @@ class BuildSummary:
     places: int
     window: Interval | None
     outputs: tuple[Path, ...]
+    unconfident: int = 0  # events below --min-confidence, left out
+    not_read: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         skipped = sum(self.skipped.values())
@@ -91,12 +101,23 @@ class BuildSummary:
         span = (f"{self.window.start} to {self.window.end}" if self.window else "no dated events")
         return [
             f"articles read: {self.articles}" + (f" (skipped {skipped}: {why})" if skipped else ""),
+            *not_read_lines(self.not_read),
             f"events found: {self.events} (from {self.reports} reports); "
-            f"{self.events_in_range} in range",
+            f"{self.events_in_range} in range"
+            + (f" ({self.unconfident} below the minimum confidence left out)"
+               if self.unconfident else ""),
             f"places: {self.places}",
             f"date range: {span}",
             *(f"wrote {p}" for p in self.outputs),
         ]
+
+
+def not_read_lines(not_read: dict[str, int]) -> list[str]:
+    """The summary's line on the files the walk left alone, and why (none when none)."""
+    if not not_read:
+        return []
+    why = ", ".join(f"{n} {reason}" for reason, n in sorted(not_read.items()))
+    return [f"files not read: {sum(not_read.values())} ({why}); -v lists them"]
 
 
 def extract_reports(
@@ -111,10 +132,17 @@ def extract_reports(
 
 
 def _failed(article_id: str, error: str, runlog: RunLog | None) -> None:
-    log.error("%s: extraction failed (%s); article skipped", article_id, error)
+    if error.startswith(TIME_LIMIT):  # engines.ARTICLE_SECONDS: one warning, the run goes on
+        log.warning("%s: skipped: %s; expected at most %s s an article "
+                    "($CONFLICTMAP_ARTICLE_SECONDS)", article_id,
+                    error.partition(": ")[2], f"{article_seconds():g}")
+        reason = "over the time limit"
+    else:
+        log.error("%s: extraction failed (%s); article skipped", article_id, error)
+        reason = "extraction error"
     if runlog is not None:
         runlog.failed.append(article_id)
-        runlog.skipped["extraction error"] += 1
+        runlog.skipped[reason] += 1
 
 
 def progress(items: Iterable[A], label: str) -> Iterator[A]:
@@ -315,7 +343,7 @@ def collect_events(
     paths: Sequence[str | Path], runlog: RunLog, *, overrides: Path | None = None,
     jobs: int | None = None, cache: Path | bool | None = True, engine: str = "local",
     scheduler: str | None = None, spec: Spec | None = None, cache_beside: Path | None = None,
-    streamed: Callable[[], None] | None = None,
+    streamed: Callable[[], None] | None = None, spill_after: int | None = sys.maxsize,
 ) -> tuple[int, list[Event]]:
     """Read and extract every article; return (number of reports, consolidated events).
 
@@ -323,12 +351,14 @@ def collect_events(
     ``cache_beside`` or in the working folder, or $CONFLICTMAP_CACHE), False for none.
     ``streamed``: called when every article is read and extracted, before consolidation.
     With a cache, a place whose reports are those of the last run is not merged again
-    (``cache.MergedCache``).
+    (``cache.MergedCache``). ``spill_after``: the reports held in memory before they are
+    consolidated on disk (:func:`stream_events`; the default holds them all, None: its
+    default): the events come in the same order either way.
     """
     events = list(stream_events(
         paths, runlog, overrides=overrides, jobs=jobs, cache=cache, engine=engine,
         scheduler=scheduler, spec=spec, cache_beside=cache_beside, streamed=streamed,
-        spill_after=sys.maxsize))  # in memory: build embeds every event in the map
+        spill_after=spill_after))
     return runlog.reports, events
 
 
@@ -525,9 +555,25 @@ def _corpus(paths: Sequence[str | Path], spec: Spec, options: RunOptions,
     if store is not None:
         source: Iterable[Item] = incremental.articles(paths, reader, store, version, runs=True)
     else:
-        source = (a for p, name in reader.files(paths) for a in reader.read(p, name))
+        source = _read_ahead(reader, paths)
     articles = runlog.count(progress(source, "articles"))
-    yield from _stream(articles, spec, options, runlog, store, version)
+    try:
+        yield from _stream(articles, spec, options, runlog, store, version)
+    finally:
+        reader.close()
+
+
+READ_AHEAD = 256  # files listed ahead, so that costly ones are read by worker processes
+
+
+def _read_ahead(reader: ArticleReader, paths: Sequence[str | Path]) -> Iterator[Article]:
+    """Every file's articles, in order, the costly files of each window of READ_AHEAD read
+    ahead by workers (``ArticleReader.prefetch``)."""
+    files = reader.files(paths)
+    while window := list(islice(files, READ_AHEAD)):
+        reader.prefetch(window)
+        for path, name in window:
+            yield from reader.read(path, name)
 
 
 def data_window(events: Sequence[Event]) -> Interval | None:
@@ -567,48 +613,86 @@ def map_title(window: Interval | None, lang: str) -> str:
 
 
 def render_map(events: Sequence[Event], *, window: Interval | None, lang: str,
-               offline: bool) -> str:
+               offline: bool, min_confidence: float = 0.0) -> str:
     """The map page for the events whose interval overlaps ``window``.
 
     Control as of a date is taken from every event up to the end of the window, so a
-    town taken before the window still shows its holder.
+    town taken before the window still shows its holder. Events with a confidence below
+    ``min_confidence`` are left out of both.
     """
     from conflictmap.actors import page_labels
     from conflictmap.render import render_html
 
+    if min_confidence:
+        events = confident(events, min_confidence)
     shown = in_range(events, window)
     history = [e for e in events if window is None or e.period.start <= window.end]
     return render_html(
         shown, timeline=control_timeline(history), title=map_title(window, lang), lang=lang,
         offline=offline, date_from=window.start if window else None,
         date_to=window.end if window else None, side_labels=page_labels(lang),
+        min_confidence=min_confidence,
     )
 
 
-def write_outputs(events: Sequence[Event], out_dir: Path, html: str) -> tuple[Path, ...]:
-    """The event files and the map, replaced together: all of them or, on failure, none."""
+def confident(events: Iterable[Event], min_confidence: float) -> list[Event]:
+    """The events with a confidence of at least ``min_confidence`` (0-1), compared in whole
+    percent as the map page compares them."""
+    from conflictmap.mapcolumns import percent
+
+    floor = percent(min_confidence)
+    return [e for e in events if percent(e.confidence) >= floor]
+
+
+OUTPUT_NAMES = ("events.geojson", "events.csv", "events.gpkg", "events.render.json",
+                "map.html")
+
+
+def write_outputs(events: Sequence[Event], out_dir: Path,
+                  html: str | Callable[[], str]) -> tuple[Path, ...]:
+    """The event files and the map, replaced together: all of them or, on failure, none
+    (``outputset.atomic_files``). An error names the output it was writing.
+
+    ``html``: the page, or what makes it, called once the event files are written: then
+    the page is never held beside the GeoPackage's columns, which keeps the peak of memory
+    at the events plus the largest one output, not their sum. Each event's record is made
+    as each file is written, not kept for all the events."""
     from conflictmap.store import (
         atomic_files,
         dump_csv,
         dump_geojson,
         dump_gpkg,
-        event_to_record,
         write_render_index,
     )
 
-    names = ("events.geojson", "events.csv", "events.gpkg", "events.render.json", "map.html")
-    records = [event_to_record(e) for e in events]  # once, for the GeoJSON and the GeoPackage
     with atomic_files(out_dir) as stage:
         staged = {name: stage(name) for name in ("events.geojson", "events.csv")}
-        with staged["events.geojson"].open("w", encoding="utf-8", newline="") as handle:
-            dump_geojson(events, handle, records)
-        with staged["events.csv"].open("w", encoding="utf-8", newline="") as handle:
+        with _writing(out_dir / "events.geojson"), staged["events.geojson"].open(
+                "w", encoding="utf-8", newline="") as handle:
+            dump_geojson(events, handle)
+        with _writing(out_dir / "events.csv"), staged["events.csv"].open(
+                "w", encoding="utf-8", newline="") as handle:
             dump_csv(events, handle)
-        dump_gpkg(events, stage("events.gpkg"), records)
-        del records
-        write_render_index(events, staged["events.geojson"], stage("events.render.json"))
-        stage("map.html").write_text(html, encoding="utf-8")
-    return tuple(out_dir / name for name in names)
+        with _writing(out_dir / "events.gpkg"):
+            dump_gpkg(events, stage("events.gpkg"))
+        with _writing(out_dir / "events.render.json"):
+            write_render_index(events, staged["events.geojson"], stage("events.render.json"))
+        page = html if isinstance(html, str) else html()
+        with _writing(out_dir / "map.html"):
+            stage("map.html").write_text(page, encoding="utf-8")
+        del page
+    return tuple(out_dir / name for name in OUTPUT_NAMES)
+
+
+@contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """An OSError that names no file (a full disk while writing) names ``target``."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(target)
+        raise
 
 
 def build(
@@ -616,8 +700,10 @@ def build(
     date_to: date | None = None, lang: str | None = None, offline: bool = False,
     overrides: Path | None = None, jobs: int | None = None, cache: Path | bool | None = True,
     engine: str = "local", scheduler: str | None = None, spec: Spec | None = None,
+    min_confidence: float = 0.0,
 ) -> BuildSummary:
-    """articles/ in, the map and the event files out. The event files hold the events in range.
+    """articles/ in, the map and the event files out. The event files hold the events in range
+    with a confidence of at least ``min_confidence``.
 
     The default cache is .cache/conflictmap.sqlite beside ``out_dir``.
     """
@@ -625,17 +711,28 @@ def build(
     from conflictmap.store import render_index_path
 
     runlog = RunLog()
+    # The page embeds every event, so they are held; their reports are not: past
+    # SPILL_AFTER they are consolidated on disk, a place at a time (a corpus has several
+    # reports an event: holding them all was most of build's memory)
     n_reports, events = collect_events(
         paths, runlog, overrides=overrides, jobs=jobs, cache=cache, engine=engine,
-        scheduler=scheduler, spec=spec, cache_beside=Path(out_dir))
+        scheduler=scheduler, spec=spec, cache_beside=Path(out_dir), spill_after=None)
+    found = len(events)
+    if min_confidence:
+        events = confident(events, min_confidence)
     window = window_for(events, date_from, date_to)
     shown = in_range(events, window) if (date_from or date_to) else events
     page_lang = lang or runlog.lang
     adopt_frames(render_index_path(Path(out_dir) / "events.geojson"))  # the last build's
-    html = render_map(events, window=window, lang=page_lang, offline=offline)
-    outputs = write_outputs(shown, out_dir, html) if runlog.articles else ()
+
+    def page() -> str:  # made once the event files are written (write_outputs)
+        return render_map(events, window=window, lang=page_lang, offline=offline,
+                          min_confidence=min_confidence)
+
+    outputs = write_outputs(shown, out_dir, page) if runlog.articles else ()
     return BuildSummary(
         articles=runlog.articles, skipped=dict(runlog.skipped), reports=n_reports,
-        events=len(events), events_in_range=len(shown),
+        events=found, events_in_range=len(shown), unconfident=found - len(events),
         places=len({e.place.id for e in shown}), window=window, outputs=outputs,
+        not_read=dict(runlog.not_read),
     )

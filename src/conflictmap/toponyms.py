@@ -55,7 +55,8 @@ TITLES = _words(
     "commander dr emir familie family generaal general gouverneur governor heer imam "
     "kalief kapitein king kolonel koning koningin leader leider luitenant maarschalk "
     "marshal mayor meneer mevrouw minister mr mrs ms paus pope premier president prince "
-    "prins queen senator sheik sheikh sjeik spokesman spokeswoman sultan woordvoerder"
+    "prins queen senator sheik sheikh sjeik spokesman spokeswoman sultan woordvoerder "
+    "operation operatie codename codenaam troepengroep taskforce"
 )
 REGION_BEFORE = _words(
     "deelstaat deelstaten district gouvernement gouvernementen governorate governorates "
@@ -80,6 +81,18 @@ ACTOR_AFTER = ARMY_NOUNS | _words(
     "leaders leader leiders leider group groep groepering militia militie regime bewind clan "
     "familie family aanhangers supporters spokesman woordvoerder commander commandant chief"
 )
+GROUP_AFTER = ACTOR_AFTER | _words(
+    "resistance verzet verzetsstrijders rebels rebellen fighters strijders insurgents "
+    "opstandelingen militants militanten guerrillas guerrilla's separatists separatisten"
+)
+"""Words after a people's or a region's name that make it the name of an armed group ("Chin
+resistance", "Kachin rebels", "Karen fighters"): no place of the article."""
+MONTHS = _words(
+    "january february march april may june july august september october november december "
+    "januari februari maart mei juni juli augustus oktober "
+    "jan feb mar apr jun jul aug sep sept oct okt nov dec"
+)
+"""Month names are dates, not the small towns abroad that share them ("from August")."""
 CONTROL_BEFORE = _words(
     "captured seized overran overrun recaptured retook stormed liberated veroverden veroverde "
     "heroverden heroverde bestormden bevrijdden"
@@ -432,18 +445,27 @@ def _keep(
     the article also writes this common word as a name mid-sentence, so at a sentence start
     it is that name too (a weak match, as mid-sentence)."""
     if span.first == span.last and span.key in gaz.stopwords:
-        if not initial_ok and (toks.initials[span.first]
+        if not initial_ok and (toks.initials[span.first] or toks.words[span.first].isupper()
                                or _title_case(toks.text, span.start, lines)):
-            return False  # a sentence start, or a headline that capitalises every word ("In")
+            return False  # a sentence start, a headline that capitalises every word ("In")
+            # or a word in capitals ("BLOODIEST BATTLE")
         span.stop = True
     if span.first > 0 and toks.words[span.first - 1].lower() in TITLES:
         return False
+    if span.first == span.last and toks.words[span.first].lower() in MONTHS:
+        return False
+    nxt = span.last + 1
+    if (nxt < toks.n and toks.words[nxt].lower() in GROUP_AFTER
+            and span.first not in countries and toks.joined(span.last)):
+        return False  # "Chin resistance", "Kachin rebels": a group's name
     if span.first not in countries and _in_organisation(toks, span, lines, gaz):
         return False
     after = _neighbour(toks, span.last, 1, countries)
     before = _neighbour(toks, span.first, -1, countries)
-    if before is not None and toks.words[before] in persons and after is None:
-        before = None  # "Assad Aleppo": a person the article names, then a place
+    if (before is not None and toks.words[before] in persons and after is None
+            and not (before > 0 and toks.words[before - 1].lower() in TITLES)):
+        before = None  # "Assad Aleppo": a person the article names, then a place (not
+        # "Minister Gideon Saar": a first name after a title, then the surname)
     if before is not None and (gaz.demonym(toks.words[before])
                                or toks.words[before] in actor_words):
         # "namen de Russen Strilecha in", "het Oekraïense Charkiv": a people; "nam Hamas
@@ -500,37 +522,60 @@ def _persons(toks: _Toks) -> frozenset[str]:
 
 
 def _region_cue(
-    toks: _Toks, spans: list[_Span], k: int, by_first: dict[int, _Span], by_last: dict[int, _Span]
+    toks: _Toks, spans: list[_Span], k: int, by_first: dict[int, _Span], by_last: dict[int, _Span],
+    memo: dict[int, bool] | None = None,
 ) -> bool:
     """True for 'provincie Hama', 'provincies Daraa en Sweida', 'Idlib province',
     'Hama and Homs provinces': a region word before or after the name (across a list).
-    ``by_first``/``by_last``: the spans by their first and last word."""
+    ``by_first``/``by_last``: the spans by their first and last word. ``memo``: where the
+    walks of the article's other spans ended, by word (-1 - i for the walk back from word
+    i): a walk that reaches a word already walked from ends as that walk did, so a list
+    of n names costs n steps, not n squared."""
+    memo = {} if memo is None else memo
+    walked: list[int] = []
     i = spans[k].first - 1
+    back = False
     while i >= 0:
+        if -1 - i in memo:
+            back = memo[-1 - i]
+            break
+        walked.append(-1 - i)
         w = toks.words[i].lower()
         if w in REGION_BEFORE:
-            return True
+            back = True
+            break
         if i in by_last:
             i = by_last[i].first - 1
         elif w in LIST_WORDS or w in ("de", "the", "of", "van"):
             i -= 1
         else:
             break
+    memo.update(dict.fromkeys(walked, back))
+    if back:
+        return True
     j = spans[k].last + 1
     if _apposition(toks, j):
         return True
+    walked.clear()
+    after = False
     while j < len(toks):
+        if j in memo:
+            after = memo[j]
+            break
+        walked.append(j)
         w = toks.words[j].lower()
         if w in REGION_AFTER:
             # "Idlib province", not "Palmyra, state television reported"
-            return toks.joined(j - 1)
+            after = toks.joined(j - 1)
+            break
         if j in by_first:
             j = by_first[j].last + 1
         elif w in LIST_WORDS:
             j += 1
         else:
             break
-    return False
+    memo.update(dict.fromkeys(walked, after))
+    return after
 
 
 def _apposition(toks: _Toks, j: int) -> bool:
@@ -796,8 +841,9 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
     out = []
     chosen: dict[tuple, Place | None] = {}  # one choice per name, cue, country, candidates
+    walks: dict[int, bool] = {}  # _region_cue's walks through lists of names, shared
     for k, span in enumerate(spans):
-        cue = _region_cue(toks, spans, k, by_first, by_last)
+        cue = _region_cue(toks, spans, k, by_first, by_last, walks)
         within = _qualifying_country(toks, span, by_first, gazetteer)
         memo = (span.key, cue, within, span.cands)
         if memo in chosen:

@@ -365,10 +365,15 @@ def load_file(path: Path) -> LanguageRules:
     )
 
 
+NOT_LANGUAGES = frozenset({"actors", "confidence"})
+
+
 def language_files(rules_dir: Path | None = None) -> dict[str, Path]:
-    """Every ``<lang>.toml`` in the rules directory (``actors.toml`` is not a language)."""
+    """Every ``<lang>.toml`` in the rules directory (``actors.toml`` and the confidence model
+    ``confidence.toml`` are not languages)."""
     directory = Path(rules_dir) if rules_dir else RULES_DIR
-    return {p.stem: p for p in sorted(directory.glob("*.toml")) if p.stem != "actors"}
+    return {p.stem: p for p in sorted(directory.glob("*.toml"))
+            if p.stem not in NOT_LANGUAGES}
 
 
 @lru_cache(maxsize=16)
