@@ -23,15 +23,51 @@ def _event(change: Change, start: str, end: str, article: str, actor: Actor | No
 def test_consolidate_merges_reports_of_one_change() -> None:
     merged = consolidate([
         _event(Change.WITHDRAWAL, "2024-12-01", "2024-12-06", "a", loser=ARMY),
-        _event(Change.CAPTURE, "2024-12-04", "2024-12-10", "b", actor=REBELS),
+        _event(Change.CAPTURE, "2024-12-04", "2024-12-10", "a", actor=REBELS),
+        _event(Change.CAPTURE, "2024-12-03", "2024-12-08", "b"),
     ])
     assert len(merged) == 1
     (event,) = merged
     assert event.change is Change.CAPTURE
     # The taking dates the change; the withdrawal report does not narrow it.
-    assert (event.period.start, event.period.end) == (date(2024, 12, 4), date(2024, 12, 10))
+    assert (event.period.start, event.period.end) == (date(2024, 12, 4), date(2024, 12, 8))
     assert {s.article for s in event.sources} == {"a", "b"}
     assert (event.actor, event.losing_actor) == (REBELS, ARMY)
+
+
+def _at(event: Event, start: int) -> Event:
+    from dataclasses import replace
+
+    return replace(event, sources=(replace(event.sources[0], start=start, end=start + 1),))
+
+
+def test_consolidate_never_imposes_one_articles_type_on_another() -> None:
+    # Article a says the army withdrew, b that the rebels took the town, c that they took
+    # it back: three readings of one change, each source keeps its article's type.
+    merged = consolidate([
+        _event(Change.WITHDRAWAL, "2024-12-01", "2024-12-06", "a", loser=ARMY),
+        _event(Change.CAPTURE, "2024-12-04", "2024-12-10", "b", actor=REBELS),
+        _event(Change.RECAPTURE, "2024-12-04", "2024-12-10", "c", actor=REBELS),
+        _event(Change.CAPTURE, "2024-12-05", "2024-12-09", "d", actor=REBELS),
+    ])
+    by_change = {e.change: {s.article for s in e.sources} for e in merged}
+    assert by_change == {Change.WITHDRAWAL: {"a"}, Change.CAPTURE: {"b", "d"},
+                         Change.RECAPTURE: {"c"}}
+
+
+def test_consolidate_within_an_article_a_return_makes_a_recapture() -> None:
+    # "Liberated" in the lead, "retook" later: the text says the place was taken back.
+    back = consolidate([
+        _at(_event(Change.CAPTURE, "2024-12-04", "2024-12-06", "a", actor=REBELS), 0),
+        _at(_event(Change.RECAPTURE, "2024-12-04", "2024-12-06", "a", actor=REBELS), 200),
+    ])
+    assert [e.change for e in back] == [Change.RECAPTURE]
+    # The entry and the withdrawal it follows: the taking is the type.
+    taking = consolidate([
+        _at(_event(Change.CAPTURE, "2024-12-04", "2024-12-06", "a", actor=REBELS), 300),
+        _at(_event(Change.WITHDRAWAL, "2024-12-01", "2024-12-06", "a", loser=ARMY), 0),
+    ])
+    assert [e.change for e in taking] == [Change.CAPTURE]
 
 
 def test_consolidate_keeps_contested_and_other_dates_apart() -> None:
@@ -88,18 +124,27 @@ def test_consolidate_withdrawal_long_before_a_capture_stays_apart() -> None:
 
 
 def _naive_merge(reports: list[Event]) -> list[Event]:
-    """The reference: scan every group for every report."""
-    from conflictmap.consolidate import _merge, _same_change
+    """The reference: scan every group for every report, each article's reports first,
+    then the articles' readings."""
+    from conflictmap.consolidate import _joins, _merge
 
-    groups: list[Event] = []
-    for report in sorted(reports, key=lambda e: (e.period.start, e.period.end, e.id)):
-        for i, group in enumerate(groups):
-            if _same_change(group, report):
-                groups[i] = _merge(group, report)
-                break
-        else:
-            groups.append(report)
-    return groups
+    def scan(items: list[Event], across: bool) -> list[Event]:
+        groups: list[Event] = []
+        for report in sorted(items, key=lambda e: (e.period.start, e.period.end, e.id)):
+            for i, group in enumerate(groups):
+                if _joins(group, report, across):
+                    groups[i] = _merge(group, report)
+                    break
+            else:
+                groups.append(report)
+        return groups
+
+    articles = sorted({r.sources[0].article for r in reports})
+    if len(articles) <= 1:
+        return scan(reports, False)
+    readings = [e for a in articles
+                for e in scan([r for r in reports if r.sources[0].article == a], False)]
+    return scan(readings, True)
 
 
 def _report_strategy():
@@ -171,3 +216,13 @@ def test_consolidate_placeholder_sides_are_the_lexicons() -> None:
         actor = lexicon.get(side)
         assert actor is not None and actor.side == side and actor.kind == "non_state"
         assert "unspecified" in actor.name
+
+
+def test_consolidate_a_side_that_gains_and_a_side_that_loses_are_two_changes() -> None:
+    # "The rebels occupied the town for ten days before they withdrew": the rebels gain it
+    # and lose it in one month; merging would leave one capture and hide the withdrawal.
+    merged = consolidate([
+        _event(Change.CAPTURE, "2012-11-01", "2012-11-30", "a", actor=REBELS),
+        _event(Change.WITHDRAWAL, "2012-11-01", "2012-11-30", "a", loser=REBELS),
+    ])
+    assert sorted(e.change.value for e in merged) == ["capture", "withdrawal"]

@@ -45,13 +45,30 @@ insurgents took X" and "jihadist fighters took X" in one week are one change, an
 "rebels took X" and "HTS took X"."""
 
 
-def _joins(a: Event | _Group, b: Event) -> bool:
-    """:func:`_same_change` for two reports of one place."""
+def _joins(a: Event | _Group, b: Event, across: bool = False) -> bool:
+    """:func:`_same_change` for two reports of one place. ``across``: they are two
+    articles' readings, which join only when they read the change alike (one article's type
+    is never imposed on another's source)."""
     if not _close_in_time(a, b):
         return False
-    if a.change is not b.change and Change.CONTESTED in (a.change, b.change):
+    if a.change is not b.change and (across or Change.CONTESTED in (a.change, b.change)):
         return False
+    if _same_side(a.actor, b.losing_actor) or _same_side(b.actor, a.losing_actor):
+        return False  # "occupied the town for ten days before they withdrew": two changes
     return _agree(a.actor, b.actor) and _agree(a.losing_actor, b.losing_actor)
+
+
+def _same_side(a: Actor | None, b: Actor | None) -> bool:
+    return a is not None and b is not None and a.side == b.side
+
+
+def _article_change(a: Change, b: Change) -> Change:
+    """The type of one change that one article reports twice: a recapture when either
+    report says the place was taken back (CODEBOOK.md), and the taking over the withdrawal
+    (the more precise type; the gold accepts both where the text frames both)."""
+    if {a, b} == {Change.CAPTURE, Change.RECAPTURE}:
+        return Change.RECAPTURE
+    return b if a is Change.WITHDRAWAL else a
 
 
 def _agree(a: Actor | None, b: Actor | None) -> bool:
@@ -108,9 +125,8 @@ class _Group:
             period = self.period.intersect(b.period) or self.period
         self.period = period
         self.horizon = period.end + _LEAD
-        # A precise change type wins over a vaguer one (capture over withdrawal).
-        if self.change is Change.WITHDRAWAL:
-            self.change = b.change
+        if b.change is not self.change:  # only within one article (_joins)
+            self.change = _article_change(self.change, b.change)
         self.status = min(self.status, b.status, key=_STATUS_RANK.__getitem__)
         self.actor = _named(self.actor, b.actor)
         self.losing_actor = _named(self.losing_actor, b.losing_actor)
@@ -140,7 +156,20 @@ def _merge(a: Event, b: Event) -> Event:
 
 
 def _merge_place(reports: list[Event]) -> list[Event]:
-    """Greedy merge of one place's reports in start order.
+    """Merge one place's reports: each article's reports first (its reading of each change:
+    type and sides decided within the article), then the articles' readings that agree.
+    Merging adds sources; it never changes the type an article gave a change."""
+    by_article: dict[str, list[Event]] = defaultdict(list)
+    for report in reports:
+        by_article[report.sources[0].article if report.sources else ""].append(report)
+    if len(by_article) == 1:
+        return _greedy(reports, across=False)
+    readings = [e for mine in by_article.values() for e in _greedy(mine, across=False)]
+    return _greedy(readings, across=True)
+
+
+def _greedy(reports: list[Event], across: bool) -> list[Event]:
+    """Greedy merge of reports in start order.
 
     A group can only take a report that starts at most WITHDRAWAL_LEAD_DAYS after the
     group ends, and later reports start later still, so groups that ended before that
@@ -153,7 +182,7 @@ def _merge_place(reports: list[Event]) -> list[Event]:
         start = report.period.start
         live = [g for g in live if g.horizon >= start]
         for group in live:
-            if _joins(group, report):
+            if _joins(group, report, across):
                 group.add(report)
                 break
         else:

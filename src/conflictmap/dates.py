@@ -28,7 +28,7 @@ from __future__ import annotations
 import calendar
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -51,6 +51,9 @@ class DateMention:
     end: int
     interval: Interval
     explicit: bool
+    since: bool = False  # after "sinds"/"since": when a state began, not a change's date
+    anaphoric: bool = False  # "toen"/"then": the date of the sentence before
+    year_guessed: bool = False  # a month named without its year ("in maart")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +64,12 @@ class _Compiled:
     numeric_date: Guarded  # 8/12/2024, 8-12-2024, 2024-12-08
     month_year: Guarded
     bare_month: Guarded
+    since_month: Guarded  # "sinds april", "since late May"
     year: Guarded
     qualifiers: tuple[Guarded, Guarded, Guarded]
     relatives: tuple[tuple[str, Guarded], ...]
     qualifier_before: Guarded  # begin/end/mid right before a relative expression
+    since_before: Guarded  # "sinds", "since (late)" right before an expression
     any_relative: Guarded  # one search tells whether any relative word is there
 
 
@@ -102,10 +107,13 @@ def _compiled(lang: str, rules_dir: Path | None = None) -> _Compiled:
         month_year=_guarded(rf"(?:{qualifier}\s*)?\b{months}\s+(?P<y>{_YEAR})\b", flags),
         bare_month=_guarded(rf"(?:{qualifier}|\b(?:in|on)\b)\s*\b(?P<m>{month_names})\b"
                             rf"(?!\.?\s*\d)\.?", flags),  # not "Dec. 8"
+        since_month=_guarded(rf"(?:{since})\s+(?:{qualifier}\s*)?\b(?P<m>{month_names})\b"
+                             rf"(?!\.?\s*\d)\.?", flags),
         year=_guarded(rf"(?:{qualifier}|(?P<qi>{words.get('year_in').pattern}))\s*"
                       rf"(?:van\s+|of\s+)?(?P<y>{_YEAR})\b", flags),
         qualifiers=(_guarded(begin, flags), _guarded(end, flags), _guarded(mid, flags)),
         qualifier_before=_guarded(rf"{qualifier}\s*$", flags),
+        since_before=_guarded(rf"(?:{since})\s+(?:{begin}|{end}|{mid})?\s*$", flags),
         relatives=tuple((key, words.get(key)) for key in _RELATIVE_KEYS),
         any_relative=_guarded("|".join(f"(?:{words.get(k).pattern})" for k in _RELATIVE_KEYS),
                               flags),
@@ -222,7 +230,8 @@ def _explicit(compiled: _Compiled, sentence: str, period: Interval) -> list[Date
             d = date(year, month, day)
         except ValueError:
             continue
-        found.append(DateMention(m.start(), m.end(), Interval.spanning(d, d), True))
+        found.append(DateMention(m.start(), m.end(), Interval.spanning(d, d), True,
+                                 year_guessed=not year_text))
     for m in compiled.numeric_date.finditer(sentence):
         if m.group("iy"):
             year, month, day = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
@@ -259,11 +268,11 @@ whose second number is over 12 is read month first, as American news writes it).
 def _bare_months(compiled: _Compiled, sentence: str, period: Interval,
                  found: list[DateMention]) -> list[DateMention]:
     """Append the months named without a day or year ("in maart", "begin december")."""
-    for m in compiled.bare_month.finditer(sentence):
+    for m in (*compiled.bare_month.finditer(sentence), *compiled.since_month.finditer(sentence)):
         month = _month_number(compiled.words, m.group("m"))
         start, end = _month_span(_guess_year(month, 1, period), month)
         interval = Interval.spanning(*_qualified(m, start, end))
-        found.append(DateMention(m.start(), m.end(), interval, True))
+        found.append(DateMention(m.start(), m.end(), interval, True, year_guessed=True))
     return found
 
 
@@ -300,7 +309,7 @@ def _relatives(compiled: _Compiled, sentence: str, period: Interval,
         found.append(DateMention(m.start(), m.end(), Interval.spanning(start, end), False))
     if previous is not None:
         for m in words.get("then").finditer(sentence):
-            found.append(DateMention(m.start(), m.end(), previous, True))
+            found.append(DateMention(m.start(), m.end(), previous, True, anaphoric=True))
     return found
 
 
@@ -318,7 +327,65 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
     compiled = _compiled(lang, rules_dir)
     mentions = _explicit(compiled, sentence, period)
     mentions += _relatives(compiled, sentence, period, previous)
-    return _drop_overlaps(mentions)
+    mentions = _years_for_months(sentence, _drop_overlaps(mentions))
+    return [_since(compiled, sentence, m) for m in mentions]
+
+
+_OF_YEAR = re.compile(r"\s*,?\s*(?:of\s+|van\s+)?", re.IGNORECASE)
+
+
+def _whole_year(interval: Interval) -> bool:
+    return (interval.start.year == interval.end.year and interval.start.month == 1
+            and interval.start.day == 1 and interval.end.month >= 2)
+
+
+def _in_year(interval: Interval, year: int) -> Interval:
+    try:
+        return Interval.spanning(interval.start.replace(year=year),
+                                 interval.end.replace(year=year))
+    except ValueError:  # 29 February
+        return Interval.spanning(date(year, interval.start.month, 1),
+                                 date(year, interval.end.month,
+                                      calendar.monthrange(year, interval.end.month)[1]))
+
+
+def _years_for_months(sentence: str, mentions: list[DateMention]) -> list[DateMention]:
+    """A month or day named without its year takes the year that the sentence gives it:
+    the year right after it ("in augustus vorig jaar", "in March last year") or, else, the
+    year of a date named before it ("In 2018 ... and in June of that year", "het akkoord
+    van november 2020 ... op 1 december van dat jaar")."""
+    out: list[DateMention] = []
+    skip = -1
+    for k, m in enumerate(mentions):
+        if k == skip:
+            continue
+        if not m.year_guessed:
+            out.append(m)
+            continue
+        nxt = mentions[k + 1] if k + 1 < len(mentions) else None
+        if (nxt is not None and _whole_year(nxt.interval) and not nxt.year_guessed
+                and _OF_YEAR.fullmatch(sentence, m.end, nxt.start)):
+            out.append(replace(m, end=nxt.end, interval=_in_year(m.interval,
+                                                                nxt.interval.start.year),
+                               year_guessed=False))
+            skip = k + 1
+            continue
+        years = [p for p in mentions[:k] if p.explicit and not p.year_guessed
+                 and not p.anaphoric and p.interval.start.year == p.interval.end.year]
+        if years:
+            m = replace(m, interval=_in_year(m.interval, years[-1].interval.start.year),
+                        year_guessed=False)
+        out.append(m)
+    return out
+
+
+def _since(compiled: _Compiled, sentence: str, mention: DateMention) -> DateMention:
+    """Mark an expression introduced by "sinds"/"since": it dates when a state began."""
+    since = compiled.words.get("since")
+    if since.match(sentence, mention.start) or compiled.since_before.search(
+            sentence, max(0, mention.start - 40), mention.start):
+        return replace(mention, since=True)
+    return mention
 
 
 def default_interval(period: Interval, lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> Interval:

@@ -23,7 +23,9 @@ read the way the rules file says:
 5. the status is claimed when the sentence attributes it ("volgens", "claimed"), disputed
    (and the change contested) when it or the next sentence denies it; a denial anywhere in
    the article disputes that article's claims about the same place;
-6. the interval comes from ``dates.find_dates``/``dates.choose_interval``.
+6. the interval comes from ``clause_dates.clause_interval`` (the trigger's own clause);
+7. what only mentions a change, states who holds a place or tells undated background is
+   no event of its own (``factuality.py``).
 
 With an optional ``geocoder`` (anything with ``geocode(name, country) -> Place | None``), a
 trigger's object that the gazetteer does not know is asked of it once per name and
@@ -48,16 +50,24 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from conflictmap.actors import ActorLexicon, ActorMention, name_words
+from conflictmap.clause_dates import clause_interval
 from conflictmap.confidence import calibrate, load_model
-from conflictmap.dates import DateMention, choose_interval, find_dates, resolve_interval
 from conflictmap.errors import GeocoderError, RulesError
+from conflictmap.factuality import (
+    furniture_line,
+    holding_statement,
+    is_mention,
+    join_later_mentions,
+    since_reference,
+    taken_back,
+    undated_background,
+)
 from conflictmap.geotargets import Geocoder, country_hint, geocoded_mention, unknown_target
 from conflictmap.model import (
     Actor,
     Article,
     Change,
     Event,
-    Interval,
     Mention,
     Place,
     PlaceKind,
@@ -67,6 +77,7 @@ from conflictmap.model import (
 from conflictmap.rules import (
     RULES_DIR,
     LanguageRules,
+    Markers,
     language_files,
     load_language,
     rules_digest,
@@ -245,15 +256,17 @@ class Extractor:
         else:  # offsets in the lower-cased text are not the text's: split it all
             spans = sentence_spans(text)
             clauses = hot_sentences(rules, text, spans, hot_words)
-        hot = sorted(clauses)
+        hot = [i for i in sorted(clauses) if not furniture_line(rules, text, spans[i][0])]
         if not hot:
             return []
         ctx = self._context(article, rules, spans, spans[hot[-1]][1])
         if self.geocoder is not None:
             ctx = self._geocode_targets(ctx, [c for i in hot for c in clauses[i]])
         events: list[Event] = []
+        mentions: set[int] = set()  # id() of the events a trigger only mentions
         for i in hot:
-            events.extend(self._sentence(ctx, i, clauses[i]))
+            events.extend(self._sentence(ctx, i, clauses[i], mentions))
+        events = taken_back(join_later_mentions(events, mentions))
         return calibrate(self._confidence, article,
                          _drop_fighting_before_change(_propagate_denials(events)))
 
@@ -301,9 +314,10 @@ class Extractor:
             log.info("geocoded %r (%s): %s", name, country or "?", self._geocoded[key])
         return self._geocoded[key]
 
-    def _sentence(self, ctx: _Context, index: int, clauses: list[Clause]) -> list[Event]:
+    def _sentence(self, ctx: _Context, index: int, clauses: list[Clause],
+                  mentions: set[int]) -> list[Event]:
         events: list[Event] = []
-        seen: set[tuple[str, Change]] = set()
+        seen: set[tuple[str, Change, str]] = set()
         carried: list[Mention] = []  # the places of the sentence's previous placed clause
         for seg_start, seg_end, hits in clauses:
             targets = _targets(ctx, hits, seg_start, seg_end)
@@ -313,9 +327,15 @@ class Extractor:
                 carried = [m for _, m, _ in targets]
             placed = list({id(h): h for h, _, _ in targets}.values())  # hits with a place
             for hit, mention, partial in targets:
+                if not _factual(ctx, hit, (seg_start, seg_end), partial):
+                    continue
                 event = self._event(ctx, index, hit, mention, partial, (seg_start, seg_end),
                                     placed)
-                key = (event.place.id, event.change)
+                if is_mention(ctx.rules, ctx.article.text, hit):
+                    mentions.add(id(event))
+                # One change per place, type and gaining side: "X took Mahas before Y drove
+                # them out" is two captures of Mahas.
+                key = (event.place.id, event.change, event.actor.side if event.actor else "")
                 if key not in seen:
                     seen.add(key)
                     events.append(event)
@@ -337,19 +357,17 @@ class Extractor:
         if partial == "contested" and change in (Change.CAPTURE, Change.RECAPTURE,
                                                  Change.WITHDRAWAL):
             change = Change.CONTESTED  # "delen van Homs ingenomen", "lost parts of Shan State"
+        # A state's forces taking a town of their own country is a capture unless the text
+        # says they held it before (CODEBOOK.md): no recapture from the actor alone.
         gainer, loser = _actors(ctx, hit, mention, segment)
-        if (change is Change.CAPTURE and gainer is not None
-                and ctx.lexicon.home_country(gainer) == mention.place.country != ""):
-            # A state's forces taking a town of their own country take it back ("Government
-            # regains territory"): "Het Malinese leger nam Kidal in", "Ukrainian troops
-            # entered Kherson".
-            change = Change.RECAPTURE
-        status = _status(ctx, index, change, segment, loser, mention.place.country)
+        status = _status(ctx, index, change, segment, loser, mention.place.country,
+                         mention.place.id)
         if quoted and status is Status.REPORTED:
             status = Status.CLAIMED  # the paper keeps its distance from the word
         if status is Status.DISPUTED:
             change = Change.CONTESTED
-        period = _interval(ctx, index, hit, segment, hits)
+        period = clause_interval(ctx.article, ctx.rules, ctx.spans, index, hit, segment, hits,
+                                 mention)
         place = mention.place
         geo = 3 if place.kind is PlaceKind.REGION else (2 if partial else 1)
         source = Source(article=ctx.article.id, published=ctx.article.published,
@@ -359,6 +377,14 @@ class Extractor:
         return Event(change=change, status=status, place=place, period=period, actor=gainer,
                      losing_actor=loser, sources=(source,), confidence=round(confidence, 2),
                      geo_precision=geo)
+
+
+def _factual(ctx: _Context, hit: Hit, segment: tuple[int, int], partial: str) -> bool:
+    """False for undated background and a statement of who holds a place (factuality.py)."""
+    text, period = ctx.article.text, ctx.article.period
+    return not (undated_background(ctx.rules, text, hit, segment, period)
+                or holding_statement(ctx.rules, text, hit, segment, partial, period)
+                or since_reference(ctx.rules, text, hit, segment, period))
 
 
 _SCARE_QUOTES = re.compile(r"[\"'“‘„«‹]([^\W\d_][\w-]*)[\"'”’»›]")
@@ -708,7 +734,8 @@ def _antecedent(ctx: _Context, hit: Hit, place: Mention, places: list[Mention]) 
     if rel is None:
         return False
     between = [p for p in places if place.end <= p.start and p.end <= rel.start()]
-    if text[place.end:rel.start()].strip():
+    gap = text[place.end:rel.start()]
+    if gap.strip() and not _VERB_FINAL.fullmatch(gap):
         if len(between) != 1 or text[between[0].end:rel.start()].strip():
             return False
         if not _parenthetical(ctx, text[place.end:between[0].start]):
@@ -718,6 +745,9 @@ def _antecedent(ctx: _Context, hit: Hit, place: Mention, places: list[Mention]) 
         return False  # the locator itself ("..., in North Kordofan, which ...")
     return not any(place.end <= p.start < hit.start for p in places
                    if p is not place and p not in between)
+
+
+_VERB_FINAL = re.compile(r"\s+[^\W\d_]+")  # "Mosoel bevrijden, dat ...": one verb between
 
 
 def _parenthetical(ctx: _Context, gap: str) -> bool:
@@ -756,6 +786,10 @@ def _merged_actors(mentions: list[ActorMention]) -> list[ActorMention]:
         if out and m.start - out[-1].end <= 5 and (out[-1].generic and not m.generic):
             out[-1] = ActorMention(m.actor, out[-1].start, m.end, m.text)
             continue
+        if out and m.actor is not None and m.actor == out[-1].actor and not m.generic \
+                and 0 <= m.start - out[-1].end <= 3:
+            out[-1] = ActorMention(out[-1].actor, out[-1].start, m.end, out[-1].text)
+            continue  # "Islamitische Staat (IS)": a name and its abbreviation are one
         if out and m.generic and not out[-1].generic and m.start - out[-1].end <= 3:
             out[-1] = ActorMention(out[-1].actor, out[-1].start, m.end, out[-1].text)
             continue  # "Russia's army": the named actor's own forces
@@ -777,9 +811,13 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
     bare_after: list[ActorMention] = []
     for a in in_seg:
         actor = _resolve(ctx, a, country)
-        prefix = text[whole_words(text, max(seg_start, a.start - 30), a.start, seg_start,
-                                  a.start)[0]:a.start]
-        if markers.agent.search(prefix):
+        p0 = whole_words(text, max(seg_start, a.start - 30), a.start, seg_start, a.start)[0]
+        prefix = text[p0:a.start]
+        agent = markers.agent.search(prefix)
+        if agent is not None and markers.backer_by.search(
+                text, max(seg_start, p0 + agent.start() - 30), p0 + agent.start()):
+            continue  # "supported by the Turkish military": the backer, not the agent
+        if agent is not None:
             # "opgegeven door X", "abandoned by X": the agent of a withdrawal is the loser.
             role = "loser" if hit.trigger.change is Change.WITHDRAWAL else "gainer"
             roles[role] = roles[role] or actor
@@ -804,7 +842,11 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
         # control", "in Oekraïense handen") outranks an actor around it: "X is now under
         # Russian control, the Ukrainian general staff said" is Russia's gain, whoever says
         # it. Not in "pushed Russian troops out of X": those words name the loser.
-        roles["gainer"] = ctx.lexicon.demonym_actor(text[hit.start:hit.end], ctx.rules.lang)
+        # A place inside the trigger (a separable verb: "nemen Iraakse miljoenenstad
+        # Mosoel in") is its object: a demonym before it describes the place, not its holder.
+        inside = [p.end for p in ctx.places if hit.start <= p.start and p.end <= hit.end]
+        roles["gainer"] = ctx.lexicon.demonym_actor(text[max(inside, default=hit.start):
+                                                         hit.end], ctx.rules.lang)
     if bare_before and not hit.trigger.before and roles[role] is None:
         # "Russia's capture of X", "the rebels' takeover of X": the owner of the deed
         last = bare_before[-1]
@@ -814,9 +856,27 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
     if roles[role] is None:
         roles[role] = _demonym_actor(ctx, hit, seg_start)
     gainer, loser = roles["gainer"], roles["loser"]
+    if hit.trigger.static_veto and markers.no_longer.search(
+            text, max(seg_start, hit.start - 40), hit.start):
+        # "no longer in the hands of the insurgents": they lost it; the gainer is unnamed.
+        gainer, loser = None, loser or gainer
     if gainer is not None and loser is not None and gainer.side == loser.side:
-        loser = None
+        own = _own_army(ctx, in_seg, gainer, country)
+        if own is not None and own.side != loser.side:
+            gainer = own  # "het leger heroverde X op de separatisten": not Russia's army
+        else:
+            loser = None
     return gainer, loser
+
+
+def _own_army(ctx: _Context, mentions: list[ActorMention], gainer: Actor,
+              country: str) -> Actor | None:
+    """The place's own army, when ``gainer`` came from a bare "the army" (resolved to the
+    army named last) and so may be read against the side it took the place from."""
+    if not any(m.generic == "army" and m.actor is None and _resolve(ctx, m, country) == gainer
+               for m in mentions):
+        return None
+    return ctx.lexicon.resolve(ActorMention(None, 0, 0, "", "army"), country)
 
 
 _POSSESSIVE = re.compile(r"['’]s?\s+")
@@ -830,8 +890,14 @@ def _a_location(ctx: _Context, mention: ActorMention, seg_start: int) -> bool:
     if mention.generic:
         return False
     text, markers = ctx.article.text, ctx.rules.markers
-    before = text[max(seg_start, mention.start - 40):mention.start]
-    return bool(markers.locative.search(before) or markers.partial_contested.search(before))
+    before = _without_day(ctx, text[max(seg_start, mention.start - 40):mention.start])
+    where = markers.locative.search(before)
+    if where is not None and _NUMBER_TAIL.search(where.group()):
+        where = None  # a time, not a place: "In 2019 Haftar's forces ..."
+    return bool(where or markers.partial_contested.search(before))
+
+
+_NUMBER_TAIL = re.compile(r"\d\s*,?\s*$")
 
 
 def _backer(ctx: _Context, mention: ActorMention) -> bool:
@@ -1011,14 +1077,34 @@ def _assign_roles(ctx: _Context, hit: Hit, roles: dict[str, Actor | None],
 
 def _subject(ctx: _Context, before: list[ActorMention]) -> ActorMention:
     """The first of the coordinated actors right before the trigger ("X en Y namen ...")."""
+    text = ctx.article.text
     k = len(before) - 1
-    while k > 0 and _SUBJECTS.match(ctx.article.text[before[k - 1].end:before[k].start]):
+    while k > 0 and _SUBJECTS.match(text[before[k - 1].end:before[k].start]):
         k -= 1
+    if (k > 0 and before[k].actor is None and before[k - 1].actor is not None
+            and _APPOSITION.match(text, before[k - 1].end, before[k].start)
+            and text.startswith(",", before[k].end)):
+        # "Strijders van het SNA, een verzameling door Turkije gesteunde rebellengroepen,
+        # namen ...": a generic noun in an apposition describes the named actor.
+        k -= 1
+    first = _DEMONYM_AND.search(text, max(0, before[k].start - 30), before[k].start)
+    if first is not None and before[k].actor is not None:
+        # "Jemenitische en Emiraatse militairen": the first of the coordinated demonyms.
+        actor = ctx.lexicon.demonym_actor(first.group(1), ctx.rules.lang)
+        if actor is not None:
+            return ActorMention(actor, first.start(), before[k].end, text[first.start():
+                                                                         before[k].end])
     return before[k]
 
 
+_DEMONYM_AND = re.compile(r"\b([^\W\d_]+)\s+(?:en|and)\s+$", re.IGNORECASE)
+
+
+_APPOSITION = re.compile(r"\s*\)?\s*(?:\([^)]*\)\s*)?,\s*[^,.;:]*$")
+
+
 def _status(ctx: _Context, index: int, change: Change, segment: tuple[int, int],
-            loser: Actor | None = None, country: str = "") -> Status:
+            loser: Actor | None = None, country: str = "", place_id: str = "") -> Status:
     """Disputed when denied; for a withdrawal, reported unless the other side says it
     ("Hamas has lost control of Gaza City, the Israeli military said" is Israel's claim;
     "het leger zei zich te hebben teruggetrokken" is an admission); otherwise claimed when
@@ -1027,18 +1113,40 @@ def _status(ctx: _Context, index: int, change: Change, segment: tuple[int, int],
     markers = ctx.rules.markers
     s, e = ctx.spans[index]
     sentence = text[s:e]
-    if markers.denial.search(sentence):
+    if _denied(markers, sentence):
         return Status.DISPUTED
     if index + 1 < len(ctx.spans):
         ns, ne = ctx.spans[index + 1]
         following = text[ns:ne]
-        if markers.denial.search(following) and not ctx.rules.any_trigger.search(following):
+        if (_denied(markers, following) and not ctx.rules.any_trigger.search(following)
+                and _names_or_points_back(ctx, ns, ne, place_id)):
             return Status.DISPUTED
     if markers.confirm.search(sentence) or not _claimed(ctx, s, e, segment):
         return Status.REPORTED
     if change is Change.WITHDRAWAL and not _other_side_says(ctx, s, e, loser, country):
         return Status.REPORTED
     return Status.CLAIMED
+
+
+def _names_or_points_back(ctx: _Context, s: int, e: int, place_id: str) -> bool:
+    """A denial in the next sentence answers the claim when it names the claimed place (or
+    stands for it: "de stad", "the town") or points back at the claim ("ontkende dat",
+    "denied it", "the claim"); one that names other places denies something else."""
+    denial = ctx.rules.markers.denial
+    named = [p for p in ctx.places if s <= p.start and p.end <= e
+             and not denial.match(ctx.article.text, p.end + 1)]  # "Kyiv ontkent": a speaker
+    if any(p.place.id == place_id for p in named):
+        return True
+    markers, text = ctx.rules.markers, ctx.article.text
+    return not named and bool(markers.anaphora_town.search(text, s, e)
+                              or markers.denial_back.search(text, s, e))
+
+
+def _denied(markers: Markers, sentence: str) -> bool:
+    """A denial that the sentence does not take back: "ontkende dat aanvankelijk, maar
+    erkende maandag ...", "initially denied the claim but conceded" is a concession."""
+    denial = markers.denial.search(sentence)
+    return denial is not None and markers.confirm.search(sentence, denial.end()) is None
 
 
 _SPEAKER_GAP = 40  # characters between a speech verb and the actor that speaks
@@ -1084,68 +1192,3 @@ def _claimed(ctx: _Context, s: int, e: int, segment: tuple[int, int]) -> bool:
         if len(text[a:b].split()) <= _ATTRIBUTION_WORDS and markers.claim.search(text, a, b):
             return True
     return False
-
-
-def _interval(ctx: _Context, index: int, hit: Hit, segment: tuple[int, int],
-              hits: Sequence[Hit] = ()) -> Interval:
-    """The dates of the trigger's clause if it has any, else of its sentence. A date nearer
-    another of ``hits`` (the clause's triggers that have a place) is that one's
-    ("withdrawing from Avdiivka, ... since Bakhmut fell in May": May dates the fall, not
-    the withdrawal)."""
-    text = ctx.article.text
-    previous = _previous_interval(ctx, index)
-    a, b = segment
-    lang, period = ctx.rules.lang, ctx.article.period
-    mentions = find_dates(text[a:b], period, lang, previous=previous)
-    others = [h for h in hits if h is not hit]
-    if mentions and others:
-        mine = [m for m in mentions
-                if all(_gap(m, a, hit) <= _gap(m, a, h) for h in others)]
-        if not mine:
-            return choose_interval([], period)
-        mentions = mine
-    if mentions:
-        return choose_interval(mentions, period, (hit.start - a, hit.end - a))
-    s, e = ctx.spans[index]
-    if (a, b) == (s, e):
-        return choose_interval(mentions, period, (hit.start - s, hit.end - s))
-    end = _dated_until(ctx, b, e)
-    return resolve_interval(text[s:end], period, lang, anchor=(hit.start - s, hit.end - s),
-                            previous=previous)
-
-
-def _dated_until(ctx: _Context, seg_end: int, e: int) -> int:
-    """Where the dates that may date a clause without its own end: the sentence's end,
-    or the start of a later clause with a subject of its own ("had taken Aleppo, and by
-    Thursday they were at the gates of Hama": Thursday is not when Aleppo fell). Other
-    later clauses bound it ("captured Robotyne before withdrawing in August") or say who
-    says it ("..., the ministry said on Tuesday")."""
-    text = ctx.article.text
-    pronoun = ctx.rules.markers.pronoun_subject
-    for a, b in segments(ctx.rules, text, seg_end, e):
-        head = " ".join(text[a:b].split()[:_HEAD_WORDS])
-        if pronoun.search(head):
-            return a
-    return e
-
-
-_HEAD_WORDS = 5  # a clause whose first words hold a subject pronoun has its own subject
-
-
-def _gap(mention: DateMention, offset: int, hit: Hit) -> int:
-    """Characters between a date (offsets from ``offset``) and a trigger hit."""
-    return max(0, mention.start + offset - hit.end, hit.start - (mention.end + offset))
-
-
-def _previous_interval(ctx: _Context, index: int) -> Interval | None:
-    """The explicit date of the sentence before, which "toen"/"then" points back to."""
-    if index == 0:
-        return None
-    s, e = ctx.spans[index]
-    if not ctx.rules.dates.get("then").search(ctx.article.text, s, e):
-        return None
-    s, e = ctx.spans[index - 1]
-    dates = [d for d in find_dates(ctx.article.text[s:e], ctx.article.period, ctx.rules.lang)
-             if d.explicit]
-    return dates[-1].interval if dates else None
-

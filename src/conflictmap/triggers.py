@@ -15,9 +15,10 @@ import logging
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from datetime import date
 from itertools import pairwise
 
-from conflictmap.model import Change
+from conflictmap.model import Change, Interval
 from conflictmap.rules import LanguageRules, Markers, Trigger
 from conflictmap.text import line_bounds, sentence_spans, whole_words
 
@@ -135,6 +136,13 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
         after = marker.search(text, end, min(seg_end, end + 60))
         if after is not None:
             seg_end = after.start()
+    # A trigger inside a relative clause: the clause ends at the next comma, and the main
+    # clause that goes on after it ("Bachmoet, dat in mei 2023 in Russische handen viel,
+    # ligt op nog geen tien kilometer") neither negates nor vetoes it.
+    if markers.relative.search(text, max(seg_start, start - 120), start) is not None:
+        comma = text.find(",", end, seg_end)
+        if comma >= 0:
+            seg_end = comma
 
     def around(left: int, right: int) -> tuple[int, int]:
         return whole_words(text, max(seg_start, start - left), min(seg_end, end + right),
@@ -146,21 +154,28 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
             return True
     if trigger.static_veto:
         a, b = around(40, 15)
-        if _static(markers, text[a:b]):
+        if _static(markers, text[a:b]) and not _since_dated(rules, text, seg_start, seg_end):
             return True
     if trigger.territory_veto:
         a, b = around(30, 30)
         if markers.territory.search(text, a, b):
             return True
-    if _negated(markers, trigger, text, *around(40, 25), seg_end):
+    if _negated(markers, trigger, text, *around(40, 25), seg_end) and not (
+            trigger.static_veto and _no_longer(markers, text, seg_start, start)):
         return True
-    before = text[seg_start:start]
-    if markers.hypothetical.search(before) or markers.infinitive.search(before):
+    # A relative clause before the trigger opens a clause of its own: a modal or a wish of
+    # the main clause does not govern it ("willen Mosoel bevrijden, dat sinds juni in
+    # handen is van IS": the holding is a fact).
+    rel = [m.end() for m in markers.relative.finditer(text, seg_start, start)]
+    own = rel[-1] if rel else seg_start
+    before = text[own:start]
+    if (markers.hypothetical.search(before) or markers.infinitive.search(before)
+            or markers.wish.search(before)):
         return True
     if _participle(text[start:end]) and markers.attributive.search(before[-30:]):
         return True  # "het heroverde Cherson", "the newly captured town": no report
     a, _ = around(50, 0)
-    return bool(markers.future.search(text[a:start]))
+    return bool(markers.future.search(text[max(a, own):start]))
 
 
 def _negated(markers: Markers, trigger: Trigger, text: str, a: int, b: int,
@@ -177,12 +192,30 @@ def _negated(markers: Markers, trigger: Trigger, text: str, a: int, b: int,
                for n in markers.negation.finditer(window))
 
 
+def _no_longer(markers: Markers, text: str, seg_start: int, start: int) -> bool:
+    """"niet langer in handen van", "no longer under the control of": a loss, not a
+    negated state (the actors are turned round in events.py)."""
+    return markers.no_longer.search(text, max(seg_start, start - 40), start) is not None
+
+
 def _static(markers: Markers, window: str) -> bool:
     """A state, not a change ("staat nog onder controle van"); a mark of a new state
     ("staat inmiddels onder controle van", "is now under") makes it a change."""
     if not markers.static.search(window):
         return False
     return not markers.state_change.search(window) or bool(markers.still.search(window))
+
+
+_ANY_PERIOD = Interval.spanning(date(2000, 1, 1), date(2000, 1, 1))
+
+
+def _since_dated(rules: LanguageRules, text: str, seg_start: int, seg_end: int) -> bool:
+    """True when the clause dates the state it describes ("sinds april vorig jaar in
+    handen van AQAP", "under IS control since February 2015"): the start of that state is a
+    dated change (CODEBOOK.md, History), not a state without a date."""
+    from conflictmap.dates import find_dates
+
+    return any(m.since for m in find_dates(text[seg_start:seg_end], _ANY_PERIOD, rules.lang))
 
 
 def _participle(matched: str) -> bool:

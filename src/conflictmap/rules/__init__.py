@@ -39,11 +39,15 @@ MARKER_KEYS = (
     "site_object", "state_change", "still", "pronoun_subject", "unsettled", "proximity",
     "purpose", "adjunct", "continuation", "compound_after", "proxy_before",
     "owner_after", "partial_after", "pronoun_object",
+    # factuality and time per clause (factuality.py)
+    "related_line", "earlier", "holding", "mention", "wish", "backer_by", "no_longer",
+    "denial_back",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
     "weekend", "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks", "month_start",
     "month_end", "last_month", "since", "then", "last_year", "this_year", "weekday_suffix",
+    "days_after", "weeks_after",
     "year_begin", "year_end", "year_mid", "year_in",
 )
 _FLAGS = re.IGNORECASE
@@ -124,6 +128,14 @@ class Markers:
     owner_after: Guarded
     partial_after: Guarded
     pronoun_object: Guarded
+    related_line: Guarded
+    earlier: Guarded
+    holding: Guarded
+    mention: Guarded
+    wish: Guarded
+    backer_by: Guarded
+    no_longer: Guarded
+    denial_back: Guarded
 
 
 @dataclass(frozen=True, slots=True)

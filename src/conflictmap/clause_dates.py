@@ -1,0 +1,178 @@
+"""The date interval of one trigger match: time per clause (CODEBOOK.md, Dates).
+
+The dates of the trigger's clause if it has any, else of its sentence up to a later clause
+with a subject of its own; of several, those of the place's own part of the sentence
+(between commas), then the one nearest the trigger. A date after "sinds"/"since" dates
+only a trigger that states who holds a place; a wire dateline's date dates nothing; a
+trigger that only mentions a change ("de val van X") is dated by its own phrase.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from datetime import timedelta
+
+from conflictmap.dates import DateMention, choose_interval, find_dates
+from conflictmap.factuality import dateline_end, is_mention
+from conflictmap.model import Article, Interval, Mention
+from conflictmap.rules import LanguageRules
+from conflictmap.triggers import Hit, segments
+
+log = logging.getLogger(__name__)
+
+
+def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+                    index: int, hit: Hit, segment: tuple[int, int], hits: Sequence[Hit] = (),
+                    place: Mention | None = None) -> Interval:
+    """The dates of the trigger's clause if it has any, else of its sentence. A date nearer
+    another of ``hits`` (the clause's triggers that have a place) is that one's
+    ("withdrawing from Avdiivka, ... since Bakhmut fell in May": May dates the fall, not
+    the withdrawal)."""
+    text = article.text
+    previous = _previous_interval(article, rules, spans, index)
+    a, b = segment
+    lang, period = rules.lang, article.period
+    mentions = _change_dates(rules, text, hit,
+                             find_dates(text[a:b], period, lang, previous=previous), a)
+    if not mentions:
+        before = _time_before(article, rules, spans, index, segment)
+        if before is not None:
+            return before
+    others = [h for h in hits if h is not hit]
+    if mentions and others:
+        mine = [m for m in mentions
+                if all(_gap(m, a, hit) <= _gap(m, a, h) for h in others)]
+        if not mine:
+            return choose_interval([], period)
+        mentions = mine
+    if mentions:
+        mentions = _own_stretch(text, a, mentions, hit, place)
+        return choose_interval(mentions, period, (hit.start - a, hit.end - a))
+    s, e = spans[index]
+    if (a, b) == (s, e):
+        return choose_interval(mentions, period, (hit.start - s, hit.end - s))
+    end = _dated_until(rules, text, b, e)
+    mentions = _change_dates(rules, text, hit,
+                             find_dates(text[s:end], period, lang, previous=previous), s)
+    mentions = _own_stretch(text, s, mentions, hit, place)
+    return choose_interval(mentions, period, (hit.start - s, hit.end - s))
+
+
+_STRETCH_COMMA = re.compile(r",(?!\d)")
+
+
+def _own_stretch(text: str, offset: int, mentions: list[DateMention], hit: Hit,
+                 place: Mention | None) -> list[DateMention]:
+    """Of several dates, those between the same commas as the place, else as the trigger:
+    each place takes the date of its own part of the sentence ("Eind juli werd X heroverd,
+    half augustus volgde Y": July for X, August for Y)."""
+    if len(mentions) < 2:
+        return mentions
+    end = max(m.end for m in mentions) + offset
+    commas = [c.start() for c in _STRETCH_COMMA.finditer(text, offset, max(end, hit.end))]
+
+    def stretch(pos: int) -> int:
+        return bisect_right(commas, pos)
+
+    for anchor in ([place.start] if place is not None else []) + [hit.start]:
+        mine = [m for m in mentions if stretch(m.start + offset) == stretch(anchor)]
+        if mine:
+            return mine
+    return mentions
+
+
+def _change_dates(rules: LanguageRules, text: str, hit: Hit, mentions: list[DateMention],
+                  offset: int) -> list[DateMention]:
+    """The time expressions (offsets from ``offset``) that may date a change: "sinds
+    2016"/"since September" says when a state began, so it dates only a trigger that can
+    state who holds a place ("sinds april in handen van AQAP": taken in April), not a
+    change ("de eerste provinciehoofdstad sinds 2001", "die de stad sinds 2016 bestuurden,
+    gaven ... op"). A trigger that only mentions a change ("de val van X") is dated by its
+    own phrase, not by what the sentence says after a comma ("The capture of X is the
+    biggest prize for the alliance, which launched its offensive on Oct. 27")."""
+    if not hit.trigger.static_veto:
+        mentions = [m for m in mentions if not m.since]
+    if any(m.anaphoric for m in mentions) and not all(m.anaphoric for m in mentions):
+        # "then entered Fallujah itself in early June": a date of its own outranks "then"
+        mentions = [m for m in mentions if not m.anaphoric]
+    filed = dateline_end(text, hit.start)
+    if filed >= 0:
+        mentions = [m for m in mentions if m.start + offset >= filed]
+    if mentions and is_mention(rules, text, hit):
+        comma = text.find(",", hit.end)
+        if comma >= 0:
+            mentions = [m for m in mentions if m.start + offset < comma]
+    return mentions
+
+
+def _dated_until(rules: LanguageRules, text: str, seg_end: int, e: int) -> int:
+    """Where the dates that may date a clause without its own end: the sentence's end,
+    or the start of a later clause with a subject of its own ("had taken Aleppo, and by
+    Thursday they were at the gates of Hama": Thursday is not when Aleppo fell). Other
+    later clauses bound it ("captured Robotyne before withdrawing in August") or say who
+    says it ("..., the ministry said on Tuesday")."""
+    pronoun = rules.markers.pronoun_subject
+    for a, b in segments(rules, text, seg_end, e):
+        head = " ".join(text[a:b].split()[:_HEAD_WORDS])
+        if pronoun.search(head):
+            return a
+    return e
+
+
+_HEAD_WORDS = 5  # a clause whose first words hold a subject pronoun has its own subject
+
+
+def _gap(mention: DateMention, offset: int, hit: Hit) -> int:
+    """Characters between a date (offsets from ``offset``) and a trigger hit."""
+    return max(0, mention.start + offset - hit.end, hit.start - (mention.end + offset))
+
+
+def _previous_interval(article: Article, rules: LanguageRules,
+                       spans: Sequence[tuple[int, int]], index: int) -> Interval | None:
+    """The explicit date of the sentence before, which "toen"/"then" points back to."""
+    if index == 0:
+        return None
+    s, e = spans[index]
+    if not rules.dates.get("then").search(article.text, s, e):
+        return None
+    s, e = spans[index - 1]
+    dates = [d for d in find_dates(article.text[s:e], article.period, rules.lang)
+             if d.explicit]
+    return dates[-1].interval if dates else None
+
+
+
+def _time_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+                 index: int, segment: tuple[int, int]) -> Interval | None:
+    """The date of a clause that opens with "N days/weeks after" ("..., state TV said on
+    Monday, four days after rebels seized it"; "een dag nadat Rusland het dorp opeiste"):
+    the main clause's date, N days earlier."""
+    a, b = segment
+    s, e = spans[index]
+    text, words = article.text, rules.dates
+    for key, unit in (("days_after", 1), ("weeks_after", 7)):
+        for m in words.get(key).finditer(text, max(s, a - 30), min(b, a + 12)):
+            if not m.start() < a <= m.end():
+                continue
+            n = _count(words.numbers, m.group(1))
+            if n is None:
+                continue
+            main = [d for d in find_dates(text[s:e], article.period, rules.lang)
+                    if not (a <= d.start + s < b) and not d.since]
+            when = choose_interval(main, article.period, (a - s, a - s))
+            back = timedelta(days=n * unit)
+            return Interval.spanning(when.start - back, when.end - back)
+    return None
+
+
+def _count(numbers: Sequence[str], word: str | None) -> int | None:
+    """1 for "a day after" (no number word), else the number written."""
+    if word is None:
+        return 1
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return numbers.index(word) + 1 if word in numbers else None

@@ -1,0 +1,178 @@
+"""Factuality and time per clause: which trigger matches report a change of their own.
+
+The extractor (``events.py``) asks these questions of each trigger match once its place is
+known; the words are data (``[markers]`` of the language's rules file):
+
+* a line of page furniture that links to another article ("Related: ...", "Lees ook: ...",
+  ``related_line``) reports nothing;
+* "earlier"/"eerder" with no date in its clause is undated background (CODEBOOK.md), no
+  event (``earlier``);
+* a present copula before a state trigger says who holds a place, not that it changed
+  hands ("X is largely in rebel hands", ``holding``), unless the clause marks a new state
+  ("now", "inmiddels", "since Sunday": ``state_change``, or a date after "since");
+* a trigger that only mentions a change (a noun: "the fall of X", "de val van X"; a flag
+  raised over it: ``mention``) joins the article's report of that change made with a verb
+  instead of making a second event with its own, often wrong, date
+  (:func:`join_later_mentions`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from conflictmap.dates import find_dates
+from conflictmap.model import Change, Event, Interval
+from conflictmap.rules import LanguageRules
+from conflictmap.triggers import Hit
+
+log = logging.getLogger(__name__)
+
+_TAKING = frozenset((Change.CAPTURE, Change.RECAPTURE, Change.WITHDRAWAL))
+
+
+def furniture_line(rules: LanguageRules, text: str, start: int) -> bool:
+    """True when the sentence at ``start`` stands on a related-links line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return rules.markers.related_line.match(text, line_start) is not None
+
+
+def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],
+                       period: Interval) -> bool:
+    """True for "Eerder vielen al X en Y in Russische handen", "Earlier, the rebels had
+    taken X": a change told as background with no date of its own."""
+    seg_start, seg_end = segment
+    if rules.markers.earlier.search(text, seg_start, hit.start) is None:
+        return False
+    # The trigger's own part of the clause (between commas) has no date: "Eerder vielen
+    # al X en Y in Russische handen, en eind vorig jaar ging ook Z verloren" dates only Z.
+    a = max(seg_start, text.rfind(",", seg_start, hit.start) + 1)
+    comma = text.find(",", hit.end, seg_end)
+    b = seg_end if comma < 0 else comma
+    return not find_dates(text[a:b], period, rules.lang)
+
+
+def since_reference(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],
+                    period: Interval) -> bool:
+    """True for an undated mention after "sinds"/"since" ("zijn grootste succes sinds de
+    verovering van X", "the worst defeat since the fall of X"): a point of reference,
+    undated background, not a report ("since the fall of Kabul in August 2021" is dated)."""
+    if not is_mention(rules, text, hit):
+        return False
+    window = text[max(0, hit.start - 16):hit.start]
+    found = list(rules.dates.get("since").finditer(window))
+    if not found or len(window[found[-1].end():].split()) > 1:
+        return False
+    comma = text.find(",", hit.end, segment[1])
+    own = text[hit.end:segment[1] if comma < 0 else comma]
+    return not find_dates(own, period, rules.lang)
+
+
+def holding_statement(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],
+                      partial: str, period: Interval) -> bool:
+    """True for "Dovra is (largely) in rebel hands": a state trigger right after a present
+    copula, with nothing in the clause that marks the state as new and no partial control
+    (which makes the place contested)."""
+    if not hit.trigger.static_veto or partial == "contested":
+        return False
+    seg_start, seg_end = segment
+    markers = rules.markers
+    if markers.holding.search(text, max(seg_start, hit.start - 40), hit.start) is None:
+        return False
+    if markers.state_change.search(text, seg_start, seg_end):
+        return False  # "is nu in handen van"
+    if any(m.span() != (hit.start, hit.end) and m.end() > hit.start
+           for m in rules.any_trigger.finditer(text, seg_start, seg_end)):
+        return False  # another reading of the words says it changed: "is ... gevallen"
+    return not any(m.since for m in find_dates(text[seg_start:seg_end], period, rules.lang))
+
+
+def is_mention(rules: LanguageRules, text: str, hit: Hit) -> bool:
+    """True when the trigger only mentions a change ("de val van", "raised the flag")."""
+    return rules.markers.mention.search(text, hit.start, hit.end) is not None
+
+
+def join_later_mentions(events: Sequence[Event], mentions: set[int]) -> list[Event]:
+    """Drop the events (``mentions``: their ``id()``) that only mention a change when the
+    article reports a change of that place with a verb (a capture, recapture or withdrawal
+    by a side that agrees): "Rebels took Kidal on Monday. The fall of Kidal ..." is one
+    event, dated by the verb's clause; "raised the flag over X a month later" too."""
+    if not mentions:
+        return list(events)
+    told = [e for e in events if id(e) not in mentions and e.change in _TAKING]
+    out = []
+    for e in events:
+        if id(e) in mentions and e.change in _TAKING and any(
+                t.place.id == e.place.id and _sides_agree(t, e) and _after(t, e)
+                for t in told):
+            log.debug("%s: a mention of the change at %s joins the verb's report",
+                      e.sources[0].article, e.place.name)
+            continue
+        out.append(e)
+    return out
+
+
+MENTION_LAG_DAYS = 62
+"""How long after a change a mention of it may come ("raised the flag a month later")."""
+
+
+def _after(told: Event, mention: Event) -> bool:
+    """The mention's interval is on or after the told change's, by at most
+    MENTION_LAG_DAYS: "de val van Sjoesja" this week is not the capture of 1992."""
+    return (told.period.start <= mention.period.end
+            and (mention.period.start - told.period.end).days <= MENTION_LAG_DAYS)
+
+
+def _sides_agree(told: Event, mention: Event) -> bool:
+    """The mention names no side, or the told change's gaining side (or, for a
+    withdrawal, its losing side)."""
+    if mention.actor is None:
+        return True
+    side = told.actor.side if told.actor is not None else None
+    if told.change is Change.WITHDRAWAL and told.losing_actor is not None:
+        return told.losing_actor.side != mention.actor.side
+    return side is None or side == mention.actor.side
+
+
+RETURN_WITHIN_DAYS = 366
+"""How far back an earlier hold makes a capture a return: "took it three weeks ago, lost
+it, retook it on Thursday"; a side that comes back after years captures the place anew."""
+
+
+def taken_back(events: Sequence[Event]) -> list[Event]:
+    """A capture is a recapture when the same article reports that the gaining side held
+    the place before: an earlier capture of it by that side, or an earlier loss of it
+    by that side (CODEBOOK.md: "the same text reports that side's earlier loss of it")."""
+    out = []
+    for e in events:
+        if e.change is Change.CAPTURE and e.actor is not None and any(
+                _held_before(e.actor.side, earlier, e) for earlier in events):
+            e = replace(e, change=Change.RECAPTURE)
+        out.append(e)
+    return out
+
+
+def _held_before(side: str, earlier: Event, event: Event) -> bool:
+    if earlier is event or earlier.place.id != event.place.id:
+        return False
+    if not 0 < (event.period.start - earlier.period.end).days <= RETURN_WITHIN_DAYS:
+        return False
+    if earlier.change in (Change.CAPTURE, Change.RECAPTURE) and earlier.actor is not None:
+        return earlier.actor.side == side
+    return earlier.losing_actor is not None and earlier.losing_actor.side == side
+
+
+_DATELINE = re.compile(
+    r"\W*(?:[A-ZÀ-Þ][A-ZÀ-Þ'’.-]+(?:[ /][A-ZÀ-Þ][A-ZÀ-Þ'’.-]+)*)\s*,[^\n]{0,60}?"
+    r"(?:\([^)\n]{1,40}\)\s*)?[-–—]+\s")
+
+
+def dateline_end(text: str, start: int) -> int:
+    """Where a wire dateline ("ABUJA, March 28 (Reuters) - ") ends on the line at
+    ``start``, else -1: its date is when the story was filed, not when the change happened
+    (a report in the perfect tense with no time word of its own covers the week before)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    m = _DATELINE.match(text, line_start)
+    return m.end() if m is not None else -1
