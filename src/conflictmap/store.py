@@ -407,13 +407,13 @@ def csv_row(event: Event) -> dict[str, Any]:
 
 
 def dump_csv(events: Iterable[Event], handle: TextIO) -> None:
-    # csv.writer over lists in column order: what DictWriter writes, without its check of
-    # every row's keys (csv_row makes exactly the columns).
+    """ACLED-compatible rows (acled.py: ACLED's columns in ACLED's order, then ours)."""
+    from conflictmap.acled import CSV_COLUMNS as columns
+    from conflictmap.acled import csv_cells
+
     writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for event in events:
-        row = csv_row(event)
-        writer.writerow([row[column] for column in CSV_COLUMNS])
+    writer.writerow(columns)
+    writer.writerows(map(csv_cells, events))
 
 
 def write_jsonl(events: Iterable[Event], path: str | os.PathLike[str]) -> None:
