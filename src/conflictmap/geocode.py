@@ -69,7 +69,7 @@ class OnlineGeocoder:
     ) -> None:
         from geopy.extra.rate_limiter import RateLimiter
 
-        from conflictmap.gazetteer import default_directory
+        from conflictmap.gazetteer import user_directory
 
         self.service = service.lower()
         cls = geocoder_class(self.service)
@@ -81,7 +81,7 @@ class OnlineGeocoder:
             error_wait_seconds=error_wait_seconds,
             swallow_exceptions=False,
         )
-        self.cache_path = Path(cache_path) if cache_path else default_directory() / CACHE_NAME
+        self.cache_path = Path(cache_path) if cache_path else user_directory() / CACHE_NAME
         self.cache: dict[str, dict | None] = read_cache(self.cache_path)
         self.requests = 0
 

@@ -84,6 +84,7 @@ class BuildSummary:
     places: int
     window: Interval | None
     outputs: tuple[Path, ...]
+    notes: tuple[str, ...] = ()  # corrections applied and unmatched, names left unresolved
 
     def lines(self) -> list[str]:
         skipped = sum(self.skipped.values())
@@ -95,6 +96,7 @@ class BuildSummary:
             f"{self.events_in_range} in range",
             f"places: {self.places}",
             f"date range: {span}",
+            *self.notes,
             *(f"wrote {p}" for p in self.outputs),
         ]
 
@@ -616,10 +618,12 @@ def build(
     date_to: date | None = None, lang: str | None = None, offline: bool = False,
     overrides: Path | None = None, jobs: int | None = None, cache: Path | bool | None = True,
     engine: str = "local", scheduler: str | None = None, spec: Spec | None = None,
+    corrections: Path | None = None,
 ) -> BuildSummary:
     """articles/ in, the map and the event files out. The event files hold the events in range.
 
-    The default cache is .cache/conflictmap.sqlite beside ``out_dir``.
+    The default cache is .cache/conflictmap.sqlite beside ``out_dir``. ``corrections``: an
+    analyst's corrections file (corrections.py), applied to the consolidated events.
     """
     from conflictmap.render import adopt_frames  # not at import: extract needs no render
     from conflictmap.store import render_index_path
@@ -628,6 +632,7 @@ def build(
     n_reports, events = collect_events(
         paths, runlog, overrides=overrides, jobs=jobs, cache=cache, engine=engine,
         scheduler=scheduler, spec=spec, cache_beside=Path(out_dir))
+    events, fixed = apply_corrections(events, corrections, overrides)
     window = window_for(events, date_from, date_to)
     shown = in_range(events, window) if (date_from or date_to) else events
     page_lang = lang or runlog.lang
@@ -638,4 +643,24 @@ def build(
         articles=runlog.articles, skipped=dict(runlog.skipped), reports=n_reports,
         events=len(events), events_in_range=len(shown),
         places=len({e.place.id for e in shown}), window=window, outputs=outputs,
+        notes=tuple(fixed.lines()),
     )
+
+
+def apply_corrections(events: Sequence[Event], path: Path | None,
+                      overrides: Path | None = None) -> tuple[list[Event], Any]:
+    """The events with an analyst's corrections file applied (corrections.py), and what
+    was done; places are looked up in the gazetteer with ``overrides``."""
+    from conflictmap.corrections import Outcome, apply_file
+
+    if path is None:
+        return list(events), Outcome()
+    gazetteer = None
+    if overrides is not None:
+        from conflictmap.gazetteer import Gazetteer
+
+        gazetteer = Gazetteer.load(overrides=overrides)
+    events, outcome = apply_file(events, path, gazetteer=gazetteer)
+    for line in outcome.lines():
+        log.info("%s", line)
+    return events, outcome

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from conflictmap import gctools
+from conflictmap.corrections import record_flags, with_flags
 from conflictmap.errors import InputError
 from conflictmap.model import (
     Actor,
@@ -248,6 +249,7 @@ def event_to_record(event: Event) -> dict[str, Any]:
     record["acled_event_type"] = event.acled_event_type
     record["acled_sub_event_type"] = event.acled_sub_event_type
     record["confidence"] = round(event.confidence, 3)
+    record |= record_flags(event)  # the key and the analyst's flags (corrections.py)
     return record
 
 
@@ -291,7 +293,7 @@ def record_to_event(record: dict[str, Any]) -> Event:
                title=str(s.get("title") or ""), rule=str(s.get("rule") or ""))
         for s in sources_raw
     )
-    return Event(
+    return with_flags(Event(
         change=Change(record["change"]), status=Status(record.get("status") or "reported"),
         place=place,
         period=Interval(date.fromisoformat(record["date_start"]),
@@ -301,7 +303,7 @@ def record_to_event(record: dict[str, Any]) -> Event:
         confidence=_number({"confidence": 0.5 if record.get("confidence") in (None, "")
                             else record["confidence"]}, "confidence", 0, 1),
         geo_precision=int(record.get("geo_precision") or place.geo_precision),
-    )
+    ), record)
 
 
 def _feature(event: Event, record: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -661,7 +663,8 @@ class _Decoder:
                 self._source_fields(s)
             return None
         sources = tuple([Source(*self._source_fields(s)) for s in raw])
-        return Event(change, status, place, period, actor, losing, sources, confidence, geo)
+        event = Event(change, status, place, period, actor, losing, sources, confidence, geo)
+        return with_flags(event, r) if "verified" in r or "corrected" in r else event
 
     @staticmethod
     def _source_fields(s: Any) -> tuple[Any, ...]:
