@@ -86,7 +86,8 @@ def _add_reading(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--geocode", action="store_true",
                         help="ask an online geocoder for towns the gazetteer lacks (off by "
                              "default; rate-limited, one process; answers are cached in "
-                             "gazetteer/geocoded.json so the next run is offline)")
+                             "geocoded.json in the user folder (gazetteer/ in a checkout, "
+                             "$CONFLICTMAP_HOME) so the next run is offline)")
     parser.add_argument("--geocoder", default="nominatim", type=str.lower, metavar="NAME",
                         help="the geocoder for --geocode (default nominatim; also photon, "
                              "arcgis, pelias, ...: see geopy)")
