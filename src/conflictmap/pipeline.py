@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import sqlite3
 import sys
 from collections import Counter
@@ -119,20 +118,16 @@ def _failed(article_id: str, error: str, runlog: RunLog | None) -> None:
         runlog.skipped["extraction error"] += 1
 
 
-def progress(items: Iterable[A], label: str) -> Iterator[A]:
-    """A progress bar on a terminal; silent in CI and when stderr is not a terminal."""
-    if os.environ.get("CI") or not sys.stderr.isatty():
-        yield from items
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+def progress(items: Iterable[A], label: str,
+             paths: Sequence[str | Path] | None = None) -> Iterator[A]:
+    """``items`` with progress on stderr (progress.py): a bar with the total, rate and time
+    left on a terminal, a line every few seconds otherwise, nothing with -q. ``paths``: the
+    files and folders read, to count the total from."""
+    from conflictmap import progress as shown
 
-    columns = (SpinnerColumn(), TextColumn("{task.description} {task.completed}"),
-               TimeElapsedColumn())
-    with Progress(*columns, transient=True) as bar:
-        task = bar.add_task(label, total=None)
-        for item in items:
-            yield item
-            bar.advance(task, len(item) if isinstance(item, KnownRun) else 1)
+    total = shown.Total(shown.count_files(paths)) if paths and not shown.quiet() else None
+    yield from shown.track(items, label, total=total,
+                           size=lambda item: len(item) if isinstance(item, KnownRun) else 1)
 
 
 @dataclass(frozen=True)
@@ -528,7 +523,7 @@ def _corpus(paths: Sequence[str | Path], spec: Spec, options: RunOptions,
         source: Iterable[Item] = incremental.articles(paths, reader, store, version, runs=True)
     else:
         source = (a for p, name in reader.files(paths) for a in reader.read(p, name))
-    articles = runlog.count(progress(source, "articles"))
+    articles = runlog.count(progress(source, "articles", paths))
     yield from _stream(articles, spec, options, runlog, store, version)
 
 
