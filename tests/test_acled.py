@@ -119,3 +119,18 @@ def test_acled_concatenates_with_an_acled_export(tmp_path):
     both = pd.concat([export, ours], ignore_index=True)
     assert list(both.columns[:len(ACLED_COLUMNS)]) == list(ACLED_COLUMNS)
     assert len(both) == len(EVENTS) + 1
+
+
+def test_acled_geopackage_carries_dates_as_dates(tmp_path):
+    import pyogrio
+
+    from conflictmap.store import read_events, write_gpkg
+
+    write_gpkg(EVENTS, tmp_path / "events.gpkg")
+    info = pyogrio.read_info(tmp_path / "events.gpkg", layer="events")
+    types = dict(zip(info["fields"], info["dtypes"], strict=True))
+    assert types["date_start"].startswith("datetime64") and types["date_end"].startswith(
+        "datetime64")
+    table = pyogrio.read_dataframe(tmp_path / "events.gpkg", read_geometry=False)
+    assert str(table["date_end"].iloc[0].date()) == "2017-07-10"
+    assert read_events(tmp_path / "events.gpkg") == EVENTS  # and they read back

@@ -438,6 +438,7 @@ def dump_gpkg(events: Sequence[Event], path: str | os.PathLike[str],
     """Write a GeoPackage layer 'events' (EPSG:4326) at ``path`` (not atomic by itself).
     ``records``: the events' :func:`event_to_record` dicts, when the caller has them."""
     import geopandas as gpd
+    import pandas as pd
 
     # Columns built directly (no list of row dicts) and points made in one go: the same
     # frame for about half the peak memory.
@@ -458,8 +459,12 @@ def dump_gpkg(events: Sequence[Event], path: str | os.PathLike[str],
     else:
         frame = gpd.GeoDataFrame([], geometry=[], crs="EPSG:4326")
     del columns
-    frame.to_file(path, layer="events", driver="GPKG", engine="pyogrio",
-                  use_arrow=_arrow_writes())
+    arrow = _arrow_writes()
+    for name in ("date_start", "date_end"):  # dates as dates (GDAL Date; DateTime w/o Arrow)
+        if name in frame:
+            days = pd.to_datetime(frame[name], format="%Y-%m-%d")
+            frame[name] = days.dt.date if arrow else days
+    frame.to_file(path, layer="events", driver="GPKG", engine="pyogrio", use_arrow=arrow)
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -822,6 +827,9 @@ def _read_gpkg(source: Path, decoder: _Decoder | None = None) -> list[Event]:
     except Exception as exc:  # pyogrio's DataSourceError etc.: not a GeoPackage we wrote
         raise InputError(f"not a conflictmap GeoPackage with a layer 'events' ({_short(exc)})",
                          source) from None
+    for name in ("date_start", "date_end"):  # Date fields back to ISO text
+        if name in frame and str(frame[name].dtype).startswith("datetime64"):
+            frame[name] = frame[name].dt.strftime("%Y-%m-%d")
     frame = frame.astype(object)
     records = frame.where(frame.notna(), None).to_dict(orient="records")
     decoder = decoder or _Decoder()
