@@ -63,7 +63,8 @@ _PALETTE = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#
             "#7f7f00", "#000075", "#469990", "#800000")
 _MAP_ID = "conflictmap"
 _LANG_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
-_JS_FILES = ("conflictmap.js", "conflictmap_ui.js", "conflictmap_popup.js")
+_JS_FILES = ("conflictmap.js", "conflictmap_ui.js", "conflictmap_popup.js",
+             "conflictmap_report.js")
 _AREA_KINDS = frozenset((PlaceKind.REGION.value, PlaceKind.COUNTRY.value))
 # What the page frame is made of: folium's templates, this file's map and layer code.
 _FRAME_PACKAGES = ("folium", "branca", "jinja2", "markupsafe", "xyzservices")
@@ -151,6 +152,9 @@ class EventColumns:
     # The events sorted as control_timeline sorts them, (end, start, id), ties in row
     # order; None: sorted when needed.
     order: list[int] | None = None
+    # each event's key and verified flag (corrections.py; None in an older render index)
+    key: list[str] | None = None
+    verified: list[int] | None = None
 
     def __len__(self) -> int:
         return len(self.id)
@@ -173,7 +177,8 @@ class EventColumns:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> EventColumns:
         """The columns of :meth:`to_json`; ValueError when they do not fit together."""
-        columns = cls(**{f.name: data[f.name] for f in fields(cls)})
+        columns = cls(**{f.name: data[f.name] for f in fields(cls)
+                         if f.name in data or f.name not in _OPTIONAL})
         columns.check()
         return columns
 
@@ -274,6 +279,8 @@ class _ColumnsBuilder:
             c["actor"].append(self.actor(e.actor))
             c["losing"].append(self.actor(e.losing_actor))
             c["nsrc"].append(len(e.sources))
+            c["key"].append(e.key)
+            c["verified"].append(int(e.verified))
             for s in e.sources:
                 key = (s.article, s.url, s.title, s.published)
                 a = articles.get(key)
@@ -706,7 +713,26 @@ def _build_data(c: EventColumns, spans: Sequence[_Span], title: str, lang: str,
         "d0": today if first is None else first, "d1": today if last is None else last,
         "sides": blob.encode_sides(), "actors": actors, "places": blob.encode_places(),
         "ev": ev, "src": src, "art": blob.encode_articles(), "xs": extra,
-        "q": blob.quotes.items,
+        "q": blob.quotes.items, "fix": popup_report(c, shown),
+    }
+
+
+_OPTIONAL = frozenset({"key", "verified"})
+
+
+def popup_report(c: EventColumns, shown: Sequence[int]) -> dict[str, list[Any]]:
+    """What each popup's key line, verified mark and "report an error" control need
+    (conflictmap_report.js), in the page's event order: k keys, v indices of verified
+    events, and the fields of a corrections line (corrections.py): p place ids, g/l gaining
+    and losing actor ids."""
+    keys = c.key if c.key is not None and len(c.key) == len(c) else None
+    ids = c.actor_id
+    return {
+        "k": [keys[i] if keys is not None else "" for i in shown],
+        "v": [n for n, i in enumerate(shown) if c.verified is not None and c.verified[i]],
+        "p": [c.place_id[c.place[i]] for i in shown],
+        "g": [ids[c.actor[i] - 1] if c.actor[i] else "" for i in shown],
+        "l": [ids[c.losing[i] - 1] if c.losing[i] else "" for i in shown],
     }
 
 
