@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from conflictmap import gctools, incremental
+from conflictmap import gctools, incremental, unresolved
 from conflictmap.articles import ArticleReader, Skip
 from conflictmap.cache import (
     EncodedReports,
@@ -53,6 +53,9 @@ class RunLog:
     languages: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
     failed: list[str] = field(default_factory=list)
+    # reports of a change at a place no gazetteer knows (unresolved.py), set apart before
+    # consolidation
+    unresolved: list[Event] = field(default_factory=list)
 
     def skip(self, skip: Skip) -> None:
         self.skipped[skip.reason] += 1
@@ -430,12 +433,14 @@ def _consolidated(
             if streamed is not None:
                 streamed()
             if spill is None:
-                runlog.reports = n_held
-                merged = consolidate((e for reports, _ in held for e in reports), memo)
+                found, lost = unresolved.split(e for reports, _ in held for e in reports)
+                runlog.unresolved.extend(lost)
+                runlog.reports = n_held - len(lost)
+                merged = consolidate(found, memo)
             else:
                 with gctools.paused():
-                    _merge_spilled(spill, memo)
-                runlog.reports = spill.reported
+                    _merge_spilled(spill, memo, runlog.unresolved)
+                runlog.reports = spill.reported - len(runlog.unresolved)
             if memo is not None:
                 memo.flush()
                 log.info("consolidated: %d places merged, %d as the last run merged them",
@@ -446,12 +451,15 @@ def _consolidated(
             yield from spill.lines() if lines else spill.events()
 
 
-def _merge_spilled(spill: Spill, memo: MergedCache | None) -> None:
+def _merge_spilled(spill: Spill, memo: MergedCache | None, lost: list[Event]) -> None:
     """Merge the spilled reports place by place into the spill's merged events. A place
     whose reports are those the last run merged takes its stored events (and their JSON
     lines) as they are (``MergedCache.encoded``): its reports are not read back, nor its
-    events built."""
+    events built. The reports of unresolved names go to ``lost``, not merged."""
     for place, rows in spill.place_rows():
+        if place.startswith(unresolved.PREFIX):
+            lost.extend(spill.reports(place, rows))
+            continue
         stored = memo.encoded(place, spill.keeps_events) if memo is not None else None
         if stored is not None:
             spill.keep_encoded((start, place, event_id, blob, line)
@@ -582,8 +590,10 @@ def render_map(events: Sequence[Event], *, window: Interval | None, lang: str,
     )
 
 
-def write_outputs(events: Sequence[Event], out_dir: Path, html: str) -> tuple[Path, ...]:
-    """The event files and the map, replaced together: all of them or, on failure, none."""
+def write_outputs(events: Sequence[Event], out_dir: Path, html: str,
+                  lost: Sequence[Event] = ()) -> tuple[Path, ...]:
+    """The event files, the map and unresolved.csv (``lost``: the reports of places no
+    gazetteer knows), replaced together: all of them or, on failure, none."""
     from conflictmap.store import (
         atomic_files,
         dump_csv,
@@ -593,7 +603,8 @@ def write_outputs(events: Sequence[Event], out_dir: Path, html: str) -> tuple[Pa
         write_render_index,
     )
 
-    names = ("events.geojson", "events.csv", "events.gpkg", "events.render.json", "map.html")
+    names = ("events.geojson", "events.csv", "events.gpkg", "events.render.json", "map.html",
+             unresolved.FILE_NAME)
     records = [event_to_record(e) for e in events]  # once, for the GeoJSON and the GeoPackage
     with atomic_files(out_dir) as stage:
         staged = {name: stage(name) for name in ("events.geojson", "events.csv")}
@@ -605,6 +616,8 @@ def write_outputs(events: Sequence[Event], out_dir: Path, html: str) -> tuple[Pa
         del records
         write_render_index(events, staged["events.geojson"], stage("events.render.json"))
         stage("map.html").write_text(html, encoding="utf-8")
+        with stage(unresolved.FILE_NAME).open("w", encoding="utf-8", newline="") as handle:
+            unresolved.dump_csv(unresolved.rows(lost), handle)
     return tuple(out_dir / name for name in names)
 
 
@@ -633,12 +646,20 @@ def build(
     page_lang = lang or runlog.lang
     adopt_frames(render_index_path(Path(out_dir) / "events.geojson"))  # the last build's
     html = render_map(events, window=window, lang=page_lang, offline=offline)
-    outputs = write_outputs(shown, out_dir, html) if runlog.articles else ()
+    lost = unresolved.rows(runlog.unresolved)
+    outputs = (write_outputs(shown, out_dir, html, runlog.unresolved) if runlog.articles
+               else ())
+    notes = [*fixed.lines()]
+    if lost:
+        names = len({row.name for row in lost})
+        notes.append(f"places no gazetteer knows: {names} names in {len(lost)} sentences "
+                     f"(listed in {Path(out_dir) / unresolved.FILE_NAME}; add them to the "
+                     f"overrides file)")
     return BuildSummary(
         articles=runlog.articles, skipped=dict(runlog.skipped), reports=n_reports,
         events=len(events), events_in_range=len(shown),
         places=len({e.place.id for e in shown}), window=window, outputs=outputs,
-        notes=tuple(fixed.lines()),
+        notes=tuple(notes),
     )
 
 
