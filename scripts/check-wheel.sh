@@ -8,7 +8,11 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 PYTHON=${PYTHON:-python3}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/conflictmap-wheel.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+# pip builds in the tree (build/, *.egg-info): leave the tree as it was
+HAD_BUILD=0
+[ -e build ] && HAD_BUILD=1
+cleanup() { rm -rf "$WORK"; if [ "$HAD_BUILD" = 0 ]; then rm -rf "$ROOT/build"; fi; }
+trap cleanup EXIT
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 "$PYTHON" -m pip wheel --no-deps -q -w "$WORK/dist" "$ROOT"
 "$PYTHON" -m venv "$WORK/venv"

@@ -306,7 +306,8 @@ def test_store_record_to_event_rejects_bad_values(key, value):
 
 # ---- nothing lost: an interrupted build leaves the previous outputs as they were ----
 
-OUTPUTS = ("events.csv", "events.geojson", "events.gpkg", "events.render.json", "map.html")
+OUTPUTS = ("events.csv", "events.geojson", "events.gpkg", "events.render.json", "map.html",
+           "unresolved.csv")
 
 
 def _articles(folder: Path, day: str) -> Path:
