@@ -159,7 +159,9 @@ def stream_reports(
 
     Articles go to the engine in batches; at most ``engine.window`` batches are in flight,
     so memory does not grow with the corpus. Cached articles are not extracted again
-    (a :class:`~conflictmap.incremental.KnownArticle` is only looked up).
+    (a :class:`~conflictmap.incremental.KnownArticle` is only looked up). With the project's
+    extractor the reports include unresolved ones (``unresolved.is_unresolved``: a place no
+    gazetteer knows), which the consolidating functions set apart.
     """
     with _cache(cache_path) as cache:
         for item, events, _, _ in _stream(articles, spec, options, runlog, cache,
