@@ -93,3 +93,19 @@ def test_unresolved_extract_output_has_no_placeholders(corpus, capsys):
     assert main(["extract", str(corpus), "--no-cache", "-f", "jsonl"]) == 0
     out = capsys.readouterr().out
     assert "unresolved:" not in out and '"place":"Mosul"' in out
+
+
+def test_unresolved_are_the_names_sent_to_the_geocoder(corpus, tmp_path, nominatim,
+                                                        monkeypatch, capsys):
+    monkeypatch.setenv("CONFLICTMAP_HOME", str(tmp_path / "home"))  # the geocoder cache
+    nominatim.answers["Zorvakivka"] = [{
+        "osm_type": "node", "osm_id": 1, "lat": "48.1", "lon": "37.9",
+        "display_name": "Zorvakivka, Ukraine", "address": {"country_code": "ua"}}]
+    out = tmp_path / "out"
+    assert main(["-q", "build", str(corpus), "--out", str(out), "--no-cache", "--geocode",
+                 "--geocoder-url", nominatim.url]) == 0
+    asked = {r["q"] for r in nominatim.requests}
+    assert asked == {"Zorvakivka", "Umm Dabbaqa"}
+    # the name the geocoder answered is a place now; the other is still unresolved
+    assert {r["name"] for r in _rows(out / "unresolved.csv")} == {"Umm Dabbaqa"}
+    assert sorted(e["location"] for e in _rows(out / "events.csv")) == ["Mosul", "Zorvakivka"]
