@@ -169,7 +169,7 @@ def test_cli_unknown_geocoder_lists_valid_names(tmp_path, capsys):
 @pytest.mark.parametrize(("name", "fmt", "first"), [
     ("events.geojson", None, '{"type":"FeatureCollection"'),
     ("events.GeoJSON", None, '{"type":"FeatureCollection"'),
-    ("events.csv", None, "event_id,"),
+    ("events.csv", None, "event_id_cnty,"),
     ("events.jsonl", None, '{"id":'),
     ("events.txt", None, '{"id":'),  # no format in the name: JSON Lines
     ("events.txt", "geojson", '{"type":"FeatureCollection"'),

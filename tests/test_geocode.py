@@ -91,3 +91,40 @@ def test_geocode_unknown_service_lists_valid_names(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(GEOCODERS))
 def test_geocode_every_listed_service_exists_in_geopy(name: str) -> None:
     assert geocoder_class(name).__name__ == GEOCODERS[name]
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on (bound, then closed): connections are refused."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_geocode_service_down_is_asked_once(tmp_path: Path) -> None:
+    geo = OnlineGeocoder("nominatim", domain=f"127.0.0.1:{_closed_port()}", scheme="http",
+                         cache_path=tmp_path / "geocoded.json", min_delay_seconds=0,
+                         error_wait_seconds=0, timeout=2)
+    with pytest.raises(GeocoderError, match="not asking it again"):
+        geo.geocode("Zorvakivka", "UA")
+    assert geo.geocode("Pelmenivka", "UA") is None and geo.geocode("Dubrisk") is None
+    assert geo.requests == 1 and geo.skipped == 2
+    assert read_cache(tmp_path / "geocoded.json") == {}  # a failure is not an answer
+
+
+def test_geocode_down_is_one_line_per_run(tmp_path: Path, capsys, monkeypatch) -> None:
+    from conflictmap.cli import main
+
+    monkeypatch.setenv("CONFLICTMAP_HOME", str(tmp_path / "home"))  # the geocoder cache
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i, name in enumerate(("Zorvakivka", "Pelmenivka", "Dubrisk", "Kvitneve-Druhe")):
+        (folder / f"{i}.txt").write_text(
+            f" date 2023-06-1{i}\nUkrainian forces recaptured the village of {name} on "
+            f"Monday, the army said.\n", encoding="utf-8")
+    code = main(["extract", str(folder), "--no-cache", "--geocode",
+                 "--geocoder-url", f"http://127.0.0.1:{_closed_port()}"])
+    err = capsys.readouterr().err
+    assert code == 0 and "Traceback" not in err
+    assert len([line for line in err.splitlines() if "geocoder" in line]) == 1, err

@@ -46,7 +46,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 # The elements the page itself builds popups from (createElement + textContent only).
 POPUP_TAGS = {"DIV", "H3", "H4", "OL", "UL", "LI", "STRONG", "SPAN", "CANVAS", "Q", "A", "DETAILS",
-              "SUMMARY"}
+              "SUMMARY", "CODE", "BUTTON"}  # report key, button
 D0 = date(2024, 2, 1)
 
 # Opens every popup in both modes and reports what each contains.

@@ -219,7 +219,7 @@ def test_store_atomic_write_to_a_pipe_does_not_replace_it(tmp_path, via_symlink)
     reader.join(10)
     assert stat.S_ISFIFO(fifo.stat().st_mode) and given.exists()
     assert given.is_symlink() == via_symlink
-    assert got and got[0].startswith(b"event_id,")
+    assert got and got[0].startswith(b"event_id_cnty,")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"out.csv", given.name})
 
 
@@ -307,7 +307,8 @@ def test_store_record_to_event_rejects_bad_values(key, value):
 
 # ---- nothing lost: an interrupted build leaves the previous outputs as they were ----
 
-OUTPUTS = ("events.csv", "events.geojson", "events.gpkg", "events.render.json", "map.html")
+OUTPUTS = ("events.csv", "events.geojson", "events.gpkg", "events.render.json", "map.html",
+           "unresolved.csv")
 
 
 def _articles(folder: Path, day: str) -> Path:

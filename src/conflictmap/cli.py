@@ -95,6 +95,9 @@ def _add_range(parser: argparse.ArgumentParser) -> None:
                         help="show events up to this date (default: the latest event)")
     parser.add_argument("--lang", type=_lang, metavar="nl|en",
                         help="language of the map page (default: most articles' language)")
+    parser.add_argument("--corrections", type=Path, metavar="FILE",
+                        help="an analyst's corrections file (default: corrections.csv beside "
+                             "the overrides file, if there is one; see docs/CORRECTIONS.md)")
     parser.add_argument("--offline", action="store_true",
                         help="one self-contained HTML file: Leaflet inlined, a country-outline "
                              "basemap instead of web tiles")
@@ -121,7 +124,8 @@ def _add_reading(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--geocode", action="store_true",
                         help="ask an online geocoder for towns the gazetteer lacks (off by "
                              "default; rate-limited, one process; answers are cached in "
-                             "gazetteer/geocoded.json so the next run is offline)")
+                             "geocoded.json in the user folder (gazetteer/ in a checkout, "
+                             "$CONFLICTMAP_HOME) so the next run is offline)")
     parser.add_argument("--geocoder", default="nominatim", type=str.lower, metavar="NAME",
                         help="the geocoder for --geocode (default nominatim; also photon, "
                              "arcgis, pelias, ...: see geopy)")
@@ -290,6 +294,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from conflictmap.corrections import resolve_path
     from conflictmap.pipeline import build
 
     _check_output("--out", args.out, folder=True)
@@ -299,6 +304,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             _say(line, args.quiet)
     summary = build(args.articles, args.out, date_from=args.date_from, date_to=args.date_to,
                     lang=args.lang, offline=args.offline, min_confidence=args.min_confidence,
+                    corrections=resolve_path(args.corrections, args.overrides),
                     **_reading(args))
     for line in summary.lines():
         _say(line, args.quiet)
@@ -379,23 +385,30 @@ def _output_format(given: str | None, output: Path | None) -> str:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from conflictmap.corrections import resolve_path
     from conflictmap.store import atomic_write, read_render_index
 
     # events.geojson from `conflictmap build` has a render index beside it: the events as
     # columns, the page frame and the side labels, so no Event is built and folium is not
     # imported. Without one (or with one that does not match the file), read the file.
     _check_output("--output", args.output, folder=False)
-    payload = read_render_index(args.events_file)
+    # with a corrections file, the events are read (the index holds no Event to correct)
+    corrections = resolve_path(args.corrections)
+    payload = read_render_index(args.events_file) if corrections is None else None
     fast = _render_indexed(payload, args) if payload is not None else None
-    html, count = fast if fast is not None else _render_read(args)
+    notes: list[str] = []
+    html, count = fast if fast is not None else _render_read(args, corrections, notes)
     with atomic_write(args.output) as handle:
         handle.write(html)
+    for line in notes:
+        _say(line, args.quiet)
     _say(f"wrote {args.output} ({count} events in the file)", args.quiet)
     return 0
 
 
-def _render_read(args: argparse.Namespace) -> tuple[str, int]:
-    from conflictmap.pipeline import render_map, window_for
+def _render_read(args: argparse.Namespace, corrections: Path | None = None,
+                 notes: list[str] | None = None) -> tuple[str, int]:
+    from conflictmap.pipeline import apply_corrections, render_map, window_for
     from conflictmap.store import scan_events
 
     # With both ends given, the window does not depend on the data, and no event that
@@ -403,6 +416,12 @@ def _render_read(args: argparse.Namespace) -> tuple[str, int]:
     until = (max(args.date_from, args.date_to) if args.date_from and args.date_to
              else None)
     events, count = scan_events(args.events_file, until)
+    if corrections is not None:
+        # corrections the build applied are there already: applying them again changes
+        # nothing, and a rejected event is not in the file (so its line matches nothing)
+        events, outcome = apply_corrections(events, corrections)
+        if notes is not None:
+            notes.extend(outcome.lines())
     window = window_for(events, args.date_from, args.date_to)
     html = render_map(events, window=window, lang=args.lang or "en", offline=args.offline,
                       min_confidence=args.min_confidence)

@@ -54,6 +54,7 @@ class ExtractorSpec:
         gazetteer = (Gazetteer.load(overrides=self.overrides) if self.overrides
                      else default_gazetteer())
         extractor = RuleExtractor(gazetteer, geocoder=self._online_geocoder())
+        extractor.report_unresolved = True  # set apart before consolidation (pipeline.py)
         return extractor, self._version(gazetteer.version, extractor.version)
 
     def cache_version(self) -> str:
@@ -65,7 +66,7 @@ class ExtractorSpec:
         return self._version(data_version(overrides=self.overrides), rules_digest())
 
     def _version(self, gazetteer: str, rules: str) -> str:
-        version = f"{CODEC}|gazetteer:{gazetteer}|rules:{rules}"
+        version = f"{CODEC}|gazetteer:{gazetteer}|rules:{rules}|unresolved:1"
         if self.geocoder:
             version += f"|geocoder:{self.geocoder}:{self.geocoder_url or ''}"
         return version

@@ -196,6 +196,8 @@ class Extractor:
         trigger's own (for fitting that model)."""
         self._gazetteer = gazetteer
         self.geocoder = geocoder
+        # also report trigger objects no gazetteer knows, as unresolved reports (unresolved.py)
+        self.report_unresolved = False
         self._geocoded: dict[tuple[str, str], Place | None] = {}
         self._rules_dir = Path(rules_dir) if rules_dir else None
         self._rules_cache: dict[str, LanguageRules | None] = {}
@@ -260,15 +262,18 @@ class Extractor:
         if not hot:
             return []
         ctx = self._context(article, rules, spans, spans[hot[-1]][1])
-        if self.geocoder is not None:
-            ctx = self._geocode_targets(ctx, [c for i in hot for c in clauses[i]])
+        lost: list[Event] = []
+        if self.geocoder is not None or self.report_unresolved:
+            ctx, lost = self._geocode_targets(ctx, [(spans[i], c) for i in hot
+                                                    for c in clauses[i]])
         events: list[Event] = []
         mentions: set[int] = set()  # id() of the events a trigger only mentions
         for i in hot:
             events.extend(self._sentence(ctx, i, clauses[i], mentions))
         events = taken_back(join_later_mentions(events, mentions))
-        return calibrate(self._confidence, article,
-                         _drop_fighting_before_change(_propagate_denials(events)))
+        events = calibrate(self._confidence, article,
+                           _drop_fighting_before_change(_propagate_denials(events)))
+        return events + lost if lost else events
 
     def _context(self, article: Article, rules: LanguageRules, spans: list[tuple[int, int]],
                  last_end: int) -> _Context:
@@ -281,24 +286,39 @@ class Extractor:
         return _Context(article, rules, tuple(places), actors, tuple(spans), self.lexicon,
                         tuple(mentions))
 
-    def _geocode_targets(self, ctx: _Context, clauses: list[Clause]) -> _Context:
-        """Add the geocoder's place for each trigger object the gazetteer does not know."""
+    def _geocode_targets(self, ctx: _Context, clauses: list[tuple[tuple[int, int], Clause]],
+                         ) -> tuple[_Context, list[Event]]:
+        """Add the geocoder's place for each trigger object the gazetteer does not know
+        (with a geocoder); the unresolved reports of those still unknown (with
+        ``report_unresolved``). ``clauses``: (sentence span, clause) pairs."""
+        from conflictmap import unresolved
+
         text = ctx.article.text
-        country = country_hint(ctx.mentions)
+        country = country_hint(ctx.mentions) if self.geocoder is not None else ""
         added: list[Mention] = []
-        for seg_start, seg_end, hits in clauses:
+        lost: list[Event] = []
+        for sentence, (seg_start, seg_end, hits) in clauses:
             for hit in hits:
                 span = unknown_target(text, (seg_start, seg_end), (hit.start, hit.end),
                                       ctx.rules, ctx.mentions, ctx.actors)
                 if span is None:
                     continue
-                place = self._geocode(text[span[0]:span[1]], country)
+                name = text[span[0]:span[1]]
+                place = self._geocode(name, country) if self.geocoder is not None else None
                 if place is not None:
-                    added.append(geocoded_mention(place, text[span[0]:span[1]], *span))
+                    added.append(geocoded_mention(place, name, *span))
+                elif self.report_unresolved and not any(
+                        e.place.name == name and e.sources[0].start == sentence[0]
+                        for e in lost):
+                    hint = unresolved.suggestion(ctx.mentions, sentence, [
+                        (a.start, a.country or (self.lexicon.home_country(a.actor)
+                                                if a.actor else "")) for a in ctx.actors])
+                    lost.append(unresolved.report(ctx.article, name, hit.trigger.change,
+                                                  sentence, *hint))
         if not added:
-            return ctx
+            return ctx, lost
         places = tuple(sorted(ctx.places + tuple(added), key=lambda m: m.start))
-        return replace(ctx, places=places)
+        return replace(ctx, places=places), lost
 
     def _geocode(self, name: str, country: str) -> Place | None:
         """The geocoder's place for a name, asked once per run; a failing service is

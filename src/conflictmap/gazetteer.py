@@ -162,11 +162,12 @@ class Gazetteer:
         gaz._load_aliases(directory / "aliases.tsv")
         gaz._load_demonyms(directory / "demonyms.tsv")
         gaz._load_stopwords(directory / "stopwords.txt")
-        gaz._load_geocoded(directory / "geocoded.json")
+        home = user_directory(directory)  # the analyst's files: never inside site-packages
+        gaz._load_geocoded(home / "geocoded.json")
         if overrides:  # a path the user gave must exist
             gaz._load_overrides(Path(overrides))
-        elif (directory / "overrides.toml").exists():
-            gaz._load_overrides(directory / "overrides.toml")
+        elif (home / "overrides.toml").exists():
+            gaz._load_overrides(home / "overrides.toml")
         gaz.version = data_version(directory, overrides)
         log.debug("gazetteer %s: %d places, version %s", directory, len(gaz), gaz.version)
         return gaz
@@ -516,8 +517,10 @@ def data_version(directory: Path | None = None, overrides: Path | str | None = N
     """The version of the gazetteer that ``Gazetteer.load(directory, overrides)`` gives (a
     hash of its data files and overrides), without loading it."""
     directory = Path(directory) if directory else default_directory()
-    overrides = Path(overrides) if overrides else directory / "overrides.toml"
-    return _content_hash([directory / f for f in DATA_FILES] + [overrides])
+    home = user_directory(directory)
+    overrides = Path(overrides) if overrides else home / "overrides.toml"
+    return _content_hash([directory / f for f in DATA_FILES if f != "geocoded.json"]
+                         + [home / "geocoded.json", overrides])
 
 
 def _content_hash(paths: list[Path]) -> str:
@@ -529,10 +532,34 @@ def _content_hash(paths: list[Path]) -> str:
     return h.hexdigest()[:16]
 
 
+PACKAGED = Path(__file__).resolve().parent / "gazetteer_data"  # the wheel's copy (setup.py)
+HOME_VAR = "CONFLICTMAP_HOME"
+
+
 def default_directory() -> Path:
-    """$CONFLICTMAP_GAZETTEER, else the repo's gazetteer/ directory."""
+    """$CONFLICTMAP_GAZETTEER; else the source tree's gazetteer/ (a checkout or an editable
+    install); else the copy an installed package ships (conflictmap/gazetteer_data)."""
     env = os.environ.get(ENV_VAR)
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "gazetteer"
+    if env:
+        return Path(env)
+    tree = Path(__file__).resolve().parents[2] / "gazetteer"
+    return tree if (tree / "places.bin.gz").is_file() or not PACKAGED.is_dir() else PACKAGED
+
+
+def user_directory(directory: Path | None = None) -> Path:
+    """Where the analyst's files live (overrides.toml, corrections.csv, the geocoder cache
+    geocoded.json) for the gazetteer in ``directory`` (default: :func:`default_directory`):
+    $CONFLICTMAP_HOME if set; else that gazetteer folder when it is a source tree's or
+    $CONFLICTMAP_GAZETTEER's; else, for an installed package's own copy, a user folder
+    ($XDG_CONFIG_HOME/conflictmap, by default ~/.config/conflictmap), never site-packages."""
+    home = os.environ.get(HOME_VAR)
+    if home:
+        return Path(home)
+    directory = Path(directory) if directory else default_directory()
+    if directory.resolve() != PACKAGED:
+        return directory
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "conflictmap"
 
 
 @lru_cache(maxsize=1)

@@ -2,9 +2,10 @@
 
 A narrow seam over geopy: one class, :class:`OnlineGeocoder`, wraps a geopy geocoder chosen by
 name from :data:`GEOCODERS` (Nominatim by default), rate-limited with geopy's ``RateLimiter``,
-with a user agent and a JSON cache (``gazetteer/geocoded.json``). Every answer, found or not,
-is cached, and :meth:`conflictmap.gazetteer.Gazetteer.load` reads the cache, so the next run
-needs no network.
+with a user agent and a JSON cache (``geocoded.json`` in the user folder,
+``gazetteer.user_directory``: gazetteer/ in a checkout, never site-packages). Every answer,
+found or not, is cached, and :meth:`conflictmap.gazetteer.Gazetteer.load` reads the cache,
+so the next run needs no network. A failing service is asked once a run (``.down``).
 
 Cache format: ``{"<CC>|<name>": {"id", "name", "lat", "lon", "country", "address"} | null}``.
 """
@@ -69,7 +70,7 @@ class OnlineGeocoder:
     ) -> None:
         from geopy.extra.rate_limiter import RateLimiter
 
-        from conflictmap.gazetteer import default_directory
+        from conflictmap.gazetteer import user_directory
 
         self.service = service.lower()
         cls = geocoder_class(self.service)
@@ -81,14 +82,24 @@ class OnlineGeocoder:
             error_wait_seconds=error_wait_seconds,
             swallow_exceptions=False,
         )
-        self.cache_path = Path(cache_path) if cache_path else default_directory() / CACHE_NAME
+        self.cache_path = Path(cache_path) if cache_path else user_directory() / CACHE_NAME
         self.cache: dict[str, dict | None] = read_cache(self.cache_path)
         self.requests = 0
+        self.down = ""  # why the service failed: it is not asked again in this run
+        self.skipped = 0  # names not asked since
 
     def geocode(self, name: str, country: str = "") -> Place | None:
-        """The place an online geocoder gives for ``name`` (in ``country`` if given), or None."""
+        """The place an online geocoder gives for ``name`` (in ``country`` if given), or None.
+
+        The first failure of the service raises GeocoderError (the caller says so once);
+        after it the service is not asked again in this run: names the cache lacks get
+        None, uncached, so a later run asks for them."""
         key = cache_key(name, country)
         if key not in self.cache:
+            if self.down:
+                self.skipped += 1
+                log.debug("%s is down (%s): %r not asked", self.service, self.down, name)
+                return None
             self.cache[key] = self._ask(name, country)
             write_cache(self.cache_path, self.cache)
         record = self.cache[key]
@@ -104,7 +115,9 @@ class OnlineGeocoder:
         try:
             location = self._geocode(name, **kwargs)
         except GeopyError as exc:
-            raise GeocoderError(f"{self.service} geocoder failed for {name!r}: {exc}") from exc
+            self.down = f"{type(exc).__name__}: {exc}"
+            raise GeocoderError(f"{self.service} geocoder failed for {name!r}: {exc}; not "
+                                f"asking it again in this run") from exc
         if location is None:
             log.info("%s: no result for %r", self.service, name)
             return None

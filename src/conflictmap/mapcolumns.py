@@ -31,6 +31,10 @@ def _date(day: int) -> date:
     return date.fromordinal(day + _EPOCH)
 
 
+# columns a render index written by an older version may lack
+_OPTIONAL = frozenset({"confidence", "order", "key", "verified"})
+
+
 @dataclass(frozen=True)
 class EventColumns:
     """What the map needs of a list of events, as parallel lists (one row per event).
@@ -73,6 +77,9 @@ class EventColumns:
     # The events sorted as control_timeline sorts them, (end, start, id), ties in row
     # order; None: sorted when needed.
     order: list[int] | None = None
+    # each event's key and verified flag (corrections.py; None in an older render index)
+    key: list[str] | None = None
+    verified: list[int] | None = None
 
     def __len__(self) -> int:
         return len(self.id)
@@ -96,7 +103,7 @@ class EventColumns:
     def from_json(cls, data: Mapping[str, Any]) -> EventColumns:
         """The columns of :meth:`to_json`; ValueError when they do not fit together."""
         columns = cls(**{f.name: data[f.name] for f in fields(cls)
-                         if f.name not in ("confidence", "order") or f.name in data})
+                         if f.name not in _OPTIONAL or f.name in data})
         if columns.confidence is None:
             columns = replace(columns, confidence=[50] * len(columns.id))
         columns.check()
@@ -200,6 +207,8 @@ class ColumnsBuilder:
             c["actor"].append(self.actor(e.actor))
             c["losing"].append(self.actor(e.losing_actor))
             c["nsrc"].append(len(e.sources))
+            c["key"].append(e.key)
+            c["verified"].append(int(e.verified))
             c["confidence"].append(percent(e.confidence))
             for s in e.sources:
                 key = (s.article, s.url, s.title, s.published)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import accumulate
 from operator import itemgetter
+from typing import Any
 
 from conflictmap.mapcolumns import (
     _AREA_KINDS,
@@ -404,7 +405,23 @@ def build_data(c: EventColumns, spans: Sequence[_Span], title: str, lang: str,
         "mc": min_confidence,
         "sides": blob.encode_sides(), "actors": actors, "places": blob.encode_places(),
         "ev": ev, "src": src, "art": blob.encode_articles(), "xs": extra,
-        "q": blob.quotes.items,
+        "q": blob.quotes.items, "fix": popup_report(c, shown),
+    }
+
+
+def popup_report(c: EventColumns, shown: Sequence[int]) -> dict[str, list[Any]]:
+    """What each popup's key line, verified mark and "report an error" control need
+    (conflictmap_report.js), in the page's event order: k keys, v indices of verified
+    events, and the fields of a corrections line (corrections.py): p place ids, g/l gaining
+    and losing actor ids."""
+    keys = c.key if c.key is not None and len(c.key) == len(c) else None
+    ids = c.actor_id
+    return {
+        "k": [keys[i] if keys is not None else "" for i in shown],
+        "v": [n for n, i in enumerate(shown) if c.verified is not None and c.verified[i]],
+        "p": [c.place_id[c.place[i]] for i in shown],
+        "g": [ids[c.actor[i] - 1] if c.actor[i] else "" for i in shown],
+        "l": [ids[c.losing[i] - 1] if c.losing[i] else "" for i in shown],
     }
 
 

@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 LEAFLET_VERSION = "1.9.3"  # the version folium 0.20 links and xstatic-leaflet 1.9.3 ships
 _LEAFLET_CDN = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist"
 _MAP_ID = "conflictmap"
-_JS_FILES = ("conflictmap.js", "conflictmap_ui.js", "conflictmap_popup.js")
+_JS_FILES = ("conflictmap.js", "conflictmap_ui.js", "conflictmap_popup.js",
+             "conflictmap_report.js")
 # What the page frame is made of: folium's templates, this file's map and layer code.
 _FRAME_PACKAGES = ("folium", "branca", "jinja2", "markupsafe", "xyzservices")
 

@@ -185,6 +185,11 @@ class Event:
     sources: tuple[Source, ...]
     confidence: float = 0.5
     geo_precision: int = 1
+    # set only by an analyst's corrections file (corrections.py): verified by a person,
+    # changed by one, and the key the analyst knows a changed event by
+    verified: bool = False
+    corrected: bool = False
+    origin: str = ""
 
     id: str = field(init=False, repr=False, compare=False)
 
@@ -208,8 +213,29 @@ class Event:
         put(event, "sources", sources)
         put(event, "confidence", confidence)
         put(event, "geo_precision", geo_precision)
+        put(event, "verified", False)
+        put(event, "corrected", False)
+        put(event, "origin", "")
         put(event, "id", event_id)
         return event
+
+    @property
+    def key(self) -> str:
+        """The event's stable key (:func:`report_key` of its first source, or the key a
+        correction kept): what a corrections file names it by."""
+        if self.origin:
+            return self.origin
+        if not self.sources:
+            return report_key("", self.place.id, self.change)
+        first = min(self.sources, key=lambda s: (s.published, s.article, s.start))
+        return report_key(first.article, self.place.id, self.change)
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Every key the event answers to: each source's report key, and its own key."""
+        found = {report_key(s.article, self.place.id, self.change) for s in self.sources}
+        found.add(self.key)
+        return frozenset(found)
 
     @property
     def acled_event_type(self) -> str:
@@ -234,13 +260,28 @@ def _event_id(event: Event) -> str:
     return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+def report_key(article: str, place_id: str, change: Change | str) -> str:
+    """The stable key of one article's report of a change at a place: "r" and 12 hex
+    digits of a hash of (article id, place id, change). It survives rebuilds, re-extraction
+    in another order, new articles and changed date rules (the date is not part of it)."""
+    text = f"{article}\x1f{place_id}\x1f{Change(change).value}"
+    return "r" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
 def acled_types(event: Event) -> tuple[str, str]:
-    """ACLED event type and sub-event type for a control change (see EVENTS.md)."""
+    """ACLED event type and sub-event type for a control change (ACLED codebook; EVENTS.md).
+
+    A capture is "Government regains territory" only when the gainer is a state force and
+    "Non-state actor overtakes territory" only when it is a named non-state actor; with no
+    named gainer neither can be said, and the fight is an "Armed clash".
+    """
     if event.change is Change.CONTESTED:
         return ("Battles", "Armed clash")
     if event.change is Change.WITHDRAWAL:
         return ("Strategic developments", "Non-violent transfer of territory")
-    if event.actor is not None and event.actor.kind == "state":
+    if event.actor is None:
+        return ("Battles", "Armed clash")
+    if event.actor.kind == "state":
         return ("Battles", "Government regains territory")
     return ("Battles", "Non-state actor overtakes territory")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import sqlite3
 import sys
 from collections import Counter
@@ -16,7 +15,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from conflictmap import gctools, incremental
+from conflictmap import gctools, incremental, unresolved
 from conflictmap.articles import ArticleReader, Skip
 from conflictmap.cache import (
     EncodedReports,
@@ -58,6 +57,9 @@ class RunLog:
     skipped: Counter[str] = field(default_factory=Counter)
     not_read: Counter[str] = field(default_factory=Counter)
     failed: list[str] = field(default_factory=list)
+    # reports of a change at a place no gazetteer knows (unresolved.py), set apart before
+    # consolidation
+    unresolved: list[Event] = field(default_factory=list)
 
     def skip(self, skip: Skip) -> None:
         if skip.not_read:  # left alone by design: counted, listed with -v
@@ -94,6 +96,7 @@ class BuildSummary:
     outputs: tuple[Path, ...]
     unconfident: int = 0  # events below --min-confidence, left out
     not_read: dict[str, int] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # corrections applied and unmatched, names left unresolved
 
     def lines(self) -> list[str]:
         skipped = sum(self.skipped.values())
@@ -108,6 +111,7 @@ class BuildSummary:
                if self.unconfident else ""),
             f"places: {self.places}",
             f"date range: {span}",
+            *self.notes,
             *(f"wrote {p}" for p in self.outputs),
         ]
 
@@ -145,20 +149,16 @@ def _failed(article_id: str, error: str, runlog: RunLog | None) -> None:
         runlog.skipped[reason] += 1
 
 
-def progress(items: Iterable[A], label: str) -> Iterator[A]:
-    """A progress bar on a terminal; silent in CI and when stderr is not a terminal."""
-    if os.environ.get("CI") or not sys.stderr.isatty():
-        yield from items
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+def progress(items: Iterable[A], label: str,
+             paths: Sequence[str | Path] | None = None) -> Iterator[A]:
+    """``items`` with progress on stderr (progress.py): a bar with the total, rate and time
+    left on a terminal, a line every few seconds otherwise, nothing with -q. ``paths``: the
+    files and folders read, to count the total from."""
+    from conflictmap import progress as shown
 
-    columns = (SpinnerColumn(), TextColumn("{task.description} {task.completed}"),
-               TimeElapsedColumn())
-    with Progress(*columns, transient=True) as bar:
-        task = bar.add_task(label, total=None)
-        for item in items:
-            yield item
-            bar.advance(task, len(item) if isinstance(item, KnownRun) else 1)
+    total = shown.Total(shown.count_files(paths)) if paths and not shown.quiet() else None
+    yield from shown.track(items, label, total=total,
+                           size=lambda item: len(item) if isinstance(item, KnownRun) else 1)
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,9 @@ def stream_reports(
 
     Articles go to the engine in batches; at most ``engine.window`` batches are in flight,
     so memory does not grow with the corpus. Cached articles are not extracted again
-    (a :class:`~conflictmap.incremental.KnownArticle` is only looked up).
+    (a :class:`~conflictmap.incremental.KnownArticle` is only looked up). With the project's
+    extractor the reports include unresolved ones (``unresolved.is_unresolved``: a place no
+    gazetteer knows), which the consolidating functions set apart.
     """
     with _cache(cache_path) as cache:
         for item, events, _, _ in _stream(articles, spec, options, runlog, cache,
@@ -463,12 +465,14 @@ def _consolidated(
             if streamed is not None:
                 streamed()
             if spill is None:
-                runlog.reports = n_held
-                merged = consolidate((e for reports, _ in held for e in reports), memo)
+                found, lost = unresolved.split(e for reports, _ in held for e in reports)
+                runlog.unresolved.extend(lost)
+                runlog.reports = n_held - len(lost)
+                merged = consolidate(found, memo)
             else:
                 with gctools.paused():
-                    _merge_spilled(spill, memo)
-                runlog.reports = spill.reported
+                    _merge_spilled(spill, memo, runlog.unresolved)
+                runlog.reports = spill.reported - len(runlog.unresolved)
             if memo is not None:
                 memo.flush()
                 log.info("consolidated: %d places merged, %d as the last run merged them",
@@ -479,12 +483,15 @@ def _consolidated(
             yield from spill.lines() if lines else spill.events()
 
 
-def _merge_spilled(spill: Spill, memo: MergedCache | None) -> None:
+def _merge_spilled(spill: Spill, memo: MergedCache | None, lost: list[Event]) -> None:
     """Merge the spilled reports place by place into the spill's merged events. A place
     whose reports are those the last run merged takes its stored events (and their JSON
     lines) as they are (``MergedCache.encoded``): its reports are not read back, nor its
-    events built."""
+    events built. The reports of unresolved names go to ``lost``, not merged."""
     for place, rows in spill.place_rows():
+        if place.startswith(unresolved.PREFIX):
+            lost.extend(spill.reports(place, rows))
+            continue
         stored = memo.encoded(place, spill.keeps_events) if memo is not None else None
         if stored is not None:
             spill.keep_encoded((start, place, event_id, blob, line)
@@ -556,7 +563,7 @@ def _corpus(paths: Sequence[str | Path], spec: Spec, options: RunOptions,
         source: Iterable[Item] = incremental.articles(paths, reader, store, version, runs=True)
     else:
         source = _read_ahead(reader, paths)
-    articles = runlog.count(progress(source, "articles"))
+    articles = runlog.count(progress(source, "articles", paths))
     try:
         yield from _stream(articles, spec, options, runlog, store, version)
     finally:
@@ -645,12 +652,13 @@ def confident(events: Iterable[Event], min_confidence: float) -> list[Event]:
 
 
 OUTPUT_NAMES = ("events.geojson", "events.csv", "events.gpkg", "events.render.json",
-                "map.html")
+                "map.html", unresolved.FILE_NAME)
 
 
-def write_outputs(events: Sequence[Event], out_dir: Path,
-                  html: str | Callable[[], str]) -> tuple[Path, ...]:
-    """The event files and the map, replaced together: all of them or, on failure, none
+def write_outputs(events: Sequence[Event], out_dir: Path, html: str | Callable[[], str],
+                  lost: Sequence[Event] = ()) -> tuple[Path, ...]:
+    """The event files, the map and unresolved.csv (``lost``: the reports of places no
+    gazetteer knows), replaced together: all of them or, on failure, none
     (``outputset.atomic_files``). An error names the output it was writing.
 
     ``html``: the page, or what makes it, called once the event files are written: then
@@ -681,6 +689,9 @@ def write_outputs(events: Sequence[Event], out_dir: Path,
         with _writing(out_dir / "map.html"):
             stage("map.html").write_text(page, encoding="utf-8")
         del page
+        with _writing(out_dir / unresolved.FILE_NAME), stage(unresolved.FILE_NAME).open(
+                "w", encoding="utf-8", newline="") as handle:
+            unresolved.dump_csv(unresolved.rows(lost), handle)
     return tuple(out_dir / name for name in OUTPUT_NAMES)
 
 
@@ -701,11 +712,13 @@ def build(
     overrides: Path | None = None, jobs: int | None = None, cache: Path | bool | None = True,
     engine: str = "local", scheduler: str | None = None, spec: Spec | None = None,
     min_confidence: float = 0.0,
+    corrections: Path | None = None,
 ) -> BuildSummary:
     """articles/ in, the map and the event files out. The event files hold the events in range
     with a confidence of at least ``min_confidence``.
 
-    The default cache is .cache/conflictmap.sqlite beside ``out_dir``.
+    The default cache is .cache/conflictmap.sqlite beside ``out_dir``. ``corrections``: an
+    analyst's corrections file (corrections.py), applied to the consolidated events.
     """
     from conflictmap.render import adopt_frames  # not at import: extract needs no render
     from conflictmap.store import render_index_path
@@ -717,6 +730,7 @@ def build(
     n_reports, events = collect_events(
         paths, runlog, overrides=overrides, jobs=jobs, cache=cache, engine=engine,
         scheduler=scheduler, spec=spec, cache_beside=Path(out_dir), spill_after=None)
+    events, fixed = apply_corrections(events, corrections, overrides)
     found = len(events)
     if min_confidence:
         events = confident(events, min_confidence)
@@ -729,10 +743,38 @@ def build(
         return render_map(events, window=window, lang=page_lang, offline=offline,
                           min_confidence=min_confidence)
 
-    outputs = write_outputs(shown, out_dir, page) if runlog.articles else ()
+    lost = unresolved.rows(runlog.unresolved)
+    outputs = (write_outputs(shown, out_dir, page, runlog.unresolved) if runlog.articles
+               else ())
+    notes = [*fixed.lines()]
+    if lost:
+        names = len({row.name for row in lost})
+        notes.append(f"places no gazetteer knows: {names} names in {len(lost)} sentences "
+                     f"(listed in {Path(out_dir) / unresolved.FILE_NAME}; add them to the "
+                     f"overrides file)")
     return BuildSummary(
         articles=runlog.articles, skipped=dict(runlog.skipped), reports=n_reports,
         events=found, events_in_range=len(shown), unconfident=found - len(events),
         places=len({e.place.id for e in shown}), window=window, outputs=outputs,
         not_read=dict(runlog.not_read),
+        notes=tuple(notes),
     )
+
+
+def apply_corrections(events: Sequence[Event], path: Path | None,
+                      overrides: Path | None = None) -> tuple[list[Event], Any]:
+    """The events with an analyst's corrections file applied (corrections.py), and what
+    was done; places are looked up in the gazetteer with ``overrides``."""
+    from conflictmap.corrections import Outcome, apply_file
+
+    if path is None:
+        return list(events), Outcome()
+    gazetteer = None
+    if overrides is not None:
+        from conflictmap.gazetteer import Gazetteer
+
+        gazetteer = Gazetteer.load(overrides=overrides)
+    events, outcome = apply_file(events, path, gazetteer=gazetteer)
+    for line in outcome.lines():
+        log.info("%s", line)
+    return events, outcome

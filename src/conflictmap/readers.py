@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from conflictmap import gctools
+from conflictmap.corrections import with_flags
 from conflictmap.errors import InputError
 from conflictmap.model import (
     Actor,
@@ -190,7 +191,8 @@ class _Decoder:
                 self._source_fields(s)
             return None
         sources = tuple([Source(*self._source_fields(s)) for s in raw])
-        return Event(change, status, place, period, actor, losing, sources, confidence, geo)
+        event = Event(change, status, place, period, actor, losing, sources, confidence, geo)
+        return with_flags(event, r) if "verified" in r or "corrected" in r else event
 
     @staticmethod
     def _source_fields(s: Any) -> tuple[Any, ...]:
@@ -348,6 +350,9 @@ def _read_gpkg(source: Path, decoder: _Decoder | None = None) -> list[Event]:
     except Exception as exc:  # pyogrio's DataSourceError etc.: not a GeoPackage we wrote
         raise InputError(f"not a conflictmap GeoPackage with a layer 'events' ({_short(exc)})",
                          source) from None
+    for name in ("date_start", "date_end"):  # Date fields back to ISO text
+        if name in frame and str(frame[name].dtype).startswith("datetime64"):
+            frame[name] = frame[name].dt.strftime("%Y-%m-%d")
     frame = frame.astype(object)
     records = frame.where(frame.notna(), None).to_dict(orient="records")
     decoder = decoder or _Decoder()

@@ -9,6 +9,7 @@ import math
 from datetime import date
 from typing import Any
 
+from conflictmap.corrections import record_flags, with_flags
 from conflictmap.model import (
     Actor,
     Change,
@@ -62,6 +63,7 @@ def event_to_record(event: Event) -> dict[str, Any]:
     record["acled_event_type"] = event.acled_event_type
     record["acled_sub_event_type"] = event.acled_sub_event_type
     record["confidence"] = round(event.confidence, 3)
+    record |= record_flags(event)  # the key and the analyst's flags (corrections.py)
     return record
 
 
@@ -105,7 +107,7 @@ def record_to_event(record: dict[str, Any]) -> Event:
                title=str(s.get("title") or ""), rule=str(s.get("rule") or ""))
         for s in sources_raw
     )
-    return Event(
+    return with_flags(Event(
         change=Change(record["change"]), status=Status(record.get("status") or "reported"),
         place=place,
         period=Interval(date.fromisoformat(record["date_start"]),
@@ -115,7 +117,7 @@ def record_to_event(record: dict[str, Any]) -> Event:
         confidence=_number({"confidence": 0.5 if record.get("confidence") in (None, "")
                             else record["confidence"]}, "confidence", 0, 1),
         geo_precision=int(record.get("geo_precision") or place.geo_precision),
-    )
+    ), record)
 
 
 def _feature(event: Event, record: dict[str, Any] | None = None) -> dict[str, Any]:

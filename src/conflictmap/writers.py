@@ -100,7 +100,7 @@ def _utf16_length(text: str) -> int:
         text)
 
 
-def _notes(event: Event) -> str:
+def notes_cell(event: Event) -> str:
     """The sources' "article: quote" joined, capped under a spreadsheet's cell limit: a
     cell longer than that breaks the file in Excel. The cell then says how many sources it
     leaves out; the GeoJSON and the GeoPackage keep them all."""
@@ -129,7 +129,7 @@ def _notes(event: Event) -> str:
 
 def csv_row(event: Event) -> dict[str, Any]:
     """One ACLED-style row (actor1 gains, actor2 loses)."""
-    notes = _notes(event)
+    notes = notes_cell(event)
     text = {
         "event_id": event.id,
         "event_date": event.period.end.isoformat(),
@@ -161,13 +161,13 @@ def csv_row(event: Event) -> dict[str, Any]:
 
 
 def dump_csv(events: Iterable[Event], handle: TextIO) -> None:
-    # csv.writer over lists in column order: what DictWriter writes, without its check of
-    # every row's keys (csv_row makes exactly the columns).
+    """ACLED-compatible rows (acled.py: ACLED's columns in ACLED's order, then ours)."""
+    from conflictmap.acled import CSV_COLUMNS as columns
+    from conflictmap.acled import csv_cells
+
     writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for event in events:
-        row = csv_row(event)
-        writer.writerow([row[column] for column in CSV_COLUMNS])
+    writer.writerow(columns)
+    writer.writerows(map(csv_cells, events))
 
 
 def write_jsonl(events: Iterable[Event], path: str | os.PathLike[str]) -> None:
@@ -190,6 +190,7 @@ def dump_gpkg(events: Sequence[Event], path: str | os.PathLike[str],
     """Write a GeoPackage layer 'events' (EPSG:4326) at ``path`` (not atomic by itself).
     ``records``: the events' :func:`event_to_record` dicts, when the caller has them."""
     import geopandas as gpd
+    import pandas as pd
 
     # Columns built directly (no list of row dicts) and points made in one go: the same
     # frame for about half the peak memory.
@@ -210,9 +211,13 @@ def dump_gpkg(events: Sequence[Event], path: str | os.PathLike[str],
     else:
         frame = gpd.GeoDataFrame([], geometry=[], crs="EPSG:4326")
     del columns
+    arrow = _arrow_writes()
+    for name in ("date_start", "date_end"):  # dates as dates (GDAL Date; DateTime w/o Arrow)
+        if name in frame:
+            days = pd.to_datetime(frame[name], format="%Y-%m-%d")
+            frame[name] = days.dt.date if arrow else days
     try:
-        frame.to_file(path, layer="events", driver="GPKG", engine="pyogrio",
-                      use_arrow=_arrow_writes())
+        frame.to_file(path, layer="events", driver="GPKG", engine="pyogrio", use_arrow=arrow)
     except RuntimeError as exc:  # GDAL's errors (pyogrio.errors.*): a full disk among them
         raise _gdal_error(exc, path) from exc
     fd = os.open(path, os.O_RDONLY)
