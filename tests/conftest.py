@@ -32,7 +32,8 @@ def _plain_logging():
     import logging
 
     logger = logging.getLogger("conflictmap")
-    logger.handlers[:], logger.level, logger.propagate = [], logging.NOTSET, True
+    logger.handlers[:], logger.propagate = [], True
+    logger.setLevel(logging.NOTSET)  # not a plain assignment: setLevel clears isEnabledFor's cache
     yield
 
 
