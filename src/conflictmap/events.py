@@ -64,6 +64,7 @@ from conflictmap.model import (
     Source,
     Status,
 )
+from conflictmap.placeroles import site_mention, site_town
 from conflictmap.rules import (
     RULES_DIR,
     LanguageRules,
@@ -497,9 +498,22 @@ def _site_in_town(ctx: _Context, hit: Hit, mention: Mention) -> bool:
 
 
 def _candidates(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
-    places = [p for p in ctx.places if seg_start <= p.start and p.end <= seg_end]
-    places += _anaphora(ctx, seg_start, seg_end)
+    places = [_as_site(ctx, p, seg_start) for p in ctx.places
+              if seg_start <= p.start and p.end <= seg_end]
+    for m in _anaphora(ctx, seg_start, seg_end):
+        m = _as_site(ctx, m, seg_start)
+        # "seized Hodeida's airport, on the southern edge of the city": the city locates
+        # the site named before it
+        if not any(s.end <= m.start and site_town(s.place) == m.place.id for s in places):
+            places.append(m)
     return sorted(places, key=lambda p: p.start)
+
+
+def _as_site(ctx: _Context, mention: Mention, seg_start: int) -> Mention:
+    """A town that names a site ("het vliegveld van Goma", "Goma airport") stands for the
+    site, a place of its own (``placeroles``)."""
+    site = site_mention(ctx.article.text, ctx.rules.path, mention)
+    return site if site is not None and site.start >= seg_start else mention
 
 
 def _distance(hit: Hit, mention: Mention) -> int:
@@ -523,6 +537,8 @@ def _next_targets(ctx: _Context, hit: Hit, places: list[Mention]) -> list[Mentio
 
 
 def _partial(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> str:
+    if mention.place.kind is PlaceKind.SITE:
+        return "site"
     markers = ctx.rules.markers
     text = ctx.article.text
     before = text[max(seg_start, mention.start - 60):mention.start]

@@ -66,6 +66,12 @@ REGION_AFTER = _words(
     "governorate governorates oblast oblasts province provinces provincie regio region "
     "regions state"
 )
+SITE_AFTER = _words(
+    "international internationale airport airfield airbase luchthaven vliegveld dam prison "
+    "barracks"
+)
+"""Capitalised words after a town that name one of its sites, not a longer name: "Aleppo
+International Airport", "Kunduz Airfield" (``placeroles`` reads the site)."""
 NAME_PARTICLES = _words("abu ag al bin bint el ibn ould van der den von")
 ARMY_NOUNS = _words(
     "troepen leger legers strijdkrachten soldaten militairen eenheden luchtmacht marine "
@@ -403,7 +409,8 @@ def _neighbour(toks: _Toks, i: int, step: int, countries: set[int]) -> int | Non
             return None
         word = toks.words[j]
         if toks.caps[j]:
-            if word.isupper() or word.lower() in REGION_AFTER or (step < 0 and toks.initials[j]):
+            if (word.isupper() or word.lower() in REGION_AFTER or (step < 0 and toks.initials[j])
+                    or (step > 0 and word.lower() in SITE_AFTER)):
                 return None
             if "-" in word and word.rpartition("-")[2][:1].islower():
                 return None  # a noun compound: "HTS-strijders Idlib", "Hamas-run Gaza"
