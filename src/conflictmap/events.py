@@ -64,7 +64,7 @@ from conflictmap.model import (
     Source,
     Status,
 )
-from conflictmap.placeroles import site_mention, site_town
+from conflictmap.placeroles import antecedent, site_mention, site_town
 from conflictmap.rules import (
     RULES_DIR,
     LanguageRules,
@@ -372,7 +372,8 @@ def _after_preposition(rules: LanguageRules, text: str, mention: Mention) -> boo
 
 
 def _anaphora(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
-    """"de stad"/"the city" read as the last town (or region) named before it."""
+    """"de stad"/"the city" read as the last town (or region) named before it, unless that
+    one was named as a reference point only (``placeroles.antecedent``)."""
     text = ctx.article.text
     found = []
     for pattern, kinds in ((ctx.rules.markers.anaphora_town, (PlaceKind.TOWN,)),
@@ -382,7 +383,8 @@ def _anaphora(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
                 continue
             before = [p for p in ctx.places if p.end <= m.start() and p.place.kind in kinds]
             if before:
-                found.append(Mention(before[-1].place, m.group(), m.start(), m.end()))
+                place = antecedent(text, ctx.rules.path, before).place
+                found.append(Mention(place, m.group(), m.start(), m.end()))
     return found
 
 

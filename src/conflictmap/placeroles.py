@@ -1,4 +1,5 @@
-"""Which place a change word is about, beyond the names themselves: sites named by a town.
+"""Which place a change word is about, beyond the names themselves: sites named by a town,
+and the town that "de stad"/"the city" stands for.
 
 The codebook makes a site (an airport, base, prison, dam, border crossing, a named
 headquarters...) with a change of its own its own event (``place_kind: site``), not a change
@@ -7,7 +8,12 @@ airport; Goma itself did not change hands. The site is drawn at its town's point
 gazetteer has no sites; the scorer allows a site 25 km) with geo_precision 2, and has an
 id of its own (``site:<kind>:<town id>``) so that it never merges with the town's events.
 
-The words are language data: the ``[sites]`` table of each ``rules/<lang>.toml``.
+"De stad"/"the city" stands for the last town named before it that the text is about, not
+one named only as a reference point ("the road between Karsk and Vell", "20 km west of
+Vell", "the authorities in Vell"): ``antecedent``.
+
+The words are language data: the ``[sites]`` and ``[place_roles]`` tables of each
+``rules/<lang>.toml``.
 """
 
 from __future__ import annotations
@@ -70,6 +76,54 @@ def site_words(path: str) -> SiteWords | None:
     except re.error as exc:
         raise RulesError(f"[sites]: not a valid regular expression ({exc})", Path(path)) from None
     return SiteWords(nouns, tuple(kinds), before, after)
+
+
+_REFERENCE_WINDOW = 60  # characters before a town searched for a reference marker
+_AND = re.compile(r"^\s*(?:,\s*)?(?:en|and|of|or|&)\s+$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=16)
+def reference_marker(path: str) -> re.Pattern[str] | None:
+    """``[place_roles] reference_before`` of the rules file at ``path`` (None without one)."""
+    import tomllib
+
+    try:
+        table = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("place_roles")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RulesError(f"cannot read [place_roles]: {exc}", Path(path)) from None
+    if table is None:
+        return None
+    if not isinstance(table, dict) or not isinstance(table.get("reference_before"), str):
+        raise RulesError("expected [place_roles] with a reference_before string", Path(path))
+    try:
+        return re.compile(table["reference_before"], re.IGNORECASE)
+    except re.error as exc:
+        raise RulesError(f"[place_roles]: not a valid regular expression ({exc})",
+                         Path(path)) from None
+
+
+def _reference(text: str, marker: re.Pattern[str], mentions: list[Mention], k: int) -> bool:
+    """True when mention ``k`` is named as a reference point, itself or as the second of a
+    pair ("between Karsk and Vell")."""
+    while True:
+        m = mentions[k]
+        if marker.search(text, max(0, m.start - _REFERENCE_WINDOW), m.start):
+            return True
+        if k == 0 or not _AND.match(text[mentions[k - 1].end:m.start]):
+            return False
+        k -= 1
+
+
+def antecedent(text: str, rules_path: str, before: list[Mention]) -> Mention:
+    """The town "de stad"/"the city" stands for, of the towns named before it (in text
+    order): the last one not named as a reference point, else the last one."""
+    marker = reference_marker(rules_path)
+    if marker is None:
+        return before[-1]
+    for k in range(len(before) - 1, -1, -1):
+        if not _reference(text, marker, before, k):
+            return before[k]
+    return before[-1]
 
 
 def _kind(words: SiteWords, noun: str) -> str:
