@@ -71,9 +71,9 @@ def test_malformed_sites_table_names_the_file(tmp_path: Path) -> None:
 
 
 def test_reference_marker_rejects_a_bad_table(tmp_path: Path) -> None:
-    from conflictmap.placeroles import reference_marker
+    from conflictmap.placeroles import place_roles
 
     bad = tmp_path / "yy.toml"
     bad.write_text("[place_roles]\nreference_before = 1\n", encoding="utf-8")
     with pytest.raises(RulesError, match=r"yy\.toml"):
-        reference_marker(str(bad))
+        place_roles(str(bad))

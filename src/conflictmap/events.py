@@ -64,7 +64,13 @@ from conflictmap.model import (
     Source,
     Status,
 )
-from conflictmap.placeroles import antecedent, site_mention, site_town
+from conflictmap.placeroles import (
+    antecedent,
+    listed_places,
+    opens_list,
+    site_mention,
+    site_town,
+)
 from conflictmap.rules import (
     RULES_DIR,
     LanguageRules,
@@ -586,15 +592,34 @@ def _targets(ctx: _Context, hits: list[Hit], seg_start: int,
         if excluded is not None and _listed(ctx.article.text, excluded, p, places):
             excluded = p  # "After Aleppo and Hama, Homs fell": Hama is listed with Aleppo
             continue
-        if _excluded(ctx, hit, p, seg_start) and not _antecedent(ctx, hit, p, places):
+        if (_excluded(ctx, hit, p, seg_start) and not _antecedent(ctx, hit, p, places)
+                and not opens_list(ctx.article.text, ctx.rules.path, p.start, seg_start)):
             excluded = p
             continue
         if hit.trigger.town_only and p.place.kind is not PlaceKind.TOWN:
             continue
         out.append((hit, p, _partial(ctx, hit, p, seg_start)))
+    if not out:
+        out = _list_targets(ctx, hits, seg_start, seg_end)
     if any(h.trigger.target == "nearest" for h in hits):
         out = _nearest(ctx, out)
     return [(h, p, part) for h, p, part in out if _actor_ok(ctx, h, seg_start, seg_end)]
+
+
+def _list_targets(ctx: _Context, hits: list[Hit], seg_start: int,
+                  seg_end: int) -> list[tuple[Hit, Mention, str]]:
+    """The places a generic plural noun's list names ("took two villages: A and B", "...
+    villages were retaken. They include A and B"), for a clause with no place of its own."""
+    k = bisect_right(ctx.spans, (seg_start, len(ctx.article.text) + 1)) - 1
+    following = ctx.spans[k + 1] if k + 1 < len(ctx.spans) else None
+    listed = listed_places(ctx.article.text, ctx.rules.path, (seg_start, seg_end),
+                           ctx.spans[k][1], following, ctx.places)
+    out = []
+    for p in listed:
+        hit = min(hits, key=lambda h: _distance(h, p))
+        if not (hit.trigger.town_only and p.place.kind is not PlaceKind.TOWN):
+            out.append((hit, p, _partial(ctx, hit, p, seg_start)))
+    return out
 
 
 _AND = re.compile(r"^\s+(?:and|en|or|of|&)\s+(?:de\s+|het\s+|the\s+)?$", re.IGNORECASE)

@@ -82,9 +82,22 @@ _REFERENCE_WINDOW = 60  # characters before a town searched for a reference mark
 _AND = re.compile(r"^\s*(?:,\s*)?(?:en|and|of|or|&)\s+$", re.IGNORECASE)
 
 
+@dataclass(frozen=True, slots=True)
+class PlaceRoles:
+    """One language's ``[place_roles]``: reference points and lists after a generic noun."""
+
+    reference: re.Pattern[str]  # before a town named as a reference point
+    generic: re.Pattern[str]  # a generic plural place noun ("villages", "dorpen")
+    opener: re.Pattern[str]  # a generic noun then a list opener, up to the first name
+    next_list: re.Pattern[str]  # a next sentence's opening words before a list
+
+
+_ROLE_KEYS = ("reference_before", "generic_noun", "list_opener", "next_list")
+
+
 @lru_cache(maxsize=16)
-def reference_marker(path: str) -> re.Pattern[str] | None:
-    """``[place_roles] reference_before`` of the rules file at ``path`` (None without one)."""
+def place_roles(path: str) -> PlaceRoles | None:
+    """The ``[place_roles]`` table of the rules file at ``path`` (None without one)."""
     import tomllib
 
     try:
@@ -93,10 +106,16 @@ def reference_marker(path: str) -> re.Pattern[str] | None:
         raise RulesError(f"cannot read [place_roles]: {exc}", Path(path)) from None
     if table is None:
         return None
-    if not isinstance(table, dict) or not isinstance(table.get("reference_before"), str):
-        raise RulesError("expected [place_roles] with a reference_before string", Path(path))
+    if not isinstance(table, dict) or not all(isinstance(table.get(k), str) for k in _ROLE_KEYS):
+        raise RulesError(f"expected [place_roles] with strings {', '.join(_ROLE_KEYS)}",
+                         Path(path))
     try:
-        return re.compile(table["reference_before"], re.IGNORECASE)
+        return PlaceRoles(
+            reference=re.compile(table["reference_before"], re.IGNORECASE),
+            generic=re.compile(table["generic_noun"], re.IGNORECASE),
+            opener=re.compile(table["generic_noun"] + r"[^.;:!?]{0,60}?" + table["list_opener"],
+                              re.IGNORECASE),
+            next_list=re.compile(table["next_list"], re.IGNORECASE))
     except re.error as exc:
         raise RulesError(f"[place_roles]: not a valid regular expression ({exc})",
                          Path(path)) from None
@@ -117,13 +136,62 @@ def _reference(text: str, marker: re.Pattern[str], mentions: list[Mention], k: i
 def antecedent(text: str, rules_path: str, before: list[Mention]) -> Mention:
     """The town "de stad"/"the city" stands for, of the towns named before it (in text
     order): the last one not named as a reference point, else the last one."""
-    marker = reference_marker(rules_path)
-    if marker is None:
+    roles = place_roles(rules_path)
+    if roles is None:
         return before[-1]
     for k in range(len(before) - 1, -1, -1):
-        if not _reference(text, marker, before, k):
+        if not _reference(text, roles.reference, before, k):
             return before[k]
     return before[-1]
+
+
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:en|and|&))\s*(?:de\s+|het\s+|the\s+)?", re.IGNORECASE)
+_FIRST_GAP = re.compile(r"\s*(?:de\s+|het\s+|the\s+)?", re.IGNORECASE)
+_LIST_WINDOW = 140  # characters before a name searched for a generic noun and a list opener
+
+
+def opens_list(text: str, rules_path: str, start: int, low: int) -> bool:
+    """True when a list after a generic plural noun begins right before ``start`` ("took
+    several villages, such as X", "provinciehoofdsteden, waaronder X"; not before ``low``)."""
+    roles = place_roles(rules_path)
+    return roles is not None and roles.opener.search(
+        text, max(low, start - _LIST_WINDOW), start) is not None
+
+
+def _run(text: str, start: int, end: int, places: list[Mention] | tuple[Mention, ...],
+         ) -> list[Mention]:
+    """The places listed from ``start`` ("A, B en C"), up to ``end``."""
+    out: list[Mention] = []
+    at = start
+    for p in places:
+        if p.start < at:
+            continue
+        if p.end > end or not (_LIST_GAP if out else _FIRST_GAP).fullmatch(text, at, p.start):
+            break
+        out.append(p)
+        at = p.end
+    return out
+
+
+def listed_places(text: str, rules_path: str, clause: tuple[int, int], sentence_end: int,
+                  next_sentence: tuple[int, int] | None,
+                  places: list[Mention] | tuple[Mention, ...]) -> list[Mention]:
+    """The places a clause with a generic plural noun lists after it: after a colon that ends
+    the clause ("took two villages: A and B"), or at the start of the next sentence
+    ("Several villages were retaken. They include A, B and C.")."""
+    roles = place_roles(rules_path)
+    if roles is None:
+        return []
+    start, end = clause
+    if text[start:end].rstrip().endswith(":") and roles.opener.search(
+            text, max(start, end - _LIST_WINDOW), end):
+        return _run(text, end, sentence_end, places)
+    if next_sentence is not None and roles.generic.search(text, start, end):
+        ns, ne = next_sentence
+        opening = roles.next_list.match(text[ns:ne])
+        if opening is not None:
+            return _run(text, ns + opening.end(), ne, places)
+    return []
 
 
 def _kind(words: SiteWords, noun: str) -> str:
