@@ -72,6 +72,19 @@ SITE_AFTER = _words(
 )
 """Capitalised words after a town that name one of its sites, not a longer name: "Aleppo
 International Airport", "Kunduz Airfield" (``placeroles`` reads the site)."""
+UNIT_BEFORE = _words(
+    "troepengroep legergroep groep gevechtsgroep brigade bataljon eenheid operatie codenaam "
+    "group battlegroup brigade battalion unit operation codename taskforce"
+)
+"""Words before a name that make it the name of a unit or an operation ("troepengroep
+Tavria", "Operation Dawn"), not a place."""
+GROUP_AFTER = _words(
+    "resistance verzet rebels rebellen fighters strijders militants militanten separatists "
+    "separatisten insurgents opstandelingen guerrillas guerrilla militia militie milities "
+    "jihadists jihadisten brotherhood broederschap"
+)
+"""Group nouns right after a place name: the name stands for a people or a group
+("Chin resistance", "Donetsk separatists"), not for the place."""
 NAME_PARTICLES = _words("abu ag al bin bint el ibn ould van der den von")
 ARMY_NOUNS = _words(
     "troepen leger legers strijdkrachten soldaten militairen eenheden luchtmacht marine "
@@ -443,14 +456,21 @@ def _keep(
                                or _title_case(toks.text, span.start, lines)):
             return False  # a sentence start, or a headline that capitalises every word ("In")
         span.stop = True
-    if span.first > 0 and toks.words[span.first - 1].lower() in TITLES:
+    if span.first > 0 and (toks.words[span.first - 1].lower() in TITLES
+                           or toks.words[span.first - 1].lower() in UNIT_BEFORE):
         return False
+    if span.first == span.last and gaz.demonym(toks.words[span.first]) and not (
+            span.last + 1 < toks.n and toks.words[span.last + 1].lower() in REGION_AFTER):
+        return False  # "Somali troops": a nationality word, not the Somali Region
     if span.first not in countries and _in_organisation(toks, span, lines, gaz):
         return False
     after = _neighbour(toks, span.last, 1, countries)
     before = _neighbour(toks, span.first, -1, countries)
-    if before is not None and toks.words[before] in persons and after is None:
-        before = None  # "Assad Aleppo": a person the article names, then a place
+    if (before is not None and toks.words[before] in persons and after is None
+            and not (before > 0 and toks.words[before - 1].lower() in TITLES)):
+        # "Assad Aleppo": a person the article names, then a place; not the person's own
+        # last name right after a title and a first name ("Minister Gideon Saar")
+        before = None
     if before is not None and (gaz.demonym(toks.words[before])
                                or toks.words[before] in actor_words):
         # "namen de Russen Strilecha in", "het Oekraïense Charkiv": a people; "nam Hamas
@@ -696,6 +716,10 @@ def _accept(span: _Span, place: Place, ctx: _Context, gaz: Gazetteer, toks: _Tok
     from every country and place the article names."""
     if not place.country:
         return True
+    nxt = span.last + 1
+    if (place.kind is not PlaceKind.COUNTRY and nxt < toks.n and toks.joined(span.last)
+            and toks.words[nxt].lower() in GROUP_AFTER):
+        return False  # "Chin resistance", "Donetsk separatists": a people or a group
     in_ctx = ctx.support(place.country, span.key) >= 1
     if place.kind is not PlaceKind.TOWN:
         if span.fuzzy:
@@ -777,6 +801,20 @@ def _near_context(place: Place, ctx: _Context, gaz: Gazetteer, key: str) -> bool
     return any(_distance_km(place, p) <= NEAR_KM for p in ctx.anchors if p.id != place.id)
 
 
+@lru_cache(maxsize=8)
+def _calendar_words(lang: str) -> frozenset[str]:
+    """The month and weekday names of a language's rules file: never a place ("August",
+    a town in California, is a month in news)."""
+    from conflictmap.errors import RulesError
+    from conflictmap.rules import load_language
+
+    try:
+        dates = load_language(lang).dates
+    except RulesError:
+        return frozenset()
+    return frozenset(name_key(w) for w in (*dates.months, *dates.weekdays))
+
+
 def find_places(text: str, gazetteer: Gazetteer, lang: str,
                 actor_words: frozenset[str] = frozenset()) -> list[Mention]:
     """Every place named in ``text``, resolved with the whole text as context, sorted by start.
@@ -784,7 +822,9 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
     not make a longer name with a place right after them."""
     toks = tokenize(text)
     lines: dict[int, bool] = {}
-    spans = _spans(toks, gazetteer)
+    calendar = _calendar_words(lang)
+    spans = [s for s in _spans(toks, gazetteer)
+             if not (s.first == s.last and s.key in calendar)]  # "from August": a month
     countries = _country_words(spans, gazetteer)
     persons = _persons(toks)
     kept = {id(s) for s in spans
