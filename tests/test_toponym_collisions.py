@@ -53,3 +53,23 @@ def test_a_word_that_is_no_place_here(gaz: Gazetteer, lang: str, text: str, word
 )
 def test_the_same_words_as_places(gaz: Gazetteer, lang: str, text: str, word: str) -> None:
     assert word in [m.as_written for m in find_places(text, gaz, lang)]
+
+
+def test_a_country_named_once_is_the_country(gaz: Gazetteer) -> None:
+    # "Turkey" is also an alternate name of a town in the United States, named just before
+    text = "Units trained by the United States and Turkey moved in.\n\nSomalia"
+    found = {m.as_written: m.place for m in find_places(text, gaz, "en")}
+    assert found["Turkey"].kind is PlaceKind.COUNTRY and found["Turkey"].country == "TR"
+
+
+def test_region_cues_are_linear_in_a_long_list_of_names(gaz: Gazetteer) -> None:
+    # issue 24: each name of a list walked the whole list (70 s for 16,000 names)
+    import time
+
+    names = ", ".join(["Hama", "Homs", "Idlib", "Aleppo", "Daraa", "Raqqa"] * 2500)
+    text = f"De provincies {names} en Sweida. Rebellen namen Homs in."
+    started = time.perf_counter()
+    found = find_places(text, gaz, "nl")
+    assert time.perf_counter() - started < 8.0
+    assert found[0].place.kind is PlaceKind.REGION  # "provincies Hama, ...": the region
+    assert found[-1].place.kind is PlaceKind.TOWN  # "namen Homs in": the town

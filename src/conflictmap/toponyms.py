@@ -526,38 +526,54 @@ def _persons(toks: _Toks) -> frozenset[str]:
     return frozenset(words[i] for i in toks.cap_idx if i and words[i - 1].lower() in TITLES)
 
 
-def _region_cue(
-    toks: _Toks, spans: list[_Span], k: int, by_first: dict[int, _Span], by_last: dict[int, _Span]
-) -> bool:
-    """True for 'provincie Hama', 'provincies Daraa en Sweida', 'Idlib province',
-    'Hama and Homs provinces': a region word before or after the name (across a list).
-    ``by_first``/``by_last``: the spans by their first and last word."""
-    i = spans[k].first - 1
-    while i >= 0:
-        w = toks.words[i].lower()
-        if w in REGION_BEFORE:
-            return True
-        if i in by_last:
-            i = by_last[i].first - 1
-        elif w in LIST_WORDS or w in ("de", "the", "of", "van"):
-            i -= 1
-        else:
-            break
-    j = spans[k].last + 1
-    if _apposition(toks, j):
-        return True
-    while j < len(toks):
-        w = toks.words[j].lower()
-        if w in REGION_AFTER:
-            # "Idlib province", not "Palmyra, state television reported"
-            return toks.joined(j - 1)
-        if j in by_first:
-            j = by_first[j].last + 1
-        elif w in LIST_WORDS:
-            j += 1
-        else:
-            break
-    return False
+def _region_cues(
+    toks: _Toks, spans: list[_Span], by_first: dict[int, _Span], by_last: dict[int, _Span],
+    countries: set[int] | frozenset[int] = frozenset(),
+) -> list[bool]:
+    """For each span: True for 'provincie Hama', 'provincies Daraa en Sweida', 'Idlib
+    province', 'Hama and Homs provinces': a region word before or after the name (across a
+    list). ``by_first``/``by_last``: the spans by their first and last word; ``countries``:
+    the words of country names ("United States and Turkey" is no list of states).
+
+    Linear in the number of words: a walk that reaches the next name of a list takes that
+    name's answer (computed first) instead of walking the rest of the list again."""
+    words = toks.words
+    before: dict[int, bool] = {}  # id(span) -> a region word before it, across a list
+    for span in spans:
+        i, found = span.first - 1, False
+        while i >= 0:
+            w = words[i].lower()
+            if w in REGION_BEFORE and i not in countries:
+                found = True
+                break
+            prev = by_last.get(i)
+            if prev is not None:
+                found = before.get(id(prev), False)
+                break
+            if w in LIST_WORDS or w in ("de", "the", "of", "van"):
+                i -= 1
+            else:
+                break
+        before[id(span)] = found
+    after: dict[int, bool] = {}  # id(span) -> a region word after it, across a list
+    for span in reversed(spans):
+        j, found = span.last + 1, False
+        while j < toks.n:
+            w = words[j].lower()
+            if w in REGION_AFTER:
+                # "Idlib province", not "Palmyra, state television reported"
+                found = toks.joined(j - 1)
+                break
+            nxt = by_first.get(j)
+            if nxt is not None:
+                found = after.get(id(nxt), False)
+                break
+            if w in LIST_WORDS:
+                j += 1
+            else:
+                break
+        after[id(span)] = found
+    return [before[id(s)] or _apposition(toks, s.last + 1) or after[id(s)] for s in spans]
 
 
 def _apposition(toks: _Toks, j: int) -> bool:
@@ -699,7 +715,10 @@ def choose(
     """
     if len(places) == 1:
         return places[0], [0.0]
-    named = [p for p in places if not p.country or ctx.support(p.country, key) >= 1]
+    # a country's own name is the sign of it: "the United States and Turkey" is not a town
+    # of the United States known as Turkey
+    named = [p for p in places if not p.country or p.kind is PlaceKind.COUNTRY
+             or ctx.support(p.country, key) >= 1]
     pool = named or [p for p in places if p.country in ctx.area] or places
     in_pool = {id(p) for p in pool}
     scores = [
@@ -843,8 +862,9 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
     out = []
     chosen: dict[tuple, Place | None] = {}  # one choice per name, cue, country, candidates
+    cues = _region_cues(toks, spans, by_first, by_last, countries)
     for k, span in enumerate(spans):
-        cue = _region_cue(toks, spans, k, by_first, by_last)
+        cue = cues[k]
         within = _qualifying_country(toks, span, by_first, gazetteer)
         memo = (span.key, cue, within, span.cands)
         if memo in chosen:
@@ -949,7 +969,7 @@ def explain_choice(gaz: Gazetteer, name: str, context_text: str = "") -> str:
     spans = _spans(toks, gaz)
     ctx = _context(toks, spans, gaz)
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
-    cue = any(_region_cue(toks, spans, k, by_first, by_last) for k in range(len(spans)))
+    cue = any(_region_cues(toks, spans, by_first, by_last, _country_words(spans, gaz)))
     key = name_key(name)
     pinned = frozenset(gaz.place(i).id for i in gaz.pinned(key))
     best, scores = choose(places[:25], ctx, cue, pinned, key)
