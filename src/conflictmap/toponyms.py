@@ -32,6 +32,7 @@ from conflictmap.names import (
     possessive_base,
     word_parts,
 )
+from conflictmap.namesakes import REFERENCE_KM, in_area, near_town, nearest, stated_area
 from conflictmap.native import speedups
 
 log = logging.getLogger(__name__)
@@ -865,66 +866,43 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
     cues = _region_cues(toks, spans, by_first, by_last, countries)
     for k, span in enumerate(spans):
         cue = cues[k]
-        within = _qualifying_country(toks, span, by_first, gazetteer)
-        memo = (span.key, cue, within, span.cands)
+        within = stated_area(toks, span, by_first, gazetteer)
+        near = near_town(toks, span, by_first, gazetteer)
+        memo = (span.key, cue, within, span.cands, near[0].id if near[0] else "", near[1])
         if memo in chosen:
             place = chosen[memo]
         else:
-            place = chosen[memo] = _resolve_within(span, ctx, cue, within, gazetteer)
+            place = chosen[memo] = _resolve_within(span, ctx, cue, within, gazetteer, near)
         if place is not None and _accept(span, place, ctx, gazetteer, toks):
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
     return out
 
 
-QUALIFIER_FILLERS = DIRECTIONS | _words(
-    "the het de far uiterste of van part deel noord zuid oost noorden zuiden oosten westen "
-    "noordoosten noordwesten zuidoosten zuidwesten noordelijk zuidelijk oostelijk westelijk"
-)
-"""Words between "in" and the country that says where a place lies: "in northern Mali",
-"in the far north of Cameroon", "in het noorden van Burkina Faso"."""
-
-
-def _qualifying_country(toks: _Toks, span: _Span, by_first: dict[int, _Span],
-                        gaz: Gazetteer) -> str:
-    """The country a place name is said to lie in, right after it: "Palma in northern
-    Mozambique", "Tripoli, in Lebanon", "Djibo in het noorden van Burkina Faso", "Lyman in
-    the Donetsk region" ("" when none). Only a country or a region (its country) counts,
-    and only a town or region is qualified."""
-    if span.fuzzy or gaz.place(span.cands[0]).kind is PlaceKind.COUNTRY:
-        return ""
-    j = span.last + 1
-    if j >= toks.n or toks.words[j].lower() != "in" or toks.initials[j]:
-        return ""
-    if toks.text[toks.ends[span.last]:toks.starts[j]].strip(" ,\u00a0"):
-        return ""
-    j += 1
-    for _ in range(5):
-        area = by_first.get(j)
-        if area is not None:
-            top = gaz.place(area.cands[0])
-            named = not area.fuzzy and top.kind in (PlaceKind.COUNTRY, PlaceKind.REGION)
-            return top.country if named else ""
-        if j >= toks.n or toks.initials[j] or toks.words[j].lower() not in QUALIFIER_FILLERS:
-            return ""
-        j += 1
-    return ""
-
-
 def _resolve_within(span: _Span, ctx: _Context, cue: bool, within: str,
-                    gaz: Gazetteer) -> Place | None:
-    """:func:`_resolve`, among the candidates in the country ``within`` the text says the
-    place lies in, when it says one. When the gazetteer has no such place there, a town of
-    that name in a neighbouring country is still meant (a border or an annexation:
-    "Sevastopol in Russia"), one farther away is not (None: "Palma in Mozambique" is not
-    Palma de Mallorca)."""
+                    gaz: Gazetteer, near: tuple[Place | None, bool] = (None, False),
+                    ) -> Place | None:
+    """:func:`_resolve`, among the candidates in the country (and region) ``within`` the
+    text says the place lies in, when it says one (``namesakes.stated_area``), and the one
+    nearest the town ``near`` it says it lies by. When the gazetteer has no such place
+    there, a town of that name in a neighbouring country is still meant (a border or an
+    annexation: "Sevastopol in Russia"), one farther away is not (None: "Palma in
+    Mozambique" is not Palma de Mallorca)."""
     if within:
-        cands = tuple(c for c in span.cands if gaz.place(c).country == within)
+        country = within.partition("|")[0]
+        cands = in_area(span.cands, within, gaz)
         if not cands:
             place = _resolve(span, ctx, cue, gaz)
-            near = place.country == within or place.country in gaz.neighbours.get(within, ())
-            return place if near else None
+            close = place.country == country or place.country in gaz.neighbours.get(country, ())
+            return place if close else None
         if cands != span.cands:
             span = replace(span, cands=cands)
+    town, close = near
+    if town is not None and not cue:
+        if close:  # "Andriivka bij Bachmoet": the Andriivka by Bakhmut, or none known
+            return nearest(span.cands, town, gaz)
+        place = nearest(span.cands, town, gaz, REFERENCE_KM)  # "Homs, east of Misrata"
+        if place is not None:
+            return place
     return _resolve(span, ctx, cue, gaz)
 
 
