@@ -68,6 +68,7 @@ from conflictmap.placeroles import (
     antecedent,
     listed_places,
     opens_list,
+    site_anaphora,
     site_mention,
     site_town,
 )
@@ -514,6 +515,9 @@ def _candidates(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
         # the site named before it
         if not any(s.end <= m.start and site_town(s.place) == m.place.id for s in places):
             places.append(m)
+    places += [m for m in site_anaphora(ctx.article.text, ctx.rules.path, seg_start, seg_end,
+                                        ctx.places)
+               if not any(p.start < m.end and m.start < p.end for p in places)]
     return sorted(places, key=lambda p: p.start)
 
 

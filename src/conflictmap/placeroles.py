@@ -29,7 +29,7 @@ from conflictmap.model import Mention, Place, PlaceKind
 
 log = logging.getLogger(__name__)
 
-_LINKS = ("link_before", "link_after", "compounds")
+_LINKS = ("link_before", "link_after", "compounds", "anaphora_before", "anaphora_kinds")
 _WINDOW = 90  # characters before a town searched for its site noun
 
 
@@ -41,6 +41,8 @@ class SiteWords:
     kinds: tuple[tuple[str, str], ...]  # (noun, kind), longest noun first
     before: re.Pattern[str]  # from a noun's end to the town: "van", "near", ...
     after: re.Pattern[str]  # from the town's end to the noun: "'s", " International"
+    anaphora: re.Pattern[str] | None = None  # "het vliegveld": determiner, then the noun
+    anaphora_kinds: frozenset[str] = frozenset()  # the kinds "the airport" may stand for
 
 
 @lru_cache(maxsize=16)
@@ -75,7 +77,16 @@ def site_words(path: str) -> SiteWords | None:
                            re.IGNORECASE)
     except re.error as exc:
         raise RulesError(f"[sites]: not a valid regular expression ({exc})", Path(path)) from None
-    return SiteWords(nouns, tuple(kinds), before, after)
+    anaphora = None
+    if isinstance(table.get("anaphora_before"), str):
+        try:
+            anaphora = re.compile(table["anaphora_before"].removesuffix("$")
+                                  + rf"(?P<noun>{words})\b", re.IGNORECASE)
+        except re.error as exc:
+            raise RulesError(f"[sites] anaphora_before: not a valid regular expression ({exc})",
+                             Path(path)) from None
+    return SiteWords(nouns, tuple(kinds), before, after, anaphora,
+                     frozenset(table.get("anaphora_kinds") or ()))
 
 
 _REFERENCE_WINDOW = 60  # characters before a town searched for a reference marker
@@ -236,3 +247,30 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
             place = site_place(mention.place, _kind(words, noun.group()))
             return Mention(place, text[noun.start():mention.end], noun.start(), mention.end)
     return None
+
+
+def site_anaphora(text: str, rules_path: str, start: int, end: int,
+                  places: tuple[Mention, ...] | list[Mention]) -> list[Mention]:
+    """"het vliegveld", "the airport" between ``start`` and ``end`` with no town of its own:
+    the site of that kind named last before it ("het Antonov-vliegveld bij Hostomel ...
+    namen het vliegveld in"), else that of the town the text is about (``antecedent``).
+    Only the kinds ``anaphora_kinds`` lists (an airport, not "the central prison")."""
+    words = site_words(rules_path)
+    if words is None or words.anaphora is None:
+        return []
+    out = []
+    for m in words.anaphora.finditer(text, start, end):
+        kind = _kind(words, m.group("noun"))
+        if kind not in words.anaphora_kinds:
+            continue
+        noun_start = m.start("noun")
+        before = [p for p in places if p.end <= noun_start and p.place.kind is PlaceKind.TOWN]
+        if not before:
+            continue
+        named = [s for s in (site_mention(text, rules_path, p) for p in before)
+                 if s is not None and s.place.id.startswith(f"site:{kind}:")
+                 and s.end <= noun_start]
+        place = named[-1].place if named else site_place(
+            antecedent(text, rules_path, before).place, kind)
+        out.append(Mention(place, text[noun_start:m.end()], noun_start, m.end()))
+    return out
