@@ -475,6 +475,11 @@ def _excluded(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> bool
         # own object right after it ("de terugtrekking uit Cherson is ...", "the troops
         # that took Bakhmut are ...").
         return True
+    pair = _PAIRED_NAME.match(text, mention.end, mention.end + 40)
+    if (pair is not None and pair.end() <= hit.start
+            and markers.speaker_after.search(text[pair.end():pair.end() + 30])):
+        mention = replace(mention, end=pair.end())  # "Berlijn en Parijs willen ...": both speak
+        after = text[mention.end:mention.end + 30]
     if markers.speaker_after.search(after):
         # "Kyiv heeft bevestigd ..." speaks; "... dat het Kidal heeft heroverd" is the object
         # of a verb-final clause: the trigger follows the auxiliary straight away.
@@ -486,6 +491,7 @@ def _excluded(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> bool
     return bool(markers.feature_after.search(after)) and not _site_after(ctx, hit, mention)
 
 
+_PAIRED_NAME = re.compile(r"\s*(?:en|and|&)\s+[^\W\d_][\w'’-]*(?=\s)", re.IGNORECASE)
 _SITE_GAP = 3  # characters between a town and the site named after it ("Goma airport")
 
 
