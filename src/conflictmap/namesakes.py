@@ -25,7 +25,7 @@ from conflictmap.model import Place, PlaceKind
 
 if TYPE_CHECKING:
     from conflictmap.gazetteer import Gazetteer
-    from conflictmap.toponyms import _Span, _Toks
+    from conflictmap.toponym_words import _Span, _Toks
 
 log = logging.getLogger(__name__)
 
