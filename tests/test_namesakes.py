@@ -62,3 +62,17 @@ def test_a_direction_from_a_town_prefers_the_namesake_near_it(gaz: Gazetteer) ->
     text = "Russian forces took Andriivka, 20 km south of Bakhmut.\n\nUkraine"
     found = {m.as_written: m.place for m in find_places(text, gaz, "en")}
     assert "Andriivka" not in found or km(found["Andriivka"], found["Bakhmut"]) < 300
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    # France is named as an actor only; the villages are Syrian: Arbin (Savoie) is not meant
+    ("Frankrijk en Groot-Brittannië steunden de aanvallen op Damascus. Rebellen verlieten "
+     "Douma, Harasta en Arbin.", False),
+    # the sentence puts it in France
+    ("Frankrijk en Groot-Brittannië steunden de aanvallen op Damascus. Douma en Harasta "
+     "vielen. Arbin in Frankrijk bleef rustig.", True),
+])
+def test_a_small_namesake_abroad_loses_to_the_war_s_country(gaz: Gazetteer, text: str,
+                                                            kept: bool) -> None:
+    found = [m.as_written for m in find_places(text, gaz, "nl")]
+    assert ("Arbin" in found) is kept

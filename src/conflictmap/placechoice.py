@@ -316,3 +316,16 @@ def _resolve(span: _Span, ctx: _Context, cue: bool, gaz: Gazetteer) -> Place:
     if cue and place.kind is PlaceKind.TOWN:
         place = gaz.region_of(place) or place
     return place
+
+
+def _abroad(place: Place, ctx: _Context, key: str) -> bool:
+    """A namesake abroad: a small town of a country the article names only as a country (a
+    foreign actor: "Frankrijk en Groot-Brittannië voerden luchtaanvallen uit") and by no
+    other place, while its other places lie in another country ("Harasta, Arbin en Zamalka"
+    in a Syria article is no village in France). A sentence that puts it there ("Arbin in
+    Frankrijk") decides otherwise (``find_places``)."""
+    if place.kind is not PlaceKind.TOWN or place.population >= STRONG_POPULATION:
+        return False
+    if ctx.keys.get(place.country, set()) - {key}:
+        return False
+    return any(len(keys - {key}) >= 2 for cc, keys in ctx.keys.items() if cc != place.country)

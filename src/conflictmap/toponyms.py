@@ -30,6 +30,7 @@ from conflictmap.names import (
 )
 from conflictmap.namesakes import near_town, stated_area
 from conflictmap.placechoice import (
+    _abroad,
     _accept,
     _context,
     _resolve_within,
@@ -518,7 +519,8 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
             place = chosen[memo]
         else:
             place = chosen[memo] = _resolve_within(span, ctx, cue, within, gazetteer, near)
-        if place is not None and _accept(span, place, ctx, gazetteer, toks):
+        if (place is not None and _accept(span, place, ctx, gazetteer, toks)
+                and (within or not _abroad(place, ctx, span.key))):
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
     return out
 
