@@ -597,7 +597,8 @@ def _targets(ctx: _Context, hits: list[Hit], seg_start: int,
         if p.start in taken or not clause_hits:
             continue
         hit = min(clause_hits, key=lambda h: _distance(h, p))
-        if _distance(hit, p) > _MAX_GAP or _outside_relative(ctx, hit, p, places):
+        if (_distance(hit, p) > _MAX_GAP or _outside_relative(ctx, hit, p, places)
+                or _in_object_relative(ctx, hit, p, places)):
             continue
         if excluded is not None and _listed(ctx.article.text, excluded, p, places):
             excluded = p  # "After Aleppo and Hama, Homs fell": Hama is listed with Aleppo
@@ -711,6 +712,17 @@ def _outside_relative(ctx: _Context, hit: Hit, place: Mention, places: list[Ment
     if place.end > hit.start or _relative_between(ctx, place.end, hit.start) is None:
         return False
     return not _antecedent(ctx, hit, place, places)
+
+
+def _in_object_relative(ctx: _Context, hit: Hit, place: Mention,
+                        places: list[Mention]) -> bool:
+    """A place in a relative clause about the trigger's object when that object is no
+    place ("withdrew from the corridor, which splits the Gaza Strip in two") is no target."""
+    if place.start < hit.end:
+        return False
+    rel = _relative_between(ctx, hit.end, place.start)
+    return rel is not None and not any(
+        hit.end <= p.start and p.end <= rel.start() for p in places)
 
 
 def _actor_ok(ctx: _Context, hit: Hit, seg_start: int, seg_end: int) -> bool:
