@@ -66,6 +66,7 @@ from conflictmap.model import (
 )
 from conflictmap.placeroles import (
     antecedent,
+    in_dateline,
     listed_places,
     opens_list,
     site_anaphora,
@@ -342,7 +343,8 @@ def _plausible_places(mentions: Sequence[Mention], actors: Sequence[ActorMention
     A place name inside an adjective ("Moscow-backed separatists") is no place at all.
     """
     compound = rules.markers.compound_after
-    mentions = [m for m in mentions if not compound.match(text, m.end)]
+    filed = in_dateline(text, mentions)  # "MOSCOW (AP) —": where the story was filed
+    mentions = [m for m in mentions if not compound.match(text, m.end) and m.start not in filed]
     named = {m.place.country for m in mentions if m.place.kind is PlaceKind.COUNTRY}
     counts = Counter(m.place.country for m in mentions if m.place.kind in _PLACE_KINDS)
     allowed = set(named)
