@@ -391,10 +391,23 @@ def _anaphora(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
             if _titled(ctx, m.end()) or _named(ctx, m.end()) or _apposition(ctx, m.start()):
                 continue
             before = [p for p in ctx.places if p.end <= m.start() and p.place.kind in kinds]
-            if before:
+            if before and not _unknown_named(ctx, pattern, before[-1].end, m.start()):
                 place = antecedent(text, ctx.rules.path, before).place
                 found.append(Mention(place, m.group(), m.start(), m.end()))
     return found
+
+
+_UNKNOWN_WINDOW = 1500  # characters before "de stad" searched for a place the gazetteer lacks
+
+
+def _unknown_named(ctx: _Context, pattern: re.Pattern[str], start: int, end: int) -> bool:
+    """True when a place the gazetteer lacks was named by its title after the last known
+    one ("Tal Afar viel. ... het dorpje Ayadiya, ... dat plaatsje werd heroverd"): the
+    anaphor stands for it, not for the known town."""
+    for m in pattern.finditer(ctx.article.text, max(start, end - _UNKNOWN_WINDOW), end):
+        if _named(ctx, m.end()) and not _titled(ctx, m.end()):
+            return True
+    return False
 
 
 def _apposition(ctx: _Context, start: int) -> bool:
@@ -405,6 +418,7 @@ def _apposition(ctx: _Context, start: int) -> bool:
 
 
 _NAME_AFTER = re.compile(r"(\s*(?:\w+\s+)?)([^\W\d_][\w'’-]*)")
+_BARE_NAME_AFTER = re.compile(r"(\s*)([^\W\d_][\w'’-]*)")
 
 
 def _named(ctx: _Context, end: int) -> bool:
@@ -412,6 +426,8 @@ def _named(ctx: _Context, end: int) -> bool:
     Krasnooktyabrskoye", "het dorp Strilets"): that place, not the last one named. A
     weekday or a month is no name ("took the town Monday")."""
     m = _NAME_AFTER.match(ctx.article.text, end)
+    if m is not None and not m.group(2)[0].isupper():
+        m = _BARE_NAME_AFTER.match(ctx.article.text, end)  # "het dorp Ayadiya ten noorden"
     if m is None or not m.group(2)[0].isupper():
         return False
     if not ctx.rules.markers.title_after.search(m.group(1)):
