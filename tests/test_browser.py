@@ -534,3 +534,196 @@ def test_browser_marks_changes_since_chosen_days(offline: Opened) -> None:
     assert page.evaluate(halos) == 2
     page.select_option(".cm-since", "-1")  # every town with a state changed since the start
     assert page.evaluate(halos) == int(offline.data("placesDrawn"))
+
+
+@pytest.mark.parametrize(("lang", "events_text", "places_text", "tip_text"), [
+    ("nl", "1 van 1 gebeurtenis getoond", "1 plaats getoond", "1 gebeurtenis getoond"),
+    ("en", "1 of 1 event shown", "1 place shown", "1 event shown"),
+])
+def test_browser_one_event_map_is_framed_with_context_and_speaks_in_the_singular(
+        browser: object, tmp_path: Path, lang: str, events_text: str, places_text: str,
+        tip_text: str) -> None:
+    event = make_event(Change.CAPTURE, HAMA, D0, actor=HTS, loser=SAA)
+    opened = open_map(browser, render_html([event], offline=True, lang=lang), tmp_path)
+    page = opened.page
+    zoom = page.evaluate("() => window.conflictmap.map.getZoom()")
+    assert 4 <= zoom <= 7, zoom  # the town and its surroundings, not a zoom into nothing
+    inside = page.evaluate("""([lat, lon]) => {
+        const m = window.conflictmap.map, p = m.latLngToContainerPoint([lat, lon]),
+              s = m.getSize();
+        return p.x > 40 && p.y > 40 && p.x < s.x - 40 && p.y < s.y - 40; }""",
+                           [HAMA.lat, HAMA.lon])
+    assert inside
+    assert page.inner_text(".cm-count") == events_text
+    x, y = screen_point(opened, HAMA)
+    page.mouse.move(x, y)
+    assert tip_text in page.wait_for_selector(".leaflet-tooltip", timeout=5000).inner_text()
+    page.check("input[name=cm-mode][value=control]")
+    assert page.inner_text(".cm-count") == places_text
+    assert opened.errors == []
+    page.close()
+
+
+def test_browser_popup_shows_a_repeated_quote_once_with_its_articles_behind_a_toggle(
+        browser: object, tmp_path: Path) -> None:
+    """The same wire text in many articles is one quote with a count; its articles open on
+    a click."""
+    from dataclasses import replace
+
+    from conflictmap.model import Source
+
+    wire = "Rebels said they had taken full control of the town of Hama."
+    base = make_event(Change.CAPTURE, HAMA, D0, actor=HTS, loser=SAA)
+    sources = tuple(Source(f"wire{i}.txt", "2024-12-05", wire, 0, len(wire),
+                           f"https://paper{i}.example.org/a", f"Paper {i}") for i in range(6))
+    sources += (Source("own.txt", "2024-12-05", "Our reporter saw rebel flags in Hama.", 0, 37,
+                       "https://own.example.org/a", "Own report"),)
+    opened = open_map(browser, render_html([replace(base, sources=sources)], offline=True),
+                      tmp_path)
+    page = opened.page
+    x, y = screen_point(opened, HAMA, zoom=9)
+    page.mouse.click(x, y)
+    text = popup_text(opened)
+    assert text.count(wire) == 1 and "Our reporter saw rebel flags" in text
+    assert "the same text in 6 articles" in text
+    assert "Paper 3" not in text  # behind the toggle
+    page.click(".cm-same summary")
+    text = popup_text(opened)
+    assert all(f"Paper {i}" in text for i in range(6)) and text.count(wire) == 1
+    assert page.eval_on_selector_all(".cm-same a", "as => as.length") == 6
+    assert opened.errors == []
+    page.close()
+
+
+def _state_line(opened: Opened, place: Place) -> str:
+    opened.page.evaluate("() => window.conflictmap.map.closePopup()")
+    opened.page.wait_for_function("() => !document.querySelector('.leaflet-popup')")  # faded
+    x, y = screen_point(opened, place, zoom=8)
+    opened.page.mouse.click(x, y)
+    opened.page.wait_for_function(
+        f"() => (document.querySelector('.leaflet-popup-content h3') || {{}}).textContent"
+        f" === {place.name!r}")
+    return opened.page.inner_text(".leaflet-popup-content .cm-state")
+
+
+@pytest.mark.parametrize(("lang", "between", "since"), [
+    ("en", "between 1 and 31 Dec 2024", "since December 2024"),
+    ("nl", "tussen 1 en 31 dec 2024", "sinds december 2024"),
+])
+def test_browser_control_shows_a_change_under_way_as_uncertain(
+        browser: object, tmp_path: Path, lang: str, between: str, since: str) -> None:
+    """A month-dated capture of Hama counts from the first day of its month, as uncertain,
+    and its date is written as a month, never as the month's last day."""
+    events = [make_event(Change.CAPTURE, HAMA, date(2024, 12, 1), date(2024, 12, 31),
+                         actor=HTS, loser=SAA, article="month.txt"),
+              make_event(Change.CAPTURE, ALEPPO, date(2024, 11, 30), actor=HTS, loser=SAA)]
+    html = render_html(events, offline=True, lang=lang, date_from=date(2024, 11, 27),
+                       date_to=date(2024, 12, 8))
+    opened = open_map(browser, html, tmp_path)
+    page = opened.page
+    page.check("input[name=cm-mode][value=control]")
+    set_day(opened, date(2024, 12, 8))
+    assert int(opened.data("placesDrawn")) == 2  # Hama too, not only Aleppo
+    assert page.evaluate("() => Array.from(window.conflictmap.uncertainOf)") .count(1) == 1
+    state = _state_line(opened, HAMA)
+    assert between in state and "31 Dec 2024" not in state.replace(between, "")
+    assert "No report" not in state and "Nog geen" not in state
+    set_day(opened, date(2024, 11, 29))  # before December: nothing at Hama yet
+    assert int(opened.data("placesDrawn")) == 0
+    page.close()
+    later = open_map(browser, render_html(events, offline=True, lang=lang), tmp_path)
+    later.page.check("input[name=cm-mode][value=control]")
+    state = _state_line(later, HAMA)
+    held = state.rsplit(" (", 1)[0]  # the last bracket is the map's day
+    assert since in held and "31 dec" not in held.lower()
+    assert later.errors == []
+    later.page.close()
+
+
+def test_browser_an_older_change_is_not_hidden_under_a_newer_one(browser: object,
+                                                                  tmp_path: Path) -> None:
+    """Aleppo retaken by the army in 2016 and taken by rebels in 2024: both symbols are seen
+    side by side, the popup and the control history list both, and control at a date is the
+    state at that date."""
+    events = [make_event(Change.RECAPTURE, ALEPPO, date(2016, 12, 22), actor=SAA, loser=HTS,
+                         quotes=("The army retook all of Aleppo.",), article="old.txt"),
+              make_event(Change.CAPTURE, ALEPPO, date(2024, 11, 30), actor=HTS, loser=SAA,
+                         quotes=("Rebels took Aleppo.",), article="new.txt")]
+    opened = open_map(browser, render_html(events, offline=True), tmp_path)
+    page = opened.page
+    screen_point(opened, ALEPPO, zoom=8)
+    page.wait_for_timeout(200)
+    xs = page.evaluate("() => window.conflictmap.hits.x")
+    assert len(xs) == 2 and abs(xs[0] - xs[1]) >= 10, xs  # not one on top of the other
+    assert page.evaluate("() => window.conflictmap.hits.k.map(k => window.conflictmap.D"
+                         ".echange[window.conflictmap.items[k]])") == [1, 0]  # older left
+    x, y = screen_point(opened, ALEPPO)
+    page.mouse.click(x, y)
+    text = popup_text(opened)
+    assert "The army retook all of Aleppo." in text and "Rebels took Aleppo." in text
+    page.check("input[name=cm-mode][value=control]")
+    set_day(opened, date(2020, 6, 1))
+    assert _state_line(opened, ALEPPO).startswith("Held by Syrian Arab Army")
+    set_day(opened, date(2024, 12, 1))
+    assert _state_line(opened, ALEPPO).startswith("Held by Hay'at Tahrir al-Sham")
+    history = page.inner_text(".cm-history")
+    assert "Syrian Arab Army" in history and "Hay'at Tahrir al-Sham" in history
+    assert opened.errors == []
+    page.close()
+    # a 2024 map: the 2016 change is outside the range, and the popup still lists it
+    recent = open_map(browser, render_html(events, offline=True, date_from=date(2024, 1, 1)),
+                      tmp_path)
+    assert recent.drawn() == 1
+    x, y = screen_point(recent, ALEPPO, zoom=8)
+    recent.page.mouse.click(x, y)
+    popup_text(recent)
+    history = recent.page.inner_text(".cm-history")
+    assert "Syrian Arab Army" in history and "22 Dec 2016" in history
+    assert "Hay'at Tahrir al-Sham" in history
+    recent.page.close()
+
+
+PIXEL_ALPHA = """(name) => {
+  const page = window.conflictmap, h = page.hits, D = page.D;
+  const j = h.k.findIndex(k => D.pname[page.iPlace[k]] === name);
+  const canvas = document.querySelector('.leaflet-cm-symbols-pane canvas')
+    || page.layer._canvas, ratio = window.devicePixelRatio || 1;
+  return canvas.getContext('2d').getImageData(Math.round(h.x[j] * ratio),
+                                              Math.round((h.y[j] + 2) * ratio), 1, 1).data[3];
+}"""
+
+
+def test_browser_confidence_control_hides_less_sure_events_and_they_look_uncertain(
+        browser: object, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    events = [replace(make_event(Change.CAPTURE, HAMA, D0, actor=HTS, loser=SAA,
+                                 article="h.txt"), confidence=0.9),
+              replace(make_event(Change.CAPTURE, ALEPPO, D0, actor=HTS, loser=SAA,
+                                 article="a.txt"), confidence=0.3),
+              replace(make_event(Change.CAPTURE, BAKHMUT, D0, actor=RU, loser=UA,
+                                 article="b.txt"), confidence=0.6)]
+    opened = open_map(browser, render_html(events, offline=True), tmp_path)
+    page = opened.page
+    assert opened.drawn() == 3
+    screen_point(opened, ALEPPO, zoom=7)
+    page.wait_for_timeout(200)
+    faint, solid = page.evaluate(PIXEL_ALPHA, "Aleppo"), page.evaluate(PIXEL_ALPHA, "Hama")
+    assert solid > 200 and faint < 150, (faint, solid)  # the unsure report is see-through
+    x, y = screen_point(opened, ALEPPO)
+    page.mouse.click(x, y)
+    assert "Confidence: 30% (uncertain)" in popup_text(opened)
+    page.select_option('[data-filter="confidence"]', "50")
+    assert opened.drawn() == 2
+    page.check("input[name=cm-mode][value=control]")
+    assert int(opened.data("placesDrawn")) == 2  # Aleppo's state is not taken from it
+    page.select_option('[data-filter="confidence"]', "80")
+    assert int(opened.data("placesDrawn")) == 1
+    assert opened.errors == []
+    page.close()
+    floor = open_map(browser, render_html(events, offline=True, min_confidence=0.5), tmp_path)
+    assert floor.drawn() == 2
+    assert floor.page.eval_on_selector_all('[data-filter="confidence"] option',
+                                           "os => os.map(o => o.value)") == ["50", "60", "70",
+                                                                              "80", "90"]
+    floor.page.close()

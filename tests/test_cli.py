@@ -78,6 +78,35 @@ def test_cli_build_then_render_a_range(articles_dir, tmp_path, capsys):
     assert "2024-12-01" in page.read_text(encoding="utf-8")
 
 
+def test_cli_min_confidence_leaves_out_less_sure_events(articles_dir, tmp_path, capsys):
+    """extract and build take --min-confidence: events below it are left out, those at or
+    above it kept, and build's summary says how many were left out."""
+    def extracted(*options: str) -> list[dict]:
+        capsys.readouterr()
+        assert main(["-q", "extract", str(articles_dir), "--no-cache", *options]) == 0
+        return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+    every = extracted()
+    levels = sorted({e["confidence"] for e in every})
+    assert every and extracted("--min-confidence", str(levels[0])) == every
+    middle = levels[len(levels) // 2]
+    assert extracted("--min-confidence", str(middle)) == [
+        e for e in every if e["confidence"] >= middle]
+    above = f"{min(1.0, levels[-1] + 0.01):.2f}"
+    assert extracted("--min-confidence", above) == []
+    assert main(["-q", "extract", str(articles_dir), "--no-cache", "--min-confidence", above,
+                 "-o", str(tmp_path / "events.geojson")]) == 0
+    assert json.loads((tmp_path / "events.geojson").read_text())["features"] == []
+    out = tmp_path / "out"
+    assert main(["build", str(articles_dir), "--out", str(out), "--no-cache",
+                 "--min-confidence", above]) == 0
+    said = capsys.readouterr().out
+    assert f"{len(every)} below the minimum confidence left out" in said
+    assert json.loads((out / "events.geojson").read_text())["features"] == []
+    with pytest.raises(SystemExit):  # a usage error, as argparse gives
+        main(["-q", "extract", str(articles_dir), "--min-confidence", "2"])
+
+
 def test_cli_build_with_nothing_readable_exits_1(tmp_path, capsys):
     (tmp_path / "bad.txt").write_text("no header here", encoding="utf-8")
     assert main(["build", str(tmp_path), "--out", str(tmp_path / "out")]) == 1

@@ -58,6 +58,17 @@ def test_consolidate_timeline_and_range() -> None:
     assert len(in_range(events, None)) == 3
 
 
+def test_control_span_knows_when_its_change_may_have_begun() -> None:
+    """A span starts when its event's interval ends (the change surely happened); ``since``
+    is the interval's first day, from which the map shows the change as uncertain."""
+    spans = control_timeline([
+        _event(Change.CAPTURE, "2024-12-01", "2024-12-31", "a", actor=REBELS),
+        _event(Change.CAPTURE, "2025-01-05", "2025-01-05", "b", actor=ARMY),
+    ])[HAMA.id]
+    assert [(s.since, s.start) for s in spans] == [(date(2024, 12, 1), date(2024, 12, 31)),
+                                                  (date(2025, 1, 5), date(2025, 1, 5))]
+
+
 def test_consolidate_withdrawal_just_before_a_capture_is_one_change() -> None:
     merged = consolidate([
         _event(Change.WITHDRAWAL, "2025-02-15", "2025-02-15", "a", loser=ARMY),

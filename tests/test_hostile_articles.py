@@ -265,6 +265,9 @@ def test_hostile_directory_named_like_a_file_and_symlinks(tmp_path):
     (tmp_path / "sub" / "up").symlink_to(tmp_path, target_is_directory=True)  # a folder loop
     articles, skips = _read(tmp_path)
     assert [a.id for a in articles] == ["dir.txt/inner.txt"]
+    assert [(s.path, s.reason) for s in skips if s.not_read] == [
+        (str(tmp_path / "sub" / "up"), "symlinked folder")]  # said, listed with -v
+    skips = [s for s in skips if not s.not_read]
     assert sorted((s.path, s.reason) for s in skips) == [
         ("dangling.txt", "missing"), ("loop_a.txt", "unreadable"), ("loop_b.txt", "unreadable")]
     for skip in skips:
@@ -346,9 +349,11 @@ def test_hostile_same_file_twice_and_same_name_in_two_folders(tmp_path):
     (tmp_path / "a" / "x.txt").write_text(GOOD, encoding="utf-8")
     (tmp_path / "b" / "x.txt").write_text(GOOD.replace("Goed", "Ander"), encoding="utf-8")
     articles, skips = _read(tmp_path / "a", tmp_path / "a", tmp_path / "b")
-    assert [a.id for a in articles] == ["x.txt"]
-    assert [s.reason for s in skips] == ["duplicate", "duplicate"]
-    assert all("first read from x.txt" in str(s) for s in skips)
+    # several folders: an id is the path in its folder after the folder's name (issue 24),
+    # so b/x.txt is not lost; the folder given twice gives the same texts: duplicates
+    assert [a.id for a in articles] == ["a/x.txt", "b/x.txt"]
+    assert [s.reason for s in skips] == ["duplicate"]
+    assert all("first read from a/x.txt" in str(s) for s in skips)
 
 
 @pytest.mark.parametrize("raw", [b"", b"\x00", b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf",
@@ -438,9 +443,9 @@ def test_hostile_long_sentence_is_extracted_in_bounded_pieces():
 @pytest.mark.parametrize("size", [60, 99, 100, 101, 102, 250, 100_000])
 @pytest.mark.parametrize("newline", [True, False], ids=["newline", "last-line"])
 def test_hostile_json_lines_length_limit_boundaries(tmp_path, monkeypatch, size, newline):
-    from conflictmap import articles
+    from conflictmap.sources import jsonl
 
-    monkeypatch.setattr(articles, "MAX_ARTICLE_BYTES", 100)
+    monkeypatch.setattr(jsonl, "MAX_ARTICLE_BYTES", 100)
     head = b'{"id": "big", "date": "2024-12", "text": "'
     line = head + b"a" * (size - len(head) - 2 - int(newline)) + b'"}'
     line += b"\n" if newline else b""
@@ -479,7 +484,7 @@ def test_hostile_unlistable_folders(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "scandir", scandir)
     articles, skips = _read(tmp_path / "given", tmp_path / "tree")
-    assert [a.id for a in articles] == ["ok.txt"]
+    assert [a.id for a in articles] == ["tree/ok.txt"]  # two folders given: named by theirs
     assert [(s.reason, "cannot list the folder" in s.message) for s in skips] == \
-        [("unreadable", True)]
+        [("unreadable", True), ("unreadable", True)]  # the locked subfolder: one line
     _assert_one_line(skips[0], "given")

@@ -45,7 +45,8 @@ pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
 
 # The elements the page itself builds popups from (createElement + textContent only).
-POPUP_TAGS = {"DIV", "H3", "H4", "OL", "UL", "LI", "STRONG", "SPAN", "CANVAS", "Q", "A"}
+POPUP_TAGS = {"DIV", "H3", "H4", "OL", "UL", "LI", "STRONG", "SPAN", "CANVAS", "Q", "A", "DETAILS",
+              "SUMMARY"}
 D0 = date(2024, 2, 1)
 
 # Opens every popup in both modes and reports what each contains.

@@ -153,10 +153,28 @@ def test_incremental_an_appended_duplicate_is_skipped(tmp_path: Path,
     spec = TemplateSpec(version="append-dup")
     _run([folder], tmp_path / "c.sqlite", spec)
     with (folder / "a.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write('{"id": "first", "date": "2024-03-03", "text": "Rebels took Gao."}\n')
+        handle.write('{"id": "first", "date": "2024-03-03", "text": "Kidal fell to Tuareg '
+                     'rebels."}\n')
     result = _run([folder], tmp_path / "c.sqlite", spec)
     assert result == _run([folder], False, spec)
     assert result[1] == {"duplicate": 1}
+    assert opened[-2] == "a.jsonl@1"
+
+
+def test_incremental_an_appended_id_with_another_text_is_kept(tmp_path: Path,
+                                                              opened: list[str]) -> None:
+    """The same id with another text is not a duplicate (issue 24): it is kept as id~2,
+    whether the first came from the cache or was read."""
+    folder = tmp_path / "dups"
+    folder.mkdir()
+    _write(folder / "a.jsonl", "first", "Kidal fell to Tuareg rebels.")
+    spec = TemplateSpec(version="append-other")
+    _run([folder], tmp_path / "c.sqlite", spec)
+    with (folder / "a.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write('{"id": "first", "date": "2024-03-03", "text": "Rebels took Gao."}\n')
+    result = _run([folder], tmp_path / "c.sqlite", spec)
+    assert result == _run([folder], False, spec)
+    assert result[1] == {}
     assert opened[-2] == "a.jsonl@1"
 
 
@@ -185,7 +203,7 @@ def test_incremental_duplicates_follow_the_files_that_are_there(
     folder = tmp_path / "dup"
     folder.mkdir()
     _write(folder / "a.jsonl", "same", "Kidal fell to Tuareg rebels.")
-    _write(folder / "b.jsonl", "same", "Rebels captured Gao.")
+    _write(folder / "b.jsonl", "same", "Kidal fell to Tuareg rebels.")
     _write(folder / "c.jsonl", "other", "Rebels captured Timbuktu.")
     spec = TemplateSpec(version="dup")
     cache = tmp_path / "c.sqlite"
@@ -356,16 +374,16 @@ def test_incremental_a_read_error_is_not_remembered(tmp_path: Path, corpus: Path
     import conflictmap.articles as articles
 
     spec = TemplateSpec(version="read-error")
-    real = articles._read_file
+    real = articles.read_file
 
     def failing(path, name, on_skip, after=(0, 0)):  # type: ignore[no-untyped-def]
         if name == "batch.jsonl":
             raise PermissionError(13, "Permission denied")
         return real(path, name, on_skip, after)
 
-    monkeypatch.setattr(articles, "_read_file", failing)
+    monkeypatch.setattr(articles, "read_file", failing)
     assert _run([corpus], tmp_path / "c.sqlite", spec)[1]["unreadable"] == 1
-    monkeypatch.setattr(articles, "_read_file", real)
+    monkeypatch.setattr(articles, "read_file", real)
     opened.clear()
     result = _run([corpus], tmp_path / "c.sqlite", spec)
     assert opened == ["batch.jsonl"]
@@ -805,7 +823,7 @@ def test_incremental_a_folder_file_that_became_a_duplicate_is_read(
     cache = tmp_path / "c.sqlite"
     _run([folder], cache, spec)
     _run([folder], cache, spec)
-    _write(folder / "a.jsonl", "r", "Kidal fell to Tuareg rebels.")
+    _write(folder / "a.jsonl", "r", "Rebels captured Gao.")
     opened.clear()
     result = _run([folder], cache, spec)
     assert opened == ["a.jsonl", "b2.json"]

@@ -189,17 +189,79 @@ def test_render_side_labels_and_fallback() -> None:
     assert len(set(sides["color"])) == len(sides["color"])
 
 
-def test_render_a_map_of_many_wars_keeps_eleven_sides_apart() -> None:
-    """A year of several wars names many sides: the first eleven get colours of their own,
-    none of them the reserved grey (no gainer) or amber (contested)."""
+def test_render_a_map_of_many_wars_keeps_every_side_apart() -> None:
+    """A year of several wars names many sides: each gets a colour of its own, none of them
+    the reserved grey (no gainer) or amber (contested)."""
     from conflictmap.model import Actor
 
-    actors = [Actor(f"a{i}", f"Side {i}", f"side_{i}") for i in range(13)]
+    actors = [Actor(f"a{i}", f"Side {i}", f"side_{i}") for i in range(30)]
     events = [make_event(Change.CAPTURE, ALEPPO, date(2024, 1, 1) + timedelta(days=i),
                          actor=a, article=f"a{i}.txt") for i, a in enumerate(actors)]
     colors = page_data(render_html(events, offline=True))["sides"]["color"]
-    assert len(colors) == 13 and len(set(colors[:11])) == 11
+    assert len(colors) == 30 and len(set(colors)) == 30
     assert not {c.lower() for c in colors} & {"#8a8a8a", "#f2a900"}  # conflictmap.js GREY, AMBER
+
+
+def _side_colours(events: list[Event], **options: object) -> dict[str, str]:
+    sides = page_data(render_html(events, offline=True, **options))["sides"]
+    return dict(zip(sides["id"], sides["color"], strict=True))
+
+
+def test_render_side_colours_are_the_same_on_every_map() -> None:
+    """A side keeps its colour whatever else the map shows, over any date range: the
+    government blue on the full map is not red on the 2016 map."""
+    from conflictmap.maplabels import fixed_side_colors
+    from conflictmap.model import Actor
+
+    gov = Actor("syria_gov", "Syrian government forces", "syria_gov", "state")
+    rebels = Actor("hts", "Hayat Tahrir al-Sham", "syria_opposition")
+    russia = Actor("russia", "Russian armed forces", "russia", "state")
+    newcomer = Actor("x1", "Some new militia", "zz_new_militia")
+    other = Actor("x2", "Another group", "zz_another_group")
+    old = [make_event(Change.RECAPTURE, ALEPPO, date(2016, 12, 22), actor=gov, loser=rebels),
+           make_event(Change.CAPTURE, HAMA, date(2016, 12, 1), actor=russia, article="r.txt")]
+    new = [make_event(Change.CAPTURE, ALEPPO, date(2024, 11, 30), actor=rebels, loser=gov,
+                      article=f"n{i}.txt") for i in range(3)]
+    new.append(make_event(Change.CAPTURE, HAMA, date(2024, 12, 5), actor=newcomer,
+                          article="m.txt"))
+    full = _side_colours(old + new + [make_event(Change.CAPTURE, BAKHMUT, date(2024, 12, 6),
+                                                 actor=other, article="o.txt")])
+    only_2016 = _side_colours(old + new, date_to=date(2016, 12, 31))
+    only_2024 = _side_colours(new + old, date_from=date(2024, 1, 1))
+    fixed = fixed_side_colors()
+    assert full["syria_gov"] == only_2016["syria_gov"] == only_2024["syria_gov"] \
+        == fixed["syria_gov"]
+    assert full["syria_opposition"] == only_2016["syria_opposition"] \
+        == only_2024["syria_opposition"] == fixed["syria_opposition"]
+    assert full["zz_new_militia"] == only_2024["zz_new_militia"]  # no own colour: still stable
+    assert "zz_new_militia" not in fixed
+
+
+def test_render_sides_that_share_a_map_never_share_a_colour() -> None:
+    from conflictmap.maplabels import side_colors
+
+    sides = ["russia", "myanmar_junta", "ukraine", "syria_gov", "syria_opposition", "sdf",
+             "islamic_state", *(f"zz_side_{i}" for i in range(40))]
+    colours = side_colors(sides)
+    assert len(set(colours)) == len(sides)
+    assert side_colors(list(reversed(sides))) == list(reversed(colours))  # order-free
+
+
+def test_side_colour_table_names_real_sides_and_keeps_foes_apart() -> None:
+    """[side_colors] names sides of actors.toml; sides that fight each other differ."""
+    from conflictmap.actors import ActorLexicon
+    from conflictmap.maplabels import fixed_side_colors
+
+    fixed = fixed_side_colors()
+    known = set(ActorLexicon.load().side_labels("en"))
+    assert set(fixed) <= known, set(fixed) - known
+    foes = [("syria_gov", "syria_opposition"), ("syria_gov", "islamic_state"),
+            ("russia", "ukraine"), ("russia", "syria_gov"), ("myanmar_junta",
+            "myanmar_resistance"), ("saf", "rsf"), ("israel", "palestinian_groups"),
+            ("armenia", "azerbaijan"), ("sdf", "sna"), ("turkey", "sdf")]
+    for a, b in foes:
+        assert fixed[a] != fixed[b], (a, b)
+    assert len(set(fixed.values())) == len(fixed)  # own colours are never shared
 
 
 @pytest.mark.parametrize("offline", [True, False])
@@ -384,7 +446,7 @@ def test_render_actor_names_follow_the_labels() -> None:
 
 def test_place_names_file_errors_name_the_line(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from conflictmap import render
+    from conflictmap import maplabels as render
 
     data = tmp_path / "conflictmap" / "data"
     data.mkdir(parents=True)

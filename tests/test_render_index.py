@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conflictmap import render, store
+from conflictmap import mapdata, mapframe, render, store
 from conflictmap.cli import main
 from conflictmap.model import Actor, Change, Event, Interval, Place, PlaceKind, Source, Status
 from conflictmap.render import EventColumns, render_html
@@ -105,7 +105,7 @@ def _no_reading(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the events file was read")
 
     monkeypatch.setattr(store, "scan_events", fail)
-    monkeypatch.setattr(render, "_folium_page", fail)
+    monkeypatch.setattr(mapframe, "_folium_page", fail)
 
 
 OPTIONS = [
@@ -115,6 +115,8 @@ OPTIONS = [
     ["--from", "2023-01-01", "--to", "2023-06-30", "--offline"],
     ["--lang", "nl", "--offline"], ["--from", "2023-03-01", "--to", "2023-03-01"],
     ["--from", "2030-01-01", "--to", "2030-02-01"], ["--from", "2021-01-01"],
+    ["--min-confidence", "0.5"],
+    ["--from", "2023-02-01", "--min-confidence", "0.8", "--lang", "nl"],
 ]
 
 
@@ -139,6 +141,23 @@ def test_index_page_equals_geojson_page(stores, tmp_path, monkeypatch, name, opt
     with monkeypatch.context() as patch:
         _no_reading(patch)
         assert _render(indexed, tmp_path / "fast.html", options) == expected
+
+
+@pytest.mark.parametrize("indexed", [True, False])
+def test_render_min_confidence_leaves_out_the_less_sure_events(stores, tmp_path, indexed):
+    """render --min-confidence 0.8 draws only events at 80 % or more, and the page's
+    confidence control starts there."""
+    import re
+
+    source = stores["mixed"][0 if indexed else 1]
+    page = _render(source, tmp_path / "map.html", ["--min-confidence", "0.8"]).decode()
+    data = json.loads(re.search(r'id="cm-data">(.*?)</script>', page, re.S).group(1))
+    expected = sum(1 for e in read_events(source) if round(e.confidence * 100) >= 80)
+    assert data["mc"] == 80 and len(data["ev"]["k"]) == expected > 0
+    assert min(data["ev"]["k"]) >= 80
+    everything = _render(source, tmp_path / "all.html", []).decode()
+    assert len(json.loads(re.search(r'id="cm-data">(.*?)</script>', everything, re.S)
+                          .group(1))["ev"]["k"]) > expected
 
 
 def test_index_from_a_build_equals_geojson_page(articles_dir, tmp_path, monkeypatch, capsys):
@@ -169,7 +188,7 @@ def test_index_frame_and_labels_of_other_code_are_made_again(stores, tmp_path, m
     indexed, plain = stores["mixed"]
     options = ["--from", "2023-01-01", "--to", "2023-06-30", "--lang", "nl"]
     expected = _render(plain, tmp_path / "plain.html", options)
-    monkeypatch.setattr(render, "frame_key", lambda: "other folium")
+    monkeypatch.setattr(mapframe, "frame_key", lambda: "other folium")
     monkeypatch.setattr(render, "labels_key", lambda: "other rules")
     monkeypatch.setattr(store, "scan_events", lambda *a, **k: pytest.fail("file read"))
     assert _render(indexed, tmp_path / "fast.html", options) == expected
@@ -307,9 +326,9 @@ def test_index_a_build_takes_the_last_builds_page_frames(articles_dir, tmp_path,
     elif index == "none":
         path.unlink()
     made: list[bool] = []
-    real = render._made_frame
-    monkeypatch.setattr(render, "_FRAMES", {})  # as in a new process
-    monkeypatch.setattr(render, "_made_frame", lambda offline: made.append(offline)
+    real = mapframe._made_frame
+    monkeypatch.setattr(mapframe, "_FRAMES", {})  # as in a new process
+    monkeypatch.setattr(mapframe, "_made_frame", lambda offline: made.append(offline)
                         or real(offline))
     assert main(args) == 0
     assert (out / "map.html").read_bytes() == first
@@ -338,8 +357,8 @@ def test_blob_json_equals_json_dumps(seed):
     text = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(30))) for _ in range(300)]
     data = {"t": text, "n": [rng.randrange(-2**63, 2**63) for _ in range(50)],
             "nested": [[1, "a", None, True, False], {}, [], {"k\x00": text[:3]}]}
-    assert render._blob_json(data) == render._script_json(data)
-    assert render._blob_json({"s": "\ud800", "n": [2**70]}) == render._script_json(
+    assert mapdata._blob_json(data) == mapdata._script_json(data)
+    assert mapdata._blob_json({"s": "\ud800", "n": [2**70]}) == mapdata._script_json(
         {"s": "\ud800", "n": [2**70]})
 
 

@@ -31,6 +31,35 @@ def _sentences(text: str) -> list[str]:
     ("BBC News · 2 hours ago · Rebels enter Homs",
      ["BBC News", "2 hours ago", "Rebels enter Homs"]),
     ("Hama•Homs", ["Hama•Homs"]),
+    # Page furniture: a dateline or a time stamp is cut off the sentence it opens, a
+    # related-links line is no sentence of the article.
+    ("KARSK, Veldland, Dec 5 (Reuters) - Forces took Karsk.",
+     ["KARSK, Veldland, Dec 5 (Reuters) -", "Forces took Karsk."]),
+    ("DOVRA/SARN (ANP/AFP) - Rebellen namen Dovra in.",
+     ["DOVRA/SARN (ANP/AFP) -", "Rebellen namen Dovra in."]),
+    ("Sarn (AFP) —The army left Sarn.", ["Sarn (AFP) —", "The army left Sarn."]),
+    ("BELTAN, 3 maart - Het leger trok zich terug.",
+     ["BELTAN, 3 maart -", "Het leger trok zich terug."]),
+    ("Bijgewerkt gisteren, 08:10 Milities nemen Karsk in",
+     ["Bijgewerkt gisteren, 08:10", "Milities nemen Karsk in"]),
+    ("Radio Een • zaterdag 4 mei 2024, 21:05 • Rebels enter Dovra",
+     ["Radio Een", "zaterdag 4 mei 2024, 21:05", "Rebels enter Dovra"]),
+    ("Related: Karsk falls to rebels\nThe army held Dovra.", ["The army held Dovra."]),
+    ("WATCH: Rebels enter Sarn\nBekijk ook: Leger verlaat Sarn\nThe army held Dovra.",
+     ["The army held Dovra."]),
+    ("Lees ook: Dovra gevallen. Sarn ook.\n\nHet leger hield Karsk.", ["Het leger hield Karsk."]),
+    ("Foto: ANP - Soldaten in Dovra, zondag.", ["Foto: ANP -", "Soldaten in Dovra, zondag."]),
+    ("Liveblog\n16:32 Vliegveld Karsk in handen van rebellen",
+     ["Liveblog", "16:32", "Vliegveld Karsk in handen van rebellen"]),
+    ("@karsk_news: De vlag wappert op het stadhuis.",
+     ["@karsk_news:", "De vlag wappert op het stadhuis."]),
+    ("Flag up over Sarn. — Jan Peters (@jpeters) May 2, 2024",
+     ["Flag up over Sarn.", "— Jan Peters (@jpeters) May 2, 2024"]),
+    # ... but not an acronym in running text, a bare clock time or a dash inside a sentence
+    ("The UN - and the AU - said so.", ["The UN - and the AU - said so."]),
+    ("At 10:30 Russian troops entered Kherson.", ["At 10:30 Russian troops entered Kherson."]),
+    ("He said: Related: no.", ["He said: Related: no."]),
+    ("The army - which (@x) said - left.", ["The army - which (@x) said - left."]),
 ])
 def test_text_sentence_spans(text: str, expected: list[str]) -> None:
     assert _sentences(text) == expected

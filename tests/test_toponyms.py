@@ -647,3 +647,30 @@ def test_toponyms_a_tiny_namesake_does_not_hide_a_names_country(gaz: Gazetteer) 
     ctx = _context(toks, _spans(toks, gaz), gaz)
     assert "gaza" in ctx.keys.get("PS", set())
     assert not any("tripoli" in keys for keys in ctx.keys.values())
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), [
+    # A surname after a title and a first name ("Saar": a town in Israel)
+    ("en", "Foreign Minister Gideon Saar said the army had taken the summit near Majdal Shams "
+     "in Israel.", ["Majdal Shams", "Israel"]),
+    # a month name ("August": a town in the United States)
+    ("en", "Units trained by the United States moved in behind them from August, officials in "
+     "Somalia said.", ["United States", "Somalia"]),
+    ("en", "In May the army of Mali retook Kidal; in March it lost Tessalit.",
+     ["Mali", "Kidal", "Tessalit"]),
+    ("en", "On Nov. 12 the rebels seized Khorog in Tajikistan.", ["Khorog", "Tajikistan"]),
+    # a dictionary word in capitals is a heading's word ("Battle": a town in England)
+    ("en", "BLOODY BATTLE\nTroops trained in the United Kingdom retook Robotyne in Ukraine.",
+     ["United Kingdom", "Robotyne", "Ukraine"]),
+    # a unit's name after "troepengroep", "operation" ("Tavria": villages in Ukraine)
+    ("nl", "Een woordvoerder van de troepengroep Tavria zei dat de eenheden zich uit Avdiivka in "
+     "Oekraïne hebben teruggetrokken.", ["Avdiivka", "Oekraïne"]),
+    # a people's name before an armed group's noun ("Kachin rebels", not Kachin State)
+    ("en", "Kachin rebels in Myanmar took Bhamo, and Karen fighters seized Myawaddy.",
+     ["Myanmar", "Bhamo", "Myawaddy"]),
+    ("en", "Fighting raged in Kachin State and around Hpakant in Myanmar.",
+     ["Kachin State", "Hpakant", "Myanmar"]),
+])
+def test_toponyms_words_of_news_are_no_towns(gaz: Gazetteer, lang: str, text: str,
+                                             expected: list[str]) -> None:
+    assert [m.as_written for m in find_places(text, gaz, lang)] == expected

@@ -20,7 +20,7 @@ from conflictmap.errors import ConfigurationError, ConflictmapError
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("build", "extract", "render", "eval", "places", "gazetteer")
+COMMANDS = ("build", "fetch", "extract", "render", "eval", "places", "gazetteer")
 EXTRACT_FORMATS = ("jsonl", "geojson", "csv")
 
 
@@ -48,6 +48,17 @@ def _jobs(value: str) -> int:
     if jobs < 0:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {value!r}")
     return jobs
+
+
+def _delay(value: str) -> float:
+    try:
+        delay = float(value)
+    except ValueError:
+        delay = -1.0
+    if delay < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds of at least 1 (one "
+                                         f"request a second per site at most), found {value!r}")
+    return delay
 
 
 def _add_range(parser: argparse.ArgumentParser) -> None:
@@ -91,6 +102,22 @@ def _add_reading(parser: argparse.ArgumentParser) -> None:
                         help="base URL of a self-hosted geocoder, e.g. http://127.0.0.1:8080")
 
 
+def _confidence(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, found {value!r}")
+    return number
+
+
+def _add_confidence(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--min-confidence", type=_confidence, default=0.0, metavar="0-1",
+                        help="leave out events whose confidence is below this (0.8: only "
+                             "the surer events); the map's confidence control starts here")
+
+
 def _add_verbosity(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", default=default,
                         help="print errors only")
@@ -118,6 +145,25 @@ def make_parser() -> argparse.ArgumentParser:
                        help="output folder (default: output/)")
     _add_range(build)
     _add_reading(build)
+    _add_confidence(build)
+    build.add_argument("--feed", action="append", default=[], metavar="FEED_URL",
+                       help="fetch this RSS/Atom feed's new items into the first ARTICLES "
+                            "folder first (as 'conflictmap fetch --feed'); may be repeated")
+
+    fetch = sub.add_parser(
+        "fetch", parents=[common],
+        help="download articles (pages, or a feed's items) into articles/ for build")
+    fetch.add_argument("urls", nargs="+", metavar="URL",
+                       help="article page URLs (with --feed: RSS or Atom feed URLs)")
+    fetch.add_argument("--feed", action="store_true",
+                       help="the URLs are feeds: fetch the items not fetched before")
+    fetch.add_argument("--into", type=Path, default=Path("articles"), metavar="DIR",
+                       help="folder the articles go to (default: articles/)")
+    fetch.add_argument("--delay", type=_delay, default=1.0, metavar="SECONDS",
+                       help="seconds between two requests to one site (at least 1; default 1)")
+    fetch.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
+                       help="seconds a server may stall before the page is given up "
+                            "(default 20)")
 
     extract = sub.add_parser(
         "extract", parents=[common], help="print the events found in articles")
@@ -129,6 +175,7 @@ def make_parser() -> argparse.ArgumentParser:
     extract.add_argument("--output", "-o", type=Path, metavar="FILE",
                          help="write to this file (atomically) instead of standard output")
     _add_reading(extract)
+    _add_confidence(extract)
 
     render = sub.add_parser(
         "render", parents=[common], help="re-render the map from an events file")
@@ -137,6 +184,7 @@ def make_parser() -> argparse.ArgumentParser:
     render.add_argument("--output", "-o", type=Path, default=Path("output/map.html"),
                         metavar="FILE", help="the map page to write (default: output/map.html)")
     _add_range(render)
+    _add_confidence(render)
 
     evaluate = sub.add_parser(
         "eval", parents=[common], help="score extraction against gold annotations")
@@ -199,11 +247,31 @@ def _reading(args: argparse.Namespace) -> dict[str, object]:
     return options
 
 
+def _fetch(urls: list[str], into: Path, feeds: bool, delay: float = 1.0,
+           timeout: float = 20.0) -> Any:
+    from conflictmap.fetching import FetchOptions, PoliteClient, fetch
+
+    client = PoliteClient(FetchOptions(delay=delay, timeout=timeout))
+    return fetch(urls, into, feeds=feeds, client=client)
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    summary = _fetch(args.urls, args.into, args.feed, args.delay, args.timeout)
+    for line in summary.lines():
+        _say(line, args.quiet)
+    return 1 if summary.failed and not summary.saved and not summary.already else 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from conflictmap.pipeline import build
 
+    if args.feed:
+        folder = Path(args.articles[0]) if args.articles else Path("articles")
+        for line in _fetch(args.feed, folder, True).lines():
+            _say(line, args.quiet)
     summary = build(args.articles, args.out, date_from=args.date_from, date_to=args.date_to,
-                    lang=args.lang, offline=args.offline, **_reading(args))
+                    lang=args.lang, offline=args.offline, min_confidence=args.min_confidence,
+                    **_reading(args))
     for line in summary.lines():
         _say(line, args.quiet)
     if summary.articles == 0:
@@ -222,7 +290,7 @@ def _collect(args: argparse.Namespace):
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from conflictmap import store
-    from conflictmap.pipeline import RunLog, stream_events, stream_lines
+    from conflictmap.pipeline import RunLog, not_read_lines, stream_events, stream_lines
 
     # a stream: reports spill to disk by place and the events are written as they come
     # back sorted, so memory does not grow with the corpus (pipeline.stream_events); JSON
@@ -234,6 +302,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         args.articles, runlog, **_reading(args))
     # the first event comes once every article is read and merged: nothing is written
     # before then, so a run that stops (an error, Ctrl-C) leaves no half a header
+    if args.min_confidence:
+        stream = _confident_items(stream, args.min_confidence, jsonl)
     first = list(islice(stream, 1))
     items = chain(first, stream)
     dump = {"jsonl": store.write_lines, "geojson": store.dump_geojson, "csv": store.dump_csv}
@@ -242,7 +312,23 @@ def cmd_extract(args: argparse.Namespace) -> int:
             dump[fmt](items, handle)
     else:
         dump[fmt](items, sys.stdout)
+    for line in not_read_lines(dict(runlog.not_read)):
+        log.warning("%s", line)
     return 0 if runlog.articles else 1
+
+
+def _confident_items(items: Iterator[Any], min_confidence: float,
+                     lines: bool) -> Iterator[Any]:
+    """The events (or JSON lines of events) with a confidence of at least min_confidence."""
+    import orjson
+
+    from conflictmap.mapcolumns import percent
+
+    floor = percent(min_confidence)
+    for item in items:
+        value = orjson.loads(item).get("confidence", 0.5) if lines else item.confidence
+        if percent(value if isinstance(value, (int, float)) else 0.5) >= floor:
+            yield item
 
 
 _SUFFIX_FORMATS = {".geojson": "geojson", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -288,7 +374,8 @@ def _render_read(args: argparse.Namespace) -> tuple[str, int]:
              else None)
     events, count = scan_events(args.events_file, until)
     window = window_for(events, args.date_from, args.date_to)
-    html = render_map(events, window=window, lang=args.lang or "en", offline=args.offline)
+    html = render_map(events, window=window, lang=args.lang or "en", offline=args.offline,
+                      min_confidence=args.min_confidence)
     return html, count
 
 
@@ -316,7 +403,7 @@ def _render_indexed(payload: dict, args: argparse.Namespace) -> tuple[str, int] 
         window = window_from(columns_span(columns), args.date_from, args.date_to)
         html = render_columns(columns, window=window, title=map_title(window, lang),
                               lang=lang, offline=args.offline, side_labels=labels,
-                              frame=frame)
+                              frame=frame, min_confidence=args.min_confidence)
     except Exception as exc:  # a damaged index is only a slower render
         log.warning("%s: the render index is not usable (%s: %s); reading the file",
                     args.events_file, type(exc).__name__, " ".join(str(exc).split())[:160])
@@ -363,7 +450,8 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
     return 0
 
 
-HANDLERS = {"build": cmd_build, "extract": cmd_extract, "render": cmd_render, "eval": cmd_eval,
+HANDLERS = {"build": cmd_build, "fetch": cmd_fetch, "extract": cmd_extract, "render": cmd_render,
+            "eval": cmd_eval,
             "places": cmd_places, "gazetteer": cmd_gazetteer}
 
 

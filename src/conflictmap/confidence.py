@@ -116,13 +116,14 @@ def load_model(rules_dir: Path) -> Model | None:
 
 
 def calibrate(model: Model | None, article: Article, events: Sequence[Event]) -> list[Event]:
-    """``events`` (one article's reports) with their confidence set by ``model``."""
+    """``events`` (one article's reports) with their confidence set by ``model``, in whole
+    percent (as the map and --min-confidence compare it)."""
     if model is None or not events:
         return list(events)
     repeats = Counter(e.place.id for e in events)
     country = main_country(events)
     return [replace(e, confidence=round(
-        model.probability(features(e, article, repeats[e.place.id], country)), 3))
+        model.probability(features(e, article, repeats[e.place.id], country)), 2))
         for e in events]
 
 

@@ -229,7 +229,7 @@ def control_timeline(events: Sequence[Event]) -> Mapping[str, list[ControlSpan]]
             state, holder = "lost", event.losing_actor
         spans[event.place.id].append(
             ControlSpan(place=event.place, start=event.period.end, state=state,
-                        holder=holder, event_id=event.id)
+                        holder=holder, event_id=event.id, since=event.period.start)
         )
     return dict(spans)
 

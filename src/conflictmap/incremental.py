@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from conflictmap import gctools
-from conflictmap.articles import LINES_SUFFIXES, ArticleReader, Skip, is_json_lines, name_suffix
+from conflictmap.articles import LINES_SUFFIXES, ArticleReader, Skip, name_suffix
 from conflictmap.cache import (
     ReportCache,
     _dumps,
@@ -54,12 +54,13 @@ from conflictmap.cache import (
     open_pack,
 )
 from conflictmap.model import Article, Event
+from conflictmap.sources import resumable
 
 log = logging.getLogger(__name__)
 
 StrPath = str | os.PathLike[str]
 
-MANIFEST = 4  # bump when the manifest's form changes
+MANIFEST = 5  # bump when the manifest's form changes (5: 'where' holds the text's digest)
 RACY_NS = 2_000_000_000
 """A file changed less than this long ago gets no manifest yet: file times come from a
 coarse clock (a few ms), so two writes of the same size within one tick could share a
@@ -285,12 +286,15 @@ def _recorded(path: StrPath, name: str, reader: ArticleReader, recorder: _Record
               after: tuple[int, int] = (0, 0)) -> Iterator[Article]:
     """The file's articles, read, with what it gives recorded."""
     reader.on_skip = recorder.skip
+    renamed = reader.renamed
     try:
         for article in reader.read(path, name, after):
             recorder.article(article)
             yield article
     finally:
         reader.on_skip = recorder.forward
+    if reader.renamed != renamed:  # an id kept as id~2 depends on the other files read
+        recorder.passing = True
 
 
 FOLDER_SPLIT = 1024
@@ -299,7 +303,7 @@ a file whose name hashes to a multiple of it, so that adding or removing a file 
 one part's manifest, wherever the file sorts."""
 FOLDER_MAX = 8192
 """Files in one part at most (a run of names that do not split)."""
-FOLDER_FORM = 1  # bump when a folder manifest's form changes
+FOLDER_FORM = 2  # bump when a folder manifest's form changes (2: as MANIFEST 5)
 
 Files = list[tuple[StrPath, str]]
 
@@ -434,6 +438,7 @@ def _folder(files: Files, label: str, reader: ArticleReader, cache: ReportCache,
         for base, state in zip(bases, states, strict=True):
             entry = part.files.get(base) if part is not None and state is not None else None
             same.append(entry[1:] if entry is not None and entry[0] == state.stamp else None)
+    reader.prefetch(file for file, unchanged in zip(files, same, strict=True) if unchanged is None)
     reports = _file_reports(row, part.keys, cache) if part is not None and any(same) else None
     kept: list[_Kept] = []
     changed = part is None or len(part.names) != len(files)
@@ -610,7 +615,7 @@ def _grown(path: StrPath, state: FileState, before: _Manifest, version: str) -> 
     """What the JSON Lines file holds now, when it is what it was plus lines appended (and
     the manifest's keys are of this extraction version)."""
     old = before.content
-    if (old is None or not old.complete or state.size <= old.size or not is_json_lines(path)
+    if (old is None or not old.complete or state.size <= old.size or not resumable(path)
             or before.version != version):
         return None
     try:

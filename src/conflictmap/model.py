@@ -250,7 +250,8 @@ class ControlSpan:
     """Who held a place from ``start`` until the next span (or forever).
 
     ``state`` is "held" (by ``holder``/``side``), "contested", or "lost" (the
-    text says who left but not who took over).
+    text says who left but not who took over). ``since``: the first day of the event's
+    interval, from which the change may have happened (None: ``start``).
     """
 
     place: Place
@@ -258,3 +259,4 @@ class ControlSpan:
     state: str
     holder: Actor | None
     event_id: str
+    since: date | None = None

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -53,9 +54,14 @@ class RunLog:
     reports: int = 0
     languages: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
+    not_read: Counter[str] = field(default_factory=Counter)
     failed: list[str] = field(default_factory=list)
 
     def skip(self, skip: Skip) -> None:
+        if skip.not_read:  # left alone by design: counted, listed with -v
+            self.not_read[skip.reason] += 1
+            log.debug("%s", skip)
+            return
         self.skipped[skip.reason] += 1
         log.warning("%s", skip)
 
@@ -84,6 +90,8 @@ class BuildSummary:
     places: int
     window: Interval | None
     outputs: tuple[Path, ...]
+    unconfident: int = 0  # events below --min-confidence, left out
+    not_read: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         skipped = sum(self.skipped.values())
@@ -91,12 +99,23 @@ class BuildSummary:
         span = (f"{self.window.start} to {self.window.end}" if self.window else "no dated events")
         return [
             f"articles read: {self.articles}" + (f" (skipped {skipped}: {why})" if skipped else ""),
+            *not_read_lines(self.not_read),
             f"events found: {self.events} (from {self.reports} reports); "
-            f"{self.events_in_range} in range",
+            f"{self.events_in_range} in range"
+            + (f" ({self.unconfident} below the minimum confidence left out)"
+               if self.unconfident else ""),
             f"places: {self.places}",
             f"date range: {span}",
             *(f"wrote {p}" for p in self.outputs),
         ]
+
+
+def not_read_lines(not_read: dict[str, int]) -> list[str]:
+    """The summary's line on the files the walk left alone, and why (none when none)."""
+    if not not_read:
+        return []
+    why = ", ".join(f"{n} {reason}" for reason, n in sorted(not_read.items()))
+    return [f"files not read: {sum(not_read.values())} ({why}); -v lists them"]
 
 
 def extract_reports(
@@ -525,9 +544,25 @@ def _corpus(paths: Sequence[str | Path], spec: Spec, options: RunOptions,
     if store is not None:
         source: Iterable[Item] = incremental.articles(paths, reader, store, version, runs=True)
     else:
-        source = (a for p, name in reader.files(paths) for a in reader.read(p, name))
+        source = _read_ahead(reader, paths)
     articles = runlog.count(progress(source, "articles"))
-    yield from _stream(articles, spec, options, runlog, store, version)
+    try:
+        yield from _stream(articles, spec, options, runlog, store, version)
+    finally:
+        reader.close()
+
+
+READ_AHEAD = 256  # files listed ahead, so that costly ones are read by worker processes
+
+
+def _read_ahead(reader: ArticleReader, paths: Sequence[str | Path]) -> Iterator[Article]:
+    """Every file's articles, in order, the costly files of each window of READ_AHEAD read
+    ahead by workers (``ArticleReader.prefetch``)."""
+    files = reader.files(paths)
+    while window := list(islice(files, READ_AHEAD)):
+        reader.prefetch(window)
+        for path, name in window:
+            yield from reader.read(path, name)
 
 
 def data_window(events: Sequence[Event]) -> Interval | None:
@@ -567,22 +602,35 @@ def map_title(window: Interval | None, lang: str) -> str:
 
 
 def render_map(events: Sequence[Event], *, window: Interval | None, lang: str,
-               offline: bool) -> str:
+               offline: bool, min_confidence: float = 0.0) -> str:
     """The map page for the events whose interval overlaps ``window``.
 
     Control as of a date is taken from every event up to the end of the window, so a
-    town taken before the window still shows its holder.
+    town taken before the window still shows its holder. Events with a confidence below
+    ``min_confidence`` are left out of both.
     """
     from conflictmap.actors import page_labels
     from conflictmap.render import render_html
 
+    if min_confidence:
+        events = confident(events, min_confidence)
     shown = in_range(events, window)
     history = [e for e in events if window is None or e.period.start <= window.end]
     return render_html(
         shown, timeline=control_timeline(history), title=map_title(window, lang), lang=lang,
         offline=offline, date_from=window.start if window else None,
         date_to=window.end if window else None, side_labels=page_labels(lang),
+        min_confidence=min_confidence,
     )
+
+
+def confident(events: Iterable[Event], min_confidence: float) -> list[Event]:
+    """The events with a confidence of at least ``min_confidence`` (0-1), compared in whole
+    percent as the map page compares them."""
+    from conflictmap.mapcolumns import percent
+
+    floor = percent(min_confidence)
+    return [e for e in events if percent(e.confidence) >= floor]
 
 
 def write_outputs(events: Sequence[Event], out_dir: Path, html: str) -> tuple[Path, ...]:
@@ -616,8 +664,10 @@ def build(
     date_to: date | None = None, lang: str | None = None, offline: bool = False,
     overrides: Path | None = None, jobs: int | None = None, cache: Path | bool | None = True,
     engine: str = "local", scheduler: str | None = None, spec: Spec | None = None,
+    min_confidence: float = 0.0,
 ) -> BuildSummary:
-    """articles/ in, the map and the event files out. The event files hold the events in range.
+    """articles/ in, the map and the event files out. The event files hold the events in range
+    with a confidence of at least ``min_confidence``.
 
     The default cache is .cache/conflictmap.sqlite beside ``out_dir``.
     """
@@ -628,6 +678,9 @@ def build(
     n_reports, events = collect_events(
         paths, runlog, overrides=overrides, jobs=jobs, cache=cache, engine=engine,
         scheduler=scheduler, spec=spec, cache_beside=Path(out_dir))
+    found = len(events)
+    if min_confidence:
+        events = confident(events, min_confidence)
     window = window_for(events, date_from, date_to)
     shown = in_range(events, window) if (date_from or date_to) else events
     page_lang = lang or runlog.lang
@@ -636,6 +689,7 @@ def build(
     outputs = write_outputs(shown, out_dir, html) if runlog.articles else ()
     return BuildSummary(
         articles=runlog.articles, skipped=dict(runlog.skipped), reports=n_reports,
-        events=len(events), events_in_range=len(shown),
+        events=found, events_in_range=len(shown), unconfident=found - len(events),
         places=len({e.place.id for e in shown}), window=window, outputs=outputs,
+        not_read=dict(runlog.not_read),
     )

@@ -29,7 +29,6 @@ from conflictmap.toponym_words import (
     CONTROL_AFTER,
     CONTROL_BEFORE,
     DOMINANT_KM,
-    GROUP_AFTER,
     NEAR_KM,
     PLACE_NOUNS,
     STRONG_POPULATION,
@@ -193,10 +192,6 @@ def _accept(span: _Span, place: Place, ctx: _Context, gaz: Gazetteer, toks: _Tok
     from every country and place the article names."""
     if not place.country:
         return True
-    nxt = span.last + 1
-    if (place.kind is not PlaceKind.COUNTRY and nxt < toks.n and toks.joined(span.last)
-            and toks.words[nxt].lower() in GROUP_AFTER):
-        return False  # "Chin resistance", "Donetsk separatists": a people or a group
     in_ctx = ctx.support(place.country, span.key) >= 1
     if place.kind is not PlaceKind.TOWN:
         if span.fuzzy:

@@ -5,8 +5,18 @@ when the next word starts a new sentence (a capital, a digit or an opening quote
 unless the word before the stop is a known abbreviation or a single initial. A line
 break always ends a sentence, so headlines and captions without a final stop stand
 alone; so does a bullet between spaces (a page's "NOS Nieuws • vandaag, 11:51 • ..."
-line; a time stamp right before the headline stays with it, since "vandaag" dates it).
+line).
 Spans exclude surrounding whitespace.
+
+Page furniture (:func:`page_furniture`, applied to the compiled and the Python scan alike)
+is cut off the sentence it is glued to: a dateline at a line's start ("KARSK, Dec 5
+(Reuters) - Forces took ...", "GOMA - De rebellen ...") and a time stamp before a headline
+("Aangepast vandaag, 13:25 Rebellen nemen ...") or a liveblog entry ("16:32 Rebellen
+nemen ..."), a photo credit ("Foto: AFP - ..."), an
+embedded post's author or signature ("@handle: ...", "... — Name (@handle) May 2, 2022");
+a related-links line ("Related: ...",
+"Lees ook: ...") is no sentence of the article at all. So none of it hides a change or ends
+up in a quote.
 """
 
 from __future__ import annotations
@@ -55,9 +65,13 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     """
     end = len(text) if end is None else end
     if speedups is not None and start >= 0 and end >= 0:
-        return speedups.sentence_spans(  # type: ignore[no-any-return]
+        spans: list[tuple[int, int]] = speedups.sentence_spans(
             text, start, end, _ABBREVIATIONS, MAX_SENTENCE_CHARS)
-    return sentence_spans_py(text, start, end)
+    else:
+        spans = sentence_spans_py(text, start, end)
+    if not any(text.find(mark, start, end) >= 0 for mark in _FURNITURE_MARKS):
+        return spans  # most blocks: nothing that furniture needs
+    return page_furniture(text, spans)
 
 
 def sentence_spans_py(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -80,6 +94,109 @@ def sentence_spans_py(text: str, start: int, end: int) -> list[tuple[int, int]]:
         start = match.end()
     _append_trimmed(spans, text, start, end)
     return spans
+
+
+# -- page furniture -----------------------------------------------------------------------
+_MONTHS = ("jan(?:uary|uari)?|feb(?:ruary|ruari)?|mar(?:ch)?|maart|apr(?:il)?|may|mei|"
+           "june?|juni|july?|juli|aug(?:ust|ustus)?|sept?(?:ember)?|oct(?:ober)?|okt(?:ober)?|"
+           "nov(?:ember)?|dec(?:ember)?")
+_DAYS = ("mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|"
+         "sun(?:day)?|ma(?:andag)?|di(?:nsdag)?|wo(?:ensdag)?|do(?:nderdag)?|vr(?:ijdag)?|"
+         "za(?:terdag)?|zo(?:ndag)?")
+_CAPS = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.\-]+"
+# A dateline: a place in capitals ("ABUJA", "KYIV/HIROSHIMA", "ADDIS ABEBA"), or in title
+# case before an agency ("Kabul (AFP)"), an optional country and date ("KARSK, Country Dec
+# 5", "BANGKOK, April 8"), an optional agency in brackets, then a dash.
+_DATELINE = re.compile(
+    rf"(?:{_CAPS}(?:[ /]{_CAPS})*|[A-Z][\w'’.\-]+(?:[ /][A-Z][\w'’.\-]+)*(?=\s*\())"
+    r"(?:,\s+[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+)?)?"
+    rf"(?:,?\s+(?i:(?:{_MONTHS})\.?\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTHS})\.?))?"
+    r"(?:\s*\([^()\n]{1,40}\))?"
+    r"(?:\s*[–—]\s*|\s+-\s+)(?=[\"'“‘„«]?[A-ZÀ-ÖØ-Þ0-9])")
+# A time stamp before a headline: "Aangepast vandaag, 13:25", "maandag 28 sep 2015, 16:40",
+# "Updated 2 March 2024 at 10:15", then a capital.
+_TOKEN = rf"(?:vandaag|gisteren|today|yesterday|om|at|{_DAYS}|{_MONTHS}|\d{{1,4}})[\s,.]*"
+_DATE_WORD = rf"(?:vandaag|gisteren|today|yesterday|{_DAYS}|{_MONTHS})[\s,.]*"
+_STAMP = re.compile(
+    r"(?i:(?:(?:aangepast|bijgewerkt|laatst\s+gewijzigd|gewijzigd|gepubliceerd|updated|"
+    rf"last\s+updated|published|posted)\s*:?\s+(?:{_TOKEN}){{0,6}}"
+    rf"|(?:\d{{1,4}}[\s,.]*){{0,2}}{_DATE_WORD}(?:{_TOKEN}){{0,5}})"
+    r"\d{1,2}[:.]\d{2}(?:\s*(?:uur|u|am|pm|cet|cest|gmt|utc)\b)?)"
+    r"(?=\s+[\"'“‘„«]?[A-ZÀ-ÖØ-Þ])")
+# A photo credit or an embedded post's author before its text: "Foto: AFP - ...", "Photo:",
+# "@handle: ...", "Name (@handle) 27 januari 2025: ...".
+_CREDIT = re.compile(
+    r"(?:(?i:foto|photo|beeld|image|video)\s*:\s*(?:(?:AFP|AP|ANP|EPA|Reuters|Belga|Getty\s+Images|"
+    r"[A-Z]{2,}(?:/[A-Z]{2,})*)\b(?:\s*[-–—|]\s*|\s+(?=[\"'“‘„«]?[A-ZÀ-ÖØ-Þ]))?)?"
+    r"|@\w{1,30}\s*:|[^\s()@][^()\n@]{0,60}?\s\(@\w{1,30}\)[^:\n()]{0,40}:)\s*")
+# An embedded post's signature after its text: "... — Name (@handle) April 2, 2022".
+_SIGNATURE = re.compile(r"\s[—–-]{1,2}\s*[^\s()@][^()\n@]{0,60}?\s\(@\w{1,30}\)[\w\s,.]{0,40}$")
+# A liveblog entry's clock time at a line's start: "16:32 Luchthaven in handen van M23".
+_CLOCK = re.compile(r"\d{1,2}:\d{2}(?=\s+[\"'“‘„«]?[A-ZÀ-ÖØ-Þ])")
+# A related-links line: a headline of another article, no sentence of this one.
+_RELATED = re.compile(
+    r"(?i:related|read\s+(?:more|also|next)|also\s+read|see\s+also|watch|more\s+on\s+this|"
+    r"lees\s+(?:ook|meer|verder)|bekijk\s+ook|zie\s+ook|meer\s+over\s+dit\s+onderwerp|"
+    r"ook\s+interessant)\s*:")
+
+
+def page_furniture(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with a dateline, a time stamp, a photo credit or an embedded post's author
+    cut off the sentence it opens, and an embedded post's signature off the sentence it
+    closes (each as a sentence of its own); the sentences of a related-links line left out."""
+    out: list[tuple[int, int]] = []
+    skip_to = -1
+    for s, e in spans:
+        if s < skip_to:
+            continue
+        # Cheap tests first: furniture needs a colon, a dash, a handle or "uur" near the
+        # start, or a handle in brackets at the end; most sentences have none of these.
+        head = text[s:min(e, s + 120)]
+        colon = ":" in head
+        dateline = ("-" in head or "–" in head or "—" in head) and (
+            head[:2].isupper() or "(" in head)
+        credit = "@" in head or (colon and head[:5].lower() in _CREDIT_WORDS)
+        signature = text.find("(@", s, e) >= 0
+        if not (colon or dateline or credit or signature or " uur" in head):
+            out.append((s, e))
+            continue
+        line_start = _line_start(text, s)
+        if line_start and colon and _RELATED.match(text, s, e):
+            end = text.find("\n", e)
+            skip_to = len(text) if end < 0 else end
+            continue
+        start = s
+        while s < e and (text[s].isalnum() or text[s] == "@"):
+            cut = _DATELINE.match(text, s, e) if line_start and dateline else None
+            cut = cut or (_CLOCK.match(text, s, e) if line_start and colon else None)
+            cut = cut or _STAMP.match(text, s, e) or (_CREDIT.match(text, s, e) if credit
+                                                       else None)
+            if cut is None or cut.end() >= e:
+                break
+            _append_trimmed(out, text, s, cut.end())
+            s = cut.end() + len(text[cut.end():e]) - len(text[cut.end():e].lstrip())
+            line_start = False
+        sign = _SIGNATURE.search(text, s, e) if signature else None
+        if sign is not None and sign.start() > s:
+            _append_trimmed(out, text, s, sign.start())
+            s = sign.start()
+        if s == start:
+            out.append((s, e))
+        elif s < e:
+            _append_trimmed(out, text, s, e)
+    return out
+
+
+_FURNITURE_MARKS = (":", "@", " -", "—", "–", " uur")
+"""What every piece of furniture holds (a colon, a handle, a spaced dash, "uur")."""
+_CREDIT_WORDS = frozenset({"foto:", "foto ", "photo", "beeld", "image", "video"})
+
+
+def _line_start(text: str, position: int) -> bool:
+    """True when only whitespace stands between the line's start and ``position`` (a line
+    of more than 300 characters before it is no page's furniture line)."""
+    k = text.rfind("\n", max(0, position - 300), position)
+    return (k >= 0 or position <= 300) and not text[k + 1:position].strip()
 
 
 MAX_SENTENCE_CHARS = 800

@@ -33,7 +33,8 @@ TITLES = _words(
     "commander dr emir familie family generaal general gouverneur governor heer imam "
     "kalief kapitein king kolonel koning koningin leader leider luitenant maarschalk "
     "marshal mayor meneer mevrouw minister mr mrs ms paus pope premier president prince "
-    "prins queen senator sheik sheikh sjeik spokesman spokeswoman sultan woordvoerder"
+    "prins queen senator sheik sheikh sjeik spokesman spokeswoman sultan woordvoerder "
+    "operation operatie codename codenaam troepengroep taskforce"
 )
 REGION_BEFORE = _words(
     "deelstaat deelstaten district gouvernement gouvernementen governorate governorates "
@@ -56,13 +57,6 @@ UNIT_BEFORE = _words(
 )
 """Words before a name that make it the name of a unit or an operation ("troepengroep
 Tavria", "Operation Dawn"), not a place."""
-GROUP_AFTER = _words(
-    "resistance verzet rebels rebellen fighters strijders militants militanten separatists "
-    "separatisten insurgents opstandelingen guerrillas guerrilla militia militie milities "
-    "jihadists jihadisten brotherhood broederschap"
-)
-"""Group nouns right after a place name: the name stands for a people or a group
-("Chin resistance", "Donetsk separatists"), not for the place."""
 NAME_PARTICLES = _words("abu ag al bin bint el ibn ould van der den von")
 ARMY_NOUNS = _words(
     "troepen leger legers strijdkrachten soldaten militairen eenheden luchtmacht marine "
@@ -77,6 +71,19 @@ ACTOR_AFTER = ARMY_NOUNS | _words(
     "leaders leader leiders leider group groep groepering militia militie regime bewind clan "
     "familie family aanhangers supporters spokesman woordvoerder commander commandant chief"
 )
+GROUP_AFTER = ACTOR_AFTER | _words(
+    "resistance verzet verzetsstrijders rebels rebellen fighters strijders insurgents "
+    "opstandelingen militants militanten guerrillas guerrilla's separatists separatisten "
+    "jihadists jihadisten brotherhood broederschap"
+)
+"""Words after a people's or a region's name that make it the name of an armed group ("Chin
+resistance", "Kachin rebels", "Karen fighters"): no place of the article."""
+MONTHS = _words(
+    "january february march april may june july august september october november december "
+    "januari februari maart mei juni juli augustus oktober "
+    "jan feb mar apr jun jul aug sep sept oct okt nov dec"
+)
+"""Month names are dates, not the small towns abroad that share them ("from August")."""
 CONTROL_BEFORE = _words(
     "captured seized overran overrun recaptured retook stormed liberated veroverden veroverde "
     "heroverden heroverde bestormden bevrijdden"

@@ -46,8 +46,10 @@ from conflictmap.toponym_words import (
     ARTICLE_WORDS,
     CONNECTORS,
     DIRECTIONS,
+    GROUP_AFTER,
     LIST_WORDS,
     MAX_TOKENS,
+    MONTHS,
     NAME_PARTICLES,
     ORG_WORDS,
     REGION_AFTER,
@@ -336,9 +338,10 @@ def _keep(
     the article also writes this common word as a name mid-sentence, so at a sentence start
     it is that name too (a weak match, as mid-sentence)."""
     if span.first == span.last and span.key in gaz.stopwords:
-        if not initial_ok and (toks.initials[span.first]
+        if not initial_ok and (toks.initials[span.first] or toks.words[span.first].isupper()
                                or _title_case(toks.text, span.start, lines)):
-            return False  # a sentence start, or a headline that capitalises every word ("In")
+            return False  # a sentence start, a headline that capitalises every word ("In")
+            # or a word in capitals ("BLOODIEST BATTLE")
         span.stop = True
     if span.first > 0 and (toks.words[span.first - 1].lower() in TITLES
                            or toks.words[span.first - 1].lower() in UNIT_BEFORE):
@@ -346,15 +349,20 @@ def _keep(
     if span.first == span.last and gaz.demonym(toks.words[span.first]) and not (
             span.last + 1 < toks.n and toks.words[span.last + 1].lower() in REGION_AFTER):
         return False  # "Somali troops": a nationality word, not the Somali Region
+    if span.first == span.last and toks.words[span.first].lower() in MONTHS:
+        return False
+    nxt = span.last + 1
+    if (nxt < toks.n and toks.words[nxt].lower() in GROUP_AFTER
+            and span.first not in countries and toks.joined(span.last)):
+        return False  # "Chin resistance", "Kachin rebels": a group's name
     if span.first not in countries and _in_organisation(toks, span, lines, gaz):
         return False
     after = _neighbour(toks, span.last, 1, countries)
     before = _neighbour(toks, span.first, -1, countries)
     if (before is not None and toks.words[before] in persons and after is None
             and not (before > 0 and toks.words[before - 1].lower() in TITLES)):
-        # "Assad Aleppo": a person the article names, then a place; not the person's own
-        # last name right after a title and a first name ("Minister Gideon Saar")
-        before = None
+        before = None  # "Assad Aleppo": a person the article names, then a place (not
+        # "Minister Gideon Saar": a first name after a title, then the surname)
     if before is not None and (gaz.demonym(toks.words[before])
                                or toks.words[before] in actor_words):
         # "namen de Russen Strilecha in", "het Oekraïense Charkiv": a people; "nam Hamas

@@ -10,6 +10,8 @@
   var STATUSES = ["reported", "claimed", "disputed"];
   var CLUSTER_CELL = 56, CLUSTER_MIN = 10, CLUSTER_MAX_ZOOM = 10, PAD = 0.15;
   var MAX_LABELS = 250;
+  var UNSURE = 50; // events below this confidence (percent) are drawn faint
+  var MIN_FRAME = 2.8; // degrees of latitude a fitted view shows at least
 
   /* ---------- decoding ---------- */
 
@@ -48,6 +50,7 @@
     D.estart = new Int32Array(n); D.echange = new Uint8Array(n); D.estatus = new Uint8Array(n);
     D.eprec = new Uint8Array(n); D.eregion = new Uint8Array(n);
     D.ea = Int32Array.from(ev.a); D.el = Int32Array.from(ev.l);
+    D.econf = ev.k ? Uint8Array.from(ev.k) : new Uint8Array(n).fill(50);
     D.eside = new Int32Array(n); D.soff = new Int32Array(n + 1);
     for (var i = 0; i < n; i++) {
       var c = ev.c[i] % 96;
@@ -80,17 +83,21 @@
     for (i = 0; i < D.n; i++) if (ev.c[i] >= 96) m++;
     var place = new Int32Array(m), start = new Int32Array(m), state = new Uint8Array(m);
     var holder = new Int32Array(m), evi = new Int32Array(m), hasX = new Uint8Array(D.np);
+    var from = new Int32Array(m); // the first day the span's change may have happened
     for (j = 0; j < nx; j++) {
       place[j] = xs[j][0]; start[j] = xs[j][1]; state[j] = xs[j][2];
       holder[j] = xs[j][3]; evi[j] = xs[j][4]; hasX[xs[j][0]] = 1;
+      from[j] = xs[j][1] - (xs[j][5] || 0);
     }
     for (i = 0, j = nx; i < D.n; i++) {
       k = Math.floor(ev.c[i] / 96);
       if (!k) continue;
-      place[j] = D.ep[i]; start[j] = D.eend[i]; state[j] = k;
+      place[j] = D.ep[i]; start[j] = D.eend[i]; state[j] = k; from[j] = D.estart[i];
       holder[j] = k === 1 ? D.ea[i] : (k === 3 ? D.el[i] : 0); evi[j] = i + 1; j++;
     }
     D.sPlace = place; D.sStart = start; D.sState = state; D.sHolder = holder; D.sEv = evi;
+    D.sFrom = from; D.maxWait = 0;
+    for (j = 0; j < m; j++) D.maxWait = Math.max(D.maxWait, start[j] - from[j]);
     D.sSide = new Int32Array(m);
     for (j = 0; j < m; j++) D.sSide[j] = holder[j] ? raw.actors.s[holder[j] - 1] : ns;
     D.spansOf = groupBy(D.np, place, m);
@@ -145,11 +152,32 @@
     var opts = { timeZone: "UTC", day: "numeric", year: "numeric" };
     var long = new Intl.DateTimeFormat(loc, Object.assign({ month: "long" }, opts));
     var short = new Intl.DateTimeFormat(loc, Object.assign({ month: "short" }, opts));
-    return {
-      long: function (d) { return long.format(new Date(d * DAY_MS)); },
-      short: function (d) { return short.format(new Date(d * DAY_MS)); }
-    };
+    var month = new Intl.DateTimeFormat(loc, { timeZone: "UTC", month: "long", year: "numeric" });
+    var dayMonth = new Intl.DateTimeFormat(loc, { timeZone: "UTC", day: "numeric", month: "short" });
+    var f = function (fmt) { return function (d) { return fmt.format(new Date(d * DAY_MS)); }; };
+    return { long: f(long), short: f(short), month: f(month), dayMonth: f(dayMonth) };
   }
+
+  /* Days a..b written with the precision they have: "5 Dec 2024", "December 2024", "2024",
+   * else "1–7 Dec 2024"; with ``between`` (a "{a}"/"{b}" pattern) always the first and last
+   * day ("between 1 and 31 Dec 2024"). */
+  function period(fmt, a, b, between) {
+    if (a === b) return fmt.short(a);
+    var x = new Date(a * DAY_MS), y = new Date((b + 1) * DAY_MS);
+    var whole = !between && x.getUTCDate() === 1 && y.getUTCDate() === 1;
+    var months = (y.getUTCFullYear() - x.getUTCFullYear()) * 12 + y.getUTCMonth() - x.getUTCMonth();
+    if (whole && months === 1) return fmt.month(a);
+    if (whole && months === 12 && x.getUTCMonth() === 0) return String(x.getUTCFullYear());
+    var last = new Date(b * DAY_MS), first;
+    if (x.getUTCFullYear() !== last.getUTCFullYear()) first = fmt.short(a);
+    else if (x.getUTCMonth() !== last.getUTCMonth()) first = fmt.dayMonth(a);
+    else first = String(x.getUTCDate());
+    return between ? between.replace("{a}", first).replace("{b}", fmt.short(b))
+      : first + "\u2013" + fmt.short(b);
+  }
+
+  /* "1 place shown", "2 places shown": n and the noun that agrees with it. */
+  function count(n, one, many) { return n + " " + (n === 1 ? one : many); }
 
   function fold(s) {
     return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
@@ -173,14 +201,17 @@
     ctx.closePath();
   }
 
-  function glyph(ctx, change, status, color, x, y, r) {
+  /* A change's symbol; ``faint``: an uncertain report (low confidence), drawn see-through. */
+  function glyph(ctx, change, status, color, x, y, r, faint) {
+    var alpha = faint ? 0.4 : 1;
     path(ctx, change, x, y, r);
     if (status === 0) {
-      ctx.setLineDash([]); ctx.globalAlpha = 1;
+      ctx.setLineDash([]); ctx.globalAlpha = alpha;
       ctx.fillStyle = color; ctx.fill();
       ctx.lineWidth = 1; ctx.strokeStyle = "#1d1d1d"; ctx.stroke();
+      ctx.globalAlpha = 1;
     } else {
-      ctx.globalAlpha = status === 2 ? 0.55 : 1;
+      ctx.globalAlpha = (status === 2 ? 0.55 : 1) * alpha;
       ctx.fillStyle = "rgba(255,255,255,0.85)"; ctx.fill();
       ctx.setLineDash([3, 2]); ctx.lineWidth = 2; ctx.strokeStyle = color; ctx.stroke();
       ctx.setLineDash([]); ctx.globalAlpha = 1;
@@ -211,6 +242,22 @@
     }
   }
 
+  /* A change under way (its interval has begun, not ended): hatched in the new holder's
+   * colour, dashed rim. */
+  function uncertainDot(ctx, color, x, y, r) {
+    ctx.save();
+    ctx.beginPath(); ctx.arc(x, y, r + 1, 0, 2 * Math.PI);
+    ctx.fillStyle = "rgba(255,255,255,0.9)"; ctx.fill(); ctx.clip();
+    ctx.strokeStyle = color; ctx.lineWidth = 1.6; ctx.beginPath();
+    for (var o = -2 * r; o <= 2 * r; o += 3.2) {
+      ctx.moveTo(x + o - r - 2, y + r + 2); ctx.lineTo(x + o + r + 2, y - r - 2);
+    }
+    ctx.stroke(); ctx.restore();
+    ctx.beginPath(); ctx.arc(x, y, r + 1, 0, 2 * Math.PI);
+    ctx.setLineDash([2, 2]); ctx.lineWidth = 1.5; ctx.strokeStyle = color; ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
   function halo(ctx, x, y, r) {
     ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
     ctx.fillStyle = "rgba(255,214,0,0.55)"; ctx.fill();
@@ -232,6 +279,7 @@
     this.since = 0; // control mode marks changes since: 0 the previous step, else N days
     this.sideOn = new Uint8Array(D.sideLabel.length).fill(1);
     this.changeOn = [1, 1, 1, 1]; this.statusOn = [1, 1, 1];
+    this.minConf = D.raw.mc || 0; // percent: events below it are hidden (the page's control)
     this.cluster = true; this.items = new Int32Array(0); this.haloOf = new Uint8Array(0);
     this.hits = null; this.container = map.getContainer();
     this.container.dataset.eventsTotal = String(D.n);
@@ -246,11 +294,38 @@
       var mid = (lo + hi) >> 1;
       if (D.sStart[idx[mid]] <= d) { k = mid; lo = mid + 1; } else hi = mid - 1;
     }
-    for (; k >= s[p]; k--) {
-      var sp = idx[k], e = D.sEv[sp] - 1;
-      if (e < 0 || this.statusOn[D.estatus[e]]) return sp;
+    for (; k >= s[p]; k--) if (this.spanReported(idx[k])) return idx[k];
+    return -1;
+  };
+
+  /* Whether span sp's report passes the reporting filters (spans of no drawn event do). */
+  P.spanReported = function (sp) {
+    var e = this.D.sEv[sp] - 1;
+    return e < 0 || (this.statusOn[this.D.estatus[e]] === 1 && this.D.econf[e] >= this.minConf);
+  };
+
+  /* A change at place p whose interval has begun by day d but not ended: the first such
+   * span, or -1. */
+  P.pendingAt = function (p, d) {
+    var D = this.D, s = D.spansOf.start, idx = D.spansOf.idx, lo = s[p], hi = s[p + 1] - 1;
+    var k = s[p + 1];
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (D.sStart[idx[mid]] > d) { k = mid; hi = mid - 1; } else lo = mid + 1;
+    }
+    for (; k < s[p + 1]; k++) {
+      var sp = idx[k];
+      if (D.sStart[sp] - D.maxWait > d) break;
+      if (D.sFrom[sp] <= d && this.spanReported(sp)) return sp;
     }
     return -1;
+  };
+
+  /* What the map shows at place p on day d: [span, 1] for a change under way (its date
+   * uncertain), else [the span in force, 0]; [-1, 0] when nothing is known. */
+  P.shownAt = function (p, d) {
+    var pending = this.pendingAt(p, d);
+    return pending >= 0 ? [pending, 1] : [this.spanAt(p, d), 0];
   };
 
   P.spanVisible = function (sp) {
@@ -261,7 +336,8 @@
   P.eventVisible = function (i, lo, hi) {
     var D = this.D;
     return D.estart[i] <= hi && D.eend[i] >= lo && this.changeOn[D.echange[i]] === 1 &&
-      this.statusOn[D.estatus[i]] === 1 && this.sideOn[D.eside[i]] === 1;
+      this.statusOn[D.estatus[i]] === 1 && this.sideOn[D.eside[i]] === 1 &&
+      D.econf[i] >= this.minConf;
   };
 
   /* The day control is compared with to mark towns that changed hands. */
@@ -272,21 +348,24 @@
   P.windowStart = function () { return this.win ? this.day - this.win + 1 : -2147483647; };
 
   P.recompute = function () {
-    var D = this.D, out = [], halos = [], i;
+    var D = this.D, out = [], halos = [], unsure = [], i;
     if (this.mode === "events") {
       var lo = this.windowStart(), hi = this.day;
       for (i = 0; i < D.n; i++) if (this.eventVisible(i, lo, hi)) out.push(i);
     } else {
       for (var j = 0; j < D.spanPlaces.length; j++) {
-        var p = D.spanPlaces[j], sp = this.spanAt(p, this.day);
+        var p = D.spanPlaces[j], shown = this.shownAt(p, this.day), sp = shown[0];
         if (sp < 0 || !this.spanVisible(sp)) continue;
-        var prev = this.compareDay() === this.day ? sp : this.spanAt(p, this.compareDay());
-        out.push(sp);
-        halos.push(prev !== sp && (prev < 0 || D.sState[prev] !== D.sState[sp] ||
+        // the halo marks a settled change of hands, not one under way
+        var now = shown[1] ? this.spanAt(p, this.day) : sp;
+        var prev = this.compareDay() === this.day ? now : this.spanAt(p, this.compareDay());
+        out.push(sp); unsure.push(shown[1]);
+        halos.push(!shown[1] && prev !== sp && (prev < 0 || D.sState[prev] !== D.sState[sp] ||
           D.sSide[prev] !== D.sSide[sp]) ? 1 : 0);
       }
     }
     this.items = Int32Array.from(out); this.haloOf = Uint8Array.from(halos);
+    this.uncertainOf = Uint8Array.from(unsure);
     this.computeStyles();
     this.updateStatus();
     if (this.layer) this.layer.redraw();
@@ -302,13 +381,15 @@
       for (k = 0; k < n; k++) {
         i = this.items[k]; place[k] = D.ep[i]; side[k] = D.eside[i];
         region[k] = D.eregion[i] || D.pregion[D.ep[i]];
-        key[k] = D.echange[i] * 3 + D.estatus[i] + 12 * D.eside[i];
+        key[k] = D.echange[i] * 3 + D.estatus[i] + 12 * D.eside[i] +
+          (D.econf[i] < UNSURE ? 6 : 0);
       }
     } else {
       for (k = 0; k < n; k++) {
         i = this.items[k]; place[k] = D.sPlace[i]; region[k] = D.pregion[place[k]];
         side[k] = D.sState[i] === 2 ? -1 : D.sSide[i];
-        key[k] = D.sState[i] * 1000 + D.sSide[i] + 4000 * this.haloOf[k];
+        key[k] = D.sState[i] * 1000 + D.sSide[i] + 4000 * this.haloOf[k] +
+          8000 * this.uncertainOf[k];
       }
     }
     this.iPlace = place; this.iSide = side; this.iKey = key; this.iRegion = region;
@@ -324,8 +405,8 @@
     this.saveHash();
     if (this.countLabel) {
       this.countLabel.textContent = events
-        ? n + " " + ui.of + " " + this.D.n + " " + ui.events_shown
-        : n + " " + ui.places_shown;
+        ? n + " " + ui.of + " " + count(this.D.n, ui.event_shown, ui.events_shown)
+        : count(n, ui.place_shown, ui.places_shown);
     }
   };
 
@@ -348,19 +429,31 @@
     this.hashReady = true;
   };
 
-  P.drawItem = function (ctx, k, x, y) {
+  /* Item k at (x, y); dx moves its symbol aside from others at the same place (a region's
+   * ring stays, its glyph moves). */
+  P.drawItem = function (ctx, k, x, y, dx) {
     var D = this.D, i = this.items[k], side = this.iSide[k], region = this.iRegion[k];
     var color = side < 0 ? AMBER : D.sideColor[side];
+    dx = dx || 0;
     if (this.mode === "events") {
+      var faint = D.econf[i] < UNSURE;
       if (region) {
         regionRing(ctx, color, D.estatus[i], x, y, 16);
-        glyph(ctx, D.echange[i], D.estatus[i], color, x, y - 16, 4.5);
-      } else glyph(ctx, D.echange[i], D.estatus[i], color, x, y, 6);
+        glyph(ctx, D.echange[i], D.estatus[i], color, x + dx, y - 16, 4.5, faint);
+      } else glyph(ctx, D.echange[i], D.estatus[i], color, x + dx, y, 6, faint);
       return;
     }
     if (this.haloOf[k]) halo(ctx, x, y, region ? 21 : 11);
-    if (region) regionRing(ctx, color, 0, x, y, 16);
-    else townDot(ctx, D.sState[i], color, x, y, 5.5);
+    if (this.uncertainOf[k]) {
+      if (region) regionRing(ctx, color, 2, x, y, 16);
+      else uncertainDot(ctx, color, x, y, 5.5);
+    } else if (region) regionRing(ctx, color, 0, x, y, 16);
+    else {
+      var e = D.sEv[i] - 1; // a state that an uncertain report gives is drawn faint
+      ctx.globalAlpha = e >= 0 && D.econf[e] < UNSURE ? 0.4 : 1;
+      townDot(ctx, D.sState[i], color, x, y, 5.5);
+      ctx.globalAlpha = 1;
+    }
   };
 
   P.drawCluster = function (ctx, c) {
@@ -386,18 +479,31 @@
       inView[k] = x > -m && y > -m && x < w + m && y < h + m ? 1 : 0;
     }
     var clusters = this.clusterize(xs, ys, inView, n);
-    var seen = new Set(), hx = [], hy = [], hk = [];
+    // Different symbols at one place (a 2016 change and a 2024 change at one town) stand
+    // side by side, older to the left (items come in date order), none hidden under another.
+    var slot = new Int32Array(n), keysAt = new Map(), key, keys;
     for (k = 0; k < n; k++) {
       if (!inView[k] || (clusters && clusters.of[k] >= 0)) continue;
-      var key = place[k] * 100000 + this.iKey[k];
-      hx.push(xs[k]); hy.push(ys[k]); hk.push(k);
+      key = place[k] * 100000 + this.iKey[k]; keys = keysAt.get(place[k]);
+      if (!keys) { keys = []; keysAt.set(place[k], keys); }
+      slot[k] = keys.indexOf(key);
+      if (slot[k] < 0) { slot[k] = keys.length; keys.push(key); }
+    }
+    var seen = new Set(), hx = [], hy = [], hk = [], hc = [], hf = [];
+    for (k = 0; k < n; k++) {
+      if (!inView[k] || (clusters && clusters.of[k] >= 0)) continue;
+      key = place[k] * 100000 + this.iKey[k];
+      var count = keysAt.get(place[k]).length, gap = this.iRegion[k] ? 11 : 14;
+      var dx = (slot[k] - (count - 1) / 2) * gap;
+      hx.push(this.iRegion[k] ? xs[k] : xs[k] + dx); hy.push(ys[k]); hk.push(k);
+      hc.push(xs[k]); hf.push(this.iRegion[k] ? 0 : (count - 1) / 2 * gap);
       if (seen.has(key)) continue;
       seen.add(key);
-      this.drawItem(ctx, k, xs[k], ys[k]);
+      this.drawItem(ctx, k, xs[k], ys[k], dx);
     }
     var cl = clusters ? clusters.list : [];
     for (k = 0; k < cl.length; k++) this.drawCluster(ctx, cl[k]);
-    this.drawLabels(ctx, hx, hy, hk, cl);
+    this.drawLabels(ctx, hc, hy, hk, cl, hf);
     this.hits = { x: hx, y: hy, k: hk, clusters: cl };
   };
 
@@ -405,7 +511,7 @@
      left of it, never over another label or another place's symbol or cluster (a name that
      fits neither side is left out: the symbol's tooltip names it). this.labels lists what
      was drawn. */
-  P.drawLabels = function (ctx, hx, hy, hk, clusters) {
+  P.drawLabels = function (ctx, hx, hy, hk, clusters, fan) {
     var D = this.D, done = new Set(), boxes = [], blocks = [], j, p, r, halos = this.haloOf, onlyChanged;
     this.labels = [];
     for (j = 0; j < hk.length; j++) done.add(this.iPlace[hk[j]]);
@@ -414,8 +520,8 @@
     done.clear();
     for (j = 0; j < hk.length; j++) {
       r = this.iRegion[hk[j]] ? 17 : 7;
-      blocks.push([hx[j] - r, hy[j] - r - (this.iRegion[hk[j]] ? 5 : 0), hx[j] + r, hy[j] + r,
-                   this.iPlace[hk[j]]]);
+      blocks.push([hx[j] - r - fan[j], hy[j] - r - (this.iRegion[hk[j]] ? 5 : 0),
+                   hx[j] + r + fan[j], hy[j] + r, this.iPlace[hk[j]]]);
     }
     (clusters || []).forEach(function (c) {
       r = clusterRadius(c.n); blocks.push([c.x - r, c.y - r, c.x + r, c.y + r, -1]);
@@ -431,7 +537,8 @@
       p = this.iPlace[hk[j]];
       if (done.has(p) || (onlyChanged && !halos[hk[j]])) continue;
       done.add(p);
-      var off = this.iRegion[hk[j]] ? 19 : 9, y = hy[j], w = ctx.measureText(D.pname[p]).width;
+      var off = (this.iRegion[hk[j]] ? 19 : 9) + fan[j], y = hy[j];
+      var w = ctx.measureText(D.pname[p]).width;
       var x = [hx[j] + off, hx[j] - off - w].find(function (left) {
         var box = [left, y - 7, left + w, y + 7, p];
         return !hits(box, boxes, undefined) && !hits(box, blocks, p);
@@ -531,6 +638,11 @@
     var pr = Math.min(right.width + 30, size.x * 0.45);
     var pb = Math.min(bottom.height + 30, size.y * 0.45);
     if (b.isValid()) {
+      // A single town (or a few close together) is framed with its surroundings, about
+      // 300 km across, not zoomed into empty space.
+      var mid = b.getCenter(), dlat = MIN_FRAME / 2, dlon = MIN_FRAME / 2 /
+        Math.max(Math.cos(mid.lat * Math.PI / 180), 0.2);
+      b.extend([mid.lat - dlat, mid.lng - dlon]); b.extend([mid.lat + dlat, mid.lng + dlon]);
       this.map.fitBounds(b, { paddingTopLeft: [50, 40], paddingBottomRight: [pr, pb],
         maxZoom: 9, animate: false });
     }
@@ -540,6 +652,7 @@
   window.ConflictPage = ConflictPage;
   window.conflictmapDecode = decode;
   window.conflictmapGlyphs = { glyph: glyph, regionRing: regionRing, townDot: townDot, halo: halo,
-    swatch: swatch, el: el, safeUrl: safeUrl, fold: fold, isoDay: isoDay, GREY: GREY, AMBER: AMBER,
-    CHANGES: CHANGES, STATUSES: STATUSES, PAD: PAD };
+    swatch: swatch, el: el, safeUrl: safeUrl, fold: fold, count: count, isoDay: isoDay, period: period,
+    uncertainDot: uncertainDot, GREY: GREY, AMBER: AMBER,
+    CHANGES: CHANGES, STATUSES: STATUSES, PAD: PAD, UNSURE: UNSURE };
 })();

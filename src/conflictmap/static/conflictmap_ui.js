@@ -225,10 +225,29 @@
         self.statusOn[i] = v; self.recompute();
       }));
     });
+    this.buildConfidence(section(det, ui.confidence));
     this.buildStateLegend(section(det, ui.mode_control));
     det.appendChild(checkRow(ui.cluster, null, true, "cluster", function (v) {
       self.cluster = !!v; self.layer.redraw();
     }));
+  };
+
+  /* The confidence control: hide events below a chosen confidence (the lowest choice is
+   * the --min-confidence the page was made with); uncertain reports are drawn faint. */
+  P.buildConfidence = function (sec) {
+    var ui = this.ui, self = this, sel = this.confSelect = el("select", "cm-confidence");
+    sel.setAttribute("aria-label", ui.confidence); sel.dataset.filter = "confidence";
+    var floor = this.minConf, seen = {};
+    [floor, 50, 60, 70, 80, 90].forEach(function (v) {
+      if (v < floor || seen[v]) return;
+      seen[v] = 1;
+      option(sel, v, v ? "\u2265 " + v + "%" : ui.conf_all, v === floor);
+    });
+    sel.addEventListener("change", function () { self.minConf = Number(sel.value); self.recompute(); });
+    sec.appendChild(sel);
+    var c0 = this.D.sideColor[0] || G.GREY, row = el("div", "cm-key");
+    row.appendChild(G.swatch(function (c, x, y) { G.glyph(c, 0, 0, c0, x, y, 6, true); }));
+    row.appendChild(el("span", null, ui.unsure)); sec.appendChild(row);
   };
 
   P.buildStateLegend = function (sec) {
@@ -236,6 +255,7 @@
     var rows = [
       [ui.state_contested, function (c, x, y) { G.townDot(c, 2, c0, x, y, 6); }],
       [ui.state_lost + " …", function (c, x, y) { G.townDot(c, 3, c0, x, y, 6); }],
+      [ui.state_uncertain, function (c, x, y) { G.uncertainDot(c, c0, x, y, 5.5); }],
       [ui.changed, function (c, x, y) { G.halo(c, x, y, 9); G.townDot(c, 1, c0, x, y, 5); }],
       [ui.region, function (c, x, y) { G.regionRing(c, c0, 0, x, y, 9); }]
     ];
@@ -332,10 +352,10 @@
 
   /* Tooltip: the town's name, then its state (control mode) or its events shown. */
   P.tooltipContent = function (p) {
-    var wrap = el("span"), sp = this.spanAt(p, this.day), extra;
+    var wrap = el("span"), shown = this.shownAt(p, this.day), extra;
     wrap.appendChild(el("span", "cm-tipname", this.D.pname[p]));
-    if (this.mode === "control") extra = sp >= 0 ? this.stateText(sp) : null;
-    else extra = this.placeEvents(p).length + " " + this.ui.events_shown;
+    if (this.mode === "control") extra = shown[0] >= 0 ? this.stateText(shown[0], shown[1]) : null;
+    else extra = G.count(this.placeEvents(p).length, this.ui.event_shown, this.ui.events_shown);
     if (extra) wrap.appendChild(el("span", "cm-tipstate", " · " + extra));
     return wrap;
   };
@@ -353,9 +373,16 @@
     return D.aname[a - 1] + " (" + D.raw.sides.label[s] + ")";
   };
 
-  P.stateText = function (sp) {
+  /* "Held by X since 5 Dec 2024" ("since December 2024" for a month-dated report); for a
+   * change under way (uncertain): "Held by X (uncertain: changed hands between 1 and 31 Dec
+   * 2024)". */
+  P.stateText = function (sp, uncertain) {
     var D = this.D, ui = this.ui, st = D.sState[sp], who = this.actorText(D.sHolder[sp]);
-    var since = " " + ui.since + " " + this.fmt.short(D.sStart[sp]);
+    var since = " " + ui.since + " " + G.period(this.fmt, D.sFrom[sp], D.sStart[sp]);
+    if (uncertain) {
+      since = " (" + ui.uncertain + " " + G.period(this.fmt, D.sFrom[sp], D.sStart[sp],
+        ui.between) + ")";
+    }
     if (st === 1) return ui.held_by + " " + (who || ui.no_side) + since;
     if (st === 2) return ui.state_contested + since;
     return ui.state_lost + " " + (who || ui.no_side) + since;

@@ -1,0 +1,42 @@
+"""Page furniture neither hides a change nor ends up in a quote (issue 23): a dateline glued
+to the first sentence, a time stamp glued to the headline, a related-links line."""
+
+from __future__ import annotations
+
+import pytest
+
+from conflictmap.events import Extractor
+from conflictmap.model import Article, Interval
+
+ARTICLES = [
+    ("en", "Rebels seize Kidal\n\nBAMAKO, Mali, May 5 (Reuters) - Tuareg rebels took control of "
+     "Kidal on Sunday, a spokesman said.\n\nRelated: Army retakes Tessalit\n",
+     {("capture", "Kidal")}, ("BAMAKO", "Reuters", "Related", "Tessalit")),
+    ("en", "GAO (AP) —Malian troops withdrew from Tessalit on Sunday.\n\nRead more: Rebels "
+     "enter Gao\n", {("withdrawal", "Tessalit")}, ("GAO", "AP)", "Read more")),
+    ("nl", "Radio Een • zondag 5 mei 2024, 09:10 • Aangepast zondag 5 mei 2024, 11:25 Rebellen "
+     "nemen Kidal in\n\nKIDAL (ANP/AFP) - Toeareg-rebellen hebben zondag de stad Kidal in Mali "
+     "ingenomen.\n\nLees ook: Leger verovert Tessalit\n",
+     {("capture", "Kidal")}, ("Aangepast", "11:25", "ANP", "Lees ook", "Tessalit")),
+]
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+@pytest.mark.parametrize(("lang", "text", "changes", "furniture"), ARTICLES)
+def test_furniture_stays_out_of_events_and_quotes(extractor: Extractor, lang: str, text: str,
+                                                  changes: set, furniture: tuple) -> None:
+    from datetime import date
+
+    day = date(2024, 5, 5)
+    article = Article(id="f", text=text, published="2024-05-05", period=Interval(day, day, 1),
+                      lang=lang)
+    events = extractor.extract(article)
+    assert {(e.change.value, e.place.name) for e in events} >= changes
+    assert {e.place.name for e in events} == {place for _, place in changes}
+    for event in events:
+        for source in event.sources:
+            assert not any(word in source.quote for word in furniture), source.quote
