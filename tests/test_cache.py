@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import signal
 import sqlite3
@@ -514,3 +515,61 @@ def test_cache_encoded_reports_decode_at_the_first_read(monkeypatch: pytest.Monk
     wrong = EncodedReports(encode_events([first]), ("local:other",))
     with pytest.raises(ValueError, match="not at the places"):
         list(wrong)
+
+
+_BLOBS = {"reports": ("key", "blob"), "files": ("path", "manifest"),
+          "packs": ("rowid", "pack"), "merges": ("place", "recipe"),
+          "merged_rows": ("place", "events")}
+
+
+def _corrupt(cache: Path, tables: list[str], seed: int) -> int:
+    """Random bytes written at random places into every row of those tables' blobs (what
+    a bad disk or a stray write does: SQLite's own checks do not see it). The rows hit."""
+    import random
+
+    rng = random.Random(seed)
+    hit = 0
+    with sqlite3.connect(cache) as db:
+        for table in tables:
+            key, column = _BLOBS[table]
+            for row, blob in db.execute(f"SELECT {key}, {column} FROM {table}").fetchall():
+                data = bytearray(blob)
+                if not data:
+                    continue
+                for _ in range(rng.randint(1, 8)):
+                    at = rng.randrange(len(data))
+                    data[at] = (data[at] + rng.randint(1, 255)) % 256  # always a change
+                db.execute(f"UPDATE {table} SET {column} = ? WHERE {key} = ?",
+                           (bytes(data), row))
+                hit += 1
+    return hit
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("tables", [["reports"], ["files"], ["merges"], ["merged_rows"],
+                                    list(_BLOBS)])
+def test_cache_damaged_rows_are_extracted_again_and_the_outputs_stay_right(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, tables: list[str], seed: int,
+        ) -> None:
+    """Every cached blob carries a checksum: a row whose bytes changed is not believed
+    (one warning), what it held is made again, and the events are those of a clean run."""
+    corpus = tmp_path / "articles"
+    write_folder(corpus, 150, seed=5)
+    (corpus / "batch.jsonl").write_text("".join(
+        json.dumps({"id": f"j{i}", "date": "2024-05-01", "text": make_article(
+            i, seed=9).text}) + "\n" for i in range(80)), encoding="utf-8")
+    spec = TemplateSpec(version=f"damage-{seed}")
+    cache = tmp_path / "c.sqlite"
+    _, clean = _run(corpus, cache, spec)
+    assert _run(corpus, cache, spec)[1] == clean
+    hit = _corrupt(cache, tables, seed)
+    assert hit > 0
+    caplog.clear()
+    assert _run(corpus, cache, spec)[1] == clean
+    warnings = [r for r in caplog.records if "damaged cache row" in r.getMessage()]
+    assert len(warnings) <= 1
+    if "reports" in tables or "files" in tables:
+        assert len(warnings) == 1
+    caplog.clear()
+    assert _run(corpus, cache, spec) == (0, clean)  # the rows were written again
+    assert not [r for r in caplog.records if "damaged" in r.getMessage()]

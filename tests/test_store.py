@@ -63,11 +63,11 @@ def test_store_round_trip(tmp_path, writer):
 
 @pytest.mark.parametrize("arrow", [True, False])
 def test_store_gpkg_is_the_same_layer_with_or_without_arrow(tmp_path, monkeypatch, arrow):
-    from conflictmap import store
+    from conflictmap import writers
 
     if arrow:
         pytest.importorskip("pyarrow")
-    monkeypatch.setattr(store, "_arrow_writes", lambda: arrow)
+    monkeypatch.setattr(writers, "_arrow_writes", lambda: arrow)
     events = [_event(), _event(Change.CONTESTED, "Fighting raged in Kherson.", None)]
     write_gpkg(events, tmp_path / "e.gpkg")
     assert read_events(tmp_path / "e.gpkg") == events
@@ -178,7 +178,8 @@ def test_store_csv_every_text_column_neutralised(tmp_path, payload):
 
 
 @pytest.mark.parametrize("value", ["=1", "+1", "-1", "@a", "\t=1", "\r=1", " =1", "\u00a0+1",
-                                   "\uff1d1", "\n=1"])
+                                   "\uff1d1", "\n=1", "\u200b=1", "\ufeff=HYPERLINK(1)",
+                                   "\u200b \u2060+1", "\u200d@a", "\u00ad-1"])
 def test_store_neutralise_formula_starts(value):
     assert neutralise_cell(value) == "'" + value
 
@@ -316,7 +317,9 @@ def _articles(folder: Path, day: str) -> Path:
 
 
 def _snapshot(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    """Every file's bytes; a folder (a staged set) as b"<folder>"."""
+    return {p.name: b"<folder>" if p.is_dir() else p.read_bytes()
+            for p in sorted(out.iterdir())}
 
 
 @pytest.fixture
@@ -423,3 +426,34 @@ def test_store_killed_build_keeps_previous_outputs(previous, tmp_path, point):
     assert main(["-q", "build", str(tmp_path / "two"), "--out", str(out), "-j", "1"]) == 0
     assert sorted(p.name for p in out.iterdir()) == list(OUTPUTS)
     assert _snapshot(out) != before
+
+
+@pytest.mark.parametrize(("copies", "quote"), [
+    (5000, "The army said it had taken the town after days of heavy fighting. " * 2),
+    (3, "\U0001f525" * 20_000),  # one quote of 40,000 UTF-16 units: cut
+    (1, "x" * 40_000),
+])
+def test_store_csv_notes_stay_under_a_spreadsheet_cell(tmp_path, copies, quote):
+    """A spreadsheet cell holds 32,767 characters: the notes cell is capped and says so;
+    the GeoJSON keeps every source in full."""
+    from dataclasses import replace
+
+    base = _event(quote=quote)
+    sources = tuple(replace(base.sources[0], article=f"copy{i:05d}.txt") for i in range(copies))
+    event = replace(base, sources=sources)
+    write_csv([event], tmp_path / "e.csv")
+    with (tmp_path / "e.csv").open(encoding="utf-8") as handle:
+        row = next(csv.DictReader(handle))
+    notes = row["notes"]
+    assert len(notes.encode("utf-16-le")) // 2 <= 32_767
+    assert "events.geojson has every source in full" in notes
+    assert notes.startswith("copy00000.txt: ")
+    write_geojson([event], tmp_path / "e.geojson")
+    assert [s.quote for s in read_events(tmp_path / "e.geojson")[0].sources] == [quote] * copies
+
+
+def test_store_csv_short_notes_are_not_touched(tmp_path):
+    write_csv([_event()], tmp_path / "e.csv")
+    with (tmp_path / "e.csv").open(encoding="utf-8") as handle:
+        assert next(csv.DictReader(handle))["notes"] == (
+            "kherson.txt: Ukrainian troops retook Kherson.")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conflictmap import store
+from conflictmap import readers, store
 from conflictmap.cli import main
 from conflictmap.errors import InputError
 from conflictmap.store import (
@@ -53,7 +53,7 @@ def test_fast_read_without_orjson_is_the_same(tmp_path, events, suffix, monkeypa
     path = tmp_path / f"events{suffix}"
     (write_geojson if suffix == ".geojson" else write_jsonl)(events, path)
     with_orjson = read_events(path)
-    monkeypatch.setattr(store, "_orjson", lambda: None)
+    monkeypatch.setattr(readers, "_orjson", lambda: None)
     assert read_events(path) == with_orjson == events
 
 

@@ -8,7 +8,9 @@ the cache is equal to the one extracted, and places and actors are shared betwee
 
 The database runs in WAL mode and every batch is one transaction, so a run killed at any
 moment leaves a usable cache holding every batch it committed. A file that is not a sound
-SQLite database is detected on open and rebuilt with a one-line warning.
+SQLite database is detected on open and rebuilt with a one-line warning. SQLite checks its
+pages, not what a row holds, so every stored blob carries a checksum (:func:`_seal`), checked
+on read: a damaged row is not believed, what it held is made again (one warning a run).
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ except ImportError:  # pragma: no cover - exercised where orjson is absent
 
 log = logging.getLogger(__name__)
 
-SCHEMA = "2"
+SCHEMA = "3"  # 3: every blob sealed with a checksum (_seal)
 ENV_VAR = "CONFLICTMAP_CACHE"
 DEFAULT_NAME = Path(".cache") / "conflictmap.sqlite"
 QUERY_KEYS = 500  # host parameters per SELECT (SQLite allows 999 on old builds)
@@ -476,6 +478,7 @@ class ReportCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.hits = 0
         self.misses = 0
+        self.damaged = 0  # rows whose checksum did not hold, dropped as misses
         try:
             self._db = _connect(self.path)
         except sqlite3.OperationalError:
@@ -494,7 +497,10 @@ class ReportCache:
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(f"SELECT key, blob FROM reports WHERE key IN ({marks})",
                                     chunk)
-            found.update(rows)
+            for key, blob in rows:
+                value = self._opened(blob)
+                if value is not None:
+                    found[key] = value
         if count:
             self.hits += len(found)
             self.misses += len(keys) - len(found)
@@ -506,15 +512,28 @@ class ReportCache:
         if not rows:
             return
         with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO reports (key, blob) VALUES (?, ?)", rows)
+            self._db.executemany("INSERT OR REPLACE INTO reports (key, blob) VALUES (?, ?)",
+                                 [(key, _seal(blob)) for key, blob in rows])
 
     def get_files(self, paths: Sequence[str]) -> dict[str, tuple[bytes, bytes]]:
         """(stamp, manifest) stored for each of these files that has them, many per query."""
         return self._pairs("files", "path", "stamp", "manifest", paths)
 
+    def _opened(self, blob: bytes) -> bytes | None:
+        """A sealed blob's value; None (one warning per cache) when its checksum does not
+        hold: the row is damaged, and what it held is made again."""
+        value = _unseal(blob)
+        if value is None:
+            self.damaged += 1
+            if self.damaged == 1:
+                log.warning("%s: a damaged cache row (its checksum does not match); "
+                            "extracting what it held again", self.path)
+        return value
+
     def put_files(self, rows: Iterable[tuple[str, bytes, bytes]]) -> None:
         """Store (path, stamp, manifest) rows in one transaction; one row per path."""
-        self._put("files", ("path", "stamp", "manifest"), rows)
+        self._put("files", ("path", "stamp", "manifest"),
+                  ((path, stamp, _seal(manifest)) for path, stamp, manifest in rows))
 
     def _pairs(self, table: str, key: str, first: str, second: str,
                wanted: Sequence[str]) -> dict[str, tuple[bytes, bytes]]:
@@ -526,7 +545,9 @@ class ReportCache:
             for name, a, b in self._db.execute(
                     f"SELECT {key}, {first}, {second} FROM {table} WHERE {key} IN ({marks})",
                     chunk):
-                found[name] = (bytes(a), bytes(b))
+                value = self._opened(b)
+                if value is not None:
+                    found[name] = (bytes(a), value)
         return found
 
     def _put(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]],
@@ -544,7 +565,13 @@ class ReportCache:
         in order of their first article."""
         rows = self._db.execute("SELECT first, count, keys, pack FROM packs WHERE path = ? "
                                 "ORDER BY first", (path,))
-        return [(int(a), int(n), bytes(k), bytes(p)) for a, n, k, p in rows]
+        out = []
+        for a, n, k, p in rows:
+            pack = self._opened(p)
+            if pack is None:  # the packs after it are of no use either: read the file
+                break
+            out.append((int(a), int(n), bytes(k), pack))
+        return out
 
     def put_pack(self, path: str, first: int, count: int, keys: bytes, pack: bytes,
                  *, replace_from: int | None = None) -> None:
@@ -556,7 +583,7 @@ class ReportCache:
                 self._db.execute("DELETE FROM packs WHERE path = ? AND first >= ?",
                                  (path, replace_from))
             self._db.execute("INSERT OR REPLACE INTO packs (path, first, count, keys, pack) "
-                             "VALUES (?, ?, ?, ?, ?)", (path, first, count, keys, pack))
+                             "VALUES (?, ?, ?, ?, ?)", (path, first, count, keys, _seal(pack)))
 
     def get_merged(self, places: Sequence[str]) -> dict[str, tuple[bytes, bytes]]:
         """(digest, recipe) of the merged events stored for each of these places
@@ -565,7 +592,8 @@ class ReportCache:
 
     def put_merged(self, rows: Iterable[tuple[str, bytes, bytes]]) -> None:
         """Store (place, digest, recipe) rows in one transaction; one row per place."""
-        self._put("merges", ("place", "digest", "recipe"), rows)
+        self._put("merges", ("place", "digest", "recipe"),
+                  ((place, digest, _seal(recipe)) for place, digest, recipe in rows))
 
     def get_merged_rows(self, places: Sequence[str]) -> dict[str, tuple[bytes, bytes]]:
         """(digest, encoded events) stored for each of these places (:class:`MergedCache`)."""
@@ -573,7 +601,8 @@ class ReportCache:
 
     def put_merged_rows(self, rows: Iterable[tuple[str, bytes, bytes]]) -> None:
         """Store (place, digest, encoded events) rows in one transaction."""
-        self._put("merged_rows", ("place", "digest", "events"), rows)
+        self._put("merged_rows", ("place", "digest", "events"),
+                  ((place, digest, _seal(events)) for place, digest, events in rows))
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM reports").fetchone()[0])
@@ -723,6 +752,21 @@ def _sealed(events: Sequence[Event], lines: Sequence[bytes] | None = None) -> by
     return _check(head) + _check(rows) + head + b"\0" + rows
 
 
+def _seal(blob: bytes) -> bytes:
+    """``blob`` as the cache stores it: its checksum (:func:`_check`), then itself. SQLite
+    checks its pages, not what a row holds: bytes changed inside a row pass its integrity
+    checks, and would change the outputs on every later run."""
+    return _check(blob) + blob
+
+
+def _unseal(sealed: bytes) -> bytes | None:
+    """What :func:`_seal` sealed; None when the checksum does not hold."""
+    sealed = bytes(sealed)
+    if len(sealed) < 16 or _check(sealed[16:]) != sealed[:16]:
+        return None
+    return sealed[16:]
+
+
 def _check(data: bytes) -> bytes:
     """A 16-byte checksum (SHA-256: hardware on most CPUs, unlike BLAKE2b)."""
     return hashlib.sha256(data).digest()[:16]
@@ -842,11 +886,11 @@ def _actor_at(reports: Sequence[Event], ref: Any) -> Actor | None:
 @lru_cache(maxsize=1)
 def _merge_version() -> bytes:
     """What merged events depend on besides their reports: the merging code, the event
-    model (ids), this module (the recipes' form) and the store (their JSON lines)."""
-    from conflictmap import consolidate, model, store
+    model (ids), this module (the recipes' form) and the records (their JSON lines)."""
+    from conflictmap import consolidate, model, records
 
     digest = hashlib.blake2b(b"merged", digest_size=16)
-    for path in (consolidate.__file__, model.__file__, __file__, store.__file__):
+    for path in (consolidate.__file__, model.__file__, __file__, records.__file__):
         digest.update(Path(str(path)).read_bytes())
     return digest.digest()
 

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 nothing usable was read, 2 a user error (bad option, ba
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 from collections.abc import Iterator, Sequence
@@ -59,6 +60,32 @@ def _delay(value: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number of seconds of at least 1 (one "
                                          f"request a second per site at most), found {value!r}")
     return delay
+
+
+class _EmptyPath(type(Path())):  # type: ignore[misc]
+    """An option's empty value (``--out ""``), kept apart from ``.``, which Path("") is."""
+
+    def __str__(self) -> str:
+        return ""
+
+
+def _path(value: str) -> Path:
+    return _EmptyPath() if value == "" else Path(value)
+
+
+def _check_output(option: str, path: Path | None, folder: bool) -> None:
+    """An output option names what it must: not nothing, and a folder or a file as asked.
+    ConfigurationError (one line) before any work is done."""
+    if path is None:
+        return
+    kind = "a folder" if folder else "a file"
+    if isinstance(path, _EmptyPath):
+        raise ConfigurationError(f"{option} is empty; expected the name of {kind}")
+    if folder and path.exists() and not path.is_dir():
+        raise ConfigurationError(f"{option} {path}: is a file; expected a folder for the "
+                                 f"outputs (or a name that does not exist yet)")
+    if not folder and path.is_dir():
+        raise ConfigurationError(f"{option} {path}: is a folder; expected a file name")
 
 
 def _add_range(parser: argparse.ArgumentParser) -> None:
@@ -141,7 +168,7 @@ def make_parser() -> argparse.ArgumentParser:
         "build", parents=[common], help="articles in, map.html and event files out")
     build.add_argument("articles", nargs="*", default=["articles"], metavar="ARTICLES",
                        help="article files or folders (default: articles/)")
-    build.add_argument("--out", "-o", type=Path, default=Path("output"), metavar="DIR",
+    build.add_argument("--out", "-o", type=_path, default=Path("output"), metavar="DIR",
                        help="output folder (default: output/)")
     _add_range(build)
     _add_reading(build)
@@ -172,7 +199,7 @@ def make_parser() -> argparse.ArgumentParser:
     extract.add_argument("--format", "-f", choices=EXTRACT_FORMATS, default=None,
                          help="output format (default: from the --output file's extension "
                               "(.geojson, .csv, .jsonl), else jsonl, one event per line)")
-    extract.add_argument("--output", "-o", type=Path, metavar="FILE",
+    extract.add_argument("--output", "-o", type=_path, metavar="FILE",
                          help="write to this file (atomically) instead of standard output")
     _add_reading(extract)
     _add_confidence(extract)
@@ -181,7 +208,7 @@ def make_parser() -> argparse.ArgumentParser:
         "render", parents=[common], help="re-render the map from an events file")
     render.add_argument("events_file", type=Path, metavar="EVENTS_FILE",
                         help="events.geojson, events.jsonl or events.gpkg from conflictmap")
-    render.add_argument("--output", "-o", type=Path, default=Path("output/map.html"),
+    render.add_argument("--output", "-o", type=_path, default=Path("output/map.html"),
                         metavar="FILE", help="the map page to write (default: output/map.html)")
     _add_range(render)
     _add_confidence(render)
@@ -265,6 +292,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from conflictmap.pipeline import build
 
+    _check_output("--out", args.out, folder=True)
     if args.feed:
         folder = Path(args.articles[0]) if args.articles else Path("articles")
         for line in _fetch(args.feed, folder, True).lines():
@@ -295,6 +323,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     # a stream: reports spill to disk by place and the events are written as they come
     # back sorted, so memory does not grow with the corpus (pipeline.stream_events); JSON
     # Lines are written as the lines come, no event built for them (pipeline.stream_lines)
+    _check_output("--output", args.output, folder=False)
     runlog = RunLog()
     fmt = _output_format(args.format, args.output)
     jsonl = fmt == "jsonl"
@@ -355,6 +384,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     # events.geojson from `conflictmap build` has a render index beside it: the events as
     # columns, the page frame and the side labels, so no Event is built and folium is not
     # imported. Without one (or with one that does not match the file), read the file.
+    _check_output("--output", args.output, folder=False)
     payload = read_render_index(args.events_file)
     fast = _render_indexed(payload, args) if payload is not None else None
     html, count = fast if fast is not None else _render_read(args)
@@ -482,6 +512,16 @@ def run() -> None:
     raise SystemExit(code)
 
 
+def _os_error(exc: OSError) -> str:
+    """One line: the file, what went wrong, and for a full disk what to do."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    text = f"{where}{exc.strerror or exc}"
+    if exc.errno == errno.ENOSPC:
+        text += ("; the previous outputs and the cache are kept: free some space and run "
+                 "again")
+    return text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(_with_default_command(list(sys.argv[1:] if argv is None
                                                                 else argv)))
@@ -498,8 +538,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.error("interrupted; earlier outputs are left as they were")
         return 130
     except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        log.error("%s%s", where, exc.strerror or exc)
+        log.error("%s", _os_error(exc))
         return 2
     except Exception as exc:  # a bug of ours: one line, the traceback only with -v
         log.error("internal error (%s: %s); run with -v for the details and report it",

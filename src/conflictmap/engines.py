@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -120,13 +121,58 @@ def spec_version(spec: Spec) -> str:
     return known() if callable(known) else worker_extractor(spec)[1]
 
 
+ARTICLE_SECONDS = 120.0
+"""The most one article's extraction may take (CPU-bound; $CONFLICTMAP_ARTICLE_SECONDS, 0 for
+no limit). Extraction is linear in an article's length (about 2 ms a KB: a 5 MB article
+takes about 10 s), so only a pathological article reaches it; it is skipped with one
+warning line and the run goes on."""
+TIME_LIMIT = "time limit"  # how an Outcome's error starts when the limit stopped it
+
+
+class _TooLong(BaseException):
+    """Raised by SIGALRM in the article's extraction (a BaseException, so no ``except
+    Exception`` inside extraction swallows it)."""
+
+
+def article_seconds() -> float:
+    try:
+        return float(os.environ.get("CONFLICTMAP_ARTICLE_SECONDS", ARTICLE_SECONDS))
+    except ValueError:
+        return ARTICLE_SECONDS
+
+
+def _expire(signum: int, frame: object) -> None:
+    raise _TooLong
+
+
+def _limited(seconds: float) -> bool:
+    """Whether a time limit can be set here: SIGALRM is delivered to the main thread of
+    a process (a pool worker, or the main process); not in a Dask worker's threads."""
+    return (seconds > 0 and hasattr(signal, "setitimer")
+            and threading.current_thread() is threading.main_thread())
+
+
 def extract_one(extractor: Extractor, article: Article) -> Outcome:
+    seconds = article_seconds()
+    limited = _limited(seconds)
+    if limited:
+        previous = signal.signal(signal.SIGALRM, _expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         events = extractor.extract(article)
+        if limited:
+            signal.setitimer(signal.ITIMER_REAL, 0)
         return Outcome(encode_events(events), places=tuple(e.place.id for e in events))
+    except _TooLong:
+        return Outcome(error=f"{TIME_LIMIT}: extraction took longer than {seconds:g} s "
+                             f"({len(article.text) // 1024:,} KB)")
     except Exception as exc:  # one bad article must not sink a run of a thousand
         log.debug("%s: extraction failed", article.id, exc_info=True)
         return Outcome(error=f"{type(exc).__name__}: {exc}")
+    finally:
+        if limited:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 def extract_batch(spec: Spec, articles: Sequence[Article]) -> list[Outcome]:

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import logging
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -107,6 +107,80 @@ class _Context:
     spans: tuple[tuple[int, int], ...]
     lexicon: ActorLexicon
     mentions: tuple[Mention, ...] = ()  # every place find_places saw, countries included
+
+
+class _Spans:
+    """The mentions of an article (places or actors) by where they start, so that those
+    inside a stretch of text are found by bisection: a per-mention scan over every mention
+    of the article made extraction grow with the square of the article's length."""
+
+    __slots__ = ("in_order", "items", "named", "order", "reach", "starts")
+
+    def __init__(self, items: Sequence[Mention] | Sequence[ActorMention]) -> None:
+        self.items = items
+        order = sorted(range(len(items)), key=lambda i: items[i].start)
+        self.order = order
+        self.starts = [items[i].start for i in order]
+        self.in_order = order == list(range(len(items)))
+        self.reach: list[int] | None = None
+        self.named: dict[Actor, tuple[list[int], list[int]]] | None = None
+
+    def within(self, lo: int, hi: int) -> list:
+        """``[m for m in items if lo <= m.start and m.end <= hi]``, in the items' order."""
+        a, b = bisect_left(self.starts, lo), bisect_right(self.starts, hi)
+        picked = self.order[a:b] if self.in_order else sorted(self.order[a:b])
+        items = self.items
+        return [items[i] for i in picked if items[i].end <= hi]
+
+    def overlapping(self, lo: int, hi: int) -> bool:
+        """``any(m.start <= lo < m.end or lo <= m.start < hi for m in items)``."""
+        starts = self.starts
+        if bisect_left(starts, lo) < bisect_left(starts, hi):
+            return True  # one starts inside [lo, hi)
+        if self.reach is None:  # the furthest end of the first k by start
+            reach, furthest = [-1], -1
+            for i in self.order:
+                furthest = max(furthest, self.items[i].end)
+                reach.append(furthest)
+            self.reach = reach
+        return self.reach[bisect_right(starts, lo)] > lo  # one starts before and reaches in
+
+
+    def named_before(self, at: int) -> list[Actor]:
+        """The actors named by mentions that end by ``at``, each once, in the order of
+        its last such mention: what ``ActorLexicon.resolve`` reads from
+        ``[m.actor for m in items if m.actor is not None and m.end <= at]`` (the last
+        one of each side, the most recent one of a class), found without that scan."""
+        if self.named is None:
+            by_actor: dict[Actor, tuple[list[int], list[int]]] = {}
+            for i, m in sorted(enumerate(self.items), key=lambda x: x[1].end):
+                if m.actor is not None:
+                    ends, last = by_actor.setdefault(m.actor, ([], []))
+                    ends.append(m.end)
+                    last.append(max(i, last[-1]) if last else i)
+            self.named = by_actor
+        found = []
+        for actor, (ends, last) in self.named.items():
+            k = bisect_right(ends, at)
+            if k:
+                found.append((last[k - 1], actor))
+        found.sort(key=lambda x: x[0])
+        return [actor for _, actor in found]
+
+
+_SPANS: dict[int, tuple[object, _Spans]] = {}  # id(tuple of mentions) -> its index
+
+
+def _spans_of(items: Sequence[Mention] | Sequence[ActorMention]) -> _Spans:
+    """The :class:`_Spans` of an article's mentions, built once per tuple (a few kept)."""
+    found = _SPANS.get(id(items))
+    if found is not None and found[0] is items:
+        return found[1]
+    if len(_SPANS) >= 8:
+        _SPANS.clear()
+    index = _Spans(items)
+    _SPANS[id(items)] = (items, index)
+    return index
 
 
 class Extractor:
@@ -352,10 +426,11 @@ def _plausible_places(mentions: Sequence[Mention], actors: Sequence[ActorMention
         top = counts.most_common(1)[0][1]
         allowed |= {c for c, n in counts.items() if n >= 2 or n == top}
     kept = []
+    overlaps = _Spans(actors)
     for m in mentions:
         if m.place.kind not in _PLACE_KINDS or m.place.country not in allowed:
             continue
-        if any(a.start <= m.start < a.end or m.start <= a.start < m.end for a in actors) \
+        if overlaps.overlapping(m.start, m.end) \
                 and not _after_preposition(rules, text, m) and not _region_named(text, m):
             continue
         kept.append(m)
@@ -531,8 +606,8 @@ def _site_in_town(ctx: _Context, hit: Hit, mention: Mention) -> bool:
 
 
 def _candidates(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
-    places = [_as_site(ctx, p, seg_start) for p in ctx.places
-              if seg_start <= p.start and p.end <= seg_end]
+    places = [_as_site(ctx, p, seg_start)
+              for p in _spans_of(ctx.places).within(seg_start, seg_end)]
     for m in _anaphora(ctx, seg_start, seg_end):
         m = _as_site(ctx, m, seg_start)
         # "seized Hodeida's airport, on the southern edge of the city": the city locates
@@ -777,8 +852,8 @@ def _actors(ctx: _Context, hit: Hit, mention: Mention,
     markers = ctx.rules.markers
     seg_start, seg_end = segment
     country = mention.place.country
-    in_seg = _merged_actors([a for a in ctx.actors if seg_start <= a.start and a.end <= seg_end
-                             and not _owner_of_place(ctx, a) and not _proxy(ctx, a)
+    in_seg = _merged_actors([a for a in _spans_of(ctx.actors).within(seg_start, seg_end)
+                             if not _owner_of_place(ctx, a) and not _proxy(ctx, a)
                              and not _a_location(ctx, a, seg_start) and not _backer(ctx, a)])
     roles: dict[str, Actor | None] = {"gainer": None, "loser": None}
     bare_before: list[ActorMention] = []
@@ -896,7 +971,7 @@ def _shared_subject(ctx: _Context, seg_start: int) -> list[ActorMention]:
         return []
     index = bisect_right([s for s, _ in ctx.spans], seg_start) - 1
     sentence_start = ctx.spans[index][0] if index >= 0 else 0
-    earlier = [a for a in ctx.actors if sentence_start <= a.start and a.end <= seg_start]
+    earlier = _spans_of(ctx.actors).within(sentence_start, seg_start)
     return earlier[:1]
 
 
@@ -945,11 +1020,11 @@ def _adjunct_subject(ctx: _Context, hit: Hit, seg_start: int) -> list[ActorMenti
         return []
     s, e = ctx.spans[index]
     if seg_start > s:
-        earlier = [a for a in ctx.actors if s <= a.start and a.end <= seg_start]
+        earlier = _spans_of(ctx.actors).within(s, seg_start)
         return _merged_actors(earlier)[:1]
     comma = text.find(",", hit.end, e)
     after = comma if comma >= 0 else hit.end  # "Na de verovering van Goma rukte M23 op"
-    return _merged_actors([a for a in ctx.actors if after < a.start and a.end <= e])[:1]
+    return _merged_actors(_spans_of(ctx.actors).within(after + 1, e))[:1]
 
 
 def _pronoun_subject(ctx: _Context, hit: Hit, seg_start: int) -> list[ActorMention]:
@@ -970,14 +1045,13 @@ def _pronoun_subject(ctx: _Context, hit: Hit, seg_start: int) -> list[ActorMenti
     # A clause after the main one ("..., nadat ze Voehledar hebben ingenomen") refers to
     # the main clause's actor; a clause that opens its sentence, to the sentence before.
     sentence_start = ctx.spans[index][0]
-    if seg_start > sentence_start and any(sentence_start <= a.start and a.end <= seg_start
-                                          for a in ctx.actors):
+    if seg_start > sentence_start and _spans_of(ctx.actors).within(sentence_start, seg_start):
         s, e = sentence_start, seg_start
     elif index >= 1:
         s, e = ctx.spans[index - 1]
     else:
         return []
-    before = _merged_actors([a for a in ctx.actors if s <= a.start and a.end <= e])
+    before = _merged_actors(_spans_of(ctx.actors).within(s, e))
     if len(before) != 1 or (before[0].actor is None and not before[0].generic):
         return []  # a generic noun ("de rebellen") is resolved as if it stood here
     if _AND_BEFORE.search(ctx.article.text[max(s, before[0].start - 6):before[0].start]):
@@ -988,8 +1062,10 @@ def _pronoun_subject(ctx: _Context, hit: Hit, seg_start: int) -> list[ActorMenti
 def _resolve(ctx: _Context, mention: ActorMention, country: str) -> Actor | None:
     """The actor a mention stands for, given the place's country and the actors the
     article named before it."""
-    named = [n.actor for n in ctx.actors if n.actor is not None and n.end <= mention.start]
-    return ctx.lexicon.resolve(mention, country, named)
+    if mention.actor is not None or not mention.generic:
+        return mention.actor  # resolved already: the article's other actors do not matter
+    return ctx.lexicon.resolve(mention, country, _spans_of(ctx.actors).named_before(
+        mention.start))
 
 
 def _assign_roles(ctx: _Context, hit: Hit, roles: dict[str, Actor | None],
@@ -1057,7 +1133,7 @@ def _other_side_says(ctx: _Context, s: int, e: int, loser: Actor | None,
     "the Israeli military said", "zegt het leger", "volgens Kyiv") is not the losing side."""
     if loser is None:
         return False
-    mentions = _merged_actors([a for a in ctx.actors if s <= a.start and a.end <= e])
+    mentions = _merged_actors(_spans_of(ctx.actors).within(s, e))
     for claim in ctx.rules.markers.claim.finditer(ctx.article.text, s, e):
         # The subject before the verb speaks ("the Israeli military said its troops ..."),
         # else the one right after it ("..., zegt het Israëlische leger", "volgens Kyiv").

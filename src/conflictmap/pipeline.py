@@ -28,9 +28,11 @@ from conflictmap.cache import (
 from conflictmap.cache import default_path as cache_default_path
 from conflictmap.consolidate import consolidate, control_timeline, in_range, merge_places
 from conflictmap.engines import (
+    TIME_LIMIT,
     ExtractorSpec,
     Outcome,
     Spec,
+    article_seconds,
     make_engine,
     ordered_map,
     spec_version,
@@ -130,10 +132,17 @@ def extract_reports(
 
 
 def _failed(article_id: str, error: str, runlog: RunLog | None) -> None:
-    log.error("%s: extraction failed (%s); article skipped", article_id, error)
+    if error.startswith(TIME_LIMIT):  # engines.ARTICLE_SECONDS: one warning, the run goes on
+        log.warning("%s: skipped: %s; expected at most %s s an article "
+                    "($CONFLICTMAP_ARTICLE_SECONDS)", article_id,
+                    error.partition(": ")[2], f"{article_seconds():g}")
+        reason = "over the time limit"
+    else:
+        log.error("%s: extraction failed (%s); article skipped", article_id, error)
+        reason = "extraction error"
     if runlog is not None:
         runlog.failed.append(article_id)
-        runlog.skipped["extraction error"] += 1
+        runlog.skipped[reason] += 1
 
 
 def progress(items: Iterable[A], label: str) -> Iterator[A]:
@@ -334,7 +343,7 @@ def collect_events(
     paths: Sequence[str | Path], runlog: RunLog, *, overrides: Path | None = None,
     jobs: int | None = None, cache: Path | bool | None = True, engine: str = "local",
     scheduler: str | None = None, spec: Spec | None = None, cache_beside: Path | None = None,
-    streamed: Callable[[], None] | None = None,
+    streamed: Callable[[], None] | None = None, spill_after: int | None = sys.maxsize,
 ) -> tuple[int, list[Event]]:
     """Read and extract every article; return (number of reports, consolidated events).
 
@@ -342,12 +351,14 @@ def collect_events(
     ``cache_beside`` or in the working folder, or $CONFLICTMAP_CACHE), False for none.
     ``streamed``: called when every article is read and extracted, before consolidation.
     With a cache, a place whose reports are those of the last run is not merged again
-    (``cache.MergedCache``).
+    (``cache.MergedCache``). ``spill_after``: the reports held in memory before they are
+    consolidated on disk (:func:`stream_events`; the default holds them all, None: its
+    default): the events come in the same order either way.
     """
     events = list(stream_events(
         paths, runlog, overrides=overrides, jobs=jobs, cache=cache, engine=engine,
         scheduler=scheduler, spec=spec, cache_beside=cache_beside, streamed=streamed,
-        spill_after=sys.maxsize))  # in memory: build embeds every event in the map
+        spill_after=spill_after))
     return runlog.reports, events
 
 
@@ -633,30 +644,55 @@ def confident(events: Iterable[Event], min_confidence: float) -> list[Event]:
     return [e for e in events if percent(e.confidence) >= floor]
 
 
-def write_outputs(events: Sequence[Event], out_dir: Path, html: str) -> tuple[Path, ...]:
-    """The event files and the map, replaced together: all of them or, on failure, none."""
+OUTPUT_NAMES = ("events.geojson", "events.csv", "events.gpkg", "events.render.json",
+                "map.html")
+
+
+def write_outputs(events: Sequence[Event], out_dir: Path,
+                  html: str | Callable[[], str]) -> tuple[Path, ...]:
+    """The event files and the map, replaced together: all of them or, on failure, none
+    (``outputset.atomic_files``). An error names the output it was writing.
+
+    ``html``: the page, or what makes it, called once the event files are written: then
+    the page is never held beside the GeoPackage's columns, which keeps the peak of memory
+    at the events plus the largest one output, not their sum. Each event's record is made
+    as each file is written, not kept for all the events."""
     from conflictmap.store import (
         atomic_files,
         dump_csv,
         dump_geojson,
         dump_gpkg,
-        event_to_record,
         write_render_index,
     )
 
-    names = ("events.geojson", "events.csv", "events.gpkg", "events.render.json", "map.html")
-    records = [event_to_record(e) for e in events]  # once, for the GeoJSON and the GeoPackage
     with atomic_files(out_dir) as stage:
         staged = {name: stage(name) for name in ("events.geojson", "events.csv")}
-        with staged["events.geojson"].open("w", encoding="utf-8", newline="") as handle:
-            dump_geojson(events, handle, records)
-        with staged["events.csv"].open("w", encoding="utf-8", newline="") as handle:
+        with _writing(out_dir / "events.geojson"), staged["events.geojson"].open(
+                "w", encoding="utf-8", newline="") as handle:
+            dump_geojson(events, handle)
+        with _writing(out_dir / "events.csv"), staged["events.csv"].open(
+                "w", encoding="utf-8", newline="") as handle:
             dump_csv(events, handle)
-        dump_gpkg(events, stage("events.gpkg"), records)
-        del records
-        write_render_index(events, staged["events.geojson"], stage("events.render.json"))
-        stage("map.html").write_text(html, encoding="utf-8")
-    return tuple(out_dir / name for name in names)
+        with _writing(out_dir / "events.gpkg"):
+            dump_gpkg(events, stage("events.gpkg"))
+        with _writing(out_dir / "events.render.json"):
+            write_render_index(events, staged["events.geojson"], stage("events.render.json"))
+        page = html if isinstance(html, str) else html()
+        with _writing(out_dir / "map.html"):
+            stage("map.html").write_text(page, encoding="utf-8")
+        del page
+    return tuple(out_dir / name for name in OUTPUT_NAMES)
+
+
+@contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """An OSError that names no file (a full disk while writing) names ``target``."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(target)
+        raise
 
 
 def build(
@@ -675,9 +711,12 @@ def build(
     from conflictmap.store import render_index_path
 
     runlog = RunLog()
+    # The page embeds every event, so they are held; their reports are not: past
+    # SPILL_AFTER they are consolidated on disk, a place at a time (a corpus has several
+    # reports an event: holding them all was most of build's memory)
     n_reports, events = collect_events(
         paths, runlog, overrides=overrides, jobs=jobs, cache=cache, engine=engine,
-        scheduler=scheduler, spec=spec, cache_beside=Path(out_dir))
+        scheduler=scheduler, spec=spec, cache_beside=Path(out_dir), spill_after=None)
     found = len(events)
     if min_confidence:
         events = confident(events, min_confidence)
@@ -685,8 +724,12 @@ def build(
     shown = in_range(events, window) if (date_from or date_to) else events
     page_lang = lang or runlog.lang
     adopt_frames(render_index_path(Path(out_dir) / "events.geojson"))  # the last build's
-    html = render_map(events, window=window, lang=page_lang, offline=offline)
-    outputs = write_outputs(shown, out_dir, html) if runlog.articles else ()
+
+    def page() -> str:  # made once the event files are written (write_outputs)
+        return render_map(events, window=window, lang=page_lang, offline=offline,
+                          min_confidence=min_confidence)
+
+    outputs = write_outputs(shown, out_dir, page) if runlog.articles else ()
     return BuildSummary(
         articles=runlog.articles, skipped=dict(runlog.skipped), reports=n_reports,
         events=found, events_in_range=len(shown), unconfident=found - len(events),

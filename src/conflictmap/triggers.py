@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -81,7 +81,9 @@ def hot_in_lines(rules: LanguageRules, text: str, hot_words: list[int],
         if p <= line_end:
             continue
         line_start, line_end = line_bounds(text, p)
-        line_words = [w for w in hot_words if line_start <= w <= line_end]
+        # hot_words are in order: the line's by bisection, not a scan of the article's
+        line_words = hot_words[bisect_left(hot_words, line_start):
+                               bisect_right(hot_words, line_end)]
         spans = split[line_start] = sentence_spans(text, line_start, line_end)
         for i in sorted(hot_sentences(rules, text, spans, line_words).items()):
             out.append((spans[i[0]], i[1]))
