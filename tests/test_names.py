@@ -85,3 +85,12 @@ def test_names_possessive_base(word: str, base: str | None) -> None:
 def test_names_city_suffix(written: str, bare: str | None) -> None:
     assert without_city_suffix(name_key(written)) == bare
     assert name_key(written) in variants(written)
+
+
+def test_skeleton_alternates_read_dutch_ch_after_s() -> None:
+    from conflictmap.names import skeleton_alternates
+
+    # "Tschinvali" (Dutch: ts + ch) is "Tskhinvali"; one reading per ambiguous group
+    assert skeleton(name_key("Tskhinvali")) in skeleton_alternates(name_key("Tschinvali"))
+    assert skeleton(name_key("Skhodnia")) in skeleton_alternates(name_key("Schodnia"))
+    assert skeleton_alternates(name_key("Bachmoet")) == []

@@ -74,6 +74,15 @@ from conflictmap.model import (
     Source,
     Status,
 )
+from conflictmap.placeroles import (
+    antecedent,
+    in_dateline,
+    listed_places,
+    opens_list,
+    site_anaphora,
+    site_mention,
+    site_town,
+)
 from conflictmap.rules import (
     RULES_DIR,
     LanguageRules,
@@ -454,7 +463,8 @@ def _plausible_places(mentions: Sequence[Mention], actors: Sequence[ActorMention
     A place name inside an adjective ("Moscow-backed separatists") is no place at all.
     """
     compound = rules.markers.compound_after
-    mentions = [m for m in mentions if not compound.match(text, m.end)]
+    filed = in_dateline(text, mentions)  # "MOSCOW (AP) —": where the story was filed
+    mentions = [m for m in mentions if not compound.match(text, m.end) and m.start not in filed]
     named = {m.place.country for m in mentions if m.place.kind is PlaceKind.COUNTRY}
     counts = Counter(m.place.country for m in mentions if m.place.kind in _PLACE_KINDS)
     allowed = set(named)
@@ -492,7 +502,8 @@ def _after_preposition(rules: LanguageRules, text: str, mention: Mention) -> boo
 
 
 def _anaphora(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
-    """"de stad"/"the city" read as the last town (or region) named before it."""
+    """"de stad"/"the city" read as the last town (or region) named before it, unless that
+    one was named as a reference point only (``placeroles.antecedent``)."""
     text = ctx.article.text
     found = []
     for pattern, kinds in ((ctx.rules.markers.anaphora_town, (PlaceKind.TOWN,)),
@@ -501,9 +512,23 @@ def _anaphora(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
             if _titled(ctx, m.end()) or _named(ctx, m.end()) or _apposition(ctx, m.start()):
                 continue
             before = [p for p in ctx.places if p.end <= m.start() and p.place.kind in kinds]
-            if before:
-                found.append(Mention(before[-1].place, m.group(), m.start(), m.end()))
+            if before and not _unknown_named(ctx, pattern, before[-1].end, m.start()):
+                place = antecedent(text, ctx.rules.path, before).place
+                found.append(Mention(place, m.group(), m.start(), m.end()))
     return found
+
+
+_UNKNOWN_WINDOW = 1500  # characters before "de stad" searched for a place the gazetteer lacks
+
+
+def _unknown_named(ctx: _Context, pattern: re.Pattern[str], start: int, end: int) -> bool:
+    """True when a place the gazetteer lacks was named by its title after the last known
+    one ("Tal Afar viel. ... het dorpje Ayadiya, ... dat plaatsje werd heroverd"): the
+    anaphor stands for it, not for the known town."""
+    for m in pattern.finditer(ctx.article.text, max(start, end - _UNKNOWN_WINDOW), end):
+        if _named(ctx, m.end()) and not _titled(ctx, m.end()):
+            return True
+    return False
 
 
 def _apposition(ctx: _Context, start: int) -> bool:
@@ -514,6 +539,7 @@ def _apposition(ctx: _Context, start: int) -> bool:
 
 
 _NAME_AFTER = re.compile(r"(\s*(?:\w+\s+)?)([^\W\d_][\w'’-]*)")
+_BARE_NAME_AFTER = re.compile(r"(\s*)([^\W\d_][\w'’-]*)")
 
 
 def _named(ctx: _Context, end: int) -> bool:
@@ -521,6 +547,8 @@ def _named(ctx: _Context, end: int) -> bool:
     Krasnooktyabrskoye", "het dorp Strilets"): that place, not the last one named. A
     weekday or a month is no name ("took the town Monday")."""
     m = _NAME_AFTER.match(ctx.article.text, end)
+    if m is not None and not m.group(2)[0].isupper():
+        m = _BARE_NAME_AFTER.match(ctx.article.text, end)  # "het dorp Ayadiya ten noorden"
     if m is None or not m.group(2)[0].isupper():
         return False
     if not ctx.rules.markers.title_after.search(m.group(1)):
@@ -586,6 +614,11 @@ def _excluded(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> bool
         # own object right after it ("de terugtrekking uit Cherson is ...", "the troops
         # that took Bakhmut are ...").
         return True
+    pair = _PAIRED_NAME.match(text, mention.end, mention.end + 40)
+    if (pair is not None and pair.end() <= hit.start
+            and markers.speaker_after.search(text[pair.end():pair.end() + 30])):
+        mention = replace(mention, end=pair.end())  # "Berlijn en Parijs willen ...": both speak
+        after = text[mention.end:mention.end + 30]
     if markers.speaker_after.search(after):
         # "Kyiv heeft bevestigd ..." speaks; "... dat het Kidal heeft heroverd" is the object
         # of a verb-final clause: the trigger follows the auxiliary straight away.
@@ -597,6 +630,7 @@ def _excluded(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> bool
     return bool(markers.feature_after.search(after)) and not _site_after(ctx, hit, mention)
 
 
+_PAIRED_NAME = re.compile(r"\s*(?:en|and|&)\s+[^\W\d_][\w'’-]*(?=\s)", re.IGNORECASE)
 _SITE_GAP = 3  # characters between a town and the site named after it ("Goma airport")
 
 
@@ -618,9 +652,25 @@ def _site_in_town(ctx: _Context, hit: Hit, mention: Mention) -> bool:
 
 
 def _candidates(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
-    places = _spans_of(ctx.places).within(seg_start, seg_end)
-    places += _anaphora(ctx, seg_start, seg_end)
+    places = [_as_site(ctx, p, seg_start)
+              for p in _spans_of(ctx.places).within(seg_start, seg_end)]
+    for m in _anaphora(ctx, seg_start, seg_end):
+        m = _as_site(ctx, m, seg_start)
+        # "seized Hodeida's airport, on the southern edge of the city": the city locates
+        # the site named before it
+        if not any(s.end <= m.start and site_town(s.place) == m.place.id for s in places):
+            places.append(m)
+    places += [m for m in site_anaphora(ctx.article.text, ctx.rules.path, seg_start, seg_end,
+                                        ctx.places)
+               if not any(p.start < m.end and m.start < p.end for p in places)]
     return sorted(places, key=lambda p: p.start)
+
+
+def _as_site(ctx: _Context, mention: Mention, seg_start: int) -> Mention:
+    """A town that names a site ("het vliegveld van Goma", "Goma airport") stands for the
+    site, a place of its own (``placeroles``)."""
+    site = site_mention(ctx.article.text, ctx.rules.path, mention)
+    return site if site is not None and site.start >= seg_start else mention
 
 
 def _distance(hit: Hit, mention: Mention) -> int:
@@ -644,6 +694,8 @@ def _next_targets(ctx: _Context, hit: Hit, places: list[Mention]) -> list[Mentio
 
 
 def _partial(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> str:
+    if mention.place.kind is PlaceKind.SITE:
+        return "site"
     markers = ctx.rules.markers
     text = ctx.article.text
     before = text[max(seg_start, mention.start - 60):mention.start]
@@ -684,20 +736,40 @@ def _targets(ctx: _Context, hits: list[Hit], seg_start: int,
         if p.start in taken or not clause_hits:
             continue
         hit = min(clause_hits, key=lambda h: _distance(h, p))
-        if _distance(hit, p) > _MAX_GAP or _outside_relative(ctx, hit, p, places):
+        if (_distance(hit, p) > _MAX_GAP or _outside_relative(ctx, hit, p, places)
+                or _in_object_relative(ctx, hit, p, places)):
             continue
         if excluded is not None and _listed(ctx.article.text, excluded, p, places):
             excluded = p  # "After Aleppo and Hama, Homs fell": Hama is listed with Aleppo
             continue
-        if _excluded(ctx, hit, p, seg_start) and not _antecedent(ctx, hit, p, places):
+        if (_excluded(ctx, hit, p, seg_start) and not _antecedent(ctx, hit, p, places)
+                and not opens_list(ctx.article.text, ctx.rules.path, p.start, seg_start)):
             excluded = p
             continue
         if hit.trigger.town_only and p.place.kind is not PlaceKind.TOWN:
             continue
         out.append((hit, p, _partial(ctx, hit, p, seg_start)))
+    if not out:
+        out = _list_targets(ctx, hits, seg_start, seg_end)
     if any(h.trigger.target == "nearest" for h in hits):
         out = _nearest(ctx, out)
     return [(h, p, part) for h, p, part in out if _actor_ok(ctx, h, seg_start, seg_end)]
+
+
+def _list_targets(ctx: _Context, hits: list[Hit], seg_start: int,
+                  seg_end: int) -> list[tuple[Hit, Mention, str]]:
+    """The places a generic plural noun's list names ("took two villages: A and B", "...
+    villages were retaken. They include A and B"), for a clause with no place of its own."""
+    k = bisect_right(ctx.spans, (seg_start, len(ctx.article.text) + 1)) - 1
+    following = ctx.spans[k + 1] if k + 1 < len(ctx.spans) else None
+    listed = listed_places(ctx.article.text, ctx.rules.path, (seg_start, seg_end),
+                           ctx.spans[k][1], following, ctx.places)
+    out = []
+    for p in listed:
+        hit = min(hits, key=lambda h: _distance(h, p))
+        if not (hit.trigger.town_only and p.place.kind is not PlaceKind.TOWN):
+            out.append((hit, p, _partial(ctx, hit, p, seg_start)))
+    return out
 
 
 _AND = re.compile(r"^\s+(?:and|en|or|of|&)\s+(?:de\s+|het\s+|the\s+)?$", re.IGNORECASE)
@@ -783,6 +855,17 @@ def _outside_relative(ctx: _Context, hit: Hit, place: Mention, places: list[Ment
     if place.end > hit.start or _relative_between(ctx, place.end, hit.start) is None:
         return False
     return not _antecedent(ctx, hit, place, places)
+
+
+def _in_object_relative(ctx: _Context, hit: Hit, place: Mention,
+                        places: list[Mention]) -> bool:
+    """A place in a relative clause about the trigger's object when that object is no
+    place ("withdrew from the corridor, which splits the Gaza Strip in two") is no target."""
+    if place.start < hit.end:
+        return False
+    rel = _relative_between(ctx, hit.end, place.start)
+    return rel is not None and not any(
+        hit.end <= p.start and p.end <= rel.start() for p in places)
 
 
 def _actor_ok(ctx: _Context, hit: Hit, seg_start: int, seg_end: int) -> bool:

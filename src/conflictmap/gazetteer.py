@@ -29,7 +29,7 @@ from pathlib import Path
 
 from conflictmap.errors import GazetteerError
 from conflictmap.model import Place, PlaceKind
-from conflictmap.names import name_key, skeleton, without_city_suffix
+from conflictmap.names import name_key, skeleton, skeleton_alternates, without_city_suffix
 
 log = logging.getLogger(__name__)
 
@@ -347,7 +347,13 @@ class Gazetteer:
         """Indices by transliteration skeleton, for keys with no exact entry."""
         if self._skeleton is None:
             self._skeleton = _Index(_read_packed(self.directory / "skeleton.bin.gz"))
-        return self._skeleton.get(skeleton(key))
+        found = self._skeleton.get(skeleton(key))
+        if not found:  # "tschinvali": ts + ch, the Dutch spelling of Tskhinvali
+            for alt in skeleton_alternates(key):
+                found = self._skeleton.get(alt)
+                if found:
+                    break
+        return found
 
     def resolve_key(self, key: str, fuzzy: bool = True) -> tuple[int, ...]:
         """Exact key, then without "-Stad"/"City", then (if ``fuzzy``) by skeleton."""

@@ -134,6 +134,23 @@ def skeleton(key: str) -> str:
     return _DOUBLE.sub(r"\1", out)
 
 
+# Letter groups with two readings: Dutch writes the Russian/Ukrainian "kh" as "ch", so
+# "tsch"/"sch" may be ts + ch or s + ch ("Tschinvali" is Tskhinvali, "Schidnytsja"
+# Skhidnytsia) where German-style spellings read them as one sound ("Tschetschenien").
+SKELETON_ALTERNATES: tuple[tuple[str, str], ...] = (("tsch", "tskh"), ("sch", "skh"))
+
+
+def skeleton_alternates(key: str) -> list[str]:
+    """The skeletons of a key's other readings (none when it has no ambiguous group)."""
+    out = []
+    for old, new in SKELETON_ALTERNATES:
+        if old in key:
+            alt = skeleton(key.replace(old, new))
+            if alt != skeleton(key) and alt not in out:
+                out.append(alt)
+    return out
+
+
 def without_city_suffix(key: str) -> str | None:
     """ "gaza stad" -> "gaza"; None when the key has no city suffix."""
     head, _, last = key.rpartition(" ")

@@ -5,22 +5,18 @@ Recognition scans capitalised words (and the lower-case particles inside names, 
 index: one dict lookup per n-gram, no regex per name. It rejects common words at the start
 of a sentence (the generated stoplist), names after a person's title ("president Assad"),
 and names glued to another capitalised word that is not a place ("Bashar Assad",
-"Mark Rutte"). Disambiguation then uses the whole article: countries and demonyms it names,
-unambiguous places it names (and their distance), "provincie X"/"X province" cues, and
-population.
+"Mark Rutte"), and words that are not places here (a month, a nationality word, a unit,
+a people before a group noun). Disambiguation then uses the whole article: countries and
+demonyms it names, unambiguous places it names (and their distance), "provincie X"/"X
+province" cues, and population (``placechoice``), after what the sentence says about where
+the name lies (``namesakes``). The word lists and the tokenizer are in ``toponym_words``.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import re
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import accumulate, chain, compress
-from operator import itemgetter
 from weakref import WeakKeyDictionary
 
 from conflictmap.gazetteer import Gazetteer
@@ -32,168 +28,64 @@ from conflictmap.names import (
     possessive_base,
     word_parts,
 )
-from conflictmap.native import speedups
+from conflictmap.namesakes import near_town, stated_area
+from conflictmap.placechoice import (
+    _abroad,
+    _accept,
+    _context,
+    _resolve_within,
+    choose,
+    score,
+)
+from conflictmap.toponym_words import (
+    _BOUNDARY,
+    _GAP_WORD,
+    _GLUE,
+    _LONG_WORD,
+    APPOSITION_NOUNS,
+    ARTICLE_WORDS,
+    CONNECTORS,
+    DIRECTIONS,
+    GROUP_AFTER,
+    LIST_WORDS,
+    MAX_TOKENS,
+    MONTHS,
+    NAME_PARTICLES,
+    ORG_WORDS,
+    REGION_AFTER,
+    REGION_BEFORE,
+    SITE_AFTER,
+    TITLES,
+    UNIT_BEFORE,
+    _is_cap,
+    _Span,
+    _Toks,
+    tokenize,
+    word_lists,
+)
 
 log = logging.getLogger(__name__)
 
-_GAP_WORD = re.compile(r"([\W\d_]*)([^\W\d_]+(?:[-'’][^\W\d_]+)*)")
-_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
-MAX_TOKENS = 6
 _MISSES: WeakKeyDictionary[Gazetteer, tuple[int, dict]] = WeakKeyDictionary()
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-CONNECTORS = _words(
-    "aan ad al am an ar as ash at az bin da das de del della den der di do dos du "
-    "ed el en er es ez ibn im la le les of op sous sur van"
-)
-TITLES = _words(
-    "ayatollah bishop bisschop burgemeester caliph captain clan colonel commandant "
-    "commander dr emir familie family generaal general gouverneur governor heer imam "
-    "kalief kapitein king kolonel koning koningin leader leider luitenant maarschalk "
-    "marshal mayor meneer mevrouw minister mr mrs ms paus pope premier president prince "
-    "prins queen senator sheik sheikh sjeik spokesman spokeswoman sultan woordvoerder "
-    "operation operatie codename codenaam troepengroep taskforce"
-)
-REGION_BEFORE = _words(
-    "deelstaat deelstaten district gouvernement gouvernementen governorate governorates "
-    "oblast oblasten oblasts province provinces provincie provincies regio region regions "
-    "regios staat state states"
-)
-REGION_AFTER = _words(
-    "governorate governorates oblast oblasts province provinces provincie regio region "
-    "regions state"
-)
-NAME_PARTICLES = _words("abu ag al bin bint el ibn ould van der den von")
-ARMY_NOUNS = _words(
-    "troepen leger legers strijdkrachten soldaten militairen eenheden luchtmacht marine "
-    "drones artillerie huurlingen troops forces army armies soldiers military units navy "
-    "drone artillery mercenaries warplanes jets"
-)
-PLACE_NOUNS = _words(
-    "stad steden dorp dorpen regio provincie hoofdstad grensstad havenstad grens gebied "
-    "town towns city cities village villages region province capital border oblast"
-)
-ACTOR_AFTER = ARMY_NOUNS | _words(
-    "leaders leader leiders leider group groep groepering militia militie regime bewind clan "
-    "familie family aanhangers supporters spokesman woordvoerder commander commandant chief"
-)
-GROUP_AFTER = ACTOR_AFTER | _words(
-    "resistance verzet verzetsstrijders rebels rebellen fighters strijders insurgents "
-    "opstandelingen militants militanten guerrillas guerrilla's separatists separatisten"
-)
-"""Words after a people's or a region's name that make it the name of an armed group ("Chin
-resistance", "Kachin rebels", "Karen fighters"): no place of the article."""
-MONTHS = _words(
-    "january february march april may june july august september october november december "
-    "januari februari maart mei juni juli augustus oktober "
-    "jan feb mar apr jun jul aug sep sept oct okt nov dec"
-)
-"""Month names are dates, not the small towns abroad that share them ("from August")."""
-CONTROL_BEFORE = _words(
-    "captured seized overran overrun recaptured retook stormed liberated veroverden veroverde "
-    "heroverden heroverde bestormden bevrijdden"
-)
-"""Verbs of capture before a name: evidence that a capitalised dictionary word mid-sentence is
-a place ("M23 rebels seized Sake"). Not "took", "entered" or attack verbs: their objects are
-as often people and groups ("took Mark to the station", "attacked Hamas")."""
-CONTROL_AFTER = _words("ingenomen veroverd heroverd bevrijd")
-ORG_WORDS = _words(
-    "hayat tahrir jabhat jaish jaysh harakat liwa ansar ahrar front brigade brigades army "
-    "liberation movement organisation organization party islamic islamitische islamitisch "
-    "staat state council committee union alliance coalition forces battalion battalions "
-    "division corps regiment militia group groep beweging partij leger bevrijdingsleger "
-    "brigade fronts"
-)
-"""Words of organisation names: a place name glued to them ("Hayat Tahrir al-Sham",
-"Islamic State of Iraq and the Levant", "Arakan Army") names the organisation, not a place,
-unless it is a country ("Sudanese Armed Forces" has no place; "Arakan" is no country)."""
-APPOSITION_NOUNS = _words("gebied regio provincie streek area region province governorate")
-ARTICLE_WORDS = _words("het de een the a an")
-LIST_WORDS = _words("& , and en of or")
-DIRECTIONS = _words(
-    "central east eastern north northeast northeastern northern northwest northwestern "
-    "south southeast southeastern southern southwest southwestern west western"
-)
-_BOUNDARY = re.compile(r'[.!?:;\n"“”„«»()\[\]•|–—]|\s-\s')
-STRONG_POPULATION = 100_000
-NEAR_KM = 1000.0
-DOMINANT_KM = 30.0
-
-
-_second = itemgetter(1)
-
-
-_GLUE = ("", " ", "-", "\u00a0")
-
-
-class _Toks:
-    """The words of a text as parallel lists: offsets, text, capitalised, sentence-initial."""
-
-    __slots__ = ("cap_idx", "caps", "ends", "initials", "n", "starts", "text", "words")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        if speedups is not None:
-            self.starts, self.ends, self.words, self.caps, self.initials = speedups.tokenize(
-                text, CONNECTORS)
-        else:
-            self.starts, self.ends, self.words, self.caps, self.initials = word_lists(text)
-        self.n = len(self.words)
-        self.cap_idx = list(compress(range(self.n), self.caps))
-
-    def __len__(self) -> int:
-        return self.n
-
-    def joined(self, i: int) -> bool:
-        """True when word i and word i+1 are separated by one space or hyphen only."""
-        return (
-            self.starts[i + 1] - self.ends[i] <= 1
-            and self.text[self.ends[i] : self.starts[i + 1]] in _GLUE
-        )
-
-
-def word_lists(text: str) -> tuple[list[int], list[int], list[str], list[bool], list[bool]]:
-    """The words of ``text`` (``_GAP_WORD``) as (starts, ends, words, capitalised, after a
-    boundary): the specification of the compiled ``tokenize``."""
-    pairs = _GAP_WORD.findall(text)
-    ends = list(accumulate(map(len, chain.from_iterable(pairs))))
-    words = list(map(_second, pairs))
-    caps = [w[0].isupper() or ("-" in w and _is_cap(w)) for w in words]
-    boundary = _BOUNDARY.search
-    initials = [g != " " and boundary(g) is not None for g, _ in pairs]
-    if initials:
-        initials[0] = True
-    return ends[0::2], ends[1::2], words, caps, initials
-
-
-@dataclass(slots=True)
-class _Span:
-    first: int  # token index
-    last: int
-    start: int
-    end: int
-    key: str
-    cands: tuple[int, ...]
-    fuzzy: bool = False
-    stop: bool = False
-    after: str = ""  # the rest of a compound ("Syrië-kenner" -> "kenner")
-
-
-def _is_cap(word: str) -> bool:
-    if word[0].isupper():
-        return True
-    head, sep, tail = word.partition("-")
-    return bool(sep and tail and tail[0].isupper() and head.lower() in CONNECTORS)
-
-
-def tokenize(text: str) -> _Toks:
-    """Words with offsets, capitalisation and whether they start a sentence or line."""
-    return _Toks(text)
-
+__all__ = [  # the API, and names kept importable from here since the split
+    "CONNECTORS",
+    "REGION_AFTER",
+    "REGION_BEFORE",
+    "_BOUNDARY",
+    "_GAP_WORD",
+    "_Span",
+    "_Toks",
+    "_context",
+    "_is_cap",
+    "choose",
+    "explain_choice",
+    "find_places",
+    "place_records",
+    "score",
+    "tokenize",
+    "word_lists",
+]
 
 def _match_at(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     """The longest gazetteer name starting at word i (stops when no longer name exists).
@@ -416,7 +308,8 @@ def _neighbour(toks: _Toks, i: int, step: int, countries: set[int]) -> int | Non
             return None
         word = toks.words[j]
         if toks.caps[j]:
-            if word.isupper() or word.lower() in REGION_AFTER or (step < 0 and toks.initials[j]):
+            if (word.isupper() or word.lower() in REGION_AFTER or (step < 0 and toks.initials[j])
+                    or (step > 0 and word.lower() in SITE_AFTER)):
                 return None
             if "-" in word and word.rpartition("-")[2][:1].islower():
                 return None  # a noun compound: "HTS-strijders Idlib", "Hamas-run Gaza"
@@ -450,8 +343,12 @@ def _keep(
             return False  # a sentence start, a headline that capitalises every word ("In")
             # or a word in capitals ("BLOODIEST BATTLE")
         span.stop = True
-    if span.first > 0 and toks.words[span.first - 1].lower() in TITLES:
+    if span.first > 0 and (toks.words[span.first - 1].lower() in TITLES
+                           or toks.words[span.first - 1].lower() in UNIT_BEFORE):
         return False
+    if span.first == span.last and gaz.demonym(toks.words[span.first]) and not (
+            span.last + 1 < toks.n and toks.words[span.last + 1].lower() in REGION_AFTER):
+        return False  # "Somali troops": a nationality word, not the Somali Region
     if span.first == span.last and toks.words[span.first].lower() in MONTHS:
         return False
     nxt = span.last + 1
@@ -521,61 +418,54 @@ def _persons(toks: _Toks) -> frozenset[str]:
     return frozenset(words[i] for i in toks.cap_idx if i and words[i - 1].lower() in TITLES)
 
 
-def _region_cue(
-    toks: _Toks, spans: list[_Span], k: int, by_first: dict[int, _Span], by_last: dict[int, _Span],
-    memo: dict[int, bool] | None = None,
-) -> bool:
-    """True for 'provincie Hama', 'provincies Daraa en Sweida', 'Idlib province',
-    'Hama and Homs provinces': a region word before or after the name (across a list).
-    ``by_first``/``by_last``: the spans by their first and last word. ``memo``: where the
-    walks of the article's other spans ended, by word (-1 - i for the walk back from word
-    i): a walk that reaches a word already walked from ends as that walk did, so a list
-    of n names costs n steps, not n squared."""
-    memo = {} if memo is None else memo
-    walked: list[int] = []
-    i = spans[k].first - 1
-    back = False
-    while i >= 0:
-        if -1 - i in memo:
-            back = memo[-1 - i]
-            break
-        walked.append(-1 - i)
-        w = toks.words[i].lower()
-        if w in REGION_BEFORE:
-            back = True
-            break
-        if i in by_last:
-            i = by_last[i].first - 1
-        elif w in LIST_WORDS or w in ("de", "the", "of", "van"):
-            i -= 1
-        else:
-            break
-    memo.update(dict.fromkeys(walked, back))
-    if back:
-        return True
-    j = spans[k].last + 1
-    if _apposition(toks, j):
-        return True
-    walked.clear()
-    after = False
-    while j < len(toks):
-        if j in memo:
-            after = memo[j]
-            break
-        walked.append(j)
-        w = toks.words[j].lower()
-        if w in REGION_AFTER:
-            # "Idlib province", not "Palmyra, state television reported"
-            after = toks.joined(j - 1)
-            break
-        if j in by_first:
-            j = by_first[j].last + 1
-        elif w in LIST_WORDS:
-            j += 1
-        else:
-            break
-    memo.update(dict.fromkeys(walked, after))
-    return after
+def _region_cues(
+    toks: _Toks, spans: list[_Span], by_first: dict[int, _Span], by_last: dict[int, _Span],
+    countries: set[int] | frozenset[int] = frozenset(),
+) -> list[bool]:
+    """For each span: True for 'provincie Hama', 'provincies Daraa en Sweida', 'Idlib
+    province', 'Hama and Homs provinces': a region word before or after the name (across a
+    list). ``by_first``/``by_last``: the spans by their first and last word; ``countries``:
+    the words of country names ("United States and Turkey" is no list of states).
+
+    Linear in the number of words: a walk that reaches the next name of a list takes that
+    name's answer (computed first) instead of walking the rest of the list again."""
+    words = toks.words
+    before: dict[int, bool] = {}  # id(span) -> a region word before it, across a list
+    for span in spans:
+        i, found = span.first - 1, False
+        while i >= 0:
+            w = words[i].lower()
+            if w in REGION_BEFORE and i not in countries:
+                found = True
+                break
+            prev = by_last.get(i)
+            if prev is not None:
+                found = before.get(id(prev), False)
+                break
+            if w in LIST_WORDS or w in ("de", "the", "of", "van"):
+                i -= 1
+            else:
+                break
+        before[id(span)] = found
+    after: dict[int, bool] = {}  # id(span) -> a region word after it, across a list
+    for span in reversed(spans):
+        j, found = span.last + 1, False
+        while j < toks.n:
+            w = words[j].lower()
+            if w in REGION_AFTER:
+                # "Idlib province", not "Palmyra, state television reported"
+                found = toks.joined(j - 1)
+                break
+            nxt = by_first.get(j)
+            if nxt is not None:
+                found = after.get(id(nxt), False)
+                break
+            if w in LIST_WORDS:
+                j += 1
+            else:
+                break
+        after[id(span)] = found
+    return [before[id(s)] or _apposition(toks, s.last + 1) or after[id(s)] for s in spans]
 
 
 def _apposition(toks: _Toks, j: int) -> bool:
@@ -585,234 +475,18 @@ def _apposition(toks: _Toks, j: int) -> bool:
     return toks.words[j].lower() in ARTICLE_WORDS and toks.words[j + 1].lower() in APPOSITION_NOUNS
 
 
-@dataclass
-class _Context:
-    """What the whole article says about where it is.
+@lru_cache(maxsize=8)
+def _calendar_words(lang: str) -> frozenset[str]:
+    """The month and weekday names of a language's rules file: never a place ("August",
+    a town in California, is a month in news)."""
+    from conflictmap.errors import RulesError
+    from conflictmap.rules import load_language
 
-    ``named``: weight per country from country names (3) and demonyms (2);
-    ``keys``: per country, the distinct names of places that lie only in that country;
-    ``anchors``: unambiguous towns; ``regions``: admin1 names of regions named;
-    ``area``: countries of armies named ("Russian troops") and their neighbours.
-    """
-
-    named: Counter
-    keys: dict[str, set[str]]
-    anchors: list[Place]
-    regions: set[str]
-    area: frozenset[str] = frozenset()
-
-    def support(self, country: str, key: str = "") -> float:
-        """Evidence for ``country`` apart from the name ``key`` itself."""
-        others = self.keys.get(country, set())
-        return self.named.get(country, 0) + len(others) - (key in others)
-
-    def has_evidence(self, key: str) -> bool:
-        """True when the article points at any country apart from the name ``key``."""
-        return bool(self.named or self.area) or any(keys - {key} for keys in self.keys.values())
-
-    @property
-    def countries(self) -> Counter:
-        out = Counter(self.named)
-        for cc, keys in self.keys.items():
-            out[cc] += len(keys)
-        return out
-
-
-def _demonym_weight(toks: _Toks, i: int) -> float:
-    """How much a nationality word says about where things are.
-
-    "de Syrische stad", "the Ukrainian town of": a lot; "Syrian rebels": some;
-    "Russische troepen", "Russian forces": nothing by itself (an army may fight abroad), but
-    see ``_Context.area``.
-    """
-    nxt = toks.words[i + 1].lower() if i + 1 < len(toks) else ""
-    if nxt in PLACE_NOUNS:
-        return 4.0
-    return 0.0 if nxt in ARMY_NOUNS else 1.0
-
-
-def _context(toks: _Toks, spans: list[_Span], gaz: Gazetteer) -> _Context:
-    named: Counter = Counter()
-    keys: dict[str, set[str]] = {}
-    anchors: list[Place] = []
-    regions: set[str] = set()
-    area: set[str] = set()
-    for i in toks.cap_idx:
-        cc = gaz.demonym(toks.words[i])
-        if cc:
-            weight = _demonym_weight(toks, i)
-            named[cc] += weight
-            if not weight:
-                area.update({cc, *gaz.neighbours.get(cc, ())})
-    for s in spans:
-        if s.fuzzy or s.stop:
-            continue
-        places = [gaz.place(i) for i in s.cands]
-        top = places[0]
-        if top.kind is not PlaceKind.TOWN and top.country:
-            named[top.country] += 3 if top.kind is PlaceKind.COUNTRY else 2
-            regions.add(top.admin1)
-            continue
-        ccs = {p.country for p in places if p.country and not _negligible(p, top)}
-        if len(ccs) == 1:
-            keys.setdefault(next(iter(ccs)), set()).add(s.key)
-            if len(places) == 1 and all(a is not top for a in anchors):
-                anchors.append(top)
-    return _Context(+named, keys, anchors, regions, frozenset(area))
-
-
-NEGLIGIBLE_SHARE = 0.01
-
-
-def _negligible(place: Place, top: Place) -> bool:
-    """A namesake town of under 1 % of the first candidate's population ("Gasa", Bhutan, pop.
-    548, beside Gaza City's 410,000): no reason to doubt which country the name points at."""
-    return (place.kind is PlaceKind.TOWN and top.kind is PlaceKind.TOWN
-            and place.population < top.population * NEGLIGIBLE_SHARE)
-
-
-@lru_cache(maxsize=65536)
-def _own_key(name: str) -> str:
-    """names.name_key of a place's own name (cached: scoring asks for it per candidate)."""
-    return name_key(name)
-
-
-def _distance_km(a: Place, b: Place) -> float:
-    dlat = math.radians(b.lat - a.lat)
-    dlon = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
-    return 6371.0 * math.hypot(dlat, dlon)
-
-
-def score(
-    place: Place, ctx: _Context, region_cue: bool, pinned: bool = False, key: str = ""
-) -> float:
-    """Higher is likelier: population, the article's countries, nearby anchors, region cues,
-    and curation (a curated name or an analyst's pin)."""
-    s = math.log10(place.population + 10) + (5.0 if pinned else 0.0)
-    if key and _own_key(place.name) == key:
-        s += 2.0  # the place's own name, not an old or foreign alternate
-    support = ctx.support(place.country, key) if place.country else 3.0
-    s += 6.0 * support / (support + 2.0)
-    if place.kind is PlaceKind.COUNTRY:
-        s += 3.0
-    if place.kind is PlaceKind.REGION:
-        s += 4.0 if region_cue else (0.0 if pinned or not place.country else -2.5)
-    if place.admin1 and place.admin1 in ctx.regions and place.kind is PlaceKind.TOWN:
-        s += 1.0
-    if any(_distance_km(place, a) < 150 for a in ctx.anchors if a.id != place.id):
-        s += 1.5
-    return s
-
-
-def choose(
-    places: list[Place],
-    ctx: _Context,
-    region_cue: bool,
-    pinned: frozenset[str] = frozenset(),
-    key: str = "",
-) -> tuple[Place, list[float]]:
-    """The candidate the context picks, and every candidate's score.
-
-    Candidates in a country the article gives signs of (or with no country) shut out the others.
-    """
-    if len(places) == 1:
-        return places[0], [0.0]
-    named = [p for p in places if not p.country or ctx.support(p.country, key) >= 1]
-    pool = named or [p for p in places if p.country in ctx.area] or places
-    in_pool = {id(p) for p in pool}
-    scores = [
-        score(p, ctx, region_cue, p.id in pinned, key) if id(p) in in_pool else -99.0
-        for p in places
-    ]
-    best = max(range(len(places)), key=lambda i: (scores[i], -i))
-    return places[best], scores
-
-
-def _accept(span: _Span, place: Place, ctx: _Context, gaz: Gazetteer, toks: _Toks) -> bool:
-    """Weak matches need the article's support: common words mid-sentence, transliterations,
-    names used for an actor ("Wagner mercenaries", "Assads regime"), and small towns far
-    from every country and place the article names."""
-    if not place.country:
-        return True
-    in_ctx = ctx.support(place.country, span.key) >= 1
-    if place.kind is not PlaceKind.TOWN:
-        if span.fuzzy:
-            return in_ctx or _near_context(place, ctx, gaz, span.key)
-        return not span.stop or place.kind is PlaceKind.COUNTRY or in_ctx
-    if in_ctx:
-        return True
-    nxt = span.last + 1
-    after = span.after or (toks.words[nxt] if nxt < len(toks) else "")
-    if after.lower() in ACTOR_AFTER:
-        return False
-    if not ctx.has_evidence(span.key):
-        # no country signal: the name alone must point at one place; a dictionary word
-        # ("Sake") needs a capture verb, a transliteration a large town
-        if not _dominant(span, place, gaz):
-            return False
-        if span.stop:
-            return _control_object(toks, span)
-        return not span.fuzzy or place.population >= STRONG_POPULATION
-    near = _near_context(place, ctx, gaz, span.key)
-    if span.stop or span.fuzzy:
-        return near
-    return near or place.population >= STRONG_POPULATION
-
-
-def _dominant(span: _Span, place: Place, gaz: Gazetteer) -> bool:
-    """True when the name means this town alone: no other town of that name more than
-    DOMINANT_KM away has half its population (a town known by this name only as an old or
-    foreign alternate does not compete with one whose own name it is), or curation (a
-    curated place, alias or pin) chose it. Twin entries of one town and border twins
-    (Rafah) do not compete."""
-    if gaz.pinned(span.key)[:1] == span.cands[:1]:
-        return True
-    own = _own_key(place.name) == span.key  # "Pokrovsk" is Engels' old name only
-    for c in span.cands[:25]:
-        other = gaz.place(c)
-        if (
-            other is not place
-            and other.kind is PlaceKind.TOWN
-            and other.population * 2 > place.population
-            and _distance_km(place, other) > DOMINANT_KM
-            and not (own and _own_key(other.name) != span.key)
-        ):
-            return False
-    return True
-
-
-def _control_object(toks: _Toks, span: _Span) -> bool:
-    """True when the name is the object of a capture verb: "seized Sake", "captured the town
-    of Paletwa", "Sake ingenomen". Known gap: "Police seized Mark" (a first name that is
-    also a village) passes too when the article names no country."""
-    i = span.first - 1
-    words = toks.words
-    skipped = 0
-    while i >= 0 and skipped < 4 and words[i].lower() in _OBJECT_FILLERS:
-        i -= 1
-        skipped += 1
-    if i >= 0 and words[i].lower() in CONTROL_BEFORE:
-        return True
-    j = span.last + 1
-    return j < toks.n and words[j].lower() in CONTROL_AFTER
-
-
-_OBJECT_FILLERS = _words(
-    "the town city village of control over de het stad dorp plaats strategic strategische key"
-)
-
-
-def _near_context(place: Place, ctx: _Context, gaz: Gazetteer, key: str) -> bool:
-    """True when the place lies in or next to a country the article names, or within
-    NEAR_KM of a place it names (other than by the name ``key`` itself)."""
-    countries = {*ctx.named, *(cc for cc, keys in ctx.keys.items() if keys - {key})}
-    if (
-        place.country in countries
-        or place.country in ctx.area
-        or any(place.country in gaz.neighbours.get(cc, ()) for cc in countries)
-    ):
-        return True
-    return any(_distance_km(place, p) <= NEAR_KM for p in ctx.anchors if p.id != place.id)
+    try:
+        dates = load_language(lang).dates
+    except RulesError:
+        return frozenset()
+    return frozenset(name_key(w) for w in (*dates.months, *dates.weekdays))
 
 
 def find_places(text: str, gazetteer: Gazetteer, lang: str,
@@ -822,7 +496,9 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
     not make a longer name with a place right after them."""
     toks = tokenize(text)
     lines: dict[int, bool] = {}
-    spans = _spans(toks, gazetteer)
+    calendar = _calendar_words(lang)
+    spans = [s for s in _spans(toks, gazetteer)
+             if not (s.first == s.last and s.key in calendar)]  # "from August": a month
     countries = _country_words(spans, gazetteer)
     persons = _persons(toks)
     kept = {id(s) for s in spans
@@ -841,82 +517,20 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
     out = []
     chosen: dict[tuple, Place | None] = {}  # one choice per name, cue, country, candidates
-    walks: dict[int, bool] = {}  # _region_cue's walks through lists of names, shared
+    cues = _region_cues(toks, spans, by_first, by_last, countries)
     for k, span in enumerate(spans):
-        cue = _region_cue(toks, spans, k, by_first, by_last, walks)
-        within = _qualifying_country(toks, span, by_first, gazetteer)
-        memo = (span.key, cue, within, span.cands)
+        cue = cues[k]
+        within = stated_area(toks, span, by_first, gazetteer)
+        near = near_town(toks, span, by_first, gazetteer)
+        memo = (span.key, cue, within, span.cands, near[0].id if near[0] else "", near[1])
         if memo in chosen:
             place = chosen[memo]
         else:
-            place = chosen[memo] = _resolve_within(span, ctx, cue, within, gazetteer)
-        if place is not None and _accept(span, place, ctx, gazetteer, toks):
+            place = chosen[memo] = _resolve_within(span, ctx, cue, within, gazetteer, near)
+        if (place is not None and _accept(span, place, ctx, gazetteer, toks)
+                and (within or not _abroad(place, ctx, span.key))):
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
     return out
-
-
-QUALIFIER_FILLERS = DIRECTIONS | _words(
-    "the het de far uiterste of van part deel noord zuid oost noorden zuiden oosten westen "
-    "noordoosten noordwesten zuidoosten zuidwesten noordelijk zuidelijk oostelijk westelijk"
-)
-"""Words between "in" and the country that says where a place lies: "in northern Mali",
-"in the far north of Cameroon", "in het noorden van Burkina Faso"."""
-
-
-def _qualifying_country(toks: _Toks, span: _Span, by_first: dict[int, _Span],
-                        gaz: Gazetteer) -> str:
-    """The country a place name is said to lie in, right after it: "Palma in northern
-    Mozambique", "Tripoli, in Lebanon", "Djibo in het noorden van Burkina Faso", "Lyman in
-    the Donetsk region" ("" when none). Only a country or a region (its country) counts,
-    and only a town or region is qualified."""
-    if span.fuzzy or gaz.place(span.cands[0]).kind is PlaceKind.COUNTRY:
-        return ""
-    j = span.last + 1
-    if j >= toks.n or toks.words[j].lower() != "in" or toks.initials[j]:
-        return ""
-    if toks.text[toks.ends[span.last]:toks.starts[j]].strip(" ,\u00a0"):
-        return ""
-    j += 1
-    for _ in range(5):
-        area = by_first.get(j)
-        if area is not None:
-            top = gaz.place(area.cands[0])
-            named = not area.fuzzy and top.kind in (PlaceKind.COUNTRY, PlaceKind.REGION)
-            return top.country if named else ""
-        if j >= toks.n or toks.initials[j] or toks.words[j].lower() not in QUALIFIER_FILLERS:
-            return ""
-        j += 1
-    return ""
-
-
-def _resolve_within(span: _Span, ctx: _Context, cue: bool, within: str,
-                    gaz: Gazetteer) -> Place | None:
-    """:func:`_resolve`, among the candidates in the country ``within`` the text says the
-    place lies in, when it says one. When the gazetteer has no such place there, a town of
-    that name in a neighbouring country is still meant (a border or an annexation:
-    "Sevastopol in Russia"), one farther away is not (None: "Palma in Mozambique" is not
-    Palma de Mallorca)."""
-    if within:
-        cands = tuple(c for c in span.cands if gaz.place(c).country == within)
-        if not cands:
-            place = _resolve(span, ctx, cue, gaz)
-            near = place.country == within or place.country in gaz.neighbours.get(within, ())
-            return place if near else None
-        if cands != span.cands:
-            span = replace(span, cands=cands)
-    return _resolve(span, ctx, cue, gaz)
-
-
-def _resolve(span: _Span, ctx: _Context, cue: bool, gaz: Gazetteer) -> Place:
-    """The place a span names, given the article's context and a region cue."""
-    places = [gaz.place(i) for i in span.cands[:25]]
-    pinned = (
-        frozenset(gaz.place(i).id for i in gaz.pinned(span.key)) if len(places) > 1 else frozenset()
-    )
-    place, _ = choose(places, ctx, cue, pinned, span.key)
-    if cue and place.kind is PlaceKind.TOWN:
-        place = gaz.region_of(place) or place
-    return place
 
 
 def place_records(article: Article, mentions: list[Mention]) -> Iterator[dict]:
@@ -948,7 +562,7 @@ def explain_choice(gaz: Gazetteer, name: str, context_text: str = "") -> str:
     spans = _spans(toks, gaz)
     ctx = _context(toks, spans, gaz)
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
-    cue = any(_region_cue(toks, spans, k, by_first, by_last) for k in range(len(spans)))
+    cue = any(_region_cues(toks, spans, by_first, by_last, _country_words(spans, gaz)))
     key = name_key(name)
     pinned = frozenset(gaz.place(i).id for i in gaz.pinned(key))
     best, scores = choose(places[:25], ctx, cue, pinned, key)

@@ -1,0 +1,176 @@
+"""Between namesakes, what the sentence says about where a place lies decides.
+
+Many names stand for several places (Ukraine alone has a dozen villages called Andriivka).
+The article's countries and regions and the population decide in general
+(``toponyms.choose``); a sentence that places the name decides before them:
+
+- a country or a region right after it: "Palma in northern Mozambique", "het dorp
+  Blahodatne in de oblast Donetsk", "Lyman in the Donetsk region": only the candidates in
+  that country, and of those the ones in that region when there are any;
+- a nearby town right after it: "Andriivka bij Bachmoet", "Andriivka near Bakhmut": the
+  candidate nearest that town, when one lies within ``NEAR_TOWN_KM`` of it (else none: the
+  gazetteer lacks the place); a town it is said to lie in a direction from ("Krynky, 30 km
+  east of Kherson", "Homs, east of Misrata"): the candidate nearest that town within
+  ``REFERENCE_KM``, else the usual choice.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from typing import TYPE_CHECKING
+
+from conflictmap.model import Place, PlaceKind
+
+if TYPE_CHECKING:
+    from conflictmap.gazetteer import Gazetteer
+    from conflictmap.toponym_words import _Span, _Toks
+
+log = logging.getLogger(__name__)
+
+NEAR_TOWN_KM = 40.0
+REFERENCE_KM = 300.0
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_COMPASS = _words(
+    "central east eastern north northeast northeastern northern northwest northwestern "
+    "south southeast southeastern southern southwest southwestern west western "
+    "noord zuid oost west noorden zuiden oosten westen noordoosten noordwesten zuidoosten "
+    "zuidwesten noordelijk zuidelijk oostelijk westelijk midden centraal"
+)
+AREA_FILLERS = _COMPASS | _words(
+    "the het de far uiterste of van part deel provincie province oblast regio region "
+    "district gouvernement governorate deelstaat state"
+)
+"""Words between "in" and the country or region that says where a place lies: "in northern
+Mali", "in the far north of Cameroon", "in het noorden van Burkina Faso", "in de oblast
+Donetsk", "in the province of Idlib"."""
+NEAR_WORDS = _words("bij nabij vlakbij near outside")
+"""Words that tie a name to a nearby town after it: "Andriivka bij Bachmoet"."""
+REFERENCE_WORDS = _words("from vanaf")
+"""Words that name a town as a reference point after a name ("30 km from Kherson"), as "of"
+and "van" do after a compass word ("north of", "ten noorden van": Dutch "of" is "or")."""
+NEAR_FILLERS = NEAR_WORDS | REFERENCE_WORDS | _COMPASS | _words(
+    "of van ten km kilometer kilometers kilometre kilometres mile miles about some ongeveer "
+    "zo'n a few enkele just net close to the de het stad city town dorp village"
+)
+_REGION_WORDS = _words("provincie province oblast regio region district gouvernement "
+                       "governorate deelstaat state")
+_GAP = re.compile(r"[\s,\d.\u00a0]*")
+
+
+def stated_area(toks: _Toks, span: _Span, by_first: dict[int, _Span], gaz: Gazetteer) -> str:
+    """The country a place name is said to lie in, right after it ("CC"), with its region
+    when a region is named ("CC|Donetsk Oblast"); "" when none. Only a town or region is
+    qualified."""
+    if span.fuzzy or gaz.place(span.cands[0]).kind is PlaceKind.COUNTRY:
+        return ""
+    j = span.last + 1
+    if j >= toks.n or toks.words[j].lower() != "in" or toks.initials[j]:
+        return ""
+    if toks.text[toks.ends[span.last]:toks.starts[j]].strip(" ,\u00a0"):
+        return ""
+    j += 1
+    region_word = False
+    for _ in range(5):
+        area = by_first.get(j)
+        if area is not None:
+            if area.fuzzy:
+                return ""
+            after = toks.words[area.last + 1].lower() if area.last + 1 < toks.n else ""
+            return _area_key(area, gaz, region_word or after in _REGION_WORDS)
+        if j >= toks.n or toks.initials[j] or toks.words[j].lower() not in AREA_FILLERS:
+            return ""
+        region_word = region_word or toks.words[j].lower() in _REGION_WORDS
+        j += 1
+    return ""
+
+
+def _area_key(area: _Span, gaz: Gazetteer, region_word: bool) -> str:
+    """"CC" for a country, "CC|admin1" for a region ("de oblast Donetsk", "the Kharkiv
+    region": the region of the town that shares its name), "" for anything else."""
+    places = [gaz.place(c) for c in area.cands[:25]]
+    top = places[0]
+    if top.kind is PlaceKind.COUNTRY:
+        return top.country
+    region = next((p for p in places if p.kind is PlaceKind.REGION), None)
+    if region is None and region_word and top.kind is PlaceKind.TOWN:
+        region = gaz.region_of(top)
+    if region is not None and (top.kind is PlaceKind.REGION or region_word):
+        return f"{region.country}|{region.admin1}" if region.admin1 else region.country
+    return ""
+
+
+def in_area(candidates: tuple[int, ...], within: str, gaz: Gazetteer) -> tuple[int, ...]:
+    """The candidates in the stated country, narrowed to the stated region when any lie
+    there."""
+    country, _, admin1 = within.partition("|")
+    cands = tuple(c for c in candidates if gaz.place(c).country == country)
+    if admin1:
+        inside = tuple(c for c in cands if gaz.place(c).admin1 == admin1)
+        cands = inside or cands
+    return cands
+
+
+def km(a: Place, b: Place) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def near_town(toks: _Toks, span: _Span, by_first: dict[int, _Span],
+              gaz: Gazetteer) -> tuple[Place | None, bool]:
+    """The town a name is said to lie by, right after it, and whether "near" it ("Andriivka
+    bij Bachmoet": True) or only in a direction from it ("Krynky, 30 km east of Kherson",
+    "ten zuiden van Bachmoet": False). Only a town whose name points at one place (one
+    candidate, or a first candidate ten times the next's size); (None, False) when none."""
+    if len(span.cands) < 2:
+        return None, False
+    j, near, reference, previous = span.last + 1, False, False, ""
+    if j >= toks.n or not _GAP.fullmatch(toks.text, toks.ends[span.last], toks.starts[j]):
+        return None, False
+    for _ in range(7):
+        other = by_first.get(j)
+        if other is not None:
+            town = _one_town(other, gaz) if near or reference else None
+            return town, near and town is not None
+        if j >= toks.n or toks.initials[j]:
+            return None, False
+        word = toks.words[j].lower()
+        if word not in NEAR_FILLERS:
+            return None, False
+        near = near or word in NEAR_WORDS
+        reference = reference or word in REFERENCE_WORDS or (
+            word in ("of", "van") and previous in _COMPASS)
+        previous = word
+        j += 1
+    return None, False
+
+
+def _one_town(span: _Span, gaz: Gazetteer) -> Place | None:
+    towns = [gaz.place(c) for c in span.cands[:25]]
+    towns = [p for p in towns if p.kind is PlaceKind.TOWN]
+    if not towns:
+        return None
+    if len(towns) == 1 or towns[0].population >= 10 * max(1, towns[1].population):
+        return towns[0]
+    return None
+
+
+def nearest(candidates: tuple[int, ...], town: Place, gaz: Gazetteer,
+            limit: float = NEAR_TOWN_KM) -> Place | None:
+    """The candidate nearest ``town`` when it lies within ``limit`` km of it, else None (a
+    namesake far from the town the text puts it by is not the place meant)."""
+    places = [gaz.place(c) for c in candidates[:25]]
+    places = [p for p in places if p.kind is PlaceKind.TOWN and p.id != town.id]
+    if not places:
+        return None
+    best = min(places, key=lambda p: km(p, town))
+    return best if km(best, town) <= limit else None

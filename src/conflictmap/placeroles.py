@@ -1,0 +1,292 @@
+"""Which place a change word is about, beyond the names themselves: sites named by a town,
+and the town that "de stad"/"the city" stands for.
+
+The codebook makes a site (an airport, base, prison, dam, border crossing, a named
+headquarters...) with a change of its own its own event (``place_kind: site``), not a change
+of the town it is in or near. "Rebels seized the airport of Goma" is a capture of Goma's
+airport; Goma itself did not change hands. The site is drawn at its town's point (the
+gazetteer has no sites; the scorer allows a site 25 km) with geo_precision 2, and has an
+id of its own (``site:<kind>:<town id>``) so that it never merges with the town's events.
+
+"De stad"/"the city" stands for the last town named before it that the text is about, not
+one named only as a reference point ("the road between Karsk and Vell", "20 km west of
+Vell", "the authorities in Vell"): ``antecedent``.
+
+The words are language data: the ``[sites]`` and ``[place_roles]`` tables of each
+``rules/<lang>.toml``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from conflictmap.errors import RulesError
+from conflictmap.model import Mention, Place, PlaceKind
+
+log = logging.getLogger(__name__)
+
+_LINKS = ("link_before", "link_after", "compounds", "anaphora_before", "anaphora_kinds")
+_WINDOW = 90  # characters before a town searched for its site noun
+
+
+@dataclass(frozen=True, slots=True)
+class SiteWords:
+    """One language's site nouns and the patterns that tie a town to them."""
+
+    nouns: re.Pattern[str]  # any site noun (a whole word, or a compound's end)
+    kinds: tuple[tuple[str, str], ...]  # (noun, kind), longest noun first
+    before: re.Pattern[str]  # from a noun's end to the town: "van", "near", ...
+    after: re.Pattern[str]  # from the town's end to the noun: "'s", " International"
+    anaphora: re.Pattern[str] | None = None  # "het vliegveld": determiner, then the noun
+    anaphora_kinds: frozenset[str] = frozenset()  # the kinds "the airport" may stand for
+
+
+@lru_cache(maxsize=16)
+def site_words(path: str) -> SiteWords | None:
+    """The ``[sites]`` table of the rules file at ``path`` (None when it has none)."""
+    import tomllib
+
+    try:
+        table = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("sites")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RulesError(f"cannot read [sites]: {exc}", Path(path)) from None
+    if table is None:
+        return None
+    if not isinstance(table, dict) or not all(isinstance(table.get(k), str) for k in _LINKS[:2]):
+        raise RulesError("expected [sites] with link_before and link_after strings and "
+                         "lists of nouns per kind", Path(path))
+    kinds: list[tuple[str, str]] = []
+    for kind, nouns in table.items():
+        if kind in _LINKS:
+            continue
+        if not isinstance(nouns, list) or not all(isinstance(n, str) and n for n in nouns):
+            raise RulesError(f"[sites] {kind}: expected a list of nouns", Path(path))
+        kinds.extend((n.lower(), kind) for n in nouns)
+    kinds.sort(key=lambda pair: -len(pair[0]))
+    words = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n, _ in kinds)
+    prefix = r"[^\W\d_]*-?" if table.get("compounds") else ""
+    try:
+        nouns = re.compile(rf"\b{prefix}(?:{words})\b", re.IGNORECASE)
+        before = re.compile(table["link_before"], re.IGNORECASE)
+        # matched at the town's end (Pattern.match(text, pos)), where "^" would never match
+        after = re.compile(table["link_after"].removeprefix("^") + rf"(?:{words})\b",
+                           re.IGNORECASE)
+    except re.error as exc:
+        raise RulesError(f"[sites]: not a valid regular expression ({exc})", Path(path)) from None
+    anaphora = None
+    if isinstance(table.get("anaphora_before"), str):
+        try:
+            anaphora = re.compile(table["anaphora_before"].removesuffix("$")
+                                  + rf"(?P<noun>{words})\b", re.IGNORECASE)
+        except re.error as exc:
+            raise RulesError(f"[sites] anaphora_before: not a valid regular expression ({exc})",
+                             Path(path)) from None
+    return SiteWords(nouns, tuple(kinds), before, after, anaphora,
+                     frozenset(table.get("anaphora_kinds") or ()))
+
+
+_REFERENCE_WINDOW = 60  # characters before a town searched for a reference marker
+_AND = re.compile(r"^\s*(?:,\s*)?(?:en|and|of|or|&)\s+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceRoles:
+    """One language's ``[place_roles]``: reference points and lists after a generic noun."""
+
+    reference: re.Pattern[str]  # before a town named as a reference point
+    generic: re.Pattern[str]  # a generic plural place noun ("villages", "dorpen")
+    opener: re.Pattern[str]  # a generic noun then a list opener, up to the first name
+    next_list: re.Pattern[str]  # a next sentence's opening words before a list
+
+
+_ROLE_KEYS = ("reference_before", "generic_noun", "list_opener", "next_list")
+
+
+@lru_cache(maxsize=16)
+def place_roles(path: str) -> PlaceRoles | None:
+    """The ``[place_roles]`` table of the rules file at ``path`` (None without one)."""
+    import tomllib
+
+    try:
+        table = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("place_roles")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RulesError(f"cannot read [place_roles]: {exc}", Path(path)) from None
+    if table is None:
+        return None
+    if not isinstance(table, dict) or not all(isinstance(table.get(k), str) for k in _ROLE_KEYS):
+        raise RulesError(f"expected [place_roles] with strings {', '.join(_ROLE_KEYS)}",
+                         Path(path))
+    try:
+        return PlaceRoles(
+            reference=re.compile(table["reference_before"], re.IGNORECASE),
+            generic=re.compile(table["generic_noun"], re.IGNORECASE),
+            opener=re.compile(table["generic_noun"] + r"[^.;:!?]{0,60}?" + table["list_opener"],
+                              re.IGNORECASE),
+            next_list=re.compile(table["next_list"], re.IGNORECASE))
+    except re.error as exc:
+        raise RulesError(f"[place_roles]: not a valid regular expression ({exc})",
+                         Path(path)) from None
+
+
+def _reference(text: str, marker: re.Pattern[str], mentions: list[Mention], k: int) -> bool:
+    """True when mention ``k`` is named as a reference point, itself or as the second of a
+    pair ("between Karsk and Vell")."""
+    while True:
+        m = mentions[k]
+        if marker.search(text, max(0, m.start - _REFERENCE_WINDOW), m.start):
+            return True
+        if k == 0 or not _AND.match(text[mentions[k - 1].end:m.start]):
+            return False
+        k -= 1
+
+
+def antecedent(text: str, rules_path: str, before: list[Mention]) -> Mention:
+    """The town "de stad"/"the city" stands for, of the towns named before it (in text
+    order): the last one not named as a reference point, else the last one."""
+    roles = place_roles(rules_path)
+    if roles is None:
+        return before[-1]
+    for k in range(len(before) - 1, -1, -1):
+        if not _reference(text, roles.reference, before, k):
+            return before[k]
+    return before[-1]
+
+
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:en|and|&))\s*(?:de\s+|het\s+|the\s+)?", re.IGNORECASE)
+_FIRST_GAP = re.compile(r"\s*(?:de\s+|het\s+|the\s+)?", re.IGNORECASE)
+_LIST_WINDOW = 140  # characters before a name searched for a generic noun and a list opener
+
+
+def opens_list(text: str, rules_path: str, start: int, low: int) -> bool:
+    """True when a list after a generic plural noun begins right before ``start`` ("took
+    several villages, such as X", "provinciehoofdsteden, waaronder X"; not before ``low``)."""
+    roles = place_roles(rules_path)
+    return roles is not None and roles.opener.search(
+        text, max(low, start - _LIST_WINDOW), start) is not None
+
+
+def _run(text: str, start: int, end: int, places: list[Mention] | tuple[Mention, ...],
+         ) -> list[Mention]:
+    """The places listed from ``start`` ("A, B en C"), up to ``end``."""
+    out: list[Mention] = []
+    at = start
+    for p in places:
+        if p.start < at:
+            continue
+        if p.end > end or not (_LIST_GAP if out else _FIRST_GAP).fullmatch(text, at, p.start):
+            break
+        out.append(p)
+        at = p.end
+    return out
+
+
+def listed_places(text: str, rules_path: str, clause: tuple[int, int], sentence_end: int,
+                  next_sentence: tuple[int, int] | None,
+                  places: list[Mention] | tuple[Mention, ...]) -> list[Mention]:
+    """The places a clause with a generic plural noun lists after it: after a colon that ends
+    the clause ("took two villages: A and B"), or at the start of the next sentence
+    ("Several villages were retaken. They include A, B and C.")."""
+    roles = place_roles(rules_path)
+    if roles is None:
+        return []
+    start, end = clause
+    if text[start:end].rstrip().endswith(":") and roles.opener.search(
+            text, max(start, end - _LIST_WINDOW), end):
+        return _run(text, end, sentence_end, places)
+    if next_sentence is not None and roles.generic.search(text, start, end):
+        ns, ne = next_sentence
+        opening = roles.next_list.match(text[ns:ne])
+        if opening is not None:
+            return _run(text, ns + opening.end(), ne, places)
+    return []
+
+
+def _kind(words: SiteWords, noun: str) -> str:
+    noun = " ".join(noun.lower().split())
+    for word, kind in words.kinds:
+        if noun.endswith(word):
+            return kind
+    return "site"
+
+
+def site_place(town: Place, kind: str) -> Place:
+    """The site of ``kind`` that a town names, at the town's point."""
+    return Place(id=f"site:{kind}:{town.id}", name=f"{town.name} {kind.replace('_', ' ')}",
+                 kind=PlaceKind.SITE, lat=town.lat, lon=town.lon, country=town.country,
+                 admin1=town.admin1, population=0)
+
+
+def site_town(place: Place) -> str:
+    """The id of the town a site place belongs to ("" for any other place)."""
+    if place.kind is not PlaceKind.SITE or not place.id.startswith("site:"):
+        return ""
+    return place.id.split(":", 2)[2]
+
+
+def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None:
+    """The site a town mention names, as a mention spanning the site's words: "de
+    luchthaven van Mosoel", "the prison near Kunduz", "Goma's airport", "Aleppo
+    International Airport"; None when the town stands for itself."""
+    if mention.place.kind is not PlaceKind.TOWN:
+        return None
+    words = site_words(rules_path)
+    if words is None:
+        return None
+    after = words.after.match(text, mention.end)
+    if after is not None:
+        noun = text[mention.end:after.end()]
+        place = site_place(mention.place, _kind(words, noun))
+        return Mention(place, text[mention.start:after.end()], mention.start, after.end())
+    low = max(0, mention.start - _WINDOW)
+    for noun in reversed(list(words.nouns.finditer(text, low, mention.start))):
+        if words.before.search(text[noun.end():mention.start]):
+            place = site_place(mention.place, _kind(words, noun.group()))
+            return Mention(place, text[noun.start():mention.end], noun.start(), mention.end)
+    return None
+
+
+def site_anaphora(text: str, rules_path: str, start: int, end: int,
+                  places: tuple[Mention, ...] | list[Mention]) -> list[Mention]:
+    """"het vliegveld", "the airport" between ``start`` and ``end`` with no town of its own:
+    the site of that kind named last before it ("het Antonov-vliegveld bij Hostomel ...
+    namen het vliegveld in"), else that of the town the text is about (``antecedent``).
+    Only the kinds ``anaphora_kinds`` lists (an airport, not "the central prison")."""
+    words = site_words(rules_path)
+    if words is None or words.anaphora is None:
+        return []
+    out = []
+    for m in words.anaphora.finditer(text, start, end):
+        kind = _kind(words, m.group("noun"))
+        if kind not in words.anaphora_kinds:
+            continue
+        noun_start = m.start("noun")
+        before = [p for p in places if p.end <= noun_start and p.place.kind is PlaceKind.TOWN]
+        if not before:
+            continue
+        named = [s for s in (site_mention(text, rules_path, p) for p in before)
+                 if s is not None and s.place.id.startswith(f"site:{kind}:")
+                 and s.end <= noun_start]
+        place = named[-1].place if named else site_place(
+            antecedent(text, rules_path, before).place, kind)
+        out.append(Mention(place, text[noun_start:m.end()], noun_start, m.end()))
+    return out
+
+
+# "MOSCOW (AP) —", "BAKOE/JEREVAN (BELGA/AFP) -", "ABUJA, March 28 (Reuters) -": where a story
+# was filed, at a line's start in capitals, then the agencies in brackets and a dash
+_DATELINE = re.compile(
+    r"^[ \t]*(?:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]*(?:[ /][A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]*)*)"
+    r"(?:,[^\n(]{1,40})?\s*\([^)\n]{1,40}\)\s*[-–—]", re.MULTILINE)
+
+
+def in_dateline(text: str, mentions: list[Mention] | tuple[Mention, ...]) -> set[int]:
+    """The starts of the mentions inside a dateline ("MOSCOW (AP) —"): where the story was
+    filed, never a place that changed hands."""
+    if not mentions:
+        return set()
+    spans = [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+    return {m.start for m in mentions if any(a <= m.start < b for a, b in spans)}

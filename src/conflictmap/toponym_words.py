@@ -1,0 +1,186 @@
+"""The words toponym recognition works with: a text's words with their offsets
+(``tokenize``, compiled where built; ``word_lists`` is its specification), a candidate name
+(``_Span``), and the word lists that mark names as places or as something else.
+
+Split from ``toponyms`` (recognition) and ``placechoice`` (disambiguation), which both use
+them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import accumulate, chain, compress
+from operator import itemgetter
+
+from conflictmap.native import speedups
+
+_GAP_WORD = re.compile(r"([\W\d_]*)([^\W\d_]+(?:[-'’][^\W\d_]+)*)")
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+MAX_TOKENS = 6
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+CONNECTORS = _words(
+    "aan ad al am an ar as ash at az bin da das de del della den der di do dos du "
+    "ed el en er es ez ibn im la le les of op sous sur van"
+)
+TITLES = _words(
+    "ayatollah bishop bisschop burgemeester caliph captain clan colonel commandant "
+    "commander dr emir familie family generaal general gouverneur governor heer imam "
+    "kalief kapitein king kolonel koning koningin leader leider luitenant maarschalk "
+    "marshal mayor meneer mevrouw minister mr mrs ms paus pope premier president prince "
+    "prins queen senator sheik sheikh sjeik spokesman spokeswoman sultan woordvoerder "
+    "operation operatie codename codenaam troepengroep taskforce"
+)
+REGION_BEFORE = _words(
+    "deelstaat deelstaten district gouvernement gouvernementen governorate governorates "
+    "oblast oblasten oblasts province provinces provincie provincies regio region regions "
+    "regios staat state states"
+)
+REGION_AFTER = _words(
+    "governorate governorates oblast oblasts province provinces provincie regio region "
+    "regions state"
+)
+SITE_AFTER = _words(
+    "international internationale airport airfield airbase luchthaven vliegveld dam prison "
+    "barracks"
+)
+"""Capitalised words after a town that name one of its sites, not a longer name: "Aleppo
+International Airport", "Kunduz Airfield" (``placeroles`` reads the site)."""
+UNIT_BEFORE = _words(
+    "troepengroep legergroep groep gevechtsgroep brigade bataljon eenheid operatie codenaam "
+    "group battlegroup brigade battalion unit operation codename taskforce"
+)
+"""Words before a name that make it the name of a unit or an operation ("troepengroep
+Tavria", "Operation Dawn"), not a place."""
+NAME_PARTICLES = _words("abu ag al bin bint el ibn ould van der den von")
+ARMY_NOUNS = _words(
+    "troepen leger legers strijdkrachten soldaten militairen eenheden luchtmacht marine "
+    "drones artillerie huurlingen troops forces army armies soldiers military units navy "
+    "drone artillery mercenaries warplanes jets"
+)
+PLACE_NOUNS = _words(
+    "stad steden dorp dorpen regio provincie hoofdstad grensstad havenstad grens gebied "
+    "town towns city cities village villages region province capital border oblast"
+)
+ACTOR_AFTER = ARMY_NOUNS | _words(
+    "leaders leader leiders leider group groep groepering militia militie regime bewind clan "
+    "familie family aanhangers supporters spokesman woordvoerder commander commandant chief"
+)
+GROUP_AFTER = ACTOR_AFTER | _words(
+    "resistance verzet verzetsstrijders rebels rebellen fighters strijders insurgents "
+    "opstandelingen militants militanten guerrillas guerrilla's separatists separatisten "
+    "jihadists jihadisten brotherhood broederschap"
+)
+"""Words after a people's or a region's name that make it the name of an armed group ("Chin
+resistance", "Kachin rebels", "Karen fighters"): no place of the article."""
+MONTHS = _words(
+    "january february march april may june july august september october november december "
+    "januari februari maart mei juni juli augustus oktober "
+    "jan feb mar apr jun jul aug sep sept oct okt nov dec"
+)
+"""Month names are dates, not the small towns abroad that share them ("from August")."""
+CONTROL_BEFORE = _words(
+    "captured seized overran overrun recaptured retook stormed liberated veroverden veroverde "
+    "heroverden heroverde bestormden bevrijdden"
+)
+"""Verbs of capture before a name: evidence that a capitalised dictionary word mid-sentence is
+a place ("M23 rebels seized Sake"). Not "took", "entered" or attack verbs: their objects are
+as often people and groups ("took Mark to the station", "attacked Hamas")."""
+CONTROL_AFTER = _words("ingenomen veroverd heroverd bevrijd")
+ORG_WORDS = _words(
+    "hayat tahrir jabhat jaish jaysh harakat liwa ansar ahrar front brigade brigades army "
+    "liberation movement organisation organization party islamic islamitische islamitisch "
+    "staat state council committee union alliance coalition forces battalion battalions "
+    "division corps regiment militia group groep beweging partij leger bevrijdingsleger "
+    "brigade fronts"
+)
+"""Words of organisation names: a place name glued to them ("Hayat Tahrir al-Sham",
+"Islamic State of Iraq and the Levant", "Arakan Army") names the organisation, not a place,
+unless it is a country ("Sudanese Armed Forces" has no place; "Arakan" is no country)."""
+APPOSITION_NOUNS = _words("gebied regio provincie streek area region province governorate")
+ARTICLE_WORDS = _words("het de een the a an")
+LIST_WORDS = _words("& , and en of or")
+DIRECTIONS = _words(
+    "central east eastern north northeast northeastern northern northwest northwestern "
+    "south southeast southeastern southern southwest southwestern west western"
+)
+_BOUNDARY = re.compile(r'[.!?:;\n"“”„«»()\[\]•|–—]|\s-\s')
+STRONG_POPULATION = 100_000
+NEAR_KM = 1000.0
+DOMINANT_KM = 30.0
+
+
+_second = itemgetter(1)
+
+
+_GLUE = ("", " ", "-", "\u00a0")
+
+
+class _Toks:
+    """The words of a text as parallel lists: offsets, text, capitalised, sentence-initial."""
+
+    __slots__ = ("cap_idx", "caps", "ends", "initials", "n", "starts", "text", "words")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        if speedups is not None:
+            self.starts, self.ends, self.words, self.caps, self.initials = speedups.tokenize(
+                text, CONNECTORS)
+        else:
+            self.starts, self.ends, self.words, self.caps, self.initials = word_lists(text)
+        self.n = len(self.words)
+        self.cap_idx = list(compress(range(self.n), self.caps))
+
+    def __len__(self) -> int:
+        return self.n
+
+    def joined(self, i: int) -> bool:
+        """True when word i and word i+1 are separated by one space or hyphen only."""
+        return (
+            self.starts[i + 1] - self.ends[i] <= 1
+            and self.text[self.ends[i] : self.starts[i + 1]] in _GLUE
+        )
+
+
+def word_lists(text: str) -> tuple[list[int], list[int], list[str], list[bool], list[bool]]:
+    """The words of ``text`` (``_GAP_WORD``) as (starts, ends, words, capitalised, after a
+    boundary): the specification of the compiled ``tokenize``."""
+    pairs = _GAP_WORD.findall(text)
+    ends = list(accumulate(map(len, chain.from_iterable(pairs))))
+    words = list(map(_second, pairs))
+    caps = [w[0].isupper() or ("-" in w and _is_cap(w)) for w in words]
+    boundary = _BOUNDARY.search
+    initials = [g != " " and boundary(g) is not None for g, _ in pairs]
+    if initials:
+        initials[0] = True
+    return ends[0::2], ends[1::2], words, caps, initials
+
+
+@dataclass(slots=True)
+class _Span:
+    first: int  # token index
+    last: int
+    start: int
+    end: int
+    key: str
+    cands: tuple[int, ...]
+    fuzzy: bool = False
+    stop: bool = False
+    after: str = ""  # the rest of a compound ("Syrië-kenner" -> "kenner")
+
+
+def _is_cap(word: str) -> bool:
+    if word[0].isupper():
+        return True
+    head, sep, tail = word.partition("-")
+    return bool(sep and tail and tail[0].isupper() and head.lower() in CONNECTORS)
+
+
+def tokenize(text: str) -> _Toks:
+    """Words with offsets, capitalisation and whether they start a sentence or line."""
+    return _Toks(text)

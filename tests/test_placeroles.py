@@ -1,0 +1,79 @@
+"""placeroles: sites named by a town are places of their own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conflictmap.errors import RulesError
+from conflictmap.model import Mention, Place, PlaceKind
+from conflictmap.placeroles import site_mention, site_place, site_town, site_words
+from conflictmap.rules import language_files
+
+TOWN = Place("geonames:1", "Karsk", PlaceKind.TOWN, 10.0, 20.0, "XX")
+
+
+def _mention(text: str, name: str = "Karsk") -> Mention:
+    start = text.index(name)
+    return Mention(TOWN, name, start, start + len(name))
+
+
+@pytest.mark.parametrize(("lang", "text", "kind", "written"), [
+    ("nl", "Rebellen namen het vliegveld van Karsk in.", "airport", "vliegveld van Karsk"),
+    ("nl", "Ze namen het Kovar-vliegveld bij Karsk in.", "airport", "Kovar-vliegveld bij Karsk"),
+    ("nl", "De luchthaven in het zuiden van Karsk viel.", "airport",
+     "luchthaven in het zuiden van Karsk"),
+    ("nl", "De gevangenis van Karsk werd bestormd.", "prison", "gevangenis van Karsk"),
+    ("en", "Rebels seized Karsk's airport.", "airport", "Karsk's airport"),
+    ("en", "Rebels seized Karsk International Airport.", "airport",
+     "Karsk International Airport"),
+    ("en", "They overran the headquarters of the 5th Division in Karsk.", "headquarters",
+     "headquarters of the 5th Division in Karsk"),
+])
+def test_a_town_names_its_site(lang: str, text: str, kind: str, written: str) -> None:
+    site = site_mention(text, str(language_files()[lang]), _mention(text))
+    assert site is not None
+    assert site.place.kind is PlaceKind.SITE
+    assert site.place.id == f"site:{kind}:geonames:1"
+    assert site.as_written == written == text[site.start:site.end]
+    assert site_town(site.place) == "geonames:1"
+    assert (site.place.lat, site.place.lon) == (TOWN.lat, TOWN.lon)
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("nl", "Rebellen namen Karsk in, de stad met het grootste vliegveld."),
+    ("nl", "Op basis van Karsk werd gevochten."),
+    ("nl", "De rebellen trokken het centrum van Karsk binnen."),
+    ("en", "Rebels took the city centre of Karsk."),
+    ("en", "Flights left the airport for Karsk."),
+])
+def test_the_town_itself(lang: str, text: str) -> None:
+    assert site_mention(text, str(language_files()[lang]), _mention(text)) is None
+
+
+def test_site_place_keeps_the_town_point() -> None:
+    site = site_place(TOWN, "border_crossing")
+    assert site.name == "Karsk border crossing"
+    assert site_town(TOWN) == ""
+
+
+def test_malformed_sites_table_names_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "xx.toml"
+    bad.write_text("[sites]\nlink_before = 3\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"xx\.toml"):
+        site_words(str(bad))
+    bad.write_text("[sites]\nlink_before = '('\nlink_after = ''\nairport = ['x']\n",
+                   encoding="utf-8")
+    site_words.cache_clear()
+    with pytest.raises(RulesError, match="regular expression"):
+        site_words(str(bad))
+
+
+def test_reference_marker_rejects_a_bad_table(tmp_path: Path) -> None:
+    from conflictmap.placeroles import place_roles
+
+    bad = tmp_path / "yy.toml"
+    bad.write_text("[place_roles]\nreference_before = 1\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"yy\.toml"):
+        place_roles(str(bad))
