@@ -36,6 +36,9 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     before_main = _change_before(article, rules, spans, index, hit)
     if before_main is not None:
         return before_main
+    header = _paragraph_date(article, rules, spans[index])
+    if header is not None:
+        return header
     previous = _previous_interval(article, rules, spans, index)
     a, b = segment
     lang, period = rules.lang, article.period
@@ -170,6 +173,28 @@ def _time_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[i
             back = timedelta(days=n * unit)
             return Interval.spanning(when.start - back, when.end - back)
     return None
+
+
+_HEADER = re.compile(r"[^\n.()]{1,60}\(([^()\n]{3,40})\)\.\s")
+
+
+def _paragraph_date(article: Article, rules: LanguageRules,
+                    span: tuple[int, int]) -> Interval | None:
+    """The date in a paragraph's heading "Place (date)." ("Avdiivka (17 februari). Het
+    leger trok zich terug ..."), for a later sentence of that paragraph with no date of
+    its own."""
+    text = article.text
+    s, e = span
+    para = text.rfind("\n", 0, s) + 1
+    if para == s:
+        return None
+    m = _HEADER.match(text, para, s + 1)
+    if m is None or m.end() > s:
+        return None
+    if find_dates(text[s:e], article.period, rules.lang):
+        return None
+    dates = [d for d in find_dates(m.group(1), article.period, rules.lang) if d.explicit]
+    return dates[0].interval if len(dates) == 1 else None
 
 
 _AFTER_UNITS = (("days_after", 1, 0), ("weeks_after", 7, 0), ("months_after", 0, 1),
