@@ -139,16 +139,26 @@ def _gap(mention: DateMention, offset: int, hit: Hit) -> int:
 
 def _previous_interval(article: Article, rules: LanguageRules,
                        spans: Sequence[tuple[int, int]], index: int) -> Interval | None:
-    """The explicit date of the sentence before, which "toen"/"then" points back to."""
+    """The explicit date of the sentence before, which "toen"/"then" points back to: of
+    the nearest of the last few sentences of the same paragraph that has one ("Op 19
+    september ... Na een dag gaven ze op. Met die overgave ...")."""
     if index == 0:
         return None
     s, e = spans[index]
-    if not rules.dates.get("then").search(article.text, s, e):
+    text = article.text
+    if not rules.dates.get("then").search(text, s, e):
         return None
-    s, e = spans[index - 1]
-    dates = [d for d in find_dates(article.text[s:e], article.period, rules.lang)
-             if d.explicit]
-    return dates[-1].interval if dates else None
+    for before in range(index - 1, max(-1, index - 1 - _LOOK_BACK), -1):
+        s, e = spans[before]
+        dates = [d for d in find_dates(text[s:e], article.period, rules.lang) if d.explicit]
+        if dates:
+            return dates[-1].interval
+        if "\n" in text[e:spans[before + 1][0]] or "\n" in text[s:e]:
+            return None  # not past the paragraph's start
+    return None
+
+
+_LOOK_BACK = 3  # sentences "toen"/"then" may point back over
 
 
 
