@@ -9,11 +9,12 @@ trigger that only mentions a change ("de val van X") is dated by its own phrase.
 
 from __future__ import annotations
 
+import calendar
 import logging
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 
 from conflictmap.dates import DateMention, choose_interval, find_dates
 from conflictmap.factuality import dateline_end, is_mention
@@ -32,6 +33,12 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     ("withdrawing from Avdiivka, ... since Bakhmut fell in May": May dates the fall, not
     the withdrawal)."""
     text = article.text
+    before_main = _change_before(article, rules, spans, index, hit)
+    if before_main is not None:
+        return before_main
+    header = _paragraph_date(article, rules, spans[index])
+    if header is not None:
+        return header
     previous = _previous_interval(article, rules, spans, index)
     a, b = segment
     lang, period = rules.lang, article.period
@@ -132,16 +139,26 @@ def _gap(mention: DateMention, offset: int, hit: Hit) -> int:
 
 def _previous_interval(article: Article, rules: LanguageRules,
                        spans: Sequence[tuple[int, int]], index: int) -> Interval | None:
-    """The explicit date of the sentence before, which "toen"/"then" points back to."""
+    """The explicit date of the sentence before, which "toen"/"then" points back to: of
+    the nearest of the last few sentences of the same paragraph that has one ("Op 19
+    september ... Na een dag gaven ze op. Met die overgave ...")."""
     if index == 0:
         return None
     s, e = spans[index]
-    if not rules.dates.get("then").search(article.text, s, e):
+    text = article.text
+    if not rules.dates.get("then").search(text, s, e):
         return None
-    s, e = spans[index - 1]
-    dates = [d for d in find_dates(article.text[s:e], article.period, rules.lang)
-             if d.explicit]
-    return dates[-1].interval if dates else None
+    for before in range(index - 1, max(-1, index - 1 - _LOOK_BACK), -1):
+        s, e = spans[before]
+        dates = [d for d in find_dates(text[s:e], article.period, rules.lang) if d.explicit]
+        if dates:
+            return dates[-1].interval
+        if "\n" in text[e:spans[before + 1][0]] or "\n" in text[s:e]:
+            return None  # not past the paragraph's start
+    return None
+
+
+_LOOK_BACK = 3  # sentences "toen"/"then" may point back over
 
 
 
@@ -166,6 +183,83 @@ def _time_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[i
             back = timedelta(days=n * unit)
             return Interval.spanning(when.start - back, when.end - back)
     return None
+
+
+_HEADER = re.compile(r"[^\n.()]{1,60}\(([^()\n]{3,40})\)\.\s")
+
+
+def _paragraph_date(article: Article, rules: LanguageRules,
+                    span: tuple[int, int]) -> Interval | None:
+    """The date in a paragraph's heading "Place (date)." ("Avdiivka (17 februari). Het
+    leger trok zich terug ..."), for a later sentence of that paragraph with no date of
+    its own."""
+    text = article.text
+    s, e = span
+    para = text.rfind("\n", 0, s) + 1
+    if para == s:
+        return None
+    m = _HEADER.match(text, para, s + 1)
+    if m is None or m.end() > s:
+        return None
+    if find_dates(text[s:e], article.period, rules.lang):
+        return None
+    dates = [d for d in find_dates(m.group(1), article.period, rules.lang) if d.explicit]
+    return dates[0].interval if len(dates) == 1 else None
+
+
+_AFTER_UNITS = (("days_after", 1, 0), ("weeks_after", 7, 0), ("months_after", 0, 1),
+                ("years_after", 0, 12))
+_NOUN_GAP = re.compile(r"\s*(?:\w{1,4}\s+)?")  # "na de val", "after the fall"
+
+
+def _change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+                   index: int, hit: Hit) -> Interval | None:
+    """The date of a change named only relative to its sentence's date ("begon op 20
+    augustus, ruim een maand na de herovering van X"; "two weeks after the fall of Y"):
+    the sentence's date before the phrase, N days, weeks, months or years earlier. Days
+    and weeks count exactly; a month or year count is loose by half a unit either way, and
+    "ruim"/"more than" stretches it back by one more unit. A change with a date of its
+    own after it ("a month after the fall of X in May") keeps that date."""
+    text, words = article.text, rules.dates
+    if not is_mention(rules, text, hit):
+        return None
+    s, e = spans[index]
+    for key, days, months in _AFTER_UNITS:
+        for m in words.get(key).finditer(text, max(s, hit.start - 40), hit.start):
+            gap = _NOUN_GAP.fullmatch(text, m.end(), hit.start)
+            if gap is None:
+                continue
+            n = _count(words.numbers, m.group(1))
+            if n is None:
+                return None
+            found = find_dates(text[s:e], article.period, rules.lang)
+            comma = text.find(",", hit.end, e)
+            if any(hit.end <= d.start + s < (comma if comma >= 0 else e) for d in found):
+                return None
+            main = [d for d in found if d.end + s <= m.start() and not d.since]
+            when = choose_interval(main, article.period, (m.start() - s, m.start() - s))
+            more = words.get("more_than").search(text, max(s, m.start() - 15), m.start())
+            if days:
+                back = timedelta(days=n * days)
+                start, end = when.start - back, when.end - back
+                if more is not None:
+                    start -= timedelta(days=days)
+                return Interval.spanning(start, end)
+            start, end = (_months_back(when.start, n * months),
+                          _months_back(when.end, n * months))
+            if more is not None:
+                start = _months_back(start, months)
+            else:
+                half = timedelta(days=15 * months)
+                start, end = start - half, end + half
+            return Interval.spanning(start, end)
+    return None
+
+
+def _months_back(day: date, n: int) -> date:
+    """``day`` n calendar months earlier (the last day of a shorter month)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - n, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def _count(numbers: Sequence[str], word: str | None) -> int | None:

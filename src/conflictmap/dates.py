@@ -17,6 +17,9 @@ Rules, with P = [s, e] the article's period:
 * this month / earlier this month: [first of s's month, e]; last month / last year: that span
 * explicit dates: "6 december 2024", "on December 6" (year from P), "december 2023",
   "in 2016", "eind 2016" (Sep-Dec), "begin 2016" (Jan-Apr), "medio 2016" (May-Aug)
+* seasons: "de zomer van 2014" that year's (spring Mar-May, summer Jun-Sep, autumn
+  Sep-Nov, winter Dec-Feb); "vorige zomer" the last one ended before P; "in het voorjaar"
+  the last one begun by e
 * "toen"/"then": the interval of the previous dated sentence, when given
 * nothing: [s-7, e] -- a report in the perfect or past tense tells of the last week
 
@@ -313,6 +316,48 @@ def _relatives(compiled: _Compiled, sentence: str, period: Interval,
     return found
 
 
+_SEASONS = (("spring", 3, 3), ("summer", 6, 4), ("autumn", 9, 3), ("winter", 12, 3))
+_SEASON_YEAR = re.compile(r"\s+(?:van\s+|of\s+)?((?:19|20)\d{2})\b")
+
+
+def _season_span(year: int, first: int, months: int) -> tuple[date, date]:
+    """The season starting in month ``first`` of ``year``, ``months`` long."""
+    last = first + months - 1
+    end_year, end_month = year + (last - 1) // 12, (last - 1) % 12 + 1
+    return date(year, first, 1), _month_span(end_year, end_month)[1]
+
+
+def _seasons(words: DateWords, sentence: str, period: Interval) -> list[DateMention]:
+    """Seasons: "de zomer van 2014" that year's; "vorige zomer"/"last summer" the last
+    one that ended before the article; "deze zomer", "in het voorjaar" (no year) the one
+    that began last before the article's end. A winter runs into the next year."""
+    found: list[DateMention] = []
+    for key, first, months in _SEASONS:
+        for m in words.get(key).finditer(sentence):
+            start, end = m.start(), m.end()
+            y = _SEASON_YEAR.match(sentence, end)
+            last = words.get("season_last").search(sentence, max(0, start - 20), start)
+            this = words.get("season_this").search(sentence, max(0, start - 20), start)
+            if y is not None:
+                if key == "winter":
+                    continue  # "winter 2014": which one is unclear; the year says it
+                year, end = int(y.group(1)), y.end()
+            else:
+                year = period.end.year
+                if _season_span(year, first, months)[0] > period.end:
+                    year -= 1  # not begun yet: the one before
+                if last is not None:
+                    if _season_span(year, first, months)[1] >= period.start:
+                        year -= 1  # still going on: the one before
+                    start = last.start()
+                elif this is not None:
+                    start = this.start()
+            found.append(DateMention(start, end,
+                                     Interval.spanning(*_season_span(year, first, months)),
+                                     y is not None))
+    return found
+
+
 def _drop_overlaps(mentions: list[DateMention]) -> list[DateMention]:
     kept: list[DateMention] = []
     for mention in sorted(mentions, key=lambda d: (d.start - d.end, d.start)):
@@ -325,7 +370,9 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
                rules_dir: Path | None = None) -> list[DateMention]:
     """Every time expression in ``sentence`` with the interval it allows."""
     compiled = _compiled(lang, rules_dir)
-    mentions = _explicit(compiled, sentence, period)
+    seasons = _seasons(compiled.words, sentence, period)
+    mentions = seasons + [d for d in _explicit(compiled, sentence, period)  # not as a year:
+                          if all(d.end <= x.start or d.start >= x.end for x in seasons)]
     mentions += _relatives(compiled, sentence, period, previous)
     mentions = _years_for_months(sentence, _drop_overlaps(mentions))
     return [_since(compiled, sentence, m) for m in mentions]

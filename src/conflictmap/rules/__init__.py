@@ -47,7 +47,8 @@ DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
     "weekend", "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks", "month_start",
     "month_end", "last_month", "since", "then", "last_year", "this_year", "weekday_suffix",
-    "days_after", "weeks_after",
+    "days_after", "weeks_after", "months_after", "years_after", "more_than",
+    "spring", "summer", "autumn", "winter", "season_last", "season_this",
     "year_begin", "year_end", "year_mid", "year_in",
 )
 _FLAGS = re.IGNORECASE
