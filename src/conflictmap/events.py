@@ -597,6 +597,9 @@ def _excluded(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> bool
     elif hit.end <= mention.start:  # the trigger's own words are no marker ("swept into")
         before = text[max(hit.end, mention.start - 60):mention.start]
     before = _without_day(ctx, before)
+    if (hit.trigger.locative_ok and mention.place.kind is PlaceKind.SITE
+            and hit.end <= mention.start and len(before.split()) <= 2):
+        return False  # "hesen de vlag op de staalfabriek van X": the flag went up on the site
     if markers.near.search(before):
         # Fighting near a place is fighting for it: "fierce fighting near X", and "Bij X
         # braken gevechten uit" where the phrase opens the clause ("The hill outside X
