@@ -49,6 +49,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from conflictmap import sequels
 from conflictmap.actors import ActorLexicon, ActorMention, name_words
 from conflictmap.clause_dates import clause_interval
 from conflictmap.confidence import calibrate, load_model
@@ -78,6 +79,7 @@ from conflictmap.placeroles import (
     antecedent,
     in_dateline,
     listed_places,
+    locates_generic,
     opens_list,
     site_anaphora,
     site_mention,
@@ -279,7 +281,7 @@ class Extractor:
         mentions: set[int] = set()  # id() of the events a trigger only mentions
         for i in hot:
             events.extend(self._sentence(ctx, i, clauses[i], mentions))
-        events = taken_back(join_later_mentions(events, mentions))
+        events = taken_back(join_later_mentions(sequels.inherit(events), mentions))
         events = calibrate(self._confidence, article,
                            _drop_fighting_before_change(_propagate_denials(events)))
         return events + lost if lost else events
@@ -349,6 +351,7 @@ class Extractor:
         seen: set[tuple[str, Change, str]] = set()
         carried: list[Mention] = []  # the places of the sentence's previous placed clause
         for seg_start, seg_end, hits in clauses:
+            hits = sequels.told_hits(hits)
             targets = _targets(ctx, hits, seg_start, seg_end)
             if not targets and carried:
                 targets = _carried_targets(ctx, hits, seg_start, seg_end, carried)
@@ -509,7 +512,8 @@ def _anaphora(ctx: _Context, seg_start: int, seg_end: int) -> list[Mention]:
     for pattern, kinds in ((ctx.rules.markers.anaphora_town, (PlaceKind.TOWN,)),
                            (ctx.rules.markers.anaphora_region, (PlaceKind.REGION,))):
         for m in pattern.finditer(text, seg_start, seg_end):
-            if _titled(ctx, m.end()) or _named(ctx, m.end()) or _apposition(ctx, m.start()):
+            if _titled(ctx, m.end()) or _named(ctx, m.end()) or _apposition(ctx, m.start()) \
+                    or locates_generic(text, ctx.rules.path, m.start()):
                 continue
             before = [p for p in ctx.places if p.end <= m.start() and p.place.kind in kinds]
             if before and not _unknown_named(ctx, pattern, before[-1].end, m.start()):
@@ -593,6 +597,9 @@ def _excluded(ctx: _Context, hit: Hit, mention: Mention, seg_start: int) -> bool
     elif hit.end <= mention.start:  # the trigger's own words are no marker ("swept into")
         before = text[max(hit.end, mention.start - 60):mention.start]
     before = _without_day(ctx, before)
+    if (hit.trigger.locative_ok and mention.place.kind is PlaceKind.SITE
+            and hit.end <= mention.start and len(before.split()) <= 2):
+        return False  # "hesen de vlag op de staalfabriek van X": the flag went up on the site
     if markers.near.search(before):
         # Fighting near a place is fighting for it: "fierce fighting near X", and "Bij X
         # braken gevechten uit" where the phrase opens the clause ("The hill outside X

@@ -101,6 +101,9 @@ class PlaceRoles:
     generic: re.Pattern[str]  # a generic plural place noun ("villages", "dorpen")
     opener: re.Pattern[str]  # a generic noun then a list opener, up to the first name
     next_list: re.Pattern[str]  # a next sentence's opening words before a list
+    # a generic noun then a preposition that locates its places by a town ("drie dorpen rond
+    # de stad", "villages around the city"): that town is a reference point
+    near_generic: re.Pattern[str] | None = None
 
 
 _ROLE_KEYS = ("reference_before", "generic_noun", "list_opener", "next_list")
@@ -126,7 +129,10 @@ def place_roles(path: str) -> PlaceRoles | None:
             generic=re.compile(table["generic_noun"], re.IGNORECASE),
             opener=re.compile(table["generic_noun"] + r"[^.;:!?]{0,60}?" + table["list_opener"],
                               re.IGNORECASE),
-            next_list=re.compile(table["next_list"], re.IGNORECASE))
+            next_list=re.compile(table["next_list"], re.IGNORECASE),
+            near_generic=re.compile(table["generic_noun"] + r"\s+(?:[\w-]+\s+){0,2}?(?:"
+                                    + table["near_generic"] + r")\s+$", re.IGNORECASE)
+            if isinstance(table.get("near_generic"), str) else None)
     except re.error as exc:
         raise RulesError(f"[place_roles]: not a valid regular expression ({exc})",
                          Path(path)) from None
@@ -142,6 +148,15 @@ def _reference(text: str, marker: re.Pattern[str], mentions: list[Mention], k: i
         if k == 0 or not _AND.match(text[mentions[k - 1].end:m.start]):
             return False
         k -= 1
+
+
+def locates_generic(text: str, rules_path: str, start: int) -> bool:
+    """True when the words before ``start`` are a generic plural noun and a preposition
+    that locates its places ("drie dorpen rond [de stad]", "villages near [the city]"):
+    the town named at ``start`` is a reference point, not a place that changed."""
+    roles = place_roles(rules_path)
+    return roles is not None and roles.near_generic is not None and roles.near_generic.search(
+        text, max(0, start - _REFERENCE_WINDOW), start) is not None
 
 
 def antecedent(text: str, rules_path: str, before: list[Mention]) -> Mention:
