@@ -431,13 +431,16 @@ def _scare_quoted(text: str, hit: Hit) -> bool:
 
 
 def _propagate_denials(events: list[Event]) -> list[Event]:
-    """A claim the same article denies elsewhere is disputed too (so the reports merge)."""
+    """A claim the same article denies elsewhere is disputed too (so the reports merge); so
+    is an unattributed capture ("Azerbeidzjan neemt Sjoesja in" as a headline) that the
+    article's own denial answers."""
     denied = [e for e in events if e.status is Status.DISPUTED]
     if not denied:
         return events
     out = []
     for e in events:
-        if e.status is Status.CLAIMED and e.change is not Change.WITHDRAWAL and any(
+        if ((e.status is Status.CLAIMED and e.change is not Change.WITHDRAWAL)
+                or (e.status is Status.REPORTED and e.change is Change.CAPTURE)) and any(
                 d.place.id == e.place.id and d.period.overlaps(e.period) for d in denied):
             e = replace(e, status=Status.DISPUTED, change=Change.CONTESTED)
         out.append(e)

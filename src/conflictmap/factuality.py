@@ -79,7 +79,9 @@ def holding_statement(rules: LanguageRules, text: str, hit: Hit, segment: tuple[
         return False
     seg_start, seg_end = segment
     markers = rules.markers
-    if markers.holding.search(text, max(seg_start, hit.start - 40), hit.start) is None:
+    if markers.holding.search(text, max(seg_start, hit.start - 40), hit.start) is None and (
+            markers.holding_after.match(text, hit.end, seg_end) is None
+            or markers.again.search(text, seg_start, seg_end)):  # "weer in handen heeft"
         return False
     if markers.state_change.search(text, seg_start, seg_end):
         return False  # "is nu in handen van"

@@ -36,8 +36,10 @@ TITLES = _words(
     "prins queen senator sheik sheikh sjeik spokesman spokeswoman sultan woordvoerder "
     "operation operatie codename codenaam troepengroep taskforce"
 )
+# No "district": "the district of Ghorian" is named after its town (a second-level
+# area), as "Ghorian district" is (REGION_AFTER has none either), not the town's province.
 REGION_BEFORE = _words(
-    "deelstaat deelstaten district gouvernement gouvernementen governorate governorates "
+    "deelstaat deelstaten gouvernement gouvernementen governorate governorates "
     "oblast oblasten oblasts province provinces provincie provincies regio region regions "
     "regios staat state states"
 )
