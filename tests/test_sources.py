@@ -4,9 +4,11 @@ without recursion that says what it did not read, short items' language, headlin
 from __future__ import annotations
 
 import codecs
+import contextlib
 import json
 import logging
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -85,18 +87,52 @@ def _deep(root: Path, levels: int, name: str) -> None:
         os.close(fd)
 
 
-def test_sources_a_tree_a_thousand_folders_deep_is_walked(tmp_path: Path):
+def _remove_deep(root: Path, name: str) -> None:
+    """Remove a tree made by :func:`_deep` without recursion (pytest's own clean-up of old
+    temporary folders is recursive, and a thousand levels exceed Python's recursion limit)."""
+    fds = [os.open(root, os.O_RDONLY)]
+    try:
+        while True:
+            try:
+                fds.append(os.open(name, os.O_RDONLY, dir_fd=fds[-1]))
+            except FileNotFoundError:
+                break
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink("deep.txt", dir_fd=fds[-1])
+        while len(fds) > 1:
+            os.close(fds.pop())
+            os.rmdir(name, dir_fd=fds[-1])
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+@pytest.fixture
+def deep_tree(tmp_path: Path) -> Iterator[Callable[[str], None]]:
+    """Make a tree a thousand folders deep under tmp_path; removed afterwards."""
+    names: list[str] = []
+
+    def make(name: str) -> None:
+        names.append(name)
+        _deep(tmp_path, 1000, name)
+
+    yield make
+    for name in names:
+        _remove_deep(tmp_path, name)
+
+
+def test_sources_a_tree_a_thousand_folders_deep_is_walked(tmp_path: Path, deep_tree):
     (tmp_path / "a.txt").write_text(" date 2024-12\nDe stad viel.\n", encoding="utf-8")
-    _deep(tmp_path, 1000, "d")
+    deep_tree("d")
     (tmp_path / "z.txt").write_text(" date 2024-12\nDe stad viel weer.\n", encoding="utf-8")
     articles, skips = _read(tmp_path)
     assert [a.path for a in articles] == ["a.txt", "d/" * 1000 + "deep.txt", "z.txt"]
     assert skips == []
 
 
-def test_sources_a_folder_that_cannot_be_listed_is_one_line(tmp_path: Path):
+def test_sources_a_folder_that_cannot_be_listed_is_one_line(tmp_path: Path, deep_tree):
     (tmp_path / "a.txt").write_text(" date 2024-12\nDe stad viel.\n", encoding="utf-8")
-    _deep(tmp_path, 1000, "level")  # deeper than a path may be: listing fails at a depth
+    deep_tree("level")  # deeper than a path may be: listing fails at a depth
     (tmp_path / "z.txt").write_text(" date 2024-12\nDe stad viel weer.\n", encoding="utf-8")
     articles, skips = _read(tmp_path)
     assert [a.id for a in articles] == ["a.txt", "z.txt"]
