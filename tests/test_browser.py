@@ -693,6 +693,36 @@ PIXEL_ALPHA = """(name) => {
 }"""
 
 
+PIXEL_RGBA = """() => {
+  const page = window.conflictmap, h = page.hits, ratio = window.devicePixelRatio || 1;
+  const ctx = page.layer._canvas.getContext('2d');
+  return h.x.map((x, j) => [page.D.sideColor[page.iSide[h.k[j]]], Array.from(
+    ctx.getImageData(Math.round(x * ratio), Math.round((h.y[j] + 2) * ratio), 1, 1).data)]);
+}"""
+
+
+def test_browser_two_same_changes_by_two_sides_at_one_place_are_both_painted(
+        browser: object, tmp_path: Path) -> None:
+    """Two captures of one town by two sides, years apart: the canvas holds each side's
+    colour where each symbol's hit point is (not one symbol drawn over the other)."""
+    events = [make_event(Change.CAPTURE, HAMA, date(2015, 3, 4), actor=SAA, loser=HTS,
+                         article="old.txt"),
+              make_event(Change.CAPTURE, HAMA, date(2023, 7, 9), actor=HTS, loser=SAA,
+                         article="new.txt")]
+    opened = open_map(browser, render_html(events, offline=True), tmp_path)
+    page = opened.page
+    screen_point(opened, HAMA, zoom=9)
+    page.wait_for_timeout(200)
+    seen = page.evaluate(PIXEL_RGBA)
+    assert len(seen) == 2 and seen[0][0] != seen[1][0], seen
+    for color, rgba in seen:
+        want = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+        near = all(abs(a - b) < 12 for a, b in zip(rgba[:3], want, strict=True))
+        assert rgba[3] > 200 and near, seen
+    assert opened.errors == []
+    page.close()
+
+
 def test_browser_confidence_control_hides_less_sure_events_and_they_look_uncertain(
         browser: object, tmp_path: Path) -> None:
     from dataclasses import replace

@@ -141,14 +141,16 @@
   };
 
   /* A tick beside the symbol of a verified event (events mode), or of the place whose state
-   * a verified event set (control mode). */
+   * a verified event set (control mode). dx, the symbol's shift aside from others at its
+   * place, is passed on: without it every symbol at a place is drawn on the newest one. */
   var baseDraw = P.drawItem;
-  P.drawItem = function (ctx, k, x, y) {
-    baseDraw.call(this, ctx, k, x, y);
-    var i = this.items[k];
+  P.drawItem = function (ctx, k, x, y, dx) {
+    baseDraw.call(this, ctx, k, x, y, dx);
+    var i = this.items[k], region = this.iRegion && this.iRegion[k];
     if (this.mode !== "events") i = this.D.sEv ? this.D.sEv[i] - 1 : -1;
     if (i < 0 || !this.isVerified(i)) return;
-    var r = this.iRegion && this.iRegion[k] ? 16 : 7;
+    var r = region ? 16 : 7;
+    if (!region && this.mode === "events") x += dx || 0; // beside its own glyph
     ctx.save();
     ctx.lineWidth = 3; ctx.strokeStyle = "#fff"; ctx.lineCap = "round";
     var tick = function () {
