@@ -530,7 +530,7 @@ _UNKNOWN_WINDOW = 1500  # characters before "de stad" searched for a place the g
 
 def _unknown_named(ctx: _Context, pattern: re.Pattern[str], start: int, end: int) -> bool:
     """True when a place the gazetteer lacks was named by its title after the last known
-    one ("Tal Afar viel. ... het dorpje Ayadiya, ... dat plaatsje werd heroverd"): the
+    one ("Karsk viel. ... het dorpje Dovra, ... dat plaatsje werd heroverd"): the
     anaphor stands for it, not for the known town."""
     for m in pattern.finditer(ctx.article.text, max(start, end - _UNKNOWN_WINDOW), end):
         if _named(ctx, m.end()) and not _titled(ctx, m.end()):
@@ -555,7 +555,7 @@ def _named(ctx: _Context, end: int) -> bool:
     weekday or a month is no name ("took the town Monday")."""
     m = _NAME_AFTER.match(ctx.article.text, end)
     if m is not None and not m.group(2)[0].isupper():
-        m = _BARE_NAME_AFTER.match(ctx.article.text, end)  # "het dorp Ayadiya ten noorden"
+        m = _BARE_NAME_AFTER.match(ctx.article.text, end)  # "het dorp Dovra ten noorden"
     if m is None or not m.group(2)[0].isupper():
         return False
     if not ctx.rules.markers.title_after.search(m.group(1)):
