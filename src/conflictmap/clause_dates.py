@@ -87,8 +87,25 @@ def _own_stretch(text: str, offset: int, mentions: list[DateMention], hit: Hit,
     for anchor in ([place.start] if place is not None else []) + [hit.start]:
         mine = [m for m in mentions if stretch(m.start + offset) == stretch(anchor)]
         if mine:
-            return mine
+            return _own_conjunct(text, offset, mine, place) if anchor != hit.start else mine
     return mentions
+
+
+_CONJUNCT = re.compile(r"\s(?:and|en|&)\s", re.IGNORECASE)
+
+
+def _own_conjunct(text: str, offset: int, mentions: list[DateMention],
+                  place: Mention | None) -> list[DateMention]:
+    """Of several dates in the place's stretch, those between the same "and"/"en" as the
+    place, when it has one ("captured Kala in January and Vorn last month": last month
+    for Vorn); else all of them."""
+    if len(mentions) < 2 or place is None:
+        return mentions
+    end = max(m.end for m in mentions) + offset
+    cuts = [c.start() for c in _CONJUNCT.finditer(text, offset, max(end, place.end))]
+    own = bisect_right(cuts, place.start)
+    mine = [m for m in mentions if bisect_right(cuts, m.start + offset) == own]
+    return mine or mentions
 
 
 def _change_dates(rules: LanguageRules, text: str, hit: Hit, mentions: list[DateMention],
