@@ -32,9 +32,7 @@ from conflictmap.renderindex import (
     write_render_index,
 )
 from conflictmap.writers import (
-    CSV_COLUMNS,
     FORMATS,
-    csv_row,
     dump_csv,
     dump_geojson,
     dump_gpkg,
@@ -48,8 +46,8 @@ from conflictmap.writers import (
 )
 
 __all__ = [
-    "CSV_COLUMNS", "FORMATS", "RENDER_INDEX_FORMAT", "RENDER_INDEX_VERSION", "STALE_SECONDS",
-    "atomic_files", "atomic_write", "csv_row", "dump_csv", "dump_geojson", "dump_gpkg",
+    "FORMATS", "RENDER_INDEX_FORMAT", "RENDER_INDEX_VERSION", "STALE_SECONDS",
+    "atomic_files", "atomic_write", "dump_csv", "dump_geojson", "dump_gpkg",
     "dump_jsonl", "event_line", "event_to_record", "glob_escape", "neutralise_cell",
     "read_events", "read_render_index", "record_to_event", "remove_stale_temps",
     "render_index_path", "scan_events", "write_csv", "write_geojson", "write_gpkg",

@@ -20,12 +20,6 @@ from conflictmap.records import _dumps, _feature, event_line, event_to_record
 log = logging.getLogger(__name__)
 
 FORMATS = ("jsonl", "geojson", "csv", "gpkg")
-CSV_COLUMNS = (
-    "event_id", "event_date", "date_start", "date_end", "time_precision", "event_type",
-    "sub_event_type", "change", "status", "actor1", "actor2", "country", "admin1", "location",
-    "place_id", "latitude", "longitude", "geo_precision", "source", "source_urls", "notes",
-    "confidence",
-)
 # What a spreadsheet takes as the start of a formula (also in full width, which some
 # locales' spreadsheets convert), after any leading blanks.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d",
@@ -125,39 +119,6 @@ def notes_cell(event: Event) -> str:
     what = f"{left} more of {len(parts)} sources not shown" if left else "a quote cut"
     return (" | ".join(kept) + f" | [{what}: a spreadsheet cell holds {CELL_LIMIT:,} "
             f"characters; events.geojson has every source in full]")
-
-
-def csv_row(event: Event) -> dict[str, Any]:
-    """One ACLED-style row (actor1 gains, actor2 loses)."""
-    notes = notes_cell(event)
-    text = {
-        "event_id": event.id,
-        "event_date": event.period.end.isoformat(),
-        "date_start": event.period.start.isoformat(),
-        "date_end": event.period.end.isoformat(),
-        "event_type": event.acled_event_type,
-        "sub_event_type": event.acled_sub_event_type,
-        "change": event.change.value,
-        "status": event.status.value,
-        "actor1": event.actor.name if event.actor else "",
-        "actor2": event.losing_actor.name if event.losing_actor else "",
-        "country": event.place.country,
-        "admin1": event.place.admin1,
-        "location": event.place.name,
-        "place_id": event.place.id,
-        "source": "; ".join(dict.fromkeys(s.title or s.article for s in event.sources)),
-        "source_urls": " ".join(dict.fromkeys(s.url for s in event.sources if s.url)),
-        "notes": notes,
-    }
-    # A lone CR is not quoted by the csv module (the line ends in LF) but ends a row in
-    # spreadsheets and other readers: every line break becomes LF, which is quoted.
-    row: dict[str, Any] = {key: neutralise_cell(value.replace("\r\n", "\n").replace("\r", "\n")
-                                                if "\r" in value else value)
-                           for key, value in text.items()}
-    row |= {"time_precision": event.period.precision, "latitude": event.place.lat,
-            "longitude": event.place.lon, "geo_precision": event.geo_precision,
-            "confidence": round(event.confidence, 3)}
-    return row
 
 
 def dump_csv(events: Iterable[Event], handle: TextIO) -> None:
