@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -36,7 +37,9 @@ _TAKING = frozenset((Change.CAPTURE, Change.RECAPTURE, Change.WITHDRAWAL))
 def furniture_line(rules: LanguageRules, text: str, start: int) -> bool:
     """True when the sentence at ``start`` stands on a related-links line."""
     line_start = text.rfind("\n", 0, start) + 1
-    return rules.markers.related_line.match(text, line_start) is not None
+    line_end = text.find("\n", line_start)  # the line alone: no scan of the text after it
+    return rules.markers.related_line.match(
+        text, line_start, len(text) if line_end < 0 else line_end) is not None
 
 
 def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],
@@ -146,24 +149,34 @@ it, retook it on Thursday"; a side that comes back after years captures the plac
 def taken_back(events: Sequence[Event]) -> list[Event]:
     """A capture is a recapture when the same article reports that the gaining side held
     the place before: an earlier capture of it by that side, or an earlier loss of it
-    by that side (CODEBOOK.md: "the same text reports that side's earlier loss of it")."""
+    by that side (CODEBOOK.md: "the same text reports that side's earlier loss of it").
+    Linear in the reports up to a sort: each report's hold is indexed by (place, side)."""
+    held: dict[tuple[str, str], list[int]] = {}
+    for earlier in events:
+        side = _holder(earlier)
+        if side is not None:
+            held.setdefault((earlier.place.id, side), []).append(earlier.period.end.toordinal())
+    for ends in held.values():
+        ends.sort()
     out = []
     for e in events:
-        if e.change is Change.CAPTURE and e.actor is not None and any(
-                _held_before(e.actor.side, earlier, e) for earlier in events):
-            e = replace(e, change=Change.RECAPTURE)
+        if e.change is Change.CAPTURE and e.actor is not None:
+            ends = held.get((e.place.id, e.actor.side), ())
+            start = e.period.start.toordinal()
+            # an earlier hold that ended 1 to RETURN_WITHIN_DAYS days before this change began
+            i = bisect_left(ends, start - RETURN_WITHIN_DAYS)
+            if i < len(ends) and ends[i] < start:
+                e = replace(e, change=Change.RECAPTURE)
         out.append(e)
     return out
 
 
-def _held_before(side: str, earlier: Event, event: Event) -> bool:
-    if earlier is event or earlier.place.id != event.place.id:
-        return False
-    if not 0 < (event.period.start - earlier.period.end).days <= RETURN_WITHIN_DAYS:
-        return False
+def _holder(earlier: Event) -> str | None:
+    """The side a report says held its place before or at it: the taker of a capture, or
+    the loser of any other change."""
     if earlier.change in (Change.CAPTURE, Change.RECAPTURE) and earlier.actor is not None:
-        return earlier.actor.side == side
-    return earlier.losing_actor is not None and earlier.losing_actor.side == side
+        return earlier.actor.side
+    return earlier.losing_actor.side if earlier.losing_actor is not None else None
 
 
 _DATELINE = re.compile(
