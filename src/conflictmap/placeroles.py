@@ -46,14 +46,31 @@ class SiteWords:
 
 
 @lru_cache(maxsize=16)
-def site_words(path: str) -> SiteWords | None:
-    """The ``[sites]`` table of the rules file at ``path`` (None when it has none)."""
+def _parsed(path: str, stamp: tuple[int, int]) -> dict[str, object]:
+    """A rules file's TOML, read once for every table this module takes from it
+    (``stamp``: its modification time and size, part of the cache key only)."""
     import tomllib
 
+    del stamp
     try:
-        table = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("sites")
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise RulesError(f"cannot read [sites]: {exc}", Path(path)) from None
+        raise RulesError(f"cannot read the rules file: {exc}", Path(path)) from None
+
+
+def _table(path: str, name: str) -> object:
+    """The ``[name]`` table of the rules file at ``path`` (None when it has none)."""
+    try:
+        info = Path(path).stat()
+    except OSError as exc:
+        raise RulesError(f"cannot read the rules file: {exc}", Path(path)) from None
+    return _parsed(path, (info.st_mtime_ns, info.st_size)).get(name)
+
+
+@lru_cache(maxsize=16)
+def site_words(path: str) -> SiteWords | None:
+    """The ``[sites]`` table of the rules file at ``path`` (None when it has none)."""
+    table = _table(path, "sites")
     if table is None:
         return None
     if not isinstance(table, dict) or not all(isinstance(table.get(k), str) for k in _LINKS[:2]):
@@ -112,12 +129,7 @@ _ROLE_KEYS = ("reference_before", "generic_noun", "list_opener", "next_list")
 @lru_cache(maxsize=16)
 def place_roles(path: str) -> PlaceRoles | None:
     """The ``[place_roles]`` table of the rules file at ``path`` (None without one)."""
-    import tomllib
-
-    try:
-        table = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("place_roles")
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise RulesError(f"cannot read [place_roles]: {exc}", Path(path)) from None
+    table = _table(path, "place_roles")
     if table is None:
         return None
     if not isinstance(table, dict) or not all(isinstance(table.get(k), str) for k in _ROLE_KEYS):
