@@ -194,7 +194,7 @@ def _negated(markers: Markers, trigger: Trigger, text: str, a: int, b: int,
 
 def _no_longer(markers: Markers, text: str, seg_start: int, start: int) -> bool:
     """"niet langer in handen van", "no longer under the control of": a loss, not a
-    negated state (the actors are turned round in events.py)."""
+    negated state (the actors are turned round in eventactors.py)."""
     return markers.no_longer.search(text, max(seg_start, start - 40), start) is not None
 
 

@@ -1,0 +1,336 @@
+"""Who gained and who lost a place: the actors of a trigger's clause read by their syntax
+(agent, holder, source, subject; a pronoun, shared or adjunct subject), resolved against
+the place's country and the actors the article named before."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from conflictmap.actors import ActorMention
+from conflictmap.eventcontext import LAST_WORD, Context, spans_of, without_day
+from conflictmap.model import Actor, Change, Mention
+from conflictmap.text import whole_words
+from conflictmap.triggers import Hit
+
+_ADJACENT = re.compile(r"^\s*(?:(?:de|het|een|the|a|an|van|of|to|aan|door|by)\s+)*$",
+                       re.IGNORECASE)
+_SUBJECTS = re.compile(r"^\s*,?\s*(?:en|and|&|samen met|together with|with)\s+(?:[\w-]+\s+)?$",
+                       re.IGNORECASE)
+
+
+def actor_ok(ctx: Context, hit: Hit, seg_start: int, seg_end: int) -> bool:
+    if not hit.trigger.needs_actor:
+        return True
+    if any(seg_start <= a.start and a.end <= seg_end
+           and not any(p.start < a.end and a.start < p.end for p in ctx.places)
+           for a in ctx.actors):
+        return True  # a capital read as a place ("in Yerevan") is no actor here
+    # "Junta troops retreated. They abandoned Lashio": the pronoun's antecedent acts.
+    return bool(_shared_subject(ctx, seg_start) or _pronoun_subject(ctx, hit, seg_start))
+
+
+def merged_actors(mentions: list[ActorMention]) -> list[ActorMention]:
+    """Adjacent mentions ("rebellen van HTS", "Russian troops") keep the most specific."""
+    out: list[ActorMention] = []
+    for m in mentions:
+        if out and m.start - out[-1].end <= 5 and (out[-1].generic and not m.generic):
+            out[-1] = ActorMention(m.actor, out[-1].start, m.end, m.text)
+            continue
+        if out and m.actor is not None and m.actor == out[-1].actor and not m.generic \
+                and 0 <= m.start - out[-1].end <= 3:
+            out[-1] = ActorMention(out[-1].actor, out[-1].start, m.end, out[-1].text)
+            continue  # "Islamitische Staat (IS)": a name and its abbreviation are one
+        if out and m.generic and not out[-1].generic and m.start - out[-1].end <= 3:
+            out[-1] = ActorMention(out[-1].actor, out[-1].start, m.end, out[-1].text)
+            continue  # "Russia's army": the named actor's own forces
+        out.append(m)
+    return out
+
+
+def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
+                     segment: tuple[int, int]) -> tuple[Actor | None, Actor | None]:
+    text = ctx.article.text
+    markers = ctx.rules.markers
+    seg_start, seg_end = segment
+    country = mention.place.country
+    in_seg = merged_actors([a for a in spans_of(ctx.actors).within(seg_start, seg_end)
+                            if not _owner_of_place(ctx, a) and not _proxy(ctx, a)
+                            and not _a_location(ctx, a, seg_start) and not _backer(ctx, a)])
+    roles: dict[str, Actor | None] = {"gainer": None, "loser": None}
+    bare_before: list[ActorMention] = []
+    bare_after: list[ActorMention] = []
+    for a in in_seg:
+        actor = resolve_actor(ctx, a, country)
+        p0 = whole_words(text, max(seg_start, a.start - 30), a.start, seg_start, a.start)[0]
+        prefix = text[p0:a.start]
+        agent = markers.agent.search(prefix)
+        if agent is not None and markers.backer_by.search(
+                text, max(seg_start, p0 + agent.start() - 30), p0 + agent.start()):
+            continue  # "supported by the Turkish military": the backer, not the agent
+        if agent is not None:
+            # "opgegeven door X", "abandoned by X": the agent of a withdrawal is the loser.
+            role = "loser" if hit.trigger.change is Change.WITHDRAWAL else "gainer"
+            roles[role] = roles[role] or actor
+        elif markers.loser.search(prefix) and hit.trigger.change is not Change.WITHDRAWAL:
+            roles["loser"] = roles["loser"] or actor
+        elif a.end <= hit.start:
+            bare_before.append(a)
+        elif a.start >= hit.start:
+            bare_after.append(a)
+    if not bare_before:
+        bare_before = _shared_subject(ctx, seg_start) or _pronoun_subject(ctx, hit, seg_start)
+        if not bare_before:
+            bare_before = _adjunct_subject(ctx, hit, seg_start)
+            if bare_before and hit.trigger.adjunct and not hit.trigger.before:
+                # "Na de verovering van Goma rukte M23 op": the main clause's subject took
+                # it ("after the fall of X" names the side that lost it)
+                actor = resolve_actor(ctx, bare_before[0], country)
+                roles[hit.trigger.adjunct] = roles[hit.trigger.adjunct] or actor
+    role = "loser" if hit.trigger.change is Change.WITHDRAWAL else "gainer"
+    if role == "gainer" and roles["gainer"] is None and hit.trigger.after == "gainer":
+        # A side named inside a trigger whose later words name the gainer ("under Russian
+        # control", "in Oekraïense handen") outranks an actor around it: "X is now under
+        # Russian control, the Ukrainian general staff said" is Russia's gain, whoever says
+        # it. Not in "pushed Russian troops out of X": those words name the loser.
+        # A place inside the trigger (a separable verb: "nemen Iraakse miljoenenstad
+        # Mosoel in") is its object: a demonym before it describes the place, not its holder.
+        inside = [p.end for p in ctx.places if hit.start <= p.start and p.end <= hit.end]
+        roles["gainer"] = ctx.lexicon.demonym_actor(text[max(inside, default=hit.start):
+                                                         hit.end], ctx.rules.lang)
+    if bare_before and not hit.trigger.before and roles[role] is None:
+        # "Russia's capture of X", "the rebels' takeover of X": the owner of the deed
+        last = bare_before[-1]
+        if _OWNER.fullmatch(text, last.end, hit.start):
+            roles[role] = resolve_actor(ctx, last, country)
+    _assign_roles(ctx, hit, roles, bare_before, bare_after, country)
+    if roles[role] is None:
+        roles[role] = _demonym_actor(ctx, hit, seg_start)
+    gainer, loser = roles["gainer"], roles["loser"]
+    if hit.trigger.static_veto and markers.no_longer.search(
+            text, max(seg_start, hit.start - 40), hit.start):
+        # "no longer in the hands of the insurgents": they lost it; the gainer is unnamed.
+        gainer, loser = None, loser or gainer
+    if gainer is not None and loser is not None and gainer.side == loser.side:
+        own = _own_army(ctx, in_seg, gainer, country)
+        if own is not None and own.side != loser.side:
+            gainer = own  # "het leger heroverde X op de separatisten": not Russia's army
+        else:
+            loser = None
+    return gainer, loser
+
+
+def _own_army(ctx: Context, mentions: list[ActorMention], gainer: Actor,
+              country: str) -> Actor | None:
+    """The place's own army, when ``gainer`` came from a bare "the army" (resolved to the
+    army named last) and so may be read against the side it took the place from."""
+    if not any(m.generic == "army" and m.actor is None
+               and resolve_actor(ctx, m, country) == gainer for m in mentions):
+        return None
+    return ctx.lexicon.resolve(ActorMention(None, 0, 0, "", "army"), country)
+
+
+_POSSESSIVE = re.compile(r"['’]s?\s+")
+_ONE_WORD = re.compile(r"[^\W\d_]+\s+")
+
+
+def _a_location(ctx: Context, mention: ActorMention, seg_start: int) -> bool:
+    """A country named as where things happen ("rukken op in het oosten van Oekraïne",
+    "fighting in eastern Ukraine") does not act there, though its name stands for its
+    forces elsewhere ("Oekraïne heroverde X")."""
+    if mention.generic:
+        return False
+    text, markers = ctx.article.text, ctx.rules.markers
+    before = without_day(ctx, text[max(seg_start, mention.start - 40):mention.start])
+    where = markers.locative.search(before)
+    if where is not None and _NUMBER_TAIL.search(where.group()):
+        where = None  # a time, not a place: "In 2019 Haftar's forces ..."
+    return bool(where or markers.partial_contested.search(before))
+
+
+_NUMBER_TAIL = re.compile(r"\d\s*,?\s*$")
+
+
+def _backer(ctx: Context, mention: ActorMention) -> bool:
+    """The side that backs the actor ("de door Turkije gesteunde SNA", "Russia-backed
+    separatists") is not the one that acts."""
+    text = ctx.article.text
+    nxt = _NEXT_WORD.match(text, mention.end)
+    return nxt is not None and bool(ctx.rules.markers.proxy_before.search(
+        text[mention.end:nxt.end()]))
+
+
+def _proxy(ctx: Context, mention: ActorMention) -> bool:
+    """An army noun named as someone's proxy ("US-backed forces", "door de VS gesteunde
+    troepen") is no side: not the place's own army, nor the backer. ("Moscow-backed
+    separatists" are still separatists: rebels of that war.)"""
+    return mention.generic == "army" and mention.actor is None and bool(
+        ctx.rules.markers.proxy_before.search(ctx.article.text, max(0, mention.start - 30),
+                                              mention.start))
+
+
+def _owner_of_place(ctx: Context, mention: ActorMention) -> bool:
+    """A possessive country before a place names whose place it is, not who acts:
+    "crossed into Russia's Kursk region", "Ukraine's eastern Donbas"."""
+    text = ctx.article.text
+    gap = _POSSESSIVE.match(text, mention.end)
+    if gap is None:
+        return False
+    word = _ONE_WORD.match(text, gap.end())
+    at = {gap.end(), word.end() if word else -1}
+    return any(p.start in at for p in ctx.places)
+
+
+def _demonym_actor(ctx: Context, hit: Hit, seg_start: int) -> Actor | None:
+    """A demonym in the trigger or as the word right before it names its side ("in
+    Russische handen", "under Ukrainian control", "the Russian withdrawal from")."""
+    text = ctx.article.text
+    before = LAST_WORD.search(text, max(seg_start, hit.start - 30), hit.start)
+    words = text[hit.start:hit.end] + (" " + before.group(1) if before else "")
+    return ctx.lexicon.demonym_actor(words, ctx.rules.lang)
+
+
+_NEXT_WORD = re.compile(r"(?:-\w+|\s+\S+)\s")  # "-backed ", " gesteunde "
+_OWNER = re.compile(r"['’]s?\s+(?:[^\W\d_]+\s+)?")  # "Russia's (swift) capture of"
+_AND_BEFORE = re.compile(r"\b(?:en|and)\s+$", re.IGNORECASE)
+_FIRST_WORD = re.compile(r"\S+\s+")
+
+
+def _shared_subject(ctx: Context, seg_start: int) -> list[ActorMention]:
+    """"X zijn ... binnengevallen en hebben Y ingenomen": the second verb shares X."""
+    text = ctx.article.text
+    if not _AND_BEFORE.search(text[max(0, seg_start - 6):seg_start]):
+        return []
+    index = bisect_right([s for s, _ in ctx.spans], seg_start) - 1
+    sentence_start = ctx.spans[index][0] if index >= 0 else 0
+    earlier = spans_of(ctx.actors).within(sentence_start, seg_start)
+    return earlier[:1]
+
+
+def continues(ctx: Context, hit: Hit, seg_start: int) -> bool:
+    """True when the trigger's clause goes on from the main clause without a subject of its
+    own: a participle phrase ("before being pushed out", "after taking") or a coordinated
+    verb ("maar werd later verdreven", "but was later driven out")."""
+    lead = ctx.article.text[seg_start:hit.start]
+    markers = ctx.rules.markers
+    return bool(markers.adjunct.search(lead) or markers.continuation.search(lead))
+
+
+def points_back(ctx: Context, hit: Hit, seg_start: int, seg_end: int) -> bool:
+    """True when the trigger's object is a pronoun ("before Somali forces drove them out",
+    "voordat Somalische troepen hen verdreven", "the army retook it"): the clause is about
+    the place of the clause before."""
+    return bool(ctx.rules.markers.pronoun_object.search(
+        ctx.article.text, seg_start, min(seg_end, hit.end + 8)))
+
+
+def _adjunct_subject(ctx: Context, hit: Hit, seg_start: int) -> list[ActorMention]:
+    """A trigger in a participle phrase ("... after taking Vuhledar", "After losing
+    Avdiivka, Ukrainian forces fell back", "Having captured X, the rebels ...") has the
+    main clause's subject: the first actor of the sentence before the phrase, or, when
+    the phrase opens the sentence, the first one after the comma that ends it (after the
+    trigger where no comma does)."""
+    text = ctx.article.text
+    if not continues(ctx, hit, seg_start):
+        return []
+    index = bisect_right([s for s, _ in ctx.spans], seg_start) - 1
+    if index < 0:
+        return []
+    s, e = ctx.spans[index]
+    if seg_start > s:
+        earlier = spans_of(ctx.actors).within(s, seg_start)
+        return merged_actors(earlier)[:1]
+    comma = text.find(",", hit.end, e)
+    after = comma if comma >= 0 else hit.end  # "Na de verovering van Goma rukte M23 op"
+    return merged_actors(spans_of(ctx.actors).within(after + 1, e))[:1]
+
+
+def _pronoun_subject(ctx: Context, hit: Hit, seg_start: int) -> list[ActorMention]:
+    """"Russische troepen vielen aan. Zij namen ... in": a pronoun subject stands for the
+    actor of the sentence before, when that sentence names exactly one (a named actor or a
+    generic noun such as "de rebellen"), or, in a clause after the main one, for the main
+    clause's actor ("Russische troepen rukken op, nadat ze Voehledar hebben ingenomen").
+    The pronoun may also follow the trigger's first word, where the verb comes first
+    ("Maandag namen ze de stad in")."""
+    pronoun, text = ctx.rules.markers.pronoun_subject, ctx.article.text
+    first = _FIRST_WORD.match(text, hit.start)
+    if not (pronoun.search(text, seg_start, hit.start)
+            or (first is not None and pronoun.match(text, first.end()))):
+        return []
+    index = bisect_right([s for s, _ in ctx.spans], seg_start) - 1
+    if index < 0:
+        return []
+    # A clause after the main one ("..., nadat ze Voehledar hebben ingenomen") refers to
+    # the main clause's actor; a clause that opens its sentence, to the sentence before.
+    sentence_start = ctx.spans[index][0]
+    if seg_start > sentence_start and spans_of(ctx.actors).within(sentence_start, seg_start):
+        s, e = sentence_start, seg_start
+    elif index >= 1:
+        s, e = ctx.spans[index - 1]
+    else:
+        return []
+    before = merged_actors(spans_of(ctx.actors).within(s, e))
+    if len(before) != 1 or (before[0].actor is None and not before[0].generic):
+        return []  # a generic noun ("de rebellen") is resolved as if it stood here
+    if _AND_BEFORE.search(ctx.article.text[max(s, before[0].start - 6):before[0].start]):
+        return []  # "Russian and Ukrainian troops clashed": two sides, no antecedent
+    return before
+
+
+def resolve_actor(ctx: Context, mention: ActorMention, country: str) -> Actor | None:
+    """The actor a mention stands for, given the place's country and the actors the
+    article named before it."""
+    if mention.actor is not None or not mention.generic:
+        return mention.actor  # resolved already: the article's other actors do not matter
+    return ctx.lexicon.resolve(mention, country, spans_of(ctx.actors).named_before(
+        mention.start))
+
+
+def _assign_roles(ctx: Context, hit: Hit, roles: dict[str, Actor | None],
+                  before: list[ActorMention], after: list[ActorMention], country: str) -> None:
+    trigger = hit.trigger
+    before_role = trigger.passive_before if hit.passive else trigger.before
+    first_after = after[0] if after else None
+    immediate = first_after is not None and (
+        first_after.start < hit.end
+        or _ADJACENT.match(ctx.article.text[hit.end:first_after.start]) is not None)
+    picks: list[tuple[str, ActorMention]] = []
+    if trigger.after and first_after is not None and (immediate or trigger.prefer_after):
+        picks.append((trigger.after, first_after))
+    if (trigger.object_before and not hit.passive and len(before) >= 2
+            and not _SUBJECTS.match(ctx.article.text[before[-2].end:before[-1].start])):
+        # Dutch verb-final order: "dat Oekraïne de Russen uit Robotyne heeft verdreven" (the
+        # subject first, then the object, then the verb).
+        picks.append((trigger.object_before, before[-1]))
+        before = before[:-1]
+    if before_role and before:
+        picks.append((before_role, _subject(ctx, before)))
+    for role, mention in picks:
+        if roles[role] is None:
+            roles[role] = resolve_actor(ctx, mention, country)
+
+
+def _subject(ctx: Context, before: list[ActorMention]) -> ActorMention:
+    """The first of the coordinated actors right before the trigger ("X en Y namen ...")."""
+    text = ctx.article.text
+    k = len(before) - 1
+    while k > 0 and _SUBJECTS.match(text[before[k - 1].end:before[k].start]):
+        k -= 1
+    if (k > 0 and before[k].actor is None and before[k - 1].actor is not None
+            and _APPOSITION.match(text, before[k - 1].end, before[k].start)
+            and text.startswith(",", before[k].end)):
+        # "Strijders van het SNA, een verzameling door Turkije gesteunde rebellengroepen,
+        # namen ...": a generic noun in an apposition describes the named actor.
+        k -= 1
+    first = _DEMONYM_AND.search(text, max(0, before[k].start - 30), before[k].start)
+    if first is not None and before[k].actor is not None:
+        # "Jemenitische en Emiraatse militairen": the first of the coordinated demonyms.
+        actor = ctx.lexicon.demonym_actor(first.group(1), ctx.rules.lang)
+        if actor is not None:
+            return ActorMention(actor, first.start(), before[k].end, text[first.start():
+                                                                         before[k].end])
+    return before[k]
+
+
+_DEMONYM_AND = re.compile(r"\b([^\W\d_]+)\s+(?:en|and)\s+$", re.IGNORECASE)
+_APPOSITION = re.compile(r"\s*\)?\s*(?:\([^)]*\)\s*)?,\s*[^,.;:]*$")

@@ -1,0 +1,102 @@
+"""The status of a report: disputed when denied (in its sentence or the next), claimed when
+a claim marker governs its clause, reported otherwise (a withdrawal the losing side
+admits is reported)."""
+
+from __future__ import annotations
+
+from conflictmap.eventactors import merged_actors, resolve_actor
+from conflictmap.eventcontext import Context, spans_of
+from conflictmap.model import Actor, Change, Status
+from conflictmap.rules import Markers
+from conflictmap.triggers import segments
+
+
+def report_status(ctx: Context, index: int, change: Change, segment: tuple[int, int],
+                  loser: Actor | None = None, country: str = "", place_id: str = "") -> Status:
+    """Disputed when denied; for a withdrawal, reported unless the other side says it
+    ("Hamas has lost control of Gaza City, the Israeli military said" is Israel's claim;
+    "het leger zei zich te hebben teruggetrokken" is an admission); otherwise claimed when
+    a claim marker governs the clause and nothing confirms it."""
+    text = ctx.article.text
+    markers = ctx.rules.markers
+    s, e = ctx.spans[index]
+    sentence = text[s:e]
+    if _denied(markers, sentence):
+        return Status.DISPUTED
+    if index + 1 < len(ctx.spans):
+        ns, ne = ctx.spans[index + 1]
+        following = text[ns:ne]
+        if (_denied(markers, following) and not ctx.rules.any_trigger.search(following)
+                and _names_or_points_back(ctx, ns, ne, place_id)):
+            return Status.DISPUTED
+    if markers.confirm.search(sentence) or not _claimed(ctx, s, e, segment):
+        return Status.REPORTED
+    if change is Change.WITHDRAWAL and not _other_side_says(ctx, s, e, loser, country):
+        return Status.REPORTED
+    return Status.CLAIMED
+
+
+def _names_or_points_back(ctx: Context, s: int, e: int, place_id: str) -> bool:
+    """A denial in the next sentence answers the claim when it names the claimed place (or
+    stands for it: "de stad", "the town") or points back at the claim ("ontkende dat",
+    "denied it", "the claim"); one that names other places denies something else."""
+    denial = ctx.rules.markers.denial
+    named = [p for p in ctx.places if s <= p.start and p.end <= e
+             and not denial.match(ctx.article.text, p.end + 1)]  # "Kyiv ontkent": a speaker
+    if any(p.place.id == place_id for p in named):
+        return True
+    markers, text = ctx.rules.markers, ctx.article.text
+    return not named and bool(markers.anaphora_town.search(text, s, e)
+                              or markers.denial_back.search(text, s, e))
+
+
+def _denied(markers: Markers, sentence: str) -> bool:
+    """A denial that the sentence does not take back: "ontkende dat aanvankelijk, maar
+    erkende maandag ...", "initially denied the claim but conceded" is a concession."""
+    denial = markers.denial.search(sentence)
+    return denial is not None and markers.confirm.search(sentence, denial.end()) is None
+
+
+_SPEAKER_GAP = 40  # characters between a speech verb and the actor that speaks
+
+
+def _other_side_says(ctx: Context, s: int, e: int, loser: Actor | None,
+                     country: str) -> bool:
+    """True when the speaker of a claim in text[s:e] (the actor nearest a speech verb:
+    "the Israeli military said", "zegt het leger", "volgens Kyiv") is not the losing side."""
+    if loser is None:
+        return False
+    mentions = merged_actors(spans_of(ctx.actors).within(s, e))
+    for claim in ctx.rules.markers.claim.finditer(ctx.article.text, s, e):
+        # The subject before the verb speaks ("the Israeli military said its troops ..."),
+        # else the one right after it ("..., zegt het Israëlische leger", "volgens Kyiv").
+        before = [m for m in mentions if -1 <= claim.start() - m.end <= _SPEAKER_GAP]
+        after = [m for m in mentions if -1 <= m.start - claim.end() <= _SPEAKER_GAP]
+        if not (before or after):
+            continue
+        mention = before[-1] if before else after[0]
+        speaker = resolve_actor(ctx, mention, country)
+        if speaker is not None and speaker.side != loser.side:
+            return True
+    return False
+
+
+_ATTRIBUTION_WORDS = 6  # a later clause this short is an attribution ("– the ministry said")
+
+
+def _claimed(ctx: Context, s: int, e: int, segment: tuple[int, int]) -> bool:
+    """A claim marker governs the trigger's clause: in that clause, in an earlier clause of
+    the sentence not cut off by a semicolon ("Residents said the rebels took X after ..."),
+    or in a later clause that is only an attribution ("..., dat meldt het ministerie").
+    A claim in a later clause of its own ("..., while the government said it was sending
+    reinforcements") is about something else."""
+    text, markers = ctx.article.text, ctx.rules.markers
+    seg_start, seg_end = segment
+    semicolon = text.rfind(";", s, seg_start)
+    start = s if semicolon < 0 else semicolon + 1
+    if markers.claim.search(text, start, seg_end):
+        return True
+    for a, b in segments(ctx.rules, text, seg_end, e):
+        if len(text[a:b].split()) <= _ATTRIBUTION_WORDS and markers.claim.search(text, a, b):
+            return True
+    return False
