@@ -152,6 +152,10 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
         a, b = around(60, 60)
         if trigger.veto.search(text, a, b):
             return True
+    if trigger.needs_since:
+        a, b = around(_SINCE_REACH, _SINCE_REACH)
+        if not _since_dated(rules, text, a, b):
+            return True
     if trigger.static_veto:
         a, b = around(40, 15)
         if _static(markers, text[a:b]) and not _since_dated(rules, text, seg_start, seg_end):
@@ -206,6 +210,7 @@ def _static(markers: Markers, window: str) -> bool:
     return not markers.state_change.search(window) or bool(markers.still.search(window))
 
 
+_SINCE_REACH = 80  # characters either side of a holding verb its "since" date may stand
 _ANY_PERIOD = Interval.spanning(date(2000, 1, 1), date(2000, 1, 1))
 
 
