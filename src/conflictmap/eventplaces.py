@@ -315,11 +315,30 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
         if hit.trigger.town_only and p.place.kind is not PlaceKind.TOWN:
             continue
         out.append((hit, p, _partial(ctx, hit, p, seg_start)))
+        out += _relative_hits(ctx, hit, p, clause_hits, places, seg_start)
     if not out:
         out = _list_targets(ctx, hits, seg_start, seg_end)
     if any(h.trigger.target == "nearest" for h in hits):
         out = _nearest(ctx, out)
     return [(h, p, part) for h, p, part in out if actor_ok(ctx, h, seg_start, seg_end)]
+
+
+def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit],
+                   places: list[Mention], seg_start: int) -> list[tuple[Hit, Mention, str]]:
+    """A relative clause right after a place that tells who held it ("took back Monguno,
+    which had been in insurgent hands since January"; "captured Kilinochchi, which the
+    rebels had run since 1998"): the place is its antecedent too, not only the nearer
+    trigger's object. Only a holding (a state trigger): "seized Hama, which the army had
+    abandoned" tells the same change twice."""
+    out = []
+    for other in clause_hits:
+        if (other is hit or other.start < place.end or not other.trigger.static_veto
+                or _relative_between(ctx, place.end, other.start) is None
+                or not _antecedent(ctx, other, place, places)
+                or (other.trigger.town_only and place.place.kind is not PlaceKind.TOWN)):
+            continue
+        out.append((other, place, _partial(ctx, other, place, seg_start)))
+    return out
 
 
 def _list_targets(ctx: Context, hits: list[Hit], seg_start: int,

@@ -277,8 +277,12 @@ class Extractor:
         text = ctx.article.text
         s, e = ctx.spans[index]
         change = hit.trigger.change
+        # a word of return in the trigger's own clause: not the main clause's "took back"
+        # before a relative clause ("took back X, which had been in rebel hands since May")
+        own = max(segment[0], hit.start - 30)
+        rel = [m.end() for m in ctx.rules.markers.relative.finditer(text, own, hit.start)]
         if change is Change.CAPTURE and ctx.rules.markers.again.search(
-                text[max(segment[0], hit.start - 30):min(segment[1], hit.end + 10)]):
+                text[max([own, *rel]):min(segment[1], hit.end + 10)]):
             change = Change.RECAPTURE  # "weer in handen van", "back under the control of"
         quoted = _scare_quoted(text, hit)
         if change is Change.RECAPTURE and quoted:
