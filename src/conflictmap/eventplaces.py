@@ -13,12 +13,14 @@ from dataclasses import replace
 from conflictmap.actors import ActorMention
 from conflictmap.eventactors import actor_ok, continues, points_back
 from conflictmap.eventcontext import LAST_WORD, Context, Spans, spans_of, without_day
-from conflictmap.model import Change, Mention, PlaceKind
+from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.placeroles import (
     antecedent,
+    coordinated_sites,
     in_dateline,
     listed_places,
     locates_generic,
+    named_sites,
     opens_list,
     site_anaphora,
     site_mention,
@@ -218,8 +220,13 @@ def _site_in_town(ctx: Context, hit: Hit, mention: Mention) -> bool:
 
 
 def _candidates(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
-    places = [_as_site(ctx, p, seg_start)
-              for p in spans_of(ctx.places).within(seg_start, seg_end)]
+    places = []
+    for p in spans_of(ctx.places).within(seg_start, seg_end):
+        site = _as_site(ctx, p, seg_start)
+        if site is not p:  # "de zeehaven en het vliegveld van Riyan": two sites of Riyan
+            places += [m for m in coordinated_sites(ctx.article.text, ctx.rules.path, site,
+                                                    p.place) if m.start >= seg_start]
+        places.append(site)
     for m in _anaphora(ctx, seg_start, seg_end):
         m = _as_site(ctx, m, seg_start)
         # "seized Hodeida's airport, on the southern edge of the city": the city locates
@@ -229,7 +236,29 @@ def _candidates(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
     places += [m for m in site_anaphora(ctx.article.text, ctx.rules.path, seg_start, seg_end,
                                         ctx.places)
                if not any(p.start < m.end and m.start < p.end for p in places)]
+    places += _named_sites(ctx, seg_start, seg_end, places)
     return sorted(places, key=lambda p: p.start)
+
+
+def _named_sites(ctx: Context, seg_start: int, seg_end: int,
+                 places: list[Mention]) -> list[Mention]:
+    """Sites with a name of their own that the gazetteer lacks ("Beaufort castle", "de heuvel
+    Mishtenur"), drawn at the town they are in or near (``placeroles.named_sites``); a
+    nationality word is no name ("the Russian hospital")."""
+    text = ctx.article.text
+    taken = [(m.start, m.end) for m in (*ctx.mentions, *places)]
+    taken += [(a.start, a.end) for a in spans_of(ctx.actors).within(seg_start, seg_end)]
+    towns = [m for m in ctx.places if m.place.kind is PlaceKind.TOWN]
+    out = []
+    for name, a, b, town in named_sites(text, ctx.rules.path, seg_start, seg_end, towns, taken):
+        if ctx.lexicon.demonym_actor(name.split()[0], ctx.rules.lang) is not None:
+            continue
+        key = "".join(c for c in name.lower() if c.isalnum())
+        place = Place(id=f"site:{key}:{town.id}", name=name, kind=PlaceKind.SITE,
+                      lat=town.lat, lon=town.lon, country=town.country, admin1=town.admin1,
+                      population=0)
+        out.append(Mention(place, text[a:b], a, b))
+    return out
 
 
 def _as_site(ctx: Context, mention: Mention, seg_start: int) -> Mention:

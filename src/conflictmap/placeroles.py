@@ -29,7 +29,8 @@ from conflictmap.model import Mention, Place, PlaceKind
 
 log = logging.getLogger(__name__)
 
-_LINKS = ("link_before", "link_after", "compounds", "anaphora_before", "anaphora_kinds")
+_LINKS = ("link_before", "link_after", "compounds", "anaphora_before", "anaphora_kinds",
+          "named")
 _WINDOW = 90  # characters before a town searched for its site noun
 
 
@@ -43,6 +44,7 @@ class SiteWords:
     after: re.Pattern[str]  # from the town's end to the noun: "'s", " International"
     anaphora: re.Pattern[str] | None = None  # "het vliegveld": determiner, then the noun
     anaphora_kinds: frozenset[str] = frozenset()  # the kinds "the airport" may stand for
+    named: re.Pattern[str] | None = None  # a site with a name of its own ("Beaufort castle")
 
 
 @lru_cache(maxsize=16)
@@ -102,8 +104,15 @@ def site_words(path: str) -> SiteWords | None:
         except re.error as exc:
             raise RulesError(f"[sites] anaphora_before: not a valid regular expression ({exc})",
                              Path(path)) from None
+    named = None
+    if isinstance(table.get("named"), str):
+        try:
+            named = re.compile(table["named"], re.IGNORECASE)
+        except re.error as exc:
+            raise RulesError(f"[sites] named: not a valid regular expression ({exc})",
+                             Path(path)) from None
     return SiteWords(nouns, tuple(kinds), before, after, anaphora,
-                     frozenset(table.get("anaphora_kinds") or ()))
+                     frozenset(table.get("anaphora_kinds") or ()), named)
 
 
 _REFERENCE_WINDOW = 60  # characters before a town searched for a reference marker
@@ -276,6 +285,40 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
     return None
 
 
+_SITE_AND = re.compile(r"\s*(?:,|,?\s*(?:en|and|&))\s+(?:(?:de|het|the|its|zijn|haar)\s+)?"
+                       r"(?:[\w-]+\s+)?$", re.IGNORECASE)
+
+
+def coordinated_sites(text: str, rules_path: str, site: Mention, town: Place) -> list[Mention]:
+    """The sites named by a site noun coordinated before a town's site ("de zeehaven en het
+    vliegveld van Riyan", "the port and the airport of Goma"): each is a site of that town
+    (of the kinds ``anaphora_kinds`` lists).
+    ``site`` is the site mention ``site_mention`` made of ``town``'s mention."""
+    words = site_words(rules_path)
+    if words is None or site.place.kind is not PlaceKind.SITE:
+        return []
+    out: list[Mention] = []
+    at = site.start
+    while True:
+        found = [n for n in words.nouns.finditer(text, max(0, at - 60), at)
+                 if _SITE_AND.fullmatch(text, n.end(), at)]
+        if not found:
+            return out
+        noun = found[-1]
+        kind = _kind(words, noun.group())
+        place = site_place(town, kind)
+        # a site of its own (an airport, a port), not a building ("the police headquarters
+        # and the prison in X" are no places, CODEBOOK.md)
+        if (kind in words.anaphora_kinds and place.id != site.place.id
+                and all(m.place.id != place.id for m in out)):
+            out.append(Mention(place, noun.group(), noun.start(), noun.end()))
+        at = noun.start()
+        det = re.search(r"(?:\b(?:de|het|the|its|zijn|haar)\s+)$", text[max(0, at - 8):at],
+                        re.IGNORECASE)
+        if det is not None:
+            at -= len(det.group())
+
+
 def site_anaphora(text: str, rules_path: str, start: int, end: int,
                   places: tuple[Mention, ...] | list[Mention]) -> list[Mention]:
     """"het vliegveld", "the airport" between ``start`` and ``end`` with no town of its own:
@@ -300,6 +343,39 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
         place = named[-1].place if named else site_place(
             antecedent(text, rules_path, before).place, kind)
         out.append(Mention(place, text[noun_start:m.end()], noun_start, m.end()))
+    return out
+
+
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def named_sites(text: str, rules_path: str, start: int, end: int,
+                towns: list[Mention], taken: list[tuple[int, int]],
+                ) -> list[tuple[str, int, int, Place]]:
+    """Sites with a name of their own that no gazetteer lists, between ``start`` and
+    ``end`` ("Beaufort castle", "Mount Hermon", "de heuvel Mishtenur", "het
+    Nasser-ziekenhuis"; the ``named`` pattern of ``[sites]``, its name in group "name"):
+    (name as written, start, end, the town it is drawn at). That town is the nearest one
+    named in the same stretch, else the town the text is about before it (``antecedent``);
+    none, no site. Stretches in ``taken`` (known places, actors) are no site names."""
+    words = site_words(rules_path)
+    if words is None or words.named is None:
+        return []
+    out = []
+    for m in words.named.finditer(text, start, end):
+        a, b = m.span()
+        if any(x < b and a < y for x, y in taken):
+            continue
+        near = [t for t in towns if start <= t.start and t.end <= end]
+        if near:
+            town = min(near, key=lambda t: abs(t.start - a)).place
+        else:
+            before = [t for t in towns if t.end <= a]
+            if not before:
+                continue
+            town = antecedent(text, rules_path, before).place
+        name = " ".join(m.group().split())
+        out.append((name, a, b, town))
     return out
 
 
