@@ -441,7 +441,8 @@ def _antecedent(ctx: Context, hit: Hit, place: Mention, places: list[Mention]) -
         return False
     between = [p for p in places if place.end <= p.start and p.end <= rel.start()]
     gap = text[place.end:rel.start()]
-    if gap.strip() and not _VERB_FINAL.fullmatch(gap):
+    if (gap.strip() and not _VERB_FINAL.fullmatch(gap)
+            and not ctx.rules.markers.antecedent_gap.fullmatch(gap)):  # "X in het zuiden, dat"
         if len(between) != 1 or text[between[0].end:rel.start()].strip():
             return False
         if not _parenthetical(ctx, text[place.end:between[0].start]):

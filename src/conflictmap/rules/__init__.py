@@ -42,6 +42,8 @@ MARKER_KEYS = (
     # factuality and time per clause (factuality.py)
     "related_line", "earlier", "holding", "mention", "wish", "backer_by", "no_longer",
     "denial_back", "holding_after",
+    # a compass phrase between a place and the relative clause about it (eventplaces.py)
+    "antecedent_gap",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -141,6 +143,7 @@ class Markers:
     no_longer: Guarded
     denial_back: Guarded
     holding_after: Guarded
+    antecedent_gap: Guarded
 
 
 @dataclass(frozen=True, slots=True)
