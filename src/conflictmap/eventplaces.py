@@ -98,6 +98,17 @@ def _anaphora(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
             if before and not _unknown_named(ctx, pattern, before[-1].end, m.start()):
                 place = antecedent(text, ctx.rules.path, before).place
                 found.append(Mention(place, m.group(), m.start(), m.end()))
+    for m in ctx.rules.markers.anaphora_both.finditer(text, seg_start, seg_end):
+        # "De islamisten hadden beide steden sinds april in handen": the last two towns
+        towns: list[Mention] = []
+        for p in reversed([p for p in ctx.places if p.end <= m.start()
+                           and p.place.kind is PlaceKind.TOWN]):
+            if all(t.place.id != p.place.id for t in towns):
+                towns.append(p)
+            if len(towns) == 2:
+                break
+        if len(towns) == 2:  # two mentions in a row at the phrase, so that both are listed
+            found += [Mention(t.place, m.group(), m.start(), m.end()) for t in reversed(towns)]
     return found
 
 

@@ -44,6 +44,8 @@ MARKER_KEYS = (
     "denial_back", "holding_after",
     # a compass phrase between a place and the relative clause about it (eventplaces.py)
     "antecedent_gap",
+    # "beide steden", "both towns": the last two towns named (eventplaces.py)
+    "anaphora_both",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -144,6 +146,7 @@ class Markers:
     denial_back: Guarded
     holding_after: Guarded
     antecedent_gap: Guarded
+    anaphora_both: Guarded
 
 
 @dataclass(frozen=True, slots=True)
