@@ -363,6 +363,9 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
     return [(h, p, part) for h, p, part in out if actor_ok(ctx, h, seg_start, seg_end)]
 
 
+_APPO_REACH = 80  # characters after a place its apposition's relative clause may start
+
+
 def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit],
                    places: list[Mention], seg_start: int) -> list[tuple[Hit, Mention, str]]:
     """A relative clause right after a place that tells who held it ("took back Monguno,
@@ -371,11 +374,22 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
     trigger's object. Only a holding (a state trigger): "seized Hama, which the army had
     abandoned" tells the same change twice."""
     out = []
+    text = ctx.article.text
+    # the apposition right after the place, or after words with no comma that end the
+    # clause around it ("Izjoem binnengetrokken, de stad die", "Damasak on Monday, the town")
+    appo = ctx.rules.markers.apposition_relative.search(text, place.end, place.end + _APPO_REACH)
+    if appo is not None and "," in text[place.end:appo.start()]:
+        appo = None
     for other in clause_hits:
         if (other is hit or other.start < place.end or not other.trigger.static_veto
-                or _relative_between(ctx, place.end, other.start) is None
-                or not _antecedent(ctx, other, place, places)
                 or (other.trigger.town_only and place.place.kind is not PlaceKind.TOWN)):
+            continue
+        if appo is not None and appo.end() <= other.start and not any(
+                place.end <= p.start < other.start for p in places
+                if p.place.id != place.place.id):
+            pass  # "X, de stad die ...", "X, the town the rebels had held since 2012"
+        elif (_relative_between(ctx, place.end, other.start) is None
+                or not _antecedent(ctx, other, place, places)):
             continue
         out.append((other, place, _partial(ctx, other, place, seg_start)))
     return out

@@ -46,6 +46,8 @@ MARKER_KEYS = (
     "antecedent_gap",
     # "beide steden", "both towns": the last two towns named (eventplaces.py)
     "anaphora_both",
+    # ", de stad die ...", ", the town the rebels had held": an apposition opening a relative
+    "apposition_relative",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -147,6 +149,7 @@ class Markers:
     holding_after: Guarded
     antecedent_gap: Guarded
     anaphora_both: Guarded
+    apposition_relative: Guarded
 
 
 @dataclass(frozen=True, slots=True)
