@@ -25,6 +25,7 @@ from conflictmap.placeroles import (
     site_anaphora,
     site_mention,
     site_town,
+    site_words,
 )
 from conflictmap.rules import LanguageRules
 from conflictmap.triggers import Hit
@@ -257,6 +258,10 @@ def _named_sites(ctx: Context, seg_start: int, seg_end: int,
     Mishtenur"), drawn at the town they are in or near (``placeroles.named_sites``); a
     nationality word is no name ("the Russian hospital")."""
     text = ctx.article.text
+    words = site_words(ctx.rules.path)
+    if words is None or words.named is None or words.named.search(text, seg_start,
+                                                                     seg_end) is None:
+        return []  # the common case: no site name in the clause, nothing more to build
     taken = [(m.start, m.end) for m in (*ctx.mentions, *places)]
     taken += [(a.start, a.end) for a in spans_of(ctx.actors).within(seg_start, seg_end)]
     towns = [m for m in ctx.places if m.place.kind is PlaceKind.TOWN]
