@@ -86,6 +86,11 @@ MONTHS = _words(
     "jan feb mar apr jun jul aug sep sept oct okt nov dec"
 )
 """Month names are dates, not the small towns abroad that share them ("from August")."""
+WEEKDAYS = _words(
+    "monday tuesday wednesday thursday friday saturday sunday "
+    "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag"
+)
+"""Weekdays (capitalised in English) are dates: "On Sunday Kidal fell" names Kidal alone."""
 CONTROL_BEFORE = _words(
     "captured seized overran overrun recaptured retook stormed liberated veroverden veroverde "
     "heroverden heroverde bestormden bevrijdden"

@@ -57,6 +57,7 @@ from conflictmap.toponym_words import (
     SITE_AFTER,
     TITLES,
     UNIT_BEFORE,
+    WEEKDAYS,
     _is_cap,
     _Span,
     _Toks,
@@ -315,6 +316,8 @@ def _neighbour(toks: _Toks, i: int, step: int, countries: set[int]) -> int | Non
                 return None  # a noun compound: "HTS-strijders Idlib", "Hamas-run Gaza"
             if j in countries:
                 return None
+            if word.lower() in MONTHS or word.lower() in WEEKDAYS:
+                return None  # a date glued to the name: "On Sunday Kidal fell", "In May Gao"
             return j
         if word.lower() not in NAME_PARTICLES:
             return None
