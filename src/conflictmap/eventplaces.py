@@ -337,7 +337,7 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
         if hit.trigger.target != "next":
             continue
         for p in _next_targets(ctx, hit, places):
-            if hit.trigger.town_only and p.place.kind is not PlaceKind.TOWN:
+            if _town_only(hit, p.place.kind):
                 continue
             taken.add(p.start)
             out.append((hit, p, _partial(ctx, hit, p, seg_start)))
@@ -357,7 +357,7 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
                 and not opens_list(ctx.article.text, ctx.rules.path, p.start, seg_start)):
             excluded = p
             continue
-        if hit.trigger.town_only and p.place.kind is not PlaceKind.TOWN:
+        if _town_only(hit, p.place.kind):
             continue
         out.append((hit, p, _partial(ctx, hit, p, seg_start)))
         out += _relative_hits(ctx, hit, p, clause_hits, places, seg_start)
@@ -369,6 +369,15 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
 
 
 _APPO_REACH = 80  # characters after a place its apposition's relative clause may start
+
+
+def _town_only(hit: Hit, kind: PlaceKind) -> bool:
+    """True when a trigger for towns only may not take a place of this kind: a region or a
+    country never, a site when the trigger says so (site_ok: "vielen het ziekenhuis binnen",
+    "handed over their base in X")."""
+    if not hit.trigger.town_only or kind is PlaceKind.TOWN:
+        return False
+    return not (kind is PlaceKind.SITE and hit.trigger.site_ok)
 
 
 def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit],
@@ -387,7 +396,7 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
         appo = None
     for other in clause_hits:
         if (other is hit or other.start < place.end or not other.trigger.static_veto
-                or (other.trigger.town_only and place.place.kind is not PlaceKind.TOWN)):
+                or (_town_only(other, place.place.kind))):
             continue
         if appo is not None and appo.end() <= other.start and not any(
                 place.end <= p.start < other.start for p in places
@@ -411,7 +420,7 @@ def _list_targets(ctx: Context, hits: list[Hit], seg_start: int,
     out = []
     for p in listed:
         hit = min(hits, key=lambda h: _distance(h, p))
-        if not (hit.trigger.town_only and p.place.kind is not PlaceKind.TOWN):
+        if not (_town_only(hit, p.place.kind)):
             out.append((hit, p, _partial(ctx, hit, p, seg_start)))
     return out
 
@@ -526,5 +535,5 @@ def carried_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
                 ) or not actor_ok(ctx, hit, seg_start, seg_end):
             continue
         return [(hit, m, "") for m in carried
-                if not hit.trigger.town_only or m.place.kind is PlaceKind.TOWN]
+                if not _town_only(hit, m.place.kind)]
     return []

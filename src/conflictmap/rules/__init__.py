@@ -83,6 +83,7 @@ class Trigger:
     # only with a date after "since"/"sinds" near it in its clause ("had run X since 2016",
     # "die de stad sinds 2016 bestuurden"): a holding verb dates the start of that hold
     needs_since: bool = False
+    site_ok: bool = False  # a town_only trigger that takes a site too ("handed over the base")
     veto: Guarded | None = None
     confidence: float = 0.6
     required: Literals | None = None  # one of these is in every match (a pre-check)
@@ -330,6 +331,7 @@ def _trigger(source: _Source, entry: object, subst: dict[str, str]) -> Trigger:
         locative_ok=bool(entry.get("locative_ok", False)),
         static_veto=bool(entry.get("static_veto", False)),
         needs_since=bool(entry.get("needs_since", False)),
+        site_ok=bool(entry.get("site_ok", False)),
         veto=_compile(source, veto, f"{tid}.veto", subst) if isinstance(veto, str) else None,
         confidence=float(entry.get("confidence", 0.6)),
     )
