@@ -154,7 +154,8 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
             return True
     if trigger.needs_since:
         a, b = around(_SINCE_REACH, _SINCE_REACH)
-        if not _since_dated(rules, text, a, b):
+        if (rules.dates.get("since").search(text, a, b) is None
+                or not _since_dated(rules, text, a, b)):
             return True
     if trigger.static_veto:
         a, b = around(40, 15)
