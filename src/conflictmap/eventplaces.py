@@ -361,6 +361,7 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
             continue
         out.append((hit, p, _partial(ctx, hit, p, seg_start)))
         out += _relative_hits(ctx, hit, p, clause_hits, places, seg_start)
+    out += _list_relative(ctx, clause_hits, places, out, seg_start)
     if not out:
         out = _list_targets(ctx, hits, seg_start, seg_end)
     if any(h.trigger.target == "nearest" for h in hits):
@@ -407,6 +408,48 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
             continue
         out.append((other, place, _partial(ctx, other, place, seg_start)))
     return out
+
+
+_LIST_JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:en|and|&|as\s+well\s+as|evenals|alsook)\s+)?"
+                        r"(?:de\s+|het\s+|the\s+)?$", re.IGNORECASE)
+
+
+def _list_relative(ctx: Context, clause_hits: list[Hit], places: list[Mention],
+                   out: list[tuple[Hit, Mention, str]], seg_start: int,
+                   ) -> list[tuple[Hit, Mention, str]]:
+    """A relative clause after a list of places tells a change of every one of them, and
+    the verb before the list is about every one too: "retook Slovyansk as well as
+    Kramatorsk, Druzhkivka and Kostiantynivka, all of which the rebels had seized in
+    April"; "heroverden A en B, die de rebellen allebei in april hadden ingenomen"."""
+    text = ctx.article.text
+    extra: list[tuple[Hit, Mention, str]] = []
+    for hit in clause_hits:
+        if hit.trigger.change is Change.WITHDRAWAL:
+            continue  # "seized A and B, which the army had abandoned": one change each
+        rel = _relative_between(ctx, seg_start, hit.start)
+        if rel is None or any(rel.end() <= p.start < hit.start for p in places):
+            continue
+        before = [p for p in places if p.end <= rel.start()]
+        if not before or text[before[-1].end:rel.start()].strip():
+            continue
+        run = [before[-1]]
+        for p in reversed(before[:-1]):
+            if not _LIST_JOIN.match(text[p.end:run[0].start]):
+                break
+            run.insert(0, p)
+        if len(run) < 2:
+            continue
+        main = [h for h in clause_hits if h is not hit and h.end <= run[0].start]
+        verb = max(main, key=lambda h: h.end) if main else None
+        have = {(id(h), p.start) for h, p, _ in (*out, *extra)}
+        for p in run:
+            if _town_only(hit, p.place.kind):
+                continue
+            for h in (hit, verb):
+                if h is not None and (id(h), p.start) not in have:
+                    extra.append((h, p, _partial(ctx, h, p, seg_start)))
+                    have.add((id(h), p.start))
+    return extra
 
 
 def _list_targets(ctx: Context, hits: list[Hit], seg_start: int,
