@@ -580,3 +580,28 @@ def carried_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
         return [(hit, m, "") for m in carried
                 if not _town_only(hit, m.place.kind)]
     return []
+
+
+def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
+                    index: int) -> list[tuple[Hit, Mention, str]]:
+    """A sentence that names no place, with a change verb whose object is a pronoun
+    ("Government forces first captured it in early February"; pronoun_object): the pronoun
+    stands for the town the text is about before it (``placeroles.antecedent``)."""
+    s, e = ctx.spans[index]
+    if spans_of(ctx.places).within(s, e):
+        return []
+    for hit in hits:
+        if (hit.trigger.change is Change.CONTESTED or ".sequel." in hit.trigger.id
+                or not points_back(ctx, hit, seg_start, seg_end)
+                or not actor_ok(ctx, hit, seg_start, seg_end)):
+            continue
+        before = [p for p in ctx.places if p.end <= s and p.place.kind is PlaceKind.TOWN]
+        if not before:
+            return []
+        town = antecedent(ctx.article.text, ctx.rules.path, before)
+        end = min(seg_end, hit.end + 8)
+        word = ctx.rules.markers.pronoun_object.search(ctx.article.text, hit.end, end)
+        if word is None:
+            continue
+        return [(hit, Mention(town.place, word.group(), word.start(), word.end()), "")]
+    return []

@@ -58,7 +58,12 @@ from conflictmap.confidence import calibrate, load_model
 from conflictmap.errors import GeocoderError, RulesError
 from conflictmap.eventactors import gainer_and_loser
 from conflictmap.eventcontext import Context
-from conflictmap.eventplaces import carried_targets, clause_targets, plausible_places
+from conflictmap.eventplaces import (
+    carried_targets,
+    clause_targets,
+    plausible_places,
+    pronoun_targets,
+)
 from conflictmap.eventstatus import report_status
 from conflictmap.factuality import (
     furniture_line,
@@ -252,6 +257,8 @@ class Extractor:
             targets = clause_targets(ctx, hits, seg_start, seg_end)
             if not targets and carried:
                 targets = carried_targets(ctx, hits, seg_start, seg_end, carried)
+            if not targets and not carried:
+                targets = pronoun_targets(ctx, hits, seg_start, seg_end, index)
             if targets:
                 carried = [m for _, m, _ in targets]
             placed = list({id(h): h for h, _, _ in targets}.values())  # hits with a place
