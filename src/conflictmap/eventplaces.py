@@ -346,6 +346,8 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
     for p in places:
         if p.start in taken or not clause_hits:
             continue
+        if _aside(ctx, p, clause_hits):
+            continue  # "Singa, die aan de Blauwe Nijl ligt, is gevallen": the Nile is aside
         hit = min(clause_hits, key=lambda h: _distance(h, p))
         if (_distance(hit, p) > _MAX_GAP or _outside_relative(ctx, hit, p, places)
                 or _in_object_relative(ctx, hit, p, places)):
@@ -548,10 +550,38 @@ def _parenthetical(ctx: Context, gap: str) -> bool:
 
 
 def _outside_relative(ctx: Context, hit: Hit, place: Mention, places: list[Mention]) -> bool:
-    """A place before a relative clause holding the trigger is no target, but its antecedent."""
-    if place.end > hit.start or _relative_between(ctx, place.end, hit.start) is None:
+    """A place before a relative clause holding the trigger is no target, but its antecedent.
+    A relative clause that closes (a comma) before the trigger is an aside: the place before
+    it is the main clause's subject ("de provincie X, waarvan Y de hoofdstad is, is gevallen")."""
+    if place.end > hit.start:
+        return False
+    rel = _relative_between(ctx, place.end, hit.start)
+    if rel is None or _closes_before(ctx, rel.end(), hit.start):
         return False
     return not _antecedent(ctx, hit, place, places)
+
+
+def _closes_before(ctx: Context, start: int, end: int) -> bool:
+    """True when the relative clause opened at ``start`` ends at a comma before ``end``."""
+    comma = ctx.article.text.find(",", start, end)
+    return comma >= 0 and not ctx.article.text[comma + 1:end].lstrip().startswith(
+        ("en ", "and "))
+
+
+def _aside(ctx: Context, place: Mention, hits: list[Hit]) -> bool:
+    """True for a place inside a relative clause that closes before the clause's triggers
+    and holds none of them ("X, waarvan Y de hoofdstad is, viel"): it describes X."""
+    text = ctx.article.text
+    for rel in ctx.rules.markers.relative.finditer(text, max(0, place.start - 120), place.start):
+        close = text.find(",", rel.end(), place.start)
+        if close >= 0:
+            continue  # the clause closed before the place
+        close = text.find(",", place.end)
+        if close < 0 or any(rel.start() <= h.start < close for h in hits):
+            continue
+        if any(h.start >= close for h in hits):
+            return True
+    return False
 
 
 def _in_object_relative(ctx: Context, hit: Hit, place: Mention,
