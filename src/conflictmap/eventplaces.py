@@ -561,6 +561,10 @@ def _outside_relative(ctx: Context, hit: Hit, place: Mention, places: list[Menti
     return not _antecedent(ctx, hit, place, places)
 
 
+_BRACKETED = re.compile(r"(?:\s+[^\W\d_][\w-]*){0,2}\s*\)")
+_OPEN_AFTER_PLACE = re.compile(r"\s*\((?:\s*[^\W\d_][\w-]*\s+){0,2}?\s*")
+
+
 def _closes_before(ctx: Context, start: int, end: int) -> bool:
     """True when the relative clause opened at ``start`` ends at a comma before ``end``."""
     comma = ctx.article.text.find(",", start, end)
@@ -572,6 +576,10 @@ def _aside(ctx: Context, place: Mention, hits: list[Hit]) -> bool:
     """True for a place inside a relative clause that closes before the clause's triggers
     and holds none of them ("X, waarvan Y de hoofdstad is, viel"): it describes X."""
     text = ctx.article.text
+    if _BRACKETED.match(text, place.end) and any(
+            _OPEN_AFTER_PLACE.fullmatch(text, p.end, place.start) for p in ctx.places
+            if p.end <= place.start and place.start - p.end <= 30):
+        return True  # "Singa (Sennar state) fell": the bracket locates Singa
     for rel in ctx.rules.markers.relative.finditer(text, max(0, place.start - 120), place.start):
         close = text.find(",", rel.end(), place.start)
         if close >= 0:
