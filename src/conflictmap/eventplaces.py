@@ -349,6 +349,8 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
         if _aside(ctx, p, clause_hits):
             continue  # "Singa, die aan de Blauwe Nijl ligt, is gevallen": the Nile is aside
         hit = min(clause_hits, key=lambda h: _distance(h, p))
+        if _beyond_relative(ctx, hit, p, seg_start):
+            continue  # "The RSF, which seized Singa, now threatens Gedaref": not Gedaref
         if (_distance(hit, p) > _MAX_GAP or _outside_relative(ctx, hit, p, places)
                 or _in_object_relative(ctx, hit, p, places)):
             continue
@@ -563,6 +565,20 @@ def _outside_relative(ctx: Context, hit: Hit, place: Mention, places: list[Menti
 
 _BRACKETED = re.compile(r"(?:\s+[^\W\d_][\w-]*){0,2}\s*\)")
 _OPEN_AFTER_PLACE = re.compile(r"\s*\((?:\s*[^\W\d_][\w-]*\s+){0,2}?\s*")
+
+
+def _beyond_relative(ctx: Context, hit: Hit, place: Mention, seg_start: int) -> bool:
+    """True when the trigger stands in a relative clause that closes (a comma) before the
+    place: the place belongs to the main clause ("The RSF, which seized Singa on Saturday,
+    now threatens Gedaref")."""
+    if place.start < hit.end:
+        return False
+    text = ctx.article.text
+    rel = _relative_between(ctx, max(seg_start, hit.start - 120), hit.start)
+    if rel is None or "," in text[rel.end():hit.start]:
+        return False
+    close = text.find(",", hit.end, place.start)
+    return close >= 0 and not text[close + 1:place.start].lstrip().startswith(("en ", "and "))
 
 
 def _closes_before(ctx: Context, start: int, end: int) -> bool:
