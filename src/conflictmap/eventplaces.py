@@ -366,6 +366,12 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
         out.append((hit, p, _partial(ctx, hit, p, seg_start)))
         out += _relative_hits(ctx, hit, p, clause_hits, places, seg_start)
     out += _list_relative(ctx, clause_hits, places, out, seg_start)
+    # "retook the Republican Palace in central Khartoum": a site of the town is the change,
+    # the town after it only locates it
+    sited = {(id(h), site_town(p.place)) for h, p, _ in out if p.place.kind is PlaceKind.SITE}
+    out = [(h, p, part) for h, p, part in out
+           if not (part == "site" and p.place.kind is PlaceKind.TOWN
+                   and (id(h), p.place.id) in sited)]
     if not out:
         out = _list_targets(ctx, hits, seg_start, seg_end)
     if any(h.trigger.target == "nearest" for h in hits):
