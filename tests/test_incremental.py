@@ -264,6 +264,7 @@ _LINES = [
     '{"id": "%s", "date": "2024-03-02", "lang": "en", "text": "Rebels captured Gao."}',
     '{"id": "%s", "date": "2024-03-05", "lang": "en", "text": "Kidal fell to the army."}',
     '{"id": "%s", "date": "2024-03-09", "text": "Het leger heroverde Menaka."}',
+    '{"id": "%s", "date": "2024-03-04", "text": "Gao 12 34."}',  # its folder's language
     "{broken %s",
 ]
 
@@ -278,9 +279,7 @@ def _corpus_steps(draw: st.DrawFn) -> list[dict[str, list[str]]]:
     return draw(st.lists(files, min_size=2, max_size=4))
 
 
-# derandomize: the fixed examples pass; a random search can meet the known defect that
-# test_incremental_same_id_and_text_in_two_json_lines_files records (strict xfail)
-@settings(max_examples=25, deadline=None, derandomize=True,
+@settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=_corpus_steps())
 def test_incremental_cached_runs_equal_uncached_runs(tmp_path_factory: pytest.TempPathFactory,
@@ -303,6 +302,7 @@ def test_incremental_cached_runs_equal_uncached_runs(tmp_path_factory: pytest.Te
                 info = path.stat()  # a rewrite within one clock tick still changes the stamp
                 os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1000))
         assert _run([folder], cache, spec) == _run([folder], False, spec)
+        assert _stream([folder], cache, spec) == _stream([folder], None, spec)
 
 
 def test_incremental_a_file_changed_just_now_is_read_again(
@@ -758,11 +758,13 @@ _TEXTS = [
     " date 2024-03-05\n\nHet leger heroverde Menaka.\n",
     "no date in this one\n",
     "",
+    " date 2024-03-04\n\nGao 12 34.\n",  # a short item: its folder's language
 ]
 _JSONS = [
     '{"id": "%s", "date": "2024-03-02", "lang": "en", "text": "Rebels captured Gao."}',
     '[{"id": "%s", "date": "2024-03-05", "lang": "en", "text": "Kidal fell to the army."},'
     ' {"id": "z", "date": "2024-03-06", "lang": "en", "text": "Rebels took Timbuktu."}]',
+    '{"id": "%s", "date": "2024-03-04", "text": "Gao 12 34."}',  # its folder's language
     "{broken %s",
 ]
 
@@ -806,6 +808,7 @@ def test_incremental_cached_folder_runs_equal_uncached_runs(
                     info = path.stat()  # a rewrite within one clock tick changes the stamp
                     os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1000))
             assert _run([folder], cache, spec) == _run([folder], False, spec)
+            assert _stream([folder], cache, spec) == _stream([folder], None, spec)
             assert _run([folder], cache, spec) == _run([folder], False, spec)
     finally:
         incremental.FOLDER_SPLIT = old_split
@@ -869,11 +872,10 @@ def test_incremental_runs_stand_for_the_articles_they_replay(tmp_path: Path,
     assert run[0] == next(iter(run)) and run[-1] == list(run)[-1] and run[:2] == list(run)[:2]
 
 
-@pytest.mark.xfail(strict=True, reason="known defect: an unchanged file is replayed with the skips "
-                   "of its last read, but whether its id duplicates another file's depends on "
-                   "that other file's text, which changed (open, issue 24 follow-up)")
 def test_incremental_same_id_and_text_in_two_json_lines_files(tmp_path: Path) -> None:
-    """Found by the property test above: the cached run must equal the uncached run."""
+    """Found by the property test above: two files hold one id with one text (the second is
+    a duplicate); the first's text changes, so the unchanged second is no duplicate now
+    but kept under a new id, as reading it gives (it was replayed as a duplicate)."""
     folder, cache = tmp_path / "articles", tmp_path / "c.sqlite"
     folder.mkdir()
     spec = TemplateSpec(version="same-id")
@@ -889,3 +891,159 @@ def test_incremental_same_id_and_text_in_two_json_lines_files(tmp_path: Path) ->
                 info = path.stat()
                 os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1000))
         assert _run([folder], cache, spec) == _run([folder], False, spec)
+
+
+# ---- decisions that depend on other files are taken again at every run ----
+
+def _apply(folder: Path, state: dict[str, str]) -> None:
+    """Make the folder hold exactly these files (name -> content); a file rewritten gets a
+    new modification time, so that a rewrite within one clock tick changes its stamp."""
+    for old in [p for p in folder.rglob("*") if p.is_file()]:
+        if old.relative_to(folder).as_posix() not in state:
+            old.unlink()
+    for name, text in state.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            info = path.stat()
+            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1000))
+
+
+def _cached_equal_uncached(tmp_path: Path, states: list[dict[str, str]], version: str,
+                           inputs: list[str] | None = None,
+                           ) -> list[tuple[str, dict[str, int], int]]:
+    """Each state in turn, run with the cache (twice) and without: the runs must agree.
+    ``inputs``: folders under the root given as the inputs (the root when None)."""
+    root, cache = tmp_path / "in", tmp_path / "c.sqlite"
+    root.mkdir(parents=True)
+    spec = TemplateSpec(version=version)
+    paths = [root / name for name in inputs] if inputs else [root]
+    results = []
+    for state in states:
+        _apply(root, state)
+        cached = _run(paths, cache, spec)
+        assert cached == _run(paths, False, spec)
+        assert _stream(paths, cache, spec) == _stream(paths, None, spec)
+        assert _run(paths, cache, spec) == cached
+        results.append(cached)
+    return results
+
+
+def _stream(paths: list[Path], cache: Path | None, spec: TemplateSpec,
+            ) -> tuple[list[tuple[str, str, bytes]], list[str]]:
+    """(id, language, cache key) of each article the reading stage gives, in order, and each
+    skip's message: through the cache's manifests, or (``cache`` None) reading every file.
+    The events do not show an article's language (the template extractor reads none)."""
+    from conflictmap.cache import ReportCache, article_key
+
+    version = spec.build()[1]
+    skips: list[str] = []
+    reader = ArticleReader(lambda skip: skips.append(str(skip)))
+    if cache is None:
+        found = [(a.id, a.lang, article_key(a, version))
+                 for path, name in reader.files(paths) for a in reader.read(path, name)]
+        return found, skips
+    with ReportCache(cache) as store:
+        found = [(a.id, a.lang, a.key if isinstance(a, incremental.KnownArticle)
+                  else article_key(a, version))
+                 for a in incremental.articles(paths, reader, store, version)]
+    return found, skips
+
+
+def _json(article_id: str, text: str, lang: str = "en", fmt: str = "jsonl") -> str:
+    line = (f'{{"id": "{article_id}", "date": "2024-03-02", "lang": "{lang}", '
+            f'"text": "{text}"}}')
+    return f"{line}\n" if fmt == "jsonl" else (f"[{line}]" if fmt == "array" else line)
+
+
+_GAO, _KIDAL = "Rebels captured Gao.", "Kidal fell to the army."
+
+
+def test_incremental_an_id_that_stopped_being_a_duplicate_in_a_folder(tmp_path: Path) -> None:
+    """The same as above for JSON files of a folder (remembered in a folder part): the
+    unchanged file's article is kept under a new id once the first one's text changed."""
+    runs = _cached_equal_uncached(tmp_path, [
+        {"a.json": _json("b", _KIDAL, fmt="json"), "c.json": _json("b", _KIDAL, fmt="json")},
+        {"a.json": _json("b", _GAO, fmt="json"), "c.json": _json("b", _KIDAL, fmt="json")},
+    ], "dup-folder")
+    assert runs[0][1] == {"duplicate": 1} and runs[1][1] == {}
+
+
+def test_incremental_a_text_changed_to_the_other_files_makes_a_duplicate(
+        tmp_path: Path) -> None:
+    """Two files, one id, two texts (the second kept as id~2); the first file's text becomes
+    the second's: the second is a duplicate now; and back."""
+    states = [{"2.jsonl": _json("b", _GAO), "3.jsonl": _json("b", _KIDAL)},
+              {"2.jsonl": _json("b", _KIDAL), "3.jsonl": _json("b", _KIDAL)},
+              {"2.jsonl": _json("b", _GAO), "3.jsonl": _json("b", _KIDAL)}]
+    runs = _cached_equal_uncached(tmp_path, states, "dup-became")
+    assert [r[1] for r in runs] == [{}, {"duplicate": 1}, {}]
+
+
+def test_incremental_duplicates_follow_the_order_of_the_files(tmp_path: Path) -> None:
+    """The file holding an id first is renamed to sort after the other, removed, and put
+    back: which of the two is the duplicate (or kept as id~2) follows the order."""
+    same = {"2.jsonl": _json("b", _GAO), "3.jsonl": _json("b", _GAO), "4.jsonl": _json("c", _KIDAL)}
+    other = {"2.jsonl": _json("b", _GAO), "3.jsonl": _json("b", _KIDAL)}
+    _cached_equal_uncached(tmp_path, [
+        same, {"5.jsonl": same["2.jsonl"], "3.jsonl": same["3.jsonl"]}, same,
+        {"3.jsonl": same["3.jsonl"]}, same, other, {"1.jsonl": other["3.jsonl"],
+                                                    "2.jsonl": other["2.jsonl"]}, other,
+    ], "dup-order")
+
+
+def test_incremental_ids_across_formats_and_inputs(tmp_path: Path) -> None:
+    """A text file's id is its name: a JSON article with that id, in a JSON Lines file, a
+    JSON file of another folder or another input, is a duplicate or kept as id~2 as its
+    text says, whichever files changed."""
+    txt = " date 2024-03-02\n\nRebels captured Gao.\n"
+    html = ("<html><head><title>Gao</title><meta name='date' content='2024-03-02'></head>"
+            "<body><article><p>Rebels captured Gao.</p></article></body></html>")
+    as_txt = "\\n\\nRebels captured Gao.\\n"  # the text file's text, escaped for JSON
+    both = {"one/a.txt": txt, "one/b.jsonl": _json("one/a.txt", as_txt),
+            "two/c.json": _json("one/a.txt", as_txt, fmt="array"), "one/p.html": html,
+            "two/q.jsonl": _json("one/p.html", _GAO)}
+    states = [both, {**both, "one/a.txt": txt.replace("Gao", "Menaka"),
+                     "one/p.html": html.replace("Gao.", "Menaka.")},
+              {k: v for k, v in both.items() if k not in ("one/a.txt", "one/p.html")}, both]
+    for inputs in (None, ["one", "two"]):
+        runs = _cached_equal_uncached(tmp_path / str(inputs), states, "dup-formats", inputs)
+        assert [r[1] for r in runs] == [{"duplicate": 3}, {}, {"duplicate": 1},
+                                        {"duplicate": 3}]
+
+
+_SHORT = "Gao 12 34."  # a short item whose words do not tell its language
+
+
+def test_incremental_a_short_item_takes_the_language_of_its_folder_as_it_is_now(
+        tmp_path: Path) -> None:
+    """A short item takes the language most of its folder's articles have: when those
+    change, the unchanged file holding it gives what reading it would."""
+    long_en = "The rebels said that they captured the town of Gao. " * 15
+    long_nl = "De rebellen zeiden dat zij de stad Gao hebben ingenomen. " * 15
+    runs = _cached_equal_uncached(tmp_path, [
+        {"a.json": _json("a", long_en, fmt="json"), "b.json": _json("b", _SHORT, "nl", "json"),
+         "c.jsonl": _json("c", _SHORT, "nl")},
+        {"a.json": _json("a", long_nl, "nl", "json"), "b.json": _json("b", _SHORT, "nl", "json"),
+         "c.jsonl": _json("c", _SHORT, "nl")},
+        {"a.json": _json("a", long_en, fmt="json"), "b.json": _json("b", _SHORT, "nl", "json"),
+         "c.jsonl": _json("c", _SHORT, "nl")},
+    ], "short-lang")
+    assert runs[0][2] == 3
+
+
+def test_incremental_replayed_articles_count_for_their_folders_language(tmp_path: Path) -> None:
+    """Unchanged files replayed count for their folder's language: a short item read after
+    them takes the language they have, as when every file is read."""
+    long_en = "The rebels said that they captured the town of Gao. " * 15
+    _cached_equal_uncached(tmp_path, [
+        {"a.json": _json("a", long_en, fmt="json"), "b.json": _json("b", long_en, fmt="json"),
+         "m.jsonl": _json("m", long_en), "z.json": _json("z", _SHORT, "nl", "json")},
+        {"a.json": _json("a", long_en, fmt="json"), "b.json": _json("b", long_en, fmt="json"),
+         "m.jsonl": _json("m", long_en), "z.json": _json("z", _SHORT + " ", "nl", "json")},
+        {"a.json": _json("a", long_en, fmt="json"), "b.json": _json("b", long_en, fmt="json"),
+         "m.jsonl": _json("m", long_en) + _json("n", _SHORT, "nl"),
+         "z.json": _json("z", _SHORT + " ", "nl", "json")},
+    ], "short-replayed")
+

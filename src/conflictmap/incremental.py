@@ -8,9 +8,13 @@ stamp is the same it replays the manifest instead of opening the file: the artic
 back as :class:`KnownArticle` (their reports are fetched by key), the skips are reported
 again, and the ids count for duplicate detection exactly as if the file had been read.
 
-A manifest is only trusted when replaying it gives what reading would: every article's
-reports are still cached, and no id became, or stopped being, a duplicate of another file
-(a file added or removed before it). Otherwise the file is read as usual. A file that
+What the reader decides from the other files is never taken from a manifest: whether an
+article is a duplicate (an id read before with the same text) and the language a short
+item takes from its folder are decided again at every replay against what this run read
+before the file, from what the manifest keeps of each (a duplicate's id and text digest,
+the languages counted). A manifest is only trusted when replaying it gives what reading
+would: every article's reports are still cached, and every such decision is what it was.
+Otherwise the file is read as usual (its articles' reports are still cached). A file that
 changes while it is read, or changed less than ``RACY_NS`` ago, gets no manifest. So
 adding one article file to a corpus of a hundred thousand reads that one file, and
 changing a rules or gazetteer file (a new version) reads everything again. A JSON Lines
@@ -36,6 +40,7 @@ import sqlite3
 import struct
 import time
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -43,7 +48,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from conflictmap import gctools
-from conflictmap.articles import LINES_SUFFIXES, ArticleReader, Skip, name_suffix
+from conflictmap.articles import LINES_SUFFIXES, ArticleReader, Skip, majority, name_suffix
 from conflictmap.cache import (
     ReportCache,
     _dumps,
@@ -60,7 +65,8 @@ log = logging.getLogger(__name__)
 
 StrPath = str | os.PathLike[str]
 
-MANIFEST = 5  # bump when the manifest's form changes (5: 'where' holds the text's digest)
+MANIFEST = 6  # bump when the manifest's form changes (6: a duplicate's digest and language,
+# the articles that took their folder's language)
 RACY_NS = 2_000_000_000
 """A file changed less than this long ago gets no manifest yet: file times come from a
 coarse clock (a few ms), so two writes of the same size within one tick could share a
@@ -172,9 +178,12 @@ def file_id(path: StrPath, name: str) -> str:
 
 class _Recorder:
     """What one file gave, in order, as columns: each article's id, language, key and
-    where it was read; and each skip (``["s", position, reason, message, line]``) or
-    duplicate (``["d", position, id, line]``), ``position`` being the number of articles
-    before it."""
+    where it was read; and each skip (``["s", position, reason, message, line]``),
+    duplicate (``["d", position, id, line, digest of its text, the language it counted for
+    its folder or ""]``) and article that took its folder's language (``["f", position]``),
+    ``position`` being the number of articles before it. What the reader decided from the
+    other files (a duplicate, a folder's language) is kept with what it was decided from,
+    so that a replay decides it again (:func:`_decided`)."""
 
     def __init__(self, reader: ArticleReader, version: str,
                  before: _Manifest | None = None) -> None:
@@ -193,12 +202,18 @@ class _Recorder:
         if skip.reason in _PASSING and skip.line is None:
             self.passing = True  # a read error may pass: read the file again next time
         if skip.reason == "duplicate" and skip.article_id:
-            self.other.append(["d", len(self.ids), skip.article_id, skip.line])
+            # the same id and text as the article read first (a duplicate is that)
+            digest = self._reader.seen[skip.article_id].partition("\x00")[2]
+            lang, by_folder = self._reader.decided_lang
+            self.other.append(["d", len(self.ids), skip.article_id, skip.line, digest,
+                               "" if by_folder else lang])
         else:
             self.other.append(["s", len(self.ids), skip.reason, skip.message, skip.line])
         self.forward(skip)
 
     def article(self, article: Article) -> None:
+        if self._reader.decided_lang[1]:
+            self.other.append(["f", len(self.ids)])
         self.ids.append(article.id)
         self.langs.append(article.lang)
         self.where.append(self._reader.seen[article.id])
@@ -303,7 +318,7 @@ a file whose name hashes to a multiple of it, so that adding or removing a file 
 one part's manifest, wherever the file sorts."""
 FOLDER_MAX = 8192
 """Files in one part at most (a run of names that do not split)."""
-FOLDER_FORM = 2  # bump when a folder manifest's form changes (2: as MANIFEST 5)
+FOLDER_FORM = 3  # bump when a folder manifest's form changes (3: as MANIFEST 6)
 
 Files = list[tuple[StrPath, str]]
 
@@ -454,7 +469,7 @@ def _folder(files: Files, label: str, reader: ArticleReader, cache: ReportCache,
         if j > i:
             first = same[i][0]
             with gctools.paused():
-                known = _known_run(part, first, end, reader, reports)
+                known = _known_run(part, first, end, reader, reports, files[i][1])
             if known is not None:
                 yield known
                 counts["unchanged"] += j - i
@@ -467,12 +482,13 @@ def _folder(files: Files, label: str, reader: ArticleReader, cache: ReportCache,
         if unchanged is not None:
             first, count = unchanged
             manifest = part.manifest(base)
-            if _same_duplicates(manifest, reader.seen):
+            languages = _decided(manifest, reader, name)
+            if languages is not None:
                 found = (reports[first:first + count] if reports is not None
                          else _reports_of(manifest.keys, cache))
                 if found is not None:
                     counts["unchanged"] += 1
-                    yield _replayed(manifest, name, reader, found)
+                    yield _replayed(manifest, name, reader, found, languages)
                     kept.append((base, state.stamp, unchanged))
                     continue
         changed = True
@@ -487,15 +503,19 @@ def _folder(files: Files, label: str, reader: ArticleReader, cache: ReportCache,
 
 
 def _known_run(part: _Part, first: int, end: int, reader: ArticleReader,
-               reports: list[Sequence[Event]]) -> KnownRun | None:
-    """The part's articles ``first:end`` (of files without skips or duplicates), with their
-    ids taken; None when an id is not new (the files are then replayed one by one)."""
+               reports: list[Sequence[Event]], name: str) -> KnownRun | None:
+    """The part's articles ``first:end`` (of files without skips, duplicates or articles
+    that took their folder's language; ``name``: the first file's), with their ids taken
+    and their languages counted; None when an id is not new (the files are then replayed
+    one by one)."""
     ids = part.ids[first:end]
     seen = reader.seen
     if len(set(ids)) != len(ids) or not seen.keys().isdisjoint(ids):
         return None
     seen.update(zip(ids, part.where[first:end], strict=True))
-    return KnownRun(ids, part.langs[first:end], part.keys[first:end], reports[first:end])
+    langs = part.langs[first:end]
+    reader.languages(name).update(langs)
+    return KnownRun(ids, langs, part.keys[first:end], reports[first:end])
 
 
 def _reports_of(keys: list[bytes], cache: ReportCache) -> list[tuple[Event, ...]] | None:
@@ -633,7 +653,8 @@ class _Manifest:
     langs: list[str]
     where: list[str]
     keys: list[bytes]
-    # ("s", position, reason, message, line) or ("d", position, id, line)
+    # ("s", position, reason, message, line), ("d", position, id, line, digest, language)
+    # or ("f", position): see _Recorder
     other: list[tuple[Any, ...]]
     content: Content | None  # what a JSON Lines file held
     version: str | None  # the extraction version its keys are of
@@ -674,13 +695,17 @@ def _columns(data: Any) -> _Manifest:
 
 
 def _entry(item: Any, articles: int) -> tuple[Any, ...]:
-    kind, position, line = item[0], item[1], item[-1]
+    kind, position = item[0], item[1]
     if type(position) is not int or not 0 <= position <= articles:
         raise ValueError("position")
+    if kind == "f" and len(item) == 2 and position < articles:
+        return ("f", position)
+    line = item[3] if kind == "d" else item[-1]
     if line is not None and type(line) is not int:
         raise TypeError("line")
-    if kind == "d" and len(item) == 4 and type(item[2]) is str:
-        return ("d", position, item[2], line)
+    if (kind == "d" and len(item) == 6 and type(item[2]) is str and type(item[4]) is str
+            and type(item[5]) is str):
+        return ("d", position, item[2], line, item[4], item[5])
     if kind == "s" and len(item) == 5 and type(item[2]) is str and type(item[3]) is str:
         return ("s", position, item[2], item[3], line)
     raise ValueError(f"not a manifest entry: {str(item)[:60]}")
@@ -690,21 +715,25 @@ def _replay(parsed: _Manifest, row: str, name: str, reader: ArticleReader, cache
             looked_up: dict[bytes, bytes] | None = None) -> KnownRun | None:
     """The file's articles from its manifest, with its skips reported and its ids taken;
     None (and nothing done) when the manifest cannot stand for reading the file."""
-    if not _same_duplicates(parsed, reader.seen):
+    languages = _decided(parsed, reader, name)
+    if languages is None:
         return None
     reports = _file_reports(row, parsed.keys, cache, looked_up)
     if reports is None:
         log.debug("%s: reports missing from the cache; reading the file", name)
         return None
-    return _replayed(parsed, name, reader, reports)
+    return _replayed(parsed, name, reader, reports, languages)
 
 
 def _replayed(parsed: _Manifest, name: str, reader: ArticleReader,
-              reports: list[Sequence[Event]]) -> KnownRun:
-    """The file's articles from its manifest and their reports, with its skips reported
-    and its ids taken."""
+              reports: list[Sequence[Event]], languages: Counter[str]) -> KnownRun:
+    """The file's articles from its manifest and their reports, with its skips reported,
+    its ids taken and its folder's languages counted (``languages``: as :func:`_decided`
+    found them after the file)."""
     done = 0
     for entry in parsed.other:  # in order, so a duplicate names where its id was first read
+        if entry[0] == "f":
+            continue
         position = entry[1]
         reader.seen.update(zip(parsed.ids[done:position], parsed.where[done:position],
                                strict=True))
@@ -714,6 +743,9 @@ def _replayed(parsed: _Manifest, name: str, reader: ArticleReader,
         else:
             reader.on_skip(Skip(name, entry[2], entry[3], entry[4]))
     reader.seen.update(zip(parsed.ids[done:], parsed.where[done:], strict=True))
+    counts = reader.languages(name)
+    counts.clear()
+    counts.update(languages)
     if not len(parsed.ids) == len(parsed.langs) == len(parsed.keys) == len(reports):
         raise ValueError("a manifest's columns differ in length")
     return KnownRun(parsed.ids, parsed.langs, parsed.keys, reports)
@@ -830,11 +862,41 @@ def _cached_reports(keys: list[bytes], cache: ReportCache,
 _CHUNK = 2000
 
 
-def _same_duplicates(manifest: _Manifest, seen: dict[str, str]) -> bool:
-    """True when each id of the manifest is new, or a duplicate, now as it was then."""
-    ids = manifest.ids
+def _decided(manifest: _Manifest, reader: ArticleReader, name: str) -> Counter[str] | None:
+    """What the reader decides from the other files, decided again for the file's articles
+    against what this run has read before it: each of its articles is new; each of its
+    duplicates has an article read before with its id and its text; each short item that
+    took its folder's language would take the same. Then the counts of its folder's
+    languages after the file (reading order kept: a tie goes to the language counted
+    first); None when a decision is another now (the file is then read)."""
+    ids, langs, where = manifest.ids, manifest.langs, manifest.where
+    seen = reader.seen
     if len(set(ids)) != len(ids) or not seen.keys().isdisjoint(ids):
-        return False  # an article of the file would now be a duplicate
-    index = {article_id: i for i, article_id in enumerate(ids)}
-    return all(entry[2] in seen or index.get(entry[2], len(ids)) < entry[1]
-               for entry in manifest.other if entry[0] == "d")
+        return None  # an article of the file would now be a duplicate, or renamed
+    counts = Counter(reader.languages(name))
+    done = 0
+    index: dict[str, int] | None = None
+    for entry in manifest.other:
+        kind, position = entry[0], entry[1]
+        if kind == "s":
+            continue
+        counts.update(langs[done:position])
+        if kind == "f":
+            if majority(counts) != langs[position]:
+                return None  # the folder's language is another now
+            done = position + 1
+            continue
+        done = position
+        _, _, article_id, _, digest, lang = entry
+        first = seen.get(article_id)
+        if first is None:  # a duplicate of an article before it in the file, if any
+            if index is None:
+                index = {article_id: i for i, article_id in enumerate(ids)}
+            at = index.get(article_id, len(ids))
+            first = where[at] if at < position else None
+        if first is None or first.partition("\x00")[2] != digest:
+            return None  # the id is new now, or was read first with another text
+        if lang:
+            counts[lang] += 1
+    counts.update(langs[done:])
+    return counts
