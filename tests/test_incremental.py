@@ -1047,3 +1047,22 @@ def test_incremental_replayed_articles_count_for_their_folders_language(tmp_path
          "z.json": _json("z", _SHORT + " ", "nl", "json")},
     ], "short-replayed")
 
+
+
+def test_incremental_a_folder_part_with_skips_and_duplicates_is_replayed(
+        tmp_path: Path, opened: list[str]) -> None:
+    """A folder part whose files gave a skip (no date header), a duplicate and a short item
+    in its folder's language is replayed whole by the next run, not read again (its
+    manifest's entries name their file)."""
+    folder = tmp_path / "part"
+    _apply(folder, {"a.json": _json("x", _GAO, fmt="json"), "b.txt": "no date here\n",
+                    "c.json": _json("x", _GAO, fmt="json"),
+                    "d.json": _json("y", _SHORT, fmt="json"),
+                    "e.txt": " date 2024-03-02\n\nRebels captured Kidal.\n"})
+    spec = TemplateSpec(version="part-skips")
+    cache = tmp_path / "c.sqlite"
+    first = _run([folder], cache, spec)
+    assert first[1] == {"header": 1, "duplicate": 1} and first[2] == 3
+    opened.clear()
+    assert _run([folder], cache, spec) == first
+    assert opened == []

@@ -558,7 +558,7 @@ def _parse_folder(manifest: bytes, row: str) -> _Part | None:
         data = _loads(manifest)
         if data.get("folder") != FOLDER_FORM:
             raise ValueError("not a folder manifest of this form")
-        columns = _columns(data)
+        columns = _columns(data, entries=False)  # its entries name their file first
         names, counts, stamps = data["names"], data["counts"], bytes.fromhex(data["stamps"])
         if not (type(names) is type(counts) is list and len(names) == len(counts)
                 and len(stamps) == STAMP_BYTES * len(names) and len(set(names)) == len(names)
@@ -669,8 +669,9 @@ def _parse(manifest: bytes, name: str) -> _Manifest | None:
         return None
 
 
-def _columns(data: Any) -> _Manifest:
-    """The manifest's columns (ValueError, TypeError or KeyError when it is not one)."""
+def _columns(data: Any, entries: bool = True) -> _Manifest:
+    """The manifest's columns (ValueError, TypeError or KeyError when it is not one);
+    without ``entries``, its other entries are left to the caller (a folder part's)."""
     ids, langs, where = data["ids"], data["langs"], data["where"]
     raw = bytes.fromhex(data["keys"])
     n = len(ids)
@@ -679,7 +680,7 @@ def _columns(data: Any) -> _Manifest:
         raise ValueError("columns of different lengths")
     if not all(type(x) is str for column in (ids, langs, where) for x in column):
         raise TypeError("expected strings")
-    other = [_entry(item, n) for item in data["other"]]
+    other = [_entry(item, n) for item in data["other"]] if entries else []
     known = data.get("content")
     if known is not None:
         size, digest, lines, complete = known
