@@ -981,16 +981,20 @@ def test_incremental_a_text_changed_to_the_other_files_makes_a_duplicate(
     assert [r[1] for r in runs] == [{}, {"duplicate": 1}, {}]
 
 
-def test_incremental_duplicates_follow_the_order_of_the_files(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_incremental_duplicates_follow_the_order_of_the_files(tmp_path: Path, fmt: str) -> None:
     """The file holding an id first is renamed to sort after the other, removed, and put
-    back: which of the two is the duplicate (or kept as id~2) follows the order."""
-    same = {"2.jsonl": _json("b", _GAO), "3.jsonl": _json("b", _GAO), "4.jsonl": _json("c", _KIDAL)}
-    other = {"2.jsonl": _json("b", _GAO), "3.jsonl": _json("b", _KIDAL)}
+    back: which of the two is the duplicate (or kept as id~2) follows the order; for JSON
+    Lines files (a manifest each) and JSON files (a folder part's)."""
+    def files(**texts: tuple[str, str]) -> dict[str, str]:
+        return {f"{n}.{fmt}": _json(i, t, fmt=fmt) for n, (i, t) in texts.items()}
+
+    same = files(n2=("b", _GAO), n3=("b", _GAO), n4=("c", _KIDAL))
+    other = files(n2=("b", _GAO), n3=("b", _KIDAL))
     _cached_equal_uncached(tmp_path, [
-        same, {"5.jsonl": same["2.jsonl"], "3.jsonl": same["3.jsonl"]}, same,
-        {"3.jsonl": same["3.jsonl"]}, same, other, {"1.jsonl": other["3.jsonl"],
-                                                    "2.jsonl": other["2.jsonl"]}, other,
-    ], "dup-order")
+        same, files(n5=("b", _GAO), n3=("b", _GAO)), same, files(n3=("b", _GAO)), same,
+        other, files(n1=("b", _KIDAL), n2=("b", _GAO)), other,
+    ], f"dup-order-{fmt}")
 
 
 def test_incremental_ids_across_formats_and_inputs(tmp_path: Path) -> None:
