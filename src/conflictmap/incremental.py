@@ -49,16 +49,11 @@ from typing import Any, NamedTuple
 
 from conflictmap import gctools
 from conflictmap.articles import LINES_SUFFIXES, ArticleReader, Skip, majority, name_suffix
-from conflictmap.cache import (
-    ReportCache,
-    _dumps,
-    _loads,
-    article_key,
-    decode_events,
-    encode_pack,
-    open_pack,
-)
+from conflictmap.cache import ReportCache, article_key
 from conflictmap.model import Article, Event
+from conflictmap.packs import encode_pack, open_pack
+from conflictmap.reportrows import decode_events
+from conflictmap.sealed import dumps, loads
 from conflictmap.sources import resumable
 
 log = logging.getLogger(__name__)
@@ -81,7 +76,7 @@ that vanished or was swapped): a file that gave one is not given a manifest."""
 @dataclass(frozen=True, slots=True)
 class KnownArticle:
     """An article of an unchanged file: its reports are in the cache under ``key``
-    (a tuple, or ``cache.PackedReports``: built when first read)."""
+    (a tuple, or ``packs.PackedReports``: built when first read)."""
 
     id: str
     lang: str
@@ -233,7 +228,7 @@ class _Recorder:
                                 "keys": self.keys.hex(), "other": self.other}
         if whole is not None:
             data["content"] = [whole.size, whole.digest, whole.lines, whole.complete]
-        return _dumps(data)
+        return dumps(data)
 
 
 def articles(paths: Iterable[str | Path], reader: ArticleReader, cache: ReportCache,
@@ -547,7 +542,7 @@ def _folder_manifest(version: str, part: _Part | None, files: list[_Kept]) -> by
         langs += manifest.langs
         where += manifest.where
         keys += manifest.keys
-    return _dumps({"version": version, "folder": FOLDER_FORM, "names": names,
+    return dumps({"version": version, "folder": FOLDER_FORM, "names": names,
                    "stamps": b"".join(stamps).hex(), "counts": counts, "other": other,
                    "ids": ids, "langs": langs, "where": where, "keys": b"".join(keys).hex()})
 
@@ -555,7 +550,7 @@ def _folder_manifest(version: str, part: _Part | None, files: list[_Kept]) -> by
 def _parse_folder(manifest: bytes, row: str) -> _Part | None:
     """The folder part's manifest, or None when it is not one."""
     try:
-        data = _loads(manifest)
+        data = loads(manifest)
         if data.get("folder") != FOLDER_FORM:
             raise ValueError("not a folder manifest of this form")
         columns = _columns(data, entries=False)  # its entries name their file first
@@ -663,7 +658,7 @@ class _Manifest:
 def _parse(manifest: bytes, name: str) -> _Manifest | None:
     """The manifest's columns, or None when it is not one."""
     try:
-        return _columns(_loads(manifest))
+        return _columns(loads(manifest))
     except (ValueError, TypeError, KeyError, IndexError):
         log.debug("%s: unreadable manifest; reading the file", name)
         return None
@@ -757,7 +752,7 @@ def _file_reports(row: str, keys: list[bytes], cache: ReportCache,
                   ) -> list[Sequence[Event]] | None:
     """The reports of the file's articles, in order; None when one is not cached.
 
-    They come from the file's packs (``cache.encode_pack``: one blob for up to
+    They come from the file's packs (``packs.encode_pack``: one blob for up to
     PACK_ARTICLES articles) as far as those hold the articles the manifest names, by the
     digest of their keys, and from the reports table for the rest; those are then packed,
     so the next run reads them in one piece. A pack that does not hold what the manifest
