@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conflictmap import incremental
+from conflictmap import filestate, incremental, manifests, replay
 from conflictmap.articles import ArticleReader
 from conflictmap.engines import worker_extractor
 from conflictmap.pipeline import RunLog, collect_events
@@ -29,8 +29,8 @@ def _no_racy_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     rewrite a file also move its modification time, so no two states share a stamp. And
     pack files of any size (a real run packs only files of PACK_MIN_ARTICLES or more), so
     every test here, the properties too, goes through packs."""
-    monkeypatch.setattr(incremental, "RACY_NS", 0)
-    monkeypatch.setattr(incremental, "PACK_MIN_ARTICLES", 1)
+    monkeypatch.setattr(filestate, "RACY_NS", 0)
+    monkeypatch.setattr(replay, "PACK_MIN_ARTICLES", 1)
 
 
 @pytest.fixture()
@@ -309,7 +309,7 @@ def test_incremental_a_file_changed_just_now_is_read_again(
         tmp_path: Path, corpus: Path, opened: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """A file changed within RACY_NS of the run gets no manifest: two writes of the same
     size within one tick of the file clock could otherwise look unchanged."""
-    monkeypatch.setattr(incremental, "RACY_NS", 3600 * 10**9)
+    monkeypatch.setattr(filestate, "RACY_NS", 3600 * 10**9)
     spec = TemplateSpec(version="racy")
     first = _run([corpus], tmp_path / "c.sqlite", spec)
     opened.clear()
@@ -402,10 +402,10 @@ def test_incremental_a_feed_that_cannot_be_hashed_gets_no_manifest(
     def vanished(path: Path, size: int, upto: int | None = None):  # type: ignore[no-untyped-def]
         raise FileNotFoundError(2, "No such file or directory")
 
-    real = incremental.content
-    monkeypatch.setattr(incremental, "content", vanished)
+    real = filestate.content
+    monkeypatch.setattr(filestate, "content", vanished)
     first = _run([corpus], tmp_path / "c.sqlite", spec)
-    monkeypatch.setattr(incremental, "content", real)
+    monkeypatch.setattr(filestate, "content", real)
     opened.clear()
     assert _run([corpus], tmp_path / "c.sqlite", spec) == first
     assert opened == ["batch.jsonl"]
@@ -484,7 +484,7 @@ def test_incremental_a_grown_feed_keeps_its_full_packs_and_repacks_its_tail(
         tmp_path: Path, corpus: Path, asked: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
     """Packs hold PACK_ARTICLES articles at most; a feed that grows at every run keeps its
     full packs and one small last pack, packed again with the articles after it."""
-    monkeypatch.setattr(incremental, "PACK_ARTICLES", 31)
+    monkeypatch.setattr(replay, "PACK_ARTICLES", 31)
     spec = TemplateSpec(version="pack-append")
     cache = tmp_path / "c.sqlite"
     batch = corpus / "batch.jsonl"
@@ -507,7 +507,7 @@ def test_incremental_a_grown_feed_keeps_its_full_packs_and_repacks_its_tail(
 
 def test_incremental_a_large_file_gets_several_packs(
         tmp_path: Path, corpus: Path, asked: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(incremental, "PACK_ARTICLES", 7)
+    monkeypatch.setattr(replay, "PACK_ARTICLES", 7)
     spec = TemplateSpec(version="pack-split")
     cache = tmp_path / "c.sqlite"
     first = _run([corpus], cache, spec)
@@ -539,7 +539,7 @@ def test_incremental_files_of_a_few_articles_are_not_packed(
     """A feed (or a folder part) of fewer than PACK_MIN_ARTICLES articles: its rows are
     fetched as they are (a pack's tables cost more than they save for so few); the folder
     of 40 is packed."""
-    monkeypatch.setattr(incremental, "PACK_MIN_ARTICLES", 35)
+    monkeypatch.setattr(replay, "PACK_MIN_ARTICLES", 35)
     spec = TemplateSpec(version="pack-min")
     cache = tmp_path / "c.sqlite"
     first = _run([corpus], cache, spec)
@@ -660,7 +660,7 @@ def test_incremental_a_folder_part_with_a_report_missing_reads_that_file(
     first = _run([corpus], cache, spec)
     victim = sorted((corpus / "0000").iterdir())[5]
     row = next(r for r in _rows(cache) if r.startswith("folder\x00"))
-    part = incremental._parse_folder(_rows(cache)[row], row)
+    part = manifests.parse_folder(_rows(cache)[row], row)
     assert part is not None
     key = part.keys[part.files[victim.name][1]]
     with sqlite3.connect(cache) as db:
@@ -744,12 +744,12 @@ def test_incremental_stamps_of_fields_beyond_64_bits(tmp_path: Path,
             self.st_mode = info.st_mode
             self.st_ino = ino
 
-    monkeypatch.setattr(incremental.os, "stat", lambda p: Big(real(p), 2**100))
-    one, two = incremental.folder_state(path), incremental.folder_state(path)
-    monkeypatch.setattr(incremental.os, "stat", lambda p: Big(real(p), 2**100 + 1))
-    three = incremental.folder_state(path)
+    monkeypatch.setattr(filestate.os, "stat", lambda p: Big(real(p), 2**100))
+    one, two = filestate.folder_state(path), filestate.folder_state(path)
+    monkeypatch.setattr(filestate.os, "stat", lambda p: Big(real(p), 2**100 + 1))
+    three = filestate.folder_state(path)
     assert one is not None and two is not None and three is not None
-    assert len(one.stamp) == incremental.STAMP_BYTES
+    assert len(one.stamp) == filestate.STAMP_BYTES
     assert one == two and one.stamp != three.stamp
 
 

@@ -283,9 +283,9 @@ def test_spilled_warm_run_builds_no_packed_reports(tmp_path: Path,
     """An unchanged file's articles come from its packs with their places and counts
     only: on disk their reports are never built (the spill keeps their keys); in memory
     they are, and both give the events of a run without a cache."""
-    from conflictmap import incremental, packs
+    from conflictmap import filestate, packs
 
-    monkeypatch.setattr(incremental, "RACY_NS", 0)  # files just written count as settled
+    monkeypatch.setattr(filestate, "RACY_NS", 0)  # files just written count as settled
     built: list[int] = []
     real = packs._built
     monkeypatch.setattr(packs, "_built",
