@@ -146,7 +146,7 @@ class ArticleReader:
 
     def languages(self, name: str) -> Counter[str]:
         """The languages of the articles read so far from the folder of the file ``name``
-        (a short item's counts for nothing)."""
+        (a short item that took the folder's language is not counted)."""
         return self.folder_langs.setdefault(os.path.dirname(name), Counter())
 
     def _language(self, article: Article, name: str) -> Article:
