@@ -19,19 +19,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conflictmap.articles import parse_text, read_articles
-from conflictmap.cache import (
-    ReportCache,
-    article_key,
-    decode_events,
-    decode_pack,
-    encode_events,
-    encode_pack,
-    open_pack,
-    report_places,
-)
+from conflictmap.cache import ReportCache, article_key
 from conflictmap.engines import worker_extractor
 from conflictmap.model import Change, Event
+from conflictmap.packs import decode_pack, encode_pack, open_pack, report_places
 from conflictmap.pipeline import RunLog, collect_events
+from conflictmap.reportrows import decode_events, encode_events
 from conflictmap.store import dump_jsonl
 from conflictmap.synthetic import TemplateSpec, make_article, write_folder
 from map_fixtures import ALEPPO, HTS, SAA, make_event
@@ -301,10 +294,10 @@ def _reframed(index: dict, columns: dict) -> bytes:
     """A pack of this index and these columns, checksummed as encode_pack does."""
     import json
 
-    from conflictmap.cache import _check
+    from conflictmap.sealed import checksum
 
     body = json.dumps(index).encode() + b"\0" + json.dumps(columns).encode()
-    return _check(body) + body
+    return checksum(body) + body
 
 
 def _parts(blob: bytes) -> tuple[dict, dict]:
@@ -378,15 +371,15 @@ def test_cache_damaged_pack_is_found_at_open(form: str) -> None:
 
 def test_cache_open_pack_knows_places_and_counts_and_builds_reports_once(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from conflictmap import cache as cache_module
+    from conflictmap import packs
 
     built: list[int] = []
-    real = cache_module._built
-    monkeypatch.setattr(cache_module, "_built",
+    real = packs._built
+    monkeypatch.setattr(packs, "_built",
                         lambda data, tables: built.append(1) or real(data, tables))
     parsed: list[int] = []
-    real_checked = cache_module._checked
-    monkeypatch.setattr(cache_module, "_checked",
+    real_checked = packs._checked
+    monkeypatch.setattr(packs, "_checked",
                         lambda data: parsed.append(1) or real_checked(data))
     first = make_event(Change.CAPTURE, ALEPPO, date(2024, 11, 29), actor=HTS, loser=SAA)
     other = replace(first, place=replace(ALEPPO, id="local:other", name="Other"))
@@ -415,8 +408,8 @@ def _places_of(reports: list[Event], n: int) -> list[Event]:
 def _consolidated(cache: Path, reports: list[Event], keys: list[bytes],
                   ) -> tuple[list[Event], int, int]:
     """consolidate(reports) with a MergedCache on ``cache``: (events, merged, replayed)."""
-    from conflictmap.cache import MergedCache
     from conflictmap.consolidate import consolidate
+    from conflictmap.mergedcache import MergedCache
 
     with ReportCache(cache) as store:
         memo = MergedCache(store)
@@ -496,14 +489,14 @@ def test_cache_a_run_merges_again_only_the_places_it_changed(
 def test_cache_encoded_reports_decode_at_the_first_read(monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker's reports reach the main process encoded, with their places: they are
     decoded at the first read, once, and equal the reports."""
-    from conflictmap import cache as cache_module
-    from conflictmap.cache import EncodedReports
+    from conflictmap import reportrows
+    from conflictmap.reportrows import EncodedReports
 
     first = make_event(Change.CAPTURE, ALEPPO, date(2024, 11, 29), actor=HTS, loser=SAA)
     other = replace(first, place=replace(ALEPPO, id="local:other", name="Other"))
     decoded: list[int] = []
-    real = cache_module.decode_events
-    monkeypatch.setattr(cache_module, "decode_events",
+    real = reportrows.decode_events
+    monkeypatch.setattr(reportrows, "decode_events",
                         lambda blob: decoded.append(1) or real(blob))
     reports = EncodedReports(encode_events([first, other]), (ALEPPO.id, "local:other"))
     assert len(reports) == 2 and list(report_places(reports)) == [ALEPPO.id, "local:other"]

@@ -64,7 +64,7 @@ def test_spill_equals_in_memory_consolidation() -> None:
 def test_spill_takes_encoded_reports_as_they_are() -> None:
     """Reports a worker encoded (cache.EncodedReports) go to disk undecoded when they are
     all at one place, split by place otherwise: the same events as in memory."""
-    from conflictmap.cache import EncodedReports, encode_events
+    from conflictmap.reportrows import EncodedReports, encode_events
 
     events = list(synthetic_events(300, seed=4, places=12))
     articles: list[list[Event]] = [events[i:i + 3] for i in range(0, len(events), 3)]
@@ -283,13 +283,12 @@ def test_spilled_warm_run_builds_no_packed_reports(tmp_path: Path,
     """An unchanged file's articles come from its packs with their places and counts
     only: on disk their reports are never built (the spill keeps their keys); in memory
     they are, and both give the events of a run without a cache."""
-    from conflictmap import cache as cache_module
-    from conflictmap import incremental
+    from conflictmap import filestate, packs
 
-    monkeypatch.setattr(incremental, "RACY_NS", 0)  # files just written count as settled
+    monkeypatch.setattr(filestate, "RACY_NS", 0)  # files just written count as settled
     built: list[int] = []
-    real = cache_module._built
-    monkeypatch.setattr(cache_module, "_built",
+    real = packs._built
+    monkeypatch.setattr(packs, "_built",
                         lambda data, tables: built.append(1) or real(data, tables))
     corpus = tmp_path / "a.jsonl"
     write_jsonl(corpus, 150, seed=11)
@@ -334,8 +333,9 @@ def test_spill_reads_back_cached_reports_by_key_only_for_the_places_it_merges(
         tmp_path: Path) -> None:
     """Reports the cache holds are spilled as their article's key and read back (only
     the place's own) when the place is merged; the result is that of encoded reports."""
-    from conflictmap.cache import ReportCache, encode_events
+    from conflictmap.cache import ReportCache
     from conflictmap.pipeline import _fetcher
+    from conflictmap.reportrows import encode_events
 
     articles = [[_report(i % 3, Change.CAPTURE, i, 2, i % 2, f"a{i}"),
                  _report((i + 1) % 3, Change.WITHDRAWAL, i, 3, 0, f"a{i}")] for i in range(9)]

@@ -193,7 +193,7 @@ def _greedy(reports: list[Event], across: bool) -> list[Event]:
 
 
 class PlaceMemo(Protocol):
-    """Merged events remembered per place (``cache.MergedCache``): ``get`` gives a place's
+    """Merged events remembered per place (``mergedcache.MergedCache``): ``get`` gives a place's
     events when its reports (in reading order) are those they were merged from, else
     None; ``put`` keeps how they were merged."""
 

@@ -1,7 +1,7 @@
 """Where extraction runs: in this process, in a pool of local processes, or on a Dask cluster.
 
 Every engine takes batches of articles and gives back, in submission order, one
-:class:`Outcome` per article: its reports encoded by :func:`conflictmap.cache.encode_events`
+:class:`Outcome` per article: its reports encoded by :func:`conflictmap.reportrows.encode_events`
 (or the error that stopped it). The caller keeps at most ``window`` batches in flight, so
 memory stays flat however large the corpus is.
 
@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from conflictmap.cache import encode_events
 from conflictmap.errors import ConfigurationError
 from conflictmap.model import Article, Event
+from conflictmap.reportrows import encode_events
 
 log = logging.getLogger(__name__)
 

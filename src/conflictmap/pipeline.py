@@ -17,13 +17,7 @@ from typing import Any, TypeVar
 
 from conflictmap import gctools, incremental, unresolved
 from conflictmap.articles import ArticleReader, Skip
-from conflictmap.cache import (
-    EncodedReports,
-    MergedCache,
-    ReportCache,
-    article_key,
-    decode_events,
-)
+from conflictmap.cache import ReportCache, article_key
 from conflictmap.cache import default_path as cache_default_path
 from conflictmap.consolidate import consolidate, control_timeline, in_range, merge_places
 from conflictmap.engines import (
@@ -37,7 +31,9 @@ from conflictmap.engines import (
     spec_version,
 )
 from conflictmap.incremental import KnownArticle, KnownRun
+from conflictmap.mergedcache import MergedCache
 from conflictmap.model import Article, Event, Interval
+from conflictmap.reportrows import EncodedReports, decode_events
 from conflictmap.spill import Spill, SpillError
 from conflictmap.store import event_line
 
@@ -353,7 +349,7 @@ def collect_events(
     ``cache_beside`` or in the working folder, or $CONFLICTMAP_CACHE), False for none.
     ``streamed``: called when every article is read and extracted, before consolidation.
     With a cache, a place whose reports are those of the last run is not merged again
-    (``cache.MergedCache``). ``spill_after``: the reports held in memory before they are
+    (``mergedcache.MergedCache``). ``spill_after``: the reports held in memory before they are
     consolidated on disk (:func:`stream_events`; the default holds them all, None: its
     default): the events come in the same order either way.
     """
@@ -400,7 +396,7 @@ def stream_lines(
     """:func:`stream_events` as the events' JSON lines (``store.event_line``), what
     ``conflictmap extract --format jsonl`` writes. Past the spill, no event is built for
     them: each place's merged events come with their lines, and a place whose reports are
-    those of the last run takes its lines from the cache (``cache.MergedCache``)."""
+    those of the last run takes its lines from the cache (``mergedcache.MergedCache``)."""
     yield from _consolidated(paths, runlog, True, overrides=overrides, jobs=jobs, cache=cache,
                              engine=engine, scheduler=scheduler, spec=spec,
                              cache_beside=cache_beside, streamed=streamed, spill_dir=spill_dir,
