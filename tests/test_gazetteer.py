@@ -306,7 +306,8 @@ WAR_COUNTRIES = (
     "CM", "CF", "CD", "MZ", "MM", "UA", "RU", "GE", "AM", "AZ", "IL", "PS", "LB", "CO", "MX",
     "PH", "HT", "ER", "BI", "RW", "UG", "KE", "IR", "TR", "SA",
     # neighbours
-    "EG", "JO", "KW", "DZ", "BY", "MD", "TJ", "UZ", "TM", "TG", "CG", "BJ", "GH",
+    "EG", "JO", "KW", "DZ", "BY", "MD", "TJ", "UZ", "TM", "TG", "CG", "BJ", "GH", "TZ", "MW",
+    "AO", "ZM", "CI", "TH", "GQ",
 )
 
 
