@@ -422,7 +422,10 @@ def _capital_region(sub: object, names: set[str], row: CapitalRow, lat: float, l
             base = base[: -len(w) - 1]
             break
     bases = {ascii_fold(n).strip() for n in (base, *row.others, *names)}
-    out: set[str] = {row.name}
+    # The name itself only where it carries its type or is no ambiguous bare name.
+    out: set[str] = set()
+    if row.name != base or not _bare_is_ambiguous(name_key(base), cc, words, big_keys):
+        out.add(row.name)
     for b in bases:
         if not b:
             continue
@@ -550,6 +553,16 @@ def build_regions(
                 out.append(_curated_region(sub, names, centroids[sub.code]))
             elif sub.code in capitals:
                 pending.append((sub, names))
+            elif direct and (sub.country_code, suffix) not in by_code:
+                # No town shares the name, but GeoNames' admin1 code is the ISO code (a
+                # letter code: "US-OH" is admin1 "OH"; numeric codes differ by country and
+                # tie the wrong region). Generic or ambiguous bare names only with their
+                # type, as for curated capitals ("Georgia" is the country).
+                lat, lon, weight = _weighted_centre(direct)
+                row = CapitalRow("", ascii_fold(sub.name).split(" [")[0], ())
+                out.append(_capital_region(sub, names, row, lat, lon, direct[0].admin1,
+                                           weight, words, big_keys))
+                by_code[(sub.country_code, suffix)] = (0, out[-1])
             else:
                 missed += 1
             continue

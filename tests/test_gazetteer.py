@@ -336,6 +336,10 @@ def test_gazetteer_has_every_first_level_region_of_war_countries(
         ("Gaza Province", "iso3166-2:MZ-G"),
         ("Unity State", "iso3166-2:SS-UY"),
         ("Cabo Delgado", "iso3166-2:MZ-P"),
+        # tied by GeoNames' admin1 letter code = the ISO code, no capital needed
+        ("Vojvodina", "iso3166-2:RS-VO"),
+        ("Ohio", "iso3166-2:US-OH"),
+        ("Georgia state", "iso3166-2:US-GA"),
     ],
 )
 def test_gazetteer_regions_named_by_news(gaz: Gazetteer, name: str, region_id: str) -> None:
@@ -355,6 +359,7 @@ def test_gazetteer_regions_named_by_news(gaz: Gazetteer, name: str, region_id: s
         ("Red Sea", "iso3166-2:SD-RS"),
         ("Chechen", "iso3166-2:RU-CE"),
         ("Northern", "iso3166-2:UG-N"),
+        ("Georgia", "iso3166-2:US-GA"),
     ],
 )
 def test_gazetteer_ambiguous_bare_region_names_are_not_indexed(
