@@ -308,6 +308,8 @@ WAR_COUNTRIES = (
     # neighbours
     "EG", "JO", "KW", "DZ", "BY", "MD", "TJ", "UZ", "TM", "TG", "CG", "BJ", "GH", "TZ", "MW",
     "AO", "ZM", "CI", "TH", "GQ",
+    # others
+    "IN", "CN", "ID", "MA", "LK", "KP", "KR", "VE", "LR", "SL", "ZW", "KZ", "MR",
 )
 
 
