@@ -310,6 +310,7 @@ WAR_COUNTRIES = (
     "AO", "ZM", "CI", "TH", "GQ",
     # others
     "IN", "CN", "ID", "MA", "LK", "KP", "KR", "VE", "LR", "SL", "ZW", "KZ", "MR",
+    "RS", "BA", "HR", "EC", "PE", "BR", "GT", "HN", "NI", "SV", "CU", "BO", "NP", "LA", "KH", "OM",
 )
 
 
