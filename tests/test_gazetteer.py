@@ -311,6 +311,7 @@ WAR_COUNTRIES = (
     # others
     "IN", "CN", "ID", "MA", "LK", "KP", "KR", "VE", "LR", "SL", "ZW", "KZ", "MR",
     "RS", "BA", "HR", "EC", "PE", "BR", "GT", "HN", "NI", "SV", "CU", "BO", "NP", "LA", "KH", "OM",
+    "PL", "RO", "HU", "LT", "LV", "EE", "FI", "ZA", "PG", "GA", "GW", "GM", "SZ", "LS", "KG", "BT",
 )
 
 
