@@ -312,6 +312,8 @@ WAR_COUNTRIES = (
     "IN", "CN", "ID", "MA", "LK", "KP", "KR", "VE", "LR", "SL", "ZW", "KZ", "MR",
     "RS", "BA", "HR", "EC", "PE", "BR", "GT", "HN", "NI", "SV", "CU", "BO", "NP", "LA", "KH", "OM",
     "PL", "RO", "HU", "LT", "LV", "EE", "FI", "ZA", "PG", "GA", "GW", "GM", "SZ", "LS", "KG", "BT",
+    "CA", "AU", "NZ", "DE", "IT", "ES", "JP", "MY", "TW", "VN", "AR", "CL", "NA", "BW", "MN", "DO",
+    "PY", "UY",
 )
 
 
