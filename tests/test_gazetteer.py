@@ -313,7 +313,8 @@ WAR_COUNTRIES = (
     "RS", "BA", "HR", "EC", "PE", "BR", "GT", "HN", "NI", "SV", "CU", "BO", "NP", "LA", "KH", "OM",
     "PL", "RO", "HU", "LT", "LV", "EE", "FI", "ZA", "PG", "GA", "GW", "GM", "SZ", "LS", "KG", "BT",
     "CA", "AU", "NZ", "DE", "IT", "ES", "JP", "MY", "TW", "VN", "AR", "CL", "NA", "BW", "MN", "DO",
-    "PY", "UY",
+    "PY", "UY", "AT", "CZ", "DK", "GR", "SE", "NO", "IS", "PA", "GY", "SR", "BH", "QA", "CV", "KM",
+    "MU", "FJ", "SB", "VU",
 )
 
 
