@@ -314,7 +314,7 @@ WAR_COUNTRIES = (
     "PL", "RO", "HU", "LT", "LV", "EE", "FI", "ZA", "PG", "GA", "GW", "GM", "SZ", "LS", "KG", "BT",
     "CA", "AU", "NZ", "DE", "IT", "ES", "JP", "MY", "TW", "VN", "AR", "CL", "NA", "BW", "MN", "DO",
     "PY", "UY", "AT", "CZ", "DK", "GR", "SE", "NO", "IS", "PA", "GY", "SR", "BH", "QA", "CV", "KM",
-    "MU", "FJ", "SB", "VU",
+    "MU", "FJ", "SB", "VU", "PT",
 )
 
 
