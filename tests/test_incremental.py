@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from conflictmap import filestate, incremental, manifests, replay
 from conflictmap.articles import ArticleReader
 from conflictmap.engines import worker_extractor
-from conflictmap.pipeline import RunLog, collect_events
+from conflictmap.pipeline import collect_events
+from conflictmap.runlog import RunLog
 from conflictmap.store import dump_jsonl
 from conflictmap.synthetic import TemplateSpec, make_article, write_folder
 

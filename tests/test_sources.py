@@ -227,7 +227,8 @@ def test_sources_saved_pages_read_ahead_by_workers_give_what_reading_gives(tmp_p
     """Saved pages are read ahead in worker processes (sources.prefetch) in a build with
     and without a cache: the same articles, skips and order as reading them one by one."""
     from conflictmap.engines import ExtractorSpec
-    from conflictmap.pipeline import RunLog, corpus_reports
+    from conflictmap.pipeline import corpus_reports
+    from conflictmap.runlog import RunLog
     from news_site import ENGLISH, NOS, english_page, nos_page
 
     pages = tmp_path / "pages"
