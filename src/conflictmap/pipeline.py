@@ -52,7 +52,6 @@ def progress(items: Iterable[A], label: str,
                            size=lambda item: len(item) if isinstance(item, KnownRun) else 1)
 
 
-
 def collect_events(
     paths: Sequence[str | Path], runlog: RunLog, *, overrides: Path | None = None,
     jobs: int | None = None, cache: Path | bool | None = True, engine: str = "local",
