@@ -23,8 +23,9 @@ from conflictmap.cache import ReportCache, article_key
 from conflictmap.engines import worker_extractor
 from conflictmap.model import Change, Event
 from conflictmap.packs import decode_pack, encode_pack, open_pack, report_places
-from conflictmap.pipeline import RunLog, collect_events
+from conflictmap.pipeline import collect_events
 from conflictmap.reportrows import decode_events, encode_events
+from conflictmap.runlog import RunLog
 from conflictmap.store import dump_jsonl
 from conflictmap.synthetic import TemplateSpec, make_article, write_folder
 from map_fixtures import ALEPPO, HTS, SAA, make_event
@@ -194,7 +195,7 @@ def test_cache_fully_cached_run_starts_no_pool(tmp_path: Path, corpus: Path) -> 
     gives it nothing to do, and leaves no process behind."""
     import multiprocessing
 
-    from conflictmap.pipeline import RunOptions, stream_reports
+    from conflictmap.reportstream import RunOptions, stream_reports
 
     spec = TemplateSpec(version="no-workers")
     _run(corpus, tmp_path / "c.sqlite", spec)
@@ -472,13 +473,13 @@ def test_cache_a_run_merges_again_only_the_places_it_changed(
     spec = TemplateSpec(version="merged")
     cache = tmp_path / "c.sqlite"
     first = _run(corpus, cache, spec)
-    with caplog.at_level(logging.INFO, logger="conflictmap.pipeline"):
+    with caplog.at_level(logging.INFO, logger="conflictmap.streammerge"):
         assert _run(corpus, cache, spec) == (0, first[1])
     assert "consolidated: 0 places merged" in caplog.text
     caplog.clear()
     article = next(a for a in map(make_article, range(7300, 7400)) if a.expected)
     (corpus / "zz-new.txt").write_text(article.text_file(), encoding="utf-8")
-    with caplog.at_level(logging.INFO, logger="conflictmap.pipeline"):
+    with caplog.at_level(logging.INFO, logger="conflictmap.streammerge"):
         extracted, text = _run(corpus, cache, spec)
     assert extracted == 1
     line = next(r.getMessage() for r in caplog.records if "consolidated" in r.getMessage())

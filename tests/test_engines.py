@@ -12,7 +12,8 @@ import pytest
 from conflictmap.engines import Outcome, local_cluster, make_engine, ordered_map, resolve_jobs
 from conflictmap.errors import ConfigurationError
 from conflictmap.model import Article
-from conflictmap.pipeline import RunLog, collect_events
+from conflictmap.pipeline import collect_events
+from conflictmap.runlog import RunLog
 from conflictmap.store import dump_jsonl
 from conflictmap.synthetic import TemplateSpec, write_jsonl
 

@@ -9,6 +9,7 @@ import logging
 import os
 import sqlite3
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ from hypothesis import strategies as st
 from conflictmap import filestate, incremental, manifests, replay
 from conflictmap.articles import ArticleReader
 from conflictmap.engines import worker_extractor
-from conflictmap.pipeline import RunLog, collect_events
+from conflictmap.pipeline import collect_events
+from conflictmap.runlog import RunLog
 from conflictmap.store import dump_jsonl
 from conflictmap.synthetic import TemplateSpec, make_article, write_folder
 
@@ -952,8 +954,9 @@ def _stream(paths: list[Path], cache: Path | None, spec: TemplateSpec,
 
 
 def _json(article_id: str, text: str, lang: str = "en", fmt: str = "jsonl") -> str:
-    line = (f'{{"id": "{article_id}", "date": "2024-03-02", "lang": "{lang}", '
-            f'"text": "{text}"}}')
+    """An article as JSON; ``lang`` "": one that declares no language."""
+    declared = f'"lang": "{lang}", ' if lang else ""
+    line = f'{{"id": "{article_id}", "date": "2024-03-02", {declared}"text": "{text}"}}'
     return f"{line}\n" if fmt == "jsonl" else (f"[{line}]" if fmt == "array" else line)
 
 
@@ -1027,14 +1030,65 @@ def test_incremental_a_short_item_takes_the_language_of_its_folder_as_it_is_now(
     long_en = "The rebels said that they captured the town of Gao. " * 15
     long_nl = "De rebellen zeiden dat zij de stad Gao hebben ingenomen. " * 15
     runs = _cached_equal_uncached(tmp_path, [
-        {"a.json": _json("a", long_en, fmt="json"), "b.json": _json("b", _SHORT, "nl", "json"),
-         "c.jsonl": _json("c", _SHORT, "nl")},
-        {"a.json": _json("a", long_nl, "nl", "json"), "b.json": _json("b", _SHORT, "nl", "json"),
-         "c.jsonl": _json("c", _SHORT, "nl")},
-        {"a.json": _json("a", long_en, fmt="json"), "b.json": _json("b", _SHORT, "nl", "json"),
-         "c.jsonl": _json("c", _SHORT, "nl")},
+        {"a.json": _json("a", long_en, fmt="json"), "b.json": _json("b", _SHORT, "", "json"),
+         "c.jsonl": _json("c", _SHORT, "")},
+        {"a.json": _json("a", long_nl, "nl", "json"), "b.json": _json("b", _SHORT, "", "json"),
+         "c.jsonl": _json("c", _SHORT, "")},
+        {"a.json": _json("a", long_en, fmt="json"), "b.json": _json("b", _SHORT, "", "json"),
+         "c.jsonl": _json("c", _SHORT, "")},
     ], "short-lang")
     assert runs[0][2] == 3
+
+
+def test_incremental_a_short_items_declared_language_wins_cached_or_not(
+        tmp_path: Path) -> None:
+    """A short item whose words do not tell its language keeps the language it declares,
+    whatever its folder's majority, in a run that reads it and in one that replays it
+    (a JSON file of a folder part, a JSON Lines file); one that declares none takes its
+    folder's."""
+    long_en = "The rebels said that they captured the town of Gao. " * 15
+    long_nl = "De rebellen zeiden dat zij de stad Gao hebben ingenomen. " * 15
+    spec = TemplateSpec(version="declared")
+    for long, lang, other in ((long_en, "en", "nl"), (long_nl, "nl", "en")):
+        base = tmp_path / lang
+        root, cache = base / "in", base / "c.sqlite"
+        folder = {f"a{i}.json": _json(f"a{i}", long, lang, "json") for i in range(3)}
+        _cached_equal_uncached(base, [
+            {**folder, "b.json": _json("b", _SHORT, other, "json"),
+             "c.jsonl": _json("c", _SHORT, other) + _json("d", _SHORT, "")},
+        ], "declared")
+        expected = [("a0", lang), ("a1", lang), ("a2", lang), ("b", other), ("c", other),
+                    ("d", lang)]
+        for replayed in (None, cache):  # read, and replayed from the cache's manifests
+            found, _ = _stream([root], replayed, spec)
+            assert [(i, language) for i, language, _ in found] == expected
+        runlog = RunLog()
+        collect_events([root], runlog, jobs=1, cache=cache, spec=spec)
+        assert runlog.languages == Counter({lang: 4, other: 2})
+
+
+def test_incremental_a_cache_where_a_declared_language_lost_is_not_replayed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache made when a short item's folder language still overrode the language it
+    declares (manifests of form 6) is not replayed: its files are read again, and the
+    declaration wins."""
+    import dataclasses
+
+    root, cache = tmp_path / "in", tmp_path / "c.sqlite"
+    long_en = "The rebels said that they captured the town of Gao. " * 15
+    _apply(root, {**{f"a{i}.json": _json(f"a{i}", long_en, fmt="json") for i in range(2)},
+                  "b.json": _json("b", _SHORT, "nl", "json"), "c.jsonl": _json("c", _SHORT, "nl")})
+    spec = TemplateSpec(version="old-manifests")
+    decide = ArticleReader._language
+    with monkeypatch.context() as old:  # the reader and the manifests of before
+        old.setattr(manifests, "MANIFEST", 6)
+        old.setattr(manifests, "FOLDER_FORM", 3)
+        old.setattr(ArticleReader, "_language", lambda self, article, name: decide(
+            self, dataclasses.replace(article, lang_declared=False), name))
+        _run([root], cache, spec)
+        assert [lang for _, lang, _ in _stream([root], cache, spec)[0]] == ["en"] * 4
+    found, _ = _stream([root], cache, spec)
+    assert [lang for _, lang, _ in found] == ["en", "en", "nl", "nl"]
 
 
 def test_incremental_replayed_articles_count_for_their_folders_language(tmp_path: Path) -> None:
@@ -1043,12 +1097,12 @@ def test_incremental_replayed_articles_count_for_their_folders_language(tmp_path
     long_en = "The rebels said that they captured the town of Gao. " * 15
     _cached_equal_uncached(tmp_path, [
         {"a.json": _json("a", long_en, fmt="json"), "b.json": _json("b", long_en, fmt="json"),
-         "m.jsonl": _json("m", long_en), "z.json": _json("z", _SHORT, "nl", "json")},
+         "m.jsonl": _json("m", long_en), "z.json": _json("z", _SHORT, "", "json")},
         {"a.json": _json("a", long_en, fmt="json"), "b.json": _json("b", long_en, fmt="json"),
-         "m.jsonl": _json("m", long_en), "z.json": _json("z", _SHORT + " ", "nl", "json")},
+         "m.jsonl": _json("m", long_en), "z.json": _json("z", _SHORT + " ", "", "json")},
         {"a.json": _json("a", long_en, fmt="json"), "b.json": _json("b", long_en, fmt="json"),
-         "m.jsonl": _json("m", long_en) + _json("n", _SHORT, "nl"),
-         "z.json": _json("z", _SHORT + " ", "nl", "json")},
+         "m.jsonl": _json("m", long_en) + _json("n", _SHORT, ""),
+         "z.json": _json("z", _SHORT + " ", "", "json")},
     ], "short-replayed")
 
 
@@ -1061,7 +1115,7 @@ def test_incremental_a_folder_part_with_skips_and_duplicates_is_replayed(
     folder = tmp_path / "part"
     _apply(folder, {"a.json": _json("x", _GAO, fmt="json"), "b.txt": "no date here\n",
                     "c.json": _json("x", _GAO, fmt="json"),
-                    "d.json": _json("y", _SHORT, fmt="json"),
+                    "d.json": _json("y", _SHORT, "", fmt="json"),
                     "e.txt": " date 2024-03-02\n\nRebels captured Kidal.\n"})
     spec = TemplateSpec(version="part-skips")
     cache = tmp_path / "c.sqlite"

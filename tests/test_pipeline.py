@@ -13,14 +13,9 @@ from conflictmap.articles import read_articles
 from conflictmap.consolidate import consolidate
 from conflictmap.engines import ExtractorSpec, worker_extractor
 from conflictmap.model import Article
-from conflictmap.pipeline import (
-    RunLog,
-    RunOptions,
-    build,
-    collect_events,
-    extract_reports,
-    stream_reports,
-)
+from conflictmap.pipeline import build, collect_events
+from conflictmap.reportstream import RunOptions, extract_reports, stream_reports
+from conflictmap.runlog import RunLog
 from conflictmap.store import dump_jsonl
 from conflictmap.synthetic import TemplateSpec, write_jsonl
 

@@ -150,9 +150,10 @@ class ArticleReader:
         return self.folder_langs.setdefault(os.path.dirname(name), Counter())
 
     def _language(self, article: Article, name: str) -> Article:
-        """A short item whose words do not tell its language takes its folder's majority."""
+        """A short item whose words do not tell its language takes its folder's majority,
+        unless it declares one (``Article.lang_declared``: a declaration wins)."""
         counts = self.languages(name)
-        if len(article.text) < SHORT:
+        if len(article.text) < SHORT and not article.lang_declared:
             lang, _ = decide_language(article.text, article.title)
             if lang is None:
                 chosen = majority(counts)

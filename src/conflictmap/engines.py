@@ -54,7 +54,7 @@ class ExtractorSpec:
         gazetteer = (Gazetteer.load(overrides=self.overrides) if self.overrides
                      else default_gazetteer())
         extractor = RuleExtractor(gazetteer, geocoder=self._online_geocoder())
-        extractor.report_unresolved = True  # set apart before consolidation (pipeline.py)
+        extractor.report_unresolved = True  # set apart before consolidation (streammerge.py)
         return extractor, self._version(gazetteer.version, extractor.version)
 
     def cache_version(self) -> str:

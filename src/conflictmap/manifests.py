@@ -22,9 +22,10 @@ log = logging.getLogger(__name__)
 
 
 # bump when the manifest's form changes (6: a duplicate's digest and language, the articles
-# that took their folder's language)
-MANIFEST = 6
-FOLDER_FORM = 3  # bump when a folder manifest's form changes (3: as MANIFEST 6)
+# that took their folder's language; 7: a short item that declares its language no longer
+# takes its folder's, which a manifest of 6 may hold as decided)
+MANIFEST = 7
+FOLDER_FORM = 4  # bump when a folder manifest's form changes (4: as MANIFEST 7)
 
 
 _PASSING = frozenset({"unreadable", "missing", "directory", "special"})

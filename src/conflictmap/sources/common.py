@@ -249,7 +249,8 @@ def make_article(article_id: str, text: str, meta: dict[str, str], path: str) ->
     if _looks_binary(text):
         raise ArticleError("looks like binary data, expected text", reason="binary")
     lang = (meta.get("lang") or meta.get("language") or "").strip().lower()[:2]
-    if lang not in language_profiles():
+    declared = lang in language_profiles()  # a declaration wins over any guess
+    if not declared:
         if lang:
             log.info("%s: language %r has no rules (valid: %s); detecting it", _one_line(path),
                      lang,
@@ -259,5 +260,5 @@ def make_article(article_id: str, text: str, meta: dict[str, str], path: str) ->
                    period=period, lang=lang, title=_clean_field(meta.get("title", ""), 500),
                    url=_clean_url(meta.get("url", ""), path),
                    source=_clean_field(meta.get("source", ""), 200),
-                   path=_SURROGATE.sub("\ufffd", path))
+                   path=_SURROGATE.sub("\ufffd", path), lang_declared=declared)
 
