@@ -142,8 +142,15 @@ def article_seconds() -> float:
         return ARTICLE_SECONDS
 
 
+_REFIRE = 0.05  # seconds between repeated alarms once the limit has passed
+
+
+_armed = False  # whether an alarm now stops the running extraction
+
+
 def _expire(signum: int, frame: object) -> None:
-    raise _TooLong
+    if _armed:
+        raise _TooLong
 
 
 def _limited(seconds: float) -> bool:
@@ -154,23 +161,29 @@ def _limited(seconds: float) -> bool:
 
 
 def extract_one(extractor: Extractor, article: Article) -> Outcome:
+    global _armed
     seconds = article_seconds()
     limited = _limited(seconds)
     if limited:
         previous = signal.signal(signal.SIGALRM, _expire)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        # The alarm repeats until cleared: a signal that lands while Python runs a callback
+        # that swallows exceptions (a garbage-collector hook) is raised again moments later.
+        _armed = True
+        signal.setitimer(signal.ITIMER_REAL, seconds, _REFIRE)
     try:
         events = extractor.extract(article)
-        if limited:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+        _armed = False
         return Outcome(encode_events(events), places=tuple(e.place.id for e in events))
     except _TooLong:
+        _armed = False
         return Outcome(error=f"{TIME_LIMIT}: extraction took longer than {seconds:g} s "
                              f"({len(article.text) // 1024:,} KB)")
     except Exception as exc:  # one bad article must not sink a run of a thousand
+        _armed = False
         log.debug("%s: extraction failed", article.id, exc_info=True)
         return Outcome(error=f"{type(exc).__name__}: {exc}")
     finally:
+        _armed = False
         if limited:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
