@@ -1084,7 +1084,7 @@ def test_incremental_a_cache_where_a_declared_language_lost_is_not_replayed(
         old.setattr(manifests, "MANIFEST", 6)
         old.setattr(manifests, "FOLDER_FORM", 3)
         old.setattr(ArticleReader, "_language", lambda self, article, name: decide(
-            self, dataclasses.replace(article, lang_declared=False), name))
+            self, dataclasses.replace(article, lang_settled=False), name))
         _run([root], cache, spec)
         assert [lang for _, lang, _ in _stream([root], cache, spec)[0]] == ["en"] * 4
     found, _ = _stream([root], cache, spec)

@@ -223,6 +223,26 @@ def test_sources_a_short_items_declared_language_wins_over_its_folders(
     assert [a.lang for a in articles] == [folder, folder, declared, folder]
 
 
+@pytest.mark.parametrize(("summary", "told", "folder"), [
+    ("De rebellen hebben volgens het leger de stad ingenomen en de weg naar het noorden "
+     "afgesloten.", "nl", "en"),
+    ("The rebels said they had taken the town and closed the road to the north, the army "
+     "said.", "en", "nl"),
+])
+def test_sources_a_short_item_whose_summary_tells_its_language_keeps_it(
+        tmp_path: Path, summary: str, told: str, folder: str):
+    """A short item whose own text does not tell its language, but whose summary does,
+    keeps that language: the folder's majority is only for items nothing tells."""
+    for i in range(2):
+        (tmp_path / f"{i}.txt").write_text(f" date 2024-12-05\n{_FOLDER[folder]}\n",
+                                           encoding="utf-8")
+    item = {"date": "2024-12-05", "text": "Idlib 3 4.", "summary": summary}
+    (tmp_path / "y.json").write_text(json.dumps(item), encoding="utf-8")
+    articles, skips = _read(tmp_path)
+    assert not skips
+    assert [a.lang for a in articles] == [folder, folder, told]
+
+
 def _stamp_rows() -> list[tuple[str, str]]:
     rows = []
     for line in (DATA / "stamps.tsv").read_text(encoding="utf-8").splitlines():

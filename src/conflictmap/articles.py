@@ -151,9 +151,10 @@ class ArticleReader:
 
     def _language(self, article: Article, name: str) -> Article:
         """A short item whose words do not tell its language takes its folder's majority,
-        unless it declares one (``Article.lang_declared``: a declaration wins)."""
+        unless its language is settled (``Article.lang_settled``: declared, or told by its
+        words, title and summary when it was made)."""
         counts = self.languages(name)
-        if len(article.text) < SHORT and not article.lang_declared:
+        if len(article.text) < SHORT and not article.lang_settled:
             lang, _ = decide_language(article.text, article.title)
             if lang is None:
                 chosen = majority(counts)

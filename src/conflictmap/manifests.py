@@ -23,9 +23,10 @@ log = logging.getLogger(__name__)
 
 # bump when the manifest's form changes (6: a duplicate's digest and language, the articles
 # that took their folder's language; 7: a short item that declares its language no longer
-# takes its folder's, which a manifest of 6 may hold as decided)
-MANIFEST = 7
-FOLDER_FORM = 4  # bump when a folder manifest's form changes (4: as MANIFEST 7)
+# takes its folder's, which a manifest of 6 may hold as decided; 8: nor does one whose
+# summary told its language)
+MANIFEST = 8
+FOLDER_FORM = 5  # bump when a folder manifest's form changes (5: as MANIFEST 8)
 
 
 _PASSING = frozenset({"unreadable", "missing", "directory", "special"})
