@@ -23,6 +23,7 @@ from conflictmap.placeroles import (
     site_anaphora,
     site_mention,
     site_town,
+    unnamed_site,
 )
 from conflictmap.rules import LanguageRules
 from conflictmap.triggers import Hit
@@ -219,7 +220,8 @@ def _site_in_town(ctx: Context, hit: Hit, mention: Mention) -> bool:
 
 def _candidates(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
     places = [_as_site(ctx, p, seg_start)
-              for p in spans_of(ctx.places).within(seg_start, seg_end)]
+              for p in spans_of(ctx.places).within(seg_start, seg_end)
+              if not unnamed_site(ctx.article.text, ctx.rules.path, p)]
     for m in _anaphora(ctx, seg_start, seg_end):
         m = _as_site(ctx, m, seg_start)
         # "seized Hodeida's airport, on the southern edge of the city": the city locates
