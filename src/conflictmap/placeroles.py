@@ -304,6 +304,21 @@ def unnamed_site(text: str, rules_path: str, mention: Mention) -> bool:
     return False
 
 
+_ANTECEDENT_WINDOW = 400  # characters before "the base" searched for the base it takes up
+
+
+def _last_unnamed(text: str, words: SiteWords, kind: str, at: int) -> bool:
+    """True when the last site noun of ``kind`` before ``at`` was indefinite ("a base")."""
+    if words.unnamed is None:
+        return False
+    same = [n for n in words.nouns.finditer(text, max(0, at - _ANTECEDENT_WINDOW), at)
+            if _kind(words, n.group()) == kind]
+    if not same:
+        return False
+    start = same[-1].start()
+    return words.unnamed.search(text[max(0, start - 40):start]) is not None
+
+
 def site_anaphora(text: str, rules_path: str, start: int, end: int,
                   places: tuple[Mention, ...] | list[Mention]) -> list[Mention]:
     """"het vliegveld", "the airport" between ``start`` and ``end`` with no town of its own:
@@ -319,6 +334,8 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
         if kind not in words.anaphora_kinds:
             continue
         noun_start = m.start("noun")
+        if _last_unnamed(text, words, kind, noun_start):
+            continue  # "a military base near X ... the base": that unnamed base
         before = [p for p in places if p.end <= noun_start and p.place.kind is PlaceKind.TOWN]
         if not before:
             continue
