@@ -61,6 +61,7 @@ from conflictmap.eventcontext import Context
 from conflictmap.eventplaces import carried_targets, clause_targets, plausible_places
 from conflictmap.eventstatus import report_status
 from conflictmap.factuality import (
+    civil_sense,
     furniture_line,
     holding_statement,
     is_mention,
@@ -178,6 +179,9 @@ class Extractor:
         mentions: set[int] = set()  # id() of the events a trigger only mentions
         for i in hot:
             events.extend(self._sentence(ctx, i, clauses[i], mentions))
+        events = civil_sense(rules, text, events, [
+            (a.start, a.end, a.generic in _ARMED or (a.actor is not None and not a.generic))
+            for a in ctx.actors])
         events = taken_back(join_later_mentions(sequels.inherit(events), mentions))
         events = calibrate(self._confidence, article,
                            _drop_fighting_before_change(_propagate_denials(events)))
@@ -316,6 +320,7 @@ def _factual(ctx: Context, hit: Hit, segment: tuple[int, int], partial: str) -> 
                 or since_reference(ctx.rules, text, hit, segment, period))
 
 
+_ARMED = frozenset({"army", "rebels", "paramilitary", "jihadists", "kurds"})  # generic nouns
 _SCARE_QUOTES = re.compile(r"[\"'“‘„«‹]([^\W\d_][\w-]*)[\"'”’»›]")
 
 

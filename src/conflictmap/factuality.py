@@ -191,3 +191,27 @@ def dateline_end(text: str, start: int) -> int:
     line_start = text.rfind("\n", 0, start) + 1
     m = _DATELINE.match(text, line_start)
     return m.end() if m is not None else -1
+
+
+def civil_sense(rules: LanguageRules, text: str, events: Sequence[Event],
+                actors: Sequence[tuple[int, int, bool]]) -> list[Event]:
+    """Without the events of a politics, business or sports article that name no side and
+    whose sentence names no actor ("CHP verovert Boersa" over an election report; "Gulf
+    operator takes control of Port Sudan terminal"), nor those whose own sentence has such a
+    word and no armed actor ("the Indian conglomerate took over the port"): the words of war
+    used for something else. ``actors``: where the article names actors, and whether the
+    name is a generic armed noun ("troops", "rebellen")."""
+    cue = rules.markers.civil_domain
+    found = cue.finditer(text)
+    if not events or next(found, None) is None:
+        return list(events)
+    domain = next(found, None) is not None  # two such words: the article's subject
+
+    def civil(event: Event) -> bool:
+        source = event.sources[0]
+        named = [armed for a, b, armed in actors if a < source.end and source.start < b]
+        if cue.search(text, source.start, source.end) is not None:
+            return not any(named)
+        return domain and event.actor is None and event.losing_actor is None and not named
+
+    return [e for e in events if not civil(e)]

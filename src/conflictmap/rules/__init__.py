@@ -41,7 +41,7 @@ MARKER_KEYS = (
     "owner_after", "partial_after", "pronoun_object",
     # factuality and time per clause (factuality.py)
     "related_line", "earlier", "holding", "mention", "wish", "backer_by", "no_longer",
-    "denial_back", "holding_after",
+    "denial_back", "holding_after", "civil_domain",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -138,6 +138,7 @@ class Markers:
     no_longer: Guarded
     denial_back: Guarded
     holding_after: Guarded
+    civil_domain: Guarded
 
 
 @dataclass(frozen=True, slots=True)
