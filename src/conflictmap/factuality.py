@@ -199,18 +199,20 @@ def civil_sense(rules: LanguageRules, text: str, events: Sequence[Event],
     whose sentence names no actor ("CHP verovert Boersa" over an election report; "Gulf
     operator takes control of Port Sudan terminal"), nor those whose own sentence has such a
     word and no armed actor ("the Indian conglomerate took over the port"): the words of war
-    used for something else. ``actors``: where the article names actors, and whether the
+    used for something else (two such words make the article's subject; the people of a
+    protest, ``civil_act``, count in their own sentence only). ``actors``: where the article names actors, and whether the
     name is a generic armed noun ("troops", "rebellen")."""
-    cue = rules.markers.civil_domain
-    found = cue.finditer(text)
-    if not events or next(found, None) is None:
+    cue, act = rules.markers.civil_domain, rules.markers.civil_act
+    if not events or (cue.search(text) is None and act.search(text) is None):
         return list(events)
-    domain = next(found, None) is not None  # two such words: the article's subject
+    found = cue.finditer(text)
+    domain = next(found, None) is not None and next(found, None) is not None  # two or more
 
     def civil(event: Event) -> bool:
         source = event.sources[0]
         named = [armed for a, b, armed in actors if a < source.end and source.start < b]
-        if cue.search(text, source.start, source.end) is not None:
+        if (cue.search(text, source.start, source.end) is not None
+                or act.search(text, source.start, source.end) is not None):
             return not any(named)
         return domain and event.actor is None and event.losing_actor is None and not named
 

@@ -41,7 +41,7 @@ MARKER_KEYS = (
     "owner_after", "partial_after", "pronoun_object",
     # factuality and time per clause (factuality.py)
     "related_line", "earlier", "holding", "mention", "wish", "backer_by", "no_longer",
-    "denial_back", "holding_after", "civil_domain",
+    "denial_back", "holding_after", "civil_domain", "civil_act",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -139,6 +139,7 @@ class Markers:
     denial_back: Guarded
     holding_after: Guarded
     civil_domain: Guarded
+    civil_act: Guarded
 
 
 @dataclass(frozen=True, slots=True)
