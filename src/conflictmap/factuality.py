@@ -200,8 +200,8 @@ def civil_sense(rules: LanguageRules, text: str, events: Sequence[Event],
     operator takes control of Port Sudan terminal"), nor those whose own sentence has such a
     word and no armed actor ("the Indian conglomerate took over the port"): the words of war
     used for something else (two such words make the article's subject; the people of a
-    protest, ``civil_act``, count in their own sentence only). ``actors``: where the article names actors, and whether the
-    name is a generic armed noun ("troops", "rebellen")."""
+    protest, ``civil_act``, count in their own sentence only). ``actors``: where the article
+    names actors, and whether the name is an armed one ("troops", "rebellen", "M23")."""
     cue, act = rules.markers.civil_domain, rules.markers.civil_act
     if not events or (cue.search(text) is None and act.search(text) is None):
         return list(events)
