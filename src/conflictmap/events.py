@@ -62,6 +62,7 @@ from conflictmap.eventplaces import carried_targets, clause_targets, plausible_p
 from conflictmap.eventstatus import report_status
 from conflictmap.factuality import (
     civil_sense,
+    extent_statement,
     furniture_line,
     holding_statement,
     is_mention,
@@ -260,7 +261,9 @@ class Extractor:
                 carried = [m for _, m, _ in targets]
             placed = list({id(h): h for h, _, _ in targets}.values())  # hits with a place
             for hit, mention, partial in targets:
-                if not _factual(ctx, hit, (seg_start, seg_end), partial):
+                if not _factual(ctx, hit, (seg_start, seg_end), partial) or extent_statement(
+                        ctx.rules, ctx.article.text, hit, (seg_start, seg_end), partial,
+                        mention.place.kind is PlaceKind.REGION, ctx.article.period):
                     continue
                 event = self._event(ctx, index, hit, mention, partial, (seg_start, seg_end),
                                     placed)

@@ -94,6 +94,18 @@ def holding_statement(rules: LanguageRules, text: str, hit: Hit, segment: tuple[
     return not any(m.since for m in find_dates(text[seg_start:seg_end], period, rules.lang))
 
 
+def extent_statement(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],
+                     partial: str, region: bool, period: Interval) -> bool:
+    """True for how far a side's hold reaches over a region ("your forces now control much of
+    northern Rakhine", "we controleren nu het grootste deel van Rakhine"): a present verb of
+    holding (``extent_verb``) with "most of" over a region and no date in the clause, a state
+    rather than a change ("hebben intussen het grootste deel van Darfur in handen" stays one)."""
+    if not (region and partial == "capture" and hit.trigger.static_veto
+            and rules.markers.extent_verb.search(text, hit.start, hit.end)):
+        return False
+    return not find_dates(text[segment[0]:segment[1]], period, rules.lang)
+
+
 def is_mention(rules: LanguageRules, text: str, hit: Hit) -> bool:
     """True when the trigger only mentions a change ("de val van", "raised the flag")."""
     return rules.markers.mention.search(text, hit.start, hit.end) is not None

@@ -41,7 +41,7 @@ MARKER_KEYS = (
     "owner_after", "partial_after", "pronoun_object",
     # factuality and time per clause (factuality.py)
     "related_line", "earlier", "holding", "mention", "wish", "backer_by", "no_longer",
-    "denial_back", "holding_after", "civil_domain", "civil_act",
+    "denial_back", "holding_after", "civil_domain", "civil_act", "extent_verb",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -140,6 +140,7 @@ class Markers:
     holding_after: Guarded
     civil_domain: Guarded
     civil_act: Guarded
+    extent_verb: Guarded
 
 
 @dataclass(frozen=True, slots=True)
