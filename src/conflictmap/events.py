@@ -67,6 +67,7 @@ from conflictmap.factuality import (
     holding_statement,
     is_mention,
     join_later_mentions,
+    region_fighting,
     since_reference,
     taken_back,
     undated_background,
@@ -263,7 +264,8 @@ class Extractor:
             for hit, mention, partial in targets:
                 if not _factual(ctx, hit, (seg_start, seg_end), partial) or extent_statement(
                         ctx.rules, ctx.article.text, hit, (seg_start, seg_end), partial,
-                        mention.place.kind is PlaceKind.REGION, ctx.article.period):
+                        mention.place.kind is PlaceKind.REGION, ctx.article.period
+                ) or region_fighting(hit, partial, mention.place.kind is PlaceKind.REGION):
                     continue
                 event = self._event(ctx, index, hit, mention, partial, (seg_start, seg_end),
                                     placed)

@@ -106,6 +106,13 @@ def extent_statement(rules: LanguageRules, text: str, hit: Hit, segment: tuple[i
     return not find_dates(text[segment[0]:segment[1]], period, rules.lang)
 
 
+def region_fighting(hit: Hit, partial: str, region: bool) -> bool:
+    """True for fighting in or for a region with no part of it named ("De strijd om Tigray",
+    "fighting continued in Walikale territory"): a region is contested only in named part
+    ("delen van de provincie X", CODEBOOK.md Regions), and fighting in it is no change."""
+    return region and hit.trigger.change is Change.CONTESTED and partial != "contested"
+
+
 def is_mention(rules: LanguageRules, text: str, hit: Hit) -> bool:
     """True when the trigger only mentions a change ("de val van", "raised the flag")."""
     return rules.markers.mention.search(text, hit.start, hit.end) is not None
