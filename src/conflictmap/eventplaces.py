@@ -395,7 +395,8 @@ def _antecedent(ctx: Context, hit: Hit, place: Mention, places: list[Mention]) -
         return False
     between = [p for p in places if place.end <= p.start and p.end <= rel.start()]
     gap = text[place.end:rel.start()]
-    if gap.strip() and not _VERB_FINAL.fullmatch(gap):
+    if gap.strip() and not _VERB_FINAL.fullmatch(gap) and not (
+            _APPOSITION.fullmatch(gap) and not between):
         if len(between) != 1 or text[between[0].end:rel.start()].strip():
             return False
         if not _parenthetical(ctx, text[place.end:between[0].start]):
@@ -407,6 +408,9 @@ def _antecedent(ctx: Context, hit: Hit, place: Mention, places: list[Mention]) -
                    if p is not place and p not in between)
 
 
+# "Wad Madani, the state capital, which ...": a noun phrase in apposition, no place in it.
+_APPOSITION = re.compile(r",\s+(?:the|its|a|an|de|het|een|zijn|haar)\s+(?:[^\W\d_][\w'’-]*\s+){0,4}"
+                         r"[^\W\d_][\w'’-]*\s*", re.IGNORECASE)
 _VERB_FINAL = re.compile(r"\s+[^\W\d_]+")  # "Mosoel bevrijden, dat ...": one verb between
 
 

@@ -88,8 +88,9 @@ def holding_statement(rules: LanguageRules, text: str, hit: Hit, segment: tuple[
         return False
     if markers.state_change.search(text, seg_start, seg_end):
         return False  # "is nu in handen van"
+    reach = text.find(",", hit.end, seg_end)  # up to the end of the trigger's own clause
     if any(m.span() != (hit.start, hit.end) and m.end() > hit.start
-           for m in rules.any_trigger.finditer(text, seg_start, seg_end)):
+           for m in rules.any_trigger.finditer(text, seg_start, seg_end if reach < 0 else reach)):
         return False  # another reading of the words says it changed: "is ... gevallen"
     return not any(m.since for m in find_dates(text[seg_start:seg_end], period, rules.lang))
 
