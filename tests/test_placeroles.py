@@ -99,4 +99,7 @@ def test_reference_marker_rejects_a_bad_table(tmp_path: Path) -> None:
     ("en", "Rebels took Karsk, a town with a base.", False),
 ])
 def test_an_unnamed_site_located_by_a_town(lang: str, text: str, unnamed: bool) -> None:
-    assert unnamed_site(text, str(language_files()[lang]), _mention(text)) is unnamed
+    path = str(language_files()[lang])
+    town = _mention(text)
+    site = site_mention(text, path, town) or town
+    assert unnamed_site(text, path, site, town) is unnamed

@@ -219,9 +219,11 @@ def _site_in_town(ctx: Context, hit: Hit, mention: Mention) -> bool:
 
 
 def _candidates(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
-    places = [_as_site(ctx, p, seg_start)
-              for p in spans_of(ctx.places).within(seg_start, seg_end)
-              if not unnamed_site(ctx.article.text, ctx.rules.path, p)]
+    places = []
+    for p in spans_of(ctx.places).within(seg_start, seg_end):
+        site = _as_site(ctx, p, seg_start)
+        if not unnamed_site(ctx.article.text, ctx.rules.path, site, p):
+            places.append(site)
     for m in _anaphora(ctx, seg_start, seg_end):
         m = _as_site(ctx, m, seg_start)
         # "seized Hodeida's airport, on the southern edge of the city": the city locates

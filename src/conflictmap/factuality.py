@@ -213,6 +213,9 @@ def dateline_end(text: str, start: int) -> int:
     return m.end() if m is not None else -1
 
 
+_NAME_REACH = 200  # an actor's name is shorter: where one that overlaps a sentence may start
+
+
 def civil_sense(rules: LanguageRules, text: str, events: Sequence[Event],
                 actors: Sequence[tuple[int, int, bool]]) -> list[Event]:
     """Without the events of a politics, business or sports article that name no side and
@@ -223,17 +226,25 @@ def civil_sense(rules: LanguageRules, text: str, events: Sequence[Event],
     protest, ``civil_act``, count in their own sentence only). ``actors``: where the article
     names actors, and whether the name is an armed one ("troops", "rebellen", "M23")."""
     cue, act = rules.markers.civil_domain, rules.markers.civil_act
-    if not events or (cue.search(text) is None and act.search(text) is None):
-        return list(events)
-    found = cue.finditer(text)
-    domain = next(found, None) is not None and next(found, None) is not None  # two or more
+    domain: list[bool] = []  # computed once, when an event needs it
+    spans = sorted(actors)
+    starts = [a for a, _, _ in spans]
 
     def civil(event: Event) -> bool:
         source = event.sources[0]
-        named = [armed for a, b, armed in actors if a < source.end and source.start < b]
+        named = [armed for a, b, armed in spans[bisect_left(starts, source.start - _NAME_REACH):
+                                                 bisect_left(starts, source.end)]
+                 if b > source.start]
+        if any(named):
+            return False
         if (cue.search(text, source.start, source.end) is not None
                 or act.search(text, source.start, source.end) is not None):
-            return not any(named)
-        return domain and event.actor is None and event.losing_actor is None and not named
+            return True  # such a word in the event's sentence, and no armed actor there
+        if event.actor is not None or event.losing_actor is not None or named:
+            return False
+        if not domain:  # two such words or more: the article's subject
+            found = cue.finditer(text)
+            domain.append(next(found, None) is not None and next(found, None) is not None)
+        return domain[0]
 
     return [e for e in events if not civil(e)]

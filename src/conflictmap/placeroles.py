@@ -286,22 +286,16 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
     return None
 
 
-def unnamed_site(text: str, rules_path: str, mention: Mention) -> bool:
-    """True when the town only locates a site that has no name of its own: "a military base
-    near Kismayo", "een legerbasis bij Djibo", "the last army base in the town of X" (an
-    unnamed place: no event, and not the town's)."""
-    if mention.place.kind is not PlaceKind.TOWN:
-        return False
+def unnamed_site(text: str, rules_path: str, site: Mention, town: Mention) -> bool:
+    """True when ``site`` (what :func:`site_mention` made of ``town``) is a site with no name
+    of its own that the town only locates: "a military base near Kismayo", "een legerbasis
+    bij Djibo", "the last army base in the town of X" (an unnamed place: no event, and not
+    the town's)."""
+    if site is town or site.start >= town.start:
+        return False  # the town itself, or "Goma airport"
     words = site_words(rules_path)
-    if words is None or words.unnamed is None:
-        return False
-    low = max(0, mention.start - _WINDOW)
-    for noun in reversed(list(words.nouns.finditer(text, low, mention.start))):
-        between = text[noun.end():mention.start]
-        if "\n" not in between and words.before.search(between):
-            head = text[max(0, noun.start() - 40):noun.start()]
-            return words.unnamed.search(head) is not None
-    return False
+    return words is not None and words.unnamed is not None and words.unnamed.search(
+        text, max(0, site.start - 40), site.start) is not None
 
 
 _ANTECEDENT_WINDOW = 400  # characters before "the base" searched for the base it takes up
