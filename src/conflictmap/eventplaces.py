@@ -307,7 +307,8 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
             continue
         hit = min(clause_hits, key=lambda h: _distance(h, p))
         if (_distance(hit, p) > _MAX_GAP or _outside_relative(ctx, hit, p, places)
-                or _in_object_relative(ctx, hit, p, places)):
+                or _in_object_relative(ctx, hit, p, places)
+                or _in_modal_main_clause(ctx, hit, p, seg_start)):
             continue
         if excluded is not None and _listed(ctx.article.text, excluded, p, places):
             excluded = p  # "After Aleppo and Hama, Homs fell": Hama is listed with Aleppo
@@ -429,6 +430,27 @@ def _outside_relative(ctx: Context, hit: Hit, place: Mention, places: list[Menti
     if place.end > hit.start or _relative_between(ctx, place.end, hit.start) is None:
         return False
     return not _antecedent(ctx, hit, place, places)
+
+
+_RELATIVE_REACH = 120  # characters before a trigger searched for the relative clause holding it
+
+
+def _in_modal_main_clause(ctx: Context, hit: Hit, place: Mention, seg_start: int) -> bool:
+    """A place after the relative clause that holds the trigger, in a main clause that is a
+    plan or a hypothesis, is no target of the trigger ("the M23 rebels, who seized Goma in
+    January, would hand over the city's airport": the airport is not taken)."""
+    text, markers = ctx.article.text, ctx.rules.markers
+    if place.start < hit.end:
+        return False
+    opened = [m.end() for m in markers.relative.finditer(
+        text, max(seg_start, hit.start - _RELATIVE_REACH), hit.start)]
+    if not opened or "," in text[opened[-1]:hit.start]:
+        return False  # no relative clause, or it ended before the trigger
+    close = text.find(",", hit.end, place.start)
+    if close < 0:
+        return False
+    main = text[close:place.start]
+    return bool(markers.hypothetical.search(main) or markers.future.search(main))
 
 
 def _in_object_relative(ctx: Context, hit: Hit, place: Mention,
