@@ -177,6 +177,8 @@ def _number(words: DateWords, text: str) -> int | None:
     text = text.lower()
     if text.isdigit():
         return int(text)
+    if text in words.tens:  # "eighty years ago", "tachtig jaar geleden"
+        return 10 * (words.tens.index(text) + 2)
     return words.numbers.index(text) + 1 if text in words.numbers else None
 
 

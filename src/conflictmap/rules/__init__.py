@@ -152,6 +152,7 @@ class DateWords:
     months: tuple[str, ...]
     month_abbreviations: tuple[str, ...]
     numbers: tuple[str, ...]
+    tens: tuple[str, ...] = ()  # "twenty" .. "ninety": 20 .. 90
 
     def get(self, key: str) -> Guarded:
         for name, pattern in self.patterns:
@@ -277,12 +278,13 @@ def _dates(source: _Source, data: dict, subst: dict[str, str]) -> DateWords:
     months = _strings(source, table.get("months"), "dates.months")
     abbreviations = _strings(source, table.get("month_abbreviations"), "dates.month_abbreviations")
     numbers = _strings(source, table.get("numbers"), "dates.numbers")
+    tens = _strings(source, table.get("tens", []), "dates.tens")
     if len(weekdays) != 7 or len(months) != 12 or len(abbreviations) != 12:
         raise source.error("expected 7 weekdays (Monday first), 12 months and 12 abbreviations",
                            "weekdays")
     return DateWords(patterns, tuple(w.lower() for w in weekdays),
                      tuple(m.lower() for m in months), tuple(a.lower() for a in abbreviations),
-                     tuple(n.lower() for n in numbers))
+                     tuple(n.lower() for n in numbers), tuple(t.lower() for t in tens))
 
 
 def _role(source: _Source, entry: dict, key: str, where: str) -> str:
