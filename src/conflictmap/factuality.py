@@ -230,10 +230,18 @@ def civil_sense(rules: LanguageRules, text: str, events: Sequence[Event],
     spans = sorted(actors)
     starts = [a for a, _, _ in spans]
 
+    def qualified(a: int, b: int) -> bool:
+        """"het Indiase conglomeraat", "de rederij CMA CGM": a business or party, named."""
+        after = cue.match(text, b + 1) if text[b:b + 1] == " " else None
+        before = text.rfind(" ", 0, a - 1)
+        return after is not None or (text[a - 1:a] == " " and cue.fullmatch(
+            text, before + 1, a - 1) is not None)
+
     def civil(event: Event) -> bool:
         source = event.sources[0]
-        named = [armed for a, b, armed in spans[bisect_left(starts, source.start - _NAME_REACH):
-                                                 bisect_left(starts, source.end)]
+        named = [armed and not qualified(a, b)
+                 for a, b, armed in spans[bisect_left(starts, source.start - _NAME_REACH):
+                                          bisect_left(starts, source.end)]
                  if b > source.start]
         if any(named):
             return False
