@@ -24,7 +24,8 @@ from pathlib import Path
 from conflictmap import accuracy
 from conflictmap.evaluate import GoldEvent, Score, match, read_gold
 from conflictmap.model import Event
-from conflictmap.pipeline import RunLog, collect_events
+from conflictmap.pipeline import collect_events
+from conflictmap.runlog import RunLog
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "dev"

@@ -73,8 +73,9 @@ def stages(store: Path, date_from: date, date_to: date) -> None:
 
     import conflictmap.render
     from conflictmap.cli import _render_indexed
-    from conflictmap.pipeline import render_map, window_for
+    from conflictmap.outputs import render_map
     from conflictmap.store import read_render_index, scan_events
+    from conflictmap.window import window_for
 
     wall, cpu = time.perf_counter(), time.process_time()
     payload = read_render_index(store)

@@ -111,13 +111,9 @@ def _rusage() -> dict[str, float]:
 # -- child processes -----------------------------------------------------------------------
 def child_extract(args: argparse.Namespace) -> dict[str, Any]:
     from conflictmap.engines import ExtractorSpec
-    from conflictmap.pipeline import (
-        RunLog,
-        collect_events,
-        render_map,
-        stream_lines,
-        write_outputs,
-    )
+    from conflictmap.outputs import render_map, write_outputs
+    from conflictmap.pipeline import collect_events, stream_lines
+    from conflictmap.runlog import RunLog
     from conflictmap.store import atomic_write, write_lines
     from conflictmap.synthetic import TemplateSpec
 
@@ -214,8 +210,9 @@ def child_render(args: argparse.Namespace) -> dict[str, Any]:
     """The stages of `conflictmap render STORE --from --to`, timed in one process."""
     from datetime import date
 
-    from conflictmap.pipeline import render_map, window_for
+    from conflictmap.outputs import render_map
     from conflictmap.store import atomic_write, read_events
+    from conflictmap.window import window_for
 
     started = time.perf_counter()
     events = read_events(args.paths[0])

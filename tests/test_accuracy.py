@@ -11,7 +11,8 @@ import pytest
 from conflictmap import accuracy
 from conflictmap.evaluate import GoldEvent, match, read_gold
 from conflictmap.model import Change, Event, Interval, Place, PlaceKind, Source, Status
-from conflictmap.pipeline import RunLog, collect_events
+from conflictmap.pipeline import collect_events
+from conflictmap.runlog import RunLog
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "dev"

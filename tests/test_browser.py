@@ -362,7 +362,7 @@ def test_browser_title_keeps_its_dates_on_one_line(browser: object, tmp_path: Pa
     """Whatever the window's width, the title wraps between words, never inside a date
     (Chromium would break "2016-01-01" after "2016-")."""
     from conflictmap.model import Interval
-    from conflictmap.pipeline import map_title
+    from conflictmap.window import map_title
 
     title = map_title(Interval(D0, D0 + timedelta(days=400), 4), "nl")
     opened = open_map(browser, render_html(two_wars(), title=title, lang="nl", offline=True),

@@ -19,19 +19,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conflictmap.articles import parse_text, read_articles
-from conflictmap.cache import (
-    ReportCache,
-    article_key,
-    decode_events,
-    decode_pack,
-    encode_events,
-    encode_pack,
-    open_pack,
-    report_places,
-)
+from conflictmap.cache import ReportCache, article_key
 from conflictmap.engines import worker_extractor
 from conflictmap.model import Change, Event
-from conflictmap.pipeline import RunLog, collect_events
+from conflictmap.packs import decode_pack, encode_pack, open_pack, report_places
+from conflictmap.pipeline import collect_events
+from conflictmap.reportrows import decode_events, encode_events
+from conflictmap.runlog import RunLog
 from conflictmap.store import dump_jsonl
 from conflictmap.synthetic import TemplateSpec, make_article, write_folder
 from map_fixtures import ALEPPO, HTS, SAA, make_event
@@ -201,7 +195,7 @@ def test_cache_fully_cached_run_starts_no_pool(tmp_path: Path, corpus: Path) -> 
     gives it nothing to do, and leaves no process behind."""
     import multiprocessing
 
-    from conflictmap.pipeline import RunOptions, stream_reports
+    from conflictmap.reportstream import RunOptions, stream_reports
 
     spec = TemplateSpec(version="no-workers")
     _run(corpus, tmp_path / "c.sqlite", spec)
@@ -301,10 +295,10 @@ def _reframed(index: dict, columns: dict) -> bytes:
     """A pack of this index and these columns, checksummed as encode_pack does."""
     import json
 
-    from conflictmap.cache import _check
+    from conflictmap.sealed import checksum
 
     body = json.dumps(index).encode() + b"\0" + json.dumps(columns).encode()
-    return _check(body) + body
+    return checksum(body) + body
 
 
 def _parts(blob: bytes) -> tuple[dict, dict]:
@@ -378,15 +372,15 @@ def test_cache_damaged_pack_is_found_at_open(form: str) -> None:
 
 def test_cache_open_pack_knows_places_and_counts_and_builds_reports_once(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from conflictmap import cache as cache_module
+    from conflictmap import packs
 
     built: list[int] = []
-    real = cache_module._built
-    monkeypatch.setattr(cache_module, "_built",
+    real = packs._built
+    monkeypatch.setattr(packs, "_built",
                         lambda data, tables: built.append(1) or real(data, tables))
     parsed: list[int] = []
-    real_checked = cache_module._checked
-    monkeypatch.setattr(cache_module, "_checked",
+    real_checked = packs._checked
+    monkeypatch.setattr(packs, "_checked",
                         lambda data: parsed.append(1) or real_checked(data))
     first = make_event(Change.CAPTURE, ALEPPO, date(2024, 11, 29), actor=HTS, loser=SAA)
     other = replace(first, place=replace(ALEPPO, id="local:other", name="Other"))
@@ -415,8 +409,8 @@ def _places_of(reports: list[Event], n: int) -> list[Event]:
 def _consolidated(cache: Path, reports: list[Event], keys: list[bytes],
                   ) -> tuple[list[Event], int, int]:
     """consolidate(reports) with a MergedCache on ``cache``: (events, merged, replayed)."""
-    from conflictmap.cache import MergedCache
     from conflictmap.consolidate import consolidate
+    from conflictmap.mergedcache import MergedCache
 
     with ReportCache(cache) as store:
         memo = MergedCache(store)
@@ -479,13 +473,13 @@ def test_cache_a_run_merges_again_only_the_places_it_changed(
     spec = TemplateSpec(version="merged")
     cache = tmp_path / "c.sqlite"
     first = _run(corpus, cache, spec)
-    with caplog.at_level(logging.INFO, logger="conflictmap.pipeline"):
+    with caplog.at_level(logging.INFO, logger="conflictmap.streammerge"):
         assert _run(corpus, cache, spec) == (0, first[1])
     assert "consolidated: 0 places merged" in caplog.text
     caplog.clear()
     article = next(a for a in map(make_article, range(7300, 7400)) if a.expected)
     (corpus / "zz-new.txt").write_text(article.text_file(), encoding="utf-8")
-    with caplog.at_level(logging.INFO, logger="conflictmap.pipeline"):
+    with caplog.at_level(logging.INFO, logger="conflictmap.streammerge"):
         extracted, text = _run(corpus, cache, spec)
     assert extracted == 1
     line = next(r.getMessage() for r in caplog.records if "consolidated" in r.getMessage())
@@ -496,14 +490,14 @@ def test_cache_a_run_merges_again_only_the_places_it_changed(
 def test_cache_encoded_reports_decode_at_the_first_read(monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker's reports reach the main process encoded, with their places: they are
     decoded at the first read, once, and equal the reports."""
-    from conflictmap import cache as cache_module
-    from conflictmap.cache import EncodedReports
+    from conflictmap import reportrows
+    from conflictmap.reportrows import EncodedReports
 
     first = make_event(Change.CAPTURE, ALEPPO, date(2024, 11, 29), actor=HTS, loser=SAA)
     other = replace(first, place=replace(ALEPPO, id="local:other", name="Other"))
     decoded: list[int] = []
-    real = cache_module.decode_events
-    monkeypatch.setattr(cache_module, "decode_events",
+    real = reportrows.decode_events
+    monkeypatch.setattr(reportrows, "decode_events",
                         lambda blob: decoded.append(1) or real(blob))
     reports = EncodedReports(encode_events([first, other]), (ALEPPO.id, "local:other"))
     assert len(reports) == 2 and list(report_places(reports)) == [ALEPPO.id, "local:other"]

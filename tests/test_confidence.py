@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +10,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conflictmap.confidence import FEATURES, Model, calibrate, features, load_model, read_model
+from conflictmap.confidence import (
+    FEATURES,
+    Model,
+    article_facts,
+    calibrate,
+    features,
+    load_model,
+    read_model,
+)
 from conflictmap.errors import RulesError
 from conflictmap.model import (
     Actor,
@@ -45,13 +54,69 @@ def test_the_shipped_model_loads_and_is_not_a_language() -> None:
 
 
 def test_features_read_the_report_and_its_article() -> None:
-    x = features(_report(), ARTICLE, repeats=1)
+    report = _report()
+    x = features(report, ARTICLE, article_facts(ARTICLE, [report]))
     assert set(x) == set(FEATURES)
     assert (x["gainer"], x["lead"], x["news"], x["repeated"]) == (1.0, 1.0, 1.0, 0.0)
     old = Interval(date(2016, 1, 1), date(2016, 12, 31), 4)
-    y = features(_report(start=5000, period=old, actor=None), ARTICLE, repeats=3)
+    late = _report(start=5000, period=old, actor=None)
+    others = [late, _report(start=3000, actor=None), _report(start=4000, actor=None)]
+    y = features(late, ARTICLE, article_facts(ARTICLE, others))
     assert (y["gainer"], y["lead"], y["news"], y["repeated"], y["year"]) == (
         0.0, 0.0, 0.0, 1.0, 1.0)
+
+
+# An article of our own about another war: a caption-free headline, a lead, a quote, and
+# an aside about an older change far down.
+KIDAL_TEXT = ("Rebels seize Kidal after two days of fighting\n\n"
+              "Tuareg rebels took the northern town of Kidal on Sunday, residents said.\n\n"
+              "\"We control every street,\" a rebel spokesman told reporters.\n\n"
+              + "Background paragraph about the region's long history. " * 20
+              + "The army had retaken Gao in 2013.")
+KIDAL_ARTICLE = Article("kidal.txt", KIDAL_TEXT, "2012-03-31",
+                        Interval(date(2012, 3, 31), date(2012, 3, 31), 1), "en")
+KIDAL = Place("geonames:2455290", "Kidal", PlaceKind.TOWN, 18.44, 1.41, "ML", population=26_000)
+GAO = Place("geonames:2457163", "Gao", PlaceKind.TOWN, 16.27, -0.04, "ML", population=87_000)
+REBELS = Actor("mnla", "MNLA", "rebels")
+
+
+def _at(place: Place, start: int, end: int, period: Interval, actor: Actor | None,
+        change: Change = Change.CAPTURE) -> Event:
+    source = Source("kidal.txt", "2012-03-31", KIDAL_TEXT[start:end], start, end)
+    return Event(change, Status.REPORTED, place, period, actor, None, (source,), confidence=0.7)
+
+
+def test_features_of_an_article_as_a_whole() -> None:
+    taken = KIDAL_TEXT.index("Tuareg")
+    quote = KIDAL_TEXT.index('"We')
+    aside = KIDAL_TEXT.index("The army")
+    sunday = Interval(date(2012, 3, 25), date(2012, 3, 31), 2)
+    reports = [
+        _at(KIDAL, taken, quote - 2, sunday, REBELS),
+        _at(KIDAL, quote, aside - 100, sunday, REBELS),
+        _at(GAO, aside, len(KIDAL_TEXT), Interval(date(2013, 1, 1), date(2013, 12, 31), 4),
+            None, Change.RECAPTURE),
+    ]
+    facts = article_facts(KIDAL_ARTICLE, reports)
+    assert (facts.country, facts.reports, facts.places, facts.actors) == ("ML", 3, 2, True)
+    assert facts.support == {KIDAL.id: 2, GAO.id: 1}
+    lead, quoted, old = (features(r, KIDAL_ARTICLE, facts) for r in reports)
+    assert (lead["headline"], old["headline"]) == (1.0, 0.0)  # Kidal is in the headline
+    assert lead["position"] < 0.1 < 0.9 < old["position"] <= 1.0
+    assert (lead["quoted"], quoted["quoted"]) == (0.0, 1.0)
+    assert (lead["article_date"], old["article_date"]) == (1.0, 0.0)  # dated by the article
+    assert lead["support"] > old["support"] == 0.0
+    assert lead["repeated"] == 1.0 and old["repeated"] == 0.0
+    assert lead["reports"] == old["reports"] > 0.0
+    assert lead["actorless"] == 0.0
+    nobody = [replace(r, actor=None) for r in reports]
+    assert features(nobody[0], KIDAL_ARTICLE, article_facts(KIDAL_ARTICLE, nobody))[
+        "actorless"] == 1.0
+
+
+def test_facts_of_an_article_without_reports() -> None:
+    facts = article_facts(KIDAL_ARTICLE, [])
+    assert (facts.country, facts.reports, facts.places, facts.actors) == ("", 0, 0, False)
 
 
 def test_calibrate_sets_each_reports_confidence_from_the_model() -> None:
@@ -66,7 +131,8 @@ def test_calibrate_sets_each_reports_confidence_from_the_model() -> None:
        st.floats(-50, 50))
 def test_probability_is_a_probability(weights: dict[str, float], intercept: float) -> None:
     model = Model(intercept, tuple(weights.items()))
-    p = model.probability(features(_report(), ARTICLE, repeats=2))
+    report = _report()
+    p = model.probability(features(report, ARTICLE, article_facts(ARTICLE, [report])))
     assert 0.0 <= p <= 1.0
 
 

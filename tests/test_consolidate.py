@@ -226,3 +226,18 @@ def test_consolidate_a_side_that_gains_and_a_side_that_loses_are_two_changes() -
         _event(Change.WITHDRAWAL, "2012-11-01", "2012-11-30", "a", loser=REBELS),
     ])
     assert sorted(e.change.value for e in merged) == ["capture", "withdrawal"]
+
+
+def test_one_article_names_allied_non_state_gainers_of_one_change() -> None:
+    """"Turkish-backed rebels seize X" and "units of the Free Syrian Army entered X" in one
+    article are one capture; two articles' differing gainers stay apart."""
+    backed = Actor("sna", "Syrian National Army", "sna", "non_state")
+    one = consolidate([_event(Change.CAPTURE, "2024-12-01", "2024-12-02", "a", actor=REBELS),
+                       _event(Change.CAPTURE, "2024-12-01", "2024-12-07", "a", actor=backed)])
+    assert len(one) == 1
+    two = consolidate([_event(Change.CAPTURE, "2024-12-01", "2024-12-02", "a", actor=REBELS),
+                       _event(Change.CAPTURE, "2024-12-01", "2024-12-07", "b", actor=backed)])
+    assert len(two) == 2
+    state = consolidate([_event(Change.CAPTURE, "2024-12-01", "2024-12-02", "a", actor=REBELS),
+                         _event(Change.CAPTURE, "2024-12-01", "2024-12-07", "a", actor=ARMY)])
+    assert len(state) == 2

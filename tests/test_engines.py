@@ -5,14 +5,16 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Iterator, Sequence
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from conflictmap.engines import Outcome, local_cluster, make_engine, ordered_map, resolve_jobs
 from conflictmap.errors import ConfigurationError
-from conflictmap.model import Article
-from conflictmap.pipeline import RunLog, collect_events
+from conflictmap.model import Article, Interval
+from conflictmap.pipeline import collect_events
+from conflictmap.runlog import RunLog
 from conflictmap.store import dump_jsonl
 from conflictmap.synthetic import TemplateSpec, write_jsonl
 
@@ -206,3 +208,30 @@ def test_engines_prepare_loads_what_the_first_article_would() -> None:
     prepared.prepare()
     assert set(prepared._rules_cache) == set(language_files())
     assert [prepared.extract(a) for a in articles] == [fresh.extract(a) for a in articles]
+
+
+class _SwallowsOnce:
+    """An extractor whose code swallows the first exception that lands in it, as Python does
+    for an exception raised while a garbage-collector callback runs."""
+
+    def extract(self, article: Article) -> list:
+        import contextlib
+        import time
+
+        with contextlib.suppress(BaseException):
+            time.sleep(0.5)  # the alarm lands here and is swallowed
+        for _ in range(40):  # then it goes on working for up to 2 s
+            time.sleep(0.05)
+        return []
+
+
+def test_a_swallowed_time_limit_alarm_fires_again(monkeypatch):
+    """The per-article limit holds even when the first alarm is lost inside the extraction."""
+    from conflictmap.engines import TIME_LIMIT, extract_one
+
+    monkeypatch.setenv("CONFLICTMAP_ARTICLE_SECONDS", "0.1")
+    day = date(2024, 2, 20)
+    article = Article(id="a", text="x", published=day.isoformat(), period=Interval(day, day, 1),
+                      lang="en")
+    outcome = extract_one(_SwallowsOnce(), article)  # type: ignore[arg-type]
+    assert outcome.error is not None and outcome.error.startswith(TIME_LIMIT)

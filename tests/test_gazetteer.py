@@ -297,3 +297,87 @@ def test_gazetteer_regions_lie_in_their_territory(
     place = gaz.get(place_id)
     assert place is not None and place.name == name
     assert abs(place.lat - lat) < 2.5 and abs(place.lon - lon) < 3.5
+
+
+# Countries with armed conflict in the last fifteen years and their neighbours: every first-level
+# ISO 3166-2 subdivision must be a place (news names them: "fighting in Helmand province").
+WAR_COUNTRIES = (
+    "AF", "PK", "IQ", "SY", "YE", "LY", "SD", "SS", "ET", "SO", "NG", "NE", "ML", "BF", "TD",
+    "CM", "CF", "CD", "MZ", "MM", "UA", "RU", "GE", "AM", "AZ", "IL", "PS", "LB", "CO", "MX",
+    "PH", "HT", "ER", "BI", "RW", "UG", "KE", "IR", "TR", "SA",
+    # neighbours
+    "EG", "JO", "KW", "DZ", "BY", "MD", "TJ", "UZ", "TM", "TG", "CG", "BJ", "GH", "TZ", "MW",
+    "AO", "ZM", "CI", "TH", "GQ",
+    # others
+    "IN", "CN", "ID", "MA", "LK", "KP", "KR", "VE", "LR", "SL", "ZW", "KZ", "MR",
+    "RS", "BA", "HR", "EC", "PE", "BR", "GT", "HN", "NI", "SV", "CU", "BO", "NP", "LA", "KH", "OM",
+    "PL", "RO", "HU", "LT", "LV", "EE", "FI", "ZA", "PG", "GA", "GW", "GM", "SZ", "LS", "KG", "BT",
+    "CA", "AU", "NZ", "DE", "IT", "ES", "JP", "MY", "TW", "VN", "AR", "CL", "NA", "BW", "MN", "DO",
+    "PY", "UY", "AT", "CZ", "DK", "GR", "SE", "NO", "IS", "PA", "GY", "SR", "BH", "QA", "CV", "KM",
+    "MU", "FJ", "SB", "VU", "PT",
+)
+
+
+@pytest.mark.parametrize("country", WAR_COUNTRIES)
+def test_gazetteer_has_every_first_level_region_of_war_countries(
+    gaz: Gazetteer, country: str
+) -> None:
+    pycountry = pytest.importorskip("pycountry")
+    subs = pycountry.subdivisions.get(country_code=country) or []
+    missing = [s.code for s in subs
+               if s.parent_code is None and gaz.get(f"iso3166-2:{s.code}") is None]
+    assert not missing
+
+
+@pytest.mark.parametrize(
+    ("name", "region_id"),
+    [
+        ("Helmand", "iso3166-2:AF-HEL"),
+        ("Helmand province", "iso3166-2:AF-HEL"),
+        ("Borno", "iso3166-2:NG-BO"),
+        ("Borno State", "iso3166-2:NG-BO"),
+        ("Hiran", "iso3166-2:SO-HI"),
+        ("Panjshir", "iso3166-2:AF-PAN"),
+        ("Tsjetsjenië", "iso3166-2:RU-CE"),
+        ("Niger State", "iso3166-2:NG-NI"),
+        ("Gaza Province", "iso3166-2:MZ-G"),
+        ("Unity State", "iso3166-2:SS-UY"),
+        ("Cabo Delgado", "iso3166-2:MZ-P"),
+        # tied by GeoNames' admin1 letter code = the ISO code, no capital needed
+        ("Vojvodina", "iso3166-2:RS-VO"),
+        ("Ohio", "iso3166-2:US-OH"),
+        ("Georgia state", "iso3166-2:US-GA"),
+    ],
+)
+def test_gazetteer_regions_named_by_news(gaz: Gazetteer, name: str, region_id: str) -> None:
+    assert region_id in {p.id for p in gaz.lookup(name)}
+
+
+@pytest.mark.parametrize(
+    ("name", "region_id"),
+    [
+        # A bare name that is a country, a big town elsewhere, a dictionary word or a people's
+        # word is no name of the region; only its typed form is.
+        ("Niger", "iso3166-2:NG-NI"),
+        ("Gaza", "iso3166-2:MZ-G"),
+        ("Bari", "iso3166-2:SO-BR"),
+        ("Unity", "iso3166-2:SS-UY"),
+        ("Delta", "iso3166-2:NG-DE"),
+        ("Red Sea", "iso3166-2:SD-RS"),
+        ("Chechen", "iso3166-2:RU-CE"),
+        ("Northern", "iso3166-2:UG-N"),
+        ("Georgia", "iso3166-2:US-GA"),
+    ],
+)
+def test_gazetteer_ambiguous_bare_region_names_are_not_indexed(
+    gaz: Gazetteer, name: str, region_id: str
+) -> None:
+    assert region_id not in {p.id for p in gaz.lookup(name)}
+
+
+def test_gazetteer_capital_regions_lie_near_their_capital(gaz: Gazetteer) -> None:
+    for region_id, lat, lon in [("iso3166-2:AF-HEL", 31.2, 64.2), ("iso3166-2:NG-BO", 11.8, 13.0),
+                                ("iso3166-2:SO-HI", 4.3, 45.3), ("iso3166-2:SS-UY", 9.0, 29.8)]:
+        r = gaz.get(region_id)
+        assert r is not None
+        assert abs(r.lat - lat) < 1.5 and abs(r.lon - lon) < 1.5, (region_id, r.lat, r.lon)

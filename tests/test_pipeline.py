@@ -13,14 +13,9 @@ from conflictmap.articles import read_articles
 from conflictmap.consolidate import consolidate
 from conflictmap.engines import ExtractorSpec, worker_extractor
 from conflictmap.model import Article
-from conflictmap.pipeline import (
-    RunLog,
-    RunOptions,
-    build,
-    collect_events,
-    extract_reports,
-    stream_reports,
-)
+from conflictmap.pipeline import build, collect_events
+from conflictmap.reportstream import RunOptions, extract_reports, stream_reports
+from conflictmap.runlog import RunLog
 from conflictmap.store import dump_jsonl
 from conflictmap.synthetic import TemplateSpec, write_jsonl
 
@@ -137,7 +132,7 @@ def test_pipeline_a_cached_run_extracts_a_new_article_in_the_worker_loaded_ahead
     """A re-run with a cache and two jobs: the new article is extracted by the worker that
     started loading when the run began (not in this process), and the events are those
     of a run without a cache."""
-    from conflictmap import engines, incremental
+    from conflictmap import engines, filestate
     from conflictmap.synthetic import make_article
 
     spec = TemplateSpec(version="warm-new-article")
@@ -145,7 +140,7 @@ def test_pipeline_a_cached_run_extracts_a_new_article_in_the_worker_loaded_ahead
     extra = tmp_path / "extra.jsonl"
     extra.write_text(make_article(5000, seed=7).json_line() + "\n", encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(incremental, "RACY_NS", 0)
+        patch.setattr(filestate, "RACY_NS", 0)
         collect_events([corpus], RunLog(), jobs=1, cache=cache,
                        spec=TemplateSpec(version="warm-new-article"))
         engines._BUILT.pop(spec, None)

@@ -8,7 +8,13 @@ import pytest
 
 from conflictmap.errors import RulesError
 from conflictmap.model import Mention, Place, PlaceKind
-from conflictmap.placeroles import site_mention, site_place, site_town, site_words
+from conflictmap.placeroles import (
+    site_mention,
+    site_place,
+    site_town,
+    site_words,
+    unnamed_site,
+)
 from conflictmap.rules import language_files
 
 TOWN = Place("geonames:1", "Karsk", PlaceKind.TOWN, 10.0, 20.0, "XX")
@@ -47,6 +53,9 @@ def test_a_town_names_its_site(lang: str, text: str, kind: str, written: str) ->
     ("nl", "De rebellen trokken het centrum van Karsk binnen."),
     ("en", "Rebels took the city centre of Karsk."),
     ("en", "Flights left the airport for Karsk."),
+    # a site noun on the next line (a dateline under a headline) is not the town's
+    ("en", "Army says it has retaken Karsk\n\nPORT SUDAN, Jan 11 (Wire) - Crowds cheered."),
+    ("nl", "Leger herovert Karsk\nLuchthaven blijft dicht, meldt de regering."),
 ])
 def test_the_town_itself(lang: str, text: str) -> None:
     assert site_mention(text, str(language_files()[lang]), _mention(text)) is None
@@ -77,3 +86,20 @@ def test_reference_marker_rejects_a_bad_table(tmp_path: Path) -> None:
     bad.write_text("[place_roles]\nreference_before = 1\n", encoding="utf-8")
     with pytest.raises(RulesError, match=r"yy\.toml"):
         place_roles(str(bad))
+
+
+@pytest.mark.parametrize(("lang", "text", "unnamed"), [
+    ("en", "Militants overran a military base near Karsk.", True),
+    ("en", "Rebels took another base outside Karsk.", True),
+    ("en", "Rebels seized an army base in Karsk on Monday.", True),
+    ("nl", "Jihadisten namen een legerbasis bij Karsk in.", True),
+    ("nl", "Ze veroverden de laatste kazerne in Karsk.", True),
+    ("en", "Rebels seized the airport of Karsk.", False),
+    ("nl", "Rebellen namen het vliegveld van Karsk in.", False),
+    ("en", "Rebels took Karsk, a town with a base.", False),
+])
+def test_an_unnamed_site_located_by_a_town(lang: str, text: str, unnamed: bool) -> None:
+    path = str(language_files()[lang])
+    town = _mention(text)
+    site = site_mention(text, path, town) or town
+    assert unnamed_site(text, path, site, town) is unnamed

@@ -197,6 +197,52 @@ def test_sources_an_undecided_short_item_takes_its_folders_language(tmp_path: Pa
     assert any("majority of its folder" in r.getMessage() for r in caplog.records)
 
 
+_FOLDER = {"en": "The army said the rebels took the town and the airport on Friday.",
+           "nl": "Het leger zei dat de rebellen de stad en het vliegveld hebben ingenomen."}
+_DECLARED = {  # a short item whose words do not tell its language, declaring ``{lang}``
+    "z.json": '{{"id": "z", "date": "2024-12-05", "lang": "{lang}", "text": "Idlib 3 4."}}',
+    "z.jsonl": '{{"id": "z", "date": "2024-12-05", "language": "{lang}", "text": "Idlib 3 4."}}\n',
+    "z.md": "---\ndate: 2024-12-05\nlang: {lang}\n---\nIdlib 3 4.\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_DECLARED))
+@pytest.mark.parametrize(("declared", "folder"), [("nl", "en"), ("en", "nl")])
+def test_sources_a_short_items_declared_language_wins_over_its_folders(
+        tmp_path: Path, name: str, declared: str, folder: str):
+    """A short item whose words do not tell its language keeps the language it declares
+    (JSON "lang" or "language", front matter "lang:"): a declaration wins over any guess,
+    its folder's majority too; and it counts for that majority as any article does."""
+    for i in range(2):
+        (tmp_path / f"{i}.txt").write_text(f" date 2024-12-05\n{_FOLDER[folder]}\n",
+                                           encoding="utf-8")
+    (tmp_path / name).write_text(_DECLARED[name].format(lang=declared), encoding="utf-8")
+    (tmp_path / "zz.txt").write_text(" date 2024-12-05\nHoms 5 6.\n", encoding="utf-8")
+    articles, skips = _read(tmp_path)
+    assert not skips
+    assert [a.lang for a in articles] == [folder, folder, declared, folder]
+
+
+@pytest.mark.parametrize(("summary", "told", "folder"), [
+    ("De rebellen hebben volgens het leger de stad ingenomen en de weg naar het noorden "
+     "afgesloten.", "nl", "en"),
+    ("The rebels said they had taken the town and closed the road to the north, the army "
+     "said.", "en", "nl"),
+])
+def test_sources_a_short_item_whose_summary_tells_its_language_keeps_it(
+        tmp_path: Path, summary: str, told: str, folder: str):
+    """A short item whose own text does not tell its language, but whose summary does,
+    keeps that language: the folder's majority is only for items nothing tells."""
+    for i in range(2):
+        (tmp_path / f"{i}.txt").write_text(f" date 2024-12-05\n{_FOLDER[folder]}\n",
+                                           encoding="utf-8")
+    item = {"date": "2024-12-05", "text": "Idlib 3 4.", "summary": summary}
+    (tmp_path / "y.json").write_text(json.dumps(item), encoding="utf-8")
+    articles, skips = _read(tmp_path)
+    assert not skips
+    assert [a.lang for a in articles] == [folder, folder, told]
+
+
 def _stamp_rows() -> list[tuple[str, str]]:
     rows = []
     for line in (DATA / "stamps.tsv").read_text(encoding="utf-8").splitlines():
@@ -227,7 +273,8 @@ def test_sources_saved_pages_read_ahead_by_workers_give_what_reading_gives(tmp_p
     """Saved pages are read ahead in worker processes (sources.prefetch) in a build with
     and without a cache: the same articles, skips and order as reading them one by one."""
     from conflictmap.engines import ExtractorSpec
-    from conflictmap.pipeline import RunLog, corpus_reports
+    from conflictmap.pipeline import corpus_reports
+    from conflictmap.runlog import RunLog
     from news_site import ENGLISH, NOS, english_page, nos_page
 
     pages = tmp_path / "pages"

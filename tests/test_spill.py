@@ -14,7 +14,8 @@ import pytest
 from conflictmap import spill as spill_module
 from conflictmap.consolidate import consolidate, merge_places
 from conflictmap.model import Actor, Change, Event, Interval, Place, PlaceKind, Source, Status
-from conflictmap.pipeline import RunLog, collect_events, stream_events, stream_lines
+from conflictmap.pipeline import collect_events, stream_events, stream_lines
+from conflictmap.runlog import RunLog
 from conflictmap.spill import Spill, SpillError
 from conflictmap.store import dump_jsonl, write_lines
 from conflictmap.synthetic import TemplateSpec, synthetic_events, write_jsonl
@@ -64,7 +65,7 @@ def test_spill_equals_in_memory_consolidation() -> None:
 def test_spill_takes_encoded_reports_as_they_are() -> None:
     """Reports a worker encoded (cache.EncodedReports) go to disk undecoded when they are
     all at one place, split by place otherwise: the same events as in memory."""
-    from conflictmap.cache import EncodedReports, encode_events
+    from conflictmap.reportrows import EncodedReports, encode_events
 
     events = list(synthetic_events(300, seed=4, places=12))
     articles: list[list[Event]] = [events[i:i + 3] for i in range(0, len(events), 3)]
@@ -214,7 +215,7 @@ def test_extract_with_an_unwritable_tmpdir_is_one_line_and_exit_2(
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setattr(tempfile, "tempdir", str(blocker))  # what gettempdir() answers
     out = tmp_path / "events.jsonl"
-    monkeypatch.setattr("conflictmap.pipeline.SPILL_AFTER", 0)
+    monkeypatch.setattr("conflictmap.streammerge.SPILL_AFTER", 0)
     code = main(["extract", str(articles_dir), "--no-cache", "-o", str(out)])
     lines = capsys.readouterr().err.strip().splitlines()
     assert code == 2
@@ -259,7 +260,7 @@ def test_spilled_warm_run_takes_stored_events_and_a_new_article_merges_only_its_
 
     def run(paths: list[Path]) -> tuple[str, tuple[int, int]]:
         caplog.clear()
-        with caplog.at_level(logging.INFO, logger="conflictmap.pipeline"):
+        with caplog.at_level(logging.INFO, logger="conflictmap.streammerge"):
             text = _jsonl(stream_events(paths, RunLog(), **options))  # type: ignore[arg-type]
         return text, _logged_merges(caplog)
 
@@ -283,13 +284,12 @@ def test_spilled_warm_run_builds_no_packed_reports(tmp_path: Path,
     """An unchanged file's articles come from its packs with their places and counts
     only: on disk their reports are never built (the spill keeps their keys); in memory
     they are, and both give the events of a run without a cache."""
-    from conflictmap import cache as cache_module
-    from conflictmap import incremental
+    from conflictmap import filestate, packs
 
-    monkeypatch.setattr(incremental, "RACY_NS", 0)  # files just written count as settled
+    monkeypatch.setattr(filestate, "RACY_NS", 0)  # files just written count as settled
     built: list[int] = []
-    real = cache_module._built
-    monkeypatch.setattr(cache_module, "_built",
+    real = packs._built
+    monkeypatch.setattr(packs, "_built",
                         lambda data, tables: built.append(1) or real(data, tables))
     corpus = tmp_path / "a.jsonl"
     write_jsonl(corpus, 150, seed=11)
@@ -334,8 +334,9 @@ def test_spill_reads_back_cached_reports_by_key_only_for_the_places_it_merges(
         tmp_path: Path) -> None:
     """Reports the cache holds are spilled as their article's key and read back (only
     the place's own) when the place is merged; the result is that of encoded reports."""
-    from conflictmap.cache import ReportCache, encode_events
-    from conflictmap.pipeline import _fetcher
+    from conflictmap.cache import ReportCache
+    from conflictmap.reportrows import encode_events
+    from conflictmap.streammerge import _fetcher
 
     articles = [[_report(i % 3, Change.CAPTURE, i, 2, i % 2, f"a{i}"),
                  _report((i + 1) % 3, Change.WITHDRAWAL, i, 3, 0, f"a{i}")] for i in range(9)]
@@ -361,7 +362,7 @@ def test_spill_reads_back_cached_reports_by_key_only_for_the_places_it_merges(
 
 def test_spill_whose_cached_reports_left_the_cache_is_one_clear_error(tmp_path: Path) -> None:
     from conflictmap.cache import ReportCache
-    from conflictmap.pipeline import _fetcher
+    from conflictmap.streammerge import _fetcher
 
     with ReportCache(tmp_path / "c.sqlite") as store:
         fetch = _fetcher(store)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from conflictmap.cli import main
-from conflictmap.pipeline import RunLog, stream_events
+from conflictmap.pipeline import stream_events
+from conflictmap.runlog import RunLog
 
 # Sentences of my own, with invented village names no gazetteer has.
 ARTICLES = {

@@ -64,8 +64,8 @@ from conflictmap.sources.walk import name_suffix
 log = logging.getLogger(__name__)
 
 _ARTICLE_SUFFIXES = ARTICLE_SUFFIXES
-__all__ = ["LINES_SUFFIXES", "ArticleReader", "Skip", "is_json_lines", "name_suffix",
-           "read_articles"]
+__all__ = ["LINES_SUFFIXES", "ArticleReader", "Skip", "is_json_lines", "majority",
+           "name_suffix", "read_articles"]
 
 
 def read_articles(
@@ -81,6 +81,12 @@ def read_articles(
         yield from reader.read(path, name)
 
 
+def majority(counts: Counter[str]) -> str:
+    """The language a short item whose words do not tell takes: the one most of its
+    folder's articles have (the first read of those as many), else the default."""
+    return counts.most_common(1)[0][0] if counts else DEFAULT_LANGUAGE
+
+
 class ArticleReader:
     """Reads article files one at a time, remembering the article ids seen across files
     (a second article with an id is a duplicate when its text is the same; else it is
@@ -92,6 +98,8 @@ class ArticleReader:
         # string, so that a cache manifest that keeps where an id was read keeps both
         self.seen: dict[str, str] = {}
         self.folder_langs: dict[str, Counter[str]] = {}
+        # (language, whether it is its folder's majority) of the last article given one
+        self.decided_lang: tuple[str, bool] = ("", False)
         self.renamed = 0  # articles kept under a new id (id~2)
         self._prefetcher: Any = None  # sources.prefetch.Prefetcher, made when first asked
 
@@ -136,18 +144,26 @@ class ArticleReader:
             return None
         return article
 
+    def languages(self, name: str) -> Counter[str]:
+        """The languages of the articles read so far from the folder of the file ``name``
+        (a short item that took the folder's language is not counted)."""
+        return self.folder_langs.setdefault(os.path.dirname(name), Counter())
+
     def _language(self, article: Article, name: str) -> Article:
-        """A short item whose words do not tell its language takes its folder's majority."""
-        folder = os.path.dirname(name)
-        counts = self.folder_langs.setdefault(folder, Counter())
-        if len(article.text) < SHORT:
+        """A short item whose words do not tell its language takes its folder's majority,
+        unless its language is settled (``Article.lang_settled``: declared, or told by its
+        words, title and summary when it was made)."""
+        counts = self.languages(name)
+        if len(article.text) < SHORT and not article.lang_settled:
             lang, _ = decide_language(article.text, article.title)
             if lang is None:
-                majority = counts.most_common(1)[0][0] if counts else DEFAULT_LANGUAGE
-                log.debug("%s: short text; language %s (%s)", _one_line(article.id), majority,
+                chosen = majority(counts)
+                log.debug("%s: short text; language %s (%s)", _one_line(article.id), chosen,
                           "the majority of its folder" if counts else "by default")
-                return replace(article, lang=majority) if majority != article.lang else article
+                self.decided_lang = (chosen, True)
+                return replace(article, lang=chosen) if chosen != article.lang else article
         counts[article.lang] += 1
+        self.decided_lang = (article.lang, False)
         return article
 
     def prefetch(self, files: Iterable[tuple[str | os.PathLike[str], str]]) -> None:

@@ -315,7 +315,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _collect(args: argparse.Namespace):
-    from conflictmap.pipeline import RunLog, collect_events
+    from conflictmap.pipeline import collect_events
+    from conflictmap.runlog import RunLog
 
     runlog = RunLog()
     _, events = collect_events(args.articles, runlog, **_reading(args))
@@ -324,7 +325,8 @@ def _collect(args: argparse.Namespace):
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from conflictmap import store
-    from conflictmap.pipeline import RunLog, not_read_lines, stream_events, stream_lines
+    from conflictmap.pipeline import stream_events, stream_lines
+    from conflictmap.runlog import RunLog, not_read_lines
 
     # a stream: reports spill to disk by place and the events are written as they come
     # back sorted, so memory does not grow with the corpus (pipeline.stream_events); JSON
@@ -408,8 +410,10 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def _render_read(args: argparse.Namespace, corrections: Path | None = None,
                  notes: list[str] | None = None) -> tuple[str, int]:
-    from conflictmap.pipeline import apply_corrections, render_map, window_for
+    from conflictmap.outputs import render_map
+    from conflictmap.pipeline import apply_corrections
     from conflictmap.store import scan_events
+    from conflictmap.window import window_for
 
     # With both ends given, the window does not depend on the data, and no event that
     # starts after it is drawn or shapes the control history: those are checked, not built.
@@ -431,7 +435,6 @@ def _render_read(args: argparse.Namespace, corrections: Path | None = None,
 def _render_indexed(payload: dict, args: argparse.Namespace) -> tuple[str, int] | None:
     """What _render_read gives, from a render index; None (one warning) when it is not
     usable after all."""
-    from conflictmap.pipeline import map_title, window_from
     from conflictmap.render import (
         EventColumns,
         columns_span,
@@ -439,6 +442,7 @@ def _render_indexed(payload: dict, args: argparse.Namespace) -> tuple[str, int] 
         indexed_labels,
         render_columns,
     )
+    from conflictmap.window import map_title, window_from
 
     lang = args.lang or "en"
     try:
@@ -475,7 +479,7 @@ def cmd_places(args: argparse.Namespace) -> int:
     from conflictmap.actors import default_lexicon, name_words
     from conflictmap.articles import read_articles
     from conflictmap.gazetteer import Gazetteer, default_gazetteer
-    from conflictmap.pipeline import RunLog
+    from conflictmap.runlog import RunLog
     from conflictmap.toponyms import find_places, place_records
 
     gazetteer = Gazetteer.load(overrides=args.overrides) if args.overrides else default_gazetteer()

@@ -2,13 +2,15 @@
 
 A trigger's own confidence says how reliable its words are; whether a report is right also
 depends on where it stands and what it found: a headline about today's news with a named
-gainer, or a dated aside deep in the background paragraphs with nobody named. This module
-turns those signals into a probability with a small logistic model whose weights are data
+gainer, or a dated aside deep in the background paragraphs with nobody named, in an article
+that reports a dozen places or names no armed group at all. This module turns those signals
+into a probability with a small logistic model whose weights are data
 (``rules/confidence.toml``, fitted by ``scripts/fit_confidence.py`` on the tuning half of the
-development articles and checked on the other half by ``benchmarks/bench_accuracy.py``).
+development articles and the project's own probe articles, recalibrated on held-out articles,
+and checked on the development set's other half by ``benchmarks/bench_accuracy.py``).
 
-The features are language-neutral: they read the report (``Event``) and its article, never
-the words of a rule, so the same weights serve every language.
+The features are language-neutral: they read the report (``Event``), its article and the
+article's other reports, never the words of a rule, so the same weights serve every language.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from __future__ import annotations
 import logging
 import math
 import tomllib
+import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +32,9 @@ log = logging.getLogger(__name__)
 
 FILE_NAME = "confidence.toml"
 LEAD_CHARS = 400  # a report this close to the start stands in the headline or the lead
+HEAD_LINES = 3  # the article's first non-empty lines: its caption, headline and lead
 NEWS_DAYS = 7  # a change that ends this close to the article's date is the article's news
+QUOTE_MARKS = frozenset("\"“”„«»‘’‹›")  # a sentence with one of these quotes someone
 
 # Every feature the model knows, in a fixed order (the fitting script writes one weight each).
 FEATURES = (
@@ -40,16 +45,60 @@ FEATURES = (
     "gainer", "loser",
     "week", "month", "year",
     "news", "lead", "repeated", "abroad", "population",
+    "position",      # how far into the article the sentence stands (0 start .. 1 end)
+    "headline",      # the place's name stands in the article's first lines
+    "support",       # the distinct sentences of the article that report the place (log)
+    "reports",       # the article's reports (log): a roundup of many places or one story
+    "places",        # the article's distinct reported places (log)
+    "actorless",     # no report of the article names an armed actor
+    "quoted",        # the sentence carries quotation marks (someone's words)
+    "article_date",  # dated by the article's own date (the text gave no date)
 )
 
 
-def features(event: Event, article: Article, repeats: int, country: str = "") -> dict[str, float]:
-    """The model's inputs for one report of ``article`` (``repeats``: its place's reports;
-    ``country``: the country most of the article's reports are in)."""
+def _fold(text: str) -> str:
+    """Lower case without accents (as the scorer compares names)."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFacts:
+    """What one article's reports say about the article as a whole."""
+
+    country: str  # the country most of its reports are in ("" when none has one)
+    reports: int
+    places: int
+    actors: bool  # some report names a gaining or losing actor
+    support: Mapping[str, int]  # place id -> distinct sentences reporting it
+    head: str  # the article's first lines, folded (_fold)
+
+
+def article_facts(article: Article, events: Sequence[Event]) -> ArticleFacts:
+    """The :class:`ArticleFacts` of ``article`` and its reports ``events``."""
+    sentences: dict[str, set[int]] = {}
+    for e in events:
+        sentences.setdefault(e.place.id, set()).update(s.start for s in e.sources)
+    lines = [line for line in article.text[:2000].splitlines() if line.strip()][:HEAD_LINES]
+    head = _fold(" ".join([article.title, *lines]))
+    return ArticleFacts(
+        country=main_country(events), reports=len(events), places=len(sentences),
+        actors=any(e.actor is not None or e.losing_actor is not None for e in events),
+        support={place: len(starts) for place, starts in sentences.items()}, head=head)
+
+
+def _log_scaled(n: int, top: int = 16) -> float:
+    """log2(n) scaled to 0..1 at ``top`` (1 -> 0.0, 2 -> 0.25, 16 and more -> 1.0)."""
+    return min(math.log2(max(n, 1)), math.log2(top)) / math.log2(top)
+
+
+def features(event: Event, article: Article, facts: ArticleFacts) -> dict[str, float]:
+    """The model's inputs for one report of ``article`` (``facts``: its article's)."""
     source = event.sources[0]
     kind = event.place.kind
     precision = event.period.precision
     news = (article.period.start - event.period.end).days <= NEWS_DAYS
+    support = facts.support.get(event.place.id, 1)
+    name = _fold(event.place.name)
     return {
         "trigger": event.confidence,
         "recapture": float(event.change is Change.RECAPTURE),
@@ -66,9 +115,17 @@ def features(event: Event, article: Article, repeats: int, country: str = "") ->
         "year": float(precision >= 4),
         "news": float(news),
         "lead": float(source.start < LEAD_CHARS),
-        "repeated": float(repeats > 1),
-        "abroad": float(bool(country) and event.place.country != country),
+        "repeated": float(support > 1),
+        "abroad": float(bool(facts.country) and event.place.country != facts.country),
         "population": min(math.log10(event.place.population + 1), 7.0) / 7.0,
+        "position": min(source.start / max(len(article.text), 1), 1.0),
+        "headline": float(len(name) > 2 and name in facts.head),
+        "support": _log_scaled(support, 8),
+        "reports": _log_scaled(facts.reports),
+        "places": _log_scaled(facts.places),
+        "actorless": float(not facts.actors),
+        "quoted": float(any(ch in QUOTE_MARKS for ch in source.quote)),
+        "article_date": float(event.period.end == article.period.end),
     }
 
 
@@ -120,11 +177,9 @@ def calibrate(model: Model | None, article: Article, events: Sequence[Event]) ->
     percent (as the map and --min-confidence compare it)."""
     if model is None or not events:
         return list(events)
-    repeats = Counter(e.place.id for e in events)
-    country = main_country(events)
-    return [replace(e, confidence=round(
-        model.probability(features(e, article, repeats[e.place.id], country)), 2))
-        for e in events]
+    facts = article_facts(article, events)
+    return [replace(e, confidence=round(model.probability(features(e, article, facts)), 2))
+            for e in events]
 
 
 def main_country(events: Sequence[Event]) -> str:

@@ -55,7 +55,17 @@ def _joins(a: Event | _Group, b: Event, across: bool = False) -> bool:
         return False
     if _same_side(a.actor, b.losing_actor) or _same_side(b.actor, a.losing_actor):
         return False  # "occupied the town for ten days before they withdrew": two changes
+    if not across and _allied(a.actor, b.actor):
+        return _agree(a.losing_actor, b.losing_actor)
     return _agree(a.actor, b.actor) and _agree(a.losing_actor, b.losing_actor)
+
+
+def _allied(a: Actor | None, b: Actor | None) -> bool:
+    """Within one article, two non-state gainers of one place in one span of days are one
+    coalition's names for it ("Turkish-backed rebels seize Afrin"; "units of the Free Syrian
+    Army ... entered Afrin"): one change, not two."""
+    return (a is not None and b is not None and a.side != b.side
+            and a.kind == "non_state" and b.kind == "non_state")
 
 
 def _same_side(a: Actor | None, b: Actor | None) -> bool:
@@ -193,7 +203,7 @@ def _greedy(reports: list[Event], across: bool) -> list[Event]:
 
 
 class PlaceMemo(Protocol):
-    """Merged events remembered per place (``cache.MergedCache``): ``get`` gives a place's
+    """Merged events remembered per place (``mergedcache.MergedCache``): ``get`` gives a place's
     events when its reports (in reading order) are those they were merged from, else
     None; ``put`` keeps how they were merged."""
 

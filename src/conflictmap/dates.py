@@ -84,7 +84,7 @@ _QUALIFIABLE = frozenset(("last_month", "last_year", "this_year"))
 _RELATIVE_KEYS = ("today", "yesterday", "day_before_yesterday", "last_night", "this_week",
                   "weekend", "last_week", "week_ago", "weeks_ago", "days_ago", "past_days",
                   "past_weeks", "month_start", "month_end", "last_month", "last_year",
-                  "this_year")
+                  "this_year", "years_ago")
 
 
 @lru_cache(maxsize=16)
@@ -177,6 +177,8 @@ def _number(words: DateWords, text: str) -> int | None:
     text = text.lower()
     if text.isdigit():
         return int(text)
+    if text in words.tens:  # "eighty years ago", "tachtig jaar geleden"
+        return 10 * (words.tens.index(text) + 2)
     return words.numbers.index(text) + 1 if text in words.numbers else None
 
 
@@ -214,9 +216,24 @@ def _relative(key: str, match: re.Match[str], words: DateWords,
         return Interval.spanning(*_month_span(previous.year, previous.month))
     if key == "this_year":
         return Interval.spanning(date(s.year, 1, 1), e)
+    if key == "years_ago":  # that year; "ten years ago this week": that week of it
+        n = _number(words, match.group(1))
+        if n is None or n > s.year - 1:
+            return None
+        if len(match.group(0).split()) == 3:  # "ten years ago", "tien jaar geleden"
+            return Interval.spanning(date(s.year - n, 1, 1), date(s.year - n, 12, 31))
+        week = 7 * day
+        return Interval.spanning(_years_back(s, n) - week, _years_back(e, n) + week)
     if key == "last_year":
         return Interval.spanning(date(s.year - 1, 1, 1), date(s.year - 1, 12, 31))
     return None
+
+
+def _years_back(day: date, n: int) -> date:
+    try:
+        return day.replace(year=day.year - n)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - n, day=28)
 
 
 def _explicit(compiled: _Compiled, sentence: str, period: Interval) -> list[DateMention]:
@@ -375,7 +392,25 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
                           if all(d.end <= x.start or d.start >= x.end for x in seasons)]
     mentions += _relatives(compiled, sentence, period, previous)
     mentions = _years_for_months(sentence, _drop_overlaps(mentions))
-    return [_since(compiled, sentence, m) for m in mentions]
+    return [_since(compiled, sentence, m) for m in mentions
+            if not _first_since(compiled, sentence, m)]
+
+
+def first_since(sentence: str, lang: str, rules_dir: Path | None = None) -> bool:
+    """True when the sentence says "for the first time since ...": a state that is new."""
+    compiled = _compiled(lang, rules_dir)
+    pattern = compiled.words.get("first_since")
+    return any(pattern.search(sentence[max(0, m.start() - 40):m.end()] + " ")
+               for m in compiled.words.get("since").finditer(sentence))
+
+
+def _first_since(compiled: _Compiled, sentence: str, mention: DateMention) -> bool:
+    """"for the first time since 2012": the date of the last holding, not of the change."""
+    before = sentence[max(0, mention.start - 40):mention.start]
+    word = compiled.words.get("since").match(sentence, mention.start)
+    if word is not None:  # the expression took the "since" in ("since 2012")
+        before += sentence[mention.start:word.end()] + " "
+    return compiled.words.get("first_since").search(before) is not None
 
 
 _OF_YEAR = re.compile(r"\s*,?\s*(?:of\s+|van\s+)?", re.IGNORECASE)

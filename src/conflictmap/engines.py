@@ -1,7 +1,7 @@
 """Where extraction runs: in this process, in a pool of local processes, or on a Dask cluster.
 
 Every engine takes batches of articles and gives back, in submission order, one
-:class:`Outcome` per article: its reports encoded by :func:`conflictmap.cache.encode_events`
+:class:`Outcome` per article: its reports encoded by :func:`conflictmap.reportrows.encode_events`
 (or the error that stopped it). The caller keeps at most ``window`` batches in flight, so
 memory stays flat however large the corpus is.
 
@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from conflictmap.cache import encode_events
 from conflictmap.errors import ConfigurationError
 from conflictmap.model import Article, Event
+from conflictmap.reportrows import encode_events
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class ExtractorSpec:
         gazetteer = (Gazetteer.load(overrides=self.overrides) if self.overrides
                      else default_gazetteer())
         extractor = RuleExtractor(gazetteer, geocoder=self._online_geocoder())
-        extractor.report_unresolved = True  # set apart before consolidation (pipeline.py)
+        extractor.report_unresolved = True  # set apart before consolidation (streammerge.py)
         return extractor, self._version(gazetteer.version, extractor.version)
 
     def cache_version(self) -> str:
@@ -142,8 +142,15 @@ def article_seconds() -> float:
         return ARTICLE_SECONDS
 
 
+_REFIRE = 0.05  # seconds between repeated alarms once the limit has passed
+
+
+_armed = False  # whether an alarm now stops the running extraction
+
+
 def _expire(signum: int, frame: object) -> None:
-    raise _TooLong
+    if _armed:
+        raise _TooLong
 
 
 def _limited(seconds: float) -> bool:
@@ -154,23 +161,29 @@ def _limited(seconds: float) -> bool:
 
 
 def extract_one(extractor: Extractor, article: Article) -> Outcome:
+    global _armed
     seconds = article_seconds()
     limited = _limited(seconds)
     if limited:
         previous = signal.signal(signal.SIGALRM, _expire)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        # The alarm repeats until cleared: a signal that lands while Python runs a callback
+        # that swallows exceptions (a garbage-collector hook) is raised again moments later.
+        _armed = True
+        signal.setitimer(signal.ITIMER_REAL, seconds, _REFIRE)
     try:
         events = extractor.extract(article)
-        if limited:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+        _armed = False
         return Outcome(encode_events(events), places=tuple(e.place.id for e in events))
     except _TooLong:
+        _armed = False
         return Outcome(error=f"{TIME_LIMIT}: extraction took longer than {seconds:g} s "
                              f"({len(article.text) // 1024:,} KB)")
     except Exception as exc:  # one bad article must not sink a run of a thousand
+        _armed = False
         log.debug("%s: extraction failed", article.id, exc_info=True)
         return Outcome(error=f"{type(exc).__name__}: {exc}")
     finally:
+        _armed = False
         if limited:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)

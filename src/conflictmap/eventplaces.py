@@ -26,6 +26,7 @@ from conflictmap.placeroles import (
     site_mention,
     site_town,
     site_words,
+    unnamed_site,
 )
 from conflictmap.rules import LanguageRules
 from conflictmap.triggers import Hit
@@ -235,10 +236,11 @@ def _candidates(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
     places = []
     for p in spans_of(ctx.places).within(seg_start, seg_end):
         site = _as_site(ctx, p, seg_start)
-        if site is not p:  # "de zeehaven en het vliegveld van Riyan": two sites of Riyan
-            places += [m for m in coordinated_sites(ctx.article.text, ctx.rules.path, site,
-                                                    p.place) if m.start >= seg_start]
-        places.append(site)
+        if not unnamed_site(ctx.article.text, ctx.rules.path, site, p):
+            if site is not p:  # "de zeehaven en het vliegveld van Riyan": two sites of Riyan
+                places += [m for m in coordinated_sites(ctx.article.text, ctx.rules.path, site,
+                                                        p.place) if m.start >= seg_start]
+            places.append(site)
     for m in _anaphora(ctx, seg_start, seg_end):
         m = _as_site(ctx, m, seg_start)
         # "seized Hodeida's airport, on the southern edge of the city": the city locates
@@ -352,7 +354,8 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
         if _beyond_relative(ctx, hit, p, seg_start):
             continue  # "The RSF, which seized Singa, now threatens Gedaref": not Gedaref
         if (_distance(hit, p) > _MAX_GAP or _outside_relative(ctx, hit, p, places)
-                or _in_object_relative(ctx, hit, p, places)):
+                or _in_object_relative(ctx, hit, p, places)
+                or _in_modal_main_clause(ctx, hit, p, seg_start)):
             continue
         if excluded is not None and _listed(ctx.article.text, excluded, p, places):
             excluded = p  # "After Aleppo and Hama, Homs fell": Hama is listed with Aleppo
@@ -534,7 +537,8 @@ def _antecedent(ctx: Context, hit: Hit, place: Mention, places: list[Mention]) -
     between = [p for p in places if place.end <= p.start and p.end <= rel.start()]
     gap = text[place.end:rel.start()]
     if (gap.strip() and not _VERB_FINAL.fullmatch(gap)
-            and not ctx.rules.markers.antecedent_gap.fullmatch(gap)):  # "X in het zuiden, dat"
+            and not ctx.rules.markers.antecedent_gap.fullmatch(gap)  # "X in het zuiden, dat"
+            and not (_APPOSITION.fullmatch(gap) and not between)):
         if len(between) != 1 or text[between[0].end:rel.start()].strip():
             return False
         if not _parenthetical(ctx, text[place.end:between[0].start]):
@@ -546,6 +550,9 @@ def _antecedent(ctx: Context, hit: Hit, place: Mention, places: list[Mention]) -
                    if p is not place and p not in between)
 
 
+# "Wad Madani, the state capital, which ...": a noun phrase in apposition, no place in it.
+_APPOSITION = re.compile(r",\s+(?:the|its|a|an|de|het|een|zijn|haar)\s+(?:[^\W\d_][\w'’-]*\s+){0,4}"
+                         r"[^\W\d_][\w'’-]*\s*", re.IGNORECASE)
 _VERB_FINAL = re.compile(r"\s+[^\W\d_]+")  # "Mosoel bevrijden, dat ...": one verb between
 
 
@@ -612,6 +619,27 @@ def _aside(ctx: Context, place: Mention, hits: list[Hit]) -> bool:
         if any(h.start >= close for h in hits):
             return True
     return False
+
+
+_RELATIVE_REACH = 120  # characters before a trigger searched for the relative clause holding it
+
+
+def _in_modal_main_clause(ctx: Context, hit: Hit, place: Mention, seg_start: int) -> bool:
+    """A place after the relative clause that holds the trigger, in a main clause that is a
+    plan or a hypothesis, is no target of the trigger ("the M23 rebels, who seized Goma in
+    January, would hand over the city's airport": the airport is not taken)."""
+    text, markers = ctx.article.text, ctx.rules.markers
+    if place.start < hit.end:
+        return False
+    opened = [m.end() for m in markers.relative.finditer(
+        text, max(seg_start, hit.start - _RELATIVE_REACH), hit.start)]
+    if not opened or "," in text[opened[-1]:hit.start]:
+        return False  # no relative clause, or it ended before the trigger
+    close = text.find(",", hit.end, place.start)
+    if close < 0:
+        return False
+    main = text[close:place.start]
+    return bool(markers.hypothetical.search(main) or markers.future.search(main))
 
 
 def _in_object_relative(ctx: Context, hit: Hit, place: Mention,

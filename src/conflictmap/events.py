@@ -64,12 +64,15 @@ from conflictmap.eventplaces import (
     plausible_places,
     pronoun_targets,
 )
-from conflictmap.eventstatus import report_status
+from conflictmap.eventstatus import relative_undenied, report_status
 from conflictmap.factuality import (
+    civil_sense,
+    extent_statement,
     furniture_line,
     holding_statement,
     is_mention,
     join_later_mentions,
+    region_fighting,
     since_reference,
     taken_back,
     undated_background,
@@ -183,6 +186,9 @@ class Extractor:
         mentions: set[int] = set()  # id() of the events a trigger only mentions
         for i in hot:
             events.extend(self._sentence(ctx, i, clauses[i], mentions))
+        events = civil_sense(rules, text, events, [
+            (a.start, a.end, a.generic in _ARMED or (a.actor is not None and not a.generic))
+            for a in ctx.actors])
         events = taken_back(join_later_mentions(sequels.inherit(events), mentions))
         events = calibrate(self._confidence, article,
                            _drop_fighting_before_change(_propagate_denials(events)))
@@ -263,7 +269,10 @@ class Extractor:
                 carried = [m for _, m, _ in targets]
             placed = list({id(h): h for h, _, _ in targets}.values())  # hits with a place
             for hit, mention, partial in targets:
-                if not _factual(ctx, hit, (seg_start, seg_end), partial):
+                if not _factual(ctx, hit, (seg_start, seg_end), partial) or extent_statement(
+                        ctx.rules, ctx.article.text, hit, (seg_start, seg_end), partial,
+                        mention.place.kind is PlaceKind.REGION, ctx.article.period
+                ) or region_fighting(hit, partial, mention.place.kind is PlaceKind.REGION):
                     continue
                 event = self._event(ctx, index, hit, mention, partial, (seg_start, seg_end),
                                     placed)
@@ -302,6 +311,9 @@ class Extractor:
         gainer, loser = gainer_and_loser(ctx, hit, mention, segment)
         status = report_status(ctx, index, change, segment, loser, mention.place.country,
                                mention.place.id)
+        if status is Status.DISPUTED and relative_undenied(ctx, hit.start, hit.end, s, e):
+            status = report_status(ctx, index, change, (segment[0], hit.start), loser,
+                                   mention.place.country, mention.place.id, denials=False)
         if quoted and status is Status.REPORTED:
             status = Status.CLAIMED  # the paper keeps its distance from the word
         if status is Status.DISPUTED:
@@ -327,6 +339,7 @@ def _factual(ctx: Context, hit: Hit, segment: tuple[int, int], partial: str) -> 
                 or since_reference(ctx.rules, text, hit, segment, period))
 
 
+_ARMED = frozenset({"army", "rebels", "paramilitary", "jihadists", "kurds"})  # generic nouns
 _SCARE_QUOTES = re.compile(r"[\"'“‘„«‹]([^\W\d_][\w-]*)[\"'”’»›]")
 
 

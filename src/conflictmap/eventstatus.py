@@ -12,18 +12,20 @@ from conflictmap.triggers import segments
 
 
 def report_status(ctx: Context, index: int, change: Change, segment: tuple[int, int],
-                  loser: Actor | None = None, country: str = "", place_id: str = "") -> Status:
+                  loser: Actor | None = None, country: str = "", place_id: str = "",
+                  denials: bool = True) -> Status:
     """Disputed when denied; for a withdrawal, reported unless the other side says it
     ("Hamas has lost control of Gaza City, the Israeli military said" is Israel's claim;
     "het leger zei zich te hebben teruggetrokken" is an admission); otherwise claimed when
-    a claim marker governs the clause and nothing confirms it."""
+    a claim marker governs the clause and nothing confirms it. ``denials=False``: a denial
+    was found to be about something else (``relative_undenied``)."""
     text = ctx.article.text
     markers = ctx.rules.markers
     s, e = ctx.spans[index]
     sentence = text[s:e]
-    if _denied(markers, sentence):
+    if denials and _denied(markers, sentence):
         return Status.DISPUTED
-    if index + 1 < len(ctx.spans):
+    if denials and index + 1 < len(ctx.spans):
         ns, ne = ctx.spans[index + 1]
         following = text[ns:ne]
         if (_denied(markers, following) and not ctx.rules.any_trigger.search(following)
@@ -100,3 +102,22 @@ def _claimed(ctx: Context, s: int, e: int, segment: tuple[int, int]) -> bool:
         if len(text[a:b].split()) <= _ATTRIBUTION_WORDS and markers.claim.search(text, a, b):
             return True
     return False
+
+
+_RELATIVE_REACH = 120  # characters before a trigger searched for the relative clause holding it
+
+
+def relative_undenied(ctx: Context, hit_start: int, hit_end: int, s: int, e: int) -> bool:
+    """True when the trigger stands in a relative clause set off by commas and the
+    sentence's denial is outside it ("The RSF, which has held Nyala since October 2023,
+    denied launching the attacks": the denial is about the attacks)."""
+    text, markers = ctx.article.text, ctx.rules.markers
+    opened = [m for m in markers.relative.finditer(text, max(s, hit_start - _RELATIVE_REACH),
+                                                    hit_start)]
+    if not opened or "," in text[opened[-1].end():hit_start]:
+        return False
+    close = text.find(",", hit_end, e)
+    if close < 0:
+        return False
+    inside = text[opened[-1].start():close]
+    return markers.denial.search(inside) is None and _denied(markers, text[close:e])

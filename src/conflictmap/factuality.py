@@ -88,10 +88,30 @@ def holding_statement(rules: LanguageRules, text: str, hit: Hit, segment: tuple[
         return False
     if markers.state_change.search(text, seg_start, seg_end):
         return False  # "is nu in handen van"
+    reach = text.find(",", hit.end, seg_end)  # up to the end of the trigger's own clause
     if any(m.span() != (hit.start, hit.end) and m.end() > hit.start
-           for m in rules.any_trigger.finditer(text, seg_start, seg_end)):
+           for m in rules.any_trigger.finditer(text, seg_start, seg_end if reach < 0 else reach)):
         return False  # another reading of the words says it changed: "is ... gevallen"
     return not any(m.since for m in find_dates(text[seg_start:seg_end], period, rules.lang))
+
+
+def extent_statement(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],
+                     partial: str, region: bool, period: Interval) -> bool:
+    """True for how far a side's hold reaches over a region ("your forces now control much of
+    northern Rakhine", "we controleren nu het grootste deel van Rakhine"): a present verb of
+    holding (``extent_verb``) with "most of" over a region and no date in the clause, a state
+    rather than a change ("hebben intussen het grootste deel van Darfur in handen" stays one)."""
+    if not (region and partial == "capture" and hit.trigger.static_veto
+            and rules.markers.extent_verb.search(text, hit.start, hit.end)):
+        return False
+    return not find_dates(text[segment[0]:segment[1]], period, rules.lang)
+
+
+def region_fighting(hit: Hit, partial: str, region: bool) -> bool:
+    """True for fighting in or for a region with no part of it named ("De strijd om Tigray",
+    "fighting continued in Walikale territory"): a region is contested only in named part
+    ("delen van de provincie X", CODEBOOK.md Regions), and fighting in it is no change."""
+    return region and hit.trigger.change is Change.CONTESTED and partial != "contested"
 
 
 def is_mention(rules: LanguageRules, text: str, hit: Hit) -> bool:
@@ -191,3 +211,48 @@ def dateline_end(text: str, start: int) -> int:
     line_start = text.rfind("\n", 0, start) + 1
     m = _DATELINE.match(text, line_start)
     return m.end() if m is not None else -1
+
+
+_NAME_REACH = 200  # an actor's name is shorter: where one that overlaps a sentence may start
+
+
+def civil_sense(rules: LanguageRules, text: str, events: Sequence[Event],
+                actors: Sequence[tuple[int, int, bool]]) -> list[Event]:
+    """Without the events of a politics, business or sports article that name no side and
+    whose sentence names no actor ("CHP verovert Boersa" over an election report; "Gulf
+    operator takes control of Port Sudan terminal"), nor those whose own sentence has such a
+    word and no armed actor ("the Indian conglomerate took over the port"): the words of war
+    used for something else (two such words make the article's subject; the people of a
+    protest, ``civil_act``, count in their own sentence only). ``actors``: where the article
+    names actors, and whether the name is an armed one ("troops", "rebellen", "M23")."""
+    cue, act = rules.markers.civil_domain, rules.markers.civil_act
+    domain: list[bool] = []  # computed once, when an event needs it
+    spans = sorted(actors)
+    starts = [a for a, _, _ in spans]
+
+    def qualified(a: int, b: int) -> bool:
+        """"het Indiase conglomeraat", "de rederij CMA CGM": a business or party, named."""
+        after = cue.match(text, b + 1) if text[b:b + 1] == " " else None
+        before = text.rfind(" ", 0, a - 1)
+        return after is not None or (text[a - 1:a] == " " and cue.fullmatch(
+            text, before + 1, a - 1) is not None)
+
+    def civil(event: Event) -> bool:
+        source = event.sources[0]
+        named = [armed and not qualified(a, b)
+                 for a, b, armed in spans[bisect_left(starts, source.start - _NAME_REACH):
+                                          bisect_left(starts, source.end)]
+                 if b > source.start]
+        if any(named):
+            return False
+        if (cue.search(text, source.start, source.end) is not None
+                or act.search(text, source.start, source.end) is not None):
+            return True  # such a word in the event's sentence, and no armed actor there
+        if event.actor is not None or event.losing_actor is not None or named:
+            return False
+        if not domain:  # two such words or more: the article's subject
+            found = cue.finditer(text)
+            domain.append(next(found, None) is not None and next(found, None) is not None)
+        return domain[0]
+
+    return [e for e in events if not civil(e)]

@@ -286,7 +286,7 @@ def timeline_spans(c: EventColumns, last: int | None, min_confidence: int = 0) -
 
 
 def columns_span(c: EventColumns) -> tuple[date, date] | None:
-    """(earliest start, latest end) of the events, as pipeline.data_window."""
+    """(earliest start, latest end) of the events, as window.data_window."""
     if not len(c):
         return None
     return _date(min(c.start)), _date(max(c.end))

@@ -95,6 +95,11 @@ class Article:
     ``id`` is unique in a run (the file name, or ``file.jsonl#N`` for line N of a
     JSON Lines file, or the id the file gives). ``published`` keeps the date as
     written ("2024-12" or "2024-12-06"); ``period`` is the interval it allows.
+    ``lang_settled``: the language is settled when the article is made: the file declared
+    ``lang`` (a JSON field, front matter, a page's ``<html lang>``), or a short item's
+    words, title and summary told it. No later guess (a short item's folder language)
+    overrides a settled one; it is not part of an article's identity (equality, hash,
+    cache key).
     """
 
     id: str
@@ -106,12 +111,13 @@ class Article:
     url: str = ""
     source: str = ""
     path: str = ""
+    lang_settled: bool = field(default=False, compare=False, repr=False)
 
     def __reduce__(self) -> tuple[type[Article], tuple[object, ...]]:
         # pickled as its fields, in order (half the default's cost): batches of articles go
-        # to worker processes this way
+        # to worker processes this way, and saved pages come back from those reading ahead
         return Article, (self.id, self.text, self.published, self.period, self.lang,
-                         self.title, self.url, self.source, self.path)
+                         self.title, self.url, self.source, self.path, self.lang_settled)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from conflictmap.model import Mention, Place, PlaceKind
 log = logging.getLogger(__name__)
 
 _LINKS = ("link_before", "link_after", "compounds", "anaphora_before", "anaphora_kinds",
-          "named")
+          "named", "unnamed_before")
 _WINDOW = 90  # characters before a town searched for its site noun
 
 
@@ -45,6 +45,7 @@ class SiteWords:
     anaphora: re.Pattern[str] | None = None  # "het vliegveld": determiner, then the noun
     anaphora_kinds: frozenset[str] = frozenset()  # the kinds "the airport" may stand for
     named: re.Pattern[str] | None = None  # a site with a name of its own ("Beaufort castle")
+    unnamed: re.Pattern[str] | None = None  # "a base near X", "een legerbasis bij X"
 
 
 @lru_cache(maxsize=16)
@@ -111,8 +112,15 @@ def site_words(path: str) -> SiteWords | None:
         except re.error as exc:
             raise RulesError(f"[sites] named: not a valid regular expression ({exc})",
                              Path(path)) from None
+    unnamed = None
+    if isinstance(table.get("unnamed_before"), str):
+        try:
+            unnamed = re.compile(table["unnamed_before"], re.IGNORECASE)
+        except re.error as exc:
+            raise RulesError(f"[sites] unnamed_before: not a valid regular expression ({exc})",
+                             Path(path)) from None
     return SiteWords(nouns, tuple(kinds), before, after, anaphora,
-                     frozenset(table.get("anaphora_kinds") or ()), named)
+                     frozenset(table.get("anaphora_kinds") or ()), named, unnamed)
 
 
 _REFERENCE_WINDOW = 60  # characters before a town searched for a reference marker
@@ -273,13 +281,14 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
     if words is None:
         return None
     after = words.after.match(text, mention.end)
-    if after is not None:
+    if after is not None and "\n" not in text[mention.end:after.end()]:  # not the next line's
         noun = text[mention.end:after.end()]
         place = site_place(mention.place, _kind(words, noun))
         return Mention(place, text[mention.start:after.end()], mention.start, after.end())
     low = max(0, mention.start - _WINDOW)
     for noun in reversed(list(words.nouns.finditer(text, low, mention.start))):
-        if words.before.search(text[noun.end():mention.start]):
+        between = text[noun.end():mention.start]
+        if "\n" not in between and words.before.search(between):
             place = site_place(mention.place, _kind(words, noun.group()))
             return Mention(place, text[noun.start():mention.end], noun.start(), mention.end)
     return None
@@ -319,6 +328,33 @@ def coordinated_sites(text: str, rules_path: str, site: Mention, town: Place) ->
             at -= len(det.group())
 
 
+def unnamed_site(text: str, rules_path: str, site: Mention, town: Mention) -> bool:
+    """True when ``site`` (what :func:`site_mention` made of ``town``) is a site with no name
+    of its own that the town only locates: "a military base near Kismayo", "een legerbasis
+    bij Djibo", "the last army base in the town of X" (an unnamed place: no event, and not
+    the town's)."""
+    if site is town or site.start >= town.start:
+        return False  # the town itself, or "Goma airport"
+    words = site_words(rules_path)
+    return words is not None and words.unnamed is not None and words.unnamed.search(
+        text, max(0, site.start - 40), site.start) is not None
+
+
+_ANTECEDENT_WINDOW = 400  # characters before "the base" searched for the base it takes up
+
+
+def _last_unnamed(text: str, words: SiteWords, kind: str, at: int) -> bool:
+    """True when the last site noun of ``kind`` before ``at`` was indefinite ("a base")."""
+    if words.unnamed is None:
+        return False
+    same = [n for n in words.nouns.finditer(text, max(0, at - _ANTECEDENT_WINDOW), at)
+            if _kind(words, n.group()) == kind]
+    if not same:
+        return False
+    start = same[-1].start()
+    return words.unnamed.search(text[max(0, start - 40):start]) is not None
+
+
 def site_anaphora(text: str, rules_path: str, start: int, end: int,
                   places: tuple[Mention, ...] | list[Mention]) -> list[Mention]:
     """"het vliegveld", "the airport" between ``start`` and ``end`` with no town of its own:
@@ -334,6 +370,8 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
         if kind not in words.anaphora_kinds:
             continue
         noun_start = m.start("noun")
+        if _last_unnamed(text, words, kind, noun_start):
+            continue  # "a military base near X ... the base": that unnamed base
         before = [p for p in places if p.end <= noun_start and p.place.kind is PlaceKind.TOWN]
         if not before:
             continue

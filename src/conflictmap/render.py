@@ -111,7 +111,7 @@ def render_columns(
     frame: Sequence[str] | None = None,
     min_confidence: float = 0.0,
 ) -> str:
-    """pipeline.render_map for a store read as columns: the events that overlap ``window``
+    """outputs.render_map for a store read as columns: the events that overlap ``window``
     drawn, control taken from every event up to its end. ``frame``: page_frame(offline),
     as the render index keeps it (None: ask folium)."""
     with gctools.paused():

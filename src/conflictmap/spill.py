@@ -5,7 +5,7 @@ merged events read back in output order.
 place's reports at a time, not the corpus's, so its memory does not grow with the corpus.
 The spill is a temporary SQLite database (journal off, a small page cache, sorts in
 temporary files) in $TMPDIR, removed when the run ends: table ``reports`` holds each
-article's reports of one place as one encoded blob (``cache.encode_events``), or, for
+article's reports of one place as one encoded blob (``reportrows.encode_events``), or, for
 reports the cache holds, only their articles' cache keys (read back through ``fetch`` if
 the place is merged again), in reading order; table ``merged`` holds the merged events with
 their sort key. SQLite sorts both (``ORDER BY``) in bounded memory, spilling sorted runs to
@@ -29,9 +29,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from conflictmap.cache import EncodedReports, decode_events, encode_events, report_places
 from conflictmap.errors import ConflictmapError
 from conflictmap.model import Event
+from conflictmap.packs import report_places
+from conflictmap.reportrows import EncodedReports, decode_events, encode_events
 from conflictmap.store import event_line
 
 log = logging.getLogger(__name__)

@@ -34,7 +34,8 @@ TITLES = _words(
     "kalief kapitein king kolonel koning koningin leader leider luitenant maarschalk "
     "marshal mayor meneer mevrouw minister mr mrs ms paus pope premier president prince "
     "prins queen senator sheik sheikh sjeik spokesman spokeswoman sultan woordvoerder "
-    "operation operatie codename codenaam troepengroep taskforce"
+    "operation operatie codename codenaam troepengroep taskforce "
+    "opperbevelhebber bevelhebber legerchef legerleider stafchef chief envoy gezant"
 )
 # No "district": "the district of Ghorian" is named after its town (a second-level
 # area), as "Ghorian district" is (REGION_AFTER has none either), not the town's province.

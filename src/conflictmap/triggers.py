@@ -219,9 +219,11 @@ def _since_dated(rules: LanguageRules, text: str, seg_start: int, seg_end: int) 
     """True when the clause dates the state it describes ("sinds april vorig jaar in
     handen van AQAP", "under IS control since February 2015"): the start of that state is a
     dated change (CODEBOOK.md, History), not a state without a date."""
-    from conflictmap.dates import find_dates
+    from conflictmap.dates import find_dates, first_since
 
-    return any(m.since for m in find_dates(text[seg_start:seg_end], _ANY_PERIOD, rules.lang))
+    clause = text[seg_start:seg_end]
+    return (any(m.since for m in find_dates(clause, _ANY_PERIOD, rules.lang))
+            or first_since(clause, rules.lang))  # "for the first time since 2012": new
 
 
 def _participle(matched: str) -> bool:

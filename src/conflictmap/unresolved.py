@@ -4,7 +4,7 @@ When a control trigger fires and its object is a capitalised name that no gazett
 mention, actor alias, weekday or month covers (``geotargets.unknown_target``: "the village of
 Klisjtsjiivka was retaken"), extraction reports it as an *unresolved* report: a report at a
 placeholder place (id ``unresolved:<name>``, no coordinates), which travels through the
-report cache like any other and is set apart before consolidation (pipeline.py). Every
+report cache like any other and is set apart before consolidation (streammerge.py). Every
 build writes them to ``unresolved.csv`` so an analyst can add the places to the overrides
 file; with ``--geocode`` these are the names sent to the geocoder (the ones it answered are
 places, not rows here).

@@ -41,7 +41,7 @@ MARKER_KEYS = (
     "owner_after", "partial_after", "pronoun_object",
     # factuality and time per clause (factuality.py)
     "related_line", "earlier", "holding", "mention", "wish", "backer_by", "no_longer",
-    "denial_back", "holding_after",
+    "denial_back", "holding_after", "civil_domain", "civil_act", "extent_verb",
     # a compass phrase between a place and the relative clause about it (eventplaces.py)
     "antecedent_gap",
     # "beide steden", "both towns": the last two towns named (eventplaces.py)
@@ -55,7 +55,7 @@ DATE_KEYS = (
     "month_end", "last_month", "since", "then", "last_year", "this_year", "weekday_suffix",
     "days_after", "weeks_after", "months_after", "years_after", "more_than",
     "spring", "summer", "autumn", "winter", "season_last", "season_this",
-    "year_begin", "year_end", "year_mid", "year_in",
+    "year_begin", "year_end", "year_mid", "year_in", "years_ago", "first_since",
 )
 _FLAGS = re.IGNORECASE
 
@@ -151,6 +151,9 @@ class Markers:
     antecedent_gap: Guarded
     anaphora_both: Guarded
     apposition_relative: Guarded
+    civil_domain: Guarded
+    civil_act: Guarded
+    extent_verb: Guarded
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +165,7 @@ class DateWords:
     months: tuple[str, ...]
     month_abbreviations: tuple[str, ...]
     numbers: tuple[str, ...]
+    tens: tuple[str, ...] = ()  # "twenty" .. "ninety": 20 .. 90
 
     def get(self, key: str) -> Guarded:
         for name, pattern in self.patterns:
@@ -287,12 +291,13 @@ def _dates(source: _Source, data: dict, subst: dict[str, str]) -> DateWords:
     months = _strings(source, table.get("months"), "dates.months")
     abbreviations = _strings(source, table.get("month_abbreviations"), "dates.month_abbreviations")
     numbers = _strings(source, table.get("numbers"), "dates.numbers")
+    tens = _strings(source, table.get("tens", []), "dates.tens")
     if len(weekdays) != 7 or len(months) != 12 or len(abbreviations) != 12:
         raise source.error("expected 7 weekdays (Monday first), 12 months and 12 abbreviations",
                            "weekdays")
     return DateWords(patterns, tuple(w.lower() for w in weekdays),
                      tuple(m.lower() for m in months), tuple(a.lower() for a in abbreviations),
-                     tuple(n.lower() for n in numbers))
+                     tuple(n.lower() for n in numbers), tuple(t.lower() for t in tens))
 
 
 def _role(source: _Source, entry: dict, key: str, where: str) -> str:

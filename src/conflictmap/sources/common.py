@@ -215,21 +215,22 @@ def _clean_url(url: str, path: str) -> str:
     return url
 
 
-def _language(text: str, meta: dict[str, str], path: str) -> str:
-    """The article's language from its words: a long text by its stopwords, a short item
-    (``language.SHORT``) by :func:`~conflictmap.sources.language.decide_language` with
-    its title and summary (the reader may still decide an undecided one by its folder)."""
+def _language(text: str, meta: dict[str, str], path: str) -> tuple[str, bool]:
+    """The article's language from its words, and whether they told it: a long text by its
+    stopwords, a short item (``language.SHORT``) by
+    :func:`~conflictmap.sources.language.decide_language` with its title and summary (the
+    reader may still decide an undecided one by its folder)."""
     if len(text) >= SHORT:
-        return detect_language(text)
+        return detect_language(text), True
     other = " ".join(meta.get(k, "") for k in ("title", "summary", "description"))
     lang, how = decide_language(text, other)
     if lang is None:
         log.debug("%s: short text (%s): language %s by default", _one_line(path), how,
                   DEFAULT_LANGUAGE)
-        return DEFAULT_LANGUAGE
+        return DEFAULT_LANGUAGE, False
     if how != "stopwords":
         log.debug("%s: short text: language %s from %s", _one_line(path), lang, how)
-    return lang
+    return lang, True
 
 
 def make_article(article_id: str, text: str, meta: dict[str, str], path: str) -> Article:
@@ -249,15 +250,16 @@ def make_article(article_id: str, text: str, meta: dict[str, str], path: str) ->
     if _looks_binary(text):
         raise ArticleError("looks like binary data, expected text", reason="binary")
     lang = (meta.get("lang") or meta.get("language") or "").strip().lower()[:2]
-    if lang not in language_profiles():
+    settled = lang in language_profiles()  # a declaration wins over any guess
+    if not settled:
         if lang:
             log.info("%s: language %r has no rules (valid: %s); detecting it", _one_line(path),
                      lang,
                      ", ".join(supported_languages()))
-        lang = _language(text, meta, path)
+        lang, settled = _language(text, meta, path)
     return Article(id=_clean_field(article_id, 300) or "?", text=text, published=written,
                    period=period, lang=lang, title=_clean_field(meta.get("title", ""), 500),
                    url=_clean_url(meta.get("url", ""), path),
                    source=_clean_field(meta.get("source", ""), 200),
-                   path=_SURROGATE.sub("\ufffd", path))
+                   path=_SURROGATE.sub("\ufffd", path), lang_settled=settled)
 
