@@ -30,7 +30,7 @@ from conflictmap.model import Mention, Place, PlaceKind
 log = logging.getLogger(__name__)
 
 _LINKS = ("link_before", "link_after", "compounds", "anaphora_before", "anaphora_kinds",
-          "named", "unnamed_before")
+          "named", "unnamed_before", "bare_before", "bare_kinds")
 _WINDOW = 90  # characters before a town searched for its site noun
 
 
@@ -46,6 +46,10 @@ class SiteWords:
     anaphora_kinds: frozenset[str] = frozenset()  # the kinds "the airport" may stand for
     named: re.Pattern[str] | None = None  # a site with a name of its own ("Beaufort castle")
     unnamed: re.Pattern[str] | None = None  # "a base near X", "een legerbasis bij X"
+    # a headline's bare noun right after the verb ("Rebels seize army base near X"): no
+    # article, so no name; only for the kinds a town has several of (bare_kinds)
+    bare: re.Pattern[str] | None = None
+    bare_kinds: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=16)
@@ -119,8 +123,16 @@ def site_words(path: str) -> SiteWords | None:
         except re.error as exc:
             raise RulesError(f"[sites] unnamed_before: not a valid regular expression ({exc})",
                              Path(path)) from None
+    bare = None
+    if isinstance(table.get("bare_before"), str):
+        try:
+            bare = re.compile(table["bare_before"], re.IGNORECASE)
+        except re.error as exc:
+            raise RulesError(f"[sites] bare_before: not a valid regular expression ({exc})",
+                             Path(path)) from None
     return SiteWords(nouns, tuple(kinds), before, after, anaphora,
-                     frozenset(table.get("anaphora_kinds") or ()), named, unnamed)
+                     frozenset(table.get("anaphora_kinds") or ()), named, unnamed, bare,
+                     frozenset(table.get("bare_kinds") or ()))
 
 
 _REFERENCE_WINDOW = 60  # characters before a town searched for a reference marker
@@ -336,8 +348,14 @@ def unnamed_site(text: str, rules_path: str, site: Mention, town: Mention) -> bo
     if site is town or site.start >= town.start:
         return False  # the town itself, or "Goma airport"
     words = site_words(rules_path)
-    return words is not None and words.unnamed is not None and words.unnamed.search(
-        text, max(0, site.start - 40), site.start) is not None
+    if words is None:
+        return False
+    if words.unnamed is not None and words.unnamed.search(
+            text, max(0, site.start - 40), site.start) is not None:
+        return True
+    kind = site.place.id.split(":", 2)[1] if site.place.id.startswith("site:") else ""
+    return (words.bare is not None and kind in words.bare_kinds
+            and words.bare.search(text, max(0, site.start - 40), site.start) is not None)
 
 
 _ANTECEDENT_WINDOW = 400  # characters before "the base" searched for the base it takes up

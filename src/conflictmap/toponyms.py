@@ -461,7 +461,9 @@ def _region_cues(
                 break
             nxt = by_first.get(j)
             if nxt is not None:
-                found = after.get(id(nxt), False)
+                # "Singa (Sennar state)": a bracket locates the name, it lists no region
+                found = after.get(id(nxt), False) and "(" not in toks.text[
+                    toks.ends[j - 1]:toks.starts[j]]
                 break
             if w in LIST_WORDS:
                 j += 1
