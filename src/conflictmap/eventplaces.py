@@ -372,9 +372,14 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
     # "retook the Republican Palace in central Khartoum": a site of the town is the change,
     # the town after it only locates it
     sited = {(id(h), site_town(p.place)) for h, p, _ in out if p.place.kind is PlaceKind.SITE}
+    # ... and a region after a site named by its town only locates it too ("seized the port
+    # of X in northern Mozambique")
+    site_hits = {h_id for h_id, town in sited if town}
     out = [(h, p, part) for h, p, part in out
            if not (part == "site" and p.place.kind is PlaceKind.TOWN
-                   and (id(h), p.place.id) in sited)]
+                   and (id(h), p.place.id) in sited)
+           and not (part == "site" and p.place.kind is PlaceKind.REGION
+                    and id(h) in site_hits)]
     if not out:
         out = _list_targets(ctx, hits, seg_start, seg_end)
     if any(h.trigger.target == "nearest" for h in hits):
