@@ -375,6 +375,10 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
     # ... and a region after a site named by its town only locates it too ("seized the port
     # of X in northern Mozambique")
     site_hits = {h_id for h_id, town in sited if town}
+    # "most of northern Yemen", "parts of eastern Syria": a share of a country's quarter is
+    # no named region that changed hands (CODEBOOK.md, Regions)
+    out = [(h, p, part) for h, p, part in out
+           if not (part in ("capture", "contested") and p.place.id.startswith("direction:"))]
     out = [(h, p, part) for h, p, part in out
            if not (part == "site" and p.place.kind is PlaceKind.TOWN
                    and (id(h), p.place.id) in sited)
