@@ -9,6 +9,7 @@ import pytest
 from conflictmap.errors import RulesError
 from conflictmap.model import Mention, Place, PlaceKind
 from conflictmap.placeroles import (
+    district_of,
     site_mention,
     site_place,
     site_town,
@@ -103,3 +104,23 @@ def test_an_unnamed_site_located_by_a_town(lang: str, text: str, unnamed: bool) 
     town = _mention(text)
     site = site_mention(text, path, town) or town
     assert unnamed_site(text, path, site, town) is unnamed
+
+
+@pytest.mark.parametrize(("lang", "text", "district"), [
+    ("en", "Last month the rebels seized the district of Karsk.", True),
+    ("en", "Karsk district was overrun on Friday.", True),
+    ("en", "The rebels seized the districts of Karsk and Dovra.", True),
+    ("nl", "De rebellen namen het district Karsk in.", True),
+    ("nl", "Het district van Karsk viel vrijdag.", True),
+    ("en", "The rebels seized Karsk on Friday.", False),
+    ("en", "Karsk district of Dovra was shelled.", False),  # "the X district of <city>"
+    ("nl", "Vrijdag viel de districtshoofdstad Karsk.", False),
+])
+def test_a_town_names_its_district(lang: str, text: str, district: bool) -> None:
+    """A district named after its town is a region at the town's point, named as the town."""
+    path = str(language_files()[lang])
+    got = district_of(text, path, _mention(text))
+    assert (got is not None) == district
+    if got is not None:
+        assert got.place.kind is PlaceKind.REGION
+        assert (got.place.name, got.place.lat) == ("Karsk", 10.0)

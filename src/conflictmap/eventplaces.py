@@ -17,6 +17,7 @@ from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.placeroles import (
     antecedent,
     coordinated_sites,
+    district_of,
     in_dateline,
     listed_places,
     locates_generic,
@@ -281,9 +282,12 @@ def _named_sites(ctx: Context, seg_start: int, seg_end: int,
 
 def _as_site(ctx: Context, mention: Mention, seg_start: int) -> Mention:
     """A town that names a site ("het vliegveld van Goma", "Goma airport") stands for the
-    site, a place of its own (``placeroles``)."""
+    site, a place of its own (``placeroles``); one that names a district ("the district
+    of Harib") for the district."""
     site = site_mention(ctx.article.text, ctx.rules.path, mention)
-    return site if site is not None and site.start >= seg_start else mention
+    if site is not None and site.start >= seg_start:
+        return site
+    return district_of(ctx.article.text, ctx.rules.path, mention) or mention
 
 
 def _distance(hit: Hit, mention: Mention) -> int:

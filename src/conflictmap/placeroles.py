@@ -150,6 +150,9 @@ class PlaceRoles:
     # a generic noun then a preposition that locates its places by a town ("drie dorpen rond
     # de stad", "villages around the city"): that town is a reference point
     near_generic: re.Pattern[str] | None = None
+    # "the district of X", "X district": the district named after town X (a region)
+    district_before: re.Pattern[str] | None = None
+    district_after: re.Pattern[str] | None = None
 
 
 _ROLE_KEYS = ("reference_before", "generic_noun", "list_opener", "next_list")
@@ -173,7 +176,12 @@ def place_roles(path: str) -> PlaceRoles | None:
             next_list=re.compile(table["next_list"], re.IGNORECASE),
             near_generic=re.compile(table["generic_noun"] + r"\s+(?:[\w-]+\s+){0,2}?(?:"
                                     + table["near_generic"] + r")\s+$", re.IGNORECASE)
-            if isinstance(table.get("near_generic"), str) else None)
+            if isinstance(table.get("near_generic"), str) else None,
+            district_before=re.compile(table["district_before"], re.IGNORECASE)
+            if isinstance(table.get("district_before"), str) else None,
+            # matched at the town's end (Pattern.match(text, pos)), where "^" never matches
+            district_after=re.compile(table["district_after"].removeprefix("^"), re.IGNORECASE)
+            if isinstance(table.get("district_after"), str) else None)
     except re.error as exc:
         raise RulesError(f"[place_roles]: not a valid regular expression ({exc})",
                          Path(path)) from None
@@ -189,6 +197,26 @@ def _reference(text: str, marker: re.Pattern[str], mentions: list[Mention], k: i
         if k == 0 or not _AND.match(text[mentions[k - 1].end:m.start]):
             return False
         k -= 1
+
+
+def district_of(text: str, rules_path: str, mention: Mention) -> Mention | None:
+    """The district a town mention names ("the district of Harib", "het district Latsjin",
+    "Lachin district"): a region named after the town, at its point; None when the town
+    stands for itself."""
+    if mention.place.kind is not PlaceKind.TOWN:
+        return None
+    roles = place_roles(rules_path)
+    if roles is None or roles.district_before is None or roles.district_after is None:
+        return None
+    if not (roles.district_before.search(text, max(0, mention.start - 30), mention.start)
+            or roles.district_after.match(text, mention.end)):
+        return None
+    town = mention.place
+    # named as the town is (news and gazetteers write both "Harib" and "Harib district")
+    place = Place(id=f"district:{town.id}", name=town.name,
+                  kind=PlaceKind.REGION, lat=town.lat, lon=town.lon, country=town.country,
+                  admin1=town.admin1, population=0)
+    return Mention(place, mention.as_written, mention.start, mention.end)
 
 
 def locates_generic(text: str, rules_path: str, start: int) -> bool:
