@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from conflictmap.actors import ActorMention
@@ -662,8 +662,21 @@ def _in_object_relative(ctx: Context, hit: Hit, place: Mention,
     if place.start < hit.end:
         return False
     rel = _relative_between(ctx, hit.end, place.start)
+    if rel is None:  # "withdrew from the corridor, the strip of land that separates X"
+        rel = _last(_APPOSITION_RELATIVE.finditer(ctx.article.text, hit.end, place.start))
     return rel is not None and not any(
         hit.end <= p.start and p.end <= rel.start() for p in places)
+
+
+# ", the strip of land that ...", ", de strook die ...": an apposition with a relative clause
+_APPOSITION_RELATIVE = re.compile(
+    r",\s+(?:the|its|a|an|de|het|een|zijn|haar)\s+(?:[^\W\d_][\w'’-]*\s+){1,5}?"
+    r"(?:that|which|where|die|dat|waar)\b", re.IGNORECASE)
+
+
+def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
+    found = list(matches)
+    return found[-1] if found else None
 
 
 _FIRST_NAME_WORD = re.compile(r"[ \u00a0]+([^\W\d_]+)")
