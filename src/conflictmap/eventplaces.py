@@ -265,7 +265,12 @@ def _named_sites(ctx: Context, seg_start: int, seg_end: int,
     if words is None or words.named is None or words.named.search(text, seg_start,
                                                                      seg_end) is None:
         return []  # the common case: no site name in the clause, nothing more to build
-    taken = [(m.start, m.end) for m in (*ctx.mentions, *places)]
+    # a place of a country the text is not about names no place here: "the Ouagadougou
+    # conference centre" in Sirte is a site's name (plausible_places dropped the town)
+    kept = {(m.start, m.end) for m in ctx.places}
+    taken = [(m.start, m.end) for m in (*ctx.mentions, *places)
+             if (m.start, m.end) in kept or m.place.kind not in _PLACE_KINDS
+             or m.place.country in {k.place.country for k in ctx.places}]
     taken += [(a.start, a.end) for a in spans_of(ctx.actors).within(seg_start, seg_end)]
     towns = [m for m in ctx.places if m.place.kind is PlaceKind.TOWN]
     out = []
