@@ -109,7 +109,8 @@ def test_an_unnamed_site_located_by_a_town(lang: str, text: str, unnamed: bool) 
 @pytest.mark.parametrize(("lang", "text", "district"), [
     ("en", "Last month the rebels seized the district of Karsk.", True),
     ("en", "Karsk district was overrun on Friday.", True),
-    ("en", "The rebels seized the districts of Karsk and Dovra.", True),
+    ("en", "Jihadists fought their way into the eastern districts of Karsk.", False),
+    ("nl", "Strijders drongen de oostelijke districten van Karsk binnen.", False),
     ("nl", "De rebellen namen het district Karsk in.", True),
     ("nl", "Het district van Karsk viel vrijdag.", True),
     ("en", "The rebels seized Karsk on Friday.", False),

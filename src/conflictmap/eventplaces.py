@@ -348,7 +348,7 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
         if hit.trigger.target != "next":
             continue
         for p in _next_targets(ctx, hit, places):
-            if _town_only(hit, p.place.kind):
+            if _town_only(hit, p.place):
                 continue
             taken.add(p.start)
             out.append((hit, p, _partial(ctx, hit, p, seg_start)))
@@ -373,7 +373,7 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
                 and not opens_list(ctx.article.text, ctx.rules.path, p.start, seg_start)):
             excluded = p
             continue
-        if _town_only(hit, p.place.kind):
+        if _town_only(hit, p.place):
             continue
         out.append((hit, p, _partial(ctx, hit, p, seg_start)))
         out += _relative_hits(ctx, hit, p, clause_hits, places, seg_start)
@@ -403,11 +403,12 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
 _APPO_REACH = 80  # characters after a place its apposition's relative clause may start
 
 
-def _town_only(hit: Hit, kind: PlaceKind) -> bool:
+def _town_only(hit: Hit, place: Place) -> bool:
     """True when a trigger for towns only may not take a place of this kind: a region or a
     country never, a site when the trigger says so (site_ok: "vielen het ziekenhuis binnen",
-    "handed over their base in X")."""
-    if not hit.trigger.town_only or kind is PlaceKind.TOWN:
+    "handed over their base in X"). A district named after its town counts as the town."""
+    kind = place.kind
+    if not hit.trigger.town_only or kind is PlaceKind.TOWN or place.id.startswith("district:"):
         return False
     return not (kind is PlaceKind.SITE and hit.trigger.site_ok)
 
@@ -428,7 +429,7 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
         appo = None
     for other in clause_hits:
         if (other is hit or other.start < place.end or not other.trigger.static_veto
-                or (_town_only(other, place.place.kind))):
+                or (_town_only(other, place.place))):
             continue
         if appo is not None and appo.end() <= other.start and not any(
                 place.end <= p.start < other.start for p in places
@@ -474,7 +475,7 @@ def _list_relative(ctx: Context, clause_hits: list[Hit], places: list[Mention],
         verb = max(main, key=lambda h: h.end) if main else None
         have = {(id(h), p.start) for h, p, _ in (*out, *extra)}
         for p in run:
-            if _town_only(hit, p.place.kind):
+            if _town_only(hit, p.place):
                 continue
             for h in (hit, verb):
                 if h is not None and (id(h), p.start) not in have:
@@ -494,7 +495,7 @@ def _list_targets(ctx: Context, hits: list[Hit], seg_start: int,
     out = []
     for p in listed:
         hit = min(hits, key=lambda h: _distance(h, p))
-        if not (_town_only(hit, p.place.kind)):
+        if not (_town_only(hit, p.place)):
             out.append((hit, p, _partial(ctx, hit, p, seg_start)))
     return out
 
@@ -697,7 +698,7 @@ def carried_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
                 ) or not actor_ok(ctx, hit, seg_start, seg_end):
             continue
         return [(hit, m, "") for m in carried
-                if not _town_only(hit, m.place.kind)]
+                if not _town_only(hit, m.place)]
     return []
 
 
