@@ -14,6 +14,7 @@ import logging
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 from conflictmap.dates import DateMention, choose_interval, find_dates
@@ -44,10 +45,14 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     lang, period = rules.lang, article.period
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[a:b], period, lang, previous=previous), a)
+    mentions = _running_year(article, rules, spans, index, mentions)
     if not mentions:
         before = _time_before(article, rules, spans, index, segment)
         if before is not None:
             return before
+        later = _time_later(article, rules, spans, index, segment)
+        if later is not None:
+            return later
     others = [h for h in hits if h is not hit]
     if mentions and others:
         mine = [m for m in mentions
@@ -64,6 +69,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     end = _dated_until(rules, text, b, e)
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[s:end], period, lang, previous=previous), s)
+    mentions = _running_year(article, rules, spans, index, mentions)
     mentions = _own_stretch(text, s, mentions, hit, place)
     return choose_interval(mentions, period, (hit.start - s, hit.end - s))
 
@@ -176,6 +182,94 @@ def _previous_interval(article: Article, rules: LanguageRules,
 
 
 _LOOK_BACK = 3  # sentences "toen"/"then" may point back over
+
+
+_FRONTED = 12  # characters before a date that opens its sentence ("In November 2020 ...")
+
+
+def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+               index: int, fronted: bool = False) -> Interval | None:
+    """The date, with its year written, of the nearest of the last few sentences that has
+    one, at most a month long ("In November 2020 ..."); none when a sentence in between is
+    dated relative to the article ("on Wednesday", "last week": back to the news). With
+    ``fronted``, only a date that opens its sentence sets the time the text tells about
+    (not "the accord of March 2009" in passing)."""
+    text = article.text
+    for before in range(index - 1, max(-1, index - 1 - _LOOK_BACK), -1):
+        s, e = spans[before]
+        dates = [d for d in find_dates(text[s:e], article.period, rules.lang)
+                 if not d.since and not d.anaphoric]
+        if any(not d.explicit for d in dates):
+            return None
+        written = [d for d in dates if not d.year_guessed]
+        if written and fronted and written[-1].start > _FRONTED:
+            return None
+        written = written or [d for d in _running_year(article, rules, spans, before, dates)
+                              if not d.year_guessed]  # itself in the running year
+        if written:
+            last = written[-1].interval
+            return last if (last.end - last.start).days <= 31 else None
+    return None
+
+
+def _running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+                  index: int, mentions: list[DateMention]) -> list[DateMention]:
+    """A month or day named without its year after a sentence that gave one ("In November
+    2020 ... On 20 November", "In April 2023 ... By early March") is its first such month
+    on or after that date, not the article's year."""
+    if not any(m.year_guessed for m in mentions) or any(
+            not m.explicit and not m.since for m in mentions):
+        return mentions  # "said on Sunday it took X on 1 March": the news's year
+    before = _text_date(article, rules, spans, index, fronted=True)
+    if before is None:
+        return mentions
+    out: list[DateMention] = []
+    for m in mentions:
+        if m.year_guessed:
+            first = m.interval.start
+            year = before.start.year + ((first.month, first.day)
+                                        < (before.start.month, before.start.day))
+            try:
+                moved = Interval.spanning(first.replace(year=year),
+                                          m.interval.end.replace(year=year + (
+                                              m.interval.end.year - first.year)))
+            except ValueError:  # 29 February
+                moved = None
+            if moved is not None and moved.end <= article.period.end:
+                m = replace(m, interval=moved, year_guessed=False)
+        out.append(m)
+    return out
+
+
+_LATER_UNITS = (("days_later", 1, 0), ("weeks_later", 7, 0), ("months_later", 0, 1),
+                ("years_later", 0, 12))
+
+
+def _time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+                index: int, segment: tuple[int, int]) -> Interval | None:
+    """The date of a clause that says "three years later", "twee maanden later": that long
+    after the date of the sentence before (years: the whole year it falls in)."""
+    a, b = segment
+    text, words = article.text, rules.dates
+    for key, days, months in _LATER_UNITS:
+        m = words.get(key).search(text, a, b)
+        if m is None:
+            continue
+        n = _count(words.numbers, m.group(1))
+        before = _text_date(article, rules, spans, index)
+        if n is None or before is None:
+            return None
+        if months == 12:
+            start, end = date(before.start.year + n, 1, 1), date(before.end.year + n, 12, 31)
+        elif months:
+            start, end = _months_back(before.start, -n), _months_back(before.end, -n)
+        else:
+            start = before.start + timedelta(days=n * days)
+            end = before.end + timedelta(days=n * days)
+        if start > article.period.end:
+            return None
+        return Interval.spanning(start, min(end, article.period.end))
+    return None
 
 
 
