@@ -74,6 +74,17 @@ def _case_sensitive(alias: str) -> bool:
     return sum(c.isupper() for c in alias) >= 2 and len(alias) <= 6 and " " not in alias
 
 
+_CAPS_BEFORE = re.compile(r"(?<![\w-])[A-Z]{2,}[ -]$")
+_CAPS_AFTER = re.compile(r"[ -][A-Z]{2,}(?![\w-])")
+
+
+def _in_longer_name(text: str, start: int, end: int) -> bool:
+    """An acronym written next to another acronym is part of a longer name ("CMA CGM",
+    "BBC RSF"), not the group's own."""
+    return bool(_CAPS_BEFORE.search(text, max(0, start - 12), start)
+                or _CAPS_AFTER.match(text, end))
+
+
 def _normal(text: str) -> str:
     return " ".join(text.split()).lower()
 
@@ -238,6 +249,9 @@ class ActorLexicon:
             actor_id, written = index.aliases[_normal(named)]
             if _case_sensitive(written) and " ".join(named.split()) != written:
                 return None  # "is" is not "IS"
+            if _case_sensitive(written) and _in_longer_name(text, match.start("named"),
+                                                            match.end("named")):
+                return None  # "CMA CGM", a shipping group, is not the CMA
             return ActorMention(self.get(actor_id), start, end, written_here)
         noun = _normal(match.group("gen"))
         country = index.demonyms.get(_normal(match.group("dem") or ""), "")
