@@ -241,24 +241,43 @@ def _running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[
     return out
 
 
-_LATER_UNITS = (("days_later", 1, 0), ("weeks_later", 7, 0), ("months_later", 0, 1),
-                ("years_later", 0, 12))
+_LATER_UNITS = (("days_later", 1, 0, 1), ("weeks_later", 7, 0, 1), ("months_later", 0, 1, 1),
+                ("years_later", 0, 12, 1), ("days_earlier", 1, 0, -1),
+                ("weeks_earlier", 7, 0, -1), ("months_earlier", 0, 1, -1),
+                ("years_earlier", 0, 12, -1))
+
+
+def _reference_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+                    index: int) -> Interval | None:
+    """The date of the nearest of the last few sentences that has one, of any kind ("on
+    Sunday", "In June 2014"; a month in the text's running year): its first, the main
+    clause's ("overran X on Sunday, ... since the offensive began in May")."""
+    text = article.text
+    for before in range(index - 1, max(-1, index - 1 - _LOOK_BACK), -1):
+        s, e = spans[before]
+        dates = [d for d in find_dates(text[s:e], article.period, rules.lang)
+                 if not d.since and not d.anaphoric]
+        if dates:
+            return _running_year(article, rules, spans, before, dates)[0].interval
+    return None
 
 
 def _time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
                 index: int, segment: tuple[int, int]) -> Interval | None:
-    """The date of a clause that says "three years later", "twee maanden later": that long
-    after the date of the sentence before (years: the whole year it falls in)."""
+    """The date of a clause that says "three years later", "twee maanden later" ("three
+    weeks earlier"): that long after (before) the date of the sentence before (years: the
+    whole year it falls in)."""
     a, b = segment
     text, words = article.text, rules.dates
-    for key, days, months in _LATER_UNITS:
+    for key, days, months, sign in _LATER_UNITS:
         m = words.get(key).search(text, a, b)
         if m is None:
             continue
         n = _count(words.numbers, m.group(1))
-        before = _text_date(article, rules, spans, index)
+        before = _reference_date(article, rules, spans, index)
         if n is None or before is None:
             return None
+        n *= sign
         if months == 12:
             start, end = date(before.start.year + n, 1, 1), date(before.end.year + n, 12, 31)
         elif months:
