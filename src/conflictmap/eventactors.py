@@ -15,7 +15,8 @@ from conflictmap.triggers import Hit
 
 _ADJACENT = re.compile(r"^\s*(?:(?:de|het|een|the|a|an|van|of|to|aan|door|by)\s+)*$",
                        re.IGNORECASE)
-_SUBJECTS = re.compile(r"^\s*,?\s*(?:en|and|&|samen met|together with|with)\s+(?:[\w-]+\s+)?$",
+# "X and local clan militias": up to two words before the second actor's noun
+_SUBJECTS = re.compile(r"^\s*,?\s*(?:en|and|&|samen met|together with|with)\s+(?:[\w-]+\s+){0,2}$",
                        re.IGNORECASE)
 
 
