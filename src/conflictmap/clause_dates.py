@@ -400,3 +400,37 @@ def _count(numbers: Sequence[str], word: str | None) -> int | None:
     if word.isdigit():
         return int(word)
     return numbers.index(word) + 1 if word in numbers else None
+
+
+_STAMP_LINES = 6  # lines at the top of a page that may hold its date stamp
+_STAMP_CHARS = 90
+_STAMP_MARK = re.compile(r"[|•·]|\b\d{1,2}[:.u]\d{2}\b")
+
+
+def stamp_day(article: Article, rules: LanguageRules) -> Article:
+    """An article dated by its month only whose page furniture gives the day ("Bamako |
+    16 November 2023", "12 februari 2024 • 09:34"): dated that day, the latest such (an
+    update stamp), as a date elsewhere in the text narrows the range (CODEBOOK.md, Dates).
+    Only short lines with a separator or a clock time: a headline's date is the change's."""
+    period = article.period
+    if period.start == period.end:
+        return article
+    text, pos, days = article.text, 0, []
+    for _ in range(_STAMP_LINES):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end].strip()
+        if line and len(line) <= _STAMP_CHARS and _STAMP_MARK.search(line):
+            days += [d.interval.start for d in find_dates(line, period, rules.lang)
+                     if d.explicit and not d.since and not d.year_guessed
+                     and d.interval.start == d.interval.end
+                     and period.start <= d.interval.start <= period.end]
+        if end >= len(text):
+            break
+        pos = end + 1
+    if not days:
+        return article
+    day = max(days)
+    log.debug("%s: dated %s by its stamp", article.id, day)
+    return replace(article, period=Interval.spanning(day, day))
+

@@ -53,7 +53,7 @@ from pathlib import Path
 
 from conflictmap import sequels
 from conflictmap.actors import ActorLexicon, name_words
-from conflictmap.clause_dates import clause_interval
+from conflictmap.clause_dates import clause_interval, stamp_day
 from conflictmap.confidence import calibrate, load_model
 from conflictmap.errors import GeocoderError, RulesError
 from conflictmap.eventactors import gainer_and_loser
@@ -177,6 +177,7 @@ class Extractor:
         hot = [i for i in sorted(clauses) if not furniture_line(rules, text, spans[i][0])]
         if not hot:
             return []
+        article = stamp_day(article, rules)
         ctx = self._context(article, rules, spans, spans[hot[-1]][1])
         lost: list[Event] = []
         if self.geocoder is not None or self.report_unresolved:
