@@ -85,6 +85,11 @@ def _in_longer_name(text: str, start: int, end: int) -> bool:
                 or _CAPS_AFTER.match(text, end))
 
 
+def is_acronym(word: str) -> bool:
+    """A word written as an acronym ("SNA", "FAMa"), matched by its case."""
+    return _case_sensitive(word)
+
+
 def _normal(text: str) -> str:
     return " ".join(text.split()).lower()
 
@@ -182,6 +187,11 @@ class ActorLexicon:
     def get(self, actor_id: str) -> Actor | None:
         entry = self._entries.get(actor_id)
         return entry.actor if entry else None
+
+    def war_country(self, actor: Actor) -> str:
+        """The country an actor belongs to, of either kind ("" when it has none)."""
+        entry = self._entries.get(actor.id)
+        return entry.country if entry else ""
 
     def home_country(self, actor: Actor) -> str:
         """The country whose forces a state actor is ("" for others and unknown ids)."""
