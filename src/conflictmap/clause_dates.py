@@ -173,7 +173,14 @@ def _previous_interval(article: Article, rules: LanguageRules,
         return None
     for before in range(index - 1, max(-1, index - 1 - _LOOK_BACK), -1):
         s, e = spans[before]
-        dates = [d for d in find_dates(text[s:e], article.period, rules.lang) if d.explicit]
+        found = find_dates(text[s:e], article.period, rules.lang)
+        dates = [d for d in found if d.explicit]
+        day = [d for d in found if not d.since and d.interval.start == d.interval.end]
+        if dates and day and day[0].start < dates[0].start and all(
+                d.interval.start < d.interval.end for d in dates):
+            # "overran X on Sunday, ... since the offensive began in May. Y fell the same
+            # day": the day, not the month in passing
+            return day[0].interval
         if dates:
             return dates[-1].interval
         if "\n" in text[e:spans[before + 1][0]] or "\n" in text[s:e]:
