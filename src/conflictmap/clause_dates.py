@@ -135,6 +135,26 @@ def _change_dates(rules: LanguageRules, text: str, hit: Hit, mentions: list[Date
         comma = text.find(",", hit.end)
         if comma >= 0:
             mentions = [m for m in mentions if m.start + offset < comma]
+    if mentions:
+        mentions = _not_anterior(rules, text, hit, mentions, offset)
+    return mentions
+
+
+_CLAUSE_END = re.compile(r"[,;:.](?:\s|$)|\n")
+
+
+def _not_anterior(rules: LanguageRules, text: str, hit: Hit, mentions: list[DateMention],
+                  offset: int) -> list[DateMention]:
+    """Without the dates of a relative clause after the trigger in the past perfect
+    ("seized X, which the army had captured in 2013", "took X, where the rebels had beaten
+    back an attack on 7 October"): it tells of something before the change."""
+    words = rules.dates
+    last = max(m.end for m in mentions) + offset
+    for rel in words.get("relative_start").finditer(text, hit.end, last):
+        stop = _CLAUSE_END.search(text, rel.end())
+        end = stop.start() if stop is not None else len(text)
+        if words.get("anterior").search(text, rel.end(), end):
+            mentions = [m for m in mentions if not rel.start() <= m.start + offset < end]
     return mentions
 
 
