@@ -25,3 +25,13 @@ def test_stamp_day(lang: str, text: str, day: date | None) -> None:
     article = Article(id="x", text=text, published="2024-05", period=MAY, lang=lang)
     got = stamp_day(article, load_language(lang)).period
     assert got == (Interval.spanning(day, day) if day else MAY)
+
+
+def test_a_stamp_line_taken_out_still_dates_the_page() -> None:
+    from conflictmap.sources.text import parse_text
+
+    text = (" date 2024-02 Army leaves Marinka\n\nKyiv | 18 February 2024 | 11:20\n\n"
+            "Ukrainian troops withdrew from Marinka overnight, the army said.\n")
+    article = parse_text("x.txt", text, "x.txt")
+    assert "11:20" not in article.text
+    assert article.period == Interval.spanning(date(2024, 2, 18), date(2024, 2, 18))

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
-from conflictmap.dates import DateMention, choose_interval, find_dates
+from conflictmap.dates import DateMention, choose_interval, find_dates, stamp_period
 from conflictmap.factuality import dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.rules import LanguageRules
@@ -429,35 +429,10 @@ def _count(numbers: Sequence[str], word: str | None) -> int | None:
     return numbers.index(word) + 1 if word in numbers else None
 
 
-_STAMP_LINES = 6  # lines at the top of a page that may hold its date stamp
-_STAMP_CHARS = 90
-_STAMP_MARK = re.compile(r"[|•·]|\b\d{1,2}[:.u]\d{2}\b")
-
-
 def stamp_day(article: Article, rules: LanguageRules) -> Article:
-    """An article dated by its month only whose page furniture gives the day ("Bamako |
-    16 November 2023", "12 februari 2024 • 09:34"): dated that day, the latest such (an
-    update stamp), as a date elsewhere in the text narrows the range (CODEBOOK.md, Dates).
-    Only short lines with a separator or a clock time: a headline's date is the change's."""
-    period = article.period
-    if period.start == period.end:
+    """``article`` dated by its page furniture's day (:func:`dates.stamp_period`)."""
+    period = stamp_period(article.text, article.period, rules.lang)
+    if period is article.period:
         return article
-    text, pos, days = article.text, 0, []
-    for _ in range(_STAMP_LINES):
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end
-        line = text[pos:end].strip()
-        if line and len(line) <= _STAMP_CHARS and _STAMP_MARK.search(line):
-            days += [d.interval.start for d in find_dates(line, period, rules.lang)
-                     if d.explicit and not d.since and not d.year_guessed
-                     and d.interval.start == d.interval.end
-                     and period.start <= d.interval.start <= period.end]
-        if end >= len(text):
-            break
-        pos = end + 1
-    if not days:
-        return article
-    day = max(days)
-    log.debug("%s: dated %s by its stamp", article.id, day)
-    return replace(article, period=Interval.spanning(day, day))
-
+    log.debug("%s: dated %s by its stamp", article.id, period.start)
+    return replace(article, period=period)
