@@ -50,6 +50,8 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
         before = _time_before(article, rules, spans, index, segment)
         if before is not None:
             return before
+    if all(m.anaphoric for m in mentions):
+        # "Two days later they took Y, the army said at the time": the count, not "then"
         later = _time_later(article, rules, spans, index, segment)
         if later is not None:
             return later
