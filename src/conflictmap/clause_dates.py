@@ -380,14 +380,13 @@ def _change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple
     "ruim"/"more than" stretches it back by one more unit. A change with a date of its
     own after it ("a month after the fall of X in May") keeps that date."""
     text, words = article.text, rules.dates
-    if not is_mention(rules, text, hit):
-        return None
+    mention = is_mention(rules, text, hit)
     s, e = spans[index]
     for key, days, months in _AFTER_UNITS:
         for m in words.get(key).finditer(text, max(s, hit.start - 40), hit.start):
             gap = _NOUN_GAP.fullmatch(text, m.end(), hit.start)
-            if gap is None:
-                continue
+            if gap is None or (not mention and text[m.end():hit.start].strip()):
+                continue  # a verb right after the phrase: "nine months after seizing X"
             n = _count(words.numbers, m.group(1))
             if n is None:
                 return None
