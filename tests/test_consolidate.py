@@ -256,3 +256,12 @@ def test_consolidate_loser_confirms_its_withdrawal_a_day_later() -> None:
         _event(Change.WITHDRAWAL, "2025-02-20", "2025-02-20", "a", loser=REBELS),
     ])
     assert len(apart) == 2
+
+
+def test_consolidate_the_takers_own_withdrawal_days_later_stays_apart() -> None:
+    """'Rebels took X on Wednesday'; 'the rebels withdrew from X on Friday': two changes."""
+    merged = consolidate([
+        _event(Change.CAPTURE, "2025-02-12", "2025-02-12", "a", actor=REBELS),
+        _event(Change.WITHDRAWAL, "2025-02-14", "2025-02-14", "a", loser=REBELS),
+    ])
+    assert len(merged) == 2
