@@ -303,7 +303,11 @@ def _time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[in
         if m is None:
             continue
         n = _count(words.numbers, m.group(1))
-        before = _reference_date(article, rules, spans, index)
+        s = spans[index][0]
+        own = [d for d in find_dates(text[s:a], article.period, rules.lang)
+               if not d.since and not d.anaphoric]
+        # "took X on Wednesday, before withdrawing the next day": the clause before it
+        before = own[-1].interval if own else _reference_date(article, rules, spans, index)
         if n is None or before is None:
             return None
         n *= sign
