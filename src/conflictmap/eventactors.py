@@ -73,7 +73,10 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
             # "opgegeven door X", "abandoned by X": the agent of a withdrawal is the loser.
             role = "loser" if hit.trigger.change is Change.WITHDRAWAL else "gainer"
             roles[role] = roles[role] or actor
-        elif markers.loser.search(prefix) and hit.trigger.change is not Change.WITHDRAWAL:
+        elif (markers.loser.search(prefix) and hit.trigger.change is not Change.WITHDRAWAL
+              and not (a.end <= hit.start and len(text[seg_start:a.start].split()) <= 3)):
+            # "took X from the army"; not "Fighters from the Fano militia took X": the
+            # clause's first words are its subject
             roles["loser"] = roles["loser"] or actor
         elif a.end <= hit.start:
             bare_before.append(a)
