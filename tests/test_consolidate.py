@@ -241,3 +241,27 @@ def test_one_article_names_allied_non_state_gainers_of_one_change() -> None:
     state = consolidate([_event(Change.CAPTURE, "2024-12-01", "2024-12-02", "a", actor=REBELS),
                          _event(Change.CAPTURE, "2024-12-01", "2024-12-07", "a", actor=ARMY)])
     assert len(state) == 2
+
+
+def test_consolidate_loser_confirms_its_withdrawal_a_day_later() -> None:
+    """'The army retook X on Wednesday'; 'the rebels confirmed on Thursday they had
+    withdrawn from X': one change within one article; across articles, two readings."""
+    merged = consolidate([
+        _event(Change.RECAPTURE, "2025-02-12", "2025-02-12", "a", actor=ARMY, loser=REBELS),
+        _event(Change.WITHDRAWAL, "2025-02-13", "2025-02-13", "a", loser=REBELS),
+    ])
+    assert len(merged) == 1 and merged[0].change is Change.RECAPTURE
+    apart = consolidate([
+        _event(Change.RECAPTURE, "2025-02-12", "2025-02-12", "a", actor=ARMY, loser=REBELS),
+        _event(Change.WITHDRAWAL, "2025-02-20", "2025-02-20", "a", loser=REBELS),
+    ])
+    assert len(apart) == 2
+
+
+def test_consolidate_the_takers_own_withdrawal_days_later_stays_apart() -> None:
+    """'Rebels took X on Wednesday'; 'the rebels withdrew from X on Friday': two changes."""
+    merged = consolidate([
+        _event(Change.CAPTURE, "2025-02-12", "2025-02-12", "a", actor=REBELS),
+        _event(Change.WITHDRAWAL, "2025-02-14", "2025-02-14", "a", loser=REBELS),
+    ])
+    assert len(merged) == 2

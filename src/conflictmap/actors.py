@@ -74,6 +74,22 @@ def _case_sensitive(alias: str) -> bool:
     return sum(c.isupper() for c in alias) >= 2 and len(alias) <= 6 and " " not in alias
 
 
+_CAPS_BEFORE = re.compile(r"(?<![\w-])[A-Z]{2,}[ -]$")
+_CAPS_AFTER = re.compile(r"[ -][A-Z]{2,}(?![\w-])")
+
+
+def _in_longer_name(text: str, start: int, end: int) -> bool:
+    """An acronym written next to another acronym is part of a longer name ("CMA CGM",
+    "BBC RSF"), not the group's own."""
+    return bool(_CAPS_BEFORE.search(text, max(0, start - 12), start)
+                or _CAPS_AFTER.match(text, end))
+
+
+def is_acronym(word: str) -> bool:
+    """A word written as an acronym ("SNA", "FAMa"), matched by its case."""
+    return _case_sensitive(word)
+
+
 def _normal(text: str) -> str:
     return " ".join(text.split()).lower()
 
@@ -172,6 +188,11 @@ class ActorLexicon:
         entry = self._entries.get(actor_id)
         return entry.actor if entry else None
 
+    def war_country(self, actor: Actor) -> str:
+        """The country an actor belongs to, of either kind ("" when it has none)."""
+        entry = self._entries.get(actor.id)
+        return entry.country if entry else ""
+
     def home_country(self, actor: Actor) -> str:
         """The country whose forces a state actor is ("" for others and unknown ids)."""
         entry = self._entries.get(actor.id)
@@ -238,6 +259,9 @@ class ActorLexicon:
             actor_id, written = index.aliases[_normal(named)]
             if _case_sensitive(written) and " ".join(named.split()) != written:
                 return None  # "is" is not "IS"
+            if _case_sensitive(written) and _in_longer_name(text, match.start("named"),
+                                                            match.end("named")):
+                return None  # "CMA CGM", a shipping group, is not the CMA
             return ActorMention(self.get(actor_id), start, end, written_here)
         noun = _normal(match.group("gen"))
         country = index.demonyms.get(_normal(match.group("dem") or ""), "")

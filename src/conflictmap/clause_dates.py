@@ -14,9 +14,10 @@ import logging
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
-from conflictmap.dates import DateMention, choose_interval, find_dates
+from conflictmap.dates import DateMention, choose_interval, find_dates, stamp_period
 from conflictmap.factuality import dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.rules import LanguageRules
@@ -44,10 +45,16 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     lang, period = rules.lang, article.period
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[a:b], period, lang, previous=previous), a)
+    mentions = _running_year(article, rules, spans, index, mentions)
     if not mentions:
         before = _time_before(article, rules, spans, index, segment)
         if before is not None:
             return before
+    if all(m.anaphoric for m in mentions):
+        # "Two days later they took Y, the army said at the time": the count, not "then"
+        later = _time_later(article, rules, spans, index, segment)
+        if later is not None:
+            return later
     others = [h for h in hits if h is not hit]
     if mentions and others:
         mine = [m for m in mentions
@@ -64,6 +71,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     end = _dated_until(rules, text, b, e)
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[s:end], period, lang, previous=previous), s)
+    mentions = _running_year(article, rules, spans, index, mentions)
     mentions = _own_stretch(text, s, mentions, hit, place)
     return choose_interval(mentions, period, (hit.start - s, hit.end - s))
 
@@ -129,6 +137,26 @@ def _change_dates(rules: LanguageRules, text: str, hit: Hit, mentions: list[Date
         comma = text.find(",", hit.end)
         if comma >= 0:
             mentions = [m for m in mentions if m.start + offset < comma]
+    if mentions:
+        mentions = _not_anterior(rules, text, hit, mentions, offset)
+    return mentions
+
+
+_CLAUSE_END = re.compile(r"[,;:.](?:\s|$)|\n")
+
+
+def _not_anterior(rules: LanguageRules, text: str, hit: Hit, mentions: list[DateMention],
+                  offset: int) -> list[DateMention]:
+    """Without the dates of a relative clause after the trigger in the past perfect
+    ("seized X, which the army had captured in 2013", "took X, where the rebels had beaten
+    back an attack on 7 October"): it tells of something before the change."""
+    words = rules.dates
+    last = max(m.end for m in mentions) + offset
+    for rel in words.get("relative_start").finditer(text, hit.end, last):
+        stop = _CLAUSE_END.search(text, rel.end())
+        end = stop.start() if stop is not None else len(text)
+        if words.get("anterior").search(text, rel.end(), end):
+            mentions = [m for m in mentions if not rel.start() <= m.start + offset < end]
     return mentions
 
 
@@ -167,7 +195,14 @@ def _previous_interval(article: Article, rules: LanguageRules,
         return None
     for before in range(index - 1, max(-1, index - 1 - _LOOK_BACK), -1):
         s, e = spans[before]
-        dates = [d for d in find_dates(text[s:e], article.period, rules.lang) if d.explicit]
+        found = find_dates(text[s:e], article.period, rules.lang)
+        dates = [d for d in found if d.explicit]
+        day = [d for d in found if not d.since and d.interval.start == d.interval.end]
+        if dates and day and day[0].start < dates[0].start and all(
+                d.interval.start < d.interval.end for d in dates):
+            # "overran X on Sunday, ... since the offensive began in May. Y fell the same
+            # day": the day, not the month in passing
+            return day[0].interval
         if dates:
             return dates[-1].interval
         if "\n" in text[e:spans[before + 1][0]] or "\n" in text[s:e]:
@@ -176,6 +211,117 @@ def _previous_interval(article: Article, rules: LanguageRules,
 
 
 _LOOK_BACK = 3  # sentences "toen"/"then" may point back over
+
+
+_FRONTED = 12  # characters before a date that opens its sentence ("In November 2020 ...")
+
+
+def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+               index: int, fronted: bool = False) -> Interval | None:
+    """The date, with its year written, of the nearest of the last few sentences that has
+    one, at most a month long ("In November 2020 ..."); none when a sentence in between is
+    dated relative to the article ("on Wednesday", "last week": back to the news). With
+    ``fronted``, only a date that opens its sentence sets the time the text tells about
+    (not "the accord of March 2009" in passing)."""
+    text = article.text
+    for before in range(index - 1, max(-1, index - 1 - _LOOK_BACK), -1):
+        s, e = spans[before]
+        dates = [d for d in find_dates(text[s:e], article.period, rules.lang)
+                 if not d.since and not d.anaphoric]
+        if any(not d.explicit for d in dates):
+            return None
+        written = [d for d in dates if not d.year_guessed]
+        if written and fronted and written[-1].start > _FRONTED:
+            return None
+        written = written or [d for d in _running_year(article, rules, spans, before, dates)
+                              if not d.year_guessed]  # itself in the running year
+        if written:
+            last = written[-1].interval
+            return last if (last.end - last.start).days <= 31 else None
+    return None
+
+
+def _running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+                  index: int, mentions: list[DateMention]) -> list[DateMention]:
+    """A month or day named without its year after a sentence that gave one ("In November
+    2020 ... On 20 November", "In April 2023 ... By early March") is its first such month
+    on or after that date, not the article's year."""
+    if not any(m.year_guessed for m in mentions) or any(
+            not m.explicit and not m.since for m in mentions):
+        return mentions  # "said on Sunday it took X on 1 March": the news's year
+    before = _text_date(article, rules, spans, index, fronted=True)
+    if before is None:
+        return mentions
+    out: list[DateMention] = []
+    for m in mentions:
+        if m.year_guessed:
+            first = m.interval.start
+            year = before.start.year + ((first.month, first.day)
+                                        < (before.start.month, before.start.day))
+            try:
+                moved = Interval.spanning(first.replace(year=year),
+                                          m.interval.end.replace(year=year + (
+                                              m.interval.end.year - first.year)))
+            except ValueError:  # 29 February
+                moved = None
+            if moved is not None and moved.end <= article.period.end:
+                m = replace(m, interval=moved, year_guessed=False)
+        out.append(m)
+    return out
+
+
+_LATER_UNITS = (("days_later", 1, 0, 1), ("weeks_later", 7, 0, 1), ("months_later", 0, 1, 1),
+                ("years_later", 0, 12, 1), ("days_earlier", 1, 0, -1),
+                ("weeks_earlier", 7, 0, -1), ("months_earlier", 0, 1, -1),
+                ("years_earlier", 0, 12, -1))
+
+
+def _reference_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+                    index: int) -> Interval | None:
+    """The date of the nearest of the last few sentences that has one, of any kind ("on
+    Sunday", "In June 2014"; a month in the text's running year): its first, the main
+    clause's ("overran X on Sunday, ... since the offensive began in May")."""
+    text = article.text
+    for before in range(index - 1, max(-1, index - 1 - _LOOK_BACK), -1):
+        s, e = spans[before]
+        dates = [d for d in find_dates(text[s:e], article.period, rules.lang)
+                 if not d.since and not d.anaphoric]
+        if dates:
+            return _running_year(article, rules, spans, before, dates)[0].interval
+    return None
+
+
+def _time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+                index: int, segment: tuple[int, int]) -> Interval | None:
+    """The date of a clause that says "three years later", "twee maanden later" ("three
+    weeks earlier"): that long after (before) the date of the sentence before (years: the
+    whole year it falls in)."""
+    a, b = segment
+    text, words = article.text, rules.dates
+    for key, days, months, sign in _LATER_UNITS:
+        m = words.get(key).search(text, a, b)
+        if m is None:
+            continue
+        n = _count(words.numbers, m.group(1))
+        s = spans[index][0]
+        own = [d for d in find_dates(text[s:a], article.period, rules.lang)
+               if not d.since and not d.anaphoric]
+        # "took X on Wednesday, before withdrawing the next day": the clause before it
+        before = own[-1].interval if own else _reference_date(article, rules, spans, index)
+        if n is None or before is None:
+            return None
+        n *= sign
+        if months == 12:
+            start, end = date(before.start.year + n, 1, 1), date(before.end.year + n, 12, 31)
+        elif months:
+            start, end = _months_back(before.start, -n), _months_back(before.end, -n)
+        else:
+            start = before.start + timedelta(days=n * days)
+            end = before.end + timedelta(days=n * days)
+        if start > article.period.end:
+            return None
+        return Interval.spanning(start, min(end, article.period.end))
+    return None
 
 
 
@@ -238,14 +384,13 @@ def _change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple
     "ruim"/"more than" stretches it back by one more unit. A change with a date of its
     own after it ("a month after the fall of X in May") keeps that date."""
     text, words = article.text, rules.dates
-    if not is_mention(rules, text, hit):
-        return None
+    mention = is_mention(rules, text, hit)
     s, e = spans[index]
     for key, days, months in _AFTER_UNITS:
         for m in words.get(key).finditer(text, max(s, hit.start - 40), hit.start):
             gap = _NOUN_GAP.fullmatch(text, m.end(), hit.start)
-            if gap is None:
-                continue
+            if gap is None or (not mention and text[m.end():hit.start].strip()):
+                continue  # a verb right after the phrase: "nine months after seizing X"
             n = _count(words.numbers, m.group(1))
             if n is None:
                 return None
@@ -287,3 +432,12 @@ def _count(numbers: Sequence[str], word: str | None) -> int | None:
     if word.isdigit():
         return int(word)
     return numbers.index(word) + 1 if word in numbers else None
+
+
+def stamp_day(article: Article, rules: LanguageRules) -> Article:
+    """``article`` dated by its page furniture's day (:func:`dates.stamp_period`)."""
+    period = stamp_period(article.text, article.period, rules.lang)
+    if period is article.period:
+        return article
+    log.debug("%s: dated %s by its stamp", article.id, period.start)
+    return replace(article, period=period)

@@ -32,6 +32,18 @@ def _close_in_time(a: Event | _Group, b: Event) -> bool:
     return 0 < gap <= WITHDRAWAL_LEAD_DAYS
 
 
+def _confirmed_after(a: Event | _Group, b: Event) -> bool:
+    """Within one article, a withdrawal dated up to WITHDRAWAL_LEAD_DAYS after the other
+    side took the place is that change confirmed by the loser ("the army retook X on
+    Wednesday"; "the rebels confirmed on Thursday they had withdrawn from X")."""
+    kinds = {a.change, b.change}
+    if Change.WITHDRAWAL not in kinds or Change.CONTESTED in kinds or len(kinds) == 1:
+        return False
+    withdrawal, taking = (a, b) if a.change is Change.WITHDRAWAL else (b, a)
+    gap = (withdrawal.period.start - taking.period.end).days
+    return 0 < gap <= WITHDRAWAL_LEAD_DAYS
+
+
 def _same_change(a: Event | _Group, b: Event) -> bool:
     """Two reports describe one change: same place, compatible change, sides, and dates."""
     return a.place.id == b.place.id and _joins(a, b)
@@ -49,7 +61,7 @@ def _joins(a: Event | _Group, b: Event, across: bool = False) -> bool:
     """:func:`_same_change` for two reports of one place. ``across``: they are two
     articles' readings, which join only when they read the change alike (one article's type
     is never imposed on another's source)."""
-    if not _close_in_time(a, b):
+    if not _close_in_time(a, b) and (across or not _confirmed_after(a, b)):
         return False
     if a.change is not b.change and (across or Change.CONTESTED in (a.change, b.change)):
         return False

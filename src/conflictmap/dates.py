@@ -514,3 +514,36 @@ def _until(interval: Interval, period: Interval) -> Interval:
     if interval.end <= period.end:
         return interval
     return Interval.spanning(interval.start, period.end)
+
+
+_STAMP_LINES = 6  # lines at the top of a page that may hold its date stamp
+_STAMP_CHARS = 90
+_STAMP_MARK = re.compile(r"[|•·]|\b\d{1,2}[:.u]\d{2}\b")
+
+
+def stamp_period(text: str, period: Interval, lang: str) -> Interval:
+    """The day a page dated by its month only gives in its furniture ("Bamako | 16 November
+    2023", "12 februari 2024 • 09:34"), the latest such (an update stamp), as a date
+    elsewhere in the text narrows the range (CODEBOOK.md, Dates); else ``period``. Only
+    short lines with a separator or a clock time and a written year: a headline's date is
+    the change's."""
+    if period.start == period.end:
+        return period
+    pos, days = 0, []
+    for _ in range(_STAMP_LINES):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end].strip()
+        if line and len(line) <= _STAMP_CHARS and _STAMP_MARK.search(line):
+            days += [d.interval.start for d in find_dates(line, period, lang)
+                     if d.explicit and not d.since and not d.year_guessed
+                     and d.interval.start == d.interval.end
+                     and period.start <= d.interval.start <= period.end]
+        if end >= len(text):
+            break
+        pos = end + 1
+    if not days:
+        return period
+    day = max(days)
+    return Interval.spanning(day, day)
+

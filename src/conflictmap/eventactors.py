@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from conflictmap.actors import ActorMention
+from conflictmap.actors import ActorMention, is_acronym
 from conflictmap.eventcontext import LAST_WORD, Context, spans_of, without_day
 from conflictmap.model import Actor, Change, Mention
 from conflictmap.text import whole_words
@@ -15,7 +15,8 @@ from conflictmap.triggers import Hit
 
 _ADJACENT = re.compile(r"^\s*(?:(?:de|het|een|the|a|an|van|of|to|aan|door|by)\s+)*$",
                        re.IGNORECASE)
-_SUBJECTS = re.compile(r"^\s*,?\s*(?:en|and|&|samen met|together with|with)\s+(?:[\w-]+\s+)?$",
+# "X and local clan militias": up to two words before the second actor's noun
+_SUBJECTS = re.compile(r"^\s*,?\s*(?:en|and|&|samen met|together with|with)\s+(?:[\w-]+\s+){0,2}$",
                        re.IGNORECASE)
 
 
@@ -72,7 +73,10 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
             # "opgegeven door X", "abandoned by X": the agent of a withdrawal is the loser.
             role = "loser" if hit.trigger.change is Change.WITHDRAWAL else "gainer"
             roles[role] = roles[role] or actor
-        elif markers.loser.search(prefix) and hit.trigger.change is not Change.WITHDRAWAL:
+        elif (markers.loser.search(prefix) and hit.trigger.change is not Change.WITHDRAWAL
+              and not (a.end <= hit.start and len(text[seg_start:a.start].split()) <= 3)):
+            # "took X from the army"; not "Fighters from the Fano militia took X": the
+            # clause's first words are its subject
             roles["loser"] = roles["loser"] or actor
         elif a.end <= hit.start:
             bare_before.append(a)
@@ -280,10 +284,25 @@ def _pronoun_subject(ctx: Context, hit: Hit, seg_start: int) -> list[ActorMentio
 def resolve_actor(ctx: Context, mention: ActorMention, country: str) -> Actor | None:
     """The actor a mention stands for, given the place's country and the actors the
     article named before it."""
+    if mention.actor is not None and _foreign_acronym(ctx, mention, country):
+        return None  # "SNA troops" in Somalia are not the Syrian National Army
     if mention.actor is not None or not mention.generic:
         return mention.actor  # resolved already: the article's other actors do not matter
     return ctx.lexicon.resolve(mention, country, spans_of(ctx.actors).named_before(
         mention.start))
+
+
+def _foreign_acronym(ctx: Context, mention: ActorMention, country: str) -> bool:
+    """An acronym of an armed group of one country's war, for a place in another country:
+    another organisation with the same letters."""
+    actor = mention.actor
+    if actor is None or actor.kind != "non_state" or not country:
+        return False
+    word = mention.text.split()[0] if mention.text.split() else ""
+    if not is_acronym(word):
+        return False
+    home = ctx.lexicon.war_country(actor)
+    return bool(home) and home != country
 
 
 def _assign_roles(ctx: Context, hit: Hit, roles: dict[str, Actor | None],

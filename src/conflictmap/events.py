@@ -53,8 +53,9 @@ from pathlib import Path
 
 from conflictmap import sequels
 from conflictmap.actors import ActorLexicon, name_words
-from conflictmap.clause_dates import clause_interval
+from conflictmap.clause_dates import clause_interval, stamp_day
 from conflictmap.confidence import calibrate, load_model
+from conflictmap.dates import default_interval
 from conflictmap.errors import GeocoderError, RulesError
 from conflictmap.eventactors import gainer_and_loser
 from conflictmap.eventcontext import Context
@@ -177,6 +178,7 @@ class Extractor:
         hot = [i for i in sorted(clauses) if not furniture_line(rules, text, spans[i][0])]
         if not hot:
             return []
+        article = stamp_day(article, rules)
         ctx = self._context(article, rules, spans, spans[hot[-1]][1])
         lost: list[Event] = []
         if self.geocoder is not None or self.report_unresolved:
@@ -190,6 +192,7 @@ class Extractor:
             (a.start, a.end, a.generic in _ARMED or (a.actor is not None and not a.generic))
             for a in ctx.actors])
         events = taken_back(join_later_mentions(sequels.inherit(events), mentions))
+        events = _headline_dated_by_body(article, events)
         events = calibrate(self._confidence, article,
                            _drop_fighting_before_change(_propagate_denials(events)))
         return events + lost if lost else events
@@ -364,6 +367,30 @@ def _propagate_denials(events: list[Event]) -> list[Event]:
                 or (e.status is Status.REPORTED and e.change is Change.CAPTURE)) and any(
                 d.place.id == e.place.id and d.period.overlaps(e.period) for d in denied):
             e = replace(e, status=Status.DISPUTED, change=Change.CONTESTED)
+        out.append(e)
+    return out
+
+
+_TAKING = frozenset({Change.CAPTURE, Change.RECAPTURE})
+
+
+def _headline_dated_by_body(article: Article, events: list[Event]) -> list[Event]:
+    """A headline's change with no time word of its own ("Army regains X, a year after
+    losing it") is the one change of that place the body tells with a date ("By early March
+    the army had retaken it"): it takes that date, so the two are one event."""
+    first = article.text.find("\n")
+    if first < 0 or not events:
+        return events
+    window = default_interval(article.period)
+    out: list[Event] = []
+    for e in events:
+        if e.sources and e.sources[0].start < first and e.period == window:
+            body = [b for b in events if b.place.id == e.place.id
+                    and b.sources and b.sources[0].start >= first
+                    and (b.change is e.change or {b.change, e.change} <= _TAKING)
+                    and (e.actor is None or b.actor is None or e.actor.side == b.actor.side)]
+            if len({b.period for b in body}) == 1 and not body[0].period.overlaps(e.period):
+                e = replace(e, period=body[0].period)
         out.append(e)
     return out
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from conflictmap.dates import stamp_period
 from conflictmap.errors import ArticleError
 from conflictmap.model import Article, Interval
 from conflictmap.native import speedups
@@ -243,7 +244,8 @@ def make_article(article_id: str, text: str, meta: dict[str, str], path: str) ->
     except ValueError as exc:
         raise ArticleError(f"{exc}; expected a date YYYY-MM or YYYY-MM-DD from {EARLIEST_YEAR} "
                            "up to today", reason="date") from None
-    text = strip_stamps(_clean_text(text))
+    raw = _clean_text(text)
+    text = strip_stamps(raw)
     if not text.strip():
         raise ArticleError("the article has a date but no text; expected the article text "
                            "after the date", reason="empty")
@@ -257,6 +259,9 @@ def make_article(article_id: str, text: str, meta: dict[str, str], path: str) ->
                      lang,
                      ", ".join(supported_languages()))
         lang, settled = _language(text, meta, path)
+    if raw is not text and lang in supported_languages():
+        # a stamp line taken out ("Kyiv | 18 February 2024 | 11:20") still dates the page
+        period = stamp_period(raw, period, lang)
     return Article(id=_clean_field(article_id, 300) or "?", text=text, published=written,
                    period=period, lang=lang, title=_clean_field(meta.get("title", ""), 500),
                    url=_clean_url(meta.get("url", ""), path),
