@@ -5,7 +5,8 @@ The codebook makes a site (an airport, base, prison, dam, border crossing, a nam
 headquarters...) with a change of its own its own event (``place_kind: site``), not a change
 of the town it is in or near. "Rebels seized the airport of Goma" is a capture of Goma's
 airport; Goma itself did not change hands. The site is drawn at its town's point (the
-gazetteer has no sites; the scorer allows a site 25 km) with geo_precision 2, and has an
+gazetteer has no sites; the scorer allows a site 25 km), an airport at the town's airport
+(``conflictmap.airports``: often 10-30 km out), with geo_precision 2, and has an
 id of its own (``site:<kind>:<town id>``) so that it never merges with the town's events.
 
 "De stad"/"the city" stands for the last town named before it that the text is about, not
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from conflictmap.airports import town_airport
 from conflictmap.errors import RulesError
 from conflictmap.model import Mention, Place, PlaceKind
 
@@ -298,9 +300,16 @@ def _kind(words: SiteWords, noun: str) -> str:
 
 
 def site_place(town: Place, kind: str) -> Place:
-    """The site of ``kind`` that a town names, at the town's point."""
+    """The site of ``kind`` that a town names: an airport at the town's airport
+    (:func:`conflictmap.airports.town_airport`), any other site (or an airport the data
+    does not know) at the town's point. The id and name are the town's either way."""
+    lat, lon = town.lat, town.lon
+    if kind == "airport":
+        airport = town_airport(town)
+        if airport is not None:
+            lat, lon = airport.lat, airport.lon
     return Place(id=f"site:{kind}:{town.id}", name=f"{town.name} {kind.replace('_', ' ')}",
-                 kind=PlaceKind.SITE, lat=town.lat, lon=town.lon, country=town.country,
+                 kind=PlaceKind.SITE, lat=lat, lon=lon, country=town.country,
                  admin1=town.admin1, population=0)
 
 
