@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 
 FILE_NAME = "airports.tsv"
 CITY_KM = 60.0  # an airport named after the town: at most this far from the town's point
-NEAR_KM = 35.0  # else the nearest airport with an IATA code within this distance
+NEAR_KM = 15.0  # else the nearest airport with an IATA code this close (farther, it is often a
+# neighbouring town's: Kramatorsk's airport is not "the airport of Bakhmut")
 
 
 @dataclass(frozen=True, slots=True)
