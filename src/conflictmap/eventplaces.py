@@ -7,12 +7,21 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
 from conflictmap.actors import ActorMention
 from conflictmap.eventactors import actor_ok, continues, points_back
 from conflictmap.eventcontext import LAST_WORD, Context, Spans, spans_of, without_day
+from conflictmap.eventrelatives import (
+    aside,
+    beyond_relative,
+    in_modal_main_clause,
+    in_object_relative,
+    outside_relative,
+    relative_antecedent,
+    relative_between,
+)
 from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.placeroles import (
     antecedent,
@@ -357,19 +366,19 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
     for p in places:
         if p.start in taken or not clause_hits:
             continue
-        if _aside(ctx, p, clause_hits):
+        if aside(ctx, p, clause_hits):
             continue  # "Singa, die aan de Blauwe Nijl ligt, is gevallen": the Nile is aside
         hit = min(clause_hits, key=lambda h: _distance(h, p))
-        if _beyond_relative(ctx, hit, p, seg_start):
+        if beyond_relative(ctx, hit, p, seg_start):
             continue  # "The RSF, which seized Singa, now threatens Gedaref": not Gedaref
-        if (_distance(hit, p) > _MAX_GAP or _outside_relative(ctx, hit, p, places)
-                or _in_object_relative(ctx, hit, p, places)
-                or _in_modal_main_clause(ctx, hit, p, seg_start)):
+        if (_distance(hit, p) > _MAX_GAP or outside_relative(ctx, hit, p, places)
+                or in_object_relative(ctx, hit, p, places)
+                or in_modal_main_clause(ctx, hit, p, seg_start)):
             continue
         if excluded is not None and _listed(ctx.article.text, excluded, p, places):
             excluded = p  # "After Aleppo and Hama, Homs fell": Hama is listed with Aleppo
             continue
-        if (_excluded(ctx, hit, p, seg_start) and not _antecedent(ctx, hit, p, places)
+        if (_excluded(ctx, hit, p, seg_start) and not relative_antecedent(ctx, hit, p, places)
                 and not opens_list(ctx.article.text, ctx.rules.path, p.start, seg_start)):
             excluded = p
             continue
@@ -435,8 +444,8 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
                 place.end <= p.start < other.start for p in places
                 if p.place.id != place.place.id):
             pass  # "X, de stad die ...", "X, the town the rebels had held since 2012"
-        elif (_relative_between(ctx, place.end, other.start) is None
-                or not _antecedent(ctx, other, place, places)):
+        elif (relative_between(ctx, place.end, other.start) is None
+                or not relative_antecedent(ctx, other, place, places)):
             continue
         out.append((other, place, _partial(ctx, other, place, seg_start)))
     return out
@@ -458,7 +467,7 @@ def _list_relative(ctx: Context, clause_hits: list[Hit], places: list[Mention],
     for hit in clause_hits:
         if hit.trigger.change is Change.WITHDRAWAL:
             continue  # "seized A and B, which the army had abandoned": one change each
-        rel = _relative_between(ctx, seg_start, hit.start)
+        rel = relative_between(ctx, seg_start, hit.start)
         if rel is None or any(rel.end() <= p.start < hit.start for p in places):
             continue
         before = [p for p in places if p.end <= rel.start()]
@@ -538,151 +547,6 @@ def _nearest(ctx: Context, out: list[tuple[Hit, Mention, str]],
             high += 1
         kept.extend(mine[low:high + 1])
     return [t for t in out if t[0].trigger.target != "nearest" or t in kept]
-
-
-def _relative_between(ctx: Context, start: int, end: int) -> re.Match[str] | None:
-    matches = list(ctx.rules.markers.relative.finditer(ctx.article.text, start, end))
-    return matches[-1] if matches else None
-
-
-def _antecedent(ctx: Context, hit: Hit, place: Mention, places: list[Mention]) -> bool:
-    """The place a relative clause with the trigger refers to ("Donetsk, die sinds ...").
-    A locator set off by commas between them is no antecedent: in "the town of Bara, in
-    North Kordofan, which the RSF claimed to have captured" the relative is about Bara."""
-    text = ctx.article.text
-    rel = _relative_between(ctx, place.end, hit.start)
-    if rel is None:
-        return False
-    between = [p for p in places if place.end <= p.start and p.end <= rel.start()]
-    gap = text[place.end:rel.start()]
-    if (gap.strip() and not _VERB_FINAL.fullmatch(gap)
-            and not ctx.rules.markers.antecedent_gap.fullmatch(gap)  # "X in het zuiden, dat"
-            and not (_APPOSITION.fullmatch(gap) and not between)):
-        if len(between) != 1 or text[between[0].end:rel.start()].strip():
-            return False
-        if not _parenthetical(ctx, text[place.end:between[0].start]):
-            return False
-    elif _parenthetical(ctx, text[max(0, place.start - 40):place.start]) and any(
-            place.start - p.end <= 40 for p in places if p.end <= place.start):
-        return False  # the locator itself ("..., in North Kordofan, which ...")
-    return not any(place.end <= p.start < hit.start for p in places
-                   if p is not place and p not in between)
-
-
-# "Wad Madani, the state capital, which ...": a noun phrase in apposition, no place in it.
-_APPOSITION = re.compile(r",\s+(?:the|its|a|an|de|het|een|zijn|haar)\s+(?:[^\W\d_][\w'’-]*\s+){0,4}"
-                         r"[^\W\d_][\w'’-]*\s*", re.IGNORECASE)
-_VERB_FINAL = re.compile(r"\s+[^\W\d_]+")  # "Mosoel bevrijden, dat ...": one verb between
-
-
-def _parenthetical(ctx: Context, gap: str) -> bool:
-    """True for ", in" / ", near" right before a place: a locator set off by a comma."""
-    markers = ctx.rules.markers
-    comma = gap.rfind(",")
-    tail = gap[comma + 1:] if comma >= 0 else ""
-    return comma >= 0 and bool(markers.locative.search(tail) or markers.near.search(tail))
-
-
-def _outside_relative(ctx: Context, hit: Hit, place: Mention, places: list[Mention]) -> bool:
-    """A place before a relative clause holding the trigger is no target, but its antecedent.
-    A relative clause that closes (a comma) before the trigger is an aside: the place before
-    it is the main clause's subject ("de provincie X, waarvan Y de hoofdstad is, is gevallen")."""
-    if place.end > hit.start:
-        return False
-    rel = _relative_between(ctx, place.end, hit.start)
-    if rel is None or _closes_before(ctx, rel.end(), hit.start):
-        return False
-    return not _antecedent(ctx, hit, place, places)
-
-
-_BRACKETED = re.compile(r"(?:\s+[^\W\d_][\w-]*){0,2}\s*\)")
-_OPEN_AFTER_PLACE = re.compile(r"\s*\((?:\s*[^\W\d_][\w-]*\s+){0,2}?\s*")
-
-
-def _beyond_relative(ctx: Context, hit: Hit, place: Mention, seg_start: int) -> bool:
-    """True when the trigger stands in a relative clause that closes (a comma) before the
-    place: the place belongs to the main clause ("The RSF, which seized Singa on Saturday,
-    now threatens Gedaref")."""
-    if place.start < hit.end:
-        return False
-    text = ctx.article.text
-    rel = _relative_between(ctx, max(seg_start, hit.start - 120), hit.start)
-    if rel is None or "," in text[rel.end():hit.start]:
-        return False
-    close = text.find(",", hit.end, place.start)
-    return close >= 0 and not text[close + 1:place.start].lstrip().startswith(("en ", "and "))
-
-
-def _closes_before(ctx: Context, start: int, end: int) -> bool:
-    """True when the relative clause opened at ``start`` ends at a comma before ``end``."""
-    comma = ctx.article.text.find(",", start, end)
-    return comma >= 0 and not ctx.article.text[comma + 1:end].lstrip().startswith(
-        ("en ", "and "))
-
-
-def _aside(ctx: Context, place: Mention, hits: list[Hit]) -> bool:
-    """True for a place inside a relative clause that closes before the clause's triggers
-    and holds none of them ("X, waarvan Y de hoofdstad is, viel"): it describes X."""
-    text = ctx.article.text
-    if _BRACKETED.match(text, place.end) and any(
-            _OPEN_AFTER_PLACE.fullmatch(text, p.end, place.start) for p in ctx.places
-            if p.end <= place.start and place.start - p.end <= 30):
-        return True  # "Singa (Sennar state) fell": the bracket locates Singa
-    for rel in ctx.rules.markers.relative.finditer(text, max(0, place.start - 120), place.start):
-        close = text.find(",", rel.end(), place.start)
-        if close >= 0:
-            continue  # the clause closed before the place
-        close = text.find(",", place.end)
-        if close < 0 or any(rel.start() <= h.start < close for h in hits):
-            continue
-        if any(h.start >= close for h in hits):
-            return True
-    return False
-
-
-_RELATIVE_REACH = 120  # characters before a trigger searched for the relative clause holding it
-
-
-def _in_modal_main_clause(ctx: Context, hit: Hit, place: Mention, seg_start: int) -> bool:
-    """A place after the relative clause that holds the trigger, in a main clause that is a
-    plan or a hypothesis, is no target of the trigger ("the M23 rebels, who seized Goma in
-    January, would hand over the city's airport": the airport is not taken)."""
-    text, markers = ctx.article.text, ctx.rules.markers
-    if place.start < hit.end:
-        return False
-    opened = [m.end() for m in markers.relative.finditer(
-        text, max(seg_start, hit.start - _RELATIVE_REACH), hit.start)]
-    if not opened or "," in text[opened[-1]:hit.start]:
-        return False  # no relative clause, or it ended before the trigger
-    close = text.find(",", hit.end, place.start)
-    if close < 0:
-        return False
-    main = text[close:place.start]
-    return bool(markers.hypothetical.search(main) or markers.future.search(main))
-
-
-def _in_object_relative(ctx: Context, hit: Hit, place: Mention,
-                        places: list[Mention]) -> bool:
-    """A place in a relative clause about the trigger's object when that object is no
-    place ("withdrew from the corridor, which splits the Gaza Strip in two") is no target."""
-    if place.start < hit.end:
-        return False
-    rel = _relative_between(ctx, hit.end, place.start)
-    if rel is None:  # "withdrew from the corridor, the strip of land that separates X"
-        rel = _last(_APPOSITION_RELATIVE.finditer(ctx.article.text, hit.end, place.start))
-    return rel is not None and not any(
-        hit.end <= p.start and p.end <= rel.start() for p in places)
-
-
-# ", the strip of land that ...", ", de strook die ...": an apposition with a relative clause
-_APPOSITION_RELATIVE = re.compile(
-    r",\s+(?:the|its|a|an|de|het|een|zijn|haar)\s+(?:[^\W\d_][\w'’-]*\s+){1,5}?"
-    r"(?:that|which|where|die|dat|waar)\b", re.IGNORECASE)
-
-
-def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
-    found = list(matches)
-    return found[-1] if found else None
 
 
 _FIRST_NAME_WORD = re.compile(r"[ \u00a0]+([^\W\d_]+)")
