@@ -32,6 +32,11 @@ def gaz() -> Gazetteer:
          "Kharkiv Oblast"),
         ("en", "Russian troops took Andriivka in the Zaporizhzhia region.", "Andriivka",
          "Zaporizhzhia Oblast"),
+        # an apposition that names the place's kind before "in"
+        ("en", "Russian troops took Andriivka, a small village in the Zaporizhzhia region.",
+         "Andriivka", "Zaporizhzhia Oblast"),
+        ("nl", "Russische troepen namen Andriivka, een dorpje in de regio Charkiv, in.",
+         "Andriivka", "Kharkiv Oblast"),
     ],
 )
 def test_a_stated_region_decides(gaz: Gazetteer, lang: str, text: str, name: str,

@@ -585,6 +585,13 @@ WITHIN = [
     ("en", "Insurgents seized the coastal town of Palma in northern Mozambique.", "Palma",
      "MZ"),
     ("en", "Soldiers patrolled Palma in the far north of Mozambique.", "Palma", "MZ"),
+    # ... also when an apposition names its kind first ("X, a coastal town in R")
+    ("en", "Islamist insurgents have seized Palma, a coastal town in Cabo Delgado province.",
+     "Palma", "MZ"),
+    ("nl", "Opstandelingen hebben Palma, een havenstadje in het noorden van Mozambique, "
+     "ingenomen.", "Palma", "MZ"),
+    ("en", "Fighting reached Tripoli, the second city in Lebanon, after Libya's talks.",
+     "Tripoli", "LB"),
     # a neighbour's town of that name is still meant (a border, an annexation)
     ("en", "Drones struck Sevastopol in Russia, the Kremlin said.", "Sevastopol", "UA"),
 ]

@@ -6,7 +6,9 @@ The article's countries and regions and the population decide in general
 
 - a country or a region right after it: "Palma in northern Mozambique", "het dorp
   Blahodatne in de oblast Donetsk", "Lyman in the Donetsk region": only the candidates in
-  that country, and of those the ones in that region when there are any;
+  that country, and of those the ones in that region when there are any; also after an
+  apposition that names its kind ("Palma, a coastal town in Cabo Delgado", "Sake, een
+  stadje in Noord-Kivu");
 - a nearby town right after it: "Andriivka bij Bachmoet", "Andriivka near Bakhmut": the
   candidate nearest that town, when one lies within ``NEAR_TOWN_KM`` of it (else none: the
   gazetteer lacks the place); a town it is said to lie in a direction from ("Krynky, 30 km
@@ -70,10 +72,12 @@ def stated_area(toks: _Toks, span: _Span, by_first: dict[int, _Span], gaz: Gazet
     qualified."""
     if span.fuzzy or gaz.place(span.cands[0]).kind is PlaceKind.COUNTRY:
         return ""
-    j = span.last + 1
+    j = _apposition_end(toks, span.last + 1)
     if j >= toks.n or toks.words[j].lower() != "in" or toks.initials[j]:
         return ""
-    if toks.text[toks.ends[span.last]:toks.starts[j]].strip(" ,\u00a0"):
+    if toks.text[toks.ends[j - 1]:toks.starts[j]].strip(" ,\u00a0"):
+        return ""
+    if j == span.last + 1 and toks.text[toks.ends[span.last]:toks.starts[j]].strip(" ,\u00a0"):
         return ""
     j += 1
     region_word = False
@@ -89,6 +93,28 @@ def stated_area(toks: _Toks, span: _Span, by_first: dict[int, _Span], gaz: Gazet
         region_word = region_word or toks.words[j].lower() in _REGION_WORDS
         j += 1
     return ""
+
+
+_ARTICLES = _words("a an the een het de")
+_SETTLEMENTS = ("town", "city", "village", "port", "settlement", "hub", "stronghold", "stad",
+                "dorp", "plaats", "stadje", "dorpje", "plaatsje", "haven")
+
+
+def _apposition_end(toks: _Toks, j: int) -> int:
+    """Where "in" may stand after a name followed by an apposition that names its kind
+    ("Palma, a coastal town in Cabo Delgado", "Sake, een stadje in Noord-Kivu"): the index
+    after the apposition's noun; ``j`` itself when there is none."""
+    if j >= toks.n or toks.words[j].lower() not in _ARTICLES:
+        return j
+    if toks.text[toks.ends[j - 1]:toks.starts[j]].strip(" \u00a0") != ",":
+        return j
+    for k in range(j + 1, min(j + 5, toks.n)):
+        word = toks.words[k].lower()
+        if toks.caps[k] or toks.initials[k]:
+            return j
+        if word.endswith(_SETTLEMENTS) and k + 1 < toks.n and toks.words[k + 1].lower() == "in":
+            return k + 1
+    return j
 
 
 def _area_key(area: _Span, gaz: Gazetteer, region_word: bool) -> str:
