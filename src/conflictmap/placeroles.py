@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -76,6 +77,20 @@ def _table(path: str, name: str) -> object:
     return _parsed(path, (info.st_mtime_ns, info.st_size)).get(name)
 
 
+def _optional(table: dict[str, object], key: str, path: str,
+              build: Callable[[str], str] = str) -> re.Pattern[str] | None:
+    """The ``[sites]`` pattern ``key`` (made by ``build`` from the file's string), or None
+    when the table has none."""
+    value = table.get(key)
+    if not isinstance(value, str):
+        return None
+    try:
+        return re.compile(build(value), re.IGNORECASE)
+    except re.error as exc:
+        raise RulesError(f"[sites] {key}: not a valid regular expression ({exc})",
+                         Path(path)) from None
+
+
 @lru_cache(maxsize=16)
 def site_words(path: str) -> SiteWords | None:
     """The ``[sites]`` table of the rules file at ``path`` (None when it has none)."""
@@ -103,35 +118,11 @@ def site_words(path: str) -> SiteWords | None:
                            re.IGNORECASE)
     except re.error as exc:
         raise RulesError(f"[sites]: not a valid regular expression ({exc})", Path(path)) from None
-    anaphora = None
-    if isinstance(table.get("anaphora_before"), str):
-        try:
-            anaphora = re.compile(table["anaphora_before"].removesuffix("$")
-                                  + rf"(?P<noun>{words})\b", re.IGNORECASE)
-        except re.error as exc:
-            raise RulesError(f"[sites] anaphora_before: not a valid regular expression ({exc})",
-                             Path(path)) from None
-    named = None
-    if isinstance(table.get("named"), str):
-        try:
-            named = re.compile(table["named"], re.IGNORECASE)
-        except re.error as exc:
-            raise RulesError(f"[sites] named: not a valid regular expression ({exc})",
-                             Path(path)) from None
-    unnamed = None
-    if isinstance(table.get("unnamed_before"), str):
-        try:
-            unnamed = re.compile(table["unnamed_before"], re.IGNORECASE)
-        except re.error as exc:
-            raise RulesError(f"[sites] unnamed_before: not a valid regular expression ({exc})",
-                             Path(path)) from None
-    bare = None
-    if isinstance(table.get("bare_before"), str):
-        try:
-            bare = re.compile(table["bare_before"], re.IGNORECASE)
-        except re.error as exc:
-            raise RulesError(f"[sites] bare_before: not a valid regular expression ({exc})",
-                             Path(path)) from None
+    anaphora = _optional(table, "anaphora_before", path,
+                         lambda p: p.removesuffix("$") + rf"(?P<noun>{words})\b")
+    named = _optional(table, "named", path)
+    unnamed = _optional(table, "unnamed_before", path)
+    bare = _optional(table, "bare_before", path)
     return SiteWords(nouns, tuple(kinds), before, after, anaphora,
                      frozenset(table.get("anaphora_kinds") or ()), named, unnamed, bare,
                      frozenset(table.get("bare_kinds") or ()))
