@@ -32,6 +32,7 @@ from conflictmap.placeroles import (
     locates_generic,
     named_sites,
     opens_list,
+    own_sites,
     site_anaphora,
     site_mention,
     site_town,
@@ -261,7 +262,7 @@ def _candidates(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
                                         ctx.places)
                if not any(p.start < m.end and m.start < p.end for p in places)]
     places += _named_sites(ctx, seg_start, seg_end, places)
-    return sorted(places, key=lambda p: p.start)
+    return sorted(own_sites(places), key=lambda p: p.start)
 
 
 def _named_sites(ctx: Context, seg_start: int, seg_end: int,

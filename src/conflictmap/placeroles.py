@@ -334,6 +334,18 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
     return None
 
 
+def own_sites(places: list[Mention]) -> list[Mention]:
+    """``places`` without a town's site whose noun an earlier site already owns: in "Hostomel
+    airfield outside Kyiv" the airfield is Hostomel's ("Hostomel airfield"), and Kyiv only
+    locates it; "the Antonov airport in Hostomel"
+    (a name, no town, before the noun) keeps Hostomel's."""
+    sites = [p for p in places if p.place.kind is PlaceKind.SITE and site_town(p.place)]
+    return [m for m in places
+            if not any(s is not m and s.start <= m.start < s.end < m.end
+                       and site_town(s.place) != site_town(m.place) for s in sites
+                       if m in sites)]
+
+
 _SITE_AND = re.compile(r"\s*(?:,|,?\s*(?:en|and|&))\s+(?:(?:de|het|the|its|zijn|haar)\s+)?"
                        r"(?:[\w-]+\s+)?$", re.IGNORECASE)
 
