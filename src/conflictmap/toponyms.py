@@ -302,6 +302,9 @@ def _neighbour(toks: _Toks, i: int, step: int, countries: set[int]) -> int | Non
     nor is a country name ("gebruikt Iran Syrië als route"), nor a compound that ends in a
     lower-case noun ("HTS-strijders", "Kremlin-backed").
     """
+    if step > 0 and toks.words[i].endswith(("'s", "’s")) and any(
+            w.lower() in SITE_AFTER for w in toks.words[i + 1:i + 5]):
+        return None  # a genitive before a site's own name: "Kabul's Hamid Karzai Airport"
     j = i + step
     while 0 <= j < toks.n:
         later = max(j, j - step)
