@@ -54,6 +54,12 @@ SITE_AFTER = _words(
 )
 """Capitalised words after a town that name one of its sites, not a longer name: "Aleppo
 International Airport", "Kunduz Airfield" (``placeroles`` reads the site)."""
+SITE_TAIL = _words(
+    "grensovergang grenspost luchthaven vliegveld vliegbasis luchtmachtbasis haven zeehaven "
+    "gevangenis kazerne legerbasis"
+)
+"""The end of a Dutch compound that names a town's site: "Rafah-grensovergang",
+"Goma-vliegveld" (the town at its head, ``placeroles`` reads the site)."""
 UNIT_BEFORE = _words(
     "troepengroep legergroep groep gevechtsgroep brigade bataljon eenheid operatie codenaam "
     "group battlegroup brigade battalion unit operation codename taskforce"

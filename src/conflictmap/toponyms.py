@@ -55,6 +55,7 @@ from conflictmap.toponym_words import (
     REGION_AFTER,
     REGION_BEFORE,
     SITE_AFTER,
+    SITE_TAIL,
     TITLES,
     UNIT_BEFORE,
     WEEKDAYS,
@@ -170,15 +171,20 @@ def _fallback_match(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     return span
 
 
+_COMPOUND_KINDS = (PlaceKind.COUNTRY, PlaceKind.REGION)
+
+
 def _fallback_span(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     word, start = toks.words[i], toks.starts[i]
     head, _, tail = word.partition("-")
     if tail and tail[0].islower() and not tail.startswith(head.lower()):
-        # "Syrië-kenner": a country or region in a compound; not towns ("Gaza-oorlog")
+        # "Syrië-kenner": a country or region in a compound; not towns ("Gaza-oorlog") but
+        # those that name a site of theirs ("Rafah-grensovergang")
+        kinds = _COMPOUND_KINDS + ((PlaceKind.TOWN,) if tail in SITE_TAIL else ())
         cands = tuple(
             c
             for c in gaz.resolve_key(_word_key(head), fuzzy=False)
-            if gaz.place(c).kind in (PlaceKind.COUNTRY, PlaceKind.REGION)
+            if gaz.place(c).kind in kinds
         )
         if cands:
             return _Span(i, i, start, start + len(head), _word_key(head), cands, after=tail)
