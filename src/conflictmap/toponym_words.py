@@ -56,7 +56,7 @@ SITE_AFTER = _words(
 International Airport", "Kunduz Airfield" (``placeroles`` reads the site)."""
 SITE_TAIL = _words(
     "grensovergang grenspost luchthaven vliegveld vliegbasis luchtmachtbasis haven zeehaven "
-    "gevangenis kazerne legerbasis"
+    "legerbasis"
 )
 """The end of a Dutch compound that names a town's site: "Rafah-grensovergang",
 "Goma-vliegveld" (the town at its head, ``placeroles`` reads the site)."""
