@@ -482,7 +482,9 @@ def named_sites(text: str, rules_path: str, start: int, end: int,
     if words.quarter is not None:
         found += [(m, PlaceKind.TOWN) for m in words.quarter.finditer(text, start, end)]
     for m, kind in found:
-        a, b = m.span("name") if kind is PlaceKind.TOWN else m.span()
+        # a quarter's name: the group "name" (or "name2", ... of another wording) that matched
+        a, b = m.span(next(g for g, v in m.groupdict().items() if g.startswith("name") and v)
+                      ) if kind is PlaceKind.TOWN else m.span()
         if any(x < b and a < y for x, y in taken):
             continue
         near = [t for t in towns if start <= t.start and t.end <= end]
