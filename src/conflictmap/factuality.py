@@ -166,6 +166,12 @@ RETURN_WITHIN_DAYS = 366
 it, retook it on Thursday"; a side that comes back after years captures the place anew."""
 
 
+RETOLD_WITHIN_DAYS = 3
+"""A side's taking of a place this many days before its next taking of it is that change
+told again ("took Walikale on March 19"; "withdrew on Friday, two weeks after seizing it"
+counted to March 21), not a hold it lost and took back."""
+
+
 def taken_back(events: Sequence[Event]) -> list[Event]:
     """A capture is a recapture when the same article reports that the gaining side held
     the place before: an earlier capture of it by that side, or an earlier loss of it
@@ -175,7 +181,10 @@ def taken_back(events: Sequence[Event]) -> list[Event]:
     for earlier in events:
         side = _holder(earlier)
         if side is not None:
-            held.setdefault((earlier.place.id, side), []).append(earlier.period.end.toordinal())
+            end = earlier.period.end.toordinal()
+            if earlier.change in (Change.CAPTURE, Change.RECAPTURE):
+                end += RETOLD_WITHIN_DAYS  # a taking days before is this one told again
+            held.setdefault((earlier.place.id, side), []).append(end)
     for ends in held.values():
         ends.sort()
     out = []
