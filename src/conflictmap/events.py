@@ -187,12 +187,13 @@ class Extractor:
                                                     for c in clauses[i]])
         events: list[Event] = []
         mentions: set[int] = set()  # id() of the events a trigger only mentions
+        standing: set[int] = set()  # of those, a flag that flies: a state, not a new change
         for i in hot:
-            events.extend(self._sentence(ctx, i, clauses[i], mentions))
+            events.extend(self._sentence(ctx, i, clauses[i], mentions, standing))
         events = civil_sense(rules, text, events, [
             (a.start, a.end, a.generic in _ARMED or (a.actor is not None and not a.generic))
             for a in ctx.actors])
-        events = taken_back(join_later_mentions(sequels.inherit(events), mentions))
+        events = taken_back(join_later_mentions(sequels.inherit(events), mentions, standing))
         events = _headline_dated_by_body(article, events)
         events = calibrate(self._confidence, article,
                            _drop_fighting_before_change(_propagate_denials(events)))
@@ -258,7 +259,7 @@ class Extractor:
         return self._geocoded[key]
 
     def _sentence(self, ctx: Context, index: int, clauses: list[Clause],
-                  mentions: set[int]) -> list[Event]:
+                  mentions: set[int], standing: set[int]) -> list[Event]:
         events: list[Event] = []
         seen: set[tuple[str, Change, str]] = set()
         carried: list[Mention] = []  # the places of the sentence's previous placed clause
@@ -282,6 +283,9 @@ class Extractor:
                                     placed)
                 if is_mention(ctx.rules, ctx.article.text, hit):
                     mentions.add(id(event))
+                    if hit.trigger.static_veto and not ctx.rules.markers.again.search(
+                            ctx.article.text, seg_start, seg_end):
+                        standing.add(id(event))  # "the flag flew over X" with no "again"
                 # One change per place, type and gaining side: "X took Mahas before Y drove
                 # them out" is two captures of Mahas.
                 key = (event.place.id, event.change, event.actor.side if event.actor else "")
