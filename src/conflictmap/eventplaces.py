@@ -14,9 +14,9 @@ from conflictmap.actors import ActorMention
 from conflictmap.eventactors import actor_ok, continues, points_back
 from conflictmap.eventcontext import LAST_WORD, Context, Spans, spans_of, without_day
 from conflictmap.eventrelatives import (
-    dated_taking,
     aside,
     beyond_relative,
+    dated_taking,
     in_modal_main_clause,
     in_object_relative,
     outside_relative,
