@@ -314,6 +314,9 @@ class Extractor:
         if partial == "contested" and change in (Change.CAPTURE, Change.RECAPTURE,
                                                  Change.WITHDRAWAL):
             change = Change.CONTESTED  # "delen van Homs ingenomen", "lost parts of Shan State"
+        if (hit.trigger.entry and change in (Change.CAPTURE, Change.RECAPTURE)
+                and ctx.rules.markers.not_held.search(text, hit.end, e)):
+            change = Change.CONTESTED  # "entered X, but they do not control it"
         # A state's forces taking a town of their own country is a capture unless the text
         # says they held it before (CODEBOOK.md): no recapture from the actor alone.
         gainer, loser = gainer_and_loser(ctx, hit, mention, segment)
