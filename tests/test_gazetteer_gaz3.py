@@ -1,0 +1,60 @@
+"""Places of wars the cities500 file lacks or names ambiguously, and words of war news that
+collide with small places abroad (helper gaz3). Written for this file."""
+
+from __future__ import annotations
+
+import pytest
+
+from conflictmap.gazetteer import Gazetteer, default_gazetteer
+from conflictmap.model import PlaceKind
+from conflictmap.toponyms import find_places
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return default_gazetteer()
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "country"),
+    [
+        # GeoNames lists Kosovo, ISO 3166-1 does not: it was only the town Kosovo Polje
+        ("Kosovo", PlaceKind.COUNTRY, "XK"),
+        ("Kosova", PlaceKind.COUNTRY, "XK"),
+        # short names news uses for a country (were nothing, or a town in the US)
+        ("Bosnia", PlaceKind.COUNTRY, "BA"),
+        ("Bosnië", PlaceKind.COUNTRY, "BA"),
+        ("Macedonia", PlaceKind.COUNTRY, "MK"),
+        # places of wars cities500 lacks (Žepa was a village in Albania)
+        ("Zepa", PlaceKind.TOWN, "BA"),
+        ("Potocari", PlaceKind.TOWN, "BA"),
+        ("South Ossetia", PlaceKind.REGION, "GE"),
+        ("Zuid-Ossetië", PlaceKind.REGION, "GE"),
+        ("Wanni", PlaceKind.REGION, "LK"),
+    ],
+)
+def test_the_first_candidate_is_the_place_of_the_war(
+    gaz: Gazetteer, name: str, kind: PlaceKind, country: str
+) -> None:
+    first = gaz.lookup(name)[0]
+    assert (first.kind, first.country) == (kind, country)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "word", "country"),
+    [
+        ("en", "Serb forces pulled out of Kosovo in June 1999, and NATO troops moved in.",
+         "Kosovo", "XK"),
+        ("nl", "Bosnisch-Servische troepen namen in juli 1995 de enclave Zepa in.\n\nBosnië",
+         "Zepa", "BA"),
+        ("en", "Bosnian Serb forces overran Zepa after Srebrenica.\n\nBosnia", "Zepa", "BA"),
+        ("en", "Georgian troops entered South Ossetia in August 2008.", "South Ossetia", "GE"),
+        ("en", "The army pushed into the Wanni, the Tigers' heartland.\n\nSri Lanka", "Wanni",
+         "LK"),
+    ],
+)
+def test_war_places_resolve_in_their_country(
+    gaz: Gazetteer, lang: str, text: str, word: str, country: str
+) -> None:
+    found = {m.as_written: m.place for m in find_places(text, gaz, lang)}
+    assert found[word].country == country
