@@ -58,3 +58,43 @@ def test_war_places_resolve_in_their_country(
 ) -> None:
     found = {m.as_written: m.place for m in find_places(text, gaz, lang)}
     assert found[word].country == country
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "word"),
+    [
+        # a leader the article names with a title and a first name (Ābīy Ādī, Ethiopia;
+        # Goyty, Chechnya): no place anywhere in the article
+        ("en", "Prime Minister Abiy Ahmed flew to the front. Abiy's office said the army held "
+               "Dessie.\n\nEthiopia", "Abiy"),
+        ("nl", "Premier Abiy Ahmed bezocht het front. Abiy zegt dat Dessie veilig is.\n\n"
+               "Ethiopië", "Abiy"),
+        ("en", "Colonel Assimi Goita spoke on television. Goita said Kidal was retaken.\n\n"
+               "Mali Russia", "Goita"),
+        # a battalion's, regiment's or militia's name (Aydar, Azov, Skhidni Kvartaly)
+        ("en", "Soldiers of the Aidar battalion withdrew from Rubizhne.\n\nUkraine", "Aidar"),
+        ("en", "The Azov regiment defended Mariupol for weeks.\n\nUkraine", "Azov"),
+        ("en", "Fighters of the Vostok battalion entered Mariupol.\n\nUkraine", "Vostok"),
+        ("en", "Amhara militias seized Humera.\n\nEthiopia", "Amhara"),
+    ],
+)
+def test_a_name_of_people_or_units_is_no_place(
+    gaz: Gazetteer, lang: str, text: str, word: str
+) -> None:
+    assert word not in [m.as_written for m in find_places(text, gaz, lang)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "word"),
+    [
+        # an operation names its place; a Title Case headline's word after a title is no name
+        ("en", "Turkey launched Operation Afrin in January. Afrin fell in March.\n\nSyria",
+         "Afrin"),
+        ("en", "President Visits Kherson After Retreat\n\nThe president spoke in Kherson.\n\n"
+               "Ukraine", "Kherson"),
+        ("en", "Minister Kuleba visited Kharkiv.\n\nUkraine", "Kharkiv"),
+        ("en", "The Amhara region saw heavy fighting.\n\nEthiopia", "Amhara"),
+    ],
+)
+def test_the_same_words_stay_places(gaz: Gazetteer, lang: str, text: str, word: str) -> None:
+    assert word in [m.as_written for m in find_places(text, gaz, lang)]
