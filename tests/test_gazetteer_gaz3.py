@@ -98,3 +98,43 @@ def test_a_name_of_people_or_units_is_no_place(
 )
 def test_the_same_words_stay_places(gaz: Gazetteer, lang: str, text: str, word: str) -> None:
     assert word in [m.as_written for m in find_places(text, gaz, lang)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "word"),
+    [
+        # an actor the article names is no town abroad (Hamm, Germany; Wagner, Brazil)
+        ("nl", "Twee gijzelaars die sinds oktober in handen van Hamas waren, zijn bevrijd.",
+         "Hamas"),
+        ("en", "The northern town fell to Wagner on Tuesday.", "Wagner"),
+        # nationality words (Alor Setar, Malaysia; Özbek, Turkey; Petropavl, Kazakhstan)
+        ("en", "A Thai research group said the army had lost Myawaddy.\n\nMyanmar", "Thai"),
+        ("en", "Uzbek and Kazakh officials met Taliban envoys.\n\nAfghanistan", "Uzbek"),
+        ("en", "Uzbek and Kazakh officials met Taliban envoys.\n\nAfghanistan", "Kazakh"),
+    ],
+)
+def test_actors_and_nationalities_are_no_towns(
+    gaz: Gazetteer, lang: str, text: str, word: str
+) -> None:
+    from conflictmap.actors import default_lexicon, name_words
+
+    actors = name_words(default_lexicon().find(text, lang))
+    assert word not in [m.as_written for m in find_places(text, gaz, lang, actors)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "word"),
+    [
+        # an actor named after a place of the article's countries stays that place
+        ("en", "Kyiv said Russian troops had left Kherson. Moscow denied it.\n\nUkraine Russia",
+         "Moscow"),
+        ("en", "Kyiv said Russian troops had left Kherson.\n\nUkraine", "Kyiv"),
+    ],
+)
+def test_actors_named_after_places_of_the_article(
+    gaz: Gazetteer, lang: str, text: str, word: str
+) -> None:
+    from conflictmap.actors import default_lexicon, name_words
+
+    actors = name_words(default_lexicon().find(text, lang))
+    assert word in [m.as_written for m in find_places(text, gaz, lang, actors)]

@@ -529,6 +529,10 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
             place = chosen[memo]
         else:
             place = chosen[memo] = _resolve_within(span, ctx, cue, within, gazetteer, near)
+        if place is not None and place.kind is PlaceKind.TOWN and span.first == span.last \
+                and toks.words[span.first] in actor_words and ctx.support(place.country,
+                                                                          span.key) < 1:
+            continue  # "in handen van Hamas", "Fano fighters": the actor, not Hamm or Fano
         if (place is not None and _accept(span, place, ctx, gazetteer, toks)
                 and (within or not _abroad(place, ctx, span.key))):
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
