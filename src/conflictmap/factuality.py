@@ -184,17 +184,12 @@ def taken_back(events: Sequence[Event]) -> list[Event]:
     Linear in the reports up to a sort: each report's hold is indexed by (place, side)."""
     held: dict[tuple[str, str], list[int]] = {}
     for earlier in events:
-<<<<<<< HEAD
-        side = _holder(earlier)
-        if side is not None:
+        for side in _holders(earlier):
             end = earlier.period.end.toordinal()
-            if earlier.change in (Change.CAPTURE, Change.RECAPTURE):
+            if earlier.change in (Change.CAPTURE, Change.RECAPTURE) and (
+                    earlier.actor is not None and side == earlier.actor.side):
                 end += RETOLD_WITHIN_DAYS  # a taking days before is this one told again
             held.setdefault((earlier.place.id, side), []).append(end)
-=======
-        for side in _holders(earlier):
-            held.setdefault((earlier.place.id, side), []).append(earlier.period.end.toordinal())
->>>>>>> recall3
     for ends in held.values():
         ends.sort()
     out = []
