@@ -16,6 +16,7 @@ from conflictmap.eventcontext import LAST_WORD, Context, Spans, spans_of, withou
 from conflictmap.eventrelatives import (
     aside,
     beyond_relative,
+    dated_taking,
     in_modal_main_clause,
     in_object_relative,
     outside_relative,
@@ -428,8 +429,9 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
     """A relative clause right after a place that tells who held it ("took back Monguno,
     which had been in insurgent hands since January"; "captured Kilinochchi, which the
     rebels had run since 1998"): the place is its antecedent too, not only the nearer
-    trigger's object. Only a holding (a state trigger): "seized Hama, which the army had
-    abandoned" tells the same change twice."""
+    trigger's object. Only a holding (a state trigger), or a taking the relative clause dates
+    ("recaptured Wad Madani, which the RSF seized in December 2023"): "seized Hama, which the
+    army had abandoned" tells the same change twice."""
     out = []
     text = ctx.article.text
     # the apposition right after the place, or after words with no comma that end the
@@ -438,8 +440,8 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
     if appo is not None and "," in text[place.end:appo.start()]:
         appo = None
     for other in clause_hits:
-        if (other is hit or other.start < place.end or not other.trigger.static_veto
-                or (_town_only(other, place.place))):
+        if (other is hit or other.start < place.end or _town_only(other, place.place)
+                or not (other.trigger.static_veto or dated_taking(ctx, other, place))):
             continue
         if appo is not None and appo.end() <= other.start and not any(
                 place.end <= p.start < other.start for p in places
