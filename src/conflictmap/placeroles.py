@@ -455,6 +455,19 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
+_LOCATING = re.compile(r"\s*(?:[^\W\d_][\w'’-]*\s*)?,\s*(?:on|at|in|near|aan|op|bij|nabij)\s"
+                       r"[^,.;:]{0,40}$", re.IGNORECASE)
+
+
+def locates_site(text: str, site: Mention, town: Mention) -> bool:
+    """True when ``town`` ("the city") is named in an aside right after ``site`` that
+    locates it: "de militaire basis, aan de zuidrand van [de stad]", "Beaufort castle, on
+    the edge of [the town]" (no change of the town's own)."""
+    return (site.place.kind is PlaceKind.SITE and site.end <= town.start
+            and site_town(site.place) == town.place.id
+            and _LOCATING.fullmatch(text, site.end, town.start) is not None)
+
+
 def names_site(text: str, rules_path: str, start: int, end: int) -> bool:
     """True when a site's or a district's own name (``named``, ``quarter``) is written between
     ``start`` and ``end``: the cheap test before :func:`named_sites`."""
