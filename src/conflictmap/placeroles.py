@@ -448,6 +448,17 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
                  and s.end <= noun_start]
         place = named[-1].place if named else site_place(
             antecedent(text, rules_path, before).place, kind)
+        # "seized the Jebel Aulia dam ... had taken the dam": that dam, by its own name
+        own = [(name, a, town) for name, a, _, town, k in named_sites(
+            text, rules_path, max(0, noun_start - _ANTECEDENT_WINDOW), noun_start, before, [])
+            if k is PlaceKind.SITE and _kind(words, name.split()[-1]) == kind
+            and (not named or a > named[-1].start)]
+        if own:
+            name, _, town = own[-1]
+            key = "".join(c for c in name.lower() if c.isalnum())
+            place = Place(id=f"site:{key}:{town.id}", name=name, kind=PlaceKind.SITE,
+                          lat=town.lat, lon=town.lon, country=town.country,
+                          admin1=town.admin1, population=0)
         out.append(Mention(place, text[noun_start:m.end()], noun_start, m.end()))
     return out
 
