@@ -337,8 +337,8 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
     return None
 
 
-_QUARTER_OF = re.compile(r"\s*,?\s*(?:of|in|van)\s+(?:the\s+|de\s+|het\s+)?(?:[\w-]+\s+)?",
-                         re.IGNORECASE)
+_QUARTER_OF = re.compile(r"\s*,?\s*(?:of|in|van)\s+(?:the\s+|de\s+|het\s+)?(?:[\w-]+\s+)?"
+                         r"(?:(?:of|van)\s+(?:the\s+|de\s+|het\s+)?)?", re.IGNORECASE)
 
 
 def own_sites(text: str, places: list[Mention]) -> list[Mention]:
