@@ -89,6 +89,7 @@ from conflictmap.model import (
     PlaceKind,
     Source,
     Status,
+    Trace,
 )
 from conflictmap.rules import (
     RULES_DIR,
@@ -111,7 +112,7 @@ class Extractor:
         """``geocoder`` (optional, e.g. ``geocode.OnlineGeocoder``) is asked, once per name
         and country, for a trigger's object that the gazetteer does not know.
         ``calibrated``: confidence from the calibrated model (``confidence.py``), else the
-        trigger's own (for fitting that model)."""
+        trigger's own, and each report keeps its ``Trace`` (for fitting that model)."""
         self._gazetteer = gazetteer
         self.geocoder = geocoder
         # also report trigger objects no gazetteer knows, as unresolved reports (unresolved.py)
@@ -122,6 +123,7 @@ class Extractor:
         self.lexicon = ActorLexicon.load(self._rules_dir)
         self.version: str = rules_digest(self._rules_dir)
         self._confidence = load_model(self._rules_dir or RULES_DIR) if calibrated else None
+        self._traced = not calibrated
 
     @property
     def gazetteer(self) -> object:
@@ -197,6 +199,8 @@ class Extractor:
         events = _headline_dated_by_body(article, events)
         events = calibrate(self._confidence, article,
                            _drop_fighting_before_change(_propagate_denials(events)))
+        if not self._traced and self._confidence is None:
+            events = [replace(e, trace=None) for e in events]
         return events + lost if lost else events
 
     def _context(self, article: Article, rules: LanguageRules, spans: list[tuple[int, int]],
@@ -314,6 +318,9 @@ class Extractor:
         if partial == "contested" and change in (Change.CAPTURE, Change.RECAPTURE,
                                                  Change.WITHDRAWAL):
             change = Change.CONTESTED  # "delen van Homs ingenomen", "lost parts of Shan State"
+        if (hit.trigger.entry and change in (Change.CAPTURE, Change.RECAPTURE)
+                and ctx.rules.markers.not_held.search(text, hit.end, e)):
+            change = Change.CONTESTED  # "entered X, but they do not control it"
         # A state's forces taking a town of their own country is a capture unless the text
         # says they held it before (CODEBOOK.md): no recapture from the actor alone.
         gainer, loser = gainer_and_loser(ctx, hit, mention, segment)
@@ -336,7 +343,8 @@ class Extractor:
         confidence = hit.trigger.confidence - (0.1 if status is not Status.REPORTED else 0.0)
         return Event(change=change, status=status, place=place, period=period, actor=gainer,
                      losing_actor=loser, sources=(source,), confidence=round(confidence, 2),
-                     geo_precision=geo)
+                     geo_precision=geo, trace=Trace(mention.as_written, mention.start,
+                                                    mention.end, hit.start, hit.end))
 
 
 def _factual(ctx: Context, hit: Hit, segment: tuple[int, int], partial: str) -> bool:

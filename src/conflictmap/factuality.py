@@ -184,10 +184,10 @@ def taken_back(events: Sequence[Event]) -> list[Event]:
     Linear in the reports up to a sort: each report's hold is indexed by (place, side)."""
     held: dict[tuple[str, str], list[int]] = {}
     for earlier in events:
-        side = _holder(earlier)
-        if side is not None:
+        for side in _holders(earlier):
             end = earlier.period.end.toordinal()
-            if earlier.change in (Change.CAPTURE, Change.RECAPTURE):
+            if earlier.change in (Change.CAPTURE, Change.RECAPTURE) and (
+                    earlier.actor is not None and side == earlier.actor.side):
                 end += RETOLD_WITHIN_DAYS  # a taking days before is this one told again
             held.setdefault((earlier.place.id, side), []).append(end)
     for ends in held.values():
@@ -205,12 +205,18 @@ def taken_back(events: Sequence[Event]) -> list[Event]:
     return out
 
 
-def _holder(earlier: Event) -> str | None:
-    """The side a report says held its place before or at it: the taker of a capture, or
-    the loser of any other change."""
+def _holders(earlier: Event) -> set[str]:
+    """The sides a report says held its place before or at it: the taker of a capture or
+    recapture, the loser of a capture ("Tigrayan forces had seized the town from the army
+    in August": the army held it until then), and the loser of any other change. Not the
+    loser of a recapture: the text says it had taken the place from the gainer, whose
+    hold, not the loser's, is the one the report tells."""
+    sides = set()
     if earlier.change in (Change.CAPTURE, Change.RECAPTURE) and earlier.actor is not None:
-        return earlier.actor.side
-    return earlier.losing_actor.side if earlier.losing_actor is not None else None
+        sides.add(earlier.actor.side)
+    if earlier.losing_actor is not None and earlier.change is not Change.RECAPTURE:
+        sides.add(earlier.losing_actor.side)
+    return sides
 
 
 _DATELINE = re.compile(
