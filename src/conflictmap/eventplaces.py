@@ -32,11 +32,12 @@ from conflictmap.placeroles import (
     listed_places,
     locates_generic,
     named_sites,
+    names_site,
     opens_list,
+    own_sites,
     site_anaphora,
     site_mention,
     site_town,
-    site_words,
     unnamed_site,
 )
 from conflictmap.rules import LanguageRules
@@ -262,7 +263,7 @@ def _candidates(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
                                         ctx.places)
                if not any(p.start < m.end and m.start < p.end for p in places)]
     places += _named_sites(ctx, seg_start, seg_end, places)
-    return sorted(places, key=lambda p: p.start)
+    return sorted(own_sites(ctx.article.text, places), key=lambda p: p.start)
 
 
 def _named_sites(ctx: Context, seg_start: int, seg_end: int,
@@ -271,9 +272,7 @@ def _named_sites(ctx: Context, seg_start: int, seg_end: int,
     Mishtenur"), drawn at the town they are in or near (``placeroles.named_sites``); a
     nationality word is no name ("the Russian hospital")."""
     text = ctx.article.text
-    words = site_words(ctx.rules.path)
-    if words is None or words.named is None or words.named.search(text, seg_start,
-                                                                     seg_end) is None:
+    if not names_site(text, ctx.rules.path, seg_start, seg_end):
         return []  # the common case: no site name in the clause, nothing more to build
     # a place of a country the text is not about names no place here: "the Ouagadougou
     # conference centre" in Sirte is a site's name (plausible_places dropped the town)
@@ -284,11 +283,13 @@ def _named_sites(ctx: Context, seg_start: int, seg_end: int,
     taken += [(a.start, a.end) for a in spans_of(ctx.actors).within(seg_start, seg_end)]
     towns = [m for m in ctx.places if m.place.kind is PlaceKind.TOWN]
     out = []
-    for name, a, b, town in named_sites(text, ctx.rules.path, seg_start, seg_end, towns, taken):
+    for name, a, b, town, kind in named_sites(text, ctx.rules.path, seg_start, seg_end, towns,
+                                              taken):
         if ctx.lexicon.demonym_actor(name.split()[0], ctx.rules.lang) is not None:
             continue
         key = "".join(c for c in name.lower() if c.isalnum())
-        place = Place(id=f"site:{key}:{town.id}", name=name, kind=PlaceKind.SITE,
+        place = Place(id=f"{'site' if kind is PlaceKind.SITE else 'quarter'}:{key}:{town.id}",
+                      name=name, kind=kind,
                       lat=town.lat, lon=town.lon, country=town.country, admin1=town.admin1,
                       population=0)
         out.append(Mention(place, text[a:b], a, b))
@@ -326,7 +327,7 @@ def _next_targets(ctx: Context, hit: Hit, places: list[Mention]) -> list[Mention
 
 
 def _partial(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> str:
-    if mention.place.kind is PlaceKind.SITE:
+    if mention.place.kind is PlaceKind.SITE or mention.place.id.startswith("quarter:"):
         return "site"
     markers = ctx.rules.markers
     text = ctx.article.text

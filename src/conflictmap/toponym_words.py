@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate, chain, compress
 from operator import itemgetter
 
+from conflictmap.names import name_key
 from conflictmap.native import speedups
 
 _GAP_WORD = re.compile(r"([\W\d_]*)([^\W\d_]+(?:[-'’][^\W\d_]+)*)")
@@ -54,6 +56,17 @@ SITE_AFTER = _words(
 )
 """Capitalised words after a town that name one of its sites, not a longer name: "Aleppo
 International Airport", "Kunduz Airfield" (``placeroles`` reads the site)."""
+SITE_TAIL = _words(
+    "grensovergang grenspost luchthaven vliegveld vliegbasis luchtmachtbasis haven zeehaven "
+    "legerbasis"
+)
+"""The end of a Dutch compound that names a town's site: "Rafah-grensovergang",
+"Goma-vliegveld" (the town at its head, ``placeroles`` reads the site)."""
+
+NOT_PERSON_TITLES = _words(
+    "operation operatie codename codenaam troepengroep taskforce familie family clan"
+)
+"""Words of TITLES that name no person after them ("operation Afrin" is about Afrin)."""
 UNIT_BEFORE = _words(
     "troepengroep legergroep groep gevechtsgroep brigade bataljon eenheid operatie codenaam "
     "group battlegroup brigade battalion unit operation codename taskforce"
@@ -77,7 +90,8 @@ ACTOR_AFTER = ARMY_NOUNS | _words(
 GROUP_AFTER = ACTOR_AFTER | _words(
     "resistance verzet verzetsstrijders rebels rebellen fighters strijders insurgents "
     "opstandelingen militants militanten guerrillas guerrilla's separatists separatisten "
-    "jihadists jihadisten brotherhood broederschap"
+    "jihadists jihadisten brotherhood broederschap militias milities militiamen "
+    "battalion battalions bataljon bataljons regiment regiments regimenten brigade brigades"
 )
 """Words after a people's or a region's name that make it the name of an armed group ("Chin
 resistance", "Kachin rebels", "Karen fighters"): no place of the article."""
@@ -192,3 +206,17 @@ def _is_cap(word: str) -> bool:
 def tokenize(text: str) -> _Toks:
     """Words with offsets, capitalisation and whether they start a sentence or line."""
     return _Toks(text)
+
+
+@lru_cache(maxsize=8)
+def calendar_words(lang: str) -> frozenset[str]:
+    """The month and weekday names of a language's rules file: never a place ("August",
+    a town in California, is a month in news)."""
+    from conflictmap.errors import RulesError
+    from conflictmap.rules import load_language
+
+    try:
+        dates = load_language(lang).dates
+    except RulesError:
+        return frozenset()
+    return frozenset(name_key(w) for w in (*dates.months, *dates.weekdays))

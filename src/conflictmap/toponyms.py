@@ -51,16 +51,19 @@ from conflictmap.toponym_words import (
     MAX_TOKENS,
     MONTHS,
     NAME_PARTICLES,
+    NOT_PERSON_TITLES,
     ORG_WORDS,
     REGION_AFTER,
     REGION_BEFORE,
     SITE_AFTER,
+    SITE_TAIL,
     TITLES,
     UNIT_BEFORE,
     WEEKDAYS,
     _is_cap,
     _Span,
     _Toks,
+    calendar_words,
     tokenize,
     word_lists,
 )
@@ -170,15 +173,20 @@ def _fallback_match(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     return span
 
 
+_COMPOUND_KINDS = (PlaceKind.COUNTRY, PlaceKind.REGION)
+
+
 def _fallback_span(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     word, start = toks.words[i], toks.starts[i]
     head, _, tail = word.partition("-")
     if tail and tail[0].islower() and not tail.startswith(head.lower()):
-        # "Syrië-kenner": a country or region in a compound; not towns ("Gaza-oorlog")
+        # "Syrië-kenner": a country or region in a compound; not towns ("Gaza-oorlog") but
+        # those that name a site of theirs ("Rafah-grensovergang")
+        kinds = _COMPOUND_KINDS + ((PlaceKind.TOWN,) if tail in SITE_TAIL else ())
         cands = tuple(
             c
             for c in gaz.resolve_key(_word_key(head), fuzzy=False)
-            if gaz.place(c).kind in (PlaceKind.COUNTRY, PlaceKind.REGION)
+            if gaz.place(c).kind in kinds
         )
         if cands:
             return _Span(i, i, start, start + len(head), _word_key(head), cands, after=tail)
@@ -302,6 +310,9 @@ def _neighbour(toks: _Toks, i: int, step: int, countries: set[int]) -> int | Non
     nor is a country name ("gebruikt Iran Syrië als route"), nor a compound that ends in a
     lower-case noun ("HTS-strijders", "Kremlin-backed").
     """
+    if step > 0 and toks.words[i].endswith(("'s", "’s")) and any(
+            w.lower() in SITE_AFTER for w in toks.words[i + 1:i + 5]):
+        return None  # a genitive before a site's own name: "Kabul's Hamid Karzai Airport"
     j = i + step
     while 0 <= j < toks.n:
         later = max(j, j - step)
@@ -349,6 +360,8 @@ def _keep(
     if span.first > 0 and (toks.words[span.first - 1].lower() in TITLES
                            or toks.words[span.first - 1].lower() in UNIT_BEFORE):
         return False
+    if span.first == span.last and span.key in persons:
+        return False  # "Prime Minister Abiy Ahmed ... Abiy's office": Abiy, not Ābīy Ādī
     if span.first == span.last and gaz.demonym(toks.words[span.first]) and not (
             span.last + 1 < toks.n and toks.words[span.last + 1].lower() in REGION_AFTER):
         return False  # "Somali troops": a nationality word, not the Somali Region
@@ -415,10 +428,17 @@ def _in_organisation(toks: _Toks, span: _Span, lines: dict[int, bool], gaz: Gaze
     return False
 
 
-def _persons(toks: _Toks) -> frozenset[str]:
-    """Capitalised words the article uses for a person: after a title ("president Assad")."""
-    words = toks.words
-    return frozenset(words[i] for i in toks.cap_idx if i and words[i - 1].lower() in TITLES)
+def _persons(toks: _Toks, lines: dict[int, bool]) -> frozenset[str]:
+    """Capitalised words the article uses for a person: after a title ("president Assad"),
+    and the keys of the name and surname after a person's title ("Colonel Assimi Goita":
+    assimi, goita), which are no single-word place anywhere in the article (not from a
+    Title Case headline: "President Visits Kherson")."""
+    words, caps = toks.words, toks.caps
+    raw = [i for i in toks.cap_idx if i and words[i - 1].lower() in TITLES]
+    keys = {name_key(words[j]) for i in raw if words[i - 1].lower() not in NOT_PERSON_TITLES
+            and not _title_case(toks.text, toks.starts[i], lines)
+            for j in (i, i + 1) if j < toks.n and caps[j] and toks.joined(j - 1)}
+    return frozenset(words[i] for i in raw) | keys
 
 
 def _region_cues(
@@ -480,20 +500,6 @@ def _apposition(toks: _Toks, j: int) -> bool:
     return toks.words[j].lower() in ARTICLE_WORDS and toks.words[j + 1].lower() in APPOSITION_NOUNS
 
 
-@lru_cache(maxsize=8)
-def _calendar_words(lang: str) -> frozenset[str]:
-    """The month and weekday names of a language's rules file: never a place ("August",
-    a town in California, is a month in news)."""
-    from conflictmap.errors import RulesError
-    from conflictmap.rules import load_language
-
-    try:
-        dates = load_language(lang).dates
-    except RulesError:
-        return frozenset()
-    return frozenset(name_key(w) for w in (*dates.months, *dates.weekdays))
-
-
 def find_places(text: str, gazetteer: Gazetteer, lang: str,
                 actor_words: frozenset[str] = frozenset()) -> list[Mention]:
     """Every place named in ``text``, resolved with the whole text as context, sorted by start.
@@ -501,11 +507,11 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
     not make a longer name with a place right after them."""
     toks = tokenize(text)
     lines: dict[int, bool] = {}
-    calendar = _calendar_words(lang)
+    calendar = calendar_words(lang)
     spans = [s for s in _spans(toks, gazetteer)
              if not (s.first == s.last and s.key in calendar)]  # "from August": a month
     countries = _country_words(spans, gazetteer)
-    persons = _persons(toks)
+    persons = _persons(toks, lines)
     kept = {id(s) for s in spans
             if _keep(toks, s, gazetteer, lines, countries, persons, actor_words=actor_words)}
     # Common words the article uses as names mid-sentence are that name at a sentence start
@@ -532,6 +538,10 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
             place = chosen[memo]
         else:
             place = chosen[memo] = _resolve_within(span, ctx, cue, within, gazetteer, near)
+        if place is not None and place.kind is PlaceKind.TOWN and span.first == span.last \
+                and toks.words[span.first] in actor_words and ctx.support(place.country,
+                                                                          span.key) < 1:
+            continue  # "in handen van Hamas", "Fano fighters": the actor, not Hamm or Fano
         if (place is not None and _accept(span, place, ctx, gazetteer, toks)
                 and (within or not _abroad(place, ctx, span.key))):
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
