@@ -138,3 +138,36 @@ def test_actors_named_after_places_of_the_article(
 
     actors = name_words(default_lexicon().find(text, lang))
     assert word in [m.as_written for m in find_places(text, gaz, lang, actors)]
+
+
+def test_names_in_the_wire_credits_are_people(gaz: Gazetteer) -> None:
+    # a credits line in brackets is no Title Case headline: "Tom Hallett", "Frances Kerry"
+    # were the US towns Silver Lake and Tecumseh (their old names)
+    text = ("Kyiv said Russian troops had left Bakhmut.\n\n(Reporting by Reuters bureaus; "
+            "Writing by Tom Hallett; Editing by Nick Marsh and Frances Kerry)\n\nUkraine")
+    found = [m.as_written for m in find_places(text, gaz, "en")]
+    assert "Hallett" not in found and "Frances" not in found and "Bakhmut" in found
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "word", "place_id"),
+    [
+        ("en", "Djibo, the capital of Soum province, is under blockade.\n\nBurkina Faso", "Soum",
+         "cm:bf-soum"),
+        ("nl", "In de provincie Oudalan vielen tien doden.\n\nBurkina Faso", "Oudalan",
+         "cm:bf-oudalan"),
+        ("en", "The MNDAA took Laukkaing, the capital of the Kokang region.\n\nMyanmar", "Kokang",
+         "cm:kokang"),
+    ],
+)
+def test_second_level_regions_of_wars(
+    gaz: Gazetteer, lang: str, text: str, word: str, place_id: str
+) -> None:
+    found = {m.as_written: m.place for m in find_places(text, gaz, lang)}
+    assert found[word].id == place_id
+
+
+def test_a_region_before_a_group_noun_in_a_compound_is_the_group(gaz: Gazetteer) -> None:
+    found = [m.as_written for m in find_places(
+        "Kokang-rebellen en Donbas-separatisten vochten door.\n\nMyanmar Oekraïne", gaz, "nl")]
+    assert "Kokang" not in found and "Donbas" not in found
