@@ -171,3 +171,30 @@ def test_a_region_before_a_group_noun_in_a_compound_is_the_group(gaz: Gazetteer)
     found = [m.as_written for m in find_places(
         "Kokang-rebellen en Donbas-separatisten vochten door.\n\nMyanmar Oekraïne", gaz, "nl")]
     assert "Kokang" not in found and "Donbas" not in found
+
+
+def test_subdivisions_sharing_an_admin1_stand_at_their_own_town(gaz: Gazetteer) -> None:
+    # Serbia's districts share GeoNames' admin1 "Belgrade City": Bor District had its
+    # 3.5 million people and centre, which made "Bor" Serbian evidence in every article
+    bor = gaz.get("iso3166-2:RS-14")
+    assert bor is not None and bor.population < 100_000
+    assert abs(bor.lat - 44.07) < 0.1 and abs(bor.lon - 22.10) < 0.1
+    belgrade = gaz.get("iso3166-2:RS-00")
+    assert belgrade is not None and belgrade.population > 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "word", "country"),
+    [
+        ("nl", "Het leger heeft zaterdag de stad Bor heroverd. Bor, de hoofdstad van de deelstaat "
+               "Jonglei, was op 31 december gevallen.\n\nZuid-Soedan", "Bor", "SS"),
+        ("en", "Army Retakes Bor\n\nGovernment troops retook Bor on Saturday. Bor, the capital "
+               "of Jonglei state, had fallen on December 31. In Bor, residents fled to the UN "
+               "base. Malakal is contested.\n\nSouth Sudan", "Bor", "SS"),
+    ],
+)
+def test_a_town_of_the_war_beats_a_namesake_district_abroad(
+    gaz: Gazetteer, lang: str, text: str, word: str, country: str
+) -> None:
+    found = {m.as_written: m.place for m in find_places(text, gaz, lang)}
+    assert found[word].country == country
