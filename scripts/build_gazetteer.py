@@ -504,6 +504,19 @@ def _place_by_capitals(
     return out
 
 
+def _unshare_admin1(named: list[tuple[Rec, Rec]], by_code: dict) -> None:
+    """Subdivisions whose name-sharing towns lie in one GeoNames admin1 (Serbia's districts
+    in "Belgrade City", Taiwan's counties in "Taipei", Burundi's provinces in "Gitega"): the
+    admin1 is the subdivision of its largest such town; the others stand at their own town
+    with its population. Before, each had the whole admin1's centre and population ("Bor
+    District" 3.5 million at central Serbia, which made the name "Bor" Serbian evidence
+    everywhere: Bor, South Sudan lost to it)."""
+    for rec, town in named:
+        owner = by_code.get((rec.country, rec.admin1))
+        if owner is not None and owner[1] is not rec:
+            rec.lat, rec.lon, rec.population = town.lat, town.lon, town.population
+
+
 def _cos(lat: float) -> float:
     return math.cos(math.radians(lat))
 
@@ -538,6 +551,7 @@ def build_regions(
     out, missed = [], 0
     pending: list[tuple[object, set[str]]] = []
     by_code: dict[tuple[str, str], tuple[int, Rec]] = {}
+    named: list[tuple[Rec, Rec]] = []  # (region, the town that shares its name)
     for sub in pycountry.subdivisions:
         if sub.parent_code is not None:
             continue
@@ -598,9 +612,11 @@ def build_regions(
             names=names,
         )
         out.append(rec)
+        named.append((rec, capital))
         best = by_code.get((rec.country, rec.admin1))
         if best is None or capital.population > best[0]:
             by_code[(rec.country, rec.admin1)] = (capital.population, rec)
+    _unshare_admin1(named, by_code)
     placed = _place_by_capitals(pending, capitals, town_keys, by_admin, by_code, words, big_keys)
     missed += len(pending) - len(placed)
     out += placed

@@ -138,3 +138,63 @@ def test_actors_named_after_places_of_the_article(
 
     actors = name_words(default_lexicon().find(text, lang))
     assert word in [m.as_written for m in find_places(text, gaz, lang, actors)]
+
+
+def test_names_in_the_wire_credits_are_people(gaz: Gazetteer) -> None:
+    # a credits line in brackets is no Title Case headline: "Tom Hallett", "Frances Kerry"
+    # were the US towns Silver Lake and Tecumseh (their old names)
+    text = ("Kyiv said Russian troops had left Bakhmut.\n\n(Reporting by Reuters bureaus; "
+            "Writing by Tom Hallett; Editing by Nick Marsh and Frances Kerry)\n\nUkraine")
+    found = [m.as_written for m in find_places(text, gaz, "en")]
+    assert "Hallett" not in found and "Frances" not in found and "Bakhmut" in found
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "word", "place_id"),
+    [
+        ("en", "Djibo, the capital of Soum province, is under blockade.\n\nBurkina Faso", "Soum",
+         "cm:bf-soum"),
+        ("nl", "In de provincie Oudalan vielen tien doden.\n\nBurkina Faso", "Oudalan",
+         "cm:bf-oudalan"),
+        ("en", "The MNDAA took Laukkaing, the capital of the Kokang region.\n\nMyanmar", "Kokang",
+         "cm:kokang"),
+    ],
+)
+def test_second_level_regions_of_wars(
+    gaz: Gazetteer, lang: str, text: str, word: str, place_id: str
+) -> None:
+    found = {m.as_written: m.place for m in find_places(text, gaz, lang)}
+    assert found[word].id == place_id
+
+
+def test_a_region_before_a_group_noun_in_a_compound_is_the_group(gaz: Gazetteer) -> None:
+    found = [m.as_written for m in find_places(
+        "Kokang-rebellen en Donbas-separatisten vochten door.\n\nMyanmar Oekraïne", gaz, "nl")]
+    assert "Kokang" not in found and "Donbas" not in found
+
+
+def test_subdivisions_sharing_an_admin1_stand_at_their_own_town(gaz: Gazetteer) -> None:
+    # Serbia's districts share GeoNames' admin1 "Belgrade City": Bor District had its
+    # 3.5 million people and centre, which made "Bor" Serbian evidence in every article
+    bor = gaz.get("iso3166-2:RS-14")
+    assert bor is not None and bor.population < 100_000
+    assert abs(bor.lat - 44.07) < 0.1 and abs(bor.lon - 22.10) < 0.1
+    belgrade = gaz.get("iso3166-2:RS-00")
+    assert belgrade is not None and belgrade.population > 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "word", "country"),
+    [
+        ("nl", "Het leger heeft zaterdag de stad Bor heroverd. Bor, de hoofdstad van de deelstaat "
+               "Jonglei, was op 31 december gevallen.\n\nZuid-Soedan", "Bor", "SS"),
+        ("en", "Army Retakes Bor\n\nGovernment troops retook Bor on Saturday. Bor, the capital "
+               "of Jonglei state, had fallen on December 31. In Bor, residents fled to the UN "
+               "base. Malakal is contested.\n\nSouth Sudan", "Bor", "SS"),
+    ],
+)
+def test_a_town_of_the_war_beats_a_namesake_district_abroad(
+    gaz: Gazetteer, lang: str, text: str, word: str, country: str
+) -> None:
+    found = {m.as_written: m.place for m in find_places(text, gaz, lang)}
+    assert found[word].country == country

@@ -181,13 +181,14 @@ def _fallback_span(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     head, _, tail = word.partition("-")
     if tail and tail[0].islower() and not tail.startswith(head.lower()):
         # "Syrië-kenner": a country or region in a compound; not towns ("Gaza-oorlog") but
-        # those that name a site of theirs ("Rafah-grensovergang")
-        kinds = _COMPOUND_KINDS + ((PlaceKind.TOWN,) if tail in SITE_TAIL else ())
-        cands = tuple(
-            c
-            for c in gaz.resolve_key(_word_key(head), fuzzy=False)
-            if gaz.place(c).kind in kinds
-        )
+        # those that name a site of theirs ("Rafah-grensovergang"), nor a region before a
+        # group's noun ("Kokang-rebellen", "Tigray-strijders": a group)
+        if tail.lower() in GROUP_AFTER:
+            kinds: tuple[PlaceKind, ...] = (PlaceKind.COUNTRY,)
+        else:
+            kinds = _COMPOUND_KINDS + ((PlaceKind.TOWN,) if tail in SITE_TAIL else ())
+        cands = tuple(c for c in gaz.resolve_key(_word_key(head), fuzzy=False)
+                      if gaz.place(c).kind in kinds)
         if cands:
             return _Span(i, i, start, start + len(head), _word_key(head), cands, after=tail)
     base = possessive_base(word)
@@ -292,13 +293,17 @@ def _extend_direction(toks: _Toks, span: _Span, gaz: Gazetteer) -> None:
 
 
 def _title_case(text: str, pos: int, cache: dict[int, bool]) -> bool:
-    """True when the line around ``pos`` is mostly capitalised words (an English headline)."""
+    """True when the line around ``pos`` is mostly capitalised words (an English headline);
+    not a line in brackets or with a semicolon, as the wire's credits ("(Writing by Tom
+    Hallett; Editing by Nick Marsh and Frances Kerry)"), whose names are people."""
     lo = text.rfind("\n", 0, pos) + 1
     found = cache.get(lo)
     if found is None:
         hi = text.find("\n", pos)
-        words = _LONG_WORD.findall(text, lo, hi if hi >= 0 else len(text))
-        found = len(words) >= 5 and sum(w[0].isupper() for w in words) / len(words) >= 0.8
+        hi = hi if hi >= 0 else len(text)
+        words = _LONG_WORD.findall(text, lo, hi)
+        found = (len(words) >= 5 and sum(w[0].isupper() for w in words) / len(words) >= 0.8
+                 and not text.startswith("(", lo) and text.find(";", lo, hi) < 0)
         cache[lo] = found
     return found
 
