@@ -261,7 +261,35 @@ def calibration_table(p: np.ndarray, y: np.ndarray) -> list[str]:
         lines.append(f"[{low:.1f}, {min(high, 1.0):.1f}{']' if high > 1 else ')'}   "
                      f"{n:>9} {r:>7}   {r / n if n else 0.0:.3f}")
     sure = p >= 0.8
-    lines.append(f"at >= 0.8: {int(y[sure].sum())}/{int(sure.sum())} right")
+    lines.append(f"at >= 0.8: {int(y[sure].sum())}/{int(sure.sum())} right; "
+                 f"right below 0.8: {int(y[~sure].sum())}")
+    return lines
+
+
+def feature_table(d: Data) -> list[str]:
+    """How often a report's pair is right with each feature on and off (each pair counted
+    once, by its reports' weights): what separates right from wrong before any fit. A
+    feature with values other than 0 and 1 is "on" above its weighted median (at it, when
+    that is its top value)."""
+    lines = [f"{'feature':<13} {'on: pairs':>9} {'right':>6}   {'off: pairs':>10} {'right':>6}"]
+    for j, name in enumerate(FEATURES):
+        column = d.x[:, j]
+        binary = np.isin(column, (0.0, 1.0)).all()
+        if binary:
+            on = column > 0.5
+        else:
+            order = np.argsort(column, kind="stable")
+            half = np.searchsorted(np.cumsum(d.weight[order]), d.weight.sum() / 2)
+            median = column[order[min(half, len(order) - 1)]]
+            on = column > median
+            if not on.any():  # most reports at the top value: the top value is "on"
+                on = column >= median
+        cells = []
+        for part in (on, ~on):
+            n = float(d.weight[part].sum())
+            share = float(d.weight[part] @ d.y[part]) / n if n else 0.0
+            cells.append(f"{n:>9.0f} {share:>6.3f}")
+        lines.append(f"{name:<13} {cells[0]}   {cells[1]:>17}")
     return lines
 
 
@@ -273,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
                              "the least held-out pair log-loss)")
     parser.add_argument("--l1", type=float, default=0.0, help="the L1 penalty with --l2")
     parser.add_argument("--write", action="store_true", help=f"write rules/{FILE_NAME}")
+    parser.add_argument("--features", action="store_true",
+                        help="also print each feature's share of right pairs, on and off")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     if not (args.dev / "gold.jsonl").exists():
@@ -283,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     pairs = np.ones(len(d.pair_y), dtype=bool)
     print(f"{len(d.y)} reports, {len(d.pair_y)} output pairs ({int(d.pair_y.sum())} right) "
           f"in {len(np.unique(d.group))} articles")
+    if args.features:
+        for line in feature_table(d):
+            print("  " + line)
     def loss(penalty: Penalty, platt: bool) -> float:
         return log_loss(pair_p(d, held_out(d, every, penalty, platt), pairs), d.pair_y)
 

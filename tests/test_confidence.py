@@ -30,6 +30,7 @@ from conflictmap.model import (
     PlaceKind,
     Source,
     Status,
+    Trace,
 )
 from conflictmap.rules import RULES_DIR, language_files
 
@@ -154,3 +155,77 @@ def test_a_bad_model_file_is_a_rules_error_naming_it(tmp_path: Path, content: st
 
 def test_no_model_file_keeps_the_triggers_confidence(tmp_path: Path) -> None:
     assert read_model(tmp_path / "confidence.toml") is None
+
+
+# How the place was found (the report's Trace): an article of our own about another war.
+TIGRAY_TEXT = ("Federal troops entered Mekele on Saturday. Two days later they said the "
+               "city was theirs, while rebel commanders insisted that fighters from the "
+               "surrounding hills had once again pushed the soldiers back out of Mek'ele.")
+TIGRAY_ARTICLE = Article("mekele.txt", TIGRAY_TEXT, "2020-11-30",
+                         Interval(date(2020, 11, 30), date(2020, 11, 30), 1), "en")
+MEKELE = Place("geonames:331180", "Mekele", PlaceKind.TOWN, 13.5, 39.47, "ET",
+               population=215_000)
+
+
+def _traced(written: str, trigger: str, place: Place = MEKELE) -> Event:
+    place_at = TIGRAY_TEXT.index(written)
+    trigger_at = TIGRAY_TEXT.index(trigger)
+    end = TIGRAY_TEXT.index(".", max(place_at, trigger_at)) + 1
+    start = TIGRAY_TEXT.rfind(". ", 0, min(place_at, trigger_at)) + 2 if min(
+        place_at, trigger_at) > 50 else 0
+    source = Source("mekele.txt", "2020-11-30", TIGRAY_TEXT[start:end], start, end)
+    trace = Trace(written, place_at, place_at + len(written), trigger_at,
+                  trigger_at + len(trigger))
+    return Event(Change.CAPTURE, Status.REPORTED, place, TIGRAY_ARTICLE.period, None, None,
+                 (source,), trace=trace)
+
+
+def test_features_say_how_the_place_was_found() -> None:
+    named = _traced("Mekele", "entered")
+    anaphora = _traced("the city", "was theirs")
+    variant = _traced("Mek'ele", "pushed")
+    facts = article_facts(TIGRAY_ARTICLE, [named, anaphora, variant])
+    x, y, z = (features(e, TIGRAY_ARTICLE, facts) for e in (named, anaphora, variant))
+    assert (x["anaphora"], x["variant"], x["distance"]) == (0.0, 0.0, 0.0)
+    assert (y["anaphora"], y["variant"]) == (1.0, 0.0)
+    assert (z["anaphora"], z["variant"]) == (0.0, 1.0)
+    assert 0.0 < z["distance"] < 1.0  # "the soldiers back out of": five words
+    assert x["length"] < z["length"] < 1.0
+    # the site's name inside a longer written form is the name, not a variant
+    airport = replace(MEKELE, name="Mekele airport", kind=PlaceKind.SITE, population=0)
+    site = replace(named, place=airport, trace=replace(named.trace, written="Mekele"))
+    w = features(site, TIGRAY_ARTICLE, facts)
+    assert (w["variant"], w["unpopulated"], x["unpopulated"]) == (0.0, 1.0, 0.0)
+    # no trace (a report read back from a file): as named, at the trigger
+    bare = features(replace(named, trace=None), TIGRAY_ARTICLE, facts)
+    assert (bare["anaphora"], bare["variant"], bare["distance"]) == (0.0, 0.0, 0.0)
+
+
+def test_state_forces_and_partial_control_are_features() -> None:
+    army = Actor("ethiopia_army", "Ethiopian army", "ethiopia", kind="state")
+    tplf = Actor("tplf", "TPLF", "tplf")
+    report = replace(_traced("Mekele", "entered"), actor=army, losing_actor=tplf,
+                     geo_precision=2)
+    x = features(report, TIGRAY_ARTICLE, article_facts(TIGRAY_ARTICLE, [report]))
+    assert (x["state_gainer"], x["state_loser"], x["partial"]) == (1.0, 0.0, 1.0)
+
+
+def test_calibrated_reports_keep_no_trace() -> None:
+    model = Model(0.0, (("anaphora", -1.0),))
+    report = _traced("the city", "was theirs")
+    out = calibrate(model, TIGRAY_ARTICLE, [report])[0]
+    assert out.trace is None and out.confidence == 0.27
+
+
+def test_the_extractor_traces_only_uncalibrated_reports() -> None:
+    from conflictmap.events import Extractor
+
+    text = "Rebels seized the town of Kidal on Sunday, residents said."
+    article = Article("kidal2.txt", text, "2012-03-31",
+                      Interval(date(2012, 3, 31), date(2012, 3, 31), 1), "en")
+    raw = Extractor(calibrated=False).extract(article)
+    assert raw and all(e.trace is not None for e in raw)
+    trace = raw[0].trace
+    assert trace is not None and text[trace.place_start:trace.place_end] == trace.written
+    assert text[trace.trigger_start:trace.trigger_end] == "seized"
+    assert all(e.trace is None for e in Extractor().extract(article))

@@ -265,3 +265,24 @@ def test_consolidate_the_takers_own_withdrawal_days_later_stays_apart() -> None:
         _event(Change.WITHDRAWAL, "2025-02-14", "2025-02-14", "a", loser=REBELS),
     ])
     assert len(merged) == 2
+
+
+def test_consolidate_one_sides_taking_told_twice_days_apart_is_one_change() -> None:
+    # "took Walikale on March 19"; "withdrew on Friday, two weeks after seizing it" (counted
+    # to March 21): one article, one side, nothing between: one capture, its first date.
+    merged = consolidate([
+        _event(Change.CAPTURE, "2025-03-19", "2025-03-19", "a", actor=REBELS),
+        _at(_event(Change.CAPTURE, "2025-03-21", "2025-03-21", "a", actor=REBELS), 50),
+    ])
+    assert [(e.change, e.period.start, len(e.sources)) for e in merged] == [
+        (Change.CAPTURE, date(2025, 3, 19), 2)]
+    # Two articles' readings keep their own dates; and another side's taking is another.
+    apart = consolidate([
+        _event(Change.CAPTURE, "2025-03-19", "2025-03-19", "a", actor=REBELS),
+        _event(Change.CAPTURE, "2025-03-21", "2025-03-21", "b", actor=REBELS),
+    ])
+    assert len(apart) == 2
+    assert len(consolidate([
+        _event(Change.CAPTURE, "2025-03-19", "2025-03-19", "a", actor=REBELS),
+        _at(_event(Change.RECAPTURE, "2025-03-21", "2025-03-21", "a", actor=ARMY), 50),
+    ])) == 2

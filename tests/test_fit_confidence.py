@@ -56,3 +56,16 @@ def test_a_pairs_confidence_is_the_highest_of_its_events_reports(fitting: Module
                      pair_group=np.array([0, 1]), pair_y=np.ones(2), corpus=["a", "a"])
     got = fitting.pair_p(d, np.array([0.6, 0.9, 0.3]), np.array([True, True]))
     assert got.tolist() == [0.9, 0.3]
+
+
+def test_the_feature_table_gives_each_features_share_of_right_pairs(
+        fitting: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fitting, "FEATURES", ("flag", "level"))
+    x = np.array([[1.0, 0.2], [1.0, 0.9], [0.0, 0.9], [0.0, 0.1]])
+    d = fitting.Data(x=x, y=np.array([1.0, 1.0, 0.0, 1.0]), weight=np.array([1.0, 1, 0.5, 0.5]),
+                     group=np.zeros(4), event=np.arange(4), pair_event=np.arange(4),
+                     pair_group=np.zeros(4), pair_y=np.ones(4), corpus=["a"] * 4)
+    header, flag, level = fitting.feature_table(d)
+    assert header.split()[0] == "feature"
+    assert flag.split() == ["flag", "2", "1.000", "1", "0.500"]
+    assert level.split() == ["level", "2", "0.667", "2", "1.000"]  # 1.5 each

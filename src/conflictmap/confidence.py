@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import tomllib
 import unicodedata
 from collections import Counter
@@ -43,6 +44,8 @@ FEATURES = (
     "claimed", "disputed",
     "region", "site",
     "gainer", "loser",
+    "state_gainer",  # the gainer is a state's forces (capture or recapture is a fine line)
+    "state_loser",   # the loser is a state's forces
     "week", "month", "year",
     "news", "lead", "repeated", "abroad", "population",
     "position",      # how far into the article the sentence stands (0 start .. 1 end)
@@ -53,7 +56,16 @@ FEATURES = (
     "actorless",     # no report of the article names an armed actor
     "quoted",        # the sentence carries quotation marks (someone's words)
     "article_date",  # dated by the article's own date (the text gave no date)
+    # how the extractor found the place (the report's Trace)
+    "anaphora",      # the sentence does not name it: "the town", "it", "de haven"
+    "variant",       # named otherwise than the gazetteer's name (another spelling, an alias)
+    "distance",      # words between the trigger and the place (0 .. 1 at DISTANT_WORDS)
+    "partial",       # part of the place ("parts of X", "most of X")
+    "length",        # the sentence's words (log, 0 .. 1 at LONG_WORDS)
+    "unpopulated",   # the gazetteer gives the place no population (a site, a hamlet)
 )
+DISTANT_WORDS = 16
+LONG_WORDS = 64
 
 
 def _fold(text: str) -> str:
@@ -86,6 +98,31 @@ def article_facts(article: Article, events: Sequence[Event]) -> ArticleFacts:
         support={place: len(starts) for place, starts in sentences.items()}, head=head)
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(_fold(text)))
+
+
+def found_as(event: Event, text: str) -> dict[str, float]:
+    """How the place of a report was found, from its ``Trace`` (none: as named, at the
+    trigger): ``anaphora``, ``variant`` and ``distance`` of :data:`FEATURES`."""
+    trace = event.trace
+    if trace is None:
+        return {"anaphora": 0.0, "variant": 0.0, "distance": 0.0}
+    anaphora = not any(ch.isupper() for ch in trace.written)
+    name, written = _words(event.place.name), _words(trace.written)
+    variant = not anaphora and not (name <= written or written <= name)
+    if trace.place_start < trace.trigger_start:
+        gap = text[trace.place_end:trace.trigger_start]
+    else:
+        gap = text[trace.trigger_end:trace.place_start]
+    between = len(_WORD.findall(gap))
+    return {"anaphora": float(anaphora), "variant": float(variant),
+            "distance": min(between, DISTANT_WORDS) / DISTANT_WORDS}
+
+
 def _log_scaled(n: int, top: int = 16) -> float:
     """log2(n) scaled to 0..1 at ``top`` (1 -> 0.0, 2 -> 0.25, 16 and more -> 1.0)."""
     return min(math.log2(max(n, 1)), math.log2(top)) / math.log2(top)
@@ -110,6 +147,9 @@ def features(event: Event, article: Article, facts: ArticleFacts) -> dict[str, f
         "site": float(kind is PlaceKind.SITE),
         "gainer": float(event.actor is not None),
         "loser": float(event.losing_actor is not None),
+        "state_gainer": float(event.actor is not None and event.actor.kind == "state"),
+        "state_loser": float(event.losing_actor is not None
+                             and event.losing_actor.kind == "state"),
         "week": float(precision == 2),
         "month": float(precision == 3),
         "year": float(precision >= 4),
@@ -126,6 +166,10 @@ def features(event: Event, article: Article, facts: ArticleFacts) -> dict[str, f
         "actorless": float(not facts.actors),
         "quoted": float(any(ch in QUOTE_MARKS for ch in source.quote)),
         "article_date": float(event.period.end == article.period.end),
+        **found_as(event, article.text),
+        "partial": float(event.geo_precision == 2),
+        "length": _log_scaled(len(_WORD.findall(source.quote)), LONG_WORDS),
+        "unpopulated": float(event.place.population <= 0),
     }
 
 
@@ -178,8 +222,8 @@ def calibrate(model: Model | None, article: Article, events: Sequence[Event]) ->
     if model is None or not events:
         return list(events)
     facts = article_facts(article, events)
-    return [replace(e, confidence=round(model.probability(features(e, article, facts)), 2))
-            for e in events]
+    return [replace(e, confidence=round(model.probability(features(e, article, facts)), 2),
+                    trace=None) for e in events]
 
 
 def main_country(events: Sequence[Event]) -> str:

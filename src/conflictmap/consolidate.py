@@ -44,6 +44,19 @@ def _confirmed_after(a: Event | _Group, b: Event) -> bool:
     return 0 < gap <= WITHDRAWAL_LEAD_DAYS
 
 
+_TAKINGS = frozenset({Change.CAPTURE, Change.RECAPTURE})
+
+
+def _retold(a: Event | _Group, b: Event) -> bool:
+    """Within one article, one side's two takings of a place up to WITHDRAWAL_LEAD_DAYS
+    apart are one change told twice ("took Walikale on March 19"; "withdrew on Friday, two
+    weeks after seizing it"): nothing can have taken it from them in between."""
+    if a.change not in _TAKINGS or b.change not in _TAKINGS or not _same_side(a.actor, b.actor):
+        return False
+    p, q = (a.period, b.period) if a.period.end < b.period.start else (b.period, a.period)
+    return 0 < (q.start - p.end).days <= WITHDRAWAL_LEAD_DAYS
+
+
 def _same_change(a: Event | _Group, b: Event) -> bool:
     """Two reports describe one change: same place, compatible change, sides, and dates."""
     return a.place.id == b.place.id and _joins(a, b)
@@ -61,7 +74,8 @@ def _joins(a: Event | _Group, b: Event, across: bool = False) -> bool:
     """:func:`_same_change` for two reports of one place. ``across``: they are two
     articles' readings, which join only when they read the change alike (one article's type
     is never imposed on another's source)."""
-    if not _close_in_time(a, b) and (across or not _confirmed_after(a, b)):
+    if not _close_in_time(a, b) and (across or not (_confirmed_after(a, b)
+                                                    or _retold(a, b))):
         return False
     if a.change is not b.change and (across or Change.CONTESTED in (a.change, b.change)):
         return False

@@ -16,6 +16,7 @@ from conflictmap.eventcontext import LAST_WORD, Context, Spans, spans_of, withou
 from conflictmap.eventrelatives import (
     aside,
     beyond_relative,
+    dated_taking,
     in_modal_main_clause,
     in_object_relative,
     outside_relative,
@@ -31,11 +32,12 @@ from conflictmap.placeroles import (
     listed_places,
     locates_generic,
     named_sites,
+    names_site,
     opens_list,
+    own_sites,
     site_anaphora,
     site_mention,
     site_town,
-    site_words,
     unnamed_site,
 )
 from conflictmap.rules import LanguageRules
@@ -261,7 +263,7 @@ def _candidates(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
                                         ctx.places)
                if not any(p.start < m.end and m.start < p.end for p in places)]
     places += _named_sites(ctx, seg_start, seg_end, places)
-    return sorted(places, key=lambda p: p.start)
+    return sorted(own_sites(ctx.article.text, places), key=lambda p: p.start)
 
 
 def _named_sites(ctx: Context, seg_start: int, seg_end: int,
@@ -270,9 +272,7 @@ def _named_sites(ctx: Context, seg_start: int, seg_end: int,
     Mishtenur"), drawn at the town they are in or near (``placeroles.named_sites``); a
     nationality word is no name ("the Russian hospital")."""
     text = ctx.article.text
-    words = site_words(ctx.rules.path)
-    if words is None or words.named is None or words.named.search(text, seg_start,
-                                                                     seg_end) is None:
+    if not names_site(text, ctx.rules.path, seg_start, seg_end):
         return []  # the common case: no site name in the clause, nothing more to build
     # a place of a country the text is not about names no place here: "the Ouagadougou
     # conference centre" in Sirte is a site's name (plausible_places dropped the town)
@@ -283,11 +283,13 @@ def _named_sites(ctx: Context, seg_start: int, seg_end: int,
     taken += [(a.start, a.end) for a in spans_of(ctx.actors).within(seg_start, seg_end)]
     towns = [m for m in ctx.places if m.place.kind is PlaceKind.TOWN]
     out = []
-    for name, a, b, town in named_sites(text, ctx.rules.path, seg_start, seg_end, towns, taken):
+    for name, a, b, town, kind in named_sites(text, ctx.rules.path, seg_start, seg_end, towns,
+                                              taken):
         if ctx.lexicon.demonym_actor(name.split()[0], ctx.rules.lang) is not None:
             continue
         key = "".join(c for c in name.lower() if c.isalnum())
-        place = Place(id=f"site:{key}:{town.id}", name=name, kind=PlaceKind.SITE,
+        place = Place(id=f"{'site' if kind is PlaceKind.SITE else 'quarter'}:{key}:{town.id}",
+                      name=name, kind=kind,
                       lat=town.lat, lon=town.lon, country=town.country, admin1=town.admin1,
                       population=0)
         out.append(Mention(place, text[a:b], a, b))
@@ -325,7 +327,7 @@ def _next_targets(ctx: Context, hit: Hit, places: list[Mention]) -> list[Mention
 
 
 def _partial(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> str:
-    if mention.place.kind is PlaceKind.SITE:
+    if mention.place.kind is PlaceKind.SITE or mention.place.id.startswith("quarter:"):
         return "site"
     markers = ctx.rules.markers
     text = ctx.article.text
@@ -427,8 +429,9 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
     """A relative clause right after a place that tells who held it ("took back Monguno,
     which had been in insurgent hands since January"; "captured Kilinochchi, which the
     rebels had run since 1998"): the place is its antecedent too, not only the nearer
-    trigger's object. Only a holding (a state trigger): "seized Hama, which the army had
-    abandoned" tells the same change twice."""
+    trigger's object. Only a holding (a state trigger), or a taking the relative clause dates
+    ("recaptured Wad Madani, which the RSF seized in December 2023"): "seized Hama, which the
+    army had abandoned" tells the same change twice."""
     out = []
     text = ctx.article.text
     # the apposition right after the place, or after words with no comma that end the
@@ -437,8 +440,8 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
     if appo is not None and "," in text[place.end:appo.start()]:
         appo = None
     for other in clause_hits:
-        if (other is hit or other.start < place.end or not other.trigger.static_veto
-                or (_town_only(other, place.place))):
+        if (other is hit or other.start < place.end or _town_only(other, place.place)
+                or not (other.trigger.static_veto or dated_taking(ctx, other, place))):
             continue
         if appo is not None and appo.end() <= other.start and not any(
                 place.end <= p.start < other.start for p in places

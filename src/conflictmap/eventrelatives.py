@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from conflictmap.eventcontext import Context
-from conflictmap.model import Mention
+from conflictmap.model import Change, Mention
 from conflictmap.triggers import Hit
 
 
@@ -157,3 +157,22 @@ _APPOSITION_RELATIVE = re.compile(
 def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
     found = list(matches)
     return found[-1] if found else None
+
+
+# A year, or a month named with one, in a relative clause: the date of a change of its own.
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+def dated_taking(ctx: Context, hit: Hit, place: Mention) -> bool:
+    """True for a capture in a relative clause right after the place that dates it with a
+    year of its own ("recaptured Wad Madani, which the RSF seized in December 2023"): an
+    earlier change of the place, told besides the main clause's."""
+    if hit.trigger.change is not Change.CAPTURE:
+        return False
+    text = ctx.article.text
+    rel = relative_between(ctx, place.end, hit.start)
+    if rel is None:
+        return False
+    close = text.find(",", hit.end)
+    stop = close if close >= 0 else len(text)
+    return _YEAR.search(text, rel.end(), min(stop, hit.end + 60)) is not None

@@ -80,6 +80,7 @@ from conflictmap.factuality import (
 )
 from conflictmap.geotargets import Geocoder, country_hint, geocoded_mention, unknown_target
 from conflictmap.model import (
+    Actor,
     Article,
     Change,
     Event,
@@ -88,6 +89,7 @@ from conflictmap.model import (
     PlaceKind,
     Source,
     Status,
+    Trace,
 )
 from conflictmap.rules import (
     RULES_DIR,
@@ -110,7 +112,7 @@ class Extractor:
         """``geocoder`` (optional, e.g. ``geocode.OnlineGeocoder``) is asked, once per name
         and country, for a trigger's object that the gazetteer does not know.
         ``calibrated``: confidence from the calibrated model (``confidence.py``), else the
-        trigger's own (for fitting that model)."""
+        trigger's own, and each report keeps its ``Trace`` (for fitting that model)."""
         self._gazetteer = gazetteer
         self.geocoder = geocoder
         # also report trigger objects no gazetteer knows, as unresolved reports (unresolved.py)
@@ -121,6 +123,7 @@ class Extractor:
         self.lexicon = ActorLexicon.load(self._rules_dir)
         self.version: str = rules_digest(self._rules_dir)
         self._confidence = load_model(self._rules_dir or RULES_DIR) if calibrated else None
+        self._traced = not calibrated
 
     @property
     def gazetteer(self) -> object:
@@ -186,15 +189,18 @@ class Extractor:
                                                     for c in clauses[i]])
         events: list[Event] = []
         mentions: set[int] = set()  # id() of the events a trigger only mentions
+        standing: set[int] = set()  # of those, a flag that flies: a state, not a new change
         for i in hot:
-            events.extend(self._sentence(ctx, i, clauses[i], mentions))
+            events.extend(self._sentence(ctx, i, clauses[i], mentions, standing))
         events = civil_sense(rules, text, events, [
             (a.start, a.end, a.generic in _ARMED or (a.actor is not None and not a.generic))
             for a in ctx.actors])
-        events = taken_back(join_later_mentions(sequels.inherit(events), mentions))
+        events = taken_back(join_later_mentions(sequels.inherit(events), mentions, standing))
         events = _headline_dated_by_body(article, events)
         events = calibrate(self._confidence, article,
                            _drop_fighting_before_change(_propagate_denials(events)))
+        if not self._traced and self._confidence is None:
+            events = [replace(e, trace=None) for e in events]
         return events + lost if lost else events
 
     def _context(self, article: Article, rules: LanguageRules, spans: list[tuple[int, int]],
@@ -257,7 +263,7 @@ class Extractor:
         return self._geocoded[key]
 
     def _sentence(self, ctx: Context, index: int, clauses: list[Clause],
-                  mentions: set[int]) -> list[Event]:
+                  mentions: set[int], standing: set[int]) -> list[Event]:
         events: list[Event] = []
         seen: set[tuple[str, Change, str]] = set()
         carried: list[Mention] = []  # the places of the sentence's previous placed clause
@@ -281,6 +287,9 @@ class Extractor:
                                     placed)
                 if is_mention(ctx.rules, ctx.article.text, hit):
                     mentions.add(id(event))
+                    if hit.trigger.static_veto and not ctx.rules.markers.again.search(
+                            ctx.article.text, seg_start, seg_end):
+                        standing.add(id(event))  # "the flag flew over X" with no "again"
                 # One change per place, type and gaining side: "X took Mahas before Y drove
                 # them out" is two captures of Mahas.
                 key = (event.place.id, event.change, event.actor.side if event.actor else "")
@@ -309,6 +318,9 @@ class Extractor:
         if partial == "contested" and change in (Change.CAPTURE, Change.RECAPTURE,
                                                  Change.WITHDRAWAL):
             change = Change.CONTESTED  # "delen van Homs ingenomen", "lost parts of Shan State"
+        if (hit.trigger.entry and change in (Change.CAPTURE, Change.RECAPTURE)
+                and ctx.rules.markers.not_held.search(text, hit.end, e)):
+            change = Change.CONTESTED  # "entered X, but they do not control it"
         # A state's forces taking a town of their own country is a capture unless the text
         # says they held it before (CODEBOOK.md): no recapture from the actor alone.
         gainer, loser = gainer_and_loser(ctx, hit, mention, segment)
@@ -331,7 +343,8 @@ class Extractor:
         confidence = hit.trigger.confidence - (0.1 if status is not Status.REPORTED else 0.0)
         return Event(change=change, status=status, place=place, period=period, actor=gainer,
                      losing_actor=loser, sources=(source,), confidence=round(confidence, 2),
-                     geo_precision=geo)
+                     geo_precision=geo, trace=Trace(mention.as_written, mention.start,
+                                                    mention.end, hit.start, hit.end))
 
 
 def _factual(ctx: Context, hit: Hit, segment: tuple[int, int], partial: str) -> bool:
@@ -355,9 +368,9 @@ def _scare_quoted(text: str, hit: Hit) -> bool:
 
 
 def _propagate_denials(events: list[Event]) -> list[Event]:
-    """A claim the same article denies elsewhere is disputed too (so the reports merge); so
-    is an unattributed capture ("Azerbeidzjan neemt Sjoesja in" as a headline) that the
-    article's own denial answers."""
+    """A claim the same article denies elsewhere is disputed too (so the reports merge)
+    unless the two go opposite ways (``_same_gainer``); so is an unattributed capture
+    ("Azerbeidzjan neemt Sjoesja in" as a headline) that the article's own denial answers."""
     denied = [e for e in events if e.status is Status.DISPUTED]
     if not denied:
         return events
@@ -365,10 +378,24 @@ def _propagate_denials(events: list[Event]) -> list[Event]:
     for e in events:
         if ((e.status is Status.CLAIMED and e.change is not Change.WITHDRAWAL)
                 or (e.status is Status.REPORTED and e.change is Change.CAPTURE)) and any(
-                d.place.id == e.place.id and d.period.overlaps(e.period) for d in denied):
+                d.place.id == e.place.id and d.period.overlaps(e.period)
+                and _same_gainer(d, e) for d in denied):
             e = replace(e, status=Status.DISPUTED, change=Change.CONTESTED)
         out.append(e)
     return out
+
+
+def _same_gainer(a: Event, b: Event) -> bool:
+    """The two reports may be of one change: not when one's gainer is the other's loser or
+    a state's forces gain in one and a non-state group in the other ("Taliban say they
+    still hold the city" denies the army's retaking, not the Taliban's own capture)."""
+    def side(actor: Actor | None) -> str:
+        return actor.side if actor is not None else ""
+
+    if a.actor is not None and b.actor is not None and a.actor.kind != b.actor.kind:
+        return False
+    return not ((side(a.actor) and side(a.actor) == side(b.losing_actor))
+                or (side(b.actor) and side(b.actor) == side(a.losing_actor)))
 
 
 _TAKING = frozenset({Change.CAPTURE, Change.RECAPTURE})

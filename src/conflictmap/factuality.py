@@ -119,18 +119,23 @@ def is_mention(rules: LanguageRules, text: str, hit: Hit) -> bool:
     return rules.markers.mention.search(text, hit.start, hit.end) is not None
 
 
-def join_later_mentions(events: Sequence[Event], mentions: set[int]) -> list[Event]:
+def join_later_mentions(events: Sequence[Event], mentions: set[int],
+                        standing: set[int] | frozenset[int] = frozenset()) -> list[Event]:
     """Drop the events (``mentions``: their ``id()``) that only mention a change when the
     article reports a change of that place with a verb (a capture, recapture or withdrawal
     by a side that agrees): "Rebels took Kidal on Monday. The fall of Kidal ..." is one
-    event, dated by the verb's clause; "raised the flag over X a month later" too."""
+    event, dated by the verb's clause; "raised the flag over X a month later" too. A flag
+    that flies over the place with no word of return (``standing``) joins a change told
+    however long before: "the flag flew over Khankendi today", five years after its capture
+    in the same text, is that capture's state, not a new one."""
     if not mentions:
         return list(events)
     told = [e for e in events if id(e) not in mentions and e.change in _TAKING]
     out = []
     for e in events:
         if id(e) in mentions and e.change in _TAKING and any(
-                t.place.id == e.place.id and _sides_agree(t, e) and _after(t, e)
+                t.place.id == e.place.id and _sides_agree(t, e)
+                and (_after(t, e) or (id(e) in standing and t.period.start <= e.period.end))
                 for t in told):
             log.debug("%s: a mention of the change at %s joins the verb's report",
                       e.sources[0].article, e.place.name)
@@ -166,6 +171,12 @@ RETURN_WITHIN_DAYS = 366
 it, retook it on Thursday"; a side that comes back after years captures the place anew."""
 
 
+RETOLD_WITHIN_DAYS = 3
+"""A side's taking of a place this many days before its next taking of it is that change
+told again ("took Walikale on March 19"; "withdrew on Friday, two weeks after seizing it"
+counted to March 21), not a hold it lost and took back."""
+
+
 def taken_back(events: Sequence[Event]) -> list[Event]:
     """A capture is a recapture when the same article reports that the gaining side held
     the place before: an earlier capture of it by that side, or an earlier loss of it
@@ -173,9 +184,12 @@ def taken_back(events: Sequence[Event]) -> list[Event]:
     Linear in the reports up to a sort: each report's hold is indexed by (place, side)."""
     held: dict[tuple[str, str], list[int]] = {}
     for earlier in events:
-        side = _holder(earlier)
-        if side is not None:
-            held.setdefault((earlier.place.id, side), []).append(earlier.period.end.toordinal())
+        for side in _holders(earlier):
+            end = earlier.period.end.toordinal()
+            if earlier.change in (Change.CAPTURE, Change.RECAPTURE) and (
+                    earlier.actor is not None and side == earlier.actor.side):
+                end += RETOLD_WITHIN_DAYS  # a taking days before is this one told again
+            held.setdefault((earlier.place.id, side), []).append(end)
     for ends in held.values():
         ends.sort()
     out = []
@@ -191,12 +205,18 @@ def taken_back(events: Sequence[Event]) -> list[Event]:
     return out
 
 
-def _holder(earlier: Event) -> str | None:
-    """The side a report says held its place before or at it: the taker of a capture, or
-    the loser of any other change."""
+def _holders(earlier: Event) -> set[str]:
+    """The sides a report says held its place before or at it: the taker of a capture or
+    recapture, the loser of a capture ("Tigrayan forces had seized the town from the army
+    in August": the army held it until then), and the loser of any other change. Not the
+    loser of a recapture: the text says it had taken the place from the gainer, whose
+    hold, not the loser's, is the one the report tells."""
+    sides = set()
     if earlier.change in (Change.CAPTURE, Change.RECAPTURE) and earlier.actor is not None:
-        return earlier.actor.side
-    return earlier.losing_actor.side if earlier.losing_actor is not None else None
+        sides.add(earlier.actor.side)
+    if earlier.losing_actor is not None and earlier.change is not Change.RECAPTURE:
+        sides.add(earlier.losing_actor.side)
+    return sides
 
 
 _DATELINE = re.compile(

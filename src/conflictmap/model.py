@@ -179,6 +179,20 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class Trace:
+    """How the extractor found one report, for the confidence model (``confidence.py``): the
+    place as the sentence writes it ("Kidal", "the town", "it") and the offsets of that
+    mention and of the trigger in the article's text. Only an extractor's reports before
+    calibration carry one; it is no output and no part of an event's identity."""
+
+    written: str
+    place_start: int
+    place_end: int
+    trigger_start: int
+    trigger_end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """One change of (or fight over) control of one place, with all its sources."""
 
@@ -196,6 +210,7 @@ class Event:
     verified: bool = False
     corrected: bool = False
     origin: str = ""
+    trace: Trace | None = field(default=None, compare=False, repr=False)
 
     id: str = field(init=False, repr=False, compare=False)
 
@@ -222,6 +237,7 @@ class Event:
         put(event, "verified", False)
         put(event, "corrected", False)
         put(event, "origin", "")
+        put(event, "trace", None)
         put(event, "id", event_id)
         return event
 

@@ -33,7 +33,7 @@ from conflictmap.model import Mention, Place, PlaceKind
 log = logging.getLogger(__name__)
 
 _LINKS = ("link_before", "link_after", "compounds", "anaphora_before", "anaphora_kinds",
-          "named", "unnamed_before", "bare_before", "bare_kinds")
+          "named", "unnamed_before", "bare_before", "bare_kinds", "quarter")
 _WINDOW = 90  # characters before a town searched for its site noun
 
 
@@ -53,6 +53,9 @@ class SiteWords:
     # article, so no name; only for the kinds a town has several of (bare_kinds)
     bare: re.Pattern[str] | None = None
     bare_kinds: frozenset[str] = frozenset()
+    # a city's district or neighbourhood named by a name the gazetteer lacks ("the al-Julan
+    # district of Fallujah", "de wijk Al-Tayaran"; its name in group "name"): a town
+    quarter: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=16)
@@ -125,7 +128,7 @@ def site_words(path: str) -> SiteWords | None:
     bare = _optional(table, "bare_before", path)
     return SiteWords(nouns, tuple(kinds), before, after, anaphora,
                      frozenset(table.get("anaphora_kinds") or ()), named, unnamed, bare,
-                     frozenset(table.get("bare_kinds") or ()))
+                     frozenset(table.get("bare_kinds") or ()), _optional(table, "quarter", path))
 
 
 _REFERENCE_WINDOW = 60  # characters before a town searched for a reference marker
@@ -334,6 +337,25 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
     return None
 
 
+_QUARTER_OF = re.compile(r"\s*,?\s*(?:of|in|van)\s+(?:the\s+|de\s+|het\s+)?(?:[\w-]+\s+)?",
+                         re.IGNORECASE)
+
+
+def own_sites(text: str, places: list[Mention]) -> list[Mention]:
+    """``places`` without a town's site whose noun an earlier site already owns: in "Hostomel
+    airfield outside Kyiv" the airfield is Hostomel's ("Hostomel airfield"), and Kyiv only
+    locates it; "the Antonov airport in Hostomel" (a name, no town, before the noun) keeps
+    Hostomel's. Nor the town that locates a district named before it ("the al-Julan
+    district of [Fallujah]", "de wijk Salaheddin in [Aleppo]")."""
+    sites = [p for p in places if p.place.kind is PlaceKind.SITE and site_town(p.place)]
+    quarters = [p for p in places if p.place.id.startswith("quarter:")]
+    return [m for m in places
+            if not any(s is not m and s.start <= m.start < s.end < m.end
+                       and site_town(s.place) != site_town(m.place) for s in sites
+                       if m in sites)
+            and not any(_QUARTER_OF.fullmatch(text, q.end, m.start) for q in quarters)]
+
+
 _SITE_AND = re.compile(r"\s*(?:,|,?\s*(?:en|and|&))\s+(?:(?:de|het|the|its|zijn|haar)\s+)?"
                        r"(?:[\w-]+\s+)?$", re.IGNORECASE)
 
@@ -433,21 +455,34 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
+def names_site(text: str, rules_path: str, start: int, end: int) -> bool:
+    """True when a site's or a district's own name (``named``, ``quarter``) is written between
+    ``start`` and ``end``: the cheap test before :func:`named_sites`."""
+    words = site_words(rules_path)
+    return words is not None and any(
+        p is not None and p.search(text, start, end) is not None
+        for p in (words.named, words.quarter))
+
+
 def named_sites(text: str, rules_path: str, start: int, end: int,
                 towns: list[Mention], taken: list[tuple[int, int]],
-                ) -> list[tuple[str, int, int, Place]]:
+                ) -> list[tuple[str, int, int, Place, PlaceKind]]:
     """Sites with a name of their own that no gazetteer lists, between ``start`` and
     ``end`` ("Beaufort castle", "Mount Hermon", "de heuvel Mishtenur", "het
     Nasser-ziekenhuis"; the ``named`` pattern of ``[sites]``, its name in group "name"):
-    (name as written, start, end, the town it is drawn at). That town is the nearest one
+    (name as written, start, end, the town it is drawn at, SITE, or TOWN for a district
+    of the ``quarter`` pattern). That town is the nearest one
     named in the same stretch, else the town the text is about before it (``antecedent``);
     none, no site. Stretches in ``taken`` (known places, actors) are no site names."""
     words = site_words(rules_path)
     if words is None or words.named is None:
         return []
     out = []
-    for m in words.named.finditer(text, start, end):
-        a, b = m.span()
+    found = [(m, PlaceKind.SITE) for m in words.named.finditer(text, start, end)]
+    if words.quarter is not None:
+        found += [(m, PlaceKind.TOWN) for m in words.quarter.finditer(text, start, end)]
+    for m, kind in found:
+        a, b = m.span("name") if kind is PlaceKind.TOWN else m.span()
         if any(x < b and a < y for x, y in taken):
             continue
         near = [t for t in towns if start <= t.start and t.end <= end]
@@ -458,8 +493,8 @@ def named_sites(text: str, rules_path: str, start: int, end: int,
             if not before:
                 continue
             town = antecedent(text, rules_path, before).place
-        name = " ".join(m.group().split())
-        out.append((name, a, b, town))
+        name = " ".join(text[a:b].split())
+        out.append((name, a, m.end(), town, kind))
     return out
 
 

@@ -56,6 +56,13 @@ SITE_AFTER = _words(
 )
 """Capitalised words after a town that name one of its sites, not a longer name: "Aleppo
 International Airport", "Kunduz Airfield" (``placeroles`` reads the site)."""
+SITE_TAIL = _words(
+    "grensovergang grenspost luchthaven vliegveld vliegbasis luchtmachtbasis haven zeehaven "
+    "legerbasis"
+)
+"""The end of a Dutch compound that names a town's site: "Rafah-grensovergang",
+"Goma-vliegveld" (the town at its head, ``placeroles`` reads the site)."""
+
 NOT_PERSON_TITLES = _words(
     "operation operatie codename codenaam troepengroep taskforce familie family clan"
 )
@@ -213,3 +220,10 @@ def calendar_words(lang: str) -> frozenset[str]:
     except RulesError:
         return frozenset()
     return frozenset(name_key(w) for w in (*dates.months, *dates.weekdays))
+
+
+def apposition(toks: _Toks, j: int) -> bool:
+    """'Daraa, het gebied helemaal in het zuiden' / 'Idlib, a province in the north'."""
+    if j + 1 >= len(toks) or "," not in toks.text[toks.ends[j - 1] : toks.starts[j]]:
+        return False
+    return toks.words[j].lower() in ARTICLE_WORDS and toks.words[j + 1].lower() in APPOSITION_NOUNS

@@ -42,8 +42,6 @@ from conflictmap.toponym_words import (
     _GAP_WORD,
     _GLUE,
     _LONG_WORD,
-    APPOSITION_NOUNS,
-    ARTICLE_WORDS,
     CONNECTORS,
     DIRECTIONS,
     GROUP_AFTER,
@@ -56,12 +54,14 @@ from conflictmap.toponym_words import (
     REGION_AFTER,
     REGION_BEFORE,
     SITE_AFTER,
+    SITE_TAIL,
     TITLES,
     UNIT_BEFORE,
     WEEKDAYS,
     _is_cap,
     _Span,
     _Toks,
+    apposition,
     calendar_words,
     tokenize,
     word_lists,
@@ -172,14 +172,18 @@ def _fallback_match(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     return span
 
 
+_COMPOUND_KINDS = (PlaceKind.COUNTRY, PlaceKind.REGION)
+
+
 def _fallback_span(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     word, start = toks.words[i], toks.starts[i]
     head, _, tail = word.partition("-")
     if tail and tail[0].islower() and not tail.startswith(head.lower()):
-        # "Syrië-kenner": a country or region in a compound; not towns ("Gaza-oorlog"), nor
-        # a region before a group's noun ("Kokang-rebellen", "Tigray-strijders": a group)
+        # "Syrië-kenner": a country or region in a compound; not towns ("Gaza-oorlog") but
+        # those that name a site of theirs ("Rafah-grensovergang"); nor a region before a
+        # group's noun ("Kokang-rebellen", "Tigray-strijders": a group)
         kinds = (PlaceKind.COUNTRY,) if tail.lower() in GROUP_AFTER else (
-            PlaceKind.COUNTRY, PlaceKind.REGION)
+            _COMPOUND_KINDS + ((PlaceKind.TOWN,) if tail in SITE_TAIL else ()))
         cands = tuple(c for c in gaz.resolve_key(_word_key(head), fuzzy=False)
                       if gaz.place(c).kind in kinds)
         if cands:
@@ -308,6 +312,9 @@ def _neighbour(toks: _Toks, i: int, step: int, countries: set[int]) -> int | Non
     nor is a country name ("gebruikt Iran Syrië als route"), nor a compound that ends in a
     lower-case noun ("HTS-strijders", "Kremlin-backed").
     """
+    if step > 0 and toks.words[i].endswith(("'s", "’s")) and any(
+            w.lower() in SITE_AFTER for w in toks.words[i + 1:i + 5]):
+        return None  # a genitive before a site's own name: "Kabul's Hamid Karzai Airport"
     j = i + step
     while 0 <= j < toks.n:
         later = max(j, j - step)
@@ -485,14 +492,7 @@ def _region_cues(
             else:
                 break
         after[id(span)] = found
-    return [before[id(s)] or _apposition(toks, s.last + 1) or after[id(s)] for s in spans]
-
-
-def _apposition(toks: _Toks, j: int) -> bool:
-    """'Daraa, het gebied helemaal in het zuiden' / 'Idlib, a province in the north'."""
-    if j + 1 >= len(toks) or "," not in toks.text[toks.ends[j - 1] : toks.starts[j]]:
-        return False
-    return toks.words[j].lower() in ARTICLE_WORDS and toks.words[j + 1].lower() in APPOSITION_NOUNS
+    return [before[id(s)] or apposition(toks, s.last + 1) or after[id(s)] for s in spans]
 
 
 def find_places(text: str, gazetteer: Gazetteer, lang: str,

@@ -48,6 +48,9 @@ MARKER_KEYS = (
     "anaphora_both",
     # ", de stad die ...", ", the town the rebels had held": an apposition opening a relative
     "apposition_relative",
+    # "entered X, but do not control it", "trokken X binnen, maar hebben de stad niet in
+    # handen": after an entry trigger (``entry``), fighting for the place, not its capture
+    "not_held",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -87,6 +90,9 @@ class Trigger:
     # "die de stad sinds 2016 bestuurden"): a holding verb dates the start of that hold
     needs_since: bool = False
     site_ok: bool = False  # a town_only trigger that takes a site too ("handed over the base")
+    # an entry into a place ("entered", "trokken binnen"): contested when the sentence goes on
+    # to say the place is not held ("but they do not control it", markers.not_held)
+    entry: bool = False
     veto: Guarded | None = None
     confidence: float = 0.6
     required: Literals | None = None  # one of these is in every match (a pre-check)
@@ -157,6 +163,7 @@ class Markers:
     civil_domain: Guarded
     civil_act: Guarded
     extent_verb: Guarded
+    not_held: Guarded
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,6 +347,7 @@ def _trigger(source: _Source, entry: object, subst: dict[str, str]) -> Trigger:
         static_veto=bool(entry.get("static_veto", False)),
         needs_since=bool(entry.get("needs_since", False)),
         site_ok=bool(entry.get("site_ok", False)),
+        entry=bool(entry.get("entry", False)),
         veto=_compile(source, veto, f"{tid}.veto", subst) if isinstance(veto, str) else None,
         confidence=float(entry.get("confidence", 0.6)),
     )
