@@ -269,13 +269,15 @@ def test_consolidate_the_takers_own_withdrawal_days_later_stays_apart() -> None:
 
 def test_consolidate_one_sides_taking_told_twice_days_apart_is_one_change() -> None:
     # "took Walikale on March 19"; "withdrew on Friday, two weeks after seizing it" (counted
-    # to March 21): one article, one side, nothing between: one capture, its first date.
-    merged = consolidate([
-        _event(Change.CAPTURE, "2025-03-19", "2025-03-19", "a", actor=REBELS),
-        _at(_event(Change.CAPTURE, "2025-03-21", "2025-03-21", "a", actor=REBELS), 50),
-    ])
-    assert [(e.change, e.period.start, len(e.sources)) for e in merged] == [
-        (Change.CAPTURE, date(2025, 3, 19), 2)]
+    # to March 21): one article, one side, nothing between: one capture, dated by the span
+    # of both estimates; a group's name and the placeholder "rebels" are one side.
+    for other in (REBELS, PLACEHOLDER):
+        merged = consolidate([
+            _event(Change.CAPTURE, "2025-03-19", "2025-03-19", "a", actor=REBELS),
+            _at(_event(Change.CAPTURE, "2025-03-21", "2025-03-21", "a", actor=other), 50),
+        ])
+        assert [(e.change, e.period.start, e.period.end, len(e.sources)) for e in merged] == [
+            (Change.CAPTURE, date(2025, 3, 19), date(2025, 3, 21), 2)]
     # Two articles' readings keep their own dates; and another side's taking is another.
     apart = consolidate([
         _event(Change.CAPTURE, "2025-03-19", "2025-03-19", "a", actor=REBELS),

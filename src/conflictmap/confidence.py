@@ -9,8 +9,10 @@ into a probability with a small logistic model whose weights are data
 development articles and the project's own probe articles, recalibrated on held-out articles,
 and checked on the development set's other half by ``benchmarks/bench_accuracy.py``).
 
-The features are language-neutral: they read the report (``Event``), its article and the
-article's other reports, never the words of a rule, so the same weights serve every language.
+The features are language-neutral: they read the report (``Event``), how the extractor found
+its place (the report's ``Trace``: the place as written, its distance from the trigger), its
+article and the article's other reports, never the words of a rule, so the same weights serve
+every language. Calibrated reports keep no trace.
 """
 
 from __future__ import annotations

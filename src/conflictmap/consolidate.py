@@ -50,8 +50,10 @@ _TAKINGS = frozenset({Change.CAPTURE, Change.RECAPTURE})
 def _retold(a: Event | _Group, b: Event) -> bool:
     """Within one article, one side's two takings of a place up to WITHDRAWAL_LEAD_DAYS
     apart are one change told twice ("took Walikale on March 19"; "withdrew on Friday, two
-    weeks after seizing it"): nothing can have taken it from them in between."""
-    if a.change not in _TAKINGS or b.change not in _TAKINGS or not _same_side(a.actor, b.actor):
+    weeks after seizing it"): nothing can have taken it from them in between. A group's
+    name and a placeholder ("rebels") are one side (``_agree``); an unnamed taker is not."""
+    if (a.change not in _TAKINGS or b.change not in _TAKINGS or a.actor is None
+            or b.actor is None or not _agree(a.actor, b.actor)):
         return False
     p, q = (a.period, b.period) if a.period.end < b.period.start else (b.period, a.period)
     return 0 < (q.start - p.end).days <= WITHDRAWAL_LEAD_DAYS
@@ -158,7 +160,10 @@ class _Group:
             # The taking completes the change: a withdrawal report does not date it.
             period = b.period if self.change is Change.WITHDRAWAL else self.period
         else:
-            period = self.period.intersect(b.period) or self.period
+            # reports that do not overlap joined only as one change told twice (_retold):
+            # the span of both estimates
+            period = self.period.intersect(b.period) or Interval.spanning(
+                min(self.period.start, b.period.start), max(self.period.end, b.period.end))
         self.period = period
         self.horizon = period.end + _LEAD
         if b.change is not self.change:  # only within one article (_joins)

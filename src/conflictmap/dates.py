@@ -333,6 +333,9 @@ def _relatives(compiled: _Compiled, sentence: str, period: Interval,
     return found
 
 
+_APPOSED = re.compile(r"\s*,\s*")
+
+
 _SEASONS = (("spring", 3, 3), ("summer", 6, 4), ("autumn", 9, 3), ("winter", 12, 3))
 _SEASON_YEAR = re.compile(r"\s+(?:van\s+|of\s+)?((?:19|20)\d{2})\b")
 
@@ -391,6 +394,10 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
     mentions = seasons + [d for d in _explicit(compiled, sentence, period)  # not as a year:
                           if all(d.end <= x.start or d.start >= x.end for x in seasons)]
     mentions += _relatives(compiled, sentence, period, previous)
+    # "Sinds 2015, toen ...", "in 2001, when ...": the "then" is that date, not the last one
+    mentions = [m for m in mentions if not (m.anaphoric and any(
+        d.explicit and not d.anaphoric and _APPOSED.fullmatch(sentence, d.end, m.start)
+        for d in mentions))]
     mentions = _years_for_months(sentence, _drop_overlaps(mentions))
     return [_since(compiled, sentence, m) for m in mentions
             if not _first_since(compiled, sentence, m)]
@@ -464,6 +471,8 @@ def _years_for_months(sentence: str, mentions: list[DateMention]) -> list[DateMe
 def _since(compiled: _Compiled, sentence: str, mention: DateMention) -> DateMention:
     """Mark an expression introduced by "sinds"/"since": it dates when a state began."""
     since = compiled.words.get("since")
+    if compiled.words.get("since_when").match(sentence, mention.end):
+        return mention  # "Sinds 2015, toen ...": when the clause's change happened
     if since.match(sentence, mention.start) or compiled.since_before.search(
             sentence, max(0, mention.start - 40), mention.start):
         return replace(mention, since=True)

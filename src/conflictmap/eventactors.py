@@ -27,8 +27,10 @@ def actor_ok(ctx: Context, hit: Hit, seg_start: int, seg_end: int) -> bool:
            and not any(p.start < a.end and a.start < p.end for p in ctx.places)
            for a in ctx.actors):
         return True  # a capital read as a place ("in Yerevan") is no actor here
-    # "Junta troops retreated. They abandoned Lashio": the pronoun's antecedent acts.
-    return bool(_shared_subject(ctx, seg_start) or _pronoun_subject(ctx, hit, seg_start))
+    # "Junta troops retreated. They abandoned Lashio": the pronoun's antecedent acts; "took
+    # Kidal in March and left in May": a clause that goes on has the main clause's subject.
+    return bool(_shared_subject(ctx, seg_start) or _pronoun_subject(ctx, hit, seg_start)
+                or _adjunct_subject(ctx, hit, seg_start))
 
 
 def merged_actors(mentions: list[ActorMention]) -> list[ActorMention]:
@@ -215,7 +217,10 @@ def continues(ctx: Context, hit: Hit, seg_start: int) -> bool:
     """True when the trigger's clause goes on from the main clause without a subject of its
     own: a participle phrase ("before being pushed out", "after taking") or a coordinated
     verb ("maar werd later verdreven", "but was later driven out")."""
-    lead = ctx.article.text[seg_start:hit.start]
+    text = ctx.article.text
+    lead = text[seg_start:hit.start]
+    if not lead.strip() and _AND_BEFORE.search(text[max(0, seg_start - 6):seg_start]):
+        return True  # "veroverden Kidal en trokken zich in mei terug": the break took "en"
     markers = ctx.rules.markers
     return bool(markers.adjunct.search(lead) or markers.continuation.search(lead))
 

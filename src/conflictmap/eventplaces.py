@@ -31,6 +31,7 @@ from conflictmap.placeroles import (
     in_dateline,
     listed_places,
     locates_generic,
+    locates_site,
     named_sites,
     names_site,
     opens_list,
@@ -253,16 +254,16 @@ def _candidates(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
                 places += [m for m in coordinated_sites(ctx.article.text, ctx.rules.path, site,
                                                         p.place) if m.start >= seg_start]
             places.append(site)
-    for m in _anaphora(ctx, seg_start, seg_end):
-        m = _as_site(ctx, m, seg_start)
-        # "seized Hodeida's airport, on the southern edge of the city": the city locates
-        # the site named before it
-        if not any(s.end <= m.start and site_town(s.place) == m.place.id for s in places):
-            places.append(m)
-    places += [m for m in site_anaphora(ctx.article.text, ctx.rules.path, seg_start, seg_end,
-                                        ctx.places)
-               if not any(p.start < m.end and m.start < p.end for p in places)]
-    places += _named_sites(ctx, seg_start, seg_end, places)
+    # "seized Hodeida's airport, on the southern edge of the city", "de basis, aan de
+    # zuidrand van de stad,": the city locates the site named before it
+    towns = [m for m in (_as_site(ctx, a, seg_start) for a in _anaphora(ctx, seg_start, seg_end))
+             if not any(s.end <= m.start and site_town(s.place) == m.place.id for s in places)]
+    named = [m for m in site_anaphora(ctx.article.text, ctx.rules.path, seg_start, seg_end,
+                                      ctx.places)
+             if not any(p.start < m.end and m.start < p.end for p in places + towns)]
+    named += _named_sites(ctx, seg_start, seg_end, places + towns + named)
+    places += [m for m in towns if not any(locates_site(ctx.article.text, s, m) for s in named)]
+    places += named
     return sorted(own_sites(ctx.article.text, places), key=lambda p: p.start)
 
 

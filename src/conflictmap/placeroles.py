@@ -448,11 +448,35 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
                  and s.end <= noun_start]
         place = named[-1].place if named else site_place(
             antecedent(text, rules_path, before).place, kind)
+        # "seized the Jebel Aulia dam ... had taken the dam": that dam, by its own name
+        own = [(name, a, town) for name, a, _, town, k in named_sites(
+            text, rules_path, max(0, noun_start - _ANTECEDENT_WINDOW), noun_start, before, [])
+            if k is PlaceKind.SITE and _kind(words, name.split()[-1]) == kind
+            and (not named or a > named[-1].start)]
+        if own:
+            name, _, town = own[-1]
+            key = "".join(c for c in name.lower() if c.isalnum())
+            place = Place(id=f"site:{key}:{town.id}", name=name, kind=PlaceKind.SITE,
+                          lat=town.lat, lon=town.lon, country=town.country,
+                          admin1=town.admin1, population=0)
         out.append(Mention(place, text[noun_start:m.end()], noun_start, m.end()))
     return out
 
 
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+_LOCATING = re.compile(r"\s*(?:[^\W\d_][\w'’-]*\s*)?,\s*(?:on|at|in|near|aan|op|bij|nabij)\s"
+                       r"[^,.;:]{0,40}$", re.IGNORECASE)
+
+
+def locates_site(text: str, site: Mention, town: Mention) -> bool:
+    """True when ``town`` ("the city") is named in an aside right after ``site`` that
+    locates it: "de militaire basis, aan de zuidrand van [de stad]", "Beaufort castle, on
+    the edge of [the town]" (no change of the town's own)."""
+    return (site.place.kind is PlaceKind.SITE and site.end <= town.start
+            and site_town(site.place) == town.place.id
+            and _LOCATING.fullmatch(text, site.end, town.start) is not None)
 
 
 def names_site(text: str, rules_path: str, start: int, end: int) -> bool:
@@ -482,7 +506,9 @@ def named_sites(text: str, rules_path: str, start: int, end: int,
     if words.quarter is not None:
         found += [(m, PlaceKind.TOWN) for m in words.quarter.finditer(text, start, end)]
     for m, kind in found:
-        a, b = m.span("name") if kind is PlaceKind.TOWN else m.span()
+        # a quarter's name: the group "name" (or "name2", ... of another wording) that matched
+        a, b = m.span(next(g for g, v in m.groupdict().items() if g.startswith("name") and v)
+                      ) if kind is PlaceKind.TOWN else m.span()
         if any(x < b and a < y for x, y in taken):
             continue
         near = [t for t in towns if start <= t.start and t.end <= end]

@@ -180,10 +180,12 @@ def _fallback_span(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
     head, _, tail = word.partition("-")
     if tail and tail[0].islower() and not tail.startswith(head.lower()):
         # "Syrië-kenner": a country or region in a compound; not towns ("Gaza-oorlog") but
-        # those that name a site of theirs ("Rafah-grensovergang"); nor a region before a
+        # those that name a site of theirs ("Rafah-grensovergang"), nor a region before a
         # group's noun ("Kokang-rebellen", "Tigray-strijders": a group)
-        kinds = (PlaceKind.COUNTRY,) if tail.lower() in GROUP_AFTER else (
-            _COMPOUND_KINDS + ((PlaceKind.TOWN,) if tail in SITE_TAIL else ()))
+        if tail.lower() in GROUP_AFTER:
+            kinds: tuple[PlaceKind, ...] = (PlaceKind.COUNTRY,)
+        else:
+            kinds = _COMPOUND_KINDS + ((PlaceKind.TOWN,) if tail in SITE_TAIL else ())
         cands = tuple(c for c in gaz.resolve_key(_word_key(head), fuzzy=False)
                       if gaz.place(c).kind in kinds)
         if cands:
