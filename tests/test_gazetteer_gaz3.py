@@ -225,3 +225,22 @@ def test_a_soviet_name_of_a_city_stays_the_city(gaz: Gazetteer) -> None:
     text = "The port, called Zhdanov in Soviet times, fell to Russian troops.\n\nUkraine"
     found = {m.as_written: m.place for m in find_places(text, gaz, "en")}
     assert found["Zhdanov"].name == "Mariupol"
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "lat", "lon"),
+    [
+        ("Thantlang", "MM", 22.70, 93.43),
+        ("Sandoway", "MM", 18.46, 94.37),
+        ("Hpapun", "MM", 18.06, 97.44),
+        ("Naungcho", "MM", 22.32, 96.80),
+        ("Tawila", "SD", 13.50, 24.83),
+        ("Jabal Awliya", "SD", 15.24, 32.50),
+        ("Shewa Robit", "ET", 10.00, 39.90),
+    ],
+)
+def test_towns_of_wars_cities500_lacks(
+    gaz: Gazetteer, name: str, country: str, lat: float, lon: float
+) -> None:
+    first = gaz.lookup(name)[0]
+    assert first.country == country and abs(first.lat - lat) < 0.05 and abs(first.lon - lon) < 0.05
