@@ -244,3 +244,18 @@ def test_towns_of_wars_cities500_lacks(
 ) -> None:
     first = gaz.lookup(name)[0]
     assert first.country == country and abs(first.lat - lat) < 0.05 and abs(first.lon - lon) < 0.05
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "word"),
+    [
+        # peoples and faiths (Arab, Alabama; Haouza, Western Sahara; Moundridge, Kansas)
+        ("en", "Arab tribes in Deir ez-Zor rose against the SDF.\n\nSyria United States", "Arab"),
+        ("en", "Hausa traders fled Maiduguri.\n\nNigeria Mali", "Hausa"),
+        ("en", "The Christian quarter of Aleppo was shelled.\n\nSyria United States",
+         "Christian"),
+    ],
+)
+def test_peoples_and_faiths_are_no_towns(gaz: Gazetteer, lang: str, text: str,
+                                         word: str) -> None:
+    assert word not in [m.as_written for m in find_places(text, gaz, lang)]

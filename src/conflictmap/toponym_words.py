@@ -71,6 +71,12 @@ PERSON_NAMES = _words(
 another name ("Stalin" Donetsk, "Lenin" a Belarusian village, "Molotov" Perm, "Tito" a town in
 Italy): no single-word place. Soviet names of cities that news gives as such ("Zhdanov",
 "Kalinin", "Frunze") stay places."""
+PEOPLE_WORDS = _words(
+    "arab arabs kurd kurds kurdish sunni sunnis shia shiite shiites christian christians "
+    "baloch baluch hausa nuer dinka azeri azeris hutu hutus tutsi tutsis hema lendu"
+)
+"""Words for peoples and faiths that GeoNames also gives a town ("Arab tribes": Arab, Alabama;
+"Hausa": Haouza, Western Sahara; "Sunni": a town in China): no single-word town."""
 NOT_PERSON_TITLES = _words(
     "operation operatie codename codenaam troepengroep taskforce familie family clan"
 )

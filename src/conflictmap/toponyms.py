@@ -49,6 +49,7 @@ from conflictmap.toponym_words import (
     MONTHS,
     NAME_PARTICLES,
     ORG_WORDS,
+    PEOPLE_WORDS,
     PERSON_NAMES,
     REGION_AFTER,
     REGION_BEFORE,
@@ -351,7 +352,8 @@ def _keep(
     if span.first > 0 and (toks.words[span.first - 1].lower() in TITLES
                            or toks.words[span.first - 1].lower() in UNIT_BEFORE):
         return False
-    if span.first == span.last and (span.key in persons or span.key in PERSON_NAMES) \
+    if span.first == span.last and (span.key in persons or span.key in PERSON_NAMES
+                                    or span.key in PEOPLE_WORDS) \
             and gaz.place(span.cands[0]).kind is PlaceKind.TOWN:
         return False  # "Prime Minister Abiy Ahmed ... Abiy's office": Abiy, not Ābīy Ādī
     if span.first == span.last and gaz.demonym(toks.words[span.first]) and not (
