@@ -42,12 +42,9 @@ from conflictmap.toponym_words import (
     _GAP_WORD,
     _GLUE,
     _LONG_WORD,
-    APPOSITION_NOUNS,
-    ARTICLE_WORDS,
     CONNECTORS,
     DIRECTIONS,
     GROUP_AFTER,
-    LIST_WORDS,
     MAX_TOKENS,
     MONTHS,
     NAME_PARTICLES,
@@ -64,6 +61,7 @@ from conflictmap.toponym_words import (
     _Span,
     _Toks,
     calendar_words,
+    region_cues,
     tokenize,
     word_lists,
 )
@@ -446,65 +444,6 @@ def _persons(toks: _Toks, lines: dict[int, bool]) -> frozenset[str]:
     return frozenset(words[i] for i in raw) | keys
 
 
-def _region_cues(
-    toks: _Toks, spans: list[_Span], by_first: dict[int, _Span], by_last: dict[int, _Span],
-    countries: set[int] | frozenset[int] = frozenset(),
-) -> list[bool]:
-    """For each span: True for 'provincie Hama', 'provincies Daraa en Sweida', 'Idlib
-    province', 'Hama and Homs provinces': a region word before or after the name (across a
-    list). ``by_first``/``by_last``: the spans by their first and last word; ``countries``:
-    the words of country names ("United States and Turkey" is no list of states).
-
-    Linear in the number of words: a walk that reaches the next name of a list takes that
-    name's answer (computed first) instead of walking the rest of the list again."""
-    words = toks.words
-    before: dict[int, bool] = {}  # id(span) -> a region word before it, across a list
-    for span in spans:
-        i, found = span.first - 1, False
-        while i >= 0:
-            w = words[i].lower()
-            if w in REGION_BEFORE and i not in countries:
-                found = True
-                break
-            prev = by_last.get(i)
-            if prev is not None:
-                found = before.get(id(prev), False)
-                break
-            if w in LIST_WORDS or w in ("de", "the", "of", "van"):
-                i -= 1
-            else:
-                break
-        before[id(span)] = found
-    after: dict[int, bool] = {}  # id(span) -> a region word after it, across a list
-    for span in reversed(spans):
-        j, found = span.last + 1, False
-        while j < toks.n:
-            w = words[j].lower()
-            if w in REGION_AFTER:
-                # "Idlib province", not "Palmyra, state television reported"
-                found = toks.joined(j - 1)
-                break
-            nxt = by_first.get(j)
-            if nxt is not None:
-                # "Singa (Sennar state)": a bracket locates the name, it lists no region
-                found = after.get(id(nxt), False) and "(" not in toks.text[
-                    toks.ends[j - 1]:toks.starts[j]]
-                break
-            if w in LIST_WORDS:
-                j += 1
-            else:
-                break
-        after[id(span)] = found
-    return [before[id(s)] or _apposition(toks, s.last + 1) or after[id(s)] for s in spans]
-
-
-def _apposition(toks: _Toks, j: int) -> bool:
-    """'Daraa, het gebied helemaal in het zuiden' / 'Idlib, a province in the north'."""
-    if j + 1 >= len(toks) or "," not in toks.text[toks.ends[j - 1] : toks.starts[j]]:
-        return False
-    return toks.words[j].lower() in ARTICLE_WORDS and toks.words[j + 1].lower() in APPOSITION_NOUNS
-
-
 def find_places(text: str, gazetteer: Gazetteer, lang: str,
                 actor_words: frozenset[str] = frozenset()) -> list[Mention]:
     """Every place named in ``text``, resolved with the whole text as context, sorted by start.
@@ -533,7 +472,7 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
     out = []
     chosen: dict[tuple, Place | None] = {}  # one choice per name, cue, country, candidates
-    cues = _region_cues(toks, spans, by_first, by_last, countries)
+    cues = region_cues(toks, spans, by_first, by_last, countries)
     for k, span in enumerate(spans):
         cue = cues[k]
         within = stated_area(toks, span, by_first, gazetteer)
@@ -582,7 +521,7 @@ def explain_choice(gaz: Gazetteer, name: str, context_text: str = "") -> str:
     spans = _spans(toks, gaz)
     ctx = _context(toks, spans, gaz)
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
-    cue = any(_region_cues(toks, spans, by_first, by_last, _country_words(spans, gaz)))
+    cue = any(region_cues(toks, spans, by_first, by_last, _country_words(spans, gaz)))
     key = name_key(name)
     pinned = frozenset(gaz.place(i).id for i in gaz.pinned(key))
     best, scores = choose(places[:25], ctx, cue, pinned, key)
