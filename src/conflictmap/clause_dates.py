@@ -373,6 +373,7 @@ def _paragraph_date(article: Article, rules: LanguageRules,
 _AFTER_UNITS = (("days_after", 1, 0), ("weeks_after", 7, 0), ("months_after", 0, 1),
                 ("years_after", 0, 12))
 _NOUN_GAP = re.compile(r"\s*(?:\w{1,4}\s+)?")  # "na de val", "after the fall"
+_SUBJECT_GAP = re.compile(r"\s+(?:[^\W\d_][\w'’-]*\s+){1,4}?(?:(?:had|have|has|hadden)\s+)?")
 
 
 def _change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
@@ -389,8 +390,13 @@ def _change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple
     for key, days, months in _AFTER_UNITS:
         for m in words.get(key).finditer(text, max(s, hit.start - 40), hit.start):
             gap = _NOUN_GAP.fullmatch(text, m.end(), hit.start)
-            if gap is None or (not mention and text[m.end():hit.start].strip()):
-                continue  # a verb right after the phrase: "nine months after seizing X"
+            # a verb right after the phrase ("nine months after seizing X"), or after its
+            # own subject ("a year after insurgents overran it", "nadat de rebellen haar
+            # innamen"): that clause's change is that long before
+            subject = not mention and _SUBJECT_GAP.fullmatch(text, m.end(), hit.start)
+            if (gap is None or (not mention and text[m.end():hit.start].strip())) \
+                    and not subject:
+                continue
             n = _count(words.numbers, m.group(1))
             if n is None:
                 return None
@@ -398,6 +404,8 @@ def _change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple
             comma = text.find(",", hit.end, e)
             if any(hit.end <= d.start + s < (comma if comma >= 0 else e) for d in found):
                 return None
+            if subject and any(m.end() <= d.start + s < hit.start for d in found):
+                return None  # "drie maanden nadat Bachmoet in mei was gevallen": its own
             main = [d for d in found if d.end + s <= m.start() and not d.since]
             when = choose_interval(main, article.period, (m.start() - s, m.start() - s))
             more = words.get("more_than").search(text, max(s, m.start() - 15), m.start())

@@ -41,15 +41,19 @@ from conflictmap.toponym_words import (
     _BOUNDARY,
     _GAP_WORD,
     _GLUE,
+<<<<<<< HEAD
     _LONG_WORD,
+=======
+>>>>>>> main
     CONNECTORS,
     DIRECTIONS,
     GROUP_AFTER,
     MAX_TOKENS,
     MONTHS,
     NAME_PARTICLES,
-    NOT_PERSON_TITLES,
     ORG_WORDS,
+    PEOPLE_WORDS,
+    PERSON_NAMES,
     REGION_AFTER,
     REGION_BEFORE,
     SITE_AFTER,
@@ -59,9 +63,16 @@ from conflictmap.toponym_words import (
     WEEKDAYS,
     _is_cap,
     _Span,
+    _title_case,
     _Toks,
+    apposition,
     calendar_words,
+<<<<<<< HEAD
     region_cues,
+=======
+    name_pairs,
+    person_words,
+>>>>>>> main
     tokenize,
     word_lists,
 )
@@ -290,22 +301,6 @@ def _extend_direction(toks: _Toks, span: _Span, gaz: Gazetteer) -> None:
         span.first, span.start, span.key, span.cands = i - 1, toks.starts[i - 1], key, cands
 
 
-def _title_case(text: str, pos: int, cache: dict[int, bool]) -> bool:
-    """True when the line around ``pos`` is mostly capitalised words (an English headline);
-    not a line in brackets or with a semicolon, as the wire's credits ("(Writing by Tom
-    Hallett; Editing by Nick Marsh and Frances Kerry)"), whose names are people."""
-    lo = text.rfind("\n", 0, pos) + 1
-    found = cache.get(lo)
-    if found is None:
-        hi = text.find("\n", pos)
-        hi = hi if hi >= 0 else len(text)
-        words = _LONG_WORD.findall(text, lo, hi)
-        found = (len(words) >= 5 and sum(w[0].isupper() for w in words) / len(words) >= 0.8
-                 and not text.startswith("(", lo) and text.find(";", lo, hi) < 0)
-        cache[lo] = found
-    return found
-
-
 def _neighbour(toks: _Toks, i: int, step: int, countries: set[int]) -> int | None:
     """Index of a capitalised word glued to word i (across "al", "bin"...), if any.
 
@@ -348,6 +343,7 @@ def _keep(
     persons: frozenset[str] = frozenset(),
     initial_ok: bool = False,
     actor_words: frozenset[str] = frozenset(),
+    pairs: frozenset[tuple[str, str]] = frozenset(),
 ) -> bool:
     """Reject common words at a sentence start, names after a title, parts of longer names
     and of organisation names. ``countries``: indices of words inside country names;
@@ -363,7 +359,9 @@ def _keep(
     if span.first > 0 and (toks.words[span.first - 1].lower() in TITLES
                            or toks.words[span.first - 1].lower() in UNIT_BEFORE):
         return False
-    if span.first == span.last and span.key in persons:
+    if span.first == span.last and (span.key in persons or span.key in PERSON_NAMES
+                                    or span.key in PEOPLE_WORDS) \
+            and gaz.place(span.cands[0]).kind is PlaceKind.TOWN:
         return False  # "Prime Minister Abiy Ahmed ... Abiy's office": Abiy, not Ābīy Ādī
     if span.first == span.last and gaz.demonym(toks.words[span.first]) and not (
             span.last + 1 < toks.n and toks.words[span.last + 1].lower() in REGION_AFTER):
@@ -378,6 +376,9 @@ def _keep(
         return False
     after = _neighbour(toks, span.last, 1, countries)
     before = _neighbour(toks, span.first, -1, countries)
+    if before is None and span.first and toks.initials[span.first - 1] and (
+            toks.words[span.first - 1], toks.words[span.first]) in pairs:
+        before = span.first - 1  # "Suu Kyi, 76": the name written mid-sentence elsewhere
     if (before is not None and toks.words[before] in persons and after is None
             and not (before > 0 and toks.words[before - 1].lower() in TITLES)):
         before = None  # "Assad Aleppo": a person the article names, then a place (not
@@ -431,6 +432,7 @@ def _in_organisation(toks: _Toks, span: _Span, lines: dict[int, bool], gaz: Gaze
     return False
 
 
+<<<<<<< HEAD
 def _persons(toks: _Toks, lines: dict[int, bool]) -> frozenset[str]:
     """Capitalised words the article uses for a person: after a title ("president Assad"),
     and the keys of the name and surname after a person's title ("Colonel Assimi Goita":
@@ -442,6 +444,58 @@ def _persons(toks: _Toks, lines: dict[int, bool]) -> frozenset[str]:
             and not _title_case(toks.text, toks.starts[i], lines)
             for j in (i, i + 1) if j < toks.n and caps[j] and toks.joined(j - 1)}
     return frozenset(words[i] for i in raw) | keys
+=======
+def _region_cues(
+    toks: _Toks, spans: list[_Span], by_first: dict[int, _Span], by_last: dict[int, _Span],
+    countries: set[int] | frozenset[int] = frozenset(),
+) -> list[bool]:
+    """For each span: True for 'provincie Hama', 'provincies Daraa en Sweida', 'Idlib
+    province', 'Hama and Homs provinces': a region word before or after the name (across a
+    list). ``by_first``/``by_last``: the spans by their first and last word; ``countries``:
+    the words of country names ("United States and Turkey" is no list of states).
+
+    Linear in the number of words: a walk that reaches the next name of a list takes that
+    name's answer (computed first) instead of walking the rest of the list again."""
+    words = toks.words
+    before: dict[int, bool] = {}  # id(span) -> a region word before it, across a list
+    for span in spans:
+        i, found = span.first - 1, False
+        while i >= 0:
+            w = words[i].lower()
+            if w in REGION_BEFORE and i not in countries:
+                found = True
+                break
+            prev = by_last.get(i)
+            if prev is not None:
+                found = before.get(id(prev), False)
+                break
+            if w in LIST_WORDS or w in ("de", "the", "of", "van"):
+                i -= 1
+            else:
+                break
+        before[id(span)] = found
+    after: dict[int, bool] = {}  # id(span) -> a region word after it, across a list
+    for span in reversed(spans):
+        j, found = span.last + 1, False
+        while j < toks.n:
+            w = words[j].lower()
+            if w in REGION_AFTER:
+                # "Idlib province", not "Palmyra, state television reported"
+                found = toks.joined(j - 1)
+                break
+            nxt = by_first.get(j)
+            if nxt is not None:
+                # "Singa (Sennar state)": a bracket locates the name, it lists no region
+                found = after.get(id(nxt), False) and "(" not in toks.text[
+                    toks.ends[j - 1]:toks.starts[j]]
+                break
+            if w in LIST_WORDS:
+                j += 1
+            else:
+                break
+        after[id(span)] = found
+    return [before[id(s)] or apposition(toks, s.last + 1) or after[id(s)] for s in spans]
+>>>>>>> main
 
 
 def find_places(text: str, gazetteer: Gazetteer, lang: str,
@@ -455,9 +509,10 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
     spans = [s for s in _spans(toks, gazetteer)
              if not (s.first == s.last and s.key in calendar)]  # "from August": a month
     countries = _country_words(spans, gazetteer)
-    persons = _persons(toks, lines)
+    persons, pairs = person_words(toks, lines), name_pairs(toks)
     kept = {id(s) for s in spans
-            if _keep(toks, s, gazetteer, lines, countries, persons, actor_words=actor_words)}
+            if _keep(toks, s, gazetteer, lines, countries, persons, actor_words=actor_words,
+                     pairs=pairs)}
     # Common words the article uses as names mid-sentence are that name at a sentence start
     # too ("Sake werd ingenomen. ... ten oosten van Sake"); not short words and particles,
     # which open sentences as themselves ("Van daar ... naar Van").
@@ -466,7 +521,7 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
     if weak:
         kept |= {id(s) for s in spans if id(s) not in kept and s.key in weak
                  and _keep(toks, s, gazetteer, lines, countries, persons, initial_ok=True,
-                           actor_words=actor_words)}
+                           actor_words=actor_words, pairs=pairs)}
     spans = [s for s in spans if id(s) in kept]
     ctx = _context(toks, spans, gazetteer)
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
