@@ -236,72 +236,11 @@ def calendar_words(lang: str) -> frozenset[str]:
     return frozenset(name_key(w) for w in (*dates.months, *dates.weekdays))
 
 
-<<<<<<< HEAD
-def region_cues(
-    toks: _Toks, spans: list[_Span], by_first: dict[int, _Span], by_last: dict[int, _Span],
-    countries: set[int] | frozenset[int] = frozenset(),
-) -> list[bool]:
-    """For each span: True for 'provincie Hama', 'provincies Daraa en Sweida', 'Idlib
-    province', 'Hama and Homs provinces': a region word before or after the name (across a
-    list). ``by_first``/``by_last``: the spans by their first and last word; ``countries``:
-    the words of country names ("United States and Turkey" is no list of states).
-
-    Linear in the number of words: a walk that reaches the next name of a list takes that
-    name's answer (computed first) instead of walking the rest of the list again."""
-    words = toks.words
-    before: dict[int, bool] = {}  # id(span) -> a region word before it, across a list
-    for span in spans:
-        i, found = span.first - 1, False
-        while i >= 0:
-            w = words[i].lower()
-            if w in REGION_BEFORE and i not in countries:
-                # "Abyan province, and Jaar": a comma after the word ends its reach
-                found = "," not in toks.text[toks.ends[i]:toks.starts[i + 1]]
-                break
-            prev = by_last.get(i)
-            if prev is not None:
-                found = before.get(id(prev), False)
-                break
-            if w == "en" and i > 0 and "," in toks.text[toks.ends[i - 1]:toks.starts[i]]:
-                break  # "de provincie Abyan, en Jaar": a Dutch ", en" ends an apposition
-            if w in LIST_WORDS or w in ("de", "the", "of", "van"):
-                i -= 1
-            else:
-                break
-        before[id(span)] = found
-    after: dict[int, bool] = {}  # id(span) -> a region word after it, across a list
-    for span in reversed(spans):
-        j, found = span.last + 1, False
-        while j < toks.n:
-            w = words[j].lower()
-            if w in REGION_AFTER:
-                # "Idlib province", not "Palmyra, state television reported"
-                found = toks.joined(j - 1)
-                break
-            nxt = by_first.get(j)
-            if nxt is not None:
-                # "Singa (Sennar state)": a bracket locates the name, it lists no region
-                found = after.get(id(nxt), False) and "(" not in toks.text[
-                    toks.ends[j - 1]:toks.starts[j]]
-                break
-            if w in LIST_WORDS:
-                j += 1
-            else:
-                break
-        after[id(span)] = found
-    return [before[id(s)] or _apposition(toks, s.last + 1) or after[id(s)] for s in spans]
-
-
-def _apposition(toks: _Toks, j: int) -> bool:
-=======
 def apposition(toks: _Toks, j: int) -> bool:
->>>>>>> main
     """'Daraa, het gebied helemaal in het zuiden' / 'Idlib, a province in the north'."""
     if j + 1 >= len(toks) or "," not in toks.text[toks.ends[j - 1] : toks.starts[j]]:
         return False
     return toks.words[j].lower() in ARTICLE_WORDS and toks.words[j + 1].lower() in APPOSITION_NOUNS
-<<<<<<< HEAD
-=======
 
 
 def _title_case(text: str, pos: int, cache: dict[int, bool]) -> bool:
@@ -339,4 +278,3 @@ def name_pairs(toks: _Toks) -> frozenset[tuple[str, str]]:
     words, caps = toks.words, toks.caps
     return frozenset((words[i - 1], words[i]) for i in range(1, toks.n)
                      if caps[i - 1] and caps[i] and toks.joined(i - 1) and not toks.initials[i - 1])
->>>>>>> main

@@ -41,13 +41,10 @@ from conflictmap.toponym_words import (
     _BOUNDARY,
     _GAP_WORD,
     _GLUE,
-<<<<<<< HEAD
-    _LONG_WORD,
-=======
->>>>>>> main
     CONNECTORS,
     DIRECTIONS,
     GROUP_AFTER,
+    LIST_WORDS,
     MAX_TOKENS,
     MONTHS,
     NAME_PARTICLES,
@@ -67,12 +64,8 @@ from conflictmap.toponym_words import (
     _Toks,
     apposition,
     calendar_words,
-<<<<<<< HEAD
-    region_cues,
-=======
     name_pairs,
     person_words,
->>>>>>> main
     tokenize,
     word_lists,
 )
@@ -432,19 +425,6 @@ def _in_organisation(toks: _Toks, span: _Span, lines: dict[int, bool], gaz: Gaze
     return False
 
 
-<<<<<<< HEAD
-def _persons(toks: _Toks, lines: dict[int, bool]) -> frozenset[str]:
-    """Capitalised words the article uses for a person: after a title ("president Assad"),
-    and the keys of the name and surname after a person's title ("Colonel Assimi Goita":
-    assimi, goita), which are no single-word place anywhere in the article (not from a
-    Title Case headline: "President Visits Kherson")."""
-    words, caps = toks.words, toks.caps
-    raw = [i for i in toks.cap_idx if i and words[i - 1].lower() in TITLES]
-    keys = {name_key(words[j]) for i in raw if words[i - 1].lower() not in NOT_PERSON_TITLES
-            and not _title_case(toks.text, toks.starts[i], lines)
-            for j in (i, i + 1) if j < toks.n and caps[j] and toks.joined(j - 1)}
-    return frozenset(words[i] for i in raw) | keys
-=======
 def _region_cues(
     toks: _Toks, spans: list[_Span], by_first: dict[int, _Span], by_last: dict[int, _Span],
     countries: set[int] | frozenset[int] = frozenset(),
@@ -463,12 +443,15 @@ def _region_cues(
         while i >= 0:
             w = words[i].lower()
             if w in REGION_BEFORE and i not in countries:
-                found = True
+                # "Abyan province, and Jaar": a comma after the word ends its reach
+                found = "," not in toks.text[toks.ends[i]:toks.starts[i + 1]]
                 break
             prev = by_last.get(i)
             if prev is not None:
                 found = before.get(id(prev), False)
                 break
+            if w == "en" and i > 0 and "," in toks.text[toks.ends[i - 1]:toks.starts[i]]:
+                break  # "de provincie Abyan, en Jaar": a Dutch ", en" ends an apposition
             if w in LIST_WORDS or w in ("de", "the", "of", "van"):
                 i -= 1
             else:
@@ -495,7 +478,6 @@ def _region_cues(
                 break
         after[id(span)] = found
     return [before[id(s)] or apposition(toks, s.last + 1) or after[id(s)] for s in spans]
->>>>>>> main
 
 
 def find_places(text: str, gazetteer: Gazetteer, lang: str,
@@ -527,7 +509,7 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
     out = []
     chosen: dict[tuple, Place | None] = {}  # one choice per name, cue, country, candidates
-    cues = region_cues(toks, spans, by_first, by_last, countries)
+    cues = _region_cues(toks, spans, by_first, by_last, countries)
     for k, span in enumerate(spans):
         cue = cues[k]
         within = stated_area(toks, span, by_first, gazetteer)
@@ -576,7 +558,7 @@ def explain_choice(gaz: Gazetteer, name: str, context_text: str = "") -> str:
     spans = _spans(toks, gaz)
     ctx = _context(toks, spans, gaz)
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
-    cue = any(region_cues(toks, spans, by_first, by_last, _country_words(spans, gaz)))
+    cue = any(_region_cues(toks, spans, by_first, by_last, _country_words(spans, gaz)))
     key = name_key(name)
     pinned = frozenset(gaz.place(i).id for i in gaz.pinned(key))
     best, scores = choose(places[:25], ctx, cue, pinned, key)
