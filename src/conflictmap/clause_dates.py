@@ -45,7 +45,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     lang, period = rules.lang, article.period
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[a:b], period, lang, previous=previous), a)
-    mentions = _running_year(article, rules, spans, index, mentions)
+    mentions = _running_year(article, rules, spans, index, _clause_year(text[a:b], mentions))
     if not mentions:
         before = _time_before(article, rules, spans, index, segment)
         if before is not None:
@@ -239,6 +239,35 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
             last = written[-1].interval
             return last if (last.end - last.start).days <= 31 else None
     return None
+
+
+_BARE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _clause_year(clause: str, mentions: list[DateMention]) -> list[DateMention]:
+    """A month named without its year in a clause that names one year on its own ("In de
+    oorlog van 2020 heroverde Azerbeidzjan Fuzuli in oktober", "in the 2020 war ... in
+    October") is in that year."""
+    if not any(m.year_guessed for m in mentions):
+        return mentions
+    years = {int(y.group()) for y in _BARE_YEAR.finditer(clause)
+             if not any(m.start <= y.start() < m.end for m in mentions)}
+    if len(years) != 1:
+        return mentions
+    year = years.pop()
+    out = []
+    for m in mentions:
+        if m.year_guessed:
+            first, last = m.interval.start, m.interval.end
+            try:
+                moved = Interval.spanning(first.replace(year=year), last.replace(
+                    year=year + (last.year - first.year)))
+            except ValueError:  # 29 February
+                moved = None
+            if moved is not None:
+                m = replace(m, interval=moved, year_guessed=False)
+        out.append(m)
+    return out
 
 
 def _running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
