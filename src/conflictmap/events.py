@@ -309,8 +309,9 @@ class Extractor:
         # before a relative clause ("took back X, which had been in rebel hands since May")
         own = max(segment[0], hit.start - 30)
         rel = [m.end() for m in ctx.rules.markers.relative.finditer(text, own, hit.start)]
-        if change is Change.CAPTURE and ctx.rules.markers.again.search(
-                text[max([own, *rel]):min(segment[1], hit.end + 10)]):
+        if change is Change.CAPTURE and (ctx.rules.markers.again.search(
+                text[max([own, *rel]):min(segment[1], hit.end + 10)])
+                or _AGAIN_AFTER.match(text, mention.end, segment[1])):
             change = Change.RECAPTURE  # "weer in handen van", "back under the control of"
         quoted = _scare_quoted(text, hit)
         if change is Change.RECAPTURE and quoted:
@@ -345,6 +346,10 @@ class Extractor:
                      losing_actor=loser, sources=(source,), confidence=round(confidence, 2),
                      geo_precision=geo, trace=Trace(mention.as_written, mention.start,
                                                     mention.end, hit.start, hit.end))
+
+
+# "seized Singa again on Saturday", "nam Singa opnieuw in": a word of return after the place
+_AGAIN_AFTER = re.compile(r"\s+(?:again|once\s+more|opnieuw)\b", re.IGNORECASE)
 
 
 def _factual(ctx: Context, hit: Hit, segment: tuple[int, int], partial: str) -> bool:
