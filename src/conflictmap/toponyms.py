@@ -443,12 +443,15 @@ def _region_cues(
         while i >= 0:
             w = words[i].lower()
             if w in REGION_BEFORE and i not in countries:
-                found = True
+                # "Abyan province, and Jaar": a comma after the word ends its reach
+                found = "," not in toks.text[toks.ends[i]:toks.starts[i + 1]]
                 break
             prev = by_last.get(i)
             if prev is not None:
                 found = before.get(id(prev), False)
                 break
+            if w == "en" and i > 0 and "," in toks.text[toks.ends[i - 1]:toks.starts[i]]:
+                break  # "de provincie Abyan, en Jaar": a Dutch ", en" ends an apposition
             if w in LIST_WORDS or w in ("de", "the", "of", "van"):
                 i -= 1
             else:
