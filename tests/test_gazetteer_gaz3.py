@@ -259,3 +259,25 @@ def test_towns_of_wars_cities500_lacks(
 def test_peoples_and_faiths_are_no_towns(gaz: Gazetteer, lang: str, text: str,
                                          word: str) -> None:
     assert word not in [m.as_written for m in find_places(text, gaz, lang)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "word", "country"),
+    [
+        # a world city over its small namesakes in a country the article names
+        ("en", "The Eagle brigade took Bakhmut, officials in London and Washington said.\n\n"
+               "Ukraine United States", "London", "GB"),
+        ("en", "Moscow said its troops held Avdiivka; the United States disputed it.\n\n"
+               "Ukraine", "Moscow", "RU"),
+        ("en", "Damascus fell as US officials watched. The United States closed its embassy.",
+         "Damascus", "SY"),
+        # a namesake of a tenth of its size stays in the article's country
+        ("en", "Fighting broke out in Tripoli and Sidon, Lebanese officials said.\n\nLebanon",
+         "Tripoli", "LB"),
+    ],
+)
+def test_world_cities_and_their_namesakes(
+    gaz: Gazetteer, lang: str, text: str, word: str, country: str
+) -> None:
+    found = {m.as_written: m.place for m in find_places(text, gaz, lang)}
+    assert found[word].country == country
