@@ -281,3 +281,14 @@ def test_world_cities_and_their_namesakes(
 ) -> None:
     found = {m.as_written: m.place for m in find_places(text, gaz, lang)}
     assert found[word].country == country
+
+
+def test_a_world_city_named_as_an_actor_stays_a_place(gaz: Gazetteer) -> None:
+    # the dateline's capital, also the government's name ("Kyiv said"), with no other sign of
+    # Ukraine in the article's places
+    from conflictmap.actors import default_lexicon, name_words
+
+    text = ("Kyiv | 3 oktober 2022\n\nOekraïense troepen zijn zaterdag de stad Lyman "
+            "binnengetrokken. Kyiv zegt dat de stad gezuiverd is; Moskou ontkent.")
+    actors = name_words(default_lexicon().find(text, "nl"))
+    assert "Kyiv" in [m.as_written for m in find_places(text, gaz, "nl", actors)]
