@@ -30,6 +30,7 @@ from conflictmap.names import (
 )
 from conflictmap.namesakes import near_town, stated_area
 from conflictmap.placechoice import (
+    WORLD_CITY,
     _abroad,
     _accept,
     _context,
@@ -520,9 +521,10 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
         else:
             place = chosen[memo] = _resolve_within(span, ctx, cue, within, gazetteer, near)
         if place is not None and place.kind is PlaceKind.TOWN and span.first == span.last \
-                and toks.words[span.first] in actor_words and ctx.support(place.country,
-                                                                          span.key) < 1:
+                and toks.words[span.first] in actor_words and place.population < WORLD_CITY \
+                and ctx.support(place.country, span.key) < 1:
             continue  # "in handen van Hamas", "Fano fighters": the actor, not Hamm or Fano
+            # (a world city stays: "Kyiv | 3 oktober" above an article of Ukraine's war)
         if (place is not None and _accept(span, place, ctx, gazetteer, toks)
                 and (within or not _abroad(place, ctx, span.key))):
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
