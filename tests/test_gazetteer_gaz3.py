@@ -198,3 +198,64 @@ def test_a_town_of_the_war_beats_a_namesake_district_abroad(
 ) -> None:
     found = {m.as_written: m.place for m in find_places(text, gaz, lang)}
     assert found[word].country == country
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "word"),
+    [
+        # people of history whose name GeoNames also gives a town (Donetsk's old name, a
+        # Belarusian village, Perm's old name, towns in Tunisia and Italy)
+        ("nl", "Bij het standbeeld van Stalin in Gori stonden inwoners te wachten.\n\nGeorgië",
+         "Stalin"),
+        ("en", "Protesters toppled a statue of Lenin in Kharkiv.\n\nUkraine", "Lenin"),
+        ("en", "Rioters threw Molotov cocktails at the police in Kherson.\n\nUkraine", "Molotov"),
+        ("en", "Nasrallah said Hezbollah would fight on in Bint Jbeil.\n\nLebanon", "Nasrallah"),
+        ("en", "Tito ruled Yugoslavia until 1980, when Vukovar was a quiet town.\n\nCroatia",
+         "Tito"),
+        # a name written mid-sentence, then at a sentence start (Kyi, a village in Myanmar)
+        ("en", "A court sentenced Aung San Suu Kyi to four years. Suu Kyi, 76, has been held "
+               "since February.\n\nMyanmar", "Kyi"),
+    ],
+)
+def test_people_are_no_towns(gaz: Gazetteer, lang: str, text: str, word: str) -> None:
+    assert word not in [m.as_written for m in find_places(text, gaz, lang)]
+
+
+def test_a_soviet_name_of_a_city_stays_the_city(gaz: Gazetteer) -> None:
+    text = "The port, called Zhdanov in Soviet times, fell to Russian troops.\n\nUkraine"
+    found = {m.as_written: m.place for m in find_places(text, gaz, "en")}
+    assert found["Zhdanov"].name == "Mariupol"
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "lat", "lon"),
+    [
+        ("Thantlang", "MM", 22.70, 93.43),
+        ("Sandoway", "MM", 18.46, 94.37),
+        ("Hpapun", "MM", 18.06, 97.44),
+        ("Naungcho", "MM", 22.32, 96.80),
+        ("Tawila", "SD", 13.50, 24.83),
+        ("Jabal Awliya", "SD", 15.24, 32.50),
+        ("Shewa Robit", "ET", 10.00, 39.90),
+    ],
+)
+def test_towns_of_wars_cities500_lacks(
+    gaz: Gazetteer, name: str, country: str, lat: float, lon: float
+) -> None:
+    first = gaz.lookup(name)[0]
+    assert first.country == country and abs(first.lat - lat) < 0.05 and abs(first.lon - lon) < 0.05
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "word"),
+    [
+        # peoples and faiths (Arab, Alabama; Haouza, Western Sahara; Moundridge, Kansas)
+        ("en", "Arab tribes in Deir ez-Zor rose against the SDF.\n\nSyria United States", "Arab"),
+        ("en", "Hausa traders fled Maiduguri.\n\nNigeria Mali", "Hausa"),
+        ("en", "The Christian quarter of Aleppo was shelled.\n\nSyria United States",
+         "Christian"),
+    ],
+)
+def test_peoples_and_faiths_are_no_towns(gaz: Gazetteer, lang: str, text: str,
+                                         word: str) -> None:
+    assert word not in [m.as_written for m in find_places(text, gaz, lang)]

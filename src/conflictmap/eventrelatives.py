@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from conflictmap.eventcontext import Context
-from conflictmap.model import Change, Mention
+from conflictmap.model import Change, Mention, PlaceKind
 from conflictmap.triggers import Hit
 
 
@@ -31,7 +31,8 @@ def relative_antecedent(ctx: Context, hit: Hit, place: Mention, places: list[Men
     gap = text[place.end:rel.start()]
     if (gap.strip() and not _VERB_FINAL.fullmatch(gap)
             and not ctx.rules.markers.antecedent_gap.fullmatch(gap)  # "X in het zuiden, dat"
-            and not (_APPOSITION.fullmatch(gap) and not between)):
+            and not (_APPOSITION.fullmatch(gap) and not between)
+            and not _town_apposition(gap, between)):
         if len(between) != 1 or text[between[0].end:rel.start()].strip():
             return False
         if not _parenthetical(ctx, text[place.end:between[0].start]):
@@ -47,6 +48,18 @@ def relative_antecedent(ctx: Context, hit: Hit, place: Mention, places: list[Men
 _APPOSITION = re.compile(r",\s+(?:the|its|a|an|de|het|een|zijn|haar)\s+(?:[^\W\d_][\w'’-]*\s+){0,4}"
                          r"[^\W\d_][\w'’-]*\s*", re.IGNORECASE)
 _VERB_FINAL = re.compile(r"\s+[^\W\d_]+")  # "Mosoel bevrijden, dat ...": one verb between
+# "Bama, Borno state's second-largest town, which ...", "Wad Madani, the capital of Gezira
+# state, which ...": an apposition that calls the place a town of a region it names.
+_TOWN_APPOSITION = re.compile(
+    r",\s+(?:(?:the|its|a|an|de|het|een)\s+)?(?:[^\W\d_][\w'’-]*\s+){0,5}?"
+    r"(?:town|city|capital|village|port|stronghold|hub|stad|hoofdstad|dorp|stadje|havenstad)"
+    r"(?:\s+(?:of|van)\s+(?:[^\W\d_][\w'’-]*\s*){1,4})?\s*", re.IGNORECASE)
+
+
+def _town_apposition(gap: str, between: list[Mention]) -> bool:
+    """True for an apposition naming the place as a town, whose only places are regions."""
+    return (bool(between) and all(p.place.kind is PlaceKind.REGION for p in between)
+            and _TOWN_APPOSITION.fullmatch(gap) is not None)
 
 
 def _parenthetical(ctx: Context, gap: str) -> bool:

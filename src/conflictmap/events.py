@@ -409,24 +409,52 @@ def _headline_dated_by_body(article: Article, events: list[Event]) -> list[Event
     if first < 0 or not events:
         return events
     window = default_interval(article.period)
+    title = _title_lines(article.text, first)
     out: list[Event] = []
     for e in events:
-        if e.sources and e.sources[0].start < first and e.period == window:
+        if (e.sources and (e.sources[0].start < first or e.sources[0].quote.strip() in title)
+                and e.period == window):
             body = [b for b in events if b.place.id == e.place.id
                     and b.sources and b.sources[0].start >= first
+                    and b.sources[0].quote.strip() not in title
                     and (b.change is e.change or {b.change, e.change} <= _TAKING)
                     and (e.actor is None or b.actor is None or e.actor.side == b.actor.side)]
-            if len({b.period for b in body}) == 1 and not body[0].period.overlaps(e.period):
-                e = replace(e, period=body[0].period)
+            # "Kadhafi-troepen heroveren Brega" over a body that also tells the rebels'
+            # capture of March: the recapture the body dates is the headline's
+            same = [b for b in body if b.change is e.change]
+            if len({b.period for b in same}) == 1:
+                body = same
+            if len({b.period for b in body}) == 1:
+                told = body[0].period
+                narrowed = told.intersect(e.period) if told.overlaps(e.period) else told
+                e = replace(e, period=narrowed or told)
         out.append(e)
     return out
 
 
+def _title_lines(text: str, first: int) -> set[str]:
+    """The headline's text: the first line (its words after a date stamp, " date 2011-03-14
+    Title"), which a page often repeats as a line of its own."""
+    words = text[:first].split(maxsplit=2)
+    if len(words) == 3 and words[0] == "date":
+        return {words[2].strip()}
+    return {text[:first].strip()} - {""}
+
+
 def _drop_fighting_before_change(events: list[Event]) -> list[Event]:
     """Fighting for a place the same article says changed hands in that window is part of
-    that change, not a second event (undisputed contested reports only)."""
+    that change, not a second event (undisputed contested reports only); so is fighting
+    that goes on in a town a day or two after it was taken (CODEBOOK: it adds contested to
+    the taking's acceptable types: "took X on Saturday; on Sunday fighting went on")."""
     changes = [e for e in events if e.change is not Change.CONTESTED]
     return [e for e in events
             if e.change is not Change.CONTESTED or e.status is Status.DISPUTED
-            or not any(c.place.id == e.place.id and c.period.overlaps(e.period)
-                       for c in changes)]
+            or not any(c.place.id == e.place.id and (
+                c.period.overlaps(e.period)
+                or (c.change in _TAKING
+                    and 0 < (e.period.start - c.period.end).days <= FIGHTING_AFTER_DAYS))
+                for c in changes)]
+
+
+FIGHTING_AFTER_DAYS = 2
+"""How long after a taking fighting in the town is still that taking's (not a new fight)."""

@@ -45,8 +45,14 @@ def furniture_line(rules: LanguageRules, text: str, start: int) -> bool:
 def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],
                        period: Interval) -> bool:
     """True for "Eerder vielen al X en Y in Russische handen", "Earlier, the rebels had
-    taken X": a change told as background with no date of its own."""
+    taken X", "had seized X in the first months of the war": a change told as background
+    with no date of its own."""
     seg_start, seg_end = segment
+    if rules.markers.war_relative.search(text, seg_start, seg_end) is not None:
+        # "two years after the group seized it at the start of the war" is counted back
+        counted = any(rules.dates.get(key).search(text, max(0, seg_start - 40), seg_end)
+                      for key in ("days_after", "weeks_after", "months_after", "years_after"))
+        return not counted and not find_dates(text[seg_start:seg_end], period, rules.lang)
     if rules.markers.earlier.search(text, seg_start, hit.start) is None:
         return False
     # The trigger's own part of the clause (between commas) has no date: "Eerder vielen

@@ -337,8 +337,8 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
     return None
 
 
-_QUARTER_OF = re.compile(r"\s*,?\s*(?:of|in|van)\s+(?:the\s+|de\s+|het\s+)?(?:[\w-]+\s+)?",
-                         re.IGNORECASE)
+_QUARTER_OF = re.compile(r"\s*,?\s*(?:of|in|van)\s+(?:the\s+|de\s+|het\s+)?(?:[\w-]+\s+)?"
+                         r"(?:(?:of|van)\s+(?:the\s+|de\s+|het\s+)?)?", re.IGNORECASE)
 
 
 def own_sites(text: str, places: list[Mention]) -> list[Mention]:
@@ -435,9 +435,12 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
     out = []
     for m in words.anaphora.finditer(text, start, end):
         kind = _kind(words, m.group("noun"))
-        if kind not in words.anaphora_kinds:
-            continue
         noun_start = m.start("noun")
+        if kind not in words.anaphora_kinds and not any(
+                k is PlaceKind.SITE and _kind(words, name.split()[-1]) == kind
+                for name, *_, k in named_sites(text, rules_path, max(
+                    0, noun_start - _ANTECEDENT_WINDOW), noun_start, list(places), [])):
+            continue  # "het ziekenhuis" only after a hospital of its own name
         if _last_unnamed(text, words, kind, noun_start):
             continue  # "a military base near X ... the base": that unnamed base
         before = [p for p in places if p.end <= noun_start and p.place.kind is PlaceKind.TOWN]

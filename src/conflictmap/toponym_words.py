@@ -63,6 +63,20 @@ SITE_TAIL = _words(
 """The end of a Dutch compound that names a town's site: "Rafah-grensovergang",
 "Goma-vliegveld" (the town at its head, ``placeroles`` reads the site)."""
 
+PERSON_NAMES = _words(
+    "stalin lenin brezhnev andropov chernenko molotov voroshilov kaganovich chkalov kutuzov "
+    "shchors nasrallah tito gandhi sadat mandela ataturk bourguiba"
+)
+"""People of history and news whose bare name GeoNames also gives a town, most as an old or
+another name ("Stalin" Donetsk, "Lenin" a Belarusian village, "Molotov" Perm, "Tito" a town in
+Italy): no single-word place. Soviet names of cities that news gives as such ("Zhdanov",
+"Kalinin", "Frunze") stay places."""
+PEOPLE_WORDS = _words(
+    "arab arabs kurd kurds kurdish sunni sunnis shia shiite shiites christian christians "
+    "baloch baluch hausa nuer dinka azeri azeris hutu hutus tutsi tutsis hema lendu"
+)
+"""Words for peoples and faiths that GeoNames also gives a town ("Arab tribes": Arab, Alabama;
+"Hausa": Haouza, Western Sahara; "Sunni": a town in China): no single-word town."""
 NOT_PERSON_TITLES = _words(
     "operation operatie codename codenaam troepengroep taskforce familie family clan"
 )
@@ -220,3 +234,47 @@ def calendar_words(lang: str) -> frozenset[str]:
     except RulesError:
         return frozenset()
     return frozenset(name_key(w) for w in (*dates.months, *dates.weekdays))
+
+
+def apposition(toks: _Toks, j: int) -> bool:
+    """'Daraa, het gebied helemaal in het zuiden' / 'Idlib, a province in the north'."""
+    if j + 1 >= len(toks) or "," not in toks.text[toks.ends[j - 1] : toks.starts[j]]:
+        return False
+    return toks.words[j].lower() in ARTICLE_WORDS and toks.words[j + 1].lower() in APPOSITION_NOUNS
+
+
+def _title_case(text: str, pos: int, cache: dict[int, bool]) -> bool:
+    """True when the line around ``pos`` is mostly capitalised words (an English headline);
+    not a line in brackets or with a semicolon, as the wire's credits ("(Writing by Tom
+    Hallett; Editing by Nick Marsh and Frances Kerry)"), whose names are people."""
+    lo = text.rfind("\n", 0, pos) + 1
+    found = cache.get(lo)
+    if found is None:
+        hi = text.find("\n", pos)
+        hi = hi if hi >= 0 else len(text)
+        words = _LONG_WORD.findall(text, lo, hi)
+        found = (len(words) >= 5 and sum(w[0].isupper() for w in words) / len(words) >= 0.8
+                 and not text.startswith("(", lo) and text.find(";", lo, hi) < 0)
+        cache[lo] = found
+    return found
+
+
+def person_words(toks: _Toks, lines: dict[int, bool]) -> frozenset[str]:
+    """Capitalised words the article uses for a person: after a title ("president Assad"),
+    and the keys of the name and surname after a person's title ("Colonel Assimi Goita":
+    assimi, goita), which are no single-word town anywhere in the article (not from a Title
+    Case headline: "President Visits Kherson")."""
+    words, caps = toks.words, toks.caps
+    raw = [i for i in toks.cap_idx if i and words[i - 1].lower() in TITLES]
+    keys = {name_key(words[j]) for i in raw if words[i - 1].lower() not in NOT_PERSON_TITLES
+            and not _title_case(toks.text, toks.starts[i], lines)
+            for j in (i, i + 1) if j < toks.n and caps[j] and toks.joined(j - 1)}
+    return frozenset(words[i] for i in raw) | keys
+
+
+def name_pairs(toks: _Toks) -> frozenset[tuple[str, str]]:
+    """Two capitalised words glued mid-sentence ("Aung San Suu Kyi": (Suu, Kyi)): the same two
+    at a sentence start are that name too ("Suu Kyi, 76, ...": not the village Kyi)."""
+    words, caps = toks.words, toks.caps
+    return frozenset((words[i - 1], words[i]) for i in range(1, toks.n)
+                     if caps[i - 1] and caps[i] and toks.joined(i - 1) and not toks.initials[i - 1])

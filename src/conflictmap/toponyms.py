@@ -41,9 +41,6 @@ from conflictmap.toponym_words import (
     _BOUNDARY,
     _GAP_WORD,
     _GLUE,
-    _LONG_WORD,
-    APPOSITION_NOUNS,
-    ARTICLE_WORDS,
     CONNECTORS,
     DIRECTIONS,
     GROUP_AFTER,
@@ -51,8 +48,9 @@ from conflictmap.toponym_words import (
     MAX_TOKENS,
     MONTHS,
     NAME_PARTICLES,
-    NOT_PERSON_TITLES,
     ORG_WORDS,
+    PEOPLE_WORDS,
+    PERSON_NAMES,
     REGION_AFTER,
     REGION_BEFORE,
     SITE_AFTER,
@@ -62,8 +60,12 @@ from conflictmap.toponym_words import (
     WEEKDAYS,
     _is_cap,
     _Span,
+    _title_case,
     _Toks,
+    apposition,
     calendar_words,
+    name_pairs,
+    person_words,
     tokenize,
     word_lists,
 )
@@ -292,22 +294,6 @@ def _extend_direction(toks: _Toks, span: _Span, gaz: Gazetteer) -> None:
         span.first, span.start, span.key, span.cands = i - 1, toks.starts[i - 1], key, cands
 
 
-def _title_case(text: str, pos: int, cache: dict[int, bool]) -> bool:
-    """True when the line around ``pos`` is mostly capitalised words (an English headline);
-    not a line in brackets or with a semicolon, as the wire's credits ("(Writing by Tom
-    Hallett; Editing by Nick Marsh and Frances Kerry)"), whose names are people."""
-    lo = text.rfind("\n", 0, pos) + 1
-    found = cache.get(lo)
-    if found is None:
-        hi = text.find("\n", pos)
-        hi = hi if hi >= 0 else len(text)
-        words = _LONG_WORD.findall(text, lo, hi)
-        found = (len(words) >= 5 and sum(w[0].isupper() for w in words) / len(words) >= 0.8
-                 and not text.startswith("(", lo) and text.find(";", lo, hi) < 0)
-        cache[lo] = found
-    return found
-
-
 def _neighbour(toks: _Toks, i: int, step: int, countries: set[int]) -> int | None:
     """Index of a capitalised word glued to word i (across "al", "bin"...), if any.
 
@@ -350,6 +336,7 @@ def _keep(
     persons: frozenset[str] = frozenset(),
     initial_ok: bool = False,
     actor_words: frozenset[str] = frozenset(),
+    pairs: frozenset[tuple[str, str]] = frozenset(),
 ) -> bool:
     """Reject common words at a sentence start, names after a title, parts of longer names
     and of organisation names. ``countries``: indices of words inside country names;
@@ -365,7 +352,9 @@ def _keep(
     if span.first > 0 and (toks.words[span.first - 1].lower() in TITLES
                            or toks.words[span.first - 1].lower() in UNIT_BEFORE):
         return False
-    if span.first == span.last and span.key in persons:
+    if span.first == span.last and (span.key in persons or span.key in PERSON_NAMES
+                                    or span.key in PEOPLE_WORDS) \
+            and gaz.place(span.cands[0]).kind is PlaceKind.TOWN:
         return False  # "Prime Minister Abiy Ahmed ... Abiy's office": Abiy, not Ābīy Ādī
     if span.first == span.last and gaz.demonym(toks.words[span.first]) and not (
             span.last + 1 < toks.n and toks.words[span.last + 1].lower() in REGION_AFTER):
@@ -380,6 +369,9 @@ def _keep(
         return False
     after = _neighbour(toks, span.last, 1, countries)
     before = _neighbour(toks, span.first, -1, countries)
+    if before is None and span.first and toks.initials[span.first - 1] and (
+            toks.words[span.first - 1], toks.words[span.first]) in pairs:
+        before = span.first - 1  # "Suu Kyi, 76": the name written mid-sentence elsewhere
     if (before is not None and toks.words[before] in persons and after is None
             and not (before > 0 and toks.words[before - 1].lower() in TITLES)):
         before = None  # "Assad Aleppo": a person the article names, then a place (not
@@ -433,19 +425,6 @@ def _in_organisation(toks: _Toks, span: _Span, lines: dict[int, bool], gaz: Gaze
     return False
 
 
-def _persons(toks: _Toks, lines: dict[int, bool]) -> frozenset[str]:
-    """Capitalised words the article uses for a person: after a title ("president Assad"),
-    and the keys of the name and surname after a person's title ("Colonel Assimi Goita":
-    assimi, goita), which are no single-word place anywhere in the article (not from a
-    Title Case headline: "President Visits Kherson")."""
-    words, caps = toks.words, toks.caps
-    raw = [i for i in toks.cap_idx if i and words[i - 1].lower() in TITLES]
-    keys = {name_key(words[j]) for i in raw if words[i - 1].lower() not in NOT_PERSON_TITLES
-            and not _title_case(toks.text, toks.starts[i], lines)
-            for j in (i, i + 1) if j < toks.n and caps[j] and toks.joined(j - 1)}
-    return frozenset(words[i] for i in raw) | keys
-
-
 def _region_cues(
     toks: _Toks, spans: list[_Span], by_first: dict[int, _Span], by_last: dict[int, _Span],
     countries: set[int] | frozenset[int] = frozenset(),
@@ -495,14 +474,7 @@ def _region_cues(
             else:
                 break
         after[id(span)] = found
-    return [before[id(s)] or _apposition(toks, s.last + 1) or after[id(s)] for s in spans]
-
-
-def _apposition(toks: _Toks, j: int) -> bool:
-    """'Daraa, het gebied helemaal in het zuiden' / 'Idlib, a province in the north'."""
-    if j + 1 >= len(toks) or "," not in toks.text[toks.ends[j - 1] : toks.starts[j]]:
-        return False
-    return toks.words[j].lower() in ARTICLE_WORDS and toks.words[j + 1].lower() in APPOSITION_NOUNS
+    return [before[id(s)] or apposition(toks, s.last + 1) or after[id(s)] for s in spans]
 
 
 def find_places(text: str, gazetteer: Gazetteer, lang: str,
@@ -516,9 +488,10 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
     spans = [s for s in _spans(toks, gazetteer)
              if not (s.first == s.last and s.key in calendar)]  # "from August": a month
     countries = _country_words(spans, gazetteer)
-    persons = _persons(toks, lines)
+    persons, pairs = person_words(toks, lines), name_pairs(toks)
     kept = {id(s) for s in spans
-            if _keep(toks, s, gazetteer, lines, countries, persons, actor_words=actor_words)}
+            if _keep(toks, s, gazetteer, lines, countries, persons, actor_words=actor_words,
+                     pairs=pairs)}
     # Common words the article uses as names mid-sentence are that name at a sentence start
     # too ("Sake werd ingenomen. ... ten oosten van Sake"); not short words and particles,
     # which open sentences as themselves ("Van daar ... naar Van").
@@ -527,7 +500,7 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
     if weak:
         kept |= {id(s) for s in spans if id(s) not in kept and s.key in weak
                  and _keep(toks, s, gazetteer, lines, countries, persons, initial_ok=True,
-                           actor_words=actor_words)}
+                           actor_words=actor_words, pairs=pairs)}
     spans = [s for s in spans if id(s) in kept]
     ctx = _context(toks, spans, gazetteer)
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}

@@ -51,6 +51,8 @@ MARKER_KEYS = (
     # "entered X, but do not control it", "trokken X binnen, maar hebben de stad niet in
     # handen": after an entry trigger (``entry``), fighting for the place, not its capture
     "not_held",
+    # "in the first months of the war": a time told only by the war's start (factuality.py)
+    "war_relative",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -165,6 +167,7 @@ class Markers:
     civil_act: Guarded
     extent_verb: Guarded
     not_held: Guarded
+    war_relative: Guarded
 
 
 @dataclass(frozen=True, slots=True)
