@@ -215,10 +215,11 @@ def _excluded(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> bool:
         after = text[mention.end:mention.end + 30]
     if markers.speaker_after.search(after):
         # "Kyiv heeft bevestigd ..." speaks; "... dat het Kidal heeft heroverd" is the object
-        # of a verb-final clause: the trigger follows the auxiliary straight away.
+        # of a verb-final clause: the trigger follows the auxiliary straight away (a scare
+        # quote between them too: "... dat het leger X heeft 'bevrijd'").
         gap = text[mention.end:hit.start] if hit.start >= mention.end else ""
         aux = markers.speaker_after.match(gap)
-        return aux is None or bool(gap[aux.end():].strip())
+        return aux is None or bool(gap[aux.end():].strip(" \"'‘’“”„«»‹›"))
     if markers.owner_after.search(after):
         return True  # "two of Donetsk's last towns": the towns are taken, not Donetsk
     return bool(markers.feature_after.search(after)) and not _site_after(ctx, hit, mention)
