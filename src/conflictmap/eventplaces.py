@@ -156,8 +156,10 @@ def _named(ctx: Context, end: int) -> bool:
     Krasnooktyabrskoye", "het dorp Strilets"): that place, not the last one named. A
     weekday or a month is no name ("took the town Monday")."""
     m = _NAME_AFTER.match(ctx.article.text, end)
-    if m is not None and not m.group(2)[0].isupper():
-        m = _BARE_NAME_AFTER.match(ctx.article.text, end)  # "het dorp Dovra ten noorden"
+    if m is not None and not (m.group(2)[0].isupper()
+                              and ctx.rules.markers.title_after.search(m.group(1))):
+        # "het dorp Dovra ten noorden"; "het stadje Um Al-Qura": the name's first word
+        m = _BARE_NAME_AFTER.match(ctx.article.text, end)
     if m is None or not m.group(2)[0].isupper():
         return False
     if not ctx.rules.markers.title_after.search(m.group(1)):
