@@ -156,8 +156,10 @@ def _named(ctx: Context, end: int) -> bool:
     Krasnooktyabrskoye", "het dorp Strilets"): that place, not the last one named. A
     weekday or a month is no name ("took the town Monday")."""
     m = _NAME_AFTER.match(ctx.article.text, end)
-    if m is not None and not m.group(2)[0].isupper():
-        m = _BARE_NAME_AFTER.match(ctx.article.text, end)  # "het dorp Dovra ten noorden"
+    if m is not None and not (m.group(2)[0].isupper()
+                              and ctx.rules.markers.title_after.search(m.group(1))):
+        # "het dorp Dovra ten noorden"; "het stadje Um Al-Qura": the name's first word
+        m = _BARE_NAME_AFTER.match(ctx.article.text, end)
     if m is None or not m.group(2)[0].isupper():
         return False
     if not ctx.rules.markers.title_after.search(m.group(1)):
@@ -215,10 +217,11 @@ def _excluded(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> bool:
         after = text[mention.end:mention.end + 30]
     if markers.speaker_after.search(after):
         # "Kyiv heeft bevestigd ..." speaks; "... dat het Kidal heeft heroverd" is the object
-        # of a verb-final clause: the trigger follows the auxiliary straight away.
+        # of a verb-final clause: the trigger follows the auxiliary straight away (a scare
+        # quote between them too: "... dat het leger X heeft 'bevrijd'").
         gap = text[mention.end:hit.start] if hit.start >= mention.end else ""
         aux = markers.speaker_after.match(gap)
-        return aux is None or bool(gap[aux.end():].strip())
+        return aux is None or bool(gap[aux.end():].strip(" \"'‘’“”„«»‹›"))
     if markers.owner_after.search(after):
         return True  # "two of Donetsk's last towns": the towns are taken, not Donetsk
     return bool(markers.feature_after.search(after)) and not _site_after(ctx, hit, mention)
