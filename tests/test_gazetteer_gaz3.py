@@ -259,3 +259,36 @@ def test_towns_of_wars_cities500_lacks(
 def test_peoples_and_faiths_are_no_towns(gaz: Gazetteer, lang: str, text: str,
                                          word: str) -> None:
     assert word not in [m.as_written for m in find_places(text, gaz, lang)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "word", "country"),
+    [
+        # a world city over its small namesakes in a country the article names
+        ("en", "The Eagle brigade took Bakhmut, officials in London and Washington said.\n\n"
+               "Ukraine United States", "London", "GB"),
+        ("en", "Moscow said its troops held Avdiivka; the United States disputed it.\n\n"
+               "Ukraine", "Moscow", "RU"),
+        ("en", "Damascus fell as US officials watched. The United States closed its embassy.",
+         "Damascus", "SY"),
+        # a namesake of a tenth of its size stays in the article's country
+        ("en", "Fighting broke out in Tripoli and Sidon, Lebanese officials said.\n\nLebanon",
+         "Tripoli", "LB"),
+    ],
+)
+def test_world_cities_and_their_namesakes(
+    gaz: Gazetteer, lang: str, text: str, word: str, country: str
+) -> None:
+    found = {m.as_written: m.place for m in find_places(text, gaz, lang)}
+    assert found[word].country == country
+
+
+def test_a_world_city_named_as_an_actor_stays_a_place(gaz: Gazetteer) -> None:
+    # the dateline's capital, also the government's name ("Kyiv said"), with no other sign of
+    # Ukraine in the article's places
+    from conflictmap.actors import default_lexicon, name_words
+
+    text = ("Kyiv | 3 oktober 2022\n\nOekraïense troepen zijn zaterdag de stad Lyman "
+            "binnengetrokken. Kyiv zegt dat de stad gezuiverd is; Moskou ontkent.")
+    actors = name_words(default_lexicon().find(text, "nl"))
+    assert "Kyiv" in [m.as_written for m in find_places(text, gaz, "nl", actors)]

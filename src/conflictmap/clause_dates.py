@@ -45,7 +45,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     lang, period = rules.lang, article.period
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[a:b], period, lang, previous=previous), a)
-    mentions = _running_year(article, rules, spans, index, mentions)
+    mentions = _running_year(article, rules, spans, index, _clause_year(text[a:b], mentions))
     if not mentions:
         before = _time_before(article, rules, spans, index, segment)
         if before is not None:
@@ -241,6 +241,35 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
     return None
 
 
+_BARE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _clause_year(clause: str, mentions: list[DateMention]) -> list[DateMention]:
+    """A month named without its year in a clause that names one year on its own ("In de
+    oorlog van 2020 heroverde Azerbeidzjan Fuzuli in oktober", "in the 2020 war ... in
+    October") is in that year."""
+    if not any(m.year_guessed for m in mentions):
+        return mentions
+    years = {int(y.group()) for y in _BARE_YEAR.finditer(clause)
+             if not any(m.start <= y.start() < m.end for m in mentions)}
+    if len(years) != 1:
+        return mentions
+    year = years.pop()
+    out = []
+    for m in mentions:
+        if m.year_guessed:
+            first, last = m.interval.start, m.interval.end
+            try:
+                moved = Interval.spanning(first.replace(year=year), last.replace(
+                    year=year + (last.year - first.year)))
+            except ValueError:  # 29 February
+                moved = None
+            if moved is not None:
+                m = replace(m, interval=moved, year_guessed=False)
+        out.append(m)
+    return out
+
+
 def _running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
                   index: int, mentions: list[DateMention]) -> list[DateMention]:
     """A month or day named without its year after a sentence that gave one ("In November
@@ -373,6 +402,7 @@ def _paragraph_date(article: Article, rules: LanguageRules,
 _AFTER_UNITS = (("days_after", 1, 0), ("weeks_after", 7, 0), ("months_after", 0, 1),
                 ("years_after", 0, 12))
 _NOUN_GAP = re.compile(r"\s*(?:\w{1,4}\s+)?")  # "na de val", "after the fall"
+_SUBJECT_GAP = re.compile(r"\s+(?:[^\W\d_][\w'’-]*\s+){1,4}?(?:(?:had|have|has|hadden)\s+)?")
 
 
 def _change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
@@ -389,8 +419,13 @@ def _change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple
     for key, days, months in _AFTER_UNITS:
         for m in words.get(key).finditer(text, max(s, hit.start - 40), hit.start):
             gap = _NOUN_GAP.fullmatch(text, m.end(), hit.start)
-            if gap is None or (not mention and text[m.end():hit.start].strip()):
-                continue  # a verb right after the phrase: "nine months after seizing X"
+            # a verb right after the phrase ("nine months after seizing X"), or after its
+            # own subject ("a year after insurgents overran it", "nadat de rebellen haar
+            # innamen"): that clause's change is that long before
+            subject = not mention and _SUBJECT_GAP.fullmatch(text, m.end(), hit.start)
+            if (gap is None or (not mention and text[m.end():hit.start].strip())) \
+                    and not subject:
+                continue
             n = _count(words.numbers, m.group(1))
             if n is None:
                 return None
@@ -398,6 +433,8 @@ def _change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple
             comma = text.find(",", hit.end, e)
             if any(hit.end <= d.start + s < (comma if comma >= 0 else e) for d in found):
                 return None
+            if subject and any(m.end() <= d.start + s < hit.start for d in found):
+                return None  # "drie maanden nadat Bachmoet in mei was gevallen": its own
             main = [d for d in found if d.end + s <= m.start() and not d.since]
             when = choose_interval(main, article.period, (m.start() - s, m.start() - s))
             more = words.get("more_than").search(text, max(s, m.start() - 15), m.start())

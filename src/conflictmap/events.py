@@ -55,7 +55,7 @@ from conflictmap import sequels
 from conflictmap.actors import ActorLexicon, name_words
 from conflictmap.clause_dates import clause_interval, stamp_day
 from conflictmap.confidence import calibrate, load_model
-from conflictmap.dates import default_interval
+from conflictmap.dates import default_interval, find_dates
 from conflictmap.errors import GeocoderError, RulesError
 from conflictmap.eventactors import gainer_and_loser
 from conflictmap.eventcontext import Context
@@ -296,6 +296,7 @@ class Extractor:
                 if key not in seen:
                     seen.add(key)
                     events.append(event)
+                    events.extend(_again_later(ctx, index, hit, event))
         changed = {e.place.id for e in events if e.change is not Change.CONTESTED}
         return [e for e in events if e.change is not Change.CONTESTED
                 or e.place.id not in changed or e.status is Status.DISPUTED]
@@ -309,8 +310,9 @@ class Extractor:
         # before a relative clause ("took back X, which had been in rebel hands since May")
         own = max(segment[0], hit.start - 30)
         rel = [m.end() for m in ctx.rules.markers.relative.finditer(text, own, hit.start)]
-        if change is Change.CAPTURE and ctx.rules.markers.again.search(
-                text[max([own, *rel]):min(segment[1], hit.end + 10)]):
+        if change is Change.CAPTURE and (ctx.rules.markers.again.search(
+                text[max([own, *rel]):min(segment[1], hit.end + 10)])
+                or _AGAIN_AFTER.match(text, mention.end, segment[1])):
             change = Change.RECAPTURE  # "weer in handen van", "back under the control of"
         quoted = _scare_quoted(text, hit)
         if change is Change.RECAPTURE and quoted:
@@ -345,6 +347,34 @@ class Extractor:
                      losing_actor=loser, sources=(source,), confidence=round(confidence, 2),
                      geo_precision=geo, trace=Trace(mention.as_written, mention.start,
                                                     mention.end, hit.start, hit.end))
+
+
+# "had overrun Kunduz in September 2015 and again in October 2016": the same change, again
+_AND_AGAIN = re.compile(r",?\s+(?:and|en)\s+(?:again|opnieuw|nogmaals|once\s+more)\s+"
+                        r"(?=(?:in|on|op|eind|begin|half|medio|late|early)\b)", re.IGNORECASE)
+
+
+def _again_later(ctx: Context, index: int, hit: Hit, event: Event) -> list[Event]:
+    """A taking told once more with a date of its own after "and again" is a second change
+    of the place, a return of the same side (CODEBOOK: two changes, two events)."""
+    if event.change not in _TAKING:
+        return []
+    text = ctx.article.text
+    e = ctx.spans[index][1]
+    m = _AND_AGAIN.search(text, hit.end, e)
+    if m is None:
+        return []
+    tail = text[m.end():e]
+    found = [d for d in find_dates(tail, ctx.article.period, ctx.rules.lang)
+             if d.explicit and not d.year_guessed
+             and tail[:d.start].strip().lower() in ("", "in", "on", "op")]
+    if not found or found[0].interval.start <= event.period.end:
+        return []
+    return [replace(event, change=Change.RECAPTURE, period=found[0].interval)]
+
+
+# "seized Singa again on Saturday", "nam Singa opnieuw in": a word of return after the place
+_AGAIN_AFTER = re.compile(r"\s+(?:again|once\s+more|opnieuw)\b", re.IGNORECASE)
 
 
 def _factual(ctx: Context, hit: Hit, segment: tuple[int, int], partial: str) -> bool:

@@ -138,6 +138,10 @@ def _distance_km(a: Place, b: Place) -> float:
     return 6371.0 * math.hypot(dlat, dlon)
 
 
+WORLD_CITY = 1_000_000
+"""A town this large wins over namesakes of under 1 % of its size in the article's countries."""
+
+
 def score(
     place: Place, ctx: _Context, region_cue: bool, pinned: bool = False, key: str = ""
 ) -> float:
@@ -176,6 +180,13 @@ def choose(
     # of the United States known as Turkey
     named = [p for p in places if not p.country or p.kind is PlaceKind.COUNTRY
              or ctx.support(p.country, key) >= 1]
+    big = max(places, key=lambda p: (p.kind is PlaceKind.TOWN, p.population))
+    if (named and big not in named and big.kind is PlaceKind.TOWN
+            and big.population >= WORLD_CITY and all(p.population * 100 < big.population
+                                                     for p in named)):
+        # a world city beats its small namesakes in the article's countries: "from London
+        # and Washington" in an article naming the United States is not London, Kentucky
+        named = [p for p in named if p.kind is not PlaceKind.TOWN] + [big]
     pool = named or [p for p in places if p.country in ctx.area] or places
     in_pool = {id(p) for p in pool}
     scores = [

@@ -30,6 +30,7 @@ from conflictmap.names import (
 )
 from conflictmap.namesakes import near_town, stated_area
 from conflictmap.placechoice import (
+    WORLD_CITY,
     _abroad,
     _accept,
     _context,
@@ -443,12 +444,15 @@ def _region_cues(
         while i >= 0:
             w = words[i].lower()
             if w in REGION_BEFORE and i not in countries:
-                found = True
+                # "Abyan province, and Jaar": a comma after the word ends its reach
+                found = "," not in toks.text[toks.ends[i]:toks.starts[i + 1]]
                 break
             prev = by_last.get(i)
             if prev is not None:
                 found = before.get(id(prev), False)
                 break
+            if w == "en" and i > 0 and "," in toks.text[toks.ends[i - 1]:toks.starts[i]]:
+                break  # "de provincie Abyan, en Jaar": a Dutch ", en" ends an apposition
             if w in LIST_WORDS or w in ("de", "the", "of", "van"):
                 i -= 1
             else:
@@ -517,9 +521,10 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
         else:
             place = chosen[memo] = _resolve_within(span, ctx, cue, within, gazetteer, near)
         if place is not None and place.kind is PlaceKind.TOWN and span.first == span.last \
-                and toks.words[span.first] in actor_words and ctx.support(place.country,
-                                                                          span.key) < 1:
+                and toks.words[span.first] in actor_words and place.population < WORLD_CITY \
+                and ctx.support(place.country, span.key) < 1:
             continue  # "in handen van Hamas", "Fano fighters": the actor, not Hamm or Fano
+            # (a world city stays: "Kyiv | 3 oktober" above an article of Ukraine's war)
         if (place is not None and _accept(span, place, ctx, gazetteer, toks)
                 and (within or not _abroad(place, ctx, span.key))):
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
