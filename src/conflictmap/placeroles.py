@@ -337,8 +337,9 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
     return None
 
 
-_QUARTER_OF = re.compile(r"\s*,?\s*(?:of|in|van)\s+(?:the\s+|de\s+|het\s+)?(?:[\w-]+\s+)?"
-                         r"(?:(?:of|van)\s+(?:the\s+|de\s+|het\s+)?)?", re.IGNORECASE)
+_QUARTER_OF = re.compile(r"(?:\s+district)?\s*,?\s*(?:of|in|van)\s+(?:the\s+|de\s+|het\s+)?"
+                         r"(?:[\w-]+\s+)?(?:(?:of|van)\s+(?:the\s+|de\s+|het\s+)?)?",
+                         re.IGNORECASE)
 
 
 def own_sites(text: str, places: list[Mention]) -> list[Mention]:
@@ -346,9 +347,10 @@ def own_sites(text: str, places: list[Mention]) -> list[Mention]:
     airfield outside Kyiv" the airfield is Hostomel's ("Hostomel airfield"), and Kyiv only
     locates it; "the Antonov airport in Hostomel" (a name, no town, before the noun) keeps
     Hostomel's. Nor the town that locates a district named before it ("the al-Julan
-    district of [Fallujah]", "de wijk Salaheddin in [Aleppo]")."""
+    district of [Fallujah]", "de wijk Salaheddin in [Aleppo]"), nor the province of a
+    district ("the Imam Sahib district of [Kunduz province]")."""
     sites = [p for p in places if p.place.kind is PlaceKind.SITE and site_town(p.place)]
-    quarters = [p for p in places if p.place.id.startswith("quarter:")]
+    quarters = [p for p in places if p.place.id.startswith(("quarter:", "district:"))]
     return [m for m in places
             if not any(s is not m and s.start <= m.start < s.end < m.end
                        and site_town(s.place) != site_town(m.place) for s in sites
