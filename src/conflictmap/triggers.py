@@ -222,7 +222,14 @@ def _since_dated(rules: LanguageRules, text: str, seg_start: int, seg_end: int) 
     from conflictmap.dates import find_dates, first_since
 
     clause = text[seg_start:seg_end]
-    return (any(m.since for m in find_dates(clause, _ANY_PERIOD, rules.lang))
+    mentions = find_dates(clause, _ANY_PERIOD, rules.lang)
+    since, when = rules.dates.get("since"), rules.dates.get("since_when")
+    return (any(m.since for m in mentions)
+            # "under rebel control since 2014, when the separatists routed the army": a
+            # when-clause with no trigger of its own dates the state's start
+            or any(when.match(clause, m.end)
+                   and since.search(clause, max(0, m.start - 12), m.start + 6) is not None
+                   and rules.any_trigger.search(clause, m.end) is None for m in mentions)
             or first_since(clause, rules.lang))  # "for the first time since 2012": new
 
 
