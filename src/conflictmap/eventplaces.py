@@ -19,6 +19,7 @@ from conflictmap.eventrelatives import (
     dated_taking,
     in_modal_main_clause,
     in_object_relative,
+    main_after_relative,
     outside_relative,
     relative_antecedent,
     relative_between,
@@ -392,15 +393,15 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
             continue
         out.append((hit, p, _partial(ctx, hit, p, seg_start)))
         out += _relative_hits(ctx, hit, p, clause_hits, places, seg_start)
+        out += [(h, p, _partial(ctx, h, p, seg_start))
+                for h in main_after_relative(ctx, hit, p, clause_hits, places)]
     out += _list_relative(ctx, clause_hits, places, out, seg_start)
     # "retook the Republican Palace in central Khartoum": a site of the town is the change,
     # the town after it only locates it
     sited = {(id(h), site_town(p.place)) for h, p, _ in out if p.place.kind is PlaceKind.SITE}
-    # ... and a region after a site named by its town only locates it too ("seized the port
-    # of X in northern Mozambique")
+    # ... and a region after a site named by its town ("seized the port of X in Mozambique")
     site_hits = {h_id for h_id, town in sited if town}
-    # "most of northern Yemen", "parts of eastern Syria": a share of a country's quarter is
-    # no named region that changed hands (CODEBOOK.md, Regions)
+    # "parts of eastern Syria": a share of a country's quarter is no named region (CODEBOOK.md)
     out = [(h, p, part) for h, p, part in out
            if not (part in ("capture", "contested") and p.place.id.startswith("direction:"))]
     out = [(h, p, part) for h, p, part in out

@@ -189,3 +189,27 @@ def dated_taking(ctx: Context, hit: Hit, place: Mention) -> bool:
     close = text.find(",", hit.end)
     stop = close if close >= 0 else len(text)
     return _YEAR.search(text, rel.end(), min(stop, hit.end + 60)) is not None
+
+
+def main_after_relative(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit],
+                        places: list[Mention]) -> list[Hit]:
+    """The main clause's passive trigger after a relative clause right after the place that
+    holds the nearer trigger ("Ramadi, which fell to ISIL in May 2015, was recaptured in
+    December"): the place is that clause's subject too, a change of its own (a taking back
+    only: "X, which the army had abandoned, was taken by IS" tells one change twice)."""
+    text = ctx.article.text
+    rel = relative_between(ctx, place.end, hit.start)
+    if rel is None or text[place.end:rel.start()].strip(" ,"):
+        return []
+    close = text.find(",", hit.end)
+    if close < 0:
+        return []
+    return [h for h in clause_hits
+            if h is not hit and h.passive and h.start > close
+            and h.trigger.change is Change.RECAPTURE and hit.trigger.change is not Change.RECAPTURE
+            and _MAIN_GAP.fullmatch(text, close + 1, h.start) is not None
+            and not any(close < p.start < h.start for p in places)]
+
+
+# between the comma that closes the relative clause and the main verb: an auxiliary or two
+_MAIN_GAP = re.compile(r"\s*(?:\w+\s+){1,3}?")
