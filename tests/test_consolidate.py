@@ -288,3 +288,25 @@ def test_consolidate_one_sides_taking_told_twice_days_apart_is_one_change() -> N
         _event(Change.CAPTURE, "2025-03-19", "2025-03-19", "a", actor=REBELS),
         _at(_event(Change.RECAPTURE, "2025-03-21", "2025-03-21", "a", actor=ARMY), 50),
     ])) == 2
+
+
+def test_consolidate_one_articles_fighting_for_a_place_is_one_fight() -> None:
+    # helper recall3: "stormed Hama on Tuesday"; "were still battling the army there on
+    # Monday" (the second names the other side as its actor): one contested event
+    merged = consolidate([
+        _event(Change.CONTESTED, "2024-12-03", "2024-12-03", "a", REBELS),
+        _event(Change.CONTESTED, "2024-12-09", "2024-12-09", "a", ARMY),
+    ])
+    assert len(merged) == 1
+    assert merged[0].period == Interval(date(2024, 12, 3), date(2024, 12, 9), 2)
+
+
+def test_consolidate_fighting_weeks_apart_or_in_two_articles_stays_apart() -> None:
+    assert len(consolidate([
+        _event(Change.CONTESTED, "2024-12-01", "2024-12-01", "a"),
+        _event(Change.CONTESTED, "2024-12-20", "2024-12-20", "a"),
+    ])) == 2
+    assert len(consolidate([
+        _event(Change.CONTESTED, "2024-12-03", "2024-12-03", "a"),
+        _event(Change.CONTESTED, "2024-12-09", "2024-12-09", "b"),
+    ])) == 2

@@ -59,6 +59,23 @@ def _retold(a: Event | _Group, b: Event) -> bool:
     return 0 < (q.start - p.end).days <= WITHDRAWAL_LEAD_DAYS
 
 
+FIGHT_GAP_DAYS = 7
+"""Within one article, fighting in a place reported again this many days later is one fight
+("stormed Grozny on Tuesday"; "were still battling in the centre on Monday")."""
+
+
+def _reach(change: Change) -> timedelta:
+    """How long after a group's end a report may still join it."""
+    return timedelta(days=FIGHT_GAP_DAYS) if change is Change.CONTESTED else _LEAD
+
+
+def _fight_goes_on(a: Event | _Group, b: Event) -> bool:
+    if a.change is not Change.CONTESTED or b.change is not Change.CONTESTED:
+        return False
+    p, q = (a.period, b.period) if a.period.end < b.period.start else (b.period, a.period)
+    return 0 < (q.start - p.end).days <= FIGHT_GAP_DAYS
+
+
 def _same_change(a: Event | _Group, b: Event) -> bool:
     """Two reports describe one change: same place, compatible change, sides, and dates."""
     return a.place.id == b.place.id and _joins(a, b)
@@ -77,10 +94,12 @@ def _joins(a: Event | _Group, b: Event, across: bool = False) -> bool:
     articles' readings, which join only when they read the change alike (one article's type
     is never imposed on another's source)."""
     if not _close_in_time(a, b) and (across or not (_confirmed_after(a, b)
-                                                    or _retold(a, b))):
+                                                    or _retold(a, b) or _fight_goes_on(a, b))):
         return False
     if a.change is not b.change and (across or Change.CONTESTED in (a.change, b.change)):
         return False
+    if not across and a.change is Change.CONTESTED and b.change is Change.CONTESTED:
+        return True  # one article's fighting for a place: both sides fight, one event
     if _same_side(a.actor, b.losing_actor) or _same_side(b.actor, a.losing_actor):
         return False  # "occupied the town for ten days before they withdrew": two changes
     if not across and _allied(a.actor, b.actor):
@@ -152,7 +171,7 @@ class _Group:
         self.seen: set[tuple[str, int, int]] | None = None  # made at the first merge
         self.confidence = first.confidence
         self.geo_precision = first.geo_precision
-        self.horizon = first.period.end + _LEAD  # the last start a report may have to join
+        self.horizon = first.period.end + _reach(first.change)  # the last start that may join
 
     def add(self, b: Event) -> None:
         """Merge report ``b`` in (the first report's fields win where they tie)."""
@@ -165,7 +184,7 @@ class _Group:
             period = self.period.intersect(b.period) or Interval.spanning(
                 min(self.period.start, b.period.start), max(self.period.end, b.period.end))
         self.period = period
-        self.horizon = period.end + _LEAD
+        self.horizon = period.end + _reach(self.change)
         if b.change is not self.change:  # only within one article (_joins)
             self.change = _article_change(self.change, b.change)
         self.status = min(self.status, b.status, key=_STATUS_RANK.__getitem__)
@@ -212,9 +231,10 @@ def _merge_place(reports: list[Event]) -> list[Event]:
 def _greedy(reports: list[Event], across: bool) -> list[Event]:
     """Greedy merge of reports in start order.
 
-    A group can only take a report that starts at most WITHDRAWAL_LEAD_DAYS after the
-    group ends, and later reports start later still, so groups that ended before that
-    are dropped from the scan: linear in the reports rather than quadratic.
+    A group can only take a report that starts at most WITHDRAWAL_LEAD_DAYS (for fighting,
+    FIGHT_GAP_DAYS) after the group ends, and later reports start later still, so groups
+    that ended before that are dropped from the scan: linear in the reports rather than
+    quadratic.
     """
     reports.sort(key=lambda e: (e.period.start, e.period.end, e.id))
     groups: list[_Group] = []
