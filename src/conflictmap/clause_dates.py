@@ -45,7 +45,8 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     lang, period = rules.lang, article.period
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[a:b], period, lang, previous=previous), a)
-    mentions = _running_year(article, rules, spans, index, _clause_year(text[a:b], mentions))
+    mentions = _running_year(article, rules, spans, index,
+                             _clause_year(rules, text[a:b], mentions))
     if not mentions:
         before = _time_before(article, rules, spans, index, segment)
         if before is not None:
@@ -244,14 +245,23 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
 _BARE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
-def _clause_year(clause: str, mentions: list[DateMention]) -> list[DateMention]:
+def _clause_year(rules: LanguageRules, clause: str,
+                 mentions: list[DateMention]) -> list[DateMention]:
     """A month named without its year in a clause that names one year on its own ("In de
     oorlog van 2020 heroverde Azerbeidzjan Fuzuli in oktober", "in the 2020 war ... in
-    October") is in that year."""
+    October") is in that year; not a year of a relative clause, which dates a change of its
+    own ("On May 18 they retook X, which the LNA had held since 2014": 18 May of the news)."""
     if not any(m.year_guessed for m in mentions):
         return mentions
+    others = []
+    for rel in rules.dates.get("relative_start").finditer(clause):
+        stop = _CLAUSE_END.search(clause, rel.end())
+        end = stop.start() if stop is not None else len(clause)
+        if not any(rel.start() <= m.start < end for m in mentions if m.year_guessed):
+            others.append((rel.start(), end))
     years = {int(y.group()) for y in _BARE_YEAR.finditer(clause)
-             if not any(m.start <= y.start() < m.end for m in mentions)}
+             if not any(m.start <= y.start() < m.end for m in mentions)
+             and not any(s <= y.start() < e for s, e in others)}
     if len(years) != 1:
         return mentions
     year = years.pop()
