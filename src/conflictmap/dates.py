@@ -108,7 +108,8 @@ def _compiled(lang: str, rules_dir: Path | None = None) -> _Compiled:
             rf"(?:,?\s+(?P<y2>{_YEAR}))?", flags),
         numeric_date=_NUMERIC_DATE,
         month_year=_guarded(rf"(?:{qualifier}\s*)?\b{months}\s+(?P<y>{_YEAR})\b", flags),
-        bare_month=_guarded(rf"(?:{qualifier}|\b(?:in|on)\b)\s*\b(?P<m>{month_names})\b"
+        bare_month=_guarded(rf"(?:{qualifier}|\b(?:in|on)\b|{words.get('month_before').pattern})"
+                            rf"\s*\b(?P<m>{month_names})\b"
                             rf"(?!\.?\s*\d)\.?", flags),  # not "Dec. 8"
         since_month=_guarded(rf"(?:{since})\s+(?:{qualifier}\s*)?\b(?P<m>{month_names})\b"
                              rf"(?!\.?\s*\d)\.?", flags),
