@@ -291,7 +291,7 @@ def test_consolidate_one_sides_taking_told_twice_days_apart_is_one_change() -> N
 
 
 def test_consolidate_one_articles_fighting_for_a_place_is_one_fight() -> None:
-    # helper recall3: "stormed Hama on Tuesday"; "were still battling the army there on
+    # "stormed Hama on Tuesday"; "were still battling the army there on
     # Monday" (the second names the other side as its actor): one contested event
     merged = consolidate([
         _event(Change.CONTESTED, "2024-12-03", "2024-12-03", "a", REBELS),

@@ -1,5 +1,5 @@
 """Places of wars the cities500 file lacks or names ambiguously, and words of war news that
-collide with small places abroad (helper gaz3). Written for this file."""
+collide with small places abroad. Written for this file."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A headline repeated as a line of its own, and a headline over a body that tells an earlier
 taking too, are dated by the body's change of the headline's type; fighting that goes on a
-day after a taking is part of it (helper recall3)."""
+day after a taking is part of it."""
 
 from __future__ import annotations
 
