@@ -60,6 +60,10 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     if mentions and others:
         mine = [m for m in mentions
                 if all(_gap(m, a, hit) <= _gap(m, a, h) for h in others)]
+        # "In 2014 IS overran Mosul and swept into Tikrit": a date before all the clause's
+        # triggers dates each one that has none of its own
+        mine = mine or [m for m in mentions
+                        if m.end + a <= min(h.start for h in (hit, *others))]
         if not mine:
             return choose_interval([], period)
         mentions = mine
