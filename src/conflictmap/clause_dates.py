@@ -10,6 +10,7 @@ trigger that only mentions a change ("de val van X") is dated by its own phrase.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import logging
 import re
 from bisect import bisect_right
@@ -45,6 +46,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     lang, period = rules.lang, article.period
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[a:b], period, lang, previous=previous), a)
+    mentions = _that_year(rules, text, spans[index][0], a, mentions, period)
     mentions = _running_year(article, rules, spans, index,
                              _clause_year(rules, text[a:b], mentions))
     if not mentions:
@@ -247,6 +249,32 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
 
 
 _BARE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_THAT_YEAR = re.compile(r"\s*,?\s*(?:of\s+(?:that|the\s+same)\s+year|van\s+(?:dat|hetzelfde|"
+                        r"datzelfde)\s+jaar)\b", re.IGNORECASE)
+
+
+def _that_year(rules: LanguageRules, text: str, s: int, a: int, mentions: list[DateMention],
+               period: Interval) -> list[DateMention]:
+    """A month "of that year" in a clause without the year takes the last year named
+    before the clause in its sentence ("since late 2014, months after they swept into
+    Sanaa in September of that year": September 2014)."""
+    that = [m for m in mentions if m.year_guessed and _THAT_YEAR.match(text, a + m.end)]
+    if not that or s >= a:
+        return mentions
+    years = [d.interval.start.year for d in find_dates(text[s:a], period, rules.lang)
+             if d.explicit and not d.year_guessed and not d.anaphoric
+             and d.interval.start.year == d.interval.end.year]
+    if not years:
+        return mentions
+    out = []
+    for m in mentions:
+        with contextlib.suppress(ValueError):  # 29 February
+            if m in that:
+                m = replace(m, year_guessed=False, interval=Interval.spanning(
+                    m.interval.start.replace(year=years[-1]),
+                    m.interval.end.replace(year=years[-1])))
+        out.append(m)
+    return out
 
 
 def _clause_year(rules: LanguageRules, clause: str,
