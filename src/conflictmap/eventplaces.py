@@ -204,11 +204,12 @@ def _excluded(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> bool:
     if markers.source.search(before):
         return not hit.trigger.source_ok
     after = text[mention.end:mention.end + 30]
-    if (mention.start >= hit.end and markers.verb_after.search(after)
+    gap = _APPOSITION.match(text, mention.end)  # "and Kobani, on the border, has long been"
+    verb_at = mention.end if gap is None else gap.end()
+    if (mention.start >= hit.end and markers.verb_after.search(text[verb_at:verb_at + 30])
             and text[hit.end:mention.start].strip()):
-        # "captured Hama and Homs is next": Homs begins another clause. Not the trigger's
-        # own object right after it ("de terugtrekking uit Cherson is ...", "the troops
-        # that took Bakhmut are ...").
+        # "captured Hama and Homs is next": Homs begins another clause. Not the trigger's own
+        # object right after it ("de terugtrekking uit Cherson is", "the troops that took X are").
         return True
     pair = _PAIRED_NAME.match(text, mention.end, mention.end + 40)
     if (pair is not None and pair.end() <= hit.start
@@ -227,6 +228,7 @@ def _excluded(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> bool:
     return bool(markers.feature_after.search(after)) and not _site_after(ctx, hit, mention)
 
 
+_APPOSITION = re.compile(r",\s+[^,.;:()\n]{2,60}?,(?=\s)")
 _PAIRED_NAME = re.compile(r"\s*(?:en|and|&)\s+[^\W\d_][\w'’-]*(?=\s)", re.IGNORECASE)
 _SITE_GAP = 3  # characters between a town and the site named after it ("Goma airport")
 
