@@ -68,6 +68,7 @@ class _Compiled:
     month_year: Guarded
     bare_month: Guarded
     since_month: Guarded  # "sinds april", "since late May"
+    any_month: Guarded  # a month name alone; "last December" when season_last is before it
     year: Guarded
     qualifiers: tuple[Guarded, Guarded, Guarded]
     relatives: tuple[tuple[str, Guarded], ...]
@@ -111,6 +112,7 @@ def _compiled(lang: str, rules_dir: Path | None = None) -> _Compiled:
         bare_month=_guarded(rf"(?:{qualifier}|\b(?:in|on)\b|{words.get('month_before').pattern})"
                             rf"\s*\b(?P<m>{month_names})\b"
                             rf"(?!\.?\s*\d)\.?", flags),  # not "Dec. 8"
+        any_month=_guarded(rf"\b(?P<m>{month_names})\b(?!\.?\s*\d)", flags),
         since_month=_guarded(rf"(?:{since})\s+(?:{qualifier}\s*)?\b(?P<m>{month_names})\b"
                              rf"(?!\.?\s*\d)\.?", flags),
         year=_guarded(rf"(?:{qualifier}|(?P<qi>{words.get('year_in').pattern}))\s*"
@@ -294,6 +296,19 @@ def _bare_months(compiled: _Compiled, sentence: str, period: Interval,
         start, end = _month_span(_guess_year(month, 1, period), month)
         interval = Interval.spanning(*_qualified(m, start, end))
         found.append(DateMention(m.start(), m.end(), interval, True, year_guessed=True))
+    last = compiled.words.get("season_last")
+    for m in compiled.any_month.finditer(sentence):
+        # "last December", "afgelopen december": the latest such month before the
+        # article's own (a year back when the article is of that month).
+        before = last.search(sentence, max(0, m.start() - 20), m.start())
+        if before is None:
+            continue
+        month = _month_number(compiled.words, m.group("m"))
+        year = _guess_year(month, 1, period)
+        if (year, month) == (period.end.year, period.end.month):
+            year -= 1
+        found.append(DateMention(before.start(), m.end(),
+                                 Interval.spanning(*_month_span(year, month)), True))
     return found
 
 

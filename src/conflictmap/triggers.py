@@ -222,9 +222,25 @@ def _since_dated(rules: LanguageRules, text: str, seg_start: int, seg_end: int,
     dated change (CODEBOOK.md, History), not a state without a date."""
     from conflictmap.dates import find_dates, first_since
 
-    clause = without_relatives(rules, text[seg_start:seg_end], at - seg_start)
+    whole = text[seg_start:seg_end]
+    since, when = rules.dates.get("since"), rules.dates.get("since_when")
+    for m in find_dates(whole, _ANY_PERIOD, rules.lang):
+        if when.match(whole, m.end) and since.search(
+                whole, max(0, m.start - 12), m.start + 6) is not None:
+            # "under rebel control since 2014, when the separatists routed the army": a
+            # when-clause with no taking of its own dates the state's start ("when the army
+            # fled" too: the loser's side of it); one that tells the taking ("when they took
+            # the town") is that change, dated by the year
+            return not _tells_taking(rules, whole[m.end:])
+    clause = without_relatives(rules, whole, at - seg_start)
     return (any(m.since for m in find_dates(clause, _ANY_PERIOD, rules.lang))
             or first_since(clause, rules.lang))  # "for the first time since 2012": new
+
+
+def _tells_taking(rules: LanguageRules, clause: str) -> bool:
+    """True when a capture or recapture trigger matches in ``clause``."""
+    return any(t.change in (Change.CAPTURE, Change.RECAPTURE) and t.pattern.search(clause)
+               for t in rules.triggers)
 
 
 def _participle(matched: str) -> bool:
