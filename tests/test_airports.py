@@ -91,3 +91,14 @@ def test_site_place_with_no_airport_keeps_the_town_point() -> None:
     town = Place("geonames:1", "Karsk", PlaceKind.TOWN, 10.0, 20.0, "XX")
     site = site_place(town, "airport")
     assert (site.lat, site.lon, site.id) == (10.0, 20.0, "site:airport:geonames:1")
+
+
+def test_site_place_takes_the_airport_of_the_written_name() -> None:
+    # Tripoli (Libya) has two airports: Mitiga in town, Tripoli International ~25 km south;
+    # the airport the text names in full is that one, whichever is nearer
+    town = Place("geonames:2210247", "Tripoli", PlaceKind.TOWN, 32.88743, 13.18733, "LY")
+    named = site_place(town, "airport", "Tripoli International Airport")
+    assert (round(named.lat, 2), round(named.lon, 2)) == (32.66, 13.16)
+    assert named.id == "site:airport:geonames:2210247"
+    mitiga = site_place(town, "airport", "Mitiga Airport")
+    assert (round(mitiga.lat, 2), round(mitiga.lon, 2)) == (32.89, 13.28)

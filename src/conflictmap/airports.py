@@ -118,9 +118,16 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 @lru_cache(maxsize=4096)
-def town_airport(town: Place) -> Airport | None:
-    """The airport of ``town`` in the shipped data (:func:`nearest_airport`)."""
-    return nearest_airport(town, country_airports(town.country))
+def town_airport(town: Place, written: str = "") -> Airport | None:
+    """The airport of ``town`` in the shipped data: the one whose full name is ``written``
+    within CITY_KM ("Tripoli International Airport", not the nearer Mitiga), else
+    :func:`nearest_airport`."""
+    airports = country_airports(town.country)
+    key = name_key(written) if written else ""
+    for a in airports:
+        if key and name_key(a.name) == key and _km(town.lat, town.lon, a.lat, a.lon) <= CITY_KM:
+            return a
+    return nearest_airport(town, airports)
 
 
 def nearest_airport(town: Place, airports: tuple[Airport, ...]) -> Airport | None:

@@ -10,6 +10,7 @@ trigger that only mentions a change ("de val van X") is dated by its own phrase.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import logging
 import re
 from bisect import bisect_right
@@ -45,7 +46,9 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     lang, period = rules.lang, article.period
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[a:b], period, lang, previous=previous), a)
-    mentions = _running_year(article, rules, spans, index, _clause_year(text[a:b], mentions))
+    mentions = _that_year(rules, text, spans[index][0], a, mentions, period)
+    mentions = _running_year(article, rules, spans, index,
+                             _clause_year(rules, text[a:b], mentions))
     if not mentions:
         before = _time_before(article, rules, spans, index, segment)
         if before is not None:
@@ -58,6 +61,10 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     others = [h for h in hits if h is not hit]
     if mentions and others:
         mine = [m for m in mentions if all(_nearer(text, m, a, hit, h) for h in others)]
+        # "In 2014 IS overran Mosul and swept into Tikrit": a date before all the clause's
+        # triggers dates each one that has none of its own
+        mine = mine or [m for m in mentions
+                        if m.end + a <= min(h.start for h in (hit, *others))]
         if not mine:
             return choose_interval([], period)
         mentions = mine
@@ -252,16 +259,51 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
 
 
 _BARE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_THAT_YEAR = re.compile(r"\s*,?\s*(?:of\s+(?:that|the\s+same)\s+year|van\s+(?:dat|hetzelfde|"
+                        r"datzelfde)\s+jaar)\b", re.IGNORECASE)
 
 
-def _clause_year(clause: str, mentions: list[DateMention]) -> list[DateMention]:
+def _that_year(rules: LanguageRules, text: str, s: int, a: int, mentions: list[DateMention],
+               period: Interval) -> list[DateMention]:
+    """A month "of that year" in a clause without the year takes the last year named
+    before the clause in its sentence ("since late 2014, months after they swept into
+    Sanaa in September of that year": September 2014)."""
+    that = [m for m in mentions if m.year_guessed and _THAT_YEAR.match(text, a + m.end)]
+    if not that or s >= a:
+        return mentions
+    years = [d.interval.start.year for d in find_dates(text[s:a], period, rules.lang)
+             if d.explicit and not d.year_guessed and not d.anaphoric
+             and d.interval.start.year == d.interval.end.year]
+    if not years:
+        return mentions
+    out = []
+    for m in mentions:
+        with contextlib.suppress(ValueError):  # 29 February
+            if m in that:
+                m = replace(m, year_guessed=False, interval=Interval.spanning(
+                    m.interval.start.replace(year=years[-1]),
+                    m.interval.end.replace(year=years[-1])))
+        out.append(m)
+    return out
+
+
+def _clause_year(rules: LanguageRules, clause: str,
+                 mentions: list[DateMention]) -> list[DateMention]:
     """A month named without its year in a clause that names one year on its own ("In de
     oorlog van 2020 heroverde Azerbeidzjan Fuzuli in oktober", "in the 2020 war ... in
-    October") is in that year."""
+    October") is in that year; not a year of a relative clause, which dates a change of its
+    own ("On May 18 they retook X, which the LNA had held since 2014": 18 May of the news)."""
     if not any(m.year_guessed for m in mentions):
         return mentions
+    others = []
+    for rel in rules.dates.get("relative_start").finditer(clause):
+        stop = _CLAUSE_END.search(clause, rel.end())
+        end = stop.start() if stop is not None else len(clause)
+        if not any(rel.start() <= m.start < end for m in mentions if m.year_guessed):
+            others.append((rel.start(), end))
     years = {int(y.group()) for y in _BARE_YEAR.finditer(clause)
-             if not any(m.start <= y.start() < m.end for m in mentions)}
+             if not any(m.start <= y.start() < m.end for m in mentions)
+             and not any(s <= y.start() < e for s, e in others)}
     if len(years) != 1:
         return mentions
     year = years.pop()

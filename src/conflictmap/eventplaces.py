@@ -205,11 +205,12 @@ def _excluded(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> bool:
     if markers.source.search(before):
         return not hit.trigger.source_ok
     after = text[mention.end:mention.end + 30]
-    if (mention.start >= hit.end and markers.verb_after.search(after)
+    gap = _APPOSITION.match(text, mention.end)  # "and Kobani, on the border, has long been"
+    verb_at = mention.end if gap is None else gap.end()
+    if (mention.start >= hit.end and markers.verb_after.search(text[verb_at:verb_at + 30])
             and text[hit.end:mention.start].strip()):
-        # "captured Hama and Homs is next": Homs begins another clause. Not the trigger's
-        # own object right after it ("de terugtrekking uit Cherson is ...", "the troops
-        # that took Bakhmut are ...").
+        # "captured Hama and Homs is next": Homs begins another clause. Not the trigger's own
+        # object right after it ("de terugtrekking uit Cherson is", "the troops that took X are").
         return True
     pair = _PAIRED_NAME.match(text, mention.end, mention.end + 40)
     if (pair is not None and pair.end() <= hit.start
@@ -228,6 +229,7 @@ def _excluded(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> bool:
     return bool(markers.feature_after.search(after)) and not _site_after(ctx, hit, mention)
 
 
+_APPOSITION = re.compile(r",\s+[^,.;:()\n]{2,60}?,(?=\s)")
 _PAIRED_NAME = re.compile(r"\s*(?:en|and|&)\s+[^\W\d_][\w'’-]*(?=\s)", re.IGNORECASE)
 _SITE_GAP = 3  # characters between a town and the site named after it ("Goma airport")
 
@@ -396,8 +398,7 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
         out += [(h, p, _partial(ctx, h, p, seg_start))
                 for h in main_after_relative(ctx, hit, p, clause_hits, places)]
     out += _list_relative(ctx, clause_hits, places, out, seg_start)
-    # "retook the Republican Palace in central Khartoum": a site of the town is the change,
-    # the town after it only locates it
+    # a site of a town is the change, the town after it only locates it ("the Palace in Khartoum")
     sited = {(id(h), site_town(p.place)) for h, p, _ in out if p.place.kind is PlaceKind.SITE}
     # ... and a region after a site named by its town ("seized the port of X in Mozambique")
     site_hits = {h_id for h_id, town in sited if town}
@@ -439,8 +440,7 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
     army had abandoned" tells the same change twice."""
     out = []
     text = ctx.article.text
-    # the apposition right after the place, or after words with no comma that end the
-    # clause around it ("Izjoem binnengetrokken, de stad die", "Damasak on Monday, the town")
+    # the apposition after the place or its clause's last words ("Damasak on Monday, the town")
     appo = ctx.rules.markers.apposition_relative.search(text, place.end, place.end + _APPO_REACH)
     if appo is not None and "," in text[place.end:appo.start()]:
         appo = None

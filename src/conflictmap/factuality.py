@@ -27,7 +27,7 @@ from dataclasses import replace
 from conflictmap.dates import find_dates
 from conflictmap.model import Change, Event, Interval
 from conflictmap.rules import LanguageRules
-from conflictmap.triggers import Hit
+from conflictmap.triggers import Hit, without_relatives
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,9 @@ def holding_statement(rules: LanguageRules, text: str, hit: Hit, segment: tuple[
     if any(m.span() != (hit.start, hit.end) and m.end() > hit.start
            for m in rules.any_trigger.finditer(text, seg_start, seg_end if reach < 0 else reach)):
         return False  # another reading of the words says it changed: "is ... gevallen"
-    return not any(m.since for m in find_dates(text[seg_start:seg_end], period, rules.lang))
+    own = without_relatives(rules, text[seg_start:seg_end], hit.start - seg_start)
+    return not any(m.since for m in find_dates(own, period, rules.lang))
+
 
 
 def extent_statement(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],

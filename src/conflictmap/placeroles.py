@@ -293,13 +293,14 @@ def _kind(words: SiteWords, noun: str) -> str:
     return "site"
 
 
-def site_place(town: Place, kind: str) -> Place:
+def site_place(town: Place, kind: str, written: str = "") -> Place:
     """The site of ``kind`` that a town names: an airport at the town's airport
-    (:func:`conflictmap.airports.town_airport`), any other site (or an airport the data
-    does not know) at the town's point. The id and name are the town's either way."""
+    (:func:`conflictmap.airports.town_airport`; the one of the ``written`` name when the data
+    has it), any other site (or an airport the data does not know) at the town's point.
+    The id and name are the town's either way."""
     lat, lon = town.lat, town.lon
     if kind == "airport":
-        airport = town_airport(town)
+        airport = town_airport(town, written)
         if airport is not None:
             lat, lon = airport.lat, airport.lon
     return Place(id=f"site:{kind}:{town.id}", name=f"{town.name} {kind.replace('_', ' ')}",
@@ -326,7 +327,7 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
     after = words.after.match(text, mention.end)
     if after is not None and "\n" not in text[mention.end:after.end()]:  # not the next line's
         noun = text[mention.end:after.end()]
-        place = site_place(mention.place, _kind(words, noun))
+        place = site_place(mention.place, _kind(words, noun), text[mention.start:after.end()])
         return Mention(place, text[mention.start:after.end()], mention.start, after.end())
     low = max(0, mention.start - _WINDOW)
     for noun in reversed(list(words.nouns.finditer(text, low, mention.start))):

@@ -155,11 +155,11 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     if trigger.needs_since:
         a, b = around(_SINCE_REACH, _SINCE_REACH)
         if (rules.dates.get("since").search(text, a, b) is None
-                or not _since_dated(rules, text, a, b)):
+                or not _since_dated(rules, text, a, b, start)):
             return True
     if trigger.static_veto:
         a, b = around(40, 15)
-        if _static(markers, text[a:b]) and not _since_dated(rules, text, seg_start, seg_end):
+        if _static(markers, text[a:b]) and not _since_dated(rules, text, seg_start, seg_end, start):
             return True
     if trigger.territory_veto:
         a, b = around(30, 30)
@@ -215,22 +215,32 @@ _SINCE_REACH = 80  # characters either side of a holding verb its "since" date m
 _ANY_PERIOD = Interval.spanning(date(2000, 1, 1), date(2000, 1, 1))
 
 
-def _since_dated(rules: LanguageRules, text: str, seg_start: int, seg_end: int) -> bool:
+def _since_dated(rules: LanguageRules, text: str, seg_start: int, seg_end: int,
+                 at: int) -> bool:
     """True when the clause dates the state it describes ("sinds april vorig jaar in
     handen van AQAP", "under IS control since February 2015"): the start of that state is a
     dated change (CODEBOOK.md, History), not a state without a date."""
     from conflictmap.dates import find_dates, first_since
 
-    clause = text[seg_start:seg_end]
-    mentions = find_dates(clause, _ANY_PERIOD, rules.lang)
+    whole = text[seg_start:seg_end]
     since, when = rules.dates.get("since"), rules.dates.get("since_when")
-    return (any(m.since for m in mentions)
+    for m in find_dates(whole, _ANY_PERIOD, rules.lang):
+        if when.match(whole, m.end) and since.search(
+                whole, max(0, m.start - 12), m.start + 6) is not None:
             # "under rebel control since 2014, when the separatists routed the army": a
-            # when-clause with no trigger of its own dates the state's start
-            or any(when.match(clause, m.end)
-                   and since.search(clause, max(0, m.start - 12), m.start + 6) is not None
-                   and rules.any_trigger.search(clause, m.end) is None for m in mentions)
+            # when-clause with no taking of its own dates the state's start ("when the army
+            # fled" too: the loser's side of it); one that tells the taking ("when they took
+            # the town") is that change, dated by the year
+            return not _tells_taking(rules, whole[m.end:])
+    clause = without_relatives(rules, whole, at - seg_start)
+    return (any(m.since for m in find_dates(clause, _ANY_PERIOD, rules.lang))
             or first_since(clause, rules.lang))  # "for the first time since 2012": new
+
+
+def _tells_taking(rules: LanguageRules, clause: str) -> bool:
+    """True when a capture or recapture trigger matches in ``clause``."""
+    return any(t.change in (Change.CAPTURE, Change.RECAPTURE) and t.pattern.search(clause)
+               for t in rules.triggers)
 
 
 def _participle(matched: str) -> bool:
@@ -246,3 +256,18 @@ def _passive(rules: LanguageRules, text: str, seg_start: int, start: int) -> boo
     if not aux:
         return False
     return not rules.markers.active_aux.search(before[aux[-1].start():])
+
+
+_RELATIVE_END = re.compile(r"[,;:.](?:\s|$)|\n")
+
+
+def without_relatives(rules: LanguageRules, clause: str, at: int) -> str:
+    """``clause`` with its relative clauses that do not hold position ``at`` blanked: their
+    dates are another change's or state's ("Manbij, where US troops have been based since
+    2016, remains under SDF control": no date of the SDF's hold)."""
+    for rel in rules.dates.get("relative_start").finditer(clause):
+        stop = _RELATIVE_END.search(clause, rel.end())
+        end = stop.start() if stop is not None else len(clause)
+        if not rel.start() <= at < end:
+            clause = clause[:rel.start()] + " " * (end - rel.start()) + clause[end:]
+    return clause
