@@ -29,6 +29,7 @@ from pathlib import Path
 from conflictmap.airports import town_airport
 from conflictmap.errors import RulesError
 from conflictmap.model import Mention, Place, PlaceKind
+from conflictmap.rules.literals import Guarded
 
 log = logging.getLogger(__name__)
 
@@ -488,10 +489,17 @@ def locates_site(text: str, site: Mention, town: Mention) -> bool:
 def names_site(text: str, rules_path: str, start: int, end: int) -> bool:
     """True when a site's or a district's own name (``named``, ``quarter``) is written between
     ``start`` and ``end``: the cheap test before :func:`named_sites`."""
+    return any(p.search(text, start, end) is not None for p in _name_guards(rules_path))
+
+
+@lru_cache(maxsize=16)
+def _name_guards(rules_path: str) -> tuple[Guarded, ...]:
+    """``named`` and ``quarter`` behind their literal checks (a site's or district's noun
+    must stand in the text before either pattern runs)."""
     words = site_words(rules_path)
-    return words is not None and any(
-        p is not None and p.search(text, start, end) is not None
-        for p in (words.named, words.quarter))
+    if words is None:
+        return ()
+    return tuple(Guarded(p) for p in (words.named, words.quarter) if p is not None)
 
 
 def named_sites(text: str, rules_path: str, start: int, end: int,
