@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
-from conflictmap.dates import DateMention, choose_interval, find_dates, stamp_period
+from conflictmap.dates import DateMention, bare_years, choose_interval, find_dates, stamp_period
 from conflictmap.factuality import dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.rules import LanguageRules
@@ -258,7 +258,6 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
     return None
 
 
-_BARE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _THAT_YEAR = re.compile(r"\s*,?\s*(?:of\s+(?:that|the\s+same)\s+year|van\s+(?:dat|hetzelfde|"
                         r"datzelfde)\s+jaar)\b", re.IGNORECASE)
 
@@ -301,7 +300,7 @@ def _clause_year(rules: LanguageRules, clause: str,
         end = stop.start() if stop is not None else len(clause)
         if not any(rel.start() <= m.start < end for m in mentions if m.year_guessed):
             others.append((rel.start(), end))
-    years = {int(y.group()) for y in _BARE_YEAR.finditer(clause)
+    years = {int(y.group()) for y in bare_years(clause, rules.lang)
              if not any(m.start <= y.start() < m.end for m in mentions)
              and not any(s <= y.start() < e for s, e in others)}
     if len(years) != 1:

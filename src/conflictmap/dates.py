@@ -419,6 +419,26 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
             if not _first_since(compiled, sentence, m)]
 
 
+_BARE_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+def bare_years(text: str, lang: str, start: int = 0, end: int | None = None,
+               rules_dir: Path | None = None) -> list[re.Match[str]]:
+    """The numbers between ``start`` and ``end`` that can be years (1800-2099), not counts
+    of what follows them ("2000 soldiers", "ruim 1900 militairen": ``count_after``) unless
+    a year word stands right before them ("in 2014 troops retook ...": ``year_in``)."""
+    words = _compiled(lang, rules_dir).words
+    count, year_in = words.get("count_after"), words.get("year_in")
+    out = []
+    for m in _BARE_YEAR.finditer(text, start, len(text) if end is None else end):
+        if count.match(text, m.end()) is not None:
+            before = text[max(0, m.start() - 25):m.start()].rstrip()
+            if not any(w.end() == len(before) for w in year_in.finditer(before)):
+                continue
+        out.append(m)
+    return out
+
+
 def first_since(sentence: str, lang: str, rules_dir: Path | None = None) -> bool:
     """True when the sentence says "for the first time since ...": a state that is new."""
     compiled = _compiled(lang, rules_dir)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from conflictmap.dates import bare_years
 from conflictmap.eventcontext import Context
 from conflictmap.model import Change, Mention, PlaceKind
 from conflictmap.triggers import Hit
@@ -172,10 +173,6 @@ def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
     return found[-1] if found else None
 
 
-# A year, or a month named with one, in a relative clause: the date of a change of its own.
-_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
-
-
 def dated_taking(ctx: Context, hit: Hit, place: Mention) -> bool:
     """True for a capture in a relative clause right after the place that dates it with a
     year of its own ("recaptured Wad Madani, which the RSF seized in December 2023"): an
@@ -188,7 +185,7 @@ def dated_taking(ctx: Context, hit: Hit, place: Mention) -> bool:
         return False
     close = text.find(",", hit.end)
     stop = close if close >= 0 else len(text)
-    return _YEAR.search(text, rel.end(), min(stop, hit.end + 60)) is not None
+    return bool(bare_years(text, ctx.rules.lang, rel.end(), min(stop, hit.end + 60)))
 
 
 def main_after_relative(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit],

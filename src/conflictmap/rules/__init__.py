@@ -64,7 +64,7 @@ DATE_KEYS = (
     "relative_start", "anterior",
     "spring", "summer", "autumn", "winter", "season_last", "season_this",
     "year_begin", "year_end", "year_mid", "year_in", "years_ago", "first_since",
-    "since_when", "month_before",
+    "since_when", "month_before", "count_after",
 )
 _FLAGS = re.IGNORECASE
 
