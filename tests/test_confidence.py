@@ -229,3 +229,20 @@ def test_the_extractor_traces_only_uncalibrated_reports() -> None:
     assert trace is not None and text[trace.place_start:trace.place_end] == trace.written
     assert text[trace.trigger_start:trace.trigger_end] == "seized"
     assert all(e.trace is None for e in Extractor().extract(article))
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "anaphoric"),
+    [
+        ("Rebels took Kidal. The town was quiet.", "The town", True),
+        ("Rebellen namen Kidal in. De stad bleef rustig.", "De stad", True),
+        ("The army said the town had fallen.", "the town", True),
+        ("Rebels took Kidal on Sunday.", "Kidal", False),
+        ("Rebels said so. Kidal fell on Sunday.", "Kidal", False),
+        ("Soldiers left. Port Sudan was calm.", "Port Sudan", False),
+    ],
+)
+def test_an_anaphor_at_a_sentence_start_is_one(text: str, written: str, anaphoric: bool) -> None:
+    from conflictmap.confidence import _anaphoric
+
+    assert _anaphoric(written, text, text.index(written)) is anaphoric

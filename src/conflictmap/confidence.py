@@ -113,7 +113,7 @@ def found_as(event: Event, text: str) -> dict[str, float]:
     trace = event.trace
     if trace is None:
         return {"anaphora": 0.0, "variant": 0.0, "distance": 0.0}
-    anaphora = not any(ch.isupper() for ch in trace.written)
+    anaphora = _anaphoric(trace.written, text, trace.place_start)
     name, written = _words(event.place.name), _words(trace.written)
     variant = not anaphora and not (name <= written or written <= name)
     if trace.place_start < trace.trigger_start:
@@ -123,6 +123,18 @@ def found_as(event: Event, text: str) -> dict[str, float]:
     between = len(_WORD.findall(gap))
     return {"anaphora": float(anaphora), "variant": float(variant),
             "distance": min(between, DISTANT_WORDS) / DISTANT_WORDS}
+
+
+def _anaphoric(written: str, text: str, start: int) -> bool:
+    """True when the place was not named ("the town", "het stadje", "it"): no capital
+    letter, or only the first one of a sentence before words without capitals ("The town
+    was captured", "De stad viel": not a name written at a sentence start, "Kidal")."""
+    if not any(ch.isupper() for ch in written):
+        return True
+    before = text[:start].rstrip(" \t\"'“‘«„")
+    at_start = not before or before[-1] in ".!?\n"
+    return (at_start and " " in written.strip()
+            and not any(ch.isupper() for ch in written.strip()[1:]))
 
 
 def _log_scaled(n: int, top: int = 16) -> float:
