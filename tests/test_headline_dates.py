@@ -1,18 +1,18 @@
-"""A headline with no time word takes the date the body gives its change (helper dates2)."""
+"""A headline with no time word takes the date the body gives its change, also when the page
+repeats it as a line of its own or the body tells an earlier taking too; fighting that goes on a
+day after a taking is part of it."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from conflictmap.events import Extractor
-from conflictmap.model import Article, Interval
-
-DAY = Interval.spanning(date(2024, 5, 12), date(2024, 5, 12))
+from conflictmap.model import Article, Change, Interval
 
 
-def _extract(text: str, lang: str = "en") -> list:
-    return Extractor().extract(Article(id="x", text=text, published="2024-05-12", period=DAY,
-                                       lang=lang))
+def _extract(text: str, lang: str = "en", day: date = date(2024, 5, 12)) -> list:
+    return Extractor().extract(Article(id="x", text=text, published=day.isoformat(),
+                                       period=Interval.spanning(day, day), lang=lang))
 
 
 def test_a_headline_takes_the_bodys_date() -> None:
@@ -29,3 +29,27 @@ def test_a_headline_of_todays_news_keeps_its_week() -> None:
     events = _extract("Army regains Wad Madani\n\nThe army retook Wad Madani on Saturday, "
                       "a year after losing it to the RSF.\n\nSudan")
     assert events and all(e.period.start >= date(2024, 5, 5) for e in events)
+
+
+LIBYA_DAY = date(2011, 3, 14)
+
+
+def test_a_repeated_headline_takes_the_date_of_the_bodys_change_of_its_type() -> None:
+    events = _extract("Leger herovert Brega\n\nLeger herovert Brega\n\n"
+                      "Het Libische leger heeft zondag Brega heroverd op de rebellen. De "
+                      "rebellen namen Brega begin maart in.\n\nLibië", "nl", LIBYA_DAY)
+    retakes = [e for e in events if e.change is Change.RECAPTURE]
+    assert retakes and all(e.period == Interval.spanning(date(2011, 3, 13), date(2011, 3, 13))
+                           for e in retakes)
+
+
+def test_fighting_the_day_after_a_taking_is_part_of_it() -> None:
+    events = _extract("Het leger heeft zaterdag Brega heroverd op de rebellen. In Brega zelf "
+                      "werd zondag nog gevochten rond de markt.\n\nLibië", "nl", LIBYA_DAY)
+    assert [e.change for e in events] == [Change.RECAPTURE]
+
+
+def test_fighting_a_week_after_a_taking_is_its_own() -> None:
+    events = _extract("Het leger heeft op 1 maart Brega heroverd op de rebellen. In Brega "
+                      "werd zondag weer gevochten.\n\nLibië", "nl", LIBYA_DAY)
+    assert {e.change for e in events} == {Change.RECAPTURE, Change.CONTESTED}

@@ -131,8 +131,10 @@ def _anaphoric(written: str, text: str, start: int) -> bool:
     was captured", "De stad viel": not a name written at a sentence start, "Kidal")."""
     if not any(ch.isupper() for ch in written):
         return True
-    before = text[:start].rstrip(" \t\"'“‘«„")
-    at_start = not before or before[-1] in ".!?\n"
+    i = start
+    while i > 0 and text[i - 1] in " \t\"'“‘«„":  # spaces and opening quotes before it
+        i -= 1
+    at_start = i == 0 or text[i - 1] in ".!?\n"
     return (at_start and " " in written.strip()
             and not any(ch.isupper() for ch in written.strip()[1:]))
 

@@ -463,11 +463,8 @@ def _headline_dated_by_body(article: Article, events: list[Event]) -> list[Event
 
 
 def _title_lines(text: str, first: int) -> set[str]:
-    """The headline's text: the first line (its words after a date stamp, " date 2011-03-14
-    Title"), which a page often repeats as a line of its own."""
-    words = text[:first].split(maxsplit=2)
-    if len(words) == 3 and words[0] == "date":
-        return {words[2].strip()}
+    """The headline's text: the first line, which a page often repeats as a line of its
+    own (the reader has already taken a " date ..." header off: sources/text.py)."""
     return {text[:first].strip()} - {""}
 
 
