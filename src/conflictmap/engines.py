@@ -11,10 +11,12 @@ picklable recipe) rather than receiving it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -153,6 +155,15 @@ def _expire(signum: int, frame: object) -> None:
         raise _TooLong
 
 
+def _drop_swallowed_alarm(unraisable: Any, *, passed_on: Callable[[Any], object]) -> None:
+    """An unraisable-exception hook for while the limit is armed: an alarm that landed in
+    a callback Python cannot raise from (a garbage-collector hook, a ``__del__``) is dropped
+    quietly, since the repeating timer stops the extraction a moment later; anything else
+    goes on to the hook that was there before."""
+    if not isinstance(unraisable.exc_value, _TooLong):
+        passed_on(unraisable)
+
+
 def _limited(seconds: float) -> bool:
     """Whether a time limit can be set here: SIGALRM is delivered to the main thread of
     a process (a pool worker, or the main process); not in a Dask worker's threads."""
@@ -167,7 +178,10 @@ def extract_one(extractor: Extractor, article: Article) -> Outcome:
     if limited:
         previous = signal.signal(signal.SIGALRM, _expire)
         # The alarm repeats until cleared: a signal that lands while Python runs a callback
-        # that swallows exceptions (a garbage-collector hook) is raised again moments later.
+        # that swallows exceptions (a garbage-collector hook) is raised again moments later,
+        # and the swallowed one is not reported as an error.
+        hook = sys.unraisablehook
+        sys.unraisablehook = functools.partial(_drop_swallowed_alarm, passed_on=hook)
         _armed = True
         signal.setitimer(signal.ITIMER_REAL, seconds, _REFIRE)
     try:
@@ -187,6 +201,7 @@ def extract_one(extractor: Extractor, article: Article) -> Outcome:
         if limited:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+            sys.unraisablehook = hook
 
 
 def extract_batch(spec: Spec, articles: Sequence[Article]) -> list[Outcome]:
