@@ -39,8 +39,9 @@ antecedent is the target ("Donetsk, die in 2014 werd ingenomen"); fighting for a
 the same article says changed hands in that window is part of that change.
 
 This module keeps the orchestration (steps 1, 6, 7 and the article-wide passes); the
-readings live in ``eventplaces.py`` (step 2, 3), ``eventactors.py`` (step 4) and
-``eventstatus.py`` (step 5), over the shared ``eventcontext.Context``.
+readings live in ``clauseplaces.py`` and ``eventplaces.py`` (step 2, 3),
+``eventactors.py`` (step 4) and ``eventstatus.py`` (step 5), over the shared
+``eventcontext.Context``.
 """
 
 from __future__ import annotations
@@ -54,17 +55,13 @@ from pathlib import Path
 from conflictmap import sequels
 from conflictmap.actors import ActorLexicon, name_words
 from conflictmap.clause_dates import clause_interval, stamp_day
+from conflictmap.clauseplaces import plausible_places
 from conflictmap.confidence import calibrate, load_model
 from conflictmap.dates import default_interval, find_dates
 from conflictmap.errors import GeocoderError, RulesError
 from conflictmap.eventactors import gainer_and_loser
 from conflictmap.eventcontext import Context
-from conflictmap.eventplaces import (
-    carried_targets,
-    clause_targets,
-    plausible_places,
-    pronoun_targets,
-)
+from conflictmap.eventplaces import carried_targets, clause_targets, pronoun_targets
 from conflictmap.eventstatus import relative_undenied, report_status
 from conflictmap.factuality import (
     civil_sense,

@@ -42,9 +42,9 @@ MARKER_KEYS = (
     # factuality and time per clause (factuality.py)
     "related_line", "earlier", "holding", "mention", "wish", "backer_by", "no_longer",
     "denial_back", "holding_after", "civil_domain", "civil_act", "extent_verb",
-    # a compass phrase between a place and the relative clause about it (eventplaces.py)
+    # a compass phrase between a place and the relative clause about it (eventrelatives.py)
     "antecedent_gap",
-    # "beide steden", "both towns": the last two towns named (eventplaces.py)
+    # "beide steden", "both towns": the last two towns named (clauseplaces.py)
     "anaphora_both",
     # ", de stad die ...", ", the town the rebels had held": an apposition opening a relative
     "apposition_relative",

@@ -1,0 +1,297 @@
+"""Which places of a clause a trigger may be about: the article's plausible places (its
+war's countries), then a clause's candidates (names, anaphora such as "de stad", sites named
+in or after a town) and the mentions a trigger must pass over (a locator, a destination, an
+origin, a speaker, a person's or a feature's name)."""
+
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+
+from conflictmap.actors import ActorMention
+from conflictmap.eventcontext import LAST_WORD, Context, Spans, spans_of, without_day
+from conflictmap.model import Change, Mention, Place, PlaceKind
+from conflictmap.placeroles import (
+    antecedent,
+    coordinated_sites,
+    district_of,
+    in_dateline,
+    locates_generic,
+    locates_site,
+    named_sites,
+    names_site,
+    own_sites,
+    site_anaphora,
+    site_mention,
+    site_town,
+    unnamed_site,
+)
+from conflictmap.rules import LanguageRules
+from conflictmap.triggers import Hit
+
+_PLACE_KINDS = (PlaceKind.TOWN, PlaceKind.REGION, PlaceKind.SITE)
+_FIRST_NAME_WORD = re.compile(r"[ \u00a0]+([^\W\d_]+)")
+
+
+def plausible_places(mentions: Sequence[Mention], actors: Sequence[ActorMention], text: str,
+                     rules: LanguageRules) -> list[Mention]:
+    """Drop countries, places inside actor names, and stray places of uninvolved countries.
+
+    A capital that is also an actor ("Kyiv", "Moskou") is a place after a preposition
+    ("uit Kyiv", "from Moscow") and an actor otherwise ("Kyiv ontkent", "volgens Moskou").
+    A place name inside an adjective ("Moscow-backed separatists") is no place at all.
+    """
+    compound = rules.markers.compound_after
+    filed = in_dateline(text, mentions)  # "MOSCOW (AP) —": where the story was filed
+    mentions = [m for m in mentions if not compound.match(text, m.end) and m.start not in filed]
+    named = {m.place.country for m in mentions if m.place.kind is PlaceKind.COUNTRY}
+    counts = Counter(m.place.country for m in mentions if m.place.kind in _PLACE_KINDS)
+    allowed = set(named)
+    if counts:
+        top = counts.most_common(1)[0][1]
+        allowed |= {c for c, n in counts.items() if n >= 2 or n == top}
+    kept = []
+    overlaps = Spans(actors)
+    for m in mentions:
+        if m.place.kind not in _PLACE_KINDS or m.place.country not in allowed:
+            continue
+        if overlaps.overlapping(m.start, m.end) \
+                and not _after_preposition(rules, text, m) and not _region_named(text, m):
+            continue
+        kept.append(m)
+    return kept
+
+
+def _region_named(text: str, mention: Mention) -> bool:
+    """A capital's name with a region word next to it is the region, not the government:
+    "the Kyiv region", "de regio Kyiv"."""
+    from conflictmap.toponyms import REGION_AFTER, REGION_BEFORE
+
+    after = _FIRST_NAME_WORD.match(text, mention.end)
+    before = LAST_WORD.search(text, max(0, mention.start - 24), mention.start)
+    return bool((after is not None and after.group(1).lower() in REGION_AFTER)
+                or (before is not None and before.group(1).lower() in REGION_BEFORE))
+
+
+def _after_preposition(rules: LanguageRules, text: str, mention: Mention) -> bool:
+    before = text[max(0, mention.start - 40):mention.start]
+    markers = rules.markers
+    return bool(markers.source.search(before) or markers.locative.search(before)
+                or markers.near.search(before))
+
+
+def _anaphora(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
+    """"de stad"/"the city" read as the last town (or region) named before it, unless that
+    one was named as a reference point only (``placeroles.antecedent``)."""
+    text = ctx.article.text
+    found = []
+    for pattern, kinds in ((ctx.rules.markers.anaphora_town, (PlaceKind.TOWN,)),
+                           (ctx.rules.markers.anaphora_region, (PlaceKind.REGION,))):
+        for m in pattern.finditer(text, seg_start, seg_end):
+            if _titled(ctx, m.end()) or _named(ctx, m.end()) or _apposition(ctx, m.start()) \
+                    or locates_generic(text, ctx.rules.path, m.start()):
+                continue
+            before = [p for p in ctx.places if p.end <= m.start() and p.place.kind in kinds]
+            if before and not _unknown_named(ctx, pattern, before[-1].end, m.start()):
+                place = antecedent(text, ctx.rules.path, before).place
+                found.append(Mention(place, m.group(), m.start(), m.end()))
+    for m in ctx.rules.markers.anaphora_both.finditer(text, seg_start, seg_end):
+        # "De islamisten hadden beide steden sinds april in handen": the last two towns
+        towns: list[Mention] = []
+        for p in reversed([p for p in ctx.places if p.end <= m.start()
+                           and p.place.kind is PlaceKind.TOWN]):
+            if all(t.place.id != p.place.id for t in towns):
+                towns.append(p)
+            if len(towns) == 2:
+                break
+        if len(towns) == 2:  # two mentions in a row at the phrase, so that both are listed
+            found += [Mention(t.place, m.group(), m.start(), m.end()) for t in reversed(towns)]
+    return found
+
+
+_UNKNOWN_WINDOW = 1500  # characters before "de stad" searched for a place the gazetteer lacks
+
+
+def _unknown_named(ctx: Context, pattern: re.Pattern[str], start: int, end: int) -> bool:
+    """True when a place the gazetteer lacks was named by its title after the last known
+    one ("Karsk viel. ... het dorpje Dovra, ... dat plaatsje werd heroverd"): the
+    anaphor stands for it, not for the known town."""
+    for m in pattern.finditer(ctx.article.text, max(start, end - _UNKNOWN_WINDOW), end):
+        if _named(ctx, m.end()) and not _titled(ctx, m.end()):
+            return True
+    return False
+
+
+def _apposition(ctx: Context, start: int) -> bool:
+    """"Hama, de vierde stad van het land": a description of the place just named."""
+    before = ctx.article.text[max(0, start - 3):start]
+    return before.rstrip().endswith(",") and any(
+        0 <= start - p.end <= 3 for p in ctx.places)
+
+
+_NAME_AFTER = re.compile(r"(\s*(?:\w+\s+)?)([^\W\d_][\w'’-]*)")
+_BARE_NAME_AFTER = re.compile(r"(\s*)([^\W\d_][\w'’-]*)")
+
+
+def _named(ctx: Context, end: int) -> bool:
+    """True when a name the gazetteer may not know follows the title ("the village of
+    Krasnooktyabrskoye", "het dorp Strilets"): that place, not the last one named. A
+    weekday or a month is no name ("took the town Monday")."""
+    m = _NAME_AFTER.match(ctx.article.text, end)
+    if m is not None and not (m.group(2)[0].isupper()
+                              and ctx.rules.markers.title_after.search(m.group(1))):
+        # "het dorp Dovra ten noorden"; "het stadje Um Al-Qura": the name's first word
+        m = _BARE_NAME_AFTER.match(ctx.article.text, end)
+    if m is None or not m.group(2)[0].isupper():
+        return False
+    if not ctx.rules.markers.title_after.search(m.group(1)):
+        return False
+    word = m.group(2).lower()
+    return word not in ctx.rules.dates.weekdays and word not in ctx.rules.dates.months
+
+
+def _titled(ctx: Context, end: int) -> bool:
+    """True when a place name follows right away ("de stad Hama", "the city of Kherson")."""
+    for p in ctx.places:
+        if end <= p.start <= end + 6:
+            return bool(ctx.rules.markers.title_after.search(ctx.article.text[end:p.start]))
+    return False
+
+
+def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> bool:
+    """A place that is a locator, destination, origin or speaker, not the changed place."""
+    markers = ctx.rules.markers
+    text = ctx.article.text
+    before = text[max(seg_start, mention.start - 60):mention.start]
+    if hit.start <= mention.start < hit.end:
+        before = text[max(hit.start, mention.start - 60):mention.start]
+    elif hit.end <= mention.start:  # the trigger's own words are no marker ("swept into")
+        before = text[max(hit.end, mention.start - 60):mention.start]
+    before = without_day(ctx, before)
+    if (hit.trigger.locative_ok and mention.place.kind is PlaceKind.SITE
+            and hit.end <= mention.start and len(before.split()) <= 2):
+        return False  # "hesen de vlag op de staalfabriek van X": the flag went up on the site
+    if markers.near.search(before):
+        # Fighting near a place is fighting for it: "fierce fighting near X", and "Bij X
+        # braken gevechten uit" where the phrase opens the clause ("The hill outside X
+        # changed hands" is about the hill).
+        head = text[seg_start:mention.start]
+        near = markers.proximity.search(head)
+        opens = near is not None and not head[:near.start()].strip(" \"'“‘„«(")
+        return not (hit.trigger.change is Change.CONTESTED
+                    and (hit.end <= mention.start or opens))
+    if markers.locative.search(before):
+        return not (hit.trigger.locative_ok or hit.trigger.change is Change.CONTESTED
+                    or site_in_town(ctx, hit, mention))
+    if markers.source.search(before):
+        return not hit.trigger.source_ok
+    after = text[mention.end:mention.end + 30]
+    gap = _APPOSITION.match(text, mention.end)  # "and Kobani, on the border, has long been"
+    verb_at = mention.end if gap is None else gap.end()
+    if (mention.start >= hit.end and markers.verb_after.search(text[verb_at:verb_at + 30])
+            and text[hit.end:mention.start].strip()):
+        # "captured Hama and Homs is next": Homs begins another clause. Not the trigger's own
+        # object right after it ("de terugtrekking uit Cherson is", "the troops that took X are").
+        return True
+    pair = _PAIRED_NAME.match(text, mention.end, mention.end + 40)
+    if (pair is not None and pair.end() <= hit.start
+            and markers.speaker_after.search(text[pair.end():pair.end() + 30])):
+        mention = replace(mention, end=pair.end())  # "Berlijn en Parijs willen ...": both speak
+        after = text[mention.end:mention.end + 30]
+    if markers.speaker_after.search(after):
+        # "Kyiv heeft bevestigd ..." speaks; "... dat het Kidal heeft heroverd" is the object
+        # of a verb-final clause: the trigger follows the auxiliary straight away (a scare
+        # quote between them too: "... dat het leger X heeft 'bevrijd'").
+        gap = text[mention.end:hit.start] if hit.start >= mention.end else ""
+        aux = markers.speaker_after.match(gap)
+        return aux is None or bool(gap[aux.end():].strip(" \"'‘’“”„«»‹›"))
+    if markers.owner_after.search(after):
+        return True  # "two of Donetsk's last towns": the towns are taken, not Donetsk
+    return bool(markers.feature_after.search(after)) and not site_after(ctx, hit, mention)
+
+
+_APPOSITION = re.compile(r",\s+[^,.;:()\n]{2,60}?,(?=\s)")
+_PAIRED_NAME = re.compile(r"\s*(?:en|and|&)\s+[^\W\d_][\w'’-]*(?=\s)", re.IGNORECASE)
+_SITE_GAP = 3  # characters between a town and the site named after it ("Goma airport")
+
+
+def site_after(ctx: Context, hit: Hit, mention: Mention) -> bool:
+    """"have taken over Goma airport": a site of the town taken (geo_precision 2)."""
+    if hit.trigger.change not in (Change.CAPTURE, Change.RECAPTURE) or mention.start < hit.end:
+        return False
+    site = ctx.rules.markers.site_object.search(ctx.article.text, mention.end,
+                                                mention.end + 30)
+    return site is not None and site.start() - mention.end <= _SITE_GAP  # "Goma's airport"
+
+
+def site_in_town(ctx: Context, hit: Hit, mention: Mention) -> bool:
+    """"heroverde het paleis in Khartoum": a site taken inside the town (geo_precision 2)."""
+    if hit.trigger.change not in (Change.CAPTURE, Change.RECAPTURE) or mention.start < hit.end:
+        return False
+    between = ctx.article.text[hit.end:mention.start]
+    return len(between) <= 80 and ctx.rules.markers.site_object.search(between) is not None
+
+
+def clause_candidates(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
+    places = []
+    for p in spans_of(ctx.places).within(seg_start, seg_end):
+        site = _as_site(ctx, p, seg_start)
+        if not unnamed_site(ctx.article.text, ctx.rules.path, site, p):
+            if site is not p:  # "de zeehaven en het vliegveld van Riyan": two sites of Riyan
+                places += [m for m in coordinated_sites(ctx.article.text, ctx.rules.path, site,
+                                                        p.place) if m.start >= seg_start]
+            places.append(site)
+    # "seized Hodeida's airport, on the southern edge of the city", "de basis, aan de
+    # zuidrand van de stad,": the city locates the site named before it
+    towns = [m for m in (_as_site(ctx, a, seg_start) for a in _anaphora(ctx, seg_start, seg_end))
+             if not any(s.end <= m.start and site_town(s.place) == m.place.id for s in places)]
+    named = [m for m in site_anaphora(ctx.article.text, ctx.rules.path, seg_start, seg_end,
+                                      ctx.places)
+             if not any(p.start < m.end and m.start < p.end for p in places + towns)]
+    named += _named_sites(ctx, seg_start, seg_end, places + towns + named)
+    places += [m for m in towns if not any(locates_site(ctx.article.text, s, m) for s in named)]
+    places += named
+    return sorted(own_sites(ctx.article.text, places), key=lambda p: p.start)
+
+
+def _named_sites(ctx: Context, seg_start: int, seg_end: int,
+                 places: list[Mention]) -> list[Mention]:
+    """Sites with a name of their own that the gazetteer lacks ("Beaufort castle", "de heuvel
+    Mishtenur"), drawn at the town they are in or near (``placeroles.named_sites``); a
+    nationality word is no name ("the Russian hospital")."""
+    text = ctx.article.text
+    if not names_site(text, ctx.rules.path, seg_start, seg_end):
+        return []  # the common case: no site name in the clause, nothing more to build
+    # a place of a country the text is not about names no place here: "the Ouagadougou
+    # conference centre" in Sirte is a site's name (plausible_places dropped the town)
+    kept = {(m.start, m.end) for m in ctx.places}
+    taken = [(m.start, m.end) for m in (*ctx.mentions, *places)
+             if (m.start, m.end) in kept or m.place.kind not in _PLACE_KINDS
+             or m.place.country in {k.place.country for k in ctx.places}]
+    taken += [(a.start, a.end) for a in spans_of(ctx.actors).within(seg_start, seg_end)]
+    towns = [m for m in ctx.places if m.place.kind is PlaceKind.TOWN]
+    out = []
+    for name, a, b, town, kind in named_sites(text, ctx.rules.path, seg_start, seg_end, towns,
+                                              taken):
+        if ctx.lexicon.demonym_actor(name.split()[0], ctx.rules.lang) is not None:
+            continue
+        key = "".join(c for c in name.lower() if c.isalnum())
+        place = Place(id=f"{'site' if kind is PlaceKind.SITE else 'quarter'}:{key}:{town.id}",
+                      name=name, kind=kind,
+                      lat=town.lat, lon=town.lon, country=town.country, admin1=town.admin1,
+                      population=0)
+        out.append(Mention(place, text[a:b], a, b))
+    return out
+
+
+def _as_site(ctx: Context, mention: Mention, seg_start: int) -> Mention:
+    """A town that names a site ("het vliegveld van Goma", "Goma airport") stands for the
+    site, a place of its own (``placeroles``); one that names a district ("the district
+    of Harib") for the district."""
+    site = site_mention(ctx.article.text, ctx.rules.path, mention)
+    if site is not None and site.start >= seg_start:
+        return site
+    return district_of(ctx.article.text, ctx.rules.path, mention) or mention
