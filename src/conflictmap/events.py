@@ -57,7 +57,8 @@ from conflictmap.actors import ActorLexicon, name_words
 from conflictmap.clause_dates import clause_interval, stamp_day
 from conflictmap.clauseplaces import plausible_places
 from conflictmap.confidence import calibrate, load_model
-from conflictmap.dates import default_interval, find_dates
+from conflictmap.date_choice import default_interval
+from conflictmap.dates import find_dates
 from conflictmap.errors import GeocoderError, RulesError
 from conflictmap.eventactors import gainer_and_loser
 from conflictmap.eventcontext import Context
