@@ -59,6 +59,14 @@ def test_actors_acronyms_match_case(lexicon: ActorLexicon) -> None:
     ("en", "government forces", "YE", "yemen_gov"),
     ("en", "the rebels", "CD", "rebels"),
     ("en", "the army", "", None),
+    ("en", "Serb forces", "BA", "vrs"),
+    ("en", "Serb forces", "HR", "rsk"),
+    ("en", "Serb forces", "XK", "serbia"),
+    ("en", "Serb forces", "", None),
+    ("nl", "federale troepen", "RU", "russia"),
+    ("nl", "federale troepen", "ET", "ethiopia_gov"),
+    ("nl", "gewapende bendes", "HT", "viv_ansanm"),
+    ("en", "armed gangs", "NG", None),
 ])
 def test_actors_generic_resolved_by_place_country(lexicon: ActorLexicon, lang: str, text: str,
                                                   country: str, actor_id: str | None) -> None:
@@ -146,3 +154,28 @@ def test_actors_unknown_id_in_language_file_is_an_error(tmp_path: Path) -> None:
                   encoding="utf-8")
     with pytest.raises(RulesError, match="nobody"):
         ActorLexicon.load(tmp_path).find("HTS", "nl")
+
+
+@pytest.mark.parametrize(("lang", "text", "country", "actor_id"), [
+    ("en", "al-Shabaab fighters", "SO", "al_shabaab"),
+    ("en", "al-Shabaab fighters", "MZ", "ansar_al_sunna"),
+    ("nl", "al-Shabaab", "KE", "al_shabaab"),
+    ("en", "al-Qaeda", "YE", "aqap"),
+    ("nl", "al-Qaida", "IQ", "al_qaeda"),
+    ("en", "the Northern Alliance", "AF", "northern_alliance"),
+    ("en", "the Northern Alliance", "MM", "myanmar_resistance"),
+])
+def test_actors_namesakes_are_the_local_group(lexicon: ActorLexicon, lang: str, text: str,
+                                              country: str, actor_id: str) -> None:
+    (mention,) = [m for m in lexicon.find(text, lang) if m.actor is not None]
+    assert lexicon.resolve(mention, country).id == actor_id  # type: ignore[union-attr]
+
+
+def test_actors_unknown_id_in_namesakes_is_an_error(tmp_path: Path) -> None:
+    for path in RULES_DIR.glob("*.toml"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    actors = tmp_path / "actors.toml"
+    actors.write_text(actors.read_text(encoding="utf-8").replace(
+        "[namesakes.MZ]\n", "[namesakes.MZ]\nnobody = \"m23\"\n"), encoding="utf-8")
+    with pytest.raises(RulesError, match=r"\[namesakes.MZ\] 'nobody': unknown actor"):
+        ActorLexicon.load(tmp_path)

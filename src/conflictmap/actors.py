@@ -117,7 +117,8 @@ def _line_of(raw: str, needle: str) -> int | None:
     return raw.count("\n", 0, at) + 1 if at >= 0 else None
 
 
-def _read_actors(path: Path) -> tuple[dict[str, _ActorEntry], dict[str, dict[str, str]]]:
+def _read_actors(path: Path) -> tuple[dict[str, _ActorEntry], dict[str, dict[str, str]],
+                                       dict[str, dict[str, str]]]:
     raw = read_toml_text(path, "actors file")
     data = parse_toml(raw, path)
     items = data.get("actor", [])
@@ -127,17 +128,30 @@ def _read_actors(path: Path) -> tuple[dict[str, _ActorEntry], dict[str, dict[str
     for n, item in enumerate(items, 1):
         entry = _actor_entry(item, n, path, raw)
         entries[entry.actor.id] = entry
-    countries = data.get("countries", {})
-    if not isinstance(countries, dict) or not all(isinstance(t, dict)
-                                                  for t in countries.values()):
-        raise RulesError("expected [countries.XX] tables of class = \"actor id\"", path,
-                         _line_of(raw, "[countries"))
-    for country, table in countries.items():
-        for cls, actor_id in table.items():
+    countries = _country_tables(data, "countries", "class", entries, path, raw)
+    namesakes = _country_tables(data, "namesakes", "actor id", entries, path, raw)
+    for country, table in namesakes.items():
+        for named in table:
+            if named not in entries:
+                raise RulesError(f"[namesakes.{country}] {named!r}: unknown actor", path,
+                                 _line_of(raw, f"[namesakes.{country}]"))
+    return entries, countries, namesakes
+
+
+def _country_tables(data: dict[str, Any], key: str, what: str,
+                    entries: dict[str, _ActorEntry], path: Path,
+                    raw: str) -> dict[str, dict[str, str]]:
+    """``[countries.XX]`` (class -> actor id) or ``[namesakes.XX]`` (actor id -> actor id)."""
+    tables = data.get(key, {})
+    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+        raise RulesError(f"expected [{key}.XX] tables of {what} = \"actor id\"", path,
+                         _line_of(raw, f"[{key}"))
+    for country, table in tables.items():
+        for name, actor_id in table.items():
             if actor_id not in entries:
-                raise RulesError(f"[countries.{country}] {cls} = {actor_id!r}: unknown actor",
-                                 path, _line_of(raw, f"[countries.{country}]"))
-    return entries, countries
+                raise RulesError(f"[{key}.{country}] {name} = {actor_id!r}: unknown actor",
+                                 path, _line_of(raw, f"[{key}.{country}]"))
+    return tables
 
 
 def _actor_entry(item: object, n: int, path: Path, raw: str) -> _ActorEntry:
@@ -161,17 +175,19 @@ class ActorLexicon:
     """Canonical actors and the aliases every language gives them."""
 
     def __init__(self, entries: dict[str, _ActorEntry], countries: dict[str, dict[str, str]],
-                 rules_dir: Path | None = None) -> None:
+                 rules_dir: Path | None = None,
+                 namesakes: dict[str, dict[str, str]] | None = None) -> None:
         self._entries = entries
         self._countries = countries
+        self._namesakes = namesakes or {}
         self._rules_dir = rules_dir
         self._indexes: dict[str, _LanguageIndex] = {}
 
     @classmethod
     def load(cls, rules_dir: Path | str | None = None) -> ActorLexicon:
         directory = Path(rules_dir) if rules_dir else RULES_DIR
-        entries, countries = _read_actors(directory / "actors.toml")
-        return cls(entries, countries, directory)
+        entries, countries, namesakes = _read_actors(directory / "actors.toml")
+        return cls(entries, countries, directory, namesakes)
 
     def _index(self, lang: str) -> _LanguageIndex:
         index = self._indexes.get(lang)
@@ -221,6 +237,13 @@ class ActorLexicon:
         labels = self.side_labels(lang)
         labels.update({f"@{actor_id}": name for actor_id, name in rules.actor_names})
         return labels
+
+    def local(self, actor: Actor | None, country: str) -> Actor | None:
+        """The actor a war in ``country`` means by a name another group also bears
+        (``[namesakes.XX]``: "al-Shabaab" in Mozambique is the Cabo Delgado insurgency,
+        not Somalia's), else ``actor``."""
+        local_id = self._namesakes.get(country, {}).get(actor.id) if actor else None
+        return self.get(local_id) if local_id else actor
 
     def demonym_actor(self, words: str, lang: str) -> Actor | None:
         """The forces of the country whose demonym is one of ``words`` ("in Russische
@@ -291,7 +314,7 @@ class ActorLexicon:
         "the government"/"regeringstroepen" is the place's country.
         """
         if mention.actor is not None or not mention.generic:
-            return mention.actor
+            return self.local(mention.actor, country)
         cls = mention.generic
         named = list(named)
         opposition = self._countries.get(country, {}).get("rebels") if cls == "rebels" else None

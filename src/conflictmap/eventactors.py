@@ -292,7 +292,8 @@ def resolve_actor(ctx: Context, mention: ActorMention, country: str) -> Actor | 
     if mention.actor is not None and _foreign_acronym(ctx, mention, country):
         return None  # "SNA troops" in Somalia are not the Syrian National Army
     if mention.actor is not None or not mention.generic:
-        return mention.actor  # resolved already: the article's other actors do not matter
+        # resolved already: the article's other actors do not matter, only a namesake
+        return ctx.lexicon.local(mention.actor, country)
     return ctx.lexicon.resolve(mention, country, spans_of(ctx.actors).named_before(
         mention.start))
 
