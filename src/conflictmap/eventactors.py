@@ -71,6 +71,8 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
         if agent is not None and markers.backer_by.search(
                 text, max(seg_start, p0 + agent.start() - 30), p0 + agent.start()):
             continue  # "supported by the Turkish military": the backer, not the agent
+        if agent is not None and _relative_agent(ctx, a, hit, in_seg):
+            continue  # "troops took X, which had been held by Russian forces"
         if agent is not None:
             # "opgegeven door X", "abandoned by X": the agent of a withdrawal is the loser.
             role = "loser" if hit.trigger.change is Change.WITHDRAWAL else "gainer"
@@ -124,6 +126,18 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
         else:
             loser = None
     return gainer, loser
+
+
+def _relative_agent(ctx: Context, mention: ActorMention, hit: Hit,
+                    in_seg: list[ActorMention]) -> bool:
+    """The agent of a relative clause after the trigger, when the main clause names a side
+    of its own before that clause: "Ukrainian troops entered X, which had been occupied by
+    Russian forces" (the earlier holder). Without one, the relative clause tells this
+    change: "na de val van Zawiya, die vorige week door de rebellen werd veroverd"."""
+    if mention.start < hit.end:
+        return False
+    rel = ctx.rules.markers.relative.search(ctx.article.text, hit.end, mention.start)
+    return rel is not None and any(m.end <= rel.start() for m in in_seg if m is not mention)
 
 
 def _own_army(ctx: Context, mentions: list[ActorMention], gainer: Actor,
