@@ -277,8 +277,10 @@ def _pronoun_subject(ctx: Context, hit: Hit, seg_start: int) -> list[ActorMentio
     ("Maandag namen ze de stad in")."""
     pronoun, text = ctx.rules.markers.pronoun_subject, ctx.article.text
     first = _FIRST_WORD.match(text, hit.start)
-    if not (pronoun.search(text, seg_start, hit.start)
-            or (first is not None and pronoun.match(text, first.end()))):
+    found = pronoun.search(text, seg_start, hit.start)
+    if not (found or (first is not None and pronoun.match(text, first.end()))):
+        return []
+    if found is not None and _speaker_before(ctx, seg_start, found.start()):
         return []
     index = bisect_right([s for s, _ in ctx.spans], seg_start) - 1
     if index < 0:
@@ -298,6 +300,19 @@ def _pronoun_subject(ctx: Context, hit: Hit, seg_start: int) -> list[ActorMentio
     if _AND_BEFORE.search(ctx.article.text[max(s, before[0].start - 6):before[0].start]):
         return []  # "Russian and Ukrainian troops clashed": two sides, no antecedent
     return before
+
+
+_LAST = re.compile(r"(\S+)\s+$")
+
+
+def _speaker_before(ctx: Context, seg_start: int, at: int) -> bool:
+    """"Police said they had regained X": a pronoun right after a verb of saying with its
+    own subject stands for that speaker (one the lexicon does not know, or it would be the
+    clause's subject already), not for the actor of the sentence before."""
+    gap = ctx.article.text[seg_start:at]
+    last = _LAST.search(gap)
+    return bool(last is not None and gap[:last.start()].strip()
+                and ctx.rules.markers.speaker_after.match(gap[last.start():]))
 
 
 def resolve_actor(ctx: Context, mention: ActorMention, country: str) -> Actor | None:
