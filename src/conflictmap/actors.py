@@ -311,7 +311,8 @@ class ActorLexicon:
         ``[countries.XX]``); elsewhere, and for "jihadists" and "paramilitaries", the one
         named non-state actor of that war the article mentions, else the country's default;
         "the army" is the most recently named armed state actor, else the country's own forces;
-        "the government"/"regeringstroepen" is the place's country.
+        "the government"/"regeringstroepen" is the most recently named government of the
+        place's country (Gaddafi's forces in Libya in 2011, not the later GNA), else its default.
         """
         if mention.actor is not None or not mention.generic:
             return self.local(mention.actor, country)
@@ -326,10 +327,10 @@ class ActorLexicon:
             sides = {a.side: a for a in named if self._serves(a, cls, country)}
             if len(sides) == 1:
                 return next(iter(sides.values()))
-        if cls == "army":
+        if cls in ("army", "government"):
             for actor in reversed(named):
                 entry = self._entries.get(actor.id)
-                if entry and "army" in entry.classes:
+                if entry and cls in entry.classes and (cls == "army" or entry.country == country):
                     return actor
         return self._default(country, cls) if country else self._default("", cls)
 
