@@ -78,9 +78,11 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
             role = "loser" if hit.trigger.change is Change.WITHDRAWAL else "gainer"
             roles[role] = roles[role] or actor
         elif (markers.loser.search(prefix) and hit.trigger.change is not Change.WITHDRAWAL
-              and not (a.end <= hit.start and len(text[seg_start:a.start].split()) <= 3)):
+              and not (a.end <= hit.start and len(text[seg_start:a.start].split()) <= 3)
+              and not (a.end <= hit.start and _WHO.match(text, a.end, hit.start))):
             # "took X from the army"; not "Fighters from the Fano militia took X": the
-            # clause's first words are its subject
+            # clause's first words are its subject; nor "an offensive against the rebels who
+            # seized X": the relative clause's subject
             roles["loser"] = roles["loser"] or actor
         elif a.end <= hit.start:
             bare_before.append(a)
@@ -214,6 +216,7 @@ _NEXT_WORD = re.compile(r"(?:-\w+|\s+\S+)\s")  # "-backed ", " gesteunde "
 _OWNER = re.compile(r"['’]s?\s+(?:[^\W\d_]+\s+)?")  # "Russia's (swift) capture of"
 _AND_BEFORE = re.compile(r"\b(?:en|and)\s+$", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"\S+\s+")
+_WHO = re.compile(r"\s*,?\s*(?:who|that|which|die|dat)\b[^,.;:]{0,60}$", re.IGNORECASE)
 
 
 def _shared_subject(ctx: Context, seg_start: int) -> list[ActorMention]:
