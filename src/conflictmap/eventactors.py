@@ -88,7 +88,14 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
             bare_before.append(a)
         elif a.start >= hit.start:
             bare_after.append(a)
-    if not bare_before:
+    inverted = _inverted(ctx, hit, seg_start, in_seg, bare_after)
+    if inverted:
+        # "Een jaar later verdreven Koerdische peshmerga de strijders uit Sinjar": the verb
+        # second, its subject after it, then the object
+        for role, m in zip((hit.trigger.before, hit.trigger.after), inverted, strict=False):
+            roles[role] = roles[role] or resolve_actor(ctx, m, country)
+        bare_after = bare_after[len(inverted):]
+    if not bare_before and not inverted:
         bare_before = _shared_subject(ctx, seg_start) or _pronoun_subject(ctx, hit, seg_start)
         if not bare_before:
             bare_before = _adjunct_subject(ctx, hit, seg_start)
@@ -128,6 +135,24 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
         else:
             loser = None
     return gainer, loser
+
+
+def _inverted(ctx: Context, hit: Hit, seg_start: int, in_seg: list[ActorMention],
+              after: list[ActorMention]) -> list[ActorMention]:
+    """Subject (and object) after the verb of a trigger whose object may precede it (Dutch
+    verb-final order, ``object_before``), in a main clause opened by an adverbial: the verb
+    comes second and the subject right after it ("Een jaar later", "Vorige week", "In
+    augustus 2014": the word before the verb is no name). Empty when not so built."""
+    text = ctx.article.text
+    opening = text[seg_start:hit.start].split()
+    if (not hit.trigger.object_before or hit.passive or not after or not hit.trigger.before
+            or any(m.start < hit.start for m in in_seg) or not opening
+            or opening[-1][:1].isupper()  # "Reuzenbrigades verdrijven ...": a name, the subject
+            or not _ADJACENT.match(text[hit.end:after[0].start])):
+        return []
+    if len(after) >= 2 and _ADJACENT.match(text[after[0].end:after[1].start]):
+        return after[:2]
+    return after[:1]
 
 
 def _relative_agent(ctx: Context, mention: ActorMention, hit: Hit,
