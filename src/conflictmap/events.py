@@ -208,7 +208,9 @@ class Extractor:
         # Actors after the last triggered sentence can play no role: do not look for them.
         actors = tuple(self.lexicon.find(article.text[:last_end], article.lang))
         mentions = find_places(article.text, self.gazetteer, article.lang, name_words(actors))
-        places = plausible_places(mentions, actors, article.text, rules)
+        backed = frozenset(a.country or (self.lexicon.war_country(a.actor) if a.actor else "")
+                           for a in actors) - {""}
+        places = plausible_places(mentions, actors, article.text, rules, backed)
         return Context(article, rules, tuple(places), actors, tuple(spans), self.lexicon,
                        tuple(mentions))
 
