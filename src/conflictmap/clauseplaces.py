@@ -159,8 +159,6 @@ def _named(ctx: Context, end: int) -> bool:
         m = _BARE_NAME_AFTER.match(ctx.article.text, end)
     if m is None or not m.group(2)[0].isupper():
         return False
-    if not ctx.rules.markers.title_after.search(m.group(1)):
-        return False
     word = m.group(2).lower()
     return word not in ctx.rules.dates.weekdays and word not in ctx.rules.dates.months
 
