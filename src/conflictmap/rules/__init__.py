@@ -75,6 +75,9 @@ WORD_KEYS = (
     "again",
     "date_opener",
     "date_preposition",
+    "or",
+    "definite_article",
+    "as_well_as",
 )
 
 
