@@ -78,6 +78,11 @@ WORD_KEYS = (
     "or",
     "definite_article",
     "as_well_as",
+    "article",
+    "possessive",
+    "of",
+    "town_noun",
+    "relative_pronoun",
 )
 
 
