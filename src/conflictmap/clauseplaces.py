@@ -252,9 +252,10 @@ def clause_candidates(ctx: Context, seg_start: int, seg_end: int) -> list[Mentio
                                       ctx.places)
              if not any(p.start < m.end and m.start < p.end for p in places + towns)]
     named += _named_sites(ctx, seg_start, seg_end, places + towns + named)
-    places += [m for m in towns if not any(locates_site(ctx.article.text, s, m) for s in named)]
+    places += [m for m in towns
+               if not any(locates_site(ctx.article.text, ctx.rules.path, s, m) for s in named)]
     places += named
-    return sorted(own_sites(ctx.article.text, places), key=lambda p: p.start)
+    return sorted(own_sites(ctx.article.text, ctx.rules.path, places), key=lambda p: p.start)
 
 
 def _named_sites(ctx: Context, seg_start: int, seg_end: int,

@@ -83,6 +83,9 @@ WORD_KEYS = (
     "of",
     "town_noun",
     "relative_pronoun",
+    "in",
+    "district_noun",
+    "locating_preposition",
 )
 
 
