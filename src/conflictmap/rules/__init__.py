@@ -86,6 +86,8 @@ WORD_KEYS = (
     "in",
     "district_noun",
     "locating_preposition",
+    "of_that_year",
+    "perfect_auxiliary",
 )
 
 
