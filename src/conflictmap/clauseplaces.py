@@ -196,7 +196,8 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
         # "captured Hama and Homs is next": Homs begins another clause. Not the trigger's own
         # object right after it ("de terugtrekking uit Cherson is", "the troops that took X are").
         return True
-    pair = _PAIRED_NAME.match(text, mention.end, mention.end + 40)
+    pair = ctx.rules.words.compile(_PAIRED_NAME, re.IGNORECASE).match(text, mention.end,
+                                                                     mention.end + 40)
     if (pair is not None and pair.end() <= hit.start
             and markers.speaker_after.search(text[pair.end():pair.end() + 30])):
         mention = replace(mention, end=pair.end())  # "Berlijn en Parijs willen ...": both speak
@@ -214,7 +215,7 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
 
 
 _APPOSITION = re.compile(r",\s+[^,.;:()\n]{2,60}?,(?=\s)")
-_PAIRED_NAME = re.compile(r"\s*(?:en|and|&)\s+[^\W\d_][\w'’-]*(?=\s)", re.IGNORECASE)
+_PAIRED_NAME = r"\s*(?:%and%|&)\s+[^\W\d_][\w'’-]*(?=\s)"
 _SITE_GAP = 3  # characters between a town and the site named after it ("Goma airport")
 
 
