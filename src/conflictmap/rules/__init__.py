@@ -88,6 +88,8 @@ WORD_KEYS = (
     "locating_preposition",
     "of_that_year",
     "perfect_auxiliary",
+    "actor_preposition",
+    "together_with",
 )
 
 
