@@ -90,6 +90,8 @@ WORD_KEYS = (
     "perfect_auxiliary",
     "actor_preposition",
     "together_with",
+    "ordinal_suffix",
+    "month_preposition",
 )
 
 
