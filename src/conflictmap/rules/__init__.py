@@ -92,6 +92,8 @@ WORD_KEYS = (
     "together_with",
     "ordinal_suffix",
     "month_preposition",
+    "settlement_noun",
+    "not_a_name",
 )
 
 
