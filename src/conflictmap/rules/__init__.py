@@ -94,6 +94,7 @@ WORD_KEYS = (
     "month_preposition",
     "settlement_noun",
     "not_a_name",
+    "participle_ending",
 )
 
 
