@@ -95,6 +95,8 @@ WORD_KEYS = (
     "settlement_noun",
     "not_a_name",
     "participle_ending",
+    "site_tail",
+    "people",
 )
 
 
