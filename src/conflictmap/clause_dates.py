@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
-from conflictmap.dates import DateMention, bare_years, choose_interval, find_dates, stamp_period
+from conflictmap.date_choice import choose_interval, stamp_period
+from conflictmap.dates import DateMention, bare_years, find_dates
 from conflictmap.factuality import dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.rules import LanguageRules
@@ -526,7 +527,7 @@ def _count(numbers: Sequence[str], word: str | None) -> int | None:
 
 
 def stamp_day(article: Article, rules: LanguageRules) -> Article:
-    """``article`` dated by its page furniture's day (:func:`dates.stamp_period`)."""
+    """``article`` dated by its page furniture's day (:func:`date_choice.stamp_period`)."""
     period = stamp_period(article.text, article.period, rules.lang)
     if period is article.period:
         return article

@@ -33,12 +33,19 @@ from conflictmap.rules import LanguageRules
 from conflictmap.triggers import Hit
 
 _PLACE_KINDS = (PlaceKind.TOWN, PlaceKind.REGION, PlaceKind.SITE)
+_NAMESAKE_SIZE = 10_000  # people: a smaller lone place abroad may be a namesake
 _FIRST_NAME_WORD = re.compile(r"[ \u00a0]+([^\W\d_]+)")
 
 
 def plausible_places(mentions: Sequence[Mention], actors: Sequence[ActorMention], text: str,
-                     rules: LanguageRules) -> list[Mention]:
+                     rules: LanguageRules, backed: frozenset[str] = frozenset()) -> list[Mention]:
     """Drop countries, places inside actor names, and stray places of uninvolved countries.
+
+    A country is involved when the article names it, names two of its places, or names no
+    country's places more often. Among countries named by one place each, those the article
+    names or whose forces it names (``backed``: "Iraqi forces", the Taliban) win: a lone
+    village abroad ("al-Nuri", a village in Iran, beside Mosul) loses to them; a town of
+    _NAMESAKE_SIZE people or more, seldom a chance namesake, stays.
 
     A capital that is also an actor ("Kyiv", "Moskou") is a place after a preposition
     ("uit Kyiv", "from Moscow") and an actor otherwise ("Kyiv ontkent", "volgens Moskou").
@@ -52,7 +59,12 @@ def plausible_places(mentions: Sequence[Mention], actors: Sequence[ActorMention]
     allowed = set(named)
     if counts:
         top = counts.most_common(1)[0][1]
-        allowed |= {c for c, n in counts.items() if n >= 2 or n == top}
+        tied = {c for c, n in counts.items() if n == top}
+        if top == 1 and tied & (named | backed):
+            towns = {m.place.country for m in mentions
+                     if m.place.kind in _PLACE_KINDS and m.place.population >= _NAMESAKE_SIZE}
+            tied &= named | backed | towns
+        allowed |= tied | {c for c, n in counts.items() if n >= 2}
     kept = []
     overlaps = Spans(actors)
     for m in mentions:
@@ -146,8 +158,6 @@ def _named(ctx: Context, end: int) -> bool:
         # "het dorp Dovra ten noorden"; "het stadje Um Al-Qura": the name's first word
         m = _BARE_NAME_AFTER.match(ctx.article.text, end)
     if m is None or not m.group(2)[0].isupper():
-        return False
-    if not ctx.rules.markers.title_after.search(m.group(1)):
         return False
     word = m.group(2).lower()
     return word not in ctx.rules.dates.weekdays and word not in ctx.rules.dates.months

@@ -22,8 +22,10 @@ Rules, with P = [s, e] the article's period:
   the last one begun by e
 * "toen"/"then": the interval of the previous dated sentence, when given
 * nothing: [s-7, e] -- a report in the perfect or past tense tells of the last week
+  (``date_choice.default_interval``)
 
-When a sentence has several expressions the one nearest the trigger wins.
+Which of a sentence's expressions dates a change (the one nearest the trigger) is chosen in
+``date_choice.py``.
 """
 
 from __future__ import annotations
@@ -301,6 +303,12 @@ def _bare_months(compiled: _Compiled, sentence: str, period: Interval,
         found.append(DateMention(m.start(), m.end(), interval, True, year_guessed=True))
     last = compiled.words.get("season_last")
     for m in compiled.any_month.finditer(sentence):
+        if _after_year_word(compiled, sentence, m.start()):
+            # "vorig jaar augustus": the month of that year (_years_for_months joins them)
+            month = _month_number(compiled.words, m.group("m"))
+            found.append(DateMention(m.start(), m.end(), Interval.spanning(
+                *_month_span(_guess_year(month, 1, period), month)), True, year_guessed=True))
+            continue
         # "last December", "afgelopen december": the latest such month before the
         # article's own (a year back when the article is of that month).
         before = last.search(sentence, max(0, m.start() - 20), m.start())
@@ -313,6 +321,16 @@ def _bare_months(compiled: _Compiled, sentence: str, period: Interval,
         found.append(DateMention(before.start(), m.end(),
                                  Interval.spanning(*_month_span(year, month)), True))
     return found
+
+
+def _after_year_word(compiled: _Compiled, sentence: str, start: int) -> bool:
+    """Whether a year word ("vorig jaar", "this year") ends right before ``start``."""
+    before = sentence[max(0, start - 25):start]
+    for key in ("last_year", "this_year"):
+        hits = list(compiled.words.get(key).finditer(before))
+        if hits and _OF_YEAR.fullmatch(before, hits[-1].end()):
+            return True
+    return False
 
 
 def _relatives(compiled: _Compiled, sentence: str, period: Interval,
@@ -481,7 +499,8 @@ def _in_year(interval: Interval, year: int) -> Interval:
 def _years_for_months(compiled: _Compiled, sentence: str,
                       mentions: list[DateMention]) -> list[DateMention]:
     """A month or day named without its year takes the year that the sentence gives it:
-    the year right after it ("in augustus vorig jaar", "in March last year") or, else, the
+    the year right before or after it ("vorig jaar augustus", "in augustus vorig jaar", "in
+    March last year") or, else, the
     year of a date named before it ("In 2018 ... and in June of that year", "het akkoord
     van november 2020 ... op 1 december van dat jaar")."""
     out: list[DateMention] = []
@@ -491,6 +510,13 @@ def _years_for_months(compiled: _Compiled, sentence: str,
             continue
         if not m.year_guessed:
             out.append(m)
+            continue
+        before = out[-1] if out else None
+        if (before is not None and _whole_year(before.interval) and not before.anaphoric
+                and _OF_YEAR.fullmatch(sentence, before.end, m.start)):
+            # "vorig jaar augustus", "2019 March": the year right before names the month's
+            out[-1] = replace(m, start=before.start, year_guessed=False,
+                              interval=_in_year(m.interval, before.interval.start.year))
             continue
         nxt = mentions[k + 1] if k + 1 < len(mentions) else None
         if (nxt is not None and _whole_year(nxt.interval) and not nxt.year_guessed
@@ -518,82 +544,3 @@ def _since(compiled: _Compiled, sentence: str, mention: DateMention) -> DateMent
             sentence, max(0, mention.start - 40), mention.start):
         return replace(mention, since=True)
     return mention
-
-
-def default_interval(period: Interval, lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> Interval:
-    """The interval of a report without time words: the week before publication."""
-    return Interval.spanning(period.start - timedelta(days=lookback_days), period.end)
-
-
-def resolve_interval(sentence: str, period: Interval, lang: str, *,
-                     anchor: tuple[int, int] | None = None, previous: Interval | None = None,
-                     rules_dir: Path | None = None) -> Interval:
-    """The interval of the change a sentence reports.
-
-    ``anchor`` is the (start, end) of the trigger in the sentence: the expression nearest to
-    it wins. ``previous`` is the interval "toen"/"then" refers to.
-    """
-    mentions = find_dates(sentence, period, lang, previous=previous, rules_dir=rules_dir)
-    return choose_interval(mentions, period, anchor)
-
-
-def choose_interval(mentions: list[DateMention], period: Interval,
-                    anchor: tuple[int, int] | None = None) -> Interval:
-    """The interval of the expression nearest ``anchor`` (the first one without an anchor);
-    the default interval when there is none. ``mentions`` come from :func:`find_dates`.
-
-    An expression that starts after the article's own period cannot date what the article
-    reports (a plan, or a typo): it is left out; one that ends after it is cut off there.
-    """
-    mentions = [m for m in mentions if m.interval.start <= period.end]
-    if not mentions:
-        return default_interval(period)
-    if anchor is None:
-        return _until(mentions[0].interval, period)
-    a_start, a_end = anchor
-
-    def distance(d: DateMention) -> tuple[int, bool]:
-        return (max(0, d.start - a_end, a_start - d.end), not d.explicit)
-
-    return _until(min(mentions, key=distance).interval, period)
-
-
-def _until(interval: Interval, period: Interval) -> Interval:
-    """``interval`` cut off at the article's date: what it reports happened by then ("begin
-    december" in an article of 10 December is 1-10 December)."""
-    if interval.end <= period.end:
-        return interval
-    return Interval.spanning(interval.start, period.end)
-
-
-_STAMP_LINES = 6  # lines at the top of a page that may hold its date stamp
-_STAMP_CHARS = 90
-_STAMP_MARK = re.compile(r"[|•·]|\b\d{1,2}[:.u]\d{2}\b")
-
-
-def stamp_period(text: str, period: Interval, lang: str) -> Interval:
-    """The day a page dated by its month only gives in its furniture ("Bamako | 16 November
-    2023", "12 februari 2024 • 09:34"), the latest such (an update stamp), as a date
-    elsewhere in the text narrows the range (CODEBOOK.md, Dates); else ``period``. Only
-    short lines with a separator or a clock time and a written year: a headline's date is
-    the change's."""
-    if period.start == period.end:
-        return period
-    pos, days = 0, []
-    for _ in range(_STAMP_LINES):
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end
-        line = text[pos:end].strip()
-        if line and len(line) <= _STAMP_CHARS and _STAMP_MARK.search(line):
-            days += [d.interval.start for d in find_dates(line, period, lang)
-                     if d.explicit and not d.since and not d.year_guessed
-                     and d.interval.start == d.interval.end
-                     and period.start <= d.interval.start <= period.end]
-        if end >= len(text):
-            break
-        pos = end + 1
-    if not days:
-        return period
-    day = max(days)
-    return Interval.spanning(day, day)
-

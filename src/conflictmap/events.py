@@ -57,7 +57,8 @@ from conflictmap.actors import ActorLexicon, name_words
 from conflictmap.clause_dates import clause_interval, stamp_day
 from conflictmap.clauseplaces import plausible_places
 from conflictmap.confidence import calibrate, load_model
-from conflictmap.dates import default_interval, find_dates
+from conflictmap.date_choice import default_interval
+from conflictmap.dates import find_dates
 from conflictmap.errors import GeocoderError, RulesError
 from conflictmap.eventactors import gainer_and_loser
 from conflictmap.eventcontext import Context
@@ -207,7 +208,9 @@ class Extractor:
         # Actors after the last triggered sentence can play no role: do not look for them.
         actors = tuple(self.lexicon.find(article.text[:last_end], article.lang))
         mentions = find_places(article.text, self.gazetteer, article.lang, name_words(actors))
-        places = plausible_places(mentions, actors, article.text, rules)
+        backed = frozenset(a.country or (self.lexicon.war_country(a.actor) if a.actor else "")
+                           for a in actors) - {""}
+        places = plausible_places(mentions, actors, article.text, rules, backed)
         return Context(article, rules, tuple(places), actors, tuple(spans), self.lexicon,
                        tuple(mentions))
 
