@@ -126,3 +126,31 @@ def test_left_modules_still_need_their_reason() -> None:
     for name in LEFT:
         source = (SRC / name).read_text(encoding="utf-8")
         assert function_word_patterns(source, words), f"{name} is clean now: drop it from LEFT"
+
+
+_METHODS = frozenset({"match", "fullmatch", "search", "finditer", "findall", "sub", "split"})
+
+
+def template_misuses(source: str) -> list[tuple[int, str]]:
+    """(line, name) where a module-level pattern template ("%and%" in it: a string for
+    ``rules.words.compile``) is used as if it were compiled (``_AND.match(...)``)."""
+    tree = ast.parse(source)
+    templates = set()
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.Constant, ast.BinOp)):
+            text = "".join(c.value for c in ast.walk(node.value)
+                           if isinstance(c, ast.Constant) and isinstance(c.value, str))
+            if re.search(r"%[a-z_]+%", text):
+                templates |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return [(node.lineno, node.value.id) for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr in _METHODS
+            and isinstance(node.value, ast.Name) and node.value.id in templates]
+
+
+def test_no_module_uses_a_template_as_a_pattern() -> None:
+    assert template_misuses('_AND = r"\\s%and%\\s"\nx = _AND.match("a")\n') == [(2, "_AND")]
+    assert template_misuses('_AND = r"\\s%and%\\s"\nx = w.compile(_AND).match("a")\n') == []
+    found = [f"{path.relative_to(SRC)}:{line}: {name}"
+             for path in sorted(SRC.rglob("*.py"))
+             for line, name in template_misuses(path.read_text(encoding="utf-8"))]
+    assert not found, "compile a template with rules.words.compile first:\n" + "\n".join(found)

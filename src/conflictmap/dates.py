@@ -328,7 +328,7 @@ def _after_year_word(compiled: _Compiled, sentence: str, start: int) -> bool:
     before = sentence[max(0, start - 25):start]
     for key in ("last_year", "this_year"):
         hits = list(compiled.words.get(key).finditer(before))
-        if hits and _OF_YEAR.fullmatch(before, hits[-1].end()):
+        if hits and compiled.lists.compile(_OF_YEAR).fullmatch(before, hits[-1].end()):
             return True
     return False
 
@@ -504,7 +504,7 @@ def _years_for_months(compiled: _Compiled, sentence: str,
     year of a date named before it ("In 2018 ... and in June of that year", "het akkoord
     van november 2020 ... op 1 december van dat jaar")."""
     out: list[DateMention] = []
-    skip = -1
+    skip, of_year = -1, compiled.lists.compile(_OF_YEAR)
     for k, m in enumerate(mentions):
         if k == skip:
             continue
@@ -513,14 +513,14 @@ def _years_for_months(compiled: _Compiled, sentence: str,
             continue
         before = out[-1] if out else None
         if (before is not None and _whole_year(before.interval) and not before.anaphoric
-                and _OF_YEAR.fullmatch(sentence, before.end, m.start)):
+                and of_year.fullmatch(sentence, before.end, m.start)):
             # "vorig jaar augustus", "2019 March": the year right before names the month's
             out[-1] = replace(m, start=before.start, year_guessed=False,
                               interval=_in_year(m.interval, before.interval.start.year))
             continue
         nxt = mentions[k + 1] if k + 1 < len(mentions) else None
         if (nxt is not None and _whole_year(nxt.interval) and not nxt.year_guessed
-                and compiled.lists.compile(_OF_YEAR).fullmatch(sentence, m.end, nxt.start)):
+                and of_year.fullmatch(sentence, m.end, nxt.start)):
             out.append(replace(m, end=nxt.end, interval=_in_year(m.interval,
                                                                 nxt.interval.start.year),
                                year_guessed=False))
