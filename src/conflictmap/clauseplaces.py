@@ -206,7 +206,8 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
         # "captured Hama and Homs is next": Homs begins another clause. Not the trigger's own
         # object right after it ("de terugtrekking uit Cherson is", "the troops that took X are").
         return True
-    pair = _PAIRED_NAME.match(text, mention.end, mention.end + 40)
+    pair = ctx.rules.words.compile(_PAIRED_NAME, re.IGNORECASE).match(text, mention.end,
+                                                                     mention.end + 40)
     if (pair is not None and pair.end() <= hit.start
             and markers.speaker_after.search(text[pair.end():pair.end() + 30])):
         mention = replace(mention, end=pair.end())  # "Berlijn en Parijs willen ...": both speak
@@ -224,7 +225,7 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
 
 
 _APPOSITION = re.compile(r",\s+[^,.;:()\n]{2,60}?,(?=\s)")
-_PAIRED_NAME = re.compile(r"\s*(?:en|and|&)\s+[^\W\d_][\w'’-]*(?=\s)", re.IGNORECASE)
+_PAIRED_NAME = r"\s*(?:%and%|&)\s+[^\W\d_][\w'’-]*(?=\s)"
 _SITE_GAP = 3  # characters between a town and the site named after it ("Goma airport")
 
 
@@ -262,9 +263,10 @@ def clause_candidates(ctx: Context, seg_start: int, seg_end: int) -> list[Mentio
                                       ctx.places)
              if not any(p.start < m.end and m.start < p.end for p in places + towns)]
     named += _named_sites(ctx, seg_start, seg_end, places + towns + named)
-    places += [m for m in towns if not any(locates_site(ctx.article.text, s, m) for s in named)]
+    places += [m for m in towns
+               if not any(locates_site(ctx.article.text, ctx.rules.path, s, m) for s in named)]
     places += named
-    return sorted(own_sites(ctx.article.text, places), key=lambda p: p.start)
+    return sorted(own_sites(ctx.article.text, ctx.rules.path, places), key=lambda p: p.start)
 
 
 def _named_sites(ctx: Context, seg_start: int, seg_end: int,
