@@ -25,6 +25,7 @@ from conflictmap.placeroles import (
     names_site,
     own_sites,
     site_anaphora,
+    site_in_region,
     site_mention,
     site_town,
     unnamed_site,
@@ -181,6 +182,8 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
     elif hit.end <= mention.start:  # the trigger's own words are no marker ("swept into")
         before = text[max(hit.end, mention.start - 60):mention.start]
     before = without_day(ctx, before)
+    if site_in_region(text, ctx.rules.path, markers.locative, mention):
+        return True  # "a military airport in Idlib province": the site, not the region
     if (hit.trigger.locative_ok and mention.place.kind is PlaceKind.SITE
             and hit.end <= mention.start and len(before.split()) <= 2):
         return False  # "hesen de vlag op de staalfabriek van X": the flag went up on the site

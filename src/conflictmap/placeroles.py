@@ -484,6 +484,25 @@ _NAME_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _LOCATING = r"\s*(?:[^\W\d_][\w'’-]*\s*)?,\s*%locating_preposition%\s[^,.;:]{0,40}$"
 
 
+def site_in_region(text: str, rules_path: str, locative: re.Pattern[str],
+                   region: Mention) -> bool:
+    """True when a site noun stands right before ``region``, tied to it by a locative
+    (``locative``: "in", "in de provincie"): "seized a military airport in Idlib province",
+    "een legerbasis in de provincie Idlib". The site changed hands, and the region only
+    says where it is (an unnamed site is no event; a named one is its own)."""
+    if region.place.kind is not PlaceKind.REGION:
+        return False
+    words = site_words(rules_path)
+    if words is None:
+        return False
+    nouns = list(words.nouns.finditer(text, max(0, region.start - _WINDOW), region.start))
+    if not nouns:
+        return False
+    gap = text[nouns[-1].end():region.start]
+    tie = locative.search(gap)
+    return "\n" not in gap and tie is not None and not gap[:tie.start()].strip()
+
+
 def locates_site(text: str, rules_path: str, site: Mention, town: Mention) -> bool:
     """True when ``town`` ("the city") is named in an aside right after ``site`` that
     locates it: "de militaire basis, aan de zuidrand van [de stad]", "Beaufort castle, on
