@@ -77,7 +77,8 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
             roles[role] = roles[role] or actor
         elif (markers.loser.search(prefix) and hit.trigger.change is not Change.WITHDRAWAL
               and not (a.end <= hit.start and len(text[seg_start:a.start].split()) <= 3)
-              and not (a.end <= hit.start and _WHO.match(text, a.end, hit.start))):
+              and not (a.end <= hit.start and ctx.rules.words.compile(
+                  _WHO, re.IGNORECASE).match(text, a.end, hit.start))):
             # "took X from the army"; not "Fighters from the Fano militia took X": the
             # clause's first words are its subject; nor "an offensive against the rebels who
             # seized X": the relative clause's subject
@@ -142,13 +143,14 @@ def _inverted(ctx: Context, hit: Hit, seg_start: int, in_seg: list[ActorMention]
     comes second and the subject right after it ("Een jaar later", "Vorige week", "In
     augustus 2014": the word before the verb is no name). Empty when not so built."""
     text = ctx.article.text
+    adjacent = ctx.rules.words.compile(_ADJACENT, re.IGNORECASE)
     opening = text[seg_start:hit.start].split()
     if (not hit.trigger.object_before or hit.passive or not after or not hit.trigger.before
             or any(m.start < hit.start for m in in_seg) or not opening
             or opening[-1][:1].isupper()  # "Reuzenbrigades verdrijven ...": a name, the subject
-            or not _ADJACENT.match(text[hit.end:after[0].start])):
+            or not adjacent.match(text[hit.end:after[0].start])):
         return []
-    if len(after) >= 2 and _ADJACENT.match(text[after[0].end:after[1].start]):
+    if len(after) >= 2 and adjacent.match(text[after[0].end:after[1].start]):
         return after[:2]
     return after[:1]
 
@@ -239,7 +241,7 @@ _NEXT_WORD = re.compile(r"(?:-\w+|\s+\S+)\s")  # "-backed ", " gesteunde "
 _OWNER = re.compile(r"['’]s?\s+(?:[^\W\d_]+\s+)?")  # "Russia's (swift) capture of"
 _AND_BEFORE = r"\b%and%\s+$"
 _FIRST_WORD = re.compile(r"\S+\s+")
-_WHO = re.compile(r"\s*,?\s*(?:who|that|which|die|dat)\b[^,.;:]{0,60}$", re.IGNORECASE)
+_WHO = r"\s*,?\s*%subject_relative%\b[^,.;:]{0,60}$"
 
 
 def _shared_subject(ctx: Context, seg_start: int) -> list[ActorMention]:

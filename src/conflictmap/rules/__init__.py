@@ -86,6 +86,7 @@ WORD_KEYS = (
     "of",
     "town_noun",
     "relative_pronoun",
+    "subject_relative",
     "in",
     "district_noun",
     "locating_preposition",
