@@ -118,7 +118,7 @@ def _line_of(raw: str, needle: str) -> int | None:
 
 
 def _read_actors(path: Path) -> tuple[dict[str, _ActorEntry], dict[str, dict[str, str]],
-                                       dict[str, dict[str, str]]]:
+                                       dict[str, dict[str, str]], dict[str, str]]:
     raw = read_toml_text(path, "actors file")
     data = parse_toml(raw, path)
     items = data.get("actor", [])
@@ -135,7 +135,11 @@ def _read_actors(path: Path) -> tuple[dict[str, _ActorEntry], dict[str, dict[str
             if named not in entries:
                 raise RulesError(f"[namesakes.{country}] {named!r}: unknown actor", path,
                                  _line_of(raw, f"[namesakes.{country}]"))
-    return entries, countries, namesakes
+    fallback = data.get("class_fallback", {})
+    if not isinstance(fallback, dict) or not all(isinstance(v, str) for v in fallback.values()):
+        raise RulesError('expected [class_fallback] of class = "class"', path,
+                         _line_of(raw, "[class_fallback]"))
+    return entries, countries, namesakes, fallback
 
 
 def _country_tables(data: dict[str, Any], key: str, what: str,
@@ -176,18 +180,20 @@ class ActorLexicon:
 
     def __init__(self, entries: dict[str, _ActorEntry], countries: dict[str, dict[str, str]],
                  rules_dir: Path | None = None,
-                 namesakes: dict[str, dict[str, str]] | None = None) -> None:
+                 namesakes: dict[str, dict[str, str]] | None = None,
+                 fallback: dict[str, str] | None = None) -> None:
         self._entries = entries
         self._countries = countries
         self._namesakes = namesakes or {}
+        self._fallback = fallback or {}
         self._rules_dir = rules_dir
         self._indexes: dict[str, _LanguageIndex] = {}
 
     @classmethod
     def load(cls, rules_dir: Path | str | None = None) -> ActorLexicon:
         directory = Path(rules_dir) if rules_dir else RULES_DIR
-        entries, countries, namesakes = _read_actors(directory / "actors.toml")
-        return cls(entries, countries, directory, namesakes)
+        entries, countries, namesakes, fallback = _read_actors(directory / "actors.toml")
+        return cls(entries, countries, directory, namesakes, fallback)
 
     def _index(self, lang: str) -> _LanguageIndex:
         index = self._indexes.get(lang)
@@ -292,7 +298,15 @@ class ActorLexicon:
         actor = self._default(country, cls) if country else None
         return ActorMention(actor, start, end, written_here, generic=cls, country=country)
 
+    def _class_in(self, country: str, cls: str) -> str:
+        """``cls``, or the class it is read as in a war without an actor of its own for it
+        (``[class_fallback]``: "separatists" are the rebels where no side is separatist)."""
+        if cls in self._fallback and cls not in self._countries.get(country, {}):
+            return self._fallback[cls]
+        return cls
+
     def _default(self, country: str, cls: str) -> Actor | None:
+        cls = self._class_in(country, cls)
         actor_id = self._countries.get(country, {}).get(cls)
         if actor_id is None and cls in ("army", "government"):
             # "Russische troepen": a country's own forces even without a class entry.
@@ -316,7 +330,7 @@ class ActorLexicon:
         """
         if mention.actor is not None or not mention.generic:
             return self.local(mention.actor, country)
-        cls = mention.generic
+        cls = self._class_in(country, mention.generic)
         named = list(named)
         opposition = self._countries.get(country, {}).get("rebels") if cls == "rebels" else None
         if opposition is not None:
