@@ -309,8 +309,12 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
     if spans_of(ctx.places).within(s, e):
         return []
     for hit in hits:
-        if (hit.trigger.change is Change.CONTESTED or ".sequel." in hit.trigger.id
-                or not points_back(ctx, hit, seg_start, seg_end)
+        if hit.trigger.change is Change.CONTESTED:
+            fought = _fought_there(ctx, hit, seg_start, seg_end, s)
+            if fought:
+                return fought
+            continue
+        if (".sequel." in hit.trigger.id or not points_back(ctx, hit, seg_start, seg_end)
                 or not actor_ok(ctx, hit, seg_start, seg_end)):
             continue
         before = [p for p in ctx.places if p.end <= s and p.place.kind is PlaceKind.TOWN]
@@ -330,3 +334,17 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
             word = before_verb[-1]
         return [(hit, Mention(town.place, word.group(), word.start(), word.end()), "")]
     return []
+
+
+def _fought_there(ctx: Context, hit: Hit, seg_start: int, seg_end: int,
+                  sentence_start: int) -> list[tuple[Hit, Mention, str]]:
+    """Fighting "there" ("Daar wordt hevig gevochten", "fighting raged there") is fighting
+    in the town the text named before (``placeroles.antecedent``)."""
+    word = ctx.rules.markers.pronoun_locative.search(ctx.article.text, seg_start, seg_end)
+    if word is None:
+        return []
+    before = [p for p in ctx.places if p.end <= sentence_start and p.place.kind is PlaceKind.TOWN]
+    if not before:
+        return []
+    town = antecedent(ctx.article.text, ctx.rules.path, before)
+    return [(hit, Mention(town.place, word.group(), word.start(), word.end()), "")]
