@@ -160,9 +160,10 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
     """A relative clause right after a place that tells who held it ("took back Monguno,
     which had been in insurgent hands since January"; "captured Kilinochchi, which the
     rebels had run since 1998"): the place is its antecedent too, not only the nearer
-    trigger's object. Only a holding (a state trigger), or a taking the relative clause dates
-    ("recaptured Wad Madani, which the RSF seized in December 2023"): "seized Hama, which the
-    army had abandoned" tells the same change twice."""
+    trigger's object. Only a holding (a state trigger), a taking the relative clause dates
+    ("recaptured Wad Madani, which the RSF seized in December 2023"), or a taking back of what
+    the main clause lost: "seized Hama, which the army had abandoned" tells the same change
+    twice."""
     out = []
     text = ctx.article.text
     # the apposition after the place or its clause's last words ("Damasak on Monday, the town")
@@ -171,7 +172,8 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
         appo = None
     for other in clause_hits:
         if (other is hit or other.start < place.end or _town_only(other, place.place)
-                or not (other.trigger.static_veto or dated_taking(ctx, other, place))):
+                or not (other.trigger.static_veto or dated_taking(ctx, other, place)
+                        or _taken_back(hit, other))):
             continue
         if appo is not None and appo.end() <= other.start and not any(
                 place.end <= p.start < other.start for p in places
@@ -182,6 +184,14 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
             continue
         out.append((other, place, _partial(ctx, other, place, seg_start)))
     return out
+
+
+def _taken_back(hit: Hit, other: Hit) -> bool:
+    """True when a relative clause takes back what the main clause says was lost ("viel
+    Masisi, dat het leger na een paar dagen weer heroverde"): a second change, not the
+    same one told twice."""
+    return (other.trigger.change is Change.RECAPTURE
+            and hit.trigger.change in (Change.CAPTURE, Change.WITHDRAWAL))
 
 
 _LIST_JOIN = r"^\s*(?:,\s*)?(?:(?:%and%|&|%as_well_as%)\s+)?(?:%definite_article%\s+)?$"
