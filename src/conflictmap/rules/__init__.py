@@ -56,6 +56,9 @@ MARKER_KEYS = (
     # an object pronoun before the trigger, in a verb-final clause ("IS had het in mei
     # ingenomen", "werden de jihadisten er verdreven"; eventplaces.pronoun_targets)
     "pronoun_object_before",
+    # "Daar wordt hevig gevochten", "fighting raged there": a place pronoun that stands for
+    # the town named before, for fighting (eventplaces.pronoun_targets)
+    "pronoun_locative",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -204,6 +207,7 @@ class Markers:
     not_held: Guarded
     war_relative: Guarded
     pronoun_object_before: Guarded
+    pronoun_locative: Guarded
 
 
 @dataclass(frozen=True, slots=True)
