@@ -157,14 +157,16 @@ def _inverted(ctx: Context, hit: Hit, seg_start: int, in_seg: list[ActorMention]
 
 def _relative_agent(ctx: Context, mention: ActorMention, hit: Hit,
                     in_seg: list[ActorMention]) -> bool:
-    """The agent of a relative clause after the trigger, when the main clause names a side
-    of its own before that clause: "Ukrainian troops entered X, which had been occupied by
-    Russian forces" (the earlier holder). Without one, the relative clause tells this
-    change: "na de val van Zawiya, die vorige week door de rebellen werd veroverd"."""
-    if mention.start < hit.end:
+    """The agent of a phrase after the trigger, set off by a comma (a relative clause or an
+    apposition), when the main clause names a side of its own before that comma: "Ukrainian
+    troops entered X, which had been occupied by Russian forces", "Sri Lankan troops
+    captured X, the last town held by the Tigers" (the earlier holder). Without one, the
+    phrase tells this change: "na de val van Zawiya, die vorige week door de rebellen werd
+    veroverd"."""
+    if mention.start < hit.end or hit.passive:
         return False
-    rel = ctx.rules.markers.relative.search(ctx.article.text, hit.end, mention.start)
-    return rel is not None and any(m.end <= rel.start() for m in in_seg if m is not mention)
+    comma = ctx.article.text.find(",", hit.end, mention.start)
+    return comma >= 0 and any(m.end <= comma for m in in_seg if m is not mention)
 
 
 def _own_army(ctx: Context, mentions: list[ActorMention], gainer: Actor,
@@ -200,11 +202,14 @@ _NUMBER_TAIL = re.compile(r"\d\s*,?\s*$")
 
 def _backer(ctx: Context, mention: ActorMention) -> bool:
     """The side that backs the actor ("de door Turkije gesteunde SNA", "Russia-backed
-    separatists") is not the one that acts."""
+    separatists") is not the one that acts; one followed by "backed by" is backed."""
     text = ctx.article.text
     nxt = _NEXT_WORD.match(text, mention.end)
-    return nxt is not None and bool(ctx.rules.markers.proxy_before.search(
-        text[mention.end:nxt.end()]))
+    if nxt is None or not ctx.rules.markers.proxy_before.search(text[mention.end:nxt.end()]):
+        return False
+    # "Serbian police backed by armoured vehicles retook X": backed, not backing
+    return not ctx.rules.words.compile(r"\s*%agent_preposition%\b", re.IGNORECASE).match(
+        text, nxt.end())
 
 
 def _proxy(ctx: Context, mention: ActorMention) -> bool:

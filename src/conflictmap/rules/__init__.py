@@ -90,6 +90,7 @@ WORD_KEYS = (
     "town_noun",
     "relative_pronoun",
     "subject_relative",
+    "agent_preposition",
     "in",
     "district_noun",
     "locating_preposition",
