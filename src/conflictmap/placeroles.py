@@ -420,6 +420,7 @@ def unnamed_site(text: str, rules_path: str, site: Mention, town: Mention) -> bo
             and words.bare.search(text, max(0, site.start - 40), site.start) is not None)
 
 
+_POSSESSIVE = r"\b(?:%possessive%)\s"
 _ANTECEDENT_WINDOW = 400  # characters before "the base" searched for the base it takes up
 
 
@@ -455,6 +456,9 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
             continue  # "het ziekenhuis" only after a hospital of its own name
         if _last_unnamed(text, words, kind, noun_start):
             continue  # "a military base near X ... the base": that unnamed base
+        if kind in words.bare_kinds and words_at(rules_path).compile(
+                _POSSESSIVE, re.IGNORECASE).search(text, m.start(), noun_start):
+            continue  # "withdrew from its base there": one of the side's bases, unnamed
         before = [p for p in places if p.end <= noun_start and p.place.kind is PlaceKind.TOWN]
         if not before:
             continue
