@@ -18,7 +18,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
-from conflictmap.dates import DateMention, bare_years, choose_interval, find_dates, stamp_period
+from conflictmap.dates import (
+    THAT_YEAR,
+    DateMention,
+    bare_years,
+    choose_interval,
+    find_dates,
+    stamp_period,
+)
 from conflictmap.factuality import dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.rules import LanguageRules
@@ -46,7 +53,8 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     lang, period = rules.lang, article.period
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[a:b], period, lang, previous=previous), a)
-    mentions = _that_year(rules, text, spans[index][0], a, mentions, period)
+    back = spans[max(0, index - _LOOK_BACK)][0]
+    mentions = _that_year(rules, text, spans[index][0], a, mentions, period, back)
     mentions = _running_year(article, rules, spans, index,
                              _clause_year(rules, text[a:b], mentions))
     if not mentions:
@@ -155,12 +163,15 @@ def _not_anterior(rules: LanguageRules, text: str, hit: Hit, mentions: list[Date
                   offset: int) -> list[DateMention]:
     """Without the dates of a relative clause after the trigger in the past perfect
     ("seized X, which the army had captured in 2013", "took X, where the rebels had beaten
-    back an attack on 7 October"): it tells of something before the change."""
+    back an attack on 7 October"), or before it ("Homs, dat het leger in 2014 had
+    heroverd, werd op 7 december opgegeven"): it tells of something before the change."""
     words = rules.dates
     last = max(m.end for m in mentions) + offset
-    for rel in words.get("relative_start").finditer(text, hit.end, last):
+    for rel in words.get("relative_start").finditer(text, min(offset, hit.end), last):
         stop = _CLAUSE_END.search(text, rel.end())
         end = stop.start() if stop is not None else len(text)
+        if rel.start() <= hit.start < end:
+            continue  # the trigger's own relative clause
         if words.get("anterior").search(text, rel.end(), end):
             mentions = [m for m in mentions if not rel.start() <= m.start + offset < end]
     return mentions
@@ -255,24 +266,32 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         if written:
             last = written[-1].interval
             return last if (last.end - last.start).days <= 31 else None
+        if not dates and rules.dates.get("present").search(text, s, e):
+            return None  # "Dat de stad nu opnieuw viel": back to the news's time
     return None
 
 
-_THAT_YEAR = re.compile(r"\s*,?\s*(?:of\s+(?:that|the\s+same)\s+year|van\s+(?:dat|hetzelfde|"
-                        r"datzelfde)\s+jaar)\b", re.IGNORECASE)
 
 
 def _that_year(rules: LanguageRules, text: str, s: int, a: int, mentions: list[DateMention],
-               period: Interval) -> list[DateMention]:
+               period: Interval, back: int | None = None) -> list[DateMention]:
     """A month "of that year" in a clause without the year takes the last year named
     before the clause in its sentence ("since late 2014, months after they swept into
-    Sanaa in September of that year": September 2014)."""
-    that = [m for m in mentions if m.year_guessed and _THAT_YEAR.match(text, a + m.end)]
-    if not that or s >= a:
+    Sanaa in September of that year": September 2014), else in the few sentences before
+    it, from ``back`` ("In 2015 rukten de Houthi's op tot in Aden. Die havenstad werd in
+    juli van dat jaar heroverd": July 2015)."""
+    that = [m for m in mentions if m.year_guessed and THAT_YEAR.match(text, a + m.end)]
+    if not that:
         return mentions
-    years = [d.interval.start.year for d in find_dates(text[s:a], period, rules.lang)
-             if d.explicit and not d.year_guessed and not d.anaphoric
-             and d.interval.start.year == d.interval.end.year]
+
+    def named(start: int, end: int) -> list[int]:
+        return [d.interval.start.year for d in find_dates(text[start:end], period, rules.lang)
+                if d.explicit and not d.year_guessed and not d.anaphoric
+                and d.interval.start.year == d.interval.end.year]
+
+    years = named(s, a) if s < a else []
+    if not years and back is not None and back < s:
+        years = named(back, s)
     if not years:
         return mentions
     out = []

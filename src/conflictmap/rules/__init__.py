@@ -61,7 +61,7 @@ DATE_KEYS = (
     "days_after", "weeks_after", "months_after", "years_after", "more_than",
     "days_later", "weeks_later", "months_later", "years_later",
     "days_earlier", "weeks_earlier", "months_earlier", "years_earlier",
-    "relative_start", "anterior",
+    "relative_start", "anterior", "present",
     "spring", "summer", "autumn", "winter", "season_last", "season_this",
     "year_begin", "year_end", "year_mid", "year_in", "years_ago", "first_since",
     "since_when", "month_before", "count_after",
