@@ -85,8 +85,8 @@ def _month_span(year: int, month: int) -> tuple[date, date]:
 _QUALIFIABLE = frozenset(("last_month", "last_year", "this_year"))
 _RELATIVE_KEYS = ("today", "yesterday", "day_before_yesterday", "last_night", "this_week",
                   "weekend", "last_week", "week_ago", "weeks_ago", "days_ago", "past_days",
-                  "past_weeks", "month_start", "month_end", "last_month", "last_year",
-                  "this_year", "years_ago")
+                  "past_weeks", "month_begin", "month_start", "month_end", "last_month",
+                  "last_year", "this_year", "years_ago")
 
 
 @lru_cache(maxsize=16)
@@ -199,6 +199,8 @@ def _relative(key: str, match: re.Match[str], words: DateWords,
         "last_week": (monday - 7 * day, e - day) if single else (s - 14 * day, e),
         "week_ago": (s - 9 * day, e - 5 * day), "past_days": (s - 10 * day, e),
         "past_weeks": (s - 28 * day, e), "month_start": (s.replace(day=1), e),
+        # "begin deze maand", "early this month": its first ten days (CODEBOOK.md)
+        "month_begin": (s.replace(day=1), min(e, s.replace(day=10))),
         "month_end": (max(s, _month_span(e.year, e.month)[1] - 10 * day), e),
     }
     if key in spans:

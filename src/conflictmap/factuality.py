@@ -53,8 +53,11 @@ def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple
         counted = any(rules.dates.get(key).search(text, max(0, seg_start - 40), seg_end)
                       for key in ("days_after", "weeks_after", "months_after", "years_after"))
         return not counted and not find_dates(text[seg_start:seg_end], period, rules.lang)
-    if rules.markers.earlier.search(text, seg_start, hit.start) is None:
+    earlier = list(rules.markers.earlier.finditer(text, seg_start, hit.start))
+    if not earlier:
         return False
+    if find_dates(text[earlier[-1].end():hit.start], period, rules.lang):
+        return False  # "Eerder, op vrijdag, hadden de rebellen X al in handen": dated
     # The trigger's own part of the clause (between commas) has no date: "Eerder vielen
     # al X en Y in Russische handen, en eind vorig jaar ging ook Z verloren" dates only Z.
     a = max(seg_start, text.rfind(",", seg_start, hit.start) + 1)

@@ -56,7 +56,8 @@ MARKER_KEYS = (
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
-    "weekend", "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks", "month_start",
+    "weekend", "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks", "month_begin",
+    "month_start",
     "month_end", "last_month", "since", "then", "last_year", "this_year", "weekday_suffix",
     "days_after", "weeks_after", "months_after", "years_after", "more_than",
     "days_later", "weeks_later", "months_later", "years_later",
