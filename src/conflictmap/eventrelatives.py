@@ -117,9 +117,9 @@ def aside(ctx: Context, place: Mention, hits: list[Hit]) -> bool:
             if p.end <= place.start and place.start - p.end <= 30):
         return True  # "Singa (Sennar state) fell": the bracket locates Singa
     for rel in ctx.rules.markers.relative.finditer(text, max(0, place.start - 120), place.start):
-        close = text.find(",", rel.end(), place.start)
-        if close >= 0:
-            continue  # the clause closed before the place
+        if _CLOSED.search(text, rel.end(), place.start):
+            continue  # the clause (or its sentence: "..., waar mensen wonen. Veel van hen
+            # vluchtten uit X, waaruit ...") closed before the place
         close = text.find(",", place.end)
         if close < 0 or any(rel.start() <= h.start < close for h in hits):
             continue
@@ -128,6 +128,7 @@ def aside(ctx: Context, place: Mention, hits: list[Hit]) -> bool:
     return False
 
 
+_CLOSED = re.compile(r"[,;:!?\n]|\.(?:\s|$)")
 _RELATIVE_REACH = 120  # characters before a trigger searched for the relative clause holding it
 
 
