@@ -19,7 +19,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from conflictmap.dates import (
-    THAT_YEAR,
     DateMention,
     bare_years,
     choose_interval,
@@ -28,6 +27,7 @@ from conflictmap.dates import (
 )
 from conflictmap.factuality import dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
+from conflictmap.monthyears import THAT_YEAR
 from conflictmap.rules import LanguageRules
 from conflictmap.triggers import Hit, segments
 
@@ -163,8 +163,9 @@ def _not_anterior(rules: LanguageRules, text: str, hit: Hit, mentions: list[Date
                   offset: int) -> list[DateMention]:
     """Without the dates of a relative clause after the trigger in the past perfect
     ("seized X, which the army had captured in 2013", "took X, where the rebels had beaten
-    back an attack on 7 October"), or before it ("Homs, dat het leger in 2014 had
-    heroverd, werd op 7 december opgegeven"): it tells of something before the change."""
+    back an attack on 7 October"): it tells of something before the change; nor of one
+    before the trigger, in any tense ("Homs, dat het leger in 2014 had heroverd, werd op 7
+    december opgegeven"; "Sirte, die in 2016 werd heroverd, is nu in handen van Haftar")."""
     words = rules.dates
     last = max(m.end for m in mentions) + offset
     for rel in words.get("relative_start").finditer(text, min(offset, hit.end), last):
@@ -172,7 +173,7 @@ def _not_anterior(rules: LanguageRules, text: str, hit: Hit, mentions: list[Date
         end = stop.start() if stop is not None else len(text)
         if rel.start() <= hit.start < end:
             continue  # the trigger's own relative clause
-        if words.get("anterior").search(text, rel.end(), end):
+        if end <= hit.start or words.get("anterior").search(text, rel.end(), end):
             mentions = [m for m in mentions if not rel.start() <= m.start + offset < end]
     return mentions
 

@@ -31,13 +31,13 @@ from __future__ import annotations
 import calendar
 import logging
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 from conflictmap.model import Interval
+from conflictmap.monthyears import relative_clauses, years_for_months
 from conflictmap.rules import DateWords, load_language
 from conflictmap.rules.literals import Guarded
 
@@ -417,8 +417,8 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
     mentions = [m for m in mentions if not (m.anaphoric and any(
         d.explicit and not d.anaphoric and _APPOSED.fullmatch(sentence, d.end, m.start)
         for d in mentions))]
-    mentions = _years_for_months(sentence, _drop_overlaps(mentions),
-                                 _relative_clauses(compiled.words, sentence))
+    mentions = years_for_months(sentence, _drop_overlaps(mentions),
+                                relative_clauses(compiled.words, sentence), period)
     return [_since(compiled, sentence, m) for m in mentions
             if not _first_since(compiled, sentence, m)]
 
@@ -458,78 +458,6 @@ def _first_since(compiled: _Compiled, sentence: str, mention: DateMention) -> bo
     if word is not None:  # the expression took the "since" in ("since 2012")
         before += sentence[mention.start:word.end()] + " "
     return compiled.words.get("first_since").search(before) is not None
-
-
-_OF_YEAR = re.compile(r"\s*,?\s*(?:of\s+|van\s+)?", re.IGNORECASE)
-
-
-def _whole_year(interval: Interval) -> bool:
-    return (interval.start.year == interval.end.year and interval.start.month == 1
-            and interval.start.day == 1 and interval.end.month >= 2)
-
-
-def _in_year(interval: Interval, year: int) -> Interval:
-    try:
-        return Interval.spanning(interval.start.replace(year=year),
-                                 interval.end.replace(year=year))
-    except ValueError:  # 29 February
-        return Interval.spanning(date(year, interval.start.month, 1),
-                                 date(year, interval.end.month,
-                                      calendar.monthrange(year, interval.end.month)[1]))
-
-
-_CLAUSE_END = re.compile(r"[,;:.](?:\s|$)|\n")
-THAT_YEAR = re.compile(r"\s*,?\s*(?:of\s+(?:that|the\s+same)\s+year|van\s+(?:dat|hetzelfde|"
-                        r"datzelfde)\s+jaar)\b", re.IGNORECASE)
-
-
-def _relative_clauses(words: DateWords, sentence: str) -> list[tuple[int, int]]:
-    """Where the sentence's relative clauses run ("Homs, dat het leger in 2014 had
-    heroverd, ..."): from the comma before the pronoun to the end of the clause."""
-    out = []
-    for rel in words.get("relative_start").finditer(sentence):
-        stop = _CLAUSE_END.search(sentence, rel.end())
-        out.append((rel.start(), stop.start() if stop is not None else len(sentence)))
-    return out
-
-
-def _years_for_months(sentence: str, mentions: list[DateMention],
-                      relatives: Sequence[tuple[int, int]] = ()) -> list[DateMention]:
-    """A month or day named without its year takes the year that the sentence gives it:
-    the year right after it ("in augustus vorig jaar", "in March last year") or, else, the
-    year of a date named before it ("In 2018 ... and in June of that year", "het akkoord
-    van november 2020 ... op 1 december van dat jaar"), not of a relative clause it is not
-    in."""
-    out: list[DateMention] = []
-    skip = -1
-    for k, m in enumerate(mentions):
-        if k == skip:
-            continue
-        if not m.year_guessed:
-            out.append(m)
-            continue
-        nxt = mentions[k + 1] if k + 1 < len(mentions) else None
-        if (nxt is not None and _whole_year(nxt.interval) and not nxt.year_guessed
-                and _OF_YEAR.fullmatch(sentence, m.end, nxt.start)):
-            out.append(replace(m, end=nxt.end, interval=_in_year(m.interval,
-                                                                nxt.interval.start.year),
-                               year_guessed=False))
-            skip = k + 1
-            continue
-        # not the year of a relative clause the month is not in: another change's date
-        # ("Homs, dat het leger in 2014 had heroverd, werd op 7 december opgegeven")
-        # "toen"/"then" before it is the year of the sentence it points back to ("... sinds
-        # de herfst van 2022. Toen heroverde Oekraïne in september ...": September 2022)
-        years = [p for p in mentions[:k] if p.explicit and not p.year_guessed
-                 and p.interval.start.year == p.interval.end.year
-                 and (THAT_YEAR.match(sentence, m.end) is not None
-                      or not any(a <= p.start < b and not a <= m.start < b
-                                 for a, b in relatives))]
-        if years:
-            m = replace(m, interval=_in_year(m.interval, years[-1].interval.start.year),
-                        year_guessed=False)
-        out.append(m)
-    return out
 
 
 def _since(compiled: _Compiled, sentence: str, mention: DateMention) -> DateMention:

@@ -217,4 +217,4 @@ def main_after_relative(ctx: Context, hit: Hit, place: Mention, clause_hits: lis
 
 # between the comma that closes the relative clause and the main verb: an auxiliary and a date
 # (none when the trigger takes the auxiliary in: "..., werd op 7 december opgegeven")
-_MAIN_GAP = re.compile(r"\s*(?:\w+\s+){0,5}?")
+_MAIN_GAP = re.compile(r"\s*(?:\w+\s+){0,7}?")
