@@ -29,7 +29,7 @@ from conflictmap.factuality import dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.monthyears import THAT_YEAR
 from conflictmap.rules import LanguageRules
-from conflictmap.triggers import Hit, segments
+from conflictmap.triggers import Hit, segments, without_relatives
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,9 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
         mine = mine or [m for m in mentions
                         if m.end + a <= min(h.start for h in (hit, *others))]
         if not mine:
-            return choose_interval([], period)
+            # "namen in juni 2022 X in, een week later viel ook Y": counted from that date
+            later = _time_later(article, rules, spans, index, _stretch(text, segment, hit))
+            return later if later is not None else choose_interval([], period)
         mentions = mine
     if mentions:
         mentions = _own_stretch(text, a, mentions, hit, place)
@@ -91,6 +93,14 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
 
 
 _STRETCH_COMMA = re.compile(r",(?!\d)")
+
+
+def _stretch(text: str, segment: tuple[int, int], hit: Hit) -> tuple[int, int]:
+    """The part of the segment between the commas around the trigger."""
+    a, b = segment
+    before = [c.end() for c in _STRETCH_COMMA.finditer(text, a, hit.start)]
+    after = _STRETCH_COMMA.search(text, hit.end, b)
+    return (before[-1] if before else a, after.start() if after is not None else b)
 
 
 def _own_stretch(text: str, offset: int, mentions: list[DateMention], hit: Hit,
@@ -404,7 +414,12 @@ def _time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[in
             continue
         n = _count(words.numbers, m.group(1))
         s = spans[index][0]
-        own = [d for d in find_dates(text[s:a], article.period, rules.lang)
+        # the dates before the count in its sentence ("namen in juni 2022 X in, een week
+        # later viel ook Y": June 2022)
+        # (not of a relative clause: "Homs, dat het leger in 2014 had heroverd, werd twee
+        # dagen later opgegeven" counts from the sentence before)
+        head = without_relatives(rules, text[s:m.start()], m.start() - s)
+        own = [d for d in find_dates(head, article.period, rules.lang)
                if not d.since and not d.anaphoric]
         # "took X on Wednesday, before withdrawing the next day": the clause before it
         before = own[-1].interval if own else _reference_date(article, rules, spans, index)
