@@ -77,6 +77,8 @@ def since_reference(rules: LanguageRules, text: str, hit: Hit, segment: tuple[in
     found = list(rules.dates.get("since").finditer(window))
     if not found or len(window[found[-1].end():].split()) > 1:
         return False
+    if find_dates(window[found[-1].start():], period, rules.lang):
+        return False  # "Sinds vrijdag wappert de vlag ...": since a day, not since a change
     comma = text.find(",", hit.end, segment[1])
     own = text[hit.end:segment[1] if comma < 0 else comma]
     return not find_dates(own, period, rules.lang)
