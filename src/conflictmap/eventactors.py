@@ -244,8 +244,11 @@ def points_back(ctx: Context, hit: Hit, seg_start: int, seg_end: int) -> bool:
     """True when the trigger's object is a pronoun ("before Somali forces drove them out",
     "voordat Somalische troepen hen verdreven", "the army retook it"): the clause is about
     the place of the clause before."""
-    return bool(ctx.rules.markers.pronoun_object.search(
-        ctx.article.text, seg_start, min(seg_end, hit.end + 8)))
+    markers = ctx.rules.markers
+    return bool(markers.pronoun_object.search(ctx.article.text, seg_start,
+                                              min(seg_end, hit.end + 8))
+                or any(w.end() <= hit.start for w in markers.pronoun_object_before.finditer(
+                    ctx.article.text, seg_start, hit.end)))
 
 
 def _adjunct_subject(ctx: Context, hit: Hit, seg_start: int) -> list[ActorMention]:

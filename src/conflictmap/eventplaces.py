@@ -318,8 +318,15 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
             return []
         town = antecedent(ctx.article.text, ctx.rules.path, before)
         end = min(seg_end, hit.end + 8)
-        word = ctx.rules.markers.pronoun_object.search(ctx.article.text, hit.end, end)
+        # after the verb ("captured it"), or before it where the language puts it there
+        # ("IS had het in mei ingenomen"): the one nearest the verb
+        markers = ctx.rules.markers
+        word = markers.pronoun_object.search(ctx.article.text, hit.end, end)
         if word is None:
-            continue
+            before_verb = [w for w in markers.pronoun_object_before.finditer(
+                ctx.article.text, seg_start, hit.end) if w.end() <= hit.start]
+            if not before_verb:
+                continue
+            word = before_verb[-1]
         return [(hit, Mention(town.place, word.group(), word.start(), word.end()), "")]
     return []

@@ -53,6 +53,9 @@ MARKER_KEYS = (
     "not_held",
     # "in the first months of the war": a time told only by the war's start (factuality.py)
     "war_relative",
+    # an object pronoun before the trigger, in a verb-final clause ("IS had het in mei
+    # ingenomen", "werden de jihadisten er verdreven"; eventplaces.pronoun_targets)
+    "pronoun_object_before",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -200,6 +203,7 @@ class Markers:
     extent_verb: Guarded
     not_held: Guarded
     war_relative: Guarded
+    pronoun_object_before: Guarded
 
 
 @dataclass(frozen=True, slots=True)
