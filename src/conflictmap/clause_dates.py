@@ -155,7 +155,8 @@ def _not_anterior(rules: LanguageRules, text: str, hit: Hit, mentions: list[Date
                   offset: int) -> list[DateMention]:
     """Without the dates of a relative clause after the trigger in the past perfect
     ("seized X, which the army had captured in 2013", "took X, where the rebels had beaten
-    back an attack on 7 October"): it tells of something before the change."""
+    back an attack on 7 October"), or of one that describes the place ("entered Daraa, the town
+    where the uprising began in 2011"): it tells of something before the change."""
     words = rules.dates
     last = max(m.end for m in mentions) + offset
     for rel in words.get("relative_start").finditer(text, hit.end, last):
@@ -163,6 +164,10 @@ def _not_anterior(rules: LanguageRules, text: str, hit: Hit, mentions: list[Date
         end = stop.start() if stop is not None else len(text)
         if words.get("anterior").search(text, rel.end(), end):
             mentions = [m for m in mentions if not rel.start() <= m.start + offset < end]
+    for rel in words.get("described").finditer(text, hit.end, last):
+        stop = _CLAUSE_END.search(text, rel.end())
+        end = stop.start() if stop is not None else len(text)
+        mentions = [m for m in mentions if not rel.start() <= m.start + offset < end]
     return mentions
 
 
