@@ -58,6 +58,10 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
         later = _time_later(article, rules, spans, index, segment)
         if later is not None:
             return later
+    if mentions:
+        later = _stretch_later(article, rules, spans, index, segment, place)
+        if later is not None:
+            return later
     others = [h for h in hits if h is not hit]
     if mentions and others:
         mine = [m for m in mentions if all(_nearer(text, m, a, hit, h) for h in others)]
@@ -65,6 +69,11 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
         # triggers dates each one that has none of its own
         mine = mine or [m for m in mentions
                         if m.end + a <= min(h.start for h in (hit, *others))]
+        # "back in government hands in March 2016, when AU troops pushed al-Shabaab out of
+        # the town": the when-clause right after a date happened then
+        when = rules.dates.get("since_when")
+        mine = mine or [m for m in mentions if (w := when.match(text, m.end + a)) is not None
+                        and w.end() <= hit.start]
         if not mine:
             return choose_interval([], period)
         mentions = mine
@@ -408,6 +417,29 @@ def _time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[in
         return Interval.spanning(start, min(end, article.period.end))
     return None
 
+
+
+def _stretch_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+                   index: int, segment: tuple[int, int], place: Mention | None
+                   ) -> Interval | None:
+    """The date of a place whose part of the sentence (from the comma before it) says "two
+    days later" and names no date of its own ("werd op 21 januari ingenomen, en twee dagen
+    later viel Sake"): that long after the date before it."""
+    if place is None:
+        return None
+    a, b = segment
+    text = article.text
+    comma = text.rfind(",", a, place.start)
+    if comma < 0:
+        return None
+    stop = text.find(",", place.end, b)
+    stretch = (comma, b if stop < 0 else stop)
+    words = rules.dates
+    if not any(words.get(key).search(text, *stretch) for key, *_ in _LATER_UNITS):
+        return None
+    own = [d for d in find_dates(text[stretch[0]:stretch[1]], article.period, rules.lang)
+           if not d.anaphoric]
+    return None if own else _time_later(article, rules, spans, index, stretch)
 
 
 def _time_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
