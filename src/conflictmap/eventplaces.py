@@ -87,6 +87,7 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
     places = clause_candidates(ctx, seg_start, seg_end)
     out: list[tuple[Hit, Mention, str]] = []
     taken: set[int] = set()
+    clause_hits = [h for h in hits if h.trigger.target != "next"]
     for hit in hits:
         if hit.trigger.target != "next":
             continue
@@ -95,7 +96,8 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
                 continue
             taken.add(p.start)
             out.append((hit, p, _partial(ctx, hit, p, seg_start)))
-    clause_hits = [h for h in hits if h.trigger.target != "next"]
+            # "stormed Aleppo, the city the army had taken from the rebels in 2016"
+            out += _relative_hits(ctx, hit, p, clause_hits, places, seg_start)
     excluded: Mention | None = None  # the last place a marker excluded
     for p in places:
         if p.start in taken or not clause_hits:
