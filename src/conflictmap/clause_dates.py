@@ -59,7 +59,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
         if later is not None:
             return later
     if mentions:
-        later = _stretch_later(article, rules, spans, index, segment, place)
+        later = _stretch_later(article, rules, spans, index, segment, hit, place)
         if later is not None:
             return later
     others = [h for h in hits if h is not hit]
@@ -420,7 +420,7 @@ def _time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[in
 
 
 def _stretch_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                   index: int, segment: tuple[int, int], place: Mention | None
+                   index: int, segment: tuple[int, int], hit: Hit, place: Mention | None
                    ) -> Interval | None:
     """The date of a place whose part of the sentence (from the comma before it) says "two
     days later" and names no date of its own ("werd op 21 januari ingenomen, en twee dagen
@@ -434,6 +434,8 @@ def _stretch_later(article: Article, rules: LanguageRules, spans: Sequence[tuple
         return None
     stop = text.find(",", place.end, b)
     stretch = (comma, b if stop < 0 else stop)
+    if not stretch[0] <= hit.start < stretch[1]:
+        return None  # the place's part, not the trigger's ("..., the city the army had taken")
     words = rules.dates
     if not any(words.get(key).search(text, *stretch) for key, *_ in _LATER_UNITS):
         return None
