@@ -104,7 +104,8 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
             continue
         if aside(ctx, p, clause_hits):
             continue  # "Singa, die aan de Blauwe Nijl ligt, is gevallen": the Nile is aside
-        hit = min(clause_hits, key=lambda h: _distance(h, p))
+        hit = _taken_after_assault(ctx, min(clause_hits, key=lambda h: _distance(h, p)),
+                                   clause_hits)
         if beyond_relative(ctx, hit, p, seg_start):
             continue  # "The RSF, which seized Singa, now threatens Gedaref": not Gedaref
         if (_distance(hit, p) > _MAX_GAP or outside_relative(ctx, hit, p, places)
@@ -142,6 +143,23 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
     if any(h.trigger.target == "nearest" for h in hits):
         out = _nearest(ctx, out)
     return [(h, p, part) for h, p, part in out if actor_ok(ctx, h, seg_start, seg_end)]
+
+
+_THEN_TAKEN = re.compile(r"\s*(?:,\s*)?(?:en|and)\s+(?:(?:daarna|toen|vervolgens|then|later)\s+)?$",
+                         re.IGNORECASE)
+
+
+def _taken_after_assault(ctx: Context, hit: Hit, hits: list[Hit]) -> Hit:
+    """"bestormd en ingenomen", "stormed and captured": an assault the clause says ended in
+    a taking is that taking (the fighting is folded into it, CODEBOOK.md)."""
+    if hit.trigger.change is not Change.CONTESTED:
+        return hit
+    text = ctx.article.text
+    for other in hits:
+        if (other.trigger.change in (Change.CAPTURE, Change.RECAPTURE)
+                and other.start >= hit.end and _THEN_TAKEN.fullmatch(text, hit.end, other.start)):
+            return other
+    return hit
 
 
 _APPO_REACH = 80  # characters after a place its apposition's relative clause may start
