@@ -322,7 +322,10 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
     ("Government forces first captured it in early February"; pronoun_object): the pronoun
     stands for the town the text is about before it (``placeroles.antecedent``)."""
     s, e = ctx.spans[index]
-    if spans_of(ctx.places).within(s, e):
+    # a clause that names no place ("The army took it back in September; on Saturday RSF
+    # fighters stormed the town again ... to El Obeid": a later clause's place is not "it")
+    if spans_of(ctx.places).within(seg_start, seg_end) or spans_of(ctx.places).within(
+            s, seg_start):
         return []
     for hit in hits:
         if (hit.trigger.change is Change.CONTESTED or ".sequel." in hit.trigger.id
