@@ -321,7 +321,7 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
     """A sentence that names no place, with a change verb whose object is a pronoun
     ("Government forces first captured it in early February"; pronoun_object): the pronoun
     stands for the town the text is about before it (``placeroles.antecedent``)."""
-    s, e = ctx.spans[index]
+    s = ctx.spans[index][0]
     # a clause that names no place ("The army took it back in September; on Saturday RSF
     # fighters stormed the town again ... to El Obeid": a later clause's place is not "it")
     if spans_of(ctx.places).within(seg_start, seg_end) or spans_of(ctx.places).within(
