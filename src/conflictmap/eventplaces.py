@@ -145,8 +145,7 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
     return [(h, p, part) for h, p, part in out if actor_ok(ctx, h, seg_start, seg_end)]
 
 
-_THEN_TAKEN = re.compile(r"\s*(?:,\s*)?(?:en|and)\s+(?:(?:daarna|toen|vervolgens|then|later)\s+)?$",
-                         re.IGNORECASE)
+_THEN_TAKEN = r"\s*(?:,\s*)?%and%\s+$"
 
 
 def _taken_after_assault(ctx: Context, hit: Hit, hits: list[Hit]) -> Hit:
@@ -155,9 +154,10 @@ def _taken_after_assault(ctx: Context, hit: Hit, hits: list[Hit]) -> Hit:
     if hit.trigger.change is not Change.CONTESTED:
         return hit
     text = ctx.article.text
+    then_taken = ctx.rules.words.compile(_THEN_TAKEN, re.IGNORECASE)
     for other in hits:
         if (other.trigger.change in (Change.CAPTURE, Change.RECAPTURE)
-                and other.start >= hit.end and _THEN_TAKEN.fullmatch(text, hit.end, other.start)):
+                and other.start >= hit.end and then_taken.fullmatch(text, hit.end, other.start)):
             return other
     return hit
 
