@@ -60,6 +60,10 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
         later = _time_later(article, rules, spans, index, segment)
         if later is not None:
             return later
+    if mentions:
+        later = _stretch_later(article, rules, spans, index, segment, hit, place)
+        if later is not None:
+            return later
     others = [h for h in hits if h is not hit]
     if mentions and others:
         mine = [m for m in mentions if all(_nearer(text, m, a, hit, h) for h in others)]
@@ -67,6 +71,11 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
         # triggers dates each one that has none of its own
         mine = mine or [m for m in mentions
                         if m.end + a <= min(h.start for h in (hit, *others))]
+        # "back in government hands in March 2016, when AU troops pushed al-Shabaab out of
+        # the town": the when-clause right after a date happened then
+        when = rules.dates.get("since_when")
+        mine = mine or [m for m in mentions if (w := when.match(text, m.end + a)) is not None
+                        and w.end() <= hit.start]
         if not mine:
             # "namen in juni 2022 X in, een week later viel ook Y": counted from that date
             later = _time_later(article, rules, spans, index, _stretch(text, segment, hit))
@@ -169,9 +178,11 @@ def _not_anterior(rules: LanguageRules, text: str, hit: Hit, mentions: list[Date
                   offset: int) -> list[DateMention]:
     """Without the dates of a relative clause after the trigger in the past perfect
     ("seized X, which the army had captured in 2013", "took X, where the rebels had beaten
-    back an attack on 7 October"): it tells of something before the change; nor of one
-    before the trigger, in any tense ("Homs, dat het leger in 2014 had heroverd, werd op 7
-    december opgegeven"; "Sirte, die in 2016 werd heroverd, is nu in handen van Haftar")."""
+    back an attack on 7 October"), or of one that describes the place ("entered Daraa, the
+    town where the uprising began in 2011"): it tells of something before the change; nor
+    of one before the trigger, in any tense ("Homs, dat het leger in 2014 had heroverd, werd
+    op 7 december opgegeven"; "Sirte, die in 2016 werd heroverd, is nu in handen van
+    Haftar")."""
     words = rules.dates
     last = max(m.end for m in mentions) + offset
     for rel in words.get("relative_start").finditer(text, min(offset, hit.end), last):
@@ -181,6 +192,10 @@ def _not_anterior(rules: LanguageRules, text: str, hit: Hit, mentions: list[Date
             continue  # the trigger's own relative clause
         if end <= hit.start or words.get("anterior").search(text, rel.end(), end):
             mentions = [m for m in mentions if not rel.start() <= m.start + offset < end]
+    for rel in words.get("described").finditer(text, hit.end, last):
+        stop = _CLAUSE_END.search(text, rel.end())
+        end = stop.start() if stop is not None else len(text)
+        mentions = [m for m in mentions if not rel.start() <= m.start + offset < end]
     return mentions
 
 
@@ -436,6 +451,31 @@ def _time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[in
         return Interval.spanning(start, min(end, article.period.end))
     return None
 
+
+
+def _stretch_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+                   index: int, segment: tuple[int, int], hit: Hit, place: Mention | None
+                   ) -> Interval | None:
+    """The date of a place whose part of the sentence (from the comma before it) says "two
+    days later" and names no date of its own ("werd op 21 januari ingenomen, en twee dagen
+    later viel Sake"): that long after the date before it."""
+    if place is None:
+        return None
+    a, b = segment
+    text = article.text
+    comma = text.rfind(",", a, place.start)
+    if comma < 0:
+        return None
+    stop = text.find(",", place.end, b)
+    stretch = (comma, b if stop < 0 else stop)
+    if not stretch[0] <= hit.start < stretch[1]:
+        return None  # the place's part, not the trigger's ("..., the city the army had taken")
+    words = rules.dates
+    if not any(words.get(key).search(text, *stretch) for key, *_ in _LATER_UNITS):
+        return None
+    own = [d for d in find_dates(text[stretch[0]:stretch[1]], article.period, rules.lang)
+           if not d.anaphoric]
+    return None if own else _time_later(article, rules, spans, index, stretch)
 
 
 def _time_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],

@@ -177,11 +177,13 @@ def dated_taking(ctx: Context, hit: Hit, place: Mention) -> bool:
     """True for a capture in a relative clause right after the place that dates it with a
     year of its own ("recaptured Wad Madani, which the RSF seized in December 2023"): an
     earlier change of the place, told besides the main clause's."""
-    if hit.trigger.change is not Change.CAPTURE:
-        return False
+    if hit.trigger.change not in (Change.CAPTURE, Change.RECAPTURE):
+        return False  # "..., which the army had retaken in December 2016" too
     text = ctx.article.text
     rel = relative_between(ctx, place.end, hit.start)
-    if rel is None:
+    if rel is None:  # "Aleppo, the city the army had taken from the rebels in 2016"
+        rel = ctx.rules.markers.apposition_relative.match(text, place.end)
+    if rel is None or rel.end() > hit.start:
         return False
     close = text.find(",", hit.end)
     stop = close if close >= 0 else len(text)
