@@ -187,6 +187,9 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
     if (hit.trigger.locative_ok and mention.place.kind is PlaceKind.SITE
             and hit.end <= mention.start and len(before.split()) <= 2):
         return False  # "hesen de vlag op de staalfabriek van X": the flag went up on the site
+    between = text[mention.end:hit.start] if mention.end <= hit.start else ""
+    if len(between.split()) == 1 and markers.infinitive.search(between):
+        return False  # "slaagde erin om X te heroveren": X is the infinitive's object
     if markers.near.search(before):
         # Fighting near a place is fighting for it: "fierce fighting near X", and "Bij X
         # braken gevechten uit" where the phrase opens the clause ("The hill outside X
@@ -196,6 +199,8 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
         opens = near is not None and not head[:near.start()].strip(" \"'“‘„«(")
         return not (hit.trigger.change is Change.CONTESTED
                     and (hit.end <= mention.start or opens))
+    if mention.start >= hit.end and _speaker_clause(ctx, hit, mention):
+        return True  # "bestormd, zegt het ministerie in Moskou": where the speaker sits
     if markers.locative.search(before):
         return not (hit.trigger.locative_ok or hit.trigger.change is Change.CONTESTED
                     or site_in_town(ctx, hit, mention))
@@ -225,6 +230,21 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
     if markers.owner_after.search(after):
         return True  # "two of Donetsk's last towns": the towns are taken, not Donetsk
     return bool(markers.feature_after.search(after)) and not site_after(ctx, hit, mention)
+
+
+def _speaker_clause(ctx: Context, hit: Hit, mention: Mention) -> bool:
+    """True when the place stands in a clause after the trigger's that says who reports the
+    change (", zegt het ministerie van Defensie in Moskou", ", the ministry in Moscow said")."""
+    text = ctx.article.text
+    comma = text.rfind(",", hit.end, mention.start)
+    if comma < 0:
+        return False
+    stop = len(text)
+    for mark in ".;:\n":
+        at = text.find(mark, mention.end)
+        if 0 <= at < stop:
+            stop = at
+    return ctx.rules.markers.speaker_clause.search(text[comma:stop]) is not None
 
 
 _APPOSITION = re.compile(r",\s+[^,.;:()\n]{2,60}?,(?=\s)")

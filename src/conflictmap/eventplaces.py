@@ -87,6 +87,7 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
     places = clause_candidates(ctx, seg_start, seg_end)
     out: list[tuple[Hit, Mention, str]] = []
     taken: set[int] = set()
+    clause_hits = [h for h in hits if h.trigger.target != "next"]
     for hit in hits:
         if hit.trigger.target != "next":
             continue
@@ -95,14 +96,16 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
                 continue
             taken.add(p.start)
             out.append((hit, p, _partial(ctx, hit, p, seg_start)))
-    clause_hits = [h for h in hits if h.trigger.target != "next"]
+            # "stormed Aleppo, the city the army had taken from the rebels in 2016"
+            out += _relative_hits(ctx, hit, p, clause_hits, places, seg_start)
     excluded: Mention | None = None  # the last place a marker excluded
     for p in places:
         if p.start in taken or not clause_hits:
             continue
         if aside(ctx, p, clause_hits):
             continue  # "Singa, die aan de Blauwe Nijl ligt, is gevallen": the Nile is aside
-        hit = min(clause_hits, key=lambda h: _distance(h, p))
+        hit = _taken_after_assault(ctx, min(clause_hits, key=lambda h: _distance(h, p)),
+                                   clause_hits)
         if beyond_relative(ctx, hit, p, seg_start):
             continue  # "The RSF, which seized Singa, now threatens Gedaref": not Gedaref
         if (_distance(hit, p) > _MAX_GAP or outside_relative(ctx, hit, p, places)
@@ -140,6 +143,23 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
     if any(h.trigger.target == "nearest" for h in hits):
         out = _nearest(ctx, out)
     return [(h, p, part) for h, p, part in out if actor_ok(ctx, h, seg_start, seg_end)]
+
+
+_THEN_TAKEN = r"\s*(?:,\s*)?%and%\s+$"
+
+
+def _taken_after_assault(ctx: Context, hit: Hit, hits: list[Hit]) -> Hit:
+    """"bestormd en ingenomen", "stormed and captured": an assault the clause says ended in
+    a taking is that taking (the fighting is folded into it, CODEBOOK.md)."""
+    if hit.trigger.change is not Change.CONTESTED:
+        return hit
+    text = ctx.article.text
+    then_taken = ctx.rules.words.compile(_THEN_TAKEN, re.IGNORECASE)
+    for other in hits:
+        if (other.trigger.change in (Change.CAPTURE, Change.RECAPTURE)
+                and other.start >= hit.end and then_taken.fullmatch(text, hit.end, other.start)):
+            return other
+    return hit
 
 
 _APPO_REACH = 80  # characters after a place its apposition's relative clause may start
@@ -315,8 +335,11 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
     """A sentence that names no place, with a change verb whose object is a pronoun
     ("Government forces first captured it in early February"; pronoun_object): the pronoun
     stands for the town the text is about before it (``placeroles.antecedent``)."""
-    s, e = ctx.spans[index]
-    if spans_of(ctx.places).within(s, e):
+    s = ctx.spans[index][0]
+    # a clause that names no place ("The army took it back in September; on Saturday RSF
+    # fighters stormed the town again ... to El Obeid": a later clause's place is not "it")
+    if spans_of(ctx.places).within(seg_start, seg_end) or spans_of(ctx.places).within(
+            s, seg_start):
         return []
     for hit in hits:
         if hit.trigger.change is Change.CONTESTED:

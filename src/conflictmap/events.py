@@ -50,6 +50,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 from conflictmap import sequels
@@ -297,9 +298,14 @@ class Extractor:
                     seen.add(key)
                     events.append(event)
                     events.extend(_again_later(ctx, index, hit, event))
-        changed = {e.place.id for e in events if e.change is not Change.CONTESTED}
+        # fighting told with a change of the same place is folded into that change if it
+        # ends in it (CODEBOOK.md); not one of years before ("stormed Aleppo, the city the
+        # army had taken from the rebels in 2016") nor fighting weeks after it
+        changed = [(e.place.id, e.period) for e in events if e.change is not Change.CONTESTED]
         return [e for e in events if e.change is not Change.CONTESTED
-                or e.place.id not in changed or e.status is Status.DISPUTED]
+                or e.status is Status.DISPUTED
+                or not any(pid == e.place.id and p.start - _FOLDED <= e.period.end
+                           and e.period.start <= p.end + _AFTER for pid, p in changed)]
 
     def _event(self, ctx: Context, index: int, hit: Hit, mention: Mention, partial: str,
                segment: tuple[int, int], hits: Sequence[Hit] = ()) -> Event:
@@ -385,6 +391,8 @@ def _factual(ctx: Context, hit: Hit, segment: tuple[int, int], partial: str) -> 
                 or since_reference(ctx.rules, text, hit, segment, period))
 
 
+_FOLDED = timedelta(days=31)  # fighting this long before a change of its place ends in it
+_AFTER = timedelta(days=3)  # and fighting after it, within this, is the same change told again
 _ARMED = frozenset({"army", "rebels", "paramilitary", "jihadists", "kurds"})  # generic nouns
 _SCARE_QUOTES = re.compile(r"[\"'“‘„«‹]([^\W\d_][\w-]*)[\"'”’»›]")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import timedelta
 
 from conflictmap.model import Change, Event
 from conflictmap.triggers import Hit
@@ -42,12 +43,18 @@ def inherit(events: list[Event]) -> list[Event]:
         return events
     out: list[Event] = []
     last: Event | None = None
+    first: dict[str, Event] = {}  # a place's first change told: its type (CODEBOOK.md)
     told = {(e.sources[0].start, e.place.id) for e in events if not is_sequel(e)}
     for event in events:
         if not is_sequel(event):
             out.append(event)
             if event.change is not Change.CONTESTED:
-                last = event
+                # "The fall of Hama ... Troops evacuated the city overnight ... Homs
+                # followed": Hama's change is its fall, told first; its withdrawal within
+                # days is the same change (not a loss a year before a retaking)
+                earlier = first.setdefault(event.place.id, event)
+                last = earlier if _same_change(earlier, event) else event
+                first[event.place.id] = last
             continue
         if last is None or last.place.id == event.place.id \
                 or (event.sources[0].start, event.place.id) in told \
@@ -57,3 +64,13 @@ def inherit(events: list[Event]) -> list[Event]:
         out.append(replace(event, change=last.change, actor=last.actor,
                            losing_actor=last.losing_actor))
     return out
+
+
+_SAME_DAYS = 31  # a place's changes this near each other are told of one change
+
+
+def _same_change(a: Event, b: Event) -> bool:
+    """True when two changes of a place lie within days of each other (CODEBOOK.md: a
+    withdrawal told with the other side's entry is one change)."""
+    return (a.period.start - timedelta(days=_SAME_DAYS) <= b.period.end
+            and b.period.start <= a.period.end + timedelta(days=_SAME_DAYS))

@@ -47,6 +47,12 @@ REGION_BEFORE = _words(
     "oblast oblasten oblasts province provinces provincie provincies regio region regions "
     "regios staat state states"
 )
+# the plural region words: after one of these a comma lists more regions ("de provincies
+# Daraa, Sweida en Quneitra"); after a singular one it opens an apposition
+REGION_PLURAL = _words(
+    "deelstaten gouvernementen governorates oblasten oblasts provinces provincies regions "
+    "regios states"
+)
 REGION_AFTER = _words(
     "governorate governorates oblast oblasts province provinces provincie regio region "
     "regions state"

@@ -53,6 +53,7 @@ from conflictmap.toponym_words import (
     PERSON_NAMES,
     REGION_AFTER,
     REGION_BEFORE,
+    REGION_PLURAL,
     SITE_AFTER,
     TITLES,
     UNIT_BEFORE,
@@ -441,6 +442,7 @@ def _region_cues(
     name's answer (computed first) instead of walking the rest of the list again."""
     words = toks.words
     before: dict[int, bool] = {}  # id(span) -> a region word before it, across a list
+    single: set[int] = set()  # id(span) of those whose region word is singular
     for span in spans:
         i, found = span.first - 1, False
         while i >= 0:
@@ -448,10 +450,18 @@ def _region_cues(
             if w in REGION_BEFORE and i not in countries:
                 # "Abyan province, and Jaar": a comma after the word ends its reach
                 found = "," not in toks.text[toks.ends[i]:toks.starts[i + 1]]
+                if w not in REGION_PLURAL:
+                    single.add(id(span))
                 break
             prev = by_last.get(i)
             if prev is not None:
-                found = before.get(id(prev), False)
+                # "de hoofdstad van de provincie Helmand, Lashkar Gah": after one province
+                # a name set off by a comma alone is an apposition, not a second province
+                gap = toks.text[toks.ends[prev.last]:toks.starts[span.first]]
+                found = before.get(id(prev), False) and not (
+                    id(prev) in single and gap.strip() == ",")
+                if id(prev) in single:
+                    single.add(id(span))
                 break
             if w == "en" and i > 0 and "," in toks.text[toks.ends[i - 1]:toks.starts[i]]:
                 break  # "de provincie Abyan, en Jaar": a Dutch ", en" ends an apposition

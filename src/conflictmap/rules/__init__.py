@@ -53,6 +53,9 @@ MARKER_KEYS = (
     "not_held",
     # "in the first months of the war": a time told only by the war's start (factuality.py)
     "war_relative",
+    # ", zegt het ministerie in Moskou", ", the ministry in Moscow said": a trailing clause that
+    # says who reports the change; a place in it is the speaker's (clauseplaces.py)
+    "speaker_clause",
     # an object pronoun before the trigger, in a verb-final clause ("IS had het in mei
     # ingenomen", "werden de jihadisten er verdreven"; eventplaces.pronoun_targets)
     "pronoun_object_before",
@@ -62,12 +65,13 @@ MARKER_KEYS = (
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
-    "weekend", "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks", "month_start",
+    "weekend", "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks", "month_begin",
+    "month_start",
     "month_end", "last_month", "since", "then", "last_year", "this_year", "weekday_suffix",
     "days_after", "weeks_after", "months_after", "years_after", "more_than",
     "days_later", "weeks_later", "months_later", "years_later",
     "days_earlier", "weeks_earlier", "months_earlier", "years_earlier",
-    "relative_start", "anterior",
+    "relative_start", "anterior", "present", "described",
     "spring", "summer", "autumn", "winter", "season_last", "season_this",
     "year_begin", "year_end", "year_mid", "year_in", "years_ago", "first_since",
     "since_when", "month_before", "count_after",
@@ -207,6 +211,7 @@ class Markers:
     extent_verb: Guarded
     not_held: Guarded
     war_relative: Guarded
+    speaker_clause: Guarded
     pronoun_object_before: Guarded
     pronoun_locative: Guarded
 
