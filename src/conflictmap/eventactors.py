@@ -8,6 +8,7 @@ import re
 from bisect import bisect_right
 
 from conflictmap.actors import ActorMention, is_acronym
+from conflictmap.dates import find_dates
 from conflictmap.eventcontext import LAST_WORD, Context, spans_of, without_day
 from conflictmap.model import Actor, Change, Mention
 from conflictmap.text import whole_words
@@ -159,12 +160,16 @@ def _inverted(ctx: Context, hit: Hit, seg_start: int, in_seg: list[ActorMention]
     augustus 2014": the word before the verb is no name). Empty when not so built."""
     text = ctx.article.text
     adjacent = ctx.rules.words.compile(_ADJACENT, re.IGNORECASE)
-    opening = text[seg_start:hit.start].split()
+    opening = text[seg_start:hit.start]
     if (not hit.trigger.object_before or hit.passive or not after or not hit.trigger.before
-            or any(m.start < hit.start for m in in_seg) or not opening
-            or opening[-1][:1].isupper()  # "Reuzenbrigades verdrijven ...": a name, the subject
-            or not adjacent.match(text[hit.end:after[0].start])):
-        return []
+            or any(m.start < hit.start for m in in_seg) or not opening.split()
+            or not adjacent.match(text[hit.end:after[0].start])
+            or text[after[0].start:after[0].end] != after[0].text):
+        return []  # nor a noun merged with a name ("Oekraïense eenheden de Russen"): unclear
+    if opening.split()[-1][:1].isupper() and not any(
+            d.end >= len(opening.rstrip())
+            for d in find_dates(opening, ctx.article.period, ctx.rules.lang)):
+        return []  # "Reuzenbrigades verdrijven ...": a name, the subject ("Gisteravond" a time)
     if len(after) >= 2 and adjacent.match(text[after[0].end:after[1].start]):
         return after[:2]
     return after[:1]
