@@ -150,6 +150,9 @@ class PlaceRoles:
     # "the district of X", "X district": the district named after town X (a region)
     district_before: re.Pattern[str] | None = None
     district_after: re.Pattern[str] | None = None
+    # the markers' speaker_after: a town right before "zegt"/"denies" speaks ("Kinshasa
+    # ontkent dat de stad is gevallen"), it is not the town "de stad" stands for
+    speaker: re.Pattern[str] | None = None
 
 
 _ROLE_KEYS = ("reference_before", "generic_noun", "list_opener", "next_list")
@@ -178,10 +181,23 @@ def place_roles(path: str) -> PlaceRoles | None:
             if isinstance(table.get("district_before"), str) else None,
             # matched at the town's end (Pattern.match(text, pos)), where "^" never matches
             district_after=re.compile(table["district_after"].removeprefix("^"), re.IGNORECASE)
-            if isinstance(table.get("district_after"), str) else None)
+            if isinstance(table.get("district_after"), str) else None,
+            speaker=_speaker(path))
     except re.error as exc:
         raise RulesError(f"[place_roles]: not a valid regular expression ({exc})",
                          Path(path)) from None
+
+
+def _speaker(path: str) -> re.Pattern[str] | None:
+    """A claim or denial verb right after a town (the ``[markers]`` claim and denial of the
+    rules file, searched in the characters after it): the town speaks. None without them."""
+    markers = _table(path, "markers")
+    if not isinstance(markers, dict):
+        return None
+    words = [markers.get(k) for k in ("claim", "denial")]
+    if not all(isinstance(w, str) for w in words):
+        return None
+    return re.compile(r"^\s*(?:" + "|".join(f"(?:{w})" for w in words) + ")", re.IGNORECASE)
 
 
 def _reference(text: str, marker: re.Pattern[str], mentions: list[Mention], k: int) -> bool:
@@ -232,7 +248,9 @@ def antecedent(text: str, rules_path: str, before: list[Mention]) -> Mention:
     if roles is None:
         return before[-1]
     for k in range(len(before) - 1, -1, -1):
-        if not _reference(text, roles.reference, before, k):
+        if not _reference(text, roles.reference, before, k) and not (
+                roles.speaker is not None
+                and roles.speaker.search(text[before[k].end:before[k].end + 30])):
             return before[k]
     return before[-1]
 
