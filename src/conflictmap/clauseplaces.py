@@ -174,6 +174,8 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
     if (hit.trigger.locative_ok and mention.place.kind is PlaceKind.SITE
             and hit.end <= mention.start and len(before.split()) <= 2):
         return False  # "hesen de vlag op de staalfabriek van X": the flag went up on the site
+    if markers.speaker_before.search(before):
+        return True  # "Volgens Rabat hebben de soldaten ...": Rabat speaks
     if markers.near.search(before):
         # Fighting near a place is fighting for it: "fierce fighting near X", and "Bij X
         # braken gevechten uit" where the phrase opens the clause ("The hill outside X

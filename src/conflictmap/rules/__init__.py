@@ -53,6 +53,8 @@ MARKER_KEYS = (
     "not_held",
     # "in the first months of the war": a time told only by the war's start (factuality.py)
     "war_relative",
+    # "volgens Rabat", "according to Baku": the town before it speaks (clauseplaces.py)
+    "speaker_before",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -168,6 +170,7 @@ class Markers:
     extent_verb: Guarded
     not_held: Guarded
     war_relative: Guarded
+    speaker_before: Guarded
 
 
 @dataclass(frozen=True, slots=True)
