@@ -46,6 +46,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     lang, period = rules.lang, article.period
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[a:b], period, lang, previous=previous), a)
+    mentions = _unquoted(text, spans[index][0], a, mentions)
     mentions = _that_year(rules, text, spans[index][0], a, mentions, period)
     mentions = _running_year(article, rules, spans, index,
                              _clause_year(rules, text[a:b], mentions))
@@ -77,12 +78,30 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     end = _dated_until(rules, text, b, e)
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[s:end], period, lang, previous=previous), s)
+    mentions = _unquoted(text, s, s, mentions)
     mentions = _running_year(article, rules, spans, index, mentions)
     mentions = _own_stretch(text, s, mentions, hit, place)
     return choose_interval(mentions, period, (hit.start - s, hit.end - s))
 
 
 _STRETCH_COMMA = re.compile(r",(?!\d)")
+_OPEN_QUOTES, _CLOSE_QUOTES, _STRAIGHT = "“„«", "”»", '"'
+
+
+def _unquoted(text: str, s: int, offset: int,
+              mentions: list[DateMention]) -> list[DateMention]:
+    """Without the relative days ("Today", "vandaag", "yesterday") said inside a quotation
+    in the sentence that starts at ``s``: the speaker's day, not the article's ('"Today, our
+    armed forces have seized Kidal," Goita said' on a day the sentence before gives); a
+    longer span ("Vorig jaar hebben we Paletwa ingenomen") is the same from either day."""
+    def quoted(pos: int) -> bool:
+        before = text[s:pos]
+        opened = max(before.rfind(q) for q in _OPEN_QUOTES)
+        closed = max(before.rfind(q) for q in _CLOSE_QUOTES)
+        return opened > closed or before.count(_STRAIGHT) % 2 == 1
+    return [m for m in mentions if m.explicit or m.interval.start != m.interval.end
+            or not quoted(offset + m.start)]
+
 
 
 def _own_stretch(text: str, offset: int, mentions: list[DateMention], hit: Hit,
