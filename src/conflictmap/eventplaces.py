@@ -135,6 +135,15 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
                    and (id(h), p.place.id) in sited)
            and not (part == "site" and p.place.kind is PlaceKind.REGION
                     and id(h) in site_hits)]
+    # "de grensovergang Guerguerat", "the Guerguerat crossing", "het vliegveld Slatina bij
+    # Pristina": a town right next to the site's noun names that site, no change of its own
+    text = ctx.article.text
+    held = [(id(h), p.start, p.end) for h, p, _ in out if p.place.kind is PlaceKind.SITE]
+    out = [(h, p, part) for h, p, part in out
+           if p.place.kind is not PlaceKind.TOWN or not any(
+               k == id(h) and ((0 < p.start - b <= 2 and text[b:p.start].isspace())
+                               or (0 < a - p.end <= 2 and text[p.end:a].isspace()))
+               for k, a, b in held)]
     if not out:
         out = _list_targets(ctx, hits, seg_start, seg_end)
     if any(h.trigger.target == "nearest" for h in hits):
