@@ -352,7 +352,9 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
     for noun in reversed(list(words.nouns.finditer(text, low, mention.start))):
         between = text[noun.end():mention.start]
         if "\n" not in between and words.before.search(between):
-            place = site_place(mention.place, _kind(words, noun.group()))
+            # with the words before the noun: "de internationale luchthaven van Tripoli"
+            place = site_place(mention.place, _kind(words, noun.group()),
+                               text[max(low, noun.start() - 25):mention.end])
             return Mention(place, text[noun.start():mention.end], noun.start(), mention.end)
     return None
 
