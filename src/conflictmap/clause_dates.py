@@ -70,7 +70,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
             return choose_interval([], period)
         mentions = mine
     if mentions:
-        mentions = _own_stretch(text, a, mentions, hit, place)
+        mentions = _own_stretch(text, a, mentions, hit, place, rules)
         return choose_interval(mentions, period, (hit.start - a, hit.end - a))
     s, e = spans[index]
     if (a, b) == (s, e):
@@ -80,7 +80,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
                              find_dates(text[s:end], period, lang, previous=previous), s)
     mentions = _unquoted(text, s, s, mentions)
     mentions = _running_year(article, rules, spans, index, mentions)
-    mentions = _own_stretch(text, s, mentions, hit, place)
+    mentions = _own_stretch(text, s, mentions, hit, place, rules)
     return choose_interval(mentions, period, (hit.start - s, hit.end - s))
 
 
@@ -105,12 +105,18 @@ def _unquoted(text: str, s: int, offset: int,
 
 
 def _own_stretch(text: str, offset: int, mentions: list[DateMention], hit: Hit,
-                 place: Mention | None) -> list[DateMention]:
+                 place: Mention | None, rules: LanguageRules | None = None,
+                 ) -> list[DateMention]:
     """Of several dates, those between the same commas as the place, else as the trigger:
     each place takes the date of its own part of the sentence ("Eind juli werd X heroverd,
-    half augustus volgde Y": July for X, August for Y)."""
+    half augustus volgde Y": July for X, August for Y). A trigger in a relative clause
+    after the place takes its own clause's date ("Eind augustus riep hij in Gwoza, dat de
+    groep begin augustus innam, het kalifaat uit": early August)."""
     if len(mentions) < 2:
         return mentions
+    if (place is not None and rules is not None and place.end <= hit.start
+            and rules.markers.relative.search(text, place.end, hit.start) is not None):
+        place = None
     end = max(m.end for m in mentions) + offset
     commas = [c.start() for c in _STRETCH_COMMA.finditer(text, offset, max(end, hit.end))]
 

@@ -153,6 +153,7 @@ class PlaceRoles:
     # the markers' speaker_after: a town right before "zegt"/"denies" speaks ("Kinshasa
     # ontkent dat de stad is gevallen"), it is not the town "de stad" stands for
     speaker: re.Pattern[str] | None = None
+    speaker_before: re.Pattern[str] | None = None  # "volgens Tripoli": Tripoli speaks
 
 
 _ROLE_KEYS = ("reference_before", "generic_noun", "list_opener", "next_list")
@@ -182,7 +183,7 @@ def place_roles(path: str) -> PlaceRoles | None:
             # matched at the town's end (Pattern.match(text, pos)), where "^" never matches
             district_after=re.compile(table["district_after"].removeprefix("^"), re.IGNORECASE)
             if isinstance(table.get("district_after"), str) else None,
-            speaker=_speaker(path))
+            speaker=_speaker(path), speaker_before=_speaker_before(path))
     except re.error as exc:
         raise RulesError(f"[place_roles]: not a valid regular expression ({exc})",
                          Path(path)) from None
@@ -198,6 +199,23 @@ def _speaker(path: str) -> re.Pattern[str] | None:
     if not all(isinstance(w, str) for w in words):
         return None
     return re.compile(r"^\s*(?:" + "|".join(f"(?:{w})" for w in words) + ")", re.IGNORECASE)
+
+
+def _speaker_before(path: str) -> re.Pattern[str] | None:
+    """The ``[markers]`` speaker_before of the rules file ("volgens", "according to"),
+    searched in the characters before a town. None without it."""
+    markers = _table(path, "markers")
+    before = markers.get("speaker_before") if isinstance(markers, dict) else None
+    return re.compile(before, re.IGNORECASE) if isinstance(before, str) else None
+
+
+def _speaks(text: str, roles: PlaceRoles, mention: Mention) -> bool:
+    """True when the town speaks: a claim or denial verb right after it ("Kinshasa
+    ontkent"), or "volgens"/"according to" right before it."""
+    return bool((roles.speaker is not None
+                 and roles.speaker.search(text[mention.end:mention.end + 30]))
+                or (roles.speaker_before is not None and roles.speaker_before.search(
+                    text[max(0, mention.start - 30):mention.start])))
 
 
 def _reference(text: str, marker: re.Pattern[str], mentions: list[Mention], k: int) -> bool:
@@ -248,9 +266,8 @@ def antecedent(text: str, rules_path: str, before: list[Mention]) -> Mention:
     if roles is None:
         return before[-1]
     for k in range(len(before) - 1, -1, -1):
-        if not _reference(text, roles.reference, before, k) and not (
-                roles.speaker is not None
-                and roles.speaker.search(text[before[k].end:before[k].end + 30])):
+        if not _reference(text, roles.reference, before, k) and not _speaks(
+                text, roles, before[k]):
             return before[k]
     return before[-1]
 
