@@ -57,9 +57,11 @@ def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple
         return False
     # The trigger's own part of the clause (between commas) has no date: "Eerder vielen
     # al X en Y in Russische handen, en eind vorig jaar ging ook Z verloren" dates only Z.
+    # With no other change after it, the clause's tail is the trigger's own: "had earlier
+    # retaken X and a string of towns, including Y, in October" is dated October.
     a = max(seg_start, text.rfind(",", seg_start, hit.start) + 1)
     comma = text.find(",", hit.end, seg_end)
-    b = seg_end if comma < 0 else comma
+    b = seg_end if comma < 0 or not rules.any_trigger.search(text, hit.end, seg_end) else comma
     return not find_dates(text[a:b], period, rules.lang)
 
 
