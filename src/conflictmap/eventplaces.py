@@ -281,6 +281,13 @@ def _nearest(ctx: Context, out: list[tuple[Hit, Mention, str]],
     for hit in {id(h): h for h, _, _ in out if h.trigger.target == "nearest"}.values():
         mine = sorted((t for t in out if t[0] is hit), key=lambda t: t[1].start)
         best = min(range(len(mine)), key=lambda k: _distance(hit, mine[k][1]))
+        # "Ramadi, dat in december 2015 werd heroverd, en Fallujah": the relative clause
+        # holding the trigger is about the place it opens after, not the nearer next one
+        opened = [k for k, (_, p, _) in enumerate(mine) if p.end <= hit.start
+                  and (m := ctx.rules.markers.relative.match(text, p.end)) is not None
+                  and "," not in text[m.end():hit.start]]
+        if opened:
+            best = opened[-1]
         low = high = best
         while low > 0 and _COORDINATION.match(text[mine[low - 1][1].end:mine[low][1].start]):
             low -= 1
