@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from conflictmap.dates import resolve_interval
+from conflictmap.date_choice import resolve_interval
 from conflictmap.model import Interval
 
 DAY = Interval(date(2024, 2, 20), date(2024, 2, 20), 1)  # a Tuesday
@@ -110,7 +110,7 @@ def test_dates_then_refers_to_the_previous_date() -> None:
     [("De stad werd in 2031 ingenomen.", "nl"), ("The town was taken in March 2030.", "en")],
 )
 def test_dates_expression_after_the_article_is_not_the_event_date(sentence, lang):
-    from conflictmap.dates import default_interval
+    from conflictmap.date_choice import default_interval
 
     period = Interval(date(2024, 5, 1), date(2024, 5, 31), 3)
     assert resolve_interval(sentence, period, lang) == default_interval(period)

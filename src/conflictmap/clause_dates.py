@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
-from conflictmap.dates import DateMention, bare_years, choose_interval, find_dates, stamp_period
+from conflictmap.date_choice import choose_interval, stamp_period
+from conflictmap.dates import DateMention, bare_years, find_dates
 from conflictmap.factuality import dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.rules import LanguageRules
@@ -70,7 +71,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
             return choose_interval([], period)
         mentions = mine
     if mentions:
-        mentions = _own_stretch(text, a, mentions, hit, place, rules)
+        mentions = _own_stretch(rules, text, a, mentions, hit, place)
         return choose_interval(mentions, period, (hit.start - a, hit.end - a))
     s, e = spans[index]
     if (a, b) == (s, e):
@@ -80,7 +81,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
                              find_dates(text[s:end], period, lang, previous=previous), s)
     mentions = _unquoted(text, s, s, mentions)
     mentions = _running_year(article, rules, spans, index, mentions)
-    mentions = _own_stretch(text, s, mentions, hit, place, rules)
+    mentions = _own_stretch(rules, text, s, mentions, hit, place)
     return choose_interval(mentions, period, (hit.start - s, hit.end - s))
 
 
@@ -104,9 +105,8 @@ def _unquoted(text: str, s: int, offset: int,
 
 
 
-def _own_stretch(text: str, offset: int, mentions: list[DateMention], hit: Hit,
-                 place: Mention | None, rules: LanguageRules | None = None,
-                 ) -> list[DateMention]:
+def _own_stretch(rules: LanguageRules, text: str, offset: int, mentions: list[DateMention],
+                 hit: Hit, place: Mention | None) -> list[DateMention]:
     """Of several dates, those between the same commas as the place, else as the trigger:
     each place takes the date of its own part of the sentence ("Eind juli werd X heroverd,
     half augustus volgde Y": July for X, August for Y). A trigger in a relative clause
@@ -114,7 +114,7 @@ def _own_stretch(text: str, offset: int, mentions: list[DateMention], hit: Hit,
     groep begin augustus innam, het kalifaat uit": early August)."""
     if len(mentions) < 2:
         return mentions
-    if (place is not None and rules is not None and place.end <= hit.start
+    if (place is not None and place.end <= hit.start
             and rules.markers.relative.search(text, place.end, hit.start) is not None):
         place = None
     end = max(m.end for m in mentions) + offset
@@ -126,14 +126,15 @@ def _own_stretch(text: str, offset: int, mentions: list[DateMention], hit: Hit,
     for anchor in ([place.start] if place is not None else []) + [hit.start]:
         mine = [m for m in mentions if stretch(m.start + offset) == stretch(anchor)]
         if mine:
-            return _own_conjunct(text, offset, mine, place) if anchor != hit.start else mine
+            return (_own_conjunct(rules, text, offset, mine, place) if anchor != hit.start
+                    else mine)
     return mentions
 
 
-_CONJUNCT = re.compile(r"\s(?:and|en|&)\s", re.IGNORECASE)
+_CONJUNCT = r"\s(?:%and%|&)\s"
 
 
-def _own_conjunct(text: str, offset: int, mentions: list[DateMention],
+def _own_conjunct(rules: LanguageRules, text: str, offset: int, mentions: list[DateMention],
                   place: Mention | None) -> list[DateMention]:
     """Of several dates in the place's stretch, those between the same "and"/"en" as the
     place, when it has one ("captured Kala in January and Vorn last month": last month
@@ -141,7 +142,8 @@ def _own_conjunct(text: str, offset: int, mentions: list[DateMention],
     if len(mentions) < 2 or place is None:
         return mentions
     end = max(m.end for m in mentions) + offset
-    cuts = [c.start() for c in _CONJUNCT.finditer(text, offset, max(end, place.end))]
+    conjunct = rules.words.compile(_CONJUNCT, re.IGNORECASE)
+    cuts = [c.start() for c in conjunct.finditer(text, offset, max(end, place.end))]
     own = bisect_right(cuts, place.start)
     mine = [m for m in mentions if bisect_right(cuts, m.start + offset) == own]
     return mine or mentions
@@ -283,8 +285,7 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
     return None
 
 
-_THAT_YEAR = re.compile(r"\s*,?\s*(?:of\s+(?:that|the\s+same)\s+year|van\s+(?:dat|hetzelfde|"
-                        r"datzelfde)\s+jaar)\b", re.IGNORECASE)
+_THAT_YEAR = r"\s*,?\s*%of_that_year%\b"
 
 
 def _that_year(rules: LanguageRules, text: str, s: int, a: int, mentions: list[DateMention],
@@ -292,7 +293,8 @@ def _that_year(rules: LanguageRules, text: str, s: int, a: int, mentions: list[D
     """A month "of that year" in a clause without the year takes the last year named
     before the clause in its sentence ("since late 2014, months after they swept into
     Sanaa in September of that year": September 2014)."""
-    that = [m for m in mentions if m.year_guessed and _THAT_YEAR.match(text, a + m.end)]
+    that_year = rules.words.compile(_THAT_YEAR, re.IGNORECASE)
+    that = [m for m in mentions if m.year_guessed and that_year.match(text, a + m.end)]
     if not that or s >= a:
         return mentions
     years = [d.interval.start.year for d in find_dates(text[s:a], period, rules.lang)
@@ -478,7 +480,7 @@ def _paragraph_date(article: Article, rules: LanguageRules,
 _AFTER_UNITS = (("days_after", 1, 0), ("weeks_after", 7, 0), ("months_after", 0, 1),
                 ("years_after", 0, 12))
 _NOUN_GAP = re.compile(r"\s*(?:\w{1,4}\s+)?")  # "na de val", "after the fall"
-_SUBJECT_GAP = re.compile(r"\s+(?:[^\W\d_][\w'’-]*\s+){1,4}?(?:(?:had|have|has|hadden)\s+)?")
+_SUBJECT_GAP = r"\s+(?:[^\W\d_][\w'’-]*\s+){1,4}?(?:%perfect_auxiliary%\s+)?"
 
 
 def _change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
@@ -491,6 +493,7 @@ def _change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple
     own after it ("a month after the fall of X in May") keeps that date."""
     text, words = article.text, rules.dates
     mention = is_mention(rules, text, hit)
+    subject_gap = rules.words.compile(_SUBJECT_GAP)
     s, e = spans[index]
     for key, days, months in _AFTER_UNITS:
         for m in words.get(key).finditer(text, max(s, hit.start - 40), hit.start):
@@ -498,7 +501,7 @@ def _change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple
             # a verb right after the phrase ("nine months after seizing X"), or after its
             # own subject ("a year after insurgents overran it", "nadat de rebellen haar
             # innamen"): that clause's change is that long before
-            subject = not mention and _SUBJECT_GAP.fullmatch(text, m.end(), hit.start)
+            subject = not mention and subject_gap.fullmatch(text, m.end(), hit.start)
             if (gap is None or (not mention and text[m.end():hit.start].strip())) \
                     and not subject:
                 continue
@@ -548,7 +551,7 @@ def _count(numbers: Sequence[str], word: str | None) -> int | None:
 
 
 def stamp_day(article: Article, rules: LanguageRules) -> Article:
-    """``article`` dated by its page furniture's day (:func:`dates.stamp_period`)."""
+    """``article`` dated by its page furniture's day (:func:`date_choice.stamp_period`)."""
     period = stamp_period(article.text, article.period, rules.lang)
     if period is article.period:
         return article

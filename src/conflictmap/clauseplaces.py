@@ -25,6 +25,7 @@ from conflictmap.placeroles import (
     names_site,
     own_sites,
     site_anaphora,
+    site_in_region,
     site_mention,
     site_town,
     unnamed_site,
@@ -33,12 +34,19 @@ from conflictmap.rules import LanguageRules
 from conflictmap.triggers import Hit
 
 _PLACE_KINDS = (PlaceKind.TOWN, PlaceKind.REGION, PlaceKind.SITE)
+_NAMESAKE_SIZE = 10_000  # people: a smaller lone place abroad may be a namesake
 _FIRST_NAME_WORD = re.compile(r"[ \u00a0]+([^\W\d_]+)")
 
 
 def plausible_places(mentions: Sequence[Mention], actors: Sequence[ActorMention], text: str,
-                     rules: LanguageRules) -> list[Mention]:
+                     rules: LanguageRules, backed: frozenset[str] = frozenset()) -> list[Mention]:
     """Drop countries, places inside actor names, and stray places of uninvolved countries.
+
+    A country is involved when the article names it, names two of its places, or names no
+    country's places more often. Among countries named by one place each, those the article
+    names or whose forces it names (``backed``: "Iraqi forces", the Taliban) win: a lone
+    village abroad ("al-Nuri", a village in Iran, beside Mosul) loses to them; a town of
+    _NAMESAKE_SIZE people or more, seldom a chance namesake, stays.
 
     A capital that is also an actor ("Kyiv", "Moskou") is a place after a preposition
     ("uit Kyiv", "from Moscow") and an actor otherwise ("Kyiv ontkent", "volgens Moskou").
@@ -52,7 +60,12 @@ def plausible_places(mentions: Sequence[Mention], actors: Sequence[ActorMention]
     allowed = set(named)
     if counts:
         top = counts.most_common(1)[0][1]
-        allowed |= {c for c, n in counts.items() if n >= 2 or n == top}
+        tied = {c for c, n in counts.items() if n == top}
+        if top == 1 and tied & (named | backed):
+            towns = {m.place.country for m in mentions
+                     if m.place.kind in _PLACE_KINDS and m.place.population >= _NAMESAKE_SIZE}
+            tied &= named | backed | towns
+        allowed |= tied | {c for c, n in counts.items() if n >= 2}
     kept = []
     overlaps = Spans(actors)
     for m in mentions:
@@ -147,8 +160,6 @@ def _named(ctx: Context, end: int) -> bool:
         m = _BARE_NAME_AFTER.match(ctx.article.text, end)
     if m is None or not m.group(2)[0].isupper():
         return False
-    if not ctx.rules.markers.title_after.search(m.group(1)):
-        return False
     word = m.group(2).lower()
     return word not in ctx.rules.dates.weekdays and word not in ctx.rules.dates.months
 
@@ -171,6 +182,8 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
     elif hit.end <= mention.start:  # the trigger's own words are no marker ("swept into")
         before = text[max(hit.end, mention.start - 60):mention.start]
     before = without_day(ctx, before)
+    if site_in_region(text, ctx.rules.path, markers.locative, mention):
+        return True  # "a military airport in Idlib province": the site, not the region
     if (hit.trigger.locative_ok and mention.place.kind is PlaceKind.SITE
             and hit.end <= mention.start and len(before.split()) <= 2):
         return False  # "hesen de vlag op de staalfabriek van X": the flag went up on the site
@@ -198,7 +211,8 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
         # "captured Hama and Homs is next": Homs begins another clause. Not the trigger's own
         # object right after it ("de terugtrekking uit Cherson is", "the troops that took X are").
         return True
-    pair = _PAIRED_NAME.match(text, mention.end, mention.end + 40)
+    pair = ctx.rules.words.compile(_PAIRED_NAME, re.IGNORECASE).match(text, mention.end,
+                                                                     mention.end + 40)
     if (pair is not None and pair.end() <= hit.start
             and markers.speaker_after.search(text[pair.end():pair.end() + 30])):
         mention = replace(mention, end=pair.end())  # "Berlijn en Parijs willen ...": both speak
@@ -216,7 +230,7 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
 
 
 _APPOSITION = re.compile(r",\s+[^,.;:()\n]{2,60}?,(?=\s)")
-_PAIRED_NAME = re.compile(r"\s*(?:en|and|&)\s+[^\W\d_][\w'’-]*(?=\s)", re.IGNORECASE)
+_PAIRED_NAME = r"\s*(?:%and%|&)\s+[^\W\d_][\w'’-]*(?=\s)"
 _SITE_GAP = 3  # characters between a town and the site named after it ("Goma airport")
 
 
@@ -254,9 +268,10 @@ def clause_candidates(ctx: Context, seg_start: int, seg_end: int) -> list[Mentio
                                       ctx.places)
              if not any(p.start < m.end and m.start < p.end for p in places + towns)]
     named += _named_sites(ctx, seg_start, seg_end, places + towns + named)
-    places += [m for m in towns if not any(locates_site(ctx.article.text, s, m) for s in named)]
+    places += [m for m in towns
+               if not any(locates_site(ctx.article.text, ctx.rules.path, s, m) for s in named)]
     places += named
-    return sorted(own_sites(ctx.article.text, places), key=lambda p: p.start)
+    return sorted(own_sites(ctx.article.text, ctx.rules.path, places), key=lambda p: p.start)
 
 
 def _named_sites(ctx: Context, seg_start: int, seg_end: int,

@@ -22,8 +22,10 @@ Rules, with P = [s, e] the article's period:
   the last one begun by e
 * "toen"/"then": the interval of the previous dated sentence, when given
 * nothing: [s-7, e] -- a report in the perfect or past tense tells of the last week
+  (``date_choice.default_interval``)
 
-When a sentence has several expressions the one nearest the trigger wins.
+Which of a sentence's expressions dates a change (the one nearest the trigger) is chosen in
+``date_choice.py``.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from conflictmap.model import Interval
-from conflictmap.rules import DateWords, load_language
+from conflictmap.rules import DateWords, Words, load_language
 from conflictmap.rules.literals import Guarded
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,7 @@ class _Compiled:
     qualifier_before: Guarded  # begin/end/mid right before a relative expression
     since_before: Guarded  # "sinds", "since (late)" right before an expression
     any_relative: Guarded  # one search tells whether any relative word is there
+    lists: Words  # the rules file's [words]: "summer of 2014", "June of 2014"
 
 
 def _month_span(year: int, month: int) -> tuple[date, date]:
@@ -90,7 +93,8 @@ _RELATIVE_KEYS = ("today", "yesterday", "day_before_yesterday", "last_night", "t
 
 @lru_cache(maxsize=16)
 def _compiled(lang: str, rules_dir: Path | None = None) -> _Compiled:
-    words = load_language(lang, rules_dir).dates
+    words, lists = load_language(lang, rules_dir).dates, load_language(lang, rules_dir).words
+    of, ordinal, in_ = (lists.alternation(k) for k in ("of", "ordinal_suffix", "month_preposition"))
     month_names = "|".join(sorted(set(words.months + words.month_abbreviations), key=len,
                                   reverse=True))
     months = rf"(?P<m>{month_names})\.?"
@@ -104,25 +108,26 @@ def _compiled(lang: str, rules_dir: Path | None = None) -> _Compiled:
         words=words,
         weekday=_guarded(rf"(?:(?P<since>{since})\s+)?\b(?P<wd>{days}){suffix}\b", flags),
         full_date=_guarded(
-            rf"\b(?P<d>\d{{1,2}})(?:e|ste|de|st|nd|rd|th)?\s+(?:of\s+)?{months}(?:\s+(?P<y>{_YEAR}))?\b|"
-            rf"\b(?P<m2>{month_names})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b"
+            rf"\b(?P<d>\d{{1,2}}){ordinal}?\s+(?:{of}\s+)?{months}(?:\s+(?P<y>{_YEAR}))?\b|"
+            rf"\b(?P<m2>{month_names})\.?\s+(?P<d2>\d{{1,2}}){ordinal}?\b"
             rf"(?:,?\s+(?P<y2>{_YEAR}))?", flags),
         numeric_date=_NUMERIC_DATE,
         month_year=_guarded(rf"(?:{qualifier}\s*)?\b{months}\s+(?P<y>{_YEAR})\b", flags),
-        bare_month=_guarded(rf"(?:{qualifier}|\b(?:in|on)\b|{words.get('month_before').pattern})"
+        bare_month=_guarded(rf"(?:{qualifier}|\b{in_}\b|{words.get('month_before').pattern})"
                             rf"\s*\b(?P<m>{month_names})\b"
                             rf"(?!\.?\s*\d)\.?", flags),  # not "Dec. 8"
         any_month=_guarded(rf"\b(?P<m>{month_names})\b(?!\.?\s*\d)", flags),
         since_month=_guarded(rf"(?:{since})\s+(?:{qualifier}\s*)?\b(?P<m>{month_names})\b"
                              rf"(?!\.?\s*\d)\.?", flags),
         year=_guarded(rf"(?:{qualifier}|(?P<qi>{words.get('year_in').pattern}))\s*"
-                      rf"(?:van\s+|of\s+)?(?P<y>{_YEAR})\b", flags),
+                      rf"(?:{of}\s+)?(?P<y>{_YEAR})\b", flags),
         qualifiers=(_guarded(begin, flags), _guarded(end, flags), _guarded(mid, flags)),
         qualifier_before=_guarded(rf"{qualifier}\s*$", flags),
         since_before=_guarded(rf"(?:{since})\s+(?:{begin}|{end}|{mid})?\s*$", flags),
         relatives=tuple((key, words.get(key)) for key in _RELATIVE_KEYS),
         any_relative=_guarded("|".join(f"(?:{words.get(k).pattern})" for k in _RELATIVE_KEYS),
                               flags),
+        lists=lists,
     )
 
 
@@ -298,6 +303,12 @@ def _bare_months(compiled: _Compiled, sentence: str, period: Interval,
         found.append(DateMention(m.start(), m.end(), interval, True, year_guessed=True))
     last = compiled.words.get("season_last")
     for m in compiled.any_month.finditer(sentence):
+        if _after_year_word(compiled, sentence, m.start()):
+            # "vorig jaar augustus": the month of that year (_years_for_months joins them)
+            month = _month_number(compiled.words, m.group("m"))
+            found.append(DateMention(m.start(), m.end(), Interval.spanning(
+                *_month_span(_guess_year(month, 1, period), month)), True, year_guessed=True))
+            continue
         # "last December", "afgelopen december": the latest such month before the
         # article's own (a year back when the article is of that month).
         before = last.search(sentence, max(0, m.start() - 20), m.start())
@@ -310,6 +321,16 @@ def _bare_months(compiled: _Compiled, sentence: str, period: Interval,
         found.append(DateMention(before.start(), m.end(),
                                  Interval.spanning(*_month_span(year, month)), True))
     return found
+
+
+def _after_year_word(compiled: _Compiled, sentence: str, start: int) -> bool:
+    """Whether a year word ("vorig jaar", "this year") ends right before ``start``."""
+    before = sentence[max(0, start - 25):start]
+    for key in ("last_year", "this_year"):
+        hits = list(compiled.words.get(key).finditer(before))
+        if hits and compiled.lists.compile(_OF_YEAR).fullmatch(before, hits[-1].end()):
+            return True
+    return False
 
 
 def _relatives(compiled: _Compiled, sentence: str, period: Interval,
@@ -353,7 +374,7 @@ _APPOSED = re.compile(r"\s*,\s*")
 
 
 _SEASONS = (("spring", 3, 3), ("summer", 6, 4), ("autumn", 9, 3), ("winter", 12, 3))
-_SEASON_YEAR = re.compile(r"\s+(?:van\s+|of\s+)?((?:19|20)\d{2})\b")
+_SEASON_YEAR = r"\s+(?:%of%\s+)?((?:19|20)\d{2})\b"
 
 
 def _season_span(year: int, first: int, months: int) -> tuple[date, date]:
@@ -363,15 +384,16 @@ def _season_span(year: int, first: int, months: int) -> tuple[date, date]:
     return date(year, first, 1), _month_span(end_year, end_month)[1]
 
 
-def _seasons(words: DateWords, sentence: str, period: Interval) -> list[DateMention]:
+def _seasons(compiled: _Compiled, sentence: str, period: Interval) -> list[DateMention]:
     """Seasons: "de zomer van 2014" that year's; "vorige zomer"/"last summer" the last
     one that ended before the article; "deze zomer", "in het voorjaar" (no year) the one
     that began last before the article's end. A winter runs into the next year."""
     found: list[DateMention] = []
+    words, season_year = compiled.words, compiled.lists.compile(_SEASON_YEAR)
     for key, first, months in _SEASONS:
         for m in words.get(key).finditer(sentence):
             start, end = m.start(), m.end()
-            y = _SEASON_YEAR.match(sentence, end)
+            y = season_year.match(sentence, end)
             last = words.get("season_last").search(sentence, max(0, start - 20), start)
             this = words.get("season_this").search(sentence, max(0, start - 20), start)
             if y is not None:
@@ -406,7 +428,7 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
                rules_dir: Path | None = None) -> list[DateMention]:
     """Every time expression in ``sentence`` with the interval it allows."""
     compiled = _compiled(lang, rules_dir)
-    seasons = _seasons(compiled.words, sentence, period)
+    seasons = _seasons(compiled, sentence, period)
     mentions = seasons + [d for d in _explicit(compiled, sentence, period)  # not as a year:
                           if all(d.end <= x.start or d.start >= x.end for x in seasons)]
     mentions += _relatives(compiled, sentence, period, previous)
@@ -414,7 +436,7 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
     mentions = [m for m in mentions if not (m.anaphoric and any(
         d.explicit and not d.anaphoric and _APPOSED.fullmatch(sentence, d.end, m.start)
         for d in mentions))]
-    mentions = _years_for_months(sentence, _drop_overlaps(mentions))
+    mentions = _years_for_months(compiled, sentence, _drop_overlaps(mentions))
     return [_since(compiled, sentence, m) for m in mentions
             if not _first_since(compiled, sentence, m)]
 
@@ -456,7 +478,7 @@ def _first_since(compiled: _Compiled, sentence: str, mention: DateMention) -> bo
     return compiled.words.get("first_since").search(before) is not None
 
 
-_OF_YEAR = re.compile(r"\s*,?\s*(?:of\s+|van\s+)?", re.IGNORECASE)
+_OF_YEAR = r"(?i)\s*,?\s*(?:%of%\s+)?"
 
 
 def _whole_year(interval: Interval) -> bool:
@@ -474,22 +496,31 @@ def _in_year(interval: Interval, year: int) -> Interval:
                                       calendar.monthrange(year, interval.end.month)[1]))
 
 
-def _years_for_months(sentence: str, mentions: list[DateMention]) -> list[DateMention]:
+def _years_for_months(compiled: _Compiled, sentence: str,
+                      mentions: list[DateMention]) -> list[DateMention]:
     """A month or day named without its year takes the year that the sentence gives it:
-    the year right after it ("in augustus vorig jaar", "in March last year") or, else, the
+    the year right before or after it ("vorig jaar augustus", "in augustus vorig jaar", "in
+    March last year") or, else, the
     year of a date named before it ("In 2018 ... and in June of that year", "het akkoord
     van november 2020 ... op 1 december van dat jaar")."""
     out: list[DateMention] = []
-    skip = -1
+    skip, of_year = -1, compiled.lists.compile(_OF_YEAR)
     for k, m in enumerate(mentions):
         if k == skip:
             continue
         if not m.year_guessed:
             out.append(m)
             continue
+        before = out[-1] if out else None
+        if (before is not None and _whole_year(before.interval) and not before.anaphoric
+                and of_year.fullmatch(sentence, before.end, m.start)):
+            # "vorig jaar augustus", "2019 March": the year right before names the month's
+            out[-1] = replace(m, start=before.start, year_guessed=False,
+                              interval=_in_year(m.interval, before.interval.start.year))
+            continue
         nxt = mentions[k + 1] if k + 1 < len(mentions) else None
         if (nxt is not None and _whole_year(nxt.interval) and not nxt.year_guessed
-                and _OF_YEAR.fullmatch(sentence, m.end, nxt.start)):
+                and of_year.fullmatch(sentence, m.end, nxt.start)):
             out.append(replace(m, end=nxt.end, interval=_in_year(m.interval,
                                                                 nxt.interval.start.year),
                                year_guessed=False))
@@ -513,82 +544,3 @@ def _since(compiled: _Compiled, sentence: str, mention: DateMention) -> DateMent
             sentence, max(0, mention.start - 40), mention.start):
         return replace(mention, since=True)
     return mention
-
-
-def default_interval(period: Interval, lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> Interval:
-    """The interval of a report without time words: the week before publication."""
-    return Interval.spanning(period.start - timedelta(days=lookback_days), period.end)
-
-
-def resolve_interval(sentence: str, period: Interval, lang: str, *,
-                     anchor: tuple[int, int] | None = None, previous: Interval | None = None,
-                     rules_dir: Path | None = None) -> Interval:
-    """The interval of the change a sentence reports.
-
-    ``anchor`` is the (start, end) of the trigger in the sentence: the expression nearest to
-    it wins. ``previous`` is the interval "toen"/"then" refers to.
-    """
-    mentions = find_dates(sentence, period, lang, previous=previous, rules_dir=rules_dir)
-    return choose_interval(mentions, period, anchor)
-
-
-def choose_interval(mentions: list[DateMention], period: Interval,
-                    anchor: tuple[int, int] | None = None) -> Interval:
-    """The interval of the expression nearest ``anchor`` (the first one without an anchor);
-    the default interval when there is none. ``mentions`` come from :func:`find_dates`.
-
-    An expression that starts after the article's own period cannot date what the article
-    reports (a plan, or a typo): it is left out; one that ends after it is cut off there.
-    """
-    mentions = [m for m in mentions if m.interval.start <= period.end]
-    if not mentions:
-        return default_interval(period)
-    if anchor is None:
-        return _until(mentions[0].interval, period)
-    a_start, a_end = anchor
-
-    def distance(d: DateMention) -> tuple[int, bool]:
-        return (max(0, d.start - a_end, a_start - d.end), not d.explicit)
-
-    return _until(min(mentions, key=distance).interval, period)
-
-
-def _until(interval: Interval, period: Interval) -> Interval:
-    """``interval`` cut off at the article's date: what it reports happened by then ("begin
-    december" in an article of 10 December is 1-10 December)."""
-    if interval.end <= period.end:
-        return interval
-    return Interval.spanning(interval.start, period.end)
-
-
-_STAMP_LINES = 6  # lines at the top of a page that may hold its date stamp
-_STAMP_CHARS = 90
-_STAMP_MARK = re.compile(r"[|•·]|\b\d{1,2}[:.u]\d{2}\b")
-
-
-def stamp_period(text: str, period: Interval, lang: str) -> Interval:
-    """The day a page dated by its month only gives in its furniture ("Bamako | 16 November
-    2023", "12 februari 2024 • 09:34"), the latest such (an update stamp), as a date
-    elsewhere in the text narrows the range (CODEBOOK.md, Dates); else ``period``. Only
-    short lines with a separator or a clock time and a written year: a headline's date is
-    the change's."""
-    if period.start == period.end:
-        return period
-    pos, days = 0, []
-    for _ in range(_STAMP_LINES):
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end
-        line = text[pos:end].strip()
-        if line and len(line) <= _STAMP_CHARS and _STAMP_MARK.search(line):
-            days += [d.interval.start for d in find_dates(line, period, lang)
-                     if d.explicit and not d.since and not d.year_guessed
-                     and d.interval.start == d.interval.end
-                     and period.start <= d.interval.start <= period.end]
-        if end >= len(text):
-            break
-        pos = end + 1
-    if not days:
-        return period
-    day = max(days)
-    return Interval.spanning(day, day)
-

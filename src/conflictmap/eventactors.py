@@ -13,11 +13,9 @@ from conflictmap.model import Actor, Change, Mention
 from conflictmap.text import whole_words
 from conflictmap.triggers import Hit
 
-_ADJACENT = re.compile(r"^\s*(?:(?:de|het|een|the|a|an|van|of|to|aan|door|by)\s+)*$",
-                       re.IGNORECASE)
+_ADJACENT = r"^\s*(?:(?:%article%|%actor_preposition%)\s+)*$"
 # "X and local clan militias": up to two words before the second actor's noun
-_SUBJECTS = re.compile(r"^\s*,?\s*(?:en|and|&|samen met|together with|with)\s+(?:[\w-]+\s+){0,2}$",
-                       re.IGNORECASE)
+_SUBJECTS = r"^\s*,?\s*(?:%and%|&|%together_with%)\s+(?:[\w-]+\s+){0,2}$"
 
 
 def actor_ok(ctx: Context, hit: Hit, seg_start: int, seg_end: int) -> bool:
@@ -68,7 +66,7 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
     relative_at = [m.start() for pattern in (markers.relative, markers.apposition_relative)
                    for m in pattern.finditer(text, max(hit.end, mention.end) - 1, seg_end)
                    if pattern is markers.relative or m.group().split()[-1].lower() in
-                   _RELATIVE_WORDS]
+                   ctx.rules.words["relative_pronoun"]]
     for a in in_seg:
         if any(r <= a.start for r in relative_at) and a.start >= hit.end:
             continue
@@ -206,14 +204,15 @@ def _demonym_actor(ctx: Context, hit: Hit, seg_start: int) -> Actor | None:
 
 _NEXT_WORD = re.compile(r"(?:-\w+|\s+\S+)\s")  # "-backed ", " gesteunde "
 _OWNER = re.compile(r"['’]s?\s+(?:[^\W\d_]+\s+)?")  # "Russia's (swift) capture of"
-_AND_BEFORE = re.compile(r"\b(?:en|and)\s+$", re.IGNORECASE)
+_AND_BEFORE = r"\b%and%\s+$"
 _FIRST_WORD = re.compile(r"\S+\s+")
 
 
 def _shared_subject(ctx: Context, seg_start: int) -> list[ActorMention]:
     """"X zijn ... binnengevallen en hebben Y ingenomen": the second verb shares X."""
     text = ctx.article.text
-    if not _AND_BEFORE.search(text[max(0, seg_start - 6):seg_start]):
+    if not ctx.rules.words.compile(_AND_BEFORE, re.IGNORECASE).search(
+            text[max(0, seg_start - 6):seg_start]):
         return []
     index = bisect_right([s for s, _ in ctx.spans], seg_start) - 1
     sentence_start = ctx.spans[index][0] if index >= 0 else 0
@@ -227,7 +226,8 @@ def continues(ctx: Context, hit: Hit, seg_start: int) -> bool:
     verb ("maar werd later verdreven", "but was later driven out")."""
     text = ctx.article.text
     lead = text[seg_start:hit.start]
-    if not lead.strip() and _AND_BEFORE.search(text[max(0, seg_start - 6):seg_start]):
+    if not lead.strip() and ctx.rules.words.compile(_AND_BEFORE, re.IGNORECASE).search(
+            text[max(0, seg_start - 6):seg_start]):
         return True  # "veroverden Kidal en trokken zich in mei terug": the break took "en"
     markers = ctx.rules.markers
     return bool(markers.adjunct.search(lead) or markers.continuation.search(lead))
@@ -237,8 +237,11 @@ def points_back(ctx: Context, hit: Hit, seg_start: int, seg_end: int) -> bool:
     """True when the trigger's object is a pronoun ("before Somali forces drove them out",
     "voordat Somalische troepen hen verdreven", "the army retook it"): the clause is about
     the place of the clause before."""
-    return bool(ctx.rules.markers.pronoun_object.search(
-        ctx.article.text, seg_start, min(seg_end, hit.end + 8)))
+    markers = ctx.rules.markers
+    return bool(markers.pronoun_object.search(ctx.article.text, seg_start,
+                                              min(seg_end, hit.end + 8))
+                or any(w.end() <= hit.start for w in markers.pronoun_object_before.finditer(
+                    ctx.article.text, seg_start, hit.end)))
 
 
 def _adjunct_subject(ctx: Context, hit: Hit, seg_start: int) -> list[ActorMention]:
@@ -289,7 +292,8 @@ def _pronoun_subject(ctx: Context, hit: Hit, seg_start: int) -> list[ActorMentio
     before = merged_actors(spans_of(ctx.actors).within(s, e))
     if len(before) != 1 or (before[0].actor is None and not before[0].generic):
         return []  # a generic noun ("de rebellen") is resolved as if it stood here
-    if _AND_BEFORE.search(ctx.article.text[max(s, before[0].start - 6):before[0].start]):
+    if ctx.rules.words.compile(_AND_BEFORE, re.IGNORECASE).search(
+            ctx.article.text[max(s, before[0].start - 6):before[0].start]):
         return []  # "Russian and Ukrainian troops clashed": two sides, no antecedent
     return before
 
@@ -318,9 +322,6 @@ def _foreign_acronym(ctx: Context, mention: ActorMention, country: str) -> bool:
     return bool(home) and home != country
 
 
-_RELATIVE_WORDS = frozenset({"which", "that", "where", "die", "dat", "waar"})
-
-
 def _assign_roles(ctx: Context, hit: Hit, roles: dict[str, Actor | None],
                   before: list[ActorMention], after: list[ActorMention], country: str) -> None:
     trigger = hit.trigger
@@ -328,12 +329,14 @@ def _assign_roles(ctx: Context, hit: Hit, roles: dict[str, Actor | None],
     first_after = after[0] if after else None
     immediate = first_after is not None and (
         first_after.start < hit.end
-        or _ADJACENT.match(ctx.article.text[hit.end:first_after.start]) is not None)
+        or ctx.rules.words.compile(_ADJACENT, re.IGNORECASE).match(
+            ctx.article.text[hit.end:first_after.start]) is not None)
     picks: list[tuple[str, ActorMention]] = []
     if trigger.after and first_after is not None and (immediate or trigger.prefer_after):
         picks.append((trigger.after, first_after))
     if (trigger.object_before and not hit.passive and len(before) >= 2
-            and not _SUBJECTS.match(ctx.article.text[before[-2].end:before[-1].start])):
+            and not ctx.rules.words.compile(_SUBJECTS, re.IGNORECASE).match(
+                ctx.article.text[before[-2].end:before[-1].start])):
         # Dutch verb-final order: "dat Oekraïne de Russen uit Robotyne heeft verdreven" (the
         # subject first, then the object, then the verb).
         picks.append((trigger.object_before, before[-1]))
@@ -349,7 +352,8 @@ def _subject(ctx: Context, before: list[ActorMention]) -> ActorMention:
     """The first of the coordinated actors right before the trigger ("X en Y namen ...")."""
     text = ctx.article.text
     k = len(before) - 1
-    while k > 0 and _SUBJECTS.match(text[before[k - 1].end:before[k].start]):
+    subjects = ctx.rules.words.compile(_SUBJECTS, re.IGNORECASE)
+    while k > 0 and subjects.match(text[before[k - 1].end:before[k].start]):
         k -= 1
     if (k > 0 and before[k].actor is None and before[k - 1].actor is not None
             and _APPOSITION.match(text, before[k - 1].end, before[k].start)
@@ -357,7 +361,8 @@ def _subject(ctx: Context, before: list[ActorMention]) -> ActorMention:
         # "Strijders van het SNA, een verzameling door Turkije gesteunde rebellengroepen,
         # namen ...": a generic noun in an apposition describes the named actor.
         k -= 1
-    first = _DEMONYM_AND.search(text, max(0, before[k].start - 30), before[k].start)
+    first = ctx.rules.words.compile(_DEMONYM_AND, re.IGNORECASE).search(
+        text, max(0, before[k].start - 30), before[k].start)
     if first is not None and before[k].actor is not None:
         # "Jemenitische en Emiraatse militairen": the first of the coordinated demonyms.
         actor = ctx.lexicon.demonym_actor(first.group(1), ctx.rules.lang)
@@ -367,5 +372,5 @@ def _subject(ctx: Context, before: list[ActorMention]) -> ActorMention:
     return before[k]
 
 
-_DEMONYM_AND = re.compile(r"\b([^\W\d_]+)\s+(?:en|and)\s+$", re.IGNORECASE)
+_DEMONYM_AND = r"\b([^\W\d_]+)\s+%and%\s+$"
 _APPOSITION = re.compile(r"\s*\)?\s*(?:\([^)]*\)\s*)?,\s*[^,.;:]*$")

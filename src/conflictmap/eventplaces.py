@@ -29,12 +29,12 @@ from conflictmap.placeroles import (
     opens_list,
     site_town,
 )
+from conflictmap.rules import Words
 from conflictmap.triggers import Hit
 
 _MAX_GAP = 160  # characters between a trigger and a place of its clause
 _NEXT_GAP = 45  # characters between a "next"-target trigger and its place
-_COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:(?:en|and|of|or|&)\s+)?(?:de\s+|het\s+|the\s+)?$",
-                           re.IGNORECASE)
+_COORDINATION = r"^\s*(?:,\s*)?(?:(?:%and%|%or%|&)\s+)?(?:%definite_article%\s+)?$"
 
 
 
@@ -51,7 +51,7 @@ def _next_targets(ctx: Context, hit: Hit, places: list[Mention]) -> list[Mention
             continue
         gap = text[(chosen[-1].end if chosen else hit.end):p.start]
         first = not chosen and p.start - hit.end <= _NEXT_GAP and "," not in gap
-        if first or (chosen and _COORDINATION.match(gap)):
+        if first or (chosen and ctx.rules.words.compile(_COORDINATION, re.IGNORECASE).match(gap)):
             chosen.append(p)
         else:
             break
@@ -109,7 +109,7 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
                 or in_object_relative(ctx, hit, p, places)
                 or in_modal_main_clause(ctx, hit, p, seg_start)):
             continue
-        if excluded is not None and _listed(ctx.article.text, excluded, p, places):
+        if excluded is not None and _listed(ctx.rules.words, ctx.article.text, excluded, p, places):
             excluded = p  # "After Aleppo and Hama, Homs fell": Hama is listed with Aleppo
             continue
         if (passed_over(ctx, hit, p, seg_start) and not relative_antecedent(ctx, hit, p, places)
@@ -193,8 +193,7 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
     return out
 
 
-_LIST_JOIN = re.compile(r"^\s*(?:,\s*)?(?:(?:en|and|&|as\s+well\s+as|evenals|alsook)\s+)?"
-                        r"(?:de\s+|het\s+|the\s+)?$", re.IGNORECASE)
+_LIST_JOIN = r"^\s*(?:,\s*)?(?:(?:%and%|&|%as_well_as%)\s+)?(?:%definite_article%\s+)?$"
 
 
 def _list_relative(ctx: Context, clause_hits: list[Hit], places: list[Mention],
@@ -217,7 +216,8 @@ def _list_relative(ctx: Context, clause_hits: list[Hit], places: list[Mention],
             continue
         run = [before[-1]]
         for p in reversed(before[:-1]):
-            if not _LIST_JOIN.match(text[p.end:run[0].start]):
+            if not ctx.rules.words.compile(_LIST_JOIN, re.IGNORECASE).match(
+                    text[p.end:run[0].start]):
                 break
             run.insert(0, p)
         if len(run) < 2:
@@ -251,24 +251,27 @@ def _list_targets(ctx: Context, hits: list[Hit], seg_start: int,
     return out
 
 
-_AND = re.compile(r"^\s+(?:and|en|or|of|&)\s+(?:de\s+|het\s+|the\s+)?$", re.IGNORECASE)
-_LIST_COMMA = re.compile(r"^\s*,\s*(?:de\s+|het\s+|the\s+)?$", re.IGNORECASE)
+_AND = r"^\s+(?:%and%|%or%|&)\s+(?:%definite_article%\s+)?$"
+_LIST_COMMA = r"^\s*,\s*(?:%definite_article%\s+)?$"
 
 
-def _listed(text: str, first: Mention, place: Mention, places: list[Mention]) -> bool:
+def _listed(words: Words, text: str, first: Mention, place: Mention,
+            places: list[Mention]) -> bool:
     """True when ``place`` is listed with ``first`` right before it: "Aleppo and Hama", or
     "Aleppo, Hama and Homs" (a comma inside a list that an "and" closes). A comma before
     "and" ends an apposition ("Hama, north of Damascus, and Deir ez-Zor")."""
     if first.end > place.start:
         return False
     gap = text[first.end:place.start]
-    if _AND.match(gap):
+    and_ = words.compile(_AND, re.IGNORECASE)
+    comma = words.compile(_LIST_COMMA, re.IGNORECASE)
+    if and_.match(gap):
         return True
-    if not _LIST_COMMA.match(gap):
+    if not comma.match(gap):
         return False
     later = [p for p in places if p.start >= place.end]
-    return bool(later) and bool(_AND.match(text[place.end:later[0].start])
-                                or _LIST_COMMA.match(text[place.end:later[0].start]))
+    return bool(later) and bool(and_.match(text[place.end:later[0].start])
+                                or comma.match(text[place.end:later[0].start]))
 
 
 def _nearest(ctx: Context, out: list[tuple[Hit, Mention, str]],
@@ -289,10 +292,11 @@ def _nearest(ctx: Context, out: list[tuple[Hit, Mention, str]],
         if opened:
             best = opened[-1]
         low = high = best
-        while low > 0 and _COORDINATION.match(text[mine[low - 1][1].end:mine[low][1].start]):
+        coordination = ctx.rules.words.compile(_COORDINATION, re.IGNORECASE)
+        while low > 0 and coordination.match(text[mine[low - 1][1].end:mine[low][1].start]):
             low -= 1
         while (high + 1 < len(mine)
-               and _COORDINATION.match(text[mine[high][1].end:mine[high + 1][1].start])):
+               and coordination.match(text[mine[high][1].end:mine[high + 1][1].start])):
             high += 1
         kept.extend(mine[low:high + 1])
     return [t for t in out if t[0].trigger.target != "nearest" or t in kept]
@@ -330,8 +334,15 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
             return []
         town = antecedent(ctx.article.text, ctx.rules.path, before)
         end = min(seg_end, hit.end + 8)
-        word = ctx.rules.markers.pronoun_object.search(ctx.article.text, hit.end, end)
+        # after the verb ("captured it"), or before it where the language puts it there
+        # ("IS had het in mei ingenomen"): the one nearest the verb
+        markers = ctx.rules.markers
+        word = markers.pronoun_object.search(ctx.article.text, hit.end, end)
         if word is None:
-            continue
+            before_verb = [w for w in markers.pronoun_object_before.finditer(
+                ctx.article.text, seg_start, hit.end) if w.end() <= hit.start]
+            if not before_verb:
+                continue
+            word = before_verb[-1]
         return [(hit, Mention(town.place, word.group(), word.start(), word.end()), "")]
     return []

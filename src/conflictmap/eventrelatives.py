@@ -32,8 +32,9 @@ def relative_antecedent(ctx: Context, hit: Hit, place: Mention, places: list[Men
     gap = text[place.end:rel.start()]
     if (gap.strip() and not _VERB_FINAL.fullmatch(gap)
             and not ctx.rules.markers.antecedent_gap.fullmatch(gap)  # "X in het zuiden, dat"
-            and not (_APPOSITION.fullmatch(gap) and not between)
-            and not _town_apposition(gap, between)):
+            and not (ctx.rules.words.compile(_APPOSITION, re.IGNORECASE).fullmatch(gap)
+                     and not between)
+            and not _town_apposition(ctx, gap, between)):
         if len(between) != 1 or text[between[0].end:rel.start()].strip():
             return False
         if not _parenthetical(ctx, text[place.end:between[0].start]):
@@ -46,21 +47,19 @@ def relative_antecedent(ctx: Context, hit: Hit, place: Mention, places: list[Men
 
 
 # "Wad Madani, the state capital, which ...": a noun phrase in apposition, no place in it.
-_APPOSITION = re.compile(r",\s+(?:the|its|a|an|de|het|een|zijn|haar)\s+(?:[^\W\d_][\w'’-]*\s+){0,4}"
-                         r"[^\W\d_][\w'’-]*\s*", re.IGNORECASE)
+_APPOSITION = r",\s+(?:%article%|%possessive%)\s+(?:[^\W\d_][\w'’-]*\s+){0,4}[^\W\d_][\w'’-]*\s*"
 _VERB_FINAL = re.compile(r"\s+[^\W\d_]+")  # "Mosoel bevrijden, dat ...": one verb between
 # "Bama, Borno state's second-largest town, which ...", "Wad Madani, the capital of Gezira
 # state, which ...": an apposition that calls the place a town of a region it names.
-_TOWN_APPOSITION = re.compile(
-    r",\s+(?:(?:the|its|a|an|de|het|een)\s+)?(?:[^\W\d_][\w'’-]*\s+){0,5}?"
-    r"(?:town|city|capital|village|port|stronghold|hub|stad|hoofdstad|dorp|stadje|havenstad)"
-    r"(?:\s+(?:of|van)\s+(?:[^\W\d_][\w'’-]*\s*){1,4})?\s*", re.IGNORECASE)
+_TOWN_APPOSITION = (r",\s+(?:(?:%article%|%possessive%)\s+)?(?:[^\W\d_][\w'’-]*\s+){0,5}?"
+                    r"%town_noun%(?:\s+%of%\s+(?:[^\W\d_][\w'’-]*\s*){1,4})?\s*")
 
 
-def _town_apposition(gap: str, between: list[Mention]) -> bool:
+def _town_apposition(ctx: Context, gap: str, between: list[Mention]) -> bool:
     """True for an apposition naming the place as a town, whose only places are regions."""
     return (bool(between) and all(p.place.kind is PlaceKind.REGION for p in between)
-            and _TOWN_APPOSITION.fullmatch(gap) is not None)
+            and ctx.rules.words.compile(_TOWN_APPOSITION, re.IGNORECASE).fullmatch(gap)
+            is not None)
 
 
 def _parenthetical(ctx: Context, gap: str) -> bool:
@@ -157,15 +156,15 @@ def in_object_relative(ctx: Context, hit: Hit, place: Mention,
         return False
     rel = relative_between(ctx, hit.end, place.start)
     if rel is None:  # "withdrew from the corridor, the strip of land that separates X"
-        rel = _last(_APPOSITION_RELATIVE.finditer(ctx.article.text, hit.end, place.start))
+        rel = _last(ctx.rules.words.compile(_APPOSITION_RELATIVE, re.IGNORECASE).finditer(
+            ctx.article.text, hit.end, place.start))
     return rel is not None and not any(
         hit.end <= p.start and p.end <= rel.start() for p in places)
 
 
 # ", the strip of land that ...", ", de strook die ...": an apposition with a relative clause
-_APPOSITION_RELATIVE = re.compile(
-    r",\s+(?:the|its|a|an|de|het|een|zijn|haar)\s+(?:[^\W\d_][\w'’-]*\s+){1,5}?"
-    r"(?:that|which|where|die|dat|waar)\b", re.IGNORECASE)
+_APPOSITION_RELATIVE = (r",\s+(?:%article%|%possessive%)\s+(?:[^\W\d_][\w'’-]*\s+){1,5}?"
+                        r"%relative_pronoun%\b")
 
 
 def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:

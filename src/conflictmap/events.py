@@ -57,7 +57,8 @@ from conflictmap.actors import ActorLexicon, name_words
 from conflictmap.clause_dates import clause_interval, stamp_day
 from conflictmap.clauseplaces import plausible_places
 from conflictmap.confidence import calibrate, load_model
-from conflictmap.dates import default_interval, find_dates
+from conflictmap.date_choice import default_interval
+from conflictmap.dates import find_dates
 from conflictmap.errors import GeocoderError, RulesError
 from conflictmap.eventactors import gainer_and_loser
 from conflictmap.eventcontext import Context
@@ -207,7 +208,9 @@ class Extractor:
         # Actors after the last triggered sentence can play no role: do not look for them.
         actors = tuple(self.lexicon.find(article.text[:last_end], article.lang))
         mentions = find_places(article.text, self.gazetteer, article.lang, name_words(actors))
-        places = plausible_places(mentions, actors, article.text, rules)
+        backed = frozenset(a.country or (self.lexicon.war_country(a.actor) if a.actor else "")
+                           for a in actors) - {""}
+        places = plausible_places(mentions, actors, article.text, rules, backed)
         return Context(article, rules, tuple(places), actors, tuple(spans), self.lexicon,
                        tuple(mentions))
 
@@ -309,7 +312,8 @@ class Extractor:
         rel = [m.end() for m in ctx.rules.markers.relative.finditer(text, own, hit.start)]
         if change is Change.CAPTURE and (ctx.rules.markers.again.search(
                 text[max([own, *rel]):min(segment[1], hit.end + 10)])
-                or _AGAIN_AFTER.match(text, mention.end, segment[1])):
+                or ctx.rules.words.compile(_AGAIN_AFTER, re.IGNORECASE).match(
+                    text, mention.end, segment[1])):
             change = Change.RECAPTURE  # "weer in handen van", "back under the control of"
         quoted = _scare_quoted(text, hit)
         if change is Change.RECAPTURE and quoted:
@@ -347,8 +351,7 @@ class Extractor:
 
 
 # "had overrun Kunduz in September 2015 and again in October 2016": the same change, again
-_AND_AGAIN = re.compile(r",?\s+(?:and|en)\s+(?:again|opnieuw|nogmaals|once\s+more)\s+"
-                        r"(?=(?:in|on|op|eind|begin|half|medio|late|early)\b)", re.IGNORECASE)
+_AND_AGAIN = r",?\s+%and%\s+%again%\s+(?=%date_opener%\b)"
 
 
 def _again_later(ctx: Context, index: int, hit: Hit, event: Event) -> list[Event]:
@@ -358,20 +361,20 @@ def _again_later(ctx: Context, index: int, hit: Hit, event: Event) -> list[Event
         return []
     text = ctx.article.text
     e = ctx.spans[index][1]
-    m = _AND_AGAIN.search(text, hit.end, e)
+    m = ctx.rules.words.compile(_AND_AGAIN, re.IGNORECASE).search(text, hit.end, e)
     if m is None:
         return []
     tail = text[m.end():e]
     found = [d for d in find_dates(tail, ctx.article.period, ctx.rules.lang)
              if d.explicit and not d.year_guessed
-             and tail[:d.start].strip().lower() in ("", "in", "on", "op")]
+             and tail[:d.start].strip().lower() in ("", *ctx.rules.words["date_preposition"])]
     if not found or found[0].interval.start <= event.period.end:
         return []
     return [replace(event, change=Change.RECAPTURE, period=found[0].interval)]
 
 
 # "seized Singa again on Saturday", "nam Singa opnieuw in": a word of return after the place
-_AGAIN_AFTER = re.compile(r"\s+(?:again|once\s+more|opnieuw)\b", re.IGNORECASE)
+_AGAIN_AFTER = r"\s+%again%\b"
 
 
 def _factual(ctx: Context, hit: Hit, segment: tuple[int, int], partial: str) -> bool:

@@ -22,16 +22,10 @@ from conflictmap.rules import LanguageRules
 log = logging.getLogger(__name__)
 
 _SLOT_GAP = 45  # characters between the trigger and the name, as for "next" targets
-_LEAD = re.compile(
-    r"\s*(?:(?:the|de|het|een|a|an|of|van|town|city|village|stad|dorp|plaats|stadje)\s+)*",
-    re.IGNORECASE)
+_LEAD = r"\s*(?:(?:%article%|%of%|%settlement_noun%)\s+)*"
 _CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’]*"
 _NAME = re.compile(rf"{_CAPITAL_WORD}(?:(?:[ -]|\s(?:al|el|ez|as|ad)-){_CAPITAL_WORD})*")
 _LOWER_WORDS = re.compile(r"(?:\s+[a-zà-ÿ]+)*\s*")
-_FUNCTION_WORDS = frozenset({
-    "de", "het", "een", "the", "a", "an", "in", "op", "aan", "bij", "van", "of", "and", "en",
-    "but", "maar", "this", "that", "dit", "dat", "deze", "die", "he", "she", "they", "we", "it",
-    "hij", "zij", "ze", "wij"})
 
 
 class Geocoder(Protocol):
@@ -48,7 +42,7 @@ def country_hint(places: Sequence[Mention]) -> str:
 
 def slot_name(text: str, start: int, end: int, rules: LanguageRules) -> tuple[int, int] | None:
     """The (start, end) of the capitalised name in the object slot after ``start``, if any."""
-    lead = _LEAD.match(text, start, end)
+    lead = rules.words.compile(_LEAD, re.IGNORECASE).match(text, start, end)
     position = lead.end() if lead else start
     if position - start > _SLOT_GAP:
         return None
@@ -57,7 +51,7 @@ def slot_name(text: str, start: int, end: int, rules: LanguageRules) -> tuple[in
         return None
     name = match.group()
     lowered = name.lower()
-    if lowered in _FUNCTION_WORDS or lowered in rules.dates.weekdays \
+    if lowered in rules.words["not_a_name"] or lowered in rules.dates.weekdays \
             or lowered in rules.dates.months:
         return None
     return match.start(), match.end()
@@ -74,7 +68,7 @@ def slot_before(text: str, seg_start: int, hit_start: int,
             return None
         if match.start() == seg_start or not text[seg_start:match.start()].strip():
             return None
-        if match.group().lower() in _FUNCTION_WORDS:
+        if match.group().lower() in rules.words["not_a_name"]:
             return None
         return match.start(), match.end()
     return None

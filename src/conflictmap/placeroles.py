@@ -29,6 +29,7 @@ from pathlib import Path
 from conflictmap.airports import town_airport
 from conflictmap.errors import RulesError
 from conflictmap.model import Mention, Place, PlaceKind
+from conflictmap.rules import words_at
 from conflictmap.rules.literals import Guarded
 
 log = logging.getLogger(__name__)
@@ -133,7 +134,7 @@ def site_words(path: str) -> SiteWords | None:
 
 
 _REFERENCE_WINDOW = 60  # characters before a town searched for a reference marker
-_AND = re.compile(r"^\s*(?:,\s*)?(?:en|and|of|or|&)\s+$", re.IGNORECASE)
+_AND = r"^\s*(?:,\s*)?(?:%and%|%or%|&)\s+$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,14 +219,15 @@ def _speaks(text: str, roles: PlaceRoles, mention: Mention) -> bool:
                     text[max(0, mention.start - 30):mention.start])))
 
 
-def _reference(text: str, marker: re.Pattern[str], mentions: list[Mention], k: int) -> bool:
+def _reference(text: str, marker: re.Pattern[str], mentions: list[Mention], k: int,
+               and_: re.Pattern[str]) -> bool:
     """True when mention ``k`` is named as a reference point, itself or as the second of a
-    pair ("between Karsk and Vell")."""
+    pair ("between Karsk and Vell"; ``and_``: the words that pair them)."""
     while True:
         m = mentions[k]
         if marker.search(text, max(0, m.start - _REFERENCE_WINDOW), m.start):
             return True
-        if k == 0 or not _AND.match(text[mentions[k - 1].end:m.start]):
+        if k == 0 or not and_.match(text[mentions[k - 1].end:m.start]):
             return False
         k -= 1
 
@@ -265,15 +267,16 @@ def antecedent(text: str, rules_path: str, before: list[Mention]) -> Mention:
     roles = place_roles(rules_path)
     if roles is None:
         return before[-1]
+    and_ = words_at(rules_path).compile(_AND, re.IGNORECASE)
     for k in range(len(before) - 1, -1, -1):
-        if not _reference(text, roles.reference, before, k) and not _speaks(
+        if not _reference(text, roles.reference, before, k, and_) and not _speaks(
                 text, roles, before[k]):
             return before[k]
     return before[-1]
 
 
-_LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:en|and|&))\s*(?:de\s+|het\s+|the\s+)?", re.IGNORECASE)
-_FIRST_GAP = re.compile(r"\s*(?:de\s+|het\s+|the\s+)?", re.IGNORECASE)
+_LIST_GAP = r"\s*(?:,|,?\s*(?:%and%|&))\s*(?:%definite_article%\s+)?"
+_FIRST_GAP = r"\s*(?:%definite_article%\s+)?"
 _LIST_WINDOW = 140  # characters before a name searched for a generic noun and a list opener
 
 
@@ -285,15 +288,17 @@ def opens_list(text: str, rules_path: str, start: int, low: int) -> bool:
         text, max(low, start - _LIST_WINDOW), start) is not None
 
 
-def _run(text: str, start: int, end: int, places: list[Mention] | tuple[Mention, ...],
-         ) -> list[Mention]:
+def _run(text: str, rules_path: str, start: int, end: int,
+         places: list[Mention] | tuple[Mention, ...]) -> list[Mention]:
     """The places listed from ``start`` ("A, B en C"), up to ``end``."""
     out: list[Mention] = []
     at = start
+    words = words_at(rules_path)
     for p in places:
         if p.start < at:
             continue
-        if p.end > end or not (_LIST_GAP if out else _FIRST_GAP).fullmatch(text, at, p.start):
+        gap = words.compile(_LIST_GAP if out else _FIRST_GAP, re.IGNORECASE)
+        if p.end > end or not gap.fullmatch(text, at, p.start):
             break
         out.append(p)
         at = p.end
@@ -312,12 +317,12 @@ def listed_places(text: str, rules_path: str, clause: tuple[int, int], sentence_
     start, end = clause
     if text[start:end].rstrip().endswith(":") and roles.opener.search(
             text, max(start, end - _LIST_WINDOW), end):
-        return _run(text, end, sentence_end, places)
+        return _run(text, rules_path, end, sentence_end, places)
     if next_sentence is not None and roles.generic.search(text, start, end):
         ns, ne = next_sentence
         opening = roles.next_list.match(text[ns:ne])
         if opening is not None:
-            return _run(text, ns + opening.end(), ne, places)
+            return _run(text, rules_path, ns + opening.end(), ne, places)
     return []
 
 
@@ -376,12 +381,11 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
     return None
 
 
-_QUARTER_OF = re.compile(r"(?:\s+district)?\s*,?\s*(?:of|in|van)\s+(?:the\s+|de\s+|het\s+)?"
-                         r"(?:[\w-]+\s+)?(?:(?:of|van)\s+(?:the\s+|de\s+|het\s+)?)?",
-                         re.IGNORECASE)
+_QUARTER_OF = (r"(?:\s+%district_noun%)?\s*,?\s*(?:%of%|%in%)\s+(?:%definite_article%\s+)?"
+               r"(?:[\w-]+\s+)?(?:%of%\s+(?:%definite_article%\s+)?)?")
 
 
-def own_sites(text: str, places: list[Mention]) -> list[Mention]:
+def own_sites(text: str, rules_path: str, places: list[Mention]) -> list[Mention]:
     """``places`` without a town's site whose noun an earlier site already owns: in "Hostomel
     airfield outside Kyiv" the airfield is Hostomel's ("Hostomel airfield"), and Kyiv only
     locates it; "the Antonov airport in Hostomel" (a name, no town, before the noun) keeps
@@ -390,15 +394,17 @@ def own_sites(text: str, places: list[Mention]) -> list[Mention]:
     district ("the Imam Sahib district of [Kunduz province]")."""
     sites = [p for p in places if p.place.kind is PlaceKind.SITE and site_town(p.place)]
     quarters = [p for p in places if p.place.id.startswith(("quarter:", "district:"))]
+    quarter_of = words_at(rules_path).compile(_QUARTER_OF, re.IGNORECASE)
     return [m for m in places
             if not any(s is not m and s.start <= m.start < s.end < m.end
                        and site_town(s.place) != site_town(m.place) for s in sites
                        if m in sites)
-            and not any(_QUARTER_OF.fullmatch(text, q.end, m.start) for q in quarters)]
+            and not any(quarter_of.fullmatch(text, q.end, m.start) for q in quarters)]
 
 
-_SITE_AND = re.compile(r"\s*(?:,|,?\s*(?:en|and|&))\s+(?:(?:de|het|the|its|zijn|haar)\s+)?"
-                       r"(?:[\w-]+\s+)?$", re.IGNORECASE)
+_SITE_AND = (r"\s*(?:,|,?\s*(?:%and%|&))\s+(?:(?:%definite_article%|%possessive%)\s+)?"
+             r"(?:[\w-]+\s+)?$")
+_DETERMINER = r"(?:\b(?:%definite_article%|%possessive%)\s+)$"
 
 
 def coordinated_sites(text: str, rules_path: str, site: Mention, town: Place) -> list[Mention]:
@@ -411,9 +417,12 @@ def coordinated_sites(text: str, rules_path: str, site: Mention, town: Place) ->
         return []
     out: list[Mention] = []
     at = site.start
+    lists = words_at(rules_path)
+    site_and = lists.compile(_SITE_AND, re.IGNORECASE)
+    determiner = lists.compile(_DETERMINER, re.IGNORECASE)
     while True:
         found = [n for n in words.nouns.finditer(text, max(0, at - 60), at)
-                 if _SITE_AND.fullmatch(text, n.end(), at)]
+                 if site_and.fullmatch(text, n.end(), at)]
         if not found:
             return out
         noun = found[-1]
@@ -425,8 +434,7 @@ def coordinated_sites(text: str, rules_path: str, site: Mention, town: Place) ->
                 and all(m.place.id != place.id for m in out)):
             out.append(Mention(place, noun.group(), noun.start(), noun.end()))
         at = noun.start()
-        det = re.search(r"(?:\b(?:de|het|the|its|zijn|haar)\s+)$", text[max(0, at - 8):at],
-                        re.IGNORECASE)
+        det = determiner.search(text[max(0, at - 8):at])
         if det is not None:
             at -= len(det.group())
 
@@ -510,17 +518,36 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
-_LOCATING = re.compile(r"\s*(?:[^\W\d_][\w'’-]*\s*)?,\s*(?:on|at|in|near|aan|op|bij|nabij)\s"
-                       r"[^,.;:]{0,40}$", re.IGNORECASE)
+_LOCATING = r"\s*(?:[^\W\d_][\w'’-]*\s*)?,\s*%locating_preposition%\s[^,.;:]{0,40}$"
 
 
-def locates_site(text: str, site: Mention, town: Mention) -> bool:
+def site_in_region(text: str, rules_path: str, locative: re.Pattern[str],
+                   region: Mention) -> bool:
+    """True when a site noun stands right before ``region``, tied to it by a locative
+    (``locative``: "in", "in de provincie"): "seized a military airport in Idlib province",
+    "een legerbasis in de provincie Idlib". The site changed hands, and the region only
+    says where it is (an unnamed site is no event; a named one is its own)."""
+    if region.place.kind is not PlaceKind.REGION:
+        return False
+    words = site_words(rules_path)
+    if words is None:
+        return False
+    nouns = list(words.nouns.finditer(text, max(0, region.start - _WINDOW), region.start))
+    if not nouns:
+        return False
+    gap = text[nouns[-1].end():region.start]
+    tie = locative.search(gap)
+    return "\n" not in gap and tie is not None and not gap[:tie.start()].strip()
+
+
+def locates_site(text: str, rules_path: str, site: Mention, town: Mention) -> bool:
     """True when ``town`` ("the city") is named in an aside right after ``site`` that
     locates it: "de militaire basis, aan de zuidrand van [de stad]", "Beaufort castle, on
     the edge of [the town]" (no change of the town's own)."""
     return (site.place.kind is PlaceKind.SITE and site.end <= town.start
             and site_town(site.place) == town.place.id
-            and _LOCATING.fullmatch(text, site.end, town.start) is not None)
+            and words_at(rules_path).compile(_LOCATING, re.IGNORECASE).fullmatch(
+                text, site.end, town.start) is not None)
 
 
 def names_site(text: str, rules_path: str, start: int, end: int) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain, compress
 from operator import itemgetter
+from pathlib import Path
 
 from conflictmap.names import name_key
 from conflictmap.native import speedups
@@ -56,27 +57,13 @@ SITE_AFTER = _words(
 )
 """Capitalised words after a town that name one of its sites, not a longer name: "Aleppo
 International Airport", "Kunduz Airfield" (``placeroles`` reads the site)."""
-SITE_TAIL = _words(
-    "grensovergang grenspost luchthaven vliegveld vliegbasis luchtmachtbasis haven zeehaven "
-    "legerbasis"
-)
-"""The end of a Dutch compound that names a town's site: "Rafah-grensovergang",
-"Goma-vliegveld" (the town at its head, ``placeroles`` reads the site)."""
-
-PERSON_NAMES = _words(
-    "stalin lenin brezhnev andropov chernenko molotov voroshilov kaganovich chkalov kutuzov "
-    "shchors nasrallah tito gandhi sadat mandela ataturk bourguiba"
-)
-"""People of history and news whose bare name GeoNames also gives a town, most as an old or
-another name ("Stalin" Donetsk, "Lenin" a Belarusian village, "Molotov" Perm, "Tito" a town in
-Italy): no single-word place. Soviet names of cities that news gives as such ("Zhdanov",
-"Kalinin", "Frunze") stay places."""
-PEOPLE_WORDS = _words(
-    "arab arabs kurd kurds kurdish sunni sunnis shia shiite shiites christian christians "
-    "baloch baluch hausa nuer dinka azeri azeris hutu hutus tutsi tutsis hema lendu"
-)
-"""Words for peoples and faiths that GeoNames also gives a town ("Arab tribes": Arab, Alabama;
-"Hausa": Haouza, Western Sahara; "Sunni": a town in China): no single-word town."""
+PERSON_NAMES = frozenset(
+    word for line in (Path(__file__).parent / "data" / "person_names.txt").read_text(
+        encoding="utf-8").splitlines() for word in line.partition("#")[0].split())
+"""People whose bare name GeoNames also gives a town ("Stalin", "Tito"): no single-word place.
+Names, not a language's words: ``data/person_names.txt``. The words for peoples and faiths
+(``people_words``) and the ends of compounds that name a site (``site_tails``) are language
+data: the ``[words]`` of ``rules/<lang>.toml``."""
 NOT_PERSON_TITLES = _words(
     "operation operatie codename codenaam troepengroep taskforce familie family clan"
 )
@@ -234,6 +221,33 @@ def calendar_words(lang: str) -> frozenset[str]:
     except RulesError:
         return frozenset()
     return frozenset(name_key(w) for w in (*dates.months, *dates.weekdays))
+
+
+def _rules_words(lang: str, key: str) -> tuple[str, ...]:
+    from conflictmap.errors import RulesError
+    from conflictmap.rules import load_language
+
+    try:
+        return load_language(lang).words[key]
+    except RulesError:
+        return ()
+
+
+@lru_cache(maxsize=8)
+def people_words(lang: str) -> frozenset[str]:
+    """Words for peoples and faiths that GeoNames also gives a town ("Arab tribes": Arab,
+    Alabama; "Hausa": Haouza, Western Sahara): no single-word town (``[words] people``)."""
+    return frozenset(w.lower() for w in _rules_words(lang, "people"))
+
+
+@lru_cache(maxsize=1)
+def site_tails() -> frozenset[str]:
+    """The ends of a compound that names a town's site ("Rafah-grensovergang", "Goma-vliegveld":
+    the town at its head, ``placeroles`` reads the site), of every language file (``[words]
+    site_tail``): names are looked up, and remembered, before an article's language counts."""
+    from conflictmap.rules import language_files
+
+    return frozenset(w for lang in language_files() for w in _rules_words(lang, "site_tail"))
 
 
 def apposition(toks: _Toks, j: int) -> bool:

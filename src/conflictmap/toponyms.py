@@ -50,12 +50,10 @@ from conflictmap.toponym_words import (
     MONTHS,
     NAME_PARTICLES,
     ORG_WORDS,
-    PEOPLE_WORDS,
     PERSON_NAMES,
     REGION_AFTER,
     REGION_BEFORE,
     SITE_AFTER,
-    SITE_TAIL,
     TITLES,
     UNIT_BEFORE,
     WEEKDAYS,
@@ -66,7 +64,9 @@ from conflictmap.toponym_words import (
     apposition,
     calendar_words,
     name_pairs,
+    people_words,
     person_words,
+    site_tails,
     tokenize,
     word_lists,
 )
@@ -189,7 +189,7 @@ def _fallback_span(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
         if tail.lower() in GROUP_AFTER:
             kinds: tuple[PlaceKind, ...] = (PlaceKind.COUNTRY,)
         else:
-            kinds = _COMPOUND_KINDS + ((PlaceKind.TOWN,) if tail in SITE_TAIL else ())
+            kinds = _COMPOUND_KINDS + ((PlaceKind.TOWN,) if tail in site_tails() else ())
         cands = tuple(c for c in gaz.resolve_key(_word_key(head), fuzzy=False)
                       if gaz.place(c).kind in kinds)
         if cands:
@@ -338,12 +338,14 @@ def _keep(
     initial_ok: bool = False,
     actor_words: frozenset[str] = frozenset(),
     pairs: frozenset[tuple[str, str]] = frozenset(),
+    people: frozenset[str] = frozenset(),
 ) -> bool:
     """Reject common words at a sentence start, names after a title, parts of longer names
     and of organisation names. ``countries``: indices of words inside country names;
     ``persons``: words the article uses for a person ("president Assad"); ``initial_ok``:
     the article also writes this common word as a name mid-sentence, so at a sentence start
-    it is that name too (a weak match, as mid-sentence)."""
+    it is that name too (a weak match, as mid-sentence); ``people``: the article language's
+    words for peoples and faiths (``people_words``)."""
     if span.first == span.last and span.key in gaz.stopwords:
         if not initial_ok and (toks.initials[span.first] or toks.words[span.first].isupper()
                                or _title_case(toks.text, span.start, lines)):
@@ -354,7 +356,7 @@ def _keep(
                            or toks.words[span.first - 1].lower() in UNIT_BEFORE):
         return False
     if span.first == span.last and (span.key in persons or span.key in PERSON_NAMES
-                                    or span.key in PEOPLE_WORDS) \
+                                    or span.key in people) \
             and gaz.place(span.cands[0]).kind is PlaceKind.TOWN:
         return False  # "Prime Minister Abiy Ahmed ... Abiy's office": Abiy, not Ābīy Ādī
     if span.first == span.last and gaz.demonym(toks.words[span.first]) and not (
@@ -493,9 +495,10 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
              if not (s.first == s.last and s.key in calendar)]  # "from August": a month
     countries = _country_words(spans, gazetteer)
     persons, pairs = person_words(toks, lines), name_pairs(toks)
+    people = people_words(lang)
     kept = {id(s) for s in spans
             if _keep(toks, s, gazetteer, lines, countries, persons, actor_words=actor_words,
-                     pairs=pairs)}
+                     pairs=pairs, people=people)}
     # Common words the article uses as names mid-sentence are that name at a sentence start
     # too ("Sake werd ingenomen. ... ten oosten van Sake"); not short words and particles,
     # which open sentences as themselves ("Van daar ... naar Van").
@@ -504,7 +507,7 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
     if weak:
         kept |= {id(s) for s in spans if id(s) not in kept and s.key in weak
                  and _keep(toks, s, gazetteer, lines, countries, persons, initial_ok=True,
-                           actor_words=actor_words, pairs=pairs)}
+                           actor_words=actor_words, pairs=pairs, people=people)}
     spans = [s for s in spans if id(s) in kept]
     ctx = _context(toks, spans, gazetteer)
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}

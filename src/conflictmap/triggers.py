@@ -24,7 +24,7 @@ from conflictmap.text import line_bounds, sentence_spans, whole_words
 
 log = logging.getLogger(__name__)
 
-_PARTICIPLE = re.compile(r"\w{3,}(?:d|de|te|en|ed|n|t)$")  # verb forms that can be adjectives
+_PARTICIPLE = r"\w{3,}%participle_ending%$"  # verb forms that can be adjectives
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +177,7 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     if (markers.hypothetical.search(before) or markers.infinitive.search(before)
             or markers.wish.search(before)):
         return True
-    if _participle(text[start:end]) and markers.attributive.search(before[-30:]):
+    if _participle(rules, text[start:end]) and markers.attributive.search(before[-30:]):
         return True  # "het heroverde Cherson", "the newly captured town": no report
     a, _ = around(50, 0)
     return bool(markers.future.search(text[max(a, own):start]))
@@ -243,10 +243,10 @@ def _tells_taking(rules: LanguageRules, clause: str) -> bool:
                for t in rules.triggers)
 
 
-def _participle(matched: str) -> bool:
+def _participle(rules: LanguageRules, matched: str) -> bool:
     """True when the trigger ends in a verb form that can stand before a noun."""
     words = matched.split()
-    return bool(words) and _PARTICIPLE.search(words[-1]) is not None
+    return bool(words) and rules.words.compile(_PARTICIPLE).search(words[-1]) is not None
 
 
 def _passive(rules: LanguageRules, text: str, seg_start: int, start: int) -> bool:

@@ -55,6 +55,9 @@ MARKER_KEYS = (
     "war_relative",
     # "volgens Rabat", "according to Baku": the town before it speaks (clauseplaces.py)
     "speaker_before",
+    # an object pronoun before the trigger, in a verb-final clause ("IS had het in mei
+    # ingenomen", "werden de jihadisten er verdreven"; eventplaces.pronoun_targets)
+    "pronoun_object_before",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -69,6 +72,37 @@ DATE_KEYS = (
     "since_when", "month_before", "count_after",
 )
 _FLAGS = re.IGNORECASE
+# ``[words]``: the function words (articles, conjunctions, prepositions, auxiliaries...) and
+# other short word lists the code builds its own patterns from (``Words.compile``), so that
+# no Python module holds a language's words. Each key a list of words or phrases.
+WORD_KEYS = (
+    "and",
+    "again",
+    "date_opener",
+    "date_preposition",
+    "or",
+    "definite_article",
+    "as_well_as",
+    "article",
+    "possessive",
+    "of",
+    "town_noun",
+    "relative_pronoun",
+    "in",
+    "district_noun",
+    "locating_preposition",
+    "of_that_year",
+    "perfect_auxiliary",
+    "actor_preposition",
+    "together_with",
+    "ordinal_suffix",
+    "month_preposition",
+    "settlement_noun",
+    "not_a_name",
+    "participle_ending",
+    "site_tail",
+    "people",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +205,7 @@ class Markers:
     not_held: Guarded
     war_relative: Guarded
     speaker_before: Guarded
+    pronoun_object_before: Guarded
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +224,37 @@ class DateWords:
             if name == key:
                 return pattern
         raise KeyError(key)
+
+
+class Words:
+    """One language's ``[words]``: lists of words, and the patterns the code builds from them.
+
+    A pattern template names a list as ``%key%``, which becomes ``(?:word|word ...)`` (each
+    word escaped, a space in a phrase any whitespace); ``compile`` caches each pattern."""
+
+    __slots__ = ("_compiled", "_lists")
+
+    def __init__(self, lists: dict[str, tuple[str, ...]]) -> None:
+        self._lists = lists
+        self._compiled: dict[tuple[str, int], re.Pattern[str]] = {}
+
+    def __getitem__(self, key: str) -> tuple[str, ...]:
+        return self._lists[key]
+
+    def alternation(self, key: str) -> str:
+        """``(?:a|b|...)`` for the words of ``key`` (never matching when the list is empty)."""
+        words = self._lists[key]
+        if not words:
+            return "(?!)"
+        return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + ")"
+
+    def compile(self, template: str, flags: int = 0) -> re.Pattern[str]:
+        """``template`` with each ``%key%`` replaced by that list's alternation, compiled."""
+        pattern = self._compiled.get((template, flags))
+        if pattern is None:
+            text = re.sub(r"%([a-z_]+)%", lambda m: self.alternation(m.group(1)), template)
+            pattern = self._compiled[(template, flags)] = re.compile(text, flags)
+        return pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +276,7 @@ class LanguageRules:
     demonyms: tuple[tuple[str, tuple[str, ...]], ...]
     digest: str
     scanner: Scanner  # which triggers' literals a sentence holds
+    words: Words  # ``[words]``: the word lists the code's own patterns are built from
     any_required: Literals | None = None  # one of these is in every trigger match
 
 
@@ -373,6 +440,15 @@ def _labels(source: _Source, data: dict, key: str = "sides",
     return tuple(table.items())
 
 
+def _words(source: _Source, data: dict) -> Words:
+    table = _table(source, data, "words")
+    unknown = sorted(set(table) - set(WORD_KEYS))
+    if unknown:
+        raise source.error(f"[words]: unknown key {unknown[0]!r}; expected {WORD_KEYS}",
+                           unknown[0])
+    return Words({key: _strings(source, table.get(key), f"words.{key}") for key in WORD_KEYS})
+
+
 def load_file(path: Path) -> LanguageRules:
     """Read and compile one language rules file."""
     source, data = _parse(path)
@@ -402,6 +478,7 @@ def load_file(path: Path) -> LanguageRules:
         digest=hashlib.sha1(source.raw.encode("utf-8")).hexdigest(),
         any_required=union([t.required for t in triggers]),
         scanner=Scanner([t.required for t in triggers]),
+        words=_words(source, data),
     )
 
 
@@ -440,3 +517,9 @@ def rules_digest(rules_dir: Path | None = None) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def words_at(path: str) -> Words:
+    """The ``[words]`` of the rules file at ``path`` (for code that holds only the path)."""
+    file = Path(path)
+    return _load_cached(str(file), file.stat().st_mtime).words

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from conflictmap.dates import stamp_period
+from conflictmap.date_choice import stamp_period
 from conflictmap.errors import ArticleError
 from conflictmap.model import Article, Interval
 from conflictmap.native import speedups

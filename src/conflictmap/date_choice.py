@@ -1,0 +1,91 @@
+"""Which interval a report takes: the expression nearest its trigger, cut off at the
+article's day; the week before publication when the sentence has none; and the day a page's
+date stamp gives an article dated by its month only."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from conflictmap.dates import DEFAULT_LOOKBACK_DAYS, DateMention, find_dates
+from conflictmap.model import Interval
+
+
+def default_interval(period: Interval, lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> Interval:
+    """The interval of a report without time words: the week before publication."""
+    return Interval.spanning(period.start - timedelta(days=lookback_days), period.end)
+
+
+def resolve_interval(sentence: str, period: Interval, lang: str, *,
+                     anchor: tuple[int, int] | None = None, previous: Interval | None = None,
+                     rules_dir: Path | None = None) -> Interval:
+    """The interval of the change a sentence reports.
+
+    ``anchor`` is the (start, end) of the trigger in the sentence: the expression nearest to
+    it wins. ``previous`` is the interval "toen"/"then" refers to.
+    """
+    mentions = find_dates(sentence, period, lang, previous=previous, rules_dir=rules_dir)
+    return choose_interval(mentions, period, anchor)
+
+
+def choose_interval(mentions: list[DateMention], period: Interval,
+                    anchor: tuple[int, int] | None = None) -> Interval:
+    """The interval of the expression nearest ``anchor`` (the first one without an anchor);
+    the default interval when there is none. ``mentions`` come from :func:`find_dates`.
+
+    An expression that starts after the article's own period cannot date what the article
+    reports (a plan, or a typo): it is left out; one that ends after it is cut off there.
+    """
+    mentions = [m for m in mentions if m.interval.start <= period.end]
+    if not mentions:
+        return default_interval(period)
+    if anchor is None:
+        return _until(mentions[0].interval, period)
+    a_start, a_end = anchor
+
+    def distance(d: DateMention) -> tuple[int, bool]:
+        return (max(0, d.start - a_end, a_start - d.end), not d.explicit)
+
+    return _until(min(mentions, key=distance).interval, period)
+
+
+def _until(interval: Interval, period: Interval) -> Interval:
+    """``interval`` cut off at the article's date: what it reports happened by then ("begin
+    december" in an article of 10 December is 1-10 December)."""
+    if interval.end <= period.end:
+        return interval
+    return Interval.spanning(interval.start, period.end)
+
+
+_STAMP_LINES = 6  # lines at the top of a page that may hold its date stamp
+_STAMP_CHARS = 90
+_STAMP_MARK = re.compile(r"[|•·]|\b\d{1,2}[:.u]\d{2}\b")
+
+
+def stamp_period(text: str, period: Interval, lang: str) -> Interval:
+    """The day a page dated by its month only gives in its furniture ("Bamako | 16 November
+    2023", "12 februari 2024 • 09:34"), the latest such (an update stamp), as a date
+    elsewhere in the text narrows the range (CODEBOOK.md, Dates); else ``period``. Only
+    short lines with a separator or a clock time and a written year: a headline's date is
+    the change's."""
+    if period.start == period.end:
+        return period
+    pos, days = 0, []
+    for _ in range(_STAMP_LINES):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end].strip()
+        if line and len(line) <= _STAMP_CHARS and _STAMP_MARK.search(line):
+            days += [d.interval.start for d in find_dates(line, period, lang)
+                     if d.explicit and not d.since and not d.year_guessed
+                     and d.interval.start == d.interval.end
+                     and period.start <= d.interval.start <= period.end]
+        if end >= len(text):
+            break
+        pos = end + 1
+    if not days:
+        return period
+    day = max(days)
+    return Interval.spanning(day, day)
+
