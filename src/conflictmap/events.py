@@ -71,6 +71,7 @@ from conflictmap.factuality import (
     holding_statement,
     is_mention,
     join_later_mentions,
+    past_mention,
     region_fighting,
     since_reference,
     taken_back,
@@ -382,7 +383,8 @@ def _factual(ctx: Context, hit: Hit, segment: tuple[int, int], partial: str) -> 
     text, period = ctx.article.text, ctx.article.period
     return not (undated_background(ctx.rules, text, hit, segment, period)
                 or holding_statement(ctx.rules, text, hit, segment, partial, period)
-                or since_reference(ctx.rules, text, hit, segment, period))
+                or since_reference(ctx.rules, text, hit, segment, period)
+                or past_mention(ctx.rules, text, hit, segment, period))
 
 
 _ARMED = frozenset({"army", "rebels", "paramilitary", "jihadists", "kurds"})  # generic nouns

@@ -124,6 +124,23 @@ def region_fighting(hit: Hit, partial: str, region: bool) -> bool:
     return region and hit.trigger.change is Change.CONTESTED and partial != "contested"
 
 
+# the mention's place (and a relative clause about it) and then a past copula
+_PAST_MENTION = r"\s+[^,.;:]{1,40}?(?:,[^.;:]{1,160}?,)?\s+%past_copula%\b"
+
+
+def past_mention(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],
+                 period: Interval) -> bool:
+    """True for a change only mentioned as the subject of a past copula, with no date in
+    its clause ("Its capture of Lashio, which houses the army's Northeastern Command, was one
+    of the heaviest blows the military has suffered"): background told without a date, not
+    this article's news ("The capture of X is the biggest prize" is)."""
+    if not is_mention(rules, text, hit) or len(text[segment[0]:hit.start].split()) > 2:
+        return False  # the mention opens its clause: "Its capture of", "De val van"
+    if rules.words.compile(_PAST_MENTION, re.IGNORECASE).match(text, hit.end, segment[1]) is None:
+        return False
+    return not find_dates(text[segment[0]:segment[1]], period, rules.lang)
+
+
 def is_mention(rules: LanguageRules, text: str, hit: Hit) -> bool:
     """True when the trigger only mentions a change ("de val van", "raised the flag")."""
     return rules.markers.mention.search(text, hit.start, hit.end) is not None

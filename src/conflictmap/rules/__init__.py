@@ -77,6 +77,8 @@ _FLAGS = re.IGNORECASE
 # no Python module holds a language's words. Each key a list of words or phrases.
 WORD_KEYS = (
     "and",
+    # "Its capture of X ... was one of the heaviest blows": a past copula after a mention
+    "past_copula",
     "again",
     "date_opener",
     "date_preposition",
