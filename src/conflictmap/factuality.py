@@ -260,6 +260,8 @@ def dateline_end(text: str, start: int) -> int:
     return m.end() if m is not None else -1
 
 
+# "de grootste haven van Israël", "the largest port of Israel": the country owns the place
+_OWNER_BEFORE = r"\b%owned_place_noun%\s+%of%\s+$"
 _NAME_REACH = 200  # an actor's name is shorter: where one that overlaps a sentence may start
 
 
@@ -284,9 +286,12 @@ def civil_sense(rules: LanguageRules, text: str, events: Sequence[Event],
         return after is not None or (text[a - 1:a] == " " and cue.fullmatch(
             text, before + 1, a - 1) is not None)
 
+    owner = rules.words.compile(_OWNER_BEFORE, re.IGNORECASE)
+
     def civil(event: Event) -> bool:
         source = event.sources[0]
         named = [armed and not qualified(a, b)
+                 and owner.search(text, max(0, a - 40), a) is None
                  for a, b, armed in spans[bisect_left(starts, source.start - _NAME_REACH):
                                           bisect_left(starts, source.end)]
                  if b > source.start]

@@ -77,6 +77,8 @@ _FLAGS = re.IGNORECASE
 # no Python module holds a language's words. Each key a list of words or phrases.
 WORD_KEYS = (
     "and",
+    # "de grootste haven van Israël": a country that owns the place, not an actor in it
+    "owned_place_noun",
     # "Its capture of X ... was one of the heaviest blows": a past copula after a mention
     "past_copula",
     "again",
