@@ -23,12 +23,8 @@ from conflictmap.eventrelatives import (
     relative_between,
 )
 from conflictmap.model import Change, Mention, Place, PlaceKind
-from conflictmap.placeroles import (
-    antecedent,
-    listed_places,
-    opens_list,
-    site_town,
-)
+from conflictmap.placelists import listed_places, opens_list
+from conflictmap.placeroles import antecedent, site_town
 from conflictmap.rules import Words
 from conflictmap.triggers import Hit
 
