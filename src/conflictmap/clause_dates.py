@@ -23,7 +23,7 @@ from conflictmap.dates import DateMention, bare_years, find_dates
 from conflictmap.factuality import dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.rules import LanguageRules
-from conflictmap.triggers import Hit, segments
+from conflictmap.triggers import Hit, segments, without_relatives
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,8 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[a:b], period, lang, previous=previous), a)
     mentions = _unquoted(text, spans[index][0], a, mentions)
-    mentions = _that_year(rules, text, spans[index][0], a, mentions, period)
+    back = spans[max(0, index - _LOOK_BACK)][0]
+    mentions = _that_year(rules, text, spans[index][0], a, mentions, period, back)
     mentions = _running_year(article, rules, spans, index,
                              _clause_year(rules, text[a:b], mentions))
     if not mentions:
@@ -68,7 +69,9 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
         mine = mine or [m for m in mentions
                         if m.end + a <= min(h.start for h in (hit, *others))]
         if not mine:
-            return choose_interval([], period)
+            # "namen in juni 2022 X in, een week later viel ook Y": counted from that date
+            later = _time_later(article, rules, spans, index, _stretch(text, segment, hit))
+            return later if later is not None else choose_interval([], period)
         mentions = mine
     if mentions:
         mentions = _own_stretch(rules, text, a, mentions, hit, place)
@@ -103,6 +106,14 @@ def _unquoted(text: str, s: int, offset: int,
     return [m for m in mentions if m.explicit or m.interval.start != m.interval.end
             or not quoted(offset + m.start)]
 
+
+
+def _stretch(text: str, segment: tuple[int, int], hit: Hit) -> tuple[int, int]:
+    """The part of the segment between the commas around the trigger."""
+    a, b = segment
+    before = [c.end() for c in _STRETCH_COMMA.finditer(text, a, hit.start)]
+    after = _STRETCH_COMMA.search(text, hit.end, b)
+    return (before[-1] if before else a, after.start() if after is not None else b)
 
 
 def _own_stretch(rules: LanguageRules, text: str, offset: int, mentions: list[DateMention],
@@ -182,13 +193,17 @@ def _not_anterior(rules: LanguageRules, text: str, hit: Hit, mentions: list[Date
                   offset: int) -> list[DateMention]:
     """Without the dates of a relative clause after the trigger in the past perfect
     ("seized X, which the army had captured in 2013", "took X, where the rebels had beaten
-    back an attack on 7 October"): it tells of something before the change."""
+    back an attack on 7 October"): it tells of something before the change; nor of one
+    before the trigger, in any tense ("Homs, dat het leger in 2014 had heroverd, werd op 7
+    december opgegeven"; "Sirte, die in 2016 werd heroverd, is nu in handen van Haftar")."""
     words = rules.dates
     last = max(m.end for m in mentions) + offset
-    for rel in words.get("relative_start").finditer(text, hit.end, last):
+    for rel in words.get("relative_start").finditer(text, min(offset, hit.end), last):
         stop = _CLAUSE_END.search(text, rel.end())
         end = stop.start() if stop is not None else len(text)
-        if words.get("anterior").search(text, rel.end(), end):
+        if rel.start() <= hit.start < end:
+            continue  # the trigger's own relative clause
+        if end <= hit.start or words.get("anterior").search(text, rel.end(), end):
             mentions = [m for m in mentions if not rel.start() <= m.start + offset < end]
     return mentions
 
@@ -282,6 +297,8 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         if written:
             last = written[-1].interval
             return last if (last.end - last.start).days <= 31 else None
+        if not dates and rules.dates.get("present").search(text, s, e):
+            return None  # "Dat de stad nu opnieuw viel": back to the news's time
     return None
 
 
@@ -289,17 +306,25 @@ _THAT_YEAR = r"\s*,?\s*%of_that_year%\b"
 
 
 def _that_year(rules: LanguageRules, text: str, s: int, a: int, mentions: list[DateMention],
-               period: Interval) -> list[DateMention]:
+               period: Interval, back: int | None = None) -> list[DateMention]:
     """A month "of that year" in a clause without the year takes the last year named
     before the clause in its sentence ("since late 2014, months after they swept into
-    Sanaa in September of that year": September 2014)."""
+    Sanaa in September of that year": September 2014), else in the few sentences before
+    it, from ``back`` ("In 2015 rukten de Houthi's op tot in Aden. Die havenstad werd in
+    juli van dat jaar heroverd": July 2015)."""
     that_year = rules.words.compile(_THAT_YEAR, re.IGNORECASE)
     that = [m for m in mentions if m.year_guessed and that_year.match(text, a + m.end)]
-    if not that or s >= a:
+    if not that:
         return mentions
-    years = [d.interval.start.year for d in find_dates(text[s:a], period, rules.lang)
-             if d.explicit and not d.year_guessed and not d.anaphoric
-             and d.interval.start.year == d.interval.end.year]
+
+    def named(start: int, end: int) -> list[int]:
+        return [d.interval.start.year for d in find_dates(text[start:end], period, rules.lang)
+                if d.explicit and not d.year_guessed and not d.anaphoric
+                and d.interval.start.year == d.interval.end.year]
+
+    years = named(s, a) if s < a else []
+    if not years and back is not None and back < s:
+        years = named(back, s)
     if not years:
         return mentions
     out = []
@@ -411,7 +436,12 @@ def _time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[in
             continue
         n = _count(words.numbers, m.group(1))
         s = spans[index][0]
-        own = [d for d in find_dates(text[s:a], article.period, rules.lang)
+        # the dates before the count in its sentence ("namen in juni 2022 X in, een week
+        # later viel ook Y": June 2022)
+        # (not of a relative clause: "Homs, dat het leger in 2014 had heroverd, werd twee
+        # dagen later opgegeven" counts from the sentence before)
+        head = without_relatives(rules, text[s:m.start()], m.start() - s)
+        own = [d for d in find_dates(head, article.period, rules.lang)
                if not d.since and not d.anaphoric]
         # "took X on Wednesday, before withdrawing the next day": the clause before it
         before = own[-1].interval if own else _reference_date(article, rules, spans, index)

@@ -189,6 +189,9 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
         return False  # "hesen de vlag op de staalfabriek van X": the flag went up on the site
     if markers.speaker_before.search(before):
         return True  # "Volgens Rabat hebben de soldaten ...": Rabat speaks
+    between = text[mention.end:hit.start] if mention.end <= hit.start else ""
+    if len(between.split()) == 1 and markers.infinitive.search(between):
+        return False  # "slaagde erin om X te heroveren": X is the infinitive's object
     if markers.near.search(before):
         # Fighting near a place is fighting for it: "fierce fighting near X", and "Bij X
         # braken gevechten uit" where the phrase opens the clause ("The hill outside X

@@ -44,8 +44,12 @@ def choose_interval(mentions: list[DateMention], period: Interval,
         return _until(mentions[0].interval, period)
     a_start, a_end = anchor
 
-    def distance(d: DateMention) -> tuple[int, bool]:
-        return (max(0, d.start - a_end, a_start - d.end), not d.explicit)
+    def distance(d: DateMention) -> tuple[int, bool, int]:
+        # of two inside a long trigger, the one nearer its last word, the verb ("was op
+        # grond van het akkoord van november 2020 al op 1 december van dat jaar aan X
+        # overgedragen": 1 December)
+        return (max(0, d.start - a_end, a_start - d.end), not d.explicit,
+                max(0, a_end - d.end) if a_start <= d.start and d.end <= a_end else 0)
 
     return _until(min(mentions, key=distance).interval, period)
 

@@ -39,6 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from conflictmap.model import Interval
+from conflictmap.monthyears import OF_YEAR, relative_clauses, years_for_months
 from conflictmap.rules import DateWords, Words, load_language
 from conflictmap.rules.literals import Guarded
 
@@ -87,8 +88,8 @@ def _month_span(year: int, month: int) -> tuple[date, date]:
 _QUALIFIABLE = frozenset(("last_month", "last_year", "this_year"))
 _RELATIVE_KEYS = ("today", "yesterday", "day_before_yesterday", "last_night", "this_week",
                   "weekend", "last_week", "week_ago", "weeks_ago", "days_ago", "past_days",
-                  "past_weeks", "month_start", "month_end", "last_month", "last_year",
-                  "this_year", "years_ago")
+                  "past_weeks", "month_begin", "month_start", "month_end", "last_month",
+                  "last_year", "this_year", "years_ago")
 
 
 @lru_cache(maxsize=16)
@@ -203,6 +204,8 @@ def _relative(key: str, match: re.Match[str], words: DateWords,
         "last_week": (monday - 7 * day, e - day) if single else (s - 14 * day, e),
         "week_ago": (s - 9 * day, e - 5 * day), "past_days": (s - 10 * day, e),
         "past_weeks": (s - 28 * day, e), "month_start": (s.replace(day=1), e),
+        # "begin deze maand", "early this month": its first ten days (CODEBOOK.md)
+        "month_begin": (s.replace(day=1), min(e, s.replace(day=10))),
         "month_end": (max(s, _month_span(e.year, e.month)[1] - 10 * day), e),
     }
     if key in spans:
@@ -328,7 +331,7 @@ def _after_year_word(compiled: _Compiled, sentence: str, start: int) -> bool:
     before = sentence[max(0, start - 25):start]
     for key in ("last_year", "this_year"):
         hits = list(compiled.words.get(key).finditer(before))
-        if hits and compiled.lists.compile(_OF_YEAR).fullmatch(before, hits[-1].end()):
+        if hits and compiled.lists.compile(OF_YEAR).fullmatch(before, hits[-1].end()):
             return True
     return False
 
@@ -436,7 +439,8 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
     mentions = [m for m in mentions if not (m.anaphoric and any(
         d.explicit and not d.anaphoric and _APPOSED.fullmatch(sentence, d.end, m.start)
         for d in mentions))]
-    mentions = _years_for_months(compiled, sentence, _drop_overlaps(mentions))
+    mentions = years_for_months(compiled.lists, sentence, _drop_overlaps(mentions),
+                                relative_clauses(compiled.words, sentence), period)
     return [_since(compiled, sentence, m) for m in mentions
             if not _first_since(compiled, sentence, m)]
 
@@ -476,63 +480,6 @@ def _first_since(compiled: _Compiled, sentence: str, mention: DateMention) -> bo
     if word is not None:  # the expression took the "since" in ("since 2012")
         before += sentence[mention.start:word.end()] + " "
     return compiled.words.get("first_since").search(before) is not None
-
-
-_OF_YEAR = r"(?i)\s*,?\s*(?:%of%\s+)?"
-
-
-def _whole_year(interval: Interval) -> bool:
-    return (interval.start.year == interval.end.year and interval.start.month == 1
-            and interval.start.day == 1 and interval.end.month >= 2)
-
-
-def _in_year(interval: Interval, year: int) -> Interval:
-    try:
-        return Interval.spanning(interval.start.replace(year=year),
-                                 interval.end.replace(year=year))
-    except ValueError:  # 29 February
-        return Interval.spanning(date(year, interval.start.month, 1),
-                                 date(year, interval.end.month,
-                                      calendar.monthrange(year, interval.end.month)[1]))
-
-
-def _years_for_months(compiled: _Compiled, sentence: str,
-                      mentions: list[DateMention]) -> list[DateMention]:
-    """A month or day named without its year takes the year that the sentence gives it:
-    the year right before or after it ("vorig jaar augustus", "in augustus vorig jaar", "in
-    March last year") or, else, the
-    year of a date named before it ("In 2018 ... and in June of that year", "het akkoord
-    van november 2020 ... op 1 december van dat jaar")."""
-    out: list[DateMention] = []
-    skip, of_year = -1, compiled.lists.compile(_OF_YEAR)
-    for k, m in enumerate(mentions):
-        if k == skip:
-            continue
-        if not m.year_guessed:
-            out.append(m)
-            continue
-        before = out[-1] if out else None
-        if (before is not None and _whole_year(before.interval) and not before.anaphoric
-                and of_year.fullmatch(sentence, before.end, m.start)):
-            # "vorig jaar augustus", "2019 March": the year right before names the month's
-            out[-1] = replace(m, start=before.start, year_guessed=False,
-                              interval=_in_year(m.interval, before.interval.start.year))
-            continue
-        nxt = mentions[k + 1] if k + 1 < len(mentions) else None
-        if (nxt is not None and _whole_year(nxt.interval) and not nxt.year_guessed
-                and of_year.fullmatch(sentence, m.end, nxt.start)):
-            out.append(replace(m, end=nxt.end, interval=_in_year(m.interval,
-                                                                nxt.interval.start.year),
-                               year_guessed=False))
-            skip = k + 1
-            continue
-        years = [p for p in mentions[:k] if p.explicit and not p.year_guessed
-                 and not p.anaphoric and p.interval.start.year == p.interval.end.year]
-        if years:
-            m = replace(m, interval=_in_year(m.interval, years[-1].interval.start.year),
-                        year_guessed=False)
-        out.append(m)
-    return out
 
 
 def _since(compiled: _Compiled, sentence: str, mention: DateMention) -> DateMention:

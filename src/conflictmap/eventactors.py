@@ -49,15 +49,30 @@ def merged_actors(mentions: list[ActorMention]) -> list[ActorMention]:
     return out
 
 
+def _closed_relatives(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
+    """The relative clauses between ``start`` and ``end`` that close before ``end``: their
+    sides did another change ("Cherson, dat door Russische troepen werd ingenomen, werd in
+    november heroverd": the Russians did not retake it)."""
+    text = ctx.article.text
+    out = []
+    for rel in ctx.rules.markers.relative.finditer(text, start, end):
+        close = text.find(",", rel.end(), end)
+        if close >= 0:
+            out.append((rel.start(), close))
+    return out
+
+
 def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
                      segment: tuple[int, int]) -> tuple[Actor | None, Actor | None]:
     text = ctx.article.text
     markers = ctx.rules.markers
     seg_start, seg_end = segment
     country = mention.place.country
+    closed = _closed_relatives(ctx, seg_start, hit.start)
     in_seg = merged_actors([a for a in spans_of(ctx.actors).within(seg_start, seg_end)
                             if not _owner_of_place(ctx, a) and not _proxy(ctx, a)
-                            and not _a_location(ctx, a, seg_start) and not _backer(ctx, a)])
+                            and not _a_location(ctx, a, seg_start) and not _backer(ctx, a)
+                            and not any(a0 < a.start < a1 for a0, a1 in closed)])
     roles: dict[str, Actor | None] = {"gainer": None, "loser": None}
     bare_before: list[ActorMention] = []
     bare_after: list[ActorMention] = []

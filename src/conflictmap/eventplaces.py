@@ -165,9 +165,10 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
     """A relative clause right after a place that tells who held it ("took back Monguno,
     which had been in insurgent hands since January"; "captured Kilinochchi, which the
     rebels had run since 1998"): the place is its antecedent too, not only the nearer
-    trigger's object. Only a holding (a state trigger), or a taking the relative clause dates
-    ("recaptured Wad Madani, which the RSF seized in December 2023"): "seized Hama, which the
-    army had abandoned" tells the same change twice."""
+    trigger's object. Only a holding (a state trigger), a taking the relative clause dates
+    ("recaptured Wad Madani, which the RSF seized in December 2023"), or a taking back of what
+    the main clause lost: "seized Hama, which the army had abandoned" tells the same change
+    twice."""
     out = []
     text = ctx.article.text
     # the apposition after the place or its clause's last words ("Damasak on Monday, the town")
@@ -176,7 +177,8 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
         appo = None
     for other in clause_hits:
         if (other is hit or other.start < place.end or _town_only(other, place.place)
-                or not (other.trigger.static_veto or dated_taking(ctx, other, place))):
+                or not (other.trigger.static_veto or dated_taking(ctx, other, place)
+                        or _taken_back(hit, other))):
             continue
         if appo is not None and appo.end() <= other.start and not any(
                 place.end <= p.start < other.start for p in places
@@ -187,6 +189,14 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
             continue
         out.append((other, place, _partial(ctx, other, place, seg_start)))
     return out
+
+
+def _taken_back(hit: Hit, other: Hit) -> bool:
+    """True when a relative clause takes back what the main clause says was lost ("viel
+    Masisi, dat het leger na een paar dagen weer heroverde"): a second change, not the
+    same one told twice."""
+    return (other.trigger.change is Change.RECAPTURE
+            and hit.trigger.change in (Change.CAPTURE, Change.WITHDRAWAL))
 
 
 _LIST_JOIN = r"^\s*(?:,\s*)?(?:(?:%and%|&|%as_well_as%)\s+)?(?:%definite_article%\s+)?$"
@@ -321,8 +331,12 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
     if spans_of(ctx.places).within(s, e):
         return []
     for hit in hits:
-        if (hit.trigger.change is Change.CONTESTED or ".sequel." in hit.trigger.id
-                or not points_back(ctx, hit, seg_start, seg_end)
+        if hit.trigger.change is Change.CONTESTED:
+            fought = _fought_there(ctx, hit, seg_start, seg_end, s)
+            if fought:
+                return fought
+            continue
+        if (".sequel." in hit.trigger.id or not points_back(ctx, hit, seg_start, seg_end)
                 or not actor_ok(ctx, hit, seg_start, seg_end)):
             continue
         before = [p for p in ctx.places if p.end <= s and p.place.kind is PlaceKind.TOWN]
@@ -342,3 +356,17 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
             word = before_verb[-1]
         return [(hit, Mention(town.place, word.group(), word.start(), word.end()), "")]
     return []
+
+
+def _fought_there(ctx: Context, hit: Hit, seg_start: int, seg_end: int,
+                  sentence_start: int) -> list[tuple[Hit, Mention, str]]:
+    """Fighting "there" ("Daar wordt hevig gevochten", "fighting raged there") is fighting
+    in the town the text named before (``placeroles.antecedent``)."""
+    word = ctx.rules.markers.pronoun_locative.search(ctx.article.text, seg_start, seg_end)
+    if word is None:
+        return []
+    before = [p for p in ctx.places if p.end <= sentence_start and p.place.kind is PlaceKind.TOWN]
+    if not before:
+        return []
+    town = antecedent(ctx.article.text, ctx.rules.path, before)
+    return [(hit, Mention(town.place, word.group(), word.start(), word.end()), "")]

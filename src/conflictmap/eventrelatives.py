@@ -116,9 +116,9 @@ def aside(ctx: Context, place: Mention, hits: list[Hit]) -> bool:
             if p.end <= place.start and place.start - p.end <= 30):
         return True  # "Singa (Sennar state) fell": the bracket locates Singa
     for rel in ctx.rules.markers.relative.finditer(text, max(0, place.start - 120), place.start):
-        close = text.find(",", rel.end(), place.start)
-        if close >= 0:
-            continue  # the clause closed before the place
+        if _CLOSED.search(text, rel.end(), place.start):
+            continue  # the clause (or its sentence: "..., waar mensen wonen. Veel van hen
+            # vluchtten uit X, waaruit ...") closed before the place
         close = text.find(",", place.end)
         if close < 0 or any(rel.start() <= h.start < close for h in hits):
             continue
@@ -127,6 +127,7 @@ def aside(ctx: Context, place: Mention, hits: list[Hit]) -> bool:
     return False
 
 
+_CLOSED = re.compile(r"[,;:!?\n]|\.(?:\s|$)")
 _RELATIVE_REACH = 120  # characters before a trigger searched for the relative clause holding it
 
 
@@ -192,8 +193,10 @@ def main_after_relative(ctx: Context, hit: Hit, place: Mention, clause_hits: lis
                         places: list[Mention]) -> list[Hit]:
     """The main clause's passive trigger after a relative clause right after the place that
     holds the nearer trigger ("Ramadi, which fell to ISIL in May 2015, was recaptured in
-    December"): the place is that clause's subject too, a change of its own (a taking back
-    only: "X, which the army had abandoned, was taken by IS" tells one change twice)."""
+    December"): the place is that clause's subject too, a change of its own (a taking back,
+    or any change after a relative clause dated by a year of its own: "Homs, dat het leger
+    in 2014 had heroverd, werd op 7 december opgegeven"; "X, which the army had abandoned,
+    was taken by IS" tells one change twice)."""
     text = ctx.article.text
     rel = relative_between(ctx, place.end, hit.start)
     if rel is None or text[place.end:rel.start()].strip(" ,"):
@@ -201,12 +204,17 @@ def main_after_relative(ctx: Context, hit: Hit, place: Mention, clause_hits: lis
     close = text.find(",", hit.end)
     if close < 0:
         return []
+    dated = bool(bare_years(text, ctx.rules.lang, rel.end(), close))
+    aux = ctx.rules.markers.passive_aux  # a trigger that takes its auxiliary in
     return [h for h in clause_hits
-            if h is not hit and h.passive and h.start > close
-            and h.trigger.change is Change.RECAPTURE and hit.trigger.change is not Change.RECAPTURE
+            if h is not hit and h.start > close
+            and (h.passive or aux.match(text, h.start) is not None)
+            and (dated or (h.trigger.change is Change.RECAPTURE
+                           and hit.trigger.change is not Change.RECAPTURE))
             and _MAIN_GAP.fullmatch(text, close + 1, h.start) is not None
             and not any(close < p.start < h.start for p in places)]
 
 
-# between the comma that closes the relative clause and the main verb: an auxiliary or two
-_MAIN_GAP = re.compile(r"\s*(?:\w+\s+){1,3}?")
+# between the comma that closes the relative clause and the main verb: an auxiliary and a date
+# (none when the trigger takes the auxiliary in: "..., werd op 7 december opgegeven")
+_MAIN_GAP = re.compile(r"\s*(?:\w+\s+){0,7}?")

@@ -53,8 +53,11 @@ def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple
         counted = any(rules.dates.get(key).search(text, max(0, seg_start - 40), seg_end)
                       for key in ("days_after", "weeks_after", "months_after", "years_after"))
         return not counted and not find_dates(text[seg_start:seg_end], period, rules.lang)
-    if rules.markers.earlier.search(text, seg_start, hit.start) is None:
+    earlier = list(rules.markers.earlier.finditer(text, seg_start, hit.start))
+    if not earlier:
         return False
+    if find_dates(text[earlier[-1].end():hit.start], period, rules.lang):
+        return False  # "Eerder, op vrijdag, hadden de rebellen X al in handen": dated
     # The trigger's own part of the clause (between commas) has no date: "Eerder vielen
     # al X en Y in Russische handen, en eind vorig jaar ging ook Z verloren" dates only Z.
     # With no other change after it, the clause's tail is the trigger's own: "had earlier
@@ -76,6 +79,8 @@ def since_reference(rules: LanguageRules, text: str, hit: Hit, segment: tuple[in
     found = list(rules.dates.get("since").finditer(window))
     if not found or len(window[found[-1].end():].split()) > 1:
         return False
+    if find_dates(window[found[-1].start():], period, rules.lang):
+        return False  # "Sinds vrijdag wappert de vlag ...": since a day, not since a change
     comma = text.find(",", hit.end, segment[1])
     own = text[hit.end:segment[1] if comma < 0 else comma]
     return not find_dates(own, period, rules.lang)

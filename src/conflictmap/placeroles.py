@@ -35,7 +35,7 @@ from conflictmap.rules.literals import Guarded
 log = logging.getLogger(__name__)
 
 _LINKS = ("link_before", "link_after", "compounds", "anaphora_before", "anaphora_kinds",
-          "named", "unnamed_before", "bare_before", "bare_kinds", "quarter")
+          "named", "unnamed_before", "bare_before", "bare_kinds", "quarter", "bare_link")
 _WINDOW = 90  # characters before a town searched for its site noun
 
 
@@ -58,6 +58,9 @@ class SiteWords:
     # a city's district or neighbourhood named by a name the gazetteer lacks ("the al-Julan
     # district of Fallujah", "de wijk Al-Tayaran"; its name in group "name"): a town
     quarter: re.Pattern[str] | None = None
+    # the nouns (whole words, not compounds) that may stand right before their town with no
+    # link word: "luchthaven Khartoum" (bare_link)
+    bare_link: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=16)
@@ -130,7 +133,8 @@ def site_words(path: str) -> SiteWords | None:
     bare = _optional(table, "bare_before", path)
     return SiteWords(nouns, tuple(kinds), before, after, anaphora,
                      frozenset(table.get("anaphora_kinds") or ()), named, unnamed, bare,
-                     frozenset(table.get("bare_kinds") or ()), _optional(table, "quarter", path))
+                     frozenset(table.get("bare_kinds") or ()), _optional(table, "quarter", path),
+                     frozenset(n.lower() for n in table.get("bare_link") or ()))
 
 
 _REFERENCE_WINDOW = 60  # characters before a town searched for a reference marker
@@ -322,7 +326,8 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
     low = max(0, mention.start - _WINDOW)
     for noun in reversed(list(words.nouns.finditer(text, low, mention.start))):
         between = text[noun.end():mention.start]
-        if "\n" not in between and words.before.search(between):
+        if "\n" not in between and (words.before.search(between) or (
+                between in (" ", "\t") and noun.group().lower() in words.bare_link)):
             # with the words before the noun: "de internationale luchthaven van Tripoli"
             place = site_place(mention.place, _kind(words, noun.group()),
                                text[max(low, noun.start() - 25):mention.end])
@@ -406,6 +411,7 @@ def unnamed_site(text: str, rules_path: str, site: Mention, town: Mention) -> bo
             and words.bare.search(text, max(0, site.start - 40), site.start) is not None)
 
 
+_POSSESSIVE = r"\b(?:%possessive%)\s"
 _ANTECEDENT_WINDOW = 400  # characters before "the base" searched for the base it takes up
 
 
@@ -441,6 +447,9 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
             continue  # "het ziekenhuis" only after a hospital of its own name
         if _last_unnamed(text, words, kind, noun_start):
             continue  # "a military base near X ... the base": that unnamed base
+        if kind in words.bare_kinds and words_at(rules_path).compile(
+                _POSSESSIVE, re.IGNORECASE).search(text, m.start(), noun_start):
+            continue  # "withdrew from its base there": one of the side's bases, unnamed
         before = [p for p in places if p.end <= noun_start and p.place.kind is PlaceKind.TOWN]
         if not before:
             continue

@@ -58,15 +58,19 @@ MARKER_KEYS = (
     # an object pronoun before the trigger, in a verb-final clause ("IS had het in mei
     # ingenomen", "werden de jihadisten er verdreven"; eventplaces.pronoun_targets)
     "pronoun_object_before",
+    # "Daar wordt hevig gevochten", "fighting raged there": a place pronoun that stands for
+    # the town named before, for fighting (eventplaces.pronoun_targets)
+    "pronoun_locative",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
-    "weekend", "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks", "month_start",
+    "weekend", "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks", "month_begin",
+    "month_start",
     "month_end", "last_month", "since", "then", "last_year", "this_year", "weekday_suffix",
     "days_after", "weeks_after", "months_after", "years_after", "more_than",
     "days_later", "weeks_later", "months_later", "years_later",
     "days_earlier", "weeks_earlier", "months_earlier", "years_earlier",
-    "relative_start", "anterior",
+    "relative_start", "anterior", "present",
     "spring", "summer", "autumn", "winter", "season_last", "season_this",
     "year_begin", "year_end", "year_mid", "year_in", "years_ago", "first_since",
     "since_when", "month_before", "count_after",
@@ -210,6 +214,7 @@ class Markers:
     war_relative: Guarded
     speaker_before: Guarded
     pronoun_object_before: Guarded
+    pronoun_locative: Guarded
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,106 @@
+"""The year of a month or day named without one, from what its sentence says: the year
+right before or after it ("vorig jaar augustus", "in augustus vorig jaar"), a year named
+before it ("In 2018 ... in June of that year"; "toen" pointing back to a dated sentence), not
+that of a relative clause about another change when the month is the news's (used by
+:func:`conflictmap.dates.find_dates`). Language words come from the rules file: ``%of%``,
+``%of_that_year%`` ([words]) and ``relative_start`` ([dates])."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from conflictmap.model import Interval
+from conflictmap.rules import DateWords, Words
+
+if TYPE_CHECKING:
+    from conflictmap.dates import DateMention
+
+OF_YEAR = r"(?i)\s*,?\s*(?:%of%\s+)?"
+_THAT_YEAR = r"(?i)\s*,?\s*%of_that_year%\b"
+_CLAUSE_END = re.compile(r"[,;:.](?:\s|$)|\n")
+_NEWS_DAYS = 31  # how far before the article a month without its year is still the news
+
+
+def _whole_year(interval: Interval) -> bool:
+    return (interval.start.year == interval.end.year and interval.start.month == 1
+            and interval.start.day == 1 and interval.end.month >= 2)
+
+
+def _in_year(interval: Interval, year: int) -> Interval:
+    try:
+        return Interval.spanning(interval.start.replace(year=year),
+                                 interval.end.replace(year=year))
+    except ValueError:  # 29 February
+        return Interval.spanning(date(year, interval.start.month, 1),
+                                 date(year, interval.end.month,
+                                      calendar.monthrange(year, interval.end.month)[1]))
+
+
+def relative_clauses(words: DateWords, sentence: str) -> list[tuple[int, int]]:
+    """Where the sentence's relative clauses run ("Homs, dat het leger in 2014 had
+    heroverd, ..."): from the comma before the pronoun to the end of the clause."""
+    out = []
+    for rel in words.get("relative_start").finditer(sentence):
+        stop = _CLAUSE_END.search(sentence, rel.end())
+        out.append((rel.start(), stop.start() if stop is not None else len(sentence)))
+    return out
+
+
+def years_for_months(lists: Words, sentence: str, mentions: list[DateMention],
+                     relatives: Sequence[tuple[int, int]] = (),
+                     period: Interval | None = None) -> list[DateMention]:
+    """A month or day named without its year takes the year that the sentence gives it:
+    the year right before or after it ("vorig jaar augustus", "in augustus vorig jaar", "in
+    March last year") or, else, the year of a date named before it ("In 2018 ... and in
+    June of that year", "het akkoord van november 2020 ... op 1 december van dat jaar"),
+    the year after it when the month comes before that date ("dat in december 2023 werd
+    ingenomen, werd in januari heroverd": January 2024)."""
+    out: list[DateMention] = []
+    skip, of_year = -1, lists.compile(OF_YEAR)
+    that_year = lists.compile(_THAT_YEAR)
+    for k, m in enumerate(mentions):
+        if k == skip:
+            continue
+        if not m.year_guessed:
+            out.append(m)
+            continue
+        before = out[-1] if out else None
+        if (before is not None and _whole_year(before.interval) and not before.anaphoric
+                and of_year.fullmatch(sentence, before.end, m.start)):
+            # "vorig jaar augustus", "2019 March": the year right before names the month's
+            out[-1] = replace(m, start=before.start, year_guessed=False,
+                              interval=_in_year(m.interval, before.interval.start.year))
+            continue
+        nxt = mentions[k + 1] if k + 1 < len(mentions) else None
+        if (nxt is not None and _whole_year(nxt.interval) and not nxt.year_guessed
+                and of_year.fullmatch(sentence, m.end, nxt.start)):
+            out.append(replace(m, end=nxt.end, interval=_in_year(m.interval,
+                                                                nxt.interval.start.year),
+                               year_guessed=False))
+            skip = k + 1
+            continue
+        # "toen"/"then" before it is the year of the sentence it points back to ("... sinds
+        # de herfst van 2022. Toen heroverde Oekraïne in september ...": September 2022).
+        # Not the year of a relative clause the month is not in when the month falls in the
+        # article's own time or the month before: the news ("Homs, dat het leger in 2014
+        # had heroverd, werd op 7 december opgegeven" in December 2024; but "Cherson, dat
+        # in maart 2022 werd ingenomen, werd in november heroverd" in March 2024 is
+        # November 2022)
+        that = that_year.match(sentence, m.end) is not None
+        news = period is not None and m.interval.start <= period.end and (
+            period.start - timedelta(days=_NEWS_DAYS) <= m.interval.end)
+        years = [p for p in mentions[:k] if p.explicit and not p.year_guessed
+                 and p.interval.start.year == p.interval.end.year
+                 and (that or not news or not any(a <= p.start < b and not a <= m.start < b
+                                                  for a, b in relatives))]
+        if years:
+            src, first = years[-1].interval.start, m.interval.start
+            later = not that and (first.month, first.day) < (src.month, src.day)
+            m = replace(m, interval=_in_year(m.interval, src.year + later), year_guessed=False)
+        out.append(m)
+    return out
