@@ -24,7 +24,7 @@ from conflictmap.eventrelatives import (
 )
 from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.placelists import listed_places, opens_list
-from conflictmap.placeroles import antecedent, site_town
+from conflictmap.placeroles import antecedent, site_mention, site_town
 from conflictmap.rules import Words
 from conflictmap.triggers import Hit
 
@@ -369,4 +369,8 @@ def _fought_there(ctx: Context, hit: Hit, seg_start: int, seg_end: int,
     if not before:
         return []
     town = antecedent(ctx.article.text, ctx.rules.path, before)
-    return [(hit, Mention(town.place, word.group(), word.start(), word.end()), "")]
+    # "De oude luchthaven van Tripoli is ... in handen van het LNA. Er wordt daar ...
+    # gevochten": the town named as a site's is that site
+    site = site_mention(ctx.article.text, ctx.rules.path, town)
+    place = site.place if site is not None else town.place
+    return [(hit, Mention(place, word.group(), word.start(), word.end()), "")]
