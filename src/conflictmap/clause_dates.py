@@ -47,6 +47,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     lang, period = rules.lang, article.period
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[a:b], period, lang, previous=previous), a)
+    mentions = _unquoted(text, spans[index][0], a, mentions)
     back = spans[max(0, index - _LOOK_BACK)][0]
     mentions = _that_year(rules, text, spans[index][0], a, mentions, period, back)
     mentions = _running_year(article, rules, spans, index,
@@ -90,12 +91,30 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     end = _dated_until(rules, text, b, e)
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[s:end], period, lang, previous=previous), s)
+    mentions = _unquoted(text, s, s, mentions)
     mentions = _running_year(article, rules, spans, index, mentions)
     mentions = _own_stretch(rules, text, s, mentions, hit, place)
     return choose_interval(mentions, period, (hit.start - s, hit.end - s))
 
 
 _STRETCH_COMMA = re.compile(r",(?!\d)")
+_OPEN_QUOTES, _CLOSE_QUOTES, _STRAIGHT = "“„«", "”»", '"'
+
+
+def _unquoted(text: str, s: int, offset: int,
+              mentions: list[DateMention]) -> list[DateMention]:
+    """Without the relative days ("Today", "vandaag", "yesterday") said inside a quotation
+    in the sentence that starts at ``s``: the speaker's day, not the article's ('"Today, our
+    armed forces have seized Kidal," Goita said' on a day the sentence before gives); a
+    longer span ("Vorig jaar hebben we Paletwa ingenomen") is the same from either day."""
+    def quoted(pos: int) -> bool:
+        before = text[s:pos]
+        opened = max(before.rfind(q) for q in _OPEN_QUOTES)
+        closed = max(before.rfind(q) for q in _CLOSE_QUOTES)
+        return opened > closed or before.count(_STRAIGHT) % 2 == 1
+    return [m for m in mentions if m.explicit or m.interval.start != m.interval.end
+            or not quoted(offset + m.start)]
+
 
 
 def _stretch(text: str, segment: tuple[int, int], hit: Hit) -> tuple[int, int]:
@@ -110,9 +129,14 @@ def _own_stretch(rules: LanguageRules, text: str, offset: int, mentions: list[Da
                  hit: Hit, place: Mention | None) -> list[DateMention]:
     """Of several dates, those between the same commas as the place, else as the trigger:
     each place takes the date of its own part of the sentence ("Eind juli werd X heroverd,
-    half augustus volgde Y": July for X, August for Y)."""
+    half augustus volgde Y": July for X, August for Y). A trigger in a relative clause
+    after the place takes its own clause's date ("Eind augustus riep hij in Gwoza, dat de
+    groep begin augustus innam, het kalifaat uit": early August)."""
     if len(mentions) < 2:
         return mentions
+    if (place is not None and place.end <= hit.start
+            and rules.markers.relative.search(text, place.end, hit.start) is not None):
+        place = None
     end = max(m.end for m in mentions) + offset
     commas = [c.start() for c in _STRETCH_COMMA.finditer(text, offset, max(end, hit.end))]
 
