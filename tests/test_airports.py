@@ -102,3 +102,13 @@ def test_site_place_takes_the_airport_of_the_written_name() -> None:
     assert named.id == "site:airport:geonames:2210247"
     mitiga = site_place(town, "airport", "Mitiga Airport")
     assert (round(mitiga.lat, 2), round(mitiga.lon, 2)) == (32.89, 13.28)
+
+
+def test_site_place_takes_the_international_airport_written_another_way() -> None:
+    # "de internationale luchthaven van Khartoum", "l'aéroport international de Tripoli":
+    # the town's airport whose name says international, not the nearest field
+    town = Place("geonames:2210247", "Tripoli", PlaceKind.TOWN, 32.88743, 13.18733, "LY")
+    nl = site_place(town, "airport", "de oude internationale luchthaven van Tripoli")
+    assert (round(nl.lat, 2), round(nl.lon, 2)) == (32.66, 13.16)
+    plain = site_place(town, "airport", "de luchthaven van Tripoli")
+    assert (round(plain.lat, 2), round(plain.lon, 2)) == (32.89, 13.28)

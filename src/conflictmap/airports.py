@@ -127,6 +127,14 @@ def town_airport(town: Place, written: str = "") -> Airport | None:
     for a in airports:
         if key and name_key(a.name) == key and _km(town.lat, town.lon, a.lat, a.lon) <= CITY_KM:
             return a
+    if "internation" in key:
+        # "de internationale luchthaven van Tripoli", "l'aéroport international de Tripoli":
+        # the town's airport named international (not the nearer Mitiga)
+        town_keys = _variants(name_key(town.name))
+        named = [a for a in airports if "internation" in name_key(a.name)
+                 and a.keys & town_keys and _km(town.lat, town.lon, a.lat, a.lon) <= CITY_KM]
+        if named:
+            return min(named, key=lambda a: _km(town.lat, town.lon, a.lat, a.lon))
     return nearest_airport(town, airports)
 
 

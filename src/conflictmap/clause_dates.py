@@ -9,21 +9,31 @@ trigger that only mentions a change ("de val van X") is dated by its own phrase.
 
 from __future__ import annotations
 
-import calendar
-import contextlib
 import logging
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, timedelta
 
+from conflictmap.context_dates import (
+    CLAUSE_END,
+    LOOK_BACK,
+    change_before,
+    clause_year,
+    paragraph_date,
+    previous_interval,
+    running_year,
+    stretch_later,
+    that_year,
+    time_before,
+    time_later,
+)
 from conflictmap.date_choice import choose_interval, stamp_period
-from conflictmap.dates import DateMention, bare_years, find_dates
+from conflictmap.dates import DateMention, find_dates
 from conflictmap.factuality import dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.rules import LanguageRules
-from conflictmap.triggers import Hit, segments, without_relatives
+from conflictmap.triggers import Hit, segments
 
 log = logging.getLogger(__name__)
 
@@ -36,32 +46,33 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     ("withdrawing from Avdiivka, ... since Bakhmut fell in May": May dates the fall, not
     the withdrawal)."""
     text = article.text
-    before_main = _change_before(article, rules, spans, index, hit)
+    before_main = change_before(article, rules, spans, index, hit)
     if before_main is not None:
         return before_main
-    header = _paragraph_date(article, rules, spans[index])
+    header = paragraph_date(article, rules, spans[index])
     if header is not None:
         return header
-    previous = _previous_interval(article, rules, spans, index)
+    previous = previous_interval(article, rules, spans, index)
     a, b = segment
     lang, period = rules.lang, article.period
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[a:b], period, lang, previous=previous), a)
-    back = spans[max(0, index - _LOOK_BACK)][0]
-    mentions = _that_year(rules, text, spans[index][0], a, mentions, period, back)
-    mentions = _running_year(article, rules, spans, index,
-                             _clause_year(rules, text[a:b], mentions))
+    mentions = _unquoted(text, spans[index][0], a, mentions)
+    back = spans[max(0, index - LOOK_BACK)][0]
+    mentions = that_year(rules, text, spans[index][0], a, mentions, period, back)
+    mentions = running_year(article, rules, spans, index,
+                             clause_year(rules, text[a:b], mentions))
     if not mentions:
-        before = _time_before(article, rules, spans, index, segment)
+        before = time_before(article, rules, spans, index, segment)
         if before is not None:
             return before
     if all(m.anaphoric for m in mentions):
         # "Two days later they took Y, the army said at the time": the count, not "then"
-        later = _time_later(article, rules, spans, index, segment)
+        later = time_later(article, rules, spans, index, segment)
         if later is not None:
             return later
     if mentions:
-        later = _stretch_later(article, rules, spans, index, segment, hit, place)
+        later = stretch_later(article, rules, spans, index, segment, hit, place)
         if later is not None:
             return later
     others = [h for h in hits if h is not hit]
@@ -78,7 +89,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
                         and w.end() <= hit.start]
         if not mine:
             # "namen in juni 2022 X in, een week later viel ook Y": counted from that date
-            later = _time_later(article, rules, spans, index, _stretch(text, segment, hit))
+            later = time_later(article, rules, spans, index, _stretch(text, segment, hit))
             return later if later is not None else choose_interval([], period)
         mentions = mine
     if mentions:
@@ -90,12 +101,30 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     end = _dated_until(rules, text, b, e)
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[s:end], period, lang, previous=previous), s)
-    mentions = _running_year(article, rules, spans, index, mentions)
+    mentions = _unquoted(text, s, s, mentions)
+    mentions = running_year(article, rules, spans, index, mentions)
     mentions = _own_stretch(rules, text, s, mentions, hit, place)
     return choose_interval(mentions, period, (hit.start - s, hit.end - s))
 
 
 _STRETCH_COMMA = re.compile(r",(?!\d)")
+_OPEN_QUOTES, _CLOSE_QUOTES, _STRAIGHT = "“„«", "”»", '"'
+
+
+def _unquoted(text: str, s: int, offset: int,
+              mentions: list[DateMention]) -> list[DateMention]:
+    """Without the relative days ("Today", "vandaag", "yesterday") said inside a quotation
+    in the sentence that starts at ``s``: the speaker's day, not the article's ('"Today, our
+    armed forces have seized Kidal," Goita said' on a day the sentence before gives); a
+    longer span ("Vorig jaar hebben we Paletwa ingenomen") is the same from either day."""
+    def quoted(pos: int) -> bool:
+        before = text[s:pos]
+        opened = max(before.rfind(q) for q in _OPEN_QUOTES)
+        closed = max(before.rfind(q) for q in _CLOSE_QUOTES)
+        return opened > closed or before.count(_STRAIGHT) % 2 == 1
+    return [m for m in mentions if m.explicit or m.interval.start != m.interval.end
+            or not quoted(offset + m.start)]
+
 
 
 def _stretch(text: str, segment: tuple[int, int], hit: Hit) -> tuple[int, int]:
@@ -110,9 +139,14 @@ def _own_stretch(rules: LanguageRules, text: str, offset: int, mentions: list[Da
                  hit: Hit, place: Mention | None) -> list[DateMention]:
     """Of several dates, those between the same commas as the place, else as the trigger:
     each place takes the date of its own part of the sentence ("Eind juli werd X heroverd,
-    half augustus volgde Y": July for X, August for Y)."""
+    half augustus volgde Y": July for X, August for Y). A trigger in a relative clause
+    after the place takes its own clause's date ("Eind augustus riep hij in Gwoza, dat de
+    groep begin augustus innam, het kalifaat uit": early August)."""
     if len(mentions) < 2:
         return mentions
+    if (place is not None and place.end <= hit.start
+            and rules.markers.relative.search(text, place.end, hit.start) is not None):
+        place = None
     end = max(m.end for m in mentions) + offset
     commas = [c.start() for c in _STRETCH_COMMA.finditer(text, offset, max(end, hit.end))]
 
@@ -171,7 +205,6 @@ def _change_dates(rules: LanguageRules, text: str, hit: Hit, mentions: list[Date
     return mentions
 
 
-_CLAUSE_END = re.compile(r"[,;:.](?:\s|$)|\n")
 
 
 def _not_anterior(rules: LanguageRules, text: str, hit: Hit, mentions: list[DateMention],
@@ -186,14 +219,14 @@ def _not_anterior(rules: LanguageRules, text: str, hit: Hit, mentions: list[Date
     words = rules.dates
     last = max(m.end for m in mentions) + offset
     for rel in words.get("relative_start").finditer(text, min(offset, hit.end), last):
-        stop = _CLAUSE_END.search(text, rel.end())
+        stop = CLAUSE_END.search(text, rel.end())
         end = stop.start() if stop is not None else len(text)
         if rel.start() <= hit.start < end:
             continue  # the trigger's own relative clause
         if end <= hit.start or words.get("anterior").search(text, rel.end(), end):
             mentions = [m for m in mentions if not rel.start() <= m.start + offset < end]
     for rel in words.get("described").finditer(text, hit.end, last):
-        stop = _CLAUSE_END.search(text, rel.end())
+        stop = CLAUSE_END.search(text, rel.end())
         end = stop.start() if stop is not None else len(text)
         mentions = [m for m in mentions if not rel.start() <= m.start + offset < end]
     return mentions
@@ -230,370 +263,6 @@ def _nearer(text: str, mention: DateMention, offset: int, hit: Hit, other: Hit) 
 def _gap(mention: DateMention, offset: int, hit: Hit) -> int:
     """Characters between a date (offsets from ``offset``) and a trigger hit."""
     return max(0, mention.start + offset - hit.end, hit.start - (mention.end + offset))
-
-
-def _previous_interval(article: Article, rules: LanguageRules,
-                       spans: Sequence[tuple[int, int]], index: int) -> Interval | None:
-    """The explicit date of the sentence before, which "toen"/"then" points back to: of
-    the nearest of the last few sentences of the same paragraph that has one ("Op 19
-    september ... Na een dag gaven ze op. Met die overgave ...")."""
-    if index == 0:
-        return None
-    s, e = spans[index]
-    text = article.text
-    if not rules.dates.get("then").search(text, s, e):
-        return None
-    for before in range(index - 1, max(-1, index - 1 - _LOOK_BACK), -1):
-        s, e = spans[before]
-        found = find_dates(text[s:e], article.period, rules.lang)
-        dates = [d for d in found if d.explicit]
-        day = [d for d in found if not d.since and d.interval.start == d.interval.end]
-        if dates and day and day[0].start < dates[0].start and all(
-                d.interval.start < d.interval.end for d in dates):
-            # "overran X on Sunday, ... since the offensive began in May. Y fell the same
-            # day": the day, not the month in passing
-            return day[0].interval
-        if dates:
-            return dates[-1].interval
-        if "\n" in text[e:spans[before + 1][0]] or "\n" in text[s:e]:
-            return None  # not past the paragraph's start
-    return None
-
-
-_LOOK_BACK = 3  # sentences "toen"/"then" may point back over
-
-
-_FRONTED = 12  # characters before a date that opens its sentence ("In November 2020 ...")
-
-
-def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-               index: int, fronted: bool = False) -> Interval | None:
-    """The date, with its year written, of the nearest of the last few sentences that has
-    one, at most a month long ("In November 2020 ..."); none when a sentence in between is
-    dated relative to the article ("on Wednesday", "last week": back to the news). With
-    ``fronted``, only a date that opens its sentence sets the time the text tells about
-    (not "the accord of March 2009" in passing)."""
-    text = article.text
-    for before in range(index - 1, max(-1, index - 1 - _LOOK_BACK), -1):
-        s, e = spans[before]
-        dates = [d for d in find_dates(text[s:e], article.period, rules.lang)
-                 if not d.since and not d.anaphoric]
-        if any(not d.explicit for d in dates):
-            return None
-        written = [d for d in dates if not d.year_guessed]
-        if written and fronted and written[-1].start > _FRONTED:
-            return None
-        written = written or [d for d in _running_year(article, rules, spans, before, dates)
-                              if not d.year_guessed]  # itself in the running year
-        if written:
-            last = written[-1].interval
-            return last if (last.end - last.start).days <= 31 else None
-        if not dates and rules.dates.get("present").search(text, s, e):
-            return None  # "Dat de stad nu opnieuw viel": back to the news's time
-    return None
-
-
-_THAT_YEAR = r"\s*,?\s*%of_that_year%\b"
-
-
-def _that_year(rules: LanguageRules, text: str, s: int, a: int, mentions: list[DateMention],
-               period: Interval, back: int | None = None) -> list[DateMention]:
-    """A month "of that year" in a clause without the year takes the last year named
-    before the clause in its sentence ("since late 2014, months after they swept into
-    Sanaa in September of that year": September 2014), else in the few sentences before
-    it, from ``back`` ("In 2015 rukten de Houthi's op tot in Aden. Die havenstad werd in
-    juli van dat jaar heroverd": July 2015)."""
-    that_year = rules.words.compile(_THAT_YEAR, re.IGNORECASE)
-    that = [m for m in mentions if m.year_guessed and that_year.match(text, a + m.end)]
-    if not that:
-        return mentions
-
-    def named(start: int, end: int) -> list[int]:
-        return [d.interval.start.year for d in find_dates(text[start:end], period, rules.lang)
-                if d.explicit and not d.year_guessed and not d.anaphoric
-                and d.interval.start.year == d.interval.end.year]
-
-    years = named(s, a) if s < a else []
-    if not years and back is not None and back < s:
-        years = named(back, s)
-    if not years:
-        return mentions
-    out = []
-    for m in mentions:
-        with contextlib.suppress(ValueError):  # 29 February
-            if m in that:
-                m = replace(m, year_guessed=False, interval=Interval.spanning(
-                    m.interval.start.replace(year=years[-1]),
-                    m.interval.end.replace(year=years[-1])))
-        out.append(m)
-    return out
-
-
-def _clause_year(rules: LanguageRules, clause: str,
-                 mentions: list[DateMention]) -> list[DateMention]:
-    """A month named without its year in a clause that names one year on its own ("In de
-    oorlog van 2020 heroverde Azerbeidzjan Fuzuli in oktober", "in the 2020 war ... in
-    October") is in that year; not a year of a relative clause, which dates a change of its
-    own ("On May 18 they retook X, which the LNA had held since 2014": 18 May of the news)."""
-    if not any(m.year_guessed for m in mentions):
-        return mentions
-    others = []
-    for rel in rules.dates.get("relative_start").finditer(clause):
-        stop = _CLAUSE_END.search(clause, rel.end())
-        end = stop.start() if stop is not None else len(clause)
-        if not any(rel.start() <= m.start < end for m in mentions if m.year_guessed):
-            others.append((rel.start(), end))
-    years = {int(y.group()) for y in bare_years(clause, rules.lang)
-             if not any(m.start <= y.start() < m.end for m in mentions)
-             and not any(s <= y.start() < e for s, e in others)}
-    if len(years) != 1:
-        return mentions
-    year = years.pop()
-    out = []
-    for m in mentions:
-        if m.year_guessed:
-            first, last = m.interval.start, m.interval.end
-            try:
-                moved = Interval.spanning(first.replace(year=year), last.replace(
-                    year=year + (last.year - first.year)))
-            except ValueError:  # 29 February
-                moved = None
-            if moved is not None:
-                m = replace(m, interval=moved, year_guessed=False)
-        out.append(m)
-    return out
-
-
-def _running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                  index: int, mentions: list[DateMention]) -> list[DateMention]:
-    """A month or day named without its year after a sentence that gave one ("In November
-    2020 ... On 20 November", "In April 2023 ... By early March") is its first such month
-    on or after that date, not the article's year."""
-    if not any(m.year_guessed for m in mentions) or any(
-            not m.explicit and not m.since for m in mentions):
-        return mentions  # "said on Sunday it took X on 1 March": the news's year
-    before = _text_date(article, rules, spans, index, fronted=True)
-    if before is None:
-        return mentions
-    out: list[DateMention] = []
-    for m in mentions:
-        if m.year_guessed:
-            first = m.interval.start
-            year = before.start.year + ((first.month, first.day)
-                                        < (before.start.month, before.start.day))
-            try:
-                moved = Interval.spanning(first.replace(year=year),
-                                          m.interval.end.replace(year=year + (
-                                              m.interval.end.year - first.year)))
-            except ValueError:  # 29 February
-                moved = None
-            if moved is not None and moved.end <= article.period.end:
-                m = replace(m, interval=moved, year_guessed=False)
-        out.append(m)
-    return out
-
-
-_LATER_UNITS = (("days_later", 1, 0, 1), ("weeks_later", 7, 0, 1), ("months_later", 0, 1, 1),
-                ("years_later", 0, 12, 1), ("days_earlier", 1, 0, -1),
-                ("weeks_earlier", 7, 0, -1), ("months_earlier", 0, 1, -1),
-                ("years_earlier", 0, 12, -1))
-
-
-def _reference_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                    index: int) -> Interval | None:
-    """The date of the nearest of the last few sentences that has one, of any kind ("on
-    Sunday", "In June 2014"; a month in the text's running year): its first, the main
-    clause's ("overran X on Sunday, ... since the offensive began in May")."""
-    text = article.text
-    for before in range(index - 1, max(-1, index - 1 - _LOOK_BACK), -1):
-        s, e = spans[before]
-        dates = [d for d in find_dates(text[s:e], article.period, rules.lang)
-                 if not d.since and not d.anaphoric]
-        if dates:
-            return _running_year(article, rules, spans, before, dates)[0].interval
-    return None
-
-
-def _time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                index: int, segment: tuple[int, int]) -> Interval | None:
-    """The date of a clause that says "three years later", "twee maanden later" ("three
-    weeks earlier"): that long after (before) the date of the sentence before (years: the
-    whole year it falls in)."""
-    a, b = segment
-    text, words = article.text, rules.dates
-    for key, days, months, sign in _LATER_UNITS:
-        m = words.get(key).search(text, a, b)
-        if m is None:
-            continue
-        n = _count(words.numbers, m.group(1))
-        s = spans[index][0]
-        # the dates before the count in its sentence ("namen in juni 2022 X in, een week
-        # later viel ook Y": June 2022)
-        # (not of a relative clause: "Homs, dat het leger in 2014 had heroverd, werd twee
-        # dagen later opgegeven" counts from the sentence before)
-        head = without_relatives(rules, text[s:m.start()], m.start() - s)
-        own = [d for d in find_dates(head, article.period, rules.lang)
-               if not d.since and not d.anaphoric]
-        # "took X on Wednesday, before withdrawing the next day": the clause before it
-        before = own[-1].interval if own else _reference_date(article, rules, spans, index)
-        if n is None or before is None:
-            return None
-        n *= sign
-        if months == 12:
-            start, end = date(before.start.year + n, 1, 1), date(before.end.year + n, 12, 31)
-        elif months:
-            start, end = _months_back(before.start, -n), _months_back(before.end, -n)
-        else:
-            start = before.start + timedelta(days=n * days)
-            end = before.end + timedelta(days=n * days)
-        if start > article.period.end:
-            return None
-        return Interval.spanning(start, min(end, article.period.end))
-    return None
-
-
-
-def _stretch_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                   index: int, segment: tuple[int, int], hit: Hit, place: Mention | None
-                   ) -> Interval | None:
-    """The date of a place whose part of the sentence (from the comma before it) says "two
-    days later" and names no date of its own ("werd op 21 januari ingenomen, en twee dagen
-    later viel Sake"): that long after the date before it."""
-    if place is None:
-        return None
-    a, b = segment
-    text = article.text
-    comma = text.rfind(",", a, place.start)
-    if comma < 0:
-        return None
-    stop = text.find(",", place.end, b)
-    stretch = (comma, b if stop < 0 else stop)
-    if not stretch[0] <= hit.start < stretch[1]:
-        return None  # the place's part, not the trigger's ("..., the city the army had taken")
-    words = rules.dates
-    if not any(words.get(key).search(text, *stretch) for key, *_ in _LATER_UNITS):
-        return None
-    own = [d for d in find_dates(text[stretch[0]:stretch[1]], article.period, rules.lang)
-           if not d.anaphoric]
-    return None if own else _time_later(article, rules, spans, index, stretch)
-
-
-def _time_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                 index: int, segment: tuple[int, int]) -> Interval | None:
-    """The date of a clause that opens with "N days/weeks after" ("..., state TV said on
-    Monday, four days after rebels seized it"; "een dag nadat Rusland het dorp opeiste"):
-    the main clause's date, N days earlier."""
-    a, b = segment
-    s, e = spans[index]
-    text, words = article.text, rules.dates
-    for key, unit in (("days_after", 1), ("weeks_after", 7)):
-        for m in words.get(key).finditer(text, max(s, a - 30), min(b, a + 12)):
-            if not m.start() < a <= m.end():
-                continue
-            n = _count(words.numbers, m.group(1))
-            if n is None:
-                continue
-            main = [d for d in find_dates(text[s:e], article.period, rules.lang)
-                    if not (a <= d.start + s < b) and not d.since]
-            when = choose_interval(main, article.period, (a - s, a - s))
-            back = timedelta(days=n * unit)
-            return Interval.spanning(when.start - back, when.end - back)
-    return None
-
-
-_HEADER = re.compile(r"[^\n.()]{1,60}\(([^()\n]{3,40})\)\.\s")
-
-
-def _paragraph_date(article: Article, rules: LanguageRules,
-                    span: tuple[int, int]) -> Interval | None:
-    """The date in a paragraph's heading "Place (date)." ("Avdiivka (17 februari). Het
-    leger trok zich terug ..."), for a later sentence of that paragraph with no date of
-    its own."""
-    text = article.text
-    s, e = span
-    para = text.rfind("\n", 0, s) + 1
-    if para == s:
-        return None
-    m = _HEADER.match(text, para, s + 1)
-    if m is None or m.end() > s:
-        return None
-    if find_dates(text[s:e], article.period, rules.lang):
-        return None
-    dates = [d for d in find_dates(m.group(1), article.period, rules.lang) if d.explicit]
-    return dates[0].interval if len(dates) == 1 else None
-
-
-_AFTER_UNITS = (("days_after", 1, 0), ("weeks_after", 7, 0), ("months_after", 0, 1),
-                ("years_after", 0, 12))
-_NOUN_GAP = re.compile(r"\s*(?:\w{1,4}\s+)?")  # "na de val", "after the fall"
-_SUBJECT_GAP = r"\s+(?:[^\W\d_][\w'’-]*\s+){1,4}?(?:%perfect_auxiliary%\s+)?"
-
-
-def _change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                   index: int, hit: Hit) -> Interval | None:
-    """The date of a change named only relative to its sentence's date ("begon op 20
-    augustus, ruim een maand na de herovering van X"; "two weeks after the fall of Y"):
-    the sentence's date before the phrase, N days, weeks, months or years earlier. Days
-    and weeks count exactly; a month or year count is loose by half a unit either way, and
-    "ruim"/"more than" stretches it back by one more unit. A change with a date of its
-    own after it ("a month after the fall of X in May") keeps that date."""
-    text, words = article.text, rules.dates
-    mention = is_mention(rules, text, hit)
-    subject_gap = rules.words.compile(_SUBJECT_GAP)
-    s, e = spans[index]
-    for key, days, months in _AFTER_UNITS:
-        for m in words.get(key).finditer(text, max(s, hit.start - 40), hit.start):
-            gap = _NOUN_GAP.fullmatch(text, m.end(), hit.start)
-            # a verb right after the phrase ("nine months after seizing X"), or after its
-            # own subject ("a year after insurgents overran it", "nadat de rebellen haar
-            # innamen"): that clause's change is that long before
-            subject = not mention and subject_gap.fullmatch(text, m.end(), hit.start)
-            if (gap is None or (not mention and text[m.end():hit.start].strip())) \
-                    and not subject:
-                continue
-            n = _count(words.numbers, m.group(1))
-            if n is None:
-                return None
-            found = find_dates(text[s:e], article.period, rules.lang)
-            comma = text.find(",", hit.end, e)
-            if any(hit.end <= d.start + s < (comma if comma >= 0 else e) for d in found):
-                return None
-            if subject and any(m.end() <= d.start + s < hit.start for d in found):
-                return None  # "drie maanden nadat Bachmoet in mei was gevallen": its own
-            main = [d for d in found if d.end + s <= m.start() and not d.since]
-            when = choose_interval(main, article.period, (m.start() - s, m.start() - s))
-            more = words.get("more_than").search(text, max(s, m.start() - 15), m.start())
-            if days:
-                back = timedelta(days=n * days)
-                start, end = when.start - back, when.end - back
-                if more is not None:
-                    start -= timedelta(days=days)
-                return Interval.spanning(start, end)
-            start, end = (_months_back(when.start, n * months),
-                          _months_back(when.end, n * months))
-            if more is not None:
-                start = _months_back(start, months)
-            else:
-                half = timedelta(days=15 * months)
-                start, end = start - half, end + half
-            return Interval.spanning(start, end)
-    return None
-
-
-def _months_back(day: date, n: int) -> date:
-    """``day`` n calendar months earlier (the last day of a shorter month)."""
-    year, month = divmod(day.year * 12 + day.month - 1 - n, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def _count(numbers: Sequence[str], word: str | None) -> int | None:
-    """1 for "a day after" (no number word), else the number written."""
-    if word is None:
-        return 1
-    word = word.lower()
-    if word.isdigit():
-        return int(word)
-    return numbers.index(word) + 1 if word in numbers else None
 
 
 def stamp_day(article: Article, rules: LanguageRules) -> Article:

@@ -187,6 +187,8 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
     if (hit.trigger.locative_ok and mention.place.kind is PlaceKind.SITE
             and hit.end <= mention.start and len(before.split()) <= 2):
         return False  # "hesen de vlag op de staalfabriek van X": the flag went up on the site
+    if markers.speaker_before.search(before):
+        return True  # "Volgens Rabat hebben de soldaten ...": Rabat speaks
     between = text[mention.end:hit.start] if mention.end <= hit.start else ""
     if len(between.split()) == 1 and markers.infinitive.search(between):
         return False  # "slaagde erin om X te heroveren": X is the infinitive's object

@@ -77,7 +77,15 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
     roles: dict[str, Actor | None] = {"gainer": None, "loser": None}
     bare_before: list[ActorMention] = []
     bare_after: list[ActorMention] = []
+    # "took control of Kidal, the northern town that has been held by separatists since ...":
+    # an actor in a relative clause about the place is that clause's, not the trigger's
+    relative_at = [m.start() for pattern in (markers.relative, markers.apposition_relative)
+                   for m in pattern.finditer(text, max(hit.end, mention.end) - 1, seg_end)
+                   if pattern is markers.relative or m.group().split()[-1].lower() in
+                   ctx.rules.words["relative_pronoun"]]
     for a in in_seg:
+        if any(r <= a.start for r in relative_at) and a.start >= hit.end:
+            continue
         actor = resolve_actor(ctx, a, country)
         p0 = whole_words(text, max(seg_start, a.start - 30), a.start, seg_start, a.start)[0]
         prefix = text[p0:a.start]

@@ -23,12 +23,8 @@ from conflictmap.eventrelatives import (
     relative_between,
 )
 from conflictmap.model import Change, Mention, Place, PlaceKind
-from conflictmap.placeroles import (
-    antecedent,
-    listed_places,
-    opens_list,
-    site_town,
-)
+from conflictmap.placelists import listed_places, opens_list
+from conflictmap.placeroles import antecedent, site_mention, site_town
 from conflictmap.rules import Words
 from conflictmap.triggers import Hit
 
@@ -138,6 +134,15 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
                    and (id(h), p.place.id) in sited)
            and not (part == "site" and p.place.kind is PlaceKind.REGION
                     and id(h) in site_hits)]
+    # "de grensovergang Guerguerat", "the Guerguerat crossing", "het vliegveld Slatina bij
+    # Pristina": a town right next to the site's noun names that site, no change of its own
+    text = ctx.article.text
+    held = [(id(h), p.start, p.end) for h, p, _ in out if p.place.kind is PlaceKind.SITE]
+    out = [(h, p, part) for h, p, part in out
+           if p.place.kind is not PlaceKind.TOWN or not any(
+               k == id(h) and ((0 < p.start - b <= 2 and text[b:p.start].isspace())
+                               or (0 < a - p.end <= 2 and text[p.end:a].isspace()))
+               for k, a, b in held)]
     if not out:
         out = _list_targets(ctx, hits, seg_start, seg_end)
     if any(h.trigger.target == "nearest" for h in hits):
@@ -305,6 +310,13 @@ def _nearest(ctx: Context, out: list[tuple[Hit, Mention, str]],
     for hit in {id(h): h for h, _, _ in out if h.trigger.target == "nearest"}.values():
         mine = sorted((t for t in out if t[0] is hit), key=lambda t: t[1].start)
         best = min(range(len(mine)), key=lambda k: _distance(hit, mine[k][1]))
+        # "Ramadi, dat in december 2015 werd heroverd, en Fallujah": the relative clause
+        # holding the trigger is about the place it opens after, not the nearer next one
+        opened = [k for k, (_, p, _) in enumerate(mine) if p.end <= hit.start
+                  and (m := ctx.rules.markers.relative.match(text, p.end)) is not None
+                  and "," not in text[m.end():hit.start]]
+        if opened:
+            best = opened[-1]
         low = high = best
         coordination = ctx.rules.words.compile(_COORDINATION, re.IGNORECASE)
         while low > 0 and coordination.match(text[mine[low - 1][1].end:mine[low][1].start]):
@@ -380,4 +392,8 @@ def _fought_there(ctx: Context, hit: Hit, seg_start: int, seg_end: int,
     if not before:
         return []
     town = antecedent(ctx.article.text, ctx.rules.path, before)
-    return [(hit, Mention(town.place, word.group(), word.start(), word.end()), "")]
+    # "De oude luchthaven van Tripoli is ... in handen van het LNA. Er wordt daar ...
+    # gevochten": the town named as a site's is that site
+    site = site_mention(ctx.article.text, ctx.rules.path, town)
+    place = site.place if site is not None else town.place
+    return [(hit, Mention(place, word.group(), word.start(), word.end()), "")]

@@ -174,9 +174,10 @@ def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
 
 
 def dated_taking(ctx: Context, hit: Hit, place: Mention) -> bool:
-    """True for a capture in a relative clause right after the place that dates it with a
-    year of its own ("recaptured Wad Madani, which the RSF seized in December 2023"): an
-    earlier change of the place, told besides the main clause's."""
+    """True for a capture or recapture in a relative clause right after the place that
+    dates it with a year of its own ("recaptured Wad Madani, which the RSF seized in
+    December 2023"; "verloor het al Ramadi, dat in december 2015 werd heroverd"): an earlier
+    change of the place, told besides the main clause's."""
     if hit.trigger.change not in (Change.CAPTURE, Change.RECAPTURE):
         return False  # "..., which the army had retaken in December 2016" too
     text = ctx.article.text

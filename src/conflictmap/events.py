@@ -72,6 +72,7 @@ from conflictmap.factuality import (
     holding_statement,
     is_mention,
     join_later_mentions,
+    past_mention,
     region_fighting,
     since_reference,
     taken_back,
@@ -388,7 +389,8 @@ def _factual(ctx: Context, hit: Hit, segment: tuple[int, int], partial: str) -> 
     text, period = ctx.article.text, ctx.article.period
     return not (undated_background(ctx.rules, text, hit, segment, period)
                 or holding_statement(ctx.rules, text, hit, segment, partial, period)
-                or since_reference(ctx.rules, text, hit, segment, period))
+                or since_reference(ctx.rules, text, hit, segment, period)
+                or past_mention(ctx.rules, text, hit, segment, period))
 
 
 _FOLDED = timedelta(days=31)  # fighting this long before a change of its place ends in it

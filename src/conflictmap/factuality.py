@@ -60,9 +60,11 @@ def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple
         return False  # "Eerder, op vrijdag, hadden de rebellen X al in handen": dated
     # The trigger's own part of the clause (between commas) has no date: "Eerder vielen
     # al X en Y in Russische handen, en eind vorig jaar ging ook Z verloren" dates only Z.
+    # With no other change after it, the clause's tail is the trigger's own: "had earlier
+    # retaken X and a string of towns, including Y, in October" is dated October.
     a = max(seg_start, text.rfind(",", seg_start, hit.start) + 1)
     comma = text.find(",", hit.end, seg_end)
-    b = seg_end if comma < 0 else comma
+    b = seg_end if comma < 0 or not rules.any_trigger.search(text, hit.end, seg_end) else comma
     return not find_dates(text[a:b], period, rules.lang)
 
 
@@ -125,6 +127,23 @@ def region_fighting(hit: Hit, partial: str, region: bool) -> bool:
     "fighting continued in Walikale territory"): a region is contested only in named part
     ("delen van de provincie X", CODEBOOK.md Regions), and fighting in it is no change."""
     return region and hit.trigger.change is Change.CONTESTED and partial != "contested"
+
+
+# the mention's place (and a relative clause about it) and then a past copula
+_PAST_MENTION = r"\s+[^,.;:]{1,40}?(?:,[^.;:]{1,160}?,)?\s+%past_copula%\b"
+
+
+def past_mention(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],
+                 period: Interval) -> bool:
+    """True for a change only mentioned as the subject of a past copula, with no date in
+    its clause ("Its capture of Lashio, which houses the army's Northeastern Command, was one
+    of the heaviest blows the military has suffered"): background told without a date, not
+    this article's news ("The capture of X is the biggest prize" is)."""
+    if not is_mention(rules, text, hit) or len(text[segment[0]:hit.start].split()) > 2:
+        return False  # the mention opens its clause: "Its capture of", "De val van"
+    if rules.words.compile(_PAST_MENTION, re.IGNORECASE).match(text, hit.end, segment[1]) is None:
+        return False
+    return not find_dates(text[segment[0]:segment[1]], period, rules.lang)
 
 
 def is_mention(rules: LanguageRules, text: str, hit: Hit) -> bool:
@@ -246,6 +265,8 @@ def dateline_end(text: str, start: int) -> int:
     return m.end() if m is not None else -1
 
 
+# "de grootste haven van Israël", "the largest port of Israel": the country owns the place
+_OWNER_BEFORE = r"\b%owned_place_noun%\s+%of%\s+$"
 _NAME_REACH = 200  # an actor's name is shorter: where one that overlaps a sentence may start
 
 
@@ -270,9 +291,12 @@ def civil_sense(rules: LanguageRules, text: str, events: Sequence[Event],
         return after is not None or (text[a - 1:a] == " " and cue.fullmatch(
             text, before + 1, a - 1) is not None)
 
+    owner = rules.words.compile(_OWNER_BEFORE, re.IGNORECASE)
+
     def civil(event: Event) -> bool:
         source = event.sources[0]
         named = [armed and not qualified(a, b)
+                 and owner.search(text, max(0, a - 40), a) is None
                  for a, b, armed in spans[bisect_left(starts, source.start - _NAME_REACH):
                                           bisect_left(starts, source.end)]
                  if b > source.start]

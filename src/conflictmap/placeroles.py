@@ -155,6 +155,10 @@ class PlaceRoles:
     # "the district of X", "X district": the district named after town X (a region)
     district_before: re.Pattern[str] | None = None
     district_after: re.Pattern[str] | None = None
+    # the markers' speaker_after: a town right before "zegt"/"denies" speaks ("Kinshasa
+    # ontkent dat de stad is gevallen"), it is not the town "de stad" stands for
+    speaker: re.Pattern[str] | None = None
+    speaker_before: re.Pattern[str] | None = None  # "volgens Tripoli": Tripoli speaks
 
 
 _ROLE_KEYS = ("reference_before", "generic_noun", "list_opener", "next_list")
@@ -183,10 +187,40 @@ def place_roles(path: str) -> PlaceRoles | None:
             if isinstance(table.get("district_before"), str) else None,
             # matched at the town's end (Pattern.match(text, pos)), where "^" never matches
             district_after=re.compile(table["district_after"].removeprefix("^"), re.IGNORECASE)
-            if isinstance(table.get("district_after"), str) else None)
+            if isinstance(table.get("district_after"), str) else None,
+            speaker=_speaker(path), speaker_before=_speaker_before(path))
     except re.error as exc:
         raise RulesError(f"[place_roles]: not a valid regular expression ({exc})",
                          Path(path)) from None
+
+
+def _speaker(path: str) -> re.Pattern[str] | None:
+    """A claim or denial verb right after a town (the ``[markers]`` claim and denial of the
+    rules file, searched in the characters after it): the town speaks. None without them."""
+    markers = _table(path, "markers")
+    if not isinstance(markers, dict):
+        return None
+    words = [markers.get(k) for k in ("claim", "denial")]
+    if not all(isinstance(w, str) for w in words):
+        return None
+    return re.compile(r"^\s*(?:" + "|".join(f"(?:{w})" for w in words) + ")", re.IGNORECASE)
+
+
+def _speaker_before(path: str) -> re.Pattern[str] | None:
+    """The ``[markers]`` speaker_before of the rules file ("volgens", "according to"),
+    searched in the characters before a town. None without it."""
+    markers = _table(path, "markers")
+    before = markers.get("speaker_before") if isinstance(markers, dict) else None
+    return re.compile(before, re.IGNORECASE) if isinstance(before, str) else None
+
+
+def _speaks(text: str, roles: PlaceRoles, mention: Mention) -> bool:
+    """True when the town speaks: a claim or denial verb right after it ("Kinshasa
+    ontkent"), or "volgens"/"according to" right before it."""
+    return bool((roles.speaker is not None
+                 and roles.speaker.search(text[mention.end:mention.end + 30]))
+                or (roles.speaker_before is not None and roles.speaker_before.search(
+                    text[max(0, mention.start - 30):mention.start])))
 
 
 def _reference(text: str, marker: re.Pattern[str], mentions: list[Mention], k: int,
@@ -239,60 +273,10 @@ def antecedent(text: str, rules_path: str, before: list[Mention]) -> Mention:
         return before[-1]
     and_ = words_at(rules_path).compile(_AND, re.IGNORECASE)
     for k in range(len(before) - 1, -1, -1):
-        if not _reference(text, roles.reference, before, k, and_):
+        if not _reference(text, roles.reference, before, k, and_) and not _speaks(
+                text, roles, before[k]):
             return before[k]
     return before[-1]
-
-
-_LIST_GAP = r"\s*(?:,|,?\s*(?:%and%|&))\s*(?:%definite_article%\s+)?"
-_FIRST_GAP = r"\s*(?:%definite_article%\s+)?"
-_LIST_WINDOW = 140  # characters before a name searched for a generic noun and a list opener
-
-
-def opens_list(text: str, rules_path: str, start: int, low: int) -> bool:
-    """True when a list after a generic plural noun begins right before ``start`` ("took
-    several villages, such as X", "provinciehoofdsteden, waaronder X"; not before ``low``)."""
-    roles = place_roles(rules_path)
-    return roles is not None and roles.opener.search(
-        text, max(low, start - _LIST_WINDOW), start) is not None
-
-
-def _run(text: str, rules_path: str, start: int, end: int,
-         places: list[Mention] | tuple[Mention, ...]) -> list[Mention]:
-    """The places listed from ``start`` ("A, B en C"), up to ``end``."""
-    out: list[Mention] = []
-    at = start
-    words = words_at(rules_path)
-    for p in places:
-        if p.start < at:
-            continue
-        gap = words.compile(_LIST_GAP if out else _FIRST_GAP, re.IGNORECASE)
-        if p.end > end or not gap.fullmatch(text, at, p.start):
-            break
-        out.append(p)
-        at = p.end
-    return out
-
-
-def listed_places(text: str, rules_path: str, clause: tuple[int, int], sentence_end: int,
-                  next_sentence: tuple[int, int] | None,
-                  places: list[Mention] | tuple[Mention, ...]) -> list[Mention]:
-    """The places a clause with a generic plural noun lists after it: after a colon that ends
-    the clause ("took two villages: A and B"), or at the start of the next sentence
-    ("Several villages were retaken. They include A, B and C.")."""
-    roles = place_roles(rules_path)
-    if roles is None:
-        return []
-    start, end = clause
-    if text[start:end].rstrip().endswith(":") and roles.opener.search(
-            text, max(start, end - _LIST_WINDOW), end):
-        return _run(text, rules_path, end, sentence_end, places)
-    if next_sentence is not None and roles.generic.search(text, start, end):
-        ns, ne = next_sentence
-        opening = roles.next_list.match(text[ns:ne])
-        if opening is not None:
-            return _run(text, rules_path, ns + opening.end(), ne, places)
-    return []
 
 
 def _kind(words: SiteWords, noun: str) -> str:
@@ -344,7 +328,9 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
         between = text[noun.end():mention.start]
         if "\n" not in between and (words.before.search(between) or (
                 between in (" ", "\t") and noun.group().lower() in words.bare_link)):
-            place = site_place(mention.place, _kind(words, noun.group()))
+            # with the words before the noun: "de internationale luchthaven van Tripoli"
+            place = site_place(mention.place, _kind(words, noun.group()),
+                               text[max(low, noun.start() - 25):mention.end])
             return Mention(place, text[noun.start():mention.end], noun.start(), mention.end)
     return None
 

@@ -56,6 +56,8 @@ MARKER_KEYS = (
     # ", zegt het ministerie in Moskou", ", the ministry in Moscow said": a trailing clause that
     # says who reports the change; a place in it is the speaker's (clauseplaces.py)
     "speaker_clause",
+    # "volgens Rabat", "according to Baku": the town before it speaks (clauseplaces.py)
+    "speaker_before",
     # an object pronoun before the trigger, in a verb-final clause ("IS had het in mei
     # ingenomen", "werden de jihadisten er verdreven"; eventplaces.pronoun_targets)
     "pronoun_object_before",
@@ -82,6 +84,10 @@ _FLAGS = re.IGNORECASE
 # no Python module holds a language's words. Each key a list of words or phrases.
 WORD_KEYS = (
     "and",
+    # "de grootste haven van Israël": a country that owns the place, not an actor in it
+    "owned_place_noun",
+    # "Its capture of X ... was one of the heaviest blows": a past copula after a mention
+    "past_copula",
     "again",
     "date_opener",
     "date_preposition",
@@ -212,6 +218,7 @@ class Markers:
     not_held: Guarded
     war_relative: Guarded
     speaker_clause: Guarded
+    speaker_before: Guarded
     pronoun_object_before: Guarded
     pronoun_locative: Guarded
 
