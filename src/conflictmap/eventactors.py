@@ -84,8 +84,10 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
                    if pattern is markers.relative or m.group().split()[-1].lower() in
                    ctx.rules.words["relative_pronoun"]]
     for a in in_seg:
-        if any(r <= a.start for r in relative_at) and a.start >= hit.end:
-            continue
+        if a.start >= hit.end and any(r <= a.start and any(m.end <= r for m in in_seg)
+                                      for r in relative_at):
+            continue  # only when the main clause names its own side before that clause:
+            # "the fall of Knin, which was captured by Croatian troops" tells this change
         actor = resolve_actor(ctx, a, country)
         p0 = whole_words(text, max(seg_start, a.start - 30), a.start, seg_start, a.start)[0]
         prefix = text[p0:a.start]
