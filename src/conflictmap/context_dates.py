@@ -81,7 +81,10 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
                               if not d.year_guessed]  # itself in the running year
         if written:
             last = written[-1].interval
-            return last if (last.end - last.start).days <= 31 else None
+            # a month or a day; opening its sentence, also a season ("Then, in autumn
+            # 2020, Azerbaijan struck back. Hadrut fell in October")
+            season = fronted and (last.end - last.start).days <= 92
+            return last if (last.end - last.start).days <= 31 or season else None
         if not dates and rules.dates.get("present").search(text, s, e):
             return None  # "Dat de stad nu opnieuw viel": back to the news's time
     return None
