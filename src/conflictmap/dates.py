@@ -354,9 +354,14 @@ def _relatives(compiled: _Compiled, sentence: str, period: Interval,
                         interval = Interval.spanning(
                             *_qualified(q, interval.start, interval.end))
                 found.append(DateMention(start, m.end(), interval, False))
-    last_week = words.get("last_week")
+    last_week, last_day = words.get("last_week"), words.get("weekday_last")
     for m in compiled.weekday.finditer(sentence):
-        start, end = _weekday_span(words.weekdays.index(m.group("wd").lower()), period)
+        before = period
+        if last_day.search(sentence, max(0, m.start() - 12), m.start()):
+            # "last Friday", "vorige vrijdag": before the article's day (a week back on a Friday)
+            before = Interval(period.start - timedelta(days=1), period.end - timedelta(days=1),
+                              period.precision)
+        start, end = _weekday_span(words.weekdays.index(m.group("wd").lower()), before)
         if m.group("since"):
             end = period.end
         week = last_week.search(sentence, max(0, m.start() - 20), m.start())
