@@ -139,10 +139,15 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     # A trigger inside a relative clause: the clause ends at the next comma, and the main
     # clause that goes on after it ("Bachmoet, dat in mei 2023 in Russische handen viel,
     # ligt op nog geen tien kilometer") neither negates nor vetoes it.
-    if markers.relative.search(text, max(seg_start, start - 120), start) is not None:
+    rel = markers.relative.search(text, max(seg_start, start - 120), start)
+    if rel is not None:
         comma = text.find(",", end, seg_end)
         if comma >= 0:
             seg_end = comma
+        # ... nor do the main clause's words before it ("maintain positions in Sudzha,
+        # which they took in August": the positions are not what was taken)
+        if trigger.territory_veto and "," not in text[rel.end():start]:
+            seg_start = max(seg_start, rel.start())
 
     def around(left: int, right: int) -> tuple[int, int]:
         return whole_words(text, max(seg_start, start - left), min(seg_end, end + right),
