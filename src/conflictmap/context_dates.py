@@ -39,7 +39,10 @@ def previous_interval(article: Article, rules: LanguageRules,
         return None
     for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
         s, e = spans[before]
-        found = find_dates(text[s:e], article.period, rules.lang)
+        # a month in the text's running year ("In 2020 ... retook Shusha in November.
+        # Kalbajar was handed back later that month")
+        found = running_year(article, rules, spans, before,
+                             find_dates(text[s:e], article.period, rules.lang))
         dates = [d for d in found if d.explicit]
         day = [d for d in found if not d.since and d.interval.start == d.interval.end]
         if dates and day and day[0].start < dates[0].start and all(
