@@ -344,9 +344,10 @@ def carried_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
 
 def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
                     index: int) -> list[tuple[Hit, Mention, str]]:
-    """A sentence that names no place, with a change verb whose object is a pronoun
-    ("Government forces first captured it in early February"; pronoun_object): the pronoun
-    stands for the town the text is about before it (``placeroles.antecedent``)."""
+    """A clause that names no place (nor does its sentence before it), with a change verb
+    whose object is a pronoun ("Government forces first captured it in early February";
+    pronoun_object, pronoun_object_before) or fighting "there" (pronoun_locative): the
+    pronoun stands for the town the text is about before it (``placeroles.antecedent``)."""
     s = ctx.spans[index][0]
     # a clause that names no place ("The army took it back in September; on Saturday RSF
     # fighters stormed the town again ... to El Obeid": a later clause's place is not "it")

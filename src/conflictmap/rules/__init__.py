@@ -261,7 +261,10 @@ class Words:
 
     def alternation(self, key: str) -> str:
         """``(?:a|b|...)`` for the words of ``key`` (never matching when the list is empty)."""
-        words = self._lists[key]
+        words = self._lists.get(key)
+        if words is None:
+            raise RulesError(f"a pattern names [words] {key!r}, which no rules file has; "
+                             f"expected one of: {', '.join(sorted(self._lists))}")
         if not words:
             return "(?!)"
         return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + ")"
