@@ -302,18 +302,25 @@ def time_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[in
 
 
 _HEADER = re.compile(r"[^\n.()]{1,60}\(([^()\n]{3,40})\)\.\s")
+_TIMELINE = re.compile(r"[ \t]*(?:[-*\u2022\u2013]\s*)?((?:1[89]|20)\d\d)\s*:\s")  # "2000: ..."
 
 
 def paragraph_date(article: Article, rules: LanguageRules,
                     span: tuple[int, int]) -> Interval | None:
     """The date in a paragraph's heading "Place (date)." ("Avdiivka (17 februari). Het
     leger trok zich terug ..."), for a later sentence of that paragraph with no date of
-    its own."""
+    its own; and the year that opens a timeline's line ("2000: Israel leaves the zone.
+    Khiam too falls to the movement.") for the line's later sentences."""
     text = article.text
     s, e = span
     para = text.rfind("\n", 0, s) + 1
     if para == s:
         return None
+    line = _TIMELINE.match(text, para, s)
+    if line is not None and not find_dates(text[s:e], article.period, rules.lang):
+        year = int(line.group(1))
+        if year <= article.period.end.year:
+            return Interval.spanning(date(year, 1, 1), date(year, 12, 31))
     m = _HEADER.match(text, para, s + 1)
     if m is None or m.end() > s:
         return None
