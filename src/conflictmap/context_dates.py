@@ -67,7 +67,8 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
                index: int, fronted: bool = False) -> Interval | None:
     """The date, with its year written, of the nearest of the last few sentences that has
     one, at most a month long ("In November 2020 ..."); none when a sentence in between is
-    dated relative to the article ("on Wednesday", "last week": back to the news). With
+    dated relative to the article ("on Wednesday", "last week": back to the news; not "three
+    years ago", a time long past). With
     ``fronted``, only a date that opens its sentence sets the time the text tells about
     (not "the accord of March 2009" in passing)."""
     text = article.text
@@ -75,10 +76,12 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         s, e = spans[before]
         dates = [d for d in find_dates(text[s:e], article.period, rules.lang)
                  if not d.since and not d.anaphoric]
-        if any(not d.explicit for d in dates):
+        far = article.period.start - timedelta(days=366)  # "drie jaar geleden": no news time
+        if any(not d.explicit and d.interval.end >= far for d in dates):
             return None
         written = [d for d in dates if not d.year_guessed]
-        if written and fronted and written[-1].start > _FRONTED:
+        if written and fronted and written[-1].start - sum(  # "Three years ago, on 15 August 2021"
+                d.end - d.start for d in dates if d.end <= written[-1].start) > _FRONTED:
             return None
         written = written or [d for d in running_year(article, rules, spans, before, dates)
                               if not d.year_guessed]  # itself in the running year
@@ -167,7 +170,8 @@ def running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[i
                   index: int, mentions: list[DateMention]) -> list[DateMention]:
     """A month or day named without its year after a sentence that gave one ("In November
     2020 ... On 20 November", "In April 2023 ... By early March") is its first such month
-    on or after that date, not the article's year."""
+    on or after that date, not the article's year; a day earlier in that date's own month is
+    in its year ("On 15 August 2021 ... on 6 August")."""
     if not any(m.year_guessed for m in mentions) or any(
             not m.explicit and not m.since for m in mentions):
         return mentions  # "said on Sunday it took X on 1 March": the news's year
@@ -178,8 +182,10 @@ def running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[i
     for m in mentions:
         if m.year_guessed:
             first = m.interval.start
-            year = before.start.year + ((first.month, first.day)
-                                        < (before.start.month, before.start.day))
+            # a day earlier in the reference's own month looks back ("On 15 August 2021 ...
+            # Zaranj had fallen on 6 August"), it does not jump to the next year
+            year = before.start.year + (first.month != before.start.month and (
+                first.month, first.day) < (before.start.month, before.start.day))
             try:
                 moved = Interval.spanning(first.replace(year=year),
                                           m.interval.end.replace(year=year + (
@@ -301,18 +307,25 @@ def time_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[in
 
 
 _HEADER = re.compile(r"[^\n.()]{1,60}\(([^()\n]{3,40})\)\.\s")
+_TIMELINE = re.compile(r"[ \t]*(?:[-*\u2022\u2013]\s*)?((?:1[89]|20)\d\d)\s*:\s")  # "2000: ..."
 
 
 def paragraph_date(article: Article, rules: LanguageRules,
                     span: tuple[int, int]) -> Interval | None:
     """The date in a paragraph's heading "Place (date)." ("Avdiivka (17 februari). Het
     leger trok zich terug ..."), for a later sentence of that paragraph with no date of
-    its own."""
+    its own; and the year that opens a timeline's line ("2000: Israel leaves the zone.
+    Khiam too falls to the movement.") for the line's later sentences."""
     text = article.text
     s, e = span
     para = text.rfind("\n", 0, s) + 1
     if para == s:
         return None
+    line = _TIMELINE.match(text, para, s)
+    if line is not None and not find_dates(text[s:e], article.period, rules.lang):
+        year = int(line.group(1))
+        if year <= article.period.end.year:
+            return Interval.spanning(date(year, 1, 1), date(year, 12, 31))
     m = _HEADER.match(text, para, s + 1)
     if m is None or m.end() > s:
         return None

@@ -64,6 +64,9 @@ MARKER_KEYS = (
     # "Daar wordt hevig gevochten", "fighting raged there": a place pronoun that stands for
     # the town named before, for fighting (eventplaces.pronoun_targets)
     "pronoun_locative",
+    # "opnieuw in handen van Bagdad", "back in the hands of Baghdad": the place after the
+    # trigger's own words holds the place, not the place that changed (clauseplaces.py)
+    "holder_before",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -224,6 +227,7 @@ class Markers:
     speaker_before: Guarded
     pronoun_object_before: Guarded
     pronoun_locative: Guarded
+    holder_before: Guarded
 
 
 @dataclass(frozen=True, slots=True)
