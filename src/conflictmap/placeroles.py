@@ -334,6 +334,9 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
     low = max(0, mention.start - _WINDOW)
     for noun in reversed(list(words.nouns.finditer(text, low, mention.start))):
         between = text[noun.end():mention.start]
+        if _kind(words, noun.group()) == "castle" and words.named is not None and any(
+                n.end() == noun.end() for n in words.named.finditer(text, low, noun.end())):
+            continue  # "Beaufort castle near X": a castle keeps its own name
         if "\n" not in between and (words.before.search(between) or (
                 between in (" ", "\t") and noun.group().lower() in words.bare_link)):
             # with the words before the noun: "de internationale luchthaven van Tripoli"
