@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import conflictmap
+from conflictmap.errors import RulesError
 from conflictmap.rules import WORD_KEYS, Words, language_files, load_language
 
 SRC = Path(conflictmap.__file__).parent
@@ -93,7 +94,7 @@ def test_words_compile_a_template() -> None:
     assert pattern.match("AND as  well\nas") and not pattern.match("en as well as")
     assert words.compile(r"^%and%\s+%phrase%%none%?$", re.IGNORECASE) is pattern
     assert not words.compile("%none%").search("anything")
-    with pytest.raises(KeyError):
+    with pytest.raises(RulesError, match=r"'unknown'.*expected one of: and, none, phrase"):
         words.compile("%unknown%")
 
 

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from conflictmap.context_dates import (
-    CLAUSE_END,
     LOOK_BACK,
     change_before,
     clause_year,
@@ -32,6 +31,7 @@ from conflictmap.date_choice import choose_interval, stamp_period
 from conflictmap.dates import DateMention, find_dates
 from conflictmap.factuality import dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
+from conflictmap.monthyears import CLAUSE_END
 from conflictmap.rules import LanguageRules
 from conflictmap.triggers import Hit, segments
 

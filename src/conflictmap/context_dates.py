@@ -18,12 +18,12 @@ from conflictmap.date_choice import choose_interval
 from conflictmap.dates import DateMention, bare_years, find_dates
 from conflictmap.factuality import is_mention
 from conflictmap.model import Article, Interval, Mention
+from conflictmap.monthyears import CLAUSE_END, THAT_YEAR
 from conflictmap.rules import LanguageRules
 from conflictmap.triggers import Hit, without_relatives
 
 log = logging.getLogger(__name__)
 
-CLAUSE_END = re.compile(r"[,;:.](?:\s|$)|\n")
 
 
 def previous_interval(article: Article, rules: LanguageRules,
@@ -87,7 +87,6 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
     return None
 
 
-_THAT_YEAR = r"\s*,?\s*%of_that_year%\b"
 
 
 def that_year(rules: LanguageRules, text: str, s: int, a: int, mentions: list[DateMention],
@@ -97,7 +96,7 @@ def that_year(rules: LanguageRules, text: str, s: int, a: int, mentions: list[Da
     Sanaa in September of that year": September 2014), else in the few sentences before
     it, from ``back`` ("In 2015 rukten de Houthi's op tot in Aden. Die havenstad werd in
     juli van dat jaar heroverd": July 2015)."""
-    that_year = rules.words.compile(_THAT_YEAR, re.IGNORECASE)
+    that_year = rules.words.compile(THAT_YEAR, re.IGNORECASE)
     that = [m for m in mentions if m.year_guessed and that_year.match(text, a + m.end)]
     if not that:
         return mentions

@@ -14,6 +14,7 @@ from conflictmap.model import Actor, Change, Mention
 from conflictmap.text import whole_words
 from conflictmap.triggers import Hit
 
+_ADVERB = r"(?:%clause_adverb%)"
 _ADJACENT = r"^\s*(?:(?:%article%|%actor_preposition%)\s+)*$"
 # "X and local clan militias": up to two words before the second actor's noun
 _SUBJECTS = r"^\s*,?\s*(?:%and%|&|%together_with%)\s+(?:[\w-]+\s+){0,2}$"
@@ -176,10 +177,14 @@ def _inverted(ctx: Context, hit: Hit, seg_start: int, in_seg: list[ActorMention]
             or not adjacent.match(text[hit.end:after[0].start])
             or text[after[0].start:after[0].end] != after[0].text):
         return []  # nor a noun merged with a name ("Oekraïense eenheden de Russen"): unclear
-    if opening.split()[-1][:1].isupper() and not any(
+    words = opening.split()
+    if words[-1][:1].isupper() and not (
+            len(words) == 1 and ctx.rules.words.compile(_ADVERB, re.IGNORECASE).fullmatch(
+                words[0])) and not any(
             d.end >= len(opening.rstrip())
             for d in find_dates(opening, ctx.article.period, ctx.rules.lang)):
-        return []  # "Reuzenbrigades verdrijven ...": a name, the subject ("Gisteravond" a time)
+        return []  # "Reuzenbrigades verdrijven ...": a name, the subject ("Gisteravond" a time,
+        # "Daarna" an adverbial)
     if len(after) >= 2 and adjacent.match(text[after[0].end:after[1].start]):
         return after[:2]
     return after[:1]

@@ -212,11 +212,11 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
 
 
 def _taken_back(hit: Hit, other: Hit) -> bool:
-    """True when a relative clause takes back what the main clause says was lost ("viel
+    """True when a relative clause takes back what the main clause says was taken ("viel
     Masisi, dat het leger na een paar dagen weer heroverde"): a second change, not the
-    same one told twice."""
-    return (other.trigger.change is Change.RECAPTURE
-            and hit.trigger.change in (Change.CAPTURE, Change.WITHDRAWAL))
+    same one told twice. Not after a withdrawal: "withdrew from Kherson, which Ukrainian
+    troops retook" is one change (CODEBOOK: a withdrawal framed with the other side's entry)."""
+    return other.trigger.change is Change.RECAPTURE and hit.trigger.change is Change.CAPTURE
 
 
 _LIST_JOIN = r"^\s*(?:,\s*)?(?:(?:%and%|&|%as_well_as%)\s+)?(?:%definite_article%\s+)?$"
@@ -344,9 +344,10 @@ def carried_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
 
 def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
                     index: int) -> list[tuple[Hit, Mention, str]]:
-    """A sentence that names no place, with a change verb whose object is a pronoun
-    ("Government forces first captured it in early February"; pronoun_object): the pronoun
-    stands for the town the text is about before it (``placeroles.antecedent``)."""
+    """A clause that names no place (nor does its sentence before it), with a change verb
+    whose object is a pronoun ("Government forces first captured it in early February";
+    pronoun_object, pronoun_object_before) or fighting "there" (pronoun_locative): the
+    pronoun stands for the town the text is about before it (``placeroles.antecedent``)."""
     s = ctx.spans[index][0]
     # a clause that names no place ("The army took it back in September; on Saturday RSF
     # fighters stormed the town again ... to El Obeid": a later clause's place is not "it")
@@ -381,13 +382,19 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
     return []
 
 
+_THERE_GAP = 40  # characters between "there"/"daar" and its fighting words
+
+
 def _fought_there(ctx: Context, hit: Hit, seg_start: int, seg_end: int,
                   sentence_start: int) -> list[tuple[Hit, Mention, str]]:
     """Fighting "there" ("Daar wordt hevig gevochten", "fighting raged there") is fighting
     in the town the text named before (``placeroles.antecedent``)."""
-    word = ctx.rules.markers.pronoun_locative.search(ctx.article.text, seg_start, seg_end)
-    if word is None:
+    words = [w for w in ctx.rules.markers.pronoun_locative.finditer(
+        ctx.article.text, seg_start, seg_end)
+        if max(w.start() - hit.end, hit.start - w.end()) <= _THERE_GAP]
+    if not words:
         return []
+    word = words[0]
     before = [p for p in ctx.places if p.end <= sentence_start and p.place.kind is PlaceKind.TOWN]
     if not before:
         return []

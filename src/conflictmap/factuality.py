@@ -130,7 +130,9 @@ def region_fighting(hit: Hit, partial: str, region: bool) -> bool:
 
 
 # the mention's place (and a relative clause about it) and then a past copula
-_PAST_MENTION = r"\s+[^,.;:]{1,40}?(?:,[^.;:]{1,160}?,)?\s+%past_copula%\b"
+# ... not a passive ("The capture of X was confirmed by the army": the report of a change)
+_PAST_MENTION = (r"\s+[^,.;:]{1,40}?(?:,[^.;:]{1,160}?,)?\s+%past_copula%\b"
+                 r"(?!\s+(?:[\w-]+\s+){0,2}%agent_preposition%\b)")
 
 
 def past_mention(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from conflictmap.dates import DateMention
 
 OF_YEAR = r"(?i)\s*,?\s*(?:%of%\s+)?"
-_THAT_YEAR = r"(?i)\s*,?\s*%of_that_year%\b"
-_CLAUSE_END = re.compile(r"[,;:.](?:\s|$)|\n")
+THAT_YEAR = r"(?i)\s*,?\s*%of_that_year%\b"
+CLAUSE_END = re.compile(r"[,;:.](?:\s|$)|\n")
 _NEWS_DAYS = 31  # how far before the article a month without its year is still the news
 
 
@@ -46,7 +46,7 @@ def relative_clauses(words: DateWords, sentence: str) -> list[tuple[int, int]]:
     heroverd, ..."): from the comma before the pronoun to the end of the clause."""
     out = []
     for rel in words.get("relative_start").finditer(sentence):
-        stop = _CLAUSE_END.search(sentence, rel.end())
+        stop = CLAUSE_END.search(sentence, rel.end())
         out.append((rel.start(), stop.start() if stop is not None else len(sentence)))
     return out
 
@@ -62,7 +62,7 @@ def years_for_months(lists: Words, sentence: str, mentions: list[DateMention],
     ingenomen, werd in januari heroverd": January 2024)."""
     out: list[DateMention] = []
     skip, of_year = -1, lists.compile(OF_YEAR)
-    that_year = lists.compile(_THAT_YEAR)
+    that_year = lists.compile(THAT_YEAR)
     for k, m in enumerate(mentions):
         if k == skip:
             continue

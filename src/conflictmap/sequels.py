@@ -70,7 +70,9 @@ _SAME_DAYS = 31  # a place's changes this near each other are told of one change
 
 
 def _same_change(a: Event, b: Event) -> bool:
-    """True when two changes of a place lie within days of each other (CODEBOOK.md: a
-    withdrawal told with the other side's entry is one change)."""
-    return (a.period.start - timedelta(days=_SAME_DAYS) <= b.period.end
+    """True when a withdrawal and another change of a place lie within days of each other
+    (CODEBOOK.md: a withdrawal told with the other side's entry is one change); a capture
+    and the other side's recapture weeks later are two."""
+    return (Change.WITHDRAWAL in (a.change, b.change)
+            and a.period.start - timedelta(days=_SAME_DAYS) <= b.period.end
             and b.period.start <= a.period.end + timedelta(days=_SAME_DAYS))

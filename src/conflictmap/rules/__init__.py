@@ -84,6 +84,9 @@ _FLAGS = re.IGNORECASE
 # no Python module holds a language's words. Each key a list of words or phrases.
 WORD_KEYS = (
     "and",
+    # "Daarna verdreef het leger de rebellen uit X": a one-word adverbial that opens a main
+    # clause, after which the verb comes second and the subject after it (eventactors.py)
+    "clause_adverb",
     # "de grootste haven van Israël": a country that owns the place, not an actor in it
     "owned_place_noun",
     # "Its capture of X ... was one of the heaviest blows": a past copula after a mention
@@ -259,7 +262,10 @@ class Words:
 
     def alternation(self, key: str) -> str:
         """``(?:a|b|...)`` for the words of ``key`` (never matching when the list is empty)."""
-        words = self._lists[key]
+        words = self._lists.get(key)
+        if words is None:
+            raise RulesError(f"a pattern names [words] {key!r}, which no rules file has; "
+                             f"expected one of: {', '.join(sorted(self._lists))}")
         if not words:
             return "(?!)"
         return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + ")"
