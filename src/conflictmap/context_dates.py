@@ -198,6 +198,7 @@ def running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[i
     return out
 
 
+FEW = 9  # "a few", "several", "enkele" days (weeks, years) later: at most this many
 _LATER_UNITS = (("days_later", 1, 0, 1), ("weeks_later", 7, 0, 1), ("months_later", 0, 1, 1),
                 ("years_later", 0, 12, 1), ("days_earlier", 1, 0, -1),
                 ("weeks_earlier", 7, 0, -1), ("months_earlier", 0, 1, -1),
@@ -231,6 +232,9 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         if m is None:
             continue
         n = _count(words.numbers, m.group(1))
+        # "enkele dagen later", "a few weeks later": one to FEW of them
+        few = n is None and (m.group(1) or "").lower() in words.few
+        n = 1 if few else n
         s = spans[index][0]
         # the dates before the count in its sentence ("namen in juni 2022 X in, een week
         # later viel ook Y": June 2022)
@@ -243,14 +247,15 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         before = own[-1].interval if own else _reference_date(article, rules, spans, index)
         if n is None or before is None:
             return None
-        n *= sign
+        # the nearest and farthest count ("a few weeks earlier": -FEW .. -1)
+        n, n_end = sorted((n * sign, (FEW if few else n) * sign))
         if months == 12:
-            start, end = date(before.start.year + n, 1, 1), date(before.end.year + n, 12, 31)
+            start, end = date(before.start.year + n, 1, 1), date(before.end.year + n_end, 12, 31)
         elif months:
-            start, end = _months_back(before.start, -n), _months_back(before.end, -n)
+            start, end = _months_back(before.start, -n), _months_back(before.end, -n_end)
         else:
             start = before.start + timedelta(days=n * days)
-            end = before.end + timedelta(days=n * days)
+            end = before.end + timedelta(days=n_end * days)
         if start > article.period.end:
             return None
         return Interval.spanning(start, min(end, article.period.end))

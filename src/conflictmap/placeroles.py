@@ -287,6 +287,14 @@ def _kind(words: SiteWords, noun: str) -> str:
     return "site"
 
 
+def _name_kind(words: SiteWords, name: str) -> str:
+    """The kind of a site's own name by its last word ("Beaufort castle", "al-Watiya air
+    base": a base), else by its last noun ("het kasteel Beaufort": a castle)."""
+    kind = _kind(words, name.split()[-1])
+    nouns = list(words.nouns.finditer(name)) if kind == "site" else []
+    return _kind(words, nouns[-1].group()) if nouns else kind
+
+
 def site_place(town: Place, kind: str, written: str = "") -> Place:
     """The site of ``kind`` that a town names: an airport at the town's airport
     (:func:`conflictmap.airports.town_airport`; the one of the ``written`` name when the data
@@ -326,6 +334,9 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
     low = max(0, mention.start - _WINDOW)
     for noun in reversed(list(words.nouns.finditer(text, low, mention.start))):
         between = text[noun.end():mention.start]
+        if _kind(words, noun.group()) == "castle" and words.named is not None and any(
+                n.end() == noun.end() for n in words.named.finditer(text, low, noun.end())):
+            continue  # "Beaufort castle near X": a castle keeps its own name
         if "\n" not in between and (words.before.search(between) or (
                 between in (" ", "\t") and noun.group().lower() in words.bare_link)):
             # with the words before the noun: "de internationale luchthaven van Tripoli"
@@ -441,7 +452,7 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
         kind = _kind(words, m.group("noun"))
         noun_start = m.start("noun")
         if kind not in words.anaphora_kinds and not any(
-                k is PlaceKind.SITE and _kind(words, name.split()[-1]) == kind
+                k is PlaceKind.SITE and _name_kind(words, name) == kind
                 for name, *_, k in named_sites(text, rules_path, max(
                     0, noun_start - _ANTECEDENT_WINDOW), noun_start, list(places), [])):
             continue  # "het ziekenhuis" only after a hospital of its own name
@@ -461,7 +472,7 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
         # "seized the Jebel Aulia dam ... had taken the dam": that dam, by its own name
         own = [(name, a, town) for name, a, _, town, k in named_sites(
             text, rules_path, max(0, noun_start - _ANTECEDENT_WINDOW), noun_start, before, [])
-            if k is PlaceKind.SITE and _kind(words, name.split()[-1]) == kind
+            if k is PlaceKind.SITE and _name_kind(words, name) == kind
             and (not named or a > named[-1].start)]
         if own:
             name, _, town = own[-1]

@@ -240,6 +240,7 @@ class DateWords:
     month_abbreviations: tuple[str, ...]
     numbers: tuple[str, ...]
     tens: tuple[str, ...] = ()  # "twenty" .. "ninety": 20 .. 90
+    few: tuple[str, ...] = ()  # "a few", "several", "enkele": a count from 1 to FEW
 
     def get(self, key: str) -> Guarded:
         for name, pattern in self.patterns:
@@ -401,12 +402,14 @@ def _dates(source: _Source, data: dict, subst: dict[str, str]) -> DateWords:
     abbreviations = _strings(source, table.get("month_abbreviations"), "dates.month_abbreviations")
     numbers = _strings(source, table.get("numbers"), "dates.numbers")
     tens = _strings(source, table.get("tens", []), "dates.tens")
+    few = _strings(source, table.get("few", []), "dates.few")
     if len(weekdays) != 7 or len(months) != 12 or len(abbreviations) != 12:
         raise source.error("expected 7 weekdays (Monday first), 12 months and 12 abbreviations",
                            "weekdays")
     return DateWords(patterns, tuple(w.lower() for w in weekdays),
                      tuple(m.lower() for m in months), tuple(a.lower() for a in abbreviations),
-                     tuple(n.lower() for n in numbers), tuple(t.lower() for t in tens))
+                     tuple(n.lower() for n in numbers), tuple(t.lower() for t in tens),
+                     tuple(f.lower() for f in few))
 
 
 def _role(source: _Source, entry: dict, key: str, where: str) -> str:
