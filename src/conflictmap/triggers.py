@@ -45,7 +45,12 @@ def clause_hits(rules: LanguageRules, text: str, s: int, e: int,
     """The clauses of a sentence with their surviving trigger hits (none for a question).
     ``candidates``: the triggers whose literals the sentence holds."""
     if text[s:e].rstrip("'\"”’» ").endswith("?"):
-        return []
+        # a question; only a headline's statement before it stays ("Avdiivka gevallen: wat
+        # betekent dit voor Oekraïne?")
+        colon = text.rfind(": ", s, e)
+        if colon < 0:
+            return []
+        e = colon
     out = []
     for seg_start, seg_end in segments(rules, text, s, e):
         hits = surviving_hits(rules, text, seg_start, seg_end, candidates)
