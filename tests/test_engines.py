@@ -210,6 +210,13 @@ def test_engines_prepare_loads_what_the_first_article_would() -> None:
     assert [prepared.extract(a) for a in articles] == [fresh.extract(a) for a in articles]
 
 
+def _tiny_article() -> Article:
+    """An article whose text does not matter: the extractors of the time-limit tests ignore it."""
+    day = date(2024, 2, 20)
+    return Article(id="a", text="x", published=day.isoformat(), period=Interval(day, day, 1),
+                   lang="en")
+
+
 class _SwallowsOnce:
     """An extractor whose code swallows the first exception that lands in it, as Python does
     for an exception raised while a garbage-collector callback runs."""
@@ -230,10 +237,7 @@ def test_a_swallowed_time_limit_alarm_fires_again(monkeypatch):
     from conflictmap.engines import TIME_LIMIT, extract_one
 
     monkeypatch.setenv("CONFLICTMAP_ARTICLE_SECONDS", "0.1")
-    day = date(2024, 2, 20)
-    article = Article(id="a", text="x", published=day.isoformat(), period=Interval(day, day, 1),
-                      lang="en")
-    outcome = extract_one(_SwallowsOnce(), article)  # type: ignore[arg-type]
+    outcome = extract_one(_SwallowsOnce(), _tiny_article())  # type: ignore[arg-type]
     assert outcome.error is not None and outcome.error.startswith(TIME_LIMIT)
 
 
@@ -270,10 +274,7 @@ def test_an_alarm_inside_a_collector_callback_is_no_error(monkeypatch):
     reached: list[object] = []
     monkeypatch.setattr(sys, "unraisablehook", reached.append)
     monkeypatch.setenv("CONFLICTMAP_ARTICLE_SECONDS", "0.1")
-    day = date(2024, 2, 20)
-    article = Article(id="a", text="x", published=day.isoformat(), period=Interval(day, day, 1),
-                      lang="en")
-    outcome = extract_one(_SlowCollectorHook(), article)  # type: ignore[arg-type]
+    outcome = extract_one(_SlowCollectorHook(), _tiny_article())  # type: ignore[arg-type]
     assert outcome.error is not None and outcome.error.startswith(TIME_LIMIT)
     assert reached == []
     assert sys.unraisablehook == reached.append

@@ -18,7 +18,7 @@ from conflictmap.date_choice import choose_interval
 from conflictmap.dates import DateMention, bare_years, find_dates
 from conflictmap.factuality import is_mention
 from conflictmap.model import Article, Interval, Mention
-from conflictmap.monthyears import CLAUSE_END, THAT_YEAR
+from conflictmap.monthyears import THAT_YEAR, relative_clauses
 from conflictmap.rules import LanguageRules
 from conflictmap.triggers import Hit, without_relatives
 
@@ -140,11 +140,9 @@ def clause_year(rules: LanguageRules, clause: str,
     if not any(m.year_guessed for m in mentions):
         return mentions
     others = []
-    for rel in rules.dates.get("relative_start").finditer(clause):
-        stop = CLAUSE_END.search(clause, rel.end())
-        end = stop.start() if stop is not None else len(clause)
-        if not any(rel.start() <= m.start < end for m in mentions if m.year_guessed):
-            others.append((rel.start(), end))
+    for start, end in relative_clauses(rules.dates, clause):
+        if not any(start <= m.start < end for m in mentions if m.year_guessed):
+            others.append((start, end))
     years = {int(y.group()) for y in bare_years(clause, rules.lang)
              if not any(m.start <= y.start() < m.end for m in mentions)
              and not any(s <= y.start() < e for s, e in others)}

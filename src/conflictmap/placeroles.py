@@ -29,7 +29,7 @@ from pathlib import Path
 from conflictmap.airports import town_airport
 from conflictmap.errors import RulesError
 from conflictmap.model import Mention, Place, PlaceKind
-from conflictmap.rules import words_at
+from conflictmap.rules import Markers, load_language, words_at
 from conflictmap.rules.literals import Guarded
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ class PlaceRoles:
     # "the district of X", "X district": the district named after town X (a region)
     district_before: re.Pattern[str] | None = None
     district_after: re.Pattern[str] | None = None
-    # the markers' speaker_after: a town right before "zegt"/"denies" speaks ("Kinshasa
+    # the markers' claim or denial: a town right before "zegt"/"denies" speaks ("Kinshasa
     # ontkent dat de stad is gevallen"), it is not the town "de stad" stands for
     speaker: re.Pattern[str] | None = None
     speaker_before: re.Pattern[str] | None = None  # "volgens Tripoli": Tripoli speaks
@@ -188,30 +188,24 @@ def place_roles(path: str) -> PlaceRoles | None:
             # matched at the town's end (Pattern.match(text, pos)), where "^" never matches
             district_after=re.compile(table["district_after"].removeprefix("^"), re.IGNORECASE)
             if isinstance(table.get("district_after"), str) else None,
-            speaker=_speaker(path), speaker_before=_speaker_before(path))
+            speaker=_speaker(path), speaker_before=_markers(path).speaker_before.regex)
     except re.error as exc:
         raise RulesError(f"[place_roles]: not a valid regular expression ({exc})",
                          Path(path)) from None
 
 
-def _speaker(path: str) -> re.Pattern[str] | None:
-    """A claim or denial verb right after a town (the ``[markers]`` claim and denial of the
-    rules file, searched in the characters after it): the town speaks. None without them."""
-    markers = _table(path, "markers")
-    if not isinstance(markers, dict):
-        return None
-    words = [markers.get(k) for k in ("claim", "denial")]
-    if not all(isinstance(w, str) for w in words):
-        return None
-    return re.compile(r"^\s*(?:" + "|".join(f"(?:{w})" for w in words) + ")", re.IGNORECASE)
+def _speaker(path: str) -> re.Pattern[str]:
+    """A claim or denial verb right after a town (the rules file's compiled ``[markers]``
+    claim and denial, searched in the characters after it): the town speaks."""
+    markers = _markers(path)
+    return re.compile(r"^\s*(?:(?:" + markers.claim.regex.pattern + ")|(?:"
+                      + markers.denial.regex.pattern + "))", re.IGNORECASE)
 
 
-def _speaker_before(path: str) -> re.Pattern[str] | None:
-    """The ``[markers]`` speaker_before of the rules file ("volgens", "according to"),
-    searched in the characters before a town. None without it."""
-    markers = _table(path, "markers")
-    before = markers.get("speaker_before") if isinstance(markers, dict) else None
-    return re.compile(before, re.IGNORECASE) if isinstance(before, str) else None
+def _markers(path: str) -> Markers:
+    """The compiled ``[markers]`` of the rules file at ``path`` (its language's rules)."""
+    rules_file = Path(path)
+    return load_language(rules_file.stem, rules_file.parent).markers
 
 
 def _speaks(text: str, roles: PlaceRoles, mention: Mention) -> bool:

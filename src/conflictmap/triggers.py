@@ -12,13 +12,13 @@ every match of it contains (``rules.literals.Scanner``, one regex pass per sente
 from __future__ import annotations
 
 import logging
-import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
 from conflictmap.model import Change, Interval
+from conflictmap.monthyears import relative_clauses
 from conflictmap.rules import LanguageRules, Markers, Trigger
 from conflictmap.text import line_bounds, sentence_spans, whole_words
 
@@ -268,16 +268,11 @@ def _passive(rules: LanguageRules, text: str, seg_start: int, start: int) -> boo
     return not rules.markers.active_aux.search(before[aux[-1].start():])
 
 
-_RELATIVE_END = re.compile(r"[,;:.](?:\s|$)|\n")
-
-
 def without_relatives(rules: LanguageRules, clause: str, at: int) -> str:
     """``clause`` with its relative clauses that do not hold position ``at`` blanked: their
     dates are another change's or state's ("Manbij, where US troops have been based since
     2016, remains under SDF control": no date of the SDF's hold)."""
-    for rel in rules.dates.get("relative_start").finditer(clause):
-        stop = _RELATIVE_END.search(clause, rel.end())
-        end = stop.start() if stop is not None else len(clause)
-        if not rel.start() <= at < end:
-            clause = clause[:rel.start()] + " " * (end - rel.start()) + clause[end:]
+    for start, end in relative_clauses(rules.dates, clause):
+        if not start <= at < end:
+            clause = clause[:start] + " " * (end - start) + clause[end:]
     return clause
