@@ -121,6 +121,8 @@ WORD_KEYS = (
     "participle_ending",
     "site_tail",
     "people",
+    # "'Our forces have taken X,' the TPLF said": a generic noun after it is the speaker's side
+    "first_person_possessive",
 )
 
 
