@@ -289,7 +289,11 @@ class Extractor:
                     continue
                 event = self._event(ctx, index, hit, mention, partial, (seg_start, seg_end),
                                     placed)
-                if is_mention(ctx.rules, ctx.article.text, hit):
+                if ctx.rules.markers.repeat_reference.search(ctx.article.text, seg_start,
+                                                             hit.start):
+                    mentions.add(id(event))  # "the second time that ...": told already,
+                    standing.add(id(event))  # however long before
+                elif is_mention(ctx.rules, ctx.article.text, hit):
                     mentions.add(id(event))
                     if hit.trigger.static_veto and not ctx.rules.markers.again.search(
                             ctx.article.text, seg_start, seg_end):

@@ -70,6 +70,9 @@ MARKER_KEYS = (
     # "rebels entered the capital", "de Libische hoofdstad": the capital of the war's country
     # (or of the nationality named), when the text names it (clauseplaces.py)
     "anaphora_capital",
+    # "het was de tweede keer dat de taliban Kabul innamen", "the second time (that) X fell":
+    # a change the text has told already, counted; it joins that report (events.py)
+    "repeat_reference",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -234,6 +237,7 @@ class Markers:
     pronoun_locative: Guarded
     holder_before: Guarded
     anaphora_capital: Guarded
+    repeat_reference: Guarded
 
 
 @dataclass(frozen=True, slots=True)
