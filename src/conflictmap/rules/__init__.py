@@ -125,7 +125,7 @@ WORD_KEYS = (
     # file's list, as names are found before an article's language counts)
     "name_connector", "title", "not_person_title", "region_before", "region_plural",
     "region_after", "site_after", "unit_before", "name_particle", "army_noun", "place_noun",
-    "actor_after", "group_after", "month_abbreviation", "capture_before", "capture_after",
+    "actor_after", "group_after", "capture_before", "capture_after",
     "organisation_word", "apposition_noun", "direction", "object_filler",
     # "de internationale luchthaven": the town's international airport (airports.py)
     "international",
