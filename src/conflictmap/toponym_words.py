@@ -210,24 +210,22 @@ def tokenize(text: str) -> _Toks:
 def calendar_words(lang: str) -> frozenset[str]:
     """The month and weekday names of a language's rules file: never a place ("August",
     a town in California, is a month in news)."""
-    from conflictmap.errors import RulesError
-    from conflictmap.rules import load_language
+    from conflictmap.rules import language_files, load_language
 
-    try:
-        dates = load_language(lang).dates
-    except RulesError:
+    if lang not in language_files():
         return frozenset()
+    dates = load_language(lang).dates
     return frozenset(name_key(w) for w in (*dates.months, *dates.weekdays))
 
 
 def _rules_words(lang: str, key: str) -> tuple[str, ...]:
-    from conflictmap.errors import RulesError
-    from conflictmap.rules import load_language
+    """``[words] key`` of a language's rules file; none for a language without one (a broken
+    file raises RulesError)."""
+    from conflictmap.rules import language_files, load_language
 
-    try:
-        return load_language(lang).words[key]
-    except RulesError:
+    if lang not in language_files():
         return ()
+    return load_language(lang).words[key]
 
 
 @lru_cache(maxsize=8)
