@@ -128,6 +128,25 @@ OBJECT_FILLERS = _union(_LANGS, "object_filler")
 """Words between a verb of capture and its place ("captured the strategic town of X")."""
 INTERNATIONAL = _union(_LANGS, "international")
 """How a written airport name says it is the international one (``airports``)."""
+ORG_LINKS = _union(_LANGS, "organisation_link")
+"""Lower-case words inside an organisation's name ("Islamic State of Iraq and the Levant")."""
+ORG_REGION_LINKS = ORG_LINKS | _union(_LANGS, "in")
+"""ORG_LINKS and "in", which links an organisation's name only to a region ("Islamitische
+Staat in de Levant"), never to a town ("the Islamic State in Raqqa" is about Raqqa)."""
+COMPASS = _union(_LANGS, "compass")
+AREA_FILLERS = COMPASS | _union(_LANGS, "area_filler")
+"""Words between "in" and the country or region that says where a place lies: "in northern
+Mali", "in the far north of Cameroon", "in het noorden van Burkina Faso", "in de oblast
+Donetsk", "in the province of Idlib" (``namesakes``)."""
+AREA_REGION_WORDS = _union(_LANGS, "region_word")
+NEAR_WORDS = _union(_LANGS, "near_word")
+"""Words that tie a name to a nearby town after it: "Andriivka bij Bachmoet"."""
+REFERENCE_WORDS = _union(_LANGS, "reference_word")
+"""Words that name a town as a reference point after a name ("30 km from Kherson"), as "of"
+and "van" do after a compass word ("north of", "ten noorden van": Dutch "of" is "or")."""
+NEAR_FILLERS = NEAR_WORDS | REFERENCE_WORDS | COMPASS | _union(_LANGS, "near_filler")
+SETTLEMENT_ENDS = tuple(sorted(_union(_LANGS, "settlement_end")))
+"""How the noun of an apposition that names a place's kind ends ("a coastal town")."""
 del _LANGS, _SHARED
 _BOUNDARY = re.compile(r'[.!?:;\n"“”„«»()\[\]•|–—]|\s-\s')
 STRONG_POPULATION = 100_000
