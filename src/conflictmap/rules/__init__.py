@@ -126,7 +126,10 @@ WORD_KEYS = (
     "name_connector", "title", "not_person_title", "region_before", "region_plural",
     "region_after", "site_after", "unit_before", "name_particle", "army_noun", "place_noun",
     "actor_after", "group_after", "capture_before", "capture_after",
-    "organisation_word", "apposition_noun", "direction", "object_filler",
+    "organisation_word", "apposition_noun", "direction", "object_filler", "organisation_link",
+    # where a name is said to lie (namesakes.py)
+    "compass", "area_filler", "region_word", "near_word", "reference_word", "near_filler",
+    "settlement_end",
     # "de internationale luchthaven": the town's international airport (airports.py)
     "international",
 )
