@@ -121,6 +121,8 @@ WORD_KEYS = (
     "participle_ending",
     "site_tail",
     "people",
+    # "'Our forces have taken X,' the TPLF said": a generic noun after it is the speaker's side
+    "first_person_possessive",
     # the words toponym recognition works with (toponym_words: the union of every language
     # file's list, as names are found before an article's language counts)
     "name_connector", "title", "not_person_title", "region_before", "region_plural",
