@@ -67,6 +67,12 @@ MARKER_KEYS = (
     # "opnieuw in handen van Bagdad", "back in the hands of Baghdad": the place after the
     # trigger's own words holds the place, not the place that changed (clauseplaces.py)
     "holder_before",
+    # "rebels entered the capital", "de Libische hoofdstad": the capital of the war's country
+    # (or of the nationality named), when the text names it (clauseplaces.py)
+    "anaphora_capital",
+    # "het was de tweede keer dat de taliban Kabul innamen", "the second time (that) X fell":
+    # a change the text has told already, counted; it joins that report (events.py)
+    "repeat_reference",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -241,6 +247,8 @@ class Markers:
     pronoun_object_before: Guarded
     pronoun_locative: Guarded
     holder_before: Guarded
+    anaphora_capital: Guarded
+    repeat_reference: Guarded
 
 
 @dataclass(frozen=True, slots=True)
