@@ -129,6 +129,17 @@ WORD_KEYS = (
     "people",
     # "'Our forces have taken X,' the TPLF said": a generic noun after it is the speaker's side
     "first_person_possessive",
+    # the words toponym recognition works with (toponym_words: the union of every language
+    # file's list, as names are found before an article's language counts)
+    "name_connector", "title", "not_person_title", "region_before", "region_plural",
+    "region_after", "site_after", "unit_before", "name_particle", "army_noun", "place_noun",
+    "actor_after", "group_after", "capture_before", "capture_after",
+    "organisation_word", "apposition_noun", "direction", "object_filler", "organisation_link",
+    # where a name is said to lie (namesakes.py)
+    "compass", "area_filler", "region_word", "near_word", "reference_word", "near_filler",
+    "settlement_end",
+    # "de internationale luchthaven": the town's international airport (airports.py)
+    "international",
 )
 
 
@@ -534,7 +545,12 @@ def language_files(rules_dir: Path | None = None) -> dict[str, Path]:
 @lru_cache(maxsize=16)
 def _load_cached(path: str, mtime: float) -> LanguageRules:
     del mtime  # part of the cache key only
-    return load_file(Path(path))
+    rules = load_file(Path(path))
+    _WORDS_AT[path] = rules.words
+    return rules
+
+
+_WORDS_AT: dict[str, Words] = {}  # the [words] of each file last loaded, by its path
 
 
 def load_language(lang: str, rules_dir: Path | None = None) -> LanguageRules:
@@ -558,6 +574,11 @@ def rules_digest(rules_dir: Path | None = None) -> str:
 
 
 def words_at(path: str) -> Words:
-    """The ``[words]`` of the rules file at ``path`` (for code that holds only the path)."""
-    file = Path(path)
-    return _load_cached(str(file), file.stat().st_mtime).words
+    """The ``[words]`` of the rules file at ``path`` (for code that holds only the path, as
+    ``LanguageRules.path``): those of its last load, without a look at the file."""
+    words = _WORDS_AT.get(path)
+    if words is None:
+        file = Path(path)
+        words = _load_cached(str(file), file.stat().st_mtime).words
+        _WORDS_AT[path] = words
+    return words
