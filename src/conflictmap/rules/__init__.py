@@ -86,6 +86,9 @@ DATE_KEYS = (
     "spring", "summer", "autumn", "winter", "season_last", "season_this",
     "year_begin", "year_end", "year_mid", "year_in", "years_ago", "first_since",
     "since_when", "month_before", "count_after", "weekday_last",
+    # "..., days after they retook X", "enkele weken nadat": no count, a stretch before the
+    # main clause's date (context_dates.time_before)
+    "vague_days_after", "vague_weeks_after",
 )
 _FLAGS = re.IGNORECASE
 # ``[words]``: the function words (articles, conjunctions, prepositions, auxiliaries...) and
