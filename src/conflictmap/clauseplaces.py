@@ -330,11 +330,11 @@ def _named_sites(ctx: Context, seg_start: int, seg_end: int,
     taken = [(m.start, m.end) for m in (*ctx.mentions, *places)
              if (m.start, m.end) in kept or m.place.kind not in _PLACE_KINDS
              or m.place.country in {k.place.country for k in ctx.places}]
-    taken += [(a.start, a.end) for a in spans_of(ctx.actors).within(seg_start, seg_end)]
+    actors = [(a.start, a.end) for a in spans_of(ctx.actors).within(seg_start, seg_end)]
     towns = [m for m in ctx.places if m.place.kind is PlaceKind.TOWN]
     out = []
     for name, a, b, town, kind in named_sites(text, ctx.rules.path, seg_start, seg_end, towns,
-                                              taken):
+                                              taken, actors):
         if ctx.lexicon.demonym_actor(name.split()[0], ctx.rules.lang) is not None:
             continue
         key = "".join(c for c in name.lower() if c.isalnum())
