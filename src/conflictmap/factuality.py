@@ -48,6 +48,10 @@ def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple
     taken X", "had seized X in the first months of the war": a change told as background
     with no date of its own."""
     seg_start, seg_end = segment
+    if not hit.trigger.static_veto and rules.dates.get("since_start").search(
+            text, seg_start, seg_end) is not None and not [
+            d for d in find_dates(text[seg_start:seg_end], period, rules.lang) if not d.since]:
+        return True  # "the only capital Russia had taken since the start of the invasion"
     if rules.markers.war_relative.search(text, seg_start, seg_end) is not None:
         # "two years after the group seized it at the start of the war" is counted back
         counted = any(rules.dates.get(key).search(text, max(0, seg_start - 40), seg_end)

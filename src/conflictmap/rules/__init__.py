@@ -89,6 +89,9 @@ DATE_KEYS = (
     # "..., days after they retook X", "enkele weken nadat": no count, a stretch before the
     # main clause's date (context_dates.time_before)
     "vague_days_after", "vague_weeks_after",
+    # "since the start of the invasion (in February)": the date is the since-phrase's
+    # (dates.py), not the change's
+    "since_start",
 )
 _FLAGS = re.IGNORECASE
 # ``[words]``: the function words (articles, conjunctions, prepositions, auxiliaries...) and
