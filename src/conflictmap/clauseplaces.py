@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from conflictmap.actors import ActorMention
 from conflictmap.eventcontext import LAST_WORD, Context, Spans, spans_of, without_day
+from conflictmap.factuality import furniture_line
 from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.namesakes import km
 from conflictmap.placeroles import (
@@ -108,7 +109,9 @@ def _anaphora(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
             if _titled(ctx, m.end()) or _named(ctx, m.end()) or _apposition(ctx, m.start()) \
                     or locates_generic(text, ctx.rules.path, m.start()):
                 continue
-            before = [p for p in ctx.places if p.end <= m.start() and p.place.kind in kinds]
+            # not a related-links line ("Read also: Kupiansk: ..."): another article's town
+            before = [p for p in ctx.places if p.end <= m.start() and p.place.kind in kinds
+                      and not furniture_line(ctx.rules, text, p.start)]
             if before and not _unknown_named(ctx, pattern, before[-1].end, m.start()):
                 place = antecedent(text, ctx.rules.path, before).place
                 found.append(Mention(place, m.group(), m.start(), m.end()))
