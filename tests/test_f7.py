@@ -73,3 +73,13 @@ def test_the_town_is_not_a_related_links_town() -> None:
                 "claimed that its troops had taken full control of the town.")
         places = {e.place.name for e in _extract(text, "2024-02-17")}
         assert places == {town}, places
+
+
+def test_andriivka_of_the_bakhmut_front() -> None:
+    """Andriivka south of Klishchiivka (extra_places.tsv), not another of Ukraine's many."""
+    near_bakhmut = _extract("The brigade said it had de-occupied Andriivka, south of "
+                            "Klishchiivka near Bakhmut, on Sept. 15.\n\nUkraine", "2023-09-17")
+    assert [e.place.id for e in near_bakhmut] == ["cm:andriivka-bakhmut"]
+    near_balakliia = _extract("Ukrainian forces liberated Andriivka near Balakliia in Kharkiv "
+                              "Oblast on Saturday.\n\nUkraine", "2022-09-10")
+    assert [e.place.id for e in near_balakliia] == ["geonames:713428"]
