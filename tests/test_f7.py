@@ -83,3 +83,16 @@ def test_andriivka_of_the_bakhmut_front() -> None:
     near_balakliia = _extract("Ukrainian forces liberated Andriivka near Balakliia in Kharkiv "
                               "Oblast on Saturday.\n\nUkraine", "2022-09-10")
     assert [e.place.id for e in near_balakliia] == ["geonames:713428"]
+
+
+def test_region_word_stops_at_a_sentence_end() -> None:
+    """"... Idlib province. Hama fell": Hama is the town, not a province named across the
+    full stop (toponyms._region_cues)."""
+    for text, day in (("Jets pounded rebel-held areas of Idlib province. Hama fell to the "
+                       "rebels on Thursday.\n\nSyria", "2024-12-06"),
+                      ("Fighting spread across Kherson oblast. Kherson was liberated on "
+                       "Friday.\n\nUkraine", "2022-11-12"),
+                      ("The Taliban overran Zaranj in Nimroz province. Sheberghan, the capital "
+                       "of Jawzjan, fell on Aug. 7.\n\nAfghanistan", "2021-08-09")):
+        kinds = {e.place.kind for e in _extract(text, day)}
+        assert kinds == {PlaceKind.TOWN}, (text, kinds)
