@@ -38,8 +38,9 @@ def furniture_line(rules: LanguageRules, text: str, start: int) -> bool:
     """True when the sentence at ``start`` stands on a related-links line."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", line_start)  # the line alone: no scan of the text after it
-    return rules.markers.related_line.match(
-        text, line_start, len(text) if line_end < 0 else line_end) is not None
+    # a slice, not match(text, pos): "^" matches only at the string's real start
+    line = text[line_start:len(text) if line_end < 0 else line_end]
+    return rules.markers.related_line.match(line) is not None
 
 
 def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],

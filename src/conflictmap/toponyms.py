@@ -447,8 +447,10 @@ def _region_cues(
         while i >= 0:
             w = words[i].lower()
             if w in REGION_BEFORE and i not in countries:
-                # "Abyan province, and Jaar": a comma after the word ends its reach
-                found = "," not in toks.text[toks.ends[i]:toks.starts[i + 1]]
+                # "Abyan province, and Jaar": a comma after the word ends its reach, and
+                # so does a sentence's end ("in Nimroz province. Sheberghan, the capital")
+                found = not any(c in toks.text[toks.ends[i]:toks.starts[i + 1]]
+                                for c in ",.;!?")
                 if w not in REGION_PLURAL:
                     single.add(id(span))
                 break

@@ -67,6 +67,9 @@ MARKER_KEYS = (
     # "opnieuw in handen van Bagdad", "back in the hands of Baghdad": the place after the
     # trigger's own words holds the place, not the place that changed (clauseplaces.py)
     "holder_before",
+    # "the Gaza side of the Rafah crossing": a part of a site named right after it is the
+    # site, not a place it only locates (clauseplaces.passed_over)
+    "site_part_before",
     # "rebels entered the capital", "de Libische hoofdstad": the capital of the war's country
     # (or of the nationality named), when the text names it (clauseplaces.py)
     "anaphora_capital",
@@ -253,6 +256,7 @@ class Markers:
     pronoun_object_before: Guarded
     pronoun_locative: Guarded
     holder_before: Guarded
+    site_part_before: Guarded
     anaphora_capital: Guarded
     repeat_reference: Guarded
 
