@@ -36,6 +36,7 @@ from conflictmap.placechoice import (
     _context,
     _resolve_within,
     choose,
+    home_namesake,
     score,
 )
 from conflictmap.toponym_words import (
@@ -539,8 +540,9 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
                 and ctx.support(place.country, span.key) < 1:
             continue  # "in handen van Hamas", "Fano fighters": the actor, not Hamm or Fano
             # (a world city stays: "Kyiv | 3 oktober" above an article of Ukraine's war)
-        if (place is not None and _accept(span, place, ctx, gazetteer, toks)
-                and (within or not _abroad(place, ctx, span.key))):
+        if place is not None and not within and _abroad(place, ctx, span.key):
+            place = home_namesake(span, ctx, cue, gazetteer, place)  # Rafah, Gaza's
+        if place is not None and _accept(span, place, ctx, gazetteer, toks):
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
     return out
 
