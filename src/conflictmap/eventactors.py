@@ -74,6 +74,7 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
     in_seg = merged_actors([a for a in spans_of(ctx.actors).within(seg_start, seg_end)
                             if not _owner_of_place(ctx, a) and not _proxy(ctx, a)
                             and not _a_location(ctx, a, seg_start) and not _backer(ctx, a)
+                            and not _backing_phrase(ctx, a, seg_start)
                             and not any(a0 < a.start < a1 for a0, a1 in closed)])
     roles: dict[str, Actor | None] = {"gainer": None, "loser": None}
     bare_before: list[ActorMention] = []
@@ -245,6 +246,14 @@ def _backer(ctx: Context, mention: ActorMention) -> bool:
     # "Serbian police backed by armoured vehicles retook X": backed, not backing
     return not ctx.rules.words.compile(r"\s*%agent_preposition%\b", re.IGNORECASE).match(
         text, nxt.end())
+
+
+def _backing_phrase(ctx: Context, mention: ActorMention, seg_start: int) -> bool:
+    """An actor inside an open phrase that names the backers or allies of the side that acts
+    ("Malian troops, supported by Russian fighters of the Wagner group and by drones bought
+    from Turkey, took Kidal"; "met steun van Turkse drones"): neither gainer nor loser."""
+    return bool(ctx.rules.markers.backing_phrase.search(ctx.article.text, seg_start,
+                                                        mention.start))
 
 
 def _proxy(ctx: Context, mention: ActorMention) -> bool:

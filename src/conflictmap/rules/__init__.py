@@ -58,6 +58,9 @@ MARKER_KEYS = (
     "speaker_clause",
     # "volgens Rabat", "according to Baku": the town before it speaks (clauseplaces.py)
     "speaker_before",
+    # ", supported by Russian fighters and by drones from Turkey,": an open participle phrase
+    # naming the sides that back the one that acts (eventactors.py)
+    "backing_phrase",
     # an object pronoun before the trigger, in a verb-final clause ("IS had het in mei
     # ingenomen", "werden de jihadisten er verdreven"; eventplaces.pronoun_targets)
     "pronoun_object_before",
@@ -228,6 +231,7 @@ class Markers:
     pronoun_object_before: Guarded
     pronoun_locative: Guarded
     holder_before: Guarded
+    backing_phrase: Guarded
 
 
 @dataclass(frozen=True, slots=True)
