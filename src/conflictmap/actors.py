@@ -52,6 +52,7 @@ class _ActorEntry:
     actor: Actor
     country: str
     classes: tuple[str, ...]
+    also_in: tuple[str, ...] = ()  # other countries whose wars it fights in
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +172,12 @@ def _actor_entry(item: object, n: int, path: Path, raw: str) -> _ActorEntry:
     country = item.get("country", "")
     if not isinstance(country, str):
         raise RulesError(f"actor {item['id']!r}: country must be a string", path, line)
+    also_in = item.get("also_in", [])
+    if not isinstance(also_in, list) or not all(isinstance(c, str) for c in also_in):
+        raise RulesError(f"actor {item['id']!r}: also_in must be a list of country codes",
+                         path, line)
     actor = Actor(item["id"], item["name"], item["side"], item["kind"])
-    return _ActorEntry(actor, country, tuple(classes))
+    return _ActorEntry(actor, country, tuple(classes), tuple(also_in))
 
 
 class ActorLexicon:
@@ -214,6 +219,12 @@ class ActorLexicon:
         """The country an actor belongs to, of either kind ("" when it has none)."""
         entry = self._entries.get(actor.id)
         return entry.country if entry else ""
+
+    def fights_in(self, actor: Actor, country: str) -> bool:
+        """True when the actor's home war is in ``country`` or it fights there too
+        (``also_in``: JNIM in Burkina Faso and Niger as in Mali)."""
+        entry = self._entries.get(actor.id)
+        return bool(entry and country and country in (entry.country, *entry.also_in))
 
     def home_country(self, actor: Actor) -> str:
         """The country whose forces a state actor is ("" for others and unknown ids)."""

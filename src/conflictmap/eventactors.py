@@ -406,8 +406,21 @@ def resolve_actor(ctx: Context, mention: ActorMention, country: str) -> Actor | 
     if mention.actor is not None or not mention.generic:
         # resolved already: the article's other actors do not matter, only a namesake
         return ctx.lexicon.local(mention.actor, country)
+    owner = _loyal_to(ctx, mention)
+    if owner is not None:
+        return resolve_actor(ctx, owner, country)
     return ctx.lexicon.resolve(mention, country, spans_of(ctx.actors).named_before(
         mention.start))
+
+
+def _loyal_to(ctx: Context, mention: ActorMention) -> ActorMention | None:
+    """The named side a generic noun belongs to by the words after it ("fighters loyal to
+    the STC", "strijders die loyaal zijn aan de STC"), or None."""
+    gap = ctx.rules.markers.loyal_after.match(ctx.article.text, mention.end)
+    if gap is None:
+        return None
+    nxt = spans_of(ctx.actors).within(gap.end(), gap.end() + 80)
+    return nxt[0] if nxt and nxt[0].start == gap.end() and not nxt[0].generic else None
 
 
 def _foreign_acronym(ctx: Context, mention: ActorMention, country: str) -> bool:
@@ -420,7 +433,7 @@ def _foreign_acronym(ctx: Context, mention: ActorMention, country: str) -> bool:
     if not is_acronym(word):
         return False
     home = ctx.lexicon.war_country(actor)
-    return bool(home) and home != country
+    return bool(home) and not ctx.lexicon.fights_in(actor, country)
 
 
 def _assign_roles(ctx: Context, hit: Hit, roles: dict[str, Actor | None],
@@ -458,9 +471,10 @@ def _subject(ctx: Context, before: list[ActorMention]) -> ActorMention:
         k -= 1
     if (k > 0 and before[k].actor is None and before[k - 1].actor is not None
             and _APPOSITION.match(text, before[k - 1].end, before[k].start)
-            and text.startswith(",", before[k].end)):
+            and _APPOSITION_END.match(text, before[k].end)):
         # "Strijders van het SNA, een verzameling door Turkije gesteunde rebellengroepen,
-        # namen ...": a generic noun in an apposition describes the named actor.
+        # namen ...", "De MNDAA, een gewapende groep van de Kokang-minderheid, veroverde":
+        # a generic noun in an apposition describes the named actor.
         k -= 1
     first = ctx.rules.words.compile(_DEMONYM_AND, re.IGNORECASE).search(
         text, max(0, before[k].start - 30), before[k].start)
@@ -474,4 +488,7 @@ def _subject(ctx: Context, before: list[ActorMention]) -> ActorMention:
 
 
 _DEMONYM_AND = r"\b([^\W\d_]+)\s+%and%\s+$"
+# the rest of the apposition up to its closing comma ("een gewapende groep van de
+# Kokang-minderheid, veroverde ...")
+_APPOSITION_END = re.compile(r"(?:\s+[^\W\d_][\w'’-]*){0,5}\s*,")
 _APPOSITION = re.compile(r"\s*\)?\s*(?:\([^)]*\)\s*)?,\s*[^,.;:]*$")

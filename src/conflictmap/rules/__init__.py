@@ -61,6 +61,9 @@ MARKER_KEYS = (
     # ", supported by Russian fighters and by drones from Turkey,": an open participle phrase
     # naming the sides that back the one that acts (eventactors.py)
     "backing_phrase",
+    # "fighters loyal to the STC", "strijders die loyaal zijn aan de STC": the words after a
+    # generic noun that name whose it is (eventactors.resolve_actor)
+    "loyal_after",
     # an object pronoun before the trigger, in a verb-final clause ("IS had het in mei
     # ingenomen", "werden de jihadisten er verdreven"; eventplaces.pronoun_targets)
     "pronoun_object_before",
@@ -122,6 +125,9 @@ WORD_KEYS = (
     "settlement_noun",
     "not_a_name",
     "participle_ending",
+    # "the Kokang minority", "de Kachin-minderheid": a word after a people's or a region's
+    # name that makes it the name of a people, no place (toponym_words.group_tails)
+    "people_tail",
     "site_tail",
     "people",
 )
@@ -232,6 +238,7 @@ class Markers:
     pronoun_locative: Guarded
     holder_before: Guarded
     backing_phrase: Guarded
+    loyal_after: Guarded
 
 
 @dataclass(frozen=True, slots=True)
