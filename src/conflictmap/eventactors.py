@@ -409,8 +409,34 @@ def resolve_actor(ctx: Context, mention: ActorMention, country: str) -> Actor | 
     owner = _loyal_to(ctx, mention)
     if owner is not None:
         return resolve_actor(ctx, owner, country)
-    return ctx.lexicon.resolve(mention, country, spans_of(ctx.actors).named_before(
-        mention.start))
+    backers = _backers_only(ctx)
+    named = spans_of(ctx.actors).named_before(mention.start)
+    return ctx.lexicon.resolve(mention, country,
+                               [a for a in named if a not in backers] if backers else named)
+
+
+_BACKERS: dict[int, tuple[object, frozenset[Actor]]] = {}  # id(ctx.actors) -> backers
+
+
+def _backers_only(ctx: Context) -> frozenset[Actor]:
+    """The actors the article names only in phrases that name backers ("supported by ...
+    drones bought from Turkey"): "the army" later is not theirs."""
+    found = _BACKERS.get(id(ctx.actors))
+    if found is not None and found[0] is ctx.actors:
+        return found[1]
+    starts = [s for s, _ in ctx.spans]
+    backing, acting = set(), set()
+    for m in ctx.actors:
+        if m.actor is None:
+            continue
+        k = bisect_right(starts, m.start) - 1
+        clause = ctx.spans[k][0] if k >= 0 else 0
+        (backing if _backing_phrase(ctx, m, clause) else acting).add(m.actor)
+    if len(_BACKERS) >= 8:
+        _BACKERS.clear()
+    result = frozenset(backing - acting)
+    _BACKERS[id(ctx.actors)] = (ctx.actors, result)
+    return result
 
 
 def _loyal_to(ctx: Context, mention: ActorMention) -> ActorMention | None:
