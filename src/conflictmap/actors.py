@@ -288,7 +288,7 @@ class ActorLexicon:
             mention = self._mention(index, match, text, offset)
             if mention is not None:
                 mentions.append(mention)
-        return mentions
+        return _with_defined_abbreviations(text, mentions, offset)
 
     def _mention(self, index: _LanguageIndex, match: re.Match[str], text: str,
                  offset: int) -> ActorMention | None:
@@ -373,6 +373,27 @@ def default_lexicon() -> ActorLexicon:
     if _DEFAULT is None:
         _DEFAULT = ActorLexicon.load()
     return _DEFAULT
+
+
+_DEFINED = re.compile(r"\s*\(((?-i:[A-Z][A-Za-z0-9]{1,6}))\)")
+
+
+def _with_defined_abbreviations(text: str, mentions: list[ActorMention],
+                                offset: int) -> list[ActorMention]:
+    """An abbreviation the article defines after a named actor ("the Arakan Army (AA)")
+    stands for that actor wherever the article writes it ("The AA said", "the AA's
+    takeover of Maungdaw")."""
+    extra: list[ActorMention] = []
+    for m in mentions:
+        defined = _DEFINED.match(text, m.end - offset) if m.actor and not m.generic else None
+        if defined is None:
+            continue
+        word = re.compile(rf"(?<![\w-]){re.escape(defined.group(1))}(?![\w-])")
+        for found in word.finditer(text, defined.end()):
+            start, end = found.start() + offset, found.end() + offset
+            if not any(x.start < end and start < x.end for x in (*mentions, *extra)):
+                extra.append(ActorMention(m.actor, start, end, found.group()))
+    return sorted(mentions + extra, key=lambda x: x.start) if extra else mentions
 
 
 def find_actors(text: str, lang: str) -> list[ActorMention]:
