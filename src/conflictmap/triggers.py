@@ -175,6 +175,10 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
         a, b = around(30, 30)
         if markers.territory.search(text, a, b):
             return True
+    if trigger.territory_veto and (
+            markers.counted_after.match(text, end)
+            or markers.counted_before.search(text[max(seg_start, start - 80):start])):
+        return True  # "has since captured dozens of army outposts": no named place taken
     if _negated(markers, trigger, text, *around(40, 25), seg_end) and not (
             trigger.static_veto and _no_longer(markers, text, seg_start, start)):
         return True

@@ -64,6 +64,10 @@ MARKER_KEYS = (
     # "fighters loyal to the STC", "strijders die loyaal zijn aan de STC": the words after a
     # generic noun that name whose it is (eventactors.resolve_actor)
     "loyal_after",
+    # "captured dozens of army outposts", "tientallen legerposten heeft overgenomen": a trigger
+    # whose object is a count of unnamed places takes none of the named ones around it
+    # (triggers.py; counted_after is matched at the trigger's end, counted_before at its start)
+    "counted_after", "counted_before",
     # an object pronoun before the trigger, in a verb-final clause ("IS had het in mei
     # ingenomen", "werden de jihadisten er verdreven"; eventplaces.pronoun_targets)
     "pronoun_object_before",
@@ -239,6 +243,8 @@ class Markers:
     holder_before: Guarded
     backing_phrase: Guarded
     loyal_after: Guarded
+    counted_after: Guarded
+    counted_before: Guarded
 
 
 @dataclass(frozen=True, slots=True)
