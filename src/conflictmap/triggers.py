@@ -266,6 +266,9 @@ def _participle(rules: LanguageRules, matched: str) -> bool:
 def _passive(rules: LanguageRules, text: str, seg_start: int, start: int) -> bool:
     a, _ = whole_words(text, max(seg_start, start - 80), start, seg_start, start)
     before = text[a:start]  # whole words: "crisis" cut to "is" is no auxiliary
+    # nor an auxiliary inside a relative clause closed before the trigger ("M23, which UN
+    # experts say is backed by Rwanda, took X": active)
+    before = without_relatives(rules, before, len(before))
     aux = list(rules.markers.passive_aux.finditer(before))
     if not aux:
         return False
