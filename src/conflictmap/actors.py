@@ -288,7 +288,9 @@ class ActorLexicon:
             mention = self._mention(index, match, text, offset)
             if mention is not None:
                 mentions.append(mention)
-        return _with_defined_abbreviations(text, mentions, offset)
+        mentions = _with_defined_abbreviations(text, mentions, offset)
+        articles = load_language(lang, self._rules_dir).words["definite_article"]
+        return _with_short_names(text, mentions, offset, articles, index.generic)
 
     def _mention(self, index: _LanguageIndex, match: re.Match[str], text: str,
                  offset: int) -> ActorMention | None:
@@ -390,6 +392,32 @@ def _with_defined_abbreviations(text: str, mentions: list[ActorMention],
             continue
         word = re.compile(rf"(?<![\w-]){re.escape(defined.group(1))}(?![\w-])")
         for found in word.finditer(text, defined.end()):
+            start, end = found.start() + offset, found.end() + offset
+            if not any(x.start < end and start < x.end for x in (*mentions, *extra)):
+                extra.append(ActorMention(m.actor, start, end, found.group()))
+    return sorted(mentions + extra, key=lambda x: x.start) if extra else mentions
+
+
+def _with_short_names(text: str, mentions: list[ActorMention], offset: int,
+                      articles: tuple[str, ...], generic: dict[str, str]) -> list[ActorMention]:
+    """"The Giants Brigades ... the brigades said": the definite article and the last word of
+    a named actor's name of several words, after it, stand for that actor (not a word that is
+    a generic noun of its own: "the Rapid Support Forces ... the forces" stays generic)."""
+    if not articles:
+        return mentions
+    extra: list[ActorMention] = []
+    done: set[str] = set()
+    for m in mentions:
+        words = m.text.split()
+        if m.actor is None or m.generic or len(words) < 2:
+            continue
+        last = words[-1].lower()
+        if len(last) < 4 or not last.isalpha() or last in generic or last in done:
+            continue
+        done.add(last)
+        short = re.compile(rf"\b(?:{'|'.join(map(re.escape, articles))})\s+{re.escape(last)}\b",
+                           re.IGNORECASE)
+        for found in short.finditer(text, m.end - offset):
             start, end = found.start() + offset, found.end() + offset
             if not any(x.start < end and start < x.end for x in (*mentions, *extra)):
                 extra.append(ActorMention(m.actor, start, end, found.group()))
