@@ -45,7 +45,6 @@ from conflictmap.toponym_words import (
     _GLUE,
     CONNECTORS,
     DIRECTIONS,
-    GROUP_AFTER,
     LIST_WORDS,
     MAX_TOKENS,
     MONTHS,
@@ -67,6 +66,7 @@ from conflictmap.toponym_words import (
     _Toks,
     apposition,
     calendar_words,
+    group_tails,
     name_pairs,
     people_words,
     person_words,
@@ -190,7 +190,7 @@ def _fallback_span(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
         # "Syrië-kenner": a country or region in a compound; not towns ("Gaza-oorlog") but
         # those that name a site of theirs ("Rafah-grensovergang"), nor a region before a
         # group's noun ("Kokang-rebellen", "Tigray-strijders": a group)
-        if tail.lower() in GROUP_AFTER:
+        if tail.lower() in group_tails():
             kinds: tuple[PlaceKind, ...] = (PlaceKind.COUNTRY,)
         else:
             kinds = _COMPOUND_KINDS + ((PlaceKind.TOWN,) if tail in site_tails() else ())
@@ -369,7 +369,7 @@ def _keep(
     if span.first == span.last and toks.words[span.first].lower() in MONTHS:
         return False
     nxt = span.last + 1
-    if (nxt < toks.n and toks.words[nxt].lower() in GROUP_AFTER
+    if (nxt < toks.n and toks.words[nxt].lower() in group_tails()
             and span.first not in countries and toks.joined(span.last)):
         return False  # "Chin resistance", "Kachin rebels": a group's name
     if span.first not in countries and _in_organisation(toks, span, lines, gaz):

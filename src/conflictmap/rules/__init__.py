@@ -58,6 +58,16 @@ MARKER_KEYS = (
     "speaker_clause",
     # "volgens Rabat", "according to Baku": the town before it speaks (clauseplaces.py)
     "speaker_before",
+    # ", supported by Russian fighters and by drones from Turkey,": an open participle phrase
+    # naming the sides that back the one that acts (eventactors.py)
+    "backing_phrase",
+    # "fighters loyal to the STC", "strijders die loyaal zijn aan de STC": the words after a
+    # generic noun that name whose it is (eventactors.resolve_actor)
+    "loyal_after",
+    # "captured dozens of army outposts", "tientallen legerposten heeft overgenomen": a trigger
+    # whose object is a count of unnamed places takes none of the named ones around it
+    # (triggers.py; counted_after is matched at the trigger's end, counted_before at its start)
+    "counted_after", "counted_before",
     # an object pronoun before the trigger, in a verb-final clause ("IS had het in mei
     # ingenomen", "werden de jihadisten er verdreven"; eventplaces.pronoun_targets)
     "pronoun_object_before",
@@ -134,6 +144,9 @@ WORD_KEYS = (
     "settlement_noun",
     "not_a_name",
     "participle_ending",
+    # "the Kokang minority", "de Kachin-minderheid": a word after a people's or a region's
+    # name that makes it the name of a people, no place (toponym_words.group_tails)
+    "people_tail",
     "site_tail",
     "people",
     # "'Our forces have taken X,' the TPLF said": a generic noun after it is the speaker's side
@@ -259,6 +272,10 @@ class Markers:
     site_part_before: Guarded
     anaphora_capital: Guarded
     repeat_reference: Guarded
+    backing_phrase: Guarded
+    loyal_after: Guarded
+    counted_after: Guarded
+    counted_before: Guarded
 
 
 @dataclass(frozen=True, slots=True)
