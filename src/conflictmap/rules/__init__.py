@@ -44,6 +44,9 @@ MARKER_KEYS = (
     "denial_back", "holding_after", "civil_domain", "civil_act", "extent_verb",
     # a compass phrase between a place and the relative clause about it (eventrelatives.py)
     "antecedent_gap",
+    # "Rastan north of Homs, which ...": a compass point between a place and a town that only
+    # locates it; the relative clause after the town is about the place (eventrelatives.py)
+    "locator_gap",
     # "beide steden", "both towns": the last two towns named (clauseplaces.py)
     "anaphora_both",
     # ", de stad die ...", ", the town the rebels had held": an apposition opening a relative
@@ -216,6 +219,7 @@ class Markers:
     denial_back: Guarded
     holding_after: Guarded
     antecedent_gap: Guarded
+    locator_gap: Guarded
     anaphora_both: Guarded
     apposition_relative: Guarded
     civil_domain: Guarded
