@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from conflictmap.actors import ActorMention
+from conflictmap.datelines import in_dateline
 from conflictmap.eventcontext import LAST_WORD, Context, Spans, spans_of, without_day
 from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.placeroles import (
     antecedent,
     coordinated_sites,
     district_of,
-    in_dateline,
     locates_generic,
     locates_site,
     named_sites,

@@ -417,6 +417,7 @@ def unnamed_site(text: str, rules_path: str, site: Mention, town: Mention) -> bo
 
 
 _POSSESSIVE = r"\b(?:%possessive%)\s"
+_ASIDE = 60  # characters after a listed site a town may stand in, locating it
 _ANTECEDENT_WINDOW = 400  # characters before "the base" searched for the base it takes up
 
 
@@ -448,19 +449,29 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
         if kind not in words.anaphora_kinds and not any(
                 k is PlaceKind.SITE and _name_kind(words, name) == kind
                 for name, *_, k in named_sites(text, rules_path, max(
-                    0, noun_start - _ANTECEDENT_WINDOW), noun_start, list(places), [])):
-            continue  # "het ziekenhuis" only after a hospital of its own name
+                    0, noun_start - _ANTECEDENT_WINDOW), noun_start, list(places), [])) and not (
+                _named_kind_before(text, rules_path, kind, noun_start, places)):
+            continue  # "het ziekenhuis" only after a hospital of its own name or a town's
         if _last_unnamed(text, words, kind, noun_start):
             continue  # "a military base near X ... the base": that unnamed base
         if kind in words.bare_kinds and words_at(rules_path).compile(
                 _POSSESSIVE, re.IGNORECASE).search(text, m.start(), noun_start):
             continue  # "withdrew from its base there": one of the side's bases, unnamed
+        if any(p.place.kind is PlaceKind.SITE and 0 <= p.start - m.end() <= 2 for p in places):
+            continue  # "de militaire basis Speicher": the noun of the listed site after it
+        listed = _listed_site(text, words, kind, noun_start, places)
         before = [p for p in places if p.end <= noun_start and p.place.kind is PlaceKind.TOWN]
+        if listed is not None and not any(listed.end + _ASIDE < p.start for p in before):
+            # "Camp Speicher ... the base", "Kuweires air base ... the air base": a site the
+            # gazetteer lists, named last before the noun
+            out.append(Mention(listed.place, text[noun_start:m.end()], noun_start, m.end()))
+            continue
         if not before:
             continue
+        # "the base" also takes up a headquarters named before it (a command's base)
+        kinds = ("site:base:", "site:headquarters:") if kind == "base" else (f"site:{kind}:",)
         named = [s for s in (site_mention(text, rules_path, p) for p in before)
-                 if s is not None and s.place.id.startswith(f"site:{kind}:")
-                 and s.end <= noun_start]
+                 if s is not None and s.place.id.startswith(kinds) and s.end <= noun_start]
         place = named[-1].place if named else site_place(
             antecedent(text, rules_path, before).place, kind)
         # "seized the Jebel Aulia dam ... had taken the dam": that dam, by its own name
@@ -476,6 +487,31 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
                           admin1=town.admin1, population=0)
         out.append(Mention(place, text[noun_start:m.end()], noun_start, m.end()))
     return out
+
+
+def _named_kind_before(text: str, rules_path: str, kind: str, at: int,
+                       places: tuple[Mention, ...] | list[Mention]) -> bool:
+    """True when a town's site of ``kind`` is named in the stretch before ``at`` ("de
+    cokesfabriek van Avdiivka ... de fabriek"): the noun takes that site up."""
+    return any(s is not None and s.place.id.startswith(f"site:{kind}:") and s.end <= at
+               for s in (site_mention(text, rules_path, p) for p in places
+                         if p.end <= at and at - p.end <= _ANTECEDENT_WINDOW
+                         and p.place.kind is PlaceKind.TOWN))
+
+
+def _listed_site(text: str, words: SiteWords, kind: str, at: int,
+                 places: tuple[Mention, ...] | list[Mention]) -> Mention | None:
+    """The last site of the gazetteer's own of ``kind`` named in the stretch before ``at``,
+    of its name's kind ("Kuweires air base") or of a site noun written right around it."""
+    for p in sorted(places, key=lambda p: p.start, reverse=True):
+        if (p.place.kind is not PlaceKind.SITE or p.place.id.startswith("site:")
+                or p.end > at or at - p.end > _ANTECEDENT_WINDOW):
+            continue
+        nouns = [n.group() for n in words.nouns.finditer(text, max(0, p.start - 30),
+                                                         min(len(text), p.end + 15))]
+        kinds = {_name_kind(words, p.place.name)} | {_kind(words, n) for n in nouns}
+        return p if kind in kinds else None
+    return None
 
 
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -563,19 +599,3 @@ def named_sites(text: str, rules_path: str, start: int, end: int,
         name = " ".join(text[a:b].split())
         out.append((name, a, m.end(), town, kind))
     return out
-
-
-# "MOSCOW (AP) —", "BAKOE/JEREVAN (BELGA/AFP) -", "ABUJA, March 28 (Reuters) -": where a story
-# was filed, at a line's start in capitals, then the agencies in brackets and a dash
-_DATELINE = re.compile(
-    r"^[ \t]*(?:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]*(?:[ /][A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]*)*)"
-    r"(?:,[^\n(]{1,40})?\s*\([^)\n]{1,40}\)\s*[-–—]", re.MULTILINE)
-
-
-def in_dateline(text: str, mentions: list[Mention] | tuple[Mention, ...]) -> set[int]:
-    """The starts of the mentions inside a dateline ("MOSCOW (AP) —"): where the story was
-    filed, never a place that changed hands."""
-    if not mentions:
-        return set()
-    spans = [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
-    return {m.start for m in mentions if any(a <= m.start < b for a, b in spans)}
