@@ -115,7 +115,7 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
                 and not opens_list(ctx.article.text, ctx.rules.path, p.start, seg_start)):
             excluded = p
             continue
-        if _town_only(hit, p.place):
+        if _town_only(hit, p.place) or _past_wide(ctx, hit, p):
             continue
         out.append((hit, p, _partial(ctx, hit, p, seg_start)))
         out += _relative_hits(ctx, hit, p, clause_hits, places, seg_start)
@@ -165,6 +165,18 @@ def _taken_after_assault(ctx: Context, hit: Hit, hits: list[Hit]) -> Hit:
                 and other.start >= hit.end and then_taken.fullmatch(text, hit.end, other.start)):
             return other
     return hit
+
+
+def _past_wide(ctx: Context, hit: Hit, place: Mention) -> bool:
+    """True for a site that a trigger for towns only reaches past other words: its object is
+    right after it ("entered the Abu Salim prison"), not "enter Kosovo as Russians hold
+    Pristina airport" (Kosovo is the object)."""
+    return (place.place.kind is PlaceKind.SITE and hit.trigger.town_only
+            and hit.end <= place.start
+            and len(ctx.article.text[hit.end:place.start].split()) > _SITE_OBJECT_WORDS)
+
+
+_SITE_OBJECT_WORDS = 3  # words between an entry verb and the site it takes ("the", "Gadhafi's")
 
 
 _APPO_REACH = 80  # characters after a place its apposition's relative clause may start
