@@ -417,6 +417,7 @@ def unnamed_site(text: str, rules_path: str, site: Mention, town: Mention) -> bo
 
 
 _POSSESSIVE = r"\b(?:%possessive%)\s"
+_LEAD = re.compile(r"(?:[a-z]{1,3}-)?[A-Z][\w'’-]*(?:\s+(?:[a-z]{1,3}-)?[A-Z][\w'’-]*)*")
 _ASIDE = 60  # characters after a listed site a town may stand in, locating it
 _ANTECEDENT_WINDOW = 400  # characters before "the base" searched for the base it takes up
 
@@ -462,8 +463,7 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
         listed = _listed_site(text, words, kind, noun_start, places)
         before = [p for p in places if p.end <= noun_start and p.place.kind is PlaceKind.TOWN]
         if listed is not None and not any(listed.end + _ASIDE < p.start for p in before):
-            # "Camp Speicher ... the base", "Kuweires air base ... the air base": a site the
-            # gazetteer lists, named last before the noun
+            # "Camp Speicher ... the base": a site the gazetteer lists, named last before it
             out.append(Mention(listed.place, text[noun_start:m.end()], noun_start, m.end()))
             continue
         if not before:
@@ -491,8 +491,7 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
 
 def _named_kind_before(text: str, rules_path: str, kind: str, at: int,
                        places: tuple[Mention, ...] | list[Mention]) -> bool:
-    """True when a town's site of ``kind`` is named in the stretch before ``at`` ("de
-    cokesfabriek van Avdiivka ... de fabriek"): the noun takes that site up."""
+    """True when a town's site of ``kind`` is named before ``at`` ("de cokesfabriek van X")."""
     return any(s is not None and s.place.id.startswith(f"site:{kind}:") and s.end <= at
                for s in (site_mention(text, rules_path, p) for p in places
                          if p.end <= at and at - p.end <= _ANTECEDENT_WINDOW
@@ -501,8 +500,7 @@ def _named_kind_before(text: str, rules_path: str, kind: str, at: int,
 
 def _listed_site(text: str, words: SiteWords, kind: str, at: int,
                  places: tuple[Mention, ...] | list[Mention]) -> Mention | None:
-    """The last site of the gazetteer's own of ``kind`` named in the stretch before ``at``,
-    of its name's kind ("Kuweires air base") or of a site noun written right around it."""
+    """The last listed site of ``kind`` before ``at`` (its name's or its nouns' kind)."""
     for p in sorted(places, key=lambda p: p.start, reverse=True):
         if (p.place.kind is not PlaceKind.SITE or p.place.id.startswith("site:")
                 or p.end > at or at - p.end > _ANTECEDENT_WINDOW):
@@ -586,7 +584,8 @@ def named_sites(text: str, rules_path: str, start: int, end: int,
         # a quarter's name: the group "name" (or "name2", ... of another wording) that matched
         a, b = m.span(next(g for g, v in m.groupdict().items() if g.startswith("name") and v)
                       ) if kind is PlaceKind.TOWN else m.span()
-        if any(x < b and a < y for x, y in taken):
+        lead = _LEAD.match(text, a) if kind is PlaceKind.SITE else None  # its name's words
+        if any(x < (lead.end() if lead else b) and a < y for x, y in taken):
             continue
         near = [t for t in towns if start <= t.start and t.end <= end]
         if near:
