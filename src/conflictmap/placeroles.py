@@ -585,8 +585,8 @@ def named_sites(text: str, rules_path: str, start: int, end: int,
         a, b = m.span(next(g for g, v in m.groupdict().items() if g.startswith("name") and v)
                       ) if kind is PlaceKind.TOWN else m.span()
         lead = _LEAD.match(text, a) if kind is PlaceKind.SITE else None  # its name's words
-        if any(x < (lead.end() if lead else b) and a < y for x, y in taken):
-            continue
+        if any(x < b and a < y and not (lead and lead.end() <= x and y <= b) for x, y in taken):
+            continue  # (a word inside its noun, "the Ghazlani military base", takes nothing)
         near = [t for t in towns if start <= t.start and t.end <= end]
         if near:
             town = min(near, key=lambda t: abs(t.start - a)).place
