@@ -24,7 +24,7 @@ from conflictmap.eventrelatives import (
 )
 from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.placelists import listed_places, opens_list
-from conflictmap.placeroles import antecedent, site_mention, site_town
+from conflictmap.placeroles import antecedent, site_anaphora, site_mention, site_town
 from conflictmap.rules import Words
 from conflictmap.triggers import Hit
 
@@ -378,7 +378,7 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
         before = [p for p in ctx.places if p.end <= s and p.place.kind is PlaceKind.TOWN]
         if not before:
             return []
-        town = antecedent(ctx.article.text, ctx.rules.path, before)
+        town = _subject_site(ctx, index) or antecedent(ctx.article.text, ctx.rules.path, before)
         end = min(seg_end, hit.end + 8)
         # after the verb ("captured it"), or before it where the language puts it there
         # ("IS had het in mei ingenomen"): the one nearest the verb
@@ -392,6 +392,20 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
             word = before_verb[-1]
         return [(hit, Mention(town.place, word.group(), word.start(), word.end()), "")]
     return []
+
+
+def _subject_site(ctx: Context, index: int) -> Mention | None:
+    """The site the sentence before opens with as its subject ("The base, Yemen's largest,
+    lies ... north of Aden. Houthi fighters seized it on March 25"): "it" is that site."""
+    if index == 0:
+        return None
+    s = ctx.spans[index - 1][0]
+    found = site_anaphora(ctx.article.text, ctx.rules.path, s, s + _SUBJECT_REACH, ctx.places)
+    # its determiner at most before it: the sentence's first words
+    return found[0] if found and len(ctx.article.text[s:found[0].start].split()) <= 1 else None
+
+
+_SUBJECT_REACH = 30  # characters from a sentence's start its subject's site noun ends within
 
 
 _THERE_GAP = 40  # characters between "there"/"daar" and its fighting words
