@@ -3,11 +3,9 @@ and the town that "de stad"/"the city" stands for.
 
 The codebook makes a site (an airport, base, prison, dam, border crossing, a named
 headquarters...) with a change of its own its own event (``place_kind: site``), not a change
-of the town it is in or near. "Rebels seized the airport of Goma" is a capture of Goma's
-airport; Goma itself did not change hands. The site is drawn at its town's point (the
-gazetteer has no sites; the scorer allows a site 25 km), an airport at the town's airport
-(``conflictmap.airports``: often 10-30 km out), with geo_precision 2, and has an
-id of its own (``site:<kind>:<town id>``) so that it never merges with the town's events.
+of the town it is in or near ("the airport of Goma"). It is drawn at a curated site's point
+(``conflictmap.sitepoints``), an airport at the town's airport (``conflictmap.airports``),
+else at its town's point, with an id of its own (``site:<kind>:<town id>``).
 
 "De stad"/"the city" stands for the last town named before it that the text is about, not
 one named only as a reference point ("the road between Karsk and Vell", "20 km west of
@@ -31,6 +29,7 @@ from conflictmap.errors import RulesError
 from conflictmap.model import Mention, Place, PlaceKind
 from conflictmap.rules import Markers, load_language, words_at
 from conflictmap.rules.literals import Guarded
+from conflictmap.sitepoints import listed_site
 
 log = logging.getLogger(__name__)
 
@@ -290,10 +289,11 @@ def _name_kind(words: SiteWords, name: str) -> str:
 
 
 def site_place(town: Place, kind: str, written: str = "") -> Place:
-    """The site of ``kind`` that a town names: an airport at the town's airport
-    (:func:`conflictmap.airports.town_airport`; the one of the ``written`` name when the data
-    has it), any other site (or an airport the data does not know) at the town's point.
-    The id and name are the town's either way."""
+    """The site of ``kind`` a town names: a listed site its ``written`` words name, an
+    airport at the town's airport (``town_airport``), any other at the town's point."""
+    listed = listed_site(written, town.country) if written else None
+    if listed is not None:
+        return listed  # "the Mosul dam", a curated site at its own point
     lat, lon = town.lat, town.lon
     if kind == "airport":
         airport = town_airport(town, written)
