@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from conflictmap.actors import ActorMention
+from conflictmap.airports import named_airport
 from conflictmap.datelines import in_dateline
 from conflictmap.eventcontext import LAST_WORD, Context, Spans, spans_of, without_day
 from conflictmap.model import Change, Mention, Place, PlaceKind
@@ -319,10 +320,12 @@ def _named_sites(ctx: Context, seg_start: int, seg_end: int,
         if ctx.lexicon.demonym_actor(name.split()[0], ctx.rules.lang) is not None:
             continue
         key = "".join(c for c in name.lower() if c.isalnum())
+        # "the Jirah air base": an air base the airport data names, at its own point
+        air = named_airport(name, town.country) if kind is PlaceKind.SITE else None
         place = Place(id=f"{'site' if kind is PlaceKind.SITE else 'quarter'}:{key}:{town.id}",
-                      name=name, kind=kind,
-                      lat=town.lat, lon=town.lon, country=town.country, admin1=town.admin1,
-                      population=0)
+                      name=name, kind=kind, lat=air.lat if air else town.lat,
+                      lon=air.lon if air else town.lon, country=town.country,
+                      admin1=town.admin1, population=0)
         out.append(Mention(place, text[a:b], a, b))
     return out
 
