@@ -24,7 +24,13 @@ from conflictmap.eventrelatives import (
 )
 from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.placelists import listed_places, opens_list
-from conflictmap.placeroles import antecedent, site_anaphora, site_mention, site_town
+from conflictmap.placeroles import (
+    antecedent,
+    site_anaphora,
+    site_mention,
+    site_town,
+    site_words,
+)
 from conflictmap.rules import Words
 from conflictmap.triggers import Hit
 
@@ -168,11 +174,17 @@ def _taken_after_assault(ctx: Context, hit: Hit, hits: list[Hit]) -> Hit:
 
 
 def _past_wide(ctx: Context, hit: Hit, place: Mention) -> bool:
-    """True for a site that a trigger for towns only reaches past other words: its object is
-    right after it ("entered the Abu Salim prison"), not "enter Kosovo as Russians hold
-    Pristina airport" (Kosovo is the object)."""
-    return (place.place.kind is PlaceKind.SITE and hit.trigger.town_only
-            and hit.end <= place.start
+    """True for a site that an entry trigger for towns only may not take: one it reaches past
+    other words ("enter Kosovo as Russians hold Pristina airport": Kosovo is the object), or
+    a town's site of a kind ("Troops entered Kismayo's port": entering a town's port is no
+    taking of it; "entered the Abu Salim prison", a site's own name, is)."""
+    if place.place.kind is not PlaceKind.SITE or not hit.trigger.town_only:
+        return False
+    words = site_words(ctx.rules.path)
+    kind = place.place.id.split(":")[1] if place.place.id.startswith("site:") else ""
+    if hit.trigger.entry and words is not None and kind in {k for _, k in words.kinds}:
+        return True
+    return (hit.end <= place.start
             and len(ctx.article.text[hit.end:place.start].split()) > _SITE_OBJECT_WORDS)
 
 
