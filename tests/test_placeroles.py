@@ -8,8 +8,8 @@ import pytest
 
 from conflictmap.errors import RulesError
 from conflictmap.model import Mention, Place, PlaceKind
+from conflictmap.placereference import district_of
 from conflictmap.placeroles import (
-    district_of,
     site_mention,
     site_place,
     site_town,
@@ -81,7 +81,7 @@ def test_malformed_sites_table_names_the_file(tmp_path: Path) -> None:
 
 
 def test_reference_marker_rejects_a_bad_table(tmp_path: Path) -> None:
-    from conflictmap.placeroles import place_roles
+    from conflictmap.placereference import place_roles
 
     bad = tmp_path / "yy.toml"
     bad.write_text("[place_roles]\nreference_before = 1\n", encoding="utf-8")

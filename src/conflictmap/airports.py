@@ -168,3 +168,18 @@ def nearest_airport(town: Place, airports: tuple[Airport, ...]) -> Airport | Non
     civil = [p for p in named if p[1].iata]
     best = min(civil or named or near, key=lambda p: p[0], default=None)
     return best[1] if best else None
+
+
+def named_airport(name: str, country: str) -> Airport | None:
+    """The airport of ``country`` that a site's own name names: its capitalised words are
+    the leading words of the airport's name ("the Jirah air base", "de vliegbasis Jirah" ->
+    Jirah Air Base; "the Shayrat airfield"), else None. An air base that no town is named
+    after is then drawn at its own point, not at the town the text names near it."""
+    words = [w for w in name.split() if any(c.isupper() for c in w)]
+    key = name_key(" ".join(words)) if words else ""
+    if not key or not country:
+        return None
+    keys = _variants(key)
+    found = [a for a in country_airports(country) if keys & {
+        v for k in _name_keys(a.name) for v in _variants(k)}]
+    return found[0] if len(found) == 1 else None

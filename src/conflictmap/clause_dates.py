@@ -87,6 +87,11 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
         when = rules.dates.get("since_when")
         mine = mine or [m for m in mentions if (w := when.match(text, m.end + a)) is not None
                         and w.end() <= hit.start]
+        # "seized the airport when it overran Mosul in June 2014": the when-clause's date
+        during = rules.dates.get("when_clause")
+        mine = mine or [m for m in mentions if hit.end <= m.start + a and (
+            w := during.search(text, hit.end, m.start + a)) is not None
+            and any(h.start >= w.start() for h in others)]
         if not mine:
             # "namen in juni 2022 X in, een week later viel ook Y": counted from that date
             later = time_later(article, rules, spans, index, _stretch(text, segment, hit))

@@ -12,16 +12,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from conflictmap.actors import ActorMention
+from conflictmap.airports import named_airport
+from conflictmap.datelines import in_dateline
 from conflictmap.eventcontext import LAST_WORD, Context, Spans, spans_of, without_day
 from conflictmap.factuality import furniture_line
 from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.namesakes import km
+from conflictmap.placereference import antecedent, district_of, locates_generic
 from conflictmap.placeroles import (
-    antecedent,
     coordinated_sites,
-    district_of,
-    in_dateline,
-    locates_generic,
     locates_site,
     named_sites,
     names_site,
@@ -100,7 +99,7 @@ def _after_preposition(rules: LanguageRules, text: str, mention: Mention) -> boo
 
 def _anaphora(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
     """"de stad"/"the city" read as the last town (or region) named before it, unless that
-    one was named as a reference point only (``placeroles.antecedent``)."""
+    one was named as a reference point only (``placereference.antecedent``)."""
     text = ctx.article.text
     found = []
     for pattern, kinds in ((ctx.rules.markers.anaphora_town, (PlaceKind.TOWN,)),
@@ -391,10 +390,12 @@ def _named_sites(ctx: Context, seg_start: int, seg_end: int,
         if ctx.lexicon.demonym_actor(name.split()[0], ctx.rules.lang) is not None:
             continue
         key = "".join(c for c in name.lower() if c.isalnum())
+        # "the Jirah air base": an air base the airport data names, at its own point
+        air = named_airport(name, town.country) if kind is PlaceKind.SITE else None
         place = Place(id=f"{'site' if kind is PlaceKind.SITE else 'quarter'}:{key}:{town.id}",
-                      name=name, kind=kind,
-                      lat=town.lat, lon=town.lon, country=town.country, admin1=town.admin1,
-                      population=0)
+                      name=name, kind=kind, lat=air.lat if air else town.lat,
+                      lon=air.lon if air else town.lon, country=town.country,
+                      admin1=town.admin1, population=0)
         out.append(Mention(place, text[a:b], a, b))
     return out
 

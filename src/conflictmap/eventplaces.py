@@ -24,7 +24,13 @@ from conflictmap.eventrelatives import (
 )
 from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.placelists import listed_places, opens_list
-from conflictmap.placeroles import antecedent, site_mention, site_town
+from conflictmap.placereference import antecedent
+from conflictmap.placeroles import (
+    site_anaphora,
+    site_mention,
+    site_town,
+    site_words,
+)
 from conflictmap.rules import Words
 from conflictmap.triggers import Hit
 
@@ -115,7 +121,7 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
                 and not opens_list(ctx.article.text, ctx.rules.path, p.start, seg_start)):
             excluded = p
             continue
-        if _town_only(hit, p.place):
+        if _town_only(hit, p.place) or _past_wide(ctx, hit, p):
             continue
         out.append((hit, p, _partial(ctx, hit, p, seg_start)))
         out += _relative_hits(ctx, hit, p, clause_hits, places, seg_start)
@@ -165,6 +171,24 @@ def _taken_after_assault(ctx: Context, hit: Hit, hits: list[Hit]) -> Hit:
                 and other.start >= hit.end and then_taken.fullmatch(text, hit.end, other.start)):
             return other
     return hit
+
+
+def _past_wide(ctx: Context, hit: Hit, place: Mention) -> bool:
+    """True for a site that an entry trigger for towns only may not take: one it reaches past
+    other words ("enter Kosovo as Russians hold Pristina airport": Kosovo is the object), or
+    a town's site of a kind ("Troops entered Kismayo's port": entering a town's port is no
+    taking of it; "entered the Abu Salim prison", a site's own name, is)."""
+    if place.place.kind is not PlaceKind.SITE or not hit.trigger.town_only:
+        return False
+    words = site_words(ctx.rules.path)
+    kind = place.place.id.split(":")[1] if place.place.id.startswith("site:") else ""
+    if hit.trigger.entry and words is not None and kind in {k for _, k in words.kinds}:
+        return True
+    return (hit.end <= place.start
+            and len(ctx.article.text[hit.end:place.start].split()) > _SITE_OBJECT_WORDS)
+
+
+_SITE_OBJECT_WORDS = 3  # words between an entry verb and the site it takes ("the", "Gadhafi's")
 
 
 _APPO_REACH = 80  # characters after a place its apposition's relative clause may start
@@ -347,7 +371,7 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
     """A clause that names no place (nor does its sentence before it), with a change verb
     whose object is a pronoun ("Government forces first captured it in early February";
     pronoun_object, pronoun_object_before) or fighting "there" (pronoun_locative): the
-    pronoun stands for the town the text is about before it (``placeroles.antecedent``)."""
+    pronoun stands for the town the text is about before it (``placereference.antecedent``)."""
     s = ctx.spans[index][0]
     # a clause that names no place ("The army took it back in September; on Saturday RSF
     # fighters stormed the town again ... to El Obeid": a later clause's place is not "it")
@@ -366,7 +390,7 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
         before = [p for p in ctx.places if p.end <= s and p.place.kind is PlaceKind.TOWN]
         if not before:
             return []
-        town = antecedent(ctx.article.text, ctx.rules.path, before)
+        town = _subject_site(ctx, index) or antecedent(ctx.article.text, ctx.rules.path, before)
         end = min(seg_end, hit.end + 8)
         # after the verb ("captured it"), or before it where the language puts it there
         # ("IS had het in mei ingenomen"): the one nearest the verb
@@ -382,13 +406,27 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
     return []
 
 
+def _subject_site(ctx: Context, index: int) -> Mention | None:
+    """The site the sentence before opens with as its subject ("The base, Yemen's largest,
+    lies ... north of Aden. Houthi fighters seized it on March 25"): "it" is that site."""
+    if index == 0:
+        return None
+    s = ctx.spans[index - 1][0]
+    found = site_anaphora(ctx.article.text, ctx.rules.path, s, s + _SUBJECT_REACH, ctx.places)
+    # its determiner at most before it: the sentence's first words
+    return found[0] if found and len(ctx.article.text[s:found[0].start].split()) <= 1 else None
+
+
+_SUBJECT_REACH = 30  # characters from a sentence's start its subject's site noun ends within
+
+
 _THERE_GAP = 40  # characters between "there"/"daar" and its fighting words
 
 
 def _fought_there(ctx: Context, hit: Hit, seg_start: int, seg_end: int,
                   sentence_start: int) -> list[tuple[Hit, Mention, str]]:
     """Fighting "there" ("Daar wordt hevig gevochten", "fighting raged there") is fighting
-    in the town the text named before (``placeroles.antecedent``)."""
+    in the town the text named before (``placereference.antecedent``)."""
     words = [w for w in ctx.rules.markers.pronoun_locative.finditer(
         ctx.article.text, seg_start, seg_end)
         if max(w.start() - hit.end, hit.start - w.end()) <= _THERE_GAP]

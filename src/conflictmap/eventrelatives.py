@@ -30,6 +30,15 @@ def relative_antecedent(ctx: Context, hit: Hit, place: Mention, places: list[Men
         return False
     between = [p for p in places if place.end <= p.start and p.end <= rel.start()]
     gap = text[place.end:rel.start()]
+    locator = ctx.rules.markers.locator_gap
+    if (len(between) == 1 and not text[between[0].end:rel.start()].strip()
+            and locator.fullmatch(text, place.end, between[0].start)):
+        # "the town of Rastan north of Homs, which ...": about Rastan, Homs locates it
+        return not any(place.end <= p.start < hit.start for p in places
+                       if p is not place and p not in between)
+    if not between and any(p.end <= place.start and locator.fullmatch(text, p.end, place.start)
+                           for p in places):
+        return False  # the town that locates the place before it ("north of Homs, which")
     if (gap.strip() and not _VERB_FINAL.fullmatch(gap)
             and not ctx.rules.markers.antecedent_gap.fullmatch(gap)  # "X in het zuiden, dat"
             and not (ctx.rules.words.compile(_APPOSITION, re.IGNORECASE).fullmatch(gap)

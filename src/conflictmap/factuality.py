@@ -273,7 +273,10 @@ def _holders(earlier: Event) -> set[str]:
 
 _DATELINE = re.compile(
     r"\W*(?:[A-ZÀ-Þ][A-ZÀ-Þ'’.-]+(?:[ /][A-ZÀ-Þ][A-ZÀ-Þ'’.-]+)*)\s*,[^\n]{0,60}?"
-    r"(?:\([^)\n]{1,40}\)\s*)?[-–—]+\s")
+    r"(?:\([^)\n]{1,40}\)\s*)?[-–—]+\s"
+    # "Bangkok, 21 december 2024 (ANP/AFP) - ": a town in title case, then a day and month
+    r"|\W*[A-ZÀ-Þ][\w'’.-]+(?:[ /][A-ZÀ-Þ][\w'’.-]+)*\s*,\s*\d{1,2}\s+[^\W\d]+\.?"
+    r"(?:\s+\d{4})?\s*(?:\([^)\n]{1,40}\)\s*)?[-–—]+\s")
 
 
 def dateline_end(text: str, start: int) -> int:

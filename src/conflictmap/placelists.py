@@ -2,14 +2,14 @@
 "provinciehoofdsteden, waaronder X", "Several villages were retaken. They include A, B and
 C."): where such a list opens and which places it names. The generic noun, the list openers
 and a next sentence's opening words are the rules files' ``[place_roles]``
-(``placeroles.place_roles``); split from placeroles.py."""
+(``placereference.place_roles``); split from placeroles.py."""
 
 from __future__ import annotations
 
 import re
 
 from conflictmap.model import Mention
-from conflictmap.placeroles import place_roles
+from conflictmap.placereference import place_roles
 from conflictmap.rules import words_at
 
 _LIST_GAP = r"\s*(?:,|,?\s*(?:%and%|&))\s*(?:%definite_article%\s+)?"

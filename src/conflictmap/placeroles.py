@@ -1,20 +1,14 @@
-"""Which place a change word is about, beyond the names themselves: sites named by a town,
-and the town that "de stad"/"the city" stands for.
+"""Which place a change word is about, beyond the names themselves: sites named by a town.
 
 The codebook makes a site (an airport, base, prison, dam, border crossing, a named
 headquarters...) with a change of its own its own event (``place_kind: site``), not a change
-of the town it is in or near. "Rebels seized the airport of Goma" is a capture of Goma's
-airport; Goma itself did not change hands. The site is drawn at its town's point (the
-gazetteer has no sites; the scorer allows a site 25 km), an airport at the town's airport
-(``conflictmap.airports``: often 10-30 km out), with geo_precision 2, and has an
-id of its own (``site:<kind>:<town id>``) so that it never merges with the town's events.
+of the town it is in or near ("the airport of Goma"). It is drawn at a curated site's point
+(``conflictmap.sitepoints``), an airport at the town's airport (``conflictmap.airports``),
+else at its town's point, with an id of its own (``site:<kind>:<town id>``).
 
-"De stad"/"the city" stands for the last town named before it that the text is about, not
-one named only as a reference point ("the road between Karsk and Vell", "20 km west of
-Vell", "the authorities in Vell"): ``antecedent``.
+The town "de stad"/"the city" stands for is ``placereference.antecedent``.
 
-The words are language data: the ``[sites]`` and ``[place_roles]`` tables of each
-``rules/<lang>.toml``.
+The words are language data: the ``[sites]`` table of each ``rules/<lang>.toml``.
 """
 
 from __future__ import annotations
@@ -29,8 +23,10 @@ from pathlib import Path
 from conflictmap.airports import town_airport
 from conflictmap.errors import RulesError
 from conflictmap.model import Mention, Place, PlaceKind
-from conflictmap.rules import Markers, load_language, words_at
+from conflictmap.placereference import antecedent, rules_table
+from conflictmap.rules import words_at
 from conflictmap.rules.literals import Guarded
+from conflictmap.sitepoints import listed_site
 
 log = logging.getLogger(__name__)
 
@@ -67,28 +63,6 @@ class SiteWords:
     anaphora_same: frozenset[str] = frozenset()
 
 
-@lru_cache(maxsize=16)
-def _parsed(path: str, stamp: tuple[int, int]) -> dict[str, object]:
-    """A rules file's TOML, read once for every table this module takes from it
-    (``stamp``: its modification time and size, part of the cache key only)."""
-    import tomllib
-
-    del stamp
-    try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise RulesError(f"cannot read the rules file: {exc}", Path(path)) from None
-
-
-def _table(path: str, name: str) -> object:
-    """The ``[name]`` table of the rules file at ``path`` (None when it has none)."""
-    try:
-        info = Path(path).stat()
-    except OSError as exc:
-        raise RulesError(f"cannot read the rules file: {exc}", Path(path)) from None
-    return _parsed(path, (info.st_mtime_ns, info.st_size)).get(name)
-
-
 def _optional(table: dict[str, object], key: str, path: str,
               build: Callable[[str], str] = str) -> re.Pattern[str] | None:
     """The ``[sites]`` pattern ``key`` (made by ``build`` from the file's string), or None
@@ -106,7 +80,7 @@ def _optional(table: dict[str, object], key: str, path: str,
 @lru_cache(maxsize=16)
 def site_words(path: str) -> SiteWords | None:
     """The ``[sites]`` table of the rules file at ``path`` (None when it has none)."""
-    table = _table(path, "sites")
+    table = rules_table(path, "sites")
     if table is None:
         return None
     if not isinstance(table, dict) or not all(isinstance(table.get(k), str) for k in _LINKS[:2]):
@@ -142,142 +116,6 @@ def site_words(path: str) -> SiteWords | None:
                      frozenset(table.get("anaphora_same") or ()))
 
 
-_REFERENCE_WINDOW = 60  # characters before a town searched for a reference marker
-_AND = r"^\s*(?:,\s*)?(?:%and%|%or%|&)\s+$"
-
-
-@dataclass(frozen=True, slots=True)
-class PlaceRoles:
-    """One language's ``[place_roles]``: reference points and lists after a generic noun."""
-
-    reference: re.Pattern[str]  # before a town named as a reference point
-    generic: re.Pattern[str]  # a generic plural place noun ("villages", "dorpen")
-    opener: re.Pattern[str]  # a generic noun then a list opener, up to the first name
-    next_list: re.Pattern[str]  # a next sentence's opening words before a list
-    # a generic noun then a preposition that locates its places by a town ("drie dorpen rond
-    # de stad", "villages around the city"): that town is a reference point
-    near_generic: re.Pattern[str] | None = None
-    # "the district of X", "X district": the district named after town X (a region)
-    district_before: re.Pattern[str] | None = None
-    district_after: re.Pattern[str] | None = None
-    # the markers' claim or denial: a town right before "zegt"/"denies" speaks ("Kinshasa
-    # ontkent dat de stad is gevallen"), it is not the town "de stad" stands for
-    speaker: re.Pattern[str] | None = None
-    speaker_before: re.Pattern[str] | None = None  # "volgens Tripoli": Tripoli speaks
-
-
-_ROLE_KEYS = ("reference_before", "generic_noun", "list_opener", "next_list")
-
-
-@lru_cache(maxsize=16)
-def place_roles(path: str) -> PlaceRoles | None:
-    """The ``[place_roles]`` table of the rules file at ``path`` (None without one)."""
-    table = _table(path, "place_roles")
-    if table is None:
-        return None
-    if not isinstance(table, dict) or not all(isinstance(table.get(k), str) for k in _ROLE_KEYS):
-        raise RulesError(f"expected [place_roles] with strings {', '.join(_ROLE_KEYS)}",
-                         Path(path))
-    try:
-        return PlaceRoles(
-            reference=re.compile(table["reference_before"], re.IGNORECASE),
-            generic=re.compile(table["generic_noun"], re.IGNORECASE),
-            opener=re.compile(table["generic_noun"] + r"[^.;:!?]{0,60}?" + table["list_opener"],
-                              re.IGNORECASE),
-            next_list=re.compile(table["next_list"], re.IGNORECASE),
-            near_generic=re.compile(table["generic_noun"] + r"\s+(?:[\w-]+\s+){0,2}?(?:"
-                                    + table["near_generic"] + r")\s+$", re.IGNORECASE)
-            if isinstance(table.get("near_generic"), str) else None,
-            district_before=re.compile(table["district_before"], re.IGNORECASE)
-            if isinstance(table.get("district_before"), str) else None,
-            # matched at the town's end (Pattern.match(text, pos)), where "^" never matches
-            district_after=re.compile(table["district_after"].removeprefix("^"), re.IGNORECASE)
-            if isinstance(table.get("district_after"), str) else None,
-            speaker=_speaker(path), speaker_before=_markers(path).speaker_before.regex)
-    except re.error as exc:
-        raise RulesError(f"[place_roles]: not a valid regular expression ({exc})",
-                         Path(path)) from None
-
-
-def _speaker(path: str) -> re.Pattern[str]:
-    """A claim or denial verb right after a town (the rules file's compiled ``[markers]``
-    claim and denial, searched in the characters after it): the town speaks."""
-    markers = _markers(path)
-    return re.compile(r"^\s*(?:(?:" + markers.claim.regex.pattern + ")|(?:"
-                      + markers.denial.regex.pattern + "))", re.IGNORECASE)
-
-
-def _markers(path: str) -> Markers:
-    """The compiled ``[markers]`` of the rules file at ``path`` (its language's rules)."""
-    rules_file = Path(path)
-    return load_language(rules_file.stem, rules_file.parent).markers
-
-
-def _speaks(text: str, roles: PlaceRoles, mention: Mention) -> bool:
-    """True when the town speaks: a claim or denial verb right after it ("Kinshasa
-    ontkent"), or "volgens"/"according to" right before it."""
-    return bool((roles.speaker is not None
-                 and roles.speaker.search(text[mention.end:mention.end + 30]))
-                or (roles.speaker_before is not None and roles.speaker_before.search(
-                    text[max(0, mention.start - 30):mention.start])))
-
-
-def _reference(text: str, marker: re.Pattern[str], mentions: list[Mention], k: int,
-               and_: re.Pattern[str]) -> bool:
-    """True when mention ``k`` is named as a reference point, itself or as the second of a
-    pair ("between Karsk and Vell"; ``and_``: the words that pair them)."""
-    while True:
-        m = mentions[k]
-        if marker.search(text, max(0, m.start - _REFERENCE_WINDOW), m.start):
-            return True
-        if k == 0 or not and_.match(text[mentions[k - 1].end:m.start]):
-            return False
-        k -= 1
-
-
-def district_of(text: str, rules_path: str, mention: Mention) -> Mention | None:
-    """The district a town mention names ("the district of Harib", "het district Latsjin",
-    "Lachin district"): a region named after the town, at its point; None when the town
-    stands for itself."""
-    if mention.place.kind is not PlaceKind.TOWN:
-        return None
-    roles = place_roles(rules_path)
-    if roles is None or roles.district_before is None or roles.district_after is None:
-        return None
-    if not (roles.district_before.search(text, max(0, mention.start - 30), mention.start)
-            or roles.district_after.match(text, mention.end)):
-        return None
-    town = mention.place
-    # named as the town is (news and gazetteers write both "Harib" and "Harib district")
-    place = Place(id=f"district:{town.id}", name=town.name,
-                  kind=PlaceKind.REGION, lat=town.lat, lon=town.lon, country=town.country,
-                  admin1=town.admin1, population=0)
-    return Mention(place, mention.as_written, mention.start, mention.end)
-
-
-def locates_generic(text: str, rules_path: str, start: int) -> bool:
-    """True when the words before ``start`` are a generic plural noun and a preposition
-    that locates its places ("drie dorpen rond [de stad]", "villages near [the city]"):
-    the town named at ``start`` is a reference point, not a place that changed."""
-    roles = place_roles(rules_path)
-    return roles is not None and roles.near_generic is not None and roles.near_generic.search(
-        text, max(0, start - _REFERENCE_WINDOW), start) is not None
-
-
-def antecedent(text: str, rules_path: str, before: list[Mention]) -> Mention:
-    """The town "de stad"/"the city" stands for, of the towns named before it (in text
-    order): the last one not named as a reference point, else the last one."""
-    roles = place_roles(rules_path)
-    if roles is None:
-        return before[-1]
-    and_ = words_at(rules_path).compile(_AND, re.IGNORECASE)
-    for k in range(len(before) - 1, -1, -1):
-        if not _reference(text, roles.reference, before, k, and_) and not _speaks(
-                text, roles, before[k]):
-            return before[k]
-    return before[-1]
-
-
 def _kind(words: SiteWords, noun: str) -> str:
     noun = " ".join(noun.lower().split())
     for word, kind in words.kinds:
@@ -295,10 +133,11 @@ def _name_kind(words: SiteWords, name: str) -> str:
 
 
 def site_place(town: Place, kind: str, written: str = "") -> Place:
-    """The site of ``kind`` that a town names: an airport at the town's airport
-    (:func:`conflictmap.airports.town_airport`; the one of the ``written`` name when the data
-    has it), any other site (or an airport the data does not know) at the town's point.
-    The id and name are the town's either way."""
+    """The site of ``kind`` a town names: a listed site its ``written`` words name, an
+    airport at the town's airport (``town_airport``), any other at the town's point."""
+    listed = listed_site(written, town.country) if written else None
+    if listed is not None:
+        return listed  # "the Mosul dam", a curated site at its own point
     lat, lon = town.lat, town.lon
     if kind == "airport":
         airport = town_airport(town, written)
@@ -422,6 +261,7 @@ def unnamed_site(text: str, rules_path: str, site: Mention, town: Mention) -> bo
 
 
 _POSSESSIVE = r"\b(?:%possessive%)\s"
+_ASIDE = 60  # characters after a listed site a town may stand in, locating it
 _ANTECEDENT_WINDOW = 400  # characters before "the base" searched for the base it takes up
 
 
@@ -453,14 +293,22 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
         if kind not in words.anaphora_kinds and not any(
                 k is PlaceKind.SITE and _name_kind(words, name) == kind
                 for name, *_, k in named_sites(text, rules_path, max(
-                    0, noun_start - _ANTECEDENT_WINDOW), noun_start, list(places), [])):
-            continue  # "het ziekenhuis" only after a hospital of its own name
+                    0, noun_start - _ANTECEDENT_WINDOW), noun_start, list(places), [])) and not (
+                _named_kind_before(text, rules_path, kind, noun_start, places)):
+            continue  # "het ziekenhuis" only after a hospital of its own name or a town's
         if _last_unnamed(text, words, kind, noun_start):
             continue  # "a military base near X ... the base": that unnamed base
         if kind in words.bare_kinds and words_at(rules_path).compile(
                 _POSSESSIVE, re.IGNORECASE).search(text, m.start(), noun_start):
             continue  # "withdrew from its base there": one of the side's bases, unnamed
+        if any(p.place.kind is PlaceKind.SITE and 0 <= p.start - m.end() <= 2 for p in places):
+            continue  # "de militaire basis Speicher": the noun of the listed site after it
+        listed = _listed_site(text, words, kind, noun_start, places)
         before = [p for p in places if p.end <= noun_start and p.place.kind is PlaceKind.TOWN]
+        if listed is not None and not any(listed.end + _ASIDE < p.start for p in before):
+            # "Camp Speicher ... the base": a site the gazetteer lists, named last before it
+            out.append(Mention(listed.place, text[noun_start:m.end()], noun_start, m.end()))
+            continue
         if not before:
             continue
         same = {kind} | (words.anaphora_same if kind in words.anaphora_same else set())
@@ -482,6 +330,29 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
                           admin1=town.admin1, population=0)
         out.append(Mention(place, text[noun_start:m.end()], noun_start, m.end()))
     return out
+
+
+def _named_kind_before(text: str, rules_path: str, kind: str, at: int,
+                       places: tuple[Mention, ...] | list[Mention]) -> bool:
+    """True when a town's site of ``kind`` is named before ``at`` ("de cokesfabriek van X")."""
+    return any(s is not None and s.place.id.startswith(f"site:{kind}:") and s.end <= at
+               for s in (site_mention(text, rules_path, p) for p in places
+                         if p.end <= at and at - p.end <= _ANTECEDENT_WINDOW
+                         and p.place.kind is PlaceKind.TOWN))
+
+
+def _listed_site(text: str, words: SiteWords, kind: str, at: int,
+                 places: tuple[Mention, ...] | list[Mention]) -> Mention | None:
+    """The last listed site of ``kind`` before ``at`` (its name's or its nouns' kind)."""
+    for p in sorted(places, key=lambda p: p.start, reverse=True):
+        if (p.place.kind is not PlaceKind.SITE or p.place.id.startswith("site:")
+                or p.end > at or at - p.end > _ANTECEDENT_WINDOW):
+            continue
+        nouns = [n.group() for n in words.nouns.finditer(text, max(0, p.start - 30),
+                                                         min(len(text), p.end + 15))]
+        kinds = {_name_kind(words, p.place.name)} | {_kind(words, n) for n in nouns}
+        return p if kind in kinds else None
+    return None
 
 
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -580,19 +451,3 @@ def named_sites(text: str, rules_path: str, start: int, end: int,
 
 
 _CAPITALISED = re.compile(r"\b[A-Z0-9][\w'’-]*")  # a capitalised word or a code ("K1")
-
-
-# "MOSCOW (AP) —", "BAKOE/JEREVAN (BELGA/AFP) -", "ABUJA, March 28 (Reuters) -": where a story
-# was filed, at a line's start in capitals, then the agencies in brackets and a dash
-_DATELINE = re.compile(
-    r"^[ \t]*(?:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]*(?:[ /][A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]*)*)"
-    r"(?:,[^\n(]{1,40})?\s*\([^)\n]{1,40}\)\s*[-–—]", re.MULTILINE)
-
-
-def in_dateline(text: str, mentions: list[Mention] | tuple[Mention, ...]) -> set[int]:
-    """The starts of the mentions inside a dateline ("MOSCOW (AP) —"): where the story was
-    filed, never a place that changed hands."""
-    if not mentions:
-        return set()
-    spans = [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
-    return {m.start for m in mentions if any(a <= m.start < b for a, b in spans)}

@@ -44,6 +44,9 @@ MARKER_KEYS = (
     "denial_back", "holding_after", "civil_domain", "civil_act", "extent_verb",
     # a compass phrase between a place and the relative clause about it (eventrelatives.py)
     "antecedent_gap",
+    # "Rastan north of Homs, which ...": a compass point between a place and a town that only
+    # locates it; the relative clause after the town is about the place (eventrelatives.py)
+    "locator_gap",
     # "beide steden", "both towns": the last two towns named (clauseplaces.py)
     "anaphora_both",
     # ", de stad die ...", ", the town the rebels had held": an apposition opening a relative
@@ -98,7 +101,7 @@ DATE_KEYS = (
     "relative_start", "anterior", "present", "described",
     "spring", "summer", "autumn", "winter", "season_last", "season_this",
     "year_begin", "year_end", "year_mid", "year_in", "years_ago", "first_since",
-    "since_when", "month_before", "count_after", "weekday_last",
+    "since_when", "month_before", "count_after", "weekday_last", "when_clause",
     # "..., days after they retook X", "enkele weken nadat": no count, a stretch before the
     # main clause's date (context_dates.time_before)
     "vague_days_after", "vague_weeks_after",
@@ -257,6 +260,7 @@ class Markers:
     denial_back: Guarded
     holding_after: Guarded
     antecedent_gap: Guarded
+    locator_gap: Guarded
     anaphora_both: Guarded
     apposition_relative: Guarded
     civil_domain: Guarded

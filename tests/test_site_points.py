@@ -1,0 +1,36 @@
+"""Sites drawn at their own point, not at the town named near them (helper c7)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conflictmap.airports import named_airport
+from conflictmap.events import Extractor
+from conflictmap.model import Article, Interval
+from conflictmap.sitepoints import listed_site
+
+
+def _events(text: str, lang: str, day: str) -> list:
+    d = date.fromisoformat(day)
+    art = Article(id="one", text=text, published=day, period=Interval(d, d, 1), lang=lang)
+    return list(Extractor().extract(art))
+
+
+def test_named_air_base_at_its_airport() -> None:
+    jirah = named_airport("Jirah air base", "SY")
+    assert jirah is not None and abs(jirah.lon - 37.94) < 0.05
+    assert named_airport("de vliegbasis Jirah", "SY") == jirah
+    assert named_airport("Ghazlani military base", "IQ") is None
+    (event,) = _events("Islamic State fighters seized the Jirah air base east of Aleppo on "
+                       "Tuesday.\nSyria", "en", "2014-02-12")
+    assert abs(event.place.lon - 37.94) < 0.05  # not Aleppo's 37.16
+
+
+def test_listed_site_named_by_its_town() -> None:
+    dam = listed_site("seized the Mosul dam", "IQ")
+    assert dam is not None and abs(dam.lat - 36.63) < 0.05
+    assert listed_site("seized the Mosul dam", "SY") is None
+    assert listed_site("the airport of Mosul", "IQ") is None
+    (event,) = _events("IS heeft donderdag de stuwdam van Mosul ingenomen.\nIrak", "nl",
+                       "2014-08-08")
+    assert abs(event.place.lat - 36.63) < 0.05  # not Mosul's 36.34
