@@ -200,7 +200,8 @@ FEW = 9  # "a few", "several", "enkele" days (weeks, years) later: at most this 
 _LATER_UNITS = (("days_later", 1, 0, 1), ("weeks_later", 7, 0, 1), ("months_later", 0, 1, 1),
                 ("years_later", 0, 12, 1), ("days_earlier", 1, 0, -1),
                 ("weeks_earlier", 7, 0, -1), ("months_earlier", 0, 1, -1),
-                ("years_earlier", 0, 12, -1))
+                ("years_earlier", 0, 12, -1), ("days_within", 1, 0, 0),
+                ("weeks_within", 7, 0, 0))  # sign 0: "within three days": 0 .. 3 days after
 
 
 def _reference_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
@@ -222,7 +223,7 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
                 index: int, segment: tuple[int, int]) -> Interval | None:
     """The date of a clause that says "three years later", "twee maanden later" ("three
     weeks earlier"): that long after (before) the date of the sentence before (years: the
-    whole year it falls in)."""
+    whole year it falls in); "within three days": from that date to three days after it."""
     a, b = segment
     text, words = article.text, rules.dates
     for key, days, months, sign in _LATER_UNITS:
@@ -246,7 +247,7 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         if n is None or before is None:
             return None
         # the nearest and farthest count ("a few weeks earlier": -FEW .. -1)
-        n, n_end = sorted((n * sign, (FEW if few else n) * sign))
+        n, n_end = sorted((n * sign, (FEW if few else n) * sign)) if sign else (0, n)
         if months == 12:
             start, end = date(before.start.year + n, 1, 1), date(before.end.year + n_end, 12, 31)
         elif months:

@@ -67,12 +67,28 @@ _STAMP_CHARS = 90
 _STAMP_MARK = re.compile(r"[|•·]|\b\d{1,2}[:.u]\d{2}\b")
 
 
+_DATELINE = re.compile(r"[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,3},\s+(?P<d>[^\n,()–—-]{3,30}?"
+                       r"(?:,\s*\d{4})?)\s*(?:\([^()\n]{1,30}\)\s*)?[–—-]\s")
+"""A news dateline that opens the text's first lines: the place, a comma, the day, perhaps
+the agency in brackets, and a dash ("BAKU, 8 November - ", "GOMA, Feb 3 (Reuters) - ")."""
+
+
+def _dateline_days(written: str, period: Interval, lang: str) -> list:
+    """The day a dateline writes, when the whole of it is one date in the article's month
+    (its year may be left out: the month-only header gives it)."""
+    found = find_dates(written, period, lang)
+    return [d.interval.start for d in found
+            if len(found) == 1 and d.explicit and not d.since and d.start == 0
+            and d.end >= len(written.rstrip()) and d.interval.start == d.interval.end
+            and period.start <= d.interval.start <= period.end]
+
+
 def stamp_period(text: str, period: Interval, lang: str) -> Interval:
     """The day a page dated by its month only gives in its furniture ("Bamako | 16 November
     2023", "12 februari 2024 • 09:34"), the latest such (an update stamp), as a date
     elsewhere in the text narrows the range (CODEBOOK.md, Dates); else ``period``. Only
-    short lines with a separator or a clock time and a written year: a headline's date is
-    the change's."""
+    short lines with a separator or a clock time and a written year (a headline's date is
+    the change's), or a dateline that opens a line ("BAKU, 8 November - ")."""
     if period.start == period.end:
         return period
     pos, days = 0, []
@@ -80,7 +96,10 @@ def stamp_period(text: str, period: Interval, lang: str) -> Interval:
         end = text.find("\n", pos)
         end = len(text) if end < 0 else end
         line = text[pos:end].strip()
-        if line and len(line) <= _STAMP_CHARS and _STAMP_MARK.search(line):
+        dateline = _DATELINE.match(line)
+        if dateline is not None:  # "BAGHDAD, 31 August 2017 - ...", "GOMA, Feb 3 (wire) -"
+            days += _dateline_days(dateline.group("d"), period, lang)
+        elif line and len(line) <= _STAMP_CHARS and _STAMP_MARK.search(line):
             days += [d.interval.start for d in find_dates(line, period, lang)
                      if d.explicit and not d.since and not d.year_guessed
                      and d.interval.start == d.interval.end

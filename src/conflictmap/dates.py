@@ -228,11 +228,13 @@ def _relative(key: str, match: re.Match[str], words: DateWords,
     if key == "this_year":
         return Interval.spanning(date(s.year, 1, 1), e)
     if key == "years_ago":  # that year; "ten years ago this week": that week of it
-        n = _number(words, match.group(1))
+        n = 1 if match.group(1) is None else _number(words, match.group(1))  # "a year ago"
         if n is None or n > s.year - 1:
             return None
         if len(match.group(0).split()) == 3:  # "ten years ago", "tien jaar geleden"
             return Interval.spanning(date(s.year - n, 1, 1), date(s.year - n, 12, 31))
+        if words.get("today").search(match.group(0)):  # "a year ago today": that day
+            return Interval.spanning(_years_back(s, n), _years_back(e, n))
         week = 7 * day
         return Interval.spanning(_years_back(s, n) - week, _years_back(e, n) + week)
     if key == "last_year":
@@ -379,6 +381,24 @@ def _relatives(compiled: _Compiled, sentence: str, period: Interval,
 
 
 _APPOSED = re.compile(r"\s*,\s*")
+_WEEKDAY_GAP = re.compile(r"[\s,]*")
+
+
+def _dated_weekdays(compiled: _Compiled, sentence: str, relatives: list[DateMention],
+                    explicit: list[DateMention]) -> list[DateMention]:
+    """A weekday written with its date ("on Sunday 26 January", "op vrijdag 6 december",
+    "Thursday, December 5") is that date: the weekday alone would be its last occurrence
+    before the article, a week or more off when the article came out days later."""
+    days = [d for d in explicit if d.interval.start == d.interval.end]
+    if not days:
+        return relatives
+    out = []
+    for m in relatives:
+        if not m.explicit and compiled.weekday.fullmatch(sentence, m.start, m.end) and any(
+                _WEEKDAY_GAP.fullmatch(sentence, m.end, d.start) for d in days):
+            continue
+        out.append(m)
+    return out
 
 
 _SEASONS = (("spring", 3, 3), ("summer", 6, 4), ("autumn", 9, 3), ("winter", 12, 3))
@@ -439,7 +459,8 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
     seasons = _seasons(compiled, sentence, period)
     mentions = seasons + [d for d in _explicit(compiled, sentence, period)  # not as a year:
                           if all(d.end <= x.start or d.start >= x.end for x in seasons)]
-    mentions += _relatives(compiled, sentence, period, previous)
+    mentions += _dated_weekdays(compiled, sentence, _relatives(compiled, sentence, period,
+                                                               previous), mentions)
     # "Sinds 2015, toen ...", "in 2001, when ...": the "then" is that date, not the last one
     mentions = [m for m in mentions if not (m.anaphoric and any(
         d.explicit and not d.anaphoric and _APPOSED.fullmatch(sentence, d.end, m.start)
@@ -447,7 +468,7 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
     mentions = years_for_months(compiled.lists, sentence, _drop_overlaps(mentions),
                                 relative_clauses(compiled.words, sentence), period)
     return [_since(compiled, sentence, m) for m in mentions
-            if not _first_since(compiled, sentence, m)]
+            if not _first_since(compiled, sentence, m) and not _until(compiled, sentence, m)]
 
 
 _BARE_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
@@ -485,6 +506,13 @@ def _first_since(compiled: _Compiled, sentence: str, mention: DateMention) -> bo
     if word is not None:  # the expression took the "since" in ("since 2012")
         before += sentence[mention.start:word.end()] + " "
     return compiled.words.get("first_since").search(before) is not None
+
+
+def _until(compiled: _Compiled, sentence: str, mention: DateMention) -> bool:
+    """"the biggest US base until 2011": when a state ended, not a change's date; but
+    "until 2001, when US-backed forces drove them out" dates the when-clause's change."""
+    return (compiled.words.get("until").match(sentence, mention.start) is not None
+            and compiled.words.get("since_when").match(sentence, mention.end) is None)
 
 
 def _since(compiled: _Compiled, sentence: str, mention: DateMention) -> DateMention:

@@ -79,7 +79,8 @@ DATE_KEYS = (
     "relative_start", "anterior", "present", "described",
     "spring", "summer", "autumn", "winter", "season_last", "season_this",
     "year_begin", "year_end", "year_mid", "year_in", "years_ago", "first_since",
-    "since_when", "month_before", "count_after", "weekday_last",
+    "since_when", "month_before", "count_after", "weekday_last", "until",
+    "days_within", "weeks_within",
 )
 _FLAGS = re.IGNORECASE
 # ``[words]``: the function words (articles, conjunctions, prepositions, auxiliaries...) and
