@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 
 from conflictmap.context_dates import (
     LOOK_BACK,
@@ -145,7 +146,10 @@ def _own_stretch(rules: LanguageRules, text: str, offset: int, mentions: list[Da
     if len(mentions) < 2:
         return mentions
     if (place is not None and place.end <= hit.start
-            and rules.markers.relative.search(text, place.end, hit.start) is not None):
+            and (rules.markers.relative.search(text, place.end, hit.start) is not None
+                 # "hit Mosul on Sunday, the first attack since 2017, when Iraqi forces
+                 # retook the city": the when-clause's change is not dated by the place's part
+                 or rules.dates.get("since_when").search(text, place.end, hit.start))):
         place = None
     end = max(m.end for m in mentions) + offset
     commas = [c.start() for c in _STRETCH_COMMA.finditer(text, offset, max(end, hit.end))]
@@ -202,7 +206,25 @@ def _change_dates(rules: LanguageRules, text: str, hit: Hit, mentions: list[Date
             mentions = [m for m in mentions if m.start + offset < comma]
     if mentions:
         mentions = _not_anterior(rules, text, hit, mentions, offset)
-    return mentions
+    return [_campaign_start(rules, text, hit, m, offset) for m in mentions]
+
+
+_OPEN_END = date(9999, 12, 31)  # cut at the article's date by choose_interval
+
+
+def _campaign_start(rules: LanguageRules, text: str, hit: Hit, mention: DateMention,
+                    offset: int) -> DateMention:
+    """A date in a clause after the trigger that tells when a campaign began ("took Aleppo
+    in an offensive that began on 27 November", "een offensief dat op 27 november begon"):
+    the change came after it, from that day up to the article's."""
+    start, end = mention.start + offset, mention.end + offset
+    if start < hit.end:
+        return mention
+    words = rules.dates
+    if words.get("began_before").search(text, hit.end, start) is None or (
+            words.get("began_after").match(text, end) is None):
+        return mention
+    return replace(mention, interval=Interval.spanning(mention.interval.start, _OPEN_END))
 
 
 

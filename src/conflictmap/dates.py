@@ -500,7 +500,10 @@ def first_since(sentence: str, lang: str, rules_dir: Path | None = None) -> bool
 
 
 def _first_since(compiled: _Compiled, sentence: str, mention: DateMention) -> bool:
-    """"for the first time since 2012": the date of the last holding, not of the change."""
+    """"for the first time since 2012": the date of the last holding, not of the change;
+    but "the first raids since 2016, when the army retook the city" dates that change."""
+    if compiled.words.get("since_when").match(sentence, mention.end):
+        return False
     before = sentence[max(0, mention.start - 40):mention.start]
     word = compiled.words.get("since").match(sentence, mention.start)
     if word is not None:  # the expression took the "since" in ("since 2012")
