@@ -28,7 +28,7 @@ from conflictmap.context_dates import (
     time_before,
     time_later,
 )
-from conflictmap.date_choice import choose_interval, stamp_period
+from conflictmap.date_choice import choose_interval, day_heading, stamp_period
 from conflictmap.dates import DateMention, find_dates
 from conflictmap.factuality import dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
@@ -46,6 +46,9 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     another of ``hits`` (the clause's triggers that have a place) is that one's
     ("withdrawing from Avdiivka, ... since Bakhmut fell in May": May dates the fall, not
     the withdrawal)."""
+    heading = day_heading(article.text, spans[index][0], article.period, rules.lang)
+    if heading is not None:  # a live blog's entry under "Monday 18 December"
+        article = replace(article, period=heading)
     text = article.text
     before_main = change_before(article, rules, spans, index, hit)
     if before_main is not None:

@@ -112,3 +112,28 @@ def stamp_period(text: str, period: Interval, lang: str) -> Interval:
     day = max(days)
     return Interval.spanning(day, day)
 
+
+
+_HEADING_CHARS = 40  # a liveblog's day heading: "Tuesday 19 December", "maandag 18 december 2023"
+_HEADING_BACK = 31  # how long before the article's day a heading's day may be
+
+
+def day_heading(text: str, pos: int, period: Interval, lang: str) -> Interval | None:
+    """The day of the nearest line before ``pos`` that is a date alone (a live blog's day
+    heading, "Monday 18 December"): the entries under it are told on that day, not on the
+    article's (CODEBOOK.md: a date elsewhere in the text narrows the range)."""
+    end = text.rfind("\n", 0, pos)
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        end = start - 1
+        if not line or len(line) > _HEADING_CHARS or not any(c.isdigit() for c in line):
+            continue
+        found = find_dates(line, period, lang)
+        if (len(found) == 1 and found[0].explicit and found[0].end == len(line)
+                and found[0].interval.start == found[0].interval.end
+                and not line[:found[0].start].strip(" ,").count(" ")):
+            day = found[0].interval.start
+            if period.start - timedelta(days=_HEADING_BACK) <= day <= period.end:
+                return Interval.spanning(day, day)
+    return None
