@@ -338,6 +338,9 @@ def _after_year_word(compiled: _Compiled, sentence: str, start: int) -> bool:
     return False
 
 
+_NEXT_TO_LAST_WEEK = 2  # days: "last week Sunday" this close to the article is ambiguous
+
+
 def _relatives(compiled: _Compiled, sentence: str, period: Interval,
                previous: Interval | None) -> list[DateMention]:
     words = compiled.words
@@ -370,6 +373,10 @@ def _relatives(compiled: _Compiled, sentence: str, period: Interval,
         if week is not None and not sentence[week.end():m.start()].strip():
             # "vorige week donderdag", "last week Thursday": that day of the week before
             start, end = _days_before(period, words.weekdays.index(m.group("wd").lower()))
+            if (period.start - start).days <= _NEXT_TO_LAST_WEEK:
+                # "vorige week zondag" on a Monday: yesterday would be "gisteren"; it may
+                # be the Sunday a week before that
+                start -= timedelta(days=7)
             found.append(DateMention(week.start(), m.end(), Interval.spanning(start, end),
                                      False))
             continue
