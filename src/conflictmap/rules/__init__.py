@@ -37,7 +37,7 @@ MARKER_KEYS = (
     "anaphora_town", "anaphora_region", "title_after", "clause_break", "passive_aux", "active_aux",
     "actor_suffix", "feature_after", "again", "relative", "attributive", "verb_after",
     "site_object", "state_change", "still", "pronoun_subject", "unsettled", "proximity",
-    "purpose", "adjunct", "continuation", "compound_after", "proxy_before",
+    "purpose", "adjunct", "continuation", "compound_after", "proxy_before", "subject_clause",
     "owner_after", "partial_after", "pronoun_object",
     # factuality and time per clause (factuality.py)
     "related_line", "earlier", "holding", "mention", "wish", "backer_by", "no_longer",
@@ -204,6 +204,7 @@ class Markers:
     continuation: Guarded
     compound_after: Guarded
     proxy_before: Guarded
+    subject_clause: Guarded
     owner_after: Guarded
     partial_after: Guarded
     pronoun_object: Guarded
