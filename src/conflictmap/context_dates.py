@@ -76,8 +76,9 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         s, e = spans[before]
         dates = [d for d in find_dates(text[s:e], article.period, rules.lang)
                  if not d.since and not d.anaphoric]
-        far = article.period.start - timedelta(days=366)  # "drie jaar geleden": no news time
-        if any(not d.explicit and d.interval.end >= far for d in dates):
+        # "drie jaar geleden", "a year ago today": no news time
+        far = article.period.start - timedelta(days=365)
+        if any(not d.explicit and d.interval.end > far for d in dates):
             return None
         written = [d for d in dates if not d.year_guessed]
         if written and fronted and written[-1].start - sum(  # "Three years ago, on 15 August 2021"
@@ -176,14 +177,20 @@ def running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[i
     before = _text_date(article, rules, spans, index, fronted=True)
     if before is None:
         return mentions
+    # "A year ago today, troops took Shusha. ... Jabrayil fell on 4 October": an anniversary
+    # looks back on that year's events, a month before its day is of that year too
+    day = article.period.start
+    anniversary = (before.start == before.end and before.start.year < day.year
+                   and (before.start.month, before.start.day) == (day.month, day.day))
     out: list[DateMention] = []
     for m in mentions:
         if m.year_guessed:
             first = m.interval.start
             # a day earlier in the reference's own month looks back ("On 15 August 2021 ...
             # Zaranj had fallen on 6 August"), it does not jump to the next year
-            year = before.start.year + (first.month != before.start.month and (
-                first.month, first.day) < (before.start.month, before.start.day))
+            year = before.start.year + (not anniversary and first.month != before.start.month
+                                        and (first.month, first.day)
+                                        < (before.start.month, before.start.day))
             try:
                 moved = Interval.spanning(first.replace(year=year),
                                           m.interval.end.replace(year=year + (
