@@ -62,6 +62,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[a:b], period, lang, previous=previous), a)
     mentions = _unquoted(text, spans[index][0], a, mentions)
+    mentions = _when_named(rules, text, spans[index][0], segment, mentions, period, previous)
     back = spans[max(0, index - LOOK_BACK)][0]
     mentions = that_year(rules, text, spans[index][0], a, mentions, period, back)
     mentions = running_year(article, rules, spans, index,
@@ -109,6 +110,21 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     mentions = running_year(article, rules, spans, index, mentions)
     mentions = _own_stretch(rules, text, s, mentions, hit, place)
     return choose_interval(mentions, period, (hit.start - s, hit.end - s))
+
+
+def _when_named(rules: LanguageRules, text: str, s: int, segment: tuple[int, int],
+                mentions: list[DateMention], period: Interval,
+                previous: Interval | None) -> list[DateMention]:
+    """A clause dated only by "toen" that opens it after a comma ("sinds juni 2014 in
+    handen van IS, toen de jihadisten de stad onder de voet liepen") takes the date the
+    sentence names before it (dates.find_dates reads the sentence up to the clause's end)."""
+    a, b = segment
+    if s >= a or not all(m.anaphoric for m in mentions) or "," not in text[s:a]:
+        return mentions
+    own = [replace(m, start=m.start + s - a, end=m.end + s - a)
+           for m in find_dates(text[s:b], period, rules.lang, previous=previous)
+           if m.start + s >= a and not m.anaphoric]
+    return own or mentions
 
 
 _STRETCH_COMMA = re.compile(r",(?!\d)")

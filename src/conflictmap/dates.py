@@ -472,6 +472,7 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
     mentions = [m for m in mentions if not (m.anaphoric and any(
         d.explicit and not d.anaphoric and _APPOSED.fullmatch(sentence, d.end, m.start)
         for d in mentions))]
+    mentions = _when_clauses(compiled, sentence, mentions)
     mentions = years_for_months(compiled.lists, sentence, _drop_overlaps(mentions),
                                 relative_clauses(compiled.words, sentence), period)
     return [_since(compiled, sentence, m) for m in mentions
@@ -516,6 +517,22 @@ def _first_since(compiled: _Compiled, sentence: str, mention: DateMention) -> bo
     if word is not None:  # the expression took the "since" in ("since 2012")
         before += sentence[mention.start:word.end()] + " "
     return compiled.words.get("first_since").search(before) is not None
+
+
+def _when_clauses(compiled: _Compiled, sentence: str,
+                  mentions: list[DateMention]) -> list[DateMention]:
+    """"sinds juni 2014 in handen van IS, toen de jihadisten de stad onder de voet liepen":
+    a "toen" that opens a when-clause after a comma is the date named before it in the
+    sentence, not the sentence before's."""
+    then = compiled.words.get("then")
+    for w in compiled.words.get("since_when").finditer(sentence):
+        word = then.search(sentence, w.start(), w.end())
+        named = [d for d in mentions if d.explicit and not d.anaphoric and d.end <= w.start()]
+        if word is None or not named:
+            continue
+        mentions = [m for m in mentions if m.end <= word.start() or m.start >= word.end()]
+        mentions.append(DateMention(word.start(), word.end(), named[-1].interval, True))
+    return sorted(mentions, key=lambda d: d.start)
 
 
 def _until(compiled: _Compiled, sentence: str, mention: DateMention) -> bool:
