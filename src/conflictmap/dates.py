@@ -472,7 +472,8 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
     mentions = [m for m in mentions if not (m.anaphoric and any(
         d.explicit and not d.anaphoric and _APPOSED.fullmatch(sentence, d.end, m.start)
         for d in mentions))]
-    mentions = _when_clauses(compiled, sentence, mentions)
+    mentions = _when_clauses(compiled, sentence, _month_ranges(compiled, sentence, mentions,
+                                                                 period))
     mentions = years_for_months(compiled.lists, sentence, _drop_overlaps(mentions),
                                 relative_clauses(compiled.words, sentence), period)
     return [_since(compiled, sentence, m) for m in mentions
@@ -517,6 +518,44 @@ def _first_since(compiled: _Compiled, sentence: str, mention: DateMention) -> bo
     if word is not None:  # the expression took the "since" in ("since 2012")
         before += sentence[mention.start:word.end()] + " "
     return compiled.words.get("first_since").search(before) is not None
+
+
+def _month_ranges(compiled: _Compiled, sentence: str, mentions: list[DateMention],
+                  period: Interval) -> list[DateMention]:
+    """"in oktober en november vorig jaar", "in October and November 2023": one span from
+    the first month's start to the second's end, in the year written after the second (or
+    a year word: "vorig jaar"), else in the last such months up to the article."""
+    words = compiled.words
+    for first in [m for m in mentions if _whole_month(m.interval)]:
+        joint = words.get("month_range").match(sentence, first.end)
+        second = joint and (compiled.month_year.match(sentence, joint.end())
+                            or compiled.any_month.match(sentence, joint.end()))
+        if not second:
+            continue
+        end, last_month = second.end(), _month_number(words, second.group("m"))
+        year_at = second.groupdict().get("y")  # "November 2023"
+        back = {key: words.get(key).match(sentence, end + 1) for key in ("last_year", "this_year")
+                if not year_at and not sentence[end:end + 1].strip()}
+        year_word = next(((key, hit) for key, hit in back.items() if hit is not None), None)
+        if year_at:
+            year = int(year_at)
+        elif year_word is not None:  # "vorig jaar", "this year"
+            year = period.start.year - (year_word[0] == "last_year")
+            end = year_word[1].end()
+        else:
+            year = _guess_year(last_month, 1, period)
+        first_month = first.interval.start.month
+        start = date(year - (first_month > last_month), first_month, 1)
+        span = Interval.spanning(start, _month_span(year, last_month)[1])
+        mentions = [m for m in mentions if m.end <= first.start or m.start >= end]
+        mentions.append(DateMention(first.start, end, span, True,
+                                    year_guessed=not (year_at or year_word)))
+    return sorted(mentions, key=lambda d: d.start)
+
+
+def _whole_month(interval: Interval) -> bool:
+    return (interval.start.day == 1 and interval.start.month == interval.end.month
+            and interval.end == _month_span(interval.end.year, interval.end.month)[1])
 
 
 def _when_clauses(compiled: _Compiled, sentence: str,

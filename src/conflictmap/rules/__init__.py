@@ -80,7 +80,7 @@ DATE_KEYS = (
     "spring", "summer", "autumn", "winter", "season_last", "season_this",
     "year_begin", "year_end", "year_mid", "year_in", "years_ago", "first_since",
     "since_when", "month_before", "count_after", "weekday_last", "until",
-    "days_within", "weeks_within", "began_before", "began_after",
+    "days_within", "weeks_within", "began_before", "began_after", "month_range",
 )
 _FLAGS = re.IGNORECASE
 # ``[words]``: the function words (articles, conjunctions, prepositions, auxiliaries...) and
