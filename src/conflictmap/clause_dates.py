@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 
 from conflictmap.context_dates import (
     LOOK_BACK,
@@ -27,7 +28,7 @@ from conflictmap.context_dates import (
     time_before,
     time_later,
 )
-from conflictmap.date_choice import choose_interval, stamp_period
+from conflictmap.date_choice import choose_interval, day_heading, stamp_period
 from conflictmap.dates import DateMention, find_dates
 from conflictmap.factuality import apposed_date, dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
@@ -45,6 +46,9 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     another of ``hits`` (the clause's triggers that have a place) is that one's
     ("withdrawing from Avdiivka, ... since Bakhmut fell in May": May dates the fall, not
     the withdrawal)."""
+    heading = day_heading(article.text, spans[index][0], article.period, rules.lang)
+    if heading is not None:  # a live blog's entry under "Monday 18 December"
+        article = replace(article, period=heading)
     text = article.text
     before_main = change_before(article, rules, spans, index, hit)
     if before_main is not None:
@@ -58,6 +62,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     mentions = _change_dates(rules, text, hit,
                              find_dates(text[a:b], period, lang, previous=previous), a)
     mentions = _unquoted(text, spans[index][0], a, mentions)
+    mentions = _when_named(rules, text, spans[index][0], segment, mentions, period, previous)
     back = spans[max(0, index - LOOK_BACK)][0]
     mentions = that_year(rules, text, spans[index][0], a, mentions, period, back)
     mentions = running_year(article, rules, spans, index,
@@ -112,6 +117,21 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     return choose_interval(mentions, period, (hit.start - s, hit.end - s))
 
 
+def _when_named(rules: LanguageRules, text: str, s: int, segment: tuple[int, int],
+                mentions: list[DateMention], period: Interval,
+                previous: Interval | None) -> list[DateMention]:
+    """A clause dated only by "toen" that opens it after a comma ("sinds juni 2014 in
+    handen van IS, toen de jihadisten de stad onder de voet liepen") takes the date the
+    sentence names before it (dates.find_dates reads the sentence up to the clause's end)."""
+    a, b = segment
+    if s >= a or not all(m.anaphoric for m in mentions) or "," not in text[s:a]:
+        return mentions
+    own = [replace(m, start=m.start + s - a, end=m.end + s - a)
+           for m in find_dates(text[s:b], period, rules.lang, previous=previous)
+           if m.start + s >= a and not m.anaphoric]
+    return own or mentions
+
+
 _STRETCH_COMMA = re.compile(r",(?!\d)")
 _OPEN_QUOTES, _CLOSE_QUOTES, _STRAIGHT = "“„«", "”»", '"'
 
@@ -150,7 +170,10 @@ def _own_stretch(rules: LanguageRules, text: str, offset: int, mentions: list[Da
     if len(mentions) < 2:
         return mentions
     if (place is not None and place.end <= hit.start
-            and rules.markers.relative.search(text, place.end, hit.start) is not None):
+            and (rules.markers.relative.search(text, place.end, hit.start) is not None
+                 # "hit Mosul on Sunday, the first attack since 2017, when Iraqi forces
+                 # retook the city": the when-clause's change is not dated by the place's part
+                 or rules.dates.get("since_when").search(text, place.end, hit.start))):
         place = None
     end = max(m.end for m in mentions) + offset
     commas = [c.start() for c in _STRETCH_COMMA.finditer(text, offset, max(end, hit.end))]
@@ -208,7 +231,25 @@ def _change_dates(rules: LanguageRules, text: str, hit: Hit, mentions: list[Date
                         or apposed_date(rules, text[comma + 1:m.start + offset])]
     if mentions:
         mentions = _not_anterior(rules, text, hit, mentions, offset)
-    return mentions
+    return [_campaign_start(rules, text, hit, m, offset) for m in mentions]
+
+
+_OPEN_END = date(9999, 12, 31)  # cut at the article's date by choose_interval
+
+
+def _campaign_start(rules: LanguageRules, text: str, hit: Hit, mention: DateMention,
+                    offset: int) -> DateMention:
+    """A date in a clause after the trigger that tells when a campaign began ("took Aleppo
+    in an offensive that began on 27 November", "een offensief dat op 27 november begon"):
+    the change came after it, from that day up to the article's."""
+    start, end = mention.start + offset, mention.end + offset
+    if start < hit.end:
+        return mention
+    words = rules.dates
+    if words.get("began_before").search(text, hit.end, start) is None or (
+            words.get("began_after").match(text, end) is None):
+        return mention
+    return replace(mention, interval=Interval.spanning(mention.interval.start, _OPEN_END))
 
 
 

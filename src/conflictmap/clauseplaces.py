@@ -262,6 +262,9 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
         return False  # "slaagde erin om X te heroveren": X is the infinitive's object
     if mention.place.kind is PlaceKind.SITE and markers.site_part_before.search(before):
         return False  # "took control of the Gaza side of the Rafah border crossing"
+    if not between.strip() and mention.end <= hit.start and markers.subject_clause.search(
+            before):
+        return False  # "two days after Damascus fell to the rebels": the clause's subject
     if markers.near.search(before):
         # Fighting near a place is fighting for it: "fierce fighting near X", and "Bij X
         # braken gevechten uit" where the phrase opens the clause ("The hill outside X

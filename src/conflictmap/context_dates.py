@@ -76,8 +76,9 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         s, e = spans[before]
         dates = [d for d in find_dates(text[s:e], article.period, rules.lang)
                  if not d.since and not d.anaphoric]
-        far = article.period.start - timedelta(days=366)  # "drie jaar geleden": no news time
-        if any(not d.explicit and d.interval.end >= far for d in dates):
+        # "drie jaar geleden", "a year ago today": no news time
+        far = article.period.start - timedelta(days=365)
+        if any(not d.explicit and d.interval.end > far for d in dates):
             return None
         written = [d for d in dates if not d.year_guessed]
         if written and fronted and written[-1].start - sum(  # "Three years ago, on 15 August 2021"
@@ -176,14 +177,20 @@ def running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[i
     before = _text_date(article, rules, spans, index, fronted=True)
     if before is None:
         return mentions
+    # "A year ago today, troops took Shusha. ... Jabrayil fell on 4 October": an anniversary
+    # looks back on that year's events, a month before its day is of that year too
+    day = article.period.start
+    anniversary = (before.start == before.end and before.start.year < day.year
+                   and (before.start.month, before.start.day) == (day.month, day.day))
     out: list[DateMention] = []
     for m in mentions:
         if m.year_guessed:
             first = m.interval.start
             # a day earlier in the reference's own month looks back ("On 15 August 2021 ...
             # Zaranj had fallen on 6 August"), it does not jump to the next year
-            year = before.start.year + (first.month != before.start.month and (
-                first.month, first.day) < (before.start.month, before.start.day))
+            year = before.start.year + (not anniversary and first.month != before.start.month
+                                        and (first.month, first.day)
+                                        < (before.start.month, before.start.day))
             try:
                 moved = Interval.spanning(first.replace(year=year),
                                           m.interval.end.replace(year=year + (
@@ -200,7 +207,8 @@ FEW = 9  # "a few", "several", "enkele" days (weeks, years) later: at most this 
 _LATER_UNITS = (("days_later", 1, 0, 1), ("weeks_later", 7, 0, 1), ("months_later", 0, 1, 1),
                 ("years_later", 0, 12, 1), ("days_earlier", 1, 0, -1),
                 ("weeks_earlier", 7, 0, -1), ("months_earlier", 0, 1, -1),
-                ("years_earlier", 0, 12, -1))
+                ("years_earlier", 0, 12, -1), ("days_within", 1, 0, 0),
+                ("weeks_within", 7, 0, 0))  # sign 0: "within three days": 0 .. 3 days after
 
 
 def _reference_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
@@ -222,7 +230,7 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
                 index: int, segment: tuple[int, int]) -> Interval | None:
     """The date of a clause that says "three years later", "twee maanden later" ("three
     weeks earlier"): that long after (before) the date of the sentence before (years: the
-    whole year it falls in)."""
+    whole year it falls in); "within three days": from that date to three days after it."""
     a, b = segment
     text, words = article.text, rules.dates
     for key, days, months, sign in _LATER_UNITS:
@@ -246,7 +254,7 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         if n is None or before is None:
             return None
         # the nearest and farthest count ("a few weeks earlier": -FEW .. -1)
-        n, n_end = sorted((n * sign, (FEW if few else n) * sign))
+        n, n_end = sorted((n * sign, (FEW if few else n) * sign)) if sign else (0, n)
         if months == 12:
             start, end = date(before.start.year + n, 1, 1), date(before.end.year + n_end, 12, 31)
         elif months:

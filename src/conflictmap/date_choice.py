@@ -67,12 +67,28 @@ _STAMP_CHARS = 90
 _STAMP_MARK = re.compile(r"[|•·]|\b\d{1,2}[:.u]\d{2}\b")
 
 
+_DATELINE = re.compile(r"[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,3},\s+(?P<d>[^\n,()–—-]{3,30}?"
+                       r"(?:,\s*\d{4})?)\s*(?:\([^()\n]{1,30}\)\s*)?[–—-]\s")
+"""A news dateline that opens the text's first lines: the place, a comma, the day, perhaps
+the agency in brackets, and a dash ("BAKU, 8 November - ", "GOMA, Feb 3 (Reuters) - ")."""
+
+
+def _dateline_days(written: str, period: Interval, lang: str) -> list:
+    """The day a dateline writes, when the whole of it is one date in the article's month
+    (its year may be left out: the month-only header gives it)."""
+    found = find_dates(written, period, lang)
+    return [d.interval.start for d in found
+            if len(found) == 1 and d.explicit and not d.since and d.start == 0
+            and d.end >= len(written.rstrip()) and d.interval.start == d.interval.end
+            and period.start <= d.interval.start <= period.end]
+
+
 def stamp_period(text: str, period: Interval, lang: str) -> Interval:
     """The day a page dated by its month only gives in its furniture ("Bamako | 16 November
     2023", "12 februari 2024 • 09:34"), the latest such (an update stamp), as a date
     elsewhere in the text narrows the range (CODEBOOK.md, Dates); else ``period``. Only
-    short lines with a separator or a clock time and a written year: a headline's date is
-    the change's."""
+    short lines with a separator or a clock time and a written year (a headline's date is
+    the change's), or a dateline that opens a line ("BAKU, 8 November - ")."""
     if period.start == period.end:
         return period
     pos, days = 0, []
@@ -80,7 +96,10 @@ def stamp_period(text: str, period: Interval, lang: str) -> Interval:
         end = text.find("\n", pos)
         end = len(text) if end < 0 else end
         line = text[pos:end].strip()
-        if line and len(line) <= _STAMP_CHARS and _STAMP_MARK.search(line):
+        dateline = _DATELINE.match(line)
+        if dateline is not None:  # "BAGHDAD, 31 August 2017 - ...", "GOMA, Feb 3 (wire) -"
+            days += _dateline_days(dateline.group("d"), period, lang)
+        elif line and len(line) <= _STAMP_CHARS and _STAMP_MARK.search(line):
             days += [d.interval.start for d in find_dates(line, period, lang)
                      if d.explicit and not d.since and not d.year_guessed
                      and d.interval.start == d.interval.end
@@ -93,3 +112,28 @@ def stamp_period(text: str, period: Interval, lang: str) -> Interval:
     day = max(days)
     return Interval.spanning(day, day)
 
+
+
+_HEADING_CHARS = 40  # a liveblog's day heading: "Tuesday 19 December", "maandag 18 december 2023"
+_HEADING_BACK = 31  # how long before the article's day a heading's day may be
+
+
+def day_heading(text: str, pos: int, period: Interval, lang: str) -> Interval | None:
+    """The day of the nearest line before ``pos`` that is a date alone (a live blog's day
+    heading, "Monday 18 December"): the entries under it are told on that day, not on the
+    article's (CODEBOOK.md: a date elsewhere in the text narrows the range)."""
+    end = text.rfind("\n", 0, pos)
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        end = start - 1
+        if not line or len(line) > _HEADING_CHARS or not any(c.isdigit() for c in line):
+            continue
+        found = find_dates(line, period, lang)
+        if (len(found) == 1 and found[0].explicit and found[0].end == len(line)
+                and found[0].interval.start == found[0].interval.end
+                and not line[:found[0].start].strip(" ,").count(" ")):
+            day = found[0].interval.start
+            if period.start - timedelta(days=_HEADING_BACK) <= day <= period.end:
+                return Interval.spanning(day, day)
+    return None

@@ -229,11 +229,13 @@ def _relative(key: str, match: re.Match[str], words: DateWords,
     if key == "this_year":
         return Interval.spanning(date(s.year, 1, 1), e)
     if key == "years_ago":  # that year; "ten years ago this week": that week of it
-        n = _number(words, match.group(1))
+        n = 1 if match.group(1) is None else _number(words, match.group(1))  # "a year ago"
         if n is None or n > s.year - 1:
             return None
         if len(match.group(0).split()) == 3:  # "ten years ago", "tien jaar geleden"
             return Interval.spanning(date(s.year - n, 1, 1), date(s.year - n, 12, 31))
+        if words.get("today").search(match.group(0)):  # "a year ago today": that day
+            return Interval.spanning(_years_back(s, n), _years_back(e, n))
         week = 7 * day
         return Interval.spanning(_years_back(s, n) - week, _years_back(e, n) + week)
     if key == "last_year":
@@ -337,6 +339,9 @@ def _after_year_word(compiled: _Compiled, sentence: str, start: int) -> bool:
     return False
 
 
+_NEXT_TO_LAST_WEEK = 2  # days: "last week Sunday" this close to the article is ambiguous
+
+
 def _relatives(compiled: _Compiled, sentence: str, period: Interval,
                previous: Interval | None) -> list[DateMention]:
     words = compiled.words
@@ -369,6 +374,10 @@ def _relatives(compiled: _Compiled, sentence: str, period: Interval,
         if week is not None and not sentence[week.end():m.start()].strip():
             # "vorige week donderdag", "last week Thursday": that day of the week before
             start, end = _days_before(period, words.weekdays.index(m.group("wd").lower()))
+            if (period.start - start).days <= _NEXT_TO_LAST_WEEK:
+                # "vorige week zondag" on a Monday: yesterday would be "gisteren"; it may
+                # be the Sunday a week before that
+                start -= timedelta(days=7)
             found.append(DateMention(week.start(), m.end(), Interval.spanning(start, end),
                                      False))
             continue
@@ -380,6 +389,24 @@ def _relatives(compiled: _Compiled, sentence: str, period: Interval,
 
 
 _APPOSED = re.compile(r"\s*,\s*")
+_WEEKDAY_GAP = re.compile(r"[\s,]*")
+
+
+def _dated_weekdays(compiled: _Compiled, sentence: str, relatives: list[DateMention],
+                    explicit: list[DateMention]) -> list[DateMention]:
+    """A weekday written with its date ("on Sunday 26 January", "op vrijdag 6 december",
+    "Thursday, December 5") is that date: the weekday alone would be its last occurrence
+    before the article, a week or more off when the article came out days later."""
+    days = [d for d in explicit if d.interval.start == d.interval.end]
+    if not days:
+        return relatives
+    out = []
+    for m in relatives:
+        if not m.explicit and compiled.weekday.fullmatch(sentence, m.start, m.end) and any(
+                _WEEKDAY_GAP.fullmatch(sentence, m.end, d.start) for d in days):
+            continue
+        out.append(m)
+    return out
 
 
 _SEASONS = (("spring", 3, 3), ("summer", 6, 4), ("autumn", 9, 3), ("winter", 12, 3))
@@ -440,7 +467,8 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
     seasons = _seasons(compiled, sentence, period)
     mentions = seasons + [d for d in _explicit(compiled, sentence, period)  # not as a year:
                           if all(d.end <= x.start or d.start >= x.end for x in seasons)]
-    mentions += _relatives(compiled, sentence, period, previous)
+    mentions += _dated_weekdays(compiled, sentence, _relatives(compiled, sentence, period,
+                                                               previous), mentions)
     # "Sinds 2015, toen ...", "in 2001, when ...": the "then" is that date, not the last one
     mentions = [m for m in mentions if not (m.anaphoric and any(
         d.explicit and not d.anaphoric and _APPOSED.fullmatch(sentence, d.end, m.start)
@@ -451,10 +479,12 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
                                                                              d.start)
         and sentence[m.start:m.end].split()[-1].lower() in compiled.words.weekdays
         for d in mentions)]
+    mentions = _when_clauses(compiled, sentence, _month_ranges(compiled, sentence, mentions,
+                                                                 period))
     mentions = years_for_months(compiled.lists, sentence, _drop_overlaps(mentions),
                                 relative_clauses(compiled.words, sentence), period)
     return [_since(compiled, sentence, m) for m in mentions
-            if not _first_since(compiled, sentence, m)]
+            if not _first_since(compiled, sentence, m) and not _until(compiled, sentence, m)]
 
 
 _WEEKDAY_GAP = re.compile(r"\s*,?\s*")
@@ -487,12 +517,76 @@ def first_since(sentence: str, lang: str, rules_dir: Path | None = None) -> bool
 
 
 def _first_since(compiled: _Compiled, sentence: str, mention: DateMention) -> bool:
-    """"for the first time since 2012": the date of the last holding, not of the change."""
+    """"for the first time since 2012": the date of the last holding, not of the change;
+    but "the first raids since 2016, when the army retook the city" dates that change."""
+    if compiled.words.get("since_when").match(sentence, mention.end):
+        return False
     before = sentence[max(0, mention.start - 40):mention.start]
     word = compiled.words.get("since").match(sentence, mention.start)
     if word is not None:  # the expression took the "since" in ("since 2012")
         before += sentence[mention.start:word.end()] + " "
     return compiled.words.get("first_since").search(before) is not None
+
+
+def _month_ranges(compiled: _Compiled, sentence: str, mentions: list[DateMention],
+                  period: Interval) -> list[DateMention]:
+    """"in oktober en november vorig jaar", "in October and November 2023": one span from
+    the first month's start to the second's end, in the year written after the second (or
+    a year word: "vorig jaar"), else in the last such months up to the article."""
+    words = compiled.words
+    for first in [m for m in mentions if _whole_month(m.interval)]:
+        joint = words.get("month_range").match(sentence, first.end)
+        second = joint and (compiled.month_year.match(sentence, joint.end())
+                            or compiled.any_month.match(sentence, joint.end()))
+        if not second:
+            continue
+        end, last_month = second.end(), _month_number(words, second.group("m"))
+        year_at = second.groupdict().get("y")  # "November 2023"
+        back = {key: words.get(key).match(sentence, end + 1) for key in ("last_year", "this_year")
+                if not year_at and not sentence[end:end + 1].strip()}
+        year_word = next(((key, hit) for key, hit in back.items() if hit is not None), None)
+        if year_at:
+            year = int(year_at)
+        elif year_word is not None:  # "vorig jaar", "this year"
+            year = period.start.year - (year_word[0] == "last_year")
+            end = year_word[1].end()
+        else:
+            year = _guess_year(last_month, 1, period)
+        first_month = first.interval.start.month
+        start = date(year - (first_month > last_month), first_month, 1)
+        span = Interval.spanning(start, _month_span(year, last_month)[1])
+        mentions = [m for m in mentions if m.end <= first.start or m.start >= end]
+        mentions.append(DateMention(first.start, end, span, True,
+                                    year_guessed=not (year_at or year_word)))
+    return sorted(mentions, key=lambda d: d.start)
+
+
+def _whole_month(interval: Interval) -> bool:
+    return (interval.start.day == 1 and interval.start.month == interval.end.month
+            and interval.end == _month_span(interval.end.year, interval.end.month)[1])
+
+
+def _when_clauses(compiled: _Compiled, sentence: str,
+                  mentions: list[DateMention]) -> list[DateMention]:
+    """"sinds juni 2014 in handen van IS, toen de jihadisten de stad onder de voet liepen":
+    a "toen" that opens a when-clause after a comma is the date named before it in the
+    sentence, not the sentence before's."""
+    then = compiled.words.get("then")
+    for w in compiled.words.get("since_when").finditer(sentence):
+        word = then.search(sentence, w.start(), w.end())
+        named = [d for d in mentions if d.explicit and not d.anaphoric and d.end <= w.start()]
+        if word is None or not named:
+            continue
+        mentions = [m for m in mentions if m.end <= word.start() or m.start >= word.end()]
+        mentions.append(DateMention(word.start(), word.end(), named[-1].interval, True))
+    return sorted(mentions, key=lambda d: d.start)
+
+
+def _until(compiled: _Compiled, sentence: str, mention: DateMention) -> bool:
+    """"the biggest US base until 2011": when a state ended, not a change's date; but
+    "until 2001, when US-backed forces drove them out" dates the when-clause's change."""
+    return (compiled.words.get("until").match(sentence, mention.start) is not None
+            and compiled.words.get("since_when").match(sentence, mention.end) is None)
 
 
 def _since(compiled: _Compiled, sentence: str, mention: DateMention) -> DateMention:

@@ -65,6 +65,11 @@ def _partial(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> str:
         return "site"
     markers = ctx.rules.markers
     text = ctx.article.text
+    if mention.end <= hit.start and ctx.rules.dates.get("since_when").search(
+            text, mention.end, hit.start):
+        # "struck parts of Aleppo, the first raids since 2016, when the army retook the
+        # city": the words around the place named before tell of another clause
+        return ""
     before = text[max(seg_start, mention.start - 60):mention.start]
     if (markers.locative.search(before) and site_in_town(ctx, hit, mention)) or site_after(
             ctx, hit, mention):

@@ -491,14 +491,21 @@ def _drop_fighting_before_change(events: list[Event]) -> list[Event]:
     the taking's acceptable types: "took X on Saturday; on Sunday fighting went on")."""
     changes = [e for e in events if e.change is not Change.CONTESTED]
     return [e for e in events
-            if e.change is not Change.CONTESTED or e.status is Status.DISPUTED
+            if e.change is not Change.CONTESTED
             or not any(c.place.id == e.place.id and (
-                c.period.overlaps(e.period)
-                or (c.change in _TAKING
+                # a denied claim ends in the change the text reports after it ("Turkey
+                # claimed the town on 12 October, the SDF denied it; they withdrew on
+                # Sunday"), not in one told as earlier
+                (c.period.overlaps(e.period) and e.status is not Status.DISPUTED)
+                or (e.status is Status.DISPUTED and c.period.start > e.period.start
+                    and (c.period.start - e.period.end).days <= CLAIM_ENDS_DAYS)
+                or (c.change in _TAKING and e.status is not Status.DISPUTED
                     and 0 < (e.period.start - c.period.end).days <= FIGHTING_AFTER_DAYS))
                 for c in changes)]
 
 
+CLAIM_ENDS_DAYS = 10
+"""How long after a denied claim (fighting goes on) a change of the place is where it ended."""
 FIGHTING_AFTER_DAYS = 2
 """How long after a taking fighting in the town is still that taking's (not a new fight)."""
 

@@ -37,7 +37,7 @@ MARKER_KEYS = (
     "anaphora_town", "anaphora_region", "title_after", "clause_break", "passive_aux", "active_aux",
     "actor_suffix", "feature_after", "again", "relative", "attributive", "verb_after",
     "site_object", "state_change", "still", "pronoun_subject", "unsettled", "proximity",
-    "purpose", "adjunct", "continuation", "compound_after", "proxy_before",
+    "purpose", "adjunct", "continuation", "compound_after", "proxy_before", "subject_clause",
     "owner_after", "partial_after", "pronoun_object",
     # factuality and time per clause (factuality.py)
     "related_line", "earlier", "holding", "mention", "wish", "backer_by", "no_longer",
@@ -101,7 +101,8 @@ DATE_KEYS = (
     "relative_start", "anterior", "present", "described",
     "spring", "summer", "autumn", "winter", "season_last", "season_this",
     "year_begin", "year_end", "year_mid", "year_in", "years_ago", "first_since",
-    "since_when", "month_before", "count_after", "weekday_last", "when_clause",
+    "since_when", "month_before", "count_after", "weekday_last", "when_clause", "until",
+    "days_within", "weeks_within", "began_before", "began_after", "month_range",
     # "..., days after they retook X", "enkele weken nadat": no count, a stretch before the
     # main clause's date (context_dates.time_before)
     "vague_days_after", "vague_weeks_after",
@@ -247,6 +248,7 @@ class Markers:
     continuation: Guarded
     compound_after: Guarded
     proxy_before: Guarded
+    subject_clause: Guarded
     owner_after: Guarded
     partial_after: Guarded
     pronoun_object: Guarded
