@@ -111,6 +111,10 @@ def _anaphora(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
             if before and not _unknown_named(ctx, pattern, before[-1].end, m.start()):
                 place = antecedent(text, ctx.rules.path, before).place
                 found.append(Mention(place, m.group(), m.start(), m.end()))
+    for m in ctx.rules.markers.anaphora_capital.finditer(text, seg_start, seg_end):
+        capital = _capital(ctx, m.groupdict().get("demonym") or "")
+        if capital is not None:
+            found.append(Mention(capital, m.group(), m.start(), m.end()))
     for m in ctx.rules.markers.anaphora_both.finditer(text, seg_start, seg_end):
         # "De islamisten hadden beide steden sinds april in handen": the last two towns
         towns: list[Mention] = []
@@ -123,6 +127,21 @@ def _anaphora(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
         if len(towns) == 2:  # two mentions in a row at the phrase, so that both are listed
             found += [Mention(t.place, m.group(), m.start(), m.end()) for t in reversed(towns)]
     return found
+
+
+def _capital(ctx: Context, demonym: str) -> Place | None:
+    """The capital "the capital" stands for: of the nationality named ("the Libyan
+    capital"), else of the country most of the article's places are in; only a capital the
+    article names, so that a text about a province never gets its country's capital."""
+    named = {p.place.id: p.place for p in ctx.places if p.place.kind is PlaceKind.TOWN}
+    capitals = {cc: named[pid] for cc, pid in ctx.capitals.items() if pid in named}
+    if demonym:
+        return capitals.get(ctx.demonym(demonym))
+    if len(capitals) <= 1:
+        return next(iter(capitals.values()), None)
+    counts = Counter(p.place.country for p in ctx.places)
+    ranked = sorted(capitals, key=lambda cc: -counts[cc])
+    return capitals[ranked[0]] if counts[ranked[0]] > counts[ranked[1]] else None
 
 
 _UNKNOWN_WINDOW = 1500  # characters before "de stad" searched for a place the gazetteer lacks
@@ -312,11 +331,11 @@ def _named_sites(ctx: Context, seg_start: int, seg_end: int,
     taken = [(m.start, m.end) for m in (*ctx.mentions, *places)
              if (m.start, m.end) in kept or m.place.kind not in _PLACE_KINDS
              or m.place.country in {k.place.country for k in ctx.places}]
-    taken += [(a.start, a.end) for a in spans_of(ctx.actors).within(seg_start, seg_end)]
+    actors = [(a.start, a.end) for a in spans_of(ctx.actors).within(seg_start, seg_end)]
     towns = [m for m in ctx.places if m.place.kind is PlaceKind.TOWN]
     out = []
     for name, a, b, town, kind in named_sites(text, ctx.rules.path, seg_start, seg_end, towns,
-                                              taken):
+                                              taken, actors):
         if ctx.lexicon.demonym_actor(name.split()[0], ctx.rules.lang) is not None:
             continue
         key = "".join(c for c in name.lower() if c.isalnum())
