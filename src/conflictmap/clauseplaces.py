@@ -110,6 +110,7 @@ def _anaphora(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
             before = [p for p in ctx.places if p.end <= m.start() and p.place.kind in kinds]
             if before and not _unknown_named(ctx, pattern, before[-1].end, m.start()):
                 place = antecedent(text, ctx.rules.path, before).place
+                place = _topic_over(ctx, m, before, place)
                 found.append(Mention(place, m.group(), m.start(), m.end()))
     for m in ctx.rules.markers.anaphora_capital.finditer(text, seg_start, seg_end):
         capital = _capital(ctx, m.groupdict().get("demonym") or "")
@@ -127,6 +128,27 @@ def _anaphora(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
         if len(towns) == 2:  # two mentions in a row at the phrase, so that both are listed
             found += [Mention(t.place, m.group(), m.start(), m.end()) for t in reversed(towns)]
     return found
+
+
+def _topic_over(ctx: Context, anaphor: re.Match[str], before: list[Mention],
+                place: Place) -> Place:
+    """"de stad"/"the city" (a definite article, not "die stad"/"that city") whose last
+    candidate stands in an earlier paragraph: the town the headline names, when the text
+    names it again before the anaphor, over a town named in passing ("Avdiivka is the
+    biggest town since the fall of Bakhmut. ... the city is now under Russian control")."""
+    text = ctx.article.text
+    first = anaphor.group().split()[0].lower()
+    if first not in ctx.rules.words["definite_article"]:
+        return place
+    last = max((p for p in before if p.place.id == place.id), key=lambda p: p.start)
+    if "\n" not in text[last.end:anaphor.start()]:
+        return place
+    head_end = text.find("\n")
+    topic = [p for p in before if p.start < head_end and p.place.kind is place.kind]
+    if len({p.place.id for p in topic}) != 1 or topic[0].place.id == place.id:
+        return place  # none, or several the headline names: no one topic
+    again = [p for p in before if p.place.id == topic[0].place.id and p.start > head_end]
+    return topic[0].place if again else place
 
 
 def _capital(ctx: Context, demonym: str) -> Place | None:
