@@ -13,7 +13,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,7 @@ class _ActorEntry:
     actor: Actor
     country: str
     classes: tuple[str, ...]
+    also_in: tuple[str, ...] = ()  # other countries whose wars it fights in
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,21 @@ def _build_index(rules: LanguageRules, known: set[str]) -> _LanguageIndex:
     starts = native.trie([*aliases, *demonyms, *generic], spaces=True)
     return _LanguageIndex(re.compile(body), re.compile(body, re.IGNORECASE), starts, aliases,
                           generic, demonyms, dict(rules.sides))
+
+
+@cache
+def allied_sides(path: Path | None = None) -> frozenset[frozenset[str]]:
+    """``[allies]`` of actors.toml: the pairs of sides that fight as one coalition (side ->
+    list of sides), read once."""
+    path = path or Path(__file__).parent / "rules" / "actors.toml"
+    raw = read_toml_text(path, "actors file")
+    table = parse_toml(raw, path).get("allies", {})
+    if not isinstance(table, dict) or not all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in table.values()):
+        raise RulesError('expected [allies] of side = ["side", ...]', path,
+                         _line_of(raw, "[allies]"))
+    return frozenset(frozenset((side, other)) for side, others in table.items()
+                     for other in others)
 
 
 def _line_of(raw: str, needle: str) -> int | None:
@@ -171,8 +187,12 @@ def _actor_entry(item: object, n: int, path: Path, raw: str) -> _ActorEntry:
     country = item.get("country", "")
     if not isinstance(country, str):
         raise RulesError(f"actor {item['id']!r}: country must be a string", path, line)
+    also_in = item.get("also_in", [])
+    if not isinstance(also_in, list) or not all(isinstance(c, str) for c in also_in):
+        raise RulesError(f"actor {item['id']!r}: also_in must be a list of country codes",
+                         path, line)
     actor = Actor(item["id"], item["name"], item["side"], item["kind"])
-    return _ActorEntry(actor, country, tuple(classes))
+    return _ActorEntry(actor, country, tuple(classes), tuple(also_in))
 
 
 class ActorLexicon:
@@ -214,6 +234,12 @@ class ActorLexicon:
         """The country an actor belongs to, of either kind ("" when it has none)."""
         entry = self._entries.get(actor.id)
         return entry.country if entry else ""
+
+    def fights_in(self, actor: Actor, country: str) -> bool:
+        """True when the actor's home war is in ``country`` or it fights there too
+        (``also_in``: JNIM in Burkina Faso and Niger as in Mali)."""
+        entry = self._entries.get(actor.id)
+        return bool(entry and country and country in (entry.country, *entry.also_in))
 
     def home_country(self, actor: Actor) -> str:
         """The country whose forces a state actor is ("" for others and unknown ids)."""
@@ -277,7 +303,9 @@ class ActorLexicon:
             mention = self._mention(index, match, text, offset)
             if mention is not None:
                 mentions.append(mention)
-        return mentions
+        mentions = _with_defined_abbreviations(text, mentions, offset)
+        articles = load_language(lang, self._rules_dir).words["definite_article"]
+        return _with_short_names(text, mentions, offset, articles, index.generic)
 
     def _mention(self, index: _LanguageIndex, match: re.Match[str], text: str,
                  offset: int) -> ActorMention | None:
@@ -362,6 +390,53 @@ def default_lexicon() -> ActorLexicon:
     if _DEFAULT is None:
         _DEFAULT = ActorLexicon.load()
     return _DEFAULT
+
+
+_DEFINED = re.compile(r"\s*\(((?-i:[A-Z][A-Za-z0-9]{1,6}))\)")
+
+
+def _with_defined_abbreviations(text: str, mentions: list[ActorMention],
+                                offset: int) -> list[ActorMention]:
+    """An abbreviation the article defines after a named actor ("the Arakan Army (AA)")
+    stands for that actor wherever the article writes it ("The AA said", "the AA's
+    takeover of Maungdaw")."""
+    extra: list[ActorMention] = []
+    for m in mentions:
+        defined = _DEFINED.match(text, m.end - offset) if m.actor and not m.generic else None
+        if defined is None:
+            continue
+        word = re.compile(rf"(?<![\w-]){re.escape(defined.group(1))}(?![\w-])")
+        for found in word.finditer(text, defined.end()):
+            start, end = found.start() + offset, found.end() + offset
+            if not any(x.start < end and start < x.end for x in (*mentions, *extra)):
+                extra.append(ActorMention(m.actor, start, end, found.group()))
+    return sorted(mentions + extra, key=lambda x: x.start) if extra else mentions
+
+
+def _with_short_names(text: str, mentions: list[ActorMention], offset: int,
+                      articles: tuple[str, ...], generic: dict[str, str]) -> list[ActorMention]:
+    """"The Giants Brigades ... the brigades said": the definite article and the last word of
+    a named actor's name of several words, after it, stand for that actor (not a word that is
+    a generic noun of its own: "the Rapid Support Forces ... the forces" stays generic)."""
+    if not articles:
+        return mentions
+    extra: list[ActorMention] = []
+    done: set[str] = set()
+    for m in mentions:
+        words = m.text.split()
+        if m.actor is None or m.generic or len(words) < 2:
+            continue
+        last = words[-1].lower()
+        if len(last) < 4 or not last.isalpha() or last in generic or last in done:
+            continue
+        done.add(last)
+        short = re.compile(rf"\b(?:{'|'.join(map(re.escape, articles))})\s+{re.escape(last)}\b",
+                           re.IGNORECASE)
+        for found in short.finditer(text, m.end - offset):
+            start, end = found.start() + offset, found.end() + offset
+            if not any(x.start < end and start < x.end for x in (*mentions, *extra)):
+                extra.append(ActorMention(m.actor, start, end, found.group()))
+    return sorted(mentions + extra, key=lambda x: x.start) if extra else mentions
 
 
 def find_actors(text: str, lang: str) -> list[ActorMention]:

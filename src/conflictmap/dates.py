@@ -124,7 +124,8 @@ def _compiled(lang: str, rules_dir: Path | None = None) -> _Compiled:
                       rf"(?:{of}\s+)?(?P<y>{_YEAR})\b", flags),
         qualifiers=(_guarded(begin, flags), _guarded(end, flags), _guarded(mid, flags)),
         qualifier_before=_guarded(rf"{qualifier}\s*$", flags),
-        since_before=_guarded(rf"(?:{since})\s+(?:{begin}|{end}|{mid})?\s*$", flags),
+        since_before=_guarded(rf"(?:(?:{since})\s+(?:{begin}|{end}|{mid})?|"
+                              rf"{words.get('since_start').pattern})\s*$", flags),
         relatives=tuple((key, words.get(key)) for key in _RELATIVE_KEYS),
         any_relative=_guarded("|".join(f"(?:{words.get(k).pattern})" for k in _RELATIVE_KEYS),
                               flags),
@@ -444,12 +445,19 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
     mentions = [m for m in mentions if not (m.anaphoric and any(
         d.explicit and not d.anaphoric and _APPOSED.fullmatch(sentence, d.end, m.start)
         for d in mentions))]
+    # "on Sunday December 12", "op zondag 12 december": the weekday names the date after it
+    mentions = [m for m in mentions if m.explicit or not any(
+        d.explicit and d.interval.precision == 1 and _WEEKDAY_GAP.fullmatch(sentence, m.end,
+                                                                             d.start)
+        and sentence[m.start:m.end].split()[-1].lower() in compiled.words.weekdays
+        for d in mentions)]
     mentions = years_for_months(compiled.lists, sentence, _drop_overlaps(mentions),
                                 relative_clauses(compiled.words, sentence), period)
     return [_since(compiled, sentence, m) for m in mentions
             if not _first_since(compiled, sentence, m)]
 
 
+_WEEKDAY_GAP = re.compile(r"\s*,?\s*")
 _BARE_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 
 

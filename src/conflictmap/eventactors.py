@@ -74,6 +74,7 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
     in_seg = merged_actors([a for a in spans_of(ctx.actors).within(seg_start, seg_end)
                             if not _owner_of_place(ctx, a) and not _proxy(ctx, a)
                             and not _a_location(ctx, a, seg_start) and not _backer(ctx, a)
+                            and not _backing_phrase(ctx, a, seg_start)
                             and not any(a0 < a.start < a1 for a0, a1 in closed)])
     roles: dict[str, Actor | None] = {"gainer": None, "loser": None}
     bare_before: list[ActorMention] = []
@@ -247,6 +248,14 @@ def _backer(ctx: Context, mention: ActorMention) -> bool:
         text, nxt.end())
 
 
+def _backing_phrase(ctx: Context, mention: ActorMention, seg_start: int) -> bool:
+    """An actor inside an open phrase that names the backers or allies of the side that acts
+    ("Malian troops, supported by Russian fighters of the Wagner group and by drones bought
+    from Turkey, took Kidal"; "met steun van Turkse drones"): neither gainer nor loser."""
+    return bool(ctx.rules.markers.backing_phrase.search(ctx.article.text, seg_start,
+                                                        mention.start))
+
+
 def _proxy(ctx: Context, mention: ActorMention) -> bool:
     """An army noun named as someone's proxy ("US-backed forces", "door de VS gesteunde
     troepen") is no side: not the place's own army, nor the backer. ("Moscow-backed
@@ -403,8 +412,47 @@ def resolve_actor(ctx: Context, mention: ActorMention, country: str) -> Actor | 
     speaker = _speaker_of_ours(ctx, mention, country)
     if speaker is not None:
         return speaker
-    return ctx.lexicon.resolve(mention, country, spans_of(ctx.actors).named_before(
-        mention.start))
+    owner = _loyal_to(ctx, mention)
+    if owner is not None:
+        return resolve_actor(ctx, owner, country)
+    backers = _backers_only(ctx)
+    named = spans_of(ctx.actors).named_before(mention.start)
+    return ctx.lexicon.resolve(mention, country,
+                               [a for a in named if a not in backers] if backers else named)
+
+
+_BACKERS: dict[int, tuple[object, frozenset[Actor]]] = {}  # id(ctx.actors) -> backers
+
+
+def _backers_only(ctx: Context) -> frozenset[Actor]:
+    """The actors the article names only in phrases that name backers ("supported by ...
+    drones bought from Turkey"): "the army" later is not theirs."""
+    found = _BACKERS.get(id(ctx.actors))
+    if found is not None and found[0] is ctx.actors:
+        return found[1]
+    starts = [s for s, _ in ctx.spans]
+    backing, acting = set(), set()
+    for m in ctx.actors:
+        if m.actor is None:
+            continue
+        k = bisect_right(starts, m.start) - 1
+        clause = ctx.spans[k][0] if k >= 0 else 0
+        (backing if _backing_phrase(ctx, m, clause) else acting).add(m.actor)
+    if len(_BACKERS) >= 8:
+        _BACKERS.clear()
+    result = frozenset(backing - acting)
+    _BACKERS[id(ctx.actors)] = (ctx.actors, result)
+    return result
+
+
+def _loyal_to(ctx: Context, mention: ActorMention) -> ActorMention | None:
+    """The named side a generic noun belongs to by the words after it ("fighters loyal to
+    the STC", "strijders die loyaal zijn aan de STC"), or None."""
+    gap = ctx.rules.markers.loyal_after.match(ctx.article.text, mention.end)
+    if gap is None:
+        return None
+    nxt = spans_of(ctx.actors).within(gap.end(), gap.end() + 80)
+    return nxt[0] if nxt and nxt[0].start == gap.end() and not nxt[0].generic else None
 
 
 _QUOTES = "\"“”‘’'«»„"
@@ -444,7 +492,7 @@ def _foreign_acronym(ctx: Context, mention: ActorMention, country: str) -> bool:
     if not is_acronym(word):
         return False
     home = ctx.lexicon.war_country(actor)
-    return bool(home) and home != country
+    return bool(home) and not ctx.lexicon.fights_in(actor, country)
 
 
 def _assign_roles(ctx: Context, hit: Hit, roles: dict[str, Actor | None],
@@ -482,9 +530,10 @@ def _subject(ctx: Context, before: list[ActorMention]) -> ActorMention:
         k -= 1
     if (k > 0 and before[k].actor is None and before[k - 1].actor is not None
             and _APPOSITION.match(text, before[k - 1].end, before[k].start)
-            and text.startswith(",", before[k].end)):
+            and _APPOSITION_END.match(text, before[k].end)):
         # "Strijders van het SNA, een verzameling door Turkije gesteunde rebellengroepen,
-        # namen ...": a generic noun in an apposition describes the named actor.
+        # namen ...", "De MNDAA, een gewapende groep van de Kokang-minderheid, veroverde":
+        # a generic noun in an apposition describes the named actor.
         k -= 1
     first = ctx.rules.words.compile(_DEMONYM_AND, re.IGNORECASE).search(
         text, max(0, before[k].start - 30), before[k].start)
@@ -498,4 +547,7 @@ def _subject(ctx: Context, before: list[ActorMention]) -> ActorMention:
 
 
 _DEMONYM_AND = r"\b([^\W\d_]+)\s+%and%\s+$"
+# the rest of the apposition up to its closing comma ("een gewapende groep van de
+# Kokang-minderheid, veroverde ...")
+_APPOSITION_END = re.compile(r"(?:\s+[^\W\d_][\w'’-]*){0,5}\s*,")
 _APPOSITION = re.compile(r"\s*\)?\s*(?:\([^)]*\)\s*)?,\s*[^,.;:]*$")

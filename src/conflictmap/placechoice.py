@@ -332,3 +332,15 @@ def _abroad(place: Place, ctx: _Context, key: str) -> bool:
     if ctx.keys.get(place.country, set()) - {key}:
         return False
     return any(len(keys - {key}) >= 2 for cc, keys in ctx.keys.items() if cc != place.country)
+
+
+def home_namesake(span: _Span, ctx: _Context, cue: bool, gaz: Gazetteer,
+                  abroad: Place) -> Place | None:
+    """The namesake in the country where the article's other places lie, when the one the
+    context chose is abroad (``_abroad``): "the Rafah border crossing with Egypt" in an
+    article about Gaza is Gaza's Rafah, not none (Egypt is named only as a country)."""
+    home = {cc for cc, keys in ctx.keys.items()
+            if cc != abroad.country and len(keys - {span.key}) >= 2}
+    places = [p for p in (gaz.place(i) for i in span.cands[:25])
+              if p.kind is PlaceKind.TOWN and p.country in home]
+    return choose(places, ctx, cue, frozenset(), span.key)[0] if places else None

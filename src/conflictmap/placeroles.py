@@ -35,6 +35,7 @@ from conflictmap.rules.literals import Guarded
 log = logging.getLogger(__name__)
 
 _LINKS = ("link_before", "link_after", "compounds", "anaphora_before", "anaphora_kinds",
+          "anaphora_same",
           "named", "unnamed_before", "bare_before", "bare_kinds", "quarter", "bare_link")
 _WINDOW = 90  # characters before a town searched for its site noun
 
@@ -61,6 +62,9 @@ class SiteWords:
     # the nouns (whole words, not compounds) that may stand right before their town with no
     # link word: "luchthaven Khartoum" (bare_link)
     bare_link: frozenset[str] = frozenset()
+    # kinds a later "the base" may take up for one another ("the headquarters of the Western
+    # Command in Ann ... seized the base": that headquarters)
+    anaphora_same: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=16)
@@ -134,7 +138,8 @@ def site_words(path: str) -> SiteWords | None:
     return SiteWords(nouns, tuple(kinds), before, after, anaphora,
                      frozenset(table.get("anaphora_kinds") or ()), named, unnamed, bare,
                      frozenset(table.get("bare_kinds") or ()), _optional(table, "quarter", path),
-                     frozenset(n.lower() for n in table.get("bare_link") or ()))
+                     frozenset(n.lower() for n in table.get("bare_link") or ()),
+                     frozenset(table.get("anaphora_same") or ()))
 
 
 _REFERENCE_WINDOW = 60  # characters before a town searched for a reference marker
@@ -458,8 +463,9 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
         before = [p for p in places if p.end <= noun_start and p.place.kind is PlaceKind.TOWN]
         if not before:
             continue
+        same = {kind} | (words.anaphora_same if kind in words.anaphora_same else set())
         named = [s for s in (site_mention(text, rules_path, p) for p in before)
-                 if s is not None and s.place.id.startswith(f"site:{kind}:")
+                 if s is not None and s.place.id.split(":")[1:2] in ([k] for k in same)
                  and s.end <= noun_start]
         place = named[-1].place if named else site_place(
             antecedent(text, rules_path, before).place, kind)

@@ -255,6 +255,17 @@ def people_words(lang: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def group_tails() -> frozenset[str]:
+    """``GROUP_AFTER`` and the words of every language file's ``[words] people_tail`` ("the
+    Kokang minority", "de Kachin-minderheid"): after a name, they make it a people's or a
+    group's name, no place."""
+    from conflictmap.rules import language_files
+
+    return GROUP_AFTER | frozenset(
+        w for lang in language_files() for w in _rules_words(lang, "people_tail"))
+
+
+@lru_cache(maxsize=1)
 def site_tails() -> frozenset[str]:
     """The ends of a compound that names a town's site ("Rafah-grensovergang", "Goma-vliegveld":
     the town at its head, ``placeroles`` reads the site), of every language file (``[words]

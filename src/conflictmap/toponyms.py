@@ -36,6 +36,7 @@ from conflictmap.placechoice import (
     _context,
     _resolve_within,
     choose,
+    home_namesake,
     score,
 )
 from conflictmap.toponym_words import (
@@ -44,7 +45,6 @@ from conflictmap.toponym_words import (
     _GLUE,
     CONNECTORS,
     DIRECTIONS,
-    GROUP_AFTER,
     LIST_WORDS,
     MAX_TOKENS,
     MONTHS,
@@ -66,6 +66,7 @@ from conflictmap.toponym_words import (
     _Toks,
     apposition,
     calendar_words,
+    group_tails,
     name_pairs,
     people_words,
     person_words,
@@ -189,7 +190,7 @@ def _fallback_span(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
         # "Syrië-kenner": a country or region in a compound; not towns ("Gaza-oorlog") but
         # those that name a site of theirs ("Rafah-grensovergang"), nor a region before a
         # group's noun ("Kokang-rebellen", "Tigray-strijders": a group)
-        if tail.lower() in GROUP_AFTER:
+        if tail.lower() in group_tails():
             kinds: tuple[PlaceKind, ...] = (PlaceKind.COUNTRY,)
         else:
             kinds = _COMPOUND_KINDS + ((PlaceKind.TOWN,) if tail in site_tails() else ())
@@ -368,7 +369,7 @@ def _keep(
     if span.first == span.last and toks.words[span.first].lower() in MONTHS:
         return False
     nxt = span.last + 1
-    if (nxt < toks.n and toks.words[nxt].lower() in GROUP_AFTER
+    if (nxt < toks.n and toks.words[nxt].lower() in group_tails()
             and span.first not in countries and toks.joined(span.last)):
         return False  # "Chin resistance", "Kachin rebels": a group's name
     if span.first not in countries and _in_organisation(toks, span, lines, gaz):
@@ -447,8 +448,10 @@ def _region_cues(
         while i >= 0:
             w = words[i].lower()
             if w in REGION_BEFORE and i not in countries:
-                # "Abyan province, and Jaar": a comma after the word ends its reach
-                found = "," not in toks.text[toks.ends[i]:toks.starts[i + 1]]
+                # "Abyan province, and Jaar": a comma after the word ends its reach, and
+                # so does a sentence's end ("in Nimroz province. Sheberghan, the capital")
+                found = not any(c in toks.text[toks.ends[i]:toks.starts[i + 1]]
+                                for c in ",.;!?")
                 if w not in REGION_PLURAL:
                     single.add(id(span))
                 break
@@ -537,8 +540,9 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
                 and ctx.support(place.country, span.key) < 1:
             continue  # "in handen van Hamas", "Fano fighters": the actor, not Hamm or Fano
             # (a world city stays: "Kyiv | 3 oktober" above an article of Ukraine's war)
-        if (place is not None and _accept(span, place, ctx, gazetteer, toks)
-                and (within or not _abroad(place, ctx, span.key))):
+        if place is not None and not within and _abroad(place, ctx, span.key):
+            place = home_namesake(span, ctx, cue, gazetteer, place)  # Rafah, Gaza's
+        if place is not None and _accept(span, place, ctx, gazetteer, toks):
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
     return out
 

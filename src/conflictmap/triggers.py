@@ -175,6 +175,10 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
         a, b = around(30, 30)
         if markers.territory.search(text, a, b):
             return True
+    if trigger.territory_veto and (
+            markers.counted_after.match(text, end)
+            or markers.counted_before.search(text[max(seg_start, start - 80):start])):
+        return True  # "has since captured dozens of army outposts": no named place taken
     if _negated(markers, trigger, text, *around(40, 25), seg_end) and not (
             trigger.static_veto and _no_longer(markers, text, seg_start, start)):
         return True
@@ -262,6 +266,9 @@ def _participle(rules: LanguageRules, matched: str) -> bool:
 def _passive(rules: LanguageRules, text: str, seg_start: int, start: int) -> bool:
     a, _ = whole_words(text, max(seg_start, start - 80), start, seg_start, start)
     before = text[a:start]  # whole words: "crisis" cut to "is" is no auxiliary
+    # nor an auxiliary inside a relative clause closed before the trigger ("M23, which UN
+    # experts say is backed by Rwanda, took X": active)
+    before = without_relatives(rules, before, len(before))
     aux = list(rules.markers.passive_aux.finditer(before))
     if not aux:
         return False

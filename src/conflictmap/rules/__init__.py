@@ -58,6 +58,16 @@ MARKER_KEYS = (
     "speaker_clause",
     # "volgens Rabat", "according to Baku": the town before it speaks (clauseplaces.py)
     "speaker_before",
+    # ", supported by Russian fighters and by drones from Turkey,": an open participle phrase
+    # naming the sides that back the one that acts (eventactors.py)
+    "backing_phrase",
+    # "fighters loyal to the STC", "strijders die loyaal zijn aan de STC": the words after a
+    # generic noun that name whose it is (eventactors.resolve_actor)
+    "loyal_after",
+    # "captured dozens of army outposts", "tientallen legerposten heeft overgenomen": a trigger
+    # whose object is a count of unnamed places takes none of the named ones around it
+    # (triggers.py; counted_after is matched at the trigger's end, counted_before at its start)
+    "counted_after", "counted_before",
     # an object pronoun before the trigger, in a verb-final clause ("IS had het in mei
     # ingenomen", "werden de jihadisten er verdreven"; eventplaces.pronoun_targets)
     "pronoun_object_before",
@@ -67,6 +77,9 @@ MARKER_KEYS = (
     # "opnieuw in handen van Bagdad", "back in the hands of Baghdad": the place after the
     # trigger's own words holds the place, not the place that changed (clauseplaces.py)
     "holder_before",
+    # "the Gaza side of the Rafah crossing": a part of a site named right after it is the
+    # site, not a place it only locates (clauseplaces.passed_over)
+    "site_part_before",
     # "rebels entered the capital", "de Libische hoofdstad": the capital of the war's country
     # (or of the nationality named), when the text names it (clauseplaces.py)
     "anaphora_capital",
@@ -89,6 +102,9 @@ DATE_KEYS = (
     # "..., days after they retook X", "enkele weken nadat": no count, a stretch before the
     # main clause's date (context_dates.time_before)
     "vague_days_after", "vague_weeks_after",
+    # "since the start of the invasion (in February)": the date is the since-phrase's
+    # (dates.py), not the change's
+    "since_start",
 )
 _FLAGS = re.IGNORECASE
 # ``[words]``: the function words (articles, conjunctions, prepositions, auxiliaries...) and
@@ -128,6 +144,9 @@ WORD_KEYS = (
     "settlement_noun",
     "not_a_name",
     "participle_ending",
+    # "the Kokang minority", "de Kachin-minderheid": a word after a people's or a region's
+    # name that makes it the name of a people, no place (toponym_words.group_tails)
+    "people_tail",
     "site_tail",
     "people",
     # "'Our forces have taken X,' the TPLF said": a generic noun after it is the speaker's side
@@ -250,8 +269,13 @@ class Markers:
     pronoun_object_before: Guarded
     pronoun_locative: Guarded
     holder_before: Guarded
+    site_part_before: Guarded
     anaphora_capital: Guarded
     repeat_reference: Guarded
+    backing_phrase: Guarded
+    loyal_after: Guarded
+    counted_after: Guarded
+    counted_before: Guarded
 
 
 @dataclass(frozen=True, slots=True)
