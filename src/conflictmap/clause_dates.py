@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -59,8 +59,9 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     previous = previous_interval(article, rules, spans, index)
     a, b = segment
     lang, period = rules.lang, article.period
-    mentions = _change_dates(rules, text, hit,
-                             find_dates(text[a:b], period, lang, previous=previous), a)
+    mentions = _change_dates(rules, text, hit, _sentence_years(
+        text, spans[index][0], segment, find_dates(text[a:b], period, lang, previous=previous),
+        lambda start: find_dates(text[start:b], period, lang, previous=previous)), a)
     mentions = _unquoted(text, spans[index][0], a, mentions)
     mentions = _when_named(rules, text, spans[index][0], segment, mentions, period, previous)
     back = spans[max(0, index - LOOK_BACK)][0]
@@ -132,6 +133,23 @@ def _when_named(rules: LanguageRules, text: str, s: int, segment: tuple[int, int
     return own or mentions
 
 
+def _sentence_years(text: str, s: int, segment: tuple[int, int], mentions: list[DateMention],
+                    dates_from: Callable[[int], list[DateMention]]) -> list[DateMention]:
+    """A month without its year in a later clause takes the year its sentence gave before it
+    ("Ramadi gaat in mei 2015 verloren, maar wordt eind december teruggenomen": December
+    2015), as the whole sentence reads it."""
+    a = segment[0]
+    if a <= s or not any(m.year_guessed for m in mentions):
+        return mentions
+    whole = {(m.start + s - a, m.end + s - a): m for m in dates_from(s) if m.start + s >= a}
+    out = []
+    for m in mentions:
+        w = whole.get((m.start, m.end))
+        out.append(replace(m, interval=w.interval, year_guessed=False)
+                   if m.year_guessed and w is not None and not w.year_guessed else m)
+    return out
+
+
 _STRETCH_COMMA = re.compile(r",(?!\d)")
 _OPEN_QUOTES, _CLOSE_QUOTES, _STRAIGHT = "“„«", "”»", '"'
 
@@ -149,7 +167,6 @@ def _unquoted(text: str, s: int, offset: int,
         return opened > closed or before.count(_STRAIGHT) % 2 == 1
     return [m for m in mentions if m.explicit or m.interval.start != m.interval.end
             or not quoted(offset + m.start)]
-
 
 
 def _stretch(text: str, segment: tuple[int, int], hit: Hit) -> tuple[int, int]:
@@ -250,8 +267,6 @@ def _campaign_start(rules: LanguageRules, text: str, hit: Hit, mention: DateMent
             words.get("began_after").match(text, end) is None):
         return mention
     return replace(mention, interval=Interval.spanning(mention.interval.start, _OPEN_END))
-
-
 
 
 def _not_anterior(rules: LanguageRules, text: str, hit: Hit, mentions: list[DateMention],

@@ -177,8 +177,9 @@ def _unknown_named(ctx: Context, pattern: re.Pattern[str], start: int, end: int)
     one ("Karsk viel. ... het dorpje Dovra, ... dat plaatsje werd heroverd"): the
     anaphor stands for it, not for the known town."""
     for m in pattern.finditer(ctx.article.text, max(start, end - _UNKNOWN_WINDOW), end):
-        if _named(ctx, m.end()) and not _titled(ctx, m.end()):
-            return True
+        if _named(ctx, m.end()) and not _titled(ctx, m.end()) and not any(
+                m.end() <= p.start <= m.end() + 6 for p in ctx.mentions):
+            return True  # not "de tweede stad van Irak": a country the gazetteer knows
     return False
 
 

@@ -18,7 +18,7 @@ from conflictmap.date_choice import choose_interval
 from conflictmap.dates import DateMention, bare_years, find_dates
 from conflictmap.factuality import is_mention
 from conflictmap.model import Article, Interval, Mention
-from conflictmap.monthyears import THAT_YEAR, relative_clauses
+from conflictmap.monthyears import THAT_YEAR, relative_clauses, whole_year
 from conflictmap.rules import LanguageRules
 from conflictmap.triggers import Hit, without_relatives
 
@@ -61,6 +61,7 @@ LOOK_BACK = 3  # sentences "toen"/"then" may point back over
 
 
 _FRONTED = 12  # characters before a date that opens its sentence ("In November 2020 ...")
+_SHORT = 6  # words of a sentence that only sets the time ("Het tij keert pas in 2015.")
 
 
 def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
@@ -81,9 +82,14 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         if any(not d.explicit and d.interval.end > far for d in dates):
             return None
         written = [d for d in dates if not d.year_guessed]
-        if written and fronted and written[-1].start - sum(  # "Three years ago, on 15 August 2021"
+        # a year that closes a short sentence of its own sets the time told next ("Het tij
+        # keert pas in 2015. In maart ..."), as one that opens it does; not a year at the end
+        # of a longer sentence ("the town where the uprising began in 2011.")
+        closing = bool(written) and whole_year(written[-1].interval) and not text[
+            s + written[-1].end:e].strip(" .!\n") and len(text[s:e].split()) <= _SHORT
+        if written and fronted and not closing and written[-1].start - sum(
                 d.end - d.start for d in dates if d.end <= written[-1].start) > _FRONTED:
-            return None
+            return None  # "Three years ago, on 15 August 2021"
         written = written or [d for d in running_year(article, rules, spans, before, dates)
                               if not d.year_guessed]  # itself in the running year
         if written:
@@ -91,7 +97,9 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
             # a month or a day; opening its sentence, also a season ("Then, in autumn
             # 2020, Azerbaijan struck back. Hadrut fell in October")
             season = fronted and (last.end - last.start).days <= 92
-            return last if (last.end - last.start).days <= 31 or season else None
+            # a year that a short sentence only sets: its months ("Het tij keert pas in
+            # 2015. In maart ...": March 2015); not "In 2014 ..." opening a longer account
+            return last if (last.end - last.start).days <= 31 or season or closing else None
         if not dates and rules.dates.get("present").search(text, s, e):
             return None  # "Dat de stad nu opnieuw viel": back to the news's time
     return None

@@ -311,10 +311,13 @@ def continues(ctx: Context, hit: Hit, seg_start: int) -> bool:
     verb ("maar werd later verdreven", "but was later driven out")."""
     text = ctx.article.text
     lead = text[seg_start:hit.start]
-    if not lead.strip() and ctx.rules.words.compile(_AND_BEFORE, re.IGNORECASE).search(
-            text[max(0, seg_start - 6):seg_start]):
+    joined = ctx.rules.words.compile(_AND_BEFORE, re.IGNORECASE).search(
+        text[max(0, seg_start - 6):seg_start])
+    if not lead.strip() and joined:
         return True  # "veroverden Kidal en trokken zich in mei terug": the break took "en"
     markers = ctx.rules.markers
+    if joined:  # "werd in 2012 ingenomen en werd in 2023 heroverd": the break took "en"
+        lead = text[seg_start - len(joined.group(0)):hit.start]
     return bool(markers.adjunct.search(lead) or markers.continuation.search(lead))
 
 

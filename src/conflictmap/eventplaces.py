@@ -39,7 +39,6 @@ _NEXT_GAP = 45  # characters between a "next"-target trigger and its place
 _COORDINATION = r"^\s*(?:,\s*)?(?:(?:%and%|%or%|&)\s+)?(?:%definite_article%\s+)?$"
 
 
-
 def _distance(hit: Hit, mention: Mention) -> int:
     return max(0, mention.start - hit.end, hit.start - mention.end)
 
@@ -400,13 +399,18 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
         # after the verb ("captured it"), or before it where the language puts it there
         # ("IS had het in mei ingenomen"): the one nearest the verb
         markers = ctx.rules.markers
-        word = markers.pronoun_object.search(ctx.article.text, hit.end, end)
+        # (inside a separable verb too: "trokken zich na tien dagen terug")
+        word = markers.pronoun_object.search(ctx.article.text, hit.start, end)
         if word is None:
             before_verb = [w for w in markers.pronoun_object_before.finditer(
                 ctx.article.text, seg_start, hit.end) if w.end() <= hit.start]
             if not before_verb:
                 continue
             word = before_verb[-1]
+        if hit.start <= word.start() < hit.end and (not spans_of(ctx.actors).within(
+                seg_start, seg_end) or not _changed_in(ctx, town, index)):
+            continue  # "De politie trok zich terug": an armed side withdraws, no one else;
+            # from a town its sentence reports taken, not one it "stood at the gates of"
         return [(hit, Mention(town.place, word.group(), word.start(), word.end()), "")]
     return []
 
@@ -423,6 +427,15 @@ def _subject_site(ctx: Context, index: int) -> Mention | None:
 
 
 _SUBJECT_REACH = 30  # characters from a sentence's start its subject's site noun ends within
+
+
+def _changed_in(ctx: Context, town: Mention, index: int) -> bool:
+    """True when the sentence right before sentence ``index`` names the town and has a
+    change word (before its checks)."""
+    if index < 1:
+        return False
+    s, e = ctx.spans[index - 1]
+    return s <= town.start < e and ctx.rules.any_trigger.search(ctx.article.text, s, e) is not None
 
 
 _THERE_GAP = 40  # characters between "there"/"daar" and its fighting words

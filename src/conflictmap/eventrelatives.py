@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
-from conflictmap.dates import bare_years
+from conflictmap.dates import bare_years, find_dates
 from conflictmap.eventcontext import Context
 from conflictmap.model import Change, Mention, PlaceKind
 from conflictmap.triggers import Hit
@@ -196,8 +197,17 @@ def dated_taking(ctx: Context, hit: Hit, place: Mention) -> bool:
     if rel is None or rel.end() > hit.start:
         return False
     close = text.find(",", hit.end)
-    stop = close if close >= 0 else len(text)
-    return bool(bare_years(text, ctx.rules.lang, rel.end(), min(stop, hit.end + 60)))
+    stop = min(close if close >= 0 else len(text), hit.end + 60)
+    if bare_years(text, ctx.rules.lang, rel.end(), stop):
+        return True
+    # ... or with a date of its own long before the news ("die het vorig jaar in augustus
+    # op het leger had veroverd")
+    period = ctx.article.period
+    return any(not d.since and d.interval.end < period.start - _NEWS_GAP
+               for d in find_dates(text[rel.end():stop], period, ctx.rules.lang))
+
+
+_NEWS_GAP = timedelta(days=31)  # a relative clause's date this long before the article
 
 
 def main_after_relative(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit],

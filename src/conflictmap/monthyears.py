@@ -26,7 +26,7 @@ CLAUSE_END = re.compile(r"[,;:.](?:\s|$)|\n")
 _NEWS_DAYS = 31  # how far before the article a month without its year is still the news
 
 
-def _whole_year(interval: Interval) -> bool:
+def whole_year(interval: Interval) -> bool:
     return (interval.start.year == interval.end.year and interval.start.month == 1
             and interval.start.day == 1 and interval.end.month >= 2)
 
@@ -70,14 +70,14 @@ def years_for_months(lists: Words, sentence: str, mentions: list[DateMention],
             out.append(m)
             continue
         before = out[-1] if out else None
-        if (before is not None and _whole_year(before.interval) and not before.anaphoric
+        if (before is not None and whole_year(before.interval) and not before.anaphoric
                 and of_year.fullmatch(sentence, before.end, m.start)):
             # "vorig jaar augustus", "2019 March": the year right before names the month's
             out[-1] = replace(m, start=before.start, year_guessed=False,
                               interval=_in_year(m.interval, before.interval.start.year))
             continue
         nxt = mentions[k + 1] if k + 1 < len(mentions) else None
-        if (nxt is not None and _whole_year(nxt.interval) and not nxt.year_guessed
+        if (nxt is not None and whole_year(nxt.interval) and not nxt.year_guessed
                 and of_year.fullmatch(sentence, m.end, nxt.start)):
             out.append(replace(m, end=nxt.end, interval=_in_year(m.interval,
                                                                 nxt.interval.start.year),

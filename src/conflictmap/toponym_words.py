@@ -21,7 +21,7 @@ from itertools import accumulate, chain, compress
 from operator import itemgetter
 from pathlib import Path
 
-from conflictmap.names import name_key
+from conflictmap.names import ARABIC_ARTICLES, name_key
 from conflictmap.native import speedups
 
 _GAP_WORD = re.compile(r"([\W\d_]*)([^\W\d_]+(?:[-'’][^\W\d_]+)*)")
@@ -308,7 +308,18 @@ def person_words(toks: _Toks, lines: dict[int, bool]) -> frozenset[str]:
     keys = {name_key(words[j]) for i in raw if words[i - 1].lower() not in NOT_PERSON_TITLES
             and not _title_case(toks.text, toks.starts[i], lines)
             for j in (i, i + 1) if j < toks.n and caps[j] and toks.joined(j - 1)}
-    return frozenset(words[i] for i in raw) | keys
+    # "Premier Haider al-Abadi ... verklaarde Abadi Mosul bevrijd": the surname after its
+    # article is the person too
+    bare = [_after_article(words[j]) for i in raw if words[i - 1].lower() not in NOT_PERSON_TITLES
+            for j in range(i + 1, min(toks.n, i + 3)) if all(toks.joined(k) for k in range(i, j))]
+    return (frozenset(words[i] for i in raw) | keys | {b for b in bare if b}
+            | {name_key(b) for b in bare if b})
+
+
+def _after_article(word: str) -> str:
+    """"Abadi" of "al-Abadi" (an Arabic article, a hyphen, a capitalised name), else ""."""
+    head, sep, rest = word.partition("-")
+    return rest if sep and head.lower() in ARABIC_ARTICLES and rest[:1].isupper() else ""
 
 
 def name_pairs(toks: _Toks) -> frozenset[tuple[str, str]]:
