@@ -473,12 +473,6 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
     mentions = [m for m in mentions if not (m.anaphoric and any(
         d.explicit and not d.anaphoric and _APPOSED.fullmatch(sentence, d.end, m.start)
         for d in mentions))]
-    # "on Sunday December 12", "op zondag 12 december": the weekday names the date after it
-    mentions = [m for m in mentions if m.explicit or not any(
-        d.explicit and d.interval.precision == 1 and _WEEKDAY_GAP.fullmatch(sentence, m.end,
-                                                                             d.start)
-        and sentence[m.start:m.end].split()[-1].lower() in compiled.words.weekdays
-        for d in mentions)]
     mentions = _when_clauses(compiled, sentence, _month_ranges(compiled, sentence, mentions,
                                                                  period))
     mentions = years_for_months(compiled.lists, sentence, _drop_overlaps(mentions),
@@ -487,7 +481,6 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
             if not _first_since(compiled, sentence, m) and not _until(compiled, sentence, m)]
 
 
-_WEEKDAY_GAP = re.compile(r"\s*,?\s*")
 _BARE_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 
 
