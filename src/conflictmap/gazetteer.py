@@ -343,16 +343,18 @@ class Gazetteer:
             return tuple(pinned) + tuple(i for i in found if i not in pinned)
         return found
 
-    def fuzzy_indices(self, key: str) -> tuple[int, ...]:
-        """Indices by transliteration skeleton, for keys with no exact entry."""
+    def fuzzy_indices(self, key: str, every: bool = False) -> tuple[int, ...]:
+        """Indices by transliteration skeleton, for keys with no exact entry; its other
+        readings ("tschinvali": ts + ch) when the skeleton finds nothing, or (``every``)
+        the places of every reading."""
         if self._skeleton is None:
             self._skeleton = _Index(_read_packed(self.directory / "skeleton.bin.gz"))
         found = self._skeleton.get(skeleton(key))
-        if not found:  # "tschinvali": ts + ch, the Dutch spelling of Tskhinvali
-            for alt in skeleton_alternates(key):
-                found = self._skeleton.get(alt)
-                if found:
-                    break
+        for alt in skeleton_alternates(key) if every or not found else ():
+            more = self._skeleton.get(alt)
+            found = tuple(dict.fromkeys(found + tuple(more))) if every else more
+            if found and not every:
+                break
         return found
 
     def resolve_key(self, key: str, fuzzy: bool = True) -> tuple[int, ...]:

@@ -335,3 +335,18 @@ def _abroad(place: Place, ctx: _Context, key: str) -> bool:
     if ctx.keys.get(place.country, set()) - {key}:
         return False
     return any(len(keys - {key}) >= 2 for cc, keys in ctx.keys.items() if cc != place.country)
+
+
+def other_reading(span: _Span, ctx: _Context, cue: bool,
+                  gaz: Gazetteer) -> tuple[_Span, Place | None]:
+    """A name whose exact places the article does not take may be another spelling of a
+    place of its area (rules/spellings.toml): "Hawija" is San José in Belize by an alternate
+    name, and Al Hawijah in Iraq read with a final -h. None when no other reading is known."""
+    if span.stop or len(span.key) < 6:
+        return span, None
+    cands = tuple(c for c in gaz.fuzzy_indices(span.key, every=True) if c not in span.cands)
+    if not cands:
+        return span, None
+    span = replace(span, cands=cands, fuzzy=True)
+    return span, _resolve(span, ctx, cue, gaz)
+

@@ -36,6 +36,7 @@ from conflictmap.placechoice import (
     _context,
     _resolve_within,
     choose,
+    other_reading,
     score,
 )
 from conflictmap.toponym_words import (
@@ -529,17 +530,20 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
         within = stated_area(toks, span, by_first, gazetteer)
         near = near_town(toks, span, by_first, gazetteer)
         memo = (span.key, cue, within, span.cands, near[0].id if near[0] else "", near[1])
-        if memo in chosen:
-            place = chosen[memo]
-        else:
-            place = chosen[memo] = _resolve_within(span, ctx, cue, within, gazetteer, near)
+        if memo not in chosen:
+            chosen[memo] = _resolve_within(span, ctx, cue, within, gazetteer, near)
+        place = chosen[memo]
         if place is not None and place.kind is PlaceKind.TOWN and span.first == span.last \
                 and toks.words[span.first] in actor_words and place.population < WORLD_CITY \
                 and ctx.support(place.country, span.key) < 1:
             continue  # "in handen van Hamas", "Fano fighters": the actor, not Hamm or Fano
             # (a world city stays: "Kyiv | 3 oktober" above an article of Ukraine's war)
-        if (place is not None and _accept(span, place, ctx, gazetteer, toks)
-                and (within or not _abroad(place, ctx, span.key))):
+        ok = (place is not None and _accept(span, place, ctx, gazetteer, toks)
+              and (within or not _abroad(place, ctx, span.key)))
+        if not ok and place is not None:  # "Hawija": no town in Belize, Al Hawijah in Iraq
+            span, place = other_reading(span, ctx, cue, gazetteer)
+            ok = place is not None and _accept(span, place, ctx, gazetteer, toks)
+        if ok and place is not None:
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
     return out
 
