@@ -29,7 +29,13 @@ from pathlib import Path
 
 from conflictmap.errors import GazetteerError
 from conflictmap.model import Place, PlaceKind
-from conflictmap.names import name_key, skeleton, skeleton_alternates, without_city_suffix
+from conflictmap.names import (
+    joined_countries,
+    name_key,
+    skeleton,
+    skeleton_alternates,
+    without_city_suffix,
+)
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +146,7 @@ class Gazetteer:
             cc: frozenset(v.split(",")) for cc, v in packed.get("neighbours", {}).items()
         }
         self._skeleton: _Index | None = None
+        self._joined: dict[str, list[int]] | None = None
         self._pins: dict[str, list[int]] = {}
         self._regions: dict[tuple[str, str], int] | None = None
         self._exact_cache: dict[str, tuple[int, ...]] = {}
@@ -355,7 +362,20 @@ class Gazetteer:
             found = tuple(dict.fromkeys(found + tuple(more))) if every else more
             if found and not every:
                 break
+        if every or not found:
+            found = tuple(dict.fromkeys(found + self.joined_indices(key)))
         return found
+
+    def joined_indices(self, key: str) -> tuple[int, ...]:
+        """Towns whose syllables news joins ("Muse": GeoNames' "Mu-se"), by the joined key."""
+        if self._joined is None:
+            self._joined = {}
+            for cc in joined_countries():
+                for m in re.finditer(cc, self._country_str):
+                    k = name_key(self._names[m.start() // 2])
+                    if m.start() % 2 == 0 and " " in k:
+                        self._joined.setdefault(k.replace(" ", ""), []).append(m.start() // 2)
+        return tuple(self._joined.get(key, ()))
 
     def resolve_key(self, key: str, fuzzy: bool = True) -> tuple[int, ...]:
         """Exact key, then without "-Stad"/"City", then (if ``fuzzy``) by skeleton."""

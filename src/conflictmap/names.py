@@ -140,12 +140,27 @@ SPELLINGS = Path(__file__).parent / "rules" / "spellings.toml"
 
 
 @lru_cache(maxsize=1)
+def _spellings() -> dict:
+    with SPELLINGS.open("rb") as f:
+        return tomllib.load(f)
+
+
 def _alternate_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
     """The other readings of a name (rules/spellings.toml): a Dutch "tsch" that is ts + ch
     ("Tschinvali" is Tskhinvali), a final -a/-ah, an Arabic article glued to its word."""
-    with SPELLINGS.open("rb") as f:
-        rows = tomllib.load(f).get("alternate", [])
-    return tuple((re.compile(r["pattern"]), r["replace"]) for r in rows)
+    return _compiled_rules(tuple((r["pattern"], r["replace"])
+                                 for r in _spellings().get("alternate", [])))
+
+
+@lru_cache(maxsize=4)
+def _compiled_rules(rows: tuple[tuple[str, str], ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(p), r) for p, r in rows)
+
+
+def joined_countries() -> tuple[str, ...]:
+    """Countries whose names news writes as one word where GeoNames splits the syllables
+    ("Muse" for "Mu-se", "Kengtung" for "Kēng Tung": Myanmar)."""
+    return tuple(_spellings().get("joined_countries", ()))
 
 
 def skeleton_alternates(key: str) -> list[str]:

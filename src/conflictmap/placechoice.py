@@ -341,10 +341,13 @@ def other_reading(span: _Span, ctx: _Context, cue: bool,
                   gaz: Gazetteer) -> tuple[_Span, Place | None]:
     """A name whose exact places the article does not take may be another spelling of a
     place of its area (rules/spellings.toml): "Hawija" is San José in Belize by an alternate
-    name, and Al Hawijah in Iraq read with a final -h. None when no other reading is known."""
-    if span.stop or len(span.key) < 6:
+    name, and Al Hawijah in Iraq read with a final -h; "Muse" is Mu-se in Myanmar. None
+    when no other reading is known."""
+    if len(span.key) < (4 if span.stop else 6):
         return span, None
-    cands = tuple(c for c in gaz.fuzzy_indices(span.key, every=True) if c not in span.cands)
+    # a dictionary word only by a name news joins ("Muse": Myanmar's "Mu-se", not "a muse")
+    found = gaz.joined_indices(span.key) if span.stop else gaz.fuzzy_indices(span.key, True)
+    cands = tuple(c for c in found if c not in span.cands)
     if not cands:
         return span, None
     span = replace(span, cands=cands, fuzzy=True)
