@@ -67,6 +67,9 @@ MARKER_KEYS = (
     # "opnieuw in handen van Bagdad", "back in the hands of Baghdad": the place after the
     # trigger's own words holds the place, not the place that changed (clauseplaces.py)
     "holder_before",
+    # ", cutting X off", ", waardoor X werd afgesneden": a result of the change, whose place
+    # is the participle's object, not the place that changed (clauseplaces.py)
+    "result_before",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -228,6 +231,7 @@ class Markers:
     pronoun_object_before: Guarded
     pronoun_locative: Guarded
     holder_before: Guarded
+    result_before: Guarded
 
 
 @dataclass(frozen=True, slots=True)
