@@ -514,12 +514,12 @@ def load_file(path: Path) -> LanguageRules:
     )
 
 
-NOT_LANGUAGES = frozenset({"actors", "confidence"})
+NOT_LANGUAGES = frozenset({"actors", "confidence", "spellings"})
 
 
 def language_files(rules_dir: Path | None = None) -> dict[str, Path]:
-    """Every ``<lang>.toml`` in the rules directory (``actors.toml`` and the confidence model
-    ``confidence.toml`` are not languages)."""
+    """Every ``<lang>.toml`` in the rules directory (``actors.toml``, the confidence model
+    ``confidence.toml`` and the place-name readings ``spellings.toml`` are not languages)."""
     directory = Path(rules_dir) if rules_dir else RULES_DIR
     return {p.stem: p for p in sorted(directory.glob("*.toml"))
             if p.stem not in NOT_LANGUAGES}
