@@ -18,7 +18,7 @@ from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
 GAZETTEER_FILES = ("places.bin.gz", "skeleton.bin.gz", "extra_places.tsv", "aliases.tsv",
-                   "demonyms.tsv", "stopwords.txt", "airports.tsv", "README.md")
+                   "demonyms.tsv", "capitals.tsv", "stopwords.txt", "airports.tsv", "README.md")
 
 
 class BuildWithGazetteer(build_py):

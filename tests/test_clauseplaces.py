@@ -54,3 +54,43 @@ def test_plausible_places_keep_the_war_countries(text: str, places: dict, backed
     rules = load_language("en")
     found = plausible_places(_mentions(text, places), [], text, rules, frozenset(backed))
     assert [m.as_written for m in found] == kept
+
+
+# "de stad"/"the city" a paragraph after a town named in passing stands for the town the
+# headline names, when the text names it again (clauseplaces._topic_over); with two towns
+# in the headline, or a demonstrative ("die stad"), the last town named. Rows: language,
+# published, article, (change, place name, year the event starts) of every event.
+TOPIC_CASES = [
+    ("nl", "2024-02-17",
+     "Oekraïne trekt zich terug uit Avdiivka\n\nHet leger heeft zich teruggetrokken uit "
+     "Avdiivka. Het is de grootste plaats die Rusland inneemt sinds de val van Bachmoet, in mei "
+     "vorig jaar.\n\nVolgens Moskou staat de stad nu volledig onder Russische controle.\n\n"
+     "Oekraïne",
+     {("withdrawal", "Avdiivka", 2024), ("capture", "Avdiivka", 2024),
+      ("capture", "Bakhmut", 2023)}),
+    ("en", "2017-10-17",
+     "Iraqi forces take Kirkuk from Kurds\n\nIraqi forces took control of Kirkuk on Monday. "
+     "The vote included the city, angering Baghdad.\n\nKurdish officials accused one faction "
+     "of treason for withdrawing from the city without a fight.\n\nIraq",
+     {("capture", "Kirkuk", 2017), ("withdrawal", "Kirkuk", 2017)}),
+    ("nl", "2024-12-06",
+     "Rebellen nemen Hama en Homs in\n\nDe rebellen trokken donderdag Hama binnen. Eerder "
+     "viel Aleppo.\n\nDie stad was sinds 2016 in handen van het leger.\n\nSyrië",
+     {("capture", "Hama", 2024), ("capture", "Homs", 2024), ("capture", "Aleppo", 2016)}),
+]
+
+
+@pytest.mark.parametrize(("lang", "published", "text", "expected"), TOPIC_CASES)
+def test_the_city_after_a_passing_town_is_the_headline_town(
+        lang: str, published: str, text: str, expected: set[tuple[str, str, int]]) -> None:
+    from datetime import date
+
+    from conflictmap.events import Extractor
+    from conflictmap.model import Article, Interval
+
+    day = date.fromisoformat(published)
+    article = Article(id="topic", text=text, published=published,
+                      period=Interval(day, day, 1), lang=lang)
+    got = {(e.change.value, e.place.name, e.period.start.year)
+           for e in Extractor().extract(article)}
+    assert got == expected

@@ -239,6 +239,7 @@ def gaz_copy(tmp_path: Path) -> Path:
         ("extra_places.tsv", "cm:x\ttown\tX\t100\t2\tSY", "out of range"),
         ("extra_places.tsv", "x\ttown\tX\t10\t2\tSY", "expected an id like"),
         ("demonyms.tsv", "Syrische\tSYR", "2-letter country code"),
+        ("capitals.tsv", "LY\tTripoli\tTripoli", "GeoNames id"),
     ],
 )
 def test_gazetteer_bad_rows_name_file_and_line(
@@ -381,3 +382,13 @@ def test_gazetteer_capital_regions_lie_near_their_capital(gaz: Gazetteer) -> Non
         r = gaz.get(region_id)
         assert r is not None
         assert abs(r.lat - lat) < 1.5 and abs(r.lon - lon) < 1.5, (region_id, r.lat, r.lon)
+
+
+def test_every_capital_is_a_town_of_its_country(gaz: Gazetteer) -> None:
+    """capitals.tsv (scripts/build_capitals.py): "the capital" of a text is one of these."""
+    assert len(gaz.capitals) > 200
+    for code, place_id in gaz.capitals.items():
+        place = gaz.get(place_id)
+        assert place is not None and place.country == code, (code, place_id)
+    assert {gaz.get(gaz.capitals[c]).name for c in ("LY", "SD", "UA", "SY", "HT")} == {
+        "Tripoli", "Khartoum", "Kyiv", "Damascus", "Port-au-Prince"}

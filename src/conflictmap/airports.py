@@ -117,6 +117,14 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
+def _international(key: str) -> bool:
+    """True when a folded name says "international" in a language of the rules files
+    (``[words] international``: "internationale", "international")."""
+    from conflictmap.toponym_words import INTERNATIONAL
+
+    return any(word in key for word in INTERNATIONAL)
+
+
 @lru_cache(maxsize=4096)
 def town_airport(town: Place, written: str = "") -> Airport | None:
     """The airport of ``town`` in the shipped data: the one whose full name is ``written``
@@ -127,11 +135,11 @@ def town_airport(town: Place, written: str = "") -> Airport | None:
     for a in airports:
         if key and name_key(a.name) == key and _km(town.lat, town.lon, a.lat, a.lon) <= CITY_KM:
             return a
-    if "internation" in key:
+    if _international(key):
         # "de internationale luchthaven van Tripoli", "l'aéroport international de Tripoli":
         # the town's airport named international (not the nearer Mitiga)
         town_keys = _variants(name_key(town.name))
-        named = [a for a in airports if "internation" in name_key(a.name)
+        named = [a for a in airports if _international(name_key(a.name))
                  and a.keys & town_keys and _km(town.lat, town.lon, a.lat, a.lon) <= CITY_KM]
         if named:
             return min(named, key=lambda a: _km(town.lat, town.lon, a.lat, a.lon))

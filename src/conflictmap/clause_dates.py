@@ -29,7 +29,7 @@ from conflictmap.context_dates import (
 )
 from conflictmap.date_choice import choose_interval, stamp_period
 from conflictmap.dates import DateMention, find_dates
-from conflictmap.factuality import dateline_end, is_mention
+from conflictmap.factuality import apposed_date, dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.monthyears import CLAUSE_END
 from conflictmap.rules import LanguageRules
@@ -198,8 +198,9 @@ def _change_dates(rules: LanguageRules, text: str, hit: Hit, mentions: list[Date
         mentions = [m for m in mentions if m.start + offset >= filed]
     if mentions and is_mention(rules, text, hit):
         comma = text.find(",", hit.end)
-        if comma >= 0:
-            mentions = [m for m in mentions if m.start + offset < comma]
+        if comma >= 0:  # a date in apposition still dates it: "de val van X, in mei 2023"
+            mentions = [m for m in mentions if m.start + offset < comma
+                        or apposed_date(rules, text[comma + 1:m.start + offset])]
     if mentions:
         mentions = _not_anterior(rules, text, hit, mentions, offset)
     return mentions

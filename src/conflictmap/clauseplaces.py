@@ -110,7 +110,12 @@ def _anaphora(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
             before = [p for p in ctx.places if p.end <= m.start() and p.place.kind in kinds]
             if before and not _unknown_named(ctx, pattern, before[-1].end, m.start()):
                 place = antecedent(text, ctx.rules.path, before).place
+                place = _topic_over(ctx, m, before, place)
                 found.append(Mention(place, m.group(), m.start(), m.end()))
+    for m in ctx.rules.markers.anaphora_capital.finditer(text, seg_start, seg_end):
+        capital = _capital(ctx, m.groupdict().get("demonym") or "")
+        if capital is not None:
+            found.append(Mention(capital, m.group(), m.start(), m.end()))
     for m in ctx.rules.markers.anaphora_both.finditer(text, seg_start, seg_end):
         # "De islamisten hadden beide steden sinds april in handen": the last two towns
         towns: list[Mention] = []
@@ -123,6 +128,42 @@ def _anaphora(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
         if len(towns) == 2:  # two mentions in a row at the phrase, so that both are listed
             found += [Mention(t.place, m.group(), m.start(), m.end()) for t in reversed(towns)]
     return found
+
+
+def _topic_over(ctx: Context, anaphor: re.Match[str], before: list[Mention],
+                place: Place) -> Place:
+    """"de stad"/"the city" (a definite article, not "die stad"/"that city") whose last
+    candidate stands in an earlier paragraph: the town the headline names, when the text
+    names it again before the anaphor, over a town named in passing ("Avdiivka is the
+    biggest town since the fall of Bakhmut. ... the city is now under Russian control")."""
+    text = ctx.article.text
+    first = anaphor.group().split()[0].lower()
+    if first not in ctx.rules.words["definite_article"]:
+        return place
+    last = max((p for p in before if p.place.id == place.id), key=lambda p: p.start)
+    if "\n" not in text[last.end:anaphor.start()]:
+        return place
+    head_end = text.find("\n")
+    topic = [p for p in before if p.start < head_end and p.place.kind is place.kind]
+    if len({p.place.id for p in topic}) != 1 or topic[0].place.id == place.id:
+        return place  # none, or several the headline names: no one topic
+    again = [p for p in before if p.place.id == topic[0].place.id and p.start > head_end]
+    return topic[0].place if again else place
+
+
+def _capital(ctx: Context, demonym: str) -> Place | None:
+    """The capital "the capital" stands for: of the nationality named ("the Libyan
+    capital"), else of the country most of the article's places are in; only a capital the
+    article names, so that a text about a province never gets its country's capital."""
+    named = {p.place.id: p.place for p in ctx.places if p.place.kind is PlaceKind.TOWN}
+    capitals = {cc: named[pid] for cc, pid in ctx.capitals.items() if pid in named}
+    if demonym:
+        return capitals.get(ctx.demonym(demonym))
+    if len(capitals) <= 1:
+        return next(iter(capitals.values()), None)
+    counts = Counter(p.place.country for p in ctx.places)
+    ranked = sorted(capitals, key=lambda cc: -counts[cc])
+    return capitals[ranked[0]] if counts[ranked[0]] > counts[ranked[1]] else None
 
 
 _UNKNOWN_WINDOW = 1500  # characters before "de stad" searched for a place the gazetteer lacks
@@ -313,11 +354,11 @@ def _named_sites(ctx: Context, seg_start: int, seg_end: int,
     taken = [(m.start, m.end) for m in (*ctx.mentions, *places)
              if (m.start, m.end) in kept or m.place.kind not in _PLACE_KINDS
              or m.place.country in {k.place.country for k in ctx.places}]
-    taken += [(a.start, a.end) for a in spans_of(ctx.actors).within(seg_start, seg_end)]
+    actors = [(a.start, a.end) for a in spans_of(ctx.actors).within(seg_start, seg_end)]
     towns = [m for m in ctx.places if m.place.kind is PlaceKind.TOWN]
     out = []
     for name, a, b, town, kind in named_sites(text, ctx.rules.path, seg_start, seg_end, towns,
-                                              taken):
+                                              taken, actors):
         if ctx.lexicon.demonym_actor(name.split()[0], ctx.rules.lang) is not None:
             continue
         key = "".join(c for c in name.lower() if c.isalnum())

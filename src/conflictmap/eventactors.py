@@ -397,8 +397,38 @@ def resolve_actor(ctx: Context, mention: ActorMention, country: str) -> Actor | 
     if mention.actor is not None or not mention.generic:
         # resolved already: the article's other actors do not matter, only a namesake
         return ctx.lexicon.local(mention.actor, country)
+    speaker = _speaker_of_ours(ctx, mention, country)
+    if speaker is not None:
+        return speaker
     return ctx.lexicon.resolve(mention, country, spans_of(ctx.actors).named_before(
         mention.start))
+
+
+_QUOTES = "\"“”‘’'«»„"
+
+
+def _speaker_of_ours(ctx: Context, mention: ActorMention, country: str) -> Actor | None:
+    """The side that speaks of "our forces"/"onze troepen" (``[words]
+    first_person_possessive``): the one actor its sentence names outside the quote
+    ("'Our forces have taken X,' TPLF spokesman Getachew Reda wrote"); None when the
+    sentence names none or several (the generic noun is then read as any other)."""
+    text = ctx.article.text
+    before = re.findall(r"\w+", text[max(0, mention.start - 12):mention.start])
+    if not before or before[-1].lower() not in ctx.rules.words["first_person_possessive"]:
+        return None
+    i = bisect_right([s for s, _ in ctx.spans], mention.start) - 1
+    if i < 0:
+        return None
+    s, e = ctx.spans[i]
+    q0 = max(text.rfind(q, s, mention.start) for q in _QUOTES)
+    ends = [k for k in (text.find(q, mention.end, e) for q in _QUOTES) if k >= 0]
+    q1 = min(ends, default=e) if q0 >= 0 else q0
+    found = {actor for m in spans_of(ctx.actors).within(s, e)
+             if m is not mention and not (q0 <= m.start < q1 if q0 >= 0 else
+                                          m.start < mention.end and mention.start < m.end)
+             and (m.actor is not None or m.generic)
+             and (actor := resolve_actor(ctx, m, country)) is not None}
+    return found.pop() if len(found) == 1 else None
 
 
 def _foreign_acronym(ctx: Context, mention: ActorMention, country: str) -> bool:

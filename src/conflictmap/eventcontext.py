@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from conflictmap.actors import ActorLexicon, ActorMention
 from conflictmap.model import Actor, Article, Mention
@@ -25,6 +25,8 @@ class Context:
     spans: tuple[tuple[int, int], ...]
     lexicon: ActorLexicon
     mentions: tuple[Mention, ...] = ()  # every place find_places saw, countries included
+    capitals: Mapping[str, str] = field(default_factory=dict)  # country -> capital's place id
+    demonym: Callable[[str], str] = lambda word: ""  # a nationality word -> country code
 
 
 class Spans:

@@ -213,8 +213,10 @@ class Extractor:
         backed = frozenset(a.country or (self.lexicon.war_country(a.actor) if a.actor else "")
                            for a in actors) - {""}
         places = plausible_places(mentions, actors, article.text, rules, backed)
+        gazetteer = self.gazetteer
         return Context(article, rules, tuple(places), actors, tuple(spans), self.lexicon,
-                       tuple(mentions))
+                       tuple(mentions), getattr(gazetteer, "capitals", {}),
+                       getattr(gazetteer, "demonym", lambda word: ""))
 
     def _geocode_targets(self, ctx: Context, clauses: list[tuple[tuple[int, int], Clause]],
                          ) -> tuple[Context, list[Event]]:
@@ -287,7 +289,11 @@ class Extractor:
                     continue
                 event = self._event(ctx, index, hit, mention, partial, (seg_start, seg_end),
                                     placed)
-                if is_mention(ctx.rules, ctx.article.text, hit):
+                if ctx.rules.markers.repeat_reference.search(ctx.article.text, seg_start,
+                                                             hit.start):
+                    mentions.add(id(event))  # "the second time that ...": told already,
+                    standing.add(id(event))  # however long before
+                elif is_mention(ctx.rules, ctx.article.text, hit):
                     mentions.add(id(event))
                     if hit.trigger.static_veto and not ctx.rules.markers.again.search(
                             ctx.article.text, seg_start, seg_end):
@@ -495,3 +501,4 @@ def _drop_fighting_before_change(events: list[Event]) -> list[Event]:
 
 FIGHTING_AFTER_DAYS = 2
 """How long after a taking fighting in the town is still that taking's (not a new fight)."""
+

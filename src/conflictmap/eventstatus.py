@@ -28,9 +28,9 @@ def report_status(ctx: Context, index: int, change: Change, segment: tuple[int, 
     if denials and index + 1 < len(ctx.spans):
         ns, ne = ctx.spans[index + 1]
         following = text[ns:ne]
-        if (_denied(markers, following)
-                and (not ctx.rules.any_trigger.search(following)
-                     or markers.denial_back.search(following))
+        back = markers.denial_back.search(following) is not None
+        if ((_denied(markers, following) or (back and not markers.confirm.search(following)))
+                and (not ctx.rules.any_trigger.search(following) or back)
                 and _names_or_points_back(ctx, ns, ne, place_id)):
             return Status.DISPUTED
     if markers.confirm.search(sentence) or not _claimed(ctx, s, e, segment):

@@ -83,7 +83,20 @@ def since_reference(rules: LanguageRules, text: str, hit: Hit, segment: tuple[in
         return False  # "Sinds vrijdag wappert de vlag ...": since a day, not since a change
     comma = text.find(",", hit.end, segment[1])
     own = text[hit.end:segment[1] if comma < 0 else comma]
-    return not find_dates(own, period, rules.lang)
+    if find_dates(own, period, rules.lang):
+        return False
+    # "since the fall of Bakhmut, in May last year": a date in apposition dates the change
+    after = text[comma + 1:segment[1]] if comma >= 0 else ""
+    return not any(apposed_date(rules, after[:d.start])
+                   for d in find_dates(after, period, rules.lang) if d.explicit)
+
+
+def apposed_date(rules: LanguageRules, between: str) -> bool:
+    """True when only a date preposition (or nothing) stands between a comma and a date:
+    "de val van X, in mei 2023" dates the fall; ", die in maart ..." is another clause."""
+    words = between.split()
+    return not words or (len(words) == 1
+                         and words[0].lower() in rules.words["date_preposition"])
 
 
 def holding_statement(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],

@@ -49,6 +49,7 @@ DATA_FILES = (
     "extra_places.tsv",
     "aliases.tsv",
     "demonyms.tsv",
+    "capitals.tsv",
     "stopwords.txt",
     "geocoded.json",
 )
@@ -157,6 +158,7 @@ class Gazetteer:
         self._cache: dict[int, Place] = {}
         self.stopwords: frozenset[str] = frozenset()
         self.demonyms: dict[str, str] = {}
+        self.capitals: dict[str, str] = {}  # country code -> its capital's place id
         self.version = ""
 
     # -- loading ---------------------------------------------------------------------
@@ -168,6 +170,7 @@ class Gazetteer:
         gaz._load_extra_places(directory / "extra_places.tsv")
         gaz._load_aliases(directory / "aliases.tsv")
         gaz._load_demonyms(directory / "demonyms.tsv")
+        gaz._load_capitals(directory / "capitals.tsv")
         gaz._load_stopwords(directory / "stopwords.txt")
         home = user_directory(directory)  # the analyst's files: never inside site-packages
         gaz._load_geocoded(home / "geocoded.json")
@@ -229,6 +232,16 @@ class Gazetteer:
             if len(f[1]) != 2 or not f[1].isupper():
                 raise GazetteerError(f"expected a 2-letter country code, got {f[1]!r}", path, n)
             self.demonyms[name_key(f[0])] = f[1]
+
+    def _load_capitals(self, path: Path) -> None:
+        """Each country's capital (country code, GeoNames id, name): "the capital" of a text."""
+        if not path.exists():
+            return
+        for n, f in tsv_rows(path, 2):
+            if len(f[0]) != 2 or not f[0].isupper() or not f[1].isdigit():
+                raise GazetteerError(
+                    f"expected a 2-letter country code and a GeoNames id, got {f[:2]!r}", path, n)
+            self.capitals[f[0]] = f"geonames:{f[1]}"
 
     def _load_stopwords(self, path: Path) -> None:
         if path.exists():

@@ -24,6 +24,16 @@ import re
 from typing import TYPE_CHECKING
 
 from conflictmap.model import Place, PlaceKind
+from conflictmap.toponym_words import (
+    AREA_FILLERS,
+    AREA_REGION_WORDS,
+    ARTICLE_WORDS,
+    COMPASS,
+    NEAR_FILLERS,
+    NEAR_WORDS,
+    REFERENCE_WORDS,
+    SETTLEMENT_ENDS,
+)
 
 if TYPE_CHECKING:
     from conflictmap.gazetteer import Gazetteer
@@ -35,34 +45,6 @@ NEAR_TOWN_KM = 40.0
 REFERENCE_KM = 300.0
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_COMPASS = _words(
-    "central east eastern north northeast northeastern northern northwest northwestern "
-    "south southeast southeastern southern southwest southwestern west western "
-    "noord zuid oost west noorden zuiden oosten westen noordoosten noordwesten zuidoosten "
-    "zuidwesten noordelijk zuidelijk oostelijk westelijk midden centraal"
-)
-AREA_FILLERS = _COMPASS | _words(
-    "the het de far uiterste of van part deel provincie province oblast regio region "
-    "district gouvernement governorate deelstaat state"
-)
-"""Words between "in" and the country or region that says where a place lies: "in northern
-Mali", "in the far north of Cameroon", "in het noorden van Burkina Faso", "in de oblast
-Donetsk", "in the province of Idlib"."""
-NEAR_WORDS = _words("bij nabij vlakbij near outside")
-"""Words that tie a name to a nearby town after it: "Andriivka bij Bachmoet"."""
-REFERENCE_WORDS = _words("from vanaf")
-"""Words that name a town as a reference point after a name ("30 km from Kherson"), as "of"
-and "van" do after a compass word ("north of", "ten noorden van": Dutch "of" is "or")."""
-NEAR_FILLERS = NEAR_WORDS | REFERENCE_WORDS | _COMPASS | _words(
-    "of van ten km kilometer kilometers kilometre kilometres mile miles about some ongeveer "
-    "zo'n a few enkele just net close to the de het stad city town dorp village"
-)
-_REGION_WORDS = _words("provincie province oblast regio region district gouvernement "
-                       "governorate deelstaat state")
 _GAP = re.compile(r"[\s,\d.\u00a0]*")
 
 
@@ -87,24 +69,19 @@ def stated_area(toks: _Toks, span: _Span, by_first: dict[int, _Span], gaz: Gazet
             if area.fuzzy:
                 return ""
             after = toks.words[area.last + 1].lower() if area.last + 1 < toks.n else ""
-            return _area_key(area, gaz, region_word or after in _REGION_WORDS)
+            return _area_key(area, gaz, region_word or after in AREA_REGION_WORDS)
         if j >= toks.n or toks.initials[j] or toks.words[j].lower() not in AREA_FILLERS:
             return ""
-        region_word = region_word or toks.words[j].lower() in _REGION_WORDS
+        region_word = region_word or toks.words[j].lower() in AREA_REGION_WORDS
         j += 1
     return ""
-
-
-_ARTICLES = _words("a an the een het de")
-_SETTLEMENTS = ("town", "city", "village", "port", "settlement", "hub", "stronghold", "stad",
-                "dorp", "plaats", "stadje", "dorpje", "plaatsje", "haven")
 
 
 def _apposition_end(toks: _Toks, j: int) -> int:
     """Where "in" may stand after a name followed by an apposition that names its kind
     ("Palma, a coastal town in Cabo Delgado", "Sake, een stadje in Noord-Kivu"): the index
     after the apposition's noun; ``j`` itself when there is none."""
-    if j >= toks.n or toks.words[j].lower() not in _ARTICLES:
+    if j >= toks.n or toks.words[j].lower() not in ARTICLE_WORDS:
         return j
     if toks.text[toks.ends[j - 1]:toks.starts[j]].strip(" \u00a0") != ",":
         return j
@@ -112,7 +89,7 @@ def _apposition_end(toks: _Toks, j: int) -> int:
         word = toks.words[k].lower()
         if toks.caps[k] or toks.initials[k]:
             return j
-        if word.endswith(_SETTLEMENTS) and k + 1 < toks.n and toks.words[k + 1].lower() == "in":
+        if word.endswith(SETTLEMENT_ENDS) and k + 1 < toks.n and toks.words[k + 1].lower() == "in":
             return k + 1
     return j
 
@@ -174,7 +151,7 @@ def near_town(toks: _Toks, span: _Span, by_first: dict[int, _Span],
             return None, False
         near = near or word in NEAR_WORDS
         reference = reference or word in REFERENCE_WORDS or (
-            word in ("of", "van") and previous in _COMPASS)
+            word in ("of", "van") and previous in COMPASS)
         previous = word
         j += 1
     return None, False

@@ -30,11 +30,11 @@ from conflictmap.toponym_words import (
     CONTROL_BEFORE,
     DOMINANT_KM,
     NEAR_KM,
+    OBJECT_FILLERS,
     PLACE_NOUNS,
     STRONG_POPULATION,
     _Span,
     _Toks,
-    _words,
 )
 
 log = logging.getLogger(__name__)
@@ -257,7 +257,7 @@ def _control_object(toks: _Toks, span: _Span) -> bool:
     i = span.first - 1
     words = toks.words
     skipped = 0
-    while i >= 0 and skipped < 4 and words[i].lower() in _OBJECT_FILLERS:
+    while i >= 0 and skipped < 4 and words[i].lower() in OBJECT_FILLERS:
         i -= 1
         skipped += 1
     if i >= 0 and words[i].lower() in CONTROL_BEFORE:
@@ -266,9 +266,6 @@ def _control_object(toks: _Toks, span: _Span) -> bool:
     return j < toks.n and words[j].lower() in CONTROL_AFTER
 
 
-_OBJECT_FILLERS = _words(
-    "the town city village of control over de het stad dorp plaats strategic strategische key"
-)
 
 
 def _near_context(place: Place, ctx: _Context, gaz: Gazetteer, key: str) -> bool:

@@ -539,6 +539,7 @@ def _name_guards(rules_path: str) -> tuple[Guarded, ...]:
 
 def named_sites(text: str, rules_path: str, start: int, end: int,
                 towns: list[Mention], taken: list[tuple[int, int]],
+                in_name: list[tuple[int, int]] | tuple[()] = (),
                 ) -> list[tuple[str, int, int, Place, PlaceKind]]:
     """Sites with a name of their own that no gazetteer lists, between ``start`` and
     ``end`` ("Beaufort castle", "Mount Hermon", "de heuvel Mishtenur", "het
@@ -546,7 +547,9 @@ def named_sites(text: str, rules_path: str, start: int, end: int,
     (name as written, start, end, the town it is drawn at, SITE, or TOWN for a district
     of the ``quarter`` pattern). That town is the nearest one
     named in the same stretch, else the town the text is about before it (``antecedent``);
-    none, no site. Stretches in ``taken`` (known places, actors) are no site names."""
+    none, no site. Stretches in ``taken`` (known places) are no site names, nor those in
+    ``in_name`` (actors) where they stand in the name's own words: "the Bakr military base"
+    is a name, "military" only the army's generic noun."""
     words = site_words(rules_path)
     if words is None or words.named is None:
         return []
@@ -558,7 +561,12 @@ def named_sites(text: str, rules_path: str, start: int, end: int,
         # a quarter's name: the group "name" (or "name2", ... of another wording) that matched
         a, b = m.span(next(g for g, v in m.groupdict().items() if g.startswith("name") and v)
                       ) if kind is PlaceKind.TOWN else m.span()
-        if any(x < b and a < y for x, y in taken):
+        # only the name's own words count: "the Bakr military base" is no actor's name
+        # because "military" is a generic noun for the army
+        capitals = [w.end() for w in _CAPITALISED.finditer(text, a, b)]
+        name_end = max(capitals) if capitals and kind is PlaceKind.SITE else b
+        if any(x < b and a < y for x, y in taken) or any(
+                x < name_end and a < y for x, y in in_name):
             continue
         near = [t for t in towns if start <= t.start and t.end <= end]
         if near:
@@ -571,6 +579,9 @@ def named_sites(text: str, rules_path: str, start: int, end: int,
         name = " ".join(text[a:b].split())
         out.append((name, a, m.end(), town, kind))
     return out
+
+
+_CAPITALISED = re.compile(r"\b[A-Z0-9][\w'’-]*")  # a capitalised word or a code ("K1")
 
 
 # "MOSCOW (AP) —", "BAKOE/JEREVAN (BELGA/AFP) -", "ABUJA, March 28 (Reuters) -": where a story

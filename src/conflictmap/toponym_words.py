@@ -2,6 +2,11 @@
 (``tokenize``, compiled where built; ``word_lists`` is its specification), a candidate name
 (``_Span``), and the word lists that mark names as places or as something else.
 
+The word lists are language data: each is the union of one ``[words]`` key of every
+``rules/<lang>.toml`` (names are found before an article's language counts), with the
+particles and organisation words of names in other languages (``data/name_words.toml``),
+read once at import.
+
 Split from ``toponyms`` (recognition) and ``placechoice`` (disambiguation), which both use
 them.
 """
@@ -9,6 +14,7 @@ them.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain, compress
@@ -23,44 +29,64 @@ _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 MAX_TOKENS = 6
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+_HEADER = re.compile(r"^\[{1,2}([\w.-]+)\]{1,2}[ \t]*(?:#.*)?$", re.MULTILINE)
+_CALENDAR = re.compile(r"^(?:months|month_abbreviations|weekdays)[ \t]*=[ \t]*\[[^\]]*\]",
+                       re.MULTILINE)
+NAME_WORDS = Path(__file__).parent / "data" / "name_words.toml"
 
 
-CONNECTORS = _words(
-    "aan ad al am an ar as ash at az bin da das de del della den der di do dos du "
-    "ed el en er es ez ibn im la le les of op sous sur van"
-)
-TITLES = _words(
-    "ayatollah bishop bisschop burgemeester caliph captain clan colonel commandant "
-    "commander dr emir familie family generaal general gouverneur governor heer imam "
-    "kalief kapitein king kolonel koning koningin leader leider luitenant maarschalk "
-    "marshal mayor meneer mevrouw minister mr mrs ms paus pope premier president prince "
-    "prins queen senator sheik sheikh sjeik spokesman spokeswoman sultan woordvoerder "
-    "operation operatie codename codenaam troepengroep taskforce "
-    "opperbevelhebber bevelhebber legerchef legerleider stafchef chief envoy gezant"
-)
-# No "district": "the district of Ghorian" is named after its town (a second-level
-# area), as "Ghorian district" is (REGION_AFTER has none either), not the town's province.
-REGION_BEFORE = _words(
-    "deelstaat deelstaten gouvernement gouvernementen governorate governorates "
-    "oblast oblasten oblasts province provinces provincie provincies regio region regions "
-    "regios staat state states"
-)
-# the plural region words: after one of these a comma lists more regions ("de provincies
-# Daraa, Sweida en Quneitra"); after a singular one it opens an apposition
-REGION_PLURAL = _words(
-    "deelstaten gouvernementen governorates oblasten oblasts provinces provincies regions "
-    "regios states"
-)
-REGION_AFTER = _words(
-    "governorate governorates oblast oblasts province provinces provincie regio region "
-    "regions state"
-)
-SITE_AFTER = _words(
-    "international internationale airport airfield airbase luchthaven vliegveld dam prison "
-    "barracks"
-)
+def _tables(text: str) -> dict[str, str]:
+    """The text of each TOML table of ``text``, by its name (the first of a name)."""
+    heads = list(_HEADER.finditer(text))
+    ends = [h.start() for h in heads[1:]] + [len(text)]
+    out: dict[str, str] = {}
+    for head, end in zip(heads, ends, strict=True):
+        out.setdefault(head.group(1), text[head.start():end])
+    return out
+
+
+def language_tables() -> dict[str, dict[str, list[str]]]:
+    """Per language file: its ``[words]``, with the ``months``, ``month_abbreviations`` and
+    ``weekdays`` of its ``[dates]``, parsed without the thousands of lines of patterns around
+    them (read at import; ``load_language`` reads the same). A broken or missing table raises
+    RulesError."""
+    from conflictmap.errors import RulesError
+    from conflictmap.rules import language_files
+
+    out: dict[str, dict[str, list[str]]] = {}
+    for lang, path in language_files().items():
+        text = path.read_text(encoding="utf-8")
+        tables = _tables(text)
+        words, dates = tables.get("words", ""), tables.get("dates", "")
+        try:
+            lists = tomllib.loads(words).get("words")
+            calendar = tomllib.loads("\n".join(_CALENDAR.findall(dates)))
+        except tomllib.TOMLDecodeError as exc:
+            raise RulesError(f"[words] or [dates]: {exc}", path) from exc
+        if not isinstance(lists, dict) or len(calendar) != 3:
+            raise RulesError("expected a [words] table and [dates] months, "
+                             "month_abbreviations and weekdays", path)
+        out[lang] = {**lists, **calendar}
+    return out
+
+
+def _union(tables: dict[str, dict[str, list[str]]], key: str,
+           shared: dict[str, list[str]] | None = None) -> frozenset[str]:
+    """The words of ``key`` of every language file (and of ``shared``)."""
+    words = {w for lists in tables.values() for w in lists.get(key, ())}
+    return frozenset(words.union((shared or {}).get(key, ())))
+
+
+_LANGS = language_tables()
+_SHARED = tomllib.loads(NAME_WORDS.read_text(encoding="utf-8"))
+
+CONNECTORS = _union(_LANGS, "name_connector", shared=_SHARED)
+"""Lower-case words inside a name ("Bergen op Zoom", "Deir ez-Zor")."""
+TITLES = _union(_LANGS, "title")
+REGION_BEFORE = _union(_LANGS, "region_before")
+REGION_PLURAL = _union(_LANGS, "region_plural")
+REGION_AFTER = _union(_LANGS, "region_after")
+SITE_AFTER = _union(_LANGS, "site_after")
 """Capitalised words after a town that name one of its sites, not a longer name: "Aleppo
 International Airport", "Kunduz Airfield" (``placeroles`` reads the site)."""
 PERSON_NAMES = frozenset(
@@ -70,74 +96,58 @@ PERSON_NAMES = frozenset(
 Names, not a language's words: ``data/person_names.txt``. The words for peoples and faiths
 (``people_words``) and the ends of compounds that name a site (``site_tails``) are language
 data: the ``[words]`` of ``rules/<lang>.toml``."""
-NOT_PERSON_TITLES = _words(
-    "operation operatie codename codenaam troepengroep taskforce familie family clan"
-)
+NOT_PERSON_TITLES = _union(_LANGS, "not_person_title")
 """Words of TITLES that name no person after them ("operation Afrin" is about Afrin)."""
-UNIT_BEFORE = _words(
-    "troepengroep legergroep groep gevechtsgroep brigade bataljon eenheid operatie codenaam "
-    "group battlegroup brigade battalion unit operation codename taskforce"
-)
+UNIT_BEFORE = _union(_LANGS, "unit_before")
 """Words before a name that make it the name of a unit or an operation ("troepengroep
 Tavria", "Operation Dawn"), not a place."""
-NAME_PARTICLES = _words("abu ag al bin bint el ibn ould van der den von")
-ARMY_NOUNS = _words(
-    "troepen leger legers strijdkrachten soldaten militairen eenheden luchtmacht marine "
-    "drones artillerie huurlingen troops forces army armies soldiers military units navy "
-    "drone artillery mercenaries warplanes jets"
-)
-PLACE_NOUNS = _words(
-    "stad steden dorp dorpen regio provincie hoofdstad grensstad havenstad grens gebied "
-    "town towns city cities village villages region province capital border oblast"
-)
-ACTOR_AFTER = ARMY_NOUNS | _words(
-    "leaders leader leiders leider group groep groepering militia militie regime bewind clan "
-    "familie family aanhangers supporters spokesman woordvoerder commander commandant chief"
-)
-GROUP_AFTER = ACTOR_AFTER | _words(
-    "resistance verzet verzetsstrijders rebels rebellen fighters strijders insurgents "
-    "opstandelingen militants militanten guerrillas guerrilla's separatists separatisten "
-    "jihadists jihadisten brotherhood broederschap militias milities militiamen "
-    "battalion battalions bataljon bataljons regiment regiments regimenten brigade brigades"
-)
+NAME_PARTICLES = _union(_LANGS, "name_particle", shared=_SHARED)
+ARMY_NOUNS = _union(_LANGS, "army_noun")
+PLACE_NOUNS = _union(_LANGS, "place_noun")
+ACTOR_AFTER = ARMY_NOUNS | _union(_LANGS, "actor_after")
+GROUP_AFTER = ACTOR_AFTER | _union(_LANGS, "group_after")
 """Words after a people's or a region's name that make it the name of an armed group ("Chin
 resistance", "Kachin rebels", "Karen fighters"): no place of the article."""
-MONTHS = _words(
-    "january february march april may june july august september october november december "
-    "januari februari maart mei juni juli augustus oktober "
-    "jan feb mar apr jun jul aug sep sept oct okt nov dec"
-)
+MONTHS = _union(_LANGS, "months") | _union(_LANGS, "month_abbreviations")
 """Month names are dates, not the small towns abroad that share them ("from August")."""
-WEEKDAYS = _words(
-    "monday tuesday wednesday thursday friday saturday sunday "
-    "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag"
-)
+WEEKDAYS = _union(_LANGS, "weekdays")
 """Weekdays (capitalised in English) are dates: "On Sunday Kidal fell" names Kidal alone."""
-CONTROL_BEFORE = _words(
-    "captured seized overran overrun recaptured retook stormed liberated veroverden veroverde "
-    "heroverden heroverde bestormden bevrijdden"
-)
+CONTROL_BEFORE = _union(_LANGS, "capture_before")
 """Verbs of capture before a name: evidence that a capitalised dictionary word mid-sentence is
-a place ("M23 rebels seized Sake"). Not "took", "entered" or attack verbs: their objects are
-as often people and groups ("took Mark to the station", "attacked Hamas")."""
-CONTROL_AFTER = _words("ingenomen veroverd heroverd bevrijd")
-ORG_WORDS = _words(
-    "hayat tahrir jabhat jaish jaysh harakat liwa ansar ahrar front brigade brigades army "
-    "liberation movement organisation organization party islamic islamitische islamitisch "
-    "staat state council committee union alliance coalition forces battalion battalions "
-    "division corps regiment militia group groep beweging partij leger bevrijdingsleger "
-    "brigade fronts"
-)
+a place ("M23 rebels seized Sake")."""
+CONTROL_AFTER = _union(_LANGS, "capture_after")
+ORG_WORDS = _union(_LANGS, "organisation_word", shared=_SHARED)
 """Words of organisation names: a place name glued to them ("Hayat Tahrir al-Sham",
 "Islamic State of Iraq and the Levant", "Arakan Army") names the organisation, not a place,
 unless it is a country ("Sudanese Armed Forces" has no place; "Arakan" is no country)."""
-APPOSITION_NOUNS = _words("gebied regio provincie streek area region province governorate")
-ARTICLE_WORDS = _words("het de een the a an")
-LIST_WORDS = _words("& , and en of or")
-DIRECTIONS = _words(
-    "central east eastern north northeast northeastern northern northwest northwestern "
-    "south southeast southeastern southern southwest southwestern west western"
-)
+APPOSITION_NOUNS = _union(_LANGS, "apposition_noun")
+ARTICLE_WORDS = _union(_LANGS, "article")
+LIST_WORDS = frozenset({"&", ","}) | _union(_LANGS, "and") | _union(_LANGS, "or")
+DIRECTIONS = _union(_LANGS, "direction")
+OBJECT_FILLERS = _union(_LANGS, "object_filler")
+"""Words between a verb of capture and its place ("captured the strategic town of X")."""
+INTERNATIONAL = _union(_LANGS, "international")
+"""How a written airport name says it is the international one (``airports``)."""
+ORG_LINKS = _union(_LANGS, "organisation_link")
+"""Lower-case words inside an organisation's name ("Islamic State of Iraq and the Levant")."""
+ORG_REGION_LINKS = ORG_LINKS | _union(_LANGS, "in")
+"""ORG_LINKS and "in", which links an organisation's name only to a region ("Islamitische
+Staat in de Levant"), never to a town ("the Islamic State in Raqqa" is about Raqqa)."""
+COMPASS = _union(_LANGS, "compass")
+AREA_FILLERS = COMPASS | _union(_LANGS, "area_filler")
+"""Words between "in" and the country or region that says where a place lies: "in northern
+Mali", "in the far north of Cameroon", "in het noorden van Burkina Faso", "in de oblast
+Donetsk", "in the province of Idlib" (``namesakes``)."""
+AREA_REGION_WORDS = _union(_LANGS, "region_word")
+NEAR_WORDS = _union(_LANGS, "near_word")
+"""Words that tie a name to a nearby town after it: "Andriivka bij Bachmoet"."""
+REFERENCE_WORDS = _union(_LANGS, "reference_word")
+"""Words that name a town as a reference point after a name ("30 km from Kherson"), as "of"
+and "van" do after a compass word ("north of", "ten noorden van": Dutch "of" is "or")."""
+NEAR_FILLERS = NEAR_WORDS | REFERENCE_WORDS | COMPASS | _union(_LANGS, "near_filler")
+SETTLEMENT_ENDS = tuple(sorted(_union(_LANGS, "settlement_end")))
+"""How the noun of an apposition that names a place's kind ends ("a coastal town")."""
+del _LANGS, _SHARED
 _BOUNDARY = re.compile(r'[.!?:;\n"“”„«»()\[\]•|–—]|\s-\s')
 STRONG_POPULATION = 100_000
 NEAR_KM = 1000.0
@@ -219,24 +229,22 @@ def tokenize(text: str) -> _Toks:
 def calendar_words(lang: str) -> frozenset[str]:
     """The month and weekday names of a language's rules file: never a place ("August",
     a town in California, is a month in news)."""
-    from conflictmap.errors import RulesError
-    from conflictmap.rules import load_language
+    from conflictmap.rules import language_files, load_language
 
-    try:
-        dates = load_language(lang).dates
-    except RulesError:
+    if lang not in language_files():
         return frozenset()
+    dates = load_language(lang).dates
     return frozenset(name_key(w) for w in (*dates.months, *dates.weekdays))
 
 
 def _rules_words(lang: str, key: str) -> tuple[str, ...]:
-    from conflictmap.errors import RulesError
-    from conflictmap.rules import load_language
+    """``[words] key`` of a language's rules file; none for a language without one (a broken
+    file raises RulesError)."""
+    from conflictmap.rules import language_files, load_language
 
-    try:
-        return load_language(lang).words[key]
-    except RulesError:
+    if lang not in language_files():
         return ()
+    return load_language(lang).words[key]
 
 
 @lru_cache(maxsize=8)

@@ -50,6 +50,8 @@ from conflictmap.toponym_words import (
     MAX_TOKENS,
     MONTHS,
     NAME_PARTICLES,
+    ORG_LINKS,
+    ORG_REGION_LINKS,
     ORG_WORDS,
     PERSON_NAMES,
     REGION_AFTER,
@@ -393,9 +395,6 @@ def _keep(
     return title and not span.fuzzy if glued else not title
 
 
-_ORG_LINKS = frozenset({"of", "and", "the", "for", "van", "de", "het", "en", "voor", "der"})
-
-
 def _in_organisation(toks: _Toks, span: _Span, lines: dict[int, bool], gaz: Gazetteer) -> bool:
     """True when the span is part of an organisation's name: a capitalised run (across
     "of", "and the", "al-") with an organisation word before or right after it ("Hayat
@@ -404,9 +403,9 @@ def _in_organisation(toks: _Toks, span: _Span, lines: dict[int, bool], gaz: Gaze
     "in" links only to a region ("Islamitische Staat in de Levant"), never to a town ("the
     Islamic State in Raqqa" is about Raqqa)."""
     words, caps = toks.words, toks.caps
-    links = _ORG_LINKS
+    links = ORG_LINKS
     if gaz.place(span.cands[0]).kind is not PlaceKind.TOWN:
-        links = _ORG_LINKS | {"in"}
+        links = ORG_REGION_LINKS
     j, steps = span.first - 1, 0
     while j >= 0 and steps < 6 and toks.joined(j) and not toks.initials[j + 1]:
         low = words[j].lower()

@@ -70,6 +70,12 @@ MARKER_KEYS = (
     # ", cutting X off", ", waardoor X werd afgesneden": a result of the change, whose place
     # is the participle's object, not the place that changed (clauseplaces.py)
     "result_before",
+    # "rebels entered the capital", "de Libische hoofdstad": the capital of the war's country
+    # (or of the nationality named), when the text names it (clauseplaces.py)
+    "anaphora_capital",
+    # "het was de tweede keer dat de taliban Kabul innamen", "the second time (that) X fell":
+    # a change the text has told already, counted; it joins that report (events.py)
+    "repeat_reference",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -83,6 +89,9 @@ DATE_KEYS = (
     "spring", "summer", "autumn", "winter", "season_last", "season_this",
     "year_begin", "year_end", "year_mid", "year_in", "years_ago", "first_since",
     "since_when", "month_before", "count_after", "weekday_last",
+    # "..., days after they retook X", "enkele weken nadat": no count, a stretch before the
+    # main clause's date (context_dates.time_before)
+    "vague_days_after", "vague_weeks_after",
 )
 _FLAGS = re.IGNORECASE
 # ``[words]``: the function words (articles, conjunctions, prepositions, auxiliaries...) and
@@ -124,6 +133,19 @@ WORD_KEYS = (
     "participle_ending",
     "site_tail",
     "people",
+    # "'Our forces have taken X,' the TPLF said": a generic noun after it is the speaker's side
+    "first_person_possessive",
+    # the words toponym recognition works with (toponym_words: the union of every language
+    # file's list, as names are found before an article's language counts)
+    "name_connector", "title", "not_person_title", "region_before", "region_plural",
+    "region_after", "site_after", "unit_before", "name_particle", "army_noun", "place_noun",
+    "actor_after", "group_after", "capture_before", "capture_after",
+    "organisation_word", "apposition_noun", "direction", "object_filler", "organisation_link",
+    # where a name is said to lie (namesakes.py)
+    "compass", "area_filler", "region_word", "near_word", "reference_word", "near_filler",
+    "settlement_end",
+    # "de internationale luchthaven": the town's international airport (airports.py)
+    "international",
 )
 
 
@@ -232,6 +254,8 @@ class Markers:
     pronoun_locative: Guarded
     holder_before: Guarded
     result_before: Guarded
+    anaphora_capital: Guarded
+    repeat_reference: Guarded
 
 
 @dataclass(frozen=True, slots=True)
@@ -528,7 +552,12 @@ def language_files(rules_dir: Path | None = None) -> dict[str, Path]:
 @lru_cache(maxsize=16)
 def _load_cached(path: str, mtime: float) -> LanguageRules:
     del mtime  # part of the cache key only
-    return load_file(Path(path))
+    rules = load_file(Path(path))
+    _WORDS_AT[path] = rules.words
+    return rules
+
+
+_WORDS_AT: dict[str, Words] = {}  # the [words] of each file last loaded, by its path
 
 
 def load_language(lang: str, rules_dir: Path | None = None) -> LanguageRules:
@@ -552,6 +581,11 @@ def rules_digest(rules_dir: Path | None = None) -> str:
 
 
 def words_at(path: str) -> Words:
-    """The ``[words]`` of the rules file at ``path`` (for code that holds only the path)."""
-    file = Path(path)
-    return _load_cached(str(file), file.stat().st_mtime).words
+    """The ``[words]`` of the rules file at ``path`` (for code that holds only the path, as
+    ``LanguageRules.path``): those of its last load, without a look at the file."""
+    words = _WORDS_AT.get(path)
+    if words is None:
+        file = Path(path)
+        words = _load_cached(str(file), file.stat().st_mtime).words
+        _WORDS_AT[path] = words
+    return words
