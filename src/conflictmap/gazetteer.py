@@ -27,15 +27,10 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from conflictmap import names as spellings
 from conflictmap.errors import GazetteerError
 from conflictmap.model import Place, PlaceKind
-from conflictmap.names import (
-    joined_countries,
-    name_key,
-    skeleton,
-    skeleton_alternates,
-    without_city_suffix,
-)
+from conflictmap.names import name_key, skeleton, skeleton_alternates, without_city_suffix
 
 log = logging.getLogger(__name__)
 
@@ -364,9 +359,8 @@ class Gazetteer:
         return found
 
     def fuzzy_indices(self, key: str, every: bool = False) -> tuple[int, ...]:
-        """Indices by transliteration skeleton, for keys with no exact entry; its other
-        readings ("tschinvali": ts + ch) when the skeleton finds nothing, or (``every``)
-        the places of every reading."""
+        """Indices by transliteration skeleton, for keys with no exact entry; by its other readings
+        ("tschinvali": ts + ch) when it finds nothing, or (``every``) by every reading."""
         if self._skeleton is None:
             self._skeleton = _Index(_read_packed(self.directory / "skeleton.bin.gz"))
         found = self._skeleton.get(skeleton(key))
@@ -382,12 +376,7 @@ class Gazetteer:
     def joined_indices(self, key: str) -> tuple[int, ...]:
         """Towns whose syllables news joins ("Muse": GeoNames' "Mu-se"), by the joined key."""
         if self._joined is None:
-            self._joined = {}
-            for cc in joined_countries():
-                for m in re.finditer(cc, self._country_str):
-                    k = name_key(self._names[m.start() // 2])
-                    if m.start() % 2 == 0 and " " in k:
-                        self._joined.setdefault(k.replace(" ", ""), []).append(m.start() // 2)
+            self._joined = spellings.joined_index(self._names, self._country_str)
         return tuple(self._joined.get(key, ()))
 
     def resolve_key(self, key: str, fuzzy: bool = True) -> tuple[int, ...]:

@@ -157,10 +157,17 @@ def _compiled_rules(rows: tuple[tuple[str, str], ...]) -> tuple[tuple[re.Pattern
     return tuple((re.compile(p), r) for p, r in rows)
 
 
-def joined_countries() -> tuple[str, ...]:
-    """Countries whose names news writes as one word where GeoNames splits the syllables
-    ("Muse" for "Mu-se", "Kengtung" for "Kēng Tung": Myanmar)."""
-    return tuple(_spellings().get("joined_countries", ()))
+def joined_index(names: list[str], countries: str) -> dict[str, list[int]]:
+    """Places of the countries whose names news writes as one word where GeoNames splits the
+    syllables ("Muse" for "Mu-se", "Kengtung" for "Kēng Tung": Myanmar), by the joined key.
+    ``countries``: two letters per place, in the order of ``names``."""
+    out: dict[str, list[int]] = {}
+    for cc in _spellings().get("joined_countries", ()):
+        for m in re.finditer(cc, countries):
+            key = name_key(names[m.start() // 2])
+            if m.start() % 2 == 0 and " " in key:
+                out.setdefault(key.replace(" ", ""), []).append(m.start() // 2)
+    return out
 
 
 def skeleton_alternates(key: str) -> list[str]:

@@ -159,8 +159,7 @@ class PlaceRoles:
     # ontkent dat de stad is gevallen"), it is not the town "de stad" stands for
     speaker: re.Pattern[str] | None = None
     speaker_before: re.Pattern[str] | None = None  # "volgens Tripoli": Tripoli speaks
-    # "Residents of X said the town ...": X's own people speak of it, it stays the antecedent
-    residents: re.Pattern[str] | None = None
+    residents: re.Pattern[str] | None = None  # "Residents of X said the town": X's own people
 
 
 _ROLE_KEYS = ("reference_before", "generic_noun", "list_opener", "next_list")
@@ -214,8 +213,8 @@ def _markers(path: str) -> Markers:
 
 def _speaks(text: str, roles: PlaceRoles, mention: Mention) -> bool:
     """True when the town speaks: a claim or denial verb right after it ("Kinshasa
-    ontkent"), or "volgens"/"according to" right before it; not when its own people speak
-    ("Residents of Debre Tabor said the town ...": the town is theirs)."""
+    ontkent"), or "volgens"/"according to" right before it; not its own people ("Residents
+    of Debre Tabor said the town ...")."""
     if roles.residents is not None and roles.residents.search(
             text, max(0, mention.start - 40), mention.start):
         return False
