@@ -13,7 +13,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +110,21 @@ def _build_index(rules: LanguageRules, known: set[str]) -> _LanguageIndex:
     starts = native.trie([*aliases, *demonyms, *generic], spaces=True)
     return _LanguageIndex(re.compile(body), re.compile(body, re.IGNORECASE), starts, aliases,
                           generic, demonyms, dict(rules.sides))
+
+
+@cache
+def allied_sides(path: Path | None = None) -> frozenset[frozenset[str]]:
+    """``[allies]`` of actors.toml: the pairs of sides that fight as one coalition (side ->
+    list of sides), read once."""
+    path = path or Path(__file__).parent / "rules" / "actors.toml"
+    raw = read_toml_text(path, "actors file")
+    table = parse_toml(raw, path).get("allies", {})
+    if not isinstance(table, dict) or not all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in table.values()):
+        raise RulesError('expected [allies] of side = ["side", ...]', path,
+                         _line_of(raw, "[allies]"))
+    return frozenset(frozenset((side, other)) for side, others in table.items()
+                     for other in others)
 
 
 def _line_of(raw: str, needle: str) -> int | None:

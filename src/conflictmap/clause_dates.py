@@ -77,7 +77,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
             return later
     others = [h for h in hits if h is not hit]
     if mentions and others:
-        mine = [m for m in mentions if all(_nearer(text, m, a, hit, h) for h in others)]
+        mine = [m for m in mentions if all(_nearer(rules, text, m, a, hit, h) for h in others)]
         # "In 2014 IS overran Mosul and swept into Tikrit": a date before all the clause's
         # triggers dates each one that has none of its own
         mine = mine or [m for m in mentions
@@ -250,15 +250,21 @@ def _dated_until(rules: LanguageRules, text: str, seg_end: int, e: int) -> int:
 _HEAD_WORDS = 5  # a clause whose first words hold a subject pronoun has its own subject
 
 
-def _nearer(text: str, mention: DateMention, offset: int, hit: Hit, other: Hit) -> bool:
+def _nearer(rules: LanguageRules, text: str, mention: DateMention, offset: int, hit: Hit,
+            other: Hit) -> bool:
     """True when a date is the hit's rather than the other's: the one fewer commas away
     ("Ramadi, which fell to IS in May 2015, was recaptured in December": May is the
-    fall's though nearer "recaptured"), at equal commas the nearer."""
+    fall's though nearer "recaptured"), at equal commas the one fewer "and"s away
+    ("liberated Manbij in August 2016 and took Raqqa": August is the liberation's), then
+    the nearer."""
     pos = mention.start + offset
-    mine, theirs = (len(_STRETCH_COMMA.findall(text, min(pos, h.start), max(pos, h.start)))
-                    for h in (hit, other))
-    return mine < theirs if mine != theirs else _gap(mention, offset, hit) <= _gap(
-        mention, offset, other)
+    conjunct = rules.words.compile(_CONJUNCT, re.IGNORECASE)
+    for cut in (_STRETCH_COMMA, conjunct):
+        mine, theirs = (len(cut.findall(text, min(pos, h.start), max(pos, h.start)))
+                        for h in (hit, other))
+        if mine != theirs:
+            return mine < theirs
+    return _gap(mention, offset, hit) <= _gap(mention, offset, other)
 
 
 def _gap(mention: DateMention, offset: int, hit: Hit) -> int:

@@ -13,7 +13,9 @@ from dataclasses import replace
 
 from conflictmap.actors import ActorMention
 from conflictmap.eventcontext import LAST_WORD, Context, Spans, spans_of, without_day
+from conflictmap.factuality import furniture_line
 from conflictmap.model import Change, Mention, Place, PlaceKind
+from conflictmap.namesakes import km
 from conflictmap.placeroles import (
     antecedent,
     coordinated_sites,
@@ -107,7 +109,9 @@ def _anaphora(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
             if _titled(ctx, m.end()) or _named(ctx, m.end()) or _apposition(ctx, m.start()) \
                     or locates_generic(text, ctx.rules.path, m.start()):
                 continue
-            before = [p for p in ctx.places if p.end <= m.start() and p.place.kind in kinds]
+            # not a related-links line ("Read also: Kupiansk: ..."): another article's town
+            before = [p for p in ctx.places if p.end <= m.start() and p.place.kind in kinds
+                      and not furniture_line(ctx.rules, text, p.start)]
             if before and not _unknown_named(ctx, pattern, before[-1].end, m.start()):
                 place = antecedent(text, ctx.rules.path, before).place
                 place = _topic_over(ctx, m, before, place)
@@ -213,6 +217,25 @@ def _titled(ctx: Context, end: int) -> bool:
     return False
 
 
+_APPOSITION_END = re.compile(r"\s*(?:[,.;:)]|$)")
+_LOCATING_KM = 250.0
+
+
+def _region_apposition(ctx: Context, mention: Mention) -> bool:
+    """A region set off by commas right after a town of its own country and near it
+    ("Zalingei, Central Darfur, on October 31"): it says where the town lies."""
+    if mention.place.kind is not PlaceKind.REGION:
+        return False
+    text = ctx.article.text
+    if not _APPOSITION_END.match(text, mention.end, mention.end + 3):
+        return False
+    town = next((p for p in ctx.places if p.end <= mention.start
+                 and text[p.end:mention.start].strip() == ","), None)
+    return (town is not None and town.place.kind in (PlaceKind.TOWN, PlaceKind.SITE)
+            and town.place.country == mention.place.country
+            and km(town.place, mention.place) <= _LOCATING_KM)
+
+
 def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> bool:
     """A place that is a locator, destination, origin or speaker, not the changed place."""
     markers = ctx.rules.markers
@@ -223,6 +246,8 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
     elif hit.end <= mention.start:  # the trigger's own words are no marker ("swept into")
         before = text[max(hit.end, mention.start - 60):mention.start]
     before = without_day(ctx, before)
+    if _region_apposition(ctx, mention):
+        return True  # "seized the base in Zalingei, Central Darfur, on October 31"
     if hit.end <= mention.start and markers.holder_before.search(without_day(
             ctx, text[max(seg_start, hit.start, mention.start - 60):mention.start])):
         return True  # "opnieuw in handen van Bagdad": the capital holds the place
@@ -238,6 +263,8 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
     between = text[mention.end:hit.start] if mention.end <= hit.start else ""
     if len(between.split()) == 1 and markers.infinitive.search(between):
         return False  # "slaagde erin om X te heroveren": X is the infinitive's object
+    if mention.place.kind is PlaceKind.SITE and markers.site_part_before.search(before):
+        return False  # "took control of the Gaza side of the Rafah border crossing"
     if markers.near.search(before):
         # Fighting near a place is fighting for it: "fierce fighting near X", and "Bij X
         # braken gevechten uit" where the phrase opens the clause ("The hill outside X
@@ -253,7 +280,9 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
         return not (hit.trigger.locative_ok or hit.trigger.change is Change.CONTESTED
                     or site_in_town(ctx, hit, mention))
     if markers.source.search(before):
-        return not hit.trigger.source_ok
+        # "withdraws from Gezira capital": the region names the town left, as after a taking
+        return (not hit.trigger.source_ok
+                or bool(markers.feature_after.search(text[mention.end:mention.end + 30])))
     after = text[mention.end:mention.end + 30]
     gap = _APPOSITION.match(text, mention.end)  # "and Kobani, on the border, has long been"
     verb_at = mention.end if gap is None else gap.end()
@@ -310,8 +339,10 @@ def site_after(ctx: Context, hit: Hit, mention: Mention) -> bool:
 
 
 def site_in_town(ctx: Context, hit: Hit, mention: Mention) -> bool:
-    """"heroverde het paleis in Khartoum": a site taken inside the town (geo_precision 2)."""
-    if hit.trigger.change not in (Change.CAPTURE, Change.RECAPTURE) or mention.start < hit.end:
+    """"heroverde het paleis in Khartoum": a site taken inside the town (geo_precision 2).
+    Not a region: "a key base of al-Shabaab in Middle Shabelle" does not take the region."""
+    if (hit.trigger.change not in (Change.CAPTURE, Change.RECAPTURE) or mention.start < hit.end
+            or mention.place.kind is PlaceKind.REGION):
         return False
     between = ctx.article.text[hit.end:mention.start]
     return len(between) <= 80 and ctx.rules.markers.site_object.search(between) is not None

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from conflictmap import gctools
+from conflictmap.actors import allied_sides
 from conflictmap.model import Actor, Change, ControlSpan, Event, Interval, Status
 
 log = logging.getLogger(__name__)
@@ -110,9 +111,11 @@ def _joins(a: Event | _Group, b: Event, across: bool = False) -> bool:
 def _allied(a: Actor | None, b: Actor | None) -> bool:
     """Within one article, two non-state gainers of one place in one span of days are one
     coalition's names for it ("Turkish-backed rebels seize Afrin"; "units of the Free Syrian
-    Army ... entered Afrin"): one change, not two."""
+    Army ... entered Afrin"): one change, not two. So are two sides that actors.toml's
+    [allies] pairs, states among them ("Rwandan and Mozambican troops retook X")."""
     return (a is not None and b is not None and a.side != b.side
-            and a.kind == "non_state" and b.kind == "non_state")
+            and ((a.kind == "non_state" and b.kind == "non_state")
+                 or frozenset((a.side, b.side)) in allied_sides()))
 
 
 def _same_side(a: Actor | None, b: Actor | None) -> bool:

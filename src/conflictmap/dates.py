@@ -124,7 +124,8 @@ def _compiled(lang: str, rules_dir: Path | None = None) -> _Compiled:
                       rf"(?:{of}\s+)?(?P<y>{_YEAR})\b", flags),
         qualifiers=(_guarded(begin, flags), _guarded(end, flags), _guarded(mid, flags)),
         qualifier_before=_guarded(rf"{qualifier}\s*$", flags),
-        since_before=_guarded(rf"(?:{since})\s+(?:{begin}|{end}|{mid})?\s*$", flags),
+        since_before=_guarded(rf"(?:(?:{since})\s+(?:{begin}|{end}|{mid})?|"
+                              rf"{words.get('since_start').pattern})\s*$", flags),
         relatives=tuple((key, words.get(key)) for key in _RELATIVE_KEYS),
         any_relative=_guarded("|".join(f"(?:{words.get(k).pattern})" for k in _RELATIVE_KEYS),
                               flags),

@@ -47,7 +47,10 @@ def _names_or_points_back(ctx: Context, s: int, e: int, place_id: str) -> bool:
     denial = ctx.rules.markers.denial
     named = [p for p in ctx.places if s <= p.start and p.end <= e
              and not denial.match(ctx.article.text, p.end + 1)]  # "Kyiv ontkent": a speaker
-    if any(p.place.id == place_id for p in named):
+    # a site answers to its town's name ("seized the Northeastern Command base ... troops
+    # were still defending positions inside Lashio")
+    town = place_id.split(":", 2)[2] if place_id.startswith("site:") else ""
+    if any(p.place.id == place_id or (town and p.place.id == town) for p in named):
         return True
     markers, text = ctx.rules.markers, ctx.article.text
     return not named and bool(markers.anaphora_town.search(text, s, e)

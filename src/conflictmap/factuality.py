@@ -38,8 +38,9 @@ def furniture_line(rules: LanguageRules, text: str, start: int) -> bool:
     """True when the sentence at ``start`` stands on a related-links line."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", line_start)  # the line alone: no scan of the text after it
-    return rules.markers.related_line.match(
-        text, line_start, len(text) if line_end < 0 else line_end) is not None
+    # a slice, not match(text, pos): "^" matches only at the string's real start
+    line = text[line_start:len(text) if line_end < 0 else line_end]
+    return rules.markers.related_line.match(line) is not None
 
 
 def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],
@@ -48,6 +49,10 @@ def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple
     taken X", "had seized X in the first months of the war": a change told as background
     with no date of its own."""
     seg_start, seg_end = segment
+    if not hit.trigger.static_veto and rules.dates.get("since_start").search(
+            text, seg_start, seg_end) is not None and not [
+            d for d in find_dates(text[seg_start:seg_end], period, rules.lang) if not d.since]:
+        return True  # "the only capital Russia had taken since the start of the invasion"
     if rules.markers.war_relative.search(text, seg_start, seg_end) is not None:
         # "two years after the group seized it at the start of the war" is counted back
         counted = any(rules.dates.get(key).search(text, max(0, seg_start - 40), seg_end)

@@ -334,6 +334,16 @@ def _abroad(place: Place, ctx: _Context, key: str) -> bool:
     return any(len(keys - {key}) >= 2 for cc, keys in ctx.keys.items() if cc != place.country)
 
 
+def accepted(span: _Span, place: Place | None, ctx: _Context, cue: bool, gaz: Gazetteer,
+             toks: _Toks) -> tuple[_Span, Place | None]:
+    """The span and its place when the article takes it (:func:`_accept`); else the place of
+    another reading of the name (:func:`other_reading`: "Hawija"), or None."""
+    if place is None or _accept(span, place, ctx, gaz, toks):
+        return span, place
+    span, place = other_reading(span, ctx, cue, gaz)
+    return span, place if place is not None and _accept(span, place, ctx, gaz, toks) else None
+
+
 def other_reading(span: _Span, ctx: _Context, cue: bool,
                   gaz: Gazetteer) -> tuple[_Span, Place | None]:
     """A name whose exact places the article does not take may be another spelling of a
@@ -350,3 +360,13 @@ def other_reading(span: _Span, ctx: _Context, cue: bool,
     span = replace(span, cands=cands, fuzzy=True)
     return span, _resolve(span, ctx, cue, gaz)
 
+def home_namesake(span: _Span, ctx: _Context, cue: bool, gaz: Gazetteer,
+                  abroad: Place) -> Place | None:
+    """The namesake in the country where the article's other places lie, when the one the
+    context chose is abroad (``_abroad``): "the Rafah border crossing with Egypt" in an
+    article about Gaza is Gaza's Rafah, not none (Egypt is named only as a country)."""
+    home = {cc for cc, keys in ctx.keys.items()
+            if cc != abroad.country and len(keys - {span.key}) >= 2}
+    places = [p for p in (gaz.place(i) for i in span.cands[:25])
+              if p.kind is PlaceKind.TOWN and p.country in home]
+    return choose(places, ctx, cue, frozenset(), span.key)[0] if places else None

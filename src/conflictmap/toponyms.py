@@ -32,11 +32,11 @@ from conflictmap.namesakes import near_town, stated_area
 from conflictmap.placechoice import (
     WORLD_CITY,
     _abroad,
-    _accept,
     _context,
     _resolve_within,
+    accepted,
     choose,
-    other_reading,
+    home_namesake,
     score,
 )
 from conflictmap.toponym_words import (
@@ -448,8 +448,10 @@ def _region_cues(
         while i >= 0:
             w = words[i].lower()
             if w in REGION_BEFORE and i not in countries:
-                # "Abyan province, and Jaar": a comma after the word ends its reach
-                found = "," not in toks.text[toks.ends[i]:toks.starts[i + 1]]
+                # "Abyan province, and Jaar": a comma after the word ends its reach, and
+                # so does a sentence's end ("in Nimroz province. Sheberghan, the capital")
+                found = not any(c in toks.text[toks.ends[i]:toks.starts[i + 1]]
+                                for c in ",.;!?")
                 if w not in REGION_PLURAL:
                     single.add(id(span))
                 break
@@ -537,12 +539,10 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
                 and ctx.support(place.country, span.key) < 1:
             continue  # "in handen van Hamas", "Fano fighters": the actor, not Hamm or Fano
             # (a world city stays: "Kyiv | 3 oktober" above an article of Ukraine's war)
-        ok = (place is not None and _accept(span, place, ctx, gazetteer, toks)
-              and (within or not _abroad(place, ctx, span.key)))
-        if not ok and place is not None:  # "Hawija": no town in Belize, Al Hawijah in Iraq
-            span, place = other_reading(span, ctx, cue, gazetteer)
-            ok = place is not None and _accept(span, place, ctx, gazetteer, toks)
-        if ok and place is not None:
+        if place is not None and not within and _abroad(place, ctx, span.key):
+            place = home_namesake(span, ctx, cue, gazetteer, place)  # Rafah, Gaza's
+        span, place = accepted(span, place, ctx, cue, gazetteer, toks)  # or another reading
+        if place is not None:
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
     return out
 

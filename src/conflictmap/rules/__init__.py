@@ -70,6 +70,9 @@ MARKER_KEYS = (
     # ", cutting X off", ", waardoor X werd afgesneden": a result of the change, whose place
     # is the participle's object, not the place that changed (clauseplaces.py)
     "result_before",
+    # "the Gaza side of the Rafah crossing": a part of a site named right after it is the
+    # site, not a place it only locates (clauseplaces.passed_over)
+    "site_part_before",
     # "rebels entered the capital", "de Libische hoofdstad": the capital of the war's country
     # (or of the nationality named), when the text names it (clauseplaces.py)
     "anaphora_capital",
@@ -92,6 +95,9 @@ DATE_KEYS = (
     # "..., days after they retook X", "enkele weken nadat": no count, a stretch before the
     # main clause's date (context_dates.time_before)
     "vague_days_after", "vague_weeks_after",
+    # "since the start of the invasion (in February)": the date is the since-phrase's
+    # (dates.py), not the change's
+    "since_start",
 )
 _FLAGS = re.IGNORECASE
 # ``[words]``: the function words (articles, conjunctions, prepositions, auxiliaries...) and
@@ -254,6 +260,7 @@ class Markers:
     pronoun_locative: Guarded
     holder_before: Guarded
     result_before: Guarded
+    site_part_before: Guarded
     anaphora_capital: Guarded
     repeat_reference: Guarded
 
