@@ -335,10 +335,12 @@ def _abroad(place: Place, ctx: _Context, key: str) -> bool:
 
 
 def accepted(span: _Span, place: Place | None, ctx: _Context, cue: bool, gaz: Gazetteer,
-             toks: _Toks) -> tuple[_Span, Place | None]:
-    """The span and its place when the article takes it (:func:`_accept`); else the place of
-    another reading of the name (:func:`other_reading`: "Hawija"), or None."""
-    if place is None or _accept(span, place, ctx, gaz, toks):
+             toks: _Toks, found: bool) -> tuple[_Span, Place | None]:
+    """The span and its place when the article takes it (:func:`_accept`); else, when a place
+    was ``found`` for the name (abroad, or not taken), the place of another reading of the
+    name (:func:`other_reading`: "Hawija"), or None."""
+    if (place is None and not found) or (place is not None
+                                         and _accept(span, place, ctx, gaz, toks)):
         return span, place
     span, place = other_reading(span, ctx, cue, gaz)
     return span, place if place is not None and _accept(span, place, ctx, gaz, toks) else None

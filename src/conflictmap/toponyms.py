@@ -539,9 +539,10 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
                 and ctx.support(place.country, span.key) < 1:
             continue  # "in handen van Hamas", "Fano fighters": the actor, not Hamm or Fano
             # (a world city stays: "Kyiv | 3 oktober" above an article of Ukraine's war)
+        found = place
         if place is not None and not within and _abroad(place, ctx, span.key):
             place = home_namesake(span, ctx, cue, gazetteer, place)  # Rafah, Gaza's
-        span, place = accepted(span, place, ctx, cue, gazetteer, toks)  # or another reading
+        span, place = accepted(span, place, ctx, cue, gazetteer, toks, found is not None)
         if place is not None:
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
     return out
