@@ -251,6 +251,8 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
     if hit.end <= mention.start and markers.holder_before.search(without_day(
             ctx, text[max(seg_start, hit.start, mention.start - 60):mention.start])):
         return True  # "opnieuw in handen van Bagdad": the capital holds the place
+    if hit.end <= mention.start and markers.result_before.search(before):
+        return True  # "retook Shirqat, cutting Hawija off": a result, not the change
     if site_in_region(text, ctx.rules.path, markers.locative, mention):
         return True  # "a military airport in Idlib province": the site, not the region
     if (hit.trigger.locative_ok and mention.place.kind is PlaceKind.SITE

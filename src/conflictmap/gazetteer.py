@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from conflictmap import names as spellings
 from conflictmap.errors import GazetteerError
 from conflictmap.model import Place, PlaceKind
 from conflictmap.names import name_key, skeleton, skeleton_alternates, without_city_suffix
@@ -141,6 +142,7 @@ class Gazetteer:
             cc: frozenset(v.split(",")) for cc, v in packed.get("neighbours", {}).items()
         }
         self._skeleton: _Index | None = None
+        self._joined: dict[str, list[int]] | None = None
         self._pins: dict[str, list[int]] = {}
         self._regions: dict[tuple[str, str], int] | None = None
         self._exact_cache: dict[str, tuple[int, ...]] = {}
@@ -356,17 +358,26 @@ class Gazetteer:
             return tuple(pinned) + tuple(i for i in found if i not in pinned)
         return found
 
-    def fuzzy_indices(self, key: str) -> tuple[int, ...]:
-        """Indices by transliteration skeleton, for keys with no exact entry."""
+    def fuzzy_indices(self, key: str, every: bool = False) -> tuple[int, ...]:
+        """Indices by transliteration skeleton, for keys with no exact entry; by its other readings
+        ("tschinvali": ts + ch) when it finds nothing, or (``every``) by every reading."""
         if self._skeleton is None:
             self._skeleton = _Index(_read_packed(self.directory / "skeleton.bin.gz"))
         found = self._skeleton.get(skeleton(key))
-        if not found:  # "tschinvali": ts + ch, the Dutch spelling of Tskhinvali
-            for alt in skeleton_alternates(key):
-                found = self._skeleton.get(alt)
-                if found:
-                    break
+        for alt in skeleton_alternates(key) if every or not found else ():
+            more = self._skeleton.get(alt)
+            found = tuple(dict.fromkeys(found + tuple(more))) if every else more
+            if found and not every:
+                break
+        if every or not found:
+            found = tuple(dict.fromkeys(found + self.joined_indices(key)))
         return found
+
+    def joined_indices(self, key: str) -> tuple[int, ...]:
+        """Towns whose syllables news joins ("Muse": GeoNames' "Mu-se"), by the joined key."""
+        if self._joined is None:
+            self._joined = spellings.joined_index(self._names, self._country_str)
+        return tuple(self._joined.get(key, ()))
 
     def resolve_key(self, key: str, fuzzy: bool = True) -> tuple[int, ...]:
         """Exact key, then without "-Stad"/"City", then (if ``fuzzy``) by skeleton."""

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import logging
 import re
+import tomllib
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
@@ -134,19 +136,49 @@ def skeleton(key: str) -> str:
     return _DOUBLE.sub(r"\1", out)
 
 
-# Letter groups with two readings: Dutch writes the Russian/Ukrainian "kh" as "ch", so
-# "tsch"/"sch" may be ts + ch or s + ch ("Tschinvali" is Tskhinvali, "Schidnytsja"
-# Skhidnytsia) where German-style spellings read them as one sound ("Tschetschenien").
-SKELETON_ALTERNATES: tuple[tuple[str, str], ...] = (("tsch", "tskh"), ("sch", "skh"))
+SPELLINGS = Path(__file__).parent / "rules" / "spellings.toml"
+
+
+@lru_cache(maxsize=1)
+def _spellings() -> dict:
+    with SPELLINGS.open("rb") as f:
+        return tomllib.load(f)
+
+
+def _alternate_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The other readings of a name (rules/spellings.toml): a Dutch "tsch" that is ts + ch
+    ("Tschinvali" is Tskhinvali), a final -a/-ah, an Arabic article glued to its word."""
+    return _compiled_rules(tuple((r["pattern"], r["replace"])
+                                 for r in _spellings().get("alternate", [])))
+
+
+@lru_cache(maxsize=4)
+def _compiled_rules(rows: tuple[tuple[str, str], ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(p), r) for p, r in rows)
+
+
+def joined_index(names: list[str], countries: str) -> dict[str, list[int]]:
+    """Places of the countries whose names news writes as one word where GeoNames splits the
+    syllables ("Muse" for "Mu-se", "Kengtung" for "Kēng Tung": Myanmar), by the joined key.
+    ``countries``: two letters per place, in the order of ``names``."""
+    out: dict[str, list[int]] = {}
+    for cc in _spellings().get("joined_countries", ()):
+        for m in re.finditer(cc, countries):
+            key = name_key(names[m.start() // 2])
+            if m.start() % 2 == 0 and " " in key:
+                out.setdefault(key.replace(" ", ""), []).append(m.start() // 2)
+    return out
 
 
 def skeleton_alternates(key: str) -> list[str]:
     """The skeletons of a key's other readings (none when it has no ambiguous group)."""
     out = []
-    for old, new in SKELETON_ALTERNATES:
-        if old in key:
-            alt = skeleton(key.replace(old, new))
-            if alt != skeleton(key) and alt not in out:
+    own = skeleton(key)
+    for pattern, repl in _alternate_rules():
+        other = pattern.sub(repl, key)
+        if other != key:
+            alt = skeleton(other)
+            if alt != own and alt not in out:
                 out.append(alt)
     return out
 

@@ -334,6 +334,34 @@ def _abroad(place: Place, ctx: _Context, key: str) -> bool:
     return any(len(keys - {key}) >= 2 for cc, keys in ctx.keys.items() if cc != place.country)
 
 
+def accepted(span: _Span, place: Place | None, ctx: _Context, cue: bool, gaz: Gazetteer,
+             toks: _Toks, found: bool) -> tuple[_Span, Place | None]:
+    """The span and its place when the article takes it (:func:`_accept`); else, when a place
+    was ``found`` for the name (abroad, or not taken), the place of another reading of the
+    name (:func:`other_reading`: "Hawija"), or None."""
+    if (place is None and not found) or (place is not None
+                                         and _accept(span, place, ctx, gaz, toks)):
+        return span, place
+    span, place = other_reading(span, ctx, cue, gaz)
+    return span, place if place is not None and _accept(span, place, ctx, gaz, toks) else None
+
+
+def other_reading(span: _Span, ctx: _Context, cue: bool,
+                  gaz: Gazetteer) -> tuple[_Span, Place | None]:
+    """A name whose exact places the article does not take may be another spelling of a
+    place of its area (rules/spellings.toml): "Hawija" is San José in Belize by an alternate
+    name, and Al Hawijah in Iraq read with a final -h; "Muse" is Mu-se in Myanmar. None
+    when no other reading is known."""
+    if len(span.key) < (4 if span.stop else 6):
+        return span, None
+    # a dictionary word only by a name news joins ("Muse": Myanmar's "Mu-se", not "a muse")
+    found = gaz.joined_indices(span.key) if span.stop else gaz.fuzzy_indices(span.key, True)
+    cands = tuple(c for c in found if c not in span.cands)
+    if not cands:
+        return span, None
+    span = replace(span, cands=cands, fuzzy=True)
+    return span, _resolve(span, ctx, cue, gaz)
+
 def home_namesake(span: _Span, ctx: _Context, cue: bool, gaz: Gazetteer,
                   abroad: Place) -> Place | None:
     """The namesake in the country where the article's other places lie, when the one the

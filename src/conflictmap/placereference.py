@@ -65,6 +65,7 @@ class PlaceRoles:
     # ontkent dat de stad is gevallen"), it is not the town "de stad" stands for
     speaker: re.Pattern[str] | None = None
     speaker_before: re.Pattern[str] | None = None  # "volgens Tripoli": Tripoli speaks
+    residents: re.Pattern[str] | None = None  # "Residents of X said the town": X's own people
 
 
 _ROLE_KEYS = ("reference_before", "generic_noun", "list_opener", "next_list")
@@ -94,7 +95,9 @@ def place_roles(path: str) -> PlaceRoles | None:
             # matched at the town's end (Pattern.match(text, pos)), where "^" never matches
             district_after=re.compile(table["district_after"].removeprefix("^"), re.IGNORECASE)
             if isinstance(table.get("district_after"), str) else None,
-            speaker=_speaker(path), speaker_before=_markers(path).speaker_before.regex)
+            speaker=_speaker(path), speaker_before=_markers(path).speaker_before.regex,
+            residents=re.compile(table["residents_before"], re.IGNORECASE)
+            if isinstance(table.get("residents_before"), str) else None)
     except re.error as exc:
         raise RulesError(f"[place_roles]: not a valid regular expression ({exc})",
                          Path(path)) from None
@@ -116,7 +119,11 @@ def _markers(path: str) -> Markers:
 
 def _speaks(text: str, roles: PlaceRoles, mention: Mention) -> bool:
     """True when the town speaks: a claim or denial verb right after it ("Kinshasa
-    ontkent"), or "volgens"/"according to" right before it."""
+    ontkent"), or "volgens"/"according to" right before it; not its own people ("Residents
+    of Debre Tabor said the town ...")."""
+    if roles.residents is not None and roles.residents.search(
+            text, max(0, mention.start - 40), mention.start):
+        return False
     return bool((roles.speaker is not None
                  and roles.speaker.search(text[mention.end:mention.end + 30]))
                 or (roles.speaker_before is not None and roles.speaker_before.search(

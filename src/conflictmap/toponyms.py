@@ -32,9 +32,9 @@ from conflictmap.namesakes import near_town, stated_area
 from conflictmap.placechoice import (
     WORLD_CITY,
     _abroad,
-    _accept,
     _context,
     _resolve_within,
+    accepted,
     choose,
     home_namesake,
     score,
@@ -531,18 +531,19 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
         within = stated_area(toks, span, by_first, gazetteer)
         near = near_town(toks, span, by_first, gazetteer)
         memo = (span.key, cue, within, span.cands, near[0].id if near[0] else "", near[1])
-        if memo in chosen:
-            place = chosen[memo]
-        else:
-            place = chosen[memo] = _resolve_within(span, ctx, cue, within, gazetteer, near)
+        if memo not in chosen:
+            chosen[memo] = _resolve_within(span, ctx, cue, within, gazetteer, near)
+        place = chosen[memo]
         if place is not None and place.kind is PlaceKind.TOWN and span.first == span.last \
                 and toks.words[span.first] in actor_words and place.population < WORLD_CITY \
                 and ctx.support(place.country, span.key) < 1:
             continue  # "in handen van Hamas", "Fano fighters": the actor, not Hamm or Fano
             # (a world city stays: "Kyiv | 3 oktober" above an article of Ukraine's war)
+        found = place
         if place is not None and not within and _abroad(place, ctx, span.key):
             place = home_namesake(span, ctx, cue, gazetteer, place)  # Rafah, Gaza's
-        if place is not None and _accept(span, place, ctx, gazetteer, toks):
+        span, place = accepted(span, place, ctx, cue, gazetteer, toks, found is not None)
+        if place is not None:
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
     return out
 

@@ -80,6 +80,9 @@ MARKER_KEYS = (
     # "opnieuw in handen van Bagdad", "back in the hands of Baghdad": the place after the
     # trigger's own words holds the place, not the place that changed (clauseplaces.py)
     "holder_before",
+    # ", cutting X off", ", waardoor X werd afgesneden": a result of the change, whose place
+    # is the participle's object, not the place that changed (clauseplaces.py)
+    "result_before",
     # "the Gaza side of the Rafah crossing": a part of a site named right after it is the
     # site, not a place it only locates (clauseplaces.passed_over)
     "site_part_before",
@@ -275,6 +278,7 @@ class Markers:
     pronoun_object_before: Guarded
     pronoun_locative: Guarded
     holder_before: Guarded
+    result_before: Guarded
     site_part_before: Guarded
     anaphora_capital: Guarded
     repeat_reference: Guarded
@@ -564,12 +568,12 @@ def load_file(path: Path) -> LanguageRules:
     )
 
 
-NOT_LANGUAGES = frozenset({"actors", "confidence"})
+NOT_LANGUAGES = frozenset({"actors", "confidence", "spellings"})
 
 
 def language_files(rules_dir: Path | None = None) -> dict[str, Path]:
-    """Every ``<lang>.toml`` in the rules directory (``actors.toml`` and the confidence model
-    ``confidence.toml`` are not languages)."""
+    """Every ``<lang>.toml`` in the rules directory (``actors.toml``, the confidence model
+    ``confidence.toml`` and the place-name readings ``spellings.toml`` are not languages)."""
     directory = Path(rules_dir) if rules_dir else RULES_DIR
     return {p.stem: p for p in sorted(directory.glob("*.toml"))
             if p.stem not in NOT_LANGUAGES}
