@@ -18,7 +18,12 @@ from conflictmap.eventcontext import LAST_WORD, Context, Spans, spans_of, withou
 from conflictmap.factuality import furniture_line
 from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.namesakes import km
-from conflictmap.placereference import antecedent, district_of, locates_generic
+from conflictmap.placereference import (
+    antecedent,
+    antecedent_pair,
+    district_of,
+    locates_generic,
+)
 from conflictmap.placeroles import (
     coordinated_sites,
     locates_site,
@@ -121,15 +126,10 @@ def _anaphora(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
             found.append(Mention(capital, m.group(), m.start(), m.end()))
     for m in ctx.rules.markers.anaphora_both.finditer(text, seg_start, seg_end):
         # "De islamisten hadden beide steden sinds april in handen": the last two towns
-        towns: list[Mention] = []
-        for p in reversed([p for p in ctx.places if p.end <= m.start()
-                           and p.place.kind is PlaceKind.TOWN]):
-            if all(t.place.id != p.place.id for t in towns):
-                towns.append(p)
-            if len(towns) == 2:
-                break
+        towns = antecedent_pair(text, ctx.rules.path, [
+            p for p in ctx.places if p.end <= m.start() and p.place.kind is PlaceKind.TOWN])
         if len(towns) == 2:  # two mentions in a row at the phrase, so that both are listed
-            found += [Mention(t.place, m.group(), m.start(), m.end()) for t in reversed(towns)]
+            found += [Mention(t.place, m.group(), m.start(), m.end()) for t in towns]
     return found
 
 

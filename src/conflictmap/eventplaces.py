@@ -116,7 +116,9 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
             continue  # "The RSF, which seized Singa, now threatens Gedaref": not Gedaref
         if (_distance(hit, p) > _MAX_GAP or outside_relative(ctx, hit, p, places)
                 or in_object_relative(ctx, hit, p, places)
-                or in_modal_main_clause(ctx, hit, p, seg_start)):
+                or in_modal_main_clause(ctx, hit, p, seg_start)
+                or (p.end <= hit.start
+                    and ctx.rules.markers.part_object.match(ctx.article.text, hit.end))):
             continue
         if excluded is not None and _listed(ctx.rules.words, ctx.article.text, excluded, p, places):
             excluded = p  # "After Aleppo and Hama, Homs fell": Hama is listed with Aleppo

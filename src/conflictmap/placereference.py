@@ -184,3 +184,27 @@ def antecedent(text: str, rules_path: str, before: list[Mention]) -> Mention:
                 text, roles, before[k]):
             return before[k]
     return before[-1]
+
+
+def antecedent_pair(text: str, rules_path: str, before: list[Mention]) -> list[Mention]:
+    """The two towns "beide steden"/"both towns" stand for (in text order): the last two
+    distinct towns not named as a reference point ("took X and Y, opening the road towards
+    Z": X and Y), else the last two distinct towns."""
+    roles = place_roles(rules_path)
+    and_ = words_at(rules_path).compile(_AND, re.IGNORECASE)
+
+    def last_two(skip_reference: bool) -> list[Mention]:
+        towns: list[Mention] = []
+        for k in range(len(before) - 1, -1, -1):
+            p = before[k]
+            if skip_reference and roles is not None and (
+                    _reference(text, roles.reference, before, k, and_)
+                    or _speaks(text, roles, p)):
+                continue
+            if all(t.place.id != p.place.id for t in towns):
+                towns.append(p)
+            if len(towns) == 2:
+                return list(reversed(towns))
+        return []
+
+    return last_two(True) or last_two(False)

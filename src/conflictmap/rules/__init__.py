@@ -86,6 +86,9 @@ MARKER_KEYS = (
     # "the Gaza side of the Rafah crossing": a part of a site named right after it is the
     # site, not a place it only locates (clauseplaces.passed_over)
     "site_part_before",
+    # "where the alliance claimed to have taken the town's police station": the trigger's
+    # object is a building of the town, not the town before it (eventplaces.py)
+    "part_object",
     # "rebels entered the capital", "de Libische hoofdstad": the capital of the war's country
     # (or of the nationality named), when the text names it (clauseplaces.py)
     "anaphora_capital",
@@ -280,6 +283,7 @@ class Markers:
     holder_before: Guarded
     result_before: Guarded
     site_part_before: Guarded
+    part_object: Guarded
     anaphora_capital: Guarded
     repeat_reference: Guarded
     backing_phrase: Guarded
