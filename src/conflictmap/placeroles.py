@@ -196,11 +196,13 @@ def own_sites(text: str, rules_path: str, places: list[Mention]) -> list[Mention
     district of [Fallujah]", "de wijk Salaheddin in [Aleppo]"), nor the province of a
     district ("the Imam Sahib district of [Kunduz province]")."""
     sites = [p for p in places if p.place.kind is PlaceKind.SITE and site_town(p.place)]
+    # a listed site owns its noun too ("de Sednaya-gevangenis ten noorden van Damascus")
+    owners = [p for p in places if p.place.kind is PlaceKind.SITE]
     quarters = [p for p in places if p.place.id.startswith(("quarter:", "district:"))]
     quarter_of = words_at(rules_path).compile(_QUARTER_OF, re.IGNORECASE)
     return [m for m in places
             if not any(s is not m and s.start <= m.start < s.end < m.end
-                       and site_town(s.place) != site_town(m.place) for s in sites
+                       and site_town(s.place) != site_town(m.place) for s in owners
                        if m in sites)
             and not any(quarter_of.fullmatch(text, q.end, m.start) for q in quarters)]
 
