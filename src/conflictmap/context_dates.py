@@ -322,8 +322,11 @@ def time_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[in
             when = choose_interval(main, article.period, (a - s, a - s))
             back = timedelta(days=n * unit)
             return Interval.spanning(when.start - back, when.end - back)
-    for key, (near, far) in (("vague_days_after", (1, 14)), ("vague_weeks_after", (7, 90))):
-        for m in words.get(key).finditer(text, max(s, a - 30), min(b, a + 16)):
+    for key, (near, far) in (("vague_days_after", (1, 14)), ("vague_weeks_after", (7, 90)),
+                             ("after_clause", (0, 14))):
+        # after_clause looks on to the clause's pluperfect ("nadat ... hadden veroverd")
+        stop = b if key == "after_clause" else min(b, a + 16)
+        for m in words.get(key).finditer(text, max(s, a - 30), stop):
             if not m.start() < a + 2 or not a <= m.end():
                 continue
             main = [d for d in find_dates(text[s:e], article.period, rules.lang)

@@ -112,6 +112,9 @@ DATE_KEYS = (
     # "..., days after they retook X", "enkele weken nadat": no count, a stretch before the
     # main clause's date (context_dates.time_before)
     "vague_days_after", "vague_weeks_after",
+    # "Damascus viel zondag, nadat de rebellen Hama hadden veroverd": a clause after the main
+    # one with no date of its own, in the days up to the main clause's date
+    "after_clause",
     # "since the start of the invasion (in February)": the date is the since-phrase's
     # (dates.py), not the change's
     "since_start",
