@@ -248,6 +248,8 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         n = _count(words.numbers, m.group(1))
         # "enkele dagen later", "a few weeks later": one to FEW of them
         few = n is None and (m.group(1) or "").lower() in words.few
+        # a bare plural ("Days later, ..."): the pattern's second group, also a few
+        few = few or (m.re.groups >= 2 and m.group(2) is not None)
         n = 1 if few else n
         s = spans[index][0]
         # the dates before the count in its sentence ("namen in juni 2022 X in, een week
