@@ -82,13 +82,24 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         if any(not d.explicit and d.interval.end > far for d in dates):
             return None
         written = [d for d in dates if not d.year_guessed]
+        # a when-clause's "toen" repeats a date named before it ("In november 2012 bezette M23
+        # Goma, toen voor tien dagen"): that date, where it is written, is the sentence's
+        then = rules.dates.get("then")
+        written = [d for i, d in enumerate(written)
+                   if not (any(x.interval == d.interval for x in written[:i])
+                           and then.fullmatch(text, s + d.start, s + d.end))]
         # a year that closes a short sentence of its own sets the time told next ("Het tij
         # keert pas in 2015. In maart ..."), as one that opens it does; not a year at the end
         # of a longer sentence ("the town where the uprising began in 2011.")
         closing = bool(written) and whole_year(written[-1].interval) and not text[
             s + written[-1].end:e].strip(" .!\n") and len(text[s:e].split()) <= _SHORT
-        if written and fronted and not closing and written[-1].start - sum(
-                d.end - d.start for d in dates if d.end <= written[-1].start) > _FRONTED:
+        # a clause after a colon opens its own account ("Het is niet de eerste keer: in
+        # november 2012 bezette M23 Goma ...")
+        colon = text.rfind(": ", s, s + written[-1].start) if written else -1
+        opening = colon + 2 - s if colon >= 0 else 0
+        if written and fronted and not closing and written[-1].start - opening - sum(
+                d.end - d.start for d in dates
+                if opening <= d.start and d.end <= written[-1].start) > _FRONTED:
             return None  # "Three years ago, on 15 August 2021"
         written = written or [d for d in running_year(article, rules, spans, before, dates)
                               if not d.year_guessed]  # itself in the running year
@@ -248,6 +259,8 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         n = _count(words.numbers, m.group(1))
         # "enkele dagen later", "a few weeks later": one to FEW of them
         few = n is None and (m.group(1) or "").lower() in words.few
+        # a bare plural ("Days later, ..."): the pattern's second group, also a few
+        few = few or (m.re.groups >= 2 and m.group(2) is not None)
         n = 1 if few else n
         s = spans[index][0]
         # the dates before the count in its sentence ("namen in juni 2022 X in, een week
@@ -287,19 +300,49 @@ def stretch_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[
         return None
     a, b = segment
     text = article.text
-    comma = text.rfind(",", a, place.start)
+    comma = max(text.rfind(",", a, place.start), _and_before(text, a, place.start))
     if comma < 0:
         return None
-    stop = text.find(",", place.end, b)
-    stretch = (comma, b if stop < 0 else stop)
-    if not stretch[0] <= hit.start < stretch[1]:
-        return None  # the place's part, not the trigger's ("..., the city the army had taken")
     words = rules.dates
+    stop = text.find(",", place.end, b)
+    # "and Zalingei, the capital of Central Darfur, five days later": the count after an
+    # apposition (the next comma, and no date or clause word between) is the place's too
+    if stop >= 0:
+        count = _later_after(rules, text, stop, min(b, stop + _APPOSITION))
+        stop = count if count is not None else stop
+    stretch = (comma, b if stop < 0 else stop)
+    # "took Nyala on 26 October, and Zalingei five days later": the trigger before a
+    # place that is the bare conjunct of its object is the place's too
+    conjunct = hit.start < stretch[0] and _CONJUNCT.match(text[stretch[0]:place.start])
+    if not (stretch[0] <= hit.start < stretch[1] or conjunct):
+        return None  # the place's part, not the trigger's ("..., the city the army had taken")
     if not any(words.get(key).search(text, *stretch) for key, *_ in _LATER_UNITS):
         return None
     own = [d for d in find_dates(text[stretch[0]:stretch[1]], article.period, rules.lang)
            if not d.anaphoric]
     return None if own else time_later(article, rules, spans, index, stretch)
+
+
+_CONJUNCT = re.compile(r",?\s+and\s+(?:the\s+)?(?:(?:town|city|village|port|base)\s+of\s+)?$")
+_APPOSITION = 70  # characters after the place's comma where its "N days later" may stand
+
+
+def _and_before(text: str, a: int, start: int) -> int:
+    """Where the " and " right before a place stands ("... on 26 October and Zalingei five
+    days later"), or -1."""
+    i = text.rfind(" and ", a, start)
+    return i if i >= 0 and not text[i + 5:start].strip(" ,").count(" ") > 3 else -1
+
+
+def _later_after(rules: LanguageRules, text: str, a: int, b: int) -> int | None:
+    """The end of an "N days later" in text[a:b] that closes an apposition (one more comma
+    at most before it, no relative clause), or None."""
+    for key, *_ in _LATER_UNITS:
+        m = rules.dates.get(key).search(text, a, b)
+        if (m is not None and text.count(",", a + 1, m.start()) <= 1
+                and rules.markers.relative.search(text, a, m.start()) is None):
+            return m.end()
+    return None
 
 
 def time_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
@@ -368,8 +411,9 @@ def paragraph_date(article: Article, rules: LanguageRules,
 
 _AFTER_UNITS = (("days_after", 1, 0), ("weeks_after", 7, 0), ("months_after", 0, 1),
                 ("years_after", 0, 12))
+_AFTER_REACH = 75  # "two months after <a subject of up to seven words> marched into X"
 _NOUN_GAP = re.compile(r"\s*(?:\w{1,4}\s+)?")  # "na de val", "after the fall"
-_SUBJECT_GAP = r"\s+(?:[^\W\d_][\w'’-]*\s+){1,4}?(?:%perfect_auxiliary%\s+)?"
+_SUBJECT_GAP = r"\s+(?:[^\W\d_][\w'’-]*\s+){1,7}?(?:%perfect_auxiliary%\s+)?"
 
 
 def change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
@@ -385,7 +429,7 @@ def change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[
     subject_gap = rules.words.compile(_SUBJECT_GAP)
     s, e = spans[index]
     for key, days, months in _AFTER_UNITS:
-        for m in words.get(key).finditer(text, max(s, hit.start - 40), hit.start):
+        for m in words.get(key).finditer(text, max(s, hit.start - _AFTER_REACH), hit.start):
             gap = _NOUN_GAP.fullmatch(text, m.end(), hit.start)
             # a verb right after the phrase ("nine months after seizing X"), or after its
             # own subject ("a year after insurgents overran it", "nadat de rebellen haar
