@@ -82,13 +82,24 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         if any(not d.explicit and d.interval.end > far for d in dates):
             return None
         written = [d for d in dates if not d.year_guessed]
+        # a when-clause's "toen" repeats a date named before it ("In november 2012 bezette M23
+        # Goma, toen voor tien dagen"): that date, where it is written, is the sentence's
+        then = rules.dates.get("then")
+        written = [d for i, d in enumerate(written)
+                   if not (any(x.interval == d.interval for x in written[:i])
+                           and then.fullmatch(text, s + d.start, s + d.end))]
         # a year that closes a short sentence of its own sets the time told next ("Het tij
         # keert pas in 2015. In maart ..."), as one that opens it does; not a year at the end
         # of a longer sentence ("the town where the uprising began in 2011.")
         closing = bool(written) and whole_year(written[-1].interval) and not text[
             s + written[-1].end:e].strip(" .!\n") and len(text[s:e].split()) <= _SHORT
-        if written and fronted and not closing and written[-1].start - sum(
-                d.end - d.start for d in dates if d.end <= written[-1].start) > _FRONTED:
+        # a clause after a colon opens its own account ("Het is niet de eerste keer: in
+        # november 2012 bezette M23 Goma ...")
+        colon = text.rfind(": ", s, s + written[-1].start) if written else -1
+        opening = colon + 2 - s if colon >= 0 else 0
+        if written and fronted and not closing and written[-1].start - opening - sum(
+                d.end - d.start for d in dates
+                if opening <= d.start and d.end <= written[-1].start) > _FRONTED:
             return None  # "Three years ago, on 15 August 2021"
         written = written or [d for d in running_year(article, rules, spans, before, dates)
                               if not d.year_guessed]  # itself in the running year
