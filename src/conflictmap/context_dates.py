@@ -259,6 +259,8 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         n = _count(words.numbers, m.group(1))
         # "enkele dagen later", "a few weeks later": one to FEW of them
         few = n is None and (m.group(1) or "").lower() in words.few
+        # a bare plural ("Days later, ..."): the pattern's second group, also a few
+        few = few or (m.re.groups >= 2 and m.group(2) is not None)
         n = 1 if few else n
         s = spans[index][0]
         # the dates before the count in its sentence ("namen in juni 2022 X in, een week
@@ -298,19 +300,49 @@ def stretch_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[
         return None
     a, b = segment
     text = article.text
-    comma = text.rfind(",", a, place.start)
+    comma = max(text.rfind(",", a, place.start), _and_before(text, a, place.start))
     if comma < 0:
         return None
-    stop = text.find(",", place.end, b)
-    stretch = (comma, b if stop < 0 else stop)
-    if not stretch[0] <= hit.start < stretch[1]:
-        return None  # the place's part, not the trigger's ("..., the city the army had taken")
     words = rules.dates
+    stop = text.find(",", place.end, b)
+    # "and Zalingei, the capital of Central Darfur, five days later": the count after an
+    # apposition (the next comma, and no date or clause word between) is the place's too
+    if stop >= 0:
+        count = _later_after(rules, text, stop, min(b, stop + _APPOSITION))
+        stop = count if count is not None else stop
+    stretch = (comma, b if stop < 0 else stop)
+    # "took Nyala on 26 October, and Zalingei five days later": the trigger before a
+    # place that is the bare conjunct of its object is the place's too
+    conjunct = hit.start < stretch[0] and _CONJUNCT.match(text[stretch[0]:place.start])
+    if not (stretch[0] <= hit.start < stretch[1] or conjunct):
+        return None  # the place's part, not the trigger's ("..., the city the army had taken")
     if not any(words.get(key).search(text, *stretch) for key, *_ in _LATER_UNITS):
         return None
     own = [d for d in find_dates(text[stretch[0]:stretch[1]], article.period, rules.lang)
            if not d.anaphoric]
     return None if own else time_later(article, rules, spans, index, stretch)
+
+
+_CONJUNCT = re.compile(r",?\s+and\s+(?:the\s+)?(?:(?:town|city|village|port|base)\s+of\s+)?$")
+_APPOSITION = 70  # characters after the place's comma where its "N days later" may stand
+
+
+def _and_before(text: str, a: int, start: int) -> int:
+    """Where the " and " right before a place stands ("... on 26 October and Zalingei five
+    days later"), or -1."""
+    i = text.rfind(" and ", a, start)
+    return i if i >= 0 and not text[i + 5:start].strip(" ,").count(" ") > 3 else -1
+
+
+def _later_after(rules: LanguageRules, text: str, a: int, b: int) -> int | None:
+    """The end of an "N days later" in text[a:b] that closes an apposition (one more comma
+    at most before it, no relative clause), or None."""
+    for key, *_ in _LATER_UNITS:
+        m = rules.dates.get(key).search(text, a, b)
+        if (m is not None and text.count(",", a + 1, m.start()) <= 1
+                and rules.markers.relative.search(text, a, m.start()) is None):
+            return m.end()
+    return None
 
 
 def time_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
@@ -376,8 +408,9 @@ def paragraph_date(article: Article, rules: LanguageRules,
 
 _AFTER_UNITS = (("days_after", 1, 0), ("weeks_after", 7, 0), ("months_after", 0, 1),
                 ("years_after", 0, 12))
+_AFTER_REACH = 75  # "two months after <a subject of up to seven words> marched into X"
 _NOUN_GAP = re.compile(r"\s*(?:\w{1,4}\s+)?")  # "na de val", "after the fall"
-_SUBJECT_GAP = r"\s+(?:[^\W\d_][\w'’-]*\s+){1,4}?(?:%perfect_auxiliary%\s+)?"
+_SUBJECT_GAP = r"\s+(?:[^\W\d_][\w'’-]*\s+){1,7}?(?:%perfect_auxiliary%\s+)?"
 
 
 def change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
@@ -393,7 +426,7 @@ def change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[
     subject_gap = rules.words.compile(_SUBJECT_GAP)
     s, e = spans[index]
     for key, days, months in _AFTER_UNITS:
-        for m in words.get(key).finditer(text, max(s, hit.start - 40), hit.start):
+        for m in words.get(key).finditer(text, max(s, hit.start - _AFTER_REACH), hit.start):
             gap = _NOUN_GAP.fullmatch(text, m.end(), hit.start)
             # a verb right after the phrase ("nine months after seizing X"), or after its
             # own subject ("a year after insurgents overran it", "nadat de rebellen haar

@@ -386,7 +386,7 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
     s = ctx.spans[index][0]
     # a clause that names no place ("The army took it back in September; on Saturday RSF
     # fighters stormed the town again ... to El Obeid": a later clause's place is not "it")
-    if spans_of(ctx.places).within(seg_start, seg_end) or spans_of(ctx.places).within(
+    if _names_place(ctx, hits, seg_start, seg_end) or spans_of(ctx.places).within(
             s, seg_start):
         return []
     for hit in hits:
@@ -420,6 +420,20 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
             # from a town its sentence reports taken, not one it "stood at the gates of"
         return [(hit, Mention(town.place, word.group(), word.start(), word.end()), "")]
     return []
+
+
+def _names_place(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int) -> bool:
+    """True when the clause names a place that "it" cannot stand for: not a region after a
+    verb whose object is the pronoun ("Ukraine took it back in September during its
+    counteroffensive in Kharkiv region": the region only locates)."""
+    if not spans_of(ctx.places).within(seg_start, seg_end):
+        return False
+    text, pronoun = ctx.article.text, ctx.rules.markers.pronoun_object
+    after = [w.end() for h in hits if (w := pronoun.match(text, h.end + 1)) is not None
+             and text[h.end] == " "]
+    return any(seg_start <= p.start < seg_end and not (
+        p.place.kind is PlaceKind.REGION and after and min(after) <= p.start)
+        for p in ctx.places)
 
 
 def _subject_site(ctx: Context, index: int) -> Mention | None:

@@ -21,9 +21,11 @@ from __future__ import annotations
 import logging
 import math
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from conflictmap.model import Place, PlaceKind
+from conflictmap.model import Mention, Place, PlaceKind
+from conflictmap.names import name_key
 from conflictmap.toponym_words import (
     AREA_FILLERS,
     AREA_REGION_WORDS,
@@ -177,3 +179,21 @@ def nearest(candidates: tuple[int, ...], town: Place, gaz: Gazetteer,
         return None
     best = min(places, key=lambda p: km(p, town))
     return best if km(best, town) <= limit else None
+
+
+def short_forms(mentions: list[Mention]) -> list[Mention]:
+    """A name of two words or more that opens a longer town name the same text gives is that
+    town ("San Vicente del Caguán ... pulled its troops out of San Vicente": not San
+    Vicente in Argentina)."""
+    towns = {name_key(m.as_written): m.place for m in mentions
+             if m.place.kind is PlaceKind.TOWN and len(m.as_written.split()) >= 3}
+    if not towns:
+        return mentions
+    out = []
+    for m in mentions:
+        key = name_key(m.as_written)
+        longer = [p for k, p in towns.items() if k.startswith(key + " ") and p.id != m.place.id]
+        if len(key.split()) >= 2 and len({p.id for p in longer}) == 1:
+            m = replace(m, place=longer[0])
+        out.append(m)
+    return out

@@ -28,7 +28,7 @@ from conflictmap.names import (
     possessive_base,
     word_parts,
 )
-from conflictmap.namesakes import near_town, stated_area
+from conflictmap.namesakes import near_town, short_forms, stated_area
 from conflictmap.placechoice import (
     WORLD_CITY,
     _abroad,
@@ -545,7 +545,7 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
         span, place = accepted(span, place, ctx, cue, gazetteer, toks, found is not None)
         if place is not None:
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
-    return out
+    return short_forms(out)
 
 
 def place_records(article: Article, mentions: list[Mention]) -> Iterator[dict]:
