@@ -236,6 +236,37 @@ def _region_apposition(ctx: Context, mention: Mention) -> bool:
             and km(town.place, mention.place) <= _LOCATING_KM)
 
 
+_LOCATED_REACH = 120  # characters before a region the apposition that locates it may start
+_LOCATED_GAP = re.compile(r"\s*(?:\S+\s+){0,2}\S*\s*")  # "Singa heeft heroverd, de hoofdstad"
+_NAME_END = re.compile(r"(?-i:[A-Z])[\w'’-]*\s*$")
+
+
+def region_locator(ctx: Context, mention: Mention) -> bool:
+    """A region that only says where the town or name before it lies: in an apposition
+    after that name ("Palma, a town in Cabo Delgado province", "Alamata, on the southern
+    border of Tigray", "Singa heeft heroverd, de hoofdstad van de staat Sennar"), or as the
+    attribute of a place noun after it ("the army's last Darfur stronghold")."""
+    if mention.place.kind is not PlaceKind.REGION:
+        return False
+    markers = ctx.rules.markers
+    text = ctx.article.text
+    if markers.region_attribute.match(text, mention.end):
+        return True
+    comma = text.rfind(",", max(0, mention.start - _LOCATED_REACH), mention.start)
+    while comma > 0 and text[comma - 1].isdigit() and text[comma + 1:comma + 2].isdigit():
+        comma = text.rfind(",", max(0, mention.start - _LOCATED_REACH), comma)
+    if comma <= 0 or not markers.region_locator.fullmatch(text, comma, mention.start):
+        return False
+    named = [p for p in ctx.places if p.end <= comma and p is not mention]
+    last = max(named, key=lambda p: p.end, default=None)
+    if last is not None and _LOCATED_GAP.fullmatch(text, last.end, comma) is not None:
+        # the town named just before the comma, or before the trigger's last words
+        return (last.place.kind in (PlaceKind.TOWN, PlaceKind.SITE)
+                and last.place.country == mention.place.country)
+    # a name the gazetteer does not know ("Tiger Hill, a peak in ...")
+    return _NAME_END.search(text, max(0, comma - 40), comma) is not None
+
+
 def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> bool:
     """A place that is a locator, destination, origin or speaker, not the changed place."""
     markers = ctx.rules.markers
@@ -246,7 +277,7 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
     elif hit.end <= mention.start:  # the trigger's own words are no marker ("swept into")
         before = text[max(hit.end, mention.start - 60):mention.start]
     before = without_day(ctx, before)
-    if _region_apposition(ctx, mention):
+    if _region_apposition(ctx, mention) or region_locator(ctx, mention):
         return True  # "seized the base in Zalingei, Central Darfur, on October 31"
     if hit.end <= mention.start and markers.holder_before.search(without_day(
             ctx, text[max(seg_start, hit.start, mention.start - 60):mention.start])):

@@ -8,7 +8,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from conflictmap.clauseplaces import clause_candidates, passed_over, site_after, site_in_town
+from conflictmap.clauseplaces import (
+    clause_candidates,
+    passed_over,
+    region_locator,
+    site_after,
+    site_in_town,
+)
 from conflictmap.eventactors import actor_ok, continues, points_back
 from conflictmap.eventcontext import Context, spans_of
 from conflictmap.eventrelatives import (
@@ -123,8 +129,9 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
         if excluded is not None and _listed(ctx.rules.words, ctx.article.text, excluded, p, places):
             excluded = p  # "After Aleppo and Hama, Homs fell": Hama is listed with Aleppo
             continue
-        if (passed_over(ctx, hit, p, seg_start) and not relative_antecedent(ctx, hit, p, places)
-                and not opens_list(ctx.article.text, ctx.rules.path, p.start, seg_start)):
+        if ((passed_over(ctx, hit, p, seg_start) and not relative_antecedent(ctx, hit, p, places)
+                and not opens_list(ctx.article.text, ctx.rules.path, p.start, seg_start))
+                or region_locator(ctx, p)):  # "Alamata, on the border of Tigray, which ..."
             excluded = p
             continue
         if _town_only(hit, p.place) or _past_wide(ctx, hit, p):

@@ -297,7 +297,8 @@ class Gazetteer:
                 lat, lon, pop = self._extra[i]
             p = Place(
                 id=self.place_id(i),
-                name=self._names[i],
+                # a transliterated ayn before a name ("'Ardamata") is no part of how it is written
+                name=self._names[i].lstrip("'’ʿʻ`") or self._names[i],
                 kind=KINDS[self._kind[i]],
                 lat=lat,
                 lon=lon,

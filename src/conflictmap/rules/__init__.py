@@ -67,6 +67,12 @@ MARKER_KEYS = (
     # "fighters loyal to the STC", "strijders die loyaal zijn aan de STC": the words after a
     # generic noun that name whose it is (eventactors.resolve_actor)
     "loyal_after",
+    # ", a town in Cabo Delgado province", ", on the southern border of": an apposition after a
+    # town or name that only locates it in the region that follows (clauseplaces.py)
+    "region_locator",
+    # "the army's last Darfur stronghold", "the Amhara town": a region used as an attribute of
+    # a place noun after it, not the changed place (clauseplaces.py)
+    "region_attribute",
     # "captured dozens of army outposts", "tientallen legerposten heeft overgenomen": a trigger
     # whose object is a count of unnamed places takes none of the named ones around it
     # (triggers.py; counted_after is matched at the trigger's end, counted_before at its start)
@@ -291,6 +297,8 @@ class Markers:
     repeat_reference: Guarded
     backing_phrase: Guarded
     loyal_after: Guarded
+    region_locator: Guarded
+    region_attribute: Guarded
     counted_after: Guarded
     counted_before: Guarded
 
