@@ -64,6 +64,7 @@ class _LanguageIndex:
     generic: dict[str, str]  # lower-cased noun -> class
     demonyms: dict[str, str]  # lower-cased demonym -> country
     labels: dict[str, str]
+    articles: tuple[str, ...] = ()  # the language's definite articles ("the Tigers")
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -110,7 +111,8 @@ def _build_index(rules: LanguageRules, known: set[str]) -> _LanguageIndex:
             rf"(?:(?P<dem>{trie_pattern(demonyms)})\s+)?(?P<gen>{trie_pattern(generic)}))(?![\w-])")
     starts = native.trie([*aliases, *demonyms, *generic], spaces=True)
     return _LanguageIndex(re.compile(body), re.compile(body, re.IGNORECASE), starts, aliases,
-                          generic, demonyms, dict(rules.sides))
+                          generic, demonyms, dict(rules.sides),
+                          tuple(rules.words["definite_article"]))
 
 
 @cache
@@ -304,8 +306,7 @@ class ActorLexicon:
             if mention is not None:
                 mentions.append(mention)
         mentions = _with_defined_abbreviations(text, mentions, offset)
-        articles = load_language(lang, self._rules_dir).words["definite_article"]
-        return _with_short_names(text, mentions, offset, articles, index.generic)
+        return _with_short_names(text, mentions, offset, index.articles, index.generic)
 
     def _mention(self, index: _LanguageIndex, match: re.Match[str], text: str,
                  offset: int) -> ActorMention | None:

@@ -11,7 +11,7 @@ import hashlib
 import logging
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -314,12 +314,13 @@ class DateWords:
     numbers: tuple[str, ...]
     tens: tuple[str, ...] = ()  # "twenty" .. "ninety": 20 .. 90
     few: tuple[str, ...] = ()  # "a few", "several", "enkele": a count from 1 to FEW
+    _index: dict[str, Guarded] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._index.update(self.patterns)  # get() is called for every clause: a dict lookup
 
     def get(self, key: str) -> Guarded:
-        for name, pattern in self.patterns:
-            if name == key:
-                return pattern
-        raise KeyError(key)
+        return self._index[key]
 
 
 class Words:
