@@ -310,3 +310,26 @@ def test_consolidate_fighting_weeks_apart_or_in_two_articles_stays_apart() -> No
         _event(Change.CONTESTED, "2024-12-03", "2024-12-03", "a"),
         _event(Change.CONTESTED, "2024-12-09", "2024-12-09", "b"),
     ])) == 2
+
+
+# actors.toml [allies] (helper f7): two allied sides' gainers of one place in one article are
+# one change; sides that are not allies, or reports of two articles, stay apart.
+TURKEY = Actor("turkey", "Turkish armed forces", "turkey", "state")
+FSA = Actor("syria_opposition", "Syrian opposition forces", "syria_opposition", "non_state")
+RWANDA = Actor("rwanda", "Rwanda Defence Force", "rwanda", "state")
+MOZ = Actor("mozambique_gov", "Mozambican army", "mozambique_gov", "state")
+
+
+def test_allied_state_and_rebel_gainers_in_one_article_are_one_change() -> None:
+    assert len(consolidate([_event(Change.CAPTURE, "2018-03-11", "2018-03-18", "a", TURKEY),
+                            _event(Change.CAPTURE, "2018-03-18", "2018-03-18", "a", FSA)])) == 1
+    assert len(consolidate([_event(Change.CAPTURE, "2021-08-02", "2021-08-09", "a", RWANDA),
+                            _event(Change.CAPTURE, "2021-08-08", "2021-08-08", "a", MOZ)])) == 1
+
+
+def test_unallied_and_cross_article_gainers_stay_apart() -> None:
+    assert len(consolidate([_event(Change.CAPTURE, "2018-03-11", "2018-03-18", "a", TURKEY),
+                            _event(Change.CAPTURE, "2018-03-18", "2018-03-18", "a", ARMY)])) == 2
+    assert len(consolidate([_event(Change.CAPTURE, "2018-03-11", "2018-03-18", "a", TURKEY),
+                            _event(Change.CAPTURE, "2018-03-18", "2018-03-18", "b", FSA)])) == 2
+

@@ -3,10 +3,14 @@ to the first sentence, a time stamp glued to the headline, a related-links line.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from conflictmap.events import Extractor
+from conflictmap.factuality import furniture_line
 from conflictmap.model import Article, Interval
+from conflictmap.rules import load_language
 
 ARTICLES = [
     ("en", "Rebels seize Kidal\n\nBAMAKO, Mali, May 5 (Reuters) - Tuareg rebels took control of "
@@ -40,3 +44,27 @@ def test_furniture_stays_out_of_events_and_quotes(extractor: Extractor, lang: st
     for event in events:
         for source in event.sources:
             assert not any(word in source.quote for word in furniture), source.quote
+
+
+def test_related_line_inside_an_article() -> None:
+    """"Read also:" lines are furniture wherever they stand, not only on the first line."""
+    text = "Rebels took Karsk.\n\nRead also: Kupiansk: Russia masses troops\n\nRelated: x"
+    rules = load_language("en")
+    assert furniture_line(rules, text, text.find("Kupiansk"))
+    assert furniture_line(rules, text, text.find("x", text.find("Related")))
+    assert not furniture_line(rules, text, text.find("Karsk"))
+
+
+@pytest.mark.parametrize(("link", "town"), [
+    ("Read also: Kupiansk: Russia masses troops as Ukraine digs in", "Avdiivka"),
+    ("Related: RSF accused of looting villages near Sennar", "Wad Madani")])
+def test_the_town_is_not_a_related_links_town(extractor: Extractor, link: str,
+                                              town: str) -> None:
+    """"the town" after a "Read also:" line is the article's town, not the linked one's."""
+    text = (f"The army withdrew from {town} on Saturday.\n\n{link}\n\nThe enemy "
+            "claimed that its troops had taken full control of the town.")
+    article = Article(id="related", text=text, published="2024-02-17",
+                      period=Interval(date(2024, 2, 17), date(2024, 2, 17), 1), lang="en")
+    places = {e.place.name for e in extractor.extract(article)}
+    assert places == {town}, places
+

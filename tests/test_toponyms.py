@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conflictmap.gazetteer import Gazetteer, default_gazetteer
-from conflictmap.model import Article, Interval, PlaceKind
+from conflictmap.model import Article, Event, Interval, PlaceKind
 from conflictmap.toponyms import find_places, place_records
 
 
@@ -681,3 +681,38 @@ def test_toponyms_a_tiny_namesake_does_not_hide_a_names_country(gaz: Gazetteer) 
 def test_toponyms_words_of_news_are_no_towns(gaz: Gazetteer, lang: str, text: str,
                                              expected: list[str]) -> None:
     assert [m.as_written for m in find_places(text, gaz, lang)] == expected
+
+
+def _extract(text: str, day: str) -> list[Event]:
+    from datetime import date
+
+    from conflictmap.events import Extractor
+
+    when = date.fromisoformat(day)
+    return Extractor().extract(Article(id="places", text=text, published=day,
+                                       period=Interval(when, when, 1), lang="en"))
+
+
+def test_andriivka_of_the_bakhmut_front() -> None:
+    """Andriivka south of Klishchiivka (extra_places.tsv), not another of Ukraine's many."""
+    near_bakhmut = _extract("The brigade said it had de-occupied Andriivka, south of "
+                            "Klishchiivka near Bakhmut, on Sept. 15.\n\nUkraine", "2023-09-17")
+    assert [e.place.id for e in near_bakhmut] == ["cm:andriivka-bakhmut"]
+    near_balakliia = _extract("Ukrainian forces liberated Andriivka near Balakliia in Kharkiv "
+                              "Oblast on Saturday.\n\nUkraine", "2022-09-10")
+    assert [e.place.id for e in near_balakliia] == ["geonames:713428"]
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Jets pounded rebel-held areas of Idlib province. Hama fell to the rebels on "
+     "Thursday.\n\nSyria", "2024-12-06"),
+    ("Fighting spread across Kherson oblast. Kherson was liberated on Friday.\n\nUkraine",
+     "2022-11-12"),
+    ("The Taliban overran Zaranj in Nimroz province. Sheberghan, the capital of Jawzjan, fell "
+     "on Aug. 7.\n\nAfghanistan", "2021-08-09")])
+def test_region_word_stops_at_a_sentence_end(text: str, day: str) -> None:
+    """"... Idlib province. Hama fell": Hama is the town, not a province named across the
+    full stop (toponyms._region_cues)."""
+    kinds = {e.place.kind for e in _extract(text, day)}
+    assert kinds == {PlaceKind.TOWN}, (text, kinds)
+

@@ -59,11 +59,19 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     previous = previous_interval(article, rules, spans, index)
     a, b = segment
     lang, period = rules.lang, article.period
+    wider: dict[int, list[DateMention]] = {}
+
+    def dates_from(start: int) -> list[DateMention]:
+        """The sentence read from ``start`` up to the clause's end, read once."""
+        if start not in wider:
+            wider[start] = find_dates(text[start:b], period, lang, previous=previous)
+        return wider[start]
+
     mentions = _change_dates(rules, text, hit, _sentence_years(
         text, spans[index][0], segment, find_dates(text[a:b], period, lang, previous=previous),
-        lambda start: find_dates(text[start:b], period, lang, previous=previous)), a)
+        dates_from), a)
     mentions = _unquoted(text, spans[index][0], a, mentions)
-    mentions = _when_named(rules, text, spans[index][0], segment, mentions, period, previous)
+    mentions = _when_named(text, spans[index][0], a, mentions, dates_from)
     back = spans[max(0, index - LOOK_BACK)][0]
     mentions = that_year(rules, text, spans[index][0], a, mentions, period, back)
     mentions = running_year(article, rules, spans, index,
@@ -118,18 +126,16 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     return choose_interval(mentions, period, (hit.start - s, hit.end - s))
 
 
-def _when_named(rules: LanguageRules, text: str, s: int, segment: tuple[int, int],
-                mentions: list[DateMention], period: Interval,
-                previous: Interval | None) -> list[DateMention]:
+def _when_named(text: str, s: int, a: int, mentions: list[DateMention],
+                dates_from: Callable[[int], list[DateMention]]) -> list[DateMention]:
     """A clause dated only by "toen" that opens it after a comma ("sinds juni 2014 in
     handen van IS, toen de jihadisten de stad onder de voet liepen") takes the date the
-    sentence names before it (dates.find_dates reads the sentence up to the clause's end)."""
-    a, b = segment
+    sentence names before it (``dates_from``: the sentence read from ``s`` to the clause's
+    end, as dates.find_dates reads it; ``a``: the clause's start)."""
     if s >= a or not all(m.anaphoric for m in mentions) or "," not in text[s:a]:
         return mentions
     own = [replace(m, start=m.start + s - a, end=m.end + s - a)
-           for m in find_dates(text[s:b], period, rules.lang, previous=previous)
-           if m.start + s >= a and not m.anaphoric]
+           for m in dates_from(s) if m.start + s >= a and not m.anaphoric]
     return own or mentions
 
 
