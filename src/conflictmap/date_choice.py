@@ -5,7 +5,9 @@ date stamp gives an article dated by its month only."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from bisect import bisect_right
+from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from conflictmap.dates import DEFAULT_LOOKBACK_DAYS, DateMention, find_dates
@@ -122,18 +124,31 @@ def day_heading(text: str, pos: int, period: Interval, lang: str) -> Interval | 
     """The day of the nearest line before ``pos`` that is a date alone (a live blog's day
     heading, "Monday 18 December"): the entries under it are told on that day, not on the
     article's (CODEBOOK.md: a date elsewhere in the text narrows the range)."""
-    end = text.rfind("\n", 0, pos)
-    while end > 0:
-        start = text.rfind("\n", 0, end) + 1
+    headings = _day_headings(text, period, lang)
+    if not headings:
+        return None
+    i = bisect_right(headings, (text.rfind("\n", 0, pos), date.max)) - 1
+    return Interval.spanning(headings[i][1], headings[i][1]) if i >= 0 else None
+
+
+@lru_cache(maxsize=4)
+def _day_headings(text: str, period: Interval, lang: str) -> list[tuple[int, date]]:
+    """Every day heading of an article within its reach, as (the end of its line, its day),
+    in text order: read once per article, not once per change (a long live blog has
+    thousands of both)."""
+    out = []
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
         line = text[start:end].strip()
-        end = start - 1
-        if not line or len(line) > _HEADING_CHARS or not any(c.isdigit() for c in line):
-            continue
-        found = find_dates(line, period, lang)
-        if (len(found) == 1 and found[0].explicit and found[0].end == len(line)
-                and found[0].interval.start == found[0].interval.end
-                and not line[:found[0].start].strip(" ,").count(" ")):
-            day = found[0].interval.start
-            if period.start - timedelta(days=_HEADING_BACK) <= day <= period.end:
-                return Interval.spanning(day, day)
-    return None
+        if line and len(line) <= _HEADING_CHARS and any(c.isdigit() for c in line):
+            found = find_dates(line, period, lang)
+            if (len(found) == 1 and found[0].explicit and found[0].end == len(line)
+                    and found[0].interval.start == found[0].interval.end
+                    and not line[:found[0].start].strip(" ,").count(" ")):
+                day = found[0].interval.start
+                if period.start - timedelta(days=_HEADING_BACK) <= day <= period.end:
+                    out.append((end, day))
+        start = end + 1
+    return out

@@ -139,7 +139,7 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
         # it. Not in "pushed Russian troops out of X": those words name the loser.
         # A place inside the trigger (a separable verb: "nemen Iraakse miljoenenstad
         # Mosoel in") is its object: a demonym before it describes the place, not its holder.
-        inside = [p.end for p in ctx.places if hit.start <= p.start and p.end <= hit.end]
+        inside = [p.end for p in spans_of(ctx.places).within(hit.start, hit.end)]
         roles["gainer"] = ctx.lexicon.demonym_actor(text[max(inside, default=hit.start):
                                                          hit.end], ctx.rules.lang)
     if bare_before and not hit.trigger.before and roles[role] is None:

@@ -212,6 +212,12 @@ def _foldable(words: Iterable[str]) -> bool:
     return not any("\u0307" in w for w in words)
 
 
+_CHECK_REACH = 2000
+"""How far past ``pos`` an anchored match (``match``, ``fullmatch``) looks for its literals
+first: beyond that the scan, repeated at each position of a long article, cost more than
+the match it saves (a match at a position fails at once)."""
+
+
 class Guarded:
     """A compiled pattern that first checks, in compiled code, where a match can start (the
     places of the words every match opens with: ``first_words``) or, failing that, that the
@@ -283,7 +289,9 @@ class Guarded:
         """False when no match can start at ``pos`` (before ``endpos``)."""
         if self._starts is not None:
             return bool(self._starts.where(text, pos, endpos, 1, max(pos, 0) + 1))
-        return self._check is None or self._check.any(text, pos, endpos)
+        if self._check is None or min(endpos, len(text)) - pos > _CHECK_REACH:
+            return True  # a scan to the end of a long text costs more than the anchored match
+        return self._check.any(text, pos, endpos)
 
     def finditer(self, text: str, pos: int = 0,
                  endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
