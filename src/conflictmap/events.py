@@ -464,7 +464,8 @@ def _headline_dated_by_body(article: Article, events: list[Event]) -> list[Event
                     and b.sources and b.sources[0].start >= first
                     and b.sources[0].quote.strip() not in title
                     and (b.change is e.change or {b.change, e.change} <= _TAKING)
-                    and (e.actor is None or b.actor is None or e.actor.side == b.actor.side)]
+                    and (e.actor is None or b.actor is None or e.actor.side == b.actor.side)
+                    and (window.start - b.period.end).days <= HEADLINE_NEWS_REACH_DAYS]
             # "Kadhafi-troepen heroveren Brega" over a body that also tells the rebels'
             # capture of March: the recapture the body dates is the headline's
             same = [b for b in body if b.change is e.change]
@@ -476,6 +477,13 @@ def _headline_dated_by_body(article: Article, events: list[Event]) -> list[Event
                 e = replace(e, period=narrowed or told)
         out.append(e)
     return out
+
+
+HEADLINE_NEWS_REACH_DAYS = 366
+"""How long before an article's window a change the body dates can still be the headline's
+news ("Army regains X, a year after losing it" over "By mid-January the army had retaken
+X"); a change told years before ("IS took the city in early 2014") is background, and the
+headline ("Raqqa gevallen") keeps the article's own window."""
 
 
 def _title_lines(text: str, first: int) -> set[str]:
