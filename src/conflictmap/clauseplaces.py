@@ -157,8 +157,12 @@ def _topic_over(ctx: Context, anaphor: re.Match[str], before: list[Mention],
 def _capital(ctx: Context, demonym: str) -> Place | None:
     """The capital "the capital" stands for: of the nationality named ("the Libyan
     capital"), else of the country most of the article's places are in; only a capital the
-    article names, so that a text about a province never gets its country's capital."""
-    named = {p.place.id: p.place for p in ctx.places if p.place.kind is PlaceKind.TOWN}
+    article names (its dateline too: "Port-au-Prince - ... de hoofdstad"), so that a text
+    about a province never gets its country's capital."""
+    filed = in_dateline(ctx.article.text, ctx.mentions)
+    named = {p.place.id: p.place for p in (*ctx.places, *(m for m in ctx.mentions
+                                                           if m.start in filed))
+             if p.place.kind is PlaceKind.TOWN}
     capitals = {cc: named[pid] for cc, pid in ctx.capitals.items() if pid in named}
     if demonym:
         return capitals.get(ctx.demonym(demonym))
