@@ -35,8 +35,38 @@ def previous_interval(article: Article, rules: LanguageRules,
         return None
     s, e = spans[index]
     text = article.text
-    if not rules.dates.get("then").search(text, s, e):
+    then = rules.dates.get("then").search(text, s, e)
+    if then is None:
         return None
+    found_before = _previous_date(article, rules, spans, index)
+    return None if found_before is None else _then_span(rules, then.group(), found_before)
+
+
+_SEASON_MONTHS = (("spring", 3, 5), ("summer", 6, 9), ("autumn", 9, 11))  # as dates._SEASONS
+
+
+def _then_span(rules: LanguageRules, said: str, previous: Interval) -> Interval:
+    """What a "then" stands for: the date of the sentence before, or the whole year ("that
+    same year", "datzelfde jaar") or the season of that year ("that same spring",
+    "datzelfde voorjaar") it falls in (a winter: December to February)."""
+    year = previous.start.year
+    if rules.dates.get("then_year").search(said):
+        return Interval.spanning(date(year, 1, 1), date(year, 12, 31))
+    for key, first, last in _SEASON_MONTHS:
+        if rules.dates.get(key).search(said):
+            return Interval.spanning(date(year, first, 1), date(
+                year, last, calendar.monthrange(year, last)[1]))
+    if rules.dates.get("winter").search(said):
+        year -= previous.start.month <= 2  # "that winter" after a January: begun the year before
+        return Interval.spanning(date(year, 12, 1), date(
+            year + 1, 2, calendar.monthrange(year + 1, 2)[1]))
+    return previous
+
+
+def _previous_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+                   index: int) -> Interval | None:
+    """The explicit date "then" points back to (previous_interval)."""
+    text = article.text
     for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
         s, e = spans[before]
         # a month in the text's running year ("In 2020 ... retook Shusha in November.
@@ -227,7 +257,9 @@ _LATER_UNITS = (("days_later", 1, 0, 1), ("weeks_later", 7, 0, 1), ("months_late
                 ("years_later", 0, 12, 1), ("days_earlier", 1, 0, -1),
                 ("weeks_earlier", 7, 0, -1), ("months_earlier", 0, 1, -1),
                 ("years_earlier", 0, 12, -1), ("days_within", 1, 0, 0),
-                ("weeks_within", 7, 0, 0))  # sign 0: "within three days": 0 .. 3 days after
+                ("weeks_within", 7, 0, 0), ("days_held", 1, 0, 1), ("weeks_held", 7, 0, 1),
+                ("months_held", 0, 1, 1))
+_HELD = ("days_held", "weeks_held", "months_held")  # sign 0: "within three days": 0 .. 3 days after
 
 
 def _reference_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
@@ -253,7 +285,9 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
     a, b = segment
     text, words = article.text, rules.dates
     for key, days, months, sign in _LATER_UNITS:
-        m = words.get(key).search(text, a, b)
+        # "held it for two weeks before X drove them out": the hold may stand in the clause
+        # before the one that tells its end
+        m = words.get(key).search(text, spans[index][0] if key in _HELD else a, b)
         if m is None:
             continue
         n = _count(words.numbers, m.group(1))
