@@ -258,27 +258,41 @@ _LATER_UNITS = (("days_later", 1, 0, 1), ("weeks_later", 7, 0, 1), ("months_late
                 ("weeks_earlier", 7, 0, -1), ("months_earlier", 0, 1, -1),
                 ("years_earlier", 0, 12, -1), ("days_within", 1, 0, 0),
                 ("weeks_within", 7, 0, 0), ("days_held", 1, 0, 1), ("weeks_held", 7, 0, 1),
-                ("months_held", 0, 1, 1))
-_HELD = ("days_held", "weeks_held", "months_held")  # sign 0: "within three days": 0 .. 3 days after
+                ("months_held", 0, 1, 1))  # sign 0: "within three days": 0 .. 3 days after
+_HELD = ("days_held", "weeks_held", "months_held")
 
 
 def _reference_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                    index: int) -> Interval | None:
+                    index: int, place: Mention | None = None) -> Interval | None:
     """The date of the nearest of the last few sentences that has one, of any kind ("on
     Sunday", "In June 2014"; a month in the text's running year): its first, the main
-    clause's ("overran X on Sunday, ... since the offensive began in May")."""
+    clause's ("overran X on Sunday, ... since the offensive began in May"); where that
+    sentence names the clause's place, the date nearest the name ("seized Bunagana in July
+    2012, and in November of that year it took Goma. The rebels pulled out of Goma ten
+    days later": November 2012; "took Izium on 1 April and Lyman on 27 May")."""
     text = article.text
     for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
         s, e = spans[before]
         dates = [d for d in find_dates(text[s:e], article.period, rules.lang)
                  if not d.since and not d.anaphoric]
-        if dates:
-            return running_year(article, rules, spans, before, dates)[0].interval
+        if not dates:
+            continue
+        found = text.find(place.as_written, s, e) if place is not None and len(dates) > 1 else -1
+        if place is not None and found >= 0:
+            named, after = found - s, found - s + len(place.as_written)
+            near = min(dates, key=lambda d: d.start - after if d.start >= after
+                       else named - d.end)
+            # "in November of that year": the year the sentence named before it
+            near = that_year(rules, text, s, s + near.start, [replace(
+                near, start=0, end=near.end - near.start)], article.period)[0]
+            return running_year(article, rules, spans, before, [near])[0].interval
+        return running_year(article, rules, spans, before, dates)[0].interval
     return None
 
 
 def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                index: int, segment: tuple[int, int]) -> Interval | None:
+                index: int, segment: tuple[int, int],
+                place: Mention | None = None) -> Interval | None:
     """The date of a clause that says "three years later", "twee maanden later" ("three
     weeks earlier"): that long after (before) the date of the sentence before (years: the
     whole year it falls in); "within three days": from that date to three days after it."""
@@ -305,7 +319,8 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         own = [d for d in find_dates(head, article.period, rules.lang)
                if not d.since and not d.anaphoric]
         # "took X on Wednesday, before withdrawing the next day": the clause before it
-        before = own[-1].interval if own else _reference_date(article, rules, spans, index)
+        before = own[-1].interval if own else _reference_date(article, rules, spans, index,
+                                                               place)
         if n is None or before is None:
             return None
         # the nearest and farthest count ("a few weeks earlier": -FEW .. -1)
@@ -354,7 +369,7 @@ def stretch_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[
         return None
     own = [d for d in find_dates(text[stretch[0]:stretch[1]], article.period, rules.lang)
            if not d.anaphoric]
-    return None if own else time_later(article, rules, spans, index, stretch)
+    return None if own else time_later(article, rules, spans, index, stretch, place)
 
 
 _CONJUNCT = re.compile(r",?\s+and\s+(?:the\s+)?(?:(?:town|city|village|port|base)\s+of\s+)?$")
