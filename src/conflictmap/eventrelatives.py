@@ -161,11 +161,17 @@ def in_modal_main_clause(ctx: Context, hit: Hit, place: Mention, seg_start: int)
 
 def in_object_relative(ctx: Context, hit: Hit, place: Mention,
                         places: list[Mention]) -> bool:
-    """A place in a relative clause about the trigger's object when that object is no
-    place ("withdrew from the corridor, which splits the Gaza Strip in two") is no target."""
+    """A place in a relative clause about the trigger's object is no target, whether that
+    object is no place ("withdrew from the corridor, which splits the Gaza Strip in two")
+    or a place ("took Lachin, which links Karabakh to Armenia")."""
     if place.start < hit.end:
         return False
     rel = relative_between(ctx, hit.end, place.start)
+    if rel is not None and any(hit.end <= p.start and p.end <= rel.start() for p in places):
+        # "took Lachin, which links Karabakh to Armenia", "viel Sjoesja, dat Stepanakert
+        # overziet": a place in the relative clause about the object place describes it;
+        # not one after the clause has closed ("..., which lies near Goma, and Minova")
+        return "," not in ctx.article.text[rel.end():place.start]
     if rel is None:  # "withdrew from the corridor, the strip of land that separates X"
         rel = _last(ctx.rules.words.compile(_APPOSITION_RELATIVE, re.IGNORECASE).finditer(
             ctx.article.text, hit.end, place.start))
