@@ -8,7 +8,7 @@ import re
 from bisect import bisect_right
 
 from conflictmap.actors import ActorMention, is_acronym
-from conflictmap.dates import find_dates
+from conflictmap.dates import bare_years, find_dates
 from conflictmap.eventcontext import LAST_WORD, Context, spans_of, without_day
 from conflictmap.model import Actor, Change, Mention
 from conflictmap.text import whole_words
@@ -199,9 +199,18 @@ def _relative_agent(ctx: Context, mention: ActorMention, hit: Hit,
     captured X, the last town held by the Tigers" (the earlier holder). Without one, the
     phrase tells this change: "na de val van Zawiya, die vorige week door de rebellen werd
     veroverd"."""
-    if mention.start < hit.end or hit.passive:
+    text = ctx.article.text
+    if mention.end <= hit.start:
+        # "Homs, retaken by the army in 2014, fell to the rebels": the agent of an apposition
+        # closed by a comma before the trigger tells the earlier change, not this one
+        opened = text.rfind(",", 0, mention.start)
+        closed = text.find(",", mention.end, hit.start)
+        return (opened >= 0 and closed >= 0 and "," not in text[closed + 1:hit.start]
+                and _MAIN_GAP.fullmatch(text, closed + 1, hit.start) is not None
+                and bool(bare_years(text, ctx.rules.lang, opened, closed)))
+    if hit.passive:
         return False
-    comma = ctx.article.text.find(",", hit.end, mention.start)
+    comma = text.find(",", hit.end, mention.start)
     return comma >= 0 and any(m.end <= comma for m in in_seg if m is not mention)
 
 
@@ -215,6 +224,7 @@ def _own_army(ctx: Context, mentions: list[ActorMention], gainer: Actor,
     return ctx.lexicon.resolve(ActorMention(None, 0, 0, "", "army"), country)
 
 
+_MAIN_GAP = re.compile(r"\s*(?:\w+\s+){0,3}?")  # between an apposition's comma and the verb
 _POSSESSIVE = re.compile(r"['’]s?\s+")
 _ONE_WORD = re.compile(r"[^\W\d_]+\s+")
 

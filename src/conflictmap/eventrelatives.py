@@ -245,3 +245,25 @@ def main_after_relative(ctx: Context, hit: Hit, place: Mention, clause_hits: lis
 # between the comma that closes the relative clause and the main verb: an auxiliary and a date
 # (none when the trigger takes the auxiliary in: "..., werd op 7 december opgegeven")
 _MAIN_GAP = re.compile(r"\s*(?:\w+\s+){0,7}?")
+
+
+def main_after_apposition(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit],
+                          places: list[Mention]) -> list[Hit]:
+    """The main clause's trigger after an apposition set off by commas right after the place
+    that holds the nearer trigger and a year of its own ("Shusha, captured by Armenian
+    forces in May 1992, fell to Azerbaijan on Sunday"; "Kidal, in rebel hands since 2012,
+    fell on Tuesday"; "Sjoesja, in mei 1992 door Armeense troepen veroverd, viel zondag"):
+    the place is that clause's subject too, a change of its own."""
+    text = ctx.article.text
+    if not text[place.end:hit.start].lstrip().startswith(","):
+        return []
+    opened = text.index(",", place.end)
+    close = text.find(",", hit.end)
+    if (close < 0 or relative_between(ctx, opened, hit.start) is not None
+            or "," in text[opened + 1:hit.start]
+            or not bare_years(text, ctx.rules.lang, opened, close)):
+        return []
+    return [h for h in clause_hits
+            if h is not hit and h.start > close
+            and _MAIN_GAP.fullmatch(text, close + 1, h.start) is not None
+            and not any(close < p.start < h.start for p in places)]

@@ -84,6 +84,7 @@ from conflictmap.model import (
     Article,
     Change,
     Event,
+    Interval,
     Mention,
     Place,
     PlaceKind,
@@ -102,6 +103,9 @@ from conflictmap.text import sentence_spans, sentence_spans_by_line
 from conflictmap.triggers import Clause, Hit, hot_in_lines, hot_sentences
 
 log = logging.getLogger(__name__)
+
+
+_YEARS_APART = timedelta(days=365)  # two changes of one sentence this far apart are two
 
 
 class Extractor:
@@ -269,7 +273,7 @@ class Extractor:
     def _sentence(self, ctx: Context, index: int, clauses: list[Clause],
                   mentions: set[int], standing: set[int]) -> list[Event]:
         events: list[Event] = []
-        seen: set[tuple[str, Change, str]] = set()
+        seen: dict[tuple[str, Change, str], list[tuple[Interval, bool]]] = {}
         carried: list[Mention] = []  # the places of the sentence's previous placed clause
         for seg_start, seg_end, hits in clauses:
             hits = sequels.told_hits(hits)
@@ -299,10 +303,15 @@ class Extractor:
                             ctx.article.text, seg_start, seg_end):
                         standing.add(id(event))  # "the flag flew over X" with no "again"
                 # One change per place, type and gaining side: "X took Mahas before Y drove
-                # them out" is two captures of Mahas.
+                # them out" is two captures of Mahas; so are two takings years apart
+                # ("Shusha, captured by Armenian forces in May 1992, fell on Sunday"), not a
+                # holding ("Kindu, de eerste hoofdstad die sinds 2012 in hun handen valt").
                 key = (event.place.id, event.change, event.actor.side if event.actor else "")
-                if key not in seen:
-                    seen.add(key)
+                p, held = event.period, hit.trigger.static_veto
+                if not any(held or q_held or (q.start - _YEARS_APART <= p.end
+                                              and p.start <= q.end + _YEARS_APART)
+                           for q, q_held in seen.get(key, [])):
+                    seen.setdefault(key, []).append((p, held))
                     events.append(event)
                     events.extend(_again_later(ctx, index, hit, event))
         # fighting told with a change of the same place is folded into that change if it
