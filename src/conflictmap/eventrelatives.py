@@ -267,3 +267,24 @@ def main_after_apposition(ctx: Context, hit: Hit, place: Mention, clause_hits: l
             if h is not hit and h.start > close
             and _MAIN_GAP.fullmatch(text, close + 1, h.start) is not None
             and not any(close < p.start < h.start for p in places)]
+
+
+def apposition_after(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit],
+                     places: list[Mention]) -> list[Hit]:
+    """A trigger in a dated apposition right after the object place of a trigger before it
+    ("heroverde zondag Sjoesja, in 1992 door Armeense troepen veroverd"; "retook Lyman,
+    captured by Russian forces in May, on Saturday"): the place is that phrase's too, a
+    change of its own."""
+    text = ctx.article.text
+    if hit.end > place.start or not text[place.end:place.end + 2].lstrip().startswith(","):
+        return []
+    opened = text.index(",", place.end)
+    close = min((i for i in (text.find(",", opened + 1), text.find(".", opened + 1))
+                 if i >= 0), default=-1)
+    if close < 0 or not any(d.explicit for d in find_dates(
+            text[opened:close], ctx.article.period, ctx.rules.lang)):
+        return []
+    return [h for h in clause_hits
+            if h is not hit and opened < h.start and h.end <= close
+            and relative_between(ctx, opened, h.start) is None
+            and not any(opened < p.start < close for p in places)]
