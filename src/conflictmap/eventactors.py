@@ -57,11 +57,13 @@ def _closed_relatives(ctx: Context, start: int, end: int) -> list[tuple[int, int
     november heroverd": the Russians did not retake it)."""
     text = ctx.article.text
     out = []
-    for rel in ctx.rules.markers.relative.finditer(text, start, end):
-        close = text.find(",", rel.end(), end)
-        if close >= 0:
-            out.append((rel.start(), close))
-    return out
+    markers = ctx.rules.markers
+    for marker in (markers.relative, markers.bare_relative):
+        for rel in marker.finditer(text, start, end):
+            close = text.find(",", rel.end(), end)
+            if close >= 0:
+                out.append((rel.start(), close))
+    return sorted(out)
 
 
 def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
@@ -426,7 +428,9 @@ def resolve_actor(ctx: Context, mention: ActorMention, country: str) -> Actor | 
     if owner is not None:
         return resolve_actor(ctx, owner, country)
     backers = _backers_only(ctx)
-    named = spans_of(ctx.actors).named_before(mention.start)
+    text = ctx.article.text
+    named = spans_of(ctx.actors).named_before(  # "wapens dieper in Rusland": no actor
+        mention.start, lambda m: _a_location(ctx, m, text.rfind("\n", 0, m.start) + 1))
     return ctx.lexicon.resolve(mention, country,
                                [a for a in named if a not in backers] if backers else named)
 
