@@ -359,10 +359,12 @@ def _pronoun_loser(ctx: Context, hit: Hit, segment: tuple[int, int], gainer: Act
                    country: str) -> Actor | None:
     """"entered Dessie, five weeks after Tigrayan fighters seized the town from them", "IS
     had de stad in mei op hen veroverd": a pronoun right after the loser's word (``loser``,
-    then ``pronoun_object``) stands for the sentence's first actor before the trigger that
+    then ``pronoun_object``), or inside a trigger whose object is the loser ("had driven them
+    out of the town"), stands for the sentence's first actor before the trigger that
     is not the gainer's side, else for the sentence before's only actor."""
     text, markers = ctx.article.text, ctx.rules.markers
     if not any(markers.loser.search(text, max(segment[0], m.start() - 30), m.start())
+               or (hit.trigger.after == "loser" and hit.start < m.start() < hit.end)
                for m in markers.pronoun_object.finditer(text, *segment)):
         return None
     index = bisect_right([s for s, _ in ctx.spans], hit.start) - 1
