@@ -139,6 +139,10 @@ WORD_KEYS = (
     # "Its capture of X ... was one of the heaviest blows": a past copula after a mention
     "past_copula",
     "again",
+    # "entered X for the first time since the rebels seized it": the gainer is back, a return
+    # (CODEBOOK.md, Clarifications: "for the first time since 2001 ... again"; events.py)
+    "first_since",
+    "taking_past",
     "date_opener",
     "date_preposition",
     "or",
