@@ -16,6 +16,8 @@ from conflictmap.triggers import Hit
 
 _ADVERB = r"(?:%clause_adverb%)"
 _ADJACENT = r"^\s*(?:(?:%article%|%actor_preposition%)\s+)*$"
+# "aan al-Shabaab verloren", "ceded to the rebels": the side that got the place
+_RECIPIENT = r"\b%recipient_preposition%\s+(?:%article%\s+)?$"
 # "X and local clan militias": up to two words before the second actor's noun
 _SUBJECTS = r"^\s*,?\s*(?:%and%|&|%together_with%)\s+(?:[\w-]+\s+){0,2}$"
 
@@ -111,6 +113,9 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
             # clause's first words are its subject; nor "an offensive against the rebels who
             # seized X": the relative clause's subject
             roles["loser"] = roles["loser"] or actor
+        elif (a.end <= hit.start and hit.trigger.change is Change.WITHDRAWAL
+              and ctx.rules.words.compile(_RECIPIENT, re.IGNORECASE).search(prefix)):
+            continue  # "aan al-Shabaab hadden verloren": the side that got it, not the loser
         elif a.end <= hit.start:
             bare_before.append(a)
         elif a.start >= hit.start:

@@ -143,6 +143,9 @@ WORD_KEYS = (
     # (CODEBOOK.md, Clarifications: "for the first time since 2001 ... again"; events.py)
     "first_since",
     "taking_past",
+    # "nadat ze het stadje aan al-Shabaab hadden verloren": the side after it took the place
+    # from the one that withdrew or lost it (eventactors.py)
+    "recipient_preposition",
     "date_opener",
     "date_preposition",
     "or",
