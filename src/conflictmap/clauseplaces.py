@@ -16,8 +16,8 @@ from conflictmap.airports import named_airport
 from conflictmap.datelines import in_dateline
 from conflictmap.eventcontext import LAST_WORD, Context, Spans, spans_of, without_day
 from conflictmap.factuality import furniture_line
+from conflictmap.geodesy import km_between
 from conflictmap.model import Change, Mention, Place, PlaceKind
-from conflictmap.namesakes import km
 from conflictmap.placereference import (
     antecedent,
     antecedent_pair,
@@ -157,8 +157,12 @@ def _topic_over(ctx: Context, anaphor: re.Match[str], before: list[Mention],
 def _capital(ctx: Context, demonym: str) -> Place | None:
     """The capital "the capital" stands for: of the nationality named ("the Libyan
     capital"), else of the country most of the article's places are in; only a capital the
-    article names, so that a text about a province never gets its country's capital."""
-    named = {p.place.id: p.place for p in ctx.places if p.place.kind is PlaceKind.TOWN}
+    article names (its dateline too: "Port-au-Prince - ... de hoofdstad"), so that a text
+    about a province never gets its country's capital."""
+    filed = in_dateline(ctx.article.text, ctx.mentions)
+    named = {p.place.id: p.place for p in (*ctx.places, *(m for m in ctx.mentions
+                                                           if m.start in filed))
+             if p.place.kind is PlaceKind.TOWN}
     capitals = {cc: named[pid] for cc, pid in ctx.capitals.items() if pid in named}
     if demonym:
         return capitals.get(ctx.demonym(demonym))
@@ -233,7 +237,7 @@ def _region_apposition(ctx: Context, mention: Mention) -> bool:
                  and text[p.end:mention.start].strip() == ","), None)
     return (town is not None and town.place.kind in (PlaceKind.TOWN, PlaceKind.SITE)
             and town.place.country == mention.place.country
-            and km(town.place, mention.place) <= _LOCATING_KM)
+            and km_between(town.place, mention.place) <= _LOCATING_KM)
 
 
 _LOCATED_REACH = 120  # characters before a region the apposition that locates it may start
