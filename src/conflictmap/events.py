@@ -338,9 +338,12 @@ class Extractor:
         if partial == "contested" and change in (Change.CAPTURE, Change.RECAPTURE,
                                                  Change.WITHDRAWAL):
             change = Change.CONTESTED  # "delen van Homs ingenomen", "lost parts of Shan State"
-        if (hit.trigger.entry and change in (Change.CAPTURE, Change.RECAPTURE)
+        if ((hit.trigger.entry or partial == "capture")
+                and change in (Change.CAPTURE, Change.RECAPTURE)
                 and ctx.rules.markers.not_held.search(text, hit.end, e)):
-            change = Change.CONTESTED  # "entered X, but they do not control it"
+            # "entered X, but they do not control it"; "took most of X, but the garrison
+            # on the hill held out"
+            change = Change.CONTESTED
         # A state's forces taking a town of their own country is a capture unless the text
         # says they held it before (CODEBOOK.md): no recapture from the actor alone.
         gainer, loser = gainer_and_loser(ctx, hit, mention, segment)
