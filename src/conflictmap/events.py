@@ -338,15 +338,21 @@ class Extractor:
                 or ctx.rules.words.compile(_AGAIN_AFTER, re.IGNORECASE).match(
                     text, mention.end, segment[1])):
             change = Change.RECAPTURE  # "weer in handen van", "back under the control of"
+        if change is Change.CAPTURE and ctx.rules.words.compile(
+                _FIRST_SINCE, re.IGNORECASE).search(text, hit.end, e):
+            change = Change.RECAPTURE  # "for the first time since the rebels seized it"
         quoted = _scare_quoted(text, hit)
         if change is Change.RECAPTURE and quoted:
             change = Change.CAPTURE  # "liberated", 'bevrijd' in quotes: the speaker's word
         if partial == "contested" and change in (Change.CAPTURE, Change.RECAPTURE,
                                                  Change.WITHDRAWAL):
             change = Change.CONTESTED  # "delen van Homs ingenomen", "lost parts of Shan State"
-        if (hit.trigger.entry and change in (Change.CAPTURE, Change.RECAPTURE)
+        if ((hit.trigger.entry or partial == "capture")
+                and change in (Change.CAPTURE, Change.RECAPTURE)
                 and ctx.rules.markers.not_held.search(text, hit.end, e)):
-            change = Change.CONTESTED  # "entered X, but they do not control it"
+            # "entered X, but they do not control it"; "took most of X, but the garrison
+            # on the hill held out"
+            change = Change.CONTESTED
         # A state's forces taking a town of their own country is a capture unless the text
         # says they held it before (CODEBOOK.md): no recapture from the actor alone.
         gainer, loser = gainer_and_loser(ctx, hit, mention, segment)
@@ -398,6 +404,8 @@ def _again_later(ctx: Context, index: int, hit: Hit, event: Event) -> list[Event
 
 # "seized Singa again on Saturday", "nam Singa opnieuw in": a word of return after the place
 _AGAIN_AFTER = r"\s+%again%\b"
+# the gainer back where another side had taken the place from it (CODEBOOK.md)
+_FIRST_SINCE = r"\b%first_since%\s+(?:[\w'’-]+\s+){0,5}?%taking_past%\b"
 
 
 def _factual(ctx: Context, hit: Hit, segment: tuple[int, int], partial: str) -> bool:

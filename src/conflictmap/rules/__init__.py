@@ -151,6 +151,13 @@ WORD_KEYS = (
     # "Its capture of X ... was one of the heaviest blows": a past copula after a mention
     "past_copula",
     "again",
+    # "entered X for the first time since the rebels seized it": the gainer is back, a return
+    # (CODEBOOK.md, Clarifications: "for the first time since 2001 ... again"; events.py)
+    "first_since",
+    "taking_past",
+    # "nadat ze het stadje aan al-Shabaab hadden verloren": the side after it took the place
+    # from the one that withdrew or lost it (eventactors.py)
+    "recipient_preposition",
     "date_opener",
     "date_preposition",
     "or",
