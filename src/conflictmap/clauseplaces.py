@@ -340,7 +340,12 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
         return aux is None or bool(gap[aux.end():].strip(" \"'‘’“”„«»‹›"))
     if markers.owner_after.search(after):
         return True  # "two of Donetsk's last towns": the towns are taken, not Donetsk
-    return bool(markers.feature_after.search(after)) and not site_after(ctx, hit, mention)
+    # (reaching past 30 characters: "Nineveh provincial government compound")
+    feature = text[mention.end:mention.end + _FEATURE_REACH]
+    return bool(markers.feature_after.search(feature)) and not site_after(ctx, hit, mention)
+
+
+_FEATURE_REACH = 45  # characters after a place its feature noun may end within
 
 
 def _speaker_clause(ctx: Context, hit: Hit, mention: Mention) -> bool:

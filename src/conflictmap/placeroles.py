@@ -148,6 +148,20 @@ def site_place(town: Place, kind: str, written: str = "") -> Place:
                  admin1=town.admin1, population=0)
 
 
+def own_named(text: str, rules_path: str, site: Mention) -> bool:
+    """True when the town's site ``site`` ("hospital in Khan Younis", "Nasser-ziekenhuis in
+    Khan Younis") has a name of its own before or in its noun (``named``): "the Nasser
+    hospital in Khan Younis", "het Nasser-ziekenhuis", not "the hospital in Khan Younis"."""
+    words = site_words(rules_path)
+    if words is None or words.named is None or not site_town(site.place):
+        return False
+    noun = words.nouns.match(text, site.start)
+    if noun is None:
+        return False
+    return any(m.end() == noun.end() for m in words.named.finditer(
+        text, max(0, site.start - _WINDOW), noun.end()))
+
+
 def site_town(place: Place) -> str:
     """The id of the town a site place belongs to ("" for any other place)."""
     if place.kind is not PlaceKind.SITE or not place.id.startswith("site:"):
