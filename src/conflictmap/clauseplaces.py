@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from conflictmap.actors import ActorMention
 from conflictmap.airports import named_airport
-from conflictmap.datelines import in_dateline
+from conflictmap.datelines import in_dateline, on_byline
 from conflictmap.eventcontext import LAST_WORD, Context, Spans, spans_of, without_day
 from conflictmap.factuality import furniture_line
 from conflictmap.geodesy import km_between
@@ -60,6 +60,7 @@ def plausible_places(mentions: Sequence[Mention], actors: Sequence[ActorMention]
     """
     compound = rules.markers.compound_after
     filed = in_dateline(text, mentions)  # "MOSCOW (AP) —": where the story was filed
+    filed |= on_byline(text, mentions, rules.markers.byline)  # "Van onze correspondent, X"
     mentions = [m for m in mentions if not compound.match(text, m.end) and m.start not in filed]
     named = {m.place.country for m in mentions if m.place.kind is PlaceKind.COUNTRY}
     counts = Counter(m.place.country for m in mentions if m.place.kind in _PLACE_KINDS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conflictmap.model import Mention
+from conflictmap.rules.literals import Guarded
 
 # "MOSCOW (AP) —", "BAKOE/JEREVAN (BELGA/AFP) -", "ABUJA, March 28 (Reuters) -": where a story
 # was filed, at a line's start in capitals, then the agencies in brackets and a dash
@@ -20,3 +21,20 @@ def in_dateline(text: str, mentions: list[Mention] | tuple[Mention, ...]) -> set
         return set()
     spans = [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
     return {m.start for m in mentions if any(a <= m.start < b for a, b in spans)}
+
+
+def on_byline(text: str, mentions: list[Mention] | tuple[Mention, ...],
+              byline: Guarded) -> set[int]:
+    """The starts of the mentions on a byline or dateline line (the language's ``byline``,
+    matched on the line alone: "Van onze correspondent, Jeruzalem, 10 februari 2025", "Port
+    Sudan | 12 May 2024"): where the story was filed, never a place that changed hands."""
+    out: set[int] = set()
+    lines: dict[int, bool] = {}
+    for m in mentions:
+        start = text.rfind("\n", 0, m.start) + 1
+        if start not in lines:
+            end = text.find("\n", start)
+            lines[start] = byline.match(text[start:len(text) if end < 0 else end]) is not None
+        if lines[start]:
+            out.add(m.start)
+    return out
