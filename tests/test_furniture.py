@@ -91,21 +91,27 @@ def test_byline_town_is_where_the_story_was_filed(extractor: Extractor, lang: st
     assert all(e.place.country != "IL" for e in extractor.extract(article))
 
 
-@pytest.mark.parametrize(("lang", "line", "byline"), [
-    ("nl", "Van onze correspondent, Port Sudan, 27 maart 2025", True),
-    ("nl", "Beiroet, 27 januari (ANP/AFP)", True),
-    ("en", "By our South Asia desk | KABUL, Aug 14", True),
-    ("en", "Port Sudan | 12 May 2024", True),
-    ("en", "Rebels took Karsk, 12 km from Dovra, on Sunday.", False),
-    ("nl", "Rebellen namen Karsk in, 12 mei meldt het leger.", False),
+@pytest.mark.parametrize(("lang", "line", "place", "byline"), [
+    ("nl", "Van onze correspondent, Port Sudan, 27 maart 2025", "Port Sudan", True),
+    ("nl", "Beiroet, 27 januari (ANP/AFP)", "Beiroet", True),
+    ("en", "By our South Asia desk | KABUL, Aug 14", "KABUL", True),
+    ("en", "Port Sudan | 12 May 2024", "Port Sudan", True),
+    ("en", "Rebels took Karsk, 12 km from Dovra, on Sunday.", "Karsk", False),
+    ("nl", "Rebellen namen Karsk in, 12 mei meldt het leger.", "Karsk", False),
+    ("en", "By our correspondent in Kharkiv. Troops retook Kupiansk on Saturday.", "Kharkiv", True),
+    ("en", "By our correspondent in Kharkiv. Troops retook Kupiansk on Saturday.", "Kupiansk",
+     False),
 ])
-def test_byline_lines(lang: str, line: str, byline: bool) -> None:
+def test_byline_lines(lang: str, line: str, place: str, byline: bool) -> None:
+    """Only the byline's own words are where the story was filed, not the sentence glued to
+    it on the same line."""
     from conflictmap.datelines import on_byline
     from conflictmap.model import Mention, Place, PlaceKind
 
-    place = Place(id="x", name="X", kind=PlaceKind.TOWN, lat=0.0, lon=0.0, country="",
-                  admin1="", population=0)
+    town = Place(id="x", name=place, kind=PlaceKind.TOWN, lat=0.0, lon=0.0, country="",
+                 admin1="", population=0)
     text = f"Headline\n{line}\nMore text."
-    mention = Mention(place, "X", text.index(line) + 3, text.index(line) + 4)
+    start = text.index(place)
+    mention = Mention(town, place, start, start + len(place))
     got = on_byline(text, [mention], load_language(lang).markers.byline)
     assert (mention.start in got) is byline

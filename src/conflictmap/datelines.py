@@ -25,16 +25,17 @@ def in_dateline(text: str, mentions: list[Mention] | tuple[Mention, ...]) -> set
 
 def on_byline(text: str, mentions: list[Mention] | tuple[Mention, ...],
               byline: Guarded) -> set[int]:
-    """The starts of the mentions on a byline or dateline line (the language's ``byline``,
-    matched on the line alone: "Van onze correspondent, Jeruzalem, 10 februari 2025", "Port
+    """The starts of the mentions inside a byline or dateline (the language's ``byline``,
+    matched at a line's start: "Van onze correspondent, Jeruzalem, 10 februari 2025", "Port
     Sudan | 12 May 2024"): where the story was filed, never a place that changed hands."""
     out: set[int] = set()
-    lines: dict[int, bool] = {}
+    reach: dict[int, int] = {}  # a line's start -> the end of its byline (the start: none)
     for m in mentions:
         start = text.rfind("\n", 0, m.start) + 1
-        if start not in lines:
+        if start not in reach:
             end = text.find("\n", start)
-            lines[start] = byline.match(text[start:len(text) if end < 0 else end]) is not None
-        if lines[start]:
+            found = byline.match(text[start:len(text) if end < 0 else end])
+            reach[start] = start + found.end() if found is not None else start
+        if m.start < reach[start]:  # not "By our correspondent in X. Troops took Y": Y
             out.add(m.start)
     return out
