@@ -519,11 +519,12 @@ def _district_of_taken(fight: Event, change: Event) -> bool:
     airport on Tuesday and then pushed into the districts of A and B"; Aden retaken by Friday):
     part of the taking (up to DISTRICT_FIGHT_BEFORE_DAYS before it, FIGHTING_AFTER_DAYS after),
     not an event of its own (CODEBOOK: it adds contested to the town's acceptable types). A
-    district is a smaller place within DISTRICT_KM of the town's point."""
+    district is a place within DISTRICT_KM of the town's point with at most DISTRICT_SHARE of
+    its people."""
     town, part = change.place, fight.place
     return (change.change in _TAKING and fight.status is not Status.DISPUTED
             and town.kind is PlaceKind.TOWN and part.kind is PlaceKind.TOWN
-            and part.id != town.id and part.population < town.population
+            and part.id != town.id and part.population <= town.population * DISTRICT_SHARE
             and km_between(town, part) <= DISTRICT_KM
             and (change.period.start - fight.period.end).days <= DISTRICT_FIGHT_BEFORE_DAYS
             and (fight.period.start - change.period.end).days <= FIGHTING_AFTER_DAYS)
@@ -531,6 +532,9 @@ def _district_of_taken(fight: Event, change: Event) -> bool:
 
 DISTRICT_KM = 8.0
 """How far from a town's point a smaller place may be one of its districts."""
+DISTRICT_SHARE = 0.5
+"""The most people a district may have, as a share of its town's: not a twin town of about
+its size across a river (Lysychansk, 93,000 people, 6 km from Sievierodonetsk, 99,000)."""
 DISTRICT_FIGHT_BEFORE_DAYS = 7
 """How long before a taking fighting in one of the town's districts is that taking's."""
 CLAIM_ENDS_DAYS = 10
