@@ -197,6 +197,7 @@ def _past_wide(ctx: Context, hit: Hit, place: Mention) -> bool:
     words = site_words(ctx.rules.path)
     kind = place.place.id.split(":")[1] if place.place.id.startswith("site:") else ""
     if (hit.trigger.entry and words is not None and kind in {k for _, k in words.kinds}
+            and kind not in words.entry_kinds
             and not own_named(ctx.article.text, ctx.rules.path, place)):
         return True  # (not "entered the Nasser hospital in Khan Younis": a name of its own)
     return (hit.end <= place.start
