@@ -278,6 +278,8 @@ GUARD_PATTERNS = [
     r"a\b",
     r"(?-i:A)b|k",
     r"\bthe\s+(?:\w+\s+)?town\b|\ba\s+ab\b",  # first words and a literal after them
+    r"(?:^|[,.]\s*|\b(?:the|a)\s+)(?:town|ab)\b",  # optional openings: their words or the next
+    r"(?:x|)(?:ab|s)?\b(?:the|k)",
 ]
 guard_texts = st.lists(st.sampled_from(
     ["claim", "CLAIMS", "said", "ſaid", "SAİD", "according to", "According  to", "not", "NOT",
@@ -308,7 +310,12 @@ def test_speedups_guarded_equals_pattern(source: str, ignore: bool, value: str,
 @pytest.mark.parametrize(("source", "expected"), [
     (r"\bclaim\w*|\bsaid\b|\baccording to\b", ("according to", "claim", "said")),
     (r"(?<!not )\bconfirm\w*|\badmit\w*", ("admit", "confirm")),
-    (r"(?:the\s+)?town", None),  # may start with "town" or "the": not known
+    (r"(?:the\s+)?town", ("the", "town")),  # an optional word, or the one after it
+    (r"(?:the\s+)?\w+", None),
+    (r"(?:^|[,;]\s*|\b(?:but|and)\s+)(?:as|if)\b", (",", ";", "and", "as", "but", "if")),
+    (r"(?:^|(?<=\.\s))(?:that|these)\s", ("th",)),  # zero-width alternatives passed over
+    (r"a?", None),  # may match no character
+    (r"(?:a|)b", ("a", "b")),  # an empty alternative: the word after it
     (r"[–—-]\s*a", ("-", "–", "—")),
     (r"(?:ab)+c", ("ab",)),
     (r"\w+ed", None),

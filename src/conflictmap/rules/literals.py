@@ -64,33 +64,60 @@ def _tree(pattern: re.Pattern[str]) -> list | None:
 
 _ZERO_WIDTH = (c.AT, c.ASSERT, c.ASSERT_NOT)
 
+# (words one of which a match of the items starts with, whether they can match no
+# character); None: not known
+_Opening = tuple[frozenset[str], bool] | None
+
 
 def _first(items: list) -> frozenset[str] | None:
-    """The words a sequence of parsed items starts with (see :func:`first_words`)."""
+    """The words a sequence of parsed items starts with (see :func:`first_words`): None
+    when a match may start otherwise, or may be empty."""
+    found = _opening(items)
+    return None if found is None or found[1] or not found[0] else found[0]
+
+
+def _opening(items: list) -> _Opening:
+    """How a sequence of parsed items opens: the words of its first item that consumes
+    characters, together with those of the optional items before it ("(?:the\\s+)?town":
+    "the" or "town"); what matches no character (``\\b``, look-arounds) is passed over."""
+    words: set[str] = set()
     i = 0
-    while i < len(items) and items[i][0] in _ZERO_WIDTH:
+    while i < len(items):
+        op, av = items[i]
+        if op is c.LITERAL:  # a run of literals: one word
+            run = []
+            while i < len(items) and items[i][0] is c.LITERAL:
+                run.append(chr(items[i][1]).lower())
+                i += 1
+            words.add("".join(run))
+            return frozenset(words), False
+        found = _item_opening(op, av)
+        if found is None:
+            return None
+        words |= found[0]
+        if not found[1]:
+            return frozenset(words), False
         i += 1
-    if i == len(items):
-        return None
-    op, av = items[i]
-    if op is c.LITERAL:
-        run = []
-        while i < len(items) and items[i][0] is c.LITERAL:
-            run.append(chr(items[i][1]).lower())
-            i += 1
-        return frozenset(["".join(run)])
+    return frozenset(words), True
+
+
+def _item_opening(op: object, av: Any) -> _Opening:
+    if op in _ZERO_WIDTH:
+        return frozenset(), True
     if op is c.SUBPATTERN:
-        return _first(list(av[-1]))
+        return _opening(list(av[-1]))
     if op is c.BRANCH:
-        alternatives = [_first(list(alt)) for alt in av[1]]
+        alternatives = [_opening(list(alt)) for alt in av[1]]
         if any(a is None for a in alternatives):
             return None
-        return frozenset().union(*alternatives)  # type: ignore[arg-type]
+        return (frozenset().union(*(a[0] for a in alternatives if a is not None)),
+                any(a[1] for a in alternatives if a is not None))
     if op in _REPEATS:
         low, _, body = av
-        return _first(list(body)) if low >= 1 else None
+        found = _opening(list(body))
+        return None if found is None else (found[0], found[1] or low == 0)
     if op is c.IN and av and all(o is c.LITERAL for o, _ in av):
-        return frozenset(chr(v).lower() for _, v in av)
+        return frozenset(chr(v).lower() for _, v in av), False
     return None
 
 
@@ -203,7 +230,11 @@ def _fold_pairs() -> list[tuple[int, int]]:
 _FOLD = _fold_pairs()
 
 
-_SPOTS = 6  # places to try one by one; from this many on, the pattern searches from the first
+_SPOTS = 64
+"""Places to try one by one; from this many on, the pattern searches from the first (the
+compiled loop's most). A match tried at a place costs about what a search costs per
+character, and most patterns open with ``\\b`` and an alternation the engine tries at every
+position: tens of places cost less than a search over the rest of a sentence or an article."""
 
 
 def _foldable(words: Iterable[str]) -> bool:
