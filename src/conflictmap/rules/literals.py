@@ -144,7 +144,10 @@ def _literals(words: frozenset[str] | None) -> Required:
     return Literals(tuple(sorted(words)), frozenset(unsafe))
 
 
-def _sequence(items: list) -> Required:
+def _sequence(items: list, ahead: bool = False) -> Required:
+    """Words one of which every match of the items holds (lower-cased), or None; with
+    ``ahead``, the words a positive look-ahead looks for count too (they are in the text a
+    search reads: the engine looks no further than its end)."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
     for op, av in items:
@@ -154,7 +157,7 @@ def _sequence(items: list) -> Required:
         if run:
             candidates.append(frozenset(["".join(run)]))
             run = []
-        found = _item(op, av)
+        found = _item(op, av, ahead)
         if found:
             candidates.append(found)
     if run:
@@ -164,17 +167,19 @@ def _sequence(items: list) -> Required:
     return max(candidates, key=lambda s: (min(len(w) for w in s), -len(s)))
 
 
-def _item(op: object, av: object) -> Required:
+def _item(op: object, av: Any, ahead: bool = False) -> Required:
     if op is c.SUBPATTERN:
-        return _sequence(list(av[-1]))  # type: ignore[index]
+        return _sequence(list(av[-1]), ahead)
     if op is c.BRANCH:
-        alternatives = [_sequence(list(alt)) for alt in av[1]]  # type: ignore[index]
+        alternatives = [_sequence(list(alt), ahead) for alt in av[1]]
         if any(a is None for a in alternatives):
             return None
         return frozenset().union(*alternatives)  # type: ignore[arg-type]
     if op in _REPEATS:
-        low, _, body = av  # type: ignore[misc]
-        return _sequence(list(body)) if low >= 1 else None
+        low, _, body = av
+        return _sequence(list(body), ahead) if low >= 1 else None
+    if ahead and op is c.ASSERT and av[0] == 1:  # (?=...)
+        return _sequence(list(av[1]), ahead)
     return None
 
 
@@ -261,7 +266,7 @@ class Guarded:
     pattern's flags. Patterns without such literals, and builds without the compiled scans,
     search as the plain pattern does."""
 
-    __slots__ = ("_check", "_starts", "pattern", "regex", "required")
+    __slots__ = ("_branches", "_check", "_starts", "pattern", "regex", "required")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
@@ -277,11 +282,17 @@ class Guarded:
             # with first words, the literals decide only where those words are many
             # ("the", "de"): one scan of the window instead of the pattern's search
             self._check = native.guard(self.required.words, _FOLD)
+        self._branches: Any = None
+        if self._starts is None:  # tried at every position: with fewer alternatives
+            from conflictmap.rules.branches import branches
+
+            self._branches = branches(regex)
 
     @property
     def checked(self) -> bool:
-        """True when the compiled checks run before the pattern (first words, or literals)."""
-        return self._starts is not None or self._check is not None
+        """True when checks run before the pattern (first words, literals, or the words of its
+        alternatives)."""
+        return self._starts is not None or self._check is not None or self._branches is not None
 
     @property
     def flags(self) -> int:
@@ -303,7 +314,8 @@ class Guarded:
                                        _SPOTS, self._check)
         if self._check is not None and not self._check.any(text, pos, endpos):
             return None
-        return self.regex.search(text, pos, endpos)
+        regex = self._pick(text, pos, endpos)
+        return None if regex is None else regex.search(text, pos, endpos)
 
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         if not self._may_start(text, pos, endpos):
@@ -331,7 +343,15 @@ class Guarded:
                                              self._check))
         if self._check is not None and not self._check.any(text, pos, endpos):
             return iter(())
-        return self.regex.finditer(text, pos, endpos)
+        regex = self._pick(text, pos, endpos)
+        return iter(()) if regex is None else regex.finditer(text, pos, endpos)
+
+    def _pick(self, text: str, pos: int, endpos: int) -> re.Pattern[str] | None:
+        """The pattern, or the alternation of those of its alternatives whose words
+        text[pos:endpos] holds (``rules.branches``; None: none), for a search there."""
+        if self._branches is None or min(endpos, len(text)) - pos > _CHECK_REACH:
+            return self.regex  # lower-casing the rest of a long text, search after search,
+        return self._branches.pick(text, pos, endpos)  # would cost its square
 
     def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
         if self._starts is not None:
