@@ -33,6 +33,7 @@ from __future__ import annotations
 import calendar
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -192,25 +193,29 @@ def _number(words: DateWords, text: str) -> int | None:
     return words.numbers.index(text) + 1 if text in words.numbers else None
 
 
+_DAY = timedelta(days=1)
+# the days of the relative expressions that need no number, from the article's period
+_SPANS: dict[str, Callable[[date, date], tuple[date, date]]] = {
+    "today": lambda s, e: (s, e), "yesterday": lambda s, e: (s - _DAY, e - _DAY),
+    "day_before_yesterday": lambda s, e: (s - 2 * _DAY, e - 2 * _DAY),
+    "last_night": lambda s, e: (s - _DAY, e), "week_ago": lambda s, e: (s - 9 * _DAY, e - 5 * _DAY),
+    "this_week": lambda s, e: (s - s.weekday() * _DAY if s == e else s - 6 * _DAY, e),
+    "last_week": lambda s, e: ((s - (s.weekday() + 7) * _DAY, e - _DAY) if s == e
+                               else (s - 14 * _DAY, e)),
+    "past_days": lambda s, e: (s - 10 * _DAY, e), "past_weeks": lambda s, e: (s - 28 * _DAY, e),
+    "month_start": lambda s, e: (s.replace(day=1), e),
+    # "begin deze maand", "early this month": its first ten days (CODEBOOK.md)
+    "month_begin": lambda s, e: (s.replace(day=1), min(e, s.replace(day=10))),
+    "month_end": lambda s, e: (max(s, _month_span(e.year, e.month)[1] - 10 * _DAY), e),
+}
+
+
 def _relative(key: str, match: re.Match[str], words: DateWords,
               period: Interval) -> Interval | None:
     s, e = period.start, period.end
-    day = timedelta(days=1)
-    single = s == e
-    monday = s - timedelta(days=s.weekday())
-    spans = {
-        "today": (s, e), "yesterday": (s - day, e - day),
-        "day_before_yesterday": (s - 2 * day, e - 2 * day), "last_night": (s - day, e),
-        "this_week": (monday if single else s - 6 * day, e),
-        "last_week": (monday - 7 * day, e - day) if single else (s - 14 * day, e),
-        "week_ago": (s - 9 * day, e - 5 * day), "past_days": (s - 10 * day, e),
-        "past_weeks": (s - 28 * day, e), "month_start": (s.replace(day=1), e),
-        # "begin deze maand", "early this month": its first ten days (CODEBOOK.md)
-        "month_begin": (s.replace(day=1), min(e, s.replace(day=10))),
-        "month_end": (max(s, _month_span(e.year, e.month)[1] - 10 * day), e),
-    }
-    if key in spans:
-        return Interval.spanning(*spans[key])
+    day, single, span = _DAY, s == e, _SPANS.get(key)
+    if span is not None:  # only the key's own days are computed (a call per match)
+        return Interval.spanning(*span(s, e))
     if key == "weekend":  # the last Saturday and Sunday up to the article's date
         if not single:
             return Interval.spanning(s, e)
