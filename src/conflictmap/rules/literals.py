@@ -193,7 +193,8 @@ class Scanner:
     one regex factored by common prefixes, so each position tries one branch per letter.
     """
 
-    __slots__ = ("_always", "_closure", "_pattern", "_trie", "_unsafe", "_unsafe_any")
+    __slots__ = ("_always", "_closure", "_pattern", "_trie", "_unsafe", "_unsafe_any",
+                 "_unsafe_ascii")
 
     def __init__(self, requirements: list[Required]) -> None:
         words = sorted({w for r in requirements if r is not None for w in r.words},
@@ -207,6 +208,8 @@ class Scanner:
         self._always = frozenset(i for i, r in enumerate(requirements) if r is None)
         self._unsafe = [(i, r.unsafe) for i, r in enumerate(requirements) if r is not None]
         self._unsafe_any = frozenset().union(*(u for _, u in self._unsafe))
+        # the unsafe characters are ("ſ", "ı", the combining dot): an ASCII text has none
+        self._unsafe_ascii = any(ch.isascii() for ch in self._unsafe_any)
 
     def candidates(self, lowered: str) -> frozenset[int]:
         """The indices of the requirements ``lowered`` may meet."""
@@ -216,7 +219,8 @@ class Scanner:
                      else set(self._pattern.findall(lowered)))
             for word in words:
                 found |= self._closure[word]
-        if not self._unsafe_any.isdisjoint(lowered):
+        if ((self._unsafe_ascii or not lowered.isascii())
+                and not self._unsafe_any.isdisjoint(lowered)):
             found.update(i for i, unsafe in self._unsafe if not unsafe.isdisjoint(lowered))
         return frozenset(found)
 
