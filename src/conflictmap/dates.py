@@ -33,7 +33,6 @@ from __future__ import annotations
 import calendar
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -41,6 +40,8 @@ from pathlib import Path
 
 from conflictmap.model import Interval
 from conflictmap.monthyears import OF_YEAR, relative_clauses, years_for_months
+from conflictmap.relative_days import DAY as _DAY
+from conflictmap.relative_days import SPANS as _SPANS
 from conflictmap.rules import DateWords, Words, load_language
 from conflictmap.rules.literals import Guarded
 
@@ -191,23 +192,6 @@ def _number(words: DateWords, text: str) -> int | None:
     if text in words.tens:  # "eighty years ago", "tachtig jaar geleden"
         return 10 * (words.tens.index(text) + 2)
     return words.numbers.index(text) + 1 if text in words.numbers else None
-
-
-_DAY = timedelta(days=1)
-# the days of the relative expressions that need no number, from the article's period
-_SPANS: dict[str, Callable[[date, date], tuple[date, date]]] = {
-    "today": lambda s, e: (s, e), "yesterday": lambda s, e: (s - _DAY, e - _DAY),
-    "day_before_yesterday": lambda s, e: (s - 2 * _DAY, e - 2 * _DAY),
-    "last_night": lambda s, e: (s - _DAY, e), "week_ago": lambda s, e: (s - 9 * _DAY, e - 5 * _DAY),
-    "this_week": lambda s, e: (s - s.weekday() * _DAY if s == e else s - 6 * _DAY, e),
-    "last_week": lambda s, e: ((s - (s.weekday() + 7) * _DAY, e - _DAY) if s == e
-                               else (s - 14 * _DAY, e)),
-    "past_days": lambda s, e: (s - 10 * _DAY, e), "past_weeks": lambda s, e: (s - 28 * _DAY, e),
-    "month_start": lambda s, e: (s.replace(day=1), e),
-    # "begin deze maand", "early this month": its first ten days (CODEBOOK.md)
-    "month_begin": lambda s, e: (s.replace(day=1), min(e, s.replace(day=10))),
-    "month_end": lambda s, e: (max(s, _month_span(e.year, e.month)[1] - 10 * _DAY), e),
-}
 
 
 def _relative(key: str, match: re.Match[str], words: DateWords,
@@ -468,6 +452,17 @@ def _drop_overlaps(mentions: list[DateMention]) -> list[DateMention]:
 def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval | None = None,
                rules_dir: Path | None = None) -> list[DateMention]:
     """Every time expression in ``sentence`` with the interval it allows."""
+    if len(sentence) > _CACHED_CHARS:
+        return list(_dates_in.__wrapped__(sentence, period, lang, previous, rules_dir))
+    return list(_dates_in(sentence, period, lang, previous, rules_dir))
+
+
+_CACHED_CHARS = 2000  # a sentence or clause; a longer text is read for dates once
+
+
+@lru_cache(maxsize=512)  # the readers of one event read its sentence and clause for dates
+def _dates_in(sentence: str, period: Interval, lang: str, previous: Interval | None,
+              rules_dir: Path | None) -> tuple[DateMention, ...]:
     compiled = _compiled(lang, rules_dir)
     seasons = _seasons(compiled, sentence, period)
     mentions = seasons + [d for d in _explicit(compiled, sentence, period)  # not as a year:
@@ -482,8 +477,8 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
                                                                  period))
     mentions = years_for_months(compiled.lists, sentence, _drop_overlaps(mentions),
                                 relative_clauses(compiled.words, sentence), period)
-    return [_since(compiled, sentence, m) for m in mentions
-            if not _first_since(compiled, sentence, m) and not _until(compiled, sentence, m)]
+    return tuple(_since(compiled, sentence, m) for m in mentions
+                 if not _first_since(compiled, sentence, m) and not _until(compiled, sentence, m))
 
 
 _BARE_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
