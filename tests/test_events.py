@@ -218,9 +218,13 @@ def _district_events(draw: st.DrawFn) -> Event:
 def test_events_district_of_taken_by_town_equals_every_pair(events: list[Event]) -> None:
     """Fighting in a district of a taken town, found from the takings grouped by town
     (bisection), is what the pair-by-pair rule finds."""
-    from conflictmap.events import _district_of_taken, _in_district_of_taken, _takings_by_town
+    from conflictmap.taken_districts import (
+        district_of_taken,
+        in_district_of_taken,
+        takings_by_town,
+    )
 
     changes = [e for e in events if e.change is not Change.CONTESTED]
-    takings = _takings_by_town(changes)
+    takings = takings_by_town(changes)
     for e in events:
-        assert _in_district_of_taken(e, takings) == any(_district_of_taken(e, c) for c in changes)
+        assert in_district_of_taken(e, takings) == any(district_of_taken(e, c) for c in changes)
