@@ -68,3 +68,26 @@ def test_the_town_is_not_a_related_links_town(extractor: Extractor, link: str,
     places = {e.place.name for e in extractor.extract(article)}
     assert places == {town}, places
 
+
+
+SECTION_HEADINGS = [
+    # a heading over background paragraphs: the section's sentences tell what changed
+    ("nl", "Ethiopisch leger heroverd Dessie\n\nHet leger heeft Dessie heroverd.\n\n"
+     "Terugtrekking uit Tigray\nDe oorlog in het noorden van Ethiopië begon in november "
+     "vorig jaar.\n", {("recapture", "Dessie")}),
+    ("en", "Ukraine retakes Kherson\n\nUkrainian troops retook Kherson on Friday.\n\n"
+     "Retreat from Kherson\nThe last Russian units crossed the Dnipro, the ministry said.\n",
+     {("recapture", "Kherson")}),
+    # a heading that names the side is a report of its own
+    ("nl", "Kop\n\nHet leger beschiet de stad.\n\nM23 trekt zich terug uit Walikale\n"
+     "De rebellen vertrokken in de nacht.\n\nCongo\n", {("withdrawal", "Walikale")}),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "changes"), SECTION_HEADINGS)
+def test_a_section_heading_with_no_side_reports_nothing(extractor: Extractor, lang: str,
+                                                        text: str, changes: set) -> None:
+    day = date(2024, 5, 5)
+    article = Article(id="h", text=text, published="2024-05-05", period=Interval(day, day, 1),
+                      lang=lang)
+    assert {(e.change.value, e.place.name) for e in extractor.extract(article)} == changes

@@ -432,6 +432,15 @@ def _seasons(compiled: _Compiled, sentence: str, period: Interval) -> list[DateM
             y = season_year.match(sentence, end)
             last = words.get("season_last").search(sentence, max(0, start - 20), start)
             this = words.get("season_this").search(sentence, max(0, start - 20), start)
+            that = words.get("season_that").search(sentence, max(0, start - 20), start)
+            if y is None and that is not None:
+                # "die zomer": this year's guess, which the text's running year moves
+                year = period.end.year
+                if _season_span(year, first, months)[0] > period.end:
+                    year -= 1  # not begun yet: the one before
+                found.append(DateMention(that.start(), end, Interval.spanning(
+                    *_season_span(year, first, months)), True, year_guessed=True))
+                continue
             if y is not None:
                 if key == "winter":
                     continue  # "winter 2014": which one is unclear; the year says it

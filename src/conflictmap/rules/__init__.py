@@ -112,6 +112,8 @@ DATE_KEYS = (
     "days_earlier", "weeks_earlier", "months_earlier", "years_earlier",
     "relative_start", "anterior", "present", "described",
     "spring", "summer", "autumn", "winter", "season_last", "season_this",
+    # "die zomer", "that summer": the season of the year the text told last (running year)
+    "season_that",
     "year_begin", "year_end", "year_mid", "year_in", "years_ago", "first_since",
     "since_when", "month_before", "count_after", "weekday_last", "when_clause", "until",
     "days_within", "weeks_within", "began_before", "began_after", "month_range",
