@@ -51,6 +51,10 @@ MARKER_KEYS = (
     "anaphora_both",
     # ", de stad die ...", ", the town the rebels had held": an apposition opening a relative
     "apposition_relative",
+    # "Hama, dat de rebellen nooit hadden kunnen houden, viel", "X, which the army had never
+    # lost, fell": a relative clause set between a subject and its verb; its words neither
+    # negate nor make hypothetical the main clause's trigger after it (triggers.py)
+    "embedded_relative",
     # "entered X, but do not control it", "trokken X binnen, maar hebben de stad niet in
     # handen": after an entry trigger (``entry``), fighting for the place, not its capture
     "not_held",
@@ -282,6 +286,7 @@ class Markers:
     locator_gap: Guarded
     anaphora_both: Guarded
     apposition_relative: Guarded
+    embedded_relative: Guarded
     civil_domain: Guarded
     civil_act: Guarded
     extent_verb: Guarded
