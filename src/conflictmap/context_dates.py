@@ -256,7 +256,7 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         m = words.get(key).search(text, a, b)
         if m is None:
             continue
-        n = _count(words.numbers, m.group(1))
+        n = _count(words.numbers, m.group(1), words.tens)
         # "enkele dagen later", "a few weeks later": one to FEW of them
         few = n is None and (m.group(1) or "").lower() in words.few
         # a bare plural ("Days later, ..."): the pattern's second group, also a few
@@ -357,7 +357,7 @@ def time_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[in
         for m in words.get(key).finditer(text, max(s, a - 30), min(b, a + 12)):
             if not m.start() < a <= m.end():
                 continue
-            n = _count(words.numbers, m.group(1))
+            n = _count(words.numbers, m.group(1), words.tens)
             if n is None:
                 continue
             main = [d for d in find_dates(text[s:e], article.period, rules.lang)
@@ -438,7 +438,7 @@ def change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[
             if (gap is None or (not mention and text[m.end():hit.start].strip())) \
                     and not subject:
                 continue
-            n = _count(words.numbers, m.group(1))
+            n = _count(words.numbers, m.group(1), words.tens)
             if n is None:
                 return None
             found = find_dates(text[s:e], article.period, rules.lang)
@@ -473,11 +473,14 @@ def _months_back(day: date, n: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def _count(numbers: Sequence[str], word: str | None) -> int | None:
-    """1 for "a day after" (no number word), else the number written."""
+def _count(numbers: Sequence[str], word: str | None, tens: Sequence[str] = ()) -> int | None:
+    """1 for "a day after" (no number word), else the number written ("dertig jaar na",
+    "thirty years after": the tens too)."""
     if word is None:
         return 1
     word = word.lower()
     if word.isdigit():
         return int(word)
+    if word in tens:
+        return 10 * (tens.index(word) + 2)
     return numbers.index(word) + 1 if word in numbers else None
