@@ -49,6 +49,8 @@ MARKER_KEYS = (
     "locator_gap",
     # "beide steden", "both towns": the last two towns named (clauseplaces.py)
     "anaphora_both",
+    # "die havens", "those towns": the towns of the list named last (clauseplaces.py)
+    "anaphora_list",
     # ", de stad die ...", ", the town the rebels had held": an apposition opening a relative
     "apposition_relative",
     # "Hama, dat de rebellen nooit hadden kunnen houden, viel", "X, which the army had never
@@ -287,6 +289,7 @@ class Markers:
     anaphora_both: Guarded
     apposition_relative: Guarded
     embedded_relative: Guarded
+    anaphora_list: Guarded
     civil_domain: Guarded
     civil_act: Guarded
     extent_verb: Guarded
