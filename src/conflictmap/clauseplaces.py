@@ -16,8 +16,8 @@ from conflictmap.airports import named_airport
 from conflictmap.datelines import in_dateline
 from conflictmap.eventcontext import LAST_WORD, Context, Spans, spans_of, without_day
 from conflictmap.factuality import furniture_line
+from conflictmap.geodesy import km_between
 from conflictmap.model import Change, Mention, Place, PlaceKind
-from conflictmap.namesakes import km
 from conflictmap.placereference import (
     antecedent,
     antecedent_list,
@@ -239,7 +239,7 @@ def _region_apposition(ctx: Context, mention: Mention) -> bool:
                  and text[p.end:mention.start].strip() == ","), None)
     return (town is not None and town.place.kind in (PlaceKind.TOWN, PlaceKind.SITE)
             and town.place.country == mention.place.country
-            and km(town.place, mention.place) <= _LOCATING_KM)
+            and km_between(town.place, mention.place) <= _LOCATING_KM)
 
 
 _LOCATED_REACH = 120  # characters before a region the apposition that locates it may start

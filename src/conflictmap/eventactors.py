@@ -416,7 +416,9 @@ def resolve_actor(ctx: Context, mention: ActorMention, country: str) -> Actor | 
     if owner is not None:
         return resolve_actor(ctx, owner, country)
     backers = _backers_only(ctx)
-    named = spans_of(ctx.actors).named_before(mention.start)
+    text = ctx.article.text
+    named = spans_of(ctx.actors).named_before(  # "wapens dieper in Rusland": no actor
+        mention.start, lambda m: _a_location(ctx, m, text.rfind("\n", 0, m.start) + 1))
     return ctx.lexicon.resolve(mention, country,
                                [a for a in named if a not in backers] if backers else named)
 

@@ -78,6 +78,7 @@ from conflictmap.factuality import (
     taken_back,
     undated_background,
 )
+from conflictmap.geodesy import km_between
 from conflictmap.geotargets import Geocoder, country_hint, geocoded_mention, unknown_target
 from conflictmap.model import (
     Actor,
@@ -464,7 +465,8 @@ def _headline_dated_by_body(article: Article, events: list[Event]) -> list[Event
                     and b.sources and b.sources[0].start >= first
                     and b.sources[0].quote.strip() not in title
                     and (b.change is e.change or {b.change, e.change} <= _TAKING)
-                    and (e.actor is None or b.actor is None or e.actor.side == b.actor.side)]
+                    and (e.actor is None or b.actor is None or e.actor.side == b.actor.side)
+                    and (window.start - b.period.end).days <= HEADLINE_NEWS_REACH_DAYS]
             # "Kadhafi-troepen heroveren Brega" over a body that also tells the rebels'
             # capture of March: the recapture the body dates is the headline's
             same = [b for b in body if b.change is e.change]
@@ -506,6 +508,13 @@ def _drop_section_headings(article: Article, events: list[Event]) -> list[Event]
             or not all(_section_heading(article.text, src.start, first) for src in e.sources)]
 
 
+HEADLINE_NEWS_REACH_DAYS = 366
+"""How long before an article's window a change the body dates can still be the headline's
+news ("Army regains X, a year after losing it" over "By mid-January the army had retaken
+X"); a change told years before ("IS took the city in early 2014") is background, and the
+headline ("Raqqa gevallen") keeps the article's own window."""
+
+
 def _title_lines(text: str, first: int) -> set[str]:
     """The headline's text: the first line, which a page often repeats as a line of its
     own (the reader has already taken a " date ..." header off: sources/text.py)."""
@@ -520,7 +529,8 @@ def _drop_fighting_before_change(events: list[Event]) -> list[Event]:
     changes = [e for e in events if e.change is not Change.CONTESTED]
     return [e for e in events
             if e.change is not Change.CONTESTED
-            or not any(c.place.id == e.place.id and (
+            or (not any(_district_of_taken(e, c) for c in changes)
+            and not any(c.place.id == e.place.id and (
                 # a denied claim ends in the change the text reports after it ("Turkey
                 # claimed the town on 12 October, the SDF denied it; they withdrew on
                 # Sunday"), not in one told as earlier
@@ -529,9 +539,28 @@ def _drop_fighting_before_change(events: list[Event]) -> list[Event]:
                     and (c.period.start - e.period.end).days <= CLAIM_ENDS_DAYS)
                 or (c.change in _TAKING and e.status is not Status.DISPUTED
                     and 0 < (e.period.start - c.period.end).days <= FIGHTING_AFTER_DAYS))
-                for c in changes)]
+                for c in changes))]
 
 
+def _district_of_taken(fight: Event, change: Event) -> bool:
+    """Fighting in a district of a town the article says was taken in those days ("took the
+    airport on Tuesday and then pushed into the districts of A and B"; Aden retaken by Friday):
+    part of the taking (up to DISTRICT_FIGHT_BEFORE_DAYS before it, FIGHTING_AFTER_DAYS after),
+    not an event of its own (CODEBOOK: it adds contested to the town's acceptable types). A
+    district is a smaller place within DISTRICT_KM of the town's point."""
+    town, part = change.place, fight.place
+    return (change.change in _TAKING and fight.status is not Status.DISPUTED
+            and town.kind is PlaceKind.TOWN and part.kind is PlaceKind.TOWN
+            and part.id != town.id and part.population < town.population
+            and km_between(town, part) <= DISTRICT_KM
+            and (change.period.start - fight.period.end).days <= DISTRICT_FIGHT_BEFORE_DAYS
+            and (fight.period.start - change.period.end).days <= FIGHTING_AFTER_DAYS)
+
+
+DISTRICT_KM = 8.0
+"""How far from a town's point a smaller place may be one of its districts."""
+DISTRICT_FIGHT_BEFORE_DAYS = 7
+"""How long before a taking fighting in one of the town's districts is that taking's."""
 CLAIM_ENDS_DAYS = 10
 """How long after a denied claim (fighting goes on) a change of the place is where it ended."""
 FIGHTING_AFTER_DAYS = 2
