@@ -91,3 +91,21 @@ def test_a_section_heading_with_no_side_reports_nothing(extractor: Extractor, la
     article = Article(id="h", text=text, published="2024-05-05", period=Interval(day, day, 1),
                       lang=lang)
     assert {(e.change.value, e.place.name) for e in extractor.extract(article)} == changes
+
+
+VIDEO_LINES = [
+    # a video link retells an older change ("Video: Zo viel X"): no report of this article
+    ("nl", "Leger rukt op in Al-Jazira\n\nHet Soedanese leger heeft zaterdag Sennar heroverd.\n\n"
+     "Video: Zo viel Wad Madani in handen van de RSF\n", {("recapture", "Sennar")}),
+    ("nl", "Oekraïne verliest terrein\n\nRussische troepen hebben Oerozjaine ingenomen.\n\n"
+     "Bekijk de video: hoe Bachmoet viel\n", {("capture", "Urozhaine")}),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "changes"), VIDEO_LINES)
+def test_a_video_link_line_reports_nothing(extractor: Extractor, lang: str, text: str,
+                                           changes: set) -> None:
+    day = date(2024, 6, 12)
+    article = Article(id="v", text=text, published="2024-06-12", period=Interval(day, day, 1),
+                      lang=lang)
+    assert {(e.change.value, e.place.name) for e in extractor.extract(article)} == changes
