@@ -109,3 +109,28 @@ def test_a_video_link_line_reports_nothing(extractor: Extractor, lang: str, text
     article = Article(id="v", text=text, published="2024-06-12", period=Interval(day, day, 1),
                       lang=lang)
     assert {(e.change.value, e.place.name) for e in extractor.extract(article)} == changes
+
+
+DATELINES = [
+    # a dateline with no agency in capitals, or as written with the agencies in capitals:
+    # where the story was filed, no antecedent of "de stad"
+    ("nl", "Kop\n\nBEIROET - Rebellen hebben zaterdag de stad ingenomen, meldt een waarnemer.\n"),
+    ("nl", "Kop\n\nBeiroet (ANP) - Rebellen hebben zaterdag de stad ingenomen, meldt een waarnemer.\n"),
+    ("en", "Headline\n\nKYIV - Russian troops took the town on Saturday, the ministry said.\n"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), DATELINES)
+def test_a_dateline_town_is_no_antecedent(extractor: Extractor, lang: str, text: str) -> None:
+    day = date(2024, 6, 12)
+    article = Article(id="d", text=text, published="2024-06-12", period=Interval(day, day, 1),
+                      lang=lang)
+    assert extractor.extract(article) == []
+
+
+def test_a_dateline_keeps_a_change_named_after_it(extractor: Extractor) -> None:
+    day = date(2024, 6, 12)
+    text = "Kop\n\nBEIROET - Rebellen hebben zaterdag Saraqeb ingenomen.\n\nSyrië\n"
+    article = Article(id="d", text=text, published="2024-06-12", period=Interval(day, day, 1),
+                      lang="nl")
+    assert [e.place.name for e in extractor.extract(article)] == ["Saraqeb"]

@@ -8,9 +8,14 @@ from conflictmap.model import Mention
 
 # "MOSCOW (AP) —", "BAKOE/JEREVAN (BELGA/AFP) -", "ABUJA, March 28 (Reuters) -": where a story
 # was filed, at a line's start in capitals, then the agencies in brackets and a dash
+# ... or with no agency, a name in capitals and a spaced dash ("BEIROET - Rebellen ..."), or a
+# name as written with the agencies in capitals ("Beiroet (ANP) -")
 _DATELINE = re.compile(
     r"^[ \t]*(?:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]*(?:[ /][A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]*)*)"
-    r"(?:,[^\n(]{1,40})?\s*\([^)\n]{1,40}\)\s*[-–—]", re.MULTILINE)
+    r"(?:,[^\n(]{1,40})?\s*\([^)\n]{1,40}\)\s*[-–—]"
+    r"|^[ \t]*[A-ZÀ-ÖØ-Þ]{2}[A-ZÀ-ÖØ-Þ'’.-]+(?:[ /][A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]*)*[ \t]+[-–—][ \t]"
+    r"|^[ \t]*[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:[ /][A-ZÀ-ÖØ-Þ][\w'’.-]*)*\s*"
+    r"\([A-Z][A-Z/ ]{1,30}\)\s*[-–—]", re.MULTILINE)
 
 
 def in_dateline(text: str, mentions: list[Mention] | tuple[Mention, ...]) -> set[int]:
