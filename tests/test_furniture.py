@@ -115,7 +115,8 @@ DATELINES = [
     # a dateline with no agency in capitals, or as written with the agencies in capitals:
     # where the story was filed, no antecedent of "de stad"
     ("nl", "Kop\n\nBEIROET - Rebellen hebben zaterdag de stad ingenomen, meldt een waarnemer.\n"),
-    ("nl", "Kop\n\nBeiroet (ANP) - Rebellen hebben zaterdag de stad ingenomen, meldt een waarnemer.\n"),
+    ("nl", "Kop\n\nBeiroet (ANP) - Rebellen hebben zaterdag de stad ingenomen, meldt een "
+     "waarnemer.\n"),
     ("en", "Headline\n\nKYIV - Russian troops took the town on Saturday, the ministry said.\n"),
 ]
 
