@@ -135,3 +135,20 @@ def test_a_dateline_keeps_a_change_named_after_it(extractor: Extractor) -> None:
     article = Article(id="d", text=text, published="2024-06-12", period=Interval(day, day, 1),
                       lang="nl")
     assert [e.place.name for e in extractor.extract(article)] == ["Saraqeb"]
+
+
+BYLINES = [
+    # a byline's town is where the reporter sits, no antecedent of "de stad"
+    ("nl", "Rebellen nemen stad in\n\nVan onze correspondent in Beiroet\n\nRebellen hebben "
+     "zaterdag de stad ingenomen, meldt het Syrisch Observatorium.\n"),
+    ("nl", "Leger herovert stad\n\nDoor onze correspondent in Khartoem\n\nHet leger heeft "
+     "zaterdag de stad heroverd, zegt een woordvoerder.\n"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), BYLINES)
+def test_a_byline_town_is_no_antecedent(extractor: Extractor, lang: str, text: str) -> None:
+    day = date(2024, 6, 12)
+    article = Article(id="b", text=text, published="2024-06-12", period=Interval(day, day, 1),
+                      lang=lang)
+    assert extractor.extract(article) == []
