@@ -60,7 +60,7 @@ def previous_interval(article: Article, rules: LanguageRules,
 LOOK_BACK = 3  # sentences "toen"/"then" may point back over
 
 
-_FRONTED = 12  # characters before a date that opens its sentence ("In November 2020 ...")
+_FRONTED = 16  # characters before a date that opens its sentence ("In November 2020 ...")
 _SHORT = 6  # words of a sentence that only sets the time ("Het tij keert pas in 2015.")
 
 
