@@ -37,6 +37,11 @@ def previous_interval(article: Article, rules: LanguageRules,
     text = article.text
     if not rules.dates.get("then").search(text, s, e):
         return None
+    # a sentence that opens its paragraph with "toen", "in dezelfde dagen" points back into
+    # the paragraph before it (one paragraph break may be crossed)
+    opens = "\n" in text[spans[index - 1][1]:spans[index][0]] and not any(
+        d.explicit and not d.anaphoric for d in find_dates(text[s:e], article.period,
+                                                           rules.lang))
     for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
         s, e = spans[before]
         # a month in the text's running year ("In 2020 ... retook Shusha in November.
@@ -52,8 +57,9 @@ def previous_interval(article: Article, rules: LanguageRules,
             return day[0].interval
         if dates:
             return dates[-1].interval
-        if "\n" in text[e:spans[before + 1][0]] or "\n" in text[s:e]:
-            return None  # not past the paragraph's start
+        if "\n" in text[s:e] or ("\n" in text[e:spans[before + 1][0]]
+                                  and not (opens and before == index - 1)):
+            return None  # not past the paragraph's start (the one before, for an opener)
     return None
 
 
