@@ -67,17 +67,21 @@ LOOK_BACK = 3  # sentences "toen"/"then" may point back over
 
 
 _FRONTED = 16  # characters before a date that opens its sentence ("In November 2020 ...")
+_PARTICLE_TAIL = re.compile(r"(?:\s+[a-z]{1,6})?[\s.!]*")  # what may follow a closing date
 _SHORT = 6  # words of a sentence that only sets the time ("Het tij keert pas in 2015.")
 
 
 def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-               index: int, fronted: bool = False) -> Interval | None:
+               index: int, fronted: bool = False, news: Interval | None = None
+               ) -> Interval | None:
     """The date, with its year written, of the nearest of the last few sentences that has
     one, at most a month long ("In November 2020 ..."); none when a sentence in between is
     dated relative to the article ("on Wednesday", "last week": back to the news; not "three
     years ago", a time long past). With
     ``fronted``, only a date that opens its sentence sets the time the text tells about
-    (not "the accord of March 2009" in passing)."""
+    (not "the accord of March 2009" in passing), or a month that closes its sentence
+    ("IS took Mosul in June 2014. In July ..."), unless the month to be placed (``news``, as
+    the article's year reads it) is one of the last few before the article (_recent_news)."""
     text = article.text
     for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
         s, e = spans[before]
@@ -97,8 +101,12 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         # a year that closes a short sentence of its own sets the time told next ("Het tij
         # keert pas in 2015. In maart ..."), as one that opens it does; not a year at the end
         # of a longer sentence ("the town where the uprising began in 2011.")
-        closing = bool(written) and whole_year(written[-1].interval) and not text[
-            s + written[-1].end:e].strip(" .!\n") and len(text[s:e].split()) <= _SHORT
+        # (a verb's particle may close the sentence after it: "nam X in juni 2014 in.")
+        ends = bool(written) and _PARTICLE_TAIL.fullmatch(text, s + written[-1].end, e) is not None
+        month_closing = ends and written[-1].interval.days <= 31 and not (
+            news is not None and _recent_news(article, written[-1].interval, news))
+        closing = ends and ((whole_year(written[-1].interval)
+                             and len(text[s:e].split()) <= _SHORT) or month_closing)
         # a clause after a colon opens its own account ("Het is niet de eerste keer: in
         # november 2012 bezette M23 Goma ...")
         colon = text.rfind(": ", s, s + written[-1].start) if written else -1
@@ -199,7 +207,8 @@ def running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[i
     if not any(m.year_guessed for m in mentions) or any(
             not m.explicit and not m.since for m in mentions):
         return mentions  # "said on Sunday it took X on 1 March": the news's year
-    before = _text_date(article, rules, spans, index, fronted=True)
+    guessed = next(m.interval for m in mentions if m.year_guessed)
+    before = _text_date(article, rules, spans, index, fronted=True, news=guessed)
     if before is None:
         return mentions
     # "A year ago today, troops took Shusha. ... Jabrayil fell on 4 October": an anniversary
@@ -228,6 +237,18 @@ def running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[i
     return out
 
 
+def _recent_news(article: Article, told: Interval, month: Interval) -> bool:
+    """True when a month named without its year is one of the last few months before the
+    article and the date told before it is more than a year older: the news ("De RSF namen
+    Wad Madani in december 2023 in. Het leger heroverde het in januari", an article of
+    February 2025: January 2025), not the story's running year."""
+    day = article.period.start
+    return ((day - month.end).days <= NEWS_DAYS
+            and (day - told.end).days > 365)
+
+
+NEWS_DAYS = 92
+"""How recent a month named without its year must be to stay the news's, after older dates."""
 FEW = 9  # "a few", "several", "enkele" days (weeks, years) later: at most this many
 _LATER_UNITS = (("days_later", 1, 0, 1), ("weeks_later", 7, 0, 1), ("months_later", 0, 1, 1),
                 ("years_later", 0, 12, 1), ("days_earlier", 1, 0, -1),
@@ -281,7 +302,8 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         if n is None or before is None:
             return None
         # the nearest and farthest count ("a few weeks earlier": -FEW .. -1)
-        n, n_end = sorted((n * sign, (FEW if few else n) * sign)) if sign else (0, n)
+        n, n_end = (sorted((n * sign, (FEW if few else n) * sign)) if sign
+                    else (0, FEW if few else n))
         if months == 12:
             start, end = date(before.start.year + n, 1, 1), date(before.end.year + n_end, 12, 31)
         elif months:

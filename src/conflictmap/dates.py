@@ -433,14 +433,6 @@ def _seasons(compiled: _Compiled, sentence: str, period: Interval) -> list[DateM
             last = words.get("season_last").search(sentence, max(0, start - 20), start)
             this = words.get("season_this").search(sentence, max(0, start - 20), start)
             that = words.get("season_that").search(sentence, max(0, start - 20), start)
-            if y is None and that is not None:
-                # "die zomer": this year's guess, which the text's running year moves
-                year = period.end.year
-                if _season_span(year, first, months)[0] > period.end:
-                    year -= 1  # not begun yet: the one before
-                found.append(DateMention(that.start(), end, Interval.spanning(
-                    *_season_span(year, first, months)), True, year_guessed=True))
-                continue
             if y is not None:
                 if key == "winter":
                     continue  # "winter 2014": which one is unclear; the year says it
@@ -455,9 +447,12 @@ def _seasons(compiled: _Compiled, sentence: str, period: Interval) -> list[DateM
                     start = last.start()
                 elif this is not None:
                     start = this.start()
+                elif that is not None:  # "die zomer": the text's running year moves it
+                    start = that.start()
             found.append(DateMention(start, end,
                                      Interval.spanning(*_season_span(year, first, months)),
-                                     y is not None))
+                                     y is not None or that is not None,
+                                     year_guessed=y is None and that is not None))
     return found
 
 

@@ -57,11 +57,13 @@ def _closed_relatives(ctx: Context, start: int, end: int) -> list[tuple[int, int
     november heroverd": the Russians did not retake it)."""
     text = ctx.article.text
     out = []
-    for rel in ctx.rules.markers.relative.finditer(text, start, end):
-        close = text.find(",", rel.end(), end)
-        if close >= 0:
-            out.append((rel.start(), close))
-    return out
+    markers = ctx.rules.markers
+    for marker in (markers.relative, markers.bare_relative):
+        for rel in marker.finditer(text, start, end):
+            close = text.find(",", rel.end(), end)
+            if close >= 0:
+                out.append((rel.start(), close))
+    return sorted(out)
 
 
 def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,

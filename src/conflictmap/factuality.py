@@ -24,6 +24,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 
+from conflictmap.datelines import DATELINE
 from conflictmap.dates import find_dates
 from conflictmap.model import Change, Event, Interval
 from conflictmap.rules import LanguageRules
@@ -271,20 +272,12 @@ def _holders(earlier: Event) -> set[str]:
     return sides
 
 
-_DATELINE = re.compile(
-    r"\W*(?:[A-ZÀ-Þ][A-ZÀ-Þ'’.-]+(?:[ /][A-ZÀ-Þ][A-ZÀ-Þ'’.-]+)*)\s*,[^\n]{0,60}?"
-    r"(?:\([^)\n]{1,40}\)\s*)?[-–—]+\s"
-    # "Bangkok, 21 december 2024 (ANP/AFP) - ": a town in title case, then a day and month
-    r"|\W*[A-ZÀ-Þ][\w'’.-]+(?:[ /][A-ZÀ-Þ][\w'’.-]+)*\s*,\s*\d{1,2}\s+[^\W\d]+\.?"
-    r"(?:\s+\d{4})?\s*(?:\([^)\n]{1,40}\)\s*)?[-–—]+\s")
-
-
 def dateline_end(text: str, start: int) -> int:
     """Where a wire dateline ("ABUJA, March 28 (Reuters) - ") ends on the line at
     ``start``, else -1: its date is when the story was filed, not when the change happened
     (a report in the perfect tense with no time word of its own covers the week before)."""
     line_start = text.rfind("\n", 0, start) + 1
-    m = _DATELINE.match(text, line_start)
+    m = DATELINE.match(text, line_start)
     return m.end() if m is not None else -1
 
 

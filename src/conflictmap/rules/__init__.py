@@ -107,6 +107,10 @@ MARKER_KEYS = (
     # "het was de tweede keer dat de taliban Kabul innamen", "the second time (that) X fell":
     # a change the text has told already, counted; it joins that report (events.py)
     "repeat_reference",
+    # "de laatste stad in Darfur die nog in handen was van het leger,": a relative clause with
+    # no comma before it, closed by one; its actor did no change of the main clause
+    # (eventactors._closed_relatives)
+    "bare_relative",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -305,6 +309,7 @@ class Markers:
     part_object: Guarded
     anaphora_capital: Guarded
     repeat_reference: Guarded
+    bare_relative: Guarded
     backing_phrase: Guarded
     loyal_after: Guarded
     region_locator: Guarded
