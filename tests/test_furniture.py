@@ -152,3 +152,31 @@ def test_a_byline_town_is_no_antecedent(extractor: Extractor, lang: str, text: s
     article = Article(id="b", text=text, published="2024-06-12", period=Interval(day, day, 1),
                       lang=lang)
     assert extractor.extract(article) == []
+
+
+LINKS_UNDER_A_HEADING = [
+    # links listed under a heading of their own line, or after "Lees ook |": other articles
+    ("nl", "Leger rukt op\n\nHet Soedanese leger is in Al-Jazira aan een offensief begonnen.\n\n"
+     "Lees ook\nLeger herovert Omdurman op RSF\nRSF nemen Nyala in\n\n"
+     "Lees ook | Hoe de RSF Wad Madani innamen\n"),
+    ("nl", "Oekraïne\n\nDe strijd gaat door.\n\nMeer over Oekraïne\nRusland neemt Avdiivka in\n"),
+    ("en", "Sudan\n\nThe army began an offensive in Al-Jazira.\n\nRelated\n"
+     "Army retakes Omdurman from RSF\n\nRead more | How the RSF took Wad Madani\n"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), LINKS_UNDER_A_HEADING)
+def test_links_under_a_heading_report_nothing(extractor: Extractor, lang: str,
+                                              text: str) -> None:
+    day = date(2024, 6, 12)
+    article = Article(id="l", text=text, published="2024-06-12", period=Interval(day, day, 1),
+                      lang=lang)
+    assert extractor.extract(article) == []
+
+
+def test_a_paragraph_after_a_blank_line_under_a_heading_reports(extractor: Extractor) -> None:
+    text = "Kop\n\nLees ook\nLeger herovert Omdurman\n\nHet leger heeft zaterdag Sinja heroverd.\n"
+    day = date(2024, 6, 12)
+    article = Article(id="l", text=text, published="2024-06-12", period=Interval(day, day, 1),
+                      lang="nl")
+    assert [e.place.name for e in extractor.extract(article)] == ["Singa"]

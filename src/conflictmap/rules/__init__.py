@@ -40,7 +40,8 @@ MARKER_KEYS = (
     "purpose", "adjunct", "continuation", "compound_after", "proxy_before", "subject_clause",
     "owner_after", "partial_after", "pronoun_object",
     # factuality and time per clause (factuality.py)
-    "related_line", "earlier", "holding", "mention", "wish", "backer_by", "no_longer",
+    "related_line", "related_heading", "earlier", "holding", "mention", "wish", "backer_by",
+    "no_longer",
     "denial_back", "holding_after", "civil_domain", "civil_act", "extent_verb",
     # a compass phrase between a place and the relative clause about it (eventrelatives.py)
     "antecedent_gap",
@@ -280,6 +281,7 @@ class Markers:
     partial_after: Guarded
     pronoun_object: Guarded
     related_line: Guarded
+    related_heading: Guarded
     earlier: Guarded
     holding: Guarded
     mention: Guarded
