@@ -35,13 +35,43 @@ def previous_interval(article: Article, rules: LanguageRules,
         return None
     s, e = spans[index]
     text = article.text
-    if not rules.dates.get("then").search(text, s, e):
+    then = rules.dates.get("then").search(text, s, e)
+    if then is None:
         return None
-    # a sentence that opens its paragraph with "toen", "in dezelfde dagen" points back into
-    # the paragraph before it (one paragraph break may be crossed)
-    opens = "\n" in text[spans[index - 1][1]:spans[index][0]] and not any(
-        d.explicit and not d.anaphoric for d in find_dates(text[s:e], article.period,
-                                                           rules.lang))
+    found_before = _previous_date(article, rules, spans, index)
+    return None if found_before is None else _then_span(rules, then.group(), found_before)
+
+
+_SEASON_MONTHS = (("spring", 3, 5), ("summer", 6, 9), ("autumn", 9, 11))  # as dates._SEASONS
+
+
+def _then_span(rules: LanguageRules, said: str, previous: Interval) -> Interval:
+    """What a "then" stands for: the date of the sentence before, or the whole year ("that
+    same year", "datzelfde jaar") or the season of that year ("that same spring",
+    "datzelfde voorjaar") it falls in (a winter: December to February)."""
+    year = previous.start.year
+    if rules.dates.get("then_year").search(said):
+        return Interval.spanning(date(year, 1, 1), date(year, 12, 31))
+    for key, first, last in _SEASON_MONTHS:
+        if rules.dates.get(key).search(said):
+            return Interval.spanning(date(year, first, 1), date(
+                year, last, calendar.monthrange(year, last)[1]))
+    if rules.dates.get("winter").search(said):
+        year -= previous.start.month <= 2  # "that winter" after a January: begun the year before
+        return Interval.spanning(date(year, 12, 1), date(
+            year + 1, 2, calendar.monthrange(year + 1, 2)[1]))
+    return previous
+
+
+def _previous_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+                   index: int) -> Interval | None:
+    """The explicit date "then" points back to (previous_interval). A sentence that opens its
+    paragraph with "toen", "in dezelfde dagen" points back into the paragraph before it (one
+    paragraph break may be crossed), unless it has a written date of its own."""
+    text = article.text
+    s, e = spans[index]
+    opens = "\n" in text[spans[index - 1][1]:s] and not any(
+        d.explicit and not d.anaphoric for d in find_dates(text[s:e], article.period, rules.lang))
     for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
         s, e = spans[before]
         # a month in the text's running year ("In 2020 ... retook Shusha in November.
@@ -254,33 +284,51 @@ _LATER_UNITS = (("days_later", 1, 0, 1), ("weeks_later", 7, 0, 1), ("months_late
                 ("years_later", 0, 12, 1), ("days_earlier", 1, 0, -1),
                 ("weeks_earlier", 7, 0, -1), ("months_earlier", 0, 1, -1),
                 ("years_earlier", 0, 12, -1), ("days_within", 1, 0, 0),
-                ("weeks_within", 7, 0, 0))  # sign 0: "within three days": 0 .. 3 days after
+                ("weeks_within", 7, 0, 0), ("days_held", 1, 0, 1), ("weeks_held", 7, 0, 1),
+                ("months_held", 0, 1, 1))  # sign 0: "within three days": 0 .. 3 days after
+_HELD = ("days_held", "weeks_held", "months_held")
 
 
 def _reference_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                    index: int) -> Interval | None:
+                    index: int, place: Mention | None = None) -> Interval | None:
     """The date of the nearest of the last few sentences that has one, of any kind ("on
     Sunday", "In June 2014"; a month in the text's running year): its first, the main
-    clause's ("overran X on Sunday, ... since the offensive began in May")."""
+    clause's ("overran X on Sunday, ... since the offensive began in May"); where that
+    sentence names the clause's place, the date nearest the name ("seized Bunagana in July
+    2012, and in November of that year it took Goma. The rebels pulled out of Goma ten
+    days later": November 2012; "took Izium on 1 April and Lyman on 27 May")."""
     text = article.text
     for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
         s, e = spans[before]
         dates = [d for d in find_dates(text[s:e], article.period, rules.lang)
                  if not d.since and not d.anaphoric]
-        if dates:
-            return running_year(article, rules, spans, before, dates)[0].interval
+        if not dates:
+            continue
+        found = text.find(place.as_written, s, e) if place is not None and len(dates) > 1 else -1
+        if place is not None and found >= 0:
+            named, after = found - s, found - s + len(place.as_written)
+            near = min(dates, key=lambda d: d.start - after if d.start >= after
+                       else named - d.end)
+            # "in November of that year": the year the sentence named before it
+            near = that_year(rules, text, s, s + near.start, [replace(
+                near, start=0, end=near.end - near.start)], article.period)[0]
+            return running_year(article, rules, spans, before, [near])[0].interval
+        return running_year(article, rules, spans, before, dates)[0].interval
     return None
 
 
 def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                index: int, segment: tuple[int, int]) -> Interval | None:
+                index: int, segment: tuple[int, int],
+                place: Mention | None = None) -> Interval | None:
     """The date of a clause that says "three years later", "twee maanden later" ("three
     weeks earlier"): that long after (before) the date of the sentence before (years: the
     whole year it falls in); "within three days": from that date to three days after it."""
     a, b = segment
     text, words = article.text, rules.dates
     for key, days, months, sign in _LATER_UNITS:
-        m = words.get(key).search(text, a, b)
+        # "held it for two weeks before X drove them out": the hold may stand in the clause
+        # before the one that tells its end
+        m = words.get(key).search(text, spans[index][0] if key in _HELD else a, b)
         if m is None:
             continue
         n = _count(words.numbers, m.group(1), words.tens)
@@ -298,7 +346,8 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         own = [d for d in find_dates(head, article.period, rules.lang)
                if not d.since and not d.anaphoric]
         # "took X on Wednesday, before withdrawing the next day": the clause before it
-        before = own[-1].interval if own else _reference_date(article, rules, spans, index)
+        before = own[-1].interval if own else _reference_date(article, rules, spans, index,
+                                                               place)
         if n is None or before is None:
             return None
         # the nearest and farthest count ("a few weeks earlier": -FEW .. -1)
@@ -348,7 +397,7 @@ def stretch_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[
         return None
     own = [d for d in find_dates(text[stretch[0]:stretch[1]], article.period, rules.lang)
            if not d.anaphoric]
-    return None if own else time_later(article, rules, spans, index, stretch)
+    return None if own else time_later(article, rules, spans, index, stretch, place)
 
 
 _CONJUNCT = re.compile(r",?\s+and\s+(?:the\s+)?(?:(?:town|city|village|port|base)\s+of\s+)?$")

@@ -85,6 +85,7 @@ from conflictmap.model import (
     Article,
     Change,
     Event,
+    Interval,
     Mention,
     Place,
     PlaceKind,
@@ -103,6 +104,9 @@ from conflictmap.text import sentence_spans, sentence_spans_by_line
 from conflictmap.triggers import Clause, Hit, hot_in_lines, hot_sentences
 
 log = logging.getLogger(__name__)
+
+
+_YEARS_APART = timedelta(days=365)  # two changes of one sentence this far apart are two
 
 
 class Extractor:
@@ -270,7 +274,7 @@ class Extractor:
     def _sentence(self, ctx: Context, index: int, clauses: list[Clause],
                   mentions: set[int], standing: set[int]) -> list[Event]:
         events: list[Event] = []
-        seen: set[tuple[str, Change, str]] = set()
+        seen: dict[tuple[str, Change, str], list[tuple[Interval, bool]]] = {}
         carried: list[Mention] = []  # the places of the sentence's previous placed clause
         for seg_start, seg_end, hits in clauses:
             hits = sequels.told_hits(hits)
@@ -300,10 +304,15 @@ class Extractor:
                             ctx.article.text, seg_start, seg_end):
                         standing.add(id(event))  # "the flag flew over X" with no "again"
                 # One change per place, type and gaining side: "X took Mahas before Y drove
-                # them out" is two captures of Mahas.
+                # them out" is two captures of Mahas; so are two takings years apart
+                # ("Shusha, captured by Armenian forces in May 1992, fell on Sunday"), not a
+                # holding ("Kindu, de eerste hoofdstad die sinds 2012 in hun handen valt").
                 key = (event.place.id, event.change, event.actor.side if event.actor else "")
-                if key not in seen:
-                    seen.add(key)
+                p, held = event.period, hit.trigger.static_veto
+                if not any(held or q_held or (q.start - _YEARS_APART <= p.end
+                                              and p.start <= q.end + _YEARS_APART)
+                           for q, q_held in seen.get(key, [])):
+                    seen.setdefault(key, []).append((p, held))
                     events.append(event)
                     events.extend(_again_later(ctx, index, hit, event))
         # fighting told with a change of the same place is folded into that change if it
@@ -329,15 +338,21 @@ class Extractor:
                 or ctx.rules.words.compile(_AGAIN_AFTER, re.IGNORECASE).match(
                     text, mention.end, segment[1])):
             change = Change.RECAPTURE  # "weer in handen van", "back under the control of"
+        if change is Change.CAPTURE and ctx.rules.words.compile(
+                _FIRST_SINCE, re.IGNORECASE).search(text, hit.end, e):
+            change = Change.RECAPTURE  # "for the first time since the rebels seized it"
         quoted = _scare_quoted(text, hit)
         if change is Change.RECAPTURE and quoted:
             change = Change.CAPTURE  # "liberated", 'bevrijd' in quotes: the speaker's word
         if partial == "contested" and change in (Change.CAPTURE, Change.RECAPTURE,
                                                  Change.WITHDRAWAL):
             change = Change.CONTESTED  # "delen van Homs ingenomen", "lost parts of Shan State"
-        if (hit.trigger.entry and change in (Change.CAPTURE, Change.RECAPTURE)
+        if ((hit.trigger.entry or partial == "capture")
+                and change in (Change.CAPTURE, Change.RECAPTURE)
                 and ctx.rules.markers.not_held.search(text, hit.end, e)):
-            change = Change.CONTESTED  # "entered X, but they do not control it"
+            # "entered X, but they do not control it"; "took most of X, but the garrison
+            # on the hill held out"
+            change = Change.CONTESTED
         # A state's forces taking a town of their own country is a capture unless the text
         # says they held it before (CODEBOOK.md): no recapture from the actor alone.
         gainer, loser = gainer_and_loser(ctx, hit, mention, segment)
@@ -389,6 +404,8 @@ def _again_later(ctx: Context, index: int, hit: Hit, event: Event) -> list[Event
 
 # "seized Singa again on Saturday", "nam Singa opnieuw in": a word of return after the place
 _AGAIN_AFTER = r"\s+%again%\b"
+# the gainer back where another side had taken the place from it (CODEBOOK.md)
+_FIRST_SINCE = r"\b%first_since%\s+(?:[\w'’-]+\s+){0,5}?%taking_past%\b"
 
 
 def _factual(ctx: Context, hit: Hit, segment: tuple[int, int], partial: str) -> bool:
