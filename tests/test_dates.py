@@ -130,3 +130,18 @@ FRIDAY = Interval(date(2024, 5, 10), date(2024, 5, 10), 1)
 def test_dates_weekday_of_last_week(lang: str, sentence: str, start: str, end: str) -> None:
     interval = resolve_interval(sentence, FRIDAY, lang)
     assert (interval.start, interval.end) == (_d(start), _d(end))
+
+
+def test_dates_sentence_read_again_gives_a_list_of_its_own() -> None:
+    """find_dates remembers a sentence it read (an event's readers read it again): each call
+    gets its own list, and a text longer than a sentence is read without being kept."""
+    from conflictmap.dates import _CACHED_CHARS, find_dates
+
+    period = Interval(date(2024, 3, 8), date(2024, 3, 8), 1)
+    first = find_dates("Rebels took the town yesterday.", period, "en")
+    first.append(first[0])
+    again = find_dates("Rebels took the town yesterday.", period, "en")
+    assert len(again) == 1 and again is not first
+    assert again[0].interval == Interval(date(2024, 3, 7), date(2024, 3, 7), 1)
+    long = "Nothing happened here. " * (_CACHED_CHARS // 20) + "Rebels took it on 3 March."
+    assert [d.interval.start for d in find_dates(long, period, "en")] == [date(2024, 3, 3)]

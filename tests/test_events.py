@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from conflictmap.articles import read_articles
 from conflictmap.consolidate import consolidate
 from conflictmap.evaluate import evaluate, format_score
 from conflictmap.events import Extractor
-from conflictmap.model import Article, Change, Event, Interval, Status
+from conflictmap.model import Article, Change, Event, Interval, Place, PlaceKind, Status
 from conflictmap.rules import RULES_DIR
 
 
@@ -197,3 +197,34 @@ def test_events_line_ending_in_a_dash_or_bracket(extractor: Extractor, text: str
     events = extractor.extract(_article(text, lang))
     assert [(e.change, e.place.name) for e in events] == [(Change.CAPTURE, "Hama")]
     assert events[0].sources[0].quote.endswith("in." if lang == "nl" else "Hama.")
+
+
+_TOWNS = [Place(f"t:{i}", f"T{i}", PlaceKind.TOWN if i < 5 else PlaceKind.REGION, 12.0 + 0.03 * i,
+                44.0 + (0.02 * i if i % 2 else 0.0), "YE", "", population)
+          for i, population in enumerate((500_000, 40_000, 40_000, 900, 0, 80_000))]
+
+
+@st.composite
+def _district_events(draw: st.DrawFn) -> Event:
+    start = date(2015, 3, 1) + timedelta(days=draw(st.integers(0, 30)))
+    return Event(draw(st.sampled_from(list(Change))), draw(st.sampled_from(list(Status))),
+                 draw(st.sampled_from(_TOWNS)),
+                 Interval(start, start + timedelta(days=draw(st.integers(0, 12))), 2),
+                 None, None, ())
+
+
+@given(st.lists(_district_events(), max_size=12))
+@settings(max_examples=300)
+def test_events_district_of_taken_by_town_equals_every_pair(events: list[Event]) -> None:
+    """Fighting in a district of a taken town, found from the takings grouped by town
+    (bisection), is what the pair-by-pair rule finds."""
+    from conflictmap.taken_districts import (
+        district_of_taken,
+        in_district_of_taken,
+        takings_by_town,
+    )
+
+    changes = [e for e in events if e.change is not Change.CONTESTED]
+    takings = takings_by_town(changes)
+    for e in events:
+        assert in_district_of_taken(e, takings) == any(district_of_taken(e, c) for c in changes)

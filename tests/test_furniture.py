@@ -70,6 +70,53 @@ def test_the_town_is_not_a_related_links_town(extractor: Extractor, link: str,
 
 
 
+BYLINES = [
+    ("nl", "Leger verlaat corridor\n\nVan onze correspondent, Jeruzalem, 10 februari 2025\n\n"
+     "Het Israëlische leger heeft zich zondag teruggetrokken uit de Netzarim-corridor.\n"),
+    ("en", "Troops leave corridor\n\nBy our Middle East staff | JERUSALEM, Feb 10\n\n"
+     "Israeli troops withdrew from the Netzarim corridor on Sunday.\n"),
+    ("nl", "Leger verlaat corridor\n\nJeruzalem, 10 februari (ANP/AFP)\n\n"
+     "Het Israëlische leger heeft zich zondag teruggetrokken uit de Netzarim-corridor.\n"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), BYLINES)
+def test_byline_town_is_where_the_story_was_filed(extractor: Extractor, lang: str,
+                                                   text: str) -> None:
+    """A byline's town ("Van onze correspondent, Jeruzalem") is no town a site with a name of
+    its own is drawn at, nor one that changed hands (helper s9)."""
+    day = date(2025, 2, 10)
+    article = Article(id="b", text=text, published="2025-02-10", period=Interval(day, day, 1),
+                      lang=lang)
+    assert all(e.place.country != "IL" for e in extractor.extract(article))
+
+
+@pytest.mark.parametrize(("lang", "line", "place", "byline"), [
+    ("nl", "Van onze correspondent, Port Sudan, 27 maart 2025", "Port Sudan", True),
+    ("nl", "Beiroet, 27 januari (ANP/AFP)", "Beiroet", True),
+    ("en", "By our South Asia desk | KABUL, Aug 14", "KABUL", True),
+    ("en", "Port Sudan | 12 May 2024", "Port Sudan", True),
+    ("en", "Rebels took Karsk, 12 km from Dovra, on Sunday.", "Karsk", False),
+    ("nl", "Rebellen namen Karsk in, 12 mei meldt het leger.", "Karsk", False),
+    ("en", "By our correspondent in Kharkiv. Troops retook Kupiansk on Saturday.", "Kharkiv", True),
+    ("en", "By our correspondent in Kharkiv. Troops retook Kupiansk on Saturday.", "Kupiansk",
+     False),
+])
+def test_byline_lines(lang: str, line: str, place: str, byline: bool) -> None:
+    """Only the byline's own words are where the story was filed, not the sentence glued to
+    it on the same line."""
+    from conflictmap.datelines import on_byline
+    from conflictmap.model import Mention, Place, PlaceKind
+
+    town = Place(id="x", name=place, kind=PlaceKind.TOWN, lat=0.0, lon=0.0, country="",
+                 admin1="", population=0)
+    text = f"Headline\n{line}\nMore text."
+    start = text.index(place)
+    mention = Mention(town, place, start, start + len(place))
+    got = on_byline(text, [mention], load_language(lang).markers.byline)
+    assert (mention.start in got) is byline
+
+
 SECTION_HEADINGS = [
     # a heading over background paragraphs: the section's sentences tell what changed
     ("nl", "Ethiopisch leger heroverd Dessie\n\nHet leger heeft Dessie heroverd.\n\n"
@@ -137,7 +184,7 @@ def test_a_dateline_keeps_a_change_named_after_it(extractor: Extractor) -> None:
     assert [e.place.name for e in extractor.extract(article)] == ["Saraqeb"]
 
 
-BYLINES = [
+CORRESPONDENT_LINES = [
     # a byline's town is where the reporter sits, no antecedent of "de stad"
     ("nl", "Rebellen nemen stad in\n\nVan onze correspondent in Beiroet\n\nRebellen hebben "
      "zaterdag de stad ingenomen, meldt het Syrisch Observatorium.\n"),
@@ -146,7 +193,7 @@ BYLINES = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "text"), BYLINES)
+@pytest.mark.parametrize(("lang", "text"), CORRESPONDENT_LINES)
 def test_a_byline_town_is_no_antecedent(extractor: Extractor, lang: str, text: str) -> None:
     day = date(2024, 6, 12)
     article = Article(id="b", text=text, published="2024-06-12", period=Interval(day, day, 1),

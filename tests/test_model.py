@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import pickle
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conflictmap.model import Article, Interval
+from conflictmap.model import (
+    Actor,
+    Article,
+    Change,
+    Event,
+    Interval,
+    Place,
+    PlaceKind,
+    Source,
+    Status,
+    Trace,
+)
 
 _days = st.integers(0, 40_000).map(lambda n: date(1900, 1, 1) + timedelta(days=n))
 
@@ -28,3 +39,20 @@ def test_model_article_pickles_every_field(start: date, width: int, precision: i
     assert [getattr(back, f.name) for f in fields(Article)] == [
         getattr(article, f.name) for f in fields(Article)]
     assert pickle.loads(pickle.dumps(period)) == period
+
+
+def test_model_rated_event_is_replace_with_its_id() -> None:
+    """``Event.rated`` is ``replace(event, confidence=..., trace=None)`` field for field, the
+    id kept (neither field is part of it)."""
+    place = Place("geonames:1", "Goma", PlaceKind.TOWN, -1.68, 29.22, "CD", "Nord-Kivu", 670_000)
+    source = Source(article="a.txt", published="2025-01-27", quote="M23 took Goma.", start=0,
+                    end=14, rule="en.capture.take")
+    event = Event(Change.CAPTURE, Status.CLAIMED, place,
+                  Interval(date(2025, 1, 26), date(2025, 1, 27), 2),
+                  Actor("m23", "M23", "m23", "rebel"), None, (source,), confidence=0.6,
+                  geo_precision=2, origin="r1", trace=Trace("Goma", 9, 13, 4, 8))
+    rated = event.rated(0.83)
+    slow = replace(event, confidence=0.83, trace=None)
+    assert [getattr(rated, name) for name in Event.__slots__] == [
+        getattr(slow, name) for name in Event.__slots__]
+    assert rated == slow and rated.id == event.id and rated.trace is None

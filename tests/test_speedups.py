@@ -278,6 +278,11 @@ GUARD_PATTERNS = [
     r"a\b",
     r"(?-i:A)b|k",
     r"\bthe\s+(?:\w+\s+)?town\b|\ba\s+ab\b",  # first words and a literal after them
+    r"(?:^|[,.]\s*|\b(?:the|a)\s+)(?:town|ab)\b",  # optional openings: their words or the next
+    r"(?:x|)(?:ab|s)?\b(?:the|k)",
+    # alternatives searched only where their words are (rules.branches)
+    r";|,?\s+(?=(?:but|the)\s)|\s+ab\b|(?<=town)\s+(?=a\b)|\s[–—-]\s",
+    r"\bsince\b\s+(?=\d)|\s+(?=ſ)|(?-i:\bA\b)\s*(?:b|k)|(?!town)\w+(?=\s+said)",
 ]
 guard_texts = st.lists(st.sampled_from(
     ["claim", "CLAIMS", "said", "ſaid", "SAİD", "according to", "According  to", "not", "NOT",
@@ -305,10 +310,37 @@ def test_speedups_guarded_equals_pattern(source: str, ignore: bool, value: str,
     assert _span(guarded.search(value)) == _span(regex.search(value))
 
 
+def test_speedups_guarded_branches() -> None:
+    """A pattern without first words whose alternatives need words of their own is split
+    at its top-level bars (not those in groups or classes, nor escaped ones)."""
+    from conflictmap.rules.branches import branches, split_bars
+
+    assert split_bars(r"a|(?:b|c)|[|\]]|\||[^]|]x") == ["a", "(?:b|c)", r"[|\]]", r"\|",
+                                                         "[^]|]x"]
+    assert split_bars(r"a|(b") is None and split_bars(r"a)|b") is None
+    assert split_bars(r"a(?#|)|b") is None
+    assert branches(re.compile(r"(a)|\sb")) is None  # groups would be renumbered
+    assert branches(re.compile(r"\s+a|\s+b|\w")) is not None
+    assert branches(re.compile(r"\s|\w")) is None  # no words to look for
+    guarded = Guarded(re.compile(r";|,\s+(?=but\s)|\s+(?=and\s+took\b)", re.IGNORECASE))
+    assert guarded._branches is not None
+    value = "they came; but, BUT left and took it"
+    for pos, endpos in ((0, 99), (0, 9), (10, 30), (12, 36), (-3, 5), (20, 10)):
+        assert ([m.span() for m in guarded.finditer(value, pos, endpos)]
+                == [m.span() for m in guarded.regex.finditer(value, pos, endpos)])
+        assert (_span(guarded.search(value, pos, endpos))
+                == _span(guarded.regex.search(value, pos, endpos)))
+
+
 @pytest.mark.parametrize(("source", "expected"), [
     (r"\bclaim\w*|\bsaid\b|\baccording to\b", ("according to", "claim", "said")),
     (r"(?<!not )\bconfirm\w*|\badmit\w*", ("admit", "confirm")),
-    (r"(?:the\s+)?town", None),  # may start with "town" or "the": not known
+    (r"(?:the\s+)?town", ("the", "town")),  # an optional word, or the one after it
+    (r"(?:the\s+)?\w+", None),
+    (r"(?:^|[,;]\s*|\b(?:but|and)\s+)(?:as|if)\b", (",", ";", "and", "as", "but", "if")),
+    (r"(?:^|(?<=\.\s))(?:that|these)\s", ("th",)),  # zero-width alternatives passed over
+    (r"a?", None),  # may match no character
+    (r"(?:a|)b", ("a", "b")),  # an empty alternative: the word after it
     (r"[–—-]\s*a", ("-", "–", "—")),
     (r"(?:ab)+c", ("ab",)),
     (r"\w+ed", None),

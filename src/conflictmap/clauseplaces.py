@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from conflictmap.actors import ActorMention
 from conflictmap.airports import named_airport
-from conflictmap.datelines import in_dateline
+from conflictmap.datelines import in_dateline, on_byline
 from conflictmap.eventcontext import LAST_WORD, Context, Spans, spans_of, without_day
 from conflictmap.factuality import furniture_line
 from conflictmap.geodesy import km_between
@@ -61,6 +61,7 @@ def plausible_places(mentions: Sequence[Mention], actors: Sequence[ActorMention]
     """
     compound = rules.markers.compound_after
     filed = in_dateline(text, mentions)  # "MOSCOW (AP) —": where the story was filed
+    filed |= on_byline(text, mentions, rules.markers.byline)  # "Van onze correspondent, X"
     mentions = [m for m in mentions if not compound.match(text, m.end) and m.start not in filed]
     named = {m.place.country for m in mentions if m.place.kind is PlaceKind.COUNTRY}
     counts = Counter(m.place.country for m in mentions if m.place.kind in _PLACE_KINDS)
@@ -350,7 +351,12 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
         return aux is None or bool(gap[aux.end():].strip(" \"'‘’“”„«»‹›"))
     if markers.owner_after.search(after):
         return True  # "two of Donetsk's last towns": the towns are taken, not Donetsk
-    return bool(markers.feature_after.search(after)) and not site_after(ctx, hit, mention)
+    # (reaching past 30 characters: "Nineveh provincial government compound")
+    feature = text[mention.end:mention.end + _FEATURE_REACH]
+    return bool(markers.feature_after.search(feature)) and not site_after(ctx, hit, mention)
+
+
+_FEATURE_REACH = 45  # characters after a place its feature noun may end within
 
 
 def _speaker_clause(ctx: Context, hit: Hit, mention: Mention) -> bool:

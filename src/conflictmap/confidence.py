@@ -24,7 +24,7 @@ import tomllib
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -238,8 +238,7 @@ def calibrate(model: Model | None, article: Article, events: Sequence[Event]) ->
     if model is None or not events:
         return list(events)
     facts = article_facts(article, events)
-    return [replace(e, confidence=round(model.probability(features(e, article, facts)), 2),
-                    trace=None) for e in events]
+    return [e.rated(round(model.probability(features(e, article, facts)), 2)) for e in events]
 
 
 def main_country(events: Sequence[Event]) -> str:

@@ -40,6 +40,8 @@ from pathlib import Path
 
 from conflictmap.model import Interval
 from conflictmap.monthyears import OF_YEAR, relative_clauses, years_for_months
+from conflictmap.relative_days import DAY as _DAY
+from conflictmap.relative_days import SPANS as _SPANS
 from conflictmap.rules import DateWords, Words, load_language
 from conflictmap.rules.literals import Guarded
 
@@ -196,22 +198,9 @@ def _number(words: DateWords, text: str) -> int | None:
 def _relative(key: str, match: re.Match[str], words: DateWords,
               period: Interval) -> Interval | None:
     s, e = period.start, period.end
-    day = timedelta(days=1)
-    single = s == e
-    monday = s - timedelta(days=s.weekday())
-    spans = {
-        "today": (s, e), "yesterday": (s - day, e - day),
-        "day_before_yesterday": (s - 2 * day, e - 2 * day), "last_night": (s - day, e),
-        "this_week": (monday if single else s - 6 * day, e),
-        "last_week": (monday - 7 * day, e - day) if single else (s - 14 * day, e),
-        "week_ago": (s - 9 * day, e - 5 * day), "past_days": (s - 10 * day, e),
-        "past_weeks": (s - 28 * day, e), "month_start": (s.replace(day=1), e),
-        # "begin deze maand", "early this month": its first ten days (CODEBOOK.md)
-        "month_begin": (s.replace(day=1), min(e, s.replace(day=10))),
-        "month_end": (max(s, _month_span(e.year, e.month)[1] - 10 * day), e),
-    }
-    if key in spans:
-        return Interval.spanning(*spans[key])
+    day, single, span = _DAY, s == e, _SPANS.get(key)
+    if span is not None:  # only the key's own days are computed (a call per match)
+        return Interval.spanning(*span(s, e))
     if key == "weekend":  # the last Saturday and Sunday up to the article's date
         if not single:
             return Interval.spanning(s, e)
@@ -466,6 +455,17 @@ def _drop_overlaps(mentions: list[DateMention]) -> list[DateMention]:
 def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval | None = None,
                rules_dir: Path | None = None) -> list[DateMention]:
     """Every time expression in ``sentence`` with the interval it allows."""
+    if len(sentence) > _CACHED_CHARS:
+        return list(_dates_in.__wrapped__(sentence, period, lang, previous, rules_dir))
+    return list(_dates_in(sentence, period, lang, previous, rules_dir))
+
+
+_CACHED_CHARS = 2000  # a sentence or clause; a longer text is read for dates once
+
+
+@lru_cache(maxsize=512)  # the readers of one event read its sentence and clause for dates
+def _dates_in(sentence: str, period: Interval, lang: str, previous: Interval | None,
+              rules_dir: Path | None) -> tuple[DateMention, ...]:
     compiled = _compiled(lang, rules_dir)
     seasons = _seasons(compiled, sentence, period)
     mentions = seasons + [d for d in _explicit(compiled, sentence, period)  # not as a year:
@@ -480,8 +480,8 @@ def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval
                                                                  period))
     mentions = years_for_months(compiled.lists, sentence, _drop_overlaps(mentions),
                                 relative_clauses(compiled.words, sentence), period)
-    return [_since(compiled, sentence, m) for m in mentions
-            if not _first_since(compiled, sentence, m) and not _until(compiled, sentence, m)]
+    return tuple(_since(compiled, sentence, m) for m in mentions
+                 if not _first_since(compiled, sentence, m) and not _until(compiled, sentence, m))
 
 
 _BARE_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")

@@ -34,6 +34,7 @@ from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.placelists import listed_places, opens_list
 from conflictmap.placereference import antecedent
 from conflictmap.placeroles import (
+    own_named,
     site_anaphora,
     site_mention,
     site_town,
@@ -199,8 +200,10 @@ def _past_wide(ctx: Context, hit: Hit, place: Mention) -> bool:
         return False
     words = site_words(ctx.rules.path)
     kind = place.place.id.split(":")[1] if place.place.id.startswith("site:") else ""
-    if hit.trigger.entry and words is not None and kind in {k for _, k in words.kinds}:
-        return True
+    if (hit.trigger.entry and words is not None and kind in {k for _, k in words.kinds}
+            and kind not in words.entry_kinds
+            and not own_named(ctx.article.text, ctx.rules.path, place)):
+        return True  # (not "entered the Nasser hospital in Khan Younis": a name of its own)
     return (hit.end <= place.start
             and len(ctx.article.text[hit.end:place.start].split()) > _SITE_OBJECT_WORDS)
 
@@ -407,7 +410,8 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
         before = [p for p in ctx.places if p.end <= s and p.place.kind is PlaceKind.TOWN]
         if not before:
             return []
-        town = _subject_site(ctx, index) or antecedent(ctx.article.text, ctx.rules.path, before)
+        town = _subject_site(ctx, index) or _as_named_site(
+            ctx, antecedent(ctx.article.text, ctx.rules.path, before))
         end = min(seg_end, hit.end + 8)
         # after the verb ("captured it"), or before it where the language puts it there
         # ("IS had het in mei ingenomen"): the one nearest the verb
@@ -426,6 +430,13 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
             # from a town its sentence reports taken, not one it "stood at the gates of"
         return [(hit, Mention(town.place, word.group(), word.start(), word.end()), "")]
     return []
+
+
+def _as_named_site(ctx: Context, town: Mention) -> Mention:
+    """The site ``town`` names where the text names it as a site's ("M23 heeft het vliegveld
+    van Kavumu ingenomen. Het leger trok zich ... terug": left the airfield), else the town."""
+    site = site_mention(ctx.article.text, ctx.rules.path, town)
+    return site if site is not None else town
 
 
 def _names_place(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int) -> bool:

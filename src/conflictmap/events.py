@@ -78,7 +78,6 @@ from conflictmap.factuality import (
     taken_back,
     undated_background,
 )
-from conflictmap.geodesy import km_between
 from conflictmap.geotargets import Geocoder, country_hint, geocoded_mention, unknown_target
 from conflictmap.model import (
     Actor,
@@ -100,6 +99,7 @@ from conflictmap.rules import (
     load_language,
     rules_digest,
 )
+from conflictmap.taken_districts import FIGHTING_AFTER_DAYS, in_district_of_taken, takings_by_town
 from conflictmap.text import sentence_spans, sentence_spans_by_line
 from conflictmap.triggers import Clause, Hit, hot_in_lines, hot_sentences
 
@@ -544,9 +544,10 @@ def _drop_fighting_before_change(events: list[Event]) -> list[Event]:
     that goes on in a town a day or two after it was taken (CODEBOOK: it adds contested to
     the taking's acceptable types: "took X on Saturday; on Sunday fighting went on")."""
     changes = [e for e in events if e.change is not Change.CONTESTED]
+    takings = takings_by_town(changes)
     return [e for e in events
             if e.change is not Change.CONTESTED
-            or (not any(_district_of_taken(e, c) for c in changes)
+            or (not in_district_of_taken(e, takings)
             and not any(c.place.id == e.place.id and (
                 # a denied claim ends in the change the text reports after it ("Turkey
                 # claimed the town on 12 October, the SDF denied it; they withdrew on
@@ -559,27 +560,5 @@ def _drop_fighting_before_change(events: list[Event]) -> list[Event]:
                 for c in changes))]
 
 
-def _district_of_taken(fight: Event, change: Event) -> bool:
-    """Fighting in a district of a town the article says was taken in those days ("took the
-    airport on Tuesday and then pushed into the districts of A and B"; Aden retaken by Friday):
-    part of the taking (up to DISTRICT_FIGHT_BEFORE_DAYS before it, FIGHTING_AFTER_DAYS after),
-    not an event of its own (CODEBOOK: it adds contested to the town's acceptable types). A
-    district is a smaller place within DISTRICT_KM of the town's point."""
-    town, part = change.place, fight.place
-    return (change.change in _TAKING and fight.status is not Status.DISPUTED
-            and town.kind is PlaceKind.TOWN and part.kind is PlaceKind.TOWN
-            and part.id != town.id and part.population < town.population
-            and km_between(town, part) <= DISTRICT_KM
-            and (change.period.start - fight.period.end).days <= DISTRICT_FIGHT_BEFORE_DAYS
-            and (fight.period.start - change.period.end).days <= FIGHTING_AFTER_DAYS)
-
-
-DISTRICT_KM = 8.0
-"""How far from a town's point a smaller place may be one of its districts."""
-DISTRICT_FIGHT_BEFORE_DAYS = 7
-"""How long before a taking fighting in one of the town's districts is that taking's."""
 CLAIM_ENDS_DAYS = 10
 """How long after a denied claim (fighting goes on) a change of the place is where it ended."""
-FIGHTING_AFTER_DAYS = 2
-"""How long after a taking fighting in the town is still that taking's (not a new fight)."""
-

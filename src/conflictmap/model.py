@@ -241,6 +241,17 @@ class Event:
         put(event, "id", event_id)
         return event
 
+    def rated(self, confidence: float) -> Event:
+        """``replace(self, confidence=confidence, trace=None)`` without hashing the id again
+        (neither is part of it, nor of equality): calibration rates every report so."""
+        event = object.__new__(Event)
+        put = object.__setattr__
+        for name in _RATED_KEEPS:
+            put(event, name, getattr(self, name))
+        put(event, "confidence", confidence)
+        put(event, "trace", None)
+        return event
+
     @property
     def key(self) -> str:
         """The event's stable key (:func:`report_key` of its first source, or the key a
@@ -266,6 +277,9 @@ class Event:
     @property
     def acled_sub_event_type(self) -> str:
         return acled_types(self)[1]
+
+
+_RATED_KEEPS = tuple(name for name in Event.__slots__ if name not in ("confidence", "trace"))
 
 
 def _event_id(event: Event) -> str:

@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 
 _LINKS = ("link_before", "link_after", "compounds", "anaphora_before", "anaphora_kinds",
           "anaphora_same", "anaphora_only",
-          "named", "unnamed_before", "bare_before", "bare_kinds", "quarter", "bare_link")
+          "named", "unnamed_before", "bare_before", "bare_kinds", "quarter", "bare_link",
+          "entry_kinds")
 _WINDOW = 90  # characters before a town searched for its site noun
 
 
@@ -65,6 +66,9 @@ class SiteWords:
     # them ("de basis" after "de militaire basis bij Baga"; not "op basis van", "de basis van
     # hun offensief"), (noun, kind) longest first (anaphora_only)
     anaphora_only: tuple[tuple[str, str], ...] = ()
+    # kinds a side takes by entering them ("troops entered the Tabqa air base"; not "entered
+    # Kismayo's port", a town's open ground)
+    entry_kinds: frozenset[str] = frozenset()
 
 
 def _optional(table: dict[str, object], key: str, path: str,
@@ -120,7 +124,8 @@ def site_words(path: str) -> SiteWords | None:
                      frozenset(table.get("anaphora_kinds") or ()), named, unnamed, bare,
                      frozenset(table.get("bare_kinds") or ()), _optional(table, "quarter", path),
                      frozenset(n.lower() for n in table.get("bare_link") or ()),
-                     frozenset(table.get("anaphora_same") or ()), only)
+                     frozenset(table.get("anaphora_same") or ()), only,
+                     frozenset(table.get("entry_kinds") or ()))
 
 
 def _anaphora_only(table: object, path: str) -> tuple[tuple[str, str], ...]:
@@ -164,6 +169,20 @@ def site_place(town: Place, kind: str, written: str = "") -> Place:
     return Place(id=f"site:{kind}:{town.id}", name=f"{town.name} {kind.replace('_', ' ')}",
                  kind=PlaceKind.SITE, lat=lat, lon=lon, country=town.country,
                  admin1=town.admin1, population=0)
+
+
+def own_named(text: str, rules_path: str, site: Mention) -> bool:
+    """True when the town's site ``site`` ("hospital in Khan Younis", "Nasser-ziekenhuis in
+    Khan Younis") has a name of its own before or in its noun (``named``): "the Nasser
+    hospital in Khan Younis", "het Nasser-ziekenhuis", not "the hospital in Khan Younis"."""
+    words = site_words(rules_path)
+    if words is None or words.named is None or not site_town(site.place):
+        return False
+    noun = words.nouns.match(text, site.start)
+    if noun is None:
+        return False
+    return any(m.end() == noun.end() for m in words.named.finditer(
+        text, max(0, site.start - _WINDOW), noun.end()))
 
 
 def site_town(place: Place) -> str:

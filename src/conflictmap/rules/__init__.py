@@ -84,6 +84,10 @@ MARKER_KEYS = (
     # whose object is a count of unnamed places takes none of the named ones around it
     # (triggers.py; counted_after is matched at the trigger's end, counted_before at its start)
     "counted_after", "counted_before",
+    # "Van onze correspondent, Jeruzalem, 10 februari", "By our Middle East staff | JERUSALEM,
+    # May 8", "Port Sudan | 12 May 2024": a byline or dateline line (matched on the line alone);
+    # its place is where the story was filed, never a place that changed (clauseplaces.py)
+    "byline",
     # an object pronoun before the trigger, in a verb-final clause ("IS had het in mei
     # ingenomen", "werden de jihadisten er verdreven"; eventplaces.pronoun_targets)
     "pronoun_object_before",
@@ -331,6 +335,7 @@ class Markers:
     region_attribute: Guarded
     counted_after: Guarded
     counted_before: Guarded
+    byline: Guarded
 
 
 @dataclass(frozen=True, slots=True)

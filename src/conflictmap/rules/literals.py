@@ -64,33 +64,60 @@ def _tree(pattern: re.Pattern[str]) -> list | None:
 
 _ZERO_WIDTH = (c.AT, c.ASSERT, c.ASSERT_NOT)
 
+# (words one of which a match of the items starts with, whether they can match no
+# character); None: not known
+_Opening = tuple[frozenset[str], bool] | None
+
 
 def _first(items: list) -> frozenset[str] | None:
-    """The words a sequence of parsed items starts with (see :func:`first_words`)."""
+    """The words a sequence of parsed items starts with (see :func:`first_words`): None
+    when a match may start otherwise, or may be empty."""
+    found = _opening(items)
+    return None if found is None or found[1] or not found[0] else found[0]
+
+
+def _opening(items: list) -> _Opening:
+    """How a sequence of parsed items opens: the words of its first item that consumes
+    characters, together with those of the optional items before it ("(?:the\\s+)?town":
+    "the" or "town"); what matches no character (``\\b``, look-arounds) is passed over."""
+    words: set[str] = set()
     i = 0
-    while i < len(items) and items[i][0] in _ZERO_WIDTH:
+    while i < len(items):
+        op, av = items[i]
+        if op is c.LITERAL:  # a run of literals: one word
+            run = []
+            while i < len(items) and items[i][0] is c.LITERAL:
+                run.append(chr(items[i][1]).lower())
+                i += 1
+            words.add("".join(run))
+            return frozenset(words), False
+        found = _item_opening(op, av)
+        if found is None:
+            return None
+        words |= found[0]
+        if not found[1]:
+            return frozenset(words), False
         i += 1
-    if i == len(items):
-        return None
-    op, av = items[i]
-    if op is c.LITERAL:
-        run = []
-        while i < len(items) and items[i][0] is c.LITERAL:
-            run.append(chr(items[i][1]).lower())
-            i += 1
-        return frozenset(["".join(run)])
+    return frozenset(words), True
+
+
+def _item_opening(op: object, av: Any) -> _Opening:
+    if op in _ZERO_WIDTH:
+        return frozenset(), True
     if op is c.SUBPATTERN:
-        return _first(list(av[-1]))
+        return _opening(list(av[-1]))
     if op is c.BRANCH:
-        alternatives = [_first(list(alt)) for alt in av[1]]
+        alternatives = [_opening(list(alt)) for alt in av[1]]
         if any(a is None for a in alternatives):
             return None
-        return frozenset().union(*alternatives)  # type: ignore[arg-type]
+        return (frozenset().union(*(a[0] for a in alternatives if a is not None)),
+                any(a[1] for a in alternatives if a is not None))
     if op in _REPEATS:
         low, _, body = av
-        return _first(list(body)) if low >= 1 else None
+        found = _opening(list(body))
+        return None if found is None else (found[0], found[1] or low == 0)
     if op is c.IN and av and all(o is c.LITERAL for o, _ in av):
-        return frozenset(chr(v).lower() for _, v in av)
+        return frozenset(chr(v).lower() for _, v in av), False
     return None
 
 
@@ -117,7 +144,10 @@ def _literals(words: frozenset[str] | None) -> Required:
     return Literals(tuple(sorted(words)), frozenset(unsafe))
 
 
-def _sequence(items: list) -> Required:
+def _sequence(items: list, ahead: bool = False) -> Required:
+    """Words one of which every match of the items holds (lower-cased), or None; with
+    ``ahead``, the words a positive look-ahead looks for count too (they are in the text a
+    search reads: the engine looks no further than its end)."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
     for op, av in items:
@@ -127,7 +157,7 @@ def _sequence(items: list) -> Required:
         if run:
             candidates.append(frozenset(["".join(run)]))
             run = []
-        found = _item(op, av)
+        found = _item(op, av, ahead)
         if found:
             candidates.append(found)
     if run:
@@ -137,17 +167,19 @@ def _sequence(items: list) -> Required:
     return max(candidates, key=lambda s: (min(len(w) for w in s), -len(s)))
 
 
-def _item(op: object, av: object) -> Required:
+def _item(op: object, av: Any, ahead: bool = False) -> Required:
     if op is c.SUBPATTERN:
-        return _sequence(list(av[-1]))  # type: ignore[index]
+        return _sequence(list(av[-1]), ahead)
     if op is c.BRANCH:
-        alternatives = [_sequence(list(alt)) for alt in av[1]]  # type: ignore[index]
+        alternatives = [_sequence(list(alt), ahead) for alt in av[1]]
         if any(a is None for a in alternatives):
             return None
         return frozenset().union(*alternatives)  # type: ignore[arg-type]
     if op in _REPEATS:
-        low, _, body = av  # type: ignore[misc]
-        return _sequence(list(body)) if low >= 1 else None
+        low, _, body = av
+        return _sequence(list(body), ahead) if low >= 1 else None
+    if ahead and op is c.ASSERT and av[0] == 1:  # (?=...)
+        return _sequence(list(av[1]), ahead)
     return None
 
 
@@ -161,7 +193,8 @@ class Scanner:
     one regex factored by common prefixes, so each position tries one branch per letter.
     """
 
-    __slots__ = ("_always", "_closure", "_pattern", "_trie", "_unsafe", "_unsafe_any")
+    __slots__ = ("_always", "_closure", "_pattern", "_trie", "_unsafe", "_unsafe_any",
+                 "_unsafe_ascii")
 
     def __init__(self, requirements: list[Required]) -> None:
         words = sorted({w for r in requirements if r is not None for w in r.words},
@@ -175,6 +208,8 @@ class Scanner:
         self._always = frozenset(i for i, r in enumerate(requirements) if r is None)
         self._unsafe = [(i, r.unsafe) for i, r in enumerate(requirements) if r is not None]
         self._unsafe_any = frozenset().union(*(u for _, u in self._unsafe))
+        # the unsafe characters are ("ſ", "ı", the combining dot): an ASCII text has none
+        self._unsafe_ascii = any(ch.isascii() for ch in self._unsafe_any)
 
     def candidates(self, lowered: str) -> frozenset[int]:
         """The indices of the requirements ``lowered`` may meet."""
@@ -184,7 +219,8 @@ class Scanner:
                      else set(self._pattern.findall(lowered)))
             for word in words:
                 found |= self._closure[word]
-        if not self._unsafe_any.isdisjoint(lowered):
+        if ((self._unsafe_ascii or not lowered.isascii())
+                and not self._unsafe_any.isdisjoint(lowered)):
             found.update(i for i, unsafe in self._unsafe if not unsafe.isdisjoint(lowered))
         return frozenset(found)
 
@@ -203,7 +239,11 @@ def _fold_pairs() -> list[tuple[int, int]]:
 _FOLD = _fold_pairs()
 
 
-_SPOTS = 6  # places to try one by one; from this many on, the pattern searches from the first
+_SPOTS = 64
+"""Places to try one by one; from this many on, the pattern searches from the first (the
+compiled loop's most). A match tried at a place costs about what a search costs per
+character, and most patterns open with ``\\b`` and an alternation the engine tries at every
+position: tens of places cost less than a search over the rest of a sentence or an article."""
 
 
 def _foldable(words: Iterable[str]) -> bool:
@@ -230,7 +270,7 @@ class Guarded:
     pattern's flags. Patterns without such literals, and builds without the compiled scans,
     search as the plain pattern does."""
 
-    __slots__ = ("_check", "_starts", "pattern", "regex", "required")
+    __slots__ = ("_branches", "_check", "_starts", "pattern", "regex", "required")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
@@ -246,11 +286,17 @@ class Guarded:
             # with first words, the literals decide only where those words are many
             # ("the", "de"): one scan of the window instead of the pattern's search
             self._check = native.guard(self.required.words, _FOLD)
+        self._branches: Any = None
+        if self._starts is None:  # tried at every position: with fewer alternatives
+            from conflictmap.rules.branches import branches
+
+            self._branches = branches(regex)
 
     @property
     def checked(self) -> bool:
-        """True when the compiled checks run before the pattern (first words, or literals)."""
-        return self._starts is not None or self._check is not None
+        """True when checks run before the pattern (first words, literals, or the words of its
+        alternatives)."""
+        return self._starts is not None or self._check is not None or self._branches is not None
 
     @property
     def flags(self) -> int:
@@ -272,7 +318,8 @@ class Guarded:
                                        _SPOTS, self._check)
         if self._check is not None and not self._check.any(text, pos, endpos):
             return None
-        return self.regex.search(text, pos, endpos)
+        regex = self._pick(text, pos, endpos)
+        return None if regex is None else regex.search(text, pos, endpos)
 
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         if not self._may_start(text, pos, endpos):
@@ -300,7 +347,15 @@ class Guarded:
                                              self._check))
         if self._check is not None and not self._check.any(text, pos, endpos):
             return iter(())
-        return self.regex.finditer(text, pos, endpos)
+        regex = self._pick(text, pos, endpos)
+        return iter(()) if regex is None else regex.finditer(text, pos, endpos)
+
+    def _pick(self, text: str, pos: int, endpos: int) -> re.Pattern[str] | None:
+        """The pattern, or the alternation of those of its alternatives whose words
+        text[pos:endpos] holds (``rules.branches``; None: none), for a search there."""
+        if self._branches is None or min(endpos, len(text)) - pos > _CHECK_REACH:
+            return self.regex  # lower-casing the rest of a long text, search after search,
+        return self._branches.pick(text, pos, endpos)  # would cost its square
 
     def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
         if self._starts is not None:

@@ -1,0 +1,125 @@
+"""A pattern's top-level alternatives, searched only where their words are.
+
+A pattern ``A|B|C`` whose alternatives each need words of their own (``,\\s+(?=but\\s)``
+needs "but") is searched in a window as the alternation of the alternatives whose words the
+window holds: an alternative that cannot match anywhere in the window never decides a
+match, so the answers are the same (the same matches, in the same order, each found by
+the same alternative), and the engine tries fewer alternatives at each position. The
+words a positive look-ahead looks for count, since the engine looks no further than the
+window's end (``endpos``); those a look-behind looks for do not.
+
+Only patterns without groups are split (dropping an alternative would renumber them), and
+only where the source splits plainly at its top-level bars (no verbose mode, comments or
+global inline flags); the alternations are compiled when a window first needs them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from conflictmap.rules.literals import Scanner, _literals, _sequence, _tree
+
+_MAX_ALTERNATIONS = 256  # alternations compiled for one pattern, at most
+
+
+def split_bars(source: str) -> list[str] | None:
+    """``source`` cut at its top-level ``|`` (not in a group, a class or after a
+    backslash), or None when it cannot be read plainly."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i = _class_end(source, i)
+            if i < 0:
+                return None
+            continue
+        if ch == "(":
+            if source.startswith("(?#", i):
+                return None
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif ch == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    if depth != 0:
+        return None
+    parts.append(source[start:])
+    return parts
+
+
+def _class_end(source: str, i: int) -> int:
+    """The index after the character class opening at ``source[i]``, or -1."""
+    i += 1
+    if source.startswith("^", i):
+        i += 1
+    if source.startswith("]", i):  # a "]" first is a literal
+        i += 1
+    while i < len(source):
+        if source[i] == "\\":
+            i += 2
+            continue
+        if source[i] == "]":
+            return i + 1
+        i += 1
+    return -1
+
+
+class Branches:
+    """The alternation of a pattern's alternatives that may match in a window."""
+
+    __slots__ = ("_all", "_alternatives", "_compiled", "_flags", "_scanner", "regex")
+
+    def __init__(self, regex: re.Pattern[str], alternatives: list[str],
+                 scanner: Scanner) -> None:
+        self.regex = regex
+        self._alternatives = alternatives
+        self._all = frozenset(range(len(alternatives)))
+        self._flags = regex.flags
+        self._scanner = scanner
+        self._compiled: dict[frozenset[int], re.Pattern[str] | None] = {
+            self._all: regex, frozenset(): None}
+
+    def pick(self, text: str, pos: int, endpos: int) -> re.Pattern[str] | None:
+        """The pattern to search ``text[pos:endpos]`` with (None: nothing can match)."""
+        pos = max(pos, 0)
+        endpos = min(endpos, len(text))
+        key = self._scanner.candidates(text[pos:endpos].lower() if endpos > pos else "")
+        found = self._compiled.get(key, self)
+        if found is self:
+            if len(self._compiled) >= _MAX_ALTERNATIONS:
+                return self.regex
+            found = self._compiled[key] = re.compile(
+                "|".join(self._alternatives[i] for i in sorted(key)), self._flags)
+        return found  # type: ignore[return-value]
+
+
+def branches(regex: re.Pattern[str]) -> Branches | None:
+    """The pattern's alternatives, when it has two or more, they can be read apart and one
+    of them at least needs words of its own; else None."""
+    if regex.groups or regex.flags & re.VERBOSE or re.match(r"\(\?[a-zA-Z-]+\)", regex.pattern):
+        return None
+    alternatives = split_bars(regex.pattern)
+    if alternatives is None or len(alternatives) < 2:
+        return None
+    needs = []
+    for alternative in alternatives:
+        try:
+            re.compile(alternative, regex.flags)
+        except re.error:
+            return None
+        tree = _tree(re.compile(alternative, regex.flags))
+        needs.append(None if tree is None else _literals(_sequence(tree, ahead=True)))
+    if all(n is None for n in needs):
+        return None
+    return Branches(regex, alternatives, Scanner(needs))
+
