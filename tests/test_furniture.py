@@ -115,3 +115,115 @@ def test_byline_lines(lang: str, line: str, place: str, byline: bool) -> None:
     mention = Mention(town, place, start, start + len(place))
     got = on_byline(text, [mention], load_language(lang).markers.byline)
     assert (mention.start in got) is byline
+
+
+SECTION_HEADINGS = [
+    # a heading over background paragraphs: the section's sentences tell what changed
+    ("nl", "Ethiopisch leger heroverd Dessie\n\nHet leger heeft Dessie heroverd.\n\n"
+     "Terugtrekking uit Tigray\nDe oorlog in het noorden van Ethiopië begon in november "
+     "vorig jaar.\n", {("recapture", "Dessie")}),
+    ("en", "Ukraine retakes Kherson\n\nUkrainian troops retook Kherson on Friday.\n\n"
+     "Retreat from Kherson\nThe last Russian units crossed the Dnipro, the ministry said.\n",
+     {("recapture", "Kherson")}),
+    # a heading that names the side is a report of its own
+    ("nl", "Kop\n\nHet leger beschiet de stad.\n\nM23 trekt zich terug uit Walikale\n"
+     "De rebellen vertrokken in de nacht.\n\nCongo\n", {("withdrawal", "Walikale")}),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "changes"), SECTION_HEADINGS)
+def test_a_section_heading_with_no_side_reports_nothing(extractor: Extractor, lang: str,
+                                                        text: str, changes: set) -> None:
+    day = date(2024, 5, 5)
+    article = Article(id="h", text=text, published="2024-05-05", period=Interval(day, day, 1),
+                      lang=lang)
+    assert {(e.change.value, e.place.name) for e in extractor.extract(article)} == changes
+
+
+VIDEO_LINES = [
+    # a video link retells an older change ("Video: Zo viel X"): no report of this article
+    ("nl", "Leger rukt op in Al-Jazira\n\nHet Soedanese leger heeft zaterdag Sennar heroverd.\n\n"
+     "Video: Zo viel Wad Madani in handen van de RSF\n", {("recapture", "Sennar")}),
+    ("nl", "Oekraïne verliest terrein\n\nRussische troepen hebben Oerozjaine ingenomen.\n\n"
+     "Bekijk de video: hoe Bachmoet viel\n", {("capture", "Urozhaine")}),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "changes"), VIDEO_LINES)
+def test_a_video_link_line_reports_nothing(extractor: Extractor, lang: str, text: str,
+                                           changes: set) -> None:
+    day = date(2024, 6, 12)
+    article = Article(id="v", text=text, published="2024-06-12", period=Interval(day, day, 1),
+                      lang=lang)
+    assert {(e.change.value, e.place.name) for e in extractor.extract(article)} == changes
+
+
+DATELINES = [
+    # a dateline with no agency in capitals, or as written with the agencies in capitals:
+    # where the story was filed, no antecedent of "de stad"
+    ("nl", "Kop\n\nBEIROET - Rebellen hebben zaterdag de stad ingenomen, meldt een waarnemer.\n"),
+    ("nl", "Kop\n\nBeiroet (ANP) - Rebellen hebben zaterdag de stad ingenomen, meldt een "
+     "waarnemer.\n"),
+    ("en", "Headline\n\nKYIV - Russian troops took the town on Saturday, the ministry said.\n"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), DATELINES)
+def test_a_dateline_town_is_no_antecedent(extractor: Extractor, lang: str, text: str) -> None:
+    day = date(2024, 6, 12)
+    article = Article(id="d", text=text, published="2024-06-12", period=Interval(day, day, 1),
+                      lang=lang)
+    assert extractor.extract(article) == []
+
+
+def test_a_dateline_keeps_a_change_named_after_it(extractor: Extractor) -> None:
+    day = date(2024, 6, 12)
+    text = "Kop\n\nBEIROET - Rebellen hebben zaterdag Saraqeb ingenomen.\n\nSyrië\n"
+    article = Article(id="d", text=text, published="2024-06-12", period=Interval(day, day, 1),
+                      lang="nl")
+    assert [e.place.name for e in extractor.extract(article)] == ["Saraqeb"]
+
+
+CORRESPONDENT_LINES = [
+    # a byline's town is where the reporter sits, no antecedent of "de stad"
+    ("nl", "Rebellen nemen stad in\n\nVan onze correspondent in Beiroet\n\nRebellen hebben "
+     "zaterdag de stad ingenomen, meldt het Syrisch Observatorium.\n"),
+    ("nl", "Leger herovert stad\n\nDoor onze correspondent in Khartoem\n\nHet leger heeft "
+     "zaterdag de stad heroverd, zegt een woordvoerder.\n"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), CORRESPONDENT_LINES)
+def test_a_byline_town_is_no_antecedent(extractor: Extractor, lang: str, text: str) -> None:
+    day = date(2024, 6, 12)
+    article = Article(id="b", text=text, published="2024-06-12", period=Interval(day, day, 1),
+                      lang=lang)
+    assert extractor.extract(article) == []
+
+
+LINKS_UNDER_A_HEADING = [
+    # links listed under a heading of their own line, or after "Lees ook |": other articles
+    ("nl", "Leger rukt op\n\nHet Soedanese leger is in Al-Jazira aan een offensief begonnen.\n\n"
+     "Lees ook\nLeger herovert Omdurman op RSF\nRSF nemen Nyala in\n\n"
+     "Lees ook | Hoe de RSF Wad Madani innamen\n"),
+    ("nl", "Oekraïne\n\nDe strijd gaat door.\n\nMeer over Oekraïne\nRusland neemt Avdiivka in\n"),
+    ("en", "Sudan\n\nThe army began an offensive in Al-Jazira.\n\nRelated\n"
+     "Army retakes Omdurman from RSF\n\nRead more | How the RSF took Wad Madani\n"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), LINKS_UNDER_A_HEADING)
+def test_links_under_a_heading_report_nothing(extractor: Extractor, lang: str,
+                                              text: str) -> None:
+    day = date(2024, 6, 12)
+    article = Article(id="l", text=text, published="2024-06-12", period=Interval(day, day, 1),
+                      lang=lang)
+    assert extractor.extract(article) == []
+
+
+def test_a_paragraph_after_a_blank_line_under_a_heading_reports(extractor: Extractor) -> None:
+    text = "Kop\n\nLees ook\nLeger herovert Omdurman\n\nHet leger heeft zaterdag Sinja heroverd.\n"
+    day = date(2024, 6, 12)
+    article = Article(id="l", text=text, published="2024-06-12", period=Interval(day, day, 1),
+                      lang="nl")
+    assert [e.place.name for e in extractor.extract(article)] == ["Singa"]

@@ -20,6 +20,7 @@ from conflictmap.geodesy import km_between
 from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.placereference import (
     antecedent,
+    antecedent_list,
     antecedent_pair,
     district_of,
     locates_generic,
@@ -131,6 +132,11 @@ def _anaphora(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
             p for p in ctx.places if p.end <= m.start() and p.place.kind is PlaceKind.TOWN])
         if len(towns) == 2:  # two mentions in a row at the phrase, so that both are listed
             found += [Mention(t.place, m.group(), m.start(), m.end()) for t in towns]
+    for m in ctx.rules.markers.anaphora_list.finditer(text, seg_start, seg_end):
+        # "Haftar nam die havens in": the towns of the list named last before it
+        found += [Mention(t.place, m.group(), m.start(), m.end()) for t in antecedent_list(
+            text, ctx.rules.path, [p for p in ctx.places if p.end <= m.start()
+                                   and p.place.kind in (PlaceKind.TOWN, PlaceKind.SITE)])]
     return found
 
 

@@ -65,8 +65,13 @@ def _then_span(rules: LanguageRules, said: str, previous: Interval) -> Interval:
 
 def _previous_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
                    index: int) -> Interval | None:
-    """The explicit date "then" points back to (previous_interval)."""
+    """The explicit date "then" points back to (previous_interval). A sentence that opens its
+    paragraph with "toen", "in dezelfde dagen" points back into the paragraph before it (one
+    paragraph break may be crossed), unless it has a written date of its own."""
     text = article.text
+    s, e = spans[index]
+    opens = "\n" in text[spans[index - 1][1]:s] and not any(
+        d.explicit and not d.anaphoric for d in find_dates(text[s:e], article.period, rules.lang))
     for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
         s, e = spans[before]
         # a month in the text's running year ("In 2020 ... retook Shusha in November.
@@ -82,15 +87,16 @@ def _previous_date(article: Article, rules: LanguageRules, spans: Sequence[tuple
             return day[0].interval
         if dates:
             return dates[-1].interval
-        if "\n" in text[e:spans[before + 1][0]] or "\n" in text[s:e]:
-            return None  # not past the paragraph's start
+        if "\n" in text[s:e] or ("\n" in text[e:spans[before + 1][0]]
+                                  and not (opens and before == index - 1)):
+            return None  # not past the paragraph's start (the one before, for an opener)
     return None
 
 
 LOOK_BACK = 3  # sentences "toen"/"then" may point back over
 
 
-_FRONTED = 12  # characters before a date that opens its sentence ("In November 2020 ...")
+_FRONTED = 16  # characters before a date that opens its sentence ("In November 2020 ...")
 _PARTICLE_TAIL = re.compile(r"(?:\s+[a-z]{1,6})?[\s.!]*")  # what may follow a closing date
 _SHORT = 6  # words of a sentence that only sets the time ("Het tij keert pas in 2015.")
 
@@ -325,7 +331,7 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         m = words.get(key).search(text, spans[index][0] if key in _HELD else a, b)
         if m is None:
             continue
-        n = _count(words.numbers, m.group(1))
+        n = _count(words.numbers, m.group(1), words.tens)
         # "enkele dagen later", "a few weeks later": one to FEW of them
         few = n is None and (m.group(1) or "").lower() in words.few
         # a bare plural ("Days later, ..."): the pattern's second group, also a few
@@ -428,7 +434,7 @@ def time_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[in
         for m in words.get(key).finditer(text, max(s, a - 30), min(b, a + 12)):
             if not m.start() < a <= m.end():
                 continue
-            n = _count(words.numbers, m.group(1))
+            n = _count(words.numbers, m.group(1), words.tens)
             if n is None:
                 continue
             main = [d for d in find_dates(text[s:e], article.period, rules.lang)
@@ -509,7 +515,7 @@ def change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[
             if (gap is None or (not mention and text[m.end():hit.start].strip())) \
                     and not subject:
                 continue
-            n = _count(words.numbers, m.group(1))
+            n = _count(words.numbers, m.group(1), words.tens)
             if n is None:
                 return None
             found = find_dates(text[s:e], article.period, rules.lang)
@@ -544,11 +550,14 @@ def _months_back(day: date, n: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def _count(numbers: Sequence[str], word: str | None) -> int | None:
-    """1 for "a day after" (no number word), else the number written."""
+def _count(numbers: Sequence[str], word: str | None, tens: Sequence[str] = ()) -> int | None:
+    """1 for "a day after" (no number word), else the number written ("dertig jaar na",
+    "thirty years after": the tens too)."""
     if word is None:
         return 1
     word = word.lower()
     if word.isdigit():
         return int(word)
+    if word in tens:
+        return 10 * (tens.index(word) + 2)
     return numbers.index(word) + 1 if word in numbers else None

@@ -201,7 +201,7 @@ class Extractor:
             (a.start, a.end, a.generic in _ARMED or (a.actor is not None and not a.generic))
             for a in ctx.actors])
         events = taken_back(join_later_mentions(sequels.inherit(events), mentions, standing))
-        events = _headline_dated_by_body(article, events)
+        events = _headline_dated_by_body(article, _drop_section_headings(article, events))
         events = calibrate(self._confidence, article,
                            _drop_fighting_before_change(_propagate_denials(events)))
         if not self._traced and self._confidence is None:
@@ -495,6 +495,34 @@ def _headline_dated_by_body(article: Article, events: list[Event]) -> list[Event
                 e = replace(e, period=narrowed or told)
         out.append(e)
     return out
+
+
+_HEADING_WORDS = 8
+"""At most this many words in a body line that heads a section ("Terugtrekking uit Tigray")."""
+
+
+def _section_heading(text: str, start: int, first: int) -> bool:
+    """True when ``start`` stands on a short line of the body, after a blank line and with no
+    closing punctuation: a section heading, not the headline (the first line) or a sentence."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start <= first or not text[:line_start].endswith("\n\n"):
+        return False
+    line_end = text.find("\n", line_start)
+    line = text[line_start:len(text) if line_end < 0 else line_end].strip()
+    return (bool(line) and line[-1].isalnum() and len(line.split()) <= _HEADING_WORDS
+            and line_end > 0 and text[line_end + 1:line_end + 2].strip() != "")
+
+
+def _drop_section_headings(article: Article, events: list[Event]) -> list[Event]:
+    """A change named only by a section heading in the body, with no side ("Terugtrekking
+    uit Tigray" over paragraphs of background) is the section's topic, not a report: the
+    section's own sentences tell what changed, and when."""
+    first = article.text.find("\n")
+    if first < 0:
+        return events
+    return [e for e in events
+            if e.actor is not None or e.losing_actor is not None or not e.sources
+            or not all(_section_heading(article.text, src.start, first) for src in e.sources)]
 
 
 HEADLINE_NEWS_REACH_DAYS = 366

@@ -42,7 +42,25 @@ def furniture_line(rules: LanguageRules, text: str, start: int) -> bool:
     line_end = text.find("\n", line_start)  # the line alone: no scan of the text after it
     # a slice, not match(text, pos): "^" matches only at the string's real start
     line = text[line_start:len(text) if line_end < 0 else line_end]
-    return rules.markers.related_line.match(line) is not None
+    if rules.markers.related_line.match(line) is not None:
+        return True
+    # a link under a links heading of its own line ("Lees ook\nLeger herovert X"), in the
+    # same block of lines
+    end = line_start - 1
+    for _ in range(_LINKS_UNDER_HEADING):
+        if end <= 0:
+            return False
+        start = text.rfind("\n", 0, end) + 1
+        above = text[start:end]
+        if not above.strip():
+            return False
+        if rules.markers.related_heading.match(above) is not None:
+            return True
+        end = start - 1
+    return False
+
+
+_LINKS_UNDER_HEADING = 6  # lines under a links heading read as links
 
 
 def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],

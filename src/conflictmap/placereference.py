@@ -208,3 +208,29 @@ def antecedent_pair(text: str, rules_path: str, before: list[Mention]) -> list[M
         return []
 
     return last_two(True) or last_two(False)
+
+
+_LIST_GAP = r"^\s*(?:,\s*|(?:,\s*)?(?:%and%|&)\s+)$"
+
+
+def antecedent_list(text: str, rules_path: str, before: list[Mention]) -> list[Mention]:
+    """The towns "die havens"/"those towns" stand for (in text order): the list that ends with
+    the last town named before it ("de havens van Ras Lanuf, Es Sider en Brega. Haftar nam
+    die havens in": all three), when that town is no reference point and the list names at
+    least two; else none."""
+    if not before:
+        return []
+    roles = place_roles(rules_path)
+    and_ = words_at(rules_path).compile(_AND, re.IGNORECASE)
+    last = len(before) - 1
+    if roles is not None and (_reference(text, roles.reference, before, last, and_)
+                              or _speaks(text, roles, before[last])):
+        return []
+    gap = words_at(rules_path).compile(_LIST_GAP, re.IGNORECASE)
+    towns = [before[last]]
+    for k in range(last - 1, -1, -1):
+        if gap.match(text[before[k].end:towns[-1].start]) is None:
+            break
+        if all(t.place.id != before[k].place.id for t in towns):
+            towns.append(before[k])
+    return list(reversed(towns)) if len(towns) >= 2 else []

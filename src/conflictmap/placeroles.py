@@ -348,6 +348,8 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
             continue  # "withdrew from its base there": one of the side's bases, unnamed
         if any(p.place.kind is PlaceKind.SITE and 0 <= p.start - m.end() <= 2 for p in places):
             continue  # "de militaire basis Speicher": the noun of the listed site after it
+        if any(0 <= p.start - m.end() <= 2 or p.start <= noun_start < p.end for p in places):
+            continue  # "de luchtmachtbasis Bagram", "de luchtmachtbasis Al-Watiya": its name
         listed = _listed_site(text, words, kind, noun_start, places)
         before = [p for p in places if p.end <= noun_start and p.place.kind is PlaceKind.TOWN]
         if listed is not None and not any(listed.end + _ASIDE < p.start for p in before):

@@ -179,7 +179,11 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
             markers.counted_after.match(text, end)
             or markers.counted_before.search(text[max(seg_start, start - 80):start])):
         return True  # "has since captured dozens of army outposts": no named place taken
-    if _negated(markers, trigger, text, *around(40, 25), seg_end) and not (
+    aside = _embedded_relative(markers, text, seg_start, start)
+    a, b = around(40, 25)
+    if aside is not None:
+        a = max(a, aside[1])  # "Hama, dat de rebellen nooit hielden, viel": not negated
+    if _negated(markers, trigger, text, a, b, seg_end) and not (
             trigger.static_veto and _no_longer(markers, text, seg_start, start)):
         return True
     # A relative clause before the trigger opens a clause of its own: a modal or a wish of
@@ -188,6 +192,9 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     rel = [m.end() for m in markers.relative.finditer(text, seg_start, start)]
     own = rel[-1] if rel else seg_start
     before = text[own:start]
+    if aside is not None:  # the main clause around a relative clause set inside it
+        own = aside[1]
+        before = text[seg_start:aside[0]] + " " + text[own:start]
     if (markers.hypothetical.search(before) or markers.infinitive.search(before)
             or markers.wish.search(before)):
         return True
@@ -195,6 +202,18 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
         return True  # "het heroverde Cherson", "the newly captured town": no report
     a, _ = around(50, 0)
     return bool(markers.future.search(text[max(a, own):start]))
+
+
+def _embedded_relative(markers: Markers, text: str, seg_start: int,
+                       start: int) -> tuple[int, int] | None:
+    """The span of a relative clause set between the subject and the trigger after it ("Hama,
+    dat de rebellen nooit hadden kunnen houden, viel op 5 december"), if there is one."""
+    found = None
+    for m in markers.embedded_relative.finditer(text, seg_start, start):
+        found = m
+    if found is None or found.start() <= seg_start or "," in text[found.end():start]:
+        return None
+    return found.start(), found.end()
 
 
 def _negated(markers: Markers, trigger: Trigger, text: str, a: int, b: int,

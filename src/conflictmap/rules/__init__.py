@@ -40,7 +40,8 @@ MARKER_KEYS = (
     "purpose", "adjunct", "continuation", "compound_after", "proxy_before", "subject_clause",
     "owner_after", "partial_after", "pronoun_object",
     # factuality and time per clause (factuality.py)
-    "related_line", "earlier", "holding", "mention", "wish", "backer_by", "no_longer",
+    "related_line", "related_heading", "earlier", "holding", "mention", "wish", "backer_by",
+    "no_longer",
     "denial_back", "holding_after", "civil_domain", "civil_act", "extent_verb",
     # a compass phrase between a place and the relative clause about it (eventrelatives.py)
     "antecedent_gap",
@@ -49,8 +50,14 @@ MARKER_KEYS = (
     "locator_gap",
     # "beide steden", "both towns": the last two towns named (clauseplaces.py)
     "anaphora_both",
+    # "die havens", "those towns": the towns of the list named last (clauseplaces.py)
+    "anaphora_list",
     # ", de stad die ...", ", the town the rebels had held": an apposition opening a relative
     "apposition_relative",
+    # "Hama, dat de rebellen nooit hadden kunnen houden, viel", "X, which the army had never
+    # lost, fell": a relative clause set between a subject and its verb; its words neither
+    # negate nor make hypothetical the main clause's trigger after it (triggers.py)
+    "embedded_relative",
     # "entered X, but do not control it", "trokken X binnen, maar hebben de stad niet in
     # handen": after an entry trigger (``entry``), fighting for the place, not its capture
     "not_held",
@@ -291,6 +298,7 @@ class Markers:
     partial_after: Guarded
     pronoun_object: Guarded
     related_line: Guarded
+    related_heading: Guarded
     earlier: Guarded
     holding: Guarded
     mention: Guarded
@@ -303,6 +311,8 @@ class Markers:
     locator_gap: Guarded
     anaphora_both: Guarded
     apposition_relative: Guarded
+    embedded_relative: Guarded
+    anaphora_list: Guarded
     civil_domain: Guarded
     civil_act: Guarded
     extent_verb: Guarded
