@@ -4,7 +4,8 @@ admits is reported)."""
 
 from __future__ import annotations
 
-from conflictmap.eventactors import merged_actors, resolve_actor
+from conflictmap.actorresolution import resolve_actor
+from conflictmap.eventactors import merged_actors
 from conflictmap.eventcontext import Context, spans_of
 from conflictmap.model import Actor, Change, Status
 from conflictmap.rules import Markers

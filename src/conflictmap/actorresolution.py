@@ -1,0 +1,134 @@
+"""What actor a mention stands for: a name the lexicon resolved already, "our forces" (the
+speaker's side), "fighters loyal to X", or a generic noun ("the army", "de rebellen") read
+against the place's country and the actors the article named before it, leaving out those it
+names only as backers or as places ("wapens dieper in Rusland")."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from conflictmap.actors import ActorMention, is_acronym
+from conflictmap.eventcontext import Context, spans_of, without_day
+from conflictmap.model import Actor
+
+
+def resolve_actor(ctx: Context, mention: ActorMention, country: str) -> Actor | None:
+    """The actor a mention stands for, given the place's country and the actors the
+    article named before it."""
+    if mention.actor is not None and _foreign_acronym(ctx, mention, country):
+        return None  # "SNA troops" in Somalia are not the Syrian National Army
+    if mention.actor is not None or not mention.generic:
+        # resolved already: the article's other actors do not matter, only a namesake
+        return ctx.lexicon.local(mention.actor, country)
+    speaker = _speaker_of_ours(ctx, mention, country)
+    if speaker is not None:
+        return speaker
+    owner = _loyal_to(ctx, mention)
+    if owner is not None:
+        return resolve_actor(ctx, owner, country)
+    backers = _backers_only(ctx)
+    text = ctx.article.text
+    named = spans_of(ctx.actors).named_before(  # "wapens dieper in Rusland": no actor
+        mention.start, lambda m: as_location(ctx, m, text.rfind("\n", 0, m.start) + 1))
+    return ctx.lexicon.resolve(mention, country,
+                               [a for a in named if a not in backers] if backers else named)
+
+
+_BACKERS: dict[int, tuple[object, frozenset[Actor]]] = {}  # id(ctx.actors) -> backers
+
+
+def _backers_only(ctx: Context) -> frozenset[Actor]:
+    """The actors the article names only in phrases that name backers ("supported by ...
+    drones bought from Turkey"): "the army" later is not theirs."""
+    found = _BACKERS.get(id(ctx.actors))
+    if found is not None and found[0] is ctx.actors:
+        return found[1]
+    starts = [s for s, _ in ctx.spans]
+    backing, acting = set(), set()
+    for m in ctx.actors:
+        if m.actor is None:
+            continue
+        k = bisect_right(starts, m.start) - 1
+        clause = ctx.spans[k][0] if k >= 0 else 0
+        (backing if in_backing_phrase(ctx, m, clause) else acting).add(m.actor)
+    if len(_BACKERS) >= 8:
+        _BACKERS.clear()
+    result = frozenset(backing - acting)
+    _BACKERS[id(ctx.actors)] = (ctx.actors, result)
+    return result
+
+
+def _loyal_to(ctx: Context, mention: ActorMention) -> ActorMention | None:
+    """The named side a generic noun belongs to by the words after it ("fighters loyal to
+    the STC", "strijders die loyaal zijn aan de STC"), or None."""
+    gap = ctx.rules.markers.loyal_after.match(ctx.article.text, mention.end)
+    if gap is None:
+        return None
+    nxt = spans_of(ctx.actors).within(gap.end(), gap.end() + 80)
+    return nxt[0] if nxt and nxt[0].start == gap.end() and not nxt[0].generic else None
+
+
+_QUOTES = "\"“”‘’'«»„"
+
+
+def _speaker_of_ours(ctx: Context, mention: ActorMention, country: str) -> Actor | None:
+    """The side that speaks of "our forces"/"onze troepen" (``[words]
+    first_person_possessive``): the one actor its sentence names outside the quote
+    ("'Our forces have taken X,' TPLF spokesman Getachew Reda wrote"); None when the
+    sentence names none or several (the generic noun is then read as any other)."""
+    text = ctx.article.text
+    before = re.findall(r"\w+", text[max(0, mention.start - 12):mention.start])
+    if not before or before[-1].lower() not in ctx.rules.words["first_person_possessive"]:
+        return None
+    i = bisect_right([s for s, _ in ctx.spans], mention.start) - 1
+    if i < 0:
+        return None
+    s, e = ctx.spans[i]
+    q0 = max(text.rfind(q, s, mention.start) for q in _QUOTES)
+    ends = [k for k in (text.find(q, mention.end, e) for q in _QUOTES) if k >= 0]
+    q1 = min(ends, default=e) if q0 >= 0 else q0
+    found = {actor for m in spans_of(ctx.actors).within(s, e)
+             if m is not mention and not (q0 <= m.start < q1 if q0 >= 0 else
+                                          m.start < mention.end and mention.start < m.end)
+             and (m.actor is not None or m.generic)
+             and (actor := resolve_actor(ctx, m, country)) is not None}
+    return found.pop() if len(found) == 1 else None
+
+
+def _foreign_acronym(ctx: Context, mention: ActorMention, country: str) -> bool:
+    """An acronym of an armed group of one country's war, for a place in another country:
+    another organisation with the same letters."""
+    actor = mention.actor
+    if actor is None or actor.kind != "non_state" or not country:
+        return False
+    word = mention.text.split()[0] if mention.text.split() else ""
+    if not is_acronym(word):
+        return False
+    home = ctx.lexicon.war_country(actor)
+    return bool(home) and not ctx.lexicon.fights_in(actor, country)
+
+
+def as_location(ctx: Context, mention: ActorMention, seg_start: int) -> bool:
+    """A country named as where things happen ("rukken op in het oosten van Oekraïne",
+    "fighting in eastern Ukraine") does not act there, though its name stands for its
+    forces elsewhere ("Oekraïne heroverde X")."""
+    if mention.generic:
+        return False
+    text, markers = ctx.article.text, ctx.rules.markers
+    before = without_day(ctx, text[max(seg_start, mention.start - 40):mention.start])
+    where = markers.locative.search(before)
+    if where is not None and _NUMBER_TAIL.search(where.group()):
+        where = None  # a time, not a place: "In 2019 Haftar's forces ..."
+    return bool(where or markers.partial_contested.search(before))
+
+
+_NUMBER_TAIL = re.compile(r"\d\s*,?\s*$")
+
+
+def in_backing_phrase(ctx: Context, mention: ActorMention, seg_start: int) -> bool:
+    """An actor inside an open phrase that names the backers or allies of the side that acts
+    ("Malian troops, supported by Russian fighters of the Wagner group and by drones bought
+    from Turkey, took Kidal"; "met steun van Turkse drones"): neither gainer nor loser."""
+    return bool(ctx.rules.markers.backing_phrase.search(ctx.article.text, seg_start,
+                                                        mention.start))
