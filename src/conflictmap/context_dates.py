@@ -231,17 +231,21 @@ _LATER_UNITS = (("days_later", 1, 0, 1), ("weeks_later", 7, 0, 1), ("months_late
 
 
 def _reference_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                    index: int) -> Interval | None:
+                    index: int, days: bool = False) -> Interval | None:
     """The date of the nearest of the last few sentences that has one, of any kind ("on
     Sunday", "In June 2014"; a month in the text's running year): its first, the main
-    clause's ("overran X on Sunday, ... since the offensive began in May")."""
+    clause's ("overran X on Sunday, ... since the offensive began in May"). With ``days``
+    (a count of days), its first day ("took X in January 2014, months before they overran
+    Y on June 10 of that year. Z fell the next day": June 11)."""
     text = article.text
     for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
         s, e = spans[before]
         dates = [d for d in find_dates(text[s:e], article.period, rules.lang)
                  if not d.since and not d.anaphoric]
         if dates:
-            return running_year(article, rules, spans, before, dates)[0].interval
+            found = [d.interval for d in running_year(article, rules, spans, before, dates)]
+            single = [i for i in found if i.start == i.end]
+            return single[0] if days and single else found[0]
     return None
 
 
@@ -271,7 +275,8 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         own = [d for d in find_dates(head, article.period, rules.lang)
                if not d.since and not d.anaphoric]
         # "took X on Wednesday, before withdrawing the next day": the clause before it
-        before = own[-1].interval if own else _reference_date(article, rules, spans, index)
+        before = own[-1].interval if own else _reference_date(
+            article, rules, spans, index, days == 1 and not months)
         if n is None or before is None:
             return None
         # the nearest and farthest count ("a few weeks earlier": -FEW .. -1)
