@@ -84,6 +84,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     mentions = that_year(rules, text, spans[index][0], a, mentions, period, back)
     mentions = running_year(article, rules, spans, index,
                              clause_year(rules, text[a:b], mentions))
+    mentions = _outside_apposition(rules, text, a, b, hit, mentions)
     if not mentions:
         before = time_before(article, rules, spans, index, segment)
         if before is not None:
@@ -336,6 +337,21 @@ def _dated_until(rules: LanguageRules, text: str, seg_end: int, e: int) -> int:
 
 
 _HEAD_WORDS = 5  # a clause whose first words hold a subject pronoun has its own subject
+
+
+def _outside_apposition(rules: LanguageRules, text: str, a: int, b: int, hit: Hit,
+                        mentions: list[DateMention]) -> list[DateMention]:
+    """Without the dates of an apposition after the trigger that tells of another change,
+    when the clause has a date outside it ("seized Palmyra, a town it had lost to IS in
+    2015, on Sunday": Sunday)."""
+    inside = []
+    for m in rules.markers.apposition_relative.finditer(text, hit.end, b):
+        comma = text.find(",", m.end(), b)
+        inside.append((m.start(), comma if comma >= 0 else b))
+    if not inside:
+        return mentions
+    outside = [d for d in mentions if not any(s <= d.start + a < e for s, e in inside)]
+    return outside or mentions
 
 
 def _nearer(rules: LanguageRules, text: str, mention: DateMention, offset: int, hit: Hit,
