@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conflictmap.errors import InputError
-from conflictmap.evaluate import evaluate, format_score, haversine_km, read_gold
+from conflictmap.evaluate import evaluate, format_score, read_gold
+from conflictmap.geodesy import km
 from conflictmap.model import Change, Event, Interval, Place, PlaceKind, Source, Status
 
 ALEPPO = Place("geonames:170063", "Aleppo", PlaceKind.TOWN, 36.2, 37.16, "SY")
@@ -84,7 +85,7 @@ def test_evaluate_radius_by_gold_place_kind(tmp_path: Path, kind: str, lat: floa
 def test_evaluate_region_prediction_within_60_km_of_a_region(tmp_path: Path) -> None:
     region = Place("geonames:170062", "Aleppo Governorate", PlaceKind.REGION, 36.6, 37.16, "SY")
     row = _row(place="Halab province", lat=36.2, place_kind="region")
-    assert haversine_km(36.2, 37.16, 36.6, 37.16) > 25
+    assert km(36.2, 37.16, 36.6, 37.16) > 25
     assert evaluate([_event(region)], _gold(tmp_path, row)).recall == 1.0
 
 

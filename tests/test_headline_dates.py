@@ -53,3 +53,16 @@ def test_fighting_a_week_after_a_taking_is_its_own() -> None:
     events = _extract("Het leger heeft op 1 maart Brega heroverd op de rebellen. In Brega "
                       "werd zondag weer gevochten.\n\nLibië", "nl", LIBYA_DAY)
     assert {e.change for e in events} == {Change.RECAPTURE, Change.CONTESTED}
+
+
+def test_a_headline_does_not_take_the_date_of_a_taking_years_before() -> None:
+    events = _extract("Kidal gevallen: rebellen verliezen hun bolwerk\n\nDe laatste strijders "
+                      "in de stad gaven zich vandaag over aan het leger.\n\n"
+                      "Islamisten namen Kidal begin 2012 in.\n\nMali", "nl", date(2023, 11, 15))
+    assert {e.period.start.year for e in events} == {2012, 2023}
+
+
+def test_a_headline_over_an_old_english_background_keeps_its_week() -> None:
+    events = _extract("Gharyan falls\n\nThe last soldiers in the town surrendered on Tuesday, "
+                      "residents said. Islamist fighters first took Gharyan in 2017.\n\nLibya")
+    assert any(e.period.start >= date(2024, 5, 1) for e in events)

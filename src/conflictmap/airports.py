@@ -9,11 +9,11 @@ point lands in the wrong place (and outside the 25 km a site is allowed). The da
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from conflictmap.geodesy import km
 from conflictmap.model import Place
 from conflictmap.names import name_key, skeleton
 
@@ -110,12 +110,6 @@ def country_airports(country: str) -> tuple[Airport, ...]:
     return tuple(a for a in map(_airport, _shipped_rows().get(country, ())) if a is not None)
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
-
 
 def _international(key: str) -> bool:
     """True when a folded name says "international" in a language of the rules files
@@ -133,16 +127,16 @@ def town_airport(town: Place, written: str = "") -> Airport | None:
     airports = country_airports(town.country)
     key = name_key(written) if written else ""
     for a in airports:
-        if key and name_key(a.name) == key and _km(town.lat, town.lon, a.lat, a.lon) <= CITY_KM:
+        if key and name_key(a.name) == key and km(town.lat, town.lon, a.lat, a.lon) <= CITY_KM:
             return a
     if _international(key):
         # "de internationale luchthaven van Tripoli", "l'aéroport international de Tripoli":
         # the town's airport named international (not the nearer Mitiga)
         town_keys = _variants(name_key(town.name))
         named = [a for a in airports if _international(name_key(a.name))
-                 and a.keys & town_keys and _km(town.lat, town.lon, a.lat, a.lon) <= CITY_KM]
+                 and a.keys & town_keys and km(town.lat, town.lon, a.lat, a.lon) <= CITY_KM]
         if named:
-            return min(named, key=lambda a: _km(town.lat, town.lon, a.lat, a.lon))
+            return min(named, key=lambda a: km(town.lat, town.lon, a.lat, a.lon))
     return nearest_airport(town, airports)
 
 
@@ -160,7 +154,7 @@ def nearest_airport(town: Place, airports: tuple[Airport, ...]) -> Airport | Non
     for a in airports:
         if abs(a.lat - town.lat) > 1.0:
             continue
-        d = _km(town.lat, town.lon, a.lat, a.lon)
+        d = km(town.lat, town.lon, a.lat, a.lon)
         if d <= CITY_KM and keys & a.keys:
             named.append((d, a))
         elif d <= NEAR_KM and a.iata:

@@ -91,7 +91,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
             return before
     if all(m.anaphoric for m in mentions):
         # "Two days later they took Y, the army said at the time": the count, not "then"
-        later = time_later(article, rules, spans, index, segment)
+        later = time_later(article, rules, spans, index, segment, place)
         if later is not None:
             return later
     if mentions:
@@ -124,7 +124,8 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
             and any(h.start >= w.start() for h in others)]
         if not mine:
             # "namen in juni 2022 X in, een week later viel ook Y": counted from that date
-            later = time_later(article, rules, spans, index, _stretch(text, segment, hit))
+            later = time_later(article, rules, spans, index, _stretch(text, segment, hit),
+                               place)
             return later if later is not None else choose_interval([], period)
         mentions = mine
     if mentions:

@@ -16,8 +16,8 @@ from conflictmap.airports import named_airport
 from conflictmap.datelines import in_dateline
 from conflictmap.eventcontext import LAST_WORD, Context, Spans, spans_of, without_day
 from conflictmap.factuality import furniture_line
+from conflictmap.geodesy import km_between
 from conflictmap.model import Change, Mention, Place, PlaceKind
-from conflictmap.namesakes import km
 from conflictmap.placereference import (
     antecedent,
     antecedent_pair,
@@ -157,8 +157,12 @@ def _topic_over(ctx: Context, anaphor: re.Match[str], before: list[Mention],
 def _capital(ctx: Context, demonym: str) -> Place | None:
     """The capital "the capital" stands for: of the nationality named ("the Libyan
     capital"), else of the country most of the article's places are in; only a capital the
-    article names, so that a text about a province never gets its country's capital."""
-    named = {p.place.id: p.place for p in ctx.places if p.place.kind is PlaceKind.TOWN}
+    article names (its dateline too: "Port-au-Prince - ... de hoofdstad"), so that a text
+    about a province never gets its country's capital."""
+    filed = in_dateline(ctx.article.text, ctx.mentions)
+    named = {p.place.id: p.place for p in (*ctx.places, *(m for m in ctx.mentions
+                                                           if m.start in filed))
+             if p.place.kind is PlaceKind.TOWN}
     capitals = {cc: named[pid] for cc, pid in ctx.capitals.items() if pid in named}
     if demonym:
         return capitals.get(ctx.demonym(demonym))
@@ -233,7 +237,7 @@ def _region_apposition(ctx: Context, mention: Mention) -> bool:
                  and text[p.end:mention.start].strip() == ","), None)
     return (town is not None and town.place.kind in (PlaceKind.TOWN, PlaceKind.SITE)
             and town.place.country == mention.place.country
-            and km(town.place, mention.place) <= _LOCATING_KM)
+            and km_between(town.place, mention.place) <= _LOCATING_KM)
 
 
 _LOCATED_REACH = 120  # characters before a region the apposition that locates it may start
@@ -393,8 +397,13 @@ def clause_candidates(ctx: Context, seg_start: int, seg_end: int) -> list[Mentio
             places.append(site)
     # "seized Hodeida's airport, on the southern edge of the city", "de basis, aan de
     # zuidrand van de stad,": the city locates the site named before it
+    # ("het vliegveld van Lalibela en de stad zelf": the town joined to its site by "and" is
+    # taken too)
+    joined = ctx.rules.words.compile(_JOINED, re.IGNORECASE)
     towns = [m for m in (_as_site(ctx, a, seg_start) for a in _anaphora(ctx, seg_start, seg_end))
-             if not any(s.end <= m.start and site_town(s.place) == m.place.id for s in places)]
+             if not any(s.end <= m.start and site_town(s.place) == m.place.id
+                        and not joined.fullmatch(ctx.article.text, s.end, m.start)
+                        for s in places)]
     named = [m for m in site_anaphora(ctx.article.text, ctx.rules.path, seg_start, seg_end,
                                       ctx.places)
              if not any(p.start < m.end and m.start < p.end for p in places + towns)]
@@ -403,6 +412,9 @@ def clause_candidates(ctx: Context, seg_start: int, seg_end: int) -> list[Mentio
                if not any(locates_site(ctx.article.text, ctx.rules.path, s, m) for s in named)]
     places += named
     return sorted(own_sites(ctx.article.text, ctx.rules.path, places), key=lambda p: p.start)
+
+
+_JOINED = r"\s*,?\s*%and%\s+(?:\w+\s+)?"  # "airport and (then) the town": both taken
 
 
 def _named_sites(ctx: Context, seg_start: int, seg_end: int,

@@ -35,8 +35,38 @@ def previous_interval(article: Article, rules: LanguageRules,
         return None
     s, e = spans[index]
     text = article.text
-    if not rules.dates.get("then").search(text, s, e):
+    then = rules.dates.get("then").search(text, s, e)
+    if then is None:
         return None
+    found_before = _previous_date(article, rules, spans, index)
+    return None if found_before is None else _then_span(rules, then.group(), found_before)
+
+
+_SEASON_MONTHS = (("spring", 3, 5), ("summer", 6, 9), ("autumn", 9, 11))  # as dates._SEASONS
+
+
+def _then_span(rules: LanguageRules, said: str, previous: Interval) -> Interval:
+    """What a "then" stands for: the date of the sentence before, or the whole year ("that
+    same year", "datzelfde jaar") or the season of that year ("that same spring",
+    "datzelfde voorjaar") it falls in (a winter: December to February)."""
+    year = previous.start.year
+    if rules.dates.get("then_year").search(said):
+        return Interval.spanning(date(year, 1, 1), date(year, 12, 31))
+    for key, first, last in _SEASON_MONTHS:
+        if rules.dates.get(key).search(said):
+            return Interval.spanning(date(year, first, 1), date(
+                year, last, calendar.monthrange(year, last)[1]))
+    if rules.dates.get("winter").search(said):
+        year -= previous.start.month <= 2  # "that winter" after a January: begun the year before
+        return Interval.spanning(date(year, 12, 1), date(
+            year + 1, 2, calendar.monthrange(year + 1, 2)[1]))
+    return previous
+
+
+def _previous_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+                   index: int) -> Interval | None:
+    """The explicit date "then" points back to (previous_interval)."""
+    text = article.text
     for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
         s, e = spans[before]
         # a month in the text's running year ("In 2020 ... retook Shusha in November.
@@ -61,17 +91,21 @@ LOOK_BACK = 3  # sentences "toen"/"then" may point back over
 
 
 _FRONTED = 12  # characters before a date that opens its sentence ("In November 2020 ...")
+_PARTICLE_TAIL = re.compile(r"(?:\s+[a-z]{1,6})?[\s.!]*")  # what may follow a closing date
 _SHORT = 6  # words of a sentence that only sets the time ("Het tij keert pas in 2015.")
 
 
 def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-               index: int, fronted: bool = False) -> Interval | None:
+               index: int, fronted: bool = False, news: Interval | None = None
+               ) -> Interval | None:
     """The date, with its year written, of the nearest of the last few sentences that has
     one, at most a month long ("In November 2020 ..."); none when a sentence in between is
     dated relative to the article ("on Wednesday", "last week": back to the news; not "three
     years ago", a time long past). With
     ``fronted``, only a date that opens its sentence sets the time the text tells about
-    (not "the accord of March 2009" in passing)."""
+    (not "the accord of March 2009" in passing), or a month that closes its sentence
+    ("IS took Mosul in June 2014. In July ..."), unless the month to be placed (``news``, as
+    the article's year reads it) is one of the last few before the article (_recent_news)."""
     text = article.text
     for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
         s, e = spans[before]
@@ -91,8 +125,12 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         # a year that closes a short sentence of its own sets the time told next ("Het tij
         # keert pas in 2015. In maart ..."), as one that opens it does; not a year at the end
         # of a longer sentence ("the town where the uprising began in 2011.")
-        closing = bool(written) and whole_year(written[-1].interval) and not text[
-            s + written[-1].end:e].strip(" .!\n") and len(text[s:e].split()) <= _SHORT
+        # (a verb's particle may close the sentence after it: "nam X in juni 2014 in.")
+        ends = bool(written) and _PARTICLE_TAIL.fullmatch(text, s + written[-1].end, e) is not None
+        month_closing = ends and written[-1].interval.days <= 31 and not (
+            news is not None and _recent_news(article, written[-1].interval, news))
+        closing = ends and ((whole_year(written[-1].interval)
+                             and len(text[s:e].split()) <= _SHORT) or month_closing)
         # a clause after a colon opens its own account ("Het is niet de eerste keer: in
         # november 2012 bezette M23 Goma ...")
         colon = text.rfind(": ", s, s + written[-1].start) if written else -1
@@ -193,7 +231,8 @@ def running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[i
     if not any(m.year_guessed for m in mentions) or any(
             not m.explicit and not m.since for m in mentions):
         return mentions  # "said on Sunday it took X on 1 March": the news's year
-    before = _text_date(article, rules, spans, index, fronted=True)
+    guessed = next(m.interval for m in mentions if m.year_guessed)
+    before = _text_date(article, rules, spans, index, fronted=True, news=guessed)
     if before is None:
         return mentions
     # "A year ago today, troops took Shusha. ... Jabrayil fell on 4 October": an anniversary
@@ -222,42 +261,73 @@ def running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[i
     return out
 
 
+def _recent_news(article: Article, told: Interval, month: Interval) -> bool:
+    """True when a month named without its year is one of the last few months before the
+    article and the date told before it is more than a year older: the news ("De RSF namen
+    Wad Madani in december 2023 in. Het leger heroverde het in januari", an article of
+    February 2025: January 2025), not the story's running year."""
+    day = article.period.start
+    return ((day - month.end).days <= NEWS_DAYS
+            and (day - told.end).days > 365)
+
+
+NEWS_DAYS = 92
+"""How recent a month named without its year must be to stay the news's, after older dates."""
 FEW = 9  # "a few", "several", "enkele" days (weeks, years) later: at most this many
 _LATER_UNITS = (("days_later", 1, 0, 1), ("weeks_later", 7, 0, 1), ("months_later", 0, 1, 1),
                 ("years_later", 0, 12, 1), ("days_earlier", 1, 0, -1),
                 ("weeks_earlier", 7, 0, -1), ("months_earlier", 0, 1, -1),
                 ("years_earlier", 0, 12, -1), ("days_within", 1, 0, 0),
-                ("weeks_within", 7, 0, 0))  # sign 0: "within three days": 0 .. 3 days after
+                ("weeks_within", 7, 0, 0), ("days_held", 1, 0, 1), ("weeks_held", 7, 0, 1),
+                ("months_held", 0, 1, 1))  # sign 0: "within three days": 0 .. 3 days after
+_HELD = ("days_held", "weeks_held", "months_held")
 
 
 def _reference_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                    index: int, days: bool = False) -> Interval | None:
+                    index: int, place: Mention | None = None,
+                    days: bool = False) -> Interval | None:
     """The date of the nearest of the last few sentences that has one, of any kind ("on
     Sunday", "In June 2014"; a month in the text's running year): its first, the main
-    clause's ("overran X on Sunday, ... since the offensive began in May"). With ``days``
-    (a count of days), its first day ("took X in January 2014, months before they overran
-    Y on June 10 of that year. Z fell the next day": June 11)."""
+    clause's ("overran X on Sunday, ... since the offensive began in May"); where that
+    sentence names the clause's place, the date nearest the name ("seized Bunagana in July
+    2012, and in November of that year it took Goma. The rebels pulled out of Goma ten
+    days later": November 2012; "took Izium on 1 April and Lyman on 27 May"). With ``days``
+    (a count of days), else its first day ("took X in January 2014, months before they
+    overran Y on June 10 of that year. Z fell the next day": June 11)."""
     text = article.text
     for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
         s, e = spans[before]
         dates = [d for d in find_dates(text[s:e], article.period, rules.lang)
                  if not d.since and not d.anaphoric]
-        if dates:
-            found = [d.interval for d in running_year(article, rules, spans, before, dates)]
-            single = [i for i in found if i.start == i.end]
-            return single[0] if days and single else found[0]
+        if not dates:
+            continue
+        found = text.find(place.as_written, s, e) if place is not None and len(dates) > 1 else -1
+        if place is not None and found >= 0:
+            named, after = found - s, found - s + len(place.as_written)
+            near = min(dates, key=lambda d: d.start - after if d.start >= after
+                       else named - d.end)
+            # "in November of that year": the year the sentence named before it
+            near = that_year(rules, text, s, s + near.start, [replace(
+                near, start=0, end=near.end - near.start)], article.period)[0]
+            return running_year(article, rules, spans, before, [near])[0].interval
+        intervals = [d.interval for d in running_year(article, rules, spans, before, dates)]
+        single = [i for i in intervals if i.start == i.end]
+        return single[0] if days and single else intervals[0]
     return None
 
 
 def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                index: int, segment: tuple[int, int]) -> Interval | None:
+                index: int, segment: tuple[int, int],
+                place: Mention | None = None) -> Interval | None:
     """The date of a clause that says "three years later", "twee maanden later" ("three
     weeks earlier"): that long after (before) the date of the sentence before (years: the
     whole year it falls in); "within three days": from that date to three days after it."""
     a, b = segment
     text, words = article.text, rules.dates
     for key, days, months, sign in _LATER_UNITS:
-        m = words.get(key).search(text, a, b)
+        # "held it for two weeks before X drove them out": the hold may stand in the clause
+        # before the one that tells its end
+        m = words.get(key).search(text, spans[index][0] if key in _HELD else a, b)
         if m is None:
             continue
         n = _count(words.numbers, m.group(1))
@@ -276,11 +346,12 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
                if not d.since and not d.anaphoric]
         # "took X on Wednesday, before withdrawing the next day": the clause before it
         before = own[-1].interval if own else _reference_date(
-            article, rules, spans, index, days == 1 and not months)
+            article, rules, spans, index, place, days == 1 and not months)
         if n is None or before is None:
             return None
         # the nearest and farthest count ("a few weeks earlier": -FEW .. -1)
-        n, n_end = sorted((n * sign, (FEW if few else n) * sign)) if sign else (0, n)
+        n, n_end = (sorted((n * sign, (FEW if few else n) * sign)) if sign
+                    else (0, FEW if few else n))
         if months == 12:
             start, end = date(before.start.year + n, 1, 1), date(before.end.year + n_end, 12, 31)
         elif months:
@@ -325,7 +396,7 @@ def stretch_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[
         return None
     own = [d for d in find_dates(text[stretch[0]:stretch[1]], article.period, rules.lang)
            if not d.anaphoric]
-    return None if own else time_later(article, rules, spans, index, stretch)
+    return None if own else time_later(article, rules, spans, index, stretch, place)
 
 
 _CONJUNCT = re.compile(r",?\s+and\s+(?:the\s+)?(?:(?:town|city|village|port|base)\s+of\s+)?$")

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from conflictmap.datelines import DATELINE
 from conflictmap.dates import DEFAULT_LOOKBACK_DAYS, DateMention, find_dates
 from conflictmap.model import Interval
 
@@ -69,12 +70,6 @@ _STAMP_CHARS = 90
 _STAMP_MARK = re.compile(r"[|•·]|\b\d{1,2}[:.u]\d{2}\b")
 
 
-_DATELINE = re.compile(r"[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,3},\s+(?P<d>[^\n,()–—-]{3,30}?"
-                       r"(?:,\s*\d{4})?)\s*(?:\([^()\n]{1,30}\)\s*)?[–—-]\s")
-"""A news dateline that opens the text's first lines: the place, a comma, the day, perhaps
-the agency in brackets, and a dash ("BAKU, 8 November - ", "GOMA, Feb 3 (Reuters) - ")."""
-
-
 def _dateline_days(written: str, period: Interval, lang: str) -> list:
     """The day a dateline writes, when the whole of it is one date in the article's month
     (its year may be left out: the month-only header gives it)."""
@@ -98,9 +93,10 @@ def stamp_period(text: str, period: Interval, lang: str) -> Interval:
         end = text.find("\n", pos)
         end = len(text) if end < 0 else end
         line = text[pos:end].strip()
-        dateline = _DATELINE.match(line)
-        if dateline is not None:  # "BAGHDAD, 31 August 2017 - ...", "GOMA, Feb 3 (wire) -"
-            days += _dateline_days(dateline.group("d"), period, lang)
+        dateline = DATELINE.match(line)
+        if dateline is not None and dateline.group("date"):
+            # "BAGHDAD, 31 August 2017 - ...", "GOMA, Feb 3 (wire) -"
+            days += _dateline_days(dateline.group("date"), period, lang)
         elif line and len(line) <= _STAMP_CHARS and _STAMP_MARK.search(line):
             days += [d.interval.start for d in find_dates(line, period, lang)
                      if d.explicit and not d.since and not d.year_guessed

@@ -125,7 +125,8 @@ def _compiled(lang: str, rules_dir: Path | None = None) -> _Compiled:
         qualifiers=(_guarded(begin, flags), _guarded(end, flags), _guarded(mid, flags)),
         qualifier_before=_guarded(rf"{qualifier}\s*$", flags),
         since_before=_guarded(rf"(?:(?:{since})\s+(?:{begin}|{end}|{mid})?|"
-                              rf"{words.get('since_start').pattern})\s*$", flags),
+                              rf"{words.get('since_start').pattern}|"
+                              rf"{words.get('since_clause').pattern})\s*$", flags),
         relatives=tuple((key, words.get(key)) for key in _RELATIVE_KEYS),
         any_relative=_guarded("|".join(f"(?:{words.get(k).pattern})" for k in _RELATIVE_KEYS),
                               flags),
@@ -429,6 +430,8 @@ def _seasons(compiled: _Compiled, sentence: str, period: Interval) -> list[DateM
     for key, first, months in _SEASONS:
         for m in words.get(key).finditer(sentence):
             start, end = m.start(), m.end()
+            if words.get("season_then").search(sentence, max(0, start - 20), start):
+                continue  # "that same spring": the season of the sentence before ("then")
             y = season_year.match(sentence, end)
             last = words.get("season_last").search(sentence, max(0, start - 20), start)
             this = words.get("season_this").search(sentence, max(0, start - 20), start)
@@ -582,12 +585,15 @@ def _until(compiled: _Compiled, sentence: str, mention: DateMention) -> bool:
             and compiled.words.get("since_when").match(sentence, mention.end) is None)
 
 
+_SINCE_REACH = 80  # characters: "since foreign troops began their final withdrawal in May"
+
+
 def _since(compiled: _Compiled, sentence: str, mention: DateMention) -> DateMention:
     """Mark an expression introduced by "sinds"/"since": it dates when a state began."""
     since = compiled.words.get("since")
     if compiled.words.get("since_when").match(sentence, mention.end):
         return mention  # "Sinds 2015, toen ...": when the clause's change happened
     if since.match(sentence, mention.start) or compiled.since_before.search(
-            sentence, max(0, mention.start - 40), mention.start):
+            sentence, max(0, mention.start - _SINCE_REACH), mention.start):
         return replace(mention, since=True)
     return mention

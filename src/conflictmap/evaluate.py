@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import statistics
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -25,6 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from conflictmap.errors import InputError
+from conflictmap.geodesy import km
 from conflictmap.model import Change, Event, Interval
 
 log = logging.getLogger(__name__)
@@ -117,13 +117,6 @@ def _share(flags: Iterable[bool]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, a)))
-
 
 def _gold_event(obj: object, path: Path, line: int) -> GoldEvent:
     if not isinstance(obj, dict):
@@ -214,7 +207,7 @@ def _distance(pair: Pair, gold: GoldEvent) -> float | None:
     if gold.lat is None or gold.lon is None:
         return None
     place = pair.event.place
-    return haversine_km(place.lat, place.lon, gold.lat, gold.lon)
+    return km(place.lat, place.lon, gold.lat, gold.lon)
 
 
 def _place_ok(pair: Pair, gold: GoldEvent, distance: float | None) -> bool:

@@ -8,7 +8,7 @@ import re
 from bisect import bisect_right
 
 from conflictmap.actors import ActorMention, is_acronym
-from conflictmap.dates import find_dates
+from conflictmap.dates import bare_years, find_dates
 from conflictmap.eventcontext import LAST_WORD, Context, spans_of, without_day
 from conflictmap.model import Actor, Change, Mention
 from conflictmap.text import whole_words
@@ -16,6 +16,8 @@ from conflictmap.triggers import Hit
 
 _ADVERB = r"(?:%clause_adverb%)"
 _ADJACENT = r"^\s*(?:(?:%article%|%actor_preposition%)\s+)*$"
+# "aan al-Shabaab verloren", "ceded to the rebels": the side that got the place
+_RECIPIENT = r"\b%recipient_preposition%\s+(?:%article%\s+)?$"
 # "X and local clan militias": up to two words before the second actor's noun
 _SUBJECTS = r"^\s*,?\s*(?:%and%|&|%together_with%)\s+(?:[\w-]+\s+){0,2}$"
 
@@ -57,11 +59,13 @@ def _closed_relatives(ctx: Context, start: int, end: int) -> list[tuple[int, int
     november heroverd": the Russians did not retake it)."""
     text = ctx.article.text
     out = []
-    for rel in ctx.rules.markers.relative.finditer(text, start, end):
-        close = text.find(",", rel.end(), end)
-        if close >= 0:
-            out.append((rel.start(), close))
-    return out
+    markers = ctx.rules.markers
+    for marker in (markers.relative, markers.bare_relative):
+        for rel in marker.finditer(text, start, end):
+            close = text.find(",", rel.end(), end)
+            if close >= 0:
+                out.append((rel.start(), close))
+    return sorted(out)
 
 
 def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
@@ -111,6 +115,9 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
             # clause's first words are its subject; nor "an offensive against the rebels who
             # seized X": the relative clause's subject
             roles["loser"] = roles["loser"] or actor
+        elif (a.end <= hit.start and hit.trigger.change is Change.WITHDRAWAL
+              and ctx.rules.words.compile(_RECIPIENT, re.IGNORECASE).search(prefix)):
+            continue  # "aan al-Shabaab hadden verloren": the side that got it, not the loser
         elif a.end <= hit.start:
             bare_before.append(a)
         elif a.start >= hit.start:
@@ -150,6 +157,8 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
     _assign_roles(ctx, hit, roles, bare_before, bare_after, country)
     if roles[role] is None:
         roles[role] = _demonym_actor(ctx, hit, seg_start)
+    if roles["loser"] is None and hit.trigger.change in (Change.CAPTURE, Change.RECAPTURE):
+        roles["loser"] = _pronoun_loser(ctx, hit, segment, roles["gainer"], country)
     gainer, loser = roles["gainer"], roles["loser"]
     if hit.trigger.static_veto and markers.no_longer.search(
             text, max(seg_start, hit.start - 40), hit.start):
@@ -199,9 +208,18 @@ def _relative_agent(ctx: Context, mention: ActorMention, hit: Hit,
     captured X, the last town held by the Tigers" (the earlier holder). Without one, the
     phrase tells this change: "na de val van Zawiya, die vorige week door de rebellen werd
     veroverd"."""
-    if mention.start < hit.end or hit.passive:
+    text = ctx.article.text
+    if mention.end <= hit.start:
+        # "Homs, retaken by the army in 2014, fell to the rebels": the agent of an apposition
+        # closed by a comma before the trigger tells the earlier change, not this one
+        opened = text.rfind(",", 0, mention.start)
+        closed = text.find(",", mention.end, hit.start)
+        return (opened >= 0 and closed >= 0 and "," not in text[closed + 1:hit.start]
+                and _MAIN_GAP.fullmatch(text, closed + 1, hit.start) is not None
+                and bool(bare_years(text, ctx.rules.lang, opened, closed)))
+    if hit.passive:
         return False
-    comma = ctx.article.text.find(",", hit.end, mention.start)
+    comma = text.find(",", hit.end, mention.start)
     return comma >= 0 and any(m.end <= comma for m in in_seg if m is not mention)
 
 
@@ -215,6 +233,7 @@ def _own_army(ctx: Context, mentions: list[ActorMention], gainer: Actor,
     return ctx.lexicon.resolve(ActorMention(None, 0, 0, "", "army"), country)
 
 
+_MAIN_GAP = re.compile(r"\s*(?:\w+\s+){0,3}?")  # between an apposition's comma and the verb
 _POSSESSIVE = re.compile(r"['’]s?\s+")
 _ONE_WORD = re.compile(r"[^\W\d_]+\s+")
 
@@ -353,6 +372,33 @@ def _adjunct_subject(ctx: Context, hit: Hit, seg_start: int) -> list[ActorMentio
     return merged_actors(spans_of(ctx.actors).within(after + 1, e))[:1]
 
 
+def _pronoun_loser(ctx: Context, hit: Hit, segment: tuple[int, int], gainer: Actor | None,
+                   country: str) -> Actor | None:
+    """"entered Dessie, five weeks after Tigrayan fighters seized the town from them", "IS
+    had de stad in mei op hen veroverd": a pronoun right after the loser's word (``loser``,
+    then ``pronoun_object``), or inside a trigger whose object is the loser ("had driven them
+    out of the town"), stands for the sentence's first actor before the trigger that
+    is not the gainer's side, else for the sentence before's only actor."""
+    text, markers = ctx.article.text, ctx.rules.markers
+    if not any(markers.loser.search(text, max(segment[0], m.start() - 30), m.start())
+               or (hit.trigger.after == "loser" and hit.start < m.start() < hit.end)
+               for m in markers.pronoun_object.finditer(text, *segment)):
+        return None
+    index = bisect_right([s for s, _ in ctx.spans], hit.start) - 1
+    if index < 0:
+        return None
+    here = merged_actors(spans_of(ctx.actors).within(ctx.spans[index][0], hit.start))
+    before = (merged_actors(spans_of(ctx.actors).within(*ctx.spans[index - 1]))
+              if index >= 1 else [])
+    for named in (here, before if len(before) == 1 else []):
+        for mention in named:
+            actor = (resolve_actor(ctx, mention, country)
+                     if mention.actor is not None or mention.generic else None)
+            if actor is not None and (gainer is None or actor.side != gainer.side):
+                return actor
+    return None
+
+
 def _pronoun_subject(ctx: Context, hit: Hit, seg_start: int) -> list[ActorMention]:
     """"Russische troepen vielen aan. Zij namen ... in": a pronoun subject stands for the
     actor of the sentence before, when that sentence names exactly one (a named actor or a
@@ -416,7 +462,9 @@ def resolve_actor(ctx: Context, mention: ActorMention, country: str) -> Actor | 
     if owner is not None:
         return resolve_actor(ctx, owner, country)
     backers = _backers_only(ctx)
-    named = spans_of(ctx.actors).named_before(mention.start)
+    text = ctx.article.text
+    named = spans_of(ctx.actors).named_before(  # "wapens dieper in Rusland": no actor
+        mention.start, lambda m: _a_location(ctx, m, text.rfind("\n", 0, m.start) + 1))
     return ctx.lexicon.resolve(mention, country,
                                [a for a in named if a not in backers] if backers else named)
 

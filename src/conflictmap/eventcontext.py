@@ -66,15 +66,18 @@ class Spans:
         return self.reach[bisect_right(starts, lo)] > lo  # one starts before and reaches in
 
 
-    def named_before(self, at: int) -> list[Actor]:
+    def named_before(self, at: int,
+                     skip: Callable[[ActorMention], bool] = lambda m: False) -> list[Actor]:
         """The actors named by mentions that end by ``at``, each once, in the order of
         its last such mention: what ``ActorLexicon.resolve`` reads from
         ``[m.actor for m in items if m.actor is not None and m.end <= at]`` (the last
-        one of each side, the most recent one of a class), found without that scan."""
+        one of each side, the most recent one of a class), found without that scan.
+        ``skip``: mentions that name no actor here (read once, when the index is built;
+        the one caller passes the same test each time)."""
         if self.named is None:
             by_actor: dict[Actor, tuple[list[int], list[int]]] = {}
             for i, m in sorted(enumerate(self.items), key=lambda x: x[1].end):
-                if m.actor is not None:
+                if m.actor is not None and not skip(m):
                     ends, last = by_actor.setdefault(m.actor, ([], []))
                     ends.append(m.end)
                     last.append(max(i, last[-1]) if last else i)

@@ -18,11 +18,13 @@ from conflictmap.clauseplaces import (
 from conflictmap.eventactors import actor_ok, continues, points_back
 from conflictmap.eventcontext import Context, spans_of
 from conflictmap.eventrelatives import (
+    apposition_after,
     aside,
     beyond_relative,
     dated_taking,
     in_modal_main_clause,
     in_object_relative,
+    main_after_apposition,
     main_after_relative,
     outside_relative,
     relative_antecedent,
@@ -139,7 +141,9 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
         out.append((hit, p, _partial(ctx, hit, p, seg_start)))
         out += _relative_hits(ctx, hit, p, clause_hits, places, seg_start)
         out += [(h, p, _partial(ctx, h, p, seg_start))
-                for h in main_after_relative(ctx, hit, p, clause_hits, places)]
+                for h in main_after_relative(ctx, hit, p, clause_hits, places)
+                + main_after_apposition(ctx, hit, p, clause_hits, places)
+                + apposition_after(ctx, hit, p, clause_hits, places)]
     out += _list_relative(ctx, clause_hits, places, out, seg_start)
     # a site of a town is the change, the town after it only locates it ("the Palace in Khartoum")
     sited = {(id(h), site_town(p.place)) for h, p, _ in out if p.place.kind is PlaceKind.SITE}

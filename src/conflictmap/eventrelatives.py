@@ -161,11 +161,17 @@ def in_modal_main_clause(ctx: Context, hit: Hit, place: Mention, seg_start: int)
 
 def in_object_relative(ctx: Context, hit: Hit, place: Mention,
                         places: list[Mention]) -> bool:
-    """A place in a relative clause about the trigger's object when that object is no
-    place ("withdrew from the corridor, which splits the Gaza Strip in two") is no target."""
+    """A place in a relative clause about the trigger's object is no target, whether that
+    object is no place ("withdrew from the corridor, which splits the Gaza Strip in two")
+    or a place ("took Lachin, which links Karabakh to Armenia")."""
     if place.start < hit.end:
         return False
     rel = relative_between(ctx, hit.end, place.start)
+    if rel is not None and any(hit.end <= p.start and p.end <= rel.start() for p in places):
+        # "took Lachin, which links Karabakh to Armenia", "viel Sjoesja, dat Stepanakert
+        # overziet": a place in the relative clause about the object place describes it;
+        # not one after the clause has closed ("..., which lies near Goma, and Minova")
+        return "," not in ctx.article.text[rel.end():place.start]
     if rel is None:  # "withdrew from the corridor, the strip of land that separates X"
         rel = _last(ctx.rules.words.compile(_APPOSITION_RELATIVE, re.IGNORECASE).finditer(
             ctx.article.text, hit.end, place.start))
@@ -239,3 +245,46 @@ def main_after_relative(ctx: Context, hit: Hit, place: Mention, clause_hits: lis
 # between the comma that closes the relative clause and the main verb: an auxiliary and a date
 # (none when the trigger takes the auxiliary in: "..., werd op 7 december opgegeven")
 _MAIN_GAP = re.compile(r"\s*(?:\w+\s+){0,7}?")
+
+
+def main_after_apposition(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit],
+                          places: list[Mention]) -> list[Hit]:
+    """The main clause's trigger after an apposition set off by commas right after the place
+    that holds the nearer trigger and a year of its own ("Shusha, captured by Armenian
+    forces in May 1992, fell to Azerbaijan on Sunday"; "Kidal, in rebel hands since 2012,
+    fell on Tuesday"; "Sjoesja, in mei 1992 door Armeense troepen veroverd, viel zondag"):
+    the place is that clause's subject too, a change of its own."""
+    text = ctx.article.text
+    if not text[place.end:hit.start].lstrip().startswith(","):
+        return []
+    opened = text.index(",", place.end)
+    close = text.find(",", hit.end)
+    if (close < 0 or relative_between(ctx, opened, hit.start) is not None
+            or "," in text[opened + 1:hit.start]
+            or not bare_years(text, ctx.rules.lang, opened, close)):
+        return []
+    return [h for h in clause_hits
+            if h is not hit and h.start > close
+            and _MAIN_GAP.fullmatch(text, close + 1, h.start) is not None
+            and not any(close < p.start < h.start for p in places)]
+
+
+def apposition_after(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit],
+                     places: list[Mention]) -> list[Hit]:
+    """A trigger in a dated apposition right after the object place of a trigger before it
+    ("heroverde zondag Sjoesja, in 1992 door Armeense troepen veroverd"; "retook Lyman,
+    captured by Russian forces in May, on Saturday"): the place is that phrase's too, a
+    change of its own."""
+    text = ctx.article.text
+    if hit.end > place.start or not text[place.end:place.end + 2].lstrip().startswith(","):
+        return []
+    opened = text.index(",", place.end)
+    close = min((i for i in (text.find(",", opened + 1), text.find(".", opened + 1))
+                 if i >= 0), default=-1)
+    if close < 0 or not any(d.explicit for d in find_dates(
+            text[opened:close], ctx.article.period, ctx.rules.lang)):
+        return []
+    return [h for h in clause_hits
+            if h is not hit and opened < h.start and h.end <= close
+            and relative_between(ctx, opened, h.start) is None
+            and not any(opened < p.start < close for p in places)]

@@ -78,12 +78,14 @@ from conflictmap.factuality import (
     taken_back,
     undated_background,
 )
+from conflictmap.geodesy import km_between
 from conflictmap.geotargets import Geocoder, country_hint, geocoded_mention, unknown_target
 from conflictmap.model import (
     Actor,
     Article,
     Change,
     Event,
+    Interval,
     Mention,
     Place,
     PlaceKind,
@@ -102,6 +104,9 @@ from conflictmap.text import sentence_spans, sentence_spans_by_line
 from conflictmap.triggers import Clause, Hit, hot_in_lines, hot_sentences
 
 log = logging.getLogger(__name__)
+
+
+_YEARS_APART = timedelta(days=365)  # two changes of one sentence this far apart are two
 
 
 class Extractor:
@@ -269,7 +274,7 @@ class Extractor:
     def _sentence(self, ctx: Context, index: int, clauses: list[Clause],
                   mentions: set[int], standing: set[int]) -> list[Event]:
         events: list[Event] = []
-        seen: set[tuple[str, Change, str]] = set()
+        seen: dict[tuple[str, Change, str], list[tuple[Interval, bool]]] = {}
         carried: list[Mention] = []  # the places of the sentence's previous placed clause
         for seg_start, seg_end, hits in clauses:
             hits = sequels.told_hits(hits)
@@ -299,10 +304,15 @@ class Extractor:
                             ctx.article.text, seg_start, seg_end):
                         standing.add(id(event))  # "the flag flew over X" with no "again"
                 # One change per place, type and gaining side: "X took Mahas before Y drove
-                # them out" is two captures of Mahas.
+                # them out" is two captures of Mahas; so are two takings years apart
+                # ("Shusha, captured by Armenian forces in May 1992, fell on Sunday"), not a
+                # holding ("Kindu, de eerste hoofdstad die sinds 2012 in hun handen valt").
                 key = (event.place.id, event.change, event.actor.side if event.actor else "")
-                if key not in seen:
-                    seen.add(key)
+                p, held = event.period, hit.trigger.static_veto
+                if not any(held or q_held or (q.start - _YEARS_APART <= p.end
+                                              and p.start <= q.end + _YEARS_APART)
+                           for q, q_held in seen.get(key, [])):
+                    seen.setdefault(key, []).append((p, held))
                     events.append(event)
                     events.extend(_again_later(ctx, index, hit, event))
         # fighting told with a change of the same place is folded into that change if it
@@ -328,15 +338,21 @@ class Extractor:
                 or ctx.rules.words.compile(_AGAIN_AFTER, re.IGNORECASE).match(
                     text, mention.end, segment[1])):
             change = Change.RECAPTURE  # "weer in handen van", "back under the control of"
+        if change is Change.CAPTURE and ctx.rules.words.compile(
+                _FIRST_SINCE, re.IGNORECASE).search(text, hit.end, e):
+            change = Change.RECAPTURE  # "for the first time since the rebels seized it"
         quoted = _scare_quoted(text, hit)
         if change is Change.RECAPTURE and quoted:
             change = Change.CAPTURE  # "liberated", 'bevrijd' in quotes: the speaker's word
         if partial == "contested" and change in (Change.CAPTURE, Change.RECAPTURE,
                                                  Change.WITHDRAWAL):
             change = Change.CONTESTED  # "delen van Homs ingenomen", "lost parts of Shan State"
-        if (hit.trigger.entry and change in (Change.CAPTURE, Change.RECAPTURE)
+        if ((hit.trigger.entry or partial == "capture")
+                and change in (Change.CAPTURE, Change.RECAPTURE)
                 and ctx.rules.markers.not_held.search(text, hit.end, e)):
-            change = Change.CONTESTED  # "entered X, but they do not control it"
+            # "entered X, but they do not control it"; "took most of X, but the garrison
+            # on the hill held out"
+            change = Change.CONTESTED
         # A state's forces taking a town of their own country is a capture unless the text
         # says they held it before (CODEBOOK.md): no recapture from the actor alone.
         gainer, loser = gainer_and_loser(ctx, hit, mention, segment)
@@ -388,6 +404,8 @@ def _again_later(ctx: Context, index: int, hit: Hit, event: Event) -> list[Event
 
 # "seized Singa again on Saturday", "nam Singa opnieuw in": a word of return after the place
 _AGAIN_AFTER = r"\s+%again%\b"
+# the gainer back where another side had taken the place from it (CODEBOOK.md)
+_FIRST_SINCE = r"\b%first_since%\s+(?:[\w'’-]+\s+){0,5}?%taking_past%\b"
 
 
 def _factual(ctx: Context, hit: Hit, segment: tuple[int, int], partial: str) -> bool:
@@ -464,7 +482,8 @@ def _headline_dated_by_body(article: Article, events: list[Event]) -> list[Event
                     and b.sources and b.sources[0].start >= first
                     and b.sources[0].quote.strip() not in title
                     and (b.change is e.change or {b.change, e.change} <= _TAKING)
-                    and (e.actor is None or b.actor is None or e.actor.side == b.actor.side)]
+                    and (e.actor is None or b.actor is None or e.actor.side == b.actor.side)
+                    and (window.start - b.period.end).days <= HEADLINE_NEWS_REACH_DAYS]
             # "Kadhafi-troepen heroveren Brega" over a body that also tells the rebels'
             # capture of March: the recapture the body dates is the headline's
             same = [b for b in body if b.change is e.change]
@@ -476,6 +495,13 @@ def _headline_dated_by_body(article: Article, events: list[Event]) -> list[Event
                 e = replace(e, period=narrowed or told)
         out.append(e)
     return out
+
+
+HEADLINE_NEWS_REACH_DAYS = 366
+"""How long before an article's window a change the body dates can still be the headline's
+news ("Army regains X, a year after losing it" over "By mid-January the army had retaken
+X"); a change told years before ("IS took the city in early 2014") is background, and the
+headline ("Raqqa gevallen") keeps the article's own window."""
 
 
 def _title_lines(text: str, first: int) -> set[str]:
@@ -492,7 +518,8 @@ def _drop_fighting_before_change(events: list[Event]) -> list[Event]:
     changes = [e for e in events if e.change is not Change.CONTESTED]
     return [e for e in events
             if e.change is not Change.CONTESTED
-            or not any(c.place.id == e.place.id and (
+            or (not any(_district_of_taken(e, c) for c in changes)
+            and not any(c.place.id == e.place.id and (
                 # a denied claim ends in the change the text reports after it ("Turkey
                 # claimed the town on 12 October, the SDF denied it; they withdrew on
                 # Sunday"), not in one told as earlier
@@ -501,9 +528,28 @@ def _drop_fighting_before_change(events: list[Event]) -> list[Event]:
                     and (c.period.start - e.period.end).days <= CLAIM_ENDS_DAYS)
                 or (c.change in _TAKING and e.status is not Status.DISPUTED
                     and 0 < (e.period.start - c.period.end).days <= FIGHTING_AFTER_DAYS))
-                for c in changes)]
+                for c in changes))]
 
 
+def _district_of_taken(fight: Event, change: Event) -> bool:
+    """Fighting in a district of a town the article says was taken in those days ("took the
+    airport on Tuesday and then pushed into the districts of A and B"; Aden retaken by Friday):
+    part of the taking (up to DISTRICT_FIGHT_BEFORE_DAYS before it, FIGHTING_AFTER_DAYS after),
+    not an event of its own (CODEBOOK: it adds contested to the town's acceptable types). A
+    district is a smaller place within DISTRICT_KM of the town's point."""
+    town, part = change.place, fight.place
+    return (change.change in _TAKING and fight.status is not Status.DISPUTED
+            and town.kind is PlaceKind.TOWN and part.kind is PlaceKind.TOWN
+            and part.id != town.id and part.population < town.population
+            and km_between(town, part) <= DISTRICT_KM
+            and (change.period.start - fight.period.end).days <= DISTRICT_FIGHT_BEFORE_DAYS
+            and (fight.period.start - change.period.end).days <= FIGHTING_AFTER_DAYS)
+
+
+DISTRICT_KM = 8.0
+"""How far from a town's point a smaller place may be one of its districts."""
+DISTRICT_FIGHT_BEFORE_DAYS = 7
+"""How long before a taking fighting in one of the town's districts is that taking's."""
 CLAIM_ENDS_DAYS = 10
 """How long after a denied claim (fighting goes on) a change of the place is where it ended."""
 FIGHTING_AFTER_DAYS = 2

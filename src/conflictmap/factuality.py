@@ -24,6 +24,8 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 
+from conflictmap.actors import allied_sides
+from conflictmap.datelines import DATELINE
 from conflictmap.dates import find_dates
 from conflictmap.model import Change, Event, Interval
 from conflictmap.rules import LanguageRules
@@ -223,6 +225,12 @@ RETURN_WITHIN_DAYS = 366
 it, retook it on Thursday"; a side that comes back after years captures the place anew."""
 
 
+LOSS_WITHIN_DAYS = 731
+"""How far back a told loss makes the loser's capture a return: "entered Wad Madani",
+13 months after "the army pulled out of the city"; a side back after many years (M23 in
+Goma in 2012 and 2025, the rebels driven from Aleppo in 2016) takes the place anew."""
+
+
 RETOLD_WITHIN_DAYS = 3
 """A side's taking of a place this many days before its next taking of it is that change
 told again ("took Walikale on March 19"; "withdrew on Friday, two weeks after seizing it"
@@ -231,10 +239,16 @@ counted to March 21), not a hold it lost and took back."""
 
 def taken_back(events: Sequence[Event]) -> list[Event]:
     """A capture is a recapture when the same article reports that the gaining side held
-    the place before: an earlier capture of it by that side, or an earlier loss of it
-    by that side (CODEBOOK.md: "the same text reports that side's earlier loss of it").
+    the place before: an earlier capture of it by that side (within RETURN_WITHIN_DAYS),
+    or an earlier loss of it by that side within LOSS_WITHIN_DAYS (CODEBOOK.md: "the same
+    text reports that side's earlier loss of it": "entered Wad Madani ... The RSF overran
+    the city in December 2023 after the army pulled out"). A loss of a side that
+    actors.toml's [allies] pairs with the gainer counts as the gainer's ("Rwandan and
+    Mozambican troops entered the port ... the insurgents had taken it from the Mozambican
+    army"); an ally's taking does not (M23, then Rwandan troops, entering a town).
     Linear in the reports up to a sort: each report's hold is indexed by (place, side)."""
     held: dict[tuple[str, str], list[int]] = {}
+    lost: dict[tuple[str, str], list[int]] = {}  # the ends of the told losses
     for earlier in events:
         for side in _holders(earlier):
             end = earlier.period.end.toordinal()
@@ -242,19 +256,43 @@ def taken_back(events: Sequence[Event]) -> list[Event]:
                     earlier.actor is not None and side == earlier.actor.side):
                 end += RETOLD_WITHIN_DAYS  # a taking days before is this one told again
             held.setdefault((earlier.place.id, side), []).append(end)
-    for ends in held.values():
+        loser = _loser(earlier)
+        if loser is not None:
+            lost.setdefault((earlier.place.id, loser), []).append(
+                earlier.period.end.toordinal())
+    for ends in (*held.values(), *lost.values()):
         ends.sort()
     out = []
     for e in events:
         if e.change is Change.CAPTURE and e.actor is not None:
-            ends = held.get((e.place.id, e.actor.side), ())
             start = e.period.start.toordinal()
-            # an earlier hold that ended 1 to RETURN_WITHIN_DAYS days before this change began
-            i = bisect_left(ends, start - RETURN_WITHIN_DAYS)
-            if i < len(ends) and ends[i] < start:
+            if _before(held.get((e.place.id, e.actor.side), ()), start, RETURN_WITHIN_DAYS) or any(
+                    _before(lost.get((e.place.id, side), ()), start, LOSS_WITHIN_DAYS)
+                    for side in _coalition(e.actor.side)):
                 e = replace(e, change=Change.RECAPTURE)
         out.append(e)
     return out
+
+
+def _before(ends: Sequence[int], start: int, within: int) -> bool:
+    """An end (sorted day ordinals) 1 to ``within`` days before ``start``."""
+    i = bisect_left(ends, start - within)
+    return i < len(ends) and ends[i] < start
+
+
+def _loser(earlier: Event) -> str | None:
+    """The side a capture or withdrawal says lost its place ("seized the town from the
+    army", "the army pulled out of the city")."""
+    if earlier.change in (Change.CAPTURE, Change.WITHDRAWAL) and (
+            earlier.losing_actor is not None):
+        return earlier.losing_actor.side
+    return None
+
+
+def _coalition(side: str) -> list[str]:
+    """The side and the sides actors.toml's [allies] pairs with it."""
+    return [side, *sorted(other for pair in allied_sides() if side in pair
+                          for other in pair if other != side)]
 
 
 def _holders(earlier: Event) -> set[str]:
@@ -271,20 +309,12 @@ def _holders(earlier: Event) -> set[str]:
     return sides
 
 
-_DATELINE = re.compile(
-    r"\W*(?:[A-ZÀ-Þ][A-ZÀ-Þ'’.-]+(?:[ /][A-ZÀ-Þ][A-ZÀ-Þ'’.-]+)*)\s*,[^\n]{0,60}?"
-    r"(?:\([^)\n]{1,40}\)\s*)?[-–—]+\s"
-    # "Bangkok, 21 december 2024 (ANP/AFP) - ": a town in title case, then a day and month
-    r"|\W*[A-ZÀ-Þ][\w'’.-]+(?:[ /][A-ZÀ-Þ][\w'’.-]+)*\s*,\s*\d{1,2}\s+[^\W\d]+\.?"
-    r"(?:\s+\d{4})?\s*(?:\([^)\n]{1,40}\)\s*)?[-–—]+\s")
-
-
 def dateline_end(text: str, start: int) -> int:
     """Where a wire dateline ("ABUJA, March 28 (Reuters) - ") ends on the line at
     ``start``, else -1: its date is when the story was filed, not when the change happened
     (a report in the perfect tense with no time word of its own covers the week before)."""
     line_start = text.rfind("\n", 0, start) + 1
-    m = _DATELINE.match(text, line_start)
+    m = DATELINE.match(text, line_start)
     return m.end() if m is not None else -1
 
 

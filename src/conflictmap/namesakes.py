@@ -19,11 +19,11 @@ The article's countries and regions and the population decide in general
 from __future__ import annotations
 
 import logging
-import math
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from conflictmap.geodesy import km_between
 from conflictmap.model import Mention, Place, PlaceKind
 from conflictmap.names import name_key
 from conflictmap.toponym_words import (
@@ -122,13 +122,6 @@ def in_area(candidates: tuple[int, ...], within: str, gaz: Gazetteer) -> tuple[i
     return cands
 
 
-def km(a: Place, b: Place) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
-
 
 def near_town(toks: _Toks, span: _Span, by_first: dict[int, _Span],
               gaz: Gazetteer) -> tuple[Place | None, bool]:
@@ -177,8 +170,8 @@ def nearest(candidates: tuple[int, ...], town: Place, gaz: Gazetteer,
     places = [p for p in places if p.kind is PlaceKind.TOWN and p.id != town.id]
     if not places:
         return None
-    best = min(places, key=lambda p: km(p, town))
-    return best if km(best, town) <= limit else None
+    best = min(places, key=lambda p: km_between(p, town))
+    return best if km_between(best, town) <= limit else None
 
 
 def short_forms(mentions: list[Mention]) -> list[Mention]:

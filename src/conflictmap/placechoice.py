@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from conflictmap.gazetteer import Gazetteer
+from conflictmap.geodesy import flat_km
 from conflictmap.model import Place, PlaceKind
 from conflictmap.names import name_key
 from conflictmap.namesakes import REFERENCE_KM, in_area, nearest
@@ -132,11 +133,6 @@ def _own_key(name: str) -> str:
     return name_key(name)
 
 
-def _distance_km(a: Place, b: Place) -> float:
-    dlat = math.radians(b.lat - a.lat)
-    dlon = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
-    return 6371.0 * math.hypot(dlat, dlon)
-
 
 WORLD_CITY = 1_000_000
 """A town this large wins over namesakes of under 1 % of its size in the article's countries."""
@@ -158,7 +154,7 @@ def score(
         s += 4.0 if region_cue else (0.0 if pinned or not place.country else -2.5)
     if place.admin1 and place.admin1 in ctx.regions and place.kind is PlaceKind.TOWN:
         s += 1.0
-    if any(_distance_km(place, a) < 150 for a in ctx.anchors if a.id != place.id):
+    if any(flat_km(place, a) < 150 for a in ctx.anchors if a.id != place.id):
         s += 1.5
     return s
 
@@ -243,7 +239,7 @@ def _dominant(span: _Span, place: Place, gaz: Gazetteer) -> bool:
             other is not place
             and other.kind is PlaceKind.TOWN
             and other.population * 2 > place.population
-            and _distance_km(place, other) > DOMINANT_KM
+            and flat_km(place, other) > DOMINANT_KM
             and not (own and _own_key(other.name) != span.key)
         ):
             return False
@@ -278,7 +274,7 @@ def _near_context(place: Place, ctx: _Context, gaz: Gazetteer, key: str) -> bool
         or any(place.country in gaz.neighbours.get(cc, ()) for cc in countries)
     ):
         return True
-    return any(_distance_km(place, p) <= NEAR_KM for p in ctx.anchors if p.id != place.id)
+    return any(flat_km(place, p) <= NEAR_KM for p in ctx.anchors if p.id != place.id)
 
 
 def _resolve_within(span: _Span, ctx: _Context, cue: bool, within: str,

@@ -31,7 +31,7 @@ from conflictmap.sitepoints import listed_site
 log = logging.getLogger(__name__)
 
 _LINKS = ("link_before", "link_after", "compounds", "anaphora_before", "anaphora_kinds",
-          "anaphora_same",
+          "anaphora_same", "anaphora_only",
           "named", "unnamed_before", "bare_before", "bare_kinds", "quarter", "bare_link")
 _WINDOW = 90  # characters before a town searched for its site noun
 
@@ -61,6 +61,10 @@ class SiteWords:
     # kinds a later "the base" may take up for one another ("the headquarters of the Western
     # Command in Ann ... seized the base": that headquarters)
     anaphora_same: frozenset[str] = frozenset()
+    # nouns too common to be site nouns that only take up a site of their kind named before
+    # them ("de basis" after "de militaire basis bij Baga"; not "op basis van", "de basis van
+    # hun offensief"), (noun, kind) longest first (anaphora_only)
+    anaphora_only: tuple[tuple[str, str], ...] = ()
 
 
 def _optional(table: dict[str, object], key: str, path: str,
@@ -95,6 +99,9 @@ def site_words(path: str) -> SiteWords | None:
         kinds.extend((n.lower(), kind) for n in nouns)
     kinds.sort(key=lambda pair: -len(pair[0]))
     words = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n, _ in kinds)
+    only = _anaphora_only(table.get("anaphora_only") or {}, path)
+    told = "|".join(re.escape(n).replace(r"\ ", r"\s+")
+                    for n, _ in sorted(kinds + list(only), key=lambda pair: -len(pair[0])))
     prefix = r"[^\W\d_]*-?" if table.get("compounds") else ""
     try:
         nouns = re.compile(rf"\b{prefix}(?:{words})\b", re.IGNORECASE)
@@ -105,7 +112,7 @@ def site_words(path: str) -> SiteWords | None:
     except re.error as exc:
         raise RulesError(f"[sites]: not a valid regular expression ({exc})", Path(path)) from None
     anaphora = _optional(table, "anaphora_before", path,
-                         lambda p: p.removesuffix("$") + rf"(?P<noun>{words})\b")
+                         lambda p: p.removesuffix("$") + rf"(?P<noun>{told})\b")
     named = _optional(table, "named", path)
     unnamed = _optional(table, "unnamed_before", path)
     bare = _optional(table, "bare_before", path)
@@ -113,7 +120,18 @@ def site_words(path: str) -> SiteWords | None:
                      frozenset(table.get("anaphora_kinds") or ()), named, unnamed, bare,
                      frozenset(table.get("bare_kinds") or ()), _optional(table, "quarter", path),
                      frozenset(n.lower() for n in table.get("bare_link") or ()),
-                     frozenset(table.get("anaphora_same") or ()))
+                     frozenset(table.get("anaphora_same") or ()), only)
+
+
+def _anaphora_only(table: object, path: str) -> tuple[tuple[str, str], ...]:
+    """``[sites] anaphora_only``: a table of lists of nouns per kind."""
+    if not isinstance(table, dict) or not all(
+            isinstance(v, list) and all(isinstance(n, str) and n for n in v)
+            for v in table.values()):
+        raise RulesError("[sites] anaphora_only: expected a table of lists of nouns per kind "
+                         '(base = ["basis"])', Path(path))
+    return tuple(sorted(((n.lower(), k) for k, v in table.items() for n in v),
+                        key=lambda pair: -len(pair[0])))
 
 
 def _kind(words: SiteWords, noun: str) -> str:
@@ -290,8 +308,14 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
         return []
     out = []
     for m in words.anaphora.finditer(text, start, end):
-        kind = _kind(words, m.group("noun"))
+        noun = " ".join(m.group("noun").lower().split())
+        only = next((k for n, k in words.anaphora_only if n == noun), None)
         noun_start = m.start("noun")
+        whole = words.nouns.search(text, m.start(), m.end()) if only else None
+        if whole is not None and whole.end() == m.end():
+            # "de militaire basis": the site noun, its adjective read as the determiner's
+            only, noun, noun_start = None, whole.group(), whole.start()
+        kind = only or _kind(words, noun)
         if kind not in words.anaphora_kinds and not any(
                 k is PlaceKind.SITE and _name_kind(words, name) == kind
                 for name, *_, k in named_sites(text, rules_path, max(
@@ -317,6 +341,8 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
         named = [s for s in (site_mention(text, rules_path, p) for p in before)
                  if s is not None and s.place.id.split(":")[1:2] in ([k] for k in same)
                  and s.end <= noun_start]
+        if only and not named:
+            continue  # "de basis" stands for a base only when one was named before it
         place = named[-1].place if named else site_place(
             antecedent(text, rules_path, before).place, kind)
         # "seized the Jebel Aulia dam ... had taken the dam": that dam, by its own name

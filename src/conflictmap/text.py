@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import re
 
+from conflictmap.datelines import DATELINE, MONTHS
 from conflictmap.native import speedups
 
 log = logging.getLogger(__name__)
@@ -97,26 +98,14 @@ def sentence_spans_py(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 # -- page furniture -----------------------------------------------------------------------
-_MONTHS = ("jan(?:uary|uari)?|feb(?:ruary|ruari)?|mar(?:ch)?|maart|apr(?:il)?|may|mei|"
-           "june?|juni|july?|juli|aug(?:ust|ustus)?|sept?(?:ember)?|oct(?:ober)?|okt(?:ober)?|"
-           "nov(?:ember)?|dec(?:ember)?")
 _DAYS = ("mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|"
          "sun(?:day)?|ma(?:andag)?|di(?:nsdag)?|wo(?:ensdag)?|do(?:nderdag)?|vr(?:ijdag)?|"
          "za(?:terdag)?|zo(?:ndag)?")
 _CAPS = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.\-]+"
-# A dateline: a place in capitals ("ABUJA", "KYIV/HIROSHIMA", "ADDIS ABEBA"), or in title
-# case before an agency ("Kabul (AFP)"), an optional country and date ("KARSK, Country Dec
-# 5", "BANGKOK, April 8"), an optional agency in brackets, then a dash.
-_DATELINE = re.compile(
-    rf"(?:{_CAPS}(?:[ /]{_CAPS})*|[A-Z][\w'’.\-]+(?:[ /][A-Z][\w'’.\-]+)*(?=\s*\())"
-    r"(?:,\s+[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+)?)?"
-    rf"(?:,?\s+(?i:(?:{_MONTHS})\.?\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTHS})\.?))?"
-    r"(?:\s*\([^()\n]{1,40}\))?"
-    r"(?:\s*[–—]\s*|\s+-\s+)(?=[\"'“‘„«]?[A-ZÀ-ÖØ-Þ0-9])")
 # A time stamp before a headline: "Aangepast vandaag, 13:25", "maandag 28 sep 2015, 16:40",
 # "Updated 2 March 2024 at 10:15", then a capital.
-_TOKEN = rf"(?:vandaag|gisteren|today|yesterday|om|at|{_DAYS}|{_MONTHS}|\d{{1,4}})[\s,.]*"
-_DATE_WORD = rf"(?:vandaag|gisteren|today|yesterday|{_DAYS}|{_MONTHS})[\s,.]*"
+_TOKEN = rf"(?:vandaag|gisteren|today|yesterday|om|at|{_DAYS}|{MONTHS}|\d{{1,4}})[\s,.]*"
+_DATE_WORD = rf"(?:vandaag|gisteren|today|yesterday|{_DAYS}|{MONTHS})[\s,.]*"
 _STAMP = re.compile(
     r"(?i:(?:(?:aangepast|bijgewerkt|laatst\s+gewijzigd|gewijzigd|gepubliceerd|updated|"
     rf"last\s+updated|published|posted)\s*:?\s+(?:{_TOKEN}){{0,6}}"
@@ -153,8 +142,7 @@ def page_furniture(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
         # start, or a handle in brackets at the end; most sentences have none of these.
         head = text[s:min(e, s + 120)]
         colon = ":" in head
-        dateline = ("-" in head or "–" in head or "—" in head) and (
-            head[:2].isupper() or "(" in head)
+        dateline = "-" in head or "–" in head or "—" in head
         credit = "@" in head or (colon and head[:5].lower() in _CREDIT_WORDS)
         signature = text.find("(@", s, e) >= 0
         if not (colon or dateline or credit or signature or " uur" in head):
@@ -167,7 +155,7 @@ def page_furniture(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
             continue
         start = s
         while s < e and (text[s].isalnum() or text[s] == "@"):
-            cut = _DATELINE.match(text, s, e) if line_start and dateline else None
+            cut = DATELINE.match(text, s, e) if line_start and dateline else None
             cut = cut or (_CLOCK.match(text, s, e) if line_start and colon else None)
             cut = cut or _STAMP.match(text, s, e) or (_CREDIT.match(text, s, e) if credit
                                                        else None)

@@ -101,6 +101,10 @@ MARKER_KEYS = (
     # "het was de tweede keer dat de taliban Kabul innamen", "the second time (that) X fell":
     # a change the text has told already, counted; it joins that report (events.py)
     "repeat_reference",
+    # "de laatste stad in Darfur die nog in handen was van het leger,": a relative clause with
+    # no comma before it, closed by one; its actor did no change of the main clause
+    # (eventactors._closed_relatives)
+    "bare_relative",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -113,6 +117,14 @@ DATE_KEYS = (
     "days_earlier", "weeks_earlier", "months_earlier", "years_earlier",
     "relative_start", "anterior", "present", "described",
     "spring", "summer", "autumn", "winter", "season_last", "season_this",
+    # "that same spring", "datzelfde jaar": the season or year of the sentence before
+    "season_then", "then_year",
+    # "the fastest advance since foreign troops began their withdrawal in May": the
+    # since-clause's own date, no change's (as since_start)
+    "since_clause",
+    # "held it for about two weeks before the army drove them out": that long after the
+    # sentence before (context_dates.time_later)
+    "days_held", "weeks_held", "months_held",
     "year_begin", "year_end", "year_mid", "year_in", "years_ago", "first_since",
     "since_when", "month_before", "count_after", "weekday_last", "when_clause", "until",
     "days_within", "weeks_within", "began_before", "began_after", "month_range",
@@ -140,6 +152,13 @@ WORD_KEYS = (
     # "Its capture of X ... was one of the heaviest blows": a past copula after a mention
     "past_copula",
     "again",
+    # "entered X for the first time since the rebels seized it": the gainer is back, a return
+    # (CODEBOOK.md, Clarifications: "for the first time since 2001 ... again"; events.py)
+    "first_since",
+    "taking_past",
+    # "nadat ze het stadje aan al-Shabaab hadden verloren": the side after it took the place
+    # from the one that withdrew or lost it (eventactors.py)
+    "recipient_preposition",
     "date_opener",
     "date_preposition",
     "or",
@@ -296,6 +315,7 @@ class Markers:
     part_object: Guarded
     anaphora_capital: Guarded
     repeat_reference: Guarded
+    bare_relative: Guarded
     backing_phrase: Guarded
     loyal_after: Guarded
     region_locator: Guarded
