@@ -333,3 +333,16 @@ def test_unallied_and_cross_article_gainers_stay_apart() -> None:
     assert len(consolidate([_event(Change.CAPTURE, "2018-03-11", "2018-03-18", "a", TURKEY),
                             _event(Change.CAPTURE, "2018-03-18", "2018-03-18", "b", FSA)])) == 2
 
+
+
+# helper a9: the Malian army and Russia's Wagner/Africa Corps took towns together (Kidal, Anefis
+# 2023): one article's "Malian troops retook Kidal" and "Wagner fighters rolled into Kidal" are one
+# recapture.
+FAMA = Actor("fama", "Malian Armed Forces (FAMa)", "mali_gov", "state")
+WAGNER = Actor("wagner", "Wagner Group / Africa Corps", "russia", "non_state")
+
+
+def test_malian_army_and_wagner_in_one_article_are_one_change() -> None:
+    merged = consolidate([_event(Change.RECAPTURE, "2023-11-08", "2023-11-15", "a", FAMA),
+                          _event(Change.CAPTURE, "2023-11-14", "2023-11-14", "a", WAGNER)])
+    assert len(merged) == 1 and merged[0].change is Change.RECAPTURE

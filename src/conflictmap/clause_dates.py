@@ -58,6 +58,14 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
         return header
     previous = previous_interval(article, rules, spans, index)
     a, b = segment
+    # "took Kabul on Sunday, and Jalalabad fell the same day": "the same day" of a later
+    # clause is the date its sentence names before it
+    same = rules.dates.get("same_day").search(text, a, b)
+    if same is not None and same.start() > spans[index][0]:
+        named = [d for d in find_dates(text[spans[index][0]:same.start()], article.period,
+                                       rules.lang)
+                 if not d.since and not d.anaphoric]
+        previous = named[-1].interval if named else previous
     lang, period = rules.lang, article.period
     wider: dict[int, list[DateMention]] = {}
 
@@ -76,6 +84,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     mentions = that_year(rules, text, spans[index][0], a, mentions, period, back)
     mentions = running_year(article, rules, spans, index,
                              clause_year(rules, text[a:b], mentions))
+    mentions = _outside_apposition(rules, text, a, b, hit, mentions)
     if not mentions:
         before = time_before(article, rules, spans, index, segment)
         if before is not None:
@@ -91,7 +100,14 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
             return later
     others = [h for h in hits if h is not hit]
     if mentions and others:
-        mine = [m for m in mentions if all(_nearer(rules, text, m, a, hit, h) for h in others)]
+        # (a date between the trigger and another that has a date of its own after it is
+        # the trigger's: "stormed the garrison in Ardamata, outside El Geneina, in early
+        # November and entered Ed Daein on November 21")
+        dated = [h for h in others if any(m.start + a >= h.end for m in mentions)]
+        mine = [m for m in mentions if all(
+            _nearer(rules, text, m, a, hit, h)
+            or (h in dated and hit.end <= m.start + a and m.end + a <= h.start)
+            for h in others)]
         # "In 2014 IS overran Mosul and swept into Tikrit": a date before all the clause's
         # triggers dates each one that has none of its own
         mine = mine or [m for m in mentions
@@ -243,8 +259,14 @@ def _change_dates(rules: LanguageRules, text: str, hit: Hit, mentions: list[Date
     if not hit.trigger.static_veto:
         mentions = [m for m in mentions if not m.since]
     if any(m.anaphoric for m in mentions) and not all(m.anaphoric for m in mentions):
-        # "then entered Fallujah itself in early June": a date of its own outranks "then"
-        mentions = [m for m in mentions if not m.anaphoric]
+        # "then entered Fallujah itself in early June": a date of its own outranks "then";
+        # not one before the trigger that dates another ("entered Kabul on Sunday, and
+        # Jalalabad fell the same day": the same day, that Sunday)
+        same = rules.dates.get("same_day")
+        after = [m for m in mentions if m.anaphoric and m.start + offset >= hit.end and all(
+            n.end + offset <= hit.start for n in mentions if not n.anaphoric)
+            and same.fullmatch(text, m.start + offset, m.end + offset)]
+        mentions = after or [m for m in mentions if not m.anaphoric]
     filed = dateline_end(text, hit.start)
     if filed >= 0:
         mentions = [m for m in mentions if m.start + offset >= filed]
@@ -316,6 +338,21 @@ def _dated_until(rules: LanguageRules, text: str, seg_end: int, e: int) -> int:
 
 
 _HEAD_WORDS = 5  # a clause whose first words hold a subject pronoun has its own subject
+
+
+def _outside_apposition(rules: LanguageRules, text: str, a: int, b: int, hit: Hit,
+                        mentions: list[DateMention]) -> list[DateMention]:
+    """Without the dates of an apposition after the trigger that tells of another change,
+    when the clause has a date outside it ("seized Palmyra, a town it had lost to IS in
+    2015, on Sunday": Sunday)."""
+    inside = []
+    for m in rules.markers.apposition_relative.finditer(text, hit.end, b):
+        comma = text.find(",", m.end(), b)
+        inside.append((m.start(), comma if comma >= 0 else b))
+    if not inside:
+        return mentions
+    outside = [d for d in mentions if not any(s <= d.start + a < e for s, e in inside)]
+    return outside or mentions
 
 
 def _nearer(rules: LanguageRules, text: str, mention: DateMention, offset: int, hit: Hit,

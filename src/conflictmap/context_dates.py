@@ -290,13 +290,16 @@ _HELD = ("days_held", "weeks_held", "months_held")
 
 
 def _reference_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                    index: int, place: Mention | None = None) -> Interval | None:
+                    index: int, place: Mention | None = None,
+                    days: bool = False) -> Interval | None:
     """The date of the nearest of the last few sentences that has one, of any kind ("on
     Sunday", "In June 2014"; a month in the text's running year): its first, the main
     clause's ("overran X on Sunday, ... since the offensive began in May"); where that
     sentence names the clause's place, the date nearest the name ("seized Bunagana in July
     2012, and in November of that year it took Goma. The rebels pulled out of Goma ten
-    days later": November 2012; "took Izium on 1 April and Lyman on 27 May")."""
+    days later": November 2012; "took Izium on 1 April and Lyman on 27 May"). With ``days``
+    (a count of days), else its first day ("took X in January 2014, months before they
+    overran Y on June 10 of that year. Z fell the next day": June 11)."""
     text = article.text
     for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
         s, e = spans[before]
@@ -313,7 +316,9 @@ def _reference_date(article: Article, rules: LanguageRules, spans: Sequence[tupl
             near = that_year(rules, text, s, s + near.start, [replace(
                 near, start=0, end=near.end - near.start)], article.period)[0]
             return running_year(article, rules, spans, before, [near])[0].interval
-        return running_year(article, rules, spans, before, dates)[0].interval
+        intervals = [d.interval for d in running_year(article, rules, spans, before, dates)]
+        single = [i for i in intervals if i.start == i.end]
+        return single[0] if days and single else intervals[0]
     return None
 
 
@@ -346,8 +351,8 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         own = [d for d in find_dates(head, article.period, rules.lang)
                if not d.since and not d.anaphoric]
         # "took X on Wednesday, before withdrawing the next day": the clause before it
-        before = own[-1].interval if own else _reference_date(article, rules, spans, index,
-                                                               place)
+        before = own[-1].interval if own else _reference_date(
+            article, rules, spans, index, place, days == 1 and not months)
         if n is None or before is None:
             return None
         # the nearest and farthest count ("a few weeks earlier": -FEW .. -1)

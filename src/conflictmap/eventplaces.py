@@ -395,8 +395,12 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
     s = ctx.spans[index][0]
     # a clause that names no place ("The army took it back in September; on Saturday RSF
     # fighters stormed the town again ... to El Obeid": a later clause's place is not "it")
-    if _names_place(ctx, hits, seg_start, seg_end) or spans_of(ctx.places).within(
-            s, seg_start):
+    if _names_place(ctx, hits, seg_start, seg_end):
+        return []
+    # its sentence names towns before it, in a clause with no change of theirs ("Taliban
+    # fighters patrolled Kunduz after seizing it"): "it" is the last of them
+    inside = [p for p in ctx.places if s <= p.start and p.end <= seg_start]
+    if inside and (inside[-1].place.kind is not PlaceKind.TOWN or s == seg_start):
         return []
     for hit in hits:
         if hit.trigger.change is Change.CONTESTED:
@@ -408,10 +412,10 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
                 or not actor_ok(ctx, hit, seg_start, seg_end)):
             continue
         before = [p for p in ctx.places if p.end <= s and p.place.kind is PlaceKind.TOWN]
-        if not before:
+        if not before and not inside:
             return []
-        town = _subject_site(ctx, index) or _as_named_site(
-            ctx, antecedent(ctx.article.text, ctx.rules.path, before))
+        town = inside[-1] if inside else (_subject_site(ctx, index) or _as_named_site(
+            ctx, antecedent(ctx.article.text, ctx.rules.path, before)))
         end = min(seg_end, hit.end + 8)
         # after the verb ("captured it"), or before it where the language puts it there
         # ("IS had het in mei ingenomen"): the one nearest the verb
