@@ -445,10 +445,20 @@ def _propagate_denials(events: list[Event]) -> list[Event]:
         if ((e.status is Status.CLAIMED and e.change is not Change.WITHDRAWAL)
                 or (e.status is Status.REPORTED and e.change is Change.CAPTURE)) and any(
                 d.place.id == e.place.id and d.period.overlaps(e.period)
-                and _same_gainer(d, e) for d in denied):
+                and _same_gainer(d, e) for d in denied) and not _left_by_loser(e, events):
             e = replace(e, status=Status.DISPUTED, change=Change.CONTESTED)
         out.append(e)
     return out
+
+
+def _left_by_loser(claim: Event, events: list[Event]) -> bool:
+    """The article reports, undenied, the other side's leaving of the claimed place in the
+    claim's days ("meldden dat ze de stad in handen hadden; het leger trok zich terug"): the
+    claim is confirmed, and a denial of an earlier stage (a live blog's entry of the day
+    before) does not turn it into a dispute."""
+    return any(w.change is Change.WITHDRAWAL and w.status is Status.REPORTED
+               and w.place.id == claim.place.id and w.period.overlaps(claim.period)
+               and _same_gainer(w, claim) for w in events)
 
 
 def _same_gainer(a: Event, b: Event) -> bool:
@@ -556,9 +566,11 @@ def _drop_fighting_before_change(events: list[Event], separate: Guarded) -> list
             and not any(c.place.id == e.place.id and (
                 # a denied claim ends in the change the text reports after it ("Turkey
                 # claimed the town on 12 October, the SDF denied it; they withdrew on
-                # Sunday"), not in one told as earlier
+                # Sunday", or a live blog's "gisteren ... binnengedrongen, ontkend" under
+                # "vannacht trokken ze zich terug"), not in one told as earlier
                 (c.period.overlaps(e.period) and e.status is not Status.DISPUTED)
-                or (e.status is Status.DISPUTED and c.period.start > e.period.start
+                or (e.status is Status.DISPUTED and (c.period.start > e.period.start or (
+                    c.period.start == e.period.start and c.period.end > e.period.end))
                     and (c.period.start - e.period.end).days <= CLAIM_ENDS_DAYS)
                 or (c.change in _TAKING and e.status is not Status.DISPUTED
                     and 0 < (e.period.start - c.period.end).days <= FIGHTING_AFTER_DAYS))
