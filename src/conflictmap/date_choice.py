@@ -114,6 +114,10 @@ def stamp_period(text: str, period: Interval, lang: str) -> Interval:
 
 _HEADING_CHARS = 40  # a liveblog's day heading: "Tuesday 19 December", "maandag 18 december 2023"
 _HEADING_BACK = 31  # how long before the article's day a heading's day may be
+# an entry's time after its day ("27 januari 2025, 07:45", "maandag 12.40", "Yesterday 21:15
+# GMT", "18 december om 12.40 uur"): one short word may stand either side of the clock time; a
+# relative day ("gisteren", "maandag") is a heading only with such a time after it
+_HEADING_TIME = re.compile(r"[\s,|•·–-]*(?:\w{1,5}\s+)?\d{1,2}[:.h]\d{2}(?:\s*\w{1,5})?\W*$")
 
 
 def day_heading(text: str, pos: int, period: Interval, lang: str) -> Interval | None:
@@ -140,7 +144,9 @@ def _day_headings(text: str, period: Interval, lang: str) -> list[tuple[int, dat
         line = text[start:end].strip()
         if line and len(line) <= _HEADING_CHARS and any(c.isdigit() for c in line):
             found = find_dates(line, period, lang)
-            if (len(found) == 1 and found[0].explicit and found[0].end == len(line)
+            timed = len(found) == 1 and _HEADING_TIME.match(line, found[0].end) is not None
+            if (len(found) == 1 and (found[0].end == len(line) or timed)
+                    and (found[0].explicit or timed)
                     and found[0].interval.start == found[0].interval.end
                     and not line[:found[0].start].strip(" ,").count(" ")):
                 day = found[0].interval.start

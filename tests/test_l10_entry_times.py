@@ -1,0 +1,79 @@
+"""A live blog's entry heading with a clock time after its day ("27 januari 2025, 07:45",
+"maandag 12.40", "Yesterday 21:15 GMT") dates the entries under it like a day heading
+(helper l10; other wars than its probe batch). Each case failed before ``_HEADING_TIME``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conflictmap.date_choice import day_heading
+from conflictmap.events import Extractor
+from conflictmap.model import Article, Interval
+
+NL_BLOG = """Liveblog Gaza
+
+Vandaag, 10.02
+De VN waarschuwen voor hongersnood in het noorden.
+
+Gisteren, 21.15
+Israëlische troepen zijn Khan Younis binnengetrokken.
+
+Gaza
+"""
+
+NL_WEEKDAY = """Liveblog Soedan
+
+maandag 12.40 uur
+De RSF hebben Wad Madani ingenomen, zeggen inwoners.
+
+Soedan
+"""
+
+EN_BLOG = """Live: Syria
+
+Monday 25 November 2024 - 07:45 GMT
+The army says it has taken back Maarat al-Numan.
+
+Syria
+"""
+
+
+def _events(text: str, lang: str, day: date) -> list[tuple[str, str, str]]:
+    article = Article(id="blog", text=text, published=day.isoformat(),
+                      period=Interval(day, day, 1), lang=lang)
+    return [(e.change.value, e.place.name, f"{e.period.start}..{e.period.end}")
+            for e in Extractor().extract(article)]
+
+
+@pytest.mark.parametrize(("text", "lang", "day", "want"), [
+    (NL_BLOG, "nl", date(2024, 1, 10), ("capture", "Khan Younis", "2024-01-02..2024-01-09")),
+    (NL_WEEKDAY, "nl", date(2023, 12, 20), ("capture", "Wad Madani", "2023-12-11..2023-12-18")),
+])
+def test_entry_under_a_timed_heading(text: str, lang: str, day: date,
+                                     want: tuple[str, str, str]) -> None:
+    assert want in _events(text, lang, day)
+
+
+def test_timed_headings() -> None:
+    day = date(2024, 11, 28)
+    period = Interval(day, day, 1)
+    pos = EN_BLOG.index("The army")
+    assert day_heading(EN_BLOG, pos, period, "en") == Interval.spanning(
+        date(2024, 11, 25), date(2024, 11, 25))
+    for line, want in [("27 November 2024, 07:45", date(2024, 11, 27)),
+                       ("Yesterday 21:15 GMT", date(2024, 11, 27)),
+                       ("26 november om 12.40 uur", date(2024, 11, 26))]:
+        text = f"Head\n\n{line}\nRebels entered Hama.\n"
+        assert day_heading(text, text.index("Rebels"), period, "en" if "Y" in line else "nl") \
+            == Interval.spanning(want, want), line
+
+
+def test_not_timed_headings() -> None:
+    day = date(2024, 11, 28)
+    period = Interval(day, day, 1)
+    for line in ["Yesterday", "Gisteren", "On 27 November at 07:45 the army left Hama",
+                 "27 November 2024, 07:45 and later again"]:
+        text = f"Head\n\n{line}\nRebels entered Hama.\n"
+        assert day_heading(text, text.index("Rebels"), period, "en") is None, line
