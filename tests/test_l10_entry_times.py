@@ -77,3 +77,37 @@ def test_not_timed_headings() -> None:
                  "27 November 2024, 07:45 and later again"]:
         text = f"Head\n\n{line}\nRebels entered Hama.\n"
         assert day_heading(text, text.index("Rebels"), period, "en") is None, line
+
+
+NL_POST = """Liveblog Oekraïne
+
+Woensdag 12 oktober
+
+11.00
+De Oekraïense generale staf op Telegram: 'Onze vlag wappert weer boven Lyman.' (1 oktober)
+
+Oekraïne
+"""
+
+EN_POST = """Live
+
+11:00
+"Our troops have liberated Lyman," Ukraine's general staff wrote on Telegram. (1 October)
+
+Ukraine
+"""
+
+
+@pytest.mark.parametrize(("text", "lang"), [(NL_POST, "nl"), (EN_POST, "en")])
+def test_embedded_post_date(text: str, lang: str) -> None:
+    got = _events(text, lang, date(2022, 10, 12))
+    assert [g[2] for g in got if g[1] == "Lyman"] == ["2022-09-24..2022-10-01"], got
+
+
+def test_not_post_dates() -> None:
+    from conflictmap.date_choice import post_date
+    day = date(2024, 11, 28)
+    period = Interval(day, day, 1)
+    for line in ["Rebels entered Hama (archive photo, 2014)", "Rebels entered Hama (AP)",
+                 "Rebels entered Hama (on 27 November, a monitor said, and again later today)"]:
+        assert post_date(line, 0, period, "en") is None, line

@@ -28,7 +28,7 @@ from conflictmap.context_dates import (
     time_before,
     time_later,
 )
-from conflictmap.date_choice import choose_interval, day_heading, stamp_period
+from conflictmap.date_choice import choose_interval, day_heading, post_date, stamp_period
 from conflictmap.dates import DateMention, find_dates
 from conflictmap.factuality import apposed_date, dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
@@ -49,6 +49,9 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     heading = day_heading(article.text, spans[index][0], article.period, rules.lang)
     if heading is not None:  # a live blog's entry under "Monday 18 December"
         article = replace(article, period=heading)
+    posted = post_date(article.text, hit.start, article.period, rules.lang)
+    if posted is not None:  # an embedded post's line that ends "(1 oktober)"
+        article = replace(article, period=posted)
     text = article.text
     before_main = change_before(article, rules, spans, index, hit)
     if before_main is not None:

@@ -154,3 +154,27 @@ def _day_headings(text: str, period: Interval, lang: str) -> list[tuple[int, dat
                     out.append((end, day))
         start = end + 1
     return out
+
+
+_POST_DATE = re.compile(r"\(([^()\n]{1,40})\)\W*$")  # "... (1 oktober)", "... (IDF, 13 November)."
+
+
+def post_date(text: str, pos: int, period: Interval, lang: str) -> Interval | None:
+    """The day of a parenthesised date that ends the line of ``pos`` (an embedded post's or
+    quote's date: "'Onze vlag wappert weer boven Lyman.' (1 oktober)"): what the line tells
+    is told on that day, not on the article's (CODEBOOK.md: an embedded post's date narrows
+    the range)."""
+    end = text.find("\n", pos)
+    line = text[text.rfind("\n", 0, pos) + 1:len(text) if end < 0 else end]
+    m = _POST_DATE.search(line)
+    if m is None:
+        return None
+    inner = m.group(1)
+    found = find_dates(inner, period, lang)
+    if (len(found) != 1 or not found[0].explicit or found[0].end != len(inner.rstrip())
+            or found[0].interval.start != found[0].interval.end):
+        return None
+    day = found[0].interval.start
+    if not period.start - timedelta(days=_HEADING_BACK) <= day <= period.end:
+        return None
+    return Interval.spanning(day, day)
