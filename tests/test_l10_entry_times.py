@@ -64,7 +64,8 @@ def test_timed_headings() -> None:
         date(2024, 11, 25), date(2024, 11, 25))
     for line, want in [("27 November 2024, 07:45", date(2024, 11, 27)),
                        ("Yesterday 21:15 GMT", date(2024, 11, 27)),
-                       ("26 november om 12.40 uur", date(2024, 11, 26))]:
+                       ("26 november om 12.40 uur", date(2024, 11, 26)),
+                       ("Nov 26, 2024, 4:22 PM EST", date(2024, 11, 26))]:
         text = f"Head\n\n{line}\nRebels entered Hama.\n"
         assert day_heading(text, text.index("Rebels"), period, "en" if "Y" in line else "nl") \
             == Interval.spanning(want, want), line

@@ -115,9 +115,10 @@ def stamp_period(text: str, period: Interval, lang: str) -> Interval:
 _HEADING_CHARS = 40  # a liveblog's day heading: "Tuesday 19 December", "maandag 18 december 2023"
 _HEADING_BACK = 31  # how long before the article's day a heading's day may be
 # an entry's time after its day ("27 januari 2025, 07:45", "maandag 12.40", "Yesterday 21:15
-# GMT", "18 december om 12.40 uur"): one short word may stand either side of the clock time; a
-# relative day ("gisteren", "maandag") is a heading only with such a time after it
-_HEADING_TIME = re.compile(r"[\s,|•·–-]*(?:\w{1,5}\s+)?\d{1,2}[:.h]\d{2}(?:\s*\w{1,5})?\W*$")
+# GMT", "18 december om 12.40 uur", "Aug 13, 2024, 4:22 PM EDT"): one short word may stand
+# before the clock time and two after it; a relative day ("gisteren", "maandag") is a heading
+# only with such a time after it
+_HEADING_TIME = re.compile(r"[\s,|•·–-]*(?:\w{1,5}\s+)?\d{1,2}[:.h]\d{2}(?:\s*\w{1,5}){0,2}\W*$")
 
 
 def day_heading(text: str, pos: int, period: Interval, lang: str) -> Interval | None:
