@@ -270,7 +270,7 @@ class Guarded:
     pattern's flags. Patterns without such literals, and builds without the compiled scans,
     search as the plain pattern does."""
 
-    __slots__ = ("_branches", "_check", "_starts", "pattern", "regex", "required")
+    __slots__ = ("_branches", "_check", "_starts", "_whole", "pattern", "regex", "required")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
@@ -287,6 +287,7 @@ class Guarded:
             # ("the", "de"): one scan of the window instead of the pattern's search
             self._check = native.guard(self.required.words, _FOLD)
         self._branches: Any = None
+        self._whole: Any = None  # Branches for long windows (False: none), read when needed
         if self._starts is None:  # tried at every position: with fewer alternatives
             from conflictmap.rules.branches import branches
 
@@ -311,14 +312,21 @@ class Guarded:
         return self.regex.groupindex
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        if self._starts is not None:
+        if min(endpos, len(text)) - pos > _CHECK_REACH:
+            regex, starts = self._wide(text)
+            if regex is None:
+                return None
+        else:
+            regex, starts = self.regex, self._starts
+        if starts is not None:
             # a match starts where one of its first words does: try those places only, or,
             # when there are many, search from the first of them (Trie.search)
-            return self._starts.search(self.regex, text, pos, endpos,  # type: ignore[no-any-return]
-                                       _SPOTS, self._check)
+            return starts.search(regex, text, pos, endpos,  # type: ignore[no-any-return]
+                                 _SPOTS, self._check)
         if self._check is not None and not self._check.any(text, pos, endpos):
             return None
-        regex = self._pick(text, pos, endpos)
+        if regex is self.regex:
+            regex = self._pick(text, pos, endpos)
         return None if regex is None else regex.search(text, pos, endpos)
 
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
@@ -342,12 +350,18 @@ class Guarded:
 
     def finditer(self, text: str, pos: int = 0,
                  endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        if self._starts is not None:  # matches_at the first words' places (Trie.matches)
-            return iter(self._starts.matches(self.regex, text, pos, endpos, _SPOTS,
-                                             self._check))
+        if min(endpos, len(text)) - pos > _CHECK_REACH:
+            regex, starts = self._wide(text)
+            if regex is None:
+                return iter(())
+        else:
+            regex, starts = self.regex, self._starts
+        if starts is not None:  # matches_at the first words' places (Trie.matches)
+            return iter(starts.matches(regex, text, pos, endpos, _SPOTS, self._check))
         if self._check is not None and not self._check.any(text, pos, endpos):
             return iter(())
-        regex = self._pick(text, pos, endpos)
+        if regex is self.regex:
+            regex = self._pick(text, pos, endpos)
         return iter(()) if regex is None else regex.finditer(text, pos, endpos)
 
     def _pick(self, text: str, pos: int, endpos: int) -> re.Pattern[str] | None:
@@ -356,6 +370,20 @@ class Guarded:
         if self._branches is None or min(endpos, len(text)) - pos > _CHECK_REACH:
             return self.regex  # lower-casing the rest of a long text, search after search,
         return self._branches.pick(text, pos, endpos)  # would cost its square
+
+    def _wide(self, text: str) -> tuple[re.Pattern[str] | None, Any]:
+        """For a window longer than ``_CHECK_REACH``: the alternation of the alternatives
+        whose words the whole text holds (``Branches.whole``, once per text; None: none) and
+        the guard of where its matches start (its own first words', else the pattern's)."""
+        if self._whole is None:  # the first long window: the alternatives, read once
+            from conflictmap.rules.branches import branches
+
+            found = self._branches if self._starts is None else branches(self.regex)
+            self._whole = found if found is not None else False
+        if self._whole is False:
+            return self.regex, self._starts
+        regex, starts = self._whole.whole(text)
+        return regex, (starts if starts is not None else self._starts)
 
     def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
         if self._starts is not None:
