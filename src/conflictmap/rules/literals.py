@@ -312,12 +312,13 @@ class Guarded:
         return self.regex.groupindex
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        if min(endpos, len(text)) - pos > _CHECK_REACH:
+        starts = self._starts
+        if endpos - pos > _CHECK_REACH and len(text) - pos > _CHECK_REACH:  # a long window
             regex, starts = self._wide(text)
             if regex is None:
                 return None
         else:
-            regex, starts = self.regex, self._starts
+            regex = self.regex
         if starts is not None:
             # a match starts where one of its first words does: try those places only, or,
             # when there are many, search from the first of them (Trie.search)
@@ -325,7 +326,7 @@ class Guarded:
                                  _SPOTS, self._check)
         if self._check is not None and not self._check.any(text, pos, endpos):
             return None
-        if regex is self.regex:
+        if regex is self.regex and self._branches is not None:
             regex = self._pick(text, pos, endpos)
         return None if regex is None else regex.search(text, pos, endpos)
 
@@ -350,17 +351,18 @@ class Guarded:
 
     def finditer(self, text: str, pos: int = 0,
                  endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        if min(endpos, len(text)) - pos > _CHECK_REACH:
+        starts = self._starts
+        if endpos - pos > _CHECK_REACH and len(text) - pos > _CHECK_REACH:  # a long window
             regex, starts = self._wide(text)
             if regex is None:
                 return iter(())
         else:
-            regex, starts = self.regex, self._starts
+            regex = self.regex
         if starts is not None:  # matches_at the first words' places (Trie.matches)
             return iter(starts.matches(regex, text, pos, endpos, _SPOTS, self._check))
         if self._check is not None and not self._check.any(text, pos, endpos):
             return iter(())
-        if regex is self.regex:
+        if regex is self.regex and self._branches is not None:
             regex = self._pick(text, pos, endpos)
         return iter(()) if regex is None else regex.finditer(text, pos, endpos)
 
