@@ -147,24 +147,72 @@ def _literals(words: frozenset[str] | None) -> Required:
 def _sequence(items: list, ahead: bool = False) -> Required:
     """Words one of which every match of the items holds (lower-cased), or None; with
     ``ahead``, the words a positive look-ahead looks for count too (they are in the text a
-    search reads: the engine looks no further than its end)."""
+    search reads: the engine looks no further than its end). Consecutive items that match
+    one of a few exact strings each ("ne", "(?:emt|men)") give the strings they join into
+    ("neemt", "nemen"): a match holds one of those, the items' texts standing side by side."""
     candidates: list[frozenset[str]] = []
-    run: list[str] = []
+    run: set[str] = {""}  # the strings the items since the last break join into
     for op, av in items:
-        if op is c.LITERAL:
-            run.append(chr(av).lower())
+        exact = _exact(op, av)
+        if exact is not None and len(run) * len(exact) <= _MAX_EXACT:
+            run = {a + b for a in run for b in exact}
             continue
-        if run:
-            candidates.append(frozenset(["".join(run)]))
-            run = []
+        if "" not in run:
+            candidates.append(frozenset(run))
+        run = {""}
         found = _item(op, av, ahead)
         if found:
             candidates.append(found)
-    if run:
-        candidates.append(frozenset(["".join(run)]))
+    if "" not in run:
+        candidates.append(frozenset(run))
     if not candidates:
         return None
     return max(candidates, key=lambda s: (min(len(w) for w in s), -len(s)))
+
+
+_MAX_EXACT = 64  # strings a run of items may join into
+
+
+def _exact(op: object, av: Any) -> set[str] | None:
+    """The strings (lower-cased) an item matches, when they are few and known: a literal, a
+    class of literals, a group or an alternation of such, an optional one; ``\\b`` and the
+    like match the empty string. None otherwise."""
+    if op is c.LITERAL:
+        return {chr(av).lower()}
+    if op is c.AT:
+        return {""}
+    if op is c.IN:
+        if av and len(av) <= _MAX_EXACT and all(o is c.LITERAL for o, _ in av):
+            return {chr(v).lower() for _, v in av}
+        return None
+    if op is c.SUBPATTERN:
+        return _exact_sequence(list(av[-1]))
+    if op is c.BRANCH:
+        found: set[str] = set()
+        for alternative in av[1]:
+            exact = _exact_sequence(list(alternative))
+            if exact is None:
+                return None
+            found |= exact
+        return found if len(found) <= _MAX_EXACT else None
+    if op in _REPEATS:
+        low, high, body = av
+        if high != 1 or low not in (0, 1):
+            return None
+        exact = _exact_sequence(list(body))
+        return None if exact is None else (exact | {""} if low == 0 else exact)
+    return None
+
+
+def _exact_sequence(items: list) -> set[str] | None:
+    """The strings a sequence of items matches, when each item's are known (see _exact)."""
+    out = {""}
+    for op, av in items:
+        exact = _exact(op, av)
+        if exact is None or len(out) * len(exact) > _MAX_EXACT:
+            return None
+        out = {a + b for a in out for b in exact}
+    return out
 
 
 def _item(op: object, av: Any, ahead: bool = False) -> Required:
