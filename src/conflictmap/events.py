@@ -99,6 +99,7 @@ from conflictmap.rules import (
     load_language,
     rules_digest,
 )
+from conflictmap.rules.literals import Guarded
 from conflictmap.taken_districts import FIGHTING_AFTER_DAYS, in_district_of_taken, takings_by_town
 from conflictmap.text import sentence_spans, sentence_spans_by_line
 from conflictmap.triggers import Clause, Hit, hot_in_lines, hot_sentences
@@ -203,7 +204,8 @@ class Extractor:
         events = taken_back(join_later_mentions(sequels.inherit(events), mentions, standing))
         events = _headline_dated_by_body(article, _drop_section_headings(article, events))
         events = calibrate(self._confidence, article,
-                           _drop_fighting_before_change(_propagate_denials(events)))
+                           _drop_fighting_before_change(_propagate_denials(events),
+                                                        rules.markers.separate_place))
         if not self._traced and self._confidence is None:
             events = [replace(e, trace=None) for e in events]
         return events + lost if lost else events
@@ -538,16 +540,19 @@ def _title_lines(text: str, first: int) -> set[str]:
     return {text[:first].strip()} - {""}
 
 
-def _drop_fighting_before_change(events: list[Event]) -> list[Event]:
+def _drop_fighting_before_change(events: list[Event], separate: Guarded) -> list[Event]:
     """Fighting for a place the same article says changed hands in that window is part of
     that change, not a second event (undisputed contested reports only); so is fighting
     that goes on in a town a day or two after it was taken (CODEBOOK: it adds contested to
-    the taking's acceptable types: "took X on Saturday; on Sunday fighting went on")."""
+    the taking's acceptable types: "took X on Saturday; on Sunday fighting went on"). A place
+    the report calls a village of its own or nearby (``separate``: markers.separate_place) is
+    no district of a taken town."""
     changes = [e for e in events if e.change is not Change.CONTESTED]
     takings = takings_by_town(changes)
     return [e for e in events
             if e.change is not Change.CONTESTED
-            or (not in_district_of_taken(e, takings)
+            or ((not in_district_of_taken(e, takings)
+                 or any(separate.search(s.quote) for s in e.sources))
             and not any(c.place.id == e.place.id and (
                 # a denied claim ends in the change the text reports after it ("Turkey
                 # claimed the town on 12 October, the SDF denied it; they withdrew on

@@ -138,6 +138,7 @@ class Markers:
     extent_verb: Guarded
     not_held: Guarded
     war_relative: Guarded
+    separate_place: Guarded
     speaker_clause: Guarded
     speaker_before: Guarded
     pronoun_object_before: Guarded

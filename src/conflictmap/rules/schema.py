@@ -37,6 +37,9 @@ MARKER_KEYS = (
     "not_held",
     # "in the first months of the war": a time told only by the war's start (factuality.py)
     "war_relative",
+    # "fighting went on in the village of X", "in het nabijgelegen dorp X": a place the text
+    # calls a village of its own or nearby, no district of a town just taken (taken_districts)
+    "separate_place",
     # ", zegt het ministerie in Moskou", ", the ministry in Moscow said": a trailing clause that
     # says who reports the change; a place in it is the speaker's (clauseplaces.py)
     "speaker_clause",
