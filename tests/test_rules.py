@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conflictmap.actors import ActorLexicon
@@ -176,3 +176,27 @@ def test_rules_scanner_property(words: list[str], text: str) -> None:
     lowered = text.lower()
     expected = {i for i, r in enumerate(requirements) if may_match(r, lowered)}
     assert Scanner(requirements).candidates(lowered) == expected
+
+
+_PIECES = ["a", "n", "e", "(?:em|me)", "[ab]", "(?:ne)?", "\\b", "\\s+", "\\w*", "(?:a|n)+",
+           "(?:b|)", "(?=n)", "(?!a)", "[^a]", ".", "(?:an|(?:e|b)n)", "m{2}", "(?:ab)?e"]
+
+
+@given(pattern=st.lists(st.sampled_from(_PIECES), min_size=1, max_size=5).map("".join),
+       text=st.text(alphabet="abnemANſ ", max_size=14))
+@settings(max_examples=600)
+def test_rules_required_joined_runs_never_skip_a_match(pattern: str, text: str) -> None:
+    """Runs of items with a few exact strings each join into the strings a match holds
+    ("ne(?:em|me)": "neem", "neme"): a text that matches holds one of them."""
+    from conflictmap.rules.literals import may_match, required
+
+    regex = re.compile(pattern, re.IGNORECASE)
+    if regex.search(text):
+        assert may_match(required(regex), text.lower()), (pattern, text)
+
+
+def test_rules_required_joins_a_run_with_its_alternatives() -> None:
+    from conflictmap.rules.literals import required
+
+    needed = required(re.compile(r"\bn(?:eemt|emen)\b", re.IGNORECASE))
+    assert needed is not None and set(needed.words) == {"neemt", "nemen"}

@@ -310,6 +310,31 @@ def test_speedups_guarded_equals_pattern(source: str, ignore: bool, value: str,
     assert _span(guarded.search(value)) == _span(regex.search(value))
 
 
+@given(st.sampled_from(GUARD_PATTERNS), st.booleans(), guard_texts, st.data())
+@settings(max_examples=300)
+def test_speedups_guarded_long_windows_equal_pattern(source: str, ignore: bool, value: str,
+                                                     data: st.DataObject) -> None:
+    """Windows past ``_CHECK_REACH`` are searched with the alternatives whose words the whole
+    text holds (``Branches.whole``, kept for the last text): the pattern's answers, whatever
+    the window, the same text searched again or another one."""
+    from conflictmap.rules import literals
+
+    regex = re.compile(source, re.IGNORECASE if ignore else 0)
+    reach = literals._CHECK_REACH
+    literals._CHECK_REACH = -1  # every window is a long one
+    try:
+        guarded = Guarded(regex)
+        for text in (value, value, value.upper() + " ΣΑΣ " + value, value):
+            pos = data.draw(st.integers(-2, len(text) + 2))
+            endpos = data.draw(st.integers(-2, len(text) + 2))
+            assert (_span(guarded.search(text, pos, endpos))
+                    == _span(regex.search(text, pos, endpos)))
+            assert ([m.span() for m in guarded.finditer(text, pos, endpos)]
+                    == [m.span() for m in regex.finditer(text, pos, endpos)])
+    finally:
+        literals._CHECK_REACH = reach
+
+
 def test_speedups_guarded_branches() -> None:
     """A pattern without first words whose alternatives need words of their own is split
     at its top-level bars (not those in groups or classes, nor escaped ones)."""

@@ -137,6 +137,10 @@ def _day_headings(text: str, period: Interval, lang: str) -> list[tuple[int, dat
     while start < len(text):
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
+        if (end - start > _HEADING_CHARS and not text[start].isspace()
+                and not text[end - 1].isspace()):
+            start = end + 1  # a long line that strip() would not shorten: no heading
+            continue
         line = text[start:end].strip()
         if line and len(line) <= _HEADING_CHARS and any(c.isdigit() for c in line):
             found = find_dates(line, period, lang)

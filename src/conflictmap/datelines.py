@@ -33,7 +33,42 @@ DATELINE = re.compile(
 """A dateline at the start of a line (``DATELINE.match(text, line_start)``): its place, an
 optional country, date and agency in brackets, then a dash before the report's first word."""
 
-_LINE_DATELINE = re.compile(r"^" + DATELINE.pattern, re.MULTILINE)
+
+
+def dateline_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of the datelines opening the text's lines: those of
+    ``re.compile("^" + DATELINE.pattern, re.MULTILINE).finditer(text)``, found by matching
+    at each line's start (the next one at or after a match's end, which may lie on a later
+    line) instead of trying the pattern at every position."""
+    spans = []
+    start = 0
+    last = _last_dash(text)  # every match holds a dash: none starts at or after the last
+    while start < last:
+        m = DATELINE.match(text, start)
+        end = start
+        if m is not None:
+            spans.append(m.span())
+            end = m.end()
+            if text[end - 1] == "\n":  # it ends with a line break: a line starts there
+                start = end
+                continue
+        line_break = text.find("\n", end)
+        if line_break < 0:
+            return spans
+        start = line_break + 1
+    return spans
+
+
+def _last_dash(text: str) -> int:
+    """The position of the last dash a dateline can end with (``_DASH``: "–", "—", or "-"
+    after whitespace), or -1."""
+    last = max(text.rfind("–"), text.rfind("—"))
+    hyphen = text.rfind("-")
+    while hyphen > last:
+        if hyphen > 0 and text[hyphen - 1].isspace():
+            return hyphen
+        hyphen = text.rfind("-", 0, hyphen)
+    return last
 
 
 def in_dateline(text: str, mentions: list[Mention] | tuple[Mention, ...]) -> set[int]:
@@ -41,7 +76,7 @@ def in_dateline(text: str, mentions: list[Mention] | tuple[Mention, ...]) -> set
     that changed hands."""
     if not mentions:
         return set()
-    spans = [(m.start(), m.end()) for m in _LINE_DATELINE.finditer(text)]
+    spans = dateline_spans(text)
     return {m.start for m in mentions if any(a <= m.start < b for a, b in spans)}
 
 

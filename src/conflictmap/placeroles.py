@@ -41,7 +41,7 @@ _WINDOW = 90  # characters before a town searched for its site noun
 class SiteWords:
     """One language's site nouns and the patterns that tie a town to them."""
 
-    nouns: re.Pattern[str]  # any site noun (a whole word, or a compound's end)
+    nouns: Guarded  # any site noun (a whole word, or a compound's end)
     kinds: tuple[tuple[str, str], ...]  # (noun, kind), longest noun first
     before: re.Pattern[str]  # from a noun's end to the town: "van", "near", ...
     after: re.Pattern[str]  # from the town's end to the noun: "'s", " International"
@@ -108,7 +108,8 @@ def site_words(path: str) -> SiteWords | None:
                     for n, _ in sorted(kinds + list(only), key=lambda pair: -len(pair[0])))
     prefix = r"[^\W\d_]*-?" if table.get("compounds") else ""
     try:
-        nouns = re.compile(rf"\b{prefix}(?:{words})\b", re.IGNORECASE)
+        # searched in a window before each town: checked for a noun first (most have none)
+        nouns = Guarded(re.compile(rf"\b{prefix}(?:{words})\b", re.IGNORECASE))
         before = re.compile(table["link_before"], re.IGNORECASE)
         # matched at the town's end (Pattern.match(text, pos)), where "^" would never match
         after = re.compile(table["link_after"].removeprefix("^") + rf"(?:{words})\b",

@@ -70,9 +70,11 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             text, start, end, _ABBREVIATIONS, MAX_SENTENCE_CHARS)
     else:
         spans = sentence_spans_py(text, start, end)
-    if not any(text.find(mark, start, end) >= 0 for mark in _FURNITURE_MARKS):
-        return spans  # most blocks: nothing that furniture needs
-    return page_furniture(text, spans)
+    find = text.find
+    for mark in _FURNITURE_MARKS:
+        if find(mark, start, end) >= 0:
+            return page_furniture(text, spans)
+    return spans  # most blocks: nothing that furniture needs
 
 
 def sentence_spans_py(text: str, start: int, end: int) -> list[tuple[int, int]]:

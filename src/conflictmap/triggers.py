@@ -41,9 +41,12 @@ Clause = tuple[int, int, list[Hit]]
 
 
 def clause_hits(rules: LanguageRules, text: str, s: int, e: int,
-                candidates: frozenset[int]) -> list[Clause]:
+                candidates: frozenset[int], first: int = 0) -> list[Clause]:
     """The clauses of a sentence with their surviving trigger hits (none for a question).
-    ``candidates``: the triggers whose literals the sentence holds."""
+    ``candidates``: the triggers whose literals the sentence holds; ``first``: none before
+    this one (in the rules' order) matches in text[s:e] (``first_firing``), so a clause that
+    is the whole sentence is searched from it."""
+    sentence = (s, e)
     if text[s:e].rstrip("'\"”’» ").endswith("?"):
         # a question; only a headline's statement before it stays ("Avdiivka gevallen: wat
         # betekent dit voor Oekraïne?")
@@ -53,7 +56,10 @@ def clause_hits(rules: LanguageRules, text: str, s: int, e: int,
         e = colon
     out = []
     for seg_start, seg_end in segments(rules, text, s, e):
-        hits = surviving_hits(rules, text, seg_start, seg_end, candidates)
+        own = candidates
+        if first and (seg_start, seg_end) == sentence:  # the same window: the same answers
+            own = frozenset(i for i in candidates if i >= first)
+        hits = surviving_hits(rules, text, seg_start, seg_end, own)
         if hits:
             out.append((seg_start, seg_end, hits))
     return out
@@ -68,8 +74,9 @@ def hot_sentences(rules: LanguageRules, text: str, spans: list[tuple[int, int]],
     for i in candidates:
         s, e = spans[i]
         triggers = rules.scanner.candidates(text[s:e].lower())
-        if triggers and fires(rules, text, s, e, triggers):
-            found = clause_hits(rules, text, s, e, triggers)
+        first = first_firing(rules, text, s, e, triggers) if triggers else None
+        if first is not None:
+            found = clause_hits(rules, text, s, e, triggers, first)
             if found:
                 out[i] = found
     return out
@@ -103,8 +110,18 @@ def fires(rules: LanguageRules, text: str, s: int, e: int, candidates: frozenset
     searched: cheaper than the union of every trigger (``rules.any_trigger``), which tries
     each alternative at each position, and the same answer.
     """
+    return first_firing(rules, text, s, e, candidates) is not None
+
+
+def first_firing(rules: LanguageRules, text: str, s: int, e: int,
+                 candidates: frozenset[int]) -> int | None:
+    """The first of the ``candidates`` (in the rules' order) that matches in text[s:e]
+    (before the checks), or None (see :func:`fires`)."""
     triggers = rules.triggers
-    return any(triggers[i].pattern.search(text, s, e) is not None for i in sorted(candidates))
+    for i in sorted(candidates):
+        if triggers[i].pattern.search(text, s, e) is not None:
+            return i
+    return None
 
 
 def segments(rules: LanguageRules, text: str, s: int, e: int) -> list[tuple[int, int]]:

@@ -11,13 +11,27 @@ window's end (``endpos``); those a look-behind looks for do not.
 Only patterns without groups are split (dropping an alternative would renumber them), and
 only where the source splits plainly at its top-level bars (no verbose mode, comments or
 global inline flags); the alternations are compiled when a window first needs them.
+
+A window too long to lower-case search after search is searched with the alternatives whose
+words the whole text holds (``Branches.whole``, computed once for a text): those missing from
+the text are missing from every window of it.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from conflictmap.rules.literals import Scanner, _literals, _sequence, _tree
+from conflictmap import native
+from conflictmap.rules.literals import (
+    _FOLD,
+    Scanner,
+    _first,
+    _foldable,
+    _literals,
+    _sequence,
+    _tree,
+)
 
 _MAX_ALTERNATIONS = 256  # alternations compiled for one pattern, at most
 
@@ -77,7 +91,8 @@ def _class_end(source: str, i: int) -> int:
 class Branches:
     """The alternation of a pattern's alternatives that may match in a window."""
 
-    __slots__ = ("_all", "_alternatives", "_compiled", "_flags", "_scanner", "regex")
+    __slots__ = ("_all", "_alternatives", "_compiled", "_flags", "_guards", "_last",
+                 "_scanner", "regex")
 
     def __init__(self, regex: re.Pattern[str], alternatives: list[str],
                  scanner: Scanner) -> None:
@@ -88,6 +103,8 @@ class Branches:
         self._scanner = scanner
         self._compiled: dict[frozenset[int], re.Pattern[str] | None] = {
             self._all: regex, frozenset(): None}
+        self._guards: dict[re.Pattern[str], Any] = {}
+        self._last: tuple[str, re.Pattern[str] | None, Any] | None = None
 
     def pick(self, text: str, pos: int, endpos: int) -> re.Pattern[str] | None:
         """The pattern to search ``text[pos:endpos]`` with (None: nothing can match)."""
@@ -101,6 +118,32 @@ class Branches:
             found = self._compiled[key] = re.compile(
                 "|".join(self._alternatives[i] for i in sorted(key)), self._flags)
         return found  # type: ignore[return-value]
+
+    def whole(self, text: str) -> tuple[re.Pattern[str] | None, Any]:
+        """``pick(text, 0, len(text))``, for any window of ``text`` (an alternative whose
+        words the text lacks matches in none of its windows), with the compiled guard of the
+        words its matches start with (None: not known, or not built); kept for the last text,
+        so a long article is lower-cased once, not once per search."""
+        last = self._last
+        if last is not None and last[0] is text:
+            return last[1], last[2]
+        # str.lower() reads one character by its neighbours (a capital sigma at a word's end):
+        # a window's lower case is then not a part of the text's
+        regex = self.regex if "\u03a3" in text else self.pick(text, 0, len(text))
+        guard = None
+        if regex is not None:
+            guard = self._guards.get(regex, self)
+            if guard is self:
+                guard = self._guards[regex] = _starts_guard(regex)
+        self._last = (text, regex, guard)
+        return regex, guard
+
+
+def _starts_guard(regex: re.Pattern[str]) -> Any:
+    """The compiled guard of the words every match of ``regex`` starts with, or None."""
+    tree = _tree(regex)
+    first = None if tree is None else _first(tree)
+    return native.guard(sorted(first), _FOLD) if first and _foldable(first) else None
 
 
 def branches(regex: re.Pattern[str]) -> Branches | None:

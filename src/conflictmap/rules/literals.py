@@ -147,24 +147,72 @@ def _literals(words: frozenset[str] | None) -> Required:
 def _sequence(items: list, ahead: bool = False) -> Required:
     """Words one of which every match of the items holds (lower-cased), or None; with
     ``ahead``, the words a positive look-ahead looks for count too (they are in the text a
-    search reads: the engine looks no further than its end)."""
+    search reads: the engine looks no further than its end). Consecutive items that match
+    one of a few exact strings each ("ne", "(?:emt|men)") give the strings they join into
+    ("neemt", "nemen"): a match holds one of those, the items' texts standing side by side."""
     candidates: list[frozenset[str]] = []
-    run: list[str] = []
+    run: set[str] = {""}  # the strings the items since the last break join into
     for op, av in items:
-        if op is c.LITERAL:
-            run.append(chr(av).lower())
+        exact = _exact(op, av)
+        if exact is not None and len(run) * len(exact) <= _MAX_EXACT:
+            run = {a + b for a in run for b in exact}
             continue
-        if run:
-            candidates.append(frozenset(["".join(run)]))
-            run = []
+        if "" not in run:
+            candidates.append(frozenset(run))
+        run = {""}
         found = _item(op, av, ahead)
         if found:
             candidates.append(found)
-    if run:
-        candidates.append(frozenset(["".join(run)]))
+    if "" not in run:
+        candidates.append(frozenset(run))
     if not candidates:
         return None
     return max(candidates, key=lambda s: (min(len(w) for w in s), -len(s)))
+
+
+_MAX_EXACT = 64  # strings a run of items may join into
+
+
+def _exact(op: object, av: Any) -> set[str] | None:
+    """The strings (lower-cased) an item matches, when they are few and known: a literal, a
+    class of literals, a group or an alternation of such, an optional one; ``\\b`` and the
+    like match the empty string. None otherwise."""
+    if op is c.LITERAL:
+        return {chr(av).lower()}
+    if op is c.AT:
+        return {""}
+    if op is c.IN:
+        if av and len(av) <= _MAX_EXACT and all(o is c.LITERAL for o, _ in av):
+            return {chr(v).lower() for _, v in av}
+        return None
+    if op is c.SUBPATTERN:
+        return _exact_sequence(list(av[-1]))
+    if op is c.BRANCH:
+        found: set[str] = set()
+        for alternative in av[1]:
+            exact = _exact_sequence(list(alternative))
+            if exact is None:
+                return None
+            found |= exact
+        return found if len(found) <= _MAX_EXACT else None
+    if op in _REPEATS:
+        low, high, body = av
+        if high != 1 or low not in (0, 1):
+            return None
+        exact = _exact_sequence(list(body))
+        return None if exact is None else (exact | {""} if low == 0 else exact)
+    return None
+
+
+def _exact_sequence(items: list) -> set[str] | None:
+    """The strings a sequence of items matches, when each item's are known (see _exact)."""
+    out = {""}
+    for op, av in items:
+        exact = _exact(op, av)
+        if exact is None or len(out) * len(exact) > _MAX_EXACT:
+            return None
+        out = {a + b for a in out for b in exact}
+    return out
 
 
 def _item(op: object, av: Any, ahead: bool = False) -> Required:
@@ -270,7 +318,7 @@ class Guarded:
     pattern's flags. Patterns without such literals, and builds without the compiled scans,
     search as the plain pattern does."""
 
-    __slots__ = ("_branches", "_check", "_starts", "pattern", "regex", "required")
+    __slots__ = ("_branches", "_check", "_starts", "_whole", "pattern", "regex", "required")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
@@ -287,6 +335,7 @@ class Guarded:
             # ("the", "de"): one scan of the window instead of the pattern's search
             self._check = native.guard(self.required.words, _FOLD)
         self._branches: Any = None
+        self._whole: Any = None  # Branches for long windows (False: none), read when needed
         if self._starts is None:  # tried at every position: with fewer alternatives
             from conflictmap.rules.branches import branches
 
@@ -311,14 +360,22 @@ class Guarded:
         return self.regex.groupindex
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        if self._starts is not None:
+        starts = self._starts
+        if endpos - pos > _CHECK_REACH and len(text) - pos > _CHECK_REACH:  # a long window
+            regex, starts = self._wide(text)
+            if regex is None:
+                return None
+        else:
+            regex = self.regex
+        if starts is not None:
             # a match starts where one of its first words does: try those places only, or,
             # when there are many, search from the first of them (Trie.search)
-            return self._starts.search(self.regex, text, pos, endpos,  # type: ignore[no-any-return]
-                                       _SPOTS, self._check)
+            return starts.search(regex, text, pos, endpos,  # type: ignore[no-any-return]
+                                 _SPOTS, self._check)
         if self._check is not None and not self._check.any(text, pos, endpos):
             return None
-        regex = self._pick(text, pos, endpos)
+        if regex is self.regex and self._branches is not None:
+            regex = self._pick(text, pos, endpos)
         return None if regex is None else regex.search(text, pos, endpos)
 
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
@@ -342,12 +399,19 @@ class Guarded:
 
     def finditer(self, text: str, pos: int = 0,
                  endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        if self._starts is not None:  # matches_at the first words' places (Trie.matches)
-            return iter(self._starts.matches(self.regex, text, pos, endpos, _SPOTS,
-                                             self._check))
+        starts = self._starts
+        if endpos - pos > _CHECK_REACH and len(text) - pos > _CHECK_REACH:  # a long window
+            regex, starts = self._wide(text)
+            if regex is None:
+                return iter(())
+        else:
+            regex = self.regex
+        if starts is not None:  # matches_at the first words' places (Trie.matches)
+            return iter(starts.matches(regex, text, pos, endpos, _SPOTS, self._check))
         if self._check is not None and not self._check.any(text, pos, endpos):
             return iter(())
-        regex = self._pick(text, pos, endpos)
+        if regex is self.regex and self._branches is not None:
+            regex = self._pick(text, pos, endpos)
         return iter(()) if regex is None else regex.finditer(text, pos, endpos)
 
     def _pick(self, text: str, pos: int, endpos: int) -> re.Pattern[str] | None:
@@ -356,6 +420,20 @@ class Guarded:
         if self._branches is None or min(endpos, len(text)) - pos > _CHECK_REACH:
             return self.regex  # lower-casing the rest of a long text, search after search,
         return self._branches.pick(text, pos, endpos)  # would cost its square
+
+    def _wide(self, text: str) -> tuple[re.Pattern[str] | None, Any]:
+        """For a window longer than ``_CHECK_REACH``: the alternation of the alternatives
+        whose words the whole text holds (``Branches.whole``, once per text; None: none) and
+        the guard of where its matches start (its own first words', else the pattern's)."""
+        if self._whole is None:  # the first long window: the alternatives, read once
+            from conflictmap.rules.branches import branches
+
+            found = self._branches if self._starts is None else branches(self.regex)
+            self._whole = found if found is not None else False
+        if self._whole is False:
+            return self.regex, self._starts
+        regex, starts = self._whole.whole(text)
+        return regex, (starts if starts is not None else self._starts)
 
     def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
         if self._starts is not None:
