@@ -77,6 +77,13 @@ def years_for_months(lists: Words, sentence: str, mentions: list[DateMention],
                               interval=_in_year(m.interval, before.interval.start.year))
             continue
         nxt = mentions[k + 1] if k + 1 < len(mentions) else None
+        if (nxt is not None and nxt.anaphoric and that_year.match(sentence, m.end)
+                and any(p.explicit and not p.year_guessed and not p.anaphoric
+                        for p in mentions[:k])):
+            # "in oktober 2020 heroverd, en op 8 november dat jaar ...": the year named
+            # before it in the sentence, not the one of the sentence before that "dat
+            # jaar" would point back to on its own
+            skip, nxt = k + 1, None
         if (nxt is not None and whole_year(nxt.interval) and not nxt.year_guessed
                 and of_year.fullmatch(sentence, m.end, nxt.start)):
             out.append(replace(m, end=nxt.end, interval=_in_year(m.interval,
