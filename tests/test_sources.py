@@ -292,3 +292,13 @@ def test_sources_saved_pages_read_ahead_by_workers_give_what_reading_gives(tmp_p
                                                   cache_path=cache)]
         assert [a.id for a in got] == [a.id for a in expected]
         assert dict(runlog.skipped) == {"no text": 1}
+
+
+def test_an_odd_number_of_bytes_with_nuls_is_no_utf16(tmp_path: Path) -> None:
+    """A short JSON-lines feed with a junk line of NUL bytes and an empty line after it: the
+    junk line is one skip (UTF-16 text has an even number of bytes; read as UTF-16 it became
+    two lines; a case hypothesis found)."""
+    from conflictmap.sources.common import utf16_codec
+
+    assert utf16_codec(b"\x00\x01\x00\n\n") is None
+    assert utf16_codec("a\nb\n".encode("utf-16-le")) == "utf-16-le"

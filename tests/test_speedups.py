@@ -501,3 +501,20 @@ def test_speedups_extraction_equals_pure_python() -> None:
         results[pure] = json.loads(done.stdout)
     assert results["0"] == results["1"]
     assert sum(len(events) for events in results["0"]) > 500  # the tables do extract
+
+
+def test_speedups_guarded_long_windows_dotted_capital_i() -> None:
+    """"İstanbul" lower-cases to two characters, yet matches "istanbul" with re.IGNORECASE:
+    such a pattern is not split into alternatives (a case hypothesis found)."""
+    from conflictmap.rules import literals
+
+    regex = re.compile(r"\bstraße\b|\bİstanbul\b|\bstrasse\b", re.IGNORECASE)
+    reach = literals._CHECK_REACH
+    literals._CHECK_REACH = -1
+    try:
+        guarded = Guarded(regex)
+        for text in ("istanbul", "claim ISTANBUL", "İstanbul straße"):
+            assert ([m.span() for m in guarded.finditer(text)]
+                    == [m.span() for m in regex.finditer(text)])
+    finally:
+        literals._CHECK_REACH = reach

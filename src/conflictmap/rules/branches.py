@@ -151,6 +151,10 @@ def branches(regex: re.Pattern[str]) -> Branches | None:
     of them at least needs words of its own; else None."""
     if regex.groups or regex.flags & re.VERBOSE or re.match(r"\(\?[a-zA-Z-]+\)", regex.pattern):
         return None
+    if any(len(ch.lower()) != 1 for ch in regex.pattern):
+        # "İstanbul" lower-cases to two characters ("i̇stanbul"), but the pattern matches
+        # "istanbul" with re.IGNORECASE: an alternative's words would miss it
+        return None
     alternatives = split_bars(regex.pattern)
     if alternatives is None or len(alternatives) < 2:
         return None

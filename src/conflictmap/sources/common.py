@@ -135,10 +135,11 @@ def _parse_date(value: str, today: date) -> tuple[str, Interval]:
 
 def _utf16_without_bom(raw: bytes) -> str | None:
     """'utf-16-le'/'utf-16-be' when NUL bytes sit at every other position (ASCII-range text
-    saved as UTF-16 without a byte order mark), else None."""
+    saved as UTF-16 without a byte order mark), else None. ``raw`` is the whole text or its
+    first 8192 bytes (a shorter ``raw`` is all of it)."""
     sample = raw[:8192]
-    if len(sample) < 4:
-        return None
+    if len(sample) < 4 or (len(raw) < 8192 and len(raw) % 2):
+        return None  # short, or all of it there and an odd number of bytes: no UTF-16 text
     even, odd = sample[0::2], sample[1::2]
     nul_even, nul_odd = even.count(0) / len(even), odd.count(0) / len(odd)
     if nul_odd >= 0.4 and nul_even < 0.05:
