@@ -310,6 +310,9 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
     if not between.strip() and mention.end <= hit.start and markers.subject_clause.search(
             before):
         return False  # "two days after Damascus fell to the rebels": the clause's subject
+    if (hit.end <= mention.start and mention.place.kind is PlaceKind.TOWN
+            and markers.capital_object.search(before)):
+        return False  # "captured the provincial capital of Kunduz": the town itself
     if markers.near.search(before):
         # Fighting near a place is fighting for it: "fierce fighting near X", and "Bij X
         # braken gevechten uit" where the phrase opens the clause ("The hill outside X

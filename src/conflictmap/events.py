@@ -64,7 +64,7 @@ from conflictmap.errors import GeocoderError, RulesError
 from conflictmap.eventactors import gainer_and_loser
 from conflictmap.eventcontext import Context
 from conflictmap.eventplaces import carried_targets, clause_targets, pronoun_targets
-from conflictmap.eventstatus import relative_undenied, report_status
+from conflictmap.eventstatus import claim_undenied, relative_undenied, report_status
 from conflictmap.factuality import (
     civil_sense,
     extent_statement,
@@ -363,6 +363,9 @@ class Extractor:
         if status is Status.DISPUTED and relative_undenied(ctx, hit.start, hit.end, s, e):
             status = report_status(ctx, index, change, (segment[0], hit.start), loser,
                                    mention.place.country, mention.place.id, denials=False)
+        if status is Status.DISPUTED and claim_undenied(ctx, hit.start, s, e):
+            status = report_status(ctx, index, change, segment, loser, mention.place.country,
+                                   mention.place.id, denials=False)
         if quoted and status is Status.REPORTED:
             status = Status.CLAIMED  # the paper keeps its distance from the word
         if status is Status.DISPUTED:

@@ -127,3 +127,16 @@ def relative_undenied(ctx: Context, hit_start: int, hit_end: int, s: int, e: int
         return False
     inside = text[opened[-1].start():close]
     return markers.denial.search(inside) is None and _denied(markers, text[close:e])
+
+
+def claim_undenied(ctx: Context, hit_start: int, s: int, e: int) -> bool:
+    """True when the sentence's denial is an apposition to a claim ("..., and Aliyev said
+    they had captured Hadrut, a claim the Armenian side denied") and the trigger stands
+    before that claim's verb: the earlier clause ("In October they seized Jabrayil") is not
+    what is denied. Any other denial in the sentence keeps it disputed."""
+    text, markers = ctx.article.text, ctx.rules.markers
+    apposition = markers.denied_claim.search(text, hit_start, e)
+    if apposition is None or markers.claim.search(text, hit_start,
+                                                  apposition.start()) is None:
+        return False
+    return not _denied(markers, text[s:apposition.start()] + " " + text[apposition.end():e])

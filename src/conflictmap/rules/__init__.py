@@ -130,6 +130,8 @@ class Markers:
     antecedent_gap: Guarded
     locator_gap: Guarded
     anaphora_both: Guarded
+    capital_object: Guarded
+    denied_claim: Guarded
     apposition_relative: Guarded
     embedded_relative: Guarded
     anaphora_list: Guarded

@@ -24,6 +24,12 @@ MARKER_KEYS = (
     "locator_gap",
     # "beide steden", "both towns": the last two towns named (clauseplaces.py)
     "anaphora_both",
+    # "captured the provincial capital of Kunduz", "de provinciehoofdstad van X": a capital's
+    # phrase right after the trigger names the town itself, no reference point (clauseplaces.py)
+    "capital_object",
+    # ", a claim the Armenian side denied": a denial set after a claim as its apposition; it
+    # denies that claim, not an earlier clause of the sentence (eventstatus.claim_undenied)
+    "denied_claim",
     # "die havens", "those towns": the towns of the list named last (clauseplaces.py)
     "anaphora_list",
     # ", de stad die ...", ", the town the rebels had held": an apposition opening a relative
