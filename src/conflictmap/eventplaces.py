@@ -121,6 +121,7 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
             continue  # "Singa, die aan de Blauwe Nijl ligt, is gevallen": the Nile is aside
         hit = _taken_after_assault(ctx, min(clause_hits, key=lambda h: _distance(h, p)),
                                    clause_hits)
+        hit = _subject_hit(ctx, p, clause_hits, hit)
         if beyond_relative(ctx, hit, p, seg_start):
             continue  # "The RSF, which seized Singa, now threatens Gedaref": not Gedaref
         if (_distance(hit, p) > _MAX_GAP or outside_relative(ctx, hit, p, places)
@@ -172,6 +173,45 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
     if any(h.trigger.target == "nearest" for h in hits):
         out = _nearest(ctx, out)
     return [(h, p, part) for h, p, part in out if actor_ok(ctx, h, seg_start, seg_end)]
+
+
+_APPOSED = re.compile(r",\s+[^,.;:()\n]{2,60}?,(?=\s)")
+# "Paletwa in neighbouring Chin State has been": a locating phrase between subject and verb
+_LOCATED = r"\s+%locating_preposition%\s+"
+_SUBJECT_SLOT = r"(?:[,;]|\b%and%)\s+$"  # a subject opens the clause after the last one
+_WORD = re.compile(r"[^\W\d_][\w'’-]*\s+")
+_LOCATED_WORDS = 4  # words of such a phrase after its preposition
+_VERB_REACH = 20  # characters between the verb after an apposition and the trigger
+
+
+def _subject_hit(ctx: Context, place: Mention, hits: list[Hit], hit: Hit) -> Hit:
+    """"Zaranj fell on Friday, and Sheberghan, the home town of Dostum, was overrun on
+    Saturday", "Buthidaung was captured in May, and Paletwa in Chin State has been in its
+    hands since January": a place whose apposition (or locating phrase) is followed by its
+    verb is the subject of the trigger right after that verb, not a place of the nearer
+    trigger before it."""
+    text, verb_after = ctx.article.text, ctx.rules.markers.verb_after
+    if hit.start >= place.end or not ctx.rules.words.compile(_SUBJECT_SLOT, re.IGNORECASE).search(
+            text, max(0, place.start - 12), place.start):
+        return hit  # not "several villages along the Blue Nile, including ..., were"
+    ends = []
+    gap = _APPOSED.match(text, place.end)
+    if gap is not None:
+        ends.append(gap.end())
+    located = ctx.rules.words.compile(_LOCATED, re.IGNORECASE).match(text, place.end)
+    pos = located.end() if located is not None else -1
+    for _ in range(_LOCATED_WORDS if located is not None else 0):
+        word = _WORD.match(text, pos)
+        if word is None:
+            break
+        pos = word.end()
+        ends.append(pos - 1)
+    for end in ends:
+        verb = verb_after.match(text[end:end + 30])
+        if verb is not None:
+            later = [h for h in hits if 0 <= h.start - (end + verb.end()) <= _VERB_REACH]
+            return later[0] if later else hit
+    return hit
 
 
 _THEN_TAKEN = r"\s*(?:,\s*)?%and%\s+$"

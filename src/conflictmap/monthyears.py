@@ -45,10 +45,11 @@ def relative_clauses(words: DateWords, sentence: str) -> list[tuple[int, int]]:
     """Where the sentence's relative clauses run ("Homs, dat het leger in 2014 had
     heroverd, ..."): from the comma before the pronoun to the end of the clause."""
     out = []
-    for rel in words.get("relative_start").finditer(sentence):
-        stop = CLAUSE_END.search(sentence, rel.end())
-        out.append((rel.start(), stop.start() if stop is not None else len(sentence)))
-    return out
+    for key in ("relative_start", "described"):  # "X, a town the rebels had held since 2016"
+        for rel in words.get(key).finditer(sentence):
+            stop = CLAUSE_END.search(sentence, rel.end())
+            out.append((rel.start(), stop.start() if stop is not None else len(sentence)))
+    return sorted(out)
 
 
 def years_for_months(lists: Words, sentence: str, mentions: list[DateMention],
