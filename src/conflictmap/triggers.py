@@ -12,6 +12,7 @@ every match of it contains (``rules.literals.Scanner``, one regex pass per sente
 from __future__ import annotations
 
 import logging
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
@@ -190,7 +191,8 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
             return True
     if trigger.territory_veto:
         a, b = around(30, 30)
-        if markers.territory.search(text, a, b):
+        if any(not _coordinated_apart(rules, text, m.start(), m.end(), start, end)
+               for m in markers.territory.finditer(text, a, b)):
             return True
     if trigger.territory_veto and (
             markers.counted_after.match(text, end)
@@ -219,6 +221,18 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
         return True  # "het heroverde Cherson", "the newly captured town": no report
     a, _ = around(50, 0)
     return bool(markers.future.search(text[max(a, own):start]))
+
+
+def _coordinated_apart(rules: LanguageRules, text: str, a: int, b: int, start: int,
+                       end: int) -> bool:
+    """True when "and" stands between text[a:b] and the trigger at text[start:end]: the
+    word belongs to the other verb ("overran Ukrainian positions and took Hrodivka")."""
+    between = text[b:start] if b <= start else text[end:a] if end <= a else ""
+    joined = rules.words.compile(_AND_WORD, re.IGNORECASE).search(between)
+    return bool(between) and joined is not None
+
+
+_AND_WORD = r"\b%and%\b"
 
 
 def _embedded_relative(markers: Markers, text: str, seg_start: int,
