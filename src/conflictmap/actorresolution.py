@@ -21,7 +21,7 @@ def resolve_actor(ctx: Context, mention: ActorMention, country: str) -> Actor | 
     if mention.actor is not None or not mention.generic:
         # resolved already: the article's other actors do not matter, only a namesake
         return ctx.lexicon.local(mention.actor, country)
-    speaker = _speaker_of_ours(ctx, mention, country)
+    speaker = _speaker_of_ours(ctx, mention, country) or _own_forces(ctx, mention, country)
     if speaker is not None:
         return speaker
     owner = _loyal_to(ctx, mention)
@@ -94,6 +94,30 @@ def _speaker_of_ours(ctx: Context, mention: ActorMention, country: str) -> Actor
              and (m.actor is not None or m.generic)
              and (actor := resolve_actor(ctx, m, country)) is not None}
     return found.pop() if len(found) == 1 else None
+
+
+_OWN_REACH = 60  # characters between the side that speaks and "its forces"
+
+
+def _own_forces(ctx: Context, mention: ActorMention, country: str) -> Actor | None:
+    """"The RSF said its forces had captured Singa": a generic noun after a third-person
+    possessive (``[words] third_person_possessive``) is the side named right before it as
+    the one that speaks (a claim verb between them), not the country's army."""
+    text = ctx.article.text
+    before = re.findall(r"\w+", text[max(0, mention.start - 8):mention.start])
+    if not before or before[-1].lower() not in ctx.rules.words["third_person_possessive"]:
+        return None
+    i = bisect_right([s for s, _ in ctx.spans], mention.start) - 1
+    if i < 0:
+        return None
+    named = [m for m in spans_of(ctx.actors).within(ctx.spans[i][0], mention.start)
+             if m is not mention and not m.generic and m.actor is not None
+             and m.end <= mention.start]
+    if not named or mention.start - named[-1].end > _OWN_REACH:
+        return None
+    if not ctx.rules.markers.claim.search(text, named[-1].end, mention.start):
+        return None
+    return resolve_actor(ctx, named[-1], country)
 
 
 def _foreign_acronym(ctx: Context, mention: ActorMention, country: str) -> bool:

@@ -183,6 +183,9 @@ WORD_KEYS = (
     "people",
     # "'Our forces have taken X,' the TPLF said": a generic noun after it is the speaker's side
     "first_person_possessive",
+    # "The RSF said its forces had captured X": the side named before the possessive
+    # (actorresolution._own_forces)
+    "third_person_possessive",
     # the words toponym recognition works with (toponym_words: the union of every language
     # file's list, as names are found before an article's language counts)
     "name_connector", "title", "not_person_title", "region_before", "region_plural",
