@@ -532,14 +532,17 @@ def change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[
             main = [d for d in found if d.end + s <= m.start() and not d.since]
             when = choose_interval(main, article.period, (m.start() - s, m.start() - s))
             more = words.get("more_than").search(text, max(s, m.start() - 15), m.start())
+            less = words.get("less_than").search(text, max(s, m.start() - 15), m.start())
             if days:
                 back = timedelta(days=n * days)
                 start, end = when.start - back, when.end - back
                 if more is not None:
                     start -= timedelta(days=days)
-                return Interval.spanning(start, end)
+                return Interval.spanning(start, when.end if less is not None else end)
             start, end = (_months_back(when.start, n * months),
                           _months_back(when.end, n * months))
+            if less is not None:
+                return Interval.spanning(start, when.end)  # "less than a month after"
             if more is not None:
                 start = _months_back(start, months)
             else:

@@ -212,6 +212,9 @@ def _relative(key: str, match: re.Match[str], words: DateWords,
             return None
         back = timedelta(days=n if key == "days_ago" else 7 * n)
         slack = day if key == "days_ago" else 4 * day
+        if words.get("less_than").search(match.string, max(0, match.start() - 15),
+                                         match.start()):
+            return Interval.spanning(s - back, e)  # "less than two weeks ago"
         return Interval.spanning(s - back - slack, e - back + slack)
     if key == "last_month":
         previous = s.replace(day=1) - day
