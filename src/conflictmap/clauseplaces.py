@@ -217,6 +217,8 @@ def _named(ctx: Context, end: int) -> bool:
     if m is None or not m.group(2)[0].isupper():
         return False
     word = m.group(2).lower()
+    if "-" in word and word.rsplit("-", 1)[1] in ctx.rules.words["compound_tail"]:
+        return False  # "the stronghold of Tuareg-led rebels": an attribute, no name
     return word not in ctx.rules.dates.weekdays and word not in ctx.rules.dates.months
 
 

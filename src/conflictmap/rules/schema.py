@@ -188,6 +188,9 @@ WORD_KEYS = (
     # "The RSF said its forces had captured X": the side named before the possessive
     # (actorresolution._own_forces)
     "third_person_possessive",
+    # "Tuareg-led rebels", "Russian-backed forces": the second part of a hyphenated attribute;
+    # the capitalised word before it names no place (clauseplaces._named)
+    "compound_tail",
     # the words toponym recognition works with (toponym_words: the union of every language
     # file's list, as names are found before an article's language counts)
     "name_connector", "title", "not_person_title", "region_before", "region_plural",
