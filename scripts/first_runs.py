@@ -37,13 +37,14 @@ from conflictmap.events import Extractor
 HEADER = ("batch", "commit", "article", "pair", "right", *FEATURES)
 
 
-def batch_rows(batch: str, commit: str, extractor: Extractor) -> list[list[str]]:
+def batch_rows(batch: str, commit: str, extractor: Extractor,
+               probe: Path = PROBE) -> list[list[str]]:
     """One row per report of the batch's articles, as the given sources read them."""
-    paths = sorted(PROBE.glob(f"{batch}[0-9]*.txt"))
+    paths = sorted(probe.glob(f"{batch}[0-9]*.txt"))
     if not paths:
-        raise SystemExit(f"no probe articles {PROBE}/{batch}NN.txt")
+        raise SystemExit(f"no probe articles {probe}/{batch}NN.txt")
     names = {p.name for p in paths}
-    gold = [g for g in read_gold(PROBE / "gold.jsonl") if g.file in names]
+    gold = [g for g in read_gold(probe / "gold.jsonl") if g.file in names]
     rows, _, reports, events, labels = corpus_data(batch, paths, gold, extractor, 0, 0)
     where: dict[tuple[str, str, int, int], list[int]] = {}
     for i, e in enumerate(events):
@@ -65,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the commit whose sources are on PYTHONPATH (recorded per row)")
     parser.add_argument("--batch", action="append", required=True,
                         help="a probe batch's prefix (a9, d9, ...); repeat for several")
+    parser.add_argument("--probe", type=Path, default=PROBE,
+                        help="the batches' folder, with their gold.jsonl (default: %(default)s)")
     parser.add_argument("--header", action="store_true", help="print the header line first")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
@@ -72,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.header:
         print("\t".join(HEADER))
     for batch in args.batch:
-        for row in batch_rows(batch, args.commit, extractor):
+        for row in batch_rows(batch, args.commit, extractor, args.probe):
             print("\t".join(row))
     return 0
 
