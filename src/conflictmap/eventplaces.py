@@ -209,7 +209,8 @@ def _subject_hit(ctx: Context, place: Mention, hits: list[Hit], hit: Hit) -> Hit
     for end in ends:
         verb = verb_after.match(text[end:end + 30])
         if verb is not None:
-            later = [h for h in hits if 0 <= h.start - (end + verb.end()) <= _VERB_REACH]
+            later = [h for h in hits if 0 <= h.start - (end + verb.end()) <= _VERB_REACH
+             and not h.trigger.needs_since]  # not "Gao, on the Niger, has been held since 2013"
             return later[0] if later else hit
     return hit
 
