@@ -329,6 +329,9 @@ def points_back(ctx: Context, hit: Hit, seg_start: int, seg_end: int) -> bool:
                     ctx.article.text, seg_start, hit.end)))
 
 
+_OPENING = 8  # characters at a sentence's start a subject pronoun stands in ("It ", "They ")
+
+
 def _adjunct_subject(ctx: Context, hit: Hit, seg_start: int) -> list[ActorMention]:
     """A trigger in a participle phrase ("... after taking Vuhledar", "After losing
     Avdiivka, Ukrainian forces fell back", "Having captured X, the rebels ...") has the
@@ -344,7 +347,15 @@ def _adjunct_subject(ctx: Context, hit: Hit, seg_start: int) -> list[ActorMentio
     s, e = ctx.spans[index]
     if seg_start > s:
         earlier = spans_of(ctx.actors).within(s, seg_start)
-        return merged_actors(earlier)[:1]
+        opening = ctx.rules.markers.pronoun_subject.search(text, s, min(seg_start, s + _OPENING))
+        if earlier or index < 1 or opening is None or ctx.rules.markers.verb_after.match(
+                text[opening.end():opening.end() + 30]):
+            return merged_actors(earlier)[:1]  # not "It is unclear who ...": no subject
+        # "It overran Minova and took Sake before entering Goma": the opening pronoun's
+        # antecedent, the one side the sentence before names
+        ps, pe = ctx.spans[index - 1]
+        named = merged_actors(spans_of(ctx.actors).within(ps, pe))
+        return named[:1] if len({m.actor for m in named}) == 1 else []
     comma = text.find(",", hit.end, e)
     after = comma if comma >= 0 else hit.end  # "Na de verovering van Goma rukte M23 op"
     return merged_actors(spans_of(ctx.actors).within(after + 1, e))[:1]
