@@ -27,8 +27,10 @@ def relative_antecedent(ctx: Context, hit: Hit, place: Mention, places: list[Men
     North Kordofan, which the RSF claimed to have captured" the relative is about Bara."""
     text = ctx.article.text
     rel = relative_between(ctx, place.end, hit.start)
-    if rel is None:
-        return False
+    if rel is None:  # "towards Sirte, the coastal city the LNA took in January"
+        app = ctx.rules.markers.apposition_relative.match(text, place.end)
+        return (app is not None and app.end() <= hit.start
+                and "," not in text[app.end():hit.start])
     between = [p for p in places if place.end <= p.start and p.end <= rel.start()]
     gap = text[place.end:rel.start()]
     locator = ctx.rules.markers.locator_gap

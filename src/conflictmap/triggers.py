@@ -208,7 +208,8 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     # A relative clause before the trigger opens a clause of its own: a modal or a wish of
     # the main clause does not govern it ("willen Mosoel bevrijden, dat sinds juni in
     # handen is van IS": the holding is a fact).
-    rel = [m.end() for m in markers.relative.finditer(text, seg_start, start)]
+    rel = sorted(m.end() for marker in (markers.relative, markers.apposition_relative)
+                 for m in marker.finditer(text, seg_start, start))  # ", the city the LNA took"
     own = rel[-1] if rel else seg_start
     before = text[own:start]
     if aside is not None:  # the main clause around a relative clause set inside it
