@@ -132,6 +132,7 @@ class Markers:
     anaphora_both: Guarded
     capital_object: Guarded
     denied_claim: Guarded
+    attributive_list: Guarded
     apposition_relative: Guarded
     embedded_relative: Guarded
     anaphora_list: Guarded

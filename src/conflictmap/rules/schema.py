@@ -30,6 +30,9 @@ MARKER_KEYS = (
     # ", a claim the Armenian side denied": a denial set after a claim as its apposition; it
     # denies that claim, not an earlier clause of the sentence (eventstatus.claim_undenied)
     "denied_claim",
+    # "The newly captured villages include A and B": after an attributive participle, a list
+    # the sentence goes on to name is a report, not a description (triggers._blocked)
+    "attributive_list",
     # "die havens", "those towns": the towns of the list named last (clauseplaces.py)
     "anaphora_list",
     # ", de stad die ...", ", the town the rebels had held": an apposition opening a relative
