@@ -303,6 +303,8 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
     if (hit.trigger.locative_ok and mention.place.kind is PlaceKind.SITE
             and hit.end <= mention.start and len(before.split()) <= 2):
         return False  # "hesen de vlag op de staalfabriek van X": the flag went up on the site
+    if markers.route_before.search(before):
+        return True  # "fighting on the road to Pokrovsk": the road, named by where it leads
     if markers.speaker_before.search(before):
         return True  # "Volgens Rabat hebben de soldaten ...": Rabat speaks
     between = text[mention.end:hit.start] if mention.end <= hit.start else ""
