@@ -119,8 +119,9 @@ def _anaphora(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
             # not a related-links line ("Read also: Kupiansk: ..."): another article's town
             before = [p for p in ctx.places if p.end <= m.start() and p.place.kind in kinds
                       and not furniture_line(ctx.rules, text, p.start)]
-            if all_speak(text, ctx.rules.path, before):
-                continue
+            if (ctx.rules.markers.anaphora_small.search(m.group())
+                    and all_speak(text, ctx.rules.path, before)):
+                continue  # "Officials in Moscow hailed the capture of the village"
             if before and not _unknown_named(ctx, pattern, before[-1].end, m.start()):
                 place = antecedent(text, ctx.rules.path, before).place
                 place = _topic_over(ctx, m, before, place)

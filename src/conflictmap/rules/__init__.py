@@ -146,6 +146,7 @@ class Markers:
     holder_before: Guarded
     result_before: Guarded
     route_before: Guarded
+    anaphora_small: Guarded
     site_part_before: Guarded
     part_object: Guarded
     anaphora_capital: Guarded
