@@ -241,7 +241,7 @@ class Scanner:
     one regex factored by common prefixes, so each position tries one branch per letter.
     """
 
-    __slots__ = ("_always", "_closure", "_pattern", "_trie", "_unsafe", "_unsafe_any",
+    __slots__ = ("_always", "_closure", "_met", "_pattern", "_trie", "_unsafe", "_unsafe_any",
                  "_unsafe_ascii")
 
     def __init__(self, requirements: list[Required]) -> None:
@@ -254,6 +254,7 @@ class Scanner:
                                       if r is not None and any(x in w for x in r.words))
                          for w in words}
         self._always = frozenset(i for i, r in enumerate(requirements) if r is None)
+        self._met: dict[frozenset[str], frozenset[int]] = {}  # words found -> requirements met
         self._unsafe = [(i, r.unsafe) for i, r in enumerate(requirements) if r is not None]
         self._unsafe_any = frozenset().union(*(u for _, u in self._unsafe))
         # the unsafe characters are ("ſ", "ı", the combining dot): an ASCII text has none
@@ -261,16 +262,24 @@ class Scanner:
 
     def candidates(self, lowered: str) -> frozenset[int]:
         """The indices of the requirements ``lowered`` may meet."""
-        found = set(self._always)
-        if self._pattern is not None:
-            words = (self._trie.found(lowered) if self._trie is not None
-                     else set(self._pattern.findall(lowered)))
-            for word in words:
-                found |= self._closure[word]
+        if self._pattern is None:
+            met = self._always
+        else:
+            words = frozenset(self._trie.found(lowered) if self._trie is not None
+                              else self._pattern.findall(lowered))
+            met = self._met.get(words)  # the same few words, sentence after sentence
+            if met is None:
+                if len(self._met) >= _MAX_MET:
+                    self._met.clear()
+                met = self._met[words] = self._always.union(
+                    *(self._closure[word] for word in words))
         if ((self._unsafe_ascii or not lowered.isascii())
                 and not self._unsafe_any.isdisjoint(lowered)):
-            found.update(i for i, unsafe in self._unsafe if not unsafe.isdisjoint(lowered))
-        return frozenset(found)
+            return met.union(i for i, unsafe in self._unsafe if not unsafe.isdisjoint(lowered))
+        return met
+
+
+_MAX_MET = 65536  # sets of found words remembered by one scanner
 
 
 def _fold_pairs() -> list[tuple[int, int]]:
