@@ -118,8 +118,20 @@ class Branches:
         if found is self:
             if len(self._compiled) >= _MAX_ALTERNATIONS:
                 return self.regex
+            near = self._near(key)
+            if near is not None:
+                return near
             found = self._compiled[key] = self._alternation(sorted(key))
         return found  # type: ignore[return-value]
+
+    def _near(self, key: frozenset[int]) -> re.Pattern[str] | None:
+        """A compiled alternation of ``key``'s alternatives and one more, if there is one:
+        the one more cannot match in the window, so it finds what ``key``'s own would, and
+        a compilation (a millisecond, a hundred searches) is saved."""
+        for other in self._compiled:
+            if len(other) == len(key) + 1 and key < other:
+                return self._compiled[other]
+        return None
 
     def _alternation(self, picked: list[int]) -> re.Pattern[str]:
         """The alternatives ``picked``, behind a look-ahead for the characters their matches
