@@ -72,6 +72,8 @@ LONG_WORDS = 64
 
 def _fold(text: str) -> str:
     """Lower case without accents (as the scorer compares names)."""
+    if text.isascii():  # nothing to decompose or drop
+        return text.lower()
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
