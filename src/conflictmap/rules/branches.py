@@ -140,9 +140,9 @@ class Branches:
         there (the same matches: none starts elsewhere)."""
         source = "|".join(self._alternatives[i] for i in picked)
         openers = [self._openers[i] for i in picked]
-        if all(o is not None for o in openers):
-            chars = "".join(sorted(frozenset().union(*openers)))  # type: ignore[arg-type]
-            source = f"(?=[{chars}])(?:{source})"
+        items = frozenset().union(*openers) if all(o is not None for o in openers) else None
+        if items and items.isdisjoint(_BROAD):
+            source = f"(?=[{''.join(sorted(items))}])(?:{source})"
         return re.compile(source, self._flags)
 
     def whole(self, text: str) -> tuple[re.Pattern[str] | None, Any]:
@@ -203,6 +203,7 @@ def branches(regex: re.Pattern[str]) -> Branches | None:
 # (the items of a character class one of which the first character of a match is, whether
 # the items can match no character); None: not known
 _Chars = tuple[frozenset[str], bool] | None
+_BROAD = frozenset({r"\S", r"\W", r"\D"})  # nearly every character: no look-ahead for them
 _CATEGORIES = {c.CATEGORY_SPACE: r"\s", c.CATEGORY_NOT_SPACE: r"\S", c.CATEGORY_DIGIT: r"\d",
                c.CATEGORY_NOT_DIGIT: r"\D", c.CATEGORY_WORD: r"\w", c.CATEGORY_NOT_WORD: r"\W"}
 
