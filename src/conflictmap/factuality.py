@@ -141,7 +141,8 @@ def holding_statement(rules: LanguageRules, text: str, hit: Hit, segment: tuple[
         return False  # "is nu in handen van"
     reach = text.find(",", hit.end, seg_end)  # up to the end of the trigger's own clause
     if any(m.span() != (hit.start, hit.end) and m.end() > hit.start
-           for m in rules.any_trigger.finditer(text, seg_start, seg_end if reach < 0 else reach)):
+           for t in rules.triggers if not t.static_veto  # "en besturen de stad": a state too
+           for m in t.pattern.finditer(text, seg_start, seg_end if reach < 0 else reach)):
         return False  # another reading of the words says it changed: "is ... gevallen"
     own = without_relatives(rules, text[seg_start:seg_end], hit.start - seg_start)
     return not any(m.since for m in find_dates(own, period, rules.lang))
