@@ -410,7 +410,8 @@ def _listed_site(text: str, words: SiteWords, kind: str, at: int,
         nouns = [n.group() for n in words.nouns.finditer(text, max(0, p.start - 30),
                                                          min(len(text), p.end + 15))]
         kinds = {_name_kind(words, p.place.name)} | {_kind(words, n) for n in nouns}
-        return p if kind in kinds else None
+        # "de luchtmachtbasis Al-Watiya ... de basis": an air base (of the airport kind) is a base
+        return p if kind in kinds or (kind == "base" and "airport" in kinds) else None
     return None
 
 
