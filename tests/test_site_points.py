@@ -50,3 +50,16 @@ def test_air_base_named_in_capitals_at_its_airport() -> None:
                      "2021-08-16")
     (base,) = [e for e in events if e.place.kind.value == "site"]
     assert abs(base.place.lat - 34.95) < 0.05  # not Kabul's 34.53
+
+
+def test_town_headquarters_is_the_command_the_article_names() -> None:
+    # si12: "the army's headquarters in Mekelle" and "the Northern Command" (a named site drawn
+    # at Mekelle) in one article are one place, so that their reports merge
+    for text, lang in [
+            ("Tigrayan forces seized the army's headquarters in Mekelle on Wednesday, the "
+             "government said. The TPLF said it had taken the Northern Command without a fight "
+             "on Wednesday.\nEthiopia", "en"),
+            ("Tigrese strijders hebben woensdag het hoofdkwartier van het leger in Mekele "
+             "ingenomen. Het Noord-Commando viel woensdag zonder slag of stoot.\nEthiopië", "nl")]:
+        events = _events(text, lang, "2020-11-05")
+        assert len(events) == 2 and len({e.place.id for e in events}) == 1, events

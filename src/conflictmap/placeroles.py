@@ -511,3 +511,30 @@ def named_sites(text: str, rules_path: str, start: int, end: int,
 
 
 _CAPITALISED = re.compile(r"\b[A-Z0-9][\w'’-]*")  # a capitalised word or a code ("K1")
+
+
+def named_for_generic(rules_path: str, places: list[Place]) -> dict[str, Place]:
+    """The generic sites of ``places`` (one article's) that the article also names: a town's
+    headquarters or base ("het hoofdkwartier van het leger in Ann", a ``site:headquarters``
+    place) and the one site of its own name drawn at that town ("het West-Commando") are one
+    place. Maps the generic site's id to the named place (the kinds ``anaphora_same``; a named
+    site of another kind, as "Beaufort castle", is not one)."""
+    words = site_words(rules_path)
+    if words is None or not words.anaphora_same:
+        return {}
+    kinds = {k for _, k in words.kinds}
+    named: dict[str, list[Place]] = {}
+    for place in places:
+        kind = place.id.split(":", 2)[1] if site_town(place) else ""
+        if kind and kind not in kinds and all(p.id != place.id for p in named.get(
+                site_town(place), [])):
+            named.setdefault(site_town(place), []).append(place)
+    out: dict[str, Place] = {}
+    for place in places:
+        town = site_town(place)
+        kind = place.id.split(":", 2)[1] if town else ""
+        if kind in words.anaphora_same and len(named.get(town, [])) == 1:
+            name = named[town][0]
+            if _name_kind(words, name.name) in (kind, "site", *words.anaphora_same):
+                out[place.id] = name
+    return out
