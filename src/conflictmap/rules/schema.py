@@ -107,6 +107,8 @@ DATE_KEYS = (
     "spring", "summer", "autumn", "winter", "season_last", "season_this",
     # "that same spring", "datzelfde jaar": the season or year of the sentence before
     "season_then", "then_year",
+    # "the following May", "het voorjaar daarop": the first such month or season after it
+    "then_next",
     # "the fastest advance since foreign troops began their withdrawal in May": the
     # since-clause's own date, no change's (as since_start)
     "since_clause",
