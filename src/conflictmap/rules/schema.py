@@ -107,6 +107,10 @@ DATE_KEYS = (
     "spring", "summer", "autumn", "winter", "season_last", "season_this",
     # "that same spring", "datzelfde jaar": the season or year of the sentence before
     "season_then", "then_year",
+    # "a month ago", "two months ago", "twee maanden geleden"
+    "month_ago", "months_ago",
+    # "winter 2022-23", "de winter van 2022 op 2023": the second year of a winter
+    "winter_next",
     # "the following May", "het voorjaar daarop": the first such month or season after it
     "then_next",
     # "the fastest advance since foreign troops began their withdrawal in May": the
