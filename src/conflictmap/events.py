@@ -92,6 +92,7 @@ from conflictmap.model import (
     Status,
     Trace,
 )
+from conflictmap.placeroles import named_for_generic
 from conflictmap.rules import (
     RULES_DIR,
     LanguageRules,
@@ -203,6 +204,9 @@ class Extractor:
             for a in ctx.actors])
         events = taken_back(join_later_mentions(sequels.inherit(events), mentions, standing))
         events = _headline_dated_by_body(article, _drop_section_headings(article, events))
+        named = named_for_generic(rules.path, [e.place for e in events])  # "West-Commando"
+        events = [replace(e, place=named[e.place.id]) if e.place.id in named else e
+                  for e in events]
         events = calibrate(self._confidence, article,
                            _drop_fighting_before_change(_propagate_denials(events),
                                                         rules.markers.separate_place))
