@@ -188,4 +188,7 @@ WORD_KEYS = (
     "settlement_end",
     # "de internationale luchthaven": the town's international airport (airports.py)
     "international",
+    # "in LNA hands", "in IS-handen": the noun after a side that makes "in X" its holding,
+    # not a location (actorresolution.as_location)
+    "holder_noun",
 )
