@@ -150,6 +150,7 @@ class Markers:
     anaphora_capital: Guarded
     repeat_reference: Guarded
     bare_relative: Guarded
+    seat_before: Guarded
     backing_phrase: Guarded
     loyal_after: Guarded
     region_locator: Guarded

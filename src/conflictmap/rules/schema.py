@@ -93,6 +93,9 @@ MARKER_KEYS = (
     # no comma before it, closed by one; its actor did no change of the main clause
     # (eventactors._closed_relatives)
     "bare_relative",
+    # "De regering in Kabul ontkent dat", "the government in Tripoli said": the seat of those
+    # who govern or speak, not a place fought over or taken (clauseplaces.passed_over)
+    "seat_before",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
