@@ -27,6 +27,9 @@ def resolve_actor(ctx: Context, mention: ActorMention, country: str) -> Actor | 
     owner = _loyal_to(ctx, mention)
     if owner is not None:
         return resolve_actor(ctx, owner, country)
+    owner = _possessor(ctx, mention)
+    if owner is not None:
+        return ctx.lexicon.local(owner.actor, country)
     backers = _backers_only(ctx) | _sentence_backers(ctx, mention)
     text = ctx.article.text
     named = spans_of(ctx.actors).named_before(  # "wapens dieper in Rusland": no actor
@@ -57,6 +60,25 @@ def _backers_only(ctx: Context) -> frozenset[Actor]:
     result = frozenset(backing - acting)
     _BACKERS[id(ctx.actors)] = (ctx.actors, result)
     return result
+
+
+def _possessor(ctx: Context, mention: ActorMention) -> ActorMention | None:
+    """The named side whose forces a possessive makes a generic noun ("Khalifa Haftar launched
+    his offensive ... His forces seized X"): the actor mention nearest before it, in its
+    sentence or the one before, when that one is named (a generic one is read as usual)."""
+    text = ctx.article.text
+    if not ctx.rules.words.compile(_POSSESSIVE_BEFORE, re.IGNORECASE).search(
+            text, max(0, mention.start - 12), mention.start):
+        return None
+    k = bisect_right([s for s, _ in ctx.spans], mention.start) - 1
+    start = ctx.spans[max(0, k - 1)][0] if k >= 0 else 0
+    before = [m for m in spans_of(ctx.actors).within(start, mention.start)
+              if m.end <= mention.start and not as_location(ctx, m, start)]
+    last = before[-1] if before else None
+    return last if last is not None and last.actor is not None and not last.generic else None
+
+
+_POSSESSIVE_BEFORE = r"\b(?:%owner_possessive%)\s+(?:[\w-]+\s+)?$"
 
 
 def _sentence_backers(ctx: Context, mention: ActorMention) -> frozenset[Actor]:

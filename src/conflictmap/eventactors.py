@@ -116,9 +116,13 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
             # clause's first words are its subject; nor "an offensive against the rebels who
             # seized X": the relative clause's subject
             roles["loser"] = roles["loser"] or actor
-        elif (a.end <= hit.start and hit.trigger.change is Change.WITHDRAWAL
+        elif ((a.end <= hit.start or hit.trigger.loss) and hit.trigger.change is Change.WITHDRAWAL
               and ctx.rules.words.compile(_RECIPIENT, re.IGNORECASE).search(prefix)):
-            continue  # "aan al-Shabaab hadden verloren": the side that got it, not the loser
+            # "aan al-Shabaab hadden verloren": the side that got it, not the loser (of a
+            # loss, "lost the town to separatist rebels", the gainer)
+            if hit.trigger.loss:
+                roles["gainer"] = roles["gainer"] or actor
+            continue
         elif a.end <= hit.start:
             bare_before.append(a)
         elif a.start >= hit.start:

@@ -194,4 +194,7 @@ WORD_KEYS = (
     # "in LNA hands", "in IS-handen": the noun after a side that makes "in X" its holding,
     # not a location (actorresolution.as_location)
     "holder_noun",
+    # "Khalifa Haftar ... His forces seized X", "zijn troepen": a possessive before a generic
+    # noun that makes it the forces of the side named last (actorresolution.resolve_actor)
+    "owner_possessive",
 )
