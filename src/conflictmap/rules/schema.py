@@ -197,4 +197,7 @@ WORD_KEYS = (
     # "Khalifa Haftar ... His forces seized X", "zijn troepen": a possessive before a generic
     # noun that makes it the forces of the side named last (actorresolution.resolve_actor)
     "owner_possessive",
+    # "An ethnic armed group fighting Myanmar's military government said it had taken X": the
+    # side named as the one fought is no antecedent of the pronoun (eventactors._pronoun_subject)
+    "opponent_before",
 )
