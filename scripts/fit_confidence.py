@@ -49,6 +49,7 @@ from conflictmap.rules import RULES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = ROOT / "tests" / "data" / "probe"
+FIRST_RUNS = ROOT / "tests" / "data" / "confidence" / "first_runs.tsv"
 # penalties on the standardised features, tried in every combination
 L1_GRID = (0.0, 1.0, 2.0, 4.0, 8.0)
 L2_GRID = (0.1, 3.0, 10.0, 30.0)
@@ -136,7 +137,7 @@ def samples(dev: Path) -> Data:
             s = r.sources[0]
             x.append(row)
             groups.append(g)
-            report_keys.append((first_event + _event_of(r, events, where), s.article))
+            report_keys.append((first_event + event_of(r, events, where), s.article))
         first_group = max(grp, default=first_group - 1) + 1
         first_event += len(events)
     label = dict(zip(pair_keys, pair_y, strict=True))
@@ -149,7 +150,7 @@ def samples(dev: Path) -> Data:
                 np.array(pair_group), np.array(pair_y), corpus)
 
 
-def _event_of(report: Event, events: list[Event],
+def event_of(report: Event, events: list[Event],
               where: dict[tuple[str, str, int, int], list[int]]) -> int:
     """The number of the consolidated event ``report`` went into: the one holding its
     sentence (of two changes one sentence reports, the one of its type and dates)."""
@@ -247,6 +248,49 @@ def platt_step(d: Data, train: np.ndarray, penalty: Penalty) -> tuple[float, flo
     return float(ab[1]), float(ab[0])
 
 
+@dataclass
+class FirstRuns:
+    """The reports of probe batches' first runs (``scripts/first_runs.py``)."""
+
+    x: np.ndarray        # reports x features
+    pair: np.ndarray     # each report's pair number
+    pair_y: np.ndarray   # each pair's label
+    pair_batch: list[str]
+
+
+def read_first_runs(path: Path) -> FirstRuns:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    if tuple(header[5:]) != FEATURES:
+        raise SystemExit(f"{path}: its feature columns are not conflictmap.confidence.FEATURES; "
+                         "record the first runs again with scripts/first_runs.py")
+    pairs: dict[str, int] = {}
+    x, pair, pair_y, pair_batch = [], [], [], []
+    for line in lines[1:]:
+        cells = line.split("\t")
+        key = f"{cells[1]}:{cells[3]}"
+        if key not in pairs:
+            pairs[key] = len(pairs)
+            pair_y.append(float(cells[4]))
+            pair_batch.append(cells[0])
+        pair.append(pairs[key])
+        x.append([float(v) for v in cells[5:]])
+    return FirstRuns(np.array(x), np.array(pair), np.array(pair_y), pair_batch)
+
+
+def first_run_logits(w: np.ndarray, fr: FirstRuns) -> np.ndarray:
+    """Each first-run pair's logit under ``w``: the highest of its reports'."""
+    best = np.full(len(fr.pair_y), -np.inf)
+    np.maximum.at(best, fr.pair, w[0] + fr.x @ w[1:])
+    return best
+
+
+def transfer_step(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Scale and shift of the logit that fit the first-run pairs ``z`` (labels ``y``)."""
+    ab = fit(z[:, None], y, 0.0)
+    return float(ab[1]), float(ab[0])
+
+
 def log_loss(p: np.ndarray, y: np.ndarray) -> float:
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
@@ -301,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
                              "the least held-out pair log-loss)")
     parser.add_argument("--l1", type=float, default=0.0, help="the L1 penalty with --l2")
     parser.add_argument("--write", action="store_true", help=f"write rules/{FILE_NAME}")
+    parser.add_argument("--no-first-runs", action="store_true",
+                        help="do not rescale on the probe batches' first runs")
     parser.add_argument("--features", action="store_true",
                         help="also print each feature's share of right pairs, on and off")
     args = parser.parse_args(argv)
@@ -340,6 +386,28 @@ def main(argv: list[str] | None = None) -> int:
         for line in calibration_table(pair_p(d, chosen, mine), d.pair_y[mine]):
             print("  " + line)
     w = fit_model(d, every, penalty, platt)
+    transfer = ""
+    if not args.no_first_runs and FIRST_RUNS.exists():
+        fr = read_first_runs(FIRST_RUNS)
+        z = first_run_logits(w, fr)
+        print(f"-- first runs of {len(set(fr.pair_batch))} probe batches "
+              f"({len(fr.pair_y)} pairs, {int(fr.pair_y.sum())} right), as fitted:")
+        for line in calibration_table(1 / (1 + np.exp(-z)), fr.pair_y):
+            print("  " + line)
+        batches = np.array(fr.pair_batch)
+        held = np.zeros(len(z))
+        for batch in sorted(set(fr.pair_batch)):
+            a, b = transfer_step(z[batches != batch], fr.pair_y[batches != batch])
+            held[batches == batch] = a * z[batches == batch] + b
+        print("-- first runs, rescaled on the other batches (each batch held out):")
+        for line in calibration_table(1 / (1 + np.exp(-held)), fr.pair_y):
+            print("  " + line)
+        a, b = transfer_step(z, fr.pair_y)
+        w = np.concatenate([[a * w[0] + b], a * w[1:]])
+        transfer = (f"; then its logit rescaled ({a:.3f} x + {b:+.3f}) on the first runs of "
+                    f"{len(set(fr.pair_batch))} probe batches ({len(fr.pair_y)} pairs, "
+                    f"{int(fr.pair_y.sum())} right, tests/data/confidence/first_runs.tsv)")
+        print(f"rescaled on the first runs: {a:.3f} x {b:+.3f}")
     p = pair_p(d, predict(w, d.x), pairs)
     print(f"fitted: mean pair confidence {p.mean():.3f}, share right {d.pair_y.mean():.3f}")
     for name, weight in zip(("intercept", *FEATURES), w, strict=True):
@@ -350,7 +418,8 @@ def main(argv: list[str] | None = None) -> int:
             "# sum of weight * feature). Written by scripts/fit_confidence.py --write: fitted on",
             f"# the development articles' tune half and tests/data/probe ({len(d.pair_y)} output",
             f"# pairs, {int(d.pair_y.sum())} right; L1 {penalty[0]}, L2 {penalty[1]}, Platt step"
-            f" {'folded in' if platt else 'not kept'}, both chosen on held-out articles);",
+            f" {'folded in' if platt else 'not kept'}, both chosen on held-out articles)"
+            + transfer + ";",
             "# checked on the other half (benchmarks/bench_accuracy.py); refit when rules change.",
             f"intercept = {w[0]:.4f}",
             "",

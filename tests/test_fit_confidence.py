@@ -69,3 +69,47 @@ def test_the_feature_table_gives_each_features_share_of_right_pairs(
     assert header.split()[0] == "feature"
     assert flag.split() == ["flag", "2", "1.000", "1", "0.500"]
     assert level.split() == ["level", "2", "0.667", "2", "1.000"]  # 1.5 each
+
+
+def _first_runs_file(tmp_path: Path, fitting: ModuleType, rows: list[list[str]],
+                     features: tuple[str, ...] | None = None) -> Path:
+    header = ("batch", "commit", "article", "pair", "right", *(features or fitting.FEATURES))
+    path = tmp_path / "first_runs.tsv"
+    path.write_text("\n".join("\t".join(r) for r in [list(header), *rows]) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_first_runs_are_read_as_pairs_of_reports(fitting: ModuleType, tmp_path: Path) -> None:
+    n = len(fitting.FEATURES)
+    zeros, ones = ["0"] * n, ["1"] * n
+    path = _first_runs_file(tmp_path, fitting, [
+        ["x1", "c1", "x101.txt", "x1:0:x101.txt", "1", *zeros],
+        ["x1", "c1", "x101.txt", "x1:0:x101.txt", "1", *ones],
+        ["x1", "c1", "x102.txt", "x1:3:x102.txt", "0", *zeros],
+        ["y1", "c2", "y101.txt", "y1:0:y101.txt", "1", *ones],
+    ])
+    fr = fitting.read_first_runs(path)
+    assert fr.pair.tolist() == [0, 0, 1, 2] and fr.pair_y.tolist() == [1.0, 0.0, 1.0]
+    assert fr.pair_batch == ["x1", "x1", "y1"]
+    w = np.concatenate([[-1.0], np.full(n, 0.5)])
+    # a pair's logit is the highest of its reports': the first pair's second report
+    assert fitting.first_run_logits(w, fr).tolist() == pytest.approx(
+        [-1.0 + 0.5 * n, -1.0, -1.0 + 0.5 * n])
+
+
+def test_first_runs_with_other_features_are_refused(fitting: ModuleType,
+                                                    tmp_path: Path) -> None:
+    path = _first_runs_file(tmp_path, fitting, [], features=("trigger", "old_feature"))
+    with pytest.raises(SystemExit, match=r"first_runs\.py"):
+        fitting.read_first_runs(path)
+
+
+def test_the_transfer_step_finds_the_scale_and_shift_of_overconfident_logits(
+        fitting: ModuleType) -> None:
+    rng = np.random.default_rng(11)
+    z = rng.normal(2.0, 1.5, 4000)  # what the fit says
+    truth = 0.8 * z - 0.7           # how sure the reports really are on new text
+    y = (rng.random(len(z)) < 1 / (1 + np.exp(-truth))).astype(float)
+    a, b = fitting.transfer_step(z, y)
+    assert a == pytest.approx(0.8, abs=0.12) and b == pytest.approx(-0.7, abs=0.3)

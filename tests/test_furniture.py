@@ -22,6 +22,13 @@ ARTICLES = [
      "nemen Kidal in\n\nKIDAL (ANP/AFP) - Toeareg-rebellen hebben zondag de stad Kidal in Mali "
      "ingenomen.\n\nLees ook: Leger verovert Tessalit\n",
      {("capture", "Kidal")}, ("Aangepast", "11:25", "ANP", "Lees ook", "Tessalit")),
+    # a links heading of more words, with bullets under it (ng12)
+    ("nl", "Rebellen nemen Kidal in\n\nToeareg-rebellen hebben zondag Kidal ingenomen.\n\n"
+     "Meer over de oorlog in Mali:\n- Leger trekt Tessalit binnen, zegt Bamako\n"
+     "- Terugblik: de bevrijding van Gao\n", {("capture", "Kidal")}, ("Tessalit", "Gao")),
+    ("en", "Rebels seize Kidal\n\nTuareg rebels took Kidal on Sunday.\n\nMore on the war in "
+     "Mali\nArmy enters Tessalit, Bamako says\nLooking back: the liberation of Gao\n",
+     {("capture", "Kidal")}, ("Tessalit", "Gao")),
 ]
 
 

@@ -10,6 +10,7 @@ from conflictmap.errors import RulesError
 from conflictmap.model import Mention, Place, PlaceKind
 from conflictmap.placereference import district_of
 from conflictmap.placeroles import (
+    passing_towns,
     site_mention,
     site_place,
     site_town,
@@ -125,3 +126,38 @@ def test_a_town_names_its_district(lang: str, text: str, district: bool) -> None
     if got is not None:
         assert got.place.kind is PlaceKind.REGION
         assert (got.place.name, got.place.lat) == ("Karsk", 10.0)
+
+
+def _town(pid: str, country: str) -> Mention:
+    return Mention(Place(pid, pid, PlaceKind.TOWN, 0.0, 0.0, country), pid, 0, 1)
+
+
+def test_a_lone_town_of_another_country_is_passing() -> None:
+    war = [_town("a", "SD"), _town("b", "SD"), _town("a", "SD")]
+    assert passing_towns([*war, _town("london", "GB")]) == {"london"}
+    # one town each: nothing tells which country is the war's
+    assert passing_towns([_town("a", "SD"), _town("london", "GB")]) == frozenset()
+    # two towns of each: both countries are the war's
+    assert passing_towns([*war, _town("x", "SS"), _town("y", "SS")]) == frozenset()
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("nl", "Gevechten in Khartoem en Omdurman houden aan.\n\nLonden: duizenden bij demonstratie\n"
+           "In Londen gingen duizenden mensen de straat op.\n\nRSF valt ziekenhuis binnen\n"
+           "Strijders van de RSF zijn vannacht het Al-Nau-ziekenhuis binnengevallen."),
+    ("nl", "Zware gevechten in Charkiv en Izjoem.\n\nIn Berlijn demonstreerden duizenden "
+           "mensen.\n\nRussische troepen zijn dinsdag het Sjevtsjenko-ziekenhuis "
+           "binnengevallen."),
+])
+def test_a_named_site_is_not_drawn_at_a_town_named_in_passing(lang: str, text: str) -> None:
+    from datetime import date
+
+    from conflictmap.events import Extractor
+    from conflictmap.model import Article, Interval
+
+    day = date(2024, 5, 1)
+    article = Article(id="t", text=text, published=day.isoformat(),
+                      period=Interval(day, day, 1), lang=lang)
+    sites = [e for e in Extractor().extract(article) if e.place.kind is PlaceKind.SITE]
+    assert sites and all(e.place.country in {"SD", "UA"} for e in sites), [
+        (e.place.name, e.place.country) for e in sites]

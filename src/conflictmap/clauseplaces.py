@@ -19,6 +19,7 @@ from conflictmap.factuality import furniture_line
 from conflictmap.geodesy import km_between
 from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.placereference import (
+    all_speak,
     antecedent,
     antecedent_list,
     antecedent_pair,
@@ -118,6 +119,9 @@ def _anaphora(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
             # not a related-links line ("Read also: Kupiansk: ..."): another article's town
             before = [p for p in ctx.places if p.end <= m.start() and p.place.kind in kinds
                       and not furniture_line(ctx.rules, text, p.start)]
+            if (ctx.rules.markers.anaphora_small.search(m.group())
+                    and all_speak(text, ctx.rules.path, before)):
+                continue  # "Officials in Moscow hailed the capture of the village"
             if before and not _unknown_named(ctx, pattern, before[-1].end, m.start()):
                 place = antecedent(text, ctx.rules.path, before).place
                 place = _topic_over(ctx, m, before, place)
@@ -300,6 +304,8 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
     if (hit.trigger.locative_ok and mention.place.kind is PlaceKind.SITE
             and hit.end <= mention.start and len(before.split()) <= 2):
         return False  # "hesen de vlag op de staalfabriek van X": the flag went up on the site
+    if markers.route_before.search(before):
+        return True  # "fighting on the road to Pokrovsk": the road, named by where it leads
     if markers.speaker_before.search(before):
         return True  # "Volgens Rabat hebben de soldaten ...": Rabat speaks
     if markers.seat_before.search(before):

@@ -72,6 +72,8 @@ LONG_WORDS = 64
 
 def _fold(text: str) -> str:
     """Lower case without accents (as the scorer compares names)."""
+    if text.isascii():  # nothing to decompose or drop
+        return text.lower()
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
@@ -92,7 +94,12 @@ def article_facts(article: Article, events: Sequence[Event]) -> ArticleFacts:
     sentences: dict[str, set[int]] = {}
     for e in events:
         sentences.setdefault(e.place.id, set()).update(s.start for s in e.sources)
-    lines = [line for line in article.text[:2000].splitlines() if line.strip()][:HEAD_LINES]
+    lines: list[str] = []
+    for line in article.text[:2000].splitlines():
+        if line.strip():
+            lines.append(line)
+            if len(lines) == HEAD_LINES:
+                break
     head = _fold(" ".join([article.title, *lines]))
     return ArticleFacts(
         country=main_country(events), reports=len(events), places=len(sentences),
@@ -103,8 +110,9 @@ def article_facts(article: Article, events: Sequence[Event]) -> ArticleFacts:
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(_fold(text)))
+@lru_cache(maxsize=4096)  # place names and their spellings recur from report to report
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(_fold(text)))
 
 
 def found_as(event: Event, text: str) -> dict[str, float]:
@@ -180,7 +188,7 @@ def features(event: Event, article: Article, facts: ArticleFacts) -> dict[str, f
         "reports": _log_scaled(facts.reports),
         "places": _log_scaled(facts.places),
         "actorless": float(not facts.actors),
-        "quoted": float(any(ch in QUOTE_MARKS for ch in source.quote)),
+        "quoted": float(not QUOTE_MARKS.isdisjoint(source.quote)),
         "article_date": float(event.period.end == article.period.end),
         **found_as(event, article.text),
         "partial": float(event.geo_precision == 2),

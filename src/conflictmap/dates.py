@@ -43,7 +43,7 @@ from conflictmap.monthyears import OF_YEAR, relative_clauses, years_for_months
 from conflictmap.relative_days import DAY as _DAY
 from conflictmap.relative_days import SPANS as _SPANS
 from conflictmap.rules import DateWords, Words, load_language
-from conflictmap.rules.literals import Guarded
+from conflictmap.rules.literals import Guarded, Scanner
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ class _Compiled:
     relatives: tuple[tuple[str, Guarded], ...]
     qualifier_before: Guarded  # begin/end/mid right before a relative expression
     since_before: Guarded  # "sinds", "since (late)" right before an expression
-    any_relative: Guarded  # one search tells whether any relative word is there
+    relative_words: Scanner  # the relatives whose words a sentence holds, in one scan
     lists: Words  # the rules file's [words]: "summer of 2014", "June of 2014"
 
 
@@ -130,8 +130,7 @@ def _compiled(lang: str, rules_dir: Path | None = None) -> _Compiled:
                               rf"{words.get('since_start').pattern}|"
                               rf"{words.get('since_clause').pattern})\s*$", flags),
         relatives=tuple((key, words.get(key)) for key in _RELATIVE_KEYS),
-        any_relative=_guarded("|".join(f"(?:{words.get(k).pattern})" for k in _RELATIVE_KEYS),
-                              flags),
+        relative_words=Scanner([words.get(k).required for k in _RELATIVE_KEYS]),
         lists=lists,
     )
 
@@ -336,20 +335,19 @@ def _relatives(compiled: _Compiled, sentence: str, period: Interval,
                previous: Interval | None) -> list[DateMention]:
     words = compiled.words
     found: list[DateMention] = []
-    if compiled.any_relative.search(sentence):
-        for key, pattern in compiled.relatives:
-            for m in pattern.finditer(sentence):
-                interval = _relative(key, m, words, period)
-                if interval is None:
-                    continue
-                start = m.start()
-                if key in _QUALIFIABLE:  # "late last month", "begin vorig jaar"
-                    q = compiled.qualifier_before.search(sentence, max(0, start - 30), start)
-                    if q is not None:
-                        start = q.start()
-                        interval = Interval.spanning(
-                            *_qualified(q, interval.start, interval.end))
-                found.append(DateMention(start, m.end(), interval, False))
+    for key, pattern in map(compiled.relatives.__getitem__,
+                            sorted(compiled.relative_words.candidates(sentence.lower()))):
+        for m in pattern.finditer(sentence):
+            interval = _relative(key, m, words, period)
+            if interval is None:
+                continue
+            start = m.start()
+            if key in _QUALIFIABLE:  # "late last month", "begin vorig jaar"
+                q = compiled.qualifier_before.search(sentence, max(0, start - 30), start)
+                if q is not None:
+                    start = q.start()
+                    interval = Interval.spanning(*_qualified(q, interval.start, interval.end))
+            found.append(DateMention(start, m.end(), interval, False))
     last_week, last_day = words.get("last_week"), words.get("weekday_last")
     for m in compiled.weekday.finditer(sentence):
         before = period

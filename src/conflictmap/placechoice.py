@@ -93,8 +93,11 @@ def _context(toks: _Toks, spans: list[_Span], gaz: Gazetteer) -> _Context:
     anchors: list[Place] = []
     regions: set[str] = set()
     area: set[str] = set()
-    for i in toks.cap_idx:
-        cc = gaz.demonym(toks.words[i])
+    words, demonym = toks.words, gaz.demonym
+    # each capitalised word looked up once ("The", "De" open most sentences)
+    nationality = {w: cc for w in {words[i] for i in toks.cap_idx} if (cc := demonym(w))}
+    for i in toks.cap_idx if nationality else ():
+        cc = nationality.get(words[i])
         if cc:
             weight = _demonym_weight(toks, i)
             named[cc] += weight

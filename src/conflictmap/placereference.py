@@ -172,6 +172,13 @@ def locates_generic(text: str, rules_path: str, start: int) -> bool:
         text, max(0, start - _REFERENCE_WINDOW), start) is not None
 
 
+def all_speak(text: str, rules_path: str, before: list[Mention]) -> bool:
+    """True when every town named before an anaphor speaks or is the seat of those who do
+    ("Officials in Moscow hailed the capture of the village"): none is the town it stands for."""
+    roles = place_roles(rules_path)
+    return roles is not None and bool(before) and all(_speaks(text, roles, m) for m in before)
+
+
 def antecedent(text: str, rules_path: str, before: list[Mention]) -> Mention:
     """The town "de stad"/"the city" stands for, of the towns named before it (in text
     order): the last one not named as a reference point, else the last one."""

@@ -494,10 +494,24 @@ def named_sites(text: str, rules_path: str, start: int, end: int,
             before = [t for t in towns if t.end <= a]
             if not before:
                 continue
-            town = antecedent(text, rules_path, before).place
+            passing = passing_towns(towns)
+            town = antecedent(text, rules_path,
+                              [t for t in before if t.place.id not in passing] or before).place
         name = " ".join(text[a:b].split())
         out.append((name, a, m.end(), town, kind))
     return out
+
+
+def passing_towns(towns: list[Mention]) -> frozenset[str]:
+    """The towns of a country the article names one town of, when it names two or more of
+    another: the place of a protest, a summit or a ministry in a war's report ("In Londen
+    gingen duizenden de straat op"), no place the war's sites stand in."""
+    by_country: dict[str, set[str]] = {}
+    for t in towns:
+        by_country.setdefault(t.place.country, set()).add(t.place.id)
+    if not any(len(ids) >= 2 for ids in by_country.values()):
+        return frozenset()
+    return frozenset(next(iter(ids)) for ids in by_country.values() if len(ids) == 1)
 
 
 _CAPITALISED = re.compile(r"\b[A-Z0-9][\w'’-]*")  # a capitalised word or a code ("K1")

@@ -149,6 +149,8 @@ class Markers:
     pronoun_locative: Guarded
     holder_before: Guarded
     result_before: Guarded
+    route_before: Guarded
+    anaphora_small: Guarded
     site_part_before: Guarded
     part_object: Guarded
     anaphora_capital: Guarded

@@ -77,6 +77,12 @@ MARKER_KEYS = (
     # ", cutting X off", ", waardoor X werd afgesneden": a result of the change, whose place
     # is the participle's object, not the place that changed (clauseplaces.py)
     "result_before",
+    # "fighting on the road to Pokrovsk", "gevechten op de weg naar X": a road named by where it
+    # leads; the town is neither fought in nor taken (clauseplaces.passed_over)
+    "route_before",
+    # "the village", "het dorp": an anaphor too small for the seat of those who speak ("Officials in
+    # Moscow hailed the capture of the village": not Moscow; clauseplaces._anaphora)
+    "anaphora_small",
     # "the Gaza side of the Rafah crossing": a part of a site named right after it is the
     # site, not a place it only locates (clauseplaces.passed_over)
     "site_part_before",
