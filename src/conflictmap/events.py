@@ -373,6 +373,8 @@ class Extractor:
             status = Status.CLAIMED  # the paper keeps its distance from the word
         if status is Status.DISPUTED:
             change = Change.CONTESTED
+        if hit.trigger.loss and change is Change.WITHDRAWAL:
+            change = Change.CAPTURE  # "the military lost Pauk": the other side took it
         period = clause_interval(ctx.article, ctx.rules, ctx.spans, index, hit, segment, hits,
                                  mention)
         place = mention.place

@@ -72,9 +72,12 @@ def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple
     taken X", "had seized X in the first months of the war": a change told as background
     with no date of its own."""
     seg_start, seg_end = segment
+    # the trigger's own part of the clause: "Russia said on Friday it had pulled out, abandoning
+    # Kherson, the only capital its forces had captured since the invasion began" (Friday's)
+    own = max(seg_start, text.rfind(",", seg_start, hit.start) + 1)
     if not hit.trigger.static_veto and rules.dates.get("since_start").search(
-            text, seg_start, seg_end) is not None and not [
-            d for d in find_dates(text[seg_start:seg_end], period, rules.lang) if not d.since]:
+            text, own, seg_end) is not None and not [
+            d for d in find_dates(text[own:seg_end], period, rules.lang) if not d.since]:
         return True  # "the only capital Russia had taken since the start of the invasion"
     if rules.markers.war_relative.search(text, seg_start, seg_end) is not None:
         # "two years after the group seized it at the start of the war" is counted back
