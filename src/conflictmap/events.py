@@ -321,6 +321,8 @@ class Extractor:
                     seen.setdefault(key, []).append((p, held))
                     events.append(event)
                     events.extend(_again_later(ctx, index, hit, event))
+                elif not held:
+                    _date_undated(ctx, events, key, event, mention, hit)
         # fighting told with a change of the same place is folded into that change if it
         # ends in it (CODEBOOK.md); not one of years before ("stormed Aleppo, the city the
         # army had taken from the rebels in 2016") nor fighting weeks after it
@@ -371,6 +373,8 @@ class Extractor:
             status = Status.CLAIMED  # the paper keeps its distance from the word
         if status is Status.DISPUTED:
             change = Change.CONTESTED
+        if hit.trigger.loss and change is Change.WITHDRAWAL:
+            change = Change.CAPTURE  # "the military lost Pauk": the other side took it
         period = clause_interval(ctx.article, ctx.rules, ctx.spans, index, hit, segment, hits,
                                  mention)
         place = mention.place
@@ -387,6 +391,22 @@ class Extractor:
 
 # "had overrun Kunduz in September 2015 and again in October 2016": the same change, again
 _AND_AGAIN = r",?\s+%and%\s+%again%\s+(?=%date_opener%\b)"
+
+
+def _date_undated(ctx: Context, events: list[Event], key: tuple[str, Change, str],
+                  event: Event, mention: Mention, hit: Hit) -> None:
+    """A second report of a change the sentence told without a date gives it its date ("The
+    first city to fall was Kherson, which Russian troops entered in early March"); not one
+    in the past perfect ("..., which they had entered in March": an earlier change)."""
+    undated = default_interval(ctx.article.period)
+    if event.period == undated or ctx.rules.dates.get("anterior").search(
+            ctx.article.text, mention.end, hit.start):
+        return
+    for i, told in enumerate(events):
+        if told.period == undated and (told.place.id, told.change, told.actor.side
+                                       if told.actor else "") == key:
+            events[i] = replace(told, period=event.period)
+            return
 
 
 def _again_later(ctx: Context, index: int, hit: Hit, event: Event) -> list[Event]:
