@@ -302,3 +302,18 @@ def test_an_odd_number_of_bytes_with_nuls_is_no_utf16(tmp_path: Path) -> None:
 
     assert utf16_codec(b"\x00\x01\x00\n\n") is None
     assert utf16_codec("a\nb\n".encode("utf-16-le")) == "utf-16-le"
+
+
+def test_nul_bytes_and_line_ends_alone_are_no_utf16(tmp_path: Path) -> None:
+    """Lines that are each one NUL byte ("\\0\\n\\0\\n", an even number of bytes) read as
+    UTF-16 were two empty lines, and the two junk lines were lost; they are two skips (a case
+    hypothesis found). UTF-16 text holds a printable character."""
+    from conflictmap.sources.common import utf16_codec
+
+    assert utf16_codec(b"\x00\n\x00\n") is None
+    assert utf16_codec(b"\n\x00\n\x00") is None
+    assert utf16_codec("a\n".encode("utf-16-be")) == "utf-16-be"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b"\x00\n\x00\n")
+    articles, skips = _read(feed)
+    assert not articles and [s.line for s in skips] == [1, 2]

@@ -27,7 +27,10 @@ def resolve_actor(ctx: Context, mention: ActorMention, country: str) -> Actor | 
     owner = _loyal_to(ctx, mention)
     if owner is not None:
         return resolve_actor(ctx, owner, country)
-    backers = _backers_only(ctx)
+    owner = _possessor(ctx, mention)
+    if owner is not None:
+        return ctx.lexicon.local(owner.actor, country)
+    backers = _backers_only(ctx) | _sentence_backers(ctx, mention)
     text = ctx.article.text
     named = spans_of(ctx.actors).named_before(  # "wapens dieper in Rusland": no actor
         mention.start, lambda m: as_location(ctx, m, text.rfind("\n", 0, m.start) + 1))
@@ -57,6 +60,46 @@ def _backers_only(ctx: Context) -> frozenset[Actor]:
     result = frozenset(backing - acting)
     _BACKERS[id(ctx.actors)] = (ctx.actors, result)
     return result
+
+
+def _possessor(ctx: Context, mention: ActorMention) -> ActorMention | None:
+    """The named side whose forces a possessive makes a generic noun ("Khalifa Haftar launched
+    his offensive ... His forces seized X"): the actor mention nearest before it, in its
+    sentence or the one before, when that one is named (a generic one is read as usual)."""
+    text = ctx.article.text
+    if not ctx.rules.words.compile(_POSSESSIVE_BEFORE, re.IGNORECASE).search(
+            text, max(0, mention.start - 12), mention.start):
+        return None
+    k = bisect_right([s for s, _ in ctx.spans], mention.start) - 1
+    start = ctx.spans[max(0, k - 1)][0] if k >= 0 else 0
+    before = [m for m in spans_of(ctx.actors).within(start, mention.start)
+              if m.end <= mention.start and not as_location(ctx, m, start)]
+    last = before[-1] if before else None
+    return last if last is not None and last.actor is not None and not last.generic else None
+
+
+_POSSESSIVE_BEFORE = r"\b(?:%owner_possessive%)\s+(?:[\w-]+\s+)?$"
+
+
+def _sentence_backers(ctx: Context, mention: ActorMention) -> frozenset[Actor]:
+    """The forces whose demonym the mention's sentence names in a phrase of backers ("heroverde
+    het leger de stad, met steun van Amerikaanse luchtaanvallen", "backed by Russian jets"):
+    a generic noun of that sentence is not theirs, whoever the article named before."""
+    text = ctx.article.text
+    k = bisect_right([s for s, _ in ctx.spans], mention.start) - 1
+    if k < 0:
+        return frozenset()
+    start, end = ctx.spans[k]
+    found = set()
+    for word in _WORD.finditer(text, start, end):
+        actor = ctx.lexicon.demonym_actor(word.group(), ctx.rules.lang)
+        if actor is not None and ctx.rules.markers.backing_phrase.search(
+                text[start:word.start()]):
+            found.add(actor)
+    return frozenset(found)
+
+
+_WORD = re.compile(r"[^\W\d_][\w-]*")
 
 
 def _loyal_to(ctx: Context, mention: ActorMention) -> ActorMention | None:
@@ -140,6 +183,8 @@ def as_location(ctx: Context, mention: ActorMention, seg_start: int) -> bool:
     if mention.generic:
         return False
     text, markers = ctx.article.text, ctx.rules.markers
+    if ctx.rules.words.compile(_HOLDER, re.IGNORECASE).match(text, mention.end):
+        return False  # "in LNA hands": the side that holds it, not where it is
     before = without_day(ctx, text[max(seg_start, mention.start - 40):mention.start])
     where = markers.locative.search(before)
     if where is not None and _NUMBER_TAIL.search(where.group()):
@@ -148,6 +193,7 @@ def as_location(ctx: Context, mention: ActorMention, seg_start: int) -> bool:
 
 
 _NUMBER_TAIL = re.compile(r"\d\s*,?\s*$")
+_HOLDER = r"[\s-]*(?:%holder_noun%)\b"
 
 
 def in_backing_phrase(ctx: Context, mention: ActorMention, seg_start: int) -> bool:

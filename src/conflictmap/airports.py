@@ -171,6 +171,11 @@ def named_airport(name: str, country: str) -> Airport | None:
     after is then drawn at its own point, not at the town the text names near it."""
     words = [w for w in name.split() if any(c.isupper() for c in w)]
     key = name_key(" ".join(words)) if words else ""
+    # a name written in capitals to its noun ("Bagram Air Base", "Tabqa Military Airport"):
+    # the words before the noun, as in the data's own names (``_name_keys``)
+    folded = key.split()
+    cut = next((i for i, w in enumerate(folded) if w in _NOT_TOWN or w == "base"), len(folded))
+    key = " ".join(folded[:cut])
     if not key or not country:
         return None
     keys = _variants(key)

@@ -310,6 +310,8 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
         return True  # "fighting on the road to Pokrovsk": the road, named by where it leads
     if markers.speaker_before.search(before):
         return True  # "Volgens Rabat hebben de soldaten ...": Rabat speaks
+    if markers.seat_before.search(before):
+        return True  # "De regering in Kabul ontkent ...": the seat of government
     between = text[mention.end:hit.start] if mention.end <= hit.start else ""
     if len(between.split()) == 1 and markers.infinitive.search(between):
         return False  # "slaagde erin om X te heroveren": X is the infinitive's object

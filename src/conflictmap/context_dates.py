@@ -50,6 +50,8 @@ def _then_span(rules: LanguageRules, said: str, previous: Interval) -> Interval:
     same year", "datzelfde jaar") or the season of that year ("that same spring",
     "datzelfde voorjaar") it falls in (a winter: December to February)."""
     year = previous.start.year
+    if rules.dates.get("then_next").search(said):
+        return _next_span(rules, said, previous) or previous
     if rules.dates.get("then_year").search(said):
         return Interval.spanning(date(year, 1, 1), date(year, 12, 31))
     for key, first, last in _SEASON_MONTHS:
@@ -61,6 +63,25 @@ def _then_span(rules: LanguageRules, said: str, previous: Interval) -> Interval:
         return Interval.spanning(date(year, 12, 1), date(
             year + 1, 2, calendar.monthrange(year + 1, 2)[1]))
     return previous
+
+
+def _next_span(rules: LanguageRules, said: str, previous: Interval) -> Interval | None:
+    """"the following May", "het voorjaar daarop": the first such month (season) that begins
+    after the date of the sentence before."""
+    words = said.lower().split()
+    months = [i + 1 for i, name in enumerate(rules.dates.months) if name in words]
+    seasons = [(first, last) for key, first, last in _SEASON_MONTHS
+               if rules.dates.get(key).search(said)]
+    seasons += [(12, 14)] if rules.dates.get("winter").search(said) else []
+    if months:
+        seasons = [(months[0], months[0])]
+    if not seasons:
+        return None
+    first, last = seasons[0]
+    year = previous.end.year + (date(previous.end.year, first, 1) <= previous.end)
+    end_year, end_month = year + (last - 1) // 12, (last - 1) % 12 + 1
+    return Interval.spanning(date(year, first, 1), date(
+        end_year, end_month, calendar.monthrange(end_year, end_month)[1]))
 
 
 def _previous_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
@@ -341,6 +362,14 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         few = n is None and (m.group(1) or "").lower() in words.few
         # a bare plural ("Days later, ..."): the pattern's second group, also a few
         few = few or (m.re.groups >= 2 and m.group(2) is not None)
+        if n is None and not few and m.group(1):
+            # a word that is no count before a bare plural ("Tikrit fell days later"):
+            # the plural read on its own, a few
+            # (not a count's last word: "two hundred days later")
+            counted = (text[max(a, m.start() - 12):m.start()].split() or [""])[-1].lower()
+            rest = m.re.match(text[m.end(1):b].lstrip())
+            few = (rest is not None and rest.re.groups >= 2 and rest.group(2) is not None
+                   and _count(words.numbers, counted, words.tens) is None)
         n = 1 if few else n
         s = spans[index][0]
         # the dates before the count in its sentence ("namen in juni 2022 X in, een week

@@ -39,7 +39,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from conflictmap.model import Interval
-from conflictmap.monthyears import OF_YEAR, relative_clauses, years_for_months
+from conflictmap.monthyears import OF_YEAR, relative_clauses, winter_end, years_for_months
+from conflictmap.relative_days import AGO as _AGO
 from conflictmap.relative_days import DAY as _DAY
 from conflictmap.relative_days import SPANS as _SPANS
 from conflictmap.rules import DateWords, Words, load_language
@@ -91,7 +92,7 @@ _QUALIFIABLE = frozenset(("last_month", "last_year", "this_year"))
 _RELATIVE_KEYS = ("today", "yesterday", "day_before_yesterday", "last_night", "this_week",
                   "weekend", "last_week", "week_ago", "weeks_ago", "days_ago", "past_days",
                   "past_weeks", "month_begin", "month_start", "month_end", "last_month",
-                  "last_year", "this_year", "years_ago")
+                  "last_year", "this_year", "years_ago", "month_ago", "months_ago")
 
 
 @lru_cache(maxsize=16)
@@ -205,12 +206,11 @@ def _relative(key: str, match: re.Match[str], words: DateWords,
             return Interval.spanning(s, e)
         saturday = s - timedelta(days=(s.weekday() - 5) % 7)
         return Interval.spanning(saturday, min(saturday + day, e))
-    if key in ("days_ago", "weeks_ago"):
+    if key in _AGO:  # "three days ago", "two weeks ago", "twee maanden geleden"
         n = _number(words, match.group(1))
         if n is None:
             return None
-        back = timedelta(days=n if key == "days_ago" else 7 * n)
-        slack = day if key == "days_ago" else 4 * day
+        back, slack = n * _AGO[key][0] * day, _AGO[key][1] * day
         if words.get("less_than").search(match.string, max(0, match.start() - 15),
                                          match.start()):
             return Interval.spanning(s - back, e)  # "less than two weeks ago"
@@ -426,9 +426,9 @@ def _seasons(compiled: _Compiled, sentence: str, period: Interval) -> list[DateM
             last = words.get("season_last").search(sentence, max(0, start - 20), start)
             this = words.get("season_this").search(sentence, max(0, start - 20), start)
             if y is not None:
-                if key == "winter":
-                    continue  # "winter 2014": which one is unclear; the year says it
                 year, end = int(y.group(1)), y.end()
+                if key == "winter" and (end := winter_end(words, sentence, end, year)) < 0:
+                    continue  # "winter 2014": unclear ("winter 2022-23", "van 2022 op 2023")
             else:
                 year = period.end.year
                 if _season_span(year, first, months)[0] > period.end:

@@ -80,6 +80,7 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
                             if not _owner_of_place(ctx, a) and not _proxy(ctx, a)
                             and not as_location(ctx, a, seg_start) and not _backer(ctx, a)
                             and not in_backing_phrase(ctx, a, seg_start)
+                            and not _opposed(ctx, a, seg_start, hit)
                             and not any(a0 < a.start < a1 for a0, a1 in closed)])
     roles: dict[str, Actor | None] = {"gainer": None, "loser": None}
     bare_before: list[ActorMention] = []
@@ -116,9 +117,13 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
             # clause's first words are its subject; nor "an offensive against the rebels who
             # seized X": the relative clause's subject
             roles["loser"] = roles["loser"] or actor
-        elif (a.end <= hit.start and hit.trigger.change is Change.WITHDRAWAL
+        elif ((a.end <= hit.start or hit.trigger.loss) and hit.trigger.change is Change.WITHDRAWAL
               and ctx.rules.words.compile(_RECIPIENT, re.IGNORECASE).search(prefix)):
-            continue  # "aan al-Shabaab hadden verloren": the side that got it, not the loser
+            # "aan al-Shabaab hadden verloren": the side that got it, not the loser (of a
+            # loss, "lost the town to separatist rebels", the gainer)
+            if hit.trigger.loss:
+                roles["gainer"] = roles["gainer"] or actor
+            continue
         elif a.end <= hit.start:
             bare_before.append(a)
         elif a.start >= hit.start:
@@ -420,7 +425,30 @@ def _pronoun_subject(ctx: Context, hit: Hit, seg_start: int) -> list[ActorMentio
     if ctx.rules.words.compile(_AND_BEFORE, re.IGNORECASE).search(
             ctx.article.text[max(s, before[0].start - 6):before[0].start]):
         return []  # "Russian and Ukrainian troops clashed": two sides, no antecedent
+    if _opposed(ctx, before[0], s):
+        return []  # "a group fighting Myanmar's military government said it had taken X"
     return before
+
+
+_OPPONENT = r"\b(?:%opponent_before%)\s+(?:[\w'’-]+\s+){0,2}$"
+_NEXT_NOUN = re.compile(r"\s+[\w'’-]+")
+
+
+def _opposed(ctx: Context, mention: ActorMention, seg_start: int, hit: Hit | None = None
+             ) -> bool:
+    """The side a participle or preposition names as the one fought ("an armed group
+    fighting Myanmar's military government took X", "a campaign against the RSF"); not the
+    subject of a relative clause that does the deed ("an offensive against the rebels who
+    seized X")."""
+    text = ctx.article.text
+    if hit is not None and mention.end <= hit.start:
+        who = ctx.rules.words.compile(_WHO, re.IGNORECASE)
+        noun = _NEXT_NOUN.match(text, mention.end, hit.start)  # "the Islamic State fighters who"
+        if who.match(text, mention.end, hit.start) or (
+                noun is not None and who.match(text, noun.end(), hit.start)):
+            return False
+    return bool(ctx.rules.words.compile(_OPPONENT, re.IGNORECASE).search(
+        text, max(seg_start, mention.start - 40), mention.start))
 
 
 _LAST = re.compile(r"(\S+)\s+$")

@@ -133,6 +133,9 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
         if excluded is not None and _listed(ctx.rules.words, ctx.article.text, excluded, p, places):
             excluded = p  # "After Aleppo and Hama, Homs fell": Hama is listed with Aleppo
             continue
+        if _after_frame(ctx, hit, p, places):
+            excluded = p  # "nemen Kandahar en Herat in, Kabul steeds meer omsingeld"
+            continue
         if ((passed_over(ctx, hit, p, seg_start) and not relative_antecedent(ctx, hit, p, places)
                 and not opens_list(ctx.article.text, ctx.rules.path, p.start, seg_start))
                 or region_locator(ctx, p)):  # "Alamata, on the border of Tigray, which ..."
@@ -213,6 +216,18 @@ def _subject_hit(ctx: Context, place: Mention, hits: list[Hit], hit: Hit) -> Hit
              and not h.trigger.needs_since]  # not "Gao, on the Niger, has been held since 2013"
             return later[0] if later else hit
     return hit
+
+
+def _after_frame(ctx: Context, hit: Hit, place: Mention, places: list[Mention]) -> bool:
+    """True when ``place`` follows, after a bare comma, a verb frame that encloses its own
+    objects ("nemen Kandahar en Herat in, Kabul steeds meer omsingeld"): the frame's end
+    closes the clause, and a name after the comma starts another (the headline's second
+    clause), not a list ("namen Goma in, en daarna Bukavu" is no bare comma)."""
+    if place.start < hit.end or not any(
+            hit.start < q.start and q.end <= hit.end for q in places):
+        return False
+    comma = ctx.rules.words.compile(_LIST_COMMA, re.IGNORECASE)
+    return comma.match(ctx.article.text[hit.end:place.start]) is not None
 
 
 _THEN_TAKEN = r"\s*(?:,\s*)?%and%\s+$"

@@ -92,6 +92,7 @@ from conflictmap.model import (
     Status,
     Trace,
 )
+from conflictmap.placeroles import named_for_generic
 from conflictmap.rules import (
     RULES_DIR,
     LanguageRules,
@@ -203,6 +204,9 @@ class Extractor:
             for a in ctx.actors])
         events = taken_back(join_later_mentions(sequels.inherit(events), mentions, standing))
         events = _headline_dated_by_body(article, _drop_section_headings(article, events))
+        named = named_for_generic(rules.path, [e.place for e in events])  # "West-Commando"
+        events = [replace(e, place=named[e.place.id]) if e.place.id in named else e
+                  for e in events]
         events = calibrate(self._confidence, article,
                            _drop_fighting_before_change(_propagate_denials(events),
                                                         rules.markers.separate_place))
@@ -317,6 +321,8 @@ class Extractor:
                     seen.setdefault(key, []).append((p, held))
                     events.append(event)
                     events.extend(_again_later(ctx, index, hit, event))
+                elif not held:
+                    _date_undated(ctx, events, key, event, mention, hit)
         # fighting told with a change of the same place is folded into that change if it
         # ends in it (CODEBOOK.md); not one of years before ("stormed Aleppo, the city the
         # army had taken from the rebels in 2016") nor fighting weeks after it
@@ -360,16 +366,16 @@ class Extractor:
         gainer, loser = gainer_and_loser(ctx, hit, mention, segment)
         status = report_status(ctx, index, change, segment, loser, mention.place.country,
                                mention.place.id)
-        if status is Status.DISPUTED and relative_undenied(ctx, hit.start, hit.end, s, e):
+        if status is Status.DISPUTED and (relative_undenied(ctx, hit.start, hit.end, s, e)
+                                          or claim_undenied(ctx, hit.start, s, e)):
             status = report_status(ctx, index, change, (segment[0], hit.start), loser,
                                    mention.place.country, mention.place.id, denials=False)
-        if status is Status.DISPUTED and claim_undenied(ctx, hit.start, s, e):
-            status = report_status(ctx, index, change, segment, loser, mention.place.country,
-                                   mention.place.id, denials=False)
         if quoted and status is Status.REPORTED:
             status = Status.CLAIMED  # the paper keeps its distance from the word
         if status is Status.DISPUTED:
             change = Change.CONTESTED
+        if hit.trigger.loss and change is Change.WITHDRAWAL:
+            change = Change.CAPTURE  # "the military lost Pauk": the other side took it
         period = clause_interval(ctx.article, ctx.rules, ctx.spans, index, hit, segment, hits,
                                  mention)
         place = mention.place
@@ -386,6 +392,22 @@ class Extractor:
 
 # "had overrun Kunduz in September 2015 and again in October 2016": the same change, again
 _AND_AGAIN = r",?\s+%and%\s+%again%\s+(?=%date_opener%\b)"
+
+
+def _date_undated(ctx: Context, events: list[Event], key: tuple[str, Change, str],
+                  event: Event, mention: Mention, hit: Hit) -> None:
+    """A second report of a change the sentence told without a date gives it its date ("The
+    first city to fall was Kherson, which Russian troops entered in early March"); not one
+    in the past perfect ("..., which they had entered in March": an earlier change)."""
+    undated = default_interval(ctx.article.period)
+    if event.period == undated or ctx.rules.dates.get("anterior").search(
+            ctx.article.text, mention.end, hit.start):
+        return
+    for i, told in enumerate(events):
+        if told.period == undated and (told.place.id, told.change, told.actor.side
+                                       if told.actor else "") == key:
+            events[i] = replace(told, period=event.period)
+            return
 
 
 def _again_later(ctx: Context, index: int, hit: Hit, event: Event) -> list[Event]:

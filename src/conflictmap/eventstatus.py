@@ -4,6 +4,8 @@ admits is reported)."""
 
 from __future__ import annotations
 
+import re
+
 from conflictmap.actorresolution import resolve_actor
 from conflictmap.eventactors import merged_actors
 from conflictmap.eventcontext import Context, spans_of
@@ -26,19 +28,30 @@ def report_status(ctx: Context, index: int, change: Change, segment: tuple[int, 
     sentence = text[s:e]
     if denials and _denied(markers, sentence):
         return Status.DISPUTED
-    if denials and index + 1 < len(ctx.spans):
-        ns, ne = ctx.spans[index + 1]
+    # the next sentence, or the one after it when the sentence between goes on about the
+    # claim (no change word, no other place): "Wagner zegt dat het Bachmoet heeft ingenomen.
+    # Prigozjin verscheen in een video tussen de ruïnes van de stad. Oekraïne spreekt dat tegen."
+    for k in range(index + 1, min(index + 3, len(ctx.spans)) if denials else 0):
+        ns, ne = ctx.spans[k]
         following = text[ns:ne]
         back = markers.denial_back.search(following) is not None
         if ((_denied(markers, following) or (back and not markers.confirm.search(following)))
                 and (not ctx.rules.any_trigger.search(following) or back)
                 and _names_or_points_back(ctx, ns, ne, place_id)):
             return Status.DISPUTED
+        if ctx.rules.any_trigger.search(following) or any(
+                ns <= p.start and p.end <= ne and p.place.id != place_id for p in ctx.places
+        ) or not _SENTENCE.search(following):
+            break  # (not a day heading or a time stamp of a live blog: another entry)
     if markers.confirm.search(sentence) or not _claimed(ctx, s, e, segment):
         return Status.REPORTED
     if change is Change.WITHDRAWAL and not _other_side_says(ctx, s, e, loser, country):
         return Status.REPORTED
     return Status.CLAIMED
+
+
+# a sentence of its own: five words or more, ended by a full stop (or a quote after it)
+_SENTENCE = re.compile(r"(?:\S+\s+){4,}\S*[.!?][\"'”’]?\s*$")
 
 
 def _names_or_points_back(ctx: Context, s: int, e: int, place_id: str) -> bool:

@@ -63,21 +63,34 @@ def furniture_line(rules: LanguageRules, text: str, start: int) -> bool:
 _LINKS_UNDER_HEADING = 6  # lines under a links heading read as links
 
 
+_TIMELINE_HEAD = 40  # characters of a timeline entry's date before its colon
+
+
 def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],
                        period: Interval) -> bool:
     """True for "Eerder vielen al X en Y in Russische handen", "Earlier, the rebels had
     taken X", "had seized X in the first months of the war": a change told as background
     with no date of its own."""
     seg_start, seg_end = segment
+    # the trigger's own part of the clause: "Russia said on Friday it had pulled out, abandoning
+    # Kherson, the only capital its forces had captured since the invasion began" (Friday's)
+    own = max(seg_start, text.rfind(",", seg_start, hit.start) + 1)
     if not hit.trigger.static_veto and rules.dates.get("since_start").search(
-            text, seg_start, seg_end) is not None and not [
-            d for d in find_dates(text[seg_start:seg_end], period, rules.lang) if not d.since]:
+            text, own, seg_end) is not None and not [
+            d for d in find_dates(text[own:seg_end], period, rules.lang) if not d.since]:
         return True  # "the only capital Russia had taken since the start of the invasion"
     if rules.markers.war_relative.search(text, seg_start, seg_end) is not None:
         # "two years after the group seized it at the start of the war" is counted back
         counted = any(rules.dates.get(key).search(text, max(0, seg_start - 40), seg_end)
                       for key in ("days_after", "weeks_after", "months_after", "years_after"))
-        return not counted and not find_dates(text[seg_start:seg_end], period, rules.lang)
+        # a timeline's entry dated before its colon ("November 2020: Federal forces captured
+        # X in the first weeks of the war") is dated
+        line = text.rfind("\n", 0, seg_start) + 1
+        head = text[line:seg_start].rstrip()
+        headed = (head.endswith(":") and len(head) <= _TIMELINE_HEAD
+                  and bool(find_dates(head, period, rules.lang)))
+        return not counted and not headed and not find_dates(text[seg_start:seg_end], period,
+                                                             rules.lang)
     earlier = list(rules.markers.earlier.finditer(text, seg_start, hit.start))
     if not earlier:
         return False
@@ -141,7 +154,8 @@ def holding_statement(rules: LanguageRules, text: str, hit: Hit, segment: tuple[
         return False  # "is nu in handen van"
     reach = text.find(",", hit.end, seg_end)  # up to the end of the trigger's own clause
     if any(m.span() != (hit.start, hit.end) and m.end() > hit.start
-           for m in rules.any_trigger.finditer(text, seg_start, seg_end if reach < 0 else reach)):
+           for t in rules.triggers if not t.static_veto  # "en besturen de stad": a state too
+           for m in t.pattern.finditer(text, seg_start, seg_end if reach < 0 else reach)):
         return False  # another reading of the words says it changed: "is ... gevallen"
     own = without_relatives(rules, text[seg_start:seg_end], hit.start - seg_start)
     return not any(m.since for m in find_dates(own, period, rules.lang))

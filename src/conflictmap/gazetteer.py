@@ -2,8 +2,7 @@
 
 Files in the gazetteer directory (see gazetteer/README.md):
 
-- ``places.bin.gz``: built by scripts/build_gazetteer.py; plain columns + a name index
-  (marshal of strings and arrays, so it loads in a fraction of a second).
+- ``places.bin.gz``: built by scripts/build_gazetteer.py; plain columns + a name index (marshal).
 - ``skeleton.bin.gz``: the transliteration index (names.skeleton), loaded on first need.
 - ``extra_places.tsv``: curated places GeoNames lacks (Levant, Donbas, Gaza Strip...).
 - ``aliases.tsv``: spellings rules cannot derive, each pinned to a place id.
@@ -125,8 +124,7 @@ class Gazetteer:
         self._by_gn: dict[int, int] | None = None
         self._names: list[str] = packed["name"]
         self._kind = bytearray(packed["kind"])
-        # built places: integer columns read as they are (coordinates in 1e-5 degree);
-        # places added at load time (curated, overrides): exact values in _extra
+        # built places: integer columns (1e-5 degree); added ones (curated, overrides): _extra
         self._lat = _column("i", packed["lat"])
         self._lon = _column("i", packed["lon"])
         self._pop = _column("I", packed["population"])
@@ -142,6 +140,7 @@ class Gazetteer:
             cc: frozenset(v.split(",")) for cc, v in packed.get("neighbours", {}).items()
         }
         self._skeleton: _Index | None = None
+        self._skeleton_added: dict[str, list[int]] = {}  # added places' names by skeleton
         self._joined: dict[str, list[int]] | None = None
         self._pins: dict[str, list[int]] = {}
         self._regions: dict[tuple[str, str], int] | None = None
@@ -193,7 +192,8 @@ class Gazetteer:
         self._admin1.append(len(self._admin1_names) - 1)
         self._by_other_id[place.id] = i
         for n in {place.name, *names}:
-            self.pin(n, i)
+            self.pin(n, i)  # ... and its skeleton: "Klisjtsjiivka" for the curated Klishchiivka
+            self._skeleton_added.setdefault(skeleton(name_key(n)), []).append(i)
         return i
 
     def pin(self, name: str, index: int) -> None:
@@ -364,7 +364,7 @@ class Gazetteer:
         ("tschinvali": ts + ch) when it finds nothing, or (``every``) by every reading."""
         if self._skeleton is None:
             self._skeleton = _Index(_read_packed(self.directory / "skeleton.bin.gz"))
-        found = self._skeleton.get(skeleton(key))
+        found = self._skeleton.get(sk := skeleton(key)) + tuple(self._skeleton_added.get(sk, ()))
         for alt in skeleton_alternates(key) if every or not found else ():
             more = self._skeleton.get(alt)
             found = tuple(dict.fromkeys(found + tuple(more))) if every else more

@@ -26,6 +26,13 @@ CLAUSE_END = re.compile(r"[,;:.](?:\s|$)|\n")
 _NEWS_DAYS = 31  # how far before the article a month without its year is still the news
 
 
+def winter_end(words: DateWords, sentence: str, end: int, year: int) -> int:
+    """Where "winter 2022-23", "de winter van 2022 op 2023" ends (after its second year, the
+    next one; ``end`` is the first's end), else -1: a winter of one year is unclear."""
+    m = words.get("winter_next").match(sentence, end)
+    return m.end() if m is not None and int(m.group(1)) == (year + 1) % 100 else -1
+
+
 def whole_year(interval: Interval) -> bool:
     return (interval.start.year == interval.end.year and interval.start.month == 1
             and interval.start.day == 1 and interval.end.month >= 2)

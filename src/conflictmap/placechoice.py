@@ -112,6 +112,9 @@ def _context(toks: _Toks, spans: list[_Span], gaz: Gazetteer) -> _Context:
             named[top.country] += 3 if top.kind is PlaceKind.COUNTRY else 2
             regions.add(top.admin1)
             continue
+        if top.kind is not PlaceKind.TOWN:
+            continue  # "de Sahel": a region of several countries, no sign of its namesakes'
+            # country (Burkina Faso's Sahel region)
         ccs = {p.country for p in places if p.country and not _negligible(p, top)}
         if len(ccs) == 1:
             keys.setdefault(next(iter(ccs)), set()).add(s.key)
@@ -320,7 +323,11 @@ def _resolve(span: _Span, ctx: _Context, cue: bool, gaz: Gazetteer) -> Place:
     return place
 
 
-def _abroad(place: Place, ctx: _Context, key: str) -> bool:
+ABROAD_FLOOR = 50_000
+"""A town this large in a country the article names is no chance namesake abroad (``_abroad``)."""
+
+
+def _abroad(place: Place, ctx: _Context, key: str, namesakes: tuple[Place, ...] = ()) -> bool:
     """A namesake abroad: a small town of a country the article names only as a country (a
     foreign actor: "Frankrijk en Groot-Brittannië voerden luchtaanvallen uit") and by no
     other place, while its other places lie in another country ("Harasta, Arbin en Zamalka"
@@ -330,7 +337,19 @@ def _abroad(place: Place, ctx: _Context, key: str) -> bool:
         return False
     if ctx.keys.get(place.country, set()) - {key}:
         return False
-    return any(len(keys - {key}) >= 2 for cc, keys in ctx.keys.items() if cc != place.country)
+    home = {cc for cc, keys in ctx.keys.items() if cc != place.country and len(keys - {key}) >= 2}
+    if (home and place.population >= ABROAD_FLOOR and ctx.named.get(place.country, 0) >= 3
+            and not any(p.country in home for p in namesakes)):
+        return False  # a town of 50,000 in a country the article names, whose name means
+        # nothing where the article's other places lie, is no chance namesake (Timbuktu in
+        # an article of Burkina Faso that names Mali; not "Shan", Shan State's name, for
+        # Shancheng in China; Egypt's Rafah, 44,000, stays abroad)
+    return bool(home)
+
+
+def abroad_span(span: _Span, place: Place, ctx: _Context, gaz: Gazetteer) -> bool:
+    """:func:`_abroad` for the place a span's name was resolved to, among its namesakes."""
+    return _abroad(place, ctx, span.key, tuple(gaz.place(i) for i in span.cands[:25]))
 
 
 def accepted(span: _Span, place: Place | None, ctx: _Context, cue: bool, gaz: Gazetteer,

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 _LINKS = ("link_before", "link_after", "compounds", "anaphora_before", "anaphora_kinds",
           "anaphora_same", "anaphora_only",
           "named", "unnamed_before", "bare_before", "bare_kinds", "quarter", "bare_link",
-          "entry_kinds")
+          "entry_kinds", "coordinated_kinds")
 _WINDOW = 90  # characters before a town searched for its site noun
 
 
@@ -69,6 +69,9 @@ class SiteWords:
     # kinds a side takes by entering them ("troops entered the Tabqa air base"; not "entered
     # Kismayo's port", a town's open ground)
     entry_kinds: frozenset[str] = frozenset()
+    # kinds a site noun joined by "and" before a town's site may be besides anaphora_kinds
+    # ("the presidential palace and the airport of Khartoum": the palace is Khartoum's too)
+    coordinated_kinds: frozenset[str] = frozenset()
 
 
 def _optional(table: dict[str, object], key: str, path: str,
@@ -126,7 +129,8 @@ def site_words(path: str) -> SiteWords | None:
                      frozenset(table.get("bare_kinds") or ()), _optional(table, "quarter", path),
                      frozenset(n.lower() for n in table.get("bare_link") or ()),
                      frozenset(table.get("anaphora_same") or ()), only,
-                     frozenset(table.get("entry_kinds") or ()))
+                     frozenset(table.get("entry_kinds") or ()),
+                     frozenset(table.get("coordinated_kinds") or ()))
 
 
 def _anaphora_only(table: object, path: str) -> tuple[tuple[str, str], ...]:
@@ -273,7 +277,8 @@ def coordinated_sites(text: str, rules_path: str, site: Mention, town: Place) ->
         place = site_place(town, kind)
         # a site of its own (an airport, a port), not a building ("the police headquarters
         # and the prison in X" are no places, CODEBOOK.md)
-        if (kind in words.anaphora_kinds and place.id != site.place.id
+        if (kind in words.anaphora_kinds | words.coordinated_kinds
+                and place.id != site.place.id
                 and all(m.place.id != place.id for m in out)):
             out.append(Mention(place, noun.group(), noun.start(), noun.end()))
         at = noun.start()
@@ -351,6 +356,10 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
             continue  # "de militaire basis Speicher": the noun of the listed site after it
         if any(0 <= p.start - m.end() <= 2 or p.start <= noun_start < p.end for p in places):
             continue  # "de luchtmachtbasis Bagram", "de luchtmachtbasis Al-Watiya": its name
+        if words.named is not None and any(
+                n.start() <= noun_start and n.end() > m.end() for n in words.named.finditer(
+                    text, max(0, m.start() - 40), min(len(text), m.end() + 60))):
+            continue  # "de nabijgelegen militaire basis Ghazlani": a name no gazetteer has
         listed = _listed_site(text, words, kind, noun_start, places)
         before = [p for p in places if p.end <= noun_start and p.place.kind is PlaceKind.TOWN]
         if listed is not None and not any(listed.end + _ASIDE < p.start for p in before):
@@ -401,7 +410,8 @@ def _listed_site(text: str, words: SiteWords, kind: str, at: int,
         nouns = [n.group() for n in words.nouns.finditer(text, max(0, p.start - 30),
                                                          min(len(text), p.end + 15))]
         kinds = {_name_kind(words, p.place.name)} | {_kind(words, n) for n in nouns}
-        return p if kind in kinds else None
+        # "de luchtmachtbasis Al-Watiya ... de basis": an air base (of the airport kind) is a base
+        return p if kind in kinds or (kind == "base" and "airport" in kinds) else None
     return None
 
 
@@ -515,3 +525,30 @@ def passing_towns(towns: list[Mention]) -> frozenset[str]:
 
 
 _CAPITALISED = re.compile(r"\b[A-Z0-9][\w'’-]*")  # a capitalised word or a code ("K1")
+
+
+def named_for_generic(rules_path: str, places: list[Place]) -> dict[str, Place]:
+    """The generic sites of ``places`` (one article's) that the article also names: a town's
+    headquarters or base ("het hoofdkwartier van het leger in Ann", a ``site:headquarters``
+    place) and the one site of its own name drawn at that town ("het West-Commando") are one
+    place. Maps the generic site's id to the named place (the kinds ``anaphora_same``; a named
+    site of another kind, as "Beaufort castle", is not one)."""
+    words = site_words(rules_path)
+    if words is None or not words.anaphora_same:
+        return {}
+    kinds = {k for _, k in words.kinds}
+    named: dict[str, list[Place]] = {}
+    for place in places:
+        kind = place.id.split(":", 2)[1] if site_town(place) else ""
+        if kind and kind not in kinds and all(p.id != place.id for p in named.get(
+                site_town(place), [])):
+            named.setdefault(site_town(place), []).append(place)
+    out: dict[str, Place] = {}
+    for place in places:
+        town = site_town(place)
+        kind = place.id.split(":", 2)[1] if town else ""
+        if kind in words.anaphora_same and len(named.get(town, [])) == 1:
+            name = named[town][0]
+            if _name_kind(words, name.name) in (kind, "site", *words.anaphora_same):
+                out[place.id] = name
+    return out

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 DAY = timedelta(days=1)
+# "three days ago", "two weeks ago", "twee maanden geleden": days back per count, and slack
+AGO = {"days_ago": (1, 1), "weeks_ago": (7, 4), "months_ago": (30, 10)}
 # the days of the relative expressions that need no number, from the article's period
 SPANS: dict[str, Callable[[date, date], tuple[date, date]]] = {
     "today": lambda s, e: (s, e), "yesterday": lambda s, e: (s - DAY, e - DAY),
@@ -22,6 +24,8 @@ SPANS: dict[str, Callable[[date, date], tuple[date, date]]] = {
     # "begin deze maand", "early this month": its first ten days (CODEBOOK.md)
     "month_begin": lambda s, e: (s.replace(day=1), min(e, s.replace(day=10))),
     "month_end": lambda s, e: (max(s, _month_end(e) - 10 * DAY), e),
+    # "a month ago", "een maand geleden": thirty days back, give or take ten
+    "month_ago": lambda s, e: (s - 40 * DAY, e - 20 * DAY),
 }
 
 

@@ -31,9 +31,9 @@ from conflictmap.names import (
 from conflictmap.namesakes import near_town, short_forms, stated_area
 from conflictmap.placechoice import (
     WORLD_CITY,
-    _abroad,
     _context,
     _resolve_within,
+    abroad_span,
     accepted,
     choose,
     home_namesake,
@@ -540,7 +540,7 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
             continue  # "in handen van Hamas", "Fano fighters": the actor, not Hamm or Fano
             # (a world city stays: "Kyiv | 3 oktober" above an article of Ukraine's war)
         found = place
-        if place is not None and not within and _abroad(place, ctx, span.key):
+        if place is not None and not within and abroad_span(span, place, ctx, gazetteer):
             place = home_namesake(span, ctx, cue, gazetteer, place)  # Rafah, Gaza's
         span, place = accepted(span, place, ctx, cue, gazetteer, toks, found is not None)
         if place is not None:

@@ -61,6 +61,10 @@ class Trigger:
     # an entry into a place ("entered", "trokken binnen"): contested when the sentence goes on
     # to say the place is not held ("but they do not control it", markers.not_held)
     entry: bool = False
+    # a loss told from the side that lost it ("the army lost X", "X was lost on Monday", "het
+    # verlies van X"): read as a withdrawal (the named side is the loser), reported as the
+    # capture it is (CODEBOOK.md: the other side took it; events.py)
+    loss: bool = False
     veto: Guarded | None = None
     confidence: float = 0.6
     required: Literals | None = None  # one of these is in every match (a pre-check)
@@ -155,6 +159,7 @@ class Markers:
     anaphora_capital: Guarded
     repeat_reference: Guarded
     bare_relative: Guarded
+    seat_before: Guarded
     backing_phrase: Guarded
     loyal_after: Guarded
     region_locator: Guarded
@@ -385,6 +390,7 @@ def _trigger(source: _Source, entry: object, subst: dict[str, str]) -> Trigger:
         needs_since=bool(entry.get("needs_since", False)),
         site_ok=bool(entry.get("site_ok", False)),
         entry=bool(entry.get("entry", False)),
+        loss=bool(entry.get("loss", False)),
         veto=_compile(source, veto, f"{tid}.veto", subst) if isinstance(veto, str) else None,
         confidence=float(entry.get("confidence", 0.6)),
     )

@@ -108,6 +108,9 @@ MARKER_KEYS = (
     # no comma before it, closed by one; its actor did no change of the main clause
     # (eventactors._closed_relatives)
     "bare_relative",
+    # "De regering in Kabul ontkent dat", "the government in Tripoli said": the seat of those
+    # who govern or speak, not a place fought over or taken (clauseplaces.passed_over)
+    "seat_before",
 )
 DATE_KEYS = (
     "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
@@ -124,6 +127,12 @@ DATE_KEYS = (
     "spring", "summer", "autumn", "winter", "season_last", "season_this",
     # "that same spring", "datzelfde jaar": the season or year of the sentence before
     "season_then", "then_year",
+    # "a month ago", "two months ago", "twee maanden geleden"
+    "month_ago", "months_ago",
+    # "winter 2022-23", "de winter van 2022 op 2023": the second year of a winter
+    "winter_next",
+    # "the following May", "het voorjaar daarop": the first such month or season after it
+    "then_next",
     # "the fastest advance since foreign troops began their withdrawal in May": the
     # since-clause's own date, no change's (as since_start)
     "since_clause",
@@ -211,4 +220,13 @@ WORD_KEYS = (
     "settlement_end",
     # "de internationale luchthaven": the town's international airport (airports.py)
     "international",
+    # "in LNA hands", "in IS-handen": the noun after a side that makes "in X" its holding,
+    # not a location (actorresolution.as_location)
+    "holder_noun",
+    # "Khalifa Haftar ... His forces seized X", "zijn troepen": a possessive before a generic
+    # noun that makes it the forces of the side named last (actorresolution.resolve_actor)
+    "owner_possessive",
+    # "An ethnic armed group fighting Myanmar's military government said it had taken X": the
+    # side named as the one fought is no antecedent of the pronoun (eventactors._pronoun_subject)
+    "opponent_before",
 )

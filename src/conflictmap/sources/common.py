@@ -142,9 +142,11 @@ def _utf16_without_bom(raw: bytes) -> str | None:
         return None  # short, or all of it there and an odd number of bytes: no UTF-16 text
     even, odd = sample[0::2], sample[1::2]
     nul_even, nul_odd = even.count(0) / len(even), odd.count(0) / len(odd)
-    if nul_odd >= 0.4 and nul_even < 0.05:
+    # the text's own bytes must hold a printable character: NUL bytes and line ends alone
+    # ("\0\n\0\n", a junk line of NULs per line) are no UTF-16 text
+    if nul_odd >= 0.4 and nul_even < 0.05 and max(even) > 0x20:
         return "utf-16-le"
-    if nul_even >= 0.4 and nul_odd < 0.05:
+    if nul_even >= 0.4 and nul_odd < 0.05 and max(odd) > 0x20:
         return "utf-16-be"
     return None
 
