@@ -1,5 +1,5 @@
 """Fighting in a district of a town the article says was taken in those days: part of the
-taking, not an event of its own (``events._drop_fighting_before_change``). The rule is
+taking, not an event of its own (``articleevents.drop_fighting_before_change``). The rule is
 :func:`district_of_taken`, for one report and one change; :func:`in_district_of_taken`
 answers it for every change at once, from the takings grouped by town."""
 
