@@ -114,6 +114,13 @@ def fires(rules: LanguageRules, text: str, s: int, e: int, candidates: frozenset
     return first_firing(rules, text, s, e, candidates) is not None
 
 
+def any_fires(rules: LanguageRules, text: str) -> bool:
+    """True when some trigger matches in ``text`` (a sentence), before the checks: the
+    answer of ``rules.any_trigger``, searching only the triggers whose literals it holds."""
+    candidates = rules.scanner.candidates(text.lower())
+    return bool(candidates) and fires(rules, text, 0, len(text), candidates)
+
+
 def first_firing(rules: LanguageRules, text: str, s: int, e: int,
                  candidates: frozenset[int]) -> int | None:
     """The first of the ``candidates`` (in the rules' order) that matches in text[s:e]
