@@ -10,7 +10,7 @@ from conflictmap.actorresolution import resolve_actor
 from conflictmap.eventactors import merged_actors
 from conflictmap.eventcontext import Context, spans_of
 from conflictmap.model import Actor, Change, Status
-from conflictmap.rules import LanguageRules, Markers
+from conflictmap.rules import Markers
 from conflictmap.triggers import any_fires, segments
 
 
@@ -26,22 +26,25 @@ def report_status(ctx: Context, index: int, change: Change, segment: tuple[int, 
     markers = ctx.rules.markers
     s, e = ctx.spans[index]
     sentence = text[s:e]
-    facts = _facts(ctx)
-    if denials and facts.denied(s, e):
+    if denials and _denied(markers, sentence):
         return Status.DISPUTED
     # the next sentence, or the one after it when the sentence between goes on about the
     # claim (no change word, no other place): "Wagner zegt dat het Bachmoet heeft ingenomen.
     # Prigozjin verscheen in een video tussen de ruïnes van de stad. Oekraïne spreekt dat tegen."
-    for k in range(index + 1, min(index + 3, len(ctx.spans)) if denials else 0):
+    last = min(index + 3, len(ctx.spans)) - 1
+    for k in range(index + 1, last + 1 if denials else 0):
         ns, ne = ctx.spans[k]
-        back = facts.back(ns, ne)
-        if ((facts.denied(ns, ne) or (back and not facts.confirmed(ns, ne)))
-                and (back or not facts.fires(ns, ne))
+        following = text[ns:ne]
+        back = markers.denial_back.search(following) is not None
+        if ((_denied(markers, following) or (back and not markers.confirm.search(following)))
+                and (back or not any_fires(ctx.rules, following))
                 and _names_or_points_back(ctx, ns, ne, place_id)):
             return Status.DISPUTED
-        if not facts.own_sentence(ns, ne) or any(
+        if k == last:
+            break  # no sentence after it is read: whether this one ends the entry is moot
+        if not _own_sentence(following) or any(
                 ns <= p.start and p.end <= ne and p.place.id != place_id for p in ctx.places
-        ) or facts.fires(ns, ne):
+        ) or any_fires(ctx.rules, following):
             break  # (not a day heading or a time stamp of a live blog: another entry)
     if markers.confirm.search(sentence) or not _claimed(ctx, s, e, segment):
         return Status.REPORTED
@@ -51,66 +54,6 @@ def report_status(ctx: Context, index: int, change: Change, segment: tuple[int, 
 
 
 _LAST_WORD = re.compile(r"\S*[.!?][\"'”’]?")
-
-
-class _Facts:
-    """What ``report_status`` asks of a sentence (text[s:e]), each answer computed once per
-    article: the reports of one sentence, and those of the sentences before it, ask the
-    same of the sentences that follow (a trigger search costs 100 us a sentence)."""
-
-    __slots__ = ("_memo", "rules", "text")
-
-    def __init__(self, text: str, rules: LanguageRules) -> None:
-        self.text = text
-        self.rules = rules
-        self._memo: dict[tuple[int, int, int], bool] = {}
-
-    def _get(self, s: int, e: int, what: int) -> bool:
-        key = (s, e, what)
-        found = self._memo.get(key)
-        if found is None:
-            sentence = self.text[s:e]
-            markers = self.rules.markers
-            if what == 0:
-                found = _denied(markers, sentence)
-            elif what == 1:
-                found = markers.denial_back.search(sentence) is not None
-            elif what == 2:
-                found = bool(markers.confirm.search(sentence))
-            elif what == 3:
-                found = any_fires(self.rules, sentence)
-            else:
-                found = _own_sentence(sentence)
-            self._memo[key] = found
-        return found
-
-    def denied(self, s: int, e: int) -> bool:
-        return self._get(s, e, 0)
-
-    def back(self, s: int, e: int) -> bool:
-        return self._get(s, e, 1)
-
-    def confirmed(self, s: int, e: int) -> bool:
-        return self._get(s, e, 2)
-
-    def fires(self, s: int, e: int) -> bool:
-        return self._get(s, e, 3)
-
-    def own_sentence(self, s: int, e: int) -> bool:
-        return self._get(s, e, 4)
-
-
-_LAST_FACTS: list[_Facts] = []  # the last article's (its text and rules held: compared by identity)
-
-
-def _facts(ctx: Context) -> _Facts:
-    """The :class:`_Facts` of ``ctx``'s article, kept for the last one."""
-    text, rules = ctx.article.text, ctx.rules
-    if _LAST_FACTS and _LAST_FACTS[0].text is text and _LAST_FACTS[0].rules is rules:
-        return _LAST_FACTS[0]
-    facts = _Facts(text, rules)
-    _LAST_FACTS[:] = [facts]
-    return facts
 
 
 def _own_sentence(text: str) -> bool:
