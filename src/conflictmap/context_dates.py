@@ -252,12 +252,13 @@ def clause_year(rules: LanguageRules, clause: str,
 def running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
                   index: int, mentions: list[DateMention]) -> list[DateMention]:
     """A month or day named without its year after a sentence that gave one ("In November
-    2020 ... On 20 November", "In April 2023 ... By early March") is its first such month
-    on or after that date, not the article's year; a day earlier in that date's own month is
-    in its year ("On 15 August 2021 ... on 6 August")."""
-    if not any(m.year_guessed for m in mentions) or any(
-            not m.explicit and not m.since for m in mentions):
-        return mentions  # "said on Sunday it took X on 1 March": the news's year
+    2020 ... On 20 November") is its first such month on or after that date; a day earlier in
+    that date's own month is in its year ("On 15 August 2021 ... on 6 August"). Not with a
+    relative date or a year of its own sentence ("said on Sunday it took X on 1 March",
+    "retook Khartoum in March this year, and Wad Madani in January")."""
+    if not any(m.year_guessed for m in mentions) or any(not m.since and not (
+            m.explicit and (m.year_guessed or m.anaphoric)) for m in mentions):
+        return mentions
     guessed = next(m.interval for m in mentions if m.year_guessed)
     before = _text_date(article, rules, spans, index, fronted=True, news=guessed)
     if before is None:
@@ -271,8 +272,6 @@ def running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[i
     for m in mentions:
         if m.year_guessed:
             first = m.interval.start
-            # a day earlier in the reference's own month looks back ("On 15 August 2021 ...
-            # Zaranj had fallen on 6 August"), it does not jump to the next year
             year = before.start.year + (not anniversary and first.month != before.start.month
                                         and (first.month, first.day)
                                         < (before.start.month, before.start.day))

@@ -161,7 +161,14 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
         if _OWNER.fullmatch(text, last.end, hit.start):
             roles[role] = resolve_actor(ctx, last, country)
     _assign_roles(ctx, hit, roles, bare_before, bare_after, country)
-    if roles[role] is None:
+    if role == "gainer" and hit.trigger.before == "loser":
+        # (r12) "The Malian garrison in Tessalit surrendered": the side named right before
+        # a trigger whose subject loses is the loser, not the gainer
+        if roles[role] is None:
+            roles[role] = _demonym_actor(ctx, hit, seg_start, word_before=False)
+        if roles["loser"] is None:
+            roles["loser"] = _demonym_actor(ctx, hit, seg_start, in_trigger=False)
+    elif roles[role] is None:
         roles[role] = _demonym_actor(ctx, hit, seg_start)
     if roles["loser"] is None and hit.trigger.change in (Change.CAPTURE, Change.RECAPTURE):
         roles["loser"] = _pronoun_loser(ctx, hit, segment, roles["gainer"], country)
@@ -279,12 +286,15 @@ def _owner_of_place(ctx: Context, mention: ActorMention) -> bool:
     return any(p.start in at for p in ctx.places)
 
 
-def _demonym_actor(ctx: Context, hit: Hit, seg_start: int) -> Actor | None:
+def _demonym_actor(ctx: Context, hit: Hit, seg_start: int, word_before: bool = True,
+                   in_trigger: bool = True) -> Actor | None:
     """A demonym in the trigger or as the word right before it names its side ("in
     Russische handen", "under Ukrainian control", "the Russian withdrawal from")."""
     text = ctx.article.text
-    before = LAST_WORD.search(text, max(seg_start, hit.start - 30), hit.start)
-    words = text[hit.start:hit.end] + (" " + before.group(1) if before else "")
+    before = (LAST_WORD.search(text, max(seg_start, hit.start - 30), hit.start)
+              if word_before else None)
+    words = (text[hit.start:hit.end] if in_trigger else "") + (
+        " " + before.group(1) if before else "")
     return ctx.lexicon.demonym_actor(words, ctx.rules.lang)
 
 

@@ -285,6 +285,7 @@ class Extractor:
                   mentions: set[int], standing: set[int]) -> list[Event]:
         events: list[Event] = []
         seen: dict[tuple[str, Change, str], list[tuple[Interval, bool]]] = {}
+        entries: dict[tuple[str, Change, str], int] = {}  # a storming's or entry's event
         carried: list[Mention] = []  # the places of the sentence's previous placed clause
         for seg_start, seg_end, hits in clauses:
             hits = sequels.told_hits(hits)
@@ -325,8 +326,10 @@ class Extractor:
                     seen.setdefault(key, []).append((p, held))
                     events.append(event)
                     events.extend(_again_later(ctx, index, hit, event))
-                elif not held:
+                elif not held and not _later_taking(events, entries, key, event, hit):
                     _date_undated(ctx, events, key, event, mention, hit)
+                if hit.trigger.entry and events and events[-1] is event:
+                    entries[key] = len(events) - 1
         # fighting told with a change of the same place is folded into that change if it
         # ends in it (CODEBOOK.md); not one of years before ("stormed Aleppo, the city the
         # army had taken from the rebels in 2016") nor fighting weeks after it
@@ -392,6 +395,19 @@ class Extractor:
                      losing_actor=loser, sources=(source,), confidence=round(confidence, 2),
                      geo_precision=geo, trace=Trace(mention.as_written, mention.start,
                                                     mention.end, hit.start, hit.end))
+
+
+def _later_taking(events: list[Event], entries: dict[tuple[str, Change, str], int],
+                  key: tuple[str, Change, str], event: Event, hit: Hit) -> bool:
+    """(r12) "stormed Manbij in June and captured it in August": the storming (an entry
+    trigger) was fighting, the later taking the change; both stay, the first as contested."""
+    i = entries.get(key)
+    if i is None or hit.trigger.entry or event.period.start <= events[i].period.end:
+        return False
+    events[i] = replace(events[i], change=Change.CONTESTED)
+    del entries[key]
+    events.append(event)
+    return True
 
 
 # "had overrun Kunduz in September 2015 and again in October 2016": the same change, again
