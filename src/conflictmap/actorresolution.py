@@ -86,19 +86,30 @@ def _sentence_backers(ctx: Context, mention: ActorMention) -> frozenset[Actor]:
     het leger de stad, met steun van Amerikaanse luchtaanvallen", "backed by Russian jets"):
     a generic noun of that sentence is not theirs, whoever the article named before."""
     text = ctx.article.text
-    k = bisect_right([s for s, _ in ctx.spans], mention.start) - 1
+    k = bisect_right(ctx.spans, (mention.start, _AFTER)) - 1
     if k < 0:
         return frozenset()
     start, end = ctx.spans[k]
+    memo = _SENTENCE_MEMO
+    if memo[0] is not text or memo[1] is not ctx.rules or memo[2] is not ctx.lexicon:
+        memo[:] = [text, ctx.rules, ctx.lexicon, {}]
+    known = memo[3].get((start, end))
+    if known is not None:
+        return known  # type: ignore[no-any-return]
     found = set()
     for word in _WORD.finditer(text, start, end):
         actor = ctx.lexicon.demonym_actor(word.group(), ctx.rules.lang)
         if actor is not None and ctx.rules.markers.backing_phrase.search(
                 text[start:word.start()]):
             found.add(actor)
-    return frozenset(found)
+    memo[3][(start, end)] = result = frozenset(found)
+    return result
 
 
+_AFTER = 1 << 62  # sorts a (start, _AFTER) pair after every span that opens at start
+# the last article's text, rules and lexicon (held: compared by identity) and its sentences'
+# backers, by span: the generic nouns of one sentence ask for the same
+_SENTENCE_MEMO: list = [None, None, None, {}]
 _WORD = re.compile(r"[^\W\d_][\w-]*")
 
 

@@ -31,7 +31,8 @@ def report_status(ctx: Context, index: int, change: Change, segment: tuple[int, 
     # the next sentence, or the one after it when the sentence between goes on about the
     # claim (no change word, no other place): "Wagner zegt dat het Bachmoet heeft ingenomen.
     # Prigozjin verscheen in een video tussen de ruïnes van de stad. Oekraïne spreekt dat tegen."
-    for k in range(index + 1, min(index + 3, len(ctx.spans)) if denials else 0):
+    last = min(index + 3, len(ctx.spans)) - 1
+    for k in range(index + 1, last + 1 if denials else 0):
         ns, ne = ctx.spans[k]
         following = text[ns:ne]
         back = markers.denial_back.search(following) is not None
@@ -39,8 +40,10 @@ def report_status(ctx: Context, index: int, change: Change, segment: tuple[int, 
                 and (back or not any_fires(ctx.rules, following))
                 and _names_or_points_back(ctx, ns, ne, place_id)):
             return Status.DISPUTED
+        if k == last:
+            break  # no sentence after it is read: whether this one ends the entry is moot
         if not _own_sentence(following) or any(
-                ns <= p.start and p.end <= ne and p.place.id != place_id for p in ctx.places
+                p.place.id != place_id for p in spans_of(ctx.places).within(ns, ne)
         ) or any_fires(ctx.rules, following):
             break  # (not a day heading or a time stamp of a live blog: another entry)
     if markers.confirm.search(sentence) or not _claimed(ctx, s, e, segment):
@@ -66,8 +69,8 @@ def _names_or_points_back(ctx: Context, s: int, e: int, place_id: str) -> bool:
     stands for it: "de stad", "the town") or points back at the claim ("ontkende dat",
     "denied it", "the claim"); one that names other places denies something else."""
     denial = ctx.rules.markers.denial
-    named = [p for p in ctx.places if s <= p.start and p.end <= e
-             and not denial.match(ctx.article.text, p.end + 1)]  # "Kyiv ontkent": a speaker
+    named = [p for p in spans_of(ctx.places).within(s, e)
+             if not denial.match(ctx.article.text, p.end + 1)]  # "Kyiv ontkent": a speaker
     # a site answers to its town's name ("seized the Northeastern Command base ... troops
     # were still defending positions inside Lashio")
     town = place_id.split(":", 2)[2] if place_id.startswith("site:") else ""
