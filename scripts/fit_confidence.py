@@ -33,6 +33,7 @@ import argparse
 import itertools
 import logging
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -404,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
             print("  " + line)
         a, b = transfer_step(z, fr.pair_y)
         w = np.concatenate([[a * w[0] + b], a * w[1:]])
-        transfer = (f"; then its logit rescaled ({a:.3f} x + {b:+.3f}) on the first runs of "
+        transfer = (f"; then its logit rescaled ({a:.3f} x {b:+.3f}) on the first runs of "
                     f"{len(set(fr.pair_batch))} probe batches ({len(fr.pair_y)} pairs, "
                     f"{int(fr.pair_y.sum())} right, tests/data/confidence/first_runs.tsv)")
         print(f"rescaled on the first runs: {a:.3f} x {b:+.3f}")
@@ -414,13 +415,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:<12} {weight:+.3f}")
     if args.write:
         lines = [
-            "# The confidence model (conflictmap/confidence.py): P(right) = logistic(intercept +",
-            "# sum of weight * feature). Written by scripts/fit_confidence.py --write: fitted on",
-            f"# the development articles' tune half and tests/data/probe ({len(d.pair_y)} output",
-            f"# pairs, {int(d.pair_y.sum())} right; L1 {penalty[0]}, L2 {penalty[1]}, Platt step"
-            f" {'folded in' if platt else 'not kept'}, both chosen on held-out articles)"
-            + transfer + ";",
-            "# checked on the other half (benchmarks/bench_accuracy.py); refit when rules change.",
+            *textwrap.wrap(
+                "The confidence model (conflictmap/confidence.py): P(right) = logistic(intercept"
+                " + sum of weight * feature). Written by scripts/fit_confidence.py --write:"
+                " fitted on the development articles' tune half and tests/data/probe"
+                f" ({len(d.pair_y)} output pairs, {int(d.pair_y.sum())} right; L1 {penalty[0]},"
+                f" L2 {penalty[1]}, Platt step {'folded in' if platt else 'not kept'}, both"
+                f" chosen on held-out articles){transfer}; checked on the other half"
+                " (benchmarks/bench_accuracy.py); refit when rules change.",
+                width=92, initial_indent="# ", subsequent_indent="# "),
             f"intercept = {w[0]:.4f}",
             "",
             "[weights]",
