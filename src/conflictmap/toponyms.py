@@ -356,9 +356,10 @@ def _keep(
             return False  # a sentence start, a headline that capitalises every word ("In")
             # or a word in capitals ("BLOODIEST BATTLE")
         span.stop = True
-    if span.first > 0 and (toks.words[span.first - 1].lower() in TITLES
-                           or toks.words[span.first - 1].lower() in UNIT_BEFORE):
-        return False
+    if span.first > 0 and not toks.initials[span.first] and (
+            toks.words[span.first - 1].lower() in TITLES
+            or toks.words[span.first - 1].lower() in UNIT_BEFORE):
+        return False  # (a title ending the sentence before governs no name: "met the governor.")
     if span.first == span.last and (span.key in persons or span.key in PERSON_NAMES
                                     or span.key in people) \
             and gaz.place(span.cands[0]).kind is PlaceKind.TOWN:
