@@ -6,10 +6,9 @@ names only as backers or as places ("wapens dieper in Rusland")."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
 from conflictmap.actors import ActorMention, is_acronym
-from conflictmap.eventcontext import Context, spans_of, without_day
+from conflictmap.eventcontext import Context, sentence_at, spans_of, without_day
 from conflictmap.model import Actor
 
 
@@ -47,12 +46,11 @@ def _backers_only(ctx: Context) -> frozenset[Actor]:
     found = _BACKERS.get(id(ctx.actors))
     if found is not None and found[0] is ctx.actors:
         return found[1]
-    starts = [s for s, _ in ctx.spans]
     backing, acting = set(), set()
     for m in ctx.actors:
         if m.actor is None:
             continue
-        k = bisect_right(starts, m.start) - 1
+        k = sentence_at(ctx, m.start)
         clause = ctx.spans[k][0] if k >= 0 else 0
         (backing if in_backing_phrase(ctx, m, clause) else acting).add(m.actor)
     if len(_BACKERS) >= 8:
@@ -70,7 +68,7 @@ def _possessor(ctx: Context, mention: ActorMention) -> ActorMention | None:
     if not ctx.rules.words.compile(_POSSESSIVE_BEFORE, re.IGNORECASE).search(
             text, max(0, mention.start - 12), mention.start):
         return None
-    k = bisect_right([s for s, _ in ctx.spans], mention.start) - 1
+    k = sentence_at(ctx, mention.start)
     start = ctx.spans[max(0, k - 1)][0] if k >= 0 else 0
     before = [m for m in spans_of(ctx.actors).within(start, mention.start)
               if m.end <= mention.start and not as_location(ctx, m, start)]
@@ -86,7 +84,7 @@ def _sentence_backers(ctx: Context, mention: ActorMention) -> frozenset[Actor]:
     het leger de stad, met steun van Amerikaanse luchtaanvallen", "backed by Russian jets"):
     a generic noun of that sentence is not theirs, whoever the article named before."""
     text = ctx.article.text
-    k = bisect_right(ctx.spans, (mention.start, _AFTER)) - 1
+    k = sentence_at(ctx, mention.start)
     if k < 0:
         return frozenset()
     start, end = ctx.spans[k]
@@ -106,7 +104,6 @@ def _sentence_backers(ctx: Context, mention: ActorMention) -> frozenset[Actor]:
     return result
 
 
-_AFTER = 1 << 62  # sorts a (start, _AFTER) pair after every span that opens at start
 # the last article's text, rules and lexicon (held: compared by identity) and its sentences'
 # backers, by span: the generic nouns of one sentence ask for the same
 _SENTENCE_MEMO: list = [None, None, None, {}]
@@ -126,19 +123,27 @@ def _loyal_to(ctx: Context, mention: ActorMention) -> ActorMention | None:
 _QUOTES = "\"“”‘’'«»„"
 
 
+def _possessed_in(ctx: Context, mention: ActorMention, key: str) -> tuple[int, int] | None:
+    """The sentence of a generic noun that a possessive of ``[words] key`` stands right before
+    ("our forces", "its forces"); None for any other noun."""
+    text = ctx.article.text
+    before = re.findall(r"\w+", text[max(0, mention.start - 12):mention.start])
+    if not before or before[-1].lower() not in ctx.rules.words[key]:
+        return None
+    i = sentence_at(ctx, mention.start)
+    return ctx.spans[i] if i >= 0 else None
+
+
 def _speaker_of_ours(ctx: Context, mention: ActorMention, country: str) -> Actor | None:
     """The side that speaks of "our forces"/"onze troepen" (``[words]
     first_person_possessive``): the one actor its sentence names outside the quote
     ("'Our forces have taken X,' TPLF spokesman Getachew Reda wrote"); None when the
     sentence names none or several (the generic noun is then read as any other)."""
+    sentence = _possessed_in(ctx, mention, "first_person_possessive")
+    if sentence is None:
+        return None
     text = ctx.article.text
-    before = re.findall(r"\w+", text[max(0, mention.start - 12):mention.start])
-    if not before or before[-1].lower() not in ctx.rules.words["first_person_possessive"]:
-        return None
-    i = bisect_right([s for s, _ in ctx.spans], mention.start) - 1
-    if i < 0:
-        return None
-    s, e = ctx.spans[i]
+    s, e = sentence
     q0 = max(text.rfind(q, s, mention.start) for q in _QUOTES)
     ends = [k for k in (text.find(q, mention.end, e) for q in _QUOTES) if k >= 0]
     q1 = min(ends, default=e) if q0 >= 0 else q0
@@ -157,14 +162,11 @@ def _own_forces(ctx: Context, mention: ActorMention, country: str) -> Actor | No
     """"The RSF said its forces had captured Singa": a generic noun after a third-person
     possessive (``[words] third_person_possessive``) is the side named right before it as
     the one that speaks (a claim verb between them), not the country's army."""
+    sentence = _possessed_in(ctx, mention, "third_person_possessive")
+    if sentence is None:
+        return None
     text = ctx.article.text
-    before = re.findall(r"\w+", text[max(0, mention.start - 8):mention.start])
-    if not before or before[-1].lower() not in ctx.rules.words["third_person_possessive"]:
-        return None
-    i = bisect_right([s for s, _ in ctx.spans], mention.start) - 1
-    if i < 0:
-        return None
-    named = [m for m in spans_of(ctx.actors).within(ctx.spans[i][0], mention.start)
+    named = [m for m in spans_of(ctx.actors).within(sentence[0], mention.start)
              if m is not mention and not m.generic and m.actor is not None
              and m.end <= mention.start]
     if not named or mention.start - named[-1].end > _OWN_REACH:

@@ -5,12 +5,11 @@ the place's country and the actors the article named before."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
 from conflictmap.actorresolution import as_location, in_backing_phrase, resolve_actor
 from conflictmap.actors import ActorMention
 from conflictmap.dates import bare_years, find_dates
-from conflictmap.eventcontext import LAST_WORD, Context, spans_of
+from conflictmap.eventcontext import LAST_WORD, Context, sentence_at, spans_of
 from conflictmap.model import Actor, Change, Mention
 from conflictmap.text import whole_words
 from conflictmap.triggers import Hit
@@ -311,7 +310,7 @@ def _shared_subject(ctx: Context, seg_start: int) -> list[ActorMention]:
     if not ctx.rules.words.compile(_AND_BEFORE, re.IGNORECASE).search(
             text[max(0, seg_start - 6):seg_start]):
         return []
-    index = bisect_right([s for s, _ in ctx.spans], seg_start) - 1
+    index = sentence_at(ctx, seg_start)
     sentence_start = ctx.spans[index][0] if index >= 0 else 0
     earlier = spans_of(ctx.actors).within(sentence_start, seg_start)
     return earlier[:1]
@@ -356,7 +355,7 @@ def _adjunct_subject(ctx: Context, hit: Hit, seg_start: int) -> list[ActorMentio
     text = ctx.article.text
     if not continues(ctx, hit, seg_start):
         return []
-    index = bisect_right([s for s, _ in ctx.spans], seg_start) - 1
+    index = sentence_at(ctx, seg_start)
     if index < 0:
         return []
     s, e = ctx.spans[index]
@@ -388,7 +387,7 @@ def _pronoun_loser(ctx: Context, hit: Hit, segment: tuple[int, int], gainer: Act
                or (hit.trigger.after == "loser" and hit.start < m.start() < hit.end)
                for m in markers.pronoun_object.finditer(text, *segment)):
         return None
-    index = bisect_right([s for s, _ in ctx.spans], hit.start) - 1
+    index = sentence_at(ctx, hit.start)
     if index < 0:
         return None
     here = merged_actors(spans_of(ctx.actors).within(ctx.spans[index][0], hit.start))
@@ -417,7 +416,7 @@ def _pronoun_subject(ctx: Context, hit: Hit, seg_start: int) -> list[ActorMentio
         return []
     if found is not None and _speaker_before(ctx, seg_start, found.start()):
         return []
-    index = bisect_right([s for s, _ in ctx.spans], seg_start) - 1
+    index = sentence_at(ctx, seg_start)
     if index < 0:
         return []
     # A clause after the main one ("..., nadat ze Voehledar hebben ingenomen") refers to

@@ -106,6 +106,21 @@ def spans_of(items: Sequence[Mention] | Sequence[ActorMention]) -> Spans:
     return index
 
 
+_STARTS: dict[int, tuple[tuple[tuple[int, int], ...], list[int]]] = {}  # id(spans) -> starts
+
+
+def sentence_at(ctx: Context, pos: int) -> int:
+    """The number of the sentence of ``ctx.spans`` that ``pos`` stands in (the last one
+    starting at or before it; -1 before the first). The sentences' starts are listed once
+    per article (a few kept), not per question."""
+    found = _STARTS.get(id(ctx.spans))
+    if found is None or found[0] is not ctx.spans:
+        if len(_STARTS) >= 8:
+            _STARTS.clear()
+        found = _STARTS[id(ctx.spans)] = (ctx.spans, [s for s, _ in ctx.spans])
+    return bisect_right(found[1], pos) - 1
+
+
 _DAY_TAILS: dict[str, re.Pattern[str]] = {}  # rules file path -> its trailing-day pattern
 
 

@@ -41,7 +41,7 @@ from conflictmap.placeroles import (
     site_words,
 )
 from conflictmap.rules import Words
-from conflictmap.triggers import Hit
+from conflictmap.triggers import Hit, any_fires
 
 _MAX_GAP = 160  # characters between a trigger and a place of its clause
 _NEXT_GAP = 45  # characters between a "next"-target trigger and its place
@@ -533,7 +533,7 @@ def _changed_in(ctx: Context, town: Mention, index: int) -> bool:
     if index < 1:
         return False
     s, e = ctx.spans[index - 1]
-    return s <= town.start < e and ctx.rules.any_trigger.search(ctx.article.text, s, e) is not None
+    return s <= town.start < e and any_fires(ctx.rules, ctx.article.text, s, e)
 
 
 _THERE_GAP = 40  # characters between "there"/"daar" and its fighting words

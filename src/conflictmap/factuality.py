@@ -29,7 +29,7 @@ from conflictmap.datelines import DATELINE
 from conflictmap.dates import find_dates
 from conflictmap.model import Change, Event, Interval
 from conflictmap.rules import LanguageRules
-from conflictmap.triggers import Hit, without_relatives
+from conflictmap.triggers import Hit, any_fires, without_relatives
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple
     # retaken X and a string of towns, including Y, in October" is dated October.
     a = max(seg_start, text.rfind(",", seg_start, hit.start) + 1)
     comma = text.find(",", hit.end, seg_end)
-    b = seg_end if comma < 0 or not rules.any_trigger.search(text, hit.end, seg_end) else comma
+    b = seg_end if comma < 0 or not any_fires(rules, text, hit.end, seg_end) else comma
     return not find_dates(text[a:b], period, rules.lang)
 
 

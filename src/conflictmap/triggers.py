@@ -108,17 +108,18 @@ def fires(rules: LanguageRules, text: str, s: int, e: int, candidates: frozenset
     """True when some trigger matches in text[s:e] (before the checks).
 
     Only the ``candidates`` (the triggers whose required literals the sentence holds) are
-    searched: cheaper than the union of every trigger (``rules.any_trigger``), which tries
-    each alternative at each position, and the same answer.
+    searched: cheaper than a union of every trigger, which tries each alternative at each
+    position, and the same answer.
     """
     return first_firing(rules, text, s, e, candidates) is not None
 
 
-def any_fires(rules: LanguageRules, text: str) -> bool:
-    """True when some trigger matches in ``text`` (a sentence), before the checks: the
-    answer of ``rules.any_trigger``, searching only the triggers whose literals it holds."""
-    candidates = rules.scanner.candidates(text.lower())
-    return bool(candidates) and fires(rules, text, 0, len(text), candidates)
+def any_fires(rules: LanguageRules, text: str, s: int = 0, e: int | None = None) -> bool:
+    """True when some trigger matches in text[s:e] (a sentence or a stretch of one), before
+    the checks; only the triggers whose literals the stretch holds are searched."""
+    e = len(text) if e is None else e
+    candidates = rules.scanner.candidates(text[s:e].lower())
+    return bool(candidates) and fires(rules, text, s, e, candidates)
 
 
 def first_firing(rules: LanguageRules, text: str, s: int, e: int,

@@ -230,7 +230,6 @@ class LanguageRules:
     lang: str
     path: str
     triggers: tuple[Trigger, ...]
-    any_trigger: re.Pattern[str]
     keywords: re.Pattern[str]  # searched in lower-cased text
     hot_words: WordStarts  # where ``keywords`` matches, compiled where built
     markers: Markers
@@ -430,14 +429,13 @@ def load_file(path: Path) -> LanguageRules:
     if not isinstance(entries, list) or not entries:
         raise source.error("expected at least one [[trigger]]", "trigger")
     triggers = tuple(_trigger(source, entry, subst) for entry in entries)
-    any_trigger = re.compile("|".join(f"(?:{t.pattern.pattern})" for t in triggers), _FLAGS)
     keywords = _strings(source, data.get("keywords"), "keywords")
     # Keywords match at the start of a word; "-handen" matches inside one ("rebellenhanden").
     starts = [k for k in keywords if not k.startswith("-")]
     inside = [k[1:] for k in keywords if k.startswith("-")]
     hot_words = WordStarts(starts, inside)
     return LanguageRules(
-        lang=lang, path=str(path), triggers=triggers, any_trigger=any_trigger,
+        lang=lang, path=str(path), triggers=triggers,
         keywords=hot_words.pattern, hot_words=hot_words, markers=markers,
         dates=_dates(source, data, subst), sides=_labels(source, data),
         actor_names=_labels(source, data, "actor_names", "actor"),
