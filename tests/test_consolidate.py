@@ -346,3 +346,26 @@ def test_malian_army_and_wagner_in_one_article_are_one_change() -> None:
     merged = consolidate([_event(Change.RECAPTURE, "2023-11-08", "2023-11-15", "a", FAMA),
                           _event(Change.CAPTURE, "2023-11-14", "2023-11-14", "a", WAGNER)])
     assert len(merged) == 1 and merged[0].change is Change.RECAPTURE
+
+
+# helper ty13: states that fought as one coalition in another's war (France with the Malian
+# army in 2013, Eritrea with Ethiopia's federal army in Tigray, the US with the Iraqi army and
+# the SDF, Kenya with Somalia's army): one article's two gainers of one place are one change.
+FRANCE = Actor("france", "French armed forces", "france", "state")
+ERITREA = Actor("eritrea", "Eritrean Defence Forces", "eritrea", "state")
+ETHIOPIA = Actor("ethiopia_gov", "Ethiopian National Defense Force", "ethiopia_gov", "state")
+KENYA = Actor("kenya", "Kenya Defence Forces", "kenya", "state")
+SOMALIA = Actor("somalia_gov", "Somali National Army", "somalia_gov", "state")
+
+
+def test_states_fighting_beside_a_government_are_one_change_with_it() -> None:
+    for ally, army in ((FRANCE, FAMA), (ERITREA, ETHIOPIA), (KENYA, SOMALIA)):
+        assert len(consolidate([_event(Change.CAPTURE, "2013-01-21", "2013-01-21", "a", ally),
+                                _event(Change.CAPTURE, "2013-01-21", "2013-01-21", "a", army)
+                                ])) == 1, ally.id
+    # not across two articles, and not a state that is no ally (France and Ethiopia)
+    assert len(consolidate([_event(Change.CAPTURE, "2013-01-21", "2013-01-21", "a", FRANCE),
+                            _event(Change.CAPTURE, "2013-01-21", "2013-01-21", "b", FAMA)])) == 2
+    assert len(consolidate([_event(Change.CAPTURE, "2013-01-21", "2013-01-21", "a", FRANCE),
+                            _event(Change.CAPTURE, "2013-01-21", "2013-01-21", "a", ETHIOPIA)
+                            ])) == 2

@@ -104,6 +104,10 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
             continue  # "supported by the Turkish military": the backer, not the agent
         if agent is not None and _relative_agent(ctx, a, hit, in_seg):
             continue  # "troops took X, which had been held by Russian forces"
+        if agent is not None and a.end <= hit.start and "," in text[a.end:hit.start] and (
+                "," in text[seg_start:p0 + agent.start()]):
+            continue  # "X, held by Russian troops since March, was back under Ukrainian
+            # control": the agent of an aside set off by commas before the main clause
         if agent is not None:
             # "opgegeven door X", "abandoned by X": the agent of a withdrawal is the loser.
             role = "loser" if hit.trigger.change is Change.WITHDRAWAL else "gainer"

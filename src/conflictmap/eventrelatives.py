@@ -255,7 +255,10 @@ def main_after_apposition(ctx: Context, hit: Hit, place: Mention, clause_hits: l
     that holds the nearer trigger and a year of its own ("Shusha, captured by Armenian
     forces in May 1992, fell to Azerbaijan on Sunday"; "Kidal, in rebel hands since 2012,
     fell on Tuesday"; "Sjoesja, in mei 1992 door Armeense troepen veroverd, viel zondag"):
-    the place is that clause's subject too, a change of its own."""
+    the place is that clause's subject too, a change of its own. A date of the same year
+    ("Balakliia, held by Russian troops since early March, was back under Ukrainian control
+    on Thursday") or a hold with no date ("held by Russian troops for six months") gives the
+    main clause the place as well."""
     text = ctx.article.text
     if not text[place.end:hit.start].lstrip().startswith(","):
         return []
@@ -263,7 +266,9 @@ def main_after_apposition(ctx: Context, hit: Hit, place: Mention, clause_hits: l
     close = text.find(",", hit.end)
     if (close < 0 or relative_between(ctx, opened, hit.start) is not None
             or "," in text[opened + 1:hit.start]
-            or not bare_years(text, ctx.rules.lang, opened, close)):
+            or not (hit.trigger.static_veto or bare_years(text, ctx.rules.lang, opened, close)
+                    or any(d.explicit for d in find_dates(
+                        text[opened:close], ctx.article.period, ctx.rules.lang)))):
         return []
     return [h for h in clause_hits
             if h is not hit and h.start > close
