@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from conflictmap.date_choice import choose_interval
-from conflictmap.dates import DateMention, bare_years, find_dates
+from conflictmap.dates import DateMention, bare_years, find_dates, first_since
 from conflictmap.factuality import is_mention
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.monthyears import THAT_YEAR, relative_clauses, whole_year
@@ -181,8 +181,6 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
     return None
 
 
-
-
 def that_year(rules: LanguageRules, text: str, s: int, a: int, mentions: list[DateMention],
                period: Interval, back: int | None = None) -> list[DateMention]:
     """A month "of that year" in a clause without the year takes the last year named
@@ -230,7 +228,8 @@ def clause_year(rules: LanguageRules, clause: str,
             others.append((start, end))
     years = {int(y.group()) for y in bare_years(clause, rules.lang)
              if not any(m.start <= y.start() < m.end for m in mentions)
-             and not any(s <= y.start() < e for s, e in others)}
+             and not any(s <= y.start() < e for s, e in others)  # nor "first time since 1992"
+             and not first_since(clause[max(0, y.start() - 40):y.end()], rules.lang)}
     if len(years) != 1:
         return mentions
     year = years.pop()

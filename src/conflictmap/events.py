@@ -356,6 +356,9 @@ class Extractor:
         if change is Change.CAPTURE and ctx.rules.words.compile(
                 _FIRST_SINCE, re.IGNORECASE).search(text, hit.end, e):
             change = Change.RECAPTURE  # "for the first time since the rebels seized it"
+        if change is Change.CAPTURE and ctx.rules.words.compile(
+                _RETURN_AFTER, re.IGNORECASE).search(text, hit.end, segment[1]):
+            change = Change.RECAPTURE
         quoted = _scare_quoted(text, hit)
         if change is Change.RECAPTURE and quoted:
             change = Change.CAPTURE  # "liberated", 'bevrijd' in quotes: the speaker's word
@@ -453,6 +456,10 @@ def _again_later(ctx: Context, index: int, hit: Hit, event: Event) -> list[Event
 _AGAIN_AFTER = r"\s+%again%\b"
 # the gainer back where another side had taken the place from it (CODEBOOK.md)
 _FIRST_SINCE = r"\b%first_since%\s+(?:[\w'’-]+\s+){0,5}?%taking_past%\b"
+# "captured Shusha on November 8, returning it to Azerbaijani control", "nam de stad in,
+# waarmee de stad weer ...": the clause after the taking tells it as a return
+_RETURN_AFTER = (r",\s+(?:%return_gerund%\s+%return_object%\s+(?:%return_back%\s+)?%return_to%"
+                 r"|%return_back_gerund%\s+%return_object%\s+%return_back%)\b")
 
 
 def _factual(ctx: Context, hit: Hit, segment: tuple[int, int], partial: str) -> bool:

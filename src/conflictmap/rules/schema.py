@@ -169,6 +169,13 @@ WORD_KEYS = (
     # (CODEBOOK.md, Clarifications: "for the first time since 2001 ... again"; events.py)
     "first_since",
     "taking_past",
+    # "captured Shusha on November 8, returning it to Azerbaijani control", "nam X in, waarmee
+    # de stad weer ...": a clause after a taking that tells it as a return (events.py)
+    "return_gerund",
+    "return_back_gerund",  # "bringing it back under", not "bringing them to Marib's doorstep"
+    "return_back",
+    "return_object",
+    "return_to",
     # "nadat ze het stadje aan al-Shabaab hadden verloren": the side after it took the place
     # from the one that withdrew or lost it (eventactors.py)
     "recipient_preposition",
