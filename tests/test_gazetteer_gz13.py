@@ -1,0 +1,106 @@
+"""Curated villages, district towns and camps of helper gz13 (gazetteer/extra_places.tsv,
+aliases.tsv): each point checked by its distance and bearing to two gazetteer towns whose place is
+not in doubt, and each written name resolving to the curated place.
+
+The expected distances and bearings are what maps show between the places (general knowledge,
+written down independently of the curated coordinates): a wrong digit in a row (a latitude off by
+0.1 degree, 11 km) or a row pinned to the wrong town fails here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from conflictmap.gazetteer import Gazetteer, default_gazetteer
+from conflictmap.geodesy import km
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return default_gazetteer()
+
+
+def bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Initial great-circle bearing from the first point to the second, degrees from north."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dl = math.radians(lon2 - lon1)
+    y = math.sin(dl) * math.cos(p2)
+    x = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+    return math.degrees(math.atan2(y, x)) % 360
+
+
+# curated id, reference town id, km from the reference, bearing from the reference (degrees)
+CHECKS = [
+    ("cm:latamneh", "geonames:168620", 5, 180),  # Kafr Zita: south
+    ("cm:latamneh", "geonames:166640", 8, 225),  # Morek: south-west
+    ("cm:bashiqa", "geonames:99072", 22, 55),  # Mosul: north-east
+    ("cm:bashiqa", "geonames:90353", 20, 110),  # Tel Keppe: east-south-east
+    ("cm:amerli", "geonames:90026", 20, 190),  # Tuz Khurmatu: south
+    ("cm:amerli", "geonames:94787", 90, 175),  # Kirkuk: south
+    ("cm:kobo-et", "geonames:326406", 35, 5),  # Weldiya: north
+    ("cm:kobo-et", "geonames:344357", 30, 185),  # Alamata: south
+    ("cm:marjah", "geonames:1134720", 25, 250),  # Lashkar Gah: west-south-west
+    ("cm:mays-al-jabal", "cm:houla-lb", 4, 180),  # Houla: south
+    ("cm:mays-al-jabal", "geonames:276592", 10, 50),  # Bint Jbeil: north-east
+    ("cm:blida-lb", "geonames:276592", 8, 80),  # Bint Jbeil: east
+    ("cm:blida-lb", "cm:houla-lb", 8, 185),  # Houla: south
+    ("cm:yaroun", "geonames:276592", 4.5, 190),  # Bint Jbeil: south
+    ("cm:yaroun", "cm:maroun-al-ras", 2.5, 225),  # Maroun al-Ras: south-west
+    ("cm:maghazi", "geonames:281141", 3, 70),  # Deir al-Balah: east-north-east
+    ("cm:maghazi", "geonames:281161", 2.5, 200),  # Bureij: south-south-west
+    ("cm:telskuf", "geonames:90353", 11, 350),  # Tel Keppe: north
+    ("cm:telskuf", "geonames:99072", 30, 355),  # Mosul: north
+    ("cm:pisky-donetsk", "geonames:713122", 10, 200),  # Avdiivka: south-south-west
+    ("cm:hamam-al-alil", "geonames:99072", 20, 170),  # Mosul: south
+    ("cm:hamam-al-alil", "geonames:99003", 40, 355),  # Qayyarah: north
+    ("cm:balcad", "geonames:53654", 37, 20),  # Mogadishu: north-north-east
+    ("cm:balcad", "geonames:56335", 48, 195),  # Jowhar: south-south-west
+    ("cm:mambasa", "geonames:217695", 135, 260),  # Bunia: west
+    ("cm:mambasa", "geonames:217562", 140, 350),  # Butembo: north
+    ("cm:komanda", "geonames:217695", 55, 240),  # Bunia: south-west
+    ("cm:komanda", "cm:mambasa", 80, 90),  # Mambasa: east
+    ("cm:kamituga", "geonames:217831", 100, 230),  # Bukavu: south-west
+    ("cm:kamituga", "geonames:204405", 110, 290),  # Uvira: west-north-west
+    ("cm:shabunda", "geonames:217831", 175, 250),  # Bukavu: west-south-west
+    ("cm:shabunda", "cm:kamituga", 100, 320),  # Kamituga: north-west
+]
+
+
+def _angle(a: float, b: float) -> float:
+    d = abs(a - b) % 360
+    return min(d, 360 - d)
+
+
+@pytest.mark.parametrize(("place", "ref", "want_km", "want_bearing"), CHECKS)
+def test_curated_point_by_distance_and_bearing(
+    gaz: Gazetteer, place: str, ref: str, want_km: float, want_bearing: float
+) -> None:
+    p, r = gaz.get(place), gaz.get(ref)
+    assert p is not None and r is not None, (place, ref)
+    got_km = km(r.lat, r.lon, p.lat, p.lon)
+    assert abs(got_km - want_km) <= max(2.0, 0.25 * want_km), (place, ref, round(got_km, 1))
+    assert _angle(bearing(r.lat, r.lon, p.lat, p.lon), want_bearing) <= 30, (place, ref)
+
+
+# a written name (Dutch or English spelling) and the place it must find first in its country
+NAMES = [
+    ("Latamneh", "cm:latamneh"), ("Al-Lataminah", "cm:latamneh"), ("Bashiqa", "cm:bashiqa"),
+    ("Amirli", "cm:amerli"), ("Kobo", "cm:kobo-et"), ("Marja", "cm:marjah"),
+    ("Meiss el-Jabal", "cm:mays-al-jabal"), ("Yaroun", "cm:yaroun"), ("Maghazi", "cm:maghazi"),
+    ("Tel Skuf", "cm:telskuf"),
+    ("Pisky", "cm:pisky-donetsk"), ("Tel Keppe", "geonames:90353"),
+    ("Bakhdida", "geonames:92430"), ("Dzjabrajil", "geonames:148141"),
+    ("Hammam al-Alil", "cm:hamam-al-alil"), ("Balcad", "cm:balcad"), ("Mambasa", "cm:mambasa"),
+    ("Komanda", "cm:komanda"), ("Kamituga", "cm:kamituga"), ("Shabunda", "cm:shabunda"),
+    ("Heet", "geonames:95788"), ("Beiji", "geonames:97783"),
+]
+
+
+@pytest.mark.parametrize(("name", "place_id"), NAMES)
+def test_curated_name_found_first_in_its_country(gaz: Gazetteer, name: str, place_id: str) -> None:
+    want = gaz.get(place_id)
+    assert want is not None
+    found = [p.id for p in gaz.lookup(name) if p.country == want.country]
+    assert found and found[0] == place_id, (name, found)
