@@ -65,6 +65,14 @@ CHECKS = [
     ("cm:kamituga", "geonames:204405", 110, 290),  # Uvira: west-north-west
     ("cm:shabunda", "geonames:217831", 175, 250),  # Bukavu: west-south-west
     ("cm:shabunda", "cm:kamituga", 100, 320),  # Kamituga: north-west
+    ("cm:khuzaa", "geonames:281124", 6, 125),  # Khan Younis: east-south-east
+    ("cm:khuzaa", "geonames:281102", 10, 70),  # Rafah: east-north-east
+    ("cm:rmeish", "geonames:276592", 7, 230),  # Bint Jbeil: south-west
+    ("cm:rmeish", "cm:aitaroun", 10, 245),  # Aitaroun: west-south-west
+    ("cm:dabiq", "geonames:174115", 7, 295),  # Akhtarin: west-north-west
+    ("cm:dabiq", "geonames:172082", 21, 110),  # Azaz: east-south-east
+    ("cm:moadamiyeh", "geonames:170654", 11, 240),  # Damascus: south-west
+    ("cm:moadamiyeh", "geonames:170892", 4, 270),  # Daraya: west
 ]
 
 
@@ -94,7 +102,8 @@ NAMES = [
     ("Bakhdida", "geonames:92430"), ("Dzjabrajil", "geonames:148141"),
     ("Hammam al-Alil", "cm:hamam-al-alil"), ("Balcad", "cm:balcad"), ("Mambasa", "cm:mambasa"),
     ("Komanda", "cm:komanda"), ("Kamituga", "cm:kamituga"), ("Shabunda", "cm:shabunda"),
-    ("Heet", "geonames:95788"), ("Beiji", "geonames:97783"),
+    ("Heet", "geonames:95788"), ("Beiji", "geonames:97783"), ("Khuzaa", "cm:khuzaa"),
+    ("Rmeish", "cm:rmeish"), ("Dabiq", "cm:dabiq"), ("Moadamiyeh", "cm:moadamiyeh"),
 ]
 
 
