@@ -73,6 +73,13 @@ CHECKS = [
     ("cm:dabiq", "geonames:172082", 21, 110),  # Azaz: east-south-east
     ("cm:moadamiyeh", "geonames:170654", 11, 240),  # Damascus: south-west
     ("cm:moadamiyeh", "geonames:170892", 4, 270),  # Daraya: west
+    ("cm:nasir-ss", "geonames:370737", 185, 125),  # Malakal: east-south-east
+    ("cm:nasir-ss", "cm:akobo", 90, 5),  # Akobo: north
+    ("cm:akobo", "geonames:377241", 235, 45),  # Bor: north-east
+    ("cm:cite-soleil", "geonames:3718426", 4.5, 15),  # Port-au-Prince: north
+    ("cm:cite-soleil", "geonames:3727135", 10.5, 270),  # Croix-des-Bouquets: west
+    ("cm:martissant", "geonames:3718426", 2, 235),  # Port-au-Prince: south-west
+    ("cm:martissant", "geonames:6201369", 4.5, 105),  # Carrefour: east
 ]
 
 
@@ -104,6 +111,8 @@ NAMES = [
     ("Komanda", "cm:komanda"), ("Kamituga", "cm:kamituga"), ("Shabunda", "cm:shabunda"),
     ("Heet", "geonames:95788"), ("Beiji", "geonames:97783"), ("Khuzaa", "cm:khuzaa"),
     ("Rmeish", "cm:rmeish"), ("Dabiq", "cm:dabiq"), ("Moadamiyeh", "cm:moadamiyeh"),
+    ("Nasir", "cm:nasir-ss"), ("Akobo", "cm:akobo"), ("Cite Soleil", "cm:cite-soleil"),
+    ("Martissant", "cm:martissant"),
 ]
 
 
