@@ -80,6 +80,8 @@ CHECKS = [
     ("cm:cite-soleil", "geonames:3727135", 10.5, 270),  # Croix-des-Bouquets: west
     ("cm:martissant", "geonames:3718426", 2, 235),  # Port-au-Prince: south-west
     ("cm:martissant", "geonames:6201369", 4.5, 105),  # Carrefour: east
+    ("cm:sarmada", "cm:bab-al-hawa", 7, 145),  # the Bab al-Hawa crossing: south-east
+    ("cm:sarmada", "geonames:172082", 45, 230),  # Azaz: south-west
 ]
 
 
@@ -112,7 +114,7 @@ NAMES = [
     ("Heet", "geonames:95788"), ("Beiji", "geonames:97783"), ("Khuzaa", "cm:khuzaa"),
     ("Rmeish", "cm:rmeish"), ("Dabiq", "cm:dabiq"), ("Moadamiyeh", "cm:moadamiyeh"),
     ("Nasir", "cm:nasir-ss"), ("Akobo", "cm:akobo"), ("Cite Soleil", "cm:cite-soleil"),
-    ("Martissant", "cm:martissant"),
+    ("Martissant", "cm:martissant"), ("Sarmada", "cm:sarmada"),
 ]
 
 
