@@ -10,11 +10,14 @@ written down independently of the curated coordinates): a wrong digit in a row (
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pytest
 
+from conflictmap.events import Extractor
 from conflictmap.gazetteer import Gazetteer, default_gazetteer
 from conflictmap.geodesy import km
+from conflictmap.model import Article, Interval
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +127,24 @@ def test_curated_name_found_first_in_its_country(gaz: Gazetteer, name: str, plac
     assert want is not None
     found = [p.id for p in gaz.lookup(name) if p.country == want.country]
     assert found and found[0] == place_id, (name, found)
+
+
+# A curated name that is also another place elsewhere: the article's country or the region
+# named in the sentence still picks that other place.
+NAMESAKES = [
+    ("Islamist fighters seized the town of Blida, south of Algiers.\n\nAlgeria",
+     "geonames:2503769"),
+    ("Hezbollah fighters left Blida as Israeli troops advanced.\n\nLebanon", "cm:blida-lb"),
+    ("Rebels captured Pisky, a village in the Poltava region.\n\nUkraine", "geonames:697498"),
+    ("Russian troops captured Pisky, next to the Donetsk airport.\n\nUkraine", "cm:pisky-donetsk"),
+    ("Tigrayan forces captured Kobo on Monday.\n\nEthiopia", "cm:kobo-et"),
+]
+
+
+@pytest.mark.parametrize(("text", "place_id"), NAMESAKES)
+def test_namesakes_of_curated_names(text: str, place_id: str) -> None:
+    day = date(2024, 5, 1)
+    article = Article(id="gz13", text=text, published="2024-05-01",
+                      period=Interval(day, day, 1), lang="en")
+    events = Extractor().extract(article)
+    assert [e.place.id for e in events] == [place_id]
