@@ -1,4 +1,4 @@
-"""Curated villages, district towns and camps of helper gz13 (gazetteer/extra_places.tsv,
+"""Curated villages, district towns and camps (gazetteer/extra_places.tsv,
 aliases.tsv): each point checked by its distance and bearing to two gazetteer towns whose place is
 not in doubt, and each written name resolving to the curated place.
 
