@@ -200,13 +200,12 @@ def site_town(place: Place) -> str:
 def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None:
     """The site a town mention names, as a mention spanning the site's words: "de
     luchthaven van Mosoel", "the prison near Kunduz", "Goma's airport", "Aleppo
-    International Airport"; None when the town stands for itself."""
-    if mention.place.kind is not PlaceKind.TOWN:
-        return None
+    International Airport"; None when the town stands for itself; a listed site spans its noun."""
+    listed = mention.place.kind is PlaceKind.SITE and not mention.place.id.startswith("site:")
     words = site_words(rules_path)
-    if words is None:
+    if words is None or not (listed or mention.place.kind is PlaceKind.TOWN):
         return None
-    after = words.after.match(text, mention.end)
+    after = None if listed else words.after.match(text, mention.end)
     if after is not None and "\n" not in text[mention.end:after.end()]:  # not the next line's
         noun = text[mention.end:after.end()]
         place = site_place(mention.place, _kind(words, noun), text[mention.start:after.end()])
@@ -219,6 +218,11 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
             continue  # "Beaufort castle near X": a castle keeps its own name
         if "\n" not in between and (words.before.search(between) or (
                 between in (" ", "\t") and noun.group().lower() in words.bare_link)):
+            if listed:  # of its kind (an air base a base), or of none ("Elephant Pass")
+                kinds = {_name_kind(words, mention.place.name), _kind(words, noun.group())}
+                return Mention(mention.place, text[noun.start():mention.end], noun.start(),
+                               mention.end) if len(kinds - {"site"}) < 2 or kinds <= {
+                    "airport", "base"} else None
             # with the words before the noun: "de internationale luchthaven van Tripoli"
             place = site_place(mention.place, _kind(words, noun.group()),
                                text[max(low, noun.start() - 25):mention.end])
@@ -561,12 +565,10 @@ _SAME_POINT = 0.02  # degrees (about 2 km): two sites of one kind this close are
 
 
 def _same_point(words: SiteWords, places: list[Place]) -> dict[str, Place]:
-    """A town's site of a kind (``site:<kind>:<town>``, "Qayyarah air base", "het vliegveld
-    van Udbina") and a site of the same kind at the same point that the article names too
-    ("the Qayyarah West air base", "de luchtmachtbasis Udbina", the airport of the next town
-    "Slatina airport") are one place: the generic id maps to the other (to the first of two
-    generic ones; to a name no gazetteer lists only when it holds the town's name). Two
-    sites of names of their own are never one."""
+    """A town's site of a kind (``site:<kind>:<town>``, "Qayyarah air base") and a site of
+    that kind at the same point the article names too ("the Qayyarah West air base", the next
+    town's "Slatina airport") are one place: the generic id maps to the other (to the first of
+    two generic ones; to a name no gazetteer lists only when it holds the town's name)."""
     sites = list({p.id: p for p in places if p.kind is PlaceKind.SITE}.values())
     if len(sites) < 2:
         return {}
@@ -575,8 +577,7 @@ def _same_point(words: SiteWords, places: list[Place]) -> dict[str, Place]:
     seen: list[tuple[Place, str, bool]] = []
     for place in sites:
         kind = place.id.split(":", 2)[1] if site_town(place) else ""
-        generic = kind in kinds
-        if not generic:
+        if not (generic := kind in kinds):
             nouns = list(words.nouns.finditer(place.name))
             kind = _kind(words, nouns[-1].group()) if nouns else ""
         if kind:
