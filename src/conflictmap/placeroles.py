@@ -570,13 +570,10 @@ def _same_point(words: SiteWords, places: list[Place]) -> dict[str, Place]:
     that kind at the same point the article names too ("the Qayyarah West air base", the next
     town's "Slatina airport") are one place: the generic id maps to the other (to the first of
     two generic ones; to a name no gazetteer lists only when it holds the town's name)."""
-    sites = list({p.id: p for p in places if p.kind is PlaceKind.SITE}.values())
-    if len(sites) < 2:
-        return {}
     kinds = {k for _, k in words.kinds}
     out: dict[str, Place] = {}
     seen: list[tuple[Place, str, bool]] = []
-    for place in sites:
+    for place in {p.id: p for p in places if p.kind is PlaceKind.SITE}.values():
         kind = place.id.split(":", 2)[1] if site_town(place) else ""
         if not (generic := kind in kinds):
             nouns = list(words.nouns.finditer(place.name))
@@ -590,8 +587,7 @@ def _same_point(words: SiteWords, places: list[Place]) -> dict[str, Place]:
                 and p.id not in out and abs(p.lat - place.lat) < _SAME_POINT
                 and abs(p.lon - place.lon) < _SAME_POINT]
         town = place.name.removesuffix(kind.replace("_", " ")).strip().lower()
-        # a name of its own drawn at a town's point only when it bears the town's name: "the
-        # Chinshwehaw border crossing" drawn at Muse is not Muse's crossing
+        # not "the Chinshwehaw border crossing" drawn at Muse's point: Muse's crossing
         own = [p for _, p, g in near if not g and (not site_town(p) or town in p.name.lower())
                ] or [p for j, p, g in near if g and j < i]
         if own:
