@@ -162,6 +162,8 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         # november 2012 bezette M23 Goma ...")
         colon = text.rfind(": ", s, s + written[-1].start) if written else -1
         opening = colon + 2 - s if colon >= 0 else 0
+        lead = rules.dates.get("date_lead").match(text, s + opening)
+        opening = lead.end() - s if lead is not None else opening
         if written and fronted and not closing and written[-1].start - opening - sum(
                 d.end - d.start for d in dates
                 if opening <= d.start and d.end <= written[-1].start) > _FRONTED:

@@ -229,7 +229,7 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     if (_participle(rules, text[start:end]) and markers.attributive.search(before[-30:])
             and not markers.attributive_list.match(text[end:end + 40])):
         return True  # "het heroverde Cherson", "the newly captured town": no report
-    a, _ = around(50, 0)
+    a, _ = around(80, 0)
     return bool(markers.future.search(text[max(a, own):start]))
 
 

@@ -151,6 +151,9 @@ DATE_KEYS = (
     # "since the start of the invasion (in February)": the date is the since-phrase's
     # (dates.py), not the change's
     "since_start",
+    # "In de nacht van 7 op 8 augustus 2008", "On the night of 7-8 August 2008": a part of
+    # the day before a date that still opens its sentence (context_dates._text_date)
+    "date_lead",
 )
 # ``[words]``: the function words (articles, conjunctions, prepositions, auxiliaries...) and
 # other short word lists the code builds its own patterns from (``Words.compile``), so that
