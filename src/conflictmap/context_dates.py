@@ -38,6 +38,12 @@ def previous_interval(article: Article, rules: LanguageRules,
     then = rules.dates.get("then").search(text, s, e)
     if then is None:
         return None
+    # "In oktober 2017 trokken de peshmerga zich terug; regeringstroepen namen de stad toen
+    # over": a date written earlier in the same sentence is the one "toen" points back to
+    own = [d for d in find_dates(text[s:then.start()], article.period, rules.lang)
+           if d.explicit and not d.anaphoric and not d.since and not d.year_guessed]
+    if own:
+        return _then_span(rules, then.group(), own[-1].interval)
     found_before = _previous_date(article, rules, spans, index)
     return None if found_before is None else _then_span(rules, then.group(), found_before)
 
