@@ -121,6 +121,7 @@ class Markers:
     owner_after: Guarded
     partial_after: Guarded
     pronoun_object: Guarded
+    count_list: Guarded
     related_line: Guarded
     related_heading: Guarded
     earlier: Guarded

@@ -13,6 +13,9 @@ MARKER_KEYS = (
     "site_object", "state_change", "still", "pronoun_subject", "unsettled", "proximity",
     "purpose", "adjunct", "continuation", "compound_after", "proxy_before", "subject_clause",
     "owner_after", "partial_after", "pronoun_object",
+    # "de verovering van twee dorpen, A en B": a count of place nouns and a comma between a
+    # "next"-target trigger and the list it names (eventplaces._next_targets)
+    "count_list",
     # factuality and time per clause (factuality.py)
     "related_line", "related_heading", "earlier", "holding", "mention", "wish", "backer_by",
     "no_longer",
