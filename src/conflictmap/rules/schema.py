@@ -13,6 +13,9 @@ MARKER_KEYS = (
     "site_object", "state_change", "still", "pronoun_subject", "unsettled", "proximity",
     "purpose", "adjunct", "continuation", "compound_after", "proxy_before", "subject_clause",
     "owner_after", "partial_after", "pronoun_object",
+    # "fighting on the edges of X, which the army captured in 2020": an edge before a place
+    # belongs to the main clause, not to the relative clause's change after it (eventplaces.py)
+    "edge_before",
     # "de verovering van twee dorpen, A en B": a count of place nouns and a comma between a
     # "next"-target trigger and the list it names (eventplaces._next_targets)
     "count_list",
