@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from conflictmap.datelines import dateline_spans
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.geodesy import flat_km
 from conflictmap.model import Place, PlaceKind
@@ -97,9 +98,9 @@ def home_keys(ctx: _Context, country: str, key: str) -> bool:
     return len(ctx.keys.get(country, set()) - {key} - ctx.filed) >= 2
 
 
-def _context(toks: _Toks, spans: list[_Span], gaz: Gazetteer,
-             datelines: tuple[tuple[int, int], ...] = ()) -> _Context:
+def _context(toks: _Toks, spans: list[_Span], gaz: Gazetteer) -> _Context:
     named: Counter = Counter()
+    datelines = dateline_spans(toks.text)
     keys: dict[str, set[str]] = {}
     anchors: list[Place] = []
     regions: set[str] = set()
@@ -131,7 +132,7 @@ def _context(toks: _Toks, spans: list[_Span], gaz: Gazetteer,
         ccs = {p.country for p in places if p.country and not _negligible(p, top)}
         if len(ccs) == 1:
             keys.setdefault(next(iter(ccs)), set()).add(s.key)
-            if datelines and any(a <= s.start < b for a, b in datelines):
+            if any(a <= s.start < b for a, b in datelines):
                 filed.add(s.key)
             else:
                 told.add(s.key)

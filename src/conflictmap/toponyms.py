@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
-from conflictmap.datelines import dateline_spans
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.model import Article, Mention, Place, PlaceKind
 from conflictmap.names import (
@@ -523,7 +522,7 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
                  and _keep(toks, s, gazetteer, lines, countries, persons, initial_ok=True,
                            actor_words=actor_words, pairs=pairs, people=people)}
     spans = [s for s in spans if id(s) in kept]
-    ctx = _context(toks, spans, gazetteer, tuple(dateline_spans(text)))
+    ctx = _context(toks, spans, gazetteer)
     by_first, by_last = {s.first: s for s in spans}, {s.last: s for s in spans}
     out = []
     chosen: dict[tuple, Place | None] = {}  # one choice per name, cue, country, candidates
