@@ -56,16 +56,19 @@ def _next_targets(ctx: Context, hit: Hit, places: list[Mention]) -> list[Mention
     """The place right after the trigger and any coordinated with it ("om X en Y")."""
     text = ctx.article.text
     chosen: list[Mention] = []
+    counted = False  # "de verovering van twee dorpen, A en B": a list the count announces
     for p in places:
         if p.start < hit.end:
             continue
         gap = text[(chosen[-1].end if chosen else hit.end):p.start]
-        first = not chosen and p.start - hit.end <= _NEXT_GAP and "," not in gap
+        counted = counted or (not chosen and "," in gap
+                              and ctx.rules.markers.count_list.match(gap) is not None)
+        first = not chosen and p.start - hit.end <= _NEXT_GAP and ("," not in gap or counted)
         if first or (chosen and ctx.rules.words.compile(_COORDINATION, re.IGNORECASE).match(gap)):
             chosen.append(p)
         else:
             break
-    return chosen
+    return chosen if not counted or len(chosen) > 1 else []
 
 
 def _partial(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> str:

@@ -229,8 +229,15 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     if (_participle(rules, text[start:end]) and markers.attributive.search(before[-30:])
             and not markers.attributive_list.match(text[end:end + 40])):
         return True  # "het heroverde Cherson", "the newly captured town": no report
-    a, _ = around(50, 0)
-    return bool(markers.future.search(text[max(a, own):start]))
+    a, _ = around(80, 0)
+    if markers.future.search(text[max(a, own):start]):
+        return True
+    # a verb that closes its clause (Dutch verb-final order: "wil de komende maanden de steden
+    # A en B in het noorden veroveren.") is governed by a modal anywhere before it in the clause
+    return bool(_CLOSES.match(text, end) and markers.future.search(text[own:start]))
+
+
+_CLOSES = re.compile(r"\s*(?:[.;:!?]|$)")
 
 
 _AUX_REACH = 80  # characters after a trigger the hypothetical marker may look ahead to
