@@ -325,9 +325,8 @@ def _reference_date(article: Article, rules: LanguageRules, spans: Sequence[tupl
     text = article.text
     for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
         s, e = spans[before]
-        dates = [d for d in find_dates(text[s:e], article.period, rules.lang)
-                 if not d.since and not d.anaphoric
-                 and not since_background(rules.dates, text[s:e], d, article.period)]
+        dates = [d for d in find_dates(text[s:e], article.period, rules.lang) if not (
+            d.since or d.anaphoric or since_background(rules.dates, text[s:e], d, article.period))]
         if not dates:
             continue
         found = text.find(place.as_written, s, e) if place is not None and len(dates) > 1 else -1
