@@ -18,7 +18,7 @@ from conflictmap.date_choice import choose_interval
 from conflictmap.dates import DateMention, bare_years, find_dates, first_since
 from conflictmap.factuality import is_mention
 from conflictmap.model import Article, Interval, Mention
-from conflictmap.monthyears import THAT_YEAR, relative_clauses, whole_year
+from conflictmap.monthyears import THAT_YEAR, relative_clauses, since_background, whole_year
 from conflictmap.rules import LanguageRules
 from conflictmap.triggers import Hit, without_relatives
 
@@ -325,8 +325,8 @@ def _reference_date(article: Article, rules: LanguageRules, spans: Sequence[tupl
     text = article.text
     for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
         s, e = spans[before]
-        dates = [d for d in find_dates(text[s:e], article.period, rules.lang)
-                 if not d.since and not d.anaphoric]
+        dates = [d for d in find_dates(text[s:e], article.period, rules.lang) if not (
+            d.since or d.anaphoric or since_background(rules.dates, text[s:e], d, article.period))]
         if not dates:
             continue
         found = text.find(place.as_written, s, e) if place is not None and len(dates) > 1 else -1

@@ -32,7 +32,7 @@ from conflictmap.eventrelatives import (
 )
 from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.placelists import listed_places, opens_list
-from conflictmap.placereference import antecedent
+from conflictmap.placereference import antecedent, reference_point
 from conflictmap.placeroles import (
     own_named,
     site_anaphora,
@@ -307,9 +307,9 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
                         or _taken_back(hit, other))):
             continue
         if appo is not None and appo.end() <= other.start and not any(
-                place.end <= p.start < other.start for p in places
-                if p.place.id != place.place.id):
-            pass  # "X, de stad die ...", "X, the town the rebels had held since 2012"
+                place.end <= p.start < other.start for p in places if p.place.id !=
+                place.place.id and not reference_point(text, ctx.rules.path, p)):
+            pass  # "X, de stad die ...", "X, the town [south of the capital] that ..."
         elif (relative_between(ctx, place.end, other.start) is None
                 or not relative_antecedent(ctx, other, place, places)):
             continue

@@ -166,6 +166,9 @@ DATE_KEYS = (
 # no Python module holds a language's words. Each key a list of words or phrases.
 WORD_KEYS = (
     "and",
+    # "briefly overran X before pulling out", "nam X in, waarna ze zich terugtrokken": the
+    # words after a taking that open a leaving of the same subject (events._taker_leaves)
+    "keeps_subject",
     # "Daarna verdreef het leger de rebellen uit X": a one-word adverbial that opens a main
     # clause, after which the verb comes second and the subject after it (eventactors.py)
     "clause_adverb",
