@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from conflictmap.date_choice import choose_interval
-from conflictmap.dates import DateMention, bare_years, find_dates, first_since
+from conflictmap.dates import DateMention, bare_years, find_dates
 from conflictmap.factuality import is_mention
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.monthyears import THAT_YEAR, relative_clauses, since_background, whole_year
@@ -220,9 +220,10 @@ def that_year(rules: LanguageRules, text: str, s: int, a: int, mentions: list[Da
 
 def clause_year(rules: LanguageRules, clause: str,
                  mentions: list[DateMention]) -> list[DateMention]:
-    """A month without its year in a clause that names one year ("In de oorlog van 2020
-    heroverde Azerbeidzjan Fuzuli in oktober") is in that year; not a relative clause's year
-    ("On May 18 they retook X, which the LNA had held since 2014") nor a last hold's."""
+    """A month named without its year in a clause that names one year on its own ("In de
+    oorlog van 2020 heroverde Azerbeidzjan Fuzuli in oktober", "in the 2020 war ... in
+    October") is in that year; not a year of a relative clause, which dates a change of its
+    own ("On May 18 they retook X, which the LNA had held since 2014": 18 May of the news)."""
     if not any(m.year_guessed for m in mentions):
         return mentions
     others = []
@@ -231,8 +232,7 @@ def clause_year(rules: LanguageRules, clause: str,
             others.append((start, end))
     years = {int(y.group()) for y in bare_years(clause, rules.lang)
              if not any(m.start <= y.start() < m.end for m in mentions)
-             and not any(s <= y.start() < e for s, e in others)
-             and not first_since(clause[max(0, y.start() - 40):y.end()], rules.lang)}
+             and not any(s <= y.start() < e for s, e in others)}
     if len(years) != 1:
         return mentions
     year = years.pop()
