@@ -75,7 +75,7 @@ def hot_sentences(rules: LanguageRules, text: str, spans: list[tuple[int, int]],
     out: dict[int, list[Clause]] = {}
     for i in candidates:
         s, e = spans[i]
-        triggers = rules.scanner.candidates(text[s:e].lower())
+        triggers = _candidates(rules, text[s:e].lower())
         first = first_firing(rules, text, s, e, triggers) if triggers else None
         if first is not None:
             found = clause_hits(rules, text, s, e, triggers, first)
@@ -119,8 +119,15 @@ def any_fires(rules: LanguageRules, text: str, s: int = 0, e: int | None = None)
     """True when some trigger matches in text[s:e] (a sentence or a stretch of one), before
     the checks; only the triggers whose literals the stretch holds are searched."""
     e = len(text) if e is None else e
-    candidates = rules.scanner.candidates(text[s:e].lower())
+    candidates = _candidates(rules, text[s:e].lower())
     return bool(candidates) and fires(rules, text, s, e, candidates)
+
+
+def _candidates(rules: LanguageRules, lowered: str) -> frozenset[int]:
+    """The triggers that may match in a sentence (lower-cased): those it holds a word of
+    each needed set of (``rules.sharp``), else those it holds a word of the best set of."""
+    sharp = rules.sharp
+    return (sharp if sharp is not None else rules.scanner).candidates(lowered)
 
 
 def first_firing(rules: LanguageRules, text: str, s: int, e: int,
