@@ -141,6 +141,15 @@ def test_a_lone_town_of_another_country_is_passing() -> None:
     assert passing_towns([*war, _town("x", "SS"), _town("y", "SS")]) == frozenset()
 
 
+def test_a_foreign_town_named_less_often_than_the_wars_one_town_is_passing() -> None:
+    # a live blog: the war's one town in three entries, a protest abroad in a heading and
+    # its entry
+    war = [_town("gaza", "PS"), _town("gaza", "PS"), _town("gaza", "PS")]
+    assert passing_towns([*war, _town("ams", "NL"), _town("ams", "NL")]) == {"ams"}
+    # as often: nothing tells which is the war's
+    assert passing_towns([*war[:2], _town("ams", "NL"), _town("ams", "NL")]) == frozenset()
+
+
 @pytest.mark.parametrize(("lang", "text"), [
     ("nl", "Gevechten in Khartoem en Omdurman houden aan.\n\nLonden: duizenden bij demonstratie\n"
            "In Londen gingen duizenden mensen de straat op.\n\nRSF valt ziekenhuis binnen\n"
@@ -148,6 +157,13 @@ def test_a_lone_town_of_another_country_is_passing() -> None:
     ("nl", "Zware gevechten in Charkiv en Izjoem.\n\nIn Berlijn demonstreerden duizenden "
            "mensen.\n\nRussische troepen zijn dinsdag het Sjevtsjenko-ziekenhuis "
            "binnengevallen."),
+    # the war's one town in several entries, the town abroad in a heading and its entry
+    ("en", "El Fasher: shelling goes on\nShelling of El Fasher went on overnight.\n\n"
+           "Paris: thousands march\nIn Paris thousands marched for a ceasefire.\n\n"
+           "RSF seize hospital\nRSF fighters seized the Al-Nau hospital on "
+           "Tuesday, medics said."),
+    ("en", "Fighting raged in Kharkiv overnight.\n\nBerlin: rally\nIn Berlin thousands "
+           "rallied.\n\nRussian troops seized the Shevchenko hospital on Tuesday."),
 ])
 def test_a_named_site_is_not_drawn_at_a_town_named_in_passing(lang: str, text: str) -> None:
     from datetime import date

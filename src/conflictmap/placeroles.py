@@ -513,15 +513,16 @@ def named_sites(text: str, rules_path: str, start: int, end: int,
 
 
 def passing_towns(towns: list[Mention]) -> frozenset[str]:
-    """The towns of a country the article names one town of, when it names two or more of
-    another: the place of a protest, a summit or a ministry in a war's report ("In Londen
-    gingen duizenden de straat op"), no place the war's sites stand in."""
-    by_country: dict[str, set[str]] = {}
+    """The town of a country the article names no other town of, and names less often than
+    the towns of another (one town named twice counts twice: "Gaza" and "Gaza-stad"): the
+    place of a protest, a summit or a ministry in a war's report ("In Londen gingen
+    duizenden de straat op"), no place the war's sites stand in."""
+    by_country: dict[str, list[str]] = {}
     for t in towns:
-        by_country.setdefault(t.place.country, set()).add(t.place.id)
-    if not any(len(ids) >= 2 for ids in by_country.values()):
-        return frozenset()
-    return frozenset(next(iter(ids)) for ids in by_country.values() if len(ids) == 1)
+        by_country.setdefault(t.place.country, []).append(t.place.id)
+    most = max((len(ids) for ids in by_country.values()), default=0)
+    return frozenset(ids[0] for ids in by_country.values()
+                     if len(ids) < most and len(set(ids)) == 1)
 
 
 _CAPITALISED = re.compile(r"\b[A-Z0-9][\w'’-]*")  # a capitalised word or a code ("K1")
