@@ -32,6 +32,10 @@ from conflictmap.rules.literals import (
 
 _EXTRA = 3  # sets beyond the best one kept for a trigger
 _MAX_SETS = 24  # sets carried up from one sequence
+_SELECTIVE = 3
+"""An extra set's shortest word has this many letters at least: "in", "de", "by" are in
+nearly every sentence (they drop no trigger) and would make the words found in one
+sentence differ from the next's, so that the sets met are computed again each time."""
 
 
 def all_required(pattern: Guarded) -> list[Literals]:
@@ -132,5 +136,6 @@ def trigger_sets(pattern: Guarded) -> list[Literals]:
     ``_EXTRA`` more; none when it has no best one (it is always searched)."""
     if pattern.required is None:
         return []
-    extra = [r for r in all_required(pattern) if r.words != pattern.required.words]
+    extra = [r for r in all_required(pattern) if r.words != pattern.required.words
+             and min(len(w) for w in r.words) >= _SELECTIVE]
     return [pattern.required, *extra[:_EXTRA]]
