@@ -346,3 +346,23 @@ def test_malian_army_and_wagner_in_one_article_are_one_change() -> None:
     merged = consolidate([_event(Change.RECAPTURE, "2023-11-08", "2023-11-15", "a", FAMA),
                           _event(Change.CAPTURE, "2023-11-14", "2023-11-14", "a", WAGNER)])
     assert len(merged) == 1 and merged[0].change is Change.RECAPTURE
+
+
+# helper si13: the Saudi-led coalition and the Yemeni government's troops ("Coalition says Yemeni
+# troops have taken Hodeidah airport"; "the coalition's forces have liberated the airport"): one
+# article's two readings of one taking are one change.
+SAUDI = Actor("saudi", "Saudi-led coalition", "saudi", "state")
+YEMEN = Actor("yemen_gov", "Yemeni government forces", "yemen_gov", "state")
+UAE = Actor("uae", "United Arab Emirates armed forces", "uae", "state")
+
+
+def test_coalition_and_yemeni_troops_in_one_article_are_one_change() -> None:
+    assert len(consolidate([_event(Change.CAPTURE, "2018-06-14", "2018-06-21", "a", SAUDI),
+                            _event(Change.CAPTURE, "2018-06-20", "2018-06-20", "a", YEMEN)])) == 1
+    assert len(consolidate([_event(Change.RECAPTURE, "2015-07-14", "2015-07-14", "a", UAE),
+                            _event(Change.RECAPTURE, "2015-07-10", "2015-07-17", "a", YEMEN)])) == 1
+    # two articles' readings stay apart, and so does an unallied state
+    assert len(consolidate([_event(Change.CAPTURE, "2018-06-14", "2018-06-21", "a", SAUDI),
+                            _event(Change.CAPTURE, "2018-06-20", "2018-06-20", "b", YEMEN)])) == 2
+    assert len(consolidate([_event(Change.CAPTURE, "2018-06-14", "2018-06-21", "a", SAUDI),
+                            _event(Change.CAPTURE, "2018-06-20", "2018-06-20", "a", TURKEY)])) == 2
