@@ -108,3 +108,13 @@ def test_segments_of_a_later_clause_are_the_sentences(lang: str) -> None:
         assert parts == plain(text, s, e)
         for a, _ in parts[1:]:
             assert segments(rules, text, a, e) == plain(text, a, e)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_conjunction_extra_sets_have_no_common_short_words(lang: str) -> None:
+    """"in", "de", "by" are in nearly every sentence: a set holding one drops no trigger."""
+    from conflictmap.rules.conjunction import _SELECTIVE, trigger_sets
+
+    for trigger in load_language(lang).triggers:
+        for needed in trigger_sets(trigger.pattern)[1:]:
+            assert min(len(w) for w in needed.words) >= _SELECTIVE, trigger.id
