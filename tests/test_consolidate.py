@@ -267,6 +267,22 @@ def test_consolidate_the_takers_own_withdrawal_days_later_stays_apart() -> None:
     assert len(merged) == 2
 
 
+def test_consolidate_a_taking_known_to_the_month_and_a_leaving_after_it_stay_apart() -> None:
+    """'The group briefly held the city in November 2012 before pulling out in early
+    December' (the leaver unnamed): the taking is known only to the month, so the leaving
+    right after it is the taker's own, not the loser confirming a taking of days before."""
+    merged = consolidate([
+        _event(Change.CAPTURE, "2012-11-01", "2012-11-30", "a", actor=REBELS),
+        _event(Change.WITHDRAWAL, "2012-12-01", "2012-12-10", "a"),
+    ])
+    assert len(merged) == 2
+    confirmed = consolidate([
+        _event(Change.CAPTURE, "2012-11-28", "2012-11-30", "a", actor=REBELS),
+        _event(Change.WITHDRAWAL, "2012-12-01", "2012-12-01", "a"),
+    ])
+    assert len(confirmed) == 1
+
+
 def test_consolidate_one_sides_taking_told_twice_days_apart_is_one_change() -> None:
     # "took Walikale on March 19"; "withdrew on Friday, two weeks after seizing it" (counted
     # to March 21): one article, one side, nothing between: one capture, dated by the span

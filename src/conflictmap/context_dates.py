@@ -18,12 +18,11 @@ from conflictmap.date_choice import choose_interval
 from conflictmap.dates import DateMention, bare_years, find_dates
 from conflictmap.factuality import is_mention
 from conflictmap.model import Article, Interval, Mention
-from conflictmap.monthyears import THAT_YEAR, relative_clauses, whole_year
+from conflictmap.monthyears import THAT_YEAR, relative_clauses, since_background, whole_year
 from conflictmap.rules import LanguageRules
 from conflictmap.triggers import Hit, without_relatives
 
 log = logging.getLogger(__name__)
-
 
 
 def previous_interval(article: Article, rules: LanguageRules,
@@ -38,6 +37,10 @@ def previous_interval(article: Article, rules: LanguageRules,
     then = rules.dates.get("then").search(text, s, e)
     if then is None:
         return None
+    own = [d.interval for d in find_dates(text[s:then.start()], article.period, rules.lang)
+           if d.explicit and not (d.anaphoric or d.since or d.year_guessed)]
+    if own:  # "In oktober 2017 trokken ze zich terug; X nam de stad toen over": that date
+        return _then_span(rules, then.group(), own[-1])
     found_before = _previous_date(article, rules, spans, index)
     return None if found_before is None else _then_span(rules, then.group(), found_before)
 
@@ -161,7 +164,8 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         # a clause after a colon opens its own account ("Het is niet de eerste keer: in
         # november 2012 bezette M23 Goma ...")
         colon = text.rfind(": ", s, s + written[-1].start) if written else -1
-        opening = colon + 2 - s if colon >= 0 else 0
+        lead = rules.dates.get("date_lead").match(text, colon + 2 if colon >= 0 else s)
+        opening = (lead.end() if lead is not None else colon + 2 if colon >= 0 else s) - s
         if written and fronted and not closing and written[-1].start - opening - sum(
                 d.end - d.start for d in dates
                 if opening <= d.start and d.end <= written[-1].start) > _FRONTED:
@@ -179,8 +183,6 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         if not dates and rules.dates.get("present").search(text, s, e):
             return None  # "Dat de stad nu opnieuw viel": back to the news's time
     return None
-
-
 
 
 def that_year(rules: LanguageRules, text: str, s: int, a: int, mentions: list[DateMention],
@@ -323,8 +325,8 @@ def _reference_date(article: Article, rules: LanguageRules, spans: Sequence[tupl
     text = article.text
     for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
         s, e = spans[before]
-        dates = [d for d in find_dates(text[s:e], article.period, rules.lang)
-                 if not d.since and not d.anaphoric]
+        dates = [d for d in find_dates(text[s:e], article.period, rules.lang) if not (
+            d.since or d.anaphoric or since_background(rules.dates, text[s:e], d, article.period))]
         if not dates:
             continue
         found = text.find(place.as_written, s, e) if place is not None and len(dates) > 1 else -1
@@ -397,7 +399,6 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
             return None
         return Interval.spanning(start, min(end, article.period.end))
     return None
-
 
 
 def stretch_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],

@@ -121,7 +121,9 @@ class Markers:
     subject_clause: Guarded
     owner_after: Guarded
     partial_after: Guarded
+    edge_before: Guarded  # "the edges of X, which ...": the main clause's edge (eventplaces)
     pronoun_object: Guarded
+    count_list: Guarded
     related_line: Guarded
     related_heading: Guarded
     earlier: Guarded
