@@ -267,6 +267,7 @@ def _past_wide(ctx: Context, hit: Hit, place: Mention) -> bool:
 _SITE_OBJECT_WORDS = 3  # words between an entry verb and the site it takes ("the", "Gadhafi's")
 
 
+_LOCATING_KINDS = (PlaceKind.REGION, PlaceKind.COUNTRY)  # only locate the town before them
 _APPO_REACH = 80  # characters after a place its apposition's relative clause may start
 
 
@@ -302,8 +303,10 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
             continue
         if appo is not None and appo.end() <= other.start and not any(
                 place.end <= p.start < other.start for p in places
-                if p.place.id != place.place.id):
-            pass  # "X, de stad die ...", "X, the town the rebels had held since 2012"
+                if p.place.id != place.place.id and p.place.kind not in _LOCATING_KINDS):
+            # "X, de stad die ...", "X, the town the rebels had held since 2012", "X, a
+            # district town in Middle Shabelle region that the army had taken in 2022"
+            pass
         elif (relative_between(ctx, place.end, other.start) is None
                 or not relative_antecedent(ctx, other, place, places)):
             continue

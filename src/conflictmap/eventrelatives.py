@@ -67,9 +67,14 @@ _TOWN_APPOSITION = (r",\s+(?:(?:%article%|%possessive%)\s+)?(?:[^\W\d_][\w'’-]
                     r"%town_noun%(?:\s+%of%\s+(?:[^\W\d_][\w'’-]*\s*){1,4})?\s*")
 
 
+# "Mosul, Iraq's second city, which ...": a country locates a town as a region does
+_LOCATING_KINDS = (PlaceKind.REGION, PlaceKind.COUNTRY)
+
+
 def _town_apposition(ctx: Context, gap: str, between: list[Mention]) -> bool:
-    """True for an apposition naming the place as a town, whose only places are regions."""
-    return (bool(between) and all(p.place.kind is PlaceKind.REGION for p in between)
+    """True for an apposition naming the place as a town, whose only places are regions or
+    countries ("Mosul, Iraq's second city, which": the country may be no candidate)."""
+    return (all(p.place.kind in _LOCATING_KINDS for p in between)
             and ctx.rules.words.compile(_TOWN_APPOSITION, re.IGNORECASE).fullmatch(gap)
             is not None)
 
