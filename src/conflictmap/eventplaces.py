@@ -298,7 +298,9 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
         appo = None
     for other in clause_hits:
         if (other is hit or other.start < place.end or _town_only(other, place.place)
-                or not (other.trigger.static_veto or dated_taking(ctx, other, place)
+                or not (other.trigger.static_veto
+                        or dated_taking(ctx, other, place,
+                                        after_leaving=hit.trigger.change is Change.WITHDRAWAL)
                         or _taken_back(hit, other))):
             continue
         if appo is not None and appo.end() <= other.start and not any(

@@ -196,7 +196,7 @@ def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
     return found[-1] if found else None
 
 
-def dated_taking(ctx: Context, hit: Hit, place: Mention) -> bool:
+def dated_taking(ctx: Context, hit: Hit, place: Mention, *, after_leaving: bool = False) -> bool:
     """True for a capture or recapture in a relative clause right after the place that
     dates it with a year of its own ("recaptured Wad Madani, which the RSF seized in
     December 2023"; "verloor het al Ramadi, dat in december 2015 werd heroverd"): an earlier
@@ -215,11 +215,15 @@ def dated_taking(ctx: Context, hit: Hit, place: Mention) -> bool:
         return True
     # ... or with a date of its own long before the news ("die het vorig jaar in augustus
     # op het leger had veroverd")
+    # ... or, after a withdrawal, any date before the news's week: "withdrew from Walikale,
+    # which they had entered on 19 March" tells the leaver's own earlier entry
     period = ctx.article.period
-    return any(not d.since and d.interval.end < period.start - _NEWS_GAP
+    gap = _LEAVING_GAP if after_leaving else _NEWS_GAP
+    return any(not d.since and d.interval.end < period.start - gap
                for d in find_dates(text[rel.end():stop], period, ctx.rules.lang))
 
 
+_LEAVING_GAP = timedelta(days=7)
 _NEWS_GAP = timedelta(days=31)  # a relative clause's date this long before the article
 
 
