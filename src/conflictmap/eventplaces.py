@@ -303,6 +303,9 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
                                         after_leaving=hit.trigger.change is Change.WITHDRAWAL)
                         or _taken_back(hit, other))):
             continue
+        if any(p.place.id != place.place.id and other.end <= p.start
+               and not text[other.end:p.start].strip() for p in places):
+            continue  # "a hub that Russia has tried to reach since capturing Avdiivka"
         if appo is not None and appo.end() <= other.start and not any(
                 place.end <= p.start < other.start for p in places
                 if p.place.id != place.place.id and p.place.kind not in _LOCATING_KINDS):
