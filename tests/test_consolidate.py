@@ -267,6 +267,22 @@ def test_consolidate_the_takers_own_withdrawal_days_later_stays_apart() -> None:
     assert len(merged) == 2
 
 
+def test_consolidate_a_taking_known_to_the_month_and_a_leaving_after_it_stay_apart() -> None:
+    """'The group briefly held the city in November 2012 before pulling out in early
+    December' (the leaver unnamed): the taking is known only to the month, so the leaving
+    right after it is the taker's own, not the loser confirming a taking of days before."""
+    merged = consolidate([
+        _event(Change.CAPTURE, "2012-11-01", "2012-11-30", "a", actor=REBELS),
+        _event(Change.WITHDRAWAL, "2012-12-01", "2012-12-10", "a"),
+    ])
+    assert len(merged) == 2
+    confirmed = consolidate([
+        _event(Change.CAPTURE, "2012-11-28", "2012-11-30", "a", actor=REBELS),
+        _event(Change.WITHDRAWAL, "2012-12-01", "2012-12-01", "a"),
+    ])
+    assert len(confirmed) == 1
+
+
 def test_consolidate_one_sides_taking_told_twice_days_apart_is_one_change() -> None:
     # "took Walikale on March 19"; "withdrew on Friday, two weeks after seizing it" (counted
     # to March 21): one article, one side, nothing between: one capture, dated by the span
@@ -346,3 +362,23 @@ def test_malian_army_and_wagner_in_one_article_are_one_change() -> None:
     merged = consolidate([_event(Change.RECAPTURE, "2023-11-08", "2023-11-15", "a", FAMA),
                           _event(Change.CAPTURE, "2023-11-14", "2023-11-14", "a", WAGNER)])
     assert len(merged) == 1 and merged[0].change is Change.RECAPTURE
+
+
+# helper si13: the Saudi-led coalition and the Yemeni government's troops ("Coalition says Yemeni
+# troops have taken Hodeidah airport"; "the coalition's forces have liberated the airport"): one
+# article's two readings of one taking are one change.
+SAUDI = Actor("saudi", "Saudi-led coalition", "saudi", "state")
+YEMEN = Actor("yemen_gov", "Yemeni government forces", "yemen_gov", "state")
+UAE = Actor("uae", "United Arab Emirates armed forces", "uae", "state")
+
+
+def test_coalition_and_yemeni_troops_in_one_article_are_one_change() -> None:
+    assert len(consolidate([_event(Change.CAPTURE, "2018-06-14", "2018-06-21", "a", SAUDI),
+                            _event(Change.CAPTURE, "2018-06-20", "2018-06-20", "a", YEMEN)])) == 1
+    assert len(consolidate([_event(Change.RECAPTURE, "2015-07-14", "2015-07-14", "a", UAE),
+                            _event(Change.RECAPTURE, "2015-07-10", "2015-07-17", "a", YEMEN)])) == 1
+    # two articles' readings stay apart, and so does an unallied state
+    assert len(consolidate([_event(Change.CAPTURE, "2018-06-14", "2018-06-21", "a", SAUDI),
+                            _event(Change.CAPTURE, "2018-06-20", "2018-06-20", "b", YEMEN)])) == 2
+    assert len(consolidate([_event(Change.CAPTURE, "2018-06-14", "2018-06-21", "a", SAUDI),
+                            _event(Change.CAPTURE, "2018-06-20", "2018-06-20", "a", TURKEY)])) == 2

@@ -125,6 +125,10 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
         mine = mine or [m for m in mentions if hit.end <= m.start + a and (
             w := during.search(text, hit.end, m.start + a)) is not None
             and any(h.start >= w.start() for h in others)]
+        if ".sequel." in hit.trigger.id and any(h.end <= hit.start for h in others):
+            # "Na de val van X begin oktober volgde half oktober Y": the date before the
+            # verb of sequence is the change it follows, its own one stands after it
+            mine = [m for m in mine if m.start + a >= hit.end] or mine
         if not mine:
             # "namen in juni 2022 X in, een week later viel ook Y": counted from that date
             later = time_later(article, rules, spans, index, _stretch(text, segment, hit),

@@ -42,7 +42,14 @@ def _confirmed_after(a: Event | _Group, b: Event) -> bool:
         return False
     withdrawal, taking = (a, b) if a.change is Change.WITHDRAWAL else (b, a)
     gap = (withdrawal.period.start - taking.period.end).days
-    return 0 < gap <= WITHDRAWAL_LEAD_DAYS
+    # a taking known only to the month ("held the city in November 2012 before pulling out
+    # in early December") is not confirmed by a leaving right after it: the taker left
+    span = (taking.period.end - taking.period.start).days
+    return 0 < gap <= WITHDRAWAL_LEAD_DAYS and span < CONFIRMED_SPAN_DAYS
+
+
+CONFIRMED_SPAN_DAYS = 10
+"""A taking dated within fewer days than this may be confirmed by a withdrawal told after it."""
 
 
 _TAKINGS = frozenset({Change.CAPTURE, Change.RECAPTURE})

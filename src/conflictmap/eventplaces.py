@@ -82,6 +82,9 @@ def _partial(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> str:
     if (markers.locative.search(before) and site_in_town(ctx, hit, mention)) or site_after(
             ctx, hit, mention):
         return "site"
+    if mention.end <= hit.start and markers.edge_before.search(before) and \
+            markers.relative.search(text, mention.end, hit.start):
+        return ""  # "fighting on the edges of X, which the army captured in 2020"
     if markers.partial_capture.search(before):
         return "capture"
     if markers.partial_contested.search(before) or markers.partial_after.search(

@@ -131,10 +131,21 @@ def since_reference(rules: LanguageRules, text: str, hit: Hit, segment: tuple[in
 
 def apposed_date(rules: LanguageRules, between: str) -> bool:
     """True when only a date preposition (or nothing) stands between a comma and a date:
-    "de val van X, in mei 2023" dates the fall; ", die in maart ..." is another clause."""
+    "de val van X, in mei 2023" dates the fall; ", die in maart ..." is another clause.
+    A short noun phrase in apposition before it may stand there too ("since the fall of
+    Baghouz, the last scrap of the caliphate, in March 2019")."""
     words = between.split()
-    return not words or (len(words) == 1
-                         and words[0].lower() in rules.words["date_preposition"])
+    if not words or (len(words) == 1 and words[0].lower() in rules.words["date_preposition"]):
+        return True
+    head, comma, rest = between.partition(",")
+    phrase = head.split()
+    return (bool(comma) and 1 < len(phrase) <= _APPOSITION_WORDS
+            and phrase[0].lower() in (*rules.words["article"], *rules.words["possessive"])
+            and not any(w.lower() in rules.words["relative_pronoun"] for w in phrase)
+            and apposed_date(rules, rest) and "," not in rest)
+
+
+_APPOSITION_WORDS = 8
 
 
 def holding_statement(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, int],

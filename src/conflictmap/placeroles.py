@@ -200,13 +200,12 @@ def site_town(place: Place) -> str:
 def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None:
     """The site a town mention names, as a mention spanning the site's words: "de
     luchthaven van Mosoel", "the prison near Kunduz", "Goma's airport", "Aleppo
-    International Airport"; None when the town stands for itself."""
-    if mention.place.kind is not PlaceKind.TOWN:
-        return None
+    International Airport"; None when the town stands for itself; a listed site spans its noun."""
+    listed = mention.place.kind is PlaceKind.SITE and not mention.place.id.startswith("site:")
     words = site_words(rules_path)
-    if words is None:
+    if words is None or not (listed or mention.place.kind is PlaceKind.TOWN):
         return None
-    after = words.after.match(text, mention.end)
+    after = None if listed else words.after.match(text, mention.end)
     if after is not None and "\n" not in text[mention.end:after.end()]:  # not the next line's
         noun = text[mention.end:after.end()]
         place = site_place(mention.place, _kind(words, noun), text[mention.start:after.end()])
@@ -219,6 +218,11 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
             continue  # "Beaufort castle near X": a castle keeps its own name
         if "\n" not in between and (words.before.search(between) or (
                 between in (" ", "\t") and noun.group().lower() in words.bare_link)):
+            if listed:  # of its kind (an air base a base), or of none ("Elephant Pass")
+                kinds = {_name_kind(words, mention.place.name), _kind(words, noun.group())}
+                return Mention(mention.place, text[noun.start():mention.end], noun.start(),
+                               mention.end) if len(kinds - {"site"}) < 2 or kinds <= {
+                    "airport", "base"} else None
             # with the words before the noun: "de internationale luchthaven van Tripoli"
             place = site_place(mention.place, _kind(words, noun.group()),
                                text[max(low, noun.start() - 25):mention.end])
@@ -535,8 +539,11 @@ def named_for_generic(rules_path: str, places: list[Place]) -> dict[str, Place]:
     place. Maps the generic site's id to the named place (the kinds ``anaphora_same``; a named
     site of another kind, as "Beaufort castle", is not one)."""
     words = site_words(rules_path)
-    if words is None or not words.anaphora_same:
+    if words is None:
         return {}
+    out = _same_point(words, places)
+    if not words.anaphora_same:
+        return out
     kinds = {k for _, k in words.kinds}
     named: dict[str, list[Place]] = {}
     for place in places:
@@ -544,12 +551,46 @@ def named_for_generic(rules_path: str, places: list[Place]) -> dict[str, Place]:
         if kind and kind not in kinds and all(p.id != place.id for p in named.get(
                 site_town(place), [])):
             named.setdefault(site_town(place), []).append(place)
-    out: dict[str, Place] = {}
     for place in places:
         town = site_town(place)
         kind = place.id.split(":", 2)[1] if town else ""
-        if kind in words.anaphora_same and len(named.get(town, [])) == 1:
+        if (place.id not in out and kind in words.anaphora_same
+                and len(named.get(town, [])) == 1):
             name = named[town][0]
             if _name_kind(words, name.name) in (kind, "site", *words.anaphora_same):
                 out[place.id] = name
     return out
+
+
+_SAME_POINT = 0.02  # degrees (about 2 km): two sites of one kind this close are one
+
+
+def _same_point(words: SiteWords, places: list[Place]) -> dict[str, Place]:
+    """A town's site of a kind (``site:<kind>:<town>``, "Qayyarah air base") and a site of
+    that kind at the same point the article names too ("the Qayyarah West air base", the next
+    town's "Slatina airport") are one place: the generic id maps to the other (to the first of
+    two generic ones; to a name no gazetteer lists only when it holds the town's name)."""
+    kinds = {k for _, k in words.kinds}
+    out: dict[str, Place] = {}
+    seen: list[tuple[Place, str, bool]] = []
+    for place in {p.id: p for p in places if p.kind is PlaceKind.SITE}.values():
+        kind = place.id.split(":", 2)[1] if site_town(place) else ""
+        if not (generic := kind in kinds):
+            nouns = list(words.nouns.finditer(place.name))
+            kind = _kind(words, nouns[-1].group()) if nouns else ""
+        if kind:
+            seen.append((place, kind, generic))
+    for i, (place, kind, generic) in enumerate(seen):
+        if not generic:
+            continue
+        near = [(j, p, g) for j, (p, k, g) in enumerate(seen) if k == kind and j != i
+                and p.id not in out and abs(p.lat - place.lat) < _SAME_POINT
+                and abs(p.lon - place.lon) < _SAME_POINT]
+        town = place.name.removesuffix(kind.replace("_", " ")).strip().lower()
+        # not "the Chinshwehaw border crossing" drawn at Muse's point: Muse's crossing
+        own = [p for _, p, g in near if not g and (not site_town(p) or town in p.name.lower())
+               ] or [p for j, p, g in near if g and j < i]
+        if own:
+            out[place.id] = own[0]
+    return out
+

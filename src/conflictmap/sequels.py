@@ -28,11 +28,14 @@ def is_sequel(event: Event) -> bool:
 
 
 def told_hits(hits: list[Hit]) -> list[Hit]:
-    """A clause's hits without its verbs of sequence when a change verb tells the clause's
-    change itself ("na Zalingei volgde de inname van Nyala")."""
-    if len(hits) > 1 and any(_MARK in h.trigger.id for h in hits) \
-            and not all(_MARK in h.trigger.id for h in hits):
-        return [h for h in hits if _MARK not in h.trigger.id]
+    """A clause's hits without its verbs of sequence when a change verb after them tells
+    the clause's change itself ("na Zalingei volgde de inname van Nyala"); a change told
+    before the verb is the one the sequel follows ("Na de inname van Jabrayil begin oktober
+    volgde half oktober Hadrut")."""
+    told = [h for h in hits if _MARK not in h.trigger.id]
+    if len(hits) > 1 and told and len(told) < len(hits):
+        return [h for h in hits if _MARK not in h.trigger.id
+                or not any(t.start > h.start for t in told)]
     return hits
 
 

@@ -120,6 +120,7 @@ class Markers:
     subject_clause: Guarded
     owner_after: Guarded
     partial_after: Guarded
+    edge_before: Guarded  # "the edges of X, which ...": the main clause's edge (eventplaces)
     pronoun_object: Guarded
     related_line: Guarded
     related_heading: Guarded

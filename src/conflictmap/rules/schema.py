@@ -13,6 +13,9 @@ MARKER_KEYS = (
     "site_object", "state_change", "still", "pronoun_subject", "unsettled", "proximity",
     "purpose", "adjunct", "continuation", "compound_after", "proxy_before", "subject_clause",
     "owner_after", "partial_after", "pronoun_object",
+    # "fighting on the edges of X, which the army captured in 2020": an edge before a place
+    # belongs to the main clause, not to the relative clause's change after it (eventplaces.py)
+    "edge_before",
     # factuality and time per clause (factuality.py)
     "related_line", "related_heading", "earlier", "holding", "mention", "wish", "backer_by",
     "no_longer",
