@@ -215,14 +215,18 @@ def dated_taking(ctx: Context, hit: Hit, place: Mention, *, after_leaving: bool 
         return True
     # ... or with a date of its own long before the news ("die het vorig jaar in augustus
     # op het leger had veroverd")
-    # ... or, after a withdrawal, any date before the news's week: "withdrew from Walikale,
-    # which they had entered on 19 March" tells the leaver's own earlier entry
+    # ... or, after a withdrawal, any date before the news's week when the leaver itself is
+    # the clause's subject: "withdrew from Walikale, which they had entered on 19 March" tells
+    # its own earlier entry ("..., which Ukrainian troops retook on 11 November" is one change)
     period = ctx.article.period
-    gap = _LEAVING_GAP if after_leaving else _NEWS_GAP
+    own = after_leaving and ctx.rules.words.compile(_LEAVER, re.IGNORECASE).match(
+        text, rel.end()) is not None
+    gap = _LEAVING_GAP if own else _NEWS_GAP
     return any(not d.since and d.interval.end < period.start - gap
                for d in find_dates(text[rel.end():stop], period, ctx.rules.lang))
 
 
+_LEAVER = r"\s+%leaver_pronoun%\b"
 _LEAVING_GAP = timedelta(days=7)
 _NEWS_GAP = timedelta(days=31)  # a relative clause's date this long before the article
 
