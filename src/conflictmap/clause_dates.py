@@ -19,12 +19,10 @@ from datetime import date
 from conflictmap.context_dates import (
     LOOK_BACK,
     change_before,
-    clause_year,
     paragraph_date,
     previous_interval,
     running_year,
     stretch_later,
-    that_year,
     time_before,
     time_later,
 )
@@ -34,6 +32,7 @@ from conflictmap.factuality import apposed_date, dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.monthyears import CLAUSE_END
 from conflictmap.rules import LanguageRules
+from conflictmap.sentence_years import clause_year, that_year
 from conflictmap.triggers import Hit, segments
 
 log = logging.getLogger(__name__)

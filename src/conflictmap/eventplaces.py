@@ -32,7 +32,7 @@ from conflictmap.eventrelatives import (
 )
 from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.placelists import listed_places, opens_list
-from conflictmap.placereference import antecedent
+from conflictmap.placereference import antecedent, reference_point
 from conflictmap.placeroles import (
     own_named,
     site_anaphora,
@@ -56,16 +56,19 @@ def _next_targets(ctx: Context, hit: Hit, places: list[Mention]) -> list[Mention
     """The place right after the trigger and any coordinated with it ("om X en Y")."""
     text = ctx.article.text
     chosen: list[Mention] = []
+    counted = False  # "de verovering van twee dorpen, A en B": a list the count announces
     for p in places:
         if p.start < hit.end:
             continue
         gap = text[(chosen[-1].end if chosen else hit.end):p.start]
-        first = not chosen and p.start - hit.end <= _NEXT_GAP and "," not in gap
+        counted = counted or (not chosen and "," in gap
+                              and ctx.rules.markers.count_list.match(gap) is not None)
+        first = not chosen and p.start - hit.end <= _NEXT_GAP and ("," not in gap or counted)
         if first or (chosen and ctx.rules.words.compile(_COORDINATION, re.IGNORECASE).match(gap)):
             chosen.append(p)
         else:
             break
-    return chosen
+    return chosen if not counted or len(chosen) > 1 else []
 
 
 def _partial(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> str:
@@ -310,9 +313,10 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
                and not text[other.end:p.start].strip() for p in places):
             continue  # "a hub that Russia has tried to reach since capturing Avdiivka"
         if appo is not None and appo.end() <= other.start and not any(
-                place.end <= p.start < other.start for p in places
-                if p.place.id != place.place.id and p.place.kind not in _LOCATING_KINDS):
-            # "X, de stad die ...", "X, the town the rebels had held since 2012", "X, a
+                place.end <= p.start < other.start for p in places if p.place.id !=
+                place.place.id and p.place.kind not in _LOCATING_KINDS
+                and not reference_point(text, ctx.rules.path, p)):
+            # "X, de stad die ...", "X, the town [south of the capital] that ...", "X, a
             # district town in Middle Shabelle region that the army had taken in 2022"
             pass
         elif (relative_between(ctx, place.end, other.start) is None

@@ -330,6 +330,7 @@ class Extractor:
                     _date_undated(ctx, events, key, event, mention, hit)
                 if hit.trigger.entry and events and events[-1] is event:
                     entries[key] = len(events) - 1
+        events = _taker_leaves(ctx, events)
         # fighting told with a change of the same place is folded into that change if it
         # ends in it (CODEBOOK.md); not one of years before ("stormed Aleppo, the city the
         # army had taken from the rebels in 2016") nor fighting weeks after it
@@ -395,6 +396,31 @@ class Extractor:
                      losing_actor=loser, sources=(source,), confidence=round(confidence, 2),
                      geo_precision=geo, trace=Trace(mention.as_written, mention.start,
                                                     mention.end, hit.start, hit.end))
+
+
+_KEEPS_SUBJECT = r"\b%keeps_subject%\s+$"
+_LEAVING_REACH = 120  # characters between the taking's trigger and the leaving's
+
+
+def _taker_leaves(ctx: Context, events: list[Event]) -> list[Event]:
+    """"The group briefly overran Diapaga before pulling out after two days": a leaving with
+    no side of its own right after a taking of the same place, joined by words that keep
+    the subject (``keeps_subject``), is the taker's leaving, a second change (consolidate
+    joins no taking with its own gainer's leaving), not the loser's leaving of that taking."""
+    text, out = ctx.article.text, list(events)
+    for i, w in enumerate(out):
+        if (w.change is not Change.WITHDRAWAL or w.actor is not None
+                or w.losing_actor is not None or w.trace is None):
+            continue
+        for t in out:
+            if (t.change in TAKING and t.actor is not None and t.trace is not None
+                    and t.place.id == w.place.id
+                    and 0 <= w.trace.trigger_start - t.trace.trigger_end <= _LEAVING_REACH
+                    and ctx.rules.words.compile(_KEEPS_SUBJECT, re.IGNORECASE).search(
+                        text, t.trace.trigger_end, w.trace.trigger_start)):
+                out[i] = replace(w, losing_actor=t.actor)
+                break
+    return out
 
 
 def _later_taking(events: list[Event], entries: dict[tuple[str, Change, str], int],

@@ -119,3 +119,19 @@ def years_for_months(lists: Words, sentence: str, mentions: list[DateMention],
             m = replace(m, interval=_in_year(m.interval, src.year + later), year_guessed=False)
         out.append(m)
     return out
+
+
+BACKGROUND_DAYS = 365
+"""A since-clause's date this long before the article is the background of a state."""
+
+
+def since_background(words: DateWords, sentence: str, mention: DateMention,
+                     period: Interval) -> bool:
+    """A date in a since-clause, a year or more before the article ("The SDF had held the
+    city since they drove IS out of it in August 2016"): the background of a state, no
+    time a later "a day earlier" or "two days later" counts from."""
+    if (period.start - mention.interval.end).days < BACKGROUND_DAYS:
+        return False
+    since = [m.end() for m in words.get("since").finditer(sentence, 0, mention.start)]
+    return bool(since) and CLAUSE_END.search(sentence, since[-1], mention.start) is None
+

@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from conflictmap.datelines import dateline_spans
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.geodesy import flat_km
 from conflictmap.model import Place, PlaceKind
@@ -48,7 +49,9 @@ class _Context:
     ``named``: weight per country from country names (3) and demonyms (2);
     ``keys``: per country, the distinct names of places that lie only in that country;
     ``anchors``: unambiguous towns; ``regions``: admin1 names of regions named;
-    ``area``: countries of armies named ("Russian troops") and their neighbours.
+    ``area``: countries of armies named ("Russian troops") and their neighbours;
+    ``filed``: the names of places the article names only in a dateline ("BANGKOK, April 11
+    -"), where the story was filed: no home of the article's places (:func:`home_keys`).
     """
 
     named: Counter
@@ -56,6 +59,7 @@ class _Context:
     anchors: list[Place]
     regions: set[str]
     area: frozenset[str] = frozenset()
+    filed: frozenset[str] = frozenset()
 
     def support(self, country: str, key: str = "") -> float:
         """Evidence for ``country`` apart from the name ``key`` itself."""
@@ -87,12 +91,22 @@ def _demonym_weight(toks: _Toks, i: int) -> float:
     return 0.0 if nxt in ARMY_NOUNS else 1.0
 
 
+def home_keys(ctx: _Context, country: str, key: str) -> bool:
+    """The article's places lie in ``country`` apart from the name ``key``: two names or
+    more of its places, not counting a dateline's ("BANGKOK, April 11 - Karen rebels took
+    Myawaddy, ... near Mae Sot in Thailand": a story filed from abroad)."""
+    return len(ctx.keys.get(country, set()) - {key} - ctx.filed) >= 2
+
+
 def _context(toks: _Toks, spans: list[_Span], gaz: Gazetteer) -> _Context:
     named: Counter = Counter()
+    datelines = dateline_spans(toks.text)
     keys: dict[str, set[str]] = {}
     anchors: list[Place] = []
     regions: set[str] = set()
     area: set[str] = set()
+    filed: set[str] = set()  # names met in a dateline
+    told: set[str] = set()  # names met elsewhere
     words, demonym = toks.words, gaz.demonym
     # each capitalised word looked up once ("The", "De" open most sentences)
     nationality = {w: cc for w in {words[i] for i in toks.cap_idx} if (cc := demonym(w))}
@@ -118,9 +132,13 @@ def _context(toks: _Toks, spans: list[_Span], gaz: Gazetteer) -> _Context:
         ccs = {p.country for p in places if p.country and not _negligible(p, top)}
         if len(ccs) == 1:
             keys.setdefault(next(iter(ccs)), set()).add(s.key)
+            if any(a <= s.start < b for a, b in datelines):
+                filed.add(s.key)
+            else:
+                told.add(s.key)
             if len(places) == 1 and all(a is not top for a in anchors):
                 anchors.append(top)
-    return _Context(+named, keys, anchors, regions, frozenset(area))
+    return _Context(+named, keys, anchors, regions, frozenset(area), frozenset(filed - told))
 
 
 NEGLIGIBLE_SHARE = 0.01
@@ -337,7 +355,7 @@ def _abroad(place: Place, ctx: _Context, key: str, namesakes: tuple[Place, ...] 
         return False
     if ctx.keys.get(place.country, set()) - {key}:
         return False
-    home = {cc for cc, keys in ctx.keys.items() if cc != place.country and len(keys - {key}) >= 2}
+    home = {cc for cc in ctx.keys if cc != place.country and home_keys(ctx, cc, key)}
     if (home and place.population >= ABROAD_FLOOR and ctx.named.get(place.country, 0) >= 3
             and not any(p.country in home for p in namesakes)):
         return False  # a town of 50,000 in a country the article names, whose name means
@@ -385,8 +403,7 @@ def home_namesake(span: _Span, ctx: _Context, cue: bool, gaz: Gazetteer,
     """The namesake in the country where the article's other places lie, when the one the
     context chose is abroad (``_abroad``): "the Rafah border crossing with Egypt" in an
     article about Gaza is Gaza's Rafah, not none (Egypt is named only as a country)."""
-    home = {cc for cc, keys in ctx.keys.items()
-            if cc != abroad.country and len(keys - {span.key}) >= 2}
+    home = {cc for cc in ctx.keys if cc != abroad.country and home_keys(ctx, cc, span.key)}
     places = [p for p in (gaz.place(i) for i in span.cands[:25])
               if p.kind is PlaceKind.TOWN and p.country in home]
     return choose(places, ctx, cue, frozenset(), span.key)[0] if places else None

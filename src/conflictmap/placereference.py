@@ -143,6 +143,14 @@ def _reference(text: str, marker: re.Pattern[str], mentions: list[Mention], k: i
         k -= 1
 
 
+def reference_point(text: str, rules_path: str, mention: Mention) -> bool:
+    """True when the mention is named as a reference point ("the mountain town south of the
+    capital that ...", "between Karsk and Vell"): no antecedent of what follows it."""
+    roles = place_roles(rules_path)
+    return roles is not None and bool(roles.reference.search(
+        text, max(0, mention.start - _REFERENCE_WINDOW), mention.start))
+
+
 def district_of(text: str, rules_path: str, mention: Mention) -> Mention | None:
     """The district a town mention names ("the district of Harib", "het district Latsjin",
     "Lachin district"): a region named after the town, at its point; None when the town

@@ -226,14 +226,36 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     opener = _since_opener(rules, text, own, start)
     if opener is not None:  # "has been trying to reach Pokrovsk since capturing Avdiivka"
         own, before = opener, ""
-    if (markers.hypothetical.search(before) or markers.infinitive.search(before)
-            or markers.wish.search(before)):
+    if (_hypothetical(markers.hypothetical, before, text[start:min(seg_end, start + _AUX_REACH)])
+            or markers.infinitive.search(before) or markers.wish.search(before)):
         return True
     if (_participle(rules, text[start:end]) and markers.attributive.search(before[-30:])
             and not markers.attributive_list.match(text[end:end + 40])):
         return True  # "het heroverde Cherson", "the newly captured town": no report
-    a, _ = around(50, 0)
-    return bool(markers.future.search(text[max(a, own):start]))
+    a, _ = around(80, 0)
+    if markers.future.search(text[max(a, own):start]):
+        return True
+    # a verb that closes its clause (Dutch verb-final order: "wil de komende maanden de steden
+    # A en B in het noorden veroveren.") is governed by a modal anywhere before it in the clause
+    return bool(_CLOSES.match(text, end) and markers.future.search(text[own:start]))
+
+
+_CLOSES = re.compile(r"\s*(?:[.;:!?]|$)")
+
+
+_AUX_REACH = 80  # characters after a trigger the hypothetical marker may look ahead to
+
+
+def _hypothetical(marker: re.Pattern[str], before: str, after: str) -> bool:
+    """The hypothetical marker in the words before a trigger, its look-ahead reading on past
+    the trigger: a hearsay perfect puts its auxiliary after it ("zouden weer onder controle
+    van de regering zijn gekomen": no wish). A match that ends the words before the trigger
+    (a pattern anchored there: "bijna ingenomen") stands as it is."""
+    m = marker.search(before)
+    if m is None or m.end() == len(before):
+        return m is not None
+    on = marker.search(before + after)
+    return on is not None and on.start() < len(before)
 
 
 def _since_opener(rules: LanguageRules, text: str, own: int, start: int) -> int | None:

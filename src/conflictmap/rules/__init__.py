@@ -122,6 +122,7 @@ class Markers:
     partial_after: Guarded
     edge_before: Guarded  # "the edges of X, which ...": the main clause's edge (eventplaces)
     pronoun_object: Guarded
+    count_list: Guarded
     related_line: Guarded
     related_heading: Guarded
     earlier: Guarded

@@ -16,6 +16,9 @@ MARKER_KEYS = (
     # "fighting on the edges of X, which the army captured in 2020": an edge before a place
     # belongs to the main clause, not to the relative clause's change after it (eventplaces.py)
     "edge_before",
+    # "de verovering van twee dorpen, A en B": a count of place nouns and a comma between a
+    # "next"-target trigger and the list it names (eventplaces._next_targets)
+    "count_list",
     # factuality and time per clause (factuality.py)
     "related_line", "related_heading", "earlier", "holding", "mention", "wish", "backer_by",
     "no_longer",
@@ -154,12 +157,18 @@ DATE_KEYS = (
     # "since the start of the invasion (in February)": the date is the since-phrase's
     # (dates.py), not the change's
     "since_start",
+    # "In de nacht van 7 op 8 augustus 2008", "On the night of 7-8 August 2008": a part of
+    # the day before a date that still opens its sentence (context_dates._text_date)
+    "date_lead",
 )
 # ``[words]``: the function words (articles, conjunctions, prepositions, auxiliaries...) and
 # other short word lists the code builds its own patterns from (``Words.compile``), so that
 # no Python module holds a language's words. Each key a list of words or phrases.
 WORD_KEYS = (
     "and",
+    # "briefly overran X before pulling out", "nam X in, waarna ze zich terugtrokken": the
+    # words after a taking that open a leaving of the same subject (events._taker_leaves)
+    "keeps_subject",
     # "Daarna verdreef het leger de rebellen uit X": a one-word adverbial that opens a main
     # clause, after which the verb comes second and the subject after it (eventactors.py)
     "clause_adverb",
