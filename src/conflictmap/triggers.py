@@ -256,6 +256,9 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     if aside is not None:  # the main clause around a relative clause set inside it
         own = aside[1]
         before = text[seg_start:aside[0]] + " " + text[own:start]
+    opener = _since_opener(rules, text, own, start)
+    if opener is not None:  # "has been trying to reach Pokrovsk since capturing Avdiivka"
+        own, before = opener, ""
     if (_hypothetical(markers.hypothetical, before, text[start:min(seg_end, start + _AUX_REACH)])
             or markers.infinitive.search(before) or markers.wish.search(before)):
         return True
@@ -286,6 +289,20 @@ def _hypothetical(marker: re.Pattern[str], before: str, after: str) -> bool:
         return m is not None
     on = marker.search(before + after)
     return on is not None and on.start() < len(before)
+
+
+def _since_opener(rules: LanguageRules, text: str, own: int, start: int) -> int | None:
+    """The start of the trigger when "since" stands right before it ("since capturing
+    Avdiivka in February"): a change that opens a clause of its own, done before the main
+    clause's effort or plan, which does not govern it."""
+    if start - own < 3 or not text[start - 1].isspace():
+        return None
+    found = None
+    for m in rules.dates.get("since").finditer(text, max(own, start - 12), start):
+        found = m
+    if found is None or text[found.end():start].strip():
+        return None
+    return start
 
 
 def _coordinated_apart(rules: LanguageRules, text: str, a: int, b: int, start: int,

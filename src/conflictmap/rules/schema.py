@@ -195,6 +195,7 @@ WORD_KEYS = (
     "town_noun",
     "relative_pronoun",
     "subject_relative",
+    "leaver_pronoun",
     "agent_preposition",
     "in",
     "district_noun",
