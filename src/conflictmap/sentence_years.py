@@ -1,12 +1,14 @@
 """The year of a month named without one, from elsewhere in its sentence or the sentences
 before: "in September of that year" takes the last year named before it, a month in a clause
-that names one year on its own takes that year. Used by :mod:`conflictmap.clause_dates`."""
+that names one year on its own takes that year, and a clause with no date that names a war by
+its year takes that year. Used by :mod:`conflictmap.clause_dates`."""
 
 from __future__ import annotations
 
 import contextlib
 import re
 from dataclasses import replace
+from datetime import date
 
 from conflictmap.dates import DateMention, bare_years, find_dates
 from conflictmap.model import Interval
@@ -80,3 +82,25 @@ def clause_year(rules: LanguageRules, clause: str,
                 m = replace(m, interval=moved, year_guessed=False)
         out.append(m)
     return out
+
+
+YEAR_PRECISION = 4  # Interval.precision of a whole year
+
+
+def war_year(rules: LanguageRules, text: str, a: int, b: int, at: int,
+             mentions: list[DateMention]) -> list[DateMention]:
+    """A clause ``text[a:b]`` with no date that names a war or a campaign by its year ("in
+    the 2020 war", "in de oorlog van 2020") is dated to that year; not by a year in a relative
+    clause that does not hold the trigger at ``at`` (that clause tells a change of its own)."""
+    if mentions:
+        return mentions
+    clause = text[a:b]
+    others = [(s, e) for s, e in relative_clauses(rules.dates, clause) if not s <= at - a < e]
+    for m in rules.dates.get("war_year").finditer(clause):
+        if any(s <= m.start() < e for s, e in others):
+            continue
+        year = int(m.group("year") or m.groupdict().get("year2") or 0)
+        if year:
+            return [DateMention(m.start(), m.end(), Interval(
+                date(year, 1, 1), date(year, 12, 31), YEAR_PRECISION), explicit=True)]
+    return mentions
