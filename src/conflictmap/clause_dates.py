@@ -19,12 +19,10 @@ from datetime import date
 from conflictmap.context_dates import (
     LOOK_BACK,
     change_before,
-    clause_year,
     paragraph_date,
     previous_interval,
     running_year,
     stretch_later,
-    that_year,
     time_before,
     time_later,
 )
@@ -34,6 +32,7 @@ from conflictmap.factuality import apposed_date, dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.monthyears import CLAUSE_END
 from conflictmap.rules import LanguageRules
+from conflictmap.sentence_years import clause_year, that_year, war_year
 from conflictmap.triggers import Hit, segments
 
 log = logging.getLogger(__name__)
@@ -87,6 +86,7 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     mentions = that_year(rules, text, spans[index][0], a, mentions, period, back)
     mentions = running_year(article, rules, spans, index,
                              clause_year(rules, text[a:b], mentions))
+    mentions = war_year(rules, text, a, b, hit.start, mentions)
     mentions = _outside_apposition(rules, text, a, b, hit, mentions)
     if not mentions:
         before = time_before(article, rules, spans, index, segment)

@@ -7,7 +7,6 @@ sentence before, and "two weeks after the fall of X" counted from X's change. Us
 from __future__ import annotations
 
 import calendar
-import contextlib
 import logging
 import re
 from collections.abc import Sequence
@@ -15,11 +14,12 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from conflictmap.date_choice import choose_interval
-from conflictmap.dates import DateMention, bare_years, find_dates
+from conflictmap.dates import DateMention, find_dates
 from conflictmap.factuality import is_mention
 from conflictmap.model import Article, Interval, Mention
-from conflictmap.monthyears import THAT_YEAR, relative_clauses, since_background, whole_year
+from conflictmap.monthyears import since_background, whole_year
 from conflictmap.rules import LanguageRules
+from conflictmap.sentence_years import that_year
 from conflictmap.triggers import Hit, without_relatives
 
 log = logging.getLogger(__name__)
@@ -183,72 +183,6 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         if not dates and rules.dates.get("present").search(text, s, e):
             return None  # "Dat de stad nu opnieuw viel": back to the news's time
     return None
-
-
-def that_year(rules: LanguageRules, text: str, s: int, a: int, mentions: list[DateMention],
-               period: Interval, back: int | None = None) -> list[DateMention]:
-    """A month "of that year" in a clause without the year takes the last year named
-    before the clause in its sentence ("since late 2014, months after they swept into
-    Sanaa in September of that year": September 2014), else in the few sentences before
-    it, from ``back`` ("In 2015 rukten de Houthi's op tot in Aden. Die havenstad werd in
-    juli van dat jaar heroverd": July 2015)."""
-    that_year = rules.words.compile(THAT_YEAR, re.IGNORECASE)
-    that = [m for m in mentions if m.year_guessed and that_year.match(text, a + m.end)]
-    if not that:
-        return mentions
-
-    def named(start: int, end: int) -> list[int]:
-        return [d.interval.start.year for d in find_dates(text[start:end], period, rules.lang)
-                if d.explicit and not d.year_guessed and not d.anaphoric
-                and d.interval.start.year == d.interval.end.year]
-
-    years = named(s, a) if s < a else []
-    if not years and back is not None and back < s:
-        years = named(back, s)
-    if not years:
-        return mentions
-    out = []
-    for m in mentions:
-        with contextlib.suppress(ValueError):  # 29 February
-            if m in that:
-                m = replace(m, year_guessed=False, interval=Interval.spanning(
-                    m.interval.start.replace(year=years[-1]),
-                    m.interval.end.replace(year=years[-1])))
-        out.append(m)
-    return out
-
-
-def clause_year(rules: LanguageRules, clause: str,
-                 mentions: list[DateMention]) -> list[DateMention]:
-    """A month named without its year in a clause that names one year on its own ("In de
-    oorlog van 2020 heroverde Azerbeidzjan Fuzuli in oktober", "in the 2020 war ... in
-    October") is in that year; not a year of a relative clause, which dates a change of its
-    own ("On May 18 they retook X, which the LNA had held since 2014": 18 May of the news)."""
-    if not any(m.year_guessed for m in mentions):
-        return mentions
-    others = []
-    for start, end in relative_clauses(rules.dates, clause):
-        if not any(start <= m.start < end for m in mentions if m.year_guessed):
-            others.append((start, end))
-    years = {int(y.group()) for y in bare_years(clause, rules.lang)
-             if not any(m.start <= y.start() < m.end for m in mentions)
-             and not any(s <= y.start() < e for s, e in others)}
-    if len(years) != 1:
-        return mentions
-    year = years.pop()
-    out = []
-    for m in mentions:
-        if m.year_guessed:
-            first, last = m.interval.start, m.interval.end
-            try:
-                moved = Interval.spanning(first.replace(year=year), last.replace(
-                    year=year + (last.year - first.year)))
-            except ValueError:  # 29 February
-                moved = None
-            if moved is not None:
-                m = replace(m, interval=moved, year_guessed=False)
-        out.append(m)
-    return out
 
 
 def running_year(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],

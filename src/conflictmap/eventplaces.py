@@ -273,6 +273,7 @@ def _past_wide(ctx: Context, hit: Hit, place: Mention) -> bool:
 _SITE_OBJECT_WORDS = 3  # words between an entry verb and the site it takes ("the", "Gadhafi's")
 
 
+_LOCATING_KINDS = (PlaceKind.REGION, PlaceKind.COUNTRY)  # only locate the town before them
 _APPO_REACH = 80  # characters after a place its apposition's relative clause may start
 
 
@@ -303,13 +304,21 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
         appo = None
     for other in clause_hits:
         if (other is hit or other.start < place.end or _town_only(other, place.place)
-                or not (other.trigger.static_veto or dated_taking(ctx, other, place)
+                or not (other.trigger.static_veto
+                        or dated_taking(ctx, other, place,
+                                        after_leaving=hit.trigger.change is Change.WITHDRAWAL)
                         or _taken_back(hit, other))):
             continue
+        if any(p.place.id != place.place.id and other.end <= p.start
+               and not text[other.end:p.start].strip() for p in places):
+            continue  # "a hub that Russia has tried to reach since capturing Avdiivka"
         if appo is not None and appo.end() <= other.start and not any(
                 place.end <= p.start < other.start for p in places if p.place.id !=
-                place.place.id and not reference_point(text, ctx.rules.path, p)):
-            pass  # "X, de stad die ...", "X, the town [south of the capital] that ..."
+                place.place.id and p.place.kind not in _LOCATING_KINDS
+                and not reference_point(text, ctx.rules.path, p)):
+            # "X, de stad die ...", "X, the town [south of the capital] that ...", "X, a
+            # district town in Middle Shabelle region that the army had taken in 2022"
+            pass
         elif (relative_between(ctx, place.end, other.start) is None
                 or not relative_antecedent(ctx, other, place, places)):
             continue

@@ -67,9 +67,14 @@ _TOWN_APPOSITION = (r",\s+(?:(?:%article%|%possessive%)\s+)?(?:[^\W\d_][\w'’-]
                     r"%town_noun%(?:\s+%of%\s+(?:[^\W\d_][\w'’-]*\s*){1,4})?\s*")
 
 
+# "Mosul, Iraq's second city, which ...": a country locates a town as a region does
+_LOCATING_KINDS = (PlaceKind.REGION, PlaceKind.COUNTRY)
+
+
 def _town_apposition(ctx: Context, gap: str, between: list[Mention]) -> bool:
-    """True for an apposition naming the place as a town, whose only places are regions."""
-    return (bool(between) and all(p.place.kind is PlaceKind.REGION for p in between)
+    """True for an apposition naming the place as a town, whose only places are regions or
+    countries ("Mosul, Iraq's second city, which": the country may be no candidate)."""
+    return (all(p.place.kind in _LOCATING_KINDS for p in between)
             and ctx.rules.words.compile(_TOWN_APPOSITION, re.IGNORECASE).fullmatch(gap)
             is not None)
 
@@ -191,7 +196,7 @@ def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
     return found[-1] if found else None
 
 
-def dated_taking(ctx: Context, hit: Hit, place: Mention) -> bool:
+def dated_taking(ctx: Context, hit: Hit, place: Mention, *, after_leaving: bool = False) -> bool:
     """True for a capture or recapture in a relative clause right after the place that
     dates it with a year of its own ("recaptured Wad Madani, which the RSF seized in
     December 2023"; "verloor het al Ramadi, dat in december 2015 werd heroverd"): an earlier
@@ -210,11 +215,19 @@ def dated_taking(ctx: Context, hit: Hit, place: Mention) -> bool:
         return True
     # ... or with a date of its own long before the news ("die het vorig jaar in augustus
     # op het leger had veroverd")
+    # ... or, after a withdrawal, any date before the news's week when the leaver itself is
+    # the clause's subject: "withdrew from Walikale, which they had entered on 19 March" tells
+    # its own earlier entry ("..., which Ukrainian troops retook on 11 November" is one change)
     period = ctx.article.period
-    return any(not d.since and d.interval.end < period.start - _NEWS_GAP
+    own = after_leaving and ctx.rules.words.compile(_LEAVER, re.IGNORECASE).match(
+        text, rel.end()) is not None
+    gap = _LEAVING_GAP if own else _NEWS_GAP
+    return any(not d.since and d.interval.end < period.start - gap
                for d in find_dates(text[rel.end():stop], period, ctx.rules.lang))
 
 
+_LEAVER = r"\s+%leaver_pronoun%\b"
+_LEAVING_GAP = timedelta(days=7)
 _NEWS_GAP = timedelta(days=31)  # a relative clause's date this long before the article
 
 

@@ -21,6 +21,7 @@ from itertools import pairwise
 from conflictmap.model import Change, Interval
 from conflictmap.monthyears import relative_clauses
 from conflictmap.rules import LanguageRules, Markers, Trigger
+from conflictmap.rules.either import found
 from conflictmap.text import line_bounds, sentence_spans, whole_words
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def hot_sentences(rules: LanguageRules, text: str, spans: list[tuple[int, int]],
     out: dict[int, list[Clause]] = {}
     for i in candidates:
         s, e = spans[i]
-        triggers = rules.scanner.candidates(text[s:e].lower())
+        triggers = _candidates(rules, text[s:e].lower())
         first = first_firing(rules, text, s, e, triggers) if triggers else None
         if first is not None:
             found = clause_hits(rules, text, s, e, triggers, first)
@@ -118,8 +119,15 @@ def any_fires(rules: LanguageRules, text: str, s: int = 0, e: int | None = None)
     """True when some trigger matches in text[s:e] (a sentence or a stretch of one), before
     the checks; only the triggers whose literals the stretch holds are searched."""
     e = len(text) if e is None else e
-    candidates = rules.scanner.candidates(text[s:e].lower())
+    candidates = _candidates(rules, text[s:e].lower())
     return bool(candidates) and fires(rules, text, s, e, candidates)
+
+
+def _candidates(rules: LanguageRules, lowered: str) -> frozenset[int]:
+    """The triggers that may match in a sentence (lower-cased): those it holds a word of
+    each needed set of (``rules.sharp``), else those it holds a word of the best set of."""
+    sharp = rules.sharp
+    return (sharp if sharp is not None else rules.scanner).candidates(lowered)
 
 
 def first_firing(rules: LanguageRules, text: str, s: int, e: int,
@@ -135,8 +143,33 @@ def first_firing(rules: LanguageRules, text: str, s: int, e: int,
 
 def segments(rules: LanguageRules, text: str, s: int, e: int) -> list[tuple[int, int]]:
     """The clauses of a sentence, split at the rules' clause breaks."""
-    cuts = [s] + [m.end() for m in rules.markers.clause_break.finditer(text, s, e)] + [e]
+    cuts = [s] + [b for _, b in _breaks(rules, text, s, e)] + [e]
     return [(a, b) for a, b in pairwise(cuts) if b > a]
+
+
+def _breaks(rules: LanguageRules, text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The spans of the clause breaks in text[s:e], remembered for the last text: the later
+    clauses of a sentence (``segments(rules, text, seg_end, e)``, asked for each report)
+    are those of the sentence after the break that ends at ``seg_end``. A search from the
+    end of a (non-empty) match goes on as a search started there does, so the breaks from
+    there are the sentence's that start there or later."""
+    pattern = rules.markers.clause_break
+    if _SEEN[0] is not text:
+        _SEEN[0] = text
+        _SEEN[1] = {}
+    seen: dict[tuple[object, int], list[tuple[int, list[tuple[int, int]]]]] = _SEEN[1]
+    known = seen.setdefault((pattern, e), [])
+    for start, spans in known:
+        if start == s:
+            return spans
+        if start < s and any(b == s and a < b for a, b in spans):
+            return [(a, b) for a, b in spans if a >= s]
+    spans = [m.span() for m in pattern.finditer(text, s, e)]
+    known.append((s, spans))
+    return spans
+
+
+_SEEN: list = [None, {}]  # the last text, and (clause_break, end) -> [(start, break spans)]
 
 
 def surviving_hits(rules: LanguageRules, text: str, seg_start: int, seg_end: int,
@@ -186,7 +219,7 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
 
     if trigger.veto is not None:
         a, b = around(60, 60)
-        if trigger.veto.search(text, a, b):
+        if found(trigger.veto, text, a, b):
             return True
     if trigger.needs_since:
         a, b = around(_SINCE_REACH, _SINCE_REACH)
@@ -223,6 +256,9 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     if aside is not None:  # the main clause around a relative clause set inside it
         own = aside[1]
         before = text[seg_start:aside[0]] + " " + text[own:start]
+    opener = _since_opener(rules, text, own, start)
+    if opener is not None:  # "has been trying to reach Pokrovsk since capturing Avdiivka"
+        own, before = opener, ""
     if (_hypothetical(markers.hypothetical, before, text[start:min(seg_end, start + _AUX_REACH)])
             or markers.infinitive.search(before) or markers.wish.search(before)):
         return True
@@ -253,6 +289,20 @@ def _hypothetical(marker: re.Pattern[str], before: str, after: str) -> bool:
         return m is not None
     on = marker.search(before + after)
     return on is not None and on.start() < len(before)
+
+
+def _since_opener(rules: LanguageRules, text: str, own: int, start: int) -> int | None:
+    """The start of the trigger when "since" stands right before it ("since capturing
+    Avdiivka in February"): a change that opens a clause of its own, done before the main
+    clause's effort or plan, which does not govern it."""
+    if start - own < 3 or not text[start - 1].isspace():
+        return None
+    found = None
+    for m in rules.dates.get("since").finditer(text, max(own, start - 12), start):
+        found = m
+    if found is None or text[found.end():start].strip():
+        return None
+    return start
 
 
 def _coordinated_apart(rules: LanguageRules, text: str, a: int, b: int, start: int,

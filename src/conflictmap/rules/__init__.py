@@ -17,6 +17,7 @@ from pathlib import Path
 
 from conflictmap.errors import RulesError
 from conflictmap.model import Change
+from conflictmap.rules.conjunction import Conjunction, trigger_sets
 from conflictmap.rules.literals import (
     Guarded,
     Literals,
@@ -245,6 +246,9 @@ class LanguageRules:
     scanner: Scanner  # which triggers' literals a sentence holds
     words: Words  # ``[words]``: the word lists the code's own patterns are built from
     any_required: Literals | None = None  # one of these is in every trigger match
+    # which triggers a sentence holds a word of each needed set of (``rules.conjunction``):
+    # a subset of ``scanner``'s, and every trigger that matches there
+    sharp: Conjunction | None = None
 
 
 class _Source:
@@ -447,6 +451,7 @@ def load_file(path: Path) -> LanguageRules:
         digest=hashlib.sha1(source.raw.encode("utf-8")).hexdigest(),
         any_required=union([t.required for t in triggers]),
         scanner=Scanner([t.required for t in triggers]),
+        sharp=Conjunction([trigger_sets(t.pattern) for t in triggers]),
         words=_words(source, data),
     )
 

@@ -147,6 +147,9 @@ DATE_KEYS = (
     "days_held", "weeks_held", "months_held",
     "year_begin", "year_end", "year_mid", "year_in", "years_ago", "first_since",
     "since_when", "month_before", "count_after", "weekday_last", "when_clause", "until",
+    # "in the 2020 war", "tijdens de oorlog van 2020": a war or campaign named by its year
+    # dates a clause that names no date (sentence_years.war_year)
+    "war_year",
     "days_within", "weeks_within", "began_before", "began_after", "month_range",
     # "..., days after they retook X", "enkele weken nadat": no count, a stretch before the
     # main clause's date (context_dates.time_before)
@@ -202,6 +205,7 @@ WORD_KEYS = (
     "town_noun",
     "relative_pronoun",
     "subject_relative",
+    "leaver_pronoun",
     "agent_preposition",
     "in",
     "district_noun",
