@@ -265,12 +265,23 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     if (_participle(rules, text[start:end]) and markers.attributive.search(before[-30:])
             and not markers.attributive_list.match(text[end:end + 40])):
         return True  # "het heroverde Cherson", "the newly captured town": no report
-    a, _ = around(80, 0)
+    a, _ = around(50, 0)
     if markers.future.search(text[max(a, own):start]):
         return True
-    # a verb that closes its clause (Dutch verb-final order: "wil de komende maanden de steden
-    # A en B in het noorden veroveren.") is governed by a modal anywhere before it in the clause
-    return bool(_CLOSES.match(text, end) and markers.future.search(text[own:start]))
+    # further back (80 characters), and for a verb that closes its clause (Dutch verb-final
+    # order: "wil de komende maanden de steden A en B in het noorden veroveren.") anywhere
+    # before it in the clause, a modal governs it; (r13) not when a perfect auxiliary stands
+    # between ("Na maandenlange pogingen hebben Russische troepen ... Avdiivka ingenomen.")
+    a, _ = around(80, 0)
+    reach = own if _CLOSES.match(text, end) else max(a, own)
+    last = None
+    for m in markers.future.finditer(text[reach:start]):
+        last = m
+    return last is not None and not rules.words.compile(_PERFECT_AUX, re.IGNORECASE).search(
+        text, reach + last.end(), start)
+
+
+_PERFECT_AUX = r"\b%perfect_aux%\b"
 
 
 _CLOSES = re.compile(r"\s*(?:[.;:!?]|$)")

@@ -206,6 +206,7 @@ WORD_KEYS = (
     "relative_pronoun",
     "subject_relative",
     "leaver_pronoun",
+    "perfect_aux",
     "agent_preposition",
     "in",
     "district_noun",
