@@ -259,7 +259,7 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     opener = _since_opener(rules, text, own, start)
     if opener is not None:  # "has been trying to reach Pokrovsk since capturing Avdiivka"
         own, before = opener, ""
-    if (_hypothetical(markers.hypothetical, before, text[start:min(seg_end, start + _AUX_REACH)])
+    if (_hypothetical(markers.hypothetical, before, _aux_reach(rules, text, start, end, seg_end))
             or markers.infinitive.search(before) or markers.wish.search(before)):
         return True
     if (_participle(rules, text[start:end]) and markers.attributive.search(before[-30:])
@@ -288,6 +288,16 @@ _CLOSES = re.compile(r"\s*(?:[.;:!?]|$)")
 
 
 _AUX_REACH = 80  # characters after a trigger the hypothetical marker may look ahead to
+_AUX_STOP = r"[,;]|\b%aux_stop%\b"
+
+
+def _aux_reach(rules: LanguageRules, text: str, start: int, end: int, seg_end: int) -> str:
+    """The trigger and the words after it that the hypothetical marker may read on to, up to
+    a comma or a word that opens a clause of its own (r13: "zou Kidal heroveren als de troepen
+    er klaar voor zijn": the condition's "zijn" is no auxiliary of the trigger's)."""
+    stop = min(seg_end, start + _AUX_REACH)
+    cut = rules.words.compile(_AUX_STOP, re.IGNORECASE).search(text, end, stop)
+    return text[start:cut.start() if cut is not None else stop]
 
 
 def _hypothetical(marker: re.Pattern[str], before: str, after: str) -> bool:

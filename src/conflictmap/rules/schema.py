@@ -207,6 +207,7 @@ WORD_KEYS = (
     "subject_relative",
     "leaver_pronoun",
     "perfect_aux",
+    "aux_stop",
     "agent_preposition",
     "in",
     "district_noun",
