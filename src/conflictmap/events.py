@@ -481,11 +481,15 @@ def _again_later(ctx: Context, index: int, hit: Hit, event: Event) -> list[Event
 # "seized Singa again on Saturday", "nam Singa opnieuw in": a word of return after the place
 _AGAIN_AFTER = r"\s+%again%\b"
 # the gainer back where another side had taken the place from it (CODEBOOK.md)
+_RETURN_WHAT = r"(?=(?:[\w'’-]+\s+){0,6}?%return_what%\b)"
 _FIRST_SINCE = r"\b%first_since%\s+(?:[\w'’-]+\s+){0,5}?%taking_past%\b"
 # "captured Shusha on November 8, returning it to Azerbaijani control", "nam de stad in,
 # waarmee de stad weer ...": the clause after the taking tells it as a return
-_RETURN_AFTER = (r",\s+(?:%return_gerund%\s+%return_object%\s+(?:%return_back%\s+)?%return_to%"
-                 r"|%return_back_gerund%\s+%return_object%\s+%return_back%)\b")
+# (r13) ... to a side's control, rule or hands (``return_what`` a few words on): not "returning
+# it to normal life", "bringing it back to life"
+_RETURN_AFTER = (r",\s+(?:%return_gerund%\s+%return_object%\s+" + _RETURN_WHAT
+                 + r"(?:%return_back%\s+)?%return_to%"
+                 r"|%return_back_gerund%\s+%return_object%\s+" + _RETURN_WHAT + r"%return_back%)\b")
 
 
 def _factual(ctx: Context, hit: Hit, segment: tuple[int, int], partial: str) -> bool:

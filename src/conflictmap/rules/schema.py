@@ -208,6 +208,7 @@ WORD_KEYS = (
     "leaver_pronoun",
     "perfect_aux",
     "aux_stop",
+    "return_what",
     "agent_preposition",
     "in",
     "district_noun",
