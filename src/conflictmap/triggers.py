@@ -272,13 +272,15 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
     # order: "wil de komende maanden de steden A en B in het noorden veroveren.") anywhere
     # before it in the clause, a modal governs it; (r13) not when a perfect auxiliary stands
     # between ("Na maandenlange pogingen hebben Russische troepen ... Avdiivka ingenomen.")
+    # (the main clause around a relative clause set inside it: "De rebellen willen Goma, waar
+    # het leger had standgehouden, alsnog veroveren.")
     a, _ = around(80, 0)
-    reach = own if _CLOSES.match(text, end) else max(a, own)
+    span = before if _CLOSES.match(text, end) else text[max(a, own):start]
     last = None
-    for m in markers.future.finditer(text[reach:start]):
+    for m in markers.future.finditer(span):
         last = m
     return last is not None and not rules.words.compile(_PERFECT_AUX, re.IGNORECASE).search(
-        text, reach + last.end(), start)
+        span, last.end())
 
 
 _PERFECT_AUX = r"\b%perfect_aux%\b"
