@@ -345,10 +345,6 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
             # "de militaire basis": the site noun, its adjective read as the determiner's
             only, noun, noun_start = None, whole.group(), whole.start()
         kind = only or _kind(words, noun)
-        if any(p.place.kind is PlaceKind.SITE and 0 <= p.start - m.end() <= 2 for p in places):
-            continue  # "de militaire basis Speicher": the noun of the listed site after it
-        if any(0 <= p.start - m.end() <= 2 or p.start <= noun_start < p.end for p in places):
-            continue  # "de luchtmachtbasis Bagram", "de luchtmachtbasis Al-Watiya": its name
         if kind not in words.anaphora_kinds and not any(
                 k is PlaceKind.SITE and _name_kind(words, name) == kind
                 for name, *_, k in named_sites(text, rules_path, max(
@@ -360,6 +356,10 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
         if kind in words.bare_kinds and words_at(rules_path).compile(
                 _POSSESSIVE, re.IGNORECASE).search(text, m.start(), noun_start):
             continue  # "withdrew from its base there": one of the side's bases, unnamed
+        if any(p.place.kind is PlaceKind.SITE and 0 <= p.start - m.end() <= 2 for p in places):
+            continue  # "de militaire basis Speicher": the noun of the listed site after it
+        if any(0 <= p.start - m.end() <= 2 or p.start <= noun_start < p.end for p in places):
+            continue  # "de luchtmachtbasis Bagram", "de luchtmachtbasis Al-Watiya": its name
         if words.named is not None and any(
                 n.start() <= noun_start and n.end() > m.end() for n in words.named.finditer(
                     text, max(0, m.start() - 40), min(len(text), m.end() + 60))):
