@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conflictmap.errors import RulesError
 from conflictmap.model import Mention, Place, PlaceKind
 from conflictmap.placereference import district_of
 from conflictmap.placeroles import (
+    _ending_within,
+    _window,
     passing_towns,
     site_mention,
     site_place,
@@ -177,3 +181,20 @@ def test_a_named_site_is_not_drawn_at_a_town_named_in_passing(lang: str, text: s
     sites = [e for e in Extractor().extract(article) if e.place.kind is PlaceKind.SITE]
     assert sites and all(e.place.country in {"SD", "UA"} for e in sites), [
         (e.place.name, e.place.country) for e in sites]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5000), st.integers(1, 40)), min_size=0, max_size=200),
+       st.integers(-10, 5100), st.integers(0, 600))
+def test_places_in_a_window_are_those_a_scan_finds(spans: list[tuple[int, int]], low: int,
+                                                     width: int) -> None:
+    """The end index of a long article's places gives what a scan of every place gives."""
+    places = tuple(Mention(Place(f"p{i}", "p", PlaceKind.TOWN, 0.0, 0.0, "SD"), "p", s, s + n)
+                   for i, (s, n) in enumerate(spans))
+    high = low + width
+    assert _ending_within(places, low, high) == [p for p in places if low <= p.end <= high]
+    window = _window(places, low, high)
+    before = [p for p in places if p.end < low]
+    assert window[len(window) - len(_ending_within(places, low, high)):] == _ending_within(
+        places, low, high)
+    assert (len(window) > len(_ending_within(places, low, high))) == bool(before)

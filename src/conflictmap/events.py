@@ -98,7 +98,6 @@ from conflictmap.model import (
     Status,
     Trace,
 )
-from conflictmap.placeroles import named_for_generic
 from conflictmap.rules import (
     RULES_DIR,
     LanguageRules,
@@ -106,6 +105,7 @@ from conflictmap.rules import (
     load_language,
     rules_digest,
 )
+from conflictmap.samesites import named_for_generic
 from conflictmap.text import sentence_spans, sentence_spans_by_line
 from conflictmap.triggers import Clause, Hit, hot_in_lines, hot_sentences
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -144,7 +145,7 @@ def _anaphora_only(table: object, path: str) -> tuple[tuple[str, str], ...]:
                         key=lambda pair: -len(pair[0])))
 
 
-def _kind(words: SiteWords, noun: str) -> str:
+def noun_kind(words: SiteWords, noun: str) -> str:
     noun = " ".join(noun.lower().split())
     for word, kind in words.kinds:
         if noun.endswith(word):
@@ -152,12 +153,12 @@ def _kind(words: SiteWords, noun: str) -> str:
     return "site"
 
 
-def _name_kind(words: SiteWords, name: str) -> str:
+def name_kind(words: SiteWords, name: str) -> str:
     """The kind of a site's own name by its last word ("Beaufort castle", "al-Watiya air
     base": a base), else by its last noun ("het kasteel Beaufort": a castle)."""
-    kind = _kind(words, name.split()[-1])
+    kind = noun_kind(words, name.split()[-1])
     nouns = list(words.nouns.finditer(name)) if kind == "site" else []
-    return _kind(words, nouns[-1].group()) if nouns else kind
+    return noun_kind(words, nouns[-1].group()) if nouns else kind
 
 
 def site_place(town: Place, kind: str, written: str = "") -> Place:
@@ -208,23 +209,23 @@ def site_mention(text: str, rules_path: str, mention: Mention) -> Mention | None
     after = None if listed else words.after.match(text, mention.end)
     if after is not None and "\n" not in text[mention.end:after.end()]:  # not the next line's
         noun = text[mention.end:after.end()]
-        place = site_place(mention.place, _kind(words, noun), text[mention.start:after.end()])
+        place = site_place(mention.place, noun_kind(words, noun), text[mention.start:after.end()])
         return Mention(place, text[mention.start:after.end()], mention.start, after.end())
     low = max(0, mention.start - _WINDOW)
     for noun in reversed(list(words.nouns.finditer(text, low, mention.start))):
         between = text[noun.end():mention.start]
-        if _kind(words, noun.group()) == "castle" and words.named is not None and any(
+        if noun_kind(words, noun.group()) == "castle" and words.named is not None and any(
                 n.end() == noun.end() for n in words.named.finditer(text, low, noun.end())):
             continue  # "Beaufort castle near X": a castle keeps its own name
         if "\n" not in between and (words.before.search(between) or (
                 between in (" ", "\t") and noun.group().lower() in words.bare_link)):
             if listed:  # of its kind (an air base a base), or of none ("Elephant Pass")
-                kinds = {_name_kind(words, mention.place.name), _kind(words, noun.group())}
+                kinds = {name_kind(words, mention.place.name), noun_kind(words, noun.group())}
                 return Mention(mention.place, text[noun.start():mention.end], noun.start(),
                                mention.end) if len(kinds - {"site"}) < 2 or kinds <= {
                     "airport", "base"} else None
             # with the words before the noun: "de internationale luchthaven van Tripoli"
-            place = site_place(mention.place, _kind(words, noun.group()),
+            place = site_place(mention.place, noun_kind(words, noun.group()),
                                text[max(low, noun.start() - 25):mention.end])
             return Mention(place, text[noun.start():mention.end], noun.start(), mention.end)
     return None
@@ -277,7 +278,7 @@ def coordinated_sites(text: str, rules_path: str, site: Mention, town: Place) ->
         if not found:
             return out
         noun = found[-1]
-        kind = _kind(words, noun.group())
+        kind = noun_kind(words, noun.group())
         place = site_place(town, kind)
         # a site of its own (an airport, a port), not a building ("the police headquarters
         # and the prison in X" are no places, CODEBOOK.md)
@@ -319,7 +320,7 @@ def _last_unnamed(text: str, words: SiteWords, kind: str, at: int) -> bool:
     if words.unnamed is None:
         return False
     same = [n for n in words.nouns.finditer(text, max(0, at - _ANTECEDENT_WINDOW), at)
-            if _kind(words, n.group()) == kind]
+            if noun_kind(words, n.group()) == kind]
     if not same:
         return False
     start = same[-1].start()
@@ -344,11 +345,12 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
         if whole is not None and whole.end() == m.end():
             # "de militaire basis": the site noun, its adjective read as the determiner's
             only, noun, noun_start = None, whole.group(), whole.start()
-        kind = only or _kind(words, noun)
+        kind = only or noun_kind(words, noun)
+        low = max(0, noun_start - _ANTECEDENT_WINDOW)
         if kind not in words.anaphora_kinds and not any(
-                k is PlaceKind.SITE and _name_kind(words, name) == kind
-                for name, *_, k in named_sites(text, rules_path, max(
-                    0, noun_start - _ANTECEDENT_WINDOW), noun_start, list(places), [])) and not (
+                k is PlaceKind.SITE and name_kind(words, name) == kind
+                for name, *_, k in named_sites(text, rules_path, low, noun_start,
+                                               _window(places, low, noun_start), [])) and not (
                 _named_kind_before(text, rules_path, kind, noun_start, places)):
             continue  # "het ziekenhuis" only after a hospital of its own name or a town's
         if _last_unnamed(text, words, kind, noun_start):
@@ -383,7 +385,7 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
         # "seized the Jebel Aulia dam ... had taken the dam": that dam, by its own name
         own = [(name, a, town) for name, a, _, town, k in named_sites(
             text, rules_path, max(0, noun_start - _ANTECEDENT_WINDOW), noun_start, before, [])
-            if k is PlaceKind.SITE and _name_kind(words, name) == kind
+            if k is PlaceKind.SITE and name_kind(words, name) == kind
             and (not named or a > named[-1].start)]
         if own:
             name, _, town = own[-1]
@@ -399,9 +401,41 @@ def _named_kind_before(text: str, rules_path: str, kind: str, at: int,
                        places: tuple[Mention, ...] | list[Mention]) -> bool:
     """True when a town's site of ``kind`` is named before ``at`` ("de cokesfabriek van X")."""
     return any(s is not None and s.place.id.startswith(f"site:{kind}:") and s.end <= at
-               for s in (site_mention(text, rules_path, p) for p in places
-                         if p.end <= at and at - p.end <= _ANTECEDENT_WINDOW
-                         and p.place.kind is PlaceKind.TOWN))
+               for s in (site_mention(text, rules_path, p)
+                         for p in _ending_within(places, at - _ANTECEDENT_WINDOW, at)
+                         if p.place.kind is PlaceKind.TOWN))
+
+
+_BY_END: dict[str, tuple[tuple[Mention, ...], list[int], list[int]]] = {}
+
+
+def _ending_within(places: tuple[Mention, ...] | list[Mention], low: int,
+                   high: int) -> list[Mention]:
+    """The places that end between ``low`` and ``high``, in their order. An article's place
+    tuple, asked once per anaphora, is indexed by end once (a scan of every place per
+    anaphora made long articles quadratic)."""
+    if not isinstance(places, tuple) or len(places) < 64:
+        return [p for p in places if low <= p.end <= high]
+    cached = _BY_END.get("last")
+    if cached is None or cached[0] is not places:
+        order = sorted(range(len(places)), key=lambda i: places[i].end)
+        cached = (places, [places[i].end for i in order], order)
+        _BY_END["last"] = cached
+    _, ends, order = cached
+    return [places[i] for i in sorted(order[bisect_left(ends, low):bisect_right(ends, high)])]
+
+
+def _window(places: tuple[Mention, ...] | list[Mention], low: int, high: int) -> list[Mention]:
+    """The places ending between ``low`` and ``high``, after one that ends before ``low`` if
+    any does: enough for :func:`named_sites` to tell the site names of that stretch (a name
+    with no place before it anywhere is none)."""
+    inside = _ending_within(places, low, high)  # (indexes an article's tuple by end)
+    cached = _BY_END.get("last")
+    if cached is not None and cached[0] is places:
+        first = places[cached[2][0]] if places else None
+    else:
+        first = min(places, key=lambda p: p.end, default=None)
+    return [first, *inside] if first is not None and first.end < low else inside
 
 
 def _listed_site(text: str, words: SiteWords, kind: str, at: int,
@@ -413,7 +447,7 @@ def _listed_site(text: str, words: SiteWords, kind: str, at: int,
             continue
         nouns = [n.group() for n in words.nouns.finditer(text, max(0, p.start - 30),
                                                          min(len(text), p.end + 15))]
-        kinds = {_name_kind(words, p.place.name)} | {_kind(words, n) for n in nouns}
+        kinds = {name_kind(words, p.place.name)} | {noun_kind(words, n) for n in nouns}
         # "de luchtmachtbasis Al-Watiya ... de basis": an air base (of the airport kind) is a base
         return p if kind in kinds or (kind == "base" and "airport" in kinds) else None
     return None
@@ -530,67 +564,3 @@ def passing_towns(towns: list[Mention]) -> frozenset[str]:
 
 
 _CAPITALISED = re.compile(r"\b[A-Z0-9][\w'’-]*")  # a capitalised word or a code ("K1")
-
-
-def named_for_generic(rules_path: str, places: list[Place]) -> dict[str, Place]:
-    """The generic sites of ``places`` (one article's) that the article also names: a town's
-    headquarters or base ("het hoofdkwartier van het leger in Ann", a ``site:headquarters``
-    place) and the one site of its own name drawn at that town ("het West-Commando") are one
-    place. Maps the generic site's id to the named place (the kinds ``anaphora_same``; a named
-    site of another kind, as "Beaufort castle", is not one)."""
-    words = site_words(rules_path)
-    if words is None:
-        return {}
-    out = _same_point(words, places)
-    if not words.anaphora_same:
-        return out
-    kinds = {k for _, k in words.kinds}
-    named: dict[str, list[Place]] = {}
-    for place in places:
-        kind = place.id.split(":", 2)[1] if site_town(place) else ""
-        if kind and kind not in kinds and all(p.id != place.id for p in named.get(
-                site_town(place), [])):
-            named.setdefault(site_town(place), []).append(place)
-    for place in places:
-        town = site_town(place)
-        kind = place.id.split(":", 2)[1] if town else ""
-        if (place.id not in out and kind in words.anaphora_same
-                and len(named.get(town, [])) == 1):
-            name = named[town][0]
-            if _name_kind(words, name.name) in (kind, "site", *words.anaphora_same):
-                out[place.id] = name
-    return out
-
-
-_SAME_POINT = 0.02  # degrees (about 2 km): two sites of one kind this close are one
-
-
-def _same_point(words: SiteWords, places: list[Place]) -> dict[str, Place]:
-    """A town's site of a kind (``site:<kind>:<town>``, "Qayyarah air base") and a site of
-    that kind at the same point the article names too ("the Qayyarah West air base", the next
-    town's "Slatina airport") are one place: the generic id maps to the other (to the first of
-    two generic ones; to a name no gazetteer lists only when it holds the town's name)."""
-    kinds = {k for _, k in words.kinds}
-    out: dict[str, Place] = {}
-    seen: list[tuple[Place, str, bool]] = []
-    for place in {p.id: p for p in places if p.kind is PlaceKind.SITE}.values():
-        kind = place.id.split(":", 2)[1] if site_town(place) else ""
-        if not (generic := kind in kinds):
-            nouns = list(words.nouns.finditer(place.name))
-            kind = _kind(words, nouns[-1].group()) if nouns else ""
-        if kind:
-            seen.append((place, kind, generic))
-    for i, (place, kind, generic) in enumerate(seen):
-        if not generic:
-            continue
-        near = [(j, p, g) for j, (p, k, g) in enumerate(seen) if k == kind and j != i
-                and p.id not in out and abs(p.lat - place.lat) < _SAME_POINT
-                and abs(p.lon - place.lon) < _SAME_POINT]
-        town = place.name.removesuffix(kind.replace("_", " ")).strip().lower()
-        # not "the Chinshwehaw border crossing" drawn at Muse's point: Muse's crossing
-        own = [p for _, p, g in near if not g and (not site_town(p) or town in p.name.lower())
-               ] or [p for j, p, g in near if g and j < i]
-        if own:
-            out[place.id] = own[0]
-    return out
-
