@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from conflictmap.consolidate import consolidate, control_timeline, in_range
 from conflictmap.model import Actor, Change, Event, Interval, Place, PlaceKind, Source, Status
 
@@ -336,19 +338,6 @@ RWANDA = Actor("rwanda", "Rwanda Defence Force", "rwanda", "state")
 MOZ = Actor("mozambique_gov", "Mozambican army", "mozambique_gov", "state")
 
 
-def test_allied_state_and_rebel_gainers_in_one_article_are_one_change() -> None:
-    assert len(consolidate([_event(Change.CAPTURE, "2018-03-11", "2018-03-18", "a", TURKEY),
-                            _event(Change.CAPTURE, "2018-03-18", "2018-03-18", "a", FSA)])) == 1
-    assert len(consolidate([_event(Change.CAPTURE, "2021-08-02", "2021-08-09", "a", RWANDA),
-                            _event(Change.CAPTURE, "2021-08-08", "2021-08-08", "a", MOZ)])) == 1
-
-
-def test_unallied_and_cross_article_gainers_stay_apart() -> None:
-    assert len(consolidate([_event(Change.CAPTURE, "2018-03-11", "2018-03-18", "a", TURKEY),
-                            _event(Change.CAPTURE, "2018-03-18", "2018-03-18", "a", ARMY)])) == 2
-    assert len(consolidate([_event(Change.CAPTURE, "2018-03-11", "2018-03-18", "a", TURKEY),
-                            _event(Change.CAPTURE, "2018-03-18", "2018-03-18", "b", FSA)])) == 2
-
 
 
 # helper a9: the Malian army and Russia's Wagner/Africa Corps took towns together (Kidal, Anefis
@@ -374,17 +363,6 @@ KENYA = Actor("kenya", "Kenya Defence Forces", "kenya", "state")
 SOMALIA = Actor("somalia_gov", "Somali National Army", "somalia_gov", "state")
 
 
-def test_states_fighting_beside_a_government_are_one_change_with_it() -> None:
-    for ally, army in ((FRANCE, FAMA), (ERITREA, ETHIOPIA), (KENYA, SOMALIA)):
-        assert len(consolidate([_event(Change.CAPTURE, "2013-01-21", "2013-01-21", "a", ally),
-                                _event(Change.CAPTURE, "2013-01-21", "2013-01-21", "a", army)
-                                ])) == 1, ally.id
-    # not across two articles, and not a state that is no ally (France and Ethiopia)
-    assert len(consolidate([_event(Change.CAPTURE, "2013-01-21", "2013-01-21", "a", FRANCE),
-                            _event(Change.CAPTURE, "2013-01-21", "2013-01-21", "b", FAMA)])) == 2
-    assert len(consolidate([_event(Change.CAPTURE, "2013-01-21", "2013-01-21", "a", FRANCE),
-                            _event(Change.CAPTURE, "2013-01-21", "2013-01-21", "a", ETHIOPIA)
-                            ])) == 2
 
 
 # helper si13: the Saudi-led coalition and the Yemeni government's troops ("Coalition says Yemeni
@@ -395,13 +373,37 @@ YEMEN = Actor("yemen_gov", "Yemeni government forces", "yemen_gov", "state")
 UAE = Actor("uae", "United Arab Emirates armed forces", "uae", "state")
 
 
-def test_coalition_and_yemeni_troops_in_one_article_are_one_change() -> None:
-    assert len(consolidate([_event(Change.CAPTURE, "2018-06-14", "2018-06-21", "a", SAUDI),
-                            _event(Change.CAPTURE, "2018-06-20", "2018-06-20", "a", YEMEN)])) == 1
-    assert len(consolidate([_event(Change.RECAPTURE, "2015-07-14", "2015-07-14", "a", UAE),
-                            _event(Change.RECAPTURE, "2015-07-10", "2015-07-17", "a", YEMEN)])) == 1
-    # two articles' readings stay apart, and so does an unallied state
-    assert len(consolidate([_event(Change.CAPTURE, "2018-06-14", "2018-06-21", "a", SAUDI),
-                            _event(Change.CAPTURE, "2018-06-20", "2018-06-20", "b", YEMEN)])) == 2
-    assert len(consolidate([_event(Change.CAPTURE, "2018-06-14", "2018-06-21", "a", SAUDI),
-                            _event(Change.CAPTURE, "2018-06-20", "2018-06-20", "a", TURKEY)])) == 2
+# One article's two gainers of one place are one change when their sides are allies
+# (actors.toml [allies]); sides that are not allies, or the reports of two articles, stay
+# apart. Rows: first gainer, its days, second gainer, its days, the second's article, the
+# change, how many events.
+ALLIED_ROWS = [
+    (TURKEY, ("2018-03-11", "2018-03-18"), FSA, ("2018-03-18", "2018-03-18"), "a", "capture", 1),
+    (RWANDA, ("2021-08-02", "2021-08-09"), MOZ, ("2021-08-08", "2021-08-08"), "a", "capture", 1),
+    (FRANCE, ("2013-01-21", "2013-01-21"), FAMA, ("2013-01-21", "2013-01-21"), "a", "capture", 1),
+    (ERITREA, ("2013-01-21", "2013-01-21"), ETHIOPIA, ("2013-01-21", "2013-01-21"), "a",
+     "capture", 1),
+    (KENYA, ("2013-01-21", "2013-01-21"), SOMALIA, ("2013-01-21", "2013-01-21"), "a",
+     "capture", 1),
+    (SAUDI, ("2018-06-14", "2018-06-21"), YEMEN, ("2018-06-20", "2018-06-20"), "a", "capture", 1),
+    (UAE, ("2015-07-14", "2015-07-14"), YEMEN, ("2015-07-10", "2015-07-17"), "a", "recapture", 1),
+    # sides that are no allies
+    (TURKEY, ("2018-03-11", "2018-03-18"), ARMY, ("2018-03-18", "2018-03-18"), "a", "capture", 2),
+    (FRANCE, ("2013-01-21", "2013-01-21"), ETHIOPIA, ("2013-01-21", "2013-01-21"), "a",
+     "capture", 2),
+    (SAUDI, ("2018-06-14", "2018-06-21"), TURKEY, ("2018-06-20", "2018-06-20"), "a", "capture", 2),
+    # allies in two articles
+    (TURKEY, ("2018-03-11", "2018-03-18"), FSA, ("2018-03-18", "2018-03-18"), "b", "capture", 2),
+    (FRANCE, ("2013-01-21", "2013-01-21"), FAMA, ("2013-01-21", "2013-01-21"), "b", "capture", 2),
+    (SAUDI, ("2018-06-14", "2018-06-21"), YEMEN, ("2018-06-20", "2018-06-20"), "b", "capture", 2),
+]
+
+
+@pytest.mark.parametrize(("first", "first_days", "second", "second_days", "article", "change",
+                          "count"), ALLIED_ROWS)
+def test_allied_gainers_of_one_article_are_one_change(
+        first: Actor, first_days: tuple[str, str], second: Actor, second_days: tuple[str, str],
+        article: str, change: str, count: int) -> None:
+    kind = Change(change)
+    assert len(consolidate([_event(kind, *first_days, "a", first),
+                            _event(kind, *second_days, article, second)])) == count

@@ -409,19 +409,24 @@ def _named_kind_before(text: str, rules_path: str, kind: str, at: int,
 _BY_END: dict[str, tuple[tuple[Mention, ...], list[int], list[int]]] = {}
 
 
-def _ending_within(places: tuple[Mention, ...] | list[Mention], low: int,
-                   high: int) -> list[Mention]:
-    """The places that end between ``low`` and ``high``, in their order. An article's place
-    tuple, asked once per anaphora, is indexed by end once (a scan of every place per
-    anaphora made long articles quadratic)."""
-    if not isinstance(places, tuple) or len(places) < 64:
-        return [p for p in places if low <= p.end <= high]
+def _by_end(places: tuple[Mention, ...]) -> tuple[list[int], list[int]]:
+    """An article's place tuple ordered by end (the ends, and the places' indices in that
+    order), made once for the tuple asked last: it is asked once per anaphora."""
     cached = _BY_END.get("last")
     if cached is None or cached[0] is not places:
         order = sorted(range(len(places)), key=lambda i: places[i].end)
         cached = (places, [places[i].end for i in order], order)
         _BY_END["last"] = cached
-    _, ends, order = cached
+    return cached[1], cached[2]
+
+
+def _ending_within(places: tuple[Mention, ...] | list[Mention], low: int,
+                   high: int) -> list[Mention]:
+    """The places that end between ``low`` and ``high``, in their order (a scan of every
+    place per anaphora made long articles quadratic)."""
+    if not isinstance(places, tuple) or len(places) < 64:
+        return [p for p in places if low <= p.end <= high]
+    ends, order = _by_end(places)
     return [places[i] for i in sorted(order[bisect_left(ends, low):bisect_right(ends, high)])]
 
 
@@ -429,10 +434,9 @@ def _window(places: tuple[Mention, ...] | list[Mention], low: int, high: int) ->
     """The places ending between ``low`` and ``high``, after one that ends before ``low`` if
     any does: enough for :func:`named_sites` to tell the site names of that stretch (a name
     with no place before it anywhere is none)."""
-    inside = _ending_within(places, low, high)  # (indexes an article's tuple by end)
-    cached = _BY_END.get("last")
-    if cached is not None and cached[0] is places:
-        first = places[cached[2][0]] if places else None
+    inside = _ending_within(places, low, high)
+    if isinstance(places, tuple) and len(places) >= 64:
+        first = places[_by_end(places)[1][0]]
     else:
         first = min(places, key=lambda p: p.end, default=None)
     return [first, *inside] if first is not None and first.end < low else inside

@@ -33,6 +33,8 @@ from conflictmap.rules.literals import (
     _literals,
     _sequence,
     _tree,
+    branch_opening,
+    repeat_opening,
 )
 
 _MAX_ALTERNATIONS = 256  # alternations compiled for one pattern, at most
@@ -244,14 +246,8 @@ def _chars_item(op: object, av: Any) -> _Chars:
         # a group that turns a flag on ("(?i:...)") could match what the class would not
         return None if av[1] else _chars_opening(list(av[-1]))
     if op is c.BRANCH:
-        alternatives = [_chars_opening(list(alt)) for alt in av[1]]
-        if any(a is None for a in alternatives):
-            return None
-        return (frozenset().union(*(a[0] for a in alternatives if a is not None)),
-                any(a[1] for a in alternatives if a is not None))
+        return branch_opening([_chars_opening(list(alt)) for alt in av[1]])
     if op in _REPEATS:
-        low, _, body = av
-        found = _chars_opening(list(body))
-        return None if found is None else (found[0], found[1] or low == 0)
+        return repeat_opening(_chars_opening(list(av[2])), av[0])
     return None
 

@@ -19,15 +19,14 @@ from re import _constants as c  # type: ignore[attr-defined]
 from typing import Any
 
 from conflictmap.rules.literals import (
-    _MAX_EXACT,
     _REPEATS,
     Guarded,
     Literals,
     Required,
     Scanner,
-    _exact,
     _literals,
     _tree,
+    exact_runs,
 )
 
 _EXTRA = 3  # sets beyond the best one kept for a trigger
@@ -57,18 +56,11 @@ def _sets(items: list) -> list[frozenset[str]]:
     """The needed sets of a sequence of parsed items (``literals._sequence``'s candidates,
     with every set of a group or a repeat, and the unions of an alternation's)."""
     found: list[frozenset[str]] = []
-    run: set[str] = {""}
-    for op, av in items:
-        exact = _exact(op, av)
-        if exact is not None and len(run) * len(exact) <= _MAX_EXACT:
-            run = {a + b for a in run for b in exact}
-            continue
-        if "" not in run:
-            found.append(frozenset(run))
-        run = {""}
-        found += _item_sets(op, av)
-    if "" not in run:
-        found.append(frozenset(run))
+    for joined, op, av in exact_runs(items):
+        if joined is not None:
+            found.append(joined)
+        else:
+            found += _item_sets(op, av)
     return _rank(found)[:_MAX_SETS]
 
 

@@ -101,21 +101,29 @@ def _opening(items: list) -> _Opening:
     return frozenset(words), True
 
 
+def branch_opening(alternatives: list[_Opening]) -> _Opening:
+    """How an alternation opens, from how each alternative does (words or characters): any
+    one's, and it may match nothing when one of them may."""
+    if any(a is None for a in alternatives):
+        return None
+    return (frozenset().union(*(a[0] for a in alternatives if a is not None)),
+            any(a[1] for a in alternatives if a is not None))
+
+
+def repeat_opening(body: _Opening, low: int) -> _Opening:
+    """How a repeat opens, from how its body does: it may match nothing when ``low`` is 0."""
+    return None if body is None else (body[0], body[1] or low == 0)
+
+
 def _item_opening(op: object, av: Any) -> _Opening:
     if op in _ZERO_WIDTH:
         return frozenset(), True
     if op is c.SUBPATTERN:
         return _opening(list(av[-1]))
     if op is c.BRANCH:
-        alternatives = [_opening(list(alt)) for alt in av[1]]
-        if any(a is None for a in alternatives):
-            return None
-        return (frozenset().union(*(a[0] for a in alternatives if a is not None)),
-                any(a[1] for a in alternatives if a is not None))
+        return branch_opening([_opening(list(alt)) for alt in av[1]])
     if op in _REPEATS:
-        low, _, body = av
-        found = _opening(list(body))
-        return None if found is None else (found[0], found[1] or low == 0)
+        return repeat_opening(_opening(list(av[2])), av[0])
     if op is c.IN and av and all(o is c.LITERAL for o, _ in av):
         return frozenset(chr(v).lower() for _, v in av), False
     return None
@@ -144,13 +152,10 @@ def _literals(words: frozenset[str] | None) -> Required:
     return Literals(tuple(sorted(words)), frozenset(unsafe))
 
 
-def _sequence(items: list, ahead: bool = False) -> Required:
-    """Words one of which every match of the items holds (lower-cased), or None; with
-    ``ahead``, the words a positive look-ahead looks for count too (they are in the text a
-    search reads: the engine looks no further than its end). Consecutive items that match
-    one of a few exact strings each ("ne", "(?:emt|men)") give the strings they join into
-    ("neemt", "nemen"): a match holds one of those, the items' texts standing side by side."""
-    candidates: list[frozenset[str]] = []
+def exact_runs(items: list) -> Iterator[tuple[frozenset[str] | None, object, Any]]:
+    """The parsed ``items`` with each run of consecutive items that match one of a few exact
+    strings ("ne", "(?:emt|men)") joined into the strings they make ("neemt", "nemen"):
+    ``(strings, None, None)`` for a run, ``(None, op, av)`` for any other item, in order."""
     run: set[str] = {""}  # the strings the items since the last break join into
     for op, av in items:
         exact = _exact(op, av)
@@ -158,13 +163,24 @@ def _sequence(items: list, ahead: bool = False) -> Required:
             run = {a + b for a in run for b in exact}
             continue
         if "" not in run:
-            candidates.append(frozenset(run))
+            yield frozenset(run), None, None
         run = {""}
-        found = _item(op, av, ahead)
+        yield None, op, av
+    if "" not in run:
+        yield frozenset(run), None, None
+
+
+def _sequence(items: list, ahead: bool = False) -> Required:
+    """Words one of which every match of the items holds (lower-cased), or None; with
+    ``ahead``, the words a positive look-ahead looks for count too (they are in the text a
+    search reads: the engine looks no further than its end). Consecutive items that match
+    one of a few exact strings each ("ne", "(?:emt|men)") give the strings they join into
+    ("neemt", "nemen"): a match holds one of those, the items' texts standing side by side."""
+    candidates: list[frozenset[str]] = []
+    for joined, op, av in exact_runs(items):
+        found = joined if joined is not None else _item(op, av, ahead)
         if found:
             candidates.append(found)
-    if "" not in run:
-        candidates.append(frozenset(run))
     if not candidates:
         return None
     return max(candidates, key=lambda s: (min(len(w) for w in s), -len(s)))
