@@ -111,6 +111,9 @@ def _previous_date(article: Article, rules: LanguageRules, spans: Sequence[tuple
             return day[0].interval
         if dates:
             return dates[-1].interval
+        told = [d for d in day if not d.anaphoric]  # "on Thursday", "gisteren": that day
+        if told:
+            return told[-1].interval
         if "\n" in text[s:e] or ("\n" in text[e:spans[before + 1][0]]
                                   and not (opens and before == index - 1)):
             return None  # not past the paragraph's start (the one before, for an opener)
