@@ -22,11 +22,13 @@ from conflictmap.eventrelatives import (
     aside,
     beyond_relative,
     dated_taking,
+    held_pronoun,
     in_modal_main_clause,
     in_object_relative,
     main_after_apposition,
     main_after_relative,
     outside_relative,
+    past_adjunct,
     relative_antecedent,
     relative_between,
 )
@@ -298,9 +300,12 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
     twice."""
     out = []
     text = ctx.article.text
+    # "captured Kilinochchi on Friday, ..., which": the day of the main clause's change
+    # stands between the place and its apposition or relative clause
+    dated = past_adjunct(ctx, place)
     # the apposition after the place or its clause's last words ("Damasak on Monday, the town")
-    appo = ctx.rules.markers.apposition_relative.search(text, place.end, place.end + _APPO_REACH)
-    if appo is not None and "," in text[place.end:appo.start()]:
+    appo = ctx.rules.markers.apposition_relative.search(text, dated.end, dated.end + _APPO_REACH)
+    if appo is not None and "," in text[dated.end:appo.start()]:
         appo = None
     for other in clause_hits:
         if (other is hit or other.start < place.end or _town_only(other, place.place)
@@ -319,11 +324,14 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
             # "X, de stad die ...", "X, the town [south of the capital] that ...", "X, a
             # district town in Middle Shabelle region that the army had taken in 2022"
             pass
+        elif held_pronoun(ctx, other, place, places):
+            pass  # "taking the town from rebels who had controlled it since 2014"
         elif (relative_between(ctx, place.end, other.start) is None
-                or not relative_antecedent(ctx, other, place, places)):
+                or not relative_antecedent(ctx, other, dated, places)):
             continue
         out.append((other, place, _partial(ctx, other, place, seg_start)))
     return out
+
 
 
 def _taken_back(hit: Hit, other: Hit) -> bool:

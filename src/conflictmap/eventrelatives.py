@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 from conflictmap.dates import bare_years, find_dates
@@ -308,3 +309,37 @@ def apposition_after(ctx: Context, hit: Hit, place: Mention, clause_hits: list[H
             if h is not hit and opened < h.start and h.end <= close
             and relative_between(ctx, opened, h.start) is None
             and not any(opened < p.start < close for p in places)]
+
+
+# "on Friday", "in December", "op 3 maart": a date phrase right after the place, before a comma
+_ADJUNCT = r"\s+(?:%date_preposition%\s+)?$"
+_ADJUNCT_REACH = 30  # characters after a place its date phrase may end within
+
+
+def past_adjunct(ctx: Context, place: Mention) -> Mention:
+    """``place`` stretched over a date phrase right after it and ending at a comma ("Kidal on
+    Tuesday, the town that ..."), so that the apposition or relative clause after that phrase
+    is read as the place's; else ``place``."""
+    text = ctx.article.text
+    comma = text.find(",", place.end, place.end + _ADJUNCT_REACH)
+    if comma < 0 or not text[place.end:place.end + 1].isspace():
+        return place
+    window = text[place.end:comma]
+    found = [d for d in find_dates(window, ctx.article.period, ctx.rules.lang)
+             if d.end == len(window.rstrip())]
+    if not found or not ctx.rules.words.compile(_ADJUNCT, re.IGNORECASE).fullmatch(
+            window, 0, found[0].start):
+        return place
+    return replace(place, end=place.end + found[0].end)
+
+
+def held_pronoun(ctx: Context, hit: Hit, place: Mention, places: list[Mention]) -> bool:
+    """A holding verb whose object is a pronoun after the place with no other place between
+    ("took Kidal from rebels who had controlled it since 2014"): the pronoun is the place."""
+    text = ctx.article.text
+    if not hit.trigger.static_veto or not text[hit.end:hit.end + 1].isspace():
+        return False
+    if ctx.rules.markers.pronoun_object.match(text, hit.end + 1) is None:
+        return False
+    return not any(place.end <= p.start < hit.start and p.place.id != place.place.id
+                   and p.place.kind not in _LOCATING_KINDS for p in places)
