@@ -23,6 +23,7 @@ from conflictmap.eventrelatives import (
     beyond_relative,
     dated_taking,
     held_pronoun,
+    holder_left,
     in_modal_main_clause,
     in_object_relative,
     main_after_apposition,
@@ -312,7 +313,8 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
                 or not (other.trigger.static_veto
                         or dated_taking(ctx, other, place,
                                         after_leaving=hit.trigger.change is Change.WITHDRAWAL)
-                        or _taken_back(hit, other))):
+                        or _taken_back(hit, other)
+                        or holder_left(ctx, hit, other, place, places))):
             continue
         if any(p.place.id != place.place.id and other.end <= p.start
                and not text[other.end:p.start].strip() for p in places):
@@ -324,7 +326,8 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
             # "X, de stad die ...", "X, the town [south of the capital] that ...", "X, a
             # district town in Middle Shabelle region that the army had taken in 2022"
             pass
-        elif held_pronoun(ctx, other, place, places):
+        elif held_pronoun(ctx, other, place, places) or holder_left(ctx, hit, other, place,
+                                                                    places):
             pass  # "taking the town from rebels who had controlled it since 2014"
         elif (relative_between(ctx, place.end, other.start) is None
                 or not relative_antecedent(ctx, other, dated, places)):

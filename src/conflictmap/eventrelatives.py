@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from conflictmap.dates import bare_years, find_dates
 from conflictmap.eventcontext import Context
+from conflictmap.geotargets import unknown_target
 from conflictmap.model import Change, Mention, PlaceKind
 from conflictmap.triggers import Hit
 
@@ -343,3 +344,33 @@ def held_pronoun(ctx: Context, hit: Hit, place: Mention, places: list[Mention]) 
         return False
     return not any(place.end <= p.start < hit.start and p.place.id != place.place.id
                    and p.place.kind not in _LOCATING_KINDS for p in places)
+
+
+def holder_left(ctx: Context, hit: Hit, other: Hit, place: Mention,
+                places: list[Mention]) -> bool:
+    """A relative clause about the side that took the place, telling with a date of its own
+    how that side lost it: "Lyman fell to separatists, who were driven out by the army in June
+    2014"; "viel in handen van IS, dat in 2017 werd verdreven"; "..., who withdrew in May".
+    The side is the relative pronoun's antecedent, named after the main clause's trigger; a
+    taking there must be passive (the side is driven out, not driving others out)."""
+    if hit.trigger.change not in (Change.CAPTURE, Change.RECAPTURE) or other.trigger.change \
+            not in (Change.CAPTURE, Change.RECAPTURE, Change.WITHDRAWAL):
+        return False
+    rel = relative_between(ctx, max(place.end, hit.end), other.start)
+    text = ctx.article.text
+    if rel is None or not any(place.end <= a.start and max(place.end, hit.end) <= a.start
+                              and not text[a.end:rel.start()].strip() for a in ctx.actors):
+        return False  # the pronoun's antecedent is a side named after the taking
+    if any(place.end <= p.start < other.start and p.place.kind not in _LOCATING_KINDS
+           for p in places if p is not place):
+        return False
+    close = text.find(",", other.end)
+    stop = min(close if close >= 0 else len(text), other.end + 60)
+    if other.trigger.change is not Change.WITHDRAWAL and ctx.rules.markers.passive_aux.search(
+            text, rel.end(), stop) is None:
+        return False
+    if unknown_target(text, (rel.end(), stop), (other.start, other.end), ctx.rules,
+                      ctx.mentions, ctx.actors) is not None:
+        return False  # "who were driven out of Kitchanga in 2013": a place of its own
+    return any(not d.since and d.interval.end < ctx.article.period.start - _NEWS_GAP
+               for d in find_dates(text[rel.end():stop], ctx.article.period, ctx.rules.lang))
