@@ -28,6 +28,7 @@ from conflictmap.eventrelatives import (
     in_object_relative,
     main_after_apposition,
     main_after_relative,
+    opened_relative,
     outside_relative,
     past_adjunct,
     relative_antecedent,
@@ -309,9 +310,12 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
     if appo is not None and "," in text[dated.end:appo.start()]:
         appo = None
     for other in clause_hits:
+        # a trigger that opens with its relative pronoun ("..., which they had lost to ..."):
+        # read from after the pronoun, so that the relative clause is found before it
+        own = opened_relative(ctx, other)
         if (other is hit or other.start < place.end or _town_only(other, place.place)
                 or not (other.trigger.static_veto
-                        or dated_taking(ctx, other, place,
+                        or dated_taking(ctx, own, place,
                                         after_leaving=hit.trigger.change is Change.WITHDRAWAL)
                         or _taken_back(hit, other)
                         or holder_left(ctx, hit, other, place, places))):
@@ -329,8 +333,12 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
         elif held_pronoun(ctx, other, place, places) or holder_left(ctx, hit, other, place,
                                                                     places):
             pass  # "taking the town from rebels who had controlled it since 2014"
-        elif (relative_between(ctx, place.end, other.start) is None
-                or not relative_antecedent(ctx, other, dated, places)):
+        elif other.trigger.town_only and relative_between(ctx, place.end, own.start) and all(
+                p.place.kind in _LOCATING_KINDS for p in places
+                if p is not place and place.end <= p.start < own.start):
+            pass  # "Harib in southern Marib province, which they had lost": not the province
+        elif (relative_between(ctx, place.end, own.start) is None
+                or not relative_antecedent(ctx, own, dated, places)):
             continue
         out.append((other, place, _partial(ctx, other, place, seg_start)))
     return out

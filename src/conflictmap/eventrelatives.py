@@ -203,8 +203,9 @@ def dated_taking(ctx: Context, hit: Hit, place: Mention, *, after_leaving: bool 
     dates it with a year of its own ("recaptured Wad Madani, which the RSF seized in
     December 2023"; "verloor het al Ramadi, dat in december 2015 werd heroverd"): an earlier
     change of the place, told besides the main clause's."""
-    if hit.trigger.change not in (Change.CAPTURE, Change.RECAPTURE):
-        return False  # "..., which the army had retaken in December 2016" too
+    if hit.trigger.change not in (Change.CAPTURE, Change.RECAPTURE) and not hit.trigger.loss:
+        return False  # "..., which the army had retaken in December 2016" too; a loss
+        # ("..., which they had lost to government forces in 2018") is the other side's taking
     text = ctx.article.text
     rel = relative_between(ctx, place.end, hit.start)
     if rel is None:  # "Aleppo, the city the army had taken from the rebels in 2016"
@@ -374,3 +375,12 @@ def holder_left(ctx: Context, hit: Hit, other: Hit, place: Mention,
         return False  # "who were driven out of Kitchanga in 2013": a place of its own
     return any(not d.since and d.interval.end < ctx.article.period.start - _NEWS_GAP
                for d in find_dates(text[rel.end():stop], ctx.article.period, ctx.rules.lang))
+
+
+def opened_relative(ctx: Context, hit: Hit) -> Hit:
+    """``hit`` read from after its own relative pronoun when its match opens with one
+    ("which the army had lost"), so that the relative clause stands before it; else ``hit``."""
+    m = ctx.rules.markers.relative.search(ctx.article.text, max(0, hit.start - 3), hit.end)
+    if m is None or m.start() >= hit.start or m.end() >= hit.end:
+        return hit
+    return replace(hit, start=m.end())
