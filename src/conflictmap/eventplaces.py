@@ -300,7 +300,9 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
     ("recaptured Wad Madani, which the RSF seized in December 2023"), or a taking back of what
     the main clause lost: "seized Hama, which the army had abandoned" tells the same change
     twice."""
-    out = []
+    out: list[tuple[Hit, Mention, str]] = []
+    if not any(other is not hit and other.start >= place.end for other in clause_hits):
+        return out
     text = ctx.article.text
     # "captured Kilinochchi on Friday, ..., which": the day of the main clause's change
     # stands between the place and its apposition or relative clause
