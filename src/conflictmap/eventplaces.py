@@ -33,6 +33,7 @@ from conflictmap.eventrelatives import (
     past_adjunct,
     relative_antecedent,
     relative_between,
+    restrictive_relative,
 )
 from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.placelists import listed_places, opens_list
@@ -335,6 +336,8 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
         elif held_pronoun(ctx, other, place, places) or holder_left(ctx, hit, other, place,
                                                                     places):
             pass  # "taking the town from rebels who had controlled it since 2014"
+        elif restrictive_relative(ctx, other, place, places):
+            pass  # "retaking the northern town that rebels had held since 2012"
         elif other.trigger.town_only and relative_between(ctx, place.end, own.start) and all(
                 p.place.kind in _LOCATING_KINDS for p in places
                 if p is not place and place.end <= p.start < own.start):

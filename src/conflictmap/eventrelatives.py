@@ -384,3 +384,16 @@ def opened_relative(ctx: Context, hit: Hit) -> Hit:
     if m is None or m.start() >= hit.start or m.end() >= hit.end:
         return hit
     return replace(hit, start=m.end())
+
+
+_RESTRICTIVE = r"\s+%relative_pronoun%\s"  # a relative clause with no comma right after a place
+
+
+def restrictive_relative(ctx: Context, hit: Hit, place: Mention, places: list[Mention]) -> bool:
+    """A relative clause with no comma right after the place, with no town between it and the
+    trigger: "retaking the northern town that rebels had held since 2012", "de stad die de
+    rebellen sinds 2012 in handen hadden"."""
+    return bool(ctx.rules.words.compile(_RESTRICTIVE, re.IGNORECASE).match(
+        ctx.article.text, place.end)) and all(
+        p.place.kind in _LOCATING_KINDS for p in places
+        if p is not place and place.end <= p.start < hit.start)
