@@ -15,7 +15,7 @@ from conflictmap.clauseplaces import (
     site_after,
     site_in_town,
 )
-from conflictmap.eventactors import actor_ok, continues, points_back
+from conflictmap.eventactors import actor_ok, continues, loser_object, points_back
 from conflictmap.eventcontext import Context, spans_of
 from conflictmap.eventrelatives import (
     apposition_after,
@@ -305,17 +305,13 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
     if not any(other is not hit and other.start >= place.end for other in clause_hits):
         return out
     text = ctx.article.text
-    # "captured Kilinochchi on Friday, ..., which": the day of the main clause's change
-    # stands between the place and its apposition or relative clause
-    dated = past_adjunct(ctx, place)
+    dated = past_adjunct(ctx, place)  # "captured Kilinochchi on Friday, ..., which"
     # the apposition after the place or its clause's last words ("Damasak on Monday, the town")
     appo = ctx.rules.markers.apposition_relative.search(text, dated.end, dated.end + _APPO_REACH)
     if appo is not None and "," in text[dated.end:appo.start()]:
         appo = None
     for other in clause_hits:
-        # a trigger that opens with its relative pronoun ("..., which they had lost to ..."):
-        # read from after the pronoun, so that the relative clause is found before it
-        own = opened_relative(ctx, other)
+        own = opened_relative(ctx, other)  # "..., which they had lost to ...": after "which"
         if (other is hit or other.start < place.end or _town_only(other, place.place)
                 or not (other.trigger.static_veto
                         or dated_taking(ctx, own, place,
@@ -503,8 +499,9 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
             if fought:
                 return fought
             continue
-        if (".sequel." in hit.trigger.id or not points_back(ctx, hit, seg_start, seg_end)
-                or not actor_ok(ctx, hit, seg_start, seg_end)):
+        if (".sequel." in hit.trigger.id or not (points_back(ctx, hit, seg_start, seg_end)
+                or loser_object(ctx, hit, seg_start, seg_end)) or not actor_ok(ctx, hit, seg_start,
+                                                                   seg_end)):
             continue
         before = [p for p in ctx.places if p.end <= s and p.place.kind is PlaceKind.TOWN]
         if not before and not inside:
@@ -520,6 +517,9 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
         if word is None:
             before_verb = [w for w in markers.pronoun_object_before.finditer(
                 ctx.article.text, seg_start, hit.end) if w.end() <= hit.start]
+            side = None if before_verb else loser_object(ctx, hit, seg_start, seg_end)
+            if side is not None and _changed_in(ctx, town, index):  # "drove the IS fighters out"
+                return [(hit, Mention(town.place, side.text, side.start, side.end), "")]
             if not before_verb:
                 continue
             word = before_verb[-1]
