@@ -342,7 +342,7 @@ def points_back(ctx: Context, hit: Hit, seg_start: int, seg_end: int) -> bool:
     the place of the clause before."""
     markers = ctx.rules.markers
     return bool(markers.pronoun_object.search(ctx.article.text, seg_start,
-                                              min(seg_end, hit.end + 8))
+                                              object_end(ctx, hit, seg_end))
                 or any(w.end() <= hit.start for w in markers.pronoun_object_before.finditer(
                     ctx.article.text, seg_start, hit.end)))
 
@@ -564,3 +564,18 @@ def loser_object(ctx: Context, hit: Hit, seg_start: int, seg_end: int) -> ActorM
 
 
 _WORD = re.compile(r"\S+\s*")
+
+
+_PRONOUN_REACH = 8  # characters after a verb (or its inverted subject) its pronoun ends within
+
+
+def object_end(ctx: Context, hit: Hit, seg_end: int) -> int:
+    """Where a verb's pronoun object may end: just after the verb, or after a side named
+    right after it, the subject of an inverted clause ("In maart 2016 verdreef het leger hen")."""
+    end = hit.end + _PRONOUN_REACH
+    text = ctx.article.text
+    for a in ctx.actors:  # the side right after the verb, an article at most between
+        if (hit.end < a.start <= hit.end + _PRONOUN_REACH
+                and len(text[hit.end:a.start].split()) <= 1):
+            end = a.end + _PRONOUN_REACH
+    return min(seg_end, end)

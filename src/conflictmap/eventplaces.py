@@ -15,7 +15,7 @@ from conflictmap.clauseplaces import (
     site_after,
     site_in_town,
 )
-from conflictmap.eventactors import actor_ok, continues, loser_object, points_back
+from conflictmap.eventactors import actor_ok, continues, loser_object, object_end, points_back
 from conflictmap.eventcontext import Context, spans_of
 from conflictmap.eventrelatives import (
     apposition_after,
@@ -508,7 +508,7 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
             return []
         town = inside[-1] if inside else (_subject_site(ctx, index) or _as_named_site(
             ctx, antecedent(ctx.article.text, ctx.rules.path, before)))
-        end = min(seg_end, hit.end + 8)
+        end = object_end(ctx, hit, seg_end)  # "verdreef het leger hen": past an inverted subject
         # after the verb ("captured it"), or before it where the language puts it there
         # ("IS had het in mei ingenomen"): the one nearest the verb
         markers = ctx.rules.markers
