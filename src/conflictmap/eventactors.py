@@ -10,6 +10,7 @@ from conflictmap.actorresolution import as_location, in_backing_phrase, resolve_
 from conflictmap.actors import ActorMention
 from conflictmap.dates import bare_years, find_dates
 from conflictmap.eventcontext import LAST_WORD, Context, sentence_at, spans_of
+from conflictmap.eventobjects import object_end
 from conflictmap.model import Actor, Change, Mention
 from conflictmap.text import whole_words
 from conflictmap.triggers import Hit
@@ -535,47 +536,3 @@ _DEMONYM_AND = r"\b([^\W\d_]+)\s+%and%\s+$"
 _APPOSITION_END = re.compile(r"(?:\s+[^\W\d_][\w'’-]*){0,5}\s*,")
 _APPOSITION = re.compile(r"\s*\)?\s*(?:\([^)]*\)\s*)?,\s*[^,.;:]*$")
 
-
-_OBJECT_REACH = 40  # characters after an expelling verb its object (past a V2 subject) ends within
-_SOURCE_WORDS = 5  # words after the object its own place phrase ("out of two villages") opens in
-
-
-def loser_object(ctx: Context, hit: Hit, seg_start: int, seg_end: int) -> ActorMention | None:
-    """The side an expelling verb drives out, named as its object where no place is
-    ("The army drove the jihadists out in March 2016", "In maart 2016 verdreef het leger de
-    jihadisten"): the last side named from the verb on, not an inverted subject (the first
-    after the verb when none stands before it); None for a verb whose object is not the
-    loser, or one that names where from ("drove the militants out of two villages")."""
-    if hit.trigger.after != "loser" or hit.trigger.change not in (Change.CAPTURE,
-                                                                  Change.RECAPTURE):
-        return None
-    stop = min(seg_end, hit.end + _OBJECT_REACH)
-    found = [a for a in ctx.actors if hit.start < a.start and a.end <= stop]
-    if not any(seg_start <= a.start and a.end <= hit.start for a in ctx.actors):
-        found = found[1:]  # "verdreef het leger de jihadisten": the army is the subject
-    if not found:
-        return None
-    text, side = ctx.article.text, found[-1]
-    ends = [m.end() for m in _WORD.finditer(text, side.end, seg_end)]
-    if any(ctx.rules.markers.source.search(text, side.end, end)
-           for end in ends[:_SOURCE_WORDS]):
-        return None
-    return side
-
-
-_WORD = re.compile(r"\S+\s*")
-
-
-_PRONOUN_REACH = 8  # characters after a verb (or its inverted subject) its pronoun ends within
-
-
-def object_end(ctx: Context, hit: Hit, seg_end: int) -> int:
-    """Where a verb's pronoun object may end: just after the verb, or after a side named
-    right after it, the subject of an inverted clause ("In maart 2016 verdreef het leger hen")."""
-    end = hit.end + _PRONOUN_REACH
-    text = ctx.article.text
-    for a in ctx.actors:  # the side right after the verb, an article at most between
-        if (hit.end < a.start <= hit.end + _PRONOUN_REACH
-                and len(text[hit.end:a.start].split()) <= 1):
-            end = a.end + _PRONOUN_REACH
-    return min(seg_end, end)

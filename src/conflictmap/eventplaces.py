@@ -15,8 +15,9 @@ from conflictmap.clauseplaces import (
     site_after,
     site_in_town,
 )
-from conflictmap.eventactors import actor_ok, continues, loser_object, object_end, points_back
+from conflictmap.eventactors import actor_ok, continues, points_back
 from conflictmap.eventcontext import Context, spans_of
+from conflictmap.eventobjects import changed_in, held_until, loser_object, object_end
 from conflictmap.eventrelatives import (
     apposition_after,
     aside,
@@ -46,7 +47,7 @@ from conflictmap.placeroles import (
     site_words,
 )
 from conflictmap.rules import Words
-from conflictmap.triggers import Hit, any_fires
+from conflictmap.triggers import Hit
 
 _MAX_GAP = 160  # characters between a trigger and a place of its clause
 _NEXT_GAP = 45  # characters between a "next"-target trigger and its place
@@ -518,13 +519,14 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
             before_verb = [w for w in markers.pronoun_object_before.finditer(
                 ctx.article.text, seg_start, hit.end) if w.end() <= hit.start]
             side = None if before_verb else loser_object(ctx, hit, seg_start, seg_end)
-            if side is not None and _changed_in(ctx, town, index):  # "drove the IS fighters out"
+            if side is not None and changed_in(ctx, town, index):  # "drove the IS fighters out"
                 return [(hit, Mention(town.place, side.text, side.start, side.end), "")]
             if not before_verb:
                 continue
             word = before_verb[-1]
         if hit.start <= word.start() < hit.end and (not spans_of(ctx.actors).within(
-                seg_start, seg_end) or not _changed_in(ctx, town, index)):
+                seg_start, seg_end) or not (changed_in(ctx, town, index)
+                                            or held_until(ctx, s, seg_start))):
             continue  # "De politie trok zich terug": an armed side withdraws, no one else;
             # from a town its sentence reports taken, not one it "stood at the gates of"
         return [(hit, Mention(town.place, word.group(), word.start(), word.end()), "")]
@@ -564,15 +566,6 @@ def _subject_site(ctx: Context, index: int) -> Mention | None:
 
 
 _SUBJECT_REACH = 30  # characters from a sentence's start its subject's site noun ends within
-
-
-def _changed_in(ctx: Context, town: Mention, index: int) -> bool:
-    """True when the sentence right before sentence ``index`` names the town and has a
-    change word (before its checks)."""
-    if index < 1:
-        return False
-    s, e = ctx.spans[index - 1]
-    return s <= town.start < e and any_fires(ctx.rules, ctx.article.text, s, e)
 
 
 _THERE_GAP = 40  # characters between "there"/"daar" and its fighting words
