@@ -9,8 +9,9 @@ import contextlib
 import re
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 
-from conflictmap.dates import DateMention, bare_years, find_dates
+from conflictmap.dates import DateMention, bare_years, count_word, find_dates, state_bound
 from conflictmap.model import Interval
 from conflictmap.monthyears import THAT_YEAR, relative_clauses
 from conflictmap.rules import LanguageRules
@@ -29,9 +30,12 @@ def that_year(rules: LanguageRules, text: str, s: int, a: int, mentions: list[Da
         return mentions
 
     def named(start: int, end: int) -> list[int]:
-        return [d.interval.start.year for d in find_dates(text[start:end], period, rules.lang)
-                if d.explicit and not d.year_guessed and not d.anaphoric
-                and d.interval.start.year == d.interval.end.year]
+        found = [d for d in find_dates(text[start:end], period, rules.lang)
+                 if d.explicit and not d.year_guessed and not d.anaphoric
+                 and d.interval.start.year == d.interval.end.year]
+        # a since-year only when no other year is named ("in March 2018, its biggest gain
+        # since 2001, ... in April that year": 2018)
+        return [d.interval.start.year for d in [d for d in found if not d.since] or found]
 
     years = named(s, a) if s < a else []
     if not years and back is not None and back < s:
@@ -56,7 +60,9 @@ def clause_year(rules: LanguageRules, clause: str,
     """A month named without its year in a clause that names one year on its own ("In de
     oorlog van 2020 heroverde Azerbeidzjan Fuzuli in oktober", "in the 2020 war ... in
     October") is in that year; not a year of a relative clause, which dates a change of its
-    own ("On May 18 they retook X, which the LNA had held since 2014": 18 May of the news)."""
+    own ("On May 18 they retook X, which the LNA had held since 2014": 18 May of the news);
+    nor a year after "since" or "until", when a state began or ended ("captured Lachin on
+    November 8, ... for the first time since 1993": November of the news)."""
     if not any(m.year_guessed for m in mentions):
         return mentions
     others = []
@@ -65,7 +71,8 @@ def clause_year(rules: LanguageRules, clause: str,
             others.append((start, end))
     years = {int(y.group()) for y in bare_years(clause, rules.lang)
              if not any(m.start <= y.start() < m.end for m in mentions)
-             and not any(s <= y.start() < e for s, e in others)}
+             and not any(s <= y.start() < e for s, e in others)
+             and not state_bound(clause, y.start(), rules.lang)}
     if len(years) != 1:
         return mentions
     year = years.pop()
@@ -104,3 +111,57 @@ def war_year(rules: LanguageRules, text: str, a: int, b: int, at: int,
             return [DateMention(m.start(), m.end(), Interval(
                 date(year, 1, 1), date(year, 12, 31), YEAR_PRECISION), explicit=True)]
     return mentions
+
+
+_HEADLINE_CHARS = 200  # a headline, where a piece says it looks back
+ANNIVERSARY_DAYS = 45
+"""How near the article's own day and month a day of the story must be to be the anniversary's."""
+_MIN_YEARS = 2  # "een jaar na": a year back is still the news's time
+
+
+def story_year(rules: LanguageRules, article_text: str, period: Interval,
+               mentions: list[DateMention]) -> list[DateMention]:
+    """A day or month named without its year near the article's own day and month, in an
+    anniversary piece ("Thirty years after the fall of Sukhumi", "Forty years on", "Dertig
+    jaar na Srebrenica" in its headline, and that year written in the text), is of the
+    story's year, not the article's: "they retook the city on 27 September" in a piece of
+    September 2023 is 27 September 1993. Days months away from the anniversary keep the
+    year the rest of the text gives them (a piece that looks back on a decade)."""
+    if not any(m.year_guessed for m in mentions):
+        return mentions
+    end = article_text.find("\n")
+    headline = article_text[:min(_HEADLINE_CHARS, end if end >= 0 else _HEADLINE_CHARS)]
+    year = _anniversary(rules, headline, article_text, period.end.year)
+    if year is None:
+        return mentions
+    out = []
+    for m in mentions:
+        if m.year_guessed and _near_day(m.interval.start, period.start):
+            with contextlib.suppress(ValueError):  # 29 February
+                m = replace(m, year_guessed=False, interval=Interval.spanning(
+                    m.interval.start.replace(year=year),
+                    m.interval.end.replace(year=year + m.interval.end.year
+                                           - m.interval.start.year)))
+        out.append(m)
+    return out
+
+
+def _near_day(day: date, published: date) -> bool:
+    """True when ``day``'s day and month lie within ANNIVERSARY_DAYS of ``published``'s."""
+    try:
+        gap = abs((day.replace(year=published.year) - published).days)
+    except ValueError:  # 29 February
+        gap = abs((date(published.year, 3, 1) - published).days)
+    return min(gap, 365 - gap) <= ANNIVERSARY_DAYS
+
+
+@lru_cache(maxsize=64)
+def _anniversary(rules: LanguageRules, headline: str, text: str, published: int) -> int | None:
+    """The story's year of an anniversary piece: its headline says N years after (on, ago)
+    and the text writes the year N years before its own."""
+    words = rules.dates
+    for m in words.get("anniversary").finditer(headline):
+        n = count_word(words.numbers, m.group(1), words.tens)
+        if n is not None and n >= _MIN_YEARS and str(published - n) in text:
+            return published - n
+    return None
