@@ -10,6 +10,7 @@ from conflictmap.actorresolution import as_location, in_backing_phrase, resolve_
 from conflictmap.actors import ActorMention
 from conflictmap.dates import bare_years, find_dates
 from conflictmap.eventcontext import LAST_WORD, Context, sentence_at, spans_of
+from conflictmap.eventobjects import object_end
 from conflictmap.model import Actor, Change, Mention
 from conflictmap.text import whole_words
 from conflictmap.triggers import Hit
@@ -342,7 +343,7 @@ def points_back(ctx: Context, hit: Hit, seg_start: int, seg_end: int) -> bool:
     the place of the clause before."""
     markers = ctx.rules.markers
     return bool(markers.pronoun_object.search(ctx.article.text, seg_start,
-                                              min(seg_end, hit.end + 8))
+                                              object_end(ctx, hit, seg_end))
                 or any(w.end() <= hit.start for w in markers.pronoun_object_before.finditer(
                     ctx.article.text, seg_start, hit.end)))
 
@@ -534,3 +535,4 @@ _DEMONYM_AND = r"\b([^\W\d_]+)\s+%and%\s+$"
 # Kokang-minderheid, veroverde ...")
 _APPOSITION_END = re.compile(r"(?:\s+[^\W\d_][\w'’-]*){0,5}\s*,")
 _APPOSITION = re.compile(r"\s*\)?\s*(?:\([^)]*\)\s*)?,\s*[^,.;:]*$")
+

@@ -17,18 +17,24 @@ from conflictmap.clauseplaces import (
 )
 from conflictmap.eventactors import actor_ok, continues, points_back
 from conflictmap.eventcontext import Context, spans_of
+from conflictmap.eventobjects import changed_in, held_until, loser_object, object_end
 from conflictmap.eventrelatives import (
     apposition_after,
     aside,
     beyond_relative,
     dated_taking,
+    held_pronoun,
+    holder_left,
     in_modal_main_clause,
     in_object_relative,
     main_after_apposition,
     main_after_relative,
+    opened_relative,
     outside_relative,
+    past_adjunct,
     relative_antecedent,
     relative_between,
+    restrictive_relative,
 )
 from conflictmap.model import Change, Mention, Place, PlaceKind
 from conflictmap.placelists import listed_places, opens_list
@@ -41,7 +47,7 @@ from conflictmap.placeroles import (
     site_words,
 )
 from conflictmap.rules import Words
-from conflictmap.triggers import Hit, any_fires
+from conflictmap.triggers import Hit
 
 _MAX_GAP = 160  # characters between a trigger and a place of its clause
 _NEXT_GAP = 45  # characters between a "next"-target trigger and its place
@@ -296,18 +302,23 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
     ("recaptured Wad Madani, which the RSF seized in December 2023"), or a taking back of what
     the main clause lost: "seized Hama, which the army had abandoned" tells the same change
     twice."""
-    out = []
+    out: list[tuple[Hit, Mention, str]] = []
+    if not any(other is not hit and other.start >= place.end for other in clause_hits):
+        return out
     text = ctx.article.text
+    dated = past_adjunct(ctx, place)  # "captured Kilinochchi on Friday, ..., which"
     # the apposition after the place or its clause's last words ("Damasak on Monday, the town")
-    appo = ctx.rules.markers.apposition_relative.search(text, place.end, place.end + _APPO_REACH)
-    if appo is not None and "," in text[place.end:appo.start()]:
+    appo = ctx.rules.markers.apposition_relative.search(text, dated.end, dated.end + _APPO_REACH)
+    if appo is not None and "," in text[dated.end:appo.start()]:
         appo = None
     for other in clause_hits:
+        own = opened_relative(ctx, other)  # "..., which they had lost to ...": after "which"
         if (other is hit or other.start < place.end or _town_only(other, place.place)
                 or not (other.trigger.static_veto
-                        or dated_taking(ctx, other, place,
+                        or dated_taking(ctx, own, place,
                                         after_leaving=hit.trigger.change is Change.WITHDRAWAL)
-                        or _taken_back(hit, other))):
+                        or _taken_back(hit, other)
+                        or holder_left(ctx, hit, other, place, places))):
             continue
         if any(p.place.id != place.place.id and other.end <= p.start
                and not text[other.end:p.start].strip() for p in places):
@@ -319,11 +330,21 @@ def _relative_hits(ctx: Context, hit: Hit, place: Mention, clause_hits: list[Hit
             # "X, de stad die ...", "X, the town [south of the capital] that ...", "X, a
             # district town in Middle Shabelle region that the army had taken in 2022"
             pass
-        elif (relative_between(ctx, place.end, other.start) is None
-                or not relative_antecedent(ctx, other, place, places)):
+        elif held_pronoun(ctx, other, place, places) or holder_left(ctx, hit, other, place,
+                                                                    places):
+            pass  # "taking the town from rebels who had controlled it since 2014"
+        elif restrictive_relative(ctx, other, place, places):
+            pass  # "retaking the northern town that rebels had held since 2012"
+        elif other.trigger.town_only and relative_between(ctx, place.end, own.start) and all(
+                p.place.kind in _LOCATING_KINDS for p in places
+                if p is not place and place.end <= p.start < own.start):
+            pass  # "Harib in southern Marib province, which they had lost": not the province
+        elif (relative_between(ctx, place.end, own.start) is None
+                or not relative_antecedent(ctx, own, dated, places)):
             continue
         out.append((other, place, _partial(ctx, other, place, seg_start)))
     return out
+
 
 
 def _taken_back(hit: Hit, other: Hit) -> bool:
@@ -479,15 +500,16 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
             if fought:
                 return fought
             continue
-        if (".sequel." in hit.trigger.id or not points_back(ctx, hit, seg_start, seg_end)
-                or not actor_ok(ctx, hit, seg_start, seg_end)):
+        if (".sequel." in hit.trigger.id or not (points_back(ctx, hit, seg_start, seg_end)
+                or loser_object(ctx, hit, seg_start, seg_end)) or not actor_ok(ctx, hit, seg_start,
+                                                                   seg_end)):
             continue
         before = [p for p in ctx.places if p.end <= s and p.place.kind is PlaceKind.TOWN]
         if not before and not inside:
             return []
         town = inside[-1] if inside else (_subject_site(ctx, index) or _as_named_site(
             ctx, antecedent(ctx.article.text, ctx.rules.path, before)))
-        end = min(seg_end, hit.end + 8)
+        end = object_end(ctx, hit, seg_end)  # "verdreef het leger hen": past an inverted subject
         # after the verb ("captured it"), or before it where the language puts it there
         # ("IS had het in mei ingenomen"): the one nearest the verb
         markers = ctx.rules.markers
@@ -496,11 +518,15 @@ def pronoun_targets(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int,
         if word is None:
             before_verb = [w for w in markers.pronoun_object_before.finditer(
                 ctx.article.text, seg_start, hit.end) if w.end() <= hit.start]
+            side = None if before_verb else loser_object(ctx, hit, seg_start, seg_end)
+            if side is not None and changed_in(ctx, town, index):  # "drove the IS fighters out"
+                return [(hit, Mention(town.place, side.text, side.start, side.end), "")]
             if not before_verb:
                 continue
             word = before_verb[-1]
         if hit.start <= word.start() < hit.end and (not spans_of(ctx.actors).within(
-                seg_start, seg_end) or not _changed_in(ctx, town, index)):
+                seg_start, seg_end) or not (changed_in(ctx, town, index)
+                                            or held_until(ctx, s, seg_start))):
             continue  # "De politie trok zich terug": an armed side withdraws, no one else;
             # from a town its sentence reports taken, not one it "stood at the gates of"
         return [(hit, Mention(town.place, word.group(), word.start(), word.end()), "")]
@@ -540,15 +566,6 @@ def _subject_site(ctx: Context, index: int) -> Mention | None:
 
 
 _SUBJECT_REACH = 30  # characters from a sentence's start its subject's site noun ends within
-
-
-def _changed_in(ctx: Context, town: Mention, index: int) -> bool:
-    """True when the sentence right before sentence ``index`` names the town and has a
-    change word (before its checks)."""
-    if index < 1:
-        return False
-    s, e = ctx.spans[index - 1]
-    return s <= town.start < e and any_fires(ctx.rules, ctx.article.text, s, e)
 
 
 _THERE_GAP = 40  # characters between "there"/"daar" and its fighting words

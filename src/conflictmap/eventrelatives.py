@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 from conflictmap.dates import bare_years, find_dates
 from conflictmap.eventcontext import Context
+from conflictmap.geotargets import unknown_target
 from conflictmap.model import Change, Mention, PlaceKind
 from conflictmap.triggers import Hit
 
@@ -201,8 +203,9 @@ def dated_taking(ctx: Context, hit: Hit, place: Mention, *, after_leaving: bool 
     dates it with a year of its own ("recaptured Wad Madani, which the RSF seized in
     December 2023"; "verloor het al Ramadi, dat in december 2015 werd heroverd"): an earlier
     change of the place, told besides the main clause's."""
-    if hit.trigger.change not in (Change.CAPTURE, Change.RECAPTURE):
-        return False  # "..., which the army had retaken in December 2016" too
+    if hit.trigger.change not in (Change.CAPTURE, Change.RECAPTURE) and not hit.trigger.loss:
+        return False  # "..., which the army had retaken in December 2016" too; a loss
+        # ("..., which they had lost to government forces in 2018") is the other side's taking
     text = ctx.article.text
     rel = relative_between(ctx, place.end, hit.start)
     if rel is None:  # "Aleppo, the city the army had taken from the rebels in 2016"
@@ -308,3 +311,89 @@ def apposition_after(ctx: Context, hit: Hit, place: Mention, clause_hits: list[H
             if h is not hit and opened < h.start and h.end <= close
             and relative_between(ctx, opened, h.start) is None
             and not any(opened < p.start < close for p in places)]
+
+
+# "on Friday", "in December", "op 3 maart": a date phrase right after the place, before a comma
+_ADJUNCT = r"\s+(?:%date_preposition%\s+)?$"
+_ADJUNCT_REACH = 30  # characters after a place its date phrase may end within
+
+
+def past_adjunct(ctx: Context, place: Mention) -> Mention:
+    """``place`` stretched over a date phrase right after it and ending at a comma ("Kidal on
+    Tuesday, the town that ..."), so that the apposition or relative clause after that phrase
+    is read as the place's; else ``place``."""
+    text = ctx.article.text
+    comma = text.find(",", place.end, place.end + _ADJUNCT_REACH)
+    if comma < 0 or not text[place.end:place.end + 1].isspace():
+        return place
+    window = text[place.end:comma]
+    found = [d for d in find_dates(window, ctx.article.period, ctx.rules.lang)
+             if d.end == len(window.rstrip())]
+    if not found or not ctx.rules.words.compile(_ADJUNCT, re.IGNORECASE).fullmatch(
+            window, 0, found[0].start):
+        return place
+    return replace(place, end=place.end + found[0].end)
+
+
+def held_pronoun(ctx: Context, hit: Hit, place: Mention, places: list[Mention]) -> bool:
+    """A holding verb whose object is a pronoun after the place with no other place between
+    ("took Kidal from rebels who had controlled it since 2014"): the pronoun is the place."""
+    text = ctx.article.text
+    if not hit.trigger.static_veto or not text[hit.end:hit.end + 1].isspace():
+        return False
+    if ctx.rules.markers.pronoun_object.match(text, hit.end + 1) is None:
+        return False
+    return not any(place.end <= p.start < hit.start and p.place.id != place.place.id
+                   and p.place.kind not in _LOCATING_KINDS for p in places)
+
+
+def holder_left(ctx: Context, hit: Hit, other: Hit, place: Mention,
+                places: list[Mention]) -> bool:
+    """A relative clause about the side that took the place, telling with a date of its own
+    how that side lost it: "Lyman fell to separatists, who were driven out by the army in June
+    2014"; "viel in handen van IS, dat in 2017 werd verdreven"; "..., who withdrew in May".
+    The side is the relative pronoun's antecedent, named after the main clause's trigger; a
+    taking there must be passive (the side is driven out, not driving others out)."""
+    if hit.trigger.change not in (Change.CAPTURE, Change.RECAPTURE) or other.trigger.change \
+            not in (Change.CAPTURE, Change.RECAPTURE, Change.WITHDRAWAL):
+        return False
+    rel = relative_between(ctx, max(place.end, hit.end), other.start)
+    text = ctx.article.text
+    if rel is None or not any(place.end <= a.start and max(place.end, hit.end) <= a.start
+                              and not text[a.end:rel.start()].strip() for a in ctx.actors):
+        return False  # the pronoun's antecedent is a side named after the taking
+    if any(place.end <= p.start < other.start and p.place.kind not in _LOCATING_KINDS
+           for p in places if p is not place):
+        return False
+    close = text.find(",", other.end)
+    stop = min(close if close >= 0 else len(text), other.end + 60)
+    if other.trigger.change is not Change.WITHDRAWAL and ctx.rules.markers.passive_aux.search(
+            text, rel.end(), stop) is None:
+        return False
+    if unknown_target(text, (rel.end(), stop), (other.start, other.end), ctx.rules,
+                      ctx.mentions, ctx.actors) is not None:
+        return False  # "who were driven out of Kitchanga in 2013": a place of its own
+    return any(not d.since and d.interval.end < ctx.article.period.start - _NEWS_GAP
+               for d in find_dates(text[rel.end():stop], ctx.article.period, ctx.rules.lang))
+
+
+def opened_relative(ctx: Context, hit: Hit) -> Hit:
+    """``hit`` read from after its own relative pronoun when its match opens with one
+    ("which the army had lost"), so that the relative clause stands before it; else ``hit``."""
+    m = ctx.rules.markers.relative.search(ctx.article.text, max(0, hit.start - 3), hit.end)
+    if m is None or m.start() >= hit.start or m.end() >= hit.end:
+        return hit
+    return replace(hit, start=m.end())
+
+
+_RESTRICTIVE = r"\s+%relative_pronoun%\s"  # a relative clause with no comma right after a place
+
+
+def restrictive_relative(ctx: Context, hit: Hit, place: Mention, places: list[Mention]) -> bool:
+    """A relative clause with no comma right after the place, with no town between it and the
+    trigger: "retaking the northern town that rebels had held since 2012", "de stad die de
+    rebellen sinds 2012 in handen hadden"."""
+    return bool(ctx.rules.words.compile(_RESTRICTIVE, re.IGNORECASE).match(
+        ctx.article.text, place.end)) and all(
+        p.place.kind in _LOCATING_KINDS for p in places
+        if p is not place and place.end <= p.start < hit.start)

@@ -24,7 +24,7 @@ from pathlib import Path
 from conflictmap.airports import town_airport
 from conflictmap.errors import RulesError
 from conflictmap.model import Mention, Place, PlaceKind
-from conflictmap.placereference import antecedent, rules_table
+from conflictmap.placereference import antecedent, reference_point, rules_table
 from conflictmap.rules import words_at
 from conflictmap.rules.literals import Guarded
 from conflictmap.sitepoints import listed_site
@@ -368,8 +368,12 @@ def site_anaphora(text: str, rules_path: str, start: int, end: int,
             continue  # "de nabijgelegen militaire basis Ghazlani": a name no gazetteer has
         listed = _listed_site(text, words, kind, noun_start, places)
         before = [p for p in places if p.end <= noun_start and p.place.kind is PlaceKind.TOWN]
-        if listed is not None and not any(listed.end + _ASIDE < p.start for p in before):
+        if listed is not None and not any(listed.end + _ASIDE < p.start
+                                          and not reference_point(text, rules_path, p)
+                                          for p in before):
             # "Camp Speicher ... the base": a site the gazetteer lists, named last before it
+            # (a town named since only as a reference point, "140 km south-west of Tripoli",
+            # is no site's town)
             out.append(Mention(listed.place, text[noun_start:m.end()], noun_start, m.end()))
             continue
         if not before:

@@ -256,4 +256,8 @@ WORD_KEYS = (
     # "An ethnic armed group fighting Myanmar's military government said it had taken X": the
     # side named as the one fought is no antecedent of the pronoun (eventactors._pronoun_subject)
     "opponent_before",
+    # (bg15) "ruled it until ... drove them out": a hold the clause after it ends
+    # (eventobjects.held_until)
+    "hold_past",
+    "hold_until",
 )
