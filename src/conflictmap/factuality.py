@@ -213,8 +213,19 @@ def past_mention(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, 
 
 
 def is_mention(rules: LanguageRules, text: str, hit: Hit) -> bool:
-    """True when the trigger only mentions a change ("de val van", "raised the flag")."""
-    return rules.markers.mention.search(text, hit.start, hit.end) is not None
+    """True when the trigger only mentions a change ("de val van", "raised the flag");
+    remembered for the last text (five questions a report, from four modules)."""
+    if _MENTIONS[0] is not text:
+        _MENTIONS[0], _MENTIONS[1] = text, {}
+    known: dict[tuple[object, int, int], bool] = _MENTIONS[1]
+    key = (rules.markers.mention, hit.start, hit.end)
+    found = known.get(key)
+    if found is None:
+        found = known[key] = rules.markers.mention.search(text, hit.start, hit.end) is not None
+    return found
+
+
+_MENTIONS: list = [None, {}]  # the last text, and (pattern, start, end) -> a mention there
 
 
 def join_later_mentions(events: Sequence[Event], mentions: set[int],
