@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 
 from conflictmap.date_choice import resolve_interval
+from conflictmap.dates import find_dates, state_bound
 from conflictmap.model import Interval
 
 DAY = Interval(date(2024, 2, 20), date(2024, 2, 20), 1)  # a Tuesday
@@ -145,3 +147,34 @@ def test_dates_sentence_read_again_gives_a_list_of_its_own() -> None:
     assert again[0].interval == Interval(date(2024, 3, 7), date(2024, 3, 7), 1)
     long = "Nothing happened here. " * (_CACHED_CHARS // 20) + "Rebels took it on 3 March."
     assert [d.interval.start for d in find_dates(long, period, "en")] == [date(2024, 3, 3)]
+
+
+@pytest.mark.parametrize(("lang", "sentence", "month", "year"), [
+    # a since-year is the last one a month without its year takes
+    ("en", "It fell in March 2018, its biggest loss since 2001, and was retaken in April "
+           "that year.", "April", 2018),
+    ("nl", "De stad viel in maart 2018, het grootste verlies sinds 2001, en werd in april "
+           "van dat jaar heroverd.", "april", 2018),
+    # ... but the year it takes when no other is named
+    ("en", "The rebels have held it since 2014 and seized the airport in June of that year.",
+     "June", 2014),
+    ("nl", "De rebellen houden de stad sinds 2014 en namen in juni van dat jaar het vliegveld.",
+     "juni", 2014),
+])
+def test_dates_a_since_year_lends_its_year_last(lang: str, sentence: str, month: str,
+                                                 year: int) -> None:
+    found = [m for m in find_dates(sentence, DAY, lang) if month in sentence[m.start:m.end]]
+    assert [m.interval.start.year for m in found] == [year]
+
+
+@pytest.mark.parametrize(("lang", "text", "bound"), [
+    ("en", "for the first time since 1993", True),
+    ("en", "the biggest base until 2011", True),
+    ("en", "captured in 1993", False),
+    ("nl", "voor het eerst sinds 1993", True),
+    ("nl", "sinds de zomer", True),
+    ("nl", "in 1993 ingenomen", False),
+])
+def test_dates_state_bound_marks_since_and_until(lang: str, text: str, bound: bool) -> None:
+    year = next(m for m in re.finditer(r"\d{4}|zomer", text))
+    assert state_bound(text, year.start(), lang) is bound

@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 
+from conflictmap.after_dates import change_before
 from conflictmap.context_dates import (
     LOOK_BACK,
-    change_before,
     paragraph_date,
     previous_interval,
     running_year,

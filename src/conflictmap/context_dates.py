@@ -15,7 +15,6 @@ from datetime import date, timedelta
 
 from conflictmap.date_choice import choose_interval
 from conflictmap.dates import DateMention, find_dates
-from conflictmap.factuality import is_mention
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.monthyears import since_background, whole_year
 from conflictmap.rules import LanguageRules
@@ -111,6 +110,9 @@ def _previous_date(article: Article, rules: LanguageRules, spans: Sequence[tuple
             return day[0].interval
         if dates:
             return dates[-1].interval
+        told = [d for d in day if not d.anaphoric]  # "on Thursday", "gisteren": that day
+        if told:
+            return told[-1].interval
         if "\n" in text[s:e] or ("\n" in text[e:spans[before + 1][0]]
                                   and not (opens and before == index - 1)):
             return None  # not past the paragraph's start (the one before, for an opener)
@@ -292,7 +294,7 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         m = words.get(key).search(text, spans[index][0] if key in _HELD else a, b)
         if m is None:
             continue
-        n = _count(words.numbers, m.group(1), words.tens)
+        n = count_word(words.numbers, m.group(1), words.tens)
         # "enkele dagen later", "a few weeks later": one to FEW of them
         few = n is None and (m.group(1) or "").lower() in words.few
         # a bare plural ("Days later, ..."): the pattern's second group, also a few
@@ -304,7 +306,7 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
             counted = (text[max(a, m.start() - 12):m.start()].split() or [""])[-1].lower()
             rest = m.re.match(text[m.end(1):b].lstrip())
             few = (rest is not None and rest.re.groups >= 2 and rest.group(2) is not None
-                   and _count(words.numbers, counted, words.tens) is None)
+                   and count_word(words.numbers, counted, words.tens) is None)
         n = 1 if few else n
         s = spans[index][0]
         # the dates before the count in its sentence ("namen in juni 2022 X in, een week
@@ -325,7 +327,7 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         if months == 12:
             start, end = date(before.start.year + n, 1, 1), date(before.end.year + n_end, 12, 31)
         elif months:
-            start, end = _months_back(before.start, -n), _months_back(before.end, -n_end)
+            start, end = months_back(before.start, -n), months_back(before.end, -n_end)
         else:
             start = before.start + timedelta(days=n * days)
             end = before.end + timedelta(days=n_end * days)
@@ -402,7 +404,7 @@ def time_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[in
         for m in words.get(key).finditer(text, max(s, a - 30), min(b, a + 12)):
             if not m.start() < a <= m.end():
                 continue
-            n = _count(words.numbers, m.group(1), words.tens)
+            n = count_word(words.numbers, m.group(1), words.tens)
             if n is None:
                 continue
             main = [d for d in find_dates(text[s:e], article.period, rules.lang)
@@ -454,74 +456,13 @@ def paragraph_date(article: Article, rules: LanguageRules,
     return dates[0].interval if len(dates) == 1 else None
 
 
-_AFTER_UNITS = (("days_after", 1, 0), ("weeks_after", 7, 0), ("months_after", 0, 1),
-                ("years_after", 0, 12))
-_AFTER_REACH = 75  # "two months after <a subject of up to seven words> marched into X"
-_NOUN_GAP = re.compile(r"\s*(?:\w{1,4}\s+)?")  # "na de val", "after the fall"
-_SUBJECT_GAP = r"\s+(?:[^\W\d_][\w'’-]*\s+){1,7}?(?:%perfect_auxiliary%\s+)?"
-
-
-def change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                   index: int, hit: Hit) -> Interval | None:
-    """The date of a change named only relative to its sentence's date ("begon op 20
-    augustus, ruim een maand na de herovering van X"; "two weeks after the fall of Y"):
-    the sentence's date before the phrase, N days, weeks, months or years earlier. Days
-    and weeks count exactly; a month or year count is loose by half a unit either way, and
-    "ruim"/"more than" stretches it back by one more unit. A change with a date of its
-    own after it ("a month after the fall of X in May") keeps that date."""
-    text, words = article.text, rules.dates
-    mention = is_mention(rules, text, hit)
-    subject_gap = rules.words.compile(_SUBJECT_GAP)
-    s, e = spans[index]
-    for key, days, months in _AFTER_UNITS:
-        for m in words.get(key).finditer(text, max(s, hit.start - _AFTER_REACH), hit.start):
-            gap = _NOUN_GAP.fullmatch(text, m.end(), hit.start)
-            # a verb right after the phrase ("nine months after seizing X"), or after its
-            # own subject ("a year after insurgents overran it", "nadat de rebellen haar
-            # innamen"): that clause's change is that long before
-            subject = not mention and subject_gap.fullmatch(text, m.end(), hit.start)
-            if (gap is None or (not mention and text[m.end():hit.start].strip())) \
-                    and not subject:
-                continue
-            n = _count(words.numbers, m.group(1), words.tens)
-            if n is None:
-                return None
-            found = find_dates(text[s:e], article.period, rules.lang)
-            comma = text.find(",", hit.end, e)
-            if any(hit.end <= d.start + s < (comma if comma >= 0 else e) for d in found):
-                return None
-            if subject and any(m.end() <= d.start + s < hit.start for d in found):
-                return None  # "drie maanden nadat Bachmoet in mei was gevallen": its own
-            main = [d for d in found if d.end + s <= m.start() and not d.since]
-            when = choose_interval(main, article.period, (m.start() - s, m.start() - s))
-            more = words.get("more_than").search(text, max(s, m.start() - 15), m.start())
-            less = words.get("less_than").search(text, max(s, m.start() - 15), m.start())
-            if days:
-                back = timedelta(days=n * days)
-                start, end = when.start - back, when.end - back
-                if more is not None:
-                    start -= timedelta(days=days)
-                return Interval.spanning(start, when.end if less is not None else end)
-            start, end = (_months_back(when.start, n * months),
-                          _months_back(when.end, n * months))
-            if less is not None:
-                return Interval.spanning(start, when.end)  # "less than a month after"
-            if more is not None:
-                start = _months_back(start, months)
-            else:
-                half = timedelta(days=15 * months)
-                start, end = start - half, end + half
-            return Interval.spanning(start, end)
-    return None
-
-
-def _months_back(day: date, n: int) -> date:
+def months_back(day: date, n: int) -> date:
     """``day`` n calendar months earlier (the last day of a shorter month)."""
     year, month = divmod(day.year * 12 + day.month - 1 - n, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def _count(numbers: Sequence[str], word: str | None, tens: Sequence[str] = ()) -> int | None:
+def count_word(numbers: Sequence[str], word: str | None, tens: Sequence[str] = ()) -> int | None:
     """1 for "a day after" (no number word), else the number written ("dertig jaar na",
     "thirty years after": the tens too)."""
     if word is None:

@@ -98,7 +98,8 @@ _RELATIVE_KEYS = ("today", "yesterday", "day_before_yesterday", "last_night", "t
 @lru_cache(maxsize=16)
 def _compiled(lang: str, rules_dir: Path | None = None) -> _Compiled:
     words, lists = load_language(lang, rules_dir).dates, load_language(lang, rules_dir).words
-    of, ordinal, in_ = (lists.alternation(k) for k in ("of", "ordinal_suffix", "month_preposition"))
+    of, ordinal, in_, article = (lists.alternation(k) for k in (
+        "of", "ordinal_suffix", "month_preposition", "article"))
     month_names = "|".join(sorted(set(words.months + words.month_abbreviations), key=len,
                                   reverse=True))
     months = rf"(?P<m>{month_names})\.?"
@@ -127,7 +128,8 @@ def _compiled(lang: str, rules_dir: Path | None = None) -> _Compiled:
                       rf"(?:{of}\s+)?(?P<y>{_YEAR})\b", flags),
         qualifiers=(_guarded(begin, flags), _guarded(end, flags), _guarded(mid, flags)),
         qualifier_before=_guarded(rf"{qualifier}\s*$", flags),
-        since_before=_guarded(rf"(?:(?:{since})\s+(?:{begin}|{end}|{mid})?|"
+        # "since the spring", "sinds de zomer": a season after its article
+        since_before=_guarded(rf"(?:(?:{since})\s+(?:(?:{article})\s+)?(?:{begin}|{end}|{mid})?|"
                               rf"{words.get('since_start').pattern}|"
                               rf"{words.get('since_clause').pattern})\s*$", flags),
         relatives=tuple((key, words.get(key)) for key in _RELATIVE_KEYS),
@@ -402,6 +404,8 @@ def _dated_weekdays(compiled: _Compiled, sentence: str, relatives: list[DateMent
 
 _SEASONS = (("spring", 3, 3), ("summer", 6, 4), ("autumn", 9, 3), ("winter", 12, 3))
 _SEASON_YEAR = r"\s+(?:%of%\s+)?((?:19|20)\d{2})\b"
+# "in the spring", "tijdens de zomer": the words that lead a season belong to its expression
+_SEASON_LEAD = r"(?i)(?:\b%month_preposition%\s+)?\b%article%\s+$"
 
 
 def _season_span(year: int, first: int, months: int) -> tuple[date, date]:
@@ -417,6 +421,7 @@ def _seasons(compiled: _Compiled, sentence: str, period: Interval) -> list[DateM
     that began last before the article's end. A winter runs into the next year."""
     found: list[DateMention] = []
     words, season_year = compiled.words, compiled.lists.compile(_SEASON_YEAR)
+    lead = compiled.lists.compile(_SEASON_LEAD)
     for key, first, months in _SEASONS:
         for m in words.get(key).finditer(sentence):
             start, end = m.start(), m.end()
@@ -439,9 +444,14 @@ def _seasons(compiled: _Compiled, sentence: str, period: Interval) -> list[DateM
                     start = last.start()
                 elif this is not None:
                     start = this.start()
+            if start == m.start() and (led := lead.search(sentence, max(0, start - 30),
+                                                         start)) is not None:
+                start = led.start()
+            # a bare season ("in the summer") takes the year its sentence gives, as a month
             found.append(DateMention(start, end,
                                      Interval.spanning(*_season_span(year, first, months)),
-                                     y is not None))
+                                     y is not None,
+                                     year_guessed=y is None and last is None and this is None))
     return found
 
 
@@ -479,10 +489,23 @@ def _dates_in(sentence: str, period: Interval, lang: str, previous: Interval | N
         for d in mentions))]
     mentions = _when_clauses(compiled, sentence, _month_ranges(compiled, sentence, mentions,
                                                                  period))
-    mentions = years_for_months(compiled.lists, sentence, _drop_overlaps(mentions),
+    # marked before the years are lent: a since-year is the last one a month takes ("in
+    # March 2018, its biggest gain since 2001, ... in April that year": 2018)
+    mentions = years_for_months(compiled.lists, sentence,
+                                [_since(compiled, sentence, m) for m in _drop_overlaps(mentions)],
                                 relative_clauses(compiled.words, sentence), period)
     return tuple(_since(compiled, sentence, m) for m in mentions
                  if not _first_since(compiled, sentence, m) and not _until(compiled, sentence, m))
+
+
+def state_bound(text: str, start: int, lang: str, rules_dir: Path | None = None) -> bool:
+    """True when the time expression at ``start`` follows "since"/"sinds" or "until"/"tot"
+    ("for the first time since 1993", "the biggest US base until 2011"): when a state began or
+    ended, a year that lends itself to no other date of the clause."""
+    compiled = _compiled(lang, rules_dir)
+    before = text[max(0, start - _SINCE_REACH):start]
+    return (compiled.since_before.search(before) is not None
+            or compiled.words.get("until").search(before[-12:]) is not None)
 
 
 _BARE_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")

@@ -24,6 +24,8 @@ OF_YEAR = r"(?i)\s*,?\s*(?:%of%\s+)?"
 THAT_YEAR = r"(?i)\s*,?\s*%of_that_year%\b"
 CLAUSE_END = re.compile(r"[,;:.](?:\s|$)|\n")
 _NEWS_DAYS = 31  # how far before the article a month without its year is still the news
+_MONTH_DAYS = 31
+_FRONTED = 16  # characters before a year that opens its sentence ("In 2016 ...")
 
 
 def winter_end(words: DateWords, sentence: str, end: int, year: int) -> int:
@@ -39,13 +41,19 @@ def whole_year(interval: Interval) -> bool:
 
 
 def _in_year(interval: Interval, year: int) -> Interval:
+    """``interval`` moved to start in ``year``: a span that ends a month ends that month there
+    (February of a leap year), and a winter still ends in the year after."""
+    start, end = interval.start, interval.end
+    end_year = year + end.year - start.year
     try:
-        return Interval.spanning(interval.start.replace(year=year),
-                                 interval.end.replace(year=year))
-    except ValueError:  # 29 February
-        return Interval.spanning(date(year, interval.start.month, 1),
-                                 date(year, interval.end.month,
-                                      calendar.monthrange(year, interval.end.month)[1]))
+        moved = start.replace(year=year)
+    except ValueError:  # 29 February: that month
+        return Interval.spanning(date(year, start.month, 1), date(
+            end_year, end.month, calendar.monthrange(end_year, end.month)[1]))
+    if start != end and end.day == calendar.monthrange(end.year, end.month)[1]:
+        return Interval.spanning(moved, date(end_year, end.month,
+                                             calendar.monthrange(end_year, end.month)[1]))
+    return Interval.spanning(moved, end.replace(year=end_year))
 
 
 def relative_clauses(words: DateWords, sentence: str) -> list[tuple[int, int]]:
@@ -67,7 +75,9 @@ def years_for_months(lists: Words, sentence: str, mentions: list[DateMention],
     March last year") or, else, the year of a date named before it ("In 2018 ... and in
     June of that year", "het akkoord van november 2020 ... op 1 december van dat jaar"),
     the year after it when the month comes before that date ("dat in december 2023 werd
-    ingenomen, werd in januari heroverd": January 2024)."""
+    ingenomen, werd in januari heroverd": January 2024). A season ("in the summer") takes
+    only a year that opens its sentence ("In 2016 the army retook X in the spring"), not one
+    in passing."""
     out: list[DateMention] = []
     skip, of_year = -1, lists.compile(OF_YEAR)
     that_year = lists.compile(THAT_YEAR)
@@ -113,7 +123,10 @@ def years_for_months(lists: Words, sentence: str, mentions: list[DateMention],
                  and p.interval.start.year == p.interval.end.year
                  and (that or not news or not any(a <= p.start < b and not a <= m.start < b
                                                   for a, b in relatives))]
+        if (m.interval.end - m.interval.start).days > _MONTH_DAYS:  # a season
+            years = [p for p in years if p.start <= _FRONTED]
         if years:
+            years = [p for p in years if not p.since] or years
             src, first = years[-1].interval.start, m.interval.start
             later = not that and (first.month, first.day) < (src.month, src.day)
             m = replace(m, interval=_in_year(m.interval, src.year + later), year_guessed=False)

@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from conflictmap.dates import DateMention, bare_years, find_dates
+from conflictmap.dates import DateMention, bare_years, find_dates, state_bound
 from conflictmap.model import Interval
 from conflictmap.monthyears import THAT_YEAR, relative_clauses
 from conflictmap.rules import LanguageRules
@@ -29,9 +29,12 @@ def that_year(rules: LanguageRules, text: str, s: int, a: int, mentions: list[Da
         return mentions
 
     def named(start: int, end: int) -> list[int]:
-        return [d.interval.start.year for d in find_dates(text[start:end], period, rules.lang)
-                if d.explicit and not d.year_guessed and not d.anaphoric
-                and d.interval.start.year == d.interval.end.year]
+        found = [d for d in find_dates(text[start:end], period, rules.lang)
+                 if d.explicit and not d.year_guessed and not d.anaphoric
+                 and d.interval.start.year == d.interval.end.year]
+        # a since-year only when no other year is named ("in March 2018, its biggest gain
+        # since 2001, ... in April that year": 2018)
+        return [d.interval.start.year for d in [d for d in found if not d.since] or found]
 
     years = named(s, a) if s < a else []
     if not years and back is not None and back < s:
@@ -56,7 +59,9 @@ def clause_year(rules: LanguageRules, clause: str,
     """A month named without its year in a clause that names one year on its own ("In de
     oorlog van 2020 heroverde Azerbeidzjan Fuzuli in oktober", "in the 2020 war ... in
     October") is in that year; not a year of a relative clause, which dates a change of its
-    own ("On May 18 they retook X, which the LNA had held since 2014": 18 May of the news)."""
+    own ("On May 18 they retook X, which the LNA had held since 2014": 18 May of the news);
+    nor a year after "since" or "until", when a state began or ended ("captured Lachin on
+    November 8, ... for the first time since 1993": November of the news)."""
     if not any(m.year_guessed for m in mentions):
         return mentions
     others = []
@@ -65,7 +70,8 @@ def clause_year(rules: LanguageRules, clause: str,
             others.append((start, end))
     years = {int(y.group()) for y in bare_years(clause, rules.lang)
              if not any(m.start <= y.start() < m.end for m in mentions)
-             and not any(s <= y.start() < e for s, e in others)}
+             and not any(s <= y.start() < e for s, e in others)
+             and not state_bound(clause, y.start(), rules.lang)}
     if len(years) != 1:
         return mentions
     year = years.pop()
