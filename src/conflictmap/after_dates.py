@@ -9,9 +9,9 @@ import re
 from collections.abc import Sequence
 from datetime import timedelta
 
-from conflictmap.context_dates import count_word, months_back, running_year
+from conflictmap.context_dates import months_back, running_year
 from conflictmap.date_choice import choose_interval
-from conflictmap.dates import find_dates
+from conflictmap.dates import count_word, find_dates
 from conflictmap.factuality import is_mention
 from conflictmap.model import Article, Interval
 from conflictmap.rules import LanguageRules

@@ -32,7 +32,7 @@ from conflictmap.factuality import apposed_date, dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.monthyears import CLAUSE_END
 from conflictmap.rules import LanguageRules
-from conflictmap.sentence_years import clause_year, that_year, war_year
+from conflictmap.sentence_years import clause_year, story_year, that_year, war_year
 from conflictmap.triggers import Hit, segments
 
 log = logging.getLogger(__name__)
@@ -84,8 +84,8 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     mentions = _when_named(text, spans[index][0], a, mentions, dates_from)
     back = spans[max(0, index - LOOK_BACK)][0]
     mentions = that_year(rules, text, spans[index][0], a, mentions, period, back)
-    mentions = running_year(article, rules, spans, index,
-                             clause_year(rules, text[a:b], mentions))
+    mentions = story_year(rules, text, period, running_year(
+        article, rules, spans, index, clause_year(rules, text[a:b], mentions)))
     mentions = war_year(rules, text, a, b, hit.start, mentions)
     mentions = _outside_apposition(rules, text, a, b, hit, mentions)
     if not mentions:

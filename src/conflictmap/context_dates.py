@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from conflictmap.date_choice import choose_interval
-from conflictmap.dates import DateMention, find_dates
+from conflictmap.dates import DateMention, count_word, find_dates
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.monthyears import since_background, whole_year
 from conflictmap.rules import LanguageRules
@@ -461,15 +461,3 @@ def months_back(day: date, n: int) -> date:
     year, month = divmod(day.year * 12 + day.month - 1 - n, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
-
-def count_word(numbers: Sequence[str], word: str | None, tens: Sequence[str] = ()) -> int | None:
-    """1 for "a day after" (no number word), else the number written ("dertig jaar na",
-    "thirty years after": the tens too)."""
-    if word is None:
-        return 1
-    word = word.lower()
-    if word.isdigit():
-        return int(word)
-    if word in tens:
-        return 10 * (tens.index(word) + 2)
-    return numbers.index(word) + 1 if word in numbers else None

@@ -9,8 +9,9 @@ import contextlib
 import re
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 
-from conflictmap.dates import DateMention, bare_years, find_dates, state_bound
+from conflictmap.dates import DateMention, bare_years, count_word, find_dates, state_bound
 from conflictmap.model import Interval
 from conflictmap.monthyears import THAT_YEAR, relative_clauses
 from conflictmap.rules import LanguageRules
@@ -110,3 +111,57 @@ def war_year(rules: LanguageRules, text: str, a: int, b: int, at: int,
             return [DateMention(m.start(), m.end(), Interval(
                 date(year, 1, 1), date(year, 12, 31), YEAR_PRECISION), explicit=True)]
     return mentions
+
+
+_HEADLINE_CHARS = 200  # a headline, where a piece says it looks back
+ANNIVERSARY_DAYS = 45
+"""How near the article's own day and month a day of the story must be to be the anniversary's."""
+_MIN_YEARS = 2  # "een jaar na": a year back is still the news's time
+
+
+def story_year(rules: LanguageRules, article_text: str, period: Interval,
+               mentions: list[DateMention]) -> list[DateMention]:
+    """A day or month named without its year near the article's own day and month, in an
+    anniversary piece ("Thirty years after the fall of Sukhumi", "Forty years on", "Dertig
+    jaar na Srebrenica" in its headline, and that year written in the text), is of the
+    story's year, not the article's: "they retook the city on 27 September" in a piece of
+    September 2023 is 27 September 1993. Days months away from the anniversary keep the
+    year the rest of the text gives them (a piece that looks back on a decade)."""
+    if not any(m.year_guessed for m in mentions):
+        return mentions
+    end = article_text.find("\n")
+    headline = article_text[:min(_HEADLINE_CHARS, end if end >= 0 else _HEADLINE_CHARS)]
+    year = _anniversary(rules, headline, article_text, period.end.year)
+    if year is None:
+        return mentions
+    out = []
+    for m in mentions:
+        if m.year_guessed and _near_day(m.interval.start, period.start):
+            with contextlib.suppress(ValueError):  # 29 February
+                m = replace(m, year_guessed=False, interval=Interval.spanning(
+                    m.interval.start.replace(year=year),
+                    m.interval.end.replace(year=year + m.interval.end.year
+                                           - m.interval.start.year)))
+        out.append(m)
+    return out
+
+
+def _near_day(day: date, published: date) -> bool:
+    """True when ``day``'s day and month lie within ANNIVERSARY_DAYS of ``published``'s."""
+    try:
+        gap = abs((day.replace(year=published.year) - published).days)
+    except ValueError:  # 29 February
+        gap = abs((date(published.year, 3, 1) - published).days)
+    return min(gap, 365 - gap) <= ANNIVERSARY_DAYS
+
+
+@lru_cache(maxsize=64)
+def _anniversary(rules: LanguageRules, headline: str, text: str, published: int) -> int | None:
+    """The story's year of an anniversary piece: its headline says N years after (on, ago)
+    and the text writes the year N years before its own."""
+    words = rules.dates
+    for m in words.get("anniversary").finditer(headline):
+        n = count_word(words.numbers, m.group(1), words.tens)
+        if n is not None and n >= _MIN_YEARS and str(published - n) in text:
+            return published - n
+    return None

@@ -124,7 +124,8 @@ DATE_KEYS = (
     "month_start",
     "month_end", "last_month", "since", "then", "same_day", "last_year", "this_year",
     "weekday_suffix",
-    "days_after", "weeks_after", "after_noun", "months_after", "years_after", "more_than",
+    "days_after", "weeks_after", "after_noun", "anniversary", "months_after", "years_after",
+    "more_than",
     # "less than two weeks after/ago": from that long before up to the date it counts from
     "less_than",
     "days_later", "weeks_later", "months_later", "years_later",
