@@ -228,12 +228,35 @@ def _own_stretch(rules: LanguageRules, text: str, offset: int, mentions: list[Da
     def stretch(pos: int) -> int:
         return bisect_right(commas, pos)
 
+    if place is not None and not any(stretch(m.start + offset) == stretch(place.start)
+                                     for m in mentions):
+        # "drove them out of Afgooye, 30 km west of the capital, in May": the date right
+        # after the place's apposition is the place's
+        after = _after_apposition(text, offset, mentions, place)
+        if after:
+            return after
     for anchor in ([place.start] if place is not None else []) + [hit.start]:
         mine = [m for m in mentions if stretch(m.start + offset) == stretch(anchor)]
         if mine:
             return (_own_conjunct(rules, text, offset, mine, place) if anchor != hit.start
                     else mine)
     return mentions
+
+
+_APPOSITION_CHARS = 60  # "Afgooye, 30 km (19 miles) west of the capital, in May"
+_DATE_AFTER_COMMA = 4  # characters between the apposition's closing comma and the date
+
+
+def _after_apposition(text: str, offset: int, mentions: list[DateMention],
+                      place: Mention) -> list[DateMention]:
+    """The dates that open the stretch right after a short apposition set off by commas
+    after the place (none inside it)."""
+    if not text.startswith(",", place.end):
+        return []
+    close = text.find(",", place.end + 1, place.end + _APPOSITION_CHARS)
+    if close < 0 or any(place.end < m.start + offset < close for m in mentions):
+        return []
+    return [m for m in mentions if close < m.start + offset <= close + _DATE_AFTER_COMMA]
 
 
 _CONJUNCT = r"\s(?:%and%|&)\s"

@@ -86,6 +86,7 @@ from conflictmap.factuality import (
     undated_background,
 )
 from conflictmap.geotargets import Geocoder, country_hint, geocoded_mention, unknown_target
+from conflictmap.heading_lists import heading_end, listed_items
 from conflictmap.model import (
     Article,
     Change,
@@ -203,6 +204,7 @@ class Extractor:
         standing: set[int] = set()  # of those, a flag that flies: a state, not a new change
         for i in hot:
             events.extend(self._sentence(ctx, i, clauses[i], mentions, standing))
+        events.extend(self._listed(ctx, hot, clauses, events))
         events = civil_sense(rules, text, events, [
             (a.start, a.end, a.generic in _ARMED or (a.actor is not None and not a.generic))
             for a in ctx.actors])
@@ -339,6 +341,32 @@ class Extractor:
                 or e.status is Status.DISPUTED
                 or not any(pid == e.place.id and p.start - _FOLDED <= e.period.end
                            and e.period.start <= p.end + _AFTER for pid, p in changed)]
+
+    def _listed(self, ctx: Context, hot: Sequence[int], clauses: dict[int, list[Clause]],
+                events: Sequence[Event]) -> list[Event]:
+        """The changes of the bullet lines under a heading that tells a change with no place
+        of its own (heading_lists.py): each dated by its line, else by the heading, and
+        quoted with the heading."""
+        text = ctx.article.text
+        told = {e.sources[0].start for e in events if e.sources}
+        out: list[Event] = []
+        for i in hot:
+            span = ctx.spans[i]
+            if span[0] in told or not heading_end(text, span):
+                continue
+            found = [(h, (a, b)) for a, b, hits in clauses[i] for h in hits
+                     if _factual(ctx, h, (a, b), "")]
+            if not found:
+                continue
+            hit, segment = found[0]
+            for item in listed_items(text, span, ctx.places, ctx.rules.lang,
+                                     ctx.article.period):
+                event = self._event(ctx, i, hit, item.mention, "", segment)
+                quote = f"{text[span[0]:span[1]].strip()} {text[item.start:item.end].strip()}"
+                source = replace(event.sources[0], quote=quote, end=item.end)
+                out.append(replace(event, period=item.period or event.period,
+                                   sources=(source,)))
+        return out
 
     def _event(self, ctx: Context, index: int, hit: Hit, mention: Mention, partial: str,
                segment: tuple[int, int], hits: Sequence[Hit] = ()) -> Event:

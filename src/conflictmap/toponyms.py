@@ -474,6 +474,7 @@ def _region_cues(
                 break
         before[id(span)] = found
     after: dict[int, bool] = {}  # id(span) -> a region word after it, across a list
+    plural: set[int] = set()  # id(span) of those whose region word after is plural
     for span in reversed(spans):
         j, found = span.last + 1, False
         while j < toks.n:
@@ -481,12 +482,19 @@ def _region_cues(
             if w in REGION_AFTER:
                 # "Idlib province", not "Palmyra, state television reported"
                 found = toks.joined(j - 1)
+                if w in REGION_PLURAL:
+                    plural.add(id(span))
                 break
             nxt = by_first.get(j)
             if nxt is not None:
-                # "Singa (Sennar state)": a bracket locates the name, it lists no region
-                found = after.get(id(nxt), False) and "(" not in toks.text[
-                    toks.ends[j - 1]:toks.starts[j]]
+                # "Singa (Sennar state)": a bracket locates the name, it lists no region;
+                # nor does a comma before one province ("Aybak, Samangan Province": the
+                # town, then its province), unlike "Hama and Homs provinces"
+                gap = toks.text[toks.ends[j - 1]:toks.starts[j]]
+                found = after.get(id(nxt), False) and "(" not in gap and not (
+                    gap.strip() == "," and id(nxt) not in plural)
+                if id(nxt) in plural:
+                    plural.add(id(span))
                 break
             if w in LIST_WORDS:
                 j += 1

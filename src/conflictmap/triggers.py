@@ -233,7 +233,10 @@ def _blocked(rules: LanguageRules, trigger: Trigger, text: str, start: int, end:
             return True
     if trigger.territory_veto:
         a, b = around(30, 30)
+        # (not an area that a comma sets after the trigger: "namen Lachin in, in het
+        # bergachtige gebied tussen ...", "took Lachin, in the area between ...")
         if any(not _coordinated_apart(rules, text, m.start(), m.end(), start, end)
+               and not (m.start() >= end and "," in text[end:m.start()])
                for m in markers.territory.finditer(text, a, b)):
             return True
     if trigger.territory_veto and (
