@@ -69,3 +69,21 @@ def test_a_headline_over_an_old_english_background_keeps_its_week() -> None:
     events = _extract("Gharyan falls\n\nThe last soldiers in the town surrendered on Tuesday, "
                       "residents said. Islamist fighters first took Gharyan in 2017.\n\nLibya")
     assert any(e.period.start >= date(2024, 5, 1) for e in events)
+
+
+def test_a_headline_takes_the_sides_of_the_bodys_one_change() -> None:
+    # the headline names the gainer loosely ("militias"), the body by its allegiance: one
+    # change, so one side, and the reports merge into one event
+    events = _extract("Libische milities heroveren Brega\n\nTroepen die loyaal zijn aan de "
+                      "eenheidsregering in Tripoli hebben Brega heroverd.\n\nLibië", "nl",
+                      date(2016, 6, 10))
+    retakes = [e for e in events if e.change is Change.RECAPTURE]
+    assert len(retakes) == 2 and len({e.actor.side for e in retakes if e.actor}) == 1
+
+
+def test_a_headline_keeps_its_side_when_the_body_tells_the_other_sides_taking() -> None:
+    # the body's change is the opponent's (its loser is the headline's gainer): two changes
+    events = _extract("Rebels seize Kindu\n\nThe army took Kindu from the rebels on Friday, "
+                      "officials said.\n\nCongo")
+    sides = {e.actor.side for e in events if e.actor is not None}
+    assert len(sides) == 2

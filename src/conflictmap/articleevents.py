@@ -86,8 +86,32 @@ def headline_dated_by_body(article: Article, events: list[Event]) -> list[Event]
                 told = body[0].period
                 narrowed = told.intersect(e.period) if told.overlaps(e.period) else told
                 e = replace(e, period=narrowed or told)
+        if e.sources and (e.sources[0].start < first or e.sources[0].quote.strip() in title):
+            e = _named_by_body(e, events, first, title)
         out.append(e)
     return out
+
+
+def _named_by_body(headline: Event, events: list[Event], first: int,
+                   title: set[str]) -> Event:
+    """A headline's change takes the sides the body gives the one change of that type and
+    place it tells in those days ("Libische milities heroveren Sirte" over "Troepen die loyaal
+    zijn aan de eenheidsregering hebben Sirte heroverd"), so the two are one event: the
+    headline names the gainer more loosely. Not when the body tells that change by more
+    than one side, nor when a side of one is the other's opponent."""
+    body = [b for b in events if b.place.id == headline.place.id and b.sources
+            and b.sources[0].start >= first and b.sources[0].quote.strip() not in title
+            and b.change is headline.change and b.period.overlaps(headline.period)
+            and b.actor is not None]
+    sides = {b.actor.side for b in body if b.actor is not None}
+    if len(sides) != 1 or headline.actor is None or headline.actor.side in sides:
+        return headline
+    told = body[0]
+    if any(x is not None and y is not None and x.side == y.side for x, y in (
+            (headline.actor, told.losing_actor), (told.actor, headline.losing_actor))):
+        return headline  # opposite sides: two changes
+    return replace(headline, actor=told.actor,
+                   losing_actor=told.losing_actor or headline.losing_actor)
 
 
 _HEADING_WORDS = 8

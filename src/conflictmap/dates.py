@@ -492,9 +492,11 @@ def _dates_in(sentence: str, period: Interval, lang: str, previous: Interval | N
                                                                  period))
     # marked before the years are lent: a since-year is the last one a month takes ("in
     # March 2018, its biggest gain since 2001, ... in April that year": 2018)
-    mentions = years_for_months(compiled.lists, sentence,
-                                [_since(compiled, sentence, m) for m in _drop_overlaps(mentions)],
-                                relative_clauses(compiled.words, sentence), period)
+    mentions = _drop_overlaps(mentions)
+    if any(m.year_guessed for m in mentions):  # a year to lend: which ones are since-years
+        mentions = years_for_months(compiled.lists, sentence,
+                                    [_since(compiled, sentence, m) for m in mentions],
+                                    relative_clauses(compiled.words, sentence), period)
     return tuple(_since(compiled, sentence, m) for m in mentions
                  if not _first_since(compiled, sentence, m) and not _until(compiled, sentence, m))
 
