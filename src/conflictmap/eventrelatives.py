@@ -19,8 +19,20 @@ from conflictmap.triggers import Hit
 
 
 def relative_between(ctx: Context, start: int, end: int) -> re.Match[str] | None:
-    matches = list(ctx.rules.markers.relative.finditer(ctx.article.text, start, end))
-    return matches[-1] if matches else None
+    """The last relative marker in text[start:end], or None; remembered for the last text
+    (the same stretch is asked about from several modules)."""
+    text, pattern = ctx.article.text, ctx.rules.markers.relative
+    if _RELATIVES[0] is not text:
+        _RELATIVES[0], _RELATIVES[1] = text, {}
+    known: dict[tuple[object, int, int], re.Match[str] | None] = _RELATIVES[1]
+    key = (pattern, start, end)
+    if key not in known:
+        matches = list(pattern.finditer(text, start, end))
+        known[key] = matches[-1] if matches else None
+    return known[key]
+
+
+_RELATIVES: list = [None, {}]  # the last text, and (pattern, start, end) -> the last marker
 
 
 def relative_antecedent(ctx: Context, hit: Hit, place: Mention, places: list[Mention]) -> bool:

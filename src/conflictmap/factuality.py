@@ -29,6 +29,7 @@ from conflictmap.datelines import DATELINE
 from conflictmap.dates import find_dates
 from conflictmap.model import Change, Event, Interval
 from conflictmap.rules import LanguageRules
+from conflictmap.rules.literals import Guarded
 from conflictmap.triggers import Hit, any_fires, without_relatives
 
 log = logging.getLogger(__name__)
@@ -212,8 +213,19 @@ def past_mention(rules: LanguageRules, text: str, hit: Hit, segment: tuple[int, 
 
 
 def is_mention(rules: LanguageRules, text: str, hit: Hit) -> bool:
-    """True when the trigger only mentions a change ("de val van", "raised the flag")."""
-    return rules.markers.mention.search(text, hit.start, hit.end) is not None
+    """True when the trigger only mentions a change ("de val van", "raised the flag");
+    remembered for the last text (five questions a report, from four modules)."""
+    if _MENTIONS[0] is not text:
+        _MENTIONS[0], _MENTIONS[1] = text, {}
+    known: dict[tuple[object, int, int], bool] = _MENTIONS[1]
+    key = (rules.markers.mention, hit.start, hit.end)
+    found = known.get(key)
+    if found is None:
+        found = known[key] = rules.markers.mention.search(text, hit.start, hit.end) is not None
+    return found
+
+
+_MENTIONS: list = [None, {}]  # the last text, and (pattern, start, end) -> a mention there
 
 
 def join_later_mentions(events: Sequence[Event], mentions: set[int],
@@ -366,6 +378,19 @@ _OWNER_BEFORE = r"\b%owned_place_noun%\s+%of%\s+$"
 _NAME_REACH = 200  # an actor's name is shorter: where one that overlaps a sentence may start
 
 
+def _twice(pattern: Guarded, text: str) -> bool:
+    """True when ``pattern.finditer(text)`` finds two matches: the second is the first search
+    from the end of the first when that is not empty (finditer lists every match of a long
+    text at once)."""
+    first = pattern.search(text)
+    if first is None:
+        return False
+    if first.end() == first.start():
+        found = pattern.finditer(text)
+        return next(found, None) is not None and next(found, None) is not None
+    return pattern.search(text, first.end()) is not None
+
+
 def civil_sense(rules: LanguageRules, text: str, events: Sequence[Event],
                 actors: Sequence[tuple[int, int, bool]]) -> list[Event]:
     """Without the events of a politics, business or sports article that name no side and
@@ -404,8 +429,7 @@ def civil_sense(rules: LanguageRules, text: str, events: Sequence[Event],
         if event.actor is not None or event.losing_actor is not None or named:
             return False
         if not domain:  # two such words or more: the article's subject
-            found = cue.finditer(text)
-            domain.append(next(found, None) is not None and next(found, None) is not None)
+            domain.append(_twice(cue, text))
         return domain[0]
 
     return [e for e in events if not civil(e)]

@@ -529,9 +529,12 @@ def named_sites(text: str, rules_path: str, start: int, end: int,
     if words is None or words.named is None:
         return []
     out = []
-    found = [(m, PlaceKind.SITE) for m in words.named.finditer(text, start, end)]
+    # the patterns behind their literal checks (_name_guards: named, then quarter): the
+    # same matches, found without running the pattern where its nouns are missing
+    guards = _name_guards(rules_path)
+    found = [(m, PlaceKind.SITE) for m in guards[0].finditer(text, start, end)]
     if words.quarter is not None:
-        found += [(m, PlaceKind.TOWN) for m in words.quarter.finditer(text, start, end)]
+        found += [(m, PlaceKind.TOWN) for m in guards[1].finditer(text, start, end)]
     for m, kind in found:
         # a quarter's name: the group "name" (or "name2", ... of another wording) that matched
         a, b = m.span(next(g for g, v in m.groupdict().items() if g.startswith("name") and v)

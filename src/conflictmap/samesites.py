@@ -15,6 +15,8 @@ def named_for_generic(rules_path: str, places: list[Place]) -> dict[str, Place]:
     place) and the one site of its own name drawn at that town ("het West-Commando") are one
     place. Maps the generic site's id to the named place (the kinds ``anaphora_same``; a named
     site of another kind, as "Beaufort castle", is not one)."""
+    if not any(p.kind is PlaceKind.SITE for p in places):
+        return {}  # most articles: no site, so no generic one either (site_town is a site's)
     words = site_words(rules_path)
     if words is None:
         return {}

@@ -325,6 +325,6 @@ def _after_article(word: str) -> str:
 def name_pairs(toks: _Toks) -> frozenset[tuple[str, str]]:
     """Two capitalised words glued mid-sentence ("Aung San Suu Kyi": (Suu, Kyi)): the same two
     at a sentence start are that name too ("Suu Kyi, 76, ...": not the village Kyi)."""
-    words, caps = toks.words, toks.caps
-    return frozenset((words[i - 1], words[i]) for i in range(1, toks.n)
-                     if caps[i - 1] and caps[i] and toks.joined(i - 1) and not toks.initials[i - 1])
+    words, caps, initials = toks.words, toks.caps, toks.initials
+    return frozenset((words[i - 1], words[i]) for i in toks.cap_idx  # the capitalised only
+                     if i and caps[i - 1] and not initials[i - 1] and toks.joined(i - 1))

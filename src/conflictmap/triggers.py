@@ -22,6 +22,7 @@ from conflictmap.model import Change, Interval
 from conflictmap.monthyears import relative_clauses
 from conflictmap.rules import LanguageRules, Markers, Trigger
 from conflictmap.rules.either import found
+from conflictmap.rules.literals import Guarded, may_match
 from conflictmap.text import line_bounds, sentence_spans, whole_words
 
 log = logging.getLogger(__name__)
@@ -424,13 +425,30 @@ def _participle(rules: LanguageRules, matched: str) -> bool:
 def _passive(rules: LanguageRules, text: str, seg_start: int, start: int) -> bool:
     a, _ = whole_words(text, max(seg_start, start - 80), start, seg_start, start)
     before = text[a:start]  # whole words: "crisis" cut to "is" is no auxiliary
+    passive_aux = rules.markers.passive_aux
+    if _spaceless(passive_aux) and not may_match(passive_aux.required, before.lower()):
+        # no word of an auxiliary, nor any once relative clauses are blanked (the blanks are
+        # spaces, the words have none)
+        return False
     # nor an auxiliary inside a relative clause closed before the trigger ("M23, which UN
     # experts say is backed by Rwanda, took X": active)
     before = without_relatives(rules, before, len(before))
-    aux = list(rules.markers.passive_aux.finditer(before))
+    aux = list(passive_aux.finditer(before))
     if not aux:
         return False
     return not rules.markers.active_aux.search(before[aux[-1].start():])
+
+
+def _spaceless(pattern: Guarded) -> bool:
+    """True when the pattern's required words hold no whitespace (remembered per pattern)."""
+    found = _SPACELESS.get(pattern)
+    if found is None:
+        words = pattern.required.words if pattern.required is not None else ()
+        found = _SPACELESS[pattern] = not any(ch.isspace() for w in words for ch in w)
+    return found
+
+
+_SPACELESS: dict[Guarded, bool] = {}
 
 
 def without_relatives(rules: LanguageRules, clause: str, at: int) -> str:

@@ -443,7 +443,7 @@ class Guarded:
             regex = self._pick(text, pos, endpos)
         return iter(()) if regex is None else regex.finditer(text, pos, endpos)
 
-    def _pick(self, text: str, pos: int, endpos: int) -> re.Pattern[str] | None:
+    def _pick(self, text: str, pos: int, endpos: int) -> Any:
         """The pattern, or the alternation of those of its alternatives whose words
         text[pos:endpos] holds (``rules.branches``; None: none), for a search there."""
         if self._branches is None or min(endpos, len(text)) - pos > _CHECK_REACH:
