@@ -94,8 +94,9 @@ def change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[
 
 _OPENING = 3  # characters before a phrase that opens its sentence (a quote, a dash)
 # what a phrase "na"/"after" governs before the main verb in a verb-second language: a name,
-# after at most three words ("Twee weken na de val van Srebrenica viel ook Zepa")
-_NAME_ONLY = re.compile(r"\s*(?:[^\W\d_]+\s+){0,3}?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s*")
+# after at most three words, then the verb ("Twee weken na de val van Srebrenica viel ook Zepa";
+# "Drie dagen na Mazar viel in het westen Herat in handen van ...")
+_NAME_ONLY = re.compile(r"\s*(?:[^\W\d_]+\s+){0,3}?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s+(?=[a-z])")
 _NAME = re.compile(r"[A-Z][\w'’-]+")
 _TOLD_BACK = 12  # sentences back where the change a phrase counts from may have been told
 
@@ -110,9 +111,10 @@ def _main_after(rules: LanguageRules, text: str, s: int, m: re.Match[str],
     comma = text.find(",", m.end(), hit.start)
     if comma >= 0:
         return m.end(), comma
-    if (rules.dates.get("after_noun").search(text, m.start(), m.end()) is not None
-            and _NAME_ONLY.fullmatch(text, m.end(), hit.start) is not None):
-        return m.end(), hit.start
+    if rules.dates.get("after_noun").search(text, m.start(), m.end()) is not None:
+        named = _NAME_ONLY.match(text, m.end())
+        if named is not None and named.end() <= hit.start:  # the name, then the verb
+            return m.end(), named.end()
     return None
 
 
