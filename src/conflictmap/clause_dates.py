@@ -32,7 +32,7 @@ from conflictmap.factuality import apposed_date, dateline_end, is_mention
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.monthyears import CLAUSE_END
 from conflictmap.rules import LanguageRules
-from conflictmap.sentence_years import clause_year, story_year, that_year, war_year
+from conflictmap.sentence_years import clause_year, story_window, story_year, that_year, war_year
 from conflictmap.triggers import Hit, segments
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,15 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     """The dates of the trigger's clause if it has any, else of its sentence. A date nearer
     another of ``hits`` (the clause's triggers that have a place) is that one's
     ("withdrawing from Avdiivka, ... since Bakhmut fell in May": May dates the fall, not
-    the withdrawal)."""
+    the withdrawal). A change an anniversary piece tells with no time word at all is of the
+    story's days, not the article's week (sentence_years.story_window)."""
+    interval = _clause_interval(article, rules, spans, index, hit, segment, hits, place)
+    return story_window(rules, article.text, article.period, interval)
+
+
+def _clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
+                     index: int, hit: Hit, segment: tuple[int, int], hits: Sequence[Hit] = (),
+                     place: Mention | None = None) -> Interval:
     heading = day_heading(article.text, spans[index][0], article.period, rules.lang)
     if heading is not None:  # a live blog's entry under "Monday 18 December"
         article = replace(article, period=heading)

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
+from conflictmap.date_choice import default_interval
 from conflictmap.dates import DateMention, bare_years, count_word, find_dates, state_bound
 from conflictmap.model import Interval
 from conflictmap.monthyears import THAT_YEAR, relative_clauses
@@ -144,6 +145,26 @@ def story_year(rules: LanguageRules, article_text: str, period: Interval,
                                            - m.interval.start.year)))
         out.append(m)
     return out
+
+
+def story_window(rules: LanguageRules, article_text: str, period: Interval,
+                 interval: Interval) -> Interval:
+    """The days before the article that a change told with no time word takes
+    (date_choice.default_interval), moved to the story's year in an anniversary piece
+    (:func:`story_year`): "After 134 days of fighting, the YPG had retaken the town" in
+    "Kobani, ten years on" of 26 January 2025 is of January 2015."""
+    if interval != default_interval(period):
+        return interval
+    end = article_text.find("\n")
+    headline = article_text[:min(_HEADLINE_CHARS, end if end >= 0 else _HEADLINE_CHARS)]
+    year = _anniversary(rules, headline, article_text, period.end.year)
+    if year is None:
+        return interval
+    back = period.end.year - year
+    with contextlib.suppress(ValueError):  # 29 February
+        return Interval.spanning(interval.start.replace(year=interval.start.year - back),
+                                 interval.end.replace(year=interval.end.year - back))
+    return interval
 
 
 def _near_day(day: date, published: date) -> bool:
