@@ -51,6 +51,10 @@ def gaz() -> Gazetteer:
         ("Kharkiv Oblast", "iso3166-2:UA-63"),
         ("Noord-Darfoer", "iso3166-2:SD-DN"),
         ("Engeland", "iso3166-2:GB-ENG"),
+        ("Falklands", "geonames:3474414"),
+        ("Malvinas", "geonames:3474414"),
+        ("Falklandeilanden", "geonames:3474414"),
+        ("South Georgia", "geonames:3474415"),
     ],
 )
 def test_gazetteer_lookup_first_candidate(gaz: Gazetteer, name: str, first_id: str) -> None:
