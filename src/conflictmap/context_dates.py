@@ -321,9 +321,15 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
             article, rules, spans, index, place, days == 1 and not months)
         if n is None or before is None:
             return None
-        # the nearest and farthest count ("a few weeks earlier": -FEW .. -1)
-        n, n_end = (sorted((n * sign, (FEW if few else n) * sign)) if sign
-                    else (0, FEW if few else n))
+        # the nearest and farthest count ("a few weeks earlier": -FEW .. -1; "ruim tien
+        # dagen eerder", "more than ten days earlier": -15 .. -11)
+        more = not few and sign and words.get("more_than").search(
+            text, max(a, m.start() - 15), m.start()) is not None
+        if more:
+            n, n_end = sorted(((n + 1) * sign, (n + max(1, n // 2)) * sign))
+        else:
+            n, n_end = (sorted((n * sign, (FEW if few else n) * sign)) if sign
+                        else (0, FEW if few else n))
         if months == 12:
             start, end = date(before.start.year + n, 1, 1), date(before.end.year + n_end, 12, 31)
         elif months:
