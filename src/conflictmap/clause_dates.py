@@ -240,7 +240,7 @@ def _own_stretch(rules: LanguageRules, text: str, offset: int, mentions: list[Da
                                      for m in mentions):
         # "drove them out of Afgooye, 30 km west of the capital, in May": the date right
         # after the place's apposition is the place's
-        after = _after_apposition(text, offset, mentions, place)
+        after = _after_apposition(rules, text, offset, mentions, place)
         if after:
             return after
     for anchor in ([place.start] if place is not None else []) + [hit.start]:
@@ -252,11 +252,13 @@ def _own_stretch(rules: LanguageRules, text: str, offset: int, mentions: list[Da
 
 
 _APPOSITION_CHARS = 60  # "Afgooye, 30 km (19 miles) west of the capital, in May"
-_DATE_AFTER_COMMA = 4  # characters between the apposition's closing comma and the date
+# between the apposition's closing comma and the date: at most a short preposition ("on
+# November 12", "op 12 november"), not a conjunction ("..., and last month")
+_DATE_LEAD = r"\s*(?:(?!%and%\b)[^\W\d_]{2,3}\s+)?"
 
 
-def _after_apposition(text: str, offset: int, mentions: list[DateMention],
-                      place: Mention) -> list[DateMention]:
+def _after_apposition(rules: LanguageRules, text: str, offset: int,
+                      mentions: list[DateMention], place: Mention) -> list[DateMention]:
     """The dates that open the stretch right after a short apposition set off by commas
     after the place (none inside it)."""
     if not text.startswith(",", place.end):
@@ -264,7 +266,9 @@ def _after_apposition(text: str, offset: int, mentions: list[DateMention],
     close = text.find(",", place.end + 1, place.end + _APPOSITION_CHARS)
     if close < 0 or any(place.end < m.start + offset < close for m in mentions):
         return []
-    return [m for m in mentions if close < m.start + offset <= close + _DATE_AFTER_COMMA]
+    lead = rules.words.compile(_DATE_LEAD, re.IGNORECASE)
+    return [m for m in mentions if close < m.start + offset
+            and lead.fullmatch(text, close + 1, m.start + offset) is not None]
 
 
 _CONJUNCT = r"\s(?:%and%|&)\s"
