@@ -58,10 +58,11 @@ def test_heading_lists_items_are_the_heading_change(extractor: Extractor, lang: 
               if g.split("|")[0].replace("Aibak", "Aybak") in names}
     assert folded == expected
     # each listed change is quoted with its heading, without the bullet
-    listed = [e for e in events if ":" in e.sources[0].quote]
-    assert listed and all(e.sources[0].quote.count(":") >= 1
-                          and "• " not in e.sources[0].quote and "- " not in e.sources[0].quote
-                          for e in listed)
+    heading = next(line for line in text.splitlines() if line.endswith(":"))
+    listed = [e for e in events if e.sources[0].quote.startswith(heading)]
+    assert len(listed) == len(expected)
+    assert all(e.sources[0].quote[len(heading) + 1:len(heading) + 3] not in ("• ", "- ", "1.")
+               for e in listed)
 
 
 @pytest.mark.parametrize(("lang", "text"), NOT_LISTED)

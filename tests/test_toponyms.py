@@ -239,15 +239,23 @@ REGIONS = [
     ("nl", "Hulpkonvooien bereikten de Gazastrook niet.", "Gazastrook", "cm:gaza-strip"),
     ("en", "Fighting spread to Hama, Homs and Idlib provinces.", "Hama", "iso3166-2:SY-HM"),
 ]
+# a town, a comma, then its province: the town, not a list of provinces
+TOWNS_BEFORE_PROVINCE = [
+    ("en", "Aybak, Samangan Province, fell on August 9.", "Aybak", "geonames:1127768"),
+    ("en", "Idlib, Idlib Province, was shelled.", "Idlib", "geonames:169389"),
+    ("nl", "Aybak, provincie Samangan, viel op 9 augustus.", "Aybak", "geonames:1127768"),
+]
 
 
-@pytest.mark.parametrize(("lang", "text", "written", "place_id"), REGIONS)
+@pytest.mark.parametrize(("lang", "text", "written", "place_id", "kind"),
+                         [(*row, PlaceKind.REGION) for row in REGIONS]
+                         + [(*row, PlaceKind.TOWN) for row in TOWNS_BEFORE_PROVINCE])
 def test_toponyms_region_cues(
-    gaz: Gazetteer, lang: str, text: str, written: str, place_id: str
+    gaz: Gazetteer, lang: str, text: str, written: str, place_id: str, kind: PlaceKind
 ) -> None:
     mentions = {m.as_written: m for m in find_places(text, gaz, lang)}
     assert mentions[written].place.id == place_id
-    assert mentions[written].place.kind is PlaceKind.REGION
+    assert mentions[written].place.kind is kind
 
 
 @pytest.mark.parametrize(
@@ -716,18 +724,3 @@ def test_region_word_stops_at_a_sentence_end(text: str, day: str) -> None:
     full stop (toponyms._region_cues)."""
     kinds = {e.place.kind for e in _extract(text, day)}
     assert kinds == {PlaceKind.TOWN}, (text, kinds)
-
-
-
-@pytest.mark.parametrize(("lang", "text", "written", "place_id"), [
-    # a town, a comma, then its province: the town, not a list of provinces
-    ("en", "Aybak, Samangan Province, fell on August 9.", "Aybak", "geonames:1127768"),
-    ("en", "Idlib, Idlib Province, was shelled.", "Idlib", "geonames:169389"),
-    ("nl", "Aybak, provincie Samangan, viel op 9 augustus.", "Aybak", "geonames:1127768"),
-])
-def test_toponyms_town_before_its_province_is_a_town(
-    gaz: Gazetteer, lang: str, text: str, written: str, place_id: str
-) -> None:
-    mentions = {m.as_written: m for m in find_places(text, gaz, lang)}
-    assert mentions[written].place.id == place_id
-    assert mentions[written].place.kind is PlaceKind.TOWN

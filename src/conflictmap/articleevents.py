@@ -69,11 +69,10 @@ def headline_dated_by_body(article: Article, events: list[Event]) -> list[Event]
     title = _title_lines(article.text, first)
     out: list[Event] = []
     for e in events:
-        if (e.sources and (e.sources[0].start < first or e.sources[0].quote.strip() in title)
-                and e.period == window):
+        headline = _in_title(e, first, title)
+        if headline and e.period == window:
             body = [b for b in events if b.place.id == e.place.id
-                    and b.sources and b.sources[0].start >= first
-                    and b.sources[0].quote.strip() not in title
+                    and b.sources and not _in_title(b, first, title)
                     and (b.change is e.change or {b.change, e.change} <= TAKING)
                     and (e.actor is None or b.actor is None or e.actor.side == b.actor.side)
                     and (window.start - b.period.end).days <= HEADLINE_NEWS_REACH_DAYS]
@@ -86,22 +85,29 @@ def headline_dated_by_body(article: Article, events: list[Event]) -> list[Event]
                 told = body[0].period
                 narrowed = told.intersect(e.period) if told.overlaps(e.period) else told
                 e = replace(e, period=narrowed or told)
-        if e.sources and (e.sources[0].start < first or e.sources[0].quote.strip() in title):
+        if headline:
             e = _named_by_body(e, events, first, title)
         out.append(e)
     return out
 
 
+def _in_title(event: Event, first: int, title: set[str]) -> bool:
+    """True when the event's first report is the headline (the first line, ending at
+    ``first``) or a line that repeats it."""
+    return bool(event.sources) and (event.sources[0].start < first
+                                    or event.sources[0].quote.strip() in title)
+
+
 def _named_by_body(headline: Event, events: list[Event], first: int,
                    title: set[str]) -> Event:
     """A headline's change takes the sides the body gives the one change of that type and
-    place it tells in those days ("Libische milities heroveren Sirte" over "Troepen die loyaal
-    zijn aan de eenheidsregering hebben Sirte heroverd"), so the two are one event: the
+    place it tells in those days ("Libische milities heroveren Brega" over "Troepen die loyaal
+    zijn aan de eenheidsregering hebben Brega heroverd"), so the two are one event: the
     headline names the gainer more loosely. Not when the body tells that change by more
     than one side, nor when a side of one is the other's opponent."""
     body = [b for b in events if b.place.id == headline.place.id and b.sources
-            and b.sources[0].start >= first and b.sources[0].quote.strip() not in title
-            and b.change is headline.change and b.period.overlaps(headline.period)
+            and not _in_title(b, first, title) and b.change is headline.change
+            and b.period.overlaps(headline.period)
             and b.actor is not None]
     sides = {b.actor.side for b in body if b.actor is not None}
     if len(sides) != 1 or headline.actor is None or headline.actor.side in sides:

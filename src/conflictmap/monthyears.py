@@ -40,7 +40,7 @@ def whole_year(interval: Interval) -> bool:
             and interval.start.day == 1 and interval.end.month >= 2)
 
 
-def _in_year(interval: Interval, year: int) -> Interval:
+def in_year(interval: Interval, year: int) -> Interval:
     """``interval`` moved to start in ``year``: a span that ends a month ends that month there
     (February of a leap year), and a winter still ends in the year after."""
     start, end = interval.start, interval.end
@@ -92,7 +92,7 @@ def years_for_months(lists: Words, sentence: str, mentions: list[DateMention],
                 and of_year.fullmatch(sentence, before.end, m.start)):
             # "vorig jaar augustus", "2019 March": the year right before names the month's
             out[-1] = replace(m, start=before.start, year_guessed=False,
-                              interval=_in_year(m.interval, before.interval.start.year))
+                              interval=in_year(m.interval, before.interval.start.year))
             continue
         nxt = mentions[k + 1] if k + 1 < len(mentions) else None
         if (nxt is not None and nxt.anaphoric and that_year.match(sentence, m.end)
@@ -104,7 +104,7 @@ def years_for_months(lists: Words, sentence: str, mentions: list[DateMention],
             skip, nxt = k + 1, None
         if (nxt is not None and whole_year(nxt.interval) and not nxt.year_guessed
                 and of_year.fullmatch(sentence, m.end, nxt.start)):
-            out.append(replace(m, end=nxt.end, interval=_in_year(m.interval,
+            out.append(replace(m, end=nxt.end, interval=in_year(m.interval,
                                                                 nxt.interval.start.year),
                                year_guessed=False))
             skip = k + 1
@@ -129,7 +129,7 @@ def years_for_months(lists: Words, sentence: str, mentions: list[DateMention],
             years = [p for p in years if not p.since] or years
             src, first = years[-1].interval.start, m.interval.start
             later = not that and (first.month, first.day) < (src.month, src.day)
-            m = replace(m, interval=_in_year(m.interval, src.year + later), year_guessed=False)
+            m = replace(m, interval=in_year(m.interval, src.year + later), year_guessed=False)
         out.append(m)
     return out
 

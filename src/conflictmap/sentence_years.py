@@ -14,7 +14,7 @@ from functools import lru_cache
 from conflictmap.date_choice import default_interval
 from conflictmap.dates import DateMention, bare_years, count_word, find_dates, state_bound
 from conflictmap.model import Interval
-from conflictmap.monthyears import THAT_YEAR, relative_clauses
+from conflictmap.monthyears import THAT_YEAR, in_year, relative_clauses
 from conflictmap.rules import LanguageRules
 
 
@@ -130,21 +130,12 @@ def story_year(rules: LanguageRules, article_text: str, period: Interval,
     year the rest of the text gives them (a piece that looks back on a decade)."""
     if not any(m.year_guessed for m in mentions):
         return mentions
-    end = article_text.find("\n")
-    headline = article_text[:min(_HEADLINE_CHARS, end if end >= 0 else _HEADLINE_CHARS)]
-    year = _anniversary(rules, headline, article_text, period.end.year)
+    year = _story(rules, article_text, period)
     if year is None:
         return mentions
-    out = []
-    for m in mentions:
-        if m.year_guessed and _near_day(m.interval.start, period.start):
-            with contextlib.suppress(ValueError):  # 29 February
-                m = replace(m, year_guessed=False, interval=Interval.spanning(
-                    m.interval.start.replace(year=year),
-                    m.interval.end.replace(year=year + m.interval.end.year
-                                           - m.interval.start.year)))
-        out.append(m)
-    return out
+    return [replace(m, year_guessed=False, interval=in_year(m.interval, year))
+            if m.year_guessed and _near_day(m.interval.start, period.start) else m
+            for m in mentions]
 
 
 def story_window(rules: LanguageRules, article_text: str, period: Interval,
@@ -155,16 +146,18 @@ def story_window(rules: LanguageRules, article_text: str, period: Interval,
     "Kobani, ten years on" of 26 January 2025 is of January 2015."""
     if interval != default_interval(period):
         return interval
-    end = article_text.find("\n")
-    headline = article_text[:min(_HEADLINE_CHARS, end if end >= 0 else _HEADLINE_CHARS)]
-    year = _anniversary(rules, headline, article_text, period.end.year)
+    year = _story(rules, article_text, period)
     if year is None:
         return interval
-    back = period.end.year - year
-    with contextlib.suppress(ValueError):  # 29 February
-        return Interval.spanning(interval.start.replace(year=interval.start.year - back),
-                                 interval.end.replace(year=interval.end.year - back))
-    return interval
+    return in_year(interval, interval.start.year - (period.end.year - year))
+
+
+def _story(rules: LanguageRules, article_text: str, period: Interval) -> int | None:
+    """The story's year of an anniversary piece (:func:`_anniversary` on its headline, the
+    text's first line), else None."""
+    end = article_text.find("\n")
+    headline = article_text[:min(_HEADLINE_CHARS, end if end >= 0 else _HEADLINE_CHARS)]
+    return _anniversary(rules, headline, article_text, period.end.year)
 
 
 def _near_day(day: date, published: date) -> bool:
