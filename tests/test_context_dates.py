@@ -48,3 +48,35 @@ def test_then_with_a_date_of_its_own_keeps_it(extractor: Extractor) -> None:
     found = _events(extractor, text, "2024-11", "en")
     assert [p for (c, n), p in found.items() if n == "Bint Jbeil"] == [
         (date(2000, 5, 1), date(2000, 5, 31))]
+
+
+def _day_events(extractor: Extractor, text: str, published: str, lang: str) -> dict:
+    day = date.fromisoformat(published)
+    article = Article(id="c", text=text, published=published, period=Interval(day, day, 1),
+                      lang=lang)
+    return {e.place.name: (e.period.start, e.period.end) for e in extractor.extract(article)}
+
+
+@pytest.mark.parametrize(("lang", "published", "text", "place", "start"), [
+    # a new paragraph back to the news after an old year: the article's recent month
+    ("en", "2016-10-28", "Headline\n\nIraqi forces pressed on towards Mosul on Friday. The city "
+     "was the scene of the army's collapse: in June 2014 IS overran it in a few days.\n\n"
+     "Troops recaptured Qayyarah on August 25 after a two-week push.\n\nIraq\n",
+     "Qayyarah", date(2016, 8, 25)),
+    ("nl", "2022-11-20", "Kop\n\nOekraïense troepen rukken op naar het zuiden. De regio ligt "
+     "gevoelig: in maart 2014 annexeerde Rusland de Krim.\n\nOp 11 november heroverde het "
+     "leger Cherson.\n\nOekraïne\n", "Kherson", date(2022, 11, 11)),
+    # the same paragraph goes on in the year it told ("Then, in autumn 2020 ... in October")
+    ("en", "2023-10-05", "Headline\n\nFor years nothing moved. Then, in autumn 2020, Azerbaijan "
+     "attacked. Azerbaijani troops captured Hadrut on October 9.\n\nAzerbaijan\n",
+     "Hadrut", date(2020, 10, 9)),
+    # a paragraph after the old year whose month is not the news's keeps that year
+    ("en", "2016-10-28", "Headline\n\nThe army collapsed in the north in June 2014.\n\nIS "
+     "fighters captured Tikrit in June, days after the fall of Mosul.\n\nIraq\n",
+     "Tikrit", date(2014, 6, 1)),
+])
+def test_a_paragraph_back_to_the_news_leaves_an_old_year(
+        extractor: Extractor, lang: str, published: str, text: str, place: str,
+        start: date) -> None:
+    found = _day_events(extractor, text, published, lang)
+    assert found[place][0] == start

@@ -65,3 +65,32 @@ def test_dateline_spans_over_a_line_break() -> None:
     line_pattern = re.compile("^" + DATELINE.pattern, re.MULTILINE)
     spans = [m.span() for m in line_pattern.finditer(text)]
     assert dateline_spans(text) == spans and len(spans) == 3
+
+
+@pytest.mark.parametrize(("lang", "published", "text", "place", "start", "end"), [
+    # a dateline a day before the page's date: "this morning" and "on Sunday" count from it
+    ("en", "2017-07-10", "Iraq declares victory\n\nBy a staff reporter\n\nMOSUL, July 9 - "
+     "Iraqi troops took Tal Afar this morning, officers said.\n\n"
+     "Iraq\n", "Tal Afar", date(2017, 7, 9), date(2017, 7, 9)),
+    ("nl", "2024-12-09", "Rebellen in Damascus\n\nDoor onze correspondent\n\nBeiroet, 8 "
+     "december - Rebellen hebben vanochtend Damascus ingenomen.\n\nSyrië\n",
+     "Damascus", date(2024, 12, 8), date(2024, 12, 8)),
+    ("en", "2021-08-16", "Taliban in the capital\n\nKABUL, Aug. 15 (Reuters) - Taliban "
+     "fighters entered Kabul on Sunday.\n\nAfghanistan\n",
+     "Kabul", date(2021, 8, 15), date(2021, 8, 15)),
+    # no news time word: the week up to the filing day
+    ("en", "2016-10-18", "Headline\n\nKIRKUK, Oct 16 - Peshmerga fighters have captured "
+     "Bashiqa, a commander said.\n\nIraq\n", "Bashiqa", date(2016, 10, 9), date(2016, 10, 16)),
+    # a dateline of the page's own day, or one too far back to be the filing day: the page's
+    ("en", "2017-07-10", "Headline\n\nMOSUL, July 10 - Iraqi troops took Tal Afar this "
+     "morning.\n\nIraq\n", "Tal Afar", date(2017, 7, 10), date(2017, 7, 10)),
+    ("en", "2017-07-20", "Headline\n\nMOSUL, July 9 - Iraqi troops took Tal Afar this "
+     "morning.\n\nIraq\n", "Tal Afar", date(2017, 7, 20), date(2017, 7, 20)),
+])
+def test_a_dateline_days_before_the_page_is_the_filing_day(
+        lang: str, published: str, text: str, place: str, start: date, end: date) -> None:
+    day = date.fromisoformat(published)
+    article = Article(id="d", text=text, published=published, period=Interval(day, day, 1),
+                      lang=lang)
+    found = {(e.place.name, e.period.start, e.period.end) for e in Extractor().extract(article)}
+    assert (place, start, end) in found

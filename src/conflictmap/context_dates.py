@@ -176,6 +176,11 @@ def _text_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
                               if not d.year_guessed]  # itself in the running year
         if written:
             last = written[-1].interval
+            if (news is not None and "\n" in text[e:spans[index][0]]
+                    and _recent_news(article, last, news)):
+                # a paragraph back to the news: "... in July 1996 the LTTE overran the
+                # camp.\n\nOn January 2 troops took X" (an article of late January 2009)
+                return None
             # a month or a day; opening its sentence, also a season ("Then, in autumn
             # 2020, Azerbaijan struck back. Hadrut fell in October")
             season = fronted and (last.end - last.start).days <= 92

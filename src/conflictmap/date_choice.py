@@ -87,7 +87,7 @@ def stamp_period(text: str, period: Interval, lang: str) -> Interval:
     short lines with a separator or a clock time and a written year (a headline's date is
     the change's), or a dateline that opens a line ("BAKU, 8 November - ")."""
     if period.start == period.end:
-        return period
+        return _filed_day(text, period, lang)
     pos, days = 0, []
     for _ in range(_STAMP_LINES):
         end = text.find("\n", pos)
@@ -111,6 +111,27 @@ def stamp_period(text: str, period: Interval, lang: str) -> Interval:
     return Interval.spanning(day, day)
 
 
+_FILED_BACK = 3  # how many days before the page's date a dateline's day may be
+_FILED_LINES = 12  # lines (blank ones too) a dateline may stand after a headline and byline
+
+
+def _filed_day(text: str, period: Interval, lang: str) -> Interval:
+    """The day a dateline near the top files the story on, when it is a day or few before
+    the page's own date ("COLOMBO, Jan. 25 - Troops entered X this morning" on a page of 26
+    January): "this morning" and "on Sunday" count from it; else ``period``."""
+    pos = 0
+    for _ in range(_FILED_LINES):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        dateline = DATELINE.match(text, pos, end)
+        if dateline is not None and dateline.group("date"):
+            back = Interval.spanning(period.start - timedelta(days=_FILED_BACK), period.end)
+            days = _dateline_days(dateline.group("date"), back, lang)
+            return Interval.spanning(days[0], days[0]) if days else period
+        if end >= len(text):
+            break
+        pos = end + 1
+    return period
 
 _HEADING_CHARS = 40  # a liveblog's day heading: "Tuesday 19 December", "maandag 18 december 2023"
 _HEADING_BACK = 31  # how long before the article's day a heading's day may be
