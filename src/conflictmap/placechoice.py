@@ -353,8 +353,8 @@ def _abroad(place: Place, ctx: _Context, key: str, namesakes: tuple[Place, ...] 
     Frankrijk") decides otherwise (``find_places``)."""
     if place.kind is not PlaceKind.TOWN or place.population >= STRONG_POPULATION:
         return False
-    if ctx.keys.get(place.country, set()) - {key}:
-        return False
+    if ctx.keys.get(place.country, set()) - {key} or (place.admin1 and place.admin1 in ctx.regions):
+        return False  # another place of its country, or its province ("in Kursk Oblast")
     home = {cc for cc in ctx.keys if cc != place.country and home_keys(ctx, cc, key)}
     if (home and place.population >= ABROAD_FLOOR and ctx.named.get(place.country, 0) >= 3
             and not any(p.country in home for p in namesakes)):
