@@ -36,7 +36,7 @@ from conflictmap.eventrelatives import (
     relative_between,
     restrictive_relative,
 )
-from conflictmap.model import Change, Mention, Place, PlaceKind
+from conflictmap.model import NEAR_PREFIX, Change, Mention, Place, PlaceKind
 from conflictmap.placelists import listed_places, opens_list
 from conflictmap.placereference import antecedent, reference_point
 from conflictmap.placeroles import (
@@ -78,8 +78,9 @@ def _next_targets(ctx: Context, hit: Hit, places: list[Mention]) -> list[Mention
 
 
 def _partial(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> str:
-    if mention.place.kind is PlaceKind.SITE or mention.place.id.startswith("quarter:"):
-        return "site"
+    if mention.place.kind is PlaceKind.SITE or mention.place.id.startswith(("quarter:",
+                                                                           NEAR_PREFIX)):
+        return "site"  # a named part or neighbour of a town: "the neighbourhood of X" is X
     markers = ctx.rules.markers
     text = ctx.article.text
     if mention.end <= hit.start and ctx.rules.dates.get("since_when").search(

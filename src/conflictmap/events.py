@@ -55,6 +55,7 @@ from pathlib import Path
 
 from conflictmap import sequels
 from conflictmap.actors import ActorLexicon, name_words
+from conflictmap.anchored import with_anchored
 from conflictmap.articleevents import (
     TAKING,
     drop_fighting_before_change,
@@ -195,6 +196,9 @@ class Extractor:
             return []
         article = stamp_day(article, rules)
         ctx = self._context(article, rules, spans, spans[hot[-1]][1])
+        near = with_anchored(text, (spans[i] for i in hot), ctx.places, ctx.actors, rules)
+        if near is not None:
+            ctx = replace(ctx, places=near)
         lost: list[Event] = []
         if self.geocoder is not None or self.report_unresolved:
             ctx, lost = self._geocode_targets(ctx, [(spans[i], c) for i in hot
@@ -418,7 +422,7 @@ class Extractor:
         period = clause_interval(ctx.article, ctx.rules, ctx.spans, index, hit, segment, hits,
                                  mention)
         place = mention.place
-        geo = 3 if place.kind is PlaceKind.REGION else (2 if partial else 1)
+        geo = 3 if place.kind is PlaceKind.REGION else (2 if partial else place.geo_precision)
         source = Source(article=ctx.article.id, published=ctx.article.published,
                         quote=text[s:e], start=s, end=e, url=ctx.article.url,
                         title=ctx.article.title, rule=hit.trigger.id)

@@ -120,6 +120,11 @@ class Article:
                          self.title, self.url, self.source, self.path, self.lang_settled)
 
 
+NEAR_PREFIX = "near:"
+"""The id prefix of a place the gazetteer lacks, drawn by a town the text says it lies near
+(``near:<town id>:<name key>``, anchored.py): geo_precision 2."""
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """A gazetteer place. ``id`` is stable ("geonames:170063")."""
@@ -135,8 +140,11 @@ class Place:
 
     @property
     def geo_precision(self) -> int:
-        """1 a town or site pinpoint, 3 a region or country drawn at its centroid."""
-        return 3 if self.kind in (PlaceKind.REGION, PlaceKind.COUNTRY) else 1
+        """1 a town or site pinpoint, 2 a place drawn by a town it lies near, 3 a region or
+        country drawn at its centroid."""
+        if self.kind in (PlaceKind.REGION, PlaceKind.COUNTRY):
+            return 3
+        return 2 if self.id.startswith(NEAR_PREFIX) else 1
 
 
 def lonlat(lat: float, lon: float) -> tuple[float, float]:

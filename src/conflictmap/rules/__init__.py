@@ -136,6 +136,9 @@ class Markers:
     holding_after: Guarded
     antecedent_gap: Guarded
     locator_gap: Guarded
+    anchor_names: Guarded
+    anchor_after: Guarded
+    anchor_before: Guarded
     anaphora_both: Guarded
     capital_object: Guarded
     denied_claim: Guarded

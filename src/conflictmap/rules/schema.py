@@ -28,6 +28,10 @@ MARKER_KEYS = (
     # "Rastan north of Homs, which ...": a compass point between a place and a town that only
     # locates it; the relative clause after the town is about the place (eventrelatives.py)
     "locator_gap",
+    # (s16) a list of capitalised names and the words after it that tie them to a town the
+    # gazetteer knows ("Synkivka (9km northeast of Kupiansk)"): names it lacks, placed near that
+    # town (anchored.py)
+    "anchor_names", "anchor_after", "anchor_before",
     # "beide steden", "both towns": the last two towns named (clauseplaces.py)
     "anaphora_both",
     # "captured the provincial capital of Kunduz", "de provinciehoofdstad van X": a capital's

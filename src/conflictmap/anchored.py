@@ -1,0 +1,171 @@
+"""Places the gazetteer lacks, placed by the town the sentence ties them to.
+
+A village too small for the gazetteer is often written with where it lies: "Synkivka (9km
+northeast of Kupiansk)", "Neskuchne, Blahodatne and Makarivka, all just south of Velyka
+Novosilka", "Kekhvi, ten noorden van Tschinvali", "de wijken A en B in het oosten van
+Aleppo". Such a name becomes a place of its own, drawn at the known town's point moved by
+the distance and compass point the text gives (at the town itself when it gives only "near",
+a direction or a district), with geo_precision 2: near a town, not pinpointed. A town of the
+gazetteer by that name far from that point is a namesake, and the text's point wins. The
+names and the words that tie them are per-language patterns (``[markers] anchor_names``,
+``anchor_after``, ``anchor_before``); the place is an ordinary mention, so a change is read
+from it by the same rules as from any town.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+
+from conflictmap.actors import ActorMention
+from conflictmap.geodesy import EARTH_RADIUS_KM, km
+from conflictmap.model import NEAR_PREFIX, Mention, Place, PlaceKind
+from conflictmap.names import name_key
+from conflictmap.rules import LanguageRules
+
+PREFIX = NEAR_PREFIX
+MAX_KM = 60.0
+"""The farthest a named place may be set from its town: beyond, the text's "N km" is a
+distance along a road or a front, and the point would mislead more than it shows."""
+_DIAGONAL = math.sqrt(0.5)
+
+
+def is_anchored(place: Place) -> bool:
+    return place.id.startswith(PREFIX)
+
+
+def with_anchored(text: str, sentences: Iterable[tuple[int, int]],
+                  places: Sequence[Mention], actors: Sequence[ActorMention],
+                  rules: LanguageRules) -> tuple[Mention, ...] | None:
+    """``places`` with the mentions :func:`anchored_mentions` finds, in text order, less a
+    town that only says whose districts they are ("the Baba Amr district of Homs") and a
+    namesake far from where the text puts the name ("Hlyboke (12 km north of Kharkiv)" is no
+    Hlyboke of Odesa oblast); None when there are none."""
+    near = anchored_mentions(text, sentences, places, actors, rules)
+    if not near:
+        return None
+    parts = {m.place.id.split(":", 1)[1].rsplit(":", 1)[0] for m in near}
+    ends = {m.end for m in near}
+    spans = {(m.start, m.end) for m in near}
+    kept = [m for m in places if (m.start, m.end) not in spans and not (
+        m.place.id in parts and _district_cue(text, ends, m.start, rules))]
+    return tuple(sorted(kept + near, key=lambda m: m.start))
+
+
+def _district_cue(text: str, ends: set[int], start: int, rules: LanguageRules) -> bool:
+    """True when the town at ``start`` follows a district cue after an anchored name."""
+    for end in ends:
+        if end < start <= end + 60:
+            cue = rules.markers.anchor_after.match(text, end, start)
+            if cue is not None and cue.end() == start and (cue.group("part") or cue.group("in")):
+                return True
+    return False
+
+
+NAMESAKE_KM = 25.0
+"""How far from the point the text gives ("12 km north of X") a town of the gazetteer by
+that name may lie and still be the one meant (UNSAID_KM more when the text gives no
+distance: "Abu al-Duhur, ten oosten van Saraqeb" lies 26 km away); farther, it is a namesake
+and the name is placed by the text."""
+UNSAID_KM = 15.0
+
+
+def anchored_mentions(text: str, sentences: Iterable[tuple[int, int]],
+                      places: Sequence[Mention], actors: Sequence[ActorMention],
+                      rules: LanguageRules) -> list[Mention]:
+    """Mentions of the names in ``sentences`` that the gazetteer does not know (or knows
+    only as a far namesake) but the text ties to a town it names (the module's docstring),
+    in text order."""
+    markers = rules.markers
+    towns = {m.start: m for m in places if m.place.kind is PlaceKind.TOWN
+             and not is_anchored(m.place)}
+    if not towns:
+        return []
+    known = {(m.start, m.end): m.place for m in places}
+    taken = [(m.start, m.end) for m in places] + [(a.start, a.end) for a in actors]
+    words = rules.words
+    common = {w.lower() for w in (*rules.dates.weekdays, *rules.dates.months)}
+    leading = common | {w.lower() for key in ("not_a_name", "article", "locating_preposition")
+                        for w in words[key]}
+    out: list[Mention] = []
+    for s, e in sentences:
+        for names in markers.anchor_names.finditer(text, s, e):
+            cue = markers.anchor_after.match(text, names.end(), e)
+            if cue is None:
+                continue
+            town = towns.get(cue.end())
+            if town is None or (cue.group("in") and not markers.anchor_before.search(
+                    text, max(s, names.start() - 40), names.start())):
+                continue  # "the districts of A and B in Aleppo", not "Hezbollah in Lebanon"
+            point = _moved(town.place, cue)
+            if point is None:
+                continue
+            # with no distance given, the place may lie some way off in that direction
+            reach = NAMESAKE_KM + (0.0 if cue.group("km") else UNSAID_KM)
+            for a, b in _items(text, names.start(), names.end(), rules):
+                a = _unlead(text, a, b, leading)
+                name = text[a:b]
+                if a >= b or any(w.lower() in common for w in name.split()):
+                    continue
+                if name_key(name) == name_key(town.as_written):
+                    continue
+                gazetteer_place = known.get((a, b))
+                if gazetteer_place is not None and (
+                        gazetteer_place.kind is not PlaceKind.TOWN
+                        or km(gazetteer_place.lat, gazetteer_place.lon, *point) <= reach):
+                    continue  # the gazetteer's own place, where the text puts it
+                if gazetteer_place is None and any(x < b and a < y for x, y in taken):
+                    continue
+                place = Place(id=f"{PREFIX}{town.place.id}:{name_key(name)}", name=name,
+                              kind=PlaceKind.TOWN, lat=round(point[0], 5),
+                              lon=round(point[1], 5), country=town.place.country,
+                              admin1=town.place.admin1)
+                out.append(Mention(place, name, a, b))
+    return out
+
+
+def _unlead(text: str, a: int, b: int, leading: set[str]) -> int:
+    """The start of the name ``text[a:b]`` past the capitalised words that open a sentence
+    ("On Friday", "In", "The")."""
+    while a < b:
+        end = text.find(" ", a, b)
+        if end < 0 or text[a:end].lower() not in leading:
+            return a
+        a = end + 1
+    return a
+
+
+def _items(text: str, start: int, end: int, rules: LanguageRules) -> list[tuple[int, int]]:
+    """The (start, end) of each name of the list ``text[start:end]`` ("A, B and C")."""
+    parts = rules.words.compile(r",\s*|\s+%and%\s+", re.IGNORECASE)
+    out = []
+    pos = start
+    for cut in [*parts.finditer(text, start, end), None]:
+        a, b = pos, cut.start() if cut is not None else end
+        if a < b:
+            out.append((a, b))
+        if cut is not None:
+            pos = cut.end()
+    return out
+
+
+def _moved(town: Place, cue: object) -> tuple[float, float] | None:
+    """The point ``cue`` (a match of ``anchor_after``) gives from ``town``: moved by its
+    distance towards its compass point; the town's own point with no distance; None when the
+    distance is too far to draw, or the words give neither a direction nor nearness."""
+    groups = cue.groupdict()  # type: ignore[attr-defined]
+    if groups.get("part") or groups.get("in"):
+        return town.lat, town.lon  # a district of the town
+    north = 1.0 if groups.get("n") else -1.0 if groups.get("s") else 0.0
+    east = 1.0 if groups.get("e") else -1.0 if groups.get("w") else 0.0
+    if not north and not east and not groups.get("near"):
+        return None
+    distance = float(groups["km"].replace(",", ".")) if groups.get("km") else 0.0
+    if distance > MAX_KM:
+        return None
+    if north and east:
+        north, east = north * _DIAGONAL, east * _DIAGONAL
+    dlat = math.degrees(distance * north / EARTH_RADIUS_KM)
+    dlon = math.degrees(distance * east / (EARTH_RADIUS_KM * math.cos(math.radians(town.lat))))
+    return town.lat + dlat, town.lon + dlon
