@@ -64,6 +64,17 @@ def _d(text: str) -> date:
     ("en", "They took it on 2024-02-12.", "2024-02-12", "2024-02-12"),
     ("nl", "Op 12-2-2024 namen ze de stad in.", "2024-02-12", "2024-02-12"),
     ("nl", "Op 12.02.2024 namen ze de stad in.", "2024-02-12", "2024-02-12"),
+    # years ago: the year; to the day ("exactly", "to the day", "precies"): that day
+    ("en", "Exactly a year ago the army retook the town.", "2023-02-20", "2023-02-20"),
+    ("en", "Ten years ago to the day, rebels seized the city.", "2014-02-20", "2014-02-20"),
+    ("en", "Precisely two years ago the militia left the port.", "2022-02-20", "2022-02-20"),
+    ("nl", "Precies tien jaar geleden viel de stad.", "2014-02-20", "2014-02-20"),
+    ("nl", "Vandaag precies een jaar geleden heroverde het leger de stad.", "2023-02-20",
+     "2023-02-20"),
+    ("nl", "Tien jaar geleden op de dag af trok het leger zich terug.", "2014-02-20",
+     "2014-02-20"),
+    ("en", "Ten years ago rebels seized the city.", "2014-01-01", "2014-12-31"),
+    ("nl", "Tien jaar geleden viel de stad.", "2014-01-01", "2014-12-31"),
     # not dates: a version number, an impossible date
     ("en", "Version 1.2.2024.5 of the app was released.", "2024-02-13", "2024-02-20"),
     ("en", "They took it on 13/13/2024.", "2024-02-13", "2024-02-20"),

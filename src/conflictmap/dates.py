@@ -229,7 +229,8 @@ def _relative(key: str, match: re.Match[str], words: DateWords,
             return None
         if len(match.group(0).split()) == 3:  # "ten years ago", "tien jaar geleden"
             return Interval.spanning(date(s.year - n, 1, 1), date(s.year - n, 12, 31))
-        if words.get("today").search(match.group(0)):  # "a year ago today": that day
+        if words.get("years_ago_day").search(match.group(0)):
+            # "a year ago today", "exactly a year ago", "ten years ago to the day": that day
             return Interval.spanning(_years_back(s, n), _years_back(e, n))
         week = 7 * day
         return Interval.spanning(_years_back(s, n) - week, _years_back(e, n) + week)

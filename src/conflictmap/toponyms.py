@@ -112,7 +112,7 @@ def _match_at(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
         else:
             cands = gaz.resolve_key(key, fuzzy=False)
         if cands:
-            return _Span(i, i, toks.starts[i], toks.ends[i], key, cands)
+            return _owner(toks, i, gaz) or _Span(i, i, toks.starts[i], toks.ends[i], key, cands)
         return None if words[i].isupper() else _fallback_match(toks, i, gaz)
     parts: list[str] = []
     best: _Span | None = None
@@ -138,7 +138,18 @@ def _match_at(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
             return run
     if best is None and words[i].isupper():
         return None
+    if best is not None and best.last == i:
+        best = _owner(toks, i, gaz) or best
     return best or _fallback_match(toks, i, gaz)
+
+
+def _owner(toks: _Toks, i: int, gaz: Gazetteer) -> _Span | None:
+    """The place a possessive of one word names, when the gazetteer also knows the word with
+    its s: "Marawi's displaced" is Marawi, not the town called Marawis."""
+    if not toks.words[i].endswith(("'s", "’s")):
+        return None
+    owner = _fallback_match(toks, i, gaz)
+    return owner if owner is not None and not owner.fuzzy else None
 
 
 def _may_continue(toks: _Toks, j: int) -> bool:

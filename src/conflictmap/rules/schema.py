@@ -123,7 +123,8 @@ MARKER_KEYS = (
     "seat_before",
 )
 DATE_KEYS = (
-    "today", "yesterday", "day_before_yesterday", "last_night", "this_week", "last_week",
+    "years_ago_day", "today", "yesterday", "day_before_yesterday", "last_night", "this_week",
+    "last_week",
     "weekend", "week_ago", "weeks_ago", "days_ago", "past_days", "past_weeks", "month_begin",
     "month_start",
     "month_end", "last_month", "since", "then", "same_day", "last_year", "this_year",
