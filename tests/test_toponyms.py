@@ -160,6 +160,10 @@ FOUND = [
         "geonames:163476",
     ),
     ("nl", "De verdediging van Aleppo's oude stad stortte in.", "Aleppo", "geonames:170063"),
+    # a place right after a person's title, name and surname ("generaal Ratko Mladić"):
+    # the place, not a third part of the name
+    ("nl", "In juli 1995 trokken de troepen van generaal Ratko Mladić Srebrenica binnen.",
+     "Srebrenica", "geonames:3190159"),
     # a possessive is its owner, though the gazetteer knows a town spelt with the s (Marawis,
     # a town of Negros): "Marawi's residents" are Marawi's
     ("en", "Marawi's residents returned to the ruined city on Mindanao.", "Marawi",
@@ -276,6 +280,8 @@ def test_toponyms_region_cues(
         ("nl", "Sinds het begin van de Gaza-oorlog zijn duizenden mensen gevlucht."),
         ("en", "Wagner mercenaries and Hamas leaders were named in the report."),
         ("nl", "Het regime van Assads familie viel."),
+        # a short third part of a name after a title ("spokesman Zaw Min Tun") is the name
+        ("en", "The junta's spokesman Zaw Min Tun confirmed that troops had left."),
     ],
 )
 def test_toponyms_rejects_words_and_people(gaz: Gazetteer, lang: str, text: str) -> None:

@@ -69,6 +69,9 @@ that name may lie and still be the one meant (UNSAID_KM more when the text gives
 distance: "Abu al-Duhur, ten oosten van Saraqeb" lies 26 km away); farther, it is a namesake
 and the name is placed by the text."""
 UNSAID_KM = 15.0
+KNOWN_POPULATION = 20_000
+"""A town this large is known by its name alone: a compass phrase after it orients the reader
+("Hama, ten noorden van Damascus", 200 km away), it does not tell a namesake apart."""
 
 
 def anchored_mentions(text: str, sentences: Iterable[tuple[int, int]],
@@ -91,28 +94,30 @@ def anchored_mentions(text: str, sentences: Iterable[tuple[int, int]],
     out: list[Mention] = []
     for s, e in sentences:
         for names in markers.anchor_names.finditer(text, s, e):
+            items = [(a, b) for a, b in ((_unlead(text, a, b, leading), b) for a, b in _items(
+                text, names.start(), names.end(), rules))
+                     if a < b and not any(w.lower() in common for w in text[a:b].split())]
             cue = markers.anchor_after.match(text, names.end(), e)
-            if cue is None:
-                continue
-            town = towns.get(cue.end())
-            if town is None or (cue.group("in") and not markers.anchor_before.search(
+            town = towns.get(cue.end()) if cue is not None else None
+            if cue is None or town is None or (cue.group("in") and not markers.anchor_before.search(
                     text, max(s, names.start() - 40), names.start())):
-                continue  # "the districts of A and B in Aleppo", not "Hezbollah in Lebanon"
+                # not "Hezbollah in Lebanon"; a list beside towns of its own ("Kfar Kila,
+                # Odaisseh en Markaba"): placed among them
+                out.extend(_among_listed(text, items, known, taken))
+                continue
             point = _moved(town.place, cue)
             if point is None:
                 continue
             # with no distance given, the place may lie some way off in that direction
             reach = NAMESAKE_KM + (0.0 if cue.group("km") else UNSAID_KM)
-            for a, b in _items(text, names.start(), names.end(), rules):
-                a = _unlead(text, a, b, leading)
+            for a, b in items:
                 name = text[a:b]
-                if a >= b or any(w.lower() in common for w in name.split()):
-                    continue
                 if name_key(name) == name_key(town.as_written):
                     continue
                 gazetteer_place = known.get((a, b))
                 if gazetteer_place is not None and (
                         gazetteer_place.kind is not PlaceKind.TOWN
+                        or gazetteer_place.population >= KNOWN_POPULATION
                         or km(gazetteer_place.lat, gazetteer_place.lon, *point) <= reach):
                     continue  # the gazetteer's own place, where the text puts it
                 if gazetteer_place is None and any(x < b and a < y for x, y in taken):
@@ -122,6 +127,37 @@ def anchored_mentions(text: str, sentences: Iterable[tuple[int, int]],
                               lon=round(point[1], 5), country=town.place.country,
                               admin1=town.place.admin1)
                 out.append(Mention(place, name, a, b))
+    return out
+
+
+LIST_KM = 40.0
+"""How close the towns of a list must lie to one another for a name among them the gazetteer
+lacks to be drawn at their middle."""
+_LIST_TOWNS = 2  # the towns of the gazetteer a list must name beside the unknown name
+
+
+def _among_listed(text: str, items: Sequence[tuple[int, int]],
+                  known: dict[tuple[int, int], Place],
+                  taken: Sequence[tuple[int, int]]) -> list[Mention]:
+    """The names of a list ("A, B, C en D") the gazetteer lacks, when the list names at
+    least two of its towns, of one country and close together: drawn at their middle."""
+    towns = [known[item] for item in items if item in known]
+    if len(towns) < _LIST_TOWNS or any(t.kind is not PlaceKind.TOWN or is_anchored(t)
+                                       or t.country != towns[0].country for t in towns):
+        return []
+    lat = sum(t.lat for t in towns) / len(towns)
+    lon = sum(t.lon for t in towns) / len(towns)
+    if any(km(t.lat, t.lon, lat, lon) > LIST_KM for t in towns):
+        return []
+    out = []
+    for a, b in items:
+        if (a, b) in known or any(x < b and a < y for x, y in taken):
+            continue
+        name = text[a:b]
+        place = Place(id=f"{PREFIX}{towns[0].id}:{name_key(name)}", name=name,
+                      kind=PlaceKind.TOWN, lat=round(lat, 5), lon=round(lon, 5),
+                      country=towns[0].country, admin1=towns[0].admin1)
+        out.append(Mention(place, name, a, b))
     return out
 
 

@@ -391,8 +391,11 @@ def _keep(
     if before is None and span.first and toks.initials[span.first - 1] and (
             toks.words[span.first - 1], toks.words[span.first]) in pairs:
         before = span.first - 1  # "Suu Kyi, 76": the name written mid-sentence elsewhere
-    if (before is not None and toks.words[before] in persons and after is None
-            and not (before > 0 and toks.words[before - 1].lower() in TITLES)):
+    if (before is not None and (toks.words[before] in persons or (
+            name_key(toks.words[before]) in persons and len(span.key) > _NAME_PART))
+            and after is None and not (before > 0 and toks.words[before - 1].lower() in TITLES)):
+        # (the surname after a title's first name, then a place: "generaal Ratko Mladić
+        # Srebrenica binnen"; a short word is the name's third part: "Zaw Min Tun")
         before = None  # "Assad Aleppo": a person the article names, then a place (not
         # "Minister Gideon Saar": a first name after a title, then the surname)
     if before is not None and (gaz.demonym(toks.words[before])
@@ -405,6 +408,9 @@ def _keep(
         return True
     title = _title_case(toks.text, span.start, lines)  # headlines capitalise every word
     return title and not span.fuzzy if glued else not title
+
+
+_NAME_PART = 4  # a word this short after a person's name and surname is part of the name
 
 
 def _in_organisation(toks: _Toks, span: _Span, lines: dict[int, bool], gaz: Gazetteer) -> bool:
