@@ -70,8 +70,10 @@ distance: "Abu al-Duhur, ten oosten van Saraqeb" lies 26 km away); farther, it i
 and the name is placed by the text."""
 UNSAID_KM = 15.0
 KNOWN_POPULATION = 20_000
-"""A town this large is known by its name alone: a compass phrase after it orients the reader
-("Hama, ten noorden van Damascus", 200 km away), it does not tell a namesake apart."""
+"""A town this large in the country of the town the text ties it to is known by its name
+alone: a compass phrase after it orients the reader ("Hama, ten noorden van Damascus", 200 km
+away), it does not tell a namesake apart (one abroad is one: Kafr al Battikh in Egypt for a
+Syrian village "8 km east of Saraqib")."""
 
 
 def anchored_mentions(text: str, sentences: Iterable[tuple[int, int]],
@@ -117,7 +119,8 @@ def anchored_mentions(text: str, sentences: Iterable[tuple[int, int]],
                 gazetteer_place = known.get((a, b))
                 if gazetteer_place is not None and (
                         gazetteer_place.kind is not PlaceKind.TOWN
-                        or gazetteer_place.population >= KNOWN_POPULATION
+                        or (gazetteer_place.population >= KNOWN_POPULATION
+                            and gazetteer_place.country == town.place.country)
                         or km(gazetteer_place.lat, gazetteer_place.lon, *point) <= reach):
                     continue  # the gazetteer's own place, where the text puts it
                 if gazetteer_place is None and any(x < b and a < y for x, y in taken):
