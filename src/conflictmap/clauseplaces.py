@@ -284,6 +284,22 @@ def region_locator(ctx: Context, mention: Mention) -> bool:
     return _NAME_END.search(text, max(0, comma - 40), comma) is not None
 
 
+_ORIGIN_REACH = 30  # how far after a side's home town the place it takes may follow
+
+
+def _origin(ctx: Context, hit: Hit, mention: Mention) -> bool:
+    """A town after "militias from" is the side's home, not the place: unless the trigger
+    names the place left after "from"/"uit" ("verdreven de strijders uit de stad", "troops
+    from Izium were pulled back"), where it is the home only when another place left
+    follows ("milities uit Misrata uit Sirte verdreven")."""
+    if not hit.trigger.source_ok:
+        return True
+    text = ctx.article.text
+    return any(mention.end < p.start <= mention.end + _ORIGIN_REACH
+               and ctx.rules.markers.source.search(text, mention.end, p.start)
+               for p in ctx.places)
+
+
 def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> bool:
     """A place that is a locator, destination, origin or speaker, not the changed place."""
     markers = ctx.rules.markers
@@ -332,6 +348,8 @@ def passed_over(ctx: Context, hit: Hit, mention: Mention, seg_start: int) -> boo
         opens = near is not None and not head[:near.start()].strip(" \"'“‘„«(")
         return not (hit.trigger.change is Change.CONTESTED
                     and (hit.end <= mention.start or opens))
+    if markers.origin_before.search(before) and _origin(ctx, hit, mention):
+        return True  # "milities uit Misrata verdreven IS uit Sirte": where they come from
     if mention.start >= hit.end and _speaker_clause(ctx, hit, mention):
         return True  # "bestormd, zegt het ministerie in Moskou": where the speaker sits
     if markers.locative.search(before):

@@ -139,6 +139,7 @@ class Markers:
     anchor_names: Guarded
     anchor_after: Guarded
     anchor_before: Guarded
+    origin_before: Guarded
     anaphora_both: Guarded
     capital_object: Guarded
     denied_claim: Guarded

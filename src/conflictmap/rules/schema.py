@@ -32,6 +32,8 @@ MARKER_KEYS = (
     # gazetteer knows ("Synkivka (9km northeast of Kupiansk)"): names it lacks, placed near that
     # town (anchored.py)
     "anchor_names", "anchor_after", "anchor_before",
+    # "milities uit Misrata verdreven IS uit Sirte": the side's home town (clauseplaces.py)
+    "origin_before",
     # "beide steden", "both towns": the last two towns named (clauseplaces.py)
     "anaphora_both",
     # "captured the provincial capital of Kunduz", "de provinciehoofdstad van X": a capital's
