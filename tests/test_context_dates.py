@@ -80,3 +80,19 @@ def test_a_paragraph_back_to_the_news_leaves_an_old_year(
         start: date) -> None:
     found = _day_events(extractor, text, published, lang)
     assert found[place][0] == start
+
+
+@pytest.mark.parametrize(("lang", "text", "place", "start"), [
+    # "ten days later" counts back past a quote's short sentences to the dated one
+    ("nl", "Kop\n\nZe vluchtte in de nacht van 8 op 9 mei 1992 de stad uit. \"We hoorden de "
+     "tanks.\" Haar man zei: \"Neem de paspoorten mee.\" Die nacht namen Armeense strijders "
+     "Sjoesja in.\n\nTien dagen later viel ook Latsjin.\n\nAzerbeidzjan\n", "Lachin",
+     date(1992, 5, 19)),
+    ("en", "Headline\n\nOn 2 January 2009 the army entered Kilinochchi. \"We ran,\" she said. "
+     "\"There was no time.\" That day the rebels fled.\n\nA week later troops took "
+     "Elephant Pass.\n\nSri Lanka\n", "Elephant Pass", date(2009, 1, 9)),
+])
+def test_a_count_of_days_later_reaches_past_a_quote(extractor: Extractor, lang: str, text: str,
+                                                    place: str, start: date) -> None:
+    found = _day_events(extractor, text, "2012-05-07", lang)
+    assert found[place][0] <= start <= found[place][1]

@@ -120,6 +120,10 @@ def _previous_date(article: Article, rules: LanguageRules, spans: Sequence[tuple
 
 
 LOOK_BACK = 3  # sentences "toen"/"then" may point back over
+COUNT_LOOK_BACK = 5
+"""Sentences "ten days later" may count back over: past a quote's short sentences and one
+dated only by "that night" ("in de nacht van 8 op 9 mei 1992 ... 'We hoorden de tanks.'
+... Die nacht namen ze Sjoesja in. Tien dagen later viel ook Latsjin")."""
 
 
 _FRONTED = 16  # characters before a date that opens its sentence ("In November 2020 ...")
@@ -264,7 +268,7 @@ def _reference_date(article: Article, rules: LanguageRules, spans: Sequence[tupl
     (a count of days), else its first day ("took X in January 2014, months before they
     overran Y on June 10 of that year. Z fell the next day": June 11)."""
     text = article.text
-    for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
+    for before in range(index - 1, max(-1, index - 1 - COUNT_LOOK_BACK), -1):
         s, e = spans[before]
         dates = [d for d in find_dates(text[s:e], article.period, rules.lang) if not (
             d.since or d.anaphoric or since_background(rules.dates, text[s:e], d, article.period))]
