@@ -105,6 +105,10 @@ def _after_preposition(rules: LanguageRules, text: str, mention: Mention) -> boo
                 or markers.near.search(before))
 
 
+SMALL_TOWN = 250_000
+"""The most people a place "the village"/"het stadje" may stand for has."""
+
+
 def _anaphora(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
     """"de stad"/"the city" read as the last town (or region) named before it, unless that
     one was named as a reference point only (``placereference.antecedent``)."""
@@ -119,9 +123,13 @@ def _anaphora(ctx: Context, seg_start: int, seg_end: int) -> list[Mention]:
             # not a related-links line ("Read also: Kupiansk: ..."): another article's town
             before = [p for p in ctx.places if p.end <= m.start() and p.place.kind in kinds
                       and not furniture_line(ctx.rules, text, p.start)]
-            if (ctx.rules.markers.anaphora_small.search(m.group())
-                    and all_speak(text, ctx.rules.path, before)):
+            small = ctx.rules.markers.anaphora_small.search(m.group()) is not None
+            if small and all_speak(text, ctx.rules.path, before):
                 continue  # "Officials in Moscow hailed the capture of the village"
+            if small and any(p.place.population < SMALL_TOWN for p in before):
+                # "het verlaten stadje" is no city of millions named in passing ("de weg
+                # van Damascus naar Aleppo")
+                before = [p for p in before if p.place.population < SMALL_TOWN]
             if before and not _unknown_named(ctx, pattern, before[-1].end, m.start()):
                 place = antecedent(text, ctx.rules.path, before).place
                 place = _topic_over(ctx, m, before, place)
