@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 from conflictmap.actors import ActorMention
@@ -88,19 +89,20 @@ def anchored_mentions(text: str, sentences: Iterable[tuple[int, int]],
     if not towns:
         return []
     known = {(m.start, m.end): m.place for m in places}
+    starts = sorted(towns)
     taken = [(m.start, m.end) for m in places] + [(a.start, a.end) for a in actors]
-    words = rules.words
-    common = {w.lower() for w in (*rules.dates.weekdays, *rules.dates.months)}
-    leading = common | {w.lower() for key in ("not_a_name", "article", "locating_preposition")
-                        for w in words[key]}
+    common, leading = _name_stops(rules)
     out: list[Mention] = []
     for s, e in sentences:
         for names in markers.anchor_names.finditer(text, s, e):
+            cue = markers.anchor_after.match(text, names.end(), e)
+            town = towns.get(cue.end()) if cue is not None else None
+            listed = bisect_left(starts, names.end()) - bisect_left(starts, names.start())
+            if town is None and listed < _LIST_TOWNS:
+                continue  # the common case: a name that no town follows or stands beside
             items = [(a, b) for a, b in ((_unlead(text, a, b, leading), b) for a, b in _items(
                 text, names.start(), names.end(), rules))
                      if a < b and not any(w.lower() in common for w in text[a:b].split())]
-            cue = markers.anchor_after.match(text, names.end(), e)
-            town = towns.get(cue.end()) if cue is not None else None
             if cue is None or town is None or (cue.group("in") and not markers.anchor_before.search(
                     text, max(s, names.start() - 40), names.start())):
                 # not "Hezbollah in Lebanon"; a list beside towns of its own ("Kfar Kila,
@@ -131,6 +133,21 @@ def anchored_mentions(text: str, sentences: Iterable[tuple[int, int]],
                               admin1=town.place.admin1)
                 out.append(Mention(place, name, a, b))
     return out
+
+
+_STOPS: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # by the rules' digest
+
+
+def _name_stops(rules: LanguageRules) -> tuple[frozenset[str], frozenset[str]]:
+    """(weekdays and months, those with the words that open a sentence before a name), read
+    once per rules file (hashing the rules themselves costs more than reading them)."""
+    stops = _STOPS.get(rules.digest)
+    if stops is None:
+        common = frozenset(w.lower() for w in (*rules.dates.weekdays, *rules.dates.months))
+        stops = _STOPS[rules.digest] = (common, common | frozenset(
+            w.lower() for key in ("not_a_name", "article", "locating_preposition")
+            for w in rules.words[key]))
+    return stops
 
 
 LIST_KM = 40.0

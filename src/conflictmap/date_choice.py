@@ -111,6 +111,7 @@ def stamp_period(text: str, period: Interval, lang: str) -> Interval:
     return Interval.spanning(day, day)
 
 
+_DIGIT = re.compile(r"\d")
 _FILED_BACK = 3  # how many days before the page's date a dateline's day may be
 _FILED_LINES = 12  # lines (blank ones too) a dateline may stand after a headline and byline
 
@@ -123,7 +124,8 @@ def _filed_day(text: str, period: Interval, lang: str) -> Interval:
     for _ in range(_FILED_LINES):
         end = text.find("\n", pos)
         end = len(text) if end < 0 else end
-        dateline = DATELINE.match(text, pos, end)
+        # a dateline with a date holds a digit: most lines are matched no further
+        dateline = DATELINE.match(text, pos, end) if _DIGIT.search(text, pos, end) else None
         if dateline is not None and dateline.group("date"):
             back = Interval.spanning(period.start - timedelta(days=_FILED_BACK), period.end)
             days = _dateline_days(dateline.group("date"), back, lang)
