@@ -233,6 +233,27 @@ def test_browser_region_popup_says_approximate(offline: Opened) -> None:
     assert "Idlib Governorate" in text and "approximate" in text
 
 
+def test_browser_a_place_drawn_by_a_named_town_says_so(browser: object, tmp_path: Path) -> None:
+    # a village the gazetteer lacks, placed by the town the report ties it to (anchored.py)
+    village = Place("near:geonames:712423:klishchiivka", "Klishchiivka", PlaceKind.TOWN,
+                    48.53, 38.03, "UA")
+    events = [make_event(Change.RECAPTURE, village, date(2023, 9, 17), actor=UA, loser=RU,
+                         quotes=("Troops retook Klishchiivka on Sunday.",)),
+              make_event(Change.CAPTURE, BAKHMUT, date(2023, 5, 20), actor=RU, loser=UA)]
+    opened = open_map(browser, render_html(events, title="Near", offline=True), tmp_path)
+    x, y = screen_point(opened, BAKHMUT, zoom=11)  # a gazetteer town says nothing of it
+    opened.page.mouse.click(x, y)
+    text = popup_text(opened)
+    assert "Bakhmut" in text and "Placed near" not in text
+    x, y = screen_point(opened, village, zoom=11)
+    opened.page.mouse.click(x, y)
+    opened.page.wait_for_function("() => document.querySelector('.leaflet-popup-content')"
+                                  ".innerText.includes('Klishchiivka')")
+    assert "Placed near the town the report names" in popup_text(opened)
+    assert opened.errors == []
+    opened.page.close()
+
+
 LABELS = """() => {
   const page = window.conflictmap, D = page.D, h = page.hits, out = {labels: [], problems: []};
   const own = {}, symbols = h.k.map((k, j) => {

@@ -35,6 +35,7 @@ from conflictmap.maplabels import (
     side_colors,
     ui_strings,
 )
+from conflictmap.model import NEAR_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,9 @@ class _Blob:
             "x": _delta([round(c.place_lon[p] * 1e4) for p in items]),
             "r": [i for i, p in enumerate(items) if c.place_kind[p] in _AREA_KINDS],
         }
+        near = [i for i, p in enumerate(items) if c.place_id[p].startswith(NEAR_PREFIX)]
+        if near:  # a place the gazetteer lacks, drawn by the town the text ties it to
+            out["a"] = near
         if self.names is not None:
             # "d": [index, name as the page's language writes it] where that differs ("n"
             # stays the gazetteer's name: the quotes hold it, and search finds both).

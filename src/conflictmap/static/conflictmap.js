@@ -41,6 +41,9 @@
       D.px[i] = mercX(D.plon[i]); D.py[i] = mercY(D.plat[i]);
     }
     pl.r.forEach(function (i) { D.pregion[i] = 1; });
+    // pnear: places the gazetteer lacks, drawn by the town the text ties them to
+    D.pnear = new Uint8Array(np);
+    (pl.a || []).forEach(function (i) { D.pnear[i] = 1; });
   }
 
   function decodeEvents(D, raw) {

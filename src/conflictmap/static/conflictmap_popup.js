@@ -8,6 +8,7 @@
     var D = this.D, ui = this.ui, box = el("div", "cm-popup");
     box.appendChild(el("h3", null, D.pname[p]));
     if (D.pregion[p]) box.appendChild(el("div", "cm-note", ui.region));
+    if (D.pnear[p]) box.appendChild(el("div", "cm-note", ui.near));
     var shown = this.shownAt(p, this.day), sp = shown[0];
     box.appendChild(el("div", "cm-state", (sp >= 0 ? this.stateText(sp, shown[1]) : ui.no_state) +
       " (" + this.fmt.short(this.day) + ")"));
