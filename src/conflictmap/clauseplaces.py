@@ -277,6 +277,12 @@ def region_locator(ctx: Context, mention: Mention) -> bool:
     text = ctx.article.text
     if markers.region_attribute.match(text, mention.end):
         return True
+    before = [p for p in ctx.places if p.end <= mention.start and p is not mention]
+    town = max(before, key=lambda p: p.end, default=None)
+    if (town is not None and town.place.kind in (PlaceKind.TOWN, PlaceKind.SITE)
+            and town.place.country == mention.place.country
+            and markers.region_after_town.fullmatch(text, town.end, mention.start)):
+        return True  # "Vovchansk in the Kharkiv region", "Lashio, northern Shan State"
     comma = text.rfind(",", max(0, mention.start - _LOCATED_REACH), mention.start)
     while comma > 0 and text[comma - 1].isdigit() and text[comma + 1:comma + 2].isdigit():
         comma = text.rfind(",", max(0, mention.start - _LOCATED_REACH), comma)

@@ -447,6 +447,9 @@ def _in_organisation(toks: _Toks, span: _Span, lines: dict[int, bool], gaz: Gaze
     return False
 
 
+_CLOSING = LIST_WORDS - {"of"}  # a list word after a region word ("of" is also "province of X")
+
+
 def _region_cues(
     toks: _Toks, spans: list[_Span], by_first: dict[int, _Span], by_last: dict[int, _Span],
     countries: set[int] | frozenset[int] = frozenset(),
@@ -468,8 +471,10 @@ def _region_cues(
             if w in REGION_BEFORE and i not in countries:
                 # "Abyan province, and Jaar": a comma after the word ends its reach, and
                 # so does a sentence's end ("in Nimroz province. Sheberghan, the capital")
+                # nor does a list word right after it: "Pokrovsk in the Donetsk region and
+                # of Vovchansk": the region word closed the name before it
                 found = not any(c in toks.text[toks.ends[i]:toks.starts[i + 1]]
-                                for c in ",.;!?")
+                                for c in ",.;!?") and words[i + 1].lower() not in _CLOSING
                 if w not in REGION_PLURAL:
                     single.add(id(span))
                 break

@@ -140,6 +140,7 @@ class Markers:
     anchor_after: Guarded
     anchor_before: Guarded
     origin_before: Guarded
+    region_after_town: Guarded
     anaphora_both: Guarded
     capital_object: Guarded
     denied_claim: Guarded

@@ -34,6 +34,8 @@ MARKER_KEYS = (
     "anchor_names", "anchor_after", "anchor_before",
     # "milities uit Misrata verdreven IS uit Sirte": the side's home town (clauseplaces.py)
     "origin_before",
+    # "Vovchansk in the Kharkiv region": a region after a town only locates it (clauseplaces.py)
+    "region_after_town",
     # "beide steden", "both towns": the last two towns named (clauseplaces.py)
     "anaphora_both",
     # "captured the provincial capital of Kunduz", "de provinciehoofdstad van X": a capital's
