@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from conflictmap.datelines import DATELINE
+from conflictmap.datelines import DATELINE, has_dash
 from conflictmap.dates import DEFAULT_LOOKBACK_DAYS, DateMention, find_dates
 from conflictmap.model import Interval
 
@@ -124,8 +124,9 @@ def _filed_day(text: str, period: Interval, lang: str) -> Interval:
     for _ in range(_FILED_LINES):
         end = text.find("\n", pos)
         end = len(text) if end < 0 else end
-        # a dateline with a date holds a digit: most lines are matched no further
-        dateline = DATELINE.match(text, pos, end) if _DIGIT.search(text, pos, end) else None
+        # a dateline with a date holds a digit and a dash: most lines are matched no further
+        dateline = (DATELINE.match(text, pos, end) if has_dash(text, pos, end)
+                    and _DIGIT.search(text, pos, end) else None)
         if dateline is not None and dateline.group("date"):
             back = Interval.spanning(period.start - timedelta(days=_FILED_BACK), period.end)
             days = _dateline_days(dateline.group("date"), back, lang)

@@ -59,6 +59,20 @@ def dateline_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def has_dash(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] holds a dash a dateline can end with (``_DASH``: "–", "—",
+    or "-" right after whitespace, as ``\\s`` and ``str.isspace`` both read it): a
+    ``DATELINE.match(text, start, end)`` needs one, and most lines have none."""
+    if text.find("–", start, end) >= 0 or text.find("—", start, end) >= 0:
+        return True
+    hyphen = text.find("-", start + 1, end)
+    while hyphen >= 0:
+        if text[hyphen - 1].isspace():
+            return True
+        hyphen = text.find("-", hyphen + 1, end)
+    return False
+
+
 def _last_dash(text: str) -> int:
     """The position of the last dash a dateline can end with (``_DASH``: "–", "—", or "-"
     after whitespace), or -1."""

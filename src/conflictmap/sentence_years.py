@@ -9,7 +9,6 @@ import contextlib
 import re
 from dataclasses import replace
 from datetime import date
-from functools import lru_cache
 
 from conflictmap.date_choice import default_interval
 from conflictmap.dates import DateMention, bare_years, count_word, find_dates, state_bound
@@ -169,10 +168,10 @@ def _near_day(day: date, published: date) -> bool:
     return min(gap, 365 - gap) <= ANNIVERSARY_DAYS
 
 
-@lru_cache(maxsize=64)
 def _anniversary(rules: LanguageRules, headline: str, text: str, published: int) -> int | None:
     """The story's year of an anniversary piece: its headline says N years after (on, ago)
-    and the text writes the year N years before its own."""
+    and the text writes the year N years before its own. (No cache keyed by the rules:
+    hashing them costs far more than reading a headline.)"""
     words = rules.dates
     for m in words.get("anniversary").finditer(headline):
         n = count_word(words.numbers, m.group(1), words.tens)
