@@ -468,15 +468,11 @@ def _drop_overlaps(mentions: list[DateMention]) -> list[DateMention]:
 def find_dates(sentence: str, period: Interval, lang: str, *, previous: Interval | None = None,
                rules_dir: Path | None = None) -> list[DateMention]:
     """Every time expression in ``sentence`` with the interval it allows."""
-    if len(sentence) > _CACHED_CHARS:
-        return list(_dates_in.__wrapped__(sentence, period, lang, previous, rules_dir))
+    # (read each time, not remembered per sentence: an lru_cache here made a report depend on
+    # the articles read before it in the same process, -j 1 against -j 0; the cost is none)
     return list(_dates_in(sentence, period, lang, previous, rules_dir))
 
 
-_CACHED_CHARS = 2000  # a sentence or clause; a longer text is read for dates once
-
-
-@lru_cache(maxsize=512)  # the readers of one event read its sentence and clause for dates
 def _dates_in(sentence: str, period: Interval, lang: str, previous: Interval | None,
               rules_dir: Path | None) -> tuple[DateMention, ...]:
     compiled = _compiled(lang, rules_dir)
