@@ -731,6 +731,6 @@ def test_andriivka_of_the_bakhmut_front() -> None:
      "on Aug. 7.\n\nAfghanistan", "2021-08-09")])
 def test_region_word_stops_at_a_sentence_end(text: str, day: str) -> None:
     """"... Idlib province. Hama fell": Hama is the town, not a province named across the
-    full stop (toponyms._region_cues)."""
+    full stop (regioncues.region_cues)."""
     kinds = {e.place.kind for e in _extract(text, day)}
     assert kinds == {PlaceKind.TOWN}, (text, kinds)
