@@ -41,9 +41,7 @@ from pathlib import Path
 
 from conflictmap.model import Interval
 from conflictmap.monthyears import OF_YEAR, relative_clauses, winter_end, years_for_months
-from conflictmap.relative_days import AGO as _AGO
-from conflictmap.relative_days import DAY as _DAY
-from conflictmap.relative_days import SPANS as _SPANS
+from conflictmap.relative_days import relative as _relative
 from conflictmap.rules import DateWords, Words, load_language
 from conflictmap.rules.literals import Guarded, Scanner
 
@@ -187,63 +185,6 @@ def _days_before(period: Interval, weekday: int) -> tuple[date, date]:
     monday_start = period.start - timedelta(days=period.start.weekday() + 7)
     monday_end = period.end - timedelta(days=period.end.weekday() + 7)
     return monday_start + timedelta(days=weekday), monday_end + timedelta(days=weekday)
-
-
-def _number(words: DateWords, text: str) -> int | None:
-    text = text.lower()
-    if text.isdigit():
-        return int(text)
-    if text in words.tens:  # "eighty years ago", "tachtig jaar geleden"
-        return 10 * (words.tens.index(text) + 2)
-    return words.numbers.index(text) + 1 if text in words.numbers else None
-
-
-def _relative(key: str, match: re.Match[str], words: DateWords,
-              period: Interval) -> Interval | None:
-    s, e = period.start, period.end
-    day, single, span = _DAY, s == e, _SPANS.get(key)
-    if span is not None:  # only the key's own days are computed (a call per match)
-        return Interval.spanning(*span(s, e))
-    if key == "weekend":  # the last Saturday and Sunday up to the article's date
-        if not single:
-            return Interval.spanning(s, e)
-        saturday = s - timedelta(days=(s.weekday() - 5) % 7)
-        return Interval.spanning(saturday, min(saturday + day, e))
-    if key in _AGO:  # "three days ago", "two weeks ago", "twee maanden geleden"
-        n = _number(words, match.group(1))
-        if n is None:
-            return None
-        back, slack = n * _AGO[key][0] * day, _AGO[key][1] * day
-        if words.get("less_than").search(match.string, max(0, match.start() - 15),
-                                         match.start()):
-            return Interval.spanning(s - back, e)  # "less than two weeks ago"
-        return Interval.spanning(s - back - slack, e - back + slack)
-    if key == "last_month":
-        previous = s.replace(day=1) - day
-        return Interval.spanning(*_month_span(previous.year, previous.month))
-    if key == "this_year":
-        return Interval.spanning(date(s.year, 1, 1), e)
-    if key == "years_ago":  # that year; "ten years ago this week": that week of it
-        n = 1 if match.group(1) is None else _number(words, match.group(1))  # "a year ago"
-        if n is None or n > s.year - 1:
-            return None
-        if len(match.group(0).split()) == 3:  # "ten years ago", "tien jaar geleden"
-            return Interval.spanning(date(s.year - n, 1, 1), date(s.year - n, 12, 31))
-        if words.get("years_ago_day").search(match.group(0)):
-            # "a year ago today", "exactly a year ago", "ten years ago to the day": that day
-            return Interval.spanning(_years_back(s, n), _years_back(e, n))
-        week = 7 * day
-        return Interval.spanning(_years_back(s, n) - week, _years_back(e, n) + week)
-    if key == "last_year":
-        return Interval.spanning(date(s.year - 1, 1, 1), date(s.year - 1, 12, 31))
-    return None
-
-
-def _years_back(day: date, n: int) -> date:
-    try:
-        return day.replace(year=day.year - n)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - n, day=28)
 
 
 def _explicit(compiled: _Compiled, sentence: str, period: Interval) -> list[DateMention]:

@@ -1,12 +1,17 @@
-"""The days a relative time expression that needs no number allows ("gisteren", "last
-week", "begin deze maand"), from the article's period: one function per expression, so
-that a match computes only its own (``dates._relative``)."""
+"""The days a relative time expression allows ("gisteren", "last week", "begin deze maand",
+"three weeks ago", "exactly a year ago"), from the article's period: one function per
+expression that needs no number, so that a match computes only its own (``relative``, read
+by ``dates``)."""
 
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
+
+from conflictmap.model import Interval
+from conflictmap.rules import DateWords
 
 DAY = timedelta(days=1)
 # "three days ago", "two weeks ago", "twee maanden geleden": days back per count, and slack
@@ -32,3 +37,62 @@ SPANS: dict[str, Callable[[date, date], tuple[date, date]]] = {
 def _month_end(day: date) -> date:
     """The last day of ``day``'s month."""
     return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
+def _number(words: DateWords, text: str) -> int | None:
+    text = text.lower()
+    if text.isdigit():
+        return int(text)
+    if text in words.tens:  # "eighty years ago", "tachtig jaar geleden"
+        return 10 * (words.tens.index(text) + 2)
+    return words.numbers.index(text) + 1 if text in words.numbers else None
+
+
+def relative(key: str, match: re.Match[str], words: DateWords,
+             period: Interval) -> Interval | None:
+    """The interval a relative time expression (a ``[dates]`` key and its match) allows
+    from the article's period, or None."""
+    s, e = period.start, period.end
+    day, single, span = DAY, s == e, SPANS.get(key)
+    if span is not None:  # only the key's own days are computed (a call per match)
+        return Interval.spanning(*span(s, e))
+    if key == "weekend":  # the last Saturday and Sunday up to the article's date
+        if not single:
+            return Interval.spanning(s, e)
+        saturday = s - timedelta(days=(s.weekday() - 5) % 7)
+        return Interval.spanning(saturday, min(saturday + day, e))
+    if key in AGO:  # "three days ago", "two weeks ago", "twee maanden geleden"
+        n = _number(words, match.group(1))
+        if n is None:
+            return None
+        back, slack = n * AGO[key][0] * day, AGO[key][1] * day
+        if words.get("less_than").search(match.string, max(0, match.start() - 15),
+                                         match.start()):
+            return Interval.spanning(s - back, e)  # "less than two weeks ago"
+        return Interval.spanning(s - back - slack, e - back + slack)
+    if key == "last_month":
+        previous = s.replace(day=1) - day
+        return Interval.spanning(date(previous.year, previous.month, 1), previous)
+    if key == "this_year":
+        return Interval.spanning(date(s.year, 1, 1), e)
+    if key == "years_ago":  # that year; "ten years ago this week": that week of it
+        n = 1 if match.group(1) is None else _number(words, match.group(1))  # "a year ago"
+        if n is None or n > s.year - 1:
+            return None
+        if len(match.group(0).split()) == 3:  # "ten years ago", "tien jaar geleden"
+            return Interval.spanning(date(s.year - n, 1, 1), date(s.year - n, 12, 31))
+        if words.get("years_ago_day").search(match.group(0)):
+            # "a year ago today", "exactly a year ago", "ten years ago to the day": that day
+            return Interval.spanning(_years_back(s, n), _years_back(e, n))
+        week = 7 * day
+        return Interval.spanning(_years_back(s, n) - week, _years_back(e, n) + week)
+    if key == "last_year":
+        return Interval.spanning(date(s.year - 1, 1, 1), date(s.year - 1, 12, 31))
+    return None
+
+
+def _years_back(day: date, n: int) -> date:
+    try:
+        return day.replace(year=day.year - n)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - n, day=28)
