@@ -43,25 +43,12 @@ def with_anchored(text: str, sentences: Iterable[tuple[int, int]],
     town that only says whose districts they are ("the Baba Amr district of Homs") and a
     namesake far from where the text puts the name ("Hlyboke (12 km north of Kharkiv)" is no
     Hlyboke of Odesa oblast); None when there are none."""
-    near = anchored_mentions(text, sentences, places, actors, rules)
+    near, districts_of = anchored_mentions(text, sentences, places, actors, rules)
     if not near:
         return None
-    parts = {m.place.id.split(":", 1)[1].rsplit(":", 1)[0] for m in near}
-    ends = {m.end for m in near}
     spans = {(m.start, m.end) for m in near}
-    kept = [m for m in places if (m.start, m.end) not in spans and not (
-        m.place.id in parts and _district_cue(text, ends, m.start, rules))]
+    kept = [m for m in places if (m.start, m.end) not in spans and m.start not in districts_of]
     return tuple(sorted(kept + near, key=lambda m: m.start))
-
-
-def _district_cue(text: str, ends: set[int], start: int, rules: LanguageRules) -> bool:
-    """True when the town at ``start`` follows a district cue after an anchored name."""
-    for end in ends:
-        if end < start <= end + 60:
-            cue = rules.markers.anchor_after.match(text, end, start)
-            if cue is not None and cue.end() == start and (cue.group("part") or cue.group("in")):
-                return True
-    return False
 
 
 NAMESAKE_KM = 25.0
@@ -79,20 +66,21 @@ Syrian village "8 km east of Saraqib")."""
 
 def anchored_mentions(text: str, sentences: Iterable[tuple[int, int]],
                       places: Sequence[Mention], actors: Sequence[ActorMention],
-                      rules: LanguageRules) -> list[Mention]:
+                      rules: LanguageRules) -> tuple[list[Mention], set[int]]:
     """Mentions of the names in ``sentences`` that the gazetteer does not know (or knows
     only as a far namesake) but the text ties to a town it names (the module's docstring),
-    in text order."""
+    in text order; and where the towns start that only say whose districts they are."""
     markers = rules.markers
     towns = {m.start: m for m in places if m.place.kind is PlaceKind.TOWN
              and not is_anchored(m.place)}
     if not towns:
-        return []
+        return [], set()
     known = {(m.start, m.end): m.place for m in places}
     starts = sorted(towns)
     taken = [(m.start, m.end) for m in places] + [(a.start, a.end) for a in actors]
     common, leading = _name_stops(rules)
     out: list[Mention] = []
+    districts_of: set[int] = set()
     for s, e in sentences:
         for names in markers.anchor_names.finditer(text, s, e):
             cue = markers.anchor_after.match(text, names.end(), e)
@@ -112,6 +100,7 @@ def anchored_mentions(text: str, sentences: Iterable[tuple[int, int]],
             point = _moved(town.place, cue)
             if point is None:
                 continue
+            placed = len(out)
             # with no distance given, the place may lie some way off in that direction
             reach = NAMESAKE_KM + (0.0 if cue.group("km") else UNSAID_KM)
             for a, b in items:
@@ -127,12 +116,21 @@ def anchored_mentions(text: str, sentences: Iterable[tuple[int, int]],
                     continue  # the gazetteer's own place, where the text puts it
                 if gazetteer_place is None and any(x < b and a < y for x, y in taken):
                     continue
-                place = Place(id=f"{PREFIX}{town.place.id}:{name_key(name)}", name=name,
-                              kind=PlaceKind.TOWN, lat=round(point[0], 5),
-                              lon=round(point[1], 5), country=town.place.country,
-                              admin1=town.place.admin1)
-                out.append(Mention(place, name, a, b))
-    return out
+                out.append(_near_mention(text, a, b, town.place, point))
+            if len(out) > placed and (cue.group("part") or cue.group("in")):
+                districts_of.add(town.start)  # the town only says whose districts they are
+    return out, districts_of
+
+
+def _near_mention(text: str, a: int, b: int, town: Place,
+                  point: tuple[float, float]) -> Mention:
+    """The mention ``text[a:b]`` of a place the gazetteer lacks, drawn at ``point`` by
+    ``town`` (its country and province)."""
+    name = text[a:b]
+    place = Place(id=f"{PREFIX}{town.id}:{name_key(name)}", name=name, kind=PlaceKind.TOWN,
+                  lat=round(point[0], 5), lon=round(point[1], 5), country=town.country,
+                  admin1=town.admin1)
+    return Mention(place, name, a, b)
 
 
 _STOPS: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # by the rules' digest
@@ -171,13 +169,8 @@ def _among_listed(text: str, items: Sequence[tuple[int, int]],
         return []
     out = []
     for a, b in items:
-        if (a, b) in known or any(x < b and a < y for x, y in taken):
-            continue
-        name = text[a:b]
-        place = Place(id=f"{PREFIX}{towns[0].id}:{name_key(name)}", name=name,
-                      kind=PlaceKind.TOWN, lat=round(lat, 5), lon=round(lon, 5),
-                      country=towns[0].country, admin1=towns[0].admin1)
-        out.append(Mention(place, name, a, b))
+        if (a, b) not in known and not any(x < b and a < y for x, y in taken):
+            out.append(_near_mention(text, a, b, towns[0], (lat, lon)))
     return out
 
 
@@ -206,11 +199,11 @@ def _items(text: str, start: int, end: int, rules: LanguageRules) -> list[tuple[
     return out
 
 
-def _moved(town: Place, cue: object) -> tuple[float, float] | None:
+def _moved(town: Place, cue: re.Match[str]) -> tuple[float, float] | None:
     """The point ``cue`` (a match of ``anchor_after``) gives from ``town``: moved by its
     distance towards its compass point; the town's own point with no distance; None when the
     distance is too far to draw, or the words give neither a direction nor nearness."""
-    groups = cue.groupdict()  # type: ignore[attr-defined]
+    groups = cue.groupdict()
     if groups.get("part") or groups.get("in"):
         return town.lat, town.lon  # a district of the town
     north = 1.0 if groups.get("n") else -1.0 if groups.get("s") else 0.0

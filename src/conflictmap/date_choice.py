@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -70,6 +71,18 @@ _STAMP_CHARS = 90
 _STAMP_MARK = re.compile(r"[|•·]|\b\d{1,2}[:.u]\d{2}\b")
 
 
+def _top_lines(text: str, count: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of the text's first ``count`` lines, their line breaks left out."""
+    pos = 0
+    for _ in range(count):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        yield pos, end
+        if end >= len(text):
+            return
+        pos = end + 1
+
+
 def _dateline_days(written: str, period: Interval, lang: str) -> list:
     """The day a dateline writes, when the whole of it is one date in the article's month
     (its year may be left out: the month-only header gives it)."""
@@ -88,10 +101,8 @@ def stamp_period(text: str, period: Interval, lang: str) -> Interval:
     the change's), or a dateline that opens a line ("BAKU, 8 November - ")."""
     if period.start == period.end:
         return _filed_day(text, period, lang)
-    pos, days = 0, []
-    for _ in range(_STAMP_LINES):
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end
+    days = []
+    for pos, end in _top_lines(text, _STAMP_LINES):
         line = text[pos:end].strip()
         dateline = DATELINE.match(line)
         if dateline is not None and dateline.group("date"):
@@ -102,9 +113,6 @@ def stamp_period(text: str, period: Interval, lang: str) -> Interval:
                      if d.explicit and not d.since and not d.year_guessed
                      and d.interval.start == d.interval.end
                      and period.start <= d.interval.start <= period.end]
-        if end >= len(text):
-            break
-        pos = end + 1
     if not days:
         return period
     day = max(days)
@@ -120,10 +128,7 @@ def _filed_day(text: str, period: Interval, lang: str) -> Interval:
     """The day a dateline near the top files the story on, when it is a day or few before
     the page's own date ("COLOMBO, Jan. 25 - Troops entered X this morning" on a page of 26
     January): "this morning" and "on Sunday" count from it; else ``period``."""
-    pos = 0
-    for _ in range(_FILED_LINES):
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end
+    for pos, end in _top_lines(text, _FILED_LINES):
         # a dateline with a date holds a digit and a dash: most lines are matched no further
         dateline = (DATELINE.match(text, pos, end) if has_dash(text, pos, end)
                     and _DIGIT.search(text, pos, end) else None)
@@ -131,10 +136,8 @@ def _filed_day(text: str, period: Interval, lang: str) -> Interval:
             back = Interval.spanning(period.start - timedelta(days=_FILED_BACK), period.end)
             days = _dateline_days(dateline.group("date"), back, lang)
             return Interval.spanning(days[0], days[0]) if days else period
-        if end >= len(text):
-            break
-        pos = end + 1
     return period
+
 
 _HEADING_CHARS = 40  # a liveblog's day heading: "Tuesday 19 December", "maandag 18 december 2023"
 _HEADING_BACK = 31  # how long before the article's day a heading's day may be
