@@ -21,7 +21,7 @@ _AFTER_UNITS = (("days_after", 1, 0), ("weeks_after", 7, 0), ("months_after", 0,
                 ("years_after", 0, 12))
 _AFTER_REACH = 75  # "two months after <a subject of up to seven words> marched into X"
 _NOUN_GAP = re.compile(r"\s*(?:\w{1,4}\s+)?")  # "na de val", "after the fall"
-_SUBJECT_GAP = r"\s+(?:[^\W\d_][\w'’-]*\s+){1,7}?(?:%perfect_auxiliary%\s+)?"
+_SUBJECT_GAP = r"\s+(?:(?:[^\W\d_][\w'’-]*|\([^()\d]{1,20}\))\s+){1,7}?(?:%perfect_auxiliary%\s+)?"
 
 
 def change_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],

@@ -97,7 +97,7 @@ def _clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tup
     mentions = war_year(rules, text, a, b, hit.start, mentions)
     mentions = _outside_apposition(rules, text, a, b, hit, mentions)
     if not mentions:
-        before = time_before(article, rules, spans, index, segment)
+        before = time_before(article, rules, spans, index, segment, hit, hits)
         if before is not None:
             return before
     if all(m.anaphoric for m in mentions):
@@ -141,7 +141,16 @@ def _clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tup
             # "namen in juni 2022 X in, een week later viel ook Y": counted from that date
             later = time_later(article, rules, spans, index, _stretch(text, segment, hit),
                                place)
-            return later if later is not None else choose_interval([], period)
+            later = later or time_before(article, rules, spans, index, segment, hit, hits)
+            if later is not None:
+                return later
+            # the clause's dates are the others' ("Op 1 december, ..., veroverden ze X,
+            # een stadje waar Koerden woonden die in 2018 uit Y waren verdreven"): the
+            # date that opens the sentence before the clause
+            s = spans[index][0]
+            lead = [d for d in find_dates(text[s:a], period, lang, previous=previous)
+                    if not d.since]
+            return choose_interval(running_year(article, rules, spans, index, lead), period)
         mentions = mine
     if mentions:
         mentions = _own_stretch(rules, text, a, mentions, hit, place)

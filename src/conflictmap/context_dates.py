@@ -52,6 +52,9 @@ def _then_span(rules: LanguageRules, said: str, previous: Interval) -> Interval:
     same year", "datzelfde jaar") or the season of that year ("that same spring",
     "datzelfde voorjaar") it falls in (a winter: December to February)."""
     year = previous.start.year
+    if rules.dates.get("then_before").search(said):
+        return Interval.spanning(previous.start - timedelta(days=1),
+                                 previous.end - timedelta(days=1))
     if rules.dates.get("then_next").search(said):
         return _next_span(rules, said, previous) or previous
     if rules.dates.get("then_year").search(said):
@@ -95,8 +98,13 @@ def _previous_date(article: Article, rules: LanguageRules, spans: Sequence[tuple
     s, e = spans[index]
     opens = "\n" in text[spans[index - 1][1]:s] and not any(
         d.explicit and not d.anaphoric for d in find_dates(text[s:e], article.period, rules.lang))
-    for before in range(index - 1, max(-1, index - 1 - LOOK_BACK), -1):
+    counted = 0
+    for before in range(index - 1, -1, -1):
         s, e = spans[before]
+        if not _QUOTED.match(text, s):  # a quote's sentences tell no time of their own
+            counted += 1
+            if counted > LOOK_BACK:
+                return None
         # a month in the text's running year ("In 2020 ... retook Shusha in November.
         # Kalbajar was handed back later that month")
         found = running_year(article, rules, spans, before,
@@ -119,7 +127,8 @@ def _previous_date(article: Article, rules: LanguageRules, spans: Sequence[tuple
     return None
 
 
-LOOK_BACK = 3  # sentences "toen"/"then" may point back over
+LOOK_BACK = 3  # sentences "toen"/"then" may point back over, a quote's not counted
+_QUOTED = re.compile(r"\s*[\"“”„'‘«]")
 COUNT_LOOK_BACK = 5
 """Sentences "ten days later" may count back over: past a quote's short sentences and one
 dated only by "that night" ("in de nacht van 8 op 9 mei 1992 ... 'We hoorden de tanks.'
@@ -308,6 +317,11 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         few = n is None and (m.group(1) or "").lower() in words.few
         # a bare plural ("Days later, ..."): the pattern's second group, also a few
         few = few or (m.re.groups >= 2 and m.group(2) is not None)
+        less = bool(sign) and not few and words.get("less_than").search(
+            text, max(a, m.start() - 15), m.start() if n is not None or not m.group(1)
+            else m.end(1)) is not None
+        if less and n is None:  # "nog geen week later": the count word is the "less"
+            n = 1
         if n is None and not few and m.group(1):
             # a word that is no count before a bare plural ("Tikrit fell days later"):
             # the plural read on its own, a few
@@ -336,6 +350,10 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
             text, max(a, m.start() - 15), m.start()) is not None
         if more:
             n, n_end = sorted(((n + 1) * sign, (n + max(1, n // 2)) * sign))
+        elif less and days:  # "less than a week later": a day to a week after
+            n, n_end, days = sorted((sign, n * days * sign)) + [1]
+        elif less:  # "less than two months later": within two months
+            n, n_end = sorted((0, n * sign))
         else:
             n, n_end = (sorted((n * sign, (FEW if few else n) * sign)) if sign
                         else (0, FEW if few else n))
@@ -408,10 +426,13 @@ def _later_after(rules: LanguageRules, text: str, a: int, b: int) -> int | None:
 
 
 def time_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                 index: int, segment: tuple[int, int]) -> Interval | None:
+                 index: int, segment: tuple[int, int], hit: Hit | None = None,
+                 hits: Sequence[Hit] = ()) -> Interval | None:
     """The date of a clause that opens with "N days/weeks after" ("..., state TV said on
     Monday, four days after rebels seized it"; "een dag nadat Rusland het dorp opeiste"):
-    the main clause's date, N days earlier."""
+    the main clause's date, N days earlier. Not of a main clause that follows the
+    after-clause's own change ("Op 1 december, twee dagen nadat de rebellen Aleppo waren
+    binnengetrokken, veroverden ze Tal Rifaat": 1 December)."""
     a, b = segment
     s, e = spans[index]
     text, words = article.text, rules.dates
@@ -419,6 +440,9 @@ def time_before(article: Article, rules: LanguageRules, spans: Sequence[tuple[in
         for m in words.get(key).finditer(text, max(s, a - 30), min(b, a + 12)):
             if not m.start() < a <= m.end():
                 continue
+            comma = -1 if hit is None else text.rfind(",", m.end(), hit.start)
+            if comma >= 0 and any(m.end() <= h.start and h.end <= comma for h in hits):
+                return None
             n = count_word(words.numbers, m.group(1), words.tens)
             if n is None:
                 continue

@@ -132,8 +132,11 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
             continue
         if aside(ctx, p, clause_hits):
             continue  # "Singa, die aan de Blauwe Nijl ligt, is gevallen": the Nile is aside
-        hit = _taken_after_assault(ctx, min(clause_hits, key=lambda h: _distance(h, p)),
-                                   clause_hits)
+        # a verb of sequence takes the name it opens with or the one after it ("X volgde",
+        # "volgde X"), not one before it ("verdreven ze uit Gao, later volgde Timboektoe")
+        own = [h for h in clause_hits if ".sequel." not in h.trigger.id or p.end > h.start]
+        hit = _taken_after_assault(ctx, min(own or clause_hits,
+                                            key=lambda h: _distance(h, p)), clause_hits)
         hit = _subject_hit(ctx, p, clause_hits, hit)
         if beyond_relative(ctx, hit, p, seg_start):
             continue  # "The RSF, which seized Singa, now threatens Gedaref": not Gedaref

@@ -149,6 +149,8 @@ DATE_KEYS = (
     "winter_next",
     # "the following May", "het voorjaar daarop": the first such month or season after it
     "then_next",
+    # "the night before", "de avond ervoor": the day before the date of the sentence before
+    "then_before",
     # "the fastest advance since foreign troops began their withdrawal in May": the
     # since-clause's own date, no change's (as since_start)
     "since_clause",
