@@ -351,7 +351,7 @@ def time_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[int
         if more:
             n, n_end = sorted(((n + 1) * sign, (n + max(1, n // 2)) * sign))
         elif less and days:  # "less than a week later": a day to a week after
-            n, n_end, days = sorted((sign, n * days * sign)) + [1]
+            (n, n_end), days = sorted((sign, n * days * sign)), 1
         elif less:  # "less than two months later": within two months
             n, n_end = sorted((0, n * sign))
         else:
