@@ -405,6 +405,7 @@ def stretch_later(article: Article, rules: LanguageRules, spans: Sequence[tuple[
 
 _CONJUNCT = re.compile(r",?\s+and\s+(?:the\s+)?(?:(?:town|city|village|port|base)\s+of\s+)?$")
 _APPOSITION = 70  # characters after the place's comma where its "N days later" may stand
+_CLOSING = re.compile(r"\s*(?:[,.;:)!?]|$)")
 
 
 def _and_before(text: str, a: int, start: int) -> int:
@@ -420,7 +421,10 @@ def _later_after(rules: LanguageRules, text: str, a: int, b: int) -> int | None:
     for key, *_ in _LATER_UNITS:
         m = rules.dates.get(key).search(text, a, b)
         if (m is not None and text.count(",", a + 1, m.start()) <= 1
-                and rules.markers.relative.search(text, a, m.start()) is None):
+                and rules.markers.relative.search(text, a, m.start()) is None
+                # (it closes the apposition: not "Gondar, the old capital, and three days
+                # later clashes reached Bahir Dar", a clause of its own)
+                and _CLOSING.match(text, m.end()) is not None):
             return m.end()
     return None
 
