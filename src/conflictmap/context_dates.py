@@ -277,8 +277,13 @@ def _reference_date(article: Article, rules: LanguageRules, spans: Sequence[tupl
     (a count of days), else its first day ("took X in January 2014, months before they
     overran Y on June 10 of that year. Z fell the next day": June 11)."""
     text = article.text
-    for before in range(index - 1, max(-1, index - 1 - COUNT_LOOK_BACK), -1):
+    counted = 0
+    for before in range(index - 1, -1, -1):
         s, e = spans[before]
+        if not _QUOTED.match(text, s):  # a quote's sentences are not counted (LOOK_BACK)
+            counted += 1
+            if counted > COUNT_LOOK_BACK:
+                return None
         dates = [d for d in find_dates(text[s:e], article.period, rules.lang) if not (
             d.since or d.anaphoric or since_background(rules.dates, text[s:e], d, article.period))]
         if not dates:

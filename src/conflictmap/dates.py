@@ -106,7 +106,9 @@ def _compiled(lang: str, rules_dir: Path | None = None) -> _Compiled:
     since = words.get("since").pattern
     suffix = words.get("weekday_suffix").pattern
     begin, end, mid = (words.get(k).pattern for k in ("year_begin", "year_end", "year_mid"))
-    qualifier = rf"(?:(?P<qb>{begin})|(?P<qe>{end})|(?P<qm>{mid}))"
+    first, second = (words.get(k).pattern for k in ("first_half", "second_half"))
+    qualifier = (rf"(?:(?P<qb>{begin})|(?P<qe>{end})|(?P<qm>{mid})|(?P<q1>{first})"
+                 rf"|(?P<q2>{second}))")
     flags = re.IGNORECASE
     return _Compiled(
         words=words,
@@ -150,8 +152,14 @@ def _month_number(words: DateWords, name: str) -> int:
 
 
 def _qualified(match: re.Match[str], start: date, end: date) -> tuple[date, date]:
-    """Narrow [start, end] by begin/end/mid qualifiers: a third of the span each."""
+    """Narrow [start, end] by begin/end/mid qualifiers: a third of the span each; by "the
+    first/second half of": its half."""
     third = max(1, ((end - start).days + 1) // 3)
+    half = max(1, ((end - start).days + 2) // 2)  # rounded up: the middle day in both
+    if match.groupdict().get("q1"):
+        return start, start + timedelta(days=half - 1)
+    if match.groupdict().get("q2"):
+        return end - timedelta(days=half - 1), end
     if match.groupdict().get("qb"):
         return start, start + timedelta(days=third)
     if match.groupdict().get("qe"):

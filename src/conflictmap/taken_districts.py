@@ -30,11 +30,12 @@ def district_of_taken(fight: Event, change: Event) -> bool:
     part of the taking (up to DISTRICT_FIGHT_BEFORE_DAYS before it, FIGHTING_AFTER_DAYS after),
     not an event of its own (CODEBOOK: it adds contested to the town's acceptable types). A
     district is a place within DISTRICT_KM of the town's point with at most DISTRICT_SHARE of
-    its people."""
+    its people (a town of unknown size has no districts: two villages side by side)."""
     town, part = change.place, fight.place
     return (change.change in _TAKINGS and fight.status is not Status.DISPUTED
             and town.kind is PlaceKind.TOWN and part.kind is PlaceKind.TOWN
-            and part.id != town.id and part.population <= town.population * DISTRICT_SHARE
+            and part.id != town.id
+            and town.population > 0 and part.population <= town.population * DISTRICT_SHARE
             and km_between(town, part) <= DISTRICT_KM
             and (change.period.start - fight.period.end).days <= DISTRICT_FIGHT_BEFORE_DAYS
             and (fight.period.start - change.period.end).days <= FIGHTING_AFTER_DAYS)
@@ -72,7 +73,7 @@ def in_district_of_taken(fight: Event, takings: list[_Takings]) -> bool:
     for town, starts, latest in takings:
         k = bisect_right(starts, latest_start)
         if (k and latest[k - 1] >= earliest_end and part.id != town.id
-                and part.population <= town.population * DISTRICT_SHARE
+                and town.population > 0 and part.population <= town.population * DISTRICT_SHARE
                 and km_between(town, part) <= DISTRICT_KM):
             return True
     return False

@@ -157,6 +157,8 @@ DATE_KEYS = (
     # "held it for about two weeks before the army drove them out": that long after the
     # sentence before (context_dates.time_later)
     "days_held", "weeks_held", "months_held",
+    # "the first/second half of October", "de tweede helft van 2023": that half
+    "first_half", "second_half",
     "year_begin", "year_end", "year_mid", "year_in", "years_ago", "first_since",
     "since_when", "month_before", "count_after", "weekday_last", "when_clause", "until",
     # "in the 2020 war", "tijdens de oorlog van 2020": a war or campaign named by its year
