@@ -195,6 +195,10 @@ SENTENCE_START = [
      ["Sake", "Sake", "Goma", "Congo"]),
     ("nl", "Sake werd zondag ingenomen.\n\nCongo", ["Congo"]),
     ("nl", "Van daar gingen ze naar Van, in het oosten van Turkije.", ["Van", "Turkije"]),
+    # a sentence's first word the text also writes in lower case is no part of a name read
+    # by its transliteration ("Ook Ann" is not the village Oke Kan)
+    ("nl", "De basis ligt bij Ann in Myanmar. Ook Ann zelf is ook in handen van de rebellen.",
+     ["Ann", "Myanmar", "Ann"]),
 ]
 
 

@@ -445,6 +445,25 @@ def _in_organisation(toks: _Toks, span: _Span, lines: dict[int, bool], gaz: Gaze
     return False
 
 
+def _common_first(toks: _Toks, gaz: Gazetteer, spans: list[_Span]) -> list[_Span]:
+    """Without a sentence's first word that the text also writes in lower case (a common
+    word: "Ook", "Then") in a name read by its transliteration: "Ook Ann zelf is ..." is Ann,
+    not the village Oke Kan; the rest of the run is read again on its own."""
+    lower: set[str] | None = None
+    out: list[_Span] = []
+    for span in spans:
+        if span.fuzzy and span.last > span.first and toks.initials[span.first]:
+            if lower is None:
+                lower = {w for w in toks.words if w.islower()}
+            if toks.words[span.first].lower() in lower:
+                rest = _match_at(toks, span.first + 1, gaz)
+                if rest is not None and rest.last <= span.last:
+                    out.append(rest)
+                continue
+        out.append(span)
+    return out
+
+
 def find_places(text: str, gazetteer: Gazetteer, lang: str,
                 actor_words: frozenset[str] = frozenset()) -> list[Mention]:
     """Every place named in ``text``, resolved with the whole text as context, sorted by start.
@@ -453,8 +472,8 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
     toks = tokenize(text)
     lines: dict[int, bool] = {}
     calendar = calendar_words(lang)
-    spans = [s for s in _spans(toks, gazetteer)
-             if not (s.first == s.last and s.key in calendar)]  # "from August": a month
+    spans = _common_first(toks, gazetteer, [s for s in _spans(toks, gazetteer)
+                                           if not (s.first == s.last and s.key in calendar)])
     countries = _country_words(spans, gazetteer)
     persons, pairs = person_words(toks, lines), name_pairs(toks)
     people = people_words(lang)
