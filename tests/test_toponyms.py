@@ -286,6 +286,8 @@ def test_toponyms_region_cues(
         ("nl", "Het regime van Assads familie viel."),
         # a short third part of a name after a title ("spokesman Zaw Min Tun") is the name
         ("en", "The junta's spokesman Zaw Min Tun confirmed that troops had left."),
+        # a people's name before "force" is the force's, no place ("the ethnic Kokang force")
+        ("en", "The MNDAA, the ethnic Kokang force that had held the city, pulled out."),
     ],
 )
 def test_toponyms_rejects_words_and_people(gaz: Gazetteer, lang: str, text: str) -> None:
