@@ -161,18 +161,20 @@ def _title_lines(text: str, first: int) -> set[str]:
     return {text[:first].strip()} - {""}
 
 
-def drop_fighting_before_change(events: list[Event], separate: Guarded) -> list[Event]:
+def drop_fighting_before_change(events: list[Event], separate: Guarded,
+                                district: Guarded) -> list[Event]:
     """Fighting for a place the same article says changed hands in that window is part of
     that change, not a second event (undisputed contested reports only); so is fighting
     that goes on in a town a day or two after it was taken (CODEBOOK: it adds contested to
     the taking's acceptable types: "took X on Saturday; on Sunday fighting went on"). A place
     the report calls a village of its own or nearby (``separate``: markers.separate_place) is
-    no district of a taken town."""
+    no district of a taken town; ``district`` (markers.district_word) names one."""
     changes = [e for e in events if e.change is not Change.CONTESTED]
     takings = takings_by_town(changes)
     return [e for e in events
             if e.change is not Change.CONTESTED
-            or ((not in_district_of_taken(e, takings)
+            or ((not in_district_of_taken(e, takings,
+                                          any(district.search(s.quote) for s in e.sources))
                  or any(separate.search(s.quote) for s in e.sources))
             and not any(c.place.id == e.place.id and (
                 # a denied claim ends in the change the text reports after it ("Turkey

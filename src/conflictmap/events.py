@@ -219,7 +219,8 @@ class Extractor:
                   for e in events]
         events = calibrate(self._confidence, article,
                            drop_fighting_before_change(propagate_denials(events),
-                                                        rules.markers.separate_place))
+                                                        rules.markers.separate_place,
+                                                        rules.markers.district_word))
         if not self._traced and self._confidence is None:
             events = [replace(e, trace=None) for e in events]
         return events + lost if lost else events

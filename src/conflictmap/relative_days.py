@@ -77,6 +77,8 @@ def relative(key: str, match: re.Match[str], words: DateWords,
         return Interval.spanning(date(s.year, 1, 1), e)
     if key == "years_ago":  # that year; "ten years ago this week": that week of it
         n = 1 if match.group(1) is None else _number(words, match.group(1))  # "a year ago"
+        if n is not None and words.get("decade").search(match.group(0)):
+            n *= 10  # "a decade ago today"
         if n is None or n > s.year - 1:
             return None
         if len(match.group(0).split()) == 3:  # "ten years ago", "tien jaar geleden"

@@ -59,10 +59,12 @@ def takings_by_town(changes: list[Event]) -> list[_Takings]:
     return out
 
 
-def in_district_of_taken(fight: Event, takings: list[_Takings]) -> bool:
+def in_district_of_taken(fight: Event, takings: list[_Takings], named: bool = False) -> bool:
     """``any(district_of_taken(fight, c) for c in changes)``, from ``takings_by_town``
     (changes): a town's takings by bisection, not every pair of a report and a change (a
-    long live blog's thousands of both made this grow with the square of its length)."""
+    long live blog's thousands of both made this grow with the square of its length).
+    ``named``: the report calls the place a district ("de havenwijken Tawahi en Mualla"),
+    which a taken place of unknown size may then have."""
     part = fight.place
     if fight.status is Status.DISPUTED or part.kind is not PlaceKind.TOWN:
         return False
@@ -73,7 +75,8 @@ def in_district_of_taken(fight: Event, takings: list[_Takings]) -> bool:
     for town, starts, latest in takings:
         k = bisect_right(starts, latest_start)
         if (k and latest[k - 1] >= earliest_end and part.id != town.id
-                and town.population > 0 and part.population <= town.population * DISTRICT_SHARE
+                and (town.population > 0 or named)
+                and part.population <= town.population * DISTRICT_SHARE
                 and km_between(town, part) <= DISTRICT_KM):
             return True
     return False

@@ -154,6 +154,7 @@ class Markers:
     not_held: Guarded
     war_relative: Guarded
     separate_place: Guarded
+    district_word: Guarded
     speaker_clause: Guarded
     speaker_before: Guarded
     pronoun_object_before: Guarded

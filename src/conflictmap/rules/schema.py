@@ -63,6 +63,9 @@ MARKER_KEYS = (
     # "fighting went on in the village of X", "in het nabijgelegen dorp X": a place the text
     # calls a village of its own or nearby, no district of a town just taken (taken_districts)
     "separate_place",
+    # "in de havenwijken Tawahi en Mualla", "the Shejaiya district": a place the text calls a
+    # district; a town of unknown size has districts only so named (taken_districts)
+    "district_word",
     # ", zegt het ministerie in Moskou", ", the ministry in Moscow said": a trailing clause that
     # says who reports the change; a place in it is the speaker's (clauseplaces.py)
     "speaker_clause",
@@ -151,6 +154,8 @@ DATE_KEYS = (
     "then_next",
     # "the night before", "de avond ervoor": the day before the date of the sentence before
     "then_before",
+    # "a decade ago", "twee decennia geleden": ten years each
+    "decade",
     # "the fastest advance since foreign troops began their withdrawal in May": the
     # since-clause's own date, no change's (as since_start)
     "since_clause",
