@@ -137,6 +137,8 @@ def clause_targets(ctx: Context, hits: list[Hit], seg_start: int,
         own = [h for h in clause_hits if ".sequel." not in h.trigger.id or p.end > h.start]
         hit = _taken_after_assault(ctx, min(own or clause_hits,
                                             key=lambda h: _distance(h, p)), clause_hits)
+        if _subject_before(ctx, hit, p, places):
+            continue  # "KDF and Ras Kamboni take X": the name before the verb is its subject
         hit = _subject_hit(ctx, p, clause_hits, hit)
         if beyond_relative(ctx, hit, p, seg_start):
             continue  # "The RSF, which seized Singa, now threatens Gedaref": not Gedaref
@@ -201,6 +203,20 @@ _SUBJECT_SLOT = r"(?:[,;]|\b%and%)\s+$"  # a subject opens the clause after the 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*\s+")
 _LOCATED_WORDS = 4  # words of such a phrase after its preposition
 _VERB_REACH = 20  # characters between the verb after an apposition and the trigger
+
+
+def _subject_before(ctx: Context, hit: Hit, place: Mention, places: list[Mention]) -> bool:
+    """True when ``place`` stands right before an active verb whose subject takes the gain
+    and another place follows the verb as its object:
+    "KDF and Ras Kamboni take Afmadow" (a unit or an ally named like a town); the language's
+    ``[markers] subject_verb`` says which verbs."""
+    text = ctx.article.text
+    return (place.end <= hit.start and not text[place.end:hit.start].strip()
+            and not hit.passive and hit.trigger.before == "gainer"
+            and ctx.rules.markers.subject_verb.match(text, hit.start, hit.end) is not None
+            and place.place.kind is PlaceKind.TOWN
+            and any(q.start >= hit.end and q.place.kind is PlaceKind.TOWN
+                    and q.place.id != place.place.id for q in places))
 
 
 def _subject_hit(ctx: Context, place: Mention, hits: list[Hit], hit: Hit) -> Hit:

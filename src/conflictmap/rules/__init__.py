@@ -155,6 +155,7 @@ class Markers:
     war_relative: Guarded
     separate_place: Guarded
     district_word: Guarded
+    subject_verb: Guarded
     speaker_clause: Guarded
     speaker_before: Guarded
     pronoun_object_before: Guarded

@@ -66,6 +66,10 @@ MARKER_KEYS = (
     # "in de havenwijken Tawahi en Mualla", "the Shejaiya district": a place the text calls a
     # district; a town of unknown size has districts only so named (taken_districts)
     "district_word",
+    # the change verbs whose place right before them is their subject when another place
+    # follows as the object ("KDF and Ras Kamboni take Afmadow"): any verb in English; none
+    # in Dutch, where an object stands before a participle ("hebben Paletwa ingenomen")
+    "subject_verb",
     # ", zegt het ministerie in Moskou", ", the ministry in Moscow said": a trailing clause that
     # says who reports the change; a place in it is the speaker's (clauseplaces.py)
     "speaker_clause",
