@@ -288,6 +288,9 @@ def test_toponyms_region_cues(
         ("en", "The junta's spokesman Zaw Min Tun confirmed that troops had left."),
         # a people's name before "force" is the force's, no place ("the ethnic Kokang force")
         ("en", "The MNDAA, the ethnic Kokang force that had held the city, pulled out."),
+        # a town that names an accord or talks is no place of the news
+        ("nl", "Het bestand van Minsk was amper drie dagen oud."),
+        ("en", "Under the Minsk agreements, the front was to be frozen."),
     ],
 )
 def test_toponyms_rejects_words_and_people(gaz: Gazetteer, lang: str, text: str) -> None:

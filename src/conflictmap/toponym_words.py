@@ -86,6 +86,9 @@ TITLES = _union(_LANGS, "title")
 REGION_BEFORE = _union(_LANGS, "region_before")
 REGION_PLURAL = _union(_LANGS, "region_plural")
 REGION_AFTER = _union(_LANGS, "region_after")
+ACCORD_BEFORE = _union(_LANGS, "accord_before")  # "het bestand van Minsk"
+ACCORD_AFTER = _union(_LANGS, "accord_after")  # "the Minsk agreements"
+OF_WORDS = _union(_LANGS, "of")
 SITE_AFTER = _union(_LANGS, "site_after")
 """Capitalised words after a town that name one of its sites, not a longer name: "Aleppo
 International Airport", "Kunduz Airfield" (``placeroles`` reads the site)."""

@@ -15,6 +15,7 @@ the name lies (``namesakes``). The word lists and the tokenizer are in ``toponym
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from weakref import WeakKeyDictionary
@@ -44,11 +45,14 @@ from conflictmap.toponym_words import (
     _BOUNDARY,
     _GAP_WORD,
     _GLUE,
+    ACCORD_AFTER,
+    ACCORD_BEFORE,
     CONNECTORS,
     DIRECTIONS,
     MAX_TOKENS,
     MONTHS,
     NAME_PARTICLES,
+    OF_WORDS,
     ORG_LINKS,
     ORG_REGION_LINKS,
     ORG_WORDS,
@@ -445,6 +449,22 @@ def _in_organisation(toks: _Toks, span: _Span, lines: dict[int, bool], gaz: Gaze
     return False
 
 
+_NEXT_WORD = re.compile(r"[\s-]+([^\W\d_]+)")
+_TWO_BEFORE = re.compile(r"([^\W\d_]+)\s+([^\W\d_]+)\s+$")
+
+
+def _names_accord(text: str, start: int, end: int) -> bool:
+    """True when the name at text[start:end] names an accord or talks, no place of the
+    news: "het bestand van Minsk", "the Treaty of Lausanne", "the Minsk agreements",
+    "de Minsk-akkoorden" ([words] accord_before, accord_after)."""
+    after = _NEXT_WORD.match(text, end)
+    if after is not None and after.group(1).lower() in ACCORD_AFTER:
+        return True
+    before = _TWO_BEFORE.search(text, max(0, start - 40), start)
+    return (before is not None and before.group(2).lower() in OF_WORDS
+            and before.group(1).lower() in ACCORD_BEFORE)
+
+
 def _common_first(toks: _Toks, gaz: Gazetteer, spans: list[_Span]) -> list[_Span]:
     """Without a sentence's first word that the text also writes in lower case (a common
     word: "Ook", "Then") in a name read by its transliteration: "Ook Ann zelf is ..." is Ann,
@@ -512,7 +532,7 @@ def find_places(text: str, gazetteer: Gazetteer, lang: str,
         if place is not None and not within and abroad_span(span, place, ctx, gazetteer):
             place = home_namesake(span, ctx, cue, gazetteer, place)  # Rafah, Gaza's
         span, place = accepted(span, place, ctx, cue, gazetteer, toks, found is not None)
-        if place is not None:
+        if place is not None and not _names_accord(text, span.start, span.end):
             out.append(Mention(place, text[span.start : span.end], span.start, span.end))
     return short_forms(out)
 

@@ -248,6 +248,9 @@ WORD_KEYS = (
     # "the Kokang minority", "de Kachin-minderheid": a word after a people's or a region's
     # name that makes it the name of a people, no place (toponym_words.group_tails)
     "people_tail",
+    # "het bestand van Minsk", "the Minsk agreements": a town that names an accord, no place of
+    # the news (toponyms._names_accord)
+    "accord_before", "accord_after",
     "site_tail",
     "people",
     # "'Our forces have taken X,' the TPLF said": a generic noun after it is the speaker's side
