@@ -47,7 +47,34 @@ def clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tupl
     the withdrawal). A change an anniversary piece tells with no time word at all is of the
     story's days, not the article's week (sentence_years.story_window)."""
     interval = _clause_interval(article, rules, spans, index, hit, segment, hits, place)
+    interval = _place_parenthesis(article, rules, place, interval)
     return story_window(rules, article.text, article.period, interval)
+
+
+_PARENTHESIS = re.compile(r"\s*\(([^()\n]{3,30})\)")
+
+
+def _place_parenthesis(article: Article, rules: LanguageRules, place: Mention | None,
+                       interval: Interval) -> Interval:
+    """A date in brackets right after the place is its own ("verdreven uit Baidoa (februari)
+    en Afgooye (mei)"): a month without its year in the year of the clause's date."""
+    if place is None:
+        return interval
+    paren = _PARENTHESIS.match(article.text, place.end)
+    if paren is None:
+        return interval
+    # (a bare month is read as one after its preposition: "(februari)" as "in februari")
+    lead = f"{rules.words['month_preposition'][0]} "
+    found = [d for d in find_dates(lead + paren.group(1), article.period, rules.lang)
+             if d.explicit and not d.anaphoric and d.start <= len(lead)]
+    if not found:
+        return interval
+    own = found[0].interval
+    if found[0].year_guessed and interval.start.year == interval.end.year:
+        # read again as of the last day of the clause's year: the month in that year
+        end = date(interval.start.year, 12, 31)
+        own = find_dates(lead + paren.group(1), Interval(end, end, 1), rules.lang)[0].interval
+    return own if interval.start <= own.start <= interval.end else interval
 
 
 def _clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],

@@ -40,7 +40,9 @@ def previous_interval(article: Article, rules: LanguageRules,
            if d.explicit and not (d.anaphoric or d.since or d.year_guessed)]
     if own:  # "In oktober 2017 trokken ze zich terug; X nam de stad toen over": that date
         return _then_span(rules, then.group(), own[-1])
-    found_before = _previous_date(article, rules, spans, index)
+    # "Eerder dat jaar", "later that year": a year may be told a paragraph before
+    year = rules.dates.get("then_year").search(then.group()) is not None
+    found_before = _previous_date(article, rules, spans, index, year)
     return None if found_before is None else _then_span(rules, then.group(), found_before)
 
 
@@ -90,13 +92,14 @@ def _next_span(rules: LanguageRules, said: str, previous: Interval) -> Interval 
 
 
 def _previous_date(article: Article, rules: LanguageRules, spans: Sequence[tuple[int, int]],
-                   index: int) -> Interval | None:
+                   index: int, year: bool = False) -> Interval | None:
     """The explicit date "then" points back to (previous_interval). A sentence that opens its
     paragraph with "toen", "in dezelfde dagen" points back into the paragraph before it (one
-    paragraph break may be crossed), unless it has a written date of its own."""
+    paragraph break may be crossed), unless it has a written date of its own; so does a
+    ``year`` ("eerder dat jaar", "later that year") anywhere in its paragraph."""
     text = article.text
     s, e = spans[index]
-    opens = "\n" in text[spans[index - 1][1]:s] and not any(
+    opens = (year or "\n" in text[spans[index - 1][1]:s]) and not any(
         d.explicit and not d.anaphoric for d in find_dates(text[s:e], article.period, rules.lang))
     counted = 0
     for before in range(index - 1, -1, -1):
@@ -122,7 +125,7 @@ def _previous_date(article: Article, rules: LanguageRules, spans: Sequence[tuple
         if told:
             return told[-1].interval
         if "\n" in text[s:e] or ("\n" in text[e:spans[before + 1][0]]
-                                  and not (opens and before == index - 1)):
+                                  and not (opens and (before == index - 1 or year))):
             return None  # not past the paragraph's start (the one before, for an opener)
     return None
 
