@@ -47,6 +47,7 @@ from conflictmap.placeroles import (
     site_words,
 )
 from conflictmap.rules import Words
+from conflictmap.toponym_words import COMPASS, NEAR_WORDS, OF_WORDS
 from conflictmap.triggers import Hit
 
 _MAX_GAP = 160  # characters between a trigger and a place of its clause
@@ -570,8 +571,20 @@ def _names_place(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int) ->
     after = [w.end() for h in hits if (w := pronoun.match(text, h.end + 1)) is not None
              and text[h.end] == " "]
     return any(seg_start <= p.start < seg_end and not (
-        p.place.kind is PlaceKind.REGION and after and min(after) <= p.start)
+        (p.place.kind is PlaceKind.REGION or _locating(text, p.start))
+        and after and min(after) <= p.start)
         for p in ctx.places)
+
+
+_LOCATING_WORDS = 3  # "east of Kharkiv", "ten oosten van Charkiv", "near Kharkiv"
+
+
+def _locating(text: str, start: int) -> bool:
+    """True when the words right before a place only say where something lies: a compass
+    word and "of", or a near word ("the counter-offensive east of Kharkiv", "bij Izjoem")."""
+    words = [w.lower() for w in text[max(0, start - 40):start].split()[-_LOCATING_WORDS:]]
+    return bool(words) and (words[-1] in NEAR_WORDS or (
+        len(words) >= 2 and words[-1] in OF_WORDS and words[-2] in COMPASS))
 
 
 def _subject_site(ctx: Context, index: int) -> Mention | None:
