@@ -71,7 +71,7 @@ from conflictmap.dates import find_dates
 from conflictmap.errors import GeocoderError, RulesError
 from conflictmap.eventactors import gainer_and_loser
 from conflictmap.eventcontext import Context
-from conflictmap.eventplaces import carried_targets, clause_targets, pronoun_targets
+from conflictmap.eventplaces import carried_targets, clause_targets
 from conflictmap.eventstatus import claim_undenied, relative_undenied, report_status
 from conflictmap.factuality import (
     civil_sense,
@@ -100,6 +100,7 @@ from conflictmap.model import (
     Status,
     Trace,
 )
+from conflictmap.pronountargets import pronoun_targets
 from conflictmap.rules import (
     RULES_DIR,
     LanguageRules,
