@@ -450,7 +450,7 @@ def _in_organisation(toks: _Toks, span: _Span, lines: dict[int, bool], gaz: Gaze
 
 
 _NEXT_WORD = re.compile(r"[\s-]+([^\W\d_]+)")
-_TWO_BEFORE = re.compile(r"([^\W\d_]+)\s+([^\W\d_]+)\s+$")
+_ACCORD_REACH = 30  # characters before a name where "het bestand van" stands
 
 
 def _names_accord(text: str, start: int, end: int) -> bool:
@@ -460,9 +460,9 @@ def _names_accord(text: str, start: int, end: int) -> bool:
     after = _NEXT_WORD.match(text, end)
     if after is not None and after.group(1).lower() in ACCORD_AFTER:
         return True
-    before = _TWO_BEFORE.search(text, max(0, start - 40), start)
-    return (before is not None and before.group(2).lower() in OF_WORDS
-            and before.group(1).lower() in ACCORD_BEFORE)
+    before = text[max(0, start - _ACCORD_REACH):start].split()[-2:]
+    return (len(before) == 2 and before[1].lower() in OF_WORDS
+            and before[0].lower() in ACCORD_BEFORE)
 
 
 def _common_first(toks: _Toks, gaz: Gazetteer, spans: list[_Span]) -> list[_Span]:
