@@ -260,12 +260,14 @@ def people_words(lang: str) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def group_tails() -> frozenset[str]:
     """``GROUP_AFTER`` and the words of every language file's ``[words] people_tail`` ("the
-    Kokang minority", "de Kachin-minderheid"): after a name, they make it a people's or a
-    group's name, no place."""
+    Kokang minority", "de Kachin-minderheid") and ``building_tail`` ("the Ouagadougou
+    conference centre"): after a name, they make it a people's, a group's or a building's
+    name, no place."""
     from conflictmap.rules import language_files
 
     return GROUP_AFTER | frozenset(
-        w for lang in language_files() for w in _rules_words(lang, "people_tail"))
+        w for lang in language_files() for key in ("people_tail", "building_tail")
+        for w in _rules_words(lang, key))
 
 
 @lru_cache(maxsize=1)

@@ -248,6 +248,8 @@ WORD_KEYS = (
     # "the Kokang minority", "de Kachin-minderheid": a word after a people's or a region's
     # name that makes it the name of a people, no place (toponym_words.group_tails)
     "people_tail",
+    # "the Ouagadougou conference centre in Sirte": a building named after a town, no place
+    "building_tail",
     # "het bestand van Minsk", "the Minsk agreements": a town that names an accord, no place of
     # the news (toponyms._names_accord)
     "accord_before", "accord_after",
