@@ -460,7 +460,7 @@ def _names_accord(text: str, start: int, end: int) -> bool:
     after = _NEXT_WORD.match(text, end)
     if after is not None and after.group(1).lower() in ACCORD_AFTER:
         return True
-    before = text[max(0, start - _ACCORD_REACH):start].split()[-2:]
+    before = text[max(0, start - _ACCORD_REACH):start].rsplit(None, 2)[-2:]
     return (len(before) == 2 and before[1].lower() in OF_WORDS
             and before[0].lower() in ACCORD_BEFORE)
 
