@@ -131,7 +131,7 @@ def _previous_date(article: Article, rules: LanguageRules, spans: Sequence[tuple
 
 
 LOOK_BACK = 3  # sentences "toen"/"then" may point back over, a quote's not counted
-_QUOTED = re.compile(r"\s*[\"“”„'‘«]")
+_QUOTED = re.compile(r"\s*(?:[\"“”„‘«]|'(?!s\b))")  # not "'s Nachts ...", a time of day
 COUNT_LOOK_BACK = 5
 """Sentences "ten days later" may count back over: past a quote's short sentences and one
 dated only by "that night" ("in de nacht van 8 op 9 mei 1992 ... 'We hoorden de tanks.'
