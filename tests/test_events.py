@@ -227,4 +227,6 @@ def test_events_district_of_taken_by_town_equals_every_pair(events: list[Event])
     changes = [e for e in events if e.change is not Change.CONTESTED]
     takings = takings_by_town(changes)
     for e in events:
-        assert in_district_of_taken(e, takings) == any(district_of_taken(e, c) for c in changes)
+        for named in (False, True):  # the report calls the place a district, or does not
+            assert in_district_of_taken(e, takings, named) == any(
+                district_of_taken(e, c, named) for c in changes)

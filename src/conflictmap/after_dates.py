@@ -11,9 +11,10 @@ from datetime import timedelta
 
 from conflictmap.context_dates import months_back, running_year
 from conflictmap.date_choice import choose_interval
-from conflictmap.dates import count_word, find_dates
+from conflictmap.dates import find_dates
 from conflictmap.factuality import is_mention
 from conflictmap.model import Article, Interval
+from conflictmap.relative_days import count_word
 from conflictmap.rules import LanguageRules
 from conflictmap.triggers import Hit
 

@@ -25,7 +25,6 @@ from conflictmap.model import NEAR_PREFIX, Mention, Place, PlaceKind
 from conflictmap.names import name_key
 from conflictmap.rules import LanguageRules
 
-PREFIX = NEAR_PREFIX
 MAX_KM = 60.0
 """The farthest a named place may be set from its town: beyond, the text's "N km" is a
 distance along a road or a front, and the point would mislead more than it shows."""
@@ -33,7 +32,7 @@ _DIAGONAL = math.sqrt(0.5)
 
 
 def is_anchored(place: Place) -> bool:
-    return place.id.startswith(PREFIX)
+    return place.id.startswith(NEAR_PREFIX)
 
 
 def with_anchored(text: str, sentences: Iterable[tuple[int, int]],
@@ -127,7 +126,7 @@ def _near_mention(text: str, a: int, b: int, town: Place,
     """The mention ``text[a:b]`` of a place the gazetteer lacks, drawn at ``point`` by
     ``town`` (its country and province)."""
     name = text[a:b]
-    place = Place(id=f"{PREFIX}{town.id}:{name_key(name)}", name=name, kind=PlaceKind.TOWN,
+    place = Place(id=f"{NEAR_PREFIX}{town.id}:{name_key(name)}", name=name, kind=PlaceKind.TOWN,
                   lat=round(point[0], 5), lon=round(point[1], 5), country=town.country,
                   admin1=town.admin1)
     return Mention(place, name, a, b)
@@ -174,7 +173,7 @@ def _among_listed(text: str, items: Sequence[tuple[int, int]],
     return out
 
 
-def _unlead(text: str, a: int, b: int, leading: set[str]) -> int:
+def _unlead(text: str, a: int, b: int, leading: frozenset[str]) -> int:
     """The start of the name ``text[a:b]`` past the capitalised words that open a sentence
     ("On Friday", "In", "The")."""
     while a < b:

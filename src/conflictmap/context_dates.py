@@ -14,9 +14,10 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from conflictmap.date_choice import choose_interval
-from conflictmap.dates import DateMention, count_word, find_dates
+from conflictmap.dates import DateMention, find_dates
 from conflictmap.model import Article, Interval, Mention
 from conflictmap.monthyears import since_background, whole_year
+from conflictmap.relative_days import count_word
 from conflictmap.rules import LanguageRules
 from conflictmap.sentence_years import that_year
 from conflictmap.triggers import Hit, without_relatives

@@ -33,7 +33,6 @@ from __future__ import annotations
 import calendar
 import logging
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -570,16 +569,3 @@ def _since(compiled: _Compiled, sentence: str, mention: DateMention) -> DateMent
             sentence, max(0, mention.start - _SINCE_REACH), mention.start):
         return replace(mention, since=True)
     return mention
-
-
-def count_word(numbers: Sequence[str], word: str | None, tens: Sequence[str] = ()) -> int | None:
-    """1 for "a day after" (no number word), else the number written ("dertig jaar na",
-    "thirty years after": the tens too)."""
-    if word is None:
-        return 1
-    word = word.lower()
-    if word.isdigit():
-        return int(word)
-    if word in tens:
-        return 10 * (tens.index(word) + 2)
-    return numbers.index(word) + 1 if word in numbers else None

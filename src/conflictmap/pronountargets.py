@@ -9,9 +9,8 @@ from conflictmap.eventactors import actor_ok, points_back
 from conflictmap.eventcontext import Context, spans_of
 from conflictmap.eventobjects import changed_in, held_until, loser_object, object_end
 from conflictmap.model import Change, Mention, PlaceKind
-from conflictmap.placereference import antecedent
+from conflictmap.placereference import antecedent, reference_point
 from conflictmap.placeroles import site_anaphora, site_mention
-from conflictmap.toponym_words import COMPASS, NEAR_WORDS, OF_WORDS
 from conflictmap.triggers import Hit
 
 
@@ -78,29 +77,20 @@ def _as_named_site(ctx: Context, town: Mention) -> Mention:
 
 
 def _names_place(ctx: Context, hits: list[Hit], seg_start: int, seg_end: int) -> bool:
-    """True when the clause names a place that "it" cannot stand for: not a region after a
-    verb whose object is the pronoun ("Ukraine took it back in September during its
-    counteroffensive in Kharkiv region": the region only locates)."""
+    """True when the clause names a place that "it" cannot stand for: not a region or a town
+    named as a reference point (``placereference.reference_point``) after a verb whose
+    object is the pronoun ("Ukraine took it back in September during its counteroffensive
+    in Kharkiv region", "... east of Kharkiv": they only locate)."""
     if not spans_of(ctx.places).within(seg_start, seg_end):
         return False
     text, pronoun = ctx.article.text, ctx.rules.markers.pronoun_object
     after = [w.end() for h in hits if (w := pronoun.match(text, h.end + 1)) is not None
              and text[h.end] == " "]
     return any(seg_start <= p.start < seg_end and not (
-        (p.place.kind is PlaceKind.REGION or _locating(text, p.start))
+        (p.place.kind is PlaceKind.REGION or reference_point(text, ctx.rules.path, p))
         and after and min(after) <= p.start)
         for p in ctx.places)
 
-
-_LOCATING_WORDS = 3  # "east of Kharkiv", "ten oosten van Charkiv", "near Kharkiv"
-
-
-def _locating(text: str, start: int) -> bool:
-    """True when the words right before a place only say where something lies: a compass
-    word and "of", or a near word ("the counter-offensive east of Kharkiv", "bij Izjoem")."""
-    words = [w.lower() for w in text[max(0, start - 40):start].split()[-_LOCATING_WORDS:]]
-    return bool(words) and (words[-1] in NEAR_WORDS or (
-        len(words) >= 2 and words[-1] in OF_WORDS and words[-2] in COMPASS))
 
 
 def _subject_site(ctx: Context, index: int) -> Mention | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from conflictmap.model import Interval
@@ -39,13 +39,17 @@ def _month_end(day: date) -> date:
     return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
-def _number(words: DateWords, text: str) -> int | None:
-    text = text.lower()
-    if text.isdigit():
-        return int(text)
-    if text in words.tens:  # "eighty years ago", "tachtig jaar geleden"
-        return 10 * (words.tens.index(text) + 2)
-    return words.numbers.index(text) + 1 if text in words.numbers else None
+def count_word(numbers: Sequence[str], word: str | None, tens: Sequence[str] = ()) -> int | None:
+    """1 for "a day after" (no number word), else the number written ("dertig jaar na",
+    "thirty years after": the tens too)."""
+    if word is None:
+        return 1
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    if word in tens:
+        return 10 * (tens.index(word) + 2)
+    return numbers.index(word) + 1 if word in numbers else None
 
 
 def relative(key: str, match: re.Match[str], words: DateWords,
@@ -62,7 +66,7 @@ def relative(key: str, match: re.Match[str], words: DateWords,
         saturday = s - timedelta(days=(s.weekday() - 5) % 7)
         return Interval.spanning(saturday, min(saturday + day, e))
     if key in AGO:  # "three days ago", "two weeks ago", "twee maanden geleden"
-        n = _number(words, match.group(1))
+        n = count_word(words.numbers, match.group(1), words.tens)
         if n is None:
             return None
         back, slack = n * AGO[key][0] * day, AGO[key][1] * day
@@ -76,7 +80,7 @@ def relative(key: str, match: re.Match[str], words: DateWords,
     if key == "this_year":
         return Interval.spanning(date(s.year, 1, 1), e)
     if key == "years_ago":  # that year; "ten years ago this week": that week of it
-        n = 1 if match.group(1) is None else _number(words, match.group(1))  # "a year ago"
+        n = count_word(words.numbers, match.group(1), words.tens)  # None: "a year ago"
         if n is not None and words.get("decade").search(match.group(0)):
             n *= 10  # "a decade ago today"
         if n is None or n > s.year - 1:

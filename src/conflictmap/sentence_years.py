@@ -11,9 +11,10 @@ from dataclasses import replace
 from datetime import date
 
 from conflictmap.date_choice import default_interval
-from conflictmap.dates import DateMention, bare_years, count_word, find_dates, state_bound
+from conflictmap.dates import DateMention, bare_years, find_dates, state_bound
 from conflictmap.model import Interval
 from conflictmap.monthyears import THAT_YEAR, in_year, relative_clauses
+from conflictmap.relative_days import count_word
 from conflictmap.rules import LanguageRules
 
 

@@ -24,19 +24,18 @@ FIGHTING_AFTER_DAYS = 2
 _TAKINGS = frozenset({Change.CAPTURE, Change.RECAPTURE})
 
 
-def district_of_taken(fight: Event, change: Event) -> bool:
+def district_of_taken(fight: Event, change: Event, named: bool = False) -> bool:
     """Fighting in a district of a town the article says was taken in those days ("took the
     airport on Tuesday and then pushed into the districts of A and B"; Aden retaken by Friday):
     part of the taking (up to DISTRICT_FIGHT_BEFORE_DAYS before it, FIGHTING_AFTER_DAYS after),
     not an event of its own (CODEBOOK: it adds contested to the town's acceptable types). A
     district is a place within DISTRICT_KM of the town's point with at most DISTRICT_SHARE of
-    its people (a town of unknown size has no districts: two villages side by side)."""
+    its people (a town of unknown size has no districts: two villages side by side; unless
+    the report calls the place a district, ``named``)."""
     town, part = change.place, fight.place
     return (change.change in _TAKINGS and fight.status is not Status.DISPUTED
             and town.kind is PlaceKind.TOWN and part.kind is PlaceKind.TOWN
-            and part.id != town.id
-            and town.population > 0 and part.population <= town.population * DISTRICT_SHARE
-            and km_between(town, part) <= DISTRICT_KM
+            and _district(town, part, named)
             and (change.period.start - fight.period.end).days <= DISTRICT_FIGHT_BEFORE_DAYS
             and (fight.period.start - change.period.end).days <= FIGHTING_AFTER_DAYS)
 
@@ -63,8 +62,7 @@ def in_district_of_taken(fight: Event, takings: list[_Takings], named: bool = Fa
     """``any(district_of_taken(fight, c) for c in changes)``, from ``takings_by_town``
     (changes): a town's takings by bisection, not every pair of a report and a change (a
     long live blog's thousands of both made this grow with the square of its length).
-    ``named``: the report calls the place a district ("de havenwijken Tawahi en Mualla"),
-    which a taken place of unknown size may then have."""
+    ``named`` as for district_of_taken ("de havenwijken Tawahi en Mualla")."""
     part = fight.place
     if fight.status is Status.DISPUTED or part.kind is not PlaceKind.TOWN:
         return False
@@ -74,12 +72,16 @@ def in_district_of_taken(fight: Event, takings: list[_Takings], named: bool = Fa
     earliest_end = _days_after(fight.period.start, -FIGHTING_AFTER_DAYS)
     for town, starts, latest in takings:
         k = bisect_right(starts, latest_start)
-        if (k and latest[k - 1] >= earliest_end and part.id != town.id
-                and (town.population > 0 or named)
-                and part.population <= town.population * DISTRICT_SHARE
-                and km_between(town, part) <= DISTRICT_KM):
+        if k and latest[k - 1] >= earliest_end and _district(town, part, named):
             return True
     return False
+
+
+def _district(town: Place, part: Place, named: bool) -> bool:
+    """True when ``part`` may be a district of ``town`` by size and distance."""
+    return (part.id != town.id and (town.population > 0 or named)
+            and part.population <= town.population * DISTRICT_SHARE
+            and km_between(town, part) <= DISTRICT_KM)
 
 
 def _days_after(day: date, days: int) -> date:
