@@ -284,7 +284,14 @@ def _own_stretch(rules: LanguageRules, text: str, offset: int, mentions: list[Da
         if mine:
             return (_own_conjunct(rules, text, offset, mine, place) if anchor != hit.start
                     else mine)
-    return mentions
+    # "In late October the army, backed by UN troops, retook X, and in early November the
+    # rebels gave up": a date after ", and" past the change opens a clause of its own
+    coordinate = rules.words.compile(_COORDINATE, re.IGNORECASE)
+    return [m for m in mentions if m.start + offset < hit.end
+            or coordinate.search(text, hit.end, m.start + offset) is None] or mentions
+
+
+_COORDINATE = r",\s+%and%\s"
 
 
 _APPOSITION_CHARS = 60  # "Afgooye, 30 km (19 miles) west of the capital, in May"
