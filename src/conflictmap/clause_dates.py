@@ -34,6 +34,7 @@ from conflictmap.monthyears import CLAUSE_END
 from conflictmap.rules import LanguageRules
 from conflictmap.sentence_years import clause_year, story_window, story_year, that_year, war_year
 from conflictmap.triggers import Hit, segments
+from conflictmap.war_start import war_counted
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,8 @@ def _clause_interval(article: Article, rules: LanguageRules, spans: Sequence[tup
     mentions = that_year(rules, text, spans[index][0], a, mentions, period, back)
     mentions = story_year(rules, text, period, running_year(
         article, rules, spans, index, clause_year(rules, text[a:b], mentions)))
-    mentions = war_year(rules, text, a, b, hit.start, mentions)
+    mentions = war_year(rules, text, a, b, hit.start, war_counted(rules, text, a, b, period,
+                                                                  mentions))
     mentions = _outside_apposition(rules, text, a, b, hit, mentions)
     if not mentions:
         before = time_before(article, rules, spans, index, segment, hit, hits)

@@ -16,6 +16,7 @@ from conflictmap.eventcontext import Context
 from conflictmap.geotargets import unknown_target
 from conflictmap.model import Change, Mention, PlaceKind
 from conflictmap.triggers import Hit
+from conflictmap.war_start import war_time
 
 
 def relative_between(ctx: Context, start: int, end: int) -> re.Match[str] | None:
@@ -237,8 +238,12 @@ def dated_taking(ctx: Context, hit: Hit, place: Mention, *, after_leaving: bool 
     own = after_leaving and ctx.rules.words.compile(_LEAVER, re.IGNORECASE).match(
         text, rel.end()) is not None
     gap = _LEAVING_GAP if own else _NEWS_GAP
+    # ("..., which the RSF had seized in the first days of the war" when the text dates
+    # the war's start)
+    counted = war_time(ctx.rules, text, rel.end(), stop, period)
     return any(not d.since and d.interval.end < period.start - gap
-               for d in find_dates(text[rel.end():stop], period, ctx.rules.lang))
+               for d in find_dates(text[rel.end():stop], period, ctx.rules.lang)
+               + ([counted] if counted is not None else []))
 
 
 _LEAVER = r"\s+%leaver_pronoun%\b"

@@ -31,6 +31,7 @@ from conflictmap.model import Change, Event, Interval
 from conflictmap.rules import LanguageRules
 from conflictmap.rules.literals import Guarded
 from conflictmap.triggers import Hit, any_fires, without_relatives
+from conflictmap.war_start import war_time
 
 log = logging.getLogger(__name__)
 
@@ -90,8 +91,10 @@ def undated_background(rules: LanguageRules, text: str, hit: Hit, segment: tuple
         head = text[line:seg_start].rstrip()
         headed = (head.endswith(":") and len(head) <= _TIMELINE_HEAD
                   and bool(find_dates(head, period, rules.lang)))
-        return not counted and not headed and not find_dates(text[seg_start:seg_end], period,
-                                                             rules.lang)
+        # "in the first days of the war" in a text that says when the war began is dated
+        return (not counted and not headed
+                and not find_dates(text[seg_start:seg_end], period, rules.lang)
+                and war_time(rules, text, seg_start, seg_end, period) is None)
     earlier = list(rules.markers.earlier.finditer(text, seg_start, hit.start))
     if not earlier:
         return False

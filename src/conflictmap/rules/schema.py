@@ -183,6 +183,9 @@ DATE_KEYS = (
     # "since the start of the invasion (in February)": the date is the since-phrase's
     # (dates.py), not the change's
     "since_start",
+    # "the war, which broke out on 15 April 2023", "sinds de invasie van 24 februari 2022": the
+    # day the war began, named right after it (war_start.py)
+    "war_began",
     # "In de nacht van 7 op 8 augustus 2008", "On the night of 7-8 August 2008": a part of
     # the day before a date that still opens its sentence (context_dates._text_date)
     "date_lead",
@@ -253,6 +256,9 @@ WORD_KEYS = (
     # "het bestand van Minsk", "the Minsk agreements": a town that names an accord, no place of
     # the news (toponyms._names_accord)
     "accord_before", "accord_after",
+    # "in the first days/weeks/months of the war": the unit it counts in; "the offensive": a
+    # campaign's start, not the war's (war_start.py)
+    "span_days", "span_weeks", "span_months", "span_year", "offensive_noun",
     "site_tail",
     "people",
     # "'Our forces have taken X,' the TPLF said": a generic noun after it is the speaker's side
