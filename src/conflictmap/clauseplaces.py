@@ -416,7 +416,14 @@ def _speaker_clause(ctx: Context, hit: Hit, mention: Mention) -> bool:
         at = text.find(mark, mention.end)
         if 0 <= at < stop:
             stop = at
-    return ctx.rules.markers.speaker_clause.search(text[comma:stop]) is not None
+    if ctx.rules.markers.speaker_clause.search(text[comma:stop]) is not None:
+        return True
+    # ", the minister told reporters in the capital, Mogadishu": the place in apposition to
+    # a town noun of the speaker's clause
+    before = text.rfind(",", hit.end, comma)
+    noun = ctx.rules.words.compile(r"\b%town_noun%\s*$", re.IGNORECASE)
+    return (before >= 0 and noun.search(text, before, comma) is not None
+            and ctx.rules.markers.speaker_clause.search(text[before:stop]) is not None)
 
 
 _APPOSITION = re.compile(r",\s+[^,.;:()\n]{2,60}?,(?=\s)")
