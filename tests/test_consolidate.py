@@ -141,12 +141,26 @@ def _naive_merge(reports: list[Event]) -> list[Event]:
                 groups.append(report)
         return groups
 
+    def consensus(items: list[Event]) -> list[Event]:
+        # the articles' readings: the most precise first, each into the joinable group of
+        # most sources (the first made of those on a tie)
+        groups: list[Event] = []
+        for report in sorted(items, key=lambda e: (e.period.end - e.period.start,
+                                                   e.period.start, e.period.end, e.id)):
+            joinable = [i for i, group in enumerate(groups) if _joins(group, report, True)]
+            if joinable:
+                i = max(joinable, key=lambda i: len(groups[i].sources))
+                groups[i] = _merge(groups[i], report)
+            else:
+                groups.append(report)
+        return groups
+
     articles = sorted({r.sources[0].article for r in reports})
     if len(articles) <= 1:
         return scan(reports, False)
     readings = [e for a in articles
                 for e in scan([r for r in reports if r.sources[0].article == a], False)]
-    return scan(readings, True)
+    return consensus(readings)
 
 
 def _report_strategy():
@@ -407,3 +421,33 @@ def test_allied_gainers_of_one_article_are_one_change(
     kind = Change(change)
     assert len(consolidate([_event(kind, *first_days, "a", first),
                             _event(kind, *second_days, article, second)])) == count
+
+
+def test_consolidate_month_reading_joins_the_days_most_articles_give() -> None:
+    # three articles date the fall to 14 February; one misreads it as late January; one
+    # knows only "February": that one joins the three (its interval then 14 February), not
+    # the outlier it overlaps first in date order
+    merged = consolidate([
+        _event(Change.CAPTURE, "2025-01-26", "2025-01-31", "outlier", actor=REBELS),
+        _event(Change.CAPTURE, "2025-01-26", "2025-02-23", "month", actor=REBELS),
+        *(_event(Change.CAPTURE, "2025-02-14", "2025-02-14", f"day{i}", actor=REBELS)
+          for i in range(3)),
+    ])
+    by_article = {s.article: e for e in merged for s in e.sources}
+    assert by_article["month"] is by_article["day0"]
+    assert by_article["month"].period == Interval(date(2025, 2, 14), date(2025, 2, 14), 1)
+    assert by_article["outlier"].period.end == date(2025, 1, 31)
+
+
+def test_consolidate_keeps_the_point_of_the_earliest_report() -> None:
+    # one id, two points (an airport told by its town): the merged event stands where the
+    # report of earliest date put it, whichever report is the most precise
+    from dataclasses import replace
+
+    there = replace(HAMA, lat=HAMA.lat + 0.2)
+    wide = _event(Change.CAPTURE, "2024-12-01", "2024-12-06", "a", actor=REBELS)
+    day = replace(_event(Change.CAPTURE, "2024-12-05", "2024-12-05", "b", actor=REBELS),
+                  place=there)
+    (event,) = consolidate([day, wide])
+    assert event.place == HAMA
+    assert {s.article for s in event.sources} == {"a", "b"}

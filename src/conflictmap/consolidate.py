@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Protocol
 
 from conflictmap import gctools
@@ -235,7 +235,50 @@ def _merge_place(reports: list[Event]) -> list[Event]:
     if len(by_article) == 1:
         return _greedy(reports, across=False)
     readings = [e for mine in by_article.values() for e in _greedy(mine, across=False)]
-    return _greedy(readings, across=True)
+    return _consensus(readings)
+
+
+def _consensus(readings: list[Event]) -> list[Event]:
+    """Merge the articles' readings of one place: the most precise first, each reading into
+    the group of most sources it joins. A reading dated only to the month joins the change
+    that most articles date to the day, not one outlier it happens to overlap first (whose
+    intersection would then date it wrongly); the merged interval stays the intersection
+    of the sources'."""
+    readings.sort(key=lambda e: (e.period.end - e.period.start, e.period.start, e.period.end,
+                                 e.id))
+    groups: list[_Group] = []
+    earliest: list[Event] = []  # each group's first reading in date order: its place's point
+    # readings of two articles join only when they overlap: a group is looked up by the
+    # spans of _BUCKET_DAYS days its first interval covers (it only narrows after)
+    buckets: dict[int, list[int]] = defaultdict(list)
+    for reading in readings:
+        near = sorted({i for b in _buckets(reading.period) for i in buckets.get(b, ())})
+        joinable = [i for i in near if _joins(groups[i], reading, True)]
+        if joinable:
+            i = max(joinable, key=lambda i: len(groups[i].sources))
+            groups[i].add(reading)
+            earliest[i] = min(earliest[i], reading, key=_date_order)
+        else:
+            for b in _buckets(reading.period):
+                buckets[b].append(len(groups))
+            groups.append(_Group(reading))
+            earliest.append(reading)
+    for group, first in zip(groups, earliest, strict=True):
+        group.place = first.place  # (an airport told by its town: one id, two points)
+    return [g.event() for g in groups]
+
+
+def _date_order(e: Event) -> tuple[date, date, str]:
+    return e.period.start, e.period.end, e.id
+
+
+_BUCKET_DAYS = 32
+
+
+def _buckets(period: Interval) -> range:
+    """The spans of _BUCKET_DAYS days (numbered from day one) that ``period`` touches."""
+    return range(period.start.toordinal() // _BUCKET_DAYS,
+                 period.end.toordinal() // _BUCKET_DAYS + 1)
 
 
 def _greedy(reports: list[Event], across: bool) -> list[Event]:
@@ -276,9 +319,10 @@ class PlaceMemo(Protocol):
 def consolidate(events: Iterable[Event], memo: PlaceMemo | None = None) -> list[Event]:
     """One event per control change, keeping every source.
 
-    Reports are grouped by place and merged greedily in date order when their
-    intervals overlap (or a withdrawal ends at most WITHDRAWAL_LEAD_DAYS before a
-    capture) and their changes and sides agree; the merged interval is the
+    Reports are grouped by place; each article's are merged greedily in date order when
+    their intervals overlap (or a withdrawal ends at most WITHDRAWAL_LEAD_DAYS before a
+    capture) and their changes and sides agree, then the articles' readings, the most
+    precise first, each into the agreeing group of most sources; the merged interval is the
     intersection of the reports' intervals, except that a withdrawal report does
     not narrow the interval of the capture it merges into. Output order is stable: by date,
     then place id, then event id. Each place is merged on its own, so ``memo`` may give a
