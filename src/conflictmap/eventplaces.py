@@ -206,14 +206,29 @@ def _subject_before(ctx: Context, hit: Hit, place: Mention, places: list[Mention
     """True when ``place`` stands right before an active verb whose subject takes the gain
     and another place follows the verb as its object:
     "KDF and Ras Kamboni take Afmadow" (a unit or an ally named like a town); the language's
-    ``[markers] subject_verb`` says which verbs."""
-    text = ctx.article.text
-    return (place.end <= hit.start and not text[place.end:hit.start].strip()
-            and not hit.passive and hit.trigger.before == "gainer"
-            and ctx.rules.markers.subject_verb.match(text, hit.start, hit.end) is not None
-            and place.place.kind is PlaceKind.TOWN
-            and any(q.start >= hit.end and q.place.kind is PlaceKind.TOWN
-                    and q.place.id != place.place.id for q in places))
+    ``[markers] subject_verb`` says which verbs, ``capital_subject_verb`` those after a
+    capital that opens its sentence ("Damascus herovert Palmyra": the government)."""
+    text, markers = ctx.article.text, ctx.rules.markers
+    if (place.end > hit.start or text[place.end:hit.start].strip() or hit.passive
+            or place.place.kind is not PlaceKind.TOWN):
+        return False
+    if hit.trigger.before == "gainer" and markers.subject_verb.match(text, hit.start, hit.end):
+        after = hit.end
+    elif (markers.capital_subject_verb.match(text, hit.start, hit.end)
+          and place.place.id in ctx.capitals.values() and _opens_sentence(text, place.start)):
+        # the government gains or leaves ("Kiev trekt troepen terug uit X"); the object may
+        # stand inside a separable verb ("Damascus neemt Palmyra weer in")
+        after = hit.start
+    else:
+        return False
+    return any(q.start >= after and q.place.kind is PlaceKind.TOWN
+               and q.place.id != place.place.id for q in places)
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """True when nothing but a line break or a sentence's end stands before ``start``."""
+    before = text[max(0, start - 3):start].rstrip(" \t")
+    return not before or before.endswith(("\n", ".", "!", "?", ":"))
 
 
 def _subject_hit(ctx: Context, place: Mention, hits: list[Hit], hit: Hit) -> Hit:

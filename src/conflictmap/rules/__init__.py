@@ -156,6 +156,7 @@ class Markers:
     separate_place: Guarded
     district_word: Guarded
     subject_verb: Guarded
+    capital_subject_verb: Guarded
     speaker_clause: Guarded
     speaker_before: Guarded
     pronoun_object_before: Guarded

@@ -70,6 +70,9 @@ MARKER_KEYS = (
     # follows as the object ("KDF and Ras Kamboni take Afmadow"): any verb in English; none
     # in Dutch, where an object stands before a participle ("hebben Paletwa ingenomen")
     "subject_verb",
+    # "Damascus herovert Palmyra": a capital that opens its sentence right before the verb is
+    # the government, the verb's subject, when another place follows (eventplaces._subject_before)
+    "capital_subject_verb",
     # ", zegt het ministerie in Moskou", ", the ministry in Moscow said": a trailing clause that
     # says who reports the change; a place in it is the speaker's (clauseplaces.py)
     "speaker_clause",
