@@ -4,7 +4,8 @@
 text says when the war began ("the war, which broke out on 15 April 2023", "sinds de
 invasie van 24 februari 2022"): then the phrase is a stretch from that day (days: ten
 days, weeks: six weeks, months: four months, the first year: a year, an unnamed start:
-a month). Used by :mod:`conflictmap.factuality` and :mod:`conflictmap.clause_dates`.
+a month). Used by :mod:`conflictmap.factuality`, :mod:`conflictmap.clause_dates` and
+:mod:`conflictmap.eventrelatives`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 _DATE_GAP = 3  # characters between the phrase's end and the date it names
 _DATE_CHARS = 40
 # the stretch each unit of the phrase spans, from the war's first day
-SPANS = (("span_days", 10), ("span_weeks", 42), ("span_months", 120), ("span_year", 365))
+_SPANS = (("span_days", 10), ("span_weeks", 42), ("span_months", 120), ("span_year", 365))
 _START_SPAN = 30  # "at the start of the war", "early in the invasion"
 
 
@@ -55,7 +56,7 @@ def war_time(rules: LanguageRules, text: str, a: int, b: int,
     if began is None:
         return None
     days = _START_SPAN
-    for key, span in SPANS:
+    for key, span in _SPANS:
         if rules.words.compile(r"\b%" + key + r"%\b", re.IGNORECASE).search(phrase.group()):
             days = span
             break
