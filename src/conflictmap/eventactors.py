@@ -69,6 +69,22 @@ def _closed_relatives(ctx: Context, start: int, end: int) -> list[tuple[int, int
     return sorted(out)
 
 
+_APPOSITION_OPENS = r",\s*%article%\s"
+
+
+def _apposition_agent(ctx: Context, hit: Hit, mention: Mention, agent: int) -> bool:
+    """True when the agent word at ``agent`` stands in an apposition set off by a comma
+    after the trigger, a noun phrase with no relative clause ("falls, the second provincial
+    capital lost by the regime", "falls, the third town lost by the government": the place
+    named again in it too); not "the fall of Knin, which was captured by Croatian troops",
+    whose relative clause tells the change."""
+    text = ctx.article.text
+    comma = text.rfind(",", hit.end, agent)
+    return (comma >= 0 and ctx.rules.words.compile(_APPOSITION_OPENS, re.IGNORECASE).match(
+        text, comma) is not None
+        and ctx.rules.markers.relative.search(text, comma, agent) is None)
+
+
 def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
                      segment: tuple[int, int]) -> tuple[Actor | None, Actor | None]:
     text = ctx.article.text
@@ -109,6 +125,9 @@ def gainer_and_loser(ctx: Context, hit: Hit, mention: Mention,
                 "," in text[seg_start:p0 + agent.start()]):
             continue  # "X, held by Russian troops since March, was back under Ukrainian
             # control": the agent of an aside set off by commas before the main clause
+        if agent is not None and _apposition_agent(ctx, hit, mention, p0 + agent.start()):
+            continue  # "Idlib city falls, the second provincial capital lost by the
+            # regime": the agent of an apposition after the change, not its gainer
         if agent is not None:
             # "opgegeven door X", "abandoned by X": the agent of a withdrawal is the loser.
             role = "loser" if hit.trigger.change is Change.WITHDRAWAL else "gainer"
