@@ -107,8 +107,13 @@ def _build_index(rules: LanguageRules, known: set[str]) -> _LanguageIndex:
     generic = {noun.lower(): cls for cls, nouns in rules.generic for noun in nouns}
     demonyms = {d.lower(): country for country, words in rules.demonyms for d in words}
     suffix = rules.markers.actor_suffix.pattern
+    # "Russian and proxy forces": the demonym before a word joined to it by "and" qualifies
+    # the noun too, unless that word is a demonym of its own ("Russian and Ukrainian troops")
+    joined = "|".join(re.escape(w) for w in rules.words["and"])
+    dem = trie_pattern(demonyms)
     body = (rf"(?<![\w-])(?:(?P<named>{trie_pattern(aliases)})(?:{suffix.lower()})?|"
-            rf"(?:(?P<dem>{trie_pattern(demonyms)})\s+)?(?P<gen>{trie_pattern(generic)}))(?![\w-])")
+            rf"(?:(?P<dem>{dem})\s+(?:(?:{joined})\s+(?!(?:{dem})(?![\w-]))[\w-]+\s+)?)?"
+            rf"(?P<gen>{trie_pattern(generic)}))(?![\w-])")
     starts = native.trie([*aliases, *demonyms, *generic], spaces=True)
     return _LanguageIndex(re.compile(body), re.compile(body, re.IGNORECASE), starts, aliases,
                           generic, demonyms, dict(rules.sides),
