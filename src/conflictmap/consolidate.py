@@ -289,7 +289,7 @@ def _greedy(reports: list[Event], across: bool) -> list[Event]:
     that ended before that are dropped from the scan: linear in the reports rather than
     quadratic.
     """
-    reports.sort(key=lambda e: (e.period.start, e.period.end, e.id))
+    reports.sort(key=_date_order)
     groups: list[_Group] = []
     live: list[_Group] = []
     for report in reports:

@@ -237,13 +237,14 @@ def dated_taking(ctx: Context, hit: Hit, place: Mention, *, after_leaving: bool 
     period = ctx.article.period
     own = after_leaving and ctx.rules.words.compile(_LEAVER, re.IGNORECASE).match(
         text, rel.end()) is not None
-    gap = _LEAVING_GAP if own else _NEWS_GAP
-    # ("..., which the RSF had seized in the first days of the war" when the text dates
-    # the war's start)
+    before = period.start - (_LEAVING_GAP if own else _NEWS_GAP)
+    if any(not d.since and d.interval.end < before
+           for d in find_dates(text[rel.end():stop], period, ctx.rules.lang)):
+        return True
+    # ... or "in the first days of the war" when the text dates the war's start ("...,
+    # which the RSF had seized in the first days of the war")
     counted = war_time(ctx.rules, text, rel.end(), stop, period)
-    return any(not d.since and d.interval.end < period.start - gap
-               for d in find_dates(text[rel.end():stop], period, ctx.rules.lang)
-               + ([counted] if counted is not None else []))
+    return counted is not None and counted.interval.end < before
 
 
 _LEAVER = r"\s+%leaver_pronoun%\b"
